@@ -1,0 +1,10 @@
+//! Pure domain logic, compiled into both the browser app and the server, with no
+//! web or database types: tested by `cargo test` alone.
+
+pub mod banks;
+pub mod crc16;
+pub mod date;
+pub mod invoice_code;
+pub mod memo;
+pub mod money;
+pub mod vietqr;

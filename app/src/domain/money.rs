@@ -1,0 +1,123 @@
+//! Money: an integer number of Vietnamese đồng. VND has no minor unit in practice
+//! (ISO 4217 exponent 0), so there is nothing to round and never a float.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Sub};
+
+/// An amount in đồng. Negative values are allowed for balances and credits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Vnd(i64);
+
+impl Vnd {
+    pub const ZERO: Vnd = Vnd(0);
+
+    pub const fn new(dong: i64) -> Self {
+        Vnd(dong)
+    }
+
+    pub const fn dong(self) -> i64 {
+        self.0
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.0 > 0
+    }
+
+    /// `self × quantity`, e.g. a daily meal price times the number of school days.
+    pub fn times(self, quantity: i64) -> Vnd {
+        Vnd(self.0.checked_mul(quantity).expect("money overflow"))
+    }
+
+    /// The larger of zero and `self`: what is still due once payments exceed the total.
+    pub fn clamp_non_negative(self) -> Vnd {
+        Vnd(self.0.max(0))
+    }
+
+    /// Digits grouped the Vietnamese way: `1250000` → `1.250.000`.
+    pub fn grouped(self) -> String {
+        let digits = self.0.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if self.0 < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push('.');
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+/// `1.250.000 đ`, as Vietnamese invoices and banking apps write it.
+impl fmt::Display for Vnd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} đ", self.grouped())
+    }
+}
+
+impl Add for Vnd {
+    type Output = Vnd;
+    fn add(self, rhs: Vnd) -> Vnd {
+        Vnd(self.0.checked_add(rhs.0).expect("money overflow"))
+    }
+}
+
+impl AddAssign for Vnd {
+    fn add_assign(&mut self, rhs: Vnd) {
+        *self = *self + rhs;
+    }
+}
+
+impl Sub for Vnd {
+    type Output = Vnd;
+    fn sub(self, rhs: Vnd) -> Vnd {
+        Vnd(self.0.checked_sub(rhs.0).expect("money overflow"))
+    }
+}
+
+impl Sum for Vnd {
+    fn sum<I: Iterator<Item = Vnd>>(iter: I) -> Vnd {
+        iter.fold(Vnd::ZERO, Add::add)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn formats_the_vietnamese_way() {
+        assert_eq!(Vnd::new(0).to_string(), "0 đ");
+        assert_eq!(Vnd::new(999).to_string(), "999 đ");
+        assert_eq!(Vnd::new(1_000).to_string(), "1.000 đ");
+        assert_eq!(Vnd::new(1_250_000).to_string(), "1.250.000 đ");
+        assert_eq!(Vnd::new(-73_710).to_string(), "-73.710 đ");
+        assert_eq!(Vnd::new(100_000_000).grouped(), "100.000.000");
+    }
+
+    #[test]
+    fn arithmetic() {
+        let meals = Vnd::new(30_000).times(22);
+        assert_eq!(meals, Vnd::new(660_000));
+        let total: Vnd = [meals, Vnd::new(73_710)].into_iter().sum();
+        assert_eq!(total.dong(), 733_710);
+        assert_eq!((Vnd::new(5) - Vnd::new(7)).clamp_non_negative(), Vnd::ZERO);
+    }
+
+    proptest! {
+        #[test]
+        fn grouping_round_trips(n in -1_000_000_000_000i64..1_000_000_000_000) {
+            let g = Vnd::new(n).grouped();
+            prop_assert_eq!(g.replace('.', "").parse::<i64>().unwrap(), n);
+            for part in g.trim_start_matches('-').split('.').skip(1) {
+                prop_assert_eq!(part.len(), 3);
+            }
+        }
+    }
+}
