@@ -1,4 +1,12 @@
 //! hocphi's app crate: the pure domain, the types both sides share, the server
 //! functions (bodies behind the `ssr` feature) and the browser UI (`csr`).
 
+pub mod api;
 pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "csr")]
+pub mod ui;

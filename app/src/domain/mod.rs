@@ -5,6 +5,7 @@ pub mod banks;
 pub mod crc16;
 pub mod date;
 pub mod invoice_code;
+pub mod invoice_status;
 pub mod memo;
 pub mod money;
 pub mod vietqr;

@@ -466,9 +466,11 @@ mod tests {
 
     #[test]
     fn rejects_the_misprinted_spec_examples() {
+        // The CRC is right for these bytes, but the account field declares 12
+        // characters and 13 follow, leaving one stray character in the template.
         assert!(matches!(
             VietQr::decode(MISPRINT_STATIC_ACCOUNT),
-            Err(DecodeError::BadId { .. } | DecodeError::BadLength { .. } | DecodeError::CrcMismatch { .. })
+            Err(DecodeError::Truncated { .. })
         ));
         assert_eq!(
             VietQr::decode(MISPRINT_DYNAMIC_CARD),

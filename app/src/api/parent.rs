@@ -1,0 +1,116 @@
+//! What a parent can ask for: the list of schools, a child by student code and date
+//! of birth, then that child's invoices with the device's access token.
+
+use crate::error::AppError;
+use crate::model::{ChildAccess, ChildOverview, InvoiceDetail, SchoolSummary};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod imp {
+    pub use crate::domain::date::Date;
+    pub use crate::error::Field;
+    pub use crate::server::limiter::{PER_CLIENT, PER_STUDENT_CODE};
+    pub use crate::server::parent_queries as q;
+    pub use crate::server::state::{app_state, client_key};
+
+    /// How long a device keeps access to a child without looking them up again.
+    pub const ACCESS_TTL_SECS: i64 = 180 * 24 * 3600;
+
+    /// Student codes are compared as the school writes them: upper case, no spaces.
+    pub fn normalize_code(code: &str) -> String {
+        code.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "schools")]
+pub async fn list_schools() -> Result<Vec<SchoolSummary>, AppError> {
+    use imp::*;
+    let state = app_state()?;
+    q::list_schools(&state.db).await
+}
+
+#[server(prefix = "/rpc", endpoint = "lookup")]
+pub async fn lookup_student(
+    school: String,
+    student_code: String,
+    birth_date: String,
+) -> Result<ChildAccess, AppError> {
+    use imp::*;
+    let state = app_state()?;
+    let school = school.trim().to_string();
+    let code = normalize_code(&student_code);
+    if school.is_empty() {
+        return Err(AppError::InvalidInput(Field::School));
+    }
+    if code.is_empty() || code.len() > 32 {
+        return Err(AppError::InvalidInput(Field::StudentCode));
+    }
+    let birth_date = Date::parse_dmy(&birth_date)
+        .or_else(|_| Date::parse_iso(birth_date.trim()))
+        .map_err(|_| AppError::InvalidInput(Field::BirthDate))?;
+
+    let now = state.clock.now();
+    let client = format!("client:{}", client_key());
+    let code_key = format!("code:{school}:{code}");
+    let wait = [
+        state.lookups.check(&client, PER_CLIENT, now),
+        state.lookups.check(&code_key, PER_STUDENT_CODE, now),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .max();
+    if let Some(retry_after_secs) = wait {
+        return Err(AppError::TooManyAttempts { retry_after_secs });
+    }
+
+    let found = q::find_student(&state.db, &school, &code).await?;
+    let student_id = match found {
+        Some(m) if m.date_of_birth == birth_date.to_string() => m.student_id,
+        // Unknown school, unknown code and wrong date all look the same from outside.
+        _ => {
+            state.lookups.record_failure(&client, now);
+            state.lookups.record_failure(&code_key, now);
+            return Err(AppError::NoMatch);
+        }
+    };
+    let header = q::student_header(&state.db, student_id).await?;
+    Ok(ChildAccess {
+        token: state.tokens.issue(student_id, now + ACCESS_TTL_SECS),
+        school_slug: header.school_slug,
+        school_name: header.school_name,
+        student_name: header.student_name,
+        class_name: header.class_name,
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "child")]
+pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
+    use imp::*;
+    let state = app_state()?;
+    let student_id = state
+        .tokens
+        .verify(&token, state.clock.now())
+        .ok_or(AppError::AccessExpired)?;
+    let header = q::student_header(&state.db, student_id).await?;
+    let invoices = q::invoices_of(&state.db, student_id, state.clock.today()).await?;
+    Ok(ChildOverview {
+        student_name: header.student_name,
+        class_name: header.class_name,
+        school_name: header.school_name,
+        school_slug: header.school_slug,
+        invoices,
+    })
+}
+
+#[server(prefix = "/rpc", endpoint = "invoice")]
+pub async fn load_invoice(token: String, code: String) -> Result<InvoiceDetail, AppError> {
+    use crate::domain::invoice_code::InvoiceCode;
+    use imp::*;
+    let state = app_state()?;
+    let student_id = state
+        .tokens
+        .verify(&token, state.clock.now())
+        .ok_or(AppError::AccessExpired)?;
+    let code = InvoiceCode::parse(&code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
+    q::invoice_detail(&state.db, student_id, &code, state.clock.today()).await
+}

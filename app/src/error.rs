@@ -1,0 +1,64 @@
+//! The errors a server function can return, each mapped to a message a person can
+//! act on (see `i18n::Texts::error_message`).
+
+use serde::{Deserialize, Serialize};
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    School,
+    StudentCode,
+    BirthDate,
+    InvoiceCode,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The same answer for a wrong code, a wrong date of birth, or both: the reply
+    /// must never reveal that a student code exists.
+    #[error("no student matches")]
+    NoMatch,
+    #[error("too many attempts, retry in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("missing or unreadable: {0:?}")]
+    InvalidInput(Field),
+    /// The device's access to a child expired or was revoked: look the child up again.
+    #[error("access expired")]
+    AccessExpired,
+    #[error("not found")]
+    NotFound,
+    #[error("request refused: it did not come from this site")]
+    CrossSite,
+    /// Something failed on the server; the details are in the server log only.
+    #[error("internal error")]
+    Internal,
+    /// The request did not reach the server or its answer could not be read.
+    #[error("network: {0}")]
+    Network(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) | ServerFnErrorErr::Deserialization(e) => {
+                AppError::Network(e)
+            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Internal,
+            other => AppError::Network(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        leptos::logging::error!("database error: {e}");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,307 @@
+//! Every text on screen, Vietnamese first and English second. A struct of plain
+//! strings costs the bundle nothing beyond the text itself, and the compiler
+//! checks that both languages have every entry.
+
+use crate::domain::invoice_status::{InvoiceStatus, PaymentState};
+use crate::error::{AppError, Field};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Vi => &VI,
+            Lang::En => &EN,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+}
+
+pub struct Texts {
+    pub app_name: &'static str,
+    pub tagline: &'static str,
+    pub switch_language: &'static str,
+    pub loading: &'static str,
+    pub back: &'static str,
+    // Lookup
+    pub lookup_title: &'static str,
+    pub lookup_intro: &'static str,
+    pub school: &'static str,
+    pub choose_school: &'static str,
+    pub change_school: &'static str,
+    pub student_code: &'static str,
+    pub student_code_hint: &'static str,
+    pub birth_date: &'static str,
+    pub birth_date_hint: &'static str,
+    pub lookup_button: &'static str,
+    pub looking_up: &'static str,
+    pub privacy_note: &'static str,
+    // Remembered children
+    pub your_children: &'static str,
+    pub remove_child: &'static str,
+    pub confirm_remove: &'static str,
+    pub add_child: &'static str,
+    // Child & invoices
+    pub invoices: &'static str,
+    pub no_invoices: &'static str,
+    pub due_on: &'static str,
+    pub class: &'static str,
+    pub student: &'static str,
+    pub period: &'static str,
+    pub total: &'static str,
+    pub paid: &'static str,
+    pub balance: &'static str,
+    pub item: &'static str,
+    pub amount: &'static str,
+    pub status_unpaid: &'static str,
+    pub status_partly_paid: &'static str,
+    pub status_paid: &'static str,
+    pub status_voided: &'static str,
+    pub overdue: &'static str,
+    // Payment template and QR
+    pub payment_info: &'static str,
+    pub payer: &'static str,
+    pub payer_value: &'static str,
+    pub beneficiary: &'static str,
+    pub reason: &'static str,
+    pub invoice_code: &'static str,
+    pub pay_by_qr: &'static str,
+    pub qr_steps: &'static str,
+    pub qr_alt: &'static str,
+    pub bank: &'static str,
+    pub account_number: &'static str,
+    pub account_name: &'static str,
+    pub memo: &'static str,
+    pub copy: &'static str,
+    pub copied: &'static str,
+    pub copy_failed: &'static str,
+    pub save_qr: &'static str,
+    pub qr_saved: &'static str,
+    pub fully_paid: &'static str,
+    pub payments_received: &'static str,
+    pub check_payee: &'static str,
+    pub no_fee_note: &'static str,
+    pub fraud_warning: &'static str,
+    // Errors
+    pub err_no_match: &'static str,
+    pub err_too_many: &'static str,
+    pub err_missing_school: &'static str,
+    pub err_missing_code: &'static str,
+    pub err_bad_birth_date: &'static str,
+    pub err_bad_invoice_code: &'static str,
+    pub err_access_expired: &'static str,
+    pub err_not_found: &'static str,
+    pub err_cross_site: &'static str,
+    pub err_internal: &'static str,
+    pub err_network: &'static str,
+    pub page_not_found: &'static str,
+}
+
+impl Texts {
+    pub fn status(&self, status: InvoiceStatus) -> &'static str {
+        match status.state {
+            PaymentState::Unpaid => self.status_unpaid,
+            PaymentState::PartlyPaid => self.status_partly_paid,
+            PaymentState::Paid => self.status_paid,
+            PaymentState::Voided => self.status_voided,
+        }
+    }
+
+    pub fn error_message(&self, error: &AppError) -> String {
+        match error {
+            AppError::NoMatch => self.err_no_match.into(),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60).max(1);
+                self.err_too_many.replace("{minutes}", &minutes.to_string())
+            }
+            AppError::InvalidInput(Field::School) => self.err_missing_school.into(),
+            AppError::InvalidInput(Field::StudentCode) => self.err_missing_code.into(),
+            AppError::InvalidInput(Field::BirthDate) => self.err_bad_birth_date.into(),
+            AppError::InvalidInput(Field::InvoiceCode) => self.err_bad_invoice_code.into(),
+            AppError::AccessExpired => self.err_access_expired.into(),
+            AppError::NotFound => self.err_not_found.into(),
+            AppError::CrossSite => self.err_cross_site.into(),
+            AppError::Internal => self.err_internal.into(),
+            AppError::Network(_) => self.err_network.into(),
+        }
+    }
+}
+
+pub static VI: Texts = Texts {
+    app_name: "hocphi",
+    tagline: "Nộp các khoản thu của nhà trường không dùng tiền mặt",
+    switch_language: "English",
+    loading: "Đang tải…",
+    back: "Quay lại",
+    lookup_title: "Tra cứu khoản thu",
+    lookup_intro: "Nhập mã học sinh và ngày sinh của con để xem các khoản cần nộp.",
+    school: "Trường",
+    choose_school: "Chọn trường",
+    change_school: "Đổi trường",
+    student_code: "Mã học sinh",
+    student_code_hint: "In trên thông báo của nhà trường",
+    birth_date: "Ngày sinh của con",
+    birth_date_hint: "ngày/tháng/năm, ví dụ 05/09/2018",
+    lookup_button: "Tra cứu",
+    looking_up: "Đang tra cứu…",
+    privacy_note: "Mã học sinh và ngày sinh chỉ dùng để tìm khoản thu. Danh sách các con được lưu trên chính điện thoại này, bạn có thể xoá bất cứ lúc nào.",
+    your_children: "Các con của bạn",
+    remove_child: "Xoá khỏi máy này",
+    confirm_remove: "Xoá con khỏi danh sách trên máy này? Bạn có thể tra cứu lại sau.",
+    add_child: "Thêm con khác",
+    invoices: "Các khoản thu",
+    no_invoices: "Chưa có khoản thu nào.",
+    due_on: "Hạn nộp",
+    class: "Lớp",
+    student: "Học sinh",
+    period: "Kỳ thu",
+    total: "Tổng cộng",
+    paid: "Đã nộp",
+    balance: "Còn phải nộp",
+    item: "Khoản thu",
+    amount: "Số tiền",
+    status_unpaid: "Chưa nộp",
+    status_partly_paid: "Đã nộp một phần",
+    status_paid: "Đã nộp đủ",
+    status_voided: "Đã huỷ",
+    overdue: "Quá hạn",
+    payment_info: "Thông tin thanh toán",
+    payer: "Người nộp tiền",
+    payer_value: "Chủ tài khoản chuyển tiền (ngân hàng ghi nhận)",
+    beneficiary: "Đơn vị thụ hưởng",
+    reason: "Lý do nộp",
+    invoice_code: "Mã hoá đơn",
+    pay_by_qr: "Nộp bằng mã QR",
+    qr_steps: "Mở ứng dụng ngân hàng hoặc ví điện tử, chọn Quét QR rồi quét mã này, hoặc lưu ảnh QR và chọn ảnh từ thư viện. Số tiền và nội dung đã được điền sẵn.",
+    qr_alt: "Mã VietQR để chuyển khoản",
+    bank: "Ngân hàng",
+    account_number: "Số tài khoản",
+    account_name: "Tên tài khoản",
+    memo: "Nội dung chuyển khoản",
+    copy: "Sao chép",
+    copied: "Đã sao chép",
+    copy_failed: "Không sao chép được, hãy chọn và sao chép bằng tay",
+    save_qr: "Lưu ảnh QR",
+    qr_saved: "Đã lưu ảnh QR. Mở ứng dụng ngân hàng và chọn ảnh từ thư viện.",
+    fully_paid: "Khoản này đã được nộp đủ. Cảm ơn bạn!",
+    payments_received: "Các lần đã nộp",
+    check_payee: "Trước khi chuyển, hãy kiểm tra tên người nhận trong ứng dụng ngân hàng là",
+    no_fee_note: "Chuyển khoản thẳng vào tài khoản của nhà trường, không mất phí.",
+    fraud_warning: "Nhà trường không bao giờ hỏi mã OTP hay mật khẩu, và không bao giờ yêu cầu chuyển tiền vào tài khoản cá nhân.",
+    err_no_match: "Không tìm thấy học sinh nào khớp với mã và ngày sinh này. Hãy kiểm tra lại thông báo của nhà trường.",
+    err_too_many: "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau {minutes} phút, hoặc liên hệ nhà trường.",
+    err_missing_school: "Hãy chọn trường của con.",
+    err_missing_code: "Hãy nhập mã học sinh.",
+    err_bad_birth_date: "Hãy nhập ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/2018.",
+    err_bad_invoice_code: "Mã hoá đơn không đúng.",
+    err_access_expired: "Phiên xem đã hết hạn. Hãy tra cứu lại bằng mã học sinh và ngày sinh.",
+    err_not_found: "Không tìm thấy khoản thu này.",
+    err_cross_site: "Yêu cầu bị từ chối vì không đến từ trang hocphi.",
+    err_internal: "Máy chủ đang gặp sự cố. Vui lòng thử lại sau ít phút.",
+    err_network: "Không kết nối được. Hãy kiểm tra mạng và thử lại.",
+    page_not_found: "Không tìm thấy trang này.",
+};
+
+pub static EN: Texts = Texts {
+    app_name: "hocphi",
+    tagline: "Pay school fees without cash",
+    switch_language: "Tiếng Việt",
+    loading: "Loading…",
+    back: "Back",
+    lookup_title: "Look up fees",
+    lookup_intro: "Enter your child's student code and date of birth to see what is due.",
+    school: "School",
+    choose_school: "Choose a school",
+    change_school: "Change school",
+    student_code: "Student code",
+    student_code_hint: "Printed on the school's notice",
+    birth_date: "Child's date of birth",
+    birth_date_hint: "day/month/year, e.g. 05/09/2018",
+    lookup_button: "Look up",
+    looking_up: "Looking up…",
+    privacy_note: "The student code and date of birth are used only to find fees. Your children list is stored on this phone only; you can remove it at any time.",
+    your_children: "Your children",
+    remove_child: "Remove from this device",
+    confirm_remove: "Remove this child from the list on this device? You can look them up again later.",
+    add_child: "Add another child",
+    invoices: "Fees",
+    no_invoices: "No fees yet.",
+    due_on: "Due",
+    class: "Class",
+    student: "Student",
+    period: "Period",
+    total: "Total",
+    paid: "Paid",
+    balance: "Still to pay",
+    item: "Item",
+    amount: "Amount",
+    status_unpaid: "Unpaid",
+    status_partly_paid: "Partly paid",
+    status_paid: "Paid",
+    status_voided: "Voided",
+    overdue: "Overdue",
+    payment_info: "Payment information",
+    payer: "Payer",
+    payer_value: "The sending account holder (recorded by the bank)",
+    beneficiary: "Beneficiary",
+    reason: "Reason for payment",
+    invoice_code: "Invoice code",
+    pay_by_qr: "Pay by QR code",
+    qr_steps: "Open your banking or e-wallet app, choose Scan QR and scan this code, or save the QR image and pick it from your gallery. Amount and memo are filled in for you.",
+    qr_alt: "VietQR code for the bank transfer",
+    bank: "Bank",
+    account_number: "Account number",
+    account_name: "Account name",
+    memo: "Transfer memo",
+    copy: "Copy",
+    copied: "Copied",
+    copy_failed: "Could not copy; select the text and copy it by hand",
+    save_qr: "Save QR image",
+    qr_saved: "QR image saved. Open your banking app and pick it from the gallery.",
+    fully_paid: "This fee is fully paid. Thank you!",
+    payments_received: "Payments received",
+    check_payee: "Before you transfer, check that your banking app shows the recipient as",
+    no_fee_note: "The transfer goes straight to the school's account, free of charge.",
+    fraud_warning: "The school never asks for OTP codes or passwords, and never asks you to pay into a personal account.",
+    err_no_match: "No student matches this code and date of birth. Please check the school's notice.",
+    err_too_many: "Too many attempts. Please try again in {minutes} minutes, or contact the school.",
+    err_missing_school: "Please choose your child's school.",
+    err_missing_code: "Please enter the student code.",
+    err_bad_birth_date: "Please enter the date of birth as day/month/year, e.g. 05/09/2018.",
+    err_bad_invoice_code: "This invoice code is not valid.",
+    err_access_expired: "Your access has expired. Please look your child up again.",
+    err_not_found: "This fee was not found.",
+    err_cross_site: "Request refused: it did not come from the hocphi site.",
+    err_internal: "The server has a problem. Please try again in a few minutes.",
+    err_network: "No connection. Please check your network and try again.",
+    page_not_found: "Page not found.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_attempts_rounds_up_to_minutes() {
+        let e = AppError::TooManyAttempts { retry_after_secs: 61 };
+        assert!(VI.error_message(&e).contains("2 phút"));
+        assert!(EN.error_message(&e).contains("2 minutes"));
+    }
+}

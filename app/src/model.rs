@@ -1,0 +1,92 @@
+//! Data both sides exchange: what the server functions return to the browser.
+//! Only what the screen needs: a parent's view carries no other child's data, no
+//! date of birth, no internal ids.
+
+use crate::domain::date::{Date, Month};
+use crate::domain::invoice_code::InvoiceCode;
+use crate::domain::invoice_status::InvoiceStatus;
+use crate::domain::money::Vnd;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolSummary {
+    pub slug: String,
+    pub name: String,
+    pub district: String,
+}
+
+/// What a successful lookup gives the parent's device to keep: an opaque, signed,
+/// expiring token standing for "this device proved it knows this child's code and
+/// date of birth", and what to show in the list of children.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildAccess {
+    pub token: String,
+    pub school_slug: String,
+    pub school_name: String,
+    pub student_name: String,
+    pub class_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceSummary {
+    pub code: InvoiceCode,
+    pub title: String,
+    pub period: Month,
+    pub total: Vnd,
+    pub paid: Vnd,
+    pub due_on: Date,
+    pub status: InvoiceStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildOverview {
+    pub student_name: String,
+    pub class_name: String,
+    pub school_name: String,
+    pub school_slug: String,
+    pub invoices: Vec<InvoiceSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLineView {
+    pub description: String,
+    pub quantity: i64,
+    pub unit_amount: Vnd,
+    pub amount: Vnd,
+}
+
+/// The school's receiving account, as the parent's banking app will show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payee {
+    pub bin: String,
+    pub bank_short_name: String,
+    pub bank_name: String,
+    pub account_number: String,
+    pub account_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentView {
+    pub received_on: Date,
+    pub amount: Vnd,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceDetail {
+    pub summary: InvoiceSummary,
+    pub school_name: String,
+    pub school_legal_name: String,
+    pub school_address: String,
+    pub student_name: String,
+    pub class_name: String,
+    pub lines: Vec<InvoiceLineView>,
+    /// What is still to pay: total less what was paid, never negative.
+    pub balance: Vnd,
+    /// The reason for payment, one of the four fields of the payment template.
+    pub reason: String,
+    /// The transfer memo (VietQR 62.08): the invoice code, plain ASCII, ≤ 25 characters.
+    pub memo: String,
+    pub payee: Payee,
+    pub payments: Vec<PaymentView>,
+}

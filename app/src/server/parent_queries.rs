@@ -1,0 +1,202 @@
+//! What the parent's pages read from the database. Plain SQL with numbered
+//! parameters, portable between SQLite and PostgreSQL.
+
+use super::state::Db;
+use crate::domain::banks;
+use crate::domain::date::{Date, Month};
+use crate::domain::invoice_code::InvoiceCode;
+use crate::domain::invoice_status::InvoiceStatus;
+use crate::domain::money::Vnd;
+use crate::error::AppError;
+use crate::model::*;
+
+pub struct StudentMatch {
+    pub student_id: i64,
+    pub date_of_birth: String,
+}
+
+pub async fn find_student(db: &Db, school_slug: &str, code: &str) -> Result<Option<StudentMatch>, AppError> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT s.id, s.date_of_birth FROM student s JOIN school sc ON sc.id = s.school_id \
+         WHERE sc.slug = $1 AND s.code = $2",
+    )
+    .bind(school_slug)
+    .bind(code)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(student_id, date_of_birth)| StudentMatch { student_id, date_of_birth }))
+}
+
+pub struct StudentHeader {
+    pub student_name: String,
+    pub class_name: String,
+    pub school_id: i64,
+    pub school_name: String,
+    pub school_slug: String,
+    pub school_legal_name: String,
+    pub school_address: String,
+}
+
+/// The student with their current class (the latest school year they are enrolled in).
+pub async fn student_header(db: &Db, student_id: i64) -> Result<StudentHeader, AppError> {
+    let row: Option<(String, Option<String>, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT s.full_name, \
+                (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id \
+                 WHERE e.student_id = s.id ORDER BY e.school_year_id DESC LIMIT 1), \
+                sc.id, sc.name, sc.slug, sc.legal_name, sc.address \
+         FROM student s JOIN school sc ON sc.id = s.school_id WHERE s.id = $1",
+    )
+    .bind(student_id)
+    .fetch_optional(db)
+    .await?;
+    // A token for a student who no longer exists is as good as expired.
+    let (student_name, class_name, school_id, school_name, school_slug, school_legal_name, school_address) =
+        row.ok_or(AppError::AccessExpired)?;
+    Ok(StudentHeader {
+        student_name,
+        class_name: class_name.unwrap_or_default(),
+        school_id,
+        school_name,
+        school_slug,
+        school_legal_name,
+        school_address,
+    })
+}
+
+type InvoiceRow = (i64, String, String, String, i64, String, i64, i64);
+
+const INVOICE_COLUMNS: &str = "i.id, i.code, i.title, i.period, i.total, i.due_on, \
+     CASE WHEN i.voided_at IS NULL THEN 0 ELSE 1 END, \
+     COALESCE((SELECT SUM(a.amount) FROM payment_allocation a WHERE a.invoice_id = i.id), 0)";
+
+fn summary_of(row: InvoiceRow, today: Date) -> Result<(i64, InvoiceSummary), AppError> {
+    let (id, code, title, period, total, due_on, voided, paid) = row;
+    let corrupt = |what: &str| {
+        leptos::logging::error!("invoice {id}: unreadable {what}");
+        AppError::Internal
+    };
+    let due_on = Date::parse_iso(&due_on).map_err(|_| corrupt("due date"))?;
+    let (total, paid) = (Vnd::new(total), Vnd::new(paid));
+    Ok((
+        id,
+        InvoiceSummary {
+            code: InvoiceCode::parse(&code).map_err(|_| corrupt("code"))?,
+            title,
+            period: Month::parse(&period).map_err(|_| corrupt("period"))?,
+            total,
+            paid,
+            due_on,
+            status: InvoiceStatus::derive(total, paid, due_on, today, voided != 0),
+        },
+    ))
+}
+
+pub async fn invoices_of(db: &Db, student_id: i64, today: Date) -> Result<Vec<InvoiceSummary>, AppError> {
+    let rows: Vec<InvoiceRow> = sqlx::query_as(&format!(
+        "SELECT {INVOICE_COLUMNS} FROM invoice i WHERE i.student_id = $1 ORDER BY i.period DESC, i.id DESC"
+    ))
+    .bind(student_id)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(|r| summary_of(r, today).map(|(_, s)| s)).collect()
+}
+
+pub async fn invoice_detail(
+    db: &Db,
+    student_id: i64,
+    code: &InvoiceCode,
+    today: Date,
+) -> Result<InvoiceDetail, AppError> {
+    let row: Option<InvoiceRow> = sqlx::query_as(&format!(
+        "SELECT {INVOICE_COLUMNS} FROM invoice i WHERE i.code = $1 AND i.student_id = $2"
+    ))
+    .bind(code.as_str())
+    .bind(student_id)
+    .fetch_optional(db)
+    .await?;
+    let (invoice_id, summary) = summary_of(row.ok_or(AppError::NotFound)?, today)?;
+    let header = student_header(db, student_id).await?;
+
+    let lines: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT description, quantity, unit_amount, amount FROM invoice_line \
+         WHERE invoice_id = $1 ORDER BY position",
+    )
+    .bind(invoice_id)
+    .fetch_all(db)
+    .await?;
+    let payments: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT p.received_at, a.amount, p.source FROM payment_allocation a \
+         JOIN payment p ON p.id = a.payment_id WHERE a.invoice_id = $1 ORDER BY p.received_at",
+    )
+    .bind(invoice_id)
+    .fetch_all(db)
+    .await?;
+    let account: (String, String, String) = sqlx::query_as(
+        "SELECT bin, account_number, account_name FROM beneficiary_account \
+         WHERE school_id = $1 ORDER BY is_default DESC, id LIMIT 1",
+    )
+    .bind(header.school_id)
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| {
+        leptos::logging::error!("school {} has no beneficiary account", header.school_id);
+        AppError::Internal
+    })?;
+    let (bin, account_number, account_name) = account;
+    let bank = banks::by_bin(&bin);
+
+    let reason = format!("{} – {} {}", summary.title, crate::i18n::VI.class, header.class_name);
+    let memo = crate::domain::memo::safe_memo(&format!(
+        "{} T{:02} {}",
+        summary.code.memo_form(),
+        summary.period.month,
+        summary.period.year
+    ));
+    Ok(InvoiceDetail {
+        balance: (summary.total - summary.paid).clamp_non_negative(),
+        summary,
+        school_name: header.school_name,
+        school_legal_name: header.school_legal_name,
+        school_address: header.school_address,
+        student_name: header.student_name,
+        class_name: header.class_name,
+        lines: lines
+            .into_iter()
+            .map(|(description, quantity, unit, amount)| InvoiceLineView {
+                description,
+                quantity,
+                unit_amount: Vnd::new(unit),
+                amount: Vnd::new(amount),
+            })
+            .collect(),
+        reason,
+        memo,
+        payee: Payee {
+            bank_short_name: bank.map(|b| b.short_name.to_string()).unwrap_or_else(|| bin.clone()),
+            bank_name: bank.map(|b| b.name.to_string()).unwrap_or_default(),
+            bin,
+            account_number,
+            account_name,
+        },
+        payments: payments
+            .into_iter()
+            .map(|(at, amount, source)| PaymentView {
+                received_on: Date::in_vietnam(at),
+                amount: Vnd::new(amount),
+                source,
+            })
+            .collect(),
+    })
+}
+
+pub async fn list_schools(db: &Db) -> Result<Vec<SchoolSummary>, AppError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT sc.slug, sc.name, d.name FROM school sc JOIN district d ON d.id = sc.district_id ORDER BY sc.name",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, name, district)| SchoolSummary { slug, name, district })
+        .collect())
+}

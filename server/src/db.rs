@@ -1,0 +1,42 @@
+//! Opening the database: durable settings, migrations, server secrets.
+
+use hocphi_app::server::state::Db;
+use hocphi_app::server::token::TokenKey;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: a payment the server has acknowledged survives a power cut.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let db = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    MIGRATOR.run(&db).await?;
+    Ok(db)
+}
+
+/// The key signing parents' access tokens: made once, kept in the database so that
+/// restarts and several server processes agree on it.
+pub async fn token_key(db: &Db) -> Result<TokenKey, sqlx::Error> {
+    let mut fresh = [0u8; 32];
+    getrandom::fill(&mut fresh).expect("the operating system's random source");
+    let fresh_hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+    sqlx::query("INSERT INTO app_secret (name, value) VALUES ('token_key', $1) ON CONFLICT (name) DO NOTHING")
+        .bind(&fresh_hex)
+        .execute(db)
+        .await?;
+    let (stored,): (String,) = sqlx::query_as("SELECT value FROM app_secret WHERE name = 'token_key'")
+        .fetch_one(db)
+        .await?;
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(stored.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    }
+    Ok(TokenKey::new(key))
+}

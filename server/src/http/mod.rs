@@ -1,0 +1,32 @@
+//! The HTTP application: server functions under `/rpc`, the web app's files, and
+//! the headers every response carries.
+
+mod csrf;
+mod rpc;
+mod security;
+mod static_files;
+
+use axum::routing::post;
+use axum::Router;
+use hocphi_app::server::state::AppState;
+use std::path::Path;
+
+pub use security::ContentSecurityPolicy;
+
+/// Settings of the HTTP layer that are not application state.
+#[derive(Clone)]
+pub struct HttpOptions {
+    pub trust_proxy: bool,
+}
+
+pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
+    rpc::register_server_fns();
+    let site = static_files::Site::load(dist);
+    let csp = ContentSecurityPolicy::for_index(site.index_html());
+    Router::new()
+        .route(&format!("{}/{{*fn_name}}", hocphi_app::api::RPC_PREFIX), post(rpc::handle))
+        .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        .with_state(rpc::RpcState { app: state, options })
+        .fallback(move |req: axum::extract::Request| site.clone().serve(req))
+        .layer(axum::middleware::from_fn_with_state(csp, security::headers))
+}

@@ -1,0 +1,119 @@
+//! The built web app: precompressed files (`.br`, `.gz` made at build time),
+//! long-lived caching for content-hashed names, and `index.html` for every client
+//! route so that a link like `/s/th-ha-long` opens the app.
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>hocphi</title>\
+<p>hocphi: the web app has not been built. Run <code>scripts/run.sh</code>, or set HOCPHI_DIST.</p>";
+
+#[derive(Clone)]
+pub struct Site(Arc<Inner>);
+
+struct Inner {
+    dir: PathBuf,
+    index: String,
+    index_br: Option<Vec<u8>>,
+    index_gz: Option<Vec<u8>>,
+}
+
+/// Trunk names built files `name-<16 hex digits>.ext`: such a file never changes.
+fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    stem.rsplit_once('-')
+        // The wasm file carries a `_bg` suffix after the hash.
+        .map(|(_, rest)| rest.split('_').next().unwrap_or(""))
+        .map(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or(false)
+}
+
+impl Site {
+    pub fn load(dir: &Path) -> Site {
+        let read = |name: &str| std::fs::read(dir.join(name)).ok();
+        let index = read("index.html")
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_else(|| {
+                tracing::warn!("no index.html in {}: serving a placeholder", dir.display());
+                NOT_BUILT.to_string()
+            });
+        Site(Arc::new(Inner {
+            dir: dir.to_path_buf(),
+            index,
+            index_br: read("index.html.br"),
+            index_gz: read("index.html.gz"),
+        }))
+    }
+
+    pub fn index_html(&self) -> &str {
+        &self.0.index
+    }
+
+    fn serve_index(&self, accept: &str) -> Response {
+        let (body, encoding): (Body, Option<&str>) = match (&self.0.index_br, &self.0.index_gz) {
+            (Some(br), _) if accept.contains("br") => (Body::from(br.clone()), Some("br")),
+            (_, Some(gz)) if accept.contains("gzip") => (Body::from(gz.clone()), Some("gzip")),
+            _ => (Body::from(self.0.index.clone()), None),
+        };
+        let mut response = body.into_response();
+        let h = response.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        // Always revalidate: a new release must reach parents at once.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if let Some(e) = encoding {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+        }
+        response
+    }
+
+    pub async fn serve(self, req: Request<Body>) -> Response {
+        let path = req.uri().path().to_string();
+        let accept = req
+            .headers()
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let last = path.rsplit('/').next().unwrap_or("");
+        if path == "/" || path == "/index.html" || !last.contains('.') {
+            return self.serve_index(&accept);
+        }
+        let dir = ServeDir::new(&self.0.dir).precompressed_br().precompressed_gzip();
+        let mut response = match dir.oneshot(req).await {
+            Ok(r) => r.map(Body::new).into_response(),
+            Err(e) => match e {},
+        };
+        if response.status() == StatusCode::OK {
+            let cache = if is_content_hashed(&path) {
+                "public, max-age=31536000, immutable"
+            } else if last == "sw.js" {
+                "no-cache"
+            } else {
+                "public, max-age=3600"
+            };
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_trunk_hashed_names() {
+        assert!(is_content_hashed("/hocphi-parent-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_content_hashed("/hocphi-parent-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_content_hashed("/style-0123456789abcdef.css"));
+        assert!(!is_content_hashed("/manifest.webmanifest"));
+        assert!(!is_content_hashed("/icon-192.png"));
+    }
+}

@@ -1,0 +1,9 @@
+//! The hocphi server: configuration, database, demo data and the HTTP application.
+//! `main.rs` is only the command line on top of this library, so black-box tests
+//! can start the very same application.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod vietqr_cli;

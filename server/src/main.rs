@@ -1,0 +1,173 @@
+//! `hocphi`: the server and its command-line tools.
+
+use clap::{Parser, Subcommand};
+use hocphi_app::server::clock::{parse_instant, Clock, FixedClock, SystemClock};
+use hocphi_app::server::limiter::FailureLimiter;
+use hocphi_app::server::state::AppState;
+use hocphi_server::config::Config;
+use hocphi_server::{db, demo, http, vietqr_cli};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "hocphi", version, about = "Cashless school fees: the hocphi server and tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(clap::Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HOCPHI_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// Database URL; without one, hocphi runs the demo on ./hocphi-demo.db.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory of the built web app.
+    #[arg(long, env = "HOCPHI_DIST", default_value = "dist")]
+    dist: PathBuf,
+    /// Pin the clock (e.g. 2026-11-26T09:00:00+07:00), for demos and tests.
+    #[arg(long, env = "HOCPHI_NOW")]
+    now: Option<String>,
+    /// Trust the X-Forwarded-For header (only behind your own reverse proxy).
+    #[arg(long, env = "HOCPHI_TRUST_PROXY")]
+    trust_proxy: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Encode or decode VietQR payloads.
+    Vietqr {
+        #[command(subcommand)]
+        action: VietqrAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum VietqrAction {
+    /// Print the payload for a transfer.
+    Encode {
+        /// The receiving bank's 6-digit BIN, e.g. 970436 (Vietcombank).
+        #[arg(long)]
+        bin: String,
+        #[arg(long)]
+        account: String,
+        /// Whole đồng; omit for a static QR.
+        #[arg(long)]
+        amount: Option<i64>,
+        /// Bill number (62.01), e.g. the invoice code.
+        #[arg(long)]
+        bill: Option<String>,
+        /// Transfer memo (62.08): ≤ 25 ASCII characters.
+        #[arg(long)]
+        purpose: Option<String>,
+        /// The account is a card number (QRIBFTTC).
+        #[arg(long)]
+        card: bool,
+    },
+    /// Print a payload's fields as JSON, or say what is wrong with it.
+    Decode { payload: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Vietqr { action }) => {
+            let result = match action {
+                VietqrAction::Encode { bin, account, amount, bill, purpose, card } => {
+                    vietqr_cli::encode(vietqr_cli::EncodeArgs { bin, account, amount, bill, purpose, card })
+                }
+                VietqrAction::Decode { payload } => vietqr_cli::decode(&payload),
+            };
+            match result {
+                Ok(out) => {
+                    println!("{out}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Some(Command::Serve) | None => serve(cli.serve),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let now = match args.now.as_deref().map(|t| (t, parse_instant(t))) {
+        Some((text, None)) => {
+            eprintln!("error: HOCPHI_NOW '{text}' is not a time like 2026-11-26T09:00:00+07:00");
+            return ExitCode::from(2);
+        }
+        Some((_, t)) => t,
+        None => None,
+    };
+    let config = Config {
+        addr: args.addr,
+        database_url: args.database_url,
+        dist: args.dist,
+        now,
+        trust_proxy: args.trust_proxy,
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    match runtime.block_on(run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let clock: Arc<dyn Clock> = match config.now {
+        Some(t) => Arc::new(FixedClock::at(t)),
+        None => Arc::new(SystemClock),
+    };
+    let pool = db::connect(config.database_url())
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", config.database_url()))?;
+    if config.is_demo() && demo::is_empty(&pool).await? {
+        tracing::info!("seeding demo data into {}", config.database_url());
+        demo::seed(&pool, clock.now()).await?;
+    }
+    let state = AppState {
+        tokens: Arc::new(db::token_key(&pool).await?),
+        db: pool,
+        clock,
+        lookups: Arc::new(FailureLimiter::default()),
+    };
+    let app = http::router(state, &config.dist, http::HttpOptions { trust_proxy: config.trust_proxy });
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    tracing::info!("hocphi is listening on http://{}", config.addr);
+    if config.is_demo() {
+        tracing::info!(
+            "demo: open http://{}/s/{} and look up student {} born {}",
+            config.addr,
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE
+        );
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
