@@ -1,0 +1,54 @@
+use crate::ui::texts;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Copied {
+    Not,
+    Yes,
+    Failed,
+}
+
+/// A labelled value with a button that copies it, for people who type the
+/// transfer by hand instead of scanning.
+#[component]
+pub fn CopyRow(label: &'static str, value: String, #[prop(optional)] shown: Option<String>) -> impl IntoView {
+    let state = RwSignal::new(Copied::Not);
+    let to_copy = value.clone();
+    let copy = move |_| {
+        let text = to_copy.clone();
+        spawn_local(async move {
+            let ok = match web_sys::window().map(|w| w.navigator().clipboard()) {
+                Some(clipboard) => wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text))
+                    .await
+                    .is_ok(),
+                None => false,
+            };
+            state.set(if ok { Copied::Yes } else { Copied::Failed });
+        });
+    };
+    let shown = shown.unwrap_or(value);
+    view! {
+        <div class="flex items-center justify-between gap-3 border-b border-gray-100 py-2 last:border-0">
+            <div class="min-w-0">
+                <div class="text-sm text-gray-600">{label}</div>
+                <div class="break-all text-lg font-semibold text-gray-900 select-all">{shown}</div>
+                <div class="text-sm" aria-live="polite">
+                    {move || match state.get() {
+                        Copied::Yes => Some(view! { <span class="text-green-700">{texts().copied}</span> }.into_any()),
+                        Copied::Failed => Some(view! { <span class="text-red-700">{texts().copy_failed}</span> }.into_any()),
+                        Copied::Not => None,
+                    }}
+                </div>
+            </div>
+            <button
+                type="button"
+                class="min-h-11 shrink-0 rounded-lg border border-teal-700 px-3 text-sm font-semibold text-teal-800 hover:bg-teal-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700"
+                on:click=copy
+                aria-label=format!("{} {}", texts().copy, label)
+            >
+                {move || texts().copy}
+            </button>
+        </div>
+    }
+}

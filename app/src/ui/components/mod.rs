@@ -1,0 +1,4 @@
+pub mod copy;
+pub mod notice;
+pub mod qr;
+pub mod status;

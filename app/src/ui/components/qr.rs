@@ -1,0 +1,85 @@
+//! The VietQR drawn in the page (no third-party QR service sees the payment), and
+//! saved as a PNG with its quiet zone so a banking app can read it from the gallery.
+
+use crate::ui::texts;
+use leptos::prelude::*;
+use qrcode::render::svg;
+use qrcode::{Color, EcLevel, QrCode};
+use wasm_bindgen::JsCast;
+
+/// Modules of white border the QR standard asks for around the code.
+const QUIET_ZONE: usize = 4;
+/// Pixels per module in the saved PNG: big enough for any phone camera or decoder.
+const PNG_SCALE: usize = 10;
+
+fn build(payload: &str) -> Option<QrCode> {
+    QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).ok()
+}
+
+fn save_png(code: &QrCode, file_name: &str) -> Option<()> {
+    let width = code.width();
+    let colors = code.to_colors();
+    let side = (width + 2 * QUIET_ZONE) * PNG_SCALE;
+    let document = web_sys::window()?.document()?;
+    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+    canvas.set_width(side as u32);
+    canvas.set_height(side as u32);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, side as f64, side as f64);
+    ctx.set_fill_style_str("#000000");
+    for (i, color) in colors.iter().enumerate() {
+        if *color == Color::Dark {
+            let x = (i % width + QUIET_ZONE) * PNG_SCALE;
+            let y = (i / width + QUIET_ZONE) * PNG_SCALE;
+            ctx.fill_rect(x as f64, y as f64, PNG_SCALE as f64, PNG_SCALE as f64);
+        }
+    }
+    let url = canvas.to_data_url_with_type("image/png").ok()?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    Some(())
+}
+
+#[component]
+pub fn VietQrCode(payload: String, file_name: String) -> impl IntoView {
+    let Some(code) = build(&payload) else {
+        return view! { <p role="alert" class="text-red-800">{texts().err_internal}</p> }.into_any();
+    };
+    let svg_markup = code
+        .render::<svg::Color>()
+        .min_dimensions(264, 264)
+        .quiet_zone(true)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    let saved = RwSignal::new(false);
+    let save = move |_| {
+        if save_png(&code, &file_name).is_some() {
+            saved.set(true);
+        }
+    };
+    view! {
+        <figure class="flex flex-col items-center">
+            <div
+                class="qr w-full max-w-72 rounded-lg bg-white p-1 ring-1 ring-gray-200"
+                role="img"
+                aria-label=move || texts().qr_alt
+                inner_html=svg_markup
+            ></div>
+            <button
+                type="button"
+                class="mt-3 min-h-12 w-full max-w-72 rounded-lg bg-teal-700 px-4 text-base font-semibold text-white hover:bg-teal-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700"
+                on:click=save
+            >
+                {move || texts().save_qr}
+            </button>
+            <p class="mt-2 text-center text-sm text-green-800" aria-live="polite">
+                {move || saved.get().then(|| texts().qr_saved)}
+            </p>
+        </figure>
+    }
+    .into_any()
+}

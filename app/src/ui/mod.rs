@@ -1,0 +1,76 @@
+//! The parent's app in the browser.
+
+mod components;
+mod pages;
+mod storage;
+
+use crate::i18n::{Lang, Texts};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+/// The language signal, shared through context.
+#[derive(Clone, Copy)]
+pub struct Language(pub RwSignal<Lang>);
+
+pub fn texts() -> &'static Texts {
+    expect_context::<Language>().0.get().texts()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(storage::lang());
+    storage::set_lang(lang.get_untracked());
+    provide_context(Language(lang));
+    view! {
+        <Router>
+            <Header/>
+            <main class="mx-auto max-w-xl px-4 pb-16">
+                <Routes fallback=|| view! { <p class="py-8 text-lg">{move || texts().page_not_found}</p> }>
+                    <Route path=path!("/") view=pages::lookup::LookupPage/>
+                    <Route path=path!("/s/:school") view=pages::lookup::LookupPage/>
+                    <Route path=path!("/con/:child") view=pages::child::ChildPage/>
+                    <Route path=path!("/con/:child/:code") view=pages::invoice::InvoicePage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let Language(lang) = expect_context::<Language>();
+    let toggle = move |_| {
+        let next = lang.get_untracked().other();
+        lang.set(next);
+        storage::set_lang(next);
+    };
+    view! {
+        <header class="bg-teal-800 text-white">
+            <div class="mx-auto flex max-w-xl items-center justify-between px-4 py-3">
+                <A href="/" attr:class="flex flex-col leading-tight">
+                    <span class="text-xl font-bold tracking-tight">"hocphi"</span>
+                    <span class="text-sm text-teal-100">{move || texts().tagline}</span>
+                </A>
+                <button
+                    type="button"
+                    class="min-h-11 rounded-lg border border-teal-300 px-3 text-sm font-medium hover:bg-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
+                    on:click=toggle
+                    lang=move || lang.get().other().code()
+                >
+                    {move || texts().switch_language}
+                </button>
+            </div>
+        </header>
+    }
+}
+
+/// Mounts the app into `#app`, replacing the static shell that was painted while
+/// the wasm downloaded.
+pub fn mount() {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let root = document.get_element_by_id("app").expect("#app in index.html");
+    root.set_inner_html("");
+    let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
+    leptos::mount::mount_to(root, App).forget();
+}

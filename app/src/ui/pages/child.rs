@@ -1,0 +1,92 @@
+//! One child's invoices, newest first.
+
+use crate::api::parent::load_child;
+use crate::error::AppError;
+use crate::model::{ChildOverview, InvoiceSummary};
+use crate::ui::components::notice::{ErrorNotice, Loading};
+use crate::ui::components::status::StatusBadge;
+use crate::ui::storage;
+use crate::ui::texts;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// The child a page is about, from the device's list; `None` if this device never
+/// looked them up (e.g. a link copied from another phone).
+pub fn saved_child_param() -> Option<storage::SavedChild> {
+    let id = use_params_map().read_untracked().get("child")?;
+    storage::child(&id)
+}
+
+/// When the device does not know the child, or its access expired.
+#[component]
+pub fn LookUpAgain(error: AppError) -> impl IntoView {
+    view! {
+        <ErrorNotice error/>
+        <A href="/" attr:class="inline-flex min-h-12 items-center rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white">
+            {move || texts().lookup_title}
+        </A>
+    }
+}
+
+#[component]
+pub fn ChildPage() -> impl IntoView {
+    let Some(child) = saved_child_param() else {
+        return view! { <div class="py-6"><LookUpAgain error=AppError::AccessExpired/></div> }.into_any();
+    };
+    let token = child.access.token.clone();
+    let overview = LocalResource::new(move || load_child(token.clone()));
+    let child_id = child.id.clone();
+    view! {
+        <div class="py-4">
+            <A href="/" attr:class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
+                "← " {move || texts().back}
+            </A>
+            {move || match overview.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
+                Some(Ok(o)) => view! { <Overview overview=o child_id=child_id.clone()/> }.into_any(),
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Overview(overview: ChildOverview, child_id: String) -> impl IntoView {
+    let empty = overview.invoices.is_empty();
+    view! {
+        <h1 class="mt-2 text-2xl font-bold text-gray-900">{overview.student_name.clone()}</h1>
+        <p class="text-base text-gray-700">{format!("{} · {}", overview.class_name, overview.school_name)}</p>
+        <h2 class="mt-6 text-xl font-bold text-gray-900">{move || texts().invoices}</h2>
+        {empty.then(|| view! { <p class="mt-2 text-gray-700">{move || texts().no_invoices}</p> })}
+        <ul class="mt-2 space-y-3">
+            {overview.invoices.into_iter().map(|inv| view! { <InvoiceCard invoice=inv child_id=child_id.clone()/> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn InvoiceCard(invoice: InvoiceSummary, child_id: String) -> impl IntoView {
+    let href = format!("/con/{child_id}/{}", invoice.code);
+    let balance = (invoice.total - invoice.paid).clamp_non_negative();
+    view! {
+        <li>
+            <A href=href attr:class="block rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200 hover:ring-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700">
+                <div class="flex items-start justify-between gap-2">
+                    <span class="text-lg font-semibold text-gray-900">{invoice.title.clone()}</span>
+                    <StatusBadge status=invoice.status/>
+                </div>
+                <div class="mt-2 flex items-end justify-between">
+                    <span class="text-sm text-gray-700">{move || texts().due_on} " " {invoice.due_on.dmy()}</span>
+                    <span class="text-right">
+                        <span class="block text-2xl font-bold text-gray-900">{invoice.total.to_string()}</span>
+                        {(invoice.status.is_open() && invoice.paid.is_positive()).then(|| view! {
+                            <span class="block text-sm text-gray-700">{move || texts().balance} ": " {balance.to_string()}</span>
+                        })}
+                    </span>
+                </div>
+            </A>
+        </li>
+    }
+}

@@ -1,0 +1,160 @@
+//! One invoice: what is due and why, the four fields of the payment-information
+//! template, and the VietQR with everything a banking app needs.
+
+use crate::api::parent::load_invoice;
+use crate::domain::vietqr::VietQr;
+use crate::model::InvoiceDetail;
+use crate::ui::components::copy::CopyRow;
+use crate::ui::components::notice::{FraudWarning, Loading};
+use crate::ui::components::qr::VietQrCode;
+use crate::ui::components::status::StatusBadge;
+use crate::ui::pages::child::{saved_child_param, LookUpAgain};
+use crate::ui::texts;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+const CARD: &str = "mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200";
+const H2: &str = "text-xl font-bold text-gray-900";
+
+#[component]
+pub fn InvoicePage() -> impl IntoView {
+    let Some(child) = saved_child_param() else {
+        return view! { <div class="py-6"><LookUpAgain error=crate::error::AppError::AccessExpired/></div> }.into_any();
+    };
+    let code = use_params_map().read_untracked().get("code").unwrap_or_default();
+    let token = child.access.token.clone();
+    let invoice = LocalResource::new(move || load_invoice(token.clone(), code.clone()));
+    let back = format!("/con/{}", child.id);
+    view! {
+        <div class="py-4">
+            <A href=back attr:class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
+                "← " {move || texts().back}
+            </A>
+            {move || match invoice.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
+                Some(Ok(detail)) => view! { <Invoice detail/> }.into_any(),
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Invoice(detail: InvoiceDetail) -> impl IntoView {
+    let s = detail.summary.clone();
+    let open = s.status.is_open() && detail.balance.is_positive();
+    view! {
+        <div class="mt-2 flex items-start justify-between gap-2">
+            <h1 class="text-2xl font-bold text-gray-900">{s.title.clone()}</h1>
+            <StatusBadge status=s.status/>
+        </div>
+        <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-base">
+            <dt class="text-gray-600">{move || texts().student}</dt><dd class="font-semibold">{detail.student_name.clone()}</dd>
+            <dt class="text-gray-600">{move || texts().class}</dt><dd>{detail.class_name.clone()}</dd>
+            <dt class="text-gray-600">{move || texts().school}</dt><dd>{detail.school_name.clone()}</dd>
+            <dt class="text-gray-600">{move || texts().period}</dt><dd>{s.period.label()}</dd>
+            <dt class="text-gray-600">{move || texts().due_on}</dt><dd>{s.due_on.dmy()}</dd>
+        </dl>
+
+        <section class=CARD aria-labelledby="lines-title">
+            <h2 id="lines-title" class=H2>{move || texts().invoices}</h2>
+            <table class="mt-2 w-full text-base">
+                <thead class="sr-only">
+                    <tr><th scope="col">{move || texts().item}</th><th scope="col">{move || texts().amount}</th></tr>
+                </thead>
+                <tbody>
+                    {detail.lines.iter().map(|l| view! {
+                        <tr class="border-b border-gray-100">
+                            <td class="py-2 pr-2">{l.description.clone()}</td>
+                            <td class="py-2 text-right font-medium whitespace-nowrap">{l.amount.to_string()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr><th scope="row" class="pt-2 text-left">{move || texts().total}</th>
+                        <td class="pt-2 text-right text-xl font-bold whitespace-nowrap">{s.total.to_string()}</td></tr>
+                    {s.paid.is_positive().then(|| view! {
+                        <tr><th scope="row" class="text-left font-normal text-gray-700">{move || texts().paid}</th>
+                            <td class="text-right whitespace-nowrap text-green-800">{s.paid.to_string()}</td></tr>
+                        <tr><th scope="row" class="text-left">{move || texts().balance}</th>
+                            <td class="text-right text-xl font-bold whitespace-nowrap">{detail.balance.to_string()}</td></tr>
+                    })}
+                </tfoot>
+            </table>
+        </section>
+
+        {if open {
+            view! { <PayByQr detail=detail.clone()/> }.into_any()
+        } else {
+            view! { <p class=format!("{CARD} text-lg font-semibold text-green-800")>{move || texts().fully_paid}</p> }.into_any()
+        }}
+
+        <section class=CARD aria-labelledby="template-title">
+            <h2 id="template-title" class=H2>{move || texts().payment_info}</h2>
+            <dl class="mt-2 space-y-2 text-base">
+                <div><dt class="text-sm text-gray-600">{move || texts().payer}</dt><dd>{move || texts().payer_value}</dd></div>
+                <div><dt class="text-sm text-gray-600">{move || texts().beneficiary}</dt>
+                    <dd class="font-semibold">{detail.school_legal_name.clone()}</dd>
+                    <dd class="text-sm text-gray-700">{format!("{} · {} · {}", detail.payee.account_name, detail.payee.bank_short_name, detail.payee.account_number)}</dd></div>
+                <div><dt class="text-sm text-gray-600">{move || texts().reason}</dt><dd>{detail.reason.clone()}</dd></div>
+                <div><dt class="text-sm text-gray-600">{move || texts().invoice_code}</dt>
+                    <dd class="font-mono text-lg font-semibold tracking-wider">{s.code.to_string()}</dd></div>
+            </dl>
+        </section>
+
+        {(!detail.payments.is_empty()).then(|| view! {
+            <section class=CARD aria-labelledby="payments-title">
+                <h2 id="payments-title" class=H2>{move || texts().payments_received}</h2>
+                <ul class="mt-2">
+                    {detail.payments.iter().map(|p| view! {
+                        <li class="flex justify-between py-1"><span>{p.received_on.dmy()}</span><span class="font-medium">{p.amount.to_string()}</span></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <FraudWarning/>
+    }
+}
+
+#[component]
+fn PayByQr(detail: InvoiceDetail) -> impl IntoView {
+    let code = detail.summary.code.clone();
+    let qr = VietQr::transfer(
+        &detail.payee.bin,
+        &detail.payee.account_number,
+        detail.balance,
+        code.as_str(),
+        &detail.memo,
+    );
+    let payload = qr.encode();
+    let amount_digits = detail.balance.dong().to_string();
+    view! {
+        <section class=CARD aria-labelledby="qr-title">
+            <h2 id="qr-title" class=H2>{move || texts().pay_by_qr}</h2>
+            <p class="mt-1 text-base text-gray-700">{move || texts().qr_steps}</p>
+            <div class="mt-4">
+                {match payload {
+                    Ok(p) => view! { <VietQrCode payload=p file_name=format!("vietqr-{code}.png")/> }.into_any(),
+                    Err(_) => view! { <p role="alert" class="text-red-800">{move || texts().err_internal}</p> }.into_any(),
+                }}
+            </div>
+            <p class="mt-4 rounded-lg bg-teal-50 p-3 text-base text-teal-950">
+                {move || texts().check_payee} " " <strong>{detail.payee.account_name.clone()}</strong>". "
+                {move || texts().no_fee_note}
+            </p>
+            <div class="mt-3">
+                <div class="border-b border-gray-100 py-2">
+                    <div class="text-sm text-gray-600">{move || texts().bank}</div>
+                    <div class="text-lg font-semibold">{detail.payee.bank_short_name.clone()}</div>
+                    <div class="text-sm text-gray-700">{detail.payee.bank_name.clone()}</div>
+                </div>
+                <CopyRow label=texts().account_number value=detail.payee.account_number.clone()/>
+                <CopyRow label=texts().account_name value=detail.payee.account_name.clone()/>
+                <CopyRow label=texts().amount value=amount_digits shown=detail.balance.to_string()/>
+                <CopyRow label=texts().memo value=detail.memo.clone()/>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,207 @@
+//! The start page: the children this device remembers, and the lookup form.
+
+use crate::api::parent::{list_schools, lookup_student};
+use crate::domain::date::Date;
+use crate::error::{AppError, Field};
+use crate::ui::components::notice::{ErrorNotice, FraudWarning};
+use crate::ui::storage::{self, SavedChild};
+use crate::ui::texts;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+const INPUT: &str = "mt-1 block min-h-12 w-full rounded-lg border border-gray-400 bg-white px-3 text-lg text-gray-900 \
+    focus:border-teal-700 focus:outline-none focus:ring-2 focus:ring-teal-600";
+const LABEL: &str = "block text-base font-semibold text-gray-900";
+
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    let params = use_params_map();
+    let preset_school = move || params.read().get("school");
+    let children = RwSignal::new(storage::children());
+
+    view! {
+        <SavedChildren children/>
+        <section class="mt-6" aria-labelledby="lookup-title">
+            <h1 id="lookup-title" class="text-2xl font-bold text-gray-900">{move || texts().lookup_title}</h1>
+            <p class="mt-1 text-base text-gray-700">{move || texts().lookup_intro}</p>
+            {move || view! { <LookupForm preset_school=preset_school()/> }}
+        </section>
+        <FraudWarning/>
+    }
+}
+
+#[component]
+fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
+    let remove = move |id: String| {
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(texts().confirm_remove).ok())
+            .unwrap_or(false);
+        if confirmed {
+            storage::remove_child(&id);
+            children.set(storage::children());
+        }
+    };
+    view! {
+        <Show when=move || !children.read().is_empty()>
+            <section class="mt-6" aria-labelledby="children-title">
+                <h2 id="children-title" class="text-xl font-bold text-gray-900">{move || texts().your_children}</h2>
+                <ul class="mt-2 space-y-2">
+                    <For each=move || children.get() key=|c| c.id.clone() let:child>
+                        {
+                            let id = child.id.clone();
+                            let name = child.access.student_name.clone();
+                            view! {
+                                <li class="flex items-stretch gap-2">
+                                    <A href=format!("/con/{}", child.id) attr:class="flex min-h-14 flex-1 flex-col justify-center rounded-lg border border-gray-300 bg-white px-4 py-2 hover:border-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700">
+                                        <span class="text-lg font-semibold text-teal-900">{child.access.student_name.clone()}</span>
+                                        <span class="text-sm text-gray-700">
+                                            {format!("{} · {}", child.access.class_name, child.access.school_name)}
+                                        </span>
+                                    </A>
+                                    <button
+                                        type="button"
+                                        class="min-h-14 min-w-12 rounded-lg border border-gray-300 px-3 text-gray-700 hover:bg-gray-100"
+                                        aria-label=move || format!("{}: {}", texts().remove_child, name)
+                                        title=move || texts().remove_child
+                                        on:click=move |_| remove(id.clone())
+                                    >
+                                        "✕"
+                                    </button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn LookupForm(preset_school: Option<String>) -> impl IntoView {
+    let navigate = use_navigate();
+    let schools = LocalResource::new(|| list_schools());
+    let school = RwSignal::new(preset_school.clone().unwrap_or_default());
+    let code = RwSignal::new(String::new());
+    let birth = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        // Say what is missing before asking the server.
+        let problem = if school.get_untracked().is_empty() {
+            Some(Field::School)
+        } else if code.get_untracked().trim().is_empty() {
+            Some(Field::StudentCode)
+        } else if Date::parse_dmy(&birth.get_untracked()).is_err() {
+            Some(Field::BirthDate)
+        } else {
+            None
+        };
+        if let Some(field) = problem {
+            error.set(Some(AppError::InvalidInput(field)));
+            return;
+        }
+        error.set(None);
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = lookup_student(school.get_untracked(), code.get_untracked(), birth.get_untracked()).await;
+            pending.set(false);
+            match result {
+                Ok(access) => {
+                    let saved = storage::save_child(access);
+                    navigate(&format!("/con/{}", saved.id), Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    let school_name = move || {
+        let slug = school.get();
+        schools
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|list| list.into_iter().find(|s| s.slug == slug))
+            .map(|s| s.name)
+    };
+
+    view! {
+        <form class="mt-4 space-y-5 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" on:submit=submit novalidate>
+            {match preset_school {
+                Some(_) => view! {
+                    <div>
+                        <div class=LABEL>{move || texts().school}</div>
+                        <div class="mt-1 flex items-center justify-between gap-2">
+                            <span class="text-lg font-semibold text-teal-900">{move || school_name().unwrap_or_default()}</span>
+                            <A href="/" attr:class="text-base text-teal-800 underline">{move || texts().change_school}</A>
+                        </div>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <div>
+                        <label for="school" class=LABEL>{move || texts().school}</label>
+                        <select
+                            id="school"
+                            class=INPUT
+                            on:change=move |ev| school.set(event_target_value(&ev))
+                            prop:value=move || school.get()
+                        >
+                            <option value="">{move || texts().choose_school}</option>
+                            {move || schools.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|s| {
+                                let label = s.name.clone();
+                                view! { <option value=s.slug>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                }.into_any(),
+            }}
+            <div>
+                <label for="student-code" class=LABEL>{move || texts().student_code}</label>
+                <input
+                    id="student-code"
+                    name="student-code"
+                    class=INPUT
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    aria-describedby="student-code-hint"
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev))
+                />
+                <p id="student-code-hint" class="mt-1 text-sm text-gray-600">{move || texts().student_code_hint}</p>
+            </div>
+            <div>
+                <label for="birth-date" class=LABEL>{move || texts().birth_date}</label>
+                <input
+                    id="birth-date"
+                    name="birth-date"
+                    class=INPUT
+                    inputmode="numeric"
+                    autocomplete="off"
+                    placeholder="05/09/2018"
+                    aria-describedby="birth-date-hint"
+                    prop:value=move || birth.get()
+                    on:input=move |ev| birth.set(event_target_value(&ev))
+                />
+                <p id="birth-date-hint" class="mt-1 text-sm text-gray-600">{move || texts().birth_date_hint}</p>
+            </div>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            <button
+                type="submit"
+                class="min-h-12 w-full rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white hover:bg-teal-800 disabled:opacity-60 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700"
+                prop:disabled=move || pending.get()
+            >
+                {move || if pending.get() { texts().looking_up } else { texts().lookup_button }}
+            </button>
+            <p class="text-sm text-gray-600">{move || texts().privacy_note}</p>
+        </form>
+    }
+}
