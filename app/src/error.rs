@@ -46,9 +46,9 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Response(e) | ServerFnErrorErr::Deserialization(e) => {
-                AppError::Network(e)
-            }
+            ServerFnErrorErr::Request(e)
+            | ServerFnErrorErr::Response(e)
+            | ServerFnErrorErr::Deserialization(e) => AppError::Network(e),
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Internal,
             other => AppError::Network(other.to_string()),
         }

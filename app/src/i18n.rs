@@ -300,7 +300,9 @@ mod tests {
 
     #[test]
     fn too_many_attempts_rounds_up_to_minutes() {
-        let e = AppError::TooManyAttempts { retry_after_secs: 61 };
+        let e = AppError::TooManyAttempts {
+            retry_after_secs: 61,
+        };
         assert!(VI.error_message(&e).contains("2 phút"));
         assert!(EN.error_message(&e).contains("2 minutes"));
     }

@@ -16,7 +16,10 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
-    let db = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    let db = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
     MIGRATOR.run(&db).await?;
     Ok(db)
 }
@@ -31,9 +34,10 @@ pub async fn token_key(db: &Db) -> Result<TokenKey, sqlx::Error> {
         .bind(&fresh_hex)
         .execute(db)
         .await?;
-    let (stored,): (String,) = sqlx::query_as("SELECT value FROM app_secret WHERE name = 'token_key'")
-        .fetch_one(db)
-        .await?;
+    let (stored,): (String,) =
+        sqlx::query_as("SELECT value FROM app_secret WHERE name = 'token_key'")
+            .fetch_one(db)
+            .await?;
     let mut key = [0u8; 32];
     for (i, byte) in key.iter_mut().enumerate() {
         *byte = u8::from_str_radix(stored.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0);

@@ -43,28 +43,39 @@ impl Rng {
 }
 
 const FAMILY: &[&str] = &[
-    "Nguyễn", "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Phạm", "Hoàng", "Huỳnh", "Phan",
-    "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh",
+    "Nguyễn", "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Phạm", "Hoàng",
+    "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh",
 ];
-const MIDDLE_BOY: &[&str] = &["Văn", "Minh", "Đức", "Quang", "Gia", "Hoàng", "Anh", "Thành", "Bảo", "Hữu", "Tuấn"];
-const MIDDLE_GIRL: &[&str] = &["Thị", "Ngọc", "Thu", "Minh", "Bảo", "Khánh", "Thanh", "Phương", "Diệu", "Hải"];
+const MIDDLE_BOY: &[&str] = &[
+    "Văn", "Minh", "Đức", "Quang", "Gia", "Hoàng", "Anh", "Thành", "Bảo", "Hữu", "Tuấn",
+];
+const MIDDLE_GIRL: &[&str] = &[
+    "Thị", "Ngọc", "Thu", "Minh", "Bảo", "Khánh", "Thanh", "Phương", "Diệu", "Hải",
+];
 const GIVEN_BOY: &[&str] = &[
-    "An", "Bảo", "Cường", "Dũng", "Duy", "Đạt", "Đức", "Hải", "Hiếu", "Hoàng", "Huy", "Hùng", "Khang", "Khánh",
-    "Khoa", "Long", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quang", "Sơn", "Tài", "Thắng", "Thịnh",
-    "Trung", "Tuấn", "Việt", "Vinh", "Lâm", "Kiên",
+    "An", "Bảo", "Cường", "Dũng", "Duy", "Đạt", "Đức", "Hải", "Hiếu", "Hoàng", "Huy", "Hùng",
+    "Khang", "Khánh", "Khoa", "Long", "Minh", "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quang",
+    "Sơn", "Tài", "Thắng", "Thịnh", "Trung", "Tuấn", "Việt", "Vinh", "Lâm", "Kiên",
 ];
 const GIVEN_GIRL: &[&str] = &[
-    "An", "Anh", "Chi", "Diệp", "Giang", "Hà", "Hân", "Hằng", "Hoa", "Hương", "Lan", "Linh", "Mai", "My",
-    "Ngân", "Ngọc", "Nhi", "Như", "Phương", "Quỳnh", "Thảo", "Thư", "Trang", "Trâm", "Uyên", "Vy", "Yến", "Ánh",
+    "An", "Anh", "Chi", "Diệp", "Giang", "Hà", "Hân", "Hằng", "Hoa", "Hương", "Lan", "Linh", "Mai",
+    "My", "Ngân", "Ngọc", "Nhi", "Như", "Phương", "Quỳnh", "Thảo", "Thư", "Trang", "Trâm", "Uyên",
+    "Vy", "Yến", "Ánh",
 ];
-const PARENT_GIVEN: &[&str] = &["HUNG", "LAN", "DUNG", "HOA", "TUAN", "HUONG", "MINH", "THAO", "NAM", "HANG", "LONG", "MAI"];
+const PARENT_GIVEN: &[&str] = &[
+    "HUNG", "LAN", "DUNG", "HOA", "TUAN", "HUONG", "MINH", "THAO", "NAM", "HANG", "LONG", "MAI",
+];
 
 fn full_name(rng: &mut Rng) -> String {
     let family = rng.pick(FAMILY);
     if rng.chance(50) {
         format!("{family} {} {}", rng.pick(MIDDLE_BOY), rng.pick(GIVEN_BOY))
     } else {
-        format!("{family} {} {}", rng.pick(MIDDLE_GIRL), rng.pick(GIVEN_GIRL))
+        format!(
+            "{family} {} {}",
+            rng.pick(MIDDLE_GIRL),
+            rng.pick(GIVEN_GIRL)
+        )
     }
 }
 
@@ -104,14 +115,37 @@ const SCHOOLS: &[SchoolPlan] = &[
         account: "1023456789",
         account_name: "TRUONG TIEU HOC HA LONG",
         classes: &[
-            ("1A", 1, 14), ("1B", 1, 14), ("2A", 2, 14), ("2B", 2, 14), ("3A", 3, 14),
-            ("3B", 3, 14), ("4A", 4, 14), ("4B", 4, 14), ("5A", 5, 14), ("5B", 5, 14),
+            ("1A", 1, 14),
+            ("1B", 1, 14),
+            ("2A", 2, 14),
+            ("2B", 2, 14),
+            ("3A", 3, 14),
+            ("3B", 3, 14),
+            ("4A", 4, 14),
+            ("4B", 4, 14),
+            ("5A", 5, 14),
+            ("5B", 5, 14),
         ],
         age_at_grade_start: 6,
         fees: &[
-            Fee { name: "Tiền ăn bán trú", amount: 30_000, unit: "meal_day", mandatory: true },
-            Fee { name: "Chăm sóc bán trú", amount: 150_000, unit: "month", mandatory: true },
-            Fee { name: "Câu lạc bộ Tiếng Anh", amount: 200_000, unit: "month", mandatory: false },
+            Fee {
+                name: "Tiền ăn bán trú",
+                amount: 30_000,
+                unit: "meal_day",
+                mandatory: true,
+            },
+            Fee {
+                name: "Chăm sóc bán trú",
+                amount: 150_000,
+                unit: "month",
+                mandatory: true,
+            },
+            Fee {
+                name: "Câu lạc bộ Tiếng Anh",
+                amount: 200_000,
+                unit: "month",
+                mandatory: false,
+            },
         ],
     },
     SchoolPlan {
@@ -125,14 +159,35 @@ const SCHOOLS: &[SchoolPlan] = &[
         account: "112000345678",
         account_name: "TRUONG THCS BAI CHAY",
         classes: &[
-            ("6A1", 6, 15), ("6A2", 6, 15), ("7A1", 7, 15), ("7A2", 7, 15),
-            ("8A1", 8, 15), ("8A2", 8, 15), ("9A1", 9, 15), ("9A2", 9, 15),
+            ("6A1", 6, 15),
+            ("6A2", 6, 15),
+            ("7A1", 7, 15),
+            ("7A2", 7, 15),
+            ("8A1", 8, 15),
+            ("8A2", 8, 15),
+            ("9A1", 9, 15),
+            ("9A2", 9, 15),
         ],
         age_at_grade_start: 11,
         fees: &[
-            Fee { name: "Tiền ăn bán trú", amount: 32_000, unit: "meal_day", mandatory: false },
-            Fee { name: "Nước uống", amount: 15_000, unit: "month", mandatory: true },
-            Fee { name: "Câu lạc bộ Bóng đá", amount: 150_000, unit: "month", mandatory: false },
+            Fee {
+                name: "Tiền ăn bán trú",
+                amount: 32_000,
+                unit: "meal_day",
+                mandatory: false,
+            },
+            Fee {
+                name: "Nước uống",
+                amount: 15_000,
+                unit: "month",
+                mandatory: true,
+            },
+            Fee {
+                name: "Câu lạc bộ Bóng đá",
+                amount: 150_000,
+                unit: "month",
+                mandatory: false,
+            },
         ],
     },
     SchoolPlan {
@@ -148,9 +203,24 @@ const SCHOOLS: &[SchoolPlan] = &[
         classes: &[("Mầm 1", 3, 15), ("Chồi 1", 4, 15), ("Lá 1", 5, 15)],
         age_at_grade_start: 3,
         fees: &[
-            Fee { name: "Tiền ăn", amount: 35_000, unit: "meal_day", mandatory: true },
-            Fee { name: "Chăm sóc bán trú", amount: 200_000, unit: "month", mandatory: true },
-            Fee { name: "Năng khiếu Múa", amount: 120_000, unit: "month", mandatory: false },
+            Fee {
+                name: "Tiền ăn",
+                amount: 35_000,
+                unit: "meal_day",
+                mandatory: true,
+            },
+            Fee {
+                name: "Chăm sóc bán trú",
+                amount: 200_000,
+                unit: "month",
+                mandatory: true,
+            },
+            Fee {
+                name: "Năng khiếu Múa",
+                amount: 120_000,
+                unit: "month",
+                mandatory: false,
+            },
         ],
     },
 ];
@@ -166,15 +236,23 @@ fn school_days(month: Month) -> i64 {
 
 fn previous_month(m: Month) -> Month {
     if m.month == 1 {
-        Month { year: m.year - 1, month: 12 }
+        Month {
+            year: m.year - 1,
+            month: 12,
+        }
     } else {
-        Month { year: m.year, month: m.month - 1 }
+        Month {
+            year: m.year,
+            month: m.month - 1,
+        }
     }
 }
 
 /// Whether the database already holds any school (then seeding does nothing).
 pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM school").fetch_one(db).await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM school")
+        .fetch_one(db)
+        .await?;
     Ok(n == 0)
 }
 
@@ -182,7 +260,11 @@ pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
 pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
     let mut rng = Rng(0x0068_6F63_7068_6900); // "hocphi"
     let today = Date::in_vietnam(now);
-    let year_start = if today.month() >= 8 { today.year() } else { today.year() - 1 };
+    let year_start = if today.month() >= 8 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
     let this_month = Month::of(today);
     let last_month = previous_month(this_month);
     let mut used_codes = HashSet::new();
@@ -264,12 +346,21 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
                 };
                 let age = plan.age_at_grade_start + (grade - first_grade) as i32;
                 let (name, birth) = match code.as_str() {
-                    FEATURED_STUDENT_CODE => ("Nguyễn Minh An".to_string(), Date::new(2017, 9, 5).expect("date")),
-                    SIBLING_STUDENT_CODE => ("Nguyễn Minh Châu".to_string(), Date::new(2021, 3, 12).expect("date")),
+                    FEATURED_STUDENT_CODE => (
+                        "Nguyễn Minh An".to_string(),
+                        Date::new(2017, 9, 5).expect("date"),
+                    ),
+                    SIBLING_STUDENT_CODE => (
+                        "Nguyễn Minh Châu".to_string(),
+                        Date::new(2021, 3, 12).expect("date"),
+                    ),
                     _ => {
                         // Born between September of (start − age − 1) and August of (start − age).
                         let born_from = Date::new(year_start - age - 1, 9, 1).expect("date");
-                        (full_name(&mut rng), born_from.add_days(rng.below(365) as i64))
+                        (
+                            full_name(&mut rng),
+                            born_from.add_days(rng.below(365) as i64),
+                        )
                     }
                 };
                 let (student_id,): (i64,) = sqlx::query_as(
@@ -301,9 +392,18 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
                         if !taken {
                             continue;
                         }
-                        let quantity = if fee.unit == "meal_day" { school_days(month) } else { 1 };
+                        let quantity = if fee.unit == "meal_day" {
+                            school_days(month)
+                        } else {
+                            1
+                        };
                         let description = if fee.unit == "meal_day" {
-                            format!("{} ({} ngày × {})", fee.name, quantity, Vnd::new(fee.amount))
+                            format!(
+                                "{} ({} ngày × {})",
+                                fee.name,
+                                quantity,
+                                Vnd::new(fee.amount)
+                            )
                         } else {
                             format!("{} tháng {}", fee.name, month.label())
                         };
@@ -337,7 +437,9 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
                     .bind(issued.to_days() * 86_400 + 3600)
                     .fetch_one(&mut *tx)
                     .await?;
-                    for (position, (fee_id, description, quantity, unit)) in lines.into_iter().enumerate() {
+                    for (position, (fee_id, description, quantity, unit)) in
+                        lines.into_iter().enumerate()
+                    {
                         sqlx::query(
                             "INSERT INTO invoice_line (invoice_id, position, fee_item_id, description, quantity, unit_amount, amount) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -356,7 +458,13 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
                     // Last month: nearly everyone paid. This month: some paid, a few in part.
                     let roll = rng.below(100);
                     let paid = match (is_current, featured) {
-                        (false, _) => if roll < 92 { total } else { 0 },
+                        (false, _) => {
+                            if roll < 92 {
+                                total
+                            } else {
+                                0
+                            }
+                        }
                         (true, true) => 0,
                         (true, false) if roll < 40 => total,
                         (true, false) if roll < 50 => (total / 2) / 1000 * 1000,
@@ -368,7 +476,13 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
                         let day = issued.to_days() + rng.below(days_open.min(28) as usize) as i64;
                         // Between 07:00 and 19:00 in Vietnam (00:00–12:00 UTC).
                         let at = day * 86_400 + rng.below(12 * 3600) as i64;
-                        let payer = format!("{} {}", hocphi_app::domain::memo::fold_to_ascii(&name.split(' ').next().unwrap_or("").to_uppercase()), rng.pick(PARENT_GIVEN));
+                        let payer = format!(
+                            "{} {}",
+                            hocphi_app::domain::memo::fold_to_ascii(
+                                &name.split(' ').next().unwrap_or("").to_uppercase()
+                            ),
+                            rng.pick(PARENT_GIVEN)
+                        );
                         let (payment_id,): (i64,) = sqlx::query_as(
                             "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo) \
                              VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6) RETURNING id",

@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "hocphi", version, about = "Cashless school fees: the hocphi server and tools")]
+#[command(
+    name = "hocphi",
+    version,
+    about = "Cashless school fees: the hocphi server and tools"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -81,9 +85,21 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Vietqr { action }) => {
             let result = match action {
-                VietqrAction::Encode { bin, account, amount, bill, purpose, card } => {
-                    vietqr_cli::encode(vietqr_cli::EncodeArgs { bin, account, amount, bill, purpose, card })
-                }
+                VietqrAction::Encode {
+                    bin,
+                    account,
+                    amount,
+                    bill,
+                    purpose,
+                    card,
+                } => vietqr_cli::encode(vietqr_cli::EncodeArgs {
+                    bin,
+                    account,
+                    amount,
+                    bill,
+                    purpose,
+                    card,
+                }),
                 VietqrAction::Decode { payload } => vietqr_cli::decode(&payload),
             };
             match result {
@@ -104,7 +120,8 @@ fn main() -> ExitCode {
 fn serve(args: ServeArgs) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
     let now = match args.now.as_deref().map(|t| (t, parse_instant(t))) {
@@ -150,7 +167,13 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         clock,
         lookups: Arc::new(FailureLimiter::default()),
     };
-    let app = http::router(state, &config.dist, http::HttpOptions { trust_proxy: config.trust_proxy });
+    let app = http::router(
+        state,
+        &config.dist,
+        http::HttpOptions {
+            trust_proxy: config.trust_proxy,
+        },
+    );
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
@@ -164,10 +187,13 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             demo::FEATURED_BIRTH_DATE
         );
     }
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

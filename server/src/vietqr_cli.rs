@@ -16,10 +16,18 @@ pub struct EncodeArgs {
 
 pub fn encode(args: EncodeArgs) -> Result<String, String> {
     let qr = VietQr {
-        initiation: if args.amount.is_some() { Initiation::Dynamic } else { Initiation::Static },
+        initiation: if args.amount.is_some() {
+            Initiation::Dynamic
+        } else {
+            Initiation::Static
+        },
         bin: args.bin,
         account: args.account,
-        service: Some(if args.card { Service::ToCard } else { Service::ToAccount }),
+        service: Some(if args.card {
+            Service::ToCard
+        } else {
+            Service::ToAccount
+        }),
         amount: args.amount.map(Vnd::new),
         bill_number: args.bill,
         purpose: args.purpose,

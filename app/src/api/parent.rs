@@ -18,7 +18,10 @@ mod imp {
 
     /// Student codes are compared as the school writes them: upper case, no spaces.
     pub fn normalize_code(code: &str) -> String {
-        code.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+        code.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .collect()
     }
 }
 

@@ -31,7 +31,12 @@ fn parse_row(line: &'static str) -> Option<Bank> {
         "wallet" => BankKind::Wallet,
         _ => BankKind::Bank,
     };
-    Some(Bank { bin, short_name, name, kind })
+    Some(Bank {
+        bin,
+        short_name,
+        name,
+        kind,
+    })
 }
 
 /// Every bank and wallet, ordered by BIN.
@@ -65,6 +70,8 @@ mod tests {
         let bins: Vec<_> = all().map(|b| b.bin).collect();
         assert_eq!(bins.len(), 70);
         assert!(bins.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
-        assert!(bins.iter().all(|b| b.len() == 6 && b.bytes().all(|c| c.is_ascii_digit())));
+        assert!(bins
+            .iter()
+            .all(|b| b.len() == 6 && b.bytes().all(|c| c.is_ascii_digit())));
     }
 }

@@ -37,7 +37,11 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Result<Date, DateError> {
-        if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !(1900..=2999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return Err(DateError::NoSuchDay);
         }
         Ok(Date { year, month, day })
@@ -58,11 +62,13 @@ impl Date {
         let mut parts = s.split('-');
         let (y, m, d) = (parts.next(), parts.next(), parts.next());
         match (y, m, d, parts.next()) {
-            (Some(y), Some(m), Some(d), None) if y.len() == 4 && m.len() == 2 && d.len() == 2 => Date::new(
-                y.parse().map_err(|_| DateError::Unreadable)?,
-                m.parse().map_err(|_| DateError::Unreadable)?,
-                d.parse().map_err(|_| DateError::Unreadable)?,
-            ),
+            (Some(y), Some(m), Some(d), None) if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
+                Date::new(
+                    y.parse().map_err(|_| DateError::Unreadable)?,
+                    m.parse().map_err(|_| DateError::Unreadable)?,
+                    d.parse().map_err(|_| DateError::Unreadable)?,
+                )
+            }
             _ => Err(DateError::Unreadable),
         }
     }
@@ -74,7 +80,9 @@ impl Date {
         let fields: Vec<&str> = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
             vec![&s[..2], &s[2..4], &s[4..]]
         } else {
-            s.split(['/', '-', '.', ' ']).filter(|p| !p.is_empty()).collect()
+            s.split(['/', '-', '.', ' '])
+                .filter(|p| !p.is_empty())
+                .collect()
         };
         let [d, m, y] = fields[..] else {
             return Err(DateError::Unreadable);
@@ -220,12 +228,22 @@ mod tests {
     #[test]
     fn parses_what_parents_type() {
         let d = Date::new(2018, 9, 5).unwrap();
-        for s in ["05/09/2018", "5/9/2018", "05-09-2018", "05.09.2018", "05092018", " 5 / 9 / 2018 "] {
+        for s in [
+            "05/09/2018",
+            "5/9/2018",
+            "05-09-2018",
+            "05.09.2018",
+            "05092018",
+            " 5 / 9 / 2018 ",
+        ] {
             assert_eq!(Date::parse_dmy(s), Ok(d), "{s}");
         }
         assert_eq!(Date::parse_dmy("2018-09-05"), Err(DateError::Unreadable));
         assert_eq!(Date::parse_dmy("31/02/2018"), Err(DateError::NoSuchDay));
-        assert_eq!(Date::parse_dmy("29/02/2020").map(|d| d.dmy()), Ok("29/02/2020".into()));
+        assert_eq!(
+            Date::parse_dmy("29/02/2020").map(|d| d.dmy()),
+            Ok("29/02/2020".into())
+        );
         assert_eq!(Date::parse_dmy("29/02/2019"), Err(DateError::NoSuchDay));
         assert_eq!(Date::parse_dmy(""), Err(DateError::Unreadable));
         assert_eq!(Date::parse_dmy("ab/cd/efgh"), Err(DateError::Unreadable));

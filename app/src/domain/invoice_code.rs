@@ -79,7 +79,10 @@ impl InvoiceCode {
         if count != CODE_LEN {
             return Err(InvoiceCodeError::WrongLength(count));
         }
-        if let Some(bad) = cleaned.chars().find(|c| !c.is_ascii() || value_of(*c as u8).is_none()) {
+        if let Some(bad) = cleaned
+            .chars()
+            .find(|c| !c.is_ascii() || value_of(*c as u8).is_none())
+        {
             return Err(InvoiceCodeError::BadCharacter(bad));
         }
         let bytes = cleaned.as_bytes();
@@ -166,9 +169,18 @@ mod tests {
         let s = code.as_str().to_string();
         assert_eq!(InvoiceCode::parse(&s.to_lowercase()), Ok(code.clone()));
         assert_eq!(InvoiceCode::parse(&format!("hp {}", &s)), Ok(code.clone()));
-        assert_eq!(InvoiceCode::parse(&format!("{}-{}", &s[..4], &s[4..])), Ok(code.clone()));
-        assert_eq!(InvoiceCode::parse("ABC"), Err(InvoiceCodeError::WrongLength(3)));
-        assert_eq!(InvoiceCode::parse("K7Q2M9X0"), Err(InvoiceCodeError::BadCharacter('0')));
+        assert_eq!(
+            InvoiceCode::parse(&format!("{}-{}", &s[..4], &s[4..])),
+            Ok(code.clone())
+        );
+        assert_eq!(
+            InvoiceCode::parse("ABC"),
+            Err(InvoiceCodeError::WrongLength(3))
+        );
+        assert_eq!(
+            InvoiceCode::parse("K7Q2M9X0"),
+            Err(InvoiceCodeError::BadCharacter('0'))
+        );
     }
 
     #[test]
@@ -184,7 +196,11 @@ mod tests {
             format!("Nộp tiền HP {c} cho con"),
         ];
         for memo in &memos {
-            assert_eq!(InvoiceCode::find_in_memo(memo), vec![code.clone()], "{memo}");
+            assert_eq!(
+                InvoiceCode::find_in_memo(memo),
+                vec![code.clone()],
+                "{memo}"
+            );
         }
         assert!(InvoiceCode::find_in_memo("chuyen tien hoc phi thang 11").is_empty());
         // Cut short by the bank: nothing is guessed.

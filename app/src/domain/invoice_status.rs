@@ -54,14 +54,46 @@ mod tests {
         let before = Date::new(2026, 11, 15).unwrap();
         let after = Date::new(2026, 11, 16).unwrap();
         let total = Vnd::new(733_710);
-        let s = |paid: i64, today: Date| InvoiceStatus::derive(total, Vnd::new(paid), due, today, false);
-        assert_eq!(s(0, before), InvoiceStatus { state: PaymentState::Unpaid, overdue: false });
-        assert_eq!(s(0, after), InvoiceStatus { state: PaymentState::Unpaid, overdue: true });
-        assert_eq!(s(100_000, after), InvoiceStatus { state: PaymentState::PartlyPaid, overdue: true });
-        assert_eq!(s(733_710, after), InvoiceStatus { state: PaymentState::Paid, overdue: false });
+        let s = |paid: i64, today: Date| {
+            InvoiceStatus::derive(total, Vnd::new(paid), due, today, false)
+        };
+        assert_eq!(
+            s(0, before),
+            InvoiceStatus {
+                state: PaymentState::Unpaid,
+                overdue: false
+            }
+        );
+        assert_eq!(
+            s(0, after),
+            InvoiceStatus {
+                state: PaymentState::Unpaid,
+                overdue: true
+            }
+        );
+        assert_eq!(
+            s(100_000, after),
+            InvoiceStatus {
+                state: PaymentState::PartlyPaid,
+                overdue: true
+            }
+        );
+        assert_eq!(
+            s(733_710, after),
+            InvoiceStatus {
+                state: PaymentState::Paid,
+                overdue: false
+            }
+        );
         assert_eq!(s(800_000, after).state, PaymentState::Paid);
         let voided = InvoiceStatus::derive(total, Vnd::ZERO, due, after, true);
-        assert_eq!(voided, InvoiceStatus { state: PaymentState::Voided, overdue: false });
+        assert_eq!(
+            voided,
+            InvoiceStatus {
+                state: PaymentState::Voided,
+                overdue: false
+            }
+        );
         assert!(!voided.is_open());
     }
 }

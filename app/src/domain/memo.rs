@@ -76,7 +76,10 @@ mod tests {
     #[test]
     fn strips_diacritics_and_maps_d() {
         assert_eq!(fold_to_ascii("Nguyễn Thị Đào"), "Nguyen Thi Dao");
-        assert_eq!(fold_to_ascii("đóng tiền ăn bán trú"), "dong tien an ban tru");
+        assert_eq!(
+            fold_to_ascii("đóng tiền ăn bán trú"),
+            "dong tien an ban tru"
+        );
         assert_eq!(
             fold_to_ascii("ẮẰẲẴẶ ỨỪỬỮỰ ỚỜỞỠỢ ỲÝỶỸỴ"),
             "AAAAA UUUUU OOOOO YYYYY"
@@ -87,7 +90,10 @@ mod tests {
 
     #[test]
     fn memo_is_plain_and_capped() {
-        assert_eq!(safe_memo("HP K7Q2M9XA Thu T11/2026"), "HP K7Q2M9XA Thu T11 2026");
+        assert_eq!(
+            safe_memo("HP K7Q2M9XA Thu T11/2026"),
+            "HP K7Q2M9XA Thu T11 2026"
+        );
         assert_eq!(safe_memo("  Học phí   tháng 11!! "), "Hoc phi thang 11");
         let long = safe_memo("HP K7Q2M9XA nop tien an ban tru thang muoi mot");
         assert!(long.len() <= MAX_MEMO_CHARS, "{long}");

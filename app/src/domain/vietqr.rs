@@ -83,7 +83,11 @@ pub enum DecodeError {
     #[error("expected a 2-digit field ID at character {position}, found '{found}'")]
     BadId { position: usize, found: String },
     #[error("field {id} at character {position} has an invalid length '{found}'")]
-    BadLength { id: String, position: usize, found: String },
+    BadLength {
+        id: String,
+        position: usize,
+        found: String,
+    },
     #[error("field {0} appears twice")]
     Duplicate(String),
     #[error("the content must start with field 00 (payload format)")]
@@ -129,10 +133,12 @@ fn push_tlv(out: &mut String, id: &str, value: &str) {
 
 fn check_text(field: &'static str, value: &Option<String>) -> Result<(), EncodeError> {
     match value {
-        Some(v) if v.is_empty() || v.len() > MAX_SUBFIELD || !is_ans(v) => Err(EncodeError::BadText {
-            field,
-            value: v.clone(),
-        }),
+        Some(v) if v.is_empty() || v.len() > MAX_SUBFIELD || !is_ans(v) => {
+            Err(EncodeError::BadText {
+                field,
+                value: v.clone(),
+            })
+        }
         _ => Ok(()),
     }
 }
@@ -252,12 +258,24 @@ impl VietQr {
         let initiation = match get("01") {
             Some("11") => Initiation::Static,
             Some("12") => Initiation::Dynamic,
-            Some(other) => return Err(invalid("point of initiation (01)", "must be 11 or 12", other)),
+            Some(other) => {
+                return Err(invalid(
+                    "point of initiation (01)",
+                    "must be 11 or 12",
+                    other,
+                ))
+            }
             None => return Err(DecodeError::Missing("01 (point of initiation)")),
         };
         match get("53") {
             Some("704") => {}
-            Some(other) => return Err(invalid("currency (53)", "VietQR is paid in VND, code 704", other)),
+            Some(other) => {
+                return Err(invalid(
+                    "currency (53)",
+                    "VietQR is paid in VND, code 704",
+                    other,
+                ))
+            }
             None => return Err(DecodeError::Missing("53 (currency)")),
         }
         match get("58") {
@@ -274,7 +292,9 @@ impl VietQr {
         let merchant = parse_tlvs(merchant_tlv.value, merchant_tlv.value_at)?;
         check_unique(&merchant)?;
         let mget = |id: &str| merchant.iter().find(|t| t.id == id);
-        let guid = mget("00").ok_or(DecodeError::Missing("38.00 (GUID)"))?.value;
+        let guid = mget("00")
+            .ok_or(DecodeError::Missing("38.00 (GUID)"))?
+            .value;
         if !guid.eq_ignore_ascii_case(NAPAS_GUID) {
             return Err(DecodeError::NotNapas(guid.to_string()));
         }
@@ -288,13 +308,23 @@ impl VietQr {
         }
         let account = bget("01").ok_or(DecodeError::Missing("38.01.01 (account number)"))?;
         if account.chars().count() > MAX_ACCOUNT || !is_ans(account) {
-            return Err(invalid("account number (38.01.01)", "at most 19 plain characters", account));
+            return Err(invalid(
+                "account number (38.01.01)",
+                "at most 19 plain characters",
+                account,
+            ));
         }
         let service = match mget("02").map(|t| t.value) {
             None => None,
             Some("QRIBFTTA") => Some(Service::ToAccount),
             Some("QRIBFTTC") => Some(Service::ToCard),
-            Some(other) => return Err(invalid("service code (38.02)", "must be QRIBFTTA or QRIBFTTC", other)),
+            Some(other) => {
+                return Err(invalid(
+                    "service code (38.02)",
+                    "must be QRIBFTTA or QRIBFTTC",
+                    other,
+                ))
+            }
         };
 
         let (mut bill_number, mut purpose) = (None, None);
@@ -303,17 +333,34 @@ impl VietQr {
             check_unique(&fields)?;
             for field in &fields {
                 if !is_ans(field.value) {
-                    return Err(invalid("additional data (62)", "plain ASCII only", field.value));
+                    return Err(invalid(
+                        "additional data (62)",
+                        "plain ASCII only",
+                        field.value,
+                    ));
                 }
                 let numbered = ("01"..="08").contains(&field.id);
                 if numbered && field.value.len() > MAX_SUBFIELD {
-                    return Err(invalid("additional data (62)", "a subfield is longer than 25", field.value));
+                    return Err(invalid(
+                        "additional data (62)",
+                        "a subfield is longer than 25",
+                        field.value,
+                    ));
                 }
                 if field.id == "09" && !valid_consumer_request(field.value) {
-                    return Err(invalid("consumer data request (62.09)", "only A, M, E, each once", field.value));
+                    return Err(invalid(
+                        "consumer data request (62.09)",
+                        "only A, M, E, each once",
+                        field.value,
+                    ));
                 }
             }
-            let fget = |id: &str| fields.iter().find(|t| t.id == id).map(|t| t.value.to_string());
+            let fget = |id: &str| {
+                fields
+                    .iter()
+                    .find(|t| t.id == id)
+                    .map(|t| t.value.to_string())
+            };
             bill_number = fget("01");
             purpose = fget("08");
         }
@@ -389,8 +436,9 @@ fn parse_tlvs(mut rest: &str, mut position: usize) -> Result<Vec<Tlv<'_>>, Decod
                 found: id.to_string(),
             });
         }
-        let (len_text, after_len) =
-            split_chars(after_id, 2).ok_or(DecodeError::Truncated { position: position + 2 })?;
+        let (len_text, after_len) = split_chars(after_id, 2).ok_or(DecodeError::Truncated {
+            position: position + 2,
+        })?;
         let len: usize = match (len_text.len() == 2 && is_digits(len_text), len_text.parse()) {
             (true, Ok(n)) if n > 0 => n,
             _ => {
@@ -401,8 +449,9 @@ fn parse_tlvs(mut rest: &str, mut position: usize) -> Result<Vec<Tlv<'_>>, Decod
                 })
             }
         };
-        let (value, after_value) =
-            split_chars(after_len, len).ok_or(DecodeError::Truncated { position: position + 4 })?;
+        let (value, after_value) = split_chars(after_len, len).ok_or(DecodeError::Truncated {
+            position: position + 4,
+        })?;
         out.push(Tlv {
             id,
             value,
@@ -453,10 +502,42 @@ mod tests {
     #[test]
     fn encodes_the_spec_examples_exactly() {
         let cases = [
-            (spec(Initiation::Static, Service::ToAccount, "0011012345678", false), STATIC_ACCOUNT),
-            (spec(Initiation::Static, Service::ToCard, "9704031101234567", false), STATIC_CARD),
-            (spec(Initiation::Dynamic, Service::ToAccount, "0011012345678", true), DYNAMIC_ACCOUNT),
-            (spec(Initiation::Dynamic, Service::ToCard, "9704031101234567", true), DYNAMIC_CARD),
+            (
+                spec(
+                    Initiation::Static,
+                    Service::ToAccount,
+                    "0011012345678",
+                    false,
+                ),
+                STATIC_ACCOUNT,
+            ),
+            (
+                spec(
+                    Initiation::Static,
+                    Service::ToCard,
+                    "9704031101234567",
+                    false,
+                ),
+                STATIC_CARD,
+            ),
+            (
+                spec(
+                    Initiation::Dynamic,
+                    Service::ToAccount,
+                    "0011012345678",
+                    true,
+                ),
+                DYNAMIC_ACCOUNT,
+            ),
+            (
+                spec(
+                    Initiation::Dynamic,
+                    Service::ToCard,
+                    "9704031101234567",
+                    true,
+                ),
+                DYNAMIC_CARD,
+            ),
         ];
         for (qr, expected) in cases {
             assert_eq!(qr.encode().unwrap(), expected);
@@ -483,7 +564,11 @@ mod tests {
 
     #[test]
     fn accepts_a_lower_case_crc() {
-        let lower = format!("{}{}", &DYNAMIC_ACCOUNT[..DYNAMIC_ACCOUNT.len() - 4], "2e2e");
+        let lower = format!(
+            "{}{}",
+            &DYNAMIC_ACCOUNT[..DYNAMIC_ACCOUNT.len() - 4],
+            "2e2e"
+        );
         assert!(VietQr::decode(&lower).is_ok());
     }
 
@@ -502,16 +587,41 @@ mod tests {
     fn every_decode_error() {
         use DecodeError::*;
         let d = VietQr::decode;
-        let account = t("38", &(t("00", NAPAS_GUID) + &t("01", &(t("00", "970403") + &t("01", "0011012345678"))) + &t("02", "QRIBFTTA")));
+        let account = t(
+            "38",
+            &(t("00", NAPAS_GUID)
+                + &t("01", &(t("00", "970403") + &t("01", "0011012345678")))
+                + &t("02", "QRIBFTTA")),
+        );
         let head = "00020101021153037045802VN";
         assert_eq!(d(""), Err(Empty));
         assert_eq!(d("0002010"), Err(Truncated { position: 6 }));
         assert_eq!(d("00"), Err(Truncated { position: 2 }));
         assert_eq!(d("000201015"), Err(Truncated { position: 8 }));
         assert_eq!(d("0002010150"), Err(Truncated { position: 10 }));
-        assert_eq!(d("000201XX"), Err(BadId { position: 6, found: "XX".into() }));
-        assert_eq!(d("0000"), Err(BadLength { id: "00".into(), position: 2, found: "00".into() }));
-        assert_eq!(d("00A1"), Err(BadLength { id: "00".into(), position: 2, found: "A1".into() }));
+        assert_eq!(
+            d("000201XX"),
+            Err(BadId {
+                position: 6,
+                found: "XX".into()
+            })
+        );
+        assert_eq!(
+            d("0000"),
+            Err(BadLength {
+                id: "00".into(),
+                position: 2,
+                found: "00".into()
+            })
+        );
+        assert_eq!(
+            d("00A1"),
+            Err(BadLength {
+                id: "00".into(),
+                position: 2,
+                found: "A1".into()
+            })
+        );
         assert_eq!(d("010211"), Err(PayloadFormatNotFirst));
         assert_eq!(d("000201"), Err(MissingCrc));
         assert_eq!(d("0002016304ABCD010211"), Err(CrcNotLast));
@@ -519,63 +629,203 @@ mod tests {
         assert_eq!(d("000201630312A"), Err(BadCrcFormat("12A".into())));
         assert!(matches!(d("0002016304ABCD"), Err(CrcMismatch { .. })));
         assert_eq!(d(&with_crc("000201000201")), Err(Duplicate("00".into())));
-        assert_eq!(d(&with_crc("000202")), Err(UnsupportedPayloadFormat("02".into())));
-        assert_eq!(d(&with_crc("000201")), Err(Missing("01 (point of initiation)")));
-        assert!(matches!(d(&with_crc("000201010213")), Err(Invalid { field: "point of initiation (01)", .. })));
+        assert_eq!(
+            d(&with_crc("000202")),
+            Err(UnsupportedPayloadFormat("02".into()))
+        );
+        assert_eq!(
+            d(&with_crc("000201")),
+            Err(Missing("01 (point of initiation)"))
+        );
+        assert!(matches!(
+            d(&with_crc("000201010213")),
+            Err(Invalid {
+                field: "point of initiation (01)",
+                ..
+            })
+        ));
         assert_eq!(d(&with_crc("000201010211")), Err(Missing("53 (currency)")));
-        assert!(matches!(d(&with_crc("0002010102115303840")), Err(Invalid { field: "currency (53)", .. })));
-        assert_eq!(d(&with_crc("0002010102115303704")), Err(Missing("58 (country)")));
-        assert!(matches!(d(&with_crc("00020101021153037045802TH")), Err(Invalid { field: "country (58)", .. })));
+        assert!(matches!(
+            d(&with_crc("0002010102115303840")),
+            Err(Invalid {
+                field: "currency (53)",
+                ..
+            })
+        ));
+        assert_eq!(
+            d(&with_crc("0002010102115303704")),
+            Err(Missing("58 (country)"))
+        );
+        assert!(matches!(
+            d(&with_crc("00020101021153037045802TH")),
+            Err(Invalid {
+                field: "country (58)",
+                ..
+            })
+        ));
         assert_eq!(d(&with_crc(head)), Err(Missing("38 (beneficiary account)")));
         for bad_amount in ["0", "50 00", "10.50", "-1000", "ABCDE", "12345678901234"] {
             let body = format!("{head}{}{account}", t("54", bad_amount));
-            assert!(matches!(d(&with_crc(&body)), Err(Invalid { field: "amount (54)", .. })), "{bad_amount}");
+            assert!(
+                matches!(
+                    d(&with_crc(&body)),
+                    Err(Invalid {
+                        field: "amount (54)",
+                        ..
+                    })
+                ),
+                "{bad_amount}"
+            );
         }
         let trailing_dot = format!("{head}{}{account}", t("54", "50000."));
-        assert_eq!(d(&with_crc(&trailing_dot)).unwrap().amount, Some(Vnd::new(50_000)));
+        assert_eq!(
+            d(&with_crc(&trailing_dot)).unwrap().amount,
+            Some(Vnd::new(50_000))
+        );
 
         let merchant = |inner: String| with_crc(&format!("{head}{}", t("38", &inner)));
         let guid = t("00", NAPAS_GUID);
-        assert_eq!(d(&merchant(t("00", "A000000775"))), Err(NotNapas("A000000775".into())));
-        assert_eq!(d(&merchant(t("01", "0006970403"))), Err(Missing("38.00 (GUID)")));
-        assert_eq!(d(&merchant(guid.clone())), Err(Missing("38.01 (beneficiary)")));
-        assert_eq!(d(&merchant(guid.clone() + &t("01", "0008123"))), Err(Truncated { position: 51 }));
-        assert_eq!(d(&merchant(guid.clone() + &t("01", &t("01", "123")))), Err(Missing("38.01.00 (bank BIN)")));
-        assert!(matches!(d(&merchant(guid.clone() + &t("01", &t("00", "97040")))), Err(Invalid { field: "bank BIN (38.01.00)", .. })));
-        assert_eq!(d(&merchant(guid.clone() + &t("01", &t("00", "970403")))), Err(Missing("38.01.01 (account number)")));
+        assert_eq!(
+            d(&merchant(t("00", "A000000775"))),
+            Err(NotNapas("A000000775".into()))
+        );
+        assert_eq!(
+            d(&merchant(t("01", "0006970403"))),
+            Err(Missing("38.00 (GUID)"))
+        );
+        assert_eq!(
+            d(&merchant(guid.clone())),
+            Err(Missing("38.01 (beneficiary)"))
+        );
+        assert_eq!(
+            d(&merchant(guid.clone() + &t("01", "0008123"))),
+            Err(Truncated { position: 51 })
+        );
+        assert_eq!(
+            d(&merchant(guid.clone() + &t("01", &t("01", "123")))),
+            Err(Missing("38.01.00 (bank BIN)"))
+        );
+        assert!(matches!(
+            d(&merchant(guid.clone() + &t("01", &t("00", "97040")))),
+            Err(Invalid {
+                field: "bank BIN (38.01.00)",
+                ..
+            })
+        ));
+        assert_eq!(
+            d(&merchant(guid.clone() + &t("01", &t("00", "970403")))),
+            Err(Missing("38.01.01 (account number)"))
+        );
         let beneficiary = t("01", &(t("00", "970403") + &t("01", "123")));
-        assert!(matches!(d(&merchant(guid.clone() + &t("01", &(t("00", "970403") + &t("01", &"1".repeat(20)))))), Err(Invalid { field: "account number (38.01.01)", .. })));
-        assert!(matches!(d(&merchant(guid.clone() + &beneficiary + &t("02", "QRPUSH"))), Err(Invalid { field: "service code (38.02)", .. })));
-        assert!(d(&merchant(guid.clone() + &beneficiary)).is_ok(), "the service code is optional");
+        assert!(matches!(
+            d(&merchant(
+                guid.clone() + &t("01", &(t("00", "970403") + &t("01", &"1".repeat(20))))
+            )),
+            Err(Invalid {
+                field: "account number (38.01.01)",
+                ..
+            })
+        ));
+        assert!(matches!(
+            d(&merchant(guid.clone() + &beneficiary + &t("02", "QRPUSH"))),
+            Err(Invalid {
+                field: "service code (38.02)",
+                ..
+            })
+        ));
+        assert!(
+            d(&merchant(guid.clone() + &beneficiary)).is_ok(),
+            "the service code is optional"
+        );
 
         let additional = |inner: String| with_crc(&format!("{head}{account}{}", t("62", &inner)));
-        assert!(matches!(d(&additional(t("01", &"A".repeat(26)))), Err(Invalid { field: "additional data (62)", .. })));
-        assert!(matches!(d(&additional(t("09", "AAM"))), Err(Invalid { field: "consumer data request (62.09)", .. })));
-        assert!(matches!(d(&additional(t("08", "Tiền"))), Err(Invalid { field: "additional data (62)", .. })));
-        assert_eq!(d(&additional(t("08", "A") + &t("08", "B"))), Err(Duplicate("08".into())));
+        assert!(matches!(
+            d(&additional(t("01", &"A".repeat(26)))),
+            Err(Invalid {
+                field: "additional data (62)",
+                ..
+            })
+        ));
+        assert!(matches!(
+            d(&additional(t("09", "AAM"))),
+            Err(Invalid {
+                field: "consumer data request (62.09)",
+                ..
+            })
+        ));
+        assert!(matches!(
+            d(&additional(t("08", "Tiền"))),
+            Err(Invalid {
+                field: "additional data (62)",
+                ..
+            })
+        ));
+        assert_eq!(
+            d(&additional(t("08", "A") + &t("08", "B"))),
+            Err(Duplicate("08".into()))
+        );
         assert!(d(&additional(t("09", "AME"))).is_ok());
     }
 
     #[test]
     fn every_encode_error() {
-        let good = VietQr::transfer("970436", "0123456789", Vnd::new(50_000), "K7Q2M9XA", "HP K7Q2M9XA");
+        let good = VietQr::transfer(
+            "970436",
+            "0123456789",
+            Vnd::new(50_000),
+            "K7Q2M9XA",
+            "HP K7Q2M9XA",
+        );
         assert!(good.encode().is_ok());
         let with = |f: &dyn Fn(&mut VietQr)| {
             let mut q = good.clone();
             f(&mut q);
             q.encode()
         };
-        assert!(matches!(with(&|q| q.bin = "97043".into()), Err(EncodeError::BadBin(_))));
-        assert!(matches!(with(&|q| q.bin = "97043X".into()), Err(EncodeError::BadBin(_))));
-        assert!(matches!(with(&|q| q.account = "".into()), Err(EncodeError::BadAccount(_))));
-        assert!(matches!(with(&|q| q.account = "1".repeat(20)), Err(EncodeError::BadAccount(_))));
-        assert!(matches!(with(&|q| q.account = "0123 456".into()), Err(EncodeError::BadAccount(_))));
-        assert_eq!(with(&|q| q.amount = Some(Vnd::ZERO)), Err(EncodeError::BadAmount));
-        assert_eq!(with(&|q| q.amount = Some(Vnd::new(-5))), Err(EncodeError::BadAmount));
-        assert_eq!(with(&|q| q.amount = Some(Vnd::new(10_000_000_000_000))), Err(EncodeError::BadAmount));
-        assert!(matches!(with(&|q| q.purpose = Some("Học phí".into())), Err(EncodeError::BadText { .. })));
-        assert!(matches!(with(&|q| q.purpose = Some("X".repeat(26))), Err(EncodeError::BadText { .. })));
-        assert!(matches!(with(&|q| q.bill_number = Some(String::new())), Err(EncodeError::BadText { .. })));
+        assert!(matches!(
+            with(&|q| q.bin = "97043".into()),
+            Err(EncodeError::BadBin(_))
+        ));
+        assert!(matches!(
+            with(&|q| q.bin = "97043X".into()),
+            Err(EncodeError::BadBin(_))
+        ));
+        assert!(matches!(
+            with(&|q| q.account = "".into()),
+            Err(EncodeError::BadAccount(_))
+        ));
+        assert!(matches!(
+            with(&|q| q.account = "1".repeat(20)),
+            Err(EncodeError::BadAccount(_))
+        ));
+        assert!(matches!(
+            with(&|q| q.account = "0123 456".into()),
+            Err(EncodeError::BadAccount(_))
+        ));
+        assert_eq!(
+            with(&|q| q.amount = Some(Vnd::ZERO)),
+            Err(EncodeError::BadAmount)
+        );
+        assert_eq!(
+            with(&|q| q.amount = Some(Vnd::new(-5))),
+            Err(EncodeError::BadAmount)
+        );
+        assert_eq!(
+            with(&|q| q.amount = Some(Vnd::new(10_000_000_000_000))),
+            Err(EncodeError::BadAmount)
+        );
+        assert!(matches!(
+            with(&|q| q.purpose = Some("Học phí".into())),
+            Err(EncodeError::BadText { .. })
+        ));
+        assert!(matches!(
+            with(&|q| q.purpose = Some("X".repeat(26))),
+            Err(EncodeError::BadText { .. })
+        ));
+        assert!(matches!(
+            with(&|q| q.bill_number = Some(String::new())),
+            Err(EncodeError::BadText { .. })
+        ));
     }
 
     #[test]
@@ -583,9 +833,18 @@ mod tests {
         use crate::domain::{invoice_code::InvoiceCode, memo::safe_memo};
         let code = InvoiceCode::from_number(42);
         let purpose = safe_memo(&format!("{} Thu T11/2026 Nguyễn", code.memo_form()));
-        let qr = VietQr::transfer("970436", "1234567890", Vnd::new(733_710), code.as_str(), &purpose);
+        let qr = VietQr::transfer(
+            "970436",
+            "1234567890",
+            Vnd::new(733_710),
+            code.as_str(),
+            &purpose,
+        );
         let decoded = VietQr::decode(&qr.encode().unwrap()).unwrap();
-        assert_eq!(InvoiceCode::find_in_memo(decoded.purpose.as_deref().unwrap()), vec![code]);
+        assert_eq!(
+            InvoiceCode::find_in_memo(decoded.purpose.as_deref().unwrap()),
+            vec![code]
+        );
     }
 
     fn ans_text(max: usize) -> impl Strategy<Value = String> {

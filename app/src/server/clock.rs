@@ -61,10 +61,17 @@ pub fn parse_instant(text: &str) -> Option<i64> {
         let (t, off) = rest.split_at(at);
         let sign = if off.starts_with('-') { -1 } else { 1 };
         let (h, m) = off[1..].split_once(':')?;
-        (t, sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60))
+        (
+            t,
+            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60),
+        )
     };
     let mut parts = time.split(':').map(|p| p.parse::<i64>());
-    let (h, m, s) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next().unwrap_or(Ok(0)).ok()?);
+    let (h, m, s) = (
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next().unwrap_or(Ok(0)).ok()?,
+    );
     Some(date.to_days() * 86_400 + h * 3600 + m * 60 + s - offset_secs)
 }
 
@@ -77,7 +84,10 @@ mod tests {
         let t = parse_instant("2026-11-26T09:30:00+07:00").unwrap();
         assert_eq!(Date::in_vietnam(t).to_string(), "2026-11-26");
         assert_eq!(parse_instant("2026-11-26T02:30:00Z"), Some(t));
-        assert_eq!(Date::in_vietnam(parse_instant("2026-11-26").unwrap()).to_string(), "2026-11-26");
+        assert_eq!(
+            Date::in_vietnam(parse_instant("2026-11-26").unwrap()).to_string(),
+            "2026-11-26"
+        );
         assert_eq!(parse_instant("yesterday"), None);
         let clock = FixedClock::at(t);
         clock.advance(86_400);

@@ -15,14 +15,26 @@ pub struct Limit {
 /// Failures per student code: a parent mistyping a date a few times is fine; the
 /// ~700 dates a class's birthdays span would take months.
 pub const PER_STUDENT_CODE: &[Limit] = &[
-    Limit { max_failures: 5, window_secs: 15 * 60 },
-    Limit { max_failures: 10, window_secs: 24 * 3600 },
+    Limit {
+        max_failures: 5,
+        window_secs: 15 * 60,
+    },
+    Limit {
+        max_failures: 10,
+        window_secs: 24 * 3600,
+    },
 ];
 
 /// Failures per client address: generous, because many parents share an address.
 pub const PER_CLIENT: &[Limit] = &[
-    Limit { max_failures: 30, window_secs: 10 * 60 },
-    Limit { max_failures: 200, window_secs: 24 * 3600 },
+    Limit {
+        max_failures: 30,
+        window_secs: 10 * 60,
+    },
+    Limit {
+        max_failures: 200,
+        window_secs: 24 * 3600,
+    },
 ];
 
 const LONGEST_WINDOW: i64 = 24 * 3600;
@@ -42,7 +54,11 @@ impl FailureLimiter {
         };
         let mut wait = 0i64;
         for limit in limits {
-            let recent: Vec<i64> = times.iter().copied().filter(|t| now - t < limit.window_secs).collect();
+            let recent: Vec<i64> = times
+                .iter()
+                .copied()
+                .filter(|t| now - t < limit.window_secs)
+                .collect();
             if recent.len() >= limit.max_failures {
                 // Free again when the oldest failure that still counts leaves the window.
                 let oldest_counted = recent[recent.len() - limit.max_failures];
@@ -80,7 +96,11 @@ mod tests {
             l.record_failure(key, 100 + i);
         }
         assert_eq!(l.check(key, PER_STUDENT_CODE, 105), Err(15 * 60 - 5));
-        assert!(l.check("code:th-ha-long:HS0002", PER_STUDENT_CODE, 105).is_ok(), "other codes unaffected");
+        assert!(
+            l.check("code:th-ha-long:HS0002", PER_STUDENT_CODE, 105)
+                .is_ok(),
+            "other codes unaffected"
+        );
         assert!(l.check(key, PER_STUDENT_CODE, 100 + 15 * 60).is_ok());
         // The daily limit: 10 failures spread out still block for the rest of the day.
         for i in 0..5 {

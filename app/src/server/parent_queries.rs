@@ -15,7 +15,11 @@ pub struct StudentMatch {
     pub date_of_birth: String,
 }
 
-pub async fn find_student(db: &Db, school_slug: &str, code: &str) -> Result<Option<StudentMatch>, AppError> {
+pub async fn find_student(
+    db: &Db,
+    school_slug: &str,
+    code: &str,
+) -> Result<Option<StudentMatch>, AppError> {
     let row: Option<(i64, String)> = sqlx::query_as(
         "SELECT s.id, s.date_of_birth FROM student s JOIN school sc ON sc.id = s.school_id \
          WHERE sc.slug = $1 AND s.code = $2",
@@ -24,7 +28,10 @@ pub async fn find_student(db: &Db, school_slug: &str, code: &str) -> Result<Opti
     .bind(code)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(student_id, date_of_birth)| StudentMatch { student_id, date_of_birth }))
+    Ok(row.map(|(student_id, date_of_birth)| StudentMatch {
+        student_id,
+        date_of_birth,
+    }))
 }
 
 pub struct StudentHeader {
@@ -37,9 +44,12 @@ pub struct StudentHeader {
     pub school_address: String,
 }
 
+/// student name, current class, school id, name, slug, legal name, address
+type HeaderRow = (String, Option<String>, i64, String, String, String, String);
+
 /// The student with their current class (the latest school year they are enrolled in).
 pub async fn student_header(db: &Db, student_id: i64) -> Result<StudentHeader, AppError> {
-    let row: Option<(String, Option<String>, i64, String, String, String, String)> = sqlx::query_as(
+    let row: Option<HeaderRow> = sqlx::query_as(
         "SELECT s.full_name, \
                 (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id \
                  WHERE e.student_id = s.id ORDER BY e.school_year_id DESC LIMIT 1), \
@@ -50,8 +60,15 @@ pub async fn student_header(db: &Db, student_id: i64) -> Result<StudentHeader, A
     .fetch_optional(db)
     .await?;
     // A token for a student who no longer exists is as good as expired.
-    let (student_name, class_name, school_id, school_name, school_slug, school_legal_name, school_address) =
-        row.ok_or(AppError::AccessExpired)?;
+    let (
+        student_name,
+        class_name,
+        school_id,
+        school_name,
+        school_slug,
+        school_legal_name,
+        school_address,
+    ) = row.ok_or(AppError::AccessExpired)?;
     Ok(StudentHeader {
         student_name,
         class_name: class_name.unwrap_or_default(),
@@ -91,14 +108,20 @@ fn summary_of(row: InvoiceRow, today: Date) -> Result<(i64, InvoiceSummary), App
     ))
 }
 
-pub async fn invoices_of(db: &Db, student_id: i64, today: Date) -> Result<Vec<InvoiceSummary>, AppError> {
+pub async fn invoices_of(
+    db: &Db,
+    student_id: i64,
+    today: Date,
+) -> Result<Vec<InvoiceSummary>, AppError> {
     let rows: Vec<InvoiceRow> = sqlx::query_as(&format!(
         "SELECT {INVOICE_COLUMNS} FROM invoice i WHERE i.student_id = $1 ORDER BY i.period DESC, i.id DESC"
     ))
     .bind(student_id)
     .fetch_all(db)
     .await?;
-    rows.into_iter().map(|r| summary_of(r, today).map(|(_, s)| s)).collect()
+    rows.into_iter()
+        .map(|r| summary_of(r, today).map(|(_, s)| s))
+        .collect()
 }
 
 pub async fn invoice_detail(
@@ -145,7 +168,12 @@ pub async fn invoice_detail(
     let (bin, account_number, account_name) = account;
     let bank = banks::by_bin(&bin);
 
-    let reason = format!("{} – {} {}", summary.title, crate::i18n::VI.class, header.class_name);
+    let reason = format!(
+        "{} – {} {}",
+        summary.title,
+        crate::i18n::VI.class,
+        header.class_name
+    );
     let memo = crate::domain::memo::safe_memo(&format!(
         "{} T{:02} {}",
         summary.code.memo_form(),
@@ -172,7 +200,9 @@ pub async fn invoice_detail(
         reason,
         memo,
         payee: Payee {
-            bank_short_name: bank.map(|b| b.short_name.to_string()).unwrap_or_else(|| bin.clone()),
+            bank_short_name: bank
+                .map(|b| b.short_name.to_string())
+                .unwrap_or_else(|| bin.clone()),
             bank_name: bank.map(|b| b.name.to_string()).unwrap_or_default(),
             bin,
             account_number,
@@ -197,6 +227,10 @@ pub async fn list_schools(db: &Db) -> Result<Vec<SchoolSummary>, AppError> {
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(slug, name, district)| SchoolSummary { slug, name, district })
+        .map(|(slug, name, district)| SchoolSummary {
+            slug,
+            name,
+            district,
+        })
         .collect())
 }

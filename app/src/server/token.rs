@@ -61,7 +61,11 @@ mod tests {
         let token = key.issue(42, 1_000);
         assert_eq!(key.verify(&token, 999), Some(42));
         assert_eq!(key.verify(&token, 1_000), None);
-        assert_eq!(TokenKey::new([8; 32]).verify(&token, 0), None, "another server's key");
+        assert_eq!(
+            TokenKey::new([8; 32]).verify(&token, 0),
+            None,
+            "another server's key"
+        );
     }
 
     #[test]

@@ -68,8 +68,12 @@ fn Header() -> impl IntoView {
 /// Mounts the app into `#app`, replacing the static shell that was painted while
 /// the wasm downloaded.
 pub fn mount() {
-    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
-    let root = document.get_element_by_id("app").expect("#app in index.html");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let root = document
+        .get_element_by_id("app")
+        .expect("#app in index.html");
     root.set_inner_html("");
     let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
     leptos::mount::mount_to(root, App).forget();

@@ -66,7 +66,10 @@ fn new_id() -> String {
 }
 
 pub fn lang() -> Lang {
-    match storage().and_then(|s| s.get_item(LANG_KEY).ok()?).as_deref() {
+    match storage()
+        .and_then(|s| s.get_item(LANG_KEY).ok()?)
+        .as_deref()
+    {
         Some("en") => Lang::En,
         _ => Lang::Vi,
     }
@@ -76,7 +79,10 @@ pub fn set_lang(lang: Lang) {
     if let Some(s) = storage() {
         let _ = s.set_item(LANG_KEY, lang.code());
     }
-    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(html) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = html.set_attribute("lang", lang.code());
     }
 }

@@ -28,7 +28,12 @@ fn is_cross_site(req: &Request<Body>) -> bool {
 pub async fn refuse_cross_site(req: Request<Body>, next: Next) -> Response {
     if is_cross_site(&req) {
         let body = serde_json::to_string(&AppError::CrossSite).expect("serializable");
-        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
     }
     next.run(req).await
 }
@@ -51,8 +56,17 @@ mod tests {
         assert!(!is_cross_site(&req(&[("sec-fetch-site", "same-origin")])));
         assert!(is_cross_site(&req(&[("sec-fetch-site", "cross-site")])));
         assert!(is_cross_site(&req(&[("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_site(&req(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
-        assert!(is_cross_site(&req(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")])));
-        assert!(is_cross_site(&req(&[("origin", "null"), ("host", "127.0.0.1:3000")])));
+        assert!(!is_cross_site(&req(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(is_cross_site(&req(&[
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(is_cross_site(&req(&[
+            ("origin", "null"),
+            ("host", "127.0.0.1:3000")
+        ])));
     }
 }

@@ -24,9 +24,15 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
     let site = static_files::Site::load(dist);
     let csp = ContentSecurityPolicy::for_index(site.index_html());
     Router::new()
-        .route(&format!("{}/{{*fn_name}}", hocphi_app::api::RPC_PREFIX), post(rpc::handle))
+        .route(
+            &format!("{}/{{*fn_name}}", hocphi_app::api::RPC_PREFIX),
+            post(rpc::handle),
+        )
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
-        .with_state(rpc::RpcState { app: state, options })
+        .with_state(rpc::RpcState {
+            app: state,
+            options,
+        })
         .fallback(move |req: axum::extract::Request| site.clone().serve(req))
         .layer(axum::middleware::from_fn_with_state(csp, security::headers))
 }

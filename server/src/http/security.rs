@@ -23,10 +23,14 @@ fn inline_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
     let mut rest = html;
     while let Some(start) = rest.find(&open) {
         let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let attributes = &after[..tag_end];
         let body = &after[tag_end + 1..];
-        let Some(body_end) = body.find(&close) else { break };
+        let Some(body_end) = body.find(&close) else {
+            break;
+        };
         if !attributes.contains(" src=") {
             out.push(&body[..body_end]);
         }
@@ -38,7 +42,12 @@ fn inline_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
 fn hashes(blocks: &[&str]) -> String {
     blocks
         .iter()
-        .map(|b| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(b.as_bytes()))))
+        .map(|b| {
+            format!(
+                " 'sha256-{}'",
+                STANDARD.encode(Sha256::digest(b.as_bytes()))
+            )
+        })
         .collect()
 }
 
@@ -51,18 +60,30 @@ impl ContentSecurityPolicy {
              img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; manifest-src 'self'; \
              worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         );
-        ContentSecurityPolicy(Arc::new(HeaderValue::from_str(&policy).expect("ASCII policy")))
+        ContentSecurityPolicy(Arc::new(
+            HeaderValue::from_str(&policy).expect("ASCII policy"),
+        ))
     }
 }
 
-pub async fn headers(State(csp): State<ContentSecurityPolicy>, req: Request<Body>, next: Next) -> Response {
+pub async fn headers(
+    State(csp): State<ContentSecurityPolicy>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
     h.insert("content-security-policy", (*csp.0).clone());
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), payment=()"),
@@ -80,12 +101,18 @@ mod tests {
 
     #[test]
     fn hashes_only_inline_blocks() {
-        let html = r#"<style>b{}</style><script src="/x.js"></script><script type="module">go()</script>"#;
+        let html =
+            r#"<style>b{}</style><script src="/x.js"></script><script type="module">go()</script>"#;
         assert_eq!(inline_blocks(html, "script"), vec!["go()"]);
         assert_eq!(inline_blocks(html, "style"), vec!["b{}"]);
         let csp = ContentSecurityPolicy::for_index(html);
         let text = csp.0.to_str().unwrap();
         let go_hash = STANDARD.encode(Sha256::digest(b"go()"));
-        assert!(text.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{go_hash}';")), "{text}");
+        assert!(
+            text.contains(&format!(
+                "script-src 'self' 'wasm-unsafe-eval' 'sha256-{go_hash}';"
+            )),
+            "{text}"
+        );
     }
 }

@@ -63,7 +63,10 @@ impl Site {
         };
         let mut response = body.into_response();
         let h = response.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
         // Always revalidate: a new release must reach parents at once.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -85,7 +88,9 @@ impl Site {
         if path == "/" || path == "/index.html" || !last.contains('.') {
             return self.serve_index(&accept);
         }
-        let dir = ServeDir::new(&self.0.dir).precompressed_br().precompressed_gzip();
+        let dir = ServeDir::new(&self.0.dir)
+            .precompressed_br()
+            .precompressed_gzip();
         let mut response = match dir.oneshot(req).await {
             Ok(r) => r.map(Body::new).into_response(),
             Err(e) => match e {},
@@ -98,7 +103,9 @@ impl Site {
             } else {
                 "public, max-age=3600"
             };
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
         }
         response
     }

@@ -12,16 +12,22 @@ enum Copied {
 /// A labelled value with a button that copies it, for people who type the
 /// transfer by hand instead of scanning.
 #[component]
-pub fn CopyRow(label: &'static str, value: String, #[prop(optional)] shown: Option<String>) -> impl IntoView {
+pub fn CopyRow(
+    label: &'static str,
+    value: String,
+    #[prop(optional)] shown: Option<String>,
+) -> impl IntoView {
     let state = RwSignal::new(Copied::Not);
     let to_copy = value.clone();
     let copy = move |_| {
         let text = to_copy.clone();
         spawn_local(async move {
             let ok = match web_sys::window().map(|w| w.navigator().clipboard()) {
-                Some(clipboard) => wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text))
-                    .await
-                    .is_ok(),
+                Some(clipboard) => {
+                    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text))
+                        .await
+                        .is_ok()
+                }
                 None => false,
             };
             state.set(if ok { Copied::Yes } else { Copied::Failed });

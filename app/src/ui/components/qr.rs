@@ -21,7 +21,8 @@ fn save_png(code: &QrCode, file_name: &str) -> Option<()> {
     let colors = code.to_colors();
     let side = (width + 2 * QUIET_ZONE) * PNG_SCALE;
     let document = web_sys::window()?.document()?;
-    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+    let canvas: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").ok()?.dyn_into().ok()?;
     canvas.set_width(side as u32);
     canvas.set_height(side as u32);
     let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
@@ -46,7 +47,8 @@ fn save_png(code: &QrCode, file_name: &str) -> Option<()> {
 #[component]
 pub fn VietQrCode(payload: String, file_name: String) -> impl IntoView {
     let Some(code) = build(&payload) else {
-        return view! { <p role="alert" class="text-red-800">{texts().err_internal}</p> }.into_any();
+        return view! { <p role="alert" class="text-red-800">{texts().err_internal}</p> }
+            .into_any();
     };
     let svg_markup = code
         .render::<svg::Color>()

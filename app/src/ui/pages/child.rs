@@ -32,7 +32,8 @@ pub fn LookUpAgain(error: AppError) -> impl IntoView {
 #[component]
 pub fn ChildPage() -> impl IntoView {
     let Some(child) = saved_child_param() else {
-        return view! { <div class="py-6"><LookUpAgain error=AppError::AccessExpired/></div> }.into_any();
+        return view! { <div class="py-6"><LookUpAgain error=AppError::AccessExpired/></div> }
+            .into_any();
     };
     let token = child.access.token.clone();
     let overview = LocalResource::new(move || load_child(token.clone()));

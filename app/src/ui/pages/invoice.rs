@@ -22,7 +22,10 @@ pub fn InvoicePage() -> impl IntoView {
     let Some(child) = saved_child_param() else {
         return view! { <div class="py-6"><LookUpAgain error=crate::error::AppError::AccessExpired/></div> }.into_any();
     };
-    let code = use_params_map().read_untracked().get("code").unwrap_or_default();
+    let code = use_params_map()
+        .read_untracked()
+        .get("code")
+        .unwrap_or_default();
     let token = child.access.token.clone();
     let invoice = LocalResource::new(move || load_invoice(token.clone(), code.clone()));
     let back = format!("/con/{}", child.id);

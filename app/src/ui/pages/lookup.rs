@@ -82,7 +82,7 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
 #[component]
 fn LookupForm(preset_school: Option<String>) -> impl IntoView {
     let navigate = use_navigate();
-    let schools = LocalResource::new(|| list_schools());
+    let schools = LocalResource::new(list_schools);
     let school = RwSignal::new(preset_school.clone().unwrap_or_default());
     let code = RwSignal::new(String::new());
     let birth = RwSignal::new(String::new());
@@ -112,7 +112,12 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
         pending.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            let result = lookup_student(school.get_untracked(), code.get_untracked(), birth.get_untracked()).await;
+            let result = lookup_student(
+                school.get_untracked(),
+                code.get_untracked(),
+                birth.get_untracked(),
+            )
+            .await;
             pending.set(false);
             match result {
                 Ok(access) => {

@@ -1,0 +1,50 @@
+// End-to-end tests in Debian's Chromium at phone size, against the real hocphi
+// binary on a fresh demo database with a pinned clock.
+const { defineConfig } = require('@playwright/test');
+const path = require('path');
+const os = require('os');
+const fs = require('fs');
+
+const port = process.env.HOCPHI_E2E_PORT || '3917';
+const root = path.resolve(__dirname, '..');
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
+const binary = process.env.HOCPHI_BIN || path.join(targetDir, 'debug', 'hocphi');
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hocphi-e2e-'));
+
+module.exports = defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  retries: 0,
+  workers: 1,
+  reporter: [['list']],
+  outputDir: './test-results',
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    acceptDownloads: true,
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  webServer: {
+    // Run from a fresh temporary directory: the demo database starts empty and is seeded.
+    command: `cd ${workDir} && exec ${binary}`,
+    url: `http://127.0.0.1:${port}/`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    env: {
+      HOCPHI_ADDR: `127.0.0.1:${port}`,
+      HOCPHI_DIST: path.join(root, 'dist'),
+      HOCPHI_NOW: '2026-11-26T09:00:00+07:00',
+      RUST_LOG: 'warn',
+    },
+  },
+});

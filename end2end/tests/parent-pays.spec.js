@@ -1,0 +1,161 @@
+// A parent finds what is due and pays it by VietQR.
+const { test, expect } = require('@playwright/test');
+const fs = require('fs');
+const { decodePng, parseVietQr } = require('../lib/qr');
+
+const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017', name: 'Nguyễn Minh An' };
+const SIBLING = { school: 'mn-hoa-hong', code: '2203000001', birth: '12/03/2021', name: 'Nguyễn Minh Châu' };
+
+async function lookUp(page, child) {
+  await page.goto(`/s/${child.school}`);
+  await page.getByLabel('Mã học sinh').fill(child.code);
+  await page.getByLabel('Ngày sinh của con').fill(child.birth);
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+}
+
+/** "1.250.000 đ" → 1250000 */
+function dong(text) {
+  return Number(text.replace(/[^0-9]/g, ''));
+}
+
+test('the shell paints before the app, then the lookup form appears', async ({ page }) => {
+  const html = await (await page.request.get('/s/th-ha-long')).text();
+  expect(html).toContain('Tra cứu khoản thu');
+  await page.goto('/s/th-ha-long');
+  await expect(page.getByLabel('Mã học sinh')).toBeVisible();
+  await expect(page.getByText('Trường Tiểu học Hạ Long')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/01-lookup.png', fullPage: true });
+});
+
+test('a parent looks up a child, opens the invoice and pays by a VietQR that decodes independently', async ({ page }, testInfo) => {
+  await lookUp(page, FEATURED);
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  await expect(page.getByText('3A · Trường Tiểu học Hạ Long')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/02-child.png', fullPage: true });
+
+  // This month's invoice is open: due on the 20th, so on the 26th it is overdue.
+  const card = page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ });
+  await expect(card).toContainText('Chưa nộp');
+  await expect(card).toContainText('Quá hạn');
+  await card.click();
+
+  await expect(page.getByRole('heading', { name: 'Các khoản thu tháng 11/2026' })).toBeVisible();
+  const total = dong(await page.locator('tfoot td').first().innerText());
+  expect(total).toBeGreaterThan(0);
+  // Every line adds up to the total.
+  const lines = await page.locator('tbody td:last-child').allInnerTexts();
+  expect(lines.map(dong).reduce((a, b) => a + b, 0)).toBe(total);
+
+  // The four fields of the payment-information template are shown.
+  const template = page.locator('section[aria-labelledby="template-title"]');
+  for (const label of ['Người nộp tiền', 'Đơn vị thụ hưởng', 'Lý do nộp', 'Mã hoá đơn']) {
+    await expect(template.getByText(label)).toBeVisible();
+  }
+  const invoiceCode = (await template.locator('dd.font-mono').innerText()).trim();
+  expect(invoiceCode).toMatch(/^[2-9A-HJKMNP-Z]{8}$/);
+  expect(page.url()).toContain(invoiceCode);
+  expect(page.url()).not.toContain(FEATURED.code);
+
+  const qr = page.locator('.qr');
+  await qr.scrollIntoViewIfNeeded();
+  await expect(qr.locator('svg')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/03-invoice.png', fullPage: true });
+
+  // Decode the QR from the rendered page's pixels, then parse it with another parser.
+  const payload = decodePng(await qr.screenshot());
+  const parsed = parseVietQr(payload);
+  const shownAccount = (await page.getByText('Số tài khoản').locator('..').locator('div').nth(1).innerText()).trim();
+  const shownMemo = (await page.getByText('Nội dung chuyển khoản').locator('..').locator('div').nth(1).innerText()).trim();
+  expect(parsed.consumer.bankBin).toBe('970436'); // Vietcombank, the school's bank in the demo
+  expect(parsed.consumer.bankNumber).toBe(shownAccount);
+  expect(Number(parsed.amount)).toBe(total);
+  expect(parsed.additionalData.billNumber).toBe(invoiceCode);
+  expect(parsed.additionalData.purpose).toBe(shownMemo);
+  expect(parsed.additionalData.purpose).toContain(`HP ${invoiceCode}`);
+  expect(parsed.additionalData.purpose.length).toBeLessThanOrEqual(25);
+  expect(parsed.additionalData.purpose).not.toMatch(/Nguy|Minh|An\b/);
+  await expect(page.getByText('Vietcombank', { exact: true })).toBeVisible();
+  await expect(page.getByText('TRUONG TIEU HOC HA LONG').first()).toBeVisible();
+
+  // The saved PNG (with its quiet zone) decodes to the same payload.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Lưu ảnh QR' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`vietqr-${invoiceCode}.png`);
+  const saved = fs.readFileSync(await download.path());
+  expect(decodePng(saved)).toBe(payload);
+  await expect(page.getByText('Đã lưu ảnh QR')).toBeVisible();
+  await testInfo.attach('vietqr-payload', { body: payload, contentType: 'text/plain' });
+});
+
+test('a wrong date of birth gets the one neutral message, and so does an unknown code', async ({ page }) => {
+  await lookUp(page, { ...FEATURED, birth: '06/09/2017' });
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveText(/Không tìm thấy học sinh nào khớp/);
+  const wrongDate = await alert.innerText();
+  await page.screenshot({ path: 'test-results/screens/04-no-match.png', fullPage: true });
+
+  await lookUp(page, { ...FEATURED, code: '2201999999' });
+  await expect(page.getByRole('alert')).toHaveText(wrongDate);
+
+  await lookUp(page, { ...FEATURED, birth: '31/02/2017' });
+  await expect(page.getByRole('alert')).toHaveText(/ngày\/tháng\/năm/);
+});
+
+test('a family switches between two children at two schools, and can remove one', async ({ page }) => {
+  await lookUp(page, FEATURED);
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  await lookUp(page, SIBLING);
+  await expect(page.getByRole('heading', { name: SIBLING.name })).toBeVisible();
+
+  await page.goto('/');
+  const children = page.locator('section[aria-labelledby="children-title"] li');
+  await expect(children).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/screens/05-children.png', fullPage: true });
+  await page.getByRole('link', { name: new RegExp(FEATURED.name) }).click();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+
+  await page.goto('/');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: `Xoá khỏi máy này: ${SIBLING.name}` }).click();
+  await expect(children).toHaveCount(1);
+  // Nothing about the child survives in the device's storage but the token and names.
+  const stored = await page.evaluate(() => localStorage.getItem('hocphi.children.v1'));
+  expect(stored).not.toContain('2017');
+  expect(stored).not.toContain(FEATURED.code);
+});
+
+test('English is one tap away and stays chosen', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Look up fees' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Look up fees' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeVisible();
+});
+
+test('the page fits a 360 px wide phone without sideways scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await lookUp(page, FEATURED);
+  await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await expect(page.locator('.qr svg')).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: 'test-results/screens/06-invoice-360.png', fullPage: true });
+});
+
+test('security headers are set and a cross-site call is refused', async ({ request }) => {
+  const res = await request.get('/');
+  const csp = res.headers()['content-security-policy'];
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(res.headers()['x-content-type-options']).toBe('nosniff');
+  const refused = await request.post('/rpc/lookup', {
+    headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    data: 'school=th-ha-long&student_code=2201000001&birth_date=05/09/2017',
+  });
+  expect(refused.status()).toBe(403);
+});

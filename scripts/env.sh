@@ -1,0 +1,28 @@
+# Sourced by the other scripts: one place for paths and pinned tool versions.
+# shellcheck shell=bash
+HOCPHI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export HOCPHI_ROOT
+# Build caches live outside the clone, so a fresh clone on the same machine reuses them.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hocphi/target}"
+export PATH="$HOME/.cargo/bin:$HOCPHI_ROOT/node_modules/.bin:$PATH"
+TRUNK_VERSION=0.21.14
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$HOCPHI_ROOT/Cargo.lock")"
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+apt_install() {
+  # Installs Debian packages that are missing; refreshes the package lists once.
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]} from Debian"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  fi
+}

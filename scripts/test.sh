@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting and lints, unit and property tests, black-box
+# server tests, and Playwright in Debian's Chromium at phone size. Installs what
+# is missing first (Chromium too), so it runs on a fresh machine.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$HOCPHI_ROOT"
+"$HOCPHI_ROOT/scripts/setup-build.sh"
+apt_install chromium fonts-dejavu-core
+
+say "Checking formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p hocphi-app --features csr --target wasm32-unknown-unknown -- -D warnings
+
+"$HOCPHI_ROOT/scripts/build-web.sh"
+
+say "Unit, property and server tests"
+cargo test --workspace
+
+say "End-to-end tests (Playwright, Chromium, 390×844)"
+cargo build -p hocphi-server
+cd end2end
+HOCPHI_BIN="$CARGO_TARGET_DIR/debug/hocphi" "$HOCPHI_ROOT/node_modules/.bin/playwright" test

@@ -1,0 +1,524 @@
+//! Black-box tests: the real HTTP application on a fresh demo database, called the
+//! way the browser calls it.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use hocphi_app::domain::vietqr::VietQr;
+use hocphi_app::error::AppError;
+use hocphi_app::model::{ChildAccess, ChildOverview, InvoiceDetail};
+use hocphi_app::server::clock::{parse_instant, FixedClock};
+use hocphi_app::server::limiter::FailureLimiter;
+use hocphi_app::server::state::AppState;
+use hocphi_server::{db, demo, http};
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+struct TestApp {
+    router: Router,
+    clock: Arc<FixedClock>,
+    db: hocphi_app::server::state::Db,
+    _dir: tempfile::TempDir,
+}
+
+async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let pool = db::connect(&url).await.unwrap();
+    let now = parse_instant("2026-11-26T09:00:00+07:00").unwrap();
+    demo::seed(&pool, now).await.unwrap();
+    let clock = Arc::new(FixedClock::at(now));
+    let state = AppState {
+        tokens: Arc::new(db::token_key(&pool).await.unwrap()),
+        db: pool.clone(),
+        clock: clock.clone(),
+        lookups: Arc::new(FailureLimiter::default()),
+    };
+    TestApp {
+        router: http::router(state, dist, http::HttpOptions { trust_proxy }),
+        clock,
+        db: pool,
+        _dir: dir,
+    }
+}
+
+async fn start() -> TestApp {
+    start_with(Path::new("/nonexistent"), true).await
+}
+
+impl TestApp {
+    async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        client: &str,
+    ) -> (StatusCode, Vec<u8>) {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = Request::post(format!("/rpc/{endpoint}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", client)
+            .body(Body::from(body))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        (
+            status,
+            res.into_body().collect().await.unwrap().to_bytes().to_vec(),
+        )
+    }
+
+    async fn rpc<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, AppError> {
+        self.rpc_from(endpoint, form, "203.0.113.1").await
+    }
+
+    async fn rpc_from<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        client: &str,
+    ) -> Result<T, AppError> {
+        let (status, body) = self.call(endpoint, form, client).await;
+        if status.is_success() {
+            Ok(serde_json::from_slice(&body)
+                .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body))))
+        } else {
+            Err(serde_json::from_slice(&body)
+                .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body))))
+        }
+    }
+
+    async fn lookup(&self, school: &str, code: &str, birth: &str) -> Result<ChildAccess, AppError> {
+        self.rpc(
+            "lookup",
+            &[
+                ("school", school),
+                ("student_code", code),
+                ("birth_date", birth),
+            ],
+        )
+        .await
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_parent_looks_up_a_child_and_gets_a_payable_invoice() {
+    let app = start().await;
+    let access = app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    assert_eq!(access.student_name, "Nguyễn Minh An");
+    assert_eq!(access.class_name, "3A");
+    // Codes are matched however the parent types them.
+    let again = app
+        .lookup(demo::FEATURED_SCHOOL, " 2201 000001 ", "5/9/2017")
+        .await
+        .unwrap();
+    assert_eq!(again.student_name, access.student_name);
+
+    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    assert_eq!(overview.invoices.len(), 2, "last month's and this month's");
+    let current = &overview.invoices[0];
+    assert_eq!(current.period.to_string(), "2026-11");
+    assert!(
+        current.status.is_open() && current.status.overdue,
+        "due on the 20th, today is the 26th"
+    );
+    assert!(!overview.invoices[1].status.is_open(), "last month is paid");
+
+    let detail: InvoiceDetail = app
+        .rpc(
+            "invoice",
+            &[("token", &access.token), ("code", current.code.as_str())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        detail
+            .lines
+            .iter()
+            .map(|l| l.amount)
+            .sum::<hocphi_app::domain::money::Vnd>(),
+        detail.summary.total
+    );
+    assert_eq!(detail.balance, detail.summary.total);
+    assert_eq!(detail.payee.bank_short_name, "Vietcombank");
+    assert!(
+        detail.memo.len() <= 25 && detail.memo.contains(current.code.as_str()),
+        "{}",
+        detail.memo
+    );
+    assert!(!detail.memo.contains("An"), "no child's name in a memo");
+    let payload = VietQr::transfer(
+        &detail.payee.bin,
+        &detail.payee.account_number,
+        detail.balance,
+        current.code.as_str(),
+        &detail.memo,
+    )
+    .encode()
+    .unwrap();
+    let decoded = VietQr::decode(&payload).unwrap();
+    assert_eq!(decoded.amount, Some(detail.balance));
+    assert_eq!(decoded.bill_number.as_deref(), Some(current.code.as_str()));
+}
+
+#[tokio::test]
+async fn wrong_pairs_get_one_neutral_answer() {
+    let app = start().await;
+    let wrong_date = app
+        .call(
+            "lookup",
+            &[
+                ("school", "th-ha-long"),
+                ("student_code", "2201000001"),
+                ("birth_date", "06/09/2017"),
+            ],
+            "198.51.100.7",
+        )
+        .await;
+    let unknown_code = app
+        .call(
+            "lookup",
+            &[
+                ("school", "th-ha-long"),
+                ("student_code", "2201999999"),
+                ("birth_date", "06/09/2017"),
+            ],
+            "198.51.100.7",
+        )
+        .await;
+    let unknown_school = app
+        .call(
+            "lookup",
+            &[
+                ("school", "nowhere"),
+                ("student_code", "2201000001"),
+                ("birth_date", "05/09/2017"),
+            ],
+            "198.51.100.7",
+        )
+        .await;
+    assert_eq!(
+        serde_json::from_slice::<AppError>(&wrong_date.1).unwrap(),
+        AppError::NoMatch
+    );
+    assert_eq!(wrong_date, unknown_code);
+    assert_eq!(wrong_date, unknown_school);
+    // The sibling's date with the featured child's code is still no match.
+    assert_eq!(
+        app.lookup("th-ha-long", "2201000001", demo::SIBLING_BIRTH_DATE)
+            .await,
+        Err(AppError::NoMatch)
+    );
+    assert_eq!(
+        app.lookup("th-ha-long", "2201000001", "31/02/2017").await,
+        Err(AppError::InvalidInput(hocphi_app::error::Field::BirthDate))
+    );
+    assert_eq!(
+        app.lookup("th-ha-long", "  ", "05/09/2017").await,
+        Err(AppError::InvalidInput(
+            hocphi_app::error::Field::StudentCode
+        ))
+    );
+}
+
+#[tokio::test]
+async fn guessing_birth_dates_for_one_code_is_stopped_from_any_address() {
+    let app = start().await;
+    for (i, day) in (1..=5).enumerate() {
+        let client = format!("203.0.113.{}", 10 + i);
+        let birth = format!("{day:02}/01/2017");
+        let r: Result<ChildAccess, _> = app
+            .rpc_from(
+                "lookup",
+                &[
+                    ("school", "th-ha-long"),
+                    ("student_code", "2201000001"),
+                    ("birth_date", &birth),
+                ],
+                &client,
+            )
+            .await;
+        assert_eq!(r, Err(AppError::NoMatch));
+    }
+    // Now even the right date is refused for a while, from yet another address…
+    let r: Result<ChildAccess, _> = app
+        .rpc_from(
+            "lookup",
+            &[
+                ("school", "th-ha-long"),
+                ("student_code", "2201000001"),
+                ("birth_date", "05/09/2017"),
+            ],
+            "203.0.113.99",
+        )
+        .await;
+    assert!(
+        matches!(r, Err(AppError::TooManyAttempts { retry_after_secs }) if retry_after_secs <= 15 * 60)
+    );
+    // …while another child's parent is not affected…
+    assert!(app
+        .lookup(
+            demo::SIBLING_SCHOOL,
+            demo::SIBLING_STUDENT_CODE,
+            demo::SIBLING_BIRTH_DATE
+        )
+        .await
+        .is_ok());
+    // …and after the window the parent gets in.
+    app.clock.advance(15 * 60);
+    assert!(app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE
+        )
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn trying_many_codes_from_one_address_is_stopped_but_its_neighbours_are_not() {
+    let app = start().await;
+    let scanner = "192.0.2.66";
+    for n in 0..30 {
+        let code = format!("2201{:06}", 500 + n);
+        let r: Result<ChildAccess, _> = app
+            .rpc_from(
+                "lookup",
+                &[
+                    ("school", "th-ha-long"),
+                    ("student_code", &code),
+                    ("birth_date", "01/01/2017"),
+                ],
+                scanner,
+            )
+            .await;
+        assert_eq!(r, Err(AppError::NoMatch));
+    }
+    let r: Result<ChildAccess, _> = app
+        .rpc_from(
+            "lookup",
+            &[
+                ("school", "th-ha-long"),
+                ("student_code", "2201000001"),
+                ("birth_date", "05/09/2017"),
+            ],
+            scanner,
+        )
+        .await;
+    assert!(matches!(r, Err(AppError::TooManyAttempts { .. })));
+    // A parent behind another address looks up the same child without trouble.
+    assert!(app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE
+        )
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn a_token_opens_only_its_own_child_and_expires() {
+    let app = start().await;
+    let an = app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let chau = app
+        .lookup(
+            demo::SIBLING_SCHOOL,
+            demo::SIBLING_STUDENT_CODE,
+            demo::SIBLING_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let chau_invoices: ChildOverview = app.rpc("child", &[("token", &chau.token)]).await.unwrap();
+    let chau_code = chau_invoices.invoices[0].code.to_string();
+    let cross: Result<InvoiceDetail, _> = app
+        .rpc("invoice", &[("token", &an.token), ("code", &chau_code)])
+        .await;
+    assert_eq!(cross, Err(AppError::NotFound));
+
+    let mut forged = an.token.clone();
+    forged.replace_range(0..1, if forged.starts_with('A') { "B" } else { "A" });
+    let r: Result<ChildOverview, _> = app.rpc("child", &[("token", &forged)]).await;
+    assert_eq!(r, Err(AppError::AccessExpired));
+    let r: Result<InvoiceDetail, _> = app
+        .rpc("invoice", &[("token", &an.token), ("code", "NOTACODE")])
+        .await;
+    assert_eq!(
+        r,
+        Err(AppError::InvalidInput(
+            hocphi_app::error::Field::InvoiceCode
+        ))
+    );
+
+    app.clock.advance(181 * 24 * 3600);
+    let r: Result<ChildOverview, _> = app.rpc("child", &[("token", &an.token)]).await;
+    assert_eq!(r, Err(AppError::AccessExpired));
+}
+
+#[tokio::test]
+async fn cross_site_calls_are_refused_before_anything_runs() {
+    let app = start().await;
+    let req = Request::post("/rpc/lookup")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(
+            "school=th-ha-long&student_code=2201000001&birth_date=05%2F09%2F2017",
+        ))
+        .unwrap();
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(
+        serde_json::from_slice::<AppError>(&body).unwrap(),
+        AppError::CrossSite
+    );
+}
+
+#[tokio::test]
+async fn demo_data_is_deterministic_and_looks_like_a_district() {
+    let a = start().await;
+    let b = start().await;
+    let codes = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_as::<_, (String,)>("SELECT code FROM invoice ORDER BY id")
+                .fetch_all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(codes(&a).await, codes(&b).await);
+    let (students,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM student")
+        .fetch_one(&a.db)
+        .await
+        .unwrap();
+    assert!((280..=320).contains(&students), "{students}");
+    let (schools,): (i64,) = sqlx::query_as("SELECT COUNT(DISTINCT level) FROM school")
+        .fetch_one(&a.db)
+        .await
+        .unwrap();
+    assert_eq!(schools, 3);
+    // Some of this month's invoices are paid, some partly, some not at all.
+    let states: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT i.total, COALESCE((SELECT SUM(amount) FROM payment_allocation p WHERE p.invoice_id = i.id), 0) \
+         FROM invoice i WHERE i.period = '2026-11'",
+    )
+    .fetch_all(&a.db)
+    .await
+    .unwrap();
+    assert!(states.iter().any(|(t, p)| p == t));
+    assert!(states.iter().any(|(t, p)| *p > 0 && p < t));
+    assert!(states.iter().any(|(_, p)| *p == 0));
+}
+
+#[tokio::test]
+async fn a_replayed_bank_transaction_is_stored_once() {
+    let app = start().await;
+    let insert = || {
+        sqlx::query(
+            "INSERT INTO payment (school_id, source, external_id, amount, received_at) VALUES (1, 'bank_transfer', 'FT-REPLAY-1', 1000, 0)",
+        )
+        .execute(&app.db)
+    };
+    insert().await.unwrap();
+    let err = insert().await.unwrap_err();
+    assert!(err
+        .as_database_error()
+        .map(|e| e.is_unique_violation())
+        .unwrap_or(false));
+}
+
+#[tokio::test]
+async fn the_web_app_is_served_precompressed_with_the_right_caching() {
+    let dist = tempfile::tempdir().unwrap();
+    let index =
+        "<!doctype html><style>b{}</style><script type=\"module\">go()</script><div id=app></div>";
+    std::fs::write(dist.path().join("index.html"), index).unwrap();
+    std::fs::write(dist.path().join("index.html.br"), b"BROTLI-INDEX").unwrap();
+    std::fs::write(dist.path().join("app-0123456789abcdef_bg.wasm"), b"wasm").unwrap();
+    std::fs::write(
+        dist.path().join("app-0123456789abcdef_bg.wasm.br"),
+        b"br-wasm",
+    )
+    .unwrap();
+    let app = start_with(dist.path(), false).await;
+    let get = |path: &str, accept: &str| {
+        let req = Request::get(path)
+            .header("accept-encoding", accept)
+            .body(Body::empty())
+            .unwrap();
+        app.router.clone().oneshot(req)
+    };
+
+    let res = get("/con/abc123/K7Q2M9XA", "gzip, deflate, br")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("'sha256-"),
+        "inline blocks are allowed by hash: {csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(
+        res.into_body().collect().await.unwrap().to_bytes().as_ref(),
+        b"BROTLI-INDEX"
+    );
+
+    let res = get("/app-0123456789abcdef_bg.wasm", "br").await.unwrap();
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let res = get("/app-0123456789abcdef_bg.wasm", "identity")
+        .await
+        .unwrap();
+    assert_eq!(
+        res.into_body().collect().await.unwrap().to_bytes().as_ref(),
+        b"wasm"
+    );
+    assert_eq!(
+        get("/missing.js", "br").await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}
