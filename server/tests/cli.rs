@@ -54,3 +54,48 @@ fn bad_input_gets_a_specific_error_and_a_non_zero_exit() {
     assert_eq!(code, 2);
     assert!(err.contains("BIN must be 6 digits"), "{err}");
 }
+
+#[test]
+fn an_operator_database_is_never_seeded_with_demo_data() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("school.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hocphi"))
+        .env("DATABASE_URL", format!("sqlite://{}", db_path.display()))
+        .env("HOCPHI_ADDR", "127.0.0.1:0")
+        .env("HOCPHI_DIST", dir.path())
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Seeding, were it to happen, comes before the server starts listening.
+    let log = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = Vec::new();
+    for line in log.lines() {
+        let line = line.unwrap();
+        let listening = line.contains("listening on");
+        seen.push(line);
+        if listening {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(seen.iter().any(|l| l.contains("listening on")), "{seen:?}");
+    assert!(!seen.iter().any(|l| l.contains("seeding")), "{seen:?}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (schools,): (i64,) = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display()))
+            .await
+            .unwrap();
+        sqlx::query_as("SELECT COUNT(*) FROM school")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(schools, 0);
+    assert!(!dir.path().join("hocphi-demo.db").exists());
+}
