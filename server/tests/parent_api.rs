@@ -190,39 +190,18 @@ async fn a_parent_looks_up_a_child_and_gets_a_payable_invoice() {
 #[tokio::test]
 async fn wrong_pairs_get_one_neutral_answer() {
     let app = start().await;
-    let wrong_date = app
-        .call(
-            "lookup",
-            &[
-                ("school", "th-ha-long"),
-                ("student_code", "2201000001"),
-                ("birth_date", "06/09/2017"),
-            ],
-            "198.51.100.7",
-        )
-        .await;
-    let unknown_code = app
-        .call(
-            "lookup",
-            &[
-                ("school", "th-ha-long"),
-                ("student_code", "2201999999"),
-                ("birth_date", "06/09/2017"),
-            ],
-            "198.51.100.7",
-        )
-        .await;
-    let unknown_school = app
-        .call(
-            "lookup",
-            &[
-                ("school", "nowhere"),
-                ("student_code", "2201000001"),
-                ("birth_date", "05/09/2017"),
-            ],
-            "198.51.100.7",
-        )
-        .await;
+    let app = &app;
+    let attempt = |school: &'static str, code: &'static str, birth: &'static str| async move {
+        let form = [
+            ("school", school),
+            ("student_code", code),
+            ("birth_date", birth),
+        ];
+        app.call("lookup", &form, "198.51.100.7").await
+    };
+    let wrong_date = attempt("th-ha-long", "2201000001", "06/09/2017").await;
+    let unknown_code = attempt("th-ha-long", "2201999999", "06/09/2017").await;
+    let unknown_school = attempt("nowhere", "2201000001", "05/09/2017").await;
     assert_eq!(
         serde_json::from_slice::<AppError>(&wrong_date.1).unwrap(),
         AppError::NoMatch

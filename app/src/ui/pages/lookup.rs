@@ -3,6 +3,7 @@
 use crate::api::parent::{list_schools, lookup_student};
 use crate::domain::date::Date;
 use crate::error::{AppError, Field};
+use crate::i18n::Texts;
 use crate::ui::components::notice::{ErrorNotice, FraudWarning};
 use crate::ui::storage::{self, SavedChild};
 use crate::ui::texts;
@@ -168,36 +169,8 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
-            <div>
-                <label for="student-code" class=LABEL>{move || texts().student_code}</label>
-                <input
-                    id="student-code"
-                    name="student-code"
-                    class=INPUT
-                    autocomplete="off"
-                    autocapitalize="characters"
-                    spellcheck="false"
-                    aria-describedby="student-code-hint"
-                    prop:value=move || code.get()
-                    on:input=move |ev| code.set(event_target_value(&ev))
-                />
-                <p id="student-code-hint" class="mt-1 text-sm text-gray-600">{move || texts().student_code_hint}</p>
-            </div>
-            <div>
-                <label for="birth-date" class=LABEL>{move || texts().birth_date}</label>
-                <input
-                    id="birth-date"
-                    name="birth-date"
-                    class=INPUT
-                    inputmode="numeric"
-                    autocomplete="off"
-                    placeholder="05/09/2018"
-                    aria-describedby="birth-date-hint"
-                    prop:value=move || birth.get()
-                    on:input=move |ev| birth.set(event_target_value(&ev))
-                />
-                <p id="birth-date-hint" class="mt-1 text-sm text-gray-600">{move || texts().birth_date_hint}</p>
-            </div>
+            <TextField id="student-code" label=|t| t.student_code hint=|t| t.student_code_hint value=code autocapitalize="characters"/>
+            <TextField id="birth-date" label=|t| t.birth_date hint=|t| t.birth_date_hint value=birth inputmode="numeric" placeholder="05/09/2018"/>
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
             <button
                 type="submit"
@@ -208,5 +181,38 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
             </button>
             <p class="text-sm text-gray-600">{move || texts().privacy_note}</p>
         </form>
+    }
+}
+
+/// A labelled text input with a hint below it, both read by screen readers.
+#[component]
+fn TextField(
+    id: &'static str,
+    label: fn(&Texts) -> &'static str,
+    hint: fn(&Texts) -> &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] autocapitalize: Option<&'static str>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div>
+            <label for=id class=LABEL>{move || label(texts())}</label>
+            <input
+                id=id
+                name=id
+                class=INPUT
+                autocomplete="off"
+                spellcheck="false"
+                inputmode=inputmode
+                placeholder=placeholder
+                autocapitalize=autocapitalize
+                aria-describedby=hint_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <p id=hint_id class="mt-1 text-sm text-gray-600">{move || hint(texts())}</p>
+        </div>
     }
 }
