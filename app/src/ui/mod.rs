@@ -13,8 +13,11 @@ use leptos_router::path;
 #[derive(Clone, Copy)]
 pub struct Language(pub RwSignal<Lang>);
 
+/// The current language's texts. Untracked: a change of language re-renders the
+/// whole app (see `App`), which keeps every text a plain string instead of a
+/// reactive closure, and the parent's bundle much smaller.
 pub fn texts() -> &'static Texts {
-    expect_context::<Language>().0.get().texts()
+    expect_context::<Language>().0.get_untracked().texts()
 }
 
 #[component]
@@ -24,15 +27,20 @@ pub fn App() -> impl IntoView {
     provide_context(Language(lang));
     view! {
         <Router>
-            <Header/>
-            <main class="mx-auto max-w-xl px-4 pb-16">
-                <Routes fallback=|| view! { <p class="py-8 text-lg">{move || texts().page_not_found}</p> }>
-                    <Route path=path!("/") view=pages::lookup::LookupPage/>
-                    <Route path=path!("/s/:school") view=pages::lookup::LookupPage/>
-                    <Route path=path!("/con/:child") view=pages::child::ChildPage/>
-                    <Route path=path!("/con/:child/:code") view=pages::invoice::InvoicePage/>
-                </Routes>
-            </main>
+            {move || {
+                lang.track();
+                view! {
+                    <Header/>
+                    <main class="mx-auto max-w-xl px-4 pb-16">
+                        <Routes fallback=|| view! { <p class="py-8 text-lg">{texts().page_not_found}</p> }>
+                            <Route path=path!("/") view=pages::lookup::LookupPage/>
+                            <Route path=path!("/s/:school") view=pages::lookup::LookupPage/>
+                            <Route path=path!("/con/:child") view=pages::child::ChildPage/>
+                            <Route path=path!("/con/:child/:code") view=pages::invoice::InvoicePage/>
+                        </Routes>
+                    </main>
+                }
+            }}
         </Router>
     }
 }
@@ -50,15 +58,15 @@ fn Header() -> impl IntoView {
             <div class="mx-auto flex max-w-xl items-center justify-between px-4 py-3">
                 <A href="/" attr:class="flex flex-col leading-tight">
                     <span class="text-xl font-bold tracking-tight">"hocphi"</span>
-                    <span class="text-sm text-teal-100">{move || texts().tagline}</span>
+                    <span class="text-sm text-teal-100">{texts().tagline}</span>
                 </A>
                 <button
                     type="button"
                     class="min-h-11 rounded-lg border border-teal-300 px-3 text-sm font-medium hover:bg-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
                     on:click=toggle
-                    lang=move || lang.get().other().code()
+                    lang=lang.get_untracked().other().code()
                 >
-                    {move || texts().switch_language}
+                    {texts().switch_language}
                 </button>
             </div>
         </header>

@@ -53,7 +53,7 @@ pub fn CopyRow(
                 on:click=copy
                 aria-label=format!("{} {}", texts().copy, label)
             >
-                {move || texts().copy}
+                {texts().copy}
             </button>
         </div>
     }

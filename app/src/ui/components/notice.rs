@@ -7,14 +7,14 @@ use leptos::prelude::*;
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     view! {
         <p role="alert" class="my-4 rounded-lg border border-red-300 bg-red-50 p-4 text-base text-red-900">
-            {move || texts().error_message(&error)}
+            {texts().error_message(&error)}
         </p>
     }
 }
 
 #[component]
 pub fn Loading() -> impl IntoView {
-    view! { <p class="py-8 text-center text-gray-600" aria-live="polite">{move || texts().loading}</p> }
+    view! { <p class="py-8 text-center text-gray-600" aria-live="polite">{texts().loading}</p> }
 }
 
 /// How to recognise the school's real account, on every page that asks for money.
@@ -22,7 +22,7 @@ pub fn Loading() -> impl IntoView {
 pub fn FraudWarning() -> impl IntoView {
     view! {
         <p class="mt-6 rounded-lg bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-200">
-            "⚠ " {move || texts().fraud_warning}
+            "⚠ " {texts().fraud_warning}
         </p>
     }
 }

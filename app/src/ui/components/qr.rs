@@ -68,7 +68,7 @@ pub fn VietQrCode(payload: String, file_name: String) -> impl IntoView {
             <div
                 class="qr w-full max-w-72 rounded-lg bg-white p-1 ring-1 ring-gray-200"
                 role="img"
-                aria-label=move || texts().qr_alt
+                aria-label=texts().qr_alt
                 inner_html=svg_markup
             ></div>
             <button
@@ -76,7 +76,7 @@ pub fn VietQrCode(payload: String, file_name: String) -> impl IntoView {
                 class="mt-3 min-h-12 w-full max-w-72 rounded-lg bg-teal-700 px-4 text-base font-semibold text-white hover:bg-teal-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700"
                 on:click=save
             >
-                {move || texts().save_qr}
+                {texts().save_qr}
             </button>
             <p class="mt-2 text-center text-sm text-green-800" aria-live="polite">
                 {move || saved.get().then(|| texts().qr_saved)}

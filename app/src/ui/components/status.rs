@@ -13,8 +13,8 @@ pub fn StatusBadge(status: InvoiceStatus) -> impl IntoView {
     };
     view! {
         <span class=format!("inline-flex items-center gap-1 rounded-full px-3 py-1 text-sm font-semibold ring-1 {colour}")>
-            {move || texts().status(status)}
-            {move || status.overdue.then(|| format!(" · {}", texts().overdue))}
+            {texts().status(status)}
+            {status.overdue.then(|| format!(" · {}", texts().overdue))}
         </span>
     }
 }

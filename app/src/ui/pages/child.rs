@@ -24,7 +24,7 @@ pub fn LookUpAgain(error: AppError) -> impl IntoView {
     view! {
         <ErrorNotice error/>
         <A href="/" attr:class="inline-flex min-h-12 items-center rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white">
-            {move || texts().lookup_title}
+            {texts().lookup_title}
         </A>
     }
 }
@@ -41,7 +41,7 @@ pub fn ChildPage() -> impl IntoView {
     view! {
         <div class="py-4">
             <A href="/" attr:class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
-                "← " {move || texts().back}
+                "← " {texts().back}
             </A>
             {move || match overview.get() {
                 None => view! { <Loading/> }.into_any(),
@@ -59,8 +59,8 @@ fn Overview(overview: ChildOverview, child_id: String) -> impl IntoView {
     view! {
         <h1 class="mt-2 text-2xl font-bold text-gray-900">{overview.student_name.clone()}</h1>
         <p class="text-base text-gray-700">{format!("{} · {}", overview.class_name, overview.school_name)}</p>
-        <h2 class="mt-6 text-xl font-bold text-gray-900">{move || texts().invoices}</h2>
-        {empty.then(|| view! { <p class="mt-2 text-gray-700">{move || texts().no_invoices}</p> })}
+        <h2 class="mt-6 text-xl font-bold text-gray-900">{texts().invoices}</h2>
+        {empty.then(|| view! { <p class="mt-2 text-gray-700">{texts().no_invoices}</p> })}
         <ul class="mt-2 space-y-3">
             {overview.invoices.into_iter().map(|inv| view! { <InvoiceCard invoice=inv child_id=child_id.clone()/> }).collect_view()}
         </ul>
@@ -79,11 +79,11 @@ fn InvoiceCard(invoice: InvoiceSummary, child_id: String) -> impl IntoView {
                     <StatusBadge status=invoice.status/>
                 </div>
                 <div class="mt-2 flex items-end justify-between">
-                    <span class="text-sm text-gray-700">{move || texts().due_on} " " {invoice.due_on.dmy()}</span>
+                    <span class="text-sm text-gray-700">{texts().due_on} " " {invoice.due_on.dmy()}</span>
                     <span class="text-right">
                         <span class="block text-2xl font-bold text-gray-900">{invoice.total.to_string()}</span>
                         {(invoice.status.is_open() && invoice.paid.is_positive()).then(|| view! {
-                            <span class="block text-sm text-gray-700">{move || texts().balance} ": " {balance.to_string()}</span>
+                            <span class="block text-sm text-gray-700">{texts().balance} ": " {balance.to_string()}</span>
                         })}
                     </span>
                 </div>

@@ -32,7 +32,7 @@ pub fn InvoicePage() -> impl IntoView {
     view! {
         <div class="py-4">
             <A href=back attr:class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
-                "← " {move || texts().back}
+                "← " {texts().back}
             </A>
             {move || match invoice.get() {
                 None => view! { <Loading/> }.into_any(),
@@ -54,18 +54,18 @@ fn Invoice(detail: InvoiceDetail) -> impl IntoView {
             <StatusBadge status=s.status/>
         </div>
         <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-base">
-            <dt class="text-gray-600">{move || texts().student}</dt><dd class="font-semibold">{detail.student_name.clone()}</dd>
-            <dt class="text-gray-600">{move || texts().class}</dt><dd>{detail.class_name.clone()}</dd>
-            <dt class="text-gray-600">{move || texts().school}</dt><dd>{detail.school_name.clone()}</dd>
-            <dt class="text-gray-600">{move || texts().period}</dt><dd>{s.period.label()}</dd>
-            <dt class="text-gray-600">{move || texts().due_on}</dt><dd>{s.due_on.dmy()}</dd>
+            <dt class="text-gray-600">{texts().student}</dt><dd class="font-semibold">{detail.student_name.clone()}</dd>
+            <dt class="text-gray-600">{texts().class}</dt><dd>{detail.class_name.clone()}</dd>
+            <dt class="text-gray-600">{texts().school}</dt><dd>{detail.school_name.clone()}</dd>
+            <dt class="text-gray-600">{texts().period}</dt><dd>{s.period.label()}</dd>
+            <dt class="text-gray-600">{texts().due_on}</dt><dd>{s.due_on.dmy()}</dd>
         </dl>
 
         <section class=CARD aria-labelledby="lines-title">
-            <h2 id="lines-title" class=H2>{move || texts().invoices}</h2>
+            <h2 id="lines-title" class=H2>{texts().invoices}</h2>
             <table class="mt-2 w-full text-base">
                 <thead class="sr-only">
-                    <tr><th scope="col">{move || texts().item}</th><th scope="col">{move || texts().amount}</th></tr>
+                    <tr><th scope="col">{texts().item}</th><th scope="col">{texts().amount}</th></tr>
                 </thead>
                 <tbody>
                     {detail.lines.iter().map(|l| view! {
@@ -76,12 +76,12 @@ fn Invoice(detail: InvoiceDetail) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
                 <tfoot>
-                    <tr><th scope="row" class="pt-2 text-left">{move || texts().total}</th>
+                    <tr><th scope="row" class="pt-2 text-left">{texts().total}</th>
                         <td class="pt-2 text-right text-xl font-bold whitespace-nowrap">{s.total.to_string()}</td></tr>
                     {s.paid.is_positive().then(|| view! {
-                        <tr><th scope="row" class="text-left font-normal text-gray-700">{move || texts().paid}</th>
+                        <tr><th scope="row" class="text-left font-normal text-gray-700">{texts().paid}</th>
                             <td class="text-right whitespace-nowrap text-green-800">{s.paid.to_string()}</td></tr>
-                        <tr><th scope="row" class="text-left">{move || texts().balance}</th>
+                        <tr><th scope="row" class="text-left">{texts().balance}</th>
                             <td class="text-right text-xl font-bold whitespace-nowrap">{detail.balance.to_string()}</td></tr>
                     })}
                 </tfoot>
@@ -91,25 +91,25 @@ fn Invoice(detail: InvoiceDetail) -> impl IntoView {
         {if open {
             view! { <PayByQr detail=detail.clone()/> }.into_any()
         } else {
-            view! { <p class=format!("{CARD} text-lg font-semibold text-green-800")>{move || texts().fully_paid}</p> }.into_any()
+            view! { <p class=format!("{CARD} text-lg font-semibold text-green-800")>{texts().fully_paid}</p> }.into_any()
         }}
 
         <section class=CARD aria-labelledby="template-title">
-            <h2 id="template-title" class=H2>{move || texts().payment_info}</h2>
+            <h2 id="template-title" class=H2>{texts().payment_info}</h2>
             <dl class="mt-2 space-y-2 text-base">
-                <div><dt class="text-sm text-gray-600">{move || texts().payer}</dt><dd>{move || texts().payer_value}</dd></div>
-                <div><dt class="text-sm text-gray-600">{move || texts().beneficiary}</dt>
+                <div><dt class="text-sm text-gray-600">{texts().payer}</dt><dd>{texts().payer_value}</dd></div>
+                <div><dt class="text-sm text-gray-600">{texts().beneficiary}</dt>
                     <dd class="font-semibold">{detail.school_legal_name.clone()}</dd>
                     <dd class="text-sm text-gray-700">{format!("{} · {} · {}", detail.payee.account_name, detail.payee.bank_short_name, detail.payee.account_number)}</dd></div>
-                <div><dt class="text-sm text-gray-600">{move || texts().reason}</dt><dd>{detail.reason.clone()}</dd></div>
-                <div><dt class="text-sm text-gray-600">{move || texts().invoice_code}</dt>
+                <div><dt class="text-sm text-gray-600">{texts().reason}</dt><dd>{detail.reason.clone()}</dd></div>
+                <div><dt class="text-sm text-gray-600">{texts().invoice_code}</dt>
                     <dd class="font-mono text-lg font-semibold tracking-wider">{s.code.to_string()}</dd></div>
             </dl>
         </section>
 
         {(!detail.payments.is_empty()).then(|| view! {
             <section class=CARD aria-labelledby="payments-title">
-                <h2 id="payments-title" class=H2>{move || texts().payments_received}</h2>
+                <h2 id="payments-title" class=H2>{texts().payments_received}</h2>
                 <ul class="mt-2">
                     {detail.payments.iter().map(|p| view! {
                         <li class="flex justify-between py-1"><span>{p.received_on.dmy()}</span><span class="font-medium">{p.amount.to_string()}</span></li>
@@ -135,21 +135,21 @@ fn PayByQr(detail: InvoiceDetail) -> impl IntoView {
     let amount_digits = detail.balance.dong().to_string();
     view! {
         <section class=CARD aria-labelledby="qr-title">
-            <h2 id="qr-title" class=H2>{move || texts().pay_by_qr}</h2>
-            <p class="mt-1 text-base text-gray-700">{move || texts().qr_steps}</p>
+            <h2 id="qr-title" class=H2>{texts().pay_by_qr}</h2>
+            <p class="mt-1 text-base text-gray-700">{texts().qr_steps}</p>
             <div class="mt-4">
                 {match payload {
                     Ok(p) => view! { <VietQrCode payload=p file_name=format!("vietqr-{code}.png")/> }.into_any(),
-                    Err(_) => view! { <p role="alert" class="text-red-800">{move || texts().err_internal}</p> }.into_any(),
+                    Err(_) => view! { <p role="alert" class="text-red-800">{texts().err_internal}</p> }.into_any(),
                 }}
             </div>
             <p class="mt-4 rounded-lg bg-teal-50 p-3 text-base text-teal-950">
-                {move || texts().check_payee} " " <strong>{detail.payee.account_name.clone()}</strong>". "
-                {move || texts().no_fee_note}
+                {texts().check_payee} " " <strong>{detail.payee.account_name.clone()}</strong>". "
+                {texts().no_fee_note}
             </p>
             <div class="mt-3">
                 <div class="border-b border-gray-100 py-2">
-                    <div class="text-sm text-gray-600">{move || texts().bank}</div>
+                    <div class="text-sm text-gray-600">{texts().bank}</div>
                     <div class="text-lg font-semibold">{detail.payee.bank_short_name.clone()}</div>
                     <div class="text-sm text-gray-700">{detail.payee.bank_name.clone()}</div>
                 </div>

@@ -25,8 +25,8 @@ pub fn LookupPage() -> impl IntoView {
     view! {
         <SavedChildren children/>
         <section class="mt-6" aria-labelledby="lookup-title">
-            <h1 id="lookup-title" class="text-2xl font-bold text-gray-900">{move || texts().lookup_title}</h1>
-            <p class="mt-1 text-base text-gray-700">{move || texts().lookup_intro}</p>
+            <h1 id="lookup-title" class="text-2xl font-bold text-gray-900">{texts().lookup_title}</h1>
+            <p class="mt-1 text-base text-gray-700">{texts().lookup_intro}</p>
             {move || view! { <LookupForm preset_school=preset_school()/> }}
         </section>
         <FraudWarning/>
@@ -47,7 +47,7 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
     view! {
         <Show when=move || !children.read().is_empty()>
             <section class="mt-6" aria-labelledby="children-title">
-                <h2 id="children-title" class="text-xl font-bold text-gray-900">{move || texts().your_children}</h2>
+                <h2 id="children-title" class="text-xl font-bold text-gray-900">{texts().your_children}</h2>
                 <ul class="mt-2 space-y-2">
                     <For each=move || children.get() key=|c| c.id.clone() let:child>
                         {
@@ -64,8 +64,8 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                                     <button
                                         type="button"
                                         class="min-h-14 min-w-12 rounded-lg border border-gray-300 px-3 text-gray-700 hover:bg-gray-100"
-                                        aria-label=move || format!("{}: {}", texts().remove_child, name)
-                                        title=move || texts().remove_child
+                                        aria-label=format!("{}: {}", texts().remove_child, name)
+                                        title=texts().remove_child
                                         on:click=move |_| remove(id.clone())
                                     >
                                         "✕"
@@ -144,23 +144,23 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
             {match preset_school {
                 Some(_) => view! {
                     <div>
-                        <div class=LABEL>{move || texts().school}</div>
+                        <div class=LABEL>{texts().school}</div>
                         <div class="mt-1 flex items-center justify-between gap-2">
                             <span class="text-lg font-semibold text-teal-900">{move || school_name().unwrap_or_default()}</span>
-                            <A href="/" attr:class="text-base text-teal-800 underline">{move || texts().change_school}</A>
+                            <A href="/" attr:class="text-base text-teal-800 underline">{texts().change_school}</A>
                         </div>
                     </div>
                 }.into_any(),
                 None => view! {
                     <div>
-                        <label for="school" class=LABEL>{move || texts().school}</label>
+                        <label for="school" class=LABEL>{texts().school}</label>
                         <select
                             id="school"
                             class=INPUT
                             on:change=move |ev| school.set(event_target_value(&ev))
                             prop:value=move || school.get()
                         >
-                            <option value="">{move || texts().choose_school}</option>
+                            <option value="">{texts().choose_school}</option>
                             {move || schools.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|s| {
                                 let label = s.name.clone();
                                 view! { <option value=s.slug>{label}</option> }
@@ -179,7 +179,7 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
             >
                 {move || if pending.get() { texts().looking_up } else { texts().lookup_button }}
             </button>
-            <p class="text-sm text-gray-600">{move || texts().privacy_note}</p>
+            <p class="text-sm text-gray-600">{texts().privacy_note}</p>
         </form>
     }
 }
@@ -198,7 +198,7 @@ fn TextField(
     let hint_id = format!("{id}-hint");
     view! {
         <div>
-            <label for=id class=LABEL>{move || label(texts())}</label>
+            <label for=id class=LABEL>{label(texts())}</label>
             <input
                 id=id
                 name=id
@@ -212,7 +212,7 @@ fn TextField(
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
-            <p id=hint_id class="mt-1 text-sm text-gray-600">{move || hint(texts())}</p>
+            <p id=hint_id class="mt-1 text-sm text-gray-600">{hint(texts())}</p>
         </div>
     }
 }
