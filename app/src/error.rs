@@ -14,6 +14,21 @@ pub enum Field {
     StudentCode,
     BirthDate,
     InvoiceCode,
+    Username,
+    Password,
+    DisplayName,
+    SchoolName,
+    LegalName,
+    Address,
+    TaxCode,
+    Slug,
+    Bank,
+    AccountNumber,
+    AccountName,
+    ContactName,
+    Phone,
+    Role,
+    ClassName,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -33,6 +48,20 @@ pub enum AppError {
     NotFound,
     #[error("request refused: it did not come from this site")]
     CrossSite,
+    #[error("not signed in")]
+    NotSignedIn,
+    /// Signed in, but this account may not do that (or see that school).
+    #[error("not allowed")]
+    Forbidden,
+    /// Wrong user name or password, or a deactivated account: one answer for all.
+    #[error("wrong user name or password")]
+    BadCredentials,
+    #[error("this link was used already or has expired")]
+    LinkInvalid,
+    #[error("this user name is taken")]
+    UsernameTaken,
+    #[error("this address (slug) is used by another school")]
+    SlugTaken,
     /// Something failed on the server; the details are in the server log only.
     #[error("internal error")]
     Internal,

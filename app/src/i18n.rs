@@ -35,6 +35,7 @@ impl Lang {
 }
 
 pub struct Texts {
+    pub lang: Lang,
     pub app_name: &'static str,
     pub tagline: &'static str,
     pub switch_language: &'static str,
@@ -111,6 +112,12 @@ pub struct Texts {
     pub err_cross_site: &'static str,
     pub err_internal: &'static str,
     pub err_network: &'static str,
+    pub err_not_signed_in: &'static str,
+    pub err_forbidden: &'static str,
+    pub err_bad_credentials: &'static str,
+    pub err_link_invalid: &'static str,
+    pub err_username_taken: &'static str,
+    pub err_slug_taken: &'static str,
     pub page_not_found: &'static str,
 }
 
@@ -135,6 +142,13 @@ impl Texts {
             AppError::InvalidInput(Field::StudentCode) => self.err_missing_code.into(),
             AppError::InvalidInput(Field::BirthDate) => self.err_bad_birth_date.into(),
             AppError::InvalidInput(Field::InvoiceCode) => self.err_bad_invoice_code.into(),
+            AppError::InvalidInput(field) => field_problem(self.lang, *field).into(),
+            AppError::NotSignedIn => self.err_not_signed_in.into(),
+            AppError::Forbidden => self.err_forbidden.into(),
+            AppError::BadCredentials => self.err_bad_credentials.into(),
+            AppError::LinkInvalid => self.err_link_invalid.into(),
+            AppError::UsernameTaken => self.err_username_taken.into(),
+            AppError::SlugTaken => self.err_slug_taken.into(),
             AppError::AccessExpired => self.err_access_expired.into(),
             AppError::NotFound => self.err_not_found.into(),
             AppError::CrossSite => self.err_cross_site.into(),
@@ -144,7 +158,69 @@ impl Texts {
     }
 }
 
+/// What is wrong with a form field, said so that a person can fix it.
+pub fn field_problem(lang: Lang, field: Field) -> &'static str {
+    use Field::*;
+    match (lang, field) {
+        (Lang::Vi, School) => "Hãy chọn trường.",
+        (Lang::Vi, StudentCode) => "Mã học sinh: 1 đến 32 chữ cái hoặc chữ số.",
+        (Lang::Vi, BirthDate) => "Ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/2018.",
+        (Lang::Vi, InvoiceCode) => "Mã hoá đơn không đúng.",
+        (Lang::Vi, Username) => {
+            "Tên đăng nhập: 3 đến 32 chữ cái thường, chữ số, dấu chấm, gạch ngang hoặc gạch dưới."
+        }
+        (Lang::Vi, Password) => "Mật khẩu cần ít nhất 10 ký tự.",
+        (Lang::Vi, DisplayName) => "Hãy nhập họ và tên.",
+        (Lang::Vi, SchoolName) => "Hãy nhập tên trường.",
+        (Lang::Vi, LegalName) => "Hãy nhập tên đơn vị đầy đủ.",
+        (Lang::Vi, Address) => "Hãy nhập địa chỉ.",
+        (Lang::Vi, TaxCode) => {
+            "Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số."
+        }
+        (Lang::Vi, Slug) => {
+            "Địa chỉ trang: 3 đến 40 chữ cái thường không dấu, chữ số hoặc gạch ngang."
+        }
+        (Lang::Vi, Bank) => "Hãy chọn ngân hàng trong danh sách.",
+        (Lang::Vi, AccountNumber) => {
+            "Số tài khoản: 1 đến 19 chữ số hoặc chữ cái, không có dấu cách."
+        }
+        (Lang::Vi, AccountName) => {
+            "Tên tài khoản viết đúng như ngân hàng ghi: chữ in hoa không dấu."
+        }
+        (Lang::Vi, ContactName) => "Hãy nhập họ tên người liên hệ.",
+        (Lang::Vi, Phone) => "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0.",
+        (Lang::Vi, Role) => "Vai trò không hợp lệ.",
+        (Lang::Vi, ClassName) => "Hãy nhập tên lớp.",
+        (Lang::En, School) => "Please choose a school.",
+        (Lang::En, StudentCode) => "Student code: 1 to 32 letters or digits.",
+        (Lang::En, BirthDate) => "Date of birth as day/month/year, e.g. 05/09/2018.",
+        (Lang::En, InvoiceCode) => "This invoice code is not valid.",
+        (Lang::En, Username) => {
+            "User name: 3 to 32 lower-case letters, digits, dots, dashes or underscores."
+        }
+        (Lang::En, Password) => "The password needs at least 10 characters.",
+        (Lang::En, DisplayName) => "Please enter the full name.",
+        (Lang::En, SchoolName) => "Please enter the school's name.",
+        (Lang::En, LegalName) => "Please enter the organisation's full legal name.",
+        (Lang::En, Address) => "Please enter the address.",
+        (Lang::En, TaxCode) => "A tax code is 10 digits, or 10 digits, a dash and 3 digits.",
+        (Lang::En, Slug) => {
+            "Page address: 3 to 40 lower-case letters without accents, digits or dashes."
+        }
+        (Lang::En, Bank) => "Please choose a bank from the list.",
+        (Lang::En, AccountNumber) => "Account number: 1 to 19 digits or letters, no spaces.",
+        (Lang::En, AccountName) => {
+            "Write the account name exactly as the bank holds it: capitals without accents."
+        }
+        (Lang::En, ContactName) => "Please enter the contact person's name.",
+        (Lang::En, Phone) => "A phone number has 10 digits and starts with 0.",
+        (Lang::En, Role) => "This role is not valid.",
+        (Lang::En, ClassName) => "Please enter the class name.",
+    }
+}
+
 pub static VI: Texts = Texts {
+    lang: Lang::Vi,
     app_name: "hocphi",
     tagline: "Nộp các khoản thu của nhà trường không dùng tiền mặt",
     switch_language: "English",
@@ -216,10 +292,17 @@ pub static VI: Texts = Texts {
     err_cross_site: "Yêu cầu bị từ chối vì không đến từ trang hocphi.",
     err_internal: "Máy chủ đang gặp sự cố. Vui lòng thử lại sau ít phút.",
     err_network: "Không kết nối được. Hãy kiểm tra mạng và thử lại.",
+    err_not_signed_in: "Bạn cần đăng nhập để tiếp tục.",
+    err_forbidden: "Tài khoản của bạn không có quyền làm việc này.",
+    err_bad_credentials: "Sai tên đăng nhập hoặc mật khẩu.",
+    err_link_invalid: "Đường dẫn này đã được dùng hoặc đã hết hạn. Hãy xin một đường dẫn mới.",
+    err_username_taken: "Tên đăng nhập này đã có người dùng. Hãy chọn tên khác.",
+    err_slug_taken: "Địa chỉ trang này đã thuộc về trường khác.",
     page_not_found: "Không tìm thấy trang này.",
 };
 
 pub static EN: Texts = Texts {
+    lang: Lang::En,
     app_name: "hocphi",
     tagline: "Pay school fees without cash",
     switch_language: "Tiếng Việt",
@@ -291,6 +374,12 @@ pub static EN: Texts = Texts {
     err_cross_site: "Request refused: it did not come from the hocphi site.",
     err_internal: "The server has a problem. Please try again in a few minutes.",
     err_network: "No connection. Please check your network and try again.",
+    err_not_signed_in: "Please sign in to continue.",
+    err_forbidden: "Your account is not allowed to do this.",
+    err_bad_credentials: "Wrong user name or password.",
+    err_link_invalid: "This link was used already or has expired. Please ask for a new one.",
+    err_username_taken: "This user name is taken. Please choose another.",
+    err_slug_taken: "This page address belongs to another school.",
     page_not_found: "Page not found.",
 };
 

@@ -8,5 +8,6 @@ pub mod i18n;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod staff;
 #[cfg(feature = "csr")]
 pub mod ui;

@@ -45,6 +45,8 @@ pub struct ChildOverview {
     pub school_name: String,
     pub school_slug: String,
     pub invoices: Vec<InvoiceSummary>,
+    /// Whom to call about paying (the school's contact people).
+    pub contacts: Vec<crate::staff::Contact>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,4 +91,5 @@ pub struct InvoiceDetail {
     pub memo: String,
     pub payee: Payee,
     pub payments: Vec<PaymentView>,
+    pub contacts: Vec<crate::staff::Contact>,
 }

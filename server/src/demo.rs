@@ -20,6 +20,12 @@ pub const SIBLING_STUDENT_CODE: &str = "2203000001";
 pub const SIBLING_BIRTH_DATE: &str = "12/03/2021";
 pub const SIBLING_SCHOOL: &str = "mn-hoa-hong";
 
+/// Demo staff accounts (demo database only), all with this password.
+pub const DEMO_PASSWORD: &str = "hocphi-demo-2026";
+pub const DEMO_OFFICER: &str = "phonggd";
+pub const DEMO_ACCOUNTANT: &str = "ketoan.thhl";
+pub const DEMO_TEACHER: &str = "gv.3a";
+
 /// SplitMix64: tiny, fast and good enough to shuffle demo data reproducibly.
 struct Rng(u64);
 
@@ -101,6 +107,14 @@ struct SchoolPlan {
     /// Age in September of the school year's first grade listed here.
     age_at_grade_start: i32,
     fees: &'static [Fee],
+    methods: &'static [&'static str],
+    /// (name, role, phone, Zalo)
+    contacts: &'static [(
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    )],
 }
 
 const SCHOOLS: &[SchoolPlan] = &[
@@ -147,6 +161,11 @@ const SCHOOLS: &[SchoolPlan] = &[
                 mandatory: false,
             },
         ],
+        methods: &["qr_transfer", "mobile_money", "card_pos", "cash"],
+        contacts: &[
+            ("Lê Thị Hồng", "Kế toán", "0912345678", Some("0912345678")),
+            ("Phạm Văn Đức", "Phó hiệu trưởng", "0987654321", None),
+        ],
     },
     SchoolPlan {
         slug: "thcs-bai-chay",
@@ -189,6 +208,9 @@ const SCHOOLS: &[SchoolPlan] = &[
                 mandatory: false,
             },
         ],
+        // Not yet ready: fewer than 3 cashless methods, no contact named.
+        methods: &["qr_transfer", "cash"],
+        contacts: &[],
     },
     SchoolPlan {
         slug: "mn-hoa-hong",
@@ -222,6 +244,13 @@ const SCHOOLS: &[SchoolPlan] = &[
                 mandatory: false,
             },
         ],
+        methods: &["qr_transfer", "website", "mobile_money", "cash"],
+        contacts: &[(
+            "Nguyễn Thu Trang",
+            "Kế toán",
+            "0904111222",
+            Some("0904111222"),
+        )],
     },
 ];
 
@@ -309,6 +338,26 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
         .bind(plan.account_name)
         .execute(&mut *tx)
         .await?;
+        for method in plan.methods {
+            sqlx::query("INSERT INTO school_method (school_id, method) VALUES ($1, $2)")
+                .bind(school_id)
+                .bind(method)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (position, (name, role, phone, zalo)) in plan.contacts.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO school_contact (school_id, name, role, phone, zalo, position) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(school_id)
+            .bind(name)
+            .bind(role)
+            .bind(phone)
+            .bind(zalo)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
         let mut fee_ids = Vec::new();
         for fee in plan.fees {
             let (id,): (i64,) = sqlx::query_as(
@@ -506,5 +555,50 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
             }
         }
     }
-    tx.commit().await
+    tx.commit().await?;
+    seed_staff(db, district_id, now).await
+}
+
+async fn seed_staff(db: &Db, district_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    use crate::users::{add, NewUser, UserError};
+    use hocphi_app::staff::Role;
+    let accounts = [
+        (DEMO_OFFICER, "Trần Quốc Bảo", Role::DistrictOfficer, None),
+        (
+            DEMO_ACCOUNTANT,
+            "Lê Thị Hồng",
+            Role::Accountant,
+            Some(FEATURED_SCHOOL),
+        ),
+        (
+            DEMO_TEACHER,
+            "Đỗ Thị Mai",
+            Role::Teacher,
+            Some(FEATURED_SCHOOL),
+        ),
+    ];
+    for (username, display_name, role, school_slug) in accounts {
+        let user = NewUser {
+            username,
+            display_name,
+            password: DEMO_PASSWORD,
+            role,
+            district_id,
+            school_slug,
+        };
+        match add(db, user, now).await {
+            Ok(_) => {}
+            Err(UserError::Db(e)) => return Err(e),
+            Err(e) => panic!("demo account {username}: {e}"),
+        }
+    }
+    // The demo teacher is the homeroom teacher of 3A.
+    sqlx::query(
+        "INSERT INTO class_teacher (class_id, staff_id) SELECT c.id, s.id FROM class c JOIN school sc ON sc.id = c.school_id,          staff s WHERE sc.slug = $1 AND c.name = '3A' AND s.username = $2",
+    )
+    .bind(FEATURED_SCHOOL)
+    .bind(DEMO_TEACHER)
+    .execute(db)
+    .await?;
+    Ok(())
 }

@@ -47,11 +47,66 @@ struct ServeArgs {
 enum Command {
     /// Run the web server (the default).
     Serve,
+    /// Create a district (a new deployment starts here, then `user add`).
+    District {
+        #[command(subcommand)]
+        action: DistrictAction,
+    },
+    /// Manage staff accounts (the first district officer is made here).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Encode or decode VietQR payloads.
     Vietqr {
         #[command(subcommand)]
         action: VietqrAction,
     },
+}
+
+#[derive(Subcommand)]
+enum DistrictAction {
+    /// Create a district and print its id.
+    Add {
+        /// e.g. "Phòng GD&ĐT thành phố Hạ Long"
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        province: String,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create an account. The password is read from HOCPHI_PASSWORD or, if unset,
+    /// from the first line of standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Full name as colleagues know it.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The district's id (1 in the demo).
+        #[arg(long, default_value_t = 1)]
+        district: i64,
+        /// The school's page address (slug), for accountants and teachers.
+        #[arg(long)]
+        school: Option<String>,
+        /// Database URL (default: the demo database).
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    DistrictOfficer,
+    Accountant,
+    Teacher,
 }
 
 #[derive(Subcommand)]
@@ -102,19 +157,90 @@ fn main() -> ExitCode {
                 }),
                 VietqrAction::Decode { payload } => vietqr_cli::decode(&payload),
             };
-            match result {
-                Ok(out) => {
-                    println!("{out}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(2)
-                }
-            }
+            report(result.map_err(Into::into))
         }
+        Some(Command::District { action }) => report(district_command(action)),
+        Some(Command::User { action }) => report(user_command(action)),
         Some(Command::Serve) | None => serve(cli.serve),
     }
+}
+
+fn report(result: Result<String, Box<dyn std::error::Error>>) -> ExitCode {
+    match result {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn district_command(action: DistrictAction) -> Result<String, Box<dyn std::error::Error>> {
+    let DistrictAction::Add {
+        name,
+        province,
+        database_url,
+    } = action;
+    let name = name.trim();
+    let province = province.trim();
+    if name.is_empty() || province.is_empty() {
+        return Err("give the district's name and province".into());
+    }
+    let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let pool = db::connect(&url).await?;
+        let (id,): (i64,) =
+            sqlx::query_as("INSERT INTO district (name, province) VALUES ($1, $2) RETURNING id")
+                .bind(name)
+                .bind(province)
+                .fetch_one(&pool)
+                .await?;
+        Ok(format!("created district {name} (id {id})"))
+    })
+}
+
+fn user_command(action: UserAction) -> Result<String, Box<dyn std::error::Error>> {
+    let UserAction::Add {
+        username,
+        name,
+        role,
+        district,
+        school,
+        database_url,
+    } = action;
+    let password = match std::env::var("HOCPHI_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprint!("Password for {username}: ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let role = match role {
+        RoleArg::DistrictOfficer => hocphi_app::staff::Role::DistrictOfficer,
+        RoleArg::Accountant => hocphi_app::staff::Role::Accountant,
+        RoleArg::Teacher => hocphi_app::staff::Role::Teacher,
+    };
+    let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let pool = db::connect(&url).await?;
+        let user = hocphi_server::users::NewUser {
+            username: &username,
+            display_name: &name,
+            password: &password,
+            role,
+            district_id: district,
+            school_slug: school.as_deref(),
+        };
+        let id = hocphi_server::users::add(&pool, user, SystemClock.now()).await?;
+        Ok(format!("created staff account {username} (id {id})"))
+    })
 }
 
 fn serve(args: ServeArgs) -> ExitCode {

@@ -2,6 +2,9 @@
 //! gets a client stub that POSTs to `/rpc/<endpoint>`, the server the body.
 
 pub mod parent;
+pub mod school_setup;
+pub mod staff_admin;
+pub mod staff_auth;
 
 /// Server functions live under this prefix; the REST API for integrations lives
 /// under `/api/v1`.

@@ -102,6 +102,7 @@ pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
         school_name: header.school_name,
         school_slug: header.school_slug,
         invoices,
+        contacts: crate::api::school_setup::queries::contacts(&state.db, header.school_id).await?,
     })
 }
 

@@ -8,4 +8,5 @@ pub mod invoice_code;
 pub mod invoice_status;
 pub mod memo;
 pub mod money;
+pub mod validate;
 pub mod vietqr;

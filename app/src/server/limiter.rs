@@ -37,6 +37,18 @@ pub const PER_CLIENT: &[Limit] = &[
     },
 ];
 
+/// Failed sign-ins per account: a forgotten password, not a guessing machine.
+pub const PER_ACCOUNT: &[Limit] = &[
+    Limit {
+        max_failures: 5,
+        window_secs: 15 * 60,
+    },
+    Limit {
+        max_failures: 20,
+        window_secs: 24 * 3600,
+    },
+];
+
 const LONGEST_WINDOW: i64 = 24 * 3600;
 const MAX_KEYS: usize = 200_000;
 

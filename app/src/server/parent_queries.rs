@@ -216,6 +216,7 @@ pub async fn invoice_detail(
                 source,
             })
             .collect(),
+        contacts: crate::api::school_setup::queries::contacts(db, header.school_id).await?,
     })
 }
 

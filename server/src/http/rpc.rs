@@ -7,6 +7,10 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::Request;
 use axum::response::IntoResponse;
 use hocphi_app::api::parent::*;
+use hocphi_app::api::school_setup::*;
+use hocphi_app::api::staff_admin::*;
+use hocphi_app::api::staff_auth::*;
+use hocphi_app::server::auth::{SessionCookie, SESSION_COOKIE};
 use hocphi_app::server::state::{AppState, ClientKey};
 use leptos::prelude::provide_context;
 use std::net::SocketAddr;
@@ -25,6 +29,25 @@ pub fn register_server_fns() {
     register_explicit::<LookupStudent>();
     register_explicit::<LoadChild>();
     register_explicit::<LoadInvoice>();
+    register_explicit::<SignIn>();
+    register_explicit::<SignOut>();
+    register_explicit::<Whoami>();
+    register_explicit::<ChangePassword>();
+    register_explicit::<LoadLink>();
+    register_explicit::<AcceptInvite>();
+    register_explicit::<UseResetLink>();
+    register_explicit::<SchoolsOverview>();
+    register_explicit::<CreateSchool>();
+    register_explicit::<StaffList>();
+    register_explicit::<Invite>();
+    register_explicit::<ResetLink>();
+    register_explicit::<Deactivate>();
+    register_explicit::<LoadSchoolProfile>();
+    register_explicit::<SaveSchoolDetails>();
+    register_explicit::<SaveAccount>();
+    register_explicit::<SetMethods>();
+    register_explicit::<SaveContacts>();
+    register_explicit::<AuditLog>();
 }
 
 fn client_key(req: &Request<Body>, trust_proxy: bool) -> String {
@@ -46,13 +69,30 @@ fn client_key(req: &Request<Body>, trust_proxy: bool) -> String {
         .unwrap_or_else(|| "local".into())
 }
 
+/// The staff session cookie's value, if the request carries one.
+pub fn session_cookie(req: &Request<Body>) -> SessionCookie {
+    let value = req
+        .headers()
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| !v.is_empty());
+    SessionCookie(value)
+}
+
 pub async fn handle(State(rpc): State<RpcState>, req: Request<Body>) -> impl IntoResponse {
     let client = ClientKey(client_key(&req, rpc.options.trust_proxy));
+    let session = session_cookie(&req);
     let app = rpc.app.clone();
     leptos_axum::handle_server_fns_with_context(
         move || {
             provide_context(app.clone());
             provide_context(client.clone());
+            provide_context(session.clone());
         },
         req,
     )

@@ -1,0 +1,368 @@
+//! A school's profile as its accountant keeps it: legal details, the bank accounts
+//! parents pay into, the payment methods it accepts, and the people parents can call.
+
+use crate::error::AppError;
+use crate::staff::{AuditRow, Contact, PaymentMethod, SchoolProfile};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+pub mod queries {
+    use crate::domain::banks;
+    use crate::error::AppError;
+    use crate::server::state::Db;
+    use crate::staff::{BeneficiaryAccount, Contact, PaymentMethod, SchoolProfile};
+
+    pub async fn contacts(db: &Db, school_id: i64) -> Result<Vec<Contact>, AppError> {
+        let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT name, role, phone, zalo FROM school_contact WHERE school_id = $1 ORDER BY position, id",
+        )
+        .bind(school_id)
+        .fetch_all(db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(name, role, phone, zalo)| Contact {
+                name,
+                role,
+                phone,
+                zalo,
+            })
+            .collect())
+    }
+
+    pub async fn methods(db: &Db, school_id: i64) -> Result<Vec<PaymentMethod>, AppError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT method FROM school_method WHERE school_id = $1")
+                .bind(school_id)
+                .fetch_all(db)
+                .await?;
+        let mut methods: Vec<PaymentMethod> = rows
+            .iter()
+            .filter_map(|(m,)| PaymentMethod::parse(m))
+            .collect();
+        methods.sort_by_key(|m| PaymentMethod::ALL.iter().position(|a| a == m));
+        Ok(methods)
+    }
+
+    pub async fn profile(db: &Db, school_id: i64) -> Result<SchoolProfile, AppError> {
+        let (id, slug, name, legal_name, address, tax_code): (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+        ) = sqlx::query_as(
+            "SELECT id, slug, name, legal_name, address, tax_code FROM school WHERE id = $1",
+        )
+        .bind(school_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        let accounts: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, bin, account_number, account_name, is_default FROM beneficiary_account \
+             WHERE school_id = $1 ORDER BY is_default DESC, id",
+        )
+        .bind(school_id)
+        .fetch_all(db)
+        .await?;
+        Ok(SchoolProfile {
+            id,
+            slug,
+            name,
+            legal_name,
+            address,
+            tax_code,
+            accounts: accounts
+                .into_iter()
+                .map(
+                    |(id, bin, account_number, account_name, is_default)| BeneficiaryAccount {
+                        bank_short_name: banks::by_bin(&bin)
+                            .map(|b| b.short_name.to_string())
+                            .unwrap_or_else(|| bin.clone()),
+                        id,
+                        bin,
+                        account_number,
+                        account_name,
+                        is_default: is_default == 1,
+                    },
+                )
+                .collect(),
+            methods: methods(db, school_id).await?,
+            contacts: contacts(db, school_id).await?,
+        })
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "school/profile", input = Json)]
+pub async fn load_school_profile(school_id: i64) -> Result<SchoolProfile, AppError> {
+    use crate::server::auth::current_staff;
+    use crate::server::state::app_state;
+    let state = app_state()?;
+    let staff = current_staff(&state).await?;
+    staff.check_read(&state.db, school_id).await?;
+    queries::profile(&state.db, school_id).await
+}
+
+#[cfg(feature = "ssr")]
+async fn writer(
+    school_id: i64,
+) -> Result<(crate::server::state::AppState, crate::server::auth::Staff), AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    Ok((state, staff))
+}
+
+#[cfg(feature = "ssr")]
+async fn audited_change(
+    state: &crate::server::state::AppState,
+    staff: &crate::server::auth::Staff,
+    tx: &mut sqlx::SqliteConnection,
+    school_id: i64,
+    action: &str,
+    entity: &str,
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    use crate::server::audit::Entry;
+    crate::api::staff_auth::imp::audit(
+        tx,
+        state,
+        Some(staff),
+        staff.district_id,
+        Entry {
+            school_id: Some(school_id),
+            action,
+            entity,
+            entity_id: Some(school_id.to_string()),
+            before: Some(before),
+            after: Some(after),
+        },
+    )
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "school/details", input = Json)]
+pub async fn save_school_details(
+    school_id: i64,
+    legal_name: String,
+    address: String,
+    tax_code: String,
+) -> Result<(), AppError> {
+    use crate::domain::validate;
+    use crate::error::Field;
+    let (state, staff) = writer(school_id).await?;
+    let legal_name =
+        validate::text(&legal_name, 200).ok_or(AppError::InvalidInput(Field::LegalName))?;
+    let address = validate::text(&address, 200).ok_or(AppError::InvalidInput(Field::Address))?;
+    let tax_code = validate::tax_code(&tax_code).ok_or(AppError::InvalidInput(Field::TaxCode))?;
+    let before = queries::profile(&state.db, school_id).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE school SET legal_name = $1, address = $2, tax_code = $3 WHERE id = $4")
+        .bind(&legal_name)
+        .bind(&address)
+        .bind(&tax_code)
+        .bind(school_id)
+        .execute(&mut *tx)
+        .await?;
+    audited_change(
+        &state,
+        &staff,
+        &mut tx,
+        school_id,
+        "update",
+        "school",
+        serde_json::json!({"legal_name": before.legal_name, "address": before.address, "tax_code": before.tax_code}),
+        serde_json::json!({"legal_name": legal_name, "address": address, "tax_code": tax_code}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds a beneficiary account, or replaces the one with the same bank and number.
+#[server(prefix = "/rpc", endpoint = "school/account", input = Json)]
+pub async fn save_account(
+    school_id: i64,
+    bin: String,
+    account_number: String,
+    account_name: String,
+    make_default: bool,
+) -> Result<(), AppError> {
+    use crate::domain::{banks, validate};
+    use crate::error::Field;
+    let (state, staff) = writer(school_id).await?;
+    let bank = banks::by_bin(bin.trim()).ok_or(AppError::InvalidInput(Field::Bank))?;
+    let number = validate::account_number(&account_number)
+        .ok_or(AppError::InvalidInput(Field::AccountNumber))?;
+    let name =
+        validate::account_name(&account_name).ok_or(AppError::InvalidInput(Field::AccountName))?;
+    let before = queries::profile(&state.db, school_id).await?.accounts;
+    let mut tx = state.db.begin().await?;
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM beneficiary_account WHERE school_id = $1")
+            .bind(school_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let make_default = make_default || count == 0;
+    if make_default {
+        sqlx::query("UPDATE beneficiary_account SET is_default = 0 WHERE school_id = $1")
+            .bind(school_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO beneficiary_account (school_id, bin, account_number, account_name, is_default) \
+         VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (school_id, bin, account_number) DO UPDATE SET account_name = excluded.account_name, \
+         is_default = CASE WHEN excluded.is_default = 1 THEN 1 ELSE beneficiary_account.is_default END",
+    )
+    .bind(school_id)
+    .bind(bank.bin)
+    .bind(&number)
+    .bind(&name)
+    .bind(make_default as i64)
+    .execute(&mut *tx)
+    .await?;
+    audited_change(
+        &state,
+        &staff,
+        &mut tx,
+        school_id,
+        "save",
+        "beneficiary_account",
+        serde_json::to_value(&before).unwrap_or_default(),
+        serde_json::json!({"bin": bank.bin, "account_number": number, "account_name": name, "default": make_default}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[server(prefix = "/rpc", endpoint = "school/methods", input = Json)]
+pub async fn set_methods(school_id: i64, methods: Vec<PaymentMethod>) -> Result<(), AppError> {
+    let (state, staff) = writer(school_id).await?;
+    let before = queries::methods(&state.db, school_id).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM school_method WHERE school_id = $1")
+        .bind(school_id)
+        .execute(&mut *tx)
+        .await?;
+    for m in &methods {
+        sqlx::query(
+            "INSERT INTO school_method (school_id, method) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(school_id)
+        .bind(m.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    audited_change(
+        &state,
+        &staff,
+        &mut tx,
+        school_id,
+        "update",
+        "payment_methods",
+        serde_json::to_value(&before).unwrap_or_default(),
+        serde_json::to_value(&methods).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replaces the school's contact list (the order given is the order parents see).
+#[server(prefix = "/rpc", endpoint = "school/contacts", input = Json)]
+pub async fn save_contacts(school_id: i64, contacts: Vec<Contact>) -> Result<(), AppError> {
+    use crate::domain::validate;
+    use crate::error::Field;
+    let (state, staff) = writer(school_id).await?;
+    let mut clean = Vec::new();
+    for c in contacts {
+        clean.push(Contact {
+            name: validate::text(&c.name, 80).ok_or(AppError::InvalidInput(Field::ContactName))?,
+            role: validate::text(&c.role, 80).unwrap_or_default(),
+            phone: validate::phone(&c.phone).ok_or(AppError::InvalidInput(Field::Phone))?,
+            zalo: match c.zalo.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+                Some(z) => Some(validate::phone(z).ok_or(AppError::InvalidInput(Field::Phone))?),
+                None => None,
+            },
+        });
+    }
+    let before = queries::contacts(&state.db, school_id).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM school_contact WHERE school_id = $1")
+        .bind(school_id)
+        .execute(&mut *tx)
+        .await?;
+    for (position, c) in clean.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO school_contact (school_id, name, role, phone, zalo, position) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(school_id)
+        .bind(&c.name)
+        .bind(&c.role)
+        .bind(&c.phone)
+        .bind(&c.zalo)
+        .bind(position as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audited_change(
+        &state,
+        &staff,
+        &mut tx,
+        school_id,
+        "update",
+        "contacts",
+        serde_json::to_value(&before).unwrap_or_default(),
+        serde_json::to_value(&clean).unwrap_or_default(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The audit log: a school's (for its accountant, or an officer) or the whole
+/// district's (officers, `school_id` = None). Newest first, at most 500 rows.
+#[server(prefix = "/rpc", endpoint = "audit", input = Json)]
+pub async fn audit_log(school_id: Option<i64>) -> Result<Vec<AuditRow>, AppError> {
+    use crate::server::auth::current_staff;
+    use crate::server::state::app_state;
+    use crate::staff::Role;
+    let state = app_state()?;
+    let staff = current_staff(&state).await?;
+    match (staff.role, school_id) {
+        (Role::Teacher, _) => return Err(AppError::Forbidden),
+        (Role::Accountant, None) => return Err(AppError::Forbidden),
+        (_, Some(id)) => staff.check_write(&state.db, id).await?,
+        (Role::DistrictOfficer, None) => {}
+    }
+    let rows: Vec<(i64, Option<String>, String, String, Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as(
+            "SELECT a.at, s.display_name, a.action, a.entity, a.entity_id, a.before_json, a.after_json \
+             FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
+             WHERE a.district_id = $1 AND ($2 IS NULL OR a.school_id = $2) ORDER BY a.id DESC LIMIT 500",
+        )
+        .bind(staff.district_id)
+        .bind(school_id)
+        .fetch_all(&state.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(at, who, action, entity, entity_id, before, after)| AuditRow {
+                at,
+                who,
+                action,
+                entity,
+                entity_id,
+                before,
+                after,
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,129 @@
+//! Rules for what staff type into forms, in one place for the browser (instant
+//! feedback) and the server (the rule that counts).
+
+/// Sign-in names: lower-case ASCII letters, digits, `.`, `-`, `_`; 3 to 32.
+pub fn username(s: &str) -> Option<String> {
+    let s = s.trim().to_lowercase();
+    let ok = (3..=32).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    ok.then_some(s)
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+pub fn password_ok(s: &str) -> bool {
+    s.chars().count() >= MIN_PASSWORD_CHARS && s.len() <= 256
+}
+
+/// Vietnamese tax codes (mã số thuế): 10 digits, or 10 digits-3 digits for a branch.
+pub fn tax_code(s: &str) -> Option<String> {
+    let s = s.trim();
+    let (main, branch) = match s.split_once('-') {
+        Some((m, b)) => (m, Some(b)),
+        None => (s, None),
+    };
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    (digits(main, 10) && branch.is_none_or(|b| digits(b, 3))).then(|| s.to_string())
+}
+
+/// A school's public page address: `th-ha-long`.
+pub fn slug(s: &str) -> Option<String> {
+    let s = s.trim().to_lowercase();
+    let ok = (3..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-');
+    ok.then_some(s)
+}
+
+/// A slug made from a school's name: "Trường Tiểu học Hạ Long" → "truong-tieu-hoc-ha-long".
+pub fn slug_from_name(name: &str) -> String {
+    let folded = super::memo::fold_to_ascii(name).to_lowercase();
+    let mut out = String::new();
+    for word in folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    out.truncate(40);
+    out.trim_end_matches('-').to_string()
+}
+
+/// Vietnamese phone numbers: 10 digits starting with 0 (spaces and dots allowed
+/// when typed, `+84` accepted for the leading 0).
+pub fn phone(s: &str) -> Option<String> {
+    let digits: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .collect();
+    let digits = match digits.strip_prefix("+84") {
+        Some(rest) => format!("0{rest}"),
+        None => digits,
+    };
+    (digits.len() == 10 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(digits)
+}
+
+pub fn account_number(s: &str) -> Option<String> {
+    let s: String = s.chars().filter(|c| *c != ' ').collect();
+    ((1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(s)
+}
+
+/// Account names as banks hold them: capitals without diacritics. What people
+/// type is folded and upper-cased, so "Trường TH Hạ Long" becomes "TRUONG TH HA LONG".
+pub fn account_name(s: &str) -> Option<String> {
+    let folded = super::memo::fold_to_ascii(s).to_uppercase();
+    let name = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ok = (2..=70).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b" .,&()-".contains(&b));
+    ok.then_some(name)
+}
+
+/// Non-empty after trimming, at most `max` characters.
+pub fn text(s: &str, max: usize) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty() && t.chars().count() <= max).then(|| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules() {
+        assert_eq!(username(" KeToan.THHL "), Some("ketoan.thhl".into()));
+        assert_eq!(username("ab"), None);
+        assert_eq!(username("kế toán"), None);
+        assert!(password_ok("mot hai ba bon") && !password_ok("short"));
+        assert_eq!(tax_code("5700123456"), Some("5700123456".into()));
+        assert_eq!(tax_code("5700123456-001"), Some("5700123456-001".into()));
+        assert_eq!(tax_code("570012345"), None);
+        assert_eq!(tax_code("5700123456-01"), None);
+        assert_eq!(slug("TH-Ha-Long"), Some("th-ha-long".into()));
+        assert_eq!(slug("-x-"), None);
+        assert_eq!(
+            slug_from_name("Trường Tiểu học Hạ Long"),
+            "truong-tieu-hoc-ha-long"
+        );
+        assert_eq!(phone("0912 345 678"), Some("0912345678".into()));
+        assert_eq!(phone("+84 912.345.678"), Some("0912345678".into()));
+        assert_eq!(phone("12345"), None);
+        assert_eq!(account_number("1023 4567 89"), Some("1023456789".into()));
+        assert_eq!(account_number("1234567890123456789012"), None);
+        assert_eq!(
+            account_name("Trường TH  Hạ Long"),
+            Some("TRUONG TH HA LONG".into())
+        );
+        assert_eq!(account_name("!"), None);
+        assert_eq!(text("  ", 10), None);
+        assert_eq!(text(" Lê Lan ", 10), Some("Lê Lan".into()));
+    }
+}

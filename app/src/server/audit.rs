@@ -1,0 +1,41 @@
+//! The audit log: every change staff make, who, when, before and after. The table
+//! refuses updates and deletes (database triggers), so the log only grows.
+
+use super::auth::Staff;
+use crate::error::AppError;
+use serde_json::Value;
+
+pub struct Entry<'a> {
+    pub school_id: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Records a change in the same transaction as the change itself.
+pub async fn record(
+    conn: &mut sqlx::SqliteConnection,
+    at: i64,
+    who: Option<&Staff>,
+    district_id: i64,
+    entry: Entry<'_>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, staff_id, district_id, school_id, action, entity, entity_id, before_json, after_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(at)
+    .bind(who.map(|s| s.id))
+    .bind(district_id)
+    .bind(entry.school_id)
+    .bind(entry.action)
+    .bind(entry.entity)
+    .bind(entry.entity_id)
+    .bind(entry.before.map(|v| v.to_string()))
+    .bind(entry.after.map(|v| v.to_string()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! Staff authentication: Argon2id password hashes, sessions in a cookie that
+//! scripts cannot read and other sites cannot send, and the scope checks every
+//! staff server function starts with.
+
+use super::state::{AppState, Db};
+use crate::error::AppError;
+use crate::staff::Role;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "hocphi_session";
+/// A working day: staff sign in again the next morning.
+pub const SESSION_TTL_SECS: i64 = 12 * 3600;
+/// One-time links (invitations, password resets) are good for three days.
+pub const LINK_TTL_SECS: i64 = 3 * 24 * 3600;
+
+/// The session cookie's value on this request, if any (set by the server's RPC handler).
+#[derive(Clone, Debug, Default)]
+pub struct SessionCookie(pub Option<String>);
+
+pub fn hash_password(password: &str) -> String {
+    let mut salt_bytes = [0u8; 16];
+    getrandom::fill(&mut salt_bytes).expect("the operating system's random source");
+    let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes make a valid salt");
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 with default parameters")
+        .to_string()
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash of nothing anyone knows: checked against when the user name is unknown,
+/// so that a wrong name takes as long as a wrong password.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no account has this password"))
+}
+
+/// 32 random bytes, URL-safe: session cookies and one-time links.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Secrets are stored only as their SHA-256.
+pub fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The `Set-Cookie` value for a session (empty value and `Max-Age=0` to end one).
+pub fn session_cookie_header(value: &str, max_age: i64) -> String {
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
+    )
+}
+
+/// The signed-in staff member behind a request.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub district_id: i64,
+    pub school_id: Option<i64>,
+}
+
+type StaffRowT = (i64, String, String, String, i64, Option<i64>);
+
+fn staff_from(row: StaffRowT) -> Result<Staff, AppError> {
+    let (id, username, display_name, role, district_id, school_id) = row;
+    Ok(Staff {
+        id,
+        username,
+        display_name,
+        role: Role::parse(&role).ok_or(AppError::Internal)?,
+        district_id,
+        school_id,
+    })
+}
+
+pub const STAFF_COLUMNS: &str =
+    "s.id, s.username, s.display_name, s.role, s.district_id, s.school_id";
+
+pub async fn staff_by_id(db: &Db, id: i64) -> Result<Option<Staff>, AppError> {
+    let row: Option<StaffRowT> = sqlx::query_as(&format!(
+        "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    row.map(staff_from).transpose()
+}
+
+/// Who is signed in, or `NotSignedIn`. A deactivated account's sessions stop here.
+pub async fn current_staff(state: &AppState) -> Result<Staff, AppError> {
+    let token = leptos::prelude::use_context::<SessionCookie>()
+        .and_then(|c| c.0)
+        .ok_or(AppError::NotSignedIn)?;
+    let row: Option<StaffRowT> = sqlx::query_as(&format!(
+        "SELECT {STAFF_COLUMNS} FROM staff_session ss JOIN staff s ON s.id = ss.staff_id \
+         WHERE ss.token_hash = $1 AND ss.expires_at > $2 AND s.active = 1"
+    ))
+    .bind(secret_hash(&token))
+    .bind(state.clock.now())
+    .fetch_optional(&state.db)
+    .await?;
+    row.map(staff_from)
+        .transpose()?
+        .ok_or(AppError::NotSignedIn)
+}
+
+/// Starts a session and returns the cookie's secret.
+pub async fn start_session(state: &AppState, staff_id: i64) -> Result<String, AppError> {
+    let secret = random_secret();
+    let now = state.clock.now();
+    sqlx::query("DELETE FROM staff_session WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&state.db)
+        .await?;
+    sqlx::query("INSERT INTO staff_session (token_hash, staff_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(secret_hash(&secret))
+        .bind(staff_id)
+        .bind(now)
+        .bind(now + SESSION_TTL_SECS)
+        .execute(&state.db)
+        .await?;
+    Ok(secret)
+}
+
+impl Staff {
+    /// May this person read this school's data? Officers: any school of their
+    /// district; accountants and teachers: their own school.
+    pub async fn check_read(&self, db: &Db, school_id: i64) -> Result<(), AppError> {
+        match self.role {
+            Role::DistrictOfficer => {
+                let district: Option<(i64,)> =
+                    sqlx::query_as("SELECT district_id FROM school WHERE id = $1")
+                        .bind(school_id)
+                        .fetch_optional(db)
+                        .await?;
+                match district {
+                    Some((d,)) if d == self.district_id => Ok(()),
+                    _ => Err(AppError::Forbidden),
+                }
+            }
+            Role::Accountant | Role::Teacher if self.school_id == Some(school_id) => Ok(()),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// May this person change this school's data (profile, accounts, students)?
+    /// Teachers never change anything about money or the school.
+    pub async fn check_write(&self, db: &Db, school_id: i64) -> Result<(), AppError> {
+        if self.role == Role::Teacher {
+            return Err(AppError::Forbidden);
+        }
+        self.check_read(db, school_id).await
+    }
+
+    pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.role == role {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_and_secrets() {
+        let hash = hash_password("correct horse battery");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterY", &hash));
+        assert!(!verify_password("x", "not a hash"));
+        let a = random_secret();
+        assert_ne!(a, random_secret());
+        assert_eq!(secret_hash(&a).len(), 64);
+        let cookie = session_cookie_header("abc", 60);
+        for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+            assert!(cookie.contains(flag), "{cookie}");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Staff: who they are, what they may do, and the data their screens exchange.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Phòng GD&ĐT: every school of the district.
+    DistrictOfficer,
+    /// Kế toán: one school, its money and its data.
+    Accountant,
+    /// Giáo viên chủ nhiệm: their classes, read-only on money.
+    Teacher,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::DistrictOfficer => "district_officer",
+            Role::Accountant => "accountant",
+            Role::Teacher => "teacher",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "district_officer" => Some(Role::DistrictOfficer),
+            "accountant" => Some(Role::Accountant),
+            "teacher" => Some(Role::Teacher),
+            _ => None,
+        }
+    }
+
+    /// Whom this role may invite, reset and deactivate.
+    pub fn may_manage(self, other: Role) -> bool {
+        matches!(
+            (self, other),
+            (Role::DistrictOfficer, Role::Accountant) | (Role::Accountant, Role::Teacher)
+        )
+    }
+}
+
+/// The signed-in staff member, as their screens see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub district_name: String,
+    pub school_id: Option<i64>,
+    pub school_name: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    QrTransfer,
+    Website,
+    MobileMoney,
+    CardPos,
+    Cash,
+}
+
+impl PaymentMethod {
+    pub const ALL: [PaymentMethod; 5] = [
+        PaymentMethod::QrTransfer,
+        PaymentMethod::Website,
+        PaymentMethod::MobileMoney,
+        PaymentMethod::CardPos,
+        PaymentMethod::Cash,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::QrTransfer => "qr_transfer",
+            PaymentMethod::Website => "website",
+            PaymentMethod::MobileMoney => "mobile_money",
+            PaymentMethod::CardPos => "card_pos",
+            PaymentMethod::Cash => "cash",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PaymentMethod> {
+        PaymentMethod::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn is_cashless(self) -> bool {
+        self != PaymentMethod::Cash
+    }
+}
+
+/// The district's plan asks every school to be ready for at least 3 of the 4
+/// cashless methods.
+pub const REQUIRED_CASHLESS_METHODS: usize = 3;
+
+pub fn cashless_ready(methods: &[PaymentMethod]) -> bool {
+    methods.iter().filter(|m| m.is_cashless()).count() >= REQUIRED_CASHLESS_METHODS
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub role: String,
+    pub phone: String,
+    pub zalo: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BeneficiaryAccount {
+    pub id: i64,
+    pub bin: String,
+    pub bank_short_name: String,
+    pub account_number: String,
+    pub account_name: String,
+    pub is_default: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolProfile {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub legal_name: String,
+    pub address: String,
+    pub tax_code: String,
+    pub accounts: Vec<BeneficiaryAccount>,
+    pub methods: Vec<PaymentMethod>,
+    pub contacts: Vec<Contact>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub cashless_methods: usize,
+    pub contacts: usize,
+    pub accountants: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub school_name: Option<String>,
+    pub active: bool,
+}
+
+/// A one-time link to hand over (invitation or password reset): shown once, to copy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OneTimeLink {
+    /// A path on this site, e.g. `/staff/invite/<secret>`.
+    pub path: String,
+    pub expires_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    pub purpose: String,
+    pub role: Option<Role>,
+    pub place: String,
+    pub username: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub at: i64,
+    pub who: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_of_four_cashless_methods() {
+        use PaymentMethod::*;
+        assert!(!cashless_ready(&[QrTransfer, Cash, CardPos]));
+        assert!(cashless_ready(&[QrTransfer, Website, CardPos]));
+        assert!(!Role::Accountant.may_manage(Role::Accountant));
+        assert!(Role::DistrictOfficer.may_manage(Role::Accountant));
+        assert!(!Role::DistrictOfficer.may_manage(Role::Teacher));
+    }
+}
