@@ -166,6 +166,7 @@ pub struct LinkInfo {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditRow {
     pub at: i64,
     pub who: Option<String>,

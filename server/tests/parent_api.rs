@@ -1,124 +1,17 @@
-//! Black-box tests: the real HTTP application on a fresh demo database, called the
-//! way the browser calls it.
+//! Black-box tests of the parent's side: the real HTTP application on a fresh
+//! demo database, called the way the browser calls it.
+
+mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use axum::Router;
 use hocphi_app::domain::vietqr::VietQr;
 use hocphi_app::error::AppError;
 use hocphi_app::model::{ChildAccess, ChildOverview, InvoiceDetail};
-use hocphi_app::server::clock::{parse_instant, FixedClock};
-use hocphi_app::server::limiter::FailureLimiter;
-use hocphi_app::server::state::AppState;
-use hocphi_server::{db, demo, http};
+use hocphi_server::demo;
 use http_body_util::BodyExt;
-use serde::de::DeserializeOwned;
-use std::path::Path;
-use std::sync::Arc;
+use support::*;
 use tower::ServiceExt;
-
-struct TestApp {
-    router: Router,
-    clock: Arc<FixedClock>,
-    db: hocphi_app::server::state::Db,
-    _dir: tempfile::TempDir,
-}
-
-async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let pool = db::connect(&url).await.unwrap();
-    let now = parse_instant("2026-11-26T09:00:00+07:00").unwrap();
-    demo::seed(&pool, now).await.unwrap();
-    let clock = Arc::new(FixedClock::at(now));
-    let state = AppState {
-        tokens: Arc::new(db::token_key(&pool).await.unwrap()),
-        db: pool.clone(),
-        clock: clock.clone(),
-        lookups: Arc::new(FailureLimiter::default()),
-    };
-    TestApp {
-        router: http::router(state, dist, http::HttpOptions { trust_proxy }),
-        clock,
-        db: pool,
-        _dir: dir,
-    }
-}
-
-async fn start() -> TestApp {
-    start_with(Path::new("/nonexistent"), true).await
-}
-
-impl TestApp {
-    async fn call(
-        &self,
-        endpoint: &str,
-        form: &[(&str, &str)],
-        client: &str,
-    ) -> (StatusCode, Vec<u8>) {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{k}={}", urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let req = Request::post(format!("/rpc/{endpoint}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("x-forwarded-for", client)
-            .body(Body::from(body))
-            .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        (
-            status,
-            res.into_body().collect().await.unwrap().to_bytes().to_vec(),
-        )
-    }
-
-    async fn rpc<T: DeserializeOwned>(
-        &self,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> Result<T, AppError> {
-        self.rpc_from(endpoint, form, "203.0.113.1").await
-    }
-
-    async fn rpc_from<T: DeserializeOwned>(
-        &self,
-        endpoint: &str,
-        form: &[(&str, &str)],
-        client: &str,
-    ) -> Result<T, AppError> {
-        let (status, body) = self.call(endpoint, form, client).await;
-        if status.is_success() {
-            Ok(serde_json::from_slice(&body)
-                .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body))))
-        } else {
-            Err(serde_json::from_slice(&body)
-                .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body))))
-        }
-    }
-
-    async fn lookup(&self, school: &str, code: &str, birth: &str) -> Result<ChildAccess, AppError> {
-        self.rpc(
-            "lookup",
-            &[
-                ("school", school),
-                ("student_code", code),
-                ("birth_date", birth),
-            ],
-        )
-        .await
-    }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 #[tokio::test]
 async fn a_parent_looks_up_a_child_and_gets_a_payable_invoice() {

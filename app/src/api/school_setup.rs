@@ -115,33 +115,32 @@ async fn writer(
     Ok((state, staff))
 }
 
+/// A change to a school's setup, for the audit log.
+#[cfg(feature = "ssr")]
+struct Change<'a> {
+    school_id: i64,
+    entity: &'a str,
+    before: serde_json::Value,
+    after: serde_json::Value,
+}
+
 #[cfg(feature = "ssr")]
 async fn audited_change(
     state: &crate::server::state::AppState,
     staff: &crate::server::auth::Staff,
     tx: &mut sqlx::SqliteConnection,
-    school_id: i64,
-    action: &str,
-    entity: &str,
-    before: serde_json::Value,
-    after: serde_json::Value,
+    change: Change<'_>,
 ) -> Result<(), AppError> {
     use crate::server::audit::Entry;
-    crate::api::staff_auth::imp::audit(
-        tx,
-        state,
-        Some(staff),
-        staff.district_id,
-        Entry {
-            school_id: Some(school_id),
-            action,
-            entity,
-            entity_id: Some(school_id.to_string()),
-            before: Some(before),
-            after: Some(after),
-        },
-    )
-    .await
+    let entry = Entry {
+        school_id: Some(change.school_id),
+        action: "update",
+        entity: change.entity,
+        entity_id: Some(change.school_id.to_string()),
+        before: Some(change.before),
+        after: Some(change.after),
+    };
+    crate::api::staff_auth::imp::audit(tx, state, Some(staff), staff.district_id, entry).await
 }
 
 #[server(prefix = "/rpc", endpoint = "school/details", input = Json)]
@@ -167,16 +166,12 @@ pub async fn save_school_details(
         .bind(school_id)
         .execute(&mut *tx)
         .await?;
-    audited_change(
-        &state,
-        &staff,
-        &mut tx,
+    audited_change(&state, &staff, &mut tx, Change {
         school_id,
-        "update",
-        "school",
-        serde_json::json!({"legal_name": before.legal_name, "address": before.address, "tax_code": before.tax_code}),
-        serde_json::json!({"legal_name": legal_name, "address": address, "tax_code": tax_code}),
-    )
+        entity: "school",
+        before: serde_json::json!({"legal_name": before.legal_name, "address": before.address, "tax_code": before.tax_code}),
+        after: serde_json::json!({"legal_name": legal_name, "address": address, "tax_code": tax_code}),
+    })
     .await?;
     tx.commit().await?;
     Ok(())
@@ -226,16 +221,12 @@ pub async fn save_account(
     .bind(make_default as i64)
     .execute(&mut *tx)
     .await?;
-    audited_change(
-        &state,
-        &staff,
-        &mut tx,
+    audited_change(&state, &staff, &mut tx, Change {
         school_id,
-        "save",
-        "beneficiary_account",
-        serde_json::to_value(&before).unwrap_or_default(),
-        serde_json::json!({"bin": bank.bin, "account_number": number, "account_name": name, "default": make_default}),
-    )
+        entity: "beneficiary_account",
+        before: serde_json::to_value(&before).unwrap_or_default(),
+        after: serde_json::json!({"bin": bank.bin, "account_number": number, "account_name": name, "default": make_default}),
+    })
     .await?;
     tx.commit().await?;
     Ok(())
@@ -263,11 +254,12 @@ pub async fn set_methods(school_id: i64, methods: Vec<PaymentMethod>) -> Result<
         &state,
         &staff,
         &mut tx,
-        school_id,
-        "update",
-        "payment_methods",
-        serde_json::to_value(&before).unwrap_or_default(),
-        serde_json::to_value(&methods).unwrap_or_default(),
+        Change {
+            school_id,
+            entity: "payment_methods",
+            before: serde_json::to_value(&before).unwrap_or_default(),
+            after: serde_json::to_value(&methods).unwrap_or_default(),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -315,11 +307,12 @@ pub async fn save_contacts(school_id: i64, contacts: Vec<Contact>) -> Result<(),
         &state,
         &staff,
         &mut tx,
-        school_id,
-        "update",
-        "contacts",
-        serde_json::to_value(&before).unwrap_or_default(),
-        serde_json::to_value(&clean).unwrap_or_default(),
+        Change {
+            school_id,
+            entity: "contacts",
+            before: serde_json::to_value(&before).unwrap_or_default(),
+            after: serde_json::to_value(&clean).unwrap_or_default(),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -341,28 +334,15 @@ pub async fn audit_log(school_id: Option<i64>) -> Result<Vec<AuditRow>, AppError
         (_, Some(id)) => staff.check_write(&state.db, id).await?,
         (Role::DistrictOfficer, None) => {}
     }
-    let rows: Vec<(i64, Option<String>, String, String, Option<String>, Option<String>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT a.at, s.display_name, a.action, a.entity, a.entity_id, a.before_json, a.after_json \
-             FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
-             WHERE a.district_id = $1 AND ($2 IS NULL OR a.school_id = $2) ORDER BY a.id DESC LIMIT 500",
-        )
-        .bind(staff.district_id)
-        .bind(school_id)
-        .fetch_all(&state.db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(at, who, action, entity, entity_id, before, after)| AuditRow {
-                at,
-                who,
-                action,
-                entity,
-                entity_id,
-                before,
-                after,
-            },
-        )
-        .collect())
+    let rows: Vec<AuditRow> = sqlx::query_as(
+        "SELECT a.at, s.display_name AS who, a.action, a.entity, a.entity_id, a.before_json AS before, \
+                a.after_json AS after \
+         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
+         WHERE a.district_id = $1 AND ($2 IS NULL OR a.school_id = $2) ORDER BY a.id DESC LIMIT 500",
+    )
+    .bind(staff.district_id)
+    .bind(school_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows)
 }

@@ -54,6 +54,7 @@ pub(crate) mod imp {
         }
     }
 
+    #[derive(sqlx::FromRow)]
     pub struct LinkRow {
         pub purpose: String,
         pub role: Option<String>,
@@ -65,7 +66,7 @@ pub(crate) mod imp {
 
     /// A link that exists, is unused and has not expired.
     pub async fn live_link(state: &AppState, token: &str) -> Result<LinkRow, AppError> {
-        let row: Option<(String, Option<String>, Option<i64>, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+        let row: Option<LinkRow> = sqlx::query_as(
             "SELECT purpose, role, district_id, school_id, staff_id, created_by FROM one_time_link \
              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
         )
@@ -73,16 +74,7 @@ pub(crate) mod imp {
         .bind(state.clock.now())
         .fetch_optional(&state.db)
         .await?;
-        let (purpose, role, district_id, school_id, staff_id, created_by) =
-            row.ok_or(AppError::LinkInvalid)?;
-        Ok(LinkRow {
-            purpose,
-            role,
-            district_id,
-            school_id,
-            staff_id,
-            created_by,
-        })
+        row.ok_or(AppError::LinkInvalid)
     }
 
     /// Marks a link used inside the transaction that uses it; `false` if another

@@ -1,0 +1,585 @@
+//! Black-box tests of the staff's side: sign-in, sessions, roles, school scope,
+//! one-time links, school profile and the audit log.
+
+mod support;
+
+use hocphi_app::error::{AppError, Field};
+use hocphi_app::model::InvoiceDetail;
+use hocphi_app::staff::{Me, OneTimeLink, Role, SchoolProfile, SchoolRow};
+use hocphi_server::demo::{self, DEMO_ACCOUNTANT, DEMO_OFFICER, DEMO_PASSWORD, DEMO_TEACHER};
+use serde_json::{json, Value};
+use support::*;
+
+/// Demo school ids: 1 the primary (the demo accountant's), 2 the lower-secondary, 3 the preschool.
+const OWN_SCHOOL: i64 = 1;
+const OTHER_SCHOOL: i64 = 3;
+
+/// Every staff server function with arguments that would be valid for a permitted caller.
+fn every_staff_call() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "staff/password",
+            json!({"current": DEMO_PASSWORD, "new_password": "a new long password"}),
+        ),
+        ("staff/schools", json!({})),
+        (
+            "staff/create-school",
+            json!({"name": "Trường Tiểu học Cao Xanh", "legal_name": "Trường Tiểu học Cao Xanh",
+            "slug": "th-cao-xanh", "address": "Cao Xanh, Hạ Long", "tax_code": "5700999888", "level": "primary"}),
+        ),
+        ("staff/list", json!({})),
+        (
+            "staff/invite",
+            json!({"role": "teacher", "school_id": OTHER_SCHOOL}),
+        ),
+        ("staff/reset-link", json!({"staff_id": 2})),
+        ("staff/deactivate", json!({"staff_id": 2})),
+        ("school/profile", json!({"school_id": OTHER_SCHOOL})),
+        (
+            "school/details",
+            json!({"school_id": OTHER_SCHOOL, "legal_name": "X", "address": "Y", "tax_code": "5700345678"}),
+        ),
+        (
+            "school/account",
+            json!({"school_id": OTHER_SCHOOL, "bin": "970436", "account_number": "999",
+            "account_name": "KE GIAN", "make_default": true}),
+        ),
+        (
+            "school/methods",
+            json!({"school_id": OTHER_SCHOOL, "methods": ["cash"]}),
+        ),
+        (
+            "school/contacts",
+            json!({"school_id": OTHER_SCHOOL, "contacts": []}),
+        ),
+        ("audit", json!({"school_id": OTHER_SCHOOL})),
+    ]
+}
+
+#[tokio::test]
+async fn unauthenticated_calls_are_refused_by_every_staff_function() {
+    let app = start().await;
+    for (endpoint, args) in every_staff_call() {
+        let reply = app.staff(endpoint, args, None).await;
+        assert_eq!(
+            reply.json::<Value>(),
+            Err(AppError::NotSignedIn),
+            "{endpoint}"
+        );
+        let forged = app.staff(endpoint, json!({}), Some("forged-session")).await;
+        assert!(!forged.status.is_success(), "{endpoint}");
+    }
+    // whoami answers None rather than an error, so the app can show the sign-in form.
+    let me = app.staff("staff/me", json!({}), None).await;
+    assert_eq!(me.json::<Option<Me>>(), Ok(None));
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_it() {
+    let app = start().await;
+    let reply = app
+        .staff(
+            "staff/sign-in",
+            json!({"username": " KeToan.THHL ", "password": DEMO_PASSWORD}),
+            None,
+        )
+        .await;
+    let me: Me = reply.json().unwrap();
+    assert_eq!(me.role, Role::Accountant);
+    assert_eq!(me.school_name.as_deref(), Some("Trường Tiểu học Hạ Long"));
+    let cookie = reply.headers["set-cookie"].to_str().unwrap();
+    for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(flag), "{cookie}");
+    }
+    let session = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .strip_prefix("hocphi_session=")
+        .unwrap();
+    let me2: Option<Me> = app
+        .staff("staff/me", json!({}), Some(session))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(me2.map(|m| m.username), Some(DEMO_ACCOUNTANT.to_string()));
+
+    let out = app.staff("staff/sign-out", json!({}), Some(session)).await;
+    assert!(out.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let after: Option<Me> = app
+        .staff("staff/me", json!({}), Some(session))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(
+        after, None,
+        "the session is gone on the server, not only in the browser"
+    );
+}
+
+#[tokio::test]
+async fn wrong_passwords_get_one_answer_and_are_throttled_per_account() {
+    let app = start().await;
+    assert_eq!(
+        app.sign_in("nobody", DEMO_PASSWORD).await,
+        Err(AppError::BadCredentials)
+    );
+    for _ in 0..5 {
+        assert_eq!(
+            app.sign_in(DEMO_OFFICER, "wrong password!").await,
+            Err(AppError::BadCredentials)
+        );
+    }
+    assert!(matches!(
+        app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await,
+        Err(AppError::TooManyAttempts { .. })
+    ));
+    assert!(
+        app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.is_ok(),
+        "other accounts unaffected"
+    );
+    app.clock.advance(15 * 60);
+    assert!(app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_teacher_reads_their_school_but_changes_nothing() {
+    let app = start().await;
+    let teacher = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let profile: SchoolProfile = app
+        .staff(
+            "school/profile",
+            json!({"school_id": OWN_SCHOOL}),
+            Some(&teacher),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(profile.slug, demo::FEATURED_SCHOOL);
+    for (endpoint, mut args) in every_staff_call() {
+        if endpoint == "staff/password"
+            || endpoint == "staff/schools"
+            || endpoint == "staff/list"
+            || endpoint == "school/profile"
+        {
+            continue;
+        }
+        if args.get("school_id").is_some() {
+            args["school_id"] = json!(OWN_SCHOOL);
+        }
+        let reply = app.staff(endpoint, args, Some(&teacher)).await;
+        assert_eq!(
+            reply.json::<Value>(),
+            Err(AppError::Forbidden),
+            "{endpoint}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_accountant_gets_nothing_of_another_school() {
+    let app = start().await;
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    for (endpoint, args) in every_staff_call() {
+        if ["staff/password", "staff/schools", "staff/list"].contains(&endpoint) {
+            continue;
+        }
+        let reply = app.staff(endpoint, args, Some(&accountant)).await;
+        assert_eq!(
+            reply.json::<Value>(),
+            Err(AppError::Forbidden),
+            "{endpoint}"
+        );
+    }
+    // Lists are scoped, not refused: their own school only.
+    let schools: Vec<SchoolRow> = app
+        .staff("staff/schools", json!({}), Some(&accountant))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(
+        schools.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![OWN_SCHOOL]
+    );
+}
+
+#[tokio::test]
+async fn an_officer_of_another_district_sees_nothing_of_this_one() {
+    let app = start().await;
+    let (other_district,): (i64,) =
+        sqlx::query_as("INSERT INTO district (name, province) VALUES ('Phòng GD&ĐT Cẩm Phả', 'Quảng Ninh') RETURNING id")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    hocphi_server::users::add(
+        &app.db,
+        hocphi_server::users::NewUser {
+            username: "phonggd.campha",
+            display_name: "Vũ Văn Nam",
+            password: DEMO_PASSWORD,
+            role: Role::DistrictOfficer,
+            district_id: other_district,
+            school_slug: None,
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    let officer = app.sign_in("phonggd.campha", DEMO_PASSWORD).await.unwrap();
+    let schools: Vec<SchoolRow> = app
+        .staff("staff/schools", json!({}), Some(&officer))
+        .await
+        .json()
+        .unwrap();
+    assert!(schools.is_empty());
+    for school in [1, 2, 3] {
+        let r = app
+            .staff(
+                "school/profile",
+                json!({"school_id": school}),
+                Some(&officer),
+            )
+            .await;
+        assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+        let r = app
+            .staff(
+                "staff/invite",
+                json!({"role": "accountant", "school_id": school}),
+                Some(&officer),
+            )
+            .await;
+        assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    }
+    let r = app
+        .staff("staff/deactivate", json!({"staff_id": 2}), Some(&officer))
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+}
+
+#[tokio::test]
+async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
+    let app = start().await;
+    let officer = app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.unwrap();
+    let bad = app
+        .staff(
+            "staff/create-school",
+            json!({"name": "X", "legal_name": "X", "slug": "th-x", "address": "A",
+            "tax_code": "123", "level": "primary"}),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(
+        bad.json::<Value>(),
+        Err(AppError::InvalidInput(Field::TaxCode))
+    );
+    let (_, args) = every_staff_call()
+        .into_iter()
+        .find(|(e, _)| *e == "staff/create-school")
+        .unwrap();
+    let school_id: i64 = app
+        .staff("staff/create-school", args.clone(), Some(&officer))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(
+        app.staff("staff/create-school", args, Some(&officer))
+            .await
+            .json::<Value>(),
+        Err(AppError::SlugTaken)
+    );
+
+    let link: OneTimeLink = app
+        .staff(
+            "staff/invite",
+            json!({"role": "accountant", "school_id": school_id}),
+            Some(&officer),
+        )
+        .await
+        .json()
+        .unwrap();
+    let token = link.path.strip_prefix("/staff/invite/").unwrap();
+    let weak = app
+        .staff(
+            "staff/accept-invite",
+            json!({"token": token, "username": "ketoan.thcx", "display_name": "Hà Thị Lan",
+            "password": "short"}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        weak.json::<Value>(),
+        Err(AppError::InvalidInput(Field::Password))
+    );
+    let taken = app
+        .staff(
+            "staff/accept-invite",
+            json!({"token": token, "username": DEMO_TEACHER, "display_name": "Hà Thị Lan",
+            "password": "a long enough password"}),
+            None,
+        )
+        .await;
+    assert_eq!(taken.json::<Value>(), Err(AppError::UsernameTaken));
+    let accepted = app
+        .staff(
+            "staff/accept-invite",
+            json!({"token": token, "username": "ketoan.thcx", "display_name": "Hà Thị Lan",
+            "password": "a long enough password"}),
+            None,
+        )
+        .await;
+    let me: Me = accepted.json().unwrap();
+    assert_eq!((me.role, me.school_id), (Role::Accountant, Some(school_id)));
+    assert!(accepted.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("HttpOnly"));
+    let again = app
+        .staff(
+            "staff/accept-invite",
+            json!({"token": token, "username": "ketoan.other", "display_name": "Ai đó",
+            "password": "a long enough password"}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        again.json::<Value>(),
+        Err(AppError::LinkInvalid),
+        "a link works once"
+    );
+
+    // Officers invite accountants, not teachers; accountants invite teachers, not accountants.
+    let r = app
+        .staff(
+            "staff/invite",
+            json!({"role": "teacher", "school_id": school_id}),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    let accountant = app
+        .sign_in("ketoan.thcx", "a long enough password")
+        .await
+        .unwrap();
+    let r = app
+        .staff(
+            "staff/invite",
+            json!({"role": "accountant", "school_id": school_id}),
+            Some(&accountant),
+        )
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    let r = app
+        .staff(
+            "staff/invite",
+            json!({"role": "teacher", "school_id": school_id}),
+            Some(&accountant),
+        )
+        .await;
+    assert!(r.json::<OneTimeLink>().is_ok());
+
+    // Links expire.
+    let old: OneTimeLink = app
+        .staff(
+            "staff/invite",
+            json!({"role": "accountant", "school_id": school_id}),
+            Some(&officer),
+        )
+        .await
+        .json()
+        .unwrap();
+    app.clock.advance(3 * 24 * 3600 + 1);
+    let token = old.path.strip_prefix("/staff/invite/").unwrap();
+    let r = app.staff("staff/link", json!({"token": token}), None).await;
+    assert_eq!(r.json::<Value>(), Err(AppError::LinkInvalid));
+}
+
+#[tokio::test]
+async fn a_deactivated_accountant_is_signed_out_at_once_and_a_reset_link_works_once() {
+    let app = start().await;
+    let officer = app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.unwrap();
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let (accountant_id,): (i64,) = sqlx::query_as("SELECT id FROM staff WHERE username = $1")
+        .bind(DEMO_ACCOUNTANT)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+
+    let link: OneTimeLink = app
+        .staff(
+            "staff/reset-link",
+            json!({"staff_id": accountant_id}),
+            Some(&officer),
+        )
+        .await
+        .json()
+        .unwrap();
+    let token = link.path.strip_prefix("/staff/reset/").unwrap();
+    let r = app
+        .staff(
+            "staff/reset",
+            json!({"token": token, "password": "brand new password"}),
+            None,
+        )
+        .await;
+    assert!(r.json::<Value>().is_ok());
+    let me: Option<Me> = app
+        .staff("staff/me", json!({}), Some(&accountant))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(me, None, "a reset ends the old sessions");
+    assert_eq!(
+        app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await,
+        Err(AppError::BadCredentials)
+    );
+    let accountant = app
+        .sign_in(DEMO_ACCOUNTANT, "brand new password")
+        .await
+        .unwrap();
+    let r = app
+        .staff(
+            "staff/reset",
+            json!({"token": token, "password": "another new password"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::LinkInvalid));
+
+    let r = app
+        .staff(
+            "staff/deactivate",
+            json!({"staff_id": accountant_id}),
+            Some(&officer),
+        )
+        .await;
+    assert!(r.json::<Value>().is_ok());
+    let r = app
+        .staff(
+            "school/profile",
+            json!({"school_id": OWN_SCHOOL}),
+            Some(&accountant),
+        )
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::NotSignedIn));
+    assert_eq!(
+        app.sign_in(DEMO_ACCOUNTANT, "brand new password").await,
+        Err(AppError::BadCredentials)
+    );
+}
+
+#[tokio::test]
+async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
+    let app = start().await;
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let call = |endpoint: &'static str, args: Value| {
+        let session = accountant.clone();
+        let app = &app;
+        async move {
+            app.staff(endpoint, args, Some(&session))
+                .await
+                .json::<Value>()
+        }
+    };
+    assert_eq!(
+        call(
+            "school/account",
+            json!({"school_id": OWN_SCHOOL, "bin": "123456", "account_number": "1",
+            "account_name": "X Y", "make_default": false})
+        )
+        .await,
+        Err(AppError::InvalidInput(Field::Bank))
+    );
+    call(
+        "school/account",
+        json!({"school_id": OWN_SCHOOL, "bin": "970415", "account_number": "1122 3344 55",
+        "account_name": "Trường Tiểu học Hạ Long", "make_default": true}),
+    )
+    .await
+    .unwrap();
+    call("school/methods", json!({"school_id": OWN_SCHOOL, "methods": ["qr_transfer", "website", "mobile_money", "cash"]}))
+        .await
+        .unwrap();
+    assert_eq!(
+        call(
+            "school/contacts",
+            json!({"school_id": OWN_SCHOOL, "contacts": [{"name": "Cô Hồng", "role": "Kế toán",
+            "phone": "12345", "zalo": null}]})
+        )
+        .await,
+        Err(AppError::InvalidInput(Field::Phone))
+    );
+    call(
+        "school/contacts",
+        json!({"school_id": OWN_SCHOOL, "contacts": [{"name": "Cô Lê Thị Hồng", "role": "Kế toán",
+        "phone": "0912 345 678", "zalo": "0912345678"}]}),
+    )
+    .await
+    .unwrap();
+
+    let profile: SchoolProfile = app
+        .staff(
+            "school/profile",
+            json!({"school_id": OWN_SCHOOL}),
+            Some(&accountant),
+        )
+        .await
+        .json()
+        .unwrap();
+    let default = profile.accounts.iter().find(|a| a.is_default).unwrap();
+    assert_eq!(
+        (default.bin.as_str(), default.account_number.as_str()),
+        ("970415", "1122334455")
+    );
+    assert_eq!(default.account_name, "TRUONG TIEU HOC HA LONG");
+    assert_eq!(profile.accounts.iter().filter(|a| a.is_default).count(), 1);
+
+    // The parent's invoice page now pays into the new default account and names the contact.
+    let access = app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let overview: hocphi_app::model::ChildOverview =
+        app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let detail: InvoiceDetail = app
+        .rpc(
+            "invoice",
+            &[
+                ("token", &access.token),
+                ("code", overview.invoices[0].code.as_str()),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(detail.payee.bank_short_name, "VietinBank");
+    assert_eq!(detail.contacts.len(), 1);
+    assert_eq!(detail.contacts[0].phone, "0912345678");
+
+    // Every change is in the audit log, which cannot be edited.
+    let log: Vec<hocphi_app::staff::AuditRow> = app
+        .staff("audit", json!({"school_id": OWN_SCHOOL}), Some(&accountant))
+        .await
+        .json()
+        .unwrap();
+    let entities: Vec<&str> = log.iter().map(|r| r.entity.as_str()).collect();
+    assert_eq!(
+        entities,
+        vec!["contacts", "payment_methods", "beneficiary_account"]
+    );
+    assert!(log[0].before.as_deref().unwrap().contains("Lê Thị Hồng"));
+    assert_eq!(log[0].who.as_deref(), Some("Lê Thị Hồng"));
+    assert!(sqlx::query("UPDATE audit_log SET action = 'x'")
+        .execute(&app.db)
+        .await
+        .is_err());
+    assert!(sqlx::query("DELETE FROM audit_log")
+        .execute(&app.db)
+        .await
+        .is_err());
+}

@@ -1,0 +1,184 @@
+//! The test harness: the real HTTP application on a fresh, seeded demo database,
+//! called the way the browser calls it.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use hocphi_app::error::AppError;
+use hocphi_app::model::ChildAccess;
+use hocphi_app::server::clock::{parse_instant, FixedClock};
+use hocphi_app::server::limiter::FailureLimiter;
+use hocphi_app::server::state::{AppState, Db};
+use hocphi_server::{db, demo, http};
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::Path;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub clock: Arc<FixedClock>,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        let text = String::from_utf8_lossy(&self.body);
+        if self.status.is_success() {
+            Ok(serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {text}")))
+        } else {
+            Err(serde_json::from_slice(&self.body)
+                .unwrap_or_else(|e| panic!("{} {e}: {text}", self.status)))
+        }
+    }
+}
+
+pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let pool = db::connect(&url).await.unwrap();
+    let now = parse_instant("2026-11-26T09:00:00+07:00").unwrap();
+    demo::seed(&pool, now).await.unwrap();
+    let clock = Arc::new(FixedClock::at(now));
+    let state = AppState {
+        tokens: Arc::new(db::token_key(&pool).await.unwrap()),
+        db: pool.clone(),
+        clock: clock.clone(),
+        lookups: Arc::new(FailureLimiter::default()),
+    };
+    TestApp {
+        router: http::router(state, dist, http::HttpOptions { trust_proxy }),
+        clock,
+        db: pool,
+        _dir: dir,
+    }
+}
+
+pub async fn start() -> TestApp {
+    start_with(Path::new("/nonexistent"), true).await
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl TestApp {
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        Reply {
+            status,
+            headers,
+            body: res.into_body().collect().await.unwrap().to_bytes().to_vec(),
+        }
+    }
+
+    /// A form-encoded server function call (the parent's functions).
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        client: &str,
+    ) -> (StatusCode, Vec<u8>) {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = Request::post(format!("/rpc/{endpoint}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", client)
+            .body(Body::from(body))
+            .unwrap();
+        let reply = self.send(req).await;
+        (reply.status, reply.body)
+    }
+
+    pub async fn rpc<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, AppError> {
+        self.rpc_from(endpoint, form, "203.0.113.1").await
+    }
+
+    pub async fn rpc_from<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        client: &str,
+    ) -> Result<T, AppError> {
+        let (status, body) = self.call(endpoint, form, client).await;
+        Reply {
+            status,
+            headers: HeaderMap::new(),
+            body,
+        }
+        .json()
+    }
+
+    pub async fn lookup(
+        &self,
+        school: &str,
+        code: &str,
+        birth: &str,
+    ) -> Result<ChildAccess, AppError> {
+        self.rpc(
+            "lookup",
+            &[
+                ("school", school),
+                ("student_code", code),
+                ("birth_date", birth),
+            ],
+        )
+        .await
+    }
+
+    /// A JSON server function call (the staff's functions), with a session cookie if given.
+    pub async fn staff(&self, endpoint: &str, args: Value, session: Option<&str>) -> Reply {
+        let mut req = Request::post(format!("/rpc/{endpoint}"))
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", "203.0.113.50");
+        if let Some(s) = session {
+            req = req.header("cookie", format!("theme=x; hocphi_session={s}"));
+        }
+        self.send(req.body(Body::from(args.to_string())).unwrap())
+            .await
+    }
+
+    /// Signs in and returns the session cookie's value.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<String, AppError> {
+        let reply = self
+            .staff(
+                "staff/sign-in",
+                serde_json::json!({"username": username, "password": password}),
+                None,
+            )
+            .await;
+        reply.json::<Value>()?;
+        let cookie = reply.headers["set-cookie"].to_str().unwrap().to_string();
+        let value = cookie
+            .split(';')
+            .next()
+            .unwrap()
+            .strip_prefix("hocphi_session=")
+            .unwrap();
+        Ok(value.to_string())
+    }
+}
