@@ -62,6 +62,9 @@ pub enum AppError {
     UsernameTaken,
     #[error("this address (slug) is used by another school")]
     SlugTaken,
+    /// An import with bad rows (or an unreadable file) writes nothing.
+    #[error("the import has errors and was not written")]
+    ImportRejected,
     /// Something failed on the server; the details are in the server log only.
     #[error("internal error")]
     Internal,

@@ -118,6 +118,7 @@ pub struct Texts {
     pub err_link_invalid: &'static str,
     pub err_username_taken: &'static str,
     pub err_slug_taken: &'static str,
+    pub err_import_rejected: &'static str,
     pub page_not_found: &'static str,
 }
 
@@ -149,6 +150,7 @@ impl Texts {
             AppError::LinkInvalid => self.err_link_invalid.into(),
             AppError::UsernameTaken => self.err_username_taken.into(),
             AppError::SlugTaken => self.err_slug_taken.into(),
+            AppError::ImportRejected => self.err_import_rejected.into(),
             AppError::AccessExpired => self.err_access_expired.into(),
             AppError::NotFound => self.err_not_found.into(),
             AppError::CrossSite => self.err_cross_site.into(),
@@ -298,6 +300,7 @@ pub static VI: Texts = Texts {
     err_link_invalid: "Đường dẫn này đã được dùng hoặc đã hết hạn. Hãy xin một đường dẫn mới.",
     err_username_taken: "Tên đăng nhập này đã có người dùng. Hãy chọn tên khác.",
     err_slug_taken: "Địa chỉ trang này đã thuộc về trường khác.",
+    err_import_rejected: "Tệp còn dòng lỗi nên chưa ghi gì. Hãy sửa các dòng được liệt kê rồi tải lại.",
     page_not_found: "Không tìm thấy trang này.",
 };
 
@@ -380,6 +383,7 @@ pub static EN: Texts = Texts {
     err_link_invalid: "This link was used already or has expired. Please ask for a new one.",
     err_username_taken: "This user name is taken. Please choose another.",
     err_slug_taken: "This page address belongs to another school.",
+    err_import_rejected: "The file still has rows with errors, so nothing was written. Fix the rows listed and upload again.",
     page_not_found: "Page not found.",
 };
 

@@ -191,3 +191,51 @@ mod tests {
         assert!(!Role::DistrictOfficer.may_manage(Role::Teacher));
     }
 }
+
+/// What an import would do, shown before anything is written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub rows: usize,
+    pub added: Vec<StudentChange>,
+    pub changed: Vec<StudentChange>,
+    pub unchanged: usize,
+    pub new_classes: Vec<String>,
+    pub errors: Vec<crate::domain::student_import::RowError>,
+    /// Set when the file as a whole cannot be read; then nothing else is.
+    pub file_problem: Option<crate::domain::student_import::FileProblem>,
+}
+
+impl ImportPreview {
+    pub fn can_commit(&self) -> bool {
+        self.file_problem.is_none()
+            && self.errors.is_empty()
+            && (!self.added.is_empty() || !self.changed.is_empty())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentChange {
+    pub row: usize,
+    pub code: String,
+    pub full_name: String,
+    pub class_name: String,
+    /// For changes: which fields differ ("name", "birth_date", "class").
+    pub fields: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportResult {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentRow {
+    pub id: i64,
+    pub code: String,
+    pub full_name: String,
+    pub birth_date: crate::domain::date::Date,
+    pub class_name: String,
+    pub left: bool,
+}

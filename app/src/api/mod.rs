@@ -5,6 +5,7 @@ pub mod parent;
 pub mod school_setup;
 pub mod staff_admin;
 pub mod staff_auth;
+pub mod students;
 
 /// Server functions live under this prefix; the REST API for integrations lives
 /// under `/api/v1`.

@@ -8,5 +8,6 @@ pub mod invoice_code;
 pub mod invoice_status;
 pub mod memo;
 pub mod money;
+pub mod student_import;
 pub mod validate;
 pub mod vietqr;

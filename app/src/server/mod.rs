@@ -6,5 +6,6 @@ pub mod auth;
 pub mod clock;
 pub mod limiter;
 pub mod parent_queries;
+pub mod spreadsheet;
 pub mod state;
 pub mod token;

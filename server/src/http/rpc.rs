@@ -10,6 +10,7 @@ use hocphi_app::api::parent::*;
 use hocphi_app::api::school_setup::*;
 use hocphi_app::api::staff_admin::*;
 use hocphi_app::api::staff_auth::*;
+use hocphi_app::api::students::*;
 use hocphi_app::server::auth::{SessionCookie, SESSION_COOKIE};
 use hocphi_app::server::state::{AppState, ClientKey};
 use leptos::prelude::provide_context;
@@ -48,6 +49,11 @@ pub fn register_server_fns() {
     register_explicit::<SetMethods>();
     register_explicit::<SaveContacts>();
     register_explicit::<AuditLog>();
+    register_explicit::<PreviewStudentImport>();
+    register_explicit::<CommitStudentImport>();
+    register_explicit::<ListStudents>();
+    register_explicit::<SaveStudent>();
+    register_explicit::<MarkStudentLeft>();
 }
 
 fn client_key(req: &Request<Body>, trust_proxy: bool) -> String {

@@ -1,0 +1,350 @@
+//! Reading a class list as schools export it: a header row with Vietnamese
+//! headers (any case, with or without diacritics, in any order), then one student
+//! a row. Every bad row is reported with its row number and reason; nothing is
+//! written unless every row is good.
+
+use super::date::Date;
+use super::memo::fold_to_ascii;
+use serde::{Deserialize, Serialize};
+
+/// The template's headers, in order.
+pub const TEMPLATE_HEADERS: [&str; 5] = ["Mã học sinh", "Họ và tên", "Ngày sinh", "Lớp", "Khối"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Column {
+    Code,
+    Name,
+    BirthDate,
+    Class,
+    Grade,
+}
+
+impl Column {
+    fn of_header(header: &str) -> Option<Column> {
+        let h = fold_to_ascii(header).to_lowercase();
+        let h: String = h.split_whitespace().collect::<Vec<_>>().join(" ");
+        match h.trim_matches(|c: char| !c.is_ascii_alphanumeric()) {
+            "ma hoc sinh" | "ma hs" | "ma dinh danh" | "ma so hoc sinh" | "student code" => {
+                Some(Column::Code)
+            }
+            "ho va ten" | "ho ten" | "ho ten hoc sinh" | "ho va ten hoc sinh" | "full name" => {
+                Some(Column::Name)
+            }
+            "ngay sinh" | "ngay thang nam sinh" | "date of birth" => Some(Column::BirthDate),
+            "lop" | "ten lop" | "class" => Some(Column::Class),
+            "khoi" | "khoi lop" | "grade" => Some(Column::Grade),
+            _ => None,
+        }
+    }
+}
+
+/// A cell as read from the file: spreadsheets also hold real dates and numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(Date),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(t) => t.trim().to_string(),
+            // Student codes typed as numbers come back as floats: 2201000001.0.
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.dmy(),
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.text().is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentRecord {
+    /// The row number as the spreadsheet shows it (the header is row 1).
+    pub row: usize,
+    pub code: String,
+    pub full_name: String,
+    pub birth_date: Date,
+    pub class_name: String,
+    pub grade: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowProblem {
+    MissingCode,
+    BadCode(String),
+    MissingName,
+    BadBirthDate(String),
+    MissingClass,
+    BadGrade(String),
+    /// The same student code appears on an earlier row.
+    DuplicateCode {
+        code: String,
+        first_row: usize,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub row: usize,
+    pub problem: RowProblem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum FileProblem {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is not a readable .xlsx or .csv spreadsheet")]
+    NotASpreadsheet,
+    #[error("missing columns: {0:?}")]
+    MissingColumns(Vec<Column>),
+    #[error("the file has more than {0} rows")]
+    TooManyRows(usize),
+}
+
+pub const MAX_ROWS: usize = 20_000;
+
+/// The grade from a class name when there is no grade column: "3A" → 3, "10A1" → 10.
+fn grade_from_class(class: &str) -> Option<i64> {
+    let digits: String = class.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok().filter(|g| (1..=12).contains(g))
+}
+
+fn parse_birth_date(cell: &Cell) -> Option<Date> {
+    match cell {
+        Cell::Date(d) => Some(*d),
+        // An Excel date serial (days since 1899-12-30) in a number-formatted cell.
+        Cell::Number(n) if (1.0..100_000.0).contains(n) => {
+            // 1899-12-30 is 25 569 days before the Unix epoch.
+            Some(Date::from_days(n.trunc() as i64 - 25_569))
+        }
+        other => Date::parse_dmy(&other.text()).ok(),
+    }
+}
+
+/// Reads the rows (header first). Returns the good records and every bad row.
+pub fn parse(rows: &[Vec<Cell>]) -> Result<(Vec<StudentRecord>, Vec<RowError>), FileProblem> {
+    let mut rows_iter = rows
+        .iter()
+        .enumerate()
+        .skip_while(|(_, r)| r.iter().all(Cell::is_empty));
+    let (header_index, header) = rows_iter.next().ok_or(FileProblem::Empty)?;
+    if rows.len() > MAX_ROWS + header_index + 1 {
+        return Err(FileProblem::TooManyRows(MAX_ROWS));
+    }
+    let columns: Vec<Option<Column>> = header
+        .iter()
+        .map(|c| Column::of_header(&c.text()))
+        .collect();
+    let find = |col: Column| columns.iter().position(|c| *c == Some(col));
+    let required = [Column::Code, Column::Name, Column::BirthDate, Column::Class];
+    let missing: Vec<Column> = required
+        .into_iter()
+        .filter(|c| find(*c).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(FileProblem::MissingColumns(missing));
+    }
+    let (code_at, name_at, birth_at, class_at) = (
+        find(Column::Code).expect("checked"),
+        find(Column::Name).expect("checked"),
+        find(Column::BirthDate).expect("checked"),
+        find(Column::Class).expect("checked"),
+    );
+    let grade_at = find(Column::Grade);
+
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (index, row) in rows_iter {
+        let row_no = index + 1;
+        if row.iter().all(Cell::is_empty) {
+            continue;
+        }
+        let cell = |at: usize| row.get(at).cloned().unwrap_or(Cell::Empty);
+        let fail = |problem| RowError {
+            row: row_no,
+            problem,
+        };
+        let code: String = cell(code_at)
+            .text()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .collect();
+        let name = cell(name_at)
+            .text()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let class_name = cell(class_at).text();
+        let grade_text = grade_at.map(|at| cell(at).text()).unwrap_or_default();
+        let problem = if code.is_empty() {
+            Some(RowProblem::MissingCode)
+        } else if code.len() > 32
+            || !code
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        {
+            Some(RowProblem::BadCode(code.clone()))
+        } else if name.is_empty() {
+            Some(RowProblem::MissingName)
+        } else if class_name.is_empty() {
+            Some(RowProblem::MissingClass)
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            errors.push(fail(p));
+            continue;
+        }
+        let Some(birth_date) = parse_birth_date(&cell(birth_at)) else {
+            errors.push(fail(RowProblem::BadBirthDate(cell(birth_at).text())));
+            continue;
+        };
+        let grade = if grade_text.is_empty() {
+            grade_from_class(&class_name)
+        } else {
+            grade_text
+                .parse::<i64>()
+                .ok()
+                .filter(|g| (0..=12).contains(g))
+        };
+        let Some(grade) = grade.or(if grade_text.is_empty() { Some(0) } else { None }) else {
+            errors.push(fail(RowProblem::BadGrade(grade_text)));
+            continue;
+        };
+        if let Some(&first_row) = seen.get(&code) {
+            errors.push(fail(RowProblem::DuplicateCode { code, first_row }));
+            continue;
+        }
+        seen.insert(code.clone(), row_no);
+        records.push(StudentRecord {
+            row: row_no,
+            code,
+            full_name: name,
+            birth_date,
+            class_name,
+            grade,
+        });
+    }
+    Ok((records, errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Cell {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s.into())
+        }
+    }
+    fn rows(lines: &[&[&str]]) -> Vec<Vec<Cell>> {
+        lines
+            .iter()
+            .map(|l| l.iter().map(|c| t(c)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn reads_a_class_list_with_headers_in_any_order_and_form() {
+        let input = rows(&[
+            &["STT", "Ho va ten", "MÃ HỌC SINH", "Ngày sinh", "Lớp"],
+            &["1", "Nguyễn  Văn An", "2201000101", "05/09/2017", "3A"],
+            &["", "", "", "", ""],
+            &["2", "Trần Thị Bình", " hs 002 ", "5/1/2016", "4B"],
+        ]);
+        let (records, errors) = parse(&input).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].full_name, "Nguyễn Văn An");
+        assert_eq!((records[0].row, records[0].grade), (2, 3));
+        assert_eq!(records[1].code, "HS002");
+        assert_eq!(records[1].row, 4);
+        assert_eq!(records[1].birth_date.to_string(), "2016-01-05");
+    }
+
+    #[test]
+    fn every_bad_row_is_named_with_its_reason() {
+        let input = rows(&[
+            &["Mã học sinh", "Họ và tên", "Ngày sinh", "Lớp", "Khối"],
+            &["A1", "Lê An", "31/02/2017", "3A", "3"],
+            &["", "Lê Bình", "01/02/2017", "3A", "3"],
+            &["A3", "", "01/02/2017", "3A", "3"],
+            &["A4", "Lê Dung", "01/02/2017", "", "3"],
+            &["A5", "Lê Hoa", "01/02/2017", "3A", "ba"],
+            &["A6", "Lê Khoa", "01/02/2017", "3A", "3"],
+            &["a6", "Lê Khoa", "01/02/2017", "3A", "3"],
+            &["A 8!", "Lê Lan", "01/02/2017", "3A", "3"],
+        ]);
+        let (records, errors) = parse(&input).unwrap();
+        assert_eq!(records.len(), 1);
+        let problems: Vec<(usize, RowProblem)> =
+            errors.into_iter().map(|e| (e.row, e.problem)).collect();
+        assert_eq!(
+            problems,
+            vec![
+                (2, RowProblem::BadBirthDate("31/02/2017".into())),
+                (3, RowProblem::MissingCode),
+                (4, RowProblem::MissingName),
+                (5, RowProblem::MissingClass),
+                (6, RowProblem::BadGrade("ba".into())),
+                (
+                    8,
+                    RowProblem::DuplicateCode {
+                        code: "A6".into(),
+                        first_row: 7
+                    }
+                ),
+                (9, RowProblem::BadCode("A8!".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn spreadsheet_numbers_and_dates() {
+        let input = vec![
+            rows(&[&["Mã học sinh", "Họ và tên", "Ngày sinh", "Lớp"]]).remove(0),
+            vec![
+                Cell::Number(2201000101.0),
+                t("Lê An"),
+                Cell::Number(42983.0),
+                t("3A"),
+            ],
+            vec![
+                t("X2"),
+                t("Lê Bình"),
+                Cell::Date(Date::new(2017, 9, 5).unwrap()),
+                t("Lá 1"),
+            ],
+        ];
+        let (records, errors) = parse(&input).unwrap();
+        assert!(errors.is_empty());
+        assert_eq!(records[0].code, "2201000101");
+        assert_eq!(records[0].birth_date.to_string(), "2017-09-05");
+        assert_eq!(
+            records[1].grade, 0,
+            "preschool classes have no grade number"
+        );
+    }
+
+    #[test]
+    fn file_level_problems() {
+        assert_eq!(parse(&[]), Err(FileProblem::Empty));
+        assert_eq!(
+            parse(&rows(&[&["Họ và tên", "Lớp"]])),
+            Err(FileProblem::MissingColumns(vec![
+                Column::Code,
+                Column::BirthDate
+            ]))
+        );
+    }
+}
