@@ -10,4 +10,6 @@ pub mod model;
 pub mod server;
 pub mod staff;
 #[cfg(feature = "csr")]
+pub mod staff_ui;
+#[cfg(feature = "csr")]
 pub mod ui;

@@ -76,6 +76,10 @@ test('a parent looks up a child, opens the invoice and pays by a VietQR that dec
   expect(parsed.additionalData.purpose).not.toMatch(/Nguy|Minh|An\b/);
   await expect(page.getByText('Vietcombank', { exact: true })).toBeVisible();
   await expect(page.getByText('TRUONG TIEU HOC HA LONG').first()).toBeVisible();
+  // The school's contact people are on the invoice page.
+  const contacts = page.locator('section[aria-labelledby="contacts-title"]');
+  await expect(contacts).toContainText('Lê Thị Hồng');
+  await expect(contacts.getByRole('link', { name: 'Gọi 0912345678' })).toHaveAttribute('href', 'tel:0912345678');
 
   // The saved PNG (with its quiet zone) decodes to the same payload.
   const [download] = await Promise.all([

@@ -342,6 +342,9 @@ async fn the_web_app_is_served_precompressed_with_the_right_caching() {
     std::fs::write(dist.path().join("index.html"), index).unwrap();
     std::fs::write(dist.path().join("index.html.br"), b"BROTLI-INDEX").unwrap();
     std::fs::write(dist.path().join("app-0123456789abcdef_bg.wasm"), b"wasm").unwrap();
+    std::fs::create_dir(dist.path().join("staff")).unwrap();
+    let staff_index = "<!doctype html><script type=\"module\">staff()</script><div id=app></div>";
+    std::fs::write(dist.path().join("staff/index.html"), staff_index).unwrap();
     std::fs::write(
         dist.path().join("app-0123456789abcdef_bg.wasm.br"),
         b"br-wasm",

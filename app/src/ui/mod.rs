@@ -1,8 +1,18 @@
 //! The parent's app in the browser.
 
-mod components;
+pub(crate) mod components;
 mod pages;
 mod storage;
+
+/// The language this device chose (shared with the staff app).
+pub fn storage_lang() -> Lang {
+    storage::lang()
+}
+
+/// Remembers the language and sets `<html lang>`.
+pub fn store_lang(lang: Lang) {
+    storage::set_lang(lang)
+}
 
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;
@@ -17,7 +27,15 @@ pub struct Language(pub RwSignal<Lang>);
 /// whole app (see `App`), which keeps every text a plain string instead of a
 /// reactive closure, and the parent's bundle much smaller.
 pub fn texts() -> &'static Texts {
-    expect_context::<Language>().0.get_untracked().texts()
+    current_lang().texts()
+}
+
+/// The language in force. Also callable where no reactive owner is (code that
+/// runs after an `await` in `spawn_local`): then the device's stored choice.
+pub fn current_lang() -> Lang {
+    use_context::<Language>()
+        .map(|l| l.0.get_untracked())
+        .unwrap_or_else(storage::lang)
 }
 
 #[component]

@@ -22,7 +22,7 @@ pub struct HttpOptions {
 pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
     rpc::register_server_fns();
     let site = static_files::Site::load(dist);
-    let csp = ContentSecurityPolicy::for_index(site.index_html());
+    let csp = ContentSecurityPolicy::for_pages(&site.index_pages());
     Router::new()
         .route(
             &format!("{}/{{*fn_name}}", hocphi_app::api::RPC_PREFIX),

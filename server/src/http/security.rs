@@ -52,9 +52,12 @@ fn hashes(blocks: &[&str]) -> String {
 }
 
 impl ContentSecurityPolicy {
-    pub fn for_index(index_html: &str) -> Self {
-        let scripts = hashes(&inline_blocks(index_html, "script"));
-        let styles = hashes(&inline_blocks(index_html, "style"));
+    /// Allows the inline blocks of these pages (each app's `index.html`).
+    pub fn for_pages(pages: &[&str]) -> Self {
+        let blocks =
+            |tag: &str| -> Vec<&str> { pages.iter().flat_map(|p| inline_blocks(p, tag)).collect() };
+        let scripts = hashes(&blocks("script"));
+        let styles = hashes(&blocks("style"));
         let policy = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self'{styles}; \
              img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; manifest-src 'self'; \
@@ -105,7 +108,7 @@ mod tests {
             r#"<style>b{}</style><script src="/x.js"></script><script type="module">go()</script>"#;
         assert_eq!(inline_blocks(html, "script"), vec!["go()"]);
         assert_eq!(inline_blocks(html, "style"), vec!["b{}"]);
-        let csp = ContentSecurityPolicy::for_index(html);
+        let csp = ContentSecurityPolicy::for_pages(&[html]);
         let text = csp.0.to_str().unwrap();
         let go_hash = STANDARD.encode(Sha256::digest(b"go()"));
         assert!(

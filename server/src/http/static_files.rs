@@ -16,12 +16,40 @@ const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>hocphi</title
 #[derive(Clone)]
 pub struct Site(Arc<Inner>);
 
+/// An app's `index.html` with its precompressed copies, held in memory.
+struct IndexPage {
+    html: String,
+    br: Option<Vec<u8>>,
+    gz: Option<Vec<u8>>,
+}
+
+impl IndexPage {
+    fn load(dir: &Path) -> IndexPage {
+        let read = |name: &str| std::fs::read(dir.join(name)).ok();
+        let html = read("index.html")
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_else(|| {
+                tracing::warn!("no index.html in {}: serving a placeholder", dir.display());
+                NOT_BUILT.to_string()
+            });
+        IndexPage {
+            html,
+            br: read("index.html.br"),
+            gz: read("index.html.gz"),
+        }
+    }
+}
+
 struct Inner {
     dir: PathBuf,
-    index: String,
-    index_br: Option<Vec<u8>>,
-    index_gz: Option<Vec<u8>>,
+    /// The parent's app, at `/`.
+    parent: IndexPage,
+    /// The staff's app, at `/staff/` (its own bundle: parents never download it).
+    staff: IndexPage,
 }
+
+/// The staff app's client routes live under this prefix.
+const STAFF_PREFIX: &str = "/staff";
 
 /// Trunk names built files `name-<16 hex digits>.ext`: such a file never changes.
 fn is_content_hashed(path: &str) -> bool {
@@ -36,30 +64,23 @@ fn is_content_hashed(path: &str) -> bool {
 
 impl Site {
     pub fn load(dir: &Path) -> Site {
-        let read = |name: &str| std::fs::read(dir.join(name)).ok();
-        let index = read("index.html")
-            .and_then(|b| String::from_utf8(b).ok())
-            .unwrap_or_else(|| {
-                tracing::warn!("no index.html in {}: serving a placeholder", dir.display());
-                NOT_BUILT.to_string()
-            });
         Site(Arc::new(Inner {
             dir: dir.to_path_buf(),
-            index,
-            index_br: read("index.html.br"),
-            index_gz: read("index.html.gz"),
+            parent: IndexPage::load(dir),
+            staff: IndexPage::load(&dir.join("staff")),
         }))
     }
 
-    pub fn index_html(&self) -> &str {
-        &self.0.index
+    /// Both apps' `index.html`, whose inline blocks the CSP allows.
+    pub fn index_pages(&self) -> [&str; 2] {
+        [&self.0.parent.html, &self.0.staff.html]
     }
 
-    fn serve_index(&self, accept: &str) -> Response {
-        let (body, encoding): (Body, Option<&str>) = match (&self.0.index_br, &self.0.index_gz) {
+    fn serve_index(&self, page: &IndexPage, accept: &str) -> Response {
+        let (body, encoding): (Body, Option<&str>) = match (&page.br, &page.gz) {
             (Some(br), _) if accept.contains("br") => (Body::from(br.clone()), Some("br")),
             (_, Some(gz)) if accept.contains("gzip") => (Body::from(gz.clone()), Some("gzip")),
-            _ => (Body::from(self.0.index.clone()), None),
+            _ => (Body::from(page.html.clone()), None),
         };
         let mut response = body.into_response();
         let h = response.headers_mut();
@@ -85,8 +106,14 @@ impl Site {
             .unwrap_or("")
             .to_string();
         let last = path.rsplit('/').next().unwrap_or("");
-        if path == "/" || path == "/index.html" || !last.contains('.') {
-            return self.serve_index(&accept);
+        let is_staff = path == STAFF_PREFIX || path.starts_with("/staff/");
+        if path == "/" || path.ends_with("/index.html") || !last.contains('.') {
+            let page = if is_staff {
+                &self.0.staff
+            } else {
+                &self.0.parent
+            };
+            return self.serve_index(page, &accept);
         }
         let dir = ServeDir::new(&self.0.dir)
             .precompressed_br()

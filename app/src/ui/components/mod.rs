@@ -1,3 +1,4 @@
+pub mod contacts;
 pub mod copy;
 pub mod notice;
 pub mod qr;

@@ -3,6 +3,7 @@
 use crate::api::parent::load_child;
 use crate::error::AppError;
 use crate::model::{ChildOverview, InvoiceSummary};
+use crate::ui::components::contacts::SchoolContacts;
 use crate::ui::components::notice::{ErrorNotice, Loading};
 use crate::ui::components::status::StatusBadge;
 use crate::ui::storage;
@@ -64,6 +65,7 @@ fn Overview(overview: ChildOverview, child_id: String) -> impl IntoView {
         <ul class="mt-2 space-y-3">
             {overview.invoices.into_iter().map(|inv| view! { <InvoiceCard invoice=inv child_id=child_id.clone()/> }).collect_view()}
         </ul>
+        <SchoolContacts contacts=overview.contacts/>
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::api::parent::load_invoice;
 use crate::domain::vietqr::VietQr;
 use crate::model::InvoiceDetail;
+use crate::ui::components::contacts::SchoolContacts;
 use crate::ui::components::copy::CopyRow;
 use crate::ui::components::notice::{FraudWarning, Loading};
 use crate::ui::components::qr::VietQrCode;
@@ -117,6 +118,7 @@ fn Invoice(detail: InvoiceDetail) -> impl IntoView {
                 </ul>
             </section>
         })}
+        <SchoolContacts contacts=detail.contacts.clone()/>
         <FraudWarning/>
     }
 }

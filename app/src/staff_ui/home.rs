@@ -1,0 +1,259 @@
+//! The start page: sign-in, then each role's home.
+
+use super::widgets::*;
+use super::{role_name, session, tr, Session};
+use crate::api::staff_admin::{
+    create_school, deactivate, reset_link, schools_overview, staff_list,
+};
+use crate::api::staff_auth::sign_in;
+use crate::domain::validate::slug_from_name;
+use crate::staff::{Me, OneTimeLink, Role, StaffRow, REQUIRED_CASHLESS_METHODS};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let Session(me) = session();
+    move || {
+        match me.get() {
+        None => view! { <p class="py-8 text-center text-gray-600">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
+        Some(None) => view! { <SignIn/> }.into_any(),
+        Some(Some(m)) => match (m.role, m.school_id) {
+            (Role::DistrictOfficer, _) => view! { <OfficerHome me=m/> }.into_any(),
+            (_, Some(id)) => view! { <super::school::SchoolView school_id=id me=m/> }.into_any(),
+            (_, None) => view! { <p>{tr("Tài khoản chưa gắn với trường nào.", "This account has no school.")}</p> }.into_any(),
+        },
+    }
+    }
+}
+
+#[component]
+fn SignIn() -> impl IntoView {
+    let Session(me) = session();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None);
+    let pending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        pending.set(true);
+        spawn_local(async move {
+            let result = sign_in(username.get_untracked(), password.get_untracked()).await;
+            pending.set(false);
+            match result {
+                Ok(m) => me.set(Some(Some(m))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class="mx-auto mt-8 max-w-md">
+            <h1 class="text-2xl font-bold">{tr("Đăng nhập", "Sign in")}</h1>
+            <p class="mt-1 text-gray-700">{tr("Dành cho kế toán, giáo viên và Phòng GD&ĐT.", "For accountants, teachers and the district office.")}</p>
+            <form class=format!("{CARD} space-y-4") on:submit=submit>
+                <Field id="username" label=tr("Tên đăng nhập", "User name") value=username autocomplete="username"/>
+                <Field id="password" label=tr("Mật khẩu", "Password") value=password kind="password" autocomplete="current-password"/>
+                <OutcomeNotice outcome/>
+                <button type="submit" class=format!("{BUTTON} w-full") prop:disabled=move || pending.get()>
+                    {tr("Đăng nhập", "Sign in")}
+                </button>
+                <p class="text-sm text-gray-600">
+                    {tr("Quên mật khẩu? Hãy nhờ Phòng GD&ĐT (với kế toán) hoặc kế toán của trường (với giáo viên) tạo đường dẫn đặt lại.",
+                        "Forgot your password? Ask the district office (accountants) or your school's accountant (teachers) for a reset link.")}
+                </p>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn OfficerHome(me: Me) -> impl IntoView {
+    let schools = LocalResource::new(schools_overview);
+    view! {
+        <h1 class="mt-6 text-2xl font-bold">{me.district_name.clone()}</h1>
+        <p class="text-gray-700">{format!("{} · {}", me.display_name, role_name(me.role))}</p>
+        <section class=CARD aria-labelledby="schools-title">
+            <h2 id="schools-title" class=H2>{tr("Các trường", "Schools")}</h2>
+            <div class="mt-2 overflow-x-auto">
+                <table class="w-full text-left text-sm">
+                    <thead class="border-b text-gray-600">
+                        <tr>
+                            <th class="py-2 pr-2">{tr("Trường", "School")}</th>
+                            <th class="py-2 pr-2">{tr("Phương thức không tiền mặt", "Cashless methods")}</th>
+                            <th class="py-2 pr-2">{tr("Người liên hệ", "Contacts")}</th>
+                            <th class="py-2 pr-2">{tr("Kế toán", "Accountants")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || schools.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|s| {
+                            let ready = s.cashless_methods >= REQUIRED_CASHLESS_METHODS;
+                            let methods_class = if ready { "py-2 pr-2 text-green-800" } else { "py-2 pr-2 font-semibold text-red-800" };
+                            let has_contacts = s.contacts != 0;
+                            let contacts_class = if has_contacts { "py-2 pr-2" } else { "py-2 pr-2 font-semibold text-red-800" };
+                            let contacts_text = if has_contacts { s.contacts.to_string() } else { tr("chưa có", "none").to_string() };
+                            view! {
+                                <tr class="border-b border-gray-100">
+                                    <td class="py-2 pr-2">
+                                        <A href=format!("/staff/school/{}", s.id) attr:class="font-semibold text-slate-900 underline">{s.name.clone()}</A>
+                                        <div class="text-xs text-gray-600">{format!("/s/{}", s.slug)}</div>
+                                    </td>
+                                    <td class=methods_class>
+                                        {format!("{}/4", s.cashless_methods)}
+                                        {(!ready).then(|| format!(" · {}", tr("chưa đủ 3", "fewer than 3")))}
+                                    </td>
+                                    <td class=contacts_class>{contacts_text}</td>
+                                    <td class="py-2 pr-2">{s.accountants}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+        <CreateSchool on_created=move || schools.refetch()/>
+        <ManagedStaff title=tr("Kế toán các trường", "School accountants")/>
+        <p class="mt-4"><A href="/staff/audit" attr:class="text-slate-800 underline">{tr("Nhật ký thay đổi của cả phòng", "The district's change log")}</A></p>
+    }
+}
+
+#[component]
+fn CreateSchool(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let slug = RwSignal::new(String::new());
+    let legal_name = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let tax_code = RwSignal::new(String::new());
+    let level = RwSignal::new("primary".to_string());
+    let outcome = RwSignal::new(None);
+    // The page address follows the name until someone edits it.
+    Effect::new(move |_| {
+        let n = name.get();
+        slug.set(slug_from_name(&n));
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            let result = create_school(
+                name.get_untracked(),
+                legal_name.get_untracked(),
+                slug.get_untracked(),
+                address.get_untracked(),
+                tax_code.get_untracked(),
+                level.get_untracked(),
+            )
+            .await;
+            match result {
+                Ok(_) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {}",
+                        tr("Đã tạo trường", "Created"),
+                        name.get_untracked()
+                    ))));
+                    on_created();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="new-school-title">
+            <h2 id="new-school-title" class=H2>{tr("Thêm trường", "Add a school")}</h2>
+            <form class="mt-2 grid gap-3 sm:grid-cols-2" on:submit=submit>
+                <Field id="school-name" label=tr("Tên trường", "School name") value=name/>
+                <Field id="school-slug" label=tr("Địa chỉ trang cho phụ huynh", "Parents' page address") value=slug
+                    hint=tr("Phụ huynh mở /s/<địa chỉ>", "Parents open /s/<address>")/>
+                <Field id="school-legal" label=tr("Tên đơn vị đầy đủ", "Full legal name") value=legal_name/>
+                <Field id="school-tax" label=tr("Mã số thuế", "Tax code") value=tax_code/>
+                <Field id="school-address" label=tr("Địa chỉ", "Address") value=address/>
+                <div>
+                    <label for="school-level" class="block text-sm font-semibold">{tr("Cấp học", "Level")}</label>
+                    <select id="school-level" class=INPUT on:change=move |ev| level.set(event_target_value(&ev)) prop:value=move || level.get()>
+                        <option value="preschool">{tr("Mầm non", "Preschool")}</option>
+                        <option value="primary">{tr("Tiểu học", "Primary")}</option>
+                        <option value="lower_secondary">{tr("Trung học cơ sở", "Lower secondary")}</option>
+                        <option value="upper_secondary">{tr("Trung học phổ thông", "Upper secondary")}</option>
+                    </select>
+                </div>
+                <div class="sm:col-span-2">
+                    <OutcomeNotice outcome/>
+                    <button type="submit" class=format!("{BUTTON} mt-2")>{tr("Thêm trường", "Add school")}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// The people the signed-in user manages, with reset links and deactivation.
+#[component]
+pub fn ManagedStaff(title: &'static str) -> impl IntoView {
+    let list = LocalResource::new(staff_list);
+    let outcome = RwSignal::new(None);
+    let link = RwSignal::new(None::<(String, OneTimeLink)>);
+    let reset = move |row: StaffRow| {
+        spawn_local(async move {
+            match reset_link(row.id).await {
+                Ok(l) => link.set(Some((row.display_name, l))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let stop = move |row: StaffRow| {
+        let ask = format!(
+            "{} {}?",
+            tr("Ngừng hoạt động tài khoản của", "Deactivate the account of"),
+            row.display_name
+        );
+        if !web_sys::window()
+            .and_then(|w| w.confirm_with_message(&ask).ok())
+            .unwrap_or(false)
+        {
+            return;
+        }
+        spawn_local(async move {
+            match deactivate(row.id).await {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {}",
+                        tr("Đã ngừng hoạt động:", "Deactivated:"),
+                        row.display_name
+                    ))));
+                    list.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD>
+            <h2 class=H2>{title}</h2>
+            <ul class="mt-2 divide-y divide-gray-100">
+                {move || list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|row| {
+                    let (r1, r2) = (row.clone(), row.clone());
+                    view! {
+                        <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                            <div>
+                                <div class="font-semibold">{row.display_name.clone()}
+                                    {(!row.active).then(|| view! { <span class="ml-2 text-sm text-red-800">{tr("(đã ngừng)", "(deactivated)")}</span> })}
+                                </div>
+                                <div class="text-sm text-gray-600">{format!("{} · {}", row.username, row.school_name.clone().unwrap_or_default())}</div>
+                            </div>
+                            {row.active.then(|| view! {
+                                <div class="flex gap-2">
+                                    <button type="button" class=BUTTON_QUIET on:click=move |_| reset(r1.clone())>{tr("Đặt lại mật khẩu", "Reset password")}</button>
+                                    <button type="button" class=BUTTON_QUIET on:click=move |_| stop(r2.clone())>{tr("Ngừng hoạt động", "Deactivate")}</button>
+                                </div>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || link.get().map(|(who, l)| view! {
+                <LinkBox link=l note=tr("Gửi đường dẫn này cho người cần đặt lại mật khẩu. Dùng được một lần, trong 3 ngày.",
+                    "Give this link to the person resetting their password. It works once, for 3 days.")/>
+                <p class="sr-only">{who}</p>
+            })}
+            <OutcomeNotice outcome/>
+        </section>
+    }
+}

@@ -1,0 +1,239 @@
+//! Importing a class list: pick the file, see what would change and every bad
+//! row, then write it all at once.
+
+use super::tr;
+use super::widgets::*;
+use crate::api::students::{commit_student_import, preview_student_import};
+use crate::domain::student_import::{Column, FileProblem, RowProblem};
+use crate::staff::ImportPreview;
+use base64::Engine;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    Idle,
+    Reading,
+    Checking,
+    Writing,
+}
+
+fn column_name(c: Column) -> &'static str {
+    match c {
+        Column::Code => "Mã học sinh",
+        Column::Name => "Họ và tên",
+        Column::BirthDate => "Ngày sinh",
+        Column::Class => "Lớp",
+        Column::Grade => "Khối",
+    }
+}
+
+fn file_problem_text(p: &FileProblem) -> String {
+    match p {
+        FileProblem::Empty => tr("Tệp trống.", "The file is empty.").into(),
+        FileProblem::NotASpreadsheet => tr(
+            "Không đọc được tệp: hãy chọn tệp .xlsx hoặc .csv (UTF-8) xuất từ Excel.",
+            "The file cannot be read: choose an .xlsx or a .csv (UTF-8) file saved from Excel.",
+        )
+        .into(),
+        FileProblem::MissingColumns(cols) => format!(
+            "{} {}",
+            tr("Thiếu cột:", "Missing columns:"),
+            cols.iter()
+                .map(|c| column_name(*c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        FileProblem::TooManyRows(n) => format!(
+            "{} {n}",
+            tr(
+                "Tệp có nhiều hơn số dòng cho phép:",
+                "More rows than allowed:"
+            )
+        ),
+    }
+}
+
+fn row_problem_text(p: &RowProblem) -> String {
+    match p {
+        RowProblem::MissingCode => tr("thiếu mã học sinh", "student code missing").into(),
+        RowProblem::BadCode(c) => format!(
+            "{} \"{c}\"",
+            tr("mã học sinh không hợp lệ", "invalid student code")
+        ),
+        RowProblem::MissingName => tr("thiếu họ và tên", "name missing").into(),
+        RowProblem::BadBirthDate(d) => {
+            format!(
+                "{} \"{d}\" ({})",
+                tr("ngày sinh không đúng", "invalid date of birth"),
+                tr("ngày/tháng/năm", "day/month/year")
+            )
+        }
+        RowProblem::MissingClass => tr("thiếu lớp", "class missing").into(),
+        RowProblem::BadGrade(g) => format!("{} \"{g}\"", tr("khối không hợp lệ", "invalid grade")),
+        RowProblem::DuplicateCode { code, first_row } => {
+            format!(
+                "{} {code} {} {first_row}",
+                tr("mã", "code"),
+                tr("trùng với dòng", "repeats row")
+            )
+        }
+    }
+}
+
+async fn read_file(input: &web_sys::HtmlInputElement) -> Option<String> {
+    let file = input.files()?.get(0)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .ok()?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+#[component]
+pub fn ImportStudents(school_id: i64) -> impl IntoView {
+    let stage = RwSignal::new(Stage::Idle);
+    let content = StoredValue::new(String::new());
+    let preview = RwSignal::new(None::<ImportPreview>);
+    let outcome = RwSignal::new(None);
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+
+    let check = move |_| {
+        let Some(input) = input_ref.get() else { return };
+        let input: web_sys::HtmlInputElement = input.unchecked_into();
+        outcome.set(None);
+        preview.set(None);
+        stage.set(Stage::Reading);
+        spawn_local(async move {
+            let Some(b64) = read_file(&input).await else {
+                stage.set(Stage::Idle);
+                outcome.set(Some(Outcome::Done(
+                    tr("Hãy chọn một tệp.", "Please choose a file.").into(),
+                )));
+                return;
+            };
+            content.set_value(b64.clone());
+            stage.set(Stage::Checking);
+            let r = preview_student_import(school_id, b64).await;
+            stage.set(Stage::Idle);
+            match r {
+                Ok(p) => preview.set(Some(p)),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let commit = move |_| {
+        stage.set(Stage::Writing);
+        spawn_local(async move {
+            let r = commit_student_import(school_id, content.get_value()).await;
+            stage.set(Stage::Idle);
+            match r {
+                Ok(done) => {
+                    preview.set(None);
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {} · {} {} · {} {}",
+                        tr("Đã nhập xong. Thêm mới:", "Import done. Added:"),
+                        done.added,
+                        tr("cập nhật:", "changed:"),
+                        done.changed,
+                        tr("giữ nguyên:", "unchanged:"),
+                        done.unchanged
+                    ))));
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+
+    view! {
+        <section class=CARD aria-labelledby="import-title">
+            <h2 id="import-title" class=H2>{tr("Nhập danh sách học sinh", "Import the class lists")}</h2>
+            <p class="mt-1 text-sm text-gray-700">
+                {tr("Tệp .xlsx hoặc .csv có các cột: Mã học sinh, Họ và tên, Ngày sinh (ngày/tháng/năm), Lớp, Khối (không bắt buộc). ",
+                    "An .xlsx or .csv file with the columns: student code, full name, date of birth (day/month/year), class, grade (optional). ")}
+                <a href="/mau-danh-sach-hoc-sinh.csv" download="mau-danh-sach-hoc-sinh.csv" class="underline">{tr("Tải tệp mẫu", "Download the template")}</a>
+            </p>
+            <div class="mt-3 flex flex-wrap items-end gap-3">
+                <div>
+                    <label for="import-file" class="block text-sm font-semibold">{tr("Chọn tệp", "Choose a file")}</label>
+                    <input id="import-file" type="file" accept=".xlsx,.csv,text/csv" node_ref=input_ref class="mt-1 block text-sm"/>
+                </div>
+                <button type="button" class=BUTTON on:click=check prop:disabled=move || stage.get() != Stage::Idle>
+                    {tr("Kiểm tra tệp", "Check the file")}
+                </button>
+            </div>
+            {move || (stage.get() != Stage::Idle).then(|| {
+                let label = match stage.get() {
+                    Stage::Reading => tr("Đang đọc tệp…", "Reading the file…"),
+                    Stage::Checking => tr("Đang kiểm tra từng dòng…", "Checking every row…"),
+                    _ => tr("Đang ghi vào cơ sở dữ liệu…", "Writing to the database…"),
+                };
+                view! {
+                    <div class="mt-3" role="status" aria-live="polite">
+                        <progress class="w-full" aria-label=label></progress>
+                        <p class="text-sm text-gray-700">{label}</p>
+                    </div>
+                }
+            })}
+            <OutcomeNotice outcome/>
+            {move || preview.get().map(|p| view! { <PreviewTable preview=p.clone()/> {p.can_commit().then(|| view! {
+                <button type="button" class=format!("{BUTTON} mt-3") on:click=commit prop:disabled=move || stage.get() != Stage::Idle>
+                    {format!("{} ({} + {})", tr("Ghi vào danh sách", "Write to the lists"), p.added.len(), p.changed.len())}
+                </button>
+            })} })}
+        </section>
+    }
+}
+
+#[component]
+fn PreviewTable(preview: ImportPreview) -> impl IntoView {
+    if let Some(problem) = &preview.file_problem {
+        return view! { <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">{file_problem_text(problem)}</p> }.into_any();
+    }
+    let summary = format!(
+        "{} {} · {} {} · {} {} · {} {} · {} {}",
+        tr("Số dòng:", "Rows:"),
+        preview.rows,
+        tr("thêm mới", "new"),
+        preview.added.len(),
+        tr("thay đổi", "changed"),
+        preview.changed.len(),
+        tr("giữ nguyên", "unchanged"),
+        preview.unchanged,
+        tr("dòng lỗi", "rows with errors"),
+        preview.errors.len(),
+    );
+    view! {
+        <div class="mt-3" data-testid="import-preview">
+            <p class="font-semibold">{summary}</p>
+            {(!preview.new_classes.is_empty()).then(|| view! {
+                <p class="text-sm">{format!("{} {}", tr("Lớp mới:", "New classes:"), preview.new_classes.join(", "))}</p>
+            })}
+            {(!preview.errors.is_empty()).then(|| view! {
+                <div role="alert" class="mt-2 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
+                    <p class="font-semibold">{tr("Chưa ghi gì. Hãy sửa các dòng sau rồi tải lại tệp:", "Nothing was written. Fix these rows and upload again:")}</p>
+                    <ul class="mt-1 list-disc pl-5 text-sm">
+                        {preview.errors.iter().take(200).map(|e| view! {
+                            <li>{format!("{} {}: {}", tr("Dòng", "Row"), e.row, row_problem_text(&e.problem))}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            <table class="mt-2 w-full text-left text-sm">
+                <tbody>
+                    {preview.added.iter().take(20).map(|c| view! {
+                        <tr class="border-t border-gray-100"><td class="py-1 pr-2 text-green-800">{tr("Thêm", "Add")}</td>
+                            <td class="pr-2">{c.row}</td><td class="pr-2">{c.code.clone()}</td><td class="pr-2">{c.full_name.clone()}</td><td>{c.class_name.clone()}</td></tr>
+                    }).collect_view()}
+                    {preview.changed.iter().take(20).map(|c| view! {
+                        <tr class="border-t border-gray-100"><td class="py-1 pr-2 text-amber-800">{tr("Sửa", "Change")}</td>
+                            <td class="pr-2">{c.row}</td><td class="pr-2">{c.code.clone()}</td><td class="pr-2">{c.full_name.clone()}</td>
+                            <td>{format!("{} ({})", c.class_name, c.fields.join(", "))}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,121 @@
+//! The staff's app: sign-in, the district office's schools and accountants, a
+//! school's setup (profile, bank accounts, methods, contacts, teachers), class
+//! lists and their import, and the audit log.
+
+mod home;
+mod import;
+mod links;
+mod school;
+mod widgets;
+
+use crate::api::staff_auth::{sign_out, whoami};
+use crate::i18n::Lang;
+use crate::staff::{Me, Role};
+use crate::ui::Language;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+/// Who is signed in: `None` until known, then `Some(None)` (signed out) or `Some(Some(me))`.
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<Option<Option<Me>>>);
+
+pub fn session() -> Session {
+    expect_context::<Session>()
+}
+
+/// The staff app's texts, Vietnamese first: `tr("Lưu", "Save")`.
+pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
+    match crate::ui::current_lang() {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::DistrictOfficer => tr("Cán bộ Phòng GD&ĐT", "District officer"),
+        Role::Accountant => tr("Kế toán", "Accountant"),
+        Role::Teacher => tr("Giáo viên chủ nhiệm", "Homeroom teacher"),
+    }
+}
+
+#[component]
+fn StaffApp() -> impl IntoView {
+    let lang = RwSignal::new(crate::ui::storage_lang());
+    provide_context(Language(lang));
+    let me = RwSignal::new(None::<Option<Me>>);
+    provide_context(Session(me));
+    spawn_local(async move {
+        me.set(Some(whoami().await.unwrap_or(None)));
+    });
+    view! {
+        <Router base="/staff">
+            {move || {
+                lang.track();
+                view! {
+                    <Header/>
+                    <main class="mx-auto max-w-5xl px-4 pb-16">
+                        <Routes fallback=|| view! { <p class="py-8 text-lg">{tr("Không tìm thấy trang này.", "Page not found.")}</p> }>
+                            <Route path=path!("/") view=home::Home/>
+                            <Route path=path!("/invite/:token") view=links::AcceptInvite/>
+                            <Route path=path!("/reset/:token") view=links::ResetPassword/>
+                            <Route path=path!("/password") view=links::ChangePassword/>
+                            <Route path=path!("/school/:id") view=school::SchoolPage/>
+                            <Route path=path!("/audit") view=school::DistrictAudit/>
+                        </Routes>
+                    </main>
+                }
+            }}
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let Language(lang) = expect_context::<Language>();
+    let Session(me) = session();
+    let toggle = move |_| {
+        let next = lang.get_untracked().other();
+        crate::ui::store_lang(next);
+        lang.set(next);
+    };
+    let out = move |_| {
+        spawn_local(async move {
+            let _ = sign_out().await;
+            me.set(Some(None));
+        });
+    };
+    view! {
+        <header class="bg-slate-800 text-white">
+            <div class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+                <A href="/staff/" attr:class="text-xl font-bold tracking-tight">{tr("hocphi · Nhà trường", "hocphi · Schools")}</A>
+                <div class="flex items-center gap-2">
+                    {move || me.get().flatten().map(|m| view! {
+                        <span class="hidden text-sm text-slate-200 sm:inline">{format!("{} · {}", m.display_name, role_name(m.role))}</span>
+                        <A href="/staff/password" attr:class="min-h-11 rounded-lg px-3 py-2 text-sm hover:bg-slate-700">{tr("Mật khẩu", "Password")}</A>
+                        <button type="button" class="min-h-11 rounded-lg px-3 text-sm hover:bg-slate-700" on:click=out>
+                            {tr("Đăng xuất", "Sign out")}
+                        </button>
+                    })}
+                    <button type="button" class="min-h-11 rounded-lg border border-slate-400 px-3 text-sm hover:bg-slate-700" on:click=toggle>
+                        {tr("English", "Tiếng Việt")}
+                    </button>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+pub fn mount() {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let root = document
+        .get_element_by_id("app")
+        .expect("#app in staff.html");
+    root.set_inner_html("");
+    let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
+    leptos::mount::mount_to(root, StaffApp).forget();
+}

@@ -1,0 +1,494 @@
+//! A school's page for its staff: profile, bank accounts, payment methods,
+//! contacts, teachers, students and the change log. Teachers see it read-only.
+
+use super::home::ManagedStaff;
+use super::widgets::*;
+use super::{session, tr, Session};
+use crate::api::school_setup::{
+    audit_log, load_school_profile, save_account, save_contacts, save_school_details, set_methods,
+};
+use crate::api::staff_admin::invite;
+use crate::api::students::list_students;
+use crate::domain::banks;
+use crate::staff::{cashless_ready, Contact, Me, PaymentMethod, Role, SchoolProfile};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn SchoolPage() -> impl IntoView {
+    let Session(me) = session();
+    let id: i64 = use_params_map()
+        .read_untracked()
+        .get("id")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    move || match me.get() {
+        None => view! { <p class="py-8">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
+        Some(None) => view! { <super::home::Home/> }.into_any(),
+        Some(Some(m)) => view! { <SchoolView school_id=id me=m/> }.into_any(),
+    }
+}
+
+fn method_name(m: PaymentMethod) -> &'static str {
+    match m {
+        PaymentMethod::QrTransfer => tr(
+            "Chuyển khoản bằng mã QR (VietQR)",
+            "QR bank transfer (VietQR)",
+        ),
+        PaymentMethod::Website => tr(
+            "Thanh toán qua website (cổng thanh toán)",
+            "Website payment (gateway)",
+        ),
+        PaymentMethod::MobileMoney => tr("Mobile Money / ví điện tử", "Mobile Money / e-wallet"),
+        PaymentMethod::CardPos => tr("Thẻ qua máy POS", "Card at a POS terminal"),
+        PaymentMethod::Cash => tr(
+            "Tiền mặt (không tính là không dùng tiền mặt)",
+            "Cash (not counted as cashless)",
+        ),
+    }
+}
+
+/// What the last save did, shown at the bottom of the page; it outlives the
+/// sections, which are drawn again from the saved profile after each save.
+#[derive(Clone, Copy)]
+struct Flash(RwSignal<Option<Outcome>>);
+
+impl Flash {
+    fn done(self, message: &'static str) {
+        self.0.set(Some(Outcome::Done(message.into())));
+    }
+}
+
+#[component]
+pub fn SchoolView(school_id: i64, me: Me) -> impl IntoView {
+    let profile = LocalResource::new(move || load_school_profile(school_id));
+    let me_for_view = me.clone();
+    let flashed = RwSignal::new(None);
+    provide_context(Flash(flashed));
+    view! {
+        <div class="fixed inset-x-0 bottom-2 z-10 mx-auto max-w-xl px-4">
+            <OutcomeNotice outcome=flashed/>
+        </div>
+        {move || match profile.get() {
+            None => view! { <p class="py-8">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+            Some(Ok(p)) => {
+                let me = me_for_view.clone();
+                view! { <SchoolSections profile=p me refresh=move || profile.refetch()/> }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn SchoolSections(
+    profile: SchoolProfile,
+    me: Me,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let can_edit = me.role != Role::Teacher;
+    let id = profile.id;
+    let ready = cashless_ready(&profile.methods);
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    view! {
+        <h1 class="mt-6 text-2xl font-bold">{profile.name.clone()}</h1>
+        <p class="text-gray-700">{profile.legal_name.clone()}</p>
+        {(!ready).then(|| view! {
+            <p role="alert" class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3 font-semibold text-amber-950">
+                {tr("Trường mới sẵn sàng dưới 3 trong 4 phương thức không dùng tiền mặt mà kế hoạch yêu cầu.",
+                    "This school is ready for fewer than 3 of the 4 cashless methods the plan requires.")}
+            </p>
+        })}
+        {profile.contacts.is_empty().then(|| view! {
+            <p role="alert" class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3 text-amber-950">
+                {tr("Chưa có người liên hệ nào cho phụ huynh.", "No contact person for parents yet.")}
+            </p>
+        })}
+        <div class="mt-3">
+            <crate::ui::components::copy::CopyRow label=tr("Đường dẫn cho phụ huynh (gửi vào nhóm lớp)", "Parents' link (share in class groups)")
+                value=format!("{origin}/s/{}", profile.slug)/>
+        </div>
+        <Details profile=profile.clone() can_edit refresh/>
+        <Accounts profile=profile.clone() can_edit refresh/>
+        <Methods school_id=id current=profile.methods.clone() can_edit refresh/>
+        <Contacts school_id=id current=profile.contacts.clone() can_edit refresh/>
+        {(me.role == Role::DistrictOfficer).then(|| view! { <InviteBox school_id=id role=Role::Accountant/> })}
+        {(me.role == Role::Accountant).then(|| view! {
+            <InviteBox school_id=id role=Role::Teacher/>
+            <ManagedStaff title=tr("Giáo viên", "Teachers")/>
+        })}
+        {can_edit.then(|| view! { <super::import::ImportStudents school_id=id/> })}
+        <Students school_id=id/>
+        {can_edit.then(|| view! { <AuditList school_id=Some(id)/> })}
+    }
+}
+
+#[component]
+fn Details(
+    profile: SchoolProfile,
+    can_edit: bool,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let flash = expect_context::<Flash>();
+    let legal_name = RwSignal::new(profile.legal_name.clone());
+    let address = RwSignal::new(profile.address.clone());
+    let tax_code = RwSignal::new(profile.tax_code.clone());
+    let outcome = RwSignal::new(None);
+    let id = profile.id;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            match save_school_details(
+                id,
+                legal_name.get_untracked(),
+                address.get_untracked(),
+                tax_code.get_untracked(),
+            )
+            .await
+            {
+                Ok(()) => {
+                    flash.done(tr("Đã lưu thông tin đơn vị.", "Details saved."));
+                    refresh();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="details-title">
+            <h2 id="details-title" class=H2>{tr("Thông tin đơn vị", "School details")}</h2>
+            <form class="mt-2 grid gap-3 sm:grid-cols-2" on:submit=submit>
+                <Field id="legal-name" label=tr("Tên đơn vị đầy đủ", "Full legal name") value=legal_name/>
+                <Field id="tax-code" label=tr("Mã số thuế", "Tax code") value=tax_code/>
+                <div class="sm:col-span-2"><Field id="address" label=tr("Địa chỉ", "Address") value=address/></div>
+                {can_edit.then(|| view! {
+                    <div class="sm:col-span-2">
+                        <OutcomeNotice outcome/>
+                        <button type="submit" class=format!("{BUTTON} mt-2")>{tr("Lưu", "Save")}</button>
+                    </div>
+                })}
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Accounts(
+    profile: SchoolProfile,
+    can_edit: bool,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let flash = expect_context::<Flash>();
+    let bin = RwSignal::new(String::new());
+    let number = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let make_default = RwSignal::new(true);
+    let outcome = RwSignal::new(None);
+    let id = profile.id;
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            let r = save_account(
+                id,
+                bin.get_untracked(),
+                number.get_untracked(),
+                name.get_untracked(),
+                make_default.get_untracked(),
+            )
+            .await;
+            match r {
+                Ok(()) => {
+                    flash.done(tr("Đã lưu tài khoản.", "Account saved."));
+                    refresh();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="accounts-title">
+            <h2 id="accounts-title" class=H2>{tr("Tài khoản nhận tiền", "Receiving accounts")}</h2>
+            <p class="text-sm text-gray-600">{tr("Mã QR trên hoá đơn luôn dùng tài khoản mặc định.", "Invoice QR codes always use the default account.")}</p>
+            <ul class="mt-2 divide-y divide-gray-100">
+                {profile.accounts.iter().map(|a| view! {
+                    <li class="py-2">
+                        <span class="font-semibold">{format!("{} · {}", a.bank_short_name, a.account_number)}</span>
+                        <span class="ml-2 text-gray-700">{a.account_name.clone()}</span>
+                        {a.is_default.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-2 text-sm">{tr("mặc định", "default")}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {can_edit.then(|| view! {
+                <form class="mt-3 grid gap-3 sm:grid-cols-2" on:submit=submit>
+                    <div>
+                        <label for="bank" class="block text-sm font-semibold">{tr("Ngân hàng", "Bank")}</label>
+                        <select id="bank" class=INPUT on:change=move |ev| bin.set(event_target_value(&ev))>
+                            <option value="">{tr("Chọn ngân hàng", "Choose a bank")}</option>
+                            {banks::all().map(|b| view! { <option value=b.bin>{format!("{} — {}", b.short_name, b.name)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <Field id="account-number" label=tr("Số tài khoản", "Account number") value=number/>
+                    <Field id="account-name" label=tr("Tên tài khoản (đúng như ngân hàng ghi)", "Account name (exactly as the bank holds it)") value=name/>
+                    <label class="flex min-h-11 items-center gap-2 self-end">
+                        <input type="checkbox" class="h-5 w-5" prop:checked=move || make_default.get()
+                            on:change=move |ev| make_default.set(event_target_checked(&ev))/>
+                        {tr("Dùng làm tài khoản mặc định", "Make this the default account")}
+                    </label>
+                    <div class="sm:col-span-2">
+                        <OutcomeNotice outcome/>
+                        <button type="submit" class=format!("{BUTTON} mt-2")>{tr("Lưu tài khoản", "Save account")}</button>
+                    </div>
+                </form>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Methods(
+    school_id: i64,
+    current: Vec<PaymentMethod>,
+    can_edit: bool,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let flash = expect_context::<Flash>();
+    let chosen = RwSignal::new(current);
+    let outcome = RwSignal::new(None);
+    let save = move |_| {
+        spawn_local(async move {
+            match set_methods(school_id, chosen.get_untracked()).await {
+                Ok(()) => {
+                    flash.done(tr("Đã lưu các phương thức.", "Methods saved."));
+                    refresh();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="methods-title">
+            <h2 id="methods-title" class=H2>{tr("Phương thức thanh toán nhà trường nhận", "Payment methods the school accepts")}</h2>
+            <fieldset class="mt-2 space-y-1" prop:disabled=!can_edit>
+                <legend class="sr-only">{tr("Phương thức", "Methods")}</legend>
+                {PaymentMethod::ALL.into_iter().map(|m| view! {
+                    <label class="flex min-h-11 items-center gap-3">
+                        <input type="checkbox" class="h-5 w-5" value=m.as_str()
+                            prop:checked=move || chosen.read().contains(&m)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|c| { c.retain(|x| *x != m); if on { c.push(m) } });
+                            }/>
+                        {method_name(m)}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <p class="mt-2 text-sm" class:text-red-800=move || !cashless_ready(&chosen.read())>
+                {move || format!("{} {}/4 · {}", tr("Không dùng tiền mặt:", "Cashless:"),
+                    chosen.read().iter().filter(|m| m.is_cashless()).count(), tr("kế hoạch yêu cầu ít nhất 3", "the plan requires at least 3"))}
+            </p>
+            {can_edit.then(|| view! {
+                <OutcomeNotice outcome/>
+                <button type="button" class=format!("{BUTTON} mt-2") on:click=save>{tr("Lưu phương thức", "Save methods")}</button>
+            })}
+        </section>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ContactRow {
+    key: usize,
+    name: RwSignal<String>,
+    role: RwSignal<String>,
+    phone: RwSignal<String>,
+    zalo: RwSignal<String>,
+}
+
+impl ContactRow {
+    fn new(key: usize, c: Contact) -> Self {
+        ContactRow {
+            key,
+            name: RwSignal::new(c.name),
+            role: RwSignal::new(c.role),
+            phone: RwSignal::new(c.phone),
+            zalo: RwSignal::new(c.zalo.unwrap_or_default()),
+        }
+    }
+}
+
+#[component]
+fn Contacts(
+    school_id: i64,
+    current: Vec<Contact>,
+    can_edit: bool,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let flash = expect_context::<Flash>();
+    let next = StoredValue::new(current.len());
+    let rows = RwSignal::new(
+        current
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| ContactRow::new(i, c))
+            .collect::<Vec<_>>(),
+    );
+    let outcome = RwSignal::new(None);
+    let add = move |_| {
+        let key = next.get_value();
+        next.set_value(key + 1);
+        rows.update(|r| {
+            r.push(ContactRow::new(
+                key,
+                Contact {
+                    name: String::new(),
+                    role: String::new(),
+                    phone: String::new(),
+                    zalo: None,
+                },
+            ))
+        });
+    };
+    let save = move |_| {
+        let contacts: Vec<Contact> = rows
+            .get_untracked()
+            .iter()
+            .map(|r| Contact {
+                name: r.name.get_untracked(),
+                role: r.role.get_untracked(),
+                phone: r.phone.get_untracked(),
+                zalo: Some(r.zalo.get_untracked()).filter(|z| !z.trim().is_empty()),
+            })
+            .collect();
+        spawn_local(async move {
+            match save_contacts(school_id, contacts).await {
+                Ok(()) => {
+                    flash.done(tr(
+                        "Đã lưu người liên hệ. Phụ huynh sẽ thấy trên trang của trường.",
+                        "Contacts saved. Parents see them on the school's pages.",
+                    ));
+                    refresh();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="contacts-title">
+            <h2 id="contacts-title" class=H2>{tr("Người liên hệ cho phụ huynh", "Contact people for parents")}</h2>
+            <For each=move || rows.get() key=|r| r.key let:row>
+                <fieldset class="mt-3 grid gap-2 rounded-lg border border-gray-200 p-3 sm:grid-cols-4" prop:disabled=!can_edit>
+                    <legend class="sr-only">{tr("Người liên hệ", "Contact")}</legend>
+                    <Field id="contact-name" label=tr("Họ tên", "Name") value=row.name/>
+                    <Field id="contact-role" label=tr("Vai trò", "Role") value=row.role/>
+                    <Field id="contact-phone" label=tr("Điện thoại", "Phone") value=row.phone kind="tel"/>
+                    <Field id="contact-zalo" label="Zalo" value=row.zalo kind="tel"/>
+                    {can_edit.then(|| view! {
+                        <button type="button" class=format!("{BUTTON_QUIET} sm:col-span-4 justify-self-start")
+                            on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>
+                            {tr("Bỏ người này", "Remove")}
+                        </button>
+                    })}
+                </fieldset>
+            </For>
+            {can_edit.then(|| view! {
+                <div class="mt-3 flex gap-2">
+                    <button type="button" class=BUTTON_QUIET on:click=add>{tr("Thêm người liên hệ", "Add a contact")}</button>
+                    <button type="button" class=BUTTON on:click=save>{tr("Lưu người liên hệ", "Save contacts")}</button>
+                </div>
+                <OutcomeNotice outcome/>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn InviteBox(school_id: i64, role: Role) -> impl IntoView {
+    let link = RwSignal::new(None);
+    let outcome = RwSignal::new(None);
+    let make = move |_| {
+        spawn_local(async move {
+            match invite(role, school_id).await {
+                Ok(l) => link.set(Some(l)),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let label = match role {
+        Role::Accountant => tr("Mời kế toán của trường", "Invite the school's accountant"),
+        _ => tr("Mời giáo viên", "Invite a teacher"),
+    };
+    view! {
+        <section class=CARD>
+            <h2 class=H2>{label}</h2>
+            <button type="button" class=format!("{BUTTON} mt-2") on:click=make>{tr("Tạo đường dẫn mời", "Create an invitation link")}</button>
+            {move || link.get().map(|l| view! {
+                <LinkBox link=l note=tr("Gửi đường dẫn này cho người được mời (ví dụ qua Zalo). Dùng được một lần, trong 3 ngày.",
+                    "Send this link to the person invited (e.g. by Zalo). It works once, for 3 days.")/>
+            })}
+            <OutcomeNotice outcome/>
+        </section>
+    }
+}
+
+#[component]
+fn Students(school_id: i64) -> impl IntoView {
+    let list = LocalResource::new(move || list_students(school_id));
+    let filter = RwSignal::new(String::new());
+    view! {
+        <section class=CARD aria-labelledby="students-title">
+            <h2 id="students-title" class=H2>{tr("Học sinh", "Students")}</h2>
+            <Field id="student-filter" label=tr("Lọc theo lớp, tên hoặc mã", "Filter by class, name or code") value=filter/>
+            <div class="mt-2 max-h-96 overflow-auto">
+                <table class="w-full text-left text-sm">
+                    <thead class="sticky top-0 bg-white text-gray-600">
+                        <tr><th class="py-1 pr-2">{tr("Lớp", "Class")}</th><th class="pr-2">{tr("Mã", "Code")}</th><th class="pr-2">{tr("Họ và tên", "Name")}</th></tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let f = filter.get().to_lowercase();
+                            list.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                                .filter(|s| f.is_empty() || s.class_name.to_lowercase().contains(&f)
+                                    || s.full_name.to_lowercase().contains(&f) || s.code.to_lowercase().contains(&f))
+                                .take(500)
+                                .map(|s| view! {
+                                    <tr class="border-t border-gray-100" class:text-gray-400=s.left>
+                                        <td class="py-1 pr-2">{s.class_name}</td><td class="pr-2">{s.code}</td>
+                                        <td class="pr-2">{s.full_name}{s.left.then(|| format!(" ({})", tr("đã nghỉ", "left")))}</td>
+                                    </tr>
+                                }).collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
+    let log = LocalResource::new(move || audit_log(school_id));
+    view! {
+        <section class=CARD aria-labelledby="audit-title">
+            <h2 id="audit-title" class=H2>{tr("Nhật ký thay đổi", "Change log")}</h2>
+            <ul class="mt-2 max-h-96 divide-y divide-gray-100 overflow-auto text-sm">
+                {move || log.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|r| {
+                    let when = crate::domain::date::Date::in_vietnam(r.at).dmy();
+                    view! {
+                        <li class="py-2">
+                            <div><span class="font-semibold">{r.who.unwrap_or_default()}</span>
+                                {format!(" · {} · {} {}", when, r.action, r.entity)}</div>
+                            {r.after.map(|a| view! { <div class="break-all text-gray-600">{a}</div> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn DistrictAudit() -> impl IntoView {
+    view! { <AuditList school_id=None/> }
+}

@@ -1,0 +1,83 @@
+//! Small pieces the staff screens share.
+
+use crate::error::AppError;
+use crate::staff::OneTimeLink;
+use crate::ui::texts;
+use leptos::prelude::*;
+
+pub const INPUT: &str =
+    "mt-1 block min-h-11 w-full rounded-lg border border-gray-400 bg-white px-3 text-base \
+    text-gray-900 focus:border-slate-700 focus:outline-none focus:ring-2 focus:ring-slate-600";
+pub const BUTTON: &str = "min-h-11 rounded-lg bg-slate-800 px-4 text-base font-semibold text-white hover:bg-slate-700 \
+    disabled:opacity-60 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-800";
+pub const BUTTON_QUIET: &str = "min-h-11 rounded-lg border border-slate-400 px-3 text-sm font-medium text-slate-800 \
+    hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-slate-800";
+pub const CARD: &str = "mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200";
+pub const H2: &str = "text-xl font-bold text-gray-900";
+
+/// A labelled input bound to a signal.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id class="block text-sm font-semibold text-gray-900">{label}</label>
+            <input
+                id=id
+                name=id
+                type=kind.unwrap_or("text")
+                class=INPUT
+                autocomplete=autocomplete.unwrap_or("off")
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {hint.map(|h| view! { <p class="mt-1 text-sm text-gray-600">{h}</p> })}
+        </div>
+    }
+}
+
+/// The outcome of the last action: an error to act on, or what was done.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Done(String),
+    Failed(AppError),
+}
+
+#[component]
+pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
+    move || {
+        outcome.get().map(|o| match o {
+            Outcome::Done(msg) => view! {
+                <p role="status" class="mt-3 rounded-lg border border-green-300 bg-green-50 p-3 text-green-900">{msg}</p>
+            }
+            .into_any(),
+            Outcome::Failed(e) => view! {
+                <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
+                    {texts().error_message(&e)}
+                </p>
+            }
+            .into_any(),
+        })
+    }
+}
+
+/// Shows a one-time link to copy and hand over (no e-mail is assumed).
+#[component]
+pub fn LinkBox(link: OneTimeLink, note: &'static str) -> impl IntoView {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let url = format!("{origin}{}", link.path);
+    view! {
+        <div class="mt-3 rounded-lg border border-slate-300 bg-slate-50 p-3">
+            <p class="text-sm text-gray-700">{note}</p>
+            <crate::ui::components::copy::CopyRow label=super::tr("Đường dẫn dùng một lần", "One-time link") value=url/>
+        </div>
+    }
+}

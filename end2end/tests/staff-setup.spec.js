@@ -1,0 +1,123 @@
+// The district office creates a school and its accountant; the accountant sets the
+// school up and imports the class lists; parents then see the school's contacts.
+const { test, expect } = require('@playwright/test');
+const path = require('path');
+
+const PASSWORD = 'hocphi-demo-2026';
+const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'students-new-school.xlsx');
+
+const sizes = [
+  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
+  { name: 'desktop', viewport: { width: 1280, height: 900 }, isMobile: false },
+];
+
+for (const size of sizes) {
+  test.describe(`at ${size.name} size`, () => {
+    test.use({ viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.isMobile });
+
+    test(`an officer creates a school and an accountant who sets it up and imports students (${size.name})`, async ({ page, browser }) => {
+      const schoolName = `Trường Tiểu học Cao Xanh ${size.name === 'phone' ? 'Một' : 'Hai'}`;
+      const slug = `th-cao-xanh-${size.name}`;
+      const shot = (n) => page.screenshot({ path: `test-results/screens/staff-${size.name}-${n}.png`, fullPage: true });
+
+      // The officer signs in.
+      await page.goto('/staff/');
+      await page.getByLabel('Tên đăng nhập').fill('phonggd');
+      await page.getByLabel('Mật khẩu').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await expect(page.getByRole('heading', { name: 'Các trường', exact: true })).toBeVisible();
+      // The demo lower-secondary school is flagged: fewer than 3 cashless methods, no contact.
+      await expect(page.getByRole('row', { name: /Trường THCS Bãi Cháy/ })).toContainText('chưa đủ 3');
+      await shot('01-officer');
+
+      // …creates a school…
+      await page.getByLabel('Tên trường').fill(schoolName);
+      await page.getByLabel('Địa chỉ trang cho phụ huynh').fill(slug);
+      await page.getByLabel('Tên đơn vị đầy đủ').fill(`${schoolName}, thành phố Hạ Long`);
+      await page.getByLabel('Mã số thuế').fill('5700999888');
+      await page.getByLabel('Địa chỉ', { exact: true }).fill('Phường Cao Xanh, Hạ Long, Quảng Ninh');
+      await page.getByRole('button', { name: 'Thêm trường', exact: true }).click();
+      await expect(page.getByRole('status')).toContainText(`Đã tạo trường ${schoolName}`);
+
+      // …and invites its accountant with a one-time link.
+      await page.getByRole('link', { name: schoolName }).click();
+      await expect(page.getByRole('heading', { name: schoolName, level: 1 })).toBeVisible();
+      await page.getByRole('button', { name: 'Tạo đường dẫn mời' }).click();
+      const inviteUrl = (await page.getByText(/\/staff\/invite\//).innerText()).trim();
+      expect(inviteUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/staff\/invite\/[A-Za-z0-9_-]{43}$/);
+      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await expect(page.getByRole('button', { name: 'Đăng nhập' })).toBeVisible();
+
+      // The accountant accepts the invitation.
+      await page.goto(inviteUrl);
+      await expect(page.getByText(`Bạn được mời làm Kế toán · ${schoolName}`)).toBeVisible();
+      await page.getByLabel('Họ và tên').fill('Hà Thị Lan');
+      await page.getByLabel('Tên đăng nhập').fill(`ketoan.${size.name}`);
+      await page.getByLabel('Mật khẩu').fill('mat khau cua lan 2026');
+      await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+      await expect(page.getByRole('heading', { name: schoolName, level: 1 })).toBeVisible();
+      await expect(page.getByText('dưới 3 trong 4 phương thức')).toBeVisible();
+
+      // Bank account, exactly as the bank holds the name (typed with diacritics, stored without).
+      await page.getByLabel('Ngân hàng', { exact: true }).selectOption('970436');
+      await page.getByLabel('Số tài khoản').fill('0451 0000 12345');
+      await page.getByLabel('Tên tài khoản (đúng như ngân hàng ghi)').fill(`Trường Tiểu học Cao Xanh`);
+      await page.getByRole('button', { name: 'Lưu tài khoản' }).click();
+      await expect(page.getByText('Vietcombank · 0451000012345')).toBeVisible();
+      await expect(page.getByText('TRUONG TIEU HOC CAO XANH', { exact: true })).toBeVisible();
+
+      // Methods: QR, website, Mobile Money, cash → 3 cashless, the warning goes.
+      for (const m of ['Chuyển khoản bằng mã QR (VietQR)', 'Thanh toán qua website (cổng thanh toán)', 'Mobile Money / ví điện tử']) {
+        await page.getByLabel(m).check();
+      }
+      await page.getByRole('button', { name: 'Lưu phương thức' }).click();
+      await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(0);
+
+      // A contact person for parents.
+      await page.getByRole('button', { name: 'Thêm người liên hệ' }).click();
+      await page.getByLabel('Họ tên', { exact: true }).fill('Hà Thị Lan');
+      await page.getByLabel('Vai trò').fill('Kế toán');
+      await page.getByLabel('Điện thoại').fill('0904 555 666');
+      await page.getByRole('button', { name: 'Lưu người liên hệ' }).click();
+      await expect(page.getByText('Đã lưu người liên hệ')).toBeVisible();
+
+      // Import the class list: preview first, then commit.
+      await page.getByLabel('Chọn tệp').setInputFiles(FIXTURE);
+      await page.getByRole('button', { name: 'Kiểm tra tệp' }).click();
+      const preview = page.getByTestId('import-preview');
+      await expect(preview).toContainText('thêm mới 5');
+      await expect(preview).toContainText('Hoàng Gia Bảo');
+      await shot('02-import-preview');
+      await page.getByRole('button', { name: /Ghi vào danh sách \(5 \+ 0\)/ }).click();
+      await expect(page.getByText('Đã nhập xong. Thêm mới: 5')).toBeVisible();
+      await page.reload();
+      await expect(page.getByRole('cell', { name: 'Đặng Minh Khôi' })).toBeVisible();
+      await shot('03-school');
+
+      // A parent of an imported child sees the school's contact.
+      const parent = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      const p = await parent.newPage();
+      await p.goto(`/s/${slug}`);
+      await p.getByLabel('Mã học sinh').fill('2204000003');
+      await p.getByLabel('Ngày sinh của con').fill('01/07/2018');
+      await p.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+      await expect(p.getByRole('heading', { name: 'Đặng Minh Khôi' })).toBeVisible();
+      const contacts = p.locator('section[aria-labelledby="contacts-title"]');
+      await expect(contacts).toContainText('Hà Thị Lan');
+      await expect(contacts.getByRole('link', { name: 'Gọi 0904555666' })).toHaveAttribute('href', 'tel:0904555666');
+      await p.screenshot({ path: `test-results/screens/staff-${size.name}-04-parent.png`, fullPage: true });
+      await parent.close();
+    });
+  });
+}
+
+test('a teacher sees the school read-only', async ({ page }) => {
+  await page.goto('/staff/');
+  await page.getByLabel('Tên đăng nhập').fill('gv.3a');
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByRole('heading', { name: 'Trường Tiểu học Hạ Long', level: 1 })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Lưu tài khoản' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Kiểm tra tệp' })).toHaveCount(0);
+  await expect(page.getByRole('cell', { name: 'Nguyễn Minh An' })).toBeVisible();
+});
