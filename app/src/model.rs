@@ -15,6 +15,14 @@ pub struct SchoolSummary {
     pub district: String,
 }
 
+/// A school as any parent may see it: its name and whom to call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolPublic {
+    pub slug: String,
+    pub name: String,
+    pub contacts: Vec<crate::staff::Contact>,
+}
+
 /// What a successful lookup gives the parent's device to keep: an opaque, signed,
 /// expiring token standing for "this device proved it knows this child's code and
 /// date of birth", and what to show in the list of children.

@@ -24,6 +24,8 @@ test('the shell paints before the app, then the lookup form appears', async ({ p
   await page.goto('/s/th-ha-long');
   await expect(page.getByLabel('Mã học sinh')).toBeVisible();
   await expect(page.getByText('Trường Tiểu học Hạ Long')).toBeVisible();
+  // The school's link names the people parents can call.
+  await expect(page.locator('section[aria-labelledby="contacts-title"]')).toContainText('Lê Thị Hồng');
   await page.screenshot({ path: 'test-results/screens/01-lookup.png', fullPage: true });
 });
 

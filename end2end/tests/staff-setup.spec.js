@@ -121,3 +121,28 @@ test('a teacher sees the school read-only', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Kiểm tra tệp' })).toHaveCount(0);
   await expect(page.getByRole('cell', { name: 'Nguyễn Minh An' })).toBeVisible();
 });
+
+test('an accountant adds a student by hand, moves them to another class and marks them as left', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/staff/');
+  await page.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('button', { name: 'Thêm học sinh' }).click();
+  await page.getByLabel('Mã học sinh').fill('2201009998');
+  await page.getByLabel('Họ và tên').fill('Phan Thị Yến');
+  await page.getByLabel('Ngày sinh').fill('17/04/2018');
+  await page.getByLabel('Lớp', { exact: true }).fill('2A');
+  await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+  await expect(page.getByText('Đã lưu học sinh.')).toBeVisible();
+  await page.getByLabel('Lọc theo lớp, tên hoặc mã').fill('Yến');
+  const row = page.getByRole('row', { name: /Phan Thị Yến/ });
+  await expect(row).toContainText('2A');
+  await row.getByRole('button', { name: 'Sửa' }).click();
+  await page.getByLabel('Lớp', { exact: true }).fill('2B');
+  await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await expect(row).toContainText('2B');
+  await row.getByRole('button', { name: 'Nghỉ học' }).click();
+  await expect(row).toContainText('(đã nghỉ)');
+  await page.screenshot({ path: 'test-results/screens/staff-desktop-05-students.png', fullPage: true });
+});

@@ -2,7 +2,7 @@
 //! of birth, then that child's invoices with the device's access token.
 
 use crate::error::AppError;
-use crate::model::{ChildAccess, ChildOverview, InvoiceDetail, SchoolSummary};
+use crate::model::{ChildAccess, ChildOverview, InvoiceDetail, SchoolPublic, SchoolSummary};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -30,6 +30,24 @@ pub async fn list_schools() -> Result<Vec<SchoolSummary>, AppError> {
     use imp::*;
     let state = app_state()?;
     q::list_schools(&state.db).await
+}
+
+/// The school behind a school's link (`/s/<slug>`): its name and contacts.
+#[server(prefix = "/rpc", endpoint = "school")]
+pub async fn load_school(slug: String) -> Result<SchoolPublic, AppError> {
+    use imp::*;
+    let state = app_state()?;
+    let row: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT id, slug, name FROM school WHERE slug = $1")
+            .bind(slug.trim())
+            .fetch_optional(&state.db)
+            .await?;
+    let (id, slug, name) = row.ok_or(AppError::NotFound)?;
+    Ok(SchoolPublic {
+        slug,
+        name,
+        contacts: crate::api::school_setup::queries::contacts(&state.db, id).await?,
+    })
 }
 
 #[server(prefix = "/rpc", endpoint = "lookup")]

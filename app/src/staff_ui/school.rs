@@ -8,9 +8,9 @@ use crate::api::school_setup::{
     audit_log, load_school_profile, save_account, save_contacts, save_school_details, set_methods,
 };
 use crate::api::staff_admin::invite;
-use crate::api::students::list_students;
+use crate::api::students::{list_students, mark_student_left, save_student};
 use crate::domain::banks;
-use crate::staff::{cashless_ready, Contact, Me, PaymentMethod, Role, SchoolProfile};
+use crate::staff::{cashless_ready, Contact, Me, PaymentMethod, Role, SchoolProfile, StudentRow};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -121,7 +121,7 @@ fn SchoolSections(
             <ManagedStaff title=tr("Giáo viên", "Teachers")/>
         })}
         {can_edit.then(|| view! { <super::import::ImportStudents school_id=id/> })}
-        <Students school_id=id/>
+        <Students school_id=id can_edit/>
         {can_edit.then(|| view! { <AuditList school_id=Some(id)/> })}
     }
 }
@@ -433,17 +433,105 @@ fn InviteBox(school_id: i64, role: Role) -> impl IntoView {
 }
 
 #[component]
-fn Students(school_id: i64) -> impl IntoView {
+fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
     let list = LocalResource::new(move || list_students(school_id));
     let filter = RwSignal::new(String::new());
+    // The student being edited (None: a new one), and the form's fields.
+    let editing = RwSignal::new(None::<Option<i64>>);
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let birth = RwSignal::new(String::new());
+    let class = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None);
+    let open_form = move |row: Option<StudentRow>| {
+        outcome.set(None);
+        match &row {
+            Some(r) => {
+                code.set(r.code.clone());
+                name.set(r.full_name.clone());
+                birth.set(r.birth_date.dmy());
+                class.set(r.class_name.clone());
+            }
+            None => {
+                for f in [code, name, birth, class] {
+                    f.set(String::new());
+                }
+            }
+        }
+        editing.set(Some(row.map(|r| r.id)));
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(id) = editing.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            let r = save_student(
+                school_id,
+                id,
+                code.get_untracked(),
+                name.get_untracked(),
+                birth.get_untracked(),
+                class.get_untracked(),
+            )
+            .await;
+            match r {
+                Ok(_) => {
+                    editing.set(None);
+                    outcome.set(Some(Outcome::Done(
+                        tr("Đã lưu học sinh.", "Student saved.").into(),
+                    )));
+                    list.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let toggle_left = move |row: StudentRow| {
+        spawn_local(async move {
+            match mark_student_left(school_id, row.id, !row.left).await {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(
+                        if row.left {
+                            tr("Đã ghi nhận học sinh học lại.", "Marked as back.")
+                        } else {
+                            tr("Đã ghi nhận học sinh nghỉ học.", "Marked as left.")
+                        }
+                        .into(),
+                    )));
+                    list.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
     view! {
         <section class=CARD aria-labelledby="students-title">
-            <h2 id="students-title" class=H2>{tr("Học sinh", "Students")}</h2>
+            <div class="flex flex-wrap items-center justify-between gap-2">
+                <h2 id="students-title" class=H2>{tr("Học sinh", "Students")}</h2>
+                {can_edit.then(|| view! {
+                    <button type="button" class=BUTTON_QUIET on:click=move |_| open_form(None)>{tr("Thêm học sinh", "Add a student")}</button>
+                })}
+            </div>
+            {move || editing.get().map(|id| view! {
+                <form class="mt-3 grid gap-3 rounded-lg border border-slate-300 p-3 sm:grid-cols-4" on:submit=submit>
+                    <Field id="student-code" label=tr("Mã học sinh", "Student code") value=code/>
+                    <Field id="student-name" label=tr("Họ và tên", "Full name") value=name/>
+                    <Field id="student-birth" label=tr("Ngày sinh", "Date of birth") value=birth hint=tr("ngày/tháng/năm", "day/month/year")/>
+                    <Field id="student-class" label=tr("Lớp", "Class") value=class/>
+                    <div class="flex gap-2 sm:col-span-4">
+                        <button type="submit" class=BUTTON>{if id.is_some() { tr("Lưu thay đổi", "Save changes") } else { tr("Thêm", "Add") }}</button>
+                        <button type="button" class=BUTTON_QUIET on:click=move |_| editing.set(None)>{tr("Huỷ", "Cancel")}</button>
+                    </div>
+                </form>
+            })}
+            <OutcomeNotice outcome/>
             <Field id="student-filter" label=tr("Lọc theo lớp, tên hoặc mã", "Filter by class, name or code") value=filter/>
             <div class="mt-2 max-h-96 overflow-auto">
                 <table class="w-full text-left text-sm">
                     <thead class="sticky top-0 bg-white text-gray-600">
-                        <tr><th class="py-1 pr-2">{tr("Lớp", "Class")}</th><th class="pr-2">{tr("Mã", "Code")}</th><th class="pr-2">{tr("Họ và tên", "Name")}</th></tr>
+                        <tr><th class="py-1 pr-2">{tr("Lớp", "Class")}</th><th class="pr-2">{tr("Mã", "Code")}</th>
+                            <th class="pr-2">{tr("Họ và tên", "Name")}</th><th class="pr-2">{tr("Ngày sinh", "Born")}</th><th></th></tr>
                     </thead>
                     <tbody>
                         {move || {
@@ -452,11 +540,23 @@ fn Students(school_id: i64) -> impl IntoView {
                                 .filter(|s| f.is_empty() || s.class_name.to_lowercase().contains(&f)
                                     || s.full_name.to_lowercase().contains(&f) || s.code.to_lowercase().contains(&f))
                                 .take(500)
-                                .map(|s| view! {
-                                    <tr class="border-t border-gray-100" class:text-gray-400=s.left>
-                                        <td class="py-1 pr-2">{s.class_name}</td><td class="pr-2">{s.code}</td>
-                                        <td class="pr-2">{s.full_name}{s.left.then(|| format!(" ({})", tr("đã nghỉ", "left")))}</td>
-                                    </tr>
+                                .map(|s| {
+                                    let (edit_row, left_row) = (s.clone(), s.clone());
+                                    view! {
+                                        <tr class="border-t border-gray-100" class:text-gray-400=s.left>
+                                            <td class="py-1 pr-2">{s.class_name.clone()}</td><td class="pr-2">{s.code.clone()}</td>
+                                            <td class="pr-2">{s.full_name.clone()}{s.left.then(|| format!(" ({})", tr("đã nghỉ", "left")))}</td>
+                                            <td class="pr-2">{s.birth_date.dmy()}</td>
+                                            <td class="whitespace-nowrap">{can_edit.then(|| view! {
+                                                <button type="button" class="min-h-9 px-2 underline" on:click=move |_| open_form(Some(edit_row.clone()))>
+                                                    {tr("Sửa", "Edit")}
+                                                </button>
+                                                <button type="button" class="min-h-9 px-2 underline" on:click=move |_| toggle_left(left_row.clone())>
+                                                    {if s.left { tr("Học lại", "Back") } else { tr("Nghỉ học", "Left") }}
+                                                </button>
+                                            })}</td>
+                                        </tr>
+                                    }
                                 }).collect_view()
                         }}
                     </tbody>

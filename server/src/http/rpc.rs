@@ -27,6 +27,7 @@ pub struct RpcState {
 pub fn register_server_fns() {
     use leptos::server_fn::axum::register_explicit;
     register_explicit::<ListSchools>();
+    register_explicit::<LoadSchool>();
     register_explicit::<LookupStudent>();
     register_explicit::<LoadChild>();
     register_explicit::<LoadInvoice>();

@@ -1,9 +1,10 @@
 //! The start page: the children this device remembers, and the lookup form.
 
-use crate::api::parent::{list_schools, lookup_student};
+use crate::api::parent::{list_schools, load_school, lookup_student};
 use crate::domain::date::Date;
 use crate::error::{AppError, Field};
 use crate::i18n::Texts;
+use crate::ui::components::contacts::SchoolContacts;
 use crate::ui::components::notice::{ErrorNotice, FraudWarning};
 use crate::ui::storage::{self, SavedChild};
 use crate::ui::texts;
@@ -29,7 +30,20 @@ pub fn LookupPage() -> impl IntoView {
             <p class="mt-1 text-base text-gray-700">{texts().lookup_intro}</p>
             {move || view! { <LookupForm preset_school=preset_school()/> }}
         </section>
+        {move || preset_school().map(|slug| view! { <PresetSchoolContacts slug/> })}
         <FraudWarning/>
+    }
+}
+
+/// On a school's own link, the people to call sit right under the form.
+#[component]
+fn PresetSchoolContacts(slug: String) -> impl IntoView {
+    let school = LocalResource::new(move || load_school(slug.clone()));
+    move || {
+        school
+            .get()
+            .and_then(Result::ok)
+            .map(|s| view! { <SchoolContacts contacts=s.contacts/> })
     }
 }
 
