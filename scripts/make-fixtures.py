@@ -4,6 +4,7 @@
 fixtures/students-new-school.xlsx  a real .xlsx as a school exports it: Vietnamese headers,
                                    dates as real date cells and as dd/mm/yyyy text
 public/mau-danh-sach-hoc-sinh.csv  the downloadable template (UTF-8 with BOM, opens in Excel)
+fixtures/logo.png                  a small school logo
 """
 import datetime, pathlib
 import openpyxl
@@ -32,4 +33,12 @@ wb.save(out / "students-new-school.xlsx")
 (root / "public").mkdir(exist_ok=True)
 template = "\ufeffMã học sinh,Họ và tên,Ngày sinh,Lớp,Khối\r\n2201000999,Nguyễn Văn Ví Dụ,05/09/2018,2A,2\r\n"
 (root / "public" / "mau-danh-sach-hoc-sinh.csv").write_text(template, encoding="utf-8", newline="")
+# A school logo: a 64×64 teal PNG, written without an imaging library.
+import struct, zlib
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+raw = b"".join(b"\x00" + bytes([17, 94, 89]) * 64 for _ in range(64))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 2, 0, 0, 0)) \
+    + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+(out / "logo.png").write_bytes(png)
 print("fixtures written")

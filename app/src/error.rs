@@ -29,6 +29,7 @@ pub enum Field {
     Phone,
     Role,
     ClassName,
+    Logo,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -196,6 +196,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, Phone) => "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0.",
         (Lang::Vi, Role) => "Vai trò không hợp lệ.",
         (Lang::Vi, ClassName) => "Hãy nhập tên lớp.",
+        (Lang::Vi, Logo) => "Biểu trưng phải là ảnh PNG, JPEG hoặc WebP, không quá 200 KB.",
         (Lang::En, School) => "Please choose a school.",
         (Lang::En, StudentCode) => "Student code: 1 to 32 letters or digits.",
         (Lang::En, BirthDate) => "Date of birth as day/month/year, e.g. 05/09/2018.",
@@ -221,6 +222,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Phone) => "A phone number has 10 digits and starts with 0.",
         (Lang::En, Role) => "This role is not valid.",
         (Lang::En, ClassName) => "Please enter the class name.",
+        (Lang::En, Logo) => "The logo must be a PNG, JPEG or WebP image of at most 200 KB.",
     }
 }
 

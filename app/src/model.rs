@@ -20,6 +20,8 @@ pub struct SchoolSummary {
 pub struct SchoolPublic {
     pub slug: String,
     pub name: String,
+    /// Whether `/logo/<slug>` has an image.
+    pub has_logo: bool,
     pub contacts: Vec<crate::staff::Contact>,
 }
 

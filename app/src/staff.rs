@@ -124,6 +124,7 @@ pub struct SchoolProfile {
     pub legal_name: String,
     pub address: String,
     pub tax_code: String,
+    pub has_logo: bool,
     pub accounts: Vec<BeneficiaryAccount>,
     pub methods: Vec<PaymentMethod>,
     pub contacts: Vec<Contact>,

@@ -5,6 +5,7 @@ const path = require('path');
 
 const PASSWORD = 'hocphi-demo-2026';
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'students-new-school.xlsx');
+const LOGO = path.join(__dirname, '..', '..', 'fixtures', 'logo.png');
 
 const sizes = [
   { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
@@ -81,6 +82,12 @@ for (const size of sizes) {
       await page.getByRole('button', { name: 'Lưu người liên hệ' }).click();
       await expect(page.getByText('Đã lưu người liên hệ')).toBeVisible();
 
+      // The school's logo, for its parent pages.
+      await page.getByLabel('Ảnh PNG, JPEG hoặc WebP, tối đa 200 KB').setInputFiles(LOGO);
+      await page.getByRole('button', { name: 'Lưu biểu trưng' }).click();
+      await expect(page.getByText('Đã lưu biểu trưng.')).toBeVisible();
+      await expect(page.getByRole('img', { name: 'Biểu trưng của trường' })).toBeVisible();
+
       // Import the class list: preview first, then commit.
       await page.getByLabel('Chọn tệp').setInputFiles(FIXTURE);
       await page.getByRole('button', { name: 'Kiểm tra tệp' }).click();
@@ -98,6 +105,7 @@ for (const size of sizes) {
       const parent = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
       const p = await parent.newPage();
       await p.goto(`/s/${slug}`);
+      await expect(p.locator(`img[src="/logo/${slug}"]`)).toBeVisible();
       await p.getByLabel('Mã học sinh').fill('2204000003');
       await p.getByLabel('Ngày sinh của con').fill('01/07/2018');
       await p.getByRole('button', { name: 'Tra cứu', exact: true }).click();

@@ -53,6 +53,28 @@ fn every_staff_call() -> Vec<(&'static str, Value)> {
             json!({"school_id": OTHER_SCHOOL, "contacts": []}),
         ),
         ("audit", json!({"school_id": OTHER_SCHOOL})),
+        (
+            "school/logo",
+            json!({"school_id": OTHER_SCHOOL, "content_base64": ""}),
+        ),
+        (
+            "students/import-preview",
+            json!({"school_id": OTHER_SCHOOL, "content_base64": ""}),
+        ),
+        (
+            "students/import-commit",
+            json!({"school_id": OTHER_SCHOOL, "content_base64": ""}),
+        ),
+        ("students/list", json!({"school_id": OTHER_SCHOOL})),
+        (
+            "students/save",
+            json!({"school_id": OTHER_SCHOOL, "student_id": null, "code": "X1", "full_name": "A B",
+            "birth_date": "01/01/2020", "class_name": "Lá 1"}),
+        ),
+        (
+            "students/left",
+            json!({"school_id": OTHER_SCHOOL, "student_id": 1, "left": true}),
+        ),
     ]
 }
 
@@ -159,11 +181,24 @@ async fn a_teacher_reads_their_school_but_changes_nothing() {
         .json()
         .unwrap();
     assert_eq!(profile.slug, demo::FEATURED_SCHOOL);
+    // A homeroom teacher sees the students of their own class only.
+    let students: Vec<hocphi_app::staff::StudentRow> = app
+        .staff(
+            "students/list",
+            json!({"school_id": OWN_SCHOOL}),
+            Some(&teacher),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(students.len(), 14);
+    assert!(students.iter().all(|s| s.class_name == "3A"));
     for (endpoint, mut args) in every_staff_call() {
         if endpoint == "staff/password"
             || endpoint == "staff/schools"
             || endpoint == "staff/list"
             || endpoint == "school/profile"
+            || endpoint == "students/list"
         {
             continue;
         }
@@ -582,4 +617,57 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
         .execute(&app.db)
         .await
         .is_err());
+}
+
+#[tokio::test]
+async fn a_logo_is_an_image_or_nothing() {
+    use base64::Engine;
+    let app = start().await;
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let png = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/logo.png"),
+    )
+    .unwrap();
+    for bad in [
+        b"<svg onload=alert(1)>".to_vec(),
+        b"<html>".to_vec(),
+        [png.clone(), vec![0; 210 * 1024]].concat(),
+    ] {
+        let r = app
+            .staff(
+                "school/logo",
+                json!({"school_id": OWN_SCHOOL, "content_base64": b64(&bad)}),
+                Some(&accountant),
+            )
+            .await;
+        assert_eq!(r.json::<Value>(), Err(AppError::InvalidInput(Field::Logo)));
+    }
+    let r = app
+        .staff(
+            "school/logo",
+            json!({"school_id": OWN_SCHOOL, "content_base64": b64(&png)}),
+            Some(&accountant),
+        )
+        .await;
+    assert!(r.json::<Value>().is_ok());
+    let res = app
+        .send(
+            axum::http::Request::get("/logo/th-ha-long")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, axum::http::StatusCode::OK);
+    assert_eq!(res.headers["content-type"], "image/png");
+    assert_eq!(res.headers["x-content-type-options"], "nosniff");
+    assert_eq!(res.body, png);
+    let none = app
+        .send(
+            axum::http::Request::get("/logo/mn-hoa-hong")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(none.status, axum::http::StatusCode::NOT_FOUND);
 }

@@ -37,15 +37,17 @@ pub async fn list_schools() -> Result<Vec<SchoolSummary>, AppError> {
 pub async fn load_school(slug: String) -> Result<SchoolPublic, AppError> {
     use imp::*;
     let state = app_state()?;
-    let row: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT id, slug, name FROM school WHERE slug = $1")
-            .bind(slug.trim())
-            .fetch_optional(&state.db)
-            .await?;
-    let (id, slug, name) = row.ok_or(AppError::NotFound)?;
+    let row: Option<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, slug, name, CASE WHEN logo IS NULL THEN 0 ELSE 1 END FROM school WHERE slug = $1",
+    )
+    .bind(slug.trim())
+    .fetch_optional(&state.db)
+    .await?;
+    let (id, slug, name, has_logo) = row.ok_or(AppError::NotFound)?;
     Ok(SchoolPublic {
         slug,
         name,
+        has_logo: has_logo == 1,
         contacts: crate::api::school_setup::queries::contacts(&state.db, id).await?,
     })
 }

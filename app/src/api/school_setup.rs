@@ -46,20 +46,33 @@ pub mod queries {
     }
 
     pub async fn profile(db: &Db, school_id: i64) -> Result<SchoolProfile, AppError> {
-        let (id, slug, name, legal_name, address, tax_code): (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            String,
-        ) = sqlx::query_as(
-            "SELECT id, slug, name, legal_name, address, tax_code FROM school WHERE id = $1",
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            slug: String,
+            name: String,
+            legal_name: String,
+            address: String,
+            tax_code: String,
+            has_logo: i64,
+        }
+        let row: Row = sqlx::query_as(
+            "SELECT id, slug, name, legal_name, address, tax_code, \
+             CASE WHEN logo IS NULL THEN 0 ELSE 1 END AS has_logo FROM school WHERE id = $1",
         )
         .bind(school_id)
         .fetch_optional(db)
         .await?
         .ok_or(AppError::NotFound)?;
+        let Row {
+            id,
+            slug,
+            name,
+            legal_name,
+            address,
+            tax_code,
+            has_logo,
+        } = row;
         let accounts: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
             "SELECT id, bin, account_number, account_name, is_default FROM beneficiary_account \
              WHERE school_id = $1 ORDER BY is_default DESC, id",
@@ -74,6 +87,7 @@ pub mod queries {
             legal_name,
             address,
             tax_code,
+            has_logo: has_logo == 1,
             accounts: accounts
                 .into_iter()
                 .map(
@@ -312,6 +326,63 @@ pub async fn save_contacts(school_id: i64, contacts: Vec<Contact>) -> Result<(),
             entity: "contacts",
             before: serde_json::to_value(&before).unwrap_or_default(),
             after: serde_json::to_value(&clean).unwrap_or_default(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The largest logo accepted: a logo is shown small, and parents pay for the bytes.
+pub const MAX_LOGO_BYTES: usize = 200 * 1024;
+
+/// The image type of a logo, by its first bytes: PNG, JPEG or WebP only (an SVG
+/// could carry script).
+pub fn logo_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// Sets the school's logo (shown on its parent pages); an empty upload removes it.
+#[server(prefix = "/rpc", endpoint = "school/logo", input = Json)]
+pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<(), AppError> {
+    use crate::error::Field;
+    use base64::Engine;
+    let (state, staff) = writer(school_id).await?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content_base64.trim())
+        .map_err(|_| AppError::InvalidInput(Field::Logo))?;
+    let kind = if bytes.is_empty() {
+        None
+    } else {
+        if bytes.len() > MAX_LOGO_BYTES {
+            return Err(AppError::InvalidInput(Field::Logo));
+        }
+        Some(logo_type(&bytes).ok_or(AppError::InvalidInput(Field::Logo))?)
+    };
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE school SET logo = $1, logo_type = $2 WHERE id = $3")
+        .bind(kind.map(|_| bytes.clone()))
+        .bind(kind)
+        .bind(school_id)
+        .execute(&mut *tx)
+        .await?;
+    audited_change(
+        &state,
+        &staff,
+        &mut tx,
+        Change {
+            school_id,
+            entity: "logo",
+            before: serde_json::Value::Null,
+            after: serde_json::json!({"type": kind, "bytes": bytes.len()}),
         },
     )
     .await?;

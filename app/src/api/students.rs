@@ -318,8 +318,8 @@ pub async fn commit_student_import(
     })
 }
 
-/// The school's students this school year, by class and name; teachers see their
-/// school's too (read-only).
+/// The school's students this school year, by class and name; a homeroom teacher
+/// sees their own classes (read-only).
 #[server(prefix = "/rpc", endpoint = "students/list", input = Json)]
 pub async fn list_students(school_id: i64) -> Result<Vec<StudentRow>, AppError> {
     use crate::domain::date::Date;
@@ -334,10 +334,14 @@ pub async fn list_students(school_id: i64) -> Result<Vec<StudentRow>, AppError> 
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT s.id, s.code, s.full_name, s.date_of_birth, c.name, s.left_on FROM student s \
          LEFT JOIN enrolment e ON e.student_id = s.id AND e.school_year_id = $2 \
-         LEFT JOIN class c ON c.id = e.class_id WHERE s.school_id = $1 ORDER BY c.name, s.full_name",
+         LEFT JOIN class c ON c.id = e.class_id WHERE s.school_id = $1 \
+         AND ($3 IS NULL OR e.class_id IN (SELECT class_id FROM class_teacher WHERE staff_id = $3)) \
+         ORDER BY c.name, s.full_name",
     )
     .bind(school_id)
     .bind(year)
+    // Homeroom teachers see their own classes only.
+    .bind((staff.role == crate::staff::Role::Teacher).then_some(staff.id))
     .fetch_all(&state.db)
     .await?;
     Ok(rows

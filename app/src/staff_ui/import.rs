@@ -82,7 +82,7 @@ fn row_problem_text(p: &RowProblem) -> String {
     }
 }
 
-async fn read_file(input: &web_sys::HtmlInputElement) -> Option<String> {
+pub(super) async fn read_file(input: &web_sys::HtmlInputElement) -> Option<String> {
     let file = input.files()?.get(0)?;
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await

@@ -5,7 +5,8 @@ use super::home::ManagedStaff;
 use super::widgets::*;
 use super::{session, tr, Session};
 use crate::api::school_setup::{
-    audit_log, load_school_profile, save_account, save_contacts, save_school_details, set_methods,
+    audit_log, load_school_profile, save_account, save_contacts, save_school_details,
+    save_school_logo, set_methods,
 };
 use crate::api::staff_admin::invite;
 use crate::api::students::{list_students, mark_student_left, save_student};
@@ -112,6 +113,7 @@ fn SchoolSections(
                 value=format!("{origin}/s/{}", profile.slug)/>
         </div>
         <Details profile=profile.clone() can_edit refresh/>
+        <Logo profile=profile.clone() can_edit refresh/>
         <Accounts profile=profile.clone() can_edit refresh/>
         <Methods school_id=id current=profile.methods.clone() can_edit refresh/>
         <Contacts school_id=id current=profile.contacts.clone() can_edit refresh/>
@@ -171,6 +173,54 @@ fn Details(
                     </div>
                 })}
             </form>
+        </section>
+    }
+}
+
+#[component]
+fn Logo(
+    profile: SchoolProfile,
+    can_edit: bool,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let flash = expect_context::<Flash>();
+    let outcome = RwSignal::new(None);
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let id = profile.id;
+    let upload = move |_| {
+        let Some(input) = input_ref.get() else { return };
+        let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(input);
+        spawn_local(async move {
+            let Some(b64) = super::import::read_file(&input).await else {
+                return;
+            };
+            match save_school_logo(id, b64).await {
+                Ok(()) => {
+                    flash.done(tr("Đã lưu biểu trưng.", "Logo saved."));
+                    refresh();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="logo-title">
+            <h2 id="logo-title" class=H2>{tr("Biểu trưng", "Logo")}</h2>
+            {if profile.has_logo {
+                view! { <img src=format!("/logo/{}", profile.slug) alt=tr("Biểu trưng của trường", "The school's logo") class="mt-2 h-20 w-20 object-contain"/> }.into_any()
+            } else {
+                view! { <p class="text-sm text-gray-600">{tr("Chưa có biểu trưng.", "No logo yet.")}</p> }.into_any()
+            }}
+            {can_edit.then(|| view! {
+                <div class="mt-2 flex flex-wrap items-end gap-3">
+                    <div>
+                        <label for="logo-file" class="block text-sm font-semibold">{tr("Ảnh PNG, JPEG hoặc WebP, tối đa 200 KB", "PNG, JPEG or WebP, at most 200 KB")}</label>
+                        <input id="logo-file" type="file" accept="image/png,image/jpeg,image/webp" node_ref=input_ref class="mt-1 block text-sm"/>
+                    </div>
+                    <button type="button" class=BUTTON on:click=upload>{tr("Lưu biểu trưng", "Save logo")}</button>
+                </div>
+                <OutcomeNotice outcome/>
+            })}
         </section>
     }
 }

@@ -2,11 +2,12 @@
 //! the headers every response carries.
 
 mod csrf;
+mod logo;
 mod rpc;
 mod security;
 mod static_files;
 
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use hocphi_app::server::state::AppState;
 use std::path::Path;
@@ -29,6 +30,8 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
             post(rpc::handle),
         )
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        // After the cross-site check: an image may be shown anywhere.
+        .route("/logo/{slug}", get(logo::serve))
         .with_state(rpc::RpcState {
             app: state,
             options,

@@ -50,6 +50,7 @@ pub fn register_server_fns() {
     register_explicit::<SetMethods>();
     register_explicit::<SaveContacts>();
     register_explicit::<AuditLog>();
+    register_explicit::<SaveSchoolLogo>();
     register_explicit::<PreviewStudentImport>();
     register_explicit::<CommitStudentImport>();
     register_explicit::<ListStudents>();

@@ -97,7 +97,17 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
 #[component]
 fn LookupForm(preset_school: Option<String>) -> impl IntoView {
     let navigate = use_navigate();
-    let schools = LocalResource::new(list_schools);
+    let is_preset = preset_school.is_some();
+    let schools = LocalResource::new(move || {
+        let preset = is_preset;
+        async move {
+            if preset {
+                Ok(vec![])
+            } else {
+                list_schools().await
+            }
+        }
+    });
     let school = RwSignal::new(preset_school.clone().unwrap_or_default());
     let code = RwSignal::new(String::new());
     let birth = RwSignal::new(String::new());
@@ -144,13 +154,18 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
         });
     };
 
-    let school_name = move || {
-        let slug = school.get();
-        schools
+    // On a school's link: its name and logo (the list of schools is not needed).
+    let preset = LocalResource::new({
+        let slug = preset_school.clone().unwrap_or_default();
+        move || load_school(slug.clone())
+    });
+    let school_name = move || preset.get().and_then(Result::ok).map(|s| s.name);
+    let logo = move || {
+        preset
             .get()
-            .and_then(|r| r.ok())
-            .and_then(|list| list.into_iter().find(|s| s.slug == slug))
-            .map(|s| s.name)
+            .and_then(Result::ok)
+            .filter(|s| s.has_logo)
+            .map(|s| view! { <img src=format!("/logo/{}", s.slug) alt="" class="h-14 w-14 rounded object-contain"/> })
     };
 
     view! {
@@ -160,7 +175,8 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
                     <div>
                         <div class=LABEL>{texts().school}</div>
                         <div class="mt-1 flex items-center justify-between gap-2">
-                            <span class="text-lg font-semibold text-teal-900">{move || school_name().unwrap_or_default()}</span>
+                            {logo}
+                            <span class="flex-1 text-lg font-semibold text-teal-900">{move || school_name().unwrap_or_default()}</span>
                             <A href="/" attr:class="text-base text-teal-800 underline">{texts().change_school}</A>
                         </div>
                     </div>
