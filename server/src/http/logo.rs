@@ -6,8 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+/// The stored image and its media type, when the school has a logo.
+type StoredLogo = (Option<Vec<u8>>, Option<String>);
+
 pub async fn serve(State(rpc): State<RpcState>, Path(slug): Path<String>) -> Response {
-    let row: Result<Option<(Option<Vec<u8>>, Option<String>)>, _> =
+    let row: Result<Option<StoredLogo>, _> =
         sqlx::query_as("SELECT logo, logo_type FROM school WHERE slug = $1")
             .bind(&slug)
             .fetch_optional(&rpc.app.db)
