@@ -671,3 +671,21 @@ async fn a_logo_is_an_image_or_nothing() {
         .await;
     assert_eq!(none.status, axum::http::StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_cross_site_sign_in_or_change_is_refused_before_it_runs() {
+    let app = start().await;
+    let session = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    for (endpoint, args) in every_staff_call() {
+        let req = axum::http::Request::post(format!("/rpc/{endpoint}"))
+            .header("content-type", "application/json")
+            .header("origin", "https://evil.example")
+            .header("host", "127.0.0.1:3000")
+            .header("cookie", format!("hocphi_session={session}"))
+            .body(axum::body::Body::from(args.to_string()))
+            .unwrap();
+        let reply = app.send(req).await;
+        assert_eq!(reply.status, axum::http::StatusCode::FORBIDDEN, "{endpoint}");
+        assert_eq!(reply.json::<Value>(), Err(AppError::CrossSite), "{endpoint}");
+    }
+}
