@@ -99,3 +99,74 @@ fn an_operator_database_is_never_seeded_with_demo_data() {
     assert_eq!(schools, 0);
     assert!(!dir.path().join("hocphi-demo.db").exists());
 }
+
+#[test]
+fn a_new_deployment_starts_with_a_district_and_its_first_officer() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("prod.db").display());
+    let run = |args: &[&str], password: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hocphi"));
+        cmd.args(args)
+            .env("DATABASE_URL", &url)
+            .current_dir(dir.path());
+        match password {
+            Some(p) => cmd.env("HOCPHI_PASSWORD", p),
+            None => cmd.env_remove("HOCPHI_PASSWORD"),
+        };
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (code, out, _) = run(
+        &[
+            "district",
+            "add",
+            "--name",
+            "Phòng GD&ĐT Cẩm Phả",
+            "--province",
+            "Quảng Ninh",
+        ],
+        None,
+    );
+    assert_eq!(code, Some(0));
+    assert!(out.contains("(id 1)"), "{out}");
+    let officer = [
+        "user",
+        "add",
+        "--username",
+        "phonggd.cp",
+        "--name",
+        "Vũ Văn Nam",
+        "--role",
+        "district-officer",
+        "--district",
+        "1",
+    ];
+    let (code, _, err) = run(&officer, Some("short"));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("at least 10"), "{err}");
+    let (code, out, _) = run(&officer, Some("a long enough password"));
+    assert_eq!(code, Some(0), "{out}");
+    let (code, _, err) = run(&officer, Some("a long enough password"));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("taken"), "{err}");
+    let accountant = [
+        "user",
+        "add",
+        "--username",
+        "kt.x",
+        "--name",
+        "Ai Đó",
+        "--role",
+        "accountant",
+        "--district",
+        "1",
+    ];
+    let (code, _, err) = run(&accountant, Some("a long enough password"));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--school"), "{err}");
+    assert!(!dir.path().join("hocphi-demo.db").exists());
+}

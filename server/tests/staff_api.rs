@@ -685,7 +685,53 @@ async fn a_cross_site_sign_in_or_change_is_refused_before_it_runs() {
             .body(axum::body::Body::from(args.to_string()))
             .unwrap();
         let reply = app.send(req).await;
-        assert_eq!(reply.status, axum::http::StatusCode::FORBIDDEN, "{endpoint}");
-        assert_eq!(reply.json::<Value>(), Err(AppError::CrossSite), "{endpoint}");
+        assert_eq!(
+            reply.status,
+            axum::http::StatusCode::FORBIDDEN,
+            "{endpoint}"
+        );
+        assert_eq!(
+            reply.json::<Value>(),
+            Err(AppError::CrossSite),
+            "{endpoint}"
+        );
     }
+}
+
+#[tokio::test]
+async fn a_password_change_needs_the_current_password_and_a_long_new_one() {
+    let app = start().await;
+    let s = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let change = |current: &str, new: &str| json!({"current": current, "new_password": new});
+    let r = app
+        .staff(
+            "staff/password",
+            change("wrong", "a long new password"),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::BadCredentials));
+    let r = app
+        .staff("staff/password", change(DEMO_PASSWORD, "short"), Some(&s))
+        .await;
+    assert_eq!(
+        r.json::<Value>(),
+        Err(AppError::InvalidInput(Field::Password))
+    );
+    let r = app
+        .staff(
+            "staff/password",
+            change(DEMO_PASSWORD, "a long new password"),
+            Some(&s),
+        )
+        .await;
+    assert!(r.json::<Value>().is_ok());
+    assert_eq!(
+        app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await,
+        Err(AppError::BadCredentials)
+    );
+    assert!(app
+        .sign_in(DEMO_TEACHER, "a long new password")
+        .await
+        .is_ok());
 }
