@@ -80,12 +80,7 @@ pub async fn add(db: &Db, user: NewUser<'_>, now: i64) -> Result<i64, UserError>
     .await;
     match inserted {
         Ok((id,)) => Ok(id),
-        Err(e)
-            if e.as_database_error()
-                .is_some_and(|d| d.is_unique_violation()) =>
-        {
-            Err(UserError::Taken(username))
-        }
+        Err(e) if hocphi_app::server::is_unique_violation(&e) => Err(UserError::Taken(username)),
         Err(e) => Err(e.into()),
     }
 }

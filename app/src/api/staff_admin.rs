@@ -82,12 +82,7 @@ pub async fn create_school(
     .await;
     let id = match inserted {
         Ok((id,)) => id,
-        Err(e)
-            if e.as_database_error()
-                .is_some_and(|d| d.is_unique_violation()) =>
-        {
-            return Err(AppError::SlugTaken)
-        }
+        Err(e) if crate::server::is_unique_violation(&e) => return Err(AppError::SlugTaken),
         Err(e) => return Err(e.into()),
     };
     audit(

@@ -46,6 +46,16 @@ pub(crate) mod imp {
         })
     }
 
+    /// Signs the staff member in: a new session, its cookie, and who they are.
+    pub async fn open_session(state: &AppState, staff_id: i64) -> Result<Me, AppError> {
+        let secret = start_session(state, staff_id).await?;
+        set_cookie(&secret, SESSION_TTL_SECS);
+        let staff = staff_by_id(&state.db, staff_id)
+            .await?
+            .ok_or(AppError::Internal)?;
+        me(state, &staff).await
+    }
+
     pub fn check_new_password(password: &str) -> Result<(), AppError> {
         if crate::domain::validate::password_ok(password) {
             Ok(())
@@ -146,12 +156,7 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, AppError>
             return Err(AppError::BadCredentials);
         }
     };
-    let secret = start_session(&state, staff_id).await?;
-    set_cookie(&secret, SESSION_TTL_SECS);
-    let staff = staff_by_id(&state.db, staff_id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    me(&state, &staff).await
+    open_session(&state, staff_id).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/sign-out", input = Json)]
@@ -292,12 +297,7 @@ pub async fn accept_invite(
     .await;
     let staff_id = match inserted {
         Ok((id,)) => id,
-        Err(e)
-            if e.as_database_error()
-                .is_some_and(|d| d.is_unique_violation()) =>
-        {
-            return Err(AppError::UsernameTaken)
-        }
+        Err(e) if crate::server::is_unique_violation(&e) => return Err(AppError::UsernameTaken),
         Err(e) => return Err(e.into()),
     };
     audit(&mut tx, &state, inviter.as_ref(), district_id, Entry {
@@ -310,12 +310,7 @@ pub async fn accept_invite(
     })
     .await?;
     tx.commit().await?;
-    let secret = start_session(&state, staff_id).await?;
-    set_cookie(&secret, SESSION_TTL_SECS);
-    let staff = staff_by_id(&state.db, staff_id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    me(&state, &staff).await
+    open_session(&state, staff_id).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/reset", input = Json)]

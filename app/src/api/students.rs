@@ -173,6 +173,54 @@ mod imp {
         })
     }
 
+    /// The class of this name in this school year, created if it is new.
+    pub async fn ensure_class(
+        conn: &mut sqlx::SqliteConnection,
+        school_id: i64,
+        year: i64,
+        name: &str,
+        grade: i64,
+    ) -> Result<i64, AppError> {
+        sqlx::query(
+            "INSERT INTO class (school_id, school_year_id, name, grade) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (school_id, school_year_id, name) DO NOTHING",
+        )
+        .bind(school_id)
+        .bind(year)
+        .bind(name)
+        .bind(grade)
+        .execute(&mut *conn)
+        .await?;
+        let (id,): (i64,) = sqlx::query_as(
+            "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
+        )
+        .bind(school_id)
+        .bind(year)
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(id)
+    }
+
+    /// Puts a student in a class for the school year (moving them if enrolled already).
+    pub async fn enrol(
+        conn: &mut sqlx::SqliteConnection,
+        student_id: i64,
+        class_id: i64,
+        year: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO enrolment (student_id, class_id, school_year_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (student_id, school_year_id) DO UPDATE SET class_id = excluded.class_id",
+        )
+        .bind(student_id)
+        .bind(class_id)
+        .bind(year)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
     pub fn parse_birth(text: &str) -> Result<Date, AppError> {
         Date::parse_dmy(text)
             .or_else(|_| Date::parse_iso(text.trim()))
@@ -219,29 +267,10 @@ pub async fn commit_student_import(
         if class_ids.contains_key(&r.class_name) {
             continue;
         }
-        sqlx::query(
-            "INSERT INTO class (school_id, school_year_id, name, grade) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (school_id, school_year_id, name) DO NOTHING",
-        )
-        .bind(school_id)
-        .bind(year)
-        .bind(&r.class_name)
-        .bind(r.grade)
-        .execute(&mut *tx)
-        .await?;
-        let (id,): (i64,) = sqlx::query_as(
-            "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
-        )
-        .bind(school_id)
-        .bind(year)
-        .bind(&r.class_name)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = imp::ensure_class(&mut tx, school_id, year, &r.class_name, r.grade).await?;
         class_ids.insert(r.class_name.clone(), id);
     }
     let known = imp::existing(&state.db, school_id, year).await?;
-    let enrol = "INSERT INTO enrolment (student_id, class_id, school_year_id) VALUES ($1, $2, $3) \
-                 ON CONFLICT (student_id, school_year_id) DO UPDATE SET class_id = excluded.class_id";
     for r in &plan.added {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO student (school_id, code, full_name, date_of_birth) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -252,12 +281,7 @@ pub async fn commit_student_import(
         .bind(r.birth_date.to_string())
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query(enrol)
-            .bind(id)
-            .bind(class_ids[&r.class_name])
-            .bind(year)
-            .execute(&mut *tx)
-            .await?;
+        imp::enrol(&mut tx, id, class_ids[&r.class_name], year).await?;
         let after = serde_json::json!({"code": r.code, "full_name": r.full_name,
             "date_of_birth": r.birth_date.to_string(), "class": r.class_name});
         record(
@@ -283,12 +307,7 @@ pub async fn commit_student_import(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(enrol)
-            .bind(id)
-            .bind(class_ids[&r.class_name])
-            .bind(year)
-            .execute(&mut *tx)
-            .await?;
+        imp::enrol(&mut tx, *id, class_ids[&r.class_name], year).await?;
         let before = known.get(&r.code).map(|e| {
             serde_json::json!({"full_name": e.full_name, "date_of_birth": e.birth_date, "class": e.class_name})
         });
@@ -406,24 +425,7 @@ pub async fn save_student(
     let r = records.into_iter().next().ok_or(AppError::Internal)?;
     let year = imp::current_year(&state).await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO class (school_id, school_year_id, name, grade) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (school_id, school_year_id, name) DO NOTHING",
-    )
-    .bind(school_id)
-    .bind(year)
-    .bind(&r.class_name)
-    .bind(r.grade)
-    .execute(&mut *tx)
-    .await?;
-    let (class_id,): (i64,) = sqlx::query_as(
-        "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
-    )
-    .bind(school_id)
-    .bind(year)
-    .bind(&r.class_name)
-    .fetch_one(&mut *tx)
-    .await?;
+    let class_id = imp::ensure_class(&mut tx, school_id, year, &r.class_name, r.grade).await?;
     let before: Option<(String, String, String)> = match student_id {
         Some(id) => sqlx::query_as(
             "SELECT code, full_name, date_of_birth FROM student WHERE id = $1 AND school_id = $2",
@@ -449,15 +451,11 @@ pub async fn save_student(
             .execute(&mut *tx)
             .await;
             if let Err(e) = updated {
-                return Err(
-                    if e.as_database_error()
-                        .is_some_and(|d| d.is_unique_violation())
-                    {
-                        AppError::InvalidInput(Field::StudentCode)
-                    } else {
-                        e.into()
-                    },
-                );
+                return Err(if crate::server::is_unique_violation(&e) {
+                    AppError::InvalidInput(Field::StudentCode)
+                } else {
+                    e.into()
+                });
             }
             id
         }
@@ -473,25 +471,14 @@ pub async fn save_student(
             .await;
             match inserted {
                 Ok((id,)) => id,
-                Err(e)
-                    if e.as_database_error()
-                        .is_some_and(|d| d.is_unique_violation()) =>
-                {
+                Err(e) if crate::server::is_unique_violation(&e) => {
                     return Err(AppError::InvalidInput(Field::StudentCode))
                 }
                 Err(e) => return Err(e.into()),
             }
         }
     };
-    sqlx::query(
-        "INSERT INTO enrolment (student_id, class_id, school_year_id) VALUES ($1, $2, $3) \
-         ON CONFLICT (student_id, school_year_id) DO UPDATE SET class_id = excluded.class_id",
-    )
-    .bind(id)
-    .bind(class_id)
-    .bind(year)
-    .execute(&mut *tx)
-    .await?;
+    imp::enrol(&mut tx, id, class_id, year).await?;
     crate::server::audit::record(&mut tx, state.clock.now(), Some(&staff), staff.district_id, crate::server::audit::Entry {
         school_id: Some(school_id),
         action: if student_id.is_some() { "update" } else { "create" },

@@ -9,3 +9,10 @@ pub mod parent_queries;
 pub mod spreadsheet;
 pub mod state;
 pub mod token;
+
+/// Whether a failed write broke a UNIQUE constraint (a taken user name, code or
+/// address), told by the database's error code rather than its message.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}

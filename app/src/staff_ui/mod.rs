@@ -109,13 +109,5 @@ fn Header() -> impl IntoView {
 }
 
 pub fn mount() {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document");
-    let root = document
-        .get_element_by_id("app")
-        .expect("#app in staff.html");
-    root.set_inner_html("");
-    let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
-    leptos::mount::mount_to(root, StaffApp).forget();
+    crate::ui::mount_app(StaffApp);
 }

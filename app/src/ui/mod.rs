@@ -91,16 +91,19 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// Mounts the app into `#app`, replacing the static shell that was painted while
-/// the wasm downloaded.
+/// Starts the parent's app.
 pub fn mount() {
+    mount_app(App);
+}
+
+/// Mounts an app into `#app`, replacing the static shell painted while its wasm
+/// downloaded (shared by the parent's and the staff's entry points).
+pub fn mount_app<V: IntoView + 'static>(app: impl FnOnce() -> V + 'static) {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .expect("a document");
-    let root = document
-        .get_element_by_id("app")
-        .expect("#app in index.html");
+    let root = document.get_element_by_id("app").expect("#app in the page");
     root.set_inner_html("");
     let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
-    leptos::mount::mount_to(root, App).forget();
+    leptos::mount::mount_to(root, app).forget();
 }
