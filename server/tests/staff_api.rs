@@ -718,6 +718,7 @@ async fn a_password_change_needs_the_current_password_and_a_long_new_one() {
         r.json::<Value>(),
         Err(AppError::InvalidInput(Field::Password))
     );
+    let other_phone = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
     let r = app
         .staff(
             "staff/password",
@@ -726,6 +727,19 @@ async fn a_password_change_needs_the_current_password_and_a_long_new_one() {
         )
         .await;
     assert!(r.json::<Value>().is_ok());
+    // The session that changed the password stays; the account's other sessions end.
+    let still: Option<Me> = app
+        .staff("staff/me", json!({}), Some(&s))
+        .await
+        .json()
+        .unwrap();
+    assert!(still.is_some());
+    let gone: Option<Me> = app
+        .staff("staff/me", json!({}), Some(&other_phone))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(gone, None);
     assert_eq!(
         app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await,
         Err(AppError::BadCredentials)

@@ -56,6 +56,37 @@ pub(crate) mod imp {
         me(state, &staff).await
     }
 
+    /// Stores a new password hash and ends the account's other sessions (all of
+    /// them, or all but `keep`, the session making the change), with an audit entry.
+    pub async fn set_password(
+        conn: &mut sqlx::SqliteConnection,
+        state: &AppState,
+        staff: &Staff,
+        password: &str,
+        action: &str,
+        keep: Option<&str>,
+    ) -> Result<(), AppError> {
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+            .bind(hash_password(password))
+            .bind(staff.id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DELETE FROM staff_session WHERE staff_id = $1 AND token_hash <> $2")
+            .bind(staff.id)
+            .bind(keep.map(secret_hash).unwrap_or_default())
+            .execute(&mut *conn)
+            .await?;
+        let entry = crate::server::audit::Entry {
+            school_id: staff.school_id,
+            action,
+            entity: "staff",
+            entity_id: Some(staff.id.to_string()),
+            before: None,
+            after: None,
+        };
+        audit(conn, state, Some(staff), staff.district_id, entry).await
+    }
+
     pub fn check_new_password(password: &str) -> Result<(), AppError> {
         if crate::domain::validate::password_ok(password) {
             Ok(())
@@ -189,7 +220,6 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "staff/password", input = Json)]
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
-    use crate::server::audit::Entry;
     use crate::server::auth::*;
     use crate::server::state::app_state;
     use imp::*;
@@ -203,25 +233,15 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         return Err(AppError::BadCredentials);
     }
     check_new_password(&new_password)?;
+    let current_session = use_context::<SessionCookie>().and_then(|c| c.0);
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
-        .bind(hash_password(&new_password))
-        .bind(staff.id)
-        .execute(&mut *tx)
-        .await?;
-    audit(
+    set_password(
         &mut tx,
         &state,
-        Some(&staff),
-        staff.district_id,
-        Entry {
-            school_id: staff.school_id,
-            action: "change_password",
-            entity: "staff",
-            entity_id: Some(staff.id.to_string()),
-            before: None,
-            after: None,
-        },
+        &staff,
+        &new_password,
+        "change_password",
+        current_session.as_deref(),
     )
     .await?;
     tx.commit().await?;
@@ -315,7 +335,6 @@ pub async fn accept_invite(
 
 #[server(prefix = "/rpc", endpoint = "staff/reset", input = Json)]
 pub async fn use_reset_link(token: String, password: String) -> Result<(), AppError> {
-    use crate::server::audit::Entry;
     use crate::server::auth::*;
     use crate::server::state::app_state;
     use imp::*;
@@ -334,31 +353,8 @@ pub async fn use_reset_link(token: String, password: String) -> Result<(), AppEr
     if !consume_link(&mut tx, &token, now).await? {
         return Err(AppError::LinkInvalid);
     }
-    sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
-        .bind(hash_password(&password))
-        .bind(staff_id)
-        .execute(&mut *tx)
-        .await?;
     // A reset ends every session the old password opened.
-    sqlx::query("DELETE FROM staff_session WHERE staff_id = $1")
-        .bind(staff_id)
-        .execute(&mut *tx)
-        .await?;
-    audit(
-        &mut tx,
-        &state,
-        Some(&staff),
-        staff.district_id,
-        Entry {
-            school_id: staff.school_id,
-            action: "reset_password",
-            entity: "staff",
-            entity_id: Some(staff_id.to_string()),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
+    set_password(&mut tx, &state, &staff, &password, "reset_password", None).await?;
     tx.commit().await?;
     Ok(())
 }
