@@ -30,6 +30,14 @@ pub enum Field {
     Role,
     ClassName,
     Logo,
+    FeeName,
+    Amount,
+    Grades,
+    PolicyName,
+    Percent,
+    Grounds,
+    Period,
+    DueDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -240,3 +240,51 @@ pub struct StudentRow {
     pub class_name: String,
     pub left: bool,
 }
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeItemRow {
+    pub id: i64,
+    pub name: String,
+    pub amount: crate::domain::money::Vnd,
+    pub unit: crate::domain::billing::Unit,
+    pub mandatory: bool,
+    /// Empty: the whole school.
+    pub grades: Vec<i64>,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExemptedStudent {
+    pub code: String,
+    pub full_name: String,
+    pub class_name: String,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRow {
+    pub id: i64,
+    pub name: String,
+    /// (fee item id, percent)
+    pub rates: Vec<(i64, u8)>,
+    pub students: Vec<ExemptedStudent>,
+}
+
+/// Which students an invoice run covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunScope {
+    School,
+    Grade(i64),
+    Class(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunPreview {
+    pub students: usize,
+    pub new_invoices: usize,
+    /// Students who already have an invoice for this period (left alone).
+    pub already_invoiced: usize,
+    pub total: crate::domain::money::Vnd,
+    /// (student, class, total) for the first invoices the run would create.
+    pub sample: Vec<(String, String, crate::domain::money::Vnd)>,
+}

@@ -6,6 +6,12 @@ use crate::staff::{ImportPreview, ImportResult, StudentRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+/// The school year in force today (or the latest one).
+#[cfg(feature = "ssr")]
+pub async fn current_year_id(state: &crate::server::state::AppState) -> Result<i64, AppError> {
+    imp::current_year(state).await
+}
+
 #[cfg(feature = "ssr")]
 mod imp {
     use crate::domain::date::Date;

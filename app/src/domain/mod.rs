@@ -2,6 +2,7 @@
 //! web or database types: tested by `cargo test` alone.
 
 pub mod banks;
+pub mod billing;
 pub mod crc16;
 pub mod date;
 pub mod invoice_code;

@@ -127,3 +127,27 @@ mod tests {
         assert_eq!(text(" Lê Lan ", 10), Some("Lê Lan".into()));
     }
 }
+
+/// "1, 2,5" → [1, 2, 5]: the grades a fee applies to (0 for preschool classes).
+pub fn grades(s: &str) -> Option<Vec<i64>> {
+    let mut out = Vec::new();
+    for part in s.split([',', ' ', ';']).filter(|p| !p.is_empty()) {
+        let g: i64 = part.parse().ok().filter(|g| (0..=12).contains(g))?;
+        if !out.contains(&g) {
+            out.push(g);
+        }
+    }
+    out.sort();
+    Some(out)
+}
+
+#[cfg(test)]
+mod grade_tests {
+    #[test]
+    fn grade_lists() {
+        assert_eq!(super::grades("3, 1,3"), Some(vec![1, 3]));
+        assert_eq!(super::grades(""), Some(vec![]));
+        assert_eq!(super::grades("13"), None);
+        assert_eq!(super::grades("ba"), None);
+    }
+}

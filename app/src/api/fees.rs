@@ -1,0 +1,597 @@
+//! The fee catalogue, exemption policies, and invoice runs: what each student of
+//! a class, a grade or the school owes for a month, previewed, then issued once.
+
+use crate::error::AppError;
+use crate::staff::{FeeItemRow, PolicyRow, RunPreview, RunScope};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+pub mod imp {
+    use crate::domain::billing::{self, Credit, Fee, Reduction, Unit};
+    use crate::domain::date::{Date, Month};
+    use crate::domain::invoice_code::InvoiceCode;
+    use crate::domain::money::Vnd;
+    use crate::error::AppError;
+    use crate::server::state::{AppState, Db};
+    use crate::staff::{FeeItemRow, RunPreview, RunScope};
+
+    pub async fn fee_items(db: &Db, school_id: i64) -> Result<Vec<FeeItemRow>, AppError> {
+        let rows: Vec<(i64, String, i64, String, i64, String, i64)> = sqlx::query_as(
+            "SELECT id, name, amount, unit, mandatory, grades, active FROM fee_item WHERE school_id = $1 ORDER BY id",
+        )
+        .bind(school_id)
+        .fetch_all(db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, name, amount, unit, mandatory, grades, active)| {
+                Some(FeeItemRow {
+                    id,
+                    name,
+                    amount: Vnd::new(amount),
+                    unit: Unit::parse(&unit)?,
+                    mandatory: mandatory == 1,
+                    grades: crate::domain::validate::grades(&grades).unwrap_or_default(),
+                    active: active == 1,
+                })
+            })
+            .collect())
+    }
+
+    /// Monday to Friday in the month: the days a child eats at school.
+    pub fn school_days(month: Month) -> i64 {
+        let first = month.first_day();
+        (first.to_days()..=first.last_of_month().to_days())
+            .filter(|&d| Date::from_days(d).weekday() < 5)
+            .count() as i64
+    }
+
+    struct Planned {
+        student_id: i64,
+        student_name: String,
+        class_id: i64,
+        class_name: String,
+        computed: billing::Computed,
+    }
+
+    pub struct Run {
+        pub preview: RunPreview,
+        planned: Vec<Planned>,
+    }
+
+    /// The invoices a run would create (students already invoiced for the period are left alone).
+    pub async fn plan(
+        state: &AppState,
+        school_id: i64,
+        month: Month,
+        scope: &RunScope,
+    ) -> Result<Run, AppError> {
+        let db = &state.db;
+        let year = crate::api::students::current_year_id(state).await?;
+        let (grade, class): (Option<i64>, Option<String>) = match scope {
+            RunScope::School => (None, None),
+            RunScope::Grade(g) => (Some(*g), None),
+            RunScope::Class(c) => (None, Some(c.trim().to_string())),
+        };
+        let students: Vec<(i64, String, i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT s.id, s.full_name, c.id, c.name, c.grade, \
+                (SELECT COUNT(*) FROM invoice i WHERE i.student_id = s.id AND i.period = $3 AND i.voided_at IS NULL) \
+             FROM student s JOIN enrolment e ON e.student_id = s.id AND e.school_year_id = $2 \
+             JOIN class c ON c.id = e.class_id \
+             WHERE s.school_id = $1 AND s.left_on IS NULL AND ($4 IS NULL OR c.grade = $4) AND ($5 IS NULL OR c.name = $5) \
+             ORDER BY c.name, s.full_name",
+        )
+        .bind(school_id)
+        .bind(year)
+        .bind(month.to_string())
+        .bind(grade)
+        .bind(class)
+        .fetch_all(db)
+        .await?;
+        let items: Vec<FeeItemRow> = fee_items(db, school_id)
+            .await?
+            .into_iter()
+            .filter(|f| f.active)
+            .collect();
+        let days = school_days(month);
+        let mut planned = Vec::new();
+        let mut already = 0;
+        for (student_id, student_name, class_id, class_name, grade, existing) in &students {
+            if *existing > 0 {
+                already += 1;
+                continue;
+            }
+            let billed_once: Vec<(i64,)> = sqlx::query_as(
+                "SELECT DISTINCT l.fee_item_id FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id \
+                 WHERE i.student_id = $1 AND i.voided_at IS NULL AND l.fee_item_id IS NOT NULL",
+            )
+            .bind(student_id)
+            .fetch_all(db)
+            .await?;
+            let fees: Vec<Fee> = items
+                .iter()
+                .filter(|f| f.grades.is_empty() || f.grades.contains(grade))
+                .filter(|f| {
+                    f.unit
+                        .billed_in(month, billed_once.iter().any(|(id,)| *id == f.id))
+                })
+                .map(|f| Fee {
+                    fee_item_id: f.id,
+                    name: f.name.clone(),
+                    amount: f.amount,
+                    unit: f.unit,
+                })
+                .collect();
+            if fees.is_empty() {
+                continue;
+            }
+            let reductions: Vec<(i64, i64, String)> = sqlx::query_as(
+                "SELECT r.fee_item_id, r.percent, p.name FROM student_exemption se \
+                 JOIN exemption_policy p ON p.id = se.policy_id JOIN exemption_rate r ON r.policy_id = p.id \
+                 WHERE se.student_id = $1",
+            )
+            .bind(student_id)
+            .fetch_all(db)
+            .await?;
+            let credits: Vec<(i64, i64, String)> = sqlx::query_as(
+                "SELECT id, remaining, reason FROM credit WHERE student_id = $1 AND remaining > 0 ORDER BY id",
+            )
+            .bind(student_id)
+            .fetch_all(db)
+            .await?;
+            let computed = billing::compute(
+                &fees,
+                days,
+                &reductions
+                    .into_iter()
+                    .map(|(fee_item_id, percent, policy)| Reduction {
+                        fee_item_id,
+                        percent: percent as u8,
+                        policy,
+                    })
+                    .collect::<Vec<_>>(),
+                &credits
+                    .into_iter()
+                    .map(|(id, remaining, reason)| Credit {
+                        id,
+                        amount: Vnd::new(remaining),
+                        reason,
+                    })
+                    .collect::<Vec<_>>(),
+                month,
+            );
+            planned.push(Planned {
+                student_id: *student_id,
+                student_name: student_name.clone(),
+                class_id: *class_id,
+                class_name: class_name.clone(),
+                computed,
+            });
+        }
+        Ok(Run {
+            preview: RunPreview {
+                students: students.len(),
+                new_invoices: planned.len(),
+                already_invoiced: already,
+                total: planned.iter().map(|p| p.computed.total).sum(),
+                sample: planned
+                    .iter()
+                    .take(30)
+                    .map(|p| {
+                        (
+                            p.student_name.clone(),
+                            p.class_name.clone(),
+                            p.computed.total,
+                        )
+                    })
+                    .collect(),
+            },
+            planned,
+        })
+    }
+
+    fn random_code() -> InvoiceCode {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).expect("the operating system's random source");
+        InvoiceCode::from_number(u64::from_le_bytes(bytes))
+    }
+
+    /// Writes the run in one transaction; returns how many invoices it created.
+    pub async fn commit(
+        state: &AppState,
+        school_id: i64,
+        month: Month,
+        due_on: Date,
+        run: Run,
+    ) -> Result<usize, AppError> {
+        let now = state.clock.now();
+        let mut tx = state.db.begin().await?;
+        for p in &run.planned {
+            // Codes are random; on the rare collision with an existing code, draw again.
+            let invoice_id = loop {
+                let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+                    "INSERT INTO invoice (code, school_id, student_id, class_id, period, title, total, due_on, issued_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(random_code().as_str())
+                .bind(school_id)
+                .bind(p.student_id)
+                .bind(p.class_id)
+                .bind(month.to_string())
+                .bind(format!("Các khoản thu tháng {}", month.label()))
+                .bind(p.computed.total.dong())
+                .bind(due_on.to_string())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await;
+                match inserted {
+                    Ok((id,)) => break id,
+                    Err(e) if crate::server::is_unique_violation(&e) => {
+                        let taken: Option<(i64,)> = sqlx::query_as(
+                            "SELECT id FROM invoice WHERE student_id = $1 AND period = $2 AND voided_at IS NULL",
+                        )
+                        .bind(p.student_id)
+                        .bind(month.to_string())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        // Another run invoiced this student meanwhile: nothing to do.
+                        if taken.is_some() {
+                            return Err(AppError::Internal);
+                        }
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            };
+            for (position, line) in p.computed.lines.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO invoice_line (invoice_id, position, fee_item_id, description, quantity, unit_amount, amount, kind) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(invoice_id)
+                .bind(position as i64)
+                .bind(line.fee_item_id)
+                .bind(&line.description)
+                .bind(line.quantity)
+                .bind(line.unit_amount.dong())
+                .bind(line.amount.dong())
+                .bind(line.kind.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (credit_id, used) in &p.computed.credits_used {
+                sqlx::query("UPDATE credit SET remaining = remaining - $1 WHERE id = $2 AND remaining >= $1")
+                    .bind(used.dong())
+                    .bind(credit_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO credit_use (credit_id, invoice_id, amount) VALUES ($1, $2, $3)",
+                )
+                .bind(credit_id)
+                .bind(invoice_id)
+                .bind(used.dong())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(run.planned.len())
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "fees/list", input = Json)]
+pub async fn list_fees(school_id: i64) -> Result<Vec<FeeItemRow>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_read(&state.db, school_id).await?;
+    imp::fee_items(&state.db, school_id).await
+}
+
+/// Adds a fee item (`id` None) or changes one. Amounts apply to invoices issued
+/// from now on; issued invoices never change.
+#[server(prefix = "/rpc", endpoint = "fees/save", input = Json)]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_fee(
+    school_id: i64,
+    id: Option<i64>,
+    name: String,
+    amount: i64,
+    unit: crate::domain::billing::Unit,
+    mandatory: bool,
+    grades: String,
+    active: bool,
+) -> Result<i64, AppError> {
+    use crate::domain::validate;
+    use crate::error::Field;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    let name = validate::text(&name, 120).ok_or(AppError::InvalidInput(Field::FeeName))?;
+    if !(0..=100_000_000).contains(&amount) {
+        return Err(AppError::InvalidInput(Field::Amount));
+    }
+    let grades = validate::grades(&grades).ok_or(AppError::InvalidInput(Field::Grades))?;
+    let grades_text = grades
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut tx = state.db.begin().await?;
+    let saved: Option<(i64,)> = match id {
+        Some(id) => sqlx::query_as(
+            "UPDATE fee_item SET name = $1, amount = $2, unit = $3, mandatory = $4, grades = $5, active = $6 \
+             WHERE id = $7 AND school_id = $8 RETURNING id",
+        )
+        .bind(&name)
+        .bind(amount)
+        .bind(unit.as_str())
+        .bind(mandatory as i64)
+        .bind(&grades_text)
+        .bind(active as i64)
+        .bind(id)
+        .bind(school_id)
+        .fetch_optional(&mut *tx)
+        .await?,
+        None => Some(
+            sqlx::query_as(
+                "INSERT INTO fee_item (school_id, name, amount, unit, mandatory, grades, active) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(school_id)
+            .bind(&name)
+            .bind(amount)
+            .bind(unit.as_str())
+            .bind(mandatory as i64)
+            .bind(&grades_text)
+            .bind(active as i64)
+            .fetch_one(&mut *tx)
+            .await?,
+        ),
+    };
+    let (fee_id,) = saved.ok_or(AppError::NotFound)?;
+    crate::server::audit::record(&mut tx, state.clock.now(), Some(&staff), staff.district_id, crate::server::audit::Entry {
+        school_id: Some(school_id),
+        action: if id.is_some() { "update" } else { "create" },
+        entity: "fee_item",
+        entity_id: Some(fee_id.to_string()),
+        before: None,
+        after: Some(serde_json::json!({"name": name, "amount": amount, "unit": unit.as_str(), "mandatory": mandatory,
+            "grades": grades_text, "active": active})),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(fee_id)
+}
+
+#[server(prefix = "/rpc", endpoint = "exemptions/list", input = Json)]
+pub async fn list_policies(school_id: i64) -> Result<Vec<PolicyRow>, AppError> {
+    use crate::staff::ExemptedStudent;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    let policies: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM exemption_policy WHERE school_id = $1 ORDER BY name")
+            .bind(school_id)
+            .fetch_all(&state.db)
+            .await?;
+    let year = crate::api::students::current_year_id(&state).await?;
+    let mut out = Vec::new();
+    for (id, name) in policies {
+        let rates: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT fee_item_id, percent FROM exemption_rate WHERE policy_id = $1")
+                .bind(id)
+                .fetch_all(&state.db)
+                .await?;
+        let students: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT s.code, s.full_name, (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id \
+                WHERE e.student_id = s.id AND e.school_year_id = $2), se.note \
+             FROM student_exemption se JOIN student s ON s.id = se.student_id WHERE se.policy_id = $1 ORDER BY s.full_name",
+        )
+        .bind(id)
+        .bind(year)
+        .fetch_all(&state.db)
+        .await?;
+        out.push(PolicyRow {
+            id,
+            name,
+            rates: rates.into_iter().map(|(f, p)| (f, p as u8)).collect(),
+            students: students
+                .into_iter()
+                .map(|(code, full_name, class_name, note)| ExemptedStudent {
+                    code,
+                    full_name,
+                    class_name: class_name.unwrap_or_default(),
+                    note,
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// Creates an exemption policy with its percentages per fee item (or replaces the
+/// percentages of an existing one, by name).
+#[server(prefix = "/rpc", endpoint = "exemptions/save", input = Json)]
+pub async fn save_policy(
+    school_id: i64,
+    name: String,
+    rates: Vec<(i64, u8)>,
+) -> Result<i64, AppError> {
+    use crate::domain::validate;
+    use crate::error::Field;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    let name = validate::text(&name, 120).ok_or(AppError::InvalidInput(Field::PolicyName))?;
+    if rates.iter().any(|(_, p)| *p > 100) {
+        return Err(AppError::InvalidInput(Field::Percent));
+    }
+    let fees = imp::fee_items(&state.db, school_id).await?;
+    if rates.iter().any(|(f, _)| !fees.iter().any(|x| x.id == *f)) {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = state.db.begin().await?;
+    sqlx::query("INSERT INTO exemption_policy (school_id, name) VALUES ($1, $2) ON CONFLICT (school_id, name) DO NOTHING")
+        .bind(school_id)
+        .bind(&name)
+        .execute(&mut *tx)
+        .await?;
+    let (policy_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM exemption_policy WHERE school_id = $1 AND name = $2")
+            .bind(school_id)
+            .bind(&name)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query("DELETE FROM exemption_rate WHERE policy_id = $1")
+        .bind(policy_id)
+        .execute(&mut *tx)
+        .await?;
+    for (fee_item_id, percent) in &rates {
+        sqlx::query(
+            "INSERT INTO exemption_rate (policy_id, fee_item_id, percent) VALUES ($1, $2, $3)",
+        )
+        .bind(policy_id)
+        .bind(fee_item_id)
+        .bind(i64::from(*percent))
+        .execute(&mut *tx)
+        .await?;
+    }
+    crate::server::audit::record(
+        &mut tx,
+        state.clock.now(),
+        Some(&staff),
+        staff.district_id,
+        crate::server::audit::Entry {
+            school_id: Some(school_id),
+            action: "save",
+            entity: "exemption_policy",
+            entity_id: Some(policy_id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({"name": name, "rates": rates})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(policy_id)
+}
+
+/// Grants a student an exemption, with its grounds.
+#[server(prefix = "/rpc", endpoint = "exemptions/grant", input = Json)]
+pub async fn grant_exemption(
+    school_id: i64,
+    policy_id: i64,
+    student_code: String,
+    note: String,
+) -> Result<(), AppError> {
+    use crate::domain::validate;
+    use crate::error::Field;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    let note = validate::text(&note, 300).ok_or(AppError::InvalidInput(Field::Grounds))?;
+    let code: String = student_code
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect();
+    let student: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM student WHERE school_id = $1 AND code = $2")
+            .bind(school_id)
+            .bind(&code)
+            .fetch_optional(&state.db)
+            .await?;
+    let (student_id,) = student.ok_or(AppError::InvalidInput(Field::StudentCode))?;
+    let policy: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM exemption_policy WHERE id = $1 AND school_id = $2")
+            .bind(policy_id)
+            .bind(school_id)
+            .fetch_optional(&state.db)
+            .await?;
+    policy.ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO student_exemption (student_id, policy_id, note, granted_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (student_id, policy_id) DO UPDATE SET note = excluded.note",
+    )
+    .bind(student_id)
+    .bind(policy_id)
+    .bind(&note)
+    .bind(state.clock.now())
+    .execute(&mut *tx)
+    .await?;
+    crate::server::audit::record(
+        &mut tx,
+        state.clock.now(),
+        Some(&staff),
+        staff.district_id,
+        crate::server::audit::Entry {
+            school_id: Some(school_id),
+            action: "grant",
+            entity: "student_exemption",
+            entity_id: Some(student_id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({"policy_id": policy_id, "note": note})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn parse_run(
+    period: &str,
+    due_on: &str,
+) -> Result<(crate::domain::date::Month, crate::domain::date::Date), AppError> {
+    use crate::domain::date::{Date, Month};
+    use crate::error::Field;
+    let month = Month::parse(period.trim()).map_err(|_| AppError::InvalidInput(Field::Period))?;
+    let due = Date::parse_dmy(due_on).map_err(|_| AppError::InvalidInput(Field::DueDate))?;
+    Ok((month, due))
+}
+
+/// What issuing a month's invoices for this scope would do, before anything is written.
+#[server(prefix = "/rpc", endpoint = "invoice-runs/preview", input = Json)]
+pub async fn preview_invoice_run(
+    school_id: i64,
+    period: String,
+    due_on: String,
+    scope: RunScope,
+) -> Result<RunPreview, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    let (month, _) = parse_run(&period, &due_on)?;
+    Ok(imp::plan(&state, school_id, month, &scope).await?.preview)
+}
+
+/// Issues the month's invoices for this scope, in one transaction. Running the
+/// same period again creates nothing new.
+#[server(prefix = "/rpc", endpoint = "invoice-runs/commit", input = Json)]
+pub async fn commit_invoice_run(
+    school_id: i64,
+    period: String,
+    due_on: String,
+    scope: RunScope,
+) -> Result<RunPreview, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    let (month, due) = parse_run(&period, &due_on)?;
+    let run = imp::plan(&state, school_id, month, &scope).await?;
+    let preview = run.preview.clone();
+    imp::commit(&state, school_id, month, due, run).await?;
+    let mut tx = state.db.begin().await?;
+    crate::server::audit::record(&mut tx, state.clock.now(), Some(&staff), staff.district_id, crate::server::audit::Entry {
+        school_id: Some(school_id),
+        action: "issue",
+        entity: "invoice_run",
+        entity_id: Some(month.to_string()),
+        before: None,
+        after: Some(serde_json::json!({"scope": scope, "invoices": preview.new_invoices, "total": preview.total})),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(preview)
+}

@@ -1,0 +1,231 @@
+//! Fees, exemptions and invoice runs: previewed, issued once, reductions as lines.
+
+mod support;
+
+use hocphi_app::error::{AppError, Field};
+use hocphi_app::model::{ChildOverview, InvoiceDetail};
+use hocphi_app::staff::{FeeItemRow, PolicyRow, RunPreview};
+use hocphi_server::demo::{self, DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
+use serde_json::{json, Value};
+use support::*;
+
+const SCHOOL: i64 = 1;
+
+#[tokio::test]
+async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let call = |endpoint: &'static str, args: Value| {
+        let s = s.clone();
+        let app = &app;
+        async move { app.staff(endpoint, args, Some(&s)).await }
+    };
+    // A class fund for grade 3 only.
+    let fee = json!({"school_id": SCHOOL, "id": null, "name": "Quỹ lớp", "amount": 50_000, "unit": "month",
+        "mandatory": true, "grades": "3", "active": true});
+    let fund_id: i64 = call("fees/save", fee.clone()).await.json().unwrap();
+    let mut bad = fee.clone();
+    bad["grades"] = json!("3, mười");
+    assert_eq!(
+        call("fees/save", bad).await.json::<Value>(),
+        Err(AppError::InvalidInput(Field::Grades))
+    );
+    let fees: Vec<FeeItemRow> = call("fees/list", json!({"school_id": SCHOOL}))
+        .await
+        .json()
+        .unwrap();
+    let meals = fees
+        .iter()
+        .find(|f| f.name == "Tiền ăn bán trú")
+        .unwrap()
+        .id;
+    assert!(fees.iter().any(|f| f.id == fund_id && f.grades == vec![3]));
+
+    // Half the meals for poor households; the featured child qualifies.
+    assert_eq!(
+        call(
+            "exemptions/save",
+            json!({"school_id": SCHOOL, "name": "Hộ nghèo", "rates": [[meals, 120]]})
+        )
+        .await
+        .json::<Value>(),
+        Err(AppError::InvalidInput(Field::Percent))
+    );
+    let policy: i64 = call(
+        "exemptions/save",
+        json!({"school_id": SCHOOL, "name": "Hộ nghèo", "rates": [[meals, 50]]}),
+    )
+    .await
+    .json()
+    .unwrap();
+    assert_eq!(
+        call("exemptions/grant", json!({"school_id": SCHOOL, "policy_id": policy, "student_code": demo::FEATURED_STUDENT_CODE, "note": " "}))
+            .await
+            .json::<Value>(),
+        Err(AppError::InvalidInput(Field::Grounds))
+    );
+    call("exemptions/grant", json!({"school_id": SCHOOL, "policy_id": policy, "student_code": demo::FEATURED_STUDENT_CODE,
+        "note": "Sổ hộ nghèo số 123/2026"})).await.json::<Value>().unwrap();
+    let policies: Vec<PolicyRow> = call("exemptions/list", json!({"school_id": SCHOOL}))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(policies[0].students[0].full_name, "Nguyễn Minh An");
+
+    // November is already invoiced (demo data): nothing new.
+    let nov = json!({"school_id": SCHOOL, "period": "2026-11", "due_on": "20/11/2026", "scope": {"Class": "3A"}});
+    let p: RunPreview = call("invoice-runs/preview", nov).await.json().unwrap();
+    assert_eq!(
+        (p.students, p.new_invoices, p.already_invoiced),
+        (14, 0, 14)
+    );
+
+    let dec = json!({"school_id": SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": {"Class": "3A"}});
+    let before: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invoice")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let p: RunPreview = call("invoice-runs/preview", dec.clone())
+        .await
+        .json()
+        .unwrap();
+    assert_eq!((p.students, p.new_invoices), (14, 14));
+    let after_preview: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invoice")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(before, after_preview, "a preview writes nothing");
+    let done: RunPreview = call("invoice-runs/commit", dec.clone())
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(done.new_invoices, 14);
+    assert_eq!(done.total, p.total);
+    let again: RunPreview = call("invoice-runs/commit", dec.clone())
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(
+        (again.new_invoices, again.already_invoiced),
+        (0, 14),
+        "running a period again creates no duplicates"
+    );
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invoice WHERE period = '2026-12'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 14);
+
+    // The parent sees December with the reduction as its own line, and the total adds up.
+    let access = app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let december = overview
+        .invoices
+        .iter()
+        .find(|i| i.period.to_string() == "2026-12")
+        .unwrap();
+    let detail: InvoiceDetail = app
+        .rpc(
+            "invoice",
+            &[("token", &access.token), ("code", december.code.as_str())],
+        )
+        .await
+        .unwrap();
+    let descriptions: Vec<&str> = detail
+        .lines
+        .iter()
+        .map(|l| l.description.as_str())
+        .collect();
+    assert!(
+        descriptions
+            .iter()
+            .any(|d| d.starts_with("Miễn giảm 50% Tiền ăn bán trú (Hộ nghèo)")),
+        "{descriptions:?}"
+    );
+    assert!(
+        descriptions.iter().any(|d| d.starts_with("Quỹ lớp")),
+        "{descriptions:?}"
+    );
+    let meals_line = detail
+        .lines
+        .iter()
+        .find(|l| l.description.starts_with("Tiền ăn bán trú"))
+        .unwrap();
+    let reduction = detail
+        .lines
+        .iter()
+        .find(|l| l.description.starts_with("Miễn giảm"))
+        .unwrap();
+    assert_eq!(reduction.amount.dong(), -meals_line.amount.dong() / 2);
+    assert_eq!(
+        detail
+            .lines
+            .iter()
+            .map(|l| l.amount)
+            .sum::<hocphi_app::domain::money::Vnd>(),
+        detail.summary.total
+    );
+    // December has 23 school days (Monday to Friday).
+    assert_eq!(meals_line.quantity, 23);
+}
+
+#[tokio::test]
+async fn runs_need_a_period_a_due_date_and_an_accountant() {
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let run = |period: &str, due: &str| json!({"school_id": SCHOOL, "period": period, "due_on": due, "scope": "School"});
+    assert_eq!(
+        app.staff(
+            "invoice-runs/preview",
+            run("2026-13", "20/12/2026"),
+            Some(&s)
+        )
+        .await
+        .json::<Value>(),
+        Err(AppError::InvalidInput(Field::Period))
+    );
+    assert_eq!(
+        app.staff("invoice-runs/preview", run("2026-12", "someday"), Some(&s))
+            .await
+            .json::<Value>(),
+        Err(AppError::InvalidInput(Field::DueDate))
+    );
+    for endpoint in ["invoice-runs/preview", "invoice-runs/commit"] {
+        assert_eq!(
+            app.staff(endpoint, run("2026-12", "20/12/2026"), Some(&t))
+                .await
+                .json::<Value>(),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(
+            app.staff(endpoint, run("2026-12", "20/12/2026"), None)
+                .await
+                .json::<Value>(),
+            Err(AppError::NotSignedIn)
+        );
+        let other =
+            json!({"school_id": 3, "period": "2026-12", "due_on": "20/12/2026", "scope": "School"});
+        assert_eq!(
+            app.staff(endpoint, other, Some(&s)).await.json::<Value>(),
+            Err(AppError::Forbidden)
+        );
+    }
+    let p: RunPreview = app
+        .staff(
+            "invoice-runs/preview",
+            run("2026-12", "20/12/2026"),
+            Some(&s),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(p.new_invoices, 140, "every student of the primary school");
+}
