@@ -288,3 +288,17 @@ pub struct RunPreview {
     /// (student, class, total) for the first invoices the run would create.
     pub sample: Vec<(String, String, crate::domain::money::Vnd)>,
 }
+
+/// A fee item as the accountant enters it (`id` None: a new one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeInput {
+    pub id: Option<i64>,
+    pub name: String,
+    /// Whole đồng.
+    pub amount: i64,
+    pub unit: crate::domain::billing::Unit,
+    pub mandatory: bool,
+    /// "1, 2": the grades it applies to; empty for the whole school.
+    pub grades: String,
+    pub active: bool,
+}

@@ -137,7 +137,7 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.getByRole('button', { name: 'Thêm học sinh' }).click();
-  await page.getByLabel('Mã học sinh').fill('2201009998');
+  await page.getByLabel('Mã học sinh', { exact: true }).fill('2201009998');
   await page.getByLabel('Họ và tên').fill('Phan Thị Yến');
   await page.getByLabel('Ngày sinh').fill('17/04/2018');
   await page.getByLabel('Lớp', { exact: true }).fill('2A');

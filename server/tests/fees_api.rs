@@ -21,11 +21,11 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
         async move { app.staff(endpoint, args, Some(&s)).await }
     };
     // A class fund for grade 3 only.
-    let fee = json!({"school_id": SCHOOL, "id": null, "name": "Quỹ lớp", "amount": 50_000, "unit": "month",
-        "mandatory": true, "grades": "3", "active": true});
+    let fee = json!({"school_id": SCHOOL, "fee": {"id": null, "name": "Quỹ lớp", "amount": 50_000, "unit": "month",
+        "mandatory": true, "grades": "3", "active": true}});
     let fund_id: i64 = call("fees/save", fee.clone()).await.json().unwrap();
     let mut bad = fee.clone();
-    bad["grades"] = json!("3, mười");
+    bad["fee"]["grades"] = json!("3, mười");
     assert_eq!(
         call("fees/save", bad).await.json::<Value>(),
         Err(AppError::InvalidInput(Field::Grades))

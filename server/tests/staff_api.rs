@@ -75,6 +75,29 @@ fn every_staff_call() -> Vec<(&'static str, Value)> {
             "students/left",
             json!({"school_id": OTHER_SCHOOL, "student_id": 1, "left": true}),
         ),
+        ("fees/list", json!({"school_id": OTHER_SCHOOL})),
+        (
+            "fees/save",
+            json!({"school_id": OTHER_SCHOOL, "fee": {"id": null, "name": "X", "amount": 1, "unit": "month",
+            "mandatory": true, "grades": "", "active": true}}),
+        ),
+        ("exemptions/list", json!({"school_id": OTHER_SCHOOL})),
+        (
+            "exemptions/save",
+            json!({"school_id": OTHER_SCHOOL, "name": "X", "rates": []}),
+        ),
+        (
+            "exemptions/grant",
+            json!({"school_id": OTHER_SCHOOL, "policy_id": 1, "student_code": "X", "note": "Y"}),
+        ),
+        (
+            "invoice-runs/preview",
+            json!({"school_id": OTHER_SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": "School"}),
+        ),
+        (
+            "invoice-runs/commit",
+            json!({"school_id": OTHER_SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": "School"}),
+        ),
     ]
 }
 
@@ -199,6 +222,7 @@ async fn a_teacher_reads_their_school_but_changes_nothing() {
             || endpoint == "staff/list"
             || endpoint == "school/profile"
             || endpoint == "students/list"
+            || endpoint == "fees/list"
         {
             continue;
         }

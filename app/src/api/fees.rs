@@ -2,7 +2,7 @@
 //! a class, a grade or the school owes for a month, previewed, then issued once.
 
 use crate::error::AppError;
-use crate::staff::{FeeItemRow, PolicyRow, RunPreview, RunScope};
+use crate::staff::{FeeInput, FeeItemRow, PolicyRow, RunPreview, RunScope};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -291,17 +291,16 @@ pub async fn list_fees(school_id: i64) -> Result<Vec<FeeItemRow>, AppError> {
 /// Adds a fee item (`id` None) or changes one. Amounts apply to invoices issued
 /// from now on; issued invoices never change.
 #[server(prefix = "/rpc", endpoint = "fees/save", input = Json)]
-#[allow(clippy::too_many_arguments)]
-pub async fn save_fee(
-    school_id: i64,
-    id: Option<i64>,
-    name: String,
-    amount: i64,
-    unit: crate::domain::billing::Unit,
-    mandatory: bool,
-    grades: String,
-    active: bool,
-) -> Result<i64, AppError> {
+pub async fn save_fee(school_id: i64, fee: FeeInput) -> Result<i64, AppError> {
+    let FeeInput {
+        id,
+        name,
+        amount,
+        unit,
+        mandatory,
+        grades,
+        active,
+    } = fee;
     use crate::domain::validate;
     use crate::error::Field;
     let state = crate::server::state::app_state()?;

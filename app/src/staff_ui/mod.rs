@@ -2,6 +2,7 @@
 //! school's setup (profile, bank accounts, methods, contacts, teachers), class
 //! lists and their import, and the audit log.
 
+mod billing;
 mod home;
 mod import;
 mod links;

@@ -122,6 +122,7 @@ fn SchoolSections(
             <InviteBox school_id=id role=Role::Teacher/>
             <ManagedStaff title=tr("Giáo viên", "Teachers")/>
         })}
+        {can_edit.then(|| view! { <super::billing::Billing school_id=id/> })}
         {can_edit.then(|| view! { <super::import::ImportStudents school_id=id/> })}
         <Students school_id=id can_edit/>
         {can_edit.then(|| view! { <AuditList school_id=Some(id)/> })}

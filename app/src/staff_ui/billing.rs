@@ -1,0 +1,331 @@
+//! The accountant's billing screens: the fee catalogue, exemption policies, and
+//! issuing a month's invoices for a class, a grade or the whole school.
+
+use super::tr;
+use super::widgets::*;
+use crate::api::fees::{
+    commit_invoice_run, grant_exemption, list_fees, list_policies, preview_invoice_run, save_fee,
+    save_policy,
+};
+use crate::domain::billing::Unit;
+use crate::staff::{FeeInput, FeeItemRow, RunPreview, RunScope};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+fn unit_name(u: Unit) -> &'static str {
+    match u {
+        Unit::Month => tr("mỗi tháng", "per month"),
+        Unit::Semester => tr("mỗi học kỳ", "per semester"),
+        Unit::Year => tr("mỗi năm học", "per school year"),
+        Unit::Once => tr("một lần", "once"),
+        Unit::MealDay => tr("mỗi ngày ăn", "per meal day"),
+    }
+}
+
+const UNITS: [Unit; 5] = [
+    Unit::Month,
+    Unit::MealDay,
+    Unit::Semester,
+    Unit::Year,
+    Unit::Once,
+];
+
+#[component]
+pub fn Billing(school_id: i64) -> impl IntoView {
+    let fees = LocalResource::new(move || list_fees(school_id));
+    view! {
+        <FeeCatalogue school_id fees/>
+        <Exemptions school_id fees/>
+        <InvoiceRun school_id/>
+    }
+}
+
+#[component]
+fn FeeCatalogue(
+    school_id: i64,
+    fees: LocalResource<Result<Vec<FeeItemRow>, crate::error::AppError>>,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let unit = RwSignal::new("month".to_string());
+    let grades = RwSignal::new(String::new());
+    let mandatory = RwSignal::new(true);
+    let outcome = RwSignal::new(None);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let digits: String = amount
+            .get_untracked()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        let amount_dong = digits.parse::<i64>().unwrap_or(-1);
+        let unit = Unit::parse(&unit.get_untracked()).unwrap_or(Unit::Month);
+        spawn_local(async move {
+            let fee = FeeInput {
+                id: None,
+                name: name.get_untracked(),
+                amount: amount_dong,
+                unit,
+                mandatory: mandatory.get_untracked(),
+                grades: grades.get_untracked(),
+                active: true,
+            };
+            let r = save_fee(school_id, fee).await;
+            match r {
+                Ok(_) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {}",
+                        tr("Đã thêm khoản thu", "Fee added:"),
+                        name.get_untracked()
+                    ))));
+                    fees.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="fees-title">
+            <h2 id="fees-title" class=H2>{tr("Các khoản thu", "Fee catalogue")}</h2>
+            <ul class="mt-2 divide-y divide-gray-100">
+                {move || fees.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| view! {
+                    <li class="flex flex-wrap justify-between gap-2 py-2">
+                        <span class="font-semibold">{f.name.clone()}
+                            {(!f.mandatory).then(|| view! { <span class="ml-2 text-sm font-normal text-gray-600">{tr("(tự nguyện)", "(voluntary)")}</span> })}
+                        </span>
+                        <span>{format!("{} {}", f.amount, unit_name(f.unit))}
+                            <span class="ml-2 text-sm text-gray-600">{if f.grades.is_empty() { tr("cả trường", "whole school").to_string() } else {
+                                format!("{} {}", tr("khối", "grades"), f.grades.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")) }}</span>
+                        </span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <form class="mt-3 grid gap-3 sm:grid-cols-2" on:submit=submit>
+                <Field id="fee-name" label=tr("Tên khoản thu", "Fee name") value=name/>
+                <Field id="fee-amount" label=tr("Số tiền (đồng)", "Amount (đồng)") value=amount/>
+                <div>
+                    <label for="fee-unit" class="block text-sm font-semibold">{tr("Cách tính", "Charged")}</label>
+                    <select id="fee-unit" class=INPUT on:change=move |ev| unit.set(event_target_value(&ev)) prop:value=move || unit.get()>
+                        {UNITS.into_iter().map(|u| view! { <option value=u.as_str()>{unit_name(u)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <Field id="fee-grades" label=tr("Khối áp dụng", "Grades") value=grades hint=tr("Ví dụ: 1, 2. Để trống nếu áp dụng cả trường.", "E.g. 1, 2. Empty for the whole school.")/>
+                <label class="flex min-h-11 items-center gap-2">
+                    <input type="checkbox" class="h-5 w-5" prop:checked=move || mandatory.get() on:change=move |ev| mandatory.set(event_target_checked(&ev))/>
+                    {tr("Bắt buộc (bỏ chọn nếu phụ huynh được tự nguyện)", "Mandatory (untick if parents may decline)")}
+                </label>
+                <div class="sm:col-span-2">
+                    <OutcomeNotice outcome/>
+                    <button type="submit" class=format!("{BUTTON} mt-2")>{tr("Thêm khoản thu", "Add fee")}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Exemptions(
+    school_id: i64,
+    fees: LocalResource<Result<Vec<FeeItemRow>, crate::error::AppError>>,
+) -> impl IntoView {
+    let policies = LocalResource::new(move || list_policies(school_id));
+    let name = RwSignal::new(String::new());
+    let fee_id = RwSignal::new(String::new());
+    let percent = RwSignal::new(String::new());
+    let grant_policy = RwSignal::new(String::new());
+    let grant_code = RwSignal::new(String::new());
+    let grant_note = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let fee: i64 = fee_id.get_untracked().parse().unwrap_or(0);
+        let pct: u8 = percent
+            .get_untracked()
+            .trim()
+            .trim_end_matches('%')
+            .trim()
+            .parse()
+            .unwrap_or(255);
+        spawn_local(async move {
+            match save_policy(school_id, name.get_untracked(), vec![(fee, pct)]).await {
+                Ok(_) => {
+                    outcome.set(Some(Outcome::Done(
+                        tr("Đã lưu diện miễn giảm.", "Exemption policy saved.").into(),
+                    )));
+                    policies.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let grant = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let policy: i64 = grant_policy.get_untracked().parse().unwrap_or(0);
+        spawn_local(async move {
+            match grant_exemption(
+                school_id,
+                policy,
+                grant_code.get_untracked(),
+                grant_note.get_untracked(),
+            )
+            .await
+            {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(
+                        tr("Đã ghi miễn giảm cho học sinh.", "Exemption granted.").into(),
+                    )));
+                    policies.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let fee_name = move |id: i64| {
+        fees.get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|f| f.id == id)
+            .map(|f| f.name)
+            .unwrap_or_default()
+    };
+    view! {
+        <section class=CARD aria-labelledby="exemptions-title">
+            <h2 id="exemptions-title" class=H2>{tr("Miễn giảm", "Exemptions and reductions")}</h2>
+            <ul class="mt-2 space-y-2">
+                {move || policies.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|p| view! {
+                    <li>
+                        <div class="font-semibold">{p.name.clone()}</div>
+                        <div class="text-sm text-gray-700">{p.rates.iter().map(|(f, pct)| format!("{pct}% {}", fee_name(*f))).collect::<Vec<_>>().join(" · ")}</div>
+                        <div class="text-sm text-gray-600">{p.students.iter().map(|s| format!("{} ({}): {}", s.full_name, s.class_name, s.note)).collect::<Vec<_>>().join("; ")}</div>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <form class="mt-3 grid gap-3 sm:grid-cols-3" on:submit=create>
+                <Field id="policy-name" label=tr("Tên diện miễn giảm", "Policy name") value=name/>
+                <div>
+                    <label for="policy-fee" class="block text-sm font-semibold">{tr("Khoản được giảm", "Fee reduced")}</label>
+                    <select id="policy-fee" class=INPUT on:change=move |ev| fee_id.set(event_target_value(&ev))>
+                        <option value="">{tr("Chọn khoản thu", "Choose a fee")}</option>
+                        {move || fees.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| view! { <option value=f.id.to_string()>{f.name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <Field id="policy-percent" label=tr("Tỷ lệ giảm (%)", "Reduction (%)") value=percent/>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET>{tr("Lưu diện miễn giảm", "Save policy")}</button></div>
+            </form>
+            <form class="mt-3 grid gap-3 sm:grid-cols-3" on:submit=grant>
+                <div>
+                    <label for="grant-policy" class="block text-sm font-semibold">{tr("Diện miễn giảm", "Policy")}</label>
+                    <select id="grant-policy" class=INPUT on:change=move |ev| grant_policy.set(event_target_value(&ev))>
+                        <option value="">{tr("Chọn diện", "Choose a policy")}</option>
+                        {move || policies.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <Field id="grant-code" label=tr("Mã học sinh được miễn giảm", "Student code") value=grant_code/>
+                <Field id="grant-note" label=tr("Căn cứ", "Grounds") value=grant_note hint=tr("Số quyết định, số sổ hộ nghèo…", "Decision or certificate number…")/>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET>{tr("Ghi miễn giảm", "Grant")}</button></div>
+            </form>
+            <OutcomeNotice outcome/>
+        </section>
+    }
+}
+
+#[component]
+fn InvoiceRun(school_id: i64) -> impl IntoView {
+    let period = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    let scope_kind = RwSignal::new("class".to_string());
+    let scope_value = RwSignal::new(String::new());
+    let preview = RwSignal::new(None::<RunPreview>);
+    let outcome = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let scope = move || match scope_kind.get_untracked().as_str() {
+        "school" => RunScope::School,
+        "grade" => RunScope::Grade(scope_value.get_untracked().trim().parse().unwrap_or(-1)),
+        _ => RunScope::Class(scope_value.get_untracked()),
+    };
+    let check = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            let r = preview_invoice_run(
+                school_id,
+                period.get_untracked(),
+                due.get_untracked(),
+                scope(),
+            )
+            .await;
+            busy.set(false);
+            match r {
+                Ok(p) => preview.set(Some(p)),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let issue = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let r = commit_invoice_run(
+                school_id,
+                period.get_untracked(),
+                due.get_untracked(),
+                scope(),
+            )
+            .await;
+            busy.set(false);
+            match r {
+                Ok(p) => {
+                    preview.set(None);
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {} {} · {} {}",
+                        tr("Đã phát hành", "Issued"),
+                        p.new_invoices,
+                        tr("hoá đơn", "invoices"),
+                        tr("tổng", "total"),
+                        p.total
+                    ))));
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="run-title">
+            <h2 id="run-title" class=H2>{tr("Phát hành hoá đơn tháng", "Issue a month's invoices")}</h2>
+            <form class="mt-2 grid gap-3 sm:grid-cols-4" on:submit=check>
+                <Field id="run-period" label=tr("Kỳ thu (năm-tháng)", "Period (year-month)") value=period hint="2026-12"/>
+                <Field id="run-due" label=tr("Hạn nộp", "Due date") value=due hint=tr("ngày/tháng/năm", "day/month/year")/>
+                <div>
+                    <label for="run-scope" class="block text-sm font-semibold">{tr("Phạm vi", "For")}</label>
+                    <select id="run-scope" class=INPUT on:change=move |ev| scope_kind.set(event_target_value(&ev)) prop:value=move || scope_kind.get()>
+                        <option value="class">{tr("Một lớp", "One class")}</option>
+                        <option value="grade">{tr("Một khối", "One grade")}</option>
+                        <option value="school">{tr("Cả trường", "Whole school")}</option>
+                    </select>
+                </div>
+                <Field id="run-target" label=tr("Lớp hoặc khối", "Class or grade") value=scope_value/>
+                <div class="sm:col-span-4">
+                    <button type="submit" class=BUTTON prop:disabled=move || busy.get()>{tr("Xem trước", "Preview")}</button>
+                </div>
+            </form>
+            {move || busy.get().then(|| view! { <progress class="mt-2 w-full" aria-label=tr("Đang tính…", "Working…")></progress> })}
+            <OutcomeNotice outcome/>
+            {move || preview.get().map(|p| view! {
+                <div class="mt-3" data-testid="run-preview">
+                    <p class="font-semibold">{format!("{} {} · {} {} · {} {} · {} {}", tr("Học sinh:", "Students:"), p.students,
+                        tr("hoá đơn mới", "new invoices"), p.new_invoices, tr("đã có hoá đơn kỳ này", "already invoiced"), p.already_invoiced,
+                        tr("tổng", "total"), p.total)}</p>
+                    <table class="mt-2 w-full text-left text-sm"><tbody>
+                        {p.sample.iter().map(|(n, c, t)| view! { <tr class="border-t border-gray-100"><td class="py-1 pr-2">{c.clone()}</td><td class="pr-2">{n.clone()}</td><td class="text-right">{t.to_string()}</td></tr> }).collect_view()}
+                    </tbody></table>
+                    {(p.new_invoices > 0).then(|| view! {
+                        <button type="button" class=format!("{BUTTON} mt-3") on:click=issue prop:disabled=move || busy.get()>
+                            {format!("{} {} {}", tr("Phát hành", "Issue"), p.new_invoices, tr("hoá đơn", "invoices"))}
+                        </button>
+                    })}
+                </div>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,60 @@
+// An accountant defines a fee and an exemption, issues a month for a class, and
+// the parent pays that invoice by a QR that decodes independently.
+const { test, expect } = require('@playwright/test');
+const { decodePng, parseVietQr } = require('../lib/qr');
+
+test('fees, an exemption and a month issued for a class reach the parent', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/staff/');
+  await page.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
+  await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+
+  // A class fund for grade 3.
+  await page.getByLabel('Tên khoản thu').fill('Quỹ lớp');
+  await page.getByLabel('Số tiền (đồng)').fill('50.000');
+  await page.getByLabel('Khối áp dụng').fill('3');
+  await page.getByRole('button', { name: 'Thêm khoản thu' }).click();
+  await expect(page.getByText('Đã thêm khoản thu Quỹ lớp')).toBeVisible();
+
+  // Half the meals for poor households, granted to one child with its grounds.
+  await page.getByLabel('Tên diện miễn giảm').fill('Hộ nghèo');
+  await page.getByLabel('Khoản được giảm').selectOption({ label: 'Tiền ăn bán trú' });
+  await page.getByLabel('Tỷ lệ giảm (%)').fill('50');
+  await page.getByRole('button', { name: 'Lưu diện miễn giảm' }).click();
+  await expect(page.getByText('Đã lưu diện miễn giảm.')).toBeVisible();
+  await page.getByLabel('Diện miễn giảm', { exact: true }).selectOption({ label: 'Hộ nghèo' });
+  await page.getByLabel('Mã học sinh được miễn giảm').fill('2201000001');
+  await page.getByLabel('Căn cứ').fill('Sổ hộ nghèo số 123/2026');
+  await page.getByRole('button', { name: 'Ghi miễn giảm' }).click();
+  await expect(page.getByText('Nguyễn Minh An (3A): Sổ hộ nghèo số 123/2026')).toBeVisible();
+
+  // December for class 3A: preview, then issue.
+  await page.getByLabel('Kỳ thu (năm-tháng)').fill('2026-12');
+  await page.getByLabel('Hạn nộp', { exact: true }).fill('20/12/2026');
+  await page.getByLabel('Lớp hoặc khối').fill('3A');
+  await page.getByRole('button', { name: 'Xem trước' }).click();
+  await expect(page.getByTestId('run-preview')).toContainText('hoá đơn mới 14');
+  await page.screenshot({ path: 'test-results/screens/staff-desktop-06-run.png', fullPage: true });
+  await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();
+  await expect(page.getByText(/Đã phát hành 14 hoá đơn/)).toBeVisible();
+
+  // The parent sees December with the reduction, and its QR carries the total.
+  const parent = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const p = await parent.newPage();
+  await p.goto('/s/th-ha-long');
+  await p.getByLabel('Mã học sinh').fill('2201000001');
+  await p.getByLabel('Ngày sinh của con').fill('05/09/2017');
+  await p.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await p.getByRole('link', { name: /Các khoản thu tháng 12\/2026/ }).click();
+  await expect(p.getByText('Miễn giảm 50% Tiền ăn bán trú (Hộ nghèo)')).toBeVisible();
+  await expect(p.getByText('Quỹ lớp tháng 12/2026')).toBeVisible();
+  const total = Number((await p.locator('tfoot td').first().innerText()).replace(/[^0-9]/g, ''));
+  const lines = (await p.locator('tbody td:last-child').allInnerTexts())
+    .map((t) => (t.trim().startsWith('-') ? -1 : 1) * Number(t.replace(/[^0-9]/g, '')));
+  expect(lines.reduce((a, b) => a + b, 0)).toBe(total);
+  const qr = parseVietQr(decodePng(await p.locator('.qr').screenshot()));
+  expect(Number(qr.amount)).toBe(total);
+  await p.screenshot({ path: 'test-results/screens/07-december-with-reduction.png', fullPage: true });
+  await parent.close();
+});
