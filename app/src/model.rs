@@ -103,3 +103,25 @@ pub struct InvoiceDetail {
     pub payments: Vec<PaymentView>,
     pub contacts: Vec<crate::staff::Contact>,
 }
+
+/// A class's fee notice, as its public class link shows it: no personal data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassNotice {
+    pub school_name: String,
+    pub class_name: String,
+    /// (name, amount, unit, mandatory)
+    pub fees: Vec<(String, Vnd, crate::domain::billing::Unit, bool)>,
+}
+
+/// One transfer that pays several open invoices at one school.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupPayment {
+    /// A payment code from the same alphabet and namespace as invoice codes.
+    pub code: InvoiceCode,
+    pub memo: String,
+    pub total: Vnd,
+    pub school_name: String,
+    pub payee: Payee,
+    /// (student, invoice title, amount) for each invoice covered.
+    pub invoices: Vec<(String, String, Vnd)>,
+}

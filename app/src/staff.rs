@@ -302,3 +302,30 @@ pub struct FeeInput {
     pub grades: String,
     pub active: bool,
 }
+
+/// One student's line in the teacher's class view.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassViewRow {
+    pub student_id: i64,
+    pub code: String,
+    pub full_name: String,
+    pub total: crate::domain::money::Vnd,
+    pub paid: crate::domain::money::Vnd,
+    /// None: no invoice for the period.
+    pub status: Option<crate::domain::invoice_status::InvoiceStatus>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassView {
+    pub class_name: String,
+    pub school_slug: String,
+    pub period: crate::domain::date::Month,
+    pub due_on: Option<crate::domain::date::Date>,
+    pub rows: Vec<ClassViewRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeacherClass {
+    pub id: i64,
+    pub name: String,
+}

@@ -2,7 +2,9 @@
 //! of birth, then that child's invoices with the device's access token.
 
 use crate::error::AppError;
-use crate::model::{ChildAccess, ChildOverview, InvoiceDetail, SchoolPublic, SchoolSummary};
+use crate::model::{
+    ChildAccess, ChildOverview, GroupPayment, InvoiceDetail, SchoolPublic, SchoolSummary,
+};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -96,9 +98,19 @@ pub async fn lookup_student(
             return Err(AppError::NoMatch);
         }
     };
-    let header = q::student_header(&state.db, student_id).await?;
+    access_for(&state, student_id, now).await
+}
+
+/// What a device keeps for a child it may see: a signed, expiring token and names.
+#[cfg(feature = "ssr")]
+pub async fn access_for(
+    state: &crate::server::state::AppState,
+    student_id: i64,
+    now: i64,
+) -> Result<ChildAccess, AppError> {
+    let header = crate::server::parent_queries::student_header(&state.db, student_id).await?;
     Ok(ChildAccess {
-        token: state.tokens.issue(student_id, now + ACCESS_TTL_SECS),
+        token: state.tokens.issue(student_id, now + imp::ACCESS_TTL_SECS),
         school_slug: header.school_slug,
         school_name: header.school_name,
         student_name: header.student_name,
@@ -137,4 +149,103 @@ pub async fn load_invoice(token: String, code: String) -> Result<InvoiceDetail, 
         .ok_or(AppError::AccessExpired)?;
     let code = InvoiceCode::parse(&code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
     q::invoice_detail(&state.db, student_id, &code, state.clock.today()).await
+}
+
+/// One payment code (and so one QR) per school for the chosen open invoices of
+/// the children this device may see. `items` are (access token, invoice code).
+#[server(prefix = "/rpc", endpoint = "pay-together", input = leptos::server_fn::codec::Json)]
+pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayment>, AppError> {
+    use crate::domain::invoice_code::InvoiceCode;
+    use crate::domain::money::Vnd;
+    use imp::*;
+    let state = app_state()?;
+    let now = state.clock.now();
+    let today = state.clock.today();
+    if items.is_empty() || items.len() > 50 {
+        return Err(AppError::InvalidInput(Field::InvoiceCode));
+    }
+    // (school id) → [(invoice id, student, title, balance, payee)]
+    let mut by_school: std::collections::BTreeMap<
+        i64,
+        Vec<(i64, String, crate::model::InvoiceDetail)>,
+    > = Default::default();
+    for (token, code) in &items {
+        let student_id = state
+            .tokens
+            .verify(token, now)
+            .ok_or(AppError::AccessExpired)?;
+        let code =
+            InvoiceCode::parse(code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
+        let detail = q::invoice_detail(&state.db, student_id, &code, today).await?;
+        if !detail.summary.status.is_open() || !detail.balance.is_positive() {
+            continue;
+        }
+        let (invoice_id, school_id): (i64, i64) =
+            sqlx::query_as("SELECT id, school_id FROM invoice WHERE code = $1")
+                .bind(code.as_str())
+                .fetch_one(&state.db)
+                .await?;
+        let list = by_school.entry(school_id).or_default();
+        if !list.iter().any(|(id, _, _)| *id == invoice_id) {
+            list.push((invoice_id, detail.student_name.clone(), detail));
+        }
+    }
+    let mut out = Vec::new();
+    for (school_id, invoices) in by_school {
+        let total: Vnd = invoices.iter().map(|(_, _, d)| d.balance).sum();
+        let mut tx = state.db.begin().await?;
+        // Group codes share the invoice codes' namespace, so a memo names one thing.
+        let (group_id, code) = loop {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+            let code = InvoiceCode::from_number(u64::from_le_bytes(bytes));
+            let clash: Option<(i64,)> = sqlx::query_as("SELECT id FROM invoice WHERE code = $1")
+                .bind(code.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if clash.is_some() {
+                continue;
+            }
+            let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+                "INSERT INTO payment_group (code, school_id, total, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(code.as_str())
+            .bind(school_id)
+            .bind(total.dong())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await;
+            match inserted {
+                Ok((id,)) => break (id, code),
+                Err(e) if crate::server::is_unique_violation(&e) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        for (invoice_id, _, detail) in &invoices {
+            sqlx::query("INSERT INTO payment_group_invoice (group_id, invoice_id, amount) VALUES ($1, $2, $3)")
+                .bind(group_id)
+                .bind(invoice_id)
+                .bind(detail.balance.dong())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        let first = &invoices[0].2;
+        out.push(GroupPayment {
+            memo: crate::domain::memo::safe_memo(&format!(
+                "{} {} khoan",
+                code.memo_form(),
+                invoices.len()
+            )),
+            code,
+            total,
+            school_name: first.school_name.clone(),
+            payee: first.payee.clone(),
+            invoices: invoices
+                .iter()
+                .map(|(_, student, d)| (student.clone(), d.summary.title.clone(), d.balance))
+                .collect(),
+        });
+    }
+    Ok(out)
 }

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::Request;
 use axum::response::IntoResponse;
+use hocphi_app::api::class_view::*;
 use hocphi_app::api::fees::*;
 use hocphi_app::api::parent::*;
 use hocphi_app::api::school_setup::*;
@@ -32,6 +33,7 @@ pub fn register_server_fns() {
     register_explicit::<LookupStudent>();
     register_explicit::<LoadChild>();
     register_explicit::<LoadInvoice>();
+    register_explicit::<PayTogether>();
     register_explicit::<SignIn>();
     register_explicit::<SignOut>();
     register_explicit::<Whoami>();
@@ -59,6 +61,12 @@ pub fn register_server_fns() {
     register_explicit::<GrantExemption>();
     register_explicit::<PreviewInvoiceRun>();
     register_explicit::<CommitInvoiceRun>();
+    register_explicit::<MyClasses>();
+    register_explicit::<LoadClassView>();
+    register_explicit::<CreateStudentLink>();
+    register_explicit::<RevokeStudentLinks>();
+    register_explicit::<RedeemStudentLink>();
+    register_explicit::<LoadClassNotice>();
     register_explicit::<PreviewStudentImport>();
     register_explicit::<CommitStudentImport>();
     register_explicit::<ListStudents>();

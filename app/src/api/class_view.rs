@@ -1,0 +1,249 @@
+//! The homeroom teacher's class: who has paid, links for families, and the
+//! public class notice behind a class link.
+
+use crate::error::AppError;
+use crate::model::{ChildAccess, ClassNotice};
+use crate::staff::{ClassView, OneTimeLink, TeacherClass};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// How long a per-student link works.
+pub const STUDENT_LINK_TTL_SECS: i64 = 30 * 24 * 3600;
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use crate::error::AppError;
+    use crate::server::auth::Staff;
+    use crate::server::state::Db;
+    use crate::staff::Role;
+
+    /// The class's school, if this staff member may see the class: its homeroom
+    /// teacher, or the school's accountant or district officer.
+    pub async fn class_school(db: &Db, staff: &Staff, class_id: i64) -> Result<i64, AppError> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT school_id FROM class WHERE id = $1")
+            .bind(class_id)
+            .fetch_optional(db)
+            .await?;
+        let (school_id,) = row.ok_or(AppError::Forbidden)?;
+        staff.check_read(db, school_id).await?;
+        if staff.role == Role::Teacher {
+            let mine: Option<(i64,)> =
+                sqlx::query_as("SELECT 1 FROM class_teacher WHERE class_id = $1 AND staff_id = $2")
+                    .bind(class_id)
+                    .bind(staff.id)
+                    .fetch_optional(db)
+                    .await?;
+            mine.ok_or(AppError::Forbidden)?;
+        }
+        Ok(school_id)
+    }
+
+    /// The current class of a student, checked the same way.
+    pub async fn student_class(db: &Db, staff: &Staff, student_id: i64) -> Result<i64, AppError> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT e.class_id FROM enrolment e WHERE e.student_id = $1 ORDER BY e.school_year_id DESC LIMIT 1",
+        )
+        .bind(student_id)
+        .fetch_optional(db)
+        .await?;
+        let (class_id,) = row.ok_or(AppError::Forbidden)?;
+        class_school(db, staff, class_id).await?;
+        Ok(class_id)
+    }
+}
+
+/// The classes this staff member can open: a teacher's own, or all of the school's.
+#[server(prefix = "/rpc", endpoint = "classes/mine", input = Json)]
+pub async fn my_classes(school_id: i64) -> Result<Vec<TeacherClass>, AppError> {
+    use crate::staff::Role;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_read(&state.db, school_id).await?;
+    let year = crate::api::students::current_year_id(&state).await?;
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT c.id, c.name FROM class c WHERE c.school_id = $1 AND c.school_year_id = $2 \
+         AND ($3 IS NULL OR c.id IN (SELECT class_id FROM class_teacher WHERE staff_id = $3)) ORDER BY c.grade, c.name",
+    )
+    .bind(school_id)
+    .bind(year)
+    .bind((staff.role == Role::Teacher).then_some(staff.id))
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| TeacherClass { id, name })
+        .collect())
+}
+
+/// Paid, partly paid and unpaid per student for a period (default: the class's latest).
+#[server(prefix = "/rpc", endpoint = "classes/view", input = Json)]
+pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<ClassView, AppError> {
+    use crate::domain::date::{Date, Month};
+    use crate::domain::invoice_status::InvoiceStatus;
+    use crate::domain::money::Vnd;
+    use crate::staff::ClassViewRow;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    imp::class_school(&state.db, &staff, class_id).await?;
+    let (class_name, slug): (String, String) = sqlx::query_as(
+        "SELECT c.name, sc.slug FROM class c JOIN school sc ON sc.id = c.school_id WHERE c.id = $1",
+    )
+    .bind(class_id)
+    .fetch_one(&state.db)
+    .await?;
+    let period = match period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => {
+            Month::parse(p).map_err(|_| AppError::InvalidInput(crate::error::Field::Period))?
+        }
+        None => {
+            let latest: Option<(String,)> = sqlx::query_as(
+                "SELECT MAX(period) FROM invoice WHERE class_id = $1 AND voided_at IS NULL",
+            )
+            .bind(class_id)
+            .fetch_optional(&state.db)
+            .await?
+            .filter(|(p,): &(String,)| !p.is_empty());
+            latest
+                .and_then(|(p,)| Month::parse(&p).ok())
+                .unwrap_or_else(|| Month::of(state.clock.today()))
+        }
+    };
+    let year = crate::api::students::current_year_id(&state).await?;
+    type Row = (
+        i64,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT s.id, s.code, s.full_name, i.total, i.due_on, \
+            (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+         FROM enrolment e JOIN student s ON s.id = e.student_id \
+         LEFT JOIN invoice i ON i.student_id = s.id AND i.period = $2 AND i.voided_at IS NULL \
+         WHERE e.class_id = $1 AND e.school_year_id = $3 AND s.left_on IS NULL ORDER BY s.full_name",
+    )
+    .bind(class_id)
+    .bind(period.to_string())
+    .bind(year)
+    .fetch_all(&state.db)
+    .await?;
+    let today = state.clock.today();
+    let mut due_on = None;
+    let rows = rows
+        .into_iter()
+        .map(|(student_id, code, full_name, total, due, paid)| {
+            let due = due.and_then(|d| Date::parse_iso(&d).ok());
+            due_on = due_on.or(due);
+            let (total, paid) = (Vnd::new(total.unwrap_or(0)), Vnd::new(paid.unwrap_or(0)));
+            let status = due.map(|d| InvoiceStatus::derive(total, paid, d, today, false));
+            ClassViewRow {
+                student_id,
+                code,
+                full_name,
+                total,
+                paid,
+                status,
+            }
+        })
+        .collect();
+    Ok(ClassView {
+        class_name,
+        school_slug: slug,
+        period,
+        due_on,
+        rows,
+    })
+}
+
+/// A private link that opens one child's invoices on the family's phone, for 30
+/// days or until revoked. Only its hash is stored.
+#[server(prefix = "/rpc", endpoint = "classes/student-link", input = Json)]
+pub async fn create_student_link(student_id: i64) -> Result<OneTimeLink, AppError> {
+    use crate::server::auth::{random_secret, secret_hash};
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    imp::student_class(&state.db, &staff, student_id).await?;
+    let secret = random_secret();
+    let now = state.clock.now();
+    sqlx::query(
+        "INSERT INTO student_link (token_hash, student_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(secret_hash(&secret))
+    .bind(student_id)
+    .bind(staff.id)
+    .bind(now)
+    .bind(now + STUDENT_LINK_TTL_SECS)
+    .execute(&state.db)
+    .await?;
+    Ok(OneTimeLink {
+        path: format!("/l/{secret}"),
+        expires_at: now + STUDENT_LINK_TTL_SECS,
+    })
+}
+
+/// Ends every link handed out for this student (a phone lost, a link forwarded).
+#[server(prefix = "/rpc", endpoint = "classes/revoke-links", input = Json)]
+pub async fn revoke_student_links(student_id: i64) -> Result<u64, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    imp::student_class(&state.db, &staff, student_id).await?;
+    let done = sqlx::query(
+        "UPDATE student_link SET revoked_at = $1 WHERE student_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(state.clock.now())
+    .bind(student_id)
+    .execute(&state.db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Opens a per-student link: the device gets the same access a lookup gives.
+#[server(prefix = "/rpc", endpoint = "link")]
+pub async fn redeem_student_link(secret: String) -> Result<ChildAccess, AppError> {
+    use crate::server::auth::secret_hash;
+    let state = crate::server::state::app_state()?;
+    let now = state.clock.now();
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT student_id FROM student_link WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+    )
+    .bind(secret_hash(secret.trim()))
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?;
+    let (student_id,) = row.ok_or(AppError::LinkInvalid)?;
+    crate::api::parent::access_for(&state, student_id, now).await
+}
+
+/// What a class link shows anyone: the class's fees, no personal data.
+#[server(prefix = "/rpc", endpoint = "class-notice")]
+pub async fn load_class_notice(
+    school: String,
+    class_name: String,
+) -> Result<ClassNotice, AppError> {
+    use crate::domain::money::Vnd;
+    let state = crate::server::state::app_state()?;
+    let year = crate::api::students::current_year_id(&state).await?;
+    let row: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT sc.id, sc.name, c.grade FROM class c JOIN school sc ON sc.id = c.school_id \
+         WHERE sc.slug = $1 AND c.name = $2 AND c.school_year_id = $3",
+    )
+    .bind(school.trim())
+    .bind(class_name.trim())
+    .bind(year)
+    .fetch_optional(&state.db)
+    .await?;
+    let (school_id, school_name, grade) = row.ok_or(AppError::NotFound)?;
+    let fees = crate::api::fees::imp::fee_items(&state.db, school_id)
+        .await?
+        .into_iter()
+        .filter(|f| f.active && (f.grades.is_empty() || f.grades.contains(&grade)))
+        .map(|f| (f.name, Vnd::new(f.amount.dong()), f.unit, f.mandatory))
+        .collect();
+    Ok(ClassNotice {
+        school_name,
+        class_name: class_name.trim().to_string(),
+        fees,
+    })
+}

@@ -1,0 +1,251 @@
+//! The teacher's class view, per-student links, class links and paying several
+//! invoices with one code.
+
+mod support;
+
+use hocphi_app::domain::invoice_status::PaymentState;
+use hocphi_app::error::AppError;
+use hocphi_app::model::{ChildAccess, ChildOverview, ClassNotice, GroupPayment};
+use hocphi_app::staff::{ClassView, OneTimeLink, TeacherClass};
+use hocphi_server::demo::{self, DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
+use serde_json::{json, Value};
+use support::*;
+
+async fn class_3a(app: &TestApp, session: &str) -> i64 {
+    let classes: Vec<TeacherClass> = app
+        .staff("classes/mine", json!({"school_id": 1}), Some(session))
+        .await
+        .json()
+        .unwrap();
+    classes.iter().find(|c| c.name == "3A").unwrap().id
+}
+
+#[tokio::test]
+async fn the_teacher_sees_who_paid_in_their_class_only() {
+    let app = start().await;
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let classes: Vec<TeacherClass> = app
+        .staff("classes/mine", json!({"school_id": 1}), Some(&t))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(
+        classes.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        vec!["3A"]
+    );
+    let view: ClassView = app
+        .staff(
+            "classes/view",
+            json!({"class_id": classes[0].id, "period": null}),
+            Some(&t),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(view.period.to_string(), "2026-11");
+    assert_eq!(view.rows.len(), 14);
+    let an = view
+        .rows
+        .iter()
+        .find(|r| r.full_name == "Nguyễn Minh An")
+        .unwrap();
+    assert_eq!(an.status.unwrap().state, PaymentState::Unpaid);
+    assert!(view
+        .rows
+        .iter()
+        .any(|r| r.status.is_some_and(|s| s.state == PaymentState::Paid)));
+    // Another class of the same school is not theirs.
+    let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let all: Vec<TeacherClass> = app
+        .staff("classes/mine", json!({"school_id": 1}), Some(&a))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(all.len(), 10);
+    let other = all.iter().find(|c| c.name == "3B").unwrap().id;
+    let r = app
+        .staff(
+            "classes/view",
+            json!({"class_id": other, "period": null}),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    assert!(app
+        .staff(
+            "classes/view",
+            json!({"class_id": other, "period": null}),
+            Some(&a)
+        )
+        .await
+        .json::<ClassView>()
+        .is_ok());
+}
+
+#[tokio::test]
+async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
+    let app = start().await;
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let class = class_3a(&app, &t).await;
+    let view: ClassView = app
+        .staff(
+            "classes/view",
+            json!({"class_id": class, "period": null}),
+            Some(&t),
+        )
+        .await
+        .json()
+        .unwrap();
+    let an = view
+        .rows
+        .iter()
+        .find(|r| r.full_name == "Nguyễn Minh An")
+        .unwrap()
+        .student_id;
+    let link: OneTimeLink = app
+        .staff("classes/student-link", json!({"student_id": an}), Some(&t))
+        .await
+        .json()
+        .unwrap();
+    let secret = link.path.strip_prefix("/l/").unwrap().to_string();
+    assert_eq!(secret.len(), 43, "32 random bytes");
+    let access: ChildAccess = app.rpc("link", &[("secret", &secret)]).await.unwrap();
+    assert_eq!(access.student_name, "Nguyễn Minh An");
+    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    assert_eq!(overview.invoices.len(), 2);
+
+    // Revoked: the link opens nothing any more.
+    let n: u64 = app
+        .staff("classes/revoke-links", json!({"student_id": an}), Some(&t))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(
+        app.rpc::<ChildAccess>("link", &[("secret", &secret)]).await,
+        Err(AppError::LinkInvalid)
+    );
+    // Expired: the same.
+    let link: OneTimeLink = app
+        .staff("classes/student-link", json!({"student_id": an}), Some(&t))
+        .await
+        .json()
+        .unwrap();
+    let secret = link.path.strip_prefix("/l/").unwrap().to_string();
+    app.clock.advance(30 * 24 * 3600);
+    assert_eq!(
+        app.rpc::<ChildAccess>("link", &[("secret", &secret)]).await,
+        Err(AppError::LinkInvalid)
+    );
+    assert_eq!(
+        app.rpc::<ChildAccess>("link", &[("secret", "guess")]).await,
+        Err(AppError::LinkInvalid)
+    );
+
+    // A teacher cannot make links for another class's children; nobody signed out can.
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let (other_student,): (i64,) = sqlx::query_as(
+        "SELECT e.student_id FROM enrolment e JOIN class c ON c.id = e.class_id WHERE c.name = '3B' LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let r = app
+        .staff(
+            "classes/student-link",
+            json!({"student_id": other_student}),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    let r = app
+        .staff("classes/student-link", json!({"student_id": an}), None)
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::NotSignedIn));
+}
+
+#[tokio::test]
+async fn a_class_link_shows_the_fees_and_no_name() {
+    let app = start().await;
+    let (status, body) = app
+        .call(
+            "class-notice",
+            &[("school", "th-ha-long"), ("class_name", "3A")],
+            "203.0.113.9",
+        )
+        .await;
+    assert!(status.is_success());
+    let text = String::from_utf8(body.clone()).unwrap();
+    let notice: ClassNotice = serde_json::from_slice(&body).unwrap();
+    assert_eq!(notice.class_name, "3A");
+    assert!(notice
+        .fees
+        .iter()
+        .any(|(name, _, _, _)| name == "Tiền ăn bán trú"));
+    let names: Vec<(String,)> = sqlx::query_as("SELECT full_name FROM student")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    for (name,) in names {
+        assert!(!text.contains(&name), "a class link reveals {name}");
+    }
+    assert!(!text.contains("2201"), "no student codes either");
+    let (status, _) = app
+        .call(
+            "class-notice",
+            &[("school", "th-ha-long"), ("class_name", "9Z")],
+            "203.0.113.9",
+        )
+        .await;
+    assert!(!status.is_success());
+}
+
+#[tokio::test]
+async fn two_children_at_two_schools_pay_with_one_code_per_school() {
+    let app = start().await;
+    let an = app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let chau = app
+        .lookup(
+            demo::SIBLING_SCHOOL,
+            demo::SIBLING_STUDENT_CODE,
+            demo::SIBLING_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let open = |o: &ChildOverview| {
+        o.invoices
+            .iter()
+            .filter(|i| i.status.is_open())
+            .map(|i| i.code.to_string())
+            .collect::<Vec<_>>()
+    };
+    let an_open = open(&app.rpc("child", &[("token", &an.token)]).await.unwrap());
+    let chau_open = open(&app.rpc("child", &[("token", &chau.token)]).await.unwrap());
+    let mut items: Vec<(String, String)> = an_open
+        .iter()
+        .map(|c| (an.token.clone(), c.clone()))
+        .collect();
+    items.extend(chau_open.iter().map(|c| (chau.token.clone(), c.clone())));
+    let reply = app
+        .staff("pay-together", json!({"items": items}), None)
+        .await;
+    let groups: Vec<GroupPayment> = reply.json().unwrap();
+    assert_eq!(groups.len(), 2, "one per school");
+    for g in &groups {
+        assert_eq!(g.total, g.invoices.iter().map(|(_, _, a)| *a).sum());
+        assert!(g.memo.contains(g.code.as_str()) && g.memo.len() <= 25);
+    }
+    // A token cannot pay (or see) another family's invoice.
+    let stranger = vec![(an.token.clone(), chau_open[0].clone())];
+    let r = app
+        .staff("pay-together", json!({"items": stranger}), None)
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::NotFound));
+}
