@@ -39,22 +39,50 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();
   await expect(page.getByText(/Đã phát hành 14 hoá đơn/)).toBeVisible();
 
-  // The parent sees December with the reduction, and its QR carries the total.
+  // The homeroom teacher opens the class view and copies a private link for one family.
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.getByLabel('Tên đăng nhập').fill('gv.3a');
+  await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByTestId('class-summary')).toContainText('Kỳ 12/2026');
+  const row = page.locator('section[aria-labelledby="class-title"]').getByRole('row', { name: /Nguyễn Minh An/ });
+  await expect(row).toContainText('chưa nộp');
+  await row.getByRole('button', { name: 'Đường dẫn riêng' }).click();
+  const link = (await page.getByText(/\/l\//).innerText()).trim();
+  expect(link).toMatch(/\/l\/[A-Za-z0-9_-]{43}$/);
+  await page.getByRole('button', { name: 'Soạn tin nhắc nộp cho nhóm lớp' }).click();
+  const reminder = await page.getByText(/Kính gửi quý phụ huynh lớp 3A/).innerText();
+  expect(reminder).toContain('/s/th-ha-long/3A');
+  expect(reminder).not.toContain('Nguyễn');
+  await page.screenshot({ path: 'test-results/screens/staff-desktop-07-class.png', fullPage: true });
+
+  // The parent opens the link on a phone: December shows the reduction and adds up…
   const parent = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const p = await parent.newPage();
-  await p.goto('/s/th-ha-long');
-  await p.getByLabel('Mã học sinh').fill('2201000001');
-  await p.getByLabel('Ngày sinh của con').fill('05/09/2017');
-  await p.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await p.goto(link);
+  await expect(p.getByRole('heading', { name: 'Nguyễn Minh An' })).toBeVisible();
   await p.getByRole('link', { name: /Các khoản thu tháng 12\/2026/ }).click();
   await expect(p.getByText('Miễn giảm 50% Tiền ăn bán trú (Hộ nghèo)')).toBeVisible();
   await expect(p.getByText('Quỹ lớp tháng 12/2026')).toBeVisible();
-  const total = Number((await p.locator('tfoot td').first().innerText()).replace(/[^0-9]/g, ''));
+  const december = Number((await p.locator('tfoot td').first().innerText()).replace(/[^0-9]/g, ''));
   const lines = (await p.locator('tbody td:last-child').allInnerTexts())
     .map((t) => (t.trim().startsWith('-') ? -1 : 1) * Number(t.replace(/[^0-9]/g, '')));
-  expect(lines.reduce((a, b) => a + b, 0)).toBe(total);
-  const qr = parseVietQr(decodePng(await p.locator('.qr').screenshot()));
-  expect(Number(qr.amount)).toBe(total);
+  expect(lines.reduce((a, b) => a + b, 0)).toBe(december);
   await p.screenshot({ path: 'test-results/screens/07-december-with-reduction.png', fullPage: true });
+
+  // …and November and December are paid with one QR.
+  await p.goto('/');
+  await p.getByRole('link', { name: 'Nộp nhiều khoản một lần' }).click();
+  const choices = p.locator('input[type=checkbox]');
+  await expect(choices).toHaveCount(2);
+  const amounts = (await p.locator('li label span.whitespace-nowrap').allInnerTexts()).map((t) => Number(t.replace(/[^0-9]/g, '')));
+  await p.getByRole('button', { name: 'Tạo mã QR nộp chung' }).click();
+  const group = p.getByTestId('group-qr');
+  await expect(group).toHaveCount(1);
+  const qr = parseVietQr(decodePng(await group.locator('.qr').screenshot()));
+  expect(Number(qr.amount)).toBe(amounts.reduce((a, b) => a + b, 0));
+  expect(qr.consumer.bankBin).toBe('970436');
+  expect(qr.additionalData.purpose).toContain(`HP ${qr.additionalData.billNumber}`);
+  await p.screenshot({ path: 'test-results/screens/08-pay-together.png', fullPage: true });
   await parent.close();
 });

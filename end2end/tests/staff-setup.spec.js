@@ -127,7 +127,7 @@ test('a teacher sees the school read-only', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Trường Tiểu học Hạ Long', level: 1 })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Lưu tài khoản' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Kiểm tra tệp' })).toHaveCount(0);
-  await expect(page.getByRole('cell', { name: 'Nguyễn Minh An' })).toBeVisible();
+  await expect(page.locator('section[aria-labelledby="students-title"]').getByRole('cell', { name: 'Nguyễn Minh An' })).toBeVisible();
 });
 
 test('an accountant adds a student by hand, moves them to another class and marks them as left', async ({ page }) => {

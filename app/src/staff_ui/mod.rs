@@ -3,6 +3,7 @@
 //! lists and their import, and the audit log.
 
 mod billing;
+mod class;
 mod home;
 mod import;
 mod links;

@@ -112,16 +112,24 @@ fn SchoolSections(
             <crate::ui::components::copy::CopyRow label=tr("Đường dẫn cho phụ huynh (gửi vào nhóm lớp)", "Parents' link (share in class groups)")
                 value=format!("{origin}/s/{}", profile.slug)/>
         </div>
-        <Details profile=profile.clone() can_edit refresh/>
-        <Logo profile=profile.clone() can_edit refresh/>
-        <Accounts profile=profile.clone() can_edit refresh/>
-        <Methods school_id=id current=profile.methods.clone() can_edit refresh/>
-        <Contacts school_id=id current=profile.contacts.clone() can_edit refresh/>
+        {if can_edit {
+            view! {
+                <Details profile=profile.clone() can_edit refresh/>
+                <Logo profile=profile.clone() can_edit refresh/>
+                <Accounts profile=profile.clone() can_edit refresh/>
+                <Methods school_id=id current=profile.methods.clone() can_edit refresh/>
+                <Contacts school_id=id current=profile.contacts.clone() can_edit refresh/>
+            }.into_any()
+        } else {
+            // A teacher's page starts with their class.
+            ().into_any()
+        }}
         {(me.role == Role::DistrictOfficer).then(|| view! { <InviteBox school_id=id role=Role::Accountant/> })}
         {(me.role == Role::Accountant).then(|| view! {
             <InviteBox school_id=id role=Role::Teacher/>
             <ManagedStaff title=tr("Giáo viên", "Teachers")/>
         })}
+        <super::class::ClassSection school_id=id/>
         {can_edit.then(|| view! { <super::billing::Billing school_id=id/> })}
         {can_edit.then(|| view! { <super::import::ImportStudents school_id=id/> })}
         <Students school_id=id can_edit/>

@@ -69,7 +69,11 @@ pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
 
 /// Shows a one-time link to copy and hand over (no e-mail is assumed).
 #[component]
-pub fn LinkBox(link: OneTimeLink, note: &'static str) -> impl IntoView {
+pub fn LinkBox(
+    link: OneTimeLink,
+    note: &'static str,
+    #[prop(optional)] label: Option<&'static str>,
+) -> impl IntoView {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
@@ -77,7 +81,7 @@ pub fn LinkBox(link: OneTimeLink, note: &'static str) -> impl IntoView {
     view! {
         <div class="mt-3 rounded-lg border border-slate-300 bg-slate-50 p-3">
             <p class="text-sm text-gray-700">{note}</p>
-            <crate::ui::components::copy::CopyRow label=super::tr("Đường dẫn dùng một lần", "One-time link") value=url/>
+            <crate::ui::components::copy::CopyRow label=label.unwrap_or(super::tr("Đường dẫn dùng một lần", "One-time link")) value=url/>
         </div>
     }
 }

@@ -53,6 +53,9 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=|| view! { <p class="py-8 text-lg">{texts().page_not_found}</p> }>
                             <Route path=path!("/") view=pages::lookup::LookupPage/>
                             <Route path=path!("/s/:school") view=pages::lookup::LookupPage/>
+                            <Route path=path!("/s/:school/:class") view=pages::lookup::LookupPage/>
+                            <Route path=path!("/l/:secret") view=pages::link::StudentLinkPage/>
+                            <Route path=path!("/nop-gop") view=pages::pay_together::PayTogetherPage/>
                             <Route path=path!("/con/:child") view=pages::child::ChildPage/>
                             <Route path=path!("/con/:child/:code") view=pages::invoice::InvoicePage/>
                         </Routes>

@@ -1,5 +1,6 @@
 //! The start page: the children this device remembers, and the lookup form.
 
+use crate::api::class_view::load_class_notice;
 use crate::api::parent::{list_schools, load_school, lookup_student};
 use crate::domain::date::Date;
 use crate::error::{AppError, Field};
@@ -23,8 +24,13 @@ pub fn LookupPage() -> impl IntoView {
     let preset_school = move || params.read().get("school");
     let children = RwSignal::new(storage::children());
 
+    let class = move || params.read().get("class");
     view! {
         <SavedChildren children/>
+        {move || match (preset_school(), class()) {
+            (Some(school), Some(class)) => Some(view! { <ClassNoticeView school class/> }),
+            _ => None,
+        }}
         <section class="mt-6" aria-labelledby="lookup-title">
             <h1 id="lookup-title" class="text-2xl font-bold text-gray-900">{texts().lookup_title}</h1>
             <p class="mt-1 text-base text-gray-700">{texts().lookup_intro}</p>
@@ -32,6 +38,30 @@ pub fn LookupPage() -> impl IntoView {
         </section>
         {move || preset_school().map(|slug| view! { <PresetSchoolContacts slug/> })}
         <FraudWarning/>
+    }
+}
+
+/// On a class link: the class's fees, with no one's name.
+#[component]
+fn ClassNoticeView(school: String, class: String) -> impl IntoView {
+    let notice = LocalResource::new(move || load_class_notice(school.clone(), class.clone()));
+    move || {
+        notice.get().and_then(Result::ok).map(|n| view! {
+            <section class="mt-6 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" aria-labelledby="class-fees-title">
+                <h2 id="class-fees-title" class="text-xl font-bold text-gray-900">
+                    {format!("{} · {} {}", texts().class_fees_title, texts().class, n.class_name)}
+                </h2>
+                <p class="text-sm text-gray-700">{n.school_name.clone()}</p>
+                <ul class="mt-2">
+                    {n.fees.into_iter().map(|(name, amount, _, mandatory)| view! {
+                        <li class="flex justify-between border-b border-gray-100 py-1">
+                            <span>{name}{(!mandatory).then(|| format!(" ({})", texts().voluntary))}</span>
+                            <span class="font-semibold">{amount.to_string()}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
     }
 }
 
@@ -89,6 +119,9 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                         }
                     </For>
                 </ul>
+                <A href="/nop-gop" attr:class="mt-3 inline-flex min-h-12 items-center rounded-lg border-2 border-teal-700 px-4 text-base font-semibold text-teal-800">
+                    {texts().pay_together_link}
+                </A>
             </section>
         </Show>
     }

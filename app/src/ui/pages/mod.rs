@@ -1,3 +1,5 @@
 pub mod child;
 pub mod invoice;
+pub mod link;
 pub mod lookup;
+pub mod pay_together;

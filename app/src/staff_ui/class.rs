@@ -1,0 +1,187 @@
+//! The homeroom teacher's class: who has paid this period, a private link per
+//! family, and a polite reminder for the class chat that names no child.
+
+use super::tr;
+use super::widgets::*;
+use crate::api::class_view::{
+    create_student_link, load_class_view, my_classes, revoke_student_links,
+};
+use crate::domain::invoice_status::PaymentState;
+use crate::domain::money::Vnd;
+use crate::staff::{ClassView, OneTimeLink};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+fn state_name(s: Option<crate::domain::invoice_status::InvoiceStatus>) -> &'static str {
+    match s.map(|s| s.state) {
+        None => tr("chưa có hoá đơn", "no invoice"),
+        Some(PaymentState::Paid) => tr("đã nộp đủ", "paid"),
+        Some(PaymentState::PartlyPaid) => tr("nộp một phần", "partly paid"),
+        Some(PaymentState::Unpaid) => tr("chưa nộp", "unpaid"),
+        Some(PaymentState::Voided) => tr("đã huỷ", "voided"),
+    }
+}
+
+/// The reminder a teacher posts in the class group: the class link, the due date,
+/// and no child's name.
+pub fn reminder(view: &ClassView, origin: &str) -> String {
+    let due = view.due_on.map(|d| d.dmy()).unwrap_or_default();
+    format!(
+        "{} {}: {} {} {} {}. {} {origin}/s/{}/{} {}",
+        tr("Kính gửi quý phụ huynh lớp", "Dear parents of class"),
+        view.class_name,
+        tr("các khoản thu tháng", "the fees for"),
+        view.period.label(),
+        tr("có hạn nộp", "are due on"),
+        due,
+        tr(
+            "Phụ huynh chưa nộp xin tra cứu và nộp bằng mã QR tại",
+            "If you have not paid yet, please look up and pay by QR at"
+        ),
+        view.school_slug,
+        view.class_name,
+        tr(
+            "(chuyển khoản thẳng vào tài khoản của nhà trường, không mất phí). Xin cảm ơn!",
+            "(straight to the school's account, free of charge). Thank you!"
+        )
+    )
+}
+
+#[component]
+pub fn ClassSection(school_id: i64) -> impl IntoView {
+    let classes = LocalResource::new(move || my_classes(school_id));
+    let chosen = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        if chosen.get_untracked().is_none() {
+            if let Some(Ok(list)) = classes.get() {
+                chosen.set(list.first().map(|c| c.id));
+            }
+        }
+    });
+    view! {
+        <section class=CARD aria-labelledby="class-title">
+            <h2 id="class-title" class=H2>{tr("Tình hình nộp của lớp", "Who has paid, by class")}</h2>
+            <label for="class-pick" class="mt-2 block text-sm font-semibold">{tr("Chọn lớp", "Choose a class")}</label>
+            <select id="class-pick" class=INPUT on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                {move || classes.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
+                    let id = c.id;
+                    view! { <option value=id.to_string() selected=move || chosen.get() == Some(id)>{c.name}</option> }
+                }).collect_view()}
+            </select>
+            {move || chosen.get().map(|id| view! { <ClassTable class_id=id/> })}
+        </section>
+    }
+}
+
+#[component]
+fn ClassTable(class_id: i64) -> impl IntoView {
+    let view_res = LocalResource::new(move || load_class_view(class_id, None));
+    let filter = RwSignal::new("all".to_string());
+    let link = RwSignal::new(None::<(String, OneTimeLink)>);
+    let message = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None);
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let make_link = move |student_id: i64, name: String| {
+        spawn_local(async move {
+            match create_student_link(student_id).await {
+                Ok(l) => link.set(Some((name, l))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let revoke = move |student_id: i64, name: String| {
+        spawn_local(async move {
+            match revoke_student_links(student_id).await {
+                Ok(n) => outcome.set(Some(Outcome::Done(format!(
+                    "{} {n} {} {name}",
+                    tr("Đã thu hồi", "Revoked"),
+                    tr("đường dẫn của", "links of")
+                )))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let share = move |_| {
+        let Some(text) = message.get_untracked() else {
+            return;
+        };
+        if let Some(nav) = web_sys::window().map(|w| w.navigator()) {
+            let data = web_sys::ShareData::new();
+            data.set_text(&text);
+            let _ = nav.share_with_data(&data);
+        }
+    };
+    view! {
+        {move || view_res.get().map(|r| match r {
+            Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+            Ok(v) => {
+                let total: Vnd = v.rows.iter().map(|r| r.total).sum();
+                let paid: Vnd = v.rows.iter().map(|r| r.paid).sum();
+                let count = |s: PaymentState| v.rows.iter().filter(|r| r.status.map(|x| x.state) == Some(s)).count();
+                let summary = format!("{} {} · {} {} · {} {} · {} {} / {}",
+                    tr("Kỳ", "Period"), v.period.label(),
+                    tr("đã nộp đủ", "paid"), count(PaymentState::Paid),
+                    tr("một phần", "partly"), count(PaymentState::PartlyPaid),
+                    tr("đã thu", "collected"), paid, total);
+                let reminder_text = reminder(&v, &origin);
+                let rows = v.rows.clone();
+                view! {
+                    <p class="mt-3 font-semibold" data-testid="class-summary">{summary}</p>
+                    <div class="mt-2 flex flex-wrap items-end gap-3">
+                        <div>
+                            <label for="class-filter" class="block text-sm font-semibold">{tr("Hiện", "Show")}</label>
+                            <select id="class-filter" class=INPUT on:change=move |ev| filter.set(event_target_value(&ev))>
+                                <option value="all">{tr("Tất cả", "Everyone")}</option>
+                                <option value="unpaid">{tr("Chưa nộp đủ", "Not fully paid")}</option>
+                                <option value="paid">{tr("Đã nộp đủ", "Paid")}</option>
+                            </select>
+                        </div>
+                        <button type="button" class=BUTTON_QUIET on:click=move |_| message.set(Some(reminder_text.clone()))>
+                            {tr("Soạn tin nhắc nộp cho nhóm lớp", "Write a reminder for the class group")}
+                        </button>
+                    </div>
+                    <table class="mt-2 w-full text-left text-sm">
+                        <thead class="text-gray-600"><tr>
+                            <th class="py-1 pr-2">{tr("Học sinh", "Student")}</th><th class="pr-2">{tr("Trạng thái", "Status")}</th>
+                            <th class="pr-2 text-right">{tr("Đã nộp / phải nộp", "Paid / due")}</th><th></th>
+                        </tr></thead>
+                        <tbody>
+                            {move || rows.iter().filter(|r| match filter.get().as_str() {
+                                "paid" => r.status.is_some_and(|s| s.state == PaymentState::Paid),
+                                "unpaid" => r.status.is_some_and(|s| s.is_open()),
+                                _ => true,
+                            }).map(|r| {
+                                let (id, name, name2) = (r.student_id, r.full_name.clone(), r.full_name.clone());
+                                view! {
+                                    <tr class="border-t border-gray-100">
+                                        <td class="py-1 pr-2">{r.full_name.clone()}</td>
+                                        <td class="pr-2">{state_name(r.status)}{r.status.is_some_and(|s| s.overdue).then(|| format!(" · {}", tr("quá hạn", "overdue")))}</td>
+                                        <td class="pr-2 text-right whitespace-nowrap">{format!("{} / {}", r.paid, r.total)}</td>
+                                        <td class="whitespace-nowrap">
+                                            <button type="button" class="min-h-9 px-2 underline" on:click=move |_| make_link(id, name.clone())>{tr("Đường dẫn riêng", "Private link")}</button>
+                                            <button type="button" class="min-h-9 px-2 underline" on:click=move |_| revoke(id, name2.clone())>{tr("Thu hồi", "Revoke")}</button>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }
+        })}
+        {move || link.get().map(|(name, l)| view! {
+            <LinkBox link=l label=tr("Đường dẫn riêng của gia đình", "The family's private link") note=tr("Đường dẫn riêng mở thẳng các khoản thu của em này trên điện thoại phụ huynh, trong 30 ngày. Chỉ gửi riêng cho gia đình, không đăng vào nhóm lớp.",
+                "This private link opens this child's fees on the parent's phone, for 30 days. Send it to the family only, never to the class group.")/>
+            <p class="text-sm text-gray-600">{name}</p>
+        })}
+        {move || message.get().map(|m| view! {
+            <div class="mt-3 rounded-lg border border-slate-300 p-3">
+                <crate::ui::components::copy::CopyRow label=tr("Tin nhắc nộp (không nêu tên học sinh)", "Reminder (names no child)") value=m/>
+                <button type="button" class=format!("{BUTTON_QUIET} mt-2") on:click=share>{tr("Chia sẻ…", "Share…")}</button>
+            </div>
+        })}
+        <OutcomeNotice outcome/>
+    }
+}
