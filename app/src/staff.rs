@@ -329,3 +329,29 @@ pub struct TeacherClass {
     pub id: i64,
     pub name: String,
 }
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceFilter {
+    /// `YYYY-MM`; empty for every period.
+    pub period: String,
+    /// A class name; empty for every class.
+    pub class_name: String,
+    /// "open", "paid", "overdue", "voided"; empty for all.
+    pub status: String,
+    /// Part of a student's name or code, or an invoice code.
+    pub search: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRow {
+    pub code: String,
+    pub student_code: String,
+    pub student_name: String,
+    pub class_name: String,
+    pub period: crate::domain::date::Month,
+    pub total: crate::domain::money::Vnd,
+    pub paid: crate::domain::money::Vnd,
+    pub due_on: crate::domain::date::Date,
+    pub status: crate::domain::invoice_status::InvoiceStatus,
+    pub void_reason: Option<String>,
+}

@@ -30,7 +30,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(page.getByText('Nguyễn Minh An (3A): Sổ hộ nghèo số 123/2026')).toBeVisible();
 
   // December for class 3A: preview, then issue.
-  await page.getByLabel('Kỳ thu (năm-tháng)').fill('2026-12');
+  await page.locator('#run-period').fill('2026-12');
   await page.getByLabel('Hạn nộp', { exact: true }).fill('20/12/2026');
   await page.getByLabel('Lớp hoặc khối').fill('3A');
   await page.getByRole('button', { name: 'Xem trước' }).click();
@@ -38,6 +38,19 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.screenshot({ path: 'test-results/screens/staff-desktop-06-run.png', fullPage: true });
   await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();
   await expect(page.getByText(/Đã phát hành 14 hoá đơn/)).toBeVisible();
+
+  // The invoice list finds them, totals them and exports them to Excel.
+  await page.locator('#inv-period').fill('2026-12');
+  await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(page.getByTestId('invoice-totals')).toContainText('14 hoá đơn');
+  const [xlsx] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Xuất Excel (.xlsx)' }).click(),
+  ]);
+  expect(xlsx.suggestedFilename()).toBe('hoa-don.xlsx');
+  const bytes = require('fs').readFileSync(await xlsx.path());
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
 
   // The homeroom teacher opens the class view and copies a private link for one family.
   await page.getByRole('button', { name: 'Đăng xuất' }).click();

@@ -98,6 +98,18 @@ fn every_staff_call() -> Vec<(&'static str, Value)> {
             "invoice-runs/commit",
             json!({"school_id": OTHER_SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": "School"}),
         ),
+        (
+            "invoices/list",
+            json!({"school_id": OTHER_SCHOOL, "filter": {"period": "", "class_name": "", "status": "", "search": ""}}),
+        ),
+        (
+            "invoices/export",
+            json!({"school_id": OTHER_SCHOOL, "filter": {"period": "", "class_name": "", "status": "", "search": ""}}),
+        ),
+        (
+            "invoices/void",
+            json!({"school_id": OTHER_SCHOOL, "code": "X", "reason": "Y"}),
+        ),
     ]
 }
 

@@ -3,6 +3,7 @@
 
 pub mod class_view;
 pub mod fees;
+pub mod invoices;
 pub mod parent;
 pub mod school_setup;
 pub mod staff_admin;

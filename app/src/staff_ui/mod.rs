@@ -6,6 +6,7 @@ mod billing;
 mod class;
 mod home;
 mod import;
+mod invoices;
 mod links;
 mod school;
 mod widgets;

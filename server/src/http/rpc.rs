@@ -8,6 +8,7 @@ use axum::http::Request;
 use axum::response::IntoResponse;
 use hocphi_app::api::class_view::*;
 use hocphi_app::api::fees::*;
+use hocphi_app::api::invoices::*;
 use hocphi_app::api::parent::*;
 use hocphi_app::api::school_setup::*;
 use hocphi_app::api::staff_admin::*;
@@ -62,6 +63,9 @@ pub fn register_server_fns() {
     register_explicit::<PreviewInvoiceRun>();
     register_explicit::<CommitInvoiceRun>();
     register_explicit::<MyClasses>();
+    register_explicit::<ListInvoices>();
+    register_explicit::<ExportInvoices>();
+    register_explicit::<VoidInvoice>();
     register_explicit::<LoadClassView>();
     register_explicit::<CreateStudentLink>();
     register_explicit::<RevokeStudentLinks>();

@@ -1,0 +1,239 @@
+//! The accountant's invoice list (search, totals, .xlsx export) and voiding an
+//! invoice with a reason: an issued invoice is never edited; what was paid on it
+//! becomes a credit that the reissued invoice takes off.
+
+use crate::error::AppError;
+use crate::staff::{InvoiceFilter, InvoiceRow};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+pub mod imp {
+    use crate::domain::date::{Date, Month};
+    use crate::domain::invoice_status::{InvoiceStatus, PaymentState};
+    use crate::domain::money::Vnd;
+    use crate::error::AppError;
+    use crate::server::state::Db;
+    use crate::staff::{InvoiceFilter, InvoiceRow};
+
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        i64,
+        i64,
+        String,
+        Option<i64>,
+        Option<String>,
+    );
+
+    pub async fn list(
+        db: &Db,
+        school_id: i64,
+        filter: &InvoiceFilter,
+        today: Date,
+    ) -> Result<Vec<InvoiceRow>, AppError> {
+        let search = format!("%{}%", filter.search.trim().to_lowercase());
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT i.code, s.code, s.full_name, c.name, i.period, i.total, \
+                (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), \
+                i.due_on, i.voided_at, i.void_reason \
+             FROM invoice i JOIN student s ON s.id = i.student_id LEFT JOIN class c ON c.id = i.class_id \
+             WHERE i.school_id = $1 AND ($2 = '' OR i.period = $2) AND ($3 = '' OR c.name = $3) \
+               AND ($4 = '%%' OR LOWER(s.full_name) LIKE $4 OR LOWER(s.code) LIKE $4 OR LOWER(i.code) LIKE $4) \
+             ORDER BY i.period DESC, c.name, s.full_name LIMIT 5000",
+        )
+        .bind(school_id)
+        .bind(filter.period.trim())
+        .bind(filter.class_name.trim())
+        .bind(&search)
+        .fetch_all(db)
+        .await?;
+        let mut out = Vec::new();
+        for (
+            code,
+            student_code,
+            student_name,
+            class_name,
+            period,
+            total,
+            paid,
+            due_on,
+            voided,
+            void_reason,
+        ) in rows
+        {
+            let (Ok(period), Ok(due_on)) = (Month::parse(&period), Date::parse_iso(&due_on)) else {
+                continue;
+            };
+            let (total, paid) = (Vnd::new(total), Vnd::new(paid));
+            let status = InvoiceStatus::derive(total, paid, due_on, today, voided.is_some());
+            let keep = match filter.status.as_str() {
+                "open" => status.is_open(),
+                "paid" => status.state == PaymentState::Paid,
+                "overdue" => status.overdue,
+                "voided" => status.state == PaymentState::Voided,
+                _ => true,
+            };
+            if keep {
+                out.push(InvoiceRow {
+                    code,
+                    student_code,
+                    student_name,
+                    class_name: class_name.unwrap_or_default(),
+                    period,
+                    total,
+                    paid,
+                    due_on,
+                    status,
+                    void_reason,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The list as an .xlsx workbook with Vietnamese headers and formatted amounts.
+    pub fn workbook(rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("Hoa don")?;
+        let bold = Format::new().set_bold();
+        let money = Format::new().set_num_format("#,##0");
+        let headers = [
+            "Mã hoá đơn",
+            "Mã học sinh",
+            "Họ và tên",
+            "Lớp",
+            "Kỳ thu",
+            "Phải nộp (đ)",
+            "Đã nộp (đ)",
+            "Hạn nộp",
+            "Trạng thái",
+        ];
+        for (col, h) in headers.iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, *h, &bold)?;
+        }
+        for (i, r) in rows.iter().enumerate() {
+            let row = i as u32 + 1;
+            let state = match (r.status.state, r.status.overdue) {
+                (_, true) => "Quá hạn",
+                (PaymentState::Paid, _) => "Đã nộp đủ",
+                (PaymentState::PartlyPaid, _) => "Nộp một phần",
+                (PaymentState::Unpaid, _) => "Chưa nộp",
+                (PaymentState::Voided, _) => "Đã huỷ",
+            };
+            sheet.write_string(row, 0, &r.code)?;
+            sheet.write_string(row, 1, &r.student_code)?;
+            sheet.write_string(row, 2, &r.student_name)?;
+            sheet.write_string(row, 3, &r.class_name)?;
+            sheet.write_string(row, 4, r.period.label())?;
+            // Whole đồng, well inside f64's exact integer range.
+            sheet.write_number_with_format(row, 5, r.total.dong() as f64, &money)?;
+            sheet.write_number_with_format(row, 6, r.paid.dong() as f64, &money)?;
+            sheet.write_string(row, 7, r.due_on.dmy())?;
+            sheet.write_string(row, 8, state)?;
+        }
+        let last = rows.len() as u32 + 1;
+        sheet.write_string_with_format(last, 4, "Tổng cộng", &bold)?;
+        sheet.write_number_with_format(
+            last,
+            5,
+            rows.iter().map(|r| r.total.dong()).sum::<i64>() as f64,
+            &money,
+        )?;
+        sheet.write_number_with_format(
+            last,
+            6,
+            rows.iter().map(|r| r.paid.dong()).sum::<i64>() as f64,
+            &money,
+        )?;
+        sheet.autofit();
+        book.save_to_buffer()
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "invoices/list", input = Json)]
+pub async fn list_invoices(
+    school_id: i64,
+    filter: InvoiceFilter,
+) -> Result<Vec<InvoiceRow>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    imp::list(&state.db, school_id, &filter, state.clock.today()).await
+}
+
+/// The same list as an .xlsx file (base64), for the accountant to file or send upwards.
+#[server(prefix = "/rpc", endpoint = "invoices/export", input = Json)]
+pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<String, AppError> {
+    use base64::Engine;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    let rows = imp::list(&state.db, school_id, &filter, state.clock.today()).await?;
+    let bytes = imp::workbook(&rows).map_err(|e| {
+        leptos::logging::error!("xlsx export: {e}");
+        AppError::Internal
+    })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// Voids an invoice, with the reason. What was paid on it becomes a credit, taken
+/// off the invoice reissued for the same period (by running the period again).
+#[server(prefix = "/rpc", endpoint = "invoices/void", input = Json)]
+pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Result<(), AppError> {
+    use crate::error::Field;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    let reason = crate::domain::validate::text(&reason, 300)
+        .ok_or(AppError::InvalidInput(Field::Grounds))?;
+    let row: Option<(i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT i.id, i.student_id, \
+            (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.period \
+         FROM invoice i WHERE i.code = $1 AND i.school_id = $2 AND i.voided_at IS NULL",
+    )
+    .bind(code.trim())
+    .bind(school_id)
+    .fetch_optional(&state.db)
+    .await?;
+    let (invoice_id, student_id, paid, period) = row.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE invoice SET voided_at = $1, void_reason = $2 WHERE id = $3")
+        .bind(now)
+        .bind(&reason)
+        .bind(invoice_id)
+        .execute(&mut *tx)
+        .await?;
+    if paid > 0 {
+        sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at) VALUES ($1, $2, $2, $3, $4)")
+            .bind(student_id)
+            .bind(paid)
+            .bind(format!("đã nộp cho hoá đơn {} (đã huỷ)", code.trim()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::server::audit::record(
+        &mut tx,
+        now,
+        Some(&staff),
+        staff.district_id,
+        crate::server::audit::Entry {
+            school_id: Some(school_id),
+            action: "void",
+            entity: "invoice",
+            entity_id: Some(code.trim().to_string()),
+            before: Some(serde_json::json!({"period": period, "paid": paid})),
+            after: Some(serde_json::json!({"voided": true, "reason": reason, "credit": paid})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! The accountant's invoice list: search, totals, export to .xlsx, void with a reason.
+
+use super::tr;
+use super::widgets::*;
+use crate::api::invoices::{export_invoices, list_invoices, void_invoice};
+use crate::domain::invoice_status::PaymentState;
+use crate::domain::money::Vnd;
+use crate::staff::{InvoiceFilter, InvoiceRow};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+fn status_text(r: &InvoiceRow) -> &'static str {
+    match (r.status.state, r.status.overdue) {
+        (_, true) => tr("quá hạn", "overdue"),
+        (PaymentState::Paid, _) => tr("đã nộp đủ", "paid"),
+        (PaymentState::PartlyPaid, _) => tr("nộp một phần", "partly paid"),
+        (PaymentState::Unpaid, _) => tr("chưa nộp", "unpaid"),
+        (PaymentState::Voided, _) => tr("đã huỷ", "voided"),
+    }
+}
+
+fn download(file_name: &str, mime: &str, base64: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(link) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    link.set_href(&format!("data:{mime};base64,{base64}"));
+    link.set_download(file_name);
+    link.click();
+}
+
+#[component]
+pub fn InvoiceList(school_id: i64) -> impl IntoView {
+    let period = RwSignal::new(String::new());
+    let class_name = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let filter = move || InvoiceFilter {
+        period: period.get_untracked(),
+        class_name: class_name.get_untracked(),
+        status: status.get_untracked(),
+        search: search.get_untracked(),
+    };
+    let rows = RwSignal::new(None::<Vec<InvoiceRow>>);
+    let outcome = RwSignal::new(None);
+    let load = move || {
+        spawn_local(async move {
+            match list_invoices(school_id, filter()).await {
+                Ok(r) => rows.set(Some(r)),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let search_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        load();
+    };
+    let export = move |_| {
+        spawn_local(async move {
+            match export_invoices(school_id, filter()).await {
+                Ok(b64) => download(
+                    "hoa-don.xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    &b64,
+                ),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let void = move |code: String| {
+        let ask = format!("{} {code}:", tr("Lý do huỷ hoá đơn", "Why void invoice"));
+        let Some(reason) =
+            web_sys::window().and_then(|w| w.prompt_with_message(&ask).ok().flatten())
+        else {
+            return;
+        };
+        spawn_local(async move {
+            match void_invoice(school_id, code.clone(), reason).await {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {code}. {}",
+                        tr("Đã huỷ hoá đơn", "Voided invoice"),
+                        tr(
+                            "Số đã nộp được chuyển thành khoản trừ cho hoá đơn phát hành lại.",
+                            "What was paid becomes a credit for the reissued invoice."
+                        )
+                    ))));
+                    load();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="invoices-title">
+            <h2 id="invoices-title" class=H2>{tr("Danh sách hoá đơn", "Invoices")}</h2>
+            <form class="mt-2 grid gap-3 sm:grid-cols-4" on:submit=search_submit>
+                <Field id="inv-period" label=tr("Kỳ thu (năm-tháng)", "Period (year-month)") value=period/>
+                <Field id="inv-class" label=tr("Lớp (để trống: tất cả)", "Class (empty: all)") value=class_name/>
+                <div>
+                    <label for="inv-status" class="block text-sm font-semibold">{tr("Trạng thái", "Status")}</label>
+                    <select id="inv-status" class=INPUT on:change=move |ev| status.set(event_target_value(&ev))>
+                        <option value="">{tr("Tất cả", "All")}</option>
+                        <option value="open">{tr("Chưa nộp đủ", "Not fully paid")}</option>
+                        <option value="overdue">{tr("Quá hạn", "Overdue")}</option>
+                        <option value="paid">{tr("Đã nộp đủ", "Paid")}</option>
+                        <option value="voided">{tr("Đã huỷ", "Voided")}</option>
+                    </select>
+                </div>
+                <Field id="inv-search" label=tr("Tên, mã học sinh hoặc mã hoá đơn", "Name, student code or invoice code") value=search/>
+                <div class="flex gap-2 sm:col-span-4">
+                    <button type="submit" class=BUTTON>{tr("Tìm", "Search")}</button>
+                    <button type="button" class=BUTTON_QUIET on:click=export>{tr("Xuất Excel (.xlsx)", "Export to Excel (.xlsx)")}</button>
+                </div>
+            </form>
+            <OutcomeNotice outcome/>
+            {move || rows.get().map(|list| {
+                let total: Vnd = list.iter().filter(|r| r.status.state != PaymentState::Voided).map(|r| r.total).sum();
+                let paid: Vnd = list.iter().map(|r| r.paid).sum();
+                view! {
+                    <p class="mt-3 font-semibold" data-testid="invoice-totals">
+                        {format!("{} {} · {} {} · {} {}", list.len(), tr("hoá đơn", "invoices"), tr("phải nộp", "due"), total, tr("đã nộp", "paid"), paid)}
+                    </p>
+                    <div class="mt-2 max-h-96 overflow-auto">
+                        <table class="w-full text-left text-sm">
+                            <thead class="sticky top-0 bg-white text-gray-600"><tr>
+                                <th class="py-1 pr-2">{tr("Mã", "Code")}</th><th class="pr-2">{tr("Học sinh", "Student")}</th>
+                                <th class="pr-2">{tr("Lớp", "Class")}</th><th class="pr-2">{tr("Kỳ", "Period")}</th>
+                                <th class="pr-2 text-right">{tr("Phải nộp", "Due")}</th><th class="pr-2 text-right">{tr("Đã nộp", "Paid")}</th>
+                                <th class="pr-2">{tr("Trạng thái", "Status")}</th><th></th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().take(1000).map(|r| {
+                                    let code = r.code.clone();
+                                    let voided = r.status.state == PaymentState::Voided;
+                                    view! {
+                                        <tr class="border-t border-gray-100" class:text-gray-400=voided>
+                                            <td class="py-1 pr-2 font-mono">{r.code.clone()}</td>
+                                            <td class="pr-2">{r.student_name.clone()}</td>
+                                            <td class="pr-2">{r.class_name.clone()}</td>
+                                            <td class="pr-2">{r.period.label()}</td>
+                                            <td class="pr-2 text-right whitespace-nowrap">{r.total.to_string()}</td>
+                                            <td class="pr-2 text-right whitespace-nowrap">{r.paid.to_string()}</td>
+                                            <td class="pr-2">{status_text(&r)}{r.void_reason.clone().map(|why| format!(" ({why})"))}</td>
+                                            <td>{(!voided).then(|| view! {
+                                                <button type="button" class="min-h-9 px-2 underline" on:click=move |_| void(code.clone())>{tr("Huỷ", "Void")}</button>
+                                            })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,145 @@
+//! The accountant's invoice list and export, and voiding with a reason.
+
+mod support;
+
+use hocphi_app::error::{AppError, Field};
+use hocphi_app::staff::{InvoiceRow, RunPreview};
+use hocphi_server::demo::{DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
+use serde_json::{json, Value};
+use support::*;
+
+const SCHOOL: i64 = 1;
+
+#[tokio::test]
+async fn the_list_filters_totals_and_exports_to_xlsx() {
+    use base64::Engine;
+    use calamine::Reader;
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let list = |filter: Value| {
+        let s = s.clone();
+        let app = &app;
+        async move {
+            app.staff(
+                "invoices/list",
+                json!({"school_id": SCHOOL, "filter": filter}),
+                Some(&s),
+            )
+            .await
+            .json::<Vec<InvoiceRow>>()
+        }
+    };
+    let all = list(json!({"period": "", "class_name": "", "status": "", "search": ""}))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 280, "140 students, two months");
+    let nov_3a = list(json!({"period": "2026-11", "class_name": "3A", "status": "", "search": ""}))
+        .await
+        .unwrap();
+    assert_eq!(nov_3a.len(), 14);
+    let open =
+        list(json!({"period": "2026-11", "class_name": "3A", "status": "open", "search": ""}))
+            .await
+            .unwrap();
+    assert!(open.iter().all(|r| r.status.is_open()));
+    let an = list(json!({"period": "", "class_name": "", "status": "", "search": "minh an"}))
+        .await
+        .unwrap();
+    assert!(
+        an.iter()
+            .all(|r| r.student_name.to_lowercase().contains("minh an"))
+            && !an.is_empty()
+    );
+
+    let b64: String = app
+        .staff("invoices/export", json!({"school_id": SCHOOL, "filter": {"period": "2026-11", "class_name": "3A", "status": "", "search": ""}}), Some(&s))
+        .await
+        .json()
+        .unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][0], "Mã hoá đơn");
+    assert_eq!(rows[0][5], "Phải nộp (đ)");
+    assert_eq!(rows.len(), 14 + 2, "header, 14 invoices, totals");
+    let total: i64 = nov_3a.iter().map(|r| r.total.dong()).sum();
+    assert_eq!(rows[15][4], "Tổng cộng");
+    assert_eq!(rows[15][5], total.to_string());
+
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    for endpoint in ["invoices/list", "invoices/export"] {
+        let r = app.staff(endpoint, json!({"school_id": SCHOOL, "filter": {"period": "", "class_name": "", "status": "", "search": ""}}), Some(&t)).await;
+        assert_eq!(
+            r.json::<Value>(),
+            Err(AppError::Forbidden),
+            "teachers do not handle money: {endpoint}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    // October's invoices are paid (demo data): take one paid in full.
+    let paid: Vec<InvoiceRow> = app
+        .staff("invoices/list", json!({"school_id": SCHOOL, "filter": {"period": "2026-10", "class_name": "3A", "status": "paid", "search": ""}}), Some(&s))
+        .await
+        .json()
+        .unwrap();
+    let victim = &paid[0];
+    let void = |reason: &str| json!({"school_id": SCHOOL, "code": victim.code, "reason": reason});
+    assert_eq!(
+        app.staff("invoices/void", void("  "), Some(&s))
+            .await
+            .json::<Value>(),
+        Err(AppError::InvalidInput(Field::Grounds))
+    );
+    app.staff("invoices/void", void("Sai số ngày ăn"), Some(&s))
+        .await
+        .json::<Value>()
+        .unwrap();
+    assert_eq!(
+        app.staff("invoices/void", void("again"), Some(&s))
+            .await
+            .json::<Value>(),
+        Err(AppError::NotFound)
+    );
+
+    // Reissue: run October for the class again; only the voided one is new, and it
+    // takes off what was already paid.
+    let run = json!({"school_id": SCHOOL, "period": "2026-10", "due_on": "20/10/2026", "scope": {"Class": "3A"}});
+    let done: RunPreview = app
+        .staff("invoice-runs/commit", run, Some(&s))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(done.new_invoices, 1);
+    let rows: Vec<InvoiceRow> = app
+        .staff("invoices/list", json!({"school_id": SCHOOL, "filter": {"period": "2026-10", "class_name": "3A", "status": "", "search": victim.student_code}}), Some(&s))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let voided = rows.iter().find(|r| r.code == victim.code).unwrap();
+    assert_eq!(voided.void_reason.as_deref(), Some("Sai số ngày ăn"));
+    let reissued = rows.iter().find(|r| r.code != victim.code).unwrap();
+    // What was paid became a credit, and the reissued invoice takes it off.
+    let (used, remaining): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COALESCE(SUM(u.amount), 0) FROM credit_use u JOIN invoice i ON i.id = u.invoice_id WHERE i.code = $1), \
+                (SELECT COALESCE(SUM(remaining), 0) FROM credit)",
+    )
+    .bind(&reissued.code)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(used > 0);
+    assert_eq!(used + remaining, victim.paid.dong(), "nothing paid is lost");
+    assert!(reissued.total.dong() >= 0);
+}
