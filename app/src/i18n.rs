@@ -108,6 +108,7 @@ pub struct Texts {
     pub make_group_qr: &'static str,
     pub class_fees_title: &'static str,
     pub voluntary: &'static str,
+    pub take_voluntary: &'static str,
     pub contacts_intro: &'static str,
     pub call: &'static str,
     // Errors
@@ -319,6 +320,7 @@ pub static VI: Texts = Texts {
     make_group_qr: "Tạo mã QR nộp chung",
     class_fees_title: "Các khoản thu của lớp",
     voluntary: "tự nguyện",
+    take_voluntary: "Đăng ký khoản tự nguyện này (bỏ chọn nếu không tham gia)",
     contacts_intro: "Những người này hướng dẫn nộp tiền và giải đáp thắc mắc của phụ huynh.",
     call: "Gọi",
     err_no_match: "Không tìm thấy học sinh nào khớp với mã và ngày sinh này. Hãy kiểm tra lại thông báo của nhà trường.",
@@ -412,6 +414,7 @@ pub static EN: Texts = Texts {
     make_group_qr: "Make one QR code",
     class_fees_title: "The class's fees",
     voluntary: "voluntary",
+    take_voluntary: "Take this voluntary item (untick to decline)",
     contacts_intro: "These people guide parents through paying and answer questions.",
     call: "Call",
     err_no_match: "No student matches this code and date of birth. Please check the school's notice.",

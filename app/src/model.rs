@@ -61,10 +61,16 @@ pub struct ChildOverview {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceLineView {
+    /// The line's place on the invoice (to decline it).
+    pub position: i64,
     pub description: String,
     pub quantity: i64,
     pub unit_amount: Vnd,
     pub amount: Vnd,
+    /// A voluntary fee the parent may decline before paying.
+    pub voluntary: bool,
+    /// Declined: shown, not counted in the total.
+    pub declined: bool,
 }
 
 /// The school's receiving account, as the parent's banking app will show it.

@@ -93,6 +93,16 @@ test('a parent looks up a child, opens the invoice and pays by a VietQR that dec
   expect(decodePng(saved)).toBe(payload);
   await expect(page.getByText('Đã lưu ảnh QR')).toBeVisible();
   await testInfo.attach('vietqr-payload', { body: payload, contentType: 'text/plain' });
+
+  // The English club is voluntary: declining it before paying lowers the total and the QR follows.
+  const club = page.getByRole('row', { name: /Câu lạc bộ Tiếng Anh/ });
+  const clubAmount = dong(await club.locator('td').last().innerText());
+  await club.getByLabel('Đăng ký khoản tự nguyện này (bỏ chọn nếu không tham gia)').uncheck();
+  await expect(page.locator('tfoot td').first()).toHaveText(`${(total - clubAmount).toLocaleString('de-DE')} đ`);
+  await expect(club.locator('td').last()).toHaveClass(/line-through/);
+  const lowered = parseVietQr(decodePng(await page.locator('.qr').screenshot()));
+  expect(Number(lowered.amount)).toBe(total - clubAmount);
+  await page.screenshot({ path: 'test-results/screens/03b-voluntary-declined.png', fullPage: true });
 });
 
 test('a wrong date of birth gets the one neutral message, and so does an unknown code', async ({ page }) => {

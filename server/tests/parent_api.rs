@@ -397,3 +397,83 @@ async fn the_web_app_is_served_precompressed_with_the_right_caching() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_parent_declines_a_voluntary_fee_before_paying_and_the_total_follows() {
+    let app = start().await;
+    let an = app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let overview: ChildOverview = app.rpc("child", &[("token", &an.token)]).await.unwrap();
+    let (nov, oct) = (&overview.invoices[0], &overview.invoices[1]);
+    let detail: InvoiceDetail = app
+        .rpc(
+            "invoice",
+            &[("token", &an.token), ("code", nov.code.as_str())],
+        )
+        .await
+        .unwrap();
+    let club = detail
+        .lines
+        .iter()
+        .find(|l| l.voluntary)
+        .expect("the English club is voluntary");
+    let mandatory = detail.lines.iter().find(|l| !l.voluntary).unwrap();
+    let decline = |code: &str, position: i64, declined: bool| {
+        let (token, code, position) = (an.token.clone(), code.to_string(), position.to_string());
+        let declined = declined.to_string();
+        let app = &app;
+        async move {
+            app.rpc::<InvoiceDetail>(
+                "decline",
+                &[
+                    ("token", &token),
+                    ("code", &code),
+                    ("position", &position),
+                    ("declined", &declined),
+                ],
+            )
+            .await
+        }
+    };
+    let after = decline(nov.code.as_str(), club.position, true)
+        .await
+        .unwrap();
+    assert_eq!(after.summary.total, detail.summary.total - club.amount);
+    assert!(after
+        .lines
+        .iter()
+        .any(|l| l.position == club.position && l.declined));
+    assert_eq!(after.balance, after.summary.total);
+    let back = decline(nov.code.as_str(), club.position, false)
+        .await
+        .unwrap();
+    assert_eq!(back.summary.total, detail.summary.total);
+    // Mandatory fees stay; paid invoices are not changed; nobody else's invoice.
+    assert_eq!(
+        decline(nov.code.as_str(), mandatory.position, true).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        decline(oct.code.as_str(), 0, true).await,
+        Err(AppError::Forbidden)
+    );
+    let chau = app
+        .lookup(
+            demo::SIBLING_SCHOOL,
+            demo::SIBLING_STUDENT_CODE,
+            demo::SIBLING_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let theirs: ChildOverview = app.rpc("child", &[("token", &chau.token)]).await.unwrap();
+    assert_eq!(
+        decline(theirs.invoices[0].code.as_str(), 2, true).await,
+        Err(AppError::NotFound)
+    );
+}

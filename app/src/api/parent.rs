@@ -249,3 +249,64 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
     }
     Ok(out)
 }
+
+/// A parent declines (or takes back) a voluntary fee before paying: the line stays
+/// on the invoice, struck out, and the total follows. Not once anything is paid.
+#[server(prefix = "/rpc", endpoint = "decline")]
+pub async fn decline_line(
+    token: String,
+    code: String,
+    position: i64,
+    declined: bool,
+) -> Result<InvoiceDetail, AppError> {
+    use crate::domain::invoice_code::InvoiceCode;
+    use imp::*;
+    let state = app_state()?;
+    let student_id = state
+        .tokens
+        .verify(&token, state.clock.now())
+        .ok_or(AppError::AccessExpired)?;
+    let code = InvoiceCode::parse(&code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT i.id, (SELECT COUNT(*) FROM payment_allocation a WHERE a.invoice_id = i.id) FROM invoice i \
+         WHERE i.code = $1 AND i.student_id = $2 AND i.voided_at IS NULL",
+    )
+    .bind(code.as_str())
+    .bind(student_id)
+    .fetch_optional(&state.db)
+    .await?;
+    let (invoice_id, payments) = row.ok_or(AppError::NotFound)?;
+    if payments > 0 {
+        return Err(AppError::Forbidden);
+    }
+    let line: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT f.mandatory, l.fee_item_id FROM invoice_line l JOIN fee_item f ON f.id = l.fee_item_id \
+         WHERE l.invoice_id = $1 AND l.position = $2 AND l.kind = 'fee'",
+    )
+    .bind(invoice_id)
+    .bind(position)
+    .fetch_optional(&state.db)
+    .await?;
+    let (mandatory, fee_item_id) = line.ok_or(AppError::NotFound)?;
+    if mandatory == 1 {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.db.begin().await?;
+    // The fee and any reduction of it go together.
+    sqlx::query("UPDATE invoice_line SET declined = $1 WHERE invoice_id = $2 AND fee_item_id = $3 AND kind IN ('fee', 'reduction')")
+        .bind(declined as i64)
+        .bind(invoice_id)
+        .bind(fee_item_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE invoice SET total = (SELECT CASE WHEN t < 0 THEN 0 ELSE t END FROM \
+            (SELECT COALESCE(SUM(amount), 0) AS t FROM invoice_line WHERE invoice_id = $1 AND declined = 0) sums) \
+         WHERE id = $1",
+    )
+    .bind(invoice_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    q::invoice_detail(&state.db, student_id, &code, state.clock.today()).await
+}

@@ -140,9 +140,13 @@ pub async fn invoice_detail(
     let (invoice_id, summary) = summary_of(row.ok_or(AppError::NotFound)?, today)?;
     let header = student_header(db, student_id).await?;
 
-    let lines: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT description, quantity, unit_amount, amount FROM invoice_line \
-         WHERE invoice_id = $1 ORDER BY position",
+    // position, description, quantity, unit amount, amount, voluntary, declined
+    type LineRow = (i64, String, i64, i64, i64, i64, i64);
+    let lines: Vec<LineRow> = sqlx::query_as(
+        "SELECT l.position, l.description, l.quantity, l.unit_amount, l.amount, \
+            CASE WHEN l.kind = 'fee' AND f.mandatory = 0 THEN 1 ELSE 0 END, l.declined \
+         FROM invoice_line l LEFT JOIN fee_item f ON f.id = l.fee_item_id \
+         WHERE l.invoice_id = $1 ORDER BY l.position",
     )
     .bind(invoice_id)
     .fetch_all(db)
@@ -190,12 +194,19 @@ pub async fn invoice_detail(
         class_name: header.class_name,
         lines: lines
             .into_iter()
-            .map(|(description, quantity, unit, amount)| InvoiceLineView {
-                description,
-                quantity,
-                unit_amount: Vnd::new(unit),
-                amount: Vnd::new(amount),
-            })
+            .map(
+                |(position, description, quantity, unit, amount, voluntary, declined)| {
+                    InvoiceLineView {
+                        position,
+                        description,
+                        quantity,
+                        unit_amount: Vnd::new(unit),
+                        amount: Vnd::new(amount),
+                        voluntary: voluntary == 1,
+                        declined: declined == 1,
+                    }
+                },
+            )
             .collect(),
         reason,
         memo,

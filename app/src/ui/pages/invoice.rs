@@ -1,7 +1,7 @@
 //! One invoice: what is due and why, the four fields of the payment-information
 //! template, and the VietQR with everything a banking app needs.
 
-use crate::api::parent::load_invoice;
+use crate::api::parent::{decline_line, load_invoice};
 use crate::domain::vietqr::VietQr;
 use crate::model::InvoiceDetail;
 use crate::ui::components::contacts::SchoolContacts;
@@ -28,6 +28,7 @@ pub fn InvoicePage() -> impl IntoView {
         .get("code")
         .unwrap_or_default();
     let token = child.access.token.clone();
+    let token_for_view = token.clone();
     let invoice = LocalResource::new(move || load_invoice(token.clone(), code.clone()));
     let back = format!("/con/{}", child.id);
     view! {
@@ -38,7 +39,7 @@ pub fn InvoicePage() -> impl IntoView {
             {move || match invoice.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
-                Some(Ok(detail)) => view! { <Invoice detail/> }.into_any(),
+                Some(Ok(detail)) => view! { <Invoice detail token=token_for_view.clone() on_change=move || invoice.refetch()/> }.into_any(),
             }}
         </div>
     }
@@ -46,9 +47,26 @@ pub fn InvoicePage() -> impl IntoView {
 }
 
 #[component]
-fn Invoice(detail: InvoiceDetail) -> impl IntoView {
+fn Invoice(
+    detail: InvoiceDetail,
+    token: String,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let s = detail.summary.clone();
     let open = s.status.is_open() && detail.balance.is_positive();
+    // Voluntary fees can be declined until something is paid.
+    let can_decline = s.status.is_open() && !s.paid.is_positive();
+    let error = RwSignal::new(None::<crate::error::AppError>);
+    let invoice_code = s.code.to_string();
+    let decline = move |position: i64, declined: bool| {
+        let (token, code) = (token.clone(), invoice_code.clone());
+        leptos::task::spawn_local(async move {
+            match decline_line(token, code, position, declined).await {
+                Ok(_) => on_change(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     view! {
         <div class="mt-2 flex items-start justify-between gap-2">
             <h1 class="text-2xl font-bold text-gray-900">{s.title.clone()}</h1>
@@ -62,6 +80,7 @@ fn Invoice(detail: InvoiceDetail) -> impl IntoView {
             <dt class="text-gray-600">{texts().due_on}</dt><dd>{s.due_on.dmy()}</dd>
         </dl>
 
+        {move || error.get().map(|e| view! { <crate::ui::components::notice::ErrorNotice error=e/> })}
         <section class=CARD aria-labelledby="lines-title">
             <h2 id="lines-title" class=H2>{texts().invoices}</h2>
             <table class="mt-2 w-full text-base">
@@ -69,11 +88,24 @@ fn Invoice(detail: InvoiceDetail) -> impl IntoView {
                     <tr><th scope="col">{texts().item}</th><th scope="col">{texts().amount}</th></tr>
                 </thead>
                 <tbody>
-                    {detail.lines.iter().map(|l| view! {
-                        <tr class="border-b border-gray-100">
-                            <td class="py-2 pr-2">{l.description.clone()}</td>
-                            <td class="py-2 text-right font-medium whitespace-nowrap">{l.amount.to_string()}</td>
-                        </tr>
+                    {detail.lines.iter().map(|l| {
+                        let (position, declined) = (l.position, l.declined);
+                        let decline = decline.clone();
+                        view! {
+                            <tr class="border-b border-gray-100" class:text-gray-400=declined>
+                                <td class="py-2 pr-2">
+                                    <span class:line-through=declined>{l.description.clone()}</span>
+                                    {(l.voluntary && can_decline).then(|| view! {
+                                        <label class="mt-1 flex min-h-11 items-center gap-2 text-sm text-gray-800">
+                                            <input type="checkbox" class="h-5 w-5" prop:checked=!declined
+                                                on:change=move |ev| decline(position, !event_target_checked(&ev))/>
+                                            {texts().take_voluntary}
+                                        </label>
+                                    })}
+                                </td>
+                                <td class="py-2 text-right font-medium whitespace-nowrap" class:line-through=declined>{l.amount.to_string()}</td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
                 <tfoot>
