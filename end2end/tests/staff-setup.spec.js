@@ -2,6 +2,7 @@
 // school up and imports the class lists; parents then see the school's contacts.
 const { test, expect } = require('@playwright/test');
 const path = require('path');
+const { decodePng, parseVietQr } = require('../lib/qr');
 
 const PASSWORD = 'hocphi-demo-2026';
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'students-new-school.xlsx');
@@ -128,6 +129,24 @@ test('a teacher sees the school read-only', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Lưu tài khoản' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Kiểm tra tệp' })).toHaveCount(0);
   await expect(page.locator('section[aria-labelledby="students-title"]').getByRole('cell', { name: 'Nguyễn Minh An' })).toBeVisible();
+
+  // Printed notices for families without a smartphone: one A4 page per child, each with a working QR.
+  const [notices] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.getByRole('link', { name: 'In thông báo cả lớp (A4)' }).click(),
+  ]);
+  const cards = notices.getByTestId('notice');
+  await expect(cards.first()).toBeVisible();
+  const count = await cards.count();
+  expect(count).toBe(14);
+  const first = cards.filter({ hasText: 'Nguyễn Minh An' });
+  const stillToPay = Number((await first.locator('tfoot td').innerText()).replace(/[^0-9]/g, ''));
+  const qr = parseVietQr(decodePng(await first.locator('.qr').screenshot()));
+  expect(Number(qr.amount)).toBe(stillToPay);
+  const pdf = await notices.pdf({ preferCSSPageSize: true });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  expect(pages).toBe(14);
+  await notices.screenshot({ path: 'test-results/screens/staff-09-notices.png' });
 });
 
 test('an accountant adds a student by hand, moves them to another class and marks them as left', async ({ page }) => {

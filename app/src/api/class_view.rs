@@ -2,7 +2,7 @@
 //! public class notice behind a class link.
 
 use crate::error::AppError;
-use crate::model::{ChildAccess, ClassNotice};
+use crate::model::{ChildAccess, ClassNotice, InvoiceDetail};
 use crate::staff::{ClassView, OneTimeLink, TeacherClass};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -246,4 +246,39 @@ pub async fn load_class_notice(
         class_name: class_name.trim().to_string(),
         fees,
     })
+}
+
+/// The printed notices of a class for a period (for families without a
+/// smartphone): each child's itemised invoice with its QR and the school's
+/// contacts. `student_id` narrows it to one child.
+#[server(prefix = "/rpc", endpoint = "classes/notices", input = Json)]
+pub async fn print_notices(
+    class_id: i64,
+    period: String,
+    student_id: Option<i64>,
+) -> Result<Vec<InvoiceDetail>, AppError> {
+    use crate::domain::invoice_code::InvoiceCode;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    imp::class_school(&state.db, &staff, class_id).await?;
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT i.student_id, i.code FROM invoice i JOIN student s ON s.id = i.student_id \
+         WHERE i.class_id = $1 AND i.period = $2 AND i.voided_at IS NULL AND ($3 IS NULL OR i.student_id = $3) \
+         ORDER BY s.full_name",
+    )
+    .bind(class_id)
+    .bind(period.trim())
+    .bind(student_id)
+    .fetch_all(&state.db)
+    .await?;
+    let today = state.clock.today();
+    let mut out = Vec::new();
+    for (student_id, code) in rows {
+        let code = InvoiceCode::parse(&code).map_err(|_| AppError::Internal)?;
+        out.push(
+            crate::server::parent_queries::invoice_detail(&state.db, student_id, &code, today)
+                .await?,
+        );
+    }
+    Ok(out)
 }

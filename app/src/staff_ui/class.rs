@@ -127,6 +127,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                     tr("đã thu", "collected"), paid, total);
                 let reminder_text = reminder(&v, &origin);
                 let rows = v.rows.clone();
+                let period = v.period;
                 view! {
                     <p class="mt-3 font-semibold" data-testid="class-summary">{summary}</p>
                     <div class="mt-2 flex flex-wrap items-end gap-3">
@@ -138,6 +139,10 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                 <option value="paid">{tr("Đã nộp đủ", "Paid")}</option>
                             </select>
                         </div>
+                        <a class=format!("{BUTTON_QUIET} inline-flex items-center") target="_blank"
+                            href=format!("/staff/print/{}/{}", class_id, v.period)>
+                            {tr("In thông báo cả lớp (A4)", "Print the class's notices (A4)")}
+                        </a>
                         <button type="button" class=BUTTON_QUIET on:click=move |_| message.set(Some(reminder_text.clone()))>
                             {tr("Soạn tin nhắc nộp cho nhóm lớp", "Write a reminder for the class group")}
                         </button>
@@ -162,6 +167,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                         <td class="whitespace-nowrap">
                                             <button type="button" class="min-h-9 px-2 underline" on:click=move |_| make_link(id, name.clone())>{tr("Đường dẫn riêng", "Private link")}</button>
                                             <button type="button" class="min-h-9 px-2 underline" on:click=move |_| revoke(id, name2.clone())>{tr("Thu hồi", "Revoke")}</button>
+                                            <a class="min-h-9 px-2 underline" target="_blank" href=format!("/staff/print/{class_id}/{period}?student={id}")>{tr("In (A5)", "Print (A5)")}</a>
                                         </td>
                                     </tr>
                                 }

@@ -8,6 +8,7 @@ mod home;
 mod import;
 mod invoices;
 mod links;
+mod print;
 mod school;
 mod widgets;
 
@@ -58,8 +59,8 @@ fn StaffApp() -> impl IntoView {
             {move || {
                 lang.track();
                 view! {
-                    <Header/>
-                    <main class="mx-auto max-w-5xl px-4 pb-16">
+                    <div class="print:hidden"><Header/></div>
+                    <main class="mx-auto max-w-5xl px-4 pb-16 print:max-w-none print:p-0">
                         <Routes fallback=|| view! { <p class="py-8 text-lg">{tr("Không tìm thấy trang này.", "Page not found.")}</p> }>
                             <Route path=path!("/") view=home::Home/>
                             <Route path=path!("/invite/:token") view=links::AcceptInvite/>
@@ -67,6 +68,7 @@ fn StaffApp() -> impl IntoView {
                             <Route path=path!("/password") view=links::ChangePassword/>
                             <Route path=path!("/school/:id") view=school::SchoolPage/>
                             <Route path=path!("/audit") view=school::DistrictAudit/>
+                            <Route path=path!("/print/:class/:period") view=print::PrintPage/>
                         </Routes>
                     </main>
                 }

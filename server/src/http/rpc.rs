@@ -64,6 +64,7 @@ pub fn register_server_fns() {
     register_explicit::<PreviewInvoiceRun>();
     register_explicit::<CommitInvoiceRun>();
     register_explicit::<MyClasses>();
+    register_explicit::<PrintNotices>();
     register_explicit::<ListInvoices>();
     register_explicit::<ExportInvoices>();
     register_explicit::<VoidInvoice>();

@@ -44,6 +44,19 @@ fn save_png(code: &QrCode, file_name: &str) -> Option<()> {
     Some(())
 }
 
+/// The QR as SVG markup (for printed notices, where no buttons belong).
+pub fn svg_markup(payload: &str) -> Option<String> {
+    let code = build(payload)?;
+    Some(
+        code.render::<svg::Color>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .dark_color(svg::Color("#000000"))
+            .light_color(svg::Color("#ffffff"))
+            .build(),
+    )
+}
+
 #[component]
 pub fn VietQrCode(payload: String, file_name: String) -> impl IntoView {
     let Some(code) = build(&payload) else {
