@@ -355,3 +355,17 @@ pub struct InvoiceRow {
     pub status: crate::domain::invoice_status::InvoiceStatus,
     pub void_reason: Option<String>,
 }
+
+/// What moving a school into a new school year does (or did).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewYearPlan {
+    pub label: String,
+    /// (this year's class, next year's class)
+    pub classes: Vec<(String, String)>,
+    pub students_moving: usize,
+    /// Classes whose children leave the school (the last grade).
+    pub graduating: Vec<String>,
+    pub students_graduating: usize,
+    /// The school already has classes in that year: nothing more to do.
+    pub already_started: bool,
+}

@@ -249,3 +249,91 @@ async fn two_children_at_two_schools_pay_with_one_code_per_school() {
         .await;
     assert_eq!(r.json::<Value>(), Err(AppError::NotFound));
 }
+
+#[tokio::test]
+async fn a_new_school_year_moves_classes_up_and_lets_the_last_grade_leave() {
+    use hocphi_app::staff::NewYearPlan;
+    let app = start().await;
+    let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let preview: NewYearPlan = app
+        .staff(
+            "school-year/next",
+            json!({"school_id": 1, "commit": false}),
+            Some(&a),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(preview.label, "2027-2028");
+    assert_eq!(preview.graduating, vec!["5A".to_string(), "5B".to_string()]);
+    assert_eq!(
+        (preview.students_moving, preview.students_graduating),
+        (112, 28)
+    );
+    assert!(preview
+        .classes
+        .contains(&("3A".to_string(), "4A".to_string())));
+    let (before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM enrolment")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let done: NewYearPlan = app
+        .staff(
+            "school-year/next",
+            json!({"school_id": 1, "commit": true}),
+            Some(&a),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert!(!done.already_started);
+    let (after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM enrolment")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(after - before, 112);
+    let again: NewYearPlan = app
+        .staff(
+            "school-year/next",
+            json!({"school_id": 1, "commit": true}),
+            Some(&a),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert!(again.already_started, "a second start changes nothing");
+    let (again_count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM enrolment")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(again_count, after);
+    // The featured child is in 4A next year; this year's invoices are untouched and still readable.
+    let (next_class,): (String,) = sqlx::query_as(
+        "SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id JOIN school_year y ON y.id = e.school_year_id \
+         JOIN student s ON s.id = e.student_id WHERE s.code = $1 AND y.label = '2027-2028'",
+    )
+    .bind(demo::FEATURED_STUDENT_CODE)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(next_class, "4A");
+    let access = app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    assert_eq!(overview.invoices.len(), 2);
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let r = app
+        .staff(
+            "school-year/next",
+            json!({"school_id": 1, "commit": true}),
+            Some(&t),
+        )
+        .await;
+    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+}

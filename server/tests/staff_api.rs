@@ -110,6 +110,11 @@ fn every_staff_call() -> Vec<(&'static str, Value)> {
             "invoices/void",
             json!({"school_id": OTHER_SCHOOL, "code": "X", "reason": "Y"}),
         ),
+        (
+            "school-year/next",
+            json!({"school_id": OTHER_SCHOOL, "commit": false}),
+        ),
+        ("classes/mine", json!({"school_id": OTHER_SCHOOL})),
     ]
 }
 
@@ -235,6 +240,7 @@ async fn a_teacher_reads_their_school_but_changes_nothing() {
             || endpoint == "school/profile"
             || endpoint == "students/list"
             || endpoint == "fees/list"
+            || endpoint == "classes/mine"
         {
             continue;
         }

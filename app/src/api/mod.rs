@@ -6,6 +6,7 @@ pub mod fees;
 pub mod invoices;
 pub mod parent;
 pub mod school_setup;
+pub mod school_year;
 pub mod staff_admin;
 pub mod staff_auth;
 pub mod students;

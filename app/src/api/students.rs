@@ -12,6 +12,29 @@ pub async fn current_year_id(state: &crate::server::state::AppState) -> Result<i
     imp::current_year(state).await
 }
 
+/// A class of this name in that school year, created if new (shared with the new-year move).
+#[cfg(feature = "ssr")]
+pub async fn ensure_class_in(
+    conn: &mut sqlx::SqliteConnection,
+    school_id: i64,
+    year: i64,
+    name: &str,
+    grade: i64,
+) -> Result<i64, AppError> {
+    imp::ensure_class(conn, school_id, year, name, grade).await
+}
+
+/// Puts a student in a class for that school year.
+#[cfg(feature = "ssr")]
+pub async fn enrol_in(
+    conn: &mut sqlx::SqliteConnection,
+    student_id: i64,
+    class_id: i64,
+    year: i64,
+) -> Result<(), AppError> {
+    imp::enrol(conn, student_id, class_id, year).await
+}
+
 #[cfg(feature = "ssr")]
 mod imp {
     use crate::domain::date::Date;

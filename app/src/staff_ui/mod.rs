@@ -8,6 +8,7 @@ mod home;
 mod import;
 mod invoices;
 mod links;
+mod new_year;
 mod print;
 mod school;
 mod widgets;

@@ -133,6 +133,7 @@ fn SchoolSections(
         {can_edit.then(|| view! { <super::billing::Billing school_id=id/> })}
         {can_edit.then(|| view! { <super::invoices::InvoiceList school_id=id/> })}
         {can_edit.then(|| view! { <super::import::ImportStudents school_id=id/> })}
+        {can_edit.then(|| view! { <super::new_year::NewYear school_id=id/> })}
         <Students school_id=id can_edit/>
         {can_edit.then(|| view! { <AuditList school_id=Some(id)/> })}
     }

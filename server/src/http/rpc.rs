@@ -11,6 +11,7 @@ use hocphi_app::api::fees::*;
 use hocphi_app::api::invoices::*;
 use hocphi_app::api::parent::*;
 use hocphi_app::api::school_setup::*;
+use hocphi_app::api::school_year::*;
 use hocphi_app::api::staff_admin::*;
 use hocphi_app::api::staff_auth::*;
 use hocphi_app::api::students::*;
@@ -64,6 +65,7 @@ pub fn register_server_fns() {
     register_explicit::<PreviewInvoiceRun>();
     register_explicit::<CommitInvoiceRun>();
     register_explicit::<MyClasses>();
+    register_explicit::<StartNextYear>();
     register_explicit::<PrintNotices>();
     register_explicit::<ListInvoices>();
     register_explicit::<ExportInvoices>();
