@@ -33,7 +33,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.locator('#run-period').fill('2026-12');
   await page.getByLabel('Hạn nộp', { exact: true }).fill('20/12/2026');
   await page.getByLabel('Lớp hoặc khối').fill('3A');
-  await page.getByRole('button', { name: 'Xem trước' }).click();
+  await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
   await expect(page.getByTestId('run-preview')).toContainText('hoá đơn mới 14');
   await page.screenshot({ path: 'test-results/screens/staff-desktop-06-run.png', fullPage: true });
   await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();

@@ -229,3 +229,56 @@ async fn runs_need_a_period_a_due_date_and_an_accountant() {
         .unwrap();
     assert_eq!(p.new_invoices, 140, "every student of the primary school");
 }
+
+#[tokio::test]
+async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let credit = |amount: i64, reason: &str| json!({"school_id": SCHOOL, "student_code": demo::FEATURED_STUDENT_CODE, "amount": amount, "reason": reason});
+    assert_eq!(
+        app.staff("credits/add", credit(0, "x"), Some(&s))
+            .await
+            .json::<Value>(),
+        Err(AppError::InvalidInput(Field::Amount))
+    );
+    app.staff(
+        "credits/add",
+        credit(90_000, "3 ngày nghỉ ốm tháng 11"),
+        Some(&s),
+    )
+    .await
+    .json::<Value>()
+    .unwrap();
+    let dec = json!({"school_id": SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": {"Class": "3A"}});
+    app.staff("invoice-runs/commit", dec, Some(&s))
+        .await
+        .json::<RunPreview>()
+        .unwrap();
+    let access = app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let december = overview
+        .invoices
+        .iter()
+        .find(|i| i.period.to_string() == "2026-12")
+        .unwrap();
+    let detail: InvoiceDetail = app
+        .rpc(
+            "invoice",
+            &[("token", &access.token), ("code", december.code.as_str())],
+        )
+        .await
+        .unwrap();
+    let line = detail
+        .lines
+        .iter()
+        .find(|l| l.description.contains("3 ngày nghỉ ốm"))
+        .unwrap();
+    assert_eq!(line.amount.dong(), -90_000);
+}

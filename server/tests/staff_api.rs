@@ -115,6 +115,10 @@ fn every_staff_call() -> Vec<(&'static str, Value)> {
             json!({"school_id": OTHER_SCHOOL, "commit": false}),
         ),
         ("classes/mine", json!({"school_id": OTHER_SCHOOL})),
+        (
+            "credits/add",
+            json!({"school_id": OTHER_SCHOOL, "student_code": "X", "amount": 1000, "reason": "Y"}),
+        ),
     ]
 }
 

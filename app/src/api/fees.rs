@@ -191,10 +191,23 @@ pub mod imp {
         })
     }
 
-    fn random_code() -> InvoiceCode {
-        let mut bytes = [0u8; 8];
-        getrandom::fill(&mut bytes).expect("the operating system's random source");
-        InvoiceCode::from_number(u64::from_le_bytes(bytes))
+    /// A fresh random code that no invoice and no payment group has (one namespace,
+    /// so a code in a bank memo names exactly one thing).
+    async fn fresh_code(conn: &mut sqlx::SqliteConnection) -> Result<InvoiceCode, AppError> {
+        loop {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+            let code = InvoiceCode::from_number(u64::from_le_bytes(bytes));
+            let taken: Option<(i64,)> = sqlx::query_as(
+                "SELECT 1 FROM invoice WHERE code = $1 UNION ALL SELECT 1 FROM payment_group WHERE code = $1",
+            )
+            .bind(code.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+            if taken.is_none() {
+                return Ok(code);
+            }
+        }
     }
 
     /// Writes the run in one transaction; returns how many invoices it created.
@@ -214,7 +227,7 @@ pub mod imp {
                     "INSERT INTO invoice (code, school_id, student_id, class_id, period, title, total, due_on, issued_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
-                .bind(random_code().as_str())
+                .bind(fresh_code(&mut tx).await?.as_str())
                 .bind(school_id)
                 .bind(p.student_id)
                 .bind(p.class_id)
@@ -593,4 +606,62 @@ pub async fn commit_invoice_run(
     .await?;
     tx.commit().await?;
     Ok(preview)
+}
+
+/// Money owed back to a family (meal days absent, an overpayment): taken off the
+/// next invoices issued for the child.
+#[server(prefix = "/rpc", endpoint = "credits/add", input = Json)]
+pub async fn add_credit(
+    school_id: i64,
+    student_code: String,
+    amount: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::error::Field;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    if !(1..=100_000_000).contains(&amount) {
+        return Err(AppError::InvalidInput(Field::Amount));
+    }
+    let reason = crate::domain::validate::text(&reason, 200)
+        .ok_or(AppError::InvalidInput(Field::Grounds))?;
+    let code: String = student_code
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect();
+    let student: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM student WHERE school_id = $1 AND code = $2")
+            .bind(school_id)
+            .bind(&code)
+            .fetch_optional(&state.db)
+            .await?;
+    let (student_id,) = student.ok_or(AppError::InvalidInput(Field::StudentCode))?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at) VALUES ($1, $2, $2, $3, $4)")
+        .bind(student_id)
+        .bind(amount)
+        .bind(&reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    crate::server::audit::record(
+        &mut tx,
+        now,
+        Some(&staff),
+        staff.district_id,
+        crate::server::audit::Entry {
+            school_id: Some(school_id),
+            action: "create",
+            entity: "credit",
+            entity_id: Some(student_id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({"amount": amount, "reason": reason})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -4,8 +4,8 @@
 use super::tr;
 use super::widgets::*;
 use crate::api::fees::{
-    commit_invoice_run, grant_exemption, list_fees, list_policies, preview_invoice_run, save_fee,
-    save_policy,
+    add_credit, commit_invoice_run, grant_exemption, list_fees, list_policies, preview_invoice_run,
+    save_fee, save_policy,
 };
 use crate::domain::billing::Unit;
 use crate::staff::{FeeInput, FeeItemRow, RunPreview, RunScope};
@@ -36,6 +36,7 @@ pub fn Billing(school_id: i64) -> impl IntoView {
     view! {
         <FeeCatalogue school_id fees/>
         <Exemptions school_id fees/>
+        <Credits school_id/>
         <InvoiceRun school_id/>
     }
 }
@@ -224,6 +225,55 @@ fn Exemptions(
                 <Field id="grant-code" label=tr("Mã học sinh được miễn giảm", "Student code") value=grant_code/>
                 <Field id="grant-note" label=tr("Căn cứ", "Grounds") value=grant_note hint=tr("Số quyết định, số sổ hộ nghèo…", "Decision or certificate number…")/>
                 <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET>{tr("Ghi miễn giảm", "Grant")}</button></div>
+            </form>
+            <OutcomeNotice outcome/>
+        </section>
+    }
+}
+
+#[component]
+fn Credits(school_id: i64) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let digits: String = amount
+            .get_untracked()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        let dong = digits.parse::<i64>().unwrap_or(0);
+        spawn_local(async move {
+            match add_credit(
+                school_id,
+                code.get_untracked(),
+                dong,
+                reason.get_untracked(),
+            )
+            .await
+            {
+                Ok(()) => outcome.set(Some(Outcome::Done(
+                    tr(
+                        "Đã ghi khoản trừ; hoá đơn kỳ sau sẽ trừ khoản này.",
+                        "Credit recorded; the next invoice takes it off.",
+                    )
+                    .into(),
+                ))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="credits-title">
+            <h2 id="credits-title" class=H2>{tr("Khoản trừ kỳ sau", "Credits for next invoices")}</h2>
+            <p class="text-sm text-gray-700">{tr("Ví dụ: các ngày nghỉ không ăn bán trú, hoặc phụ huynh nộp thừa.", "E.g. meal days absent, or an overpayment.")}</p>
+            <form class="mt-2 grid gap-3 sm:grid-cols-3" on:submit=submit>
+                <Field id="credit-code" label=tr("Mã học sinh được trừ", "Student code") value=code/>
+                <Field id="credit-amount" label=tr("Số tiền trừ (đồng)", "Amount (đồng)") value=amount/>
+                <Field id="credit-reason" label=tr("Lý do trừ", "Reason") value=reason/>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET>{tr("Ghi khoản trừ", "Record credit")}</button></div>
             </form>
             <OutcomeNotice outcome/>
         </section>

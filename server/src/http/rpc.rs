@@ -64,6 +64,7 @@ pub fn register_server_fns() {
     register_explicit::<GrantExemption>();
     register_explicit::<PreviewInvoiceRun>();
     register_explicit::<CommitInvoiceRun>();
+    register_explicit::<AddCredit>();
     register_explicit::<MyClasses>();
     register_explicit::<StartNextYear>();
     register_explicit::<PrintNotices>();
