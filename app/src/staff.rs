@@ -248,8 +248,8 @@ pub struct FeeItemRow {
     pub amount: crate::domain::money::Vnd,
     pub unit: crate::domain::billing::Unit,
     pub mandatory: bool,
-    /// Empty: the whole school.
-    pub grades: Vec<i64>,
+    /// Where it applies (grades and classes); empty: the whole school.
+    pub scope: crate::domain::validate::FeeScope,
     pub active: bool,
 }
 
@@ -298,7 +298,7 @@ pub struct FeeInput {
     pub amount: i64,
     pub unit: crate::domain::billing::Unit,
     pub mandatory: bool,
-    /// "1, 2": the grades it applies to; empty for the whole school.
+    /// "1, 2, 4A": the grades and classes it applies to; empty for the whole school.
     pub grades: String,
     pub active: bool,
 }

@@ -25,7 +25,7 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
         "mandatory": true, "grades": "3", "active": true}});
     let fund_id: i64 = call("fees/save", fee.clone()).await.json().unwrap();
     let mut bad = fee.clone();
-    bad["fee"]["grades"] = json!("3, mười");
+    bad["fee"]["grades"] = json!("3, 14");
     assert_eq!(
         call("fees/save", bad).await.json::<Value>(),
         Err(AppError::InvalidInput(Field::Grades))
@@ -39,7 +39,14 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
         .find(|f| f.name == "Tiền ăn bán trú")
         .unwrap()
         .id;
-    assert!(fees.iter().any(|f| f.id == fund_id && f.grades == vec![3]));
+    assert!(fees
+        .iter()
+        .any(|f| f.id == fund_id && f.scope.grades == vec![3]));
+    // A fee for one class only.
+    let mut trip = fee.clone();
+    trip["fee"]["name"] = json!("Tham quan");
+    trip["fee"]["grades"] = json!("3B");
+    call("fees/save", trip).await.json::<i64>().unwrap();
 
     // Half the meals for poor households; the featured child qualifies.
     assert_eq!(

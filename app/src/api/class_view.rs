@@ -238,7 +238,7 @@ pub async fn load_class_notice(
     let fees = crate::api::fees::imp::fee_items(&state.db, school_id)
         .await?
         .into_iter()
-        .filter(|f| f.active && (f.grades.is_empty() || f.grades.contains(&grade)))
+        .filter(|f| f.active && f.scope.covers(grade, class_name.trim()))
         .map(|f| (f.name, Vnd::new(f.amount.dong()), f.unit, f.mandatory))
         .collect();
     Ok(ClassNotice {

@@ -32,7 +32,7 @@ pub mod imp {
                     amount: Vnd::new(amount),
                     unit: Unit::parse(&unit)?,
                     mandatory: mandatory == 1,
-                    grades: crate::domain::validate::grades(&grades).unwrap_or_default(),
+                    scope: crate::domain::validate::FeeScope::parse(&grades).unwrap_or_default(),
                     active: active == 1,
                 })
             })
@@ -111,7 +111,7 @@ pub mod imp {
             .await?;
             let fees: Vec<Fee> = items
                 .iter()
-                .filter(|f| f.grades.is_empty() || f.grades.contains(grade))
+                .filter(|f| f.scope.covers(*grade, class_name))
                 .filter(|f| {
                     f.unit
                         .billed_in(month, billed_once.iter().any(|(id,)| *id == f.id))
@@ -323,12 +323,9 @@ pub async fn save_fee(school_id: i64, fee: FeeInput) -> Result<i64, AppError> {
     if !(0..=100_000_000).contains(&amount) {
         return Err(AppError::InvalidInput(Field::Amount));
     }
-    let grades = validate::grades(&grades).ok_or(AppError::InvalidInput(Field::Grades))?;
-    let grades_text = grades
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let grades_text = validate::FeeScope::parse(&grades)
+        .ok_or(AppError::InvalidInput(Field::Grades))?
+        .text();
     let mut tx = state.db.begin().await?;
     let saved: Option<(i64,)> = match id {
         Some(id) => sqlx::query_as(

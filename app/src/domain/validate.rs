@@ -128,6 +128,60 @@ mod tests {
     }
 }
 
+/// Where a fee applies: grades (numbers) and classes (names), e.g. "3, 4A, Lá 1";
+/// both empty means the whole school.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FeeScope {
+    pub grades: Vec<i64>,
+    pub classes: Vec<String>,
+}
+
+impl FeeScope {
+    /// "3, 4A, Lá 1" → grades [3], classes ["4A", "Lá 1"]. Items are separated by
+    /// commas or semicolons; a number from 0 to 12 is a grade.
+    pub fn parse(s: &str) -> Option<FeeScope> {
+        let mut scope = FeeScope::default();
+        for item in s.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+            match item.parse::<i64>() {
+                Ok(g) if (0..=12).contains(&g) => {
+                    if !scope.grades.contains(&g) {
+                        scope.grades.push(g)
+                    }
+                }
+                Ok(_) => return None,
+                Err(_) if item.chars().count() <= 20 => {
+                    if !scope.classes.iter().any(|c| c == item) {
+                        scope.classes.push(item.to_string())
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+        scope.grades.sort();
+        Some(scope)
+    }
+
+    pub fn is_whole_school(&self) -> bool {
+        self.grades.is_empty() && self.classes.is_empty()
+    }
+
+    pub fn covers(&self, grade: i64, class_name: &str) -> bool {
+        self.is_whole_school()
+            || self.grades.contains(&grade)
+            || self.classes.iter().any(|c| c == class_name)
+    }
+
+    /// As stored and shown: "3, 4A".
+    pub fn text(&self) -> String {
+        self.grades
+            .iter()
+            .map(i64::to_string)
+            .chain(self.classes.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// "1, 2,5" → [1, 2, 5]: the grades a fee applies to (0 for preschool classes).
 pub fn grades(s: &str) -> Option<Vec<i64>> {
     let mut out = Vec::new();
@@ -149,5 +203,14 @@ mod grade_tests {
         assert_eq!(super::grades(""), Some(vec![]));
         assert_eq!(super::grades("13"), None);
         assert_eq!(super::grades("ba"), None);
+        let scope = super::FeeScope::parse("3, 4A; Lá 1, 3").unwrap();
+        assert_eq!(
+            (scope.grades.clone(), scope.classes.clone()),
+            (vec![3], vec!["4A".to_string(), "Lá 1".to_string()])
+        );
+        assert!(scope.covers(3, "3B") && scope.covers(4, "4A") && !scope.covers(4, "4B"));
+        assert_eq!(scope.text(), "3, 4A, Lá 1");
+        assert!(super::FeeScope::parse("").unwrap().covers(9, "9A1"));
+        assert_eq!(super::FeeScope::parse("13"), None);
     }
 }

@@ -95,8 +95,8 @@ fn FeeCatalogue(
                             {(!f.mandatory).then(|| view! { <span class="ml-2 text-sm font-normal text-gray-600">{tr("(tự nguyện)", "(voluntary)")}</span> })}
                         </span>
                         <span>{format!("{} {}", f.amount, unit_name(f.unit))}
-                            <span class="ml-2 text-sm text-gray-600">{if f.grades.is_empty() { tr("cả trường", "whole school").to_string() } else {
-                                format!("{} {}", tr("khối", "grades"), f.grades.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")) }}</span>
+                            <span class="ml-2 text-sm text-gray-600">{if f.scope.is_whole_school() { tr("cả trường", "whole school").to_string() } else {
+                                format!("{} {}", tr("áp dụng:", "for:"), f.scope.text()) }}</span>
                         </span>
                     </li>
                 }).collect_view()}
@@ -110,7 +110,7 @@ fn FeeCatalogue(
                         {UNITS.into_iter().map(|u| view! { <option value=u.as_str()>{unit_name(u)}</option> }).collect_view()}
                     </select>
                 </div>
-                <Field id="fee-grades" label=tr("Khối áp dụng", "Grades") value=grades hint=tr("Ví dụ: 1, 2. Để trống nếu áp dụng cả trường.", "E.g. 1, 2. Empty for the whole school.")/>
+                <Field id="fee-grades" label=tr("Khối áp dụng", "Grades") value=grades hint=tr("Khối hoặc lớp, ví dụ: 1, 2, 3A. Để trống nếu áp dụng cả trường.", "Grades or classes, e.g. 1, 2, 3A. Empty for the whole school.")/>
                 <label class="flex min-h-11 items-center gap-2">
                     <input type="checkbox" class="h-5 w-5" prop:checked=move || mandatory.get() on:change=move |ev| mandatory.set(event_target_checked(&ev))/>
                     {tr("Bắt buộc (bỏ chọn nếu phụ huynh được tự nguyện)", "Mandatory (untick if parents may decline)")}
