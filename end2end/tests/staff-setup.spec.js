@@ -172,4 +172,10 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await row.getByRole('button', { name: 'Nghỉ học' }).click();
   await expect(row).toContainText('(đã nghỉ)');
   await page.screenshot({ path: 'test-results/screens/staff-desktop-05-students.png', fullPage: true });
+
+  // A homeroom class for the teacher.
+  await page.getByLabel('Giáo viên', { exact: true }).selectOption({ label: 'Đỗ Thị Mai' });
+  await page.locator('#assign-class').fill('3B');
+  await page.getByRole('button', { name: 'Giao lớp', exact: true }).click();
+  await expect(page.getByText('Đã giao lớp 3B')).toBeVisible();
 });

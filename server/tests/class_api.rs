@@ -337,3 +337,49 @@ async fn a_new_school_year_moves_classes_up_and_lets_the_last_grade_leave() {
         .await;
     assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
 }
+
+#[tokio::test]
+async fn an_accountant_gives_a_teacher_a_class() {
+    let app = start().await;
+    let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let (teacher_id,): (i64,) = sqlx::query_as("SELECT id FROM staff WHERE username = $1")
+        .bind(DEMO_TEACHER)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let assign = |class: &str| json!({"school_id": 1, "staff_id": teacher_id, "class_name": class});
+    assert_eq!(
+        app.staff("classes/assign-teacher", assign("9Z"), Some(&a))
+            .await
+            .json::<Value>(),
+        Err(AppError::InvalidInput(hocphi_app::error::Field::ClassName))
+    );
+    app.staff("classes/assign-teacher", assign("3B"), Some(&a))
+        .await
+        .json::<Value>()
+        .unwrap();
+    let classes: Vec<TeacherClass> = app
+        .staff("classes/mine", json!({"school_id": 1}), Some(&t))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(
+        classes.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        vec!["3A", "3B"]
+    );
+    // Teachers cannot give themselves classes; an accountant cannot touch another school's teacher.
+    assert_eq!(
+        app.staff("classes/assign-teacher", assign("4A"), Some(&t))
+            .await
+            .json::<Value>(),
+        Err(AppError::Forbidden)
+    );
+    let other = json!({"school_id": 3, "staff_id": teacher_id, "class_name": "Lá 1"});
+    assert_eq!(
+        app.staff("classes/assign-teacher", other, Some(&a))
+            .await
+            .json::<Value>(),
+        Err(AppError::Forbidden)
+    );
+}

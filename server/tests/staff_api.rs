@@ -119,6 +119,10 @@ fn every_staff_call() -> Vec<(&'static str, Value)> {
             "credits/add",
             json!({"school_id": OTHER_SCHOOL, "student_code": "X", "amount": 1000, "reason": "Y"}),
         ),
+        (
+            "classes/assign-teacher",
+            json!({"school_id": OTHER_SCHOOL, "staff_id": 3, "class_name": "Lá 1"}),
+        ),
     ]
 }
 

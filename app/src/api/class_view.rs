@@ -282,3 +282,59 @@ pub async fn print_notices(
     }
     Ok(out)
 }
+
+/// Makes a teacher of the school the homeroom teacher of a class this year (by
+/// the school's accountant): the class then appears in their class view.
+#[server(prefix = "/rpc", endpoint = "classes/assign-teacher", input = Json)]
+pub async fn assign_teacher(
+    school_id: i64,
+    staff_id: i64,
+    class_name: String,
+) -> Result<(), AppError> {
+    use crate::staff::Role;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.require(Role::Accountant)?;
+    staff.check_write(&state.db, school_id).await?;
+    let teacher = crate::server::auth::staff_by_id(&state.db, staff_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if teacher.role != Role::Teacher || teacher.school_id != Some(school_id) {
+        return Err(AppError::Forbidden);
+    }
+    let year = crate::api::students::current_year_id(&state).await?;
+    let class: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
+    )
+    .bind(school_id)
+    .bind(year)
+    .bind(class_name.trim())
+    .fetch_optional(&state.db)
+    .await?;
+    let (class_id,) = class.ok_or(AppError::InvalidInput(crate::error::Field::ClassName))?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO class_teacher (class_id, staff_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(class_id)
+    .bind(staff_id)
+    .execute(&mut *tx)
+    .await?;
+    crate::server::audit::record(
+        &mut tx,
+        state.clock.now(),
+        Some(&staff),
+        staff.district_id,
+        crate::server::audit::Entry {
+            school_id: Some(school_id),
+            action: "assign",
+            entity: "class_teacher",
+            entity_id: Some(staff_id.to_string()),
+            before: None,
+            after: Some(serde_json::json!({"class": class_name.trim()})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -128,6 +128,7 @@ fn SchoolSections(
         {(me.role == Role::Accountant).then(|| view! {
             <InviteBox school_id=id role=Role::Teacher/>
             <ManagedStaff title=tr("Giáo viên", "Teachers")/>
+            <AssignTeacher school_id=id/>
         })}
         <super::class::ClassSection school_id=id/>
         {can_edit.then(|| view! { <super::billing::Billing school_id=id/> })}
@@ -460,6 +461,49 @@ fn Contacts(
                 </div>
                 <OutcomeNotice outcome/>
             })}
+        </section>
+    }
+}
+
+/// The accountant gives a teacher their homeroom class.
+#[component]
+fn AssignTeacher(school_id: i64) -> impl IntoView {
+    let teachers = LocalResource::new(crate::api::staff_admin::staff_list);
+    let teacher = RwSignal::new(String::new());
+    let class = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let staff_id: i64 = teacher.get_untracked().parse().unwrap_or(0);
+        spawn_local(async move {
+            match crate::api::class_view::assign_teacher(school_id, staff_id, class.get_untracked())
+                .await
+            {
+                Ok(()) => outcome.set(Some(Outcome::Done(format!(
+                    "{} {}",
+                    tr("Đã giao lớp", "Class assigned:"),
+                    class.get_untracked()
+                )))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="assign-title">
+            <h2 id="assign-title" class=H2>{tr("Giao lớp chủ nhiệm", "Homeroom classes")}</h2>
+            <form class="mt-2 grid gap-3 sm:grid-cols-3" on:submit=submit>
+                <div>
+                    <label for="assign-teacher" class="block text-sm font-semibold">{tr("Giáo viên", "Teacher")}</label>
+                    <select id="assign-teacher" class=INPUT on:change=move |ev| teacher.set(event_target_value(&ev))>
+                        <option value="">{tr("Chọn giáo viên", "Choose a teacher")}</option>
+                        {move || teachers.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|t| t.active)
+                            .map(|t| view! { <option value=t.id.to_string()>{t.display_name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <Field id="assign-class" label=tr("Lớp chủ nhiệm", "Class") value=class/>
+                <div class="self-end"><button type="submit" class=BUTTON_QUIET>{tr("Giao lớp", "Assign")}</button></div>
+            </form>
+            <OutcomeNotice outcome/>
         </section>
     }
 }

@@ -68,6 +68,7 @@ pub fn register_server_fns() {
     register_explicit::<MyClasses>();
     register_explicit::<StartNextYear>();
     register_explicit::<PrintNotices>();
+    register_explicit::<AssignTeacher>();
     register_explicit::<ListInvoices>();
     register_explicit::<ExportInvoices>();
     register_explicit::<VoidInvoice>();
