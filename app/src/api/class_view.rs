@@ -320,19 +320,12 @@ pub async fn assign_teacher(
     .bind(staff_id)
     .execute(&mut *tx)
     .await?;
-    crate::server::audit::record(
+    crate::server::audit::by_staff(
         &mut tx,
-        state.clock.now(),
-        Some(&staff),
-        staff.district_id,
-        crate::server::audit::Entry {
-            school_id: Some(school_id),
-            action: "assign",
-            entity: "class_teacher",
-            entity_id: Some(staff_id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({"class": class_name.trim()})),
-        },
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "assign", "class_teacher", staff_id)
+            .after(serde_json::json!({"class": class_name.trim()})),
     )
     .await?;
     tx.commit().await?;

@@ -359,15 +359,14 @@ pub async fn save_fee(school_id: i64, fee: FeeInput) -> Result<i64, AppError> {
         ),
     };
     let (fee_id,) = saved.ok_or(AppError::NotFound)?;
-    crate::server::audit::record(&mut tx, state.clock.now(), Some(&staff), staff.district_id, crate::server::audit::Entry {
-        school_id: Some(school_id),
-        action: if id.is_some() { "update" } else { "create" },
-        entity: "fee_item",
-        entity_id: Some(fee_id.to_string()),
-        before: None,
-        after: Some(serde_json::json!({"name": name, "amount": amount, "unit": unit.as_str(), "mandatory": mandatory,
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, if id.is_some() { "update" } else { "create" }, "fee_item", fee_id)
+            .after(serde_json::json!({"name": name, "amount": amount, "unit": unit.as_str(), "mandatory": mandatory,
             "grades": grades_text, "active": active})),
-    })
+    )
     .await?;
     tx.commit().await?;
     Ok(fee_id)
@@ -466,19 +465,12 @@ pub async fn save_policy(
         .execute(&mut *tx)
         .await?;
     }
-    crate::server::audit::record(
+    crate::server::audit::by_staff(
         &mut tx,
-        state.clock.now(),
-        Some(&staff),
-        staff.district_id,
-        crate::server::audit::Entry {
-            school_id: Some(school_id),
-            action: "save",
-            entity: "exemption_policy",
-            entity_id: Some(policy_id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({"name": name, "rates": rates})),
-        },
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "save", "exemption_policy", policy_id)
+            .after(serde_json::json!({"name": name, "rates": rates})),
     )
     .await?;
     tx.commit().await?;
@@ -529,19 +521,12 @@ pub async fn grant_exemption(
     .bind(state.clock.now())
     .execute(&mut *tx)
     .await?;
-    crate::server::audit::record(
+    crate::server::audit::by_staff(
         &mut tx,
-        state.clock.now(),
-        Some(&staff),
-        staff.district_id,
-        crate::server::audit::Entry {
-            school_id: Some(school_id),
-            action: "grant",
-            entity: "student_exemption",
-            entity_id: Some(student_id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({"policy_id": policy_id, "note": note})),
-        },
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "grant", "student_exemption", student_id)
+            .after(serde_json::json!({"policy_id": policy_id, "note": note})),
     )
     .await?;
     tx.commit().await?;
@@ -592,14 +577,13 @@ pub async fn commit_invoice_run(
     let preview = run.preview.clone();
     imp::commit(&state, school_id, month, due, run).await?;
     let mut tx = state.db.begin().await?;
-    crate::server::audit::record(&mut tx, state.clock.now(), Some(&staff), staff.district_id, crate::server::audit::Entry {
-        school_id: Some(school_id),
-        action: "issue",
-        entity: "invoice_run",
-        entity_id: Some(month.to_string()),
-        before: None,
-        after: Some(serde_json::json!({"scope": scope, "invoices": preview.new_invoices, "total": preview.total})),
-    })
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "issue", "invoice_run", month)
+            .after(serde_json::json!({"scope": scope, "invoices": preview.new_invoices, "total": preview.total})),
+    )
     .await?;
     tx.commit().await?;
     Ok(preview)
@@ -644,19 +628,12 @@ pub async fn add_credit(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    crate::server::audit::record(
+    crate::server::audit::by_staff(
         &mut tx,
-        now,
-        Some(&staff),
-        staff.district_id,
-        crate::server::audit::Entry {
-            school_id: Some(school_id),
-            action: "create",
-            entity: "credit",
-            entity_id: Some(student_id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({"amount": amount, "reason": reason})),
-        },
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "create", "credit", student_id)
+            .after(serde_json::json!({"amount": amount, "reason": reason})),
     )
     .await?;
     tx.commit().await?;

@@ -219,19 +219,13 @@ pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Resul
             .execute(&mut *tx)
             .await?;
     }
-    crate::server::audit::record(
+    crate::server::audit::by_staff(
         &mut tx,
-        now,
-        Some(&staff),
-        staff.district_id,
-        crate::server::audit::Entry {
-            school_id: Some(school_id),
-            action: "void",
-            entity: "invoice",
-            entity_id: Some(code.trim().to_string()),
-            before: Some(serde_json::json!({"period": period, "paid": paid})),
-            after: Some(serde_json::json!({"voided": true, "reason": reason, "credit": paid})),
-        },
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "void", "invoice", code.trim())
+            .before(serde_json::json!({"period": period, "paid": paid}))
+            .after(serde_json::json!({"voided": true, "reason": reason, "credit": paid})),
     )
     .await?;
     tx.commit().await?;

@@ -92,19 +92,13 @@ pub async fn start_next_year(school_id: i64, commit: bool) -> Result<NewYearPlan
             crate::api::students::enrol_in(&mut tx, *student_id, class_id, year_id).await?;
         }
     }
-    crate::server::audit::record(
+    crate::server::audit::by_staff(
         &mut tx,
-        state.clock.now(),
-        Some(&staff),
-        staff.district_id,
-        crate::server::audit::Entry {
-            school_id: Some(school_id),
-            action: "start",
-            entity: "school_year",
-            entity_id: Some(next.clone()),
-            before: Some(serde_json::json!({"year": label, "ends_on": ends_on})),
-            after: Some(serde_json::to_value(&plan).unwrap_or_default()),
-        },
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "start", "school_year", next.clone())
+            .before(serde_json::json!({"year": label, "ends_on": ends_on}))
+            .after(serde_json::to_value(&plan).unwrap_or_default()),
     )
     .await?;
     tx.commit().await?;

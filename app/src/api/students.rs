@@ -545,19 +545,17 @@ pub async fn mark_student_left(
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
-    crate::server::audit::record(
+    crate::server::audit::by_staff(
         &mut tx,
-        state.clock.now(),
-        Some(&staff),
-        staff.district_id,
-        crate::server::audit::Entry {
-            school_id: Some(school_id),
-            action: if left { "mark_left" } else { "mark_returned" },
-            entity: "student",
-            entity_id: Some(student_id.to_string()),
-            before: None,
-            after: Some(serde_json::json!({"left_on": if left { Some(today) } else { None }})),
-        },
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(
+            school_id,
+            if left { "mark_left" } else { "mark_returned" },
+            "student",
+            student_id,
+        )
+        .after(serde_json::json!({"left_on": if left { Some(today) } else { None }})),
     )
     .await?;
     tx.commit().await?;

@@ -14,6 +14,52 @@ pub struct Entry<'a> {
     pub after: Option<Value>,
 }
 
+impl<'a> Entry<'a> {
+    /// A change at a school: `entity` number `entity_id` had `action` done to it.
+    pub fn at_school(
+        school_id: i64,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: impl ToString,
+    ) -> Self {
+        Entry {
+            school_id: Some(school_id),
+            action,
+            entity,
+            entity_id: Some(entity_id.to_string()),
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn before(mut self, value: Value) -> Self {
+        self.before = Some(value);
+        self
+    }
+
+    pub fn after(mut self, value: Value) -> Self {
+        self.after = Some(value);
+        self
+    }
+}
+
+/// Records what a signed-in staff member changed, now, in their district.
+pub async fn by_staff(
+    conn: &mut sqlx::SqliteConnection,
+    state: &super::state::AppState,
+    staff: &Staff,
+    entry: Entry<'_>,
+) -> Result<(), AppError> {
+    record(
+        conn,
+        state.clock.now(),
+        Some(staff),
+        staff.district_id,
+        entry,
+    )
+    .await
+}
+
 /// Records a change in the same transaction as the change itself.
 pub async fn record(
     conn: &mut sqlx::SqliteConnection,
