@@ -9,6 +9,7 @@ pub mod parent_queries;
 pub mod spreadsheet;
 pub mod state;
 pub mod token;
+pub mod xlsx_export;
 
 /// Whether a failed write broke a UNIQUE constraint (a taken user name, code or
 /// address), told by the database's error code rather than its message.
