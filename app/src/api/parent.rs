@@ -108,7 +108,9 @@ pub async fn access_for(
     student_id: i64,
     now: i64,
 ) -> Result<ChildAccess, AppError> {
-    let header = crate::server::parent_queries::student_header(&state.db, student_id).await?;
+    let header =
+        crate::server::parent_queries::student_header(&state.db, student_id, state.clock.today())
+            .await?;
     Ok(ChildAccess {
         token: state.tokens.issue(student_id, now + imp::ACCESS_TTL_SECS),
         school_slug: header.school_slug,
@@ -126,7 +128,7 @@ pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
         .tokens
         .verify(&token, state.clock.now())
         .ok_or(AppError::AccessExpired)?;
-    let header = q::student_header(&state.db, student_id).await?;
+    let header = q::student_header(&state.db, student_id, state.clock.today()).await?;
     let invoices = q::invoices_of(&state.db, student_id, state.clock.today()).await?;
     Ok(ChildOverview {
         student_name: header.student_name,

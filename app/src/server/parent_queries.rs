@@ -47,16 +47,23 @@ pub struct StudentHeader {
 /// student name, current class, school id, name, slug, legal name, address
 type HeaderRow = (String, Option<String>, i64, String, String, String, String);
 
-/// The student with their current class (the latest school year they are enrolled in).
-pub async fn student_header(db: &Db, student_id: i64) -> Result<StudentHeader, AppError> {
+/// The student with their current class: the enrolment of the school year that
+/// contains `today`, else the latest (a year prepared in advance is not current yet).
+pub async fn student_header(
+    db: &Db,
+    student_id: i64,
+    today: Date,
+) -> Result<StudentHeader, AppError> {
     let row: Option<HeaderRow> = sqlx::query_as(
         "SELECT s.full_name, \
                 (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id \
-                 WHERE e.student_id = s.id ORDER BY e.school_year_id DESC LIMIT 1), \
+                 JOIN school_year y ON y.id = e.school_year_id WHERE e.student_id = s.id \
+                 ORDER BY (y.starts_on <= $2 AND y.ends_on >= $2) DESC, y.starts_on DESC LIMIT 1), \
                 sc.id, sc.name, sc.slug, sc.legal_name, sc.address \
          FROM student s JOIN school sc ON sc.id = s.school_id WHERE s.id = $1",
     )
     .bind(student_id)
+    .bind(today.to_string())
     .fetch_optional(db)
     .await?;
     // A token for a student who no longer exists is as good as expired.
@@ -138,7 +145,7 @@ pub async fn invoice_detail(
     .fetch_optional(db)
     .await?;
     let (invoice_id, summary) = summary_of(row.ok_or(AppError::NotFound)?, today)?;
-    let header = student_header(db, student_id).await?;
+    let header = student_header(db, student_id, today).await?;
 
     // position, description, quantity, unit amount, amount, voluntary, declined
     type LineRow = (i64, String, i64, i64, i64, i64, i64);
