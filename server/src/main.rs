@@ -52,6 +52,14 @@ enum Command {
         #[command(subcommand)]
         action: DistrictAction,
     },
+    /// Print a school's secret for signing bank notifications (made on first use).
+    BankSecret {
+        /// The school's page address (slug).
+        #[arg(long)]
+        school: String,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
     /// Manage staff accounts (the first district officer is made here).
     User {
         #[command(subcommand)]
@@ -161,6 +169,10 @@ fn main() -> ExitCode {
         }
         Some(Command::District { action }) => report(district_command(action)),
         Some(Command::User { action }) => report(user_command(action)),
+        Some(Command::BankSecret {
+            school,
+            database_url,
+        }) => report(bank_secret(school, database_url)),
         Some(Command::Serve) | None => serve(cli.serve),
     }
 }
@@ -176,6 +188,25 @@ fn report(result: Result<String, Box<dyn std::error::Error>>) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn bank_secret(
+    school: String,
+    database_url: Option<String>,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let pool = db::connect(&url).await?;
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
+            .bind(&school)
+            .fetch_optional(&pool)
+            .await?;
+        let (id,) = row.ok_or_else(|| format!("no school '{school}'"))?;
+        let secret = hocphi_app::server::bank::school_secret(&pool, id, SystemClock.now())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(secret)
+    })
 }
 
 fn district_command(action: DistrictAction) -> Result<String, Box<dyn std::error::Error>> {

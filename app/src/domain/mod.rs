@@ -10,6 +10,7 @@ pub mod invoice_status;
 pub mod memo;
 pub mod money;
 pub mod school_year;
+pub mod settlement;
 pub mod student_import;
 pub mod validate;
 pub mod vietqr;

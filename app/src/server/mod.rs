@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bank;
 pub mod clock;
 pub mod limiter;
 pub mod parent_queries;

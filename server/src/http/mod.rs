@@ -1,6 +1,7 @@
 //! The HTTP application: server functions under `/rpc`, the web app's files, and
 //! the headers every response carries.
 
+mod bank;
 mod csrf;
 mod logo;
 mod rpc;
@@ -32,6 +33,8 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         // After the cross-site check: an image may be shown anywhere.
         .route("/logo/{slug}", get(logo::serve))
+        // Server to server: authenticated by the school's signature, not by a browser.
+        .route("/api/v1/bank-notifications", post(bank::notify))
         .with_state(rpc::RpcState {
             app: state,
             options,

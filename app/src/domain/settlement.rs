@@ -1,0 +1,126 @@
+//! What a payment does to the invoices its code names: pure arithmetic, so every
+//! case (exact, short, over, already paid) is tested without a database.
+
+use super::money::Vnd;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every named invoice is now paid in full.
+    Matched,
+    /// Less than what was due: the rest is still due.
+    PartlyPaid,
+    /// More than what was due: the excess becomes a credit for the family.
+    Overpaid,
+    /// Everything named was already paid: a possible double payment, for review.
+    Duplicate,
+    /// No code found: the accountant's queue.
+    Unmatched,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Matched => "matched",
+            Outcome::PartlyPaid => "partly_paid",
+            Outcome::Overpaid => "overpaid",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Unmatched => "unmatched",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settlement {
+    /// (invoice id, amount) in the order given.
+    pub allocations: Vec<(i64, Vnd)>,
+    pub credit: Vnd,
+    pub outcome: Outcome,
+}
+
+/// Spreads `amount` over invoices' open balances in order; the rest is a credit.
+pub fn settle(amount: Vnd, balances: &[(i64, Vnd)]) -> Settlement {
+    if balances.is_empty() {
+        return Settlement {
+            allocations: vec![],
+            credit: Vnd::ZERO,
+            outcome: Outcome::Unmatched,
+        };
+    }
+    let due: Vnd = balances.iter().map(|(_, b)| b.clamp_non_negative()).sum();
+    if !due.is_positive() {
+        return Settlement {
+            allocations: vec![],
+            credit: Vnd::ZERO,
+            outcome: Outcome::Duplicate,
+        };
+    }
+    let mut left = amount;
+    let mut allocations = Vec::new();
+    for (invoice, balance) in balances {
+        let take = left.min(balance.clamp_non_negative());
+        if take.is_positive() {
+            allocations.push((*invoice, take));
+            left = left - take;
+        }
+    }
+    let outcome = match amount.cmp(&due) {
+        std::cmp::Ordering::Less => Outcome::PartlyPaid,
+        std::cmp::Ordering::Equal => Outcome::Matched,
+        std::cmp::Ordering::Greater => Outcome::Overpaid,
+    };
+    Settlement {
+        allocations,
+        credit: left,
+        outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn v(n: i64) -> Vnd {
+        Vnd::new(n)
+    }
+
+    #[test]
+    fn every_case() {
+        assert_eq!(
+            settle(v(980_000), &[(1, v(980_000))]).outcome,
+            Outcome::Matched
+        );
+        let short = settle(v(500_000), &[(1, v(980_000))]);
+        assert_eq!(
+            (short.outcome, short.allocations.clone(), short.credit),
+            (Outcome::PartlyPaid, vec![(1, v(500_000))], Vnd::ZERO)
+        );
+        let over = settle(v(1_000_000), &[(1, v(980_000))]);
+        assert_eq!((over.outcome, over.credit), (Outcome::Overpaid, v(20_000)));
+        assert_eq!(
+            settle(v(980_000), &[(1, Vnd::ZERO)]).outcome,
+            Outcome::Duplicate
+        );
+        assert_eq!(settle(v(980_000), &[]).outcome, Outcome::Unmatched);
+        let group = settle(v(1_725_000), &[(1, v(745_000)), (2, v(980_000))]);
+        assert_eq!(group.allocations, vec![(1, v(745_000)), (2, v(980_000))]);
+        assert_eq!(group.outcome, Outcome::Matched);
+    }
+
+    proptest! {
+        #[test]
+        fn nothing_is_lost_or_over_allocated(amount in 1i64..10_000_000, balances in proptest::collection::vec(0i64..3_000_000, 1..5)) {
+            let list: Vec<(i64, Vnd)> = balances.iter().enumerate().map(|(i, b)| (i as i64, v(*b))).collect();
+            let s = settle(v(amount), &list);
+            if s.outcome != Outcome::Duplicate {
+                let allocated: Vnd = s.allocations.iter().map(|(_, a)| *a).sum();
+                prop_assert_eq!(allocated + s.credit, v(amount));
+            }
+            for (id, a) in &s.allocations {
+                prop_assert!(*a <= list[*id as usize].1 && a.is_positive());
+            }
+        }
+    }
+}

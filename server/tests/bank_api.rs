@@ -1,0 +1,232 @@
+//! Bank notifications: signed, fresh, once; settling the invoices the memo names.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use hmac::{Hmac, Mac};
+use hocphi_app::domain::invoice_status::PaymentState;
+use hocphi_app::model::ChildOverview;
+use hocphi_app::server::clock::Clock;
+use hocphi_server::demo;
+use serde_json::{json, Value};
+use sha2::Sha256;
+use support::*;
+
+async fn secret(app: &TestApp) -> String {
+    hocphi_app::server::bank::school_secret(&app.db, 1, 0)
+        .await
+        .unwrap()
+}
+
+fn sign(secret: &str, ts: i64, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{ts}.").as_bytes());
+    mac.update(body);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn notification(ts: i64, sig: &str, body: Vec<u8>) -> Request<Body> {
+    Request::post("/api/v1/bank-notifications")
+        .header("content-type", "application/json")
+        .header("x-hocphi-school", "th-ha-long")
+        .header("x-hocphi-timestamp", ts.to_string())
+        .header("x-hocphi-signature", sig)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn featured_november(app: &TestApp) -> (String, i64, String) {
+    let access = app
+        .lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .unwrap();
+    let o: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    (
+        o.invoices[0].code.to_string(),
+        o.invoices[0].total.dong(),
+        access.token,
+    )
+}
+
+async fn payments(app: &TestApp) -> i64 {
+    sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM payment")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+        .0
+}
+
+#[tokio::test]
+async fn a_signed_notification_pays_the_invoice_once() {
+    let app = start().await;
+    let secret = secret(&app).await;
+    let now = app.clock.now();
+    let (code, total, token) = featured_november(&app).await;
+    let body = serde_json::to_vec(&json!({
+        "transaction_id": "FT26330123456", "account_number": "1023456789", "amount": total,
+        "received_at": now, "memo": format!("MBVCB.1234567.hp {}.CT tu 0011 NGUYEN VAN HUNG", code.to_lowercase()),
+        "payer_name": "NGUYEN VAN HUNG"
+    }))
+    .unwrap();
+    let ok = app
+        .send(notification(now, &sign(&secret, now, &body), body.clone()))
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED);
+    let reply: Value = serde_json::from_slice(&ok.body).unwrap();
+    assert_eq!(reply["outcome"], "matched");
+    let o: ChildOverview = app.rpc("child", &[("token", &token)]).await.unwrap();
+    assert_eq!(o.invoices[0].status.state, PaymentState::Paid);
+
+    // The same notification again (the bank retries): nothing changes.
+    let before = payments(&app).await;
+    let again = app
+        .send(notification(now, &sign(&secret, now, &body), body.clone()))
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&again.body).unwrap()["recorded"],
+        false
+    );
+    assert_eq!(payments(&app).await, before);
+}
+
+#[tokio::test]
+async fn unsigned_tampered_stale_or_malformed_bodies_change_nothing() {
+    let app = start().await;
+    let secret = secret(&app).await;
+    let now = app.clock.now();
+    let (code, total, _) = featured_november(&app).await;
+    let body = serde_json::to_vec(
+        &json!({"transaction_id": "FT1", "account_number": "1023456789", "amount": total,
+        "received_at": now, "memo": format!("HP {code}")}),
+    )
+    .unwrap();
+    let before = payments(&app).await;
+    let good_sig = sign(&secret, now, &body);
+    // Every flipped byte of the body is refused.
+    for i in 0..body.len() {
+        let mut tampered = body.clone();
+        tampered[i] ^= 0x01;
+        let r = app.send(notification(now, &good_sig, tampered)).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "byte {i}");
+    }
+    let stale = now - 301;
+    let r = app
+        .send(notification(
+            stale,
+            &sign(&secret, stale, &body),
+            body.clone(),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(String::from_utf8_lossy(&r.body).contains("stale"));
+    let r = app
+        .send(notification(
+            now,
+            &sign("another school's secret", now, &body),
+            body.clone(),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let unsigned = Request::post("/api/v1/bank-notifications")
+        .body(Body::from(body.clone()))
+        .unwrap();
+    assert_eq!(app.send(unsigned).await.status, StatusCode::UNAUTHORIZED);
+    let junk = b"{not json".to_vec();
+    let r = app
+        .send(notification(now, &sign(&secret, now, &junk), junk))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers["content-type"], "application/problem+json");
+    let foreign = serde_json::to_vec(
+        &json!({"transaction_id": "FT2", "account_number": "999", "amount": 1,
+        "received_at": now, "memo": "x"}),
+    )
+    .unwrap();
+    let r = app
+        .send(notification(now, &sign(&secret, now, &foreign), foreign))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(payments(&app).await, before, "nothing was recorded");
+}
+
+#[tokio::test]
+async fn short_over_duplicate_and_unmatched_transfers() {
+    let app = start().await;
+    let secret = secret(&app).await;
+    let now = app.clock.now();
+    let (code, total, token) = featured_november(&app).await;
+    let send = |id: &str, amount: i64, memo: String| {
+        let body = serde_json::to_vec(
+            &json!({"transaction_id": id, "account_number": "1023456789", "amount": amount,
+            "received_at": now, "memo": memo}),
+        )
+        .unwrap();
+        let req = notification(now, &sign(&secret, now, &body), body);
+        let app = &app;
+        async move {
+            serde_json::from_slice::<Value>(&app.send(req).await.body).unwrap()["outcome"].clone()
+        }
+    };
+    assert_eq!(
+        send("T1", 100_000, format!("IBFT HP{code}")).await,
+        "partly_paid"
+    );
+    let o: ChildOverview = app.rpc("child", &[("token", &token)]).await.unwrap();
+    assert_eq!(o.invoices[0].status.state, PaymentState::PartlyPaid);
+    assert_eq!(
+        send("T2", total, format!("HP {code} lan 2")).await,
+        "overpaid"
+    );
+    let (credit,): (i64,) = sqlx::query_as("SELECT COALESCE(SUM(remaining), 0) FROM credit")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(credit, 100_000, "the excess is a credit");
+    assert_eq!(send("T3", total, format!("HP {code}")).await, "duplicate");
+    assert_eq!(
+        send("T4", 50_000, "chuyen tien hoc phi thang 11".into()).await,
+        "unmatched"
+    );
+}
+
+#[tokio::test]
+async fn the_same_notifications_sent_three_times_at_once_are_recorded_once() {
+    let app = std::sync::Arc::new(start().await);
+    let secret = secret(&app).await;
+    let now = app.clock.now();
+    let mut handles = Vec::new();
+    for round in 0..3 {
+        for i in 0..100 {
+            let (app, secret) = (app.clone(), secret.clone());
+            handles.push(tokio::spawn(async move {
+                let body = serde_json::to_vec(&json!({"transaction_id": format!("BURST{i}"), "account_number": "1023456789",
+                    "amount": 1000 + i, "received_at": now, "memo": format!("no code {i} round {round}")}))
+                .unwrap();
+                app.send(notification(now, &sign(&secret, now, &body), body)).await.status
+            }));
+        }
+    }
+    for h in handles {
+        let status = h.await.unwrap();
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::OK,
+            "{status}"
+        );
+    }
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM payment WHERE external_id LIKE 'BURST%'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(n, 100);
+}
