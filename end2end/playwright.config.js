@@ -9,7 +9,10 @@ const port = process.env.HOCPHI_E2E_PORT || '3917';
 const root = path.resolve(__dirname, '..');
 const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
 const binary = process.env.HOCPHI_BIN || path.join(targetDir, 'debug', 'hocphi');
-const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hocphi-e2e-'));
+const workDir = process.env.HOCPHI_E2E_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'hocphi-e2e-'));
+// Test workers inherit these: they reach the server's demo database through the CLI.
+process.env.HOCPHI_E2E_DIR = workDir;
+process.env.HOCPHI_BIN = binary;
 
 module.exports = defineConfig({
   testDir: './tests',

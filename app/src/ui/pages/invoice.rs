@@ -15,6 +15,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+/// How often an open invoice page checks for a payment.
+const POLL_SECS: u64 = 4;
+
 const CARD: &str = "mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200";
 const H2: &str = "text-xl font-bold text-gray-900";
 
@@ -29,7 +32,30 @@ pub fn InvoicePage() -> impl IntoView {
         .unwrap_or_default();
     let token = child.access.token.clone();
     let token_for_view = token.clone();
+    let (poll_token, poll_code) = (token.clone(), code.clone());
     let invoice = LocalResource::new(move || load_invoice(token.clone(), code.clone()));
+    // While the page is open and something is still due, ask every few seconds
+    // whether a payment landed; redraw only when the status changed.
+    let polling = leptos::prelude::set_interval_with_handle(
+        move || {
+            let Some(Ok(shown)) = invoice.get_untracked() else { return };
+            if !shown.summary.status.is_open() {
+                return;
+            }
+            let (token, code) = (poll_token.clone(), poll_code.clone());
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = load_invoice(token, code).await {
+                    if now.summary.status != shown.summary.status || now.summary.paid != shown.summary.paid {
+                        invoice.refetch();
+                    }
+                }
+            });
+        },
+        std::time::Duration::from_secs(POLL_SECS),
+    );
+    if let Ok(handle) = polling {
+        on_cleanup(move || handle.clear());
+    }
     let back = format!("/con/{}", child.id);
     view! {
         <div class="py-4">
