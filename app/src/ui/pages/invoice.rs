@@ -38,14 +38,18 @@ pub fn InvoicePage() -> impl IntoView {
     // whether a payment landed; redraw only when the status changed.
     let polling = leptos::prelude::set_interval_with_handle(
         move || {
-            let Some(Ok(shown)) = invoice.get_untracked() else { return };
+            let Some(Ok(shown)) = invoice.get_untracked() else {
+                return;
+            };
             if !shown.summary.status.is_open() {
                 return;
             }
             let (token, code) = (poll_token.clone(), poll_code.clone());
             leptos::task::spawn_local(async move {
                 if let Ok(now) = load_invoice(token, code).await {
-                    if now.summary.status != shown.summary.status || now.summary.paid != shown.summary.paid {
+                    if now.summary.status != shown.summary.status
+                        || now.summary.paid != shown.summary.paid
+                    {
                         invoice.refetch();
                     }
                 }
