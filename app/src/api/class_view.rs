@@ -56,9 +56,7 @@ mod imp {
 #[server(prefix = "/rpc", endpoint = "classes/mine", input = Json)]
 pub async fn my_classes(school_id: i64) -> Result<Vec<TeacherClass>, AppError> {
     use crate::staff::Role;
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_read(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_reader(school_id).await?;
     let year = crate::api::students::current_year_id(&state).await?;
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT c.id, c.name FROM class c WHERE c.school_id = $1 AND c.school_year_id = $2 \

@@ -295,9 +295,7 @@ pub mod imp {
 
 #[server(prefix = "/rpc", endpoint = "fees/list", input = Json)]
 pub async fn list_fees(school_id: i64) -> Result<Vec<FeeItemRow>, AppError> {
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_read(&state.db, school_id).await?;
+    let (state, _) = crate::server::auth::school_reader(school_id).await?;
     imp::fee_items(&state.db, school_id).await
 }
 
@@ -316,9 +314,7 @@ pub async fn save_fee(school_id: i64, fee: FeeInput) -> Result<i64, AppError> {
     } = fee;
     use crate::domain::validate;
     use crate::error::Field;
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let name = validate::text(&name, 120).ok_or(AppError::InvalidInput(Field::FeeName))?;
     if !(0..=100_000_000).contains(&amount) {
         return Err(AppError::InvalidInput(Field::Amount));
@@ -375,9 +371,7 @@ pub async fn save_fee(school_id: i64, fee: FeeInput) -> Result<i64, AppError> {
 #[server(prefix = "/rpc", endpoint = "exemptions/list", input = Json)]
 pub async fn list_policies(school_id: i64) -> Result<Vec<PolicyRow>, AppError> {
     use crate::staff::ExemptedStudent;
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let policies: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM exemption_policy WHERE school_id = $1 ORDER BY name")
             .bind(school_id)
@@ -428,9 +422,7 @@ pub async fn save_policy(
 ) -> Result<i64, AppError> {
     use crate::domain::validate;
     use crate::error::Field;
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let name = validate::text(&name, 120).ok_or(AppError::InvalidInput(Field::PolicyName))?;
     if rates.iter().any(|(_, p)| *p > 100) {
         return Err(AppError::InvalidInput(Field::Percent));
@@ -487,9 +479,7 @@ pub async fn grant_exemption(
 ) -> Result<(), AppError> {
     use crate::domain::validate;
     use crate::error::Field;
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let note = validate::text(&note, 300).ok_or(AppError::InvalidInput(Field::Grounds))?;
     let code: String = student_code
         .chars()
@@ -553,9 +543,7 @@ pub async fn preview_invoice_run(
     due_on: String,
     scope: RunScope,
 ) -> Result<RunPreview, AppError> {
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let (month, _) = parse_run(&period, &due_on)?;
     Ok(imp::plan(&state, school_id, month, &scope).await?.preview)
 }
@@ -569,9 +557,7 @@ pub async fn commit_invoice_run(
     due_on: String,
     scope: RunScope,
 ) -> Result<RunPreview, AppError> {
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let (month, due) = parse_run(&period, &due_on)?;
     let run = imp::plan(&state, school_id, month, &scope).await?;
     let preview = run.preview.clone();
@@ -599,9 +585,7 @@ pub async fn add_credit(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::error::Field;
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     if !(1..=100_000_000).contains(&amount) {
         return Err(AppError::InvalidInput(Field::Amount));
     }

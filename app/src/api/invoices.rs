@@ -101,9 +101,7 @@ pub async fn list_invoices(
     school_id: i64,
     filter: InvoiceFilter,
 ) -> Result<Vec<InvoiceRow>, AppError> {
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
     imp::list(&state.db, school_id, &filter, state.clock.today()).await
 }
 
@@ -111,9 +109,7 @@ pub async fn list_invoices(
 #[server(prefix = "/rpc", endpoint = "invoices/export", input = Json)]
 pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<String, AppError> {
     use base64::Engine;
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let rows = imp::list(&state.db, school_id, &filter, state.clock.today()).await?;
     let bytes = crate::server::xlsx_export::invoice_list(&rows).map_err(|e| {
         leptos::logging::error!("xlsx export: {e}");
@@ -127,9 +123,7 @@ pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<St
 #[server(prefix = "/rpc", endpoint = "invoices/void", input = Json)]
 pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Result<(), AppError> {
     use crate::error::Field;
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reason = crate::domain::validate::text(&reason, 300)
         .ok_or(AppError::InvalidInput(Field::Grounds))?;
     let row: Option<(i64, i64, i64, String)> = sqlx::query_as(

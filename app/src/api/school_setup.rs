@@ -119,16 +119,6 @@ pub async fn load_school_profile(school_id: i64) -> Result<SchoolProfile, AppErr
     queries::profile(&state.db, school_id).await
 }
 
-#[cfg(feature = "ssr")]
-async fn writer(
-    school_id: i64,
-) -> Result<(crate::server::state::AppState, crate::server::auth::Staff), AppError> {
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
-    Ok((state, staff))
-}
-
 /// A change to a school's setup, for the audit log.
 #[cfg(feature = "ssr")]
 struct Change<'a> {
@@ -166,7 +156,7 @@ pub async fn save_school_details(
 ) -> Result<(), AppError> {
     use crate::domain::validate;
     use crate::error::Field;
-    let (state, staff) = writer(school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let legal_name =
         validate::text(&legal_name, 200).ok_or(AppError::InvalidInput(Field::LegalName))?;
     let address = validate::text(&address, 200).ok_or(AppError::InvalidInput(Field::Address))?;
@@ -202,7 +192,7 @@ pub async fn save_account(
 ) -> Result<(), AppError> {
     use crate::domain::{banks, validate};
     use crate::error::Field;
-    let (state, staff) = writer(school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let bank = banks::by_bin(bin.trim()).ok_or(AppError::InvalidInput(Field::Bank))?;
     let number = validate::account_number(&account_number)
         .ok_or(AppError::InvalidInput(Field::AccountNumber))?;
@@ -248,7 +238,7 @@ pub async fn save_account(
 
 #[server(prefix = "/rpc", endpoint = "school/methods", input = Json)]
 pub async fn set_methods(school_id: i64, methods: Vec<PaymentMethod>) -> Result<(), AppError> {
-    let (state, staff) = writer(school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let before = queries::methods(&state.db, school_id).await?;
     let mut tx = state.db.begin().await?;
     sqlx::query("DELETE FROM school_method WHERE school_id = $1")
@@ -285,7 +275,7 @@ pub async fn set_methods(school_id: i64, methods: Vec<PaymentMethod>) -> Result<
 pub async fn save_contacts(school_id: i64, contacts: Vec<Contact>) -> Result<(), AppError> {
     use crate::domain::validate;
     use crate::error::Field;
-    let (state, staff) = writer(school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut clean = Vec::new();
     for c in contacts {
         clean.push(Contact {
@@ -355,7 +345,7 @@ pub fn logo_type(bytes: &[u8]) -> Option<&'static str> {
 pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<(), AppError> {
     use crate::error::Field;
     use base64::Engine;
-    let (state, staff) = writer(school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(content_base64.trim())
         .map_err(|_| AppError::InvalidInput(Field::Logo))?;

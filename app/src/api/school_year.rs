@@ -10,9 +10,7 @@ use leptos::server_fn::codec::Json;
 #[server(prefix = "/rpc", endpoint = "school-year/next", input = Json)]
 pub async fn start_next_year(school_id: i64, commit: bool) -> Result<NewYearPlan, AppError> {
     use crate::domain::school_year::{next_class, next_label};
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let current = crate::api::students::current_year_id(&state).await?;
     let (label, ends_on): (String, String) =
         sqlx::query_as("SELECT label, ends_on FROM school_year WHERE id = $1")

@@ -263,11 +263,7 @@ pub async fn preview_student_import(
     school_id: i64,
     content_base64: String,
 ) -> Result<ImportPreview, AppError> {
-    use crate::server::auth::current_staff;
-    use crate::server::state::app_state;
-    let state = app_state()?;
-    let staff = current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
     Ok(imp::plan(&state, school_id, &content_base64).await?.preview)
 }
 
@@ -279,11 +275,7 @@ pub async fn commit_student_import(
     content_base64: String,
 ) -> Result<ImportResult, AppError> {
     use crate::server::audit::{record, Entry};
-    use crate::server::auth::current_staff;
-    use crate::server::state::app_state;
-    let state = app_state()?;
-    let staff = current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let plan = imp::plan(&state, school_id, &content_base64).await?;
     if plan.preview.file_problem.is_some() || !plan.preview.errors.is_empty() {
         return Err(AppError::ImportRejected);
@@ -371,11 +363,7 @@ pub async fn commit_student_import(
 #[server(prefix = "/rpc", endpoint = "students/list", input = Json)]
 pub async fn list_students(school_id: i64) -> Result<Vec<StudentRow>, AppError> {
     use crate::domain::date::Date;
-    use crate::server::auth::current_staff;
-    use crate::server::state::app_state;
-    let state = app_state()?;
-    let staff = current_staff(&state).await?;
-    staff.check_read(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_reader(school_id).await?;
     let year = imp::current_year(&state).await?;
     // id, code, name, date of birth, class this year, date left
     type Row = (i64, String, String, String, Option<String>, Option<String>);
@@ -420,11 +408,7 @@ pub async fn save_student(
 ) -> Result<i64, AppError> {
     use crate::domain::student_import::{parse, Cell};
     use crate::error::Field;
-    use crate::server::auth::current_staff;
-    use crate::server::state::app_state;
-    let state = app_state()?;
-    let staff = current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     // The same rules as an import row, so both ways in agree.
     let rows = vec![
         vec![
@@ -529,11 +513,7 @@ pub async fn mark_student_left(
     student_id: i64,
     left: bool,
 ) -> Result<(), AppError> {
-    use crate::server::auth::current_staff;
-    use crate::server::state::app_state;
-    let state = app_state()?;
-    let staff = current_staff(&state).await?;
-    staff.check_write(&state.db, school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let today = state.clock.today().to_string();
     let mut tx = state.db.begin().await?;
     let done = sqlx::query("UPDATE student SET left_on = $1 WHERE id = $2 AND school_id = $3")

@@ -144,6 +144,23 @@ pub async fn start_session(state: &AppState, staff_id: i64) -> Result<String, Ap
     Ok(secret)
 }
 
+/// The application state and the signed-in staff member, if they may change
+/// this school's data (every state-changing staff function starts here).
+pub async fn school_writer(school_id: i64) -> Result<(AppState, Staff), AppError> {
+    let state = super::state::app_state()?;
+    let staff = current_staff(&state).await?;
+    staff.check_write(&state.db, school_id).await?;
+    Ok((state, staff))
+}
+
+/// The same for reading a school's data (teachers included).
+pub async fn school_reader(school_id: i64) -> Result<(AppState, Staff), AppError> {
+    let state = super::state::app_state()?;
+    let staff = current_staff(&state).await?;
+    staff.check_read(&state.db, school_id).await?;
+    Ok((state, staff))
+}
+
 impl Staff {
     /// May this person read this school's data? Officers: any school of their
     /// district; accountants and teachers: their own school.
