@@ -39,6 +39,18 @@ pub mod imp {
             .collect())
     }
 
+    /// A student of this school by their code, as staff type it.
+    pub async fn student_by_code(db: &Db, school_id: i64, code: &str) -> Result<i64, AppError> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM student WHERE school_id = $1 AND code = $2")
+                .bind(school_id)
+                .bind(crate::domain::student_import::normalize_code(code))
+                .fetch_optional(db)
+                .await?;
+        row.map(|(id,)| id)
+            .ok_or(AppError::InvalidInput(crate::error::Field::StudentCode))
+    }
+
     /// Monday to Friday in the month: the days a child eats at school.
     pub fn school_days(month: Month) -> i64 {
         let first = month.first_day();
@@ -481,18 +493,7 @@ pub async fn grant_exemption(
     use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let note = validate::text(&note, 300).ok_or(AppError::InvalidInput(Field::Grounds))?;
-    let code: String = student_code
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect();
-    let student: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM student WHERE school_id = $1 AND code = $2")
-            .bind(school_id)
-            .bind(&code)
-            .fetch_optional(&state.db)
-            .await?;
-    let (student_id,) = student.ok_or(AppError::InvalidInput(Field::StudentCode))?;
+    let student_id = imp::student_by_code(&state.db, school_id, &student_code).await?;
     let policy: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM exemption_policy WHERE id = $1 AND school_id = $2")
             .bind(policy_id)
@@ -591,18 +592,7 @@ pub async fn add_credit(
     }
     let reason = crate::domain::validate::text(&reason, 200)
         .ok_or(AppError::InvalidInput(Field::Grounds))?;
-    let code: String = student_code
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect();
-    let student: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM student WHERE school_id = $1 AND code = $2")
-            .bind(school_id)
-            .bind(&code)
-            .fetch_optional(&state.db)
-            .await?;
-    let (student_id,) = student.ok_or(AppError::InvalidInput(Field::StudentCode))?;
+    let student_id = imp::student_by_code(&state.db, school_id, &student_code).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at) VALUES ($1, $2, $2, $3, $4)")

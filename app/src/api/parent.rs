@@ -18,13 +18,7 @@ mod imp {
     /// How long a device keeps access to a child without looking them up again.
     pub const ACCESS_TTL_SECS: i64 = 180 * 24 * 3600;
 
-    /// Student codes are compared as the school writes them: upper case, no spaces.
-    pub fn normalize_code(code: &str) -> String {
-        code.chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_uppercase)
-            .collect()
-    }
+    pub use crate::domain::student_import::normalize_code;
 }
 
 #[server(prefix = "/rpc", endpoint = "schools")]

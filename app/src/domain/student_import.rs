@@ -38,6 +38,15 @@ impl Column {
     }
 }
 
+/// Student codes are compared as schools write them: upper case, no spaces
+/// (" hs 002 " is "HS002"), wherever they come from.
+pub fn normalize_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 /// A cell as read from the file: spreadsheets also hold real dates and numbers.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
@@ -171,12 +180,7 @@ pub fn parse(rows: &[Vec<Cell>]) -> Result<(Vec<StudentRecord>, Vec<RowError>), 
             row: row_no,
             problem,
         };
-        let code: String = cell(code_at)
-            .text()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_uppercase)
-            .collect();
+        let code = normalize_code(&cell(code_at).text());
         let name = cell(name_at)
             .text()
             .split_whitespace()
