@@ -119,34 +119,6 @@ pub async fn load_school_profile(school_id: i64) -> Result<SchoolProfile, AppErr
     queries::profile(&state.db, school_id).await
 }
 
-/// A change to a school's setup, for the audit log.
-#[cfg(feature = "ssr")]
-struct Change<'a> {
-    school_id: i64,
-    entity: &'a str,
-    before: serde_json::Value,
-    after: serde_json::Value,
-}
-
-#[cfg(feature = "ssr")]
-async fn audited_change(
-    state: &crate::server::state::AppState,
-    staff: &crate::server::auth::Staff,
-    tx: &mut sqlx::SqliteConnection,
-    change: Change<'_>,
-) -> Result<(), AppError> {
-    use crate::server::audit::Entry;
-    let entry = Entry {
-        school_id: Some(change.school_id),
-        action: "update",
-        entity: change.entity,
-        entity_id: Some(change.school_id.to_string()),
-        before: Some(change.before),
-        after: Some(change.after),
-    };
-    crate::api::staff_auth::imp::audit(tx, state, Some(staff), staff.district_id, entry).await
-}
-
 #[server(prefix = "/rpc", endpoint = "school/details", input = Json)]
 pub async fn save_school_details(
     school_id: i64,
@@ -170,12 +142,14 @@ pub async fn save_school_details(
         .bind(school_id)
         .execute(&mut *tx)
         .await?;
-    audited_change(&state, &staff, &mut tx, Change {
-        school_id,
-        entity: "school",
-        before: serde_json::json!({"legal_name": before.legal_name, "address": before.address, "tax_code": before.tax_code}),
-        after: serde_json::json!({"legal_name": legal_name, "address": address, "tax_code": tax_code}),
-    })
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "update", "school", school_id)
+            .before(serde_json::json!({"legal_name": before.legal_name, "address": before.address, "tax_code": before.tax_code}))
+            .after(serde_json::json!({"legal_name": legal_name, "address": address, "tax_code": tax_code})),
+    )
     .await?;
     tx.commit().await?;
     Ok(())
@@ -225,12 +199,14 @@ pub async fn save_account(
     .bind(make_default as i64)
     .execute(&mut *tx)
     .await?;
-    audited_change(&state, &staff, &mut tx, Change {
-        school_id,
-        entity: "beneficiary_account",
-        before: serde_json::to_value(&before).unwrap_or_default(),
-        after: serde_json::json!({"bin": bank.bin, "account_number": number, "account_name": name, "default": make_default}),
-    })
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "update", "beneficiary_account", school_id)
+            .before(serde_json::to_value(&before).unwrap_or_default())
+            .after(serde_json::json!({"bin": bank.bin, "account_number": number, "account_name": name, "default": make_default})),
+    )
     .await?;
     tx.commit().await?;
     Ok(())
@@ -254,16 +230,13 @@ pub async fn set_methods(school_id: i64, methods: Vec<PaymentMethod>) -> Result<
         .execute(&mut *tx)
         .await?;
     }
-    audited_change(
+    crate::server::audit::by_staff(
+        &mut tx,
         &state,
         &staff,
-        &mut tx,
-        Change {
-            school_id,
-            entity: "payment_methods",
-            before: serde_json::to_value(&before).unwrap_or_default(),
-            after: serde_json::to_value(&methods).unwrap_or_default(),
-        },
+        crate::server::audit::Entry::at_school(school_id, "update", "payment_methods", school_id)
+            .before(serde_json::to_value(&before).unwrap_or_default())
+            .after(serde_json::to_value(&methods).unwrap_or_default()),
     )
     .await?;
     tx.commit().await?;
@@ -307,16 +280,13 @@ pub async fn save_contacts(school_id: i64, contacts: Vec<Contact>) -> Result<(),
         .execute(&mut *tx)
         .await?;
     }
-    audited_change(
+    crate::server::audit::by_staff(
+        &mut tx,
         &state,
         &staff,
-        &mut tx,
-        Change {
-            school_id,
-            entity: "contacts",
-            before: serde_json::to_value(&before).unwrap_or_default(),
-            after: serde_json::to_value(&clean).unwrap_or_default(),
-        },
+        crate::server::audit::Entry::at_school(school_id, "update", "contacts", school_id)
+            .before(serde_json::to_value(&before).unwrap_or_default())
+            .after(serde_json::to_value(&clean).unwrap_or_default()),
     )
     .await?;
     tx.commit().await?;
@@ -364,16 +334,13 @@ pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<
         .bind(school_id)
         .execute(&mut *tx)
         .await?;
-    audited_change(
+    crate::server::audit::by_staff(
+        &mut tx,
         &state,
         &staff,
-        &mut tx,
-        Change {
-            school_id,
-            entity: "logo",
-            before: serde_json::Value::Null,
-            after: serde_json::json!({"type": kind, "bytes": bytes.len()}),
-        },
+        crate::server::audit::Entry::at_school(school_id, "update", "logo", school_id)
+            .before(serde_json::Value::Null)
+            .after(serde_json::json!({"type": kind, "bytes": bytes.len()})),
     )
     .await?;
     tx.commit().await?;
