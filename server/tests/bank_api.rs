@@ -8,7 +8,6 @@ use hmac::{Hmac, Mac};
 use hocphi_app::domain::invoice_status::PaymentState;
 use hocphi_app::model::ChildOverview;
 use hocphi_app::server::clock::Clock;
-use hocphi_server::demo;
 use serde_json::{json, Value};
 use sha2::Sha256;
 use support::*;
@@ -41,15 +40,8 @@ fn notification(ts: i64, sig: &str, body: Vec<u8>) -> Request<Body> {
 }
 
 async fn featured_november(app: &TestApp) -> (String, i64, String) {
-    let access = app
-        .lookup(
-            demo::FEATURED_SCHOOL,
-            demo::FEATURED_STUDENT_CODE,
-            demo::FEATURED_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
-    let o: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let access = app.featured_child().await;
+    let o = app.overview(&access).await;
     (
         o.invoices[0].code.to_string(),
         o.invoices[0].total.dong(),

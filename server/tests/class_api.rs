@@ -111,7 +111,7 @@ async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
     assert_eq!(secret.len(), 43, "32 random bytes");
     let access: ChildAccess = app.rpc("link", &[("secret", &secret)]).await.unwrap();
     assert_eq!(access.student_name, "Nguyễn Minh An");
-    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let overview = app.overview(&access).await;
     assert_eq!(overview.invoices.len(), 2);
 
     // Revoked: the link opens nothing any more.
@@ -203,22 +203,8 @@ async fn a_class_link_shows_the_fees_and_no_name() {
 #[tokio::test]
 async fn two_children_at_two_schools_pay_with_one_code_per_school() {
     let app = start().await;
-    let an = app
-        .lookup(
-            demo::FEATURED_SCHOOL,
-            demo::FEATURED_STUDENT_CODE,
-            demo::FEATURED_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
-    let chau = app
-        .lookup(
-            demo::SIBLING_SCHOOL,
-            demo::SIBLING_STUDENT_CODE,
-            demo::SIBLING_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
+    let an = app.featured_child().await;
+    let chau = app.sibling().await;
     let open = |o: &ChildOverview| {
         o.invoices
             .iter()
@@ -317,15 +303,8 @@ async fn a_new_school_year_moves_classes_up_and_lets_the_last_grade_leave() {
     .await
     .unwrap();
     assert_eq!(next_class, "4A");
-    let access = app
-        .lookup(
-            demo::FEATURED_SCHOOL,
-            demo::FEATURED_STUDENT_CODE,
-            demo::FEATURED_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
-    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let access = app.featured_child().await;
+    let overview = app.overview(&access).await;
     assert_eq!(overview.invoices.len(), 2);
     let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
     let r = app

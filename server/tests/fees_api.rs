@@ -3,7 +3,6 @@
 mod support;
 
 use hocphi_app::error::{AppError, Field};
-use hocphi_app::model::{ChildOverview, InvoiceDetail};
 use hocphi_app::staff::{FeeItemRow, PolicyRow, RunPreview};
 use hocphi_server::demo::{self, DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
 use serde_json::{json, Value};
@@ -124,27 +123,14 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
     assert_eq!(count, 14);
 
     // The parent sees December with the reduction as its own line, and the total adds up.
-    let access = app
-        .lookup(
-            demo::FEATURED_SCHOOL,
-            demo::FEATURED_STUDENT_CODE,
-            demo::FEATURED_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
-    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let access = app.featured_child().await;
+    let overview = app.overview(&access).await;
     let december = overview
         .invoices
         .iter()
         .find(|i| i.period.to_string() == "2026-12")
         .unwrap();
-    let detail: InvoiceDetail = app
-        .rpc(
-            "invoice",
-            &[("token", &access.token), ("code", december.code.as_str())],
-        )
-        .await
-        .unwrap();
+    let detail = app.invoice(&access, december.code.as_str()).await;
     let descriptions: Vec<&str> = detail
         .lines
         .iter()
@@ -261,27 +247,14 @@ async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
         .await
         .json::<RunPreview>()
         .unwrap();
-    let access = app
-        .lookup(
-            demo::FEATURED_SCHOOL,
-            demo::FEATURED_STUDENT_CODE,
-            demo::FEATURED_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
-    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let access = app.featured_child().await;
+    let overview = app.overview(&access).await;
     let december = overview
         .invoices
         .iter()
         .find(|i| i.period.to_string() == "2026-12")
         .unwrap();
-    let detail: InvoiceDetail = app
-        .rpc(
-            "invoice",
-            &[("token", &access.token), ("code", december.code.as_str())],
-        )
-        .await
-        .unwrap();
+    let detail = app.invoice(&access, december.code.as_str()).await;
     let line = detail
         .lines
         .iter()

@@ -16,14 +16,7 @@ use tower::ServiceExt;
 #[tokio::test]
 async fn a_parent_looks_up_a_child_and_gets_a_payable_invoice() {
     let app = start().await;
-    let access = app
-        .lookup(
-            demo::FEATURED_SCHOOL,
-            demo::FEATURED_STUDENT_CODE,
-            demo::FEATURED_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
+    let access = app.featured_child().await;
     assert_eq!(access.student_name, "Nguyễn Minh An");
     assert_eq!(access.class_name, "3A");
     // Codes are matched however the parent types them.
@@ -33,7 +26,7 @@ async fn a_parent_looks_up_a_child_and_gets_a_payable_invoice() {
         .unwrap();
     assert_eq!(again.student_name, access.student_name);
 
-    let overview: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let overview = app.overview(&access).await;
     assert_eq!(overview.invoices.len(), 2, "last month's and this month's");
     let current = &overview.invoices[0];
     assert_eq!(current.period.to_string(), "2026-11");
@@ -43,13 +36,7 @@ async fn a_parent_looks_up_a_child_and_gets_a_payable_invoice() {
     );
     assert!(!overview.invoices[1].status.is_open(), "last month is paid");
 
-    let detail: InvoiceDetail = app
-        .rpc(
-            "invoice",
-            &[("token", &access.token), ("code", current.code.as_str())],
-        )
-        .await
-        .unwrap();
+    let detail = app.invoice(&access, current.code.as_str()).await;
     assert_eq!(
         detail
             .lines
@@ -219,23 +206,9 @@ async fn trying_many_codes_from_one_address_is_stopped_but_its_neighbours_are_no
 #[tokio::test]
 async fn a_token_opens_only_its_own_child_and_expires() {
     let app = start().await;
-    let an = app
-        .lookup(
-            demo::FEATURED_SCHOOL,
-            demo::FEATURED_STUDENT_CODE,
-            demo::FEATURED_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
-    let chau = app
-        .lookup(
-            demo::SIBLING_SCHOOL,
-            demo::SIBLING_STUDENT_CODE,
-            demo::SIBLING_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
-    let chau_invoices: ChildOverview = app.rpc("child", &[("token", &chau.token)]).await.unwrap();
+    let an = app.featured_child().await;
+    let chau = app.sibling().await;
+    let chau_invoices = app.overview(&chau).await;
     let chau_code = chau_invoices.invoices[0].code.to_string();
     let cross: Result<InvoiceDetail, _> = app
         .rpc("invoice", &[("token", &an.token), ("code", &chau_code)])
@@ -401,23 +374,10 @@ async fn the_web_app_is_served_precompressed_with_the_right_caching() {
 #[tokio::test]
 async fn a_parent_declines_a_voluntary_fee_before_paying_and_the_total_follows() {
     let app = start().await;
-    let an = app
-        .lookup(
-            demo::FEATURED_SCHOOL,
-            demo::FEATURED_STUDENT_CODE,
-            demo::FEATURED_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
-    let overview: ChildOverview = app.rpc("child", &[("token", &an.token)]).await.unwrap();
+    let an = app.featured_child().await;
+    let overview = app.overview(&an).await;
     let (nov, oct) = (&overview.invoices[0], &overview.invoices[1]);
-    let detail: InvoiceDetail = app
-        .rpc(
-            "invoice",
-            &[("token", &an.token), ("code", nov.code.as_str())],
-        )
-        .await
-        .unwrap();
+    let detail = app.invoice(&an, nov.code.as_str()).await;
     let club = detail
         .lines
         .iter()
@@ -463,15 +423,8 @@ async fn a_parent_declines_a_voluntary_fee_before_paying_and_the_total_follows()
         decline(oct.code.as_str(), 0, true).await,
         Err(AppError::Forbidden)
     );
-    let chau = app
-        .lookup(
-            demo::SIBLING_SCHOOL,
-            demo::SIBLING_STUDENT_CODE,
-            demo::SIBLING_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
-    let theirs: ChildOverview = app.rpc("child", &[("token", &chau.token)]).await.unwrap();
+    let chau = app.sibling().await;
+    let theirs = app.overview(&chau).await;
     assert_eq!(
         decline(theirs.invoices[0].code.as_str(), 2, true).await,
         Err(AppError::NotFound)

@@ -622,14 +622,7 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
     assert_eq!(profile.accounts.iter().filter(|a| a.is_default).count(), 1);
 
     // The parent's invoice page now pays into the new default account and names the contact.
-    let access = app
-        .lookup(
-            demo::FEATURED_SCHOOL,
-            demo::FEATURED_STUDENT_CODE,
-            demo::FEATURED_BIRTH_DATE,
-        )
-        .await
-        .unwrap();
+    let access = app.featured_child().await;
     let overview: hocphi_app::model::ChildOverview =
         app.rpc("child", &[("token", &access.token)]).await.unwrap();
     let detail: InvoiceDetail = app

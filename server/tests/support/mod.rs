@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use hocphi_app::error::AppError;
-use hocphi_app::model::ChildAccess;
+use hocphi_app::model::{ChildAccess, ChildOverview, InvoiceDetail};
 use hocphi_app::server::clock::{parse_instant, FixedClock};
 use hocphi_app::server::limiter::FailureLimiter;
 use hocphi_app::server::state::{AppState, Db};
@@ -148,6 +148,42 @@ impl TestApp {
             ],
         )
         .await
+    }
+
+    /// The demo's featured child (Nguyễn Minh An, 3A), looked up as a parent would.
+    pub async fn featured_child(&self) -> ChildAccess {
+        self.lookup(
+            demo::FEATURED_SCHOOL,
+            demo::FEATURED_STUDENT_CODE,
+            demo::FEATURED_BIRTH_DATE,
+        )
+        .await
+        .expect("the featured child")
+    }
+
+    /// Their younger sister at the preschool.
+    pub async fn sibling(&self) -> ChildAccess {
+        self.lookup(
+            demo::SIBLING_SCHOOL,
+            demo::SIBLING_STUDENT_CODE,
+            demo::SIBLING_BIRTH_DATE,
+        )
+        .await
+        .expect("the sibling")
+    }
+
+    /// A child's invoices, as the device holding `access` sees them.
+    pub async fn overview(&self, access: &ChildAccess) -> ChildOverview {
+        self.rpc("child", &[("token", &access.token)])
+            .await
+            .expect("the child's invoices")
+    }
+
+    /// One invoice of that child.
+    pub async fn invoice(&self, access: &ChildAccess, code: &str) -> InvoiceDetail {
+        self.rpc("invoice", &[("token", &access.token), ("code", code)])
+            .await
+            .expect("the invoice")
     }
 
     /// A JSON server function call (the staff's functions), with a session cookie if given.
