@@ -19,6 +19,25 @@ mod imp {
     pub const ACCESS_TTL_SECS: i64 = 180 * 24 * 3600;
 
     pub use crate::domain::student_import::normalize_code;
+
+    /// The child a device's access token stands for, if it is still valid.
+    pub fn child_of(
+        state: &crate::server::state::AppState,
+        token: &str,
+    ) -> Result<i64, crate::error::AppError> {
+        state
+            .tokens
+            .verify(token, state.clock.now())
+            .ok_or(crate::error::AppError::AccessExpired)
+    }
+
+    /// An invoice code as the page sent it.
+    pub fn invoice_code(
+        code: &str,
+    ) -> Result<crate::domain::invoice_code::InvoiceCode, crate::error::AppError> {
+        crate::domain::invoice_code::InvoiceCode::parse(code)
+            .map_err(|_| crate::error::AppError::InvalidInput(Field::InvoiceCode))
+    }
 }
 
 #[server(prefix = "/rpc", endpoint = "schools")]
@@ -118,10 +137,7 @@ pub async fn access_for(
 pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
     use imp::*;
     let state = app_state()?;
-    let student_id = state
-        .tokens
-        .verify(&token, state.clock.now())
-        .ok_or(AppError::AccessExpired)?;
+    let student_id = child_of(&state, &token)?;
     let header = q::student_header(&state.db, student_id, state.clock.today()).await?;
     let invoices = q::invoices_of(&state.db, student_id, state.clock.today()).await?;
     Ok(ChildOverview {
@@ -136,14 +152,10 @@ pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "invoice")]
 pub async fn load_invoice(token: String, code: String) -> Result<InvoiceDetail, AppError> {
-    use crate::domain::invoice_code::InvoiceCode;
     use imp::*;
     let state = app_state()?;
-    let student_id = state
-        .tokens
-        .verify(&token, state.clock.now())
-        .ok_or(AppError::AccessExpired)?;
-    let code = InvoiceCode::parse(&code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
+    let student_id = child_of(&state, &token)?;
+    let code = invoice_code(&code)?;
     q::invoice_detail(&state.db, student_id, &code, state.clock.today()).await
 }
 
@@ -166,12 +178,8 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
         Vec<(i64, String, crate::model::InvoiceDetail)>,
     > = Default::default();
     for (token, code) in &items {
-        let student_id = state
-            .tokens
-            .verify(token, now)
-            .ok_or(AppError::AccessExpired)?;
-        let code =
-            InvoiceCode::parse(code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
+        let student_id = child_of(&state, token)?;
+        let code = invoice_code(code)?;
         let detail = q::invoice_detail(&state.db, student_id, &code, today).await?;
         if !detail.summary.status.is_open() || !detail.balance.is_positive() {
             continue;
@@ -255,14 +263,10 @@ pub async fn decline_line(
     position: i64,
     declined: bool,
 ) -> Result<InvoiceDetail, AppError> {
-    use crate::domain::invoice_code::InvoiceCode;
     use imp::*;
     let state = app_state()?;
-    let student_id = state
-        .tokens
-        .verify(&token, state.clock.now())
-        .ok_or(AppError::AccessExpired)?;
-    let code = InvoiceCode::parse(&code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
+    let student_id = child_of(&state, &token)?;
+    let code = invoice_code(&code)?;
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT i.id, (SELECT COUNT(*) FROM payment_allocation a WHERE a.invoice_id = i.id) FROM invoice i \
          WHERE i.code = $1 AND i.student_id = $2 AND i.voided_at IS NULL",

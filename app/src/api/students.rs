@@ -231,6 +231,24 @@ mod imp {
         Ok(id)
     }
 
+    /// Adds a student (the caller tells a taken code from other failures).
+    pub async fn insert_student(
+        conn: &mut sqlx::SqliteConnection,
+        school_id: i64,
+        r: &StudentRecord,
+    ) -> Result<i64, sqlx::Error> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO student (school_id, code, full_name, date_of_birth) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(school_id)
+        .bind(&r.code)
+        .bind(&r.full_name)
+        .bind(r.birth_date.to_string())
+        .fetch_one(conn)
+        .await?;
+        Ok(id)
+    }
+
     /// Puts a student in a class for the school year (moving them if enrolled already).
     pub async fn enrol(
         conn: &mut sqlx::SqliteConnection,
@@ -293,15 +311,7 @@ pub async fn commit_student_import(
     }
     let known = imp::existing(&state.db, school_id, year).await?;
     for r in &plan.added {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO student (school_id, code, full_name, date_of_birth) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(school_id)
-        .bind(&r.code)
-        .bind(&r.full_name)
-        .bind(r.birth_date.to_string())
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = imp::insert_student(&mut tx, school_id, r).await?;
         imp::enrol(&mut tx, id, class_ids[&r.class_name], year).await?;
         let after = serde_json::json!({"code": r.code, "full_name": r.full_name,
             "date_of_birth": r.birth_date.to_string(), "class": r.class_name});
@@ -473,17 +483,9 @@ pub async fn save_student(
             id
         }
         None => {
-            let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-                "INSERT INTO student (school_id, code, full_name, date_of_birth) VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(school_id)
-            .bind(&r.code)
-            .bind(&r.full_name)
-            .bind(r.birth_date.to_string())
-            .fetch_one(&mut *tx)
-            .await;
+            let inserted = imp::insert_student(&mut tx, school_id, &r).await;
             match inserted {
-                Ok((id,)) => id,
+                Ok(id) => id,
                 Err(e) if crate::server::is_unique_violation(&e) => {
                     return Err(AppError::InvalidInput(Field::StudentCode))
                 }

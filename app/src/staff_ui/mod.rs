@@ -82,11 +82,7 @@ fn StaffApp() -> impl IntoView {
 fn Header() -> impl IntoView {
     let Language(lang) = expect_context::<Language>();
     let Session(me) = session();
-    let toggle = move |_| {
-        let next = lang.get_untracked().other();
-        crate::ui::store_lang(next);
-        lang.set(next);
-    };
+    let toggle = move |_| Language(lang).toggle();
     let out = move |_| {
         spawn_local(async move {
             let _ = sign_out().await;

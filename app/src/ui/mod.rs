@@ -9,11 +9,6 @@ pub fn storage_lang() -> Lang {
     storage::lang()
 }
 
-/// Remembers the language and sets `<html lang>`.
-pub fn store_lang(lang: Lang) {
-    storage::set_lang(lang)
-}
-
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
@@ -22,6 +17,15 @@ use leptos_router::path;
 /// The language signal, shared through context.
 #[derive(Clone, Copy)]
 pub struct Language(pub RwSignal<Lang>);
+
+impl Language {
+    /// Switches Vietnamese ↔ English, remembered on this device.
+    pub fn toggle(self) {
+        let next = self.0.get_untracked().other();
+        storage::set_lang(next);
+        self.0.set(next);
+    }
+}
 
 /// The current language's texts. Untracked: a change of language re-renders the
 /// whole app (see `App`), which keeps every text a plain string instead of a
@@ -69,11 +73,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let Language(lang) = expect_context::<Language>();
-    let toggle = move |_| {
-        let next = lang.get_untracked().other();
-        lang.set(next);
-        storage::set_lang(next);
-    };
+    let toggle = move |_| Language(lang).toggle();
     view! {
         <header class="bg-teal-800 text-white">
             <div class="mx-auto flex max-w-xl items-center justify-between px-4 py-3">
