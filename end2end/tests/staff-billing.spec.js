@@ -13,7 +13,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   // A class fund for grade 3.
   await page.getByLabel('Tên khoản thu').fill('Quỹ lớp');
   await page.getByLabel('Số tiền (đồng)').fill('50.000');
-  await page.getByLabel('Khối áp dụng').fill('3');
+  await page.getByLabel('Khối hoặc lớp áp dụng').fill('3');
   await page.getByRole('button', { name: 'Thêm khoản thu' }).click();
   await expect(page.getByText('Đã thêm khoản thu Quỹ lớp')).toBeVisible();
 

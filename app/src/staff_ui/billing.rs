@@ -110,7 +110,7 @@ fn FeeCatalogue(
                         {UNITS.into_iter().map(|u| view! { <option value=u.as_str()>{unit_name(u)}</option> }).collect_view()}
                     </select>
                 </div>
-                <Field id="fee-grades" label=tr("Khối áp dụng", "Grades") value=grades hint=tr("Khối hoặc lớp, ví dụ: 1, 2, 3A. Để trống nếu áp dụng cả trường.", "Grades or classes, e.g. 1, 2, 3A. Empty for the whole school.")/>
+                <Field id="fee-grades" label=tr("Khối hoặc lớp áp dụng", "Grades or classes") value=grades hint=tr("Khối hoặc lớp, ví dụ: 1, 2, 3A. Để trống nếu áp dụng cả trường.", "Grades or classes, e.g. 1, 2, 3A. Empty for the whole school.")/>
                 <label class="flex min-h-11 items-center gap-2">
                     <input type="checkbox" class="h-5 w-5" prop:checked=move || mandatory.get() on:change=move |ev| mandatory.set(event_target_checked(&ev))/>
                     {tr("Bắt buộc (bỏ chọn nếu phụ huynh được tự nguyện)", "Mandatory (untick if parents may decline)")}
