@@ -38,6 +38,12 @@ pub enum Field {
     Grounds,
     Period,
     DueDate,
+    /// A bank's transaction reference, or a refund's.
+    Reference,
+    /// Which of the school's accounts a statement is for.
+    Account,
+    /// The statement's column mapping.
+    Mapping,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -74,6 +80,18 @@ pub enum AppError {
     /// An import with bad rows (or an unreadable file) writes nothing.
     #[error("the import has errors and was not written")]
     ImportRejected,
+    /// The transfer is already allocated to invoices: undo that first.
+    #[error("this payment is already settled")]
+    PaymentAlreadySettled,
+    /// More than the transfer, or more than an invoice still owes.
+    #[error("the amounts exceed the transfer or what is due")]
+    AllocationTooLarge,
+    /// An overpayment's credit was already taken off a later invoice.
+    #[error("the credit from this payment was already used")]
+    CreditAlreadyUsed,
+    /// Only money not allocated to invoices can be refunded.
+    #[error("the refund exceeds what can be refunded")]
+    RefundTooLarge,
     /// Something failed on the server; the details are in the server log only.
     #[error("internal error")]
     Internal,

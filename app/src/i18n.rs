@@ -165,9 +165,36 @@ impl Texts {
             AppError::AccessExpired => self.err_access_expired.into(),
             AppError::NotFound => self.err_not_found.into(),
             AppError::CrossSite => self.err_cross_site.into(),
+            AppError::PaymentAlreadySettled => pick(
+                self.lang,
+                "Giao dịch này đã được gạch nợ. Hãy hoàn tác trước khi gạch lại.",
+                "This transfer is already allocated. Undo it before allocating again.",
+            ),
+            AppError::AllocationTooLarge => pick(
+                self.lang,
+                "Tổng số tiền gạch vượt quá số tiền chuyển khoản hoặc số còn phải nộp của hoá đơn.",
+                "The amounts exceed the transfer or what the invoice still owes.",
+            ),
+            AppError::CreditAlreadyUsed => pick(
+                self.lang,
+                "Số tiền nộp thừa của giao dịch này đã được trừ vào hoá đơn sau, nên không hoàn tác được.",
+                "The overpayment from this transfer was already taken off a later invoice, so it cannot be undone.",
+            ),
+            AppError::RefundTooLarge => pick(
+                self.lang,
+                "Số tiền hoàn lớn hơn số tiền chưa gạch nợ của giao dịch.",
+                "The refund is larger than the part of the transfer not allocated to invoices.",
+            ),
             AppError::Internal => self.err_internal.into(),
             AppError::Network(_) => self.err_network.into(),
         }
+    }
+}
+
+fn pick(lang: Lang, vi: &str, en: &str) -> String {
+    match lang {
+        Lang::Vi => vi.into(),
+        Lang::En => en.into(),
     }
 }
 
@@ -212,6 +239,9 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, Grounds) => "Hãy ghi căn cứ miễn giảm (ví dụ số quyết định, số sổ hộ nghèo).",
         (Lang::Vi, Period) => "Kỳ thu theo dạng năm-tháng, ví dụ 2026-11.",
         (Lang::Vi, DueDate) => "Hạn nộp theo dạng ngày/tháng/năm.",
+        (Lang::Vi, Reference) => "Hãy nhập số tham chiếu (mã giao dịch) của ngân hàng.",
+        (Lang::Vi, Account) => "Hãy chọn tài khoản của trường mà sao kê này thuộc về.",
+        (Lang::Vi, Mapping) => "Hãy chọn đủ các cột: ngày, số tiền ghi có, số tham chiếu, nội dung.",
         (Lang::Vi, Logo) => "Biểu trưng phải là ảnh PNG, JPEG hoặc WebP, không quá 200 KB.",
         (Lang::En, School) => "Please choose a school.",
         (Lang::En, StudentCode) => "Student code: 1 to 32 letters or digits.",
@@ -246,6 +276,9 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Grounds) => "Please note the grounds (e.g. the decision or certificate number).",
         (Lang::En, Period) => "The period as year-month, e.g. 2026-11.",
         (Lang::En, DueDate) => "The due date as day/month/year.",
+        (Lang::En, Reference) => "Please enter the bank's reference (transaction id).",
+        (Lang::En, Account) => "Please choose which of the school's accounts this statement is for.",
+        (Lang::En, Mapping) => "Please choose every column: date, credit amount, reference, description.",
         (Lang::En, Logo) => "The logo must be a PNG, JPEG or WebP image of at most 200 KB.",
     }
 }

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod model;
+pub mod reconciliation;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod staff;

@@ -533,15 +533,19 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
                             rng.pick(PARENT_GIVEN)
                         );
                         let (payment_id,): (i64,) = sqlx::query_as(
-                            "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo) \
-                             VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6) RETURNING id",
+                            "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, \
+                                account, bank_bin, arrived_via, outcome) \
+                             VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6, $7, $8, 'demo', $9) RETURNING id",
                         )
                         .bind(school_id)
-                        .bind(format!("DEMO-FT{payment_no:08}"))
+                        .bind(hocphi_app::server::bank::external_id(plan.bin, &format!("DEMO-FT{payment_no:08}")))
                         .bind(paid)
                         .bind(at.min(now))
                         .bind(payer)
                         .bind(format!("IBFT {}", code.memo_form()))
+                        .bind(plan.account)
+                        .bind(plan.bin)
+                        .bind(if paid < total { "partly_paid" } else { "matched" })
                         .fetch_one(&mut *tx)
                         .await?;
                         sqlx::query("INSERT INTO payment_allocation (payment_id, invoice_id, amount) VALUES ($1, $2, $3)")

@@ -216,7 +216,7 @@ async fn the_same_notifications_sent_three_times_at_once_are_recorded_once() {
         );
     }
     let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM payment WHERE external_id LIKE 'BURST%'")
+        sqlx::query_as("SELECT COUNT(*) FROM payment WHERE external_id LIKE '%:BURST%'")
             .fetch_one(&app.db)
             .await
             .unwrap();

@@ -123,6 +123,35 @@ fn every_staff_call() -> Vec<(&'static str, Value)> {
             "classes/assign-teacher",
             json!({"school_id": OTHER_SCHOOL, "staff_id": 3, "class_name": "Lá 1"}),
         ),
+        ("reconcile/setup", json!({"school_id": OTHER_SCHOOL})),
+        (
+            "reconcile/statement-preview",
+            json!({"school_id": OTHER_SCHOOL, "account_id": 2, "content_base64": "", "mapping": "Auto"}),
+        ),
+        (
+            "reconcile/statement-commit",
+            json!({"school_id": OTHER_SCHOOL, "account_id": 2, "content_base64": "", "mapping": "Auto"}),
+        ),
+        (
+            "reconcile/transfers",
+            json!({"school_id": OTHER_SCHOOL, "filter": "All"}),
+        ),
+        (
+            "reconcile/match",
+            json!({"school_id": OTHER_SCHOOL, "payment_id": 1, "parts": [{"invoice_code": "X", "amount": 1}]}),
+        ),
+        (
+            "reconcile/not-fee",
+            json!({"school_id": OTHER_SCHOOL, "payment_id": 1, "reason": "Y"}),
+        ),
+        (
+            "reconcile/undo",
+            json!({"school_id": OTHER_SCHOOL, "payment_id": 1, "reason": "Y"}),
+        ),
+        (
+            "reconcile/refund",
+            json!({"school_id": OTHER_SCHOOL, "payment_id": 1, "amount": 1, "reference": "R", "refunded_on": "01/12/2026"}),
+        ),
     ]
 }
 

@@ -5,6 +5,7 @@ pub mod class_view;
 pub mod fees;
 pub mod invoices;
 pub mod parent;
+pub mod reconcile;
 pub mod school_setup;
 pub mod school_year;
 pub mod staff_admin;

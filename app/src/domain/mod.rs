@@ -11,6 +11,8 @@ pub mod memo;
 pub mod money;
 pub mod school_year;
 pub mod settlement;
+pub mod statement;
 pub mod student_import;
+pub mod suggest;
 pub mod validate;
 pub mod vietqr;

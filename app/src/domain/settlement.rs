@@ -17,6 +17,8 @@ pub enum Outcome {
     Duplicate,
     /// No code found: the accountant's queue.
     Unmatched,
+    /// The accountant decided it is not a school fee (e.g. a grant, a staff transfer).
+    NotFee,
 }
 
 impl Outcome {
@@ -27,7 +29,26 @@ impl Outcome {
             Outcome::Overpaid => "overpaid",
             Outcome::Duplicate => "duplicate",
             Outcome::Unmatched => "unmatched",
+            Outcome::NotFee => "not_fee",
         }
+    }
+
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Matched,
+        Outcome::PartlyPaid,
+        Outcome::Overpaid,
+        Outcome::Duplicate,
+        Outcome::Unmatched,
+        Outcome::NotFee,
+    ];
+
+    pub fn parse(text: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == text)
+    }
+
+    /// Waiting for the accountant: nothing settled, or possibly paid twice.
+    pub fn needs_review(self) -> bool {
+        matches!(self, Outcome::Unmatched | Outcome::Duplicate)
     }
 }
 

@@ -57,7 +57,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
             Cell::Text(t) => t.trim().to_string(),
@@ -67,7 +67,7 @@ impl Cell {
             Cell::Date(d) => d.dmy(),
         }
     }
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.text().is_empty()
     }
 }

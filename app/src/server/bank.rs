@@ -1,15 +1,20 @@
 //! Recording a bank transfer once, and settling the invoices its memo names.
+//!
+//! A transfer is identified by its bank (BIN) and the bank's own reference, so it
+//! is recorded once whichever way it arrives first: hocphi's signed notification,
+//! a SePay webhook, or a row of an imported statement.
 
 use super::state::Db;
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
-use crate::domain::settlement::{settle, Outcome};
+use crate::domain::settlement::{settle, Outcome, Settlement};
 use crate::error::AppError;
+use sqlx::SqliteConnection;
 
 /// A transfer into a school's account, as a bank (or its notification service) reports it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BankTransaction {
-    /// The bank's own id for the transaction: a transfer is recorded once by it.
+    /// The bank's own reference for the transaction: recorded once by it.
     pub transaction_id: String,
     pub account_number: String,
     /// Whole đồng.
@@ -21,56 +26,165 @@ pub struct BankTransaction {
     pub payer_name: Option<String>,
 }
 
-/// Records the transfer (once: a repeat returns the first outcome and `false`)
-/// and allocates it to the invoices its memo's codes name.
+/// How a transaction reached hocphi first (kept for the accountant's view).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Notification,
+    Sepay,
+    Statement,
+}
+
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Channel::Notification => "notification",
+            Channel::Sepay => "sepay",
+            Channel::Statement => "statement",
+        }
+    }
+}
+
+/// One of the school's receiving accounts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub bin: String,
+    pub account_number: String,
+}
+
+/// The school's account with this number, if it is one of theirs. Banks and
+/// services sometimes space or pad the number; digits and letters are compared.
+pub async fn account_for(
+    db: &Db,
+    school_id: i64,
+    account_number: &str,
+) -> Result<Option<Account>, AppError> {
+    let wanted: String = account_number
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, bin, account_number FROM beneficiary_account WHERE school_id = $1 ORDER BY is_default DESC, id",
+    )
+    .bind(school_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .find(|(_, _, number)| *number == wanted)
+        .map(|(id, bin, account_number)| Account {
+            id,
+            bin,
+            account_number,
+        }))
+}
+
+/// The key a bank transaction is stored under: its bank and its reference.
+pub fn external_id(bin: &str, reference: &str) -> String {
+    format!("{bin}:{}", reference.trim().to_uppercase())
+}
+
+/// What recording did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub payment_id: i64,
+    pub outcome: Outcome,
+    /// False when the transaction was already known: nothing changed.
+    pub new: bool,
+}
+
+/// Records the transfer and settles what its memo names, in its own transaction.
 pub async fn record(
     db: &Db,
     school_id: i64,
+    account: &Account,
     tx_in: &BankTransaction,
+    channel: Channel,
     now: i64,
-) -> Result<(Outcome, bool), AppError> {
+) -> Result<Recorded, AppError> {
     let mut tx = db.begin().await?;
+    let recorded = record_in(&mut tx, school_id, account, tx_in, channel, now).await?;
+    tx.commit().await?;
+    Ok(recorded)
+}
+
+/// Records the transfer inside the caller's transaction (a statement import
+/// commits or rolls back all its rows together). A repeat changes nothing and
+/// reports the first outcome.
+pub async fn record_in(
+    conn: &mut SqliteConnection,
+    school_id: i64,
+    account: &Account,
+    tx_in: &BankTransaction,
+    channel: Channel,
+    now: i64,
+) -> Result<Recorded, AppError> {
+    let key = external_id(&account.bin, &tx_in.transaction_id);
     // Writing first takes the database's write lock at once, so concurrent
     // notifications queue instead of failing to upgrade a read.
     let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, account, outcome) \
-         VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6, $7, 'unmatched') \
+        "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, account, bank_bin, arrived_via, outcome) \
+         VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6, $7, $8, $9, 'unmatched') \
          ON CONFLICT (source, external_id) DO NOTHING RETURNING id",
     )
     .bind(school_id)
-    .bind(&tx_in.transaction_id)
+    .bind(&key)
     .bind(tx_in.amount)
     .bind(tx_in.received_at)
     .bind(&tx_in.payer_name)
     .bind(&tx_in.memo)
-    .bind(&tx_in.account_number)
-    .fetch_optional(&mut *tx)
+    .bind(&account.account_number)
+    .bind(&account.bin)
+    .bind(channel.as_str())
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((payment_id,)) = inserted else {
-        let (outcome,): (String,) = sqlx::query_as(
-            "SELECT outcome FROM payment WHERE source = 'bank_transfer' AND external_id = $1",
+        let (payment_id, outcome): (i64, String) = sqlx::query_as(
+            "SELECT id, outcome FROM payment WHERE source = 'bank_transfer' AND external_id = $1",
         )
-        .bind(&tx_in.transaction_id)
-        .fetch_one(&mut *tx)
+        .bind(&key)
+        .fetch_one(&mut *conn)
         .await?;
-        tx.commit().await?;
-        let outcome = [
-            Outcome::Matched,
-            Outcome::PartlyPaid,
-            Outcome::Overpaid,
-            Outcome::Duplicate,
-            Outcome::Unmatched,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == outcome)
-        .unwrap_or(Outcome::Unmatched);
-        return Ok((outcome, false));
+        return Ok(Recorded {
+            payment_id,
+            outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Unmatched),
+            new: false,
+        });
     };
+    let codes = InvoiceCode::find_in_memo(&tx_in.memo);
+    let open = open_invoices(conn, school_id, &codes).await?;
+    let outcome = apply(
+        conn,
+        payment_id,
+        Vnd::new(tx_in.amount),
+        &open,
+        &format!("nộp thừa (giao dịch {})", tx_in.transaction_id),
+        now,
+    )
+    .await?;
+    Ok(Recorded {
+        payment_id,
+        outcome,
+        new: true,
+    })
+}
 
-    // The invoices the memo names: invoice codes, or a payment group's invoices.
-    let mut balances: Vec<(i64, Vnd)> = Vec::new();
-    let mut student_of_last = None;
-    for code in InvoiceCode::find_in_memo(&tx_in.memo) {
+/// An invoice a payment can settle, with what is still due on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenInvoice {
+    pub invoice_id: i64,
+    pub student_id: i64,
+    pub balance: Vnd,
+}
+
+/// The live invoices that invoice or payment-group codes name, oldest period first.
+pub async fn open_invoices(
+    conn: &mut SqliteConnection,
+    school_id: i64,
+    codes: &[InvoiceCode],
+) -> Result<Vec<OpenInvoice>, AppError> {
+    let mut open: Vec<OpenInvoice> = Vec::new();
+    for code in codes {
         let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT i.id, i.student_id, i.total, \
                 (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
@@ -80,45 +194,69 @@ pub async fn record(
         )
         .bind(school_id)
         .bind(code.as_str())
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?;
         for (invoice_id, student_id, total, paid) in rows {
-            if !balances.iter().any(|(id, _)| *id == invoice_id) {
-                balances.push((invoice_id, Vnd::new(total - paid)));
-                student_of_last = Some(student_id);
+            if !open.iter().any(|o| o.invoice_id == invoice_id) {
+                open.push(OpenInvoice {
+                    invoice_id,
+                    student_id,
+                    balance: Vnd::new(total - paid),
+                });
             }
         }
     }
-    let settlement = settle(Vnd::new(tx_in.amount), &balances);
-    for (invoice_id, amount) in &settlement.allocations {
+    Ok(open)
+}
+
+/// Allocates a payment over the invoices in order, turns any excess into a
+/// credit for the last invoice's student, and stores the outcome.
+pub async fn apply(
+    conn: &mut SqliteConnection,
+    payment_id: i64,
+    amount: Vnd,
+    open: &[OpenInvoice],
+    credit_reason: &str,
+    now: i64,
+) -> Result<Outcome, AppError> {
+    let balances: Vec<(i64, Vnd)> = open.iter().map(|o| (o.invoice_id, o.balance)).collect();
+    let Settlement {
+        allocations,
+        credit,
+        outcome,
+    } = settle(amount, &balances);
+    for (invoice_id, amount) in &allocations {
         sqlx::query(
             "INSERT INTO payment_allocation (payment_id, invoice_id, amount) VALUES ($1, $2, $3)",
         )
         .bind(payment_id)
         .bind(invoice_id)
         .bind(amount.dong())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    if let (true, Some(student_id)) = (settlement.credit.is_positive(), student_of_last) {
-        sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at) VALUES ($1, $2, $2, $3, $4)")
-            .bind(student_id)
-            .bind(settlement.credit.dong())
-            .bind(format!("nộp thừa (giao dịch {})", tx_in.transaction_id))
+    if let (true, Some(last)) = (
+        credit.is_positive() && outcome != Outcome::Duplicate,
+        open.last(),
+    ) {
+        sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at, payment_id) VALUES ($1, $2, $2, $3, $4, $5)")
+            .bind(last.student_id)
+            .bind(credit.dong())
+            .bind(credit_reason)
             .bind(now)
-            .execute(&mut *tx)
+            .bind(payment_id)
+            .execute(&mut *conn)
             .await?;
     }
     sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
-        .bind(settlement.outcome.as_str())
+        .bind(outcome.as_str())
         .bind(payment_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await?;
-    Ok((settlement.outcome, true))
+    Ok(outcome)
 }
 
-/// The school's secret for signing notifications, made on first use.
+/// The school's secret for signing notifications (and SePay's API key), made on first use.
 pub async fn school_secret(db: &Db, school_id: i64, now: i64) -> Result<String, AppError> {
     let fresh = super::auth::random_secret();
     sqlx::query("INSERT INTO bank_secret (school_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (school_id) DO NOTHING")

@@ -29,6 +29,9 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, FileProblem> {
                     Data::Int(i) => Cell::Number(*i as f64),
                     Data::Float(f) => Cell::Number(*f),
                     Data::Bool(b) => Cell::Text(b.to_string()),
+                    // A date with a time of day stays a number, so a statement
+                    // keeps the time; a plain date (a birth date) becomes a date.
+                    Data::DateTime(dt) if dt.as_f64().fract() != 0.0 => Cell::Number(dt.as_f64()),
                     Data::DateTime(dt) => from_excel_serial(dt.as_f64())
                         .map(Cell::Date)
                         .unwrap_or(Cell::Empty),
@@ -63,10 +66,18 @@ fn decode_text(bytes: &[u8]) -> Result<String, FileProblem> {
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, FileProblem> {
     let text = decode_text(bytes)?;
-    let first_line = text.lines().next().unwrap_or("");
+    // Bank statements start with title lines that hold no separator, so the
+    // separator is the one the busiest of the first lines uses most.
     let delimiter = [b',', b';', b'\t']
         .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .rev()
+        .max_by_key(|d| {
+            text.lines()
+                .take(50)
+                .map(|line| line.bytes().filter(|b| b == d).count())
+                .max()
+                .unwrap_or(0)
+        })
         .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -76,6 +87,13 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, FileProblem> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| FileProblem::NotASpreadsheet)?;
+        // Blank lines are rows too when the file is opened in a spreadsheet, and
+        // errors name rows by the number the accountant sees.
+        if let Some(line) = record.position().map(|p| p.line() as usize) {
+            while rows.len() + 1 < line {
+                rows.push(Vec::new());
+            }
+        }
         rows.push(
             record
                 .iter()

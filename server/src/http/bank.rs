@@ -1,37 +1,30 @@
-//! `POST /api/v1/bank-notifications`: a bank (or a notification service) tells
-//! hocphi about a transfer into a school's account. The body is signed with the
-//! school's secret: `X-Hocphi-Signature: hex(HMAC-SHA256(secret, "<timestamp>.<raw body>"))`,
+//! Bank transfers arriving by themselves.
+//!
+//! `POST /api/v1/bank-notifications`: hocphi's own signed format for a bank or an
+//! integrator. `X-Hocphi-Signature: hex(HMAC-SHA256(secret, "<timestamp>.<raw body>"))`,
 //! with `X-Hocphi-School: <slug>` and `X-Hocphi-Timestamp: <unix seconds>`, accepted
-//! within five minutes. Anything unsigned, badly signed, stale or malformed is
-//! refused with its own status and changes nothing; a repeat changes nothing either.
+//! within five minutes.
+//!
+//! `POST /api/v1/sepay/{school}`: SePay's webhook, as SePay sends it, authenticated
+//! the way SePay does with an API key (`Authorization: Apikey <the school's secret>`).
+//!
+//! Anything unauthenticated, stale or malformed is refused with its own status and
+//! changes nothing; a repeat changes nothing either.
 
+use super::problem::{json, problem};
 use super::rpc::RpcState;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use hmac::{Hmac, Mac};
-use hocphi_app::server::bank::{self, BankTransaction};
+use hocphi_app::domain::statement::parse_moment;
+use hocphi_app::server::bank::{self, Account, BankTransaction, Channel};
+use hocphi_app::server::state::AppState;
 use sha2::Sha256;
 
 /// How far a notification's timestamp may be from now.
 pub const REPLAY_WINDOW_SECS: i64 = 300;
-
-/// An RFC 9457 problem, so integrators can tell the failures apart.
-fn problem(status: StatusCode, kind: &str, detail: &str) -> Response {
-    let body = serde_json::json!({
-        "type": format!("https://hocphi.example/problems/{kind}"),
-        "title": kind.replace('-', " "),
-        "status": status.as_u16(),
-        "detail": detail,
-    });
-    (
-        status,
-        [("content-type", "application/problem+json")],
-        body.to_string(),
-    )
-        .into_response()
-}
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -46,10 +39,82 @@ fn hex_decode(s: &str) -> Option<Vec<u8>> {
         .then(|| {
             (0..s.len())
                 .step_by(2)
-                .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+                .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
                 .collect()
         })
         .flatten()
+}
+
+/// Compares secrets in time independent of where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    use sha2::Digest;
+    // Hashing first makes the comparison length-independent too.
+    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    x.iter()
+        .zip(y.iter())
+        .fold(0u8, |acc, (p, q)| acc | (p ^ q))
+        == 0
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!("bank notification: {e}");
+    problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "not recorded; send it again",
+    )
+}
+
+/// The school by its slug, with its notification secret.
+async fn school_with_secret(
+    state: &AppState,
+    slug: &str,
+) -> Result<Option<(i64, String)>, Response> {
+    let row: Option<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT sc.id, b.secret FROM school sc LEFT JOIN bank_secret b ON b.school_id = sc.id WHERE sc.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&state.db)
+    .await
+    .map_err(unavailable)?;
+    Ok(row.and_then(|(id, secret)| secret.map(|s| (id, s))))
+}
+
+/// Checks what every channel must hold, then records the transfer.
+async fn accept(
+    state: &AppState,
+    school_id: i64,
+    tx: &BankTransaction,
+    channel: Channel,
+) -> Result<(Account, bank::Recorded), Response> {
+    if tx.amount <= 0 || tx.transaction_id.trim().is_empty() || tx.transaction_id.len() > 100 {
+        return Err(problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "amount must be positive and the transaction id set (at most 100 characters)",
+        ));
+    }
+    let account = bank::account_for(&state.db, school_id, &tx.account_number)
+        .await
+        .map_err(unavailable)?
+        .ok_or_else(|| {
+            problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown-account",
+                "this account is not one of the school's",
+            )
+        })?;
+    let recorded = bank::record(
+        &state.db,
+        school_id,
+        &account,
+        tx,
+        channel,
+        state.clock.now(),
+    )
+    .await
+    .map_err(unavailable)?;
+    Ok((account, recorded))
 }
 
 pub async fn notify(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -72,33 +137,23 @@ pub async fn notify(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
             "X-Hocphi-Timestamp must be Unix seconds",
         );
     };
-    let now = state.clock.now();
-    if (now - ts).abs() > REPLAY_WINDOW_SECS {
+    if (state.clock.now() - ts).abs() > REPLAY_WINDOW_SECS {
         return problem(
             StatusCode::UNAUTHORIZED,
             "stale",
             "the timestamp is outside the five-minute window",
         );
     }
-    let school: Result<Option<(i64, Option<String>)>, _> = sqlx::query_as(
-        "SELECT sc.id, b.secret FROM school sc LEFT JOIN bank_secret b ON b.school_id = sc.id WHERE sc.slug = $1",
-    )
-    .bind(slug)
-    .fetch_optional(&state.db)
-    .await;
-    let (school_id, secret) = match school {
-        Ok(Some((id, Some(secret)))) => (id, secret),
-        Ok(_) => {
+    let (school_id, secret) = match school_with_secret(state, slug).await {
+        Ok(Some(found)) => found,
+        Ok(None) => {
             return problem(
                 StatusCode::UNAUTHORIZED,
                 "unknown-school",
                 "no school with a notification secret by that name",
             )
         }
-        Err(e) => {
-            tracing::error!("bank notification: {e}");
-            return problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again");
-        }
+        Err(response) => return response,
     };
     let Some(given) = hex_decode(signature) else {
         return problem(
@@ -128,45 +183,122 @@ pub async fn notify(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
             )
         }
     };
-    if tx.amount <= 0 || tx.transaction_id.trim().is_empty() || tx.transaction_id.len() > 100 {
+    match accept(state, school_id, &tx, Channel::Notification).await {
+        Ok((_, recorded)) => json(
+            if recorded.new {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            serde_json::json!({"outcome": recorded.outcome, "recorded": recorded.new}),
+        ),
+        Err(response) => response,
+    }
+}
+
+/// SePay's webhook body (its public developer documentation).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SepayWebhook {
+    /// SePay's own id: used when the bank gave no reference.
+    id: serde_json::Value,
+    /// `2026-11-26 09:12:01`, Vietnam time.
+    transaction_date: String,
+    account_number: String,
+    #[serde(default)]
+    content: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    /// `in` or `out`.
+    transfer_type: String,
+    transfer_amount: i64,
+    #[serde(default)]
+    reference_code: Option<String>,
+}
+
+pub async fn sepay(
+    State(rpc): State<RpcState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let state = &rpc.app;
+    let Some(key) = header(&headers, "authorization").and_then(|v| v.strip_prefix("Apikey "))
+    else {
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "unsigned",
+            "Authorization: Apikey <key> is required",
+        );
+    };
+    let (school_id, secret) = match school_with_secret(state, &slug).await {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return problem(
+                StatusCode::UNAUTHORIZED,
+                "unknown-school",
+                "no school with a notification secret by that name",
+            )
+        }
+        Err(response) => return response,
+    };
+    if !same_secret(key.trim(), &secret) {
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "bad-key",
+            "the API key is not this school's",
+        );
+    }
+    let hook: SepayWebhook = match serde_json::from_slice(&body) {
+        Ok(hook) => hook,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                &format!("the body is not a SePay webhook: {e}"),
+            )
+        }
+    };
+    if hook.transfer_type != "in" {
+        // Money leaving the school's account is not a fee: acknowledged, not recorded.
+        return json(
+            StatusCode::OK,
+            serde_json::json!({"success": true, "recorded": false}),
+        );
+    }
+    let Ok(received_at) = parse_moment(&hook.transaction_date) else {
         return problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
-            "amount must be positive and transaction_id set",
+            "transactionDate must be YYYY-MM-DD HH:MM:SS",
         );
-    }
-    let ours: Result<Option<(i64,)>, _> = sqlx::query_as(
-        "SELECT 1 FROM beneficiary_account WHERE school_id = $1 AND account_number = $2",
-    )
-    .bind(school_id)
-    .bind(tx.account_number.trim())
-    .fetch_optional(&state.db)
-    .await;
-    if !matches!(ours, Ok(Some(_))) {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown-account",
-            "this account is not one of the school's",
-        );
-    }
-    match bank::record(&state.db, school_id, &tx, now).await {
-        Ok((outcome, new)) => {
-            let body = serde_json::json!({"outcome": outcome, "recorded": new});
-            (
-                (if new {
-                    StatusCode::CREATED
-                } else {
-                    StatusCode::OK
-                }),
-                [("content-type", "application/json")],
-                body.to_string(),
-            )
-                .into_response()
-        }
-        Err(_) => problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "not recorded; send it again",
+    };
+    let sepay_id = match &hook.id {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let transaction_id = hook
+        .reference_code
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| format!("SEPAY-{sepay_id}"));
+    let tx = BankTransaction {
+        transaction_id,
+        account_number: hook.account_number,
+        amount: hook.transfer_amount,
+        received_at,
+        memo: hook.content.or(hook.description).unwrap_or_default(),
+        payer_name: None,
+    };
+    match accept(state, school_id, &tx, Channel::Sepay).await {
+        // SePay retries anything but a 2xx with `success: true`.
+        Ok((_, recorded)) => json(
+            if recorded.new {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            serde_json::json!({"success": true, "outcome": recorded.outcome, "recorded": recorded.new}),
         ),
+        Err(response) => response,
     }
 }

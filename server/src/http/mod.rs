@@ -4,6 +4,7 @@
 mod bank;
 mod csrf;
 mod logo;
+mod problem;
 mod rpc;
 mod security;
 mod static_files;
@@ -35,6 +36,7 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         .route("/logo/{slug}", get(logo::serve))
         // Server to server: authenticated by the school's signature, not by a browser.
         .route("/api/v1/bank-notifications", post(bank::notify))
+        .route("/api/v1/sepay/{school}", post(bank::sepay))
         .with_state(rpc::RpcState {
             app: state,
             options,

@@ -10,6 +10,7 @@ use hocphi_app::api::class_view::*;
 use hocphi_app::api::fees::*;
 use hocphi_app::api::invoices::*;
 use hocphi_app::api::parent::*;
+use hocphi_app::api::reconcile::*;
 use hocphi_app::api::school_setup::*;
 use hocphi_app::api::school_year::*;
 use hocphi_app::api::staff_admin::*;
@@ -82,6 +83,14 @@ pub fn register_server_fns() {
     register_explicit::<ListStudents>();
     register_explicit::<SaveStudent>();
     register_explicit::<MarkStudentLeft>();
+    register_explicit::<LoadStatementSetup>();
+    register_explicit::<PreviewStatement>();
+    register_explicit::<CommitStatement>();
+    register_explicit::<ListTransfers>();
+    register_explicit::<MatchTransfer>();
+    register_explicit::<MarkTransferNotFee>();
+    register_explicit::<UndoTransfer>();
+    register_explicit::<RefundTransfer>();
 }
 
 fn client_key(req: &Request<Body>, trust_proxy: bool) -> String {

@@ -218,3 +218,79 @@ impl TestApp {
         Ok(value.to_string())
     }
 }
+
+/// The demo school's (th-ha-long, id 1) receiving account.
+pub const SCHOOL_ACCOUNT: &str = "1023456789";
+
+/// hex(HMAC-SHA256(secret, "<ts>.<body>")): how a bank signs a notification.
+pub fn sign_notification(secret: &str, ts: i64, body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{ts}.").as_bytes());
+    mac.update(body);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl TestApp {
+    /// The demo school's notification secret (also its SePay API key).
+    pub async fn bank_secret(&self) -> String {
+        hocphi_app::server::bank::school_secret(&self.db, 1, 0)
+            .await
+            .unwrap()
+    }
+
+    /// Sends a correctly signed notification for the demo school, now.
+    pub async fn notify(&self, body: &Value) -> Reply {
+        use hocphi_app::server::clock::Clock;
+        let secret = self.bank_secret().await;
+        let now = self.clock.now();
+        let body = serde_json::to_vec(body).unwrap();
+        let req = Request::post("/api/v1/bank-notifications")
+            .header("content-type", "application/json")
+            .header("x-hocphi-school", "th-ha-long")
+            .header("x-hocphi-timestamp", now.to_string())
+            .header("x-hocphi-signature", sign_notification(&secret, now, &body))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Unpaid invoices of the demo school: (code, total, student's full name).
+    pub async fn unpaid_invoices(&self, n: i64) -> Vec<(String, i64, String)> {
+        sqlx::query_as(
+            "SELECT i.code, i.total, s.full_name FROM invoice i JOIN student s ON s.id = i.student_id \
+             WHERE i.school_id = 1 AND i.voided_at IS NULL AND i.total > 0 \
+               AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id) \
+             ORDER BY i.id LIMIT $1",
+        )
+        .bind(n)
+        .fetch_all(&self.db)
+        .await
+        .unwrap()
+    }
+
+    /// What is still due on an invoice.
+    pub async fn balance(&self, code: &str) -> i64 {
+        sqlx::query_as::<_, (i64,)>(
+            "SELECT i.total - (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+             FROM invoice i WHERE i.code = $1",
+        )
+        .bind(code)
+        .fetch_one(&self.db)
+        .await
+        .unwrap()
+        .0
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_as::<_, (i64,)>(sql)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+            .0
+    }
+}

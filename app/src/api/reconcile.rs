@@ -1,0 +1,716 @@
+//! Reconciliation for the accountant: importing a bank statement (preview, then
+//! all-or-nothing), the queue of transfers no code settled, and the hand
+//! decisions on a transfer (match or split, not a school fee, undo, refund), each
+//! in the audit log and the transfer's own history.
+
+use crate::domain::money::Vnd;
+use crate::error::AppError;
+use crate::reconciliation::{
+    MappingChoice, Part, StatementPreview, StatementResult, StatementSetup, TransferFilter,
+    TransferRow,
+};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use crate::domain::money::Vnd;
+    use crate::domain::settlement::Outcome;
+    use crate::domain::statement::{self, Line, Mapping};
+    use crate::domain::suggest::{suggest, Candidate};
+    use crate::error::{AppError, Field};
+    use crate::reconciliation::{MappingChoice, PreviewLine, StatementPreview, Suggestion};
+    use crate::server::bank::{self, Account, BankTransaction, Channel};
+    use crate::server::state::{AppState, Db};
+    use base64::Engine;
+    use sqlx::SqliteConnection;
+
+    pub async fn account(db: &Db, school_id: i64, account_id: i64) -> Result<Account, AppError> {
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, bin, account_number FROM beneficiary_account WHERE id = $1 AND school_id = $2",
+        )
+        .bind(account_id)
+        .bind(school_id)
+        .fetch_optional(db)
+        .await?;
+        let (id, bin, account_number) = row.ok_or(AppError::InvalidInput(Field::Account))?;
+        Ok(Account {
+            id,
+            bin,
+            account_number,
+        })
+    }
+
+    pub async fn saved_mapping(db: &Db, school_id: i64) -> Result<Option<Mapping>, AppError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT mapping FROM statement_mapping WHERE school_id = $1")
+                .bind(school_id)
+                .fetch_optional(db)
+                .await?;
+        Ok(row.and_then(|(json,)| serde_json::from_str(&json).ok()))
+    }
+
+    /// The statement's lines under the chosen columns, or the preview that says
+    /// why there are none (columns not found, or errors).
+    pub async fn read(
+        state: &AppState,
+        school_id: i64,
+        content_base64: &str,
+        choice: &MappingChoice,
+    ) -> Result<(StatementPreview, Vec<Line>), AppError> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(content_base64.trim())
+            .map_err(|_| AppError::ImportRejected)?;
+        let grid =
+            crate::server::spreadsheet::read(&bytes).map_err(|_| AppError::ImportRejected)?;
+        let saved = saved_mapping(&state.db, school_id).await?;
+        let candidates: Vec<Mapping> = match choice {
+            MappingChoice::Custom(m) => vec![m.clone()],
+            MappingChoice::Preset(id) => statement::preset(id)
+                .map(|p| vec![p.mapping()])
+                .ok_or(AppError::InvalidInput(Field::Mapping))?,
+            MappingChoice::Auto => saved.into_iter().chain(statement::detect(&grid)).collect(),
+        };
+        for mapping in candidates {
+            match statement::read(&grid, &mapping) {
+                Ok(read) => {
+                    let preview = StatementPreview {
+                        headings: statement::headings(&grid, &mapping),
+                        mapping: Some(mapping),
+                        lines: vec![],
+                        errors: read.errors,
+                        skipped: read.skipped,
+                    };
+                    return Ok((preview, read.lines));
+                }
+                Err(statement::StatementProblem::ColumnsNotFound) => continue,
+                Err(_) => return Err(AppError::ImportRejected),
+            }
+        }
+        Ok((
+            StatementPreview {
+                headings: statement::headings(&grid, &Mapping::default()),
+                ..StatementPreview::default()
+            },
+            vec![],
+        ))
+    }
+
+    /// Records every line in the caller's transaction; the outcomes are what the
+    /// preview shows (rolled back) and what the commit keeps.
+    pub async fn record_lines(
+        conn: &mut SqliteConnection,
+        school_id: i64,
+        account: &Account,
+        lines: &[Line],
+        now: i64,
+    ) -> Result<Vec<PreviewLine>, AppError> {
+        let mut out = Vec::with_capacity(lines.len());
+        for line in lines {
+            let tx = BankTransaction {
+                transaction_id: line.reference.clone(),
+                account_number: account.account_number.clone(),
+                amount: line.amount.dong(),
+                received_at: line.at,
+                memo: line.memo.clone(),
+                payer_name: line.payer.clone(),
+            };
+            let recorded =
+                bank::record_in(conn, school_id, account, &tx, Channel::Statement, now).await?;
+            out.push(PreviewLine {
+                row: line.row,
+                reference: line.reference.clone(),
+                amount: line.amount,
+                at: line.at,
+                memo: line.memo.clone(),
+                outcome: recorded.outcome,
+                known: !recorded.new,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A transfer of this school, with what is allocated and refunded.
+    pub struct Transfer {
+        pub amount: Vnd,
+        pub outcome: Outcome,
+        pub allocated: Vnd,
+        pub refunded: Vnd,
+    }
+
+    pub async fn transfer(
+        conn: &mut SqliteConnection,
+        school_id: i64,
+        payment_id: i64,
+    ) -> Result<Transfer, AppError> {
+        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT p.amount, p.outcome, \
+                (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.payment_id = p.id), \
+                (SELECT COALESCE(SUM(r.amount), 0) FROM refund r WHERE r.payment_id = p.id) \
+             FROM payment p WHERE p.id = $1 AND p.school_id = $2",
+        )
+        .bind(payment_id)
+        .bind(school_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let (amount, outcome, allocated, refunded) = row.ok_or(AppError::NotFound)?;
+        Ok(Transfer {
+            amount: Vnd::new(amount),
+            outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Unmatched),
+            allocated: Vnd::new(allocated),
+            refunded: Vnd::new(refunded),
+        })
+    }
+
+    /// The school's open invoices, as suggestion candidates (with their period).
+    pub async fn candidates(db: &Db, school_id: i64) -> Result<Vec<(Candidate, String)>, AppError> {
+        let rows: Vec<(String, String, String, Option<String>, String, i64, i64)> = sqlx::query_as(
+            "SELECT i.code, s.code, s.full_name, c.name, i.period, i.total, \
+                (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+             FROM invoice i JOIN student s ON s.id = i.student_id LEFT JOIN class c ON c.id = i.class_id \
+             WHERE i.school_id = $1 AND i.voided_at IS NULL",
+        )
+        .bind(school_id)
+        .fetch_all(db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.5 > r.6)
+            .map(
+                |(invoice_code, student_code, student_name, class, period, total, paid)| {
+                    (
+                        Candidate {
+                            invoice_code,
+                            student_code,
+                            student_name,
+                            class_name: class.unwrap_or_default(),
+                            balance: Vnd::new(total - paid),
+                        },
+                        period,
+                    )
+                },
+            )
+            .collect())
+    }
+
+    pub fn suggestions(
+        amount: Vnd,
+        memo: &str,
+        payer: &str,
+        candidates: &[(Candidate, String)],
+    ) -> Vec<Suggestion> {
+        let list: Vec<Candidate> = candidates.iter().map(|(c, _)| c.clone()).collect();
+        suggest(amount, memo, payer, &list, 5)
+            .into_iter()
+            .map(|(c, reasons)| Suggestion {
+                period: candidates
+                    .iter()
+                    .find(|(x, _)| x.invoice_code == c.invoice_code)
+                    .map(|(_, p)| p.clone())
+                    .unwrap_or_default(),
+                invoice_code: c.invoice_code,
+                student_name: c.student_name,
+                class_name: c.class_name,
+                balance: c.balance,
+                reasons,
+            })
+            .collect()
+    }
+
+    /// Notes a hand decision in the transfer's history and the audit log.
+    pub async fn note(
+        conn: &mut SqliteConnection,
+        state: &AppState,
+        staff: &crate::server::auth::Staff,
+        school_id: i64,
+        payment_id: i64,
+        action: &str,
+        detail: &str,
+        before: serde_json::Value,
+    ) -> Result<(), AppError> {
+        use crate::server::audit::{by_staff, Entry};
+        sqlx::query(
+            "INSERT INTO payment_review (payment_id, action, detail, staff_id, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(payment_id)
+        .bind(action)
+        .bind(detail)
+        .bind(staff.id)
+        .bind(state.clock.now())
+        .execute(&mut *conn)
+        .await?;
+        by_staff(
+            conn,
+            state,
+            staff,
+            Entry::at_school(school_id, action, "payment", payment_id)
+                .before(before)
+                .after(serde_json::json!({ "detail": detail })),
+        )
+        .await
+    }
+}
+
+/// The school's accounts, the bank presets and the mapping used last time.
+#[server(prefix = "/rpc", endpoint = "reconcile/setup", input = Json)]
+pub async fn load_statement_setup(school_id: i64) -> Result<StatementSetup, AppError> {
+    use crate::domain::{banks, statement::PRESETS};
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, bin, account_number FROM beneficiary_account WHERE school_id = $1 ORDER BY is_default DESC, id",
+    )
+    .bind(school_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(StatementSetup {
+        accounts: rows
+            .into_iter()
+            .map(|(id, bin, number)| {
+                let bank = banks::by_bin(&bin)
+                    .map(|b| b.short_name.to_string())
+                    .unwrap_or(bin);
+                (id, format!("{bank} · {number}"))
+            })
+            .collect(),
+        presets: PRESETS
+            .iter()
+            .map(|p| (p.id.to_string(), p.bank.to_string()))
+            .collect(),
+        saved: imp::saved_mapping(&state.db, school_id).await?,
+    })
+}
+
+/// What importing this statement would do, line by line; nothing is written.
+#[server(prefix = "/rpc", endpoint = "reconcile/statement-preview", input = Json)]
+pub async fn preview_statement(
+    school_id: i64,
+    account_id: i64,
+    content_base64: String,
+    mapping: MappingChoice,
+) -> Result<StatementPreview, AppError> {
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
+    let account = imp::account(&state.db, school_id, account_id).await?;
+    let (mut preview, lines) = imp::read(&state, school_id, &content_base64, &mapping).await?;
+    // The real recording, rolled back: the outcomes shown are exactly what the
+    // commit will do, rows of the same file included.
+    let mut tx = state.db.begin().await?;
+    preview.lines =
+        imp::record_lines(&mut tx, school_id, &account, &lines, state.clock.now()).await?;
+    tx.rollback().await?;
+    Ok(preview)
+}
+
+/// Records every line of the statement in one transaction, or nothing if any
+/// row is wrong; lines already known (notified or imported before) change nothing.
+#[server(prefix = "/rpc", endpoint = "reconcile/statement-commit", input = Json)]
+pub async fn commit_statement(
+    school_id: i64,
+    account_id: i64,
+    content_base64: String,
+    mapping: MappingChoice,
+) -> Result<StatementResult, AppError> {
+    use crate::domain::settlement::Outcome;
+    use crate::server::audit::{by_staff, Entry};
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let account = imp::account(&state.db, school_id, account_id).await?;
+    let (preview, lines) = imp::read(&state, school_id, &content_base64, &mapping).await?;
+    let Some(used) = preview.mapping.clone() else {
+        return Err(AppError::InvalidInput(crate::error::Field::Mapping));
+    };
+    if !preview.errors.is_empty() {
+        return Err(AppError::ImportRejected);
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let done = imp::record_lines(&mut tx, school_id, &account, &lines, now).await?;
+    sqlx::query(
+        "INSERT INTO statement_mapping (school_id, mapping, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (school_id) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
+    )
+    .bind(school_id)
+    .bind(serde_json::to_string(&used).map_err(|_| AppError::Internal)?)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let fresh = |o: Outcome| done.iter().filter(|l| !l.known && l.outcome == o).count();
+    let result = StatementResult {
+        recorded: done.iter().filter(|l| !l.known).count(),
+        known: done.iter().filter(|l| l.known).count(),
+        matched: fresh(Outcome::Matched),
+        partly_paid: fresh(Outcome::PartlyPaid),
+        overpaid: fresh(Outcome::Overpaid),
+        duplicate: fresh(Outcome::Duplicate),
+        unmatched: fresh(Outcome::Unmatched),
+    };
+    by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        Entry::at_school(
+            school_id,
+            "import",
+            "bank_statement",
+            account.account_number,
+        )
+        .after(serde_json::to_value(&result).map_err(|_| AppError::Internal)?),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// The school's bank transfers: those waiting for a decision, or all recent ones,
+/// with suggested invoices for those no code settled.
+#[server(prefix = "/rpc", endpoint = "reconcile/transfers", input = Json)]
+pub async fn list_transfers(
+    school_id: i64,
+    filter: TransferFilter,
+) -> Result<Vec<TransferRow>, AppError> {
+    use crate::domain::settlement::Outcome;
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
+    type Row = (
+        i64,
+        String,
+        i64,
+        i64,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT p.id, p.external_id, p.received_at, p.amount, p.memo, p.payer_name, p.outcome, p.arrived_via, \
+            (SELECT COALESCE(SUM(r.amount), 0) FROM refund r WHERE r.payment_id = p.id) \
+         FROM payment p WHERE p.school_id = $1 AND p.source = 'bank_transfer' \
+           AND ($2 = 'all' OR p.outcome IN ('unmatched', 'duplicate')) \
+         ORDER BY p.received_at DESC, p.id DESC LIMIT 300",
+    )
+    .bind(school_id)
+    .bind(match filter {
+        TransferFilter::All => "all",
+        TransferFilter::NeedsReview => "review",
+    })
+    .fetch_all(&state.db)
+    .await?;
+    let candidates = imp::candidates(&state.db, school_id).await?;
+    let mut out = Vec::new();
+    for (id, external_id, at, amount, memo, payer, outcome, via, refunded) in rows {
+        let outcome = Outcome::parse(&outcome).unwrap_or(Outcome::Unmatched);
+        let (amount, refunded) = (Vnd::new(amount), Vnd::new(refunded));
+        if filter == TransferFilter::NeedsReview
+            && outcome == Outcome::Duplicate
+            && refunded >= amount
+        {
+            continue;
+        }
+        let allocations: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT i.code, s.full_name, a.amount FROM payment_allocation a \
+             JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
+             WHERE a.payment_id = $1 ORDER BY i.period, i.id",
+        )
+        .bind(id)
+        .fetch_all(&state.db)
+        .await?;
+        let last_review: Option<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT r.action, r.detail, st.display_name, r.at FROM payment_review r \
+             JOIN staff st ON st.id = r.staff_id WHERE r.payment_id = $1 ORDER BY r.id DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&state.db)
+        .await?;
+        let memo = memo.unwrap_or_default();
+        let suggestions = if outcome.needs_review() {
+            imp::suggestions(amount, &memo, payer.as_deref().unwrap_or(""), &candidates)
+        } else {
+            vec![]
+        };
+        out.push(TransferRow {
+            payment_id: id,
+            reference: external_id
+                .split_once(':')
+                .map(|(_, r)| r.to_string())
+                .unwrap_or(external_id),
+            received_at: at,
+            amount,
+            memo,
+            payer,
+            outcome,
+            arrived_via: via,
+            allocations: allocations
+                .into_iter()
+                .map(|(code, name, a)| (code, name, Vnd::new(a)))
+                .collect(),
+            refunded,
+            suggestions,
+            last_review,
+        });
+    }
+    Ok(out)
+}
+
+/// Settles a transfer by hand: one invoice, or split across several; what is
+/// left over becomes a credit for the first invoice's student.
+#[server(prefix = "/rpc", endpoint = "reconcile/match", input = Json)]
+pub async fn match_transfer(
+    school_id: i64,
+    payment_id: i64,
+    parts: Vec<Part>,
+) -> Result<(), AppError> {
+    use crate::domain::invoice_code::InvoiceCode;
+    use crate::domain::settlement::Outcome;
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    if parts.is_empty() || parts.len() > 20 || parts.iter().any(|p| !p.amount.is_positive()) {
+        return Err(AppError::InvalidInput(Field::Amount));
+    }
+    let mut tx = state.db.begin().await?;
+    let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
+    if transfer.allocated.is_positive() {
+        return Err(AppError::PaymentAlreadySettled);
+    }
+    let available = transfer.amount - transfer.refunded;
+    let total: Vnd = parts.iter().map(|p| p.amount).sum();
+    if total > available {
+        return Err(AppError::AllocationTooLarge);
+    }
+    let mut first_student = None;
+    let mut still_due = false;
+    let mut detail = Vec::new();
+    for part in &parts {
+        let code = InvoiceCode::parse(&part.invoice_code)
+            .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
+        let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT i.id, i.student_id, i.total, \
+                (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+             FROM invoice i WHERE i.school_id = $1 AND i.code = $2 AND i.voided_at IS NULL",
+        )
+        .bind(school_id)
+        .bind(code.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (invoice_id, student_id, total, paid) =
+            row.ok_or(AppError::InvalidInput(Field::InvoiceCode))?;
+        let balance = Vnd::new(total - paid);
+        if part.amount > balance {
+            return Err(AppError::AllocationTooLarge);
+        }
+        still_due |= part.amount < balance;
+        first_student.get_or_insert(student_id);
+        sqlx::query(
+            "INSERT INTO payment_allocation (payment_id, invoice_id, amount) VALUES ($1, $2, $3)",
+        )
+        .bind(payment_id)
+        .bind(invoice_id)
+        .bind(part.amount.dong())
+        .execute(&mut *tx)
+        .await
+        .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
+        detail.push(format!("{}: {}", code.memo_form(), part.amount.grouped()));
+    }
+    let left = available - total;
+    if let (true, Some(student_id)) = (left.is_positive(), first_student) {
+        sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at, payment_id) VALUES ($1, $2, $2, $3, $4, $5)")
+            .bind(student_id)
+            .bind(left.dong())
+            .bind("nộp thừa (gạch nợ thủ công)")
+            .bind(state.clock.now())
+            .bind(payment_id)
+            .execute(&mut *tx)
+            .await?;
+        detail.push(format!("credit: {}", left.grouped()));
+    }
+    let outcome = if left.is_positive() {
+        Outcome::Overpaid
+    } else if still_due {
+        Outcome::PartlyPaid
+    } else {
+        Outcome::Matched
+    };
+    sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
+        .bind(outcome.as_str())
+        .bind(payment_id)
+        .execute(&mut *tx)
+        .await?;
+    imp::note(
+        &mut tx,
+        &state,
+        &staff,
+        school_id,
+        payment_id,
+        "match",
+        &detail.join("; "),
+        serde_json::json!({ "outcome": transfer.outcome.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks a transfer as not a school fee (a grant, a staff transfer…), with why.
+#[server(prefix = "/rpc", endpoint = "reconcile/not-fee", input = Json)]
+pub async fn mark_transfer_not_fee(
+    school_id: i64,
+    payment_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::settlement::Outcome;
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let reason = crate::domain::validate::text(&reason, 300)
+        .ok_or(AppError::InvalidInput(Field::Grounds))?;
+    let mut tx = state.db.begin().await?;
+    let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
+    if transfer.allocated.is_positive() {
+        return Err(AppError::PaymentAlreadySettled);
+    }
+    sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
+        .bind(Outcome::NotFee.as_str())
+        .bind(payment_id)
+        .execute(&mut *tx)
+        .await?;
+    imp::note(
+        &mut tx,
+        &state,
+        &staff,
+        school_id,
+        payment_id,
+        "not_fee",
+        &reason,
+        serde_json::json!({ "outcome": transfer.outcome.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes back a match (automatic or by hand) or a "not a fee", with why: the
+/// transfer returns to the queue and its invoices are due again.
+#[server(prefix = "/rpc", endpoint = "reconcile/undo", input = Json)]
+pub async fn undo_transfer(
+    school_id: i64,
+    payment_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::settlement::Outcome;
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let reason = crate::domain::validate::text(&reason, 300)
+        .ok_or(AppError::InvalidInput(Field::Grounds))?;
+    let mut tx = state.db.begin().await?;
+    let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
+    let credits: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT id, amount, remaining FROM credit WHERE payment_id = $1")
+            .bind(payment_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    // A refund made from the credit also reduced `remaining`; only use on an invoice counts.
+    let (credit_amount, credit_left): (i64, i64) = credits
+        .iter()
+        .fold((0, 0), |(a, r), (_, amount, remaining)| {
+            (a + amount, r + remaining)
+        });
+    if credit_amount - credit_left > transfer.refunded.dong().min(credit_amount) {
+        return Err(AppError::CreditAlreadyUsed);
+    }
+    let allocations: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT i.code, a.amount FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id WHERE a.payment_id = $1",
+    )
+    .bind(payment_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM payment_allocation WHERE payment_id = $1")
+        .bind(payment_id)
+        .execute(&mut *tx)
+        .await?;
+    for (id, _, _) in &credits {
+        sqlx::query("DELETE FROM credit WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
+        .bind(Outcome::Unmatched.as_str())
+        .bind(payment_id)
+        .execute(&mut *tx)
+        .await?;
+    imp::note(
+        &mut tx,
+        &state,
+        &staff,
+        school_id,
+        payment_id,
+        "undo",
+        &reason,
+        serde_json::json!({ "outcome": transfer.outcome.as_str(), "allocations": allocations, "credit": credit_amount }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records money sent back to the family (a double payment, an overpayment):
+/// at most what the transfer did not settle.
+#[server(prefix = "/rpc", endpoint = "reconcile/refund", input = Json)]
+pub async fn refund_transfer(
+    school_id: i64,
+    payment_id: i64,
+    amount: Vnd,
+    reference: String,
+    refunded_on: String,
+) -> Result<(), AppError> {
+    use crate::domain::date::Date;
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let reference = crate::domain::validate::text(&reference, 100)
+        .ok_or(AppError::InvalidInput(Field::Reference))?;
+    let day = Date::parse_dmy(&refunded_on).map_err(|_| AppError::InvalidInput(Field::DueDate))?;
+    if !amount.is_positive() {
+        return Err(AppError::InvalidInput(Field::Amount));
+    }
+    let mut tx = state.db.begin().await?;
+    let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
+    let credit: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, amount, remaining FROM credit WHERE payment_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(payment_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // Credit already taken off a later invoice was spent on fees: not refundable.
+    let spent = credit.map(|(_, a, r)| a - r).unwrap_or(0);
+    let refundable = transfer.amount - transfer.allocated - transfer.refunded - Vnd::new(spent);
+    if amount > refundable {
+        return Err(AppError::RefundTooLarge);
+    }
+    if let Some((credit_id, _, remaining)) = credit {
+        sqlx::query("UPDATE credit SET remaining = $1 WHERE id = $2")
+            .bind((remaining - amount.dong()).max(0))
+            .bind(credit_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO refund (payment_id, amount, reference, refunded_on, staff_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(payment_id)
+    .bind(amount.dong())
+    .bind(&reference)
+    .bind(day.to_string())
+    .bind(staff.id)
+    .bind(state.clock.now())
+    .execute(&mut *tx)
+    .await?;
+    imp::note(
+        &mut tx,
+        &state,
+        &staff,
+        school_id,
+        payment_id,
+        "refund",
+        &format!("{} ({reference}, {})", amount.grouped(), day.dmy()),
+        serde_json::json!({ "refunded": transfer.refunded.dong() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,545 @@
+//! Reconciliation: statement import (preview, row errors, all-or-nothing, once),
+//! the same transfer by notification and statement in either order, SePay's
+//! webhook, and the accountant's hand decisions.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use base64::Engine;
+use hocphi_app::domain::settlement::Outcome;
+use hocphi_app::domain::statement::LineProblem;
+use hocphi_app::domain::suggest::Reason;
+use hocphi_app::error::AppError;
+use hocphi_app::reconciliation::{StatementPreview, StatementResult, TransferRow};
+use hocphi_server::demo::{DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
+use serde_json::{json, Value};
+use support::*;
+
+const SCHOOL: i64 = 1;
+
+/// A Vietcombank-like export: title lines, a header, money in and out, a totals row.
+fn statement(lines: &[(&str, i64, &str)]) -> String {
+    let mut csv = String::from(
+        "NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM\nSAO KÊ TÀI KHOẢN\nSố tài khoản: 1023456789\n\n\
+         STT,Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Mô tả\n",
+    );
+    for (i, (reference, amount, memo)) in lines.iter().enumerate() {
+        csv.push_str(&format!(
+            "{},26/11/2026 08:{:02}:00,{reference},,\"{}\",\"{memo}\"\n",
+            i + 1,
+            i % 60,
+            hocphi_app::domain::money::Vnd::new(*amount)
+                .grouped()
+                .replace('.', ",")
+        ));
+    }
+    csv.push_str("99,26/11/2026 17:00:00,FEE001,\"11,000\",,Phi quan ly tai khoan\n");
+    csv.push_str(",Tổng cộng,,\"11,000\",,\n");
+    csv
+}
+
+fn b64(text: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+}
+
+async fn account_id(app: &TestApp) -> i64 {
+    app.count("SELECT id FROM beneficiary_account WHERE school_id = 1 AND is_default = 1")
+        .await
+}
+
+async fn accountant(app: &TestApp) -> String {
+    app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap()
+}
+
+async fn preview(app: &TestApp, session: &str, csv: &str) -> Result<StatementPreview, AppError> {
+    app.staff(
+        "reconcile/statement-preview",
+        json!({"school_id": SCHOOL, "account_id": account_id(app).await, "content_base64": b64(csv), "mapping": "Auto"}),
+        Some(session),
+    )
+    .await
+    .json()
+}
+
+async fn commit(app: &TestApp, session: &str, csv: &str) -> Result<StatementResult, AppError> {
+    app.staff(
+        "reconcile/statement-commit",
+        json!({"school_id": SCHOOL, "account_id": account_id(app).await, "content_base64": b64(csv), "mapping": "Auto"}),
+        Some(session),
+    )
+    .await
+    .json()
+}
+
+async fn payments(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM payment").await
+}
+
+async fn transfers(app: &TestApp, session: &str, filter: &str) -> Vec<TransferRow> {
+    app.staff(
+        "reconcile/transfers",
+        json!({"school_id": SCHOOL, "filter": filter}),
+        Some(session),
+    )
+    .await
+    .json()
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_statement_is_previewed_then_committed_once() {
+    let app = start().await;
+    let session = accountant(&app).await;
+    let open = app.unpaid_invoices(3).await;
+    let (a, b, c) = (&open[0], &open[1], &open[2]);
+    let csv = statement(&[
+        ("FT001", a.1, &format!("MBVCB.99.HP {}.CT tu 0011", a.0)),
+        ("FT002", 100_000, &format!("IBFT hp{}", b.0.to_lowercase())),
+        ("FT003", c.1 + 50_000, &format!("HP {} nop hoc phi", c.0)),
+        ("FT004", a.1, &format!("HP {} lan 2", a.0)),
+        ("FT005", 320_000, "chuyen tien hoc phi con"),
+    ]);
+    let before = payments(&app).await;
+    let p = preview(&app, &session, &csv).await.unwrap();
+    assert_eq!(payments(&app).await, before, "a preview writes nothing");
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(p.skipped, 2, "the debit and the totals rows");
+    let outcomes: Vec<Outcome> = p.lines.iter().map(|l| l.outcome).collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            Outcome::Matched,
+            Outcome::PartlyPaid,
+            Outcome::Overpaid,
+            Outcome::Duplicate,
+            Outcome::Unmatched
+        ]
+    );
+    assert_eq!(
+        p.lines[0].row, 6,
+        "rows numbered as the spreadsheet shows them"
+    );
+    assert!(p.can_commit());
+
+    let done = commit(&app, &session, &csv).await.unwrap();
+    assert_eq!(
+        (
+            done.recorded,
+            done.known,
+            done.matched,
+            done.partly_paid,
+            done.overpaid,
+            done.duplicate,
+            done.unmatched
+        ),
+        (5, 0, 1, 1, 1, 1, 1)
+    );
+    assert_eq!(payments(&app).await, before + 5);
+    assert_eq!(app.balance(&a.0).await, 0);
+    assert_eq!(app.balance(&b.0).await, b.1 - 100_000);
+    assert_eq!(app.balance(&c.0).await, 0);
+    assert_eq!(
+        app.count("SELECT COALESCE(SUM(remaining), 0) FROM credit WHERE payment_id IS NOT NULL")
+            .await,
+        50_000
+    );
+
+    // The same file again: every line is known, nothing changes.
+    let again = preview(&app, &session, &csv).await.unwrap();
+    assert!(again.lines.iter().all(|l| l.known));
+    assert!(!again.can_commit());
+    let twice = commit(&app, &session, &csv).await.unwrap();
+    assert_eq!((twice.recorded, twice.known), (0, 5));
+    assert_eq!(payments(&app).await, before + 5);
+    // The mapping is kept for next time, and the import is in the audit log.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM statement_mapping WHERE school_id = 1")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'bank_statement'")
+            .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn one_bad_row_is_named_and_nothing_is_written() {
+    let app = start().await;
+    let session = accountant(&app).await;
+    let open = app.unpaid_invoices(1).await;
+    let good = statement(&[("FT100", open[0].1, &format!("HP {}", open[0].0))]);
+    let broken = format!(
+        "{good}100,31/11/2026 08:00:00,FT101,,\"50,000\",abc\n101,26/11/2026,,,\"20,000\",no ref\n102,26/11/2026,FT102,,\"1,000.50\",x\n"
+    );
+    let p = preview(&app, &session, &broken).await.unwrap();
+    let problems: Vec<(usize, LineProblem)> = p
+        .errors
+        .iter()
+        .map(|e| (e.row, e.problem.clone()))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![
+            (9, LineProblem::BadDate("31/11/2026 08:00:00".into())),
+            (10, LineProblem::MissingReference),
+            (11, LineProblem::FractionalAmount("1,000.50".into())),
+        ]
+    );
+    assert!(!p.can_commit());
+    let before = payments(&app).await;
+    assert_eq!(
+        commit(&app, &session, &broken).await,
+        Err(AppError::ImportRejected)
+    );
+    assert_eq!(payments(&app).await, before);
+    assert_eq!(
+        app.balance(&open[0].0).await,
+        open[0].1,
+        "not half-imported"
+    );
+}
+
+#[tokio::test]
+async fn columns_are_found_by_preset_or_by_hand_when_headings_are_unusual() {
+    let app = start().await;
+    let session = accountant(&app).await;
+    let csv = "Ngay;Ma so;Tien;Ghi chu\n26/11/2026;X1;500000;HP thang 11\n";
+    let p = preview(&app, &session, csv).await.unwrap();
+    assert_eq!(p.mapping, None, "nothing recognisable: map by hand");
+    assert_eq!(p.headings, vec!["Ngay", "Ma so", "Tien", "Ghi chu"]);
+    let custom = json!({"Custom": {"date": "Ngay", "credit": "Tien", "reference": "Ma so", "memo": "Ghi chu", "payer": null}});
+    let reply: StatementPreview = app
+        .staff(
+            "reconcile/statement-preview",
+            json!({"school_id": SCHOOL, "account_id": account_id(&app).await, "content_base64": b64(csv), "mapping": custom}),
+            Some(&session),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(reply.lines.len(), 1);
+    assert_eq!(reply.lines[0].outcome, Outcome::Unmatched);
+    // An unknown preset is a clear error, not a guess.
+    let bad = app
+        .staff(
+            "reconcile/statement-preview",
+            json!({"school_id": SCHOOL, "account_id": account_id(&app).await, "content_base64": b64(csv), "mapping": {"Preset": "nope"}}),
+            Some(&session),
+        )
+        .await;
+    assert_eq!(
+        bad.json::<Value>(),
+        Err(AppError::InvalidInput(hocphi_app::error::Field::Mapping))
+    );
+}
+
+#[tokio::test]
+async fn the_same_transfer_by_notification_and_statement_is_recorded_once_in_either_order() {
+    let app = start().await;
+    let session = accountant(&app).await;
+    let open = app.unpaid_invoices(2).await;
+    let now = 1_795_000_000;
+    // Notification first, statement later.
+    let sent = app
+        .notify(&json!({"transaction_id": "FT777", "account_number": SCHOOL_ACCOUNT, "amount": open[0].1,
+            "received_at": now, "memo": format!("HP {}", open[0].0)}))
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED);
+    // Statement first, notification later.
+    let csv = statement(&[
+        ("ft777", open[0].1, &format!("HP {}", open[0].0)),
+        ("FT888", open[1].1, &format!("HP {}", open[1].0)),
+    ]);
+    let done = commit(&app, &session, &csv).await.unwrap();
+    assert_eq!(
+        (done.recorded, done.known),
+        (1, 1),
+        "references compare without case"
+    );
+    let late = app
+        .notify(&json!({"transaction_id": "FT888", "account_number": SCHOOL_ACCOUNT, "amount": open[1].1,
+            "received_at": now, "memo": format!("HP {}", open[1].0)}))
+        .await;
+    assert_eq!(late.status, StatusCode::OK);
+    assert_eq!(late.json::<Value>().unwrap()["recorded"], false);
+    for (code, _, _) in &open {
+        assert_eq!(app.balance(code).await, 0, "paid once, not twice");
+    }
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM payment WHERE external_id IN ('970436:FT777', '970436:FT888')"
+        )
+        .await,
+        2
+    );
+}
+
+fn sepay_request(key: Option<&str>, body: Value) -> Request<Body> {
+    let mut req =
+        Request::post("/api/v1/sepay/th-ha-long").header("content-type", "application/json");
+    if let Some(key) = key {
+        req = req.header("authorization", format!("Apikey {key}"));
+    }
+    req.body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn sepay_webhooks_are_accepted_with_the_school_key_and_recorded_once() {
+    let app = start().await;
+    let key = app.bank_secret().await;
+    let open = app.unpaid_invoices(1).await;
+    // SePay's documented payload shape.
+    let hook = json!({
+        "id": 92704, "gateway": "Vietcombank", "transactionDate": "2026-11-26 09:02:37",
+        "accountNumber": SCHOOL_ACCOUNT, "code": null, "content": format!("{} HP{} CT tu 0011", "IBFT", open[0].0),
+        "transferType": "in", "transferAmount": open[0].1, "accumulated": 19077000,
+        "subAccount": null, "referenceCode": "MBVCB.3278907687", "description": ""
+    });
+    let before = app.count("SELECT COUNT(*) FROM payment").await;
+    for (key, status, kind) in [
+        (None, StatusCode::UNAUTHORIZED, "unsigned"),
+        (Some("wrong-key"), StatusCode::UNAUTHORIZED, "bad-key"),
+    ] {
+        let reply = app.send(sepay_request(key, hook.clone())).await;
+        assert_eq!(reply.status, status);
+        assert_eq!(reply.headers["content-type"], "application/problem+json");
+        let body: Value = serde_json::from_slice(&reply.body).unwrap();
+        assert!(body["type"].as_str().unwrap().ends_with(kind), "{body}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM payment").await, before);
+
+    let first = app.send(sepay_request(Some(&key), hook.clone())).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let body: Value = serde_json::from_slice(&first.body).unwrap();
+    assert_eq!(
+        (body["success"].clone(), body["outcome"].clone()),
+        (json!(true), json!("matched"))
+    );
+    assert_eq!(app.balance(&open[0].0).await, 0);
+    let again = app.send(sepay_request(Some(&key), hook.clone())).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM payment").await, before + 1);
+    let (at,): (i64,) = sqlx::query_as(
+        "SELECT received_at FROM payment WHERE external_id = '970436:MBVCB.3278907687'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        at,
+        hocphi_app::server::clock::parse_instant("2026-11-26T09:02:37+07:00").unwrap()
+    );
+
+    // Money out is acknowledged and not recorded; a body that is not SePay's is refused.
+    let mut out = hook.clone();
+    out["transferType"] = json!("out");
+    out["referenceCode"] = json!("OUT1");
+    let reply = app.send(sepay_request(Some(&key), out)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let bad = app
+        .send(sepay_request(Some(&key), json!({"hello": 1})))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT COUNT(*) FROM payment").await, before + 1);
+}
+
+#[tokio::test]
+async fn the_accountant_matches_splits_marks_undoes_and_refunds_by_hand() {
+    let app = start().await;
+    let session = accountant(&app).await;
+    let open = app.unpaid_invoices(2).await;
+    let (a, b) = (&open[0], &open[1]);
+    let now = 1_795_000_000;
+    // A transfer naming the child but no code, for exactly what one invoice owes.
+    let memo = format!("nop tien hoc cho con {}", a.2);
+    app.notify(
+        &json!({"transaction_id": "NOCODE1", "account_number": SCHOOL_ACCOUNT,
+        "amount": a.1 + b.1, "received_at": now, "memo": memo}),
+    )
+    .await;
+    app.notify(
+        &json!({"transaction_id": "NOCODE2", "account_number": SCHOOL_ACCOUNT,
+        "amount": 2_000_000, "received_at": now, "memo": "ung ho quy khuyen hoc"}),
+    )
+    .await;
+    let queue = transfers(&app, &session, "NeedsReview").await;
+    let first = queue
+        .iter()
+        .find(|t| t.reference == "NOCODE1")
+        .expect("in the queue");
+    assert_eq!(first.outcome, Outcome::Unmatched);
+    let top = &first.suggestions[0];
+    assert_eq!(
+        top.invoice_code, a.0,
+        "the child's invoice is suggested first"
+    );
+    assert!(top.reasons.contains(&Reason::FullName));
+
+    // Split across two invoices.
+    let parts = json!([{"invoice_code": a.0, "amount": a.1}, {"invoice_code": b.0, "amount": b.1}]);
+    let call = |endpoint: &'static str, args: Value| {
+        let (app, session) = (&app, session.clone());
+        async move {
+            app.staff(endpoint, args, Some(&session))
+                .await
+                .json::<Value>()
+        }
+    };
+    call(
+        "reconcile/match",
+        json!({"school_id": SCHOOL, "payment_id": first.payment_id, "parts": parts}),
+    )
+    .await
+    .unwrap();
+    assert_eq!((app.balance(&a.0).await, app.balance(&b.0).await), (0, 0));
+    // Matching again is refused until undone.
+    assert_eq!(
+        call(
+            "reconcile/match",
+            json!({"school_id": SCHOOL, "payment_id": first.payment_id, "parts": parts})
+        )
+        .await,
+        Err(AppError::PaymentAlreadySettled)
+    );
+    // Undo needs a reason, then the invoices are due again and the transfer is back in the queue.
+    assert!(call(
+        "reconcile/undo",
+        json!({"school_id": SCHOOL, "payment_id": first.payment_id, "reason": " "})
+    )
+    .await
+    .is_err());
+    call(
+        "reconcile/undo",
+        json!({"school_id": SCHOOL, "payment_id": first.payment_id, "reason": "nhầm học sinh"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.balance(&a.0).await, a.1);
+    let queue = transfers(&app, &session, "NeedsReview").await;
+    let back = queue.iter().find(|t| t.reference == "NOCODE1").unwrap();
+    assert_eq!(
+        back.last_review.as_ref().map(|r| r.0.as_str()),
+        Some("undo")
+    );
+    // More than the transfer, or more than an invoice owes, is refused.
+    assert_eq!(
+        call(
+            "reconcile/match",
+            json!({"school_id": SCHOOL, "payment_id": first.payment_id,
+            "parts": [{"invoice_code": a.0, "amount": a.1 + 1}]})
+        )
+        .await,
+        Err(AppError::AllocationTooLarge)
+    );
+    // One invoice, the rest a credit.
+    call(
+        "reconcile/match",
+        json!({"school_id": SCHOOL, "payment_id": first.payment_id,
+        "parts": [{"invoice_code": a.0, "amount": a.1}]}),
+    )
+    .await
+    .unwrap();
+    let all = transfers(&app, &session, "All").await;
+    let settled = all.iter().find(|t| t.reference == "NOCODE1").unwrap();
+    assert_eq!(settled.outcome, Outcome::Overpaid);
+    // The credit can be refunded, not more.
+    assert_eq!(
+        call(
+            "reconcile/refund",
+            json!({"school_id": SCHOOL, "payment_id": first.payment_id,
+            "amount": b.1 + 1, "reference": "HT001", "refunded_on": "27/11/2026"})
+        )
+        .await,
+        Err(AppError::RefundTooLarge)
+    );
+    call(
+        "reconcile/refund",
+        json!({"school_id": SCHOOL, "payment_id": first.payment_id,
+        "amount": b.1, "reference": "HT001", "refunded_on": "27/11/2026"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.count(&format!(
+            "SELECT remaining FROM credit WHERE payment_id = {}",
+            first.payment_id
+        ))
+        .await,
+        0
+    );
+
+    // Not a school fee: out of the queue, with its reason.
+    let other = queue.iter().find(|t| t.reference == "NOCODE2").unwrap();
+    assert!(other.suggestions.is_empty(), "nothing fits a donation");
+    call("reconcile/not-fee", json!({"school_id": SCHOOL, "payment_id": other.payment_id, "reason": "tài trợ quỹ khuyến học"}))
+        .await
+        .unwrap();
+    let queue = transfers(&app, &session, "NeedsReview").await;
+    assert!(queue.iter().all(|t| t.reference != "NOCODE2"));
+    // Every decision is in the audit log.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'payment'")
+            .await,
+        5
+    );
+
+    // A teacher may not touch money.
+    let teacher = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let refused = app
+        .staff(
+            "reconcile/undo",
+            json!({"school_id": SCHOOL, "payment_id": first.payment_id, "reason": "x"}),
+            Some(&teacher),
+        )
+        .await;
+    assert_eq!(refused.json::<Value>(), Err(AppError::Forbidden));
+}
+
+#[tokio::test]
+async fn a_paid_twice_transfer_is_flagged_and_its_refund_recorded() {
+    let app = start().await;
+    let session = accountant(&app).await;
+    let open = app.unpaid_invoices(1).await;
+    let (code, total, _) = &open[0];
+    let now = 1_795_000_000;
+    for id in ["DUP1", "DUP2"] {
+        app.notify(
+            &json!({"transaction_id": id, "account_number": SCHOOL_ACCOUNT, "amount": total,
+            "received_at": now, "memo": format!("HP {code}")}),
+        )
+        .await;
+    }
+    let queue = transfers(&app, &session, "NeedsReview").await;
+    let dup = queue
+        .iter()
+        .find(|t| t.reference == "DUP2")
+        .expect("flagged for review");
+    assert_eq!(dup.outcome, Outcome::Duplicate);
+    assert_eq!(dup.unallocated().dong(), *total);
+    app.staff(
+        "reconcile/refund",
+        json!({"school_id": SCHOOL, "payment_id": dup.payment_id, "amount": total, "reference": "HOAN-DUP2", "refunded_on": "27/11/2026"}),
+        Some(&session),
+    )
+    .await
+    .json::<Value>()
+    .unwrap();
+    let queue = transfers(&app, &session, "NeedsReview").await;
+    assert!(
+        queue.iter().all(|t| t.reference != "DUP2"),
+        "refunded in full: off the queue"
+    );
+    let all = transfers(&app, &session, "All").await;
+    assert_eq!(
+        all.iter()
+            .find(|t| t.reference == "DUP2")
+            .unwrap()
+            .refunded
+            .dong(),
+        *total
+    );
+    assert_eq!(app.balance(code).await, 0);
+}
