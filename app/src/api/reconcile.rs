@@ -164,7 +164,9 @@ mod imp {
 
     /// The school's open invoices, as suggestion candidates (with their period).
     pub async fn candidates(db: &Db, school_id: i64) -> Result<Vec<(Candidate, String)>, AppError> {
-        let rows: Vec<(String, String, String, Option<String>, String, i64, i64)> = sqlx::query_as(
+        // invoice code, student code, name, class, period, total, paid
+        type Row = (String, String, String, Option<String>, String, i64, i64);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT i.code, s.code, s.full_name, c.name, i.period, i.total, \
                 (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
              FROM invoice i JOIN student s ON s.id = i.student_id LEFT JOIN class c ON c.id = i.class_id \
@@ -217,18 +219,30 @@ mod imp {
             .collect()
     }
 
+    /// A hand decision on a transfer, with what it replaced.
+    pub struct Decision<'a> {
+        pub school_id: i64,
+        pub payment_id: i64,
+        pub action: &'a str,
+        pub detail: &'a str,
+        pub before: serde_json::Value,
+    }
+
     /// Notes a hand decision in the transfer's history and the audit log.
     pub async fn note(
         conn: &mut SqliteConnection,
         state: &AppState,
         staff: &crate::server::auth::Staff,
-        school_id: i64,
-        payment_id: i64,
-        action: &str,
-        detail: &str,
-        before: serde_json::Value,
+        decision: Decision<'_>,
     ) -> Result<(), AppError> {
         use crate::server::audit::{by_staff, Entry};
+        let Decision {
+            school_id,
+            payment_id,
+            action,
+            detail,
+            before,
+        } = decision;
         sqlx::query(
             "INSERT INTO payment_review (payment_id, action, detail, staff_id, at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -420,7 +434,9 @@ pub async fn list_transfers(
         .fetch_optional(&state.db)
         .await?;
         let memo = memo.unwrap_or_default();
-        let suggestions = if outcome.needs_review() {
+        // A possible double payment names its (paid) invoice already: what it needs
+        // is a refund or a decision, not other invoices of the same amount.
+        let suggestions = if outcome == Outcome::Unmatched {
             imp::suggestions(amount, &memo, payer.as_deref().unwrap_or(""), &candidates)
         } else {
             vec![]
@@ -536,11 +552,13 @@ pub async fn match_transfer(
         &mut tx,
         &state,
         &staff,
-        school_id,
-        payment_id,
-        "match",
-        &detail.join("; "),
-        serde_json::json!({ "outcome": transfer.outcome.as_str() }),
+        imp::Decision {
+            school_id,
+            payment_id,
+            action: "match",
+            detail: &detail.join("; "),
+            before: serde_json::json!({ "outcome": transfer.outcome.as_str() }),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -573,11 +591,13 @@ pub async fn mark_transfer_not_fee(
         &mut tx,
         &state,
         &staff,
-        school_id,
-        payment_id,
-        "not_fee",
-        &reason,
-        serde_json::json!({ "outcome": transfer.outcome.as_str() }),
+        imp::Decision {
+            school_id,
+            payment_id,
+            action: "not_fee",
+            detail: &reason,
+            before: serde_json::json!({ "outcome": transfer.outcome.as_str() }),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -638,11 +658,13 @@ pub async fn undo_transfer(
         &mut tx,
         &state,
         &staff,
-        school_id,
-        payment_id,
-        "undo",
-        &reason,
-        serde_json::json!({ "outcome": transfer.outcome.as_str(), "allocations": allocations, "credit": credit_amount }),
+        imp::Decision {
+            school_id,
+            payment_id,
+            action: "undo",
+            detail: &reason,
+            before: serde_json::json!({ "outcome": transfer.outcome.as_str(), "allocations": allocations, "credit": credit_amount }),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -704,11 +726,13 @@ pub async fn refund_transfer(
         &mut tx,
         &state,
         &staff,
-        school_id,
-        payment_id,
-        "refund",
-        &format!("{} ({reference}, {})", amount.grouped(), day.dmy()),
-        serde_json::json!({ "refunded": transfer.refunded.dong() }),
+        imp::Decision {
+            school_id,
+            payment_id,
+            action: "refund",
+            detail: &format!("{} ({reference}, {})", amount.grouped(), day.dmy()),
+            before: serde_json::json!({ "refunded": transfer.refunded.dong() }),
+        },
     )
     .await?;
     tx.commit().await?;

@@ -128,6 +128,18 @@ impl Date {
         Date::from_days((unix_secs + VIETNAM_OFFSET_SECS).div_euclid(86_400))
     }
 
+    /// A moment as people in Vietnam read it: `26/11/2026 08:15`.
+    pub fn moment_label(unix_secs: i64) -> String {
+        let local = unix_secs + VIETNAM_OFFSET_SECS;
+        let minutes = local.rem_euclid(86_400) / 60;
+        format!(
+            "{} {:02}:{:02}",
+            Date::in_vietnam(unix_secs).dmy(),
+            minutes / 60,
+            minutes % 60
+        )
+    }
+
     pub fn add_days(self, days: i64) -> Date {
         Date::from_days(self.to_days() + days)
     }
@@ -224,6 +236,17 @@ impl From<Month> for String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn moments_read_in_vietnam_time() {
+        // 2026-11-26 01:15 UTC is 08:15 in Vietnam; 17:30 UTC is past midnight there.
+        let base = Date::new(2026, 11, 26).unwrap().to_days() * 86_400;
+        assert_eq!(Date::moment_label(base + 3600 + 900), "26/11/2026 08:15");
+        assert_eq!(
+            Date::moment_label(base + 17 * 3600 + 1800),
+            "27/11/2026 00:30"
+        );
+    }
 
     #[test]
     fn parses_what_parents_type() {

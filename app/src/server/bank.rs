@@ -12,15 +12,22 @@ use crate::error::AppError;
 use sqlx::SqliteConnection;
 
 /// A transfer into a school's account, as a bank (or its notification service) reports it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct BankTransaction {
-    /// The bank's own reference for the transaction: recorded once by it.
+    /// The bank's own reference for the transaction: recorded once by it (per bank).
+    #[schema(example = "FT26330123456", max_length = 100)]
     pub transaction_id: String,
+    /// The school's receiving account, as registered in hocphi.
+    #[schema(example = "1023456789")]
     pub account_number: String,
-    /// Whole đồng.
+    /// Whole đồng, positive.
+    #[schema(example = 980000, minimum = 1)]
     pub amount: i64,
-    /// Unix seconds.
+    /// When the bank booked it, Unix seconds.
+    #[schema(example = 1795654800)]
     pub received_at: i64,
+    /// The transfer's description as the bank delivered it; the invoice code (`HP XXXXXXXX`) is found in it.
+    #[schema(example = "MBVCB.1234567.HP K7Q2M9XF.CT tu 0011004455667")]
     pub memo: String,
     #[serde(default)]
     pub payer_name: Option<String>,

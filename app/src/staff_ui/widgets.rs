@@ -42,6 +42,18 @@ pub fn Field(
     }
 }
 
+/// A labelled input whose id is made at run time (one per row of a list).
+#[component]
+pub fn Input(id: String, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id.clone() class="block text-sm font-semibold text-gray-900">{label}</label>
+            <input id=id class=INPUT autocomplete="off"
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+        </div>
+    }
+}
+
 /// The outcome of the last action: an error to act on, or what was done.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {

@@ -117,6 +117,26 @@ async fn accept(
     Ok((account, recorded))
 }
 
+/// Reports a transfer into a school's account, signed with the school's secret.
+#[utoipa::path(
+    post,
+    path = "/api/v1/bank-notifications",
+    tag = "bank",
+    params(
+        ("X-Hocphi-School" = String, Header, description = "The school's address (slug), e.g. `th-ha-long`."),
+        ("X-Hocphi-Timestamp" = i64, Header, description = "Unix seconds; accepted within 300 s of the server's clock."),
+        ("X-Hocphi-Signature" = String, Header, description = "Lower-case hex of HMAC-SHA256(school secret, `<timestamp>.<raw body>`)."),
+    ),
+    request_body(content = BankTransaction, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Recorded, and settled what its memo names.", body = super::api::NotificationReply),
+        (status = 200, description = "Already recorded: nothing changed.", body = super::api::NotificationReply),
+        (status = 400, description = "The body is not a transaction.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unsigned, badly signed, stale, or an unknown school.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a positive amount, no reference, or not one of the school's accounts.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Not recorded; send it again.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn notify(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
     let state = &rpc.app;
     let (Some(slug), Some(timestamp), Some(signature)) = (
@@ -197,9 +217,9 @@ pub async fn notify(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
 }
 
 /// SePay's webhook body (its public developer documentation).
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct SepayWebhook {
+pub struct SepayWebhook {
     /// SePay's own id: used when the bank gave no reference.
     id: serde_json::Value,
     /// `2026-11-26 09:12:01`, Vietnam time.
@@ -216,6 +236,25 @@ struct SepayWebhook {
     reference_code: Option<String>,
 }
 
+/// SePay's webhook, as SePay sends it (configure the school's secret as its API key).
+#[utoipa::path(
+    post,
+    path = "/api/v1/sepay/{school}",
+    tag = "bank",
+    params(
+        ("school" = String, Path, description = "The school's address (slug)."),
+        ("Authorization" = String, Header, description = "`Apikey <the school's secret>`, as SePay sends it."),
+    ),
+    request_body(content = SepayWebhook, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Recorded.", body = super::api::SepayReply),
+        (status = 200, description = "Already recorded, or money out (not a fee): nothing changed.", body = super::api::SepayReply),
+        (status = 400, description = "Not a SePay webhook body.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, a wrong key, or an unknown school.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unreadable date, no amount, or not one of the school's accounts.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Not recorded; SePay will retry.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn sepay(
     State(rpc): State<RpcState>,
     Path(slug): Path<String>,

@@ -1,6 +1,7 @@
 //! The HTTP application: server functions under `/rpc`, the web app's files, and
 //! the headers every response carries.
 
+mod api;
 mod bank;
 mod csrf;
 mod logo;
@@ -26,6 +27,12 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
     rpc::register_server_fns();
     let site = static_files::Site::load(dist);
     let csp = ContentSecurityPolicy::for_pages(&site.index_pages());
+    let (api_routes, document) = api::router();
+    let openapi = axum::body::Bytes::from(
+        document
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises"),
+    );
     Router::new()
         .route(
             &format!("{}/{{*fn_name}}", hocphi_app::api::RPC_PREFIX),
@@ -34,9 +41,12 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         // After the cross-site check: an image may be shown anywhere.
         .route("/logo/{slug}", get(logo::serve))
-        // Server to server: authenticated by the school's signature, not by a browser.
-        .route("/api/v1/bank-notifications", post(bank::notify))
-        .route("/api/v1/sepay/{school}", post(bank::sepay))
+        // Server to server: authenticated by the school's signature or key, not by a browser.
+        .merge(api_routes)
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { ([("content-type", "application/json")], openapi.clone()) }),
+        )
         .with_state(rpc::RpcState {
             app: state,
             options,

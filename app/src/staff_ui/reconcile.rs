@@ -1,0 +1,614 @@
+//! Reconciliation for the accountant: import a bank statement (preview, then
+//! write all at once), and decide what no code settled: match or split, not a
+//! school fee, undo, refund.
+
+use super::import::read_file;
+use super::tr;
+use super::widgets::*;
+use crate::api::reconcile::{
+    commit_statement, list_transfers, load_statement_setup, mark_transfer_not_fee, match_transfer,
+    preview_statement, refund_transfer, undo_transfer,
+};
+use crate::domain::date::Date;
+use crate::domain::money::Vnd;
+use crate::domain::settlement::Outcome as Settled;
+use crate::domain::statement::Mapping;
+use crate::domain::suggest::Reason;
+use crate::reconciliation::{MappingChoice, Part, StatementPreview, TransferFilter, TransferRow};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+pub fn outcome_text(o: Settled) -> &'static str {
+    match o {
+        Settled::Matched => tr("đã gạch nợ đủ", "settled in full"),
+        Settled::PartlyPaid => tr("nộp một phần", "partly paid"),
+        Settled::Overpaid => tr("nộp thừa (thành tiền dư)", "overpaid (credit)"),
+        Settled::Duplicate => tr("có thể nộp trùng", "possible double payment"),
+        Settled::Unmatched => tr("chưa tìm thấy hoá đơn", "no invoice found"),
+        Settled::NotFee => tr("không phải khoản thu", "not a school fee"),
+    }
+}
+
+fn outcome_class(o: Settled) -> &'static str {
+    match o {
+        Settled::Matched => "bg-green-100 text-green-900",
+        Settled::PartlyPaid | Settled::Overpaid => "bg-amber-100 text-amber-950",
+        Settled::Duplicate | Settled::Unmatched => "bg-red-100 text-red-900",
+        Settled::NotFee => "bg-gray-200 text-gray-900",
+    }
+}
+
+#[component]
+fn Badge(outcome: Settled) -> impl IntoView {
+    view! {
+        <span class=format!("inline-block rounded px-2 py-0.5 text-sm font-semibold {}", outcome_class(outcome))
+            data-outcome=outcome.as_str()>
+            {outcome_text(outcome)}
+        </span>
+    }
+}
+
+fn reason_text(r: Reason) -> &'static str {
+    match r {
+        Reason::StudentCode => tr("có mã học sinh", "student code in memo"),
+        Reason::FullName => tr("có họ tên học sinh", "student's name"),
+        Reason::Amount => tr("đúng số tiền còn nợ", "exact amount due"),
+        Reason::Class => tr("đúng lớp", "class named"),
+        Reason::GivenName => tr("có tên học sinh", "given name"),
+    }
+}
+
+/// Parses an amount typed by the accountant: digits, with or without dots.
+fn typed_amount(text: &str) -> Option<Vnd> {
+    crate::domain::statement::parse_amount(text).ok().flatten()
+}
+
+#[component]
+pub fn Reconcile(school_id: i64) -> impl IntoView {
+    // Bumped after an import, so the queue below reloads.
+    let changed = RwSignal::new(0u32);
+    view! {
+        <section class=CARD aria-labelledby="reconcile-title">
+            <h2 id="reconcile-title" class=H2>{tr("Đối soát ngân hàng", "Bank reconciliation")}</h2>
+            <p class="mt-1 text-sm text-gray-700">
+                {tr("Chuyển khoản có mã hoá đơn được gạch nợ tự động khi ngân hàng báo hoặc khi nhập sao kê. Giao dịch không có mã chờ kế toán xử lý ở đây.",
+                    "Transfers carrying an invoice code are settled automatically when the bank notifies or a statement is imported. Those without one wait here for you.")}
+            </p>
+            <StatementImport school_id changed/>
+            <TransferQueue school_id changed/>
+        </section>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    Idle,
+    Reading,
+    Checking,
+    Writing,
+}
+
+#[component]
+fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
+    let setup = LocalResource::new(move || load_statement_setup(school_id));
+    let account = RwSignal::new(String::new());
+    let preset = RwSignal::new(String::new());
+    let stage = RwSignal::new(Stage::Idle);
+    let content = StoredValue::new(String::new());
+    let preview = RwSignal::new(None::<StatementPreview>);
+    let outcome = RwSignal::new(None);
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    // The columns chosen by hand when the headings were not recognised.
+    let custom = [(); 5].map(|_| RwSignal::new(String::new()));
+    let use_custom = RwSignal::new(false);
+
+    let choice = move || {
+        if use_custom.get_untracked() {
+            let [date, credit, reference, memo, payer] = custom.map(|s| s.get_untracked());
+            MappingChoice::Custom(Mapping {
+                date,
+                credit,
+                reference,
+                memo,
+                payer: (!payer.is_empty()).then_some(payer),
+            })
+        } else if preset.get_untracked().is_empty() {
+            MappingChoice::Auto
+        } else {
+            MappingChoice::Preset(preset.get_untracked())
+        }
+    };
+    let account_id = move || {
+        account.get_untracked().parse::<i64>().ok().or_else(|| {
+            setup
+                .get_untracked()
+                .and_then(Result::ok)
+                .and_then(|s| s.accounts.first().map(|a| a.0))
+        })
+    };
+    let run_preview = move || {
+        let Some(account_id) = account_id() else {
+            return;
+        };
+        stage.set(Stage::Checking);
+        spawn_local(async move {
+            let r = preview_statement(school_id, account_id, content.get_value(), choice()).await;
+            stage.set(Stage::Idle);
+            match r {
+                Ok(p) => preview.set(Some(p)),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let check = move |_| {
+        let Some(input) = input_ref.get() else { return };
+        let input: web_sys::HtmlInputElement = input.unchecked_into();
+        outcome.set(None);
+        preview.set(None);
+        use_custom.set(false);
+        stage.set(Stage::Reading);
+        spawn_local(async move {
+            let Some(b64) = read_file(&input).await else {
+                stage.set(Stage::Idle);
+                outcome.set(Some(Outcome::Done(
+                    tr("Hãy chọn tệp sao kê.", "Please choose a statement file.").into(),
+                )));
+                return;
+            };
+            content.set_value(b64);
+            run_preview();
+        });
+    };
+    let remap = move |_| {
+        use_custom.set(true);
+        run_preview();
+    };
+    let commit = move |_| {
+        let Some(account_id) = account_id() else {
+            return;
+        };
+        stage.set(Stage::Writing);
+        spawn_local(async move {
+            let r = commit_statement(school_id, account_id, content.get_value(), choice()).await;
+            stage.set(Stage::Idle);
+            match r {
+                Ok(done) => {
+                    preview.set(None);
+                    changed.update(|n| *n += 1);
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
+                        tr(
+                            "Đã ghi sao kê. Giao dịch mới:",
+                            "Statement recorded. New transfers:"
+                        ),
+                        done.recorded,
+                        tr("gạch nợ đủ", "settled"),
+                        done.matched,
+                        tr("một phần", "partly"),
+                        done.partly_paid,
+                        tr("nộp thừa", "overpaid"),
+                        done.overpaid,
+                        tr("có thể trùng", "possible duplicates"),
+                        done.duplicate,
+                        tr("chờ xử lý", "to review"),
+                        done.unmatched,
+                        tr("đã có từ trước", "already known"),
+                        done.known,
+                    ))));
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+
+    view! {
+        <h3 class="mt-4 text-lg font-bold">{tr("Nhập sao kê ngân hàng", "Import a bank statement")}</h3>
+        <p class="text-sm text-gray-700">{tr("Tệp .xlsx hoặc .csv tải từ ngân hàng điện tử. Giao dịch đã ghi nhận (qua thông báo hoặc lần nhập trước) không bị tính hai lần.",
+            "An .xlsx or .csv file from internet banking. Transfers already recorded (notified, or imported before) are never counted twice.")}</p>
+        <div class="mt-2 grid gap-3 sm:grid-cols-2">
+            <div>
+                <label for="statement-account" class="block text-sm font-semibold">{tr("Tài khoản", "Account")}</label>
+                <select id="statement-account" class=INPUT on:change=move |ev| account.set(event_target_value(&ev))>
+                    {move || setup.get().and_then(Result::ok).map(|s| s.accounts.into_iter().map(|(id, label)| view! {
+                        <option value=id.to_string()>{label}</option>
+                    }).collect_view())}
+                </select>
+            </div>
+            <div>
+                <label for="statement-bank" class="block text-sm font-semibold">{tr("Mẫu sao kê", "Statement layout")}</label>
+                <select id="statement-bank" class=INPUT on:change=move |ev| preset.set(event_target_value(&ev))>
+                    <option value="">{tr("Tự nhận diện (hoặc như lần trước)", "Recognise (or as last time)")}</option>
+                    {move || setup.get().and_then(Result::ok).map(|s| s.presets.into_iter().map(|(id, bank)| view! {
+                        <option value=id>{bank}</option>
+                    }).collect_view())}
+                </select>
+            </div>
+        </div>
+        <div class="mt-3 flex flex-wrap items-end gap-3">
+            <div>
+                <label for="statement-file" class="block text-sm font-semibold">{tr("Tệp sao kê", "Statement file")}</label>
+                <input id="statement-file" type="file" accept=".xlsx,.csv,text/csv" node_ref=input_ref class="mt-1 block text-sm"/>
+            </div>
+            <button type="button" class=BUTTON on:click=check prop:disabled=move || stage.get() != Stage::Idle>
+                {tr("Kiểm tra sao kê", "Check the statement")}
+            </button>
+        </div>
+        {move || (stage.get() != Stage::Idle).then(|| {
+            let label = match stage.get() {
+                Stage::Reading => tr("Đang đọc tệp…", "Reading the file…"),
+                Stage::Checking => tr("Đang đối chiếu từng giao dịch với hoá đơn…", "Matching every transfer to invoices…"),
+                _ => tr("Đang ghi và gạch nợ…", "Recording and settling…"),
+            };
+            view! {
+                <div class="mt-3" role="status" aria-live="polite">
+                    <progress class="w-full" aria-label=label></progress>
+                    <p class="text-sm text-gray-700">{label}</p>
+                </div>
+            }
+        })}
+        <OutcomeNotice outcome/>
+        {move || preview.get().map(|p| {
+            let can_commit = p.can_commit();
+            let new_lines = p.lines.iter().filter(|l| !l.known).count();
+            view! {
+                {p.mapping.is_none().then(|| view! { <MapColumns headings=p.headings.clone() custom remap/> })}
+                <StatementPreviewView preview=p.clone()/>
+                {can_commit.then(|| view! {
+                    <button type="button" class=format!("{BUTTON} mt-3") on:click=commit prop:disabled=move || stage.get() != Stage::Idle>
+                        {format!("{} ({new_lines})", tr("Ghi các giao dịch mới", "Record the new transfers"))}
+                    </button>
+                })}
+            }
+        })}
+    }
+}
+
+#[component]
+fn MapColumns(
+    headings: Vec<String>,
+    custom: [RwSignal<String>; 5],
+    remap: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    let fields = [
+        ("map-date", tr("Cột ngày giao dịch", "Date column")),
+        (
+            "map-credit",
+            tr("Cột số tiền ghi có (tiền vào)", "Credit (money in) column"),
+        ),
+        ("map-reference", tr("Cột số tham chiếu", "Reference column")),
+        ("map-memo", tr("Cột nội dung / mô tả", "Description column")),
+        (
+            "map-payer",
+            tr(
+                "Cột người chuyển (không bắt buộc)",
+                "Payer column (optional)",
+            ),
+        ),
+    ];
+    view! {
+        <div class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3" data-testid="map-columns">
+            <p class="font-semibold">{tr("Không nhận ra các cột của sao kê này. Hãy chọn cột tương ứng:",
+                "The columns of this statement were not recognised. Please choose them:")}</p>
+            <div class="mt-2 grid gap-3 sm:grid-cols-2">
+                {fields.into_iter().zip(custom).map(|((id, label), signal)| {
+                    let headings = headings.clone();
+                    view! {
+                        <div>
+                            <label for=id class="block text-sm font-semibold">{label}</label>
+                            <select id=id class=INPUT on:change=move |ev| signal.set(event_target_value(&ev))>
+                                <option value="">{tr("— chọn —", "— choose —")}</option>
+                                {headings.into_iter().map(|h| view! { <option value=h.clone()>{h.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            <button type="button" class=format!("{BUTTON_QUIET} mt-3") on:click=remap>{tr("Kiểm tra lại với các cột này", "Check again with these columns")}</button>
+        </div>
+    }
+}
+
+#[component]
+fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
+    let summary = format!(
+        "{} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
+        tr("Dòng tiền vào:", "Money-in lines:"),
+        preview.lines.len(),
+        tr("gạch nợ đủ", "settled"),
+        preview.count(Settled::Matched),
+        tr("một phần", "partly"),
+        preview.count(Settled::PartlyPaid),
+        tr("nộp thừa", "overpaid"),
+        preview.count(Settled::Overpaid),
+        tr("có thể trùng", "possible duplicates"),
+        preview.count(Settled::Duplicate),
+        tr("chờ xử lý", "to review"),
+        preview.count(Settled::Unmatched),
+        tr("đã có", "already known"),
+        preview.known(),
+        tr("bỏ qua (tiền ra, tổng)", "skipped (money out, totals)"),
+        preview.skipped,
+    );
+    view! {
+        <div class="mt-3" data-testid="statement-preview">
+            <p class="font-semibold">{summary}</p>
+            {(!preview.errors.is_empty()).then(|| view! {
+                <div role="alert" class="mt-2 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
+                    <p class="font-semibold">{tr("Chưa ghi gì. Sao kê có dòng lỗi:", "Nothing was written. The statement has rows with errors:")}</p>
+                    <ul class="mt-1 list-disc pl-5 text-sm">
+                        {preview.errors.iter().take(200).map(|e| {
+                            let (vi, en) = e.problem.describe();
+                            let text = if crate::ui::current_lang() == crate::i18n::Lang::Vi { vi } else { en };
+                            view! { <li>{format!("{} {}: {text}", tr("Dòng", "Row"), e.row)}</li> }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
+            <div class="mt-2 overflow-x-auto">
+                <table class="w-full text-left text-sm">
+                    <thead><tr class="text-gray-700">
+                        <th class="pr-2">{tr("Dòng", "Row")}</th>
+                        <th class="pr-2">{tr("Số tham chiếu", "Reference")}</th>
+                        <th class="pr-2 text-right">{tr("Số tiền", "Amount")}</th>
+                        <th class="pr-2">{tr("Nội dung", "Description")}</th>
+                        <th>{tr("Kết quả", "Result")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {preview.lines.iter().take(100).map(|l| view! {
+                            <tr class="border-t border-gray-100 align-top">
+                                <td class="py-1 pr-2">{l.row}</td>
+                                <td class="pr-2">{l.reference.clone()}</td>
+                                <td class="pr-2 text-right tabular-nums">{l.amount.to_string()}</td>
+                                <td class="pr-2 break-all">{l.memo.clone()}</td>
+                                <td>{if l.known {
+                                    view! { <span class="text-sm text-gray-700">{tr("đã có từ trước", "already known")}</span> }.into_any()
+                                } else {
+                                    view! { <Badge outcome=l.outcome/> }.into_any()
+                                }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+/// A toggle button that shows which filter is on.
+const FILTER: &str = "min-h-11 rounded-lg border border-slate-400 px-3 text-sm font-medium text-slate-800 hover:bg-slate-100 \
+    aria-pressed:bg-slate-800 aria-pressed:text-white focus-visible:outline focus-visible:outline-2 focus-visible:outline-slate-800";
+
+#[component]
+fn TransferQueue(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
+    let show_all = RwSignal::new(false);
+    let transfers = LocalResource::new(move || {
+        changed.track();
+        let filter = if show_all.get() {
+            TransferFilter::All
+        } else {
+            TransferFilter::NeedsReview
+        };
+        list_transfers(school_id, filter)
+    });
+    let outcome = RwSignal::new(None);
+    let reload = move || changed.update(|n| *n += 1);
+    view! {
+        <h3 class="mt-6 text-lg font-bold">{tr("Giao dịch chờ xử lý", "Transfers to review")}</h3>
+        <div class="mt-2 flex gap-2" role="group" aria-label=tr("Lọc giao dịch", "Filter transfers")>
+            <button type="button" class=FILTER aria-pressed=move || (!show_all.get()).to_string() on:click=move |_| show_all.set(false)>
+                {tr("Chờ xử lý", "To review")}
+            </button>
+            <button type="button" class=FILTER aria-pressed=move || show_all.get().to_string() on:click=move |_| show_all.set(true)>
+                {tr("Tất cả giao dịch gần đây", "All recent transfers")}
+            </button>
+        </div>
+        <OutcomeNotice outcome/>
+        {move || match transfers.get() {
+            None => view! { <p class="mt-2">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! {
+                <p class="mt-2 text-gray-700" data-testid="queue-empty">{tr("Không có giao dịch nào chờ xử lý.", "Nothing waiting for review.")}</p>
+            }.into_any(),
+            Some(Ok(list)) => view! {
+                <ul class="mt-2 space-y-3" data-testid="transfer-queue">
+                    {list.into_iter().map(|t| view! { <TransferCard school_id transfer=t outcome reload/> }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn TransferCard(
+    school_id: i64,
+    transfer: TransferRow,
+    outcome: RwSignal<Option<Outcome>>,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = transfer.payment_id;
+    let unallocated = transfer.unallocated();
+    let settled = !transfer.allocations.is_empty() || transfer.outcome == Settled::NotFee;
+    // The split being prepared: (invoice code, amount typed).
+    let parts = RwSignal::new(Vec::<(RwSignal<String>, RwSignal<String>)>::new());
+    let add_part = move |code: String, amount: Vnd| {
+        parts.update(|p| {
+            p.push((
+                RwSignal::new(code),
+                RwSignal::new(amount.dong().to_string()),
+            ))
+        })
+    };
+    let reason = RwSignal::new(String::new());
+    let refund_amount = RwSignal::new(unallocated.dong().to_string());
+    let refund_ref = RwSignal::new(String::new());
+    let refund_date = RwSignal::new(String::new());
+    let done = move |r: Result<(), crate::error::AppError>, message: &'static str| match r {
+        Ok(()) => {
+            outcome.set(Some(Outcome::Done(message.into())));
+            reload();
+        }
+        Err(e) => outcome.set(Some(Outcome::Failed(e))),
+    };
+    let submit_match = move |_| {
+        let list: Option<Vec<Part>> = parts
+            .get_untracked()
+            .iter()
+            .map(|(code, amount)| {
+                Some(Part {
+                    invoice_code: code.get_untracked().trim().to_string(),
+                    amount: typed_amount(&amount.get_untracked())?,
+                })
+            })
+            .collect();
+        let Some(list) = list.filter(|l| !l.is_empty()) else {
+            outcome.set(Some(Outcome::Failed(crate::error::AppError::InvalidInput(
+                crate::error::Field::Amount,
+            ))));
+            return;
+        };
+        spawn_local(async move {
+            done(
+                match_transfer(school_id, id, list).await,
+                tr("Đã gạch nợ giao dịch.", "The transfer is settled."),
+            )
+        });
+    };
+    let not_fee = move |_| {
+        spawn_local(async move {
+            done(
+                mark_transfer_not_fee(school_id, id, reason.get_untracked()).await,
+                tr(
+                    "Đã đánh dấu không phải khoản thu.",
+                    "Marked as not a school fee.",
+                ),
+            )
+        });
+    };
+    let undo = move |_| {
+        spawn_local(async move {
+            done(
+                undo_transfer(school_id, id, reason.get_untracked()).await,
+                tr(
+                    "Đã hoàn tác. Giao dịch trở lại hàng chờ.",
+                    "Undone. The transfer is back in the queue.",
+                ),
+            )
+        });
+    };
+    let refund = move |_| {
+        let Some(amount) = typed_amount(&refund_amount.get_untracked()) else {
+            outcome.set(Some(Outcome::Failed(crate::error::AppError::InvalidInput(
+                crate::error::Field::Amount,
+            ))));
+            return;
+        };
+        spawn_local(async move {
+            done(
+                refund_transfer(
+                    school_id,
+                    id,
+                    amount,
+                    refund_ref.get_untracked(),
+                    refund_date.get_untracked(),
+                )
+                .await,
+                tr("Đã ghi nhận hoàn tiền.", "The refund is recorded."),
+            )
+        });
+    };
+    let key = |name: &str| format!("{name}-{id}");
+    view! {
+        <li class="rounded-lg border border-gray-300 p-3" data-testid="transfer" data-reference=transfer.reference.clone()>
+            <div class="flex flex-wrap items-baseline justify-between gap-2">
+                <p class="text-lg font-bold tabular-nums">{transfer.amount.to_string()}</p>
+                <Badge outcome=transfer.outcome/>
+            </div>
+            <p class="text-sm text-gray-700">
+                {format!("{} · {} {}", Date::moment_label(transfer.received_at), tr("Số tham chiếu", "Ref."), transfer.reference)}
+                {transfer.payer.clone().map(|p| format!(" · {p}"))}
+            </p>
+            <p class="mt-1 break-all"><span class="font-semibold">{tr("Nội dung: ", "Memo: ")}</span>{transfer.memo.clone()}</p>
+            {(!transfer.allocations.is_empty()).then(|| view! {
+                <ul class="mt-1 text-sm">
+                    {transfer.allocations.iter().map(|(code, name, amount)| view! {
+                        <li>{format!("→ {code} · {name} · {amount}")}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {transfer.refunded.is_positive().then(|| view! {
+                <p class="mt-1 text-sm">{format!("{} {}", tr("Đã hoàn:", "Refunded:"), transfer.refunded)}</p>
+            })}
+            {transfer.last_review.clone().map(|(action, detail, who, at)| view! {
+                <p class="mt-1 text-sm text-gray-700">{format!("{} · {action}: {detail} · {who}", Date::moment_label(at))}</p>
+            })}
+            {(transfer.outcome == Settled::Duplicate && unallocated.is_positive()).then(|| view! {
+                <p class="mt-2 rounded bg-amber-50 p-2 text-sm text-amber-950">
+                    {tr("Hoá đơn ghi trong nội dung đã được nộp đủ trước đó. Nếu phụ huynh nộp nhầm hai lần, hãy chuyển hoàn rồi ghi nhận ở mục «Xử lý khác»; nếu khoản này dành cho hoá đơn khác, hãy gạch nợ vào hoá đơn đó.",
+                        "The invoice in the memo was already paid. If the family paid twice, send the money back and record it under “Other actions”; if it was meant for another invoice, settle it there.")}
+                </p>
+            })}
+            {(!transfer.suggestions.is_empty()).then(|| view! {
+                <p class="mt-2 text-sm font-semibold">{tr("Gợi ý hoá đơn:", "Suggested invoices:")}</p>
+                <ul class="mt-1 space-y-1">
+                    {transfer.suggestions.iter().map(|s| {
+                        let (code, take) = (s.invoice_code.clone(), s.balance.min(unallocated));
+                        let reasons = s.reasons.iter().map(|r| reason_text(*r)).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <li class="flex flex-wrap items-center justify-between gap-2 rounded bg-slate-50 p-2" data-testid="suggestion">
+                                <span class="text-sm">
+                                    <span class="font-semibold">{format!("{} · {} {}", s.student_name, tr("lớp", "class"), s.class_name)}</span>
+                                    {format!(" · {} · {} {} · {}", s.invoice_code, tr("còn nợ", "due"), s.balance, s.period)}
+                                    <br/><span class="text-gray-700">{reasons}</span>
+                                </span>
+                                <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(code.clone(), take)>
+                                    {tr("Chọn hoá đơn này", "Use this invoice")}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!settled).then(|| view! {
+                <div class="mt-2">
+                    {move || parts.get().into_iter().enumerate().map(|(i, (code, amount))| view! {
+                        <div class="mt-2 grid grid-cols-2 gap-2">
+                            <Input id=format!("part-code-{id}-{i}") label=tr("Mã hoá đơn", "Invoice code") value=code/>
+                            <Input id=format!("part-amount-{id}-{i}") label=tr("Số tiền (đồng)", "Amount (đồng)") value=amount/>
+                        </div>
+                    }).collect_view()}
+                    <div class="mt-2 flex flex-wrap gap-2">
+                        <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(String::new(), Vnd::ZERO)>
+                            {tr("Thêm hoá đơn (chia giao dịch)", "Add an invoice (split)")}
+                        </button>
+                        {move || (!parts.get().is_empty()).then(|| view! {
+                            <button type="button" class=BUTTON on:click=submit_match>{tr("Gạch nợ", "Settle")}</button>
+                        })}
+                    </div>
+                </div>
+            })}
+            <details class="mt-2">
+                <summary class="min-h-11 cursor-pointer py-2 text-sm font-semibold">{tr("Xử lý khác", "Other actions")}</summary>
+                <div class="mt-1">
+                    <Input id=key("reason") label=tr("Lý do", "Reason") value=reason/>
+                    <div class="mt-2 flex flex-wrap gap-2">
+                        {(!settled).then(|| view! {
+                            <button type="button" class=BUTTON_QUIET on:click=not_fee>{tr("Không phải khoản thu", "Not a school fee")}</button>
+                        })}
+                        {settled.then(|| view! {
+                            <button type="button" class=BUTTON_QUIET on:click=undo>{tr("Hoàn tác", "Undo")}</button>
+                        })}
+                    </div>
+                </div>
+                {unallocated.is_positive().then(|| view! {
+                    <div class="mt-3 grid gap-2 sm:grid-cols-3">
+                        <Input id=key("refund-amount") label=tr("Số tiền hoàn (đồng)", "Refund (đồng)") value=refund_amount/>
+                        <Input id=key("refund-ref") label=tr("Số tham chiếu chuyển hoàn", "Refund reference") value=refund_ref/>
+                        <Input id=key("refund-date") label=tr("Ngày hoàn (ngày/tháng/năm)", "Refund date (dd/mm/yyyy)") value=refund_date/>
+                    </div>
+                    <button type="button" class=format!("{BUTTON_QUIET} mt-2") on:click=refund>{tr("Ghi nhận đã hoàn tiền", "Record the refund")}</button>
+                })}
+            </details>
+        </li>
+    }
+}

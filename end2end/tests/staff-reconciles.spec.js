@@ -1,0 +1,92 @@
+// An accountant imports the bank's statement: transfers with a code settle by
+// themselves (in full, partly, or flagged as paid twice); one without a code is
+// matched by hand from the suggestions, and the parent's open invoice turns paid.
+const { test, expect } = require('@playwright/test');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const digits = (text) => Number(text.replace(/[^0-9]/g, ''));
+
+test('a statement settles invoices and an unmatched transfer is resolved by hand', async ({ page, browser }) => {
+  // The parent has the featured child's November invoice open on a phone.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+  const parent = await phone.newPage();
+  await parent.goto('/s/th-ha-long');
+  await parent.getByLabel('Mã học sinh').fill('2201000001');
+  await parent.getByLabel('Ngày sinh của con').fill('05/09/2017');
+  await parent.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await parent.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await expect(parent.getByText('Chưa nộp').first()).toBeVisible();
+  const featuredTotal = digits(await parent.locator('tfoot td').first().innerText());
+
+  // The accountant, at the office computer.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/staff/');
+  await page.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
+  await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+
+  // Two unpaid November invoices of another class, from the invoice list.
+  await page.locator('#inv-period').fill('2026-11');
+  await page.getByLabel('Lớp (để trống: tất cả)').fill('4A');
+  await page.locator('#inv-status').selectOption('open');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(page.getByTestId('invoice-totals')).toBeVisible();
+  const rows = page.locator('section[aria-labelledby="invoices-title"] tbody tr');
+  const unpaid = [];
+  for (let i = 0; i < await rows.count() && unpaid.length < 2; i++) {
+    const cells = rows.nth(i).locator('td');
+    if (digits(await cells.nth(5).innerText()) === 0) {
+      unpaid.push({ code: (await cells.nth(0).innerText()).trim(), total: digits(await cells.nth(4).innerText()) });
+    }
+  }
+  expect(unpaid.length).toBe(2);
+  const [a, b] = unpaid;
+
+  // The bank's export: title lines, money in and out, a totals row.
+  const csv = [
+    'NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM',
+    'SAO KÊ TÀI KHOẢN 1023456789',
+    '',
+    'STT,Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Mô tả',
+    `1,26/11/2026 08:01:00,FTE2E0001,,"${a.total.toLocaleString('en-US')}","MBVCB.8812.HP ${a.code}.CT tu 0011004 NGUYEN VAN HUNG"`,
+    `2,26/11/2026 08:05:00,FTE2E0002,,"100,000","IBFT hp${b.code.toLowerCase()} nop tien"`,
+    `3,26/11/2026 08:09:00,FTE2E0003,,"${a.total.toLocaleString('en-US')}","HP ${a.code} chuyen lan 2"`,
+    `4,26/11/2026 08:12:00,FTE2E0004,,"${featuredTotal.toLocaleString('en-US')}","nop hoc phi cho con Nguyen Minh An lop 3A"`,
+    '5,26/11/2026 16:00:00,FTE2E0005,"11,000",,Phi quan ly tai khoan',
+    ',Tổng cộng,,"11,000",,',
+  ].join('\n');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sao-ke-')), 'sao-ke-vietcombank.csv');
+  fs.writeFileSync(file, csv);
+
+  await page.locator('#statement-file').setInputFiles(file);
+  await page.getByRole('button', { name: 'Kiểm tra sao kê' }).click();
+  const preview = page.getByTestId('statement-preview');
+  await expect(preview).toContainText('Dòng tiền vào: 4');
+  await expect(preview).toContainText('gạch nợ đủ 1 · một phần 1 · nộp thừa 0 · có thể trùng 1 · chờ xử lý 1');
+  await expect(preview.locator('[data-outcome="duplicate"]')).toHaveCount(1);
+  const section = page.locator('section[aria-labelledby="reconcile-title"]');
+  await section.screenshot({ path: 'test-results/screens/staff-desktop-08-statement-preview.png' });
+  await page.getByRole('button', { name: 'Ghi các giao dịch mới (4)' }).click();
+  await expect(page.getByText(/Đã ghi sao kê\. Giao dịch mới: 4/)).toBeVisible();
+
+  // The transfer without a code waits in the queue, with the child's invoice suggested.
+  const card = page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]');
+  await expect(card).toContainText('chưa tìm thấy hoá đơn');
+  const suggestion = card.getByTestId('suggestion').first();
+  await expect(suggestion).toContainText('Nguyễn Minh An');
+  await expect(suggestion).toContainText('đúng số tiền còn nợ');
+  // The paid-twice transfer is flagged too.
+  await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0003"]')).toContainText('có thể nộp trùng');
+  await section.screenshot({ path: 'test-results/screens/staff-desktop-09-review-queue.png' });
+  await suggestion.getByRole('button', { name: 'Chọn hoá đơn này' }).click();
+  await card.getByRole('button', { name: 'Gạch nợ' }).click();
+  await expect(page.getByText('Đã gạch nợ giao dịch.')).toBeVisible();
+  await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]')).toHaveCount(0);
+
+  // The parent's page, never reloaded, shows it paid.
+  await expect(parent.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible({ timeout: 15_000 });
+  await parent.screenshot({ path: 'test-results/screens/10-paid-after-review.png', fullPage: true });
+  await phone.close();
+});

@@ -1,0 +1,85 @@
+//! The versioned REST API under `/api/v1` (server to server: banks, notification
+//! services, school software), and its OpenAPI 3.1 document, generated from the
+//! handlers' own annotations: a route exists in the document exactly when it is
+//! served, because both come from the same `routes!` list.
+
+use super::bank;
+use super::rpc::RpcState;
+use axum::Router;
+use hocphi_app::domain::settlement::Outcome;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "hocphi API",
+        description = "Cashless school fees: bank notifications, and (later) students, invoices, payments and receipts for school software. Failures are RFC 9457 problem details (`application/problem+json`), told apart by `type`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    tags(
+        (name = "bank", description = "Transfers into a school's account, reported by its bank or a notification service. Each transfer is recorded once per bank and reference, whichever way it arrives first.")
+    )
+)]
+struct ApiDoc;
+
+/// A failure, as RFC 9457 problem details.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Problem {
+    /// `https://hocphi.example/problems/<kind>`: unsigned, bad-timestamp, stale, unknown-school,
+    /// bad-signature, bad-key, malformed, invalid, unknown-account, unavailable.
+    #[schema(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    detail: String,
+}
+
+/// What recording a notification did.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct NotificationReply {
+    /// How the transfer settled the invoices its memo names (for a repeat: how it did the first time).
+    outcome: Outcome,
+    /// False when the transfer was already known: nothing changed.
+    recorded: bool,
+}
+
+/// SePay's expected answer (anything else makes SePay retry).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SepayReply {
+    success: bool,
+    outcome: Option<Outcome>,
+    recorded: bool,
+}
+
+/// The `/api/v1` routes and their document.
+pub fn router() -> (Router<RpcState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(bank::notify))
+        .routes(routes!(bank::sepay))
+        .split_for_parts()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_document_is_openapi_3_1_and_lists_every_route() {
+        let (_, doc) = super::router();
+        let json: serde_json::Value = serde_json::from_str(&doc.to_json().unwrap()).unwrap();
+        assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
+        let paths: Vec<&String> = json["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            paths,
+            vec!["/api/v1/bank-notifications", "/api/v1/sepay/{school}"]
+        );
+        for path in json["paths"].as_object().unwrap().values() {
+            let post = &path["post"];
+            assert!(post["responses"]["401"].is_object(), "{post}");
+            assert!(post["requestBody"].is_object(), "{post}");
+        }
+    }
+}
