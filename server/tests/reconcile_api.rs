@@ -543,3 +543,54 @@ async fn a_paid_twice_transfer_is_flagged_and_its_refund_recorded() {
     );
     assert_eq!(app.balance(code).await, 0);
 }
+
+#[tokio::test]
+async fn an_xlsx_statement_keeps_times_reads_numbers_and_skips_money_out() {
+    let app = start().await;
+    let session = accountant(&app).await;
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/statement-bidv.xlsx"),
+    )
+    .unwrap();
+    let content = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let p: StatementPreview = app
+        .staff(
+            "reconcile/statement-preview",
+            json!({"school_id": SCHOOL, "account_id": account_id(&app).await, "content_base64": content, "mapping": {"Preset": "bidv"}}),
+            Some(&session),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    assert_eq!(p.skipped, 2, "the SMS fee (money out) and the totals row");
+    let lines: Vec<(usize, &str, i64, i64)> = p
+        .lines
+        .iter()
+        .map(|l| (l.row, l.reference.as_str(), l.amount.dong(), l.at))
+        .collect();
+    let at = |s: &str| hocphi_app::server::clock::parse_instant(s).unwrap();
+    assert_eq!(
+        lines,
+        vec![
+            (7, "BIDV25110001", 745_000, at("2026-11-25T08:30:15+07:00")),
+            (
+                9,
+                "BIDV25110003",
+                1_250_000,
+                at("2026-11-26T09:45:59+07:00")
+            ),
+        ]
+    );
+    // The headings are recognised without the preset too.
+    let auto: StatementPreview = app
+        .staff(
+            "reconcile/statement-preview",
+            json!({"school_id": SCHOOL, "account_id": account_id(&app).await, "content_base64": content, "mapping": "Auto"}),
+            Some(&session),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(auto.lines, p.lines);
+}
