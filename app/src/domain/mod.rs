@@ -16,3 +16,4 @@ pub mod student_import;
 pub mod suggest;
 pub mod validate;
 pub mod vietqr;
+pub mod words;
