@@ -57,6 +57,8 @@ pub struct ChildOverview {
     pub invoices: Vec<InvoiceSummary>,
     /// Whom to call about paying (the school's contact people).
     pub contacts: Vec<crate::staff::Contact>,
+    /// Every receipt of this child, newest first.
+    pub receipts: Vec<ReceiptLink>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +110,61 @@ pub struct InvoiceDetail {
     pub payee: Payee,
     pub payments: Vec<PaymentView>,
     pub contacts: Vec<crate::staff::Contact>,
+    /// The receipts issued for what was paid on this invoice.
+    pub receipts: Vec<ReceiptLink>,
+}
+
+/// A receipt in a list: enough to open it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptLink {
+    /// The receipt's unguessable code: `/r/<code>`.
+    pub code: String,
+    /// `HP26E-0000001`.
+    pub label: String,
+    pub total: Vnd,
+    pub issued_at: i64,
+    pub invoice_code: String,
+    pub period: String,
+    pub cancelled: bool,
+    /// `<key id>.<digest>.<signature>`: what the verification link carries after `#`.
+    pub proof: String,
+}
+
+/// A receipt as its page shows it, with what any verifier needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    pub content: crate::domain::receipt::ReceiptContent,
+    pub proof: String,
+    /// The school's published keys: (key id, raw public key, base64url).
+    pub keys: Vec<(String, String)>,
+    /// (when, why, signature base64url) if the school cancelled it.
+    pub cancellation: Option<(i64, String, String)>,
+    /// The code of the receipt that replaces it, if any.
+    pub replaced_by: Option<String>,
+}
+
+impl ReceiptView {
+    /// The verdict on a proof (what a link carries after `#`) for this receipt,
+    /// checked against the school's published keys: the browser runs this in wasm
+    /// and the server runs the same code, so both say the same.
+    pub fn verdict(&self, proof: &str) -> crate::domain::receipt::Verdict {
+        use crate::domain::receipt::{from_b64, verify, verify_cancellation, Proof, Verdict};
+        let Some(proof) = Proof::parse(proof) else {
+            return Verdict::default();
+        };
+        let keys: Vec<(String, [u8; 32])> = self
+            .keys
+            .iter()
+            .filter_map(|(id, public)| Some((id.clone(), from_b64(public)?.try_into().ok()?)))
+            .collect();
+        let mut verdict = verify(&proof, &keys, Some(&self.content));
+        if let Some((at, reason, sig)) = &self.cancellation {
+            verdict.cancelled = from_b64(sig)
+                .and_then(|s| <[u8; 64]>::try_from(s).ok())
+                .is_some_and(|s| verify_cancellation(&proof, &keys, *at, reason, &s));
+        }
+        verdict
+    }
 }
 
 /// A class's fee notice, as its public class link shows it: no personal data.

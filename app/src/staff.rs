@@ -369,3 +369,26 @@ pub struct NewYearPlan {
     /// The school already has classes in that year: nothing more to do.
     pub already_started: bool,
 }
+
+/// A receipt in the accountant's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffReceiptRow {
+    /// The receipt's public code (its link `/r/<code>`).
+    pub code: String,
+    /// `HP26E-0000001`.
+    pub label: String,
+    pub issued_at: i64,
+    pub payer: String,
+    pub student: String,
+    pub class_name: String,
+    pub invoice_code: String,
+    pub period: String,
+    pub total: crate::domain::money::Vnd,
+    pub method: String,
+    pub reference: String,
+    pub replaces: Option<String>,
+    /// (when, why) if cancelled.
+    pub cancelled: Option<(i64, String)>,
+    /// The label of the receipt replacing it.
+    pub replaced_by: Option<String>,
+}

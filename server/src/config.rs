@@ -29,3 +29,37 @@ impl Config {
         self.database_url.as_deref().unwrap_or(DEMO_DATABASE)
     }
 }
+
+/// The master key sealing secrets in the database: `HOCPHI_MASTER_KEY` (base64url,
+/// 32 bytes), or the file `HOCPHI_MASTER_KEY_FILE` (default `hocphi-master.key` in
+/// the working directory), made with owner-only permissions on first start.
+pub fn master_key(
+    key: Option<String>,
+    file: &std::path::Path,
+) -> Result<hocphi_app::server::vault::Vault, Box<dyn std::error::Error>> {
+    use hocphi_app::server::vault::Vault;
+    if let Some(text) = key {
+        return Ok(Vault::from_text(&text)?);
+    }
+    match std::fs::read_to_string(file) {
+        Ok(text) => Ok(Vault::from_text(&text).map_err(|e| format!("{}: {e}", file.display()))?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let text = Vault::generate();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            use std::io::Write;
+            options
+                .open(file)
+                .and_then(|mut f| f.write_all(text.as_bytes()))
+                .map_err(|e| format!("cannot create the master key {}: {e}", file.display()))?;
+            tracing::warn!(
+                "created a new master key in {}: back it up apart from the database",
+                file.display()
+            );
+            Ok(Vault::from_text(&text)?)
+        }
+        Err(e) => Err(format!("cannot read the master key {}: {e}", file.display()).into()),
+    }
+}

@@ -286,7 +286,11 @@ pub async fn is_empty(db: &Db) -> Result<bool, sqlx::Error> {
 }
 
 /// Seeds the demo data in one transaction, as of `now` (Unix seconds).
-pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
+pub async fn seed(
+    db: &Db,
+    vault: &hocphi_app::server::vault::Vault,
+    now: i64,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut rng = Rng(0x0068_6F63_7068_6900); // "hocphi"
     let today = Date::in_vietnam(now);
     let year_start = if today.month() >= 8 {
@@ -554,13 +558,21 @@ pub async fn seed(db: &Db, now: i64) -> Result<(), sqlx::Error> {
                             .bind(paid)
                             .execute(&mut *tx)
                             .await?;
+                        hocphi_app::server::receipts::issue_for_payment(
+                            &mut tx,
+                            vault,
+                            payment_id,
+                            None,
+                            at.min(now),
+                        )
+                        .await?;
                     }
                 }
             }
         }
     }
     tx.commit().await?;
-    seed_staff(db, district_id, now).await
+    Ok(seed_staff(db, district_id, now).await?)
 }
 
 async fn seed_staff(db: &Db, district_id: i64, now: i64) -> Result<(), sqlx::Error> {

@@ -41,6 +41,22 @@ struct ServeArgs {
     /// Trust the X-Forwarded-For header (only behind your own reverse proxy).
     #[arg(long, env = "HOCPHI_TRUST_PROXY")]
     trust_proxy: bool,
+    #[command(flatten)]
+    master: MasterKeyArgs,
+}
+
+#[derive(clap::Args, Clone)]
+struct MasterKeyArgs {
+    /// The master key (base64url, 32 bytes) sealing receipt signing keys.
+    #[arg(long, env = "HOCPHI_MASTER_KEY", hide_env_values = true)]
+    master_key: Option<String>,
+    /// Where the master key is kept when not given directly (made on first start).
+    #[arg(
+        long,
+        env = "HOCPHI_MASTER_KEY_FILE",
+        default_value = "hocphi-master.key"
+    )]
+    master_key_file: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -59,6 +75,16 @@ enum Command {
         school: String,
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
+    },
+    /// Retire a school's receipt signing key and make a new one (old receipts still verify).
+    ReceiptKey {
+        /// The school's page address (slug).
+        #[arg(long)]
+        school: String,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+        #[command(flatten)]
+        master: MasterKeyArgs,
     },
     /// Manage staff accounts (the first district officer is made here).
     User {
@@ -173,6 +199,11 @@ fn main() -> ExitCode {
             school,
             database_url,
         }) => report(bank_secret(school, database_url)),
+        Some(Command::ReceiptKey {
+            school,
+            database_url,
+            master,
+        }) => report(rotate_receipt_key(school, database_url, master)),
         Some(Command::Serve) | None => serve(cli.serve),
     }
 }
@@ -206,6 +237,29 @@ fn bank_secret(
             .await
             .map_err(|e| e.to_string())?;
         Ok(secret)
+    })
+}
+
+fn rotate_receipt_key(
+    school: String,
+    database_url: Option<String>,
+    master: MasterKeyArgs,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let vault = hocphi_server::config::master_key(master.master_key, &master.master_key_file)?;
+    let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let pool = db::connect(&url).await?;
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
+            .bind(&school)
+            .fetch_optional(&pool)
+            .await?;
+        let (id,) = row.ok_or_else(|| format!("no school '{school}'"))?;
+        let mut tx = pool.begin().await?;
+        let key_id = hocphi_app::server::receipts::rotate(&mut tx, &vault, id, SystemClock.now())
+            .await
+            .map_err(|e| e.to_string())?;
+        tx.commit().await?;
+        Ok(format!("{school} now signs receipts with key {key_id}"))
     })
 }
 
@@ -289,6 +343,16 @@ fn serve(args: ServeArgs) -> ExitCode {
         Some((_, t)) => t,
         None => None,
     };
+    let vault = match hocphi_server::config::master_key(
+        args.master.master_key.clone(),
+        &args.master.master_key_file,
+    ) {
+        Ok(v) => Arc::new(v),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config = Config {
         addr: args.addr,
         database_url: args.database_url,
@@ -297,7 +361,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         trust_proxy: args.trust_proxy,
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    match runtime.block_on(run(config)) {
+    match runtime.block_on(run(config, vault)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -306,7 +370,10 @@ fn serve(args: ServeArgs) -> ExitCode {
     }
 }
 
-async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(
+    config: Config,
+    vault: Arc<hocphi_app::server::vault::Vault>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let clock: Arc<dyn Clock> = match config.now {
         Some(t) => Arc::new(FixedClock::at(t)),
         None => Arc::new(SystemClock),
@@ -316,13 +383,16 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|e| format!("cannot open the database {}: {e}", config.database_url()))?;
     if config.is_demo() && demo::is_empty(&pool).await? {
         tracing::info!("seeding demo data into {}", config.database_url());
-        demo::seed(&pool, clock.now()).await?;
+        demo::seed(&pool, &vault, clock.now())
+            .await
+            .map_err(|e| e.to_string())?;
     }
     let state = AppState {
         tokens: Arc::new(db::token_key(&pool).await?),
         db: pool,
         clock,
         lookups: Arc::new(FailureLimiter::default()),
+        vault,
     };
     let app = http::router(
         state,

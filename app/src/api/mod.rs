@@ -5,6 +5,7 @@ pub mod class_view;
 pub mod fees;
 pub mod invoices;
 pub mod parent;
+pub mod receipts;
 pub mod reconcile;
 pub mod school_setup;
 pub mod school_year;

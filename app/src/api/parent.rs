@@ -147,6 +147,7 @@ pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
         school_slug: header.school_slug,
         invoices,
         contacts: crate::api::school_setup::queries::contacts(&state.db, header.school_id).await?,
+        receipts: q::receipts_of(&state.db, student_id, None).await?,
     })
 }
 

@@ -100,6 +100,7 @@ mod imp {
     /// preview shows (rolled back) and what the commit keeps.
     pub async fn record_lines(
         conn: &mut SqliteConnection,
+        vault: &crate::server::vault::Vault,
         school_id: i64,
         account: &Account,
         lines: &[Line],
@@ -115,8 +116,16 @@ mod imp {
                 memo: line.memo.clone(),
                 payer_name: line.payer.clone(),
             };
-            let recorded =
-                bank::record_in(conn, school_id, account, &tx, Channel::Statement, now).await?;
+            let recorded = bank::record_in(
+                conn,
+                vault,
+                school_id,
+                account,
+                &tx,
+                Channel::Statement,
+                now,
+            )
+            .await?;
             out.push(PreviewLine {
                 row: line.row,
                 reference: line.reference.clone(),
@@ -308,8 +317,15 @@ pub async fn preview_statement(
     // The real recording, rolled back: the outcomes shown are exactly what the
     // commit will do, rows of the same file included.
     let mut tx = state.db.begin().await?;
-    preview.lines =
-        imp::record_lines(&mut tx, school_id, &account, &lines, state.clock.now()).await?;
+    preview.lines = imp::record_lines(
+        &mut tx,
+        &state.vault,
+        school_id,
+        &account,
+        &lines,
+        state.clock.now(),
+    )
+    .await?;
     tx.rollback().await?;
     Ok(preview)
 }
@@ -336,7 +352,7 @@ pub async fn commit_statement(
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let done = imp::record_lines(&mut tx, school_id, &account, &lines, now).await?;
+    let done = imp::record_lines(&mut tx, &state.vault, school_id, &account, &lines, now).await?;
     sqlx::query(
         "INSERT INTO statement_mapping (school_id, mapping, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (school_id) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
@@ -548,6 +564,14 @@ pub async fn match_transfer(
         .bind(payment_id)
         .execute(&mut *tx)
         .await?;
+    crate::server::receipts::issue_for_payment(
+        &mut tx,
+        &state.vault,
+        payment_id,
+        Some(&staff.display_name),
+        state.clock.now(),
+    )
+    .await?;
     imp::note(
         &mut tx,
         &state,
@@ -638,6 +662,16 @@ pub async fn undo_transfer(
     )
     .bind(payment_id)
     .fetch_all(&mut *tx)
+    .await?;
+    // Its receipts stay, cancelled with the reason: nothing is deleted.
+    crate::server::receipts::cancel_for_payment(
+        &mut tx,
+        &state.vault,
+        payment_id,
+        &format!("Hoàn tác gạch nợ: {reason}"),
+        Some(staff.id),
+        state.clock.now(),
+    )
     .await?;
     sqlx::query("DELETE FROM payment_allocation WHERE payment_id = $1")
         .bind(payment_id)

@@ -9,6 +9,7 @@ pub mod invoice_code;
 pub mod invoice_status;
 pub mod memo;
 pub mod money;
+pub mod receipt;
 pub mod school_year;
 pub mod settlement;
 pub mod statement;

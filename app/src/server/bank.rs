@@ -103,6 +103,7 @@ pub struct Recorded {
 /// Records the transfer and settles what its memo names, in its own transaction.
 pub async fn record(
     db: &Db,
+    vault: &super::vault::Vault,
     school_id: i64,
     account: &Account,
     tx_in: &BankTransaction,
@@ -110,16 +111,17 @@ pub async fn record(
     now: i64,
 ) -> Result<Recorded, AppError> {
     let mut tx = db.begin().await?;
-    let recorded = record_in(&mut tx, school_id, account, tx_in, channel, now).await?;
+    let recorded = record_in(&mut tx, vault, school_id, account, tx_in, channel, now).await?;
     tx.commit().await?;
     Ok(recorded)
 }
 
-/// Records the transfer inside the caller's transaction (a statement import
+/// Records the transfer, settles it and issues its receipts inside the caller's transaction (a statement import
 /// commits or rolls back all its rows together). A repeat changes nothing and
 /// reports the first outcome.
 pub async fn record_in(
     conn: &mut SqliteConnection,
+    vault: &super::vault::Vault,
     school_id: i64,
     account: &Account,
     tx_in: &BankTransaction,
@@ -169,6 +171,9 @@ pub async fn record_in(
         now,
     )
     .await?;
+    // The receipt is part of the settlement: issued, numbered and signed in the
+    // same transaction, or not at all.
+    super::receipts::issue_for_payment(conn, vault, payment_id, None, now).await?;
     Ok(Recorded {
         payment_id,
         outcome,

@@ -7,9 +7,11 @@ pub mod bank;
 pub mod clock;
 pub mod limiter;
 pub mod parent_queries;
+pub mod receipts;
 pub mod spreadsheet;
 pub mod state;
 pub mod token;
+pub mod vault;
 pub mod xlsx_export;
 
 /// Whether a failed write broke a UNIQUE constraint (a taken user name, code or

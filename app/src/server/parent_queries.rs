@@ -235,7 +235,65 @@ pub async fn invoice_detail(
             })
             .collect(),
         contacts: crate::api::school_setup::queries::contacts(db, header.school_id).await?,
+        receipts: receipts_of(db, student_id, Some(invoice_id)).await?,
     })
+}
+
+/// A child's receipts (of one invoice, or all), newest first.
+pub async fn receipts_of(
+    db: &Db,
+    student_id: i64,
+    invoice_id: Option<i64>,
+) -> Result<Vec<crate::model::ReceiptLink>, AppError> {
+    type Row = (
+        String,
+        String,
+        i64,
+        i64,
+        i64,
+        String,
+        String,
+        Option<i64>,
+        String,
+        String,
+        String,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.public_code, r.series, r.number, r.total, r.issued_at, i.code, i.period, r.cancelled_at,             r.key_id, r.digest, r.signature          FROM receipt r JOIN invoice i ON i.id = r.invoice_id          WHERE r.student_id = $1 AND ($2 = 0 OR r.invoice_id = $2) ORDER BY r.issued_at DESC, r.id DESC",
+    )
+    .bind(student_id)
+    .bind(invoice_id.unwrap_or(0))
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                code,
+                series,
+                number,
+                total,
+                issued_at,
+                invoice_code,
+                period,
+                cancelled,
+                key_id,
+                digest,
+                signature,
+            )| {
+                crate::model::ReceiptLink {
+                    code,
+                    label: format!("{series}-{number:07}"),
+                    total: Vnd::new(total),
+                    issued_at,
+                    invoice_code,
+                    period,
+                    cancelled: cancelled.is_some(),
+                    proof: format!("{key_id}.{digest}.{signature}"),
+                }
+            },
+        )
+        .collect())
 }
 
 pub async fn list_schools(db: &Db) -> Result<Vec<SchoolSummary>, AppError> {

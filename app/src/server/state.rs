@@ -14,6 +14,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub tokens: Arc<TokenKey>,
     pub lookups: Arc<FailureLimiter>,
+    /// Seals and opens the schools' receipt signing keys.
+    pub vault: Arc<super::vault::Vault>,
 }
 
 /// Who is calling, as far as rate limits care: the peer address, or the first

@@ -60,3 +60,63 @@ pub fn invoice_list(rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_xlsxwriter::Xls
     sheet.autofit();
     book.save_to_buffer()
 }
+
+/// A period's receipts for the school's accounting: cancelled ones listed (and
+/// marked) but not counted in the total.
+pub fn receipt_list(
+    rows: &[crate::staff::StaffReceiptRow],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Bien lai")?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0");
+    let headers = [
+        "Số biên lai",
+        "Ngày lập",
+        "Người nộp",
+        "Học sinh",
+        "Lớp",
+        "Mã hoá đơn",
+        "Kỳ thu",
+        "Số tiền (đ)",
+        "Hình thức",
+        "Mã giao dịch",
+        "Trạng thái",
+        "Thay thế biên lai",
+    ];
+    for (col, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *h, &bold)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        let state = match (&r.cancelled, &r.replaced_by) {
+            (Some((_, reason)), Some(by)) => format!("Đã huỷ ({reason}), thay bằng {by}"),
+            (Some((_, reason)), None) => format!("Đã huỷ ({reason})"),
+            _ => "Hợp lệ".to_string(),
+        };
+        sheet.write_string(row, 0, &r.label)?;
+        sheet.write_string(row, 1, crate::domain::date::Date::moment_label(r.issued_at))?;
+        sheet.write_string(row, 2, &r.payer)?;
+        sheet.write_string(row, 3, &r.student)?;
+        sheet.write_string(row, 4, &r.class_name)?;
+        sheet.write_string(row, 5, &r.invoice_code)?;
+        sheet.write_string(row, 6, &r.period)?;
+        sheet.write_number_with_format(row, 7, amount(r.total), &money)?;
+        sheet.write_string(row, 8, &r.method)?;
+        sheet.write_string(row, 9, &r.reference)?;
+        sheet.write_string(row, 10, state)?;
+        sheet.write_string(row, 11, r.replaces.clone().unwrap_or_default())?;
+    }
+    let last = rows.len() as u32 + 1;
+    let live: Vnd = rows
+        .iter()
+        .filter(|r| r.cancelled.is_none())
+        .map(|r| r.total)
+        .sum();
+    sheet.write_string_with_format(last, 6, "Tổng (không tính biên lai đã huỷ)", &bold)?;
+    sheet.write_number_with_format(last, 7, amount(live), &money)?;
+    sheet.autofit();
+    book.save_to_buffer()
+}

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/nop-gop") view=pages::pay_together::PayTogetherPage/>
                             <Route path=path!("/con/:child") view=pages::child::ChildPage/>
                             <Route path=path!("/con/:child/:code") view=pages::invoice::InvoicePage/>
+                            <Route path=path!("/r/:code") view=pages::receipt::ReceiptPage/>
                         </Routes>
                     </main>
                 }

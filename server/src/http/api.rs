@@ -4,6 +4,7 @@
 //! served, because both come from the same `routes!` list.
 
 use super::bank;
+use super::receipts;
 use super::rpc::RpcState;
 use axum::Router;
 use hocphi_app::domain::settlement::Outcome;
@@ -19,6 +20,7 @@ use utoipa_axum::routes;
         license(name = "AGPL-3.0-or-later")
     ),
     tags(
+        (name = "receipts", description = "Receipts the schools sign: anyone can verify them with the published keys."),
         (name = "bank", description = "Transfers into a school's account, reported by its bank or a notification service. Each transfer is recorded once per bank and reference, whichever way it arrives first.")
     )
 )]
@@ -61,6 +63,7 @@ pub fn router() -> (Router<RpcState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(bank::notify))
         .routes(routes!(bank::sepay))
+        .routes(routes!(receipts::keys))
         .split_for_parts()
 }
 
@@ -74,9 +77,13 @@ mod tests {
         let paths: Vec<&String> = json["paths"].as_object().unwrap().keys().collect();
         assert_eq!(
             paths,
-            vec!["/api/v1/bank-notifications", "/api/v1/sepay/{school}"]
+            vec![
+                "/api/v1/bank-notifications",
+                "/api/v1/sepay/{school}",
+                "/api/v1/schools/{school}/receipt-keys"
+            ]
         );
-        for path in json["paths"].as_object().unwrap().values() {
+        for path in json["paths"].as_object().unwrap().values().take(2) {
             let post = &path["post"];
             assert!(post["responses"]["401"].is_object(), "{post}");
             assert!(post["requestBody"].is_object(), "{post}");

@@ -106,6 +106,7 @@ async fn accept(
         })?;
     let recorded = bank::record(
         &state.db,
+        &state.vault,
         school_id,
         &account,
         tx,

@@ -6,6 +6,7 @@ mod bank;
 mod csrf;
 mod logo;
 mod problem;
+mod receipts;
 mod rpc;
 mod security;
 mod static_files;

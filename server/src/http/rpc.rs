@@ -10,6 +10,7 @@ use hocphi_app::api::class_view::*;
 use hocphi_app::api::fees::*;
 use hocphi_app::api::invoices::*;
 use hocphi_app::api::parent::*;
+use hocphi_app::api::receipts::*;
 use hocphi_app::api::reconcile::*;
 use hocphi_app::api::school_setup::*;
 use hocphi_app::api::school_year::*;
@@ -91,6 +92,11 @@ pub fn register_server_fns() {
     register_explicit::<MarkTransferNotFee>();
     register_explicit::<UndoTransfer>();
     register_explicit::<RefundTransfer>();
+    register_explicit::<LoadReceipt>();
+    register_explicit::<VerifyReceipt>();
+    register_explicit::<ListReceipts>();
+    register_explicit::<ReplaceReceipt>();
+    register_explicit::<ExportReceipts>();
 }
 
 fn client_key(req: &Request<Body>, trust_proxy: bool) -> String {

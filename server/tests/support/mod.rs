@@ -10,6 +10,7 @@ use hocphi_app::model::{ChildAccess, ChildOverview, InvoiceDetail};
 use hocphi_app::server::clock::{parse_instant, FixedClock};
 use hocphi_app::server::limiter::FailureLimiter;
 use hocphi_app::server::state::{AppState, Db};
+use hocphi_app::server::vault::Vault;
 use hocphi_server::{db, demo, http};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
@@ -20,6 +21,7 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
+    pub vault: Arc<Vault>,
     pub clock: Arc<FixedClock>,
     pub db: Db,
     _dir: tempfile::TempDir,
@@ -48,15 +50,18 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let pool = db::connect(&url).await.unwrap();
     let now = parse_instant("2026-11-26T09:00:00+07:00").unwrap();
-    demo::seed(&pool, now).await.unwrap();
+    let vault = Arc::new(Vault::from_text(&Vault::generate()).unwrap());
+    demo::seed(&pool, &vault, now).await.unwrap();
     let clock = Arc::new(FixedClock::at(now));
     let state = AppState {
         tokens: Arc::new(db::token_key(&pool).await.unwrap()),
         db: pool.clone(),
         clock: clock.clone(),
         lookups: Arc::new(FailureLimiter::default()),
+        vault: vault.clone(),
     };
     TestApp {
+        vault,
         router: http::router(state, dist, http::HttpOptions { trust_proxy }),
         clock,
         db: pool,

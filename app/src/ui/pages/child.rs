@@ -65,6 +65,7 @@ fn Overview(overview: ChildOverview, child_id: String) -> impl IntoView {
         <ul class="mt-2 space-y-3">
             {overview.invoices.into_iter().map(|inv| view! { <InvoiceCard invoice=inv child_id=child_id.clone()/> }).collect_view()}
         </ul>
+        <crate::ui::pages::receipt::ReceiptList receipts=overview.receipts/>
         <SchoolContacts contacts=overview.contacts/>
     }
 }

@@ -180,6 +180,7 @@ fn Invoice(
                 </ul>
             </section>
         })}
+        <crate::ui::pages::receipt::ReceiptList receipts=detail.receipts.clone()/>
         <SchoolContacts contacts=detail.contacts.clone()/>
         <FraudWarning/>
     }

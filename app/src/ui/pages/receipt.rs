@@ -1,0 +1,204 @@
+//! A receipt by its link: the receipt as the school issued it (phone and A5
+//! print), its QR verification link, and the check of the school's signature,
+//! run here in the browser and, separately, by the server.
+
+use crate::api::receipts::{load_receipt, verify_receipt};
+use crate::domain::date::Date;
+use crate::domain::money::Vnd;
+use crate::domain::receipt::Verdict;
+use crate::i18n::Lang;
+use crate::model::{ReceiptLink, ReceiptView};
+use crate::ui::components::notice::Loading;
+use crate::ui::components::qr::svg_markup;
+use crate::ui::current_lang;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+fn tr(vi: &'static str, en: &'static str) -> &'static str {
+    match current_lang() {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+fn method_name(method: &str) -> &'static str {
+    match method {
+        "bank_transfer" => tr("Chuyển khoản ngân hàng", "Bank transfer"),
+        "gateway" => tr("Thanh toán qua cổng", "Online payment gateway"),
+        "mobile_money" => tr("Ví điện tử / Mobile Money", "Mobile Money"),
+        "card" => tr("Thẻ (POS)", "Card (POS)"),
+        "cash" => tr("Tiền mặt", "Cash"),
+        _ => tr("Khác", "Other"),
+    }
+}
+
+/// The verification link of a receipt: its page, with the proof after `#` (never sent to a server).
+pub fn verification_link(origin: &str, code: &str, proof: &str) -> String {
+    format!("{origin}/r/{code}#{proof}")
+}
+
+/// A child's receipts, each opening its page.
+#[component]
+pub fn ReceiptList(receipts: Vec<ReceiptLink>) -> impl IntoView {
+    (!receipts.is_empty()).then(|| {
+        view! {
+            <section class="mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" aria-labelledby="receipts-title">
+                <h2 id="receipts-title" class="text-xl font-bold text-gray-900">{tr("Biên lai", "Receipts")}</h2>
+                <ul class="mt-2 divide-y divide-gray-100">
+                    {receipts.into_iter().map(|r| view! {
+                        <li>
+                            <a href=format!("/r/{}#{}", r.code, r.proof) class="flex min-h-11 items-center justify-between gap-2 py-2 text-teal-800 underline" data-testid="receipt-link">
+                                <span>{format!("{} · {}", r.label, Date::moment_label(r.issued_at))}
+                                    {r.cancelled.then(|| view! { <span class="ml-2 rounded bg-red-100 px-1 text-sm text-red-900 no-underline">{tr("đã huỷ", "cancelled")}</span> })}
+                                </span>
+                                <span class="font-semibold">{r.total.to_string()}</span>
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let code = use_params_map()
+        .read_untracked()
+        .get("code")
+        .unwrap_or_default();
+    let location = web_sys::window().map(|w| w.location());
+    let fragment = location
+        .as_ref()
+        .and_then(|l| l.hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default();
+    let origin = location.and_then(|l| l.origin().ok()).unwrap_or_default();
+    let code_for_load = code.clone();
+    let receipt = LocalResource::new(move || load_receipt(code_for_load.clone()));
+    view! {
+        <div class="py-4">
+            {move || match receipt.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(_)) => view! {
+                    <div role="alert" class="mt-4 rounded-xl border-2 border-red-700 bg-red-50 p-4" data-testid="browser-verdict" data-valid="false">
+                        <p class="text-2xl font-bold text-red-800">{tr("KHÔNG HỢP LỆ", "NOT VALID")}</p>
+                        <p class="mt-1">{tr("Không tìm thấy biên lai này. Hãy kiểm tra lại đường dẫn hoặc hỏi nhà trường.",
+                            "This receipt was not found. Check the link or ask the school.")}</p>
+                    </div>
+                }.into_any(),
+                Some(Ok(view_data)) => {
+                    // Without a proof in the link, the receipt's own proof is checked.
+                    let proof = if fragment.is_empty() { view_data.proof.clone() } else { fragment.clone() };
+                    view! { <Receipt data=view_data code=code.clone() proof origin=origin.clone()/> }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> impl IntoView {
+    let verdict = data.verdict(&proof);
+    let server = LocalResource::new({
+        let (code, proof) = (code.clone(), proof.clone());
+        move || verify_receipt(code.clone(), proof.clone())
+    });
+    let c = data.content.clone();
+    let link = verification_link(&origin, &code, &data.proof);
+    let qr = svg_markup(&link).unwrap_or_default();
+    let period = crate::domain::date::Month::parse(&c.period)
+        .map(|m| m.label())
+        .unwrap_or_else(|_| c.period.clone());
+    view! {
+        <VerdictBox verdict=verdict.clone() cancellation=data.cancellation.clone()/>
+        <p class="mt-2 text-sm text-gray-700 print:hidden" data-testid="server-verdict"
+            data-valid=move || server.get().and_then(Result::ok).map(|v| v.is_valid().to_string()).unwrap_or_default()>
+            {move || match server.get() {
+                None => tr("Đang hỏi máy chủ của hocphi…", "Asking hocphi's server…").to_string(),
+                Some(Ok(v)) => format!("{} {}", tr("Máy chủ của hocphi cũng kiểm tra:", "hocphi's server checked too:"),
+                    if v.is_valid() { tr("HỢP LỆ", "VALID") } else { tr("KHÔNG HỢP LỆ", "NOT VALID") }),
+                Some(Err(_)) => tr("Không hỏi được máy chủ (đang ngoại tuyến?). Kết quả trên do điện thoại tự kiểm tra.",
+                    "Could not reach the server (offline?). The result above was checked on this phone.").to_string(),
+            }}
+        </p>
+        <article class="receipt mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200 print:shadow-none print:ring-0" aria-labelledby="receipt-title">
+            <p class="text-sm font-semibold uppercase">{c.school.clone()}</p>
+            <p class="text-sm">{format!("{} {}", tr("Mã số thuế:", "Tax code:"), c.school_tax_code)}</p>
+            <h1 id="receipt-title" class="mt-3 text-center text-2xl font-bold uppercase">{c.receipt_type.clone()}</h1>
+            <p class="text-center text-sm">{format!("{} {} · {} {} · {} {}", tr("Mẫu số:", "Form:"), c.form_number, tr("Ký hiệu:", "Series:"), c.series, tr("Số:", "No.:"), c.number)}</p>
+            {data.replaced_by.clone().map(|by| view! {
+                <p class="mt-2 text-center text-sm"><a class="text-teal-800 underline" href=format!("/r/{by}")>{tr("Xem biên lai thay thế", "See the replacement receipt")}</a></p>
+            })}
+            <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-base">
+                <dt class="text-gray-700">{tr("Người nộp tiền", "Paid by")}</dt><dd class="font-semibold">{c.payer.clone()}</dd>
+                <dt class="text-gray-700">{tr("Học sinh", "Student")}</dt><dd>{format!("{} · {} {}", c.student, tr("lớp", "class"), c.class)}</dd>
+                <dt class="text-gray-700">{tr("Mã hoá đơn", "Invoice")}</dt><dd class="font-mono">{format!("{} · {period}", c.invoice_code)}</dd>
+            </dl>
+            <table class="mt-3 w-full text-left text-base">
+                <thead><tr class="border-b border-gray-300 text-sm text-gray-700"><th class="py-1">{tr("Nội dung thu", "Item")}</th><th class="py-1 text-right">{tr("Số tiền", "Amount")}</th></tr></thead>
+                <tbody>
+                    {c.items.iter().map(|i| view! {
+                        <tr class="border-b border-gray-100"><td class="py-1 pr-2">{i.label.clone()}</td><td class="py-1 text-right whitespace-nowrap">{Vnd::new(i.amount).to_string()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot><tr><td class="py-1 font-bold">{tr("Tổng cộng", "Total")}</td><td class="py-1 text-right text-lg font-bold whitespace-nowrap" data-testid="receipt-total">{c.total().to_string()}</td></tr></tfoot>
+            </table>
+            <p class="mt-1 italic">{format!("{} {}", tr("Bằng chữ:", "In words:"), c.total_in_words)}</p>
+            <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+                <dt class="text-gray-700">{tr("Hình thức", "Method")}</dt><dd>{method_name(&c.method)}</dd>
+                <dt class="text-gray-700">{tr("Mã giao dịch", "Reference")}</dt><dd class="break-all font-mono">{c.reference.clone()}</dd>
+                <dt class="text-gray-700">{tr("Thời gian nộp", "Paid at")}</dt><dd>{Date::moment_label(c.paid_at)}</dd>
+                <dt class="text-gray-700">{tr("Ngày lập", "Issued")}</dt><dd>{Date::moment_label(c.issued_at)}</dd>
+                <dt class="text-gray-700">{tr("Người thu tiền", "Collected by")}</dt><dd>{c.collector.clone()}</dd>
+                {c.replaces.clone().map(|old| view! { <dt class="text-gray-700">{tr("Thay thế biên lai", "Replaces")}</dt><dd>{old}</dd> })}
+            </dl>
+            <div class="mt-4 flex items-center gap-3">
+                <div class="w-32 shrink-0" inner_html=qr data-testid="receipt-qr" data-link=link.clone()></div>
+                <p class="text-sm text-gray-700">{tr("Quét mã để kiểm tra chữ ký điện tử của nhà trường. Biên lai do nhà trường ký số trên hocphi; không phải hoá đơn điện tử đăng ký với cơ quan thuế.",
+                    "Scan to check the school's digital signature. A receipt signed by the school on hocphi; not a tax-registered e-invoice.")}</p>
+            </div>
+        </article>
+        <div class="mt-4 flex flex-wrap gap-2 print:hidden">
+            <button type="button" class="min-h-11 rounded-lg bg-teal-800 px-4 font-semibold text-white" on:click=|_| { let _ = web_sys::window().map(|w| w.print()); }>
+                {tr("In biên lai (A5)", "Print (A5)")}
+            </button>
+            <a class="inline-flex min-h-11 items-center rounded-lg border border-teal-800 px-4 font-semibold text-teal-900" href=format!("/r/{code}/pdf") download=format!("bien-lai-{}.pdf", c.label())>
+                {tr("Tải PDF", "Download PDF")}
+            </a>
+        </div>
+    }
+}
+
+#[component]
+fn VerdictBox(verdict: Verdict, cancellation: Option<(i64, String, String)>) -> impl IntoView {
+    let valid = verdict.is_valid();
+    let check = |ok: bool, vi: &'static str, en: &'static str| {
+        view! { <li>{if ok { "✓ " } else { "✗ " }}{tr(vi, en)}</li> }
+    };
+    let (box_class, title) = if valid {
+        ("border-green-700 bg-green-50", tr("HỢP LỆ", "VALID"))
+    } else if verdict.cancelled {
+        (
+            "border-red-700 bg-red-50",
+            tr("KHÔNG HỢP LỆ — BIÊN LAI ĐÃ HUỶ", "NOT VALID — CANCELLED"),
+        )
+    } else {
+        ("border-red-700 bg-red-50", tr("KHÔNG HỢP LỆ", "NOT VALID"))
+    };
+    view! {
+        <section role="status" class=format!("mt-2 rounded-xl border-2 p-4 print:hidden {box_class}") data-testid="browser-verdict" data-valid=valid.to_string()>
+            <p class=if valid { "text-2xl font-bold text-green-800" } else { "text-2xl font-bold text-red-800" }>{title}</p>
+            <p class="text-sm text-gray-700">{tr("Kiểm tra ngay trên điện thoại này:", "Checked on this phone:")}</p>
+            <ul class="mt-1 text-base">
+                {check(verdict.key_known, "Khoá ký là khoá công khai của nhà trường", "The signing key is one of the school's published keys")}
+                {check(verdict.signature_valid, "Chữ ký điện tử đúng", "The digital signature is correct")}
+                {check(verdict.content_matches == Some(true), "Nội dung biên lai không bị sửa", "The receipt's content is unchanged")}
+                {check(!verdict.cancelled, "Nhà trường chưa huỷ biên lai", "The school has not cancelled it")}
+            </ul>
+            {cancellation.filter(|_| verdict.cancelled).map(|(at, reason, _)| view! {
+                <p class="mt-2 font-semibold text-red-900">{format!("{} {} — {reason}", tr("Đã huỷ lúc", "Cancelled on"), Date::moment_label(at))}</p>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,87 @@
+//! Public receipt endpoints: a school's published signing keys (anyone can check
+//! a receipt with them, with any Ed25519 library).
+
+use super::problem::{json, problem};
+use super::rpc::RpcState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use utoipa::ToSchema;
+
+/// One published key.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PublishedKey {
+    /// First 16 hex digits of SHA-256 of the raw public key; receipts name it.
+    key_id: String,
+    /// The raw 32-byte Ed25519 public key, base64url without padding.
+    public_key: String,
+    created_at: i64,
+    /// Retired keys sign nothing new and stay published for old receipts.
+    retired_at: Option<i64>,
+}
+
+/// A school's receipt keys.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ReceiptKeys {
+    school: String,
+    /// Always `Ed25519`.
+    algorithm: String,
+    /// What a receipt signature covers: Ed25519 over `"hocphi-receipt-v1:" || SHA-256(canonical JSON)`.
+    signed_message: String,
+    keys: Vec<PublishedKey>,
+}
+
+/// The keys a school signs its receipts with, current and retired.
+#[utoipa::path(
+    get,
+    path = "/api/v1/schools/{school}/receipt-keys",
+    tag = "receipts",
+    params(("school" = String, Path, description = "The school's address (slug).")),
+    responses(
+        (status = 200, description = "The school's published keys.", body = ReceiptKeys),
+        (status = 404, description = "No such school.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn keys(State(rpc): State<RpcState>, Path(slug): Path<String>) -> Response {
+    let state = &rpc.app;
+    let found = async {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
+            .bind(&slug)
+            .fetch_optional(&state.db)
+            .await?;
+        let Some((id,)) = row else {
+            return Ok::<_, sqlx::Error>(None);
+        };
+        let mut conn = state.db.acquire().await?;
+        Ok(Some(
+            hocphi_app::server::receipts::published_keys(&mut conn, id)
+                .await
+                .unwrap_or_default(),
+        ))
+    }
+    .await;
+    match found {
+        Ok(Some(keys)) => json(
+            StatusCode::OK,
+            serde_json::json!({
+                "school": slug,
+                "algorithm": "Ed25519",
+                "signed_message": "hocphi-receipt-v1:<32-byte SHA-256 of the receipt's canonical JSON>",
+                "keys": keys.iter().map(|(id, public, created, retired)| serde_json::json!({
+                    "key_id": id, "public_key": public, "created_at": created, "retired_at": retired,
+                })).collect::<Vec<_>>(),
+            }),
+        ),
+        Ok(None) => problem(
+            StatusCode::NOT_FOUND,
+            "unknown-school",
+            "no school by that name",
+        ),
+        Err(e) => {
+            tracing::error!("receipt keys: {e}");
+            problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again")
+        }
+    }
+}
