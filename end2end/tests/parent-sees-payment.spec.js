@@ -42,3 +42,67 @@ test('an open invoice turns paid when the bank notifies', async ({ page }) => {
   await expect(page.locator('.qr')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screens/09-paid-without-reload.png', fullPage: true });
 });
+
+// The canonical bytes, rebuilt here without hocphi's code: keys sorted, no spaces.
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+test('the parent opens the signed receipt, scans its QR, and a tampered link fails', async ({ page }) => {
+  const { decodePng } = require('../lib/qr');
+  await page.goto('/s/mn-hoa-hong');
+  await page.getByLabel('Mã học sinh').fill('2203000001');
+  await page.getByLabel('Ngày sinh của con').fill('12/03/2021');
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await expect(page.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible();
+  await page.getByTestId('receipt-link').first().click();
+
+  // Checked on the phone (wasm) and by the server: both valid.
+  const verdict = page.getByTestId('browser-verdict');
+  await expect(verdict).toHaveAttribute('data-valid', 'true');
+  await expect(verdict).toContainText('HỢP LỆ');
+  await expect(page.getByTestId('server-verdict')).toHaveAttribute('data-valid', 'true');
+  await expect(page.getByText('Biên lai thu tiền')).toBeVisible();
+  await expect(page.getByText(/Bằng chữ: .+ đồng/)).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/11-receipt.png', fullPage: true });
+
+  // Scan the receipt's QR from the page's pixels and follow it.
+  const link = decodePng(await page.getByTestId('receipt-qr').screenshot());
+  expect(link).toBe(await page.getByTestId('receipt-qr').getAttribute('data-link'));
+  expect(link).toMatch(/\/r\/[A-Za-z0-9_-]{43}#[0-9a-f]{16}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{86}$/);
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('browser-verdict')).toHaveAttribute('data-valid', 'true');
+  await expect(page.getByTestId('server-verdict')).toHaveAttribute('data-valid', 'true');
+
+  // An independent check with Node's own Ed25519 (OpenSSL), from the published key
+  // and the documented canonical bytes.
+  const crypto = require('crypto');
+  const code = new URL(link).pathname.split('/').pop();
+  const [keyId, digestB64, signatureB64] = new URL(link).hash.slice(1).split('.');
+  const view = await (await page.request.post('/rpc/receipt', { form: { code } })).json();
+  const published = await (await page.request.get('/api/v1/schools/mn-hoa-hong/receipt-keys')).json();
+  const key = published.keys.find((k) => k.key_id === keyId);
+  const digest = crypto.createHash('sha256').update(Buffer.from(canonical(view.content), 'utf8')).digest();
+  expect(digest.toString('base64url')).toBe(digestB64);
+  const publicKey = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key.public_key }, format: 'jwk' });
+  const message = Buffer.concat([Buffer.from('hocphi-receipt-v1:'), digest]);
+  expect(crypto.verify(null, message, publicKey, Buffer.from(signatureB64, 'base64url'))).toBe(true);
+  const other = Buffer.from(message); other[other.length - 1] ^= 1;
+  expect(crypto.verify(null, other, publicKey, Buffer.from(signatureB64, 'base64url'))).toBe(false);
+
+  // A tampered link (one character of the signature changed): not valid, on both sides.
+  const last = link.at(-3) === 'A' ? 'B' : 'A';
+  const tampered = `${link.slice(0, -3)}${last}${link.slice(-2)}`;
+  await page.goto('about:blank');
+  await page.goto(tampered);
+  await expect(page.getByTestId('browser-verdict')).toHaveAttribute('data-valid', 'false');
+  await expect(page.getByTestId('browser-verdict')).toContainText('KHÔNG HỢP LỆ');
+  await expect(page.getByTestId('server-verdict')).toHaveAttribute('data-valid', 'false');
+  await page.screenshot({ path: 'test-results/screens/12-receipt-tampered.png', fullPage: true });
+});

@@ -8,7 +8,6 @@ use crate::domain::money::Vnd;
 use crate::staff::{InvoiceFilter, InvoiceRow};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 fn status_text(r: &InvoiceRow) -> &'static str {
     match (r.status.state, r.status.overdue) {
@@ -18,22 +17,6 @@ fn status_text(r: &InvoiceRow) -> &'static str {
         (PaymentState::Unpaid, _) => tr("chưa nộp", "unpaid"),
         (PaymentState::Voided, _) => tr("đã huỷ", "voided"),
     }
-}
-
-fn download(file_name: &str, mime: &str, base64: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(link) = document
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    else {
-        return;
-    };
-    link.set_href(&format!("data:{mime};base64,{base64}"));
-    link.set_download(file_name);
-    link.click();
 }
 
 #[component]

@@ -10,6 +10,7 @@ mod invoices;
 mod links;
 mod new_year;
 mod print;
+mod receipts;
 mod reconcile;
 mod school;
 mod widgets;

@@ -134,6 +134,7 @@ fn SchoolSections(
         {can_edit.then(|| view! { <super::billing::Billing school_id=id/> })}
         {can_edit.then(|| view! { <super::invoices::InvoiceList school_id=id/> })}
         {can_edit.then(|| view! { <super::reconcile::Reconcile school_id=id/> })}
+        {can_edit.then(|| view! { <super::receipts::Receipts school_id=id/> })}
         {can_edit.then(|| view! { <super::import::ImportStudents school_id=id/> })}
         {can_edit.then(|| view! { <super::new_year::NewYear school_id=id/> })}
         <Students school_id=id can_edit/>

@@ -97,3 +97,21 @@ pub fn LinkBox(
         </div>
     }
 }
+
+/// Saves a file the server sent as base64 (an export) through the browser.
+pub fn download(file_name: &str, mime: &str, base64: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    use wasm_bindgen::JsCast;
+    let Some(link) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    link.set_href(&format!("data:{mime};base64,{base64}"));
+    link.set_download(file_name);
+    link.click();
+}

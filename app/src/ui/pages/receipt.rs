@@ -154,7 +154,7 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
                 {c.replaces.clone().map(|old| view! { <dt class="text-gray-700">{tr("Thay thế biên lai", "Replaces")}</dt><dd>{old}</dd> })}
             </dl>
             <div class="mt-4 flex items-center gap-3">
-                <div class="w-32 shrink-0" inner_html=qr data-testid="receipt-qr" data-link=link.clone()></div>
+                <div class="w-40 shrink-0" inner_html=qr data-testid="receipt-qr" data-link=link.clone()></div>
                 <p class="text-sm text-gray-700">{tr("Quét mã để kiểm tra chữ ký điện tử của nhà trường. Biên lai do nhà trường ký số trên hocphi; không phải hoá đơn điện tử đăng ký với cơ quan thuế.",
                     "Scan to check the school's digital signature. A receipt signed by the school on hocphi; not a tax-registered e-invoice.")}</p>
             </div>

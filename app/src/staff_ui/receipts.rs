@@ -1,0 +1,126 @@
+//! The school's receipts: the list of a period, each opening its page (to print
+//! or check), cancel-and-replace with a reason, and the export for accounting.
+
+use super::tr;
+use super::widgets::*;
+use crate::api::receipts::{export_receipts, list_receipts, replace_receipt};
+use crate::domain::date::Date;
+use crate::staff::StaffReceiptRow;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[component]
+pub fn Receipts(school_id: i64) -> impl IntoView {
+    let period = RwSignal::new(String::new());
+    let rows = RwSignal::new(None::<Vec<StaffReceiptRow>>);
+    let outcome = RwSignal::new(None);
+    let load = move || {
+        spawn_local(async move {
+            match list_receipts(school_id, period.get_untracked()).await {
+                Ok(r) => rows.set(Some(r)),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        load();
+    };
+    let export = move |_| {
+        spawn_local(async move {
+            match export_receipts(school_id, period.get_untracked()).await {
+                Ok(b64) => download("bien-lai.xlsx", XLSX, &b64),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="receipts-title">
+            <h2 id="receipts-title" class=H2>{tr("Biên lai", "Receipts")}</h2>
+            <p class="mt-1 text-sm text-gray-700">{tr(
+                "Mỗi khoản đã gạch nợ có biên lai do nhà trường ký số. Biên lai sai được huỷ có lý do và lập lại; không xoá biên lai nào.",
+                "Every settled payment has a receipt the school signs. A wrong receipt is cancelled with a reason and replaced; none is ever deleted.")}</p>
+            <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=search>
+                <Field id="receipt-period" label=tr("Kỳ thu của hoá đơn (năm-tháng, để trống: gần nhất)", "Invoice period (year-month; empty: latest)") value=period/>
+                <button type="submit" class=BUTTON>{tr("Xem biên lai", "Show receipts")}</button>
+                <button type="button" class=BUTTON_QUIET on:click=export>{tr("Xuất Excel (.xlsx)", "Export to Excel (.xlsx)")}</button>
+            </form>
+            <OutcomeNotice outcome/>
+            {move || rows.get().map(|list| view! {
+                <p class="mt-3 font-semibold" data-testid="receipt-count">{format!("{} {}", list.len(), tr("biên lai", "receipts"))}</p>
+                <ul class="mt-2 max-h-[32rem] space-y-2 overflow-auto">
+                    {list.into_iter().take(500).map(|r| view! { <ReceiptRow school_id row=r outcome reload=load/> }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ReceiptRow(
+    school_id: i64,
+    row: StaffReceiptRow,
+    outcome: RwSignal<Option<Outcome>>,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let payer = RwSignal::new(row.payer.clone());
+    let code = row.code.clone();
+    let label = row.label.clone();
+    let key = move |name: &str| format!("{name}-{label}");
+    let replace = move |_| {
+        let code = code.clone();
+        spawn_local(async move {
+            match replace_receipt(
+                school_id,
+                code,
+                reason.get_untracked(),
+                payer.get_untracked(),
+            )
+            .await
+            {
+                Ok(_) => {
+                    outcome.set(Some(Outcome::Done(
+                        tr(
+                            "Đã huỷ biên lai và lập biên lai thay thế.",
+                            "The receipt is cancelled and replaced.",
+                        )
+                        .into(),
+                    )));
+                    reload();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let live = row.cancelled.is_none();
+    view! {
+        <li class="rounded-lg border border-gray-200 p-2" data-testid="receipt-row" data-label=row.label.clone()>
+            <div class="flex flex-wrap items-baseline justify-between gap-2">
+                <a class="font-mono font-semibold text-slate-900 underline" href=format!("/r/{}", row.code) target="_blank" rel="noopener">{row.label.clone()}</a>
+                <span class="font-semibold tabular-nums">{row.total.to_string()}</span>
+            </div>
+            <p class="text-sm">{format!("{} · {} · {} {} · {}", Date::moment_label(row.issued_at), row.student, tr("lớp", "class"), row.class_name, row.payer)}</p>
+            {row.replaces.clone().map(|old| view! { <p class="text-sm text-gray-700">{format!("{} {old}", tr("Thay thế", "Replaces"))}</p> })}
+            {row.cancelled.clone().map(|(at, why)| view! {
+                <p class="text-sm font-semibold text-red-900">{format!("{} {} — {why}{}", tr("Đã huỷ", "Cancelled"), Date::moment_label(at),
+                    row.replaced_by.clone().map(|b| format!(" · {} {b}", tr("thay bằng", "replaced by"))).unwrap_or_default())}</p>
+            })}
+            {live.then(|| view! {
+                <button type="button" class="mt-1 min-h-11 text-sm underline" on:click=move |_| open.update(|o| *o = !*o)>
+                    {tr("Huỷ và lập lại…", "Cancel and replace…")}
+                </button>
+                {move || open.get().then(|| view! {
+                    <div class="mt-2 grid gap-2 sm:grid-cols-2">
+                        <Input id=key("replace-reason") label=tr("Lý do huỷ", "Reason") value=reason/>
+                        <Input id=key("replace-payer") label=tr("Người nộp tiền (sửa nếu sai)", "Payer (correct if wrong)") value=payer/>
+                    </div>
+                    <button type="button" class=format!("{BUTTON} mt-2") on:click=replace.clone()>{tr("Huỷ biên lai này và lập lại", "Cancel this receipt and replace it")}</button>
+                })}
+            })}
+        </li>
+    }
+}
