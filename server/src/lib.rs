@@ -6,5 +6,6 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod receipt_pdf;
 pub mod users;
 pub mod vietqr_cli;
