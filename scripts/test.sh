@@ -6,7 +6,8 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOCPHI_ROOT"
 "$HOCPHI_ROOT/scripts/setup-build.sh"
-apt_install chromium fonts-dejavu-core
+# poppler-utils: the receipt PDF tests read the text back (pdftotext) and render it (pdftoppm).
+apt_install chromium fonts-dejavu-core poppler-utils
 
 say "Checking formatting and lints"
 cargo fmt --all --check

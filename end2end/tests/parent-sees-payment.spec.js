@@ -71,6 +71,21 @@ test('the parent opens the signed receipt, scans its QR, and a tampered link fai
   await expect(page.getByText(/Bằng chữ: .+ đồng/)).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/11-receipt.png', fullPage: true });
 
+  // The PDF download, rendered to an image where poppler is installed (CI installs it).
+  const [pdf] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Tải PDF' }).click(),
+  ]);
+  const pdfPath = await pdf.path();
+  expect(require('fs').readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
+  const { spawnSync } = require('child_process');
+  const text = spawnSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' });
+  if (text.status === 0) {
+    expect(text.stdout).toContain('BIÊN LAI THU TIỀN');
+    expect(text.stdout).toContain('Nguyễn Minh Châu');
+    spawnSync('pdftoppm', ['-png', '-r', '100', '-singlefile', pdfPath, 'test-results/screens/13-receipt-pdf']);
+  }
+
   // Scan the receipt's QR from the page's pixels and follow it.
   const link = decodePng(await page.getByTestId('receipt-qr').screenshot());
   expect(link).toBe(await page.getByTestId('receipt-qr').getAttribute('data-link'));

@@ -85,6 +85,22 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await expect(page.getByText('Đã gạch nợ giao dịch.')).toBeVisible();
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]')).toHaveCount(0);
 
+  // The hand match issued a signed receipt; a wrong payer name is fixed by cancelling
+  // it with a reason and issuing a replacement (the old one stays, cancelled).
+  await page.locator('#receipt-period').fill('2026-11');
+  await page.getByRole('button', { name: 'Xem biên lai' }).click();
+  const row = page.getByTestId('receipt-row').filter({ hasText: 'Nguyễn Minh An' }).first();
+  await expect(row).toContainText('Phụ huynh học sinh Nguyễn Minh An');
+  const label = await row.getAttribute('data-label');
+  await row.getByRole('button', { name: 'Huỷ và lập lại…' }).click();
+  await row.getByLabel('Lý do huỷ').fill('Sai tên người nộp');
+  await row.getByLabel('Người nộp tiền (sửa nếu sai)').fill('NGUYỄN VĂN HÙNG');
+  await row.getByRole('button', { name: 'Huỷ biên lai này và lập lại' }).click();
+  await expect(page.getByText('Đã huỷ biên lai và lập biên lai thay thế.')).toBeVisible();
+  await expect(page.locator(`[data-testid="receipt-row"][data-label="${label}"]`)).toContainText('Sai tên người nộp');
+  await expect(page.getByTestId('receipt-row').filter({ hasText: `Thay thế ${label}` })).toContainText('NGUYỄN VĂN HÙNG');
+  await page.locator('section[aria-labelledby="receipts-title"]').screenshot({ path: 'test-results/screens/staff-desktop-10-receipts.png' });
+
   // The parent's page, never reloaded, shows it paid.
   await expect(parent.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible({ timeout: 15_000 });
   await parent.screenshot({ path: 'test-results/screens/10-paid-after-review.png', fullPage: true });

@@ -120,6 +120,27 @@ async fn a_settled_transfer_has_a_signed_receipt_the_parent_sees_and_anyone_can_
         Err(AppError::NotFound)
     );
 
+    // The PDF, for printing or keeping.
+    let pdf = app
+        .send(
+            axum::http::Request::get(format!("/r/{}/pdf", link.code))
+                .header("host", "hocphi.example.vn")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    let missing = app
+        .send(
+            axum::http::Request::get("/r/nope/pdf")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
     // The school's keys are published, with the one that signed.
     let keys = app
         .send(

@@ -42,6 +42,7 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         // After the cross-site check: an image may be shown anywhere.
         .route("/logo/{slug}", get(logo::serve))
+        .route("/r/{code}/pdf", get(receipts::pdf))
         // Server to server: authenticated by the school's signature or key, not by a browser.
         .merge(api_routes)
         .route(

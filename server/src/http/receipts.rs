@@ -85,3 +85,66 @@ pub async fn keys(State(rpc): State<RpcState>, Path(slug): Path<String>) -> Resp
         }
     }
 }
+
+/// The receipt as a PDF (A5, embedded font), by the code in its link.
+pub async fn pdf(
+    State(rpc): State<RpcState>,
+    Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use axum::response::IntoResponse;
+    let state = &rpc.app;
+    let view = match hocphi_app::api::receipts::imp::view(&state.db, &code).await {
+        Ok((_, _, view)) => view,
+        Err(hocphi_app::error::AppError::NotFound) => {
+            return problem(
+                StatusCode::NOT_FOUND,
+                "unknown-receipt",
+                "no receipt by that code",
+            )
+        }
+        Err(_) => return problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again"),
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    // Away from this machine hocphi runs behind TLS (secure cookies need it).
+    let local = host.starts_with("127.0.0.1") || host.starts_with("localhost");
+    let url = format!(
+        "{}://{host}/r/{code}#{}",
+        if local { "http" } else { "https" },
+        view.proof
+    );
+    let cancelled = view
+        .cancellation
+        .as_ref()
+        .map(|(at, reason, _)| (*at, reason.as_str()));
+    let rendered = crate::receipt_pdf::render(&crate::receipt_pdf::PdfReceipt {
+        content: &view.content,
+        cancelled,
+        verify_url: &url,
+    });
+    match rendered {
+        Ok(bytes) => (
+            [
+                ("content-type", "application/pdf".to_string()),
+                (
+                    "content-disposition",
+                    format!("inline; filename=\"bien-lai-{}.pdf\"", view.content.label()),
+                ),
+                ("cache-control", "private, no-store".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("receipt pdf: {e}");
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "pdf-failed",
+                "the PDF could not be made",
+            )
+        }
+    }
+}
