@@ -404,6 +404,16 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
             .json::<Value>(),
         Err(AppError::SlugTaken)
     );
+    // Its receipt key is published from the start.
+    let keys = app
+        .send(
+            axum::http::Request::get("/api/v1/schools/th-cao-xanh/receipt-keys")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let keys: Value = serde_json::from_slice(&keys.body).unwrap();
+    assert_eq!(keys["keys"].as_array().unwrap().len(), 1);
 
     let link: OneTimeLink = app
         .staff(

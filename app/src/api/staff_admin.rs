@@ -85,6 +85,9 @@ pub async fn create_school(
         Err(e) if crate::server::is_unique_violation(&e) => return Err(AppError::SlugTaken),
         Err(e) => return Err(e.into()),
     };
+    // The school's receipt signing key is made with the school, so its public
+    // key is published before the first receipt.
+    crate::server::receipts::current_key(&mut tx, &state.vault, id, state.clock.now()).await?;
     audit(
         &mut tx,
         &state,

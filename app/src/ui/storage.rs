@@ -86,3 +86,19 @@ pub fn set_lang(lang: Lang) {
         let _ = html.set_attribute("lang", lang.code());
     }
 }
+
+const RECEIPT_PREFIX: &str = "hocphi.receipt.v1.";
+
+/// Keeps a receipt seen on this device (with the school's keys), so it can be
+/// shown and verified again with no network.
+pub fn save_receipt(code: &str, view: &crate::model::ReceiptView) {
+    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(view)) {
+        let _ = s.set_item(&format!("{RECEIPT_PREFIX}{code}"), &json);
+    }
+}
+
+pub fn saved_receipt(code: &str) -> Option<crate::model::ReceiptView> {
+    storage()
+        .and_then(|s| s.get_item(&format!("{RECEIPT_PREFIX}{code}")).ok()?)
+        .and_then(|json| serde_json::from_str(&json).ok())
+}

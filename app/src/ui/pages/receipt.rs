@@ -75,7 +75,22 @@ pub fn ReceiptPage() -> impl IntoView {
         .unwrap_or_default();
     let origin = location.and_then(|l| l.origin().ok()).unwrap_or_default();
     let code_for_load = code.clone();
-    let receipt = LocalResource::new(move || load_receipt(code_for_load.clone()));
+    // Online: the server's copy, kept on this device. Offline: the kept copy,
+    // verified here all the same (the school's keys travel with it).
+    let receipt = LocalResource::new(move || {
+        let code = code_for_load.clone();
+        async move {
+            match load_receipt(code.clone()).await {
+                Ok(view) => {
+                    crate::ui::storage::save_receipt(&code, &view);
+                    Ok((view, false))
+                }
+                Err(e) => crate::ui::storage::saved_receipt(&code)
+                    .map(|view| (view, true))
+                    .ok_or(e),
+            }
+        }
+    });
     view! {
         <div class="py-4">
             {move || match receipt.get() {
@@ -87,10 +102,17 @@ pub fn ReceiptPage() -> impl IntoView {
                             "This receipt was not found. Check the link or ask the school.")}</p>
                     </div>
                 }.into_any(),
-                Some(Ok(view_data)) => {
+                Some(Ok((view_data, offline))) => {
                     // Without a proof in the link, the receipt's own proof is checked.
                     let proof = if fragment.is_empty() { view_data.proof.clone() } else { fragment.clone() };
-                    view! { <Receipt data=view_data code=code.clone() proof origin=origin.clone()/> }.into_any()
+                    view! {
+                        {offline.then(|| view! {
+                            <p role="status" class="mt-2 rounded-lg bg-amber-50 p-3 text-amber-950">
+                                {tr("Đang ngoại tuyến: đây là bản biên lai đã lưu trên máy này.", "Offline: this is the copy of the receipt kept on this phone.")}
+                            </p>
+                        })}
+                        <Receipt data=view_data code=code.clone() proof origin=origin.clone()/>
+                    }.into_any()
                 }
             }}
         </div>
