@@ -74,17 +74,20 @@ mod tests {
         let (_, doc) = super::router();
         let json: serde_json::Value = serde_json::from_str(&doc.to_json().unwrap()).unwrap();
         assert!(json["openapi"].as_str().unwrap().starts_with("3.1"));
-        let paths: Vec<&String> = json["paths"].as_object().unwrap().keys().collect();
+        let mut paths: Vec<&String> = json["paths"].as_object().unwrap().keys().collect();
+        paths.sort();
         assert_eq!(
             paths,
             vec![
                 "/api/v1/bank-notifications",
+                "/api/v1/schools/{school}/receipt-keys",
                 "/api/v1/sepay/{school}",
-                "/api/v1/schools/{school}/receipt-keys"
             ]
         );
-        for path in json["paths"].as_object().unwrap().values().take(2) {
-            let post = &path["post"];
+        for path in json["paths"].as_object().unwrap().values() {
+            let Some(post) = path.get("post") else {
+                continue;
+            };
             assert!(post["responses"]["401"].is_object(), "{post}");
             assert!(post["requestBody"].is_object(), "{post}");
         }
