@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Benchmark, run by hand (not a test): commits a 100,000-line bank statement
+# against 100,000 open invoices in a fresh temporary database and prints parse
+# and recording times, lines per second and peak memory, then checks every
+# line's outcome against what was generated. Release build; numbers depend on
+# the machine and on what else it is doing, so note both with the figures.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$HOCPHI_ROOT"
+say "Building and running the matching benchmark (release)"
+cargo run --release -p hocphi-server --example bench_matching
