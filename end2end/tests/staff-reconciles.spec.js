@@ -100,6 +100,11 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await expect(page.locator(`[data-testid="receipt-row"][data-label="${label}"]`)).toContainText('Sai tên người nộp');
   await expect(page.getByTestId('receipt-row').filter({ hasText: `Thay thế ${label}` })).toContainText('NGUYỄN VĂN HÙNG');
   await page.locator('section[aria-labelledby="receipts-title"]').screenshot({ path: 'test-results/screens/staff-desktop-10-receipts.png' });
+  const [xlsx] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Xuất biên lai ra Excel (.xlsx)' }).click(),
+  ]);
+  expect(xlsx.suggestedFilename()).toBe('bien-lai.xlsx');
 
   // The parent's page, never reloaded, shows it paid.
   await expect(parent.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible({ timeout: 15_000 });

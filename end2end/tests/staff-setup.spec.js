@@ -65,7 +65,7 @@ for (const size of sizes) {
       await page.getByLabel('Số tài khoản').fill('0451 0000 12345');
       await page.getByLabel('Tên tài khoản (đúng như ngân hàng ghi)').fill(`Trường Tiểu học Cao Xanh`);
       await page.getByRole('button', { name: 'Lưu tài khoản' }).click();
-      await expect(page.getByText('Vietcombank · 0451000012345')).toBeVisible();
+      await expect(page.getByText('Vietcombank · 0451000012345').first()).toBeVisible();
       await expect(page.getByText('TRUONG TIEU HOC CAO XANH', { exact: true })).toBeVisible();
 
       // Methods: QR, website, Mobile Money, cash → 3 cashless, the warning goes.

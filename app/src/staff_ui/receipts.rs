@@ -45,7 +45,7 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
             <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=search>
                 <Field id="receipt-period" label=tr("Kỳ thu của hoá đơn (năm-tháng, để trống: gần nhất)", "Invoice period (year-month; empty: latest)") value=period/>
                 <button type="submit" class=BUTTON>{tr("Xem biên lai", "Show receipts")}</button>
-                <button type="button" class=BUTTON_QUIET on:click=export>{tr("Xuất Excel (.xlsx)", "Export to Excel (.xlsx)")}</button>
+                <button type="button" class=BUTTON_QUIET on:click=export>{tr("Xuất biên lai ra Excel (.xlsx)", "Export receipts to Excel (.xlsx)")}</button>
             </form>
             <OutcomeNotice outcome/>
             {move || rows.get().map(|list| view! {
