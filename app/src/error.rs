@@ -89,6 +89,9 @@ pub enum AppError {
     /// An overpayment's credit was already taken off a later invoice.
     #[error("the credit from this payment was already used")]
     CreditAlreadyUsed,
+    /// Nothing is due on that invoice any more.
+    #[error("this invoice is already paid")]
+    InvoiceAlreadyPaid,
     /// Only money not allocated to invoices can be refunded.
     #[error("the refund exceeds what can be refunded")]
     RefundTooLarge,

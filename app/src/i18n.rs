@@ -180,6 +180,11 @@ impl Texts {
                 "Số tiền nộp thừa của giao dịch này đã được trừ vào hoá đơn sau, nên không hoàn tác được.",
                 "The overpayment from this transfer was already taken off a later invoice, so it cannot be undone.",
             ),
+            AppError::InvoiceAlreadyPaid => pick(
+                self.lang,
+                "Hoá đơn này đã được nộp đủ; không thu thêm.",
+                "This invoice is already paid in full; take no more money for it.",
+            ),
             AppError::RefundTooLarge => pick(
                 self.lang,
                 "Số tiền hoàn lớn hơn số tiền chưa gạch nợ của giao dịch.",

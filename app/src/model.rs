@@ -108,6 +108,8 @@ pub struct InvoiceDetail {
     /// The transfer memo (VietQR 62.08): the invoice code, plain ASCII, ≤ 25 characters.
     pub memo: String,
     pub payee: Payee,
+    /// The school's Mobile Money (wallet) account, if it has one: the parent may pay there instead.
+    pub mobile_money: Option<Payee>,
     pub payments: Vec<PaymentView>,
     pub contacts: Vec<crate::staff::Contact>,
     /// The receipts issued for what was paid on this invoice.

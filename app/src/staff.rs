@@ -128,6 +128,33 @@ pub struct SchoolProfile {
     pub accounts: Vec<BeneficiaryAccount>,
     pub methods: Vec<PaymentMethod>,
     pub contacts: Vec<Contact>,
+    /// Each method: declared, configured, and when money last came that way.
+    pub readiness: Vec<MethodReadiness>,
+}
+
+/// Whether a method is ready: the school accepts it (declared), what it needs is
+/// set up (configured: a bank account, a wallet account, a gateway merchant), and
+/// when a payment last arrived that way (the proof it works).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodReadiness {
+    pub method: PaymentMethod,
+    pub declared: bool,
+    pub configured: bool,
+    pub last_payment_at: Option<i64>,
+}
+
+impl MethodReadiness {
+    pub fn ready(&self) -> bool {
+        self.declared && self.configured
+    }
+}
+
+/// How many of the 4 cashless methods are ready.
+pub fn cashless_ready_count(readiness: &[MethodReadiness]) -> usize {
+    readiness
+        .iter()
+        .filter(|r| r.method.is_cashless() && r.ready())
+        .count()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -391,4 +418,23 @@ pub struct StaffReceiptRow {
     pub cancelled: Option<(i64, String)>,
     /// The label of the receipt replacing it.
     pub replaced_by: Option<String>,
+}
+
+/// A payment taken at the school office.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficePayment {
+    pub invoice_code: String,
+    pub amount: crate::domain::money::Vnd,
+    /// `card` or `cash`.
+    pub method: String,
+    /// Card only: the POS terminal's id, the approval code, the card's last 4 digits.
+    #[serde(default)]
+    pub terminal: String,
+    #[serde(default)]
+    pub approval_code: String,
+    #[serde(default)]
+    pub card_last4: String,
+    /// Who paid, as they give their name (optional).
+    #[serde(default)]
+    pub payer: String,
 }

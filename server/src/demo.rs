@@ -22,6 +22,10 @@ pub const SIBLING_SCHOOL: &str = "mn-hoa-hong";
 
 /// Demo staff accounts (demo database only), all with this password.
 pub const DEMO_PASSWORD: &str = "hocphi-demo-2026";
+/// The featured school's Mobile Money account (VNPT Money).
+pub const DEMO_WALLET: (&str, &str) = ("971011", "0912345678");
+/// The featured school's merchant code and secret at the gateway simulator.
+pub const DEMO_GATEWAY: (&str, &str) = ("HOCPHI01", "demo-gateway-secret-not-for-production");
 pub const DEMO_OFFICER: &str = "phonggd";
 pub const DEMO_ACCOUNTANT: &str = "ketoan.thhl";
 pub const DEMO_TEACHER: &str = "gv.3a";
@@ -161,7 +165,7 @@ const SCHOOLS: &[SchoolPlan] = &[
                 mandatory: false,
             },
         ],
-        methods: &["qr_transfer", "mobile_money", "card_pos", "cash"],
+        methods: &["qr_transfer", "website", "mobile_money", "card_pos", "cash"],
         contacts: &[
             ("Lê Thị Hồng", "Kế toán", "0912345678", Some("0912345678")),
             ("Phạm Văn Đức", "Phó hiệu trưởng", "0987654321", None),
@@ -342,6 +346,29 @@ pub async fn seed(
         .bind(plan.account_name)
         .execute(&mut *tx)
         .await?;
+        if plan.slug == FEATURED_SCHOOL {
+            // Mobile Money: a wallet account parents can choose on the invoice page.
+            sqlx::query(
+                "INSERT INTO beneficiary_account (school_id, bin, account_number, account_name, is_default) \
+                 VALUES ($1, $2, $3, $4, 0)",
+            )
+            .bind(school_id)
+            .bind(DEMO_WALLET.0)
+            .bind(DEMO_WALLET.1)
+            .bind(plan.account_name)
+            .execute(&mut *tx)
+            .await?;
+            // Website payment through the gateway simulator shipped with hocphi.
+            sqlx::query(
+                "INSERT INTO gateway_config (school_id, provider, tmn_code, sealed_secret, updated_at) VALUES ($1, 'vnpay', $2, $3, $4)",
+            )
+            .bind(school_id)
+            .bind(DEMO_GATEWAY.0)
+            .bind(vault.seal(DEMO_GATEWAY.1.as_bytes(), &format!("gateway:{school_id}")))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         for method in plan.methods {
             sqlx::query("INSERT INTO school_method (school_id, method) VALUES ($1, $2)")
                 .bind(school_id)

@@ -4,6 +4,7 @@
 pub mod class_view;
 pub mod fees;
 pub mod invoices;
+pub mod office_payments;
 pub mod parent;
 pub mod receipts;
 pub mod reconcile;

@@ -105,7 +105,56 @@ pub mod queries {
                 .collect(),
             methods: methods(db, school_id).await?,
             contacts: contacts(db, school_id).await?,
+            readiness: readiness(db, school_id).await?,
         })
+    }
+
+    /// Each payment method's readiness at a school (see `MethodReadiness`).
+    pub async fn readiness(
+        db: &Db,
+        school_id: i64,
+    ) -> Result<Vec<crate::staff::MethodReadiness>, AppError> {
+        use crate::domain::banks::BankKind;
+        let declared = methods(db, school_id).await?;
+        let bins: Vec<(String,)> =
+            sqlx::query_as("SELECT bin FROM beneficiary_account WHERE school_id = $1")
+                .bind(school_id)
+                .fetch_all(db)
+                .await?;
+        let has = |kind: BankKind| {
+            bins.iter()
+                .any(|(b,)| banks::by_bin(b).map(|x| x.kind).unwrap_or(BankKind::Bank) == kind)
+        };
+        let (gateway,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM gateway_config WHERE school_id = $1")
+                .bind(school_id)
+                .fetch_one(db)
+                .await?;
+        let last: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT method, MAX(received_at) FROM payment WHERE school_id = $1 GROUP BY method",
+        )
+        .bind(school_id)
+        .fetch_all(db)
+        .await?;
+        let last_of = |m: &str| last.iter().find(|(x, _)| x == m).map(|(_, at)| *at);
+        Ok(PaymentMethod::ALL
+            .into_iter()
+            .map(|method| {
+                let (configured, payments) = match method {
+                    PaymentMethod::QrTransfer => (has(BankKind::Bank), "bank_transfer"),
+                    PaymentMethod::Website => (gateway > 0, "gateway"),
+                    PaymentMethod::MobileMoney => (has(BankKind::Wallet), "mobile_money"),
+                    PaymentMethod::CardPos => (true, "card"),
+                    PaymentMethod::Cash => (true, "cash"),
+                };
+                crate::staff::MethodReadiness {
+                    method,
+                    declared: declared.contains(&method),
+                    configured,
+                    last_payment_at: last_of(payments),
+                }
+            })
+            .collect())
     }
 }
 

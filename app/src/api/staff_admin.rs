@@ -24,19 +24,20 @@ pub async fn schools_overview() -> Result<Vec<SchoolRow>, AppError> {
     .bind(if staff.role == Role::DistrictOfficer { None } else { staff.school_id })
     .fetch_all(&state.db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, slug, name, methods, contacts, accountants)| SchoolRow {
-                id,
-                slug,
-                name,
-                cashless_methods: methods as usize,
-                contacts: contacts as usize,
-                accountants: accountants as usize,
-            },
-        )
-        .collect())
+    let mut out = Vec::new();
+    for (id, slug, name, _declared, contacts, accountants) in rows {
+        let readiness = crate::api::school_setup::queries::readiness(&state.db, id).await?;
+        out.push(SchoolRow {
+            id,
+            slug,
+            name,
+            // Ready: accepted and set up, as the school's own page shows.
+            cashless_methods: crate::staff::cashless_ready_count(&readiness),
+            contacts: contacts as usize,
+            accountants: accountants as usize,
+        });
+    }
+    Ok(out)
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/create-school", input = Json)]

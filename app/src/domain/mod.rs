@@ -17,4 +17,5 @@ pub mod student_import;
 pub mod suggest;
 pub mod validate;
 pub mod vietqr;
+pub mod vnpay;
 pub mod words;

@@ -59,6 +59,16 @@ pub struct Account {
     pub account_number: String,
 }
 
+impl Account {
+    /// A wallet's account receives Mobile Money; any other, a bank transfer.
+    pub fn method(&self) -> &'static str {
+        match crate::domain::banks::by_bin(&self.bin).map(|b| b.kind) {
+            Some(crate::domain::banks::BankKind::Wallet) => "mobile_money",
+            _ => "bank_transfer",
+        }
+    }
+}
+
 /// The school's account with this number, if it is one of theirs. Banks and
 /// services sometimes space or pad the number; digits and letters are compared.
 pub async fn account_for(
@@ -132,8 +142,8 @@ pub async fn record_in(
     // Writing first takes the database's write lock at once, so concurrent
     // notifications queue instead of failing to upgrade a read.
     let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, account, bank_bin, arrived_via, outcome) \
-         VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6, $7, $8, $9, 'unmatched') \
+        "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, account, bank_bin, arrived_via, outcome, method) \
+         VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6, $7, $8, $9, 'unmatched', $10) \
          ON CONFLICT (source, external_id) DO NOTHING RETURNING id",
     )
     .bind(school_id)
@@ -145,6 +155,7 @@ pub async fn record_in(
     .bind(&account.account_number)
     .bind(&account.bin)
     .bind(channel.as_str())
+    .bind(account.method())
     .fetch_optional(&mut *conn)
     .await?;
     let Some((payment_id,)) = inserted else {

@@ -165,19 +165,40 @@ pub async fn invoice_detail(
     .bind(invoice_id)
     .fetch_all(db)
     .await?;
-    let account: (String, String, String) = sqlx::query_as(
+    // The school's receiving accounts, default first: a bank account for the
+    // QR transfer, and a wallet's for Mobile Money when the school has one.
+    let accounts: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT bin, account_number, account_name FROM beneficiary_account \
-         WHERE school_id = $1 ORDER BY is_default DESC, id LIMIT 1",
+         WHERE school_id = $1 ORDER BY is_default DESC, id",
     )
     .bind(header.school_id)
-    .fetch_optional(db)
-    .await?
-    .ok_or_else(|| {
-        leptos::logging::error!("school {} has no beneficiary account", header.school_id);
-        AppError::Internal
-    })?;
-    let (bin, account_number, account_name) = account;
-    let bank = banks::by_bin(&bin);
+    .fetch_all(db)
+    .await?;
+    let is_wallet = |bin: &str| {
+        banks::by_bin(bin).map(|b| b.kind) == Some(crate::domain::banks::BankKind::Wallet)
+    };
+    let payee_of = |(bin, account_number, account_name): &(String, String, String)| {
+        let bank = banks::by_bin(bin);
+        Payee {
+            bank_short_name: bank
+                .map(|b| b.short_name.to_string())
+                .unwrap_or_else(|| bin.clone()),
+            bank_name: bank.map(|b| b.name.to_string()).unwrap_or_default(),
+            bin: bin.clone(),
+            account_number: account_number.clone(),
+            account_name: account_name.clone(),
+        }
+    };
+    let mobile_money = accounts.iter().find(|a| is_wallet(&a.0)).map(payee_of);
+    let payee = accounts
+        .iter()
+        .find(|a| !is_wallet(&a.0))
+        .or(accounts.first())
+        .map(payee_of)
+        .ok_or_else(|| {
+            leptos::logging::error!("school {} has no beneficiary account", header.school_id);
+            AppError::Internal
+        })?;
 
     let reason = format!(
         "{} – {} {}",
@@ -217,15 +238,8 @@ pub async fn invoice_detail(
             .collect(),
         reason,
         memo,
-        payee: Payee {
-            bank_short_name: bank
-                .map(|b| b.short_name.to_string())
-                .unwrap_or_else(|| bin.clone()),
-            bank_name: bank.map(|b| b.name.to_string()).unwrap_or_default(),
-            bin,
-            account_number,
-            account_name,
-        },
+        payee,
+        mobile_money,
         payments: payments
             .into_iter()
             .map(|(at, amount, source)| PaymentView {

@@ -142,7 +142,7 @@ pub async fn issue_for_payment(
     );
     let (school_id, source, external_id, payer, received_at, account, bin): PaymentRow =
         sqlx::query_as(
-            "SELECT school_id, source, external_id, payer_name, received_at, account, bank_bin FROM payment WHERE id = $1",
+            "SELECT school_id, method, external_id, payer_name, received_at, account, bank_bin FROM payment WHERE id = $1",
         )
         .bind(payment_id)
         .fetch_one(&mut *conn)

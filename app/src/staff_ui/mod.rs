@@ -9,6 +9,7 @@ mod import;
 mod invoices;
 mod links;
 mod new_year;
+mod office;
 mod print;
 mod receipts;
 mod reconcile;

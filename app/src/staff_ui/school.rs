@@ -90,7 +90,8 @@ fn SchoolSections(
 ) -> impl IntoView {
     let can_edit = me.role != Role::Teacher;
     let id = profile.id;
-    let ready = cashless_ready(&profile.methods);
+    let ready = crate::staff::cashless_ready_count(&profile.readiness)
+        >= crate::staff::REQUIRED_CASHLESS_METHODS;
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
@@ -117,7 +118,7 @@ fn SchoolSections(
                 <Details profile=profile.clone() can_edit refresh/>
                 <Logo profile=profile.clone() can_edit refresh/>
                 <Accounts profile=profile.clone() can_edit refresh/>
-                <Methods school_id=id current=profile.methods.clone() can_edit refresh/>
+                <Methods school_id=id current=profile.methods.clone() readiness=profile.readiness.clone() can_edit refresh/>
                 <Contacts school_id=id current=profile.contacts.clone() can_edit refresh/>
             }.into_any()
         } else {
@@ -133,6 +134,7 @@ fn SchoolSections(
         <super::class::ClassSection school_id=id/>
         {can_edit.then(|| view! { <super::billing::Billing school_id=id/> })}
         {can_edit.then(|| view! { <super::invoices::InvoiceList school_id=id/> })}
+        {can_edit.then(|| view! { <super::office::OfficePayments school_id=id/> })}
         {can_edit.then(|| view! { <super::reconcile::Reconcile school_id=id/> })}
         {can_edit.then(|| view! { <super::receipts::Receipts school_id=id/> })}
         {can_edit.then(|| view! { <super::import::ImportStudents school_id=id/> })}
@@ -315,6 +317,7 @@ fn Accounts(
 fn Methods(
     school_id: i64,
     current: Vec<PaymentMethod>,
+    readiness: Vec<crate::staff::MethodReadiness>,
     can_edit: bool,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -345,7 +348,11 @@ fn Methods(
                                 let on = event_target_checked(&ev);
                                 chosen.update(|c| { c.retain(|x| *x != m); if on { c.push(m) } });
                             }/>
-                        {method_name(m)}
+                        <span>
+                            {method_name(m)}
+                            <br/>
+                            {readiness.iter().find(|r| r.method == m).map(readiness_text)}
+                        </span>
                     </label>
                 }).collect_view()}
             </fieldset>
@@ -358,6 +365,48 @@ fn Methods(
                 <button type="button" class=format!("{BUTTON} mt-2") on:click=save>{tr("Lưu phương thức", "Save methods")}</button>
             })}
         </section>
+    }
+}
+
+/// What a method still needs, or when money last came that way.
+fn readiness_text(r: &crate::staff::MethodReadiness) -> impl IntoView {
+    use crate::domain::date::Date;
+    let (ok, text) = match (r.declared, r.configured, r.last_payment_at) {
+        (false, _, _) => (false, tr("chưa nhận", "not accepted").to_string()),
+        (true, false, _) => (
+            false,
+            match r.method {
+                PaymentMethod::QrTransfer => tr("cần tài khoản ngân hàng", "needs a bank account"),
+                PaymentMethod::MobileMoney => tr(
+                    "cần tài khoản ví (Mobile Money)",
+                    "needs a wallet (Mobile Money) account",
+                ),
+                PaymentMethod::Website => tr(
+                    "cần mã đơn vị tại cổng thanh toán",
+                    "needs a merchant account at the gateway",
+                ),
+                _ => tr("chưa cấu hình", "not set up"),
+            }
+            .to_string(),
+        ),
+        (true, true, Some(at)) => (
+            true,
+            format!(
+                "{} · {} {}",
+                tr("sẵn sàng", "ready"),
+                tr("lần thu gần nhất", "last payment"),
+                Date::moment_label(at)
+            ),
+        ),
+        (true, true, None) => (
+            true,
+            tr("sẵn sàng · chưa có khoản thu nào", "ready · no payment yet").to_string(),
+        ),
+    };
+    view! {
+        <span class=if ok { "text-sm text-green-800" } else { "text-sm text-amber-900" } data-testid=format!("readiness-{}", r.method.as_str())>
+            {text}
+        </span>
     }
 }
 

@@ -42,6 +42,14 @@ pub fn current_lang() -> Lang {
         .unwrap_or_else(storage::lang)
 }
 
+/// Texts not in the shared table yet, Vietnamese first: `tr("Biên lai", "Receipts")`.
+pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
+    match current_lang() {
+        crate::i18n::Lang::Vi => vi,
+        crate::i18n::Lang::En => en,
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let lang = RwSignal::new(storage::lang());

@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use hocphi_app::api::class_view::*;
 use hocphi_app::api::fees::*;
 use hocphi_app::api::invoices::*;
+use hocphi_app::api::office_payments::*;
 use hocphi_app::api::parent::*;
 use hocphi_app::api::receipts::*;
 use hocphi_app::api::reconcile::*;
@@ -97,6 +98,7 @@ pub fn register_server_fns() {
     register_explicit::<ListReceipts>();
     register_explicit::<ReplaceReceipt>();
     register_explicit::<ExportReceipts>();
+    register_explicit::<RecordOfficePayment>();
 }
 
 fn client_key(req: &Request<Body>, trust_proxy: bool) -> String {

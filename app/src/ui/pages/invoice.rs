@@ -186,12 +186,49 @@ fn Invoice(
     }
 }
 
+/// The QR for the school's bank account, or, if the parent chooses, its Mobile Money account.
 #[component]
 fn PayByQr(detail: InvoiceDetail) -> impl IntoView {
+    let wallet = detail.mobile_money.clone();
+    let use_wallet = RwSignal::new(false);
+    let choice = wallet.clone().map(|w| {
+        let option = move |on: bool, label: String| {
+            view! {
+                <button type="button" role="radio" aria-checked=move || (use_wallet.get() == on).to_string()
+                    class="min-h-11 flex-1 rounded-lg border-2 border-teal-800 px-3 text-base font-semibold text-teal-900 aria-checked:bg-teal-800 aria-checked:text-white"
+                    on:click=move |_| use_wallet.set(on)>
+                    {label}
+                </button>
+            }
+        };
+        view! {
+            <div class="mt-4" role="radiogroup" aria-label=crate::ui::tr("Trả vào tài khoản nào", "Pay into which account")>
+                <p class="text-sm font-semibold text-gray-700">{crate::ui::tr("Trả bằng", "Pay with")}</p>
+                <div class="mt-1 flex gap-2">
+                    {option(false, crate::ui::tr("Tài khoản ngân hàng", "Bank account").to_string())}
+                    {option(true, format!("Mobile Money ({})", w.bank_short_name))}
+                </div>
+            </div>
+        }
+    });
+    view! {
+        {choice}
+        {move || {
+            let payee = match (&wallet, use_wallet.get()) {
+                (Some(w), true) => w.clone(),
+                _ => detail.payee.clone(),
+            };
+            view! { <QrFor detail=detail.clone() payee/> }
+        }}
+    }
+}
+
+#[component]
+fn QrFor(detail: InvoiceDetail, payee: crate::model::Payee) -> impl IntoView {
     let code = detail.summary.code.clone();
     let qr = VietQr::transfer(
-        &detail.payee.bin,
-        &detail.payee.account_number,
+        &payee.bin,
+        &payee.account_number,
         detail.balance,
         code.as_str(),
         &detail.memo,
@@ -209,17 +246,17 @@ fn PayByQr(detail: InvoiceDetail) -> impl IntoView {
                 }}
             </div>
             <p class="mt-4 rounded-lg bg-teal-50 p-3 text-base text-teal-950">
-                {texts().check_payee} " " <strong>{detail.payee.account_name.clone()}</strong>". "
+                {texts().check_payee} " " <strong>{payee.account_name.clone()}</strong>". "
                 {texts().no_fee_note}
             </p>
             <div class="mt-3">
                 <div class="border-b border-gray-100 py-2">
                     <div class="text-sm text-gray-600">{texts().bank}</div>
-                    <div class="text-lg font-semibold">{detail.payee.bank_short_name.clone()}</div>
-                    <div class="text-sm text-gray-700">{detail.payee.bank_name.clone()}</div>
+                    <div class="text-lg font-semibold">{payee.bank_short_name.clone()}</div>
+                    <div class="text-sm text-gray-700">{payee.bank_name.clone()}</div>
                 </div>
-                <CopyRow label=texts().account_number value=detail.payee.account_number.clone()/>
-                <CopyRow label=texts().account_name value=detail.payee.account_name.clone()/>
+                <CopyRow label=texts().account_number value=payee.account_number.clone()/>
+                <CopyRow label=texts().account_name value=payee.account_name.clone()/>
                 <CopyRow label=texts().amount value=amount_digits shown=detail.balance.to_string()/>
                 <CopyRow label=texts().memo value=detail.memo.clone()/>
             </div>

@@ -6,20 +6,13 @@ use crate::api::receipts::{load_receipt, verify_receipt};
 use crate::domain::date::Date;
 use crate::domain::money::Vnd;
 use crate::domain::receipt::Verdict;
-use crate::i18n::Lang;
 use crate::model::{ReceiptLink, ReceiptView};
 use crate::ui::components::notice::Loading;
 use crate::ui::components::qr::svg_markup;
-use crate::ui::current_lang;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-fn tr(vi: &'static str, en: &'static str) -> &'static str {
-    match current_lang() {
-        Lang::Vi => vi,
-        Lang::En => en,
-    }
-}
+use crate::ui::tr;
 
 fn method_name(method: &str) -> &'static str {
     match method {

@@ -1,0 +1,91 @@
+//! Payments taken at the school office: a card at the POS terminal, or cash.
+
+use super::tr;
+use super::widgets::*;
+use crate::api::office_payments::record_office_payment;
+use crate::staff::OfficePayment;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn OfficePayments(school_id: i64) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let method = RwSignal::new("card".to_string());
+    let terminal = RwSignal::new(String::new());
+    let approval = RwSignal::new(String::new());
+    let last4 = RwSignal::new(String::new());
+    let payer = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None);
+    let receipts = RwSignal::new(Vec::<String>::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(amount) = crate::domain::statement::parse_amount(&amount.get_untracked())
+            .ok()
+            .flatten()
+        else {
+            outcome.set(Some(Outcome::Failed(crate::error::AppError::InvalidInput(
+                crate::error::Field::Amount,
+            ))));
+            return;
+        };
+        let payment = OfficePayment {
+            invoice_code: code.get_untracked(),
+            amount,
+            method: method.get_untracked(),
+            terminal: terminal.get_untracked(),
+            approval_code: approval.get_untracked(),
+            card_last4: last4.get_untracked(),
+            payer: payer.get_untracked(),
+        };
+        spawn_local(async move {
+            match record_office_payment(school_id, payment).await {
+                Ok(codes) => {
+                    receipts.set(codes);
+                    outcome.set(Some(Outcome::Done(
+                        tr(
+                            "Đã ghi nhận khoản nộp và lập biên lai.",
+                            "The payment is recorded and its receipt issued.",
+                        )
+                        .into(),
+                    )));
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="office-title">
+            <h2 id="office-title" class=H2>{tr("Thu tại văn phòng: thẻ (POS) hoặc tiền mặt", "At the office: card (POS) or cash")}</h2>
+            <p class="mt-1 text-sm text-gray-700">{tr(
+                "Thẻ: chỉ ghi mã máy POS, mã chuẩn chi và 4 số cuối của thẻ. Tiền mặt được ghi nhận nhưng không tính là không dùng tiền mặt.",
+                "Card: only the terminal id, the approval code and the card's last 4 digits. Cash is recorded but never counted as cashless.")}</p>
+            <form class="mt-2 grid gap-3 sm:grid-cols-3" on:submit=submit>
+                <Field id="office-code" label=tr("Mã hoá đơn", "Invoice code") value=code/>
+                <Field id="office-amount" label=tr("Số tiền (đồng)", "Amount (đồng)") value=amount/>
+                <div>
+                    <label for="office-method" class="block text-sm font-semibold">{tr("Hình thức", "Method")}</label>
+                    <select id="office-method" class=INPUT on:change=move |ev| method.set(event_target_value(&ev)) prop:value=move || method.get()>
+                        <option value="card">{tr("Thẻ qua máy POS", "Card at the POS terminal")}</option>
+                        <option value="cash">{tr("Tiền mặt", "Cash")}</option>
+                    </select>
+                </div>
+                {move || (method.get() == "card").then(|| view! {
+                    <Field id="office-terminal" label=tr("Mã máy POS (TID)", "Terminal id (TID)") value=terminal/>
+                    <Field id="office-approval" label=tr("Mã chuẩn chi", "Approval code") value=approval/>
+                    <Field id="office-last4" label=tr("4 số cuối của thẻ", "Card's last 4 digits") value=last4/>
+                })}
+                <Field id="office-payer" label=tr("Người nộp (không bắt buộc)", "Paid by (optional)") value=payer/>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON>{tr("Ghi nhận khoản nộp", "Record the payment")}</button></div>
+            </form>
+            <OutcomeNotice outcome/>
+            {move || (!receipts.get().is_empty()).then(|| view! {
+                <ul class="mt-2">
+                    {receipts.get().into_iter().map(|c| view! {
+                        <li><a class="underline" href=format!("/r/{c}") target="_blank" rel="noopener">{tr("Mở biên lai", "Open the receipt")}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
+}
