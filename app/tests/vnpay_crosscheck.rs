@@ -160,7 +160,14 @@ fn callback_params(req: &PayRequest, n: usize) -> Vec<(String, String)> {
         ("00", "00")
     };
     let mut out = pairs(&[
-        ("vnp_BankCode", if n % 2 == 0 { "NCB" } else { "VNPAYQR" }),
+        (
+            "vnp_BankCode",
+            if n.is_multiple_of(2) {
+                "NCB"
+            } else {
+                "VNPAYQR"
+            },
+        ),
         ("vnp_BankTranNo", "VNP14422574"),
         ("vnp_CardType", "ATM"),
         ("vnp_PayDate", "20260905082004"),

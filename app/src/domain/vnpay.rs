@@ -435,12 +435,14 @@ pub fn payment_url(
 }
 
 /// The decoded parameters of a query string (a leading `?` is allowed, as is a
-/// whole URL: everything up to the first `?` is dropped). A key given twice is an
-/// error, so no reader can pick a different value than the one verified.
+/// whole URL or path before it). A key given twice is an error, so no reader can
+/// pick a different value than the one verified.
 pub fn parse_query(query: &str) -> Result<Vec<(String, String)>, VnpayError> {
     let query = match query.split_once('?') {
-        Some((_, q)) => q,
-        None => query,
+        // A URL or a path before the query; a `?` after the first `=` or `&` is
+        // part of a value.
+        Some((head, q)) if !head.contains(['=', '&']) => q,
+        _ => query,
     };
     let query = query.split_once('#').map_or(query, |(q, _)| q);
     let mut params: Vec<(String, String)> = Vec::new();
@@ -728,6 +730,14 @@ mod tests {
             assert_eq!(form_decode(&form_encode(text)).unwrap(), text);
         }
         assert_eq!(form_decode("a%3a%2F+b").unwrap(), "a:/ b");
+        // A raw '?' inside a value stays in the value.
+        assert_eq!(
+            parse_query("vnp_a=x?y&vnp_b=1").unwrap(),
+            [
+                ("vnp_a".to_string(), "x?y".to_string()),
+                ("vnp_b".into(), "1".into())
+            ]
+        );
         for bad in ["%", "%4", "%zz", "%C4"] {
             assert!(
                 matches!(form_decode(bad), Err(VnpayError::BadEncoding(_))),
@@ -958,6 +968,8 @@ mod tests {
         let upper = format!("{data}&vnp_SecureHash={}", hash.to_ascii_uppercase());
         assert_eq!(verify(&upper, SECRET).unwrap(), cb);
         assert_eq!(verify(&format!("?{query}"), SECRET).unwrap(), cb);
+        let path = format!("/vnpay/ipn?{query}");
+        assert_eq!(verify(&path, SECRET).unwrap(), cb);
         let full = format!(
             "https://hocphi.example/vnpay/return?school=th-a&{query}&vnp_SecureHashType=HmacSHA512"
         );
