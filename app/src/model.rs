@@ -110,6 +110,8 @@ pub struct InvoiceDetail {
     pub payee: Payee,
     /// The school's Mobile Money (wallet) account, if it has one: the parent may pay there instead.
     pub mobile_money: Option<Payee>,
+    /// The school takes payments online through a gateway.
+    pub online_payment: bool,
     pub payments: Vec<PaymentView>,
     pub contacts: Vec<crate::staff::Contact>,
     /// The receipts issued for what was paid on this invoice.
@@ -189,4 +191,15 @@ pub struct GroupPayment {
     pub payee: Payee,
     /// (student, invoice title, amount) for each invoice covered.
     pub invoices: Vec<(String, String, Vnd)>,
+}
+
+/// An online payment as the parent's return page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlinePaymentStatus {
+    pub invoice_code: String,
+    pub amount: Vnd,
+    /// `pending` (the gateway has not confirmed yet), `paid` or `failed`.
+    pub state: String,
+    /// The gateway's response code (`00` success, `24` cancelled, `51` insufficient balance…).
+    pub response_code: String,
 }

@@ -18,6 +18,8 @@ pub struct Config {
     pub now: Option<i64>,
     /// Believe the first `X-Forwarded-For` address (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// The payment gateway's address; `None`: the built-in simulator.
+    pub gateway_url: Option<String>,
 }
 
 impl Config {

@@ -43,6 +43,10 @@ struct ServeArgs {
     trust_proxy: bool,
     #[command(flatten)]
     master: MasterKeyArgs,
+    /// The payment gateway's address (VNPay protocol), e.g. https://sandbox.vnpayment.vn.
+    /// Without one, parents pay online through the simulator hocphi serves at /gateway-sim.
+    #[arg(long, env = "HOCPHI_GATEWAY_URL")]
+    gateway_url: Option<String>,
 }
 
 #[derive(clap::Args, Clone)]
@@ -359,6 +363,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         dist: args.dist,
         now,
         trust_proxy: args.trust_proxy,
+        gateway_url: args.gateway_url,
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     match runtime.block_on(run(config, vault)) {
@@ -393,6 +398,7 @@ async fn run(
         clock,
         lookups: Arc::new(FailureLimiter::default()),
         vault,
+        gateway_url: config.gateway_url.clone().map(Arc::from),
     };
     let app = http::router(
         state,

@@ -5,6 +5,7 @@ pub mod class_view;
 pub mod fees;
 pub mod invoices;
 pub mod office_payments;
+pub mod online_payment;
 pub mod parent;
 pub mod receipts;
 pub mod reconcile;

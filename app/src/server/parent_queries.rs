@@ -240,6 +240,13 @@ pub async fn invoice_detail(
         memo,
         payee,
         mobile_money,
+        online_payment: sqlx::query_as::<_, (i64,)>(
+            "SELECT COUNT(*) FROM gateway_config WHERE school_id = $1",
+        )
+        .bind(header.school_id)
+        .fetch_one(db)
+        .await?
+        .0 > 0,
         payments: payments
             .into_iter()
             .map(|(at, amount, source)| PaymentView {

@@ -16,6 +16,9 @@ pub struct AppState {
     pub lookups: Arc<FailureLimiter>,
     /// Seals and opens the schools' receipt signing keys.
     pub vault: Arc<super::vault::Vault>,
+    /// Where parents are sent to pay online: a VNPay-protocol gateway's address,
+    /// or `None` for the simulator hocphi serves itself at `/gateway-sim`.
+    pub gateway_url: Option<Arc<str>>,
 }
 
 /// Who is calling, as far as rate limits care: the peer address, or the first

@@ -89,3 +89,49 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
         </section>
     }
 }
+
+/// The school's merchant account at the payment gateway (website payment).
+#[component]
+pub fn GatewaySetup(school_id: i64) -> impl IntoView {
+    let tmn = RwSignal::new(String::new());
+    let secret = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            match crate::api::online_payment::save_gateway(
+                school_id,
+                tmn.get_untracked(),
+                secret.get_untracked(),
+            )
+            .await
+            {
+                Ok(()) => {
+                    secret.set(String::new());
+                    outcome.set(Some(Outcome::Done(
+                        tr(
+                            "Đã lưu. Khoá bí mật được mã hoá và không hiển thị lại.",
+                            "Saved. The secret is sealed and never shown again.",
+                        )
+                        .into(),
+                    )));
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="gateway-title">
+            <h2 id="gateway-title" class=H2>{tr("Cổng thanh toán trực tuyến (VNPay)", "Online payment gateway (VNPay)")}</h2>
+            <p class="mt-1 text-sm text-gray-700">{tr(
+                "Mã đơn vị (vnp_TmnCode) và khoá bí mật do cổng thanh toán cấp. Địa chỉ IPN khai báo với cổng: /api/v1/vnpay/ipn trên máy chủ hocphi của trường.",
+                "The merchant code (vnp_TmnCode) and secret the gateway gave you. The IPN address to give the gateway: /api/v1/vnpay/ipn on your hocphi server.")}</p>
+            <form class="mt-2 grid gap-3 sm:grid-cols-3" on:submit=save>
+                <Field id="gateway-tmn" label=tr("Mã đơn vị (8 ký tự)", "Merchant code (8 characters)") value=tmn/>
+                <Field id="gateway-secret" label=tr("Khoá bí mật", "Secret") value=secret kind="password" autocomplete="new-password"/>
+                <div class="flex items-end"><button type="submit" class=BUTTON>{tr("Lưu cổng thanh toán", "Save the gateway")}</button></div>
+            </form>
+            <OutcomeNotice outcome/>
+        </section>
+    }
+}

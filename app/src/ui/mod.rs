@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/con/:child") view=pages::child::ChildPage/>
                             <Route path=path!("/con/:child/:code") view=pages::invoice::InvoicePage/>
                             <Route path=path!("/r/:code") view=pages::receipt::ReceiptPage/>
+                            <Route path=path!("/thanh-toan") view=pages::paid_online::PaidOnlinePage/>
                         </Routes>
                     </main>
                 }

@@ -4,6 +4,7 @@
 //! served, because both come from the same `routes!` list.
 
 use super::bank;
+use super::gateway;
 use super::receipts;
 use super::rpc::RpcState;
 use axum::Router;
@@ -20,6 +21,7 @@ use utoipa_axum::routes;
         license(name = "AGPL-3.0-or-later")
     ),
     tags(
+        (name = "gateway", description = "The payment gateway's server-to-server confirmation (VNPay 2.1.0 IPN)."),
         (name = "receipts", description = "Receipts the schools sign: anyone can verify them with the published keys."),
         (name = "bank", description = "Transfers into a school's account, reported by its bank or a notification service. Each transfer is recorded once per bank and reference, whichever way it arrives first.")
     )
@@ -64,6 +66,7 @@ pub fn router() -> (Router<RpcState>, utoipa::openapi::OpenApi) {
         .routes(routes!(bank::notify))
         .routes(routes!(bank::sepay))
         .routes(routes!(receipts::keys))
+        .routes(routes!(gateway::ipn))
         .split_for_parts()
 }
 
@@ -82,6 +85,7 @@ mod tests {
                 "/api/v1/bank-notifications",
                 "/api/v1/schools/{school}/receipt-keys",
                 "/api/v1/sepay/{school}",
+                "/api/v1/vnpay/ipn",
             ]
         );
         for path in json["paths"].as_object().unwrap().values() {

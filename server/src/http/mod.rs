@@ -4,6 +4,7 @@
 mod api;
 mod bank;
 mod csrf;
+mod gateway;
 mod logo;
 mod problem;
 mod receipts;
@@ -28,6 +29,7 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
     rpc::register_server_fns();
     let site = static_files::Site::load(dist);
     let csp = ContentSecurityPolicy::for_pages(&site.index_pages());
+    let simulator = state.gateway_url.is_none();
     let (api_routes, document) = api::router();
     let openapi = axum::body::Bytes::from(
         document
@@ -45,6 +47,15 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         .route("/r/{code}/pdf", get(receipts::pdf))
         // Server to server: authenticated by the school's signature or key, not by a browser.
         .merge(api_routes)
+        // The gateway simulator plays VNPay's part only when no real gateway is configured.
+        .merge(if simulator {
+            Router::new()
+                .route("/gateway-sim/paymentv2/vpcpay.html", get(gateway::pay_page))
+                .route("/gateway-sim/pay", post(gateway::pay))
+                .route("/gateway-sim/style.css", get(gateway::style))
+        } else {
+            Router::new()
+        })
         .route(
             "/api/v1/openapi.json",
             get(move || async move { ([("content-type", "application/json")], openapi.clone()) }),

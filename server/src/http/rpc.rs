@@ -10,6 +10,7 @@ use hocphi_app::api::class_view::*;
 use hocphi_app::api::fees::*;
 use hocphi_app::api::invoices::*;
 use hocphi_app::api::office_payments::*;
+use hocphi_app::api::online_payment::*;
 use hocphi_app::api::parent::*;
 use hocphi_app::api::receipts::*;
 use hocphi_app::api::reconcile::*;
@@ -99,6 +100,9 @@ pub fn register_server_fns() {
     register_explicit::<ReplaceReceipt>();
     register_explicit::<ExportReceipts>();
     register_explicit::<RecordOfficePayment>();
+    register_explicit::<PayOnline>();
+    register_explicit::<CheckOnlinePayment>();
+    register_explicit::<SaveGateway>();
 }
 
 fn client_key(req: &Request<Body>, trust_proxy: bool) -> String {

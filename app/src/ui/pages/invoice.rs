@@ -88,6 +88,7 @@ fn Invoice(
     let can_decline = s.status.is_open() && !s.paid.is_positive();
     let error = RwSignal::new(None::<crate::error::AppError>);
     let invoice_code = s.code.to_string();
+    let token_for_online = token.clone();
     let decline = move |position: i64, declined: bool| {
         let (token, code) = (token.clone(), invoice_code.clone());
         leptos::task::spawn_local(async move {
@@ -152,7 +153,10 @@ fn Invoice(
         </section>
 
         {if open {
-            view! { <PayByQr detail=detail.clone()/> }.into_any()
+            view! {
+                {detail.online_payment.then(|| view! { <PayOnline token=token_for_online.clone() code=s.code.to_string()/> })}
+                <PayByQr detail=detail.clone()/>
+            }.into_any()
         } else {
             view! { <p class=format!("{CARD} text-lg font-semibold text-green-800")>{texts().fully_paid}</p> }.into_any()
         }}
@@ -183,6 +187,47 @@ fn Invoice(
         <crate::ui::pages::receipt::ReceiptList receipts=detail.receipts.clone()/>
         <SchoolContacts contacts=detail.contacts.clone()/>
         <FraudWarning/>
+    }
+}
+
+/// Paying online through the school's payment gateway (cards, banking apps).
+#[component]
+fn PayOnline(token: String, code: String) -> impl IntoView {
+    use crate::ui::tr;
+    let error = RwSignal::new(None::<crate::error::AppError>);
+    let busy = RwSignal::new(false);
+    let go = move |_| {
+        let (token, code) = (token.clone(), code.clone());
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match crate::api::online_payment::pay_online(token, code, origin).await {
+                Ok(url) => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().set_href(&url);
+                    }
+                }
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="online-title">
+            <h2 id="online-title" class=H2>{tr("Thanh toán trực tuyến", "Pay online")}</h2>
+            <p class="mt-1 text-base text-gray-700">{tr(
+                "Qua cổng thanh toán của nhà trường: thẻ ATM, thẻ quốc tế hoặc ứng dụng ngân hàng.",
+                "Through the school's payment gateway: ATM card, international card or banking app.")}</p>
+            <button type="button" class="mt-3 min-h-12 w-full rounded-lg bg-teal-800 px-4 text-lg font-semibold text-white disabled:opacity-60"
+                on:click=go prop:disabled=move || busy.get()>
+                {move || if busy.get() { tr("Đang chuyển sang cổng thanh toán…", "Going to the payment gateway…") } else { tr("Thanh toán trực tuyến", "Pay online") }}
+            </button>
+            {move || error.get().map(|e| view! { <p role="alert" class="mt-2 text-red-800">{texts().error_message(&e)}</p> })}
+        </section>
     }
 }
 

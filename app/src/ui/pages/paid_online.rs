@@ -1,0 +1,99 @@
+//! Where the payment gateway sends the parent back: the result, as hocphi knows
+//! it (the gateway's server-to-server confirmation decides, and may come a
+//! little later: the page waits for it).
+
+use crate::api::online_payment::check_online_payment;
+use crate::model::OnlinePaymentStatus;
+use crate::ui::components::notice::Loading;
+use crate::ui::{texts, tr};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// What a gateway response code means for the parent.
+fn reason(code: &str) -> &'static str {
+    match code {
+        "24" => tr("Bạn đã huỷ giao dịch.", "You cancelled the payment."),
+        "51" => tr("Tài khoản không đủ số dư.", "Insufficient balance."),
+        "11" => tr("Hết thời gian thanh toán.", "The payment timed out."),
+        "65" => tr(
+            "Vượt hạn mức giao dịch trong ngày.",
+            "Over the daily limit.",
+        ),
+        "75" => tr("Ngân hàng đang bảo trì.", "The bank is under maintenance."),
+        _ => tr(
+            "Giao dịch không thành công.",
+            "The payment did not go through.",
+        ),
+    }
+}
+
+#[component]
+pub fn PaidOnlinePage() -> impl IntoView {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let status = LocalResource::new(move || check_online_payment(query.clone()));
+    // The confirmation may arrive after the parent: ask again for a minute.
+    let tries = StoredValue::new(0u32);
+    let polling = set_interval_with_handle(
+        move || {
+            let pending = matches!(status.get_untracked(), Some(Ok(ref s)) if s.state == "pending");
+            if pending && tries.get_value() < 30 {
+                tries.update_value(|t| *t += 1);
+                status.refetch();
+            }
+        },
+        std::time::Duration::from_secs(2),
+    );
+    if let Ok(handle) = polling {
+        on_cleanup(move || handle.clear());
+    }
+    view! {
+        <div class="py-4">
+            {move || match status.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <p role="alert" class="mt-4 rounded-lg bg-red-50 p-4 text-red-900">{texts().error_message(&e)}</p> }.into_any(),
+                Some(Ok(s)) => view! { <Result status=s/> }.into_any(),
+            }}
+            <A href="/" attr:class="mt-4 inline-flex min-h-11 items-center text-teal-800 underline">{tr("Về danh sách các con", "Back to my children")}</A>
+        </div>
+    }
+}
+
+#[component]
+fn Result(status: OnlinePaymentStatus) -> impl IntoView {
+    let (class, title, detail) = match status.state.as_str() {
+        "paid" => (
+            "border-green-700 bg-green-50 text-green-900",
+            tr("Thanh toán thành công", "Payment successful"),
+            tr(
+                "Nhà trường đã nhận tiền; biên lai có trong trang khoản thu của con.",
+                "The school has the money; the receipt is on your child's invoice page.",
+            ),
+        ),
+        "failed" => (
+            "border-red-700 bg-red-50 text-red-900",
+            tr("Thanh toán không thành công", "Payment failed"),
+            reason(&status.response_code),
+        ),
+        _ => (
+            "border-amber-500 bg-amber-50 text-amber-950",
+            tr(
+                "Đang chờ cổng thanh toán xác nhận…",
+                "Waiting for the gateway to confirm…",
+            ),
+            tr(
+                "Thường chỉ mất vài giây. Đừng thanh toán lại.",
+                "This usually takes a few seconds. Do not pay again.",
+            ),
+        ),
+    };
+    view! {
+        <section role="status" data-testid="online-result" data-state=status.state.clone()
+            class=format!("mt-4 rounded-xl border-2 p-4 {class}")>
+            <h1 class="text-2xl font-bold">{title}</h1>
+            <p class="mt-1 text-lg">{format!("{} · {} {}", status.amount, tr("hoá đơn", "invoice"), status.invoice_code)}</p>
+            <p class="mt-1">{detail}</p>
+        </section>
+    }
+}
