@@ -149,6 +149,26 @@ fn every_staff_call() -> Vec<(&'static str, Value)> {
             json!({"school_id": OTHER_SCHOOL, "payment_id": 1, "reason": "Y"}),
         ),
         (
+            "office-payments/record",
+            json!({"school_id": OTHER_SCHOOL, "payment": {"invoice_code": "X", "amount": 1, "method": "cash"}}),
+        ),
+        (
+            "school/gateway",
+            json!({"school_id": OTHER_SCHOOL, "tmn_code": "ABCDEFGH", "secret": "0123456789abcdef0123"}),
+        ),
+        (
+            "receipts/list",
+            json!({"school_id": OTHER_SCHOOL, "period": ""}),
+        ),
+        (
+            "receipts/replace",
+            json!({"school_id": OTHER_SCHOOL, "code": "X", "reason": "Y", "payer": ""}),
+        ),
+        (
+            "receipts/export",
+            json!({"school_id": OTHER_SCHOOL, "period": ""}),
+        ),
+        (
             "reconcile/refund",
             json!({"school_id": OTHER_SCHOOL, "payment_id": 1, "amount": 1, "reference": "R", "refunded_on": "01/12/2026"}),
         ),

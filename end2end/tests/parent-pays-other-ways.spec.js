@@ -1,0 +1,123 @@
+// The other cashless methods, end to end: one family pays online through the
+// gateway simulator, another by Mobile Money QR, and the accountant records a
+// card payment at the office for a third. All three invoices show paid, with receipts.
+const { test, expect } = require('@playwright/test');
+const { decodePng, parseVietQr } = require('../lib/qr');
+const { execFileSync } = require('child_process');
+const crypto = require('crypto');
+const path = require('path');
+
+const digits = (text) => Number(text.replace(/[^0-9]/g, ''));
+
+function schoolSecret(slug) {
+  const db = path.join(process.env.HOCPHI_E2E_DIR, 'hocphi-demo.db');
+  return execFileSync(process.env.HOCPHI_BIN, ['bank-secret', '--school', slug], {
+    env: { ...process.env, DATABASE_URL: `sqlite://${db}` },
+  }).toString().trim();
+}
+
+async function signIn(page, user) {
+  await page.goto('/staff/');
+  await page.getByLabel('Tên đăng nhập').fill(user);
+  await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+}
+
+test('online through the gateway, by Mobile Money, and by card at the office: all paid, with receipts', async ({ page, browser }) => {
+  // The homeroom teacher makes private links for two families of 3A with November unpaid.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, 'gv.3a');
+  const classView = page.locator('section[aria-labelledby="class-title"]');
+  const unpaid = classView.getByRole('row').filter({ hasText: 'chưa nộp' }).filter({ hasNotText: 'Nguyễn Minh An' });
+  const links = [];
+  for (const i of [0, 1]) {
+    await unpaid.nth(i).getByRole('button', { name: 'Đường dẫn riêng' }).click();
+    const shown = page.getByText(/\/l\//).last();
+    if (i > 0) await expect(shown).not.toHaveText(links[0]);
+    links.push((await shown.innerText()).trim());
+  }
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+
+  const phone = () => browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+
+  // Family 1 pays online: the gateway's page, then back to hocphi.
+  const ctx1 = await phone();
+  const p1 = await ctx1.newPage();
+  await p1.goto(links[0]);
+  await p1.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  const invoice1 = p1.url();
+  await p1.getByRole('button', { name: 'Thanh toán trực tuyến' }).click();
+  await expect(p1.getByText('CỔNG THANH TOÁN GIẢ LẬP')).toBeVisible();
+  await p1.screenshot({ path: 'test-results/screens/14-gateway-simulator.png', fullPage: true });
+  await p1.getByRole('button', { name: 'Thanh toán thành công' }).click();
+  await expect(p1.getByTestId('online-result')).toHaveAttribute('data-state', 'paid');
+  await expect(p1.getByText('Thanh toán thành công')).toBeVisible();
+  await p1.screenshot({ path: 'test-results/screens/15-paid-online.png', fullPage: true });
+  await p1.goto(invoice1);
+  await expect(p1.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible();
+  await expect(p1.getByTestId('receipt-link')).toHaveCount(1);
+
+  // Family 2 chooses Mobile Money: the QR names the school's wallet account.
+  const ctx2 = await phone();
+  const p2 = await ctx2.newPage();
+  await p2.goto(links[1]);
+  await p2.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await p2.getByRole('radio', { name: /Mobile Money \(VNPTMoney\)/ }).click();
+  await expect(p2.getByText('0912345678').first()).toBeVisible();
+  const qr = parseVietQr(decodePng(await p2.locator('.qr').first().screenshot()));
+  expect(qr.consumer.bankBin).toBe('971011');
+  expect(qr.consumer.bankNumber).toBe('0912345678');
+  const amount = Number(qr.amount);
+  const code = (await p2.locator('section[aria-labelledby="template-title"] dd.font-mono').innerText()).trim();
+  await p2.screenshot({ path: 'test-results/screens/16-mobile-money-qr.png', fullPage: true });
+  // The wallet's notification reaches hocphi, signed.
+  const secret = schoolSecret('th-ha-long');
+  const ts = Math.floor(Date.parse('2026-11-26T09:00:00+07:00') / 1000);
+  const body = JSON.stringify({ transaction_id: `MM-E2E-${code}`, account_number: '0912345678', amount, received_at: ts, memo: `HP${code}` });
+  const signature = crypto.createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex');
+  const res = await p2.request.post('/api/v1/bank-notifications', {
+    headers: { 'content-type': 'application/json', 'x-hocphi-school': 'th-ha-long', 'x-hocphi-timestamp': String(ts), 'x-hocphi-signature': signature },
+    data: body,
+  });
+  expect(res.status()).toBe(201);
+  await expect(p2.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible({ timeout: 15_000 });
+  await expect(p2.getByTestId('receipt-link')).toHaveCount(1);
+
+  // The accountant takes a card at the office for a third family's invoice.
+  await signIn(page, 'ketoan.thhl');
+  await page.locator('#inv-period').fill('2026-11');
+  await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
+  await page.locator('#inv-status').selectOption('open');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  const rows = page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasNotText: 'Nguyễn Minh An' });
+  let third;
+  for (let i = 0; i < await rows.count() && !third; i++) {
+    const cells = rows.nth(i).locator('td');
+    if (digits(await cells.nth(5).innerText()) === 0) {
+      third = { code: (await cells.nth(0).innerText()).trim(), total: digits(await cells.nth(4).innerText()) };
+    }
+  }
+  expect(third).toBeTruthy();
+  const office = page.locator('section[aria-labelledby="office-title"]');
+  await office.getByLabel('Mã hoá đơn').fill(third.code);
+  await office.getByLabel('Số tiền (đồng)').fill(String(third.total));
+  await office.getByLabel('Mã máy POS (TID)').fill('TID00123');
+  await office.getByLabel('Mã chuẩn chi').fill('A1B2C3');
+  await office.getByLabel('4 số cuối của thẻ').fill('4242');
+  await office.getByRole('button', { name: 'Ghi nhận khoản nộp' }).click();
+  await expect(page.getByText('Đã ghi nhận khoản nộp và lập biên lai.')).toBeVisible();
+  await office.screenshot({ path: 'test-results/screens/staff-desktop-11-card-payment.png' });
+
+  // All three show paid in the accountant's list, and the school is ready for 4 of 4.
+  await page.locator('#inv-status').selectOption('paid');
+  await page.locator('#inv-search').fill('');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasText: third.code })).toContainText('đã nộp đủ');
+  await expect(page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasText: code })).toContainText('đã nộp đủ');
+  await page.reload();
+  await expect(page.getByTestId('readiness-card_pos')).toContainText('lần thu gần nhất');
+  await expect(page.getByTestId('readiness-website')).toContainText('lần thu gần nhất');
+  await expect(page.getByTestId('readiness-mobile_money')).toContainText('lần thu gần nhất');
+  await ctx1.close();
+  await ctx2.close();
+});
