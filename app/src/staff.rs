@@ -438,3 +438,23 @@ pub struct OfficePayment {
     #[serde(default)]
     pub payer: String,
 }
+
+/// What a POS settlement file records (or would).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PosPreview {
+    pub lines: Vec<PosLine>,
+    /// (row, Vietnamese, English): why a row cannot be recorded.
+    pub errors: Vec<(usize, String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PosLine {
+    pub row: usize,
+    pub terminal: String,
+    pub approval: String,
+    pub last4: String,
+    pub amount: crate::domain::money::Vnd,
+    pub invoice_code: String,
+    /// Recorded before (typed by hand, or in an earlier file): changes nothing.
+    pub known: bool,
+}

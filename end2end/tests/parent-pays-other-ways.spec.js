@@ -89,23 +89,37 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
   await page.locator('#inv-status').selectOption('open');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(page.getByTestId('invoice-totals')).toBeVisible();
   const rows = page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasNotText: 'Nguyễn Minh An' });
-  let third;
-  for (let i = 0; i < await rows.count() && !third; i++) {
+  const found = [];
+  for (let i = 0; i < await rows.count() && found.length < 2; i++) {
     const cells = rows.nth(i).locator('td');
     if (digits(await cells.nth(5).innerText()) === 0) {
-      third = { code: (await cells.nth(0).innerText()).trim(), total: digits(await cells.nth(4).innerText()) };
+      found.push({ code: (await cells.nth(0).innerText()).trim(), total: digits(await cells.nth(4).innerText()) });
     }
   }
-  expect(third).toBeTruthy();
+  expect(found.length).toBe(2);
+  const [third, fourth] = found;
   const office = page.locator('section[aria-labelledby="office-title"]');
   await office.getByLabel('Mã hoá đơn').fill(third.code);
-  await office.getByLabel('Số tiền (đồng)').fill(String(third.total));
+  await office.getByLabel('Số tiền nhận (đồng)').fill(String(third.total));
   await office.getByLabel('Mã máy POS (TID)').fill('TID00123');
   await office.getByLabel('Mã chuẩn chi').fill('A1B2C3');
   await office.getByLabel('4 số cuối của thẻ').fill('4242');
   await office.getByRole('button', { name: 'Ghi nhận khoản nộp' }).click();
   await expect(page.getByText('Đã ghi nhận khoản nộp và lập biên lai.')).toBeVisible();
+  // The POS terminal's settlement file brings another card payment.
+  const pos = path.join(require('fs').mkdtempSync(path.join(require('os').tmpdir(), 'pos-')), 'quyet-toan-pos.csv');
+  require('fs').writeFileSync(pos, [
+    'BÁO CÁO QUYẾT TOÁN POS NGÀY 26/11/2026',
+    'STT,Mã máy (TID),Thời gian giao dịch,Số thẻ,Mã chuẩn chi,Số tiền,Ghi chú',
+    `1,TID00123,26/11/2026 10:05,970436******1234,B7C8D9,${fourth.total},${fourth.code}`,
+  ].join('\n'));
+  await page.locator('#pos-file').setInputFiles(pos);
+  await page.getByRole('button', { name: 'Đọc file quyết toán POS' }).click();
+  await expect(page.getByTestId('pos-preview')).toContainText('Giao dịch mới: 1');
+  await page.getByRole('button', { name: 'Ghi các giao dịch thẻ (1)' }).click();
+  await expect(page.getByText('Đã ghi các giao dịch thẻ: 1')).toBeVisible();
   await office.screenshot({ path: 'test-results/screens/staff-desktop-11-card-payment.png' });
 
   // All three show paid in the accountant's list, and the school is ready for 4 of 4.
@@ -114,6 +128,7 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
   await expect(page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasText: third.code })).toContainText('đã nộp đủ');
   await expect(page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasText: code })).toContainText('đã nộp đủ');
+  await expect(page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasText: fourth.code })).toContainText('đã nộp đủ');
   await page.reload();
   await expect(page.getByTestId('readiness-card_pos')).toContainText('lần thu gần nhất');
   await expect(page.getByTestId('readiness-website')).toContainText('lần thu gần nhất');

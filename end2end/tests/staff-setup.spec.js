@@ -68,11 +68,18 @@ for (const size of sizes) {
       await expect(page.getByText('Vietcombank · 0451000012345').first()).toBeVisible();
       await expect(page.getByText('TRUONG TIEU HOC CAO XANH', { exact: true })).toBeVisible();
 
-      // Methods: QR, website, Mobile Money, cash → 3 cashless, the warning goes.
-      for (const m of ['Chuyển khoản bằng mã QR (VietQR)', 'Thanh toán qua website (cổng thanh toán)', 'Mobile Money / ví điện tử']) {
+      // Methods: QR, website, card → 3 cashless accepted; the website is ready once the
+      // gateway's merchant account is set, and then the warning goes.
+      for (const m of ['Chuyển khoản bằng mã QR (VietQR)', 'Thanh toán qua website (cổng thanh toán)', 'Thẻ qua máy POS']) {
         await page.getByLabel(m).check();
       }
       await page.getByRole('button', { name: 'Lưu phương thức' }).click();
+      await expect(page.getByTestId('readiness-website')).toContainText('cần mã đơn vị tại cổng thanh toán');
+      await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(1);
+      await page.getByLabel('Mã đơn vị (8 ký tự)').fill('CAOXANH1');
+      await page.getByLabel('Khoá bí mật').fill('a-secret-from-the-gateway-0123');
+      await page.getByRole('button', { name: 'Lưu cổng thanh toán' }).click();
+      await expect(page.getByTestId('readiness-website')).toContainText('sẵn sàng');
       await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(0);
 
       // A contact person for parents.

@@ -18,8 +18,10 @@ pub struct Config {
     pub now: Option<i64>,
     /// Believe the first `X-Forwarded-For` address (only behind a trusted proxy).
     pub trust_proxy: bool,
-    /// The payment gateway's address; `None`: the built-in simulator.
+    /// The payment gateway's address; `None`: the simulator in the demo, else none.
     pub gateway_url: Option<String>,
+    /// Serve the simulator on a real database too (training copies).
+    pub gateway_simulator: bool,
 }
 
 impl Config {

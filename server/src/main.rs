@@ -44,9 +44,13 @@ struct ServeArgs {
     #[command(flatten)]
     master: MasterKeyArgs,
     /// The payment gateway's address (VNPay protocol), e.g. https://sandbox.vnpayment.vn.
-    /// Without one, parents pay online through the simulator hocphi serves at /gateway-sim.
+    /// Without one, online payment is off, except in the demo (the simulator at /gateway-sim).
     #[arg(long, env = "HOCPHI_GATEWAY_URL")]
     gateway_url: Option<String>,
+    /// Serve the gateway simulator on a real database too (a training copy, never
+    /// production: its payments move no money). The demo always has it.
+    #[arg(long, env = "HOCPHI_GATEWAY_SIMULATOR")]
+    gateway_simulator: bool,
 }
 
 #[derive(clap::Args, Clone)]
@@ -364,6 +368,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         now,
         trust_proxy: args.trust_proxy,
         gateway_url: args.gateway_url,
+        gateway_simulator: args.gateway_simulator,
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     match runtime.block_on(run(config, vault)) {
@@ -398,8 +403,16 @@ async fn run(
         clock,
         lookups: Arc::new(FailureLimiter::default()),
         vault,
-        gateway_url: config.gateway_url.clone().map(Arc::from),
+        gateway: match (
+            &config.gateway_url,
+            config.is_demo() || config.gateway_simulator,
+        ) {
+            (Some(url), _) => hocphi_app::server::state::Gateway::At(Arc::from(url.as_str())),
+            (None, true) => hocphi_app::server::state::Gateway::Simulator,
+            (None, false) => hocphi_app::server::state::Gateway::Off,
+        },
     };
+    let state_gateway = state.gateway.clone();
     let app = http::router(
         state,
         &config.dist,
@@ -410,6 +423,19 @@ async fn run(
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    match &state_gateway {
+        hocphi_app::server::state::Gateway::At(url) => {
+            tracing::info!("online payment through {url}")
+        }
+        hocphi_app::server::state::Gateway::Simulator => {
+            tracing::info!(
+                "online payment through the gateway simulator at /gateway-sim (no real money)"
+            )
+        }
+        hocphi_app::server::state::Gateway::Off => {
+            tracing::info!("online payment is off (set HOCPHI_GATEWAY_URL)")
+        }
+    }
     tracing::info!("hocphi is listening on http://{}", config.addr);
     if config.is_demo() {
         tracing::info!(

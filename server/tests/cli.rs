@@ -86,6 +86,21 @@ fn an_operator_database_is_never_seeded_with_demo_data() {
     let _ = child.wait();
     assert!(seen.iter().any(|l| l.contains("listening on")), "{seen:?}");
     assert!(!seen.iter().any(|l| l.contains("seeding")), "{seen:?}");
+    // No simulator on a real database: its payments would move no money.
+    assert!(
+        seen.iter().any(|l| l.contains("online payment is off")),
+        "{seen:?}"
+    );
+    // The master key is made beside it, readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("hocphi-master.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (schools,): (i64,) = rt.block_on(async {
         let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display()))

@@ -200,3 +200,78 @@ async fn readiness_says_what_each_method_needs_and_when_it_last_worked() {
     let other = schools.iter().find(|s| s.slug == "thcs-bai-chay").unwrap();
     assert!(other.cashless_methods < 4);
 }
+
+#[tokio::test]
+async fn a_pos_settlement_file_records_its_card_payments_all_or_nothing_and_once() {
+    use base64::Engine;
+    let app = start().await;
+    let session = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let open = app.unpaid_invoices(3).await;
+    let file = |rows: &[String]| {
+        let mut csv = String::from("BÁO CÁO QUYẾT TOÁN POS\nSTT,Mã máy (TID),Thời gian giao dịch,Số thẻ,Mã chuẩn chi,Số tiền,Ghi chú\n");
+        for r in rows {
+            csv.push_str(r);
+            csv.push('\n');
+        }
+        base64::engine::general_purpose::STANDARD.encode(csv)
+    };
+    let good = vec![
+        format!(
+            "1,TID00777,26/11/2026 08:15,970436******4242,AP0001,{},{}",
+            open[0].1, open[0].0
+        ),
+        format!(
+            "2,TID00777,26/11/2026 08:20,4111********1111,AP0002,100000,hoc phi HP {}",
+            open[1].0
+        ),
+    ];
+    let call = |endpoint: &'static str, content: String| {
+        let (app, session) = (&app, session.clone());
+        async move {
+            app.staff(
+                endpoint,
+                json!({"school_id": 1, "content_base64": content}),
+                Some(&session),
+            )
+            .await
+            .json::<hocphi_app::staff::PosPreview>()
+        }
+    };
+    // A bad line is named, and nothing is written.
+    let mut bad = good.clone();
+    bad.push("3,TID00777,26/11/2026 08:30,4111********1111,AP0003,50000,khong co ma".into());
+    let before = app.count("SELECT COUNT(*) FROM payment").await;
+    let preview = call("office-payments/pos-preview", file(&bad))
+        .await
+        .unwrap();
+    assert_eq!(preview.lines.len(), 2);
+    assert_eq!(
+        preview.errors.iter().map(|e| e.0).collect::<Vec<_>>(),
+        vec![5]
+    );
+    assert_eq!(
+        call("office-payments/pos-commit", file(&bad)).await,
+        Err(AppError::ImportRejected)
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM payment").await, before);
+
+    let done = call("office-payments/pos-commit", file(&good))
+        .await
+        .unwrap();
+    assert_eq!(done.lines.iter().filter(|l| !l.known).count(), 2);
+    assert_eq!(app.balance(&open[0].0).await, 0);
+    assert_eq!(app.balance(&open[1].0).await, open[1].1 - 100_000);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM payment WHERE method = 'card' AND card_last4 IN ('4242', '1111')"
+        )
+        .await,
+        2
+    );
+    // The same file again: every line known, nothing changes.
+    let again = call("office-payments/pos-preview", file(&good))
+        .await
+        .unwrap();
+    assert!(again.lines.iter().all(|l| l.known));
+    assert_eq!(app.count("SELECT COUNT(*) FROM payment").await, before + 2);
+}

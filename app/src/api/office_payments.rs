@@ -3,7 +3,7 @@
 //! its receipt like a transfer; cash is recorded, and never counted as cashless.
 
 use crate::error::AppError;
-use crate::staff::OfficePayment;
+use crate::staff::{OfficePayment, PosPreview};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -15,125 +15,243 @@ pub async fn record_office_payment(
     school_id: i64,
     payment: OfficePayment,
 ) -> Result<Vec<String>, AppError> {
-    use crate::domain::invoice_code::InvoiceCode;
-    use crate::error::Field;
-    use crate::server::audit::{by_staff, Entry};
-    use crate::server::bank;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let code = InvoiceCode::parse(&payment.invoice_code)
-        .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
-    if !payment.amount.is_positive() || payment.amount.dong() > 1_000_000_000_000 {
-        return Err(AppError::InvalidInput(Field::Amount));
-    }
-    let payer = payment.payer.trim().to_string();
-    if payer.chars().count() > 100 {
-        return Err(AppError::InvalidInput(Field::DisplayName));
-    }
-    let (method, external_id) = match payment.method.as_str() {
-        "card" => {
-            let terminal = payment.terminal.trim().to_uppercase();
-            let approval = payment.approval_code.trim().to_uppercase();
-            let ok = |t: &str, max: usize| {
-                !t.is_empty() && t.len() <= max && t.chars().all(|c| c.is_ascii_alphanumeric())
-            };
-            if !ok(&terminal, 16) || !ok(&approval, 12) {
-                return Err(AppError::InvalidInput(Field::Reference));
-            }
-            if payment.card_last4.len() != 4
-                || !payment.card_last4.chars().all(|c| c.is_ascii_digit())
-            {
-                return Err(AppError::InvalidInput(Field::AccountNumber));
-            }
-            ("card", format!("POS:{terminal}:{approval}"))
-        }
-        "cash" => (
-            "cash",
-            format!("CASH:{}", crate::server::auth::random_secret()),
-        ),
-        _ => return Err(AppError::InvalidInput(Field::Role)),
-    };
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, outcome, method, \
-            card_terminal, card_approval, card_last4, recorded_by, arrived_via) \
-         VALUES ($1, 'office', $2, $3, $4, $5, $6, 'unmatched', $7, $8, $9, $10, $11, 'office') \
-         ON CONFLICT (source, external_id) DO NOTHING RETURNING id",
-    )
-    .bind(school_id)
-    .bind(&external_id)
-    .bind(payment.amount.dong())
-    .bind(now)
-    .bind((!payer.is_empty()).then_some(&payer))
-    .bind(code.memo_form())
-    .bind(method)
-    .bind((method == "card").then(|| payment.terminal.trim().to_uppercase()))
-    .bind((method == "card").then(|| payment.approval_code.trim().to_uppercase()))
-    .bind((method == "card").then_some(&payment.card_last4))
-    .bind(staff.id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((payment_id,)) = inserted else {
-        // This card approval was recorded before: nothing changes.
-        let codes: Vec<(String,)> = sqlx::query_as(
-            "SELECT r.public_code FROM receipt r JOIN payment p ON p.id = r.payment_id \
-             WHERE p.source = 'office' AND p.external_id = $1 AND r.cancelled_at IS NULL",
-        )
-        .bind(&external_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        return Ok(codes.into_iter().map(|c| c.0).collect());
-    };
-    let open = bank::open_invoices(&mut tx, school_id, std::slice::from_ref(&code)).await?;
-    if open.is_empty() {
-        return Err(AppError::InvalidInput(Field::InvoiceCode));
-    }
-    // Money taken at the desk for an invoice already paid would be a double payment.
-    if !open.iter().any(|o| o.balance.is_positive()) {
-        return Err(AppError::InvoiceAlreadyPaid);
-    }
-    let outcome = bank::apply(
-        &mut tx,
-        payment_id,
-        payment.amount,
-        &open,
-        &format!(
-            "nộp thừa ({})",
-            if method == "card" {
-                "thẻ"
-            } else {
-                "tiền mặt"
-            }
-        ),
-        now,
-    )
-    .await?;
-    let receipts = crate::server::receipts::issue_for_payment(
-        &mut tx,
-        &state.vault,
-        payment_id,
-        Some(&staff.display_name),
-        now,
-    )
-    .await?;
-    by_staff(
-        &mut tx,
-        &state,
-        &staff,
-        Entry::at_school(school_id, "record", "payment", payment_id).after(serde_json::json!({
-            "method": method, "invoice": code.as_str(), "amount": payment.amount.dong(),
-            "outcome": outcome.as_str(), "terminal": (method == "card").then(|| payment.terminal.trim().to_uppercase()),
-        })),
-    )
-    .await?;
-    let mut codes = Vec::new();
-    for id in receipts {
-        let (c,): (String,) = sqlx::query_as("SELECT public_code FROM receipt WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        codes.push(c);
-    }
+    let recorded = imp::record(&mut tx, &state, &staff, school_id, &payment, now).await?;
+    let codes = imp::receipt_codes(&mut tx, &recorded).await?;
     tx.commit().await?;
     Ok(codes)
+}
+
+/// What importing a POS settlement file would record, line by line; nothing is written.
+#[server(prefix = "/rpc", endpoint = "office-payments/pos-preview", input = Json)]
+pub async fn preview_pos_settlement(
+    school_id: i64,
+    content_base64: String,
+) -> Result<PosPreview, AppError> {
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let preview = imp::import(&mut tx, &state, &staff, school_id, &content_base64).await?;
+    tx.rollback().await?;
+    Ok(preview)
+}
+
+/// Records every card payment of a POS settlement file, or none if a line is wrong.
+#[server(prefix = "/rpc", endpoint = "office-payments/pos-commit", input = Json)]
+pub async fn commit_pos_settlement(
+    school_id: i64,
+    content_base64: String,
+) -> Result<PosPreview, AppError> {
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let preview = imp::import(&mut tx, &state, &staff, school_id, &content_base64).await?;
+    if preview.lines.is_empty() || !preview.errors.is_empty() {
+        return Err(AppError::ImportRejected);
+    }
+    tx.commit().await?;
+    Ok(preview)
+}
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use crate::domain::invoice_code::InvoiceCode;
+    use crate::error::{AppError, Field};
+    use crate::server::audit::{by_staff, Entry};
+    use crate::server::auth::Staff;
+    use crate::server::bank;
+    use crate::server::state::AppState;
+    use crate::staff::{OfficePayment, PosLine, PosPreview};
+    use sqlx::SqliteConnection;
+
+    /// What recording did: the payment, and whether it is new (false: this card
+    /// approval was recorded before, and nothing changed).
+    pub type Recorded = (i64, bool);
+
+    pub async fn record(
+        conn: &mut SqliteConnection,
+        state: &AppState,
+        staff: &Staff,
+        school_id: i64,
+        payment: &OfficePayment,
+        at: i64,
+    ) -> Result<Recorded, AppError> {
+        let code = InvoiceCode::parse(&payment.invoice_code)
+            .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
+        if !payment.amount.is_positive() || payment.amount.dong() > 1_000_000_000_000 {
+            return Err(AppError::InvalidInput(Field::Amount));
+        }
+        let payer = payment.payer.trim().to_string();
+        if payer.chars().count() > 100 {
+            return Err(AppError::InvalidInput(Field::DisplayName));
+        }
+        let terminal = payment.terminal.trim().to_uppercase();
+        let approval = payment.approval_code.trim().to_uppercase();
+        let (method, external_id) = match payment.method.as_str() {
+            "card" => {
+                let ok = |t: &str, max: usize| {
+                    !t.is_empty() && t.len() <= max && t.chars().all(|c| c.is_ascii_alphanumeric())
+                };
+                if !ok(&terminal, 16) || !ok(&approval, 12) {
+                    return Err(AppError::InvalidInput(Field::Reference));
+                }
+                if payment.card_last4.len() != 4
+                    || !payment.card_last4.chars().all(|c| c.is_ascii_digit())
+                {
+                    return Err(AppError::InvalidInput(Field::AccountNumber));
+                }
+                ("card", format!("POS:{terminal}:{approval}"))
+            }
+            "cash" => (
+                "cash",
+                format!("CASH:{}", crate::server::auth::random_secret()),
+            ),
+            _ => return Err(AppError::InvalidInput(Field::Role)),
+        };
+        let card = method == "card";
+        let inserted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, outcome, method, \
+                card_terminal, card_approval, card_last4, recorded_by, arrived_via) \
+             VALUES ($1, 'office', $2, $3, $4, $5, $6, 'unmatched', $7, $8, $9, $10, $11, 'office') \
+             ON CONFLICT (source, external_id) DO NOTHING RETURNING id",
+        )
+        .bind(school_id)
+        .bind(&external_id)
+        .bind(payment.amount.dong())
+        .bind(at)
+        .bind((!payer.is_empty()).then_some(&payer))
+        .bind(code.memo_form())
+        .bind(method)
+        .bind(card.then_some(&terminal))
+        .bind(card.then_some(&approval))
+        .bind(card.then_some(&payment.card_last4))
+        .bind(staff.id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some((payment_id,)) = inserted else {
+            let (existing,): (i64,) = sqlx::query_as(
+                "SELECT id FROM payment WHERE source = 'office' AND external_id = $1",
+            )
+            .bind(&external_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            return Ok((existing, false));
+        };
+        let open = bank::open_invoices(conn, school_id, std::slice::from_ref(&code)).await?;
+        if open.is_empty() {
+            return Err(AppError::InvalidInput(Field::InvoiceCode));
+        }
+        // Money taken at the desk for an invoice already paid would be a double payment.
+        if !open.iter().any(|o| o.balance.is_positive()) {
+            return Err(AppError::InvoiceAlreadyPaid);
+        }
+        let outcome = bank::apply(
+            conn,
+            payment_id,
+            payment.amount,
+            &open,
+            &format!("nộp thừa ({})", if card { "thẻ" } else { "tiền mặt" }),
+            at,
+        )
+        .await?;
+        crate::server::receipts::issue_for_payment(
+            conn,
+            &state.vault,
+            payment_id,
+            Some(&staff.display_name),
+            state.clock.now(),
+        )
+        .await?;
+        by_staff(
+            conn,
+            state,
+            staff,
+            Entry::at_school(school_id, "record", "payment", payment_id).after(serde_json::json!({
+                "method": method, "invoice": code.as_str(), "amount": payment.amount.dong(),
+                "outcome": outcome.as_str(), "terminal": card.then_some(&terminal),
+            })),
+        )
+        .await?;
+        Ok((payment_id, true))
+    }
+
+    /// The public codes of what was issued (or, for a repeat, of what exists).
+    pub async fn receipt_codes(
+        conn: &mut SqliteConnection,
+        recorded: &Recorded,
+    ) -> Result<Vec<String>, AppError> {
+        let (payment_id, _) = recorded;
+        let codes: Vec<(String,)> = sqlx::query_as(
+            "SELECT public_code FROM receipt WHERE payment_id = $1 AND cancelled_at IS NULL ORDER BY id",
+        )
+        .bind(payment_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(codes.into_iter().map(|c| c.0).collect())
+    }
+
+    /// Reads a POS settlement file and records each line in the caller's
+    /// transaction; a line that cannot be recorded becomes a row error.
+    pub async fn import(
+        conn: &mut SqliteConnection,
+        state: &AppState,
+        staff: &Staff,
+        school_id: i64,
+        content_base64: &str,
+    ) -> Result<PosPreview, AppError> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(content_base64.trim())
+            .map_err(|_| AppError::ImportRejected)?;
+        let grid =
+            crate::server::spreadsheet::read(&bytes).map_err(|_| AppError::ImportRejected)?;
+        let read = crate::domain::pos_settlement::read(&grid)
+            .ok_or(AppError::InvalidInput(Field::Mapping))?;
+        let mut preview = PosPreview {
+            lines: vec![],
+            errors: read
+                .errors
+                .iter()
+                .map(|e| {
+                    let (vi, en) = e.problem.describe();
+                    (e.row, vi, en)
+                })
+                .collect(),
+        };
+        for line in read.lines {
+            let payment = OfficePayment {
+                invoice_code: line.invoice_code.to_string(),
+                amount: line.amount,
+                method: "card".into(),
+                terminal: line.terminal.clone(),
+                approval_code: line.approval.clone(),
+                card_last4: line.last4.clone(),
+                payer: String::new(),
+            };
+            match record(conn, state, staff, school_id, &payment, line.at).await {
+                Ok(recorded) => preview.lines.push(PosLine {
+                    row: line.row,
+                    terminal: line.terminal,
+                    approval: line.approval,
+                    last4: line.last4,
+                    amount: line.amount,
+                    invoice_code: line.invoice_code.to_string(),
+                    known: !recorded.1,
+                }),
+                Err(AppError::InvoiceAlreadyPaid) => preview.errors.push((
+                    line.row,
+                    format!("hoá đơn {} đã nộp đủ", line.invoice_code),
+                    format!("invoice {} is already paid", line.invoice_code),
+                )),
+                Err(AppError::InvalidInput(_)) => preview.errors.push((
+                    line.row,
+                    format!("không có hoá đơn {} ở trường này", line.invoice_code),
+                    format!("no invoice {} at this school", line.invoice_code),
+                )),
+                Err(e) => return Err(e),
+            }
+        }
+        preview.errors.sort_by_key(|e| e.0);
+        Ok(preview)
+    }
 }

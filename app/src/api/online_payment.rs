@@ -50,9 +50,10 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
         crate::server::gateway::create_order(&state.db, school_id, &code, detail.balance, now)
             .await?;
     let ip = client_key();
-    let base = match &state.gateway_url {
-        Some(url) => url.to_string(),
-        None => format!("{origin}/gateway-sim"),
+    let base = match &state.gateway {
+        crate::server::state::Gateway::At(url) => url.to_string(),
+        crate::server::state::Gateway::Simulator => format!("{origin}/gateway-sim"),
+        crate::server::state::Gateway::Off => return Err(AppError::NotFound),
     };
     let request = PayRequest {
         tmn_code: tmn,

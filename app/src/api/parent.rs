@@ -157,7 +157,10 @@ pub async fn load_invoice(token: String, code: String) -> Result<InvoiceDetail, 
     let state = app_state()?;
     let student_id = child_of(&state, &token)?;
     let code = invoice_code(&code)?;
-    q::invoice_detail(&state.db, student_id, &code, state.clock.today()).await
+    let mut detail = q::invoice_detail(&state.db, student_id, &code, state.clock.today()).await?;
+    // A merchant account is of no use while online payment is off on this server.
+    detail.online_payment &= state.gateway != crate::server::state::Gateway::Off;
+    Ok(detail)
 }
 
 /// One payment code (and so one QR) per school for the chosen open invoices of

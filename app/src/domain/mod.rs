@@ -9,6 +9,7 @@ pub mod invoice_code;
 pub mod invoice_status;
 pub mod memo;
 pub mod money;
+pub mod pos_settlement;
 pub mod receipt;
 pub mod school_year;
 pub mod settlement;

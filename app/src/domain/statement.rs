@@ -219,7 +219,7 @@ fn fits(cell: &str, wanted: &str) -> u8 {
 }
 
 /// The column that best fits one of `words` (earlier words win), not already taken.
-fn best_column(row: &[Cell], words: &[&str], taken: &[usize]) -> Option<usize> {
+pub(crate) fn best_column(row: &[Cell], words: &[&str], taken: &[usize]) -> Option<usize> {
     let mut best: Option<(usize, u8, usize)> = None; // (word rank, fit, column)
     for (rank, word) in words.iter().enumerate() {
         for (col, cell) in row.iter().enumerate() {
@@ -254,7 +254,7 @@ struct Columns {
 }
 
 /// Banks put a title, the account and the period above the table.
-const HEADER_SEARCH_ROWS: usize = 40;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 40;
 
 fn locate(grid: &[Vec<Cell>], lists: [&[&str]; 5]) -> Option<Columns> {
     for (index, row) in grid.iter().enumerate().take(HEADER_SEARCH_ROWS) {
@@ -501,7 +501,7 @@ pub fn read(grid: &[Vec<Cell>], mapping: &Mapping) -> Result<Statement, Statemen
 }
 
 /// "Tổng cộng", "Cộng phát sinh", "Total": the footer, not a transfer.
-fn is_totals_row(row: &[Cell]) -> bool {
+pub(crate) fn is_totals_row(row: &[Cell]) -> bool {
     row.iter().any(|c| {
         let key = heading_key(&c.text());
         key.starts_with("tong") || key.starts_with("cong phat sinh") || key.starts_with("total")

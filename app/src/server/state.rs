@@ -16,9 +16,20 @@ pub struct AppState {
     pub lookups: Arc<FailureLimiter>,
     /// Seals and opens the schools' receipt signing keys.
     pub vault: Arc<super::vault::Vault>,
-    /// Where parents are sent to pay online: a VNPay-protocol gateway's address,
-    /// or `None` for the simulator hocphi serves itself at `/gateway-sim`.
-    pub gateway_url: Option<Arc<str>>,
+    /// Where parents are sent to pay online.
+    pub gateway: Gateway,
+}
+
+/// The payment gateway parents are sent to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gateway {
+    /// A VNPay-protocol gateway at this address.
+    At(Arc<str>),
+    /// The simulator hocphi serves at `/gateway-sim`: the demo only (or when asked
+    /// for explicitly), since its "payments" move no money.
+    Simulator,
+    /// None: online payment is off.
+    Off,
 }
 
 /// Who is calling, as far as rate limits care: the peer address, or the first

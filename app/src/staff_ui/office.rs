@@ -62,7 +62,7 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
                 "Card: only the terminal id, the approval code and the card's last 4 digits. Cash is recorded but never counted as cashless.")}</p>
             <form class="mt-2 grid gap-3 sm:grid-cols-3" on:submit=submit>
                 <Field id="office-code" label=tr("Mã hoá đơn", "Invoice code") value=code/>
-                <Field id="office-amount" label=tr("Số tiền (đồng)", "Amount (đồng)") value=amount/>
+                <Field id="office-amount" label=tr("Số tiền nhận (đồng)", "Amount received (đồng)") value=amount/>
                 <div>
                     <label for="office-method" class="block text-sm font-semibold">{tr("Hình thức", "Method")}</label>
                     <select id="office-method" class=INPUT on:change=move |ev| method.set(event_target_value(&ev)) prop:value=move || method.get()>
@@ -86,13 +86,17 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             })}
+            <PosImport school_id/>
         </section>
     }
 }
 
 /// The school's merchant account at the payment gateway (website payment).
 #[component]
-pub fn GatewaySetup(school_id: i64) -> impl IntoView {
+pub fn GatewaySetup(
+    school_id: i64,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let tmn = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
@@ -108,6 +112,7 @@ pub fn GatewaySetup(school_id: i64) -> impl IntoView {
             {
                 Ok(()) => {
                     secret.set(String::new());
+                    refresh();
                     outcome.set(Some(Outcome::Done(
                         tr(
                             "Đã lưu. Khoá bí mật được mã hoá và không hiển thị lại.",
@@ -133,5 +138,93 @@ pub fn GatewaySetup(school_id: i64) -> impl IntoView {
             </form>
             <OutcomeNotice outcome/>
         </section>
+    }
+}
+
+/// A POS terminal's settlement file: every card payment of the day at once.
+#[component]
+fn PosImport(school_id: i64) -> impl IntoView {
+    use crate::api::office_payments::{commit_pos_settlement, preview_pos_settlement};
+    use crate::staff::PosPreview;
+    use wasm_bindgen::JsCast;
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let content = StoredValue::new(String::new());
+    let preview = RwSignal::new(None::<PosPreview>);
+    let outcome = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let check = move |_| {
+        let Some(input) = input_ref.get() else { return };
+        let input: web_sys::HtmlInputElement = input.unchecked_into();
+        preview.set(None);
+        outcome.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let Some(b64) = super::import::read_file(&input).await else {
+                busy.set(false);
+                return;
+            };
+            content.set_value(b64.clone());
+            let r = preview_pos_settlement(school_id, b64).await;
+            busy.set(false);
+            match r {
+                Ok(p) => preview.set(Some(p)),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let commit = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let r = commit_pos_settlement(school_id, content.get_value()).await;
+            busy.set(false);
+            match r {
+                Ok(done) => {
+                    preview.set(None);
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {}",
+                        tr("Đã ghi các giao dịch thẻ:", "Card payments recorded:"),
+                        done.lines.iter().filter(|l| !l.known).count()
+                    ))));
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <h3 class="mt-4 text-lg font-bold">{tr("Nhập file quyết toán máy POS", "Import the POS settlement file")}</h3>
+        <p class="text-sm text-gray-700">{tr(
+            "Tệp .xlsx hoặc .csv có các cột: mã máy (TID), thời gian, số thẻ (che), mã chuẩn chi, số tiền, ghi chú có mã hoá đơn.",
+            "An .xlsx or .csv file with: terminal id, time, (masked) card number, approval code, amount, a note with the invoice code.")}</p>
+        <div class="mt-2 flex flex-wrap items-end gap-3">
+            <div>
+                <label for="pos-file" class="block text-sm font-semibold">{tr("Tệp quyết toán", "Settlement file")}</label>
+                <input id="pos-file" type="file" accept=".xlsx,.csv,text/csv" node_ref=input_ref class="mt-1 block text-sm"/>
+            </div>
+            <button type="button" class=BUTTON_QUIET on:click=check prop:disabled=move || busy.get()>{tr("Đọc file quyết toán POS", "Read the POS settlement file")}</button>
+        </div>
+        {move || busy.get().then(|| view! { <progress class="mt-2 w-full" aria-label=tr("Đang xử lý…", "Working…")></progress> })}
+        <OutcomeNotice outcome/>
+        {move || preview.get().map(|p| {
+            let new = p.lines.iter().filter(|l| !l.known).count();
+            let ok = p.errors.is_empty() && new > 0;
+            view! {
+                <div class="mt-2" data-testid="pos-preview">
+                    <p class="font-semibold">{format!("{} {} · {} {} · {} {}", tr("Giao dịch mới:", "New:"), new,
+                        tr("đã có:", "known:"), p.lines.len() - new, tr("dòng lỗi:", "rows with errors:"), p.errors.len())}</p>
+                    {(!p.errors.is_empty()).then(|| view! {
+                        <ul role="alert" class="mt-1 list-disc rounded-lg border border-red-300 bg-red-50 p-3 pl-8 text-sm text-red-900">
+                            {p.errors.iter().map(|(row, vi, en)| view! {
+                                <li>{format!("{} {row}: {}", tr("Dòng", "Row"), if crate::ui::current_lang() == crate::i18n::Lang::Vi { vi } else { en })}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    {ok.then(|| view! {
+                        <button type="button" class=format!("{BUTTON} mt-2") on:click=commit prop:disabled=move || busy.get()>
+                            {format!("{} ({new})", tr("Ghi các giao dịch thẻ", "Record the card payments"))}
+                        </button>
+                    })}
+                </div>
+            }
+        })}
     }
 }

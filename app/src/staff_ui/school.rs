@@ -134,7 +134,7 @@ fn SchoolSections(
         <super::class::ClassSection school_id=id/>
         {can_edit.then(|| view! { <super::billing::Billing school_id=id/> })}
         {can_edit.then(|| view! { <super::invoices::InvoiceList school_id=id/> })}
-        {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id/> })}
+        {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id refresh/> })}
         {can_edit.then(|| view! { <super::office::OfficePayments school_id=id/> })}
         {can_edit.then(|| view! { <super::reconcile::Reconcile school_id=id/> })}
         {can_edit.then(|| view! { <super::receipts::Receipts school_id=id/> })}

@@ -29,7 +29,7 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
     rpc::register_server_fns();
     let site = static_files::Site::load(dist);
     let csp = ContentSecurityPolicy::for_pages(&site.index_pages());
-    let simulator = state.gateway_url.is_none();
+    let simulator = state.gateway == hocphi_app::server::state::Gateway::Simulator;
     let (api_routes, document) = api::router();
     let openapi = axum::body::Bytes::from(
         document

@@ -100,6 +100,8 @@ pub fn register_server_fns() {
     register_explicit::<ReplaceReceipt>();
     register_explicit::<ExportReceipts>();
     register_explicit::<RecordOfficePayment>();
+    register_explicit::<PreviewPosSettlement>();
+    register_explicit::<CommitPosSettlement>();
     register_explicit::<PayOnline>();
     register_explicit::<CheckOnlinePayment>();
     register_explicit::<SaveGateway>();

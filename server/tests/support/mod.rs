@@ -59,7 +59,7 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
         clock: clock.clone(),
         lookups: Arc::new(FailureLimiter::default()),
         vault: vault.clone(),
-        gateway_url: None,
+        gateway: hocphi_app::server::state::Gateway::Simulator,
     };
     TestApp {
         vault,
