@@ -229,6 +229,15 @@ fn report(result: Result<String, Box<dyn std::error::Error>>) -> ExitCode {
     }
 }
 
+/// A school's id by its slug, for the commands that act on one school.
+async fn school_id(pool: &sqlx::SqlitePool, slug: &str) -> Result<i64, Box<dyn std::error::Error>> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.ok_or_else(|| format!("no school '{slug}'"))?.0)
+}
+
 fn bank_secret(
     school: String,
     database_url: Option<String>,
@@ -236,11 +245,7 @@ fn bank_secret(
     let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
     tokio::runtime::Runtime::new()?.block_on(async {
         let pool = db::connect(&url).await?;
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
-            .bind(&school)
-            .fetch_optional(&pool)
-            .await?;
-        let (id,) = row.ok_or_else(|| format!("no school '{school}'"))?;
+        let id = school_id(&pool, &school).await?;
         let secret = hocphi_app::server::bank::school_secret(&pool, id, SystemClock.now())
             .await
             .map_err(|e| e.to_string())?;
@@ -257,11 +262,7 @@ fn rotate_receipt_key(
     let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
     tokio::runtime::Runtime::new()?.block_on(async {
         let pool = db::connect(&url).await?;
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
-            .bind(&school)
-            .fetch_optional(&pool)
-            .await?;
-        let (id,) = row.ok_or_else(|| format!("no school '{school}'"))?;
+        let id = school_id(&pool, &school).await?;
         let mut tx = pool.begin().await?;
         let key_id = hocphi_app::server::receipts::rotate(&mut tx, &vault, id, SystemClock.now())
             .await

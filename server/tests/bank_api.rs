@@ -4,29 +4,18 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use hmac::{Hmac, Mac};
 use hocphi_app::domain::invoice_status::PaymentState;
 use hocphi_app::model::ChildOverview;
 use hocphi_app::server::clock::Clock;
 use serde_json::{json, Value};
-use sha2::Sha256;
 use support::*;
 
 async fn secret(app: &TestApp) -> String {
-    hocphi_app::server::bank::school_secret(&app.db, 1, 0)
-        .await
-        .unwrap()
+    app.bank_secret().await
 }
 
 fn sign(secret: &str, ts: i64, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{ts}.").as_bytes());
-    mac.update(body);
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sign_notification(secret, ts, body)
 }
 
 fn notification(ts: i64, sig: &str, body: Vec<u8>) -> Request<Body> {

@@ -30,11 +30,7 @@ pub async fn preview_pos_settlement(
     school_id: i64,
     content_base64: String,
 ) -> Result<PosPreview, AppError> {
-    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let preview = imp::import(&mut tx, &state, &staff, school_id, &content_base64).await?;
-    tx.rollback().await?;
-    Ok(preview)
+    imp::import_file(school_id, &content_base64, false).await
 }
 
 /// Records every card payment of a POS settlement file, or none if a line is wrong.
@@ -43,14 +39,7 @@ pub async fn commit_pos_settlement(
     school_id: i64,
     content_base64: String,
 ) -> Result<PosPreview, AppError> {
-    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
-    let preview = imp::import(&mut tx, &state, &staff, school_id, &content_base64).await?;
-    if preview.lines.is_empty() || !preview.errors.is_empty() {
-        return Err(AppError::ImportRejected);
-    }
-    tx.commit().await?;
-    Ok(preview)
+    imp::import_file(school_id, &content_base64, true).await
 }
 
 #[cfg(feature = "ssr")]
@@ -188,6 +177,26 @@ mod imp {
         .fetch_all(&mut *conn)
         .await?;
         Ok(codes.into_iter().map(|c| c.0).collect())
+    }
+
+    /// Records a POS file's lines in one transaction: kept when `commit` and no
+    /// line is wrong, rolled back otherwise (the preview is the same run).
+    pub async fn import_file(
+        school_id: i64,
+        content_base64: &str,
+        commit: bool,
+    ) -> Result<PosPreview, AppError> {
+        let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+        let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+        let preview = import(&mut tx, &state, &staff, school_id, content_base64).await?;
+        if !commit {
+            tx.rollback().await?;
+        } else if preview.lines.is_empty() || !preview.errors.is_empty() {
+            return Err(AppError::ImportRejected);
+        } else {
+            tx.commit().await?;
+        }
+        Ok(preview)
     }
 
     /// Reads a POS settlement file and records each line in the caller's

@@ -228,6 +228,32 @@ mod imp {
             .collect()
     }
 
+    /// What every hand decision with a reason starts from.
+    pub struct Started {
+        pub state: AppState,
+        pub staff: crate::server::auth::Staff,
+        pub reason: String,
+        pub tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        pub transfer: Transfer,
+    }
+
+    /// Checks the caller and the reason, and opens the transaction (taking the
+    /// write lock first, so two decisions on one transfer queue, not collide).
+    pub async fn start(school_id: i64, payment_id: i64, reason: &str) -> Result<Started, AppError> {
+        let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+        let reason = crate::domain::validate::text(reason, 300)
+            .ok_or(AppError::InvalidInput(Field::Grounds))?;
+        let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+        let transfer = self::transfer(&mut tx, school_id, payment_id).await?;
+        Ok(Started {
+            state,
+            staff,
+            reason,
+            tx,
+            transfer,
+        })
+    }
+
     /// A hand decision on a transfer, with what it replaced.
     pub struct Decision<'a> {
         pub school_id: i64,
@@ -597,12 +623,13 @@ pub async fn mark_transfer_not_fee(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::domain::settlement::Outcome;
-    use crate::error::Field;
-    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let reason = crate::domain::validate::text(&reason, 300)
-        .ok_or(AppError::InvalidInput(Field::Grounds))?;
-    let mut tx = state.db.begin().await?;
-    let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
+    let imp::Started {
+        state,
+        staff,
+        reason,
+        mut tx,
+        transfer,
+    } = imp::start(school_id, payment_id, &reason).await?;
     if transfer.allocated.is_positive() {
         return Err(AppError::PaymentAlreadySettled);
     }
@@ -637,12 +664,13 @@ pub async fn undo_transfer(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::domain::settlement::Outcome;
-    use crate::error::Field;
-    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let reason = crate::domain::validate::text(&reason, 300)
-        .ok_or(AppError::InvalidInput(Field::Grounds))?;
-    let mut tx = state.db.begin().await?;
-    let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
+    let imp::Started {
+        state,
+        staff,
+        reason,
+        mut tx,
+        transfer,
+    } = imp::start(school_id, payment_id, &reason).await?;
     let credits: Vec<(i64, i64, i64)> =
         sqlx::query_as("SELECT id, amount, remaining FROM credit WHERE payment_id = $1")
             .bind(payment_id)

@@ -65,11 +65,9 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
     )
 }
 
-/// The school by its slug, with its notification secret.
-async fn school_with_secret(
-    state: &AppState,
-    slug: &str,
-) -> Result<Option<(i64, String)>, Response> {
+/// The school by its slug, with its notification secret; an unknown school (or
+/// one without a secret) is refused as unauthenticated.
+async fn school_with_secret(state: &AppState, slug: &str) -> Result<(i64, String), Response> {
     let row: Option<(i64, Option<String>)> = sqlx::query_as(
         "SELECT sc.id, b.secret FROM school sc LEFT JOIN bank_secret b ON b.school_id = sc.id WHERE sc.slug = $1",
     )
@@ -77,7 +75,14 @@ async fn school_with_secret(
     .fetch_optional(&state.db)
     .await
     .map_err(unavailable)?;
-    Ok(row.and_then(|(id, secret)| secret.map(|s| (id, s))))
+    row.and_then(|(id, secret)| secret.map(|s| (id, s)))
+        .ok_or_else(|| {
+            problem(
+                StatusCode::UNAUTHORIZED,
+                "unknown-school",
+                "no school with a notification secret by that name",
+            )
+        })
 }
 
 /// Checks what every channel must hold, then records the transfer.
@@ -166,14 +171,7 @@ pub async fn notify(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
         );
     }
     let (school_id, secret) = match school_with_secret(state, slug).await {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            return problem(
-                StatusCode::UNAUTHORIZED,
-                "unknown-school",
-                "no school with a notification secret by that name",
-            )
-        }
+        Ok(found) => found,
         Err(response) => return response,
     };
     let Some(given) = hex_decode(signature) else {
@@ -272,14 +270,7 @@ pub async fn sepay(
         );
     };
     let (school_id, secret) = match school_with_secret(state, &slug).await {
-        Ok(Some(found)) => found,
-        Ok(None) => {
-            return problem(
-                StatusCode::UNAUTHORIZED,
-                "unknown-school",
-                "no school with a notification secret by that name",
-            )
-        }
+        Ok(found) => found,
         Err(response) => return response,
     };
     if !same_secret(key.trim(), &secret) {

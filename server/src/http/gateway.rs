@@ -36,6 +36,15 @@ pub async fn ipn(State(rpc): State<RpcState>, RawQuery(query): RawQuery) -> Resp
         .into_response()
 }
 
+/// A parameter's value, or empty.
+fn param(params: &[(String, String)], key: &str) -> String {
+    params
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -77,13 +86,7 @@ pub async fn pay_page(State(rpc): State<RpcState>, RawQuery(query): RawQuery) ->
         Ok(p) => p,
         Err(why) => return page("Lỗi", &format!("<p class=\"card\">{}</p>", escape(&why))),
     };
-    let get = |k: &str| {
-        params
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| param(&params, k);
     let amount = get("vnp_Amount").parse::<i64>().unwrap_or(0) / 100;
     let body = format!(
         "<p class=\"banner\">CỔNG THANH TOÁN GIẢ LẬP — không có tiền thật (hocphi gateway simulator)</p>\
@@ -142,13 +145,7 @@ pub async fn pay(State(rpc): State<RpcState>, Form(form): Form<SimulatedPayment>
         Ok(p) => p,
         Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
     };
-    let get = |k: &str| {
-        params
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| param(&params, k);
     let tmn = get("vnp_TmnCode");
     let Ok(Some((_, secret))) = gateway::merchant_by_code(&state.db, &state.vault, &tmn).await
     else {
