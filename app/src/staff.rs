@@ -163,6 +163,8 @@ pub struct SchoolRow {
     pub slug: String,
     pub name: String,
     pub cashless_methods: usize,
+    /// The cashless methods ready at this school (accepted and set up).
+    pub ready_methods: Vec<PaymentMethod>,
     pub contacts: usize,
     pub accountants: usize,
 }

@@ -196,6 +196,15 @@ async fn readiness_says_what_each_method_needs_and_when_it_last_worked() {
         .unwrap();
     let mine = schools.iter().find(|s| s.id == 1).unwrap();
     assert_eq!(mine.cashless_methods, 4);
+    assert_eq!(
+        mine.ready_methods,
+        vec![
+            PaymentMethod::QrTransfer,
+            PaymentMethod::Website,
+            PaymentMethod::MobileMoney,
+            PaymentMethod::CardPos
+        ]
+    );
     // A school that declares Mobile Money without a wallet account is not ready for it.
     let other = schools.iter().find(|s| s.slug == "thcs-bai-chay").unwrap();
     assert!(other.cashless_methods < 4);

@@ -33,6 +33,11 @@ pub async fn schools_overview() -> Result<Vec<SchoolRow>, AppError> {
             name,
             // Ready: accepted and set up, as the school's own page shows.
             cashless_methods: crate::staff::cashless_ready_count(&readiness),
+            ready_methods: readiness
+                .iter()
+                .filter(|r| r.method.is_cashless() && r.ready())
+                .map(|r| r.method)
+                .collect(),
             contacts: contacts as usize,
             accountants: accountants as usize,
         });

@@ -101,6 +101,9 @@ fn OfficerHome(me: Me) -> impl IntoView {
                                     <td class=methods_class>
                                         {format!("{}/4", s.cashless_methods)}
                                         {(!ready).then(|| format!(" · {}", tr("chưa đủ 3", "fewer than 3")))}
+                                        <div class="text-xs font-normal text-gray-700" data-testid="ready-methods">
+                                            {s.ready_methods.iter().map(|m| short_method(*m)).collect::<Vec<_>>().join(" · ")}
+                                        </div>
                                     </td>
                                     <td class=contacts_class>{contacts_text}</td>
                                     <td class="py-2 pr-2">{s.accountants}</td>
@@ -255,5 +258,17 @@ pub fn ManagedStaff(title: &'static str) -> impl IntoView {
             })}
             <OutcomeNotice outcome/>
         </section>
+    }
+}
+
+/// A method's short name, for the district's table.
+fn short_method(m: crate::staff::PaymentMethod) -> &'static str {
+    use crate::staff::PaymentMethod::*;
+    match m {
+        QrTransfer => "VietQR",
+        Website => tr("Website", "Website"),
+        MobileMoney => "Mobile Money",
+        CardPos => tr("Thẻ POS", "Card POS"),
+        Cash => tr("Tiền mặt", "Cash"),
     }
 }
