@@ -89,6 +89,10 @@ fn Invoice(
     let error = RwSignal::new(None::<crate::error::AppError>);
     let invoice_code = s.code.to_string();
     let token_for_online = token.clone();
+    // Which account the parent pays into: shared by the QR and the payment template.
+    let use_wallet = RwSignal::new(false);
+    let wallet_for_template = detail.mobile_money.clone();
+    let payee_for_template = detail.payee.clone();
     let decline = move |position: i64, declined: bool| {
         let (token, code) = (token.clone(), invoice_code.clone());
         leptos::task::spawn_local(async move {
@@ -155,7 +159,7 @@ fn Invoice(
         {if open {
             view! {
                 {detail.online_payment.then(|| view! { <PayOnline token=token_for_online.clone() code=s.code.to_string()/> })}
-                <PayByQr detail=detail.clone()/>
+                <PayByQr detail=detail.clone() use_wallet/>
             }.into_any()
         } else {
             view! { <p class=format!("{CARD} text-lg font-semibold text-green-800")>{texts().fully_paid}</p> }.into_any()
@@ -167,7 +171,14 @@ fn Invoice(
                 <div><dt class="text-sm text-gray-600">{texts().payer}</dt><dd>{texts().payer_value}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().beneficiary}</dt>
                     <dd class="font-semibold">{detail.school_legal_name.clone()}</dd>
-                    <dd class="text-sm text-gray-700">{format!("{} · {} · {}", detail.payee.account_name, detail.payee.bank_short_name, detail.payee.account_number)}</dd></div>
+                    <dd class="text-sm text-gray-700">{move || {
+                        // The account the parent chose above: the bank's, or the Mobile Money one.
+                        let payee = match (&wallet_for_template, use_wallet.get()) {
+                            (Some(w), true) => w.clone(),
+                            _ => payee_for_template.clone(),
+                        };
+                        format!("{} · {} · {}", payee.account_name, payee.bank_short_name, payee.account_number)
+                    }}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().reason}</dt><dd>{detail.reason.clone()}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().invoice_code}</dt>
                     <dd class="font-mono text-lg font-semibold tracking-wider">{s.code.to_string()}</dd></div>
@@ -233,9 +244,8 @@ fn PayOnline(token: String, code: String) -> impl IntoView {
 
 /// The QR for the school's bank account, or, if the parent chooses, its Mobile Money account.
 #[component]
-fn PayByQr(detail: InvoiceDetail) -> impl IntoView {
+fn PayByQr(detail: InvoiceDetail, use_wallet: RwSignal<bool>) -> impl IntoView {
     let wallet = detail.mobile_money.clone();
-    let use_wallet = RwSignal::new(false);
     let choice = wallet.clone().map(|w| {
         let option = move |on: bool, label: String| {
             view! {
