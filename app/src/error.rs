@@ -44,6 +44,20 @@ pub enum Field {
     Account,
     /// The statement's column mapping.
     Mapping,
+    /// Why something is undone, cancelled or voided.
+    Reason,
+    /// An amount that must be more than 0 đ.
+    PositiveAmount,
+    /// A POS terminal id or approval code.
+    Terminal,
+    /// A card's last 4 digits.
+    CardLast4,
+    /// The gateway's merchant code (vnp_TmnCode).
+    MerchantCode,
+    /// The gateway's secret.
+    GatewaySecret,
+    /// The day money was sent back.
+    RefundDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -89,6 +103,9 @@ pub enum AppError {
     /// An overpayment's credit was already taken off a later invoice.
     #[error("the credit from this payment was already used")]
     CreditAlreadyUsed,
+    /// This terminal's approval code was recorded for another payment.
+    #[error("this card approval is already recorded for another payment")]
+    CardApprovalUsed,
     /// Nothing is due on that invoice any more.
     #[error("this invoice is already paid")]
     InvoiceAlreadyPaid,

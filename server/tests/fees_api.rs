@@ -232,7 +232,7 @@ async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
         app.staff("credits/add", credit(0, "x"), Some(&s))
             .await
             .json::<Value>(),
-        Err(AppError::InvalidInput(Field::Amount))
+        Err(AppError::InvalidInput(Field::PositiveAmount))
     );
     app.staff(
         "credits/add",

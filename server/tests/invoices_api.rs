@@ -99,7 +99,7 @@ async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
         app.staff("invoices/void", void("  "), Some(&s))
             .await
             .json::<Value>(),
-        Err(AppError::InvalidInput(Field::Grounds))
+        Err(AppError::InvalidInput(Field::Reason))
     );
     app.staff("invoices/void", void("Sai số ngày ăn"), Some(&s))
         .await

@@ -109,7 +109,7 @@ async fn card_and_cash_at_the_office_settle_invoices_with_receipts_and_keep_only
     for (bad, error) in [
         (
             json!({"invoice_code": open[2].0, "amount": 1000, "method": "card", "terminal": "T1", "approval_code": "X", "card_last4": "4242424242424242"}),
-            AppError::InvalidInput(Field::AccountNumber),
+            AppError::InvalidInput(Field::CardLast4),
         ),
         (
             json!({"invoice_code": "NOTACODE", "amount": 1000, "method": "cash"}),
@@ -117,11 +117,21 @@ async fn card_and_cash_at_the_office_settle_invoices_with_receipts_and_keep_only
         ),
         (
             json!({"invoice_code": open[2].0, "amount": 0, "method": "cash"}),
-            AppError::InvalidInput(Field::Amount),
+            AppError::InvalidInput(Field::PositiveAmount),
         ),
         (
             json!({"invoice_code": open[0].0, "amount": 1000, "method": "cash"}),
             AppError::InvoiceAlreadyPaid,
+        ),
+        // The same approval code typed for another invoice is a mistake to show, not to swallow.
+        (
+            json!({"invoice_code": open[2].0, "amount": 1000, "method": "card", "terminal": "TID00123", "approval_code": "A1B2C3", "card_last4": "4242"}),
+            AppError::CardApprovalUsed,
+        ),
+        // At the desk the change is handed back: never more than is due.
+        (
+            json!({"invoice_code": open[2].0, "amount": open[2].1 + 1, "method": "cash"}),
+            AppError::AllocationTooLarge,
         ),
     ] {
         assert_eq!(record(bad).await, Err(error));

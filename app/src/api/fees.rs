@@ -588,10 +588,10 @@ pub async fn add_credit(
     use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     if !(1..=100_000_000).contains(&amount) {
-        return Err(AppError::InvalidInput(Field::Amount));
+        return Err(AppError::InvalidInput(Field::PositiveAmount));
     }
-    let reason = crate::domain::validate::text(&reason, 200)
-        .ok_or(AppError::InvalidInput(Field::Grounds))?;
+    let reason =
+        crate::domain::validate::text(&reason, 200).ok_or(AppError::InvalidInput(Field::Reason))?;
     let student_id = imp::student_by_code(&state.db, school_id, &student_code).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;

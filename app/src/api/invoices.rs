@@ -124,8 +124,8 @@ pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<St
 pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Result<(), AppError> {
     use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let reason = crate::domain::validate::text(&reason, 300)
-        .ok_or(AppError::InvalidInput(Field::Grounds))?;
+    let reason =
+        crate::domain::validate::text(&reason, 300).ok_or(AppError::InvalidInput(Field::Reason))?;
     let row: Option<(i64, i64, i64, String)> = sqlx::query_as(
         "SELECT i.id, i.student_id, \
             (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.period \

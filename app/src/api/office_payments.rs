@@ -68,7 +68,7 @@ mod imp {
         let code = InvoiceCode::parse(&payment.invoice_code)
             .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
         if !payment.amount.is_positive() || payment.amount.dong() > 1_000_000_000_000 {
-            return Err(AppError::InvalidInput(Field::Amount));
+            return Err(AppError::InvalidInput(Field::PositiveAmount));
         }
         let payer = payment.payer.trim().to_string();
         if payer.chars().count() > 100 {
@@ -82,12 +82,12 @@ mod imp {
                     !t.is_empty() && t.len() <= max && t.chars().all(|c| c.is_ascii_alphanumeric())
                 };
                 if !ok(&terminal, 16) || !ok(&approval, 12) {
-                    return Err(AppError::InvalidInput(Field::Reference));
+                    return Err(AppError::InvalidInput(Field::Terminal));
                 }
                 if payment.card_last4.len() != 4
                     || !payment.card_last4.chars().all(|c| c.is_ascii_digit())
                 {
-                    return Err(AppError::InvalidInput(Field::AccountNumber));
+                    return Err(AppError::InvalidInput(Field::CardLast4));
                 }
                 ("card", format!("POS:{terminal}:{approval}"))
             }
@@ -118,12 +118,18 @@ mod imp {
         .fetch_optional(&mut *conn)
         .await?;
         let Some((payment_id,)) = inserted else {
-            let (existing,): (i64,) = sqlx::query_as(
-                "SELECT id FROM payment WHERE source = 'office' AND external_id = $1",
+            // The same slip again changes nothing; the same approval code on another
+            // invoice or amount is a typing mistake to show, not to swallow.
+            let (existing, memo, amount): (i64, Option<String>, i64) = sqlx::query_as(
+                "SELECT id, memo, amount FROM payment WHERE source = 'office' AND external_id = $1",
             )
             .bind(&external_id)
             .fetch_one(&mut *conn)
             .await?;
+            if memo.as_deref() != Some(code.memo_form().as_str()) || amount != payment.amount.dong()
+            {
+                return Err(AppError::CardApprovalUsed);
+            }
             return Ok((existing, false));
         };
         let open = bank::open_invoices(conn, school_id, std::slice::from_ref(&code)).await?;
@@ -133,6 +139,12 @@ mod imp {
         // Money taken at the desk for an invoice already paid would be a double payment.
         if !open.iter().any(|o| o.balance.is_positive()) {
             return Err(AppError::InvoiceAlreadyPaid);
+        }
+        // At the desk the change is handed back: never take more than is due.
+        let due: crate::domain::money::Vnd =
+            open.iter().map(|o| o.balance.clamp_non_negative()).sum();
+        if payment.amount > due {
+            return Err(AppError::AllocationTooLarge);
         }
         let outcome = bank::apply(
             conn,
@@ -251,6 +263,19 @@ mod imp {
                     line.row,
                     format!("hoá đơn {} đã nộp đủ", line.invoice_code),
                     format!("invoice {} is already paid", line.invoice_code),
+                )),
+                Err(AppError::CardApprovalUsed) => preview.errors.push((
+                    line.row,
+                    format!("mã chuẩn chi {} đã ghi cho khoản nộp khác", line.approval),
+                    format!("approval {} is recorded for another payment", line.approval),
+                )),
+                Err(AppError::AllocationTooLarge) => preview.errors.push((
+                    line.row,
+                    format!(
+                        "số tiền lớn hơn số còn nợ của hoá đơn {}",
+                        line.invoice_code
+                    ),
+                    format!("more than invoice {} still owes", line.invoice_code),
                 )),
                 Err(AppError::InvalidInput(_)) => preview.errors.push((
                     line.row,

@@ -103,11 +103,11 @@ pub async fn save_gateway(
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let tmn = tmn_code.trim().to_uppercase();
     if tmn.len() != 8 || !tmn.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(AppError::InvalidInput(Field::Reference));
+        return Err(AppError::InvalidInput(Field::MerchantCode));
     }
     let secret = secret.trim();
     if secret.len() < 16 || secret.len() > 200 {
-        return Err(AppError::InvalidInput(Field::Password));
+        return Err(AppError::InvalidInput(Field::GatewaySecret));
     }
     let sealed = state.vault.seal(
         secret.as_bytes(),

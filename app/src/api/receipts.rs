@@ -168,8 +168,8 @@ pub async fn replace_receipt(
     use crate::error::Field;
     use crate::server::audit::{by_staff, Entry};
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let reason = crate::domain::validate::text(&reason, 300)
-        .ok_or(AppError::InvalidInput(Field::Grounds))?;
+    let reason =
+        crate::domain::validate::text(&reason, 300).ok_or(AppError::InvalidInput(Field::Reason))?;
     let payer = payer.trim();
     if payer.chars().count() > 100 {
         return Err(AppError::InvalidInput(Field::DisplayName));

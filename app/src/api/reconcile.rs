@@ -242,7 +242,7 @@ mod imp {
     pub async fn start(school_id: i64, payment_id: i64, reason: &str) -> Result<Started, AppError> {
         let (state, staff) = crate::server::auth::school_writer(school_id).await?;
         let reason = crate::domain::validate::text(reason, 300)
-            .ok_or(AppError::InvalidInput(Field::Grounds))?;
+            .ok_or(AppError::InvalidInput(Field::Reason))?;
         let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
         let transfer = self::transfer(&mut tx, school_id, payment_id).await?;
         Ok(Started {
@@ -520,9 +520,9 @@ pub async fn match_transfer(
     use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     if parts.is_empty() || parts.len() > 20 || parts.iter().any(|p| !p.amount.is_positive()) {
-        return Err(AppError::InvalidInput(Field::Amount));
+        return Err(AppError::InvalidInput(Field::PositiveAmount));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
     if transfer.allocated.is_positive() {
         return Err(AppError::PaymentAlreadySettled);
@@ -748,11 +748,14 @@ pub async fn refund_transfer(
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reference = crate::domain::validate::text(&reference, 100)
         .ok_or(AppError::InvalidInput(Field::Reference))?;
-    let day = Date::parse_dmy(&refunded_on).map_err(|_| AppError::InvalidInput(Field::DueDate))?;
+    let day = Date::parse_dmy(&refunded_on)
+        .ok()
+        .filter(|d| *d <= state.clock.today())
+        .ok_or(AppError::InvalidInput(Field::RefundDate))?;
     if !amount.is_positive() {
-        return Err(AppError::InvalidInput(Field::Amount));
+        return Err(AppError::InvalidInput(Field::PositiveAmount));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
     let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
     let credit: Option<(i64, i64, i64)> = sqlx::query_as(
         "SELECT id, amount, remaining FROM credit WHERE payment_id = $1 ORDER BY id LIMIT 1",

@@ -25,7 +25,7 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
             .flatten()
         else {
             outcome.set(Some(Outcome::Failed(crate::error::AppError::InvalidInput(
-                crate::error::Field::Amount,
+                crate::error::Field::PositiveAmount,
             ))));
             return;
         };

@@ -463,7 +463,7 @@ fn TransferCard(
             .collect();
         let Some(list) = list.filter(|l| !l.is_empty()) else {
             outcome.set(Some(Outcome::Failed(crate::error::AppError::InvalidInput(
-                crate::error::Field::Amount,
+                crate::error::Field::PositiveAmount,
             ))));
             return;
         };
@@ -499,7 +499,7 @@ fn TransferCard(
     let refund = move |_| {
         let Some(amount) = typed_amount(&refund_amount.get_untracked()) else {
             outcome.set(Some(Outcome::Failed(crate::error::AppError::InvalidInput(
-                crate::error::Field::Amount,
+                crate::error::Field::PositiveAmount,
             ))));
             return;
         };
