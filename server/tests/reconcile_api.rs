@@ -450,7 +450,7 @@ async fn the_accountant_matches_splits_marks_undoes_and_refunds_by_hand() {
         call(
             "reconcile/refund",
             json!({"school_id": SCHOOL, "payment_id": first.payment_id,
-            "amount": b.1 + 1, "reference": "HT001", "refunded_on": "27/11/2026"})
+            "amount": b.1 + 1, "reference": "HT001", "refunded_on": "26/11/2026"})
         )
         .await,
         Err(AppError::RefundTooLarge)
@@ -458,7 +458,7 @@ async fn the_accountant_matches_splits_marks_undoes_and_refunds_by_hand() {
     call(
         "reconcile/refund",
         json!({"school_id": SCHOOL, "payment_id": first.payment_id,
-        "amount": b.1, "reference": "HT001", "refunded_on": "27/11/2026"}),
+        "amount": b.1, "reference": "HT001", "refunded_on": "26/11/2026"}),
     )
     .await
     .unwrap();
@@ -521,7 +521,7 @@ async fn a_paid_twice_transfer_is_flagged_and_its_refund_recorded() {
     assert_eq!(dup.unallocated().dong(), *total);
     app.staff(
         "reconcile/refund",
-        json!({"school_id": SCHOOL, "payment_id": dup.payment_id, "amount": total, "reference": "HOAN-DUP2", "refunded_on": "27/11/2026"}),
+        json!({"school_id": SCHOOL, "payment_id": dup.payment_id, "amount": total, "reference": "HOAN-DUP2", "refunded_on": "26/11/2026"}),
         Some(&session),
     )
     .await
