@@ -100,6 +100,15 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await expect(page.locator(`[data-testid="receipt-row"][data-label="${label}"]`)).toContainText('Sai tên người nộp');
   await expect(page.getByTestId('receipt-row').filter({ hasText: `Thay thế ${label}` })).toContainText('NGUYỄN VĂN HÙNG');
   await page.locator('section[aria-labelledby="receipts-title"]').screenshot({ path: 'test-results/screens/staff-desktop-10-receipts.png' });
+  // The cancelled receipt's own page says so, on screen and on paper.
+  const oldHref = await page.locator(`[data-testid="receipt-row"][data-label="${label}"] a`).first().getAttribute('href');
+  const old = await browser.newPage();
+  await old.goto(oldHref);
+  await expect(old.getByTestId('browser-verdict')).toHaveAttribute('data-valid', 'false');
+  await expect(old.getByTestId('receipt-cancelled')).toContainText('ĐÃ HUỶ — KHÔNG CÓ GIÁ TRỊ');
+  await old.emulateMedia({ media: 'print' });
+  await expect(old.getByTestId('receipt-cancelled')).toBeVisible();
+  await old.close();
   const [xlsx] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Xuất biên lai ra Excel (.xlsx)' }).click(),

@@ -577,6 +577,20 @@ fn TransferCard(
                             <Input id=format!("part-amount-{id}-{i}") label=tr("Số tiền (đồng)", "Amount (đồng)") value=amount/>
                         </div>
                     }).collect_view()}
+                    {move || (!parts.get().is_empty()).then(|| {
+                        let given: Vnd = parts.get().iter().filter_map(|(_, a)| typed_amount(&a.get())).sum();
+                        let left = (unallocated - given).clamp_non_negative();
+                        view! {
+                            <p class="mt-2 text-sm" class:font-semibold=left.is_positive() data-testid="split-left">
+                                {if left.is_positive() {
+                                    format!("{} {left} {}", tr("Còn lại chưa chia:", "Not yet allocated:"),
+                                        tr("(sẽ ghi thành tiền dư cho học sinh của hoá đơn đầu tiên)", "(becomes a credit for the first invoice's student)"))
+                                } else {
+                                    tr("Đã chia hết số tiền chuyển khoản.", "The whole transfer is allocated.").to_string()
+                                }}
+                            </p>
+                        }
+                    })}
                     <div class="mt-2 flex flex-wrap gap-2">
                         <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(String::new(), Vnd::ZERO)>
                             {tr("Thêm hoá đơn (chia giao dịch)", "Add an invoice (split)")}

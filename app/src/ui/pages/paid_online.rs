@@ -35,12 +35,15 @@ pub fn PaidOnlinePage() -> impl IntoView {
     let status = LocalResource::new(move || check_online_payment(query.clone()));
     // The confirmation may arrive after the parent: ask again for a minute.
     let tries = StoredValue::new(0u32);
+    let gave_up = RwSignal::new(false);
     let polling = set_interval_with_handle(
         move || {
             let pending = matches!(status.get_untracked(), Some(Ok(ref s)) if s.state == "pending");
             if pending && tries.get_value() < 30 {
                 tries.update_value(|t| *t += 1);
                 status.refetch();
+            } else if pending {
+                gave_up.set(true);
             }
         },
         std::time::Duration::from_secs(2),
@@ -53,7 +56,7 @@ pub fn PaidOnlinePage() -> impl IntoView {
             {move || match status.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <p role="alert" class="mt-4 rounded-lg bg-red-50 p-4 text-red-900">{texts().error_message(&e)}</p> }.into_any(),
-                Some(Ok(s)) => view! { <Result status=s/> }.into_any(),
+                Some(Ok(s)) => view! { <Result status=s gave_up=gave_up.get()/> }.into_any(),
             }}
             <A href="/" attr:class="mt-4 inline-flex min-h-11 items-center text-teal-800 underline">{tr("Về danh sách các con", "Back to my children")}</A>
         </div>
@@ -61,7 +64,7 @@ pub fn PaidOnlinePage() -> impl IntoView {
 }
 
 #[component]
-fn Result(status: OnlinePaymentStatus) -> impl IntoView {
+fn Result(status: OnlinePaymentStatus, gave_up: bool) -> impl IntoView {
     let (class, title, detail) = match status.state.as_str() {
         "paid" => (
             "border-green-700 bg-green-50 text-green-900",
@@ -75,6 +78,12 @@ fn Result(status: OnlinePaymentStatus) -> impl IntoView {
             "border-red-700 bg-red-50 text-red-900",
             tr("Thanh toán không thành công", "Payment failed"),
             reason(&status.response_code),
+        ),
+        _ if gave_up => (
+            "border-amber-500 bg-amber-50 text-amber-950",
+            tr("Chưa nhận được xác nhận của cổng thanh toán", "No confirmation from the gateway yet"),
+            tr("Đừng nộp lại. Nếu tài khoản của bạn đã bị trừ tiền, hãy liên hệ kế toán nhà trường (số điện thoại trong trang khoản thu).",
+                "Do not pay again. If your account was charged, call the school's accountant (the number is on the invoice page)."),
         ),
         _ => (
             "border-amber-500 bg-amber-50 text-amber-950",
@@ -94,6 +103,10 @@ fn Result(status: OnlinePaymentStatus) -> impl IntoView {
             <h1 class="text-2xl font-bold">{title}</h1>
             <p class="mt-1 text-lg">{format!("{} · {} {}", status.amount, tr("hoá đơn", "invoice"), status.invoice_code)}</p>
             <p class="mt-1">{detail}</p>
+            {(status.state == "failed").then(|| view! {
+                <p class="mt-1">{tr("Bạn chưa bị trừ tiền. Có thể thử lại, hoặc nộp bằng mã QR trong trang khoản thu của con.",
+                    "You were not charged. Try again, or pay by the QR code on your child's invoice page.")}</p>
+            })}
         </section>
     }
 }

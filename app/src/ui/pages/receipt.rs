@@ -138,6 +138,12 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
             }}
         </p>
         <article class="receipt mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200 print:shadow-none print:ring-0" aria-labelledby="receipt-title">
+            {data.cancellation.clone().map(|(at, reason, _)| view! {
+                // Printed too: a cancelled receipt must never look valid on paper.
+                <p class="mb-3 rounded-lg border-4 border-red-700 p-2 text-center text-xl font-bold text-red-800" data-testid="receipt-cancelled">
+                    {format!("{} · {} · {reason}", tr("ĐÃ HUỶ — KHÔNG CÓ GIÁ TRỊ", "CANCELLED — NOT VALID"), Date::moment_label(at))}
+                </p>
+            })}
             <p class="text-sm font-semibold uppercase">{c.school.clone()}</p>
             <p class="text-sm">{format!("{} {}", tr("Mã số thuế:", "Tax code:"), c.school_tax_code)}</p>
             <h1 id="receipt-title" class="mt-3 text-center text-2xl font-bold uppercase">{c.receipt_type.clone()}</h1>
@@ -209,7 +215,11 @@ fn VerdictBox(verdict: Verdict, cancellation: Option<(i64, String, String)>) -> 
                 {check(verdict.key_known, "Khoá ký là khoá công khai của nhà trường", "The signing key is one of the school's published keys")}
                 {check(verdict.signature_valid, "Chữ ký điện tử đúng", "The digital signature is correct")}
                 {check(verdict.content_matches == Some(true), "Nội dung biên lai không bị sửa", "The receipt's content is unchanged")}
-                {check(!verdict.cancelled, "Nhà trường chưa huỷ biên lai", "The school has not cancelled it")}
+                {if verdict.cancelled {
+                    check(false, "Nhà trường đã huỷ biên lai này", "The school cancelled this receipt")
+                } else {
+                    check(true, "Nhà trường không huỷ biên lai này", "The school has not cancelled it")
+                }}
             </ul>
             {cancellation.filter(|_| verdict.cancelled).map(|(at, reason, _)| view! {
                 <p class="mt-2 font-semibold text-red-900">{format!("{} {} — {reason}", tr("Đã huỷ lúc", "Cancelled on"), Date::moment_label(at))}</p>
