@@ -130,6 +130,8 @@ pub struct SchoolProfile {
     pub contacts: Vec<Contact>,
     /// Each method: declared, configured, and when money last came that way.
     pub readiness: Vec<MethodReadiness>,
+    /// The merchant code at the payment gateway, if set (its secret is never sent back).
+    pub gateway_merchant: Option<String>,
 }
 
 /// Whether a method is ready: the school accepts it (declared), what it needs is

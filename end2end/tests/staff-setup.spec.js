@@ -80,6 +80,8 @@ for (const size of sizes) {
       await page.getByLabel('Khoá bí mật').fill('a-secret-from-the-gateway-0123');
       await page.getByRole('button', { name: 'Lưu cổng thanh toán' }).click();
       await expect(page.getByTestId('readiness-website')).toContainText('sẵn sàng');
+      await expect(page.getByTestId('gateway-current')).toContainText('CAOXANH1');
+      await expect(page.getByTestId('gateway-current')).not.toContainText('a-secret-from-the-gateway');
       await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(0);
 
       // A contact person for parents.

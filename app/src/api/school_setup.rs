@@ -106,6 +106,13 @@ pub mod queries {
             methods: methods(db, school_id).await?,
             contacts: contacts(db, school_id).await?,
             readiness: readiness(db, school_id).await?,
+            gateway_merchant: sqlx::query_as::<_, (String,)>(
+                "SELECT tmn_code FROM gateway_config WHERE school_id = $1",
+            )
+            .bind(school_id)
+            .fetch_optional(db)
+            .await?
+            .map(|r| r.0),
         })
     }
 

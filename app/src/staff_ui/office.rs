@@ -20,7 +20,7 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
     let receipts = RwSignal::new(Vec::<String>::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(amount) = crate::domain::statement::parse_amount(&amount.get_untracked())
+        let Some(parsed) = crate::domain::statement::parse_amount(&amount.get_untracked())
             .ok()
             .flatten()
         else {
@@ -31,7 +31,7 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
         };
         let payment = OfficePayment {
             invoice_code: code.get_untracked(),
-            amount,
+            amount: parsed,
             method: method.get_untracked(),
             terminal: terminal.get_untracked(),
             approval_code: approval.get_untracked(),
@@ -42,6 +42,10 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
             match record_office_payment(school_id, payment).await {
                 Ok(codes) => {
                     receipts.set(codes);
+                    // A new payment starts from an empty form: nothing carries over by mistake.
+                    for field in [code, amount, terminal, approval, last4, payer] {
+                        field.set(String::new());
+                    }
                     outcome.set(Some(Outcome::Done(
                         tr(
                             "Đã ghi nhận khoản nộp và lập biên lai.",
@@ -95,8 +99,12 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
 #[component]
 pub fn GatewaySetup(
     school_id: i64,
+    current: Option<String>,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
     let tmn = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
@@ -131,6 +139,11 @@ pub fn GatewaySetup(
             <p class="mt-1 text-sm text-gray-700">{tr(
                 "Mã đơn vị (vnp_TmnCode) và khoá bí mật do cổng thanh toán cấp. Địa chỉ IPN khai báo với cổng: /api/v1/vnpay/ipn trên máy chủ hocphi của trường.",
                 "The merchant code (vnp_TmnCode) and secret the gateway gave you. The IPN address to give the gateway: /api/v1/vnpay/ipn on your hocphi server.")}</p>
+            <p class="mt-2 font-semibold" data-testid="gateway-current">{match &current {
+                Some(tmn) => format!("{} {tmn} · {}", tr("Đang dùng mã đơn vị", "Using merchant code"), tr("khoá bí mật đã lưu (không hiển thị lại)", "secret saved (never shown again)")),
+                None => tr("Chưa khai báo cổng thanh toán.", "No gateway set up yet.").to_string(),
+            }}</p>
+            <crate::ui::components::copy::CopyRow label=tr("Địa chỉ IPN khai báo với cổng", "IPN address for the gateway") value=format!("{origin}/api/v1/vnpay/ipn")/>
             <form class="mt-2 grid gap-3 sm:grid-cols-3" on:submit=save>
                 <Field id="gateway-tmn" label=tr("Mã đơn vị (8 ký tự)", "Merchant code (8 characters)") value=tmn/>
                 <Field id="gateway-secret" label=tr("Khoá bí mật", "Secret") value=secret kind="password" autocomplete="new-password"/>

@@ -134,7 +134,7 @@ fn SchoolSections(
         <super::class::ClassSection school_id=id/>
         {can_edit.then(|| view! { <super::billing::Billing school_id=id/> })}
         {can_edit.then(|| view! { <super::invoices::InvoiceList school_id=id/> })}
-        {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id refresh/> })}
+        {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=profile.gateway_merchant.clone() refresh/> })}
         {can_edit.then(|| view! { <super::office::OfficePayments school_id=id/> })}
         {can_edit.then(|| view! { <super::reconcile::Reconcile school_id=id/> })}
         {can_edit.then(|| view! { <super::receipts::Receipts school_id=id/> })}
@@ -358,7 +358,7 @@ fn Methods(
                 }).collect_view()}
             </fieldset>
             <p class="mt-2 text-sm" class:text-red-800=move || !cashless_ready(&chosen.read())>
-                {move || format!("{} {}/4 · {}", tr("Không dùng tiền mặt:", "Cashless:"),
+                {move || format!("{} {}/4 · {}", tr("Đã chọn phương thức không dùng tiền mặt:", "Cashless methods chosen:"),
                     chosen.read().iter().filter(|m| m.is_cashless()).count(), tr("kế hoạch yêu cầu ít nhất 3", "the plan requires at least 3"))}
             </p>
             {can_edit.then(|| view! {
