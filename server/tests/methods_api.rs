@@ -294,3 +294,28 @@ async fn a_pos_settlement_file_records_its_card_payments_all_or_nothing_and_once
     assert!(again.lines.iter().all(|l| l.known));
     assert_eq!(app.count("SELECT COUNT(*) FROM payment").await, before + 2);
 }
+
+#[tokio::test]
+async fn a_cash_receipt_says_cash_at_the_office_not_a_made_up_reference() {
+    let app = start().await;
+    let session = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let open = app.unpaid_invoices(1).await;
+    let codes: Vec<String> = app
+        .staff(
+            "office-payments/record",
+            json!({"school_id": 1, "payment": {"invoice_code": open[0].0, "amount": open[0].1, "method": "cash"}}),
+            Some(&session),
+        )
+        .await
+        .json()
+        .unwrap();
+    let (content,): (String,) =
+        sqlx::query_as("SELECT content FROM receipt WHERE public_code = $1")
+            .bind(&codes[0])
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let content: Value = serde_json::from_str(&content).unwrap();
+    assert_eq!(content["method"], "cash");
+    assert_eq!(content["reference"], "Tiền mặt tại văn phòng nhà trường");
+}

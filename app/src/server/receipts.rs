@@ -130,7 +130,7 @@ pub async fn issue_for_payment(
     collector: Option<&str>,
     now: i64,
 ) -> Result<Vec<i64>, AppError> {
-    // payment: school, source, reference, payer, received_at, bank account
+    // payment: school, method, reference, payer, received_at, bank account
     type PaymentRow = (
         i64,
         String,
@@ -140,7 +140,7 @@ pub async fn issue_for_payment(
         Option<String>,
         Option<String>,
     );
-    let (school_id, source, external_id, payer, received_at, account, bin): PaymentRow =
+    let (school_id, method, external_id, payer, received_at, account, bin): PaymentRow =
         sqlx::query_as(
             "SELECT school_id, method, external_id, payer_name, received_at, account, bank_bin FROM payment WHERE id = $1",
         )
@@ -180,10 +180,15 @@ pub async fn issue_for_payment(
             .replace("  ", " ")
         }
     };
-    let reference = external_id
-        .split_once(':')
-        .map(|(_, r)| r.to_string())
-        .unwrap_or(external_id);
+    // Cash has no bank reference (its key is random): say what it was instead.
+    let reference = if method == "cash" {
+        "Tiền mặt tại văn phòng nhà trường".to_string()
+    } else {
+        external_id
+            .split_once(':')
+            .map(|(_, r)| r.to_string())
+            .unwrap_or(external_id)
+    };
     let mut issued = Vec::new();
     for (invoice_id, student_id, student, class, code, period, total, part) in allocations {
         let lines: Vec<(String, i64)> = sqlx::query_as(
@@ -227,7 +232,7 @@ pub async fn issue_for_payment(
             total: part,
             total_in_words: crate::domain::words::vnd_in_words(Vnd::new(part))
                 .map_err(unavailable)?,
-            method: source.clone(),
+            method: method.clone(),
             reference: reference.clone(),
             paid_at: received_at,
             issued_at: now,

@@ -49,6 +49,17 @@ fn Badge(outcome: Settled) -> impl IntoView {
     }
 }
 
+/// A hand decision as the accountant calls it.
+fn action_name(action: &str) -> &'static str {
+    match action {
+        "match" => tr("gạch nợ", "settled"),
+        "not_fee" => tr("không phải khoản thu", "not a school fee"),
+        "undo" => tr("hoàn tác", "undone"),
+        "refund" => tr("hoàn tiền", "refunded"),
+        _ => tr("xử lý", "decision"),
+    }
+}
+
 fn reason_text(r: Reason) -> &'static str {
     match r {
         Reason::StudentCode => tr("có mã học sinh", "student code in memo"),
@@ -540,7 +551,8 @@ fn TransferCard(
                 <p class="mt-1 text-sm">{format!("{} {}", tr("Đã hoàn:", "Refunded:"), transfer.refunded)}</p>
             })}
             {transfer.last_review.clone().map(|(action, detail, who, at)| view! {
-                <p class="mt-1 text-sm text-gray-700">{format!("{} · {action}: {detail} · {who}", Date::moment_label(at))}</p>
+                <p class="mt-1 text-sm text-gray-700">{format!("{} · {}: {} · {who}", Date::moment_label(at), action_name(&action),
+                    detail.replace("credit:", tr("tiền dư:", "credit:")))}</p>
             })}
             {(transfer.outcome == Settled::Duplicate && unallocated.is_positive()).then(|| view! {
                 <p class="mt-2 rounded bg-amber-50 p-2 text-sm text-amber-950">
