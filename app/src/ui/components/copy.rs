@@ -38,7 +38,7 @@ pub fn CopyRow(
         <div class="flex items-center justify-between gap-3 border-b border-gray-100 py-2 last:border-0">
             <div class="min-w-0">
                 <div class="text-sm text-gray-600">{label}</div>
-                <div class="break-all text-lg font-semibold text-gray-900 select-all">{shown}</div>
+                <div class="break-words text-lg font-semibold text-gray-900 select-all">{shown}</div>
                 <div class="text-sm" aria-live="polite">
                     {move || match state.get() {
                         Copied::Yes => Some(view! { <span class="text-green-700">{texts().copied}</span> }.into_any()),

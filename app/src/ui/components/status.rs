@@ -12,7 +12,7 @@ pub fn StatusBadge(status: InvoiceStatus) -> impl IntoView {
         (PaymentState::Unpaid, _) => "bg-sky-100 text-sky-900 ring-sky-300",
     };
     view! {
-        <span class=format!("inline-flex items-center gap-1 rounded-full px-3 py-1 text-sm font-semibold ring-1 {colour}")>
+        <span class=format!("inline-flex items-center gap-1 whitespace-nowrap rounded-full px-3 py-1 text-sm font-semibold ring-1 {colour}")>
             {texts().status(status)}
             {status.overdue.then(|| format!(" · {}", texts().overdue))}
         </span>

@@ -84,9 +84,9 @@ fn InvoiceCard(invoice: InvoiceSummary, child_id: String) -> impl IntoView {
                 <div class="mt-2 flex items-end justify-between">
                     <span class="text-sm text-gray-700">{texts().due_on} " " {invoice.due_on.dmy()}</span>
                     <span class="text-right">
-                        <span class="block text-2xl font-bold text-gray-900">{invoice.total.to_string()}</span>
+                        <span class="block text-2xl font-bold whitespace-nowrap text-gray-900">{invoice.total.to_string()}</span>
                         {(invoice.status.is_open() && invoice.paid.is_positive()).then(|| view! {
-                            <span class="block text-sm text-gray-700">{texts().balance} ": " {balance.to_string()}</span>
+                            <span class="block text-sm whitespace-nowrap text-gray-700">{texts().balance} ": " {balance.to_string()}</span>
                         })}
                     </span>
                 </div>

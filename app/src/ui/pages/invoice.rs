@@ -190,7 +190,7 @@ fn Invoice(
                 <h2 id="payments-title" class=H2>{texts().payments_received}</h2>
                 <ul class="mt-2">
                     {detail.payments.iter().map(|p| view! {
-                        <li class="flex justify-between py-1"><span>{p.received_on.dmy()}</span><span class="font-medium">{p.amount.to_string()}</span></li>
+                        <li class="flex justify-between py-1"><span>{p.received_on.dmy()}</span><span class="font-medium whitespace-nowrap">{p.amount.to_string()}</span></li>
                     }).collect_view()}
                 </ul>
             </section>
