@@ -147,7 +147,9 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                             {tr("Soạn tin nhắc nộp cho nhóm lớp", "Write a reminder for the class group")}
                         </button>
                     </div>
-                    <table class="mt-2 w-full text-left text-sm">
+                    // On a phone the table scrolls on its own, not the whole page.
+                    <div class="mt-2 overflow-x-auto">
+                    <table class="w-full text-left text-sm">
                         <thead class="text-gray-600"><tr>
                             <th class="py-1 pr-2">{tr("Học sinh", "Student")}</th><th class="pr-2">{tr("Trạng thái", "Status")}</th>
                             <th class="pr-2 text-right">{tr("Đã nộp / phải nộp", "Paid / due")}</th><th></th>
@@ -174,6 +176,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }.into_any()
             }
         })}

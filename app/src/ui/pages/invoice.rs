@@ -61,6 +61,7 @@ pub fn InvoicePage() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
     let back = format!("/con/{}", child.id);
+    let use_wallet = RwSignal::new(false);
     view! {
         <div class="py-4">
             <A href=back attr:class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
@@ -69,7 +70,7 @@ pub fn InvoicePage() -> impl IntoView {
             {move || match invoice.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
-                Some(Ok(detail)) => view! { <Invoice detail token=token_for_view.clone() on_change=move || invoice.refetch()/> }.into_any(),
+                Some(Ok(detail)) => view! { <Invoice detail token=token_for_view.clone() use_wallet on_change=move || invoice.refetch()/> }.into_any(),
             }}
         </div>
     }
@@ -80,6 +81,8 @@ pub fn InvoicePage() -> impl IntoView {
 fn Invoice(
     detail: InvoiceDetail,
     token: String,
+    /// Bank or Mobile Money: kept when the invoice is fetched again after a payment.
+    use_wallet: RwSignal<bool>,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let s = detail.summary.clone();
@@ -90,7 +93,6 @@ fn Invoice(
     let invoice_code = s.code.to_string();
     let token_for_online = token.clone();
     // Which account the parent pays into: shared by the QR and the payment template.
-    let use_wallet = RwSignal::new(false);
     let wallet_for_template = detail.mobile_money.clone();
     let payee_for_template = detail.payee.clone();
     let decline = move |position: i64, declined: bool| {
