@@ -6,6 +6,7 @@ mod bank;
 mod csrf;
 mod gateway;
 mod logo;
+mod preview;
 mod problem;
 mod receipts;
 mod rpc;
@@ -30,6 +31,10 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
     let site = static_files::Site::load(dist);
     let csp = ContentSecurityPolicy::for_pages(&site.index_pages());
     let simulator = state.gateway == hocphi_app::server::state::Gateway::Simulator;
+    let rpc_state = rpc::RpcState {
+        app: state,
+        options,
+    };
     let (api_routes, document) = api::router();
     let openapi = axum::body::Bytes::from(
         document
@@ -60,10 +65,12 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
             "/api/v1/openapi.json",
             get(move || async move { ([("content-type", "application/json")], openapi.clone()) }),
         )
-        .with_state(rpc::RpcState {
-            app: state,
-            options,
-        })
+        .with_state(rpc_state.clone())
         .fallback(move |req: axum::extract::Request| site.clone().serve(req))
+        // Link previews for chat apps, on the app's HTML shell.
+        .layer(axum::middleware::from_fn_with_state(
+            rpc_state,
+            preview::open_graph,
+        ))
         .layer(axum::middleware::from_fn_with_state(csp, security::headers))
 }

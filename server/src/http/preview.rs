@@ -1,0 +1,158 @@
+//! Link previews for chat apps, whose crawlers run no JavaScript: the HTML shell
+//! of a school link, a class link, a family's private link or a receipt link
+//! carries Open Graph tags naming the school — never a child's name or anything
+//! else personal (the private and receipt links name only the school).
+
+use super::rpc::RpcState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+use hocphi_app::server::state::AppState;
+
+/// What a preview shows.
+struct Preview {
+    title: String,
+    description: String,
+    image: Option<String>,
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+async fn school(state: &AppState, slug: &str) -> Option<(String, bool, String)> {
+    sqlx::query_as::<_, (String, Option<String>, String)>(
+        "SELECT name, logo_type, slug FROM school WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&state.db)
+    .await
+    .ok()
+    .flatten()
+    .map(|(name, logo, slug)| (name, logo.is_some(), slug))
+}
+
+async fn school_of_receipt(state: &AppState, code: &str) -> Option<(String, bool, String)> {
+    let (slug,): (String,) = sqlx::query_as(
+        "SELECT sc.slug FROM receipt r JOIN school sc ON sc.id = r.school_id WHERE r.public_code = $1",
+    )
+    .bind(code)
+    .fetch_optional(&state.db)
+    .await
+    .ok()
+    .flatten()?;
+    school(state, &slug).await
+}
+
+async fn preview_for(state: &AppState, path: &str) -> Option<Preview> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let logo = |has: bool, slug: &str| has.then(|| format!("/logo/{slug}"));
+    match parts.as_slice() {
+        ["s", slug] => {
+            let (name, has_logo, slug) = school(state, slug).await?;
+            Some(Preview {
+                title: format!("{name} · Tra cứu và nộp khoản thu"),
+                description: format!(
+                    "Phụ huynh {name} tra cứu các khoản thu của con và nộp bằng mã VietQR, không dùng tiền mặt."
+                ),
+                image: logo(has_logo, &slug),
+            })
+        }
+        ["s", slug, class] => {
+            let (name, has_logo, slug) = school(state, slug).await?;
+            let class: String = class.chars().filter(|c| c.is_alphanumeric()).take(10).collect();
+            Some(Preview {
+                title: format!("Lớp {class} · {name}"),
+                description: format!(
+                    "Các khoản thu của lớp {class}. Tra cứu bằng mã học sinh và ngày sinh, nộp bằng mã VietQR."
+                ),
+                image: logo(has_logo, &slug),
+            })
+        }
+        ["l", _] => Some(Preview {
+            title: "Đường dẫn riêng của phụ huynh · hocphi".into(),
+            description: "Mở để xem các khoản thu của con và nộp không dùng tiền mặt. Đừng chia sẻ đường dẫn này."
+                .into(),
+            image: None,
+        }),
+        ["r", code] => {
+            let (name, has_logo, slug) = school_of_receipt(state, code).await?;
+            Some(Preview {
+                title: format!("Biên lai điện tử · {name}"),
+                description: "Biên lai có chữ ký số của nhà trường. Mở để xem và kiểm tra chữ ký.".into(),
+                image: logo(has_logo, &slug),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Adds the preview's tags (and title) to the app's HTML shell for those links.
+pub async fn open_graph(State(rpc): State<RpcState>, mut req: Request, next: Next) -> Response {
+    if req.method() != Method::GET {
+        return next.run(req).await;
+    }
+    let path = req.uri().path().to_string();
+    let Some(preview) = preview_for(&rpc.app, &path).await else {
+        return next.run(req).await;
+    };
+    // Crawlers want absolute image addresses.
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+        .to_string();
+    let scheme = if host.starts_with("127.0.0.1") || host.starts_with("localhost") {
+        "http"
+    } else {
+        "https"
+    };
+    // The shell is precompressed; ask for it plain, to add the tags.
+    req.headers_mut().remove(header::ACCEPT_ENCODING);
+    let response = next.run(req).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let mut tags = format!(
+        "<meta property=\"og:type\" content=\"website\"><meta property=\"og:site_name\" content=\"hocphi\">\
+         <meta property=\"og:title\" content=\"{title}\"><meta property=\"og:description\" content=\"{description}\">\
+         <meta name=\"twitter:card\" content=\"summary\">",
+        title = escape(&preview.title),
+        description = escape(&preview.description),
+    );
+    if let Some(image) = &preview.image {
+        tags.push_str(&format!(
+            "<meta property=\"og:image\" content=\"{}\">",
+            escape(&format!("{scheme}://{host}{image}"))
+        ));
+    }
+    let html = String::from_utf8_lossy(&bytes);
+    let html = match (html.find("<title>"), html.find("</title>")) {
+        (Some(start), Some(end)) if start < end => format!(
+            "{}<title>{}</title>{}",
+            &html[..start],
+            escape(&preview.title),
+            &html[end + "</title>".len()..]
+        ),
+        _ => html.into_owned(),
+    }
+    .replacen("</head>", &format!("{tags}</head>"), 1);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_ENCODING);
+    Response::from_parts(parts, Body::from(html))
+}

@@ -1,0 +1,62 @@
+//! Link previews: chat apps' crawlers get Open Graph tags naming the school, and
+//! never a child's name.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use support::*;
+
+async fn page(app: &TestApp, path: &str) -> String {
+    let reply = app
+        .send(
+            Request::get(path)
+                .header("host", "hocphi.example.vn")
+                .header("accept-encoding", "br, gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{path}");
+    assert!(reply.headers.get("content-security-policy").is_some());
+    String::from_utf8(reply.body).expect("plain HTML for previews")
+}
+
+#[tokio::test]
+async fn school_class_private_and_receipt_links_have_previews_without_personal_data() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><html><head><title>hocphi</title></head><body><div id=\"app\"></div></body></html>",
+    )
+    .unwrap();
+    let app = start_with(dist.path(), true).await;
+
+    let school = page(&app, "/s/th-ha-long").await;
+    assert!(school.contains("<meta property=\"og:title\" content=\"Trường Tiểu học Hạ Long · Tra cứu và nộp khoản thu\">"), "{school}");
+    assert!(school.contains("<title>Trường Tiểu học Hạ Long · Tra cứu và nộp khoản thu</title>"));
+    let class = page(&app, "/s/th-ha-long/3A").await;
+    assert!(
+        class.contains("og:title\" content=\"Lớp 3A · Trường Tiểu học Hạ Long\""),
+        "{class}"
+    );
+
+    let private = page(&app, "/l/some-secret-token").await;
+    assert!(private.contains("og:title\" content=\"Đường dẫn riêng của phụ huynh · hocphi\""));
+
+    let (code, student): (String, String) = sqlx::query_as(
+        "SELECT r.public_code, s.full_name FROM receipt r JOIN student s ON s.id = r.student_id WHERE r.school_id = 1 LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let receipt = page(&app, &format!("/r/{code}")).await;
+    assert!(receipt.contains("og:title\" content=\"Biên lai điện tử · Trường Tiểu học Hạ Long\""));
+    for html in [&school, &class, &private, &receipt] {
+        assert!(!html.contains(&student), "no child's name in a preview");
+        assert!(!html.contains("Nguyễn Minh An"));
+    }
+    // Anything else is the plain shell.
+    let other = page(&app, "/s/no-such-school").await;
+    assert!(!other.contains("og:title"));
+}
