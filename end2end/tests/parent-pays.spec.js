@@ -175,3 +175,20 @@ test('security headers are set and a cross-site call is refused', async ({ reque
   });
   expect(refused.status()).toBe(403);
 });
+
+test('the app can be installed: a Vietnamese manifest with its icons', async ({ page, request }) => {
+  await page.goto('/');
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const res = await request.get(href);
+  expect(res.status()).toBe(200);
+  const manifest = await res.json();
+  expect(manifest.lang).toBe('vi');
+  expect(manifest.display).toBe('standalone');
+  expect(manifest.start_url).toBe('/');
+  expect(manifest.icons.some((i) => i.purpose === 'maskable' && i.sizes === '512x512')).toBe(true);
+  for (const icon of manifest.icons) {
+    const r = await request.get(icon.src);
+    expect(r.status(), icon.src).toBe(200);
+    expect(r.headers()['content-type']).toBe(icon.type);
+  }
+});
