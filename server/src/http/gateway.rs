@@ -3,6 +3,7 @@
 //! simulator that plays VNPay's part on this machine: its payment page, the
 //! signed return redirect, and IPN calls (once, repeated, late, or lost).
 
+use super::html::escape;
 use super::rpc::RpcState;
 use axum::extract::{Form, RawQuery, State};
 use axum::http::{header, StatusCode};
@@ -43,13 +44,6 @@ fn param(params: &[(String, String)], key: &str) -> String {
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.clone())
         .unwrap_or_default()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn page(title: &str, body: &str) -> Response {

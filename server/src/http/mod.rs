@@ -5,6 +5,7 @@ mod api;
 mod bank;
 mod csrf;
 mod gateway;
+mod html;
 mod logo;
 mod preview;
 mod problem;

@@ -3,6 +3,7 @@
 //! carries Open Graph tags naming the school — never a child's name or anything
 //! else personal (the private and receipt links name only the school).
 
+use super::html::escape;
 use super::rpc::RpcState;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -16,13 +17,6 @@ struct Preview {
     title: String,
     description: String,
     image: Option<String>,
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 async fn school(state: &AppState, slug: &str) -> Option<(String, bool, String)> {
