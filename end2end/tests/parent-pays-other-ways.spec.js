@@ -53,7 +53,8 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await expect(p1.getByTestId('online-result')).toHaveAttribute('data-state', 'paid');
   await expect(p1.getByText('Thanh toán thành công')).toBeVisible();
   await p1.screenshot({ path: 'test-results/screens/15-paid-online.png', fullPage: true });
-  await p1.goto(invoice1);
+  await p1.getByRole('link', { name: 'Về trang khoản thu' }).click();
+  expect(p1.url()).toBe(invoice1);
   await expect(p1.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible();
   await expect(p1.getByTestId('receipt-link')).toHaveCount(1);
 

@@ -219,6 +219,13 @@ fn PayOnline(token: String, code: String) -> impl IntoView {
             match crate::api::online_payment::pay_online(token, code, origin).await {
                 Ok(url) => {
                     if let Some(w) = web_sys::window() {
+                        // The return page links back to this invoice.
+                        if let (Ok(Some(store)), Ok(here)) =
+                            (w.session_storage(), w.location().pathname())
+                        {
+                            let _ =
+                                store.set_item(crate::ui::pages::paid_online::RETURN_KEY, &here);
+                        }
                         let _ = w.location().set_href(&url);
                     }
                 }

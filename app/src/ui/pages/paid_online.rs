@@ -9,6 +9,19 @@ use crate::ui::{texts, tr};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// Where the invoice page that started the payment is, kept for the way back.
+pub const RETURN_KEY: &str = "hocphi.pay.return";
+
+/// The invoice page the parent paid from, if this tab remembers it.
+fn invoice_page() -> Option<String> {
+    web_sys::window()?
+        .session_storage()
+        .ok()??
+        .get_item(RETURN_KEY)
+        .ok()?
+        .filter(|p| p.starts_with("/con/"))
+}
+
 /// What a gateway response code means for the parent.
 fn reason(code: &str) -> &'static str {
     match code {
@@ -58,6 +71,11 @@ pub fn PaidOnlinePage() -> impl IntoView {
                 Some(Err(e)) => view! { <p role="alert" class="mt-4 rounded-lg bg-red-50 p-4 text-red-900">{texts().error_message(&e)}</p> }.into_any(),
                 Some(Ok(s)) => view! { <Result status=s gave_up=gave_up.get()/> }.into_any(),
             }}
+            {invoice_page().map(|href| view! {
+                <A href=href attr:class="mt-4 flex min-h-12 items-center justify-center rounded-lg bg-teal-800 px-4 text-lg font-semibold text-white">
+                    {tr("Về trang khoản thu", "Back to the invoice")}
+                </A>
+            })}
             <A href="/" attr:class="mt-4 inline-flex min-h-11 items-center text-teal-800 underline">{tr("Về danh sách các con", "Back to my children")}</A>
         </div>
     }
