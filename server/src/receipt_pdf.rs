@@ -49,7 +49,9 @@ pub fn render(receipt: &PdfReceipt) -> Result<Vec<u8>, ReceiptPdfError> {
     doc.finish()
 }
 
-// Geometry, in PDF points (1/72 inch).
+// Page geometry, in PDF points (1/72 inch): the only floats in this module. No
+// amount of money passes through them — amounts reach the page as text formatted
+// from `Vnd` (whole đồng), and only their printed width is measured in points.
 const MM: f32 = 72.0 / 25.4;
 const PAGE_W: f32 = 148.0 * MM;
 const PAGE_H: f32 = 210.0 * MM;

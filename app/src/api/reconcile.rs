@@ -263,6 +263,27 @@ mod imp {
         pub before: serde_json::Value,
     }
 
+    /// Ends a hand decision: the transfer's new outcome (if it changes), the note in
+    /// its history and the audit log, and the commit.
+    pub async fn conclude(
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        state: &AppState,
+        staff: &crate::server::auth::Staff,
+        outcome: Option<Outcome>,
+        decision: Decision<'_>,
+    ) -> Result<(), AppError> {
+        if let Some(outcome) = outcome {
+            sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
+                .bind(outcome.as_str())
+                .bind(decision.payment_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        note(&mut tx, state, staff, decision).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Notes a hand decision in the transfer's history and the audit log.
     pub async fn note(
         conn: &mut SqliteConnection,
@@ -585,11 +606,6 @@ pub async fn match_transfer(
     } else {
         Outcome::Matched
     };
-    sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
-        .bind(outcome.as_str())
-        .bind(payment_id)
-        .execute(&mut *tx)
-        .await?;
     crate::server::receipts::issue_for_payment(
         &mut tx,
         &state.vault,
@@ -598,10 +614,11 @@ pub async fn match_transfer(
         state.clock.now(),
     )
     .await?;
-    imp::note(
-        &mut tx,
+    imp::conclude(
+        tx,
         &state,
         &staff,
+        Some(outcome),
         imp::Decision {
             school_id,
             payment_id,
@@ -610,9 +627,7 @@ pub async fn match_transfer(
             before: serde_json::json!({ "outcome": transfer.outcome.as_str() }),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Marks a transfer as not a school fee (a grant, a staff transfer…), with why.
@@ -627,21 +642,17 @@ pub async fn mark_transfer_not_fee(
         state,
         staff,
         reason,
-        mut tx,
+        tx,
         transfer,
     } = imp::start(school_id, payment_id, &reason).await?;
     if transfer.allocated.is_positive() {
         return Err(AppError::PaymentAlreadySettled);
     }
-    sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
-        .bind(Outcome::NotFee.as_str())
-        .bind(payment_id)
-        .execute(&mut *tx)
-        .await?;
-    imp::note(
-        &mut tx,
+    imp::conclude(
+        tx,
         &state,
         &staff,
+        Some(Outcome::NotFee),
         imp::Decision {
             school_id,
             payment_id,
@@ -650,9 +661,7 @@ pub async fn mark_transfer_not_fee(
             before: serde_json::json!({ "outcome": transfer.outcome.as_str() }),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Takes back a match (automatic or by hand) or a "not a fee", with why: the
@@ -711,15 +720,11 @@ pub async fn undo_transfer(
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
-        .bind(Outcome::Unmatched.as_str())
-        .bind(payment_id)
-        .execute(&mut *tx)
-        .await?;
-    imp::note(
-        &mut tx,
+    imp::conclude(
+        tx,
         &state,
         &staff,
+        Some(Outcome::Unmatched),
         imp::Decision {
             school_id,
             payment_id,
@@ -728,9 +733,7 @@ pub async fn undo_transfer(
             before: serde_json::json!({ "outcome": transfer.outcome.as_str(), "allocations": allocations, "credit": credit_amount }),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Records money sent back to the family (a double payment, an overpayment):
@@ -787,10 +790,11 @@ pub async fn refund_transfer(
     .bind(state.clock.now())
     .execute(&mut *tx)
     .await?;
-    imp::note(
-        &mut tx,
+    imp::conclude(
+        tx,
         &state,
         &staff,
+        None,
         imp::Decision {
             school_id,
             payment_id,
@@ -799,7 +803,5 @@ pub async fn refund_transfer(
             before: serde_json::json!({ "refunded": transfer.refunded.dong() }),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }

@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hmac::{Hmac, Mac};
 use hocphi_app::domain::statement::parse_moment;
-use hocphi_app::server::bank::{self, Account, BankTransaction, Channel};
+use hocphi_app::server::bank::{self, BankTransaction, Channel};
 use hocphi_app::server::state::AppState;
 use sha2::Sha256;
 
@@ -85,13 +85,25 @@ async fn school_with_secret(state: &AppState, slug: &str) -> Result<(i64, String
         })
 }
 
+/// 201 for a new transfer, 200 for one already known, with its outcome added to `body`.
+fn reply(recorded: &bank::Recorded, mut body: serde_json::Value) -> Response {
+    body["outcome"] = serde_json::json!(recorded.outcome);
+    body["recorded"] = serde_json::json!(recorded.new);
+    let status = if recorded.new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    json(status, body)
+}
+
 /// Checks what every channel must hold, then records the transfer.
 async fn accept(
     state: &AppState,
     school_id: i64,
     tx: &BankTransaction,
     channel: Channel,
-) -> Result<(Account, bank::Recorded), Response> {
+) -> Result<bank::Recorded, Response> {
     if tx.amount <= 0 || tx.transaction_id.trim().is_empty() || tx.transaction_id.len() > 100 {
         return Err(problem(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -120,7 +132,7 @@ async fn accept(
     )
     .await
     .map_err(unavailable)?;
-    Ok((account, recorded))
+    Ok(recorded)
 }
 
 /// Reports a transfer into a school's account, signed with the school's secret.
@@ -203,14 +215,7 @@ pub async fn notify(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
         }
     };
     match accept(state, school_id, &tx, Channel::Notification).await {
-        Ok((_, recorded)) => json(
-            if recorded.new {
-                StatusCode::CREATED
-            } else {
-                StatusCode::OK
-            },
-            serde_json::json!({"outcome": recorded.outcome, "recorded": recorded.new}),
-        ),
+        Ok(recorded) => reply(&recorded, serde_json::json!({})),
         Err(response) => response,
     }
 }
@@ -322,14 +327,7 @@ pub async fn sepay(
     };
     match accept(state, school_id, &tx, Channel::Sepay).await {
         // SePay retries anything but a 2xx with `success: true`.
-        Ok((_, recorded)) => json(
-            if recorded.new {
-                StatusCode::CREATED
-            } else {
-                StatusCode::OK
-            },
-            serde_json::json!({"success": true, "outcome": recorded.outcome, "recorded": recorded.new}),
-        ),
+        Ok(recorded) => reply(&recorded, serde_json::json!({"success": true})),
         Err(response) => response,
     }
 }
