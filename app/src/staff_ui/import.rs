@@ -11,14 +11,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-#[derive(Clone, Copy, PartialEq)]
-enum Stage {
-    Idle,
-    Reading,
-    Checking,
-    Writing,
-}
-
 fn column_name(c: Column) -> &'static str {
     match c {
         Column::Code => "Mã học sinh",
@@ -163,19 +155,7 @@ pub fn ImportStudents(school_id: i64) -> impl IntoView {
                     {tr("Kiểm tra tệp", "Check the file")}
                 </button>
             </div>
-            {move || (stage.get() != Stage::Idle).then(|| {
-                let label = match stage.get() {
-                    Stage::Reading => tr("Đang đọc tệp…", "Reading the file…"),
-                    Stage::Checking => tr("Đang kiểm tra từng dòng…", "Checking every row…"),
-                    _ => tr("Đang ghi vào cơ sở dữ liệu…", "Writing to the database…"),
-                };
-                view! {
-                    <div class="mt-3" role="status" aria-live="polite">
-                        <progress class="w-full" aria-label=label></progress>
-                        <p class="text-sm text-gray-700">{label}</p>
-                    </div>
-                }
-            })}
+            <StageProgress stage checking=tr("Đang kiểm tra từng dòng…", "Checking every row…") writing=tr("Đang ghi vào cơ sở dữ liệu…", "Writing to the database…")/>
             <OutcomeNotice outcome/>
             {move || preview.get().map(|p| view! { <PreviewTable preview=p.clone()/> {p.can_commit().then(|| view! {
                 <button type="button" class=format!("{BUTTON} mt-3") on:click=commit prop:disabled=move || stage.get() != Stage::Idle>

@@ -92,14 +92,6 @@ pub fn Reconcile(school_id: i64) -> impl IntoView {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Stage {
-    Idle,
-    Reading,
-    Checking,
-    Writing,
-}
-
 #[component]
 fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
     let setup = LocalResource::new(move || load_statement_setup(school_id));
@@ -245,19 +237,7 @@ fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                 {tr("Kiểm tra sao kê", "Check the statement")}
             </button>
         </div>
-        {move || (stage.get() != Stage::Idle).then(|| {
-            let label = match stage.get() {
-                Stage::Reading => tr("Đang đọc tệp…", "Reading the file…"),
-                Stage::Checking => tr("Đang đối chiếu từng giao dịch với hoá đơn…", "Matching every transfer to invoices…"),
-                _ => tr("Đang ghi và gạch nợ…", "Recording and settling…"),
-            };
-            view! {
-                <div class="mt-3" role="status" aria-live="polite">
-                    <progress class="w-full" aria-label=label></progress>
-                    <p class="text-sm text-gray-700">{label}</p>
-                </div>
-            }
-        })}
+        <StageProgress stage checking=tr("Đang đối chiếu từng giao dịch với hoá đơn…", "Matching every transfer to invoices…") writing=tr("Đang ghi và gạch nợ…", "Recording and settling…")/>
         <OutcomeNotice outcome/>
         {move || preview.get().map(|p| {
             let can_commit = p.can_commit();

@@ -115,3 +115,37 @@ pub fn download(file_name: &str, mime: &str, base64: &str) {
     link.set_download(file_name);
     link.click();
 }
+
+/// Where a file import is: reading the file, checking it, writing it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Idle,
+    Reading,
+    Checking,
+    Writing,
+}
+
+/// An import's progress: one request, so the stage is named rather than counted.
+#[component]
+pub fn StageProgress(
+    stage: RwSignal<Stage>,
+    /// What "checking" means for this import.
+    checking: &'static str,
+    /// What "writing" means for this import.
+    writing: &'static str,
+) -> impl IntoView {
+    move || {
+        let label = match stage.get() {
+            Stage::Idle => return None,
+            Stage::Reading => super::tr("Đang đọc tệp…", "Reading the file…"),
+            Stage::Checking => checking,
+            Stage::Writing => writing,
+        };
+        Some(view! {
+            <div class="mt-3" role="status" aria-live="polite">
+                <progress class="w-full" aria-label=label></progress>
+                <p class="text-sm text-gray-700">{label}</p>
+            </div>
+        })
+    }
+}
