@@ -1,11 +1,32 @@
 #!/usr/bin/env bash
-# Builds the two web apps into dist/: the parent's at the root, the staff's under
-# dist/staff/ (wasm, JS, inlined CSS, .br/.gz copies). The parent's build empties
-# dist/, so it goes first.
+# Builds the web apps into dist/: the parent's at the root, the receipt app's
+# under dist/receipt/, the staff's under dist/staff/ (wasm, JS, inlined CSS,
+# .br/.gz copies). The parent's build empties dist/, so it goes first.
+#
+# Every byte of the parent's wasm is paid for on slow mobile data, so the apps
+# build with the pinned nightly (scripts/setup-build.sh installs it): the standard
+# library rebuilt for size with `panic=immediate-abort` (no panic messages or
+# formatting machinery in the bundle), and Leptos's `erase_components` (views
+# type-erased at component boundaries: less monomorphised code). Measured on the
+# parent's app: 287 KB → 245 KB brotli. Its own target directory keeps these
+# flags from invalidating the server's stable build.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOCPHI_ROOT"
-say "Building the parent's web app with Trunk"
+if rustc +nightly -V 2>/dev/null | grep -q "$WEB_TOOLCHAIN_DATE"; then
+  export RUSTUP_TOOLCHAIN=nightly
+else
+  export RUSTUP_TOOLCHAIN="nightly-$WEB_TOOLCHAIN_DATE"
+fi
+export CARGO_TARGET_DIR="$HOME/.cache/hocphi/target-web"
+export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+export RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
+say "Building the parent's web app with Trunk ($RUSTUP_TOOLCHAIN)"
 trunk build --release true app/index.html
-say "Building the staff's web app with Trunk"
+say "Building the receipt app with Trunk ($RUSTUP_TOOLCHAIN)"
+trunk build --release true app/receipt.html --dist dist/receipt --public-url /receipt/
+say "Building the staff's web app with Trunk ($RUSTUP_TOOLCHAIN)"
 trunk build --release true app/staff.html --dist dist/staff --public-url /staff/
+say "Writing the parent's service worker (Workbox)"
+node scripts/make-sw.mjs dist
+scripts/precompress.sh dist >/dev/null

@@ -6,6 +6,10 @@ export HOCPHI_ROOT
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/hocphi/target}"
 export PATH="$HOME/.cargo/bin:$HOCPHI_ROOT/node_modules/.bin:$PATH"
 TRUNK_VERSION=0.21.14
+# The web apps build with a pinned nightly: `-Zbuild-std` and `panic=immediate-abort`
+# cut the parent's download by a sixth (see scripts/build-web.sh). The server and
+# the tests stay on stable.
+WEB_TOOLCHAIN_DATE=2026-05-19
 # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$HOCPHI_ROOT/Cargo.lock")"
 

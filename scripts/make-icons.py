@@ -3,18 +3,20 @@
 check mark on hocphi's teal, at 192 and 512 px, plus a maskable 512 px version whose
 mark stays inside the safe zone (the middle 80 %).
 
-public/icon-192.png, public/icon-512.png, public/icon-maskable-512.png
+public/icon-192.png, public/icon-512.png, public/icon-maskable-512.png, and the
+link preview's picture for chat apps when a school has no logo, public/og-image.png
+(1200 × 630, the mark on teal).
 """
 import pathlib, struct, zlib
 
 TEAL = (17, 94, 89)
 WHITE = (255, 255, 255)
 
-def png(path, size, pixels):
+def png(path, size, pixels, height=None):
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
     raw = b"".join(b"\x00" + bytes(c for px in row for c in px) for row in pixels)
-    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, height or size, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
     path.write_bytes(data)
 
@@ -46,4 +48,8 @@ out = pathlib.Path(__file__).resolve().parent.parent / "public"
 png(out / "icon-192.png", 192, icon(192, 0.9))
 png(out / "icon-512.png", 512, icon(512, 0.9))
 png(out / "icon-maskable-512.png", 512, icon(512, 0.66))
+# The preview picture: the 630 px mark in the middle of a 1200 px teal band.
+mark = icon(630, 0.8)
+side = (1200 - 630) // 2
+png(out / "og-image.png", 1200, [[TEAL] * side + row + [TEAL] * side for row in mark], height=630)
 print("icons written")

@@ -14,6 +14,24 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The web apps' nightly, with the standard library's source (rebuilt for size).
+# A machine whose `nightly` is that very build uses it; others install it by date.
+if rustc +nightly -V 2>/dev/null | grep -q "$WEB_TOOLCHAIN_DATE"; then
+  web_toolchain=nightly
+else
+  web_toolchain="nightly-$WEB_TOOLCHAIN_DATE"
+  if ! rustc +"$web_toolchain" -V >/dev/null 2>&1; then
+    say "Installing Rust $web_toolchain for the web apps"
+    rustup toolchain install "$web_toolchain" --profile minimal
+  fi
+fi
+if ! rustup component list --toolchain "$web_toolchain" --installed | grep -q '^rust-src'; then
+  rustup component add rust-src --toolchain "$web_toolchain"
+fi
+if ! rustup target list --toolchain "$web_toolchain" --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown --toolchain "$web_toolchain"
+fi
+
 # Release builds of these tools without fat LTO: the same tools, in half the time.
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 

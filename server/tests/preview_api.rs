@@ -7,11 +7,13 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use support::*;
 
+/// Fetched as a chat app's crawler does: no JavaScript, its own user agent.
 async fn page(app: &TestApp, path: &str) -> String {
     let reply = app
         .send(
             Request::get(path)
                 .header("host", "hocphi.example.vn")
+                .header("user-agent", "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php) Zalo")
                 .header("accept-encoding", "br, gzip")
                 .body(Body::empty())
                 .unwrap(),
@@ -28,6 +30,13 @@ async fn school_class_private_and_receipt_links_have_previews_without_personal_d
     std::fs::write(
         dist.path().join("index.html"),
         "<!doctype html><html><head><title>hocphi</title></head><body><div id=\"app\"></div></body></html>",
+    )
+    .unwrap();
+    // The receipt app has its own shell.
+    std::fs::create_dir(dist.path().join("receipt")).unwrap();
+    std::fs::write(
+        dist.path().join("receipt/index.html"),
+        "<!doctype html><html><head><title>hocphi · Biên lai</title></head><body><div id=\"app\" data-app=\"receipt\"></div></body></html>",
     )
     .unwrap();
     let app = start_with(dist.path(), true).await;
@@ -52,6 +61,19 @@ async fn school_class_private_and_receipt_links_have_previews_without_personal_d
     .unwrap();
     let receipt = page(&app, &format!("/r/{code}")).await;
     assert!(receipt.contains("og:title\" content=\"Biên lai điện tử · Trường Tiểu học Hạ Long\""));
+    assert!(
+        receipt.contains("data-app=\"receipt\""),
+        "the receipt app's shell"
+    );
+    // A picture for every preview: the school's logo, or hocphi's own.
+    for html in [&school, &class, &private, &receipt] {
+        assert!(
+            html.contains(
+                "<meta property=\"og:image\" content=\"https://hocphi.example.vn/og-image.png\">"
+            ),
+            "{html}"
+        );
+    }
     for html in [&school, &class, &private, &receipt] {
         assert!(!html.contains(&student), "no child's name in a preview");
         assert!(!html.contains("Nguyễn Minh An"));

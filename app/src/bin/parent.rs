@@ -1,6 +1,6 @@
-//! The parent's entry point, compiled to wasm by Trunk.
+//! The parent's entry point, compiled to wasm by Trunk. (No panic hook: the web
+//! build aborts on panic without formatting a message; see scripts/build-web.sh.)
 
 fn main() {
-    console_error_panic_hook::set_once();
     hocphi_app::ui::mount();
 }

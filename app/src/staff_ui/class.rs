@@ -103,16 +103,6 @@ fn ClassTable(class_id: i64) -> impl IntoView {
             }
         });
     };
-    let share = move |_| {
-        let Some(text) = message.get_untracked() else {
-            return;
-        };
-        if let Some(nav) = web_sys::window().map(|w| w.navigator()) {
-            let data = web_sys::ShareData::new();
-            data.set_text(&text);
-            let _ = nav.share_with_data(&data);
-        }
-    };
     view! {
         {move || view_res.get().map(|r| match r {
             Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
@@ -187,8 +177,10 @@ fn ClassTable(class_id: i64) -> impl IntoView {
         })}
         {move || message.get().map(|m| view! {
             <div class="mt-3 rounded-lg border border-slate-300 p-3">
-                <crate::ui::components::copy::CopyRow label=tr("Tin nhắc nộp (không nêu tên học sinh)", "Reminder (names no child)") value=m/>
-                <button type="button" class=format!("{BUTTON_QUIET} mt-2") on:click=share>{tr("Chia sẻ…", "Share…")}</button>
+                <crate::ui::components::copy::CopyRow label=tr("Tin nhắc nộp (không nêu tên học sinh)", "Reminder (names no child)") value=m.clone()/>
+                <div class="mt-2">
+                    <crate::ui::components::share::ShareButton label=tr("Chia sẻ…", "Share…") title=tr("Nhắc nộp khoản thu", "Payment reminder").to_string() text=m class=BUTTON_QUIET/>
+                </div>
             </div>
         })}
         <OutcomeNotice outcome/>

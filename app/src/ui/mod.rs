@@ -1,6 +1,7 @@
 //! The parent's app in the browser.
 
 pub(crate) mod components;
+pub(crate) mod offline;
 mod pages;
 mod storage;
 
@@ -11,7 +12,7 @@ pub fn storage_lang() -> Lang {
 
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 /// The language signal, shared through context.
@@ -50,8 +51,9 @@ pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-#[component]
-pub fn App() -> impl IntoView {
+/// The frame every parent page shares: header, language, router. `routes` names
+/// the pages of one entry point; each entry links only its own.
+fn frame(routes: fn() -> AnyView) -> impl IntoView {
     let lang = RwSignal::new(storage::lang());
     storage::set_lang(lang.get_untracked());
     provide_context(Language(lang));
@@ -61,23 +63,43 @@ pub fn App() -> impl IntoView {
                 lang.track();
                 view! {
                     <Header/>
-                    <main class="mx-auto max-w-xl px-4 pb-16">
-                        <Routes fallback=|| view! { <p class="py-8 text-lg">{texts().page_not_found}</p> }>
-                            <Route path=path!("/") view=pages::lookup::LookupPage/>
-                            <Route path=path!("/s/:school") view=pages::lookup::LookupPage/>
-                            <Route path=path!("/s/:school/:class") view=pages::lookup::LookupPage/>
-                            <Route path=path!("/l/:secret") view=pages::link::StudentLinkPage/>
-                            <Route path=path!("/nop-gop") view=pages::pay_together::PayTogetherPage/>
-                            <Route path=path!("/con/:child") view=pages::child::ChildPage/>
-                            <Route path=path!("/con/:child/:code") view=pages::invoice::InvoicePage/>
-                            <Route path=path!("/r/:code") view=pages::receipt::ReceiptPage/>
-                            <Route path=path!("/thanh-toan") view=pages::paid_online::PaidOnlinePage/>
-                        </Routes>
-                    </main>
+                    <main class="mx-auto max-w-xl px-4 pb-16">{routes()}</main>
                 }
             }}
         </Router>
     }
+}
+
+fn not_found() -> impl IntoView {
+    view! { <p class="py-8 text-lg">{texts().page_not_found}</p> }
+}
+
+/// The parent's journey: look up, see what is due, pay.
+fn parent_routes() -> AnyView {
+    view! {
+        <Routes fallback=not_found>
+            <Route path=path!("/") view=pages::lookup::LookupPage/>
+            <Route path=path!("/s/:school") view=pages::lookup::LookupPage/>
+            <Route path=path!("/s/:school/:class") view=pages::lookup::LookupPage/>
+            <Route path=path!("/l/:secret") view=pages::link::StudentLinkPage/>
+            <Route path=path!("/nop-gop") view=pages::pay_together::PayTogetherPage/>
+            <Route path=path!("/con/:child") view=pages::child::ChildPage/>
+            <Route path=path!("/con/:child/:code") view=pages::invoice::InvoicePage/>
+            <Route path=path!("/thanh-toan") view=pages::paid_online::PaidOnlinePage/>
+        </Routes>
+    }
+    .into_any()
+}
+
+/// A receipt by its link: its own small entry point, so that the signature
+/// checking code is downloaded by those who open a receipt, not by every visit.
+fn receipt_routes() -> AnyView {
+    view! {
+        <Routes fallback=not_found>
+            <Route path=path!("/r/:code") view=pages::receipt::ReceiptPage/>
+        </Routes>
+    }
+    .into_any()
 }
 
 #[component]
@@ -87,10 +109,11 @@ fn Header() -> impl IntoView {
     view! {
         <header class="bg-teal-800 text-white">
             <div class="mx-auto flex max-w-xl items-center justify-between px-4 py-3">
-                <A href="/" attr:class="flex flex-col leading-tight">
+                // A plain link: from the receipt app, `/` is another entry point.
+                <a href="/" rel="external" class="flex flex-col leading-tight">
                     <span class="text-xl font-bold tracking-tight">"hocphi"</span>
                     <span class="text-sm text-teal-100">{texts().tagline}</span>
-                </A>
+                </a>
                 <button
                     type="button"
                     class="min-h-11 rounded-lg border border-teal-300 px-3 text-sm font-medium hover:bg-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
@@ -106,7 +129,12 @@ fn Header() -> impl IntoView {
 
 /// Starts the parent's app.
 pub fn mount() {
-    mount_app(App);
+    mount_app(|| frame(parent_routes));
+}
+
+/// Starts the receipt app (`/r/<code>`).
+pub fn mount_receipt() {
+    mount_app(|| frame(receipt_routes));
 }
 
 /// Mounts an app into `#app`, replacing the static shell painted while its wasm

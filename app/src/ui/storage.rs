@@ -51,6 +51,10 @@ pub fn save_child(access: ChildAccess) -> SavedChild {
     let saved = SavedChild { id, access };
     list.push(saved.clone());
     store_children(&list);
+    // The page's PWA glue (app/pwa.js) offers to install the app now.
+    if let (Some(w), Ok(e)) = (web_sys::window(), web_sys::Event::new("hocphi-child-saved")) {
+        let _ = w.dispatch_event(&e);
+    }
     saved
 }
 
@@ -58,6 +62,7 @@ pub fn remove_child(id: &str) {
     let mut list = children();
     list.retain(|c| c.id != id);
     store_children(&list);
+    crate::ui::offline::forget(&format!("child.{id}."));
 }
 
 fn new_id() -> String {
@@ -85,20 +90,4 @@ pub fn set_lang(lang: Lang) {
     {
         let _ = html.set_attribute("lang", lang.code());
     }
-}
-
-const RECEIPT_PREFIX: &str = "hocphi.receipt.v1.";
-
-/// Keeps a receipt seen on this device (with the school's keys), so it can be
-/// shown and verified again with no network.
-pub fn save_receipt(code: &str, view: &crate::model::ReceiptView) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(view)) {
-        let _ = s.set_item(&format!("{RECEIPT_PREFIX}{code}"), &json);
-    }
-}
-
-pub fn saved_receipt(code: &str) -> Option<crate::model::ReceiptView> {
-    storage()
-        .and_then(|s| s.get_item(&format!("{RECEIPT_PREFIX}{code}")).ok()?)
-        .and_then(|json| serde_json::from_str(&json).ok())
 }

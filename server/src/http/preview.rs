@@ -12,6 +12,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use hocphi_app::server::state::AppState;
 
+/// The picture when a school has no logo: hocphi's mark (scripts/make-icons.py).
+const DEFAULT_IMAGE: &str = "/og-image.png";
+
 /// What a preview shows.
 struct Preview {
     title: String,
@@ -122,19 +125,15 @@ pub async fn open_graph(State(rpc): State<RpcState>, mut req: Request, next: Nex
     let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    let mut tags = format!(
+    let image = preview.image.as_deref().unwrap_or(DEFAULT_IMAGE);
+    let tags = format!(
         "<meta property=\"og:type\" content=\"website\"><meta property=\"og:site_name\" content=\"hocphi\">\
          <meta property=\"og:title\" content=\"{title}\"><meta property=\"og:description\" content=\"{description}\">\
-         <meta name=\"twitter:card\" content=\"summary\">",
+         <meta name=\"twitter:card\" content=\"summary\"><meta property=\"og:image\" content=\"{image}\">",
         title = escape(&preview.title),
         description = escape(&preview.description),
+        image = escape(&format!("{scheme}://{host}{image}")),
     );
-    if let Some(image) = &preview.image {
-        tags.push_str(&format!(
-            "<meta property=\"og:image\" content=\"{}\">",
-            escape(&format!("{scheme}://{host}{image}"))
-        ));
-    }
     let html = String::from_utf8_lossy(&bytes);
     let html = match (html.find("<title>"), html.find("</title>")) {
         (Some(start), Some(end)) if start < end => format!(

@@ -44,6 +44,8 @@ struct Inner {
     dir: PathBuf,
     /// The parent's app, at `/`.
     parent: IndexPage,
+    /// The receipt app, for `/r/<code>` (its assets under `/receipt/`).
+    receipt: IndexPage,
     /// The staff's app, at `/staff/` (its own bundle: parents never download it).
     staff: IndexPage,
 }
@@ -67,13 +69,18 @@ impl Site {
         Site(Arc::new(Inner {
             dir: dir.to_path_buf(),
             parent: IndexPage::load(dir),
+            receipt: IndexPage::load(&dir.join("receipt")),
             staff: IndexPage::load(&dir.join("staff")),
         }))
     }
 
-    /// Both apps' `index.html`, whose inline blocks the CSP allows.
-    pub fn index_pages(&self) -> [&str; 2] {
-        [&self.0.parent.html, &self.0.staff.html]
+    /// Every app's `index.html`, whose inline blocks the CSP allows.
+    pub fn index_pages(&self) -> [&str; 3] {
+        [
+            &self.0.parent.html,
+            &self.0.receipt.html,
+            &self.0.staff.html,
+        ]
     }
 
     fn serve_index(&self, page: &IndexPage, accept: &str) -> Response {
@@ -110,6 +117,8 @@ impl Site {
         if path == "/" || path.ends_with("/index.html") || !last.contains('.') {
             let page = if is_staff {
                 &self.0.staff
+            } else if path.starts_with("/r/") || path.starts_with("/receipt/") {
+                &self.0.receipt
             } else {
                 &self.0.parent
             };

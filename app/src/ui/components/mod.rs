@@ -2,4 +2,6 @@ pub mod contacts;
 pub mod copy;
 pub mod notice;
 pub mod qr;
+pub mod receipt_list;
+pub mod share;
 pub mod status;

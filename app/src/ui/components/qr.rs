@@ -16,7 +16,8 @@ fn build(payload: &str) -> Option<QrCode> {
     QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).ok()
 }
 
-fn save_png(code: &QrCode, file_name: &str) -> Option<()> {
+/// The QR as a PNG `data:` address, quiet zone included.
+fn png_data_url(code: &QrCode) -> Option<String> {
     let width = code.width();
     let colors = code.to_colors();
     let side = (width + 2 * QUIET_ZONE) * PNG_SCALE;
@@ -36,12 +37,35 @@ fn save_png(code: &QrCode, file_name: &str) -> Option<()> {
             ctx.fill_rect(x as f64, y as f64, PNG_SCALE as f64, PNG_SCALE as f64);
         }
     }
-    let url = canvas.to_data_url_with_type("image/png").ok()?;
+    canvas.to_data_url_with_type("image/png").ok()
+}
+
+fn download(url: &str, file_name: &str) -> Option<()> {
+    let document = web_sys::window()?.document()?;
     let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    link.set_href(&url);
+    link.set_href(url);
     link.set_download(file_name);
     link.click();
     Some(())
+}
+
+/// Zalo's, Messenger's and Facebook's built-in browsers, where links from class
+/// groups open: downloads there fail silently.
+pub fn in_app_browser() -> bool {
+    let ua = web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default();
+    [
+        "Zalo",
+        "FBAN",
+        "FBAV",
+        "FB_IAB",
+        "Messenger",
+        "Instagram",
+        "Line/",
+    ]
+    .iter()
+    .any(|marker| ua.contains(marker))
 }
 
 /// The QR as SVG markup (for printed notices, where no buttons belong).
@@ -71,8 +95,15 @@ pub fn VietQrCode(payload: String, file_name: String) -> impl IntoView {
         .light_color(svg::Color("#ffffff"))
         .build();
     let saved = RwSignal::new(false);
+    // In a chat app's browser: the image itself, to long-press and save.
+    let to_hold = RwSignal::new(None::<String>);
     let save = move |_| {
-        if save_png(&code, &file_name).is_some() {
+        let Some(url) = png_data_url(&code) else {
+            return;
+        };
+        if in_app_browser() {
+            to_hold.set(Some(url));
+        } else if download(&url, &file_name).is_some() {
             saved.set(true);
         }
     };
@@ -94,6 +125,14 @@ pub fn VietQrCode(payload: String, file_name: String) -> impl IntoView {
             <p class="mt-2 text-center text-sm text-green-800" aria-live="polite">
                 {move || saved.get().then(|| texts().qr_saved)}
             </p>
+            {move || to_hold.get().map(|url| view! {
+                <div class="mt-2 flex w-full max-w-72 flex-col items-center rounded-lg bg-amber-50 p-3 ring-1 ring-amber-300">
+                    <p class="text-center text-base font-semibold text-amber-950" role="status">
+                        {crate::ui::tr("Nhấn giữ ảnh dưới đây rồi chọn \"Lưu ảnh\".", "Press and hold the image below, then choose \"Save image\".")}
+                    </p>
+                    <img src=url alt=texts().qr_alt data-testid="qr-to-hold" class="mt-2 w-full rounded bg-white"/>
+                </div>
+            })}
         </figure>
     }
     .into_any()

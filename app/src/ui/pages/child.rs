@@ -6,6 +6,7 @@ use crate::model::{ChildOverview, InvoiceSummary};
 use crate::ui::components::contacts::SchoolContacts;
 use crate::ui::components::notice::{ErrorNotice, Loading};
 use crate::ui::components::status::StatusBadge;
+use crate::ui::offline::{online_or_kept, KeptNotice};
 use crate::ui::storage;
 use crate::ui::texts;
 use leptos::prelude::*;
@@ -37,7 +38,9 @@ pub fn ChildPage() -> impl IntoView {
             .into_any();
     };
     let token = child.access.token.clone();
-    let overview = LocalResource::new(move || load_child(token.clone()));
+    let key = format!("child.{}.", child.id);
+    let overview =
+        LocalResource::new(move || online_or_kept(key.clone(), load_child(token.clone())));
     let child_id = child.id.clone();
     view! {
         <div class="py-4">
@@ -47,7 +50,10 @@ pub fn ChildPage() -> impl IntoView {
             {move || match overview.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
-                Some(Ok(o)) => view! { <Overview overview=o child_id=child_id.clone()/> }.into_any(),
+                Some(Ok(seen)) => view! {
+                    <KeptNotice kept_at=seen.kept_at/>
+                    <Overview overview=seen.value child_id=child_id.clone()/>
+                }.into_any(),
             }}
         </div>
     }
@@ -65,7 +71,7 @@ fn Overview(overview: ChildOverview, child_id: String) -> impl IntoView {
         <ul class="mt-2 space-y-3">
             {overview.invoices.into_iter().map(|inv| view! { <InvoiceCard invoice=inv child_id=child_id.clone()/> }).collect_view()}
         </ul>
-        <crate::ui::pages::receipt::ReceiptList receipts=overview.receipts/>
+        <crate::ui::components::receipt_list::ReceiptList receipts=overview.receipts/>
         <SchoolContacts contacts=overview.contacts/>
     }
 }

@@ -9,6 +9,7 @@ use crate::ui::components::copy::CopyRow;
 use crate::ui::components::notice::{FraudWarning, Loading};
 use crate::ui::components::qr::VietQrCode;
 use crate::ui::components::status::StatusBadge;
+use crate::ui::offline::{online_or_kept, KeptNotice, Seen};
 use crate::ui::pages::child::{saved_child_param, LookUpAgain};
 use crate::ui::texts;
 use leptos::prelude::*;
@@ -33,12 +34,15 @@ pub fn InvoicePage() -> impl IntoView {
     let token = child.access.token.clone();
     let token_for_view = token.clone();
     let (poll_token, poll_code) = (token.clone(), code.clone());
-    let invoice = LocalResource::new(move || load_invoice(token.clone(), code.clone()));
+    let key = format!("child.{}.{code}", child.id);
+    let invoice = LocalResource::new(move || {
+        online_or_kept(key.clone(), load_invoice(token.clone(), code.clone()))
+    });
     // While the page is open and something is still due, ask every few seconds
     // whether a payment landed; redraw only when the status changed.
     let polling = leptos::prelude::set_interval_with_handle(
         move || {
-            let Some(Ok(shown)) = invoice.get_untracked() else {
+            let Some(Ok(Seen { value: shown, .. })) = invoice.get_untracked() else {
                 return;
             };
             if !shown.summary.status.is_open() {
@@ -70,7 +74,10 @@ pub fn InvoicePage() -> impl IntoView {
             {move || match invoice.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
-                Some(Ok(detail)) => view! { <Invoice detail token=token_for_view.clone() use_wallet on_change=move || invoice.refetch()/> }.into_any(),
+                Some(Ok(Seen { value: detail, kept_at })) => view! {
+                    <KeptNotice kept_at/>
+                    <Invoice detail token=token_for_view.clone() use_wallet on_change=move || invoice.refetch()/>
+                }.into_any(),
             }}
         </div>
     }
@@ -197,7 +204,7 @@ fn Invoice(
                 </ul>
             </section>
         })}
-        <crate::ui::pages::receipt::ReceiptList receipts=detail.receipts.clone()/>
+        <crate::ui::components::receipt_list::ReceiptList receipts=detail.receipts.clone()/>
         <SchoolContacts contacts=detail.contacts.clone()/>
         <FraudWarning/>
     }

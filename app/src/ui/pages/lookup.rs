@@ -16,6 +16,10 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 const INPUT: &str = "mt-1 block min-h-12 w-full rounded-lg border border-gray-400 bg-white px-3 text-lg text-gray-900 \
     focus:border-teal-700 focus:outline-none focus:ring-2 focus:ring-teal-600";
+/// The school list: as tall as a school's name and logo on a school's own link.
+const SELECT: &str =
+    "mt-1 block h-14 w-full rounded-lg border border-gray-400 bg-white px-3 text-lg text-gray-900 \
+    focus:border-teal-700 focus:outline-none focus:ring-2 focus:ring-teal-600";
 const LABEL: &str = "block text-base font-semibold text-gray-900";
 
 #[component]
@@ -27,15 +31,18 @@ pub fn LookupPage() -> impl IntoView {
     let class = move || params.read().get("class");
     view! {
         <SavedChildren children/>
-        {move || match (preset_school(), class()) {
-            (Some(school), Some(class)) => Some(view! { <ClassNoticeView school class/> }),
-            _ => None,
-        }}
+        // Laid out exactly as the HTML shell (app/index.html) painted it before the
+        // wasm arrived, so nothing moves when the app takes over.
         <section class="mt-6" aria-labelledby="lookup-title">
             <h1 id="lookup-title" class="text-2xl font-bold text-gray-900">{texts().lookup_title}</h1>
             <p class="mt-1 text-base text-gray-700">{texts().lookup_intro}</p>
             {move || view! { <LookupForm preset_school=preset_school()/> }}
         </section>
+        // Below the form: fetched after it is drawn, it must not push the form down.
+        {move || match (preset_school(), class()) {
+            (Some(school), Some(class)) => Some(view! { <ClassNoticeView school class/> }),
+            _ => None,
+        }}
         {move || preset_school().map(|slug| view! { <PresetSchoolContacts slug/> })}
         <FraudWarning/>
     }
@@ -207,9 +214,10 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
                 Some(_) => view! {
                     <div>
                         <div class=LABEL>{texts().school}</div>
-                        <div class="mt-1 flex items-center justify-between gap-2">
+                        // As tall as the shell's school list.
+                        <div class="mt-1 flex h-14 items-center justify-between gap-2">
                             {logo}
-                            <span class="flex-1 text-lg font-semibold text-teal-900">{move || school_name().unwrap_or_default()}</span>
+                            <span class="line-clamp-2 min-w-0 flex-1 text-lg leading-tight font-semibold text-teal-900">{move || school_name().unwrap_or_default()}</span>
                             <A href="/" attr:class="text-base text-teal-800 underline">{texts().change_school}</A>
                         </div>
                     </div>
@@ -219,7 +227,7 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
                         <label for="school" class=LABEL>{texts().school}</label>
                         <select
                             id="school"
-                            class=INPUT
+                            class=SELECT
                             on:change=move |ev| school.set(event_target_value(&ev))
                             prop:value=move || school.get()
                         >

@@ -6,9 +6,11 @@ use crate::api::receipts::{load_receipt, verify_receipt};
 use crate::domain::date::Date;
 use crate::domain::money::Vnd;
 use crate::domain::receipt::Verdict;
-use crate::model::{ReceiptLink, ReceiptView};
+use crate::model::ReceiptView;
 use crate::ui::components::notice::Loading;
 use crate::ui::components::qr::svg_markup;
+use crate::ui::components::share::ShareButton;
+use crate::ui::offline::{online_or_kept, KeptNotice, Seen};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -30,30 +32,6 @@ pub fn verification_link(origin: &str, code: &str, proof: &str) -> String {
     format!("{origin}/r/{code}#{proof}")
 }
 
-/// A child's receipts, each opening its page.
-#[component]
-pub fn ReceiptList(receipts: Vec<ReceiptLink>) -> impl IntoView {
-    (!receipts.is_empty()).then(|| {
-        view! {
-            <section class="mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" aria-labelledby="receipts-title">
-                <h2 id="receipts-title" class="text-xl font-bold text-gray-900">{tr("Biên lai", "Receipts")}</h2>
-                <ul class="mt-2 divide-y divide-gray-100">
-                    {receipts.into_iter().map(|r| view! {
-                        <li>
-                            <a href=format!("/r/{}#{}", r.code, r.proof) class="flex min-h-11 items-center justify-between gap-2 py-2 text-teal-800 underline" data-testid="receipt-link">
-                                <span>{format!("{} · {}", r.label, Date::moment_label(r.issued_at))}
-                                    {r.cancelled.then(|| view! { <span class="ml-2 rounded bg-red-100 px-1 text-sm text-red-900 no-underline">{tr("đã huỷ", "cancelled")}</span> })}
-                                </span>
-                                <span class="font-semibold">{r.total.to_string()}</span>
-                            </a>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        }
-    })
-}
-
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
     let code = use_params_map()
@@ -72,17 +50,7 @@ pub fn ReceiptPage() -> impl IntoView {
     // verified here all the same (the school's keys travel with it).
     let receipt = LocalResource::new(move || {
         let code = code_for_load.clone();
-        async move {
-            match load_receipt(code.clone()).await {
-                Ok(view) => {
-                    crate::ui::storage::save_receipt(&code, &view);
-                    Ok((view, false))
-                }
-                Err(e) => crate::ui::storage::saved_receipt(&code)
-                    .map(|view| (view, true))
-                    .ok_or(e),
-            }
-        }
+        online_or_kept(format!("receipt.{code}"), load_receipt(code))
     });
     view! {
         <div class="py-4">
@@ -95,15 +63,11 @@ pub fn ReceiptPage() -> impl IntoView {
                             "This receipt was not found. Check the link or ask the school.")}</p>
                     </div>
                 }.into_any(),
-                Some(Ok((view_data, offline))) => {
+                Some(Ok(Seen { value: view_data, kept_at })) => {
                     // Without a proof in the link, the receipt's own proof is checked.
                     let proof = if fragment.is_empty() { view_data.proof.clone() } else { fragment.clone() };
                     view! {
-                        {offline.then(|| view! {
-                            <p role="status" class="mt-2 rounded-lg bg-amber-50 p-3 text-amber-950">
-                                {tr("Đang ngoại tuyến: đây là bản biên lai đã lưu trên máy này.", "Offline: this is the copy of the receipt kept on this phone.")}
-                            </p>
-                        })}
+                        <KeptNotice kept_at/>
                         <Receipt data=view_data code=code.clone() proof origin=origin.clone()/>
                     }.into_any()
                 }
@@ -187,6 +151,9 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
             <a class="inline-flex min-h-11 items-center rounded-lg border border-teal-800 px-4 font-semibold text-teal-900" href=format!("/r/{code}/pdf") download=format!("bien-lai-{}.pdf", c.label())>
                 {tr("Tải PDF", "Download PDF")}
             </a>
+            <ShareButton label=tr("Chia sẻ", "Share") title=tr("Biên lai điện tử", "Electronic receipt").to_string()
+                text=tr("Biên lai có chữ ký số của nhà trường, mở để kiểm tra:", "A receipt signed by the school; open it to check:").to_string()
+                url=link.clone()/>
         </div>
     }
 }

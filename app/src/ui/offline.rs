@@ -1,0 +1,109 @@
+//! What the parent saw last, kept on the device: with no network the installed
+//! app still shows a child's invoices, an invoice and its QR, and receipts, and
+//! says when that copy was made. Only answers the server gave to this device are
+//! kept (in `localStorage`, beside the children's access tokens); forgetting a
+//! child forgets its copies.
+
+use crate::error::AppError;
+use crate::ui::tr;
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+const PREFIX: &str = "hocphi.seen.v1.";
+
+/// An answer, fresh from the server or the copy kept from an earlier visit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Seen<T> {
+    pub value: T,
+    /// When the kept copy was made (milliseconds since 1970), if this is one.
+    pub kept_at: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Kept<T> {
+    at: u64,
+    value: T,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Asks the server; keeps a good answer under `key`. When the network fails
+/// (and only then), the kept copy stands in. Any other error is the answer:
+/// an expired access or a cancelled invoice must not hide behind an old copy.
+pub async fn online_or_kept<T, F>(key: String, ask: F) -> Result<Seen<T>, AppError>
+where
+    T: Serialize + DeserializeOwned,
+    F: Future<Output = Result<T, AppError>>,
+{
+    match ask.await {
+        Ok(value) => {
+            let kept = Kept {
+                at: now_ms(),
+                value,
+            };
+            if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&kept)) {
+                let _ = s.set_item(&format!("{PREFIX}{key}"), &json);
+            }
+            Ok(Seen {
+                value: kept.value,
+                kept_at: None,
+            })
+        }
+        Err(AppError::Network(reason)) => storage()
+            .and_then(|s| s.get_item(&format!("{PREFIX}{key}")).ok()?)
+            .and_then(|json| serde_json::from_str::<Kept<T>>(&json).ok())
+            .map(|k| Seen {
+                value: k.value,
+                kept_at: Some(k.at),
+            })
+            .ok_or(AppError::Network(reason)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Forgets every copy whose key starts with `key_prefix` (a child removed from the device).
+pub fn forget(key_prefix: &str) {
+    let Some(s) = storage() else { return };
+    let full = format!("{PREFIX}{key_prefix}");
+    let keys: Vec<String> = (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(&full))
+        .collect();
+    for k in keys {
+        let _ = s.remove_item(&k);
+    }
+}
+
+/// "14:05 27/11/2026", in the phone's time zone.
+fn moment(ms: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{:02}:{:02} {:02}/{:02}/{}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year()
+    )
+}
+
+/// Says that what follows is the kept copy, and how old it is.
+#[component]
+pub fn KeptNotice(kept_at: Option<u64>) -> impl IntoView {
+    kept_at.map(|at| {
+        view! {
+            <p role="status" data-testid="kept-notice" class="mt-3 rounded-lg bg-amber-50 p-3 text-amber-950 ring-1 ring-amber-200">
+                {format!("{} {}.", tr("Không có mạng: đây là bản đã lưu trên máy này, cập nhật lúc",
+                    "No network: this is the copy kept on this phone, last updated"), moment(at))}
+            </p>
+        }
+    })
+}

@@ -1,0 +1,129 @@
+// The parent's app installs from a link and keeps working without a network:
+// the service worker controls the page, what was seen stays readable (a receipt
+// still verified on the phone), a new deployment is announced, and the journey
+// works in a chat app's built-in browser.
+const { test, expect } = require('@playwright/test');
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const { decodePng, parseVietQr } = require('../lib/qr');
+const { startServer, root } = require('../lib/server');
+
+const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017', name: 'Nguyễn Minh An' };
+const ZALO_UA = 'Mozilla/5.0 (Linux; Android 12; SM-A125F) AppleWebKit/537.36 (KHTML, like Gecko) '
+  + 'Chrome/120.0.0.0 Mobile Safari/537.36 Zalo android/12100539 ZaloTheme/light ZaloLanguage/vi';
+
+async function lookUp(page, child, base = '') {
+  await page.goto(`${base}/s/${child.school}`);
+  await page.getByLabel('Mã học sinh').fill(child.code);
+  await page.getByLabel('Ngày sinh của con').fill(child.birth);
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await expect(page.getByRole('heading', { name: child.name })).toBeVisible();
+}
+
+async function controlledByServiceWorker(page) {
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,
+    null, { timeout: 20_000 });
+}
+
+test('offline, the installed app shows the children, invoices and a receipt it has seen, verified', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/');
+  await controlledByServiceWorker(page);
+  const sw = await page.evaluate(() => navigator.serviceWorker.controller.scriptURL);
+  expect(sw).toMatch(/\/sw\.js$/);
+
+  // Online: look the child up, open this month's invoice and a receipt.
+  await lookUp(page, FEATURED);
+  await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await expect(page.locator('.qr svg')).toBeVisible();
+  await page.goBack();
+  await page.getByTestId('receipt-link').first().click();
+  await expect(page.getByTestId('browser-verdict')).toHaveAttribute('data-valid', 'true');
+  await expect(page.getByTestId('kept-notice')).toHaveCount(0);
+
+  // Share: no share sheet in this browser, so the link is copied, and it says so.
+  await page.getByRole('button', { name: 'Chia sẻ' }).click();
+  await expect(page.getByTestId('share-outcome')).toContainText('Đã chép đường dẫn');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain(`${new URL(page.url()).pathname}#`);
+  expect(copied).not.toContain(FEATURED.name);
+  const receiptPath = new URL(page.url()).pathname + new URL(page.url()).hash;
+
+  // No network at all.
+  await context.setOffline(true);
+  await page.goto('/');
+  await expect(page.locator('#hocphi-offline')).toContainText('Không có mạng');
+  await page.getByRole('link', { name: new RegExp(FEATURED.name) }).first().click();
+  await expect(page.getByTestId('kept-notice')).toContainText(/cập nhật lúc \d\d:\d\d \d\d\/\d\d\/\d{4}/);
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await expect(page.getByTestId('kept-notice')).toBeVisible();
+  await expect(page.locator('.qr svg')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/30-offline-invoice.png', fullPage: true });
+
+  // The receipt: its app and its copy come from the phone, the signature is checked here.
+  await page.goto(receiptPath);
+  await expect(page.getByTestId('kept-notice')).toBeVisible();
+  const verdict = page.getByTestId('browser-verdict');
+  await expect(verdict).toHaveAttribute('data-valid', 'true');
+  await expect(verdict).toContainText('HỢP LỆ');
+  await page.screenshot({ path: 'test-results/screens/31-offline-receipt.png', fullPage: true });
+  await context.setOffline(false);
+});
+
+test('a new deployment tells the parent a new version is ready, and updating reloads into it', async ({ page }) => {
+  const server = await startServer(3919);
+  try {
+    await page.goto(`${server.url}/`);
+    await controlledByServiceWorker(page);
+    await expect(page.locator('#hocphi-update')).toHaveCount(0);
+
+    // Deploy: a changed shell, and the service worker that precaches it.
+    const index = path.join(server.dist, 'index.html');
+    fs.writeFileSync(index, `${fs.readFileSync(index, 'utf8')}\n<!-- release 2 -->\n`);
+    execFileSync('node', [path.join(root, 'scripts', 'make-sw.mjs'), server.dist], { cwd: root });
+    for (const old of ['sw.js.br', 'sw.js.gz']) fs.rmSync(path.join(server.dist, old), { force: true });
+
+    // The browser looks for a new worker (hourly in the app; now, here).
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    const notice = page.locator('#hocphi-update');
+    await expect(notice).toContainText('Đã có phiên bản mới của hocphi.');
+    await page.screenshot({ path: 'test-results/screens/32-update-ready.png' });
+    await Promise.all([
+      page.waitForEvent('load'),
+      notice.getByRole('button', { name: 'Cập nhật' }).click(),
+    ]);
+    await controlledByServiceWorker(page);
+    await expect(page.locator('#hocphi-update')).toHaveCount(0);
+    expect(await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.waiting))).toBeNull();
+    await expect(page.getByLabel('Mã học sinh')).toBeVisible();
+  } finally {
+    server.stop();
+  }
+});
+
+test.describe('in Zalo\'s built-in browser', () => {
+  test.use({ userAgent: ZALO_UA });
+
+  test('the journey works, installing is explained after the lookup, and the QR is an image to hold', async ({ page }) => {
+    await page.goto(`/s/${FEATURED.school}`);
+    // Not on arrival.
+    await expect(page.getByLabel('Mã học sinh')).toBeVisible();
+    await page.waitForTimeout(2000);
+    await expect(page.locator('#hocphi-install')).toHaveCount(0);
+
+    await lookUp(page, FEATURED);
+    await expect(page.locator('#hocphi-install')).toContainText('Mở bằng trình duyệt');
+    await page.locator('#hocphi-install').getByRole('button', { name: 'Đóng' }).click();
+
+    await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+    await page.getByRole('button', { name: /Lưu ảnh QR/ }).click();
+    await expect(page.getByText('Nhấn giữ ảnh dưới đây')).toBeVisible();
+    const src = await page.getByTestId('qr-to-hold').getAttribute('src');
+    expect(src).toMatch(/^data:image\/png;base64,/);
+    const qr = parseVietQr(decodePng(Buffer.from(src.split(',')[1], 'base64')));
+    expect(qr.amount).toBeTruthy();
+    await page.screenshot({ path: 'test-results/screens/33-zalo-qr-to-hold.png', fullPage: true });
+  });
+});

@@ -1,0 +1,54 @@
+// Lighthouse (npm `lighthouse`, mobile preset: a mid-range phone on slow 4G,
+// simulated) on the parent's lookup page and invoice page, in Debian's Chromium.
+// Prints the scores and the figures the budget is about. A benchmark, not a test.
+// Usage: node scripts/lighthouse.mjs http://127.0.0.1:3930  (scripts/lighthouse.sh starts hocphi)
+import puppeteer from 'puppeteer-core';
+import { startFlow } from 'lighthouse';
+
+const base = process.argv[2] || 'http://127.0.0.1:3930';
+const child = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017' };
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+});
+const page = await browser.newPage();
+const flags = { onlyCategories: ['performance', 'accessibility', 'best-practices'] };
+const flow = await startFlow(page, { flags });
+
+// 1. A first visit from a class link: nothing cached.
+await flow.navigate(`${base}/s/${child.school}`, { name: 'lookup' });
+
+// Look the child up (outside the measurement), then find this month's invoice.
+await page.waitForSelector('#student-code');
+await page.type('#student-code', child.code);
+await page.type('#birth-date', child.birth);
+await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle0' }).catch(() => null), page.click('button[type=submit]')]);
+await page.waitForFunction(() => document.querySelector('a[href^="/con/"][href*="/"]'), { timeout: 20000 });
+const invoice = await page.evaluate(() => [...document.querySelectorAll('a[href^="/con/"]')]
+  .map((a) => a.getAttribute('href')).find((h) => h.split('/').length === 4));
+
+// 2. The invoice page, opened afresh (the device keeps the child, not the caches).
+await flow.navigate(`${base}${invoice}`, {
+  name: 'invoice',
+  disableStorageReset: true,
+});
+
+const result = await flow.createFlowResult();
+await browser.close();
+
+const ms = (a) => `${Math.round(a.numericValue)} ms`;
+console.log('page       perf  a11y  best   LCP       TBT      CLS    transfer');
+for (const step of result.steps) {
+  const { categories: c, audits: a } = step.lhr;
+  const score = (k) => String(Math.round((c[k]?.score ?? 0) * 100)).padStart(4);
+  console.log(`${step.name.padEnd(10)} ${score('performance')}  ${score('accessibility')}  ${score('best-practices')}  `
+    + `${ms(a['largest-contentful-paint']).padStart(8)} ${ms(a['total-blocking-time']).padStart(8)}  `
+    + `${a['cumulative-layout-shift'].numericValue.toFixed(3)}  ${(a['total-byte-weight'].numericValue / 1024).toFixed(0)} KB`);
+  for (const k of ['performance', 'accessibility', 'best-practices']) {
+    const failing = Object.values(a).filter((x) => x.score !== null && x.score < 0.9
+      && c[k].auditRefs.some((r) => r.id === x.id && r.weight > 0));
+    for (const f of failing) console.log(`  ${k}: ${f.id} (${f.displayValue || f.score})`);
+  }
+}
