@@ -46,6 +46,12 @@ for (const step of result.steps) {
   console.log(`${step.name.padEnd(10)} ${score('performance')}  ${score('accessibility')}  ${score('best-practices')}  `
     + `${ms(a['largest-contentful-paint']).padStart(8)} ${ms(a['total-blocking-time']).padStart(8)}  `
     + `${a['cumulative-layout-shift'].numericValue.toFixed(3)}  ${(a['total-byte-weight'].numericValue / 1024).toFixed(0)} KB`);
+  const lcp = a['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node;
+  if (lcp) console.log(`  LCP element: ${lcp.snippet.slice(0, 120)}`);
+  const bytes = a['network-requests']?.details?.items ?? [];
+  for (const r of bytes.filter((x) => x.transferSize > 2048)) {
+    console.log(`  ${(r.transferSize / 1024).toFixed(0).padStart(5)} KB  ${r.url.replace(base, '')}`);
+  }
   for (const k of ['performance', 'accessibility', 'best-practices']) {
     const failing = Object.values(a).filter((x) => x.score !== null && x.score < 0.9
       && c[k].auditRefs.some((r) => r.id === x.id && r.weight > 0));

@@ -138,13 +138,19 @@ pub fn mount_receipt() {
 }
 
 /// Mounts an app into `#app`, replacing the static shell painted while its wasm
-/// downloaded (shared by the parent's and the staff's entry points).
+/// downloaded (shared by every entry point). The shell is given one frame to
+/// paint first: on a fast connection the wasm can arrive before the first paint,
+/// and the page would otherwise wait for the app's own render to show anything.
 pub fn mount_app<V: IntoView + 'static>(app: impl FnOnce() -> V + 'static) {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document");
-    let root = document.get_element_by_id("app").expect("#app in the page");
-    root.set_inner_html("");
-    let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
-    leptos::mount::mount_to(root, app).forget();
+    request_animation_frame(move || {
+        request_animation_frame(move || {
+            let document = web_sys::window()
+                .and_then(|w| w.document())
+                .expect("a document");
+            let root = document.get_element_by_id("app").expect("#app in the page");
+            root.set_inner_html("");
+            let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
+            leptos::mount::mount_to(root, app).forget();
+        })
+    });
 }
