@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the web apps into dist/: the parent's at the root, the receipt app's
-# under dist/receipt/, the staff's under dist/staff/ (wasm, JS, inlined CSS,
+# under dist/receipt/, the trust app's (registry, QR checker) under dist/trust/,
+# the staff's under dist/staff/ (wasm, JS, inlined CSS,
 # .br/.gz copies). The parent's build empties dist/, so it goes first.
 #
 # Every byte of the parent's wasm is paid for on slow mobile data, so the apps
@@ -25,6 +26,8 @@ say "Building the parent's web app with Trunk ($RUSTUP_TOOLCHAIN)"
 trunk build --release true app/index.html
 say "Building the receipt app with Trunk ($RUSTUP_TOOLCHAIN)"
 trunk build --release true app/receipt.html --dist dist/receipt --public-url /receipt/
+say "Building the trust app with Trunk ($RUSTUP_TOOLCHAIN)"
+trunk build --release true app/trust.html --dist dist/trust --public-url /trust/
 say "Building the staff's web app with Trunk ($RUSTUP_TOOLCHAIN)"
 trunk build --release true app/staff.html --dist dist/staff --public-url /staff/
 say "Writing the parent's service worker (Workbox)"

@@ -18,7 +18,7 @@ const { count, size, warnings } = await generateSW({
   globDirectory: dist,
   // The parent's app only: the receipt app is kept when first opened, the
   // staff's never touches a parent's phone.
-  globPatterns: ['index.html', '*.{js,wasm,webmanifest,png,svg}'],
+  globPatterns: ['index.html', '*.{js,wasm,webmanifest,png,svg}', 'huong-dan/*.{html,css}'],
   globIgnores: ['sw.js', 'og-image.png'],
   swDest: path.join(dist, 'sw.js'),
   maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
@@ -36,7 +36,8 @@ const { count, size, warnings } = await generateSW({
     {
       // A receipt's page (the receipt app's shell with its preview tags):
       // fresh when online, the kept copy offline.
-      urlPattern: ({ request, url }) => request.mode === 'navigate' && url.pathname.startsWith('/r/'),
+      urlPattern: ({ request, url }) => request.mode === 'navigate'
+        && (url.pathname.startsWith('/r/') || url.pathname === '/kiem-tra-qr' || url.pathname.startsWith('/tai-khoan')),
       handler: 'NetworkFirst',
       options: {
         cacheName: 'hocphi-receipt-pages',
@@ -45,10 +46,10 @@ const { count, size, warnings } = await generateSW({
       },
     },
     {
-      // The receipt app itself, content-hashed.
-      urlPattern: ({ url }) => url.pathname.startsWith('/receipt/'),
+      // The receipt and trust apps themselves, content-hashed.
+      urlPattern: ({ url }) => url.pathname.startsWith('/receipt/') || url.pathname.startsWith('/trust/'),
       handler: 'CacheFirst',
-      options: { cacheName: 'hocphi-receipt-app', expiration: { maxEntries: 8 } },
+      options: { cacheName: 'hocphi-receipt-app', expiration: { maxEntries: 16 } },
     },
     {
       // Schools' published receipt keys and logos.

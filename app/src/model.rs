@@ -107,7 +107,9 @@ pub struct InvoiceDetail {
     pub reason: String,
     /// The transfer memo (VietQR 62.08): the invoice code, plain ASCII, ≤ 25 characters.
     pub memo: String,
-    pub payee: Payee,
+    /// The school's bank account, if the district office confirmed one: no QR
+    /// is ever drawn from an account the registry does not list.
+    pub payee: Option<Payee>,
     /// The school's Mobile Money (wallet) account, if it has one: the parent may pay there instead.
     pub mobile_money: Option<Payee>,
     /// The school takes payments online through a gateway.

@@ -114,6 +114,15 @@ pub struct BeneficiaryAccount {
     pub account_number: String,
     pub account_name: String,
     pub is_default: bool,
+    /// When the district office confirmed it, and who: until then no QR shows it.
+    pub confirmed: Option<Confirmation>,
+}
+
+/// The district office's confirmation of an official account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub at: i64,
+    pub by: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

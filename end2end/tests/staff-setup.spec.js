@@ -67,6 +67,8 @@ for (const size of sizes) {
       await page.getByRole('button', { name: 'Lưu tài khoản' }).click();
       await expect(page.getByText('Vietcombank · 0451000012345').first()).toBeVisible();
       await expect(page.getByText('TRUONG TIEU HOC CAO XANH', { exact: true })).toBeVisible();
+      // Not in any QR until the district office confirms it.
+      await expect(page.getByTestId('account-status')).toContainText('Chờ Phòng GD&ĐT xác nhận');
 
       // Methods: QR, website, card → 3 cashless accepted; the website is ready once the
       // gateway's merchant account is set, and then the warning goes.
@@ -125,6 +127,21 @@ for (const size of sizes) {
       await expect(contacts.getByRole('link', { name: 'Gọi 0904555666' })).toHaveAttribute('href', 'tel:0904555666');
       await p.screenshot({ path: `test-results/screens/staff-${size.name}-04-parent.png`, fullPage: true });
       await parent.close();
+
+      // The district office confirms the account; the public registry lists it.
+      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await page.getByLabel('Tên đăng nhập').fill('phonggd');
+      await page.getByLabel('Mật khẩu').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      const pending = page.getByTestId('pending-account').filter({ hasText: schoolName });
+      await expect(pending).toContainText('Vietcombank · 0451000012345 · TRUONG TIEU HOC CAO XANH');
+      await pending.getByRole('button', { name: 'Xác nhận' }).click();
+      await expect(page.getByText(`Đã xác nhận ${schoolName}`)).toBeVisible();
+      await expect(page.getByTestId('pending-account').filter({ hasText: schoolName })).toHaveCount(0);
+      await shot('05-confirmed');
+      await page.goto(`/tai-khoan/${slug}`);
+      await expect(page.getByTestId('registry-school')).toContainText(schoolName);
+      await expect(page.getByTestId('registry-school')).toContainText('Vietcombank · 0451000012345');
     });
   });
 }

@@ -34,7 +34,8 @@ async fn a_parent_may_pay_the_schools_mobile_money_account_and_it_settles_as_mob
     );
     assert_eq!(wallet.bank_short_name, "VNPTMoney");
     assert_ne!(
-        detail.payee.bin, wallet.bin,
+        detail.payee.as_ref().unwrap().bin,
+        wallet.bin,
         "the bank account stays the default"
     );
 

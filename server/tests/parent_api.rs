@@ -46,7 +46,10 @@ async fn a_parent_looks_up_a_child_and_gets_a_payable_invoice() {
         detail.summary.total
     );
     assert_eq!(detail.balance, detail.summary.total);
-    assert_eq!(detail.payee.bank_short_name, "Vietcombank");
+    assert_eq!(
+        detail.payee.as_ref().unwrap().bank_short_name,
+        "Vietcombank"
+    );
     assert!(
         detail.memo.len() <= 25 && detail.memo.contains(current.code.as_str()),
         "{}",
@@ -54,8 +57,8 @@ async fn a_parent_looks_up_a_child_and_gets_a_payable_invoice() {
     );
     assert!(!detail.memo.contains("An"), "no child's name in a memo");
     let payload = VietQr::transfer(
-        &detail.payee.bin,
-        &detail.payee.account_number,
+        &detail.payee.as_ref().unwrap().bin,
+        &detail.payee.as_ref().unwrap().account_number,
         detail.balance,
         current.code.as_str(),
         &detail.memo,

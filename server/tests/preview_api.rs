@@ -101,3 +101,46 @@ async fn school_class_private_and_receipt_links_have_previews_without_personal_d
     let other = page(&app, "/s/no-such-school").await;
     assert!(!other.contains("og:title"));
 }
+
+/// Every app's shell runs its inline scripts: the CSP names each one's hash (an
+/// app whose shell is forgotten here would load as a blank page).
+#[tokio::test]
+async fn every_apps_inline_scripts_are_allowed_by_the_csp() {
+    use base64::Engine;
+    use sha2::Digest;
+    let dist = tempfile::tempdir().unwrap();
+    let apps = [
+        ("", "/"),
+        ("receipt", "/r/ABC"),
+        ("trust", "/kiem-tra-qr"),
+        ("staff", "/staff/"),
+    ];
+    for (dir, _) in apps {
+        std::fs::create_dir_all(dist.path().join(dir)).unwrap();
+        std::fs::write(
+            dist.path().join(dir).join("index.html"),
+            format!("<!doctype html><html><head><title>t</title><script type=\"module\">start('{dir}')</script></head><body></body></html>"),
+        )
+        .unwrap();
+    }
+    let app = start_with(dist.path(), true).await;
+    for (dir, path) in apps {
+        let reply = app
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        let html = String::from_utf8(reply.body).unwrap();
+        assert!(
+            html.contains(&format!("start('{dir}')")),
+            "{path} serves the {dir:?} app"
+        );
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(sha2::Sha256::digest(format!("start('{dir}')").as_bytes()));
+        let csp = reply
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{path}: {csp}");
+    }
+}

@@ -680,21 +680,55 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
     assert_eq!(default.account_name, "TRUONG TIEU HOC HA LONG");
     assert_eq!(profile.accounts.iter().filter(|a| a.is_default).count(), 1);
 
-    // The parent's invoice page now pays into the new default account and names the contact.
+    // Until the district office confirms the new account, parents' QR codes keep
+    // paying into the confirmed one; the registry does not list it.
+    assert!(default.confirmed.is_none());
     let access = app.featured_child().await;
     let overview: hocphi_app::model::ChildOverview =
         app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let code = overview.invoices[0].code.as_str().to_string();
+    let payee = |detail: &InvoiceDetail| detail.payee.clone().expect("a confirmed account");
     let detail: InvoiceDetail = app
-        .rpc(
-            "invoice",
-            &[
-                ("token", &access.token),
-                ("code", overview.invoices[0].code.as_str()),
-            ],
-        )
+        .rpc("invoice", &[("token", &access.token), ("code", &code)])
         .await
         .unwrap();
-    assert_eq!(detail.payee.bank_short_name, "VietinBank");
+    assert_eq!(payee(&detail).bank_short_name, "Vietcombank");
+    // The accountant cannot confirm it; the district office does.
+    let confirm = json!({"account_id": default.id});
+    let refused = app
+        .staff("registry/confirm", confirm.clone(), Some(&accountant))
+        .await;
+    assert_eq!(refused.json::<Value>(), Err(AppError::Forbidden));
+    let officer = app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.unwrap();
+    let pending: Vec<hocphi_app::api::registry::PendingAccount> = app
+        .staff("registry/pending", json!({}), Some(&officer))
+        .await
+        .json()
+        .unwrap();
+    assert!(pending
+        .iter()
+        .any(|p| p.id == default.id && p.account_number == "1122334455"));
+    let done: hocphi_app::staff::Confirmation = app
+        .staff("registry/confirm", confirm, Some(&officer))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(done.by, "Trần Quốc Bảo");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'confirm' AND entity = 'beneficiary_account' AND entity_id = '{}'",
+            default.id
+        ))
+        .await,
+        1
+    );
+
+    // Now the parent's invoice page pays into the new default account and names the contact.
+    let detail: InvoiceDetail = app
+        .rpc("invoice", &[("token", &access.token), ("code", &code)])
+        .await
+        .unwrap();
+    assert_eq!(payee(&detail).bank_short_name, "VietinBank");
     assert_eq!(detail.contacts.len(), 1);
     assert_eq!(detail.contacts[0].phone, "0912345678");
 
@@ -705,12 +739,22 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
         .json()
         .unwrap();
     let entities: Vec<&str> = log.iter().map(|r| r.entity.as_str()).collect();
+    // Newest first: the office's confirmation of the account, then the accountant's changes.
     assert_eq!(
         entities,
-        vec!["contacts", "payment_methods", "beneficiary_account"]
+        vec![
+            "beneficiary_account",
+            "contacts",
+            "payment_methods",
+            "beneficiary_account"
+        ]
     );
-    assert!(log[0].before.as_deref().unwrap().contains("Lê Thị Hồng"));
-    assert_eq!(log[0].who.as_deref(), Some("Lê Thị Hồng"));
+    assert_eq!(
+        (log[0].action.as_str(), log[0].who.as_deref()),
+        ("confirm", Some("Trần Quốc Bảo"))
+    );
+    assert!(log[1].before.as_deref().unwrap().contains("Lê Thị Hồng"));
+    assert_eq!(log[1].who.as_deref(), Some("Lê Thị Hồng"));
     assert!(sqlx::query("UPDATE audit_log SET action = 'x'")
         .execute(&app.db)
         .await

@@ -9,6 +9,7 @@ pub mod online_payment;
 pub mod parent;
 pub mod receipts;
 pub mod reconcile;
+pub mod registry;
 pub mod school_setup;
 pub mod school_year;
 pub mod staff_admin;

@@ -185,7 +185,11 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
         let student_id = child_of(&state, token)?;
         let code = invoice_code(code)?;
         let detail = q::invoice_detail(&state.db, student_id, &code, today).await?;
-        if !detail.summary.status.is_open() || !detail.balance.is_positive() {
+        // Nothing to pay, or no official account to pay it into yet.
+        if !detail.summary.status.is_open()
+            || !detail.balance.is_positive()
+            || detail.payee.is_none()
+        {
             continue;
         }
         let (invoice_id, school_id): (i64, i64) =
@@ -239,6 +243,9 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
         }
         tx.commit().await?;
         let first = &invoices[0].2;
+        let Some(payee) = first.payee.clone() else {
+            continue;
+        };
         out.push(GroupPayment {
             memo: crate::domain::memo::safe_memo(&format!(
                 "{} {} khoan",
@@ -248,7 +255,7 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
             code,
             total,
             school_name: first.school_name.clone(),
-            payee: first.payee.clone(),
+            payee,
             invoices: invoices
                 .iter()
                 .map(|(_, student, d)| (student.clone(), d.summary.title.clone(), d.balance))

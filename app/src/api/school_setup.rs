@@ -73,9 +73,11 @@ pub mod queries {
             tax_code,
             has_logo,
         } = row;
-        let accounts: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-            "SELECT id, bin, account_number, account_name, is_default FROM beneficiary_account \
-             WHERE school_id = $1 ORDER BY is_default DESC, id",
+        #[allow(clippy::type_complexity)]
+        let accounts: Vec<(i64, String, String, String, i64, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, a.bin, a.account_number, a.account_name, a.is_default, a.confirmed_at, s.display_name \
+             FROM beneficiary_account a LEFT JOIN staff s ON s.id = a.confirmed_by \
+             WHERE a.school_id = $1 ORDER BY a.is_default DESC, a.id",
         )
         .bind(school_id)
         .fetch_all(db)
@@ -91,15 +93,21 @@ pub mod queries {
             accounts: accounts
                 .into_iter()
                 .map(
-                    |(id, bin, account_number, account_name, is_default)| BeneficiaryAccount {
-                        bank_short_name: banks::by_bin(&bin)
-                            .map(|b| b.short_name.to_string())
-                            .unwrap_or_else(|| bin.clone()),
-                        id,
-                        bin,
-                        account_number,
-                        account_name,
-                        is_default: is_default == 1,
+                    |(id, bin, account_number, account_name, is_default, at, by)| {
+                        BeneficiaryAccount {
+                            bank_short_name: banks::by_bin(&bin)
+                                .map(|b| b.short_name.to_string())
+                                .unwrap_or_else(|| bin.clone()),
+                            id,
+                            bin,
+                            account_number,
+                            account_name,
+                            is_default: is_default == 1,
+                            confirmed: at.map(|at| crate::staff::Confirmation {
+                                at,
+                                by: by.unwrap_or_default(),
+                            }),
+                        }
                     },
                 )
                 .collect(),
@@ -246,7 +254,11 @@ pub async fn save_account(
         "INSERT INTO beneficiary_account (school_id, bin, account_number, account_name, is_default) \
          VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (school_id, bin, account_number) DO UPDATE SET account_name = excluded.account_name, \
-         is_default = CASE WHEN excluded.is_default = 1 THEN 1 ELSE beneficiary_account.is_default END",
+         is_default = CASE WHEN excluded.is_default = 1 THEN 1 ELSE beneficiary_account.is_default END, \
+         confirmed_at = CASE WHEN beneficiary_account.account_name = excluded.account_name \
+             THEN beneficiary_account.confirmed_at END, \
+         confirmed_by = CASE WHEN beneficiary_account.account_name = excluded.account_name \
+             THEN beneficiary_account.confirmed_by END",
     )
     .bind(school_id)
     .bind(bank.bin)

@@ -10,6 +10,8 @@ pub mod invoice_status;
 pub mod memo;
 pub mod money;
 pub mod pos_settlement;
+pub mod qr_check;
+pub mod qr_image;
 pub mod receipt;
 pub mod school_year;
 pub mod settlement;

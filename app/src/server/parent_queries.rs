@@ -165,11 +165,11 @@ pub async fn invoice_detail(
     .bind(invoice_id)
     .fetch_all(db)
     .await?;
-    // The school's receiving accounts, default first: a bank account for the
-    // QR transfer, and a wallet's for Mobile Money when the school has one.
+    // The school's receiving accounts the district office confirmed, default
+    // first: a bank account for the QR transfer, and a wallet's for Mobile Money.
     let accounts: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT bin, account_number, account_name FROM beneficiary_account \
-         WHERE school_id = $1 ORDER BY is_default DESC, id",
+         WHERE school_id = $1 AND confirmed_at IS NOT NULL ORDER BY is_default DESC, id",
     )
     .bind(header.school_id)
     .fetch_all(db)
@@ -190,15 +190,7 @@ pub async fn invoice_detail(
         }
     };
     let mobile_money = accounts.iter().find(|a| is_wallet(&a.0)).map(payee_of);
-    let payee = accounts
-        .iter()
-        .find(|a| !is_wallet(&a.0))
-        .or(accounts.first())
-        .map(payee_of)
-        .ok_or_else(|| {
-            leptos::logging::error!("school {} has no beneficiary account", header.school_id);
-            AppError::Internal
-        })?;
+    let payee = accounts.iter().find(|a| !is_wallet(&a.0)).map(payee_of);
 
     let reason = format!(
         "{} – {} {}",

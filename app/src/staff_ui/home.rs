@@ -114,9 +114,61 @@ fn OfficerHome(me: Me) -> impl IntoView {
                 </table>
             </div>
         </section>
+        <PendingAccounts/>
         <CreateSchool on_created=move || schools.refetch()/>
         <ManagedStaff title=tr("Kế toán các trường", "School accountants")/>
         <p class="mt-4"><A href="/staff/audit" attr:class="text-slate-800 underline">{tr("Nhật ký thay đổi của cả phòng", "The district's change log")}</A></p>
+    }
+}
+
+/// The registry of official accounts: the office confirms each school's
+/// receiving account before parents' QR codes may use it.
+#[component]
+fn PendingAccounts() -> impl IntoView {
+    use crate::api::registry::{confirm_account, pending_accounts};
+    let pending = LocalResource::new(pending_accounts);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let confirm = move |id: i64, label: String| {
+        spawn_local(async move {
+            match confirm_account(id).await {
+                Ok(_) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {label}",
+                        tr("Đã xác nhận", "Confirmed")
+                    ))));
+                    pending.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="pending-accounts-title">
+            <h2 id="pending-accounts-title" class=H2>{tr("Tài khoản chờ xác nhận", "Accounts awaiting confirmation")}</h2>
+            <p class="text-sm text-gray-700">{tr(
+                "Chỉ xác nhận sau khi đối chiếu với văn bản của nhà trường (tên và số tài khoản đúng như ngân hàng ghi). Tài khoản đã xác nhận được công bố công khai và dùng cho mã QR.",
+                "Confirm only after checking the school's written notice (name and number exactly as the bank holds them). Confirmed accounts are published and used in QR codes.")}</p>
+            {move || pending.get().map(|r| match r {
+                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="mt-2 text-green-800">{tr("Không có tài khoản nào chờ xác nhận.", "No account awaits confirmation.")}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="mt-2 divide-y divide-gray-100">
+                        {list.into_iter().map(|a| {
+                            let label = format!("{} · {} · {} · {}", a.school, a.bank_short_name, a.account_number, a.account_name);
+                            let shown = label.clone();
+                            view! {
+                                <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="pending-account">
+                                    <span>{shown}</span>
+                                    <button type="button" class=BUTTON on:click=move |_| confirm(a.id, label.clone())>{tr("Xác nhận", "Confirm")}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+            <OutcomeNotice outcome/>
+            <p class="mt-2 text-sm"><a class="text-slate-800 underline" href="/tai-khoan" rel="external">{tr("Xem danh sách công khai", "See the public registry")}</a></p>
+        </section>
     }
 }
 

@@ -51,10 +51,12 @@ pub fn PrintPage() -> impl IntoView {
 #[component]
 fn Notice(detail: InvoiceDetail, small: bool) -> impl IntoView {
     let s = &detail.summary;
-    let payload = if detail.balance.is_positive() {
+    // A printed QR too is drawn only from an account the district office confirmed.
+    let payee = detail.payee.clone();
+    let payload = if let (true, Some(payee)) = (detail.balance.is_positive(), &payee) {
         VietQr::transfer(
-            &detail.payee.bin,
-            &detail.payee.account_number,
+            &payee.bin,
+            &payee.account_number,
             detail.balance,
             s.code.as_str(),
             &detail.memo,
@@ -88,9 +90,16 @@ fn Notice(detail: InvoiceDetail, small: bool) -> impl IntoView {
             <div class="mt-3 flex gap-4">
                 {payload.map(|svg| view! { <div class="qr w-40 shrink-0" inner_html=svg></div> })}
                 <dl class="space-y-1">
-                    <div><dt class="inline text-gray-600">{tr("Ngân hàng: ", "Bank: ")}</dt><dd class="inline font-semibold">{detail.payee.bank_short_name.clone()}</dd></div>
-                    <div><dt class="inline text-gray-600">{tr("Số tài khoản: ", "Account: ")}</dt><dd class="inline font-semibold">{detail.payee.account_number.clone()}</dd></div>
-                    <div><dt class="inline text-gray-600">{tr("Tên tài khoản: ", "Account name: ")}</dt><dd class="inline font-semibold">{detail.payee.account_name.clone()}</dd></div>
+                    {match payee {
+                        Some(p) => view! {
+                            <div><dt class="inline text-gray-600">{tr("Ngân hàng: ", "Bank: ")}</dt><dd class="inline font-semibold">{p.bank_short_name}</dd></div>
+                            <div><dt class="inline text-gray-600">{tr("Số tài khoản: ", "Account: ")}</dt><dd class="inline font-semibold">{p.account_number}</dd></div>
+                            <div><dt class="inline text-gray-600">{tr("Tên tài khoản: ", "Account name: ")}</dt><dd class="inline font-semibold">{p.account_name}</dd></div>
+                        }.into_any(),
+                        None => view! {
+                            <div class="font-semibold text-red-800">{tr("Tài khoản nhận tiền chưa được Phòng GD&ĐT xác nhận.", "The receiving account is not confirmed by the district office yet.")}</div>
+                        }.into_any(),
+                    }}
                     <div><dt class="inline text-gray-600">{tr("Nội dung chuyển khoản: ", "Memo: ")}</dt><dd class="inline font-mono font-semibold">{detail.memo.clone()}</dd></div>
                     <div><dt class="inline text-gray-600">{tr("Mã hoá đơn: ", "Invoice code: ")}</dt><dd class="inline font-mono">{s.code.to_string()}</dd></div>
                 </dl>

@@ -278,13 +278,20 @@ fn Accounts(
     view! {
         <section class=CARD aria-labelledby="accounts-title">
             <h2 id="accounts-title" class=H2>{tr("Tài khoản nhận tiền", "Receiving accounts")}</h2>
-            <p class="text-sm text-gray-600">{tr("Mã QR trên hoá đơn luôn dùng tài khoản mặc định.", "Invoice QR codes always use the default account.")}</p>
+            <p class="text-sm text-gray-600">{tr("Mã QR trên hoá đơn dùng tài khoản mặc định, khi Phòng GD&ĐT đã xác nhận. Đổi tên tài khoản thì cần xác nhận lại.", "Invoice QR codes use the default account once the district office confirmed it. A changed account name needs confirming again.")}</p>
             <ul class="mt-2 divide-y divide-gray-100">
                 {profile.accounts.iter().map(|a| view! {
                     <li class="py-2">
                         <span class="font-semibold">{format!("{} · {}", a.bank_short_name, a.account_number)}</span>
                         <span class="ml-2 text-gray-700">{a.account_name.clone()}</span>
                         {a.is_default.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-2 text-sm">{tr("mặc định", "default")}</span> })}
+                        <div class="text-sm" data-testid="account-status">
+                            {match &a.confirmed {
+                                Some(c) => view! { <span class="text-green-800">{format!("✓ {} {} · {}", tr("Phòng GD&ĐT đã xác nhận", "Confirmed by the district office"),
+                                    crate::domain::date::Date::moment_label(c.at), c.by)}</span> }.into_any(),
+                                None => view! { <span class="font-semibold text-amber-800">{tr("Chờ Phòng GD&ĐT xác nhận: chưa dùng cho mã QR", "Awaiting the district office's confirmation: not used in QR codes yet")}</span> }.into_any(),
+                            }}
+                        </div>
                     </li>
                 }).collect_view()}
             </ul>

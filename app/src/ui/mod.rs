@@ -127,9 +127,27 @@ fn Header() -> impl IntoView {
     }
 }
 
+/// Trust: the registry of official accounts and the QR checker, its own entry
+/// point (the QR reader is only downloaded by those who check a QR).
+fn trust_routes() -> AnyView {
+    view! {
+        <Routes fallback=not_found>
+            <Route path=path!("/kiem-tra-qr") view=pages::check_qr::CheckQrPage/>
+            <Route path=path!("/tai-khoan") view=pages::registry::RegistryPage/>
+            <Route path=path!("/tai-khoan/:school") view=pages::registry::RegistryPage/>
+        </Routes>
+    }
+    .into_any()
+}
+
 /// Starts the parent's app.
 pub fn mount() {
     mount_app(|| frame(parent_routes));
+}
+
+/// Starts the trust app (`/kiem-tra-qr`, `/tai-khoan`).
+pub fn mount_trust() {
+    mount_app(|| frame(trust_routes));
 }
 
 /// Starts the receipt app (`/r/<code>`).

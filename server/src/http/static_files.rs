@@ -46,6 +46,8 @@ struct Inner {
     parent: IndexPage,
     /// The receipt app, for `/r/<code>` (its assets under `/receipt/`).
     receipt: IndexPage,
+    /// The trust app, for `/kiem-tra-qr` and `/tai-khoan` (its assets under `/trust/`).
+    trust: IndexPage,
     /// The staff's app, at `/staff/` (its own bundle: parents never download it).
     staff: IndexPage,
 }
@@ -70,15 +72,17 @@ impl Site {
             dir: dir.to_path_buf(),
             parent: IndexPage::load(dir),
             receipt: IndexPage::load(&dir.join("receipt")),
+            trust: IndexPage::load(&dir.join("trust")),
             staff: IndexPage::load(&dir.join("staff")),
         }))
     }
 
     /// Every app's `index.html`, whose inline blocks the CSP allows.
-    pub fn index_pages(&self) -> [&str; 3] {
+    pub fn index_pages(&self) -> [&str; 4] {
         [
             &self.0.parent.html,
             &self.0.receipt.html,
+            &self.0.trust.html,
             &self.0.staff.html,
         ]
     }
@@ -119,6 +123,12 @@ impl Site {
                 &self.0.staff
             } else if path.starts_with("/r/") || path.starts_with("/receipt/") {
                 &self.0.receipt
+            } else if path == "/kiem-tra-qr"
+                || path == "/tai-khoan"
+                || path.starts_with("/tai-khoan/")
+                || path.starts_with("/trust/")
+            {
+                &self.0.trust
             } else {
                 &self.0.parent
             };

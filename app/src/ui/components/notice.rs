@@ -22,7 +22,11 @@ pub fn Loading() -> impl IntoView {
 pub fn FraudWarning() -> impl IntoView {
     view! {
         <p class="mt-6 rounded-lg bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-200">
-            "⚠ " {texts().fraud_warning}
+            "⚠ " {texts().fraud_warning} " "
+            // Other entry points: plain links the router leaves to the browser.
+            <a href="/kiem-tra-qr" rel="external" class="font-semibold underline">{crate::ui::tr("Kiểm tra một mã QR", "Check a QR code")}</a>
+            " · "
+            <a href="/huong-dan/nhan-biet-lua-dao.html" rel="external" class="font-semibold underline">{crate::ui::tr("Cách nhận biết lừa đảo", "How to spot fraud")}</a>
         </p>
     }
 }

@@ -182,11 +182,9 @@ fn Invoice(
                     <dd class="font-semibold">{detail.school_legal_name.clone()}</dd>
                     <dd class="text-sm text-gray-700">{move || {
                         // The account the parent chose above: the bank's, or the Mobile Money one.
-                        let payee = match (&wallet_for_template, use_wallet.get()) {
-                            (Some(w), true) => w.clone(),
-                            _ => payee_for_template.clone(),
-                        };
-                        format!("{} · {} · {}", payee.account_name, payee.bank_short_name, payee.account_number)
+                        let payee = if use_wallet.get() { wallet_for_template.clone() } else { payee_for_template.clone() };
+                        payee.map(|p| format!("{} · {} · {}", p.account_name, p.bank_short_name, p.account_number))
+                            .unwrap_or_else(|| crate::ui::tr("Chưa có tài khoản được Phòng GD&ĐT xác nhận", "No account confirmed by the district office yet").to_string())
                     }}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().reason}</dt><dd>{detail.reason.clone()}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().invoice_code}</dt>
@@ -285,11 +283,18 @@ fn PayByQr(detail: InvoiceDetail, use_wallet: RwSignal<bool>) -> impl IntoView {
     view! {
         {choice}
         {move || {
-            let payee = match (&wallet, use_wallet.get()) {
-                (Some(w), true) => w.clone(),
-                _ => detail.payee.clone(),
-            };
-            view! { <QrFor detail=detail.clone() payee/> }
+            let payee = if use_wallet.get() { wallet.clone() } else { detail.payee.clone() };
+            match payee {
+                Some(payee) => view! { <QrFor detail=detail.clone() payee/> }.into_any(),
+                // Never a QR to an account the district office has not confirmed.
+                None => view! {
+                    <p role="alert" class="mt-4 rounded-lg bg-amber-50 p-3 text-amber-950 ring-1 ring-amber-300" data-testid="no-official-account">
+                        {crate::ui::tr(
+                            "Tài khoản nhận tiền của nhà trường đang chờ Phòng GD&ĐT xác nhận, nên chưa có mã QR. Xin đừng chuyển tiền theo số tài khoản nào gửi qua tin nhắn; hãy hỏi nhà trường.",
+                            "The school's receiving account awaits the district office's confirmation, so there is no QR yet. Do not pay into any account sent by message; ask the school.")}
+                    </p>
+                }.into_any(),
+            }
         }}
     }
 }
@@ -319,6 +324,10 @@ fn QrFor(detail: InvoiceDetail, payee: crate::model::Payee) -> impl IntoView {
             <p class="mt-4 rounded-lg bg-teal-50 p-3 text-base text-teal-950">
                 {texts().check_payee} " " <strong>{payee.account_name.clone()}</strong>". "
                 {texts().no_fee_note}
+                " "
+                <a href="/tai-khoan" rel="external" class="underline">{crate::ui::tr(
+                    "Tài khoản chính thức, đã được Phòng GD&ĐT xác nhận.",
+                    "An official account, confirmed by the district office.")}</a>
             </p>
             <div class="mt-3">
                 <div class="border-b border-gray-100 py-2">

@@ -1,3 +1,4 @@
+pub mod check_qr;
 pub mod child;
 pub mod invoice;
 pub mod link;
@@ -5,3 +6,4 @@ pub mod lookup;
 pub mod paid_online;
 pub mod pay_together;
 pub mod receipt;
+pub mod registry;

@@ -1,0 +1,259 @@
+//! The registry of official accounts: every school's receiving accounts (bank and
+//! Mobile Money), confirmed one by one by the district office, published for all
+//! to see, and the check a parent runs on any VietQR before paying.
+
+use crate::error::AppError;
+use crate::staff::Confirmation;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One confirmed receiving account, as the public registry shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficialAccount {
+    pub bin: String,
+    pub bank_short_name: String,
+    pub bank_name: String,
+    pub account_number: String,
+    pub account_name: String,
+    /// A Mobile Money wallet rather than a bank account.
+    pub wallet: bool,
+    /// When the district office confirmed it (Unix seconds).
+    pub confirmed_at: i64,
+}
+
+/// A school and its official accounts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficialSchool {
+    pub slug: String,
+    pub name: String,
+    pub district: String,
+    pub accounts: Vec<OfficialAccount>,
+}
+
+/// What the registry says about an account a QR pays into.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountCheck {
+    /// An official account of this school, confirmed by its district office.
+    Official {
+        school: String,
+        slug: String,
+        district: String,
+        account: OfficialAccount,
+    },
+    /// No school's official account: a personal account, or a stranger's.
+    NotOfficial,
+}
+
+/// An account waiting for the district office's confirmation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingAccount {
+    pub id: i64,
+    pub school: String,
+    pub bank_short_name: String,
+    pub account_number: String,
+    pub account_name: String,
+}
+
+/// Checks of a QR per client address: enough for a family, not for a crawler.
+#[cfg(feature = "ssr")]
+const CHECKS_PER_CLIENT: &[crate::server::limiter::Limit] = &[
+    crate::server::limiter::Limit {
+        max_failures: 60,
+        window_secs: 10 * 60,
+    },
+    crate::server::limiter::Limit {
+        max_failures: 500,
+        window_secs: 24 * 3600,
+    },
+];
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use super::*;
+    use crate::domain::banks::{self, BankKind};
+    use crate::server::state::Db;
+
+    type Row = (String, String, String, String, String, String, i64);
+
+    fn account(
+        (bin, account_number, account_name, confirmed_at): (String, String, String, i64),
+    ) -> OfficialAccount {
+        let bank = banks::by_bin(&bin);
+        OfficialAccount {
+            bank_short_name: bank
+                .map(|b| b.short_name.to_string())
+                .unwrap_or_else(|| bin.clone()),
+            bank_name: bank.map(|b| b.name.to_string()).unwrap_or_default(),
+            wallet: bank.map(|b| b.kind) == Some(BankKind::Wallet),
+            bin,
+            account_number,
+            account_name,
+            confirmed_at,
+        }
+    }
+
+    /// Confirmed accounts, by school, optionally for one school.
+    pub async fn registry(db: &Db, slug: Option<&str>) -> Result<Vec<OfficialSchool>, AppError> {
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT sc.slug, sc.name, d.name, a.bin, a.account_number, a.account_name, a.confirmed_at \
+             FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
+             JOIN district d ON d.id = sc.district_id \
+             WHERE a.confirmed_at IS NOT NULL AND ($1 IS NULL OR sc.slug = $1) \
+             ORDER BY d.name, sc.name, a.is_default DESC, a.id",
+        )
+        .bind(slug)
+        .fetch_all(db)
+        .await?;
+        let mut schools: Vec<OfficialSchool> = Vec::new();
+        for (slug, name, district, bin, number, holder, at) in rows {
+            if schools.last().map(|s| &s.slug) != Some(&slug) {
+                schools.push(OfficialSchool {
+                    slug,
+                    name,
+                    district,
+                    accounts: Vec::new(),
+                });
+            }
+            if let Some(school) = schools.last_mut() {
+                school.accounts.push(account((bin, number, holder, at)));
+            }
+        }
+        Ok(schools)
+    }
+
+    /// The registry's answer for one account (account numbers compared without
+    /// spaces or dashes, as banking apps show them either way).
+    pub async fn check(db: &Db, bin: &str, account_number: &str) -> Result<AccountCheck, AppError> {
+        let number: String = account_number
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.'))
+            .collect();
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT sc.slug, sc.name, d.name, a.bin, a.account_number, a.account_name, a.confirmed_at \
+             FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
+             JOIN district d ON d.id = sc.district_id \
+             WHERE a.confirmed_at IS NOT NULL AND a.bin = $1 AND upper(a.account_number) = upper($2) \
+             ORDER BY a.id LIMIT 1",
+        )
+        .bind(bin)
+        .bind(&number)
+        .fetch_optional(db)
+        .await?;
+        Ok(match row {
+            Some((slug, school, district, bin, number, holder, at)) => AccountCheck::Official {
+                school,
+                slug,
+                district,
+                account: account((bin, number, holder, at)),
+            },
+            None => AccountCheck::NotOfficial,
+        })
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use imp::registry;
+
+/// Every school's official accounts (or one school's, by its slug): public.
+#[server(prefix = "/rpc", endpoint = "registry")]
+pub async fn official_accounts(school: Option<String>) -> Result<Vec<OfficialSchool>, AppError> {
+    let state = crate::server::state::app_state()?;
+    imp::registry(&state.db, school.as_deref().filter(|s| !s.is_empty())).await
+}
+
+/// Whether the account a QR pays into is an official school account: public,
+/// limited per client address.
+#[server(prefix = "/rpc", endpoint = "registry/check")]
+pub async fn check_account(bin: String, account_number: String) -> Result<AccountCheck, AppError> {
+    use crate::error::Field;
+    let state = crate::server::state::app_state()?;
+    let now = state.clock.now();
+    let client = format!("qr-check:{}", crate::server::state::client_key());
+    if let Err(retry_after_secs) = state.lookups.check(&client, CHECKS_PER_CLIENT, now) {
+        return Err(AppError::TooManyAttempts { retry_after_secs });
+    }
+    state.lookups.record_failure(&client, now);
+    if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::InvalidInput(Field::Bank));
+    }
+    if account_number.is_empty() || account_number.len() > 19 {
+        return Err(AppError::InvalidInput(Field::AccountNumber));
+    }
+    imp::check(&state.db, &bin, &account_number).await
+}
+
+/// Accounts of the officer's district that wait for confirmation.
+#[server(prefix = "/rpc", endpoint = "registry/pending", input = leptos::server_fn::codec::Json)]
+pub async fn pending_accounts() -> Result<Vec<PendingAccount>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.require(crate::staff::Role::DistrictOfficer)?;
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT a.id, sc.name, a.bin, a.account_number, a.account_name \
+         FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
+         WHERE a.confirmed_at IS NULL AND sc.district_id = $1 ORDER BY sc.name, a.id",
+    )
+    .bind(staff.district_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, school, bin, account_number, account_name)| PendingAccount {
+                id,
+                school,
+                bank_short_name: crate::domain::banks::by_bin(&bin)
+                    .map(|b| b.short_name.to_string())
+                    .unwrap_or(bin),
+                account_number,
+                account_name,
+            },
+        )
+        .collect())
+}
+
+/// The district office confirms an account as its school's official one: from
+/// now on parents' QR codes may pay into it, and the registry lists it.
+#[server(prefix = "/rpc", endpoint = "registry/confirm", input = leptos::server_fn::codec::Json)]
+pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.require(crate::staff::Role::DistrictOfficer)?;
+    let (school_id, bin, number, holder): (i64, String, String, String) = sqlx::query_as(
+        "SELECT school_id, bin, account_number, account_name FROM beneficiary_account WHERE id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    // Only the school's own district office.
+    staff.check_read(&state.db, school_id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE beneficiary_account SET confirmed_at = $1, confirmed_by = $2 WHERE id = $3 AND confirmed_at IS NULL",
+    )
+    .bind(now)
+    .bind(staff.id)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(
+            school_id,
+            "confirm",
+            "beneficiary_account",
+            account_id,
+        )
+        .after(serde_json::json!({"bin": bin, "account_number": number, "account_name": holder})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Confirmation {
+        at: now,
+        by: staff.display_name.clone(),
+    })
+}
