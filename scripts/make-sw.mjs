@@ -34,10 +34,11 @@ const { count, size, warnings } = await generateSW({
   navigateFallbackAllowlist: [/^\/$/, /^\/(s|l|con)\//, /^\/(nop-gop|thanh-toan)$/],
   runtimeCaching: [
     {
-      // A receipt's page (the receipt app's shell with its preview tags):
-      // fresh when online, the kept copy offline.
+      // A receipt's page (the receipt app's shell with its preview tags) and the
+      // trust app's pages: fresh when online, the kept copy offline.
       urlPattern: ({ request, url }) => request.mode === 'navigate'
-        && (url.pathname.startsWith('/r/') || url.pathname === '/kiem-tra-qr' || url.pathname.startsWith('/tai-khoan')),
+        && (url.pathname.startsWith('/r/') || url.pathname === '/kiem-tra-qr' || url.pathname.startsWith('/tai-khoan')
+          || url.pathname.startsWith('/khieu-nai')),
       handler: 'NetworkFirst',
       options: {
         cacheName: 'hocphi-receipt-pages',

@@ -58,6 +58,12 @@ pub enum Field {
     GatewaySecret,
     /// The day money was sent back.
     RefundDate,
+    /// A complaint's description or an answer to it.
+    Message,
+    /// A photo of a transfer slip attached to a complaint.
+    Photo,
+    /// A complaint's tracking code.
+    TrackingCode,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

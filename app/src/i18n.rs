@@ -260,6 +260,9 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, GatewaySecret) => "Khoá bí mật do cổng thanh toán cấp: từ 16 ký tự.",
         (Lang::Vi, RefundDate) => "Ngày hoàn tiền theo dạng ngày/tháng/năm, không sau hôm nay.",
         (Lang::Vi, Logo) => "Biểu trưng phải là ảnh PNG, JPEG hoặc WebP, không quá 200 KB.",
+        (Lang::Vi, Message) => "Hãy viết nội dung (từ 5 đến 2.000 ký tự).",
+        (Lang::Vi, Photo) => "Ảnh phải là JPEG, PNG hoặc WebP, không quá 1 MB.",
+        (Lang::Vi, TrackingCode) => "Mã theo dõi có dạng KN-XXXX-XXXX (chữ in hoa và chữ số).",
         (Lang::En, School) => "Please choose a school.",
         (Lang::En, StudentCode) => "Student code: 1 to 32 letters or digits.",
         (Lang::En, BirthDate) => "Date of birth as day/month/year, e.g. 05/09/2018.",
@@ -304,6 +307,9 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, GatewaySecret) => "The secret the gateway gave you: at least 16 characters.",
         (Lang::En, RefundDate) => "The refund date as day/month/year, not after today.",
         (Lang::En, Logo) => "The logo must be a PNG, JPEG or WebP image of at most 200 KB.",
+        (Lang::En, Message) => "Please write the text (5 to 2,000 characters).",
+        (Lang::En, Photo) => "The photo must be a JPEG, PNG or WebP image of at most 1 MB.",
+        (Lang::En, TrackingCode) => "A tracking code looks like KN-XXXX-XXXX (capital letters and digits).",
     }
 }
 

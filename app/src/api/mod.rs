@@ -2,6 +2,7 @@
 //! gets a client stub that POSTs to `/rpc/<endpoint>`, the server the body.
 
 pub mod class_view;
+pub mod complaints;
 pub mod fees;
 pub mod invoices;
 pub mod office_payments;

@@ -30,7 +30,9 @@ pub struct OfficialSchool {
     pub accounts: Vec<OfficialAccount>,
 }
 
-/// What the registry says about an account a QR pays into.
+/// What the registry says about an account a QR pays into. (Returned once per
+/// check, never stored in bulk: its size does not matter.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountCheck {
     /// An official account of this school, confirmed by its district office.

@@ -4,6 +4,7 @@
 
 mod billing;
 mod class;
+mod complaints;
 mod home;
 mod import;
 mod invoices;

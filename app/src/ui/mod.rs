@@ -127,14 +127,17 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// Trust: the registry of official accounts and the QR checker, its own entry
-/// point (the QR reader is only downloaded by those who check a QR).
+/// Trust: the registry of official accounts, the QR checker and complaints, its
+/// own entry point (the QR reader is only downloaded by those who use it).
 fn trust_routes() -> AnyView {
     view! {
         <Routes fallback=not_found>
             <Route path=path!("/kiem-tra-qr") view=pages::check_qr::CheckQrPage/>
             <Route path=path!("/tai-khoan") view=pages::registry::RegistryPage/>
             <Route path=path!("/tai-khoan/:school") view=pages::registry::RegistryPage/>
+            <Route path=path!("/khieu-nai") view=pages::complaint::ComplaintsPage/>
+            <Route path=path!("/khieu-nai/moi") view=pages::complaint::NewComplaintPage/>
+            <Route path=path!("/khieu-nai/theo-doi") view=pages::complaint::TrackComplaintPage/>
         </Routes>
     }
     .into_any()

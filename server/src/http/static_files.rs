@@ -46,7 +46,7 @@ struct Inner {
     parent: IndexPage,
     /// The receipt app, for `/r/<code>` (its assets under `/receipt/`).
     receipt: IndexPage,
-    /// The trust app, for `/kiem-tra-qr` and `/tai-khoan` (its assets under `/trust/`).
+    /// The trust app, for `/kiem-tra-qr`, `/tai-khoan` and `/khieu-nai` (its assets under `/trust/`).
     trust: IndexPage,
     /// The staff's app, at `/staff/` (its own bundle: parents never download it).
     staff: IndexPage,
@@ -126,6 +126,8 @@ impl Site {
             } else if path == "/kiem-tra-qr"
                 || path == "/tai-khoan"
                 || path.starts_with("/tai-khoan/")
+                || path == "/khieu-nai"
+                || path.starts_with("/khieu-nai/")
                 || path.starts_with("/trust/")
             {
                 &self.0.trust

@@ -35,6 +35,7 @@ pub fn InvoicePage() -> impl IntoView {
     let token_for_view = token.clone();
     let (poll_token, poll_code) = (token.clone(), code.clone());
     let key = format!("child.{}.{code}", child.id);
+    let complain = format!("/khieu-nai/moi?con={}&hd={code}", child.id);
     let invoice = LocalResource::new(move || {
         online_or_kept(key.clone(), load_invoice(token.clone(), code.clone()))
     });
@@ -65,6 +66,7 @@ pub fn InvoicePage() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
     let back = format!("/con/{}", child.id);
+
     let use_wallet = RwSignal::new(false);
     view! {
         <div class="py-4">
@@ -79,6 +81,12 @@ pub fn InvoicePage() -> impl IntoView {
                     <Invoice detail token=token_for_view.clone() use_wallet on_change=move || invoice.refetch()/>
                 }.into_any(),
             }}
+            // The trust app (another entry point): a plain link.
+            <p class="mt-6">
+                <a href=complain rel="external" class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
+                    {crate::ui::tr("Báo sai sót, khiếu nại về khoản này", "Report a problem with this invoice")}
+                </a>
+            </p>
         </div>
     }
     .into_any()

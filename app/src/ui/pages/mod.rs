@@ -1,5 +1,6 @@
 pub mod check_qr;
 pub mod child;
+pub mod complaint;
 pub mod invoice;
 pub mod link;
 pub mod lookup;

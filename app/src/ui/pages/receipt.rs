@@ -155,6 +155,11 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
                 text=tr("Biên lai có chữ ký số của nhà trường, mở để kiểm tra:", "A receipt signed by the school; open it to check:").to_string()
                 url=link.clone()/>
         </div>
+        <p class="mt-4 print:hidden">
+            <a href=format!("/khieu-nai/moi?bl={code}") class="inline-flex min-h-11 items-center text-teal-800 underline">
+                {tr("Báo sai sót, khiếu nại về biên lai này", "Report a problem with this receipt")}
+            </a>
+        </p>
     }
 }
 

@@ -1,0 +1,159 @@
+//! Parents' complaints at a school: the queue by due date (overdue ones
+//! flagged), each one with its photo, its conversation and the school's
+//! transfers carrying the bank reference the parent gave; the accountant
+//! answers and sets the status.
+
+use super::tr;
+use super::widgets::*;
+use crate::api::complaints::{
+    answer_complaint, open_complaint, school_complaints, ComplaintDetail, ComplaintStatus,
+};
+use crate::domain::date::Date;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+fn status_label(s: ComplaintStatus) -> &'static str {
+    let (vi, en) = s.label();
+    tr(vi, en)
+}
+
+#[component]
+pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
+    let list = LocalResource::new(move || school_complaints(school_id));
+    let open = RwSignal::new(None::<i64>);
+    // Outlives the opened complaint, which is drawn again after an answer.
+    let outcome = RwSignal::new(None::<Outcome>);
+    view! {
+        <section class=CARD aria-labelledby="complaints-title">
+            <h2 id="complaints-title" class=H2>{tr("Khiếu nại của phụ huynh", "Parents' complaints")}</h2>
+            {move || list.get().map(|r| match r {
+                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Ok(rows) if rows.is_empty() => view! { <p class="mt-2 text-gray-700">{tr("Chưa có khiếu nại nào.", "No complaints.")}</p> }.into_any(),
+                Ok(rows) => view! {
+                    <div class="mt-2 overflow-x-auto">
+                        <table class="w-full text-left text-sm">
+                            <thead class="border-b text-gray-600">
+                                <tr>
+                                    <th class="py-2 pr-2">{tr("Học sinh", "Student")}</th>
+                                    <th class="py-2 pr-2">{tr("Vấn đề", "Problem")}</th>
+                                    <th class="py-2 pr-2">{tr("Trạng thái", "Status")}</th>
+                                    <th class="py-2 pr-2">{tr("Hạn trả lời", "Answer due")}</th>
+                                    <th class="py-2"></th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|c| {
+                                    let (vi, en) = c.kind.label();
+                                    let due_class = if c.overdue { "py-2 pr-2 font-semibold text-red-800" } else { "py-2 pr-2" };
+                                    view! {
+                                        <tr class="border-b border-gray-100" data-testid="complaint-row">
+                                            <td class="py-2 pr-2">{format!("{} · {}", c.student, c.class_name)}<div class="text-xs text-gray-600">{c.subject.clone()}</div></td>
+                                            <td class="py-2 pr-2">{tr(vi, en)}</td>
+                                            <td class="py-2 pr-2">{status_label(c.status)}</td>
+                                            <td class=due_class>{Date::moment_label(c.due_at)}{c.overdue.then(|| format!(" · {}", tr("quá hạn", "overdue")))}</td>
+                                            <td class="py-2"><button type="button" class=BUTTON_QUIET on:click=move |_| open.set(Some(c.id))>{tr("Mở", "Open")}</button></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            })}
+            {move || open.get().map(|id| view! { <Complaint school_id id can_edit outcome on_change=move || list.refetch()/> })}
+            <OutcomeNotice outcome/>
+        </section>
+    }
+}
+
+#[component]
+fn Complaint(
+    school_id: i64,
+    id: i64,
+    can_edit: bool,
+    outcome: RwSignal<Option<Outcome>>,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let detail = LocalResource::new(move || open_complaint(school_id, id));
+    view! {
+        {move || detail.get().map(|r| match r {
+            Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+            Ok(d) => view! { <Opened school_id d can_edit outcome on_change=move || { detail.refetch(); on_change(); }/> }.into_any(),
+        })}
+    }
+}
+
+#[component]
+fn Opened(
+    school_id: i64,
+    d: ComplaintDetail,
+    can_edit: bool,
+    outcome: RwSignal<Option<Outcome>>,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (vi, en) = d.row.kind.label();
+    let id = d.row.id;
+    let answer = RwSignal::new(String::new());
+    let status = RwSignal::new(ComplaintStatus::InReview);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (body, st) = (answer.get_untracked(), status.get_untracked());
+        spawn_local(async move {
+            match answer_complaint(school_id, id, body, st).await {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {}",
+                        tr("Đã trả lời, trạng thái:", "Answered, status:"),
+                        status_label(st)
+                    ))));
+                    on_change();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <article class="mt-4 rounded-lg border border-slate-300 p-3" data-testid="complaint-detail">
+            <h3 class="text-lg font-bold">{format!("{} · {} · {}", tr(vi, en), d.row.student, d.row.class_name)}</h3>
+            <p class="text-sm text-gray-700">{format!("{} · {} {} · {} {}", d.row.subject, tr("gửi", "sent"), Date::moment_label(d.row.created_at),
+                tr("hạn", "due"), Date::moment_label(d.row.due_at))}</p>
+            {d.row.bank_reference.clone().map(|r| view! { <p class="mt-1">{tr("Mã giao dịch phụ huynh đưa: ", "Reference given: ")}<span class="font-mono">{r}</span></p> })}
+            <ol class="mt-2 space-y-2">
+                {d.messages.into_iter().map(|m| view! {
+                    <li class=if m.from_school { "rounded bg-slate-100 p-2" } else { "rounded bg-amber-50 p-2" }>
+                        <p class="text-xs text-gray-600">{format!("{} · {}", if m.from_school { tr("Nhà trường", "School") } else { tr("Phụ huynh", "Parent") }, Date::moment_label(m.at))}</p>
+                        <p class="whitespace-pre-line">{m.body}</p>
+                    </li>
+                }).collect_view()}
+            </ol>
+            {d.photo.map(|src| view! { <img src=src alt=tr("Ảnh biên nhận chuyển khoản", "Transfer slip photo") class="mt-2 max-h-96 rounded ring-1 ring-gray-300"/> })}
+            <div class="mt-2">
+                <p class="font-semibold">{tr("Giao dịch của trường có mã này", "The school's transfers with this reference")}</p>
+                {if d.transfers.is_empty() {
+                    view! { <p class="text-sm text-gray-700">{tr("Không thấy giao dịch nào: kiểm tra sao kê, hoặc đối chiếu trong mục Đối soát.", "None found: check the statement, or look in Reconciliation.")}</p> }.into_any()
+                } else {
+                    view! { <ul class="text-sm">{d.transfers.into_iter().map(|t| view! {
+                        <li data-testid="complaint-transfer">{format!("{} · {} · {} · {}", t.reference, t.amount, Date::moment_label(t.received_at), t.status)}</li>
+                    }).collect_view()}</ul> }.into_any()
+                }}
+                <p class="text-sm text-gray-700">{tr("Ghép khoản nộp vào hoá đơn hoặc ghi nhận hoàn tiền trong mục Đối soát, rồi trả lời phụ huynh ở đây.",
+                    "Match the transfer to the invoice or record a refund in Reconciliation, then answer the parent here.")}</p>
+            </div>
+            {can_edit.then(|| view! {
+                <form class="mt-3 space-y-2" on:submit=send>
+                    <label for="complaint-answer" class="block text-sm font-semibold">{tr("Trả lời phụ huynh", "Answer the parent")}</label>
+                    <textarea id="complaint-answer" rows="3" class="block w-full rounded-lg border border-gray-400 p-2" on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                    <label for="complaint-status" class="block text-sm font-semibold">{tr("Trạng thái khiếu nại", "Complaint status")}</label>
+                    <select id="complaint-status" class=INPUT on:change=move |ev| {
+                        if let Some(s) = ComplaintStatus::parse(&event_target_value(&ev)) { status.set(s) }
+                    }>
+                        {[ComplaintStatus::InReview, ComplaintStatus::Resolved, ComplaintStatus::Rejected].into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=s == ComplaintStatus::InReview>{status_label(s)}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class=BUTTON>{tr("Gửi trả lời", "Send answer")}</button>
+                </form>
+            })}
+        </article>
+    }
+}

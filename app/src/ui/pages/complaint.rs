@@ -1,0 +1,332 @@
+//! A parent's complaints: filing one from an invoice or a receipt, the ones
+//! this phone filed, and following one by its tracking code (which travels
+//! after `#`, never to a server log).
+
+use crate::api::complaints::{
+    file_complaint, reply_to_complaint, track_complaint, ComplaintKind, ComplaintView,
+    ANSWER_WITHIN_DAYS,
+};
+use crate::domain::date::Date;
+use crate::error::AppError;
+use crate::ui::components::notice::{ErrorNotice, Loading};
+use crate::ui::storage;
+use crate::ui::tr;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+const KEPT: &str = "hocphi.complaints.v1";
+const INPUT: &str = "mt-1 block min-h-12 w-full rounded-lg border border-gray-400 bg-white px-3 text-lg text-gray-900";
+const LABEL: &str = "block text-base font-semibold text-gray-900";
+const BUTTON: &str = "min-h-12 w-full rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white disabled:opacity-60";
+/// Photos are shrunk on the phone to this longest side before sending.
+const PHOTO_SIDE: f64 = 1600.0;
+
+/// A complaint this phone filed: its code, and what it was about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Filed {
+    code: String,
+    subject: String,
+    at: i64,
+}
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn filed() -> Vec<Filed> {
+    local()
+        .and_then(|s| s.get_item(KEPT).ok()?)
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default()
+}
+
+fn keep(entry: Filed) {
+    let mut list = filed();
+    list.retain(|f| f.code != entry.code);
+    list.insert(0, entry);
+    if let (Some(s), Ok(j)) = (local(), serde_json::to_string(&list)) {
+        let _ = s.set_item(KEPT, &j);
+    }
+}
+
+fn track_href(code: &str) -> String {
+    format!("/khieu-nai/theo-doi#{code}")
+}
+
+/// The photo, shrunk to a JPEG `data:` address (a phone photo is several MB).
+async fn shrink(file: web_sys::File) -> Option<String> {
+    let window = web_sys::window()?;
+    let bitmap: web_sys::ImageBitmap =
+        JsFuture::from(window.create_image_bitmap_with_blob(&file).ok()?)
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    let (w, h) = (f64::from(bitmap.width()), f64::from(bitmap.height()));
+    let scale = (PHOTO_SIDE / w.max(h)).min(1.0);
+    let (cw, ch) = ((w * scale).round().max(1.0), (h * scale).round().max(1.0));
+    let canvas: web_sys::HtmlCanvasElement = window
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    canvas.set_width(cw as u32);
+    canvas.set_height(ch as u32);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, cw, ch)
+        .ok()?;
+    canvas
+        .to_data_url_with_type_and_encoder_options(
+            "image/jpeg",
+            &wasm_bindgen::JsValue::from_f64(0.8),
+        )
+        .ok()
+}
+
+/// Filing: which child (the one the invoice is for, or chosen), the kind of
+/// problem, the bank reference, what happened, and an optional photo.
+#[component]
+pub fn NewComplaintPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let (invoice, receipt) = (q("hd"), q("bl"));
+    let children = storage::children();
+    let child = RwSignal::new(
+        storage::child(&q("con"))
+            .or_else(|| (children.len() == 1).then(|| children[0].clone()))
+            .map(|c| c.id)
+            .unwrap_or_default(),
+    );
+    let kind = RwSignal::new(ComplaintKind::PaidNotShown);
+    let reference = RwSignal::new(String::new());
+    let text = RwSignal::new(String::new());
+    let photo = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<AppError>);
+    let subject = if !invoice.is_empty() {
+        format!("{} {invoice}", tr("Hoá đơn", "Invoice"))
+    } else if !receipt.is_empty() {
+        format!("{} {receipt}", tr("Biên lai", "Receipt"))
+    } else {
+        String::new()
+    };
+    let subject_for_keep = subject.clone();
+    let on_photo = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            spawn_local(async move { photo.set(shrink(file).await) });
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(saved) = storage::child(&child.get_untracked()) else {
+            error.set(Some(AppError::AccessExpired));
+            return;
+        };
+        pending.set(true);
+        let (invoice, receipt, subject) =
+            (invoice.clone(), receipt.clone(), subject_for_keep.clone());
+        spawn_local(async move {
+            let result = file_complaint(
+                saved.access.token.clone(),
+                invoice,
+                receipt,
+                kind.get_untracked(),
+                reference.get_untracked(),
+                text.get_untracked(),
+                photo.get_untracked().unwrap_or_default(),
+            )
+            .await;
+            pending.set(false);
+            match result {
+                Ok(done) => {
+                    keep(Filed {
+                        code: done.tracking_code.clone(),
+                        subject: format!("{} · {subject}", saved.access.student_name),
+                        at: (js_sys::Date::now() / 1000.0) as i64,
+                    });
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().set_href(&track_href(&done.tracking_code));
+                    }
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="py-6" aria-labelledby="complaint-title">
+            <h1 id="complaint-title" class="text-2xl font-bold text-gray-900">{tr("Báo sai sót, khiếu nại", "Report a problem")}</h1>
+            <p class="mt-1 text-base text-gray-700">{format!("{} {ANSWER_WITHIN_DAYS} {}",
+                tr("Nhà trường trả lời trong", "The school answers within"), tr("ngày. Bạn nhận một mã để theo dõi.", "days. You get a code to follow it."))}</p>
+            {(!subject.is_empty()).then(|| view! { <p class="mt-2 font-semibold">{subject.clone()}</p> })}
+            <form class="mt-4 space-y-5 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" on:submit=submit>
+                {(children.len() > 1 || child.get_untracked().is_empty()).then(|| view! {
+                    <div>
+                        <label for="complaint-child" class=LABEL>{tr("Cho con nào", "For which child")}</label>
+                        <select id="complaint-child" class=INPUT on:change=move |ev| child.set(event_target_value(&ev)) prop:value=move || child.get()>
+                            <option value="">{tr("Chọn", "Choose")}</option>
+                            {children.iter().map(|c| view! { <option value=c.id.clone()>{format!("{} · {}", c.access.student_name, c.access.school_name)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                })}
+                <fieldset>
+                    <legend class=LABEL>{tr("Vấn đề", "What happened")}</legend>
+                    {ComplaintKind::ALL.into_iter().map(|k| {
+                        let (vi, en) = k.label();
+                        view! {
+                            <label class="mt-1 flex min-h-11 items-center gap-3 text-lg">
+                                <input type="radio" name="kind" class="h-5 w-5" prop:checked=move || kind.get() == k on:change=move |_| kind.set(k)/>
+                                {tr(vi, en)}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div>
+                    <label for="complaint-reference" class=LABEL>{tr("Mã giao dịch của ngân hàng (nếu có)", "The bank's transaction reference (if any)")}</label>
+                    <input id="complaint-reference" class=INPUT autocomplete="off" on:input=move |ev| reference.set(event_target_value(&ev))/>
+                    <p class="mt-1 text-sm text-gray-600">{tr("Xem trong lịch sử giao dịch của ứng dụng ngân hàng.", "See the transaction history in your banking app.")}</p>
+                </div>
+                <div>
+                    <label for="complaint-text" class=LABEL>{tr("Nội dung", "Details")}</label>
+                    <textarea id="complaint-text" rows="4" class="mt-1 block w-full rounded-lg border border-gray-400 bg-white p-3 text-lg" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                </div>
+                <div>
+                    <label for="complaint-photo" class=LABEL>{tr("Ảnh biên nhận chuyển khoản (không bắt buộc)", "Photo of the transfer slip (optional)")}</label>
+                    <input id="complaint-photo" type="file" accept="image/*" class="mt-1 block w-full text-base" on:change=on_photo/>
+                    {move || photo.get().map(|_| view! { <p class="mt-1 text-sm text-green-800">{tr("Đã đính kèm ảnh.", "Photo attached.")}</p> })}
+                </div>
+                {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+                <button type="submit" class=BUTTON prop:disabled=move || pending.get()>
+                    {move || if pending.get() { tr("Đang gửi…", "Sending…") } else { tr("Gửi khiếu nại", "Send") }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// The complaints this phone filed, and a box for a code from elsewhere.
+#[component]
+pub fn ComplaintsPage() -> impl IntoView {
+    let list = filed();
+    let code = RwSignal::new(String::new());
+    let open = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(w) = web_sys::window() {
+            let _ = w
+                .location()
+                .set_href(&track_href(code.get_untracked().trim()));
+        }
+    };
+    view! {
+        <section class="py-6" aria-labelledby="complaints-title">
+            <h1 id="complaints-title" class="text-2xl font-bold text-gray-900">{tr("Khiếu nại của bạn", "Your complaints")}</h1>
+            {if list.is_empty() {
+                view! { <p class="mt-2 text-gray-700">{tr("Máy này chưa gửi khiếu nại nào.", "This phone has not sent any complaint.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="mt-2 divide-y divide-gray-100 rounded-xl bg-white px-4 ring-1 ring-gray-200">
+                        {list.into_iter().map(|f| view! {
+                            // A full load: the page reads its code from the address once.
+                            <li><a class="flex min-h-12 items-center justify-between gap-2 py-2 text-teal-800 underline" href=track_href(&f.code) rel="external">
+                                <span>{f.subject.clone()}</span><span class="font-mono">{f.code.clone()}</span>
+                            </a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <form class="mt-6" on:submit=open>
+                <label for="tracking-code" class=LABEL>{tr("Mã theo dõi", "Tracking code")}</label>
+                <input id="tracking-code" class=INPUT placeholder="KN-XXXXX-XXXXX" autocapitalize="characters" on:input=move |ev| code.set(event_target_value(&ev))/>
+                <button type="submit" class=format!("{BUTTON} mt-3")>{tr("Xem", "Open")}</button>
+            </form>
+        </section>
+    }
+}
+
+/// One complaint, by the code after `#`.
+#[component]
+pub fn TrackComplaintPage() -> impl IntoView {
+    let code = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default();
+    let code_for_load = code.clone();
+    let view_res = LocalResource::new(move || track_complaint(code_for_load.clone()));
+    view! {
+        <section class="py-6">
+            {move || match view_res.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! {
+                    <h1 class="text-2xl font-bold text-gray-900">{tr("Khiếu nại", "Complaint")}</h1>
+                    <ErrorNotice error=e/>
+                    <a class="text-teal-800 underline" href="/khieu-nai">{tr("Các khiếu nại của bạn", "Your complaints")}</a>
+                }.into_any(),
+                Some(Ok(v)) => view! { <Tracked view=v code=code.clone() on_reply=move || view_res.refetch()/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Tracked(
+    view: ComplaintView,
+    code: String,
+    on_reply: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (kind_vi, kind_en) = view.kind.label();
+    let (status_vi, status_en) = view.status.label();
+    let closed = view.status.is_closed();
+    let reply = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let code = code.clone();
+        spawn_local(async move {
+            match reply_to_complaint(code, reply.get_untracked()).await {
+                Ok(()) => on_reply(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let badge = if closed {
+        "bg-green-100 text-green-900"
+    } else {
+        "bg-amber-100 text-amber-900"
+    };
+    view! {
+        <h1 class="text-2xl font-bold text-gray-900">{tr(kind_vi, kind_en)}</h1>
+        <p class="text-gray-700">{format!("{} · {}", view.school, view.subject)}</p>
+        <p class="mt-2"><span class=format!("rounded px-2 py-1 font-semibold {badge}") data-testid="complaint-status">{tr(status_vi, status_en)}</span></p>
+        <p class="mt-2 text-sm text-gray-700">{format!("{} {} · {} {}", tr("Gửi lúc", "Sent"), Date::moment_label(view.created_at),
+            tr("hạn trả lời", "answer due"), Date::moment_label(view.due_at))}</p>
+        <ol class="mt-4 space-y-3" data-testid="complaint-messages">
+            {view.messages.into_iter().map(|m| {
+                let (who, class) = if m.from_school {
+                    (tr("Nhà trường", "The school"), "rounded-xl bg-teal-50 p-3 ring-1 ring-teal-200")
+                } else {
+                    (tr("Bạn", "You"), "rounded-xl bg-white p-3 ring-1 ring-gray-200")
+                };
+                view! {
+                    <li class=class>
+                        <p class="text-sm text-gray-700">{format!("{who} · {}", Date::moment_label(m.at))}</p>
+                        <p class="mt-1 whitespace-pre-line">{m.body}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        {(!closed).then(|| view! {
+            <form class="mt-4" on:submit=send>
+                <label for="complaint-reply" class=LABEL>{tr("Bổ sung thông tin", "Add information")}</label>
+                <textarea id="complaint-reply" rows="3" class="mt-1 block w-full rounded-lg border border-gray-400 bg-white p-3 text-lg" on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
+                {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+                <button type="submit" class=format!("{BUTTON} mt-2")>{tr("Gửi", "Send")}</button>
+            </form>
+        })}
+        <p class="mt-6"><a class="inline-flex min-h-11 items-center text-teal-800 underline" href="/khieu-nai">{tr("Các khiếu nại của bạn", "Your complaints")}</a></p>
+    }
+}

@@ -1,0 +1,59 @@
+// "Paid but not shown": the parent files a complaint from the invoice with the
+// bank reference and a photo of the slip, gets a tracking code; the accountant
+// finds it in the queue, answers and resolves it; the parent sees the answer.
+const { test, expect } = require('@playwright/test');
+const path = require('path');
+
+const SLIP = path.join(__dirname, '..', '..', 'fixtures', 'qr-personal-account.png');
+
+test('a complaint from an invoice is answered and resolved, and the parent sees the answer', async ({ page, browser }) => {
+  await page.goto('/s/th-ha-long');
+  await page.getByLabel('Mã học sinh').fill('2201000001');
+  await page.getByLabel('Ngày sinh của con').fill('05/09/2017');
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await page.getByRole('link', { name: 'Báo sai sót, khiếu nại về khoản này' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Báo sai sót, khiếu nại' })).toBeVisible();
+  await page.getByLabel('Đã nộp nhưng chưa thấy ghi nhận').check();
+  await page.getByLabel('Mã giao dịch của ngân hàng (nếu có)').fill('FT26330999888');
+  await page.getByLabel('Nội dung').fill('Tôi đã chuyển khoản tối 20/11 nhưng trang vẫn báo chưa nộp.');
+  await page.getByLabel('Ảnh biên nhận chuyển khoản (không bắt buộc)').setInputFiles(SLIP);
+  await expect(page.getByText('Đã đính kèm ảnh.')).toBeVisible();
+  await page.getByRole('button', { name: 'Gửi khiếu nại' }).click();
+
+  // The tracking page: the code is after '#', never sent to a server.
+  await expect(page.getByTestId('complaint-status')).toHaveText('Đã tiếp nhận');
+  const url = new URL(page.url());
+  expect(url.pathname).toBe('/khieu-nai/theo-doi');
+  expect(url.hash).toMatch(/^#KN-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/);
+  await page.screenshot({ path: 'test-results/screens/43-complaint-filed.png', fullPage: true });
+
+  // The accountant answers.
+  const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const accountant = await office.newPage();
+  await accountant.goto('/staff/');
+  await accountant.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
+  await accountant.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
+  await accountant.getByRole('button', { name: 'Đăng nhập' }).click();
+  const row = accountant.getByTestId('complaint-row').first();
+  await expect(row).toContainText('Đã nộp nhưng chưa thấy ghi nhận');
+  await expect(row).toContainText('Đã tiếp nhận');
+  await row.getByRole('button', { name: 'Mở' }).click();
+  const detail = accountant.getByTestId('complaint-detail');
+  await expect(detail).toContainText('FT26330999888');
+  await expect(detail.getByRole('img', { name: 'Ảnh biên nhận chuyển khoản' })).toBeVisible();
+  await accountant.getByLabel('Trả lời phụ huynh').fill('Nhà trường đã tìm thấy khoản chuyển và ghép vào hoá đơn. Cảm ơn anh/chị.');
+  await accountant.getByLabel('Trạng thái khiếu nại').selectOption('resolved');
+  await accountant.getByRole('button', { name: 'Gửi trả lời' }).click();
+  await expect(accountant.getByText('Đã trả lời, trạng thái: Đã giải quyết')).toBeVisible();
+  await accountant.screenshot({ path: 'test-results/screens/44-complaint-answered.png', fullPage: true });
+  await office.close();
+
+  // The parent, from the list of complaints this phone sent.
+  await page.goto('/khieu-nai');
+  await page.getByRole('link', { name: /KN-/ }).first().click();
+  await expect(page.getByTestId('complaint-status')).toHaveText('Đã giải quyết');
+  await expect(page.getByTestId('complaint-messages')).toContainText('Nhà trường đã tìm thấy khoản chuyển');
+  await page.screenshot({ path: 'test-results/screens/45-complaint-resolved.png', fullPage: true });
+});
