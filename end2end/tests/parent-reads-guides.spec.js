@@ -139,3 +139,29 @@ test('the fraud guide states the rules a parent must remember', async ({ page })
   await page.screenshot({ path: 'test-results/screens/40-guide-fraud.png', fullPage: true });
   expect(await problems()).toEqual([]);
 });
+
+test('the privacy notice tells a parent, in plain words, what is kept about their child', async ({ page }) => {
+  const problems = await watch(page);
+  await page.setViewportSize({ width: 360, height: 780 });
+  // Status 200, one h1, lang="vi", CSP-clean, English after the Vietnamese,
+  // no sideways scrolling at 360 px, links at least 44 px tall.
+  await checkPage(page, '/quyen-rieng-tu.html');
+  await expect(page.locator('h1')).toHaveText('Quyền riêng tư: dữ liệu của con bạn');
+  const main = page.locator('main');
+  for (const fact of ['Nghị định 13/2023', '10 năm', '365 ngày', 'nhật ký', 'Xoá khỏi máy này',
+    'Báo sai sót, khiếu nại', '4 số cuối', 'Argon2', 'HTTPS', '/s/']) {
+    await expect(main).toContainText(fact);
+  }
+  for (const question of ['Nhà trường lưu gì về con bạn?', 'Để làm gì?', 'Ai được xem?',
+    'Lưu trong bao lâu?', 'Quyền của bạn', 'Trên điện thoại của bạn']) {
+    await expect(page.getByRole('heading', { name: question, exact: true })).toBeVisible();
+  }
+  await expect(main.locator('a[href="/huong-dan/muc-luc.html"]').first()).toBeVisible();
+  const english = page.locator('section[lang="en"]');
+  await expect(english).toContainText('Decree 13/2023');
+  await expect(english).toContainText('10 years');
+  await expect(english).toContainText('365 days');
+  await expect(english).toContainText('audit log');
+  await page.screenshot({ path: 'test-results/screens/46-privacy.png', fullPage: true });
+  expect(await problems()).toEqual([]);
+});

@@ -204,4 +204,27 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.locator('#assign-class').fill('3B');
   await page.getByRole('button', { name: 'Giao lớp', exact: true }).click();
   await expect(page.getByText('Đã giao lớp 3B')).toBeVisible();
+
+  // The family asks for their data, then for it to be erased (Decree 13/2023).
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    row.getByRole('button', { name: 'Xuất dữ liệu' }).click(),
+  ]);
+  expect(file.suggestedFilename()).toBe('du-lieu-hoc-sinh-2201009998.json');
+  const exported = JSON.parse(require('fs').readFileSync(await file.path(), 'utf8'));
+  expect(exported.student.full_name).toBe('Phan Thị Yến');
+  expect(exported.student.date_of_birth).toBe('2018-04-17');
+  await row.getByRole('button', { name: 'Xoá dữ liệu' }).click();
+  const form = page.getByTestId('erase-form');
+  await expect(form).toContainText('Phan Thị Yến (2201009998)');
+  await form.getByLabel(/Lý do/).fill('Đơn yêu cầu của phụ huynh ngày 26/11/2026');
+  await form.getByRole('button', { name: 'Xoá vĩnh viễn' }).click();
+  await expect(page.getByText('Đã xoá dữ liệu cá nhân của học sinh.')).toBeVisible();
+  await page.getByLabel('Lọc theo lớp, tên hoặc mã').fill('Yến');
+  await expect(page.getByRole('row', { name: /Phan Thị Yến/ })).toHaveCount(0);
+  // The school's period after leaving, and the notice for parents.
+  const privacy = page.getByRole('region', { name: 'Dữ liệu cá nhân của học sinh' });
+  await privacy.getByLabel('Ẩn danh sau khi nghỉ học (ngày)').fill('730');
+  await privacy.getByRole('button', { name: 'Lưu', exact: true }).click();
+  await expect(page.getByText('Đã lưu: ẩn danh sau 730 ngày.')).toBeVisible();
 });

@@ -414,6 +414,21 @@ async fn run(
         },
     };
     let state_gateway = state.gateway.clone();
+    // Students who left longer ago than their school's period are anonymised:
+    // now, then once a day.
+    let (sweep_db, sweep_clock) = (state.db.clone(), state.clock.clone());
+    tokio::spawn(async move {
+        let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            daily.tick().await;
+            let today = sweep_clock.today().to_string();
+            match hocphi_app::server::privacy::sweep(&sweep_db, sweep_clock.now(), &today).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("anonymised {n} students who left"),
+                Err(e) => tracing::warn!("anonymising students who left: {e}"),
+            }
+        }
+    });
     let app = http::router(
         state,
         &config.dist,

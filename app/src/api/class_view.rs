@@ -83,12 +83,13 @@ pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<Cl
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     imp::class_school(&state.db, &staff, class_id).await?;
-    let (class_name, slug): (String, String) = sqlx::query_as(
-        "SELECT c.name, sc.slug FROM class c JOIN school sc ON sc.id = c.school_id WHERE c.id = $1",
+    let (class_name, slug, school_id): (String, String, i64) = sqlx::query_as(
+        "SELECT c.name, sc.slug, sc.id FROM class c JOIN school sc ON sc.id = c.school_id WHERE c.id = $1",
     )
     .bind(class_id)
     .fetch_one(&state.db)
     .await?;
+    crate::server::audit::viewed(&state, &staff, school_id, "class", class_id).await?;
     let period = match period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => {
             Month::parse(p).map_err(|_| AppError::InvalidInput(crate::error::Field::Period))?

@@ -101,16 +101,19 @@ pub async fn list_invoices(
     school_id: i64,
     filter: InvoiceFilter,
 ) -> Result<Vec<InvoiceRow>, AppError> {
-    let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    imp::list(&state.db, school_id, &filter, state.clock.today()).await
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let rows = imp::list(&state.db, school_id, &filter, state.clock.today()).await?;
+    crate::server::audit::viewed(&state, &staff, school_id, "invoices", school_id).await?;
+    Ok(rows)
 }
 
 /// The same list as an .xlsx file (base64), for the accountant to file or send upwards.
 #[server(prefix = "/rpc", endpoint = "invoices/export", input = Json)]
 pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<String, AppError> {
     use base64::Engine;
-    let (state, _) = crate::server::auth::school_writer(school_id).await?;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let rows = imp::list(&state.db, school_id, &filter, state.clock.today()).await?;
+    crate::server::audit::viewed(&state, &staff, school_id, "invoices_export", school_id).await?;
     let bytes = crate::server::xlsx_export::invoice_list(&rows).map_err(|e| {
         leptos::logging::error!("xlsx export: {e}");
         AppError::Internal

@@ -8,6 +8,7 @@ pub mod invoices;
 pub mod office_payments;
 pub mod online_payment;
 pub mod parent;
+pub mod privacy;
 pub mod receipts;
 pub mod reconcile;
 pub mod registry;

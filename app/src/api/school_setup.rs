@@ -434,7 +434,8 @@ pub async fn audit_log(school_id: Option<i64>) -> Result<Vec<AuditRow>, AppError
         "SELECT a.at, s.display_name AS who, a.action, a.entity, a.entity_id, a.before_json AS before, \
                 a.after_json AS after \
          FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
-         WHERE a.district_id = $1 AND ($2 IS NULL OR a.school_id = $2) ORDER BY a.id DESC LIMIT 500",
+         WHERE a.district_id = $1 AND ($2 IS NULL OR a.school_id = $2) AND a.action <> 'view' \
+         ORDER BY a.id DESC LIMIT 500",
     )
     .bind(staff.district_id)
     .bind(school_id)

@@ -390,6 +390,7 @@ pub async fn list_students(school_id: i64) -> Result<Vec<StudentRow>, AppError> 
     .bind((staff.role == crate::staff::Role::Teacher).then_some(staff.id))
     .fetch_all(&state.db)
     .await?;
+    crate::server::audit::viewed(&state, &staff, school_id, "students", school_id).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(id, code, full_name, birth, class_name, left_on)| {

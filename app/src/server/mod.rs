@@ -8,6 +8,7 @@ pub mod clock;
 pub mod gateway;
 pub mod limiter;
 pub mod parent_queries;
+pub mod privacy;
 pub mod receipts;
 pub mod spreadsheet;
 pub mod state;

@@ -60,13 +60,13 @@ pub async fn student_header(
                  JOIN school_year y ON y.id = e.school_year_id WHERE e.student_id = s.id \
                  ORDER BY (y.starts_on <= $2 AND y.ends_on >= $2) DESC, y.starts_on DESC LIMIT 1), \
                 sc.id, sc.name, sc.slug, sc.legal_name, sc.address \
-         FROM student s JOIN school sc ON sc.id = s.school_id WHERE s.id = $1",
+         FROM student s JOIN school sc ON sc.id = s.school_id WHERE s.id = $1 AND s.erased_at IS NULL",
     )
     .bind(student_id)
     .bind(today.to_string())
     .fetch_optional(db)
     .await?;
-    // A token for a student who no longer exists is as good as expired.
+    // A token for a student who no longer exists (or whose data was erased) is as good as expired.
     let (
         student_name,
         class_name,

@@ -12,6 +12,7 @@ mod links;
 mod new_year;
 mod office;
 mod print;
+mod privacy;
 mod receipts;
 mod reconcile;
 mod school;

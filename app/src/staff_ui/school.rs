@@ -142,6 +142,7 @@ fn SchoolSections(
         {can_edit.then(|| view! { <super::import::ImportStudents school_id=id/> })}
         {can_edit.then(|| view! { <super::new_year::NewYear school_id=id/> })}
         <Students school_id=id can_edit/>
+        {can_edit.then(|| view! { <super::privacy::Privacy school_id=id/> })}
         {can_edit.then(|| view! { <AuditList school_id=Some(id)/> })}
     }
 }
@@ -652,6 +653,53 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
             }
         });
     };
+    // Children's data on a parent's request: their copy, or erasure (with the reason).
+    let erasing = RwSignal::new(None::<StudentRow>);
+    let erase_reason = RwSignal::new(String::new());
+    let export = move |row: StudentRow| {
+        spawn_local(async move {
+            match crate::api::privacy::export_student(school_id, row.id).await {
+                Ok(json) => {
+                    use base64::Engine;
+                    download(
+                        &format!("du-lieu-hoc-sinh-{}.json", row.code),
+                        "application/json",
+                        &base64::engine::general_purpose::STANDARD.encode(json.as_bytes()),
+                    );
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {}",
+                        tr("Đã xuất dữ liệu của", "Exported the data of"),
+                        row.full_name
+                    ))));
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let erase = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(row) = erasing.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            match crate::api::privacy::erase_student(
+                school_id,
+                row.id,
+                erase_reason.get_untracked(),
+            )
+            .await
+            {
+                Ok(()) => {
+                    erasing.set(None);
+                    outcome.set(Some(Outcome::Done(tr(
+                        "Đã xoá dữ liệu cá nhân của học sinh. Hoá đơn, khoản nộp và biên lai được giữ theo quy định kế toán.",
+                        "The student's personal data was erased. Invoices, payments and receipts are kept, as accounting rules require.").into())));
+                    list.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
     let toggle_left = move |row: StudentRow| {
         spawn_local(async move {
             match mark_student_left(school_id, row.id, !row.left).await {
@@ -690,6 +738,18 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                     </div>
                 </form>
             })}
+            {move || erasing.get().map(|row| view! {
+                <form class="mt-3 space-y-2 rounded-lg border-2 border-red-300 bg-red-50 p-3" on:submit=erase data-testid="erase-form">
+                    <p class="font-semibold text-red-900">{format!("{} {} ({})", tr("Xoá dữ liệu cá nhân của", "Erase the personal data of"), row.full_name, row.code)}</p>
+                    <p class="text-sm">{tr("Họ tên, ngày sinh, căn cứ miễn giảm, nội dung khiếu nại sẽ bị xoá và không khôi phục được. Hoá đơn, khoản nộp và biên lai có chữ ký được giữ theo quy định kế toán.",
+                        "Name, date of birth, exemption grounds and complaint texts are erased for good. Invoices, payments and signed receipts are kept, as accounting rules require.")}</p>
+                    <Field id="erase-reason" label=tr("Lý do (ví dụ: đơn yêu cầu của phụ huynh ngày…)", "Reason (e.g. the parent's written request of…)") value=erase_reason/>
+                    <div class="flex gap-2">
+                        <button type="submit" class="min-h-11 rounded-lg bg-red-800 px-4 font-semibold text-white">{tr("Xoá vĩnh viễn", "Erase for good")}</button>
+                        <button type="button" class=BUTTON_QUIET on:click=move |_| erasing.set(None)>{tr("Huỷ", "Cancel")}</button>
+                    </div>
+                </form>
+            })}
             <OutcomeNotice outcome/>
             <Field id="student-filter" label=tr("Lọc theo lớp, tên hoặc mã", "Filter by class, name or code") value=filter/>
             <div class="mt-2 max-h-96 overflow-auto">
@@ -706,7 +766,7 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                                     || s.full_name.to_lowercase().contains(&f) || s.code.to_lowercase().contains(&f))
                                 .take(500)
                                 .map(|s| {
-                                    let (edit_row, left_row) = (s.clone(), s.clone());
+                                    let (edit_row, left_row, export_row, erase_row) = (s.clone(), s.clone(), s.clone(), s.clone());
                                     view! {
                                         <tr class="border-t border-gray-100" class:text-gray-400=s.left>
                                             <td class="py-1 pr-2">{s.class_name.clone()}</td><td class="pr-2">{s.code.clone()}</td>
@@ -718,6 +778,12 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                                                 </button>
                                                 <button type="button" class="min-h-9 px-2 underline" on:click=move |_| toggle_left(left_row.clone())>
                                                     {if s.left { tr("Học lại", "Back") } else { tr("Nghỉ học", "Left") }}
+                                                </button>
+                                                <button type="button" class="min-h-9 px-2 underline" on:click=move |_| export(export_row.clone())>
+                                                    {tr("Xuất dữ liệu", "Export data")}
+                                                </button>
+                                                <button type="button" class="min-h-9 px-2 text-red-800 underline" on:click=move |_| { erase_reason.set(String::new()); erasing.set(Some(erase_row.clone())) }>
+                                                    {tr("Xoá dữ liệu", "Erase data")}
                                                 </button>
                                             })}</td>
                                         </tr>

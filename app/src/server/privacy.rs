@@ -1,0 +1,89 @@
+//! Children's personal data (Decree 13/2023): anonymising a student, on a
+//! parent's request or when the school's period after they left has passed.
+//! What accounting rules require is kept as it is: invoices, payments (as the
+//! bank reported them) and signed receipts, which cannot be altered anyway.
+
+use crate::error::AppError;
+use crate::server::state::Db;
+
+/// Replaces a student's personal data with a placeholder, in the caller's
+/// transaction: name, code, date of birth, exemption grounds, family links,
+/// complaint texts and photos.
+pub async fn anonymise(
+    conn: &mut sqlx::SqliteConnection,
+    student_id: i64,
+    now: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE student SET full_name = 'Học sinh đã ẩn danh', code = 'AN-' || id, \
+         date_of_birth = '1900-01-01', erased_at = $2 WHERE id = $1 AND erased_at IS NULL",
+    )
+    .bind(student_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM student_exemption WHERE student_id = $1")
+        .bind(student_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE student_link SET revoked_at = COALESCE(revoked_at, $2) WHERE student_id = $1",
+    )
+    .bind(student_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE complaint SET description = '[đã xoá]', photo = NULL, photo_type = NULL WHERE student_id = $1",
+    )
+    .bind(student_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE complaint_message SET body = '[đã xoá]' \
+         WHERE complaint_id IN (SELECT id FROM complaint WHERE student_id = $1)",
+    )
+    .bind(student_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}
+
+/// Anonymises every student who left longer ago than their school's period.
+/// Runs daily (and at start); returns how many were anonymised.
+pub async fn sweep(db: &Db, now: i64, today: &str) -> Result<u64, AppError> {
+    let due: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT st.id, st.school_id, sc.district_id FROM student st JOIN school sc ON sc.id = st.school_id \
+         WHERE st.erased_at IS NULL AND st.left_on IS NOT NULL \
+         AND st.left_on <= date($1, '-' || sc.anonymise_after_days || ' days')",
+    )
+    .bind(today)
+    .fetch_all(db)
+    .await?;
+    let mut count = 0;
+    for (student_id, school_id, district_id) in due {
+        let mut tx = db.begin().await?;
+        if anonymise(&mut tx, student_id, now).await? {
+            crate::server::audit::record(
+                &mut tx,
+                now,
+                None,
+                district_id,
+                crate::server::audit::Entry::at_school(
+                    school_id,
+                    "anonymise",
+                    "student",
+                    student_id,
+                )
+                .after(serde_json::json!({"why": "left longer ago than the school's period"})),
+            )
+            .await?;
+            count += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(count)
+}
