@@ -236,6 +236,38 @@ mod imp {
         Ok(Some((kind, bytes)))
     }
 
+    /// A complaint's text or an answer: trimmed, 5 to 2,000 characters.
+    pub fn message_text(text: &str) -> Result<String, AppError> {
+        let text = text.trim();
+        match text.chars().count() {
+            5..=2000 => Ok(text.to_string()),
+            _ => Err(AppError::InvalidInput(crate::error::Field::Message)),
+        }
+    }
+
+    /// One message of the conversation, with the status it sets (if any).
+    pub async fn add_message(
+        conn: &mut sqlx::SqliteConnection,
+        complaint_id: i64,
+        staff_id: Option<i64>,
+        body: &str,
+        status: Option<ComplaintStatus>,
+        at: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO complaint_message (complaint_id, author, staff_id, body, status, at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(complaint_id)
+        .bind(if staff_id.is_some() { "school" } else { "parent" })
+        .bind(staff_id)
+        .bind(body)
+        .bind(status.map(ComplaintStatus::as_str))
+        .bind(at)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
     pub async fn messages(db: &Db, complaint_id: i64) -> Result<Vec<ComplaintMessage>, AppError> {
         let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
             "SELECT author, body, status, at FROM complaint_message WHERE complaint_id = $1 ORDER BY at, id",
@@ -343,10 +375,7 @@ pub async fn file_complaint(
         .tokens
         .verify(&token, now)
         .ok_or(AppError::AccessExpired)?;
-    let description = description.trim().to_string();
-    if description.chars().count() < 5 || description.chars().count() > 2000 {
-        return Err(AppError::InvalidInput(Field::Message));
-    }
+    let description = imp::message_text(&description)?;
     let bank_reference = bank_reference.trim().to_string();
     if bank_reference.len() > 64 {
         return Err(AppError::InvalidInput(Field::Reference));
@@ -419,12 +448,15 @@ pub async fn file_complaint(
     .bind(due_at)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO complaint_message (complaint_id, author, body, status, at) VALUES ($1, 'parent', $2, 'received', $3)")
-        .bind(id)
-        .bind(&description)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    imp::add_message(
+        &mut tx,
+        id,
+        None,
+        &description,
+        Some(ComplaintStatus::Received),
+        now,
+    )
+    .await?;
     record(
         &mut tx,
         now,
@@ -483,18 +515,10 @@ pub async fn reply_to_complaint(code: String, body: String) -> Result<(), AppErr
     use crate::server::audit::{record, Entry};
     let state = crate::server::state::app_state()?;
     let (id, school_id, district_id) = imp::by_code(&state, &code).await?;
-    let body = body.trim().to_string();
-    if body.chars().count() < 5 || body.chars().count() > 2000 {
-        return Err(AppError::InvalidInput(crate::error::Field::Message));
-    }
+    let body = imp::message_text(&body)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    sqlx::query("INSERT INTO complaint_message (complaint_id, author, body, at) VALUES ($1, 'parent', $2, $3)")
-        .bind(id)
-        .bind(&body)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    imp::add_message(&mut tx, id, None, &body, None, now).await?;
     record(
         &mut tx,
         now,
@@ -577,15 +601,7 @@ pub async fn open_complaint(school_id: i64, id: i64) -> Result<ComplaintDetail, 
         }
         _ => Vec::new(),
     };
-    let mut tx = state.db.begin().await?;
-    crate::server::audit::by_staff(
-        &mut tx,
-        &state,
-        &staff,
-        crate::server::audit::Entry::at_school(school_id, "view", "complaint", id),
-    )
-    .await?;
-    tx.commit().await?;
+    crate::server::audit::viewed(&state, &staff, school_id, "complaint", id).await?;
     Ok(ComplaintDetail {
         messages: imp::messages(&state.db, id).await?,
         row,
@@ -603,10 +619,7 @@ pub async fn answer_complaint(
     status: ComplaintStatus,
 ) -> Result<(), AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let body = body.trim().to_string();
-    if body.chars().count() < 5 || body.chars().count() > 2000 {
-        return Err(AppError::InvalidInput(crate::error::Field::Message));
-    }
+    let body = imp::message_text(&body)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let before: Option<(String,)> =
@@ -624,16 +637,7 @@ pub async fn answer_complaint(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO complaint_message (complaint_id, author, staff_id, body, status, at) VALUES ($1, 'school', $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(staff.id)
-    .bind(&body)
-    .bind(status.as_str())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    imp::add_message(&mut tx, id, Some(staff.id), &body, Some(status), now).await?;
     crate::server::audit::by_staff(
         &mut tx,
         &state,

@@ -3,6 +3,7 @@
 
 pub mod class_view;
 pub mod complaints;
+pub mod dashboard;
 pub mod fees;
 pub mod invoices;
 pub mod office_payments;

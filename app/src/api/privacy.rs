@@ -75,15 +75,12 @@ pub async fn export_student(school_id: i64, student_id: i64) -> Result<String, A
             "content": serde_json::from_str::<serde_json::Value>(content).unwrap_or_default()})).collect::<Vec<_>>(),
         "complaints": complaints.iter().map(|(id, k, s, d, at)| json!({"id": id, "kind": k, "status": s, "description": d, "created_at": at})).collect::<Vec<_>>(),
     });
-    let mut tx = state.db.begin().await?;
-    crate::server::audit::by_staff(
-        &mut tx,
+    crate::server::audit::by_staff_alone(
         &state,
         &staff,
         crate::server::audit::Entry::at_school(school_id, "export", "student", student_id),
     )
     .await?;
-    tx.commit().await?;
     serde_json::to_string_pretty(&document).map_err(|_| AppError::Internal)
 }
 

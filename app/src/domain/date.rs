@@ -207,6 +207,20 @@ impl Month {
             day: 1,
         }
     }
+    /// The month after this one.
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
     /// "11/2026", as invoices label a month.
     pub fn label(self) -> String {
         format!("{:02}/{}", self.month, self.year)

@@ -13,6 +13,7 @@ pub mod pos_settlement;
 pub mod qr_check;
 pub mod qr_image;
 pub mod receipt;
+pub mod report;
 pub mod school_year;
 pub mod settlement;
 pub mod statement;

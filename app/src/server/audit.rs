@@ -86,6 +86,24 @@ pub async fn record(
     Ok(())
 }
 
+/// Records what a staff member did that changed nothing but must be traceable
+/// (a look at or an export of students' data), on its own.
+pub async fn by_staff_alone(
+    state: &super::state::AppState,
+    staff: &Staff,
+    entry: Entry<'_>,
+) -> Result<(), AppError> {
+    let mut conn = state.db.acquire().await?;
+    record(
+        &mut conn,
+        state.clock.now(),
+        Some(staff),
+        staff.district_id,
+        entry,
+    )
+    .await
+}
+
 /// Records that a staff member looked at students' personal data (Decree
 /// 13/2023: every access is traceable). Kept apart from the change log's list.
 pub async fn viewed(
@@ -95,12 +113,9 @@ pub async fn viewed(
     entity: &str,
     entity_id: impl ToString,
 ) -> Result<(), AppError> {
-    let mut conn = state.db.acquire().await?;
-    record(
-        &mut conn,
-        state.clock.now(),
-        Some(staff),
-        staff.district_id,
+    by_staff_alone(
+        state,
+        staff,
         Entry::at_school(school_id, "view", entity, entity_id),
     )
     .await

@@ -10,6 +10,7 @@ pub mod limiter;
 pub mod parent_queries;
 pub mod privacy;
 pub mod receipts;
+pub mod report_queries;
 pub mod spreadsheet;
 pub mod state;
 pub mod token;

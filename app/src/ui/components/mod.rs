@@ -1,6 +1,7 @@
 pub mod contacts;
 pub mod copy;
 pub mod notice;
+pub mod picture;
 pub mod qr;
 pub mod receipt_list;
 pub mod share;

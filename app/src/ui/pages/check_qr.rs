@@ -31,32 +31,6 @@ enum Step {
     Failed(AppError),
 }
 
-/// Draws the picture on a canvas, scaled down if large.
-async fn draw(file: &web_sys::File) -> Option<web_sys::HtmlCanvasElement> {
-    let window = web_sys::window()?;
-    let bitmap: web_sys::ImageBitmap =
-        JsFuture::from(window.create_image_bitmap_with_blob(file).ok()?)
-            .await
-            .ok()?
-            .dyn_into()
-            .ok()?;
-    let (w, h) = (f64::from(bitmap.width()), f64::from(bitmap.height()));
-    let scale = (MAX_SIDE / w.max(h)).min(1.0);
-    let (cw, ch) = ((w * scale).round().max(1.0), (h * scale).round().max(1.0));
-    let canvas: web_sys::HtmlCanvasElement = window
-        .document()?
-        .create_element("canvas")
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    canvas.set_width(cw as u32);
-    canvas.set_height(ch as u32);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, cw, ch)
-        .ok()?;
-    Some(canvas)
-}
-
 /// The browser's own reader (Android's Chrome has one), if it has it.
 async fn read_with_barcode_detector(canvas: &web_sys::HtmlCanvasElement) -> Option<String> {
     let window = web_sys::window()?;
@@ -98,7 +72,9 @@ fn read_with_wasm(canvas: &web_sys::HtmlCanvasElement) -> Result<String, QrImage
 }
 
 async fn read_qr(file: web_sys::File) -> Result<String, QrImageError> {
-    let canvas = draw(&file).await.ok_or(QrImageError::BadPicture)?;
+    let canvas = crate::ui::components::picture::draw_scaled(&file, MAX_SIDE)
+        .await
+        .ok_or(QrImageError::BadPicture)?;
     if let Some(text) = read_with_barcode_detector(&canvas).await {
         return Ok(text);
     }

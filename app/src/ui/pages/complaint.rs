@@ -15,8 +15,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 const KEPT: &str = "hocphi.complaints.v1";
 const INPUT: &str = "mt-1 block min-h-12 w-full rounded-lg border border-gray-400 bg-white px-3 text-lg text-gray-900";
@@ -59,28 +57,8 @@ fn track_href(code: &str) -> String {
 
 /// The photo, shrunk to a JPEG `data:` address (a phone photo is several MB).
 async fn shrink(file: web_sys::File) -> Option<String> {
-    let window = web_sys::window()?;
-    let bitmap: web_sys::ImageBitmap =
-        JsFuture::from(window.create_image_bitmap_with_blob(&file).ok()?)
-            .await
-            .ok()?
-            .dyn_into()
-            .ok()?;
-    let (w, h) = (f64::from(bitmap.width()), f64::from(bitmap.height()));
-    let scale = (PHOTO_SIDE / w.max(h)).min(1.0);
-    let (cw, ch) = ((w * scale).round().max(1.0), (h * scale).round().max(1.0));
-    let canvas: web_sys::HtmlCanvasElement = window
-        .document()?
-        .create_element("canvas")
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    canvas.set_width(cw as u32);
-    canvas.set_height(ch as u32);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
-    ctx.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, cw, ch)
-        .ok()?;
-    canvas
+    crate::ui::components::picture::draw_scaled(&file, PHOTO_SIDE)
+        .await?
         .to_data_url_with_type_and_encoder_options(
             "image/jpeg",
             &wasm_bindgen::JsValue::from_f64(0.8),

@@ -1,0 +1,176 @@
+//! The figures on a seeded data set whose answers were worked out by hand:
+//! cash, partial payments, a voided invoice, a month outside the period,
+//! payments split by method, an unmatched transfer, complaints.
+
+mod support;
+
+use hocphi_app::api::dashboard::{Dashboard, SchoolFigures};
+use hocphi_app::domain::money::Vnd;
+use hocphi_app::domain::report::Channel;
+use hocphi_server::demo::{DEMO_OFFICER, DEMO_PASSWORD};
+use serde_json::json;
+use support::*;
+
+async fn exec(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .execute(&app.db)
+        .await
+        .unwrap()
+        .last_insert_rowid()
+}
+
+/// A small school in the demo's district; returns its id.
+async fn seed(app: &TestApp) -> i64 {
+    let school = exec(app, "INSERT INTO school (district_id, slug, name, legal_name, address, tax_code, level) \
+        VALUES (1, 'th-so-lieu', 'Trường Tiểu học Số Liệu', 'Trường Tiểu học Số Liệu', 'Hạ Long', '5700000001', 'primary')").await;
+    let year: i64 =
+        sqlx::query_as::<_, (i64,)>("SELECT id FROM school_year ORDER BY starts_on DESC LIMIT 1")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+            .0;
+    let class = exec(app, &format!("INSERT INTO class (school_id, school_year_id, name, grade) VALUES ({school}, {year}, '1A', 1)")).await;
+    let invoice = |n: i64, period: &str, total: i64, voided: bool| {
+        let sql = format!(
+            "INSERT INTO student (school_id, code, full_name, date_of_birth) VALUES ({school}, 'SL{n}', 'Học sinh {n}', '2019-01-0{n}'); \
+             INSERT INTO invoice (code, school_id, student_id, class_id, period, title, total, due_on, issued_at, voided_at) \
+             VALUES ('SOLIEU{n}X', {school}, last_insert_rowid(), {class}, '{period}', 'Khoản thu', {total}, '{period}-20', 0, {});",
+            if voided { "1" } else { "NULL" }
+        );
+        sql
+    };
+    let script = [
+        invoice(1, "2026-10", 1_000_000, false), // A: paid in full by QR
+        invoice(2, "2026-10", 800_000, false),   // B: 300 000 in cash
+        invoice(3, "2026-11", 500_000, true),    // C: paid by card, then voided
+        invoice(4, "2026-11", 700_000, false),   // D: 400 000 Mobile Money + 300 000 website
+        invoice(5, "2026-09", 999_000, false),   // E: outside the period
+    ];
+    for sql in script {
+        sqlx::raw_sql(&sql).execute(&app.db).await.unwrap();
+    }
+    let pay = |n: i64, invoice: &str, method: &str, amount: i64| {
+        format!(
+            "INSERT INTO payment (school_id, source, external_id, amount, received_at, outcome, method) \
+             VALUES ({school}, 'bank_transfer', 'SL:{n}', {amount}, 1790000000, 'matched', '{method}'); \
+             INSERT INTO payment_allocation (payment_id, invoice_id, amount) \
+             SELECT last_insert_rowid(), id, {amount} FROM invoice WHERE code = '{invoice}';"
+        )
+    };
+    for sql in [
+        pay(1, "SOLIEU1X", "bank_transfer", 1_000_000),
+        pay(2, "SOLIEU2X", "cash", 300_000),
+        pay(3, "SOLIEU3X", "card", 500_000),
+        pay(4, "SOLIEU4X", "mobile_money", 400_000),
+        pay(5, "SOLIEU4X", "gateway", 300_000),
+        pay(6, "SOLIEU5X", "bank_transfer", 999_000),
+    ] {
+        sqlx::raw_sql(&sql).execute(&app.db).await.unwrap();
+    }
+    // A transfer nobody could match yet.
+    exec(app, &format!("INSERT INTO payment (school_id, source, external_id, amount, received_at, outcome, method) \
+        VALUES ({school}, 'bank_transfer', 'SL:7', 123000, 1790000000, 'unmatched', 'bank_transfer')")).await;
+    // Complaints: one open; two closed in November after 2 and 4 days.
+    let nov_10 = 1_794_243_600; // 2026-11-10 00:00 in Vietnam
+    for (status, closed_after) in [
+        ("received", None),
+        ("resolved", Some(2 * 86_400)),
+        ("rejected", Some(4 * 86_400)),
+    ] {
+        exec(app, &format!(
+            "INSERT INTO complaint (school_id, student_id, tracking_hash, kind, description, status, created_at, due_at, closed_at) \
+             VALUES ({school}, (SELECT id FROM student WHERE code = 'SL1'), '{status}', 'other', 'x', '{status}', {nov_10}, {}, {})",
+            nov_10 + 7 * 86_400,
+            closed_after.map(|d| (nov_10 + d).to_string()).unwrap_or("NULL".into()),
+        )).await;
+    }
+    school
+}
+
+#[tokio::test]
+async fn every_figure_matches_the_hand_computed_answer() {
+    let app = start().await;
+    let school = seed(&app).await;
+    let officer = app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.unwrap();
+    let s: SchoolFigures = app
+        .staff(
+            "dashboard/school",
+            json!({"school_id": school, "from": "2026-10", "to": "2026-11"}),
+            Some(&officer),
+        )
+        .await
+        .json()
+        .unwrap();
+    let f = &s.figures;
+    assert_eq!(f.invoices, 3, "A, B, D: C is voided, E is in September");
+    assert_eq!(f.due, Vnd::new(2_500_000));
+    assert_eq!(f.collected, Vnd::new(2_000_000));
+    assert_eq!(f.collection_rate(), Some(8_000));
+    let c = |ch| {
+        let x = f.channel(ch);
+        (x.count, x.amount.dong())
+    };
+    assert_eq!(c(Channel::QrTransfer), (1, 1_000_000));
+    assert_eq!(c(Channel::Website), (1, 300_000));
+    assert_eq!(c(Channel::MobileMoney), (1, 400_000));
+    assert_eq!(
+        c(Channel::Card),
+        (0, 0),
+        "the voided invoice's card payment is not collected"
+    );
+    assert_eq!(c(Channel::Cash), (1, 300_000));
+    assert_eq!(f.cashless_share_by_count(), Some(7_500));
+    assert_eq!(f.cashless_share_by_value(), Some(8_500));
+    assert_eq!(f.unmatched, 1);
+    assert_eq!(f.complaints_open, 1);
+    assert_eq!(f.median_resolve_secs(), Some(2 * 86_400));
+    assert_eq!((s.cashless_ready, s.contacts), (0, 0));
+
+    // One month only: October.
+    let oct: SchoolFigures = app
+        .staff(
+            "dashboard/school",
+            json!({"school_id": school, "from": "2026-10", "to": "2026-10"}),
+            Some(&officer),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(
+        (
+            oct.figures.invoices,
+            oct.figures.due.dong(),
+            oct.figures.collected.dong()
+        ),
+        (2, 1_800_000, 1_300_000)
+    );
+
+    // The district: this school among the demo's, and a total that adds up.
+    let d: Dashboard = app
+        .staff(
+            "dashboard/district",
+            json!({"from": "2026-10", "to": "2026-11"}),
+            Some(&officer),
+        )
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(d.schools.len(), 4);
+    let sum: i64 = d.schools.iter().map(|s| s.figures.due.dong()).sum();
+    assert_eq!(d.total.due.dong(), sum);
+    assert!(d
+        .schools
+        .iter()
+        .any(|x| x.id == school && x.figures == s.figures));
+    let bad = app
+        .staff(
+            "dashboard/district",
+            json!({"from": "2026-12", "to": "2026-10"}),
+            Some(&officer),
+        )
+        .await;
+    assert!(matches!(
+        bad.json::<Dashboard>(),
+        Err(hocphi_app::error::AppError::InvalidInput(_))
+    ));
+}
