@@ -142,4 +142,5 @@ async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
     assert!(used > 0);
     assert_eq!(used + remaining, victim.paid.dong(), "nothing paid is lost");
     assert!(reissued.total.dong() >= 0);
+    app.assert_month_figures().await;
 }

@@ -164,6 +164,7 @@ async fn card_and_cash_at_the_office_settle_invoices_with_receipts_and_keep_only
         )
         .await;
     assert_eq!(refused.json::<Value>(), Err(AppError::Forbidden));
+    app.assert_month_figures().await;
 }
 
 #[tokio::test]
@@ -294,6 +295,7 @@ async fn a_pos_settlement_file_records_its_card_payments_all_or_nothing_and_once
         .unwrap();
     assert!(again.lines.iter().all(|l| l.known));
     assert_eq!(app.count("SELECT COUNT(*) FROM payment").await, before + 2);
+    app.assert_month_figures().await;
 }
 
 #[tokio::test]

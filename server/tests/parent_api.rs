@@ -291,6 +291,7 @@ async fn demo_data_is_deterministic_and_looks_like_a_district() {
     assert!(states.iter().any(|(t, p)| p == t));
     assert!(states.iter().any(|(t, p)| *p > 0 && p < t));
     assert!(states.iter().any(|(_, p)| *p == 0));
+    a.assert_month_figures().await;
 }
 
 #[tokio::test]
@@ -432,4 +433,5 @@ async fn a_parent_declines_a_voluntary_fee_before_paying_and_the_total_follows()
         decline(theirs.invoices[0].code.as_str(), 2, true).await,
         Err(AppError::NotFound)
     );
+    app.assert_month_figures().await;
 }

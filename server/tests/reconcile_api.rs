@@ -163,6 +163,7 @@ async fn a_statement_is_previewed_then_committed_once() {
             .await,
         2
     );
+    app.assert_month_figures().await;
 }
 
 #[tokio::test]
@@ -496,6 +497,7 @@ async fn the_accountant_matches_splits_marks_undoes_and_refunds_by_hand() {
         )
         .await;
     assert_eq!(refused.json::<Value>(), Err(AppError::Forbidden));
+    app.assert_month_figures().await;
 }
 
 #[tokio::test]
@@ -542,6 +544,7 @@ async fn a_paid_twice_transfer_is_flagged_and_its_refund_recorded() {
         *total
     );
     assert_eq!(app.balance(code).await, 0);
+    app.assert_month_figures().await;
 }
 
 #[tokio::test]

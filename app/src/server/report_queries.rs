@@ -1,5 +1,7 @@
 //! The sums behind the district's and schools' figures, one grouped query per
-//! kind of sum (never a query per school), for the months `from..=to`.
+//! kind of sum (never a query per school), for the months `from..=to`. Money
+//! due and paid comes from `month_figure`, which triggers keep on every write;
+//! `direct` computes the same from the invoices themselves, to check it.
 
 use crate::domain::date::Month;
 use crate::domain::money::Vnd;
@@ -34,35 +36,24 @@ pub async fn figures(
         .join(",");
     let (from_s, to_s) = (from.to_string(), to.to_string());
 
-    let issued: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT school_id, COUNT(*), COALESCE(SUM(total), 0) FROM invoice \
-         WHERE school_id IN ({ids}) AND voided_at IS NULL AND period BETWEEN $1 AND $2 GROUP BY school_id"
+    // The monthly sums the triggers keep (migration 0014): a few rows per
+    // school and month, whatever the number of invoices.
+    let sums: Vec<(i64, String, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT school_id, method, SUM(invoices), SUM(due), SUM(payments), SUM(paid) FROM month_figure \
+         WHERE school_id IN ({ids}) AND period BETWEEN $1 AND $2 GROUP BY school_id, method"
     ))
     .bind(&from_s)
     .bind(&to_s)
     .fetch_all(db)
     .await?;
-    for (school, n, due) in issued {
-        if let Some(f) = out.get_mut(&school) {
-            f.invoices = n;
+    for (school, method, invoices, due, count, amount) in sums {
+        let Some(f) = out.get_mut(&school) else {
+            continue;
+        };
+        if method.is_empty() {
+            f.invoices = invoices;
             f.due = Vnd::new(due);
-        }
-    }
-
-    // What was paid towards those invoices, by how it came (a payment split
-    // across invoices counts once).
-    let paid: Vec<(i64, String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT i.school_id, p.method, COUNT(DISTINCT p.id), COALESCE(SUM(a.amount), 0) \
-         FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id JOIN payment p ON p.id = a.payment_id \
-         WHERE i.school_id IN ({ids}) AND i.voided_at IS NULL AND i.period BETWEEN $1 AND $2 \
-         GROUP BY i.school_id, p.method"
-    ))
-    .bind(&from_s)
-    .bind(&to_s)
-    .fetch_all(db)
-    .await?;
-    for (school, method, count, amount) in paid {
-        if let Some(f) = out.get_mut(&school) {
+        } else {
             let c = Channel::from_method(&method);
             let i = Channel::ALL.iter().position(|x| *x == c).unwrap_or(0);
             f.by_channel[i] += Flow {
@@ -109,4 +100,30 @@ pub async fn figures(
         }
     }
     Ok(out)
+}
+
+/// The same sums as `month_figure` holds, computed from invoices, allocations
+/// and payments directly: (school, period, method, invoices, due, payments, paid).
+/// For tests and the consistency check, not for the dashboard (it is slow).
+pub async fn direct(db: &Db) -> Result<Vec<(i64, String, String, i64, i64, i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT school_id, period, '', COUNT(*), SUM(total), 0, 0 FROM invoice WHERE voided_at IS NULL \
+         GROUP BY school_id, period \
+         UNION ALL \
+         SELECT i.school_id, i.period, p.method, 0, 0, COUNT(*), SUM(a.amount) FROM payment_allocation a \
+         JOIN invoice i ON i.id = a.invoice_id JOIN payment p ON p.id = a.payment_id WHERE i.voided_at IS NULL \
+         GROUP BY i.school_id, i.period, p.method ORDER BY 1, 2, 3",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// What `month_figure` holds, in `direct`'s shape (rows that sum to nothing left out).
+pub async fn kept(db: &Db) -> Result<Vec<(i64, String, String, i64, i64, i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT school_id, period, method, invoices, due, payments, paid FROM month_figure \
+         WHERE invoices <> 0 OR due <> 0 OR payments <> 0 OR paid <> 0 ORDER BY 1, 2, 3",
+    )
+    .fetch_all(db)
+    .await?)
 }

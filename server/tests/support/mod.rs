@@ -292,6 +292,18 @@ impl TestApp {
         .0
     }
 
+    /// The monthly sums the triggers keep equal the sums computed from the
+    /// invoices themselves, whatever the test did before.
+    pub async fn assert_month_figures(&self) {
+        let kept = hocphi_app::server::report_queries::kept(&self.db)
+            .await
+            .unwrap();
+        let direct = hocphi_app::server::report_queries::direct(&self.db)
+            .await
+            .unwrap();
+        assert_eq!(kept, direct, "month_figure drifted from the invoices");
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_as::<_, (i64,)>(sql)
             .fetch_one(&self.db)
