@@ -174,3 +174,80 @@ async fn every_figure_matches_the_hand_computed_answer() {
         Err(hocphi_app::error::AppError::InvalidInput(_))
     ));
 }
+
+#[tokio::test]
+async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
+    use hocphi_app::api::dashboard::ReportRow;
+    use hocphi_server::demo::DEMO_ACCOUNTANT;
+    let app = start().await;
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let officer = app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.unwrap();
+    let period = json!({"from": "2026-11", "to": "2026-11"});
+    let submitted: ReportRow = app
+        .staff("reports/submit", json!({"school_id": 1, "from": "2026-11", "to": "2026-11", "note": "Đã thu xong 3 lớp."}), Some(&accountant))
+        .await
+        .json()
+        .unwrap();
+    assert!(submitted.figures.invoices > 0);
+    // Frozen: money arriving later does not change the submitted copy.
+    let reply = app
+        .notify(
+            &json!({"transaction_id": "LATE-1", "account_number": "1023456789", "amount": 50_000,
+            "received_at": 1_795_000_000, "memo": "ung ho"}),
+        )
+        .await;
+    assert_eq!(reply.status, axum::http::StatusCode::CREATED);
+    let officers_view: Vec<(i64, String, Option<ReportRow>)> = app
+        .staff("reports/district", period.clone(), Some(&officer))
+        .await
+        .json()
+        .unwrap();
+    assert_eq!(officers_view.len(), 3);
+    let with: Vec<_> = officers_view
+        .iter()
+        .filter(|(_, _, r)| r.is_some())
+        .collect();
+    assert_eq!(with.len(), 1, "one school submitted, two have not");
+    assert_eq!(with[0].2.as_ref().unwrap().figures, submitted.figures);
+    // The officer cannot submit; the accountant cannot send back.
+    let refused = app
+        .staff(
+            "reports/return",
+            json!({"report_id": submitted.id, "comment": "Thiếu số liệu tiền mặt"}),
+            Some(&accountant),
+        )
+        .await;
+    assert_eq!(
+        refused.json::<()>(),
+        Err(hocphi_app::error::AppError::Forbidden)
+    );
+    let back = app
+        .staff(
+            "reports/return",
+            json!({"report_id": submitted.id, "comment": "Thiếu số liệu tiền mặt"}),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(back.status, axum::http::StatusCode::OK);
+    let school_view: Vec<ReportRow> = app
+        .staff("reports/school", json!({"school_id": 1}), Some(&accountant))
+        .await
+        .json()
+        .unwrap();
+    assert!(school_view[0].returned);
+    assert_eq!(
+        school_view[0].return_comment.as_deref(),
+        Some("Thiếu số liệu tiền mặt")
+    );
+    // The dashboard as a spreadsheet.
+    let xlsx: String = app
+        .staff("dashboard/export", period, Some(&officer))
+        .await
+        .json()
+        .unwrap();
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(xlsx)
+        .unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+}

@@ -28,54 +28,20 @@ pub struct Dashboard {
 }
 
 #[cfg(feature = "ssr")]
-mod imp {
-    use super::*;
+pub(crate) fn period(
+    from: &str,
+    to: &str,
+) -> Result<(crate::domain::date::Month, crate::domain::date::Month), AppError> {
     use crate::domain::date::Month;
-    use crate::server::state::Db;
-
-    pub fn period(from: &str, to: &str) -> Result<(Month, Month), AppError> {
-        let bad = || AppError::InvalidInput(crate::error::Field::Period);
-        let (from, to) = (
-            Month::parse(from.trim()).map_err(|_| bad())?,
-            Month::parse(to.trim()).map_err(|_| bad())?,
-        );
-        if from > to {
-            return Err(bad());
-        }
-        Ok((from, to))
+    let bad = || AppError::InvalidInput(crate::error::Field::Period);
+    let (from, to) = (
+        Month::parse(from.trim()).map_err(|_| bad())?,
+        Month::parse(to.trim()).map_err(|_| bad())?,
+    );
+    if from > to {
+        return Err(bad());
     }
-
-    pub async fn schools(
-        db: &Db,
-        ids: &[i64],
-        from: Month,
-        to: Month,
-    ) -> Result<Vec<SchoolFigures>, AppError> {
-        let mut figures = crate::server::report_queries::figures(db, ids, from, to).await?;
-        let mut out = Vec::new();
-        for id in ids {
-            let (slug, name): (String, String) =
-                sqlx::query_as("SELECT slug, name FROM school WHERE id = $1")
-                    .bind(id)
-                    .fetch_one(db)
-                    .await?;
-            let (contacts,): (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM school_contact WHERE school_id = $1")
-                    .bind(id)
-                    .fetch_one(db)
-                    .await?;
-            let readiness = crate::api::school_setup::queries::readiness(db, *id).await?;
-            out.push(SchoolFigures {
-                id: *id,
-                slug,
-                name,
-                cashless_ready: crate::staff::cashless_ready_count(&readiness),
-                contacts,
-                figures: figures.remove(id).unwrap_or_default(),
-            });
-        }
-        Ok(out)
-    }
+    Ok((from, to))
 }
 
 /// Every school of the officer's district, for the months `from..=to` (`YYYY-MM`).
@@ -84,14 +50,14 @@ pub async fn district_dashboard(from: String, to: String) -> Result<Dashboard, A
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     staff.require(crate::staff::Role::DistrictOfficer)?;
-    let (f, t) = imp::period(&from, &to)?;
+    let (f, t) = period(&from, &to)?;
     let ids: Vec<(i64,)> =
         sqlx::query_as("SELECT id FROM school WHERE district_id = $1 ORDER BY name")
             .bind(staff.district_id)
             .fetch_all(&state.db)
             .await?;
     let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
-    let schools = imp::schools(&state.db, &ids, f, t).await?;
+    let schools = crate::server::report_queries::school_figures(&state.db, &ids, f, t).await?;
     let total = Figures::total(schools.iter().map(|s| &s.figures));
     Ok(Dashboard {
         from,
@@ -109,9 +75,259 @@ pub async fn school_dashboard(
     to: String,
 ) -> Result<SchoolFigures, AppError> {
     let (state, _) = crate::server::auth::school_reader(school_id).await?;
-    let (f, t) = imp::period(&from, &to)?;
-    imp::schools(&state.db, &[school_id], f, t)
+    let (f, t) = period(&from, &to)?;
+    crate::server::report_queries::school_figures(&state.db, &[school_id], f, t)
         .await?
         .pop()
         .ok_or(AppError::NotFound)
+}
+
+/// The district's total for one month of a series (for the charts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthPoint {
+    pub month: String,
+    pub figures: Figures,
+}
+
+/// The district's totals month by month, `from..=to`.
+#[server(prefix = "/rpc", endpoint = "dashboard/months", input = Json)]
+pub async fn district_months(from: String, to: String) -> Result<Vec<MonthPoint>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.require(crate::staff::Role::DistrictOfficer)?;
+    let (mut m, t) = period(&from, &to)?;
+    let ids: Vec<i64> = sqlx::query_as::<_, (i64,)>("SELECT id FROM school WHERE district_id = $1")
+        .bind(staff.district_id)
+        .fetch_all(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
+    let mut out = Vec::new();
+    for _ in 0..36 {
+        let by_school = crate::server::report_queries::figures(&state.db, &ids, m, m).await?;
+        out.push(MonthPoint {
+            month: m.to_string(),
+            figures: Figures::total(by_school.values()),
+        });
+        if m >= t {
+            break;
+        }
+        m = m.next();
+    }
+    Ok(out)
+}
+
+/// The dashboard as an .xlsx file (base64): Vietnamese headers, formatted numbers.
+#[server(prefix = "/rpc", endpoint = "dashboard/export", input = Json)]
+pub async fn export_dashboard(from: String, to: String) -> Result<String, AppError> {
+    use base64::Engine;
+    let dashboard = district_dashboard(from, to).await?;
+    let bytes = crate::server::xlsx_export::dashboard(&dashboard).map_err(|e| {
+        leptos::logging::error!("xlsx export: {e}");
+        AppError::Internal
+    })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// A school's report to the district office: a frozen copy of the figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRow {
+    pub id: i64,
+    pub school_id: i64,
+    pub school: String,
+    pub from: String,
+    pub to: String,
+    pub note: String,
+    pub submitted_at: i64,
+    pub submitted_by: String,
+    pub returned: bool,
+    pub return_comment: Option<String>,
+    pub figures: Figures,
+}
+
+#[cfg(feature = "ssr")]
+const REPORT_SQL: &str =
+    "SELECT r.id, r.school_id, sc.name, r.period_from, r.period_to, r.note, r.submitted_at, \
+    st.display_name, r.status, r.return_comment, r.figures_json FROM school_report r \
+    JOIN school sc ON sc.id = r.school_id JOIN staff st ON st.id = r.submitted_by";
+
+#[cfg(feature = "ssr")]
+type ReportT = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+);
+
+#[cfg(feature = "ssr")]
+fn report_row(r: ReportT) -> ReportRow {
+    let (
+        id,
+        school_id,
+        school,
+        from,
+        to,
+        note,
+        submitted_at,
+        submitted_by,
+        status,
+        return_comment,
+        json,
+    ) = r;
+    ReportRow {
+        id,
+        school_id,
+        school,
+        from,
+        to,
+        note,
+        submitted_at,
+        submitted_by,
+        returned: status == "returned",
+        return_comment,
+        figures: serde_json::from_str(&json).unwrap_or_default(),
+    }
+}
+
+/// The accountant submits the period's report: the figures as they are now, frozen, and a note.
+#[server(prefix = "/rpc", endpoint = "reports/submit", input = Json)]
+pub async fn submit_report(
+    school_id: i64,
+    from: String,
+    to: String,
+    note: String,
+) -> Result<ReportRow, AppError> {
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    staff.require(crate::staff::Role::Accountant)?;
+    let (f, t) = period(&from, &to)?;
+    let note = note.trim().to_string();
+    if note.chars().count() > 2000 {
+        return Err(AppError::InvalidInput(crate::error::Field::Message));
+    }
+    let figures = crate::server::report_queries::figures(&state.db, &[school_id], f, t)
+        .await?
+        .remove(&school_id)
+        .unwrap_or_default();
+    let json = serde_json::to_string(&figures).map_err(|_| AppError::Internal)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO school_report (school_id, period_from, period_to, figures_json, note, submitted_at, submitted_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(school_id)
+    .bind(f.to_string())
+    .bind(t.to_string())
+    .bind(&json)
+    .bind(&note)
+    .bind(now)
+    .bind(staff.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "submit", "school_report", id)
+            .after(serde_json::json!({"from": f.to_string(), "to": t.to_string(), "note": note})),
+    )
+    .await?;
+    tx.commit().await?;
+    let row: ReportT = sqlx::query_as(&format!("{REPORT_SQL} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_one(&state.db)
+        .await?;
+    Ok(report_row(row))
+}
+
+/// A school's reports, newest first.
+#[server(prefix = "/rpc", endpoint = "reports/school", input = Json)]
+pub async fn school_reports(school_id: i64) -> Result<Vec<ReportRow>, AppError> {
+    let (state, _) = crate::server::auth::school_reader(school_id).await?;
+    let rows: Vec<ReportT> = sqlx::query_as(&format!(
+        "{REPORT_SQL} WHERE r.school_id = $1 ORDER BY r.id DESC"
+    ))
+    .bind(school_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows.into_iter().map(report_row).collect())
+}
+
+/// For the office: every school of the district with its latest report for exactly this period, if any.
+#[server(prefix = "/rpc", endpoint = "reports/district", input = Json)]
+pub async fn district_reports(
+    from: String,
+    to: String,
+) -> Result<Vec<(i64, String, Option<ReportRow>)>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.require(crate::staff::Role::DistrictOfficer)?;
+    let (f, t) = period(&from, &to)?;
+    let schools: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM school WHERE district_id = $1 ORDER BY name")
+            .bind(staff.district_id)
+            .fetch_all(&state.db)
+            .await?;
+    let rows: Vec<ReportT> = sqlx::query_as(&format!(
+        "{REPORT_SQL} WHERE sc.district_id = $1 AND r.period_from = $2 AND r.period_to = $3 ORDER BY r.id"
+    ))
+    .bind(staff.district_id)
+    .bind(f.to_string())
+    .bind(t.to_string())
+    .fetch_all(&state.db)
+    .await?;
+    let mut latest: std::collections::BTreeMap<i64, ReportRow> = Default::default();
+    for r in rows.into_iter().map(report_row) {
+        latest.insert(r.school_id, r);
+    }
+    Ok(schools
+        .into_iter()
+        .map(|(id, name)| (id, name, latest.remove(&id)))
+        .collect())
+}
+
+/// The office sends a report back to the school with a comment.
+#[server(prefix = "/rpc", endpoint = "reports/return", input = Json)]
+pub async fn return_report(report_id: i64, comment: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.require(crate::staff::Role::DistrictOfficer)?;
+    let comment = comment.trim().to_string();
+    if comment.chars().count() < 5 || comment.chars().count() > 2000 {
+        return Err(AppError::InvalidInput(crate::error::Field::Message));
+    }
+    let (school_id,): (i64,) = sqlx::query_as("SELECT school_id FROM school_report WHERE id = $1")
+        .bind(report_id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.check_read(&state.db, school_id).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE school_report SET status = 'returned', returned_at = $1, returned_by = $2, return_comment = $3 WHERE id = $4",
+    )
+    .bind(state.clock.now())
+    .bind(staff.id)
+    .bind(&comment)
+    .bind(report_id)
+    .execute(&mut *tx)
+    .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "return", "school_report", report_id)
+            .after(serde_json::json!({"comment": comment})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

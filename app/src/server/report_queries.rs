@@ -102,6 +102,91 @@ pub async fn figures(
     Ok(out)
 }
 
+/// Every school's readiness, contacts and figures, in the order of `ids`: a
+/// handful of queries whatever the number of schools.
+pub async fn school_figures(
+    db: &Db,
+    ids: &[i64],
+    from: Month,
+    to: Month,
+) -> Result<Vec<crate::api::dashboard::SchoolFigures>, AppError> {
+    use crate::staff::PaymentMethod;
+    let mut figures = figures(db, ids, from, to).await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let names: BTreeMap<i64, (String, String)> = sqlx::query_as::<_, (i64, String, String)>(
+        &format!("SELECT id, slug, name FROM school WHERE id IN ({list})"),
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|(id, slug, name)| (id, (slug, name)))
+    .collect();
+    let contacts: BTreeMap<i64, i64> = sqlx::query_as(&format!(
+        "SELECT school_id, COUNT(*) FROM school_contact WHERE school_id IN ({list}) GROUP BY school_id"
+    ))
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .collect();
+    // Ready: declared, and configured (an account of the right kind, or the gateway's merchant code),
+    // as the school's own page counts it.
+    let declared: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT school_id, method FROM school_method WHERE school_id IN ({list})"
+    ))
+    .fetch_all(db)
+    .await?;
+    let bins: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT school_id, bin FROM beneficiary_account WHERE school_id IN ({list})"
+    ))
+    .fetch_all(db)
+    .await?;
+    let gateways: Vec<(i64,)> = sqlx::query_as(&format!(
+        "SELECT school_id FROM gateway_config WHERE school_id IN ({list})"
+    ))
+    .fetch_all(db)
+    .await?;
+    let kind_of = |bin: &str| {
+        crate::domain::banks::by_bin(bin)
+            .map(|b| b.kind)
+            .unwrap_or(crate::domain::banks::BankKind::Bank)
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        let has_bank = bins
+            .iter()
+            .any(|(s, b)| s == id && kind_of(b) == crate::domain::banks::BankKind::Bank);
+        let has_wallet = bins
+            .iter()
+            .any(|(s, b)| s == id && kind_of(b) == crate::domain::banks::BankKind::Wallet);
+        let has_gateway = gateways.iter().any(|(s,)| s == id);
+        let ready = declared
+            .iter()
+            .filter(|(s, _)| s == id)
+            .filter_map(|(_, m)| PaymentMethod::parse(m))
+            .filter(|m| match m {
+                PaymentMethod::QrTransfer => has_bank,
+                PaymentMethod::MobileMoney => has_wallet,
+                PaymentMethod::Website => has_gateway,
+                PaymentMethod::CardPos => true,
+                PaymentMethod::Cash => false,
+            })
+            .count();
+        let (slug, name) = names.get(id).cloned().unwrap_or_default();
+        out.push(crate::api::dashboard::SchoolFigures {
+            id: *id,
+            slug,
+            name,
+            cashless_ready: ready,
+            contacts: contacts.get(id).copied().unwrap_or(0),
+            figures: figures.remove(id).unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
 /// The same sums as `month_figure` holds, computed from invoices, allocations
 /// and payments directly: (school, period, method, invoices, due, payments, paid).
 /// For tests and the consistency check, not for the dashboard (it is slow).

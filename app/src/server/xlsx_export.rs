@@ -120,3 +120,116 @@ pub fn receipt_list(
     sheet.autofit();
     book.save_to_buffer()
 }
+
+/// The district dashboard: one row per school and the district's total, with
+/// Vietnamese headers; money as whole đồng, rates as percentages.
+pub fn dashboard(
+    d: &crate::api::dashboard::Dashboard,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use crate::domain::report::{Channel, Figures};
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Tong hop")?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0");
+    let rate = Format::new().set_num_format("0.0%");
+    let money_bold = Format::new().set_num_format("#,##0").set_bold();
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!(
+            "Tình hình thu không dùng tiền mặt, kỳ {} đến {}",
+            d.from, d.to
+        ),
+        &bold,
+    )?;
+    let headers = [
+        "Trường",
+        "Phương thức không tiền mặt sẵn sàng (/4)",
+        "Người liên hệ",
+        "Số hoá đơn",
+        "Phải thu (đ)",
+        "Đã thu (đ)",
+        "Tỷ lệ thu",
+        "Không tiền mặt theo số lượng",
+        "Không tiền mặt theo giá trị",
+        "Chuyển khoản QR (đ)",
+        "Cổng thanh toán (đ)",
+        "Mobile Money (đ)",
+        "Thẻ POS (đ)",
+        "Tiền mặt (đ)",
+        "Chuyển khoản chờ đối soát",
+        "Khiếu nại đang mở",
+        "Trung vị thời gian giải quyết (giờ)",
+    ];
+    for (col, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(2, col as u16, *h, &bold)?;
+    }
+    let write = |sheet: &mut rust_xlsxwriter::Worksheet,
+                 row: u32,
+                 name: &str,
+                 ready: Option<usize>,
+                 contacts: Option<i64>,
+                 f: &Figures,
+                 total: bool|
+     -> Result<(), rust_xlsxwriter::XlsxError> {
+        let m = if total { &money_bold } else { &money };
+        if total {
+            sheet.write_string_with_format(row, 0, name, &bold)?;
+        } else {
+            sheet.write_string(row, 0, name)?;
+        }
+        if let Some(r) = ready {
+            sheet.write_number(row, 1, r as f64)?;
+        }
+        if let Some(c) = contacts {
+            sheet.write_number(row, 2, c as f64)?;
+        }
+        sheet.write_number(row, 3, f.invoices as f64)?;
+        sheet.write_number_with_format(row, 4, amount(f.due), m)?;
+        sheet.write_number_with_format(row, 5, amount(f.collected), m)?;
+        // Basis points to a fraction Excel shows as a percentage (a ratio, not money).
+        let pct = |bp: Option<i64>| bp.map(|b| b as f64 / 10_000.0);
+        for (col, v) in [
+            (6, pct(f.collection_rate())),
+            (7, pct(f.cashless_share_by_count())),
+            (8, pct(f.cashless_share_by_value())),
+        ] {
+            if let Some(v) = v {
+                sheet.write_number_with_format(row, col, v, &rate)?;
+            }
+        }
+        for (i, c) in Channel::ALL.into_iter().enumerate() {
+            sheet.write_number_with_format(row, 9 + i as u16, amount(f.channel(c).amount), m)?;
+        }
+        sheet.write_number(row, 14, f.unmatched as f64)?;
+        sheet.write_number(row, 15, f.complaints_open as f64)?;
+        if let Some(secs) = f.median_resolve_secs() {
+            sheet.write_number(row, 16, (secs / 3600) as f64)?;
+        }
+        Ok(())
+    };
+    for (i, s) in d.schools.iter().enumerate() {
+        write(
+            sheet,
+            3 + i as u32,
+            &s.name,
+            Some(s.cashless_ready),
+            Some(s.contacts),
+            &s.figures,
+            false,
+        )?;
+    }
+    write(
+        sheet,
+        3 + d.schools.len() as u32,
+        "Toàn phòng",
+        None,
+        None,
+        &d.total,
+        true,
+    )?;
+    sheet.autofit();
+    book.save_to_buffer()
+}
