@@ -73,6 +73,7 @@ fn OfficerHome(me: Me) -> impl IntoView {
     view! {
         <h1 class="mt-6 text-2xl font-bold">{me.district_name.clone()}</h1>
         <p class="text-gray-700">{format!("{} · {}", me.display_name, role_name(me.role))}</p>
+        <p class="mt-3"><A href="/staff/dashboard" attr:class="inline-flex min-h-11 items-center rounded-lg bg-slate-800 px-4 font-semibold text-white">{tr("Bảng theo dõi thu không dùng tiền mặt", "Cashless collection dashboard")}</A></p>
         <section class=CARD aria-labelledby="schools-title">
             <h2 id="schools-title" class=H2>{tr("Các trường", "Schools")}</h2>
             <div class="mt-2 overflow-x-auto">

@@ -5,6 +5,7 @@
 mod billing;
 mod class;
 mod complaints;
+mod dashboard;
 mod home;
 mod import;
 mod invoices;
@@ -74,6 +75,7 @@ fn StaffApp() -> impl IntoView {
                             <Route path=path!("/password") view=links::ChangePassword/>
                             <Route path=path!("/school/:id") view=school::SchoolPage/>
                             <Route path=path!("/audit") view=school::DistrictAudit/>
+                            <Route path=path!("/dashboard") view=dashboard::DistrictDashboard/>
                             <Route path=path!("/print/:class/:period") view=print::PrintPage/>
                         </Routes>
                     </main>

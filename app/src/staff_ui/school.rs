@@ -136,6 +136,7 @@ fn SchoolSections(
         {can_edit.then(|| view! { <super::invoices::InvoiceList school_id=id/> })}
         {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=profile.gateway_merchant.clone() refresh/> })}
         {can_edit.then(|| view! { <super::office::OfficePayments school_id=id/> })}
+        {can_edit.then(|| view! { <super::dashboard::SchoolFigures school_id=id can_submit=me.role == Role::Accountant/> })}
         {can_edit.then(|| view! { <super::complaints::Complaints school_id=id can_edit/> })}
         {can_edit.then(|| view! { <super::reconcile::Reconcile school_id=id/> })}
         {can_edit.then(|| view! { <super::receipts::Receipts school_id=id/> })}

@@ -1,0 +1,461 @@
+//! The district office's dashboard: every school's readiness and figures for a
+//! period, sortable and filterable, the district's total, charts (drawn as SVG,
+//! numbers alongside), the .xlsx export and a print layout; and the schools'
+//! reports, submitted or not, which the office can send back. The school's own
+//! figures and its reports live on the school's page (`SchoolFigures`).
+
+use super::tr;
+use super::widgets::*;
+use crate::api::dashboard::{
+    district_dashboard, district_months, district_reports, export_dashboard, return_report,
+    school_dashboard, school_reports, submit_report, Dashboard, MonthPoint, ReportRow,
+};
+use crate::domain::date::Date;
+use crate::domain::report::{percent_label, Channel, Figures};
+use crate::staff::REQUIRED_CASHLESS_METHODS;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+const COLORS: [&str; 5] = ["#0f766e", "#1d4ed8", "#7c3aed", "#b45309", "#6b7280"];
+
+fn this_month() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
+}
+
+fn hours(secs: Option<i64>) -> String {
+    secs.map(|s| format!("{} {}", (s + 1800) / 3600, tr("giờ", "h")))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn channel_label(c: Channel) -> &'static str {
+    let (vi, en) = c.label();
+    tr(vi, en)
+}
+
+/// The period: two months, `from` and `to` (inclusive).
+#[component]
+fn PeriodPicker(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
+    view! {
+        <div class="flex flex-wrap gap-3">
+            <div>
+                <label for="period-from" class="block text-sm font-semibold">{tr("Từ tháng", "From")}</label>
+                <input id="period-from" type="month" class=INPUT prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev))/>
+            </div>
+            <div>
+                <label for="period-to" class="block text-sm font-semibold">{tr("Đến tháng", "To")}</label>
+                <input id="period-to" type="month" class=INPUT prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev))/>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum SortBy {
+    Name,
+    Collection,
+    Cashless,
+    Complaints,
+}
+
+#[component]
+pub fn DistrictDashboard() -> impl IntoView {
+    let from = RwSignal::new(this_month());
+    let to = RwSignal::new(this_month());
+    let filter = RwSignal::new(String::new());
+    let sort = RwSignal::new(SortBy::Name);
+    let data = LocalResource::new(move || district_dashboard(from.get(), to.get()));
+    let months = LocalResource::new(move || district_months(from.get(), to.get()));
+    let outcome = RwSignal::new(None::<Outcome>);
+    let export = move |_| {
+        spawn_local(async move {
+            match export_dashboard(from.get_untracked(), to.get_untracked()).await {
+                Ok(b64) => download(
+                    &format!(
+                        "tong-hop-{}-{}.xlsx",
+                        from.get_untracked(),
+                        to.get_untracked()
+                    ),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    &b64,
+                ),
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <h1 class="mt-6 text-2xl font-bold">{tr("Theo dõi thu không dùng tiền mặt", "Cashless collection across schools")}</h1>
+        <section class=format!("{CARD} print:shadow-none print:ring-0") aria-labelledby="dash-title">
+            <h2 id="dash-title" class="sr-only">{tr("Bảng tổng hợp", "Summary")}</h2>
+            <div class="flex flex-wrap items-end justify-between gap-3 print:hidden">
+                <PeriodPicker from to/>
+                <div class="flex flex-wrap items-end gap-2">
+                    <div>
+                        <label for="dash-filter" class="block text-sm font-semibold">{tr("Lọc trường", "Filter schools")}</label>
+                        <input id="dash-filter" class=INPUT on:input=move |ev| filter.set(event_target_value(&ev))/>
+                    </div>
+                    <div>
+                        <label for="dash-sort" class="block text-sm font-semibold">{tr("Sắp xếp", "Sort by")}</label>
+                        <select id="dash-sort" class=INPUT on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
+                            "collection" => SortBy::Collection, "cashless" => SortBy::Cashless, "complaints" => SortBy::Complaints, _ => SortBy::Name })>
+                            <option value="name">{tr("Tên trường", "School name")}</option>
+                            <option value="collection">{tr("Tỷ lệ thu (thấp trước)", "Collection rate (lowest first)")}</option>
+                            <option value="cashless">{tr("Tỷ lệ không tiền mặt (thấp trước)", "Cashless share (lowest first)")}</option>
+                            <option value="complaints">{tr("Khiếu nại mở (nhiều trước)", "Open complaints (most first)")}</option>
+                        </select>
+                    </div>
+                    <button type="button" class=BUTTON_QUIET on:click=export>{tr("Xuất Excel (.xlsx)", "Export (.xlsx)")}</button>
+                    <button type="button" class=BUTTON_QUIET on:click=|_| { let _ = web_sys::window().map(|w| w.print()); }>{tr("In / lưu PDF", "Print / PDF")}</button>
+                </div>
+            </div>
+            <OutcomeNotice outcome/>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Ok(d) => view! { <DashboardTable d filter=filter.get() sort=sort.get()/> }.into_any(),
+            })}
+        </section>
+        {move || months.get().and_then(Result::ok).map(|m| view! { <MonthlyChart months=m/> })}
+        {move || data.get().and_then(Result::ok).map(|d| view! { <MethodsChart d/> })}
+        <Reports from to/>
+    }
+}
+
+#[component]
+fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
+    let needle = crate::domain::memo::fold_to_ascii(filter.trim()).to_lowercase();
+    let mut schools: Vec<_> = d
+        .schools
+        .into_iter()
+        .filter(|s| {
+            needle.is_empty()
+                || crate::domain::memo::fold_to_ascii(&s.name)
+                    .to_lowercase()
+                    .contains(&needle)
+        })
+        .collect();
+    match sort {
+        SortBy::Name => {}
+        SortBy::Collection => schools.sort_by_key(|s| s.figures.collection_rate().unwrap_or(-1)),
+        SortBy::Cashless => {
+            schools.sort_by_key(|s| s.figures.cashless_share_by_value().unwrap_or(-1))
+        }
+        SortBy::Complaints => schools.sort_by_key(|s| -s.figures.complaints_open),
+    }
+    let th = "px-2 py-2 text-left align-bottom";
+    view! {
+        <p class="mt-2 text-sm text-gray-700 print:block">{format!("{} {} → {}", tr("Kỳ", "Period"), d.from, d.to)}</p>
+        <div class="mt-2 overflow-x-auto">
+            <table class="w-full text-sm" data-testid="dashboard-table">
+                <thead class="border-b text-gray-700">
+                    <tr>
+                        <th class=th>{tr("Trường", "School")}</th>
+                        <th class=th>{tr("Phương thức (≥3/4)", "Methods (≥3/4)")}</th>
+                        <th class=th>{tr("Liên hệ", "Contacts")}</th>
+                        <th class=th>{tr("Hoá đơn", "Invoices")}</th>
+                        <th class=th>{tr("Phải thu", "Due")}</th>
+                        <th class=th>{tr("Đã thu", "Collected")}</th>
+                        <th class=th>{tr("Tỷ lệ thu", "Rate")}</th>
+                        <th class=th>{tr("Không tiền mặt (số lượng / giá trị)", "Cashless (count / value)")}</th>
+                        {Channel::ALL.into_iter().map(|c| view! { <th class=th>{channel_label(c)}</th> }).collect_view()}
+                        <th class=th>{tr("Chờ đối soát", "Unmatched")}</th>
+                        <th class=th>{tr("Khiếu nại mở", "Open complaints")}</th>
+                        <th class=th>{tr("Trung vị xử lý", "Median to resolve")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {schools.into_iter().map(|s| {
+                        let ready = s.cashless_ready >= REQUIRED_CASHLESS_METHODS;
+                        let methods_class = if ready { "px-2 text-green-800" } else { "px-2 font-semibold text-red-800" };
+                        let (contacts_class, contacts) = if s.contacts > 0 {
+                            ("px-2", s.contacts.to_string())
+                        } else {
+                            ("px-2 font-semibold text-red-800", tr("chưa có", "none").to_string())
+                        };
+                        view! {
+                            <tr class="border-b border-gray-100" data-testid="dashboard-row">
+                                <td class="px-2 py-2 font-semibold">{s.name.clone()}</td>
+                                <td class=methods_class>{format!("{}/4{}", s.cashless_ready, if ready { " ✓" } else { "" })}</td>
+                                <td class=contacts_class>{contacts}</td>
+                                <FigureCells f=s.figures/>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+                <tfoot class="border-t-2 font-bold">
+                    <tr data-testid="dashboard-total">
+                        <td class="px-2 py-2">{tr("Toàn phòng", "District")}</td><td></td><td></td>
+                        <FigureCells f=d.total/>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn FigureCells(f: Figures) -> impl IntoView {
+    view! {
+        <td class="px-2">{f.invoices}</td>
+        <td class="px-2 whitespace-nowrap">{f.due.to_string()}</td>
+        <td class="px-2 whitespace-nowrap">{f.collected.to_string()}</td>
+        <td class="px-2">{percent_label(f.collection_rate())}</td>
+        <td class="px-2 whitespace-nowrap">{format!("{} / {}", percent_label(f.cashless_share_by_count()), percent_label(f.cashless_share_by_value()))}</td>
+        {Channel::ALL.into_iter().map(|c| view! { <td class="px-2 whitespace-nowrap">{f.channel(c).amount.to_string()}</td> }).collect_view()}
+        <td class="px-2">{f.unmatched}</td>
+        <td class="px-2">{f.complaints_open}</td>
+        <td class="px-2 whitespace-nowrap">{hours(f.median_resolve_secs())}</td>
+    }
+}
+
+/// A legend's colour square (an SVG fill: the CSP allows no inline styles).
+#[component]
+fn Swatch(k: usize) -> impl IntoView {
+    view! { <svg class="mr-1 inline h-3 w-3" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill=COLORS[k]/></svg> }
+}
+
+/// Collection rate and cashless share (by value) month by month: paired bars.
+#[component]
+fn MonthlyChart(months: Vec<MonthPoint>) -> impl IntoView {
+    let n = months.len().max(1) as i64;
+    let (w, h, pad) = (640i64, 220i64, 30i64);
+    // A month's pair of bars is never wider than 90 units, however few months.
+    let slot = ((w - pad) / n).min(90);
+    let bar = (slot / 3).max(4);
+    let y = |bp: i64| h - pad - bp * (h - 2 * pad) / 10_000;
+    let bars = months.iter().enumerate().map(|(i, m)| {
+        let x = pad + i as i64 * slot + slot / 6;
+        let rate = m.figures.collection_rate().unwrap_or(0);
+        let cashless = m.figures.cashless_share_by_value().unwrap_or(0);
+        let (x2, label_y, label_x) = (x + bar, h - 10, x + bar);
+        let (rate_y, rate_h) = (y(rate), h - pad - y(rate));
+        let (cash_y, cash_h) = (y(cashless), h - pad - y(cashless));
+        view! {
+            <g>
+                <rect x=x y=rate_y width=bar height=rate_h fill=COLORS[0]><title>{format!("{} · {}", m.month, percent_label(Some(rate)))}</title></rect>
+                <rect x=x2 y=cash_y width=bar height=cash_h fill=COLORS[1]><title>{format!("{} · {}", m.month, percent_label(Some(cashless)))}</title></rect>
+                <text x=label_x y=label_y font-size="11" text-anchor="middle" fill="#374151">{m.month[5..].to_string()}</text>
+            </g>
+        }
+    }).collect_view();
+    let (full, half) = (y(10_000), y(5_000));
+    let (full_label, half_label) = (full + 4, half + 4);
+    view! {
+        <section class=CARD aria-labelledby="monthly-title">
+            <h2 id="monthly-title" class=H2>{tr("Theo tháng: tỷ lệ thu và tỷ lệ không tiền mặt", "By month: collection rate and cashless share")}</h2>
+            <svg viewBox=format!("0 0 {w} {h}") class="mt-2 w-full" role="img" aria-labelledby="monthly-title">
+                <line x1=pad y1=full x2=w y2=full stroke="#e5e7eb"/>
+                <line x1=pad y1=half x2=w y2=half stroke="#e5e7eb"/>
+                <text x="0" y=full_label font-size="11" fill="#374151">"100%"</text>
+                <text x="0" y=half_label font-size="11" fill="#374151">"50%"</text>
+                {bars}
+            </svg>
+            <p class="text-sm"><Swatch k=0/>{tr("Tỷ lệ thu", "Collection rate")}
+                <span class="ml-3"><Swatch k=1/></span>{tr("Không tiền mặt (giá trị)", "Cashless (value)")}</p>
+            <details class="mt-2 text-sm">
+                <summary class="cursor-pointer">{tr("Xem số liệu", "See the numbers")}</summary>
+                <table class="mt-1 w-full"><tbody>
+                    {months.iter().map(|m| view! {
+                        <tr><td class="pr-3">{m.month.clone()}</td><td class="pr-3">{m.figures.collected.to_string()}</td>
+                            <td class="pr-3">{percent_label(m.figures.collection_rate())}</td><td>{percent_label(m.figures.cashless_share_by_value())}</td></tr>
+                    }).collect_view()}
+                </tbody></table>
+            </details>
+        </section>
+    }
+}
+
+/// Each school's collected money split by method: stacked bars.
+#[component]
+fn MethodsChart(d: Dashboard) -> impl IntoView {
+    let max = d
+        .schools
+        .iter()
+        .map(|s| s.figures.collected.dong())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let row_h = 28i64;
+    let (label_w, bar_w) = (180i64, 440i64);
+    let h = row_h * d.schools.len() as i64 + 10;
+    let view_w = label_w + bar_w;
+    let rows = d.schools.iter().enumerate().map(|(i, s)| {
+        let y = i as i64 * row_h + 4;
+        let mut x = label_w;
+        let segments = Channel::ALL.into_iter().enumerate().map(|(k, c)| {
+            let width = s.figures.channel(c).amount.dong() * bar_w / max;
+            let seg_h = row_h - 8;
+            let seg = view! { <rect x=x y=y width=width height=seg_h fill=COLORS[k]><title>{format!("{} · {}", channel_label(c), s.figures.channel(c).amount)}</title></rect> };
+            x += width;
+            seg
+        }).collect_view();
+        let text_y = y + 14;
+        view! {
+            <g>
+                <text x="0" y=text_y font-size="12" fill="#111827">{s.name.chars().take(26).collect::<String>()}</text>
+                {segments}
+            </g>
+        }
+    }).collect_view();
+    view! {
+        <section class=CARD aria-labelledby="methods-title">
+            <h2 id="methods-title" class=H2>{tr("Số tiền đã thu theo phương thức, từng trường", "Money collected by method, per school")}</h2>
+            <svg viewBox=format!("0 0 {view_w} {h}") class="mt-2 w-full" role="img" aria-labelledby="methods-title">{rows}</svg>
+            <p class="text-sm">
+                {Channel::ALL.into_iter().enumerate().map(|(k, c)| view! { <span class="mr-3"><Swatch k/>{channel_label(c)}</span> }).collect_view()}
+            </p>
+            <p class="text-sm text-gray-700">{tr("Số liệu chi tiết ở bảng tổng hợp phía trên.", "The numbers are in the summary table above.")}</p>
+        </section>
+    }
+}
+
+/// The schools' reports for the period: who submitted, who has not; send back.
+#[component]
+fn Reports(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
+    let list = LocalResource::new(move || district_reports(from.get(), to.get()));
+    let outcome = RwSignal::new(None::<Outcome>);
+    let comment = RwSignal::new(String::new());
+    let send_back = move |id: i64| {
+        spawn_local(async move {
+            match return_report(id, comment.get_untracked()).await {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(
+                        tr(
+                            "Đã gửi trả báo cáo cho trường.",
+                            "The report was sent back to the school.",
+                        )
+                        .into(),
+                    )));
+                    list.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="reports-title">
+            <h2 id="reports-title" class=H2>{tr("Báo cáo của các trường cho kỳ này", "Schools' reports for this period")}</h2>
+            {move || list.get().map(|r| match r {
+                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Ok(rows) => view! {
+                    <ul class="mt-2 divide-y divide-gray-100">
+                        {rows.into_iter().map(|(_, name, report)| view! {
+                            <li class="py-2" data-testid="report-row">
+                                <span class="font-semibold">{name}</span>
+                                {match report {
+                                    None => view! { <span class="ml-2 font-semibold text-red-800">{tr("chưa nộp báo cáo", "no report yet")}</span> }.into_any(),
+                                    Some(rep) => view! { <ReportLine rep on_return=send_back comment/> }.into_any(),
+                                }}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+            <OutcomeNotice outcome/>
+        </section>
+    }
+}
+
+#[component]
+fn ReportLine(
+    rep: ReportRow,
+    on_return: impl Fn(i64) + Copy + 'static,
+    comment: RwSignal<String>,
+) -> impl IntoView {
+    let id = rep.id;
+    view! {
+        <span class=if rep.returned { "ml-2 text-amber-800" } else { "ml-2 text-green-800" }>
+            {if rep.returned { tr("đã gửi trả", "sent back") } else { tr("đã nộp", "submitted") }}
+            {format!(" · {} · {}", Date::moment_label(rep.submitted_at), rep.submitted_by)}
+        </span>
+        <div class="text-sm text-gray-700">{format!("{}: {} · {}: {} · {}", tr("Phải thu", "Due"), rep.figures.due, tr("Đã thu", "Collected"), rep.figures.collected,
+            percent_label(rep.figures.collection_rate()))}</div>
+        {(!rep.note.is_empty()).then(|| view! { <div class="text-sm italic">{format!("“{}”", rep.note)}</div> })}
+        {rep.return_comment.clone().map(|c| view! { <div class="text-sm text-amber-900">{format!("{} {c}", tr("Ý kiến của phòng:", "Office's comment:"))}</div> })}
+        {(!rep.returned).then(|| view! {
+            <div class="mt-1 flex flex-wrap items-end gap-2 print:hidden">
+                <div class="flex-1">
+                    <label for=format!("return-{id}") class="block text-sm">{tr("Ý kiến khi gửi trả", "Comment when sending back")}</label>
+                    <input id=format!("return-{id}") class=INPUT on:input=move |ev| comment.set(event_target_value(&ev))/>
+                </div>
+                <button type="button" class=BUTTON_QUIET on:click=move |_| on_return(id)>{tr("Gửi trả", "Send back")}</button>
+            </div>
+        })}
+    }
+}
+
+/// A school's own figures and its reports to the office (on the school's page).
+#[component]
+pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
+    let from = RwSignal::new(this_month());
+    let to = RwSignal::new(this_month());
+    let figures = LocalResource::new(move || school_dashboard(school_id, from.get(), to.get()));
+    let reports = LocalResource::new(move || school_reports(school_id));
+    let note = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Outcome>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            match submit_report(
+                school_id,
+                from.get_untracked(),
+                to.get_untracked(),
+                note.get_untracked(),
+            )
+            .await
+            {
+                Ok(_) => {
+                    outcome.set(Some(Outcome::Done(
+                        tr(
+                            "Đã nộp báo cáo cho Phòng GD&ĐT.",
+                            "The report was submitted to the district office.",
+                        )
+                        .into(),
+                    )));
+                    reports.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <section class=CARD aria-labelledby="school-figures-title">
+            <h2 id="school-figures-title" class=H2>{tr("Số liệu thu và báo cáo", "Figures and reports")}</h2>
+            <PeriodPicker from to/>
+            {move || figures.get().map(|r| match r {
+                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Ok(s) => {
+                    let f = s.figures;
+                    view! {
+                        <dl class="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4" data-testid="school-figures">
+                            <dt class="text-gray-700">{tr("Hoá đơn", "Invoices")}</dt><dd>{f.invoices}</dd>
+                            <dt class="text-gray-700">{tr("Phải thu", "Due")}</dt><dd>{f.due.to_string()}</dd>
+                            <dt class="text-gray-700">{tr("Đã thu", "Collected")}</dt><dd>{f.collected.to_string()}</dd>
+                            <dt class="text-gray-700">{tr("Tỷ lệ thu", "Rate")}</dt><dd>{percent_label(f.collection_rate())}</dd>
+                            <dt class="text-gray-700">{tr("Không tiền mặt (giá trị)", "Cashless (value)")}</dt><dd>{percent_label(f.cashless_share_by_value())}</dd>
+                            <dt class="text-gray-700">{tr("Chờ đối soát", "Unmatched")}</dt><dd>{f.unmatched}</dd>
+                            <dt class="text-gray-700">{tr("Khiếu nại mở", "Open complaints")}</dt><dd>{f.complaints_open}</dd>
+                            <dt class="text-gray-700">{tr("Trung vị xử lý", "Median to resolve")}</dt><dd>{hours(f.median_resolve_secs())}</dd>
+                        </dl>
+                    }.into_any()
+                }
+            })}
+            {can_submit.then(|| view! {
+                <form class="mt-3 space-y-2" on:submit=submit>
+                    <Field id="report-note" label=tr("Ghi chú kèm báo cáo", "Note with the report") value=note/>
+                    <button type="submit" class=BUTTON>{tr("Nộp báo cáo kỳ này cho Phòng GD&ĐT", "Submit this period's report to the office")}</button>
+                </form>
+            })}
+            <OutcomeNotice outcome/>
+            {move || reports.get().and_then(Result::ok).map(|rows| view! {
+                <ul class="mt-2 text-sm">
+                    {rows.into_iter().take(6).map(|r| view! {
+                        <li class="py-1">{format!("{} → {} · {} · {}", r.from, r.to, Date::moment_label(r.submitted_at),
+                            if r.returned { tr("Phòng đã gửi trả", "sent back by the office") } else { tr("đã nộp", "submitted") })}
+                            {r.return_comment.map(|c| view! { <span class="ml-1 text-amber-900">{format!("— {c}")}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,76 @@
+// The district office sees every school: the accountant submits the month's
+// report; the officer opens the dashboard, filters to one school, downloads the
+// .xlsx (read back here) and sees the school's submitted report.
+const { test, expect } = require('@playwright/test');
+const fs = require('fs');
+const { readSheet } = require('../lib/xlsx');
+
+const PASSWORD = 'hocphi-demo-2026';
+
+async function signIn(page, user) {
+  await page.goto('/staff/');
+  await page.getByLabel('Tên đăng nhập').fill(user);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+}
+
+async function setPeriod(scope, from, to) {
+  await scope.getByLabel('Từ tháng').fill(from);
+  await scope.getByLabel('Đến tháng').fill(to);
+}
+
+test('the officer filters the dashboard, downloads the .xlsx and sees a submitted report', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // The accountant submits November's report.
+  await signIn(page, 'ketoan.thhl');
+  const figures = page.locator('section[aria-labelledby="school-figures-title"]');
+  await setPeriod(figures, '2026-11', '2026-11');
+  await expect(page.getByTestId('school-figures')).toContainText('Tỷ lệ thu');
+  await figures.getByLabel('Ghi chú kèm báo cáo').fill('Tháng 11: còn 4 lớp chưa nộp đủ.');
+  await figures.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
+  await expect(page.getByText('Đã nộp báo cáo cho Phòng GD&ĐT.')).toBeVisible();
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+
+  // The officer.
+  await signIn(page, 'phonggd');
+  await page.getByRole('link', { name: 'Bảng theo dõi thu không dùng tiền mặt' }).click();
+  await setPeriod(page.locator('section[aria-labelledby="dash-title"]'), '2026-11', '2026-11');
+  await expect(page.getByTestId('dashboard-row').first()).toBeVisible();
+  const all = await page.getByTestId('dashboard-row').count();
+  expect(all).toBeGreaterThanOrEqual(3);
+  await expect(page.getByTestId('dashboard-total')).toContainText('Toàn phòng');
+  await page.screenshot({ path: 'test-results/screens/50-dashboard.png', fullPage: true });
+
+  await page.getByLabel('Lọc trường').fill('ha long');
+  await expect(page.getByTestId('dashboard-row')).toHaveCount(1);
+  const row = page.getByTestId('dashboard-row');
+  await expect(row).toContainText('Trường Tiểu học Hạ Long');
+  const due = Number((await row.locator('td').nth(4).innerText()).replace(/[^0-9]/g, ''));
+  expect(due).toBeGreaterThan(0);
+
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Xuất Excel (.xlsx)' }).click(),
+  ]);
+  expect(file.suggestedFilename()).toBe('tong-hop-2026-11-2026-11.xlsx');
+  const sheet = readSheet(fs.readFileSync(await file.path()));
+  expect(sheet.A1).toContain('kỳ 2026-11 đến 2026-11');
+  expect(sheet.E3).toBe('Phải thu (đ)');
+  const haLong = Object.keys(sheet).find((k) => k.startsWith('A') && sheet[k] === 'Trường Tiểu học Hạ Long');
+  expect(haLong).toBeTruthy();
+  expect(sheet[`E${haLong.slice(1)}`]).toBe(due);
+  const totalRow = Object.keys(sheet).find((k) => k.startsWith('A') && sheet[k] === 'Toàn phòng');
+  expect(sheet[`E${totalRow.slice(1)}`]).toBeGreaterThanOrEqual(due);
+
+  // The schools' reports for the period.
+  const report = page.getByTestId('report-row').filter({ hasText: 'Trường Tiểu học Hạ Long' });
+  await expect(report).toContainText('đã nộp');
+  await expect(report).toContainText('Tháng 11: còn 4 lớp chưa nộp đủ.');
+  await expect(page.getByTestId('report-row').filter({ hasText: 'Trường Mầm non Hoa Hồng' })).toContainText('chưa nộp báo cáo');
+  await report.getByLabel('Ý kiến khi gửi trả').fill('Bổ sung số liệu tiền mặt giúp phòng.');
+  await report.getByRole('button', { name: 'Gửi trả' }).click();
+  await expect(page.getByText('Đã gửi trả báo cáo cho trường.')).toBeVisible();
+  await expect(report).toContainText('đã gửi trả');
+  await page.screenshot({ path: 'test-results/screens/51-dashboard-reports.png', fullPage: true });
+});
