@@ -68,6 +68,15 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(report).toContainText('đã nộp');
   await expect(report).toContainText('Tháng 11: còn 4 lớp chưa nộp đủ.');
   await expect(page.getByTestId('report-row').filter({ hasText: 'Trường Mầm non Hoa Hồng' })).toContainText('chưa nộp báo cáo');
+  const [reportFile] = await Promise.all([
+    page.waitForEvent('download'),
+    report.getByRole('button', { name: 'Tải báo cáo (.xlsx)' }).click(),
+  ]);
+  const frozen = readSheet(fs.readFileSync(await reportFile.path()));
+  expect(frozen.A1).toContain('Trường Tiểu học Hạ Long, kỳ 2026-11 đến 2026-11');
+  expect(frozen.A3).toBe('Ghi chú: Tháng 11: còn 4 lớp chưa nộp đủ.');
+  expect(frozen.A6).toBe('Trường Tiểu học Hạ Long');
+  expect(frozen.E6).toBe(due);
   await report.getByLabel('Ý kiến khi gửi trả').fill('Bổ sung số liệu tiền mặt giúp phòng.');
   await report.getByRole('button', { name: 'Gửi trả' }).click();
   await expect(page.getByText('Đã gửi trả báo cáo cho trường.')).toBeVisible();

@@ -8,14 +8,15 @@
 //!    a school year of monthly invoices (3.6 million), and payments for 85 % of
 //!    them by every method (cash too), with their allocations; some transfers
 //!    unmatched and some complaints. Generated in SQL. Timed, not the benchmark.
-//! 2. Times `report_queries::figures` for all 200 schools over one month and
-//!    over the whole year (the dashboard's sums), three runs each, and prints
+//! 2. Times `report_queries::school_figures` (what the district dashboard
+//!    runs: every school's readiness, contacts and sums) for all 200 schools
+//!    over one month and over the whole year, three runs each, and prints
 //!    the times and peak memory (VmHWM). Checks the totals against the numbers
 //!    the generator implies, so a fast but wrong run fails loudly.
 
 use hocphi_app::domain::date::Month;
 use hocphi_app::domain::report::Figures;
-use hocphi_app::server::report_queries::figures;
+use hocphi_app::server::report_queries::school_figures;
 use hocphi_server::db;
 use std::time::Instant;
 
@@ -89,9 +90,9 @@ async fn main() -> Res<()> {
         let mut total = Figures::default();
         for _ in 0..3 {
             let t = Instant::now();
-            let by_school = figures(&pool, &ids, from, to).await?;
+            let schools = school_figures(&pool, &ids, from, to).await?;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
-            total = Figures::total(by_school.values());
+            total = Figures::total(schools.iter().map(|s| &s.figures));
         }
         // What the generator implies, computed independently of the queries.
         let months = (to.month - from.month + 1) as i64;

@@ -331,3 +331,23 @@ pub async fn return_report(report_id: i64, comment: String) -> Result<(), AppErr
     tx.commit().await?;
     Ok(())
 }
+
+/// One submitted report as an .xlsx file (base64), for the school or its office.
+#[server(prefix = "/rpc", endpoint = "reports/export", input = Json)]
+pub async fn export_report(report_id: i64) -> Result<String, AppError> {
+    use base64::Engine;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    let row: ReportT = sqlx::query_as(&format!("{REPORT_SQL} WHERE r.id = $1"))
+        .bind(report_id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let report = report_row(row);
+    staff.check_read(&state.db, report.school_id).await?;
+    let bytes = crate::server::xlsx_export::school_report(&report).map_err(|e| {
+        leptos::logging::error!("xlsx export: {e}");
+        AppError::Internal
+    })?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+}

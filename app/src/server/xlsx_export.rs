@@ -121,12 +121,22 @@ pub fn receipt_list(
     book.save_to_buffer()
 }
 
-/// The district dashboard: one row per school and the district's total, with
-/// Vietnamese headers; money as whole đồng, rates as percentages.
-pub fn dashboard(
-    d: &crate::api::dashboard::Dashboard,
+/// One row of a figures sheet: a school (readiness and contacts when known) or a total.
+pub struct FiguresRow<'a> {
+    pub name: &'a str,
+    pub ready: Option<usize>,
+    pub contacts: Option<i64>,
+    pub figures: &'a crate::domain::report::Figures,
+    pub total: bool,
+}
+
+/// A sheet of figures with Vietnamese headers: money as whole đồng, rates as
+/// percentages; `title` lines above the table (the period, a note).
+pub fn figures_sheet(
+    title: &[String],
+    rows: &[FiguresRow<'_>],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use crate::domain::report::{Channel, Figures};
+    use crate::domain::report::Channel;
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
@@ -135,15 +145,10 @@ pub fn dashboard(
     let money = Format::new().set_num_format("#,##0");
     let rate = Format::new().set_num_format("0.0%");
     let money_bold = Format::new().set_num_format("#,##0").set_bold();
-    sheet.write_string_with_format(
-        0,
-        0,
-        format!(
-            "Tình hình thu không dùng tiền mặt, kỳ {} đến {}",
-            d.from, d.to
-        ),
-        &bold,
-    )?;
+    for (i, line) in title.iter().enumerate() {
+        sheet.write_string_with_format(i as u32, 0, line, &bold)?;
+    }
+    let head = title.len() as u32 + 1;
     let headers = [
         "Trường",
         "Phương thức không tiền mặt sẵn sàng (/4)",
@@ -164,26 +169,21 @@ pub fn dashboard(
         "Trung vị thời gian giải quyết (giờ)",
     ];
     for (col, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(2, col as u16, *h, &bold)?;
+        sheet.write_string_with_format(head, col as u16, *h, &bold)?;
     }
-    let write = |sheet: &mut rust_xlsxwriter::Worksheet,
-                 row: u32,
-                 name: &str,
-                 ready: Option<usize>,
-                 contacts: Option<i64>,
-                 f: &Figures,
-                 total: bool|
-     -> Result<(), rust_xlsxwriter::XlsxError> {
-        let m = if total { &money_bold } else { &money };
-        if total {
-            sheet.write_string_with_format(row, 0, name, &bold)?;
+    for (i, r) in rows.iter().enumerate() {
+        let row = head + 1 + i as u32;
+        let f = r.figures;
+        let m = if r.total { &money_bold } else { &money };
+        if r.total {
+            sheet.write_string_with_format(row, 0, r.name, &bold)?;
         } else {
-            sheet.write_string(row, 0, name)?;
+            sheet.write_string(row, 0, r.name)?;
         }
-        if let Some(r) = ready {
-            sheet.write_number(row, 1, r as f64)?;
+        if let Some(n) = r.ready {
+            sheet.write_number(row, 1, n as f64)?;
         }
-        if let Some(c) = contacts {
+        if let Some(c) = r.contacts {
             sheet.write_number(row, 2, c as f64)?;
         }
         sheet.write_number(row, 3, f.invoices as f64)?;
@@ -208,28 +208,68 @@ pub fn dashboard(
         if let Some(secs) = f.median_resolve_secs() {
             sheet.write_number(row, 16, (secs / 3600) as f64)?;
         }
-        Ok(())
-    };
-    for (i, s) in d.schools.iter().enumerate() {
-        write(
-            sheet,
-            3 + i as u32,
-            &s.name,
-            Some(s.cashless_ready),
-            Some(s.contacts),
-            &s.figures,
-            false,
-        )?;
     }
-    write(
-        sheet,
-        3 + d.schools.len() as u32,
-        "Toàn phòng",
-        None,
-        None,
-        &d.total,
-        true,
-    )?;
     sheet.autofit();
     book.save_to_buffer()
+}
+
+/// The district dashboard: one row per school and the district's total.
+pub fn dashboard(
+    d: &crate::api::dashboard::Dashboard,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut rows: Vec<FiguresRow<'_>> = d
+        .schools
+        .iter()
+        .map(|s| FiguresRow {
+            name: &s.name,
+            ready: Some(s.cashless_ready),
+            contacts: Some(s.contacts),
+            figures: &s.figures,
+            total: false,
+        })
+        .collect();
+    rows.push(FiguresRow {
+        name: "Toàn phòng",
+        ready: None,
+        contacts: None,
+        figures: &d.total,
+        total: true,
+    });
+    figures_sheet(
+        &[format!(
+            "Tình hình thu không dùng tiền mặt, kỳ {} đến {}",
+            d.from, d.to
+        )],
+        &rows,
+    )
+}
+
+/// A school's submitted report: its frozen figures, who submitted it, when, and the note.
+pub fn school_report(
+    r: &crate::api::dashboard::ReportRow,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut title = vec![
+        format!(
+            "Báo cáo thu không dùng tiền mặt: {}, kỳ {} đến {}",
+            r.school, r.from, r.to
+        ),
+        format!(
+            "Nộp lúc {} bởi {}",
+            crate::domain::date::Date::moment_label(r.submitted_at),
+            r.submitted_by
+        ),
+    ];
+    if !r.note.is_empty() {
+        title.push(format!("Ghi chú: {}", r.note));
+    }
+    figures_sheet(
+        &title,
+        &[FiguresRow {
+            name: &r.school,
+            ready: None,
+            contacts: None,
+            figures: &r.figures,
+            total: false,
+        }],
+    )
 }

@@ -84,6 +84,7 @@ pub fn DistrictDashboard() -> impl IntoView {
         });
     };
     view! {
+        <div class="page-landscape">
         <h1 class="mt-6 text-2xl font-bold">{tr("Theo dõi thu không dùng tiền mặt", "Cashless collection across schools")}</h1>
         <section class=format!("{CARD} print:shadow-none print:ring-0") aria-labelledby="dash-title">
             <h2 id="dash-title" class="sr-only">{tr("Bảng tổng hợp", "Summary")}</h2>
@@ -117,6 +118,7 @@ pub fn DistrictDashboard() -> impl IntoView {
         {move || months.get().and_then(Result::ok).map(|m| view! { <MonthlyChart months=m/> })}
         {move || data.get().and_then(Result::ok).map(|d| view! { <MethodsChart d/> })}
         <Reports from to/>
+        </div>
     }
 }
 
@@ -371,6 +373,7 @@ fn ReportLine(
             percent_label(rep.figures.collection_rate()))}</div>
         {(!rep.note.is_empty()).then(|| view! { <div class="text-sm italic">{format!("“{}”", rep.note)}</div> })}
         {rep.return_comment.clone().map(|c| view! { <div class="text-sm text-amber-900">{format!("{} {c}", tr("Ý kiến của phòng:", "Office's comment:"))}</div> })}
+        <ReportDownload id school=rep.school.clone() from=rep.from.clone()/>
         {(!rep.returned).then(|| view! {
             <div class="mt-1 flex flex-wrap items-end gap-2 print:hidden">
                 <div class="flex-1">
@@ -381,6 +384,28 @@ fn ReportLine(
             </div>
         })}
     }
+}
+
+/// A submitted report as .xlsx, as it was frozen.
+#[component]
+fn ReportDownload(id: i64, school: String, from: String) -> impl IntoView {
+    let name = format!(
+        "bao-cao-{}-{from}.xlsx",
+        crate::domain::validate::slug_from_name(&school)
+    );
+    let get = move |_| {
+        let name = name.clone();
+        spawn_local(async move {
+            if let Ok(b64) = crate::api::dashboard::export_report(id).await {
+                download(
+                    &name,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    &b64,
+                );
+            }
+        });
+    };
+    view! { <button type="button" class="min-h-9 text-sm underline print:hidden" on:click=get>{tr("Tải báo cáo (.xlsx)", "Download (.xlsx)")}</button> }
 }
 
 /// A school's own figures and its reports to the office (on the school's page).
@@ -451,7 +476,8 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
                     {rows.into_iter().take(6).map(|r| view! {
                         <li class="py-1">{format!("{} → {} · {} · {}", r.from, r.to, Date::moment_label(r.submitted_at),
                             if r.returned { tr("Phòng đã gửi trả", "sent back by the office") } else { tr("đã nộp", "submitted") })}
-                            {r.return_comment.map(|c| view! { <span class="ml-1 text-amber-900">{format!("— {c}")}</span> })}
+                            {r.return_comment.clone().map(|c| view! { <span class="ml-1 text-amber-900">{format!("— {c}")}</span> })}
+                            " " <ReportDownload id=r.id school=r.school.clone() from=r.from.clone()/>
                         </li>
                     }).collect_view()}
                 </ul>
