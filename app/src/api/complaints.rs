@@ -238,11 +238,8 @@ mod imp {
 
     /// A complaint's text or an answer: trimmed, 5 to 2,000 characters.
     pub fn message_text(text: &str) -> Result<String, AppError> {
-        let text = text.trim();
-        match text.chars().count() {
-            5..=2000 => Ok(text.to_string()),
-            _ => Err(AppError::InvalidInput(crate::error::Field::Message)),
-        }
+        crate::domain::validate::free_text(text, 5, 2000)
+            .ok_or(AppError::InvalidInput(crate::error::Field::Message))
     }
 
     /// One message of the conversation, with the status it sets (if any).

@@ -208,10 +208,8 @@ pub async fn submit_report(
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     staff.require(crate::staff::Role::Accountant)?;
     let (f, t) = period(&from, &to)?;
-    let note = note.trim().to_string();
-    if note.chars().count() > 2000 {
-        return Err(AppError::InvalidInput(crate::error::Field::Message));
-    }
+    let note = crate::domain::validate::free_text(&note, 0, 2000)
+        .ok_or(AppError::InvalidInput(crate::error::Field::Message))?;
     let figures = crate::server::report_queries::figures(&state.db, &[school_id], f, t)
         .await?
         .remove(&school_id)
@@ -300,10 +298,8 @@ pub async fn return_report(report_id: i64, comment: String) -> Result<(), AppErr
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     staff.require(crate::staff::Role::DistrictOfficer)?;
-    let comment = comment.trim().to_string();
-    if comment.chars().count() < 5 || comment.chars().count() > 2000 {
-        return Err(AppError::InvalidInput(crate::error::Field::Message));
-    }
+    let comment = crate::domain::validate::free_text(&comment, 5, 2000)
+        .ok_or(AppError::InvalidInput(crate::error::Field::Message))?;
     let (school_id,): (i64,) = sqlx::query_as("SELECT school_id FROM school_report WHERE id = $1")
         .bind(report_id)
         .fetch_optional(&state.db)

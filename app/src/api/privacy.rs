@@ -94,10 +94,8 @@ pub async fn erase_student(
     reason: String,
 ) -> Result<(), AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let reason = reason.trim().to_string();
-    if reason.chars().count() < 5 || reason.chars().count() > 500 {
-        return Err(AppError::InvalidInput(crate::error::Field::Reason));
-    }
+    let reason = crate::domain::validate::free_text(&reason, 5, 500)
+        .ok_or(AppError::InvalidInput(crate::error::Field::Reason))?;
     let (found,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM student WHERE id = $1 AND school_id = $2")
             .bind(student_id)

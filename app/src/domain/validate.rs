@@ -214,3 +214,12 @@ mod grade_tests {
         assert_eq!(super::FeeScope::parse("13"), None);
     }
 }
+
+/// Free text a person writes (a complaint, an answer, a reason, a note):
+/// trimmed, between `min` and `max` characters.
+pub fn free_text(text: &str, min: usize, max: usize) -> Option<String> {
+    let text = text.trim();
+    (min..=max)
+        .contains(&text.chars().count())
+        .then(|| text.to_string())
+}
