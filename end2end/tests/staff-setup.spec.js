@@ -84,7 +84,9 @@ for (const size of sizes) {
       await expect(page.getByTestId('readiness-website')).toContainText('sẵn sàng');
       await expect(page.getByTestId('gateway-current')).toContainText('CAOXANH1');
       await expect(page.getByTestId('gateway-current')).not.toContainText('a-secret-from-the-gateway');
-      await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(0);
+      // The QR method waits for the district office to confirm the bank account.
+      await expect(page.getByTestId('readiness-qr_transfer')).toContainText('cần tài khoản ngân hàng được Phòng GD&ĐT xác nhận');
+      await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(1);
 
       // A contact person for parents.
       await page.getByRole('button', { name: 'Thêm người liên hệ' }).click();
@@ -139,6 +141,10 @@ for (const size of sizes) {
       await expect(page.getByText(`Đã xác nhận ${schoolName}`)).toBeVisible();
       await expect(page.getByTestId('pending-account').filter({ hasText: schoolName })).toHaveCount(0);
       await shot('05-confirmed');
+      // Now the school is ready for 3 of the 4 cashless methods.
+      await page.getByRole('link', { name: schoolName }).click();
+      await expect(page.getByTestId('readiness-qr_transfer')).toContainText('sẵn sàng');
+      await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(0);
       await page.goto(`/tai-khoan/${slug}`);
       await expect(page.getByTestId('registry-school')).toContainText(schoolName);
       await expect(page.getByTestId('registry-school')).toContainText('Vietcombank · 0451000012345');

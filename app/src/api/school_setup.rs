@@ -132,7 +132,8 @@ pub mod queries {
         use crate::domain::banks::BankKind;
         let declared = methods(db, school_id).await?;
         let bins: Vec<(String,)> =
-            sqlx::query_as("SELECT bin FROM beneficiary_account WHERE school_id = $1")
+            // Only accounts the district office confirmed: no QR uses any other.
+            sqlx::query_as("SELECT bin FROM beneficiary_account WHERE school_id = $1 AND confirmed_at IS NOT NULL")
                 .bind(school_id)
                 .fetch_all(db)
                 .await?;

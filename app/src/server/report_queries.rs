@@ -131,15 +131,15 @@ pub async fn school_figures(
     .await?
     .into_iter()
     .collect();
-    // Ready: declared, and configured (an account of the right kind, or the gateway's merchant code),
-    // as the school's own page counts it.
+    // Ready: declared, and configured (a confirmed account of the right kind, or the gateway's
+    // merchant code), as the school's own page counts it.
     let declared: Vec<(i64, String)> = sqlx::query_as(&format!(
         "SELECT school_id, method FROM school_method WHERE school_id IN ({list})"
     ))
     .fetch_all(db)
     .await?;
     let bins: Vec<(i64, String)> = sqlx::query_as(&format!(
-        "SELECT school_id, bin FROM beneficiary_account WHERE school_id IN ({list})"
+        "SELECT school_id, bin FROM beneficiary_account WHERE school_id IN ({list}) AND confirmed_at IS NOT NULL"
     ))
     .fetch_all(db)
     .await?;

@@ -387,10 +387,13 @@ fn readiness_text(r: &crate::staff::MethodReadiness) -> impl IntoView {
         (true, false, _) => (
             false,
             match r.method {
-                PaymentMethod::QrTransfer => tr("cần tài khoản ngân hàng", "needs a bank account"),
+                PaymentMethod::QrTransfer => tr(
+                    "cần tài khoản ngân hàng được Phòng GD&ĐT xác nhận",
+                    "needs a bank account confirmed by the district office",
+                ),
                 PaymentMethod::MobileMoney => tr(
-                    "cần tài khoản ví (Mobile Money)",
-                    "needs a wallet (Mobile Money) account",
+                    "cần tài khoản ví (Mobile Money) được Phòng GD&ĐT xác nhận",
+                    "needs a wallet (Mobile Money) account confirmed by the district office",
                 ),
                 PaymentMethod::Website => tr(
                     "cần mã đơn vị tại cổng thanh toán",
