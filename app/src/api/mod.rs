@@ -1,6 +1,7 @@
 //! Server functions, one module per area. Both sides compile them: the browser
 //! gets a client stub that POSTs to `/rpc/<endpoint>`, the server the body.
 
+pub mod api_keys;
 pub mod class_view;
 pub mod complaints;
 pub mod dashboard;

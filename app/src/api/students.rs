@@ -35,6 +35,58 @@ pub async fn enrol_in(
     imp::enrol(conn, student_id, class_id, year).await
 }
 
+/// Adds students by code or updates them (name, date of birth, class this
+/// year), in the caller's transaction: the REST API's bulk upsert. Returns
+/// (created, updated, unchanged).
+#[cfg(feature = "ssr")]
+pub async fn upsert_records(
+    conn: &mut sqlx::SqliteConnection,
+    state: &crate::server::state::AppState,
+    school_id: i64,
+    records: &[crate::domain::student_import::StudentRecord],
+) -> Result<(usize, usize, usize), AppError> {
+    let year = imp::current_year(state).await?;
+    let known = imp::existing(&state.db, school_id, year).await?;
+    let mut classes = std::collections::HashMap::new();
+    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+    for r in records {
+        let class_id = match classes.get(&r.class_name) {
+            Some(id) => *id,
+            None => {
+                let id =
+                    imp::ensure_class(&mut *conn, school_id, year, &r.class_name, r.grade).await?;
+                classes.insert(r.class_name.clone(), id);
+                id
+            }
+        };
+        match known.get(&r.code) {
+            None => {
+                let id = imp::insert_student(&mut *conn, school_id, r).await?;
+                imp::enrol(&mut *conn, id, class_id, year).await?;
+                created += 1;
+            }
+            Some(e)
+                if e.full_name == r.full_name
+                    && e.birth_date == r.birth_date.to_string()
+                    && e.class_name.as_deref() == Some(r.class_name.as_str()) =>
+            {
+                unchanged += 1
+            }
+            Some(e) => {
+                sqlx::query("UPDATE student SET full_name = $1, date_of_birth = $2 WHERE id = $3")
+                    .bind(&r.full_name)
+                    .bind(r.birth_date.to_string())
+                    .bind(e.id)
+                    .execute(&mut *conn)
+                    .await?;
+                imp::enrol(&mut *conn, e.id, class_id, year).await?;
+                updated += 1;
+            }
+        }
+    }
+    Ok((created, updated, unchanged))
+}
+
 #[cfg(feature = "ssr")]
 mod imp {
     use crate::domain::date::Date;

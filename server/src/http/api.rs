@@ -7,14 +7,30 @@ use super::bank;
 use super::gateway;
 use super::receipts;
 use super::rpc::RpcState;
+use super::students_api;
 use axum::Router;
 use hocphi_app::domain::settlement::Outcome;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// The school's API key, as a bearer token.
+struct ApiKeyScheme;
+
+impl utoipa::Modify for ApiKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&ApiKeyScheme),
     info(
         title = "hocphi API",
         description = "Cashless school fees: bank notifications, and (later) students, invoices, payments and receipts for school software. Failures are RFC 9457 problem details (`application/problem+json`), told apart by `type`.",
@@ -23,6 +39,7 @@ use utoipa_axum::routes;
     tags(
         (name = "gateway", description = "The payment gateway's server-to-server confirmation (VNPay 2.1.0 IPN)."),
         (name = "receipts", description = "Receipts the schools sign: anyone can verify them with the published keys."),
+        (name = "students", description = "A school's students, for its management software, with the school's API key (`Authorization: Bearer hp_…`, made by the accountant)."),
         (name = "bank", description = "Transfers into a school's account, reported by its bank or a notification service. Each transfer is recorded once per bank and reference, whichever way it arrives first.")
     )
 )]
@@ -67,6 +84,7 @@ pub fn router() -> (Router<RpcState>, utoipa::openapi::OpenApi) {
         .routes(routes!(bank::sepay))
         .routes(routes!(receipts::keys))
         .routes(routes!(gateway::ipn))
+        .routes(routes!(students_api::list, students_api::upsert))
         .split_for_parts()
 }
 
@@ -85,6 +103,7 @@ mod tests {
                 "/api/v1/bank-notifications",
                 "/api/v1/schools/{school}/receipt-keys",
                 "/api/v1/sepay/{school}",
+                "/api/v1/students",
                 "/api/v1/vnpay/ipn",
             ]
         );

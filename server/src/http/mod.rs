@@ -13,6 +13,7 @@ mod receipts;
 mod rpc;
 mod security;
 mod static_files;
+mod students_api;
 
 use axum::routing::{get, post};
 use axum::Router;

@@ -1,0 +1,122 @@
+//! API keys for the school's management software: made, named and scoped by the
+//! accountant, shown once, stored as a hash, revoked at any time.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    /// Read-only, or read and write.
+    pub can_write: bool,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A new key: the only time its secret is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub id: i64,
+    pub secret: String,
+}
+
+#[cfg(feature = "ssr")]
+pub fn key_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret.trim().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[server(prefix = "/rpc", endpoint = "api-keys/list", input = Json)]
+pub async fn list_api_keys(school_id: i64) -> Result<Vec<ApiKeyRow>, AppError> {
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
+    let rows: Vec<(i64, String, String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, name, scope, prefix, created_at, last_used_at, revoked_at FROM api_key WHERE school_id = $1 ORDER BY id DESC",
+    )
+    .bind(school_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, scope, prefix, created_at, last_used_at, revoked_at)| ApiKeyRow {
+                id,
+                name,
+                can_write: scope == "read_write",
+                prefix,
+                created_at,
+                last_used_at,
+                revoked_at,
+            },
+        )
+        .collect())
+}
+
+#[server(prefix = "/rpc", endpoint = "api-keys/create", input = Json)]
+pub async fn create_api_key(
+    school_id: i64,
+    name: String,
+    can_write: bool,
+) -> Result<NewApiKey, AppError> {
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let name = crate::domain::validate::free_text(&name, 2, 80)
+        .ok_or(AppError::InvalidInput(crate::error::Field::DisplayName))?;
+    let secret = format!("hp_{}", crate::server::auth::random_secret());
+    let prefix: String = secret.chars().take(10).collect();
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO api_key (school_id, name, scope, prefix, secret_hash, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(school_id)
+    .bind(&name)
+    .bind(if can_write { "read_write" } else { "read" })
+    .bind(&prefix)
+    .bind(key_hash(&secret))
+    .bind(now)
+    .bind(staff.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "create", "api_key", id)
+            .after(serde_json::json!({"name": name, "can_write": can_write, "prefix": prefix})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewApiKey { id, secret })
+}
+
+#[server(prefix = "/rpc", endpoint = "api-keys/revoke", input = Json)]
+pub async fn revoke_api_key(school_id: i64, id: i64) -> Result<(), AppError> {
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query("UPDATE api_key SET revoked_at = $1 WHERE id = $2 AND school_id = $3 AND revoked_at IS NULL")
+        .bind(state.clock.now())
+        .bind(id)
+        .bind(school_id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "revoke", "api_key", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
