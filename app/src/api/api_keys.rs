@@ -35,6 +35,7 @@ pub fn key_hash(secret: &str) -> String {
 }
 
 #[server(prefix = "/rpc", endpoint = "api-keys/list", input = Json)]
+#[allow(clippy::type_complexity)]
 pub async fn list_api_keys(school_id: i64) -> Result<Vec<ApiKeyRow>, AppError> {
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let rows: Vec<(i64, String, String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
