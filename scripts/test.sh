@@ -19,7 +19,11 @@ cargo clippy -p hocphi-app --features csr --target wasm32-unknown-unknown -- -D 
 say "Unit, property and server tests"
 cargo test --workspace
 
-say "End-to-end tests (Playwright, Chromium, 390×844)"
 cargo build -p hocphi-server
+
+say "The REST API against its own OpenAPI document (Schemathesis)"
+"$HOCPHI_ROOT/scripts/schemathesis.sh" "$CARGO_TARGET_DIR/debug/hocphi"
+
+say "End-to-end tests (Playwright, Chromium, 390×844)"
 cd end2end
 HOCPHI_BIN="$CARGO_TARGET_DIR/debug/hocphi" "$HOCPHI_ROOT/node_modules/.bin/playwright" test

@@ -84,6 +84,23 @@ enum Command {
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
     },
+    /// Make an API key for a school's software; prints the key (shown once).
+    ApiKey {
+        /// The school's page address (slug).
+        #[arg(long)]
+        school: String,
+        /// What the key is for (the software's name).
+        #[arg(long)]
+        name: String,
+        /// The staff member (user name) making it, recorded as its creator.
+        #[arg(long)]
+        by: String,
+        /// May write (bulk upsert of students), not only read.
+        #[arg(long)]
+        write: bool,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
     /// Retire a school's receipt signing key and make a new one (old receipts still verify).
     ReceiptKey {
         /// The school's page address (slug).
@@ -212,6 +229,13 @@ fn main() -> ExitCode {
             database_url,
             master,
         }) => report(rotate_receipt_key(school, database_url, master)),
+        Some(Command::ApiKey {
+            school,
+            name,
+            by,
+            write,
+            database_url,
+        }) => report(api_key(school, name, by, write, database_url)),
         Some(Command::Serve) | None => serve(cli.serve),
     }
 }
@@ -249,6 +273,48 @@ fn bank_secret(
         let secret = hocphi_app::server::bank::school_secret(&pool, id, SystemClock.now())
             .await
             .map_err(|e| e.to_string())?;
+        Ok(secret)
+    })
+}
+
+fn api_key(
+    school: String,
+    name: String,
+    by: String,
+    write: bool,
+    database_url: Option<String>,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let pool = db::connect(&url).await?;
+        let school_id = school_id(&pool, &school).await?;
+        let staff: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT s.id, s.district_id FROM staff s JOIN school sc ON sc.district_id = s.district_id \
+             WHERE s.username = $1 AND sc.id = $2 AND s.active = 1 AND (s.school_id IS NULL OR s.school_id = $2) \
+             AND s.role <> 'teacher'",
+        )
+        .bind(by.to_lowercase())
+        .bind(school_id)
+        .fetch_optional(&pool)
+        .await?;
+        let (staff_id, district_id) = staff.ok_or_else(|| format!("{by} may not make keys for {school}"))?;
+        let now = SystemClock.now();
+        let mut tx = pool.begin().await?;
+        let (id, secret, prefix) =
+            hocphi_app::api::api_keys::insert_key(&mut tx, school_id, staff_id, &name, write, now)
+                .await
+                .map_err(|e| e.to_string())?;
+        hocphi_app::server::audit::record(
+            &mut tx,
+            now,
+            None,
+            district_id,
+            hocphi_app::server::audit::Entry::at_school(school_id, "create", "api_key", id)
+                .after(serde_json::json!({"name": name, "can_write": write, "prefix": prefix, "by": by, "via": "command line"})),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        tx.commit().await?;
         Ok(secret)
     })
 }

@@ -121,7 +121,10 @@ async fn keys_scopes_idempotency_and_all_or_nothing() {
         (StatusCode::FORBIDDEN, "read-only-key".into())
     );
     let no_idem = post(&app, &rw.secret, None, &body).await;
-    assert_eq!(no_idem.status, StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(
+        (no_idem.status, problem_type(&no_idem)),
+        (StatusCode::BAD_REQUEST, "no-idempotency-key".into())
+    );
     let first = post(&app, &rw.secret, Some("sync-2026-11-27"), &body).await;
     assert_eq!(
         first.status,

@@ -34,6 +34,35 @@ pub fn key_hash(secret: &str) -> String {
         .collect()
 }
 
+/// Makes a key in the caller's transaction: (id, secret, prefix). The secret
+/// exists only in the answer; the database keeps its hash.
+#[cfg(feature = "ssr")]
+pub async fn insert_key(
+    conn: &mut sqlx::SqliteConnection,
+    school_id: i64,
+    created_by: i64,
+    name: &str,
+    can_write: bool,
+    now: i64,
+) -> Result<(i64, String, String), AppError> {
+    let secret = format!("hp_{}", crate::server::auth::random_secret());
+    let prefix: String = secret.chars().take(10).collect();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO api_key (school_id, name, scope, prefix, secret_hash, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(school_id)
+    .bind(name)
+    .bind(if can_write { "read_write" } else { "read" })
+    .bind(&prefix)
+    .bind(key_hash(&secret))
+    .bind(now)
+    .bind(created_by)
+    .fetch_one(conn)
+    .await?;
+    Ok((id, secret, prefix))
+}
+
 #[server(prefix = "/rpc", endpoint = "api-keys/list", input = Json)]
 #[allow(clippy::type_complexity)]
 pub async fn list_api_keys(school_id: i64) -> Result<Vec<ApiKeyRow>, AppError> {
@@ -69,23 +98,10 @@ pub async fn create_api_key(
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let name = crate::domain::validate::free_text(&name, 2, 80)
         .ok_or(AppError::InvalidInput(crate::error::Field::DisplayName))?;
-    let secret = format!("hp_{}", crate::server::auth::random_secret());
-    let prefix: String = secret.chars().take(10).collect();
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO api_key (school_id, name, scope, prefix, secret_hash, created_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(school_id)
-    .bind(&name)
-    .bind(if can_write { "read_write" } else { "read" })
-    .bind(&prefix)
-    .bind(key_hash(&secret))
-    .bind(now)
-    .bind(staff.id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (id, secret, prefix) =
+        insert_key(&mut tx, school_id, staff.id, &name, can_write, now).await?;
     crate::server::audit::by_staff(
         &mut tx,
         &state,

@@ -18,7 +18,16 @@ use std::time::Duration;
     get,
     path = "/api/v1/vnpay/ipn",
     tag = "gateway",
-    params(("query" = String, Query, description = "The gateway's signed `vnp_*` parameters (VNPay 2.1.0), as the gateway sends them.")),
+    // The gateway's signed `vnp_*` parameters (VNPay 2.1.0). Missing or altered ones are
+    // answered 200 with RspCode 97 or 99, as the protocol asks (anything else makes it retry).
+    params(
+        ("vnp_TxnRef" = Option<String>, Query, description = "hocphi's order reference."),
+        ("vnp_Amount" = Option<String>, Query, description = "The amount in đồng × 100."),
+        ("vnp_ResponseCode" = Option<String>, Query, description = "00 when paid."),
+        ("vnp_TransactionStatus" = Option<String>, Query, description = "00 when paid."),
+        ("vnp_TransactionNo" = Option<String>, Query, description = "The gateway's transaction number."),
+        ("vnp_SecureHash" = Option<String>, Query, description = "HMAC-SHA512 of the other `vnp_*` parameters, sorted."),
+    ),
     responses((status = 200, description = "`{\"RspCode\": \"00\" | \"01\" | \"02\" | \"04\" | \"97\" | \"99\", \"Message\": …}`: 00 confirmed, 01 order not found, 02 already confirmed, 04 invalid amount, 97 invalid signature, 99 unknown error.", content_type = "application/json"))
 )]
 pub async fn ipn(State(rpc): State<RpcState>, RawQuery(query): RawQuery) -> Response {

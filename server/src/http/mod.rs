@@ -75,4 +75,15 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
             preview::open_graph,
         ))
         .layer(axum::middleware::from_fn_with_state(csp, security::headers))
+        // A bug must cost one request a 500, never the connection without an answer.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send + 'static>| {
+                tracing::error!("a request handler panicked");
+                problem::problem(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on hocphi's side; nothing was half-written. Try again.",
+                )
+            },
+        ))
 }

@@ -137,17 +137,31 @@ pub struct StudentQuery {
 pub async fn list(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
-    Query(q): Query<StudentQuery>,
+    query: Result<Query<StudentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
+    // A query axum cannot read is a problem document like any other failure.
+    let Ok(Query(q)) = query else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "`updated_since` and `limit` are whole numbers; `after` is a `next` value.",
+        );
+    };
     let who = match caller(state, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
     };
     let limit = q.limit.unwrap_or(200).clamp(1, 1000);
+    let updated_since = q.updated_since.unwrap_or(0).clamp(0, i64::MAX / 2);
     // The cursor is "<updated_at>.<id>": stable while records change.
-    let (after_at, after_id) = match q.after.as_deref().map(|a| a.split_once('.')) {
-        None => (q.updated_since.unwrap_or(0) - 1, i64::MAX),
+    let (after_at, after_id) = match q
+        .after
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .map(|a| a.split_once('.'))
+    {
+        None => (updated_since - 1, i64::MAX),
         Some(Some((t, i))) => match (t.parse::<i64>(), i.parse::<i64>()) {
             (Ok(t), Ok(i)) => (t, i),
             _ => {
@@ -257,7 +271,7 @@ pub struct UpsertResult {
         (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Rows with problems (each named, by its index from 1); nothing was written. Or an Idempotency-Key reused with another body.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "No Idempotency-Key.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "No Idempotency-Key.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -281,7 +295,7 @@ pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
         .filter(|k| !k.is_empty() && k.len() <= 200)
     else {
         return problem(
-            StatusCode::PRECONDITION_REQUIRED,
+            StatusCode::BAD_REQUEST,
             "no-idempotency-key",
             "Send an Idempotency-Key header with every POST.",
         );
