@@ -186,6 +186,32 @@ async fn keys_scopes_idempotency_and_all_or_nothing() {
         1
     );
 
+    // Invoices: the school's own, with what was paid, page by page.
+    let r = app
+        .send(
+            Request::get("/api/v1/invoices?period=2026-11&limit=1000")
+                .header("authorization", format!("Bearer {}", ro.secret))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page: Value = serde_json::from_slice(&r.body).unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(
+        items.len() as i64,
+        app.count("SELECT COUNT(*) FROM invoice WHERE school_id = 1 AND period = '2026-11'")
+            .await
+    );
+    assert!(items.iter().all(
+        |i| i["period"] == "2026-11" && i["student_code"].as_str().unwrap().starts_with("2201")
+    ));
+    let paid_total: i64 = items.iter().map(|i| i["paid"].as_i64().unwrap()).sum();
+    assert_eq!(
+        paid_total,
+        app.count("SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id WHERE i.school_id = 1 AND i.period = '2026-11'").await
+    );
+
     // Revoked: refused at once.
     let revoked = app
         .staff(

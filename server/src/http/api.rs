@@ -40,6 +40,7 @@ impl utoipa::Modify for ApiKeyScheme {
         (name = "gateway", description = "The payment gateway's server-to-server confirmation (VNPay 2.1.0 IPN)."),
         (name = "receipts", description = "Receipts the schools sign: anyone can verify them with the published keys."),
         (name = "students", description = "A school's students, for its management software, with the school's API key (`Authorization: Bearer hp_…`, made by the accountant)."),
+        (name = "invoices", description = "A school's invoices and what was paid on them, with the school's API key."),
         (name = "bank", description = "Transfers into a school's account, reported by its bank or a notification service. Each transfer is recorded once per bank and reference, whichever way it arrives first.")
     )
 )]
@@ -85,6 +86,7 @@ pub fn router() -> (Router<RpcState>, utoipa::openapi::OpenApi) {
         .routes(routes!(receipts::keys))
         .routes(routes!(gateway::ipn))
         .routes(routes!(students_api::list, students_api::upsert))
+        .routes(routes!(students_api::invoices))
         .split_for_parts()
 }
 
@@ -101,6 +103,7 @@ mod tests {
             paths,
             vec![
                 "/api/v1/bank-notifications",
+                "/api/v1/invoices",
                 "/api/v1/schools/{school}/receipt-keys",
                 "/api/v1/sepay/{school}",
                 "/api/v1/students",

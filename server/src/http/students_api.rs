@@ -424,3 +424,127 @@ pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
         ),
     }
 }
+
+/// An invoice as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct ApiInvoice {
+    /// The invoice code (8 characters) that travels in bank memos.
+    code: String,
+    student_code: String,
+    /// `YYYY-MM`.
+    period: String,
+    title: String,
+    /// Whole đồng.
+    total: i64,
+    /// Whole đồng paid towards it so far.
+    paid: i64,
+    /// `YYYY-MM-DD`.
+    due_on: String,
+    /// `open`, `paid` or `voided`.
+    status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoicePage {
+    items: Vec<ApiInvoice>,
+    /// Pass as `after` for the next page; absent on the last page.
+    next: Option<i64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvoiceQuery {
+    /// Only this month's invoices (`YYYY-MM`).
+    period: Option<String>,
+    /// The `next` value of the previous page.
+    after: Option<i64>,
+    /// 1 to 1000 (default 200).
+    limit: Option<i64>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices",
+    tag = "invoices",
+    params(InvoiceQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of the school's invoices, oldest first, with what was paid.", body = InvoicePage),
+        (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn invoices(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    query: Result<Query<InvoiceQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let state = &rpc.app;
+    let Ok(Query(q)) = query else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "`after` and `limit` are whole numbers; `period` is YYYY-MM.",
+        );
+    };
+    let who = match caller(state, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match hocphi_app::domain::date::Month::parse(p) {
+            Ok(m) => Some(m.to_string()),
+            Err(_) => return problem(StatusCode::BAD_REQUEST, "malformed", "`period` is YYYY-MM."),
+        },
+    };
+    let limit = q.limit.unwrap_or(200).clamp(1, 1000);
+    #[allow(clippy::type_complexity)]
+    let rows: Result<Vec<(i64, String, String, String, String, i64, i64, String, Option<i64>)>, _> = sqlx::query_as(
+        "SELECT i.id, i.code, s.code, i.period, i.title, i.total, \
+            (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.due_on, i.voided_at \
+         FROM invoice i JOIN student s ON s.id = i.student_id \
+         WHERE i.school_id = $1 AND i.id > $2 AND ($3 IS NULL OR i.period = $3) ORDER BY i.id LIMIT $4",
+    )
+    .bind(who.school_id)
+    .bind(q.after.unwrap_or(0))
+    .bind(period)
+    .bind(limit + 1)
+    .fetch_all(&state.db)
+    .await;
+    let Ok(mut rows) = rows else {
+        return problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Try again shortly.",
+        );
+    };
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = more.then(|| rows.last().map(|r| r.0)).flatten();
+    let items = rows
+        .into_iter()
+        .map(
+            |(_, code, student_code, period, title, total, paid, due_on, voided)| ApiInvoice {
+                status: match (voided, paid >= total) {
+                    (Some(_), _) => "voided",
+                    (None, true) => "paid",
+                    (None, false) => "open",
+                }
+                .into(),
+                code,
+                student_code,
+                period,
+                title,
+                total,
+                paid,
+                due_on,
+            },
+        )
+        .collect();
+    json(
+        StatusCode::OK,
+        serde_json::to_value(InvoicePage { items, next }).unwrap_or_default(),
+    )
+}
