@@ -87,6 +87,15 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Res
     })
 }
 
+/// Keeps `limit` of the `limit + 1` rows a page query fetched, and the cursor of
+/// the last one kept when more remain.
+fn paged<T, C>(mut rows: Vec<T>, limit: i64, cursor: impl Fn(&T) -> C) -> (Vec<T>, Option<C>) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more { rows.last().map(cursor) } else { None };
+    (rows, next)
+}
+
 /// A student as the API shows it.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct ApiStudent {
@@ -205,18 +214,14 @@ pub async fn list(
     .bind(limit + 1)
     .fetch_all(&state.db)
     .await;
-    let Ok(mut rows) = rows else {
+    let Ok(rows) = rows else {
         return problem(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
             "Try again shortly.",
         );
     };
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = more
-        .then(|| rows.last().map(|r| format!("{}.{}", r.6, r.0)))
-        .flatten();
+    let (rows, next) = paged(rows, limit, |r| format!("{}.{}", r.6, r.0));
     let items = rows
         .into_iter()
         .map(
@@ -513,16 +518,14 @@ pub async fn invoices(
     .bind(limit + 1)
     .fetch_all(&state.db)
     .await;
-    let Ok(mut rows) = rows else {
+    let Ok(rows) = rows else {
         return problem(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
             "Try again shortly.",
         );
     };
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = more.then(|| rows.last().map(|r| r.0)).flatten();
+    let (rows, next) = paged(rows, limit, |r| r.0);
     let items = rows
         .into_iter()
         .map(
