@@ -167,14 +167,11 @@ fn pictures_without_a_qr_say_so() {
     );
 }
 
-/// Writes the pictures the Playwright tests upload (run by hand when they must
-/// change: `cargo test -p hocphi-app --test qr_photo -- --ignored`).
+/// The pictures the Playwright tests upload (`fixtures/qr-*.png`): made here, and
+/// each one read back to the payload it carries. With `HOCPHI_WRITE_FIXTURES=1`
+/// they are also written over the committed files (when they must change).
 #[test]
-#[ignore]
-fn write_fixtures() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
-    let personal = screenshot(&personal_qr());
-    std::fs::write(root.join("qr-personal-account.png"), png(&personal)).unwrap();
+fn the_uploaded_fixtures_carry_what_they_claim() {
     let official = VietQr::transfer(
         "970436",
         "1023456789",
@@ -184,8 +181,29 @@ fn write_fixtures() {
     )
     .encode()
     .unwrap();
-    let photo = photo(&screenshot(&official), -6.0, 0.8, 42);
-    std::fs::write(root.join("qr-official-photo.png"), png(&photo)).unwrap();
+    let pictures = [
+        (
+            "qr-personal-account.png",
+            personal_qr(),
+            screenshot(&personal_qr()),
+        ),
+        (
+            "qr-official-photo.png",
+            official.clone(),
+            photo(&screenshot(&official), -6.0, 0.8, 42),
+        ),
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let write = std::env::var("HOCPHI_WRITE_FIXTURES").as_deref() == Ok("1");
+    for (name, payload, picture) in pictures {
+        let read = decode_luma(picture.width, picture.height, &picture.luma).unwrap();
+        assert_eq!(read, payload, "{name}");
+        let bytes = png(&picture);
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        if write {
+            std::fs::write(root.join(name), bytes).unwrap();
+        }
+    }
 }
 
 /// A greyscale PNG with stored (uncompressed) deflate blocks: no encoder needed.
