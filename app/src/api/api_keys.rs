@@ -27,11 +27,7 @@ pub struct NewApiKey {
 
 #[cfg(feature = "ssr")]
 pub fn key_hash(secret: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(secret.trim().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::server::auth::secret_hash(secret.trim())
 }
 
 /// Makes a key in the caller's transaction: (id, secret, prefix). The secret

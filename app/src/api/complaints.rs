@@ -175,7 +175,6 @@ mod imp {
     use super::*;
     use crate::domain::invoice_code::ALPHABET;
     use crate::server::state::Db;
-    use sha2::{Digest, Sha256};
 
     /// `KN-XXXXX-XXXXX`: 10 characters without look-alikes (~50 bits).
     pub fn new_tracking_code() -> String {
@@ -199,11 +198,7 @@ mod imp {
         if body.len() != 10 || !body.bytes().all(|b| ALPHABET.contains(&b)) {
             return None;
         }
-        Some(hex(&Sha256::digest(body.as_bytes())))
-    }
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        Some(crate::server::auth::secret_hash(body))
     }
 
     /// A photo sent as a `data:` address: its type and bytes, if it is an image.
@@ -223,16 +218,9 @@ mod imp {
         if bytes.len() > MAX_PHOTO_BYTES {
             return Err(AppError::InvalidInput(Field::Photo));
         }
-        // The bytes decide what it is, not what the browser claimed.
-        let kind = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            "image/jpeg"
-        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            "image/png"
-        } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            "image/webp"
-        } else {
-            return Err(AppError::InvalidInput(Field::Photo));
-        };
+        // The bytes decide what it is, not what the browser claimed (as for logos).
+        let kind = crate::api::school_setup::logo_type(&bytes)
+            .ok_or(AppError::InvalidInput(Field::Photo))?;
         Ok(Some((kind, bytes)))
     }
 

@@ -305,7 +305,7 @@ pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
             "Send an Idempotency-Key header with every POST.",
         );
     };
-    let request_hash = hocphi_app::api::api_keys::key_hash(&String::from_utf8_lossy(&body));
+    let request_hash = hocphi_app::server::auth::secret_hash(&String::from_utf8_lossy(&body));
     let seen: Result<Option<(String, i64, String)>, _> = sqlx::query_as(
         "SELECT request_hash, status, response FROM api_idempotency WHERE key_id = $1 AND idempotency_key = $2",
     )
