@@ -82,19 +82,6 @@ pub fn forget(key_prefix: &str) {
     }
 }
 
-/// "14:05 27/11/2026", in the phone's time zone.
-fn moment(ms: u64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    format!(
-        "{:02}:{:02} {:02}/{:02}/{}",
-        d.get_hours(),
-        d.get_minutes(),
-        d.get_date(),
-        d.get_month() + 1,
-        d.get_full_year()
-    )
-}
-
 /// Says that what follows is the kept copy, and how old it is.
 #[component]
 pub fn KeptNotice(kept_at: Option<u64>) -> impl IntoView {
@@ -102,7 +89,7 @@ pub fn KeptNotice(kept_at: Option<u64>) -> impl IntoView {
         view! {
             <p role="status" data-testid="kept-notice" class="mt-3 rounded-lg bg-amber-50 p-3 text-amber-950 ring-1 ring-amber-200">
                 {format!("{} {}.", tr("Không có mạng: đây là bản đã lưu trên máy này, cập nhật lúc",
-                    "No network: this is the copy kept on this phone, last updated"), moment(at))}
+                    "No network: this is the copy kept on this phone, last updated"), crate::domain::date::Date::moment_label((at / 1000) as i64))}
             </p>
         }
     })
