@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use subsetter::GlyphRemapper;
 
-static REGULAR_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
-static BOLD_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 pub struct PdfReceipt<'a> {
     pub content: &'a ReceiptContent,
@@ -49,28 +49,8 @@ pub fn render(receipt: &PdfReceipt) -> Result<Vec<u8>, ReceiptPdfError> {
     doc.finish()
 }
 
-// Page geometry, in PDF points (1/72 inch): the only floats in this module. No
-// amount of money passes through them — amounts reach the page as text formatted
-// from `Vnd` (whole đồng), and only their printed width is measured in points.
-const MM: f32 = 72.0 / 25.4;
-const PAGE_W: f32 = 148.0 * MM;
-const PAGE_H: f32 = 210.0 * MM;
-const LEFT: f32 = 12.0 * MM;
-const WIDTH: f32 = PAGE_W - 2.0 * LEFT;
-const TOP: f32 = PAGE_H - 11.0 * MM;
-/// Nothing but the page number goes below this line.
-const BOTTOM: f32 = 13.0 * MM;
-/// The QR code's side, its 4-module quiet zone included.
-const QR_SIDE: f32 = 31.0 * MM;
-const QR_QUIET_ZONE: usize = 4;
-
-type Rgb = (f32, f32, f32);
-const INK: Rgb = (0.08, 0.08, 0.1);
-const MUTED: Rgb = (0.36, 0.37, 0.4);
-const RULE: Rgb = (0.7, 0.71, 0.74);
-const HEAD_FILL: Rgb = (0.92, 0.93, 0.95);
-const RED: Rgb = (0.78, 0.07, 0.09);
-const RED_FILL: Rgb = (1.0, 0.93, 0.93);
+mod geometry;
+use geometry::*;
 
 const CAPTION: &str = "Quét mã để kiểm tra chữ ký điện tử của nhà trường";
 const DISCLAIMER: &str = "Biên lai điện tử do nhà trường ký số trên hocphi; \
