@@ -64,6 +64,10 @@ pub enum Field {
     Photo,
     /// A complaint's tracking code.
     TrackingCode,
+    /// Where a school's software receives events.
+    WebhookUrl,
+    /// An address inside the server's own network.
+    WebhookInternal,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

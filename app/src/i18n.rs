@@ -263,6 +263,8 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, Message) => "Hãy viết nội dung (từ 5 đến 2.000 ký tự).",
         (Lang::Vi, Photo) => "Ảnh phải là JPEG, PNG hoặc WebP, không quá 1 MB.",
         (Lang::Vi, TrackingCode) => "Mã theo dõi có dạng KN-XXXX-XXXX (chữ in hoa và chữ số).",
+        (Lang::Vi, WebhookUrl) => "Địa chỉ nhận phải bắt đầu bằng https:// (http:// chỉ dùng được với máy này), tối đa 500 ký tự.",
+        (Lang::Vi, WebhookInternal) => "Không dùng được địa chỉ trong mạng nội bộ (10.x, 192.168.x, localhost…) với https://: hãy dùng địa chỉ công khai của phần mềm.",
         (Lang::En, School) => "Please choose a school.",
         (Lang::En, StudentCode) => "Student code: 1 to 32 letters or digits.",
         (Lang::En, BirthDate) => "Date of birth as day/month/year, e.g. 05/09/2018.",
@@ -310,6 +312,8 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Message) => "Please write the text (5 to 2,000 characters).",
         (Lang::En, Photo) => "The photo must be a JPEG, PNG or WebP image of at most 1 MB.",
         (Lang::En, TrackingCode) => "A tracking code looks like KN-XXXX-XXXX (capital letters and digits).",
+        (Lang::En, WebhookUrl) => "The address must start with https:// (http:// only to this machine), at most 500 characters.",
+        (Lang::En, WebhookInternal) => "Internal network addresses (10.x, 192.168.x, localhost…) cannot be used with https://: use the software's public address.",
     }
 }
 

@@ -22,11 +22,21 @@ pub struct Config {
     pub gateway_url: Option<String>,
     /// Serve the simulator on a real database too (training copies).
     pub gateway_simulator: bool,
+    /// Where the public reaches hocphi; `None`: `http://<addr>`.
+    pub public_url: Option<String>,
 }
 
 impl Config {
     pub fn is_demo(&self) -> bool {
         self.database_url.is_none()
+    }
+
+    /// The address links handed out start with (no trailing slash).
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.addr),
+        }
     }
 
     pub fn database_url(&self) -> &str {

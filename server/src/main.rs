@@ -51,6 +51,10 @@ struct ServeArgs {
     /// production: its payments move no money). The demo always has it.
     #[arg(long, env = "HOCPHI_GATEWAY_SIMULATOR")]
     gateway_simulator: bool,
+    /// Where the public reaches hocphi (e.g. https://hocphi.pgd-halong.edu.vn), for
+    /// the links the API and events hand out. Default: http://<addr>.
+    #[arg(long, env = "HOCPHI_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 #[derive(clap::Args, Clone)]
@@ -436,6 +440,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         trust_proxy: args.trust_proxy,
         gateway_url: args.gateway_url,
         gateway_simulator: args.gateway_simulator,
+        public_url: args.public_url.clone(),
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     match runtime.block_on(run(config, vault)) {
@@ -495,11 +500,17 @@ async fn run(
             }
         }
     });
+    // Events to schools' software: every process sends, the database decides who sends what.
+    tokio::spawn(hocphi_server::events::run(
+        state.clone(),
+        config.public_url(),
+    ));
     let app = http::router(
         state,
         &config.dist,
         http::HttpOptions {
             trust_proxy: config.trust_proxy,
+            public_url: config.public_url().into(),
         },
     );
     let listener = tokio::net::TcpListener::bind(config.addr)

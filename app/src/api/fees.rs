@@ -59,6 +59,74 @@ pub mod imp {
             .count() as i64
     }
 
+    /// Validates and writes a fee item (new when `id` is None) in the caller's
+    /// transaction; returns its id and the audit entry to record.
+    pub async fn save(
+        tx: &mut sqlx::SqliteConnection,
+        school_id: i64,
+        fee: crate::staff::FeeInput,
+    ) -> Result<(i64, crate::server::audit::Entry<'static>), AppError> {
+        use crate::domain::validate;
+        use crate::error::Field;
+        let crate::staff::FeeInput {
+            id,
+            name,
+            amount,
+            unit,
+            mandatory,
+            grades,
+            active,
+        } = fee;
+        let name = validate::text(&name, 120).ok_or(AppError::InvalidInput(Field::FeeName))?;
+        if !(0..=100_000_000).contains(&amount) {
+            return Err(AppError::InvalidInput(Field::Amount));
+        }
+        let grades_text = validate::FeeScope::parse(&grades)
+            .ok_or(AppError::InvalidInput(Field::Grades))?
+            .text();
+        let saved: Option<(i64,)> = match id {
+            Some(id) => sqlx::query_as(
+                "UPDATE fee_item SET name = $1, amount = $2, unit = $3, mandatory = $4, grades = $5, active = $6 \
+                 WHERE id = $7 AND school_id = $8 RETURNING id",
+            )
+            .bind(&name)
+            .bind(amount)
+            .bind(unit.as_str())
+            .bind(mandatory as i64)
+            .bind(&grades_text)
+            .bind(active as i64)
+            .bind(id)
+            .bind(school_id)
+            .fetch_optional(&mut *tx)
+            .await?,
+            None => Some(
+                sqlx::query_as(
+                    "INSERT INTO fee_item (school_id, name, amount, unit, mandatory, grades, active) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(school_id)
+                .bind(&name)
+                .bind(amount)
+                .bind(unit.as_str())
+                .bind(mandatory as i64)
+                .bind(&grades_text)
+                .bind(active as i64)
+                .fetch_one(&mut *tx)
+                .await?,
+            ),
+        };
+        let (fee_id,) = saved.ok_or(AppError::NotFound)?;
+        let entry = crate::server::audit::Entry::at_school(
+            school_id,
+            if id.is_some() { "update" } else { "create" },
+            "fee_item",
+            fee_id,
+        )
+        .after(serde_json::json!({"name": name, "amount": amount, "unit": unit.as_str(), "mandatory": mandatory,
+            "grades": grades_text, "active": active}));
+        Ok((fee_id, entry))
+    }
+
     struct Planned {
         student_id: i64,
         student_name: String,
@@ -230,8 +298,22 @@ pub mod imp {
         due_on: Date,
         run: Run,
     ) -> Result<usize, AppError> {
-        let now = state.clock.now();
         let mut tx = state.db.begin().await?;
+        let created = write(&mut tx, state.clock.now(), school_id, month, due_on, run).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// Writes the run in the caller's transaction (the REST API keeps its
+    /// idempotency record in the same one).
+    pub async fn write(
+        tx: &mut sqlx::SqliteConnection,
+        now: i64,
+        school_id: i64,
+        month: Month,
+        due_on: Date,
+        run: Run,
+    ) -> Result<usize, AppError> {
         for p in &run.planned {
             // Codes are random; on the rare collision with an existing code, draw again.
             let invoice_id = loop {
@@ -239,7 +321,7 @@ pub mod imp {
                     "INSERT INTO invoice (code, school_id, student_id, class_id, period, title, total, due_on, issued_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
-                .bind(fresh_code(&mut tx).await?.as_str())
+                .bind(fresh_code(&mut *tx).await?.as_str())
                 .bind(school_id)
                 .bind(p.student_id)
                 .bind(p.class_id)
@@ -300,7 +382,6 @@ pub mod imp {
                 .await?;
             }
         }
-        tx.commit().await?;
         Ok(run.planned.len())
     }
 }
@@ -315,67 +396,10 @@ pub async fn list_fees(school_id: i64) -> Result<Vec<FeeItemRow>, AppError> {
 /// from now on; issued invoices never change.
 #[server(prefix = "/rpc", endpoint = "fees/save", input = Json)]
 pub async fn save_fee(school_id: i64, fee: FeeInput) -> Result<i64, AppError> {
-    let FeeInput {
-        id,
-        name,
-        amount,
-        unit,
-        mandatory,
-        grades,
-        active,
-    } = fee;
-    use crate::domain::validate;
-    use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let name = validate::text(&name, 120).ok_or(AppError::InvalidInput(Field::FeeName))?;
-    if !(0..=100_000_000).contains(&amount) {
-        return Err(AppError::InvalidInput(Field::Amount));
-    }
-    let grades_text = validate::FeeScope::parse(&grades)
-        .ok_or(AppError::InvalidInput(Field::Grades))?
-        .text();
     let mut tx = state.db.begin().await?;
-    let saved: Option<(i64,)> = match id {
-        Some(id) => sqlx::query_as(
-            "UPDATE fee_item SET name = $1, amount = $2, unit = $3, mandatory = $4, grades = $5, active = $6 \
-             WHERE id = $7 AND school_id = $8 RETURNING id",
-        )
-        .bind(&name)
-        .bind(amount)
-        .bind(unit.as_str())
-        .bind(mandatory as i64)
-        .bind(&grades_text)
-        .bind(active as i64)
-        .bind(id)
-        .bind(school_id)
-        .fetch_optional(&mut *tx)
-        .await?,
-        None => Some(
-            sqlx::query_as(
-                "INSERT INTO fee_item (school_id, name, amount, unit, mandatory, grades, active) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(school_id)
-            .bind(&name)
-            .bind(amount)
-            .bind(unit.as_str())
-            .bind(mandatory as i64)
-            .bind(&grades_text)
-            .bind(active as i64)
-            .fetch_one(&mut *tx)
-            .await?,
-        ),
-    };
-    let (fee_id,) = saved.ok_or(AppError::NotFound)?;
-    crate::server::audit::by_staff(
-        &mut tx,
-        &state,
-        &staff,
-        crate::server::audit::Entry::at_school(school_id, if id.is_some() { "update" } else { "create" }, "fee_item", fee_id)
-            .after(serde_json::json!({"name": name, "amount": amount, "unit": unit.as_str(), "mandatory": mandatory,
-            "grades": grades_text, "active": active})),
-    )
-    .await?;
+    let (fee_id, entry) = imp::save(&mut tx, school_id, fee).await?;
+    crate::server::audit::by_staff(&mut tx, &state, &staff, entry).await?;
     tx.commit().await?;
     Ok(fee_id)
 }

@@ -19,6 +19,7 @@ pub mod school_year;
 pub mod staff_admin;
 pub mod staff_auth;
 pub mod students;
+pub mod webhooks;
 
 /// Server functions live under this prefix; the REST API for integrations lives
 /// under `/api/v1`.

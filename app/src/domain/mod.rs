@@ -22,4 +22,5 @@ pub mod suggest;
 pub mod validate;
 pub mod vietqr;
 pub mod vnpay;
+pub mod webhook;
 pub mod words;

@@ -4,7 +4,10 @@
 //! served, because both come from the same `routes!` list.
 
 use super::bank;
+use super::fees_api;
 use super::gateway;
+use super::invoices_api;
+use super::payments_api;
 use super::receipts;
 use super::rpc::RpcState;
 use super::students_api;
@@ -33,14 +36,16 @@ impl utoipa::Modify for ApiKeyScheme {
     modifiers(&ApiKeyScheme),
     info(
         title = "hocphi API",
-        description = "Cashless school fees: bank notifications, and (later) students, invoices, payments and receipts for school software. Failures are RFC 9457 problem details (`application/problem+json`), told apart by `type`.",
+        description = "Cashless school fees: bank notifications in; students, fees, invoices, payments and receipts for the school's management software, with the school's API key (`Authorization: Bearer hp_…`, made by the accountant, read-only or read-write). Lists page by change time (`updated_since`, then `after` = the previous page's `next`). Every POST needs an `Idempotency-Key`: a repeat gets the first answer and writes nothing. Failures are RFC 9457 problem details (`application/problem+json`), told apart by `type`. Events (invoice.issued, invoice.voided, payment.settled, payment.reversed, receipt.issued, receipt.cancelled) are POSTed to the address the accountant registers, signed in `Hocphi-Signature: t=<unix>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" with the address's secret>`, retried with backoff for about two days; de-duplicate on `id`, order by `sequence`.",
         license(name = "AGPL-3.0-or-later")
     ),
     tags(
         (name = "gateway", description = "The payment gateway's server-to-server confirmation (VNPay 2.1.0 IPN)."),
-        (name = "receipts", description = "Receipts the schools sign: anyone can verify them with the published keys."),
+        (name = "receipts", description = "Receipts the schools sign (Ed25519): anyone can verify them with the published keys."),
         (name = "students", description = "A school's students, for its management software, with the school's API key (`Authorization: Bearer hp_…`, made by the accountant)."),
-        (name = "invoices", description = "A school's invoices and what was paid on them, with the school's API key."),
+        (name = "fees", description = "The school's fee catalogue: what invoice runs bill."),
+        (name = "invoices", description = "A school's invoices and what was paid on them; issuing a month's invoices."),
+        (name = "payments", description = "Money that arrived for the school, and the invoices it paid."),
         (name = "bank", description = "Transfers into a school's account, reported by its bank or a notification service. Each transfer is recorded once per bank and reference, whichever way it arrives first.")
     )
 )]
@@ -86,7 +91,15 @@ pub fn router() -> (Router<RpcState>, utoipa::openapi::OpenApi) {
         .routes(routes!(receipts::keys))
         .routes(routes!(gateway::ipn))
         .routes(routes!(students_api::list, students_api::upsert))
-        .routes(routes!(students_api::invoices))
+        .routes(routes!(students_api::one))
+        .routes(routes!(students_api::classes))
+        .routes(routes!(fees_api::list, fees_api::create))
+        .routes(routes!(fees_api::update))
+        .routes(routes!(fees_api::run))
+        .routes(routes!(invoices_api::list))
+        .routes(routes!(invoices_api::one))
+        .routes(routes!(payments_api::payments))
+        .routes(routes!(payments_api::receipts))
         .split_for_parts()
 }
 
@@ -103,10 +116,18 @@ mod tests {
             paths,
             vec![
                 "/api/v1/bank-notifications",
+                "/api/v1/classes",
+                "/api/v1/fee-items",
+                "/api/v1/fee-items/{id}",
+                "/api/v1/invoice-runs",
                 "/api/v1/invoices",
+                "/api/v1/invoices/{code}",
+                "/api/v1/payments",
+                "/api/v1/receipts",
                 "/api/v1/schools/{school}/receipt-keys",
                 "/api/v1/sepay/{school}",
                 "/api/v1/students",
+                "/api/v1/students/{code}",
                 "/api/v1/vnpay/ipn",
             ]
         );

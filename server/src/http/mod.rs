@@ -1,12 +1,21 @@
 //! The HTTP application: server functions under `/rpc`, the web app's files, and
 //! the headers every response carries.
+// A handler's early return is the response it sends: boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
 
 mod api;
+mod api_key_auth;
+mod api_reference;
 mod bank;
 mod csrf;
+mod fees_api;
 mod gateway;
 mod html;
+mod idempotency;
+mod invoices_api;
 mod logo;
+mod paging;
+mod payments_api;
 mod preview;
 mod problem;
 mod receipts;
@@ -26,6 +35,9 @@ pub use security::ContentSecurityPolicy;
 #[derive(Clone)]
 pub struct HttpOptions {
     pub trust_proxy: bool,
+    /// Where the public reaches this server (`https://hocphi.example.gov.vn`): links
+    /// the API hands out (receipts' verification links) start with it.
+    pub public_url: std::sync::Arc<str>,
 }
 
 pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
@@ -38,6 +50,7 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         options,
     };
     let (api_routes, document) = api::router();
+    let reference = axum::body::Bytes::from(api_reference::page(&document));
     let openapi = axum::body::Bytes::from(
         document
             .to_pretty_json()
@@ -66,6 +79,15 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         .route(
             "/api/v1/openapi.json",
             get(move || async move { ([("content-type", "application/json")], openapi.clone()) }),
+        )
+        .route(
+            "/api/v1/docs",
+            get(move || async move {
+                (
+                    [("content-type", "text/html; charset=utf-8")],
+                    reference.clone(),
+                )
+            }),
         )
         .with_state(rpc_state.clone())
         .fallback(move |req: axum::extract::Request| site.clone().serve(req))

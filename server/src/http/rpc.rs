@@ -24,6 +24,7 @@ use hocphi_app::api::school_year::*;
 use hocphi_app::api::staff_admin::*;
 use hocphi_app::api::staff_auth::*;
 use hocphi_app::api::students::*;
+use hocphi_app::api::webhooks::*;
 use hocphi_app::server::auth::{SessionCookie, SESSION_COOKIE};
 use hocphi_app::server::state::{AppState, ClientKey};
 use leptos::prelude::provide_context;
@@ -136,6 +137,11 @@ pub fn register_server_fns() {
     register_explicit::<ListApiKeys>();
     register_explicit::<CreateApiKey>();
     register_explicit::<RevokeApiKey>();
+    register_explicit::<ListWebhooks>();
+    register_explicit::<CreateWebhook>();
+    register_explicit::<DisableWebhook>();
+    register_explicit::<ListDeliveries>();
+    register_explicit::<Redeliver>();
 }
 
 fn client_key(req: &Request<Body>, trust_proxy: bool) -> String {

@@ -1,100 +1,22 @@
-//! `/api/v1/students` for school management software, with the school's API key
-//! (`Authorization: Bearer hp_…`): list what changed since a time, page by page;
-//! bulk upsert by student code, all or nothing, with an `Idempotency-Key`.
+//! `/api/v1/students` and `/api/v1/classes` for school management software,
+//! with the school's API key: list what changed since a time, page by page;
+//! one student by code; bulk upsert by student code, all or nothing.
 
+use super::api_key_auth::{caller, unavailable};
+use super::idempotency;
+use super::paging::{paged, Window};
 use super::problem::{json, problem};
 use super::rpc::RpcState;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use hocphi_app::domain::student_import::{self, Cell};
-use hocphi_app::server::limiter::Limit;
-use hocphi_app::server::state::AppState;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// Requests per key: generous for a nightly sync, a wall for a runaway loop.
-const PER_KEY: &[Limit] = &[Limit {
-    max_failures: 300,
-    window_secs: 60,
-}];
 /// Students per upsert request.
 const MAX_BATCH: usize = 10_000;
-
-/// The caller, as its key says.
-pub struct Caller {
-    pub key_id: i64,
-    pub key_prefix: String,
-    pub school_id: i64,
-    pub district_id: i64,
-    pub can_write: bool,
-}
-
-/// Finds the key, refuses revoked and unknown ones, counts the request.
-pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
-    let bearer = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            problem(
-                StatusCode::UNAUTHORIZED,
-                "no-key",
-                "Send the school's API key: Authorization: Bearer hp_…",
-            )
-        })?;
-    let found: Option<(i64, String, i64, i64, String)> = sqlx::query_as(
-        "SELECT k.id, k.prefix, k.school_id, sc.district_id, k.scope FROM api_key k JOIN school sc ON sc.id = k.school_id \
-         WHERE k.secret_hash = $1 AND k.revoked_at IS NULL",
-    )
-    .bind(hocphi_app::api::api_keys::key_hash(bearer))
-    .fetch_optional(&state.db)
-    .await
-    .map_err(|_| problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Try again shortly."))?;
-    let (key_id, key_prefix, school_id, district_id, scope) = found.ok_or_else(|| {
-        problem(
-            StatusCode::UNAUTHORIZED,
-            "bad-key",
-            "This key is unknown or was revoked.",
-        )
-    })?;
-    let now = state.clock.now();
-    let counter = format!("api-key:{key_id}");
-    if let Err(wait) = state.lookups.check(&counter, PER_KEY, now) {
-        let mut r = problem(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate-limited",
-            &format!("Too many requests with this key; retry in {wait} s."),
-        );
-        if let Ok(v) = wait.to_string().parse() {
-            r.headers_mut().insert("retry-after", v);
-        }
-        return Err(r);
-    }
-    state.lookups.record_failure(&counter, now);
-    let _ = sqlx::query("UPDATE api_key SET last_used_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(key_id)
-        .execute(&state.db)
-        .await;
-    Ok(Caller {
-        key_id,
-        key_prefix,
-        school_id,
-        district_id,
-        can_write: scope == "read_write",
-    })
-}
-
-/// Keeps `limit` of the `limit + 1` rows a page query fetched, and the cursor of
-/// the last one kept when more remain.
-fn paged<T, C>(mut rows: Vec<T>, limit: i64, cursor: impl Fn(&T) -> C) -> (Vec<T>, Option<C>) {
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = if more { rows.last().map(cursor) } else { None };
-    (rows, next)
-}
 
 /// A student as the API shows it.
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -119,10 +41,11 @@ pub struct StudentPage {
     next: Option<String>,
 }
 
+/// Which page of what changed.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct StudentQuery {
-    /// Only students changed at or after this time (Unix seconds).
+pub struct ChangesQuery {
+    /// Only records changed at or after this time (Unix seconds).
     updated_since: Option<i64>,
     /// The `next` value of the previous page.
     after: Option<String>,
@@ -130,15 +53,60 @@ pub struct StudentQuery {
     limit: Option<i64>,
 }
 
+impl ChangesQuery {
+    pub fn window(&self) -> Result<Window, Response> {
+        Window::parse(self.updated_since, self.after.as_deref(), self.limit)
+    }
+}
+
+/// A query axum could not read is a problem document like any other failure.
+pub fn read_query<T>(
+    query: Result<Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, Response> {
+    query.map(|Query(q)| q).map_err(|_| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "`updated_since` and `limit` are whole numbers; `after` is a `next` value; `period` is YYYY-MM.",
+        )
+    })
+}
+
+type StudentRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+const STUDENT_COLUMNS: &str = "SELECT s.id, s.code, s.full_name, s.date_of_birth, \
+    (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id WHERE e.student_id = s.id AND e.school_year_id = $2), \
+    s.left_on, s.updated_at FROM student s";
+
+fn api_student(row: StudentRow) -> ApiStudent {
+    let (_, code, full_name, date_of_birth, class, left_on, updated_at) = row;
+    ApiStudent {
+        code,
+        full_name,
+        date_of_birth,
+        class,
+        left_on,
+        updated_at,
+    }
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/students",
     tag = "students",
-    params(StudentQuery),
+    params(ChangesQuery),
     security(("api_key" = [])),
     responses(
         (status = 200, description = "A page of students, oldest change first.", body = StudentPage),
-        (status = 400, description = "A malformed `after`.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
     )
@@ -146,99 +114,89 @@ pub struct StudentQuery {
 pub async fn list(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
-    query: Result<Query<StudentQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
-    // A query axum cannot read is a problem document like any other failure.
-    let Ok(Query(q)) = query else {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "`updated_since` and `limit` are whole numbers; `after` is a `next` value.",
-        );
+    let (q, who) = match (read_query(query), caller(state, &headers).await) {
+        (_, Err(r)) | (Err(r), _) => return r,
+        (Ok(q), Ok(w)) => (q, w),
     };
-    let who = match caller(state, &headers).await {
-        Ok(c) => c,
+    let window = match q.window() {
+        Ok(w) => w,
         Err(r) => return r,
     };
-    let limit = q.limit.unwrap_or(200).clamp(1, 1000);
-    let updated_since = q.updated_since.unwrap_or(0).clamp(0, i64::MAX / 2);
-    // The cursor is "<updated_at>.<id>": stable while records change.
-    let (after_at, after_id) = match q
-        .after
-        .as_deref()
-        .filter(|a| !a.is_empty())
-        .map(|a| a.split_once('.'))
-    {
-        None => (updated_since - 1, i64::MAX),
-        Some(Some((t, i))) => match (t.parse::<i64>(), i.parse::<i64>()) {
-            (Ok(t), Ok(i)) => (t, i),
-            _ => {
-                return problem(
-                    StatusCode::BAD_REQUEST,
-                    "malformed",
-                    "`after` must be a `next` value.",
-                )
-            }
-        },
-        Some(None) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                "`after` must be a `next` value.",
-            )
-        }
+    let Ok(year) = hocphi_app::api::students::current_year_id(state).await else {
+        return unavailable();
     };
-    let year = match hocphi_app::api::students::current_year_id(state).await {
-        Ok(y) => y,
-        Err(_) => {
-            return problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "No school year is set up.",
-            )
-        }
-    };
-    #[allow(clippy::type_complexity)]
-    let rows: Result<Vec<(i64, String, String, String, Option<String>, Option<String>, i64)>, _> = sqlx::query_as(
-        "SELECT s.id, s.code, s.full_name, s.date_of_birth, \
-            (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id WHERE e.student_id = s.id AND e.school_year_id = $4), \
-            s.left_on, s.updated_at FROM student s \
-         WHERE s.school_id = $1 AND s.erased_at IS NULL AND (s.updated_at > $2 OR (s.updated_at = $2 AND s.id > $3)) \
+    let rows: Result<Vec<StudentRow>, _> = sqlx::query_as(&format!(
+        "{STUDENT_COLUMNS} WHERE s.school_id = $1 AND s.erased_at IS NULL AND {} \
          ORDER BY s.updated_at, s.id LIMIT $5",
-    )
+        Window::condition("s", 3, 4)
+    ))
     .bind(who.school_id)
-    .bind(after_at)
-    .bind(if after_id == i64::MAX { -1 } else { after_id })
     .bind(year)
-    .bind(limit + 1)
+    .bind(window.after_at)
+    .bind(window.after_id)
+    .bind(window.limit + 1)
     .fetch_all(&state.db)
     .await;
     let Ok(rows) = rows else {
-        return problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "Try again shortly.",
-        );
+        return unavailable();
     };
-    let (rows, next) = paged(rows, limit, |r| format!("{}.{}", r.6, r.0));
-    let items = rows
-        .into_iter()
-        .map(
-            |(_, code, full_name, date_of_birth, class, left_on, updated_at)| ApiStudent {
-                code,
-                full_name,
-                date_of_birth,
-                class,
-                left_on,
-                updated_at,
-            },
-        )
-        .collect();
+    let (rows, next) = paged(rows, window.limit, |r| (r.6, r.0));
+    let items = rows.into_iter().map(api_student).collect();
     json(
         StatusCode::OK,
         serde_json::to_value(StudentPage { items, next }).unwrap_or_default(),
     )
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/students/{code}",
+    tag = "students",
+    params(("code" = String, Path, description = "The school's student code.")),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The student.", body = ApiStudent),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No student with this code at the key's school.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn one(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let state = &rpc.app;
+    let who = match caller(state, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Ok(year) = hocphi_app::api::students::current_year_id(state).await else {
+        return unavailable();
+    };
+    let row: Result<Option<StudentRow>, _> = sqlx::query_as(&format!(
+        "{STUDENT_COLUMNS} WHERE s.school_id = $1 AND s.erased_at IS NULL AND s.code = $3"
+    ))
+    .bind(who.school_id)
+    .bind(year)
+    .bind(student_import::normalize_code(&code))
+    .fetch_optional(&state.db)
+    .await;
+    match row {
+        Ok(Some(row)) => json(
+            StatusCode::OK,
+            serde_json::to_value(api_student(row)).unwrap_or_default(),
+        ),
+        Ok(None) => problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "No student with this code at this school.",
+        ),
+        Err(_) => unavailable(),
+    }
 }
 
 /// One student to add or update, by code.
@@ -282,66 +240,14 @@ pub struct UpsertResult {
 )]
 pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
     let state = &rpc.app;
-    let who = match caller(state, &headers).await {
+    let who = match caller(state, &headers).await.and_then(|c| c.writer()) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    if !who.can_write {
-        return problem(
-            StatusCode::FORBIDDEN,
-            "read-only-key",
-            "This key may read, not write.",
-        );
-    }
-    let Some(idem) = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200)
-    else {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "no-idempotency-key",
-            "Send an Idempotency-Key header with every POST.",
-        );
+    let fresh = match idempotency::begin(state, &who, &headers, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
     };
-    let request_hash = hocphi_app::server::auth::secret_hash(&String::from_utf8_lossy(&body));
-    let seen: Result<Option<(String, i64, String)>, _> = sqlx::query_as(
-        "SELECT request_hash, status, response FROM api_idempotency WHERE key_id = $1 AND idempotency_key = $2",
-    )
-    .bind(who.key_id)
-    .bind(idem)
-    .fetch_optional(&state.db)
-    .await;
-    match seen {
-        Ok(Some((hash, status, response))) if hash == request_hash => {
-            let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
-            return (
-                status,
-                [
-                    ("content-type", "application/json"),
-                    ("idempotent-replayed", "true"),
-                ],
-                response,
-            )
-                .into_response();
-        }
-        Ok(Some(_)) => {
-            return problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency-key-reused",
-                "This Idempotency-Key was used with another body.",
-            )
-        }
-        Ok(None) => {}
-        Err(_) => {
-            return problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Try again shortly.",
-            )
-        }
-    }
     let Ok(input) = serde_json::from_slice::<UpsertBody>(&body) else {
         return problem(StatusCode::UNPROCESSABLE_ENTITY, "malformed", "The body must be {\"students\": [{\"code\", \"full_name\", \"date_of_birth\", \"class\"}]}.");
     };
@@ -395,159 +301,86 @@ pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
     let outcome = async {
         let mut tx = state.db.begin().await?;
         let (created, updated, unchanged) =
-            hocphi_app::api::students::upsert_records(&mut tx, state, who.school_id, &records).await?;
-        let result = serde_json::json!({"created": created, "updated": updated, "unchanged": unchanged});
-        hocphi_app::server::audit::record(
+            hocphi_app::api::students::upsert_records(&mut tx, state, who.school_id, &records)
+                .await?;
+        let result =
+            serde_json::json!({"created": created, "updated": updated, "unchanged": unchanged});
+        who.audit(
             &mut tx,
             now,
-            None,
-            who.district_id,
-            hocphi_app::server::audit::Entry::at_school(who.school_id, "api_upsert", "student", who.key_prefix.clone())
-                .after(result.clone()),
+            "api_upsert",
+            "student",
+            records.len(),
+            result.clone(),
         )
         .await?;
-        sqlx::query(
-            "INSERT INTO api_idempotency (key_id, idempotency_key, request_hash, status, response, created_at) VALUES ($1, $2, $3, 200, $4, $5)",
-        )
-        .bind(who.key_id)
-        .bind(idem)
-        .bind(&request_hash)
-        .bind(result.to_string())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        fresh.store(&mut tx, StatusCode::OK, &result, now).await?;
         tx.commit().await?;
         Ok::<_, hocphi_app::error::AppError>(result)
     }
     .await;
     match outcome {
         Ok(result) => json(StatusCode::OK, result),
-        Err(_) => problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "Nothing was written; try again.",
-        ),
+        Err(_) => unavailable(),
     }
 }
 
-/// An invoice as the API shows it.
+/// A class this school year.
 #[derive(Serialize, ToSchema)]
-pub struct ApiInvoice {
-    /// The invoice code (8 characters) that travels in bank memos.
-    code: String,
-    student_code: String,
-    /// `YYYY-MM`.
-    period: String,
-    title: String,
-    /// Whole đồng.
-    total: i64,
-    /// Whole đồng paid towards it so far.
-    paid: i64,
-    /// `YYYY-MM-DD`.
-    due_on: String,
-    /// `open`, `paid` or `voided`.
-    status: String,
+pub struct ApiClass {
+    name: String,
+    grade: i64,
+    /// Students enrolled who have not left.
+    students: i64,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct InvoicePage {
-    items: Vec<ApiInvoice>,
-    /// Pass as `after` for the next page; absent on the last page.
-    next: Option<i64>,
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct InvoiceQuery {
-    /// Only this month's invoices (`YYYY-MM`).
-    period: Option<String>,
-    /// The `next` value of the previous page.
-    after: Option<i64>,
-    /// 1 to 1000 (default 200).
-    limit: Option<i64>,
+pub struct ClassList {
+    items: Vec<ApiClass>,
 }
 
 #[utoipa::path(
     get,
-    path = "/api/v1/invoices",
-    tag = "invoices",
-    params(InvoiceQuery),
+    path = "/api/v1/classes",
+    tag = "students",
     security(("api_key" = [])),
     responses(
-        (status = 200, description = "A page of the school's invoices, oldest first, with what was paid.", body = InvoicePage),
-        (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The school's classes this school year (made by upserting students into them).", body = ClassList),
         (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn invoices(
-    State(rpc): State<RpcState>,
-    headers: HeaderMap,
-    query: Result<Query<InvoiceQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+pub async fn classes(State(rpc): State<RpcState>, headers: HeaderMap) -> Response {
     let state = &rpc.app;
-    let Ok(Query(q)) = query else {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "`after` and `limit` are whole numbers; `period` is YYYY-MM.",
-        );
-    };
     let who = match caller(state, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) => match hocphi_app::domain::date::Month::parse(p) {
-            Ok(m) => Some(m.to_string()),
-            Err(_) => return problem(StatusCode::BAD_REQUEST, "malformed", "`period` is YYYY-MM."),
-        },
+    let Ok(year) = hocphi_app::api::students::current_year_id(state).await else {
+        return unavailable();
     };
-    let limit = q.limit.unwrap_or(200).clamp(1, 1000);
-    #[allow(clippy::type_complexity)]
-    let rows: Result<Vec<(i64, String, String, String, String, i64, i64, String, Option<i64>)>, _> = sqlx::query_as(
-        "SELECT i.id, i.code, s.code, i.period, i.title, i.total, \
-            (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.due_on, i.voided_at \
-         FROM invoice i JOIN student s ON s.id = i.student_id \
-         WHERE i.school_id = $1 AND i.id > $2 AND ($3 IS NULL OR i.period = $3) ORDER BY i.id LIMIT $4",
+    let rows: Result<Vec<(String, i64, i64)>, _> = sqlx::query_as(
+        "SELECT c.name, c.grade, (SELECT COUNT(*) FROM enrolment e JOIN student s ON s.id = e.student_id \
+            WHERE e.class_id = c.id AND s.left_on IS NULL AND s.erased_at IS NULL) \
+         FROM class c WHERE c.school_id = $1 AND c.school_year_id = $2 ORDER BY c.grade, c.name",
     )
     .bind(who.school_id)
-    .bind(q.after.unwrap_or(0))
-    .bind(period)
-    .bind(limit + 1)
+    .bind(year)
     .fetch_all(&state.db)
     .await;
     let Ok(rows) = rows else {
-        return problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "Try again shortly.",
-        );
+        return unavailable();
     };
-    let (rows, next) = paged(rows, limit, |r| r.0);
     let items = rows
         .into_iter()
-        .map(
-            |(_, code, student_code, period, title, total, paid, due_on, voided)| ApiInvoice {
-                status: match (voided, paid >= total) {
-                    (Some(_), _) => "voided",
-                    (None, true) => "paid",
-                    (None, false) => "open",
-                }
-                .into(),
-                code,
-                student_code,
-                period,
-                title,
-                total,
-                paid,
-                due_on,
-            },
-        )
+        .map(|(name, grade, students)| ApiClass {
+            name,
+            grade,
+            students,
+        })
         .collect();
     json(
         StatusCode::OK,
-        serde_json::to_value(InvoicePage { items, next }).unwrap_or_default(),
+        serde_json::to_value(ClassList { items }).unwrap_or_default(),
     )
 }

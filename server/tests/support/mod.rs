@@ -19,6 +19,9 @@ use std::path::Path;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+/// Where the test server says it is reached.
+pub const PUBLIC_URL: &str = "https://hocphi.example";
+
 pub struct TestApp {
     pub router: Router,
     pub vault: Arc<Vault>,
@@ -63,7 +66,14 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
     };
     TestApp {
         vault,
-        router: http::router(state, dist, http::HttpOptions { trust_proxy }),
+        router: http::router(
+            state,
+            dist,
+            http::HttpOptions {
+                trust_proxy,
+                public_url: PUBLIC_URL.into(),
+            },
+        ),
         clock,
         db: pool,
         _dir: dir,

@@ -1,0 +1,245 @@
+//! Where a school's software receives events (invoice issued, payment settled,
+//! receipt issued or cancelled): registered by the accountant with a signing
+//! secret shown once, and the log of every delivery.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub url: String,
+    pub created_at: i64,
+    pub disabled_at: Option<i64>,
+    pub delivered: i64,
+    /// Waiting for their first try or a retry.
+    pub pending: i64,
+    /// Given up after every retry.
+    pub failed: i64,
+}
+
+/// A new address: the only time its signing secret is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewWebhook {
+    pub id: i64,
+    pub secret: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub event_id: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub last_attempt_at: Option<i64>,
+    /// The receiver's HTTP status, if it answered.
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub next_attempt_at: i64,
+    pub delivered_at: Option<i64>,
+    pub gave_up_at: Option<i64>,
+}
+
+/// The vault context of a webhook's secret: a sealed secret moved to another
+/// row does not open.
+#[cfg(feature = "ssr")]
+pub fn secret_context(school_id: i64, url: &str) -> String {
+    format!("webhook:{school_id}:{url}")
+}
+
+#[server(prefix = "/rpc", endpoint = "webhooks/list", input = Json)]
+#[allow(clippy::type_complexity)]
+pub async fn list_webhooks(school_id: i64) -> Result<Vec<WebhookRow>, AppError> {
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
+    let rows: Vec<(i64, String, i64, Option<i64>, i64, i64, i64)> = sqlx::query_as(
+        "SELECT w.id, w.url, w.created_at, w.disabled_at, \
+            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.delivered_at IS NOT NULL), \
+            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.delivered_at IS NULL AND d.gave_up_at IS NULL), \
+            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.gave_up_at IS NOT NULL) \
+         FROM webhook w WHERE w.school_id = $1 ORDER BY w.id DESC",
+    )
+    .bind(school_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, url, created_at, disabled_at, delivered, pending, failed)| WebhookRow {
+                id,
+                url,
+                created_at,
+                disabled_at,
+                delivered,
+                pending,
+                failed,
+            },
+        )
+        .collect())
+}
+
+#[server(prefix = "/rpc", endpoint = "webhooks/create", input = Json)]
+pub async fn create_webhook(school_id: i64, url: String) -> Result<NewWebhook, AppError> {
+    use crate::domain::webhook::{check_address, AddressProblem};
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let url = url.trim().to_string();
+    check_address(&url).map_err(|p| {
+        AppError::InvalidInput(match p {
+            AddressProblem::Internal => Field::WebhookInternal,
+            AddressProblem::NotHttps | AddressProblem::TooLong => Field::WebhookUrl,
+        })
+    })?;
+    let secret = format!("whsec_{}", crate::server::auth::random_secret());
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO webhook (school_id, url, sealed_secret, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(school_id)
+    .bind(&url)
+    .bind(state.vault.seal(secret.as_bytes(), &secret_context(school_id, &url)))
+    .bind(now)
+    .bind(staff.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "create", "webhook", id)
+            .after(serde_json::json!({"url": url})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewWebhook { id, secret })
+}
+
+/// Stops sending to an address. Events already queued for it are dropped from
+/// its queue (given up), so turning it off is immediate.
+#[server(prefix = "/rpc", endpoint = "webhooks/disable", input = Json)]
+pub async fn disable_webhook(school_id: i64, id: i64) -> Result<(), AppError> {
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query(
+        "UPDATE webhook SET disabled_at = $1 WHERE id = $2 AND school_id = $3 AND disabled_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(school_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query(
+        "UPDATE event_delivery SET gave_up_at = $1 WHERE webhook_id = $2 AND delivered_at IS NULL AND gave_up_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "disable", "webhook", id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The latest deliveries to the school's addresses, newest first.
+#[server(prefix = "/rpc", endpoint = "webhooks/deliveries", input = Json)]
+#[allow(clippy::type_complexity)]
+pub async fn list_deliveries(school_id: i64) -> Result<Vec<DeliveryRow>, AppError> {
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        i64,
+        Option<i64>,
+        Option<i64>,
+    )> = sqlx::query_as(
+        "SELECT d.id, e.event_id, e.kind, e.created_at, d.attempts, d.last_attempt_at, d.last_status, d.last_error, \
+            d.next_attempt_at, d.delivered_at, d.gave_up_at \
+         FROM event_delivery d JOIN api_event e ON e.id = d.event_id JOIN webhook w ON w.id = d.webhook_id \
+         WHERE w.school_id = $1 ORDER BY d.id DESC LIMIT 100",
+    )
+    .bind(school_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                event_id,
+                kind,
+                created_at,
+                attempts,
+                last_attempt_at,
+                last_status,
+                last_error,
+                next_attempt_at,
+                delivered_at,
+                gave_up_at,
+            )| DeliveryRow {
+                id,
+                event_id,
+                kind,
+                created_at,
+                attempts,
+                last_attempt_at,
+                last_status,
+                last_error,
+                next_attempt_at,
+                delivered_at,
+                gave_up_at,
+            },
+        )
+        .collect())
+}
+
+/// Sends a delivery again now (one that gave up, or one the receiver lost):
+/// same event id, so a receiver that had it ignores it.
+#[server(prefix = "/rpc", endpoint = "webhooks/redeliver", input = Json)]
+pub async fn redeliver(school_id: i64, delivery_id: i64) -> Result<(), AppError> {
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query(
+        "UPDATE event_delivery SET next_attempt_at = 0, gave_up_at = NULL, delivered_at = NULL, attempts = 0 \
+         WHERE id = $1 AND webhook_id IN (SELECT id FROM webhook WHERE school_id = $2 AND disabled_at IS NULL)",
+    )
+    .bind(delivery_id)
+    .bind(school_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(
+            school_id,
+            "redeliver",
+            "event_delivery",
+            delivery_id,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

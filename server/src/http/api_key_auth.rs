@@ -1,0 +1,130 @@
+//! Who is calling the REST API: the school's key (`Authorization: Bearer hp_…`),
+//! refused when unknown or revoked, counted against its rate limit.
+
+use super::problem::problem;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use hocphi_app::server::limiter::Limit;
+use hocphi_app::server::state::AppState;
+
+/// Requests per key: generous for a nightly sync, a wall for a runaway loop.
+const PER_KEY: &[Limit] = &[Limit {
+    max_failures: 300,
+    window_secs: 60,
+}];
+
+/// The caller, as its key says.
+pub struct Caller {
+    pub key_id: i64,
+    pub key_prefix: String,
+    pub school_id: i64,
+    pub district_id: i64,
+    pub can_write: bool,
+}
+
+impl Caller {
+    /// Refuses a read-only key.
+    pub fn writer(self) -> Result<Caller, Response> {
+        if self.can_write {
+            Ok(self)
+        } else {
+            Err(problem(
+                StatusCode::FORBIDDEN,
+                "read-only-key",
+                "This key may read, not write.",
+            ))
+        }
+    }
+}
+
+/// "Try again shortly": the database did not answer.
+pub fn unavailable() -> Response {
+    problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "Nothing was changed; try again shortly.",
+    )
+}
+
+/// Finds the key, refuses revoked and unknown ones, counts the request.
+pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            problem(
+                StatusCode::UNAUTHORIZED,
+                "no-key",
+                "Send the school's API key: Authorization: Bearer hp_…",
+            )
+        })?;
+    let found: Option<(i64, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT k.id, k.prefix, k.school_id, sc.district_id, k.scope FROM api_key k JOIN school sc ON sc.id = k.school_id \
+         WHERE k.secret_hash = $1 AND k.revoked_at IS NULL",
+    )
+    .bind(hocphi_app::api::api_keys::key_hash(bearer))
+    .fetch_optional(&state.db)
+    .await
+    .map_err(|_| unavailable())?;
+    let (key_id, key_prefix, school_id, district_id, scope) = found.ok_or_else(|| {
+        problem(
+            StatusCode::UNAUTHORIZED,
+            "bad-key",
+            "This key is unknown or was revoked.",
+        )
+    })?;
+    let now = state.clock.now();
+    let counter = format!("api-key:{key_id}");
+    if let Err(wait) = state.lookups.check(&counter, PER_KEY, now) {
+        let mut r = problem(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            &format!("Too many requests with this key; retry in {wait} s."),
+        );
+        if let Ok(v) = wait.to_string().parse() {
+            r.headers_mut().insert("retry-after", v);
+        }
+        return Err(r);
+    }
+    state.lookups.record_failure(&counter, now);
+    let _ = sqlx::query("UPDATE api_key SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(key_id)
+        .execute(&state.db)
+        .await;
+    Ok(Caller {
+        key_id,
+        key_prefix,
+        school_id,
+        district_id,
+        can_write: scope == "read_write",
+    })
+}
+
+impl Caller {
+    /// Records a write made through the API, in its transaction: which key
+    /// (by its prefix) did what.
+    pub async fn audit(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        now: i64,
+        action: &str,
+        entity: &str,
+        entity_id: impl ToString,
+        mut after: serde_json::Value,
+    ) -> Result<(), hocphi_app::error::AppError> {
+        if let Some(fields) = after.as_object_mut() {
+            fields.insert("api_key".into(), self.key_prefix.clone().into());
+        }
+        hocphi_app::server::audit::record(
+            tx,
+            now,
+            None,
+            self.district_id,
+            hocphi_app::server::audit::Entry::at_school(self.school_id, action, entity, entity_id)
+                .after(after),
+        )
+        .await
+    }
+}

@@ -1,0 +1,351 @@
+//! `/api/v1/fee-items` and `/api/v1/invoice-runs`: the school's fee catalogue,
+//! and issuing a month's invoices, for its management software.
+
+use super::api_key_auth::{caller, unavailable, Caller};
+use super::idempotency;
+use super::problem::{json, problem};
+use super::rpc::RpcState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use hocphi_app::domain::billing::Unit;
+use hocphi_app::error::AppError;
+use hocphi_app::staff::{FeeInput, RunScope};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A fee item as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct ApiFee {
+    id: i64,
+    name: String,
+    /// Whole đồng per unit.
+    amount: i64,
+    /// `month`, `semester`, `year`, `once` or `meal_day` (per school day in the month).
+    unit: String,
+    /// False: a voluntary fee parents may decline.
+    mandatory: bool,
+    /// The grades and classes it applies to, e.g. `1, 2, 4A`; empty for the whole school.
+    grades: String,
+    /// Inactive items are not billed.
+    active: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FeeList {
+    items: Vec<ApiFee>,
+}
+
+/// A fee item to create or to change.
+#[derive(Deserialize, ToSchema)]
+pub struct FeeIn {
+    name: String,
+    /// Whole đồng per unit, 0 to 100,000,000.
+    amount: i64,
+    /// `month`, `semester`, `year`, `once` or `meal_day`.
+    unit: String,
+    #[serde(default = "yes")]
+    mandatory: bool,
+    #[serde(default)]
+    grades: String,
+    #[serde(default = "yes")]
+    active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// An application error as a problem document the caller can act on.
+pub fn app_problem(e: &AppError) -> Response {
+    match e {
+        AppError::InvalidInput(field) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            hocphi_app::i18n::field_problem(hocphi_app::i18n::Lang::En, *field),
+        ),
+        AppError::NotFound => problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found at this school.",
+        ),
+        _ => unavailable(),
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/fee-items",
+    tag = "fees",
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The school's fee items.", body = FeeList),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(State(rpc): State<RpcState>, headers: HeaderMap) -> Response {
+    let state = &rpc.app;
+    let who = match caller(state, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Ok(rows) = hocphi_app::api::fees::imp::fee_items(&state.db, who.school_id).await else {
+        return unavailable();
+    };
+    let items = rows
+        .into_iter()
+        .map(|f| ApiFee {
+            id: f.id,
+            name: f.name,
+            amount: f.amount.dong(),
+            unit: f.unit.as_str().into(),
+            mandatory: f.mandatory,
+            grades: f.scope.text(),
+            active: f.active,
+        })
+        .collect();
+    json(
+        StatusCode::OK,
+        serde_json::to_value(FeeList { items }).unwrap_or_default(),
+    )
+}
+
+/// Writes a fee item (new when `id` is None) with its audit and idempotency
+/// records in one transaction.
+async fn save(rpc: &RpcState, headers: &HeaderMap, body: &[u8], id: Option<i64>) -> Response {
+    let state = &rpc.app;
+    let who: Caller = match caller(state, headers).await.and_then(|c| c.writer()) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let fresh = if id.is_none() {
+        match idempotency::begin(state, &who, headers, body).await {
+            Ok(f) => Some(f),
+            Err(r) => return r,
+        }
+    } else {
+        None
+    };
+    let Ok(input) = serde_json::from_slice::<FeeIn>(body) else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "malformed",
+            "The body must be {\"name\", \"amount\", \"unit\"} with optional \"mandatory\", \"grades\", \"active\".",
+        );
+    };
+    let Some(unit) = Unit::parse(input.unit.trim()) else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "`unit` is month, semester, year, once or meal_day.",
+        );
+    };
+    let now = state.clock.now();
+    let fee = FeeInput {
+        id,
+        name: input.name,
+        amount: input.amount,
+        unit,
+        mandatory: input.mandatory,
+        grades: input.grades,
+        active: input.active,
+    };
+    let outcome = async {
+        let mut tx = state.db.begin().await?;
+        let (fee_id, entry) = hocphi_app::api::fees::imp::save(&mut tx, who.school_id, fee).await?;
+        let after = entry.after.clone().unwrap_or_default();
+        who.audit(
+            &mut tx,
+            now,
+            &format!("api_{}", entry.action),
+            "fee_item",
+            fee_id,
+            after,
+        )
+        .await?;
+        let result = serde_json::json!({"id": fee_id});
+        let status = if id.is_some() {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        };
+        if let Some(fresh) = &fresh {
+            fresh.store(&mut tx, status, &result, now).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, AppError>((status, result))
+    }
+    .await;
+    match outcome {
+        Ok((status, result)) => json(status, result),
+        Err(e) => app_problem(&e),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    id: i64,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/fee-items",
+    tag = "fees",
+    request_body = FeeIn,
+    params(("Idempotency-Key" = String, Header, description = "Any unique string per distinct request: a repeat returns the first answer and writes nothing.")),
+    security(("api_key" = [])),
+    responses(
+        (status = 201, description = "Created. It applies to invoices issued from now on.", body = Created),
+        (status = 400, description = "No Idempotency-Key.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid (named in `detail`), or an Idempotency-Key reused with another body.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
+    save(&rpc, &headers, &body, None).await
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/fee-items/{id}",
+    tag = "fees",
+    request_body = FeeIn,
+    params(("id" = i64, Path, description = "The fee item's id.")),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Changed. Invoices already issued never change.", body = Created),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such fee item at this school.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is not valid (named in `detail`).", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    save(&rpc, &headers, &body, Some(id)).await
+}
+
+/// A month's invoices to issue.
+#[derive(Deserialize, ToSchema)]
+pub struct RunIn {
+    /// `YYYY-MM`.
+    period: String,
+    /// `YYYY-MM-DD`.
+    due_on: String,
+    /// A grade (1–12) only; omit both for the whole school.
+    grade: Option<i64>,
+    /// One class only, e.g. `3A`.
+    class: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RunResult {
+    /// Students the run covered.
+    students: usize,
+    /// Invoices it created.
+    new_invoices: usize,
+    /// Students who already had an invoice for the period (left alone).
+    already_invoiced: usize,
+    /// Whole đồng invoiced by this run.
+    total: i64,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/invoice-runs",
+    tag = "invoices",
+    request_body = RunIn,
+    params(("Idempotency-Key" = String, Header, description = "Any unique string per distinct request: a repeat returns the first answer and writes nothing.")),
+    security(("api_key" = [])),
+    responses(
+        (status = 201, description = "Issued, in one transaction. Running a period again creates invoices only for students who have none.", body = RunResult),
+        (status = 400, description = "No Idempotency-Key.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A malformed period or date, or an Idempotency-Key reused with another body.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn run(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
+    use hocphi_app::domain::date::{Date, Month};
+    let state = &rpc.app;
+    let who = match caller(state, &headers).await.and_then(|c| c.writer()) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let fresh = match idempotency::begin(state, &who, &headers, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Ok(input) = serde_json::from_slice::<RunIn>(&body) else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "malformed",
+            "The body must be {\"period\": \"YYYY-MM\", \"due_on\": \"YYYY-MM-DD\"} with an optional \"grade\" or \"class\".",
+        );
+    };
+    let (Ok(month), Ok(due)) = (
+        Month::parse(input.period.trim()),
+        Date::parse_iso(input.due_on.trim()),
+    ) else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "`period` is YYYY-MM and `due_on` YYYY-MM-DD.",
+        );
+    };
+    let scope = match (input.grade, input.class) {
+        (None, None) => RunScope::School,
+        (Some(g), None) if (1..=12).contains(&g) => RunScope::Grade(g),
+        (None, Some(c)) if !c.trim().is_empty() => RunScope::Class(c),
+        _ => {
+            return problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Give a grade from 1 to 12, or a class, or neither.",
+            )
+        }
+    };
+    let now = state.clock.now();
+    let outcome = async {
+        let plan = hocphi_app::api::fees::imp::plan(state, who.school_id, month, &scope).await?;
+        let p = plan.preview.clone();
+        let mut tx = state.db.begin().await?;
+        hocphi_app::api::fees::imp::write(&mut tx, now, who.school_id, month, due, plan).await?;
+        let result = serde_json::to_value(RunResult {
+            students: p.students,
+            new_invoices: p.new_invoices,
+            already_invoiced: p.already_invoiced,
+            total: p.total.dong(),
+        })
+        .unwrap_or_default();
+        who.audit(
+            &mut tx,
+            now,
+            "api_issue",
+            "invoice_run",
+            month,
+            result.clone(),
+        )
+        .await?;
+        fresh
+            .store(&mut tx, StatusCode::CREATED, &result, now)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(result)
+    }
+    .await;
+    match outcome {
+        Ok(result) => json(StatusCode::CREATED, result),
+        Err(e) => app_problem(&e),
+    }
+}

@@ -1,0 +1,291 @@
+//! `/api/v1/invoices`: the school's invoices with what was paid on them, by
+//! change time (a sync fetches what changed since its last run), or one by code
+//! with its lines and payments.
+
+use super::api_key_auth::{caller, unavailable};
+use super::paging::{paged, Window};
+use super::problem::{json, problem};
+use super::rpc::RpcState;
+use super::students_api::read_query;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use hocphi_app::domain::date::Date;
+use hocphi_app::domain::invoice_status::InvoiceStatus;
+use hocphi_app::domain::money::Vnd;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// An invoice as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct ApiInvoice {
+    /// The invoice code (8 characters) that travels in bank memos.
+    code: String,
+    student_code: String,
+    /// `YYYY-MM`.
+    period: String,
+    title: String,
+    /// Whole đồng.
+    total: i64,
+    /// Whole đồng paid towards it so far.
+    paid: i64,
+    /// `YYYY-MM-DD`.
+    due_on: String,
+    /// `unpaid`, `partly_paid`, `paid` or `voided`.
+    status: String,
+    /// Still owing after the due date (Vietnam time).
+    overdue: bool,
+    /// Unix seconds of the last change (issued, paid, voided, a declined fee).
+    updated_at: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoicePage {
+    items: Vec<ApiInvoice>,
+    /// Pass as `after` for the next page; absent on the last page.
+    next: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvoiceQuery {
+    /// Only invoices changed at or after this time (Unix seconds).
+    updated_since: Option<i64>,
+    /// Only this month's invoices (`YYYY-MM`).
+    period: Option<String>,
+    /// Only this student's invoices.
+    student_code: Option<String>,
+    /// The `next` value of the previous page.
+    after: Option<String>,
+    /// 1 to 1000 (default 200).
+    limit: Option<i64>,
+}
+
+type InvoiceRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    i64,
+);
+
+const INVOICE_COLUMNS: &str = "SELECT i.id, i.code, s.code, i.period, i.title, i.total, \
+    (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.due_on, i.voided_at, i.updated_at \
+    FROM invoice i JOIN student s ON s.id = i.student_id";
+
+fn api_invoice(row: InvoiceRow, today: Date) -> ApiInvoice {
+    let (_, code, student_code, period, title, total, paid, due_on, voided, updated_at) = row;
+    let due = Date::parse_iso(&due_on).unwrap_or(today);
+    let status = InvoiceStatus::derive(
+        Vnd::new(total),
+        Vnd::new(paid),
+        due,
+        today,
+        voided.is_some(),
+    );
+    ApiInvoice {
+        status: serde_json::to_value(status.state)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        overdue: status.overdue,
+        code,
+        student_code,
+        period,
+        title,
+        total,
+        paid,
+        due_on,
+        updated_at,
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices",
+    tag = "invoices",
+    params(InvoiceQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of the school's invoices, oldest change first, with what was paid.", body = InvoicePage),
+        (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    query: Result<Query<InvoiceQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let state = &rpc.app;
+    let (q, who) = match (read_query(query), caller(state, &headers).await) {
+        (_, Err(r)) | (Err(r), _) => return r,
+        (Ok(q), Ok(w)) => (q, w),
+    };
+    let window = match Window::parse(q.updated_since, q.after.as_deref(), q.limit) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match hocphi_app::domain::date::Month::parse(p) {
+            Ok(m) => Some(m.to_string()),
+            Err(_) => return problem(StatusCode::BAD_REQUEST, "malformed", "`period` is YYYY-MM."),
+        },
+    };
+    let student = q
+        .student_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(hocphi_app::domain::student_import::normalize_code);
+    let rows: Result<Vec<InvoiceRow>, _> = sqlx::query_as(&format!(
+        "{INVOICE_COLUMNS} WHERE i.school_id = $1 AND {} AND ($4 IS NULL OR i.period = $4) \
+         AND ($5 IS NULL OR s.code = $5) ORDER BY i.updated_at, i.id LIMIT $6",
+        Window::condition("i", 2, 3)
+    ))
+    .bind(who.school_id)
+    .bind(window.after_at)
+    .bind(window.after_id)
+    .bind(period)
+    .bind(student)
+    .bind(window.limit + 1)
+    .fetch_all(&state.db)
+    .await;
+    let Ok(rows) = rows else {
+        return unavailable();
+    };
+    let (rows, next) = paged(rows, window.limit, |r| (r.9, r.0));
+    let today = state.clock.today();
+    let items = rows.into_iter().map(|r| api_invoice(r, today)).collect();
+    json(
+        StatusCode::OK,
+        serde_json::to_value(InvoicePage { items, next }).unwrap_or_default(),
+    )
+}
+
+/// One line of an invoice.
+#[derive(Serialize, ToSchema)]
+pub struct ApiLine {
+    description: String,
+    quantity: i64,
+    /// Whole đồng.
+    unit_amount: i64,
+    /// Whole đồng; negative for reductions and credits.
+    amount: i64,
+    /// `fee`, `reduction` or `credit`.
+    kind: String,
+    /// A voluntary fee the parent declined: shown, not in the total.
+    declined: bool,
+}
+
+/// What one payment put towards the invoice.
+#[derive(Serialize, ToSchema)]
+pub struct ApiAllocation {
+    payment_id: i64,
+    /// `bank_transfer`, `gateway`, `mobile_money`, `card` or `cash`.
+    method: String,
+    /// The bank's or gateway's transaction reference.
+    reference: String,
+    /// Whole đồng put towards this invoice.
+    amount: i64,
+    /// Unix seconds.
+    received_at: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoiceDetail {
+    #[serde(flatten)]
+    invoice: ApiInvoice,
+    lines: Vec<ApiLine>,
+    payments: Vec<ApiAllocation>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices/{code}",
+    tag = "invoices",
+    params(("code" = String, Path, description = "The invoice code.")),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The invoice with its lines and the payments towards it.", body = InvoiceDetail),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No invoice with this code at the key's school.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn one(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Response {
+    let state = &rpc.app;
+    let who = match caller(state, &headers).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let detail = async {
+        let row: Option<InvoiceRow> = sqlx::query_as(&format!(
+            "{INVOICE_COLUMNS} WHERE i.school_id = $1 AND i.code = $2"
+        ))
+        .bind(who.school_id)
+        .bind(code.trim().to_ascii_uppercase())
+        .fetch_optional(&state.db)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id = row.0;
+        let lines: Vec<(String, i64, i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT description, quantity, unit_amount, amount, kind, declined FROM invoice_line WHERE invoice_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&state.db)
+        .await?;
+        let payments: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT p.id, p.method, p.external_id, a.amount, p.received_at FROM payment_allocation a \
+             JOIN payment p ON p.id = a.payment_id WHERE a.invoice_id = $1 ORDER BY p.received_at, p.id",
+        )
+        .bind(id)
+        .fetch_all(&state.db)
+        .await?;
+        Ok::<_, sqlx::Error>(Some(InvoiceDetail {
+            invoice: api_invoice(row, state.clock.today()),
+            lines: lines
+                .into_iter()
+                .map(|(description, quantity, unit_amount, amount, kind, declined)| ApiLine {
+                    description,
+                    quantity,
+                    unit_amount,
+                    amount,
+                    kind,
+                    declined: declined != 0,
+                })
+                .collect(),
+            payments: payments
+                .into_iter()
+                .map(|(payment_id, method, reference, amount, received_at)| ApiAllocation {
+                    payment_id,
+                    method,
+                    reference,
+                    amount,
+                    received_at,
+                })
+                .collect(),
+        }))
+    }
+    .await;
+    match detail {
+        Ok(Some(d)) => json(StatusCode::OK, serde_json::to_value(d).unwrap_or_default()),
+        Ok(None) => problem(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "No invoice with this code at this school.",
+        ),
+        Err(_) => unavailable(),
+    }
+}

@@ -1,0 +1,273 @@
+//! `/api/v1/payments` and `/api/v1/receipts`: money that arrived, what it paid,
+//! and the signed receipts, by change time.
+
+use super::api_key_auth::{caller, unavailable};
+use super::paging::{paged, Window};
+use super::problem::json;
+use super::rpc::RpcState;
+use super::students_api::{read_query, ChangesQuery};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What a payment put towards one invoice.
+#[derive(Serialize, ToSchema)]
+pub struct PaidInvoice {
+    invoice_code: String,
+    /// Whole đồng.
+    amount: i64,
+}
+
+/// Money that arrived for the school.
+#[derive(Serialize, ToSchema)]
+pub struct ApiPayment {
+    id: i64,
+    /// `bank_transfer`, `gateway`, `mobile_money`, `card` or `cash`.
+    method: String,
+    /// The bank's or gateway's transaction reference (receipt number for cash).
+    reference: String,
+    /// Whole đồng.
+    amount: i64,
+    /// Unix seconds.
+    received_at: i64,
+    /// How it settled: `matched`, `partly_paid`, `overpaid`, `duplicate`, `unmatched` (waiting for the
+    /// accountant) or `not_fee`.
+    outcome: String,
+    /// The invoices it paid.
+    invoices: Vec<PaidInvoice>,
+    /// Unix seconds of the last change (matched by hand, undone, method corrected).
+    updated_at: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PaymentPage {
+    items: Vec<ApiPayment>,
+    /// Pass as `after` for the next page; absent on the last page.
+    next: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/payments",
+    tag = "payments",
+    params(ChangesQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of the school's payments, oldest change first.", body = PaymentPage),
+        (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn payments(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let state = &rpc.app;
+    let (q, who) = match (read_query(query), caller(state, &headers).await) {
+        (_, Err(r)) | (Err(r), _) => return r,
+        (Ok(q), Ok(w)) => (q, w),
+    };
+    let window = match q.window() {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let page = async {
+        let rows: Vec<(i64, String, String, i64, i64, String, i64)> = sqlx::query_as(&format!(
+            "SELECT p.id, p.method, p.external_id, p.amount, p.received_at, p.outcome, p.updated_at FROM payment p \
+             WHERE p.school_id = $1 AND {} ORDER BY p.updated_at, p.id LIMIT $4",
+            Window::condition("p", 2, 3)
+        ))
+        .bind(who.school_id)
+        .bind(window.after_at)
+        .bind(window.after_id)
+        .bind(window.limit + 1)
+        .fetch_all(&state.db)
+        .await?;
+        let (rows, next) = paged(rows, window.limit, |r| (r.6, r.0));
+        let mut items = Vec::with_capacity(rows.len());
+        for (id, method, reference, amount, received_at, outcome, updated_at) in rows {
+            let invoices: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT i.code, a.amount FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id \
+                 WHERE a.payment_id = $1 ORDER BY i.code",
+            )
+            .bind(id)
+            .fetch_all(&state.db)
+            .await?;
+            items.push(ApiPayment {
+                id,
+                method,
+                reference,
+                amount,
+                received_at,
+                outcome,
+                invoices: invoices
+                    .into_iter()
+                    .map(|(invoice_code, amount)| PaidInvoice {
+                        invoice_code,
+                        amount,
+                    })
+                    .collect(),
+                updated_at,
+            });
+        }
+        Ok::<_, sqlx::Error>(PaymentPage { items, next })
+    }
+    .await;
+    match page {
+        Ok(page) => json(
+            StatusCode::OK,
+            serde_json::to_value(page).unwrap_or_default(),
+        ),
+        Err(_) => unavailable(),
+    }
+}
+
+/// A signed receipt.
+#[derive(Serialize, ToSchema)]
+pub struct ApiReceipt {
+    /// The receipt's public code (its link).
+    code: String,
+    series: String,
+    year: i64,
+    /// Gap-free within the school, series and year.
+    number: i64,
+    invoice_code: String,
+    payment_id: i64,
+    /// Whole đồng.
+    total: i64,
+    /// Unix seconds.
+    issued_at: i64,
+    /// `issued` or `cancelled`.
+    status: String,
+    cancelled_at: Option<i64>,
+    cancel_reason: Option<String>,
+    /// The code of the receipt that replaced this one, if any.
+    replaced_by: Option<String>,
+    /// The canonical JSON that was signed.
+    content: String,
+    /// SHA-256 of `content`, base64url.
+    digest: String,
+    /// Ed25519 signature of the digest, base64url, by the school's key `key_id`
+    /// (published at `/api/v1/schools/{school}/receipt-keys`).
+    signature: String,
+    key_id: String,
+    /// Where anyone can check it: the receipt page verifies the signature in the browser.
+    verification_url: String,
+    /// Unix seconds of the last change.
+    updated_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReceiptRow {
+    id: i64,
+    public_code: String,
+    series: String,
+    year: i64,
+    number: i64,
+    invoice_code: String,
+    payment_id: i64,
+    total: i64,
+    issued_at: i64,
+    cancelled_at: Option<i64>,
+    cancel_reason: Option<String>,
+    replaced_by: Option<String>,
+    content: String,
+    digest: String,
+    signature: String,
+    key_id: String,
+    updated_at: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReceiptPage {
+    items: Vec<ApiReceipt>,
+    /// Pass as `after` for the next page; absent on the last page.
+    next: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/receipts",
+    tag = "receipts",
+    params(ChangesQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "A page of the school's receipts, oldest change first, with their signatures.", body = ReceiptPage),
+        (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn receipts(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let state = &rpc.app;
+    let (q, who) = match (read_query(query), caller(state, &headers).await) {
+        (_, Err(r)) | (Err(r), _) => return r,
+        (Ok(q), Ok(w)) => (q, w),
+    };
+    let window = match q.window() {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let rows: Result<Vec<ReceiptRow>, _> = sqlx::query_as(&format!(
+        "SELECT r.id, r.public_code, r.series, r.year, r.number, i.code AS invoice_code, r.payment_id, r.total, r.issued_at, \
+            r.cancelled_at, r.cancel_reason, (SELECT n.public_code FROM receipt n WHERE n.id = r.replaced_by) AS replaced_by, \
+            r.content, r.digest, r.signature, r.key_id, r.updated_at \
+         FROM receipt r JOIN invoice i ON i.id = r.invoice_id \
+         WHERE r.school_id = $1 AND {} ORDER BY r.updated_at, r.id LIMIT $4",
+        Window::condition("r", 2, 3)
+    ))
+    .bind(who.school_id)
+    .bind(window.after_at)
+    .bind(window.after_id)
+    .bind(window.limit + 1)
+    .fetch_all(&state.db)
+    .await;
+    let Ok(rows) = rows else {
+        return unavailable();
+    };
+    let (rows, next) = paged(rows, window.limit, |r| (r.updated_at, r.id));
+    let base = rpc.options.public_url.trim_end_matches('/');
+    let items = rows
+        .into_iter()
+        .map(|r| ApiReceipt {
+            verification_url: format!(
+                "{base}/r/{}#{}.{}.{}",
+                r.public_code, r.key_id, r.digest, r.signature
+            ),
+            code: r.public_code,
+            series: r.series,
+            year: r.year,
+            number: r.number,
+            invoice_code: r.invoice_code,
+            payment_id: r.payment_id,
+            total: r.total,
+            issued_at: r.issued_at,
+            status: if r.cancelled_at.is_some() {
+                "cancelled"
+            } else {
+                "issued"
+            }
+            .into(),
+            cancelled_at: r.cancelled_at,
+            cancel_reason: r.cancel_reason,
+            replaced_by: r.replaced_by,
+            content: r.content,
+            digest: r.digest,
+            signature: r.signature,
+            key_id: r.key_id,
+            updated_at: r.updated_at,
+        })
+        .collect();
+    json(
+        StatusCode::OK,
+        serde_json::to_value(ReceiptPage { items, next }).unwrap_or_default(),
+    )
+}
