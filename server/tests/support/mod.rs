@@ -24,6 +24,8 @@ pub const PUBLIC_URL: &str = "https://hocphi.example";
 
 pub struct TestApp {
     pub router: Router,
+    /// What the server functions and handlers see (for background work tests run by hand).
+    pub state: AppState,
     pub vault: Arc<Vault>,
     pub clock: Arc<FixedClock>,
     pub db: Db,
@@ -66,6 +68,7 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
     };
     TestApp {
         vault,
+        state: state.clone(),
         router: http::router(
             state,
             dist,
