@@ -124,7 +124,14 @@ async fn receive(
     StatusCode::OK
 }
 
-async fn api(app: &TestApp, method: &str, path: &str, key: &str, idem: Option<&str>, body: Option<Value>) -> Value {
+async fn api(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    key: &str,
+    idem: Option<&str>,
+    body: Option<Value>,
+) -> Value {
     let mut req = Request::builder()
         .method(method)
         .uri(path)
@@ -134,9 +141,17 @@ async fn api(app: &TestApp, method: &str, path: &str, key: &str, idem: Option<&s
         req = req.header("idempotency-key", k);
     }
     let r = app
-        .send(req.body(body.map(|b| Body::from(b.to_string())).unwrap_or_default()).unwrap())
+        .send(
+            req.body(body.map(|b| Body::from(b.to_string())).unwrap_or_default())
+                .unwrap(),
+        )
         .await;
-    assert!(r.status.is_success(), "{path}: {} {}", r.status, String::from_utf8_lossy(&r.body));
+    assert!(
+        r.status.is_success(),
+        "{path}: {} {}",
+        r.status,
+        String::from_utf8_lossy(&r.body)
+    );
     serde_json::from_slice(&r.body).unwrap()
 }
 
@@ -203,7 +218,10 @@ async fn a_school_system_syncs_5000_students_and_follows_payments_by_events() {
     // 5,000 students in five requests of 1,000, each with its own Idempotency-Key;
     // the first is sent twice, as after a lost answer.
     let family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"];
-    let given = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Khoa", "Linh", "Minh", "Ngọc", "Phúc", "Quỳnh", "Sơn", "Thảo", "Uyên", "Việt"];
+    let given = [
+        "An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Khoa", "Linh", "Minh", "Ngọc", "Phúc",
+        "Quỳnh", "Sơn", "Thảo", "Uyên", "Việt",
+    ];
     let students: Vec<Value> = (0..STUDENTS)
         .map(|i| {
             let grade = 1 + i % 5;
@@ -219,23 +237,55 @@ async fn a_school_system_syncs_5000_students_and_follows_payments_by_events() {
     for (n, chunk) in students.chunks(1000).enumerate() {
         let body = json!({"students": chunk});
         let idem = format!("pm-sync-{n}");
-        let r = api(&app, "POST", "/api/v1/students", &key, Some(&idem), Some(body.clone())).await;
+        let r = api(
+            &app,
+            "POST",
+            "/api/v1/students",
+            &key,
+            Some(&idem),
+            Some(body.clone()),
+        )
+        .await;
         created += r["created"].as_i64().unwrap();
         if n == 0 {
-            let again = api(&app, "POST", "/api/v1/students", &key, Some(&idem), Some(body)).await;
+            let again = api(
+                &app,
+                "POST",
+                "/api/v1/students",
+                &key,
+                Some(&idem),
+                Some(body),
+            )
+            .await;
             assert_eq!(again, r);
         }
     }
     assert_eq!(created, STUDENTS as i64);
-    assert_eq!(app.count("SELECT COUNT(*) FROM student WHERE code LIKE 'PM%'").await, STUDENTS as i64);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM student WHERE code LIKE 'PM%'")
+            .await,
+        STUDENTS as i64
+    );
     // Its classes now exist in hocphi.
     let classes = api(&app, "GET", "/api/v1/classes", &key, None, None).await;
-    let in_classes: i64 = classes["items"].as_array().unwrap().iter().map(|c| c["students"].as_i64().unwrap()).sum();
+    let in_classes: i64 = classes["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["students"].as_i64().unwrap())
+        .sum();
     assert!(in_classes >= STUDENTS as i64);
 
     // The month's invoices.
-    let run = api(&app, "POST", "/api/v1/invoice-runs", &key, Some("run-2027-02"),
-        Some(json!({"period": PERIOD, "due_on": "2027-02-10"}))).await;
+    let run = api(
+        &app,
+        "POST",
+        "/api/v1/invoice-runs",
+        &key,
+        Some("run-2027-02"),
+        Some(json!({"period": PERIOD, "due_on": "2027-02-10"})),
+    )
+    .await;
     let issued = run["new_invoices"].as_i64().unwrap();
     assert!(issued >= STUDENTS as i64, "{run}");
 
@@ -266,7 +316,12 @@ async fn a_school_system_syncs_5000_students_and_follows_payments_by_events() {
     }
     for (n, note) in notes.iter().enumerate() {
         let r = app.notify(note).await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&r.body));
+        assert_eq!(
+            r.status,
+            StatusCode::CREATED,
+            "{}",
+            String::from_utf8_lossy(&r.body)
+        );
         // Events go out while payments keep arriving.
         if n % 150 == 0 {
             deliver_everything(&app).await;
@@ -280,11 +335,23 @@ async fn a_school_system_syncs_5000_students_and_follows_payments_by_events() {
     let mut theirs = BTreeMap::new();
     let mut after = String::new();
     loop {
-        let page = api(&app, "GET", &format!("/api/v1/invoices?period={PERIOD}&limit=1000{after}"), &key, None, None).await;
+        let page = api(
+            &app,
+            "GET",
+            &format!("/api/v1/invoices?period={PERIOD}&limit=1000{after}"),
+            &key,
+            None,
+            None,
+        )
+        .await;
         for i in page["items"].as_array().unwrap() {
             theirs.insert(
                 i["code"].as_str().unwrap().to_string(),
-                (i["student_code"].as_str().unwrap().to_string(), i["total"].as_i64().unwrap(), i["paid"].as_i64().unwrap()),
+                (
+                    i["student_code"].as_str().unwrap().to_string(),
+                    i["total"].as_i64().unwrap(),
+                    i["paid"].as_i64().unwrap(),
+                ),
             );
         }
         match page["next"].as_str() {
@@ -299,30 +366,63 @@ async fn a_school_system_syncs_5000_students_and_follows_payments_by_events() {
         .map(|(code, (student, total, paid, _))| (code.clone(), (student.clone(), *total, *paid)))
         .collect();
     assert_eq!(mine.len() as i64, issued);
-    assert_eq!(mine, theirs, "the school system's books differ from hocphi's");
-    let paid_in_full = mine.values().filter(|(_, total, paid)| paid >= total && *total > 0).count();
+    assert_eq!(
+        mine, theirs,
+        "the school system's books differ from hocphi's"
+    );
+    let paid_in_full = mine
+        .values()
+        .filter(|(_, total, paid)| paid >= total && *total > 0)
+        .count();
     assert_eq!(paid_in_full, 500);
     // Every payment settled one event, every receipt one event; the replayed
     // notification none. Retries happened, and duplicates were ignored.
-    let settled = b.seen.values().filter(|e| e["type"] == "payment.settled").count();
+    let settled = b
+        .seen
+        .values()
+        .filter(|e| e["type"] == "payment.settled")
+        .count();
     assert_eq!(settled, notes.len());
     assert_eq!(b.receipts as i64, app.count("SELECT COUNT(*) FROM receipt r JOIN invoice i ON i.id = r.invoice_id WHERE i.period = '2027-02'").await);
     assert!(b.receipts >= 500);
     assert_eq!(b.bad_signatures, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM event_delivery WHERE gave_up_at IS NOT NULL").await, 0);
-    assert!(b.requests > b.seen.len(), "some deliveries failed and were retried");
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM event_delivery WHERE delivered_at IS NULL").await,
+        app.count("SELECT COUNT(*) FROM event_delivery WHERE gave_up_at IS NOT NULL")
+            .await,
         0
     );
-    let retried = app.count("SELECT COUNT(*) FROM event_delivery WHERE attempts > 1").await;
+    assert!(
+        b.requests > b.seen.len(),
+        "some deliveries failed and were retried"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM event_delivery WHERE delivered_at IS NULL")
+            .await,
+        0
+    );
+    let retried = app
+        .count("SELECT COUNT(*) FROM event_delivery WHERE attempts > 1")
+        .await;
     assert!(retried > 0);
     // Every student the system sent is in hocphi, by code.
     let mut codes_seen = 0;
     let mut after = String::new();
     loop {
-        let page = api(&app, "GET", &format!("/api/v1/students?limit=1000{after}"), &key, None, None).await;
-        codes_seen += page["items"].as_array().unwrap().iter().filter(|s| s["code"].as_str().unwrap().starts_with("PM")).count();
+        let page = api(
+            &app,
+            "GET",
+            &format!("/api/v1/students?limit=1000{after}"),
+            &key,
+            None,
+            None,
+        )
+        .await;
+        codes_seen += page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["code"].as_str().unwrap().starts_with("PM"))
+            .count();
         match page["next"].as_str() {
             Some(n) => after = format!("&after={n}"),
             None => break,

@@ -89,7 +89,8 @@ fn is_internal(host: &str) -> bool {
     }
 }
 
-/// Seconds to wait after the `attempts`-th failed attempt, or None to give up:
+/// Seconds to wait after the `attempts`-th failed attempt, or None to give up
+/// (after the first try and ten retries):
 /// about two days of tries, so a receiver down over a weekend still gets
 /// everything.
 pub fn retry_after(attempts: u32) -> Option<i64> {

@@ -45,13 +45,14 @@ pub fn ApiKeys(school_id: i64) -> impl IntoView {
         <section class=CARD aria-labelledby="api-keys-title">
             <h2 id="api-keys-title" class=H2>{tr("Kết nối phần mềm quản lý trường (API)", "School software connection (API)")}</h2>
             <p class="text-sm text-gray-700">{tr(
-                "Khoá API cho phép phần mềm quản lý của trường đọc (và nếu cho phép, cập nhật) danh sách học sinh qua /api/v1. Tài liệu: /api/v1/openapi.json.",
-                "An API key lets the school's software read (and, if allowed, update) the student list through /api/v1. Reference: /api/v1/openapi.json.")}</p>
+                "Khoá API cho phép phần mềm quản lý của trường đọc học sinh, khoản thu, hoá đơn, thanh toán và biên lai qua /api/v1, và nếu cho phép, ghi (cập nhật học sinh, khoản thu, lập hoá đơn tháng).",
+                "An API key lets the school's software read students, fees, invoices, payments and receipts through /api/v1 and, if allowed, write (update students and fees, issue a month's invoices).")}
+                " "<a class="text-teal-800 underline" href="/api/v1/docs" target="_blank" rel="noopener">{tr("Tài liệu API", "API reference")}</a></p>
             <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=create>
                 <div class="w-64"><Field id="api-key-name" label=tr("Tên khoá (phần mềm nào dùng)", "Key name (which software)") value=name/></div>
                 <label class="flex min-h-11 items-center gap-2 text-sm">
                     <input type="checkbox" class="h-5 w-5" on:change=move |ev| can_write.set(event_target_checked(&ev))/>
-                    {tr("Cho phép cập nhật học sinh", "May update students")}
+                    {tr("Cho phép ghi (học sinh, khoản thu, lập hoá đơn)", "May write (students, fees, invoice runs)")}
                 </label>
                 <button type="submit" class=BUTTON>{tr("Tạo khoá", "Create key")}</button>
             </form>

@@ -18,6 +18,7 @@ mod privacy;
 mod receipts;
 mod reconcile;
 mod school;
+mod webhooks;
 mod widgets;
 
 use crate::api::staff_auth::{sign_out, whoami};

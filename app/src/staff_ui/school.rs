@@ -144,7 +144,7 @@ fn SchoolSections(
         {can_edit.then(|| view! { <super::new_year::NewYear school_id=id/> })}
         <Students school_id=id can_edit/>
         {can_edit.then(|| view! { <super::privacy::Privacy school_id=id/> })}
-        {(me.role == Role::Accountant).then(|| view! { <super::api_keys::ApiKeys school_id=id/> })}
+        {(me.role == Role::Accountant).then(|| view! { <super::api_keys::ApiKeys school_id=id/><super::webhooks::Webhooks school_id=id/> })}
         {can_edit.then(|| view! { <AuditList school_id=Some(id)/> })}
     }
 }
