@@ -24,6 +24,8 @@ pub struct Config {
     pub gateway_simulator: bool,
     /// Where the public reaches hocphi; `None`: `http://<addr>`.
     pub public_url: Option<String>,
+    /// Requests a minute one API key may make.
+    pub api_requests_per_minute: u32,
 }
 
 impl Config {

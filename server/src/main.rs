@@ -55,6 +55,9 @@ struct ServeArgs {
     /// the links the API and events hand out. Default: http://<addr>.
     #[arg(long, env = "HOCPHI_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Requests a minute one API key may make.
+    #[arg(long, env = "HOCPHI_API_RATE", default_value_t = 300)]
+    api_rate: u32,
 }
 
 #[derive(clap::Args, Clone)]
@@ -441,6 +444,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         gateway_url: args.gateway_url,
         gateway_simulator: args.gateway_simulator,
         public_url: args.public_url.clone(),
+        api_requests_per_minute: args.api_rate,
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     match runtime.block_on(run(config, vault)) {
@@ -511,6 +515,7 @@ async fn run(
         http::HttpOptions {
             trust_proxy: config.trust_proxy,
             public_url: config.public_url().into(),
+            api_requests_per_minute: config.api_requests_per_minute,
         },
     );
     let listener = tokio::net::TcpListener::bind(config.addr)

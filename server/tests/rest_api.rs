@@ -557,3 +557,44 @@ async fn what_changed_since_then_payments_and_signed_receipts() {
         (StatusCode::BAD_REQUEST, "malformed".into())
     );
 }
+
+#[tokio::test]
+async fn each_key_has_its_own_rate_limit() {
+    let app = start().await;
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let busy = key(&app, &accountant, false).await.secret;
+    let calm = key(&app, &accountant, false).await.secret;
+    for _ in 0..300 {
+        let r = call(&app, "GET", "/api/v1/classes", &busy, None, None).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let r = call(&app, "GET", "/api/v1/classes", &busy, None, None).await;
+    assert_eq!(
+        (r.status, problem_type(&r)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate-limited".into())
+    );
+    let wait: i64 = r
+        .headers
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait));
+    // Another key of the same school is not held up.
+    assert_eq!(
+        call(&app, "GET", "/api/v1/classes", &calm, None, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // A minute later the busy key works again.
+    app.clock.advance(61);
+    assert_eq!(
+        call(&app, "GET", "/api/v1/classes", &busy, None, None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

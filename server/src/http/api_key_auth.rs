@@ -2,16 +2,10 @@
 //! refused when unknown or revoked, counted against its rate limit.
 
 use super::problem::problem;
+use super::rpc::RpcState;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hocphi_app::server::limiter::Limit;
-use hocphi_app::server::state::AppState;
-
-/// Requests per key: generous for a nightly sync, a wall for a runaway loop.
-const PER_KEY: &[Limit] = &[Limit {
-    max_failures: 300,
-    window_secs: 60,
-}];
 
 /// The caller, as its key says.
 pub struct Caller {
@@ -47,7 +41,8 @@ pub fn unavailable() -> Response {
 }
 
 /// Finds the key, refuses revoked and unknown ones, counts the request.
-pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Response> {
+    let state = &rpc.app;
     let bearer = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -76,7 +71,11 @@ pub async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Res
     })?;
     let now = state.clock.now();
     let counter = format!("api-key:{key_id}");
-    if let Err(wait) = state.lookups.check(&counter, PER_KEY, now) {
+    let per_key = [Limit {
+        max_failures: rpc.options.api_requests_per_minute as usize,
+        window_secs: 60,
+    }];
+    if let Err(wait) = state.lookups.check(&counter, &per_key, now) {
         let mut r = problem(
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",

@@ -40,14 +40,19 @@ pub struct FeeList {
 /// A fee item to create or to change.
 #[derive(Deserialize, ToSchema)]
 pub struct FeeIn {
+    #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     name: String,
     /// Whole đồng per unit, 0 to 100,000,000.
+    #[schema(minimum = 0, maximum = 100_000_000)]
     amount: i64,
     /// `month`, `semester`, `year`, `once` or `meal_day`.
+    #[schema(pattern = "^(month|semester|year|once|meal_day)$")]
     unit: String,
     #[serde(default = "yes")]
     mandatory: bool,
+    /// Grades and classes, e.g. `1, 2, 4A`; empty for the whole school.
     #[serde(default)]
+    #[schema(pattern = "^[0-9A-Za-z, ]*$", max_length = 200)]
     grades: String,
     #[serde(default = "yes")]
     active: bool,
@@ -87,7 +92,7 @@ pub fn app_problem(e: &AppError) -> Response {
 )]
 pub async fn list(State(rpc): State<RpcState>, headers: HeaderMap) -> Response {
     let state = &rpc.app;
-    let who = match caller(state, &headers).await {
+    let who = match caller(&rpc, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -116,7 +121,7 @@ pub async fn list(State(rpc): State<RpcState>, headers: HeaderMap) -> Response {
 /// records in one transaction.
 async fn save(rpc: &RpcState, headers: &HeaderMap, body: &[u8], id: Option<i64>) -> Response {
     let state = &rpc.app;
-    let who: Caller = match caller(state, headers).await.and_then(|c| c.writer()) {
+    let who: Caller = match caller(rpc, headers).await.and_then(|c| c.writer()) {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -228,9 +233,11 @@ pub async fn create(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
 pub async fn update(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
+    // Any id that is not one of this school's (not even a number) is simply not found.
+    let id = id.parse::<i64>().unwrap_or(-1);
     save(&rpc, &headers, &body, Some(id)).await
 }
 
@@ -238,12 +245,16 @@ pub async fn update(
 #[derive(Deserialize, ToSchema)]
 pub struct RunIn {
     /// `YYYY-MM`.
+    #[schema(pattern = "^20[0-9]{2}-(0[1-9]|1[0-2])$")]
     period: String,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     due_on: String,
     /// A grade (1–12) only; omit both for the whole school.
+    #[schema(minimum = 1, maximum = 12)]
     grade: Option<i64>,
     /// One class only, e.g. `3A`.
+    #[schema(min_length = 1, max_length = 20, pattern = "^[0-9]{1,2}[A-Za-z0-9]*$")]
     class: Option<String>,
 }
 
@@ -278,7 +289,7 @@ pub struct RunResult {
 pub async fn run(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
     use hocphi_app::domain::date::{Date, Month};
     let state = &rpc.app;
-    let who = match caller(state, &headers).await.and_then(|c| c.writer()) {
+    let who = match caller(&rpc, &headers).await.and_then(|c| c.writer()) {
         Ok(c) => c,
         Err(r) => return r,
     };

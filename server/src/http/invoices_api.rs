@@ -124,7 +124,7 @@ pub async fn list(
     query: Result<Query<InvoiceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
-    let (q, who) = match (read_query(query), caller(state, &headers).await) {
+    let (q, who) = match (read_query(query), caller(&rpc, &headers).await) {
         (_, Err(r)) | (Err(r), _) => return r,
         (Ok(q), Ok(w)) => (q, w),
     };
@@ -226,7 +226,7 @@ pub async fn one(
     Path(code): Path<String>,
 ) -> Response {
     let state = &rpc.app;
-    let who = match caller(state, &headers).await {
+    let who = match caller(&rpc, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
     };

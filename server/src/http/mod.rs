@@ -38,6 +38,9 @@ pub struct HttpOptions {
     /// Where the public reaches this server (`https://hocphi.example.gov.vn`): links
     /// the API hands out (receipts' verification links) start with it.
     pub public_url: std::sync::Arc<str>,
+    /// Requests a minute one API key may make: generous for a nightly sync, a
+    /// wall for a runaway loop.
+    pub api_requests_per_minute: u32,
 }
 
 pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {

@@ -67,7 +67,7 @@ pub async fn payments(
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
-    let (q, who) = match (read_query(query), caller(state, &headers).await) {
+    let (q, who) = match (read_query(query), caller(&rpc, &headers).await) {
         (_, Err(r)) | (Err(r), _) => return r,
         (Ok(q), Ok(w)) => (q, w),
     };
@@ -208,7 +208,7 @@ pub async fn receipts(
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
-    let (q, who) = match (read_query(query), caller(state, &headers).await) {
+    let (q, who) = match (read_query(query), caller(&rpc, &headers).await) {
         (_, Err(r)) | (Err(r), _) => return r,
         (Ok(q), Ok(w)) => (q, w),
     };

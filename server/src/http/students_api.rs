@@ -117,7 +117,7 @@ pub async fn list(
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
-    let (q, who) = match (read_query(query), caller(state, &headers).await) {
+    let (q, who) = match (read_query(query), caller(&rpc, &headers).await) {
         (_, Err(r)) | (Err(r), _) => return r,
         (Ok(q), Ok(w)) => (q, w),
     };
@@ -170,7 +170,7 @@ pub async fn one(
     Path(code): Path<String>,
 ) -> Response {
     let state = &rpc.app;
-    let who = match caller(state, &headers).await {
+    let who = match caller(&rpc, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -202,16 +202,24 @@ pub async fn one(
 /// One student to add or update, by code.
 #[derive(Deserialize, ToSchema)]
 pub struct StudentIn {
+    /// 1 to 32 letters or digits.
+    #[schema(pattern = "^[A-Za-z0-9]{1,32}$")]
     code: String,
+    #[schema(min_length = 2, max_length = 100, pattern = r"\S\s+\S")]
     full_name: String,
     /// `YYYY-MM-DD` or `DD/MM/YYYY`.
+    #[schema(
+        pattern = "^(20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[1-9]|1[0-9]|2[0-8])/(0[1-9]|1[0-2])/20[0-9]{2})$"
+    )]
     date_of_birth: String,
     /// The class this school year, e.g. `3A` (its grade is read from the name).
+    #[schema(pattern = "^([1-9]|1[0-2])[A-Z][0-9]?$")]
     class: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct UpsertBody {
+    #[schema(min_items = 1, max_items = 10_000)]
     students: Vec<StudentIn>,
 }
 
@@ -240,7 +248,7 @@ pub struct UpsertResult {
 )]
 pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
     let state = &rpc.app;
-    let who = match caller(state, &headers).await.and_then(|c| c.writer()) {
+    let who = match caller(&rpc, &headers).await.and_then(|c| c.writer()) {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -352,7 +360,7 @@ pub struct ClassList {
 )]
 pub async fn classes(State(rpc): State<RpcState>, headers: HeaderMap) -> Response {
     let state = &rpc.app;
-    let who = match caller(state, &headers).await {
+    let who = match caller(&rpc, &headers).await {
         Ok(c) => c,
         Err(r) => return r,
     };

@@ -75,6 +75,7 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
             http::HttpOptions {
                 trust_proxy,
                 public_url: PUBLIC_URL.into(),
+                api_requests_per_minute: 300,
             },
         ),
         clock,
