@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// The database used when the operator configures none; the only one ever seeded.
 pub const DEMO_DATABASE: &str = "sqlite://hocphi-demo.db";
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     pub addr: SocketAddr,
     /// `None`: the demo database.
@@ -26,6 +26,81 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Requests a minute one API key may make.
     pub api_requests_per_minute: u32,
+    /// Lets a remote Prometheus read `/metrics`.
+    pub metrics_token: Option<String>,
+}
+
+/// Printed at start, so an operator sees what hocphi runs with: never a secret.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("database", &redact_url(self.database_url()))
+            .field("dist", &self.dist)
+            .field("pinned_clock", &self.now)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("gateway_url", &self.gateway_url)
+            .field("gateway_simulator", &self.gateway_simulator)
+            .field("public_url", &self.public_url())
+            .field("api_requests_per_minute", &self.api_requests_per_minute)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "(set)"),
+            )
+            .finish()
+    }
+}
+
+/// A database URL without its password.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Why a configuration file was refused.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigFileError {
+    #[error("cannot read {0}: {1}")]
+    Unreadable(String, String),
+    #[error("line {0}: expected NAME=value")]
+    NotASetting(usize),
+    #[error("line {0}: {1} is not a hocphi setting (HOCPHI_…, DATABASE_URL or RUST_LOG)")]
+    UnknownName(usize, String),
+}
+
+/// Reads a configuration file: `NAME=value` lines (the environment variables'
+/// names, as in a systemd `EnvironmentFile`), `#` comments, optional quotes.
+pub fn parse_file(text: &str) -> Result<Vec<(String, String)>, ConfigFileError> {
+    let mut settings = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, value) = line
+            .split_once('=')
+            .ok_or(ConfigFileError::NotASetting(i + 1))?;
+        let name = name.trim().trim_start_matches("export ").trim();
+        if !(name.starts_with("HOCPHI_") || name == "DATABASE_URL" || name == "RUST_LOG") {
+            return Err(ConfigFileError::UnknownName(i + 1, name.to_string()));
+        }
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        settings.push((name.to_string(), value.to_string()));
+    }
+    Ok(settings)
 }
 
 impl Config {
@@ -77,5 +152,66 @@ pub fn master_key(
             Ok(Vault::from_text(&text)?)
         }
         Err(e) => Err(format!("cannot read the master key {}: {e}", file.display()).into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_file_is_environment_lines_and_says_which_line_is_wrong() {
+        let text = "# hocphi\nHOCPHI_ADDR=0.0.0.0:3000\nexport DATABASE_URL=\"sqlite:///var/lib/hocphi/hocphi.db\"\n\nHOCPHI_PUBLIC_URL='https://hocphi.pgd.edu.vn'\n";
+        assert_eq!(
+            parse_file(text).unwrap(),
+            vec![
+                ("HOCPHI_ADDR".into(), "0.0.0.0:3000".into()),
+                (
+                    "DATABASE_URL".into(),
+                    "sqlite:///var/lib/hocphi/hocphi.db".into()
+                ),
+                (
+                    "HOCPHI_PUBLIC_URL".into(),
+                    "https://hocphi.pgd.edu.vn".into()
+                ),
+            ]
+        );
+        assert_eq!(
+            parse_file("HOCPHI_ADDR=1\nPATH=/bin"),
+            Err(ConfigFileError::UnknownName(2, "PATH".into()))
+        );
+        assert_eq!(
+            parse_file("just words"),
+            Err(ConfigFileError::NotASetting(1))
+        );
+    }
+
+    #[test]
+    fn secrets_never_reach_the_printed_configuration() {
+        let config = Config {
+            addr: "127.0.0.1:3000".parse().unwrap(),
+            database_url: Some("postgres://hocphi:s3cret-pw@db.internal/hocphi".into()),
+            dist: "dist".into(),
+            now: None,
+            trust_proxy: true,
+            gateway_url: None,
+            gateway_simulator: false,
+            public_url: None,
+            api_requests_per_minute: 300,
+            metrics_token: Some("tok-123456".into()),
+        };
+        let printed = format!("{config:?}");
+        assert!(
+            !printed.contains("s3cret-pw") && !printed.contains("tok-123456"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("postgres://hocphi:***@db.internal/hocphi"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("metrics_token: Some(\"(set)\")"),
+            "{printed}"
+        );
     }
 }

@@ -9,6 +9,11 @@ use std::time::Duration;
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+    if url.starts_with("postgres") {
+        return Err(sqlx::Error::Configuration(
+            "PostgreSQL is not supported yet: use a sqlite:// database (see docs/deploy.md, \"Larger than a district\")".into(),
+        ));
+    }
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)

@@ -2,6 +2,7 @@
 //! `main.rs` is only the command line on top of this library, so black-box tests
 //! can start the very same application.
 
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;

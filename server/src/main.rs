@@ -18,6 +18,9 @@ use std::sync::Arc;
     about = "Cashless school fees: the hocphi server and tools"
 )]
 struct Cli {
+    /// A file of settings (NAME=value lines, as the environment variables below).
+    #[arg(long, env = "HOCPHI_CONFIG", global = true)]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
     #[command(flatten)]
@@ -58,6 +61,10 @@ struct ServeArgs {
     /// Requests a minute one API key may make.
     #[arg(long, env = "HOCPHI_API_RATE", default_value_t = 300)]
     api_rate: u32,
+    /// A token that lets a remote Prometheus read /metrics (Authorization: Bearer …);
+    /// without it only this machine may, directly.
+    #[arg(long, env = "HOCPHI_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
 }
 
 #[derive(clap::Args, Clone)]
@@ -82,6 +89,25 @@ enum Command {
     District {
         #[command(subcommand)]
         action: DistrictAction,
+    },
+    /// Copy the live SQLite database to a new file, consistently, while hocphi runs.
+    Backup {
+        /// The backup file to make (never overwritten).
+        #[arg(long)]
+        to: PathBuf,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// Put a backup in place of the SQLite database (stop hocphi first).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
     },
     /// Print a school's secret for signing bank notifications (made on first use).
     BankSecret {
@@ -202,6 +228,10 @@ enum VietqrAction {
 }
 
 fn main() -> ExitCode {
+    if let Err(e) = apply_config_file() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Vietqr { action }) => {
@@ -231,6 +261,12 @@ fn main() -> ExitCode {
             school,
             database_url,
         }) => report(bank_secret(school, database_url)),
+        Some(Command::Backup { to, database_url }) => report(backup(to, database_url)),
+        Some(Command::Restore {
+            from,
+            database_url,
+            force,
+        }) => report(restore(from, database_url, force)),
         Some(Command::ReceiptKey {
             school,
             database_url,
@@ -267,6 +303,28 @@ async fn school_id(pool: &sqlx::SqlitePool, slug: &str) -> Result<i64, Box<dyn s
         .fetch_optional(pool)
         .await?;
     Ok(row.ok_or_else(|| format!("no school '{slug}'"))?.0)
+}
+
+fn backup(to: PathBuf, database_url: Option<String>) -> Result<String, Box<dyn std::error::Error>> {
+    let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
+    hocphi_server::backup::sqlite_path(&url)?;
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let pool = db::connect(&url).await?;
+        let summary = hocphi_server::backup::backup(&pool, &to).await?;
+        Ok(format!("backed up to {}: {summary}", to.display()))
+    })
+}
+
+fn restore(
+    from: PathBuf,
+    database_url: Option<String>,
+    force: bool,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let summary = hocphi_server::backup::restore(&from, &url, force).await?;
+        Ok(format!("restored {} into {url}: {summary}", from.display()))
+    })
 }
 
 fn bank_secret(
@@ -411,12 +469,17 @@ fn user_command(action: UserAction) -> Result<String, Box<dyn std::error::Error>
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    let logs = tracing_subscriber::fmt().with_env_filter(
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "info,sqlx=warn".into()),
+    );
+    // One JSON object per line for log collectors; what is logged never holds
+    // personal data (requests are logged by route template, not path).
+    if std::env::var("HOCPHI_LOG_FORMAT").as_deref() == Ok("json") {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.init();
+    }
     let now = match args.now.as_deref().map(|t| (t, parse_instant(t))) {
         Some((text, None)) => {
             eprintln!("error: HOCPHI_NOW '{text}' is not a time like 2026-11-26T09:00:00+07:00");
@@ -445,6 +508,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         gateway_simulator: args.gateway_simulator,
         public_url: args.public_url.clone(),
         api_requests_per_minute: args.api_rate,
+        metrics_token: args.metrics_token.clone(),
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     match runtime.block_on(run(config, vault)) {
@@ -475,9 +539,9 @@ async fn run(
     }
     let state = AppState {
         tokens: Arc::new(db::token_key(&pool).await?),
-        db: pool,
+        db: pool.clone(),
         clock,
-        lookups: Arc::new(FailureLimiter::default()),
+        lookups: Arc::new(FailureLimiter::new(pool.clone())),
         vault,
         gateway: match (
             &config.gateway_url,
@@ -491,7 +555,8 @@ async fn run(
     let state_gateway = state.gateway.clone();
     // Students who left longer ago than their school's period are anonymised:
     // now, then once a day.
-    let (sweep_db, sweep_clock) = (state.db.clone(), state.clock.clone());
+    let (sweep_db, sweep_clock, sweep_limits) =
+        (state.db.clone(), state.clock.clone(), state.lookups.clone());
     tokio::spawn(async move {
         let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
         loop {
@@ -502,8 +567,12 @@ async fn run(
                 Ok(n) => tracing::info!("anonymised {n} students who left"),
                 Err(e) => tracing::warn!("anonymising students who left: {e}"),
             }
+            if let Err(e) = sweep_limits.sweep(sweep_clock.now()).await {
+                tracing::warn!("forgetting old failed attempts: {e}");
+            }
         }
     });
+    let operations = http::operations::Operations::new();
     // Events to schools' software: every process sends, the database decides who sends what.
     tokio::spawn(hocphi_server::events::run(
         state.clone(),
@@ -516,6 +585,8 @@ async fn run(
             trust_proxy: config.trust_proxy,
             public_url: config.public_url().into(),
             api_requests_per_minute: config.api_requests_per_minute,
+            operations: operations.clone(),
+            metrics_token: config.metrics_token.clone(),
         },
     );
     let listener = tokio::net::TcpListener::bind(config.addr)
@@ -534,6 +605,7 @@ async fn run(
             tracing::info!("online payment is off (set HOCPHI_GATEWAY_URL)")
         }
     }
+    tracing::info!("configuration: {config:?}");
     tracing::info!("hocphi is listening on http://{}", config.addr);
     if config.is_demo() {
         tracing::info!(
@@ -548,8 +620,38 @@ async fn run(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Not ready any more: the load balancer stops sending; requests in flight finish.
+        operations.drain();
+    })
     .await?;
+    Ok(())
+}
+
+/// Settings from the file `--config FILE` or `HOCPHI_CONFIG` names, as
+/// environment variables for the parser below; the real environment and the
+/// command line win over the file. Runs first, before any thread exists.
+fn apply_config_file() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let from_args = args.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix("--config=").map(str::to_string).or_else(|| {
+            (a == "--config")
+                .then(|| args.get(i + 1).cloned())
+                .flatten()
+        })
+    });
+    let Some(path) = from_args.or_else(|| std::env::var("HOCPHI_CONFIG").ok()) else {
+        return Ok(());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        hocphi_server::config::ConfigFileError::Unreadable(path.clone(), e.to_string())
+    })?;
+    for (name, value) in hocphi_server::config::parse_file(&text)? {
+        if std::env::var_os(&name).is_none() {
+            std::env::set_var(name, value);
+        }
+    }
     Ok(())
 }
 

@@ -315,7 +315,7 @@ mod imp {
         use crate::server::limiter::PER_CLIENT;
         let now = state.clock.now();
         let client = format!("complaint:{}", crate::server::state::client_key());
-        if let Err(retry_after_secs) = state.lookups.check(&client, PER_CLIENT, now) {
+        if let Err(retry_after_secs) = state.lookups.check(&client, PER_CLIENT, now).await {
             return Err(AppError::TooManyAttempts { retry_after_secs });
         }
         let found: Option<(i64, i64, i64)> = match tracking_hash(code) {
@@ -330,10 +330,13 @@ mod imp {
             }
             None => None,
         };
-        found.ok_or_else(|| {
-            state.lookups.record_failure(&client, now);
-            AppError::NotFound
-        })
+        match found {
+            Some(found) => Ok(found),
+            None => {
+                state.lookups.record_failure(&client, now).await;
+                Err(AppError::NotFound)
+            }
+        }
     }
 }
 

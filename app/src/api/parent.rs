@@ -91,8 +91,8 @@ pub async fn lookup_student(
     let client = format!("client:{}", client_key());
     let code_key = format!("code:{school}:{code}");
     let wait = [
-        state.lookups.check(&client, PER_CLIENT, now),
-        state.lookups.check(&code_key, PER_STUDENT_CODE, now),
+        state.lookups.check(&client, PER_CLIENT, now).await,
+        state.lookups.check(&code_key, PER_STUDENT_CODE, now).await,
     ]
     .into_iter()
     .filter_map(Result::err)
@@ -106,8 +106,8 @@ pub async fn lookup_student(
         Some(m) if m.date_of_birth == birth_date.to_string() => m.student_id,
         // Unknown school, unknown code and wrong date all look the same from outside.
         _ => {
-            state.lookups.record_failure(&client, now);
-            state.lookups.record_failure(&code_key, now);
+            state.lookups.record_failure(&client, now).await;
+            state.lookups.record_failure(&code_key, now).await;
             return Err(AppError::NoMatch);
         }
     };

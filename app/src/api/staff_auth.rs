@@ -162,8 +162,8 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, AppError>
     let account_key = format!("signin:{username}");
     let client_key = format!("signin-client:{}", client_key());
     let wait = [
-        state.lookups.check(&account_key, PER_ACCOUNT, now),
-        state.lookups.check(&client_key, PER_CLIENT, now),
+        state.lookups.check(&account_key, PER_ACCOUNT, now).await,
+        state.lookups.check(&client_key, PER_CLIENT, now).await,
     ]
     .into_iter()
     .filter_map(Result::err)
@@ -182,8 +182,8 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, AppError>
     let staff_id = match row {
         Some((id, _, 1)) if password_ok => id,
         _ => {
-            state.lookups.record_failure(&account_key, now);
-            state.lookups.record_failure(&client_key, now);
+            state.lookups.record_failure(&account_key, now).await;
+            state.lookups.record_failure(&client_key, now).await;
             return Err(AppError::BadCredentials);
         }
     };

@@ -3,9 +3,6 @@
 //! a whole town behind one carrier-NAT address is not locked out by one family's
 //! typos, and one student code cannot be guessed at from many addresses.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 #[derive(Clone, Copy, Debug)]
 pub struct Limit {
     pub max_failures: usize,
@@ -50,31 +47,38 @@ pub const PER_ACCOUNT: &[Limit] = &[
 ];
 
 const LONGEST_WINDOW: i64 = 24 * 3600;
-const MAX_KEYS: usize = 200_000;
 
-#[derive(Default)]
+/// Counts failures in the database (table `rate_failure`), so every hocphi
+/// process sharing it sees the same counts.
+#[derive(Clone)]
 pub struct FailureLimiter {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
+    db: super::state::Db,
 }
 
 impl FailureLimiter {
-    /// `Err(seconds)` to wait if `key` has used up any of its limits.
-    pub fn check(&self, key: &str, limits: &[Limit], now: i64) -> Result<(), u64> {
-        let map = self.failures.lock().expect("limiter lock");
-        let Some(times) = map.get(key) else {
-            return Ok(());
-        };
+    pub fn new(db: super::state::Db) -> FailureLimiter {
+        FailureLimiter { db }
+    }
+
+    /// `Err(seconds)` to wait if `key` has used up any of its limits. Should the
+    /// database not answer, the request goes on: it will fail on its own query.
+    pub async fn check(&self, key: &str, limits: &[Limit], now: i64) -> Result<(), u64> {
         let mut wait = 0i64;
         for limit in limits {
-            let recent: Vec<i64> = times
-                .iter()
-                .copied()
-                .filter(|t| now - t < limit.window_secs)
-                .collect();
-            if recent.len() >= limit.max_failures {
-                // Free again when the oldest failure that still counts leaves the window.
-                let oldest_counted = recent[recent.len() - limit.max_failures];
-                wait = wait.max(oldest_counted + limit.window_secs - now);
+            // The failure that, leaving the window, frees the key again: the
+            // `max_failures`-th most recent one still inside it.
+            let oldest_counted: Result<Option<(i64,)>, _> = sqlx::query_as(
+                "SELECT at FROM rate_failure WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT 1 OFFSET $3",
+            )
+            .bind(key)
+            .bind(now - limit.window_secs)
+            .bind(limit.max_failures as i64 - 1)
+            .fetch_optional(&self.db)
+            .await;
+            match oldest_counted {
+                Ok(Some((at,))) => wait = wait.max(at + limit.window_secs - now),
+                Ok(None) => {}
+                Err(e) => leptos::logging::warn!("rate limit check: {e}"),
             }
         }
         if wait > 0 {
@@ -84,14 +88,32 @@ impl FailureLimiter {
         }
     }
 
-    pub fn record_failure(&self, key: &str, now: i64) {
-        let mut map = self.failures.lock().expect("limiter lock");
-        if map.len() >= MAX_KEYS {
-            map.retain(|_, times| times.iter().any(|t| now - t < LONGEST_WINDOW));
+    pub async fn record_failure(&self, key: &str, now: i64) {
+        let recorded = async {
+            sqlx::query("DELETE FROM rate_failure WHERE key = $1 AND at <= $2")
+                .bind(key)
+                .bind(now - LONGEST_WINDOW)
+                .execute(&self.db)
+                .await?;
+            sqlx::query("INSERT INTO rate_failure (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(now)
+                .execute(&self.db)
+                .await
         }
-        let times = map.entry(key.to_string()).or_default();
-        times.retain(|t| now - t < LONGEST_WINDOW);
-        times.push(now);
+        .await;
+        if let Err(e) = recorded {
+            leptos::logging::warn!("rate limit record: {e}");
+        }
+    }
+
+    /// Forgets failures older than the longest window (run daily).
+    pub async fn sweep(&self, now: i64) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query("DELETE FROM rate_failure WHERE at <= $1")
+            .bind(now - LONGEST_WINDOW)
+            .execute(&self.db)
+            .await?
+            .rows_affected())
     }
 }
 
@@ -99,27 +121,39 @@ impl FailureLimiter {
 mod tests {
     use super::*;
 
-    #[test]
-    fn blocks_after_the_limit_and_frees_after_the_window() {
-        let l = FailureLimiter::default();
+    async fn limiter() -> FailureLimiter {
+        let db = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        sqlx::query("CREATE TABLE rate_failure (key TEXT NOT NULL, at BIGINT NOT NULL)")
+            .execute(&db)
+            .await
+            .unwrap();
+        FailureLimiter::new(db)
+    }
+
+    #[tokio::test]
+    async fn blocks_after_the_limit_and_frees_after_the_window() {
+        let l = limiter().await;
         let key = "code:th-ha-long:HS0001";
         for i in 0..5 {
-            assert!(l.check(key, PER_STUDENT_CODE, 100 + i).is_ok());
-            l.record_failure(key, 100 + i);
+            assert!(l.check(key, PER_STUDENT_CODE, 100 + i).await.is_ok());
+            l.record_failure(key, 100 + i).await;
         }
-        assert_eq!(l.check(key, PER_STUDENT_CODE, 105), Err(15 * 60 - 5));
+        assert_eq!(l.check(key, PER_STUDENT_CODE, 105).await, Err(15 * 60 - 5));
         assert!(
             l.check("code:th-ha-long:HS0002", PER_STUDENT_CODE, 105)
+                .await
                 .is_ok(),
             "other codes unaffected"
         );
-        assert!(l.check(key, PER_STUDENT_CODE, 100 + 15 * 60).is_ok());
+        assert!(l.check(key, PER_STUDENT_CODE, 100 + 15 * 60).await.is_ok());
         // The daily limit: 10 failures spread out still block for the rest of the day.
         for i in 0..5 {
-            l.record_failure(key, 2_000 + i * 1_000);
+            l.record_failure(key, 2_000 + i * 1_000).await;
         }
         let now = 7_000;
-        let wait = l.check(key, PER_STUDENT_CODE, now).unwrap_err();
+        let wait = l.check(key, PER_STUDENT_CODE, now).await.unwrap_err();
         assert_eq!(wait as i64, 100 + 24 * 3600 - now);
+        // A day later the sweep forgets them all.
+        assert_eq!(l.sweep(100 + 24 * 3600 + 6_000).await.unwrap(), 10);
     }
 }

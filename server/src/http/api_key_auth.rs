@@ -75,7 +75,7 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Respo
         max_failures: rpc.options.api_requests_per_minute as usize,
         window_secs: 60,
     }];
-    if let Err(wait) = state.lookups.check(&counter, &per_key, now) {
+    if let Err(wait) = state.lookups.check(&counter, &per_key, now).await {
         let mut r = problem(
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",
@@ -86,7 +86,7 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Respo
         }
         return Err(r);
     }
-    state.lookups.record_failure(&counter, now);
+    state.lookups.record_failure(&counter, now).await;
     let _ = sqlx::query("UPDATE api_key SET last_used_at = $1 WHERE id = $2")
         .bind(now)
         .bind(key_id)

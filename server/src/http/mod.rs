@@ -14,6 +14,7 @@ mod html;
 mod idempotency;
 mod invoices_api;
 mod logo;
+pub mod operations;
 mod paging;
 mod payments_api;
 mod preview;
@@ -41,6 +42,10 @@ pub struct HttpOptions {
     /// Requests a minute one API key may make: generous for a nightly sync, a
     /// wall for a runaway loop.
     pub api_requests_per_minute: u32,
+    /// Request figures and the draining flag, shared with the process that shuts down.
+    pub operations: std::sync::Arc<operations::Operations>,
+    /// Lets a remote Prometheus read `/metrics` (else only this machine may).
+    pub metrics_token: Option<String>,
 }
 
 pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
@@ -48,6 +53,7 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
     let site = static_files::Site::load(dist);
     let csp = ContentSecurityPolicy::for_pages(&site.index_pages());
     let simulator = state.gateway == hocphi_app::server::state::Gateway::Simulator;
+    let ops = options.operations.clone();
     let rpc_state = rpc::RpcState {
         app: state,
         options,
@@ -92,6 +98,9 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
                 )
             }),
         )
+        .route("/healthz", get(operations::healthz))
+        .route("/readyz", get(operations::readyz))
+        .route("/metrics", get(operations::metrics))
         .with_state(rpc_state.clone())
         .fallback(move |req: axum::extract::Request| site.clone().serve(req))
         // Link previews for chat apps, on the app's HTML shell.
@@ -111,4 +120,6 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
                 )
             },
         ))
+        // Outermost: every request is counted and timed, whatever answered it.
+        .layer(axum::middleware::from_fn_with_state(ops, operations::track))
 }

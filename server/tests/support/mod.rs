@@ -21,11 +21,15 @@ use tower::ServiceExt;
 
 /// Where the test server says it is reached.
 pub const PUBLIC_URL: &str = "https://hocphi.example";
+/// The operator's token for `/metrics`.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 pub struct TestApp {
     pub router: Router,
     /// What the server functions and handlers see (for background work tests run by hand).
     pub state: AppState,
+    /// The request figures and draining flag the router reports.
+    pub operations: Arc<http::operations::Operations>,
     pub vault: Arc<Vault>,
     pub clock: Arc<FixedClock>,
     pub db: Db,
@@ -62,12 +66,14 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
         tokens: Arc::new(db::token_key(&pool).await.unwrap()),
         db: pool.clone(),
         clock: clock.clone(),
-        lookups: Arc::new(FailureLimiter::default()),
+        lookups: Arc::new(FailureLimiter::new(pool.clone())),
         vault: vault.clone(),
         gateway: hocphi_app::server::state::Gateway::Simulator,
     };
+    let operations = http::operations::Operations::new();
     TestApp {
         vault,
+        operations: operations.clone(),
         state: state.clone(),
         router: http::router(
             state,
@@ -76,6 +82,8 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
                 trust_proxy,
                 public_url: PUBLIC_URL.into(),
                 api_requests_per_minute: 300,
+                operations: operations.clone(),
+                metrics_token: Some(METRICS_TOKEN.into()),
             },
         ),
         clock,

@@ -1,0 +1,149 @@
+//! `hocphi backup` while payments keep arriving, then `hocphi restore`: the
+//! restored database has every payment the backup counted, each with its
+//! receipt, signatures still valid, numbers without gaps; bad files are refused
+//! with a reason, and an existing database is replaced only when asked.
+
+mod support;
+
+use hocphi_server::backup::{self, BackupError};
+use serde_json::json;
+use sha2::Digest;
+use support::*;
+
+async fn pay(app: &TestApp, n: usize, tag: &str) {
+    for (i, (code, total, _)) in app.unpaid_invoices(n as i64).await.into_iter().enumerate() {
+        let r = app
+            .notify(&json!({"transaction_id": format!("FT{tag}{i:04}"), "account_number": "1023456789",
+                "amount": total, "received_at": 1_795_000_000 + i as i64, "memo": format!("HP {code}")}))
+            .await;
+        assert!(r.status.is_success());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_during_payments_restores_every_payment_and_receipt() {
+    let app = start().await;
+    pay(&app, 15, "A").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hocphi-2026-11-27.db");
+
+    // The backup runs while more payments arrive.
+    let (summary, ()) = tokio::join!(backup::backup(&app.db, &file), pay(&app, 25, "B"));
+    let summary = summary.unwrap();
+    assert!(summary.payments >= 15, "{summary}");
+    assert!(summary.receipts > 0);
+    // Never over an existing file.
+    assert!(matches!(
+        backup::backup(&app.db, &file).await,
+        Err(BackupError::TargetExists(_))
+    ));
+
+    // Restored somewhere new, then opened as hocphi opens a database.
+    let target = dir.path().join("restored.db");
+    let url = format!("sqlite://{}", target.display());
+    let restored = backup::restore(&file, &url, false).await.unwrap();
+    assert_eq!(restored, summary);
+    let db = hocphi_server::db::connect(&url).await.unwrap();
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_as::<_, (i64,)>(sql)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+                .0
+        }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM payment").await,
+        summary.payments
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM receipt").await,
+        summary.receipts
+    );
+    // A consistent snapshot: no matched payment without its receipt, no receipt
+    // without its payment, numbers without gaps.
+    assert_eq!(
+        count("SELECT COUNT(*) FROM payment p WHERE p.outcome = 'matched' AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.payment_id = p.id)").await,
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM (SELECT school_id, series, year FROM receipt GROUP BY school_id, series, year HAVING MAX(number) <> COUNT(*))").await,
+        0
+    );
+    // Every payment of the first batch is there, each once.
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT external_id) FROM payment WHERE external_id LIKE '%FTA%'")
+            .await,
+        15
+    );
+    // Every receipt's signature still checks out against the school's published key.
+    let receipts: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT r.content, r.digest, r.signature, r.key_id, k.public_key FROM receipt r JOIN signing_key k ON k.key_id = r.key_id",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert_eq!(receipts.len() as i64, summary.receipts);
+    for (content, digest, signature, key_id, public) in receipts {
+        assert_eq!(
+            hocphi_app::domain::receipt::b64(&sha2::Sha256::digest(content.as_bytes())),
+            digest
+        );
+        let proof = hocphi_app::server::receipts::proof_of(&key_id, &digest, &signature).unwrap();
+        let public: [u8; 32] = hocphi_app::domain::receipt::from_b64(&public)
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let verdict = hocphi_app::domain::receipt::verify(&proof, &[(key_id, public)], None);
+        assert!(verdict.key_known && verdict.signature_valid);
+    }
+    db.close().await;
+
+    // An existing database is replaced only with --force.
+    assert!(matches!(
+        backup::restore(&file, &url, false).await,
+        Err(BackupError::DatabaseExists(_))
+    ));
+    backup::restore(&file, &url, true).await.unwrap();
+
+    // A damaged copy, or a file that is not hocphi's, is refused with the reason.
+    let damaged = dir.path().join("damaged.db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 4096] {
+        *b = 0x5a;
+    }
+    std::fs::write(&damaged, bytes).unwrap();
+    assert!(matches!(
+        backup::restore(
+            &damaged,
+            &format!("sqlite://{}", dir.path().join("x.db").display()),
+            false
+        )
+        .await,
+        Err(BackupError::Damaged(..)) | Err(BackupError::Database(_))
+    ));
+    let plain = dir.path().join("plain.db");
+    {
+        let p = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", plain.display()))
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE notes (t TEXT)")
+            .execute(&p)
+            .await
+            .unwrap();
+        p.close().await;
+    }
+    assert!(matches!(
+        backup::restore(
+            &plain,
+            &format!("sqlite://{}", dir.path().join("z.db").display()),
+            false
+        )
+        .await,
+        Err(BackupError::NotHocphi(_))
+    ));
+    assert!(!dir.path().join("z.db").exists());
+}
