@@ -349,6 +349,65 @@ async fn writes_need_a_read_write_key_and_are_idempotent() {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
+    // A class before its students; once however often it is asked for.
+    let class = call(
+        &app,
+        "POST",
+        "/api/v1/classes",
+        &rw.secret,
+        Some("class-6A"),
+        Some(&json!({"name": "5E"})),
+    )
+    .await;
+    assert_eq!(
+        class.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&class.body)
+    );
+    assert_eq!(
+        body(&class),
+        json!({"name": "5E", "grade": 5, "created": true})
+    );
+    let again = call(
+        &app,
+        "POST",
+        "/api/v1/classes",
+        &rw.secret,
+        Some("class-6A-b"),
+        Some(&json!({"name": "5E"})),
+    )
+    .await;
+    assert_eq!(body(&again)["created"], false);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM class WHERE school_id = 1 AND name = '5E'")
+            .await,
+        1
+    );
+    let bad = call(
+        &app,
+        "POST",
+        "/api/v1/classes",
+        &rw.secret,
+        Some("class-x"),
+        Some(&json!({"name": "Mầm"})),
+    )
+    .await;
+    assert_eq!(
+        (bad.status, problem_type(&bad)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid".into())
+    );
+    let ro_class = call(
+        &app,
+        "POST",
+        "/api/v1/classes",
+        &ro,
+        Some("class-ro"),
+        Some(&json!({"name": "5F"})),
+    )
+    .await;
+    assert_eq!(ro_class.status, StatusCode::FORBIDDEN);
+
     // An invoice run: one per student, once.
     let students = app
         .count("SELECT COUNT(*) FROM student s JOIN enrolment e ON e.student_id = s.id WHERE s.school_id = 1 AND s.left_on IS NULL AND e.school_year_id = (SELECT MAX(id) FROM school_year)")
@@ -417,8 +476,8 @@ async fn writes_need_a_read_write_key_and_are_idempotent() {
     let prefix: String = rw.secret.chars().take(10).collect();
     assert_eq!(
         app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'api_%' AND after_json LIKE '%{prefix}%'")).await,
-        4,
-        "fee created, fee changed, two runs"
+        5,
+        "fee created, fee changed, a class, two runs"
     );
 
     // Revoked: every endpoint refuses it.

@@ -119,7 +119,7 @@ pub enum FileProblem {
 pub const MAX_ROWS: usize = 20_000;
 
 /// The grade from a class name when there is no grade column: "3A" → 3, "10A1" → 10.
-fn grade_from_class(class: &str) -> Option<i64> {
+pub fn grade_from_class(class: &str) -> Option<i64> {
     let digits: String = class.chars().take_while(|c| c.is_ascii_digit()).collect();
     digits.parse().ok().filter(|g| (1..=12).contains(g))
 }

@@ -92,7 +92,7 @@ pub fn router() -> (Router<RpcState>, utoipa::openapi::OpenApi) {
         .routes(routes!(gateway::ipn))
         .routes(routes!(students_api::list, students_api::upsert))
         .routes(routes!(students_api::one))
-        .routes(routes!(students_api::classes))
+        .routes(routes!(students_api::classes, students_api::create_class))
         .routes(routes!(fees_api::list, fees_api::create))
         .routes(routes!(fees_api::update))
         .routes(routes!(fees_api::run))

@@ -392,3 +392,107 @@ pub async fn classes(State(rpc): State<RpcState>, headers: HeaderMap) -> Respons
         serde_json::to_value(ClassList { items }).unwrap_or_default(),
     )
 }
+
+/// A class to make before its students arrive.
+#[derive(Deserialize, ToSchema)]
+pub struct ClassIn {
+    /// E.g. `3A`, `10A1`; 1 to 20 characters.
+    #[schema(min_length = 1, max_length = 20, pattern = r"\S")]
+    name: String,
+    /// 0 (preschool) to 12; read from the name's leading number when absent.
+    #[schema(minimum = 0, maximum = 12)]
+    grade: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClassMade {
+    name: String,
+    grade: i64,
+    /// False: it already existed (nothing changed).
+    created: bool,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/classes",
+    tag = "students",
+    request_body = ClassIn,
+    params(("Idempotency-Key" = String, Header, description = "Any unique string per distinct request: a repeat returns the first answer and writes nothing.")),
+    security(("api_key" = [])),
+    responses(
+        (status = 201, description = "The class exists this school year (made now, or before).", body = ClassMade),
+        (status = 400, description = "No Idempotency-Key.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No usable name or grade, or an Idempotency-Key reused with another body.", body = super::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_class(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let state = &rpc.app;
+    let who = match caller(&rpc, &headers).await.and_then(|c| c.writer()) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let fresh = match idempotency::begin(state, &who, &headers, &body).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let input = serde_json::from_slice::<ClassIn>(&body).ok();
+    let name = input
+        .as_ref()
+        .and_then(|c| hocphi_app::domain::validate::text(&c.name, 20));
+    let grade = input.as_ref().and_then(|c| match c.grade {
+        Some(g) => (0..=12).contains(&g).then_some(g),
+        None => name.as_deref().and_then(student_import::grade_from_class),
+    });
+    let (Some(name), Some(grade)) = (name, grade) else {
+        return problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "Send {\"name\": \"3A\"} (1 to 20 characters), with \"grade\" 0 to 12 when the name does not start with it.",
+        );
+    };
+    let Ok(year) = hocphi_app::api::students::current_year_id(state).await else {
+        return unavailable();
+    };
+    let now = state.clock.now();
+    let outcome = async {
+        let mut tx = state.db.begin().await?;
+        let existed: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
+        )
+        .bind(who.school_id)
+        .bind(year)
+        .bind(&name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id =
+            hocphi_app::api::students::ensure_class_in(&mut tx, who.school_id, year, &name, grade)
+                .await?;
+        let result = serde_json::to_value(ClassMade {
+            name: name.clone(),
+            grade,
+            created: existed.is_none(),
+        })
+        .unwrap_or_default();
+        if existed.is_none() {
+            who.audit(&mut tx, now, "api_create", "class", id, result.clone())
+                .await?;
+        }
+        fresh
+            .store(&mut tx, StatusCode::CREATED, &result, now)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, hocphi_app::error::AppError>(result)
+    }
+    .await;
+    match outcome {
+        Ok(result) => json(StatusCode::CREATED, result),
+        Err(_) => unavailable(),
+    }
+}
