@@ -5,11 +5,13 @@
 //! one process is killed in the middle of a burst: the other takes the
 //! replays, and nothing is lost or doubled.
 
-use hmac::{Hmac, Mac};
+mod support;
+
 use serde_json::json;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use support::sign_notification;
 
 const NOW: &str = "2026-11-26T09:00:00+07:00";
 
@@ -51,17 +53,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn sign(secret: &str, ts: i64, body: &[u8]) -> String {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{ts}.").as_bytes());
-    mac.update(body);
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Sends one notification; true when the server answered (any 2xx).
 async fn notify(
     client: &reqwest::Client,
@@ -76,7 +67,7 @@ async fn notify(
         .header("content-type", "application/json")
         .header("x-hocphi-school", "th-ha-long")
         .header("x-hocphi-timestamp", ts.to_string())
-        .header("x-hocphi-signature", sign(secret, ts, &body))
+        .header("x-hocphi-signature", sign_notification(secret, ts, &body))
         .body(body)
         .send()
         .await

@@ -8,6 +8,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct WebhookRow {
     pub id: i64,
     pub url: String,
@@ -28,6 +29,7 @@ pub struct NewWebhook {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct DeliveryRow {
     pub id: i64,
     pub event_id: String,
@@ -51,33 +53,18 @@ pub fn secret_context(school_id: i64, url: &str) -> String {
 }
 
 #[server(prefix = "/rpc", endpoint = "webhooks/list", input = Json)]
-#[allow(clippy::type_complexity)]
 pub async fn list_webhooks(school_id: i64) -> Result<Vec<WebhookRow>, AppError> {
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    let rows: Vec<(i64, String, i64, Option<i64>, i64, i64, i64)> = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT w.id, w.url, w.created_at, w.disabled_at, \
-            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.delivered_at IS NOT NULL), \
-            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.delivered_at IS NULL AND d.gave_up_at IS NULL), \
-            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.gave_up_at IS NOT NULL) \
+            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.delivered_at IS NOT NULL) AS delivered, \
+            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.delivered_at IS NULL AND d.gave_up_at IS NULL) AS pending, \
+            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.gave_up_at IS NOT NULL) AS failed \
          FROM webhook w WHERE w.school_id = $1 ORDER BY w.id DESC",
     )
     .bind(school_id)
     .fetch_all(&state.db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, url, created_at, disabled_at, delivered, pending, failed)| WebhookRow {
-                id,
-                url,
-                created_at,
-                disabled_at,
-                delivered,
-                pending,
-                failed,
-            },
-        )
-        .collect())
+    .await?)
 }
 
 #[server(prefix = "/rpc", endpoint = "webhooks/create", input = Json)]
@@ -155,22 +142,9 @@ pub async fn disable_webhook(school_id: i64, id: i64) -> Result<(), AppError> {
 
 /// The latest deliveries to the school's addresses, newest first.
 #[server(prefix = "/rpc", endpoint = "webhooks/deliveries", input = Json)]
-#[allow(clippy::type_complexity)]
 pub async fn list_deliveries(school_id: i64) -> Result<Vec<DeliveryRow>, AppError> {
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        i64,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        i64,
-        Option<i64>,
-        Option<i64>,
-    )> = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT d.id, e.event_id, e.kind, e.created_at, d.attempts, d.last_attempt_at, d.last_status, d.last_error, \
             d.next_attempt_at, d.delivered_at, d.gave_up_at \
          FROM event_delivery d JOIN api_event e ON e.id = d.event_id JOIN webhook w ON w.id = d.webhook_id \
@@ -178,37 +152,7 @@ pub async fn list_deliveries(school_id: i64) -> Result<Vec<DeliveryRow>, AppErro
     )
     .bind(school_id)
     .fetch_all(&state.db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                id,
-                event_id,
-                kind,
-                created_at,
-                attempts,
-                last_attempt_at,
-                last_status,
-                last_error,
-                next_attempt_at,
-                delivered_at,
-                gave_up_at,
-            )| DeliveryRow {
-                id,
-                event_id,
-                kind,
-                created_at,
-                attempts,
-                last_attempt_at,
-                last_status,
-                last_error,
-                next_attempt_at,
-                delivered_at,
-                gave_up_at,
-            },
-        )
-        .collect())
+    .await?)
 }
 
 /// Sends a delivery again now (one that gave up, or one the receiver lost):

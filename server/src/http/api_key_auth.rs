@@ -127,3 +127,32 @@ impl Caller {
         .await
     }
 }
+
+/// A list endpoint's start: its query read (or a problem document) and the caller.
+pub async fn reader<Q>(
+    rpc: &RpcState,
+    headers: &HeaderMap,
+    query: Result<axum::extract::Query<Q>, axum::extract::rejection::QueryRejection>,
+) -> Result<(Q, Caller), Response> {
+    let who = caller(rpc, headers).await?;
+    let q = query.map(|axum::extract::Query(q)| q).map_err(|_| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "`updated_since` and `limit` are whole numbers; `after` is a `next` value; `period` is YYYY-MM.",
+        )
+    })?;
+    Ok((q, who))
+}
+
+/// A POST's start: a read-write key, and an Idempotency-Key not seen before
+/// (a repeat gets its first answer here).
+pub async fn poster(
+    rpc: &RpcState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Caller, super::idempotency::Fresh), Response> {
+    let who = caller(rpc, headers).await?.writer()?;
+    let fresh = super::idempotency::begin(&rpc.app, &who, headers, body).await?;
+    Ok((who, fresh))
+}

@@ -1,7 +1,7 @@
 //! `/api/v1/fee-items` and `/api/v1/invoice-runs`: the school's fee catalogue,
 //! and issuing a month's invoices, for its management software.
 
-use super::api_key_auth::{caller, unavailable, Caller};
+use super::api_key_auth::{caller, poster, unavailable, Caller};
 use super::idempotency;
 use super::problem::{json, problem};
 use super::rpc::RpcState;
@@ -289,12 +289,8 @@ pub struct RunResult {
 pub async fn run(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
     use hocphi_app::domain::date::{Date, Month};
     let state = &rpc.app;
-    let who = match caller(&rpc, &headers).await.and_then(|c| c.writer()) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let fresh = match idempotency::begin(state, &who, &headers, &body).await {
-        Ok(f) => f,
+    let (who, fresh) = match poster(&rpc, &headers, &body).await {
+        Ok(started) => started,
         Err(r) => return r,
     };
     let Ok(input) = serde_json::from_slice::<RunIn>(&body) else {

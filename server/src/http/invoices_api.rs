@@ -2,11 +2,10 @@
 //! change time (a sync fetches what changed since its last run), or one by code
 //! with its lines and payments.
 
-use super::api_key_auth::{caller, unavailable};
+use super::api_key_auth::{caller, reader, unavailable};
 use super::paging::{paged, Window};
 use super::problem::{json, problem};
 use super::rpc::RpcState;
-use super::students_api::read_query;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -124,9 +123,9 @@ pub async fn list(
     query: Result<Query<InvoiceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
-    let (q, who) = match (read_query(query), caller(&rpc, &headers).await) {
-        (_, Err(r)) | (Err(r), _) => return r,
-        (Ok(q), Ok(w)) => (q, w),
+    let (q, who) = match reader(&rpc, &headers, query).await {
+        Ok(started) => started,
+        Err(r) => return r,
     };
     let window = match Window::parse(q.updated_since, q.after.as_deref(), q.limit) {
         Ok(w) => w,

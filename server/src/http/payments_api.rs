@@ -1,11 +1,11 @@
 //! `/api/v1/payments` and `/api/v1/receipts`: money that arrived, what it paid,
 //! and the signed receipts, by change time.
 
-use super::api_key_auth::{caller, unavailable};
+use super::api_key_auth::{reader, unavailable};
 use super::paging::{paged, Window};
 use super::problem::json;
 use super::rpc::RpcState;
-use super::students_api::{read_query, ChangesQuery};
+use super::students_api::ChangesQuery;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -67,9 +67,9 @@ pub async fn payments(
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
-    let (q, who) = match (read_query(query), caller(&rpc, &headers).await) {
-        (_, Err(r)) | (Err(r), _) => return r,
-        (Ok(q), Ok(w)) => (q, w),
+    let (q, who) = match reader(&rpc, &headers, query).await {
+        Ok(started) => started,
+        Err(r) => return r,
     };
     let window = match q.window() {
         Ok(w) => w,
@@ -208,9 +208,9 @@ pub async fn receipts(
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
-    let (q, who) = match (read_query(query), caller(&rpc, &headers).await) {
-        (_, Err(r)) | (Err(r), _) => return r,
-        (Ok(q), Ok(w)) => (q, w),
+    let (q, who) = match reader(&rpc, &headers, query).await {
+        Ok(started) => started,
+        Err(r) => return r,
     };
     let window = match q.window() {
         Ok(w) => w,

@@ -2,8 +2,7 @@
 //! with the school's API key: list what changed since a time, page by page;
 //! one student by code; bulk upsert by student code, all or nothing.
 
-use super::api_key_auth::{caller, unavailable};
-use super::idempotency;
+use super::api_key_auth::{caller, poster, reader, unavailable};
 use super::paging::{paged, Window};
 use super::problem::{json, problem};
 use super::rpc::RpcState;
@@ -59,19 +58,6 @@ impl ChangesQuery {
     }
 }
 
-/// A query axum could not read is a problem document like any other failure.
-pub fn read_query<T>(
-    query: Result<Query<T>, axum::extract::rejection::QueryRejection>,
-) -> Result<T, Response> {
-    query.map(|Query(q)| q).map_err(|_| {
-        problem(
-            StatusCode::BAD_REQUEST,
-            "malformed",
-            "`updated_since` and `limit` are whole numbers; `after` is a `next` value; `period` is YYYY-MM.",
-        )
-    })
-}
-
 type StudentRow = (
     i64,
     String,
@@ -117,9 +103,9 @@ pub async fn list(
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let state = &rpc.app;
-    let (q, who) = match (read_query(query), caller(&rpc, &headers).await) {
-        (_, Err(r)) | (Err(r), _) => return r,
-        (Ok(q), Ok(w)) => (q, w),
+    let (q, who) = match reader(&rpc, &headers, query).await {
+        Ok(started) => started,
+        Err(r) => return r,
     };
     let window = match q.window() {
         Ok(w) => w,
@@ -248,12 +234,8 @@ pub struct UpsertResult {
 )]
 pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
     let state = &rpc.app;
-    let who = match caller(&rpc, &headers).await.and_then(|c| c.writer()) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let fresh = match idempotency::begin(state, &who, &headers, &body).await {
-        Ok(f) => f,
+    let (who, fresh) = match poster(&rpc, &headers, &body).await {
+        Ok(started) => started,
         Err(r) => return r,
     };
     let Ok(input) = serde_json::from_slice::<UpsertBody>(&body) else {
@@ -434,12 +416,8 @@ pub async fn create_class(
     body: Bytes,
 ) -> Response {
     let state = &rpc.app;
-    let who = match caller(&rpc, &headers).await.and_then(|c| c.writer()) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let fresh = match idempotency::begin(state, &who, &headers, &body).await {
-        Ok(f) => f,
+    let (who, fresh) = match poster(&rpc, &headers, &body).await {
+        Ok(started) => started,
         Err(r) => return r,
     };
     let input = serde_json::from_slice::<ClassIn>(&body).ok();
