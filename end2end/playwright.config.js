@@ -47,6 +47,8 @@ module.exports = defineConfig({
       HOCPHI_ADDR: `127.0.0.1:${port}`,
       HOCPHI_DIST: path.join(root, 'dist'),
       HOCPHI_NOW: '2026-11-26T09:00:00+07:00',
+      // The events test's receiver listens on this machine.
+      HOCPHI_WEBHOOKS_TO_LOOPBACK: 'true',
       RUST_LOG: 'warn',
     },
   },

@@ -58,6 +58,10 @@ pub enum BackupError {
     Newer(PathBuf, i64, i64),
     #[error("backup and restore work on SQLite databases; for PostgreSQL use pg_dump and pg_restore (see docs/deploy.md)")]
     NotSqlite,
+    #[error("there is no database at {0}: check DATABASE_URL")]
+    NoDatabase(PathBuf),
+    #[error("{0} is in use: stop hocphi, then restore")]
+    InUse(PathBuf),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("database: {0}")]
@@ -72,6 +76,25 @@ pub fn sqlite_path(url: &str) -> Result<PathBuf, BackupError> {
         .ok_or(BackupError::NotSqlite)?;
     let path = rest.split('?').next().unwrap_or(rest);
     Ok(PathBuf::from(path))
+}
+
+/// Opens the existing database at `url` as it is: never creates one (a mistyped
+/// URL must not back up an empty new file) and never migrates it (a newer
+/// binary run from cron must not change the schema under the running server).
+pub async fn open_existing(url: &str) -> Result<hocphi_app::server::state::Db, BackupError> {
+    let path = sqlite_path(url)?;
+    if !path.is_file() {
+        return Err(BackupError::NoDatabase(path));
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(false)
+        .busy_timeout(std::time::Duration::from_secs(30))
+        .disable_statement_logging();
+    Ok(SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?)
 }
 
 /// Copies the live database to `to`, then checks the copy.
@@ -157,23 +180,79 @@ pub async fn restore(from: &Path, url: &str, force: bool) -> Result<Summary, Bac
             known,
         ));
     }
-    if target.exists() && !force {
+    let existing = target.exists();
+    if existing && !force {
         return Err(BackupError::DatabaseExists(target));
+    }
+    if existing {
+        // Everything committed into the main file, and proof nobody is using it.
+        checkpoint(&target).await?;
     }
     let staging = target.with_extension("restoring");
     std::fs::copy(from, &staging)?;
+    if existing {
+        same_owner_and_mode(&target, &staging);
+    }
     std::fs::File::open(&staging)?.sync_all()?;
-    // The old database's journal belongs to it, not to the restored file.
-    for suffix in ["-wal", "-shm"] {
-        let mut side = target.clone().into_os_string();
-        side.push(suffix);
-        match std::fs::remove_file(PathBuf::from(side)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
-            _ => {}
+    // The old database and its side files move aside, whole, rather than away.
+    if existing {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        for suffix in ["", "-wal", "-shm"] {
+            let from = with_suffix(&target, suffix);
+            if from.exists() {
+                std::fs::rename(
+                    &from,
+                    with_suffix(&target, &format!(".pre-restore-{stamp}{suffix}")),
+                )?;
+            }
         }
     }
     std::fs::rename(&staging, &target)?;
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
     Ok(summary)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Folds the write-ahead log into the database file; refuses if another
+/// connection holds it (a running hocphi).
+async fn checkpoint(path: &Path) -> Result<(), BackupError> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(false)
+        .disable_statement_logging();
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&pool)
+        .await?;
+    let exclusive = sqlx::query("BEGIN EXCLUSIVE").execute(&pool).await;
+    pool.close().await;
+    if busy != 0 || exclusive.is_err() {
+        return Err(BackupError::InUse(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// The restored file gets the replaced one's owner and permissions, so the
+/// service's user can still write it after a restore run as root.
+fn same_owner_and_mode(model: &Path, file: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    if let Ok(meta) = std::fs::metadata(model) {
+        let _ = std::os::unix::fs::chown(file, Some(meta.uid()), Some(meta.gid()));
+        let _ = std::fs::set_permissions(file, meta.permissions());
+    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,10 @@ pub struct Config {
     pub api_requests_per_minute: u32,
     /// Lets a remote Prometheus read `/metrics`.
     pub metrics_token: Option<String>,
+    /// Events may go to this machine's own addresses.
+    pub webhooks_to_loopback: bool,
+    /// Seconds of draining between SIGTERM and closing the listener.
+    pub drain_seconds: u64,
 }
 
 /// Printed at start, so an operator sees what hocphi runs with: never a secret.
@@ -199,6 +203,8 @@ mod tests {
             public_url: None,
             api_requests_per_minute: 300,
             metrics_token: Some("tok-123456".into()),
+            webhooks_to_loopback: false,
+            drain_seconds: 5,
         };
         let printed = format!("{config:?}");
         assert!(

@@ -8,7 +8,7 @@
 //! lease that simply expires.
 
 use hmac::{Hmac, Mac};
-use hocphi_app::domain::webhook::retry_after;
+use hocphi_app::domain::webhook::{check_address, is_public_ip, retry_after};
 use hocphi_app::server::state::AppState;
 use serde_json::Value;
 use sha2::Sha256;
@@ -75,10 +75,34 @@ pub fn envelope(
     .expect("JSON values serialise")
 }
 
-/// The HTTP client events go out with: no redirects followed (a receiver must
+/// Resolves receivers' names, keeping only public addresses: a name that
+/// points into the server's own network (or is made to, later) is never called.
+struct PublicOnly {
+    allow_loopback: bool,
+}
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_loopback = self.allow_loopback;
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((name.as_str(), 0)).await?;
+            let public: Vec<std::net::SocketAddr> = found
+                .filter(|a| is_public_ip(a.ip()) || (allow_loopback && a.ip().is_loopback()))
+                .collect();
+            if public.is_empty() {
+                return Err("the name resolves only to internal addresses".into());
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The HTTP client events go out with: public addresses only (unless the
+/// operator allows this machine's), no redirects followed (a receiver must
 /// answer at the address it registered), short timeouts.
-pub fn client() -> reqwest::Client {
+pub fn client(allow_loopback: bool) -> reqwest::Client {
     reqwest::Client::builder()
+        .dns_resolver(std::sync::Arc::new(PublicOnly { allow_loopback }))
         .timeout(TIMEOUT)
         .connect_timeout(Duration::from_secs(5))
         .redirect(reqwest::redirect::Policy::none())
@@ -124,6 +148,7 @@ pub async fn deliver_due(
              FROM event_delivery d JOIN api_event e ON e.id = d.event_id JOIN webhook w ON w.id = d.webhook_id \
              JOIN school sc ON sc.id = w.school_id \
              WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL AND d.next_attempt_at <= $1 AND d.lease_until <= $1 \
+               AND w.disabled_at IS NULL \
              ORDER BY d.next_attempt_at, d.id LIMIT $2",
         )
         .bind(now)
@@ -165,14 +190,19 @@ pub async fn deliver_due(
     for due in claimed {
         let (client, vault, public_url) =
             (client.clone(), state.vault.clone(), public_url.to_string());
+        let allow_loopback = state.webhooks_to_loopback;
         sends.spawn(async move {
-            let attempt = send(&client, &vault, &due, now, &public_url).await;
+            let attempt = send(&client, &vault, &due, now, &public_url, allow_loopback).await;
             (due, attempt)
         });
     }
+    // Every finished send is recorded, even if recording another failed: a
+    // delivery left unrecorded would be sent again when its lease expires.
     while let Some(done) = sends.join_next().await {
         let Ok((due, attempt)) = done else { continue };
-        record(state, &due, attempt, now).await?;
+        if let Err(e) = record(state, &due, attempt, now).await {
+            tracing::warn!(event = %due.event_id, "recording a delivery: {e}");
+        }
     }
     Ok(count)
 }
@@ -183,7 +213,12 @@ async fn send(
     due: &Due,
     now: i64,
     public_url: &str,
+    allow_loopback: bool,
 ) -> Attempt {
+    // Checked again at each send: the rules may have tightened since it was registered.
+    if check_address(&due.url, allow_loopback).is_err() {
+        return Attempt::Failed("the address is not allowed (internal or not HTTPS)".into());
+    }
     let context = hocphi_app::api::webhooks::secret_context(due.school_id, &due.url);
     let Ok(secret) = vault.open(&due.sealed_secret, &context) else {
         return Attempt::Failed("the signing secret cannot be opened (another master key?)".into());
@@ -210,6 +245,9 @@ async fn send(
         Ok(r) if r.status().is_success() => Attempt::Delivered(r.status().as_u16()),
         Ok(r) => Attempt::Refused(r.status().as_u16()),
         Err(e) if e.is_timeout() => Attempt::Failed("no answer within 10 s".into()),
+        Err(e) if format!("{e:?}").contains("internal addresses") => {
+            Attempt::Failed("the name resolves only to internal addresses".into())
+        }
         Err(e) if e.is_connect() => Attempt::Failed("could not connect".into()),
         Err(_) => Attempt::Failed("the request failed".into()),
     }
@@ -239,7 +277,8 @@ async fn record(
     }
     sqlx::query(
         "UPDATE event_delivery SET attempts = $1, last_attempt_at = $2, last_status = $3, last_error = $4, \
-            delivered_at = $5, next_attempt_at = $6, gave_up_at = $7, lease_until = 0 WHERE id = $8",
+            delivered_at = $5, next_attempt_at = $6, gave_up_at = $7, lease_until = 0 \
+         WHERE id = $8 AND delivered_at IS NULL AND gave_up_at IS NULL",
     )
     .bind(attempts)
     .bind(now)
@@ -254,10 +293,37 @@ async fn record(
     Ok(())
 }
 
+/// Forgets what is no longer needed: events delivered (or given up on) more
+/// than 30 days ago, and Idempotency-Keys older than 7 days (a client retries
+/// within minutes, not weeks). Run daily.
+pub async fn sweep(db: &hocphi_app::server::state::Db, now: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let old_events = "SELECT e.id FROM api_event e WHERE e.created_at <= $1 AND NOT EXISTS \
+        (SELECT 1 FROM event_delivery d WHERE d.event_id = e.id AND d.delivered_at IS NULL AND d.gave_up_at IS NULL)";
+    sqlx::query(&format!(
+        "DELETE FROM event_delivery WHERE event_id IN ({old_events})"
+    ))
+    .bind(now - 30 * 86_400)
+    .execute(&mut *tx)
+    .await?;
+    let events = sqlx::query(&format!("DELETE FROM api_event WHERE id IN ({old_events})"))
+        .bind(now - 30 * 86_400)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let keys = sqlx::query("DELETE FROM api_idempotency WHERE created_at <= $1")
+        .bind(now - 7 * 86_400)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(events + keys)
+}
+
 /// Runs for the server's life: a round every two seconds, straight away again
 /// while there is a backlog.
 pub async fn run(state: AppState, public_url: String) {
-    let client = client();
+    let client = client(state.webhooks_to_loopback);
     loop {
         match deliver_due(&state, &client, &public_url).await {
             Ok(n) if n as i64 == BATCH => continue,

@@ -65,6 +65,14 @@ struct ServeArgs {
     /// without it only this machine may, directly.
     #[arg(long, env = "HOCPHI_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    /// Seconds between SIGTERM and closing the listener, answering /readyz with 503
+    /// meanwhile so a load balancer stops sending first.
+    #[arg(long, env = "HOCPHI_DRAIN_SECONDS", default_value_t = 5)]
+    drain_seconds: u64,
+    /// Let schools send events to this machine's own addresses (http://127.0.0.1:…):
+    /// only when their software runs on the same server. Off by default.
+    #[arg(long, env = "HOCPHI_WEBHOOKS_TO_LOOPBACK")]
+    webhooks_to_loopback: bool,
 }
 
 #[derive(clap::Args, Clone)]
@@ -307,9 +315,8 @@ async fn school_id(pool: &sqlx::SqlitePool, slug: &str) -> Result<i64, Box<dyn s
 
 fn backup(to: PathBuf, database_url: Option<String>) -> Result<String, Box<dyn std::error::Error>> {
     let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
-    hocphi_server::backup::sqlite_path(&url)?;
     tokio::runtime::Runtime::new()?.block_on(async {
-        let pool = db::connect(&url).await?;
+        let pool = hocphi_server::backup::open_existing(&url).await?;
         let summary = hocphi_server::backup::backup(&pool, &to).await?;
         Ok(format!("backed up to {}: {summary}", to.display()))
     })
@@ -509,6 +516,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         public_url: args.public_url.clone(),
         api_requests_per_minute: args.api_rate,
         metrics_token: args.metrics_token.clone(),
+        webhooks_to_loopback: args.webhooks_to_loopback,
+        drain_seconds: args.drain_seconds,
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     match runtime.block_on(run(config, vault)) {
@@ -551,6 +560,7 @@ async fn run(
             (None, true) => hocphi_app::server::state::Gateway::Simulator,
             (None, false) => hocphi_app::server::state::Gateway::Off,
         },
+        webhooks_to_loopback: config.webhooks_to_loopback,
     };
     let state_gateway = state.gateway.clone();
     // Students who left longer ago than their school's period are anonymised:
@@ -570,9 +580,13 @@ async fn run(
             if let Err(e) = sweep_limits.sweep(sweep_clock.now()).await {
                 tracing::warn!("forgetting old failed attempts: {e}");
             }
+            if let Err(e) = hocphi_server::events::sweep(&sweep_db, sweep_clock.now()).await {
+                tracing::warn!("forgetting old events and idempotency keys: {e}");
+            }
         }
     });
     let operations = http::operations::Operations::new();
+    let drain_seconds = config.drain_seconds;
     // Events to schools' software: every process sends, the database decides who sends what.
     tokio::spawn(hocphi_server::events::run(
         state.clone(),
@@ -622,8 +636,11 @@ async fn run(
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
-        // Not ready any more: the load balancer stops sending; requests in flight finish.
+        // Not ready any more, while still serving: the load balancer sees /readyz
+        // fail and stops sending; then new connections stop and requests in
+        // flight finish.
         operations.drain();
+        tokio::time::sleep(std::time::Duration::from_secs(drain_seconds)).await;
     })
     .await?;
     Ok(())

@@ -107,6 +107,25 @@ async fn a_backup_during_payments_restores_every_payment_and_receipt() {
         Err(BackupError::DatabaseExists(_))
     ));
     backup::restore(&file, &url, true).await.unwrap();
+    // The replaced database was moved aside, not deleted.
+    let aside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("restored.db.pre-restore-")
+        })
+        .count();
+    assert!(aside >= 1);
+    // A backup of a database that is not there is refused, not made empty.
+    let missing = format!("sqlite://{}", dir.path().join("nowhere.db").display());
+    assert!(matches!(
+        backup::open_existing(&missing).await,
+        Err(BackupError::NoDatabase(_))
+    ));
+    assert!(!dir.path().join("nowhere.db").exists());
 
     // A damaged copy, or a file that is not hocphi's, is refused with the reason.
     let damaged = dir.path().join("damaged.db");

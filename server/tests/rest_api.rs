@@ -82,8 +82,17 @@ fn problem_type(r: &Reply) -> String {
 
 /// Every item of a list, following `next`.
 async fn all(app: &TestApp, path: &str, key: &str) -> Vec<Value> {
+    all_after(app, path, key, "").await
+}
+
+/// Every item after a cursor (`""`: from the start), following `next`.
+async fn all_after(app: &TestApp, path: &str, key: &str, cursor: &str) -> Vec<Value> {
     let mut items = Vec::new();
-    let mut after = String::new();
+    let mut after = if cursor.is_empty() {
+        String::new()
+    } else {
+        format!("&after={cursor}")
+    };
     let sep = if path.contains('?') { '&' } else { '?' };
     loop {
         let r = call(
@@ -103,10 +112,10 @@ async fn all(app: &TestApp, path: &str, key: &str) -> Vec<Value> {
         );
         let page = body(&r);
         items.extend(page["items"].as_array().unwrap().iter().cloned());
-        match page["next"].as_str() {
-            Some(n) => after = format!("&after={n}"),
-            None => return items,
+        if page["has_more"] != true {
+            return items;
         }
+        after = format!("&after={}", page["next"].as_str().unwrap());
     }
 }
 
@@ -656,4 +665,96 @@ async fn each_key_has_its_own_rate_limit() {
             .status,
         StatusCode::OK
     );
+}
+
+/// A sync that pages while payments arrive, all in one second, with a change
+/// to a record it has already passed: it sees that change on a later page,
+/// then resumes from its last `next` and sees only what came after.
+#[tokio::test]
+async fn a_sync_never_misses_a_change_made_while_it_pages() {
+    let app = start().await;
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let ro = key(&app, &accountant, false).await.secret;
+    // Every invoice changed "in the same second".
+    sqlx::query("UPDATE invoice SET updated_at = 1000")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let first = body(&call(&app, "GET", "/api/v1/invoices?limit=5", &ro, None, None).await);
+    assert_eq!(first["has_more"], true);
+    let seen: Vec<String> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect();
+    // One of the invoices already passed gets paid now.
+    let (code, total): (String, i64) = sqlx::query_as(
+        "SELECT i.code, i.total FROM invoice i WHERE i.code IN ($1, $2, $3, $4, $5) AND i.total > 0 AND i.voided_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id) LIMIT 1",
+    )
+    .bind(&seen[0])
+    .bind(&seen[1])
+    .bind(&seen[2])
+    .bind(&seen[3])
+    .bind(&seen[4])
+    .fetch_one(&app.db)
+    .await
+    .unwrap_or_else(|_| panic!("an unpaid invoice among {seen:?}"));
+    app.notify(
+        &json!({"transaction_id": "FT-SYNC-1", "account_number": "1023456789", "amount": total,
+        "received_at": 1_795_000_000, "memo": format!("HP {code}")}),
+    )
+    .await;
+    // ... and that change happened "in the same second" too: a cursor made of
+    // (second, id) would have passed it for good.
+    sqlx::query("UPDATE invoice SET updated_at = 1000")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let rest = all_after(
+        &app,
+        "/api/v1/invoices",
+        &ro,
+        first["next"].as_str().unwrap(),
+    )
+    .await;
+    let again = rest
+        .iter()
+        .find(|i| i["code"] == code.as_str())
+        .expect("the paid invoice again");
+    assert_eq!(again["status"], "paid");
+    // Resuming from the very end gives nothing until the next change.
+    let mut cursor = "0".to_string();
+    loop {
+        let page = body(
+            &call(
+                &app,
+                "GET",
+                &format!("/api/v1/invoices?limit=1000&after={cursor}"),
+                &ro,
+                None,
+                None,
+            )
+            .await,
+        );
+        cursor = page["next"].as_str().unwrap().to_string();
+        if page["has_more"] != true {
+            break;
+        }
+    }
+    let tail = body(
+        &call(
+            &app,
+            "GET",
+            &format!("/api/v1/invoices?after={cursor}"),
+            &ro,
+            None,
+            None,
+        )
+        .await,
+    );
+    let tail_items = tail["items"].as_array().unwrap();
+    assert!(tail_items.is_empty(), "{tail}");
+    assert_eq!(tail["next"].as_str().unwrap(), cursor);
 }

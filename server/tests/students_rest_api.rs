@@ -103,10 +103,10 @@ async fn keys_scopes_idempotency_and_all_or_nothing() {
             .unwrap()
             .iter()
             .all(|s| s["code"].as_str().unwrap().starts_with("2201")));
-        match page["next"].as_str() {
-            Some(n) => after = format!("&after={n}"),
-            None => break,
+        if page["has_more"] != true {
+            break;
         }
+        after = format!("&after={}", page["next"].as_str().unwrap());
     }
     assert_eq!(seen, own);
 

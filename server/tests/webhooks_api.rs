@@ -86,7 +86,7 @@ async fn addresses_events_stopping_and_giving_up() {
     );
 
     // Nobody answers: a first try and ten retries over about two days, then it gives up.
-    let client = hocphi_server::events::client();
+    let client = hocphi_server::events::client(true);
     for _ in 0..12 {
         hocphi_server::events::deliver_due(&app.state, &client, PUBLIC_URL)
             .await

@@ -333,7 +333,7 @@ mod imp {
         match found {
             Some(found) => Ok(found),
             None => {
-                state.lookups.record_failure(&client, now).await;
+                state.lookups.record_failure(&client, PER_CLIENT, now).await;
                 Err(AppError::NotFound)
             }
         }

@@ -106,8 +106,11 @@ pub async fn lookup_student(
         Some(m) if m.date_of_birth == birth_date.to_string() => m.student_id,
         // Unknown school, unknown code and wrong date all look the same from outside.
         _ => {
-            state.lookups.record_failure(&client, now).await;
-            state.lookups.record_failure(&code_key, now).await;
+            state.lookups.record_failure(&client, PER_CLIENT, now).await;
+            state
+                .lookups
+                .record_failure(&code_key, PER_STUDENT_CODE, now)
+                .await;
             return Err(AppError::NoMatch);
         }
     };

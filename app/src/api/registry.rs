@@ -174,7 +174,10 @@ pub async fn check_account(bin: String, account_number: String) -> Result<Accoun
     if let Err(retry_after_secs) = state.lookups.check(&client, CHECKS_PER_CLIENT, now).await {
         return Err(AppError::TooManyAttempts { retry_after_secs });
     }
-    state.lookups.record_failure(&client, now).await;
+    state
+        .lookups
+        .record_failure(&client, CHECKS_PER_CLIENT, now)
+        .await;
     if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(AppError::InvalidInput(Field::Bank));
     }

@@ -182,8 +182,14 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, AppError>
     let staff_id = match row {
         Some((id, _, 1)) if password_ok => id,
         _ => {
-            state.lookups.record_failure(&account_key, now).await;
-            state.lookups.record_failure(&client_key, now).await;
+            state
+                .lookups
+                .record_failure(&account_key, PER_ACCOUNT, now)
+                .await;
+            state
+                .lookups
+                .record_failure(&client_key, PER_CLIENT, now)
+                .await;
             return Err(AppError::BadCredentials);
         }
     };

@@ -73,7 +73,7 @@ pub async fn create_webhook(school_id: i64, url: String) -> Result<NewWebhook, A
     use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let url = url.trim().to_string();
-    check_address(&url).map_err(|p| {
+    check_address(&url, state.webhooks_to_loopback).map_err(|p| {
         AppError::InvalidInput(match p {
             AddressProblem::Internal => Field::WebhookInternal,
             AddressProblem::NotHttps | AddressProblem::TooLong => Field::WebhookUrl,

@@ -13,78 +13,99 @@ pub enum AddressProblem {
     TooLong,
 }
 
-/// Checks an address a school registers. HTTPS only, except plain HTTP to this
-/// very machine (a school's software running beside hocphi, and tests).
-pub fn check_address(url: &str) -> Result<(), AddressProblem> {
-    let url = url.trim();
-    if url.len() > 500 {
+/// Checks an address a school registers, and again before each send: HTTPS to
+/// a public host. Plain HTTP and this machine's own addresses only when the
+/// operator allows loopback (a school's software running beside hocphi; tests).
+/// The URL is read by the same WHATWG parser the HTTP client uses, so `127.1`,
+/// `0x7f.0.0.1`, `a\\b` tricks and IPv4-mapped IPv6 are seen as what they are.
+#[cfg(feature = "ssr")]
+pub fn check_address(address: &str, allow_loopback: bool) -> Result<(), AddressProblem> {
+    let address = address.trim();
+    if address.len() > 500 {
         return Err(AddressProblem::TooLong);
     }
-    let (secure, rest) = if let Some(r) = url.strip_prefix("https://") {
-        (true, r)
-    } else if let Some(r) = url.strip_prefix("http://") {
-        (false, r)
-    } else {
-        return Err(AddressProblem::NotHttps);
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.is_empty() || authority.contains('@') || url.chars().any(char::is_whitespace) {
+    let parsed = url::Url::parse(address).map_err(|_| AddressProblem::NotHttps)?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(AddressProblem::NotHttps);
     }
-    let host = host_of(authority).ok_or(AddressProblem::NotHttps)?;
-    let loopback = is_loopback(&host);
-    if !secure {
-        return if loopback {
-            Ok(())
-        } else {
-            Err(AddressProblem::NotHttps)
-        };
-    }
-    if loopback || is_internal(&host) {
-        return Err(AddressProblem::Internal);
-    }
-    Ok(())
-}
-
-/// The host of `host[:port]` or `[v6]:port`, lower case.
-fn host_of(authority: &str) -> Option<String> {
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split_once(']')?.0
-    } else {
-        let (host, port) = authority.rsplit_once(':').unwrap_or((authority, "1"));
-        port.parse::<u16>().ok()?;
-        host
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            if d == "localhost" || d.ends_with(".localhost") {
+                true
+            } else if !d.contains('.')
+                || [
+                    ".local",
+                    ".internal",
+                    ".lan",
+                    ".home.arpa",
+                    ".intranet",
+                    ".corp",
+                ]
+                .iter()
+                .any(|s| d.ends_with(s))
+            {
+                return Err(AddressProblem::Internal);
+            } else {
+                false
+            }
+        }
+        Some(url::Host::Ipv4(ip)) => {
+            let ip = std::net::IpAddr::V4(ip);
+            if !ip.is_loopback() && !is_public_ip(ip) {
+                return Err(AddressProblem::Internal);
+            }
+            ip.is_loopback()
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            let ip = std::net::IpAddr::V6(ip);
+            if !ip.is_loopback() && !is_public_ip(ip) {
+                return Err(AddressProblem::Internal);
+            }
+            ip.is_loopback()
+        }
+        None => return Err(AddressProblem::NotHttps),
     };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+    match (parsed.scheme(), loopback) {
+        (_, true) if !allow_loopback => Err(AddressProblem::Internal),
+        ("https", _) => Ok(()),
+        ("http", true) => Ok(()),
+        _ => Err(AddressProblem::NotHttps),
+    }
 }
 
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-fn is_internal(host: &str) -> bool {
-    match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip)) => {
-            ip.is_private()
-                || ip.is_link_local()
-                || ip.is_unspecified()
-                || ip.is_broadcast()
-                || ip.octets()[0] == 100 && (64..128).contains(&ip.octets()[1])
+/// An address on the public internet: not private, loopback, link-local,
+/// shared (CGNAT), documentation, benchmarking, multicast or reserved.
+pub fn is_public_ip(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+                || (a == 192 && b == 0 && c == 0))
         }
-        Ok(std::net::IpAddr::V6(ip)) => {
-            let first = ip.segments()[0];
-            ip.is_unspecified() || first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80
-        }
-        // A name: internal ones by convention; public names are resolved by the sender.
-        Err(_) => {
-            !host.contains('.')
-                || [".local", ".internal", ".lan", ".home.arpa"]
-                    .iter()
-                    .any(|s| host.ends_with(s))
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_ip(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || first & 0xfe00 == 0xfc00
+                || first & 0xffc0 == 0xfe80
+                || (first == 0x2001 && v6.segments()[1] == 0x0db8)
+                || v6.segments()[..6].iter().all(|s| *s == 0))
         }
     }
 }
@@ -123,48 +144,60 @@ pub const KINDS: [&str; 6] = [
 mod tests {
     use super::*;
 
+    #[cfg(feature = "ssr")]
     #[test]
-    fn https_anywhere_public_http_only_to_this_machine() {
+    fn https_to_public_hosts_and_loopback_only_when_the_operator_allows() {
         assert_eq!(
-            check_address("https://sms.truong.edu.vn/hooks/hocphi"),
+            check_address("https://sms.truong.edu.vn/hooks/hocphi", false),
             Ok(())
         );
-        assert_eq!(check_address("https://sms.example.com:8443/h?x=1"), Ok(()));
-        assert_eq!(check_address("http://127.0.0.1:9000/events"), Ok(()));
-        assert_eq!(check_address("http://localhost:9000/events"), Ok(()));
-        assert_eq!(check_address("http://[::1]:9000/"), Ok(()));
         assert_eq!(
-            check_address("http://sms.example.com/h"),
+            check_address("https://sms.example.com:8443/h?x=1", false),
+            Ok(())
+        );
+        assert_eq!(check_address("https://203.113.131.5/h", false), Ok(()));
+        for local in [
+            "http://127.0.0.1:9000/events",
+            "http://localhost:9000/events",
+            "http://[::1]:9000/",
+            "https://127.0.0.1/",
+        ] {
+            assert_eq!(check_address(local, true), Ok(()), "{local}");
+            assert_eq!(
+                check_address(local, false),
+                Err(AddressProblem::Internal),
+                "{local}"
+            );
+        }
+        assert_eq!(
+            check_address("http://sms.example.com/h", true),
             Err(AddressProblem::NotHttps)
         );
         assert_eq!(
-            check_address("ftp://sms.example.com/h"),
+            check_address("ftp://sms.example.com/h", false),
             Err(AddressProblem::NotHttps)
         );
         assert_eq!(
-            check_address("sms.example.com/h"),
+            check_address("sms.example.com/h", false),
             Err(AddressProblem::NotHttps)
         );
         assert_eq!(
-            check_address("https://user@sms.example.com/"),
+            check_address("https://user@sms.example.com/", false),
             Err(AddressProblem::NotHttps)
         );
         assert_eq!(
-            check_address("https:///path"),
+            check_address("https://a.example.com:99999/", false),
             Err(AddressProblem::NotHttps)
         );
         assert_eq!(
-            check_address("https://a.example.com:99999/"),
-            Err(AddressProblem::NotHttps)
-        );
-        assert_eq!(
-            check_address("https://a b.example.com/"),
+            check_address("https://a b.example.com/", false),
             Err(AddressProblem::NotHttps)
         );
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
-    fn internal_addresses_are_refused_even_over_https() {
+    fn internal_addresses_are_refused_however_they_are_written() {
         for url in [
             "https://10.0.0.5/h",
             "https://192.168.1.10/h",
@@ -174,16 +207,25 @@ mod tests {
             "https://0.0.0.0/",
             "https://[fd00::1]/",
             "https://[fe80::1]/",
-            "https://127.0.0.1/",
+            "https://[::ffff:10.0.0.5]/",
+            "https://[::ffff:127.0.0.1]/",
+            "https://127.1/",
+            "https://0x7f.0.0.1/",
+            "https://2130706433/",
+            "https://10.0.0.5\\.x.example.com/",
             "https://localhost/",
             "https://intranet/",
             "https://db.internal/",
             "https://printer.local/",
         ] {
-            assert_eq!(check_address(url), Err(AddressProblem::Internal), "{url}");
+            assert_eq!(
+                check_address(url, false),
+                Err(AddressProblem::Internal),
+                "{url}"
+            );
         }
         assert_eq!(
-            check_address(&format!("https://a.example.com/{}", "x".repeat(500))),
+            check_address(&format!("https://a.example.com/{}", "x".repeat(500)), false),
             Err(AddressProblem::TooLong)
         );
     }

@@ -48,6 +48,12 @@ pub const PER_ACCOUNT: &[Limit] = &[
 
 const LONGEST_WINDOW: i64 = 24 * 3600;
 
+/// Keys name client addresses and student codes: the database (and its
+/// backups) keeps only their hash.
+fn stored_key(key: &str) -> String {
+    super::auth::secret_hash(key)
+}
+
 /// Counts failures in the database (table `rate_failure`), so every hocphi
 /// process sharing it sees the same counts.
 #[derive(Clone)]
@@ -60,9 +66,10 @@ impl FailureLimiter {
         FailureLimiter { db }
     }
 
-    /// `Err(seconds)` to wait if `key` has used up any of its limits. Should the
-    /// database not answer, the request goes on: it will fail on its own query.
+    /// `Err(seconds)` to wait if `key` has used up any of its limits (also, for a
+    /// short while, if the database cannot say).
     pub async fn check(&self, key: &str, limits: &[Limit], now: i64) -> Result<(), u64> {
+        let key = &stored_key(key);
         let mut wait = 0i64;
         for limit in limits {
             // The failure that, leaving the window, frees the key again: the
@@ -78,7 +85,11 @@ impl FailureLimiter {
             match oldest_counted {
                 Ok(Some((at,))) => wait = wait.max(at + limit.window_secs - now),
                 Ok(None) => {}
-                Err(e) => leptos::logging::warn!("rate limit check: {e}"),
+                // Fail closed: a limit that cannot be checked is not lifted.
+                Err(e) => {
+                    leptos::logging::warn!("rate limit check: {e}");
+                    wait = wait.max(30);
+                }
             }
         }
         if wait > 0 {
@@ -88,11 +99,19 @@ impl FailureLimiter {
         }
     }
 
-    pub async fn record_failure(&self, key: &str, now: i64) {
+    /// Counts one against `key`, and forgets its failures older than the
+    /// longest of `limits` (they can no longer count).
+    pub async fn record_failure(&self, key: &str, limits: &[Limit], now: i64) {
+        let key = &stored_key(key);
+        let keep = limits
+            .iter()
+            .map(|l| l.window_secs)
+            .max()
+            .unwrap_or(LONGEST_WINDOW);
         let recorded = async {
             sqlx::query("DELETE FROM rate_failure WHERE key = $1 AND at <= $2")
                 .bind(key)
-                .bind(now - LONGEST_WINDOW)
+                .bind(now - keep)
                 .execute(&self.db)
                 .await?;
             sqlx::query("INSERT INTO rate_failure (key, at) VALUES ($1, $2)")
@@ -136,7 +155,7 @@ mod tests {
         let key = "code:th-ha-long:HS0001";
         for i in 0..5 {
             assert!(l.check(key, PER_STUDENT_CODE, 100 + i).await.is_ok());
-            l.record_failure(key, 100 + i).await;
+            l.record_failure(key, PER_STUDENT_CODE, 100 + i).await;
         }
         assert_eq!(l.check(key, PER_STUDENT_CODE, 105).await, Err(15 * 60 - 5));
         assert!(
@@ -148,7 +167,8 @@ mod tests {
         assert!(l.check(key, PER_STUDENT_CODE, 100 + 15 * 60).await.is_ok());
         // The daily limit: 10 failures spread out still block for the rest of the day.
         for i in 0..5 {
-            l.record_failure(key, 2_000 + i * 1_000).await;
+            l.record_failure(key, PER_STUDENT_CODE, 2_000 + i * 1_000)
+                .await;
         }
         let now = 7_000;
         let wait = l.check(key, PER_STUDENT_CODE, now).await.unwrap_err();

@@ -18,6 +18,10 @@ pub struct AppState {
     pub vault: Arc<super::vault::Vault>,
     /// Where parents are sent to pay online.
     pub gateway: Gateway,
+    /// Events may go to this machine's own addresses (a school's software
+    /// beside hocphi; tests). Off by default: accountants must not reach
+    /// services that listen only locally.
+    pub webhooks_to_loopback: bool,
 }
 
 /// The payment gateway parents are sent to.

@@ -86,7 +86,7 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Respo
         }
         return Err(r);
     }
-    state.lookups.record_failure(&counter, now).await;
+    state.lookups.record_failure(&counter, &per_key, now).await;
     let _ = sqlx::query("UPDATE api_key SET last_used_at = $1 WHERE id = $2")
         .bind(now)
         .bind(key_id)
@@ -149,10 +149,11 @@ pub async fn reader<Q>(
 /// (a repeat gets its first answer here).
 pub async fn poster(
     rpc: &RpcState,
+    path: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(Caller, super::idempotency::Fresh), Response> {
     let who = caller(rpc, headers).await?.writer()?;
-    let fresh = super::idempotency::begin(&rpc.app, &who, headers, body).await?;
+    let fresh = super::idempotency::begin(&rpc.app, &who, path, headers, body).await?;
     Ok((who, fresh))
 }

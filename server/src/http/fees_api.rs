@@ -126,7 +126,7 @@ async fn save(rpc: &RpcState, headers: &HeaderMap, body: &[u8], id: Option<i64>)
         Err(r) => return r,
     };
     let fresh = if id.is_none() {
-        match idempotency::begin(state, &who, headers, body).await {
+        match idempotency::begin(state, &who, "/api/v1/fee-items", headers, body).await {
             Ok(f) => Some(f),
             Err(r) => return r,
         }
@@ -289,7 +289,7 @@ pub struct RunResult {
 pub async fn run(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
     use hocphi_app::domain::date::{Date, Month};
     let state = &rpc.app;
-    let (who, fresh) = match poster(&rpc, &headers, &body).await {
+    let (who, fresh) = match poster(&rpc, "/api/v1/invoice-runs", &headers, &body).await {
         Ok(started) => started,
         Err(r) => return r,
     };

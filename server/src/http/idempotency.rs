@@ -21,6 +21,7 @@ pub struct Fresh {
 pub async fn begin(
     state: &AppState,
     who: &Caller,
+    path: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Fresh, Response> {
@@ -36,7 +37,12 @@ pub async fn begin(
             "Send an Idempotency-Key header (1 to 200 characters) with every POST.",
         ));
     };
-    let request_hash = hocphi_app::server::auth::secret_hash(&String::from_utf8_lossy(body));
+    // The same key on another endpoint is another request.
+    let request_hash = hocphi_app::server::auth::secret_hash(&format!(
+        "{}\n{}",
+        path,
+        String::from_utf8_lossy(body)
+    ));
     let seen: Option<(String, i64, String)> = sqlx::query_as(
         "SELECT request_hash, status, response FROM api_idempotency WHERE key_id = $1 AND idempotency_key = $2",
     )

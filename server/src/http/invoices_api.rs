@@ -41,8 +41,10 @@ pub struct ApiInvoice {
 #[derive(Serialize, ToSchema)]
 pub struct InvoicePage {
     items: Vec<ApiInvoice>,
-    /// Pass as `after` for the next page; absent on the last page.
-    next: Option<String>,
+    /// Where to resume: pass as `after` (now, while `has_more`, or at the next sync).
+    next: String,
+    /// More changes are waiting: ask again with `after=next`.
+    has_more: bool,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -71,14 +73,15 @@ type InvoiceRow = (
     String,
     Option<i64>,
     i64,
+    i64,
 );
 
 const INVOICE_COLUMNS: &str = "SELECT i.id, i.code, s.code, i.period, i.title, i.total, \
-    (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.due_on, i.voided_at, i.updated_at \
+    (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.due_on, i.voided_at, i.updated_at, i.change_no \
     FROM invoice i JOIN student s ON s.id = i.student_id";
 
 fn api_invoice(row: InvoiceRow, today: Date) -> ApiInvoice {
-    let (_, code, student_code, period, title, total, paid, due_on, voided, updated_at) = row;
+    let (_, code, student_code, period, title, total, paid, due_on, voided, updated_at, _) = row;
     let due = Date::parse_iso(&due_on).unwrap_or(today);
     let status = InvoiceStatus::derive(
         Vnd::new(total),
@@ -146,12 +149,12 @@ pub async fn list(
         .map(hocphi_app::domain::student_import::normalize_code);
     let rows: Result<Vec<InvoiceRow>, _> = sqlx::query_as(&format!(
         "{INVOICE_COLUMNS} WHERE i.school_id = $1 AND {} AND ($4 IS NULL OR i.period = $4) \
-         AND ($5 IS NULL OR s.code = $5) ORDER BY i.updated_at, i.id LIMIT $6",
+         AND ($5 IS NULL OR s.code = $5) ORDER BY i.change_no LIMIT $6",
         Window::condition("i", 2, 3)
     ))
     .bind(who.school_id)
-    .bind(window.after_at)
-    .bind(window.after_id)
+    .bind(window.since)
+    .bind(window.after)
     .bind(period)
     .bind(student)
     .bind(window.limit + 1)
@@ -160,12 +163,21 @@ pub async fn list(
     let Ok(rows) = rows else {
         return unavailable();
     };
-    let (rows, next) = paged(rows, window.limit, |r| (r.9, r.0));
+    let page = paged(rows, window, |r| r.10);
     let today = state.clock.today();
-    let items = rows.into_iter().map(|r| api_invoice(r, today)).collect();
+    let items = page
+        .items
+        .into_iter()
+        .map(|r| api_invoice(r, today))
+        .collect();
     json(
         StatusCode::OK,
-        serde_json::to_value(InvoicePage { items, next }).unwrap_or_default(),
+        serde_json::to_value(InvoicePage {
+            items,
+            next: page.next,
+            has_more: page.has_more,
+        })
+        .unwrap_or_default(),
     )
 }
 

@@ -1,6 +1,7 @@
-//! How the REST API's lists page: oldest change first, with a cursor
-//! `<updated_at>.<id>` that stays right while records keep changing, so a sync
-//! that asks "what changed since my last run" never misses or repeats a page.
+//! How the REST API's lists page: in the order things changed, by a change
+//! number every change gets from one counter (migration 0019). A sync keeps the
+//! `next` of its last page and asks for what came `after` it: no change is ever
+//! missed, whatever the clock did; a record changed again shows up again.
 
 use super::problem::problem;
 use axum::http::StatusCode;
@@ -9,9 +10,10 @@ use axum::response::Response;
 /// Where a page starts and how long it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
-    /// Rows with `(updated_at, id)` strictly after this pair.
-    pub after_at: i64,
-    pub after_id: i64,
+    /// Only rows changed at or after this time (Unix seconds; a first sync's filter).
+    pub since: i64,
+    /// Only rows whose change number is above this.
+    pub after: i64,
     pub limit: i64,
 }
 
@@ -24,58 +26,55 @@ impl Window {
     ) -> Result<Window, Response> {
         let limit = limit.unwrap_or(200).clamp(1, 1000);
         let since = updated_since.unwrap_or(0).clamp(0, i64::MAX / 2);
-        let Some(after) = after.map(str::trim).filter(|a| !a.is_empty()) else {
-            return Ok(Window {
-                after_at: since - 1,
-                after_id: i64::MAX / 2,
-                limit,
-            });
+        let after = match after.map(str::trim).filter(|a| !a.is_empty()) {
+            None => 0,
+            Some(a) => a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                problem(
+                    StatusCode::BAD_REQUEST,
+                    "malformed",
+                    "`after` must be the `next` value of a previous page.",
+                )
+            })?,
         };
-        let bad = || {
-            problem(
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                "`after` must be the `next` value of the previous page.",
-            )
-        };
-        let (t, i) = after.split_once('.').ok_or_else(bad)?;
-        match (t.parse::<i64>(), i.parse::<i64>()) {
-            (Ok(t), Ok(i)) => Ok(Window {
-                after_at: t,
-                after_id: i,
-                limit,
-            }),
-            _ => Err(bad()),
-        }
+        Ok(Window {
+            since,
+            after,
+            limit,
+        })
     }
 
-    /// The SQL condition on `(updated_at, id)` of `table`, with the pair bound at
-    /// `$at` and `$id`.
-    pub fn condition(table: &str, at: usize, id: usize) -> String {
-        format!(
-            "({table}.updated_at > ${at} OR ({table}.updated_at = ${at} AND {table}.id > ${id}))"
-        )
+    /// The SQL condition on `table`'s change, with `since` bound at `$since` and
+    /// `after` at `$after`.
+    pub fn condition(table: &str, since: usize, after: usize) -> String {
+        format!("{table}.updated_at >= ${since} AND {table}.change_no > ${after}")
     }
 }
 
-/// Keeps `limit` of the `limit + 1` rows a page query fetched, and the cursor of
-/// the last one kept when more remain.
-pub fn paged<T>(
-    mut rows: Vec<T>,
-    limit: i64,
-    key: impl Fn(&T) -> (i64, i64),
-) -> (Vec<T>, Option<String>) {
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = if more {
-        rows.last().map(|r| {
-            let (at, id) = key(r);
-            format!("{at}.{id}")
-        })
-    } else {
-        None
-    };
-    (rows, next)
+/// A page of what changed.
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    /// Where the next page starts: the last item's change number (or where this
+    /// page started, if it is empty). Keep it to resume later.
+    pub next: String,
+    /// More changes are waiting now: ask again at once with `after=next`.
+    pub has_more: bool,
+}
+
+/// Keeps `limit` of the `limit + 1` rows a page query fetched, ordered by
+/// change number.
+pub fn paged<T>(mut rows: Vec<T>, window: Window, change_no: impl Fn(&T) -> i64) -> Paged<T> {
+    let has_more = rows.len() as i64 > window.limit;
+    rows.truncate(window.limit as usize);
+    let next = rows
+        .last()
+        .map(&change_no)
+        .unwrap_or(window.after)
+        .to_string();
+    Paged {
+        items: rows,
+        next,
+        has_more,
+    }
 }
 
 #[cfg(test)]
@@ -83,22 +82,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_first_page_starts_just_before_updated_since() {
+    fn windows_read_the_cursor_and_clamp_the_limit() {
         let w = Window::parse(Some(100), None, None).unwrap();
-        assert_eq!((w.after_at, w.limit), (99, 200));
-        let w = Window::parse(None, Some("100.7"), Some(5000)).unwrap();
-        assert_eq!((w.after_at, w.after_id, w.limit), (100, 7, 1000));
-        assert!(Window::parse(None, Some("x.7"), None).is_err());
-        assert!(Window::parse(None, Some("17"), None).is_err());
+        assert_eq!((w.since, w.after, w.limit), (100, 0, 200));
+        let w = Window::parse(None, Some("4711"), Some(5000)).unwrap();
+        assert_eq!((w.after, w.limit), (4711, 1000));
+        assert!(Window::parse(None, Some("x"), None).is_err());
+        assert!(Window::parse(None, Some("-3"), None).is_err());
+        assert!(Window::parse(None, Some("100.7"), None).is_err());
     }
 
     #[test]
-    fn pages_carry_the_cursor_of_their_last_row_only_when_more_remain() {
-        let rows = vec![(10, 1), (10, 2), (11, 3)];
+    fn pages_always_say_where_to_resume() {
+        let w = Window::parse(None, Some("9"), Some(2)).unwrap();
+        let p = paged(vec![10, 12, 15], w, |r| *r);
         assert_eq!(
-            paged(rows.clone(), 2, |r| *r),
-            (vec![(10, 1), (10, 2)], Some("10.2".into()))
+            (p.items, p.next.as_str(), p.has_more),
+            (vec![10, 12], "12", true)
         );
-        assert_eq!(paged(rows.clone(), 3, |r| *r), (rows, None));
+        let p = paged(vec![10], w, |r| *r);
+        assert_eq!((p.next.as_str(), p.has_more), ("10", false));
+        let p = paged(Vec::<i64>::new(), w, |r| *r);
+        assert_eq!((p.next.as_str(), p.has_more), ("9", false));
     }
 }

@@ -41,11 +41,16 @@ pub struct ApiPayment {
     updated_at: i64,
 }
 
+/// id, method, reference, amount, received_at, outcome, updated_at, change_no
+type PaymentRow = (i64, String, String, i64, i64, String, i64, i64);
+
 #[derive(Serialize, ToSchema)]
 pub struct PaymentPage {
     items: Vec<ApiPayment>,
-    /// Pass as `after` for the next page; absent on the last page.
-    next: Option<String>,
+    /// Where to resume: pass as `after` (now, while `has_more`, or at the next sync).
+    next: String,
+    /// More changes are waiting: ask again with `after=next`.
+    has_more: bool,
 }
 
 #[utoipa::path(
@@ -76,20 +81,20 @@ pub async fn payments(
         Err(r) => return r,
     };
     let page = async {
-        let rows: Vec<(i64, String, String, i64, i64, String, i64)> = sqlx::query_as(&format!(
-            "SELECT p.id, p.method, p.external_id, p.amount, p.received_at, p.outcome, p.updated_at FROM payment p \
-             WHERE p.school_id = $1 AND {} ORDER BY p.updated_at, p.id LIMIT $4",
+        let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
+            "SELECT p.id, p.method, p.external_id, p.amount, p.received_at, p.outcome, p.updated_at, p.change_no FROM payment p \
+             WHERE p.school_id = $1 AND {} ORDER BY p.change_no LIMIT $4",
             Window::condition("p", 2, 3)
         ))
         .bind(who.school_id)
-        .bind(window.after_at)
-        .bind(window.after_id)
+        .bind(window.since)
+        .bind(window.after)
         .bind(window.limit + 1)
         .fetch_all(&state.db)
         .await?;
-        let (rows, next) = paged(rows, window.limit, |r| (r.6, r.0));
-        let mut items = Vec::with_capacity(rows.len());
-        for (id, method, reference, amount, received_at, outcome, updated_at) in rows {
+        let page = paged(rows, window, |r| r.7);
+        let mut items = Vec::with_capacity(page.items.len());
+        for (id, method, reference, amount, received_at, outcome, updated_at, _) in page.items {
             let invoices: Vec<(String, i64)> = sqlx::query_as(
                 "SELECT i.code, a.amount FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id \
                  WHERE a.payment_id = $1 ORDER BY i.code",
@@ -114,7 +119,11 @@ pub async fn payments(
                 updated_at,
             });
         }
-        Ok::<_, sqlx::Error>(PaymentPage { items, next })
+        Ok::<_, sqlx::Error>(PaymentPage {
+            items,
+            next: page.next,
+            has_more: page.has_more,
+        })
     }
     .await;
     match page {
@@ -163,7 +172,6 @@ pub struct ApiReceipt {
 
 #[derive(sqlx::FromRow)]
 struct ReceiptRow {
-    id: i64,
     public_code: String,
     series: String,
     year: i64,
@@ -180,13 +188,16 @@ struct ReceiptRow {
     signature: String,
     key_id: String,
     updated_at: i64,
+    change_no: i64,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ReceiptPage {
     items: Vec<ApiReceipt>,
-    /// Pass as `after` for the next page; absent on the last page.
-    next: Option<String>,
+    /// Where to resume: pass as `after` (now, while `has_more`, or at the next sync).
+    next: String,
+    /// More changes are waiting: ask again with `after=next`.
+    has_more: bool,
 }
 
 #[utoipa::path(
@@ -219,23 +230,24 @@ pub async fn receipts(
     let rows: Result<Vec<ReceiptRow>, _> = sqlx::query_as(&format!(
         "SELECT r.id, r.public_code, r.series, r.year, r.number, i.code AS invoice_code, r.payment_id, r.total, r.issued_at, \
             r.cancelled_at, r.cancel_reason, (SELECT n.public_code FROM receipt n WHERE n.id = r.replaced_by) AS replaced_by, \
-            r.content, r.digest, r.signature, r.key_id, r.updated_at \
+            r.content, r.digest, r.signature, r.key_id, r.updated_at, r.change_no \
          FROM receipt r JOIN invoice i ON i.id = r.invoice_id \
-         WHERE r.school_id = $1 AND {} ORDER BY r.updated_at, r.id LIMIT $4",
+         WHERE r.school_id = $1 AND {} ORDER BY r.change_no LIMIT $4",
         Window::condition("r", 2, 3)
     ))
     .bind(who.school_id)
-    .bind(window.after_at)
-    .bind(window.after_id)
+    .bind(window.since)
+    .bind(window.after)
     .bind(window.limit + 1)
     .fetch_all(&state.db)
     .await;
     let Ok(rows) = rows else {
         return unavailable();
     };
-    let (rows, next) = paged(rows, window.limit, |r| (r.updated_at, r.id));
+    let page = paged(rows, window, |r| r.change_no);
     let base = rpc.options.public_url.trim_end_matches('/');
-    let items = rows
+    let items = page
+        .items
         .into_iter()
         .map(|r| ApiReceipt {
             verification_url: format!(
@@ -268,6 +280,11 @@ pub async fn receipts(
         .collect();
     json(
         StatusCode::OK,
-        serde_json::to_value(ReceiptPage { items, next }).unwrap_or_default(),
+        serde_json::to_value(ReceiptPage {
+            items,
+            next: page.next,
+            has_more: page.has_more,
+        })
+        .unwrap_or_default(),
     )
 }

@@ -36,8 +36,10 @@ pub struct ApiStudent {
 #[derive(Serialize, ToSchema)]
 pub struct StudentPage {
     items: Vec<ApiStudent>,
-    /// Pass as `after` for the next page; absent on the last page.
-    next: Option<String>,
+    /// Where to resume: pass as `after` (now, while `has_more`, or at the next sync).
+    next: String,
+    /// More changes are waiting: ask again with `after=next`.
+    has_more: bool,
 }
 
 /// Which page of what changed.
@@ -66,14 +68,15 @@ type StudentRow = (
     Option<String>,
     Option<String>,
     i64,
+    i64,
 );
 
 const STUDENT_COLUMNS: &str = "SELECT s.id, s.code, s.full_name, s.date_of_birth, \
     (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id WHERE e.student_id = s.id AND e.school_year_id = $2), \
-    s.left_on, s.updated_at FROM student s";
+    s.left_on, s.updated_at, s.change_no FROM student s";
 
 fn api_student(row: StudentRow) -> ApiStudent {
-    let (_, code, full_name, date_of_birth, class, left_on, updated_at) = row;
+    let (_, code, full_name, date_of_birth, class, left_on, updated_at, _) = row;
     ApiStudent {
         code,
         full_name,
@@ -116,24 +119,29 @@ pub async fn list(
     };
     let rows: Result<Vec<StudentRow>, _> = sqlx::query_as(&format!(
         "{STUDENT_COLUMNS} WHERE s.school_id = $1 AND s.erased_at IS NULL AND {} \
-         ORDER BY s.updated_at, s.id LIMIT $5",
+         ORDER BY s.change_no LIMIT $5",
         Window::condition("s", 3, 4)
     ))
     .bind(who.school_id)
     .bind(year)
-    .bind(window.after_at)
-    .bind(window.after_id)
+    .bind(window.since)
+    .bind(window.after)
     .bind(window.limit + 1)
     .fetch_all(&state.db)
     .await;
     let Ok(rows) = rows else {
         return unavailable();
     };
-    let (rows, next) = paged(rows, window.limit, |r| (r.6, r.0));
-    let items = rows.into_iter().map(api_student).collect();
+    let page = paged(rows, window, |r| r.7);
+    let items = page.items.into_iter().map(api_student).collect();
     json(
         StatusCode::OK,
-        serde_json::to_value(StudentPage { items, next }).unwrap_or_default(),
+        serde_json::to_value(StudentPage {
+            items,
+            next: page.next,
+            has_more: page.has_more,
+        })
+        .unwrap_or_default(),
     )
 }
 
@@ -234,7 +242,7 @@ pub struct UpsertResult {
 )]
 pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
     let state = &rpc.app;
-    let (who, fresh) = match poster(&rpc, &headers, &body).await {
+    let (who, fresh) = match poster(&rpc, "/api/v1/students", &headers, &body).await {
         Ok(started) => started,
         Err(r) => return r,
     };
@@ -416,7 +424,7 @@ pub async fn create_class(
     body: Bytes,
 ) -> Response {
     let state = &rpc.app;
-    let (who, fresh) = match poster(&rpc, &headers, &body).await {
+    let (who, fresh) = match poster(&rpc, "/api/v1/classes", &headers, &body).await {
         Ok(started) => started,
         Err(r) => return r,
     };

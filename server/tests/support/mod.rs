@@ -69,6 +69,7 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
         lookups: Arc::new(FailureLimiter::new(pool.clone())),
         vault: vault.clone(),
         gateway: hocphi_app::server::state::Gateway::Simulator,
+        webhooks_to_loopback: true,
     };
     let operations = http::operations::Operations::new();
     TestApp {
