@@ -85,6 +85,45 @@ async fn addresses_events_stopping_and_giving_up() {
         vec!["payment.settled", "receipt.issued"]
     );
 
+    // A student's data erased: the events kept for the school's software no
+    // longer carry the code either.
+    let (student_id, student_code): (i64, String) = sqlx::query_as(
+        "SELECT s.id, s.code FROM invoice i JOIN student s ON s.id = i.student_id WHERE i.code = $1",
+    )
+    .bind(&code)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM api_event WHERE instr(payload, '{student_code}') > 0"
+        ))
+        .await,
+        1
+    );
+    app.staff(
+        "privacy/erase",
+        json!({"school_id": 1, "student_id": student_id, "reason": "Phụ huynh yêu cầu bằng đơn"}),
+        Some(&accountant),
+    )
+    .await
+    .json::<()>()
+    .unwrap();
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM api_event WHERE instr(payload, '{student_code}') > 0"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM api_event WHERE instr(payload, '\"AN-{student_id}\"') > 0"
+        ))
+        .await,
+        1
+    );
+
     // Nobody answers: a first try and ten retries over about two days, then it gives up.
     let client = hocphi_server::events::client(true);
     for _ in 0..12 {

@@ -8,12 +8,18 @@ use crate::server::state::Db;
 
 /// Replaces a student's personal data with a placeholder, in the caller's
 /// transaction: name, code, date of birth, exemption grounds, family links,
-/// complaint texts and photos.
+/// complaint texts and photos, and the code in events kept for the school's
+/// software.
 pub async fn anonymise(
     conn: &mut sqlx::SqliteConnection,
     student_id: i64,
     now: i64,
 ) -> Result<bool, AppError> {
+    let before: Option<(String, i64)> =
+        sqlx::query_as("SELECT code, school_id FROM student WHERE id = $1 AND erased_at IS NULL")
+            .bind(student_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     let done = sqlx::query(
         "UPDATE student SET full_name = 'Học sinh đã ẩn danh', code = 'AN-' || id, \
          date_of_birth = '1900-01-01', erased_at = $2 WHERE id = $1 AND erased_at IS NULL",
@@ -24,6 +30,17 @@ pub async fn anonymise(
     .await?;
     if done.rows_affected() == 0 {
         return Ok(false);
+    }
+    if let Some((code, school_id)) = before {
+        // Events carry the code as json_object wrote it: `"student_code":"<code>"`.
+        sqlx::query(
+            "UPDATE api_event SET payload = replace(payload, $1, $2) WHERE school_id = $3 AND instr(payload, $1) > 0",
+        )
+        .bind(format!("\"student_code\":\"{code}\""))
+        .bind(format!("\"student_code\":\"AN-{student_id}\""))
+        .bind(school_id)
+        .execute(&mut *conn)
+        .await?;
     }
     sqlx::query("DELETE FROM student_exemption WHERE student_id = $1")
         .bind(student_id)
