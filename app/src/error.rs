@@ -147,7 +147,7 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        leptos::logging::error!("database error: {e}");
+        tracing::error!("database error: {e}");
         AppError::Internal
     }
 }

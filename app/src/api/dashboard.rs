@@ -124,7 +124,7 @@ pub async fn export_dashboard(from: String, to: String) -> Result<String, AppErr
     use base64::Engine;
     let dashboard = district_dashboard(from, to).await?;
     let bytes = crate::server::xlsx_export::dashboard(&dashboard).map_err(|e| {
-        leptos::logging::error!("xlsx export: {e}");
+        tracing::error!("xlsx export: {e}");
         AppError::Internal
     })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
@@ -342,7 +342,7 @@ pub async fn export_report(report_id: i64) -> Result<String, AppError> {
     let report = report_row(row);
     staff.check_read(&state.db, report.school_id).await?;
     let bytes = crate::server::xlsx_export::school_report(&report).map_err(|e| {
-        leptos::logging::error!("xlsx export: {e}");
+        tracing::error!("xlsx export: {e}");
         AppError::Internal
     })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))

@@ -115,7 +115,7 @@ pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<St
     let rows = imp::list(&state.db, school_id, &filter, state.clock.today()).await?;
     crate::server::audit::viewed(&state, &staff, school_id, "invoices_export", school_id).await?;
     let bytes = crate::server::xlsx_export::invoice_list(&rows).map_err(|e| {
-        leptos::logging::error!("xlsx export: {e}");
+        tracing::error!("xlsx export: {e}");
         AppError::Internal
     })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))

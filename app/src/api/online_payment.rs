@@ -77,7 +77,7 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
         bank_code: None,
     };
     payment_url(&base, &request, &secret).map_err(|e| {
-        leptos::logging::error!("gateway link: {e}");
+        tracing::error!("gateway link: {e}");
         AppError::Internal
     })
 }

@@ -53,7 +53,7 @@ pub mod imp {
             replaced_by,
         ) = row.ok_or(AppError::NotFound)?;
         let content: ReceiptContent = serde_json::from_str(&content).map_err(|e| {
-            leptos::logging::error!("receipt {id}: {e}");
+            tracing::error!("receipt {id}: {e}");
             AppError::Internal
         })?;
         let mut conn = db.acquire().await?;
@@ -212,7 +212,7 @@ pub async fn export_receipts(school_id: i64, period: String) -> Result<String, A
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let rows = staff_rows(&state.db, school_id, period.trim()).await?;
     let bytes = crate::server::xlsx_export::receipt_list(&rows).map_err(|e| {
-        leptos::logging::error!("xlsx export: {e}");
+        tracing::error!("xlsx export: {e}");
         AppError::Internal
     })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))

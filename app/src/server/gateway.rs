@@ -52,7 +52,7 @@ fn unseal(vault: &Vault, school_id: i64, sealed: &str) -> Result<String, AppErro
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| {
-            leptos::logging::error!("gateway secret of school {school_id} cannot be unsealed");
+            tracing::error!("gateway secret of school {school_id} cannot be unsealed");
             AppError::Internal
         })
 }
@@ -96,7 +96,7 @@ pub async fn confirm(db: &Db, vault: &Vault, query: &str, now: i64) -> IpnReply 
     match confirm_inner(db, vault, query, now).await {
         Ok(reply) => reply,
         Err(e) => {
-            leptos::logging::error!("gateway IPN: {e}");
+            tracing::error!("gateway IPN: {e}");
             IpnReply::Unknown
         }
     }

@@ -87,7 +87,7 @@ impl FailureLimiter {
                 Ok(None) => {}
                 // Fail closed: a limit that cannot be checked is not lifted.
                 Err(e) => {
-                    leptos::logging::warn!("rate limit check: {e}");
+                    tracing::warn!("rate limit check: {e}");
                     wait = wait.max(30);
                 }
             }
@@ -122,7 +122,7 @@ impl FailureLimiter {
         }
         .await;
         if let Err(e) = recorded {
-            leptos::logging::warn!("rate limit record: {e}");
+            tracing::warn!("rate limit record: {e}");
         }
     }
 

@@ -96,7 +96,7 @@ const INVOICE_COLUMNS: &str = "i.id, i.code, i.title, i.period, i.total, i.due_o
 fn summary_of(row: InvoiceRow, today: Date) -> Result<(i64, InvoiceSummary), AppError> {
     let (id, code, title, period, total, due_on, voided, paid) = row;
     let corrupt = |what: &str| {
-        leptos::logging::error!("invoice {id}: unreadable {what}");
+        tracing::error!("invoice {id}: unreadable {what}");
         AppError::Internal
     };
     let due_on = Date::parse_iso(&due_on).map_err(|_| corrupt("due date"))?;

@@ -22,7 +22,7 @@ pub fn series_for(year: i32) -> String {
 }
 
 fn unavailable(e: impl std::fmt::Display) -> AppError {
-    leptos::logging::error!("receipt signing: {e}");
+    tracing::error!("receipt signing: {e}");
     AppError::Internal
 }
 

@@ -43,7 +43,7 @@ pub struct ClientKey(pub String);
 
 pub fn app_state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        leptos::logging::error!("AppState missing from server function context");
+        tracing::error!("AppState missing from server function context");
         AppError::Internal
     })
 }
