@@ -130,6 +130,33 @@ pub enum AppError {
     Network(String),
 }
 
+impl AppError {
+    /// The HTTP status a server function answers with when it fails this way:
+    /// what went wrong for the caller is a 4xx (logged, counted and alerted on
+    /// apart from the server's own failures, which alone are 5xx).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::NoMatch | AppError::NotFound => 404,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::InvalidInput(_)
+            | AppError::ImportRejected
+            | AppError::AllocationTooLarge
+            | AppError::RefundTooLarge => 422,
+            AppError::AccessExpired | AppError::NotSignedIn | AppError::BadCredentials => 401,
+            AppError::CrossSite | AppError::Forbidden => 403,
+            AppError::LinkInvalid => 410,
+            AppError::UsernameTaken
+            | AppError::SlugTaken
+            | AppError::PaymentAlreadySettled
+            | AppError::CreditAlreadyUsed
+            | AppError::CardApprovalUsed
+            | AppError::InvoiceAlreadyPaid => 409,
+            AppError::Internal => 500,
+            AppError::Network(_) => 502,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

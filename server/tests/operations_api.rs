@@ -89,3 +89,49 @@ async fn health_readiness_and_metrics() {
     );
     assert_eq!(get(&app, "/healthz", None).await.status, StatusCode::OK);
 }
+
+/// Server function failures that are the caller's are 4xx, so logs, metrics and
+/// alerts keep 5xx for the server's own; the browser reads them all the same.
+#[tokio::test]
+async fn a_callers_mistake_is_a_4xx_not_a_server_error() {
+    let app = start().await;
+    let lookup = |birth: &'static str| {
+        let form = format!(
+            "school=th-ha-long&student_code={}&birth_date={}",
+            hocphi_server::demo::FEATURED_STUDENT_CODE,
+            urlencode(birth)
+        );
+        Request::post("/rpc/lookup")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", "203.0.113.9")
+            .body(Body::from(form))
+            .unwrap()
+    };
+    let ok = app
+        .send(lookup(hocphi_server::demo::FEATURED_BIRTH_DATE))
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    let wrong = app.send(lookup("01/01/2016")).await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::NOT_FOUND,
+        "{}",
+        String::from_utf8_lossy(&wrong.body)
+    );
+    assert_eq!(
+        wrong.json::<()>(),
+        Err(hocphi_app::error::AppError::NoMatch)
+    );
+    let unreadable = app.send(lookup("hôm qua")).await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut last = wrong;
+    for _ in 0..10 {
+        last = app.send(lookup("01/01/2016")).await;
+    }
+    assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(last.headers.contains_key("retry-after"));
+    let signed_out = app
+        .staff("api-keys/list", serde_json::json!({"school_id": 1}), None)
+        .await;
+    assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED);
+}

@@ -178,11 +178,11 @@ pub fn session_cookie(req: &Request<Body>) -> SessionCookie {
     SessionCookie(value)
 }
 
-pub async fn handle(State(rpc): State<RpcState>, req: Request<Body>) -> impl IntoResponse {
+pub async fn handle(State(rpc): State<RpcState>, req: Request<Body>) -> axum::response::Response {
     let client = ClientKey(client_key(&req, rpc.options.trust_proxy));
     let session = session_cookie(&req);
     let app = rpc.app.clone();
-    leptos_axum::handle_server_fns_with_context(
+    let response = leptos_axum::handle_server_fns_with_context(
         move || {
             provide_context(app.clone());
             provide_context(client.clone());
@@ -191,4 +191,31 @@ pub async fn handle(State(rpc): State<RpcState>, req: Request<Body>) -> impl Int
         req,
     )
     .await
+    .into_response();
+    with_error_status(response).await
+}
+
+/// Leptos answers every server function error with 500. The browser's client
+/// reads any 4xx or 5xx the same way, so a failure that is the caller's (a
+/// wrong date of birth, a taken user name) gets its own 4xx: only the server's
+/// own failures stay 5xx in logs, metrics and alerts.
+async fn with_error_status(response: axum::response::Response) -> axum::response::Response {
+    use axum::http::StatusCode;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<hocphi_app::error::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let hocphi_app::error::AppError::TooManyAttempts { retry_after_secs } = error {
+            if let Ok(v) = retry_after_secs.to_string().parse() {
+                parts.headers.insert("retry-after", v);
+            }
+        }
+    }
+    axum::response::Response::from_parts(parts, Body::from(bytes))
 }
