@@ -369,3 +369,129 @@ mod tests {
         assert_eq!(v["type"], "receipt.issued");
     }
 }
+
+/// What a receiver gets, as documented in the OpenAPI document's schemas
+/// (`Event`). The school-software test reads every event it receives into
+/// these types, refusing unknown fields, so the document and the triggers
+/// that write the payloads cannot drift apart.
+pub mod schema {
+    use serde::Deserialize;
+    use utoipa::ToSchema;
+
+    /// One event, POSTed to the school's address with `Hocphi-Signature`.
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub struct Event {
+        /// Unique: de-duplicate on it (a delivery may come twice).
+        pub id: String,
+        /// `invoice.issued`, `invoice.voided`, `payment.settled`, `payment.reversed`,
+        /// `receipt.issued` or `receipt.cancelled`.
+        #[serde(rename = "type")]
+        pub kind: String,
+        /// Grows with every event: of two states of one thing, keep the higher.
+        pub sequence: i64,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// The school's slug.
+        pub school: String,
+        pub data: EventData,
+    }
+
+    /// The event's subject.
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[serde(untagged)]
+    #[allow(dead_code)]
+    pub enum EventData {
+        Invoice { invoice: InvoiceEvent },
+        Receipt { receipt: ReceiptEvent },
+        Payment(PaymentEvent),
+    }
+
+    /// `invoice.issued` and `invoice.voided`.
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub struct InvoiceEvent {
+        pub code: String,
+        pub student_code: String,
+        /// `YYYY-MM`.
+        pub period: String,
+        /// Whole đồng.
+        pub total: i64,
+        /// Issued only.
+        #[serde(default)]
+        pub title: Option<String>,
+        /// Issued only: `YYYY-MM-DD`.
+        #[serde(default)]
+        pub due_on: Option<String>,
+        /// Voided only: why.
+        #[serde(default)]
+        pub reason: Option<String>,
+    }
+
+    /// `payment.settled` and `payment.reversed`: one per invoice the payment
+    /// was put towards (or taken back from).
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub struct PaymentEvent {
+        pub invoice_code: String,
+        pub student_code: String,
+        /// Whole đồng put towards (or taken back from) this invoice.
+        pub amount: i64,
+        pub invoice_total: i64,
+        /// Whole đồng paid on the invoice after this event.
+        pub invoice_paid: i64,
+        pub payment: PaymentRef,
+    }
+
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub struct PaymentRef {
+        pub id: i64,
+        /// `bank_transfer`, `gateway`, `mobile_money`, `card` or `cash`.
+        pub method: String,
+        /// The bank's or gateway's transaction reference.
+        pub reference: String,
+        /// Whole đồng of the whole payment.
+        pub amount: i64,
+        /// Unix seconds.
+        pub received_at: i64,
+    }
+
+    /// `receipt.issued` and `receipt.cancelled`.
+    #[derive(Debug, Deserialize, ToSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub struct ReceiptEvent {
+        pub code: String,
+        pub series: String,
+        pub year: i64,
+        pub number: i64,
+        pub invoice_code: String,
+        /// Issued only.
+        #[serde(default)]
+        pub payment_id: Option<i64>,
+        #[serde(default)]
+        pub total: Option<i64>,
+        #[serde(default)]
+        pub issued_at: Option<i64>,
+        #[serde(default)]
+        pub key_id: Option<String>,
+        #[serde(default)]
+        pub digest: Option<String>,
+        #[serde(default)]
+        pub signature: Option<String>,
+        /// Issued only: where anyone can check the signature.
+        #[serde(default)]
+        pub verification_url: Option<String>,
+        /// Cancelled only.
+        #[serde(default)]
+        pub cancelled_at: Option<i64>,
+        /// Cancelled only.
+        #[serde(default)]
+        pub reason: Option<String>,
+    }
+}

@@ -79,6 +79,13 @@ async fn receive(
         b.bad_signatures += 1;
         return StatusCode::UNAUTHORIZED;
     }
+    // Every event is what the OpenAPI document says it is, no field more.
+    if let Err(e) = serde_json::from_slice::<hocphi_server::events::schema::Event>(&body) {
+        panic!(
+            "an event outside its documented schema ({e}): {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
     let event: Value = serde_json::from_slice(&body).unwrap();
     let id = event["id"].as_str().unwrap().to_string();
     assert_eq!(headers.get("hocphi-event-id").unwrap(), id.as_str());
@@ -327,6 +334,45 @@ async fn a_school_system_syncs_5000_students_and_follows_payments_by_events() {
             deliver_everything(&app).await;
         }
     }
+    // The accountant undoes one transfer (it was for another school: its receipt
+    // is cancelled) and voids an unpaid invoice: those events reach the books too.
+    let undone: (i64,) =
+        sqlx::query_as("SELECT p.id FROM payment p WHERE p.external_id LIKE '%FT2702000003' ")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let r = app
+        .staff(
+            "reconcile/undo",
+            json!({"school_id": 1, "payment_id": undone.0, "reason": "Chuyển nhầm trường"}),
+            Some(&accountant),
+        )
+        .await;
+    assert!(
+        r.status.is_success(),
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let (unpaid,): (String,) = sqlx::query_as(
+        "SELECT i.code FROM invoice i JOIN student s ON s.id = i.student_id WHERE i.period = $1 AND s.code LIKE 'PM%' \
+         AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id) ORDER BY s.code DESC LIMIT 1",
+    )
+    .bind(PERIOD)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let r = app
+        .staff(
+            "invoices/void",
+            json!({"school_id": 1, "code": unpaid, "reason": "Học sinh chuyển trường"}),
+            Some(&accountant),
+        )
+        .await;
+    assert!(
+        r.status.is_success(),
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
     let replay = app.notify(&notes[7]).await;
     assert!(replay.status.is_success());
     deliver_everything(&app).await;
@@ -375,7 +421,27 @@ async fn a_school_system_syncs_5000_students_and_follows_payments_by_events() {
         .values()
         .filter(|(_, total, paid)| paid >= total && *total > 0)
         .count();
-    assert_eq!(paid_in_full, 500);
+    assert_eq!(paid_in_full, 499, "500 paid, one undone");
+    for kind in [
+        "invoice.issued",
+        "invoice.voided",
+        "payment.settled",
+        "payment.reversed",
+        "receipt.issued",
+        "receipt.cancelled",
+    ] {
+        assert!(
+            b.seen.values().any(|e| e["type"] == kind),
+            "no {kind} event seen"
+        );
+    }
+    assert_eq!(
+        b.seen
+            .values()
+            .filter(|e| e["type"] == "payment.reversed")
+            .count(),
+        1
+    );
     // Every payment settled one event, every receipt one event; the replayed
     // notification none. Retries happened, and duplicates were ignored.
     let settled = b

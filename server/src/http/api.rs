@@ -34,9 +34,17 @@ impl utoipa::Modify for ApiKeyScheme {
 #[derive(OpenApi)]
 #[openapi(
     modifiers(&ApiKeyScheme),
+    components(schemas(
+        crate::events::schema::Event,
+        crate::events::schema::EventData,
+        crate::events::schema::InvoiceEvent,
+        crate::events::schema::PaymentEvent,
+        crate::events::schema::PaymentRef,
+        crate::events::schema::ReceiptEvent
+    )),
     info(
         title = "hocphi API",
-        description = "Cashless school fees: bank notifications in; students, fees, invoices, payments and receipts for the school's management software, with the school's API key (`Authorization: Bearer hp_…`, made by the accountant, read-only or read-write). Lists page by change number: keep a page's `next` and ask `after` it (again while `has_more`); `updated_since` filters a first sync. Every POST needs an `Idempotency-Key`: a repeat gets the first answer and writes nothing. Failures are RFC 9457 problem details (`application/problem+json`), told apart by `type`. Events (invoice.issued, invoice.voided, payment.settled, payment.reversed, receipt.issued, receipt.cancelled) are POSTed to the address the accountant registers, signed in `Hocphi-Signature: t=<unix>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" with the address's secret>`, retried with backoff for about two days; de-duplicate on `id`, order by `sequence`.",
+        description = "Cashless school fees: bank notifications in; students, fees, invoices, payments and receipts for the school's management software, with the school's API key (`Authorization: Bearer hp_…`, made by the accountant, read-only or read-write). Lists page by change number: keep a page's `next` and ask `after` it (again while `has_more`); `updated_since` filters a first sync. Every POST needs an `Idempotency-Key`: a repeat gets the first answer and writes nothing. Failures are RFC 9457 problem details (`application/problem+json`), told apart by `type`. Events (invoice.issued, invoice.voided, payment.settled, payment.reversed, receipt.issued, receipt.cancelled) are POSTed to the address the accountant registers, signed in `Hocphi-Signature: t=<unix>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" with the address's secret>`, retried with backoff for about two days; de-duplicate on `id`, order by `sequence`. The body is the `Event` schema below.",
         license(name = "AGPL-3.0-or-later")
     ),
     tags(
