@@ -315,9 +315,11 @@ mod imp {
         use crate::server::limiter::PER_CLIENT;
         let now = state.clock.now();
         let client = format!("complaint:{}", crate::server::state::client_key());
-        if let Err(retry_after_secs) = state.lookups.check(&client, PER_CLIENT, now).await {
-            return Err(AppError::TooManyAttempts { retry_after_secs });
-        }
+        let attempt = state
+            .lookups
+            .attempt(&[(&client, PER_CLIENT)], now)
+            .await
+            .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
         let found: Option<(i64, i64, i64)> = match tracking_hash(code) {
             Some(hash) => {
                 sqlx::query_as(
@@ -331,11 +333,12 @@ mod imp {
             None => None,
         };
         match found {
-            Some(found) => Ok(found),
-            None => {
-                state.lookups.record_failure(&client, PER_CLIENT, now).await;
-                Err(AppError::NotFound)
+            Some(found) => {
+                state.lookups.forget(attempt).await;
+                Ok(found)
             }
+            // A wrong code: the attempt stays counted.
+            None => Err(AppError::NotFound),
         }
     }
 }

@@ -90,30 +90,20 @@ pub async fn lookup_student(
     let now = state.clock.now();
     let client = format!("client:{}", client_key());
     let code_key = format!("code:{school}:{code}");
-    let wait = [
-        state.lookups.check(&client, PER_CLIENT, now).await,
-        state.lookups.check(&code_key, PER_STUDENT_CODE, now).await,
-    ]
-    .into_iter()
-    .filter_map(Result::err)
-    .max();
-    if let Some(retry_after_secs) = wait {
-        return Err(AppError::TooManyAttempts { retry_after_secs });
-    }
+    let attempt = state
+        .lookups
+        .attempt(&[(&client, PER_CLIENT), (&code_key, PER_STUDENT_CODE)], now)
+        .await
+        .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
 
     let found = q::find_student(&state.db, &school, &code).await?;
     let student_id = match found {
         Some(m) if m.date_of_birth == birth_date.to_string() => m.student_id,
-        // Unknown school, unknown code and wrong date all look the same from outside.
-        _ => {
-            state.lookups.record_failure(&client, PER_CLIENT, now).await;
-            state
-                .lookups
-                .record_failure(&code_key, PER_STUDENT_CODE, now)
-                .await;
-            return Err(AppError::NoMatch);
-        }
+        // Unknown school, unknown code and wrong date all look the same from
+        // outside, and all count (the attempt is kept).
+        _ => return Err(AppError::NoMatch),
     };
+    state.lookups.forget(attempt).await;
     access_for(&state, student_id, now).await
 }
 

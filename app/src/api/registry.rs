@@ -171,13 +171,12 @@ pub async fn check_account(bin: String, account_number: String) -> Result<Accoun
     let state = crate::server::state::app_state()?;
     let now = state.clock.now();
     let client = format!("qr-check:{}", crate::server::state::client_key());
-    if let Err(retry_after_secs) = state.lookups.check(&client, CHECKS_PER_CLIENT, now).await {
-        return Err(AppError::TooManyAttempts { retry_after_secs });
-    }
-    state
+    // Every check counts, not only failures.
+    let _counted = state
         .lookups
-        .record_failure(&client, CHECKS_PER_CLIENT, now)
-        .await;
+        .attempt(&[(&client, CHECKS_PER_CLIENT)], now)
+        .await
+        .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
     if bin.len() != 6 || !bin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(AppError::InvalidInput(Field::Bank));
     }

@@ -161,16 +161,14 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, AppError>
     let username = username.trim().to_lowercase();
     let account_key = format!("signin:{username}");
     let client_key = format!("signin-client:{}", client_key());
-    let wait = [
-        state.lookups.check(&account_key, PER_ACCOUNT, now).await,
-        state.lookups.check(&client_key, PER_CLIENT, now).await,
-    ]
-    .into_iter()
-    .filter_map(Result::err)
-    .max();
-    if let Some(retry_after_secs) = wait {
-        return Err(AppError::TooManyAttempts { retry_after_secs });
-    }
+    let attempt = state
+        .lookups
+        .attempt(
+            &[(&account_key, PER_ACCOUNT), (&client_key, PER_CLIENT)],
+            now,
+        )
+        .await
+        .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
     let row: Option<(i64, String, i64)> =
         sqlx::query_as("SELECT id, password_hash, active FROM staff WHERE username = $1")
             .bind(&username)
@@ -181,18 +179,10 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, AppError>
     let password_ok = verify_password(&password, hash);
     let staff_id = match row {
         Some((id, _, 1)) if password_ok => id,
-        _ => {
-            state
-                .lookups
-                .record_failure(&account_key, PER_ACCOUNT, now)
-                .await;
-            state
-                .lookups
-                .record_failure(&client_key, PER_CLIENT, now)
-                .await;
-            return Err(AppError::BadCredentials);
-        }
+        // A failure: the attempt stays counted.
+        _ => return Err(AppError::BadCredentials),
     };
+    state.lookups.forget(attempt).await;
     open_session(&state, staff_id).await
 }
 

@@ -54,6 +54,12 @@ fn stored_key(key: &str) -> String {
     super::auth::secret_hash(key)
 }
 
+/// An attempt counted against its keys; see [`FailureLimiter::attempt`].
+#[must_use = "an attempt that succeeded should be forgotten; one that failed is kept by dropping it"]
+pub struct Attempt {
+    rows: Vec<i64>,
+}
+
 /// Counts failures in the database (table `rate_failure`), so every hocphi
 /// process sharing it sees the same counts.
 #[derive(Clone)]
@@ -66,63 +72,88 @@ impl FailureLimiter {
         FailureLimiter { db }
     }
 
-    /// `Err(seconds)` to wait if `key` has used up any of its limits (also, for a
-    /// short while, if the database cannot say).
-    pub async fn check(&self, key: &str, limits: &[Limit], now: i64) -> Result<(), u64> {
-        let key = &stored_key(key);
+    /// Counts an attempt against each key before it is made, and refuses it
+    /// (`Err(seconds to wait)`) if any key has used up one of its limits. The
+    /// count and the check are one write transaction, so parallel requests —
+    /// from one process or several — cannot slip through together. An attempt
+    /// that turns out fine is taken back with [`FailureLimiter::forget`]. If the
+    /// database cannot say, the attempt waits a little (fail closed).
+    pub async fn attempt(&self, keys: &[(&str, &[Limit])], now: i64) -> Result<Attempt, u64> {
+        match self.try_attempt(keys, now).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::warn!("rate limit: {e}");
+                Err(30)
+            }
+        }
+    }
+
+    async fn try_attempt(
+        &self,
+        keys: &[(&str, &[Limit])],
+        now: i64,
+    ) -> Result<Result<Attempt, u64>, sqlx::Error> {
+        let mut tx = self.db.begin().await?;
+        let mut rows = Vec::new();
         let mut wait = 0i64;
-        for limit in limits {
-            // The failure that, leaving the window, frees the key again: the
-            // `max_failures`-th most recent one still inside it.
-            let oldest_counted: Result<Option<(i64,)>, _> = sqlx::query_as(
-                "SELECT at FROM rate_failure WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT 1 OFFSET $3",
+        for (key, limits) in keys {
+            let key = stored_key(key);
+            let keep = limits
+                .iter()
+                .map(|l| l.window_secs)
+                .max()
+                .unwrap_or(LONGEST_WINDOW);
+            // Writing first takes SQLite's write lock: the counts below see
+            // every attempt committed before, and none can start meanwhile.
+            let (row,): (i64,) = sqlx::query_as(
+                "INSERT INTO rate_failure (key, at) VALUES ($1, $2) RETURNING rowid",
             )
-            .bind(key)
-            .bind(now - limit.window_secs)
-            .bind(limit.max_failures as i64 - 1)
-            .fetch_optional(&self.db)
-            .await;
-            match oldest_counted {
-                Ok(Some((at,))) => wait = wait.max(at + limit.window_secs - now),
-                Ok(None) => {}
-                // Fail closed: a limit that cannot be checked is not lifted.
-                Err(e) => {
-                    tracing::warn!("rate limit check: {e}");
-                    wait = wait.max(30);
+            .bind(&key)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            rows.push(row);
+            sqlx::query("DELETE FROM rate_failure WHERE key = $1 AND at <= $2")
+                .bind(&key)
+                .bind(now - keep)
+                .execute(&mut *tx)
+                .await?;
+            for limit in *limits {
+                // With this attempt counted, the one that frees the key again
+                // when it leaves the window: the (max + 1)-th most recent.
+                let freeing: Option<(i64,)> = sqlx::query_as(
+                    "SELECT at FROM rate_failure WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT 1 OFFSET $3",
+                )
+                .bind(&key)
+                .bind(now - limit.window_secs)
+                .bind(limit.max_failures as i64)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some((at,)) = freeing {
+                    wait = wait.max(at + limit.window_secs - now);
                 }
             }
         }
         if wait > 0 {
-            Err(wait as u64)
-        } else {
-            Ok(())
+            // A refused attempt is not counted: waiting it out frees the key.
+            tx.rollback().await?;
+            return Ok(Err(wait.max(1) as u64));
         }
+        tx.commit().await?;
+        Ok(Ok(Attempt { rows }))
     }
 
-    /// Counts one against `key`, and forgets its failures older than the
-    /// longest of `limits` (they can no longer count).
-    pub async fn record_failure(&self, key: &str, limits: &[Limit], now: i64) {
-        let key = &stored_key(key);
-        let keep = limits
-            .iter()
-            .map(|l| l.window_secs)
-            .max()
-            .unwrap_or(LONGEST_WINDOW);
-        let recorded = async {
-            sqlx::query("DELETE FROM rate_failure WHERE key = $1 AND at <= $2")
-                .bind(key)
-                .bind(now - keep)
-                .execute(&self.db)
-                .await?;
-            sqlx::query("INSERT INTO rate_failure (key, at) VALUES ($1, $2)")
-                .bind(key)
-                .bind(now)
+    /// Takes back an attempt that turned out fine (the right date of birth, the
+    /// right password): only failures count.
+    pub async fn forget(&self, attempt: Attempt) {
+        for row in attempt.rows {
+            if let Err(e) = sqlx::query("DELETE FROM rate_failure WHERE rowid = $1")
+                .bind(row)
                 .execute(&self.db)
                 .await
-        }
-        .await;
-        if let Err(e) = recorded {
-            tracing::warn!("rate limit record: {e}");
+            {
+                tracing::warn!("rate limit: {e}");
+            }
         }
     }
 
@@ -141,7 +172,12 @@ mod tests {
     use super::*;
 
     async fn limiter() -> FailureLimiter {
-        let db = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        // One connection: each in-memory connection is its own database.
+        let db = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
         sqlx::query("CREATE TABLE rate_failure (key TEXT NOT NULL, at BIGINT NOT NULL)")
             .execute(&db)
             .await
@@ -153,27 +189,59 @@ mod tests {
     async fn blocks_after_the_limit_and_frees_after_the_window() {
         let l = limiter().await;
         let key = "code:th-ha-long:HS0001";
+        let limits: &[(&str, &[Limit])] = &[(key, PER_STUDENT_CODE)];
         for i in 0..5 {
-            assert!(l.check(key, PER_STUDENT_CODE, 100 + i).await.is_ok());
-            l.record_failure(key, PER_STUDENT_CODE, 100 + i).await;
+            // Each attempt fails (is kept).
+            let _failed = l.attempt(limits, 100 + i).await.unwrap();
         }
-        assert_eq!(l.check(key, PER_STUDENT_CODE, 105).await, Err(15 * 60 - 5));
+        assert_eq!(l.attempt(limits, 105).await.err(), Some(15 * 60 - 5));
         assert!(
-            l.check("code:th-ha-long:HS0002", PER_STUDENT_CODE, 105)
+            l.attempt(&[("code:th-ha-long:HS0002", PER_STUDENT_CODE)], 105)
                 .await
                 .is_ok(),
             "other codes unaffected"
         );
-        assert!(l.check(key, PER_STUDENT_CODE, 100 + 15 * 60).await.is_ok());
+        // A success is taken back and does not count.
+        let ok = l.attempt(limits, 100 + 15 * 60).await.unwrap();
+        l.forget(ok).await;
         // The daily limit: 10 failures spread out still block for the rest of the day.
         for i in 0..5 {
-            l.record_failure(key, PER_STUDENT_CODE, 2_000 + i * 1_000)
-                .await;
+            let _failed = l.attempt(limits, 2_000 + i * 1_000).await.unwrap();
         }
         let now = 7_000;
-        let wait = l.check(key, PER_STUDENT_CODE, now).await.unwrap_err();
+        let wait = l.attempt(limits, now).await.err().unwrap();
         assert_eq!(wait as i64, 100 + 24 * 3600 - now);
         // A day later the sweep forgets them all.
-        assert_eq!(l.sweep(100 + 24 * 3600 + 6_000).await.unwrap(), 10);
+        assert!(l.sweep(100 + 24 * 3600 + 6_000).await.unwrap() >= 10);
+    }
+
+    #[tokio::test]
+    async fn parallel_attempts_cannot_slip_through_together() {
+        let dir = std::env::temp_dir().join(format!("limiter-{}", std::process::id()));
+        let url = format!("sqlite://{}?mode=rwc", dir.display());
+        let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS rate_failure (key TEXT NOT NULL, at BIGINT NOT NULL)",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        let l = std::sync::Arc::new(FailureLimiter::new(db));
+        let tries: Vec<_> = (0..40)
+            .map(|_| {
+                let l = l.clone();
+                tokio::spawn(async move {
+                    l.attempt(&[("code:x:y", PER_STUDENT_CODE)], 1_000)
+                        .await
+                        .is_ok()
+                })
+            })
+            .collect();
+        let mut allowed = 0;
+        for t in tries {
+            allowed += t.await.unwrap() as usize;
+        }
+        let _ = std::fs::remove_file(&dir);
+        assert_eq!(allowed, 5, "exactly the limit, however many arrive at once");
     }
 }

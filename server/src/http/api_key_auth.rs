@@ -75,7 +75,8 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Respo
         max_failures: rpc.options.api_requests_per_minute as usize,
         window_secs: 60,
     }];
-    if let Err(wait) = state.lookups.check(&counter, &per_key, now).await {
+    // Every request counts.
+    if let Err(wait) = state.lookups.attempt(&[(&counter, &per_key)], now).await {
         let mut r = problem(
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",
@@ -86,7 +87,6 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Respo
         }
         return Err(r);
     }
-    state.lookups.record_failure(&counter, &per_key, now).await;
     let _ = sqlx::query("UPDATE api_key SET last_used_at = $1 WHERE id = $2")
         .bind(now)
         .bind(key_id)
