@@ -3,9 +3,12 @@
 //! notifications, against running hocphi servers. Prints requests per second
 //! and latency percentiles for each.
 //!
-//! Usage: load <base URL>[,<base URL>…] <bank secret> [concurrency] [seconds]
+//! Usage: load <base URL>[,<base URL>…] <bank secret> <API key> [concurrency] [seconds]
 //! With several URLs, requests are spread over them (several processes on one
-//! database).
+//! database). Lookups are spread over the school's students (read through the
+//! API with the key) and come from many addresses (`X-Forwarded-For`, the
+//! servers trusting their proxy), as parents do: one phone hammering one code
+//! would only measure the rate limit.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -47,6 +50,8 @@ impl Scenario {
 
 struct Setup {
     bases: Vec<String>,
+    /// (student code, date of birth) of the school's students.
+    students: Vec<(String, String)>,
     secret: String,
     token: String,
     invoice: String,
@@ -63,12 +68,17 @@ async fn one(
     let base = &setup.bases[n as usize % setup.bases.len()];
     let response = match scenario {
         Scenario::Lookup => {
+            let (code, birth) = &setup.students[n as usize % setup.students.len()];
             client
                 .post(format!("{base}/rpc/lookup"))
+                .header(
+                    "x-forwarded-for",
+                    format!("10.{}.{}.{}", n % 200, (n / 200) % 250, n % 250),
+                )
                 .form(&[
                     ("school", SCHOOL),
-                    ("student_code", STUDENT),
-                    ("birth_date", BIRTH),
+                    ("student_code", code.as_str()),
+                    ("birth_date", birth.as_str()),
                 ])
                 .send()
                 .await
@@ -169,8 +179,10 @@ async fn run(setup: Arc<Setup>, scenario: Scenario, concurrency: usize, seconds:
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() < 3 {
-        eprintln!("usage: load <base URL>[,<base URL>…] <bank secret> [concurrency] [seconds]");
+    if args.len() < 4 {
+        eprintln!(
+            "usage: load <base URL>[,<base URL>…] <bank secret> <API key> [concurrency] [seconds]"
+        );
         std::process::exit(2);
     }
     let bases: Vec<String> = args[1]
@@ -178,9 +190,40 @@ async fn main() {
         .map(|s| s.trim_end_matches('/').to_string())
         .collect();
     let secret = args[2].clone();
-    let concurrency: usize = args.get(3).and_then(|c| c.parse().ok()).unwrap_or(32);
-    let seconds: u64 = args.get(4).and_then(|c| c.parse().ok()).unwrap_or(10);
+    let api_key = args[3].clone();
+    let concurrency: usize = args.get(4).and_then(|c| c.parse().ok()).unwrap_or(32);
+    let seconds: u64 = args.get(5).and_then(|c| c.parse().ok()).unwrap_or(10);
     let client = reqwest::Client::new();
+    // The school's students, as its software reads them.
+    let mut students = Vec::new();
+    let mut after = String::from("0");
+    loop {
+        let page: serde_json::Value = client
+            .get(format!(
+                "{}/api/v1/students?limit=1000&after={after}",
+                bases[0]
+            ))
+            .header("authorization", format!("Bearer {api_key}"))
+            .send()
+            .await
+            .expect("students")
+            .bytes()
+            .await
+            .map(|b| serde_json::from_slice(&b).expect("students answer"))
+            .expect("students answer");
+        for s in page["items"].as_array().expect("items") {
+            if s["left_on"].is_null() {
+                students.push((
+                    s["code"].as_str().unwrap_or_default().to_string(),
+                    s["date_of_birth"].as_str().unwrap_or_default().to_string(),
+                ));
+            }
+        }
+        after = page["next"].as_str().unwrap_or("0").to_string();
+        if page["has_more"] != true {
+            break;
+        }
+    }
     // A family's access and one of its invoices, as a phone would get them.
     let access: serde_json::Value = client
         .post(format!("{}/rpc/lookup", bases[0]))
@@ -222,14 +265,16 @@ async fn main() {
         });
     let setup = Arc::new(Setup {
         bases,
+        students,
         secret,
         token,
         invoice,
         now,
     });
     println!(
-        "{} server(s), {concurrency} concurrent clients, {seconds} s per scenario",
-        setup.bases.len()
+        "{} server(s), {concurrency} concurrent clients, {seconds} s per scenario, lookups over {} students",
+        setup.bases.len(),
+        setup.students.len()
     );
     for scenario in [
         Scenario::Lookup,
