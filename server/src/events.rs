@@ -8,10 +8,10 @@
 //! lease that simply expires.
 
 use hmac::{Hmac, Mac};
-use hocphi_app::domain::webhook::{check_address, is_public_ip, retry_after};
+use hocphi_app::domain::webhook::{check_address, is_public_ip, retry_after, DeliveryProblem};
+use sha2::Sha256;
 use hocphi_app::server::state::AppState;
 use serde_json::Value;
-use sha2::Sha256;
 use std::time::Duration;
 
 /// How long a sender may hold a delivery: longer than its request can take.
@@ -129,7 +129,7 @@ struct Due {
 enum Attempt {
     Delivered(u16),
     Refused(u16),
-    Failed(String),
+    Failed(DeliveryProblem),
 }
 
 /// Sends every delivery that is due, at most one round of `BATCH`; returns how
@@ -217,11 +217,11 @@ async fn send(
 ) -> Attempt {
     // Checked again at each send: the rules may have tightened since it was registered.
     if check_address(&due.url, allow_loopback).is_err() {
-        return Attempt::Failed("the address is not allowed (internal or not HTTPS)".into());
+        return Attempt::Failed(DeliveryProblem::NotAllowed);
     }
     let context = hocphi_app::api::webhooks::secret_context(due.school_id, &due.url);
     let Ok(secret) = vault.open(&due.sealed_secret, &context) else {
-        return Attempt::Failed("the signing secret cannot be opened (another master key?)".into());
+        return Attempt::Failed(DeliveryProblem::Secret);
     };
     let body = envelope(
         due.sequence,
@@ -244,12 +244,12 @@ async fn send(
     match sent {
         Ok(r) if r.status().is_success() => Attempt::Delivered(r.status().as_u16()),
         Ok(r) => Attempt::Refused(r.status().as_u16()),
-        Err(e) if e.is_timeout() => Attempt::Failed("no answer within 10 s".into()),
+        Err(e) if e.is_timeout() => Attempt::Failed(DeliveryProblem::Timeout),
         Err(e) if format!("{e:?}").contains("internal addresses") => {
-            Attempt::Failed("the name resolves only to internal addresses".into())
+            Attempt::Failed(DeliveryProblem::InternalName)
         }
-        Err(e) if e.is_connect() => Attempt::Failed("could not connect".into()),
-        Err(_) => Attempt::Failed("the request failed".into()),
+        Err(e) if e.is_connect() => Attempt::Failed(DeliveryProblem::Connect),
+        Err(_) => Attempt::Failed(DeliveryProblem::Request),
     }
 }
 
@@ -262,8 +262,8 @@ async fn record(
     let attempts = due.attempts + 1;
     let (status, error) = match &attempt {
         Attempt::Delivered(s) => (Some(*s as i64), None),
-        Attempt::Refused(s) => (Some(*s as i64), Some(format!("HTTP {s}"))),
-        Attempt::Failed(e) => (None, Some(e.clone())),
+        Attempt::Refused(s) => (Some(*s as i64), Some(DeliveryProblem::Refused.code())),
+        Attempt::Failed(p) => (None, Some(p.code())),
     };
     let (delivered_at, next, gave_up_at) = match attempt {
         Attempt::Delivered(_) => (Some(now), 0, None),

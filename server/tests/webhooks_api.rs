@@ -147,7 +147,7 @@ async fn addresses_events_stopping_and_giving_up() {
     for d in &log {
         assert_eq!(d.attempts, 11);
         assert!(d.gave_up_at.is_some() && d.delivered_at.is_none());
-        assert_eq!(d.last_error.as_deref(), Some("could not connect"));
+        assert_eq!(d.last_error.as_deref(), Some("connect"));
     }
     // Sending again puts it back in the queue, same event.
     app.staff(

@@ -130,6 +130,54 @@ pub fn retry_after(attempts: u32) -> Option<i64> {
     SCHEDULE.get(attempts.checked_sub(1)? as usize).copied()
 }
 
+/// Why a delivery did not arrive, stored by code (`last_error`) and put into
+/// words by the accountant's page in their language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryProblem {
+    /// The receiver answered, but not with 2xx (its status is kept beside).
+    Refused,
+    /// The address is internal or not HTTPS (the rules tightened since).
+    NotAllowed,
+    /// The signing secret cannot be opened (the master key changed).
+    Secret,
+    /// No answer within the time allowed.
+    Timeout,
+    /// The name points only to internal addresses.
+    InternalName,
+    /// Nothing answered at that address.
+    Connect,
+    /// The request failed otherwise.
+    Request,
+}
+
+impl DeliveryProblem {
+    const ALL: [DeliveryProblem; 7] = [
+        DeliveryProblem::Refused,
+        DeliveryProblem::NotAllowed,
+        DeliveryProblem::Secret,
+        DeliveryProblem::Timeout,
+        DeliveryProblem::InternalName,
+        DeliveryProblem::Connect,
+        DeliveryProblem::Request,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DeliveryProblem::Refused => "refused",
+            DeliveryProblem::NotAllowed => "not-allowed",
+            DeliveryProblem::Secret => "secret",
+            DeliveryProblem::Timeout => "timeout",
+            DeliveryProblem::InternalName => "internal-name",
+            DeliveryProblem::Connect => "connect",
+            DeliveryProblem::Request => "request",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<DeliveryProblem> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
 /// The event kinds a receiver may see.
 pub const KINDS: [&str; 6] = [
     "invoice.issued",
@@ -228,6 +276,14 @@ mod tests {
             check_address(&format!("https://a.example.com/{}", "x".repeat(500)), false),
             Err(AddressProblem::TooLong)
         );
+    }
+
+    #[test]
+    fn delivery_problems_are_stored_by_code_and_read_back() {
+        for p in DeliveryProblem::ALL {
+            assert_eq!(DeliveryProblem::parse(p.code()), Some(p));
+        }
+        assert_eq!(DeliveryProblem::parse("could not connect"), None);
     }
 
     #[test]

@@ -24,6 +24,47 @@ fn kind_label(kind: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// Why a delivery did not arrive, in words the accountant can act on.
+fn problem_label(d: &DeliveryRow) -> String {
+    use crate::domain::webhook::DeliveryProblem as P;
+    let status = d.last_status.unwrap_or_default();
+    match d.last_error.as_deref().and_then(P::parse) {
+        Some(P::Refused) => format!(
+            "{} HTTP {status}",
+            tr(
+                "Phần mềm nhận trả lời lỗi",
+                "The software answered with error"
+            )
+        ),
+        Some(P::NotAllowed) => tr(
+            "Địa chỉ không được phép (mạng nội bộ hoặc không phải https://)",
+            "The address is not allowed (internal, or not https://)",
+        )
+        .into(),
+        Some(P::Secret) => tr(
+            "Không mở được khoá ký: hãy đăng ký lại địa chỉ",
+            "The signing secret cannot be opened: register the address again",
+        )
+        .into(),
+        Some(P::Timeout) => tr(
+            "Phần mềm nhận không trả lời trong 10 giây",
+            "The software did not answer within 10 seconds",
+        )
+        .into(),
+        Some(P::InternalName) => tr(
+            "Tên miền trỏ vào mạng nội bộ",
+            "The name points to an internal network",
+        )
+        .into(),
+        Some(P::Connect) => tr(
+            "Không kết nối được tới địa chỉ nhận (phần mềm có đang chạy?)",
+            "Could not connect to the address (is the software running?)",
+        )
+        .into(),
+        Some(P::Request) | None => tr("Gửi không thành công", "The delivery failed").into(),
+    }
+}
+
 /// What happened to a delivery, in words.
 fn delivery_state(d: &DeliveryRow) -> (String, &'static str) {
     if let Some(t) = d.delivered_at {
@@ -37,7 +78,7 @@ fn delivery_state(d: &DeliveryRow) -> (String, &'static str) {
             "text-green-800",
         );
     }
-    let error = d.last_error.clone().unwrap_or_default();
+    let error = problem_label(d);
     if d.gave_up_at.is_some() {
         return (
             format!("{}: {error}", tr("Đã dừng gửi", "Stopped")),
