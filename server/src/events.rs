@@ -7,9 +7,8 @@
 //! processes never send it at once, and a process that dies mid-send leaves a
 //! lease that simply expires.
 
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use hocphi_app::domain::webhook::{check_address, is_public_ip, retry_after, DeliveryProblem};
-use sha2::Sha256;
 use hocphi_app::server::state::AppState;
 use serde_json::Value;
 use std::time::Duration;
@@ -25,11 +24,7 @@ const BATCH: i64 = 50;
 /// recomputes it with the secret it was shown, and refuses old timestamps so a
 /// captured request cannot be replayed later.
 pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    let hex: String = mac
+    let hex: String = crate::signing::timestamped_mac(secret, &timestamp.to_string(), body)
         .finalize()
         .into_bytes()
         .iter()

@@ -9,5 +9,6 @@ pub mod demo;
 pub mod events;
 pub mod http;
 pub mod receipt_pdf;
+pub mod signing;
 pub mod users;
 pub mod vietqr_cli;

@@ -17,7 +17,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use hocphi_app::domain::statement::parse_moment;
 use hocphi_app::server::bank::{self, BankTransaction, Channel};
 use hocphi_app::server::state::AppState;
@@ -194,10 +194,7 @@ pub async fn notify(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
             "the signature is not hex",
         );
     };
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(&body);
+    let mac = crate::signing::timestamped_mac(secret.as_bytes(), timestamp, &body);
     if mac.verify_slice(&given).is_err() {
         return problem(
             StatusCode::UNAUTHORIZED,
