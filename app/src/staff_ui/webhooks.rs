@@ -230,7 +230,7 @@ pub fn Webhooks(school_id: i64) -> impl IntoView {
                                         <td class="p-2">{d.attempts}</td>
                                         <td class=format!("p-2 {tone}")>{state}</td>
                                         <td class="p-2">{again.then(|| view! {
-                                            <button type="button" class=BUTTON_QUIET on:click=move |_| send_again(id)>{tr("Gửi lại", "Send again")}</button>
+                                            <button type="button" class=format!("{BUTTON_QUIET} whitespace-nowrap") on:click=move |_| send_again(id)>{tr("Gửi lại", "Send again")}</button>
                                         })}</td>
                                     </tr>
                                 }
