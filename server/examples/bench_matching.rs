@@ -31,7 +31,7 @@ use hocphi_app::server::vault::Vault;
 use hocphi_app::server::{receipts, spreadsheet};
 use hocphi_server::db;
 use sqlx::query_builder::Separated;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{Any, AnyConnection, QueryBuilder};
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
@@ -109,14 +109,14 @@ struct Seeded {
 
 /// Inserts `rows` in multi-row `INSERT ... VALUES` statements of `chunk` rows.
 async fn bulk<T>(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     head: &str,
     rows: &[T],
     chunk: usize,
-    mut bind: impl FnMut(&mut Separated<'_, 'static, Sqlite, &'static str>, &T),
+    mut bind: impl FnMut(&mut Separated<'_, 'static, Any, &'static str>, &T),
 ) -> Res<()> {
     for part in rows.chunks(chunk) {
-        let mut query: QueryBuilder<'static, Sqlite> = QueryBuilder::new(head);
+        let mut query: QueryBuilder<'static, Any> = QueryBuilder::new(head);
         query.push_values(part, |mut b, row| bind(&mut b, row));
         query.build().execute(&mut *conn).await?;
     }
@@ -124,7 +124,7 @@ async fn bulk<T>(
 }
 
 async fn seed(
-    db: &sqlx::SqlitePool,
+    db: &sqlx::AnyPool,
     vault: &Vault,
     rng: &mut Rng,
 ) -> Res<(i64, Account, Vec<Seeded>)> {

@@ -11,6 +11,7 @@
 //! the database; signing new receipts needs the master key, kept apart
 //! (`HOCPHI_MASTER_KEY_FILE`): back both up.
 
+use hocphi_app::server::database;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::ConnectOptions;
 use std::path::{Path, PathBuf};
@@ -86,15 +87,8 @@ pub async fn open_existing(url: &str) -> Result<hocphi_app::server::state::Db, B
     if !path.is_file() {
         return Err(BackupError::NoDatabase(path));
     }
-    let options = SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(false)
-        .busy_timeout(std::time::Duration::from_secs(30))
-        .disable_statement_logging();
-    Ok(SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await?)
+    let url = format!("sqlite://{}", path.display());
+    Ok(database::pool(&url, 1, database::Durability::Full).await?)
 }
 
 /// Copies the live database to `to`, then checks the copy.

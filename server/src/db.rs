@@ -1,32 +1,43 @@
 //! Opening the database: durable settings, migrations, server secrets.
 
+use hocphi_app::server::database::{self, Durability, Engine};
 use hocphi_app::server::state::Db;
 use hocphi_app::server::token::TokenKey;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
+use sqlx::Connection;
 use std::str::FromStr;
 use std::time::Duration;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
-    if url.starts_with("postgres") {
-        return Err(sqlx::Error::Configuration(
-            "PostgreSQL is not supported yet: use a sqlite:// database (see docs/deploy.md, \"Larger than a district\")".into(),
-        ));
+    match Engine::of_url(url) {
+        Some(Engine::Sqlite) => create_sqlite(url).await?,
+        Some(Engine::Postgres) => {
+            return Err(sqlx::Error::Configuration(
+                "PostgreSQL is not supported yet: use a sqlite:// database (see docs/deploy.md, \"Larger than a district\")".into(),
+            ))
+        }
+        None => {
+            return Err(sqlx::Error::Configuration(
+                "DATABASE_URL must start with sqlite:// (or, later, postgres://)".into(),
+            ))
+        }
     }
+    let db = database::pool(url, 8, Durability::Full).await?;
+    MIGRATOR.run(&db).await?;
+    Ok(db)
+}
+
+/// Makes the SQLite file if it is missing and puts it in WAL mode (a setting of
+/// the file, kept across connections): readers never wait for the writer.
+async fn create_sqlite(url: &str) -> Result<(), sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        // FULL: a payment the server has acknowledged survives a power cut.
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
-    let db = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
-    MIGRATOR.run(&db).await?;
-    Ok(db)
+    let connection = SqliteConnection::connect_with(&options).await?;
+    connection.close().await
 }
 
 /// The key signing parents' access tokens: made once, kept in the database so that

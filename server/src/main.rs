@@ -305,7 +305,7 @@ fn report(result: Result<String, Box<dyn std::error::Error>>) -> ExitCode {
 }
 
 /// A school's id by its slug, for the commands that act on one school.
-async fn school_id(pool: &sqlx::SqlitePool, slug: &str) -> Result<i64, Box<dyn std::error::Error>> {
+async fn school_id(pool: &sqlx::AnyPool, slug: &str) -> Result<i64, Box<dyn std::error::Error>> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
         .bind(slug)
         .fetch_optional(pool)

@@ -11,12 +11,12 @@ use hocphi_server::demo::{DEMO_OFFICER, DEMO_PASSWORD};
 use serde_json::json;
 use support::*;
 
+/// Runs an INSERT and returns the new row's id.
 async fn exec(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .execute(&app.db)
+    sqlx::query_scalar(&format!("{sql} RETURNING id"))
+        .fetch_one(&app.db)
         .await
         .unwrap()
-        .last_insert_rowid()
 }
 
 /// A small school in the demo's district; returns its id.

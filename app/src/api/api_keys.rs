@@ -34,7 +34,7 @@ pub fn key_hash(secret: &str) -> String {
 /// exists only in the answer; the database keeps its hash.
 #[cfg(feature = "ssr")]
 pub async fn insert_key(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     school_id: i64,
     created_by: i64,
     name: &str,

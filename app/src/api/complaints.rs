@@ -232,7 +232,7 @@ mod imp {
 
     /// One message of the conversation, with the status it sets (if any).
     pub async fn add_message(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         complaint_id: i64,
         staff_id: Option<i64>,
         body: &str,

@@ -62,7 +62,7 @@ pub mod imp {
     /// Validates and writes a fee item (new when `id` is None) in the caller's
     /// transaction; returns its id and the audit entry to record.
     pub async fn save(
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut sqlx::AnyConnection,
         school_id: i64,
         fee: crate::staff::FeeInput,
     ) -> Result<(i64, crate::server::audit::Entry<'static>), AppError> {
@@ -273,7 +273,7 @@ pub mod imp {
 
     /// A fresh random code that no invoice and no payment group has (one namespace,
     /// so a code in a bank memo names exactly one thing).
-    async fn fresh_code(conn: &mut sqlx::SqliteConnection) -> Result<InvoiceCode, AppError> {
+    async fn fresh_code(conn: &mut sqlx::AnyConnection) -> Result<InvoiceCode, AppError> {
         loop {
             let mut bytes = [0u8; 8];
             getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
@@ -307,7 +307,7 @@ pub mod imp {
     /// Writes the run in the caller's transaction (the REST API keeps its
     /// idempotency record in the same one).
     pub async fn write(
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut sqlx::AnyConnection,
         now: i64,
         school_id: i64,
         month: Month,

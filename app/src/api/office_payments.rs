@@ -16,7 +16,7 @@ pub async fn record_office_payment(
     payment: OfficePayment,
 ) -> Result<Vec<String>, AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let now = state.clock.now();
     let recorded = imp::record(&mut tx, &state, &staff, school_id, &payment, now).await?;
     let codes = imp::receipt_codes(&mut tx, &recorded).await?;
@@ -51,14 +51,14 @@ mod imp {
     use crate::server::bank;
     use crate::server::state::AppState;
     use crate::staff::{OfficePayment, PosLine, PosPreview};
-    use sqlx::SqliteConnection;
+    use sqlx::AnyConnection;
 
     /// What recording did: the payment, and whether it is new (false: this card
     /// approval was recorded before, and nothing changed).
     pub type Recorded = (i64, bool);
 
     pub async fn record(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         state: &AppState,
         staff: &Staff,
         school_id: i64,
@@ -178,7 +178,7 @@ mod imp {
 
     /// The public codes of what was issued (or, for a repeat, of what exists).
     pub async fn receipt_codes(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         recorded: &Recorded,
     ) -> Result<Vec<String>, AppError> {
         let (payment_id, _) = recorded;
@@ -199,7 +199,7 @@ mod imp {
         commit: bool,
     ) -> Result<PosPreview, AppError> {
         let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-        let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::server::database::begin_write(&state.db).await?;
         let preview = import(&mut tx, &state, &staff, school_id, content_base64).await?;
         if !commit {
             tx.rollback().await?;
@@ -214,7 +214,7 @@ mod imp {
     /// Reads a POS settlement file and records each line in the caller's
     /// transaction; a line that cannot be recorded becomes a row error.
     pub async fn import(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         state: &AppState,
         staff: &Staff,
         school_id: i64,

@@ -23,7 +23,7 @@ mod imp {
     use crate::server::bank::{self, Account, BankTransaction, Channel};
     use crate::server::state::{AppState, Db};
     use base64::Engine;
-    use sqlx::SqliteConnection;
+    use sqlx::AnyConnection;
 
     pub async fn account(db: &Db, school_id: i64, account_id: i64) -> Result<Account, AppError> {
         let row: Option<(i64, String, String)> = sqlx::query_as(
@@ -99,7 +99,7 @@ mod imp {
     /// Records every line in the caller's transaction; the outcomes are what the
     /// preview shows (rolled back) and what the commit keeps.
     pub async fn record_lines(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         vault: &crate::server::vault::Vault,
         school_id: i64,
         account: &Account,
@@ -148,7 +148,7 @@ mod imp {
     }
 
     pub async fn transfer(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         school_id: i64,
         payment_id: i64,
     ) -> Result<Transfer, AppError> {
@@ -233,7 +233,7 @@ mod imp {
         pub state: AppState,
         pub staff: crate::server::auth::Staff,
         pub reason: String,
-        pub tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        pub tx: sqlx::Transaction<'static, sqlx::Any>,
         pub transfer: Transfer,
     }
 
@@ -243,7 +243,7 @@ mod imp {
         let (state, staff) = crate::server::auth::school_writer(school_id).await?;
         let reason = crate::domain::validate::text(reason, 300)
             .ok_or(AppError::InvalidInput(Field::Reason))?;
-        let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = crate::server::database::begin_write(&state.db).await?;
         let transfer = self::transfer(&mut tx, school_id, payment_id).await?;
         Ok(Started {
             state,
@@ -266,7 +266,7 @@ mod imp {
     /// Ends a hand decision: the transfer's new outcome (if it changes), the note in
     /// its history and the audit log, and the commit.
     pub async fn conclude(
-        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
         state: &AppState,
         staff: &crate::server::auth::Staff,
         outcome: Option<Outcome>,
@@ -286,7 +286,7 @@ mod imp {
 
     /// Notes a hand decision in the transfer's history and the audit log.
     pub async fn note(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         state: &AppState,
         staff: &crate::server::auth::Staff,
         decision: Decision<'_>,
@@ -543,7 +543,7 @@ pub async fn match_transfer(
     if parts.is_empty() || parts.len() > 20 || parts.iter().any(|p| !p.amount.is_positive()) {
         return Err(AppError::InvalidInput(Field::PositiveAmount));
     }
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
     if transfer.allocated.is_positive() {
         return Err(AppError::PaymentAlreadySettled);
@@ -758,7 +758,7 @@ pub async fn refund_transfer(
     if !amount.is_positive() {
         return Err(AppError::InvalidInput(Field::PositiveAmount));
     }
-    let mut tx = state.db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
     let credit: Option<(i64, i64, i64)> = sqlx::query_as(
         "SELECT id, amount, remaining FROM credit WHERE payment_id = $1 ORDER BY id LIMIT 1",

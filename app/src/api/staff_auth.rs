@@ -59,7 +59,7 @@ pub(crate) mod imp {
     /// Stores a new password hash and ends the account's other sessions (all of
     /// them, or all but `keep`, the session making the change), with an audit entry.
     pub async fn set_password(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         state: &AppState,
         staff: &Staff,
         password: &str,
@@ -121,7 +121,7 @@ pub(crate) mod imp {
     /// Marks a link used inside the transaction that uses it; `false` if another
     /// request used it first.
     pub async fn consume_link(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         token: &str,
         now: i64,
     ) -> Result<bool, AppError> {
@@ -136,7 +136,7 @@ pub(crate) mod imp {
     }
 
     pub async fn audit(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         state: &AppState,
         who: Option<&Staff>,
         district_id: i64,

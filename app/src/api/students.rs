@@ -15,7 +15,7 @@ pub async fn current_year_id(state: &crate::server::state::AppState) -> Result<i
 /// A class of this name in that school year, created if new (shared with the new-year move).
 #[cfg(feature = "ssr")]
 pub async fn ensure_class_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     school_id: i64,
     year: i64,
     name: &str,
@@ -27,7 +27,7 @@ pub async fn ensure_class_in(
 /// Puts a student in a class for that school year.
 #[cfg(feature = "ssr")]
 pub async fn enrol_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     student_id: i64,
     class_id: i64,
     year: i64,
@@ -40,7 +40,7 @@ pub async fn enrol_in(
 /// (created, updated, unchanged).
 #[cfg(feature = "ssr")]
 pub async fn upsert_records(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     state: &crate::server::state::AppState,
     school_id: i64,
     records: &[crate::domain::student_import::StudentRecord],
@@ -256,7 +256,7 @@ mod imp {
 
     /// The class of this name in this school year, created if it is new.
     pub async fn ensure_class(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         school_id: i64,
         year: i64,
         name: &str,
@@ -285,7 +285,7 @@ mod imp {
 
     /// Adds a student (the caller tells a taken code from other failures).
     pub async fn insert_student(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         school_id: i64,
         r: &StudentRecord,
     ) -> Result<i64, sqlx::Error> {
@@ -303,7 +303,7 @@ mod imp {
 
     /// Puts a student in a class for the school year (moving them if enrolled already).
     pub async fn enrol(
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         student_id: i64,
         class_id: i64,
         year: i64,

@@ -45,7 +45,7 @@ impl<'a> Entry<'a> {
 
 /// Records what a signed-in staff member changed, now, in their district.
 pub async fn by_staff(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     state: &super::state::AppState,
     staff: &Staff,
     entry: Entry<'_>,
@@ -62,7 +62,7 @@ pub async fn by_staff(
 
 /// Records a change in the same transaction as the change itself.
 pub async fn record(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     at: i64,
     who: Option<&Staff>,
     district_id: i64,

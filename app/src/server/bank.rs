@@ -9,7 +9,7 @@ use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::settlement::{settle, Outcome, Settlement};
 use crate::error::AppError;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// A transfer into a school's account, as a bank (or its notification service) reports it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -130,7 +130,7 @@ pub async fn record(
 /// commits or rolls back all its rows together). A repeat changes nothing and
 /// reports the first outcome.
 pub async fn record_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &super::vault::Vault,
     school_id: i64,
     account: &Account,
@@ -202,7 +202,7 @@ pub struct OpenInvoice {
 
 /// The live invoices that invoice or payment-group codes name, oldest period first.
 pub async fn open_invoices(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     school_id: i64,
     codes: &[InvoiceCode],
 ) -> Result<Vec<OpenInvoice>, AppError> {
@@ -235,7 +235,7 @@ pub async fn open_invoices(
 /// Allocates a payment over the invoices in order, turns any excess into a
 /// credit for the last invoice's student, and stores the outcome.
 pub async fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     payment_id: i64,
     amount: Vnd,
     open: &[OpenInvoice],

@@ -9,7 +9,7 @@ use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::vnpay::{self, Callback, IpnReply};
 use crate::error::AppError;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// The context a gateway secret is sealed under.
 pub fn seal_context(school_id: i64) -> String {
@@ -129,7 +129,7 @@ async fn confirm_inner(
     };
     // IMMEDIATE: take the write lock before reading the order, so concurrent
     // repeats queue instead of failing to upgrade a read lock.
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::server::database::begin_write(db).await?;
     let order: Option<(i64, String, i64, String)> = sqlx::query_as(
         "SELECT id, code, amount, status FROM gateway_order WHERE txn_ref = $1 AND school_id = $2",
     )
@@ -173,7 +173,7 @@ async fn confirm_inner(
 
 #[allow(clippy::too_many_arguments)]
 async fn settle(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &Vault,
     school_id: i64,
     order_id: i64,

@@ -73,17 +73,18 @@ impl FailureLimiter {
     /// mode): a power cut may forget the last few counts, never a payment,
     /// and a parent's lookup does not wait on the disk twice.
     pub fn new(db: super::state::Db) -> FailureLimiter {
-        let options = (*db.connect_options())
-            .clone()
-            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
-        if options.get_filename().to_string_lossy().contains("memory") {
-            // An in-memory database is only reachable through its own pool.
+        let url = db.connect_options().database_url.to_string();
+        if super::database::Engine::of(&db) != super::database::Engine::Sqlite
+            || url.contains("memory")
+        {
+            // PostgreSQL has no such setting per connection worth a second pool;
+            // an in-memory database is only reachable through its own pool.
             return FailureLimiter { db };
         }
-        let counts = sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_lazy_with(options);
-        FailureLimiter { db: counts }
+        match super::database::pool_lazy(&url, 4, super::database::Durability::Relaxed) {
+            Ok(counts) => FailureLimiter { db: counts },
+            Err(_) => FailureLimiter { db },
+        }
     }
 
     /// Counts an attempt against each key before it is made, and refuses it
@@ -194,7 +195,8 @@ mod tests {
 
     async fn limiter() -> FailureLimiter {
         // One connection: each in-memory connection is its own database.
-        let db = sqlx::sqlite::SqlitePoolOptions::new()
+        sqlx::any::install_default_drivers();
+        let db = sqlx::any::AnyPoolOptions::new()
             .max_connections(1)
             .connect("sqlite::memory:")
             .await
@@ -240,7 +242,8 @@ mod tests {
     async fn parallel_attempts_cannot_slip_through_together() {
         let dir = std::env::temp_dir().join(format!("limiter-{}", std::process::id()));
         let url = format!("sqlite://{}?mode=rwc", dir.display());
-        let db = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::any::install_default_drivers();
+        let db = sqlx::AnyPool::connect(&url).await.unwrap();
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS rate_failure (key TEXT NOT NULL, at BIGINT NOT NULL)",
         )

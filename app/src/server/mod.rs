@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod bank;
 pub mod clock;
+pub mod database;
 pub mod gateway;
 pub mod limiter;
 pub mod parent_queries;

@@ -11,7 +11,7 @@ use crate::server::state::Db;
 /// complaint texts and photos, and the code in events kept for the school's
 /// software.
 pub async fn anonymise(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     student_id: i64,
     now: i64,
 ) -> Result<bool, AppError> {

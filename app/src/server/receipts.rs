@@ -11,7 +11,7 @@ use crate::domain::receipt::{
 };
 use crate::error::AppError;
 use ed25519_dalek::{Signer, SigningKey};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// The receipt form (mẫu số) hocphi prints until a school registers tax e-receipts.
 pub const FORM_NUMBER: &str = "01BLTT";
@@ -28,7 +28,7 @@ fn unavailable(e: impl std::fmt::Display) -> AppError {
 
 /// The school's current signing key, made (and sealed) on first use.
 pub async fn current_key(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &Vault,
     school_id: i64,
     now: i64,
@@ -55,7 +55,7 @@ fn unseal(vault: &Vault, id: &str, sealed: &str) -> Result<SigningKey, AppError>
 }
 
 async fn new_key(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &Vault,
     school_id: i64,
     now: i64,
@@ -81,7 +81,7 @@ async fn new_key(
 /// Retires the school's key and makes a new one; receipts signed with the old
 /// key stay verifiable, since retired keys stay published.
 pub async fn rotate(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &Vault,
     school_id: i64,
     now: i64,
@@ -100,7 +100,7 @@ pub async fn rotate(
 pub type PublishedKey = (String, String, i64, Option<i64>);
 
 pub async fn published_keys(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     school_id: i64,
 ) -> Result<Vec<PublishedKey>, AppError> {
     Ok(sqlx::query_as(
@@ -124,7 +124,7 @@ pub fn key_list(keys: &[PublishedKey]) -> Vec<(String, [u8; 32])> {
 /// `collector`: who took the money (the school's account for a transfer, a
 /// person for cash or a hand match).
 pub async fn issue_for_payment(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &Vault,
     payment_id: i64,
     collector: Option<&str>,
@@ -252,7 +252,7 @@ pub async fn issue_for_payment(
 /// Numbers, signs and stores a receipt; returns its id.
 #[allow(clippy::too_many_arguments)]
 async fn sign_and_store(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &Vault,
     school_id: i64,
     payment_id: i64,
@@ -314,7 +314,7 @@ pub fn proof_of(key_id: &str, digest_b64: &str, signature_b64: &str) -> Option<P
 /// Cancels a receipt with a reason, signed by the key that signed it. Returns
 /// false when it was already cancelled.
 pub async fn cancel(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &Vault,
     receipt_id: i64,
     reason: &str,
@@ -352,7 +352,7 @@ pub async fn cancel(
 
 /// Cancels the live receipts of a payment (its settlement was undone).
 pub async fn cancel_for_payment(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &Vault,
     payment_id: i64,
     reason: &str,
@@ -373,7 +373,7 @@ pub async fn cancel_for_payment(
 /// Cancels a receipt and issues its replacement (same payment and invoice, the
 /// payer's name corrected if given), which names the receipt it replaces.
 pub async fn replace(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     vault: &Vault,
     receipt_id: i64,
     reason: &str,

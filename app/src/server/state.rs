@@ -6,7 +6,7 @@ use super::token::TokenKey;
 use crate::error::AppError;
 use std::sync::Arc;
 
-pub type Db = sqlx::SqlitePool;
+pub type Db = sqlx::AnyPool;
 
 #[derive(Clone)]
 pub struct AppState {

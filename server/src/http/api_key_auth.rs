@@ -106,7 +106,7 @@ impl Caller {
     /// (by its prefix) did what.
     pub async fn audit(
         &self,
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut sqlx::AnyConnection,
         now: i64,
         action: &str,
         entity: &str,

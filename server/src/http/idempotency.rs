@@ -82,7 +82,7 @@ impl Fresh {
     /// with one key: the second one's insert fails and its write rolls back.
     pub async fn store(
         &self,
-        tx: &mut sqlx::SqliteConnection,
+        tx: &mut sqlx::AnyConnection,
         status: StatusCode,
         response: &serde_json::Value,
         now: i64,

@@ -1,0 +1,125 @@
+//! The two database engines hocphi runs on: SQLite, the embedded default, and
+//! PostgreSQL, for a province served by several processes. Queries are written
+//! once, in SQL both engines read the same way (`$1` parameters, `ON CONFLICT`,
+//! `RETURNING`, `CAST(… AS BIGINT)` around sums); what must differ lives here.
+
+use super::state::Db;
+use sqlx::any::AnyPoolOptions;
+use sqlx::Executor;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a database URL names, if hocphi knows it.
+    pub fn of_url(url: &str) -> Option<Engine> {
+        if url.starts_with("sqlite:") {
+            Some(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Engine::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// The engine behind a pool.
+    pub fn of(db: &Db) -> Engine {
+        Engine::of_url(db.connect_options().database_url.as_str()).unwrap_or(Engine::Sqlite)
+    }
+}
+
+/// How a connection to SQLite must be set up; PostgreSQL needs nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// Every commit reaches the disk before it is acknowledged: a payment the
+    /// server has answered survives a power cut.
+    Full,
+    /// Commits skip the fsync (safe in WAL mode: the database stays whole, the
+    /// last few commits may be forgotten). Only for counts that may be lost.
+    Relaxed,
+}
+
+/// A pool on `url`, connected now. SQLite settings are per connection, so they
+/// are set as each connection opens; the file must exist (see the server's
+/// `db::connect`).
+pub async fn pool(url: &str, max: u32, durability: Durability) -> Result<Db, sqlx::Error> {
+    options(url, max, durability)?.connect(url).await
+}
+
+/// A pool on `url` that connects when first used.
+pub fn pool_lazy(url: &str, max: u32, durability: Durability) -> Result<Db, sqlx::Error> {
+    options(url, max, durability)?.connect_lazy(url)
+}
+
+fn options(url: &str, max: u32, durability: Durability) -> Result<AnyPoolOptions, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let engine = Engine::of_url(url).ok_or_else(|| {
+        sqlx::Error::Configuration("the database URL must start with sqlite: or postgres://".into())
+    })?;
+    Ok(AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    let synchronous = match durability {
+                        Durability::Full => "FULL",
+                        Durability::Relaxed => "NORMAL",
+                    };
+                    conn.execute(
+                        format!(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous}"
+                        )
+                        .as_str(),
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        }))
+}
+
+/// A transaction that reads and then writes what no other such transaction may
+/// change in between (matching money to invoices, numbering receipts). SQLite:
+/// `BEGIN IMMEDIATE` takes the database's write lock at the start. PostgreSQL:
+/// a transaction-scoped advisory lock, so these transactions run one at a time
+/// across every hocphi process, and are released at commit or rollback.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match Engine::of(db) {
+        Engine::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
+        Engine::Postgres => {
+            let mut tx = db.begin().await?;
+            // Selected through a subquery: the lock function returns `void`,
+            // which the driver cannot carry.
+            sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+                .bind(WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx)
+        }
+    }
+}
+
+/// The advisory lock key of [`begin_write`] ("hocphi" in ASCII).
+const WRITE_LOCK: i64 = 0x686f_6370_6869;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines_are_told_by_their_scheme() {
+        assert_eq!(Engine::of_url("sqlite://hocphi.db"), Some(Engine::Sqlite));
+        assert_eq!(Engine::of_url("sqlite::memory:"), Some(Engine::Sqlite));
+        assert_eq!(Engine::of_url("postgres://u@h/db"), Some(Engine::Postgres));
+        assert_eq!(
+            Engine::of_url("postgresql://u@h/db"),
+            Some(Engine::Postgres)
+        );
+        assert_eq!(Engine::of_url("mysql://u@h/db"), None);
+    }
+}
