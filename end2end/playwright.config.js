@@ -13,6 +13,11 @@ const workDir = process.env.HOCPHI_E2E_DIR || fs.mkdtempSync(path.join(os.tmpdir
 // Test workers inherit these: they reach the server's demo database through the CLI.
 process.env.HOCPHI_E2E_DIR = workDir;
 process.env.HOCPHI_BIN = binary;
+// The demo database in the work directory, or a PostgreSQL database given by
+// HOCPHI_E2E_DATABASE_URL (scripts/test.sh runs the suite on both), seeded with
+// the demo data. Tests that run the CLI against it read this variable.
+const postgres = process.env.HOCPHI_E2E_DATABASE_URL;
+process.env.HOCPHI_E2E_DATABASE_URL = postgres || `sqlite://${path.join(workDir, 'hocphi-demo.db')}`;
 
 module.exports = defineConfig({
   testDir: './tests',
@@ -50,6 +55,7 @@ module.exports = defineConfig({
       // The events test's receiver listens on this machine.
       HOCPHI_WEBHOOKS_TO_LOOPBACK: 'true',
       RUST_LOG: 'warn',
+      ...(postgres ? { DATABASE_URL: postgres, HOCPHI_DEMO: 'true' } : {}),
     },
   },
 });

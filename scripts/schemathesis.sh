@@ -17,6 +17,11 @@ fi
 bin="${1:-$CARGO_TARGET_DIR/debug/hocphi}"
 work="$(mktemp -d)"
 port=3921
+# The demo database in $work, or the PostgreSQL database given in
+# HOCPHI_E2E_DATABASE_URL (seeded with the demo data).
+if [ -n "${HOCPHI_E2E_DATABASE_URL:-}" ]; then
+  export DATABASE_URL="$HOCPHI_E2E_DATABASE_URL" HOCPHI_DEMO=true
+fi
 ( cd "$work" && HOCPHI_ADDR="127.0.0.1:$port" HOCPHI_DIST="$HOCPHI_ROOT/dist" \
     HOCPHI_NOW=2026-11-26T09:00:00+07:00 HOCPHI_API_RATE=1000000 RUST_LOG=error exec "$bin" ) &
 server=$!

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting and lints, unit and property tests, black-box
-# server tests, and Playwright in Debian's Chromium at phone size. Installs what
-# is missing first (Chromium too), so it runs on a fresh machine.
+# server tests, Schemathesis and Playwright in Debian's Chromium at phone size,
+# first on SQLite, then the database-facing tests again on PostgreSQL. Installs
+# what is missing first (Chromium and PostgreSQL too), so it runs on a fresh machine.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOCPHI_ROOT"
@@ -25,5 +26,22 @@ say "The REST API against its own OpenAPI document (Schemathesis)"
 "$HOCPHI_ROOT/scripts/schemathesis.sh" "$CARGO_TARGET_DIR/debug/hocphi"
 
 say "End-to-end tests (Playwright, Chromium, 390×844)"
-cd end2end
-HOCPHI_BIN="$CARGO_TARGET_DIR/debug/hocphi" "$HOCPHI_ROOT/node_modules/.bin/playwright" test
+(cd end2end && HOCPHI_BIN="$CARGO_TARGET_DIR/debug/hocphi" "$HOCPHI_ROOT/node_modules/.bin/playwright" test)
+
+# The same suite on PostgreSQL: a throwaway server (Debian's package, installed
+# if missing), one database per test, and one each for Schemathesis and Playwright.
+say "Starting a throwaway PostgreSQL server"
+pg="$("$HOCPHI_ROOT/scripts/postgres.sh" start)"
+trap '"$HOCPHI_ROOT/scripts/postgres.sh" stop' EXIT
+psql -q "$pg" -c "CREATE DATABASE schemathesis" -c "CREATE DATABASE e2e"
+
+say "Server tests on PostgreSQL"
+HOCPHI_TEST_POSTGRES="$pg" cargo test -p hocphi-server
+HOCPHI_TEST_POSTGRES="$pg" cargo test -p hocphi-app --features ssr --lib limiter
+
+say "The REST API against its own OpenAPI document, on PostgreSQL"
+HOCPHI_E2E_DATABASE_URL="${pg%/*}/schemathesis" "$HOCPHI_ROOT/scripts/schemathesis.sh" "$CARGO_TARGET_DIR/debug/hocphi"
+
+say "End-to-end tests on PostgreSQL"
+(cd end2end && HOCPHI_E2E_DATABASE_URL="${pg%/*}/e2e" HOCPHI_BIN="$CARGO_TARGET_DIR/debug/hocphi" \
+  "$HOCPHI_ROOT/node_modules/.bin/playwright" test)

@@ -10,9 +10,8 @@ const path = require('path');
 const digits = (text) => Number(text.replace(/[^0-9]/g, ''));
 
 function schoolSecret(slug) {
-  const db = path.join(process.env.HOCPHI_E2E_DIR, 'hocphi-demo.db');
   return execFileSync(process.env.HOCPHI_BIN, ['bank-secret', '--school', slug], {
-    env: { ...process.env, DATABASE_URL: `sqlite://${db}` },
+    env: { ...process.env, DATABASE_URL: process.env.HOCPHI_E2E_DATABASE_URL },
   }).toString().trim();
 }
 

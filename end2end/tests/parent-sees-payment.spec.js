@@ -3,12 +3,10 @@
 const { test, expect } = require('@playwright/test');
 const { execFileSync } = require('child_process');
 const crypto = require('crypto');
-const path = require('path');
 
 function schoolSecret(slug) {
-  const db = path.join(process.env.HOCPHI_E2E_DIR, 'hocphi-demo.db');
   return execFileSync(process.env.HOCPHI_BIN, ['bank-secret', '--school', slug], {
-    env: { ...process.env, DATABASE_URL: `sqlite://${db}` },
+    env: { ...process.env, DATABASE_URL: process.env.HOCPHI_E2E_DATABASE_URL },
   }).toString().trim();
 }
 

@@ -848,8 +848,8 @@ async fn main() -> Res<()> {
         .sum();
     let (payments, allocated, credit, receipts): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM payment), \
-            (SELECT COALESCE(SUM(amount), 0) FROM payment_allocation), \
-            (SELECT COALESCE(SUM(amount), 0) FROM credit), \
+            (SELECT COALESCE(CAST(SUM(amount) AS BIGINT), 0) FROM payment_allocation), \
+            (SELECT COALESCE(CAST(SUM(amount) AS BIGINT), 0) FROM credit), \
             (SELECT COUNT(*) FROM receipt)",
     )
     .fetch_one(&db)

@@ -22,6 +22,9 @@ pub struct Config {
     pub gateway_url: Option<String>,
     /// Serve the simulator on a real database too (training copies).
     pub gateway_simulator: bool,
+    /// Run the demo on the configured database (seeded when empty): a demo or a
+    /// training copy on PostgreSQL.
+    pub demo: bool,
     /// Where the public reaches hocphi; `None`: `http://<addr>`.
     pub public_url: Option<String>,
     /// Requests a minute one API key may make.
@@ -45,6 +48,7 @@ impl std::fmt::Debug for Config {
             .field("trust_proxy", &self.trust_proxy)
             .field("gateway_url", &self.gateway_url)
             .field("gateway_simulator", &self.gateway_simulator)
+            .field("demo", &self.is_demo())
             .field("public_url", &self.public_url())
             .field("api_requests_per_minute", &self.api_requests_per_minute)
             .field(
@@ -109,7 +113,7 @@ pub fn parse_file(text: &str) -> Result<Vec<(String, String)>, ConfigFileError> 
 
 impl Config {
     pub fn is_demo(&self) -> bool {
-        self.database_url.is_none()
+        self.database_url.is_none() || self.demo
     }
 
     /// The address links handed out start with (no trailing slash).
@@ -200,6 +204,7 @@ mod tests {
             trust_proxy: true,
             gateway_url: None,
             gateway_simulator: false,
+            demo: false,
             public_url: None,
             api_requests_per_minute: 300,
             metrics_token: Some("tok-123456".into()),

@@ -10,23 +10,29 @@ use std::time::Duration;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+pub static MIGRATOR_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations-postgres");
+
+/// Opens the database at `url` (SQLite, made if missing, or PostgreSQL) and
+/// brings its schema up to date.
 pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
-    match Engine::of_url(url) {
-        Some(Engine::Sqlite) => create_sqlite(url).await?,
-        Some(Engine::Postgres) => {
-            return Err(sqlx::Error::Configuration(
-                "PostgreSQL is not supported yet: use a sqlite:// database (see docs/deploy.md, \"Larger than a district\")".into(),
-            ))
+    let engine = Engine::of_url(url).ok_or_else(|| {
+        sqlx::Error::Configuration("DATABASE_URL must start with sqlite:// or postgres://".into())
+    })?;
+    match engine {
+        Engine::Sqlite => {
+            create_sqlite(url).await?;
+            let db = database::pool(url, 8, Durability::Full).await?;
+            MIGRATOR.run(&db).await?;
+            Ok(db)
         }
-        None => {
-            return Err(sqlx::Error::Configuration(
-                "DATABASE_URL must start with sqlite:// (or, later, postgres://)".into(),
-            ))
+        Engine::Postgres => {
+            // Several processes share one PostgreSQL: more connections each
+            // than SQLite's single writer could use.
+            let db = database::pool(url, 16, Durability::Full).await?;
+            MIGRATOR_POSTGRES.run(&db).await?;
+            Ok(db)
         }
     }
-    let db = database::pool(url, 8, Durability::Full).await?;
-    MIGRATOR.run(&db).await?;
-    Ok(db)
 }
 
 /// Makes the SQLite file if it is missing and puts it in WAL mode (a setting of

@@ -54,6 +54,10 @@ struct ServeArgs {
     /// production: its payments move no money). The demo always has it.
     #[arg(long, env = "HOCPHI_GATEWAY_SIMULATOR")]
     gateway_simulator: bool,
+    /// Run the demo on DATABASE_URL (seeded with the demo data when empty): a demo
+    /// or training copy on PostgreSQL. Without DATABASE_URL hocphi is the demo anyway.
+    #[arg(long, env = "HOCPHI_DEMO")]
+    demo: bool,
     /// Where the public reaches hocphi (e.g. https://hocphi.pgd-halong.edu.vn), for
     /// the links the API and events hand out. Default: http://<addr>.
     #[arg(long, env = "HOCPHI_PUBLIC_URL")]
@@ -513,6 +517,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         trust_proxy: args.trust_proxy,
         gateway_url: args.gateway_url,
         gateway_simulator: args.gateway_simulator,
+        demo: args.demo,
         public_url: args.public_url.clone(),
         api_requests_per_minute: args.api_rate,
         metrics_token: args.metrics_token.clone(),

@@ -5,10 +5,107 @@
 
 mod support;
 
+use hocphi_app::server::database::Engine;
+use hocphi_app::server::state::Db;
 use hocphi_server::backup::{self, BackupError};
 use serde_json::json;
 use sha2::Digest;
 use support::*;
+
+/// What a restored database must hold: every payment and receipt of the copy
+/// (`expected`: the counts the backup reported), each matched payment with its
+/// receipt, receipt numbers without gaps, the first batch whole, and every
+/// signature still valid against the school's published key.
+async fn check_restored(db: &Db, expected: Option<(i64, i64)>) {
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_as::<_, (i64,)>(sql)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+                .0
+        }
+    };
+    let (payments, receipts) = (
+        count("SELECT COUNT(*) FROM payment").await,
+        count("SELECT COUNT(*) FROM receipt").await,
+    );
+    if let Some(expected) = expected {
+        assert_eq!((payments, receipts), expected);
+    }
+    // A consistent snapshot: no matched payment without its receipt, no receipt
+    // without its payment, numbers without gaps.
+    assert_eq!(
+        count("SELECT COUNT(*) FROM payment p WHERE p.outcome = 'matched' AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.payment_id = p.id)").await,
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM (SELECT school_id, series, year FROM receipt GROUP BY school_id, series, year HAVING MAX(number) <> COUNT(*)) AS gapped").await,
+        0
+    );
+    // Every payment of the first batch is there, each once.
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT external_id) FROM payment WHERE external_id LIKE '%FTA%'")
+            .await,
+        15
+    );
+    // Every receipt's signature still checks out against the school's published key.
+    let signed: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT r.content, r.digest, r.signature, r.key_id, k.public_key FROM receipt r JOIN signing_key k ON k.key_id = r.key_id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert_eq!(signed.len() as i64, receipts);
+    for (content, digest, signature, key_id, public) in signed {
+        assert_eq!(
+            hocphi_app::domain::receipt::b64(&sha2::Sha256::digest(content.as_bytes())),
+            digest
+        );
+        let proof = hocphi_app::server::receipts::proof_of(&key_id, &digest, &signature).unwrap();
+        let public: [u8; 32] = hocphi_app::domain::receipt::from_b64(&public)
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let verdict = hocphi_app::domain::receipt::verify(&proof, &[(key_id, public)], None);
+        assert!(verdict.key_known && verdict.signature_valid);
+    }
+}
+
+/// PostgreSQL is backed up with its own tools (docs/deploy.md): `pg_dump` of
+/// the live database while payments arrive, `pg_restore` into a new one.
+async fn postgres_dump_and_restore(app: &TestApp, dir: &std::path::Path) {
+    // `hocphi backup` says where to look instead of copying nothing.
+    let live = app.db.connect_options().database_url.to_string();
+    assert!(matches!(
+        backup::open_existing(&live).await,
+        Err(BackupError::NotSqlite)
+    ));
+    let file = dir.join("hocphi.dump");
+    let dump = {
+        let (file, live) = (file.clone(), live.clone());
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new("pg_dump")
+                .args(["--format=custom", "--file"])
+                .arg(&file)
+                .arg(&live)
+                .status()
+        })
+    };
+    let (dumped, ()) = tokio::join!(dump, pay(app, 25, "B"));
+    assert!(dumped.unwrap().unwrap().success());
+    let target = database_url(dir).await;
+    let restored = std::process::Command::new("pg_restore")
+        .args(["--no-owner", "--exit-on-error", "--dbname"])
+        .arg(&target)
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(restored.success());
+    let db = hocphi_server::db::connect(&target).await.unwrap();
+    check_restored(&db, None).await;
+}
 
 async fn pay(app: &TestApp, n: usize, tag: &str) {
     for (i, (code, total, _)) in app.unpaid_invoices(n as i64).await.into_iter().enumerate() {
@@ -25,6 +122,9 @@ async fn a_backup_during_payments_restores_every_payment_and_receipt() {
     let app = start().await;
     pay(&app, 15, "A").await;
     let dir = tempfile::tempdir().unwrap();
+    if Engine::of(&app.db) == Engine::Postgres {
+        return postgres_dump_and_restore(&app, dir.path()).await;
+    }
     let file = dir.path().join("hocphi-2026-11-27.db");
 
     // The backup runs while more payments arrive.
@@ -44,61 +144,7 @@ async fn a_backup_during_payments_restores_every_payment_and_receipt() {
     let restored = backup::restore(&file, &url, false).await.unwrap();
     assert_eq!(restored, summary);
     let db = hocphi_server::db::connect(&url).await.unwrap();
-    let count = |sql: &'static str| {
-        let db = db.clone();
-        async move {
-            sqlx::query_as::<_, (i64,)>(sql)
-                .fetch_one(&db)
-                .await
-                .unwrap()
-                .0
-        }
-    };
-    assert_eq!(
-        count("SELECT COUNT(*) FROM payment").await,
-        summary.payments
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM receipt").await,
-        summary.receipts
-    );
-    // A consistent snapshot: no matched payment without its receipt, no receipt
-    // without its payment, numbers without gaps.
-    assert_eq!(
-        count("SELECT COUNT(*) FROM payment p WHERE p.outcome = 'matched' AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.payment_id = p.id)").await,
-        0
-    );
-    assert_eq!(
-        count("SELECT COUNT(*) FROM (SELECT school_id, series, year FROM receipt GROUP BY school_id, series, year HAVING MAX(number) <> COUNT(*))").await,
-        0
-    );
-    // Every payment of the first batch is there, each once.
-    assert_eq!(
-        count("SELECT COUNT(DISTINCT external_id) FROM payment WHERE external_id LIKE '%FTA%'")
-            .await,
-        15
-    );
-    // Every receipt's signature still checks out against the school's published key.
-    let receipts: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT r.content, r.digest, r.signature, r.key_id, k.public_key FROM receipt r JOIN signing_key k ON k.key_id = r.key_id",
-    )
-    .fetch_all(&db)
-    .await
-    .unwrap();
-    assert_eq!(receipts.len() as i64, summary.receipts);
-    for (content, digest, signature, key_id, public) in receipts {
-        assert_eq!(
-            hocphi_app::domain::receipt::b64(&sha2::Sha256::digest(content.as_bytes())),
-            digest
-        );
-        let proof = hocphi_app::server::receipts::proof_of(&key_id, &digest, &signature).unwrap();
-        let public: [u8; 32] = hocphi_app::domain::receipt::from_b64(&public)
-            .unwrap()
-            .try_into()
-            .unwrap();
-        let verdict = hocphi_app::domain::receipt::verify(&proof, &[(key_id, public)], None);
-        assert!(verdict.key_known && verdict.signature_valid);
-    }
+    check_restored(&db, Some((summary.payments, summary.receipts))).await;
     db.close().await;
 
     // An existing database is replaced only with --force.

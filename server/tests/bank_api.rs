@@ -179,10 +179,11 @@ async fn short_over_duplicate_and_unmatched_transfers() {
         send("T2", total, format!("HP {code} lan 2")).await,
         "overpaid"
     );
-    let (credit,): (i64,) = sqlx::query_as("SELECT COALESCE(SUM(remaining), 0) FROM credit")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let (credit,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(CAST(SUM(remaining) AS BIGINT), 0) FROM credit")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(credit, 100_000, "the excess is a credit");
     assert_eq!(send("T3", total, format!("HP {code}")).await, "duplicate");
     assert_eq!(

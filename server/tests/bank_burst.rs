@@ -1,5 +1,6 @@
-//! Bank notifications against the real `hocphi` binary (demo database in a temp
-//! directory, clock pinned): a concurrent burst where every one of 1,000
+//! Bank notifications against the real `hocphi` binary (demo data in a fresh
+//! database: SQLite in a temp directory, or PostgreSQL when the suite runs on it;
+//! clock pinned): a concurrent burst where every one of 1,000
 //! notifications arrives three times; and a server killed with SIGKILL in the
 //! middle of a burst (three times, each 30% in), restarted on the same database,
 //! then sent the whole burst again. Each transfer must end up recorded exactly
@@ -8,9 +9,12 @@
 //! The demo school has about a hundred open invoices, so the 800 transfers naming
 //! a code are instalments: several per invoice, adding up to its balance (or half).
 
+mod support;
+
 use hmac::{Hmac, Mac};
+use hocphi_app::server::database;
+use hocphi_app::server::state::Db;
 use sha2::Sha256;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
@@ -69,7 +73,8 @@ impl Server {
         let log = dir.join(format!("{name}.log"));
         let out = std::fs::File::create(&log).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_hocphi"))
-            .env_remove("DATABASE_URL")
+            .env("DATABASE_URL", database_of(dir))
+            .env("HOCPHI_DEMO", "true")
             .env("HOCPHI_ADDR", addr.to_string())
             .env("HOCPHI_NOW", NOW)
             .env("HOCPHI_DIST", dir)
@@ -152,7 +157,7 @@ impl Drop for Server {
 fn bank_secret(dir: &Path) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_hocphi"))
         .args(["bank-secret", "--school", SCHOOL])
-        .env_remove("DATABASE_URL")
+        .env("DATABASE_URL", database_of(dir))
         .current_dir(dir)
         .output()
         .unwrap();
@@ -166,12 +171,23 @@ fn bank_secret(dir: &Path) -> String {
     secret
 }
 
-/// The demo database, read-only, for checking what the server committed.
-async fn open_db(dir: &Path) -> SqlitePool {
-    let options = SqliteConnectOptions::new()
-        .filename(dir.join("hocphi-demo.db"))
-        .read_only(true);
-    SqlitePool::connect_with(options).await.unwrap()
+/// Makes the test's database (SQLite in `dir`, or a new PostgreSQL database
+/// when the suite runs on one) and notes its URL in `dir` for every process.
+async fn new_database(dir: &Path) {
+    let url = support::database_url(dir).await;
+    std::fs::write(dir.join("database-url"), url).unwrap();
+}
+
+/// The URL [`new_database`] noted.
+fn database_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("database-url")).unwrap()
+}
+
+/// The test's database, for checking what the server committed.
+async fn open_db(dir: &Path) -> Db {
+    database::pool(&database_of(dir), 2, database::Durability::Full)
+        .await
+        .unwrap()
 }
 
 // ---------------------------------------------------------------------------
@@ -192,10 +208,10 @@ impl OpenInvoice {
     }
 }
 
-async fn open_invoices(db: &SqlitePool) -> Vec<OpenInvoice> {
+async fn open_invoices(db: &Db) -> Vec<OpenInvoice> {
     let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT i.id, i.code, i.total, \
-            (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+            (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
          FROM invoice i WHERE i.school_id = $1 AND i.voided_at IS NULL ORDER BY i.id",
     )
     .bind(SCHOOL_ID)
@@ -544,7 +560,7 @@ struct Stored {
 /// id, external_id, amount, memo, outcome, arrived_via, source.
 type PaymentRow = (i64, String, i64, Option<String>, String, String, String);
 
-async fn stored_payments(db: &SqlitePool, prefix: &str) -> HashMap<String, Stored> {
+async fn stored_payments(db: &Db, prefix: &str) -> HashMap<String, Stored> {
     let pattern = format!("{BIN}:{prefix}%");
     let rows: Vec<PaymentRow> = sqlx::query_as(
         "SELECT id, external_id, amount, memo, outcome, arrived_via, source FROM payment \
@@ -646,7 +662,7 @@ fn check_each_stored_payment_is_whole(plan: &Plan, stored: &HashMap<String, Stor
 
 /// After the whole burst: one payment per notification, and each invoice paid
 /// exactly what was sent for it.
-async fn check_final(db: &SqlitePool, plan: &Plan, prefix: &str, payments_before: i64) {
+async fn check_final(db: &Db, plan: &Plan, prefix: &str, payments_before: i64) {
     let stored = stored_payments(db, prefix).await;
     assert_eq!(stored.len(), NOTIFICATIONS, "one payment per notification");
     let (all,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM payment")
@@ -670,7 +686,7 @@ async fn check_final(db: &SqlitePool, plan: &Plan, prefix: &str, payments_before
     // Invoice totals: what was paid before plus what was sent for it.
     let now_paid: HashMap<i64, (i64, i64)> = sqlx::query_as::<_, (i64, i64, i64)>(
         "SELECT i.id, i.total, \
-            (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+            (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
          FROM invoice i WHERE i.school_id = $1",
     )
     .bind(SCHOOL_ID)
@@ -714,7 +730,7 @@ async fn check_final(db: &SqlitePool, plan: &Plan, prefix: &str, payments_before
     );
 }
 
-async fn payment_count(db: &SqlitePool) -> i64 {
+async fn payment_count(db: &Db) -> i64 {
     sqlx::query_as::<_, (i64,)>("SELECT COUNT(*) FROM payment")
         .fetch_one(db)
         .await
@@ -733,6 +749,7 @@ fn now() -> i64 {
 async fn a_thousand_notifications_sent_three_times_at_once_are_recorded_once() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
+    new_database(dir.path()).await;
     let server = Server::start(dir.path(), "server").await;
     let secret = bank_secret(dir.path());
     let db = open_db(dir.path()).await;
@@ -814,6 +831,7 @@ fn reordered(requests: &[Signed], rng: &mut Rng) -> Vec<Signed> {
 async fn a_server_killed_mid_burst_loses_and_doubles_nothing() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
+    new_database(dir.path()).await;
     let mut server = Server::start(dir.path(), "server-0").await;
     let secret = bank_secret(dir.path());
     let db = open_db(dir.path()).await;

@@ -1,6 +1,16 @@
-//! `hocphi vietqr encode|decode` as a person runs it.
+//! The `hocphi` command line as a person runs it: `vietqr encode|decode`, a first
+//! start on an operator's database, and setting up a new deployment.
+
+mod support;
 
 use std::process::Command;
+
+/// A fresh database for a test that runs the binary (see `support::database_url`).
+fn fresh_database(dir: &std::path::Path) -> String {
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(support::database_url(dir))
+}
 
 fn hocphi(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_hocphi"))
@@ -59,9 +69,9 @@ fn bad_input_gets_a_specific_error_and_a_non_zero_exit() {
 fn an_operator_database_is_never_seeded_with_demo_data() {
     use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("school.db");
+    let url = fresh_database(dir.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_hocphi"))
-        .env("DATABASE_URL", format!("sqlite://{}", db_path.display()))
+        .env("DATABASE_URL", &url)
         .env("HOCPHI_ADDR", "127.0.0.1:0")
         .env("HOCPHI_DIST", dir.path())
         .env("RUST_LOG", "info")
@@ -103,9 +113,13 @@ fn an_operator_database_is_never_seeded_with_demo_data() {
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (schools,): (i64,) = rt.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db_path.display()))
-            .await
-            .unwrap();
+        let pool = hocphi_app::server::database::pool(
+            &url,
+            1,
+            hocphi_app::server::database::Durability::Full,
+        )
+        .await
+        .unwrap();
         sqlx::query_as("SELECT COUNT(*) FROM school")
             .fetch_one(&pool)
             .await
@@ -118,7 +132,7 @@ fn an_operator_database_is_never_seeded_with_demo_data() {
 #[test]
 fn a_new_deployment_starts_with_a_district_and_its_first_officer() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("prod.db").display());
+    let url = fresh_database(dir.path());
     let run = |args: &[&str], password: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_hocphi"));
         cmd.args(args)

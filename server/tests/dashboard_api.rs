@@ -34,7 +34,7 @@ async fn seed(app: &TestApp) -> i64 {
         let sql = format!(
             "INSERT INTO student (school_id, code, full_name, date_of_birth) VALUES ({school}, 'SL{n}', 'Học sinh {n}', '2019-01-0{n}'); \
              INSERT INTO invoice (code, school_id, student_id, class_id, period, title, total, due_on, issued_at, voided_at) \
-             VALUES ('SOLIEU{n}X', {school}, last_insert_rowid(), {class}, '{period}', 'Khoản thu', {total}, '{period}-20', 0, {});",
+             VALUES ('SOLIEU{n}X', {school}, (SELECT id FROM student WHERE school_id = {school} AND code = 'SL{n}'), {class}, '{period}', 'Khoản thu', {total}, '{period}-20', 0, {});",
             if voided { "1" } else { "NULL" }
         );
         sql
@@ -54,7 +54,7 @@ async fn seed(app: &TestApp) -> i64 {
             "INSERT INTO payment (school_id, source, external_id, amount, received_at, outcome, method) \
              VALUES ({school}, 'bank_transfer', 'SL:{n}', {amount}, 1790000000, 'matched', '{method}'); \
              INSERT INTO payment_allocation (payment_id, invoice_id, amount) \
-             SELECT last_insert_rowid(), id, {amount} FROM invoice WHERE code = '{invoice}';"
+             SELECT (SELECT id FROM payment WHERE source = 'bank_transfer' AND external_id = 'SL:{n}'), id, {amount} FROM invoice WHERE code = '{invoice}';"
         )
     };
     for sql in [

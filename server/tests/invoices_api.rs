@@ -132,8 +132,8 @@ async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
     let reissued = rows.iter().find(|r| r.code != victim.code).unwrap();
     // What was paid became a credit, and the reissued invoice takes it off.
     let (used, remaining): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COALESCE(SUM(u.amount), 0) FROM credit_use u JOIN invoice i ON i.id = u.invoice_id WHERE i.code = $1), \
-                (SELECT COALESCE(SUM(remaining), 0) FROM credit)",
+        "SELECT (SELECT COALESCE(CAST(SUM(u.amount) AS BIGINT), 0) FROM credit_use u JOIN invoice i ON i.id = u.invoice_id WHERE i.code = $1), \
+                (SELECT COALESCE(CAST(SUM(remaining) AS BIGINT), 0) FROM credit)",
     )
     .bind(&reissued.code)
     .fetch_one(&app.db)

@@ -2,6 +2,8 @@
 //! line, requests named by route, never by path (paths carry family links and
 //! invoice codes), and the printed configuration without its secrets.
 
+mod support;
+
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -9,6 +11,7 @@ use std::time::Duration;
 #[tokio::test]
 async fn json_logs_name_routes_not_paths_and_hold_no_secrets() {
     let dir = tempfile::tempdir().unwrap();
+    let url = support::database_url(dir.path()).await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -23,7 +26,8 @@ async fn json_logs_name_routes_not_paths_and_hold_no_secrets() {
         .env("HOCPHI_METRICS_TOKEN", "tok-very-secret-123")
         .env("HOCPHI_DRAIN_SECONDS", "0")
         .env("RUST_LOG", "info,sqlx=warn")
-        .env_remove("DATABASE_URL")
+        .env("DATABASE_URL", &url)
+        .env("HOCPHI_DEMO", "true")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -282,7 +282,7 @@ async fn demo_data_is_deterministic_and_looks_like_a_district() {
     assert_eq!(schools, 3);
     // Some of this month's invoices are paid, some partly, some not at all.
     let states: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT i.total, COALESCE((SELECT SUM(amount) FROM payment_allocation p WHERE p.invoice_id = i.id), 0) \
+        "SELECT i.total, COALESCE((SELECT CAST(SUM(amount) AS BIGINT) FROM payment_allocation p WHERE p.invoice_id = i.id), 0) \
          FROM invoice i WHERE i.period = '2026-11'",
     )
     .fetch_all(&a.db)

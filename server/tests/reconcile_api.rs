@@ -140,7 +140,7 @@ async fn a_statement_is_previewed_then_committed_once() {
     assert_eq!(app.balance(&b.0).await, b.1 - 100_000);
     assert_eq!(app.balance(&c.0).await, 0);
     assert_eq!(
-        app.count("SELECT COALESCE(SUM(remaining), 0) FROM credit WHERE payment_id IS NOT NULL")
+        app.count("SELECT COALESCE(CAST(SUM(remaining) AS BIGINT), 0) FROM credit WHERE payment_id IS NOT NULL")
             .await,
         50_000
     );

@@ -209,7 +209,7 @@ async fn keys_scopes_idempotency_and_all_or_nothing() {
     let paid_total: i64 = items.iter().map(|i| i["paid"].as_i64().unwrap()).sum();
     assert_eq!(
         paid_total,
-        app.count("SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id WHERE i.school_id = 1 AND i.period = '2026-11'").await
+        app.count("SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id WHERE i.school_id = 1 AND i.period = '2026-11'").await
     );
 
     // Revoked: refused at once.

@@ -96,7 +96,7 @@ async fn addresses_events_stopping_and_giving_up() {
     .unwrap();
     assert_eq!(
         app.count(&format!(
-            "SELECT COUNT(*) FROM api_event WHERE instr(payload, '{student_code}') > 0"
+            "SELECT COUNT(*) FROM api_event WHERE payload LIKE '%{student_code}%'"
         ))
         .await,
         1
@@ -111,14 +111,14 @@ async fn addresses_events_stopping_and_giving_up() {
     .unwrap();
     assert_eq!(
         app.count(&format!(
-            "SELECT COUNT(*) FROM api_event WHERE instr(payload, '{student_code}') > 0"
+            "SELECT COUNT(*) FROM api_event WHERE payload LIKE '%{student_code}%'"
         ))
         .await,
         0
     );
     assert_eq!(
         app.count(&format!(
-            "SELECT COUNT(*) FROM api_event WHERE instr(payload, '\"AN-{student_id}\"') > 0"
+            "SELECT COUNT(*) FROM api_event WHERE payload LIKE '%\"AN-{student_id}\"%'"
         ))
         .await,
         1

@@ -118,7 +118,7 @@ pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<Cl
     );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT s.id, s.code, s.full_name, i.total, i.due_on, \
-            (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+            (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
          FROM enrolment e JOIN student s ON s.id = e.student_id \
          LEFT JOIN invoice i ON i.student_id = s.id AND i.period = $2 AND i.voided_at IS NULL \
          WHERE e.class_id = $1 AND e.school_year_id = $3 AND s.left_on IS NULL ORDER BY s.full_name",

@@ -38,7 +38,7 @@ pub mod imp {
         let search = format!("%{}%", filter.search.trim().to_lowercase());
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT i.code, s.code, s.full_name, c.name, i.period, i.total, \
-                (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), \
+                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), \
                 i.due_on, i.voided_at, i.void_reason \
              FROM invoice i JOIN student s ON s.id = i.student_id LEFT JOIN class c ON c.id = i.class_id \
              WHERE i.school_id = $1 AND ($2 = '' OR i.period = $2) AND ($3 = '' OR c.name = $3) \
@@ -131,7 +131,7 @@ pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Resul
         crate::domain::validate::text(&reason, 300).ok_or(AppError::InvalidInput(Field::Reason))?;
     let row: Option<(i64, i64, i64, String)> = sqlx::query_as(
         "SELECT i.id, i.student_id, \
-            (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.period \
+            (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.period \
          FROM invoice i WHERE i.code = $1 AND i.school_id = $2 AND i.voided_at IS NULL",
     )
     .bind(code.trim())

@@ -305,7 +305,7 @@ pub async fn decline_line(
         .await?;
     sqlx::query(
         "UPDATE invoice SET total = (SELECT CASE WHEN t < 0 THEN 0 ELSE t END FROM \
-            (SELECT COALESCE(SUM(amount), 0) AS t FROM invoice_line WHERE invoice_id = $1 AND declined = 0) sums) \
+            (SELECT COALESCE(CAST(SUM(amount) AS BIGINT), 0) AS t FROM invoice_line WHERE invoice_id = $1 AND declined = 0) sums) \
          WHERE id = $1",
     )
     .bind(invoice_id)

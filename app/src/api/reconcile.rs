@@ -154,8 +154,8 @@ mod imp {
     ) -> Result<Transfer, AppError> {
         let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
             "SELECT p.amount, p.outcome, \
-                (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.payment_id = p.id), \
-                (SELECT COALESCE(SUM(r.amount), 0) FROM refund r WHERE r.payment_id = p.id) \
+                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.payment_id = p.id), \
+                (SELECT COALESCE(CAST(SUM(r.amount) AS BIGINT), 0) FROM refund r WHERE r.payment_id = p.id) \
              FROM payment p WHERE p.id = $1 AND p.school_id = $2",
         )
         .bind(payment_id)
@@ -177,7 +177,7 @@ mod imp {
         type Row = (String, String, String, Option<String>, String, i64, i64);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT i.code, s.code, s.full_name, c.name, i.period, i.total, \
-                (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
              FROM invoice i JOIN student s ON s.id = i.student_id LEFT JOIN class c ON c.id = i.class_id \
              WHERE i.school_id = $1 AND i.voided_at IS NULL",
         )
@@ -458,7 +458,7 @@ pub async fn list_transfers(
     );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT p.id, p.external_id, p.received_at, p.amount, p.memo, p.payer_name, p.outcome, p.arrived_via, \
-            (SELECT COALESCE(SUM(r.amount), 0) FROM refund r WHERE r.payment_id = p.id) \
+            (SELECT COALESCE(CAST(SUM(r.amount) AS BIGINT), 0) FROM refund r WHERE r.payment_id = p.id) \
          FROM payment p WHERE p.school_id = $1 AND p.source = 'bank_transfer' \
            AND ($2 = 'all' OR p.outcome IN ('unmatched', 'duplicate')) \
          ORDER BY p.received_at DESC, p.id DESC LIMIT 300",
@@ -561,7 +561,7 @@ pub async fn match_transfer(
             .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
         let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT i.id, i.student_id, i.total, \
-                (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
              FROM invoice i WHERE i.school_id = $1 AND i.code = $2 AND i.voided_at IS NULL",
         )
         .bind(school_id)

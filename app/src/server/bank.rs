@@ -120,7 +120,7 @@ pub async fn record(
     channel: Channel,
     now: i64,
 ) -> Result<Recorded, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::database::begin_write(db).await?;
     let recorded = record_in(&mut tx, vault, school_id, account, tx_in, channel, now).await?;
     tx.commit().await?;
     Ok(recorded)
@@ -139,8 +139,10 @@ pub async fn record_in(
     now: i64,
 ) -> Result<Recorded, AppError> {
     let key = external_id(&account.bin, &tx_in.transaction_id);
-    // Writing first takes the database's write lock at once, so concurrent
-    // notifications queue instead of failing to upgrade a read.
+    // Notifications for the same invoices take turns: the caller's transaction
+    // began with `database::begin_write`, and on SQLite this first write takes
+    // the database's write lock at once, so concurrent notifications queue
+    // instead of failing to upgrade a read.
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, account, bank_bin, arrived_via, outcome, method) \
          VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6, $7, $8, $9, 'unmatched', $10) \
@@ -210,7 +212,7 @@ pub async fn open_invoices(
     for code in codes {
         let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT i.id, i.student_id, i.total, \
-                (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
              FROM invoice i WHERE i.school_id = $1 AND i.voided_at IS NULL AND (i.code = $2 OR i.id IN \
                 (SELECT gi.invoice_id FROM payment_group_invoice gi JOIN payment_group g ON g.id = gi.group_id WHERE g.code = $2)) \
              ORDER BY i.period, i.id",

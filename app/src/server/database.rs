@@ -104,6 +104,32 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any
     }
 }
 
+/// Makes this transaction wait for any other holding one of `names`, until it
+/// ends (PostgreSQL: transaction-scoped advisory locks, taken in sorted order so
+/// that two transactions never wait on each other). SQLite needs none: its
+/// first write takes the lock on the whole database.
+pub async fn lock_names(
+    conn: &mut sqlx::AnyConnection,
+    engine: Engine,
+    names: &[String],
+) -> Result<(), sqlx::Error> {
+    if engine == Engine::Sqlite {
+        return Ok(());
+    }
+    let mut sorted: Vec<&String> = names.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    for name in sorted {
+        sqlx::query(
+            "SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS locked",
+        )
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// The advisory lock key of [`begin_write`] ("hocphi" in ASCII).
 const WRITE_LOCK: i64 = 0x686f_6370_6869;
 

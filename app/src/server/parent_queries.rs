@@ -91,7 +91,7 @@ type InvoiceRow = (i64, String, String, String, i64, String, i64, i64);
 
 const INVOICE_COLUMNS: &str = "i.id, i.code, i.title, i.period, i.total, i.due_on, \
      CASE WHEN i.voided_at IS NULL THEN 0 ELSE 1 END, \
-     COALESCE((SELECT SUM(a.amount) FROM payment_allocation a WHERE a.invoice_id = i.id), 0)";
+     COALESCE((SELECT CAST(SUM(a.amount) AS BIGINT) FROM payment_allocation a WHERE a.invoice_id = i.id), 0)";
 
 fn summary_of(row: InvoiceRow, today: Date) -> Result<(i64, InvoiceSummary), AppError> {
     let (id, code, title, period, total, due_on, voided, paid) = row;

@@ -4,6 +4,7 @@
 //! bank reported them) and signed receipts, which cannot be altered anyway.
 
 use crate::error::AppError;
+use crate::server::database::Engine;
 use crate::server::state::Db;
 
 /// Replaces a student's personal data with a placeholder, in the caller's
@@ -32,15 +33,19 @@ pub async fn anonymise(
         return Ok(false);
     }
     if let Some((code, school_id)) = before {
-        // Events carry the code as json_object wrote it: `"student_code":"<code>"`.
-        sqlx::query(
-            "UPDATE api_event SET payload = replace(payload, $1, $2) WHERE school_id = $3 AND instr(payload, $1) > 0",
-        )
-        .bind(format!("\"student_code\":\"{code}\""))
-        .bind(format!("\"student_code\":\"AN-{student_id}\""))
-        .bind(school_id)
-        .execute(&mut *conn)
-        .await?;
+        // Events carry the code as the database's JSON functions wrote it:
+        // `"student_code":"<code>"` (SQLite) or `"student_code": "<code>"` (PostgreSQL).
+        for gap in ["", " "] {
+            sqlx::query(
+                "UPDATE api_event SET payload = replace(payload, $1, $2) \
+                 WHERE school_id = $3 AND payload LIKE '%' || $1 || '%'",
+            )
+            .bind(format!("\"student_code\":{gap}\"{code}\""))
+            .bind(format!("\"student_code\":{gap}\"AN-{student_id}\""))
+            .bind(school_id)
+            .execute(&mut *conn)
+            .await?;
+        }
     }
     sqlx::query("DELETE FROM student_exemption WHERE student_id = $1")
         .bind(student_id)
@@ -72,11 +77,17 @@ pub async fn anonymise(
 /// Anonymises every student who left longer ago than their school's period.
 /// Runs daily (and at start); returns how many were anonymised.
 pub async fn sweep(db: &Db, now: i64, today: &str) -> Result<u64, AppError> {
-    let due: Vec<(i64, i64, i64)> = sqlx::query_as(
+    // Dates are ISO text on both engines; each does its own day arithmetic.
+    let cutoff = match Engine::of(db) {
+        Engine::Sqlite => "date($1, '-' || sc.anonymise_after_days || ' days')",
+        Engine::Postgres => {
+            "to_char(CAST($1 AS date) - CAST(sc.anonymise_after_days AS integer), 'YYYY-MM-DD')"
+        }
+    };
+    let due: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT st.id, st.school_id, sc.district_id FROM student st JOIN school sc ON sc.id = st.school_id \
-         WHERE st.erased_at IS NULL AND st.left_on IS NOT NULL \
-         AND st.left_on <= date($1, '-' || sc.anonymise_after_days || ' days')",
-    )
+         WHERE st.erased_at IS NULL AND st.left_on IS NOT NULL AND st.left_on <= {cutoff}"
+    ))
     .bind(today)
     .fetch_all(db)
     .await?;

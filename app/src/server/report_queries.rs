@@ -39,7 +39,7 @@ pub async fn figures(
     // The monthly sums the triggers keep (migration 0014): a few rows per
     // school and month, whatever the number of invoices.
     let sums: Vec<(i64, String, i64, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT school_id, method, SUM(invoices), SUM(due), SUM(payments), SUM(paid) FROM month_figure \
+        "SELECT school_id, method, CAST(SUM(invoices) AS BIGINT), CAST(SUM(due) AS BIGINT), CAST(SUM(payments) AS BIGINT), CAST(SUM(paid) AS BIGINT) FROM month_figure \
          WHERE school_id IN ({ids}) AND period BETWEEN $1 AND $2 GROUP BY school_id, method"
     ))
     .bind(&from_s)
@@ -88,7 +88,7 @@ pub async fn figures(
     }
     let closed: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT school_id, closed_at - created_at FROM complaint WHERE school_id IN ({ids}) \
-         AND closed_at >= $1 AND closed_at < $2"
+         AND closed_at >= $1 AND closed_at < $2 ORDER BY closed_at, id"
     ))
     .bind(month_start(from))
     .bind(month_start(to.next()))
@@ -192,10 +192,10 @@ pub async fn school_figures(
 /// For tests and the consistency check, not for the dashboard (it is slow).
 pub async fn direct(db: &Db) -> Result<Vec<(i64, String, String, i64, i64, i64, i64)>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT school_id, period, '', COUNT(*), SUM(total), 0, 0 FROM invoice WHERE voided_at IS NULL \
+        "SELECT school_id, period, '', COUNT(*), CAST(SUM(total) AS BIGINT), 0, 0 FROM invoice WHERE voided_at IS NULL \
          GROUP BY school_id, period \
          UNION ALL \
-         SELECT i.school_id, i.period, p.method, 0, 0, COUNT(*), SUM(a.amount) FROM payment_allocation a \
+         SELECT i.school_id, i.period, p.method, 0, 0, COUNT(*), CAST(SUM(a.amount) AS BIGINT) FROM payment_allocation a \
          JOIN invoice i ON i.id = a.invoice_id JOIN payment p ON p.id = a.payment_id WHERE i.voided_at IS NULL \
          GROUP BY i.school_id, i.period, p.method ORDER BY 1, 2, 3",
     )

@@ -77,7 +77,7 @@ type InvoiceRow = (
 );
 
 const INVOICE_COLUMNS: &str = "SELECT i.id, i.code, s.code, i.period, i.title, i.total, \
-    (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.due_on, i.voided_at, i.updated_at, i.change_no \
+    (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.due_on, i.voided_at, i.updated_at, i.change_no \
     FROM invoice i JOIN student s ON s.id = i.student_id";
 
 fn api_invoice(row: InvoiceRow, today: Date) -> ApiInvoice {

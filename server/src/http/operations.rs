@@ -263,8 +263,8 @@ async fn business(db: &hocphi_app::server::state::Db) -> Result<String, sqlx::Er
             .fetch_one(db)
             .await?;
     let (pending, failed): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN delivered_at IS NULL AND gave_up_at IS NULL THEN 1 ELSE 0 END), 0), \
-                COALESCE(SUM(CASE WHEN gave_up_at IS NOT NULL THEN 1 ELSE 0 END), 0) FROM event_delivery",
+        "SELECT COALESCE(CAST(SUM(CASE WHEN delivered_at IS NULL AND gave_up_at IS NULL THEN 1 ELSE 0 END) AS BIGINT), 0), \
+                COALESCE(CAST(SUM(CASE WHEN gave_up_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), 0) FROM event_delivery",
     )
     .fetch_one(db)
     .await?;

@@ -56,7 +56,7 @@ impl Reply {
 
 pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let url = database_url(dir.path()).await;
     let pool = db::connect(&url).await.unwrap();
     let now = parse_instant("2026-11-26T09:00:00+07:00").unwrap();
     let vault = Arc::new(Vault::from_text(&Vault::generate()).unwrap());
@@ -90,6 +90,39 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
         clock,
         db: pool,
         _dir: dir,
+    }
+}
+
+/// A fresh, empty database for one test: a SQLite file in `dir`, or, when
+/// `HOCPHI_TEST_POSTGRES` names a PostgreSQL server (scripts/test.sh starts
+/// one), a new database on it. Test databases are never dropped: the server is
+/// a throwaway one.
+pub async fn database_url(dir: &Path) -> String {
+    match std::env::var("HOCPHI_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => {
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let name = format!(
+                "t_{}_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .subsec_nanos()
+            );
+            use sqlx::Connection;
+            let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
+            sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
+                .await
+                .unwrap();
+            admin.close().await.unwrap();
+            let base = server
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .unwrap_or(&server);
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("test.db").display()),
     }
 }
 
@@ -305,7 +338,7 @@ impl TestApp {
     /// What is still due on an invoice.
     pub async fn balance(&self, code: &str) -> i64 {
         sqlx::query_as::<_, (i64,)>(
-            "SELECT i.total - (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+            "SELECT i.total - (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
              FROM invoice i WHERE i.code = $1",
         )
         .bind(code)
