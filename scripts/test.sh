@@ -37,7 +37,7 @@ psql -q "$pg" -c "CREATE DATABASE schemathesis" -c "CREATE DATABASE e2e"
 
 say "Server tests on PostgreSQL"
 HOCPHI_TEST_POSTGRES="$pg" cargo test -p hocphi-server
-HOCPHI_TEST_POSTGRES="$pg" cargo test -p hocphi-app --features ssr --lib limiter
+HOCPHI_TEST_POSTGRES="$pg" cargo test --workspace --lib -- server::limiter
 
 say "The REST API against its own OpenAPI document, on PostgreSQL"
 HOCPHI_E2E_DATABASE_URL="${pg%/*}/schemathesis" "$HOCPHI_ROOT/scripts/schemathesis.sh" "$CARGO_TARGET_DIR/debug/hocphi"
