@@ -21,7 +21,9 @@ else
 fi
 export CARGO_TARGET_DIR="$HOME/.cache/hocphi/target-web"
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
-export RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort"
+# `fmt-debug=none` and `location-detail=none`: no `{:?}` formatting code and no
+# source locations in the bundle (the apps never show either to a person).
+export RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none"
 say "Building the parent's web app with Trunk ($RUSTUP_TOOLCHAIN)"
 trunk build --release true app/index.html
 say "Building the receipt app with Trunk ($RUSTUP_TOOLCHAIN)"

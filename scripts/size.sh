@@ -11,11 +11,14 @@ cd "$dist"
 measure() {
   local title=$1 page=$2
   local files=("$page")
-  # Scripts, stylesheets, preloads and icons the page names (paths from the root).
+  # What the browser fetches for the page: scripts, images, and the <link>s it
+  # loads (icon, manifest, stylesheets, preloads); not the pages it links to, nor
+  # apple-touch-icon, which only Apple's "add to home screen" fetches.
   while read -r ref; do
     ref="${ref#/}"
     [ -f "$ref" ] && files+=("$ref")
-  done < <(grep -oE '(src|href)="[^"]+"' "$page" | sed -E 's/^(src|href)="//; s/"$//' | sort -u)
+  done < <(grep -oE '<(script|img)[^>]* src="[^"]+"|<link[^>]* rel="(icon|manifest|stylesheet|preload|modulepreload)"[^>]*>' "$page" \
+             | grep -oE '(src|href)="[^"]+"' | sed -E 's/^(src|href)="//; s/"$//' | sort -u)
   printf '\n%s\n%-52s %10s %10s %10s\n' "$title" file raw gzip brotli
   local total_raw=0 total_gz=0 total_br=0 f raw gz br
   for f in $(printf '%s\n' "${files[@]}" | sort -u); do

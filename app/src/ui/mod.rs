@@ -1,6 +1,7 @@
 //! The parent's app in the browser.
 
 pub(crate) mod components;
+pub(crate) mod fetch;
 pub(crate) mod offline;
 mod pages;
 mod storage;

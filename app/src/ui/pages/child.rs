@@ -39,8 +39,9 @@ pub fn ChildPage() -> impl IntoView {
     };
     let token = child.access.token.clone();
     let key = format!("child.{}.", child.id);
-    let overview =
-        LocalResource::new(move || online_or_kept(key.clone(), load_child(token.clone())));
+    let overview = crate::ui::fetch::Fetch::new(move || {
+        online_or_kept(key.clone(), load_child(token.clone()))
+    });
     let child_id = child.id.clone();
     view! {
         <div class="py-4">

@@ -38,7 +38,7 @@ fn local() -> Option<web_sys::Storage> {
 fn filed() -> Vec<Filed> {
     local()
         .and_then(|s| s.get_item(KEPT).ok()?)
-        .and_then(|j| serde_json::from_str(&j).ok())
+        .and_then(|j| serde_json::from_slice(j.as_bytes()).ok())
         .unwrap_or_default()
 }
 
@@ -234,7 +234,7 @@ pub fn TrackComplaintPage() -> impl IntoView {
         .map(|h| h.trim_start_matches('#').to_string())
         .unwrap_or_default();
     let code_for_load = code.clone();
-    let view_res = LocalResource::new(move || track_complaint(code_for_load.clone()));
+    let view_res = crate::ui::fetch::Fetch::new(move || track_complaint(code_for_load.clone()));
     view! {
         <section class="py-6">
             {move || match view_res.get() {

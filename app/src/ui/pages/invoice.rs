@@ -36,7 +36,7 @@ pub fn InvoicePage() -> impl IntoView {
     let (poll_token, poll_code) = (token.clone(), code.clone());
     let key = format!("child.{}.{code}", child.id);
     let complain = format!("/khieu-nai/moi?con={}&hd={code}", child.id);
-    let invoice = LocalResource::new(move || {
+    let invoice = crate::ui::fetch::Fetch::new(move || {
         online_or_kept(key.clone(), load_invoice(token.clone(), code.clone()))
     });
     // While the page is open and something is still due, ask every few seconds

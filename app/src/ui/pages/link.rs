@@ -16,7 +16,7 @@ pub fn StudentLinkPage() -> impl IntoView {
         .get("secret")
         .unwrap_or_default();
     let navigate = use_navigate();
-    let result = LocalResource::new(move || redeem_student_link(secret.clone()));
+    let result = crate::ui::fetch::Fetch::new(move || redeem_student_link(secret.clone()));
     Effect::new(move |_| {
         if let Some(Ok(access)) = result.get() {
             let saved = storage::save_child(access);

@@ -51,7 +51,8 @@ pub fn LookupPage() -> impl IntoView {
 /// On a class link: the class's fees, with no one's name.
 #[component]
 fn ClassNoticeView(school: String, class: String) -> impl IntoView {
-    let notice = LocalResource::new(move || load_class_notice(school.clone(), class.clone()));
+    let notice =
+        crate::ui::fetch::Fetch::new(move || load_class_notice(school.clone(), class.clone()));
     move || {
         notice.get().and_then(Result::ok).map(|n| view! {
             <section class="mt-6 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" aria-labelledby="class-fees-title">
@@ -75,7 +76,7 @@ fn ClassNoticeView(school: String, class: String) -> impl IntoView {
 /// On a school's own link, the people to call sit right under the form.
 #[component]
 fn PresetSchoolContacts(slug: String) -> impl IntoView {
-    let school = LocalResource::new(move || load_school(slug.clone()));
+    let school = crate::ui::fetch::Fetch::new(move || load_school(slug.clone()));
     move || {
         school
             .get()
@@ -138,7 +139,7 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
 fn LookupForm(preset_school: Option<String>) -> impl IntoView {
     let navigate = use_navigate();
     let is_preset = preset_school.is_some();
-    let schools = LocalResource::new(move || {
+    let schools = crate::ui::fetch::Fetch::new(move || {
         let preset = is_preset;
         async move {
             if preset {
@@ -195,7 +196,7 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
     };
 
     // On a school's link: its name and logo (the list of schools is not needed).
-    let preset = LocalResource::new({
+    let preset = crate::ui::fetch::Fetch::new({
         let slug = preset_school.clone().unwrap_or_default();
         move || load_school(slug.clone())
     });

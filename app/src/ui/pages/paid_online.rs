@@ -45,7 +45,7 @@ pub fn PaidOnlinePage() -> impl IntoView {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let status = LocalResource::new(move || check_online_payment(query.clone()));
+    let status = crate::ui::fetch::Fetch::new(move || check_online_payment(query.clone()));
     // The confirmation may arrive after the parent: ask again for a minute.
     let tries = StoredValue::new(0u32);
     let gave_up = RwSignal::new(false);

@@ -28,7 +28,7 @@ struct Open {
 
 #[component]
 pub fn PayTogetherPage() -> impl IntoView {
-    let open = LocalResource::new(|| async {
+    let open = crate::ui::fetch::Fetch::new(|| async {
         let mut out = Vec::new();
         for child in storage::children() {
             if let Ok(o) = load_child(child.access.token.clone()).await {

@@ -48,7 +48,7 @@ pub fn ReceiptPage() -> impl IntoView {
     let code_for_load = code.clone();
     // Online: the server's copy, kept on this device. Offline: the kept copy,
     // verified here all the same (the school's keys travel with it).
-    let receipt = LocalResource::new(move || {
+    let receipt = crate::ui::fetch::Fetch::new(move || {
         let code = code_for_load.clone();
         online_or_kept(format!("receipt.{code}"), load_receipt(code))
     });
@@ -79,7 +79,7 @@ pub fn ReceiptPage() -> impl IntoView {
 #[component]
 fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> impl IntoView {
     let verdict = data.verdict(&proof);
-    let server = LocalResource::new({
+    let server = crate::ui::fetch::Fetch::new({
         let (code, proof) = (code.clone(), proof.clone());
         move || verify_receipt(code.clone(), proof.clone())
     });

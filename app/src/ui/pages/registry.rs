@@ -13,7 +13,7 @@ use leptos_router::hooks::use_params_map;
 pub fn RegistryPage() -> impl IntoView {
     let school = use_params_map().read_untracked().get("school");
     let one = school.is_some();
-    let list = LocalResource::new(move || official_accounts(school.clone()));
+    let list = crate::ui::fetch::Fetch::new(move || official_accounts(school.clone()));
     let filter = RwSignal::new(String::new());
     view! {
         <section class="py-6" aria-labelledby="registry-title">
