@@ -79,6 +79,11 @@ $$;
 CREATE FUNCTION epoch_now() RETURNS bigint LANGUAGE sql STABLE AS $$
     SELECT CAST(EXTRACT(EPOCH FROM now()) AS bigint)
 $$;
+-- Writes an event to the outbox, if the school listens for events.
+CREATE FUNCTION emit_event(school bigint, kind text, payload jsonb) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO api_event (event_id, school_id, kind, payload, created_at)
+        SELECT new_event_id(), school, kind, payload::text, epoch_now() WHERE school_listens(school)
+$$;
 
 CREATE FUNCTION api_event_fan_out() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -91,14 +96,9 @@ CREATE TRIGGER api_event_fan_out AFTER INSERT ON api_event
 
 CREATE FUNCTION event_invoice_issued() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF school_listens(NEW.school_id) THEN
-        INSERT INTO api_event (event_id, school_id, kind, payload, created_at) VALUES (
-            new_event_id(), NEW.school_id, 'invoice.issued',
-            jsonb_build_object('invoice', jsonb_build_object('code', NEW.code,
-                'student_code', (SELECT code FROM student WHERE id = NEW.student_id),
-                'period', NEW.period, 'title', NEW.title, 'total', NEW.total, 'due_on', NEW.due_on))::text,
-            epoch_now());
-    END IF;
+    PERFORM emit_event(NEW.school_id, 'invoice.issued', jsonb_build_object('invoice', jsonb_build_object(
+        'code', NEW.code, 'student_code', (SELECT code FROM student WHERE id = NEW.student_id),
+        'period', NEW.period, 'title', NEW.title, 'total', NEW.total, 'due_on', NEW.due_on)));
     RETURN NULL;
 END $$;
 CREATE TRIGGER event_invoice_issued AFTER INSERT ON invoice
@@ -106,14 +106,9 @@ CREATE TRIGGER event_invoice_issued AFTER INSERT ON invoice
 
 CREATE FUNCTION event_invoice_voided() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF school_listens(NEW.school_id) THEN
-        INSERT INTO api_event (event_id, school_id, kind, payload, created_at) VALUES (
-            new_event_id(), NEW.school_id, 'invoice.voided',
-            jsonb_build_object('invoice', jsonb_build_object('code', NEW.code,
-                'student_code', (SELECT code FROM student WHERE id = NEW.student_id),
-                'period', NEW.period, 'total', NEW.total, 'reason', NEW.void_reason))::text,
-            epoch_now());
-    END IF;
+    PERFORM emit_event(NEW.school_id, 'invoice.voided', jsonb_build_object('invoice', jsonb_build_object(
+        'code', NEW.code, 'student_code', (SELECT code FROM student WHERE id = NEW.student_id),
+        'period', NEW.period, 'total', NEW.total, 'reason', NEW.void_reason)));
     RETURN NULL;
 END $$;
 CREATE TRIGGER event_invoice_voided AFTER UPDATE OF voided_at ON invoice
@@ -121,22 +116,15 @@ CREATE TRIGGER event_invoice_voided AFTER UPDATE OF voided_at ON invoice
 
 -- A payment settles an invoice (or part of it) when it is allocated to it, by the bank's
 -- notification, the gateway, the office, or the accountant's hand; `kind` says which way.
-CREATE FUNCTION event_payment(kind text, allocation payment_allocation) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM webhook w JOIN invoice i ON i.school_id = w.school_id
-               WHERE i.id = allocation.invoice_id AND w.disabled_at IS NULL) THEN
-        INSERT INTO api_event (event_id, school_id, kind, payload, created_at)
-        SELECT new_event_id(), i.school_id, kind,
-            jsonb_build_object('invoice_code', i.code, 'student_code', s.code, 'amount', allocation.amount,
-                'invoice_total', i.total,
-                'invoice_paid', (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id),
-                'payment', jsonb_build_object('id', p.id, 'method', p.method, 'reference', p.external_id,
-                    'amount', p.amount, 'received_at', p.received_at))::text,
-            epoch_now()
-        FROM invoice i JOIN student s ON s.id = i.student_id JOIN payment p ON p.id = allocation.payment_id
-        WHERE i.id = allocation.invoice_id;
-    END IF;
-END $$;
+CREATE FUNCTION event_payment(kind text, allocation payment_allocation) RETURNS void LANGUAGE sql AS $$
+    SELECT emit_event(i.school_id, kind, jsonb_build_object(
+        'invoice_code', i.code, 'student_code', s.code, 'amount', allocation.amount, 'invoice_total', i.total,
+        'invoice_paid', (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id),
+        'payment', jsonb_build_object('id', p.id, 'method', p.method, 'reference', p.external_id,
+            'amount', p.amount, 'received_at', p.received_at)))
+    FROM invoice i JOIN student s ON s.id = i.student_id JOIN payment p ON p.id = allocation.payment_id
+    WHERE i.id = allocation.invoice_id
+$$;
 CREATE FUNCTION event_payment_settled() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM event_payment('payment.settled', NEW);
@@ -154,16 +142,12 @@ CREATE TRIGGER event_payment_reversed AFTER DELETE ON payment_allocation
 
 CREATE FUNCTION event_receipt_issued() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF school_listens(NEW.school_id) THEN
-        INSERT INTO api_event (event_id, school_id, kind, payload, created_at) VALUES (
-            new_event_id(), NEW.school_id, 'receipt.issued',
-            jsonb_build_object('receipt', jsonb_build_object('code', NEW.public_code, 'series', NEW.series, 'year', NEW.year,
-                'number', NEW.number, 'invoice_code', (SELECT code FROM invoice WHERE id = NEW.invoice_id),
-                'payment_id', NEW.payment_id, 'total', NEW.total, 'issued_at', NEW.issued_at,
-                'key_id', NEW.key_id, 'digest', NEW.digest, 'signature', NEW.signature,
-                'verification_path', '/r/' || NEW.public_code || '#' || NEW.key_id || '.' || NEW.digest || '.' || NEW.signature))::text,
-            epoch_now());
-    END IF;
+    PERFORM emit_event(NEW.school_id, 'receipt.issued', jsonb_build_object('receipt', jsonb_build_object(
+        'code', NEW.public_code, 'series', NEW.series, 'year', NEW.year, 'number', NEW.number,
+        'invoice_code', (SELECT code FROM invoice WHERE id = NEW.invoice_id),
+        'payment_id', NEW.payment_id, 'total', NEW.total, 'issued_at', NEW.issued_at,
+        'key_id', NEW.key_id, 'digest', NEW.digest, 'signature', NEW.signature,
+        'verification_path', '/r/' || NEW.public_code || '#' || NEW.key_id || '.' || NEW.digest || '.' || NEW.signature)));
     RETURN NULL;
 END $$;
 CREATE TRIGGER event_receipt_issued AFTER INSERT ON receipt
@@ -171,14 +155,10 @@ CREATE TRIGGER event_receipt_issued AFTER INSERT ON receipt
 
 CREATE FUNCTION event_receipt_cancelled() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF school_listens(NEW.school_id) THEN
-        INSERT INTO api_event (event_id, school_id, kind, payload, created_at) VALUES (
-            new_event_id(), NEW.school_id, 'receipt.cancelled',
-            jsonb_build_object('receipt', jsonb_build_object('code', NEW.public_code, 'series', NEW.series, 'year', NEW.year,
-                'number', NEW.number, 'invoice_code', (SELECT code FROM invoice WHERE id = NEW.invoice_id),
-                'cancelled_at', NEW.cancelled_at, 'reason', NEW.cancel_reason))::text,
-            epoch_now());
-    END IF;
+    PERFORM emit_event(NEW.school_id, 'receipt.cancelled', jsonb_build_object('receipt', jsonb_build_object(
+        'code', NEW.public_code, 'series', NEW.series, 'year', NEW.year, 'number', NEW.number,
+        'invoice_code', (SELECT code FROM invoice WHERE id = NEW.invoice_id),
+        'cancelled_at', NEW.cancelled_at, 'reason', NEW.cancel_reason)));
     RETURN NULL;
 END $$;
 CREATE TRIGGER event_receipt_cancelled AFTER UPDATE OF cancelled_at ON receipt
