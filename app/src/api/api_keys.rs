@@ -95,7 +95,7 @@ pub async fn create_api_key(
     let name = crate::domain::validate::free_text(&name, 2, 80)
         .ok_or(AppError::InvalidInput(crate::error::Field::DisplayName))?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (id, secret, prefix) =
         insert_key(&mut tx, school_id, staff.id, &name, can_write, now).await?;
     crate::server::audit::by_staff(
@@ -113,7 +113,7 @@ pub async fn create_api_key(
 #[server(prefix = "/rpc", endpoint = "api-keys/revoke", input = Json)]
 pub async fn revoke_api_key(school_id: i64, id: i64) -> Result<(), AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let done = sqlx::query("UPDATE api_key SET revoked_at = $1 WHERE id = $2 AND school_id = $3 AND revoked_at IS NULL")
         .bind(state.clock.now())
         .bind(id)

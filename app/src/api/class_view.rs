@@ -311,7 +311,7 @@ pub async fn assign_teacher(
     .fetch_optional(&state.db)
     .await?;
     let (class_id,) = class.ok_or(AppError::InvalidInput(crate::error::Field::ClassName))?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO class_teacher (class_id, staff_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
     )

@@ -420,7 +420,7 @@ pub async fn file_complaint(
     let code = imp::new_tracking_code();
     let hash = imp::tracking_hash(&code).ok_or(AppError::Internal)?;
     let due_at = now + ANSWER_WITHIN_DAYS * 86_400;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO complaint (school_id, student_id, invoice_id, receipt_code, tracking_hash, kind, bank_reference, \
          description, photo, photo_type, created_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
@@ -508,7 +508,7 @@ pub async fn reply_to_complaint(code: String, body: String) -> Result<(), AppErr
     let (id, school_id, district_id) = imp::by_code(&state, &code).await?;
     let body = imp::message_text(&body)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     imp::add_message(&mut tx, id, None, &body, None, now).await?;
     record(
         &mut tx,
@@ -612,7 +612,7 @@ pub async fn answer_complaint(
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let body = imp::message_text(&body)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let before: Option<(String,)> =
         sqlx::query_as("SELECT status FROM complaint WHERE id = $1 AND school_id = $2")
             .bind(id)

@@ -216,7 +216,7 @@ pub async fn submit_report(
         .unwrap_or_default();
     let json = serde_json::to_string(&figures).map_err(|_| AppError::Internal)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO school_report (school_id, period_from, period_to, figures_json, note, submitted_at, submitted_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -306,7 +306,7 @@ pub async fn return_report(report_id: i64, comment: String) -> Result<(), AppErr
         .await?
         .ok_or(AppError::NotFound)?;
     staff.check_read(&state.db, school_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query(
         "UPDATE school_report SET status = 'returned', returned_at = $1, returned_by = $2, return_comment = $3 WHERE id = $4",
     )

@@ -298,7 +298,7 @@ pub mod imp {
         due_on: Date,
         run: Run,
     ) -> Result<usize, AppError> {
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::server::database::begin_write(&state.db).await?;
         let created = write(&mut tx, state.clock.now(), school_id, month, due_on, run).await?;
         tx.commit().await?;
         Ok(created)
@@ -316,10 +316,12 @@ pub mod imp {
     ) -> Result<usize, AppError> {
         for p in &run.planned {
             // Codes are random; on the rare collision with an existing code, draw again.
+            // A clash is skipped, not raised: PostgreSQL would abort the whole
+            // transaction at a failed statement.
             let invoice_id = loop {
-                let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+                let inserted: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO invoice (code, school_id, student_id, class_id, period, title, total, due_on, issued_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
                 )
                 .bind(fresh_code(&mut *tx).await?.as_str())
                 .bind(school_id)
@@ -330,11 +332,11 @@ pub mod imp {
                 .bind(p.computed.total.dong())
                 .bind(due_on.to_string())
                 .bind(now)
-                .fetch_one(&mut *tx)
-                .await;
+                .fetch_optional(&mut *tx)
+                .await?;
                 match inserted {
-                    Ok((id,)) => break id,
-                    Err(e) if crate::server::is_unique_violation(&e) => {
+                    Some((id,)) => break id,
+                    None => {
                         let taken: Option<(i64,)> = sqlx::query_as(
                             "SELECT id FROM invoice WHERE student_id = $1 AND period = $2 AND voided_at IS NULL",
                         )
@@ -347,7 +349,6 @@ pub mod imp {
                             return Err(AppError::Internal);
                         }
                     }
-                    Err(e) => return Err(e.into()),
                 }
             };
             for (position, line) in p.computed.lines.iter().enumerate() {
@@ -397,7 +398,7 @@ pub async fn list_fees(school_id: i64) -> Result<Vec<FeeItemRow>, AppError> {
 #[server(prefix = "/rpc", endpoint = "fees/save", input = Json)]
 pub async fn save_fee(school_id: i64, fee: FeeInput) -> Result<i64, AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (fee_id, entry) = imp::save(&mut tx, school_id, fee).await?;
     crate::server::audit::by_staff(&mut tx, &state, &staff, entry).await?;
     tx.commit().await?;
@@ -467,7 +468,7 @@ pub async fn save_policy(
     if rates.iter().any(|(f, _)| !fees.iter().any(|x| x.id == *f)) {
         return Err(AppError::NotFound);
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query("INSERT INTO exemption_policy (school_id, name) VALUES ($1, $2) ON CONFLICT (school_id, name) DO NOTHING")
         .bind(school_id)
         .bind(&name)
@@ -525,7 +526,7 @@ pub async fn grant_exemption(
             .fetch_optional(&state.db)
             .await?;
     policy.ok_or(AppError::NotFound)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO student_exemption (student_id, policy_id, note, granted_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (student_id, policy_id) DO UPDATE SET note = excluded.note",
@@ -587,7 +588,7 @@ pub async fn commit_invoice_run(
     let run = imp::plan(&state, school_id, month, &scope).await?;
     let preview = run.preview.clone();
     imp::commit(&state, school_id, month, due, run).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::audit::by_staff(
         &mut tx,
         &state,
@@ -618,7 +619,7 @@ pub async fn add_credit(
         crate::domain::validate::text(&reason, 200).ok_or(AppError::InvalidInput(Field::Reason))?;
     let student_id = imp::student_by_code(&state.db, school_id, &student_code).await?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at) VALUES ($1, $2, $2, $3, $4)")
         .bind(student_id)
         .bind(amount)

@@ -140,7 +140,7 @@ pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Resul
     .await?;
     let (invoice_id, student_id, paid, period) = row.ok_or(AppError::NotFound)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query("UPDATE invoice SET voided_at = $1, void_reason = $2 WHERE id = $3")
         .bind(now)
         .bind(&reason)

@@ -113,7 +113,7 @@ pub async fn save_gateway(
         secret.as_bytes(),
         &crate::server::gateway::seal_context(school_id),
     );
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO gateway_config (school_id, provider, tmn_code, sealed_secret, updated_at) VALUES ($1, 'vnpay', $2, $3, $4) \
          ON CONFLICT (school_id) DO UPDATE SET tmn_code = excluded.tmn_code, sealed_secret = excluded.sealed_secret, \

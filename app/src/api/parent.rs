@@ -198,7 +198,7 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
     let mut out = Vec::new();
     for (school_id, invoices) in by_school {
         let total: Vnd = invoices.iter().map(|(_, _, d)| d.balance).sum();
-        let mut tx = state.db.begin().await?;
+        let mut tx = crate::server::database::begin_write(&state.db).await?;
         // Group codes share the invoice codes' namespace, so a memo names one thing.
         let (group_id, code) = loop {
             let mut bytes = [0u8; 8];
@@ -211,19 +211,20 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
             if clash.is_some() {
                 continue;
             }
-            let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-                "INSERT INTO payment_group (code, school_id, total, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            // A clash is skipped, not raised: PostgreSQL would abort the whole
+            // transaction at a failed statement.
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO payment_group (code, school_id, total, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(code.as_str())
             .bind(school_id)
             .bind(total.dong())
             .bind(now)
-            .fetch_one(&mut *tx)
-            .await;
-            match inserted {
-                Ok((id,)) => break (id, code),
-                Err(e) if crate::server::is_unique_violation(&e) => continue,
-                Err(e) => return Err(e.into()),
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((id,)) = inserted {
+                break (id, code);
             }
         };
         for (invoice_id, _, detail) in &invoices {
@@ -295,7 +296,7 @@ pub async fn decline_line(
     if mandatory == 1 {
         return Err(AppError::Forbidden);
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     // The fee and any reduction of it go together.
     sqlx::query("UPDATE invoice_line SET declined = $1 WHERE invoice_id = $2 AND fee_item_id = $3 AND kind IN ('fee', 'reduction')")
         .bind(declined as i64)

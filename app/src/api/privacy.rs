@@ -106,7 +106,7 @@ pub async fn erase_student(
         return Err(AppError::NotFound);
     }
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::privacy::anonymise(&mut tx, student_id, now).await?;
     crate::server::audit::by_staff(
         &mut tx,
@@ -137,7 +137,7 @@ pub async fn set_retention_days(school_id: i64, days: i64) -> Result<(), AppErro
     if !RETENTION_DAYS.contains(&days) {
         return Err(AppError::InvalidInput(crate::error::Field::Period));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (before,): (i64,) = sqlx::query_as("SELECT anonymise_after_days FROM school WHERE id = $1")
         .bind(school_id)
         .fetch_one(&mut *tx)

@@ -178,7 +178,7 @@ pub async fn replace_receipt(
     if owner != school_id {
         return Err(AppError::NotFound);
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let fresh = crate::server::receipts::replace(
         &mut tx,
         &state.vault,

@@ -363,7 +363,7 @@ pub async fn preview_statement(
     let (mut preview, lines) = imp::read(&state, school_id, &content_base64, &mapping).await?;
     // The real recording, rolled back: the outcomes shown are exactly what the
     // commit will do, rows of the same file included.
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     preview.lines = imp::record_lines(
         &mut tx,
         &state.vault,
@@ -398,7 +398,7 @@ pub async fn commit_statement(
         return Err(AppError::ImportRejected);
     }
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let done = imp::record_lines(&mut tx, &state.vault, school_id, &account, &lines, now).await?;
     sqlx::query(
         "INSERT INTO statement_mapping (school_id, mapping, updated_at) VALUES ($1, $2, $3) \

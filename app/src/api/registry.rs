@@ -233,7 +233,7 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
     // Only the school's own district office.
     staff.check_read(&state.db, school_id).await?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query(
         "UPDATE beneficiary_account SET confirmed_at = $1, confirmed_by = $2 WHERE id = $3 AND confirmed_at IS NULL",
     )

@@ -199,7 +199,7 @@ pub async fn save_school_details(
     let address = validate::text(&address, 200).ok_or(AppError::InvalidInput(Field::Address))?;
     let tax_code = validate::tax_code(&tax_code).ok_or(AppError::InvalidInput(Field::TaxCode))?;
     let before = queries::profile(&state.db, school_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query("UPDATE school SET legal_name = $1, address = $2, tax_code = $3 WHERE id = $4")
         .bind(&legal_name)
         .bind(&address)
@@ -238,7 +238,7 @@ pub async fn save_account(
     let name =
         validate::account_name(&account_name).ok_or(AppError::InvalidInput(Field::AccountName))?;
     let before = queries::profile(&state.db, school_id).await?.accounts;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (count,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM beneficiary_account WHERE school_id = $1")
             .bind(school_id)
@@ -285,7 +285,7 @@ pub async fn save_account(
 pub async fn set_methods(school_id: i64, methods: Vec<PaymentMethod>) -> Result<(), AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let before = queries::methods(&state.db, school_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query("DELETE FROM school_method WHERE school_id = $1")
         .bind(school_id)
         .execute(&mut *tx)
@@ -331,7 +331,7 @@ pub async fn save_contacts(school_id: i64, contacts: Vec<Contact>) -> Result<(),
         });
     }
     let before = queries::contacts(&state.db, school_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query("DELETE FROM school_contact WHERE school_id = $1")
         .bind(school_id)
         .execute(&mut *tx)
@@ -396,7 +396,7 @@ pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<
         }
         Some(logo_type(&bytes).ok_or(AppError::InvalidInput(Field::Logo))?)
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query("UPDATE school SET logo = $1, logo_type = $2 WHERE id = $3")
         .bind(kind.map(|_| bytes.clone()))
         .bind(kind)

@@ -69,7 +69,7 @@ pub async fn start_next_year(school_id: i64, commit: bool) -> Result<NewYearPlan
     if !commit || already_started {
         return Ok(plan);
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO school_year (label, starts_on, ends_on) VALUES ($1, $2, $3) ON CONFLICT (label) DO NOTHING",
     )

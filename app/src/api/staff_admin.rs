@@ -72,7 +72,7 @@ pub async fn create_school(
     if !["preschool", "primary", "lower_secondary", "upper_secondary"].contains(&level.as_str()) {
         return Err(AppError::InvalidInput(Field::SchoolName));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
         "INSERT INTO school (district_id, slug, name, legal_name, address, tax_code, level) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -165,7 +165,7 @@ async fn issue_link(
     use crate::server::auth::{random_secret, secret_hash, LINK_TTL_SECS};
     let secret = random_secret();
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query(
         "INSERT INTO one_time_link (token_hash, purpose, role, district_id, school_id, staff_id, created_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -266,7 +266,7 @@ pub async fn deactivate(staff_id: i64) -> Result<(), AppError> {
     let state = app_state()?;
     let staff = current_staff(&state).await?;
     let target = managed_staff(&state, &staff, staff_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query("UPDATE staff SET active = 0 WHERE id = $1")
         .bind(target.id)
         .execute(&mut *tx)

@@ -230,7 +230,7 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
     }
     check_new_password(&new_password)?;
     let current_session = use_context::<SessionCookie>().and_then(|c| c.0);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     set_password(
         &mut tx,
         &state,
@@ -294,7 +294,7 @@ pub async fn accept_invite(
     let now = state.clock.now();
     let inviter = staff_by_id(&state.db, link.created_by).await?;
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     if !consume_link(&mut tx, &token, now).await? {
         return Err(AppError::LinkInvalid);
     }
@@ -345,7 +345,7 @@ pub async fn use_reset_link(token: String, password: String) -> Result<(), AppEr
         .await?
         .ok_or(AppError::LinkInvalid)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     if !consume_link(&mut tx, &token, now).await? {
         return Err(AppError::LinkInvalid);
     }

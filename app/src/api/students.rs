@@ -352,7 +352,7 @@ pub async fn commit_student_import(
     }
     let year = imp::current_year(&state).await?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let mut class_ids = std::collections::HashMap::new();
     for r in plan.added.iter().chain(plan.changed.iter().map(|(r, _)| r)) {
         if class_ids.contains_key(&r.class_name) {
@@ -500,7 +500,7 @@ pub async fn save_student(
     }
     let r = records.into_iter().next().ok_or(AppError::Internal)?;
     let year = imp::current_year(&state).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let class_id = imp::ensure_class(&mut tx, school_id, year, &r.class_name, r.grade).await?;
     let before: Option<(String, String, String)> = match student_id {
         Some(id) => sqlx::query_as(
@@ -570,7 +570,7 @@ pub async fn mark_student_left(
 ) -> Result<(), AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let today = state.clock.today().to_string();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let done = sqlx::query("UPDATE student SET left_on = $1 WHERE id = $2 AND school_id = $3")
         .bind(if left { Some(today.clone()) } else { None })
         .bind(student_id)

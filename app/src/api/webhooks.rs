@@ -81,7 +81,7 @@ pub async fn create_webhook(school_id: i64, url: String) -> Result<NewWebhook, A
     })?;
     let secret = format!("whsec_{}", crate::server::auth::random_secret());
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO webhook (school_id, url, sealed_secret, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -110,7 +110,7 @@ pub async fn create_webhook(school_id: i64, url: String) -> Result<NewWebhook, A
 pub async fn disable_webhook(school_id: i64, id: i64) -> Result<(), AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let done = sqlx::query(
         "UPDATE webhook SET disabled_at = $1 WHERE id = $2 AND school_id = $3 AND disabled_at IS NULL",
     )
@@ -160,7 +160,7 @@ pub async fn list_deliveries(school_id: i64) -> Result<Vec<DeliveryRow>, AppErro
 #[server(prefix = "/rpc", endpoint = "webhooks/redeliver", input = Json)]
 pub async fn redeliver(school_id: i64, delivery_id: i64) -> Result<(), AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let done = sqlx::query(
         "UPDATE event_delivery SET next_attempt_at = 0, gave_up_at = NULL, delivered_at = NULL, attempts = 0 \
          WHERE id = $1 AND webhook_id IN (SELECT id FROM webhook WHERE school_id = $2 AND disabled_at IS NULL)",

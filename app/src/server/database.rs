@@ -84,10 +84,13 @@ fn options(url: &str, max: u32, durability: Durability) -> Result<AnyPoolOptions
 }
 
 /// A transaction that reads and then writes what no other such transaction may
-/// change in between (matching money to invoices, numbering receipts). SQLite:
-/// `BEGIN IMMEDIATE` takes the database's write lock at the start. PostgreSQL:
-/// a transaction-scoped advisory lock, so these transactions run one at a time
-/// across every hocphi process, and are released at commit or rollback.
+/// change in between: every write transaction of the server functions and the
+/// REST API (matching money to invoices, numbering receipts, using a one-time
+/// link, declining a fee). SQLite: `BEGIN IMMEDIATE` takes the database's write
+/// lock at the start. PostgreSQL: a transaction-scoped advisory lock, so these
+/// transactions run one at a time across every hocphi process, as SQLite's
+/// writers do, and what one read is still true when it writes; the lock is
+/// released at commit or rollback. Reads outside them run in parallel.
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     match Engine::of(db) {
         Engine::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,

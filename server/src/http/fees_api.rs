@@ -158,7 +158,7 @@ async fn save(rpc: &RpcState, headers: &HeaderMap, body: &[u8], id: Option<i64>)
         active: input.active,
     };
     let outcome = async {
-        let mut tx = state.db.begin().await?;
+        let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
         let (fee_id, entry) = hocphi_app::api::fees::imp::save(&mut tx, who.school_id, fee).await?;
         let after = entry.after.clone().unwrap_or_default();
         who.audit(
@@ -326,7 +326,7 @@ pub async fn run(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -
     let outcome = async {
         let plan = hocphi_app::api::fees::imp::plan(state, who.school_id, month, &scope).await?;
         let p = plan.preview.clone();
-        let mut tx = state.db.begin().await?;
+        let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
         hocphi_app::api::fees::imp::write(&mut tx, now, who.school_id, month, due, plan).await?;
         let result = serde_json::to_value(RunResult {
             students: p.students,

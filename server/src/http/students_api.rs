@@ -297,7 +297,7 @@ pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
     }
     let now = state.clock.now();
     let outcome = async {
-        let mut tx = state.db.begin().await?;
+        let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
         let (created, updated, unchanged) =
             hocphi_app::api::students::upsert_records(&mut tx, state, who.school_id, &records)
                 .await?;
@@ -448,7 +448,7 @@ pub async fn create_class(
     };
     let now = state.clock.now();
     let outcome = async {
-        let mut tx = state.db.begin().await?;
+        let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
         let existed: Option<(i64,)> = sqlx::query_as(
             "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
         )
