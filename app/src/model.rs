@@ -118,6 +118,21 @@ pub struct InvoiceDetail {
     pub contacts: Vec<crate::staff::Contact>,
     /// The receipts issued for what was paid on this invoice.
     pub receipts: Vec<ReceiptLink>,
+    /// Transfers that named this invoice after it was paid in full: the school
+    /// holds them until it sends them back. (Default: copies kept offline by
+    /// an older version have none.)
+    #[serde(default)]
+    pub extra_transfers: Vec<ExtraTransfer>,
+}
+
+/// A transfer that named an invoice already paid in full (a family paying
+/// twice): not taken for anything, waiting for the school to refund it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtraTransfer {
+    pub received_on: Date,
+    pub amount: Vnd,
+    /// What the school has sent back so far.
+    pub refunded: Vnd,
 }
 
 /// A receipt in a list: enough to open it.

@@ -23,22 +23,33 @@ test('an open invoice turns paid when the bank notifies', async ({ page }) => {
   // The school's bank notification service reports the transfer, signed.
   const secret = schoolSecret('mn-hoa-hong');
   const ts = Math.floor(Date.parse('2026-11-26T09:00:00+07:00') / 1000);
-  const body = JSON.stringify({
-    transaction_id: `E2E-${code}`, account_number: '8000201234567', amount: total, received_at: ts,
-    memo: `VBA.IBFT.HP${code} nop tien cho con`, payer_name: 'NGUYEN VAN HUNG',
-  });
-  const signature = crypto.createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex');
-  const res = await page.request.post('/api/v1/bank-notifications', {
-    headers: { 'content-type': 'application/json', 'x-hocphi-school': 'mn-hoa-hong', 'x-hocphi-timestamp': String(ts), 'x-hocphi-signature': signature },
-    data: body,
-  });
-  expect(res.status()).toBe(201);
-  expect((await res.json()).outcome).toBe('matched');
+  const notify = async (transfer) => {
+    const body = JSON.stringify({ account_number: '8000201234567', amount: total, received_at: ts, ...transfer });
+    const signature = crypto.createHmac('sha256', secret).update(`${ts}.${body}`).digest('hex');
+    const res = await page.request.post('/api/v1/bank-notifications', {
+      headers: { 'content-type': 'application/json', 'x-hocphi-school': 'mn-hoa-hong', 'x-hocphi-timestamp': String(ts), 'x-hocphi-signature': signature },
+      data: body,
+    });
+    expect(res.status()).toBe(201);
+    return (await res.json()).outcome;
+  };
+  expect(await notify({ transaction_id: `E2E-${code}`, memo: `VBA.IBFT.HP${code} nop tien cho con`, payer_name: 'NGUYEN VAN HUNG' }))
+    .toBe('matched');
 
   // No reload: the page notices by itself.
   await expect(page.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible({ timeout: 15_000 });
   await expect(page.locator('.qr')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screens/09-paid-without-reload.png', fullPage: true });
+
+  // The grandmother pays it again from her phone: the school holds the second
+  // transfer, and the invoice page tells the family it will be sent back.
+  expect(await notify({ transaction_id: `E2E-${code}-2`, memo: `HP ${code}`, payer_name: 'TRAN THI BA' })).toBe('duplicate');
+  await page.reload();
+  const extra = page.getByTestId('extra-transfers');
+  await expect(extra.getByRole('heading', { name: 'Chuyển khoản thừa' })).toBeVisible();
+  await expect(extra).toContainText(`Nhà trường nhận thêm ${String(total).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} đ ngày 26/11/2026`);
+  await expect(extra).toContainText('kế toán sẽ hoàn lại');
+  await page.screenshot({ path: 'test-results/screens/09b-paid-twice.png', fullPage: true });
 });
 
 // The canonical bytes, rebuilt here without hocphi's code: keys sorted, no spaces.

@@ -4,8 +4,10 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use hocphi_app::domain::date::Date;
 use hocphi_app::domain::invoice_status::PaymentState;
-use hocphi_app::model::ChildOverview;
+use hocphi_app::domain::money::Vnd;
+use hocphi_app::model::{ChildOverview, ExtraTransfer};
 use hocphi_app::server::clock::Clock;
 use serde_json::{json, Value};
 use support::*;
@@ -186,6 +188,36 @@ async fn short_over_duplicate_and_unmatched_transfers() {
             .unwrap();
     assert_eq!(credit, 100_000, "the excess is a credit");
     assert_eq!(send("T3", total, format!("HP {code}")).await, "duplicate");
+    // The family sees that the school holds the second payment, and later
+    // that it was sent back; the partial and overpaying transfers are payments.
+    let access = app.featured_child().await;
+    let detail = app.invoice(&access, &code).await;
+    assert_eq!(
+        detail.extra_transfers,
+        vec![ExtraTransfer {
+            received_on: Date::in_vietnam(now),
+            amount: Vnd::new(total),
+            refunded: Vnd::ZERO,
+        }]
+    );
+    sqlx::query(
+        "INSERT INTO refund (payment_id, amount, reference, refunded_on, staff_id, created_at) \
+         SELECT p.id, p.amount, 'HOAN-T3', '2026-11-27', (SELECT id FROM staff WHERE username = 'ketoan.thhl'), $1 \
+         FROM payment p WHERE p.external_id LIKE '%:T3'",
+    )
+    .bind(now)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let detail = app.invoice(&access, &code).await;
+    assert_eq!(detail.extra_transfers[0].refunded, Vnd::new(total));
+    // The child's other invoice shows nothing of it.
+    let other = app.overview(&access).await.invoices[1].code.to_string();
+    assert!(app
+        .invoice(&access, &other)
+        .await
+        .extra_transfers
+        .is_empty());
     assert_eq!(
         send("T4", 50_000, "chuyen tien hoc phi thang 11".into()).await,
         "unmatched"

@@ -249,7 +249,39 @@ pub async fn invoice_detail(
             .collect(),
         contacts: crate::api::school_setup::queries::contacts(db, header.school_id).await?,
         receipts: receipts_of(db, student_id, Some(invoice_id)).await?,
+        extra_transfers: extra_transfers(db, header.school_id, code).await?,
     })
+}
+
+/// The school's transfers flagged as paying an already-paid invoice whose memo
+/// names this one (told by the same reading of memos as the matching), with
+/// what was refunded of each. The accountant's review queue is short, so the
+/// memos are read here rather than searched in SQL.
+async fn extra_transfers(
+    db: &Db,
+    school_id: i64,
+    code: &InvoiceCode,
+) -> Result<Vec<crate::model::ExtraTransfer>, AppError> {
+    let rows: Vec<(i64, i64, Option<String>, i64)> = sqlx::query_as(
+        "SELECT p.received_at, p.amount, p.memo, \
+            (SELECT COALESCE(CAST(SUM(r.amount) AS BIGINT), 0) FROM refund r WHERE r.payment_id = p.id) \
+         FROM payment p WHERE p.school_id = $1 AND p.outcome = 'duplicate' ORDER BY p.received_at, p.id",
+    )
+    .bind(school_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, memo, _)| {
+            memo.as_deref()
+                .is_some_and(|m| InvoiceCode::find_in_memo(m).contains(code))
+        })
+        .map(|(at, amount, _, refunded)| crate::model::ExtraTransfer {
+            received_on: Date::in_vietnam(at),
+            amount: Vnd::new(amount),
+            refunded: Vnd::new(refunded),
+        })
+        .collect())
 }
 
 /// A child's receipts (of one invoice, or all), newest first.

@@ -12,6 +12,7 @@ use crate::ui::components::status::StatusBadge;
 use crate::ui::offline::{online_or_kept, KeptNotice, Seen};
 use crate::ui::pages::child::{saved_child_param, LookUpAgain};
 use crate::ui::texts;
+use crate::ui::tr;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -84,7 +85,7 @@ pub fn InvoicePage() -> impl IntoView {
             // The trust app (another entry point): a plain link.
             <p class="mt-6">
                 <a href=complain rel="external" class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
-                    {crate::ui::tr("Báo sai sót, khiếu nại về khoản này", "Report a problem with this invoice")}
+                    {tr("Báo sai sót, khiếu nại về khoản này", "Report a problem with this invoice")}
                 </a>
             </p>
         </div>
@@ -181,6 +182,7 @@ fn Invoice(
         } else {
             view! { <p class=format!("{CARD} text-lg font-semibold text-green-800")>{texts().fully_paid}</p> }.into_any()
         }}
+        <ExtraTransfers transfers=detail.extra_transfers.clone()/>
 
         <section class=CARD aria-labelledby="template-title">
             <h2 id="template-title" class=H2>{texts().payment_info}</h2>
@@ -192,7 +194,7 @@ fn Invoice(
                         // The account the parent chose above: the bank's, or the Mobile Money one.
                         let payee = if use_wallet.get() { wallet_for_template.clone() } else { payee_for_template.clone() };
                         payee.map(|p| format!("{} · {} · {}", p.account_name, p.bank_short_name, p.account_number))
-                            .unwrap_or_else(|| crate::ui::tr("Chưa có tài khoản được Phòng GD&ĐT xác nhận", "No account confirmed by the district office yet").to_string())
+                            .unwrap_or_else(|| tr("Chưa có tài khoản được Phòng GD&ĐT xác nhận", "No account confirmed by the district office yet").to_string())
                     }}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().reason}</dt><dd>{detail.reason.clone()}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().invoice_code}</dt>
@@ -214,6 +216,40 @@ fn Invoice(
         <SchoolContacts contacts=detail.contacts.clone()/>
         <FraudWarning/>
     }
+}
+
+/// Money sent again for an invoice already paid in full: the parent learns that
+/// the school has it and will send it back, instead of finding out from the
+/// bank statement.
+#[component]
+fn ExtraTransfers(transfers: Vec<crate::model::ExtraTransfer>) -> impl IntoView {
+    (!transfers.is_empty()).then(|| {
+        view! {
+            <section class="mt-4 rounded-xl bg-amber-50 p-4 ring-1 ring-amber-300" aria-labelledby="extra-title" data-testid="extra-transfers">
+                <h2 id="extra-title" class="text-lg font-semibold text-amber-950">{tr("Chuyển khoản thừa", "Paid twice")}</h2>
+                <ul class="mt-2 space-y-2 text-base text-amber-950">
+                    {transfers.into_iter().map(|t| {
+                        let text = if t.refunded.is_positive() {
+                            tr(
+                                "Nhà trường đã hoàn lại {refunded} trong số {amount} bạn chuyển thêm ngày {date}.",
+                                "The school has sent back {refunded} of the {amount} you transferred again on {date}.",
+                            )
+                        } else {
+                            tr(
+                                "Nhà trường nhận thêm {amount} ngày {date} cho khoản này, sau khi đã nộp đủ. Bạn không cần làm gì: kế toán sẽ hoàn lại vào tài khoản đã chuyển.",
+                                "The school received another {amount} on {date} for this invoice after it was paid in full. You need do nothing: the accountant will send it back to the account it came from.",
+                            )
+                        };
+                        let text = text
+                            .replace("{amount}", &t.amount.to_string())
+                            .replace("{refunded}", &t.refunded.to_string())
+                            .replace("{date}", &t.received_on.dmy());
+                        view! { <li>{text}</li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 /// Paying online through the school's payment gateway (cards, banking apps).
@@ -279,10 +315,10 @@ fn PayByQr(detail: InvoiceDetail, use_wallet: RwSignal<bool>) -> impl IntoView {
             }
         };
         view! {
-            <div class="mt-4" role="radiogroup" aria-label=crate::ui::tr("Trả vào tài khoản nào", "Pay into which account")>
-                <p class="text-sm font-semibold text-gray-700">{crate::ui::tr("Trả bằng", "Pay with")}</p>
+            <div class="mt-4" role="radiogroup" aria-label=tr("Trả vào tài khoản nào", "Pay into which account")>
+                <p class="text-sm font-semibold text-gray-700">{tr("Trả bằng", "Pay with")}</p>
                 <div class="mt-1 flex gap-2">
-                    {option(false, crate::ui::tr("Tài khoản ngân hàng", "Bank account").to_string())}
+                    {option(false, tr("Tài khoản ngân hàng", "Bank account").to_string())}
                     {option(true, format!("Mobile Money ({})", w.bank_short_name))}
                 </div>
             </div>
@@ -297,7 +333,7 @@ fn PayByQr(detail: InvoiceDetail, use_wallet: RwSignal<bool>) -> impl IntoView {
                 // Never a QR to an account the district office has not confirmed.
                 None => view! {
                     <p role="alert" class="mt-4 rounded-lg bg-amber-50 p-3 text-amber-950 ring-1 ring-amber-300" data-testid="no-official-account">
-                        {crate::ui::tr(
+                        {tr(
                             "Tài khoản nhận tiền của nhà trường đang chờ Phòng GD&ĐT xác nhận, nên chưa có mã QR. Xin đừng chuyển tiền theo số tài khoản nào gửi qua tin nhắn; hãy hỏi nhà trường.",
                             "The school's receiving account awaits the district office's confirmation, so there is no QR yet. Do not pay into any account sent by message; ask the school.")}
                     </p>
@@ -333,7 +369,7 @@ fn QrFor(detail: InvoiceDetail, payee: crate::model::Payee) -> impl IntoView {
                 {texts().check_payee} " " <strong>{payee.account_name.clone()}</strong>". "
                 {texts().no_fee_note}
                 " "
-                <a href="/tai-khoan" rel="external" class="underline">{crate::ui::tr(
+                <a href="/tai-khoan" rel="external" class="underline">{tr(
                     "Tài khoản chính thức, đã được Phòng GD&ĐT xác nhận.",
                     "An official account, confirmed by the district office.")}</a>
             </p>
