@@ -471,3 +471,19 @@ pub struct PosLine {
     /// Recorded before (typed by hand, or in an earlier file): changes nothing.
     pub known: bool,
 }
+
+/// One attempt to pay online, as the school's accountant sees it: enough to
+/// answer a parent who says "I paid on the website" (no names).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlineOrderRow {
+    pub created_at: i64,
+    /// The invoice or payment-group code it paid.
+    pub code: String,
+    pub amount: crate::domain::money::Vnd,
+    /// `pending` (the gateway has not said yet), `paid` or `failed`.
+    pub status: String,
+    /// The gateway's response code (`00` success, `24` cancelled, `51` insufficient balance…).
+    pub response_code: Option<String>,
+    /// The gateway's own transaction number, to quote to it.
+    pub transaction_no: Option<String>,
+}

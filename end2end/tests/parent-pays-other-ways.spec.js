@@ -135,6 +135,12 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await expect(page.getByTestId('readiness-card_pos')).toContainText('lần thu gần nhất');
   await expect(page.getByTestId('readiness-website')).toContainText('lần thu gần nhất');
   await expect(page.getByTestId('readiness-mobile_money')).toContainText('lần thu gần nhất');
+  // The accountant sees the online attempt a parent may ask about: its code, paid.
+  const online = page.getByTestId('online-orders');
+  const onlineCode = invoice1.split('/').pop();
+  await expect(online.getByRole('listitem').filter({ hasText: onlineCode })).toContainText('Đã thanh toán');
+  await online.scrollIntoViewIfNeeded();
+  await page.locator('section[aria-labelledby="gateway-title"]').screenshot({ path: 'test-results/screens/staff-desktop-12-online-orders.png' });
   await ctx1.close();
   await ctx2.close();
 });

@@ -7,9 +7,11 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use hocphi_app::domain::vnpay;
+use hocphi_app::error::AppError;
 use hocphi_app::model::OnlinePaymentStatus;
 use hocphi_app::server::clock::Clock;
-use hocphi_server::demo::DEMO_GATEWAY;
+use hocphi_app::staff::OnlineOrderRow;
+use hocphi_server::demo::{DEMO_ACCOUNTANT, DEMO_GATEWAY, DEMO_PASSWORD};
 use serde_json::Value;
 use support::*;
 
@@ -215,6 +217,58 @@ async fn a_failed_payment_is_recorded_as_failed_and_settles_nothing() {
         (status.state.as_str(), status.response_code.as_str()),
         ("failed", "24")
     );
+}
+
+#[tokio::test]
+async fn the_accountant_sees_each_attempt_to_pay_online() {
+    let app = start().await;
+    let school = app
+        .count("SELECT id FROM school WHERE slug = 'th-ha-long'")
+        .await;
+    let orders = |session: Option<String>| {
+        let app = &app;
+        async move {
+            app.staff(
+                "school/gateway/orders",
+                serde_json::json!({ "school_id": school }),
+                session.as_deref(),
+            )
+            .await
+            .json::<Vec<OnlineOrderRow>>()
+        }
+    };
+    // The first attempt is cancelled at the gateway, the second one pays.
+    let (first, code, total) = start_payment(&app).await;
+    let first = param(&first, "vnp_TxnRef");
+    ipn(&app, &callback(&first, total, "24", DEMO_GATEWAY.1)).await;
+    app.clock.advance(60);
+    let (second, _, _) = start_payment(&app).await;
+    let second = param(&second, "vnp_TxnRef");
+    ipn(&app, &callback(&second, total, "00", DEMO_GATEWAY.1)).await;
+
+    assert_eq!(orders(None).await, Err(AppError::NotSignedIn));
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let list = orders(Some(accountant)).await.unwrap();
+    let seen: Vec<(&str, &str, i64, Option<&str>)> = list
+        .iter()
+        .map(|o| {
+            (
+                o.code.as_str(),
+                o.status.as_str(),
+                o.amount.dong(),
+                o.response_code.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (code.as_str(), "paid", total, Some("00")),
+            (code.as_str(), "failed", total, Some("24")),
+        ],
+        "newest first"
+    );
+    assert_eq!(list[0].transaction_no.as_deref(), Some("14123456"));
 }
 
 #[tokio::test]

@@ -136,3 +136,34 @@ pub async fn save_gateway(
     tx.commit().await?;
     Ok(())
 }
+
+/// The school's last 30 attempts to pay online, newest first, for the
+/// accountant and the school's readers.
+#[server(prefix = "/rpc", endpoint = "school/gateway/orders", input = leptos::server_fn::codec::Json)]
+pub async fn online_orders(school_id: i64) -> Result<Vec<crate::staff::OnlineOrderRow>, AppError> {
+    use crate::domain::money::Vnd;
+    let (state, _staff) = crate::server::auth::school_reader(school_id).await?;
+    type Row = (i64, String, i64, String, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT created_at, code, amount, status, response_code, transaction_no FROM gateway_order \
+         WHERE school_id = $1 ORDER BY created_at DESC, id DESC LIMIT 30",
+    )
+    .bind(school_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(created_at, code, amount, status, response_code, transaction_no)| {
+                crate::staff::OnlineOrderRow {
+                    created_at,
+                    code,
+                    amount: Vnd::new(amount),
+                    status,
+                    response_code,
+                    transaction_no,
+                }
+            },
+        )
+        .collect())
+}

@@ -150,7 +150,53 @@ pub fn GatewaySetup(
                 <div class="flex items-end"><button type="submit" class=BUTTON>{tr("Lưu cổng thanh toán", "Save the gateway")}</button></div>
             </form>
             <OutcomeNotice outcome/>
+            {current.is_some().then(|| view! { <OnlineOrders school_id/> })}
         </section>
+    }
+}
+
+/// The last attempts to pay online: what the accountant checks when a parent
+/// says "I paid on the website but it still says unpaid".
+#[component]
+fn OnlineOrders(school_id: i64) -> impl IntoView {
+    let orders =
+        crate::ui::fetch::Fetch::new(move || crate::api::online_payment::online_orders(school_id));
+    let status_text = |status: &str| match status {
+        "paid" => tr("Đã thanh toán", "Paid"),
+        "failed" => tr("Không thành công", "Failed"),
+        _ => tr("Đang chờ cổng xác nhận", "Waiting for the gateway"),
+    };
+    view! {
+        <h3 class="mt-4 text-base font-semibold text-gray-900">{tr("Các lần thanh toán trực tuyến gần đây", "Recent online payments")}</h3>
+        {move || match orders.get() {
+            None => view! { <p class="mt-1 text-sm text-gray-600">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
+            Some(Err(e)) => view! { <p role="alert" class="mt-1 text-red-800">{crate::ui::texts().error_message(&e)}</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! {
+                <p class="mt-1 text-sm text-gray-600">{tr("Chưa có ai thanh toán trực tuyến.", "No one has paid online yet.")}</p>
+            }.into_any(),
+            Some(Ok(list)) => view! {
+                <ul class="mt-1 divide-y divide-gray-100" data-testid="online-orders">
+                    {list.into_iter().map(|o| {
+                        let detail = match (&o.response_code, &o.transaction_no) {
+                            (Some(code), Some(no)) => format!("{} {code} · {} {no}", tr("mã phản hồi", "response"), tr("GD", "txn")),
+                            (Some(code), None) => format!("{} {code}", tr("mã phản hồi", "response")),
+                            _ => String::new(),
+                        };
+                        view! {
+                            <li class="flex flex-wrap items-baseline justify-between gap-x-3 py-2">
+                                <span class="font-mono">{o.code.clone()}</span>
+                                <span class="font-medium whitespace-nowrap">{o.amount.to_string()}</span>
+                                <span class="w-full text-sm text-gray-700">
+                                    {crate::domain::date::Date::moment_label(o.created_at)} " · "
+                                    <span class="font-semibold">{status_text(&o.status)}</span>
+                                    {(!detail.is_empty()).then(|| format!(" · {detail}"))}
+                                </span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
     }
 }
 

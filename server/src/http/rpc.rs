@@ -111,6 +111,7 @@ pub fn register_server_fns() {
     register_explicit::<PayOnline>();
     register_explicit::<CheckOnlinePayment>();
     register_explicit::<SaveGateway>();
+    register_explicit::<OnlineOrders>();
     register_explicit::<OfficialAccounts>();
     register_explicit::<CheckAccount>();
     register_explicit::<PendingAccounts>();
