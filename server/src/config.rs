@@ -25,6 +25,8 @@ pub struct Config {
     /// Run the demo on the configured database (seeded when empty): a demo or a
     /// training copy on PostgreSQL.
     pub demo: bool,
+    /// Connections this process keeps open at most; `None`: the engine's default.
+    pub db_connections: Option<u32>,
     /// Where the public reaches hocphi; `None`: `http://<addr>`.
     pub public_url: Option<String>,
     /// Requests a minute one API key may make.
@@ -49,6 +51,7 @@ impl std::fmt::Debug for Config {
             .field("gateway_url", &self.gateway_url)
             .field("gateway_simulator", &self.gateway_simulator)
             .field("demo", &self.is_demo())
+            .field("db_connections", &self.db_connections)
             .field("public_url", &self.public_url())
             .field("api_requests_per_minute", &self.api_requests_per_minute)
             .field(
@@ -57,6 +60,11 @@ impl std::fmt::Debug for Config {
             )
             .finish()
     }
+}
+
+/// Why the database could not be opened, naming it without its password.
+pub fn cannot_open_database(url: &str, error: impl std::fmt::Display) -> String {
+    format!("cannot open the database {}: {error}", redact_url(url))
 }
 
 /// A database URL without its password.
@@ -165,6 +173,19 @@ pub fn master_key(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_database_that_cannot_be_opened_is_named_without_its_password() {
+        let said = cannot_open_database(
+            "postgres://hocphi:s3cret-pw@db.internal:5432/hocphi",
+            "connection refused",
+        );
+        assert_eq!(
+            said,
+            "cannot open the database postgres://hocphi:***@db.internal:5432/hocphi: connection refused"
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -205,6 +226,7 @@ mod tests {
             gateway_url: None,
             gateway_simulator: false,
             demo: false,
+            db_connections: None,
             public_url: None,
             api_requests_per_minute: 300,
             metrics_token: Some("tok-123456".into()),

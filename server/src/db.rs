@@ -15,20 +15,26 @@ pub static MIGRATOR_POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrat
 /// Opens the database at `url` (SQLite, made if missing, or PostgreSQL) and
 /// brings its schema up to date.
 pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+    connect_with(url, None).await
+}
+
+/// [`connect`] with at most `max` connections (`None`: 8 for SQLite, whose
+/// writers take turns anyway; 16 for PostgreSQL).
+pub async fn connect_with(url: &str, max: Option<u32>) -> Result<Db, sqlx::Error> {
     let engine = Engine::of_url(url).ok_or_else(|| {
         sqlx::Error::Configuration("DATABASE_URL must start with sqlite:// or postgres://".into())
     })?;
     match engine {
         Engine::Sqlite => {
             create_sqlite(url).await?;
-            let db = database::pool(url, 8, Durability::Full).await?;
+            let db = database::pool(url, max.unwrap_or(8), Durability::Full).await?;
             MIGRATOR.run(&db).await?;
             Ok(db)
         }
         Engine::Postgres => {
             // Several processes share one PostgreSQL: more connections each
             // than SQLite's single writer could use.
-            let db = database::pool(url, 16, Durability::Full).await?;
+            let db = database::pool(url, max.unwrap_or(16), Durability::Full).await?;
             MIGRATOR_POSTGRES.run(&db).await?;
             Ok(db)
         }
@@ -65,4 +71,18 @@ pub async fn token_key(db: &Db) -> Result<TokenKey, sqlx::Error> {
         *byte = u8::from_str_radix(stored.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0);
     }
     Ok(TokenKey::new(key))
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn an_operator_sets_how_many_connections_a_process_keeps() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("hocphi.db").display());
+        let chosen = super::connect_with(&url, Some(3)).await.unwrap();
+        assert_eq!(chosen.options().get_max_connections(), 3);
+        chosen.close().await;
+        let default = super::connect(&url).await.unwrap();
+        assert_eq!(default.options().get_max_connections(), 8);
+    }
 }

@@ -58,6 +58,11 @@ struct ServeArgs {
     /// or training copy on PostgreSQL. Without DATABASE_URL hocphi is the demo anyway.
     #[arg(long, env = "HOCPHI_DEMO")]
     demo: bool,
+    /// Connections this process keeps open to the database at most (default: 8 for
+    /// SQLite, 16 for PostgreSQL). With PostgreSQL, processes × this must stay
+    /// under the server's max_connections.
+    #[arg(long, env = "HOCPHI_DB_CONNECTIONS")]
+    db_connections: Option<u32>,
     /// Where the public reaches hocphi (e.g. https://hocphi.pgd-halong.edu.vn), for
     /// the links the API and events hand out. Default: http://<addr>.
     #[arg(long, env = "HOCPHI_PUBLIC_URL")]
@@ -518,6 +523,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         gateway_url: args.gateway_url,
         gateway_simulator: args.gateway_simulator,
         demo: args.demo,
+        db_connections: args.db_connections,
         public_url: args.public_url.clone(),
         api_requests_per_minute: args.api_rate,
         metrics_token: args.metrics_token.clone(),
@@ -542,11 +548,14 @@ async fn run(
         Some(t) => Arc::new(FixedClock::at(t)),
         None => Arc::new(SystemClock),
     };
-    let pool = db::connect(config.database_url())
+    let pool = db::connect_with(config.database_url(), config.db_connections)
         .await
-        .map_err(|e| format!("cannot open the database {}: {e}", config.database_url()))?;
+        .map_err(|e| hocphi_server::config::cannot_open_database(config.database_url(), e))?;
     if config.is_demo() && demo::is_empty(&pool).await? {
-        tracing::info!("seeding demo data into {}", config.database_url());
+        tracing::info!(
+            "seeding demo data into {}",
+            hocphi_server::config::redact_url(config.database_url())
+        );
         demo::seed(&pool, &vault, clock.now())
             .await
             .map_err(|e| e.to_string())?;
