@@ -133,6 +133,27 @@ pub async fn lock_names(
     Ok(())
 }
 
+/// Makes a new, empty PostgreSQL database `name` (letters, digits and `_`) on
+/// the server `server_url` names, and returns the new database's URL. For the
+/// tests, which make one database each: hocphi itself never creates one.
+pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<String, sqlx::Error> {
+    use sqlx::Connection;
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(sqlx::Error::Configuration(
+            format!("not a database name: {name}").into(),
+        ));
+    }
+    let mut admin = sqlx::PgConnection::connect(server_url).await?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
+    admin.close().await?;
+    let base = server_url
+        .rsplit_once('/')
+        .map_or(server_url, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
+}
+
 /// The advisory lock key of [`begin_write`] ("hocphi" in ASCII).
 const WRITE_LOCK: i64 = 0x686f_6370_6869;
 

@@ -110,17 +110,9 @@ pub async fn database_url(dir: &Path) -> String {
                     .unwrap()
                     .subsec_nanos()
             );
-            use sqlx::Connection;
-            let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
-            sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
+            hocphi_app::server::database::create_postgres_database(&server, &name)
                 .await
-                .unwrap();
-            admin.close().await.unwrap();
-            let base = server
-                .rsplit_once('/')
-                .map(|(base, _)| base)
-                .unwrap_or(&server);
-            format!("{base}/{name}")
+                .unwrap()
         }
         _ => format!("sqlite://{}", dir.join("test.db").display()),
     }
