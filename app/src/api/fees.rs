@@ -273,7 +273,7 @@ pub mod imp {
 
     /// A fresh random code that no invoice and no payment group has (one namespace,
     /// so a code in a bank memo names exactly one thing).
-    async fn fresh_code(conn: &mut sqlx::AnyConnection) -> Result<InvoiceCode, AppError> {
+    pub async fn fresh_code(conn: &mut sqlx::AnyConnection) -> Result<InvoiceCode, AppError> {
         loop {
             let mut bytes = [0u8; 8];
             getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;

@@ -160,7 +160,6 @@ pub async fn load_invoice(token: String, code: String) -> Result<InvoiceDetail, 
 /// the children this device may see. `items` are (access token, invoice code).
 #[server(prefix = "/rpc", endpoint = "pay-together", input = leptos::server_fn::codec::Json)]
 pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayment>, AppError> {
-    use crate::domain::invoice_code::InvoiceCode;
     use crate::domain::money::Vnd;
     use imp::*;
     let state = app_state()?;
@@ -201,16 +200,7 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
         let mut tx = crate::server::database::begin_write(&state.db).await?;
         // Group codes share the invoice codes' namespace, so a memo names one thing.
         let (group_id, code) = loop {
-            let mut bytes = [0u8; 8];
-            getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
-            let code = InvoiceCode::from_number(u64::from_le_bytes(bytes));
-            let clash: Option<(i64,)> = sqlx::query_as("SELECT id FROM invoice WHERE code = $1")
-                .bind(code.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if clash.is_some() {
-                continue;
-            }
+            let code = crate::api::fees::imp::fresh_code(&mut tx).await?;
             // A clash is skipped, not raised: PostgreSQL would abort the whole
             // transaction at a failed statement.
             let inserted: Option<(i64,)> = sqlx::query_as(
