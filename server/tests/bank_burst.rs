@@ -11,10 +11,8 @@
 
 mod support;
 
-use hmac::{Hmac, Mac};
 use hocphi_app::server::database;
 use hocphi_app::server::state::Db;
-use sha2::Sha256;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
@@ -373,17 +371,6 @@ struct Signed {
     signature: String,
 }
 
-fn sign(secret: &str, ts: i64, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{ts}.").as_bytes());
-    mac.update(body);
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Every notification three times, the copies next to each other so that they
 /// are in flight together. The third copy is how a second path might report the
 /// same transfer: reference in lower case, account number spaced.
@@ -411,7 +398,7 @@ fn requests(plan: &Plan, secret: &str, now: i64) -> Vec<Signed> {
             let timestamp = now - (copy as i64) * 30;
             out.push(Signed {
                 notification: i,
-                signature: sign(secret, timestamp, &body),
+                signature: support::sign_notification(secret, timestamp, &body),
                 body,
                 timestamp,
             });
