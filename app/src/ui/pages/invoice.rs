@@ -237,7 +237,7 @@ fn ExtraTransfers(transfers: Vec<crate::model::ExtraTransfer>) -> impl IntoView 
                         } else {
                             tr(
                                 "Nhà trường nhận thêm {amount} ngày {date} cho khoản này, sau khi đã nộp đủ. Bạn không cần làm gì: kế toán sẽ hoàn lại vào tài khoản đã chuyển.",
-                                "The school received another {amount} on {date} for this invoice after it was paid in full. You need do nothing: the accountant will send it back to the account it came from.",
+                                "The school received another {amount} on {date} for this invoice after it was paid in full. There is nothing for you to do: the accountant will send it back to the account it came from.",
                             )
                         };
                         let text = text
