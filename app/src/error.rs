@@ -4,8 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use leptos::server_fn::{
-    codec::JsonEncoding,
+    codec::PostcardEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
+    ContentType,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,8 +158,28 @@ impl AppError {
     }
 }
 
+/// How a server function's error travels: postcard, like the parent's answers,
+/// so that the parent's wasm carries one small binary decoder and no JSON parser.
+pub type ErrorEncoding = PostcardEncoding;
+
+impl AppError {
+    /// The content type of an encoded error.
+    pub const CONTENT_TYPE: &'static str = ErrorEncoding::CONTENT_TYPE;
+
+    /// The error as the server functions send it (also for the server's own
+    /// refusals before a function runs, such as a cross-site call).
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// An error read back from a server function's answer.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        postcard::from_bytes(bytes).ok()
+    }
+}
+
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = ErrorEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

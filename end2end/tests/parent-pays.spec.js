@@ -136,10 +136,52 @@ test('a family switches between two children at two schools, and can remove one'
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: `Xoá khỏi máy này: ${SIBLING.name}` }).click();
   await expect(children).toHaveCount(1);
-  // Nothing about the child survives in the device's storage but the token and names.
-  const stored = await page.evaluate(() => localStorage.getItem('hocphi.children.v1'));
-  expect(stored).not.toContain('2017');
-  expect(stored).not.toContain(FEATURED.code);
+  // Nothing about the child survives in the device's storage but the token and names
+  // (postcard as hex: strings are their UTF-8 bytes, so decode and search the text).
+  const stored = await page.evaluate(() => localStorage.getItem('hocphi.children.v2'));
+  const text = Buffer.from(stored, 'hex').toString('utf8');
+  expect(text).toContain(FEATURED.name);
+  expect(text).not.toContain('2017');
+  expect(text).not.toContain(FEATURED.code);
+});
+
+/** The strings of a postcard struct made only of strings (each: varint length, UTF-8). */
+function postcardStrings(bytes, count) {
+  const out = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    let len = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++];
+      len |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    out.push(bytes.subarray(at, at + len).toString('utf8'));
+    at += len;
+  }
+  return out;
+}
+
+test('children saved by the previous version (JSON) are still there after the update', async ({ page }) => {
+  const res = await page.request.post('/rpc/lookup', {
+    form: { school: FEATURED.school, student_code: FEATURED.code, birth_date: FEATURED.birth },
+  });
+  expect(res.headers()['content-type']).toBe('application/x-postcard');
+  const [token, school_slug, school_name, student_name, class_name] = postcardStrings(await res.body(), 5);
+  expect(student_name).toBe(FEATURED.name);
+  await page.goto('/');
+  const v1 = [{ id: '0a1b2c3d', access: { token, school_slug, school_name, student_name, class_name } }];
+  await page.evaluate((list) => {
+    localStorage.setItem('hocphi.children.v1', JSON.stringify(list));
+    localStorage.setItem('hocphi.seen.v1.child.0a1b2c3d.overview', '{"at":1,"value":{}}');
+  }, v1);
+  await page.reload();
+  await page.getByRole('link', { name: new RegExp(FEATURED.name) }).click();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ })).toBeVisible();
+  const keys = await page.evaluate(() => Object.keys(localStorage));
+  expect(keys).toContain('hocphi.children.v2');
+  expect(keys.filter((k) => k.includes('.v1'))).toEqual([]);
 });
 
 test('English is one tap away and stays chosen', async ({ page }) => {

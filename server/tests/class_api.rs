@@ -3,6 +3,7 @@
 
 mod support;
 
+use hocphi_app::api::parent::PayTogether;
 use hocphi_app::domain::invoice_status::PaymentState;
 use hocphi_app::error::AppError;
 use hocphi_app::model::{ChildAccess, ChildOverview, ClassNotice, GroupPayment};
@@ -15,7 +16,7 @@ async fn class_3a(app: &TestApp, session: &str) -> i64 {
     let classes: Vec<TeacherClass> = app
         .staff("classes/mine", json!({"school_id": 1}), Some(session))
         .await
-        .json()
+        .answer()
         .unwrap();
     classes.iter().find(|c| c.name == "3A").unwrap().id
 }
@@ -27,7 +28,7 @@ async fn the_teacher_sees_who_paid_in_their_class_only() {
     let classes: Vec<TeacherClass> = app
         .staff("classes/mine", json!({"school_id": 1}), Some(&t))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(
         classes.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
@@ -40,7 +41,7 @@ async fn the_teacher_sees_who_paid_in_their_class_only() {
             Some(&t),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(view.period.to_string(), "2026-11");
     assert_eq!(view.rows.len(), 14);
@@ -59,7 +60,7 @@ async fn the_teacher_sees_who_paid_in_their_class_only() {
     let all: Vec<TeacherClass> = app
         .staff("classes/mine", json!({"school_id": 1}), Some(&a))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(all.len(), 10);
     let other = all.iter().find(|c| c.name == "3B").unwrap().id;
@@ -70,7 +71,7 @@ async fn the_teacher_sees_who_paid_in_their_class_only() {
             Some(&t),
         )
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden));
     assert!(app
         .staff(
             "classes/view",
@@ -78,7 +79,7 @@ async fn the_teacher_sees_who_paid_in_their_class_only() {
             Some(&a)
         )
         .await
-        .json::<ClassView>()
+        .answer::<ClassView>()
         .is_ok());
 }
 
@@ -94,7 +95,7 @@ async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
             Some(&t),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     let an = view
         .rows
@@ -105,7 +106,7 @@ async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
     let link: OneTimeLink = app
         .staff("classes/student-link", json!({"student_id": an}), Some(&t))
         .await
-        .json()
+        .answer()
         .unwrap();
     let secret = link.path.strip_prefix("/l/").unwrap().to_string();
     assert_eq!(secret.len(), 43, "32 random bytes");
@@ -118,7 +119,7 @@ async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
     let n: u64 = app
         .staff("classes/revoke-links", json!({"student_id": an}), Some(&t))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(n, 1);
     assert_eq!(
@@ -129,7 +130,7 @@ async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
     let link: OneTimeLink = app
         .staff("classes/student-link", json!({"student_id": an}), Some(&t))
         .await
-        .json()
+        .answer()
         .unwrap();
     let secret = link.path.strip_prefix("/l/").unwrap().to_string();
     app.clock.advance(30 * 24 * 3600);
@@ -157,11 +158,11 @@ async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
             Some(&t),
         )
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden));
     let r = app
         .staff("classes/student-link", json!({"student_id": an}), None)
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::NotSignedIn));
+    assert_eq!(r.answer::<Value>(), Err(AppError::NotSignedIn));
 }
 
 #[tokio::test]
@@ -175,8 +176,9 @@ async fn a_class_link_shows_the_fees_and_no_name() {
         )
         .await;
     assert!(status.is_success());
-    let text = String::from_utf8(body.clone()).unwrap();
-    let notice: ClassNotice = serde_json::from_slice(&body).unwrap();
+    // Postcard carries strings as raw UTF-8, so a name would show in the bytes.
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let notice: ClassNotice = postcard::from_bytes(&body).unwrap();
     assert_eq!(notice.class_name, "3A");
     assert!(notice
         .fees
@@ -219,10 +221,8 @@ async fn two_children_at_two_schools_pay_with_one_code_per_school() {
         .map(|c| (an.token.clone(), c.clone()))
         .collect();
     items.extend(chau_open.iter().map(|c| (chau.token.clone(), c.clone())));
-    let reply = app
-        .staff("pay-together", json!({"items": items}), None)
-        .await;
-    let groups: Vec<GroupPayment> = reply.json().unwrap();
+    let reply = app.postcard("pay-together", &PayTogether { items }).await;
+    let groups: Vec<GroupPayment> = reply.answer().unwrap();
     assert_eq!(groups.len(), 2, "one per school");
     for g in &groups {
         assert_eq!(g.total, g.invoices.iter().map(|(_, _, a)| *a).sum());
@@ -231,9 +231,9 @@ async fn two_children_at_two_schools_pay_with_one_code_per_school() {
     // A token cannot pay (or see) another family's invoice.
     let stranger = vec![(an.token.clone(), chau_open[0].clone())];
     let r = app
-        .staff("pay-together", json!({"items": stranger}), None)
+        .postcard("pay-together", &PayTogether { items: stranger })
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::NotFound));
+    assert_eq!(r.answer::<Value>(), Err(AppError::NotFound));
 }
 
 #[tokio::test]
@@ -248,7 +248,7 @@ async fn a_new_school_year_moves_classes_up_and_lets_the_last_grade_leave() {
             Some(&a),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(preview.label, "2027-2028");
     assert_eq!(preview.graduating, vec!["5A".to_string(), "5B".to_string()]);
@@ -270,7 +270,7 @@ async fn a_new_school_year_moves_classes_up_and_lets_the_last_grade_leave() {
             Some(&a),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(!done.already_started);
     let (after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM enrolment")
@@ -285,7 +285,7 @@ async fn a_new_school_year_moves_classes_up_and_lets_the_last_grade_leave() {
             Some(&a),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(again.already_started, "a second start changes nothing");
     let (again_count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM enrolment")
@@ -314,7 +314,7 @@ async fn a_new_school_year_moves_classes_up_and_lets_the_last_grade_leave() {
             Some(&t),
         )
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden));
 }
 
 #[tokio::test]
@@ -331,17 +331,17 @@ async fn an_accountant_gives_a_teacher_a_class() {
     assert_eq!(
         app.staff("classes/assign-teacher", assign("9Z"), Some(&a))
             .await
-            .json::<Value>(),
+            .answer::<Value>(),
         Err(AppError::InvalidInput(hocphi_app::error::Field::ClassName))
     );
     app.staff("classes/assign-teacher", assign("3B"), Some(&a))
         .await
-        .json::<Value>()
+        .answer::<Value>()
         .unwrap();
     let classes: Vec<TeacherClass> = app
         .staff("classes/mine", json!({"school_id": 1}), Some(&t))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(
         classes.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
@@ -351,14 +351,14 @@ async fn an_accountant_gives_a_teacher_a_class() {
     assert_eq!(
         app.staff("classes/assign-teacher", assign("4A"), Some(&t))
             .await
-            .json::<Value>(),
+            .answer::<Value>(),
         Err(AppError::Forbidden)
     );
     let other = json!({"school_id": 3, "staff_id": teacher_id, "class_name": "Lá 1"});
     assert_eq!(
         app.staff("classes/assign-teacher", other, Some(&a))
             .await
-            .json::<Value>(),
+            .answer::<Value>(),
         Err(AppError::Forbidden)
     );
 }

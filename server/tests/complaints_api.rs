@@ -25,7 +25,7 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
             "bank_reference": "", "description": "x", "photo": ""}), None)
         .await;
     assert_eq!(
-        short.json::<FiledComplaint>(),
+        short.answer::<FiledComplaint>(),
         Err(AppError::InvalidInput(Field::Message))
     );
     let not_image = app
@@ -33,7 +33,7 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
             "bank_reference": "", "description": "Đã chuyển khoản hôm qua", "photo": "data:image/png;base64,PHNjcmlwdD4="}), None)
         .await;
     assert_eq!(
-        not_image.json::<FiledComplaint>(),
+        not_image.answer::<FiledComplaint>(),
         Err(AppError::InvalidInput(Field::Photo))
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM complaint").await, 0);
@@ -43,7 +43,7 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
             "bank_reference": "FT26330123456", "description": "Tôi đã chuyển 980.000 đ hôm 20/11 nhưng hoá đơn vẫn chưa nộp.",
             "photo": PNG}), None)
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(
         filed.tracking_code.starts_with("KN-") && filed.tracking_code.len() == 14,
@@ -70,7 +70,7 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
     let seen: ComplaintView = app
         .staff("complaint/track", json!({"code": loose}), None)
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(seen.status, ComplaintStatus::Received);
     assert_eq!(seen.school, "Trường Tiểu học Hạ Long");
@@ -88,7 +88,7 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
     let rows: Vec<ComplaintRow> = app
         .staff("complaint/list", json!({"school_id": 1}), Some(&accountant))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(rows.len(), 1);
     assert!(!rows[0].overdue);
@@ -100,7 +100,7 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
             Some(&accountant),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(detail.photo.unwrap().starts_with("data:image/png;base64,"));
     assert_eq!(detail.transfers.len(), 1);
@@ -122,7 +122,7 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
             None,
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(seen.status, ComplaintStatus::Resolved);
     assert!(seen.messages.last().unwrap().from_school);
@@ -135,7 +135,10 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
     let other = app
         .staff("complaint/list", json!({"school_id": 2}), Some(&accountant))
         .await;
-    assert_eq!(other.json::<Vec<ComplaintRow>>(), Err(AppError::Forbidden));
+    assert_eq!(
+        other.answer::<Vec<ComplaintRow>>(),
+        Err(AppError::Forbidden)
+    );
 }
 
 #[tokio::test]
@@ -150,7 +153,7 @@ async fn guessing_tracking_codes_reveals_nothing_and_is_stopped() {
                 None,
             )
             .await;
-        answers.push(reply.json::<ComplaintView>());
+        answers.push(reply.answer::<ComplaintView>());
     }
     assert!(answers
         .iter()

@@ -99,7 +99,7 @@ async fn every_figure_matches_the_hand_computed_answer() {
             Some(&officer),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     let f = &s.figures;
     assert_eq!(f.invoices, 3, "A, B, D: C is voided, E is in September");
@@ -134,7 +134,7 @@ async fn every_figure_matches_the_hand_computed_answer() {
             Some(&officer),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(
         (
@@ -153,7 +153,7 @@ async fn every_figure_matches_the_hand_computed_answer() {
             Some(&officer),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(d.schools.len(), 4);
     let sum: i64 = d.schools.iter().map(|s| s.figures.due.dong()).sum();
@@ -170,7 +170,7 @@ async fn every_figure_matches_the_hand_computed_answer() {
         )
         .await;
     assert!(matches!(
-        bad.json::<Dashboard>(),
+        bad.answer::<Dashboard>(),
         Err(hocphi_app::error::AppError::InvalidInput(_))
     ));
 }
@@ -186,7 +186,7 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
     let submitted: ReportRow = app
         .staff("reports/submit", json!({"school_id": 1, "from": "2026-11", "to": "2026-11", "note": "Đã thu xong 3 lớp."}), Some(&accountant))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(submitted.figures.invoices > 0);
     // Frozen: money arriving later does not change the submitted copy.
@@ -200,7 +200,7 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
     let officers_view: Vec<(i64, String, Option<ReportRow>)> = app
         .staff("reports/district", period.clone(), Some(&officer))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(officers_view.len(), 3);
     let with: Vec<_> = officers_view
@@ -218,7 +218,7 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
         )
         .await;
     assert_eq!(
-        refused.json::<()>(),
+        refused.answer::<()>(),
         Err(hocphi_app::error::AppError::Forbidden)
     );
     let back = app
@@ -232,7 +232,7 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
     let school_view: Vec<ReportRow> = app
         .staff("reports/school", json!({"school_id": 1}), Some(&accountant))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(school_view[0].returned);
     assert_eq!(
@@ -243,7 +243,7 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
     let xlsx: String = app
         .staff("dashboard/export", period, Some(&officer))
         .await
-        .json()
+        .answer()
         .unwrap();
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD

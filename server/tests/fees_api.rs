@@ -22,16 +22,16 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
     // A class fund for grade 3 only.
     let fee = json!({"school_id": SCHOOL, "fee": {"id": null, "name": "Quỹ lớp", "amount": 50_000, "unit": "month",
         "mandatory": true, "grades": "3", "active": true}});
-    let fund_id: i64 = call("fees/save", fee.clone()).await.json().unwrap();
+    let fund_id: i64 = call("fees/save", fee.clone()).await.answer().unwrap();
     let mut bad = fee.clone();
     bad["fee"]["grades"] = json!("3, 14");
     assert_eq!(
-        call("fees/save", bad).await.json::<Value>(),
+        call("fees/save", bad).await.answer::<Value>(),
         Err(AppError::InvalidInput(Field::Grades))
     );
     let fees: Vec<FeeItemRow> = call("fees/list", json!({"school_id": SCHOOL}))
         .await
-        .json()
+        .answer()
         .unwrap();
     let meals = fees
         .iter()
@@ -45,7 +45,7 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
     let mut trip = fee.clone();
     trip["fee"]["name"] = json!("Tham quan");
     trip["fee"]["grades"] = json!("3B");
-    call("fees/save", trip).await.json::<i64>().unwrap();
+    call("fees/save", trip).await.answer::<i64>().unwrap();
 
     // Half the meals for poor households; the featured child qualifies.
     assert_eq!(
@@ -54,7 +54,7 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
             json!({"school_id": SCHOOL, "name": "Hộ nghèo", "rates": [[meals, 120]]})
         )
         .await
-        .json::<Value>(),
+        .answer::<Value>(),
         Err(AppError::InvalidInput(Field::Percent))
     );
     let policy: i64 = call(
@@ -62,25 +62,25 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
         json!({"school_id": SCHOOL, "name": "Hộ nghèo", "rates": [[meals, 50]]}),
     )
     .await
-    .json()
+    .answer()
     .unwrap();
     assert_eq!(
         call("exemptions/grant", json!({"school_id": SCHOOL, "policy_id": policy, "student_code": demo::FEATURED_STUDENT_CODE, "note": " "}))
             .await
-            .json::<Value>(),
+            .answer::<Value>(),
         Err(AppError::InvalidInput(Field::Grounds))
     );
     call("exemptions/grant", json!({"school_id": SCHOOL, "policy_id": policy, "student_code": demo::FEATURED_STUDENT_CODE,
-        "note": "Sổ hộ nghèo số 123/2026"})).await.json::<Value>().unwrap();
+        "note": "Sổ hộ nghèo số 123/2026"})).await.answer::<Value>().unwrap();
     let policies: Vec<PolicyRow> = call("exemptions/list", json!({"school_id": SCHOOL}))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(policies[0].students[0].full_name, "Nguyễn Minh An");
 
     // November is already invoiced (demo data): nothing new.
     let nov = json!({"school_id": SCHOOL, "period": "2026-11", "due_on": "20/11/2026", "scope": {"Class": "3A"}});
-    let p: RunPreview = call("invoice-runs/preview", nov).await.json().unwrap();
+    let p: RunPreview = call("invoice-runs/preview", nov).await.answer().unwrap();
     assert_eq!(
         (p.students, p.new_invoices, p.already_invoiced),
         (14, 0, 14)
@@ -93,7 +93,7 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
         .unwrap();
     let p: RunPreview = call("invoice-runs/preview", dec.clone())
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!((p.students, p.new_invoices), (14, 14));
     let after_preview: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invoice")
@@ -103,13 +103,13 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
     assert_eq!(before, after_preview, "a preview writes nothing");
     let done: RunPreview = call("invoice-runs/commit", dec.clone())
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(done.new_invoices, 14);
     assert_eq!(done.total, p.total);
     let again: RunPreview = call("invoice-runs/commit", dec.clone())
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(
         (again.new_invoices, again.already_invoiced),
@@ -182,32 +182,32 @@ async fn runs_need_a_period_a_due_date_and_an_accountant() {
             Some(&s)
         )
         .await
-        .json::<Value>(),
+        .answer::<Value>(),
         Err(AppError::InvalidInput(Field::Period))
     );
     assert_eq!(
         app.staff("invoice-runs/preview", run("2026-12", "someday"), Some(&s))
             .await
-            .json::<Value>(),
+            .answer::<Value>(),
         Err(AppError::InvalidInput(Field::DueDate))
     );
     for endpoint in ["invoice-runs/preview", "invoice-runs/commit"] {
         assert_eq!(
             app.staff(endpoint, run("2026-12", "20/12/2026"), Some(&t))
                 .await
-                .json::<Value>(),
+                .answer::<Value>(),
             Err(AppError::Forbidden)
         );
         assert_eq!(
             app.staff(endpoint, run("2026-12", "20/12/2026"), None)
                 .await
-                .json::<Value>(),
+                .answer::<Value>(),
             Err(AppError::NotSignedIn)
         );
         let other =
             json!({"school_id": 3, "period": "2026-12", "due_on": "20/12/2026", "scope": "School"});
         assert_eq!(
-            app.staff(endpoint, other, Some(&s)).await.json::<Value>(),
+            app.staff(endpoint, other, Some(&s)).await.answer::<Value>(),
             Err(AppError::Forbidden)
         );
     }
@@ -218,7 +218,7 @@ async fn runs_need_a_period_a_due_date_and_an_accountant() {
             Some(&s),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(p.new_invoices, 140, "every student of the primary school");
 }
@@ -231,7 +231,7 @@ async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
     assert_eq!(
         app.staff("credits/add", credit(0, "x"), Some(&s))
             .await
-            .json::<Value>(),
+            .answer::<Value>(),
         Err(AppError::InvalidInput(Field::PositiveAmount))
     );
     app.staff(
@@ -240,12 +240,12 @@ async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
         Some(&s),
     )
     .await
-    .json::<Value>()
+    .answer::<Value>()
     .unwrap();
     let dec = json!({"school_id": SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": {"Class": "3A"}});
     app.staff("invoice-runs/commit", dec, Some(&s))
         .await
-        .json::<RunPreview>()
+        .answer::<RunPreview>()
         .unwrap();
     let access = app.featured_child().await;
     let overview = app.overview(&access).await;

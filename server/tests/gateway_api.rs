@@ -234,7 +234,7 @@ async fn the_accountant_sees_each_attempt_to_pay_online() {
                 session.as_deref(),
             )
             .await
-            .json::<Vec<OnlineOrderRow>>()
+            .answer::<Vec<OnlineOrderRow>>()
         }
     };
     // The first attempt is cancelled at the gateway, the second one pays.

@@ -53,7 +53,7 @@ impl TestApp {
             Some(session),
         )
         .await
-        .json()
+        .answer()
     }
     async fn commit(&self, session: &str, bytes: &[u8]) -> Result<ImportResult, AppError> {
         self.staff(
@@ -62,7 +62,7 @@ impl TestApp {
             Some(session),
         )
         .await
-        .json()
+        .answer()
     }
 }
 
@@ -85,7 +85,7 @@ async fn an_xlsx_class_list_is_previewed_committed_and_reimported_without_change
     let students: Vec<StudentRow> = app
         .staff("students/list", json!({"school_id": SCHOOL}), Some(&s))
         .await
-        .json()
+        .answer()
         .unwrap();
     let khoi = students.iter().find(|r| r.code == "2204000003").unwrap();
     assert_eq!(
@@ -181,7 +181,7 @@ async fn broken_files_give_row_level_errors_and_write_nothing() {
         )
         .await;
     assert_eq!(
-        not_base64.json::<ImportPreview>().unwrap().file_problem,
+        not_base64.answer::<ImportPreview>().unwrap().file_problem,
         Some(FileProblem::NotASpreadsheet)
     );
 
@@ -247,7 +247,7 @@ async fn teachers_and_other_schools_cannot_import_or_edit_students() {
         ),
     ] {
         let r = app.staff(endpoint, args, Some(&accountant)).await;
-        assert_eq!(r.json::<Value>(), Err(AppError::Forbidden), "{endpoint}");
+        assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden), "{endpoint}");
         let r = app
             .staff(
                 endpoint,
@@ -270,12 +270,12 @@ async fn a_student_is_added_moved_and_marked_as_left_by_hand() {
     let id: i64 = app
         .staff("students/save", add("2A", None), Some(&s))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(
         app.staff("students/save", add("2A", None), Some(&s))
             .await
-            .json::<i64>(),
+            .answer::<i64>(),
         Err(AppError::InvalidInput(
             hocphi_app::error::Field::StudentCode
         )),
@@ -284,7 +284,7 @@ async fn a_student_is_added_moved_and_marked_as_left_by_hand() {
     let moved: i64 = app
         .staff("students/save", add("2B", Some(id)), Some(&s))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(moved, id);
     let r = app
@@ -294,11 +294,11 @@ async fn a_student_is_added_moved_and_marked_as_left_by_hand() {
             Some(&s),
         )
         .await;
-    assert!(r.json::<Value>().is_ok());
+    assert!(r.answer::<Value>().is_ok());
     let list: Vec<StudentRow> = app
         .staff("students/list", json!({"school_id": SCHOOL}), Some(&s))
         .await
-        .json()
+        .answer()
         .unwrap();
     let yen = list.iter().find(|r| r.id == id).unwrap();
     assert_eq!((yen.class_name.as_str(), yen.left), ("2B", true));
@@ -307,7 +307,7 @@ async fn a_student_is_added_moved_and_marked_as_left_by_hand() {
     assert_eq!(
         app.staff("students/save", bad, Some(&s))
             .await
-            .json::<i64>(),
+            .answer::<i64>(),
         Err(AppError::InvalidInput(hocphi_app::error::Field::BirthDate))
     );
 }

@@ -26,7 +26,7 @@ async fn the_list_filters_totals_and_exports_to_xlsx() {
                 Some(&s),
             )
             .await
-            .json::<Vec<InvoiceRow>>()
+            .answer::<Vec<InvoiceRow>>()
         }
     };
     let all = list(json!({"period": "", "class_name": "", "status": "", "search": ""}))
@@ -54,7 +54,7 @@ async fn the_list_filters_totals_and_exports_to_xlsx() {
     let b64: String = app
         .staff("invoices/export", json!({"school_id": SCHOOL, "filter": {"period": "2026-11", "class_name": "3A", "status": "", "search": ""}}), Some(&s))
         .await
-        .json()
+        .answer()
         .unwrap();
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(b64)
@@ -76,7 +76,7 @@ async fn the_list_filters_totals_and_exports_to_xlsx() {
     for endpoint in ["invoices/list", "invoices/export"] {
         let r = app.staff(endpoint, json!({"school_id": SCHOOL, "filter": {"period": "", "class_name": "", "status": "", "search": ""}}), Some(&t)).await;
         assert_eq!(
-            r.json::<Value>(),
+            r.answer::<Value>(),
             Err(AppError::Forbidden),
             "teachers do not handle money: {endpoint}"
         );
@@ -91,24 +91,24 @@ async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
     let paid: Vec<InvoiceRow> = app
         .staff("invoices/list", json!({"school_id": SCHOOL, "filter": {"period": "2026-10", "class_name": "3A", "status": "paid", "search": ""}}), Some(&s))
         .await
-        .json()
+        .answer()
         .unwrap();
     let victim = &paid[0];
     let void = |reason: &str| json!({"school_id": SCHOOL, "code": victim.code, "reason": reason});
     assert_eq!(
         app.staff("invoices/void", void("  "), Some(&s))
             .await
-            .json::<Value>(),
+            .answer::<Value>(),
         Err(AppError::InvalidInput(Field::Reason))
     );
     app.staff("invoices/void", void("Sai số ngày ăn"), Some(&s))
         .await
-        .json::<Value>()
+        .answer::<Value>()
         .unwrap();
     assert_eq!(
         app.staff("invoices/void", void("again"), Some(&s))
             .await
-            .json::<Value>(),
+            .answer::<Value>(),
         Err(AppError::NotFound)
     );
 
@@ -118,13 +118,13 @@ async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
     let done: RunPreview = app
         .staff("invoice-runs/commit", run, Some(&s))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(done.new_invoices, 1);
     let rows: Vec<InvoiceRow> = app
         .staff("invoices/list", json!({"school_id": SCHOOL, "filter": {"period": "2026-10", "class_name": "3A", "status": "", "search": victim.student_code}}), Some(&s))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(rows.len(), 2);
     let voided = rows.iter().find(|r| r.code == victim.code).unwrap();

@@ -75,7 +75,7 @@ async fn card_and_cash_at_the_office_settle_invoices_with_receipts_and_keep_only
                 Some(&session),
             )
             .await
-            .json::<Vec<String>>()
+            .answer::<Vec<String>>()
         }
     };
     let card = json!({"invoice_code": open[0].0, "amount": open[0].1, "method": "card",
@@ -164,7 +164,7 @@ async fn card_and_cash_at_the_office_settle_invoices_with_receipts_and_keep_only
             Some(&teacher),
         )
         .await;
-    assert_eq!(refused.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(refused.answer::<Value>(), Err(AppError::Forbidden));
     app.assert_month_figures().await;
 }
 
@@ -177,7 +177,7 @@ async fn readiness_says_what_each_method_needs_and_when_it_last_worked() {
         async move {
             app.staff("school/profile", json!({"school_id": id}), Some(&session))
                 .await
-                .json::<SchoolProfile>()
+                .answer::<SchoolProfile>()
                 .unwrap()
         }
     };
@@ -205,7 +205,7 @@ async fn readiness_says_what_each_method_needs_and_when_it_last_worked() {
     let schools: Vec<hocphi_app::staff::SchoolRow> = app
         .staff("staff/schools", json!({}), Some(&officer))
         .await
-        .json()
+        .answer()
         .unwrap();
     let mine = schools.iter().find(|s| s.id == 1).unwrap();
     assert_eq!(mine.cashless_methods, 4);
@@ -256,7 +256,7 @@ async fn a_pos_settlement_file_records_its_card_payments_all_or_nothing_and_once
                 Some(&session),
             )
             .await
-            .json::<hocphi_app::staff::PosPreview>()
+            .answer::<hocphi_app::staff::PosPreview>()
         }
     };
     // A bad line is named, and nothing is written.
@@ -311,7 +311,7 @@ async fn a_cash_receipt_says_cash_at_the_office_not_a_made_up_reference() {
             Some(&session),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     let (content,): (String,) =
         sqlx::query_as("SELECT content FROM receipt WHERE public_code = $1")

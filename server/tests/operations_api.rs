@@ -119,7 +119,7 @@ async fn a_callers_mistake_is_a_4xx_not_a_server_error() {
         String::from_utf8_lossy(&wrong.body)
     );
     assert_eq!(
-        wrong.json::<()>(),
+        wrong.answer::<()>(),
         Err(hocphi_app::error::AppError::NoMatch)
     );
     let unreadable = app.send(lookup("hôm qua")).await;

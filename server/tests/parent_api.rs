@@ -85,10 +85,7 @@ async fn wrong_pairs_get_one_neutral_answer() {
     let wrong_date = attempt("th-ha-long", "2201000001", "06/09/2017").await;
     let unknown_code = attempt("th-ha-long", "2201999999", "06/09/2017").await;
     let unknown_school = attempt("nowhere", "2201000001", "05/09/2017").await;
-    assert_eq!(
-        serde_json::from_slice::<AppError>(&wrong_date.1).unwrap(),
-        AppError::NoMatch
-    );
+    assert_eq!(AppError::decode(&wrong_date.1).unwrap(), AppError::NoMatch);
     assert_eq!(wrong_date, unknown_code);
     assert_eq!(wrong_date, unknown_school);
     // The sibling's date with the featured child's code is still no match.
@@ -250,10 +247,7 @@ async fn cross_site_calls_are_refused_before_anything_runs() {
     let res = app.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let body = res.into_body().collect().await.unwrap().to_bytes();
-    assert_eq!(
-        serde_json::from_slice::<AppError>(&body).unwrap(),
-        AppError::CrossSite
-    );
+    assert_eq!(AppError::decode(&body).unwrap(), AppError::CrossSite);
 }
 
 #[tokio::test]

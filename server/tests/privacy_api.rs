@@ -42,7 +42,7 @@ async fn a_school_exports_then_erases_a_students_data_keeping_the_accounts() {
             Some(&accountant),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     let doc: Value = serde_json::from_str(&export).unwrap();
     assert_eq!(doc["student"]["full_name"], NAME);
@@ -61,7 +61,7 @@ async fn a_school_exports_then_erases_a_students_data_keeping_the_accounts() {
         )
         .await;
     assert!(matches!(
-        no_reason.json::<()>(),
+        no_reason.answer::<()>(),
         Err(AppError::InvalidInput(_))
     ));
     let erased = app
@@ -128,7 +128,7 @@ async fn students_who_left_are_anonymised_after_the_schools_period() {
         )
         .await;
     assert!(matches!(
-        too_short.json::<()>(),
+        too_short.answer::<()>(),
         Err(AppError::InvalidInput(_))
     ));
     let set = app
@@ -146,7 +146,7 @@ async fn students_who_left_are_anonymised_after_the_schools_period() {
             Some(&accountant),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(days, 90);
 
@@ -213,7 +213,7 @@ async fn every_staff_look_at_student_data_is_on_record() {
     let log: Vec<hocphi_app::staff::AuditRow> = app
         .staff("audit", json!({"school_id": 1}), Some(&accountant))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(log.iter().all(|r| r.action != "view"));
 }

@@ -246,7 +246,7 @@ async fn a_cancelled_receipt_verifies_as_cancelled_and_its_replacement_as_valid(
             Some(&session),
         )
         .await;
-    let fresh: String = reply.json().unwrap();
+    let fresh: String = reply.answer().unwrap();
 
     let cancelled = server_verdict(&app, &code, &proof).await;
     assert!(cancelled.cancelled && cancelled.signature_valid && !cancelled.is_valid());
@@ -272,7 +272,7 @@ async fn a_cancelled_receipt_verifies_as_cancelled_and_its_replacement_as_valid(
             Some(&session),
         )
         .await;
-    assert_eq!(again.json::<Value>(), Err(AppError::NotFound));
+    assert_eq!(again.answer::<Value>(), Err(AppError::NotFound));
     assert!(sqlx::query("DELETE FROM receipt")
         .execute(&app.db)
         .await
@@ -289,7 +289,7 @@ async fn a_cancelled_receipt_verifies_as_cancelled_and_its_replacement_as_valid(
             Some(&session),
         )
         .await;
-    assert_eq!(other.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(other.answer::<Value>(), Err(AppError::Forbidden));
 }
 
 #[tokio::test]
@@ -309,7 +309,7 @@ async fn undoing_a_match_cancels_its_receipt_and_the_export_lists_both() {
         Some(&session),
     )
     .await
-    .json::<Value>()
+    .answer::<Value>()
     .unwrap();
     let (cancelled, reason): (Option<i64>, Option<String>) =
         sqlx::query_as("SELECT cancelled_at, cancel_reason FROM receipt WHERE payment_id = $1")
@@ -327,7 +327,7 @@ async fn undoing_a_match_cancels_its_receipt_and_the_export_lists_both() {
             Some(&session),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(rows
         .iter()
@@ -339,7 +339,7 @@ async fn undoing_a_match_cancels_its_receipt_and_the_export_lists_both() {
             Some(&session),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD

@@ -59,7 +59,7 @@ async fn preview(app: &TestApp, session: &str, csv: &str) -> Result<StatementPre
         Some(session),
     )
     .await
-    .json()
+    .answer()
 }
 
 async fn commit(app: &TestApp, session: &str, csv: &str) -> Result<StatementResult, AppError> {
@@ -69,7 +69,7 @@ async fn commit(app: &TestApp, session: &str, csv: &str) -> Result<StatementResu
         Some(session),
     )
     .await
-    .json()
+    .answer()
 }
 
 async fn payments(app: &TestApp) -> i64 {
@@ -83,7 +83,7 @@ async fn transfers(app: &TestApp, session: &str, filter: &str) -> Vec<TransferRo
         Some(session),
     )
     .await
-    .json()
+    .answer()
     .unwrap()
 }
 
@@ -219,7 +219,7 @@ async fn columns_are_found_by_preset_or_by_hand_when_headings_are_unusual() {
             Some(&session),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(reply.lines.len(), 1);
     assert_eq!(reply.lines[0].outcome, Outcome::Unmatched);
@@ -232,7 +232,7 @@ async fn columns_are_found_by_preset_or_by_hand_when_headings_are_unusual() {
         )
         .await;
     assert_eq!(
-        bad.json::<Value>(),
+        bad.answer::<Value>(),
         Err(AppError::InvalidInput(hocphi_app::error::Field::Mapping))
     );
 }
@@ -265,7 +265,7 @@ async fn the_same_transfer_by_notification_and_statement_is_recorded_once_in_eit
             "received_at": now, "memo": format!("HP {}", open[1].0)}))
         .await;
     assert_eq!(late.status, StatusCode::OK);
-    assert_eq!(late.json::<Value>().unwrap()["recorded"], false);
+    assert_eq!(late.answer::<Value>().unwrap()["recorded"], false);
     for (code, _, _) in &open {
         assert_eq!(app.balance(code).await, 0, "paid once, not twice");
     }
@@ -386,7 +386,7 @@ async fn the_accountant_matches_splits_marks_undoes_and_refunds_by_hand() {
         async move {
             app.staff(endpoint, args, Some(&session))
                 .await
-                .json::<Value>()
+                .answer::<Value>()
         }
     };
     call(
@@ -496,7 +496,7 @@ async fn the_accountant_matches_splits_marks_undoes_and_refunds_by_hand() {
             Some(&teacher),
         )
         .await;
-    assert_eq!(refused.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(refused.answer::<Value>(), Err(AppError::Forbidden));
     app.assert_month_figures().await;
 }
 
@@ -527,7 +527,7 @@ async fn a_paid_twice_transfer_is_flagged_and_its_refund_recorded() {
         Some(&session),
     )
     .await
-    .json::<Value>()
+    .answer::<Value>()
     .unwrap();
     let queue = transfers(&app, &session, "NeedsReview").await;
     assert!(
@@ -563,7 +563,7 @@ async fn an_xlsx_statement_keeps_times_reads_numbers_and_skips_money_out() {
             Some(&session),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(p.errors.is_empty(), "{:?}", p.errors);
     assert_eq!(p.skipped, 2, "the SMS fee (money out) and the totals row");
@@ -593,7 +593,7 @@ async fn an_xlsx_statement_keeps_times_reads_numbers_and_skips_money_out() {
             Some(&session),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(auto.lines, p.lines);
 }

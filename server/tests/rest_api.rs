@@ -20,7 +20,7 @@ async fn key(app: &TestApp, session: &str, can_write: bool) -> NewApiKey {
         Some(session),
     )
     .await
-    .json()
+    .answer()
     .unwrap()
 }
 

@@ -208,7 +208,7 @@ async fn a_school_system_syncs_5000_students_and_follows_payments_by_events() {
             Some(&accountant),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     let hook: hocphi_app::api::webhooks::NewWebhook = app
         .staff(
@@ -217,7 +217,7 @@ async fn a_school_system_syncs_5000_students_and_follows_payments_by_events() {
             Some(&accountant),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     books.lock().unwrap().secret = hook.secret.clone();
     let key = key.secret;

@@ -181,7 +181,7 @@ async fn unauthenticated_calls_are_refused_by_every_staff_function() {
     for (endpoint, args) in every_staff_call() {
         let reply = app.staff(endpoint, args, None).await;
         assert_eq!(
-            reply.json::<Value>(),
+            reply.answer::<Value>(),
             Err(AppError::NotSignedIn),
             "{endpoint}"
         );
@@ -190,7 +190,7 @@ async fn unauthenticated_calls_are_refused_by_every_staff_function() {
     }
     // whoami answers None rather than an error, so the app can show the sign-in form.
     let me = app.staff("staff/me", json!({}), None).await;
-    assert_eq!(me.json::<Option<Me>>(), Ok(None));
+    assert_eq!(me.answer::<Option<Me>>(), Ok(None));
 }
 
 #[tokio::test]
@@ -203,7 +203,7 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_it() {
             None,
         )
         .await;
-    let me: Me = reply.json().unwrap();
+    let me: Me = reply.answer().unwrap();
     assert_eq!(me.role, Role::Accountant);
     assert_eq!(me.school_name.as_deref(), Some("Trường Tiểu học Hạ Long"));
     let cookie = reply.headers["set-cookie"].to_str().unwrap();
@@ -219,7 +219,7 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_it() {
     let me2: Option<Me> = app
         .staff("staff/me", json!({}), Some(session))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(me2.map(|m| m.username), Some(DEMO_ACCOUNTANT.to_string()));
 
@@ -231,7 +231,7 @@ async fn sign_in_sets_a_strict_http_only_cookie_and_sign_out_ends_it() {
     let after: Option<Me> = app
         .staff("staff/me", json!({}), Some(session))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(
         after, None,
@@ -275,7 +275,7 @@ async fn a_teacher_reads_their_school_but_changes_nothing() {
             Some(&teacher),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(profile.slug, demo::FEATURED_SCHOOL);
     // A homeroom teacher sees the students of their own class only.
@@ -286,7 +286,7 @@ async fn a_teacher_reads_their_school_but_changes_nothing() {
             Some(&teacher),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(students.len(), 14);
     assert!(students.iter().all(|s| s.class_name == "3A"));
@@ -306,7 +306,7 @@ async fn a_teacher_reads_their_school_but_changes_nothing() {
         }
         let reply = app.staff(endpoint, args, Some(&teacher)).await;
         assert_eq!(
-            reply.json::<Value>(),
+            reply.answer::<Value>(),
             Err(AppError::Forbidden),
             "{endpoint}"
         );
@@ -323,7 +323,7 @@ async fn an_accountant_gets_nothing_of_another_school() {
         }
         let reply = app.staff(endpoint, args, Some(&accountant)).await;
         assert_eq!(
-            reply.json::<Value>(),
+            reply.answer::<Value>(),
             Err(AppError::Forbidden),
             "{endpoint}"
         );
@@ -332,7 +332,7 @@ async fn an_accountant_gets_nothing_of_another_school() {
     let schools: Vec<SchoolRow> = app
         .staff("staff/schools", json!({}), Some(&accountant))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(
         schools.iter().map(|s| s.id).collect::<Vec<_>>(),
@@ -366,7 +366,7 @@ async fn an_officer_of_another_district_sees_nothing_of_this_one() {
     let schools: Vec<SchoolRow> = app
         .staff("staff/schools", json!({}), Some(&officer))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(schools.is_empty());
     for school in [1, 2, 3] {
@@ -377,7 +377,7 @@ async fn an_officer_of_another_district_sees_nothing_of_this_one() {
                 Some(&officer),
             )
             .await;
-        assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+        assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden));
         let r = app
             .staff(
                 "staff/invite",
@@ -385,12 +385,12 @@ async fn an_officer_of_another_district_sees_nothing_of_this_one() {
                 Some(&officer),
             )
             .await;
-        assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+        assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden));
     }
     let r = app
         .staff("staff/deactivate", json!({"staff_id": 2}), Some(&officer))
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden));
 }
 
 #[tokio::test]
@@ -406,7 +406,7 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
         )
         .await;
     assert_eq!(
-        bad.json::<Value>(),
+        bad.answer::<Value>(),
         Err(AppError::InvalidInput(Field::TaxCode))
     );
     let (_, args) = every_staff_call()
@@ -416,12 +416,12 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
     let school_id: i64 = app
         .staff("staff/create-school", args.clone(), Some(&officer))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(
         app.staff("staff/create-school", args, Some(&officer))
             .await
-            .json::<Value>(),
+            .answer::<Value>(),
         Err(AppError::SlugTaken)
     );
     // Its receipt key is published from the start.
@@ -442,7 +442,7 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
             Some(&officer),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     let token = link.path.strip_prefix("/staff/invite/").unwrap();
     let weak = app
@@ -454,7 +454,7 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
         )
         .await;
     assert_eq!(
-        weak.json::<Value>(),
+        weak.answer::<Value>(),
         Err(AppError::InvalidInput(Field::Password))
     );
     let taken = app
@@ -465,7 +465,7 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
             None,
         )
         .await;
-    assert_eq!(taken.json::<Value>(), Err(AppError::UsernameTaken));
+    assert_eq!(taken.answer::<Value>(), Err(AppError::UsernameTaken));
     let accepted = app
         .staff(
             "staff/accept-invite",
@@ -474,7 +474,7 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
             None,
         )
         .await;
-    let me: Me = accepted.json().unwrap();
+    let me: Me = accepted.answer().unwrap();
     assert_eq!((me.role, me.school_id), (Role::Accountant, Some(school_id)));
     assert!(accepted.headers["set-cookie"]
         .to_str()
@@ -489,7 +489,7 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
         )
         .await;
     assert_eq!(
-        again.json::<Value>(),
+        again.answer::<Value>(),
         Err(AppError::LinkInvalid),
         "a link works once"
     );
@@ -502,7 +502,7 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
             Some(&officer),
         )
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden));
     let accountant = app
         .sign_in("ketoan.thcx", "a long enough password")
         .await
@@ -514,7 +514,7 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
             Some(&accountant),
         )
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden));
     let r = app
         .staff(
             "staff/invite",
@@ -522,7 +522,7 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
             Some(&accountant),
         )
         .await;
-    assert!(r.json::<OneTimeLink>().is_ok());
+    assert!(r.answer::<OneTimeLink>().is_ok());
 
     // Links expire.
     let old: OneTimeLink = app
@@ -532,12 +532,12 @@ async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
             Some(&officer),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     app.clock.advance(3 * 24 * 3600 + 1);
     let token = old.path.strip_prefix("/staff/invite/").unwrap();
     let r = app.staff("staff/link", json!({"token": token}), None).await;
-    assert_eq!(r.json::<Value>(), Err(AppError::LinkInvalid));
+    assert_eq!(r.answer::<Value>(), Err(AppError::LinkInvalid));
 }
 
 #[tokio::test]
@@ -558,7 +558,7 @@ async fn a_deactivated_accountant_is_signed_out_at_once_and_a_reset_link_works_o
             Some(&officer),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     let token = link.path.strip_prefix("/staff/reset/").unwrap();
     let r = app
@@ -568,11 +568,11 @@ async fn a_deactivated_accountant_is_signed_out_at_once_and_a_reset_link_works_o
             None,
         )
         .await;
-    assert!(r.json::<Value>().is_ok());
+    assert!(r.answer::<Value>().is_ok());
     let me: Option<Me> = app
         .staff("staff/me", json!({}), Some(&accountant))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(me, None, "a reset ends the old sessions");
     assert_eq!(
@@ -590,7 +590,7 @@ async fn a_deactivated_accountant_is_signed_out_at_once_and_a_reset_link_works_o
             None,
         )
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::LinkInvalid));
+    assert_eq!(r.answer::<Value>(), Err(AppError::LinkInvalid));
 
     let r = app
         .staff(
@@ -599,7 +599,7 @@ async fn a_deactivated_accountant_is_signed_out_at_once_and_a_reset_link_works_o
             Some(&officer),
         )
         .await;
-    assert!(r.json::<Value>().is_ok());
+    assert!(r.answer::<Value>().is_ok());
     let r = app
         .staff(
             "school/profile",
@@ -607,7 +607,7 @@ async fn a_deactivated_accountant_is_signed_out_at_once_and_a_reset_link_works_o
             Some(&accountant),
         )
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::NotSignedIn));
+    assert_eq!(r.answer::<Value>(), Err(AppError::NotSignedIn));
     assert_eq!(
         app.sign_in(DEMO_ACCOUNTANT, "brand new password").await,
         Err(AppError::BadCredentials)
@@ -624,7 +624,7 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
         async move {
             app.staff(endpoint, args, Some(&session))
                 .await
-                .json::<Value>()
+                .answer::<Value>()
         }
     };
     assert_eq!(
@@ -670,7 +670,7 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
             Some(&accountant),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     let default = profile.accounts.iter().find(|a| a.is_default).unwrap();
     assert_eq!(
@@ -698,12 +698,12 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
     let refused = app
         .staff("registry/confirm", confirm.clone(), Some(&accountant))
         .await;
-    assert_eq!(refused.json::<Value>(), Err(AppError::Forbidden));
+    assert_eq!(refused.answer::<Value>(), Err(AppError::Forbidden));
     let officer = app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.unwrap();
     let pending: Vec<hocphi_app::api::registry::PendingAccount> = app
         .staff("registry/pending", json!({}), Some(&officer))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(pending
         .iter()
@@ -711,7 +711,7 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
     let done: hocphi_app::staff::Confirmation = app
         .staff("registry/confirm", confirm, Some(&officer))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(done.by, "Trần Quốc Bảo");
     assert_eq!(
@@ -736,7 +736,7 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
     let log: Vec<hocphi_app::staff::AuditRow> = app
         .staff("audit", json!({"school_id": OWN_SCHOOL}), Some(&accountant))
         .await
-        .json()
+        .answer()
         .unwrap();
     let entities: Vec<&str> = log.iter().map(|r| r.entity.as_str()).collect();
     // Newest first: the office's confirmation of the account, then the accountant's changes.
@@ -787,7 +787,10 @@ async fn a_logo_is_an_image_or_nothing() {
                 Some(&accountant),
             )
             .await;
-        assert_eq!(r.json::<Value>(), Err(AppError::InvalidInput(Field::Logo)));
+        assert_eq!(
+            r.answer::<Value>(),
+            Err(AppError::InvalidInput(Field::Logo))
+        );
     }
     let r = app
         .staff(
@@ -796,7 +799,7 @@ async fn a_logo_is_an_image_or_nothing() {
             Some(&accountant),
         )
         .await;
-    assert!(r.json::<Value>().is_ok());
+    assert!(r.answer::<Value>().is_ok());
     let res = app
         .send(
             axum::http::Request::get("/logo/th-ha-long")
@@ -837,7 +840,7 @@ async fn a_cross_site_sign_in_or_change_is_refused_before_it_runs() {
             "{endpoint}"
         );
         assert_eq!(
-            reply.json::<Value>(),
+            reply.answer::<Value>(),
             Err(AppError::CrossSite),
             "{endpoint}"
         );
@@ -856,12 +859,12 @@ async fn a_password_change_needs_the_current_password_and_a_long_new_one() {
             Some(&s),
         )
         .await;
-    assert_eq!(r.json::<Value>(), Err(AppError::BadCredentials));
+    assert_eq!(r.answer::<Value>(), Err(AppError::BadCredentials));
     let r = app
         .staff("staff/password", change(DEMO_PASSWORD, "short"), Some(&s))
         .await;
     assert_eq!(
-        r.json::<Value>(),
+        r.answer::<Value>(),
         Err(AppError::InvalidInput(Field::Password))
     );
     let other_phone = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
@@ -872,18 +875,18 @@ async fn a_password_change_needs_the_current_password_and_a_long_new_one() {
             Some(&s),
         )
         .await;
-    assert!(r.json::<Value>().is_ok());
+    assert!(r.answer::<Value>().is_ok());
     // The session that changed the password stays; the account's other sessions end.
     let still: Option<Me> = app
         .staff("staff/me", json!({}), Some(&s))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(still.is_some());
     let gone: Option<Me> = app
         .staff("staff/me", json!({}), Some(&other_phone))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(gone, None);
     assert_eq!(

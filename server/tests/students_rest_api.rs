@@ -19,7 +19,7 @@ async fn key(app: &TestApp, session: &str, school: i64, can_write: bool) -> NewA
         Some(session),
     )
     .await
-    .json()
+    .answer()
     .unwrap()
 }
 
@@ -83,7 +83,7 @@ async fn keys_scopes_idempotency_and_all_or_nothing() {
         )
         .await;
     assert_eq!(
-        other.json::<NewApiKey>(),
+        other.answer::<NewApiKey>(),
         Err(hocphi_app::error::AppError::Forbidden)
     );
 

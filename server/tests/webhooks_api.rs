@@ -38,25 +38,25 @@ async fn addresses_events_stopping_and_giving_up() {
     assert_eq!(
         create(&app, "http://sms.example.com/h", &accountant)
             .await
-            .json::<NewWebhook>(),
+            .answer::<NewWebhook>(),
         Err(AppError::InvalidInput(Field::WebhookUrl))
     );
     assert_eq!(
         create(&app, "https://192.168.1.20/h", &accountant)
             .await
-            .json::<NewWebhook>(),
+            .answer::<NewWebhook>(),
         Err(AppError::InvalidInput(Field::WebhookInternal))
     );
     assert_eq!(
         create(&app, "https://sms.example.com/h", &teacher)
             .await
-            .json::<NewWebhook>(),
+            .answer::<NewWebhook>(),
         Err(AppError::Forbidden)
     );
     // Port 9 on this machine: nothing listens, every attempt fails to connect.
     let hook: NewWebhook = create(&app, "http://127.0.0.1:9/events", &accountant)
         .await
-        .json()
+        .answer()
         .unwrap();
     assert!(hook.secret.starts_with("whsec_"));
     // The secret is stored sealed, never as is.
@@ -107,7 +107,7 @@ async fn addresses_events_stopping_and_giving_up() {
         Some(&accountant),
     )
     .await
-    .json::<()>()
+    .answer::<()>()
     .unwrap();
     assert_eq!(
         app.count(&format!(
@@ -141,7 +141,7 @@ async fn addresses_events_stopping_and_giving_up() {
             Some(&accountant),
         )
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!(log.len(), 2);
     for d in &log {
@@ -156,7 +156,7 @@ async fn addresses_events_stopping_and_giving_up() {
         Some(&accountant),
     )
     .await
-    .json::<()>()
+    .answer::<()>()
     .unwrap();
     assert_eq!(
         app.count(&format!("SELECT COUNT(*) FROM event_delivery WHERE id = {} AND gave_up_at IS NULL AND attempts = 0", log[0].id)).await,
@@ -165,7 +165,7 @@ async fn addresses_events_stopping_and_giving_up() {
     let hooks: Vec<WebhookRow> = app
         .staff("webhooks/list", json!({"school_id": 1}), Some(&accountant))
         .await
-        .json()
+        .answer()
         .unwrap();
     assert_eq!((hooks[0].pending, hooks[0].failed), (1, 1));
 
@@ -176,7 +176,7 @@ async fn addresses_events_stopping_and_giving_up() {
         Some(&accountant),
     )
     .await
-    .json::<()>()
+    .answer::<()>()
     .unwrap();
     let (code, total, _) = app.unpaid_invoices(1).await.remove(0);
     app.notify(

@@ -199,7 +199,7 @@ pub async fn revoke_student_links(student_id: i64) -> Result<u64, AppError> {
 }
 
 /// Opens a per-student link: the device gets the same access a lookup gives.
-#[server(prefix = "/rpc", endpoint = "link")]
+#[server(prefix = "/rpc", endpoint = "link", output = leptos::server_fn::codec::Postcard)]
 pub async fn redeem_student_link(secret: String) -> Result<ChildAccess, AppError> {
     use crate::server::auth::secret_hash;
     let state = crate::server::state::app_state()?;
@@ -216,7 +216,7 @@ pub async fn redeem_student_link(secret: String) -> Result<ChildAccess, AppError
 }
 
 /// What a class link shows anyone: the class's fees, no personal data.
-#[server(prefix = "/rpc", endpoint = "class-notice")]
+#[server(prefix = "/rpc", endpoint = "class-notice", output = leptos::server_fn::codec::Postcard)]
 pub async fn load_class_notice(
     school: String,
     class_name: String,

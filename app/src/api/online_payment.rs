@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 /// The gateway link to pay what an invoice still owes. `origin` is the page's
 /// own address, where the gateway sends the parent back.
-#[server(prefix = "/rpc", endpoint = "pay-online")]
+#[server(prefix = "/rpc", endpoint = "pay-online", output = leptos::server_fn::codec::Postcard)]
 pub async fn pay_online(token: String, code: String, origin: String) -> Result<String, AppError> {
     use crate::domain::invoice_code::InvoiceCode;
     use crate::domain::vnpay::{payment_url, Locale, PayRequest};
@@ -84,7 +84,7 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
 
 /// The result of an online payment, from the query the gateway sent the parent
 /// back with (signature checked; the IPN decides whether it is paid).
-#[server(prefix = "/rpc", endpoint = "pay-online/status")]
+#[server(prefix = "/rpc", endpoint = "pay-online/status", output = leptos::server_fn::codec::Postcard)]
 pub async fn check_online_payment(query: String) -> Result<OnlinePaymentStatus, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::gateway::order_status(&state.db, &state.vault, &query).await

@@ -40,7 +40,7 @@ mod imp {
     }
 }
 
-#[server(prefix = "/rpc", endpoint = "schools")]
+#[server(prefix = "/rpc", endpoint = "schools", output = leptos::server_fn::codec::Postcard)]
 pub async fn list_schools() -> Result<Vec<SchoolSummary>, AppError> {
     use imp::*;
     let state = app_state()?;
@@ -48,7 +48,7 @@ pub async fn list_schools() -> Result<Vec<SchoolSummary>, AppError> {
 }
 
 /// The school behind a school's link (`/s/<slug>`): its name and contacts.
-#[server(prefix = "/rpc", endpoint = "school")]
+#[server(prefix = "/rpc", endpoint = "school", output = leptos::server_fn::codec::Postcard)]
 pub async fn load_school(slug: String) -> Result<SchoolPublic, AppError> {
     use imp::*;
     let state = app_state()?;
@@ -67,7 +67,7 @@ pub async fn load_school(slug: String) -> Result<SchoolPublic, AppError> {
     })
 }
 
-#[server(prefix = "/rpc", endpoint = "lookup")]
+#[server(prefix = "/rpc", endpoint = "lookup", output = leptos::server_fn::codec::Postcard)]
 pub async fn lookup_student(
     school: String,
     student_code: String,
@@ -126,7 +126,7 @@ pub async fn access_for(
     })
 }
 
-#[server(prefix = "/rpc", endpoint = "child")]
+#[server(prefix = "/rpc", endpoint = "child", output = leptos::server_fn::codec::Postcard)]
 pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
     use imp::*;
     let state = app_state()?;
@@ -144,7 +144,7 @@ pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
     })
 }
 
-#[server(prefix = "/rpc", endpoint = "invoice")]
+#[server(prefix = "/rpc", endpoint = "invoice", output = leptos::server_fn::codec::Postcard)]
 pub async fn load_invoice(token: String, code: String) -> Result<InvoiceDetail, AppError> {
     use imp::*;
     let state = app_state()?;
@@ -158,7 +158,12 @@ pub async fn load_invoice(token: String, code: String) -> Result<InvoiceDetail, 
 
 /// One payment code (and so one QR) per school for the chosen open invoices of
 /// the children this device may see. `items` are (access token, invoice code).
-#[server(prefix = "/rpc", endpoint = "pay-together", input = leptos::server_fn::codec::Json)]
+#[server(
+    prefix = "/rpc",
+    endpoint = "pay-together",
+    input = leptos::server_fn::codec::Postcard,
+    output = leptos::server_fn::codec::Postcard
+)]
 pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayment>, AppError> {
     use crate::domain::money::Vnd;
     use imp::*;
@@ -251,7 +256,7 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
 
 /// A parent declines (or takes back) a voluntary fee before paying: the line stays
 /// on the invoice, struck out, and the total follows. Not once anything is paid.
-#[server(prefix = "/rpc", endpoint = "decline")]
+#[server(prefix = "/rpc", endpoint = "decline", output = leptos::server_fn::codec::Postcard)]
 pub async fn decline_line(
     token: String,
     code: String,

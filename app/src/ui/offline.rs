@@ -11,7 +11,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
-const PREFIX: &str = "hocphi.seen.v1.";
+const PREFIX: &str = "hocphi.seen.v2.";
+/// Copies kept by an earlier version (JSON): dropped, the next visit keeps new ones.
+const PREFIX_V1: &str = "hocphi.seen.v1.";
 
 /// An answer, fresh from the server or the copy kept from an earlier visit.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,8 +51,8 @@ where
                 at: now_ms(),
                 value,
             };
-            if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(&kept)) {
-                let _ = s.set_item(&format!("{PREFIX}{key}"), &json);
+            if let (Some(s), Some(text)) = (storage(), crate::ui::storage::write(&kept)) {
+                let _ = s.set_item(&format!("{PREFIX}{key}"), &text);
             }
             Ok(Seen {
                 value: kept.value,
@@ -59,9 +61,7 @@ where
         }
         Err(AppError::Network(reason)) => storage()
             .and_then(|s| s.get_item(&format!("{PREFIX}{key}")).ok()?)
-            // From bytes, as the server functions read their answers: one JSON reader
-            // in the bundle instead of two (a string reader doubles every type's code).
-            .and_then(|json| serde_json::from_slice::<Kept<T>>(json.as_bytes()).ok())
+            .and_then(|text| crate::ui::storage::read::<Kept<T>>(&text))
             .map(|k| Seen {
                 value: k.value,
                 kept_at: Some(k.at),
@@ -73,11 +73,19 @@ where
 
 /// Forgets every copy whose key starts with `key_prefix` (a child removed from the device).
 pub fn forget(key_prefix: &str) {
+    remove_starting_with(&format!("{PREFIX}{key_prefix}"));
+}
+
+/// Forgets the copies an earlier version kept, in a format this one does not read.
+pub fn forget_earlier_version() {
+    remove_starting_with(PREFIX_V1);
+}
+
+fn remove_starting_with(prefix: &str) {
     let Some(s) = storage() else { return };
-    let full = format!("{PREFIX}{key_prefix}");
     let keys: Vec<String> = (0..s.length().unwrap_or(0))
         .filter_map(|i| s.key(i).ok().flatten())
-        .filter(|k| k.starts_with(&full))
+        .filter(|k| k.starts_with(prefix))
         .collect();
     for k in keys {
         let _ = s.remove_item(&k);

@@ -3,9 +3,12 @@
 
 use crate::i18n::Lang;
 use crate::model::ChildAccess;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-const CHILDREN_KEY: &str = "hocphi.children.v1";
+const CHILDREN_KEY: &str = "hocphi.children.v2";
+/// The JSON list of an earlier version, moved to `CHILDREN_KEY` on first read.
+const CHILDREN_KEY_V1: &str = "hocphi.children.v1";
 const LANG_KEY: &str = "hocphi.lang";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,18 +23,77 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 pub fn children() -> Vec<SavedChild> {
-    storage()
-        .and_then(|s| s.get_item(CHILDREN_KEY).ok()?)
-        // From bytes, as the server functions read their answers: one JSON reader
-        // in the bundle instead of two (a string reader doubles every type's code).
-        .and_then(|json| serde_json::from_slice(json.as_bytes()).ok())
-        .unwrap_or_default()
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    if let Some(list) = s.get_item(CHILDREN_KEY).ok().flatten() {
+        return read(&list).unwrap_or_default();
+    }
+    let moved = s
+        .get_item(CHILDREN_KEY_V1)
+        .ok()
+        .flatten()
+        .map(|json| children_v1(&json))
+        .unwrap_or_default();
+    if !moved.is_empty() {
+        store_children(&moved);
+    }
+    let _ = s.remove_item(CHILDREN_KEY_V1);
+    crate::ui::offline::forget_earlier_version();
+    moved
 }
 
 fn store_children(list: &[SavedChild]) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(list)) {
-        let _ = s.set_item(CHILDREN_KEY, &json);
+    if let (Some(s), Some(text)) = (storage(), write(&list)) {
+        let _ = s.set_item(CHILDREN_KEY, &text);
     }
+}
+
+/// A value as kept in `localStorage`: postcard, the encoding the server's
+/// answers arrive in (one decoder in the bundle), written as hex text.
+pub fn write<T: Serialize>(value: &T) -> Option<String> {
+    let bytes = postcard::to_allocvec(value).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A value written by `write`; `None` if it is not one (another version's).
+pub fn read<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let bytes = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    postcard::from_bytes(&bytes).ok()
+}
+
+/// The children an earlier version kept as JSON, read with the browser's own
+/// parser (no JSON code in the bundle for a one-time move). An entry missing
+/// any field is dropped: the parent looks that child up again.
+fn children_v1(json: &str) -> Vec<SavedChild> {
+    use wasm_bindgen::JsValue;
+    let Ok(list) = js_sys::JSON::parse(json) else {
+        return Vec::new();
+    };
+    let text = |v: &JsValue, key: &str| {
+        js_sys::Reflect::get(v, &JsValue::from_str(key))
+            .ok()?
+            .as_string()
+    };
+    js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|entry| {
+            let access = js_sys::Reflect::get(&entry, &JsValue::from_str("access")).ok()?;
+            Some(SavedChild {
+                id: text(&entry, "id")?,
+                access: ChildAccess {
+                    token: text(&access, "token")?,
+                    school_slug: text(&access, "school_slug")?,
+                    school_name: text(&access, "school_name")?,
+                    student_name: text(&access, "student_name")?,
+                    class_name: text(&access, "class_name")?,
+                },
+            })
+        })
+        .collect()
 }
 
 pub fn child(id: &str) -> Option<SavedChild> {

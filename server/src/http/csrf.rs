@@ -27,11 +27,10 @@ fn is_cross_site(req: &Request<Body>) -> bool {
 
 pub async fn refuse_cross_site(req: Request<Body>, next: Next) -> Response {
     if is_cross_site(&req) {
-        let body = serde_json::to_string(&AppError::CrossSite).expect("serializable");
         return (
             StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
+            [(header::CONTENT_TYPE, AppError::CONTENT_TYPE)],
+            AppError::CrossSite.encode(),
         )
             .into_response();
     }

@@ -209,7 +209,7 @@ async fn with_error_status(response: axum::response::Response) -> axum::response
     let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
     };
-    if let Ok(error) = serde_json::from_slice::<hocphi_app::error::AppError>(&bytes) {
+    if let Some(error) = hocphi_app::error::AppError::decode(&bytes) {
         parts.status =
             StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let hocphi_app::error::AppError::TooManyAttempts { retry_after_secs } = error {

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::{header::CONTENT_TYPE, HeaderMap, Request, StatusCode};
 use axum::Router;
 use hocphi_app::error::AppError;
 use hocphi_app::model::{ChildAccess, ChildOverview, InvoiceDetail};
@@ -43,13 +43,22 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+    /// The server function's answer: JSON (the staff's functions) or postcard (the
+    /// parent's), by its content type; an error is always postcard (`AppError::decode`).
+    pub fn answer<T: DeserializeOwned>(&self) -> Result<T, AppError> {
         let text = String::from_utf8_lossy(&self.body);
-        if self.status.is_success() {
-            Ok(serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {text}")))
+        if !self.status.is_success() {
+            return Err(AppError::decode(&self.body)
+                .unwrap_or_else(|| panic!("{}: not an error: {text}", self.status)));
+        }
+        let postcard = self
+            .headers
+            .get(CONTENT_TYPE)
+            .is_some_and(|v| v == "application/x-postcard");
+        if postcard {
+            Ok(postcard::from_bytes(&self.body).unwrap_or_else(|e| panic!("{e}: {text}")))
         } else {
-            Err(serde_json::from_slice(&self.body)
-                .unwrap_or_else(|e| panic!("{} {e}: {text}", self.status)))
+            Ok(serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {text}")))
         }
     }
 }
@@ -150,6 +159,12 @@ impl TestApp {
         form: &[(&str, &str)],
         client: &str,
     ) -> (StatusCode, Vec<u8>) {
+        let reply = self.call_reply(endpoint, form, client).await;
+        (reply.status, reply.body)
+    }
+
+    /// The same call, with the answer's headers.
+    pub async fn call_reply(&self, endpoint: &str, form: &[(&str, &str)], client: &str) -> Reply {
         let body = form
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))
@@ -160,8 +175,7 @@ impl TestApp {
             .header("x-forwarded-for", client)
             .body(Body::from(body))
             .unwrap();
-        let reply = self.send(req).await;
-        (reply.status, reply.body)
+        self.send(req).await
     }
 
     pub async fn rpc<T: DeserializeOwned>(
@@ -178,13 +192,7 @@ impl TestApp {
         form: &[(&str, &str)],
         client: &str,
     ) -> Result<T, AppError> {
-        let (status, body) = self.call(endpoint, form, client).await;
-        Reply {
-            status,
-            headers: HeaderMap::new(),
-            body,
-        }
-        .json()
+        self.call_reply(endpoint, form, client).await.answer()
     }
 
     pub async fn lookup(
@@ -240,6 +248,16 @@ impl TestApp {
             .expect("the invoice")
     }
 
+    /// A postcard server function call (the parent's functions that take a list).
+    pub async fn postcard<A: serde::Serialize>(&self, endpoint: &str, args: &A) -> Reply {
+        let req = Request::post(format!("/rpc/{endpoint}"))
+            .header("content-type", "application/x-postcard")
+            .header("x-forwarded-for", "203.0.113.50")
+            .body(Body::from(postcard::to_allocvec(args).unwrap()))
+            .unwrap();
+        self.send(req).await
+    }
+
     /// A JSON server function call (the staff's functions), with a session cookie if given.
     pub async fn staff(&self, endpoint: &str, args: Value, session: Option<&str>) -> Reply {
         let mut req = Request::post(format!("/rpc/{endpoint}"))
@@ -261,7 +279,7 @@ impl TestApp {
                 None,
             )
             .await;
-        reply.json::<Value>()?;
+        reply.answer::<Value>()?;
         let cookie = reply.headers["set-cookie"].to_str().unwrap().to_string();
         let value = cookie
             .split(';')
