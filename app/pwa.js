@@ -108,7 +108,7 @@
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (updating) location.reload();
   });
-  addEventListener('load', async () => {
+  const register = async () => {
     const reg = await navigator.serviceWorker.register('/sw.js').catch(() => null);
     if (!reg) return;
     if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
@@ -120,5 +120,15 @@
     });
     // An installed app may stay open for days: look for a new version now and then.
     setInterval(() => reg.update().catch(() => null), 60 * 60 * 1000);
-  });
+  };
+  // The worker keeps the whole parent's app, every page's wasm chunk included.
+  // A first visit to the lookup page should not pay for that: the worker starts
+  // once a child is found (the parent goes on to the child's pages, which need
+  // those chunks), or at once for a phone that already has it or a saved child,
+  // and on a receipt or trust page, which must open offline later.
+  const lookupApp = !/^\/(r|kiem-tra-qr|tai-khoan|khieu-nai)(\/|$)/.test(location.pathname);
+  const known = navigator.serviceWorker.controller
+    || localStorage.getItem('hocphi.children.v2') || localStorage.getItem('hocphi.children.v1');
+  if (lookupApp && !known) addEventListener('hocphi-child-saved', register, { once: true });
+  else addEventListener('load', register);
 })();

@@ -12,6 +12,8 @@ TRUNK_VERSION=0.21.14
 WEB_TOOLCHAIN_DATE=2026-05-19
 # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$HOCPHI_ROOT/Cargo.lock")"
+# The splitter that cuts the parent's wasm into chunks (scripts/split-wasm.mjs).
+WASM_SPLIT_VERSION=0.2.3
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi

@@ -19,6 +19,16 @@ measure() {
     [ -f "$ref" ] && files+=("$ref")
   done < <(grep -oE '<(script|img)[^>]* src="[^"]+"|<link[^>]* rel="(icon|manifest|stylesheet|preload|modulepreload)"[^>]*>' "$page" \
              | grep -oE '(src|href)="[^"]+"' | sed -E 's/^(src|href)="//; s/"$//' | sort -u)
+  # The JS modules those scripts import (the parent's chunk loader).
+  local js
+  for js in "${files[@]}"; do
+    case "$js" in *.js) ;; *) continue ;; esac
+    while read -r ref; do
+      ref="$(dirname "$js")/${ref#./}"
+      [ -f "$ref" ] && files+=("${ref#./}")
+    done < <(grep -oE 'from "\./[^"]+\.js"' "$js" | sed -E 's/^from "//; s/"$//' | sort -u)
+  done
+  [ $# -gt 2 ] && files=("${@:3}")
   printf '\n%s\n%-52s %10s %10s %10s\n' "$title" file raw gzip brotli
   local total_raw=0 total_gz=0 total_br=0 f raw gz br
   for f in $(printf '%s\n' "${files[@]}" | sort -u); do
@@ -32,5 +42,25 @@ measure() {
   printf '%s, brotli: %d KB\n' "$title" $(( (total_br + 1023) / 1024 ))
 }
 
-measure "A parent's first visit (lookup, invoices, QR)" index.html
+# The wasm chunks a page past the lookup fetches when first opened (its own and
+# the shared ones it needs), read from the chunk loader scripts/split-wasm.mjs wrote.
+chunks_of() {
+  node -e '
+    const fs = require("fs");
+    const loader = fs.readFileSync(fs.readdirSync(".").find((f) => /^__wasm_split-.*\.js$/.test(f)), "utf8");
+    const file = (v) => loader.match(new RegExp(`const ${v} = makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"`))[1];
+    const out = new Set();
+    for (const page of process.argv.slice(1)) {
+      const m = loader.match(new RegExp(`export const __wasm_split_load___${page}_route_view_\\d+ = wrapAsyncCb\\(makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"[\\s\\S]*?, \\[([^\\]]*)\\]\\)\\)`));
+      if (!m) throw new Error(`no split point for ${page}`);
+      out.add(m[1]);
+      for (const dep of m[2].split(",").map((d) => d.trim()).filter(Boolean)) out.add(file(dep));
+    }
+    console.log([...out].join("\n"));
+  ' "$@"
+}
+
+measure "A parent's first visit: the lookup page" index.html
+mapfile -t later < <(chunks_of child invoice)
+measure "Then a child's page and an invoice with its QR (wasm chunks)" index.html "${later[@]}"
 measure "Opening a receipt link (/r/<code>)" receipt/index.html

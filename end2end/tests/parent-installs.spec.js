@@ -26,15 +26,47 @@ async function controlledByServiceWorker(page) {
     null, { timeout: 20_000 });
 }
 
+const isChunk = (url) => /\/(chunk_|split_)[^/]*\.wasm$/.test(url);
+
+test('a first visit downloads the lookup page only; the rest arrives once a child is found', async ({ page }) => {
+  const fetched = [];
+  page.on('request', (r) => fetched.push(r.url()));
+  await page.goto(`/s/${FEATURED.school}`);
+  await expect(page.getByLabel('Mã học sinh')).toBeVisible();
+  await page.waitForTimeout(2000);
+  // No page chunk, and no service worker precaching the whole app, on arrival.
+  expect(fetched.filter(isChunk)).toEqual([]);
+  expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
+
+  // Found: the child's page loads its chunks (slowly here, as on poor mobile
+  // data: the page says it is loading meanwhile), and the app installs itself
+  // for offline use.
+  await page.route(/\/split___child_route_view_[^/]*\.wasm$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.getByLabel('Mã học sinh').fill(FEATURED.code);
+  await page.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await expect(page.getByTestId('page-loading')).toHaveText('Đang tải…');
+  await page.screenshot({ path: 'test-results/screens/34-page-loading.png' });
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  await expect(page.getByTestId('page-loading')).toHaveCount(0);
+  expect(fetched.filter((u) => /\/split___child_route_view_[^/]*\.wasm$/.test(u))).toHaveLength(1);
+  await controlledByServiceWorker(page);
+  await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await expect(page.locator('.qr svg')).toBeVisible();
+  expect(fetched.some((u) => /\/split___invoice_route_view_[^/]*\.wasm$/.test(u))).toBe(true);
+});
+
 test('offline, the installed app shows the children, invoices and a receipt it has seen, verified', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto('/');
+  // Online: look the child up (the service worker starts then), open this
+  // month's invoice and a receipt.
+  await lookUp(page, FEATURED);
   await controlledByServiceWorker(page);
   const sw = await page.evaluate(() => navigator.serviceWorker.controller.scriptURL);
   expect(sw).toMatch(/\/sw\.js$/);
-
-  // Online: look the child up, open this month's invoice and a receipt.
-  await lookUp(page, FEATURED);
   await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
   await expect(page.locator('.qr svg')).toBeVisible();
   await page.goBack();
@@ -75,7 +107,7 @@ test('offline, the installed app shows the children, invoices and a receipt it h
 test('a new deployment tells the parent a new version is ready, and updating reloads into it', async ({ page }) => {
   const server = await startServer(3919);
   try {
-    await page.goto(`${server.url}/`);
+    await lookUp(page, FEATURED, server.url);
     await controlledByServiceWorker(page);
     await expect(page.locator('#hocphi-update')).toHaveCount(0);
 
@@ -97,7 +129,8 @@ test('a new deployment tells the parent a new version is ready, and updating rel
     await controlledByServiceWorker(page);
     await expect(page.locator('#hocphi-update')).toHaveCount(0);
     expect(await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.waiting))).toBeNull();
-    await expect(page.getByLabel('Mã học sinh')).toBeVisible();
+    // The new version's page, its chunk included, from the new worker's cache.
+    await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
   } finally {
     server.stop();
   }

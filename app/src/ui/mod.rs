@@ -3,7 +3,7 @@
 pub(crate) mod components;
 pub(crate) mod fetch;
 pub(crate) mod offline;
-mod pages;
+pub mod pages;
 mod storage;
 
 /// The language this device chose (shared with the staff app).
@@ -53,17 +53,26 @@ pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
 }
 
 /// The frame every parent page shares: header, language, router. `routes` names
-/// the pages of one entry point; each entry links only its own.
-fn frame(routes: fn() -> AnyView) -> impl IntoView {
+/// the pages of one entry point; each entry links only its own (the parent's
+/// journey is in `bin/parent.rs`).
+pub fn frame(routes: fn() -> AnyView) -> impl IntoView {
     let lang = RwSignal::new(storage::lang());
     storage::set_lang(lang.get_untracked());
     provide_context(Language(lang));
+    // While a page's code is still downloading (its wasm chunk, on slow mobile
+    // data), the tap visibly did something.
+    let routing = RwSignal::new(false);
     view! {
-        <Router>
+        <Router set_is_routing=routing>
             {move || {
                 lang.track();
                 view! {
                     <Header/>
+                    {move || routing.get().then(|| view! {
+                        <p role="status" data-testid="page-loading" class="fixed inset-x-0 top-0 z-50 mx-auto w-max rounded-b-lg bg-amber-300 px-4 py-1 text-base font-medium text-amber-950">
+                            {texts().loading}
+                        </p>
+                    })}
                     <main class="mx-auto max-w-xl px-4 pb-16">{routes()}</main>
                 }
             }}
@@ -71,25 +80,8 @@ fn frame(routes: fn() -> AnyView) -> impl IntoView {
     }
 }
 
-fn not_found() -> impl IntoView {
+pub fn not_found() -> impl IntoView {
     view! { <p class="py-8 text-lg">{texts().page_not_found}</p> }
-}
-
-/// The parent's journey: look up, see what is due, pay.
-fn parent_routes() -> AnyView {
-    view! {
-        <Routes fallback=not_found>
-            <Route path=path!("/") view=pages::lookup::LookupPage/>
-            <Route path=path!("/s/:school") view=pages::lookup::LookupPage/>
-            <Route path=path!("/s/:school/:class") view=pages::lookup::LookupPage/>
-            <Route path=path!("/l/:secret") view=pages::link::StudentLinkPage/>
-            <Route path=path!("/nop-gop") view=pages::pay_together::PayTogetherPage/>
-            <Route path=path!("/con/:child") view=pages::child::ChildPage/>
-            <Route path=path!("/con/:child/:code") view=pages::invoice::InvoicePage/>
-            <Route path=path!("/thanh-toan") view=pages::paid_online::PaidOnlinePage/>
-        </Routes>
-    }
-    .into_any()
 }
 
 /// A receipt by its link: its own small entry point, so that the signature
@@ -142,11 +134,6 @@ fn trust_routes() -> AnyView {
         </Routes>
     }
     .into_any()
-}
-
-/// Starts the parent's app.
-pub fn mount() {
-    mount_app(|| frame(parent_routes));
 }
 
 /// Starts the trust app (`/kiem-tra-qr`, `/tai-khoan`).

@@ -1,0 +1,82 @@
+// Trunk post_build hook: cuts the parent's wasm into chunks, so that a first
+// visit downloads the frame and the lookup page only, and each later page's code
+// (app/src/ui/split.rs) arrives when the parent first opens it.
+//
+// Trunk has built and bound the whole app; this starts again from cargo's raw
+// wasm (linked with --emit-relocs, see scripts/build-web.sh):
+//   1. `wasm-split-cli` (crates.io `wasm_split_cli_support`) cuts it at the
+//      `#[lazy_route]` split points into a main module, one module per page and
+//      chunks of code that several pages share, plus a loader (`__wasm_split.js`);
+//   2. `wasm-bindgen --keep-lld-exports` binds the main module under Trunk's
+//      names, replacing Trunk's files;
+//   3. `wasm-opt` shrinks every module (Trunk's own pass is off for this app);
+//   4. chunks and loader get content-hashed names, like Trunk's, so they are
+//      cached for a year and a new build never meets an old chunk;
+//   5. the page's integrity hashes are written again for the new files.
+// Other apps' builds (no `hocphi-parent-*.js` in the staging directory) are left alone.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const stage = process.env.TRUNK_STAGING_DIR;
+if (!stage) throw new Error('split-wasm: run as a Trunk hook (TRUNK_STAGING_DIR unset)');
+const glueName = fs.readdirSync(stage).find((f) => /^hocphi-parent-[0-9a-f]{16}\.js$/.test(f));
+if (!glueName) process.exit(0);
+const name = glueName.slice(0, -3);
+const raw = path.join(process.env.CARGO_TARGET_DIR || 'target', 'wasm32-unknown-unknown', 'wasm-release', 'hocphi-parent.wasm');
+const wasmOpt = path.resolve(import.meta.dirname, '../node_modules/.bin/wasm-opt');
+const optFlags = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-mutable-globals', '--strip-debug', '--strip-producers'];
+
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+const hash = (bytes, algo = 'sha256') => createHash(algo).update(bytes);
+const hex16 = (bytes) => hash(bytes).digest('hex').slice(0, 16);
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hocphi-split-'));
+try {
+  const split = path.join(work, 'split');
+  run('wasm-split-cli', [raw, split, '--out-name', name]);
+  run('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
+    '--out-name', name, '--out-dir', work, path.join(split, `${name}.wasm`)]);
+
+  let loader = fs.readFileSync(path.join(split, '__wasm_split.js'), 'utf8');
+  const chunks = fs.readdirSync(split).filter((f) => f.endsWith('.wasm') && f !== `${name}.wasm`);
+  if (chunks.length === 0) throw new Error('split-wasm: no split points found in the parent app');
+  let chunkBytes = 0;
+  for (const chunk of chunks) {
+    const opt = path.join(work, `opt-${chunk}`);
+    run(wasmOpt, [...optFlags, path.join(split, chunk), '-o', opt]);
+    const bytes = fs.readFileSync(opt);
+    const hashed = `${chunk.slice(0, -5)}-${hex16(bytes)}.wasm`;
+    const reference = `"./${chunk}"`;
+    if (!loader.includes(reference)) throw new Error(`split-wasm: the loader does not name ${chunk}`);
+    loader = loader.replaceAll(reference, `"./${hashed}"`);
+    fs.writeFileSync(path.join(stage, hashed), bytes);
+    chunkBytes += bytes.length;
+  }
+  const loaderName = `__wasm_split-${hex16(loader)}.js`;
+  fs.writeFileSync(path.join(stage, loaderName), loader);
+
+  // Only the JS imports move to the hashed name: the wasm's import module keeps its own.
+  const glue = fs.readFileSync(path.join(work, `${name}.js`), 'utf8')
+    .replaceAll('from "./__wasm_split.js"', `from "./${loaderName}"`);
+  fs.writeFileSync(path.join(stage, glueName), glue);
+  run(wasmOpt, [...optFlags, path.join(work, `${name}_bg.wasm`), '-o', path.join(stage, `${name}_bg.wasm`)]);
+
+  // Trunk's subresource integrity hashes named the unsplit files.
+  const index = path.join(stage, 'index.html');
+  let html = fs.readFileSync(index, 'utf8');
+  for (const file of [glueName, `${name}_bg.wasm`]) {
+    const sri = `sha384-${hash(fs.readFileSync(path.join(stage, file)), 'sha384').digest('base64')}`;
+    const tag = new RegExp(`(href="/${file.replace('.', '\\.')}"[^>]*integrity=")[^"]*"`);
+    if (!tag.test(html)) throw new Error(`split-wasm: no integrity attribute for ${file} in index.html`);
+    html = html.replace(tag, `$1${sri}"`);
+  }
+  fs.writeFileSync(index, html);
+  const main = fs.statSync(path.join(stage, `${name}_bg.wasm`)).size;
+  console.log(`split-wasm: main ${(main / 1024).toFixed(0)} KB, ${chunks.length} chunks ${(chunkBytes / 1024).toFixed(0)} KB (raw)`);
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
