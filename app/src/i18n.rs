@@ -123,13 +123,7 @@ pub struct Texts {
     pub err_cross_site: &'static str,
     pub err_internal: &'static str,
     pub err_network: &'static str,
-    pub err_not_signed_in: &'static str,
-    pub err_forbidden: &'static str,
-    pub err_bad_credentials: &'static str,
     pub err_link_invalid: &'static str,
-    pub err_username_taken: &'static str,
-    pub err_slug_taken: &'static str,
-    pub err_import_rejected: &'static str,
     pub page_not_found: &'static str,
 }
 
@@ -154,50 +148,66 @@ impl Texts {
             AppError::InvalidInput(Field::StudentCode) => self.err_missing_code.into(),
             AppError::InvalidInput(Field::BirthDate) => self.err_bad_birth_date.into(),
             AppError::InvalidInput(Field::InvoiceCode) => self.err_bad_invoice_code.into(),
-            AppError::InvalidInput(field) => field_problem(self.lang, *field).into(),
-            AppError::NotSignedIn => self.err_not_signed_in.into(),
-            AppError::Forbidden => self.err_forbidden.into(),
-            AppError::BadCredentials => self.err_bad_credentials.into(),
+            AppError::InvalidInput(field) => public_field_problem(self.lang, *field)
+                .unwrap_or(self.err_internal)
+                .into(),
             AppError::LinkInvalid => self.err_link_invalid.into(),
-            AppError::UsernameTaken => self.err_username_taken.into(),
-            AppError::SlugTaken => self.err_slug_taken.into(),
-            AppError::ImportRejected => self.err_import_rejected.into(),
             AppError::AccessExpired => self.err_access_expired.into(),
             AppError::NotFound => self.err_not_found.into(),
             AppError::CrossSite => self.err_cross_site.into(),
-            AppError::PaymentAlreadySettled => pick(
-                self.lang,
-                "Giao dịch này đã được gạch nợ. Hãy hoàn tác trước khi gạch lại.",
-                "This transfer is already allocated. Undo it before allocating again.",
-            ),
-            AppError::AllocationTooLarge => pick(
-                self.lang,
-                "Tổng số tiền gạch vượt quá số tiền chuyển khoản hoặc số còn phải nộp của hoá đơn.",
-                "The amounts exceed the transfer or what the invoice still owes.",
-            ),
-            AppError::CreditAlreadyUsed => pick(
-                self.lang,
-                "Số tiền nộp thừa của giao dịch này đã được trừ vào hoá đơn sau, nên không hoàn tác được.",
-                "The overpayment from this transfer was already taken off a later invoice, so it cannot be undone.",
-            ),
-            AppError::CardApprovalUsed => pick(
-                self.lang,
-                "Mã chuẩn chi này của máy POS đã được ghi cho một khoản nộp khác. Hãy kiểm tra lại mã trên hoá đơn thẻ.",
-                "This terminal's approval code is already recorded for another payment. Check the code on the card slip.",
-            ),
-            AppError::InvoiceAlreadyPaid => pick(
-                self.lang,
-                "Hoá đơn này đã được nộp đủ; không thu thêm.",
-                "This invoice is already paid in full; take no more money for it.",
-            ),
-            AppError::RefundTooLarge => pick(
-                self.lang,
-                "Số tiền hoàn lớn hơn số tiền chưa gạch nợ của giao dịch.",
-                "The refund is larger than the part of the transfer not allocated to invoices.",
-            ),
             AppError::Internal => self.err_internal.into(),
             AppError::Network(_) => self.err_network.into(),
+            // Only staff screens meet these (`staff_error_message`): the parent's
+            // apps leave their texts out of the download.
+            _ => self.err_internal.into(),
         }
+    }
+}
+
+/// Any error, as a staff screen says it: the staff-only ones (sign-in, rights,
+/// imports, allocations, every form field), then those a parent also meets.
+pub fn staff_error_message(lang: Lang, error: &AppError) -> String {
+    match error {
+        AppError::NotSignedIn => pick(lang, "Bạn cần đăng nhập để tiếp tục.", "Please sign in to continue."),
+        AppError::Forbidden => pick(lang, "Tài khoản của bạn không có quyền làm việc này.", "Your account is not allowed to do this."),
+        AppError::BadCredentials => pick(lang, "Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
+        AppError::UsernameTaken => pick(lang, "Tên đăng nhập này đã có người dùng. Hãy chọn tên khác.", "This user name is taken. Please choose another."),
+        AppError::SlugTaken => pick(lang, "Địa chỉ trang này đã thuộc về trường khác.", "This page address belongs to another school."),
+        AppError::ImportRejected => pick(lang, "Tệp còn dòng lỗi nên chưa ghi gì. Hãy sửa các dòng được liệt kê rồi tải lại.", "The file still has rows with errors, so nothing was written. Fix the rows listed and upload again."),
+        AppError::PaymentAlreadySettled => pick(
+            lang,
+            "Giao dịch này đã được gạch nợ. Hãy hoàn tác trước khi gạch lại.",
+            "This transfer is already allocated. Undo it before allocating again.",
+        ),
+        AppError::AllocationTooLarge => pick(
+            lang,
+            "Tổng số tiền gạch vượt quá số tiền chuyển khoản hoặc số còn phải nộp của hoá đơn.",
+            "The amounts exceed the transfer or what the invoice still owes.",
+        ),
+        AppError::CreditAlreadyUsed => pick(
+            lang,
+            "Số tiền nộp thừa của giao dịch này đã được trừ vào hoá đơn sau, nên không hoàn tác được.",
+            "The overpayment from this transfer was already taken off a later invoice, so it cannot be undone.",
+        ),
+        AppError::CardApprovalUsed => pick(
+            lang,
+            "Mã chuẩn chi này của máy POS đã được ghi cho một khoản nộp khác. Hãy kiểm tra lại mã trên hoá đơn thẻ.",
+            "This terminal's approval code is already recorded for another payment. Check the code on the card slip.",
+        ),
+        AppError::InvoiceAlreadyPaid => pick(
+            lang,
+            "Hoá đơn này đã được nộp đủ; không thu thêm.",
+            "This invoice is already paid in full; take no more money for it.",
+        ),
+        AppError::RefundTooLarge => pick(
+            lang,
+            "Số tiền hoàn lớn hơn số tiền chưa gạch nợ của giao dịch.",
+            "The refund is larger than the part of the transfer not allocated to invoices.",
+        ),
+        AppError::InvalidInput(field) if public_field_problem(lang, *field).is_none() => {
+            field_problem(lang, *field).into()
+        }
+        _ => lang.texts().error_message(error),
     }
 }
 
@@ -208,14 +218,51 @@ fn pick(lang: Lang, vi: &str, en: &str) -> String {
     }
 }
 
-/// What is wrong with a form field, said so that a person can fix it.
-pub fn field_problem(lang: Lang, field: Field) -> &'static str {
+/// What is wrong with a form field a parent fills in (lookup, complaints, the QR
+/// checker): the only field texts the parent's apps carry.
+pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
     use Field::*;
     match (lang, field) {
-        (Lang::Vi, School) => "Hãy chọn trường.",
-        (Lang::Vi, StudentCode) => "Mã học sinh: 1 đến 32 chữ cái hoặc chữ số.",
-        (Lang::Vi, BirthDate) => "Ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/2018.",
-        (Lang::Vi, InvoiceCode) => "Mã hoá đơn không đúng.",
+        (Lang::Vi, School) => Some("Hãy chọn trường."),
+        (Lang::Vi, StudentCode) => Some("Mã học sinh: 1 đến 32 chữ cái hoặc chữ số."),
+        (Lang::Vi, BirthDate) => Some("Ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/2018."),
+        (Lang::Vi, InvoiceCode) => Some("Mã hoá đơn không đúng."),
+        (Lang::Vi, Bank) => Some("Hãy chọn ngân hàng trong danh sách."),
+        (Lang::Vi, AccountNumber) => {
+            Some("Số tài khoản: 1 đến 19 chữ số hoặc chữ cái, không có dấu cách.")
+        }
+        (Lang::Vi, ClassName) => Some("Hãy nhập tên lớp."),
+        (Lang::Vi, Reference) => Some("Hãy nhập số tham chiếu (mã giao dịch) của ngân hàng."),
+        (Lang::Vi, Message) => Some("Hãy viết nội dung (từ 5 đến 2.000 ký tự)."),
+        (Lang::Vi, Photo) => Some("Ảnh phải là JPEG, PNG hoặc WebP, không quá 1 MB."),
+        (Lang::Vi, TrackingCode) => {
+            Some("Mã theo dõi có dạng KN-XXXX-XXXX (chữ in hoa và chữ số).")
+        }
+        (Lang::En, School) => Some("Please choose a school."),
+        (Lang::En, StudentCode) => Some("Student code: 1 to 32 letters or digits."),
+        (Lang::En, BirthDate) => Some("Date of birth as day/month/year, e.g. 05/09/2018."),
+        (Lang::En, InvoiceCode) => Some("This invoice code is not valid."),
+        (Lang::En, Bank) => Some("Please choose a bank from the list."),
+        (Lang::En, AccountNumber) => Some("Account number: 1 to 19 digits or letters, no spaces."),
+        (Lang::En, ClassName) => Some("Please enter the class name."),
+        (Lang::En, Reference) => Some("Please enter the bank's reference (transaction id)."),
+        (Lang::En, Message) => Some("Please write the text (5 to 2,000 characters)."),
+        (Lang::En, Photo) => Some("The photo must be a JPEG, PNG or WebP image of at most 1 MB."),
+        (Lang::En, TrackingCode) => {
+            Some("A tracking code looks like KN-XXXX-XXXX (capital letters and digits).")
+        }
+        _ => None,
+    }
+}
+
+/// What is wrong with a form field, said so that a person can fix it.
+pub fn field_problem(lang: Lang, field: Field) -> &'static str {
+    if let Some(text) = public_field_problem(lang, field) {
+        return text;
+    }
+    use Field::*;
+    match (lang, field) {
+        (_, School | StudentCode | BirthDate | InvoiceCode | Message | Photo | Reference | Bank | AccountNumber | ClassName | TrackingCode) => unreachable!("public_field_problem answers these"),
         (Lang::Vi, Username) => {
             "Tên đăng nhập: 3 đến 32 chữ cái thường, chữ số, dấu chấm, gạch ngang hoặc gạch dưới."
         }
@@ -230,17 +277,12 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, Slug) => {
             "Địa chỉ trang: 3 đến 40 chữ cái thường không dấu, chữ số hoặc gạch ngang."
         }
-        (Lang::Vi, Bank) => "Hãy chọn ngân hàng trong danh sách.",
-        (Lang::Vi, AccountNumber) => {
-            "Số tài khoản: 1 đến 19 chữ số hoặc chữ cái, không có dấu cách."
-        }
         (Lang::Vi, AccountName) => {
             "Tên tài khoản viết đúng như ngân hàng ghi: chữ in hoa không dấu."
         }
         (Lang::Vi, ContactName) => "Hãy nhập họ tên người liên hệ.",
         (Lang::Vi, Phone) => "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0.",
         (Lang::Vi, Role) => "Vai trò không hợp lệ.",
-        (Lang::Vi, ClassName) => "Hãy nhập tên lớp.",
         (Lang::Vi, FeeName) => "Hãy nhập tên khoản thu.",
         (Lang::Vi, Amount) => "Số tiền là số đồng nguyên, từ 0 trở lên.",
         (Lang::Vi, Grades) => "Khối áp dụng: các số từ 0 đến 12, cách nhau bằng dấu phẩy; để trống nếu áp dụng cả trường.",
@@ -249,7 +291,6 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, Grounds) => "Hãy ghi căn cứ miễn giảm (ví dụ số quyết định, số sổ hộ nghèo).",
         (Lang::Vi, Period) => "Kỳ thu theo dạng năm-tháng, ví dụ 2026-11.",
         (Lang::Vi, DueDate) => "Hạn nộp theo dạng ngày/tháng/năm.",
-        (Lang::Vi, Reference) => "Hãy nhập số tham chiếu (mã giao dịch) của ngân hàng.",
         (Lang::Vi, Account) => "Hãy chọn tài khoản của trường mà sao kê này thuộc về.",
         (Lang::Vi, Mapping) => "Hãy chọn đủ các cột: ngày, số tiền ghi có, số tham chiếu, nội dung.",
         (Lang::Vi, Reason) => "Hãy ghi lý do (ví dụ: nhầm học sinh, sai tên người nộp).",
@@ -260,15 +301,8 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, GatewaySecret) => "Khoá bí mật do cổng thanh toán cấp: từ 16 ký tự.",
         (Lang::Vi, RefundDate) => "Ngày hoàn tiền theo dạng ngày/tháng/năm, không sau hôm nay.",
         (Lang::Vi, Logo) => "Biểu trưng phải là ảnh PNG, JPEG hoặc WebP, không quá 200 KB.",
-        (Lang::Vi, Message) => "Hãy viết nội dung (từ 5 đến 2.000 ký tự).",
-        (Lang::Vi, Photo) => "Ảnh phải là JPEG, PNG hoặc WebP, không quá 1 MB.",
-        (Lang::Vi, TrackingCode) => "Mã theo dõi có dạng KN-XXXX-XXXX (chữ in hoa và chữ số).",
         (Lang::Vi, WebhookUrl) => "Địa chỉ nhận phải bắt đầu bằng https:// (http:// chỉ dùng được với máy này), tối đa 500 ký tự.",
         (Lang::Vi, WebhookInternal) => "Không dùng được địa chỉ trong mạng nội bộ (10.x, 192.168.x, localhost…) với https://: hãy dùng địa chỉ công khai của phần mềm.",
-        (Lang::En, School) => "Please choose a school.",
-        (Lang::En, StudentCode) => "Student code: 1 to 32 letters or digits.",
-        (Lang::En, BirthDate) => "Date of birth as day/month/year, e.g. 05/09/2018.",
-        (Lang::En, InvoiceCode) => "This invoice code is not valid.",
         (Lang::En, Username) => {
             "User name: 3 to 32 lower-case letters, digits, dots, dashes or underscores."
         }
@@ -281,15 +315,12 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Slug) => {
             "Page address: 3 to 40 lower-case letters without accents, digits or dashes."
         }
-        (Lang::En, Bank) => "Please choose a bank from the list.",
-        (Lang::En, AccountNumber) => "Account number: 1 to 19 digits or letters, no spaces.",
         (Lang::En, AccountName) => {
             "Write the account name exactly as the bank holds it: capitals without accents."
         }
         (Lang::En, ContactName) => "Please enter the contact person's name.",
         (Lang::En, Phone) => "A phone number has 10 digits and starts with 0.",
         (Lang::En, Role) => "This role is not valid.",
-        (Lang::En, ClassName) => "Please enter the class name.",
         (Lang::En, FeeName) => "Please enter the fee's name.",
         (Lang::En, Amount) => "The amount is a whole number of đồng, 0 or more.",
         (Lang::En, Grades) => "Grades: numbers 0 to 12 separated by commas; empty for the whole school.",
@@ -298,7 +329,6 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Grounds) => "Please note the grounds (e.g. the decision or certificate number).",
         (Lang::En, Period) => "The period as year-month, e.g. 2026-11.",
         (Lang::En, DueDate) => "The due date as day/month/year.",
-        (Lang::En, Reference) => "Please enter the bank's reference (transaction id).",
         (Lang::En, Account) => "Please choose which of the school's accounts this statement is for.",
         (Lang::En, Mapping) => "Please choose every column: date, credit amount, reference, description.",
         (Lang::En, Reason) => "Please give the reason (e.g. the wrong student, the payer's name misspelt).",
@@ -309,9 +339,6 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, GatewaySecret) => "The secret the gateway gave you: at least 16 characters.",
         (Lang::En, RefundDate) => "The refund date as day/month/year, not after today.",
         (Lang::En, Logo) => "The logo must be a PNG, JPEG or WebP image of at most 200 KB.",
-        (Lang::En, Message) => "Please write the text (5 to 2,000 characters).",
-        (Lang::En, Photo) => "The photo must be a JPEG, PNG or WebP image of at most 1 MB.",
-        (Lang::En, TrackingCode) => "A tracking code looks like KN-XXXX-XXXX (capital letters and digits).",
         (Lang::En, WebhookUrl) => "The address must start with https:// (http:// only to this machine), at most 500 characters.",
         (Lang::En, WebhookInternal) => "Internal network addresses (10.x, 192.168.x, localhost…) cannot be used with https://: use the software's public address.",
     }
@@ -401,13 +428,7 @@ pub static VI: Texts = Texts {
     err_cross_site: "Yêu cầu bị từ chối vì không đến từ trang hocphi.",
     err_internal: "Máy chủ đang gặp sự cố. Vui lòng thử lại sau ít phút.",
     err_network: "Không kết nối được. Hãy kiểm tra mạng và thử lại.",
-    err_not_signed_in: "Bạn cần đăng nhập để tiếp tục.",
-    err_forbidden: "Tài khoản của bạn không có quyền làm việc này.",
-    err_bad_credentials: "Sai tên đăng nhập hoặc mật khẩu.",
     err_link_invalid: "Đường dẫn này đã được dùng hoặc đã hết hạn. Hãy xin một đường dẫn mới.",
-    err_username_taken: "Tên đăng nhập này đã có người dùng. Hãy chọn tên khác.",
-    err_slug_taken: "Địa chỉ trang này đã thuộc về trường khác.",
-    err_import_rejected: "Tệp còn dòng lỗi nên chưa ghi gì. Hãy sửa các dòng được liệt kê rồi tải lại.",
     page_not_found: "Không tìm thấy trang này.",
 };
 
@@ -495,13 +516,7 @@ pub static EN: Texts = Texts {
     err_cross_site: "Request refused: it did not come from the hocphi site.",
     err_internal: "The server has a problem. Please try again in a few minutes.",
     err_network: "No connection. Please check your network and try again.",
-    err_not_signed_in: "Please sign in to continue.",
-    err_forbidden: "Your account is not allowed to do this.",
-    err_bad_credentials: "Wrong user name or password.",
     err_link_invalid: "This link was used already or has expired. Please ask for a new one.",
-    err_username_taken: "This user name is taken. Please choose another.",
-    err_slug_taken: "This page address belongs to another school.",
-    err_import_rejected: "The file still has rows with errors, so nothing was written. Fix the rows listed and upload again.",
     page_not_found: "Page not found.",
 };
 
@@ -516,5 +531,42 @@ mod tests {
         };
         assert!(VI.error_message(&e).contains("2 phút"));
         assert!(EN.error_message(&e).contains("2 minutes"));
+    }
+
+    #[test]
+    fn staff_screens_say_every_error_and_parents_screens_the_public_ones() {
+        let percent = AppError::InvalidInput(Field::Percent);
+        assert_eq!(
+            staff_error_message(Lang::Vi, &percent),
+            field_problem(Lang::Vi, Field::Percent)
+        );
+        assert_eq!(
+            VI.error_message(&percent),
+            VI.err_internal,
+            "no staff texts in the parent's apps"
+        );
+        let message = AppError::InvalidInput(Field::Message);
+        assert_eq!(
+            VI.error_message(&message),
+            field_problem(Lang::Vi, Field::Message)
+        );
+        assert_eq!(
+            staff_error_message(Lang::En, &message),
+            EN.error_message(&message)
+        );
+        // The lookup's own wording, on either side.
+        let school = AppError::InvalidInput(Field::School);
+        assert_eq!(
+            staff_error_message(Lang::Vi, &school),
+            VI.err_missing_school
+        );
+        assert_eq!(
+            staff_error_message(Lang::En, &AppError::NotSignedIn),
+            "Please sign in to continue."
+        );
+        assert_eq!(
+            staff_error_message(Lang::Vi, &AppError::NoMatch),
+            VI.err_no_match
+        );
     }
 }

@@ -27,8 +27,12 @@ async fn pay(app: &TestApp, reference: &str, code: &str, amount: i64) {
     );
 }
 
+/// A receipt as anyone reads it (JSON), checked against the receipt app's copy (postcard).
 async fn receipt(app: &TestApp, code: &str) -> Result<ReceiptView, AppError> {
-    app.rpc("receipt", &[("code", code)]).await
+    let json = app.rpc("receipt", &[("code", code)]).await;
+    let postcard = app.rpc("receipt/view", &[("code", code)]).await;
+    assert_eq!(json, postcard, "the two encodings carry the same receipt");
+    json
 }
 
 async fn server_verdict(app: &TestApp, code: &str, proof: &str) -> Verdict {

@@ -79,15 +79,24 @@ pub mod imp {
 }
 
 /// A receipt by the code in its link. The code is unguessable: holding the link
-/// is the permission, as with the receipt on paper.
+/// is the permission, as with the receipt on paper. JSON, for anyone who checks
+/// receipts with their own tools (README, "Receipts").
 #[server(prefix = "/rpc", endpoint = "receipt")]
 pub async fn load_receipt(code: String) -> Result<ReceiptView, AppError> {
     let state = crate::server::state::app_state()?;
     Ok(imp::view(&state.db, &code).await?.2)
 }
 
+/// The same receipt for the receipt app, in postcard: the app then carries no
+/// JSON parser (it only writes the canonical JSON it verifies).
+#[server(prefix = "/rpc", endpoint = "receipt/view", output = leptos::server_fn::codec::Postcard)]
+pub async fn view_receipt(code: String) -> Result<ReceiptView, AppError> {
+    let state = crate::server::state::app_state()?;
+    Ok(imp::view(&state.db, &code).await?.2)
+}
+
 /// The server's verdict on a verification link (`proof` is what follows `#`).
-#[server(prefix = "/rpc", endpoint = "receipt/verify")]
+#[server(prefix = "/rpc", endpoint = "receipt/verify", output = leptos::server_fn::codec::Postcard)]
 pub async fn verify_receipt(code: String, proof: String) -> Result<Verdict, AppError> {
     let state = crate::server::state::app_state()?;
     let (_, _, view) = imp::view(&state.db, &code).await?;

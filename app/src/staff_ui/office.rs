@@ -170,7 +170,7 @@ fn OnlineOrders(school_id: i64) -> impl IntoView {
         <h3 class="mt-4 text-base font-semibold text-gray-900">{tr("Các lần thanh toán trực tuyến gần đây", "Recent online payments")}</h3>
         {move || match orders.get() {
             None => view! { <p class="mt-1 text-sm text-gray-600">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
-            Some(Err(e)) => view! { <p role="alert" class="mt-1 text-red-800">{crate::ui::texts().error_message(&e)}</p> }.into_any(),
+            Some(Err(e)) => view! { <p role="alert" class="mt-1 text-red-800">{crate::i18n::staff_error_message(crate::ui::current_lang(), &e)}</p> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
                 <p class="mt-1 text-sm text-gray-600">{tr("Chưa có ai thanh toán trực tuyến.", "No one has paid online yet.")}</p>
             }.into_any(),

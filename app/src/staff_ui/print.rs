@@ -40,7 +40,7 @@ pub fn PrintPage() -> impl IntoView {
                 </span>
             </div>
             {move || notices.get().map(|r| match r {
-                Err(e) => view! { <p role="alert">{crate::ui::texts().error_message(&e)}</p> }.into_any(),
+                Err(e) => view! { <p role="alert">{crate::i18n::staff_error_message(crate::ui::current_lang(), &e)}</p> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p>{tr("Không có hoá đơn nào cho kỳ này.", "No invoices for this period.")}</p> }.into_any(),
                 Ok(list) => list.into_iter().map(|d| view! { <Notice detail=d small=student.is_some()/> }).collect_view().into_any(),
             })}

@@ -2,7 +2,6 @@
 
 use crate::error::AppError;
 use crate::staff::OneTimeLink;
-use crate::ui::texts;
 use leptos::prelude::*;
 
 pub const INPUT: &str =
@@ -71,7 +70,7 @@ pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
             .into_any(),
             Outcome::Failed(e) => view! {
                 <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
-                    {texts().error_message(&e)}
+                    {crate::i18n::staff_error_message(crate::ui::current_lang(), &e)}
                 </p>
             }
             .into_any(),

@@ -101,6 +101,7 @@ pub fn register_server_fns() {
     register_explicit::<UndoTransfer>();
     register_explicit::<RefundTransfer>();
     register_explicit::<LoadReceipt>();
+    register_explicit::<ViewReceipt>();
     register_explicit::<VerifyReceipt>();
     register_explicit::<ListReceipts>();
     register_explicit::<ReplaceReceipt>();

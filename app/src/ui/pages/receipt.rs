@@ -2,7 +2,7 @@
 //! print), its QR verification link, and the check of the school's signature,
 //! run here in the browser and, separately, by the server.
 
-use crate::api::receipts::{load_receipt, verify_receipt};
+use crate::api::receipts::{verify_receipt, view_receipt};
 use crate::domain::date::Date;
 use crate::domain::money::Vnd;
 use crate::domain::receipt::Verdict;
@@ -50,7 +50,7 @@ pub fn ReceiptPage() -> impl IntoView {
     // verified here all the same (the school's keys travel with it).
     let receipt = crate::ui::fetch::Fetch::new(move || {
         let code = code_for_load.clone();
-        online_or_kept(format!("receipt.{code}"), load_receipt(code))
+        online_or_kept(format!("receipt.{code}"), view_receipt(code))
     });
     view! {
         <div class="py-4">
