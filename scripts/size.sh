@@ -51,7 +51,7 @@ chunks_of() {
     const file = (v) => loader.match(new RegExp(`const ${v} = makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"`))[1];
     const out = new Set();
     for (const page of process.argv.slice(1)) {
-      const m = loader.match(new RegExp(`export const __wasm_split_load___${page}_route_view_\\d+ = wrapAsyncCb\\(makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"[\\s\\S]*?, \\[([^\\]]*)\\]\\)\\)`));
+      const m = loader.match(new RegExp(`export const __wasm_split_load_${page}_page = wrapAsyncCb\\(makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"[\\s\\S]*?, \\[([^\\]]*)\\]\\)\\)`));
       if (!m) throw new Error(`no split point for ${page}`);
       out.add(m[1]);
       for (const dep of m[2].split(",").map((d) => d.trim()).filter(Boolean)) out.add(file(dep));

@@ -41,7 +41,7 @@ test('a first visit downloads the lookup page only; the rest arrives once a chil
   // Found: the child's page loads its chunks (slowly here, as on poor mobile
   // data: the page says it is loading meanwhile), and the app installs itself
   // for offline use.
-  await page.route(/\/split___child_route_view_[^/]*\.wasm$/, async (route) => {
+  await page.route(/\/split_child_page-[^/]*\.wasm$/, async (route) => {
     await new Promise((r) => setTimeout(r, 1500));
     await route.continue();
   });
@@ -52,11 +52,30 @@ test('a first visit downloads the lookup page only; the rest arrives once a chil
   await page.screenshot({ path: 'test-results/screens/34-page-loading.png' });
   await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
   await expect(page.getByTestId('page-loading')).toHaveCount(0);
-  expect(fetched.filter((u) => /\/split___child_route_view_[^/]*\.wasm$/.test(u))).toHaveLength(1);
+  expect(fetched.filter((u) => /\/split_child_page-[^/]*\.wasm$/.test(u))).toHaveLength(1);
   await controlledByServiceWorker(page);
   await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
   await expect(page.locator('.qr svg')).toBeVisible();
-  expect(fetched.some((u) => /\/split___invoice_route_view_[^/]*\.wasm$/.test(u))).toBe(true);
+  expect(fetched.some((u) => /\/split_invoice_page-[^/]*\.wasm$/.test(u))).toBe(true);
+});
+
+test.describe('when a page\'s code cannot be downloaded', () => {
+  // The page's own requests only: no worker answering from its cache.
+  test.use({ serviceWorkers: 'block' });
+
+  test('the page says so, and trying again opens it', async ({ page }) => {
+    await page.goto(`/s/${FEATURED.school}`);
+    const childChunk = /\/split_child_page-[^/]*\.wasm$/;
+    await page.route(childChunk, (route) => route.abort('internetdisconnected'));
+    await page.getByLabel('Mã học sinh').fill(FEATURED.code);
+    await page.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
+    await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+    await expect(page.getByTestId('page-not-loaded')).toContainText('Không tải được trang này');
+    await page.screenshot({ path: 'test-results/screens/35-page-not-loaded.png' });
+    await page.unroute(childChunk);
+    await page.getByRole('button', { name: 'Thử lại' }).click();
+    await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  });
 });
 
 test('offline, the installed app shows the children, invoices and a receipt it has seen, verified', async ({ page, context }) => {
