@@ -356,6 +356,10 @@ async fn the_web_app_is_served_precompressed_with_the_right_caching() {
         "public, max-age=31536000, immutable"
     );
     assert_eq!(res.headers()["content-encoding"], "br");
+    // A document's headers stay off the app's files: a parent downloads each once.
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers().get("content-security-policy").is_none());
+    assert!(res.headers().get("x-frame-options").is_none());
     let res = get("/app-0123456789abcdef_bg.wasm", "identity")
         .await
         .unwrap();

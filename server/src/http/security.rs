@@ -39,15 +39,14 @@ fn inline_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
     out
 }
 
+/// Each distinct block's hash once (the apps share some blocks).
 fn hashes(blocks: &[&str]) -> String {
+    let mut seen = std::collections::HashSet::new();
     blocks
         .iter()
-        .map(|b| {
-            format!(
-                " 'sha256-{}'",
-                STANDARD.encode(Sha256::digest(b.as_bytes()))
-            )
-        })
+        .map(|b| STANDARD.encode(Sha256::digest(b.as_bytes())))
+        .filter(|hash| seen.insert(hash.clone()))
+        .map(|hash| format!(" 'sha256-{hash}'"))
         .collect()
 }
 
@@ -74,13 +73,30 @@ pub async fn headers(
     req: Request<Body>,
     next: Next,
 ) -> Response {
+    // The service worker's script is a document of its own for CSP's purposes.
+    let worker = req.uri().path() == "/sw.js";
     let mut response = next.run(req).await;
+    let document = worker
+        || response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
     let h = response.headers_mut();
-    h.insert("content-security-policy", (*csp.0).clone());
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
+    h.insert(
+        "strict-transport-security",
+        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+    );
+    // The rest governs documents only; on a script, a wasm file or an API
+    // answer it does nothing but add a kilobyte to each of a parent's downloads.
+    if !document {
+        return response;
+    }
+    h.insert("content-security-policy", (*csp.0).clone());
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert(
@@ -90,10 +106,6 @@ pub async fn headers(
     h.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), payment=()"),
-    );
-    h.insert(
-        "strict-transport-security",
-        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
     );
     response
 }
@@ -117,5 +129,8 @@ mod tests {
             )),
             "{text}"
         );
+        // Two apps with the same block: its hash once.
+        let twice = ContentSecurityPolicy::for_pages(&[html, html]);
+        assert_eq!(twice.0, csp.0);
     }
 }
