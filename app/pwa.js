@@ -122,13 +122,13 @@
     setInterval(() => reg.update().catch(() => null), 60 * 60 * 1000);
   };
   // The worker keeps the whole parent's app, every page's wasm chunk included.
-  // A first visit to the lookup page should not pay for that: the worker starts
-  // once a child is found (the parent goes on to the child's pages, which need
-  // those chunks), or at once for a phone that already has it or a saved child,
-  // and on a receipt or trust page, which must open offline later.
-  const lookupApp = !/^\/(r|kiem-tra-qr|tai-khoan|khieu-nai)(\/|$)/.test(location.pathname);
+  // A first visit (a class link, a receipt link, the QR checker) should not pay
+  // for that: the worker starts once a child is found, when the parent goes on
+  // to the child's pages, which need those chunks, or at once on a phone that
+  // already has it or a saved child. From then on it also keeps every receipt
+  // and trust page opened, for offline use.
   const known = navigator.serviceWorker.controller
     || localStorage.getItem('hocphi.children.v2') || localStorage.getItem('hocphi.children.v1');
-  if (lookupApp && !known) addEventListener('hocphi-child-saved', register, { once: true });
-  else addEventListener('load', register);
+  if (known) addEventListener('load', register);
+  else addEventListener('hocphi-child-saved', register, { once: true });
 })();

@@ -28,7 +28,11 @@ measure() {
       [ -f "$ref" ] && files+=("${ref#./}")
     done < <(grep -oE 'from "\./[^"]+\.js"' "$js" | sed -E 's/^from "//; s/"$//' | sort -u)
   done
-  [ $# -gt 2 ] && files=("${@:3}")
+  # `--only FILES`: just those (a later page's chunks); `--plus FILES`: those too.
+  case "${3:-}" in
+    --only) files=("${@:4}") ;;
+    --plus) files+=("${@:4}") ;;
+  esac
   printf '\n%s\n%-52s %10s %10s %10s\n' "$title" file raw gzip brotli
   local total_raw=0 total_gz=0 total_br=0 f raw gz br
   for f in $(printf '%s\n' "${files[@]}" | sort -u); do
@@ -45,7 +49,9 @@ measure() {
 # The wasm chunks a page past the lookup fetches when first opened (its own and
 # the shared ones it needs), read from the chunk loader scripts/split-wasm.mjs wrote.
 chunks_of() {
-  node -e '
+  local dir=$1
+  shift
+  (cd "$dir" && node -e '
     const fs = require("fs");
     const loader = fs.readFileSync(fs.readdirSync(".").find((f) => /^__wasm_split-.*\.js$/.test(f)), "utf8");
     const file = (v) => loader.match(new RegExp(`const ${v} = makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"`))[1];
@@ -57,10 +63,12 @@ chunks_of() {
       for (const dep of m[2].split(",").map((d) => d.trim()).filter(Boolean)) out.add(file(dep));
     }
     console.log([...out].join("\n"));
-  ' "$@"
+  ' "$@") | sed "s|^|$dir/|; s|^\./||"
 }
 
 measure "A parent's first visit: the lookup page" index.html
-mapfile -t later < <(chunks_of child invoice)
-measure "Then a child's page and an invoice with its QR (wasm chunks)" index.html "${later[@]}"
+mapfile -t later < <(chunks_of . child invoice)
+measure "Then a child's page and an invoice with its QR (wasm chunks)" index.html --only "${later[@]}"
 measure "Opening a receipt link (/r/<code>)" receipt/index.html
+mapfile -t qr < <(chunks_of trust check_qr)
+measure "Checking a QR code (/kiem-tra-qr)" trust/index.html --plus "${qr[@]}"

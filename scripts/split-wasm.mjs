@@ -1,6 +1,7 @@
-// Trunk post_build hook: cuts the parent's wasm into chunks, so that a first
-// visit downloads the frame and the lookup page only, and each later page's code
-// (app/src/ui/split.rs) arrives when the parent first opens it.
+// Trunk post_build hook: cuts an app's wasm into chunks, so that a first visit
+// downloads the frame and its own page only, and each other page's code (the
+// `split_page!` routes in app/src/bin/parent.rs and trust.rs) arrives when first
+// opened.
 //
 // Trunk has built and bound the whole app; this starts again from cargo's raw
 // wasm (linked with --emit-relocs, see scripts/build-web.sh):
@@ -13,7 +14,8 @@
 //   4. chunks and loader get content-hashed names, like Trunk's, so they are
 //      cached for a year and a new build never meets an old chunk;
 //   5. the page's integrity hashes are written again for the new files.
-// Other apps' builds (no `hocphi-parent-*.js` in the staging directory) are left alone.
+// Other apps' builds (no `hocphi-parent-*.js` or `hocphi-trust-*.js` in the
+// staging directory) are left alone.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,10 +24,12 @@ import path from 'node:path';
 
 const stage = process.env.TRUNK_STAGING_DIR;
 if (!stage) throw new Error('split-wasm: run as a Trunk hook (TRUNK_STAGING_DIR unset)');
-const glueName = fs.readdirSync(stage).find((f) => /^hocphi-parent-[0-9a-f]{16}\.js$/.test(f));
+const glue = /^(hocphi-(?:parent|trust))-[0-9a-f]{16}\.js$/;
+const glueName = fs.readdirSync(stage).find((f) => glue.test(f));
 if (!glueName) process.exit(0);
 const name = glueName.slice(0, -3);
-const raw = path.join(process.env.CARGO_TARGET_DIR || 'target', 'wasm32-unknown-unknown', 'wasm-release', 'hocphi-parent.wasm');
+const bin = glueName.match(glue)[1];
+const raw = path.join(process.env.CARGO_TARGET_DIR || 'target', 'wasm32-unknown-unknown', 'wasm-release', `${bin}.wasm`);
 const wasmOpt = path.resolve(import.meta.dirname, '../node_modules/.bin/wasm-opt');
 const optFlags = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--strip-debug', '--strip-producers'];
@@ -43,7 +47,7 @@ try {
 
   let loader = fs.readFileSync(path.join(split, '__wasm_split.js'), 'utf8');
   const chunks = fs.readdirSync(split).filter((f) => f.endsWith('.wasm') && f !== `${name}.wasm`);
-  if (chunks.length === 0) throw new Error('split-wasm: no split points found in the parent app');
+  if (chunks.length === 0) throw new Error(`split-wasm: no split points found in ${bin}`);
   let chunkBytes = 0;
   for (const chunk of chunks) {
     const opt = path.join(work, `opt-${chunk}`);
@@ -70,13 +74,13 @@ try {
   let html = fs.readFileSync(index, 'utf8');
   for (const file of [glueName, `${name}_bg.wasm`]) {
     const sri = `sha384-${hash(fs.readFileSync(path.join(stage, file)), 'sha384').digest('base64')}`;
-    const tag = new RegExp(`(href="/${file.replace('.', '\\.')}"[^>]*integrity=")[^"]*"`);
+    const tag = new RegExp(`(href="[^"]*/${file.replace('.', '\\.')}"[^>]*integrity=")[^"]*"`);
     if (!tag.test(html)) throw new Error(`split-wasm: no integrity attribute for ${file} in index.html`);
     html = html.replace(tag, `$1${sri}"`);
   }
   fs.writeFileSync(index, html);
   const main = fs.statSync(path.join(stage, `${name}_bg.wasm`)).size;
-  console.log(`split-wasm: main ${(main / 1024).toFixed(0)} KB, ${chunks.length} chunks ${(chunkBytes / 1024).toFixed(0)} KB (raw)`);
+  console.log(`split-wasm: ${bin}: main ${(main / 1024).toFixed(0)} KB, ${chunks.length} chunks ${(chunkBytes / 1024).toFixed(0)} KB (raw)`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

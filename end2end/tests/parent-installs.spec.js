@@ -59,6 +59,17 @@ test('a first visit downloads the lookup page only; the rest arrives once a chil
   expect(fetched.some((u) => /\/split_invoice_page-[^/]*\.wasm$/.test(u))).toBe(true);
 });
 
+test('the QR checker from a fraud warning downloads its own page only, and starts no worker', async ({ page }) => {
+  const fetched = [];
+  page.on('request', (r) => fetched.push(r.url()));
+  await page.goto('/kiem-tra-qr');
+  await expect(page.getByRole('heading', { name: 'Kiểm tra mã QR trước khi chuyển tiền' })).toBeVisible();
+  await page.waitForTimeout(1500);
+  expect(fetched.filter((u) => /\/trust\/split_check_qr_page-[^/]*\.wasm$/.test(u))).toHaveLength(1);
+  expect(fetched.filter((u) => /\/split_(registry|complaints|new_complaint|track_complaint)_page-/.test(u))).toEqual([]);
+  expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
+});
+
 test.describe('when a page\'s code cannot be downloaded', () => {
   // The page's own requests only: no worker answering from its cache.
   test.use({ serviceWorkers: 'block' });

@@ -3,6 +3,8 @@
 pub(crate) mod components;
 pub(crate) mod fetch;
 pub(crate) mod offline;
+mod split;
+pub use split::not_loaded;
 pub mod pages;
 mod storage;
 
@@ -118,27 +120,6 @@ fn Header() -> impl IntoView {
             </div>
         </header>
     }
-}
-
-/// Trust: the registry of official accounts, the QR checker and complaints, its
-/// own entry point (the QR reader is only downloaded by those who use it).
-fn trust_routes() -> AnyView {
-    view! {
-        <Routes fallback=not_found>
-            <Route path=path!("/kiem-tra-qr") view=pages::check_qr::CheckQrPage/>
-            <Route path=path!("/tai-khoan") view=pages::registry::RegistryPage/>
-            <Route path=path!("/tai-khoan/:school") view=pages::registry::RegistryPage/>
-            <Route path=path!("/khieu-nai") view=pages::complaint::ComplaintsPage/>
-            <Route path=path!("/khieu-nai/moi") view=pages::complaint::NewComplaintPage/>
-            <Route path=path!("/khieu-nai/theo-doi") view=pages::complaint::TrackComplaintPage/>
-        </Routes>
-    }
-    .into_any()
-}
-
-/// Starts the trust app (`/kiem-tra-qr`, `/tai-khoan`).
-pub fn mount_trust() {
-    mount_app(|| frame(trust_routes));
 }
 
 /// Starts the receipt app (`/r/<code>`).
