@@ -66,6 +66,9 @@ try {
   // Only the JS imports move to the hashed name: the wasm's import module keeps its own.
   const glue = fs.readFileSync(path.join(work, `${name}.js`), 'utf8')
     .replaceAll('from "./__wasm_split.js"', `from "./${loaderName}"`);
+  if (!glue.includes(`from "./${loaderName}"`) || glue.includes('from "./__wasm_split.js"')) {
+    throw new Error('split-wasm: the bound JS does not import the chunk loader as expected');
+  }
   fs.writeFileSync(path.join(stage, glueName), glue);
   run(wasmOpt, [...optFlags, path.join(work, `${name}_bg.wasm`), '-o', path.join(stage, `${name}_bg.wasm`)]);
 
