@@ -57,7 +57,7 @@ async fn create_sqlite(url: &str) -> Result<(), sqlx::Error> {
 pub async fn token_key(db: &Db) -> Result<TokenKey, sqlx::Error> {
     let mut fresh = [0u8; 32];
     getrandom::fill(&mut fresh).expect("the operating system's random source");
-    let fresh_hex: String = fresh.iter().map(|b| format!("{b:02x}")).collect();
+    let fresh_hex = hocphi_app::domain::hex::encode(&fresh);
     sqlx::query("INSERT INTO app_secret (name, value) VALUES ('token_key', $1) ON CONFLICT (name) DO NOTHING")
         .bind(&fresh_hex)
         .execute(db)
@@ -66,10 +66,9 @@ pub async fn token_key(db: &Db) -> Result<TokenKey, sqlx::Error> {
         sqlx::query_as("SELECT value FROM app_secret WHERE name = 'token_key'")
             .fetch_one(db)
             .await?;
-    let mut key = [0u8; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(stored.get(2 * i..2 * i + 2).unwrap_or("00"), 16).unwrap_or(0);
-    }
+    let key: [u8; 32] = hocphi_app::domain::hex::decode(&stored)
+        .and_then(|bytes| bytes.try_into().ok())
+        .unwrap_or_default();
     Ok(TokenKey::new(key))
 }
 

@@ -24,12 +24,11 @@ const BATCH: i64 = 50;
 /// recomputes it with the secret it was shown, and refuses old timestamps so a
 /// captured request cannot be replayed later.
 pub fn signature(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
-    let hex: String = crate::signing::timestamped_mac(secret, &timestamp.to_string(), body)
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex = hocphi_app::domain::hex::encode(
+        &crate::signing::timestamped_mac(secret, &timestamp.to_string(), body)
+            .finalize()
+            .into_bytes(),
+    );
     format!("t={timestamp},v1={hex}")
 }
 

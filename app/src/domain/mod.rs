@@ -5,6 +5,7 @@ pub mod banks;
 pub mod billing;
 pub mod crc16;
 pub mod date;
+pub mod hex;
 pub mod invoice_code;
 pub mod invoice_status;
 pub mod memo;

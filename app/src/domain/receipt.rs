@@ -152,11 +152,7 @@ pub fn from_b64(text: &str) -> Option<Vec<u8>> {
 
 /// A key's id: the first 16 hex digits of SHA-256 of the raw public key.
 pub fn key_id(public_key: &[u8; 32]) -> String {
-    Sha256::digest(public_key)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::domain::hex::encode(&Sha256::digest(public_key)[..8])
 }
 
 /// What a verification link carries after `#`: `<key id>.<digest>.<signature>`.

@@ -57,10 +57,7 @@ pub fn random_secret() -> String {
 
 /// Secrets are stored only as their SHA-256.
 pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::domain::hex::encode(&Sha256::digest(secret.as_bytes()))
 }
 
 /// The `Set-Cookie` value for a session (empty value and `Max-Age=0` to end one).

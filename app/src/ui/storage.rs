@@ -52,17 +52,14 @@ fn store_children(list: &[SavedChild]) {
 /// A value as kept in `localStorage`: postcard, the encoding the server's
 /// answers arrive in (one decoder in the bundle), written as hex text.
 pub fn write<T: Serialize>(value: &T) -> Option<String> {
-    let bytes = postcard::to_allocvec(value).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    postcard::to_allocvec(value)
+        .ok()
+        .map(|bytes| crate::domain::hex::encode(&bytes))
 }
 
 /// A value written by `write`; `None` if it is not one (another version's).
 pub fn read<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let bytes = (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect::<Option<Vec<u8>>>()?;
-    postcard::from_bytes(&bytes).ok()
+    postcard::from_bytes(&crate::domain::hex::decode(text)?).ok()
 }
 
 /// The children an earlier version kept as JSON, read with the browser's own

@@ -33,18 +33,6 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(str::trim)
 }
 
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    s.len()
-        .is_multiple_of(2)
-        .then(|| {
-            (0..s.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-                .collect()
-        })
-        .flatten()
-}
-
 /// Compares secrets in time independent of where they differ.
 fn same_secret(a: &str, b: &str) -> bool {
     use sha2::Digest;
@@ -187,7 +175,7 @@ pub async fn notify(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
         Ok(found) => found,
         Err(response) => return response,
     };
-    let Some(given) = hex_decode(signature) else {
+    let Some(given) = hocphi_app::domain::hex::decode(signature) else {
         return problem(
             StatusCode::UNAUTHORIZED,
             "bad-signature",
