@@ -14,11 +14,8 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOCPHI_ROOT"
-if rustc +nightly -V 2>/dev/null | grep -q "$WEB_TOOLCHAIN_DATE"; then
-  export RUSTUP_TOOLCHAIN=nightly
-else
-  export RUSTUP_TOOLCHAIN="nightly-$WEB_TOOLCHAIN_DATE"
-fi
+RUSTUP_TOOLCHAIN="$(web_toolchain)"
+export RUSTUP_TOOLCHAIN
 export CARGO_TARGET_DIR="$HOME/.cache/hocphi/target-web"
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 # `fmt-debug=none` and `location-detail=none`: no `{:?}` formatting code and no

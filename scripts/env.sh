@@ -10,6 +10,15 @@ TRUNK_VERSION=0.21.14
 # cut the parent's download by a sixth (see scripts/build-web.sh). The server and
 # the tests stay on stable.
 WEB_TOOLCHAIN_DATE=2026-05-19
+# The toolchain name for that build: a machine whose `nightly` is that very build
+# uses it; others install it by date (scripts/setup-build.sh).
+web_toolchain() {
+  if rustc +nightly -V 2>/dev/null | grep -q "$WEB_TOOLCHAIN_DATE"; then
+    echo nightly
+  else
+    echo "nightly-$WEB_TOOLCHAIN_DATE"
+  fi
+}
 # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$HOCPHI_ROOT/Cargo.lock")"
 # The splitter that cuts the parent's wasm into chunks (scripts/split-wasm.mjs).

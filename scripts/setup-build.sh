@@ -15,15 +15,10 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # The web apps' nightly, with the standard library's source (rebuilt for size).
-# A machine whose `nightly` is that very build uses it; others install it by date.
-if rustc +nightly -V 2>/dev/null | grep -q "$WEB_TOOLCHAIN_DATE"; then
-  web_toolchain=nightly
-else
-  web_toolchain="nightly-$WEB_TOOLCHAIN_DATE"
-  if ! rustc +"$web_toolchain" -V >/dev/null 2>&1; then
-    say "Installing Rust $web_toolchain for the web apps"
-    rustup toolchain install "$web_toolchain" --profile minimal
-  fi
+web_toolchain="$(web_toolchain)"
+if ! rustc +"$web_toolchain" -V >/dev/null 2>&1; then
+  say "Installing Rust $web_toolchain for the web apps"
+  rustup toolchain install "$web_toolchain" --profile minimal
 fi
 if ! rustup component list --toolchain "$web_toolchain" --installed | grep -q '^rust-src'; then
   rustup component add rust-src --toolchain "$web_toolchain"
@@ -31,6 +26,13 @@ fi
 if ! rustup target list --toolchain "$web_toolchain" --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown --toolchain "$web_toolchain"
 fi
+
+# Trunk builds offline (Trunk.toml), and `-Zbuild-std` compiles the standard
+# library, whose own dependencies (wasip1, compiler_builtins…) come from crates.io
+# like any other crate: fetch them, and the workspace's, while the network is here.
+# A machine that built before has them already, which is how this went unnoticed;
+# scripts/check-fresh-registry.sh proves it against an empty registry in CI.
+"$HOCPHI_ROOT/scripts/fetch-deps.sh"
 
 # Release builds of these tools without fat LTO: the same tools, in half the time.
 export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
