@@ -11,9 +11,10 @@
 //   2. `wasm-bindgen --keep-lld-exports` binds the main module under Trunk's
 //      names, replacing Trunk's files;
 //   3. `wasm-opt` shrinks every module (Trunk's own pass is off for this app);
-//   4. chunks and loader get content-hashed names, like Trunk's, so they are
-//      cached for a year and a new build never meets an old chunk;
-//   5. the page's integrity hashes are written again for the new files.
+//   4. chunks, loader, main module and glue get content-hashed names (the hash
+//      of the bytes served), so they are cached for a year, a new build never
+//      meets an old file, and the same commit builds the same names;
+//   5. the page names the new files, with their integrity hashes.
 // Other apps' builds (no `hocphi-parent-*.js` or `hocphi-trust-*.js` in the
 // staging directory) are left alone.
 import { execFileSync } from 'node:child_process';
@@ -64,25 +65,42 @@ try {
   fs.writeFileSync(path.join(stage, loaderName), loader);
 
   // Only the JS imports move to the hashed name: the wasm's import module keeps its own.
-  const glue = fs.readFileSync(path.join(work, `${name}.js`), 'utf8')
+  let glue = fs.readFileSync(path.join(work, `${name}.js`), 'utf8')
     .replaceAll('from "./__wasm_split.js"', `from "./${loaderName}"`);
   if (!glue.includes(`from "./${loaderName}"`) || glue.includes('from "./__wasm_split.js"')) {
     throw new Error('split-wasm: the bound JS does not import the chunk loader as expected');
   }
-  fs.writeFileSync(path.join(stage, glueName), glue);
-  run(wasmOpt, [...optFlags, path.join(work, `${name}_bg.wasm`), '-o', path.join(stage, `${name}_bg.wasm`)]);
 
-  // Trunk's subresource integrity hashes named the unsplit files.
+  // The main module and the glue are new bytes, so they get new names: the hash
+  // of what is served, as every content-hashed name must be. Keeping Trunk's
+  // names (hashes of the unsplit build) served different bytes under a name
+  // phones cache for a year, and a rebuild over an old dist/ kept the old file.
+  const mainWasm = path.join(work, 'main.wasm');
+  run(wasmOpt, [...optFlags, path.join(work, `${name}_bg.wasm`), '-o', mainWasm]);
+  const wasmBytes = fs.readFileSync(mainWasm);
+  const wasmName = `${bin}-${hex16(wasmBytes)}_bg.wasm`;
+  glue = glue.replaceAll(`${name}_bg.wasm`, wasmName);
+  const jsName = `${bin}-${hex16(glue)}.js`;
+  fs.writeFileSync(path.join(stage, wasmName), wasmBytes);
+  fs.writeFileSync(path.join(stage, jsName), glue);
+  for (const old of [glueName, `${name}_bg.wasm`]) {
+    if (old !== jsName && old !== wasmName) fs.rmSync(path.join(stage, old));
+  }
+
+  // Trunk's page names the unsplit files: name the new ones, with their integrity.
   const index = path.join(stage, 'index.html');
-  let html = fs.readFileSync(index, 'utf8');
-  for (const file of [glueName, `${name}_bg.wasm`]) {
+  let html = fs.readFileSync(index, 'utf8')
+    .replaceAll(`${name}_bg.wasm`, wasmName)
+    .replaceAll(`${name}.js`, jsName);
+  if (html.includes(name)) throw new Error(`split-wasm: index.html still names ${name}`);
+  for (const file of [jsName, wasmName]) {
     const sri = `sha384-${hash(fs.readFileSync(path.join(stage, file)), 'sha384').digest('base64')}`;
     const tag = new RegExp(`(href="[^"]*/${file.replace('.', '\\.')}"[^>]*integrity=")[^"]*"`);
     if (!tag.test(html)) throw new Error(`split-wasm: no integrity attribute for ${file} in index.html`);
     html = html.replace(tag, `$1${sri}"`);
   }
   fs.writeFileSync(index, html);
-  const main = fs.statSync(path.join(stage, `${name}_bg.wasm`)).size;
+  const main = wasmBytes.length;
   console.log(`split-wasm: ${bin}: main ${(main / 1024).toFixed(0)} KB, ${chunks.length} chunks ${(chunkBytes / 1024).toFixed(0)} KB (raw)`);
 } finally {
   fs.rmSync(work, { recursive: true, force: true });

@@ -55,6 +55,9 @@ pub enum Field {
     CardLast4,
     /// The gateway's merchant code (vnp_TmnCode).
     MerchantCode,
+    /// A merchant code another school has registered: the gateway's callbacks
+    /// name the school by it, so it belongs to one school only.
+    MerchantCodeTaken,
     /// The gateway's secret.
     GatewaySecret,
     /// The day money was sent back.
@@ -123,6 +126,15 @@ pub enum AppError {
     /// Only money not allocated to invoices can be refunded.
     #[error("the refund exceeds what can be refunded")]
     RefundTooLarge,
+    /// An uploaded file that cannot be taken as it is (unreadable, or past a limit).
+    #[error("the file was refused: {0}")]
+    File(crate::domain::student_import::FileProblem),
+    /// The request's body is larger than this kind of request may send.
+    #[error("the request is larger than {limit_bytes} bytes")]
+    TooLarge { limit_bytes: u64 },
+    /// The server's heavy work (files, passwords, PDFs) is fully booked: try again shortly.
+    #[error("the server is busy")]
+    Busy,
     /// Something failed on the server; the details are in the server log only.
     #[error("internal error")]
     Internal,
@@ -139,7 +151,10 @@ impl AppError {
         match self {
             AppError::NoMatch | AppError::NotFound => 404,
             AppError::TooManyAttempts { .. } => 429,
+            AppError::TooLarge { .. } => 413,
+            AppError::Busy => 503,
             AppError::InvalidInput(_)
+            | AppError::File(_)
             | AppError::ImportRejected
             | AppError::AllocationTooLarge
             | AppError::RefundTooLarge => 422,

@@ -3,6 +3,7 @@
 //! checks that both languages have every entry.
 
 use crate::domain::invoice_status::{InvoiceStatus, PaymentState};
+use crate::domain::student_import::{Column, FileProblem};
 use crate::error::{AppError, Field};
 use serde::{Deserialize, Serialize};
 
@@ -122,6 +123,9 @@ pub struct Texts {
     pub err_not_found: &'static str,
     pub err_cross_site: &'static str,
     pub err_internal: &'static str,
+    pub err_busy: &'static str,
+    /// `{size}` is replaced with the limit, e.g. "1 MB".
+    pub err_too_large: &'static str,
     pub err_network: &'static str,
     pub err_link_invalid: &'static str,
     pub page_not_found: &'static str,
@@ -156,6 +160,10 @@ impl Texts {
             AppError::NotFound => self.err_not_found.into(),
             AppError::CrossSite => self.err_cross_site.into(),
             AppError::Internal => self.err_internal.into(),
+            AppError::Busy => self.err_busy.into(),
+            AppError::TooLarge { limit_bytes } => self
+                .err_too_large
+                .replace("{size}", &size_text(*limit_bytes)),
             AppError::Network(_) => self.err_network.into(),
             // Only staff screens meet these (`staff_error_message`): the parent's
             // apps leave their texts out of the download.
@@ -204,10 +212,69 @@ pub fn staff_error_message(lang: Lang, error: &AppError) -> String {
             "Số tiền hoàn lớn hơn số tiền chưa gạch nợ của giao dịch.",
             "The refund is larger than the part of the transfer not allocated to invoices.",
         ),
+        AppError::File(problem) => file_problem(lang, problem),
         AppError::InvalidInput(field) if public_field_problem(lang, *field).is_none() => {
             field_problem(lang, *field).into()
         }
         _ => lang.texts().error_message(error),
+    }
+}
+
+/// A size as people read it: "10 MB", "200 KB".
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{} MB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// Why an uploaded spreadsheet was not taken, and what to do about it.
+pub fn file_problem(lang: Lang, problem: &FileProblem) -> String {
+    use crate::domain::money::grouped_digits;
+    let count = |n: &usize| grouped_digits(*n as u64);
+    match problem {
+        FileProblem::Empty => pick(lang, "Tệp trống.", "The file is empty."),
+        FileProblem::NotASpreadsheet => pick(
+            lang,
+            "Không đọc được tệp: hãy chọn tệp .xlsx hoặc .csv (UTF-8) xuất từ Excel.",
+            "The file cannot be read: choose an .xlsx or a .csv (UTF-8) file saved from Excel.",
+        ),
+        FileProblem::MissingColumns(columns) => format!(
+            "{} {}",
+            pick(lang, "Thiếu cột:", "Missing columns:"),
+            columns
+                .iter()
+                .map(|c| match c {
+                    Column::Code => "Mã học sinh",
+                    Column::Name => "Họ và tên",
+                    Column::BirthDate => "Ngày sinh",
+                    Column::Class => "Lớp",
+                    Column::Grade => "Khối",
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        FileProblem::TooManyRows(n) => match lang {
+            Lang::Vi => format!("Tệp có quá {} dòng. Hãy tách thành nhiều tệp nhỏ hơn.", count(n)),
+            Lang::En => format!("The file has more than {} rows. Split it into smaller files.", count(n)),
+        },
+        FileProblem::TooLarge(n) => match lang {
+            Lang::Vi => format!("Tệp quá lớn (tối đa {}). Hãy tách thành nhiều tệp nhỏ hơn.", size_text(*n as u64)),
+            Lang::En => format!("The file is too large (at most {}). Split it into smaller files.", size_text(*n as u64)),
+        },
+        FileProblem::TooManyColumns(n) => match lang {
+            Lang::Vi => format!("Tệp có dữ liệu ở quá {} cột. Hãy xoá các cột không dùng đến rồi tải lại.", count(n)),
+            Lang::En => format!("The file has data in more than {} columns. Delete the columns not needed and upload again.", count(n)),
+        },
+        FileProblem::TooManyCells(n) => match lang {
+            Lang::Vi => format!("Tệp có quá {} ô dữ liệu. Hãy tách thành nhiều tệp nhỏ hơn.", count(n)),
+            Lang::En => format!("The file has more than {} cells. Split it into smaller files.", count(n)),
+        },
+        FileProblem::CellTooLong { row, max } => match lang {
+            Lang::Vi => format!("Dòng {row}: một ô dài quá {} ký tự.", count(max)),
+            Lang::En => format!("Row {row}: a cell is longer than {} characters.", count(max)),
+        },
     }
 }
 
@@ -298,6 +365,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, Terminal) => "Mã máy POS và mã chuẩn chi: chữ cái và chữ số, không có dấu cách.",
         (Lang::Vi, CardLast4) => "Nhập đúng 4 số cuối của thẻ (4 chữ số).",
         (Lang::Vi, MerchantCode) => "Mã đơn vị do cổng thanh toán cấp: 8 chữ cái hoặc chữ số.",
+        (Lang::Vi, MerchantCodeTaken) => "Mã đơn vị này đã được một trường khác đăng ký. Hãy kiểm tra lại mã mà cổng thanh toán cấp cho trường mình; nếu đúng là mã của trường, hãy báo cơ quan quản lý.",
         (Lang::Vi, GatewaySecret) => "Khoá bí mật do cổng thanh toán cấp: từ 16 ký tự.",
         (Lang::Vi, RefundDate) => "Ngày hoàn tiền theo dạng ngày/tháng/năm, không sau hôm nay.",
         (Lang::Vi, Logo) => "Biểu trưng phải là ảnh PNG, JPEG hoặc WebP, không quá 200 KB.",
@@ -336,6 +404,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Terminal) => "Terminal id and approval code: letters and digits, no spaces.",
         (Lang::En, CardLast4) => "Enter exactly the card's last 4 digits.",
         (Lang::En, MerchantCode) => "The merchant code the gateway gave you: 8 letters or digits.",
+        (Lang::En, MerchantCodeTaken) => "Another school has registered this merchant code. Check the code the gateway gave your school; if it is yours, tell your supervising office.",
         (Lang::En, GatewaySecret) => "The secret the gateway gave you: at least 16 characters.",
         (Lang::En, RefundDate) => "The refund date as day/month/year, not after today.",
         (Lang::En, Logo) => "The logo must be a PNG, JPEG or WebP image of at most 200 KB.",
@@ -427,6 +496,8 @@ pub static VI: Texts = Texts {
     err_not_found: "Không tìm thấy khoản thu này.",
     err_cross_site: "Yêu cầu bị từ chối vì không đến từ trang hocphi.",
     err_internal: "Máy chủ đang gặp sự cố. Vui lòng thử lại sau ít phút.",
+    err_busy: "Máy chủ đang bận. Vui lòng thử lại sau ít phút.",
+    err_too_large: "Nội dung gửi lên quá lớn (tối đa {size}). Hãy chọn tệp hoặc ảnh nhỏ hơn.",
     err_network: "Không kết nối được. Hãy kiểm tra mạng và thử lại.",
     err_link_invalid: "Đường dẫn này đã được dùng hoặc đã hết hạn. Hãy xin một đường dẫn mới.",
     page_not_found: "Không tìm thấy trang này.",
@@ -515,6 +586,8 @@ pub static EN: Texts = Texts {
     err_not_found: "This fee was not found.",
     err_cross_site: "Request refused: it did not come from the hocphi site.",
     err_internal: "The server has a problem. Please try again in a few minutes.",
+    err_busy: "The server is busy. Please try again in a few minutes.",
+    err_too_large: "What you sent is too large (at most {size}). Choose a smaller file or photo.",
     err_network: "No connection. Please check your network and try again.",
     err_link_invalid: "This link was used already or has expired. Please ask for a new one.",
     page_not_found: "Page not found.",

@@ -16,8 +16,8 @@ pub struct Config {
     pub dist: PathBuf,
     /// A pinned "now" (`2026-11-26T09:00:00+07:00`), for demos and tests.
     pub now: Option<i64>,
-    /// Believe the first `X-Forwarded-For` address (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// The reverse proxies whose `X-Forwarded-For` entries are believed.
+    pub trust_proxy: crate::http::TrustedProxies,
     /// The payment gateway's address; `None`: the simulator in the demo, else none.
     pub gateway_url: Option<String>,
     /// Serve the simulator on a real database too (training copies).
@@ -222,7 +222,7 @@ mod tests {
             database_url: Some("postgres://hocphi:s3cret-pw@db.internal/hocphi".into()),
             dist: "dist".into(),
             now: None,
-            trust_proxy: true,
+            trust_proxy: "127.0.0.1".parse().unwrap(),
             gateway_url: None,
             gateway_simulator: false,
             demo: false,

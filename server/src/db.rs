@@ -3,6 +3,7 @@
 use hocphi_app::server::database::{self, Durability, Engine};
 use hocphi_app::server::state::Db;
 use hocphi_app::server::token::TokenKey;
+use hocphi_app::server::vault::Vault;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode};
 use sqlx::Connection;
 use std::str::FromStr;
@@ -54,26 +55,98 @@ async fn create_sqlite(url: &str) -> Result<(), sqlx::Error> {
 
 /// The key signing parents' access tokens: made once, kept in the database so that
 /// restarts and several server processes agree on it.
-pub async fn token_key(db: &Db) -> Result<TokenKey, sqlx::Error> {
+/// Where the key is stored, bound into its seal.
+const TOKEN_KEY_CONTEXT: &str = "app_secret:token_key";
+
+/// The key that signs parents' access tokens: made on first start, stored sealed
+/// with the master key. One stored before sealing (hex) is sealed in place. A key
+/// that cannot be read stops the start: a made-up key would silently end every
+/// family's access, and an all-zero one would let anyone forge tokens.
+pub async fn token_key(db: &Db, vault: &Vault) -> Result<TokenKey, String> {
     let mut fresh = [0u8; 32];
     getrandom::fill(&mut fresh).expect("the operating system's random source");
-    let fresh_hex = hocphi_app::domain::hex::encode(&fresh);
+    let unreadable = |e: &dyn std::fmt::Display| format!("cannot read the parent-token key: {e}");
     sqlx::query("INSERT INTO app_secret (name, value) VALUES ('token_key', $1) ON CONFLICT (name) DO NOTHING")
-        .bind(&fresh_hex)
+        .bind(vault.seal(&fresh, TOKEN_KEY_CONTEXT))
         .execute(db)
-        .await?;
+        .await
+        .map_err(|e| unreadable(&e))?;
     let (stored,): (String,) =
         sqlx::query_as("SELECT value FROM app_secret WHERE name = 'token_key'")
             .fetch_one(db)
-            .await?;
-    let key: [u8; 32] = hocphi_app::domain::hex::decode(&stored)
-        .and_then(|bytes| bytes.try_into().ok())
-        .unwrap_or_default();
+            .await
+            .map_err(|e| unreadable(&e))?;
+    let bytes = if stored.starts_with("v1.") {
+        vault.open(&stored, TOKEN_KEY_CONTEXT).map_err(|e| {
+            format!(
+                "cannot open the parent-token key with this master key ({e}): start hocphi with \
+                 the master key this database was made with (HOCPHI_MASTER_KEY_FILE)"
+            )
+        })?
+    } else {
+        let plain = hocphi_app::domain::hex::decode(&stored)
+            .ok_or_else(|| unreadable(&"it is neither sealed nor 64 hex digits"))?;
+        sqlx::query("UPDATE app_secret SET value = $1 WHERE name = 'token_key' AND value = $2")
+            .bind(vault.seal(&plain, TOKEN_KEY_CONTEXT))
+            .bind(&stored)
+            .execute(db)
+            .await
+            .map_err(|e| unreadable(&e))?;
+        plain
+    };
+    let key: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| unreadable(&"it is not 32 bytes"))?;
     Ok(TokenKey::new(key))
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_token_key_is_sealed_and_another_master_key_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("hocphi.db").display());
+        let db = super::connect(&url).await.unwrap();
+        let vault = Vault::from_text(&Vault::generate()).unwrap();
+        let key = token_key(&db, &vault).await.unwrap();
+        let (stored,): (String,) =
+            sqlx::query_as("SELECT value FROM app_secret WHERE name = 'token_key'")
+                .fetch_one(&db)
+                .await
+                .unwrap();
+        assert!(stored.starts_with("v1."), "sealed at rest: {stored}");
+        // The same key comes back on the next start.
+        let again = token_key(&db, &vault).await.unwrap();
+        assert_eq!(again.issue(1, 100), key.issue(1, 100));
+        let stranger = Vault::from_text(&Vault::generate()).unwrap();
+        let refused = token_key(&db, &stranger).await.err().unwrap();
+        assert!(refused.contains("master key"), "{refused}");
+        // A key stored in the clear by an earlier version is sealed in place.
+        sqlx::query("UPDATE app_secret SET value = $1 WHERE name = 'token_key'")
+            .bind("11".repeat(32))
+            .execute(&db)
+            .await
+            .unwrap();
+        let legacy = token_key(&db, &vault).await.unwrap();
+        assert_eq!(
+            legacy.issue(1, 100),
+            TokenKey::new([0x11; 32]).issue(1, 100)
+        );
+        let (stored,): (String,) =
+            sqlx::query_as("SELECT value FROM app_secret WHERE name = 'token_key'")
+                .fetch_one(&db)
+                .await
+                .unwrap();
+        assert!(stored.starts_with("v1."));
+        // Garbage stops the start instead of becoming an all-zero key.
+        sqlx::query("UPDATE app_secret SET value = 'not a key' WHERE name = 'token_key'")
+            .execute(&db)
+            .await
+            .unwrap();
+        assert!(token_key(&db, &vault).await.is_err());
+    }
     #[tokio::test]
     async fn an_operator_sets_how_many_connections_a_process_keeps() {
         let dir = tempfile::tempdir().unwrap();

@@ -569,7 +569,7 @@ pub async fn seed(
                              VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6, $7, $8, 'demo', $9) RETURNING id",
                         )
                         .bind(school_id)
-                        .bind(hocphi_app::server::bank::external_id(plan.bin, &format!("DEMO-FT{payment_no:08}")))
+                        .bind(hocphi_app::server::bank::external_id(plan.bin, plan.account, &format!("DEMO-FT{payment_no:08}")))
                         .bind(paid)
                         .bind(at.min(now))
                         .bind(payer)

@@ -41,9 +41,11 @@ struct ServeArgs {
     /// Pin the clock (e.g. 2026-11-26T09:00:00+07:00), for demos and tests.
     #[arg(long, env = "HOCPHI_NOW")]
     now: Option<String>,
-    /// Trust the X-Forwarded-For header (only behind your own reverse proxy).
-    #[arg(long, env = "HOCPHI_TRUST_PROXY")]
-    trust_proxy: bool,
+    /// The reverse proxies in front of hocphi, by address or network
+    /// (`127.0.0.1`, `10.0.0.0/24,10.0.1.5`): the client is the nearest
+    /// X-Forwarded-For entry, read from the right, that is not one of them.
+    #[arg(long, env = "HOCPHI_TRUST_PROXY", default_value = "")]
+    trust_proxy: http::TrustedProxies,
     #[command(flatten)]
     master: MasterKeyArgs,
     /// The payment gateway's address (VNPay protocol), e.g. https://sandbox.vnpayment.vn.
@@ -133,6 +135,8 @@ enum Command {
         school: String,
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
+        #[command(flatten)]
+        master: MasterKeyArgs,
     },
     /// Make an API key for a school's software; prints the key (shown once).
     ApiKey {
@@ -277,7 +281,8 @@ fn main() -> ExitCode {
         Some(Command::BankSecret {
             school,
             database_url,
-        }) => report(bank_secret(school, database_url)),
+            master,
+        }) => report(bank_secret(school, database_url, master)),
         Some(Command::Backup { to, database_url }) => report(backup(to, database_url)),
         Some(Command::Restore {
             from,
@@ -346,12 +351,14 @@ fn restore(
 fn bank_secret(
     school: String,
     database_url: Option<String>,
+    master: MasterKeyArgs,
 ) -> Result<String, Box<dyn std::error::Error>> {
+    let vault = hocphi_server::config::master_key(master.master_key, &master.master_key_file)?;
     let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
     tokio::runtime::Runtime::new()?.block_on(async {
         let pool = db::connect(&url).await?;
         let id = school_id(&pool, &school).await?;
-        let secret = hocphi_app::server::bank::school_secret(&pool, id, SystemClock.now())
+        let secret = hocphi_app::server::bank::school_secret(&pool, &vault, id, SystemClock.now())
             .await
             .map_err(|e| e.to_string())?;
         Ok(secret)
@@ -519,7 +526,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         database_url: args.database_url,
         dist: args.dist,
         now,
-        trust_proxy: args.trust_proxy,
+        trust_proxy: args.trust_proxy.clone(),
         gateway_url: args.gateway_url,
         gateway_simulator: args.gateway_simulator,
         demo: args.demo,
@@ -561,7 +568,7 @@ async fn run(
             .map_err(|e| e.to_string())?;
     }
     let state = AppState {
-        tokens: Arc::new(db::token_key(&pool).await?),
+        tokens: Arc::new(db::token_key(&pool, &vault).await?),
         db: pool.clone(),
         clock,
         lookups: Arc::new(FailureLimiter::new(pool.clone())),
@@ -610,7 +617,7 @@ async fn run(
         state,
         &config.dist,
         http::HttpOptions {
-            trust_proxy: config.trust_proxy,
+            trust_proxy: config.trust_proxy.clone(),
             public_url: config.public_url().into(),
             api_requests_per_minute: config.api_requests_per_minute,
             operations: operations.clone(),

@@ -23,11 +23,11 @@ pub fn encode(args: EncodeArgs) -> Result<String, String> {
         },
         bin: args.bin,
         account: args.account,
-        service: Some(if args.card {
+        service: if args.card {
             Service::ToCard
         } else {
             Service::ToAccount
-        }),
+        },
         amount: args.amount.map(Vnd::new),
         bill_number: args.bill,
         purpose: args.purpose,

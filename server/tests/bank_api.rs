@@ -255,3 +255,181 @@ async fn the_same_notifications_sent_three_times_at_once_are_recorded_once() {
             .unwrap();
     assert_eq!(n, 100);
 }
+
+/// A notification for `slug`, signed with that school's secret.
+async fn notify_school(app: &TestApp, school_id: i64, slug: &str, body: &Value) -> Reply {
+    let secret = hocphi_app::server::bank::school_secret(&app.db, &app.vault, school_id, 0)
+        .await
+        .unwrap();
+    let now = app.clock.now();
+    let body = serde_json::to_vec(body).unwrap();
+    let req = Request::post("/api/v1/bank-notifications")
+        .header("content-type", "application/json")
+        .header("x-hocphi-school", slug)
+        .header("x-hocphi-timestamp", now.to_string())
+        .header("x-hocphi-signature", sign(&secret, now, &body))
+        .body(Body::from(body))
+        .unwrap();
+    app.send(req).await
+}
+
+/// Two schools bank at the same bank, and their banks' references collide (a
+/// reference is unique at one bank's branch or system, not across every school
+/// it serves). Each transfer is its own and settles its own school's invoice,
+/// whichever arrives first.
+#[tokio::test]
+async fn two_schools_at_one_bank_with_the_same_reference_both_settle() {
+    let app = start().await;
+    let (code_a, total_a, token_a) = featured_november(&app).await;
+    let sibling = app.sibling().await;
+    let o = app.overview(&sibling).await;
+    let (code_b, total_b) = (o.invoices[0].code.to_string(), o.invoices[0].total.dong());
+    let (school_b, slug_b): (i64, String) =
+        sqlx::query_as("SELECT id, slug FROM school WHERE slug = $1")
+            .bind(hocphi_server::demo::SIBLING_SCHOOL)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    // School B's account moves to school A's bank.
+    sqlx::query(
+        "UPDATE beneficiary_account SET bin = (SELECT bin FROM beneficiary_account WHERE school_id = 1 AND is_default = 1) \
+         WHERE school_id = $1",
+    )
+    .bind(school_b)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let (account_b,): (String,) = sqlx::query_as(
+        "SELECT account_number FROM beneficiary_account WHERE school_id = $1 AND is_default = 1",
+    )
+    .bind(school_b)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let now = app.clock.now();
+    let b = notify_school(
+        &app,
+        school_b,
+        &slug_b,
+        &json!({"transaction_id": "FT26330999", "account_number": account_b, "amount": total_b,
+            "received_at": now, "memo": format!("HP {code_b}")}),
+    )
+    .await;
+    assert_eq!(b.status, StatusCode::CREATED);
+    let a = notify_school(
+        &app,
+        1,
+        "th-ha-long",
+        &json!({"transaction_id": "FT26330999", "account_number": SCHOOL_ACCOUNT, "amount": total_a,
+            "received_at": now, "memo": format!("HP {code_a}")}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "not 'already recorded'");
+    let reply: Value = serde_json::from_slice(&a.body).unwrap();
+    assert_eq!(reply["outcome"], "matched");
+    let o: ChildOverview = app.rpc("child", &[("token", &token_a)]).await.unwrap();
+    assert_eq!(o.invoices[0].status.state, PaymentState::Paid);
+    assert_eq!(
+        app.overview(&sibling).await.invoices[0].status.state,
+        PaymentState::Paid
+    );
+}
+
+/// Money sent to school A naming school B's invoice pays nothing of school B's:
+/// it waits in school A's queue.
+#[tokio::test]
+async fn a_transfer_into_one_school_naming_anothers_invoice_settles_nothing() {
+    let app = start().await;
+    let sibling = app.sibling().await;
+    let o = app.overview(&sibling).await;
+    let (code_b, total_b) = (o.invoices[0].code.to_string(), o.invoices[0].total.dong());
+    let reply = app
+        .notify(
+            &json!({"transaction_id": "FT-CROSS-1", "account_number": SCHOOL_ACCOUNT,
+            "amount": total_b, "received_at": app.clock.now(), "memo": format!("HP {code_b}")}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let reply: Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(reply["outcome"], "unmatched");
+    assert_eq!(
+        app.overview(&sibling).await.invoices[0].status,
+        o.invoices[0].status
+    );
+}
+
+/// Amounts of nothing or less, and references no bank writes, are refused
+/// before anything is recorded.
+#[tokio::test]
+async fn zero_negative_amounts_and_overlong_references_are_refused() {
+    let app = start().await;
+    let (code, _, _) = featured_november(&app).await;
+    let before = payments(&app).await;
+    for (reference, amount) in [
+        ("FT-ZERO", 0),
+        ("FT-NEG", -5_000),
+        (&*"F".repeat(101), 10_000),
+        ("", 10_000),
+    ] {
+        let reply = app
+            .notify(
+                &json!({"transaction_id": reference, "account_number": SCHOOL_ACCOUNT,
+                "amount": amount, "received_at": app.clock.now(), "memo": format!("HP {code}")}),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{reference:.10} {amount}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+    }
+    assert_eq!(payments(&app).await, before);
+}
+
+/// A signature cut short (a prefix of the right one) is a wrong signature.
+#[tokio::test]
+async fn a_signature_cut_short_is_refused() {
+    let app = start().await;
+    let secret = secret(&app).await;
+    let now = app.clock.now();
+    let (code, total, _) = featured_november(&app).await;
+    let body = serde_json::to_vec(
+        &json!({"transaction_id": "FT-SHORT", "account_number": SCHOOL_ACCOUNT,
+        "amount": total, "received_at": now, "memo": format!("HP {code}")}),
+    )
+    .unwrap();
+    let full = sign(&secret, now, &body);
+    for len in [0, 1, 2, 8, 32, full.len() - 2] {
+        let r = app
+            .send(notification(now, &full[..len], body.clone()))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{len} hex digits");
+    }
+    assert_eq!(
+        app.send(notification(now, &full, body)).await.status,
+        StatusCode::CREATED
+    );
+}
+
+/// A parent who types only the code: no `HP`, any case, or split by a space.
+#[tokio::test]
+async fn a_memo_with_the_bare_invoice_code_settles_it() {
+    let app = start().await;
+    let (code, total, token) = featured_november(&app).await;
+    let memo = format!(
+        "NGUYEN VAN HUNG chuyen tien {} {} lop 3a",
+        code[..4].to_lowercase(),
+        &code[4..]
+    );
+    let reply = app
+        .notify(
+            &json!({"transaction_id": "FT-BARE-1", "account_number": SCHOOL_ACCOUNT,
+            "amount": total, "received_at": app.clock.now(), "memo": memo}),
+        )
+        .await;
+    let reply: Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(reply["outcome"], "matched", "{reply}");
+    let o: ChildOverview = app.rpc("child", &[("token", &token)]).await.unwrap();
+    assert_eq!(o.invoices[0].status.state, PaymentState::Paid);
+}

@@ -241,7 +241,7 @@ struct Notification {
 
 impl Notification {
     fn external_id(&self) -> String {
-        format!("{BIN}:{}", self.transaction_id.to_uppercase())
+        format!("{BIN}:{ACCOUNT}:{}", self.transaction_id.to_uppercase())
     }
 }
 
@@ -548,7 +548,7 @@ struct Stored {
 type PaymentRow = (i64, String, i64, Option<String>, String, String, String);
 
 async fn stored_payments(db: &Db, prefix: &str) -> HashMap<String, Stored> {
-    let pattern = format!("{BIN}:{prefix}%");
+    let pattern = format!("{BIN}:{ACCOUNT}:{prefix}%");
     let rows: Vec<PaymentRow> = sqlx::query_as(
         "SELECT id, external_id, amount, memo, outcome, arrived_via, source FROM payment \
          WHERE external_id LIKE $1",

@@ -126,6 +126,16 @@ async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
         app.rpc::<ChildAccess>("link", &[("secret", &secret)]).await,
         Err(AppError::LinkInvalid)
     );
+    // The phone that opened the link kept a token for the child: it ends too.
+    assert_eq!(
+        app.rpc::<hocphi_app::model::ChildOverview>("child", &[("token", &access.token)])
+            .await,
+        Err(AppError::AccessExpired)
+    );
+    // A family that knows the code and birth date looks the child up again.
+    app.clock.advance(1);
+    let again = app.featured_child().await;
+    assert_eq!(app.overview(&again).await.invoices.len(), 2);
     // Expired: the same.
     let link: OneTimeLink = app
         .staff("classes/student-link", json!({"student_id": an}), Some(&t))

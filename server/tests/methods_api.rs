@@ -52,7 +52,7 @@ async fn a_parent_may_pay_the_schools_mobile_money_account_and_it_settles_as_mob
         "SELECT r.content FROM receipt r JOIN payment p ON p.id = r.payment_id \
          WHERE p.external_id = $1",
     )
-    .bind(format!("{}:MM-0001", DEMO_WALLET.0))
+    .bind(format!("{}:{}:MM-0001", DEMO_WALLET.0, DEMO_WALLET.1))
     .fetch_one(&app.db)
     .await
     .unwrap();
@@ -86,7 +86,7 @@ async fn card_and_cash_at_the_office_settle_invoices_with_receipts_and_keep_only
     // The same approval again changes nothing.
     assert_eq!(record(card).await.unwrap(), receipts);
     let (terminal, approval, last4, method): (String, String, String, String) = sqlx::query_as(
-        "SELECT card_terminal, card_approval, card_last4, method FROM payment WHERE external_id = 'POS:TID00123:A1B2C3'",
+        "SELECT card_terminal, card_approval, card_last4, method FROM payment WHERE external_id = 'POS:1:TID00123:A1B2C3'",
     )
     .fetch_one(&app.db)
     .await

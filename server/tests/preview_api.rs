@@ -69,7 +69,7 @@ async fn school_class_private_and_receipt_links_have_previews_without_personal_d
     for html in [&school, &class, &private, &receipt] {
         assert!(
             html.contains(
-                "<meta property=\"og:image\" content=\"https://hocphi.example.vn/og-image.png\">"
+                "<meta property=\"og:image\" content=\"https://hocphi.example/og-image.png\">"
             ),
             "{html}"
         );
@@ -108,6 +108,26 @@ async fn school_class_private_and_receipt_links_have_previews_without_personal_d
     )
     .unwrap();
     assert_eq!(html, school);
+
+    // A class the school does not have, or a made-up host, makes no page of its
+    // own: the school's page, the same bytes (so a flood of made-up paths costs
+    // no rendering or compressing).
+    for path in [
+        "/s/th-ha-long/Q1",
+        "/s/th-ha-long/Q2",
+        "/s/th-ha-long/%3Cb%3E",
+    ] {
+        assert_eq!(page(&app, path).await, school, "{path}");
+    }
+    let spoofed = app
+        .send(
+            Request::get("/s/th-ha-long")
+                .header("host", "evil.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(String::from_utf8(spoofed.body).unwrap(), school);
 
     // Anything else is the plain shell.
     let other = page(&app, "/s/no-such-school").await;

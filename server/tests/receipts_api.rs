@@ -303,7 +303,7 @@ async fn undoing_a_match_cancels_its_receipt_and_the_export_lists_both() {
     let open = app.unpaid_invoices(1).await;
     pay(&app, "FT-UNDO", &open[0].0, open[0].1).await;
     let (payment_id,): (i64,) =
-        sqlx::query_as("SELECT id FROM payment WHERE external_id = '970436:FT-UNDO'")
+        sqlx::query_as("SELECT id FROM payment WHERE external_id = '970436:1023456789:FT-UNDO'")
             .fetch_one(&app.db)
             .await
             .unwrap();

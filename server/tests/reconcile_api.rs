@@ -271,7 +271,7 @@ async fn the_same_transfer_by_notification_and_statement_is_recorded_once_in_eit
     }
     assert_eq!(
         app.count(
-            "SELECT COUNT(*) FROM payment WHERE external_id IN ('970436:FT777', '970436:FT888')"
+            "SELECT COUNT(*) FROM payment WHERE external_id IN ('970436:1023456789:FT777', '970436:1023456789:FT888')"
         )
         .await,
         2
@@ -324,7 +324,7 @@ async fn sepay_webhooks_are_accepted_with_the_school_key_and_recorded_once() {
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(app.count("SELECT COUNT(*) FROM payment").await, before + 1);
     let (at,): (i64,) = sqlx::query_as(
-        "SELECT received_at FROM payment WHERE external_id = '970436:MBVCB.3278907687'",
+        "SELECT received_at FROM payment WHERE external_id = '970436:1023456789:MBVCB.3278907687'",
     )
     .fetch_one(&app.db)
     .await

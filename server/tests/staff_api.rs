@@ -3,6 +3,8 @@
 
 mod support;
 
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use hocphi_app::error::{AppError, Field};
 use hocphi_app::model::InvoiceDetail;
 use hocphi_app::staff::{Me, OneTimeLink, Role, SchoolProfile, SchoolRow};
@@ -252,16 +254,68 @@ async fn wrong_passwords_get_one_answer_and_are_throttled_per_account() {
             Err(AppError::BadCredentials)
         );
     }
-    assert!(matches!(
-        app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await,
-        Err(AppError::TooManyAttempts { .. })
-    ));
+    match app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await {
+        Err(AppError::TooManyAttempts { retry_after_secs }) => {
+            assert!(
+                (1..=15 * 60).contains(&retry_after_secs),
+                "says when: {retry_after_secs} s"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(
         app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.is_ok(),
         "other accounts unaffected"
     );
+    // The real officer, at the office (another address), is not locked out by
+    // someone failing with their user name elsewhere.
+    let at_office = app
+        .send(
+            Request::post("/rpc/staff/sign-in")
+                .header("content-type", "application/json")
+                .header("x-forwarded-for", "198.51.100.77")
+                .body(Body::from(
+                    json!({"username": DEMO_OFFICER, "password": DEMO_PASSWORD}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(at_office.status, StatusCode::OK);
     app.clock.advance(15 * 60);
     assert!(app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.is_ok());
+}
+
+/// One client trying many user names is stopped too, and a client cannot dodge
+/// it by writing its own X-Forwarded-For: the proxy's entry is the one believed.
+#[tokio::test]
+async fn one_client_guessing_across_accounts_is_throttled_whatever_headers_it_writes() {
+    let app = start().await;
+    let attempt = |n: usize| {
+        app.send(
+            Request::post("/rpc/staff/sign-in")
+                .header("content-type", "application/json")
+                // A made-up address on the left, the proxy's real entry on the right.
+                .header(
+                    "x-forwarded-for",
+                    format!("10.9.{}.{}, 198.51.100.9", n / 250, n % 250),
+                )
+                .body(Body::from(
+                    json!({"username": format!("guess{n}"), "password": "wrong password!"})
+                        .to_string(),
+                ))
+                .unwrap(),
+        )
+    };
+    for n in 0..30 {
+        assert_eq!(
+            attempt(n).await.status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {n}"
+        );
+    }
+    let reply = attempt(30).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.headers.get("retry-after").is_some());
 }
 
 #[tokio::test]

@@ -188,13 +188,18 @@ pub async fn revoke_student_links(student_id: i64) -> Result<u64, AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     imp::student_class(&state.db, &staff, student_id).await?;
+    let now = state.clock.now();
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     let done = sqlx::query(
         "UPDATE student_link SET revoked_at = $1 WHERE student_id = $2 AND revoked_at IS NULL",
     )
-    .bind(state.clock.now())
+    .bind(now)
     .bind(student_id)
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await?;
+    // The phones that opened a link keep a token for the child: those end too.
+    crate::api::parent::imp::end_child_access(&mut tx, student_id, now).await?;
+    tx.commit().await?;
     Ok(done.rows_affected())
 }
 

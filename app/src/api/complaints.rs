@@ -362,10 +362,7 @@ pub async fn file_complaint(
     use crate::server::audit::{record, Entry};
     let state = crate::server::state::app_state()?;
     let now = state.clock.now();
-    let student_id = state
-        .tokens
-        .verify(&token, now)
-        .ok_or(AppError::AccessExpired)?;
+    let student_id = crate::api::parent::imp::child_of(&state, &token).await?;
     let description = imp::message_text(&description)?;
     let bank_reference = bank_reference.trim().to_string();
     if bank_reference.len() > 64 {
@@ -525,7 +522,7 @@ pub async fn reply_to_complaint(code: String, body: String) -> Result<(), AppErr
 /// A school's complaints, open ones first, by due date.
 #[server(prefix = "/rpc", endpoint = "complaint/list", input = Json)]
 pub async fn school_complaints(school_id: i64) -> Result<Vec<ComplaintRow>, AppError> {
-    let (state, _) = crate::server::auth::school_reader(school_id).await?;
+    let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
     let now = state.clock.now();
     let rows: Vec<imp::RowT> = sqlx::query_as(&format!(
         "{} WHERE c.school_id = $1 ORDER BY CASE WHEN c.status IN ('resolved', 'rejected') THEN 1 ELSE 0 END, c.due_at, c.id",
@@ -543,7 +540,7 @@ pub async fn school_complaints(school_id: i64) -> Result<Vec<ComplaintRow>, AppE
 #[server(prefix = "/rpc", endpoint = "complaint/detail", input = Json)]
 pub async fn open_complaint(school_id: i64, id: i64) -> Result<ComplaintDetail, AppError> {
     use base64::Engine;
-    let (state, staff) = crate::server::auth::school_reader(school_id).await?;
+    let (state, staff) = crate::server::auth::school_office_reader(school_id).await?;
     let now = state.clock.now();
     let row: imp::RowT = sqlx::query_as(&format!(
         "{} WHERE c.id = $1 AND c.school_id = $2",
@@ -579,10 +576,7 @@ pub async fn open_complaint(school_id: i64, id: i64) -> Result<ComplaintDetail, 
             rows.into_iter()
                 .map(
                     |(external_id, amount, received_at, status)| MatchingTransfer {
-                        reference: external_id
-                            .split_once(':')
-                            .map(|(_, r)| r.to_string())
-                            .unwrap_or(external_id),
+                        reference: crate::server::bank::reference_of(&external_id).to_string(),
                         amount: crate::domain::money::Vnd::new(amount),
                         received_at,
                         status,

@@ -74,7 +74,7 @@ pub async fn school_dashboard(
     from: String,
     to: String,
 ) -> Result<SchoolFigures, AppError> {
-    let (state, _) = crate::server::auth::school_reader(school_id).await?;
+    let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
     let (f, t) = period(&from, &to)?;
     crate::server::report_queries::school_figures(&state.db, &[school_id], f, t)
         .await?
@@ -249,7 +249,7 @@ pub async fn submit_report(
 /// A school's reports, newest first.
 #[server(prefix = "/rpc", endpoint = "reports/school", input = Json)]
 pub async fn school_reports(school_id: i64) -> Result<Vec<ReportRow>, AppError> {
-    let (state, _) = crate::server::auth::school_reader(school_id).await?;
+    let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
     let rows: Vec<ReportT> = sqlx::query_as(&format!(
         "{REPORT_SQL} WHERE r.school_id = $1 ORDER BY r.id DESC"
     ))

@@ -89,7 +89,7 @@ mod imp {
                 {
                     return Err(AppError::InvalidInput(Field::CardLast4));
                 }
-                ("card", format!("POS:{terminal}:{approval}"))
+                ("card", format!("POS:{school_id}:{terminal}:{approval}"))
             }
             "cash" => (
                 "cash",
@@ -224,8 +224,9 @@ mod imp {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(content_base64.trim())
             .map_err(|_| AppError::ImportRejected)?;
-        let grid =
-            crate::server::spreadsheet::read(&bytes).map_err(|_| AppError::ImportRejected)?;
+        let grid = crate::server::heavy::run(move || crate::server::spreadsheet::read(&bytes))
+            .await?
+            .map_err(AppError::File)?;
         let read = crate::domain::pos_settlement::read(&grid)
             .ok_or(AppError::InvalidInput(Field::Mapping))?;
         let mut preview = PosPreview {

@@ -15,10 +15,7 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
     use crate::error::Field;
     use crate::server::state::{app_state, client_key};
     let state = app_state()?;
-    let student_id = state
-        .tokens
-        .verify(&token, state.clock.now())
-        .ok_or(AppError::AccessExpired)?;
+    let student_id = crate::api::parent::imp::child_of(&state, &token).await?;
     let code = InvoiceCode::parse(&code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
     let detail = crate::server::parent_queries::invoice_detail(
         &state.db,
@@ -124,7 +121,14 @@ pub async fn save_gateway(
     .bind(sealed)
     .bind(state.clock.now())
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| {
+        if crate::server::is_unique_violation(&e) {
+            AppError::InvalidInput(Field::MerchantCodeTaken)
+        } else {
+            e.into()
+        }
+    })?;
     by_staff(
         &mut tx,
         &state,
@@ -142,7 +146,7 @@ pub async fn save_gateway(
 #[server(prefix = "/rpc", endpoint = "school/gateway/orders", input = leptos::server_fn::codec::Json)]
 pub async fn online_orders(school_id: i64) -> Result<Vec<crate::staff::OnlineOrderRow>, AppError> {
     use crate::domain::money::Vnd;
-    let (state, _staff) = crate::server::auth::school_reader(school_id).await?;
+    let (state, _staff) = crate::server::auth::school_office_reader(school_id).await?;
     type Row = (i64, String, i64, String, Option<String>, Option<String>);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT created_at, code, amount, status, response_code, transaction_no FROM gateway_order \

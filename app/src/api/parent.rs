@@ -8,7 +8,7 @@ use crate::model::{
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod imp {
+pub mod imp {
     pub use crate::domain::date::Date;
     pub use crate::error::Field;
     pub use crate::server::limiter::{PER_CLIENT, PER_STUDENT_CODE};
@@ -20,15 +20,69 @@ mod imp {
 
     pub use crate::domain::student_import::normalize_code;
 
-    /// The child a device's access token stands for, if it is still valid.
-    pub fn child_of(
+    /// The child a device's access token stands for, if it is still valid: ours,
+    /// unexpired, and issued after the school last ended the child's access
+    /// (links revoked, birth date or code corrected).
+    pub async fn child_of(
         state: &crate::server::state::AppState,
         token: &str,
     ) -> Result<i64, crate::error::AppError> {
-        state
+        use crate::error::AppError;
+        let (student_id, expires_at) = state
             .tokens
-            .verify(token, state.clock.now())
-            .ok_or(crate::error::AppError::AccessExpired)
+            .verify_with_expiry(token, state.clock.now())
+            .ok_or(AppError::AccessExpired)?;
+        let issued_at = expires_at - ACCESS_TTL_SECS;
+        let revoked: Option<(i64,)> =
+            sqlx::query_as("SELECT revoked_before FROM child_access_revoked WHERE student_id = $1")
+                .bind(student_id)
+                .fetch_optional(&state.db)
+                .await?;
+        match revoked {
+            Some((before,)) if issued_at <= before => Err(AppError::AccessExpired),
+            _ => Ok(student_id),
+        }
+    }
+
+    /// [`end_child_access`] if the school is correcting the birth date or the
+    /// code that parents look the child up with (called before the update).
+    pub async fn end_child_access_if_changed(
+        conn: &mut sqlx::AnyConnection,
+        student_id: i64,
+        code: &str,
+        date_of_birth: &str,
+        now: i64,
+    ) -> Result<(), crate::error::AppError> {
+        sqlx::query(
+            "INSERT INTO child_access_revoked (student_id, revoked_before) \
+             SELECT id, $2 FROM student WHERE id = $1 AND (date_of_birth <> $3 OR code <> $4) \
+             ON CONFLICT (student_id) DO UPDATE SET revoked_before = excluded.revoked_before",
+        )
+        .bind(student_id)
+        .bind(now)
+        .bind(date_of_birth)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Ends every access token issued for this child until now: each device must
+    /// look the child up again (with the details as they are now).
+    pub async fn end_child_access(
+        conn: &mut sqlx::AnyConnection,
+        student_id: i64,
+        now: i64,
+    ) -> Result<(), crate::error::AppError> {
+        sqlx::query(
+            "INSERT INTO child_access_revoked (student_id, revoked_before) VALUES ($1, $2) \
+             ON CONFLICT (student_id) DO UPDATE SET revoked_before = excluded.revoked_before",
+        )
+        .bind(student_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
     }
 
     /// An invoice code as the page sent it.
@@ -130,7 +184,7 @@ pub async fn access_for(
 pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
     use imp::*;
     let state = app_state()?;
-    let student_id = child_of(&state, &token)?;
+    let student_id = child_of(&state, &token).await?;
     let header = q::student_header(&state.db, student_id, state.clock.today()).await?;
     let invoices = q::invoices_of(&state.db, student_id, state.clock.today()).await?;
     Ok(ChildOverview {
@@ -148,7 +202,7 @@ pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
 pub async fn load_invoice(token: String, code: String) -> Result<InvoiceDetail, AppError> {
     use imp::*;
     let state = app_state()?;
-    let student_id = child_of(&state, &token)?;
+    let student_id = child_of(&state, &token).await?;
     let code = invoice_code(&code)?;
     let mut detail = q::invoice_detail(&state.db, student_id, &code, state.clock.today()).await?;
     // A merchant account is of no use while online payment is off on this server.
@@ -179,7 +233,7 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
         Vec<(i64, String, crate::model::InvoiceDetail)>,
     > = Default::default();
     for (token, code) in &items {
-        let student_id = child_of(&state, token)?;
+        let student_id = child_of(&state, token).await?;
         let code = invoice_code(code)?;
         let detail = q::invoice_detail(&state.db, student_id, &code, today).await?;
         // Nothing to pay, or no official account to pay it into yet.
@@ -265,7 +319,7 @@ pub async fn decline_line(
 ) -> Result<InvoiceDetail, AppError> {
     use imp::*;
     let state = app_state()?;
-    let student_id = child_of(&state, &token)?;
+    let student_id = child_of(&state, &token).await?;
     let code = invoice_code(&code)?;
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT i.id, (SELECT COUNT(*) FROM payment_allocation a WHERE a.invoice_id = i.id) FROM invoice i \

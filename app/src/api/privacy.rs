@@ -123,7 +123,7 @@ pub async fn erase_student(
 /// How many days after a student left their data is anonymised, at this school.
 #[server(prefix = "/rpc", endpoint = "privacy/retention", input = Json)]
 pub async fn retention_days(school_id: i64) -> Result<i64, AppError> {
-    let (state, _) = crate::server::auth::school_reader(school_id).await?;
+    let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
     let (days,): (i64,) = sqlx::query_as("SELECT anonymise_after_days FROM school WHERE id = $1")
         .bind(school_id)
         .fetch_one(&state.db)

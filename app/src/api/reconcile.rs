@@ -61,8 +61,9 @@ mod imp {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(content_base64.trim())
             .map_err(|_| AppError::ImportRejected)?;
-        let grid =
-            crate::server::spreadsheet::read(&bytes).map_err(|_| AppError::ImportRejected)?;
+        let grid = crate::server::heavy::run(move || crate::server::spreadsheet::read(&bytes))
+            .await?
+            .map_err(AppError::File)?;
         let saved = saved_mapping(&state.db, school_id).await?;
         let candidates: Vec<Mapping> = match choice {
             MappingChoice::Custom(m) => vec![m.clone()],
@@ -506,10 +507,7 @@ pub async fn list_transfers(
         };
         out.push(TransferRow {
             payment_id: id,
-            reference: external_id
-                .split_once(':')
-                .map(|(_, r)| r.to_string())
-                .unwrap_or(external_id),
+            reference: crate::server::bank::reference_of(&external_id).to_string(),
             received_at: at,
             amount,
             memo,

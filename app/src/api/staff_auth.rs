@@ -67,7 +67,7 @@ pub(crate) mod imp {
         keep: Option<&str>,
     ) -> Result<(), AppError> {
         sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
-            .bind(hash_password(password))
+            .bind(hash_password_pooled(password).await?)
             .bind(staff.id)
             .execute(&mut *conn)
             .await?;
@@ -153,18 +153,24 @@ pub(crate) mod imp {
 #[server(prefix = "/rpc", endpoint = "staff/sign-in", input = Json)]
 pub async fn sign_in(username: String, password: String) -> Result<Me, AppError> {
     use crate::server::auth::*;
-    use crate::server::limiter::{PER_ACCOUNT, PER_CLIENT};
+    use crate::server::limiter::{PER_ACCOUNT_AND_CLIENT, PER_ACCOUNT_ANYWHERE, PER_CLIENT};
     use crate::server::state::{app_state, client_key};
     use imp::*;
     let state = app_state()?;
     let now = state.clock.now();
     let username = username.trim().to_lowercase();
-    let account_key = format!("signin:{username}");
-    let client_key = format!("signin-client:{}", client_key());
+    let client = client_key();
+    let account_key = format!("signin:{username}@{client}");
+    let anywhere_key = format!("signin:{username}");
+    let client_key = format!("signin-client:{client}");
     let attempt = state
         .lookups
         .attempt(
-            &[(&account_key, PER_ACCOUNT), (&client_key, PER_CLIENT)],
+            &[
+                (&account_key, PER_ACCOUNT_AND_CLIENT),
+                (&anywhere_key, PER_ACCOUNT_ANYWHERE),
+                (&client_key, PER_CLIENT),
+            ],
             now,
         )
         .await
@@ -176,7 +182,7 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, AppError>
             .await?;
     // Always verify against some hash, so unknown names answer as slowly as wrong passwords.
     let hash = row.as_ref().map(|r| r.1.as_str()).unwrap_or(dummy_hash());
-    let password_ok = verify_password(&password, hash);
+    let password_ok = verify_password_pooled(&password, hash).await?;
     let staff_id = match row {
         Some((id, _, 1)) if password_ok => id,
         // A failure: the attempt stays counted.
@@ -225,7 +231,7 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         .bind(staff.id)
         .fetch_one(&state.db)
         .await?;
-    if !verify_password(&current, &hash) {
+    if !verify_password_pooled(&current, &hash).await? {
         return Err(AppError::BadCredentials);
     }
     check_new_password(&new_password)?;
@@ -304,7 +310,7 @@ pub async fn accept_invite(
     )
     .bind(&username)
     .bind(&display_name)
-    .bind(hash_password(&password))
+    .bind(hash_password_pooled(&password).await?)
     .bind(role.as_str())
     .bind(district_id)
     .bind(link.school_id)

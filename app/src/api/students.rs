@@ -73,6 +73,14 @@ pub async fn upsert_records(
                 unchanged += 1
             }
             Some(e) => {
+                crate::api::parent::imp::end_child_access_if_changed(
+                    &mut *conn,
+                    e.id,
+                    &r.code,
+                    &r.birth_date.to_string(),
+                    state.clock.now(),
+                )
+                .await?;
                 sqlx::query("UPDATE student SET full_name = $1, date_of_birth = $2 WHERE id = $3")
                     .bind(&r.full_name)
                     .bind(r.birth_date.to_string())
@@ -174,9 +182,16 @@ mod imp {
             errors: vec![],
             file_problem: Some(problem),
         };
-        let parsed = decode(content_base64)
-            .and_then(|bytes| crate::server::spreadsheet::read(&bytes))
-            .and_then(|rows| student_import::parse(&rows));
+        let parsed = match decode(content_base64) {
+            Ok(bytes) => {
+                crate::server::heavy::run(move || {
+                    crate::server::spreadsheet::read(&bytes)
+                        .and_then(|rows| student_import::parse(&rows))
+                })
+                .await?
+            }
+            Err(problem) => Err(problem),
+        };
         let (records, errors) = match parsed {
             Ok(r) => r,
             Err(problem) => {
@@ -384,6 +399,14 @@ pub async fn commit_student_import(
         .await?;
     }
     for (r, id) in &plan.changed {
+        crate::api::parent::imp::end_child_access_if_changed(
+            &mut tx,
+            *id,
+            &r.code,
+            &r.birth_date.to_string(),
+            now,
+        )
+        .await?;
         sqlx::query("UPDATE student SET full_name = $1, date_of_birth = $2 WHERE id = $3")
             .bind(&r.full_name)
             .bind(r.birth_date.to_string())
@@ -517,6 +540,14 @@ pub async fn save_student(
             if before.is_none() {
                 return Err(AppError::NotFound);
             }
+            crate::api::parent::imp::end_child_access_if_changed(
+                &mut tx,
+                id,
+                &r.code,
+                &r.birth_date.to_string(),
+                state.clock.now(),
+            )
+            .await?;
             let updated = sqlx::query(
                 "UPDATE student SET code = $1, full_name = $2, date_of_birth = $3 WHERE id = $4",
             )

@@ -126,6 +126,39 @@ impl InvoiceCode {
         }
         found
     }
+
+    /// Codes a parent typed without the `HP` mark: a word of 8 characters, or two
+    /// neighbouring words that make 8 together (a code split by one space), in any
+    /// case. These are only candidates: one word in 31 made of the code's letters
+    /// passes the check character, so a caller takes a candidate only where it is
+    /// the code of an invoice of the school that received the money — one in about
+    /// 27 billion for a made-up word, against the school's few thousand codes.
+    pub fn find_bare_in_memo(memo: &str) -> Vec<InvoiceCode> {
+        let folded = super::memo::fold_to_ascii(memo).to_ascii_uppercase();
+        let words: Vec<&str> = folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut found: Vec<InvoiceCode> = Vec::new();
+        let mut take = |candidate: &str| {
+            if let Ok(code) = InvoiceCode::parse(candidate) {
+                if !found.contains(&code) {
+                    found.push(code);
+                }
+            }
+        };
+        for (i, word) in words.iter().enumerate() {
+            if word.len() == CODE_LEN {
+                take(word);
+            }
+            if let Some(next) = words.get(i + 1) {
+                if word.len() + next.len() == CODE_LEN {
+                    take(&format!("{word}{next}"));
+                }
+            }
+        }
+        found
+    }
 }
 
 impl fmt::Display for InvoiceCode {
@@ -205,6 +238,33 @@ mod tests {
         assert!(InvoiceCode::find_in_memo("chuyen tien hoc phi thang 11").is_empty());
         // Cut short by the bank: nothing is guessed.
         assert!(InvoiceCode::find_in_memo(&format!("HP {}", &c[..6])).is_empty());
+    }
+
+    #[test]
+    fn finds_codes_typed_without_the_mark() {
+        let code = InvoiceCode::from_number(987_654_321);
+        let c = code.as_str();
+        for memo in [
+            format!("chuyen tien {c} lop 3A"),
+            format!("{}", c.to_lowercase()),
+            format!("NOP HOC PHI {} {}", &c[..4], &c[4..]),
+            format!("nop {}.{}", &c[..3].to_lowercase(), &c[3..]),
+        ] {
+            assert_eq!(
+                InvoiceCode::find_bare_in_memo(&memo),
+                vec![code.clone()],
+                "{memo}"
+            );
+        }
+        // Not a code: too short, a mistyped character, split in three.
+        assert!(InvoiceCode::find_bare_in_memo(&c[..7]).is_empty());
+        assert!(
+            InvoiceCode::find_bare_in_memo(&format!("{} {} {}", &c[..2], &c[2..5], &c[5..]))
+                .is_empty()
+        );
+        let mut typo = c.as_bytes().to_vec();
+        typo[3] = if typo[3] == b'A' { b'B' } else { b'A' };
+        assert!(InvoiceCode::find_bare_in_memo(std::str::from_utf8(&typo).unwrap()).is_empty());
     }
 
     #[test]

@@ -40,19 +40,26 @@ impl Vnd {
 
     /// Digits grouped the Vietnamese way: `1250000` → `1.250.000`.
     pub fn grouped(self) -> String {
-        let digits = self.0.unsigned_abs().to_string();
-        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        let digits = grouped_digits(self.0.unsigned_abs());
         if self.0 < 0 {
-            out.push('-');
+            format!("-{digits}")
+        } else {
+            digits
         }
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push('.');
-            }
-            out.push(c);
-        }
-        out
     }
+}
+
+/// A count written the Vietnamese way, dots between thousands: `250000` → `250.000`.
+pub fn grouped_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `1.250.000 đ`, as Vietnamese invoices and banking apps write it.

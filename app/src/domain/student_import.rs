@@ -114,6 +114,16 @@ pub enum FileProblem {
     MissingColumns(Vec<Column>),
     #[error("the file has more than {0} rows")]
     TooManyRows(usize),
+    /// Larger than an upload may be, in bytes (as sent, or once unzipped).
+    #[error("the file is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the file has more than {0} columns")]
+    TooManyColumns(usize),
+    #[error("the file has more than {0} cells")]
+    TooManyCells(usize),
+    /// One cell holds more characters than any real one would.
+    #[error("row {row}: a cell has more than {max} characters")]
+    CellTooLong { row: usize, max: usize },
 }
 
 pub const MAX_ROWS: usize = 20_000;

@@ -54,7 +54,9 @@ pub struct VietQr {
     pub bin: String,
     /// Account or card number (tag 38.01.01).
     pub account: String,
-    pub service: Option<Service>,
+    /// Tag 38.02: mandatory (NAPAS §4.2.1): without it a bank app cannot tell a
+    /// transfer to an account from one to a card.
+    pub service: Service,
     pub amount: Option<Vnd>,
     /// Tag 62.01; hocphi puts the invoice code here.
     pub bill_number: Option<String>,
@@ -156,7 +158,7 @@ impl VietQr {
             initiation: Initiation::Dynamic,
             bin: bin.to_string(),
             account: account.to_string(),
-            service: Some(Service::ToAccount),
+            service: Service::ToAccount,
             amount: Some(amount),
             bill_number: Some(bill_number.to_string()).filter(|s| !s.is_empty()),
             purpose: Some(purpose.to_string()).filter(|s| !s.is_empty()),
@@ -187,9 +189,7 @@ impl VietQr {
         let mut merchant = String::new();
         push_tlv(&mut merchant, "00", NAPAS_GUID);
         push_tlv(&mut merchant, "01", &beneficiary);
-        if let Some(service) = self.service {
-            push_tlv(&mut merchant, "02", service.code());
-        }
+        push_tlv(&mut merchant, "02", self.service.code());
 
         let mut out = String::new();
         push_tlv(&mut out, "00", "01");
@@ -301,6 +301,15 @@ impl VietQr {
         let beneficiary_tlv = mget("01").ok_or(DecodeError::Missing("38.01 (beneficiary)"))?;
         let beneficiary = parse_tlvs(beneficiary_tlv.value, beneficiary_tlv.value_at)?;
         check_unique(&beneficiary)?;
+        // 38.01 holds the BIN and the account, nothing else: an extra field is
+        // a code made by something other than a bank, or altered.
+        if let Some(extra) = beneficiary.iter().find(|t| t.id != "00" && t.id != "01") {
+            return Err(invalid(
+                "beneficiary (38.01)",
+                "holds only the BIN (00) and the account (01)",
+                extra.id,
+            ));
+        }
         let bget = |id: &str| beneficiary.iter().find(|t| t.id == id).map(|t| t.value);
         let bin = bget("00").ok_or(DecodeError::Missing("38.01.00 (bank BIN)"))?;
         if bin.len() != 6 || !is_digits(bin) {
@@ -315,9 +324,9 @@ impl VietQr {
             ));
         }
         let service = match mget("02").map(|t| t.value) {
-            None => None,
-            Some("QRIBFTTA") => Some(Service::ToAccount),
-            Some("QRIBFTTC") => Some(Service::ToCard),
+            None => return Err(DecodeError::Missing("38.02 (service code)")),
+            Some("QRIBFTTA") => Service::ToAccount,
+            Some("QRIBFTTC") => Service::ToCard,
             Some(other) => {
                 return Err(invalid(
                     "service code (38.02)",
@@ -492,7 +501,7 @@ mod tests {
             initiation,
             bin: "970403".into(),
             account: account.into(),
-            service: Some(service),
+            service,
             amount: dynamic.then_some(Vnd::new(180_000)),
             bill_number: dynamic.then(|| "NPS6869".into()),
             purpose: dynamic.then(|| "thanh toan don hang".into()),
@@ -733,10 +742,22 @@ mod tests {
                 ..
             })
         ));
-        assert!(
-            d(&merchant(guid.clone() + &beneficiary)).is_ok(),
-            "the service code is optional"
+        assert_eq!(
+            d(&merchant(guid.clone() + &beneficiary)),
+            Err(Missing("38.02 (service code)")),
+            "the service code is mandatory"
         );
+        let with_extra = t(
+            "01",
+            &(t("00", "970403") + &t("01", "0011012345678") + &t("02", "X")),
+        );
+        assert!(matches!(
+            d(&merchant(guid.clone() + &with_extra + &t("02", "QRIBFTTA"))),
+            Err(Invalid {
+                field: "beneficiary (38.01)",
+                ..
+            })
+        ));
 
         let additional = |inner: String| with_crc(&format!("{head}{account}{}", t("62", &inner)));
         assert!(matches!(
@@ -856,7 +877,7 @@ mod tests {
             dynamic in any::<bool>(),
             bin in "[0-9]{6}",
             account in "[0-9A-Z]{1,19}",
-            service in proptest::option::of(prop_oneof![Just(Service::ToAccount), Just(Service::ToCard)]),
+            service in prop_oneof![Just(Service::ToAccount), Just(Service::ToCard)],
             amount in proptest::option::of(1i64..9_999_999_999_999),
             bill in proptest::option::of(ans_text(25)),
             purpose in proptest::option::of(ans_text(25)),

@@ -41,6 +41,19 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`hash_password`] on the heavy-work pool: Argon2 takes tens of milliseconds
+/// of a core, which an async worker must not spend.
+pub async fn hash_password_pooled(password: &str) -> Result<String, AppError> {
+    let password = password.to_owned();
+    Ok(super::heavy::run(move || hash_password(&password)).await?)
+}
+
+/// [`verify_password`] on the heavy-work pool.
+pub async fn verify_password_pooled(password: &str, hash: &str) -> Result<bool, AppError> {
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    Ok(super::heavy::run(move || verify_password(&password, &hash)).await?)
+}
+
 /// A hash of nothing anyone knows: checked against when the user name is unknown,
 /// so that a wrong name takes as long as a wrong password.
 pub fn dummy_hash() -> &'static str {
@@ -155,6 +168,18 @@ pub async fn school_reader(school_id: i64) -> Result<(AppState, Staff), AppError
     let state = super::state::app_state()?;
     let staff = current_staff(&state).await?;
     staff.check_read(&state.db, school_id).await?;
+    Ok((state, staff))
+}
+
+/// Reading what only the school's office and its supervisors see: complaints
+/// (with parents' bank details), online orders, the school's figures and
+/// reports. A teacher's screens show none of it, and neither does the server:
+/// teachers read their own classes only (`api::class_view`).
+pub async fn school_office_reader(school_id: i64) -> Result<(AppState, Staff), AppError> {
+    let (state, staff) = school_reader(school_id).await?;
+    if staff.role == Role::Teacher {
+        return Err(AppError::Forbidden);
+    }
     Ok((state, staff))
 }
 

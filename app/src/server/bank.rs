@@ -1,8 +1,10 @@
 //! Recording a bank transfer once, and settling the invoices its memo names.
 //!
-//! A transfer is identified by its bank (BIN) and the bank's own reference, so it
-//! is recorded once whichever way it arrives first: hocphi's signed notification,
-//! a SePay webhook, or a row of an imported statement.
+//! A transfer is identified by the account that received it (bank BIN and account
+//! number) and the bank's own reference, so it is recorded once whichever way it
+//! arrives first: hocphi's signed notification, a SePay webhook, or a row of an
+//! imported statement. The account is part of the key because a reference is
+//! unique at its bank, not across the schools that bank serves.
 
 use super::state::Db;
 use crate::domain::invoice_code::InvoiceCode;
@@ -96,9 +98,42 @@ pub async fn account_for(
         }))
 }
 
-/// The key a bank transaction is stored under: its bank and its reference.
-pub fn external_id(bin: &str, reference: &str) -> String {
-    format!("{bin}:{}", reference.trim().to_uppercase())
+/// The key a bank transaction is stored under: the receiving account (bank and
+/// number) and the bank's reference.
+pub fn external_id(bin: &str, account_number: &str, reference: &str) -> String {
+    format!("{bin}:{account_number}:{}", reference.trim().to_uppercase())
+}
+
+/// The reference a person reads, from a payment's stored key: the bank's
+/// reference of a transfer (`970403:0011…:FT123` → `FT123`), the terminal and
+/// approval of a card (`POS:7:T1:A2` → `T1:A2`), the merchant and order of a
+/// gateway payment (`VNPAY:M:ORDER` → `M:ORDER`).
+pub fn reference_of(key: &str) -> &str {
+    let Some((first, rest)) = key.split_once(':') else {
+        return key;
+    };
+    let is_bin = first.len() == 6 && first.bytes().all(|b| b.is_ascii_digit());
+    if is_bin || first == "POS" {
+        // The account, or the school, comes next.
+        return rest.split_once(':').map(|(_, r)| r).unwrap_or(rest);
+    }
+    rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_hold_the_account_and_read_back_as_the_reference() {
+        let a = external_id("970436", "1023456789", " ft26330:12 ");
+        let b = external_id("970436", "9999999999", "FT26330:12");
+        assert_ne!(a, b, "the same reference at two schools' accounts");
+        assert_eq!(reference_of(&a), "FT26330:12");
+        assert_eq!(reference_of("POS:7:T1:A2"), "T1:A2");
+        assert_eq!(reference_of("VNPAY:HOCPHI01:ORDER9"), "HOCPHI01:ORDER9");
+        assert_eq!(reference_of("plain"), "plain");
+    }
 }
 
 /// What recording did.
@@ -138,7 +173,7 @@ pub async fn record_in(
     channel: Channel,
     now: i64,
 ) -> Result<Recorded, AppError> {
-    let key = external_id(&account.bin, &tx_in.transaction_id);
+    let key = external_id(&account.bin, &account.account_number, &tx_in.transaction_id);
     // Notifications for the same invoices take turns: the caller's transaction
     // began with `database::begin_write`, and on SQLite this first write takes
     // the database's write lock at once, so concurrent notifications queue
@@ -173,8 +208,15 @@ pub async fn record_in(
             new: false,
         });
     };
-    let codes = InvoiceCode::find_in_memo(&tx_in.memo);
-    let open = open_invoices(conn, school_id, &codes).await?;
+    let marked = InvoiceCode::find_in_memo(&tx_in.memo);
+    let open = if marked.is_empty() {
+        // No `HP` mark: a code typed bare counts only where it is one of this
+        // school's invoices (`find_bare_in_memo` says why that is safe).
+        let bare = InvoiceCode::find_bare_in_memo(&tx_in.memo);
+        open_invoices(conn, school_id, &bare).await?
+    } else {
+        open_invoices(conn, school_id, &marked).await?
+    };
     let outcome = apply(
         conn,
         payment_id,
@@ -281,19 +323,56 @@ pub async fn apply(
     Ok(outcome)
 }
 
-/// The school's secret for signing notifications (and SePay's API key), made on first use.
-pub async fn school_secret(db: &Db, school_id: i64, now: i64) -> Result<String, AppError> {
+/// The school's secret for signing notifications (and SePay's API key), made on
+/// first use. It can mark invoices paid, so it is stored sealed with the master
+/// key, like the receipt signing keys: a copy of the database alone does not hold it.
+pub async fn school_secret(
+    db: &Db,
+    vault: &super::vault::Vault,
+    school_id: i64,
+    now: i64,
+) -> Result<String, AppError> {
     let fresh = super::auth::random_secret();
     sqlx::query("INSERT INTO bank_secret (school_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (school_id) DO NOTHING")
         .bind(school_id)
-        .bind(&fresh)
+        .bind(vault.seal(fresh.as_bytes(), &secret_context(school_id)))
         .bind(now)
         .execute(db)
         .await?;
-    let (secret,): (String,) =
+    let (stored,): (String,) =
         sqlx::query_as("SELECT secret FROM bank_secret WHERE school_id = $1")
             .bind(school_id)
             .fetch_one(db)
             .await?;
-    Ok(secret)
+    open_secret(db, vault, school_id, &stored).await
+}
+
+fn secret_context(school_id: i64) -> String {
+    format!("bank_secret:{school_id}")
+}
+
+/// A school's stored notification secret, opened. One stored before secrets
+/// were sealed (plain text) is sealed in place the first time it is used.
+pub async fn open_secret(
+    db: &Db,
+    vault: &super::vault::Vault,
+    school_id: i64,
+    stored: &str,
+) -> Result<String, AppError> {
+    if stored.starts_with("v1.") {
+        let plain = vault
+            .open(stored, &secret_context(school_id))
+            .map_err(|e| {
+                tracing::error!("bank secret of school {school_id}: {e}");
+                AppError::Internal
+            })?;
+        return String::from_utf8(plain).map_err(|_| AppError::Internal);
+    }
+    sqlx::query("UPDATE bank_secret SET secret = $1 WHERE school_id = $2 AND secret = $3")
+        .bind(vault.seal(stored.as_bytes(), &secret_context(school_id)))
+        .bind(school_id)
+        .bind(stored)
+        .execute(db)
+        .await?;
+    Ok(stored.to_string())
 }

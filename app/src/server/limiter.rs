@@ -34,8 +34,10 @@ pub const PER_CLIENT: &[Limit] = &[
     },
 ];
 
-/// Failed sign-ins per account: a forgotten password, not a guessing machine.
-pub const PER_ACCOUNT: &[Limit] = &[
+/// Failed sign-ins per account from one client: a forgotten password, not a
+/// guessing machine. Counted per client so that someone who knows a user name
+/// cannot lock its owner out by failing on purpose from elsewhere.
+pub const PER_ACCOUNT_AND_CLIENT: &[Limit] = &[
     Limit {
         max_failures: 5,
         window_secs: 15 * 60,
@@ -45,6 +47,14 @@ pub const PER_ACCOUNT: &[Limit] = &[
         window_secs: 24 * 3600,
     },
 ];
+
+/// Failed sign-ins per account from anywhere: a slower wall for guessing spread
+/// over many addresses (at most 2,400 guesses a day). Only an attack from more
+/// than 20 addresses at once can reach it, and it lasts an hour.
+pub const PER_ACCOUNT_ANYWHERE: &[Limit] = &[Limit {
+    max_failures: 100,
+    window_secs: 3600,
+}];
 
 const LONGEST_WINDOW: i64 = 24 * 3600;
 

@@ -7,6 +7,7 @@ pub mod bank;
 pub mod clock;
 pub mod database;
 pub mod gateway;
+pub mod heavy;
 pub mod limiter;
 pub mod parent_queries;
 pub mod privacy;

@@ -184,10 +184,7 @@ pub async fn issue_for_payment(
     let reference = if method == "cash" {
         "Tiền mặt tại văn phòng nhà trường".to_string()
     } else {
-        external_id
-            .split_once(':')
-            .map(|(_, r)| r.to_string())
-            .unwrap_or(external_id)
+        crate::server::bank::reference_of(&external_id).to_string()
     };
     let mut issued = Vec::new();
     for (invoice_id, student_id, student, class, code, period, total, part) in allocations {

@@ -1,10 +1,99 @@
 //! Turning an uploaded file into rows of cells: `.xlsx` (by its zip signature,
 //! whatever the file is called) or CSV (UTF-8, with or without BOM, or UTF-16
 //! with BOM; comma, semicolon or tab separated).
+//!
+//! Uploads are hostile until measured. A 5 KB `.xlsx` can declare a cell at
+//! XFD1048576 (a dense grid of 17 billion cells) or unzip to gigabytes, so
+//! nothing here trusts what a file says of itself: the zip's entries are
+//! measured by inflating them into nothing before calamine reads them, cells are
+//! streamed one at a time, and rows, columns, cells and text lengths are counted
+//! against [`LIMITS`] as they arrive. Past a limit the answer names it and
+//! nothing more is read. Callers run this on the heavy-work pool
+//! (`server::heavy`), never on an async worker.
 
 use crate::domain::date::Date;
 use crate::domain::student_import::{Cell, FileProblem};
-use calamine::{Data, Reader};
+use calamine::{DataRef, Reader};
+use std::io::{Cursor, Read};
+
+/// What one upload may hold. A bank's year of statements is well under these;
+/// a class list far under.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The file as uploaded.
+    pub bytes: usize,
+    /// An `.xlsx`'s entries once inflated, all together.
+    pub unzipped_bytes: u64,
+    /// Entries in an `.xlsx` (a real workbook has a few dozen).
+    pub zip_entries: usize,
+    pub rows: usize,
+    pub columns: usize,
+    /// Cells of the grid handed on, the empty ones inside rows included.
+    pub cells: usize,
+    /// Characters in one cell.
+    pub cell_chars: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    bytes: 10 * 1024 * 1024,
+    unzipped_bytes: 100 * 1024 * 1024,
+    zip_entries: 1_000,
+    rows: 250_000,
+    columns: 64,
+    cells: 3_000_000,
+    cell_chars: 4_000,
+};
+
+/// Counts what a file puts in the grid, and stops at the first limit passed.
+struct Grid {
+    limits: Limits,
+    rows: Vec<Vec<Cell>>,
+    cells: usize,
+}
+
+impl Grid {
+    fn new(limits: Limits) -> Self {
+        Grid {
+            limits,
+            rows: Vec::new(),
+            cells: 0,
+        }
+    }
+
+    /// Puts a cell at (row, column), both from 0; empty cells are not stored.
+    fn put(&mut self, row: usize, column: usize, cell: Cell) -> Result<(), FileProblem> {
+        if matches!(cell, Cell::Empty) {
+            return Ok(());
+        }
+        if row >= self.limits.rows {
+            return Err(FileProblem::TooManyRows(self.limits.rows));
+        }
+        if column >= self.limits.columns {
+            return Err(FileProblem::TooManyColumns(self.limits.columns));
+        }
+        if let Cell::Text(text) = &cell {
+            if text.chars().count() > self.limits.cell_chars {
+                return Err(FileProblem::CellTooLong {
+                    row: row + 1,
+                    max: self.limits.cell_chars,
+                });
+            }
+        }
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let line = &mut self.rows[row];
+        if line.len() <= column {
+            self.cells += column + 1 - line.len();
+            if self.cells > self.limits.cells {
+                return Err(FileProblem::TooManyCells(self.limits.cells));
+            }
+            line.resize(column + 1, Cell::Empty);
+        }
+        line[column] = cell;
+        Ok(())
+    }
+}
 
 fn from_excel_serial(serial: f64) -> Option<Date> {
     (1.0..100_000.0)
@@ -12,38 +101,76 @@ fn from_excel_serial(serial: f64) -> Option<Date> {
         .then(|| Date::from_days(serial.trunc() as i64 - 25_569))
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, FileProblem> {
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+fn cell_of(data: DataRef<'_>) -> Cell {
+    match data {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::Text(s),
+        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::Int(i) => Cell::Number(i as f64),
+        DataRef::Float(f) => Cell::Number(f),
+        DataRef::Bool(b) => Cell::Text(b.to_string()),
+        // A date with a time of day stays a number, so a statement keeps the
+        // time; a plain date (a birth date) becomes a date.
+        DataRef::DateTime(dt) if dt.as_f64().fract() != 0.0 => Cell::Number(dt.as_f64()),
+        DataRef::DateTime(dt) => from_excel_serial(dt.as_f64())
+            .map(Cell::Date)
+            .unwrap_or(Cell::Empty),
+        DataRef::DateTimeIso(s) => Date::parse_iso(s.get(..10).unwrap_or(&s))
+            .map(Cell::Date)
+            .unwrap_or(Cell::Text(s)),
+        DataRef::DurationIso(s) => Cell::Text(s),
+        DataRef::Error(_) => Cell::Empty,
+    }
+}
+
+/// Inflates every entry into nothing, counting: a zip bomb is refused before
+/// calamine holds any of it, whatever sizes its headers declare.
+fn measure_zip(bytes: &[u8], limits: Limits) -> Result<(), FileProblem> {
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileProblem::NotASpreadsheet)?;
+    if zip.len() > limits.zip_entries {
+        return Err(FileProblem::NotASpreadsheet);
+    }
+    let mut left = limits.unzipped_bytes;
+    for index in 0..zip.len() {
+        let entry = zip
+            .by_index(index)
+            .map_err(|_| FileProblem::NotASpreadsheet)?;
+        let read = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
+            .map_err(|_| FileProblem::NotASpreadsheet)?;
+        if read > left {
+            return Err(FileProblem::TooLarge(limits.unzipped_bytes as usize));
+        }
+        left -= read;
+    }
+    Ok(())
+}
+
+fn read_xlsx(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<Cell>>, FileProblem> {
+    measure_zip(bytes, limits)?;
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|_| FileProblem::NotASpreadsheet)?;
+    let first = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or(FileProblem::Empty)?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
         .map_err(|_| FileProblem::NotASpreadsheet)?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(FileProblem::Empty)?
-        .map_err(|_| FileProblem::NotASpreadsheet)?;
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|d| match d {
-                    Data::Empty => Cell::Empty,
-                    Data::String(s) => Cell::Text(s.clone()),
-                    Data::Int(i) => Cell::Number(*i as f64),
-                    Data::Float(f) => Cell::Number(*f),
-                    Data::Bool(b) => Cell::Text(b.to_string()),
-                    // A date with a time of day stays a number, so a statement
-                    // keeps the time; a plain date (a birth date) becomes a date.
-                    Data::DateTime(dt) if dt.as_f64().fract() != 0.0 => Cell::Number(dt.as_f64()),
-                    Data::DateTime(dt) => from_excel_serial(dt.as_f64())
-                        .map(Cell::Date)
-                        .unwrap_or(Cell::Empty),
-                    Data::DateTimeIso(s) => Date::parse_iso(s.get(..10).unwrap_or(s))
-                        .map(Cell::Date)
-                        .unwrap_or_else(|_| Cell::Text(s.clone())),
-                    Data::DurationIso(s) => Cell::Text(s.clone()),
-                    Data::Error(_) => Cell::Empty,
-                })
-                .collect()
-        })
-        .collect())
+    let mut grid = Grid::new(limits);
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|_| FileProblem::NotASpreadsheet)?
+    {
+        let (row, column) = cell.get_position();
+        grid.put(
+            row as usize,
+            column as usize,
+            cell_of(cell.get_value().clone()),
+        )?;
+    }
+    Ok(grid.rows)
 }
 
 fn decode_text(bytes: &[u8]) -> Result<String, FileProblem> {
@@ -64,7 +191,7 @@ fn decode_text(bytes: &[u8]) -> Result<String, FileProblem> {
     Ok(text)
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, FileProblem> {
+fn read_csv(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<Cell>>, FileProblem> {
     let text = decode_text(bytes)?;
     // Bank statements start with title lines that hold no separator, so the
     // separator is the one the busiest of the first lines uses most.
@@ -84,40 +211,48 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, FileProblem> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut grid = Grid::new(limits);
     for record in reader.records() {
         let record = record.map_err(|_| FileProblem::NotASpreadsheet)?;
         // Blank lines are rows too when the file is opened in a spreadsheet, and
-        // errors name rows by the number the accountant sees.
-        if let Some(line) = record.position().map(|p| p.line() as usize) {
-            while rows.len() + 1 < line {
-                rows.push(Vec::new());
+        // errors name rows by the number the accountant sees. (The reader's line
+        // count can lag, with \r\n endings, so it only ever moves a row down.)
+        let row = record
+            .position()
+            .map(|p| p.line() as usize - 1)
+            .unwrap_or(0)
+            .max(grid.rows.len());
+        if row >= limits.rows {
+            return Err(FileProblem::TooManyRows(limits.rows));
+        }
+        for (column, field) in record.iter().enumerate() {
+            if !field.trim().is_empty() {
+                grid.put(row, column, Cell::Text(field.to_string()))?;
             }
         }
-        rows.push(
-            record
-                .iter()
-                .map(|c| {
-                    if c.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(c.to_string())
-                    }
-                })
-                .collect(),
-        );
+        if grid.rows.len() <= row {
+            grid.rows.resize_with(row + 1, Vec::new);
+        }
     }
-    Ok(rows)
+    Ok(grid.rows)
 }
 
+/// The file's first sheet as rows of cells, within [`LIMITS`].
 pub fn read(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, FileProblem> {
+    read_within(bytes, LIMITS)
+}
+
+pub fn read_within(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<Cell>>, FileProblem> {
     if bytes.is_empty() {
         return Err(FileProblem::Empty);
     }
+    if bytes.len() > limits.bytes {
+        return Err(FileProblem::TooLarge(limits.bytes));
+    }
     if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)
+        read_xlsx(bytes, limits)
     } else {
-        read_csv(bytes)
+        read_csv(bytes, limits)
     }
 }
 
@@ -149,5 +284,86 @@ mod tests {
             read(b"PK\x03\x04not really a zip"),
             Err(FileProblem::NotASpreadsheet)
         );
+    }
+
+    /// An .xlsx written by a real writer (rust_xlsxwriter), with `cells` filled.
+    fn xlsx(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (row, col, text) in cells {
+            sheet.write_string(*row, *col, *text).unwrap();
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn reads_an_xlsx_cell_by_cell() {
+        let rows = read(&xlsx(&[(0, 0, "Mã"), (0, 1, "Tên"), (2, 1, "Lê Ánh")])).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows[0],
+            vec![Cell::Text("Mã".into()), Cell::Text("Tên".into())]
+        );
+        assert_eq!(rows[2], vec![Cell::Empty, Cell::Text("Lê Ánh".into())]);
+    }
+
+    /// The file that aborted the server: one cell in A1, one in XFD1048576.
+    /// Read into a dense grid it asked for 512 GiB.
+    #[test]
+    fn a_cell_at_the_far_corner_is_refused_without_allocating_the_grid() {
+        let bomb = xlsx(&[(0, 0, "a"), (1_048_575, 16_383, "z")]);
+        assert!(bomb.len() < 10_000);
+        assert_eq!(read(&bomb), Err(FileProblem::TooManyRows(LIMITS.rows)));
+        let wide = xlsx(&[(0, 0, "a"), (0, 16_383, "z")]);
+        assert_eq!(
+            read(&wide),
+            Err(FileProblem::TooManyColumns(LIMITS.columns))
+        );
+        let csv_wide = format!("a{}z\n", ",".repeat(LIMITS.columns));
+        assert_eq!(
+            read(csv_wide.as_bytes()),
+            Err(FileProblem::TooManyColumns(LIMITS.columns))
+        );
+    }
+
+    #[test]
+    fn every_limit_is_named_when_passed() {
+        let small = Limits {
+            bytes: 1_000,
+            unzipped_bytes: 20_000,
+            zip_entries: 100,
+            rows: 10,
+            columns: 4,
+            cells: 12,
+            cell_chars: 20,
+        };
+        assert_eq!(
+            read_within(&[b'a'; 1_001], small),
+            Err(FileProblem::TooLarge(1_000))
+        );
+        let many_rows = "a\n".repeat(11);
+        assert_eq!(
+            read_within(many_rows.as_bytes(), small),
+            Err(FileProblem::TooManyRows(10))
+        );
+        let many_cells = "a,b,c,d\n".repeat(4);
+        assert_eq!(
+            read_within(many_cells.as_bytes(), small),
+            Err(FileProblem::TooManyCells(12))
+        );
+        let long = format!("ok\n{}\n", "x".repeat(21));
+        assert_eq!(
+            read_within(long.as_bytes(), small),
+            Err(FileProblem::CellTooLong { row: 2, max: 20 })
+        );
+        // A cell of 30,000 repeated characters zips to a few hundred bytes.
+        let big = "x".repeat(30_000);
+        let bomb = xlsx(&[(0, 0, &big)]);
+        assert!(bomb.len() < 10_000, "{} bytes", bomb.len());
+        let room = Limits {
+            bytes: 10_000,
+            ..small
+        };
+        assert_eq!(read_within(&bomb, room), Err(FileProblem::TooLarge(20_000)));
     }
 }

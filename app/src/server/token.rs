@@ -38,6 +38,13 @@ impl TokenKey {
 
     /// The student id, if the token is ours, untampered and not expired.
     pub fn verify(&self, token: &str, now: i64) -> Option<i64> {
+        self.verify_with_expiry(token, now)
+            .map(|(student_id, _)| student_id)
+    }
+
+    /// The student id and the token's expiry (which dates its issue: a token
+    /// lives a fixed time), if the token is ours, untampered and not expired.
+    pub fn verify_with_expiry(&self, token: &str, now: i64) -> Option<(i64, i64)> {
         let (payload, tag) = token.split_once('.')?;
         let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
         let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
@@ -47,7 +54,7 @@ impl TokenKey {
         self.mac(&payload).verify_truncated_left(&tag).ok()?;
         let student_id = i64::from_be_bytes(payload[..8].try_into().ok()?);
         let expires_at = i64::from_be_bytes(payload[8..].try_into().ok()?);
-        (now < expires_at).then_some(student_id)
+        (now < expires_at).then_some((student_id, expires_at))
     }
 }
 

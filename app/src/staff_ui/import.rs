@@ -4,48 +4,12 @@
 use super::tr;
 use super::widgets::*;
 use crate::api::students::{commit_student_import, preview_student_import};
-use crate::domain::student_import::{Column, FileProblem, RowProblem};
+use crate::domain::student_import::RowProblem;
 use crate::staff::ImportPreview;
 use base64::Engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-
-fn column_name(c: Column) -> &'static str {
-    match c {
-        Column::Code => "Mã học sinh",
-        Column::Name => "Họ và tên",
-        Column::BirthDate => "Ngày sinh",
-        Column::Class => "Lớp",
-        Column::Grade => "Khối",
-    }
-}
-
-fn file_problem_text(p: &FileProblem) -> String {
-    match p {
-        FileProblem::Empty => tr("Tệp trống.", "The file is empty.").into(),
-        FileProblem::NotASpreadsheet => tr(
-            "Không đọc được tệp: hãy chọn tệp .xlsx hoặc .csv (UTF-8) xuất từ Excel.",
-            "The file cannot be read: choose an .xlsx or a .csv (UTF-8) file saved from Excel.",
-        )
-        .into(),
-        FileProblem::MissingColumns(cols) => format!(
-            "{} {}",
-            tr("Thiếu cột:", "Missing columns:"),
-            cols.iter()
-                .map(|c| column_name(*c))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        FileProblem::TooManyRows(n) => format!(
-            "{} {n}",
-            tr(
-                "Tệp có nhiều hơn số dòng cho phép:",
-                "More rows than allowed:"
-            )
-        ),
-    }
-}
 
 fn row_problem_text(p: &RowProblem) -> String {
     match p {
@@ -169,7 +133,7 @@ pub fn ImportStudents(school_id: i64) -> impl IntoView {
 #[component]
 fn PreviewTable(preview: ImportPreview) -> impl IntoView {
     if let Some(problem) = &preview.file_problem {
-        return view! { <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">{file_problem_text(problem)}</p> }.into_any();
+        return view! { <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">{crate::i18n::file_problem(crate::ui::current_lang(), problem)}</p> }.into_any();
     }
     let summary = format!(
         "{} {} · {} {} · {} {} · {} {} · {} {}",

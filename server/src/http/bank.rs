@@ -63,14 +63,19 @@ async fn school_with_secret(state: &AppState, slug: &str) -> Result<(i64, String
     .fetch_optional(&state.db)
     .await
     .map_err(unavailable)?;
-    row.and_then(|(id, secret)| secret.map(|s| (id, s)))
+    let (id, stored) = row
+        .and_then(|(id, secret)| secret.map(|s| (id, s)))
         .ok_or_else(|| {
             problem(
                 StatusCode::UNAUTHORIZED,
                 "unknown-school",
                 "no school with a notification secret by that name",
             )
-        })
+        })?;
+    let secret = bank::open_secret(&state.db, &state.vault, id, &stored)
+        .await
+        .map_err(unavailable)?;
+    Ok((id, secret))
 }
 
 /// 201 for a new transfer, 200 for one already known, with its outcome added to `body`.

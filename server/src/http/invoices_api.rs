@@ -282,7 +282,7 @@ pub async fn one(
                 .map(|(payment_id, method, reference, amount, received_at)| ApiAllocation {
                     payment_id,
                     method,
-                    reference,
+                    reference: hocphi_app::server::bank::reference_of(&reference).to_string(),
                     amount,
                     received_at,
                 })

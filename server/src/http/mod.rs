@@ -7,6 +7,8 @@ mod api;
 mod api_key_auth;
 mod api_reference;
 mod bank;
+mod body_limit;
+mod client_addr;
 mod csrf;
 mod fees_api;
 mod gateway;
@@ -30,12 +32,14 @@ use axum::Router;
 use hocphi_app::server::state::AppState;
 use std::path::Path;
 
+pub use client_addr::{NotAProxy, TrustedProxies};
 pub use security::ContentSecurityPolicy;
 
 /// Settings of the HTTP layer that are not application state.
 #[derive(Clone)]
 pub struct HttpOptions {
-    pub trust_proxy: bool,
+    /// The reverse proxies whose `X-Forwarded-For` entries are believed.
+    pub trust_proxy: TrustedProxies,
     /// Where the public reaches this server (`https://hocphi.example.gov.vn`): links
     /// the API hands out (receipts' verification links) start with it.
     pub public_url: std::sync::Arc<str>,
@@ -120,6 +124,8 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
                 )
             },
         ))
+        // Before anything reads a body: bounded, or 413.
+        .layer(axum::middleware::from_fn(body_limit::bounded))
         // Outermost: every request is counted and timed, whatever answered it.
         .layer(axum::middleware::from_fn_with_state(ops, operations::track))
 }

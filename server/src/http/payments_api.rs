@@ -105,7 +105,7 @@ pub async fn payments(
             items.push(ApiPayment {
                 id,
                 method,
-                reference,
+                reference: hocphi_app::server::bank::reference_of(&reference).to_string(),
                 amount,
                 received_at,
                 outcome,

@@ -46,6 +46,24 @@ async fn school_of_receipt(state: &AppState, code: &str) -> Option<(String, bool
     school(state, &slug).await
 }
 
+/// The class's name as the school has it, in any school year.
+async fn class_of(state: &AppState, slug: &str, class: &str) -> Option<String> {
+    if class.len() > 32 {
+        return None;
+    }
+    sqlx::query_as::<_, (String,)>(
+        "SELECT c.name FROM class c JOIN school sc ON sc.id = c.school_id \
+         WHERE sc.slug = $1 AND c.name = $2 LIMIT 1",
+    )
+    .bind(slug)
+    .bind(class)
+    .fetch_optional(&state.db)
+    .await
+    .ok()
+    .flatten()
+    .map(|(name,)| name)
+}
+
 async fn preview_for(state: &AppState, path: &str) -> Option<Preview> {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let logo = |has: bool, slug: &str| has.then(|| format!("/logo/{slug}"));
@@ -62,7 +80,11 @@ async fn preview_for(state: &AppState, path: &str) -> Option<Preview> {
         }
         ["s", slug, class] => {
             let (name, has_logo, slug) = school(state, slug).await?;
-            let class: String = class.chars().filter(|c| c.is_alphanumeric()).take(10).collect();
+            // Only a class the school has gets its own page: any other name gets
+            // the school's, so made-up paths cannot make new pages to render.
+            let Some(class) = class_of(state, &slug, class).await else {
+                return Box::pin(preview_for(state, &format!("/s/{slug}"))).await;
+            };
             Some(Preview {
                 title: format!("Lớp {class} · {name}"),
                 description: format!(
@@ -98,18 +120,10 @@ pub async fn open_graph(State(rpc): State<RpcState>, mut req: Request, next: Nex
     let Some(preview) = preview_for(&rpc.app, &path).await else {
         return next.run(req).await;
     };
-    // Crawlers want absolute image addresses.
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost")
-        .to_string();
-    let scheme = if host.starts_with("127.0.0.1") || host.starts_with("localhost") {
-        "http"
-    } else {
-        "https"
-    };
+    // Crawlers want absolute image addresses: the configured public address,
+    // never the Host header, which the caller writes (and which would make a new
+    // page for every made-up host).
+    let base = rpc.options.public_url.trim_end_matches('/').to_string();
     // The shell is precompressed; ask for it plain, to add the tags, and
     // compress the result again for those who accept it (parents on slow 4G).
     let accept = req
@@ -137,7 +151,7 @@ pub async fn open_graph(State(rpc): State<RpcState>, mut req: Request, next: Nex
          <meta name=\"twitter:card\" content=\"summary\"><meta property=\"og:image\" content=\"{image}\">",
         title = escape(&preview.title),
         description = escape(&preview.description),
-        image = escape(&format!("{scheme}://{host}{image}")),
+        image = escape(&format!("{base}{image}")),
     );
     let html = String::from_utf8_lossy(&bytes);
     let html = match (html.find("<title>"), html.find("</title>")) {
@@ -157,7 +171,9 @@ pub async fn open_graph(State(rpc): State<RpcState>, mut req: Request, next: Nex
         header::HeaderValue::from_static("accept-encoding"),
     );
     let compressed = if accept.contains("br") {
-        brotli_once(html.as_bytes()).map(|b| (b, "br"))
+        brotli_once(html.as_bytes().to_vec())
+            .await
+            .map(|b| (b, "br"))
     } else if accept.contains("gzip") {
         gzip(html.as_bytes()).map(|gz| (gz, "gzip"))
     } else {
@@ -178,33 +194,40 @@ pub async fn open_graph(State(rpc): State<RpcState>, mut req: Request, next: Nex
 
 /// A page with its preview tags, brotli at the highest quality like the
 /// precompressed files (35 KB of HTML: 8.3 KB, against 9.8 KB gzipped). That
-/// takes tens of milliseconds, so each distinct page is compressed once: there
-/// are as many as a district has schools and classes, and they change only when
-/// a school or the app does.
-fn brotli_once(html: &[u8]) -> Option<Vec<u8>> {
+/// takes tens of milliseconds of a core, so it runs on the heavy-work pool, and
+/// each distinct page is compressed once: there are as many as a district has
+/// schools and classes (made-up paths share their school's page), and they
+/// change only when a school or the app does.
+async fn brotli_once(html: Vec<u8>) -> Option<Vec<u8>> {
     use sha2::{Digest, Sha256};
     use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
+    use std::sync::{Arc, Mutex, OnceLock};
     /// Beyond this many pages the cache starts again (a bound, not a policy).
-    const MOST: usize = 4096;
-    static MADE: OnceLock<Mutex<HashMap<[u8; 32], Vec<u8>>>> = OnceLock::new();
+    const MOST: usize = 20_000;
+    type Made = Mutex<HashMap<[u8; 32], Arc<[u8]>>>;
+    static MADE: OnceLock<Made> = OnceLock::new();
     let made = MADE.get_or_init(Default::default);
-    let key: [u8; 32] = Sha256::digest(html).into();
+    let key: [u8; 32] = Sha256::digest(&html).into();
     if let Some(hit) = made.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return Some(hit);
+        return Some(hit.to_vec());
     }
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &html[..], &mut out, &params).ok()?;
+    let out = hocphi_app::server::heavy::run(move || {
+        let mut out = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 22,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut &html[..], &mut out, &params).ok()?;
+        Some(out)
+    })
+    .await
+    .ok()??;
     if let Ok(mut m) = made.lock() {
         if m.len() >= MOST {
             m.clear();
         }
-        m.insert(key, out.clone());
+        m.insert(key, out.as_slice().into());
     }
     Some(out)
 }

@@ -87,11 +87,7 @@ pub async fn keys(State(rpc): State<RpcState>, Path(slug): Path<String>) -> Resp
 }
 
 /// The receipt as a PDF (A5, embedded font), by the code in its link.
-pub async fn pdf(
-    State(rpc): State<RpcState>,
-    Path(code): Path<String>,
-    headers: axum::http::HeaderMap,
-) -> Response {
+pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Response {
     use axum::response::IntoResponse;
     let state = &rpc.app;
     let view = match hocphi_app::api::receipts::imp::view(&state.db, &code).await {
@@ -105,33 +101,40 @@ pub async fn pdf(
         }
         Err(_) => return problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again"),
     };
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    // Away from this machine hocphi runs behind TLS (secure cookies need it).
-    let local = host.starts_with("127.0.0.1") || host.starts_with("localhost");
+    // The link printed in the PDF names the configured public address, never
+    // the request's Host header, which the caller writes.
     let url = format!(
-        "{}://{host}/r/{code}#{}",
-        if local { "http" } else { "https" },
+        "{}/r/{code}#{}",
+        rpc.options.public_url.trim_end_matches('/'),
         view.proof
     );
-    let cancelled = view
-        .cancellation
-        .as_ref()
-        .map(|(at, reason, _)| (*at, reason.as_str()));
-    let rendered = crate::receipt_pdf::render(&crate::receipt_pdf::PdfReceipt {
-        content: &view.content,
-        cancelled,
-        verify_url: &url,
-    });
+    let label = view.content.label();
+    let rendered = hocphi_app::server::heavy::run(move || {
+        let cancelled = view
+            .cancellation
+            .as_ref()
+            .map(|(at, reason, _)| (*at, reason.as_str()));
+        crate::receipt_pdf::render(&crate::receipt_pdf::PdfReceipt {
+            content: &view.content,
+            cancelled,
+            verify_url: &url,
+        })
+    })
+    .await;
+    let Ok(rendered) = rendered else {
+        return problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "the server is busy; try again in a minute",
+        );
+    };
     match rendered {
         Ok(bytes) => (
             [
                 ("content-type", "application/pdf".to_string()),
                 (
                     "content-disposition",
-                    format!("inline; filename=\"bien-lai-{}.pdf\"", view.content.label()),
+                    format!("inline; filename=\"bien-lai-{label}.pdf\""),
                 ),
                 ("cache-control", "private, no-store".to_string()),
             ],

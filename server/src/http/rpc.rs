@@ -146,23 +146,16 @@ pub fn register_server_fns() {
     register_explicit::<Redeliver>();
 }
 
-fn client_key(req: &Request<Body>, trust_proxy: bool) -> String {
-    if trust_proxy {
-        let forwarded = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty());
-        if let Some(addr) = forwarded {
-            return addr.to_string();
-        }
-    }
-    req.extensions()
+/// The client's address as per-client limits count it (see `client_addr`). A
+/// request with no peer address never came through a socket (the tests call the
+/// router directly): it counts as from this machine.
+fn client_key(req: &Request<Body>, proxies: &super::TrustedProxies) -> String {
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|| "local".into())
+        .map(|ci| ci.0.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    proxies.client(peer, req.headers()).to_string()
 }
 
 /// The staff session cookie's value, if the request carries one.
@@ -181,7 +174,7 @@ pub fn session_cookie(req: &Request<Body>) -> SessionCookie {
 }
 
 pub async fn handle(State(rpc): State<RpcState>, req: Request<Body>) -> axum::response::Response {
-    let client = ClientKey(client_key(&req, rpc.options.trust_proxy));
+    let client = ClientKey(client_key(&req, &rpc.options.trust_proxy));
     let session = session_cookie(&req);
     let app = rpc.app.clone();
     let response = leptos_axum::handle_server_fns_with_context(

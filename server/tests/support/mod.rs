@@ -72,7 +72,7 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
     demo::seed(&pool, &vault, now).await.unwrap();
     let clock = Arc::new(FixedClock::at(now));
     let state = AppState {
-        tokens: Arc::new(db::token_key(&pool).await.unwrap()),
+        tokens: Arc::new(db::token_key(&pool, &vault).await.unwrap()),
         db: pool.clone(),
         clock: clock.clone(),
         lookups: Arc::new(FailureLimiter::new(pool.clone())),
@@ -89,7 +89,12 @@ pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
             state,
             dist,
             http::HttpOptions {
-                trust_proxy,
+                // The tests play a proxy on this machine that names each client.
+                trust_proxy: if trust_proxy {
+                    "127.0.0.1".parse().unwrap()
+                } else {
+                    http::TrustedProxies::none()
+                },
                 public_url: PUBLIC_URL.into(),
                 api_requests_per_minute: 300,
                 operations: operations.clone(),
@@ -310,7 +315,7 @@ pub fn sign_notification(secret: &str, ts: i64, body: &[u8]) -> String {
 impl TestApp {
     /// The demo school's notification secret (also its SePay API key).
     pub async fn bank_secret(&self) -> String {
-        hocphi_app::server::bank::school_secret(&self.db, 1, 0)
+        hocphi_app::server::bank::school_secret(&self.db, &self.vault, 1, 0)
             .await
             .unwrap()
     }

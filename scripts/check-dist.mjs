@@ -1,0 +1,69 @@
+// Checks a built dist/ the way a browser and a year-long cache would meet it:
+//   - every integrity attribute in every app's index.html matches the bytes of
+//     the file it names (a mismatch leaves the app on "Đang tải…" for everyone);
+//   - every file an index.html names exists;
+//   - every precompressed copy (.br, .gz) decodes to its file, byte for byte
+//     (the server sends those copies);
+//   - the files split-wasm.mjs makes (chunks, loader, main module and glue of
+//     the split apps) are named by the hash of their own bytes.
+// Usage: node scripts/check-dist.mjs [DIST]   (exit 1 on the first problem list)
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const dist = path.resolve(process.argv[2] || 'dist');
+const problems = [];
+const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true })
+  .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+const files = walk(dist);
+
+let pages = 0;
+let checked = 0;
+for (const index of files.filter((f) => path.basename(f) === 'index.html')) {
+  pages += 1;
+  const html = fs.readFileSync(index, 'utf8');
+  const base = path.dirname(index);
+  for (const tag of html.match(/<[^>]+integrity="[^"]*"[^>]*>/g) || []) {
+    const href = tag.match(/(?:href|src)="([^"]+)"/)?.[1];
+    const integrity = tag.match(/integrity="([^"]+)"/)[1];
+    if (!href) { problems.push(`${index}: integrity without an address: ${tag}`); continue; }
+    const file = path.join(base, path.basename(href));
+    if (!fs.existsSync(file)) { problems.push(`${index}: names ${href}, which is not in dist`); continue; }
+    const [algo, digest] = integrity.split('-');
+    const actual = createHash(algo).update(fs.readFileSync(file)).digest('base64');
+    if (actual !== digest) problems.push(`${index}: integrity of ${href} does not match its bytes`);
+    checked += 1;
+  }
+  for (const [, name] of html.matchAll(/["'(]\/?(?:[a-z]+\/)?([\w.-]+-[0-9a-f]{16}(?:_bg)?\.(?:js|wasm|css))["')]/g)) {
+    if (!fs.existsSync(path.join(base, name))) problems.push(`${index}: names ${name}, which is not in dist`);
+  }
+}
+
+let compressed = 0;
+for (const file of files.filter((f) => f.endsWith('.br') || f.endsWith('.gz'))) {
+  const original = file.slice(0, -3);
+  if (!fs.existsSync(original)) { problems.push(`${file}: no ${path.basename(original)} beside it`); continue; }
+  const bytes = fs.readFileSync(file);
+  const decoded = file.endsWith('.br') ? zlib.brotliDecompressSync(bytes) : zlib.gunzipSync(bytes);
+  if (!decoded.equals(fs.readFileSync(original))) problems.push(`${file}: does not decode to ${path.basename(original)}`);
+  compressed += 1;
+}
+
+// split-wasm.mjs names: <name>-<first 16 hex of SHA-256 of the bytes>.
+let named = 0;
+const splitApps = files.filter((f) => /__wasm_split-[0-9a-f]{16}\.js$/.test(f)).map(path.dirname);
+for (const dir of splitApps) {
+  for (const file of fs.readdirSync(dir).filter((f) => /-[0-9a-f]{16}(_bg)?\.(js|wasm)$/.test(f))) {
+    const want = file.match(/-([0-9a-f]{16})(?:_bg)?\.(?:js|wasm)$/)[1];
+    const got = createHash('sha256').update(fs.readFileSync(path.join(dir, file))).digest('hex').slice(0, 16);
+    if (want !== got) problems.push(`${path.join(dir, file)}: named ${want}, its bytes hash to ${got}`);
+    named += 1;
+  }
+}
+
+if (problems.length) {
+  console.error(`check-dist: ${problems.length} problem(s) in ${dist}:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`check-dist: ${pages} pages, ${checked} integrity attributes, ${compressed} compressed copies, ${named} hashed names: all match`);

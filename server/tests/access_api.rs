@@ -1,0 +1,173 @@
+//! Access that ends where it should: teachers read their classes only, on the
+//! server as on the screen; merchant codes belong to one school.
+
+mod support;
+
+use axum::http::StatusCode;
+use hocphi_app::error::{AppError, Field};
+use hocphi_server::demo::{DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
+use serde_json::{json, Value};
+use support::*;
+
+/// What a teacher's screens never show must not come from the server either:
+/// complaints (with parents' bank details), online orders, the school's figures.
+#[tokio::test]
+async fn a_teacher_cannot_read_the_offices_data_through_the_server_functions() {
+    let app = start().await;
+    let teacher = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    for (endpoint, args) in [
+        ("complaint/list", json!({"school_id": 1})),
+        ("complaint/detail", json!({"school_id": 1, "id": 1})),
+        ("school/gateway/orders", json!({"school_id": 1})),
+        ("reports/school", json!({"school_id": 1})),
+    ] {
+        let reply = app.staff(endpoint, args.clone(), Some(&teacher)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{endpoint}");
+        assert_eq!(
+            reply.answer::<Value>(),
+            Err(AppError::Forbidden),
+            "{endpoint}"
+        );
+        if endpoint != "complaint/detail" {
+            let reply = app.staff(endpoint, args, Some(&accountant)).await;
+            assert!(
+                reply.status.is_success(),
+                "{endpoint}: the accountant still reads it"
+            );
+        }
+    }
+}
+
+/// The gateway's callbacks name the school by its merchant code: a second
+/// school that enters the same code must not take them over.
+#[tokio::test]
+async fn a_second_school_cannot_take_a_merchant_code() {
+    let app = start().await;
+    // The demo's primary school has HOCPHI01. The preschool's accountant, made here:
+    let (school_b,): (i64,) = sqlx::query_as("SELECT id FROM school WHERE slug = 'mn-hoa-hong'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let hash = hocphi_app::server::auth::hash_password(DEMO_PASSWORD);
+    sqlx::query(
+        "INSERT INTO staff (username, display_name, password_hash, role, district_id, school_id, created_at) \
+         SELECT 'ketoan.mnhh', 'Kế toán MN Hoa Hồng', $1, 'accountant', district_id, id, 0 FROM school WHERE id = $2",
+    )
+    .bind(&hash)
+    .bind(school_b)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let other = app.sign_in("ketoan.mnhh", DEMO_PASSWORD).await.unwrap();
+    let reply = app
+        .staff(
+            "school/gateway",
+            json!({"school_id": school_b, "tmn_code": "hocphi01", "secret": "a-secret-of-enough-length"}),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(
+        reply.answer::<Value>(),
+        Err(AppError::InvalidInput(Field::MerchantCodeTaken))
+    );
+    let owner: (i64,) =
+        sqlx::query_as("SELECT school_id FROM gateway_config WHERE tmn_code = 'HOCPHI01'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(owner.0, 1, "the code stays with its school");
+    // A code of its own is taken.
+    let reply = app
+        .staff(
+            "school/gateway",
+            json!({"school_id": school_b, "tmn_code": "MNHH0001", "secret": "a-secret-of-enough-length"}),
+            Some(&other),
+        )
+        .await;
+    assert!(
+        reply.status.is_success(),
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+}
+
+/// A birth date corrected by the school ends the accesses earned with the old
+/// one (it may have been another child's): the family looks up again with the
+/// right date. A name corrected changes nothing for them.
+#[tokio::test]
+async fn correcting_a_birth_date_ends_the_tokens_issued_with_the_old_one() {
+    let app = start().await;
+    let access = app.featured_child().await;
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let (id, code, name): (i64, String, String) =
+        sqlx::query_as("SELECT id, code, full_name FROM student WHERE code = $1")
+            .bind(hocphi_server::demo::FEATURED_STUDENT_CODE)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let save = |birth: &'static str, name: String| {
+        app.staff(
+            "students/save",
+            json!({"school_id": 1, "student_id": id, "code": code, "full_name": name,
+                "birth_date": birth, "class_name": "3A"}),
+            Some(&accountant),
+        )
+    };
+    // The same date, a name with its accent fixed: the phone keeps its access.
+    let reply = save(hocphi_server::demo::FEATURED_BIRTH_DATE, format!("{name} ")).await;
+    assert!(
+        reply.status.is_success(),
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert!(app
+        .rpc::<hocphi_app::model::ChildOverview>("child", &[("token", &access.token)])
+        .await
+        .is_ok());
+    let reply = save("06/09/2017", name.clone()).await;
+    assert!(
+        reply.status.is_success(),
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    assert_eq!(
+        app.rpc::<hocphi_app::model::ChildOverview>("child", &[("token", &access.token)])
+            .await,
+        Err(AppError::AccessExpired)
+    );
+    app.clock.advance(1);
+    let again = app
+        .lookup("th-ha-long", &code, "06/09/2017")
+        .await
+        .expect("the corrected date opens the child");
+    assert!(app
+        .rpc::<hocphi_app::model::ChildOverview>("child", &[("token", &again.token)])
+        .await
+        .is_ok());
+}
+
+/// The right day and month with the wrong year is a wrong date of birth.
+#[tokio::test]
+async fn a_birth_date_with_the_wrong_year_opens_nothing() {
+    let app = start().await;
+    assert_eq!(
+        app.lookup(
+            "th-ha-long",
+            hocphi_server::demo::FEATURED_STUDENT_CODE,
+            "05/09/2018"
+        )
+        .await,
+        Err(AppError::NoMatch)
+    );
+    assert!(
+        app.lookup(
+            "th-ha-long",
+            hocphi_server::demo::FEATURED_STUDENT_CODE,
+            "05/09/17"
+        )
+        .await
+        .is_err(),
+        "a two-digit year is not a guess at the century"
+    );
+}
