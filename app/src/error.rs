@@ -135,6 +135,9 @@ pub enum AppError {
     /// The server's heavy work (files, passwords, PDFs) is fully booked: try again shortly.
     #[error("the server is busy")]
     Busy,
+    /// Four eyes: the person who made this change cannot also approve it.
+    #[error("another person must approve this")]
+    SecondPersonNeeded,
     /// Something failed on the server; the details are in the server log only.
     #[error("internal error")]
     Internal,
@@ -166,7 +169,8 @@ impl AppError {
             | AppError::PaymentAlreadySettled
             | AppError::CreditAlreadyUsed
             | AppError::CardApprovalUsed
-            | AppError::InvoiceAlreadyPaid => 409,
+            | AppError::InvoiceAlreadyPaid
+            | AppError::SecondPersonNeeded => 409,
             AppError::Internal => 500,
             AppError::Network(_) => 502,
         }

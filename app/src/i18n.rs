@@ -213,6 +213,11 @@ pub fn staff_error_message(lang: Lang, error: &AppError) -> String {
             "The refund is larger than the part of the transfer not allocated to invoices.",
         ),
         AppError::File(problem) => file_problem(lang, problem),
+        AppError::SecondPersonNeeded => pick(
+            lang,
+            "Người đã thêm hoặc sửa tài khoản này không thể tự xác nhận nó. Cần một cán bộ khác xác nhận.",
+            "The person who added or changed this account cannot confirm it. Another officer must confirm it.",
+        ),
         AppError::InvalidInput(field) if public_field_problem(lang, *field).is_none() => {
             field_problem(lang, *field).into()
         }

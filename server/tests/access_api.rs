@@ -171,3 +171,113 @@ async fn a_birth_date_with_the_wrong_year_opens_nothing() {
         "a two-digit year is not a guess at the century"
     );
 }
+
+async fn staff_id(app: &TestApp, username: &str) -> i64 {
+    sqlx::query_as::<_, (i64,)>("SELECT id FROM staff WHERE username = $1")
+        .bind(username)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+        .0
+}
+
+fn token_of(link: &hocphi_app::staff::OneTimeLink) -> String {
+    link.path.rsplit('/').next().unwrap().to_string()
+}
+
+/// One-time links end with the reason they were made: an invitation with its
+/// inviter's deactivation, a reset link when a newer one is made or the
+/// password is changed.
+#[tokio::test]
+async fn one_time_links_end_with_their_maker_a_newer_link_or_a_new_password() {
+    use hocphi_app::staff::OneTimeLink;
+    let app = start().await;
+    let officer = app
+        .sign_in(hocphi_server::demo::DEMO_OFFICER, DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let accountant_id = staff_id(&app, DEMO_ACCOUNTANT).await;
+    let opens = |token: String| {
+        let app = &app;
+        async move {
+            app.staff("staff/link", json!({"token": token}), None)
+                .await
+                .answer::<Value>()
+        }
+    };
+
+    // Two reset links: only the newer one opens.
+    let first: OneTimeLink = app
+        .staff(
+            "staff/reset-link",
+            json!({"staff_id": accountant_id}),
+            Some(&officer),
+        )
+        .await
+        .answer()
+        .unwrap();
+    let second: OneTimeLink = app
+        .staff(
+            "staff/reset-link",
+            json!({"staff_id": accountant_id}),
+            Some(&officer),
+        )
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(opens(token_of(&first)).await, Err(AppError::LinkInvalid));
+    assert!(opens(token_of(&second)).await.is_ok());
+
+    // The accountant changes the password: the outstanding reset link ends.
+    let changed = app
+        .staff(
+            "staff/password",
+            json!({"current": DEMO_PASSWORD, "new_password": "a new long password"}),
+            Some(&accountant),
+        )
+        .await;
+    assert!(
+        changed.status.is_success(),
+        "{}",
+        String::from_utf8_lossy(&changed.body)
+    );
+    assert_eq!(opens(token_of(&second)).await, Err(AppError::LinkInvalid));
+
+    // The accountant invites a teacher, then leaves: the invitation ends too.
+    let accountant = app
+        .sign_in(DEMO_ACCOUNTANT, "a new long password")
+        .await
+        .unwrap();
+    let invitation: OneTimeLink = app
+        .staff(
+            "staff/invite",
+            json!({"role": "teacher", "school_id": 1}),
+            Some(&accountant),
+        )
+        .await
+        .answer()
+        .unwrap();
+    assert!(opens(token_of(&invitation)).await.is_ok());
+    let gone = app
+        .staff(
+            "staff/deactivate",
+            json!({"staff_id": accountant_id}),
+            Some(&officer),
+        )
+        .await;
+    assert!(gone.status.is_success());
+    assert_eq!(
+        opens(token_of(&invitation)).await,
+        Err(AppError::LinkInvalid)
+    );
+    let accepted = app
+        .staff(
+            "staff/accept-invite",
+            json!({"token": token_of(&invitation), "username": "gv.moi", "display_name": "Giáo viên mới",
+                "password": "a long enough password"}),
+            None,
+        )
+        .await;
+    assert_eq!(accepted.answer::<Value>(), Err(AppError::LinkInvalid));
+}

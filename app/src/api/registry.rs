@@ -195,7 +195,7 @@ pub async fn pending_accounts() -> Result<Vec<PendingAccount>, AppError> {
     let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
         "SELECT a.id, sc.name, a.bin, a.account_number, a.account_name \
          FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
-         WHERE a.confirmed_at IS NULL AND sc.district_id = $1 ORDER BY sc.name, a.id",
+         WHERE a.confirmed_at IS NULL AND a.suspended_at IS NULL AND sc.district_id = $1 ORDER BY sc.name, a.id",
     )
     .bind(staff.district_id)
     .fetch_all(&state.db)
@@ -223,8 +223,17 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     staff.require(crate::staff::Role::DistrictOfficer)?;
-    let (school_id, bin, number, holder): (i64, String, String, String) = sqlx::query_as(
-        "SELECT school_id, bin, account_number, account_name FROM beneficiary_account WHERE id = $1",
+    #[allow(clippy::type_complexity)]
+    let (school_id, bin, number, holder, added_by, suspended_at): (
+        i64,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+    ) = sqlx::query_as(
+        "SELECT school_id, bin, account_number, account_name, added_by, suspended_at \
+         FROM beneficiary_account WHERE id = $1",
     )
     .bind(account_id)
     .fetch_optional(&state.db)
@@ -232,6 +241,14 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
     .ok_or(AppError::NotFound)?;
     // Only the school's own district office.
     staff.check_read(&state.db, school_id).await?;
+    // Four eyes: the person who added (or renamed) the account cannot be the
+    // one who makes it official; a suspended one must be saved again first.
+    if added_by == Some(staff.id) {
+        return Err(AppError::SecondPersonNeeded);
+    }
+    if suspended_at.is_some() {
+        return Err(AppError::NotFound);
+    }
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     sqlx::query(
@@ -260,4 +277,103 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
         at: now,
         by: staff.display_name.clone(),
     })
+}
+
+/// May this person speak for the school on its accounts: its accountant, or
+/// its district office. Teachers never.
+#[cfg(feature = "ssr")]
+async fn account_guardian(
+    state: &crate::server::state::AppState,
+    staff: &crate::server::auth::Staff,
+    school_id: i64,
+) -> Result<(), AppError> {
+    use crate::staff::Role;
+    match staff.role {
+        Role::Accountant if staff.school_id == Some(school_id) => Ok(()),
+        Role::DistrictOfficer => staff.check_read(&state.db, school_id).await,
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The school or its office takes an account off every QR at once (a pending
+/// one: rejects it), with a reason both see in the account's history. The
+/// school saves it again to ask for a new confirmation, by someone else.
+#[server(prefix = "/rpc", endpoint = "registry/suspend", input = leptos::server_fn::codec::Json)]
+pub async fn suspend_account(account_id: i64, reason: String) -> Result<(), AppError> {
+    use crate::error::Field;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    #[allow(clippy::type_complexity)]
+    let (school_id, bin, number, holder, confirmed_at): (
+        i64,
+        String,
+        String,
+        String,
+        Option<i64>,
+    ) = sqlx::query_as(
+        "SELECT school_id, bin, account_number, account_name, confirmed_at \
+             FROM beneficiary_account WHERE id = $1 AND suspended_at IS NULL",
+    )
+    .bind(account_id)
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    account_guardian(&state, &staff, school_id).await?;
+    let reason = crate::domain::validate::text(&reason, 500)
+        .filter(|r| r.chars().count() >= 5)
+        .ok_or(AppError::InvalidInput(Field::Reason))?;
+    let now = state.clock.now();
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    sqlx::query(
+        "UPDATE beneficiary_account SET suspended_at = $1, suspended_by = $2, suspend_reason = $3, \
+         confirmed_at = NULL, confirmed_by = NULL, is_default = 0 WHERE id = $4",
+    )
+    .bind(now)
+    .bind(staff.id)
+    .bind(&reason)
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    let account = serde_json::json!({"bin": bin, "account_number": number, "account_name": holder});
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(
+            school_id,
+            if confirmed_at.is_some() {
+                "suspend"
+            } else {
+                "reject"
+            },
+            "beneficiary_account",
+            account_id,
+        )
+        .before(serde_json::json!({"account": account, "confirmed_at": confirmed_at}))
+        .after(serde_json::json!({"account": account, "suspended_at": now, "reason": reason})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every change to the school's receiving accounts, newest first: who added,
+/// renamed, confirmed, rejected or suspended which account, when, before and
+/// after. The school and its office read the same list.
+#[server(prefix = "/rpc", endpoint = "registry/history", input = leptos::server_fn::codec::Json)]
+pub async fn account_history(school_id: i64) -> Result<Vec<crate::staff::AuditRow>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    account_guardian(&state, &staff, school_id).await?;
+    let rows: Vec<crate::staff::AuditRow> = sqlx::query_as(
+        "SELECT a.at, s.display_name AS who, a.action, a.entity, a.entity_id, a.before_json AS before, \
+                a.after_json AS after \
+         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
+         WHERE a.school_id = $1 AND a.entity = 'beneficiary_account' \
+         ORDER BY a.id DESC LIMIT 200",
+    )
+    .bind(school_id)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows)
 }

@@ -252,20 +252,26 @@ pub async fn save_account(
             .await?;
     }
     sqlx::query(
-        "INSERT INTO beneficiary_account (school_id, bin, account_number, account_name, is_default) \
-         VALUES ($1, $2, $3, $4, $5) \
+        // A renamed account needs confirming again, and so does a suspended one
+        // saved again; whoever saved it then cannot be the one who confirms it.
+        "INSERT INTO beneficiary_account (school_id, bin, account_number, account_name, is_default, added_by) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (school_id, bin, account_number) DO UPDATE SET account_name = excluded.account_name, \
          is_default = CASE WHEN excluded.is_default = 1 THEN 1 ELSE beneficiary_account.is_default END, \
          confirmed_at = CASE WHEN beneficiary_account.account_name = excluded.account_name \
-             THEN beneficiary_account.confirmed_at END, \
+             AND beneficiary_account.suspended_at IS NULL THEN beneficiary_account.confirmed_at END, \
          confirmed_by = CASE WHEN beneficiary_account.account_name = excluded.account_name \
-             THEN beneficiary_account.confirmed_by END",
+             AND beneficiary_account.suspended_at IS NULL THEN beneficiary_account.confirmed_by END, \
+         added_by = CASE WHEN beneficiary_account.account_name = excluded.account_name \
+             AND beneficiary_account.suspended_at IS NULL THEN beneficiary_account.added_by ELSE excluded.added_by END, \
+         suspended_at = NULL, suspended_by = NULL, suspend_reason = NULL",
     )
     .bind(school_id)
     .bind(bank.bin)
     .bind(&number)
     .bind(&name)
     .bind(make_default as i64)
+    .bind(staff.id)
     .execute(&mut *tx)
     .await?;
     crate::server::audit::by_staff(
@@ -428,7 +434,7 @@ pub async fn audit_log(school_id: Option<i64>) -> Result<Vec<AuditRow>, AppError
     match (staff.role, school_id) {
         (Role::Teacher, _) => return Err(AppError::Forbidden),
         (Role::Accountant, None) => return Err(AppError::Forbidden),
-        (_, Some(id)) => staff.check_write(&state.db, id).await?,
+        (_, Some(id)) => staff.check_read(&state.db, id).await?,
         (Role::DistrictOfficer, None) => {}
     }
     let rows: Vec<AuditRow> = sqlx::query_as(

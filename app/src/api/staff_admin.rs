@@ -166,6 +166,17 @@ async fn issue_link(
     let secret = random_secret();
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
+    if let (Some(target), "reset") = (staff_id, purpose) {
+        // The newest reset link is the only one: an older one, maybe sent to
+        // the wrong person, ends now.
+        sqlx::query(
+            "UPDATE one_time_link SET used_at = $1 WHERE purpose = 'reset' AND staff_id = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(target)
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query(
         "INSERT INTO one_time_link (token_hash, purpose, role, district_id, school_id, staff_id, created_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -213,7 +224,9 @@ pub async fn invite(role: Role, school_id: i64) -> Result<OneTimeLink, AppError>
     if !staff.role.may_manage(role) {
         return Err(AppError::Forbidden);
     }
-    staff.check_write(&state.db, school_id).await?;
+    // Officers staff the schools they supervise (a second accountant too);
+    // accountants their own school.
+    staff.check_read(&state.db, school_id).await?;
     issue_link(&state, &staff, "invite", Some(role), Some(school_id), None).await
 }
 
@@ -275,6 +288,8 @@ pub async fn deactivate(staff_id: i64) -> Result<(), AppError> {
         .bind(target.id)
         .execute(&mut *tx)
         .await?;
+    // Invitations they handed out, and reset links for them, end with them.
+    crate::api::staff_auth::imp::void_links(&mut tx, target.id, state.clock.now()).await?;
     audit(
         &mut tx,
         &state,

@@ -76,6 +76,9 @@ pub(crate) mod imp {
             .bind(keep.map(secret_hash).unwrap_or_default())
             .execute(&mut *conn)
             .await?;
+        // A new password ends every link for the account and every link it
+        // made: a password changed because it leaked leaves nothing behind.
+        void_links(&mut *conn, staff.id, state.clock.now()).await?;
         let entry = crate::server::audit::Entry {
             school_id: staff.school_id,
             action,
@@ -108,14 +111,35 @@ pub(crate) mod imp {
     /// A link that exists, is unused and has not expired.
     pub async fn live_link(state: &AppState, token: &str) -> Result<LinkRow, AppError> {
         let row: Option<LinkRow> = sqlx::query_as(
-            "SELECT purpose, role, district_id, school_id, staff_id, created_by FROM one_time_link \
-             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+            // A link is as good as the person who made it: an invitation or
+            // reset link from someone since deactivated opens nothing.
+            "SELECT l.purpose, l.role, l.district_id, l.school_id, l.staff_id, l.created_by FROM one_time_link l \
+             JOIN staff by_whom ON by_whom.id = l.created_by AND by_whom.active = 1 \
+             WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2",
         )
         .bind(secret_hash(token))
         .bind(state.clock.now())
         .fetch_optional(&state.db)
         .await?;
         row.ok_or(AppError::LinkInvalid)
+    }
+
+    /// Ends the unused one-time links for this account (reset links) and the ones
+    /// it made (invitations, others' reset links).
+    pub async fn void_links(
+        conn: &mut sqlx::AnyConnection,
+        staff_id: i64,
+        now: i64,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "UPDATE one_time_link SET used_at = $1 \
+             WHERE used_at IS NULL AND (staff_id = $2 OR created_by = $2)",
+        )
+        .bind(now)
+        .bind(staff_id)
+        .execute(conn)
+        .await?;
+        Ok(())
     }
 
     /// Marks a link used inside the transaction that uses it; `false` if another

@@ -80,7 +80,14 @@ pub async fn record(
     .bind(entry.entity)
     .bind(entry.entity_id)
     .bind(entry.before.map(|v| v.to_string()))
-    .bind(entry.after.map(|v| v.to_string()))
+    // An officer's change to a school without an accountant says so.
+    .bind(match (who.is_some_and(|s| s.acting_for_school), entry.after) {
+        (true, after) => Some(
+            serde_json::json!({"acting_for_school_without_accountant": true, "change": after})
+                .to_string(),
+        ),
+        (false, after) => after.map(|v| v.to_string()),
+    })
     .execute(conn)
     .await?;
     Ok(())

@@ -89,6 +89,9 @@ pub struct Staff {
     pub role: Role,
     pub district_id: i64,
     pub school_id: Option<i64>,
+    /// An officer doing the work of a school that has no active accountant:
+    /// every change is recorded as such (see `check_write`).
+    pub acting_for_school: bool,
 }
 
 type StaffRowT = (i64, String, String, String, i64, Option<i64>);
@@ -96,6 +99,7 @@ type StaffRowT = (i64, String, String, String, i64, Option<i64>);
 fn staff_from(row: StaffRowT) -> Result<Staff, AppError> {
     let (id, username, display_name, role, district_id, school_id) = row;
     Ok(Staff {
+        acting_for_school: false,
         id,
         username,
         display_name,
@@ -158,8 +162,9 @@ pub async fn start_session(state: &AppState, staff_id: i64) -> Result<String, Ap
 /// this school's data (every state-changing staff function starts here).
 pub async fn school_writer(school_id: i64) -> Result<(AppState, Staff), AppError> {
     let state = super::state::app_state()?;
-    let staff = current_staff(&state).await?;
+    let mut staff = current_staff(&state).await?;
     staff.check_write(&state.db, school_id).await?;
+    staff.acting_for_school = staff.role == Role::DistrictOfficer;
     Ok((state, staff))
 }
 
@@ -204,13 +209,30 @@ impl Staff {
         }
     }
 
-    /// May this person change this school's data (profile, accounts, students)?
-    /// Teachers never change anything about money or the school.
+    /// May this person change this school's data (profile, accounts, students,
+    /// money)? Teachers never change anything about money or the school. The
+    /// office supervises: an officer does the accountant's work only for a
+    /// school with no active accountant (a new school, or one whose accountant
+    /// left), and each such change is recorded as done for the school.
     pub async fn check_write(&self, db: &Db, school_id: i64) -> Result<(), AppError> {
-        if self.role == Role::Teacher {
-            return Err(AppError::Forbidden);
+        match self.role {
+            Role::Teacher => Err(AppError::Forbidden),
+            Role::Accountant => self.check_read(db, school_id).await,
+            Role::DistrictOfficer => {
+                self.check_read(db, school_id).await?;
+                let (accountants,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM staff WHERE school_id = $1 AND role = 'accountant' AND active = 1",
+                )
+                .bind(school_id)
+                .fetch_one(db)
+                .await?;
+                if accountants > 0 {
+                    Err(AppError::Forbidden)
+                } else {
+                    Ok(())
+                }
+            }
         }
-        self.check_read(db, school_id).await
     }
 
     pub fn require(&self, role: Role) -> Result<(), AppError> {

@@ -117,6 +117,8 @@ pub fn register_server_fns() {
     register_explicit::<CheckAccount>();
     register_explicit::<PendingAccounts>();
     register_explicit::<ConfirmAccount>();
+    register_explicit::<SuspendAccount>();
+    register_explicit::<AccountHistory>();
     register_explicit::<FileComplaint>();
     register_explicit::<TrackComplaint>();
     register_explicit::<ReplyToComplaint>();
