@@ -116,6 +116,10 @@ pub struct BeneficiaryAccount {
     pub is_default: bool,
     /// When the district office confirmed it, and who: until then no QR shows it.
     pub confirmed: Option<Confirmation>,
+    /// Taken off every QR by the school or its office, with why (`at`, `by`
+    /// as in a confirmation); saving the account again asks for a new confirmation.
+    #[serde(default)]
+    pub suspended: Option<(Confirmation, String)>,
 }
 
 /// The district office's confirmation of an official account.

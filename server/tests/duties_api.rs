@@ -103,11 +103,19 @@ async fn no_one_person_adds_and_confirms_an_account_and_either_side_can_suspend_
             Some(&officer),
         )
         .await;
-    assert!(added.status.is_success(), "{}", String::from_utf8_lossy(&added.body));
+    assert!(
+        added.status.is_success(),
+        "{}",
+        String::from_utf8_lossy(&added.body)
+    );
     let id = account_id(&app, 1, "9988776655").await;
     // The officer who added it cannot confirm it.
     let own = app
-        .staff("registry/confirm", json!({"account_id": id}), Some(&officer))
+        .staff(
+            "registry/confirm",
+            json!({"account_id": id}),
+            Some(&officer),
+        )
         .await;
     assert_eq!(own.answer::<Value>(), Err(AppError::SecondPersonNeeded));
     let other = second_officer(&app).await;
@@ -140,7 +148,11 @@ async fn no_one_person_adds_and_confirms_an_account_and_either_side_can_suspend_
             Some(&accountant),
         )
         .await;
-    assert!(suspended.status.is_success(), "{}", String::from_utf8_lossy(&suspended.body));
+    assert!(
+        suspended.status.is_success(),
+        "{}",
+        String::from_utf8_lossy(&suspended.body)
+    );
     assert_ne!(
         app.invoice(&access, &code)
             .await
@@ -164,13 +176,21 @@ async fn no_one_person_adds_and_confirms_an_account_and_either_side_can_suspend_
             .answer()
             .unwrap();
         let actions: Vec<&str> = history.iter().map(|r| r.action.as_str()).collect();
-        assert_eq!(&actions[..3], ["suspend", "confirm", "update"], "{history:?}");
+        assert_eq!(
+            &actions[..3],
+            ["suspend", "confirm", "update"],
+            "{history:?}"
+        );
         assert!(history[2]
             .after
             .as_deref()
             .unwrap()
             .contains("acting_for_school_without_accountant"));
-        assert!(history[0].after.as_deref().unwrap().contains("Không phải tài khoản"));
+        assert!(history[0]
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("Không phải tài khoản"));
     }
     // A teacher reads none of it.
     let teacher = app
@@ -214,7 +234,11 @@ async fn the_office_rejects_a_pending_account() {
         .unwrap();
     assert!(pending.iter().all(|p| p["id"] != id), "no longer waiting");
     let history: Vec<AuditRow> = app
-        .staff("registry/history", json!({"school_id": 1}), Some(&accountant))
+        .staff(
+            "registry/history",
+            json!({"school_id": 1}),
+            Some(&accountant),
+        )
         .await
         .answer()
         .unwrap();

@@ -74,9 +74,11 @@ pub mod queries {
             has_logo,
         } = row;
         #[allow(clippy::type_complexity)]
-        let accounts: Vec<(i64, String, String, String, i64, Option<i64>, Option<String>)> = sqlx::query_as(
-            "SELECT a.id, a.bin, a.account_number, a.account_name, a.is_default, a.confirmed_at, s.display_name \
+        let accounts: Vec<(i64, String, String, String, i64, Option<i64>, Option<String>, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, a.bin, a.account_number, a.account_name, a.is_default, a.confirmed_at, s.display_name, \
+                a.suspended_at, x.display_name, a.suspend_reason \
              FROM beneficiary_account a LEFT JOIN staff s ON s.id = a.confirmed_by \
+             LEFT JOIN staff x ON x.id = a.suspended_by \
              WHERE a.school_id = $1 ORDER BY a.is_default DESC, a.id",
         )
         .bind(school_id)
@@ -93,7 +95,18 @@ pub mod queries {
             accounts: accounts
                 .into_iter()
                 .map(
-                    |(id, bin, account_number, account_name, is_default, at, by)| {
+                    |(
+                        id,
+                        bin,
+                        account_number,
+                        account_name,
+                        is_default,
+                        at,
+                        by,
+                        s_at,
+                        s_by,
+                        s_why,
+                    )| {
                         BeneficiaryAccount {
                             bank_short_name: banks::by_bin(&bin)
                                 .map(|b| b.short_name.to_string())
@@ -106,6 +119,15 @@ pub mod queries {
                             confirmed: at.map(|at| crate::staff::Confirmation {
                                 at,
                                 by: by.unwrap_or_default(),
+                            }),
+                            suspended: s_at.map(|at| {
+                                (
+                                    crate::staff::Confirmation {
+                                        at,
+                                        by: s_by.unwrap_or_default(),
+                                    },
+                                    s_why.unwrap_or_default(),
+                                )
                             }),
                         }
                     },

@@ -246,7 +246,7 @@ mod tests {
         let c = code.as_str();
         for memo in [
             format!("chuyen tien {c} lop 3A"),
-            format!("{}", c.to_lowercase()),
+            c.to_lowercase(),
             format!("NOP HOC PHI {} {}", &c[..4], &c[4..]),
             format!("nop {}.{}", &c[..3].to_lowercase(), &c[3..]),
         ] {

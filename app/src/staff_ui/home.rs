@@ -158,9 +158,13 @@ fn PendingAccounts() -> impl IntoView {
                             let label = format!("{} · {} · {} · {}", a.school, a.bank_short_name, a.account_number, a.account_name);
                             let shown = label.clone();
                             view! {
-                                <li class="flex flex-wrap items-center justify-between gap-2 py-2" data-testid="pending-account">
-                                    <span>{shown}</span>
-                                    <button type="button" class=BUTTON on:click=move |_| confirm(a.id, label.clone())>{tr("Xác nhận", "Confirm")}</button>
+                                <li class="py-2" data-testid="pending-account">
+                                    <div class="flex flex-wrap items-center justify-between gap-2">
+                                        <span>{shown.clone()}</span>
+                                        <button type="button" class=BUTTON on:click=move |_| confirm(a.id, label.clone())>{tr("Xác nhận", "Confirm")}</button>
+                                    </div>
+                                    <super::account_duties::SuspendAccount account_id=a.id label=shown pending=true
+                                        on_done=move || pending.refetch()/>
                                 </li>
                             }
                         }).collect_view()}

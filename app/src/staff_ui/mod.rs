@@ -2,6 +2,7 @@
 //! school's setup (profile, bank accounts, methods, contacts, teachers), class
 //! lists and their import, and the audit log.
 
+mod account_duties;
 mod api_keys;
 mod billing;
 mod class;

@@ -259,6 +259,11 @@ fn Accounts(
     let make_default = RwSignal::new(true);
     let outcome = RwSignal::new(None);
     let id = profile.id;
+    let history = RwSignal::new(0u32);
+    let changed = move || {
+        history.update(|v| *v += 1);
+        refresh();
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         spawn_local(async move {
@@ -273,7 +278,7 @@ fn Accounts(
             match r {
                 Ok(()) => {
                     flash.done(tr("Đã lưu tài khoản.", "Account saved."));
-                    refresh();
+                    changed();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
@@ -290,15 +295,25 @@ fn Accounts(
                         <span class="ml-2 text-gray-700">{a.account_name.clone()}</span>
                         {a.is_default.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-2 text-sm">{tr("mặc định", "default")}</span> })}
                         <div class="text-sm" data-testid="account-status">
-                            {match &a.confirmed {
-                                Some(c) => view! { <span class="text-green-800">{format!("✓ {} {} · {}", tr("Phòng GD&ĐT đã xác nhận", "Confirmed by the district office"),
+                            {match (&a.suspended, &a.confirmed) {
+                                (Some((s, why)), _) => view! { <span class="font-semibold text-red-800">{format!("{} {} · {}: {why}. {}", tr("Đã tạm ngưng", "Suspended"),
+                                    crate::domain::date::Date::moment_label(s.at), s.by, tr("Không dùng cho mã QR; lưu lại tài khoản để xin xác nhận lại.", "Not used in QR codes; save the account again to ask for a new confirmation."))}</span> }.into_any(),
+                                (None, Some(c)) => view! { <span class="text-green-800">{format!("✓ {} {} · {}", tr("Phòng GD&ĐT đã xác nhận", "Confirmed by the district office"),
                                     crate::domain::date::Date::moment_label(c.at), c.by)}</span> }.into_any(),
-                                None => view! { <span class="font-semibold text-amber-800">{tr("Chờ Phòng GD&ĐT xác nhận: chưa dùng cho mã QR", "Awaiting the district office's confirmation: not used in QR codes yet")}</span> }.into_any(),
+                                (None, None) => view! { <span class="font-semibold text-amber-800">{tr("Chờ Phòng GD&ĐT xác nhận: chưa dùng cho mã QR", "Awaiting the district office's confirmation: not used in QR codes yet")}</span> }.into_any(),
                             }}
                         </div>
+                        {(can_edit && a.suspended.is_none()).then(|| view! {
+                            <super::account_duties::SuspendAccount
+                                account_id=a.id
+                                label=format!("{} · {}", a.bank_short_name, a.account_number)
+                                pending=a.confirmed.is_none()
+                                on_done=changed/>
+                        })}
                     </li>
                 }).collect_view()}
             </ul>
+            <super::account_duties::AccountHistory school_id=id version=history/>
             {can_edit.then(|| view! {
                 <form class="mt-3 grid gap-3 sm:grid-cols-2" on:submit=submit>
                     <div>
