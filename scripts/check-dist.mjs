@@ -5,7 +5,8 @@
 //   - every precompressed copy (.br, .gz) decodes to its file, byte for byte
 //     (the server sends those copies);
 //   - the files split-wasm.mjs makes (chunks, loader, main module and glue of
-//     the split apps) are named by the hash of their own bytes.
+//     the split apps) are named by the hash of their own bytes;
+//   - every relative import and `new URL(…, import.meta.url)` in a script exists.
 // Usage: node scripts/check-dist.mjs [DIST]   (exit 1 on the first problem list)
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -50,15 +51,40 @@ for (const file of files.filter((f) => f.endsWith('.br') || f.endsWith('.gz'))) 
   compressed += 1;
 }
 
-// split-wasm.mjs names: <name>-<first 16 hex of SHA-256 of the bytes>.
+// split-wasm.mjs names: <name>-<first 16 hex of SHA-256 of the bytes> for the
+// modules; the glue and the loader, which import each other, share the hash of
+// the pair with those two names as placeholders (see split-wasm.mjs).
 let named = 0;
+const sha16 = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 const splitApps = files.filter((f) => /__wasm_split-[0-9a-f]{16}\.js$/.test(f)).map(path.dirname);
 for (const dir of splitApps) {
-  for (const file of fs.readdirSync(dir).filter((f) => /-[0-9a-f]{16}(_bg)?\.(js|wasm)$/.test(f))) {
-    const want = file.match(/-([0-9a-f]{16})(?:_bg)?\.(?:js|wasm)$/)[1];
-    const got = createHash('sha256').update(fs.readFileSync(path.join(dir, file))).digest('hex').slice(0, 16);
+  const own = fs.readdirSync(dir);
+  for (const file of own.filter((f) => /-[0-9a-f]{16}(_bg)?\.wasm$/.test(f))) {
+    const want = file.match(/-([0-9a-f]{16})(?:_bg)?\.wasm$/)[1];
+    const got = sha16(fs.readFileSync(path.join(dir, file)));
     if (want !== got) problems.push(`${path.join(dir, file)}: named ${want}, its bytes hash to ${got}`);
     named += 1;
+  }
+  const loaderName = own.find((f) => /^__wasm_split-[0-9a-f]{16}\.js$/.test(f));
+  const glueName = own.find((f) => /^hocphi-[a-z]+-[0-9a-f]{16}\.js$/.test(f));
+  if (!glueName) { problems.push(`${dir}: a chunk loader without its app's glue`); continue; }
+  const pair = loaderName.slice(13, 29);
+  const loader = fs.readFileSync(path.join(dir, loaderName), 'utf8').replaceAll(`from "./${glueName}"`, 'from "./@GLUE@"');
+  const glue = fs.readFileSync(path.join(dir, glueName), 'utf8').replaceAll(`from "./${loaderName}"`, 'from "./@LOADER@"');
+  const got = sha16(`${glue}\0${loader}`);
+  if (!glueName.includes(pair) || got !== pair) problems.push(`${dir}: ${glueName} and ${loaderName} are named ${pair}, the pair hashes to ${got}`);
+  named += 2;
+}
+
+// Every relative module a script imports, and every file it fetches relative
+// to itself, is there: a missing one leaves the page's fields disabled.
+let imports = 0;
+for (const file of files.filter((f) => f.endsWith('.js'))) {
+  const text = fs.readFileSync(file, 'utf8');
+  const refs = [...text.matchAll(/(?:from\s*|import\s*\(\s*|new URL\(\s*)["'](\.\.?\/[^"']+)["']/g)].map((m) => m[1]);
+  for (const ref of refs) {
+    imports += 1;
+    if (!fs.existsSync(path.join(path.dirname(file), ref))) problems.push(`${file}: imports ${ref}, which is not in dist`);
   }
 }
 
@@ -66,4 +92,4 @@ if (problems.length) {
   console.error(`check-dist: ${problems.length} problem(s) in ${dist}:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`check-dist: ${pages} pages, ${checked} integrity attributes, ${compressed} compressed copies, ${named} hashed names: all match`);
+console.log(`check-dist: ${pages} pages, ${checked} integrity attributes, ${compressed} compressed copies, ${named} hashed names, ${imports} relative imports: all match`);

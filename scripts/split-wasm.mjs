@@ -61,15 +61,21 @@ try {
     fs.writeFileSync(path.join(stage, hashed), bytes);
     chunkBytes += bytes.length;
   }
-  const loaderName = `__wasm_split-${hex16(loader)}.js`;
-  fs.writeFileSync(path.join(stage, loaderName), loader);
+  // The loader imports the glue (`initSync`) and the glue imports the loader:
+  // each names the other, so neither can be named by a hash of its own bytes
+  // alone. Both are named by one hash of the pair with the names left as
+  // placeholders; every other byte they name (main module, chunks) is already
+  // content-hashed, so a change anywhere still gives both new names.
+  const loaderRef = `from "./${name}.js"`;
+  if (!loader.includes(loaderRef)) throw new Error(`split-wasm: the loader does not import ${name}.js`);
+  loader = loader.replaceAll(loaderRef, 'from "./@GLUE@"');
 
   // Only the JS imports move to the hashed name: the wasm's import module keeps its own.
-  let glue = fs.readFileSync(path.join(work, `${name}.js`), 'utf8')
-    .replaceAll('from "./__wasm_split.js"', `from "./${loaderName}"`);
-  if (!glue.includes(`from "./${loaderName}"`) || glue.includes('from "./__wasm_split.js"')) {
+  let glue = fs.readFileSync(path.join(work, `${name}.js`), 'utf8');
+  if (!glue.includes('from "./__wasm_split.js"')) {
     throw new Error('split-wasm: the bound JS does not import the chunk loader as expected');
   }
+  glue = glue.replaceAll('from "./__wasm_split.js"', 'from "./@LOADER@"');
 
   // The main module and the glue are new bytes, so they get new names: the hash
   // of what is served, as every content-hashed name must be. Keeping Trunk's
@@ -80,7 +86,12 @@ try {
   const wasmBytes = fs.readFileSync(mainWasm);
   const wasmName = `${bin}-${hex16(wasmBytes)}_bg.wasm`;
   glue = glue.replaceAll(`${name}_bg.wasm`, wasmName);
-  const jsName = `${bin}-${hex16(glue)}.js`;
+  const pair = hex16(`${glue}\0${loader}`);
+  const jsName = `${bin}-${pair}.js`;
+  const loaderName = `__wasm_split-${pair}.js`;
+  glue = glue.replaceAll('from "./@LOADER@"', `from "./${loaderName}"`);
+  loader = loader.replaceAll('from "./@GLUE@"', `from "./${jsName}"`);
+  fs.writeFileSync(path.join(stage, loaderName), loader);
   fs.writeFileSync(path.join(stage, wasmName), wasmBytes);
   fs.writeFileSync(path.join(stage, jsName), glue);
   for (const old of [glueName, `${name}_bg.wasm`]) {

@@ -78,11 +78,18 @@ for (const size of sizes) {
       await page.getByRole('button', { name: 'Lưu phương thức' }).click();
       await expect(page.getByTestId('readiness-website')).toContainText('cần mã đơn vị tại cổng thanh toán');
       await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(1);
-      await page.getByLabel('Mã đơn vị (8 ký tự)').fill('CAOXANH1');
+      // Another school's merchant code (the demo school's) is refused: it would take over that school's payments.
+      await page.getByLabel('Mã đơn vị (8 ký tự)').fill('HOCPHI01');
       await page.getByLabel('Khoá bí mật').fill('a-secret-from-the-gateway-0123');
       await page.getByRole('button', { name: 'Lưu cổng thanh toán' }).click();
+      await expect(page.getByText('Mã đơn vị này đã được một trường khác đăng ký')).toBeVisible();
+      await expect(page.getByTestId('readiness-website')).toContainText('cần mã đơn vị tại cổng thanh toán');
+      // Each run's school has its own code (merchant codes are one school's).
+      const merchant = size.name === 'phone' ? 'CAOXANHP' : 'CAOXANHD';
+      await page.getByLabel('Mã đơn vị (8 ký tự)').fill(merchant);
+      await page.getByRole('button', { name: 'Lưu cổng thanh toán' }).click();
       await expect(page.getByTestId('readiness-website')).toContainText('sẵn sàng');
-      await expect(page.getByTestId('gateway-current')).toContainText('CAOXANH1');
+      await expect(page.getByTestId('gateway-current')).toContainText(merchant);
       await expect(page.getByTestId('gateway-current')).not.toContainText('a-secret-from-the-gateway');
       // The QR method waits for the district office to confirm the bank account.
       await expect(page.getByTestId('readiness-qr_transfer')).toContainText('cần tài khoản ngân hàng được Phòng GD&ĐT xác nhận');

@@ -327,6 +327,59 @@ async fn a_new_school_year_moves_classes_up_and_lets_the_last_grade_leave() {
     assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden));
 }
 
+/// Whether a school's class link resolves (the public class notice).
+async fn class_link_opens(app: &TestApp, school: &str, class: &str) -> bool {
+    let (status, _) = app
+        .call(
+            "class-notice",
+            &[("school", school), ("class_name", class)],
+            "203.0.113.9",
+        )
+        .await;
+    status.is_success()
+}
+
+#[tokio::test]
+async fn school_years_belong_to_each_school() {
+    use hocphi_app::staff::NewYearPlan;
+    let app = start().await;
+    // The summer break: no year covers 1 July 2027.
+    app.clock.advance(217 * 24 * 3600);
+    let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let start_next = || {
+        app.staff(
+            "school-year/next",
+            json!({"school_id": 1, "commit": true}),
+            Some(&a),
+        )
+    };
+    let done: NewYearPlan = start_next().await.answer().unwrap();
+    assert_eq!(
+        (done.label.as_str(), done.already_started),
+        ("2027-2028", false)
+    );
+    // The school that prepared its year is in it: every class moved up a
+    // grade, so there is no 1A until this year's first graders are imported.
+    assert!(class_link_opens(&app, "th-ha-long", "5A").await);
+    assert!(!class_link_opens(&app, "th-ha-long", "1A").await);
+    // Another school, which has not started a new year, keeps its classes.
+    assert!(
+        class_link_opens(&app, demo::SIBLING_SCHOOL, "Lá 1").await,
+        "one school's new year moved another school's classes away"
+    );
+    // A second click in the summer does not prepare the year after as well.
+    let again: NewYearPlan = start_next().await.answer().unwrap();
+    assert_eq!(
+        (again.label.as_str(), again.already_started),
+        ("2027-2028", true)
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM school_year WHERE label = '2028-2029'")
+            .await,
+        0
+    );
+}
+
 #[tokio::test]
 async fn an_accountant_gives_a_teacher_a_class() {
     let app = start().await;

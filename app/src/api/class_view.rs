@@ -57,7 +57,7 @@ mod imp {
 pub async fn my_classes(school_id: i64) -> Result<Vec<TeacherClass>, AppError> {
     use crate::staff::Role;
     let (state, staff) = crate::server::auth::school_reader(school_id).await?;
-    let year = crate::api::students::current_year_id(&state).await?;
+    let year = crate::api::students::current_year_id(&state, school_id).await?;
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT c.id, c.name FROM class c WHERE c.school_id = $1 AND c.school_year_id = $2 \
          AND ($3 IS NULL OR c.id IN (SELECT class_id FROM class_teacher WHERE staff_id = $3)) ORDER BY c.grade, c.name",
@@ -107,7 +107,7 @@ pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<Cl
                 .unwrap_or_else(|| Month::of(state.clock.today()))
         }
     };
-    let year = crate::api::students::current_year_id(&state).await?;
+    let year = crate::api::students::current_year_id(&state, school_id).await?;
     type Row = (
         i64,
         String,
@@ -228,17 +228,22 @@ pub async fn load_class_notice(
 ) -> Result<ClassNotice, AppError> {
     use crate::domain::money::Vnd;
     let state = crate::server::state::app_state()?;
-    let year = crate::api::students::current_year_id(&state).await?;
-    let row: Option<(i64, String, i64)> = sqlx::query_as(
-        "SELECT sc.id, sc.name, c.grade FROM class c JOIN school sc ON sc.id = c.school_id \
-         WHERE sc.slug = $1 AND c.name = $2 AND c.school_year_id = $3",
+    let (school_id, school_name): (i64, String) =
+        sqlx::query_as("SELECT id, name FROM school WHERE slug = $1")
+            .bind(school.trim())
+            .fetch_optional(&state.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let year = crate::api::students::current_year_id(&state, school_id).await?;
+    let (grade,): (i64,) = sqlx::query_as(
+        "SELECT grade FROM class WHERE school_id = $1 AND name = $2 AND school_year_id = $3",
     )
-    .bind(school.trim())
+    .bind(school_id)
     .bind(class_name.trim())
     .bind(year)
     .fetch_optional(&state.db)
-    .await?;
-    let (school_id, school_name, grade) = row.ok_or(AppError::NotFound)?;
+    .await?
+    .ok_or(AppError::NotFound)?;
     let fees = crate::api::fees::imp::fee_items(&state.db, school_id)
         .await?
         .into_iter()
@@ -306,7 +311,7 @@ pub async fn assign_teacher(
     if teacher.role != Role::Teacher || teacher.school_id != Some(school_id) {
         return Err(AppError::Forbidden);
     }
-    let year = crate::api::students::current_year_id(&state).await?;
+    let year = crate::api::students::current_year_id(&state, school_id).await?;
     let class: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
     )

@@ -148,7 +148,7 @@ pub mod imp {
         scope: &RunScope,
     ) -> Result<Run, AppError> {
         let db = &state.db;
-        let year = crate::api::students::current_year_id(state).await?;
+        let year = crate::api::students::current_year_id(state, school_id).await?;
         let (grade, class): (Option<i64>, Option<String>) = match scope {
             RunScope::School => (None, None),
             RunScope::Grade(g) => (Some(*g), None),
@@ -414,7 +414,7 @@ pub async fn list_policies(school_id: i64) -> Result<Vec<PolicyRow>, AppError> {
             .bind(school_id)
             .fetch_all(&state.db)
             .await?;
-    let year = crate::api::students::current_year_id(&state).await?;
+    let year = crate::api::students::current_year_id(&state, school_id).await?;
     let mut out = Vec::new();
     for (id, name) in policies {
         let rates: Vec<(i64, i64)> =

@@ -11,12 +11,24 @@ use leptos::server_fn::codec::Json;
 pub async fn start_next_year(school_id: i64, commit: bool) -> Result<NewYearPlan, AppError> {
     use crate::domain::school_year::{next_class, next_label};
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let current = crate::api::students::current_year_id(&state).await?;
-    let (label, ends_on): (String, String) =
-        sqlx::query_as("SELECT label, ends_on FROM school_year WHERE id = $1")
+    let current = crate::api::students::current_year_id(&state, school_id).await?;
+    let (label, starts_on, ends_on): (String, String, String) =
+        sqlx::query_as("SELECT label, starts_on, ends_on FROM school_year WHERE id = $1")
             .bind(current)
             .fetch_one(&state.db)
             .await?;
+    // In the summer the prepared year is already the school's (it is the
+    // latest); a second click must not prepare the year after it too.
+    if starts_on > state.clock.today().to_string() {
+        return Ok(NewYearPlan {
+            label,
+            classes: vec![],
+            students_moving: 0,
+            graduating: vec![],
+            students_graduating: 0,
+            already_started: true,
+        });
+    }
     let next = next_label(&label).ok_or(AppError::Internal)?;
     let next_start: i32 = next
         .get(..4)

@@ -6,10 +6,13 @@ use crate::staff::{ImportPreview, ImportResult, StudentRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// The school year in force today (or the latest one).
+/// The school year the school is in (see `imp::current_year`).
 #[cfg(feature = "ssr")]
-pub async fn current_year_id(state: &crate::server::state::AppState) -> Result<i64, AppError> {
-    imp::current_year(state).await
+pub async fn current_year_id(
+    state: &crate::server::state::AppState,
+    school_id: i64,
+) -> Result<i64, AppError> {
+    imp::current_year(state, school_id).await
 }
 
 /// A class of this name in that school year, created if new (shared with the new-year move).
@@ -45,7 +48,7 @@ pub async fn upsert_records(
     school_id: i64,
     records: &[crate::domain::student_import::StudentRecord],
 ) -> Result<(usize, usize, usize), AppError> {
-    let year = imp::current_year(state).await?;
+    let year = imp::current_year(state, school_id).await?;
     let known = imp::existing(&state.db, school_id, year).await?;
     let mut classes = std::collections::HashMap::new();
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
@@ -112,13 +115,21 @@ mod imp {
         pub class_name: Option<String>,
     }
 
-    /// The school year in force today (or the latest one).
-    pub async fn current_year(state: &AppState) -> Result<i64, AppError> {
+    /// The school year the school is in: of the years it has classes in, the
+    /// one covering today, else its latest. Years belong to each school: one
+    /// school preparing 2027-2028 in July moves its own lists, not every
+    /// school's into a year where they have no classes. A school with no
+    /// classes yet takes the year covering today (else the latest).
+    pub async fn current_year(state: &AppState, school_id: i64) -> Result<i64, AppError> {
         let today = state.clock.today().to_string();
         let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM school_year ORDER BY (starts_on <= $1 AND ends_on >= $1) DESC, starts_on DESC LIMIT 1",
+            "SELECT y.id FROM school_year y \
+             WHERE EXISTS (SELECT 1 FROM class c WHERE c.school_id = $2 AND c.school_year_id = y.id) \
+                OR NOT EXISTS (SELECT 1 FROM class c WHERE c.school_id = $2) \
+             ORDER BY (y.starts_on <= $1 AND y.ends_on >= $1) DESC, y.starts_on DESC LIMIT 1",
         )
         .bind(&today)
+        .bind(school_id)
         .fetch_optional(&state.db)
         .await?;
         row.map(|r| r.0).ok_or(AppError::Internal)
@@ -202,7 +213,7 @@ mod imp {
                 })
             }
         };
-        let year = current_year(state).await?;
+        let year = current_year(state, school_id).await?;
         let known = existing(&state.db, school_id, year).await?;
         let classes: Vec<(String,)> =
             sqlx::query_as("SELECT name FROM class WHERE school_id = $1 AND school_year_id = $2")
@@ -365,7 +376,7 @@ pub async fn commit_student_import(
     if plan.preview.file_problem.is_some() || !plan.preview.errors.is_empty() {
         return Err(AppError::ImportRejected);
     }
-    let year = imp::current_year(&state).await?;
+    let year = imp::current_year(&state, school_id).await?;
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let mut class_ids = std::collections::HashMap::new();
@@ -449,7 +460,7 @@ pub async fn commit_student_import(
 pub async fn list_students(school_id: i64) -> Result<Vec<StudentRow>, AppError> {
     use crate::domain::date::Date;
     let (state, staff) = crate::server::auth::school_reader(school_id).await?;
-    let year = imp::current_year(&state).await?;
+    let year = imp::current_year(&state, school_id).await?;
     // id, code, name, date of birth, class this year, date left
     type Row = (i64, String, String, String, Option<String>, Option<String>);
     let rows: Vec<Row> = sqlx::query_as(
@@ -522,7 +533,7 @@ pub async fn save_student(
         return Err(AppError::InvalidInput(field));
     }
     let r = records.into_iter().next().ok_or(AppError::Internal)?;
-    let year = imp::current_year(&state).await?;
+    let year = imp::current_year(&state, school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let class_id = imp::ensure_class(&mut tx, school_id, year, &r.class_name, r.grade).await?;
     let before: Option<(String, String, String)> = match student_id {

@@ -34,7 +34,10 @@ pub fn NewYear(school_id: i64) -> impl IntoView {
             <p class="text-sm text-gray-700">{tr("Các lớp lên lớp, khối cuối ra trường. Hoá đơn và khoản đã nộp của năm cũ được giữ nguyên.",
                 "Classes move up a grade, the last grade leaves. Last year's invoices and payments stay as they were.")}</p>
             <button type="button" class=format!("{BUTTON_QUIET} mt-2") on:click=move |_| run(false)>{tr("Xem trước", "Preview")}</button>
-            {move || plan.get().map(|p| view! {
+            {move || plan.get().map(|p| if p.already_started && p.classes.is_empty() {
+                view! { <p class="mt-2 text-sm text-green-800">{format!("{} {} {}", tr("Năm học", "School year"), p.label,
+                    tr("đã được chuẩn bị.", "is already prepared."))}</p> }.into_any()
+            } else { view! {
                 <div class="mt-2 text-sm">
                     <p class="font-semibold">{format!("{} {}: {} {} · {} {}", tr("Năm học", "School year"), p.label,
                         p.students_moving, tr("học sinh lên lớp", "students move up"), p.students_graduating, tr("ra trường", "leave"))}</p>
@@ -46,7 +49,7 @@ pub fn NewYear(school_id: i64) -> impl IntoView {
                         view! { <button type="button" class=format!("{BUTTON} mt-2") on:click=move |_| run(true)>{tr("Chuẩn bị năm học mới", "Prepare the new year")}</button> }.into_any()
                     }}
                 </div>
-            })}
+            }.into_any() })}
             <OutcomeNotice outcome/>
         </section>
     }

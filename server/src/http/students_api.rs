@@ -114,7 +114,7 @@ pub async fn list(
         Ok(w) => w,
         Err(r) => return r,
     };
-    let Ok(year) = hocphi_app::api::students::current_year_id(state).await else {
+    let Ok(year) = hocphi_app::api::students::current_year_id(state, who.school_id).await else {
         return unavailable();
     };
     let rows: Result<Vec<StudentRow>, _> = sqlx::query_as(&format!(
@@ -168,7 +168,7 @@ pub async fn one(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let Ok(year) = hocphi_app::api::students::current_year_id(state).await else {
+    let Ok(year) = hocphi_app::api::students::current_year_id(state, who.school_id).await else {
         return unavailable();
     };
     let row: Result<Option<StudentRow>, _> = sqlx::query_as(&format!(
@@ -354,7 +354,7 @@ pub async fn classes(State(rpc): State<RpcState>, headers: HeaderMap) -> Respons
         Ok(c) => c,
         Err(r) => return r,
     };
-    let Ok(year) = hocphi_app::api::students::current_year_id(state).await else {
+    let Ok(year) = hocphi_app::api::students::current_year_id(state, who.school_id).await else {
         return unavailable();
     };
     let rows: Result<Vec<(String, i64, i64)>, _> = sqlx::query_as(
@@ -443,7 +443,7 @@ pub async fn create_class(
             "Send {\"name\": \"3A\"} (1 to 20 characters), with \"grade\" 0 to 12 when the name does not start with it.",
         );
     };
-    let Ok(year) = hocphi_app::api::students::current_year_id(state).await else {
+    let Ok(year) = hocphi_app::api::students::current_year_id(state, who.school_id).await else {
         return unavailable();
     };
     let now = state.clock.now();
