@@ -72,6 +72,9 @@ pub enum Field {
     WebhookUrl,
     /// An address inside the server's own network.
     WebhookInternal,
+    /// The access tokens a phone sends to be forgotten (a family's children:
+    /// at most 50).
+    AccessTokens,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

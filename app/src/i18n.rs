@@ -59,6 +59,9 @@ pub struct Texts {
     pub your_children: &'static str,
     pub remove_child: &'static str,
     pub confirm_remove: &'static str,
+    pub forget_phone: &'static str,
+    pub confirm_forget_phone: &'static str,
+    pub forget_phone_failed: &'static str,
     pub add_child: &'static str,
     // Child & invoices
     pub invoices: &'static str,
@@ -376,6 +379,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, Logo) => "Biểu trưng phải là ảnh PNG, JPEG hoặc WebP, không quá 200 KB.",
         (Lang::Vi, WebhookUrl) => "Địa chỉ nhận phải bắt đầu bằng https:// (http:// chỉ dùng được với máy này), tối đa 500 ký tự.",
         (Lang::Vi, WebhookInternal) => "Không dùng được địa chỉ trong mạng nội bộ (10.x, 192.168.x, localhost…) với https://: hãy dùng địa chỉ công khai của phần mềm.",
+        (Lang::Vi, AccessTokens) => "Danh sách trên máy này quá dài: tối đa 50 con.",
         (Lang::En, Username) => {
             "User name: 3 to 32 lower-case letters, digits, dots, dashes or underscores."
         }
@@ -415,6 +419,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Logo) => "The logo must be a PNG, JPEG or WebP image of at most 200 KB.",
         (Lang::En, WebhookUrl) => "The address must start with https:// (http:// only to this machine), at most 500 characters.",
         (Lang::En, WebhookInternal) => "Internal network addresses (10.x, 192.168.x, localhost…) cannot be used with https://: use the software's public address.",
+        (Lang::En, AccessTokens) => "The list on this device is too long: at most 50 children.",
     }
 }
 
@@ -440,6 +445,9 @@ pub static VI: Texts = Texts {
     your_children: "Các con của bạn",
     remove_child: "Xoá khỏi máy này",
     confirm_remove: "Xoá con khỏi danh sách trên máy này? Bạn có thể tra cứu lại sau.",
+    forget_phone: "Quên máy này",
+    confirm_forget_phone: "Xoá mọi con khỏi máy này và huỷ quyền xem của máy này? Nên làm khi máy được cho mượn, dùng chung hoặc bán. Bạn có thể tra cứu lại trên máy của mình.",
+    forget_phone_failed: "Chưa quên được máy này vì không kết nối được. Hãy bật mạng rồi bấm lại.",
     add_child: "Thêm con khác",
     invoices: "Các khoản thu",
     no_invoices: "Chưa có khoản thu nào.",
@@ -530,6 +538,9 @@ pub static EN: Texts = Texts {
     your_children: "Your children",
     remove_child: "Remove from this device",
     confirm_remove: "Remove this child from the list on this device? You can look them up again later.",
+    forget_phone: "Forget this device",
+    confirm_forget_phone: "Remove every child from this device and end its access? Do this when the phone is lent, shared or sold. You can look your children up again on your own phone.",
+    forget_phone_failed: "This device could not be forgotten: no connection. Turn on data and tap again.",
     add_child: "Add another child",
     invoices: "Fees",
     no_invoices: "No fees yet.",

@@ -143,6 +143,19 @@ test('a family switches between two children at two schools, and can remove one'
   expect(text).toContain(FEATURED.name);
   expect(text).not.toContain('2017');
   expect(text).not.toContain(FEATURED.code);
+
+  // A lent phone is forgotten: the list empties, and a copy of what it held opens nothing.
+  const copy = stored;
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Quên máy này' }).click();
+  await expect(page.getByRole('heading', { name: 'Các con của bạn' })).toHaveCount(0);
+  expect(await page.evaluate(() => localStorage.getItem('hocphi.children.v2'))).not.toContain(
+    Buffer.from(FEATURED.name).toString('hex'));
+  await page.screenshot({ path: 'test-results/screens/05b-forgotten.png', fullPage: true });
+  await page.evaluate((v) => localStorage.setItem('hocphi.children.v2', v), copy);
+  await page.goto('/');
+  await page.getByRole('link', { name: new RegExp(FEATURED.name) }).click();
+  await expect(page.getByText('Phiên xem đã hết hạn')).toBeVisible();
 });
 
 /** The strings of a postcard struct made only of strings (each: varint length, UTF-8). */

@@ -281,3 +281,59 @@ async fn one_time_links_end_with_their_maker_a_newer_link_or_a_new_password() {
         .await;
     assert_eq!(accepted.answer::<Value>(), Err(AppError::LinkInvalid));
 }
+
+/// "Forget this phone": the tokens the phone held open nothing any more, even
+/// copied elsewhere; a new lookup on the parent's own phone still works.
+#[tokio::test]
+async fn a_forgotten_phone_opens_nothing() {
+    use hocphi_app::api::parent::ForgetDevice;
+    use hocphi_app::model::ChildOverview;
+    let app = start().await;
+    let lent_phone = app.featured_child().await;
+    let sibling = app.sibling().await;
+    app.clock.advance(1);
+    let own_phone = app.featured_child().await;
+    assert_ne!(own_phone.token, lent_phone.token);
+    let forget = |tokens: Vec<String>| async {
+        app.postcard("forget", &ForgetDevice { tokens }).await
+    };
+    let reply = forget(vec![
+        lent_phone.token.clone(),
+        sibling.token.clone(),
+        "not.a-token".to_string(),
+    ])
+    .await;
+    assert_eq!(reply.answer::<u32>(), Ok(2), "the two real tokens, not the made-up one");
+    for forgotten in [&lent_phone, &sibling] {
+        assert_eq!(
+            app.rpc::<ChildOverview>("child", &[("token", &forgotten.token)])
+                .await,
+            Err(AppError::AccessExpired)
+        );
+    }
+    assert!(
+        app.rpc::<ChildOverview>("child", &[("token", &own_phone.token)])
+            .await
+            .is_ok(),
+        "the parent's own phone keeps its access"
+    );
+    // Forgetting twice is harmless; a flood of tokens is refused, not stored.
+    let again = forget(vec![lent_phone.token.clone()]).await;
+    assert_eq!(again.answer::<u32>(), Ok(1));
+    let flood = forget(vec![own_phone.token.clone(); 51]).await;
+    assert_eq!(
+        flood.answer::<Value>(),
+        Err(AppError::InvalidInput(Field::AccessTokens))
+    );
+    assert!(app
+        .rpc::<ChildOverview>("child", &[("token", &own_phone.token)])
+        .await
+        .is_ok());
+    // The daily sweep keeps a forgotten token only while it could still be used.
+    assert_eq!(app.count("SELECT COUNT(*) FROM child_token_revoked").await, 2);
+    let now = hocphi_app::server::clock::Clock::now(&*app.clock);
+    hocphi_app::server::privacy::sweep(&app.db, now + 181 * 24 * 3600, "2027-06-01")
+        .await
+        .unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM child_token_revoked").await, 0);
+}

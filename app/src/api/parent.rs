@@ -33,15 +33,25 @@ pub mod imp {
             .verify_with_expiry(token, state.clock.now())
             .ok_or(AppError::AccessExpired)?;
         let issued_at = expires_at - ACCESS_TTL_SECS;
-        let revoked: Option<(i64,)> =
-            sqlx::query_as("SELECT revoked_before FROM child_access_revoked WHERE student_id = $1")
-                .bind(student_id)
-                .fetch_optional(&state.db)
-                .await?;
-        match revoked {
-            Some((before,)) if issued_at <= before => Err(AppError::AccessExpired),
+        let (revoked_before, forgotten): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT (SELECT revoked_before FROM child_access_revoked WHERE student_id = $1), \
+             (SELECT COUNT(*) FROM child_token_revoked WHERE token_digest = $2)",
+        )
+        .bind(student_id)
+        .bind(token_digest(token))
+        .fetch_one(&state.db)
+        .await?;
+        match revoked_before {
+            _ if forgotten > 0 => Err(AppError::AccessExpired),
+            Some(before) if issued_at <= before => Err(AppError::AccessExpired),
             _ => Ok(student_id),
         }
+    }
+
+    /// What is kept of a token a parent ended: its SHA-256, never the token.
+    pub fn token_digest(token: &str) -> String {
+        use sha2::Digest;
+        crate::domain::hex::encode(&sha2::Sha256::digest(token.trim().as_bytes()))
     }
 
     /// [`end_child_access`] if the school is correcting the birth date or the
@@ -159,6 +169,45 @@ pub async fn lookup_student(
     };
     state.lookups.forget(attempt).await;
     access_for(&state, student_id, now).await
+}
+
+/// "Forget this phone": ends the access tokens this device holds (the page
+/// sends them when a parent removes a child or forgets the phone), so a copy
+/// of them (a backup, a forwarded link, the next owner of the phone) opens
+/// nothing. Tokens that are not ours or have expired are skipped; the answer
+/// is how many were ended.
+#[server(
+    prefix = "/rpc",
+    endpoint = "forget",
+    input = leptos::server_fn::codec::Postcard,
+    output = leptos::server_fn::codec::Postcard
+)]
+pub async fn forget_device(tokens: Vec<String>) -> Result<u32, AppError> {
+    use imp::*;
+    let state = app_state()?;
+    // A phone holds a family's children: a few, never hundreds.
+    if tokens.len() > 50 {
+        return Err(AppError::InvalidInput(Field::AccessTokens));
+    }
+    let now = state.clock.now();
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let mut ended = 0;
+    for token in &tokens {
+        let Some((_, expires_at)) = state.tokens.verify_with_expiry(token, now) else {
+            continue;
+        };
+        sqlx::query(
+            "INSERT INTO child_token_revoked (token_digest, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (token_digest) DO NOTHING",
+        )
+        .bind(token_digest(token))
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        ended += 1;
+    }
+    tx.commit().await?;
+    Ok(ended)
 }
 
 /// What a device keeps for a child it may see: a signed, expiring token and names.

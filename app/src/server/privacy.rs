@@ -113,5 +113,11 @@ pub async fn sweep(db: &Db, now: i64, today: &str) -> Result<u64, AppError> {
         }
         tx.commit().await?;
     }
+    // Tokens a parent ended ("forget this phone") are kept only until they
+    // would have expired anyway.
+    sqlx::query("DELETE FROM child_token_revoked WHERE expires_at < $1")
+        .bind(now)
+        .execute(db)
+        .await?;
     Ok(count)
 }

@@ -119,11 +119,34 @@ pub fn save_child(access: ChildAccess) -> SavedChild {
     saved
 }
 
+/// Removes a child from this device, and asks the server to end the token it
+/// held (best effort: offline, the list still forgets the child; "forget this
+/// phone" is the way that waits for the server).
 pub fn remove_child(id: &str) {
     let mut list = children();
+    let token = list.iter().find(|c| c.id == id).map(|c| c.access.token.clone());
     list.retain(|c| c.id != id);
     store_children(&list);
     crate::ui::offline::forget(&format!("child.{id}."));
+    if let Some(token) = token {
+        leptos::task::spawn_local(async move {
+            let _ = crate::api::parent::forget_device(vec![token]).await;
+        });
+    }
+}
+
+/// "Forget this phone": the server ends every token this device holds, then
+/// the device forgets the children and their saved pages. On failure nothing
+/// is forgotten here, so the parent can try again with data on.
+pub async fn forget_this_device() -> Result<(), crate::error::AppError> {
+    let list = children();
+    let tokens = list.iter().map(|c| c.access.token.clone()).collect();
+    crate::api::parent::forget_device(tokens).await?;
+    for c in &list {
+        crate::ui::offline::forget(&format!("child.{}.", c.id));
+    }
+    store_children(&[]);
+    Ok(())
 }
 
 fn new_id() -> String {

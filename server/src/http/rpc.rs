@@ -46,6 +46,7 @@ pub fn register_server_fns() {
     register_explicit::<LoadChild>();
     register_explicit::<LoadInvoice>();
     register_explicit::<PayTogether>();
+    register_explicit::<ForgetDevice>();
     register_explicit::<DeclineLine>();
     register_explicit::<SignIn>();
     register_explicit::<SignOut>();

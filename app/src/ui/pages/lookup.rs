@@ -96,6 +96,19 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
             children.set(storage::children());
         }
     };
+    let forget_failed = RwSignal::new(false);
+    let forget_phone = move |_| {
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(texts().confirm_forget_phone).ok())
+            .unwrap_or(false);
+        if confirmed {
+            spawn_local(async move {
+                let failed = storage::forget_this_device().await.is_err();
+                forget_failed.set(failed);
+                children.set(storage::children());
+            });
+        }
+    };
     view! {
         <Show when=move || !children.read().is_empty()>
             <section class="mt-6" aria-labelledby="children-title">
@@ -130,7 +143,16 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                 <A href="/nop-gop" attr:class="mt-3 inline-flex min-h-12 items-center rounded-lg border-2 border-teal-700 px-4 text-base font-semibold text-teal-800">
                     {texts().pay_together_link}
                 </A>
+                <div class="mt-3">
+                    <button type="button" on:click=forget_phone
+                        class="min-h-12 rounded-lg px-2 text-base text-gray-700 underline hover:bg-gray-100">
+                        {texts().forget_phone}
+                    </button>
+                </div>
             </section>
+        </Show>
+        <Show when=move || forget_failed.get()>
+            <p role="alert" class="mt-2 rounded-lg bg-red-50 p-3 text-base text-red-900">{texts().forget_phone_failed}</p>
         </Show>
     }
 }

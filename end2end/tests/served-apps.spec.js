@@ -1,0 +1,59 @@
+// What the server sends is what the pages name: for every app, each file its
+// page names (with the integrity hash the browser will check), and every module
+// those scripts import or fetch relative to themselves, in each encoding the
+// server offers. A mismatch leaves a page on "Đang tải…" for everyone, and a
+// year-long cache keeps it so; scripts/check-dist.mjs checks the same on disk.
+const { test, expect } = require('@playwright/test');
+const { createHash } = require('crypto');
+
+const APPS = [
+  ['parent', '/'],
+  ['receipt', '/r/HP-NOTHING'],
+  ['trust', '/kiem-tra-qr'],
+  ['staff', '/staff/'],
+];
+const ENCODINGS = ['br', 'gzip', 'identity'];
+
+async function fetchAll(request, url) {
+  const bodies = [];
+  for (const encoding of ENCODINGS) {
+    const res = await request.get(url, { headers: { 'accept-encoding': encoding } });
+    expect(res.status(), `${url} (${encoding})`).toBe(200);
+    bodies.push(await res.body());
+  }
+  for (const body of bodies.slice(1)) expect(body.equals(bodies[0]), `${url}: every encoding decodes to the same bytes`).toBe(true);
+  return bodies[0];
+}
+
+for (const [app, page] of APPS) {
+  test(`the ${app} app's files are served as its page names them`, async ({ request }) => {
+    const html = (await fetchAll(request, page)).toString('utf8');
+    const tags = html.match(/<[^>]+integrity="[^"]+"[^>]*>/g) || [];
+    expect(tags.length, 'the page pins its script and wasm by integrity').toBeGreaterThanOrEqual(2);
+    const pending = [];
+    for (const tag of tags) {
+      const href = tag.match(/(?:href|src)="([^"]+)"/)[1];
+      const [algo, digest] = tag.match(/integrity="([^"]+)"/)[1].split('-');
+      const bytes = await fetchAll(request, href);
+      expect(createHash(algo).update(bytes).digest('base64'), `integrity of ${href}`).toBe(digest);
+      if (href.endsWith('.js')) pending.push([href, bytes]);
+    }
+    // Modules the scripts load: the chunk loader, the pages' chunks.
+    const seen = new Set();
+    while (pending.length) {
+      const [from, bytes] = pending.pop();
+      const refs = [...bytes.toString('utf8').matchAll(/(?:from\s*|import\s*\(\s*|new URL\(\s*)["'](\.\.?\/[^"']+)["']/g)];
+      for (const [, ref] of refs) {
+        const url = new URL(ref, `http://x${from}`).pathname;
+        if (seen.has(url)) continue;
+        seen.add(url);
+        const body = await fetchAll(request, url);
+        const named = url.match(/-([0-9a-f]{16})(?:_bg)?\.wasm$/);
+        if (named) {
+          expect(createHash('sha256').update(body).digest('hex').slice(0, 16), `${url} is named by its bytes`).toBe(named[1]);
+        }
+        if (url.endsWith('.js')) pending.push([url, body]);
+      }
+    }
+  });
+}
