@@ -36,7 +36,7 @@ for (const index of files.filter((f) => path.basename(f) === 'index.html')) {
     if (actual !== digest) problems.push(`${index}: integrity of ${href} does not match its bytes`);
     checked += 1;
   }
-  for (const [, name] of html.matchAll(/["'(]\/?(?:[a-z]+\/)?([\w.-]+-[0-9a-f]{16}(?:_bg)?\.(?:js|wasm|css))["')]/g)) {
+  for (const [, name] of html.matchAll(/["'(]\/?(?:[a-z]+\/)?([\w.-]+-[0-9a-f]{12,16}(?:_bg)?\.(?:js|wasm|css))["')]/g)) {
     if (!fs.existsSync(path.join(base, name))) problems.push(`${index}: names ${name}, which is not in dist`);
   }
 }
@@ -74,6 +74,13 @@ for (const dir of splitApps) {
   const got = sha16(`${glue}\0${loader}`);
   if (!glueName.includes(pair) || got !== pair) problems.push(`${dir}: ${glueName} and ${loaderName} are named ${pair}, the pair hashes to ${got}`);
   named += 2;
+}
+
+// A split app's glue names its chunk loader; left unsplit, it names a placeholder.
+for (const file of files.filter((f) => f.endsWith('.js'))) {
+  if (fs.readFileSync(file, 'utf8').includes('__wasm_split_placeholder__')) {
+    problems.push(`${file}: imports __wasm_split_placeholder__ (the app was not split: see split-wasm.mjs)`);
+  }
 }
 
 // Every relative module a script imports, and every file it fetches relative

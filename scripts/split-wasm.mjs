@@ -15,8 +15,7 @@
 //      of the bytes served), so they are cached for a year, a new build never
 //      meets an old file, and the same commit builds the same names;
 //   5. the page names the new files, with their integrity hashes.
-// Other apps' builds (no `hocphi-parent-*.js` or `hocphi-trust-*.js` in the
-// staging directory) are left alone.
+// Other apps' builds (the receipt and staff apps) are left alone.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -25,11 +24,15 @@ import path from 'node:path';
 
 const stage = process.env.TRUNK_STAGING_DIR;
 if (!stage) throw new Error('split-wasm: run as a Trunk hook (TRUNK_STAGING_DIR unset)');
-const glue = /^(hocphi-(?:parent|trust))-[0-9a-f]{16}\.js$/;
+// Trunk names the glue `<bin>-<hash>.js` with the hash in hex without leading
+// zeros (so sometimes fewer than 16 digits: matching exactly 16 once left the
+// trust app unsplit, its glue importing a placeholder, its pages on "Đang tải…").
+const glue = /^(hocphi-[a-z]+)-[0-9a-f]{1,16}\.js$/;
 const glueName = fs.readdirSync(stage).find((f) => glue.test(f));
-if (!glueName) process.exit(0);
-const name = glueName.slice(0, -3);
+if (!glueName) throw new Error(`split-wasm: no app glue (hocphi-*.js) in ${stage}`);
 const bin = glueName.match(glue)[1];
+if (!['hocphi-parent', 'hocphi-trust'].includes(bin)) process.exit(0);
+const name = glueName.slice(0, -3);
 const raw = path.join(process.env.CARGO_TARGET_DIR || 'target', 'wasm32-unknown-unknown', 'wasm-release', `${bin}.wasm`);
 const wasmOpt = path.resolve(import.meta.dirname, '../node_modules/.bin/wasm-opt');
 const optFlags = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',

@@ -16,8 +16,16 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p hocphi-app --features csr --target wasm32-unknown-unknown -- -D warnings
 
 "$HOCPHI_ROOT/scripts/build-web.sh"
-say "Checking the built apps: integrity attributes, names, compressed copies"
+say "Checking the built apps: integrity attributes, names, imports, compressed copies"
 node scripts/check-dist.mjs dist
+# A redeploy builds over the last dist/: the same commit must give the same
+# bytes under the same names, or phones that cached a name for a year break.
+say "Building the web apps again in place: the same bytes"
+first_dist="$(mktemp -d)"
+cp -a dist "$first_dist/dist"
+"$HOCPHI_ROOT/scripts/build-web.sh"
+diff -r "$first_dist/dist" dist
+rm -rf "$first_dist"
 
 say "Unit, property and server tests"
 cargo test --workspace

@@ -3,17 +3,11 @@
 // card payment at the office for a third. All three invoices show paid, with receipts.
 const { test, expect } = require('@playwright/test');
 const { decodePng, parseVietQr } = require('../lib/qr');
-const { execFileSync } = require('child_process');
 const crypto = require('crypto');
+const { schoolSecret } = require('../lib/cli');
 const path = require('path');
 
 const digits = (text) => Number(text.replace(/[^0-9]/g, ''));
-
-function schoolSecret(slug) {
-  return execFileSync(process.env.HOCPHI_BIN, ['bank-secret', '--school', slug], {
-    env: { ...process.env, DATABASE_URL: process.env.HOCPHI_E2E_DATABASE_URL },
-  }).toString().trim();
-}
 
 async function signIn(page, user) {
   await page.goto('/staff/');

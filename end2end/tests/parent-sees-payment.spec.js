@@ -1,14 +1,8 @@
 // "Paid but still shown as unpaid" is what parents hate most: an invoice page left
 // open notices the bank's notification within seconds, without a reload.
 const { test, expect } = require('@playwright/test');
-const { execFileSync } = require('child_process');
 const crypto = require('crypto');
-
-function schoolSecret(slug) {
-  return execFileSync(process.env.HOCPHI_BIN, ['bank-secret', '--school', slug], {
-    env: { ...process.env, DATABASE_URL: process.env.HOCPHI_E2E_DATABASE_URL },
-  }).toString().trim();
-}
+const { schoolSecret } = require('../lib/cli');
 
 test('an open invoice turns paid when the bank notifies', async ({ page }) => {
   await page.goto('/s/mn-hoa-hong');

@@ -42,6 +42,7 @@ for (const [app, page] of APPS) {
     const seen = new Set();
     while (pending.length) {
       const [from, bytes] = pending.pop();
+      expect(bytes.includes('__wasm_split_placeholder__'), `${from} is split, not left naming a placeholder`).toBe(false);
       const refs = [...bytes.toString('utf8').matchAll(/(?:from\s*|import\s*\(\s*|new URL\(\s*)["'](\.\.?\/[^"']+)["']/g)];
       for (const [, ref] of refs) {
         const url = new URL(ref, `http://x${from}`).pathname;

@@ -137,12 +137,22 @@ impl Config {
     }
 }
 
+/// Whether a missing master key file may be made: only the server's first start
+/// makes one. An admin command run from another directory must not make a
+/// second key and seal a secret the server cannot open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum MissingKey {
+    Create,
+    Refuse,
+}
+
 /// The master key sealing secrets in the database: `HOCPHI_MASTER_KEY` (base64url,
 /// 32 bytes), or the file `HOCPHI_MASTER_KEY_FILE` (default `hocphi-master.key` in
 /// the working directory), made with owner-only permissions on first start.
 pub fn master_key(
     key: Option<String>,
     file: &std::path::Path,
+    missing: MissingKey,
 ) -> Result<hocphi_app::server::vault::Vault, Box<dyn std::error::Error>> {
     use hocphi_app::server::vault::Vault;
     if let Some(text) = key {
@@ -150,6 +160,14 @@ pub fn master_key(
     }
     match std::fs::read_to_string(file) {
         Ok(text) => Ok(Vault::from_text(&text).map_err(|e| format!("{}: {e}", file.display()))?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing == MissingKey::Refuse => {
+            Err(format!(
+                "no master key at {}: run this where hocphi runs (its working directory), \
+                 or name the key with HOCPHI_MASTER_KEY_FILE or HOCPHI_MASTER_KEY",
+                file.display()
+            )
+            .into())
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let text = Vault::generate();
             let mut options = std::fs::OpenOptions::new();

@@ -348,15 +348,28 @@ fn restore(
     })
 }
 
+/// The master key for an admin command: never made here (see `MissingKey`).
+fn admin_master_key(
+    master: MasterKeyArgs,
+) -> Result<hocphi_app::server::vault::Vault, Box<dyn std::error::Error>> {
+    hocphi_server::config::master_key(
+        master.master_key,
+        &master.master_key_file,
+        hocphi_server::config::MissingKey::Refuse,
+    )
+}
+
 fn bank_secret(
     school: String,
     database_url: Option<String>,
     master: MasterKeyArgs,
 ) -> Result<String, Box<dyn std::error::Error>> {
-    let vault = hocphi_server::config::master_key(master.master_key, &master.master_key_file)?;
+    let vault = admin_master_key(master)?;
     let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
     tokio::runtime::Runtime::new()?.block_on(async {
         let pool = db::connect(&url).await?;
+        // The wrong key (another directory's file) stops here, before it seals anything.
+        db::token_key(&pool, &vault).await?;
         let id = school_id(&pool, &school).await?;
         let secret = hocphi_app::server::bank::school_secret(&pool, &vault, id, SystemClock.now())
             .await
@@ -412,10 +425,12 @@ fn rotate_receipt_key(
     database_url: Option<String>,
     master: MasterKeyArgs,
 ) -> Result<String, Box<dyn std::error::Error>> {
-    let vault = hocphi_server::config::master_key(master.master_key, &master.master_key_file)?;
+    let vault = admin_master_key(master)?;
     let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
     tokio::runtime::Runtime::new()?.block_on(async {
         let pool = db::connect(&url).await?;
+        // The wrong key (another directory's file) stops here, before it seals anything.
+        db::token_key(&pool, &vault).await?;
         let id = school_id(&pool, &school).await?;
         let mut tx = pool.begin().await?;
         let key_id = hocphi_app::server::receipts::rotate(&mut tx, &vault, id, SystemClock.now())
@@ -514,6 +529,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let vault = match hocphi_server::config::master_key(
         args.master.master_key.clone(),
         &args.master.master_key_file,
+        hocphi_server::config::MissingKey::Create,
     ) {
         Ok(v) => Arc::new(v),
         Err(e) => {

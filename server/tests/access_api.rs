@@ -337,3 +337,106 @@ async fn a_forgotten_phone_opens_nothing() {
         .unwrap();
     assert_eq!(app.count("SELECT COUNT(*) FROM child_token_revoked").await, 0);
 }
+
+/// Staff pass their own school's id (which they may act on) with the id or
+/// code of another school's payment, receipt, invoice or staff member: the
+/// object is not found in their school, and nothing of the other school moves.
+#[tokio::test]
+async fn an_own_school_id_does_not_reach_another_schools_records() {
+    let app = start().await;
+    let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let other = 2;
+    let (payment_id,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM payment WHERE school_id = $1")
+        .bind(other)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let (receipt,): (String,) =
+        sqlx::query_as("SELECT MIN(public_code) FROM receipt WHERE school_id = $1")
+            .bind(other)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let (invoice,): (String,) = sqlx::query_as(
+        "SELECT MIN(code) FROM invoice WHERE school_id = $1 AND voided_at IS NULL",
+    )
+    .bind(other)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let (district_id,): (i64,) = sqlx::query_as("SELECT district_id FROM school WHERE id = $1")
+        .bind(other)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let now = hocphi_app::server::clock::Clock::now(&*app.clock);
+    let teacher = hocphi_server::users::add(
+        &app.db,
+        hocphi_server::users::NewUser {
+            username: "gv.hoahong",
+            display_name: "Giáo viên Hoa Hồng",
+            password: DEMO_PASSWORD,
+            role: hocphi_app::staff::Role::Teacher,
+            district_id,
+            school_slug: Some(hocphi_server::demo::SIBLING_SCHOOL),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let books = "SELECT (SELECT COUNT(*) FROM payment_allocation) * 1000000 + (SELECT COUNT(*) FROM refund) * 1000 \
+                 + (SELECT COUNT(*) FROM receipt WHERE cancelled_at IS NOT NULL) \
+                 + (SELECT COUNT(*) FROM invoice WHERE voided_at IS NOT NULL) * 100";
+    let before = app.count(books).await;
+    for (endpoint, args) in [
+        (
+            "reconcile/undo",
+            json!({"school_id": 1, "payment_id": payment_id, "reason": "nhầm"}),
+        ),
+        (
+            "reconcile/match",
+            json!({"school_id": 1, "payment_id": payment_id, "parts": [{"invoice_code": invoice, "amount": 1000}]}),
+        ),
+        (
+            "reconcile/refund",
+            json!({"school_id": 1, "payment_id": payment_id, "amount": 1000, "reference": "FT1", "refunded_on": "26/11/2026"}),
+        ),
+        (
+            "receipts/replace",
+            json!({"school_id": 1, "code": receipt, "reason": "sai tên", "payer": "Người khác"}),
+        ),
+        (
+            "invoices/void",
+            json!({"school_id": 1, "code": invoice, "reason": "nhầm"}),
+        ),
+        ("staff/deactivate", json!({"staff_id": teacher})),
+        ("staff/reset-link", json!({"staff_id": teacher})),
+    ] {
+        let reply = app.staff(endpoint, args, Some(&a)).await;
+        let answer = reply.answer::<Value>();
+        assert!(
+            matches!(answer, Err(AppError::NotFound | AppError::Forbidden)),
+            "{endpoint}: {answer:?}"
+        );
+    }
+    assert_eq!(app.count(books).await, before, "another school's books moved");
+    let (active,): (i64,) = sqlx::query_as("SELECT active FROM staff WHERE id = $1")
+        .bind(teacher)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(active, 1);
+}
+
+/// A staff session ends after its 12 hours, whatever the cookie says.
+#[tokio::test]
+async fn a_session_expires() {
+    let app = start().await;
+    let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let me = || app.staff("staff/me", json!({}), Some(&a));
+    assert!(me().await.status.is_success());
+    app.clock.advance(12 * 3600 - 60);
+    assert!(me().await.status.is_success(), "still within 12 hours");
+    app.clock.advance(61);
+    assert_eq!(me().await.answer::<Value>(), Err(AppError::NotSignedIn));
+}

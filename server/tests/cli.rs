@@ -127,6 +127,27 @@ fn an_operator_database_is_never_seeded_with_demo_data() {
     });
     assert_eq!(schools, 0);
     assert!(!dir.path().join("hocphi-demo.db").exists());
+
+    // An admin command run from another directory makes no second master key
+    // (it would seal secrets the server cannot open); a wrong key is refused.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let admin = |key: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hocphi"));
+        cmd.args(["bank-secret", "--school", "th-ha-long"])
+            .env("DATABASE_URL", &url)
+            .env_remove("HOCPHI_MASTER_KEY")
+            .current_dir(elsewhere.path());
+        if let Some(key) = key {
+            cmd.env("HOCPHI_MASTER_KEY", key);
+        }
+        let out = cmd.output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (ok, err) = admin(None);
+    assert!(!ok && err.contains("no master key"), "{err}");
+    assert!(!elsewhere.path().join("hocphi-master.key").exists());
+    let (ok, err) = admin(Some(&hocphi_app::server::vault::Vault::generate()));
+    assert!(!ok && err.contains("cannot open the parent-token key"), "{err}");
 }
 
 #[test]

@@ -62,7 +62,9 @@ fn is_content_hashed(path: &str) -> bool {
     stem.rsplit_once('-')
         // The wasm file carries a `_bg` suffix after the hash.
         .map(|(_, rest)| rest.split('_').next().unwrap_or(""))
-        .map(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        // Trunk writes its 64-bit hash in hex without leading zeros: 16 digits,
+        // sometimes fewer.
+        .map(|hash| (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
         .unwrap_or(false)
 }
 
@@ -168,6 +170,7 @@ mod tests {
         assert!(is_content_hashed("/hocphi-parent-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_content_hashed("/hocphi-parent-1a2b3c4d5e6f7a8b.js"));
         assert!(is_content_hashed("/style-0123456789abcdef.css"));
+        assert!(is_content_hashed("/trust/hocphi-trust-d4b02f1a67b8fc3_bg.wasm"));
         assert!(!is_content_hashed("/manifest.webmanifest"));
         assert!(!is_content_hashed("/icon-192.png"));
     }
