@@ -62,6 +62,7 @@ pub struct Texts {
     pub forget_phone: &'static str,
     pub confirm_forget_phone: &'static str,
     pub forget_phone_failed: &'static str,
+    pub forget_phone_done: &'static str,
     pub add_child: &'static str,
     // Child & invoices
     pub invoices: &'static str,
@@ -448,6 +449,7 @@ pub static VI: Texts = Texts {
     forget_phone: "Quên máy này",
     confirm_forget_phone: "Xoá mọi con khỏi máy này và huỷ quyền xem của máy này? Nên làm khi máy được cho mượn, dùng chung hoặc bán. Bạn có thể tra cứu lại trên máy của mình.",
     forget_phone_failed: "Chưa quên được máy này vì không kết nối được. Hãy bật mạng rồi bấm lại.",
+    forget_phone_done: "Đã quên máy này: danh sách các con và quyền xem trên máy này đã được xoá.",
     add_child: "Thêm con khác",
     invoices: "Các khoản thu",
     no_invoices: "Chưa có khoản thu nào.",
@@ -541,6 +543,7 @@ pub static EN: Texts = Texts {
     forget_phone: "Forget this device",
     confirm_forget_phone: "Remove every child from this device and end its access? Do this when the phone is lent, shared or sold. You can look your children up again on your own phone.",
     forget_phone_failed: "This device could not be forgotten: no connection. Turn on data and tap again.",
+    forget_phone_done: "This device is forgotten: its list of children and its access are gone.",
     add_child: "Add another child",
     invoices: "Fees",
     no_invoices: "No fees yet.",

@@ -148,6 +148,7 @@ test('a family switches between two children at two schools, and can remove one'
   const copy = stored;
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Quên máy này' }).click();
+  await expect(page.getByText('Đã quên máy này')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Các con của bạn' })).toHaveCount(0);
   expect(await page.evaluate(() => localStorage.getItem('hocphi.children.v2'))).not.toContain(
     Buffer.from(FEATURED.name).toString('hex'));

@@ -119,7 +119,7 @@ mod tests {
         assert!(stored.starts_with("v1."), "sealed at rest: {stored}");
         // The same key comes back on the next start.
         let again = token_key(&db, &vault).await.unwrap();
-        assert_eq!(again.issue(1, 100), key.issue(1, 100));
+        assert_eq!(again.verify(&key.issue(1, 100), 0), Some(1));
         let stranger = Vault::from_text(&Vault::generate()).unwrap();
         let refused = token_key(&db, &stranger).await.err().unwrap();
         assert!(refused.contains("master key"), "{refused}");
@@ -131,8 +131,8 @@ mod tests {
             .unwrap();
         let legacy = token_key(&db, &vault).await.unwrap();
         assert_eq!(
-            legacy.issue(1, 100),
-            TokenKey::new([0x11; 32]).issue(1, 100)
+            TokenKey::new([0x11; 32]).verify(&legacy.issue(1, 100), 0),
+            Some(1)
         );
         let (stored,): (String,) =
             sqlx::query_as("SELECT value FROM app_secret WHERE name = 'token_key'")

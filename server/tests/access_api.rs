@@ -294,16 +294,19 @@ async fn a_forgotten_phone_opens_nothing() {
     app.clock.advance(1);
     let own_phone = app.featured_child().await;
     assert_ne!(own_phone.token, lent_phone.token);
-    let forget = |tokens: Vec<String>| async {
-        app.postcard("forget", &ForgetDevice { tokens }).await
-    };
+    let forget =
+        |tokens: Vec<String>| async { app.postcard("forget", &ForgetDevice { tokens }).await };
     let reply = forget(vec![
         lent_phone.token.clone(),
         sibling.token.clone(),
         "not.a-token".to_string(),
     ])
     .await;
-    assert_eq!(reply.answer::<u32>(), Ok(2), "the two real tokens, not the made-up one");
+    assert_eq!(
+        reply.answer::<u32>(),
+        Ok(2),
+        "the two real tokens, not the made-up one"
+    );
     for forgotten in [&lent_phone, &sibling] {
         assert_eq!(
             app.rpc::<ChildOverview>("child", &[("token", &forgotten.token)])
@@ -330,12 +333,18 @@ async fn a_forgotten_phone_opens_nothing() {
         .await
         .is_ok());
     // The daily sweep keeps a forgotten token only while it could still be used.
-    assert_eq!(app.count("SELECT COUNT(*) FROM child_token_revoked").await, 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM child_token_revoked").await,
+        2
+    );
     let now = hocphi_app::server::clock::Clock::now(&*app.clock);
     hocphi_app::server::privacy::sweep(&app.db, now + 181 * 24 * 3600, "2027-06-01")
         .await
         .unwrap();
-    assert_eq!(app.count("SELECT COUNT(*) FROM child_token_revoked").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM child_token_revoked").await,
+        0
+    );
 }
 
 /// Staff pass their own school's id (which they may act on) with the id or
@@ -357,13 +366,12 @@ async fn an_own_school_id_does_not_reach_another_schools_records() {
             .fetch_one(&app.db)
             .await
             .unwrap();
-    let (invoice,): (String,) = sqlx::query_as(
-        "SELECT MIN(code) FROM invoice WHERE school_id = $1 AND voided_at IS NULL",
-    )
-    .bind(other)
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let (invoice,): (String,) =
+        sqlx::query_as("SELECT MIN(code) FROM invoice WHERE school_id = $1 AND voided_at IS NULL")
+            .bind(other)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     let (district_id,): (i64,) = sqlx::query_as("SELECT district_id FROM school WHERE id = $1")
         .bind(other)
         .fetch_one(&app.db)
@@ -419,7 +427,11 @@ async fn an_own_school_id_does_not_reach_another_schools_records() {
             "{endpoint}: {answer:?}"
         );
     }
-    assert_eq!(app.count(books).await, before, "another school's books moved");
+    assert_eq!(
+        app.count(books).await,
+        before,
+        "another school's books moved"
+    );
     let (active,): (i64,) = sqlx::query_as("SELECT active FROM staff WHERE id = $1")
         .bind(teacher)
         .fetch_one(&app.db)
@@ -433,10 +445,20 @@ async fn an_own_school_id_does_not_reach_another_schools_records() {
 async fn a_session_expires() {
     let app = start().await;
     let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let students = || app.staff("students/list", json!({"school_id": 1}), Some(&a));
     let me = || app.staff("staff/me", json!({}), Some(&a));
-    assert!(me().await.status.is_success());
+    assert!(students().await.status.is_success());
     app.clock.advance(12 * 3600 - 60);
-    assert!(me().await.status.is_success(), "still within 12 hours");
+    assert!(
+        students().await.status.is_success(),
+        "still within 12 hours"
+    );
+    assert_ne!(me().await.answer::<Value>(), Ok(Value::Null));
     app.clock.advance(61);
-    assert_eq!(me().await.answer::<Value>(), Err(AppError::NotSignedIn));
+    assert_eq!(
+        students().await.answer::<Value>(),
+        Err(AppError::NotSignedIn)
+    );
+    // The app then shows the sign-in form.
+    assert_eq!(me().await.answer::<Value>(), Ok(Value::Null));
 }

@@ -141,13 +141,19 @@ fn an_operator_database_is_never_seeded_with_demo_data() {
             cmd.env("HOCPHI_MASTER_KEY", key);
         }
         let out = cmd.output().unwrap();
-        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let (ok, err) = admin(None);
     assert!(!ok && err.contains("no master key"), "{err}");
     assert!(!elsewhere.path().join("hocphi-master.key").exists());
     let (ok, err) = admin(Some(&hocphi_app::server::vault::Vault::generate()));
-    assert!(!ok && err.contains("cannot open the parent-token key"), "{err}");
+    assert!(
+        !ok && err.contains("cannot open the parent-token key"),
+        "{err}"
+    );
 }
 
 #[test]

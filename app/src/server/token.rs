@@ -24,10 +24,14 @@ impl TokenKey {
         mac
     }
 
+    /// A token for one device. Eight random bytes make each issue unique, so a
+    /// parent who forgets one phone (which ends that token) does not end the
+    /// token another phone got for the same child in the same second.
     pub fn issue(&self, student_id: i64, expires_at: i64) -> String {
-        let mut payload = [0u8; 16];
+        let mut payload = [0u8; 24];
         payload[..8].copy_from_slice(&student_id.to_be_bytes());
-        payload[8..].copy_from_slice(&expires_at.to_be_bytes());
+        payload[8..16].copy_from_slice(&expires_at.to_be_bytes());
+        getrandom::fill(&mut payload[16..]).expect("the operating system's random source");
         let tag = self.mac(&payload).finalize().into_bytes();
         format!(
             "{}.{}",
@@ -48,12 +52,13 @@ impl TokenKey {
         let (payload, tag) = token.split_once('.')?;
         let payload = URL_SAFE_NO_PAD.decode(payload).ok()?;
         let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
-        if payload.len() != 16 || tag.len() != TAG_LEN {
+        // 16 bytes: tokens issued before the random part (still valid until they expire).
+        if !matches!(payload.len(), 16 | 24) || tag.len() != TAG_LEN {
             return None;
         }
         self.mac(&payload).verify_truncated_left(&tag).ok()?;
         let student_id = i64::from_be_bytes(payload[..8].try_into().ok()?);
-        let expires_at = i64::from_be_bytes(payload[8..].try_into().ok()?);
+        let expires_at = i64::from_be_bytes(payload[8..16].try_into().ok()?);
         (now < expires_at).then_some((student_id, expires_at))
     }
 }
@@ -73,6 +78,23 @@ mod tests {
             None,
             "another server's key"
         );
+    }
+
+    #[test]
+    fn each_issue_is_unique_and_earlier_tokens_still_verify() {
+        let key = TokenKey::new([7; 32]);
+        assert_ne!(key.issue(42, 1_000), key.issue(42, 1_000));
+        // A token as issued before the random part: 16 bytes of payload.
+        let mut payload = [0u8; 16];
+        payload[..8].copy_from_slice(&42i64.to_be_bytes());
+        payload[8..].copy_from_slice(&1_000i64.to_be_bytes());
+        let tag = key.mac(&payload).finalize().into_bytes();
+        let old = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(payload),
+            URL_SAFE_NO_PAD.encode(&tag[..TAG_LEN])
+        );
+        assert_eq!(key.verify(&old, 999), Some(42));
     }
 
     #[test]

@@ -124,7 +124,10 @@ pub fn save_child(access: ChildAccess) -> SavedChild {
 /// phone" is the way that waits for the server).
 pub fn remove_child(id: &str) {
     let mut list = children();
-    let token = list.iter().find(|c| c.id == id).map(|c| c.access.token.clone());
+    let token = list
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.access.token.clone());
     list.retain(|c| c.id != id);
     store_children(&list);
     crate::ui::offline::forget(&format!("child.{id}."));

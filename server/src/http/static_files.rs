@@ -170,7 +170,9 @@ mod tests {
         assert!(is_content_hashed("/hocphi-parent-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_content_hashed("/hocphi-parent-1a2b3c4d5e6f7a8b.js"));
         assert!(is_content_hashed("/style-0123456789abcdef.css"));
-        assert!(is_content_hashed("/trust/hocphi-trust-d4b02f1a67b8fc3_bg.wasm"));
+        assert!(is_content_hashed(
+            "/trust/hocphi-trust-d4b02f1a67b8fc3_bg.wasm"
+        ));
         assert!(!is_content_hashed("/manifest.webmanifest"));
         assert!(!is_content_hashed("/icon-192.png"));
     }

@@ -96,15 +96,15 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
             children.set(storage::children());
         }
     };
-    let forget_failed = RwSignal::new(false);
+    // None until the parent forgets the phone; then whether it worked.
+    let forgotten = RwSignal::new(None::<bool>);
     let forget_phone = move |_| {
         let confirmed = web_sys::window()
             .and_then(|w| w.confirm_with_message(texts().confirm_forget_phone).ok())
             .unwrap_or(false);
         if confirmed {
             spawn_local(async move {
-                let failed = storage::forget_this_device().await.is_err();
-                forget_failed.set(failed);
+                forgotten.set(Some(storage::forget_this_device().await.is_ok()));
                 children.set(storage::children());
             });
         }
@@ -151,9 +151,11 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                 </div>
             </section>
         </Show>
-        <Show when=move || forget_failed.get()>
-            <p role="alert" class="mt-2 rounded-lg bg-red-50 p-3 text-base text-red-900">{texts().forget_phone_failed}</p>
-        </Show>
+        {move || match forgotten.get() {
+            Some(true) => Some(view! { <p role="status" class="mt-2 rounded-lg bg-green-50 p-3 text-base text-green-900">{texts().forget_phone_done}</p> }.into_any()),
+            Some(false) => Some(view! { <p role="alert" class="mt-2 rounded-lg bg-red-50 p-3 text-base text-red-900">{texts().forget_phone_failed}</p> }.into_any()),
+            None => None,
+        }}
     }
 }
 
