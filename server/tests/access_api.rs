@@ -172,15 +172,6 @@ async fn a_birth_date_with_the_wrong_year_opens_nothing() {
     );
 }
 
-async fn staff_id(app: &TestApp, username: &str) -> i64 {
-    sqlx::query_as::<_, (i64,)>("SELECT id FROM staff WHERE username = $1")
-        .bind(username)
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
-        .0
-}
-
 fn token_of(link: &hocphi_app::staff::OneTimeLink) -> String {
     link.path.rsplit('/').next().unwrap().to_string()
 }
@@ -197,7 +188,7 @@ async fn one_time_links_end_with_their_maker_a_newer_link_or_a_new_password() {
         .await
         .unwrap();
     let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
-    let accountant_id = staff_id(&app, DEMO_ACCOUNTANT).await;
+    let accountant_id = app.staff_id(DEMO_ACCOUNTANT).await;
     let opens = |token: String| {
         let app = &app;
         async move {

@@ -385,11 +385,7 @@ async fn an_accountant_gives_a_teacher_a_class() {
     let app = start().await;
     let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
     let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
-    let (teacher_id,): (i64,) = sqlx::query_as("SELECT id FROM staff WHERE username = $1")
-        .bind(DEMO_TEACHER)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let teacher_id = app.staff_id(DEMO_TEACHER).await;
     let assign = |class: &str| json!({"school_id": 1, "staff_id": teacher_id, "class_name": class});
     assert_eq!(
         app.staff("classes/assign-teacher", assign("9Z"), Some(&a))

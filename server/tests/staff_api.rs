@@ -599,11 +599,7 @@ async fn a_deactivated_accountant_is_signed_out_at_once_and_a_reset_link_works_o
     let app = start().await;
     let officer = app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.unwrap();
     let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
-    let (accountant_id,): (i64,) = sqlx::query_as("SELECT id FROM staff WHERE username = $1")
-        .bind(DEMO_ACCOUNTANT)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let accountant_id = app.staff_id(DEMO_ACCOUNTANT).await;
 
     let link: OneTimeLink = app
         .staff(

@@ -375,6 +375,16 @@ impl TestApp {
         assert_eq!(kept, direct, "month_figure drifted from the invoices");
     }
 
+    /// A staff member's id by user name.
+    pub async fn staff_id(&self, username: &str) -> i64 {
+        sqlx::query_as::<_, (i64,)>("SELECT id FROM staff WHERE username = $1")
+            .bind(username)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+            .0
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_as::<_, (i64,)>(sql)
             .fetch_one(&self.db)
