@@ -49,7 +49,11 @@ try {
   run('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
     '--out-name', name, '--out-dir', work, path.join(split, `${name}.wasm`)]);
 
-  let loader = fs.readFileSync(path.join(split, '__wasm_split.js'), 'utf8');
+  // wasm-split-cli lists the shared imports (`{ memory, __wasm_split_shared0, … }`)
+  // in hash-map order, which changes from run to run: sorted, the same commit
+  // builds the same loader (and so the same names).
+  let loader = fs.readFileSync(path.join(split, '__wasm_split.js'), 'utf8')
+    .replace(/\{ ((?:[\w$]+, )+) \}/g, (_, list) => `{ ${list.split(', ').filter(Boolean).sort().map((n) => `${n}, `).join('')} }`);
   const chunks = fs.readdirSync(split).filter((f) => f.endsWith('.wasm') && f !== `${name}.wasm`);
   if (chunks.length === 0) throw new Error(`split-wasm: no split points found in ${bin}`);
   let chunkBytes = 0;
