@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
                 .take(40)
                 .map(|c| match c {
                     "" => Cell::Empty,
-                    _ => c.parse::<f64>().map(Cell::Number).unwrap_or_else(|_| Cell::Text(c.to_string())),
+                    _ => c
+                        .parse::<f64>()
+                        .map(Cell::Number)
+                        .unwrap_or_else(|_| Cell::Text(c.to_string())),
                 })
                 .collect()
         })

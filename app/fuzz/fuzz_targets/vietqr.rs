@@ -5,7 +5,9 @@ use hocphi_app::domain::vietqr::VietQr;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(qr) = VietQr::decode(text) {
         if let Ok(payload) = qr.encode() {
             let again = VietQr::decode(&payload).expect("what hocphi encodes, it reads");
