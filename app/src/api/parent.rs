@@ -190,24 +190,30 @@ pub async fn forget_device(tokens: Vec<String>) -> Result<u32, AppError> {
         return Err(AppError::InvalidInput(Field::AccessTokens));
     }
     let now = state.clock.now();
+    // Verified before any write: junk tokens cost an HMAC each, never a lock.
+    let ours: Vec<(String, i64)> = tokens
+        .iter()
+        .filter_map(|t| {
+            let (_, expires_at) = state.tokens.verify_with_expiry(t, now)?;
+            Some((token_digest(t), expires_at))
+        })
+        .collect();
+    if ours.is_empty() {
+        return Ok(0);
+    }
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let mut ended = 0;
-    for token in &tokens {
-        let Some((_, expires_at)) = state.tokens.verify_with_expiry(token, now) else {
-            continue;
-        };
+    for (digest, expires_at) in &ours {
         sqlx::query(
             "INSERT INTO child_token_revoked (token_digest, expires_at) VALUES ($1, $2) \
              ON CONFLICT (token_digest) DO NOTHING",
         )
-        .bind(token_digest(token))
+        .bind(digest)
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
-        ended += 1;
     }
     tx.commit().await?;
-    Ok(ended)
+    Ok(ours.len() as u32)
 }
 
 /// What a device keeps for a child it may see: a signed, expiring token and names.
