@@ -16,7 +16,8 @@ source "$(dirname "$0")/env.sh"
 cd "$HOCPHI_ROOT"
 RUSTUP_TOOLCHAIN="$(web_toolchain)"
 export RUSTUP_TOOLCHAIN
-export CARGO_TARGET_DIR="$HOME/.cache/hocphi/target-web"
+# (scripts/check-fresh-build.sh points it at an empty one.)
+export CARGO_TARGET_DIR="${HOCPHI_WEB_TARGET_DIR:-$HOME/.cache/hocphi/target-web}"
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 # `fmt-debug=none` and `location-detail=none`: no `{:?}` formatting code and no
 # source locations in the bundle (the apps never show either to a person).

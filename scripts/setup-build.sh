@@ -31,7 +31,7 @@ fi
 # library, whose own dependencies (wasip1, compiler_builtins…) come from crates.io
 # like any other crate: fetch them, and the workspace's, while the network is here.
 # A machine that built before has them already, which is how this went unnoticed;
-# scripts/check-fresh-registry.sh proves it against an empty registry in CI.
+# scripts/check-fresh-build.sh proves it against an empty registry in CI.
 "$HOCPHI_ROOT/scripts/fetch-deps.sh"
 
 # Release builds of these tools without fat LTO: the same tools, in half the time.

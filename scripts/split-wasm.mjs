@@ -8,8 +8,8 @@
 //   1. `wasm-split-cli` (crates.io `wasm_split_cli_support`) cuts it at the
 //      `#[lazy_route]` split points into a main module, one module per page and
 //      chunks of code that several pages share, plus a loader (`__wasm_split.js`);
-//   2. `wasm-bindgen --keep-lld-exports` binds the main module under Trunk's
-//      names, replacing Trunk's files;
+//   2. `wasm-bindgen --keep-lld-exports` binds the main module, replacing
+//      Trunk's files;
 //   3. `wasm-opt` shrinks every module (Trunk's own pass is off for this app);
 //   4. chunks, loader, main module and glue get content-hashed names (the hash
 //      of the bytes served), so they are cached for a year, a new build never
@@ -45,16 +45,21 @@ const hex16 = (bytes) => hash(bytes).digest('hex').slice(0, 16);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hocphi-split-'));
 try {
   const split = path.join(work, 'split');
-  run('wasm-split-cli', [raw, split, '--out-name', name]);
+  // The tools name their outputs after the bin, not after Trunk's name: Trunk's
+  // hash is of cargo's raw wasm, which holds a marker derived from the path the
+  // crate was built at (`wasm_split_macros::version_stamp!`). wasm-bindgen writes
+  // the name it is given into the wasm's import module, so Trunk's name made a
+  // clone at another path, or another CARGO_HOME, build a different main module.
+  run('wasm-split-cli', [raw, split, '--out-name', bin]);
   run('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
-    '--out-name', name, '--out-dir', work, path.join(split, `${name}.wasm`)]);
+    '--out-name', bin, '--out-dir', work, path.join(split, `${bin}.wasm`)]);
 
   // wasm-split-cli lists the shared imports (`{ memory, __wasm_split_shared0, … }`)
   // in hash-map order, which changes from run to run: sorted, the same commit
   // builds the same loader (and so the same names).
   let loader = fs.readFileSync(path.join(split, '__wasm_split.js'), 'utf8')
     .replace(/\{ ((?:[\w$]+, )+) \}/g, (_, list) => `{ ${list.split(', ').filter(Boolean).sort().map((n) => `${n}, `).join('')} }`);
-  const chunks = fs.readdirSync(split).filter((f) => f.endsWith('.wasm') && f !== `${name}.wasm`);
+  const chunks = fs.readdirSync(split).filter((f) => f.endsWith('.wasm') && f !== `${bin}.wasm`);
   if (chunks.length === 0) throw new Error(`split-wasm: no split points found in ${bin}`);
   let chunkBytes = 0;
   for (const chunk of chunks) {
@@ -73,12 +78,12 @@ try {
   // alone. Both are named by one hash of the pair with the names left as
   // placeholders; every other byte they name (main module, chunks) is already
   // content-hashed, so a change anywhere still gives both new names.
-  const loaderRef = `from "./${name}.js"`;
-  if (!loader.includes(loaderRef)) throw new Error(`split-wasm: the loader does not import ${name}.js`);
+  const loaderRef = `from "./${bin}.js"`;
+  if (!loader.includes(loaderRef)) throw new Error(`split-wasm: the loader does not import ${bin}.js`);
   loader = loader.replaceAll(loaderRef, 'from "./@GLUE@"');
 
   // Only the JS imports move to the hashed name: the wasm's import module keeps its own.
-  let glue = fs.readFileSync(path.join(work, `${name}.js`), 'utf8');
+  let glue = fs.readFileSync(path.join(work, `${bin}.js`), 'utf8');
   if (!glue.includes('from "./__wasm_split.js"')) {
     throw new Error('split-wasm: the bound JS does not import the chunk loader as expected');
   }
@@ -89,10 +94,10 @@ try {
   // names (hashes of the unsplit build) served different bytes under a name
   // phones cache for a year, and a rebuild over an old dist/ kept the old file.
   const mainWasm = path.join(work, 'main.wasm');
-  run(wasmOpt, [...optFlags, path.join(work, `${name}_bg.wasm`), '-o', mainWasm]);
+  run(wasmOpt, [...optFlags, path.join(work, `${bin}_bg.wasm`), '-o', mainWasm]);
   const wasmBytes = fs.readFileSync(mainWasm);
   const wasmName = `${bin}-${hex16(wasmBytes)}_bg.wasm`;
-  glue = glue.replaceAll(`${name}_bg.wasm`, wasmName);
+  glue = glue.replaceAll(`${bin}_bg.wasm`, wasmName);
   const pair = hex16(`${glue}\0${loader}`);
   const jsName = `${bin}-${pair}.js`;
   const loaderName = `__wasm_split-${pair}.js`;
