@@ -4,8 +4,8 @@
 //   - every file an index.html names exists;
 //   - every precompressed copy (.br, .gz) decodes to its file, byte for byte
 //     (the server sends those copies);
-//   - the files split-wasm.mjs makes (chunks, loader, main module and glue of
-//     the split apps) are named by the hash of their own bytes;
+//   - every app's wasm and glue, and the split apps' chunks and loader, are
+//     named by the hash of their own bytes (split-wasm.mjs names them);
 //   - every relative import and `new URL(…, import.meta.url)` in a script exists.
 // Usage: node scripts/check-dist.mjs [DIST]   (exit 1 on the first problem list)
 import { createHash } from 'node:crypto';
@@ -74,6 +74,17 @@ for (const dir of splitApps) {
   const got = sha16(`${glue}\0${loader}`);
   if (!glueName.includes(pair) || got !== pair) problems.push(`${dir}: ${glueName} and ${loaderName} are named ${pair}, the pair hashes to ${got}`);
   named += 2;
+}
+
+// The unsplit apps (receipt, staff): their wasm and glue, each by its own bytes.
+for (const dir of [...new Set(files.filter((f) => /\/hocphi-[a-z]+-[0-9a-f]{16}\.js$/.test(f)).map(path.dirname))]) {
+  if (splitApps.includes(dir)) continue;
+  for (const file of fs.readdirSync(dir).filter((f) => /^hocphi-[a-z]+-[0-9a-f]{16}(_bg\.wasm|\.js)$/.test(f))) {
+    const want = file.match(/-([0-9a-f]{16})(?:_bg\.wasm|\.js)$/)[1];
+    const got = sha16(fs.readFileSync(path.join(dir, file)));
+    if (want !== got) problems.push(`${path.join(dir, file)}: named ${want}, its bytes hash to ${got}`);
+    named += 1;
+  }
 }
 
 // A split app's glue names its chunk loader; left unsplit, it names a placeholder.

@@ -15,7 +15,10 @@
 //      of the bytes served), so they are cached for a year, a new build never
 //      meets an old file, and the same commit builds the same names;
 //   5. the page names the new files, with their integrity hashes.
-// Other apps' builds (the receipt and staff apps) are left alone.
+// The apps that are not split (receipt, staff) get steps 4 and 5 only: Trunk
+// names their files by a hash of cargo's raw wasm, which holds a marker derived
+// from the path the crate was built at (`wasm_split_macros::version_stamp!`),
+// so a clone at another path gave the same bytes other names.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -31,7 +34,6 @@ const glue = /^(hocphi-[a-z]+)-[0-9a-f]{1,16}\.js$/;
 const glueName = fs.readdirSync(stage).find((f) => glue.test(f));
 if (!glueName) throw new Error(`split-wasm: no app glue (hocphi-*.js) in ${stage}`);
 const bin = glueName.match(glue)[1];
-if (!['hocphi-parent', 'hocphi-trust'].includes(bin)) process.exit(0);
 const name = glueName.slice(0, -3);
 const raw = path.join(process.env.CARGO_TARGET_DIR || 'target', 'wasm32-unknown-unknown', 'wasm-release', `${bin}.wasm`);
 const wasmOpt = path.resolve(import.meta.dirname, '../node_modules/.bin/wasm-opt');
@@ -41,6 +43,42 @@ const optFlags = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
 const hash = (bytes, algo = 'sha256') => createHash(algo).update(bytes);
 const hex16 = (bytes) => hash(bytes).digest('hex').slice(0, 16);
+
+// Trunk's page names Trunk's files: name the new ones, with their integrity.
+function renameInPage(jsName, wasmName) {
+  const index = path.join(stage, 'index.html');
+  let html = fs.readFileSync(index, 'utf8')
+    .replaceAll(`${name}_bg.wasm`, wasmName)
+    .replaceAll(`${name}.js`, jsName);
+  if (html.includes(name)) throw new Error(`split-wasm: index.html still names ${name}`);
+  for (const file of [jsName, wasmName]) {
+    const sri = `sha384-${hash(fs.readFileSync(path.join(stage, file)), 'sha384').digest('base64')}`;
+    const tag = new RegExp(`(href="[^"]*/${file.replace('.', '\\.')}"[^>]*integrity=")[^"]*"`);
+    if (!tag.test(html)) throw new Error(`split-wasm: no integrity attribute for ${file} in index.html`);
+    html = html.replace(tag, `$1${sri}"`);
+  }
+  fs.writeFileSync(index, html);
+}
+
+// Writes the app's final glue and wasm under their names, and drops Trunk's.
+function replaceTrunkFiles(jsName, glueText, wasmName, wasmBytes) {
+  fs.writeFileSync(path.join(stage, wasmName), wasmBytes);
+  fs.writeFileSync(path.join(stage, jsName), glueText);
+  for (const old of [glueName, `${name}_bg.wasm`]) {
+    if (old !== jsName && old !== wasmName) fs.rmSync(path.join(stage, old));
+  }
+  renameInPage(jsName, wasmName);
+}
+
+if (!['hocphi-parent', 'hocphi-trust'].includes(bin)) {
+  // Unsplit: each by its own bytes. The page hands the wasm's address to the
+  // glue, which names no hashed file itself.
+  const wasmBytes = fs.readFileSync(path.join(stage, `${name}_bg.wasm`));
+  const glueText = fs.readFileSync(path.join(stage, glueName), 'utf8');
+  if (glueText.includes(name)) throw new Error(`split-wasm: ${glueName} names Trunk's ${name}`);
+  replaceTrunkFiles(`${bin}-${hex16(glueText)}.js`, glueText, `${bin}-${hex16(wasmBytes)}_bg.wasm`, wasmBytes);
+  process.exit(0);
+}
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hocphi-split-'));
 try {
@@ -104,25 +142,7 @@ try {
   glue = glue.replaceAll('from "./@LOADER@"', `from "./${loaderName}"`);
   loader = loader.replaceAll('from "./@GLUE@"', `from "./${jsName}"`);
   fs.writeFileSync(path.join(stage, loaderName), loader);
-  fs.writeFileSync(path.join(stage, wasmName), wasmBytes);
-  fs.writeFileSync(path.join(stage, jsName), glue);
-  for (const old of [glueName, `${name}_bg.wasm`]) {
-    if (old !== jsName && old !== wasmName) fs.rmSync(path.join(stage, old));
-  }
-
-  // Trunk's page names the unsplit files: name the new ones, with their integrity.
-  const index = path.join(stage, 'index.html');
-  let html = fs.readFileSync(index, 'utf8')
-    .replaceAll(`${name}_bg.wasm`, wasmName)
-    .replaceAll(`${name}.js`, jsName);
-  if (html.includes(name)) throw new Error(`split-wasm: index.html still names ${name}`);
-  for (const file of [jsName, wasmName]) {
-    const sri = `sha384-${hash(fs.readFileSync(path.join(stage, file)), 'sha384').digest('base64')}`;
-    const tag = new RegExp(`(href="[^"]*/${file.replace('.', '\\.')}"[^>]*integrity=")[^"]*"`);
-    if (!tag.test(html)) throw new Error(`split-wasm: no integrity attribute for ${file} in index.html`);
-    html = html.replace(tag, `$1${sri}"`);
-  }
-  fs.writeFileSync(index, html);
+  replaceTrunkFiles(jsName, glue, wasmName, wasmBytes);
   const main = wasmBytes.length;
   console.log(`split-wasm: ${bin}: main ${(main / 1024).toFixed(0)} KB, ${chunks.length} chunks ${(chunkBytes / 1024).toFixed(0)} KB (raw)`);
 } finally {
