@@ -147,6 +147,10 @@ pub enum AppError {
     /// The request did not reach the server or its answer could not be read.
     #[error("network: {0}")]
     Network(String),
+    /// This period's report was submitted already (at this Unix time): send it
+    /// again with `replace` to replace it, so no second copy appears by mistake.
+    #[error("this period's report was already submitted")]
+    ReportAlreadySubmitted { submitted_at: i64 },
 }
 
 impl AppError {
@@ -173,7 +177,8 @@ impl AppError {
             | AppError::CreditAlreadyUsed
             | AppError::CardApprovalUsed
             | AppError::InvoiceAlreadyPaid
-            | AppError::SecondPersonNeeded => 409,
+            | AppError::SecondPersonNeeded
+            | AppError::ReportAlreadySubmitted { .. } => 409,
             AppError::Internal => 500,
             AppError::Network(_) => 502,
         }

@@ -222,6 +222,13 @@ pub fn staff_error_message(lang: Lang, error: &AppError) -> String {
             "Người đã thêm hoặc sửa tài khoản này không thể tự xác nhận nó. Cần một cán bộ khác xác nhận.",
             "The person who added or changed this account cannot confirm it. Another officer must confirm it.",
         ),
+        AppError::ReportAlreadySubmitted { submitted_at } => format!(
+            "{} {}{}",
+            pick(lang, "Báo cáo kỳ này đã nộp lúc", "This period's report was submitted at"),
+            crate::domain::date::Date::moment_label(*submitted_at),
+            pick(lang, ". Nếu muốn thay bằng số liệu hiện tại, hãy bấm \"Nộp lại, thay báo cáo đã nộp\".",
+                ". To replace it with today's figures, press \"Submit again, replacing it\"."),
+        ),
         AppError::InvalidInput(field) if public_field_problem(lang, *field).is_none() => {
             field_problem(lang, *field).into()
         }
@@ -305,7 +312,7 @@ pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
         (Lang::Vi, InvoiceCode) => Some("Mã hoá đơn không đúng."),
         (Lang::Vi, Bank) => Some("Hãy chọn ngân hàng trong danh sách."),
         (Lang::Vi, AccountNumber) => {
-            Some("Số tài khoản: 1 đến 19 chữ số hoặc chữ cái, không có dấu cách.")
+            Some("Số tài khoản chỉ gồm chữ số, từ 6 đến 19 số, đúng như trên sổ hoặc ứng dụng ngân hàng.")
         }
         (Lang::Vi, ClassName) => Some("Hãy nhập tên lớp."),
         (Lang::Vi, Reference) => Some("Hãy nhập số tham chiếu (mã giao dịch) của ngân hàng."),
@@ -319,7 +326,7 @@ pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
         (Lang::En, BirthDate) => Some("Date of birth as day/month/year, e.g. 05/09/2018."),
         (Lang::En, InvoiceCode) => Some("This invoice code is not valid."),
         (Lang::En, Bank) => Some("Please choose a bank from the list."),
-        (Lang::En, AccountNumber) => Some("Account number: 1 to 19 digits or letters, no spaces."),
+        (Lang::En, AccountNumber) => Some("An account number is 6 to 19 digits only, exactly as the bank shows it."),
         (Lang::En, ClassName) => Some("Please enter the class name."),
         (Lang::En, Reference) => Some("Please enter the bank's reference (transaction id)."),
         (Lang::En, Message) => Some("Please write the text (5 to 2,000 characters)."),

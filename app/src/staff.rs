@@ -256,6 +256,10 @@ impl ImportPreview {
             && self.errors.is_empty()
             && (!self.added.is_empty() || !self.changed.is_empty())
     }
+
+    pub fn moves(&self) -> usize {
+        self.changed.iter().filter(|c| c.is_move()).count()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,6 +270,16 @@ pub struct StudentChange {
     pub class_name: String,
     /// For changes: which fields differ ("name", "birth_date", "class").
     pub fields: Vec<String>,
+    /// For a child moving class: the class they are in now.
+    #[serde(default)]
+    pub previous_class: Option<String>,
+}
+
+impl StudentChange {
+    /// A child already in a class whom the file lists in another.
+    pub fn is_move(&self) -> bool {
+        self.previous_class.is_some()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

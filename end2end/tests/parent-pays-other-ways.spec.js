@@ -6,6 +6,7 @@ const { decodePng, parseVietQr } = require('../lib/qr');
 const crypto = require('crypto');
 const { schoolSecret } = require('../lib/cli');
 const path = require('path');
+const { openTask, signOut } = require('../lib/staff');
 
 const digits = (text) => Number(text.replace(/[^0-9]/g, ''));
 
@@ -29,7 +30,7 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
     if (i > 0) await expect(shown).not.toHaveText(links[0]);
     links.push((await shown.innerText()).trim());
   }
-  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await signOut(page);
 
   const phone = () => browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
 
@@ -83,6 +84,7 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
 
   // The accountant takes a card at the office for a third family's invoice.
   await signIn(page, 'ketoan.thhl');
+  await openTask(page, 'Phiếu thu, thông báo');
   await page.locator('#inv-period').fill('2026-11');
   await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
   await page.locator('#inv-status').selectOption('open');
@@ -98,6 +100,7 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   }
   expect(found.length).toBe(2);
   const [third, fourth] = found;
+  await openTask(page, 'Thu tại trường');
   const office = page.locator('section[aria-labelledby="office-title"]');
   await office.getByLabel('Mã hoá đơn').fill(third.code);
   await office.getByLabel('Số tiền nhận (đồng)').fill(String(third.total));
@@ -105,7 +108,7 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await office.getByLabel('Mã chuẩn chi').fill('A1B2C3');
   await office.getByLabel('4 số cuối của thẻ').fill('4242');
   await office.getByRole('button', { name: 'Ghi nhận khoản nộp' }).click();
-  await expect(page.getByText('Đã ghi nhận khoản nộp và lập biên lai.')).toBeVisible();
+  await expect(page.getByText(`Đã ghi nhận khoản nộp ${third.total.toLocaleString('de-DE')} đ cho hoá đơn ${third.code}. Đã lập biên lai.`)).toBeVisible();
   // The POS terminal's settlement file brings another card payment.
   const pos = path.join(require('fs').mkdtempSync(path.join(require('os').tmpdir(), 'pos-')), 'quyet-toan-pos.csv');
   require('fs').writeFileSync(pos, [
@@ -121,13 +124,15 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await office.screenshot({ path: 'test-results/screens/staff-desktop-11-card-payment.png' });
 
   // All three show paid in the accountant's list, and the school is ready for 4 of 4.
+  await openTask(page, 'Phiếu thu, thông báo');
+  await page.locator('#inv-period').fill('2026-11');
+  await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
   await page.locator('#inv-status').selectOption('paid');
-  await page.locator('#inv-search').fill('');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
   await expect(page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasText: third.code })).toContainText('đã nộp đủ');
   await expect(page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasText: code })).toContainText('đã nộp đủ');
   await expect(page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasText: fourth.code })).toContainText('đã nộp đủ');
-  await page.reload();
+  await openTask(page, 'Thông tin trường');
   await expect(page.getByTestId('readiness-card_pos')).toContainText('lần thu gần nhất');
   await expect(page.getByTestId('readiness-website')).toContainText('lần thu gần nhất');
   await expect(page.getByTestId('readiness-mobile_money')).toContainText('lần thu gần nhất');

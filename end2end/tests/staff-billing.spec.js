@@ -2,6 +2,7 @@
 // the parent pays that invoice by a QR that decodes independently.
 const { test, expect } = require('@playwright/test');
 const { decodePng, parseVietQr } = require('../lib/qr');
+const { openTask, signOut } = require('../lib/staff');
 
 test('fees, an exemption and a month issued for a class reach the parent', async ({ page, browser }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -9,13 +10,39 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
   await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await openTask(page, 'Khoản thu, lập phiếu');
 
-  // A class fund for grade 3.
+  // A class fund for grade 3. The amount is read back as typed before anything is
+  // saved: an unclear one is refused with the reason and saves nothing.
+  const fees = page.locator('section[aria-labelledby="fees-title"]');
   await page.getByLabel('Tên khoản thu').fill('Quỹ lớp');
-  await page.getByLabel('Số tiền (đồng)').fill('50.000');
-  await page.getByLabel('Khối hoặc lớp áp dụng').fill('3');
+  await page.getByLabel('Số tiền (đồng)').fill('15.5');
+  await expect(fees.getByTestId('amount-read')).toContainText('Số tiền không rõ');
   await page.getByRole('button', { name: 'Thêm khoản thu' }).click();
-  await expect(page.getByText('Đã thêm khoản thu Quỹ lớp')).toBeVisible();
+  await expect(fees.getByRole('listitem').filter({ hasText: 'Quỹ lớp' })).toHaveCount(0);
+  await page.getByLabel('Số tiền (đồng)').fill('50k');
+  await expect(fees.getByTestId('amount-read')).toHaveText('= 50.000 đ');
+  await page.getByLabel('Khối hoặc lớp áp dụng').fill('3');
+  // A double click adds it once, and the message says what was saved, with its figures.
+  await page.getByRole('button', { name: 'Thêm khoản thu' }).dblclick();
+  await expect(page.getByText('Đã thêm khoản thu Quỹ lớp: 50.000 đ mỗi tháng, áp dụng: 3.')).toBeVisible();
+  await expect(fees.getByRole('listitem').filter({ hasText: 'Quỹ lớp' })).toHaveCount(1);
+  await expect(fees.getByRole('listitem').filter({ hasText: 'Quỹ lớp' })).toContainText('50.000 đ mỗi tháng');
+  await expect(page.getByLabel('Số tiền (đồng)')).toHaveValue('');
+  // A typo is corrected in place (for invoices issued from now on)…
+  const fund = fees.getByTestId('fee-row').filter({ hasText: 'Quỹ lớp' });
+  await fund.getByRole('button', { name: 'Sửa' }).click();
+  await expect(page.getByLabel('Số tiền (đồng)')).toHaveValue('50.000');
+  await page.getByLabel('Số tiền (đồng)').fill('60.000');
+  await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+  await expect(page.getByText('Đã sửa khoản thu Quỹ lớp: 60.000 đ mỗi tháng, áp dụng: 3.')).toBeVisible();
+  await expect(fund).toContainText('60.000 đ mỗi tháng');
+  await expect(fees.getByTestId('fee-row').filter({ hasText: 'Quỹ lớp' })).toHaveCount(1);
+  // …and a fee can stop being billed, and come back.
+  await fund.getByRole('button', { name: 'Ngừng thu' }).click();
+  await expect(fund).toContainText('(đã ngừng thu)');
+  await fund.getByRole('button', { name: 'Thu lại' }).click();
+  await expect(fund).not.toContainText('(đã ngừng thu)');
 
   // Half the meals for poor households, granted to one child with its grounds.
   await page.getByLabel('Tên diện miễn giảm').fill('Hộ nghèo');
@@ -40,6 +67,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(page.getByText(/Đã phát hành 14 hoá đơn/)).toBeVisible();
 
   // The invoice list finds them, totals them and exports them to Excel.
+  await openTask(page, 'Phiếu thu, thông báo');
   await page.locator('#inv-period').fill('2026-12');
   await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
@@ -53,7 +81,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
 
   // The homeroom teacher opens the class view and copies a private link for one family.
-  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await signOut(page);
   await page.getByLabel('Tên đăng nhập').fill('gv.3a');
   await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
   await page.getByRole('button', { name: 'Đăng nhập' }).click();

@@ -1,6 +1,7 @@
 // The accountant connects the school's management software: a key, shown once,
 // reads the students through /api/v1; revoked, it is refused at once.
 const { test, expect } = require('@playwright/test');
+const { openTask } = require('../lib/staff');
 
 test('an API key made in the page reads students, and stops working when revoked', async ({ page, request }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -8,6 +9,7 @@ test('an API key made in the page reads students, and stops working when revoked
   await page.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
   await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await openTask(page, 'Kết nối');
   const section = page.locator('section[aria-labelledby="api-keys-title"]');
   await section.getByLabel('Tên khoá (phần mềm nào dùng)').fill('Phần mềm SMAS');
   await section.getByRole('button', { name: 'Tạo khoá' }).click();
@@ -71,6 +73,7 @@ test('events reach the school software, signed, and the log shows every delivery
     await page.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
     await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await openTask(page, 'Kết nối');
 
     // A read-write key for the software.
     const keys = page.locator('section[aria-labelledby="api-keys-title"]');

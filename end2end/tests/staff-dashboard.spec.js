@@ -4,6 +4,7 @@
 const { test, expect } = require('@playwright/test');
 const fs = require('fs');
 const { readSheet } = require('../lib/xlsx');
+const { openTask, signOut } = require('../lib/staff');
 
 const PASSWORD = 'hocphi-demo-2026';
 
@@ -24,13 +25,19 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
 
   // The accountant submits November's report.
   await signIn(page, 'ketoan.thhl');
+  await openTask(page, 'Số liệu, báo cáo');
   const figures = page.locator('section[aria-labelledby="school-figures-title"]');
   await setPeriod(figures, '2026-11', '2026-11');
   await expect(page.getByTestId('school-figures')).toContainText('Tỷ lệ thu');
   await figures.getByLabel('Ghi chú kèm báo cáo').fill('Tháng 11: còn 4 lớp chưa nộp đủ.');
   await figures.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
-  await expect(page.getByText('Đã nộp báo cáo cho Phòng GD&ĐT.')).toBeVisible();
-  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await expect(page.getByText(/Đã nộp báo cáo cho Phòng GD&ĐT, kỳ 2026-11 → 2026-11: \d+ hoá đơn/)).toBeVisible();
+  // A second click asks before a second copy is made, and replaces the first when told to.
+  await figures.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
+  await expect(figures.getByRole('alert')).toContainText('Báo cáo kỳ này đã nộp lúc');
+  await figures.getByRole('button', { name: 'Nộp lại, thay báo cáo đã nộp' }).click();
+  await expect(page.getByText(/Đã nộp lại, thay báo cáo cũ, kỳ 2026-11/)).toBeVisible();
+  await signOut(page);
 
   // The officer.
   await signIn(page, 'phonggd');
@@ -82,4 +89,17 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(page.getByText('Đã gửi trả báo cáo cho trường.')).toBeVisible();
   await expect(report).toContainText('đã gửi trả');
   await page.screenshot({ path: 'test-results/screens/51-dashboard-reports.png', fullPage: true });
+
+  // The accountant's home asks for the fix, and leads to the office's comment.
+  await signOut(page);
+  await signIn(page, 'ketoan.thhl');
+  const attention = page.getByTestId('attention');
+  await attention.getByRole('link', { name: /báo cáo bị Phòng GD&ĐT trả lại/ }).click();
+  await expect(page.getByRole('heading', { name: 'Số liệu, báo cáo', level: 1 })).toBeVisible();
+  await expect(page.locator('section[aria-labelledby="school-figures-title"]')).toContainText('Bổ sung số liệu tiền mặt giúp phòng.');
+  // Sent back, the report is submitted again without being asked.
+  const again = page.locator('section[aria-labelledby="school-figures-title"]');
+  await setPeriod(again, '2026-11', '2026-11');
+  await again.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
+  await expect(page.getByText(/Đã nộp báo cáo cho Phòng GD&ĐT, kỳ 2026-11/)).toBeVisible();
 });

@@ -5,6 +5,7 @@ const { test, expect } = require('@playwright/test');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { openTask } = require('../lib/staff');
 
 const digits = (text) => Number(text.replace(/[^0-9]/g, ''));
 
@@ -28,6 +29,7 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
 
   // Two unpaid November invoices of another class, from the invoice list.
+  await openTask(page, 'Phiếu thu, thông báo');
   await page.locator('#inv-period').fill('2026-11');
   await page.getByLabel('Lớp (để trống: tất cả)').fill('4A');
   await page.locator('#inv-status').selectOption('open');
@@ -60,6 +62,7 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sao-ke-')), 'sao-ke-vietcombank.csv');
   fs.writeFileSync(file, csv);
 
+  await openTask(page, 'Đối soát ngân hàng');
   await page.locator('#statement-file').setInputFiles(file);
   await page.getByRole('button', { name: 'Kiểm tra sao kê' }).click();
   const preview = page.getByTestId('statement-preview');
@@ -87,6 +90,7 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
 
   // The hand match issued a signed receipt; a wrong payer name is fixed by cancelling
   // it with a reason and issuing a replacement (the old one stays, cancelled).
+  await openTask(page, 'Biên lai');
   await page.locator('#receipt-period').fill('2026-11');
   await page.getByRole('button', { name: 'Xem biên lai' }).click();
   const row = page.getByTestId('receipt-row').filter({ hasText: 'Nguyễn Minh An' }).first();

@@ -3,6 +3,9 @@
 const { test, expect } = require('@playwright/test');
 const path = require('path');
 const { decodePng, parseVietQr } = require('../lib/qr');
+const { openTask, signOut } = require('../lib/staff');
+const fs = require('fs');
+const os = require('os');
 
 const PASSWORD = 'hocphi-demo-2026';
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'students-new-school.xlsx');
@@ -43,11 +46,12 @@ for (const size of sizes) {
 
       // …and invites its accountant with a one-time link.
       await page.getByRole('link', { name: schoolName }).click();
-      await expect(page.getByRole('heading', { name: schoolName, level: 1 })).toBeVisible();
+      await expect(page.getByTestId('school-name')).toHaveText(schoolName);
+      await openTask(page, 'Nhân sự');
       await page.getByRole('button', { name: 'Tạo đường dẫn mời' }).click();
       const inviteUrl = (await page.getByText(/\/staff\/invite\//).innerText()).trim();
       expect(inviteUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/staff\/invite\/[A-Za-z0-9_-]{43}$/);
-      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await signOut(page);
       await expect(page.getByRole('button', { name: 'Đăng nhập' })).toBeVisible();
 
       // The accountant accepts the invitation.
@@ -57,12 +61,26 @@ for (const size of sizes) {
       await page.getByLabel('Tên đăng nhập').fill(`ketoan.${size.name}`);
       await page.getByLabel('Mật khẩu').fill('mat khau cua lan 2026');
       await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
-      await expect(page.getByRole('heading', { name: schoolName, level: 1 })).toBeVisible();
+      // The accountant's home says what is missing, and leads to the settings.
+      await expect(page.getByTestId('school-name')).toHaveText(schoolName);
+      await expect(page.getByRole('heading', { name: 'Việc cần làm', level: 1 })).toBeVisible();
       await expect(page.getByText('dưới 3 trong 4 phương thức')).toBeVisible();
+      await shot('02-accountant-home');
+      await page.getByRole('link', { name: 'Hoàn tất thông tin trường' }).click();
+      await expect(page.getByRole('heading', { name: 'Thông tin trường', level: 1 })).toBeVisible();
+      await expect(page).toHaveURL(/\/staff\/school\/\d+\/thong-tin-truong$/);
 
       // Bank account, exactly as the bank holds the name (typed with diacritics, stored without).
+      // The bank found by part of its Vietnamese name, spelled out once chosen.
+      await page.getByLabel('Tìm ngân hàng').fill('ngoai thuong');
+      await expect(page.getByLabel('Ngân hàng', { exact: true }).locator('option')).toHaveCount(2);
       await page.getByLabel('Ngân hàng', { exact: true }).selectOption('970436');
+      await expect(page.getByTestId('bank-chosen')).toContainText('Vietcombank — Ngân hàng TMCP Ngoại Thương Việt Nam · BIN 970436');
+      // A typo with letters is caught before saving.
+      await page.getByLabel('Số tài khoản').fill('0451 00AB 12345');
+      await expect(page.getByTestId('account-number-read')).toContainText('chỉ gồm chữ số');
       await page.getByLabel('Số tài khoản').fill('0451 0000 12345');
+      await expect(page.getByTestId('account-number-read')).toHaveText('= 0451000012345');
       await page.getByLabel('Tên tài khoản (đúng như ngân hàng ghi)').fill(`Trường Tiểu học Cao Xanh`);
       await page.getByRole('button', { name: 'Lưu tài khoản' }).click();
       await expect(page.getByText('Vietcombank · 0451000012345').first()).toBeVisible();
@@ -110,17 +128,47 @@ for (const size of sizes) {
       await expect(page.getByRole('img', { name: 'Biểu trưng của trường' })).toBeVisible();
 
       // Import the class list: preview first, then commit.
+      await openTask(page, 'Lớp và học sinh');
       await page.getByLabel('Chọn tệp').setInputFiles(FIXTURE);
       await page.getByRole('button', { name: 'Kiểm tra tệp' }).click();
       const preview = page.getByTestId('import-preview');
       await expect(preview).toContainText('thêm mới 5');
       await expect(preview).toContainText('Hoàng Gia Bảo');
-      await shot('02-import-preview');
+      await shot('03-import-preview');
       await page.getByRole('button', { name: /Ghi vào danh sách \(5 \+ 0\)/ }).click();
       await expect(page.getByText('Đã nhập xong. Thêm mới: 5')).toBeVisible();
-      await page.reload();
-      await expect(page.getByRole('cell', { name: 'Đặng Minh Khôi' })).toBeVisible();
-      await shot('03-school');
+      // The lists show the new students and classes at once, without a reload.
+      await expect(page.locator('section[aria-labelledby="students-title"]').getByRole('cell', { name: 'Đặng Minh Khôi' })).toBeVisible();
+      await expect(page.locator('#class-pick option')).toHaveText(['1A', '2A', '3A']);
+      await shot('04-students');
+
+      // A second list as a school exports it, title rows above the header: a
+      // mistyped year of birth is refused with the row and the reason…
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lop-2b-'));
+      const list = (born) => {
+        const file = path.join(dir, `lop-2b-${born.slice(-4)}.csv`);
+        fs.writeFileSync(file, ['DANH SÁCH HỌC SINH LỚP 2B', 'Năm học 2026 - 2027', '',
+          'Mã học sinh,Họ và tên,Ngày sinh,Lớp', '2204000003,Đặng Minh Khôi,01/07/2018,2B',
+          `2204000006,Lý Thu Trang,${born},2B`].join('\n'));
+        return file;
+      };
+      await page.getByLabel('Chọn tệp').setInputFiles(list('12/05/2030'));
+      await page.getByRole('button', { name: 'Kiểm tra tệp' }).click();
+      await expect(preview).toContainText('Dòng 6: ngày sinh 12/05/2030 chưa tới');
+      await expect(page.getByRole('button', { name: /Ghi vào danh sách/ })).toHaveCount(0);
+      // …and a child already in 2A is shown moving to 2B, written only once confirmed.
+      await page.getByLabel('Chọn tệp').setInputFiles(list('12/05/2018'));
+      await page.getByRole('button', { name: 'Kiểm tra tệp' }).click();
+      await expect(preview.getByTestId('import-move')).toContainText('lớp 2A → 2B');
+      const write = page.getByRole('button', { name: /Ghi vào danh sách \(1 \+ 1\)/ });
+      await expect(write).toBeDisabled();
+      await page.getByLabel(/học sinh chuyển sang lớp khác như trên là đúng/).check();
+      await write.click();
+      await expect(page.getByText('Đã nhập xong. Thêm mới: 1 · cập nhật: 1')).toBeVisible();
+      await expect(page.locator('section[aria-labelledby="students-title"]').getByRole('row', { name: /Đặng Minh Khôi/ })).toContainText('2B');
+      // Each task has its own address: back goes to the settings page.
+      await page.goBack();
+      await expect(page.getByRole('heading', { name: 'Thông tin trường', level: 1 })).toBeVisible();
 
       // A parent of an imported child sees the school's contact.
       const parent = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -134,22 +182,27 @@ for (const size of sizes) {
       const contacts = p.locator('section[aria-labelledby="contacts-title"]');
       await expect(contacts).toContainText('Hà Thị Lan');
       await expect(contacts.getByRole('link', { name: 'Gọi 0904555666' })).toHaveAttribute('href', 'tel:0904555666');
-      await p.screenshot({ path: `test-results/screens/staff-${size.name}-04-parent.png`, fullPage: true });
+      await p.screenshot({ path: `test-results/screens/staff-${size.name}-05-parent.png`, fullPage: true });
       await parent.close();
 
       // The district office confirms the account; the public registry lists it.
-      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await signOut(page);
       await page.getByLabel('Tên đăng nhập').fill('phonggd');
       await page.getByLabel('Mật khẩu').fill(PASSWORD);
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      // The office's home counts the accounts awaiting it, and leads to them.
+      await page.getByTestId('office-attention').getByRole('link', { name: /tài khoản nhận tiền chờ Phòng xác nhận/ }).click();
+      await expect(page.getByRole('heading', { name: 'Tài khoản chờ xác nhận', level: 1 })).toBeVisible();
       const pending = page.getByTestId('pending-account').filter({ hasText: schoolName });
       await expect(pending).toContainText('Vietcombank · 0451000012345 · TRUONG TIEU HOC CAO XANH');
       await pending.getByRole('button', { name: 'Xác nhận' }).click();
       await expect(page.getByText(`Đã xác nhận ${schoolName}`)).toBeVisible();
       await expect(page.getByTestId('pending-account').filter({ hasText: schoolName })).toHaveCount(0);
-      await shot('05-confirmed');
+      await shot('06-confirmed');
       // Now the school is ready for 3 of the 4 cashless methods.
+      await openTask(page, 'Các trường');
       await page.getByRole('link', { name: schoolName }).click();
+      await openTask(page, 'Thông tin trường');
       await expect(page.getByTestId('readiness-qr_transfer')).toContainText('sẵn sàng');
       await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(0);
       await page.goto(`/tai-khoan/${slug}`);
@@ -164,10 +217,19 @@ test('a teacher sees the school read-only', async ({ page }) => {
   await page.getByLabel('Tên đăng nhập').fill('gv.3a');
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await expect(page.getByRole('heading', { name: 'Trường Tiểu học Hạ Long', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('school-name')).toHaveText('Trường Tiểu học Hạ Long');
+  await expect(page.getByRole('heading', { name: 'Lớp chủ nhiệm', level: 1 })).toBeVisible();
+  // Two pages only, neither of them the accountant's.
+  await expect(page.getByRole('navigation', { name: 'Công việc' }).getByRole('link')).toHaveText(['Lớp chủ nhiệm', 'Lớp và học sinh']);
+  // The reconciliation page's address, typed in: refused in words.
+  const home = await page.getByRole('link', { name: 'Lớp chủ nhiệm' }).getAttribute('href');
+  await page.goto(`${home}/doi-soat`);
+  await expect(page.getByText('Trang này dành cho kế toán của trường.')).toBeVisible();
+  await openTask(page, 'Lớp và học sinh');
   await expect(page.getByRole('button', { name: 'Lưu tài khoản' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Kiểm tra tệp' })).toHaveCount(0);
   await expect(page.locator('section[aria-labelledby="students-title"]').getByRole('cell', { name: 'Nguyễn Minh An' })).toBeVisible();
+  await openTask(page, 'Lớp chủ nhiệm');
 
   // Printed notices for families without a smartphone: one A4 page per child, each with a working QR.
   const [notices] = await Promise.all([
@@ -194,6 +256,7 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await openTask(page, 'Lớp và học sinh');
   await page.getByRole('button', { name: 'Thêm học sinh' }).click();
   await page.getByLabel('Mã học sinh', { exact: true }).fill('2201009998');
   await page.getByLabel('Họ và tên').fill('Phan Thị Yến');
@@ -213,10 +276,13 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.screenshot({ path: 'test-results/screens/staff-desktop-05-students.png', fullPage: true });
 
   // A homeroom class for the teacher.
+  await openTask(page, 'Nhân sự');
   await page.getByLabel('Giáo viên', { exact: true }).selectOption({ label: 'Đỗ Thị Mai' });
   await page.locator('#assign-class').fill('3B');
   await page.getByRole('button', { name: 'Giao lớp', exact: true }).click();
   await expect(page.getByText('Đã giao lớp 3B')).toBeVisible();
+  await openTask(page, 'Lớp và học sinh');
+  await page.getByLabel('Lọc theo lớp, tên hoặc mã').fill('Yến');
 
   // The family asks for their data, then for it to be erased (Decree 13/2023).
   const [file] = await Promise.all([

@@ -421,3 +421,38 @@ async fn an_accountant_gives_a_teacher_a_class() {
         Err(AppError::Forbidden)
     );
 }
+
+#[tokio::test]
+async fn a_class_with_no_invoice_yet_shows_its_children() {
+    // A class just imported has no invoice: its view lists the children with
+    // nothing billed, where it once failed with "the server has a problem".
+    let app = start().await;
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let saved = app
+        .staff(
+            "students/save",
+            json!({"school_id": 1, "student_id": null, "code": "2201009777", "full_name": "Lò Văn Páo",
+                "birth_date": "03/03/2017", "class_name": "4E"}),
+            Some(&accountant),
+        )
+        .await;
+    saved.answer::<i64>().unwrap();
+    let classes: Vec<TeacherClass> = app
+        .staff("classes/mine", json!({"school_id": 1}), Some(&accountant))
+        .await
+        .answer()
+        .unwrap();
+    let class = classes.iter().find(|c| c.name == "4E").unwrap().id;
+    let view: ClassView = app
+        .staff(
+            "classes/view",
+            json!({"class_id": class, "period": null}),
+            Some(&accountant),
+        )
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(view.rows.len(), 1);
+    assert_eq!(view.rows[0].full_name, "Lò Văn Páo");
+    assert!(view.rows[0].status.is_none(), "nothing billed yet");
+}

@@ -189,6 +189,24 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
         .answer()
         .unwrap();
     assert!(submitted.figures.invoices > 0);
+    // A second submission of the same period is refused unless it says to replace.
+    let again = app
+        .staff(
+            "reports/submit",
+            json!({"school_id": 1, "from": "2026-11", "to": "2026-11", "note": "Lần hai."}),
+            Some(&accountant),
+        )
+        .await
+        .answer::<ReportRow>();
+    assert!(
+        matches!(again, Err(hocphi_app::error::AppError::ReportAlreadySubmitted { submitted_at }) if submitted_at == submitted.submitted_at),
+        "{again:?}"
+    );
+    let submitted: ReportRow = app
+        .staff("reports/submit", json!({"school_id": 1, "from": "2026-11", "to": "2026-11", "note": "Đã thu xong 3 lớp.", "replace": true}), Some(&accountant))
+        .await
+        .answer()
+        .unwrap();
     // Frozen: money arriving later does not change the submitted copy.
     let reply = app
         .notify(
@@ -239,6 +257,13 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
         school_view[0].return_comment.as_deref(),
         Some("Thiếu số liệu tiền mặt")
     );
+    // Sent back, it is submitted again without `replace`: that is what was asked.
+    let resubmitted: ReportRow = app
+        .staff("reports/submit", json!({"school_id": 1, "from": "2026-11", "to": "2026-11", "note": "Đã bổ sung tiền mặt."}), Some(&accountant))
+        .await
+        .answer()
+        .unwrap();
+    assert!(!resubmitted.returned);
     // The dashboard as a spreadsheet.
     let xlsx: String = app
         .staff("dashboard/export", period, Some(&officer))

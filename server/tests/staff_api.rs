@@ -686,6 +686,16 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
         .await,
         Err(AppError::InvalidInput(Field::Bank))
     );
+    // Letters in an account number are a typo, not an account.
+    assert_eq!(
+        call(
+            "school/account",
+            json!({"school_id": OWN_SCHOOL, "bin": "970415", "account_number": "12AB 34",
+            "account_name": "X Y", "make_default": true})
+        )
+        .await,
+        Err(AppError::InvalidInput(Field::AccountNumber))
+    );
     call(
         "school/account",
         json!({"school_id": OWN_SCHOOL, "bin": "970415", "account_number": "1122 3344 55",

@@ -29,5 +29,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = statement::read(&grid, &mapping);
     }
     let _ = pos_settlement::read(&grid);
-    let _ = student_import::parse(&grid);
+    let _ = student_import::parse(&grid, hocphi_app::domain::date::Date::from_days(20_000));
 });

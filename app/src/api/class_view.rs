@@ -95,15 +95,15 @@ pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<Cl
             Month::parse(p).map_err(|_| AppError::InvalidInput(crate::error::Field::Period))?
         }
         None => {
-            let latest: Option<(String,)> = sqlx::query_as(
+            // NULL for a class with no invoice yet (a class just imported).
+            let (latest,): (Option<String>,) = sqlx::query_as(
                 "SELECT MAX(period) FROM invoice WHERE class_id = $1 AND voided_at IS NULL",
             )
             .bind(class_id)
-            .fetch_optional(&state.db)
-            .await?
-            .filter(|(p,): &(String,)| !p.is_empty());
+            .fetch_one(&state.db)
+            .await?;
             latest
-                .and_then(|(p,)| Month::parse(&p).ok())
+                .and_then(|p| Month::parse(&p).ok())
                 .unwrap_or_else(|| Month::of(state.clock.today()))
         }
     };
@@ -130,6 +130,9 @@ pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<Cl
     .await?;
     let today = state.clock.today();
     let mut due_on = None;
+    let mut rows: Vec<Row> = rows;
+    // The register's order: given name first, Vietnamese alphabet.
+    rows.sort_by(|a, b| crate::domain::collate::name_cmp(&a.2, &b.2));
     let rows = rows
         .into_iter()
         .map(|(student_id, code, full_name, total, due, paid)| {
@@ -270,19 +273,20 @@ pub async fn print_notices(
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     imp::class_school(&state.db, &staff, class_id).await?;
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT i.student_id, i.code FROM invoice i JOIN student s ON s.id = i.student_id \
-         WHERE i.class_id = $1 AND i.period = $2 AND i.voided_at IS NULL AND ($3 IS NULL OR i.student_id = $3) \
-         ORDER BY s.full_name",
+    let mut rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT i.student_id, i.code, s.full_name FROM invoice i JOIN student s ON s.id = i.student_id \
+         WHERE i.class_id = $1 AND i.period = $2 AND i.voided_at IS NULL AND ($3 IS NULL OR i.student_id = $3)",
     )
     .bind(class_id)
     .bind(period.trim())
     .bind(student_id)
     .fetch_all(&state.db)
     .await?;
+    // The register's order: given name first, Vietnamese alphabet.
+    rows.sort_by(|a, b| crate::domain::collate::name_cmp(&a.2, &b.2));
     let today = state.clock.today();
     let mut out = Vec::new();
-    for (student_id, code) in rows {
+    for (student_id, code, _) in rows {
         let code = InvoiceCode::parse(&code).map_err(|_| AppError::Internal)?;
         out.push(
             crate::server::parent_queries::invoice_detail(&state.db, student_id, &code, today)

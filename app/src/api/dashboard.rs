@@ -197,17 +197,35 @@ fn report_row(r: ReportT) -> ReportRow {
     }
 }
 
-/// The accountant submits the period's report: the figures as they are now, frozen, and a note.
+/// The accountant submits the period's report: the figures as they are now,
+/// frozen, and a note. A period already reported is refused unless `replace`
+/// says to replace it (the office then sees the newer one; the older stays in
+/// the history), or the office sent the last one back, which asks for exactly that.
 #[server(prefix = "/rpc", endpoint = "reports/submit", input = Json)]
 pub async fn submit_report(
     school_id: i64,
     from: String,
     to: String,
     note: String,
+    #[server(default)] replace: bool,
 ) -> Result<ReportRow, AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     staff.require(crate::staff::Role::Accountant)?;
     let (f, t) = period(&from, &to)?;
+    let last: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT submitted_at, returned_at FROM school_report \
+         WHERE school_id = $1 AND period_from = $2 AND period_to = $3 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(school_id)
+    .bind(f.to_string())
+    .bind(t.to_string())
+    .fetch_optional(&state.db)
+    .await?;
+    if let Some((submitted_at, None)) = last {
+        if !replace {
+            return Err(AppError::ReportAlreadySubmitted { submitted_at });
+        }
+    }
     let note = crate::domain::validate::free_text(&note, 0, 2000)
         .ok_or(AppError::InvalidInput(crate::error::Field::Message))?;
     let figures = crate::server::report_queries::figures(&state.db, &[school_id], f, t)

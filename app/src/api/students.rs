@@ -193,11 +193,12 @@ mod imp {
             errors: vec![],
             file_problem: Some(problem),
         };
+        let today = state.clock.today();
         let parsed = match decode(content_base64) {
             Ok(bytes) => {
                 crate::server::heavy::run(move || {
                     crate::server::spreadsheet::read(&bytes)
-                        .and_then(|rows| student_import::parse(&rows))
+                        .and_then(|rows| student_import::parse(&rows, today))
                 })
                 .await?
             }
@@ -229,19 +230,22 @@ mod imp {
         new_classes.sort();
         new_classes.dedup();
 
-        let change = |r: &StudentRecord, fields: Vec<String>| StudentChange {
-            row: r.row,
-            code: r.code.clone(),
-            full_name: r.full_name.clone(),
-            class_name: r.class_name.clone(),
-            fields,
+        let change = |r: &StudentRecord, fields: Vec<String>, previous_class: Option<String>| {
+            StudentChange {
+                row: r.row,
+                code: r.code.clone(),
+                full_name: r.full_name.clone(),
+                class_name: r.class_name.clone(),
+                fields,
+                previous_class,
+            }
         };
         let (mut added, mut changed, mut unchanged) = (vec![], vec![], 0);
         let (mut added_changes, mut changed_changes) = (vec![], vec![]);
         for r in records {
             match known.get(&r.code) {
                 None => {
-                    added_changes.push(change(&r, vec![]));
+                    added_changes.push(change(&r, vec![], None));
                     added.push(r);
                 }
                 Some(e) => {
@@ -252,13 +256,16 @@ mod imp {
                     if e.birth_date != r.birth_date.to_string() {
                         fields.push("birth_date".to_string());
                     }
-                    if e.class_name.as_deref() != Some(r.class_name.as_str()) {
+                    let moved = e.class_name.as_deref() != Some(r.class_name.as_str());
+                    if moved {
                         fields.push("class".to_string());
                     }
                     if fields.is_empty() {
                         unchanged += 1;
                     } else {
-                        changed_changes.push(change(&r, fields));
+                        // A child in another class this year moves: shown as such, to confirm.
+                        let previous = if moved { e.class_name.clone() } else { None };
+                        changed_changes.push(change(&r, fields, previous));
                         changed.push((r, e.id));
                     }
                 }
@@ -458,6 +465,7 @@ pub async fn commit_student_import(
 /// sees their own classes (read-only).
 #[server(prefix = "/rpc", endpoint = "students/list", input = Json)]
 pub async fn list_students(school_id: i64) -> Result<Vec<StudentRow>, AppError> {
+    use crate::domain::collate;
     use crate::domain::date::Date;
     let (state, staff) = crate::server::auth::school_reader(school_id).await?;
     let year = imp::current_year(&state, school_id).await?;
@@ -477,7 +485,7 @@ pub async fn list_students(school_id: i64) -> Result<Vec<StudentRow>, AppError> 
     .fetch_all(&state.db)
     .await?;
     crate::server::audit::viewed(&state, &staff, school_id, "students", school_id).await?;
-    Ok(rows
+    let mut students: Vec<StudentRow> = rows
         .into_iter()
         .filter_map(|(id, code, full_name, birth, class_name, left_on)| {
             Some(StudentRow {
@@ -489,7 +497,13 @@ pub async fn list_students(school_id: i64) -> Result<Vec<StudentRow>, AppError> 
                 left: left_on.is_some(),
             })
         })
-        .collect())
+        .collect();
+    // As registers order them: class by grade, then given name (Vietnamese order).
+    students.sort_by(|a, b| {
+        collate::class_cmp(&a.class_name, &b.class_name)
+            .then_with(|| collate::name_cmp(&a.full_name, &b.full_name))
+    });
+    Ok(students)
 }
 
 /// Adds a student by hand (`student_id` None) or edits one: name, date of birth,
@@ -521,13 +535,13 @@ pub async fn save_student(
             Cell::Text(class_name),
         ],
     ];
-    let (records, errors) = parse(&rows).map_err(|_| AppError::Internal)?;
+    let (records, errors) = parse(&rows, state.clock.today()).map_err(|_| AppError::Internal)?;
     if let Some(e) = errors.first() {
         use crate::domain::student_import::RowProblem::*;
         let field = match e.problem {
             MissingCode | BadCode(_) | DuplicateCode { .. } => Field::StudentCode,
             MissingName => Field::DisplayName,
-            BadBirthDate(_) => Field::BirthDate,
+            BadBirthDate(_) | BirthInFuture(_) | AgeUnlikelyForGrade { .. } => Field::BirthDate,
             MissingClass | BadGrade(_) => Field::ClassName,
         };
         return Err(AppError::InvalidInput(field));

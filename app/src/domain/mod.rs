@@ -3,6 +3,7 @@
 
 pub mod banks;
 pub mod billing;
+pub mod collate;
 pub mod crc16;
 pub mod date;
 pub mod hex;
@@ -20,6 +21,7 @@ pub mod settlement;
 pub mod statement;
 pub mod student_import;
 pub mod suggest;
+pub mod typed_amount;
 pub mod validate;
 pub mod vietqr;
 pub mod vnpay;

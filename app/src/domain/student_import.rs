@@ -1,7 +1,9 @@
-//! Reading a class list as schools export it: a header row with Vietnamese
-//! headers (any case, with or without diacritics, in any order), then one student
-//! a row. Every bad row is reported with its row number and reason; nothing is
-//! written unless every row is good.
+//! Reading a class list as schools export it: title rows ("DANH SÁCH HỌC SINH
+//! LỚP 3A", the school year) above a header row with Vietnamese headers (any
+//! case, with or without diacritics, in any order), then one student a row.
+//! Every bad row is reported with its row number and reason; nothing is written
+//! unless every row is good. Birth dates are checked against sense: none in the
+//! future, none that make a child far too young or old for their grade.
 
 use super::date::Date;
 use super::memo::fold_to_ascii;
@@ -91,6 +93,14 @@ pub enum RowProblem {
     BadBirthDate(String),
     MissingClass,
     BadGrade(String),
+    /// A birth date after today: a typo in the year.
+    BirthInFuture(String),
+    /// A child this age is not in this grade (a 2-year-old in grade 5): most
+    /// likely a typo in the year of birth.
+    AgeUnlikelyForGrade {
+        age: i64,
+        grade: i64,
+    },
     /// The same student code appears on an earlier row.
     DuplicateCode {
         code: String,
@@ -128,6 +138,29 @@ pub enum FileProblem {
 
 pub const MAX_ROWS: usize = 20_000;
 
+/// How far down the header row may be: exports put a few title rows above it.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// The ages, in whole years on the day of the import, a child in a grade can
+/// plausibly be: grade 1 starts at 6, and repeating or starting late is common,
+/// so the range is wide; preschool (grade 0) is 0 to 7.
+fn plausible_age(grade: i64) -> std::ops::RangeInclusive<i64> {
+    if grade == 0 {
+        0..=7
+    } else {
+        (grade + 3)..=(grade + 12)
+    }
+}
+
+/// Whole years from `birth` to `today`.
+fn age_on(birth: Date, today: Date) -> i64 {
+    let mut age = i64::from(today.year() - birth.year());
+    if (today.month(), today.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
 /// The grade from a class name when there is no grade column: "3A" → 3, "10A1" → 10.
 pub fn grade_from_class(class: &str) -> Option<i64> {
     let digits: String = class.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -146,29 +179,50 @@ fn parse_birth_date(cell: &Cell) -> Option<Date> {
     }
 }
 
-/// Reads the rows (header first). Returns the good records and every bad row.
-pub fn parse(rows: &[Vec<Cell>]) -> Result<(Vec<StudentRecord>, Vec<RowError>), FileProblem> {
-    let mut rows_iter = rows
-        .iter()
-        .enumerate()
-        .skip_while(|(_, r)| r.iter().all(Cell::is_empty));
-    let (header_index, header) = rows_iter.next().ok_or(FileProblem::Empty)?;
+const REQUIRED: [Column; 4] = [Column::Code, Column::Name, Column::BirthDate, Column::Class];
+
+/// The header row: the first of the top rows that names every required column,
+/// so title rows above it are skipped. When none does, the row that names the
+/// most, with what it lacks.
+fn find_header(rows: &[Vec<Cell>]) -> Result<(usize, Vec<Option<Column>>), FileProblem> {
+    let mut best: Option<(usize, Vec<Option<Column>>, usize)> = None;
+    for (index, row) in rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
+        if row.iter().all(Cell::is_empty) {
+            continue;
+        }
+        let columns: Vec<Option<Column>> =
+            row.iter().map(|c| Column::of_header(&c.text())).collect();
+        let named = REQUIRED
+            .iter()
+            .filter(|r| columns.contains(&Some(**r)))
+            .count();
+        if named == REQUIRED.len() {
+            return Ok((index, columns));
+        }
+        if best.as_ref().is_none_or(|(_, _, n)| named > *n) {
+            best = Some((index, columns, named));
+        }
+    }
+    let (_, columns, _) = best.ok_or(FileProblem::Empty)?;
+    let missing = REQUIRED
+        .into_iter()
+        .filter(|c| !columns.contains(&Some(*c)))
+        .collect();
+    Err(FileProblem::MissingColumns(missing))
+}
+
+/// Reads the rows (title rows, the header, then students). Returns the good
+/// records and every bad row; `today` is the date birth dates are checked against.
+pub fn parse(
+    rows: &[Vec<Cell>],
+    today: Date,
+) -> Result<(Vec<StudentRecord>, Vec<RowError>), FileProblem> {
+    let (header_index, columns) = find_header(rows)?;
     if rows.len() > MAX_ROWS + header_index + 1 {
         return Err(FileProblem::TooManyRows(MAX_ROWS));
     }
-    let columns: Vec<Option<Column>> = header
-        .iter()
-        .map(|c| Column::of_header(&c.text()))
-        .collect();
+    let rows_iter = rows.iter().enumerate().skip(header_index + 1);
     let find = |col: Column| columns.iter().position(|c| *c == Some(col));
-    let required = [Column::Code, Column::Name, Column::BirthDate, Column::Class];
-    let missing: Vec<Column> = required
-        .into_iter()
-        .filter(|c| find(*c).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(FileProblem::MissingColumns(missing));
-    }
     let (code_at, name_at, birth_at, class_at) = (
         find(Column::Code).expect("checked"),
         find(Column::Name).expect("checked"),
@@ -233,6 +287,15 @@ pub fn parse(rows: &[Vec<Cell>]) -> Result<(Vec<StudentRecord>, Vec<RowError>), 
             errors.push(fail(RowProblem::BadGrade(grade_text)));
             continue;
         };
+        if birth_date > today {
+            errors.push(fail(RowProblem::BirthInFuture(birth_date.dmy())));
+            continue;
+        }
+        let age = age_on(birth_date, today);
+        if !plausible_age(grade).contains(&age) {
+            errors.push(fail(RowProblem::AgeUnlikelyForGrade { age, grade }));
+            continue;
+        }
         if let Some(&first_row) = seen.get(&code) {
             errors.push(fail(RowProblem::DuplicateCode { code, first_row }));
             continue;
@@ -253,6 +316,10 @@ pub fn parse(rows: &[Vec<Cell>]) -> Result<(Vec<StudentRecord>, Vec<RowError>), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 12, 4).unwrap()
+    }
 
     fn t(s: &str) -> Cell {
         if s.is_empty() {
@@ -276,7 +343,7 @@ mod tests {
             &["", "", "", "", ""],
             &["2", "Trần Thị Bình", " hs 002 ", "5/1/2016", "4B"],
         ]);
-        let (records, errors) = parse(&input).unwrap();
+        let (records, errors) = parse(&input, today()).unwrap();
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(records.len(), 2);
         assert_eq!(records[0].full_name, "Nguyễn Văn An");
@@ -299,7 +366,7 @@ mod tests {
             &["a6", "Lê Khoa", "01/02/2017", "3A", "3"],
             &["A 8!", "Lê Lan", "01/02/2017", "3A", "3"],
         ]);
-        let (records, errors) = parse(&input).unwrap();
+        let (records, errors) = parse(&input, today()).unwrap();
         assert_eq!(records.len(), 1);
         let problems: Vec<(usize, RowProblem)> =
             errors.into_iter().map(|e| (e.row, e.problem)).collect();
@@ -336,11 +403,11 @@ mod tests {
             vec![
                 t("X2"),
                 t("Lê Bình"),
-                Cell::Date(Date::new(2017, 9, 5).unwrap()),
+                Cell::Date(Date::new(2021, 9, 5).unwrap()),
                 t("Lá 1"),
             ],
         ];
-        let (records, errors) = parse(&input).unwrap();
+        let (records, errors) = parse(&input, today()).unwrap();
         assert!(errors.is_empty());
         assert_eq!(records[0].code, "2201000101");
         assert_eq!(records[0].birth_date.to_string(), "2017-09-05");
@@ -352,13 +419,67 @@ mod tests {
 
     #[test]
     fn file_level_problems() {
-        assert_eq!(parse(&[]), Err(FileProblem::Empty));
+        assert_eq!(parse(&[], today()), Err(FileProblem::Empty));
         assert_eq!(
-            parse(&rows(&[&["Họ và tên", "Lớp"]])),
+            parse(&rows(&[&["Họ và tên", "Lớp"]]), today()),
             Err(FileProblem::MissingColumns(vec![
                 Column::Code,
                 Column::BirthDate
             ]))
         );
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_skipped() {
+        let input = rows(&[
+            &["DANH SÁCH HỌC SINH LỚP 3A", "", "", ""],
+            &["Năm học 2026 - 2027", "", "", ""],
+            &["", "", "", ""],
+            &["Mã học sinh", "Họ và tên", "Ngày sinh", "Lớp"],
+            &["2201000101", "Lê An", "05/09/2017", "3A"],
+        ]);
+        let (records, errors) = parse(&input, today()).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            (records[0].row, records[0].code.as_str()),
+            (5, "2201000101")
+        );
+        // A title row that happens to name some columns does not hide the real header.
+        let input = rows(&[
+            &["Lớp 3A", "Họ và tên giáo viên: Đỗ Thị Mai"],
+            &["Mã học sinh", "Họ và tên", "Ngày sinh", "Lớp"],
+            &["2201000101", "Lê An", "05/09/2017", "3A"],
+        ]);
+        assert_eq!(parse(&input, today()).unwrap().0.len(), 1);
+    }
+
+    #[test]
+    fn birth_dates_are_checked_against_sense() {
+        let input = rows(&[
+            &["Mã học sinh", "Họ và tên", "Ngày sinh", "Lớp"],
+            &["A1", "Lê An", "05/09/2030", "3A"],
+            &["A2", "Lê Bình", "05/09/2024", "5A"],
+            &["A3", "Lê Chi", "05/09/1990", "1A"],
+            &["A4", "Lê Dung", "05/12/2020", "1A"],
+            &["A5", "Lê Hà", "05/09/2022", "Mầm 1"],
+        ]);
+        let (records, errors) = parse(&input, today()).unwrap();
+        let problems: Vec<(usize, RowProblem)> =
+            errors.into_iter().map(|e| (e.row, e.problem)).collect();
+        assert_eq!(
+            problems,
+            vec![
+                (2, RowProblem::BirthInFuture("05/09/2030".into())),
+                (3, RowProblem::AgeUnlikelyForGrade { age: 2, grade: 5 }),
+                (4, RowProblem::AgeUnlikelyForGrade { age: 36, grade: 1 }),
+            ]
+        );
+        // Five the day after tomorrow, in grade 1: young but possible.
+        assert_eq!(
+            records.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
+            ["A4", "A5"]
+        );
+        assert_eq!(age_on(Date::new(2020, 12, 5).unwrap(), today()), 5);
+        assert_eq!(age_on(Date::new(2020, 12, 4).unwrap(), today()), 6);
     }
 }

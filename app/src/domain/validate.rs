@@ -70,9 +70,16 @@ pub fn phone(s: &str) -> Option<String> {
         .then_some(digits)
 }
 
+/// A receiving account's number: 6 to 19 digits, as Vietnamese banks and
+/// wallets issue them (spaces, dots and dashes typed between groups are
+/// dropped). Letters are refused: "12AB 34" was once accepted and became the
+/// account on every QR.
 pub fn account_number(s: &str) -> Option<String> {
-    let s: String = s.chars().filter(|c| *c != ' ').collect();
-    ((1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(s)
+    let s: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .collect();
+    ((6..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
 }
 
 /// Account names as banks hold them: capitals without diacritics. What people
@@ -118,6 +125,13 @@ mod tests {
         assert_eq!(phone("12345"), None);
         assert_eq!(account_number("1023 4567 89"), Some("1023456789".into()));
         assert_eq!(account_number("1234567890123456789012"), None);
+        assert_eq!(
+            account_number("0451-0000-12345"),
+            Some("0451000012345".into())
+        );
+        assert_eq!(account_number("12AB 34"), None);
+        assert_eq!(account_number("12345"), None);
+        assert_eq!(account_number(""), None);
         assert_eq!(
             account_name("Trường TH  Hạ Long"),
             Some("TRUONG TH HA LONG".into())

@@ -41,69 +41,146 @@ pub fn Billing(school_id: i64) -> impl IntoView {
     }
 }
 
+/// The fee catalogue: add a fee, correct one (the change applies to invoices
+/// issued from now on; issued ones never change), or stop billing it and bring
+/// it back. A fee is never deleted: invoices already name it.
 #[component]
 fn FeeCatalogue(
     school_id: i64,
     fees: LocalResource<Result<Vec<FeeItemRow>, crate::error::AppError>>,
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
-    let amount = RwSignal::new(String::new());
+    let amount = AmountInput::new();
     let unit = RwSignal::new("month".to_string());
     let grades = RwSignal::new(String::new());
     let mandatory = RwSignal::new(true);
+    // The fee being corrected, if any: the form saves over it.
+    let editing = RwSignal::new(None::<i64>);
     let outcome = RwSignal::new(None);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let digits: String = amount
-            .get_untracked()
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        let amount_dong = digits.parse::<i64>().unwrap_or(-1);
-        let unit = Unit::parse(&unit.get_untracked()).unwrap_or(Unit::Month);
+    // One save at a time: a double click must not add the fee twice.
+    let pending = RwSignal::new(false);
+    let reset = move || {
+        editing.set(None);
+        name.set(String::new());
+        amount.clear();
+        grades.set(String::new());
+        unit.set("month".into());
+        mandatory.set(true);
+    };
+    let save = move |fee: FeeInput, verb: &'static str| {
+        pending.set(true);
         spawn_local(async move {
-            let fee = FeeInput {
-                id: None,
-                name: name.get_untracked(),
-                amount: amount_dong,
-                unit,
-                mandatory: mandatory.get_untracked(),
-                grades: grades.get_untracked(),
-                active: true,
-            };
-            let r = save_fee(school_id, fee).await;
+            let r = save_fee(school_id, fee.clone()).await;
+            pending.set(false);
             match r {
                 Ok(_) => {
-                    outcome.set(Some(Outcome::Done(format!(
-                        "{} {}",
-                        tr("Đã thêm khoản thu", "Fee added:"),
-                        name.get_untracked()
-                    ))));
+                    outcome.set(Some(Outcome::Done(saved_fee_message(verb, &fee))));
                     fees.refetch();
+                    if fee.active {
+                        reset();
+                    }
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
         });
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let Some(value) = amount.take() else { return };
+        let id = editing.get_untracked();
+        let fee = FeeInput {
+            id,
+            name: name.get_untracked(),
+            amount: value.dong(),
+            unit: Unit::parse(&unit.get_untracked()).unwrap_or(Unit::Month),
+            mandatory: mandatory.get_untracked(),
+            grades: grades.get_untracked(),
+            active: true,
+        };
+        let verb = if id.is_some() {
+            tr("Đã sửa khoản thu", "Fee corrected:")
+        } else {
+            tr("Đã thêm khoản thu", "Fee added:")
+        };
+        save(fee, verb);
+    };
+    let edit = move |f: FeeItemRow| {
+        editing.set(Some(f.id));
+        name.set(f.name);
+        amount.text.set(f.amount.grouped());
+        unit.set(f.unit.as_str().into());
+        grades.set(if f.scope.is_whole_school() {
+            String::new()
+        } else {
+            f.scope.text()
+        });
+        mandatory.set(f.mandatory);
+        outcome.set(None);
+        focus("fee-name");
+    };
+    let toggle = move |f: FeeItemRow| {
+        if pending.get_untracked() {
+            return;
+        }
+        let fee = FeeInput {
+            id: Some(f.id),
+            name: f.name,
+            amount: f.amount.dong(),
+            unit: f.unit,
+            mandatory: f.mandatory,
+            grades: f.scope.text(),
+            active: !f.active,
+        };
+        let verb = if fee.active {
+            tr("Đã thu lại khoản", "Billing again:")
+        } else {
+            tr(
+                "Đã ngừng thu khoản (các phiếu đã lập không đổi)",
+                "Stopped billing (issued invoices keep it):",
+            )
+        };
+        save(fee, verb);
+    };
     view! {
         <section class=CARD aria-labelledby="fees-title">
             <h2 id="fees-title" class=H2>{tr("Các khoản thu", "Fee catalogue")}</h2>
             <ul class="mt-2 divide-y divide-gray-100">
-                {move || fees.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| view! {
-                    <li class="flex flex-wrap justify-between gap-2 py-2">
-                        <span class="font-semibold">{f.name.clone()}
-                            {(!f.mandatory).then(|| view! { <span class="ml-2 text-sm font-normal text-gray-600">{tr("(tự nguyện)", "(voluntary)")}</span> })}
-                        </span>
-                        <span>{format!("{} {}", f.amount, unit_name(f.unit))}
-                            <span class="ml-2 text-sm text-gray-600">{if f.scope.is_whole_school() { tr("cả trường", "whole school").to_string() } else {
-                                format!("{} {}", tr("áp dụng:", "for:"), f.scope.text()) }}</span>
-                        </span>
-                    </li>
+                {move || fees.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| {
+                    let (for_edit, for_toggle) = (f.clone(), f.clone());
+                    let active = f.active;
+                    view! {
+                        <li class=if active { "flex flex-wrap items-center justify-between gap-2 py-2" } else { "flex flex-wrap items-center justify-between gap-2 py-2 text-gray-600" } data-testid="fee-row">
+                            <div>
+                                <span class="font-semibold">{f.name.clone()}</span>
+                                {(!f.mandatory).then(|| view! { <span class="ml-2 text-sm font-normal text-gray-600">{tr("(tự nguyện)", "(voluntary)")}</span> })}
+                                {(!active).then(|| view! { <span class="ml-2 text-sm font-semibold text-amber-900">{tr("(đã ngừng thu)", "(no longer billed)")}</span> })}
+                                <div>{format!("{} {}", f.amount, unit_name(f.unit))}
+                                    <span class="ml-2 text-sm text-gray-600">{scope_label(&f.scope)}</span>
+                                </div>
+                            </div>
+                            <div class="flex gap-2">
+                                {active.then(|| view! {
+                                    <button type="button" class=BUTTON_QUIET on:click=move |_| edit(for_edit.clone())>{tr("Sửa", "Edit")}</button>
+                                })}
+                                <button type="button" class=BUTTON_QUIET on:click=move |_| toggle(for_toggle.clone())>
+                                    {if active { tr("Ngừng thu", "Stop billing") } else { tr("Thu lại", "Bill again") }}
+                                </button>
+                            </div>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             <form class="mt-3 grid gap-3 sm:grid-cols-2" on:submit=submit>
+                {move || editing.get().is_some().then(|| view! {
+                    <p class="rounded-lg bg-amber-50 p-2 text-amber-950 sm:col-span-2">{tr(
+                        "Đang sửa khoản thu: số mới áp dụng cho các phiếu lập từ nay; phiếu đã lập không đổi.",
+                        "Correcting a fee: the new figures apply to invoices issued from now on; issued ones keep theirs.")}</p>
+                })}
                 <Field id="fee-name" label=tr("Tên khoản thu", "Fee name") value=name/>
-                <Field id="fee-amount" label=tr("Số tiền (đồng)", "Amount (đồng)") value=amount/>
+                <AmountField id="fee-amount" label=tr("Số tiền (đồng)", "Amount (đồng)") input=amount/>
                 <div>
                     <label for="fee-unit" class="block text-sm font-semibold">{tr("Cách tính", "Charged")}</label>
                     <select id="fee-unit" class=INPUT on:change=move |ev| unit.set(event_target_value(&ev)) prop:value=move || unit.get()>
@@ -117,10 +194,59 @@ fn FeeCatalogue(
                 </label>
                 <div class="sm:col-span-2">
                     <OutcomeNotice outcome/>
-                    <button type="submit" class=format!("{BUTTON} mt-2")>{tr("Thêm khoản thu", "Add fee")}</button>
+                    <div class="mt-2 flex flex-wrap gap-2">
+                        <button type="submit" class=BUTTON prop:disabled=move || pending.get()>
+                            {move || if editing.get().is_some() { tr("Lưu thay đổi", "Save changes") } else { tr("Thêm khoản thu", "Add fee") }}
+                        </button>
+                        {move || editing.get().is_some().then(|| view! {
+                            <button type="button" class=BUTTON_QUIET on:click=move |_| reset()>{tr("Huỷ sửa", "Cancel")}</button>
+                        })}
+                    </div>
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Where a fee applies, in words.
+fn scope_label(scope: &crate::domain::validate::FeeScope) -> String {
+    if scope.is_whole_school() {
+        tr("cả trường", "whole school").to_string()
+    } else {
+        format!("{} {}", tr("áp dụng:", "for:"), scope.text())
+    }
+}
+
+/// What a save did, with its figures, so a typo shows at once:
+/// "Đã thêm khoản thu Quỹ lớp: 50.000 đ mỗi tháng, áp dụng: 3."
+fn saved_fee_message(verb: &str, fee: &FeeInput) -> String {
+    let scope = crate::domain::validate::FeeScope::parse(&fee.grades)
+        .map(|s| scope_label(&s))
+        .unwrap_or_else(|| fee.grades.trim().to_string());
+    format!(
+        "{verb} {}: {} {}, {scope}{}.",
+        fee.name.trim(),
+        crate::domain::money::Vnd::new(fee.amount),
+        unit_name(fee.unit),
+        if fee.mandatory {
+            ""
+        } else {
+            tr(", tự nguyện", ", voluntary")
+        },
+    )
+}
+
+/// Moves the keyboard (and the screen) to a field, e.g. the form a row's
+/// "Edit" filled in.
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+        el.scroll_into_view();
     }
 }
 
@@ -234,33 +360,43 @@ fn Exemptions(
 #[component]
 fn Credits(school_id: i64) -> impl IntoView {
     let code = RwSignal::new(String::new());
-    let amount = RwSignal::new(String::new());
+    let amount = AmountInput::new();
     let reason = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
+    let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let digits: String = amount
-            .get_untracked()
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        let dong = digits.parse::<i64>().unwrap_or(0);
+        if pending.get_untracked() {
+            return;
+        }
+        let Some(value) = amount.take() else { return };
+        pending.set(true);
         spawn_local(async move {
-            match add_credit(
+            let student = code.get_untracked();
+            let r = add_credit(
                 school_id,
-                code.get_untracked(),
-                dong,
+                student.clone(),
+                value.dong(),
                 reason.get_untracked(),
             )
-            .await
-            {
-                Ok(()) => outcome.set(Some(Outcome::Done(
-                    tr(
-                        "Đã ghi khoản trừ; hoá đơn kỳ sau sẽ trừ khoản này.",
-                        "Credit recorded; the next invoice takes it off.",
-                    )
-                    .into(),
-                ))),
+            .await;
+            pending.set(false);
+            match r {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {value} {} {}. {}",
+                        tr("Đã ghi khoản trừ", "Credit of"),
+                        tr("cho học sinh", "recorded for student"),
+                        student.trim(),
+                        tr(
+                            "Hoá đơn kỳ sau sẽ trừ khoản này.",
+                            "The next invoice takes it off."
+                        ),
+                    ))));
+                    code.set(String::new());
+                    amount.clear();
+                    reason.set(String::new());
+                }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
         });
@@ -271,9 +407,9 @@ fn Credits(school_id: i64) -> impl IntoView {
             <p class="text-sm text-gray-700">{tr("Ví dụ: các ngày nghỉ không ăn bán trú, hoặc phụ huynh nộp thừa.", "E.g. meal days absent, or an overpayment.")}</p>
             <form class="mt-2 grid gap-3 sm:grid-cols-3" on:submit=submit>
                 <Field id="credit-code" label=tr("Mã học sinh được trừ", "Student code") value=code/>
-                <Field id="credit-amount" label=tr("Số tiền trừ (đồng)", "Amount (đồng)") value=amount/>
+                <AmountField id="credit-amount" label=tr("Số tiền trừ (đồng)", "Amount (đồng)") input=amount/>
                 <Field id="credit-reason" label=tr("Lý do trừ", "Reason") value=reason/>
-                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET>{tr("Ghi khoản trừ", "Record credit")}</button></div>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET prop:disabled=move || pending.get()>{tr("Ghi khoản trừ", "Record credit")}</button></div>
             </form>
             <OutcomeNotice outcome/>
         </section>

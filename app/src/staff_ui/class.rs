@@ -49,7 +49,11 @@ pub fn reminder(view: &ClassView, origin: &str) -> String {
 
 #[component]
 pub fn ClassSection(school_id: i64) -> impl IntoView {
-    let classes = LocalResource::new(move || my_classes(school_id));
+    let changes = super::workspace::Changes::here();
+    let classes = LocalResource::new(move || {
+        changes.track();
+        my_classes(school_id)
+    });
     let chosen = RwSignal::new(None::<i64>);
     Effect::new(move |_| {
         if chosen.get_untracked().is_none() {
@@ -75,7 +79,11 @@ pub fn ClassSection(school_id: i64) -> impl IntoView {
 
 #[component]
 fn ClassTable(class_id: i64) -> impl IntoView {
-    let view_res = LocalResource::new(move || load_class_view(class_id, None));
+    let changes = super::workspace::Changes::here();
+    let view_res = LocalResource::new(move || {
+        changes.track();
+        load_class_view(class_id, None)
+    });
     let filter = RwSignal::new("all".to_string());
     let link = RwSignal::new(None::<(String, OneTimeLink)>);
     let message = RwSignal::new(None::<String>);

@@ -18,7 +18,7 @@ use leptos::task::spawn_local;
 
 const COLORS: [&str; 5] = ["#0f766e", "#1d4ed8", "#7c3aed", "#b45309", "#6b7280"];
 
-fn this_month() -> String {
+pub(super) fn this_month() -> String {
     let d = js_sys::Date::new_0();
     format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
 }
@@ -84,6 +84,7 @@ pub fn DistrictDashboard() -> impl IntoView {
         });
     };
     view! {
+        <super::workspace::OfficePage current=super::workspace::OfficeTask::Dashboard own_title=true>
         <div class="page-landscape">
         <h1 class="mt-6 text-2xl font-bold">{tr("Theo dõi thu không dùng tiền mặt", "Cashless collection across schools")}</h1>
         <section class=format!("{CARD} print:shadow-none print:ring-0") aria-labelledby="dash-title">
@@ -119,6 +120,7 @@ pub fn DistrictDashboard() -> impl IntoView {
         {move || data.get().and_then(Result::ok).map(|d| view! { <MethodsChart d/> })}
         <Reports from to/>
         </div>
+        </super::workspace::OfficePage>
     }
 }
 
@@ -417,30 +419,64 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
     let reports = LocalResource::new(move || school_reports(school_id));
     let note = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let pending = RwSignal::new(false);
+    // Submitting a period already reported asks first: the answer offers to replace it.
+    let send = move |replace: bool| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
         spawn_local(async move {
-            match submit_report(
+            let r = submit_report(
                 school_id,
                 from.get_untracked(),
                 to.get_untracked(),
                 note.get_untracked(),
+                replace,
             )
-            .await
-            {
-                Ok(_) => {
-                    outcome.set(Some(Outcome::Done(
-                        tr(
-                            "Đã nộp báo cáo cho Phòng GD&ĐT.",
-                            "The report was submitted to the district office.",
-                        )
-                        .into(),
-                    )));
+            .await;
+            pending.set(false);
+            match r {
+                Ok(rep) => {
+                    let f = rep.figures;
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {} → {}: {} {}, {} {} / {}.",
+                        if replace {
+                            tr(
+                                "Đã nộp lại, thay báo cáo cũ, kỳ",
+                                "Submitted again, replacing the earlier one, for",
+                            )
+                        } else {
+                            tr(
+                                "Đã nộp báo cáo cho Phòng GD&ĐT, kỳ",
+                                "The report was submitted to the district office, for",
+                            )
+                        },
+                        rep.from,
+                        rep.to,
+                        f.invoices,
+                        tr("hoá đơn", "invoices"),
+                        tr("đã thu", "collected"),
+                        f.collected,
+                        f.due,
+                    ))));
                     reports.refetch();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
         });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send(false);
+    };
+    let already = move || {
+        matches!(
+            outcome.get(),
+            Some(Outcome::Failed(
+                crate::error::AppError::ReportAlreadySubmitted { .. }
+            ))
+        )
     };
     view! {
         <section class=CARD aria-labelledby="school-figures-title">
@@ -467,10 +503,15 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
             {can_submit.then(|| view! {
                 <form class="mt-3 space-y-2" on:submit=submit>
                     <Field id="report-note" label=tr("Ghi chú kèm báo cáo", "Note with the report") value=note/>
-                    <button type="submit" class=BUTTON>{tr("Nộp báo cáo kỳ này cho Phòng GD&ĐT", "Submit this period's report to the office")}</button>
+                    <button type="submit" class=BUTTON prop:disabled=move || pending.get()>{tr("Nộp báo cáo kỳ này cho Phòng GD&ĐT", "Submit this period's report to the office")}</button>
                 </form>
             })}
             <OutcomeNotice outcome/>
+            {move || already().then(|| view! {
+                <button type="button" class=format!("{BUTTON_QUIET} mt-2") prop:disabled=move || pending.get() on:click=move |_| send(true)>
+                    {tr("Nộp lại, thay báo cáo đã nộp", "Submit again, replacing it")}
+                </button>
+            })}
             {move || reports.get().and_then(Result::ok).map(|rows| view! {
                 <ul class="mt-2 text-sm">
                     {rows.into_iter().take(6).map(|r| view! {

@@ -1,6 +1,7 @@
 //! The start page: sign-in, then each role's home.
 
 use super::widgets::*;
+use super::workspace::{OfficePage, OfficeTask};
 use super::{role_name, session, tr, Session};
 use crate::api::staff_admin::{
     create_school, deactivate, reset_link, schools_overview, staff_list,
@@ -21,7 +22,7 @@ pub fn Home() -> impl IntoView {
         Some(None) => view! { <SignIn/> }.into_any(),
         Some(Some(m)) => match (m.role, m.school_id) {
             (Role::DistrictOfficer, _) => view! { <OfficerHome me=m/> }.into_any(),
-            (_, Some(id)) => view! { <super::school::SchoolView school_id=id me=m/> }.into_any(),
+            (_, Some(id)) => view! { <super::school::SchoolView school_id=id me=m task=Signal::stored(Some(super::workspace::Task::Home))/> }.into_any(),
             (_, None) => view! { <p>{tr("Tài khoản chưa gắn với trường nào.", "This account has no school.")}</p> }.into_any(),
         },
     }
@@ -70,12 +71,20 @@ fn SignIn() -> impl IntoView {
 #[component]
 fn OfficerHome(me: Me) -> impl IntoView {
     let schools = LocalResource::new(schools_overview);
+    let pending = LocalResource::new(crate::api::registry::pending_accounts);
     view! {
-        <h1 class="mt-6 text-2xl font-bold">{me.district_name.clone()}</h1>
-        <p class="text-gray-700">{format!("{} · {}", me.display_name, role_name(me.role))}</p>
+        <OfficePage current=OfficeTask::Schools>
+        <p class="text-gray-700">{format!("{} · {} · {}", me.district_name, me.display_name, role_name(me.role))}</p>
+        {move || pending.get().and_then(Result::ok).filter(|l| !l.is_empty()).map(|l| view! {
+            <p class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3 text-amber-950" data-testid="office-attention">
+                <A href=OfficeTask::Accounts.href() attr:class="font-semibold underline">
+                    {format!("{} {}", l.len(), tr("tài khoản nhận tiền chờ Phòng xác nhận", "receiving accounts await the office's confirmation"))}
+                </A>
+            </p>
+        })}
         <p class="mt-3"><A href="/staff/dashboard" attr:class="inline-flex min-h-11 items-center rounded-lg bg-slate-800 px-4 font-semibold text-white">{tr("Bảng theo dõi thu không dùng tiền mặt", "Cashless collection dashboard")}</A></p>
         <section class=CARD aria-labelledby="schools-title">
-            <h2 id="schools-title" class=H2>{tr("Các trường", "Schools")}</h2>
+            <h2 id="schools-title" class=H2>{tr("Danh sách trường", "List of schools")}</h2>
             <div class="mt-2 overflow-x-auto">
                 <table class="w-full text-left text-sm">
                     <thead class="border-b text-gray-600">
@@ -115,11 +124,21 @@ fn OfficerHome(me: Me) -> impl IntoView {
                 </table>
             </div>
         </section>
-        <PendingAccounts/>
         <CreateSchool on_created=move || schools.refetch()/>
-        <ManagedStaff title=tr("Kế toán các trường", "School accountants")/>
-        <p class="mt-4"><A href="/staff/audit" attr:class="text-slate-800 underline">{tr("Nhật ký thay đổi của cả phòng", "The district's change log")}</A></p>
+        </OfficePage>
     }
+}
+
+/// The office's page of receiving accounts awaiting its confirmation.
+#[component]
+pub fn OfficeAccounts() -> impl IntoView {
+    view! { <OfficePage current=OfficeTask::Accounts><PendingAccounts/></OfficePage> }
+}
+
+/// The office's page of the schools' accountants: reset links, deactivation.
+#[component]
+pub fn OfficeAccountants() -> impl IntoView {
+    view! { <OfficePage current=OfficeTask::Accountants><ManagedStaff title=tr("Tài khoản kế toán", "Accountant accounts")/></OfficePage> }
 }
 
 /// The registry of official accounts: the office confirms each school's

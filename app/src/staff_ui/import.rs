@@ -26,6 +26,23 @@ fn row_problem_text(p: &RowProblem) -> String {
                 tr("ngày/tháng/năm", "day/month/year")
             )
         }
+        RowProblem::BirthInFuture(d) => format!(
+            "{} {d} {}",
+            tr("ngày sinh", "date of birth"),
+            tr(
+                "chưa tới: hãy xem lại năm sinh",
+                "is in the future: check the year"
+            )
+        ),
+        RowProblem::AgeUnlikelyForGrade { age, grade } => format!(
+            "{} {age} {} {grade}: {}",
+            tr(
+                "theo ngày sinh, học sinh",
+                "by the date of birth, a child of"
+            ),
+            tr("tuổi không thể học khối", "cannot be in grade"),
+            tr("hãy xem lại năm sinh", "check the year of birth")
+        ),
         RowProblem::MissingClass => tr("thiếu lớp", "class missing").into(),
         RowProblem::BadGrade(g) => format!("{} \"{g}\"", tr("khối không hợp lệ", "invalid grade")),
         RowProblem::DuplicateCode { code, first_row } => {
@@ -36,6 +53,21 @@ fn row_problem_text(p: &RowProblem) -> String {
             )
         }
     }
+}
+
+/// What a row changes, in words: "lớp 3A → 3D, ngày sinh".
+fn change_text(c: &crate::staff::StudentChange) -> String {
+    c.fields
+        .iter()
+        .map(|f| match (f.as_str(), &c.previous_class) {
+            ("class", Some(old)) => format!("{} {old} → {}", tr("lớp", "class"), c.class_name),
+            ("class", None) => format!("{} {}", tr("vào lớp", "into class"), c.class_name),
+            ("name", _) => tr("họ và tên", "name").to_string(),
+            ("birth_date", _) => tr("ngày sinh", "date of birth").to_string(),
+            (other, _) => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(super) async fn read_file(input: &web_sys::HtmlInputElement) -> Option<String> {
@@ -79,6 +111,7 @@ pub fn ImportStudents(school_id: i64) -> impl IntoView {
             }
         });
     };
+    let changes = super::workspace::Changes::here();
     let commit = move |_| {
         stage.set(Stage::Writing);
         spawn_local(async move {
@@ -87,6 +120,8 @@ pub fn ImportStudents(school_id: i64) -> impl IntoView {
             match r {
                 Ok(done) => {
                     preview.set(None);
+                    // The student list and the class pickers show the new classes now.
+                    changes.announce();
                     outcome.set(Some(Outcome::Done(format!(
                         "{} {} · {} {} · {} {}",
                         tr("Đã nhập xong. Thêm mới:", "Import done. Added:"),
@@ -101,6 +136,13 @@ pub fn ImportStudents(school_id: i64) -> impl IntoView {
             }
         });
     };
+
+    // Children moving class are confirmed before anything is written.
+    let moves_confirmed = RwSignal::new(false);
+    Effect::new(move |_| {
+        preview.track();
+        moves_confirmed.set(false);
+    });
 
     view! {
         <section class=CARD aria-labelledby="import-title">
@@ -121,11 +163,23 @@ pub fn ImportStudents(school_id: i64) -> impl IntoView {
             </div>
             <StageProgress stage checking=tr("Đang kiểm tra từng dòng…", "Checking every row…") writing=tr("Đang ghi vào cơ sở dữ liệu…", "Writing to the database…")/>
             <OutcomeNotice outcome/>
-            {move || preview.get().map(|p| view! { <PreviewTable preview=p.clone()/> {p.can_commit().then(|| view! {
-                <button type="button" class=format!("{BUTTON} mt-3") on:click=commit prop:disabled=move || stage.get() != Stage::Idle>
-                    {format!("{} ({} + {})", tr("Ghi vào danh sách", "Write to the lists"), p.added.len(), p.changed.len())}
-                </button>
-            })} })}
+            {move || preview.get().map(|p| {
+                let moves = p.moves();
+                view! { <PreviewTable preview=p.clone()/> {p.can_commit().then(|| view! {
+                    {(moves > 0).then(|| view! {
+                        <label class="mt-3 flex min-h-11 items-center gap-2 rounded-lg bg-amber-50 p-2 text-amber-950">
+                            <input type="checkbox" class="h-5 w-5" prop:checked=move || moves_confirmed.get()
+                                on:change=move |ev| moves_confirmed.set(event_target_checked(&ev))/>
+                            {format!("{} {moves} {}", tr("Tôi đã kiểm tra:", "I have checked:"),
+                                tr("học sinh chuyển sang lớp khác như trên là đúng.", "children move to another class as listed above."))}
+                        </label>
+                    })}
+                    <button type="button" class=format!("{BUTTON} mt-3") on:click=commit
+                        prop:disabled=move || stage.get() != Stage::Idle || (moves > 0 && !moves_confirmed.get())>
+                        {format!("{} ({} + {})", tr("Ghi vào danh sách", "Write to the lists"), p.added.len(), p.changed.len())}
+                    </button>
+                })} }
+            })}
         </section>
     }
 }
@@ -170,10 +224,18 @@ fn PreviewTable(preview: ImportPreview) -> impl IntoView {
                         <tr class="border-t border-gray-100"><td class="py-1 pr-2 text-green-800">{tr("Thêm", "Add")}</td>
                             <td class="pr-2">{c.row}</td><td class="pr-2">{c.code.clone()}</td><td class="pr-2">{c.full_name.clone()}</td><td>{c.class_name.clone()}</td></tr>
                     }).collect_view()}
-                    {preview.changed.iter().take(20).map(|c| view! {
-                        <tr class="border-t border-gray-100"><td class="py-1 pr-2 text-amber-800">{tr("Sửa", "Change")}</td>
-                            <td class="pr-2">{c.row}</td><td class="pr-2">{c.code.clone()}</td><td class="pr-2">{c.full_name.clone()}</td>
-                            <td>{format!("{} ({})", c.class_name, c.fields.join(", "))}</td></tr>
+                    {preview.changed.iter().take(200).map(|c| {
+                        let (label, class) = if c.is_move() {
+                            (tr("Chuyển lớp", "Moves"), "py-1 pr-2 font-semibold text-amber-900")
+                        } else {
+                            (tr("Sửa", "Change"), "py-1 pr-2 text-amber-800")
+                        };
+                        view! {
+                            <tr class="border-t border-gray-100" data-testid=if c.is_move() { "import-move" } else { "import-change" }>
+                                <td class=class>{label}</td>
+                                <td class="pr-2">{c.row}</td><td class="pr-2">{c.code.clone()}</td><td class="pr-2">{c.full_name.clone()}</td>
+                                <td>{change_text(c)}</td></tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>

@@ -1,6 +1,7 @@
-//! The staff's app: sign-in, the district office's schools and accountants, a
-//! school's setup (profile, bank accounts, methods, contacts, teachers), class
-//! lists and their import, and the audit log.
+//! The staff's app: sign-in, the district office's schools and accountants, and
+//! each school's workspace, one page per task (`workspace`): classes and their
+//! import, fees and billing, invoices, reconciliation, receipts, complaints,
+//! reports, the school's setup, staff, connections and the change log.
 
 mod account_duties;
 mod api_keys;
@@ -21,6 +22,7 @@ mod reconcile;
 mod school;
 mod webhooks;
 mod widgets;
+mod workspace;
 
 use crate::api::staff_auth::{sign_out, whoami};
 use crate::i18n::Lang;
@@ -70,15 +72,18 @@ fn StaffApp() -> impl IntoView {
                 lang.track();
                 view! {
                     <div class="print:hidden"><Header/></div>
-                    <main class="mx-auto max-w-5xl px-4 pb-16 print:max-w-none print:p-0">
+                    <main class="mx-auto max-w-7xl px-4 pb-16 print:max-w-none print:p-0">
                         <Routes fallback=|| view! { <p class="py-8 text-lg">{tr("Không tìm thấy trang này.", "Page not found.")}</p> }>
                             <Route path=path!("/") view=home::Home/>
                             <Route path=path!("/invite/:token") view=links::AcceptInvite/>
                             <Route path=path!("/reset/:token") view=links::ResetPassword/>
                             <Route path=path!("/password") view=links::ChangePassword/>
                             <Route path=path!("/school/:id") view=school::SchoolPage/>
+                            <Route path=path!("/school/:id/:task") view=school::SchoolPage/>
                             <Route path=path!("/audit") view=school::DistrictAudit/>
                             <Route path=path!("/dashboard") view=dashboard::DistrictDashboard/>
+                            <Route path=path!("/accounts") view=home::OfficeAccounts/>
+                            <Route path=path!("/accountants") view=home::OfficeAccountants/>
                             <Route path=path!("/print/:class/:period") view=print::PrintPage/>
                         </Routes>
                     </main>
@@ -96,12 +101,19 @@ fn Header() -> impl IntoView {
     let out = move |_| {
         spawn_local(async move {
             let _ = sign_out().await;
-            me.set(Some(None));
+            // The next person to sign in on this computer starts from their own
+            // home, with nothing of the last one's pages left in memory: the
+            // sign-in form appears once the app has started again there.
+            let reloaded =
+                web_sys::window().is_some_and(|w| w.location().set_href("/staff/").is_ok());
+            if !reloaded {
+                me.set(Some(None));
+            }
         });
     };
     view! {
         <header class="bg-slate-800 text-white">
-            <div class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+            <div class="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-3">
                 <A href="/staff/" attr:class="text-xl font-bold tracking-tight">{tr("hocphi · Nhà trường", "hocphi · Schools")}</A>
                 <div class="flex items-center gap-2">
                     {move || me.get().flatten().map(|m| view! {

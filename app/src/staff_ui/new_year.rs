@@ -11,11 +11,13 @@ use leptos::task::spawn_local;
 pub fn NewYear(school_id: i64) -> impl IntoView {
     let plan = RwSignal::new(None::<NewYearPlan>);
     let outcome = RwSignal::new(None);
+    let changes = super::workspace::Changes::here();
     let run = move |commit: bool| {
         spawn_local(async move {
             match start_next_year(school_id, commit).await {
                 Ok(p) => {
                     if commit {
+                        changes.announce();
                         outcome.set(Some(Outcome::Done(format!(
                             "{} {}",
                             tr("Đã chuẩn bị năm học", "Prepared the school year"),

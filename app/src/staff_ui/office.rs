@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 #[component]
 pub fn OfficePayments(school_id: i64) -> impl IntoView {
     let code = RwSignal::new(String::new());
-    let amount = RwSignal::new(String::new());
+    let amount = AmountInput::new();
     let method = RwSignal::new("card".to_string());
     let terminal = RwSignal::new(String::new());
     let approval = RwSignal::new(String::new());
@@ -18,19 +18,17 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
     let payer = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
     let receipts = RwSignal::new(Vec::<String>::new());
+    // Money is recorded once: a second click while the first is on its way does nothing.
+    let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(parsed) = crate::domain::statement::parse_amount(&amount.get_untracked())
-            .ok()
-            .flatten()
-        else {
-            outcome.set(Some(Outcome::Failed(crate::error::AppError::InvalidInput(
-                crate::error::Field::PositiveAmount,
-            ))));
+        if pending.get_untracked() {
             return;
-        };
+        }
+        let Some(parsed) = amount.take() else { return };
+        let invoice = code.get_untracked();
         let payment = OfficePayment {
-            invoice_code: code.get_untracked(),
+            invoice_code: invoice.clone(),
             amount: parsed,
             method: method.get_untracked(),
             terminal: terminal.get_untracked(),
@@ -38,21 +36,25 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
             card_last4: last4.get_untracked(),
             payer: payer.get_untracked(),
         };
+        pending.set(true);
         spawn_local(async move {
-            match record_office_payment(school_id, payment).await {
+            let r = record_office_payment(school_id, payment).await;
+            pending.set(false);
+            match r {
                 Ok(codes) => {
                     receipts.set(codes);
                     // A new payment starts from an empty form: nothing carries over by mistake.
-                    for field in [code, amount, terminal, approval, last4, payer] {
+                    for field in [code, terminal, approval, last4, payer] {
                         field.set(String::new());
                     }
-                    outcome.set(Some(Outcome::Done(
-                        tr(
-                            "Đã ghi nhận khoản nộp và lập biên lai.",
-                            "The payment is recorded and its receipt issued.",
-                        )
-                        .into(),
-                    )));
+                    amount.clear();
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {parsed} {} {}. {}",
+                        tr("Đã ghi nhận khoản nộp", "Recorded a payment of"),
+                        tr("cho hoá đơn", "for invoice"),
+                        invoice.trim().to_uppercase(),
+                        tr("Đã lập biên lai.", "Its receipt is issued."),
+                    ))));
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
@@ -66,7 +68,7 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
                 "Card: only the terminal id, the approval code and the card's last 4 digits. Cash is recorded but never counted as cashless.")}</p>
             <form class="mt-2 grid gap-3 sm:grid-cols-3" on:submit=submit>
                 <Field id="office-code" label=tr("Mã hoá đơn", "Invoice code") value=code/>
-                <Field id="office-amount" label=tr("Số tiền nhận (đồng)", "Amount received (đồng)") value=amount/>
+                <AmountField id="office-amount" label=tr("Số tiền nhận (đồng)", "Amount received (đồng)") input=amount/>
                 <div>
                     <label for="office-method" class="block text-sm font-semibold">{tr("Hình thức", "Method")}</label>
                     <select id="office-method" class=INPUT on:change=move |ev| method.set(event_target_value(&ev)) prop:value=move || method.get()>
@@ -80,7 +82,7 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
                     <Field id="office-last4" label=tr("4 số cuối của thẻ", "Card's last 4 digits") value=last4/>
                 })}
                 <Field id="office-payer" label=tr("Người nộp (không bắt buộc)", "Paid by (optional)") value=payer/>
-                <div class="sm:col-span-3"><button type="submit" class=BUTTON>{tr("Ghi nhận khoản nộp", "Record the payment")}</button></div>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON prop:disabled=move || pending.get()>{tr("Ghi nhận khoản nộp", "Record the payment")}</button></div>
             </form>
             <OutcomeNotice outcome/>
             {move || (!receipts.get().is_empty()).then(|| view! {

@@ -3,6 +3,7 @@
 
 use super::home::ManagedStaff;
 use super::widgets::*;
+use super::workspace::{Attention, Changes, SetupWarnings, Task, TaskNav};
 use super::{session, tr, Session};
 use crate::api::school_setup::{
     audit_log, load_school_profile, save_account, save_contacts, save_school_details,
@@ -11,6 +12,7 @@ use crate::api::school_setup::{
 use crate::api::staff_admin::invite;
 use crate::api::students::{list_students, mark_student_left, save_student};
 use crate::domain::banks;
+use crate::domain::memo::fold_to_ascii;
 use crate::staff::{cashless_ready, Contact, Me, PaymentMethod, Role, SchoolProfile, StudentRow};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,15 +21,25 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn SchoolPage() -> impl IntoView {
     let Session(me) = session();
-    let id: i64 = use_params_map()
-        .read_untracked()
-        .get("id")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    // The page under the school: `None` for an address that names no task.
+    let task = Memo::new(move |_| match params.read().get("task") {
+        None => Some(Task::Home),
+        Some(slug) => Task::from_slug(&slug),
+    });
     move || match me.get() {
         None => view! { <p class="py-8">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
         Some(None) => view! { <super::home::Home/> }.into_any(),
-        Some(Some(m)) => view! { <SchoolView school_id=id me=m/> }.into_any(),
+        Some(Some(m)) => {
+            view! { <SchoolView school_id=id.get() me=m task=task.into()/> }.into_any()
+        }
     }
 }
 
@@ -62,11 +74,22 @@ impl Flash {
 }
 
 #[component]
-pub fn SchoolView(school_id: i64, me: Me) -> impl IntoView {
-    let profile = LocalResource::new(move || load_school_profile(school_id));
+pub fn SchoolView(school_id: i64, me: Me, task: Signal<Option<Task>>) -> impl IntoView {
+    // Read again on every page: a payment at the office changes the methods'
+    // readiness that the settings page shows.
+    let profile = LocalResource::new(move || {
+        task.track();
+        load_school_profile(school_id)
+    });
     let me_for_view = me.clone();
     let flashed = RwSignal::new(None);
     provide_context(Flash(flashed));
+    Changes::provide();
+    // What the last save did belongs to its page: another page starts clean.
+    Effect::new(move |_| {
+        task.track();
+        flashed.set(None);
+    });
     view! {
         <div class="fixed inset-x-0 bottom-2 z-10 mx-auto max-w-xl px-4">
             <OutcomeNotice outcome=flashed/>
@@ -76,76 +99,116 @@ pub fn SchoolView(school_id: i64, me: Me) -> impl IntoView {
             Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
             Some(Ok(p)) => {
                 let me = me_for_view.clone();
-                view! { <SchoolSections profile=p me refresh=move || profile.refetch()/> }.into_any()
+                // The profile is read again for each page, so the page follows it.
+                view! { <Workspace profile=p me task=task.get_untracked() refresh=move || profile.refetch()/> }.into_any()
             }
         }}
     }
 }
 
+/// The school's name, the menu, and the page of the task at hand.
 #[component]
-fn SchoolSections(
+fn Workspace(
+    profile: SchoolProfile,
+    me: Me,
+    task: Option<Task>,
+    refresh: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = profile.id;
+    let nav_me = me.clone();
+    let role = me.role;
+    let name = profile.name.clone();
+    let current = task.unwrap_or(Task::Home);
+    let page = {
+        let me = me.clone();
+        match task {
+            // The menu stays, so a mistyped or outdated address still leads somewhere.
+            None => view! { <p class="py-8 text-lg">{tr("Không tìm thấy trang này.", "Page not found.")}</p> }.into_any(),
+            Some(t) if !Task::for_role(me.role).contains(&t) => view! {
+                <p class="py-8 text-lg">{tr("Trang này dành cho kế toán của trường.", "This page is for the school's accountant.")}</p>
+            }.into_any(),
+            Some(t) => view! { <TaskPage task=t profile=profile.clone() me refresh/> }.into_any(),
+        }
+    };
+    view! {
+        <div class="lg:flex lg:gap-6">
+            <TaskNav school_id=id me=nav_me current/>
+            <div class="min-w-0 flex-1">
+                <p class="mt-4 text-sm text-gray-700 lg:mt-6" data-testid="school-name">{name}</p>
+                <h1 class="text-2xl font-bold">{current.label_for(role)}</h1>
+                {page}
+            </div>
+        </div>
+    }
+}
+
+/// One task's sections.
+#[component]
+fn TaskPage(
+    task: Task,
     profile: SchoolProfile,
     me: Me,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let can_edit = me.role != Role::Teacher;
     let id = profile.id;
-    let ready = crate::staff::cashless_ready_count(&profile.readiness)
-        >= crate::staff::REQUIRED_CASHLESS_METHODS;
+    let accountant = me.role == Role::Accountant;
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    view! {
-        <h1 class="mt-6 text-2xl font-bold">{profile.name.clone()}</h1>
-        <p class="text-gray-700">{profile.legal_name.clone()}</p>
-        {(!ready).then(|| view! {
-            <p role="alert" class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3 font-semibold text-amber-950">
-                {tr("Trường mới sẵn sàng dưới 3 trong 4 phương thức không dùng tiền mặt mà kế hoạch yêu cầu.",
-                    "This school is ready for fewer than 3 of the 4 cashless methods the plan requires.")}
-            </p>
-        })}
-        {profile.contacts.is_empty().then(|| view! {
-            <p role="alert" class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3 text-amber-950">
-                {tr("Chưa có người liên hệ nào cho phụ huynh.", "No contact person for parents yet.")}
-            </p>
-        })}
+    let methods_ready = crate::staff::cashless_ready_count(&profile.readiness)
+        >= crate::staff::REQUIRED_CASHLESS_METHODS;
+    let has_contacts = !profile.contacts.is_empty();
+    let parents_link = view! {
         <div class="mt-3">
             <crate::ui::components::copy::CopyRow label=tr("Đường dẫn cho phụ huynh (gửi vào nhóm lớp)", "Parents' link (share in class groups)")
                 value=format!("{origin}/s/{}", profile.slug)/>
         </div>
-        {if can_edit {
-            view! {
-                <Details profile=profile.clone() can_edit refresh/>
-                <Logo profile=profile.clone() can_edit refresh/>
-                <Accounts profile=profile.clone() can_edit refresh/>
-                <Methods school_id=id current=profile.methods.clone() readiness=profile.readiness.clone() can_edit refresh/>
-                <Contacts school_id=id current=profile.contacts.clone() can_edit refresh/>
-            }.into_any()
-        } else {
-            // A teacher's page starts with their class.
-            ().into_any()
-        }}
-        {(me.role == Role::DistrictOfficer).then(|| view! { <InviteBox school_id=id role=Role::Accountant/> })}
-        {(me.role == Role::Accountant).then(|| view! {
+    };
+    match task {
+        // A teacher's home is their class.
+        Task::Home if me.role == Role::Teacher => view! {
+            {parents_link}
+            <super::class::ClassSection school_id=id/>
+        }.into_any(),
+        Task::Home => view! {
+            <Attention school_id=id methods_ready has_contacts/>
+            {parents_link}
+        }.into_any(),
+        Task::Students if me.role == Role::Teacher => view! { <Students school_id=id can_edit=false/> }.into_any(),
+        Task::Students => view! {
+            <super::class::ClassSection school_id=id/>
+            <super::import::ImportStudents school_id=id/>
+            <Students school_id=id can_edit=true/>
+            <super::new_year::NewYear school_id=id/>
+            <super::privacy::Privacy school_id=id/>
+        }.into_any(),
+        Task::Fees => view! { <super::billing::Billing school_id=id/> }.into_any(),
+        Task::Invoices => view! { <super::invoices::InvoiceList school_id=id/> }.into_any(),
+        Task::Reconcile => view! { <super::reconcile::Reconcile school_id=id/> }.into_any(),
+        Task::Office => view! { <super::office::OfficePayments school_id=id/> }.into_any(),
+        Task::Receipts => view! { <super::receipts::Receipts school_id=id/> }.into_any(),
+        Task::Complaints => view! { <super::complaints::Complaints school_id=id can_edit=true/> }.into_any(),
+        Task::Reports => view! { <super::dashboard::SchoolFigures school_id=id can_submit=accountant/> }.into_any(),
+        Task::School => view! {
+            <SetupWarnings methods_ready has_contacts link=None/>
+            <Details profile=profile.clone() can_edit=true refresh/>
+            <Logo profile=profile.clone() can_edit=true refresh/>
+            <Accounts profile=profile.clone() can_edit=true refresh/>
+            <Methods school_id=id current=profile.methods.clone() readiness=profile.readiness.clone() can_edit=true refresh/>
+            <Contacts school_id=id current=profile.contacts.clone() can_edit=true refresh/>
+            <super::office::GatewaySetup school_id=id current=profile.gateway_merchant.clone() refresh/>
+        }.into_any(),
+        Task::Staff if accountant => view! {
             <InviteBox school_id=id role=Role::Teacher/>
             <ManagedStaff title=tr("Giáo viên", "Teachers")/>
             <AssignTeacher school_id=id/>
-        })}
-        <super::class::ClassSection school_id=id/>
-        {can_edit.then(|| view! { <super::billing::Billing school_id=id/> })}
-        {can_edit.then(|| view! { <super::invoices::InvoiceList school_id=id/> })}
-        {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=profile.gateway_merchant.clone() refresh/> })}
-        {can_edit.then(|| view! { <super::office::OfficePayments school_id=id/> })}
-        {can_edit.then(|| view! { <super::dashboard::SchoolFigures school_id=id can_submit=me.role == Role::Accountant/> })}
-        {can_edit.then(|| view! { <super::complaints::Complaints school_id=id can_edit/> })}
-        {can_edit.then(|| view! { <super::reconcile::Reconcile school_id=id/> })}
-        {can_edit.then(|| view! { <super::receipts::Receipts school_id=id/> })}
-        {can_edit.then(|| view! { <super::import::ImportStudents school_id=id/> })}
-        {can_edit.then(|| view! { <super::new_year::NewYear school_id=id/> })}
-        <Students school_id=id can_edit/>
-        {can_edit.then(|| view! { <super::privacy::Privacy school_id=id/> })}
-        {(me.role == Role::Accountant).then(|| view! { <super::api_keys::ApiKeys school_id=id/><super::webhooks::Webhooks school_id=id/> })}
-        {can_edit.then(|| view! { <AuditList school_id=Some(id)/> })}
+        }.into_any(),
+        Task::Staff => view! { <InviteBox school_id=id role=Role::Accountant/> }.into_any(),
+        Task::Connections => view! {
+            <super::api_keys::ApiKeys school_id=id/>
+            <super::webhooks::Webhooks school_id=id/>
+        }.into_any(),
+        Task::Log => view! { <AuditList school_id=Some(id)/> }.into_any(),
     }
 }
 
@@ -256,8 +319,12 @@ fn Accounts(
     let bin = RwSignal::new(String::new());
     let number = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
-    let make_default = RwSignal::new(true);
+    // Deliberate: a new account replaces the one on every QR only when ticked
+    // (the school's first account is the default anyway).
+    let make_default = RwSignal::new(profile.accounts.is_empty());
+    let bank_search = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
+    let pending = RwSignal::new(false);
     let id = profile.id;
     let history = RwSignal::new(0u32);
     let changed = move || {
@@ -266,6 +333,10 @@ fn Accounts(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
         spawn_local(async move {
             let r = save_account(
                 id,
@@ -275,6 +346,7 @@ fn Accounts(
                 make_default.get_untracked(),
             )
             .await;
+            pending.set(false);
             match r {
                 Ok(()) => {
                     flash.done(tr("Đã lưu tài khoản.", "Account saved."));
@@ -316,27 +388,72 @@ fn Accounts(
             <super::account_duties::AccountHistory school_id=id version=history/>
             {can_edit.then(|| view! {
                 <form class="mt-3 grid gap-3 sm:grid-cols-2" on:submit=submit>
+                    <BankPicker bin search=bank_search/>
                     <div>
-                        <label for="bank" class="block text-sm font-semibold">{tr("Ngân hàng", "Bank")}</label>
-                        <select id="bank" class=INPUT on:change=move |ev| bin.set(event_target_value(&ev))>
-                            <option value="">{tr("Chọn ngân hàng", "Choose a bank")}</option>
-                            {banks::all().map(|b| view! { <option value=b.bin>{format!("{} — {}", b.short_name, b.name)}</option> }).collect_view()}
-                        </select>
+                        <Field id="account-number" label=tr("Số tài khoản", "Account number") value=number/>
+                        {move || {
+                            let typed = number.get();
+                            (!typed.trim().is_empty()).then(|| match crate::domain::validate::account_number(&typed) {
+                                Some(n) => view! { <p class="mt-1 text-sm text-gray-800" data-testid="account-number-read">{format!("= {n}")}</p> }.into_any(),
+                                None => view! { <p class="mt-1 text-sm font-semibold text-red-800" data-testid="account-number-read">{tr(
+                                    "Số tài khoản chỉ gồm chữ số, từ 6 đến 19 số.", "An account number is 6 to 19 digits only.")}</p> }.into_any(),
+                            })
+                        }}
                     </div>
-                    <Field id="account-number" label=tr("Số tài khoản", "Account number") value=number/>
                     <Field id="account-name" label=tr("Tên tài khoản (đúng như ngân hàng ghi)", "Account name (exactly as the bank holds it)") value=name/>
                     <label class="flex min-h-11 items-center gap-2 self-end">
                         <input type="checkbox" class="h-5 w-5" prop:checked=move || make_default.get()
                             on:change=move |ev| make_default.set(event_target_checked(&ev))/>
-                        {tr("Dùng làm tài khoản mặc định", "Make this the default account")}
+                        {tr("Dùng làm tài khoản mặc định (mã QR trên mọi hoá đơn sẽ dùng tài khoản này)",
+                            "Make this the default account (every invoice's QR will use it)")}
                     </label>
                     <div class="sm:col-span-2">
                         <OutcomeNotice outcome/>
-                        <button type="submit" class=format!("{BUTTON} mt-2")>{tr("Lưu tài khoản", "Save account")}</button>
+                        <button type="submit" class=format!("{BUTTON} mt-2") prop:disabled=move || pending.get()>{tr("Lưu tài khoản", "Save account")}</button>
                     </div>
                 </form>
             })}
         </section>
+    }
+}
+
+/// The bank, found by typing part of its name or BIN: common banks first,
+/// wallets and finance companies apart, each institution once, and the chosen
+/// bank's full name spelled out before saving.
+#[component]
+fn BankPicker(bin: RwSignal<String>, search: RwSignal<String>) -> impl IntoView {
+    let chosen = move || banks::by_bin(&bin.get());
+    view! {
+        <div class="sm:col-span-2 grid gap-3 sm:grid-cols-2">
+            <div>
+                <label for="bank-search" class="block text-sm font-semibold text-gray-900">{tr("Tìm ngân hàng", "Find the bank")}</label>
+                <input id="bank-search" type="search" class=INPUT autocomplete="off"
+                    placeholder=tr("Tên hoặc mã BIN, ví dụ: ngoại thương", "Name or BIN, e.g. vietcom")
+                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+            </div>
+            <div>
+                <label for="bank" class="block text-sm font-semibold">{tr("Ngân hàng", "Bank")}</label>
+                <select id="bank" class=INPUT on:change=move |ev| bin.set(event_target_value(&ev)) prop:value=move || bin.get()>
+                    <option value="">{tr("Chọn ngân hàng", "Choose a bank")}</option>
+                    {move || banks::choices(&search.get()).into_iter().map(|(group, list)| {
+                        let (vi, en) = group.label();
+                        view! {
+                            <optgroup label=tr(vi, en)>
+                                {list.into_iter().map(|b| view! {
+                                    <option value=b.bin selected=move || bin.get() == b.bin>{format!("{} ({})", b.short_name, b.bin)}</option>
+                                }).collect_view()}
+                            </optgroup>
+                        }
+                    }).collect_view()}
+                </select>
+            </div>
+            <p class="text-sm sm:col-span-2" data-testid="bank-chosen" aria-live="polite">
+                {move || match chosen() {
+                    Some(b) => format!("{} {} — {} · BIN {}", tr("Đã chọn:", "Chosen:"), b.short_name, b.name, b.bin),
+                    None => tr("Chưa chọn ngân hàng.", "No bank chosen yet.").to_string(),
+                }}
+            </p>
+        </div>
     }
 }
 
@@ -620,7 +737,11 @@ fn InviteBox(school_id: i64, role: Role) -> impl IntoView {
 
 #[component]
 fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
-    let list = LocalResource::new(move || list_students(school_id));
+    let changes = Changes::here();
+    let list = LocalResource::new(move || {
+        changes.track();
+        list_students(school_id)
+    });
     let filter = RwSignal::new(String::new());
     // The student being edited (None: a new one), and the form's fields.
     let editing = RwSignal::new(None::<Option<i64>>);
@@ -667,7 +788,7 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                     outcome.set(Some(Outcome::Done(
                         tr("Đã lưu học sinh.", "Student saved.").into(),
                     )));
-                    list.refetch();
+                    changes.announce();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
@@ -714,7 +835,7 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                     outcome.set(Some(Outcome::Done(tr(
                         "Đã xoá dữ liệu cá nhân của học sinh. Hoá đơn, khoản nộp và biên lai được giữ theo quy định kế toán.",
                         "The student's personal data was erased. Invoices, payments and receipts are kept, as accounting rules require.").into())));
-                    list.refetch();
+                    changes.announce();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
@@ -732,7 +853,7 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                         }
                         .into(),
                     )));
-                    list.refetch();
+                    changes.announce();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
@@ -772,43 +893,64 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
             })}
             <OutcomeNotice outcome/>
             <Field id="student-filter" label=tr("Lọc theo lớp, tên hoặc mã", "Filter by class, name or code") value=filter/>
-            <div class="mt-2 max-h-96 overflow-auto">
+            <div class="mt-2 max-h-[32rem] overflow-auto">
                 <table class="w-full text-left text-sm">
-                    <thead class="sticky top-0 bg-white text-gray-600">
+                    // On a phone each student is a card: name, then class, code and
+                    // birth date, then the actions, each a full-size button.
+                    <thead class="sticky top-0 hidden bg-white text-gray-600 sm:table-header-group">
                         <tr><th class="py-1 pr-2">{tr("Lớp", "Class")}</th><th class="pr-2">{tr("Mã", "Code")}</th>
                             <th class="pr-2">{tr("Họ và tên", "Name")}</th><th class="pr-2">{tr("Ngày sinh", "Born")}</th><th></th></tr>
                     </thead>
                     <tbody>
                         {move || {
-                            let f = filter.get().to_lowercase();
-                            list.get().and_then(Result::ok).unwrap_or_default().into_iter()
-                                .filter(|s| f.is_empty() || s.class_name.to_lowercase().contains(&f)
-                                    || s.full_name.to_lowercase().contains(&f) || s.code.to_lowercase().contains(&f))
-                                .take(500)
-                                .map(|s| {
-                                    let (edit_row, left_row, export_row, erase_row) = (s.clone(), s.clone(), s.clone(), s.clone());
-                                    view! {
-                                        <tr class="border-t border-gray-100" class:text-gray-400=s.left>
-                                            <td class="py-1 pr-2">{s.class_name.clone()}</td><td class="pr-2">{s.code.clone()}</td>
-                                            <td class="pr-2">{s.full_name.clone()}{s.left.then(|| format!(" ({})", tr("đã nghỉ", "left")))}</td>
-                                            <td class="pr-2">{s.birth_date.dmy()}</td>
-                                            <td class="whitespace-nowrap">{can_edit.then(|| view! {
-                                                <button type="button" class="min-h-9 px-2 underline" on:click=move |_| open_form(Some(edit_row.clone()))>
-                                                    {tr("Sửa", "Edit")}
-                                                </button>
-                                                <button type="button" class="min-h-9 px-2 underline" on:click=move |_| toggle_left(left_row.clone())>
-                                                    {if s.left { tr("Học lại", "Back") } else { tr("Nghỉ học", "Left") }}
-                                                </button>
-                                                <button type="button" class="min-h-9 px-2 underline" on:click=move |_| export(export_row.clone())>
-                                                    {tr("Xuất dữ liệu", "Export data")}
-                                                </button>
-                                                <button type="button" class="min-h-9 px-2 text-red-800 underline" on:click=move |_| { erase_reason.set(String::new()); erasing.set(Some(erase_row.clone())) }>
-                                                    {tr("Xoá dữ liệu", "Erase data")}
-                                                </button>
-                                            })}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()
+                            let wanted = fold_to_ascii(&filter.get()).to_lowercase();
+                            let all = list.get().and_then(Result::ok).unwrap_or_default();
+                            let matching: Vec<StudentRow> = all.into_iter()
+                                .filter(|s| wanted.is_empty() || [&s.class_name, &s.full_name, &s.code]
+                                    .iter().any(|t| fold_to_ascii(t).to_lowercase().contains(&wanted)))
+                                .collect();
+                            let total = matching.len();
+                            let actions = move |s: StudentRow| {
+                                let (edit_row, left_row, export_row, erase_row) = (s.clone(), s.clone(), s.clone(), s.clone());
+                                can_edit.then(|| view! {
+                                    <button type="button" class="min-h-11 px-2 underline" on:click=move |_| open_form(Some(edit_row.clone()))>
+                                        {tr("Sửa", "Edit")}
+                                    </button>
+                                    <button type="button" class="min-h-11 px-2 underline" on:click=move |_| toggle_left(left_row.clone())>
+                                        {if s.left { tr("Học lại", "Back") } else { tr("Nghỉ học", "Left") }}
+                                    </button>
+                                    <button type="button" class="min-h-11 px-2 underline" on:click=move |_| export(export_row.clone())>
+                                        {tr("Xuất dữ liệu", "Export data")}
+                                    </button>
+                                    <button type="button" class="min-h-11 px-2 text-red-800 underline" on:click=move |_| { erase_reason.set(String::new()); erasing.set(Some(erase_row.clone())) }>
+                                        {tr("Xoá dữ liệu", "Erase data")}
+                                    </button>
+                                })
+                            };
+                            let rows = matching.into_iter().take(SHOWN_STUDENTS).map(|s| {
+                                let row_class = if s.left { "border-t border-gray-100 text-gray-500" } else { "border-t border-gray-100" };
+                                view! {
+                                    <tr class=row_class>
+                                        <td class="hidden py-1 pr-2 sm:table-cell">{s.class_name.clone()}</td>
+                                        <td class="hidden pr-2 sm:table-cell">{s.code.clone()}</td>
+                                        <td class="py-2 pr-2 sm:py-1">
+                                            <span class="font-semibold sm:font-normal">{s.full_name.clone()}</span>
+                                            {s.left.then(|| format!(" ({})", tr("đã nghỉ", "left")))}
+                                            <div class="text-gray-700 sm:hidden">{format!("{} · {} · {}", s.class_name, s.code, s.birth_date.dmy())}</div>
+                                            <div class="-ml-2 flex flex-wrap sm:hidden">{actions(s.clone())}</div>
+                                        </td>
+                                        <td class="hidden pr-2 sm:table-cell">{s.birth_date.dmy()}</td>
+                                        <td class="hidden whitespace-nowrap sm:table-cell">{actions(s.clone())}</td>
+                                    </tr>
+                                }
+                            }).collect_view();
+                            view! {
+                                {rows}
+                                {(total > SHOWN_STUDENTS).then(|| view! {
+                                    <tr><td colspan="5" class="py-2 text-gray-700" data-testid="students-more">{format!("{} {SHOWN_STUDENTS} / {total} {}",
+                                        tr("Đang hiện", "Showing"), tr("học sinh: hãy lọc theo lớp, tên hoặc mã để tìm.", "students: filter by class, name or code to find one."))}</td></tr>
+                                })}
+                            }
                         }}
                     </tbody>
                 </table>
@@ -816,6 +958,9 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
         </section>
     }
 }
+
+/// A school's list shows this many students at once; the filter finds the rest.
+const SHOWN_STUDENTS: usize = 300;
 
 #[component]
 pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
@@ -841,5 +986,5 @@ pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
 
 #[component]
 pub fn DistrictAudit() -> impl IntoView {
-    view! { <AuditList school_id=None/> }
+    view! { <super::workspace::OfficePage current=super::workspace::OfficeTask::Log><AuditList school_id=None/></super::workspace::OfficePage> }
 }

@@ -1,5 +1,7 @@
 //! Small pieces the staff screens share.
 
+use crate::domain::money::Vnd;
+use crate::domain::typed_amount;
 use crate::error::AppError;
 use crate::staff::OneTimeLink;
 use leptos::prelude::*;
@@ -37,6 +39,64 @@ pub fn Field(
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
             {hint.map(|h| view! { <p class="mt-1 text-sm text-gray-600">{h}</p> })}
+        </div>
+    }
+}
+
+/// An amount field's text, and whether a save was tried (an empty field says
+/// "enter an amount" only then).
+#[derive(Clone, Copy)]
+pub struct AmountInput {
+    pub text: RwSignal<String>,
+    tried: RwSignal<bool>,
+}
+
+impl AmountInput {
+    pub fn new() -> Self {
+        AmountInput {
+            text: RwSignal::new(String::new()),
+            tried: RwSignal::new(false),
+        }
+    }
+
+    /// The amount to save; `None` when it cannot be read for sure (the field
+    /// says why, so nothing is sent).
+    pub fn take(self) -> Option<Vnd> {
+        self.tried.set(true);
+        typed_amount::parse(&self.text.get_untracked()).ok()
+    }
+
+    pub fn clear(self) {
+        self.text.set(String::new());
+        self.tried.set(false);
+    }
+}
+
+/// An amount in đồng, typed as people type it (`150.000`, `150k`, `1,5tr`) and
+/// read back beneath the field before anything is saved: "= 150.000 đ", or why
+/// it cannot be read. Typing "15k" once saved a fee of 15 đ.
+#[component]
+pub fn AmountField(id: &'static str, label: &'static str, input: AmountInput) -> impl IntoView {
+    let read_id = format!("{id}-read");
+    let reading = move || {
+        let text = input.text.get();
+        if text.trim().is_empty() && !input.tried.get() {
+            return None;
+        }
+        Some(match typed_amount::parse(&text) {
+            Ok(v) => view! { <p id=format!("{id}-read") class="mt-1 text-sm font-semibold text-gray-900" data-testid="amount-read">{format!("= {v}")}</p> }.into_any(),
+            Err(e) => {
+                let (vi, en) = e.message();
+                view! { <p id=format!("{id}-read") class="mt-1 text-sm font-semibold text-red-800" data-testid="amount-read">{super::tr(vi, en)}</p> }.into_any()
+            }
+        })
+    };
+    view! {
+        <div>
+            <label for=id class="block text-sm font-semibold text-gray-900">{label}</label>
+            <input id=id name=id type="text" class=INPUT autocomplete="off" aria-describedby=read_id
+                prop:value=move || input.text.get() on:input=move |ev| input.text.set(event_target_value(&ev))/>
+            <div aria-live="polite">{reading}</div>
         </div>
     }
 }

@@ -271,7 +271,7 @@ pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
             Cell::Text(s.class.clone()),
         ]
     }));
-    let (records, errors) = match student_import::parse(&sheet) {
+    let (records, errors) = match student_import::parse(&sheet, state.clock.today()) {
         Ok(parsed) => parsed,
         Err(e) => {
             return problem(
