@@ -73,7 +73,11 @@ function replaceTrunkFiles(jsName, glueText, wasmName, wasmBytes) {
 if (!['hocphi-parent', 'hocphi-trust'].includes(bin)) {
   // Unsplit: each by its own bytes. The page hands the wasm's address to the
   // glue, which names no hashed file itself.
-  const wasmBytes = fs.readFileSync(path.join(stage, `${name}_bg.wasm`));
+  // The marker export wasm_split leaves in every app names a hash of the path
+  // the crate was built at; in an unsplit app nothing reads it, so it is written
+  // the same everywhere (same length: the module stays valid).
+  const wasmBytes = Buffer.from(fs.readFileSync(path.join(stage, `${name}_bg.wasm`)).toString('latin1')
+    .replace(/_WASM_SPLIT_MARKER_[0-9a-f]{16}/g, `_WASM_SPLIT_MARKER_${'0'.repeat(16)}`), 'latin1');
   const glueText = fs.readFileSync(path.join(stage, glueName), 'utf8');
   if (glueText.includes(name)) throw new Error(`split-wasm: ${glueName} names Trunk's ${name}`);
   replaceTrunkFiles(`${bin}-${hex16(glueText)}.js`, glueText, `${bin}-${hex16(wasmBytes)}_bg.wasm`, wasmBytes);
