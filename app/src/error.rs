@@ -75,6 +75,10 @@ pub enum Field {
     /// The access tokens a phone sends to be forgotten (a family's children:
     /// at most 50).
     AccessTokens,
+    /// Words to search for (at most 100 characters).
+    SearchText,
+    /// A day to look at, as a date.
+    Day,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

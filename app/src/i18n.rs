@@ -388,6 +388,8 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, WebhookUrl) => "Địa chỉ nhận phải bắt đầu bằng https:// (http:// chỉ dùng được với máy này), tối đa 500 ký tự.",
         (Lang::Vi, WebhookInternal) => "Không dùng được địa chỉ trong mạng nội bộ (10.x, 192.168.x, localhost…) với https://: hãy dùng địa chỉ công khai của phần mềm.",
         (Lang::Vi, AccessTokens) => "Danh sách trên máy này quá dài: tối đa 50 con.",
+        (Lang::Vi, SearchText) => "Từ cần tìm quá dài: tối đa 100 ký tự.",
+        (Lang::Vi, Day) => "Ngày không hợp lệ: chọn ngày trên lịch.",
         (Lang::En, Username) => {
             "User name: 3 to 32 lower-case letters, digits, dots, dashes or underscores."
         }
@@ -428,6 +430,8 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, WebhookUrl) => "The address must start with https:// (http:// only to this machine), at most 500 characters.",
         (Lang::En, WebhookInternal) => "Internal network addresses (10.x, 192.168.x, localhost…) cannot be used with https://: use the software's public address.",
         (Lang::En, AccessTokens) => "The list on this device is too long: at most 50 children.",
+        (Lang::En, SearchText) => "The search is too long: at most 100 characters.",
+        (Lang::En, Day) => "Not a valid day: pick one on the calendar.",
     }
 }
 

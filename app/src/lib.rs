@@ -2,6 +2,7 @@
 //! functions (bodies behind the `ssr` feature) and the browser UI (`csr`).
 
 pub mod api;
+pub mod audit_text;
 pub mod domain;
 pub mod error;
 pub mod i18n;

@@ -213,11 +213,16 @@ pub struct LinkInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditRow {
+    pub id: i64,
     pub at: i64,
     pub who: Option<String>,
+    /// The school the change was made at (none for the office's own changes).
+    pub school: Option<String>,
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
+    /// The record in words: a receipt's number, a student's or colleague's name.
+    pub subject: Option<String>,
     pub before: Option<String>,
     pub after: Option<String>,
 }
@@ -504,4 +509,22 @@ pub struct OnlineOrderRow {
     pub response_code: Option<String>,
     /// The gateway's own transaction number, to quote to it.
     pub transaction_no: Option<String>,
+}
+
+/// One family's printed notice: the invoice, and what paper needs besides
+/// (the student code the parent's lookup asks for, the school's address in
+/// the registry, and what is compulsory apart from what is voluntary).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintedNotice {
+    pub detail: crate::model::InvoiceDetail,
+    pub student_code: String,
+    pub school_slug: String,
+    pub figures: crate::domain::notice::Figures,
+}
+
+/// A page of the change log; the next page is the rows older than `next_before`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub next_before: Option<i64>,
 }

@@ -80,6 +80,27 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   const bytes = require('fs').readFileSync(await xlsx.path());
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
 
+  // The change log reads as sentences, newest first, and finds a change by its words
+  // (marks optional) and by day.
+  await openTask(page, 'Nhật ký thay đổi');
+  const log = page.getByTestId('audit-list');
+  await expect(log.getByRole('listitem').first()).toContainText('Lập hoá đơn tháng 12/2026: 14 hoá đơn');
+  await expect(log).not.toContainText('{');
+  await page.getByLabel('Tìm theo người, việc hoặc hồ sơ').fill('quy lop');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  // Newest first: added, corrected, retired, restored, each with its figures.
+  await expect(log.getByRole('listitem').locator('div:first-child')).toHaveText([
+    'Thu lại khoản «Quỹ lớp»: 60.000 đ/tháng',
+    'Ngừng thu khoản «Quỹ lớp»: 60.000 đ/tháng',
+    'Sửa khoản thu «Quỹ lớp»: 50.000 đ/tháng → 60.000 đ/tháng',
+    'Thêm khoản thu «Quỹ lớp»: 50.000 đ/tháng',
+  ]);
+  await expect(log.getByRole('listitem').first()).toContainText('Lê Thị Hồng');
+  await page.getByLabel('Ngày').fill('2020-01-01');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(page.getByText('Không có thay đổi nào khớp.')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/staff-desktop-08-log.png', fullPage: true });
+
   // The homeroom teacher opens the class view and copies a private link for one family.
   await signOut(page);
   await page.getByLabel('Tên đăng nhập').fill('gv.3a');

@@ -53,7 +53,7 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(page.getByTestId('dashboard-row')).toHaveCount(1);
   const row = page.getByTestId('dashboard-row');
   await expect(row).toContainText('Trường Tiểu học Hạ Long');
-  const due = Number((await row.locator('td').nth(4).innerText()).replace(/[^0-9]/g, ''));
+  const due = Number((await row.getByTestId('due').innerText()).replace(/[^0-9]/g, ''));
   expect(due).toBeGreaterThan(0);
 
   const [file] = await Promise.all([

@@ -68,7 +68,7 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   const preview = page.getByTestId('statement-preview');
   await expect(preview).toContainText('Dòng tiền vào: 4');
   await expect(preview).toContainText('gạch nợ đủ 1 · một phần 1 · nộp thừa 0 · có thể trùng 1 · chờ xử lý 1');
-  await expect(preview.locator('[data-outcome="duplicate"]')).toHaveCount(1);
+  await expect(preview.locator('[data-outcome="duplicate"]:visible')).toHaveCount(1);
   const section = page.locator('section[aria-labelledby="reconcile-title"]');
   await section.screenshot({ path: 'test-results/screens/staff-desktop-08-statement-preview.png' });
   await page.getByRole('button', { name: 'Ghi các giao dịch mới (4)' }).click();
@@ -103,6 +103,14 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await expect(page.getByText('Đã huỷ biên lai và lập biên lai thay thế.')).toBeVisible();
   await expect(page.locator(`[data-testid="receipt-row"][data-label="${label}"]`)).toContainText('Sai tên người nộp');
   await expect(page.getByTestId('receipt-row').filter({ hasText: `Thay thế ${label}` })).toContainText('NGUYỄN VĂN HÙNG');
+  // The search finds a receipt by its number (or a name without marks), and each says how it was paid.
+  await page.getByLabel(/^Tìm số biên lai/).fill(label);
+  await expect(page.getByTestId('receipt-row')).toHaveCount(1);
+  await expect(page.getByTestId('receipt-row').getByTestId('receipt-method')).toContainText('Chuyển khoản ngân hàng');
+  await page.getByLabel(/^Tìm số biên lai/).fill('nguyen van hung');
+  await expect(page.getByTestId('receipt-row')).toHaveCount(1);
+  await expect(page.getByTestId('receipt-row')).toContainText(`Thay thế ${label}`);
+  await page.getByLabel(/^Tìm số biên lai/).fill('');
   await page.locator('section[aria-labelledby="receipts-title"]').screenshot({ path: 'test-results/screens/staff-desktop-10-receipts.png' });
   // The cancelled receipt's own page says so, on screen and on paper.
   const oldHref = await page.locator(`[data-testid="receipt-row"][data-label="${label}"] a`).first().getAttribute('href');
@@ -118,6 +126,12 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
     page.getByRole('button', { name: 'Xuất biên lai ra Excel (.xlsx)' }).click(),
   ]);
   expect(xlsx.suggestedFilename()).toBe('bien-lai.xlsx');
+  // The change log says it in a sentence, with the reason.
+  await openTask(page, 'Nhật ký thay đổi');
+  await page.getByLabel('Tìm theo người, việc hoặc hồ sơ').fill(label);
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(page.getByTestId('audit-list').getByRole('listitem').first())
+    .toContainText(new RegExp(`^Huỷ và lập lại biên lai ${label} bằng HP\\w+-\\d{7} — lý do: Sai tên người nộp`));
 
   // The parent's page, never reloaded, shows it paid.
   await expect(parent.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible({ timeout: 15_000 });

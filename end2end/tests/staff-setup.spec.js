@@ -231,7 +231,8 @@ test('a teacher sees the school read-only', async ({ page }) => {
   await expect(page.locator('section[aria-labelledby="students-title"]').getByRole('cell', { name: 'Nguyễn Minh An' })).toBeVisible();
   await openTask(page, 'Lớp chủ nhiệm');
 
-  // Printed notices for families without a smartphone: one A4 page per child, each with a working QR.
+  // Printed notices for families without a smartphone: two to an A4 sheet, each with a
+  // QR for exactly the compulsory amount, voluntary fees apart with a tick box.
   const [notices] = await Promise.all([
     page.waitForEvent('popup'),
     page.getByRole('link', { name: 'In thông báo cả lớp (A4)' }).click(),
@@ -240,13 +241,37 @@ test('a teacher sees the school read-only', async ({ page }) => {
   await expect(cards.first()).toBeVisible();
   const count = await cards.count();
   expect(count).toBe(14);
+  const digits = async (loc) => Number((await loc.innerText()).replace(/[^0-9-]/g, ''));
   const first = cards.filter({ hasText: 'Nguyễn Minh An' });
-  const stillToPay = Number((await first.locator('tfoot td').innerText()).replace(/[^0-9]/g, ''));
+  const amountDue = await digits(first.getByTestId('amount-due'));
   const qr = parseVietQr(decodePng(await first.locator('.qr').screenshot()));
-  expect(Number(qr.amount)).toBe(stillToPay);
+  expect(Number(qr.amount)).toBe(amountDue);
+  // The student code the parent's lookup asks for, the four template fields, where to check the account.
+  await expect(first.getByTestId('student-code')).toHaveText(/^[A-Z0-9]+$/);
+  const template = first.getByTestId('template');
+  for (const label of ['Người nộp tiền:', 'Đơn vị thụ hưởng:', 'Lý do nộp tiền:', 'Mã hoá đơn:']) {
+    await expect(template.getByText(label)).toBeVisible();
+  }
+  await expect(first.getByTestId('registry-address')).toHaveText(/\/tai-khoan\/[a-z0-9-]+$/);
+  // A child whose invoice holds a voluntary fee: ticked on paper, never in the amount.
+  const withVoluntary = cards.filter({ has: notices.getByTestId('voluntary') }).filter({ hasNot: notices.locator('tbody tr', { hasText: 'Đã nộp' }) }).first();
+  await expect(withVoluntary).toBeVisible();
+  await expect(withVoluntary.getByTestId('voluntary')).toContainText('☐');
+  const compulsory = withVoluntary.locator('tbody td.text-right');
+  let sum = 0;
+  for (let i = 0; i < await compulsory.count(); i++) sum += await digits(compulsory.nth(i));
+  expect(await digits(withVoluntary.getByTestId('amount-due'))).toBe(sum);
+  // Printed: two notices a sheet, and none of them cut off.
+  // (At the paper's width: A4 is 794 CSS px wide.)
+  await notices.setViewportSize({ width: 794, height: 1123 });
+  await notices.emulateMedia({ media: 'print' });
+  await notices.screenshot({ path: 'test-results/screens/staff-09-notices-print.png', clip: { x: 0, y: 0, width: 794, height: 1123 } });
+  const clipped = await cards.evaluateAll((els) => els.filter((e) => e.scrollHeight > e.clientHeight + 1).length);
+  expect(clipped).toBe(0);
+  await notices.emulateMedia({ media: null });
   const pdf = await notices.pdf({ preferCSSPageSize: true });
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
-  expect(pages).toBe(14);
+  expect(pages).toBe(7);
   await notices.screenshot({ path: 'test-results/screens/staff-09-notices.png' });
 });
 

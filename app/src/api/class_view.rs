@@ -2,8 +2,8 @@
 //! public class notice behind a class link.
 
 use crate::error::AppError;
-use crate::model::{ChildAccess, ClassNotice, InvoiceDetail};
-use crate::staff::{ClassView, OneTimeLink, TeacherClass};
+use crate::model::{ChildAccess, ClassNotice};
+use crate::staff::{ClassView, OneTimeLink, PrintedNotice, TeacherClass};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -262,19 +262,24 @@ pub async fn load_class_notice(
 
 /// The printed notices of a class for a period (for families without a
 /// smartphone): each child's itemised invoice with its QR and the school's
-/// contacts. `student_id` narrows it to one child.
+/// contacts, in the register's order. `student_id` narrows it to one child.
 #[server(prefix = "/rpc", endpoint = "classes/notices", input = Json)]
 pub async fn print_notices(
     class_id: i64,
     period: String,
     student_id: Option<i64>,
-) -> Result<Vec<InvoiceDetail>, AppError> {
+) -> Result<Vec<PrintedNotice>, AppError> {
     use crate::domain::invoice_code::InvoiceCode;
+    use crate::domain::money::Vnd;
+    use crate::domain::notice;
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     imp::class_school(&state.db, &staff, class_id).await?;
-    let mut rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT i.student_id, i.code, s.full_name FROM invoice i JOIN student s ON s.id = i.student_id \
+    // invoice id, student id, code, name, student code, school slug
+    type Row = (i64, i64, String, String, String, String);
+    let mut rows: Vec<Row> = sqlx::query_as(
+        "SELECT i.id, i.student_id, i.code, s.full_name, s.code, sc.slug FROM invoice i \
+         JOIN student s ON s.id = i.student_id JOIN school sc ON sc.id = i.school_id \
          WHERE i.class_id = $1 AND i.period = $2 AND i.voided_at IS NULL AND ($3 IS NULL OR i.student_id = $3)",
     )
     .bind(class_id)
@@ -283,15 +288,44 @@ pub async fn print_notices(
     .fetch_all(&state.db)
     .await?;
     // The register's order: given name first, Vietnamese alphabet.
-    rows.sort_by(|a, b| crate::domain::collate::name_cmp(&a.2, &b.2));
+    rows.sort_by(|a, b| crate::domain::collate::name_cmp(&a.3, &b.3));
     let today = state.clock.today();
     let mut out = Vec::new();
-    for (student_id, code, _) in rows {
+    for (invoice_id, student_id, code, _, student_code, school_slug) in rows {
         let code = InvoiceCode::parse(&code).map_err(|_| AppError::Internal)?;
-        out.push(
+        let detail =
             crate::server::parent_queries::invoice_detail(&state.db, student_id, &code, today)
-                .await?,
-        );
+                .await?;
+        // fee, voluntary, is a fee line, description, amount, declined
+        type LineRow = (Option<i64>, i64, i64, String, i64, i64);
+        let lines: Vec<LineRow> = sqlx::query_as(
+            "SELECT l.fee_item_id, CASE WHEN f.mandatory = 0 THEN 1 ELSE 0 END, \
+                CASE WHEN l.kind = 'fee' THEN 1 ELSE 0 END, l.description, l.amount, l.declined \
+             FROM invoice_line l LEFT JOIN fee_item f ON f.id = l.fee_item_id \
+             WHERE l.invoice_id = $1 ORDER BY l.position",
+        )
+        .bind(invoice_id)
+        .fetch_all(&state.db)
+        .await?;
+        let lines: Vec<notice::Line> = lines
+            .into_iter()
+            .map(
+                |(fee_item, voluntary, is_fee, description, amount, declined)| notice::Line {
+                    fee_item,
+                    voluntary: voluntary == 1,
+                    is_fee: is_fee == 1,
+                    description,
+                    amount: Vnd::new(amount),
+                    declined: declined == 1,
+                },
+            )
+            .collect();
+        out.push(PrintedNotice {
+            figures: notice::figures(&lines, detail.summary.paid),
+            detail,
+            student_code,
+            school_slug,
+        });
     }
     Ok(out)
 }

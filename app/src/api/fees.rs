@@ -84,6 +84,17 @@ pub mod imp {
         let grades_text = validate::FeeScope::parse(&grades)
             .ok_or(AppError::InvalidInput(Field::Grades))?
             .text();
+        // What the fee was, for the change log ("50.000 đ → 60.000 đ").
+        let before: Option<(String, i64, String, i64)> = match id {
+            Some(id) => sqlx::query_as(
+                "SELECT name, amount, unit, active FROM fee_item WHERE id = $1 AND school_id = $2",
+            )
+            .bind(id)
+            .bind(school_id)
+            .fetch_optional(&mut *tx)
+            .await?,
+            None => None,
+        };
         let saved: Option<(i64,)> = match id {
             Some(id) => sqlx::query_as(
                 "UPDATE fee_item SET name = $1, amount = $2, unit = $3, mandatory = $4, grades = $5, active = $6 \
@@ -124,6 +135,12 @@ pub mod imp {
         )
         .after(serde_json::json!({"name": name, "amount": amount, "unit": unit.as_str(), "mandatory": mandatory,
             "grades": grades_text, "active": active}));
+        let entry = match before {
+            Some((name, amount, unit, active)) => entry.before(
+                serde_json::json!({"name": name, "amount": amount, "unit": unit, "active": active == 1}),
+            ),
+            None => entry,
+        };
         Ok((fee_id, entry))
     }
 

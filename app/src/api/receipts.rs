@@ -198,16 +198,18 @@ pub async fn replace_receipt(
         state.clock.now(),
     )
     .await?;
-    let (fresh_code,): (String,) = sqlx::query_as("SELECT public_code FROM receipt WHERE id = $1")
-        .bind(fresh)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (fresh_code, series, number): (String, String, i64) =
+        sqlx::query_as("SELECT public_code, series, number FROM receipt WHERE id = $1")
+            .bind(fresh)
+            .fetch_one(&mut *tx)
+            .await?;
     by_staff(
         &mut tx,
         &state,
         &staff,
         Entry::at_school(school_id, "replace", "receipt", id)
-            .after(serde_json::json!({"reason": reason, "replacement": fresh})),
+            .after(serde_json::json!({"reason": reason, "replacement": fresh,
+                "replacement_number": format!("{series}-{number:07}")})),
     )
     .await?;
     tx.commit().await?;

@@ -365,15 +365,18 @@ pub async fn account_history(school_id: i64) -> Result<Vec<crate::staff::AuditRo
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     account_guardian(&state, &staff, school_id).await?;
-    let rows: Vec<crate::staff::AuditRow> = sqlx::query_as(
-        "SELECT a.at, s.display_name AS who, a.action, a.entity, a.entity_id, a.before_json AS before, \
-                a.after_json AS after \
-         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
-         WHERE a.school_id = $1 AND a.entity = 'beneficiary_account' \
-         ORDER BY a.id DESC LIMIT 200",
+    let (rows, _) = crate::server::audit::read(
+        &state.db,
+        crate::server::audit::Filter {
+            district_id: staff.district_id,
+            school_id: Some(school_id),
+            entity: Some("beneficiary_account"),
+            text: String::new(),
+            day: None,
+            before_id: None,
+            limit: 200,
+        },
     )
-    .bind(school_id)
-    .fetch_all(&state.db)
     .await?;
     Ok(rows)
 }

@@ -2,7 +2,7 @@
 //! parents pay into, the payment methods it accepts, and the people parents can call.
 
 use crate::error::AppError;
-use crate::staff::{AuditRow, Contact, PaymentMethod, SchoolProfile};
+use crate::staff::{AuditPage, Contact, PaymentMethod, SchoolProfile};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -444,10 +444,17 @@ pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<
     Ok(())
 }
 
-/// The audit log: a school's (for its accountant, or an officer) or the whole
-/// district's (officers, `school_id` = None). Newest first, at most 500 rows.
+/// The change log, as sentences: a school's (for its accountant, or an officer)
+/// or the whole district's (officers, `school_id` = None), newest first, 100 at
+/// a time. `text` finds words in the sentence, the person, the school or the
+/// record; `day` (YYYY-MM-DD) keeps one day; `before_id` reads the next page.
 #[server(prefix = "/rpc", endpoint = "audit", input = Json)]
-pub async fn audit_log(school_id: Option<i64>) -> Result<Vec<AuditRow>, AppError> {
+pub async fn audit_log(
+    school_id: Option<i64>,
+    text: String,
+    day: String,
+    before_id: Option<i64>,
+) -> Result<AuditPage, AppError> {
     use crate::server::auth::current_staff;
     use crate::server::state::app_state;
     use crate::staff::Role;
@@ -459,16 +466,28 @@ pub async fn audit_log(school_id: Option<i64>) -> Result<Vec<AuditRow>, AppError
         (_, Some(id)) => staff.check_read(&state.db, id).await?,
         (Role::DistrictOfficer, None) => {}
     }
-    let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT a.at, s.display_name AS who, a.action, a.entity, a.entity_id, a.before_json AS before, \
-                a.after_json AS after \
-         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id \
-         WHERE a.district_id = $1 AND ($2 IS NULL OR a.school_id = $2) AND a.action <> 'view' \
-         ORDER BY a.id DESC LIMIT 500",
+    if text.chars().count() > 100 {
+        return Err(AppError::InvalidInput(crate::error::Field::SearchText));
+    }
+    let day = match day.trim() {
+        "" => None,
+        d => Some(
+            crate::domain::date::Date::parse_iso(d)
+                .map_err(|_| AppError::InvalidInput(crate::error::Field::Day))?,
+        ),
+    };
+    let (rows, next_before) = crate::server::audit::read(
+        &state.db,
+        crate::server::audit::Filter {
+            district_id: staff.district_id,
+            school_id,
+            entity: None,
+            text,
+            day,
+            before_id,
+            limit: 100,
+        },
     )
-    .bind(staff.district_id)
-    .bind(school_id)
-    .fetch_all(&state.db)
     .await?;
-    Ok(rows)
+    Ok(AuditPage { rows, next_before })
 }

@@ -11,6 +11,7 @@ pub mod invoice_code;
 pub mod invoice_status;
 pub mod memo;
 pub mod money;
+pub mod notice;
 pub mod pos_settlement;
 pub mod qr_check;
 pub mod qr_image;

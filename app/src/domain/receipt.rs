@@ -255,6 +255,22 @@ pub fn verify_cancellation(
         })
 }
 
+/// How a receipt's payment was made, in words (`t` picks the language: the
+/// parent's app, the staff's app and the PDF share these texts).
+pub fn method_label(
+    t: fn(&'static str, &'static str) -> &'static str,
+    method: &str,
+) -> &'static str {
+    match method {
+        "bank_transfer" => t("Chuyển khoản ngân hàng", "Bank transfer"),
+        "gateway" => t("Thanh toán qua cổng", "Online payment gateway"),
+        "mobile_money" => t("Ví điện tử / Mobile Money", "Mobile Money"),
+        "card" => t("Thẻ (POS)", "Card (POS)"),
+        "cash" => t("Tiền mặt", "Cash"),
+        _ => t("Khác", "Other"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,8 @@ pub struct Candidate {
 /// Why an invoice is suggested, strongest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Reason {
+    /// The memo carries the invoice's own code (with or without `HP`).
+    InvoiceCode,
     /// The memo carries the student code.
     StudentCode,
     /// The memo or the payer's name carries the student's full name.
@@ -33,6 +35,7 @@ pub enum Reason {
 impl Reason {
     fn weight(self) -> u32 {
         match self {
+            Reason::InvoiceCode => 10,
             Reason::StudentCode => 8,
             Reason::FullName => 5,
             Reason::Amount => 3,
@@ -61,12 +64,57 @@ fn contains_words(hay: &[String], needle: &[String]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle) || joined_hay.contains(&needle.concat())
 }
 
+/// Memo words that are also given names once their marks are gone: "cháu"
+/// (grandchild) is not Châu, "tiền ăn" (meals) is not An. A given name that folds
+/// to one of these counts only when the memo spells it with its marks.
+const EVERYDAY_WORDS: &[&str] = &[
+    "AN", "ANH", "BA", "BE", "BO", "CHAU", "CHI", "CO", "CON", "DONG", "EM", "HOC", "ME", "NAM",
+    "NOP", "ONG", "PHI", "THANG", "THAY", "TIEN", "TRA",
+];
+
+/// Words as written, marks kept, lower case: to tell "Châu" from "cháu".
+fn marked_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The invoice codes a memo carries, marked with `HP` or bare.
+fn codes_in(memo: &str) -> Vec<String> {
+    use super::invoice_code::InvoiceCode;
+    let mut codes: Vec<String> = InvoiceCode::find_in_memo(memo)
+        .into_iter()
+        .chain(InvoiceCode::find_bare_in_memo(memo))
+        .map(|c| c.as_str().to_string())
+        .collect();
+    codes.dedup();
+    codes
+}
+
 /// Why this candidate fits the transfer (empty: it does not).
 pub fn reasons(amount: Vnd, memo: &str, payer: &str, c: &Candidate) -> Vec<Reason> {
+    reasons_with(&codes_in(memo), amount, memo, payer, c)
+}
+
+fn reasons_with(
+    codes: &[String],
+    amount: Vnd,
+    memo: &str,
+    payer: &str,
+    c: &Candidate,
+) -> Vec<Reason> {
     let memo_words = words(memo);
     let all_words = words(&format!("{memo} {payer}"));
     let name = words(&c.student_name);
     let mut out = Vec::new();
+    if codes
+        .iter()
+        .any(|code| code.eq_ignore_ascii_case(&c.invoice_code))
+    {
+        out.push(Reason::InvoiceCode);
+    }
     if !c.student_code.is_empty()
         && memo_words
             .iter()
@@ -79,7 +127,18 @@ pub fn reasons(amount: Vnd, memo: &str, payer: &str, c: &Candidate) -> Vec<Reaso
     } else if let Some(given) = name.last() {
         // A given name alone is weak (many children share one), so it only adds to
         // another reason.
-        if given.len() >= 2 && memo_words.contains(given) {
+        let everyday = EVERYDAY_WORDS.contains(&given.as_str());
+        // Spelled with its marks, in a memo that uses marks: "Châu" is the
+        // child; "chau" or "an" in a memo typed without marks may be any word.
+        let spelled = || {
+            let marked = marked_words(&c.student_name);
+            let memo_has_marks = fold_to_ascii(memo) != memo;
+            memo_has_marks
+                && marked
+                    .last()
+                    .is_some_and(|g| marked_words(memo).contains(g))
+        };
+        if given.len() >= 2 && memo_words.contains(given) && (!everyday || spelled()) {
             out.push(Reason::GivenName);
         }
     }
@@ -107,10 +166,11 @@ pub fn suggest(
     candidates: &[Candidate],
     limit: usize,
 ) -> Vec<(Candidate, Vec<Reason>)> {
+    let codes = codes_in(memo);
     let mut scored: Vec<(u32, Candidate, Vec<Reason>)> = candidates
         .iter()
         .filter_map(|c| {
-            let r = reasons(amount, memo, payer, c);
+            let r = reasons_with(&codes, amount, memo, payer, c);
             let score: u32 = r.iter().map(|x| x.weight()).sum();
             (score >= 3).then(|| (score, c.clone(), r))
         })
@@ -170,6 +230,40 @@ mod tests {
         assert!(reasons(Vnd::new(1), "NGUYENMINHAN HOC PHI", "", &c).contains(&Reason::FullName));
         assert!(reasons(Vnd::new(1), "hoc phi", "NGUYEN MINH AN", &c).contains(&Reason::FullName));
         assert!(reasons(Vnd::new(1), "hoc phi lop3a", "", &c).contains(&Reason::Class));
+    }
+
+    #[test]
+    fn a_memo_of_just_the_invoice_code_suggests_that_invoice_first() {
+        let code = crate::domain::invoice_code::InvoiceCode::from_number(4242);
+        let other = crate::domain::invoice_code::InvoiceCode::from_number(4243);
+        let list = vec![
+            cand(other.as_str(), "", "Lê Văn Cường", "4B", 300_000),
+            cand(code.as_str(), "", "Nguyễn Minh An", "3A", 500_000),
+        ];
+        for memo in [
+            code.as_str().to_string(),
+            code.as_str().to_lowercase(),
+            code.memo_form(),
+        ] {
+            let s = suggest(Vnd::new(300_000), &memo, "", &list, 5);
+            assert_eq!(s[0].0.invoice_code, code.as_str(), "{memo}");
+            assert_eq!(s[0].1, vec![Reason::InvoiceCode]);
+        }
+    }
+
+    #[test]
+    fn cho_chau_is_not_the_child_chau() {
+        let list = vec![cand("A", "", "Trần Minh Châu", "3A", 500_000)];
+        // The amount alone suggests it; "cháu" adds nothing.
+        let s = suggest(Vnd::new(500_000), "nop tien hoc cho chau", "", &list, 5);
+        assert_eq!(s[0].1, vec![Reason::Amount]);
+        let s = suggest(Vnd::new(500_000), "tiền học cho Châu", "", &list, 5);
+        assert_eq!(s[0].1, vec![Reason::GivenName, Reason::Amount]);
+        let an = cand("B", "", "Nguyễn Minh An", "3A", 500_000);
+        assert!(!reasons(Vnd::new(1), "tien an thang 11", "", &an).contains(&Reason::GivenName));
+        // A given name that is no everyday word still counts without marks.
+        let binh = cand("C", "", "Trần Thị Bình", "3A", 500_000);
+        assert!(reasons(Vnd::new(1), "hoc phi binh", "", &binh).contains(&Reason::GivenName));
     }
 
     #[test]

@@ -127,3 +127,171 @@ pub async fn viewed(
     )
     .await
 }
+
+/// Which part of the change log to read.
+pub struct Filter {
+    pub district_id: i64,
+    /// One school's changes, or (None) the whole district's.
+    pub school_id: Option<i64>,
+    /// One kind of record only.
+    pub entity: Option<&'static str>,
+    /// Words to find in the sentence, the person, the school or the record
+    /// (marks and case ignored).
+    pub text: String,
+    /// One day in Vietnam.
+    pub day: Option<crate::domain::date::Date>,
+    /// Older than this row (the next page).
+    pub before_id: Option<i64>,
+    pub limit: usize,
+}
+
+/// Rows read per round trip while searching, and how far one search looks back:
+/// a search that finds little stops after this many rows and offers to go on.
+const BATCH: i64 = 500;
+const SEARCH_REACH: usize = 20_000;
+
+/// A page of the change log, newest first, each row with the record it names
+/// in words (a receipt's number, a student's or colleague's name). The next
+/// page starts below `next_before`, if there is one.
+pub async fn read(
+    db: &super::state::Db,
+    f: Filter,
+) -> Result<(Vec<crate::staff::AuditRow>, Option<i64>), AppError> {
+    use crate::domain::memo::fold_to_ascii;
+    const OFFSET: i64 = 7 * 3600;
+    let (from, to) = match f.day {
+        Some(d) => (
+            d.to_days() * 86_400 - OFFSET,
+            (d.to_days() + 1) * 86_400 - OFFSET,
+        ),
+        None => (i64::MIN, i64::MAX),
+    };
+    let needle = fold_to_ascii(f.text.trim()).to_lowercase();
+    let mut cursor = f.before_id.unwrap_or(i64::MAX);
+    let mut scanned = 0;
+    let mut out = Vec::new();
+    loop {
+        let mut batch: Vec<crate::staff::AuditRow> = sqlx::query_as(
+            "SELECT a.id, a.at, s.display_name AS who, sc.name AS school, a.action, a.entity, a.entity_id, \
+                    CAST(NULL AS TEXT) AS subject, a.before_json AS before, a.after_json AS after \
+             FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id LEFT JOIN school sc ON sc.id = a.school_id \
+             WHERE a.district_id = $1 AND ($2 IS NULL OR a.school_id = $2) AND ($3 IS NULL OR a.entity = $3) \
+               AND a.action <> 'view' AND a.id < $4 AND a.at >= $5 AND a.at < $6 \
+             ORDER BY a.id DESC LIMIT $7",
+        )
+        .bind(f.district_id)
+        .bind(f.school_id)
+        .bind(f.entity)
+        .bind(cursor)
+        .bind(from)
+        .bind(to)
+        .bind(BATCH)
+        .fetch_all(db)
+        .await?;
+        let full = batch.len() as i64 == BATCH;
+        scanned += batch.len();
+        if let Some(last) = batch.last() {
+            cursor = last.id;
+        }
+        name_subjects(db, &mut batch).await?;
+        for row in batch {
+            let matches = needle.is_empty() || {
+                let hay = format!(
+                    "{} {} {} {} {}",
+                    crate::audit_text::sentence(|vi, _| vi, &row),
+                    crate::audit_text::actor(&row).unwrap_or_default(),
+                    row.school.as_deref().unwrap_or_default(),
+                    row.entity_id.as_deref().unwrap_or_default(),
+                    crate::domain::date::Date::in_vietnam(row.at).dmy(),
+                );
+                fold_to_ascii(&hay).to_lowercase().contains(&needle)
+            };
+            if matches {
+                if out.len() == f.limit {
+                    let next = out.last().map(|r: &crate::staff::AuditRow| r.id);
+                    return Ok((out, next));
+                }
+                out.push(row);
+            }
+        }
+        if !full {
+            return Ok((out, None));
+        }
+        if scanned >= SEARCH_REACH {
+            // Looked far enough for one request: the person may look further.
+            return Ok((out, Some(cursor)));
+        }
+    }
+}
+
+/// Puts the record each row names into words, a batch at a time.
+async fn name_subjects(
+    db: &super::state::Db,
+    rows: &mut [crate::staff::AuditRow],
+) -> Result<(), AppError> {
+    use std::collections::HashMap;
+    let ids_of = |entity: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.entity == entity)
+            .filter_map(|r| r.entity_id.as_deref()?.parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let mut names: HashMap<(&'static str, i64), String> = HashMap::new();
+    for (entity, sql) in [
+        (
+            "receipt",
+            "SELECT id, series, number FROM receipt WHERE id IN",
+        ),
+        (
+            "student",
+            "SELECT id, full_name, '' FROM student WHERE id IN",
+        ),
+        (
+            "staff",
+            "SELECT id, display_name, '' FROM staff WHERE id IN",
+        ),
+    ] {
+        let ids = ids_of(entity);
+        if ids.is_empty() {
+            continue;
+        }
+        let list = (1..=ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("{sql} ({list})");
+        if entity == "receipt" {
+            let mut q = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            for (id, series, number) in q.fetch_all(db).await? {
+                names.insert((entity, id), format!("{series}-{number:07}"));
+            }
+        } else {
+            let mut q = sqlx::query_as::<_, (i64, String, String)>(&sql);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            for (id, name, _) in q.fetch_all(db).await? {
+                names.insert((entity, id), name);
+            }
+        }
+    }
+    for row in rows.iter_mut() {
+        let id: Option<i64> = row.entity_id.as_deref().and_then(|i| i.parse().ok());
+        row.subject = match (row.entity.as_str(), id) {
+            ("complaint", Some(id)) => Some(format!("#{id}")),
+            (entity, Some(id)) => ["receipt", "student", "staff"]
+                .into_iter()
+                .find(|e| *e == entity)
+                .and_then(|e| names.get(&(e, id)).cloned()),
+            _ => None,
+        };
+    }
+    Ok(())
+}

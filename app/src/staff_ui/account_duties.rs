@@ -57,49 +57,6 @@ pub fn SuspendAccount(
     }
 }
 
-fn action_label(action: &str) -> &'static str {
-    match action {
-        "update" => tr("Thêm hoặc sửa", "Added or changed"),
-        "confirm" => tr("Xác nhận", "Confirmed"),
-        "suspend" => tr("Tạm ngưng", "Suspended"),
-        "reject" => tr("Từ chối", "Rejected"),
-        _ => tr("Thay đổi", "Changed"),
-    }
-}
-
-/// What a history row's JSON says, in a line a person reads: the account, the
-/// reason, and whether the office acted for a school without an accountant.
-fn describe(after: Option<&str>) -> String {
-    let Some(value) = after.and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok()) else {
-        return String::new();
-    };
-    let acting = value.get("acting_for_school_without_accountant").is_some();
-    let change = value.get("change").unwrap_or(&value);
-    let account = change.get("account").unwrap_or(change);
-    let text =
-        |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
-    let mut parts: Vec<String> = [
-        text(account, "account_number"),
-        text(account, "account_name"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if let Some(reason) = text(change, "reason") {
-        parts.push(format!("{} {reason}", tr("Lý do:", "Reason:")));
-    }
-    if acting {
-        parts.push(
-            tr(
-                "(Phòng làm thay vì trường chưa có kế toán)",
-                "(the office, for a school with no accountant)",
-            )
-            .into(),
-        );
-    }
-    parts.join(" · ")
-}
-
 /// Every change to the school's receiving accounts, newest first.
 #[component]
 pub fn AccountHistory(school_id: i64, version: RwSignal<u32>) -> impl IntoView {
@@ -117,9 +74,9 @@ pub fn AccountHistory(school_id: i64, version: RwSignal<u32>) -> impl IntoView {
                     <ul class="divide-y divide-gray-100 text-sm">
                         {list.into_iter().map(|row| view! {
                             <li class="py-2">
-                                <span class="font-semibold">{action_label(&row.action)}</span>
-                                {format!(" · {} · {}", crate::domain::date::Date::moment_label(row.at), row.who.clone().unwrap_or_default())}
-                                <div class="text-gray-700">{describe(row.after.as_deref())}</div>
+                                <div>{crate::audit_text::sentence(tr, &row)}</div>
+                                <div class="text-gray-700">{format!("{} · {}", crate::domain::date::Date::moment_label(row.at), crate::audit_text::actor(&row).unwrap_or_default())}
+                                    {crate::audit_text::by_office_for_school(&row).then(|| tr(" (Phòng làm thay vì trường chưa có kế toán)", " (the office, for a school with no accountant)"))}</div>
                             </li>
                         }).collect_view()}
                     </ul>

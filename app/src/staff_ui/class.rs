@@ -145,10 +145,10 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                             {tr("Soạn tin nhắc nộp cho nhóm lớp", "Write a reminder for the class group")}
                         </button>
                     </div>
-                    // On a phone the table scrolls on its own, not the whole page.
-                    <div class="mt-2 overflow-x-auto">
-                    <table class="w-full text-left text-sm">
-                        <thead class="text-gray-600"><tr>
+                    // On a phone each child is a card: name, state and amounts,
+                    // then the actions as full-size buttons; nothing off-screen.
+                    <table class="mt-2 w-full text-left text-sm">
+                        <thead class="hidden text-gray-600 sm:table-header-group"><tr>
                             <th class="py-1 pr-2">{tr("Học sinh", "Student")}</th><th class="pr-2">{tr("Trạng thái", "Status")}</th>
                             <th class="pr-2 text-right">{tr("Đã nộp / phải nộp", "Paid / due")}</th><th></th>
                         </tr></thead>
@@ -158,23 +158,33 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                 "unpaid" => r.status.is_some_and(|s| s.is_open()),
                                 _ => true,
                             }).map(|r| {
-                                let (id, name, name2) = (r.student_id, r.full_name.clone(), r.full_name.clone());
+                                let (id, name) = (r.student_id, r.full_name.clone());
+                                let state = format!("{}{}", state_name(r.status),
+                                    if r.status.is_some_and(|s| s.overdue) { format!(" · {}", tr("quá hạn", "overdue")) } else { String::new() });
+                                let amounts = format!("{} / {}", r.paid, r.total);
+                                let actions = move || {
+                                    let (n1, n2) = (name.clone(), name.clone());
+                                    view! {
+                                        <button type="button" class="min-h-11 px-2 underline" on:click=move |_| make_link(id, n1.clone())>{tr("Đường dẫn riêng", "Private link")}</button>
+                                        <button type="button" class="min-h-11 px-2 underline" on:click=move |_| revoke(id, n2.clone())>{tr("Thu hồi", "Revoke")}</button>
+                                        <a class="inline-flex min-h-11 items-center px-2 underline" target="_blank" href=format!("/staff/print/{class_id}/{period}?student={id}")>{tr("In (A5)", "Print (A5)")}</a>
+                                    }
+                                };
                                 view! {
                                     <tr class="border-t border-gray-100">
-                                        <td class="py-1 pr-2">{r.full_name.clone()}</td>
-                                        <td class="pr-2">{state_name(r.status)}{r.status.is_some_and(|s| s.overdue).then(|| format!(" · {}", tr("quá hạn", "overdue")))}</td>
-                                        <td class="pr-2 text-right whitespace-nowrap">{format!("{} / {}", r.paid, r.total)}</td>
-                                        <td class="whitespace-nowrap">
-                                            <button type="button" class="min-h-9 px-2 underline" on:click=move |_| make_link(id, name.clone())>{tr("Đường dẫn riêng", "Private link")}</button>
-                                            <button type="button" class="min-h-9 px-2 underline" on:click=move |_| revoke(id, name2.clone())>{tr("Thu hồi", "Revoke")}</button>
-                                            <a class="min-h-9 px-2 underline" target="_blank" href=format!("/staff/print/{class_id}/{period}?student={id}")>{tr("In (A5)", "Print (A5)")}</a>
+                                        <td class="py-2 pr-2 sm:py-1">
+                                            <span class="font-semibold sm:font-normal">{r.full_name.clone()}</span>
+                                            <div class="text-gray-700 sm:hidden">{format!("{state} · {amounts}")}</div>
+                                            <div class="-ml-2 flex flex-wrap sm:hidden">{actions()}</div>
                                         </td>
+                                        <td class="hidden pr-2 sm:table-cell">{state.clone()}</td>
+                                        <td class="hidden pr-2 text-right whitespace-nowrap sm:table-cell">{amounts.clone()}</td>
+                                        <td class="hidden whitespace-nowrap sm:table-cell">{actions()}</td>
                                     </tr>
                                 }
                             }).collect_view()}
                         </tbody>
                     </table>
-                    </div>
                 }.into_any()
             }
         })}

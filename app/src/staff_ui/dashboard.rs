@@ -146,68 +146,93 @@ fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
         SortBy::Complaints => schools.sort_by_key(|s| -s.figures.complaints_open),
     }
     let th = "px-2 py-2 text-left align-bottom";
+    // The columns that answer "which school needs a call": what each method
+    // brought in is in the chart below and in the export, not here, so the
+    // table fits a laptop's width and unmatched transfers and complaints are
+    // never behind a sideways scroll. On a phone each school is a card.
     view! {
         <p class="mt-2 text-sm text-gray-700 print:block">{format!("{} {} → {}", tr("Kỳ", "Period"), d.from, d.to)}</p>
-        <div class="mt-2 overflow-x-auto">
-            <table class="w-full text-sm" data-testid="dashboard-table">
-                <thead class="border-b text-gray-700">
-                    <tr>
-                        <th class=th>{tr("Trường", "School")}</th>
-                        <th class=th>{tr("Phương thức (≥3/4)", "Methods (≥3/4)")}</th>
-                        <th class=th>{tr("Liên hệ", "Contacts")}</th>
-                        <th class=th>{tr("Hoá đơn", "Invoices")}</th>
-                        <th class=th>{tr("Phải thu", "Due")}</th>
-                        <th class=th>{tr("Đã thu", "Collected")}</th>
-                        <th class=th>{tr("Tỷ lệ thu", "Rate")}</th>
-                        <th class=th>{tr("Không tiền mặt (số lượng / giá trị)", "Cashless (count / value)")}</th>
-                        {Channel::ALL.into_iter().map(|c| view! { <th class=th>{channel_label(c)}</th> }).collect_view()}
-                        <th class=th>{tr("Chờ đối soát", "Unmatched")}</th>
-                        <th class=th>{tr("Khiếu nại mở", "Open complaints")}</th>
-                        <th class=th>{tr("Trung vị xử lý", "Median to resolve")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {schools.into_iter().map(|s| {
-                        let ready = s.cashless_ready >= REQUIRED_CASHLESS_METHODS;
-                        let methods_class = if ready { "px-2 text-green-800" } else { "px-2 font-semibold text-red-800" };
-                        let (contacts_class, contacts) = if s.contacts > 0 {
-                            ("px-2", s.contacts.to_string())
-                        } else {
-                            ("px-2 font-semibold text-red-800", tr("chưa có", "none").to_string())
-                        };
-                        view! {
-                            <tr class="border-b border-gray-100" data-testid="dashboard-row">
-                                <td class="px-2 py-2 font-semibold">{s.name.clone()}</td>
-                                <td class=methods_class>{format!("{}/4{}", s.cashless_ready, if ready { " ✓" } else { "" })}</td>
-                                <td class=contacts_class>{contacts}</td>
-                                <FigureCells f=s.figures/>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-                <tfoot class="border-t-2 font-bold">
-                    <tr data-testid="dashboard-total">
-                        <td class="px-2 py-2">{tr("Toàn phòng", "District")}</td><td></td><td></td>
-                        <FigureCells f=d.total/>
-                    </tr>
-                </tfoot>
-            </table>
-        </div>
+        <table class="mt-2 w-full text-sm" data-testid="dashboard-table">
+            <thead class="hidden border-b text-gray-700 sm:table-header-group">
+                <tr>
+                    <th class=th>{tr("Trường", "School")}</th>
+                    <th class=th>{tr("Phương thức (≥3/4)", "Methods (≥3/4)")}</th>
+                    <th class=th>{tr("Liên hệ", "Contacts")}</th>
+                    <th class=th>{tr("Hoá đơn", "Invoices")}</th>
+                    <th class=th>{tr("Phải thu", "Due")}</th>
+                    <th class=th>{tr("Đã thu", "Collected")}</th>
+                    <th class=th>{tr("Tỷ lệ thu", "Rate")}</th>
+                    <th class=th>{tr("Không tiền mặt (số lượng / giá trị)", "Cashless (count / value)")}</th>
+                    <th class=th>{tr("Chờ đối soát", "Unmatched")}</th>
+                    <th class=th>{tr("Khiếu nại mở", "Open complaints")}</th>
+                    <th class=th>{tr("Trung vị xử lý", "Median to resolve")}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {schools.into_iter().map(|s| {
+                    let ready = s.cashless_ready >= REQUIRED_CASHLESS_METHODS;
+                    let methods_class = if ready { "text-green-800" } else { "font-semibold text-red-800" };
+                    let methods = format!("{}/4{}", s.cashless_ready, if ready { " ✓" } else { "" });
+                    let (contacts_class, contacts) = if s.contacts > 0 {
+                        ("", s.contacts.to_string())
+                    } else {
+                        ("whitespace-nowrap font-semibold text-red-800", tr("chưa có", "none").to_string())
+                    };
+                    view! {
+                        <tr class="border-b border-gray-100" data-testid="dashboard-row">
+                            <td class="min-w-40 px-2 py-2 font-semibold">
+                                {s.name.clone()}
+                                <div class="font-normal sm:hidden">
+                                    <span>{format!("{}: ", tr("Phương thức", "Methods"))}</span><span class=methods_class>{methods.clone()}</span>
+                                    <span>{format!(" · {}: ", tr("Liên hệ", "Contacts"))}</span><span class=contacts_class>{contacts.clone()}</span>
+                                    <PhoneFigures f=s.figures.clone()/>
+                                </div>
+                            </td>
+                            <td class=format!("hidden px-2 sm:table-cell {methods_class}")>{methods}</td>
+                            <td class=format!("hidden px-2 sm:table-cell {contacts_class}")>{contacts}</td>
+                            <FigureCells f=s.figures/>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+            <tfoot class="border-t-2 font-bold">
+                <tr data-testid="dashboard-total">
+                    <td class="px-2 py-2">{tr("Toàn phòng", "District")}
+                        <div class="font-normal sm:hidden"><PhoneFigures f=d.total.clone()/></div></td>
+                    <td class="hidden sm:table-cell"></td><td class="hidden sm:table-cell"></td>
+                    <FigureCells f=d.total/>
+                </tr>
+            </tfoot>
+        </table>
+    }
+}
+
+/// A school's figures on a phone, under its name: collection, cashless share,
+/// and what waits for someone.
+#[component]
+fn PhoneFigures(f: Figures) -> impl IntoView {
+    let waiting = f.unmatched > 0 || f.complaints_open > 0;
+    view! {
+        <div>{format!("{} {} · {} / {}", tr("Thu", "Collected"), percent_label(f.collection_rate()), f.collected, f.due)}</div>
+        <div>{format!("{} {}", tr("Không tiền mặt (giá trị):", "Cashless (value):"), percent_label(f.cashless_share_by_value()))}</div>
+        <div class:font-semibold=waiting>
+            {format!("{} {} · {} {}", tr("Chờ đối soát", "Unmatched"), f.unmatched, tr("khiếu nại mở", "open complaints"), f.complaints_open)}</div>
     }
 }
 
 #[component]
 fn FigureCells(f: Figures) -> impl IntoView {
+    let cell = "hidden px-2 sm:table-cell";
+    let money = "hidden px-2 whitespace-nowrap sm:table-cell";
     view! {
-        <td class="px-2">{f.invoices}</td>
-        <td class="px-2 whitespace-nowrap">{f.due.to_string()}</td>
-        <td class="px-2 whitespace-nowrap">{f.collected.to_string()}</td>
-        <td class="px-2">{percent_label(f.collection_rate())}</td>
-        <td class="px-2 whitespace-nowrap">{format!("{} / {}", percent_label(f.cashless_share_by_count()), percent_label(f.cashless_share_by_value()))}</td>
-        {Channel::ALL.into_iter().map(|c| view! { <td class="px-2 whitespace-nowrap">{f.channel(c).amount.to_string()}</td> }).collect_view()}
-        <td class="px-2">{f.unmatched}</td>
-        <td class="px-2">{f.complaints_open}</td>
-        <td class="px-2 whitespace-nowrap">{hours(f.median_resolve_secs())}</td>
+        <td class=cell>{f.invoices}</td>
+        <td class=money data-testid="due">{f.due.to_string()}</td>
+        <td class=money>{f.collected.to_string()}</td>
+        <td class=money>{percent_label(f.collection_rate())}</td>
+        <td class=money>{format!("{} / {}", percent_label(f.cashless_share_by_count()), percent_label(f.cashless_share_by_value()))}</td>
+        <td class=cell>{f.unmatched}</td>
+        <td class=cell>{f.complaints_open}</td>
+        <td class=money>{hours(f.median_resolve_secs())}</td>
     }
 }
 
@@ -407,7 +432,7 @@ fn ReportDownload(id: i64, school: String, from: String) -> impl IntoView {
             }
         });
     };
-    view! { <button type="button" class="min-h-9 text-sm underline print:hidden" on:click=get>{tr("Tải báo cáo (.xlsx)", "Download (.xlsx)")}</button> }
+    view! { <button type="button" class="min-h-11 text-sm underline print:hidden" on:click=get>{tr("Tải báo cáo (.xlsx)", "Download (.xlsx)")}</button> }
 }
 
 /// A school's own figures and its reports to the office (on the school's page).

@@ -164,7 +164,8 @@ fn PendingAccounts() -> impl IntoView {
     };
     view! {
         <section class=CARD aria-labelledby="pending-accounts-title">
-            <h2 id="pending-accounts-title" class=H2>{tr("Tài khoản chờ xác nhận", "Accounts awaiting confirmation")}</h2>
+            // The page's title already says it: named for screen readers only.
+            <h2 id="pending-accounts-title" class="sr-only">{tr("Tài khoản chờ xác nhận", "Accounts awaiting confirmation")}</h2>
             <p class="text-sm text-gray-700">{tr(
                 "Chỉ xác nhận sau khi đối chiếu với văn bản của nhà trường (tên và số tài khoản đúng như ngân hàng ghi). Tài khoản đã xác nhận được công bố công khai và dùng cho mã QR.",
                 "Confirm only after checking the school's written notice (name and number exactly as the bank holds them). Confirmed accounts are published and used in QR codes.")}</p>

@@ -155,7 +155,7 @@ pub fn ImportStudents(school_id: i64) -> impl IntoView {
             <div class="mt-3 flex flex-wrap items-end gap-3">
                 <div>
                     <label for="import-file" class="block text-sm font-semibold">{tr("Chọn tệp", "Choose a file")}</label>
-                    <input id="import-file" type="file" accept=".xlsx,.csv,text/csv" node_ref=input_ref class="mt-1 block text-sm"/>
+                    <input id="import-file" type="file" accept=".xlsx,.csv,text/csv" node_ref=input_ref class=FILE_INPUT/>
                 </div>
                 <button type="button" class=BUTTON on:click=check prop:disabled=move || stage.get() != Stage::Idle>
                     {tr("Kiểm tra tệp", "Check the file")}

@@ -19,6 +19,9 @@ fn status_text(r: &InvoiceRow) -> &'static str {
     }
 }
 
+/// Invoices shown at once; the filters find the rest.
+const SHOWN: usize = 300;
+
 #[component]
 pub fn InvoiceList(school_id: i64) -> impl IntoView {
     let period = RwSignal::new(String::new());
@@ -107,34 +110,50 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
             {move || rows.get().map(|list| {
                 let total: Vnd = list.iter().filter(|r| r.status.state != PaymentState::Voided).map(|r| r.total).sum();
                 let paid: Vnd = list.iter().map(|r| r.paid).sum();
+                let count = list.len();
                 view! {
                     <p class="mt-3 font-semibold" data-testid="invoice-totals">
                         {format!("{} {} · {} {} · {} {}", list.len(), tr("hoá đơn", "invoices"), tr("phải nộp", "due"), total, tr("đã nộp", "paid"), paid)}
                     </p>
-                    <div class="mt-2 max-h-96 overflow-auto">
+                    {(count > SHOWN).then(|| view! {
+                        <p class="text-sm text-gray-700">{format!("{} {SHOWN} {} {count}: {}", tr("Đang hiện", "Showing"), tr("trên", "of"),
+                            tr("hãy lọc theo lớp, trạng thái hoặc tên để tìm.", "filter by class, status or name to find one."))}</p>
+                    })}
+                    // On a phone each invoice is a card: the student, then code, class and
+                    // period, then the figures and state; nothing off-screen.
+                    <div class="mt-2 max-h-[32rem] overflow-auto">
                         <table class="w-full text-left text-sm">
-                            <thead class="sticky top-0 bg-white text-gray-600"><tr>
+                            <thead class="sticky top-0 hidden bg-white text-gray-600 sm:table-header-group"><tr>
                                 <th class="py-1 pr-2">{tr("Mã", "Code")}</th><th class="pr-2">{tr("Học sinh", "Student")}</th>
                                 <th class="pr-2">{tr("Lớp", "Class")}</th><th class="pr-2">{tr("Kỳ", "Period")}</th>
                                 <th class="pr-2 text-right">{tr("Phải nộp", "Due")}</th><th class="pr-2 text-right">{tr("Đã nộp", "Paid")}</th>
                                 <th class="pr-2">{tr("Trạng thái", "Status")}</th><th></th>
                             </tr></thead>
                             <tbody>
-                                {list.into_iter().take(1000).map(|r| {
+                                {list.into_iter().take(SHOWN).map(|r| {
                                     let code = r.code.clone();
                                     let voided = r.status.state == PaymentState::Voided;
+                                    let state = format!("{}{}", status_text(&r), r.void_reason.clone().map(|why| format!(" ({why})")).unwrap_or_default());
+                                    let void_button = move || (!voided).then(|| {
+                                        let code = code.clone();
+                                        view! { <button type="button" class="min-h-11 px-2 underline" on:click=move |_| void(code.clone())>{tr("Huỷ", "Void")}</button> }
+                                    });
                                     view! {
-                                        <tr class="border-t border-gray-100" class:text-gray-400=voided>
-                                            <td class="py-1 pr-2 font-mono">{r.code.clone()}</td>
-                                            <td class="pr-2">{r.student_name.clone()}</td>
-                                            <td class="pr-2">{r.class_name.clone()}</td>
-                                            <td class="pr-2">{r.period.label()}</td>
-                                            <td class="pr-2 text-right whitespace-nowrap">{r.total.to_string()}</td>
-                                            <td class="pr-2 text-right whitespace-nowrap">{r.paid.to_string()}</td>
-                                            <td class="pr-2">{status_text(&r)}{r.void_reason.clone().map(|why| format!(" ({why})"))}</td>
-                                            <td>{(!voided).then(|| view! {
-                                                <button type="button" class="min-h-9 px-2 underline" on:click=move |_| void(code.clone())>{tr("Huỷ", "Void")}</button>
-                                            })}</td>
+                                        <tr class="border-t border-gray-100" class:text-gray-400=voided data-testid="invoice-row">
+                                            <td class="hidden py-1 pr-2 font-mono sm:table-cell">{r.code.clone()}</td>
+                                            <td class="py-2 pr-2 sm:py-1">
+                                                <span class="font-semibold sm:font-normal">{r.student_name.clone()}</span>
+                                                <div class="text-gray-700 sm:hidden"><span class="font-mono">{r.code.clone()}</span>
+                                                    {format!(" · {} {} · {}", tr("lớp", "class"), r.class_name, r.period.label())}</div>
+                                                <div class="sm:hidden">{format!("{} / {} · {state}", r.paid, r.total)}</div>
+                                                <div class="-ml-2 sm:hidden">{void_button()}</div>
+                                            </td>
+                                            <td class="hidden pr-2 sm:table-cell">{r.class_name.clone()}</td>
+                                            <td class="hidden pr-2 sm:table-cell">{r.period.label()}</td>
+                                            <td class="hidden pr-2 text-right whitespace-nowrap sm:table-cell">{r.total.to_string()}</td>
+                                            <td class="hidden pr-2 text-right whitespace-nowrap sm:table-cell">{r.paid.to_string()}</td>
+                                            <td class="hidden pr-2 sm:table-cell">{state.clone()}</td>
+                                            <td class="hidden sm:table-cell">{void_button()}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

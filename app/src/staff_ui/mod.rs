@@ -6,6 +6,7 @@
 mod account_duties;
 mod api_keys;
 mod billing;
+mod change_log;
 mod class;
 mod complaints;
 mod dashboard;
@@ -80,7 +81,7 @@ fn StaffApp() -> impl IntoView {
                             <Route path=path!("/password") view=links::ChangePassword/>
                             <Route path=path!("/school/:id") view=school::SchoolPage/>
                             <Route path=path!("/school/:id/:task") view=school::SchoolPage/>
-                            <Route path=path!("/audit") view=school::DistrictAudit/>
+                            <Route path=path!("/audit") view=change_log::DistrictAudit/>
                             <Route path=path!("/dashboard") view=dashboard::DistrictDashboard/>
                             <Route path=path!("/accounts") view=home::OfficeAccounts/>
                             <Route path=path!("/accountants") view=home::OfficeAccountants/>

@@ -259,7 +259,7 @@ fn PosImport(school_id: i64) -> impl IntoView {
         <div class="mt-2 flex flex-wrap items-end gap-3">
             <div>
                 <label for="pos-file" class="block text-sm font-semibold">{tr("Tệp quyết toán", "Settlement file")}</label>
-                <input id="pos-file" type="file" accept=".xlsx,.csv,text/csv" node_ref=input_ref class="mt-1 block text-sm"/>
+                <input id="pos-file" type="file" accept=".xlsx,.csv,text/csv" node_ref=input_ref class=FILE_INPUT/>
             </div>
             <button type="button" class=BUTTON_QUIET on:click=check prop:disabled=move || busy.get()>{tr("Đọc file quyết toán POS", "Read the POS settlement file")}</button>
         </div>

@@ -5,15 +5,21 @@ use super::tr;
 use super::widgets::*;
 use crate::api::receipts::{export_receipts, list_receipts, replace_receipt};
 use crate::domain::date::Date;
+use crate::domain::memo::fold_to_ascii;
+use crate::domain::receipt::method_label;
 use crate::staff::StaffReceiptRow;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+/// Receipts shown at once; the search finds the rest.
+const SHOWN: usize = 300;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[component]
 pub fn Receipts(school_id: i64) -> impl IntoView {
     let period = RwSignal::new(String::new());
+    let filter = RwSignal::new(String::new());
     let rows = RwSignal::new(None::<Vec<StaffReceiptRow>>);
     let outcome = RwSignal::new(None);
     let load = move || {
@@ -48,11 +54,25 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
                 <button type="button" class=BUTTON_QUIET on:click=export>{tr("Xuất biên lai ra Excel (.xlsx)", "Export receipts to Excel (.xlsx)")}</button>
             </form>
             <OutcomeNotice outcome/>
-            {move || rows.get().map(|list| view! {
-                <p class="mt-3 font-semibold" data-testid="receipt-count">{format!("{} {}", list.len(), tr("biên lai", "receipts"))}</p>
-                <ul class="mt-2 max-h-[32rem] space-y-2 overflow-auto">
-                    {list.into_iter().take(500).map(|r| view! { <ReceiptRow school_id row=r outcome reload=load/> }).collect_view()}
-                </ul>
+            {move || rows.get().is_some().then(|| view! {
+                <div class="mt-3 max-w-md">
+                    <Field id="receipt-filter" label=tr("Tìm số biên lai, học sinh, người nộp, mã hoá đơn hoặc hình thức", "Find a receipt number, student, payer, invoice code or method") value=filter/>
+                </div>
+            })}
+            {move || rows.get().map(|list| {
+                let wanted = fold_to_ascii(filter.get().trim()).to_lowercase();
+                let found: Vec<StaffReceiptRow> = list.into_iter().filter(|r| wanted.is_empty() || {
+                    let hay = format!("{} {} {} {} {} {}", r.label, r.student, r.payer, r.invoice_code, r.class_name, method_label(tr, &r.method));
+                    fold_to_ascii(&hay).to_lowercase().contains(&wanted)
+                }).collect();
+                let count = found.len();
+                view! {
+                    <p class="mt-3 font-semibold" data-testid="receipt-count">{format!("{count} {}", tr("biên lai", "receipts"))}
+                        {(count > SHOWN).then(|| format!(" · {} {SHOWN}: {}", tr("đang hiện", "showing"), tr("hãy tìm để thu hẹp", "search to narrow")))}</p>
+                    <ul class="mt-2 max-h-[32rem] space-y-2 overflow-auto">
+                        {found.into_iter().take(SHOWN).map(|r| view! { <ReceiptRow school_id row=r outcome reload=load/> }).collect_view()}
+                    </ul>
+                }
             })}
         </section>
     }
@@ -104,6 +124,7 @@ fn ReceiptRow(
                 <span class="font-semibold tabular-nums">{row.total.to_string()}</span>
             </div>
             <p class="text-sm">{format!("{} · {} · {} {} · {}", Date::moment_label(row.issued_at), row.student, tr("lớp", "class"), row.class_name, row.payer)}</p>
+            <p class="text-sm text-gray-700" data-testid="receipt-method">{format!("{} · {} {}", method_label(tr, &row.method), tr("hoá đơn", "invoice"), row.invoice_code)}</p>
             {row.replaces.clone().map(|old| view! { <p class="text-sm text-gray-700">{format!("{} {old}", tr("Thay thế", "Replaces"))}</p> })}
             {row.cancelled.clone().map(|(at, why)| view! {
                 <p class="text-sm font-semibold text-red-900">{format!("{} {} — {why}{}", tr("Đã huỷ", "Cancelled"), Date::moment_label(at),

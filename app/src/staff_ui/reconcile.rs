@@ -62,6 +62,7 @@ fn action_name(action: &str) -> &'static str {
 
 fn reason_text(r: Reason) -> &'static str {
     match r {
+        Reason::InvoiceCode => tr("có mã hoá đơn", "invoice code in memo"),
         Reason::StudentCode => tr("có mã học sinh", "student code in memo"),
         Reason::FullName => tr("có họ tên học sinh", "student's name"),
         Reason::Amount => tr("đúng số tiền còn nợ", "exact amount due"),
@@ -231,7 +232,7 @@ fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
         <div class="mt-3 flex flex-wrap items-end gap-3">
             <div>
                 <label for="statement-file" class="block text-sm font-semibold">{tr("Tệp sao kê", "Statement file")}</label>
-                <input id="statement-file" type="file" accept=".xlsx,.csv,text/csv" node_ref=input_ref class="mt-1 block text-sm"/>
+                <input id="statement-file" type="file" accept=".xlsx,.csv,text/csv" node_ref=input_ref class=FILE_INPUT/>
             </div>
             <button type="button" class=BUTTON on:click=check prop:disabled=move || stage.get() != Stage::Idle>
                 {tr("Kiểm tra sao kê", "Check the statement")}
@@ -336,32 +337,42 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
                     </ul>
                 </div>
             })}
-            <div class="mt-2 overflow-x-auto">
-                <table class="w-full text-left text-sm">
-                    <thead><tr class="text-gray-700">
-                        <th class="pr-2">{tr("Dòng", "Row")}</th>
-                        <th class="pr-2">{tr("Số tham chiếu", "Reference")}</th>
-                        <th class="pr-2 text-right">{tr("Số tiền", "Amount")}</th>
-                        <th class="pr-2">{tr("Nội dung", "Description")}</th>
-                        <th>{tr("Kết quả", "Result")}</th>
-                    </tr></thead>
-                    <tbody>
-                        {preview.lines.iter().take(100).map(|l| view! {
-                            <tr class="border-t border-gray-100 align-top">
-                                <td class="py-1 pr-2">{l.row}</td>
-                                <td class="pr-2">{l.reference.clone()}</td>
-                                <td class="pr-2 text-right tabular-nums">{l.amount.to_string()}</td>
-                                <td class="pr-2 break-all">{l.memo.clone()}</td>
-                                <td>{if l.known {
-                                    view! { <span class="text-sm text-gray-700">{tr("đã có từ trước", "already known")}</span> }.into_any()
-                                } else {
-                                    view! { <Badge outcome=l.outcome/> }.into_any()
-                                }}</td>
+            // On a phone each line is a card: the outcome and amount first, the
+            // memo below at full width (not four characters a line).
+            <table class="mt-2 w-full text-left text-sm">
+                <thead class="hidden sm:table-header-group"><tr class="text-gray-700">
+                    <th class="pr-2">{tr("Dòng", "Row")}</th>
+                    <th class="pr-2">{tr("Số tham chiếu", "Reference")}</th>
+                    <th class="pr-2 text-right">{tr("Số tiền", "Amount")}</th>
+                    <th class="pr-2">{tr("Nội dung", "Description")}</th>
+                    <th>{tr("Kết quả", "Result")}</th>
+                </tr></thead>
+                <tbody>
+                    {preview.lines.iter().take(100).map(|l| {
+                        let result = move || if l.known {
+                            view! { <span class="text-sm text-gray-700">{tr("đã có từ trước", "already known")}</span> }.into_any()
+                        } else {
+                            view! { <Badge outcome=l.outcome/> }.into_any()
+                        };
+                        view! {
+                            <tr class="border-t border-gray-100 align-top" data-testid="preview-line">
+                                <td class="py-2 pr-2 sm:py-1">
+                                    <div class="flex flex-wrap items-baseline justify-between gap-2 sm:hidden">
+                                        {result()}<span class="font-semibold tabular-nums">{l.amount.to_string()}</span>
+                                    </div>
+                                    <span class="text-gray-700 sm:hidden">{tr("Dòng ", "Row ")}</span>{l.row}
+                                    <span class="text-gray-700 sm:hidden">{format!(" · {}", l.reference)}</span>
+                                    <div class="break-words sm:hidden">{l.memo.clone()}</div>
+                                </td>
+                                <td class="hidden pr-2 sm:table-cell">{l.reference.clone()}</td>
+                                <td class="hidden pr-2 text-right tabular-nums sm:table-cell">{l.amount.to_string()}</td>
+                                <td class="hidden pr-2 break-all sm:table-cell">{l.memo.clone()}</td>
+                                <td class="hidden sm:table-cell">{result()}</td>
                             </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
         </div>
     }
 }

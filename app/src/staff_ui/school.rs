@@ -6,8 +6,8 @@ use super::widgets::*;
 use super::workspace::{Attention, Changes, SetupWarnings, Task, TaskNav};
 use super::{session, tr, Session};
 use crate::api::school_setup::{
-    audit_log, load_school_profile, save_account, save_contacts, save_school_details,
-    save_school_logo, set_methods,
+    load_school_profile, save_account, save_contacts, save_school_details, save_school_logo,
+    set_methods,
 };
 use crate::api::staff_admin::invite;
 use crate::api::students::{list_students, mark_student_left, save_student};
@@ -208,7 +208,7 @@ fn TaskPage(
             <super::api_keys::ApiKeys school_id=id/>
             <super::webhooks::Webhooks school_id=id/>
         }.into_any(),
-        Task::Log => view! { <AuditList school_id=Some(id)/> }.into_any(),
+        Task::Log => view! { <super::change_log::AuditList school_id=Some(id)/> }.into_any(),
     }
 }
 
@@ -299,7 +299,7 @@ fn Logo(
                 <div class="mt-2 flex flex-wrap items-end gap-3">
                     <div>
                         <label for="logo-file" class="block text-sm font-semibold">{tr("Ảnh PNG, JPEG hoặc WebP, tối đa 200 KB", "PNG, JPEG or WebP, at most 200 KB")}</label>
-                        <input id="logo-file" type="file" accept="image/png,image/jpeg,image/webp" node_ref=input_ref class="mt-1 block text-sm"/>
+                        <input id="logo-file" type="file" accept="image/png,image/jpeg,image/webp" node_ref=input_ref class=FILE_INPUT/>
                     </div>
                     <button type="button" class=BUTTON on:click=upload>{tr("Lưu biểu trưng", "Save logo")}</button>
                 </div>
@@ -961,30 +961,3 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
 
 /// A school's list shows this many students at once; the filter finds the rest.
 const SHOWN_STUDENTS: usize = 300;
-
-#[component]
-pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
-    let log = LocalResource::new(move || audit_log(school_id));
-    view! {
-        <section class=CARD aria-labelledby="audit-title">
-            <h2 id="audit-title" class=H2>{tr("Nhật ký thay đổi", "Change log")}</h2>
-            <ul class="mt-2 max-h-96 divide-y divide-gray-100 overflow-auto text-sm">
-                {move || log.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|r| {
-                    let when = crate::domain::date::Date::in_vietnam(r.at).dmy();
-                    view! {
-                        <li class="py-2">
-                            <div><span class="font-semibold">{r.who.unwrap_or_default()}</span>
-                                {format!(" · {} · {} {}", when, r.action, r.entity)}</div>
-                            {r.after.map(|a| view! { <div class="break-all text-gray-600">{a}</div> })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        </section>
-    }
-}
-
-#[component]
-pub fn DistrictAudit() -> impl IntoView {
-    view! { <super::workspace::OfficePage current=super::workspace::OfficeTask::Log><AuditList school_id=None/></super::workspace::OfficePage> }
-}

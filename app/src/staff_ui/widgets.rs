@@ -13,6 +13,10 @@ pub const BUTTON: &str = "min-h-11 rounded-lg bg-slate-800 px-4 text-base font-s
     disabled:opacity-60 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-800";
 pub const BUTTON_QUIET: &str = "min-h-11 rounded-lg border border-slate-400 px-3 text-sm font-medium text-slate-800 \
     hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-slate-800";
+/// A file picker whose button is a full-size touch target.
+pub const FILE_INPUT: &str =
+    "mt-1 block min-h-11 w-full text-base file:mr-3 file:min-h-11 file:rounded-lg \
+    file:border-0 file:bg-slate-200 file:px-4 file:font-semibold file:text-slate-900";
 pub const CARD: &str = "mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200";
 pub const H2: &str = "text-xl font-bold text-gray-900";
 

@@ -167,11 +167,39 @@ pub fn TaskNav(school_id: i64, me: Me, current: Task) -> impl IntoView {
             }
         })
         .collect_view();
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    show_current_tab(nav);
     view! {
-        <nav aria-label=tr("Công việc", "Tasks") class="print:hidden -mx-4 mt-3 overflow-x-auto px-4 lg:sticky lg:top-4 lg:mx-0 lg:mt-6 lg:w-56 lg:shrink-0 lg:overflow-visible lg:px-0">
+        <nav node_ref=nav aria-label=tr("Công việc", "Tasks") class="print:hidden -mx-4 mt-3 overflow-x-auto px-4 lg:sticky lg:top-4 lg:mx-0 lg:mt-6 lg:w-56 lg:shrink-0 lg:overflow-visible lg:px-0">
             <ul class="flex gap-1 lg:flex-col">{links}</ul>
         </nav>
     }
+}
+
+/// On a phone the tabs are a row wider than the screen: scroll it sideways so
+/// the current page's tab is in sight (and only sideways: the page stays put).
+fn show_current_tab(nav: NodeRef<leptos::html::Nav>) {
+    Effect::new(move |_| {
+        use wasm_bindgen::JsCast;
+        let Some(nav) = nav.get() else { return };
+        let current = nav
+            .query_selector("a[aria-current='page']")
+            .ok()
+            .flatten()
+            .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(tab) = current {
+            // Offsets count from the nearest positioned box: the nav itself
+            // when it is one, else a box both share.
+            let nav_box: &web_sys::Element = &nav;
+            let from_nav = if tab.offset_parent().as_ref() == Some(nav_box) {
+                tab.offset_left()
+            } else {
+                tab.offset_left() - nav.offset_left()
+            };
+            let centre = from_nav + tab.offset_width() / 2 - nav.client_width() / 2;
+            nav.set_scroll_left(centre.max(0));
+        }
+    });
 }
 
 /// The office's pages: its schools, the dashboard, accounts awaiting its
@@ -237,8 +265,10 @@ pub fn OfficePage(
             view! { <li><a href=t.href() class=class aria-current=if here { Some("page") } else { None }>{t.label()}</a></li> }
         })
         .collect_view();
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    show_current_tab(nav);
     view! {
-        <nav aria-label=tr("Công việc", "Tasks") class="print:hidden -mx-4 mt-3 overflow-x-auto px-4">
+        <nav node_ref=nav aria-label=tr("Công việc", "Tasks") class="print:hidden -mx-4 mt-3 overflow-x-auto px-4">
             <ul class="flex gap-1">{links}</ul>
         </nav>
         {(!own_title).then(|| view! { <h1 class="mt-4 text-2xl font-bold">{current.label()}</h1> })}

@@ -57,15 +57,9 @@ const DISCLAIMER: &str = "Biên lai điện tử do nhà trường ký số trê
                           không phải hoá đơn điện tử đăng ký với cơ quan thuế.";
 
 /// How a payment method code is printed.
-fn method_label(code: &str) -> &str {
-    match code {
-        "bank_transfer" => "Chuyển khoản ngân hàng",
-        "gateway" => "Thanh toán qua cổng",
-        "mobile_money" => "Ví điện tử / Mobile Money",
-        "card" => "Thẻ (POS)",
-        "cash" => "Tiền mặt",
-        other => other,
-    }
+/// The receipt's method in Vietnamese (the PDF is Vietnamese).
+fn method_label(code: &str) -> &'static str {
+    hocphi_app::domain::receipt::method_label(|vi, _| vi, code)
 }
 
 /// "2026-11" → "Tháng 11/2026".
@@ -1300,6 +1294,6 @@ mod tests {
         assert_eq!(method_label("card"), "Thẻ (POS)");
         assert_eq!(method_label("cash"), "Tiền mặt");
         assert_eq!(method_label("gateway"), "Thanh toán qua cổng");
-        assert_eq!(method_label("other"), "other");
+        assert_eq!(method_label("other"), "Khác");
     }
 }

@@ -16,17 +16,6 @@ use leptos_router::hooks::use_params_map;
 
 use crate::ui::tr;
 
-fn method_name(method: &str) -> &'static str {
-    match method {
-        "bank_transfer" => tr("Chuyển khoản ngân hàng", "Bank transfer"),
-        "gateway" => tr("Thanh toán qua cổng", "Online payment gateway"),
-        "mobile_money" => tr("Ví điện tử / Mobile Money", "Mobile Money"),
-        "card" => tr("Thẻ (POS)", "Card (POS)"),
-        "cash" => tr("Tiền mặt", "Cash"),
-        _ => tr("Khác", "Other"),
-    }
-}
-
 /// The verification link of a receipt: its page, with the proof after `#` (never sent to a server).
 pub fn verification_link(origin: &str, code: &str, proof: &str) -> String {
     format!("{origin}/r/{code}#{proof}")
@@ -131,7 +120,7 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
             </table>
             <p class="mt-1 italic">{format!("{} {}", tr("Bằng chữ:", "In words:"), c.total_in_words)}</p>
             <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
-                <dt class="text-gray-700">{tr("Hình thức", "Method")}</dt><dd>{method_name(&c.method)}</dd>
+                <dt class="text-gray-700">{tr("Hình thức", "Method")}</dt><dd>{crate::domain::receipt::method_label(tr, &c.method)}</dd>
                 <dt class="text-gray-700">{tr("Mã giao dịch", "Reference")}</dt><dd class="break-all font-mono">{c.reference.clone()}</dd>
                 <dt class="text-gray-700">{tr("Thời gian nộp", "Paid at")}</dt><dd>{Date::moment_label(c.paid_at)}</dd>
                 <dt class="text-gray-700">{tr("Ngày lập", "Issued")}</dt><dd>{Date::moment_label(c.issued_at)}</dd>

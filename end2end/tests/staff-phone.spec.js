@@ -1,0 +1,126 @@
+// Every page of the staff's workspace on a 360 px phone: nothing wider than the
+// screen, no table that hides columns behind a sideways scroll, every button and
+// field a full-size target (44 px). The menu's row of tabs is the one thing meant
+// to scroll sideways.
+const { test, expect } = require('@playwright/test');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { signIn, signOut } = require('../lib/staff');
+
+test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+
+// What does not fit, in words (empty: everything fits).
+async function misfits(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) out.push(`the page is ${root.scrollWidth} px wide`);
+    for (const el of document.querySelectorAll('main *')) {
+      if (el.closest('nav')) continue;
+      const style = getComputedStyle(el);
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
+      const what = `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') || el.textContent || el.id || '').trim().slice(0, 40)}"`;
+      if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+        out.push(`${what} scrolls sideways (${el.scrollWidth} px in ${el.clientWidth} px)`);
+      }
+      if (box.right > root.clientWidth + 1 && !el.closest('[class*="overflow-x-auto"]')) {
+        out.push(`${what} ends at ${Math.round(box.right)} px`);
+      }
+      const target = el.tagName === 'BUTTON' || el.tagName === 'SELECT'
+        || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'hidden'].includes(el.type));
+      if (target && box.height < 44) out.push(`${what} is ${Math.round(box.height)} px tall`);
+    }
+    return [...new Set(out)];
+  });
+}
+
+async function pages(page) {
+  const nav = page.getByRole('navigation', { name: 'Công việc' });
+  await expect(nav.getByRole('link').first()).toBeVisible();
+  return nav.getByRole('link').allInnerTexts();
+}
+
+async function visit(page, name) {
+  const link = page.getByRole('navigation', { name: 'Công việc' }).getByRole('link', { name, exact: true });
+  await link.click();
+  await expect(link).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+  // The row of tabs shows the current one, however far along it is.
+  const tab = await link.boundingBox();
+  expect(tab.x, `${name} tab`).toBeGreaterThanOrEqual(0);
+  expect(tab.x + tab.width, `${name} tab`).toBeLessThanOrEqual(361);
+  // Lists arrive after the heading.
+  await page.waitForLoadState('networkidle');
+}
+
+test('every page of the accountant, the teacher and the office fits a 360 px phone', async ({ page }) => {
+  await page.goto('/staff/');
+  await signIn(page, 'ketoan.thhl');
+  const found = {};
+  for (const name of await pages(page)) {
+    await visit(page, name);
+    const problems = await misfits(page);
+    if (problems.length) found[name] = problems;
+    await page.screenshot({ path: `test-results/screens/phone-${name.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`, fullPage: true });
+  }
+
+  // With their lists filled: the invoices of a class, and a statement's preview
+  // whose memos are long.
+  await visit(page, 'Phiếu thu, thông báo');
+  await page.locator('#inv-period').fill('2026-11');
+  await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(page.getByTestId('invoice-row').first()).toBeVisible();
+  const invoice = page.getByTestId('invoice-row').first();
+  await expect(invoice.getByText(/\d+\.\d{3} đ \/ \d+\.\d{3} đ/)).toBeVisible();
+  found['invoice list'] = await misfits(page);
+
+  await visit(page, 'Đối soát ngân hàng');
+  const csv = [
+    'STT,Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Mô tả',
+    '1,26/11/2026 08:01:00,FTPHONE01,,"150,000","MBVCB.8812391.012345.NGUYEN VAN HUNG chuyen tien hoc phi thang 11 cho con lop 3A truong tieu hoc"',
+  ].join('\n');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sao-ke-')), 'sao-ke.csv');
+  fs.writeFileSync(file, csv);
+  await page.locator('#statement-file').setInputFiles(file);
+  await page.getByRole('button', { name: 'Kiểm tra sao kê' }).click();
+  const line = page.getByTestId('preview-line').first();
+  await expect(line).toBeVisible();
+  // The outcome and the amount are on screen, the memo reads as a line of words.
+  const outcome = await line.locator('[data-outcome]:visible').boundingBox();
+  expect(outcome.x + outcome.width).toBeLessThanOrEqual(360);
+  await expect(line.getByText('150.000 đ').first()).toBeVisible();
+  const memo = line.getByText(/NGUYEN VAN HUNG/).first();
+  expect((await memo.boundingBox()).width).toBeGreaterThan(250);
+  found['statement preview'] = await misfits(page);
+  await page.screenshot({ path: 'test-results/screens/phone-statement-preview.png', fullPage: true });
+
+  // The homeroom teacher's class: every child's actions on screen.
+  await signOut(page);
+  await signIn(page, 'gv.3a');
+  await expect(page.getByTestId('class-summary')).toBeVisible();
+  const child = page.locator('section[aria-labelledby="class-title"] tbody tr').first();
+  for (const action of [child.getByRole('button', { name: 'Đường dẫn riêng' }), child.getByRole('button', { name: 'Thu hồi' }),
+    child.getByRole('link', { name: 'In (A5)' })]) {
+    const box = await action.boundingBox();
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(360);
+  }
+  found['class'] = await misfits(page);
+  await page.screenshot({ path: 'test-results/screens/phone-class.png', fullPage: true });
+
+  // The office.
+  await signOut(page);
+  await signIn(page, 'phonggd');
+  for (const name of await pages(page)) {
+    await visit(page, name);
+    const problems = await misfits(page);
+    if (problems.length) found[`office: ${name}`] = problems;
+    await page.screenshot({ path: `test-results/screens/phone-office-${name.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`, fullPage: true });
+  }
+
+  for (const key of Object.keys(found)) if (!found[key].length) delete found[key];
+  expect(found).toEqual({});
+});
