@@ -133,6 +133,20 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             t("Cho miễn giảm học sinh", "Granted an exemption to"),
             dash(text(&after, "note"))
         ),
+        ("revoke", "student_exemption") => format!(
+            "{} {} {} {subject}{}",
+            t("Bỏ miễn giảm", "Ended exemption"),
+            quoted(text(&before, "name")),
+            t("của học sinh", "of"),
+            because(t, &after, "reason")
+        ),
+        ("cancel", "credit") => format!(
+            "{} {} {} {subject}{}",
+            t("Huỷ khoản trừ", "Cancelled a credit of"),
+            money(&after, "cancelled"),
+            t("của học sinh", "for"),
+            because(t, &after, "reason")
+        ),
         ("issue", "invoice_run") => format!(
             "{} {}: {} {}, {} {}",
             t("Lập hoá đơn tháng", "Billed month"),
@@ -492,6 +506,10 @@ mod tests {
         );
         assert_eq!(texts[3], "Huỷ hoá đơn K7Q2M9XA — lý do: Trùng");
         assert_eq!(texts[4], "Ghi học sinh đã nghỉ học Nguyễn Minh An");
+        assert_eq!(
+            texts[5],
+            "Huỷ khoản trừ 50.000 đ của học sinh Nguyễn Minh An — lý do: Nhập nhầm"
+        );
         for t in &texts {
             assert!(!t.contains('{') && !t.contains('_'), "{t}");
         }

@@ -79,6 +79,8 @@ pub enum Field {
     SearchText,
     /// A day to look at, as a date.
     Day,
+    /// A student code no student of the school has.
+    UnknownStudent,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -390,6 +390,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, AccessTokens) => "Danh sách trên máy này quá dài: tối đa 50 con.",
         (Lang::Vi, SearchText) => "Từ cần tìm quá dài: tối đa 100 ký tự.",
         (Lang::Vi, Day) => "Ngày không hợp lệ: chọn ngày trên lịch.",
+        (Lang::Vi, UnknownStudent) => "Trường không có học sinh nào mang mã này. Hãy xem lại mã ở trang Lớp và học sinh.",
         (Lang::En, Username) => {
             "User name: 3 to 32 lower-case letters, digits, dots, dashes or underscores."
         }
@@ -432,6 +433,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, AccessTokens) => "The list on this device is too long: at most 50 children.",
         (Lang::En, SearchText) => "The search is too long: at most 100 characters.",
         (Lang::En, Day) => "Not a valid day: pick one on the calendar.",
+        (Lang::En, UnknownStudent) => "No student of the school has this code. Check it on the Classes and students page.",
     }
 }
 

@@ -528,3 +528,19 @@ pub struct AuditPage {
     pub rows: Vec<AuditRow>,
     pub next_before: Option<i64>,
 }
+
+/// A credit still to take off a family's next invoices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditRow {
+    pub id: i64,
+    pub student_code: String,
+    pub student_name: String,
+    pub class_name: String,
+    pub amount: crate::domain::money::Vnd,
+    pub remaining: crate::domain::money::Vnd,
+    pub reason: String,
+    pub created_at: i64,
+    /// Born of an overpayment (money received): undone or refunded in
+    /// reconciliation, not cancelled by hand.
+    pub from_payment: bool,
+}

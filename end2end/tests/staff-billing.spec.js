@@ -66,6 +66,29 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();
   await expect(page.getByText(/Đã phát hành 14 hoá đơn/)).toBeVisible();
 
+  // Mistakes are corrected, not permanent: a policy's rate is filled back in to change it,
+  // an exemption granted by mistake is ended with a reason (December keeps its reduction),
+  // and a credit typed wrong is cancelled before any invoice uses it.
+  const policy = page.getByTestId('policy-row').filter({ hasText: 'Hộ nghèo' });
+  await policy.getByRole('button', { name: 'Sửa tỷ lệ' }).click();
+  await expect(page.getByLabel('Tên diện miễn giảm')).toHaveValue('Hộ nghèo');
+  await expect(page.getByLabel('Tỷ lệ giảm (%)')).toHaveValue('50');
+  await expect(page.getByLabel('Khoản được giảm').locator('option:checked')).toHaveText('Tiền ăn bán trú');
+  page.once('dialog', (d) => d.accept('Đã hết diện hộ nghèo'));
+  await policy.getByTestId('exempted-student').filter({ hasText: 'Nguyễn Minh An' }).getByRole('button', { name: 'Bỏ miễn giảm' }).click();
+  await expect(page.getByText('Đã bỏ miễn giảm của Nguyễn Minh An.')).toBeVisible();
+  await expect(policy.getByTestId('exempted-student')).toHaveCount(0);
+  await page.getByLabel('Mã học sinh được trừ').fill('2201000168');
+  await page.getByLabel('Số tiền trừ (đồng)').fill('45k');
+  await page.getByLabel('Lý do trừ').fill('Nghỉ ăn 3 ngày');
+  await page.getByRole('button', { name: 'Ghi khoản trừ' }).click();
+  const credit = page.getByTestId('credit-row').filter({ hasText: 'Nghỉ ăn 3 ngày' });
+  await expect(credit).toContainText('còn 45.000 đ');
+  page.once('dialog', (d) => d.accept('Nhập nhầm học sinh'));
+  await credit.getByRole('button', { name: 'Huỷ khoản trừ' }).click();
+  await expect(page.getByText(/^Đã huỷ khoản trừ 45\.000 đ của /)).toBeVisible();
+  await expect(credit).toHaveCount(0);
+
   // The invoice list finds them, totals them and exports them to Excel.
   await openTask(page, 'Phiếu thu, thông báo');
   await page.locator('#inv-period').fill('2026-12');
@@ -84,7 +107,8 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   // (marks optional) and by day.
   await openTask(page, 'Nhật ký thay đổi');
   const log = page.getByTestId('audit-list');
-  await expect(log.getByRole('listitem').first()).toContainText('Lập hoá đơn tháng 12/2026: 14 hoá đơn');
+  await expect(log.getByRole('listitem').first()).toContainText('Huỷ khoản trừ 45.000 đ');
+  await expect(log.getByRole('listitem').filter({ hasText: 'Lập hoá đơn tháng 12/2026: 14 hoá đơn' })).toHaveCount(1);
   await expect(log).not.toContainText('{');
   await page.getByLabel('Tìm theo người, việc hoặc hồ sơ').fill('quy lop');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
@@ -96,6 +120,12 @@ test('fees, an exemption and a month issued for a class reach the parent', async
     'Thêm khoản thu «Quỹ lớp»: 50.000 đ/tháng',
   ]);
   await expect(log.getByRole('listitem').first()).toContainText('Lê Thị Hồng');
+  await page.getByLabel('Tìm theo người, việc hoặc hồ sơ').fill('nhap nham');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(log.getByRole('listitem').locator('div:first-child')).toHaveText([/^Huỷ khoản trừ 45\.000 đ của học sinh .+ — lý do: Nhập nhầm học sinh$/]);
+  await page.getByLabel('Tìm theo người, việc hoặc hồ sơ').fill('ho ngheo');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(log.getByRole('listitem').first()).toContainText('Bỏ miễn giảm «Hộ nghèo» của học sinh Nguyễn Minh An — lý do: Đã hết diện hộ nghèo');
   await page.getByLabel('Ngày').fill('2020-01-01');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
   await expect(page.getByText('Không có thay đổi nào khớp.')).toBeVisible();

@@ -87,6 +87,28 @@ for (const size of sizes) {
       await expect(page.getByText('TRUONG TIEU HOC CAO XANH', { exact: true })).toBeVisible();
       // Not in any QR until the district office confirms it.
       await expect(page.getByTestId('account-status')).toContainText('Chờ Phòng GD&ĐT xác nhận');
+      // A second account is not the default unless chosen, and the default moves only on purpose.
+      await page.getByLabel('Tìm ngân hàng').fill('bidv');
+      await page.getByLabel('Ngân hàng', { exact: true }).selectOption('970418');
+      await page.getByLabel('Số tài khoản').fill('2151 0000 123456');
+      await page.getByLabel('Tên tài khoản (đúng như ngân hàng ghi)').fill('Trường Tiểu học Cao Xanh');
+      await page.getByRole('button', { name: 'Lưu tài khoản' }).click();
+      const accounts = page.locator('section[aria-labelledby="accounts-title"]');
+      const firstAccount = accounts.getByTestId('account-row').filter({ hasText: '0451000012345' });
+      const secondAccount = accounts.getByTestId('account-row').filter({ hasText: '21510000123456' });
+      await expect(secondAccount).toBeVisible();
+      await expect(secondAccount.getByTestId('default-badge')).toHaveCount(0);
+      await expect(firstAccount.getByTestId('default-badge')).toBeVisible();
+      await secondAccount.getByRole('button', { name: 'Dùng làm tài khoản mặc định' }).click();
+      await expect(page.getByText(/Tài khoản mặc định bây giờ là BIDV · 21510000123456/)).toBeVisible();
+      await expect(secondAccount.getByTestId('default-badge')).toBeVisible();
+      await expect(firstAccount.getByTestId('default-badge')).toHaveCount(0);
+      await firstAccount.getByRole('button', { name: 'Dùng làm tài khoản mặc định' }).click();
+      await expect(firstAccount.getByTestId('default-badge')).toBeVisible();
+      // Entered by mistake: withdrawn with a reason, it stays in the account's history.
+      await secondAccount.getByLabel(/^Lý do/).fill('Nhập thử, không dùng');
+      await secondAccount.getByRole('button', { name: 'Từ chối' }).click();
+      await expect(secondAccount.getByTestId('account-status')).toContainText('Nhập thử, không dùng');
 
       // Methods: QR, website, card → 3 cashless accepted; the website is ready once the
       // gateway's merchant account is set, and then the warning goes.
@@ -120,6 +142,15 @@ for (const size of sizes) {
       await page.getByLabel('Điện thoại').fill('0904 555 666');
       await page.getByRole('button', { name: 'Lưu người liên hệ' }).click();
       await expect(page.getByText('Đã lưu người liên hệ')).toBeVisible();
+      // A second contact: each label names its own input.
+      await page.getByRole('button', { name: 'Thêm người liên hệ' }).click();
+      await expect(page.getByLabel('Họ tên', { exact: true })).toHaveCount(2);
+      await page.getByLabel('Họ tên', { exact: true }).nth(1).fill('Vũ Văn Nam');
+      await page.getByLabel('Vai trò').nth(1).fill('Phó hiệu trưởng');
+      await page.getByLabel('Điện thoại').nth(1).fill('0912 000 111');
+      await expect(page.getByLabel('Họ tên', { exact: true }).first()).toHaveValue('Hà Thị Lan');
+      await page.getByRole('button', { name: 'Lưu người liên hệ' }).click();
+      await expect(page.getByLabel('Họ tên', { exact: true }).nth(1)).toHaveValue('Vũ Văn Nam');
 
       // The school's logo, for its parent pages.
       await page.getByLabel('Ảnh PNG, JPEG hoặc WebP, tối đa 200 KB').setInputFiles(LOGO);

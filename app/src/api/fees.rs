@@ -2,7 +2,7 @@
 //! a class, a grade or the school owes for a month, previewed, then issued once.
 
 use crate::error::AppError;
-use crate::staff::{FeeInput, FeeItemRow, PolicyRow, RunPreview, RunScope};
+use crate::staff::{CreditRow, FeeInput, FeeItemRow, PolicyRow, RunPreview, RunScope};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -48,7 +48,7 @@ pub mod imp {
                 .fetch_optional(db)
                 .await?;
         row.map(|(id,)| id)
-            .ok_or(AppError::InvalidInput(crate::error::Field::StudentCode))
+            .ok_or(AppError::InvalidInput(crate::error::Field::UnknownStudent))
     }
 
     /// Monday to Friday in the month: the days a child eats at school.
@@ -650,6 +650,167 @@ pub async fn add_credit(
         &staff,
         crate::server::audit::Entry::at_school(school_id, "create", "credit", student_id)
             .after(serde_json::json!({"amount": amount, "reason": reason})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The school's credits still to take off (newest first): who, how much is
+/// left of how much, and why.
+#[server(prefix = "/rpc", endpoint = "credits/list", input = Json)]
+pub async fn list_credits(school_id: i64) -> Result<Vec<CreditRow>, AppError> {
+    let (state, _) = crate::server::auth::school_writer(school_id).await?;
+    let year = crate::api::students::current_year_id(&state, school_id).await?;
+    // id, student code, name, class, amount, remaining, reason, created, from a payment
+    type Row = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        i64,
+        i64,
+        String,
+        i64,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT cr.id, s.code, s.full_name, (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id \
+            WHERE e.student_id = s.id AND e.school_year_id = $2), cr.amount, cr.remaining, cr.reason, cr.created_at, \
+            CASE WHEN cr.payment_id IS NULL THEN 0 ELSE 1 END \
+         FROM credit cr JOIN student s ON s.id = cr.student_id \
+         WHERE s.school_id = $1 AND cr.remaining > 0 ORDER BY cr.id DESC LIMIT 500",
+    )
+    .bind(school_id)
+    .bind(year)
+    .fetch_all(&state.db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                student_code,
+                student_name,
+                class_name,
+                amount,
+                remaining,
+                reason,
+                created_at,
+                paid,
+            )| {
+                CreditRow {
+                    id,
+                    student_code,
+                    student_name,
+                    class_name: class_name.unwrap_or_default(),
+                    amount: crate::domain::money::Vnd::new(amount),
+                    remaining: crate::domain::money::Vnd::new(remaining),
+                    reason,
+                    created_at,
+                    from_payment: paid == 1,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Takes back a credit entered by mistake: one not yet used is removed, one
+/// partly used stops at what it already took off. A credit that came from a
+/// family's overpayment is money received: it is refunded or undone in
+/// reconciliation, not here.
+#[server(prefix = "/rpc", endpoint = "credits/cancel", input = Json)]
+pub async fn cancel_credit(school_id: i64, credit_id: i64, reason: String) -> Result<(), AppError> {
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let reason =
+        crate::domain::validate::text(&reason, 200).ok_or(AppError::InvalidInput(Field::Reason))?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let row: Option<(i64, i64, i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT cr.student_id, cr.amount, cr.remaining, cr.reason, cr.payment_id FROM credit cr \
+         JOIN student s ON s.id = cr.student_id WHERE cr.id = $1 AND s.school_id = $2",
+    )
+    .bind(credit_id)
+    .bind(school_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (student_id, amount, remaining, why, payment) = row.ok_or(AppError::NotFound)?;
+    if payment.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    if remaining == 0 {
+        // Already used up or cancelled (a second click): nothing to do.
+        return Ok(());
+    }
+    if remaining == amount {
+        sqlx::query("DELETE FROM credit WHERE id = $1")
+            .bind(credit_id)
+            .execute(&mut *tx)
+            .await?;
+    } else {
+        sqlx::query("UPDATE credit SET remaining = 0 WHERE id = $1")
+            .bind(credit_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "cancel", "credit", student_id)
+            .before(serde_json::json!({"credit": credit_id, "amount": amount, "remaining": remaining, "reason": why}))
+            .after(serde_json::json!({"cancelled": remaining, "reason": reason})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends a student's exemption (granted by mistake, or no longer due): invoices
+/// already issued keep their reduction; the next ones do not get it.
+#[server(prefix = "/rpc", endpoint = "exemptions/revoke", input = Json)]
+pub async fn revoke_exemption(
+    school_id: i64,
+    policy_id: i64,
+    student_code: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let reason =
+        crate::domain::validate::text(&reason, 300).ok_or(AppError::InvalidInput(Field::Reason))?;
+    let student_id = imp::student_by_code(&state.db, school_id, &student_code).await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let before: Option<(String, String)> = sqlx::query_as(
+        "SELECT p.name, se.note FROM student_exemption se JOIN exemption_policy p ON p.id = se.policy_id \
+         WHERE se.student_id = $1 AND se.policy_id = $2 AND p.school_id = $3",
+    )
+    .bind(student_id)
+    .bind(policy_id)
+    .bind(school_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // Already ended (a second click): nothing to do.
+    let Some((policy, note)) = before else {
+        return Ok(());
+    };
+    sqlx::query("DELETE FROM student_exemption WHERE student_id = $1 AND policy_id = $2")
+        .bind(student_id)
+        .bind(policy_id)
+        .execute(&mut *tx)
+        .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(
+            school_id,
+            "revoke",
+            "student_exemption",
+            student_id,
+        )
+        .before(serde_json::json!({"policy_id": policy_id, "name": policy, "note": note}))
+        .after(serde_json::json!({"reason": reason})),
     )
     .await?;
     tx.commit().await?;

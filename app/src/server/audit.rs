@@ -224,6 +224,15 @@ pub async fn read(
     }
 }
 
+/// Which kind of record an entity's id names: exemptions and credits are
+/// recorded under the student's id.
+fn kind(entity: &str) -> &str {
+    match entity {
+        "student_exemption" | "credit" => "student",
+        other => other,
+    }
+}
+
 /// Puts the record each row names into words, a batch at a time.
 async fn name_subjects(
     db: &super::state::Db,
@@ -233,7 +242,7 @@ async fn name_subjects(
     let ids_of = |entity: &str| -> Vec<i64> {
         let mut ids: Vec<i64> = rows
             .iter()
-            .filter(|r| r.entity == entity)
+            .filter(|r| kind(&r.entity) == entity)
             .filter_map(|r| r.entity_id.as_deref()?.parse().ok())
             .collect();
         ids.sort_unstable();
@@ -284,7 +293,7 @@ async fn name_subjects(
     }
     for row in rows.iter_mut() {
         let id: Option<i64> = row.entity_id.as_deref().and_then(|i| i.parse().ok());
-        row.subject = match (row.entity.as_str(), id) {
+        row.subject = match (kind(&row.entity), id) {
             ("complaint", Some(id)) => Some(format!("#{id}")),
             (entity, Some(id)) => ["receipt", "student", "staff"]
                 .into_iter()

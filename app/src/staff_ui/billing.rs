@@ -4,11 +4,11 @@
 use super::tr;
 use super::widgets::*;
 use crate::api::fees::{
-    add_credit, commit_invoice_run, grant_exemption, list_fees, list_policies, preview_invoice_run,
-    save_fee, save_policy,
+    add_credit, cancel_credit, commit_invoice_run, grant_exemption, list_credits, list_fees,
+    list_policies, preview_invoice_run, revoke_exemption, save_fee, save_policy,
 };
 use crate::domain::billing::Unit;
-use crate::staff::{FeeInput, FeeItemRow, RunPreview, RunScope};
+use crate::staff::{CreditRow, FeeInput, FeeItemRow, RunPreview, RunScope};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -307,6 +307,33 @@ fn Exemptions(
             }
         });
     };
+    let revoke = move |policy_id: i64, code: String, who: String| {
+        let ask = format!(
+            "{} {who}:",
+            tr("Lý do bỏ miễn giảm của", "Why end the exemption of")
+        );
+        let Some(reason) =
+            web_sys::window().and_then(|w| w.prompt_with_message(&ask).ok().flatten())
+        else {
+            return;
+        };
+        spawn_local(async move {
+            match revoke_exemption(school_id, policy_id, code, reason).await {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {who}. {}",
+                        tr("Đã bỏ miễn giảm của", "Ended the exemption of"),
+                        tr(
+                            "Hoá đơn đã phát hành giữ nguyên; từ kỳ sau không giảm nữa.",
+                            "Invoices already issued stay; the next ones have no reduction."
+                        )
+                    ))));
+                    policies.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
     let fee_name = move |id: i64| {
         fees.get()
             .and_then(Result::ok)
@@ -319,13 +346,40 @@ fn Exemptions(
     view! {
         <section class=CARD aria-labelledby="exemptions-title">
             <h2 id="exemptions-title" class=H2>{tr("Miễn giảm", "Exemptions and reductions")}</h2>
-            <ul class="mt-2 space-y-2">
-                {move || policies.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|p| view! {
-                    <li>
-                        <div class="font-semibold">{p.name.clone()}</div>
-                        <div class="text-sm text-gray-700">{p.rates.iter().map(|(f, pct)| format!("{pct}% {}", fee_name(*f))).collect::<Vec<_>>().join(" · ")}</div>
-                        <div class="text-sm text-gray-600">{p.students.iter().map(|s| format!("{} ({}): {}", s.full_name, s.class_name, s.note)).collect::<Vec<_>>().join("; ")}</div>
-                    </li>
+            <ul class="mt-2 space-y-3">
+                {move || policies.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|p| {
+                    let (policy_id, policy_name) = (p.id, p.name.clone());
+                    let first_rate = p.rates.first().copied();
+                    view! {
+                        <li data-testid="policy-row">
+                            <div class="flex flex-wrap items-baseline gap-x-3">
+                                <span class="font-semibold">{p.name.clone()}</span>
+                                <button type="button" class="min-h-11 px-1 text-sm underline" on:click=move |_| {
+                                    // Fill the form: saving under the same name replaces its rates.
+                                    name.set(policy_name.clone());
+                                    if let Some((fee, pct)) = first_rate {
+                                        fee_id.set(fee.to_string());
+                                        percent.set(pct.to_string());
+                                    }
+                                    focus("policy-percent");
+                                }>{tr("Sửa tỷ lệ", "Change rate")}</button>
+                            </div>
+                            <div class="text-sm text-gray-700">{p.rates.iter().map(|(f, pct)| format!("{pct}% {}", fee_name(*f))).collect::<Vec<_>>().join(" · ")}</div>
+                            <ul class="text-sm text-gray-800">
+                                {p.students.into_iter().map(|s| {
+                                    let code = s.code.clone();
+                                    let who = s.full_name.clone();
+                                    view! {
+                                        <li class="flex flex-wrap items-center gap-x-2" data-testid="exempted-student">
+                                            <span>{format!("{} ({}): {}", s.full_name, s.class_name, s.note)}</span>
+                                            <button type="button" class="min-h-11 px-1 text-red-800 underline" on:click=move |_| revoke(policy_id, code.clone(), who.clone())>
+                                                {tr("Bỏ miễn giảm", "End exemption")}</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             <form class="mt-3 grid gap-3 sm:grid-cols-3" on:submit=create>
@@ -334,10 +388,15 @@ fn Exemptions(
                     <label for="policy-fee" class="block text-sm font-semibold">{tr("Khoản được giảm", "Fee reduced")}</label>
                     <select id="policy-fee" class=INPUT on:change=move |ev| fee_id.set(event_target_value(&ev))>
                         <option value="">{tr("Chọn khoản thu", "Choose a fee")}</option>
-                        {move || fees.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| view! { <option value=f.id.to_string()>{f.name}</option> }).collect_view()}
+                        {move || fees.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| {
+                            let value = f.id.to_string();
+                            let chosen = value.clone();
+                            view! { <option value=value prop:selected=move || fee_id.get() == chosen>{f.name}</option> }
+                        }).collect_view()}
                     </select>
                 </div>
-                <Field id="policy-percent" label=tr("Tỷ lệ giảm (%)", "Reduction (%)") value=percent/>
+                <Field id="policy-percent" label=tr("Tỷ lệ giảm (%)", "Reduction (%)") value=percent
+                    hint=tr("Lưu với tên đã có: thay tỷ lệ của diện đó cho các hoá đơn phát hành từ nay.", "Saving under an existing name replaces its rate for invoices issued from now on.")/>
                 <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET>{tr("Lưu diện miễn giảm", "Save policy")}</button></div>
             </form>
             <form class="mt-3 grid gap-3 sm:grid-cols-3" on:submit=grant>
@@ -359,6 +418,7 @@ fn Exemptions(
 
 #[component]
 fn Credits(school_id: i64) -> impl IntoView {
+    let credits = LocalResource::new(move || list_credits(school_id));
     let code = RwSignal::new(String::new());
     let amount = AmountInput::new();
     let reason = RwSignal::new(String::new());
@@ -396,6 +456,36 @@ fn Credits(school_id: i64) -> impl IntoView {
                     code.set(String::new());
                     amount.clear();
                     reason.set(String::new());
+                    credits.refetch();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let cancel = move |row: CreditRow| {
+        let ask = format!(
+            "{} {} {} {}:",
+            tr("Lý do huỷ khoản trừ", "Why cancel the credit of"),
+            row.remaining,
+            tr("của", "for"),
+            row.student_name
+        );
+        let Some(reason) =
+            web_sys::window().and_then(|w| w.prompt_with_message(&ask).ok().flatten())
+        else {
+            return;
+        };
+        spawn_local(async move {
+            match cancel_credit(school_id, row.id, reason).await {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {} {} {}.",
+                        tr("Đã huỷ khoản trừ", "Cancelled the credit of"),
+                        row.remaining,
+                        tr("của", "for"),
+                        row.student_name
+                    ))));
+                    credits.refetch();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
@@ -412,6 +502,23 @@ fn Credits(school_id: i64) -> impl IntoView {
                 <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET prop:disabled=move || pending.get()>{tr("Ghi khoản trừ", "Record credit")}</button></div>
             </form>
             <OutcomeNotice outcome/>
+            <h3 class="mt-3 font-semibold">{tr("Khoản trừ chưa dùng hết", "Credits not used up yet")}</h3>
+            <ul class="divide-y divide-gray-100 text-sm" data-testid="credit-list">
+                {move || credits.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
+                    let row = c.clone();
+                    view! {
+                        <li class="flex flex-wrap items-center justify-between gap-x-3 py-1" data-testid="credit-row">
+                            <span>{format!("{} ({}, {}) · {} {} {} · {}", c.student_name, c.student_code, c.class_name,
+                                tr("còn", "left"), c.remaining, if c.remaining == c.amount { String::new() } else { format!("/ {}", c.amount) }, c.reason)}</span>
+                            {if c.from_payment {
+                                view! { <span class="text-gray-700">{tr("từ khoản nộp thừa: hoàn tiền ở trang Đối soát", "from an overpayment: refund it in reconciliation")}</span> }.into_any()
+                            } else {
+                                view! { <button type="button" class="min-h-11 px-1 text-red-800 underline" on:click=move |_| cancel(row.clone())>{tr("Huỷ khoản trừ", "Cancel credit")}</button> }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
         </section>
     }
 }

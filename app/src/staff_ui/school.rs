@@ -68,7 +68,7 @@ fn method_name(m: PaymentMethod) -> &'static str {
 struct Flash(RwSignal<Option<Outcome>>);
 
 impl Flash {
-    fn done(self, message: &'static str) {
+    fn done(self, message: impl Into<String>) {
         self.0.set(Some(Outcome::Done(message.into())));
     }
 }
@@ -356,16 +356,45 @@ fn Accounts(
             }
         });
     };
+    // The same account saved again as the default: its name is unchanged, so
+    // its confirmation stands.
+    let make_it_default = move |bin: String, number: String, holder: String, label: String| {
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            let r = save_account(id, bin, number, holder, true).await;
+            pending.set(false);
+            match r {
+                Ok(()) => {
+                    flash.done(format!(
+                        "{} {label}. {}",
+                        tr(
+                            "Tài khoản mặc định bây giờ là",
+                            "The default account is now"
+                        ),
+                        tr(
+                            "Mã QR trên hoá đơn dùng tài khoản này.",
+                            "Invoice QR codes use this account."
+                        )
+                    ));
+                    changed();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
     view! {
         <section class=CARD aria-labelledby="accounts-title">
             <h2 id="accounts-title" class=H2>{tr("Tài khoản nhận tiền", "Receiving accounts")}</h2>
             <p class="text-sm text-gray-600">{tr("Mã QR trên hoá đơn dùng tài khoản mặc định, khi Phòng GD&ĐT đã xác nhận. Đổi tên tài khoản thì cần xác nhận lại.", "Invoice QR codes use the default account once the district office confirmed it. A changed account name needs confirming again.")}</p>
             <ul class="mt-2 divide-y divide-gray-100">
                 {profile.accounts.iter().map(|a| view! {
-                    <li class="py-2">
+                    <li class="py-2" data-testid="account-row">
                         <span class="font-semibold">{format!("{} · {}", a.bank_short_name, a.account_number)}</span>
                         <span class="ml-2 text-gray-700">{a.account_name.clone()}</span>
-                        {a.is_default.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-2 text-sm">{tr("mặc định", "default")}</span> })}
+                        {a.is_default.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-2 text-sm" data-testid="default-badge">{tr("mặc định", "default")}</span> })}
                         <div class="text-sm" data-testid="account-status">
                             {match (&a.suspended, &a.confirmed) {
                                 (Some((s, why)), _) => view! { <span class="font-semibold text-red-800">{format!("{} {} · {}: {why}. {}", tr("Đã tạm ngưng", "Suspended"),
@@ -375,6 +404,14 @@ fn Accounts(
                                 (None, None) => view! { <span class="font-semibold text-amber-800">{tr("Chờ Phòng GD&ĐT xác nhận: chưa dùng cho mã QR", "Awaiting the district office's confirmation: not used in QR codes yet")}</span> }.into_any(),
                             }}
                         </div>
+                        {(can_edit && a.suspended.is_none() && !a.is_default).then(|| {
+                            let (bin, number, holder) = (a.bin.clone(), a.account_number.clone(), a.account_name.clone());
+                            let label = format!("{} · {}", a.bank_short_name, a.account_number);
+                            view! {
+                                <button type="button" class="min-h-11 px-1 text-sm underline" on:click=move |_| make_it_default(bin.clone(), number.clone(), holder.clone(), label.clone())>
+                                    {tr("Dùng làm tài khoản mặc định", "Make it the default")}</button>
+                            }
+                        })}
                         {(can_edit && a.suspended.is_none()).then(|| view! {
                             <super::account_duties::SuspendAccount
                                 account_id=a.id
@@ -640,10 +677,11 @@ fn Contacts(
             <For each=move || rows.get() key=|r| r.key let:row>
                 <fieldset class="mt-3 grid gap-2 rounded-lg border border-gray-200 p-3 sm:grid-cols-4" prop:disabled=!can_edit>
                     <legend class="sr-only">{tr("Người liên hệ", "Contact")}</legend>
-                    <Field id="contact-name" label=tr("Họ tên", "Name") value=row.name/>
-                    <Field id="contact-role" label=tr("Vai trò", "Role") value=row.role/>
-                    <Field id="contact-phone" label=tr("Điện thoại", "Phone") value=row.phone kind="tel"/>
-                    <Field id="contact-zalo" label="Zalo" value=row.zalo kind="tel"/>
+                    // Each contact's inputs have their own ids, so each label names its own.
+                    <Field id=format!("contact-name-{}", row.key) label=tr("Họ tên", "Name") value=row.name/>
+                    <Field id=format!("contact-role-{}", row.key) label=tr("Vai trò", "Role") value=row.role/>
+                    <Field id=format!("contact-phone-{}", row.key) label=tr("Điện thoại", "Phone") value=row.phone kind="tel"/>
+                    <Field id=format!("contact-zalo-{}", row.key) label="Zalo" value=row.zalo kind="tel"/>
                     {can_edit.then(|| view! {
                         <button type="button" class=format!("{BUTTON_QUIET} sm:col-span-4 justify-self-start")
                             on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>

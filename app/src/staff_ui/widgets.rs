@@ -23,7 +23,9 @@ pub const H2: &str = "text-xl font-bold text-gray-900";
 /// A labelled input bound to a signal.
 #[component]
 pub fn Field(
-    id: &'static str,
+    /// Unique on the page: a label names its own input only.
+    #[prop(into)]
+    id: String,
     label: &'static str,
     value: RwSignal<String>,
     #[prop(optional)] kind: Option<&'static str>,
@@ -32,9 +34,9 @@ pub fn Field(
 ) -> impl IntoView {
     view! {
         <div>
-            <label for=id class="block text-sm font-semibold text-gray-900">{label}</label>
+            <label for=id.clone() class="block text-sm font-semibold text-gray-900">{label}</label>
             <input
-                id=id
+                id=id.clone()
                 name=id
                 type=kind.unwrap_or("text")
                 class=INPUT
