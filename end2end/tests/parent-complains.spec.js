@@ -50,6 +50,17 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
   await accountant.getByLabel('Trạng thái khiếu nại').selectOption('resolved');
   await accountant.getByRole('button', { name: 'Gửi trả lời' }).click();
   await expect(accountant.getByText('Đã trả lời, trạng thái: Đã giải quyết')).toBeVisible();
+  // The list finds a complaint by words without marks, and hides the finished ones on request.
+  const rows = accountant.getByTestId('complaint-row');
+  await accountant.getByLabel('Lọc theo học sinh, lớp hoặc nội dung').fill('chua thay ghi nhan');
+  await expect(rows.first()).toContainText('Đã nộp nhưng chưa thấy ghi nhận');
+  await accountant.getByLabel('Lọc theo học sinh, lớp hoặc nội dung').fill('khong co ai ten nay');
+  await expect(rows).toHaveCount(0);
+  await expect(accountant.getByText('Không có khiếu nại nào khớp.')).toBeVisible();
+  await accountant.getByLabel('Lọc theo học sinh, lớp hoặc nội dung').fill('');
+  const all = await rows.count();
+  await accountant.getByLabel('Chỉ khiếu nại chưa xong').check();
+  await expect(rows).toHaveCount(all - 1);
   await accountant.screenshot({ path: 'test-results/screens/44-complaint-answered.png', fullPage: true });
   await office.close();
 

@@ -74,6 +74,24 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await page.getByRole('button', { name: 'Ghi các giao dịch mới (4)' }).click();
   await expect(page.getByText(/Đã ghi sao kê\. Giao dịch mới: 4/)).toBeVisible();
 
+  // Among all recent transfers, one is found by its reference, its payer (without marks) or its amount.
+  await page.getByRole('button', { name: 'Tất cả giao dịch gần đây' }).click();
+  const search = page.getByLabel(/^Tìm theo nội dung, người chuyển/);
+  await search.fill('fte2e0002');
+  await page.getByRole('button', { name: 'Tìm giao dịch' }).click();
+  await expect(page.getByTestId('transfer')).toHaveCount(1);
+  await expect(page.getByTestId('transfer')).toHaveAttribute('data-reference', 'FTE2E0002');
+  await search.fill('Nguyễn Văn Hùng');
+  await page.getByRole('button', { name: 'Tìm giao dịch' }).click();
+  await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0001"]')).toBeVisible();
+  await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0002"]')).toHaveCount(0);
+  await search.fill('100.000 đ');
+  await page.getByRole('button', { name: 'Tìm giao dịch' }).click();
+  await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0002"]')).toBeVisible();
+  await search.fill('');
+  await page.getByRole('button', { name: 'Tìm giao dịch' }).click();
+  await page.getByRole('button', { name: 'Chờ xử lý', exact: true }).click();
+
   // The transfer without a code waits in the queue, with the child's invoice suggested.
   const card = page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]');
   await expect(card).toContainText('chưa tìm thấy hoá đơn');

@@ -443,9 +443,28 @@ pub async fn commit_statement(
 pub async fn list_transfers(
     school_id: i64,
     filter: TransferFilter,
+    // Words of the memo or payer, a bank reference, an invoice code, or an
+    // amount in đồng; empty: everything.
+    #[server(default)] search: String,
 ) -> Result<Vec<TransferRow>, AppError> {
     use crate::domain::settlement::Outcome;
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
+    if search.chars().count() > 100 {
+        return Err(AppError::InvalidInput(crate::error::Field::SearchText));
+    }
+    // Memos and payer names arrive from banks without marks: search without them.
+    let words = crate::domain::memo::fold_to_ascii(search.trim()).to_lowercase();
+    let like = format!("%{}%", words.replace(['%', '_'], ""));
+    let amount: Option<i64> = {
+        let digits: String = words.chars().filter(char::is_ascii_digit).collect();
+        // "100.000", "100,000 đ" (folded: "d"), "100000".
+        (!digits.is_empty()
+            && words
+                .chars()
+                .all(|c| c.is_ascii_digit() || ".,d ".contains(c)))
+        .then(|| digits.parse().ok())
+        .flatten()
+    };
     type Row = (
         i64,
         String,
@@ -462,6 +481,10 @@ pub async fn list_transfers(
             (SELECT COALESCE(CAST(SUM(r.amount) AS BIGINT), 0) FROM refund r WHERE r.payment_id = p.id) \
          FROM payment p WHERE p.school_id = $1 AND p.source = 'bank_transfer' \
            AND ($2 = 'all' OR p.outcome IN ('unmatched', 'duplicate')) \
+           AND ($3 = '%%' OR LOWER(COALESCE(p.memo, '')) LIKE $3 OR LOWER(COALESCE(p.payer_name, '')) LIKE $3 \
+                OR LOWER(p.external_id) LIKE $3 OR p.amount = $4 \
+                OR EXISTS (SELECT 1 FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id \
+                           WHERE a.payment_id = p.id AND LOWER(i.code) LIKE $3)) \
          ORDER BY p.received_at DESC, p.id DESC LIMIT 300",
     )
     .bind(school_id)
@@ -469,6 +492,8 @@ pub async fn list_transfers(
         TransferFilter::All => "all",
         TransferFilter::NeedsReview => "review",
     })
+    .bind(&like)
+    .bind(amount.unwrap_or(-1))
     .fetch_all(&state.db)
     .await?;
     let candidates = imp::candidates(&state.db, school_id).await?;

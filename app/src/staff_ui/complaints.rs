@@ -9,6 +9,7 @@ use crate::api::complaints::{
     answer_complaint, open_complaint, school_complaints, ComplaintDetail, ComplaintStatus,
 };
 use crate::domain::date::Date;
+use crate::domain::memo::fold_to_ascii;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -21,15 +22,34 @@ fn status_label(s: ComplaintStatus) -> &'static str {
 pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
     let list = LocalResource::new(move || school_complaints(school_id));
     let open = RwSignal::new(None::<i64>);
+    let filter = RwSignal::new(String::new());
+    let only_open = RwSignal::new(false);
     // Outlives the opened complaint, which is drawn again after an answer.
     let outcome = RwSignal::new(None::<Outcome>);
     view! {
         <section class=CARD aria-labelledby="complaints-title">
             <h2 id="complaints-title" class=H2>{tr("Khiếu nại của phụ huynh", "Parents' complaints")}</h2>
+            <div class="mt-2 flex flex-wrap items-end gap-3">
+                <div class="min-w-0 grow">
+                    <Field id="complaint-filter" label=tr("Lọc theo học sinh, lớp hoặc nội dung", "Filter by student, class or text") value=filter/>
+                </div>
+                <label class="flex min-h-11 items-center gap-2">
+                    <input type="checkbox" class="h-5 w-5" prop:checked=move || only_open.get() on:change=move |ev| only_open.set(event_target_checked(&ev))/>
+                    {tr("Chỉ khiếu nại chưa xong", "Open ones only")}
+                </label>
+            </div>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
                 Ok(rows) if rows.is_empty() => view! { <p class="mt-2 text-gray-700">{tr("Chưa có khiếu nại nào.", "No complaints.")}</p> }.into_any(),
-                Ok(rows) => view! {
+                Ok(rows) => {
+                    let wanted = fold_to_ascii(filter.get().trim()).to_lowercase();
+                    let rows: Vec<_> = rows.into_iter().filter(|c| {
+                        let (vi, en) = c.kind.label();
+                        (!only_open.get() || !c.status.is_closed())
+                            && (wanted.is_empty() || fold_to_ascii(&format!("{} {} {} {vi} {en}", c.student, c.class_name, c.subject)).to_lowercase().contains(&wanted))
+                    }).collect();
+                    let rows_empty = rows.is_empty();
+                    view! {
                     <div class="mt-2 overflow-x-auto">
                         <table class="w-full text-left text-sm">
                             <thead class="border-b text-gray-600">
@@ -58,7 +78,9 @@ pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                }.into_any(),
+                    {rows_empty.then(|| view! { <p class="mt-2 text-gray-700">{tr("Không có khiếu nại nào khớp.", "No complaints match.")}</p> })}
+                }.into_any()
+                }
             })}
             {move || open.get().map(|id| view! { <Complaint school_id id can_edit outcome on_change=move || list.refetch()/> })}
             <OutcomeNotice outcome/>

@@ -384,6 +384,9 @@ const FILTER: &str = "min-h-11 rounded-lg border border-slate-400 px-3 text-sm f
 #[component]
 fn TransferQueue(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
     let show_all = RwSignal::new(false);
+    // What is typed, and what was last searched for (on pressing "Tìm").
+    let typed = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
     let transfers = LocalResource::new(move || {
         changed.track();
         let filter = if show_all.get() {
@@ -391,7 +394,7 @@ fn TransferQueue(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
         } else {
             TransferFilter::NeedsReview
         };
-        list_transfers(school_id, filter)
+        list_transfers(school_id, filter, search.get())
     });
     let outcome = RwSignal::new(None);
     let reload = move || changed.update(|n| *n += 1);
@@ -405,7 +408,17 @@ fn TransferQueue(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                 {tr("Tất cả giao dịch gần đây", "All recent transfers")}
             </button>
         </div>
+        <form class="mt-2 flex flex-wrap items-end gap-2" role="search"
+            on:submit=move |ev| { ev.prevent_default(); search.set(typed.get_untracked()); }>
+            <div class="min-w-0 grow">
+                <Field id="transfer-search" label=tr("Tìm theo nội dung, người chuyển, số tham chiếu, mã hoá đơn hoặc số tiền", "Search memo, payer, reference, invoice code or amount") value=typed/>
+            </div>
+            <button type="submit" class=BUTTON_QUIET>{tr("Tìm giao dịch", "Find transfers")}</button>
+        </form>
         <OutcomeNotice outcome/>
+        {move || transfers.get().and_then(Result::ok).filter(|l| l.len() >= 300).map(|_| view! {
+            <p class="mt-2 text-sm text-gray-700">{tr("Đang hiện 300 giao dịch mới nhất: hãy tìm để thấy giao dịch cũ hơn.", "Showing the latest 300 transfers: search to find older ones.")}</p>
+        })}
         {move || match transfers.get() {
             None => view! { <p class="mt-2">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
             Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
