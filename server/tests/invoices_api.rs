@@ -37,6 +37,18 @@ async fn the_list_filters_totals_and_exports_to_xlsx() {
         .await
         .unwrap();
     assert_eq!(nov_3a.len(), 14);
+    // A class's register order: given name first, the Vietnamese alphabet.
+    let names: Vec<&str> = nov_3a.iter().map(|r| r.student_name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| hocphi_app::domain::collate::name_cmp(a, b));
+    assert_eq!(names, sorted);
+    // A name typed without marks finds the child.
+    let unmarked = list(
+        json!({"period": "2026-11", "class_name": "", "status": "", "search": "nguyen minh an"}),
+    )
+    .await
+    .unwrap();
+    assert!(unmarked.iter().any(|r| r.student_name == "Nguyễn Minh An"));
     let open =
         list(json!({"period": "2026-11", "class_name": "3A", "status": "open", "search": ""}))
             .await

@@ -57,7 +57,9 @@ pub async fn district_dashboard(from: String, to: String) -> Result<Dashboard, A
             .fetch_all(&state.db)
             .await?;
     let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
-    let schools = crate::server::report_queries::school_figures(&state.db, &ids, f, t).await?;
+    let mut schools = crate::server::report_queries::school_figures(&state.db, &ids, f, t).await?;
+    // Vietnamese alphabetical order, on screen and in the export.
+    schools.sort_by(|a, b| crate::domain::collate::text_cmp(&a.name, &b.name));
     let total = Figures::total(schools.iter().map(|s| &s.figures));
     Ok(Dashboard {
         from,

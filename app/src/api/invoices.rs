@@ -35,20 +35,20 @@ pub mod imp {
         filter: &InvoiceFilter,
         today: Date,
     ) -> Result<Vec<InvoiceRow>, AppError> {
-        let search = format!("%{}%", filter.search.trim().to_lowercase());
+        // Names are matched in Rust, marks folded ("nguyen" finds Nguyễn);
+        // codes are plain ASCII and narrowed in the query too.
+        let wanted = crate::domain::memo::fold_to_ascii(filter.search.trim()).to_lowercase();
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT i.code, s.code, s.full_name, c.name, i.period, i.total, \
                 (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), \
                 i.due_on, i.voided_at, i.void_reason \
              FROM invoice i JOIN student s ON s.id = i.student_id LEFT JOIN class c ON c.id = i.class_id \
              WHERE i.school_id = $1 AND ($2 = '' OR i.period = $2) AND ($3 = '' OR c.name = $3) \
-               AND ($4 = '%%' OR LOWER(s.full_name) LIKE $4 OR LOWER(s.code) LIKE $4 OR LOWER(i.code) LIKE $4) \
-             ORDER BY i.period DESC, c.name, s.full_name LIMIT 5000",
+             ORDER BY i.period DESC, c.name, s.full_name LIMIT 20000",
         )
         .bind(school_id)
         .bind(filter.period.trim())
         .bind(filter.class_name.trim())
-        .bind(&search)
         .fetch_all(db)
         .await?;
         let mut out = Vec::new();
@@ -68,6 +68,15 @@ pub mod imp {
             let (Ok(period), Ok(due_on)) = (Month::parse(&period), Date::parse_iso(&due_on)) else {
                 continue;
             };
+            if !wanted.is_empty()
+                && ![&student_name, &student_code, &code].iter().any(|t| {
+                    crate::domain::memo::fold_to_ascii(t)
+                        .to_lowercase()
+                        .contains(&wanted)
+                })
+            {
+                continue;
+            }
             let (total, paid) = (Vnd::new(total), Vnd::new(paid));
             let status = InvoiceStatus::derive(total, paid, due_on, today, voided.is_some());
             let keep = match filter.status.as_str() {
@@ -92,6 +101,16 @@ pub mod imp {
                 });
             }
         }
+        // Newest period first; classes by grade; a class's register order
+        // (given name first, the Vietnamese alphabet), on screen and in the export.
+        out.sort_by(|a, b| {
+            use crate::domain::collate::{class_cmp, name_cmp};
+            b.period
+                .cmp(&a.period)
+                .then_with(|| class_cmp(&a.class_name, &b.class_name))
+                .then_with(|| name_cmp(&a.student_name, &b.student_name))
+        });
+        out.truncate(5000);
         Ok(out)
     }
 }

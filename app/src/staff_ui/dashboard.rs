@@ -138,7 +138,7 @@ fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
         })
         .collect();
     match sort {
-        SortBy::Name => {}
+        SortBy::Name => schools.sort_by(|a, b| crate::domain::collate::text_cmp(&a.name, &b.name)),
         SortBy::Collection => schools.sort_by_key(|s| s.figures.collection_rate().unwrap_or(-1)),
         SortBy::Cashless => {
             schools.sort_by_key(|s| s.figures.cashless_share_by_value().unwrap_or(-1))
