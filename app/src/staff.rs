@@ -145,6 +145,10 @@ pub struct SchoolProfile {
     pub readiness: Vec<MethodReadiness>,
     /// The merchant code at the payment gateway, if set (its secret is never sent back).
     pub gateway_merchant: Option<String>,
+    /// The school has an active accountant: its office then reads, and the
+    /// accountant makes the changes.
+    #[serde(default)]
+    pub has_accountant: bool,
 }
 
 /// Whether a method is ready: the school accepts it (declared), what it needs is

@@ -151,6 +151,8 @@ for (const size of sizes) {
       await expect(page.getByLabel('Họ tên', { exact: true }).first()).toHaveValue('Hà Thị Lan');
       await page.getByRole('button', { name: 'Lưu người liên hệ' }).click();
       await expect(page.getByLabel('Họ tên', { exact: true }).nth(1)).toHaveValue('Vũ Văn Nam');
+      // (The page reads the school again after a save: let it settle before the next form.)
+      await page.waitForLoadState('networkidle');
 
       // The school's logo, for its parent pages.
       await page.getByLabel('Ảnh PNG, JPEG hoặc WebP, tối đa 200 KB').setInputFiles(LOGO);
@@ -235,6 +237,10 @@ for (const size of sizes) {
       await page.getByRole('link', { name: schoolName }).click();
       await openTask(page, 'Thông tin trường');
       await expect(page.getByTestId('readiness-qr_transfer')).toContainText('sẵn sàng');
+      // The school has its accountant now: the office reads, and offers no form that would be refused.
+      await expect(page.getByTestId('office-reads')).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Lưu tài khoản' })).toHaveCount(0);
+      await expect(page.getByRole('navigation', { name: 'Công việc' }).getByRole('link', { name: 'Đối soát ngân hàng' })).toHaveCount(0);
       await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(0);
       await page.goto(`/tai-khoan/${slug}`);
       await expect(page.getByTestId('registry-school')).toContainText(schoolName);

@@ -84,7 +84,14 @@ pub mod queries {
         .bind(school_id)
         .fetch_all(db)
         .await?;
+        let (accountants,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM staff WHERE school_id = $1 AND role = 'accountant' AND active = 1",
+        )
+        .bind(school_id)
+        .fetch_one(db)
+        .await?;
         Ok(SchoolProfile {
+            has_accountant: accountants > 0,
             id,
             slug,
             name,

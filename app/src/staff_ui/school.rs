@@ -119,12 +119,15 @@ fn Workspace(
     let role = me.role;
     let name = profile.name.clone();
     let current = task.unwrap_or(Task::Home);
+    let has_accountant = profile.has_accountant;
+    // The office, at a school that has its own accountant: it reads.
+    let office_reads = role == Role::DistrictOfficer && has_accountant;
     let page = {
         let me = me.clone();
         match task {
             // The menu stays, so a mistyped or outdated address still leads somewhere.
             None => view! { <p class="py-8 text-lg">{tr("Không tìm thấy trang này.", "Page not found.")}</p> }.into_any(),
-            Some(t) if !Task::for_role(me.role).contains(&t) => view! {
+            Some(t) if !Task::for_staff(me.role, has_accountant).contains(&t) => view! {
                 <p class="py-8 text-lg">{tr("Trang này dành cho kế toán của trường.", "This page is for the school's accountant.")}</p>
             }.into_any(),
             Some(t) => view! { <TaskPage task=t profile=profile.clone() me refresh/> }.into_any(),
@@ -132,10 +135,15 @@ fn Workspace(
     };
     view! {
         <div class="lg:flex lg:gap-6">
-            <TaskNav school_id=id me=nav_me current/>
+            <TaskNav school_id=id me=nav_me current school_has_accountant=has_accountant/>
             <div class="min-w-0 flex-1">
                 <p class="mt-4 text-sm text-gray-700 lg:mt-6" data-testid="school-name">{name}</p>
                 <h1 class="text-2xl font-bold">{current.label_for(role)}</h1>
+                {office_reads.then(|| view! {
+                    <p class="mt-2 rounded-lg bg-sky-100 p-3 text-sky-900" data-testid="office-reads">{tr(
+                        "Trường đã có kế toán: Phòng xem số liệu, tài khoản và nhật ký; các thay đổi do kế toán của trường thực hiện.",
+                        "The school has its own accountant: the office reads figures, accounts and the log; the accountant makes the changes.")}</p>
+                })}
                 {page}
             </div>
         </div>
@@ -152,6 +160,8 @@ fn TaskPage(
 ) -> impl IntoView {
     let id = profile.id;
     let accountant = me.role == Role::Accountant;
+    // The office changes a school's settings only while it has no accountant.
+    let can_edit = !(me.role == Role::DistrictOfficer && profile.has_accountant);
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
@@ -191,12 +201,12 @@ fn TaskPage(
         Task::Reports => view! { <super::dashboard::SchoolFigures school_id=id can_submit=accountant/> }.into_any(),
         Task::School => view! {
             <SetupWarnings methods_ready has_contacts link=None/>
-            <Details profile=profile.clone() can_edit=true refresh/>
-            <Logo profile=profile.clone() can_edit=true refresh/>
-            <Accounts profile=profile.clone() can_edit=true refresh/>
-            <Methods school_id=id current=profile.methods.clone() readiness=profile.readiness.clone() can_edit=true refresh/>
-            <Contacts school_id=id current=profile.contacts.clone() can_edit=true refresh/>
-            <super::office::GatewaySetup school_id=id current=profile.gateway_merchant.clone() refresh/>
+            <Details profile=profile.clone() can_edit refresh/>
+            <Logo profile=profile.clone() can_edit refresh/>
+            <Accounts profile=profile.clone() can_edit refresh/>
+            <Methods school_id=id current=profile.methods.clone() readiness=profile.readiness.clone() can_edit refresh/>
+            <Contacts school_id=id current=profile.contacts.clone() can_edit refresh/>
+            {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=profile.gateway_merchant.clone() refresh/> })}
         }.into_any(),
         Task::Staff if accountant => view! {
             <InviteBox school_id=id role=Role::Teacher/>

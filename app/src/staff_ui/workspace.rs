@@ -137,6 +137,21 @@ impl Task {
         }
     }
 
+    /// The pages this person has at this school. The office acts for a school
+    /// only while it has no accountant; once it has one, the office reads.
+    pub fn for_staff(role: Role, school_has_accountant: bool) -> &'static [Task] {
+        match role {
+            Role::DistrictOfficer if school_has_accountant => &[
+                Task::Home,
+                Task::Reports,
+                Task::School,
+                Task::Staff,
+                Task::Log,
+            ],
+            role => Task::for_role(role),
+        }
+    }
+
     pub fn href(self, school_id: i64) -> String {
         match self {
             Task::Home => format!("/staff/school/{school_id}"),
@@ -147,8 +162,13 @@ impl Task {
 
 /// The menu: beside the page on a laptop, a scrolling row of tabs on a phone.
 #[component]
-pub fn TaskNav(school_id: i64, me: Me, current: Task) -> impl IntoView {
-    let links = Task::for_role(me.role)
+pub fn TaskNav(
+    school_id: i64,
+    me: Me,
+    current: Task,
+    school_has_accountant: bool,
+) -> impl IntoView {
+    let links = Task::for_staff(me.role, school_has_accountant)
         .iter()
         .map(|&t| {
             let here = t == current;
@@ -393,5 +413,16 @@ mod tests {
         assert_eq!(Task::for_role(Role::Teacher), &[Task::Home, Task::Students]);
         assert!(!Task::for_role(Role::DistrictOfficer).contains(&Task::Connections));
         assert!(Task::for_role(Role::DistrictOfficer).contains(&Task::Log));
+        // A school with its own accountant: the office reads, it does not bill or match.
+        let reads = Task::for_staff(Role::DistrictOfficer, true);
+        assert!(
+            reads.contains(&Task::Reports)
+                && !reads.contains(&Task::Fees)
+                && !reads.contains(&Task::Reconcile)
+        );
+        assert_eq!(
+            Task::for_staff(Role::Accountant, true),
+            Task::for_role(Role::Accountant)
+        );
     }
 }
