@@ -6,7 +6,6 @@ use super::tr;
 use super::widgets::*;
 use crate::api::registry::{account_history, suspend_account};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// A reason and a button that suspends (or, for a pending account, rejects)
 /// one account. `on_done` refreshes whatever lists the account.
@@ -21,7 +20,7 @@ pub fn SuspendAccount(
 ) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
-    let busy = RwSignal::new(false);
+    let busy = OneAtATime::new();
     let (verb, done) = if pending {
         (tr("Từ chối", "Reject"), tr("Đã từ chối", "Rejected"))
     } else {
@@ -29,12 +28,8 @@ pub fn SuspendAccount(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
         let label = label.clone();
-        spawn_local(async move {
+        busy.run(async move {
             match suspend_account(account_id, reason.get_untracked()).await {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!("{done} {label}"))));
@@ -43,7 +38,6 @@ pub fn SuspendAccount(
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
-            busy.set(false);
         });
     };
     view! {
@@ -51,7 +45,7 @@ pub fn SuspendAccount(
             <div class="grow">
                 <Input id=format!("suspend-reason-{account_id}") label=tr("Lý do (cả trường và Phòng đều xem được)", "Reason (the school and the office both see it)") value=reason/>
             </div>
-            <button type="submit" class=BUTTON_QUIET disabled=move || busy.get()>{verb}</button>
+            <button type="submit" class=BUTTON_QUIET disabled=move || busy.busy()>{verb}</button>
             <div class="w-full"><OutcomeNotice outcome/></div>
         </form>
     }

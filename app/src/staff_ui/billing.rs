@@ -58,7 +58,7 @@ fn FeeCatalogue(
     let editing = RwSignal::new(None::<i64>);
     let outcome = RwSignal::new(None);
     // One save at a time: a double click must not add the fee twice.
-    let pending = RwSignal::new(false);
+    let pending = OneAtATime::new();
     let reset = move || {
         editing.set(None);
         name.set(String::new());
@@ -68,11 +68,8 @@ fn FeeCatalogue(
         mandatory.set(true);
     };
     let save = move |fee: FeeInput, verb: &'static str| {
-        pending.set(true);
-        spawn_local(async move {
-            let r = save_fee(school_id, fee.clone()).await;
-            pending.set(false);
-            match r {
+        pending.run(async move {
+            match save_fee(school_id, fee.clone()).await {
                 Ok(_) => {
                     outcome.set(Some(Outcome::Done(saved_fee_message(verb, &fee))));
                     fees.refetch();
@@ -86,9 +83,6 @@ fn FeeCatalogue(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let Some(value) = amount.take() else { return };
         let id = editing.get_untracked();
         let fee = FeeInput {
@@ -122,9 +116,6 @@ fn FeeCatalogue(
         focus("fee-name");
     };
     let toggle = move |f: FeeItemRow| {
-        if pending.get_untracked() {
-            return;
-        }
         let fee = FeeInput {
             id: Some(f.id),
             name: f.name,
@@ -195,7 +186,7 @@ fn FeeCatalogue(
                 <div class="sm:col-span-2">
                     <OutcomeNotice outcome/>
                     <div class="mt-2 flex flex-wrap gap-2">
-                        <button type="submit" class=BUTTON prop:disabled=move || pending.get()>
+                        <button type="submit" class=BUTTON prop:disabled=move || pending.busy()>
                             {move || if editing.get().is_some() { tr("Lưu thay đổi", "Save changes") } else { tr("Thêm khoản thu", "Add fee") }}
                         </button>
                         {move || editing.get().is_some().then(|| view! {
@@ -423,15 +414,11 @@ fn Credits(school_id: i64) -> impl IntoView {
     let amount = AmountInput::new();
     let reason = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
-    let pending = RwSignal::new(false);
+    let pending = OneAtATime::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let Some(value) = amount.take() else { return };
-        pending.set(true);
-        spawn_local(async move {
+        pending.run(async move {
             let student = code.get_untracked();
             let r = add_credit(
                 school_id,
@@ -440,7 +427,6 @@ fn Credits(school_id: i64) -> impl IntoView {
                 reason.get_untracked(),
             )
             .await;
-            pending.set(false);
             match r {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!(
@@ -499,7 +485,7 @@ fn Credits(school_id: i64) -> impl IntoView {
                 <Field id="credit-code" label=tr("Mã học sinh được trừ", "Student code") value=code/>
                 <AmountField id="credit-amount" label=tr("Số tiền trừ (đồng)", "Amount (đồng)") input=amount/>
                 <Field id="credit-reason" label=tr("Lý do trừ", "Reason") value=reason/>
-                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET prop:disabled=move || pending.get()>{tr("Ghi khoản trừ", "Record credit")}</button></div>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET prop:disabled=move || pending.busy()>{tr("Ghi khoản trừ", "Record credit")}</button></div>
             </form>
             <OutcomeNotice outcome/>
             <h3 class="mt-3 font-semibold">{tr("Khoản trừ chưa dùng hết", "Credits not used up yet")}</h3>

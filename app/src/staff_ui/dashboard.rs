@@ -444,14 +444,10 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
     let reports = LocalResource::new(move || school_reports(school_id));
     let note = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
-    let pending = RwSignal::new(false);
+    let pending = OneAtATime::new();
     // Submitting a period already reported asks first: the answer offers to replace it.
     let send = move |replace: bool| {
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        spawn_local(async move {
+        pending.run(async move {
             let r = submit_report(
                 school_id,
                 from.get_untracked(),
@@ -460,7 +456,6 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
                 replace,
             )
             .await;
-            pending.set(false);
             match r {
                 Ok(rep) => {
                     let f = rep.figures;
@@ -528,12 +523,12 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
             {can_submit.then(|| view! {
                 <form class="mt-3 space-y-2" on:submit=submit>
                     <Field id="report-note" label=tr("Ghi chú kèm báo cáo", "Note with the report") value=note/>
-                    <button type="submit" class=BUTTON prop:disabled=move || pending.get()>{tr("Nộp báo cáo kỳ này cho Phòng GD&ĐT", "Submit this period's report to the office")}</button>
+                    <button type="submit" class=BUTTON prop:disabled=move || pending.busy()>{tr("Nộp báo cáo kỳ này cho Phòng GD&ĐT", "Submit this period's report to the office")}</button>
                 </form>
             })}
             <OutcomeNotice outcome/>
             {move || already().then(|| view! {
-                <button type="button" class=format!("{BUTTON_QUIET} mt-2") prop:disabled=move || pending.get() on:click=move |_| send(true)>
+                <button type="button" class=format!("{BUTTON_QUIET} mt-2") prop:disabled=move || pending.busy() on:click=move |_| send(true)>
                     {tr("Nộp lại, thay báo cáo đã nộp", "Submit again, replacing it")}
                 </button>
             })}

@@ -19,12 +19,9 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
     let outcome = RwSignal::new(None);
     let receipts = RwSignal::new(Vec::<String>::new());
     // Money is recorded once: a second click while the first is on its way does nothing.
-    let pending = RwSignal::new(false);
+    let pending = OneAtATime::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let Some(parsed) = amount.take() else { return };
         let invoice = code.get_untracked();
         let payment = OfficePayment {
@@ -36,11 +33,8 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
             card_last4: last4.get_untracked(),
             payer: payer.get_untracked(),
         };
-        pending.set(true);
-        spawn_local(async move {
-            let r = record_office_payment(school_id, payment).await;
-            pending.set(false);
-            match r {
+        pending.run(async move {
+            match record_office_payment(school_id, payment).await {
                 Ok(codes) => {
                     receipts.set(codes);
                     // A new payment starts from an empty form: nothing carries over by mistake.
@@ -82,7 +76,7 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
                     <Field id="office-last4" label=tr("4 số cuối của thẻ", "Card's last 4 digits") value=last4/>
                 })}
                 <Field id="office-payer" label=tr("Người nộp (không bắt buộc)", "Paid by (optional)") value=payer/>
-                <div class="sm:col-span-3"><button type="submit" class=BUTTON prop:disabled=move || pending.get()>{tr("Ghi nhận khoản nộp", "Record the payment")}</button></div>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON prop:disabled=move || pending.busy()>{tr("Ghi nhận khoản nộp", "Record the payment")}</button></div>
             </form>
             <OutcomeNotice outcome/>
             {move || (!receipts.get().is_empty()).then(|| view! {

@@ -334,7 +334,7 @@ fn Accounts(
     let make_default = RwSignal::new(profile.accounts.is_empty());
     let bank_search = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
-    let pending = RwSignal::new(false);
+    let pending = OneAtATime::new();
     let id = profile.id;
     let history = RwSignal::new(0u32);
     let changed = move || {
@@ -343,11 +343,7 @@ fn Accounts(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        spawn_local(async move {
+        pending.run(async move {
             let r = save_account(
                 id,
                 bin.get_untracked(),
@@ -356,7 +352,6 @@ fn Accounts(
                 make_default.get_untracked(),
             )
             .await;
-            pending.set(false);
             match r {
                 Ok(()) => {
                     flash.done(tr("Đã lưu tài khoản.", "Account saved."));
@@ -369,14 +364,8 @@ fn Accounts(
     // The same account saved again as the default: its name is unchanged, so
     // its confirmation stands.
     let make_it_default = move |bin: String, number: String, holder: String, label: String| {
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        spawn_local(async move {
-            let r = save_account(id, bin, number, holder, true).await;
-            pending.set(false);
-            match r {
+        pending.run(async move {
+            match save_account(id, bin, number, holder, true).await {
                 Ok(()) => {
                     flash.done(format!(
                         "{} {label}. {}",
@@ -456,7 +445,7 @@ fn Accounts(
                     </label>
                     <div class="sm:col-span-2">
                         <OutcomeNotice outcome/>
-                        <button type="submit" class=format!("{BUTTON} mt-2") prop:disabled=move || pending.get()>{tr("Lưu tài khoản", "Save account")}</button>
+                        <button type="submit" class=format!("{BUTTON} mt-2") prop:disabled=move || pending.busy()>{tr("Lưu tài khoản", "Save account")}</button>
                     </div>
                 </form>
             })}

@@ -20,6 +20,35 @@ pub const FILE_INPUT: &str =
 pub const CARD: &str = "mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200";
 pub const H2: &str = "text-xl font-bold text-gray-900";
 
+/// One request at a time from a form: a second click while the first is on
+/// its way does nothing, so no fee, payment, account or report is made twice.
+#[derive(Clone, Copy)]
+pub struct OneAtATime(RwSignal<bool>);
+
+impl OneAtATime {
+    pub fn new() -> Self {
+        OneAtATime(RwSignal::new(false))
+    }
+
+    /// A request is on its way (for a button's `disabled`).
+    pub fn busy(self) -> bool {
+        self.0.get()
+    }
+
+    /// Starts `work` unless a request is already on its way.
+    pub fn run(self, work: impl std::future::Future<Output = ()> + 'static) {
+        if self.0.get_untracked() {
+            return;
+        }
+        self.0.set(true);
+        let flag = self.0;
+        leptos::task::spawn_local(async move {
+            work.await;
+            flag.set(false);
+        });
+    }
+}
+
 /// A labelled input bound to a signal.
 #[component]
 pub fn Field(
