@@ -93,6 +93,10 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   // The accountant's home asks for the fix, and leads to the office's comment.
   await signOut(page);
   await signIn(page, 'ketoan.thhl');
+  // This month class by class, in grade order.
+  const classes = page.getByTestId('class-collection').getByRole('listitem');
+  await expect(classes.first()).toContainText(/^Lớp 1\w · \d+\/\d+ đã nộp đủ/);
+  await expect(classes.filter({ hasText: 'Lớp 3A' })).toContainText(/\d+\/14 đã nộp đủ/);
   const attention = page.getByTestId('attention');
   await attention.getByRole('link', { name: /báo cáo bị Phòng GD&ĐT trả lại/ }).click();
   await expect(page.getByRole('heading', { name: 'Số liệu, báo cáo', level: 1 })).toBeVisible();

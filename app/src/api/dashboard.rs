@@ -367,3 +367,57 @@ pub async fn export_report(report_id: i64) -> Result<String, AppError> {
     })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
+
+/// A class's collection for one month: how many invoices, how many paid in
+/// full, collected of due.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassFigures {
+    pub class_name: String,
+    pub invoices: i64,
+    pub paid_in_full: i64,
+    pub collected: crate::domain::money::Vnd,
+    pub due: crate::domain::money::Vnd,
+}
+
+/// A month's collection class by class (grade order), for the accountant's
+/// home: which classes to remind. `period` empty: this month.
+#[server(prefix = "/rpc", endpoint = "dashboard/classes", input = Json)]
+pub async fn class_collection(
+    school_id: i64,
+    period: String,
+) -> Result<Vec<ClassFigures>, AppError> {
+    use crate::domain::money::Vnd;
+    let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
+    // Empty: the current month by the server's clock (a phone's may be wrong).
+    let month = match period.trim() {
+        "" => crate::domain::date::Month::of(state.clock.today()),
+        p => crate::domain::date::Month::parse(p)
+            .map_err(|_| AppError::InvalidInput(crate::error::Field::Period))?,
+    };
+    let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT c.name, CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN p.paid >= i.total THEN 1 ELSE 0 END) AS BIGINT), \
+                CAST(SUM(CASE WHEN p.paid > i.total THEN i.total ELSE p.paid END) AS BIGINT), CAST(SUM(i.total) AS BIGINT) \
+         FROM invoice i JOIN class c ON c.id = i.class_id \
+         JOIN (SELECT i2.id, CAST(COALESCE((SELECT SUM(a.amount) FROM payment_allocation a WHERE a.invoice_id = i2.id), 0) AS BIGINT) AS paid \
+               FROM invoice i2 WHERE i2.school_id = $1 AND i2.period = $2) p ON p.id = i.id \
+         WHERE i.school_id = $1 AND i.period = $2 AND i.voided_at IS NULL GROUP BY c.name",
+    )
+    .bind(school_id)
+    .bind(month.to_string())
+    .fetch_all(&state.db)
+    .await?;
+    let mut out: Vec<ClassFigures> = rows
+        .into_iter()
+        .map(
+            |(class_name, invoices, paid_in_full, collected, due)| ClassFigures {
+                class_name,
+                invoices,
+                paid_in_full,
+                collected: Vnd::new(collected),
+                due: Vnd::new(due),
+            },
+        )
+        .collect();
+    out.sort_by(|a, b| crate::domain::collate::class_cmp(&a.class_name, &b.class_name));
+    Ok(out)
+}

@@ -348,8 +348,38 @@ pub fn Attention(school_id: i64, methods_ready: bool, has_contacts: bool) -> imp
                     }.into_any()
                 }
             })}
+            <ClassesThisMonth school_id/>
             <SetupWarnings methods_ready has_contacts link=Some(Task::School.href(school_id))/>
         </section>
+    }
+}
+
+/// This month class by class, in grade order: which classes to remind.
+#[component]
+fn ClassesThisMonth(school_id: i64) -> impl IntoView {
+    let classes = LocalResource::new(move || {
+        crate::api::dashboard::class_collection(school_id, String::new())
+    });
+    move || {
+        classes.get().and_then(Result::ok).filter(|c| !c.is_empty()).map(|list| {
+            view! {
+                <h3 class="mt-4 font-semibold">{tr("Tháng này theo lớp", "This month by class")}</h3>
+                <ul class="mt-1 grid gap-x-4 text-sm sm:grid-cols-2" data-testid="class-collection">
+                    {list.into_iter().map(|c| {
+                        let rate = percent_label(
+                            (c.due.is_positive()).then(|| c.collected.dong() * 10_000 / c.due.dong()));
+                        let behind = c.paid_in_full < c.invoices;
+                        view! {
+                            <li class="flex justify-between gap-2 border-b border-gray-100 py-1">
+                                <span class:font-semibold=behind>{format!("{} {} · {}/{} {}", tr("Lớp", "Class"), c.class_name,
+                                    c.paid_in_full, c.invoices, tr("đã nộp đủ", "paid in full"))}</span>
+                                <span class="whitespace-nowrap tabular-nums">{format!("{} / {} ({rate})", c.collected, c.due)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+        })
     }
 }
 
