@@ -160,7 +160,7 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
         ),
         ("create", "credit") => format!(
             "{} {} {} {subject}{}",
-            t("Ghi khoản dư", "Recorded a credit of"),
+            t("Ghi khoản trừ", "Recorded a credit of"),
             money(&after, "amount"),
             t("cho học sinh", "for"),
             because(t, &after, "reason")
