@@ -477,6 +477,13 @@ mod tests {
                 Some("Nguyễn Minh An"),
                 r#"{"left_on":"2026-11-30"}"#,
             ),
+            row(
+                "cancel",
+                "credit",
+                "9",
+                Some("Nguyễn Minh An"),
+                r#"{"cancelled":50000,"reason":"Nhập nhầm"}"#,
+            ),
         ];
         let texts: Vec<String> = rows.iter().map(|r| sentence(vi, r)).collect();
         assert_eq!(texts[0], "Thêm khoản thu «Tiền ăn»: 30.000 đ/ngày ăn");
