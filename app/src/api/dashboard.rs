@@ -70,6 +70,8 @@ pub async fn district_dashboard(from: String, to: String) -> Result<Dashboard, A
 }
 
 /// One school's figures, for its accountant (and its district office).
+/// `from` and `to` both empty: this month, by the server's clock (a phone's
+/// clock may be wrong).
 #[server(prefix = "/rpc", endpoint = "dashboard/school", input = Json)]
 pub async fn school_dashboard(
     school_id: i64,
@@ -77,7 +79,12 @@ pub async fn school_dashboard(
     to: String,
 ) -> Result<SchoolFigures, AppError> {
     let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
-    let (f, t) = period(&from, &to)?;
+    let (f, t) = if from.trim().is_empty() && to.trim().is_empty() {
+        let month = crate::domain::date::Month::of(state.clock.today());
+        (month, month)
+    } else {
+        period(&from, &to)?
+    };
     crate::server::report_queries::school_figures(&state.db, &[school_id], f, t)
         .await?
         .pop()

@@ -5,7 +5,6 @@
 //! laptop, a row of tabs above it on a phone. Teachers get their class and its
 //! students; the office, supervising a school, the same pages as its accountant.
 
-use super::dashboard::this_month;
 use super::tr;
 use super::widgets::*;
 use crate::api::dashboard::{school_dashboard, school_reports};
@@ -300,9 +299,9 @@ pub fn OfficePage(
 /// this month's collection, reports the office sent back, set-up still missing.
 #[component]
 pub fn Attention(school_id: i64, methods_ready: bool, has_contacts: bool) -> impl IntoView {
-    let month = this_month();
+    // This month by the server's clock, as the list by class below.
     let figures =
-        LocalResource::new(move || school_dashboard(school_id, month.clone(), month.clone()));
+        LocalResource::new(move || school_dashboard(school_id, String::new(), String::new()));
     let reports = LocalResource::new(move || school_reports(school_id));
     let returned = move || {
         reports
@@ -369,11 +368,12 @@ fn ClassesThisMonth(school_id: i64) -> impl IntoView {
                         let rate = percent_label(
                             (c.due.is_positive()).then(|| c.collected.dong() * 10_000 / c.due.dong()));
                         let behind = c.paid_in_full < c.invoices;
+                        // The figures go under the class on a phone, beside it on a laptop.
                         view! {
-                            <li class="flex justify-between gap-2 border-b border-gray-100 py-1">
+                            <li class="flex flex-wrap justify-between gap-x-2 border-b border-gray-100 py-1">
                                 <span class:font-semibold=behind>{format!("{} {} · {}/{} {}", tr("Lớp", "Class"), c.class_name,
                                     c.paid_in_full, c.invoices, tr("đã nộp đủ", "paid in full"))}</span>
-                                <span class="whitespace-nowrap tabular-nums">{format!("{} / {} ({rate})", c.collected, c.due)}</span>
+                                <span class="tabular-nums">{format!("{} / {} ({rate})", c.collected, c.due)}</span>
                             </li>
                         }
                     }).collect_view()}
