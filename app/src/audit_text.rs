@@ -334,6 +334,17 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             };
             format!("{verb} {subject}{class}{}", because(t, &after, "reason"))
         }
+        ("rename", "class") => format!(
+            "{} {} → {}",
+            t("Sửa tên lớp", "Renamed class"),
+            text(&before, "name"),
+            text(&after, "name")
+        ),
+        ("remove", "class") => format!(
+            "{} {}",
+            t("Xoá lớp", "Removed class"),
+            text(&before, "name")
+        ),
         ("accept_invite", "staff") => format!(
             "{} {} ({}){}",
             t("Nhận lời mời, tạo tài khoản", "Accepted an invitation as"),

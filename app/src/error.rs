@@ -81,6 +81,10 @@ pub enum Field {
     Day,
     /// A student code no student of the school has.
     UnknownStudent,
+    /// A class name another class of the year already has.
+    ClassTaken,
+    /// A class that still has students or invoices.
+    ClassNotEmpty,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -390,6 +390,8 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, AccessTokens) => "Danh sách trên máy này quá dài: tối đa 50 con.",
         (Lang::Vi, SearchText) => "Từ cần tìm quá dài: tối đa 100 ký tự.",
         (Lang::Vi, Day) => "Ngày không hợp lệ: chọn ngày trên lịch.",
+        (Lang::Vi, ClassTaken) => "Năm học này đã có lớp mang tên đó. Muốn gộp hai lớp, hãy chuyển học sinh sang lớp kia.",
+        (Lang::Vi, ClassNotEmpty) => "Lớp còn học sinh hoặc đã có hoá đơn nên không xoá được: hãy chuyển học sinh sang lớp khác, hoặc chỉ sửa tên lớp.",
         (Lang::Vi, UnknownStudent) => "Trường không có học sinh nào mang mã này. Hãy xem lại mã ở trang Lớp và học sinh.",
         (Lang::En, Username) => {
             "User name: 3 to 32 lower-case letters, digits, dots, dashes or underscores."
@@ -433,6 +435,8 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, AccessTokens) => "The list on this device is too long: at most 50 children.",
         (Lang::En, SearchText) => "The search is too long: at most 100 characters.",
         (Lang::En, Day) => "Not a valid day: pick one on the calendar.",
+        (Lang::En, ClassTaken) => "This school year already has a class of that name. To merge two classes, move the students across.",
+        (Lang::En, ClassNotEmpty) => "The class still has students or invoices, so it cannot be removed: move its students, or just rename it.",
         (Lang::En, UnknownStudent) => "No student of the school has this code. Check it on the Classes and students page.",
     }
 }

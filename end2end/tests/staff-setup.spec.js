@@ -337,6 +337,25 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await expect(row).toContainText('(đã nghỉ)');
   await page.screenshot({ path: 'test-results/screens/staff-desktop-05-students.png', fullPage: true });
 
+  // A class typed with a typo: renamed (the picker follows), and not removed while a child is in it.
+  await page.getByRole('button', { name: 'Thêm học sinh' }).click();
+  await page.getByLabel('Mã học sinh', { exact: true }).fill('2201009997');
+  await page.getByLabel('Họ và tên').fill('Mai Văn Tùng');
+  await page.getByLabel('Ngày sinh').fill('02/02/2016');
+  await page.getByLabel('Lớp', { exact: true }).fill('5 C');
+  await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+  await expect(page.getByText('Đã lưu học sinh.')).toBeVisible();
+  await page.getByLabel('Chọn lớp').selectOption({ label: '5 C' });
+  const manage = page.getByTestId('manage-class');
+  await manage.locator('summary').click();
+  await manage.getByLabel('Tên lớp').fill('5C');
+  await manage.getByRole('button', { name: 'Lưu tên lớp' }).click();
+  await expect(page.getByText('Đã đổi tên lớp thành 5C.')).toBeVisible();
+  await expect(page.getByLabel('Chọn lớp').locator('option:checked')).toHaveText('5C');
+  // The form stays open beside what it did.
+  await manage.getByRole('button', { name: 'Xoá lớp (chỉ khi lớp trống)' }).click();
+  await expect(page.getByText(/^Lớp còn học sinh hoặc đã có hoá đơn nên không xoá được/)).toBeVisible();
+
   // A homeroom class for the teacher.
   await openTask(page, 'Nhân sự');
   await page.getByLabel('Giáo viên', { exact: true }).selectOption({ label: 'Đỗ Thị Mai' });

@@ -456,3 +456,113 @@ async fn a_class_with_no_invoice_yet_shows_its_children() {
     assert_eq!(view.rows[0].full_name, "Lò Văn Páo");
     assert!(view.rows[0].status.is_none(), "nothing billed yet");
 }
+
+#[tokio::test]
+async fn a_class_is_renamed_with_its_invoices_and_an_empty_one_removed() {
+    use hocphi_app::error::Field;
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let class = class_3a(&app, &s).await;
+    let rename = |name: &str| {
+        let (app, s) = (&app, s.clone());
+        let body = json!({"school_id": 1, "class_id": class, "name": name});
+        async move {
+            app.staff("classes/rename", body, Some(&s))
+                .await
+                .answer::<()>()
+        }
+    };
+    // A name another class has, or one with no grade, is refused in words.
+    assert_eq!(
+        rename("3B").await,
+        Err(AppError::InvalidInput(Field::ClassTaken))
+    );
+    assert_eq!(
+        rename("Ba A").await,
+        Err(AppError::InvalidInput(Field::ClassName))
+    );
+    rename(" 3A1 ").await.unwrap();
+    let view: ClassView = app
+        .staff(
+            "classes/view",
+            json!({"class_id": class, "period": null}),
+            Some(&s),
+        )
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(
+        view.class_name, "3A1",
+        "the class's invoices follow the new name"
+    );
+    assert!(view.rows.iter().any(|r| r.status.is_some()));
+    // A class with children is not removed.
+    assert_eq!(
+        app.staff(
+            "classes/remove",
+            json!({"school_id": 1, "class_id": class}),
+            Some(&s)
+        )
+        .await
+        .answer::<()>(),
+        Err(AppError::InvalidInput(Field::ClassNotEmpty))
+    );
+    // A class made by a typo, emptied by moving its only child back, is.
+    let student: i64 = app
+        .staff(
+            "students/save",
+            json!({"school_id": 1, "student_id": null, "code": "2201009778", "full_name": "Lò Thị Mai",
+                "birth_date": "03/03/2017", "class_name": "4 E"}),
+            Some(&s),
+        )
+        .await
+        .answer()
+        .unwrap();
+    let typo = |classes: &[TeacherClass]| classes.iter().find(|c| c.name == "4 E").map(|c| c.id);
+    let classes: Vec<TeacherClass> = app
+        .staff("classes/mine", json!({"school_id": 1}), Some(&s))
+        .await
+        .answer()
+        .unwrap();
+    let typo_id = typo(&classes).unwrap();
+    let remove_typo = || {
+        app.staff(
+            "classes/remove",
+            json!({"school_id": 1, "class_id": typo_id}),
+            Some(&s),
+        )
+    };
+    // Not while the child is in it, though it was never billed.
+    assert_eq!(
+        remove_typo().await.answer::<()>(),
+        Err(AppError::InvalidInput(Field::ClassNotEmpty))
+    );
+    app.staff(
+        "students/save",
+        json!({"school_id": 1, "student_id": student, "code": "2201009778", "full_name": "Lò Thị Mai",
+            "birth_date": "03/03/2017", "class_name": "4A"}),
+        Some(&s),
+    )
+    .await
+    .answer::<i64>()
+    .unwrap();
+    remove_typo().await.answer::<()>().unwrap();
+    let classes: Vec<TeacherClass> = app
+        .staff("classes/mine", json!({"school_id": 1}), Some(&s))
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(typo(&classes), None);
+    // A teacher corrects nothing.
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    assert_eq!(
+        app.staff(
+            "classes/rename",
+            json!({"school_id": 1, "class_id": class, "name": "3Z"}),
+            Some(&t)
+        )
+        .await
+        .answer::<()>(),
+        Err(AppError::Forbidden)
+    );
+}

@@ -378,3 +378,98 @@ pub async fn assign_teacher(
     tx.commit().await?;
     Ok(())
 }
+
+/// Corrects a class's name (a typo such as "3 A" for "3A"): invoices, notices
+/// and links follow, as they point at the class, not its name. Refused when
+/// another class of the year already has the name, or the name has no grade.
+#[server(prefix = "/rpc", endpoint = "classes/rename", input = Json)]
+pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result<(), AppError> {
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let name = name.trim().to_string();
+    let grade = crate::domain::student_import::grade_from_class(&name)
+        .filter(|_| name.chars().count() <= 20)
+        .ok_or(AppError::InvalidInput(Field::ClassName))?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let current: Option<(String, i64)> =
+        sqlx::query_as("SELECT name, school_year_id FROM class WHERE id = $1 AND school_id = $2")
+            .bind(class_id)
+            .bind(school_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (before, year) = current.ok_or(AppError::NotFound)?;
+    if before == name {
+        return Ok(());
+    }
+    let taken: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
+    )
+    .bind(school_id)
+    .bind(year)
+    .bind(&name)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if taken.is_some() {
+        return Err(AppError::InvalidInput(Field::ClassTaken));
+    }
+    sqlx::query("UPDATE class SET name = $1, grade = $2 WHERE id = $3")
+        .bind(&name)
+        .bind(grade)
+        .bind(class_id)
+        .execute(&mut *tx)
+        .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "rename", "class", class_id)
+            .before(serde_json::json!({"name": before}))
+            .after(serde_json::json!({"name": name})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a class made by mistake: only one with no student in it and no
+/// invoice ever issued to it (those are moved or voided first).
+#[server(prefix = "/rpc", endpoint = "classes/remove", input = Json)]
+pub async fn remove_class(school_id: i64, class_id: i64) -> Result<(), AppError> {
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let row: Option<(String, i64, i64)> = sqlx::query_as(
+        "SELECT c.name, (SELECT COUNT(*) FROM enrolment e WHERE e.class_id = c.id), \
+            (SELECT COUNT(*) FROM invoice i WHERE i.class_id = c.id) \
+         FROM class c WHERE c.id = $1 AND c.school_id = $2",
+    )
+    .bind(class_id)
+    .bind(school_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // Already removed (a second click): nothing to do.
+    let Some((name, students, invoices)) = row else {
+        return Ok(());
+    };
+    if students > 0 || invoices > 0 {
+        return Err(AppError::InvalidInput(Field::ClassNotEmpty));
+    }
+    sqlx::query("DELETE FROM class_teacher WHERE class_id = $1")
+        .bind(class_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM class WHERE id = $1")
+        .bind(class_id)
+        .execute(&mut *tx)
+        .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "remove", "class", class_id)
+            .before(serde_json::json!({"name": name})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -4,7 +4,8 @@
 use super::tr;
 use super::widgets::*;
 use crate::api::class_view::{
-    create_student_link, load_class_view, my_classes, revoke_student_links,
+    create_student_link, load_class_view, my_classes, remove_class, rename_class,
+    revoke_student_links,
 };
 use crate::domain::invoice_status::PaymentState;
 use crate::domain::money::Vnd;
@@ -48,13 +49,22 @@ pub fn reminder(view: &ClassView, origin: &str) -> String {
 }
 
 #[component]
-pub fn ClassSection(school_id: i64) -> impl IntoView {
+pub fn ClassSection(
+    school_id: i64,
+    /// The accountant corrects a class's name or removes an empty one here.
+    #[prop(optional)]
+    manage: bool,
+) -> impl IntoView {
     let changes = super::workspace::Changes::here();
     let classes = LocalResource::new(move || {
         changes.track();
         my_classes(school_id)
     });
     let chosen = RwSignal::new(None::<i64>);
+    // What a rename or removal did: kept here, as the form is drawn again after it.
+    let managed = RwSignal::new(None::<Outcome>);
+    // Whether the rename form is open: kept here too, so it stays open with its outcome.
+    let manage_open = RwSignal::new(false);
     Effect::new(move |_| {
         if chosen.get_untracked().is_none() {
             if let Some(Ok(list)) = classes.get() {
@@ -72,6 +82,12 @@ pub fn ClassSection(school_id: i64) -> impl IntoView {
                     view! { <option value=id.to_string() selected=move || chosen.get() == Some(id)>{c.name}</option> }
                 }).collect_view()}
             </select>
+            {move || (manage && chosen.get().is_some()).then(|| {
+                let current = classes.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                    .find(|c| Some(c.id) == chosen.get_untracked());
+                current.map(|c| view! { <ManageClass school_id class_id=c.id name=c.name outcome=managed open=manage_open on_removed=move || chosen.set(None)/> })
+            })}
+            <OutcomeNotice outcome=managed/>
             {move || chosen.get().map(|id| view! { <ClassTable class_id=id/> })}
         </section>
     }
@@ -202,5 +218,74 @@ fn ClassTable(class_id: i64) -> impl IntoView {
             </div>
         })}
         <OutcomeNotice outcome/>
+    }
+}
+
+/// A class's name corrected (every invoice and link follows the class), or a
+/// class made by mistake removed while it is still empty.
+#[component]
+fn ManageClass(
+    school_id: i64,
+    class_id: i64,
+    name: String,
+    outcome: RwSignal<Option<Outcome>>,
+    open: RwSignal<bool>,
+    on_removed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let changes = super::workspace::Changes::here();
+    let new_name = RwSignal::new(name.clone());
+    let pending = OneAtATime::new();
+    let rename = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let wanted = new_name.get_untracked().trim().to_string();
+        pending.run(async move {
+            match rename_class(school_id, class_id, wanted.clone()).await {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {wanted}.",
+                        tr("Đã đổi tên lớp thành", "The class is now called")
+                    ))));
+                    changes.announce();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    let removed = name.clone();
+    let remove = move |_| {
+        let removed = removed.clone();
+        pending.run(async move {
+            match remove_class(school_id, class_id).await {
+                Ok(()) => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {removed}.",
+                        tr("Đã xoá lớp", "Removed class")
+                    ))));
+                    on_removed();
+                    changes.announce();
+                }
+                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+            }
+        });
+    };
+    view! {
+        <details class="mt-2" data-testid="manage-class" prop:open=move || open.get_untracked()
+            on:toggle=move |ev| {
+                use wasm_bindgen::JsCast;
+                if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                    open.set(el.has_attribute("open"));
+                }
+            }>
+            <summary class="min-h-11 cursor-pointer py-2 font-semibold text-slate-800">{tr("Sửa tên lớp hoặc xoá lớp tạo nhầm", "Rename the class, or remove one made by mistake")}</summary>
+            <form class="flex flex-wrap items-end gap-2" on:submit=rename>
+                <div class="min-w-0 grow">
+                    <Field id=format!("class-name-{class_id}") label=tr("Tên lớp", "Class name") value=new_name
+                        hint=tr("Hoá đơn, thông báo và đường dẫn của lớp đi theo tên mới.", "The class's invoices, notices and links follow the new name.")/>
+                </div>
+                <button type="submit" class=BUTTON_QUIET prop:disabled=move || pending.busy()>{tr("Lưu tên lớp", "Save the name")}</button>
+                <button type="button" class="min-h-11 px-2 text-red-800 underline" prop:disabled=move || pending.busy() on:click=remove>
+                    {tr("Xoá lớp (chỉ khi lớp trống)", "Remove (empty classes only)")}</button>
+            </form>
+        </details>
     }
 }

@@ -186,7 +186,7 @@ fn TaskPage(
         }.into_any(),
         Task::Students if me.role == Role::Teacher => view! { <Students school_id=id can_edit=false/> }.into_any(),
         Task::Students => view! {
-            <super::class::ClassSection school_id=id/>
+            <super::class::ClassSection school_id=id manage=can_edit/>
             <super::import::ImportStudents school_id=id/>
             <Students school_id=id can_edit=true/>
             <super::new_year::NewYear school_id=id/>
