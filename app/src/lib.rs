@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod model;
+pub mod paging;
 pub mod reconciliation;
 #[cfg(feature = "ssr")]
 pub mod server;

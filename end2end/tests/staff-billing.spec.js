@@ -103,6 +103,25 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   const bytes = require('fs').readFileSync(await xlsx.path());
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
 
+  // The whole school's invoices come a page at a time, and in the order asked for.
+  await page.locator('#inv-period').fill('');
+  await page.getByLabel('Lớp (để trống: tất cả)').fill('');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  const pages = page.getByTestId('pages');
+  await expect(pages).toContainText(/Trang 1 \/ \d+ · 1–100 trên \d+/);
+  await expect(pages.getByRole('button', { name: '‹ Trang trước' })).toBeDisabled();
+  const invoiceRows = page.getByTestId('invoice-row');
+  await expect(invoiceRows).toHaveCount(100);
+  await pages.getByRole('button', { name: 'Trang sau ›' }).click();
+  await expect(pages).toContainText('Trang 2 / ');
+  await expect(pages).toContainText('· 101–');
+  await page.getByLabel('Sắp xếp').selectOption({ label: 'Còn nợ nhiều nhất trước' });
+  await expect(pages).toContainText('Trang 1 / ');
+  const owed = (await invoiceRows.evaluateAll((rows) => rows.map((r) => Number(r.dataset.owed))));
+  expect(owed.length).toBe(100);
+  expect(owed[0]).toBeGreaterThan(0);
+  expect(owed).toEqual([...owed].sort((x, y) => y - x));
+
   // The change log reads as sentences, newest first, and finds a change by its words
   // (marks optional) and by day.
   await openTask(page, 'Nhật ký thay đổi');

@@ -5,6 +5,7 @@ use super::widgets::*;
 use crate::api::invoices::{export_invoices, list_invoices, void_invoice};
 use crate::domain::invoice_status::PaymentState;
 use crate::domain::money::Vnd;
+use crate::paging::{page_rows, InvoiceOrder};
 use crate::staff::{InvoiceFilter, InvoiceRow};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,8 +20,14 @@ fn status_text(r: &InvoiceRow) -> &'static str {
     }
 }
 
-/// Invoices shown at once; the filters find the rest.
-const SHOWN: usize = 300;
+fn order_label(order: InvoiceOrder) -> &'static str {
+    match order {
+        InvoiceOrder::ClassRegister => tr("Theo lớp, rồi tên", "By class, then name"),
+        InvoiceOrder::MostOwed => tr("Còn nợ nhiều nhất trước", "Most owed first"),
+        InvoiceOrder::DueFirst => tr("Hạn nộp sớm nhất trước", "Earliest due date first"),
+        InvoiceOrder::NewestPeriod => tr("Kỳ thu mới nhất trước", "Latest period first"),
+    }
+}
 
 #[component]
 pub fn InvoiceList(school_id: i64) -> impl IntoView {
@@ -35,6 +42,8 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
         search: search.get_untracked(),
     };
     let rows = RwSignal::new(None::<Vec<InvoiceRow>>);
+    let order = RwSignal::new(InvoiceOrder::default());
+    let page = RwSignal::new(0usize);
     let outcome = RwSignal::new(None);
     let load = move || {
         spawn_local(async move {
@@ -46,6 +55,7 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
     };
     let search_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        page.set(0);
         load();
     };
     let export = move |_| {
@@ -107,18 +117,30 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                 </div>
             </form>
             <OutcomeNotice outcome/>
-            {move || rows.get().map(|list| {
+            {move || rows.get().is_some().then(|| view! {
+                <div class="mt-3 max-w-xs">
+                    <label for="inv-order" class="block text-sm font-semibold">{tr("Sắp xếp", "Order")}</label>
+                    <select id="inv-order" class=INPUT on:change=move |ev| {
+                        order.set(InvoiceOrder::from_key(&event_target_value(&ev)));
+                        page.set(0);
+                    }>
+                        {InvoiceOrder::ALL.into_iter().map(|o| view! {
+                            <option value=o.key() selected=move || order.get() == o>{order_label(o)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            {move || rows.get().map(|mut list| {
                 let total: Vnd = list.iter().filter(|r| r.status.state != PaymentState::Voided).map(|r| r.total).sum();
                 let paid: Vnd = list.iter().map(|r| r.paid).sum();
                 let count = list.len();
+                order.get().sort(&mut list);
+                let shown = page_rows(list, page.get());
                 view! {
                     <p class="mt-3 font-semibold" data-testid="invoice-totals">
-                        {format!("{} {} · {} {} · {} {}", list.len(), tr("hoá đơn", "invoices"), tr("phải nộp", "due"), total, tr("đã nộp", "paid"), paid)}
+                        {format!("{count} {} · {} {} · {} {}", tr("hoá đơn", "invoices"), tr("phải nộp", "due"), total, tr("đã nộp", "paid"), paid)}
                     </p>
-                    {(count > SHOWN).then(|| view! {
-                        <p class="text-sm text-gray-700">{format!("{} {SHOWN} {} {count}: {}", tr("Đang hiện", "Showing"), tr("trên", "of"),
-                            tr("hãy lọc theo lớp, trạng thái hoặc tên để tìm.", "filter by class, status or name to find one."))}</p>
-                    })}
+                    <Pages count page/>
                     // On a phone each invoice is a card: the student, then code, class and
                     // period, then the figures and state; nothing off-screen.
                     <div class="mt-2 max-h-[32rem] overflow-auto">
@@ -130,7 +152,7 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                                 <th class="pr-2">{tr("Trạng thái", "Status")}</th><th></th>
                             </tr></thead>
                             <tbody>
-                                {list.into_iter().take(SHOWN).map(|r| {
+                                {shown.into_iter().map(|r| {
                                     let code = r.code.clone();
                                     let voided = r.status.state == PaymentState::Voided;
                                     let state = format!("{}{}", status_text(&r), r.void_reason.clone().map(|why| format!(" ({why})")).unwrap_or_default());
@@ -139,7 +161,8 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                                         view! { <button type="button" class="min-h-11 px-2 underline" on:click=move |_| void(code.clone())>{tr("Huỷ", "Void")}</button> }
                                     });
                                     view! {
-                                        <tr class="border-t border-gray-100" class:text-gray-400=voided data-testid="invoice-row">
+                                        <tr class="border-t border-gray-100" class:text-gray-400=voided data-testid="invoice-row"
+                                            data-owed=if voided { 0 } else { (r.total - r.paid).clamp_non_negative().dong() }>
                                             <td class="hidden py-1 pr-2 font-mono sm:table-cell">{r.code.clone()}</td>
                                             <td class="py-2 pr-2 sm:py-1">
                                                 <span class="font-semibold sm:font-normal">{r.student_name.clone()}</span>

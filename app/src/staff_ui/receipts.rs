@@ -11,9 +11,6 @@ use crate::staff::StaffReceiptRow;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Receipts shown at once; the search finds the rest.
-const SHOWN: usize = 300;
-
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[component]
@@ -21,6 +18,12 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
     let period = RwSignal::new(String::new());
     let filter = RwSignal::new(String::new());
     let rows = RwSignal::new(None::<Vec<StaffReceiptRow>>);
+    let page = RwSignal::new(0usize);
+    // Narrowing the search starts again on its first page.
+    Effect::new(move |_| {
+        filter.track();
+        page.set(0);
+    });
     let outcome = RwSignal::new(None);
     let load = move || {
         spawn_local(async move {
@@ -32,6 +35,7 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
     };
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        page.set(0);
         load();
     };
     let export = move |_| {
@@ -67,10 +71,10 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
                 }).collect();
                 let count = found.len();
                 view! {
-                    <p class="mt-3 font-semibold" data-testid="receipt-count">{format!("{count} {}", tr("biên lai", "receipts"))}
-                        {(count > SHOWN).then(|| format!(" · {} {SHOWN}: {}", tr("đang hiện", "showing"), tr("hãy tìm để thu hẹp", "search to narrow")))}</p>
+                    <p class="mt-3 font-semibold" data-testid="receipt-count">{format!("{count} {}", tr("biên lai", "receipts"))}</p>
+                    <Pages count page/>
                     <ul class="mt-2 max-h-[32rem] space-y-2 overflow-auto">
-                        {found.into_iter().take(SHOWN).map(|r| view! { <ReceiptRow school_id row=r outcome reload=load/> }).collect_view()}
+                        {crate::paging::page_rows(found, page.get()).into_iter().map(|r| view! { <ReceiptRow school_id row=r outcome reload=load/> }).collect_view()}
                     </ul>
                 }
             })}

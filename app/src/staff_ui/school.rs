@@ -780,6 +780,32 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
         list_students(school_id)
     });
     let filter = RwSignal::new(String::new());
+    let matching = Memo::new(move |_| {
+        let wanted = fold_to_ascii(&filter.get()).to_lowercase();
+        let all = list.get().and_then(Result::ok).unwrap_or_default();
+        all.into_iter()
+            .filter(|s| {
+                wanted.is_empty()
+                    || [&s.class_name, &s.full_name, &s.code]
+                        .iter()
+                        .any(|t| fold_to_ascii(t).to_lowercase().contains(&wanted))
+            })
+            .collect::<Vec<StudentRow>>()
+    });
+    let page = RwSignal::new(0usize);
+    // A new page is read from its top.
+    let list_box = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        page.track();
+        if let Some(el) = list_box.get_untracked() {
+            el.set_scroll_top(0);
+        }
+    });
+    // Narrowing the filter starts again on its first page.
+    Effect::new(move |_| {
+        filter.track();
+        page.set(0);
+    });
     // The student being edited (None: a new one), and the form's fields.
     let editing = RwSignal::new(None::<Option<i64>>);
     let code = RwSignal::new(String::new());
@@ -930,7 +956,8 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
             })}
             <OutcomeNotice outcome/>
             <Field id="student-filter" label=tr("Lọc theo lớp, tên hoặc mã", "Filter by class, name or code") value=filter/>
-            <div class="mt-2 max-h-[32rem] overflow-auto">
+            {move || view! { <Pages count=matching.with(Vec::len) page/> }}
+            <div class="mt-2 max-h-[32rem] overflow-auto" node_ref=list_box>
                 <table class="w-full text-left text-sm">
                     // On a phone each student is a card: name, then class, code and
                     // birth date, then the actions, each a full-size button.
@@ -940,13 +967,6 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                     </thead>
                     <tbody>
                         {move || {
-                            let wanted = fold_to_ascii(&filter.get()).to_lowercase();
-                            let all = list.get().and_then(Result::ok).unwrap_or_default();
-                            let matching: Vec<StudentRow> = all.into_iter()
-                                .filter(|s| wanted.is_empty() || [&s.class_name, &s.full_name, &s.code]
-                                    .iter().any(|t| fold_to_ascii(t).to_lowercase().contains(&wanted)))
-                                .collect();
-                            let total = matching.len();
                             let actions = move |s: StudentRow| {
                                 let (edit_row, left_row, export_row, erase_row) = (s.clone(), s.clone(), s.clone(), s.clone());
                                 can_edit.then(|| view! {
@@ -964,7 +984,7 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                                     </button>
                                 })
                             };
-                            let rows = matching.into_iter().take(SHOWN_STUDENTS).map(|s| {
+                            let rows = crate::paging::page_rows(matching.get(), page.get()).into_iter().map(|s| {
                                 let row_class = if s.left { "border-t border-gray-100 text-gray-500" } else { "border-t border-gray-100" };
                                 view! {
                                     <tr class=row_class>
@@ -981,13 +1001,7 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                                     </tr>
                                 }
                             }).collect_view();
-                            view! {
-                                {rows}
-                                {(total > SHOWN_STUDENTS).then(|| view! {
-                                    <tr><td colspan="5" class="py-2 text-gray-700" data-testid="students-more">{format!("{} {SHOWN_STUDENTS} / {total} {}",
-                                        tr("Đang hiện", "Showing"), tr("học sinh: hãy lọc theo lớp, tên hoặc mã để tìm.", "students: filter by class, name or code to find one."))}</td></tr>
-                                })}
-                            }
+                            rows
                         }}
                     </tbody>
                 </table>
@@ -995,6 +1009,3 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
         </section>
     }
 }
-
-/// A school's list shows this many students at once; the filter finds the rest.
-const SHOWN_STUDENTS: usize = 300;

@@ -173,6 +173,31 @@ pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
     }
 }
 
+/// Previous and next for a long list cut into pages (see [`crate::paging`]),
+/// with where the reader is: "Trang 2 / 5 · 101–200 trên 430".
+#[component]
+pub fn Pages(count: usize, page: RwSignal<usize>) -> impl IntoView {
+    use crate::paging::{clamp_page, page_count, PER_PAGE};
+    let pages = page_count(count);
+    let shown = move || clamp_page(count, page.get());
+    (pages > 1).then(|| {
+        view! {
+            // A `div`, not a `nav`: the workspace's menu is the page's navigation.
+            <div role="group" class="mt-2 flex flex-wrap items-center gap-2" aria-label=super::tr("Các trang", "Pages") data-testid="pages">
+                <button type="button" class=BUTTON_QUIET prop:disabled=move || shown() == 0
+                    on:click=move |_| page.set(shown().saturating_sub(1))>{super::tr("‹ Trang trước", "‹ Previous")}</button>
+                <span class="order-first w-full text-sm text-gray-800 sm:order-none sm:w-auto" aria-live="polite">{move || {
+                    let p = shown();
+                    format!("{} {} / {pages} · {}–{} {} {count}", super::tr("Trang", "Page"), p + 1,
+                        p * PER_PAGE + 1, ((p + 1) * PER_PAGE).min(count), super::tr("trên", "of"))
+                }}</span>
+                <button type="button" class=BUTTON_QUIET prop:disabled=move || { shown() + 1 >= pages }
+                    on:click=move |_| page.set((shown() + 1).min(pages - 1))>{super::tr("Trang sau ›", "Next ›")}</button>
+            </div>
+        }
+    })
+}
+
 /// Shows a one-time link to copy and hand over (no e-mail is assumed).
 #[component]
 pub fn LinkBox(
