@@ -329,6 +329,9 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.getByLabel('Lọc theo lớp, tên hoặc mã').fill('Yến');
   const row = page.getByRole('row', { name: /Phan Thị Yến/ });
   await expect(row).toContainText('2A');
+  // The Yến of the school, not every Nguyễn ("yen" inside "nguyen").
+  const listed = page.locator('section[aria-labelledby="students-title"] tbody tr');
+  for (const name of await listed.allInnerTexts()) expect(name).toMatch(/Yến/);
   await row.getByRole('button', { name: 'Sửa' }).click();
   await page.getByLabel('Lớp', { exact: true }).fill('2B');
   await page.getByRole('button', { name: 'Lưu thay đổi' }).click();

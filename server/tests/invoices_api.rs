@@ -57,11 +57,19 @@ async fn the_list_filters_totals_and_exports_to_xlsx() {
     let an = list(json!({"period": "", "class_name": "", "status": "", "search": "minh an"}))
         .await
         .unwrap();
-    assert!(
-        an.iter()
-            .all(|r| r.student_name.to_lowercase().contains("minh an"))
-            && !an.is_empty()
-    );
+    // Every word typed begins a word of the name: Minh An, Minh Anh, An Minh;
+    // not Lan or Toàn ("an" inside a word).
+    let begins = |name: &str, w: &str| {
+        hocphi_app::domain::memo::fold_to_ascii(name)
+            .to_lowercase()
+            .split(' ')
+            .any(|n| n.starts_with(w))
+    };
+    assert!(!an.is_empty());
+    assert!(an
+        .iter()
+        .all(|r| begins(&r.student_name, "minh") && begins(&r.student_name, "an")));
+    assert!(an.iter().any(|r| r.student_name == "Nguyễn Minh An"));
 
     let b64: String = app
         .staff("invoices/export", json!({"school_id": SCHOOL, "filter": {"period": "2026-11", "class_name": "3A", "status": "", "search": ""}}), Some(&s))

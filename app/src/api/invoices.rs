@@ -35,9 +35,9 @@ pub mod imp {
         filter: &InvoiceFilter,
         today: Date,
     ) -> Result<Vec<InvoiceRow>, AppError> {
-        // Names are matched in Rust, marks folded ("nguyen" finds Nguyễn);
-        // codes are plain ASCII and narrowed in the query too.
-        let wanted = crate::domain::memo::fold_to_ascii(filter.search.trim()).to_lowercase();
+        // Names are matched in Rust, by the search boxes' one rule
+        // (domain::search: "nguyen" finds Nguyễn, "yen" does not).
+        let query = crate::domain::search::Query::new(&filter.search);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT i.code, s.code, s.full_name, c.name, i.period, i.total, \
                 (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), \
@@ -68,13 +68,7 @@ pub mod imp {
             let (Ok(period), Ok(due_on)) = (Month::parse(&period), Date::parse_iso(&due_on)) else {
                 continue;
             };
-            if !wanted.is_empty()
-                && ![&student_name, &student_code, &code].iter().any(|t| {
-                    crate::domain::memo::fold_to_ascii(t)
-                        .to_lowercase()
-                        .contains(&wanted)
-                })
-            {
+            if !query.matches_any(&[&student_name, &student_code, &code]) {
                 continue;
             }
             let (total, paid) = (Vnd::new(total), Vnd::new(paid));

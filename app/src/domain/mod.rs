@@ -18,6 +18,7 @@ pub mod qr_image;
 pub mod receipt;
 pub mod report;
 pub mod school_year;
+pub mod search;
 pub mod settlement;
 pub mod statement;
 pub mod student_import;

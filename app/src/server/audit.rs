@@ -157,7 +157,6 @@ pub async fn read(
     db: &super::state::Db,
     f: Filter,
 ) -> Result<(Vec<crate::staff::AuditRow>, Option<i64>), AppError> {
-    use crate::domain::memo::fold_to_ascii;
     const OFFSET: i64 = 7 * 3600;
     let (from, to) = match f.day {
         Some(d) => (
@@ -166,7 +165,7 @@ pub async fn read(
         ),
         None => (i64::MIN, i64::MAX),
     };
-    let needle = fold_to_ascii(f.text.trim()).to_lowercase();
+    let query = crate::domain::search::Query::new(&f.text);
     let mut cursor = f.before_id.unwrap_or(i64::MAX);
     let mut scanned = 0;
     let mut out = Vec::new();
@@ -195,7 +194,7 @@ pub async fn read(
         }
         name_subjects(db, &mut batch).await?;
         for row in batch {
-            let matches = needle.is_empty() || {
+            let matches = query.is_empty() || {
                 let hay = format!(
                     "{} {} {} {} {}",
                     crate::audit_text::sentence(|vi, _| vi, &row),
@@ -204,7 +203,7 @@ pub async fn read(
                     row.entity_id.as_deref().unwrap_or_default(),
                     crate::domain::date::Date::in_vietnam(row.at).dmy(),
                 );
-                fold_to_ascii(&hay).to_lowercase().contains(&needle)
+                query.matches(&hay)
             };
             if matches {
                 if out.len() == f.limit {

@@ -9,7 +9,7 @@ use crate::api::complaints::{
     answer_complaint, open_complaint, school_complaints, ComplaintDetail, ComplaintStatus,
 };
 use crate::domain::date::Date;
-use crate::domain::memo::fold_to_ascii;
+use crate::domain::search::Query;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -42,11 +42,11 @@ pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
                 Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
                 Ok(rows) if rows.is_empty() => view! { <p class="mt-2 text-gray-700">{tr("Chưa có khiếu nại nào.", "No complaints.")}</p> }.into_any(),
                 Ok(rows) => {
-                    let wanted = fold_to_ascii(filter.get().trim()).to_lowercase();
+                    let query = Query::new(&filter.get());
                     let rows: Vec<_> = rows.into_iter().filter(|c| {
                         let (vi, en) = c.kind.label();
                         (!only_open.get() || !c.status.is_closed())
-                            && (wanted.is_empty() || fold_to_ascii(&format!("{} {} {} {vi} {en}", c.student, c.class_name, c.subject)).to_lowercase().contains(&wanted))
+                            && query.matches_any(&[&c.student, &c.class_name, &c.subject, vi, en])
                     }).collect();
                     let rows_empty = rows.is_empty();
                     view! {

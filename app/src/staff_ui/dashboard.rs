@@ -126,16 +126,11 @@ pub fn DistrictDashboard() -> impl IntoView {
 
 #[component]
 fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
-    let needle = crate::domain::memo::fold_to_ascii(filter.trim()).to_lowercase();
+    let query = crate::domain::search::Query::new(&filter);
     let mut schools: Vec<_> = d
         .schools
         .into_iter()
-        .filter(|s| {
-            needle.is_empty()
-                || crate::domain::memo::fold_to_ascii(&s.name)
-                    .to_lowercase()
-                    .contains(&needle)
-        })
+        .filter(|s| query.matches(&s.name))
         .collect();
     match sort {
         SortBy::Name => schools.sort_by(|a, b| crate::domain::collate::text_cmp(&a.name, &b.name)),

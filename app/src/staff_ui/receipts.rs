@@ -5,8 +5,8 @@ use super::tr;
 use super::widgets::*;
 use crate::api::receipts::{export_receipts, list_receipts, replace_receipt};
 use crate::domain::date::Date;
-use crate::domain::memo::fold_to_ascii;
 use crate::domain::receipt::method_label;
+use crate::domain::search::Query;
 use crate::staff::StaffReceiptRow;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -64,11 +64,9 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
                 </div>
             })}
             {move || rows.get().map(|list| {
-                let wanted = fold_to_ascii(filter.get().trim()).to_lowercase();
-                let found: Vec<StaffReceiptRow> = list.into_iter().filter(|r| wanted.is_empty() || {
-                    let hay = format!("{} {} {} {} {} {}", r.label, r.student, r.payer, r.invoice_code, r.class_name, method_label(tr, &r.method));
-                    fold_to_ascii(&hay).to_lowercase().contains(&wanted)
-                }).collect();
+                let query = Query::new(&filter.get());
+                let found: Vec<StaffReceiptRow> = list.into_iter().filter(|r| query.matches_any(
+                    &[&r.label, &r.student, &r.payer, &r.invoice_code, &r.class_name, method_label(tr, &r.method)])).collect();
                 let count = found.len();
                 view! {
                     <p class="mt-3 font-semibold" data-testid="receipt-count">{format!("{count} {}", tr("biên lai", "receipts"))}</p>

@@ -12,7 +12,6 @@ use crate::api::school_setup::{
 use crate::api::staff_admin::invite;
 use crate::api::students::{list_students, mark_student_left, save_student};
 use crate::domain::banks;
-use crate::domain::memo::fold_to_ascii;
 use crate::staff::{cashless_ready, Contact, Me, PaymentMethod, Role, SchoolProfile, StudentRow};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -781,15 +780,10 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
     });
     let filter = RwSignal::new(String::new());
     let matching = Memo::new(move |_| {
-        let wanted = fold_to_ascii(&filter.get()).to_lowercase();
+        let query = crate::domain::search::Query::new(&filter.get());
         let all = list.get().and_then(Result::ok).unwrap_or_default();
         all.into_iter()
-            .filter(|s| {
-                wanted.is_empty()
-                    || [&s.class_name, &s.full_name, &s.code]
-                        .iter()
-                        .any(|t| fold_to_ascii(t).to_lowercase().contains(&wanted))
-            })
+            .filter(|s| query.matches_any(&[&s.class_name, &s.full_name, &s.code]))
             .collect::<Vec<StudentRow>>()
     });
     let page = RwSignal::new(0usize);

@@ -38,10 +38,9 @@ pub fn RegistryPage() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(schools)) => {
                     // "ha long" finds "Hạ Long".
-                    let fold = |t: &str| crate::domain::memo::fold_to_ascii(t).to_lowercase();
-                    let needle = fold(filter.get().trim());
+                    let query = crate::domain::search::Query::new(&filter.get());
                     schools.into_iter()
-                        .filter(|s| needle.is_empty() || fold(&s.name).contains(&needle))
+                        .filter(|s| query.matches(&s.name))
                         .map(|s| view! { <SchoolAccounts school=s/> })
                         .collect_view()
                         .into_any()
