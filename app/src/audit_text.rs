@@ -334,12 +334,23 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             };
             format!("{verb} {subject}{class}{}", because(t, &after, "reason"))
         }
-        ("rename", "class") => format!(
-            "{} {} → {}",
-            t("Sửa tên lớp", "Renamed class"),
-            text(&before, "name"),
-            text(&after, "name")
-        ),
+        ("rename", "class") => {
+            let fees = after["fees"].as_array().map_or(0, Vec::len);
+            format!(
+                "{} {} → {}{}",
+                t("Sửa tên lớp", "Renamed class"),
+                text(&before, "name"),
+                text(&after, "name"),
+                if fees > 0 {
+                    format!(
+                        " ({fees} {})",
+                        t("khoản thu riêng của lớp đổi theo", "class fees follow")
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        }
         ("remove", "class") => format!(
             "{} {}",
             t("Xoá lớp", "Removed class"),

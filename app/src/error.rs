@@ -83,8 +83,10 @@ pub enum Field {
     UnknownStudent,
     /// A class name another class of the year already has.
     ClassTaken,
-    /// A class that still has students or invoices.
+    /// A class that still has students.
     ClassNotEmpty,
+    /// A class that was billed (its invoices name it, voided ones too).
+    ClassBilled,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

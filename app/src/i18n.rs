@@ -391,7 +391,8 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, SearchText) => "Từ cần tìm quá dài: tối đa 100 ký tự.",
         (Lang::Vi, Day) => "Ngày không hợp lệ: chọn ngày trên lịch.",
         (Lang::Vi, ClassTaken) => "Năm học này đã có lớp mang tên đó. Muốn gộp hai lớp, hãy chuyển học sinh sang lớp kia.",
-        (Lang::Vi, ClassNotEmpty) => "Lớp còn học sinh hoặc đã có hoá đơn nên không xoá được: hãy chuyển học sinh sang lớp khác, hoặc chỉ sửa tên lớp.",
+        (Lang::Vi, ClassNotEmpty) => "Lớp còn học sinh nên chưa xoá được: hãy chuyển học sinh sang lớp khác trước, hoặc chỉ sửa tên lớp.",
+        (Lang::Vi, ClassBilled) => "Lớp đã có hoá đơn (kể cả hoá đơn đã huỷ) nên được giữ lại để đối chiếu: chỉ sửa được tên lớp.",
         (Lang::Vi, UnknownStudent) => "Trường không có học sinh nào mang mã này. Hãy xem lại mã ở trang Lớp và học sinh.",
         (Lang::En, Username) => {
             "User name: 3 to 32 lower-case letters, digits, dots, dashes or underscores."
@@ -436,7 +437,8 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, SearchText) => "The search is too long: at most 100 characters.",
         (Lang::En, Day) => "Not a valid day: pick one on the calendar.",
         (Lang::En, ClassTaken) => "This school year already has a class of that name. To merge two classes, move the students across.",
-        (Lang::En, ClassNotEmpty) => "The class still has students or invoices, so it cannot be removed: move its students, or just rename it.",
+        (Lang::En, ClassNotEmpty) => "The class still has students, so it cannot be removed yet: move them to another class first, or just rename it.",
+        (Lang::En, ClassBilled) => "The class has been billed (voided invoices count too), so it is kept for the records: it can only be renamed.",
         (Lang::En, UnknownStudent) => "No student of the school has this code. Check it on the Classes and students page.",
     }
 }

@@ -30,35 +30,32 @@ pub fn page_rows<T>(list: Vec<T>, page: usize) -> Vec<T> {
 }
 
 /// The orders an accountant can put the invoice list in. The server's order
-/// (class by grade, then the register's Vietnamese name order) is the default;
-/// the others keep it among equals, so a class's children stay in register order.
+/// (newest period, then class by grade, then the register's Vietnamese name
+/// order) is the default; the others keep it among equals, so a class's
+/// children stay in register order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum InvoiceOrder {
     #[default]
-    ClassRegister,
+    NewestThenRegister,
     /// Who owes the most first: whom to call.
     MostOwed,
     /// The earliest due date first: what is late or nearly so.
     DueFirst,
-    /// The latest period first.
-    NewestPeriod,
 }
 
 impl InvoiceOrder {
-    pub const ALL: [InvoiceOrder; 4] = [
-        InvoiceOrder::ClassRegister,
+    pub const ALL: [InvoiceOrder; 3] = [
+        InvoiceOrder::NewestThenRegister,
         InvoiceOrder::MostOwed,
         InvoiceOrder::DueFirst,
-        InvoiceOrder::NewestPeriod,
     ];
 
     /// The value a `<select>` carries.
     pub fn key(self) -> &'static str {
         match self {
-            InvoiceOrder::ClassRegister => "class",
+            InvoiceOrder::NewestThenRegister => "register",
             InvoiceOrder::MostOwed => "owed",
             InvoiceOrder::DueFirst => "due",
-            InvoiceOrder::NewestPeriod => "period",
         }
     }
 
@@ -80,11 +77,10 @@ impl InvoiceOrder {
             }
         };
         match self {
-            InvoiceOrder::ClassRegister => {}
+            InvoiceOrder::NewestThenRegister => {}
             InvoiceOrder::MostOwed => rows.sort_by_key(|r| std::cmp::Reverse(owed(r))),
             // Settled and voided ones last: their due date no longer matters.
             InvoiceOrder::DueFirst => rows.sort_by_key(|r| (owed(r) == Vnd::ZERO, r.due_on)),
-            InvoiceOrder::NewestPeriod => rows.sort_by_key(|r| std::cmp::Reverse(r.period)),
         }
     }
 }
@@ -151,7 +147,7 @@ mod tests {
             rows
         };
         assert_eq!(
-            names(&sorted(InvoiceOrder::ClassRegister)),
+            names(&sorted(InvoiceOrder::NewestThenRegister)),
             ["An", "Bình", "Chi", "Dũng", "Hà"]
         );
         // A voided invoice owes nothing; equal debts stay in register order.
@@ -163,13 +159,12 @@ mod tests {
             names(&sorted(InvoiceOrder::DueFirst)),
             ["Hà", "Bình", "Chi", "Dũng", "An"]
         );
-        assert_eq!(
-            names(&sorted(InvoiceOrder::NewestPeriod)),
-            ["Bình", "Chi", "An", "Dũng", "Hà"]
-        );
         for order in InvoiceOrder::ALL {
             assert_eq!(InvoiceOrder::from_key(order.key()), order);
         }
-        assert_eq!(InvoiceOrder::from_key("junk"), InvoiceOrder::ClassRegister);
+        assert_eq!(
+            InvoiceOrder::from_key("junk"),
+            InvoiceOrder::NewestThenRegister
+        );
     }
 }

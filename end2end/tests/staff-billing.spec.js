@@ -108,14 +108,16 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Lớp (để trống: tất cả)').fill('');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
   const pages = page.getByTestId('pages');
-  await expect(pages).toContainText(/Trang 1 \/ \d+ · 1–100 trên \d+/);
+  await expect(pages).toContainText(/Trang 1 \/ \d+ · 1–100 trong tổng số \d+/);
   await expect(pages.getByRole('button', { name: '‹ Trang trước' })).toBeDisabled();
   const invoiceRows = page.getByTestId('invoice-row');
   await expect(invoiceRows).toHaveCount(100);
   await pages.getByRole('button', { name: 'Trang sau ›' }).click();
   await expect(pages).toContainText('Trang 2 / ');
+  // The pager stays put: the keyboard's focus is still on it.
+  await expect(pages.getByRole('button', { name: 'Trang sau ›' })).toBeFocused();
   await expect(pages).toContainText('· 101–');
-  await page.getByLabel('Sắp xếp').selectOption({ label: 'Còn nợ nhiều nhất trước' });
+  await page.getByLabel('Sắp xếp').selectOption({ label: 'Còn nợ nhiều nhất lên đầu' });
   await expect(pages).toContainText('Trang 1 / ');
   const owed = (await invoiceRows.evaluateAll((rows) => rows.map((r) => Number(r.dataset.owed))));
   expect(owed.length).toBe(100);

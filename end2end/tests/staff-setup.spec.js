@@ -357,7 +357,7 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await expect(page.getByLabel('Chọn lớp').locator('option:checked')).toHaveText('5C');
   // The form stays open beside what it did.
   await manage.getByRole('button', { name: 'Xoá lớp (chỉ khi lớp trống)' }).click();
-  await expect(page.getByText(/^Lớp còn học sinh hoặc đã có hoá đơn nên không xoá được/)).toBeVisible();
+  await expect(page.getByText(/^Lớp còn học sinh nên chưa xoá được/)).toBeVisible();
 
   // A homeroom class for the teacher.
   await openTask(page, 'Nhân sự');

@@ -457,6 +457,15 @@ async fn a_class_with_no_invoice_yet_shows_its_children() {
     assert!(view.rows[0].status.is_none(), "nothing billed yet");
 }
 
+async fn class_named(app: &TestApp, s: &str, name: &str) -> i64 {
+    let classes: Vec<TeacherClass> = app
+        .staff("classes/mine", json!({"school_id": 1}), Some(s))
+        .await
+        .answer()
+        .unwrap();
+    classes.iter().find(|c| c.name == name).unwrap().id
+}
+
 #[tokio::test]
 async fn a_class_is_renamed_with_its_invoices_and_an_empty_one_removed() {
     use hocphi_app::error::Field;
@@ -478,10 +487,45 @@ async fn a_class_is_renamed_with_its_invoices_and_an_empty_one_removed() {
         Err(AppError::InvalidInput(Field::ClassTaken))
     );
     assert_eq!(
-        rename("Ba A").await,
+        rename("  ").await,
         Err(AppError::InvalidInput(Field::ClassName))
     );
+    // A fee for this class alone follows its new name.
+    let trip: i64 = app
+        .staff(
+            "fees/save",
+            json!({"school_id": 1, "fee": {"id": null, "name": "Tham quan", "amount": 120_000, "unit": "once",
+                "mandatory": false, "grades": "3A, 4B", "active": true}}),
+            Some(&s),
+        )
+        .await
+        .answer()
+        .unwrap();
+    let numbered = |sql: &'static str| app.count(sql);
+    let before_rename = numbered(
+        "SELECT MIN(s.change_no) FROM student s JOIN enrolment e ON e.student_id = s.id \
+         JOIN class c ON c.id = e.class_id WHERE c.name = '3A' AND c.school_id = 1",
+    )
+    .await;
     rename(" 3A1 ").await.unwrap();
+    // School software reading the API by change number sees every child of the class again.
+    assert!(
+        numbered(
+            "SELECT MIN(s.change_no) FROM student s JOIN enrolment e ON e.student_id = s.id \
+             JOIN class c ON c.id = e.class_id WHERE c.name = '3A1' AND c.school_id = 1",
+        )
+        .await
+            > before_rename
+    );
+    let fees: Vec<hocphi_app::staff::FeeItemRow> = app
+        .staff("fees/list", json!({"school_id": 1}), Some(&s))
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(
+        fees.iter().find(|f| f.id == trip).unwrap().scope.text(),
+        "3A1, 4B"
+    );
     let view: ClassView = app
         .staff(
             "classes/view",
@@ -553,6 +597,25 @@ async fn a_class_is_renamed_with_its_invoices_and_an_empty_one_removed() {
         .answer()
         .unwrap();
     assert_eq!(typo(&classes), None);
+    // A class without a grade in its name (a preschool's "Lá 1") is renamed too.
+    rename("Lá 1").await.unwrap();
+    // Emptied, a class that was billed is kept for the records.
+    sqlx::query("UPDATE enrolment SET class_id = $1 WHERE class_id = $2")
+        .bind(class_named(&app, &s, "4A").await)
+        .bind(class)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.staff(
+            "classes/remove",
+            json!({"school_id": 1, "class_id": class}),
+            Some(&s)
+        )
+        .await
+        .answer::<()>(),
+        Err(AppError::InvalidInput(Field::ClassBilled))
+    );
     // A teacher corrects nothing.
     let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
     assert_eq!(

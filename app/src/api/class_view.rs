@@ -379,25 +379,30 @@ pub async fn assign_teacher(
     Ok(())
 }
 
-/// Corrects a class's name (a typo such as "3 A" for "3A"): invoices, notices
-/// and links follow, as they point at the class, not its name. Refused when
-/// another class of the year already has the name, or the name has no grade.
+/// Corrects a class's name (a typo such as "3 A" for "3A"): its invoices and
+/// notices follow, as they point at the class; fees limited to the class follow
+/// too; school software reading the API sees its children change. Links already
+/// sent name the old class and must be sent again (the UI says so). Refused
+/// when another class of the year already has the name.
 #[server(prefix = "/rpc", endpoint = "classes/rename", input = Json)]
 pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result<(), AppError> {
     use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let name = name.trim().to_string();
-    let grade = crate::domain::student_import::grade_from_class(&name)
-        .filter(|_| name.chars().count() <= 20)
-        .ok_or(AppError::InvalidInput(Field::ClassName))?;
+    if name.is_empty() || name.chars().count() > 20 {
+        return Err(AppError::InvalidInput(Field::ClassName));
+    }
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let current: Option<(String, i64)> =
-        sqlx::query_as("SELECT name, school_year_id FROM class WHERE id = $1 AND school_id = $2")
-            .bind(class_id)
-            .bind(school_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (before, year) = current.ok_or(AppError::NotFound)?;
+    let current: Option<(String, i64, i64)> = sqlx::query_as(
+        "SELECT name, school_year_id, grade FROM class WHERE id = $1 AND school_id = $2",
+    )
+    .bind(class_id)
+    .bind(school_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (before, year, stored_grade) = current.ok_or(AppError::NotFound)?;
+    // "Lá 1" (preschool) has no grade in its name: it keeps the one it has.
+    let grade = crate::domain::student_import::grade_from_class(&name).unwrap_or(stored_grade);
     if before == name {
         return Ok(());
     }
@@ -418,13 +423,38 @@ pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result
         .bind(class_id)
         .execute(&mut *tx)
         .await?;
+    // The API's change numbers: its readers see the children's new class name.
+    sqlx::query("UPDATE enrolment SET class_id = class_id WHERE class_id = $1")
+        .bind(class_id)
+        .execute(&mut *tx)
+        .await?;
+    // Fees limited to the class by name follow it, or next month would leave them out.
+    let fees: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, grades FROM fee_item WHERE school_id = $1 AND grades <> ''")
+            .bind(school_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut fees_moved = Vec::new();
+    for (fee_id, grades) in fees {
+        let Some(mut scope) = crate::domain::validate::FeeScope::parse(&grades) else {
+            continue;
+        };
+        if scope.rename_class(&before, &name) {
+            sqlx::query("UPDATE fee_item SET grades = $1 WHERE id = $2")
+                .bind(scope.text())
+                .bind(fee_id)
+                .execute(&mut *tx)
+                .await?;
+            fees_moved.push(fee_id);
+        }
+    }
     crate::server::audit::by_staff(
         &mut tx,
         &state,
         &staff,
         crate::server::audit::Entry::at_school(school_id, "rename", "class", class_id)
             .before(serde_json::json!({"name": before}))
-            .after(serde_json::json!({"name": name})),
+            .after(serde_json::json!({"name": name, "fees": fees_moved})),
     )
     .await?;
     tx.commit().await?;
@@ -432,7 +462,8 @@ pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result
 }
 
 /// Removes a class made by mistake: only one with no student in it and no
-/// invoice ever issued to it (those are moved or voided first).
+/// invoice ever issued to it (a voided invoice still names its class, so a class
+/// that was ever billed stays, and can only be renamed).
 #[server(prefix = "/rpc", endpoint = "classes/remove", input = Json)]
 pub async fn remove_class(school_id: i64, class_id: i64) -> Result<(), AppError> {
     use crate::error::Field;
@@ -447,12 +478,12 @@ pub async fn remove_class(school_id: i64, class_id: i64) -> Result<(), AppError>
     .bind(school_id)
     .fetch_optional(&mut *tx)
     .await?;
-    // Already removed (a second click): nothing to do.
-    let Some((name, students, invoices)) = row else {
-        return Ok(());
-    };
-    if students > 0 || invoices > 0 {
+    let (name, students, invoices) = row.ok_or(AppError::NotFound)?;
+    if students > 0 {
         return Err(AppError::InvalidInput(Field::ClassNotEmpty));
+    }
+    if invoices > 0 {
+        return Err(AppError::InvalidInput(Field::ClassBilled));
     }
     sqlx::query("DELETE FROM class_teacher WHERE class_id = $1")
         .bind(class_id)

@@ -7,6 +7,10 @@ use crate::staff::{InvoiceFilter, InvoiceRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+/// The most invoices one list answers with (the newest): beyond it, the
+/// screen asks for a period or a class.
+pub const MAX_LISTED: usize = 5000;
+
 #[cfg(feature = "ssr")]
 pub mod imp {
     use crate::domain::date::{Date, Month};
@@ -68,7 +72,12 @@ pub mod imp {
             let (Ok(period), Ok(due_on)) = (Month::parse(&period), Date::parse_iso(&due_on)) else {
                 continue;
             };
-            if !query.matches_any(&[&student_name, &student_code, &code]) {
+            if !query.matches_any(&[
+                &student_name,
+                &student_code,
+                &code,
+                class_name.as_deref().unwrap_or_default(),
+            ]) {
                 continue;
             }
             let (total, paid) = (Vnd::new(total), Vnd::new(paid));
@@ -104,7 +113,7 @@ pub mod imp {
                 .then_with(|| class_cmp(&a.class_name, &b.class_name))
                 .then_with(|| name_cmp(&a.student_name, &b.student_name))
         });
-        out.truncate(5000);
+        out.truncate(super::MAX_LISTED);
         Ok(out)
     }
 }

@@ -4,10 +4,15 @@
 //! - A word typed without marks finds every spelling ("yen" finds Yến and Yên),
 //!   as people type on a phone keyboard without Telex; a word typed with marks
 //!   finds only those marks ("Yến" does not find Yên).
-//! - A word of letters must begin a word of the record: "yen" does not find
-//!   every Nguyễn, "an" does not find Lan or Toàn. A word with a digit in it is a
-//!   code, a number or a reference and is found anywhere ("0205" finds HP26E-0000205).
+//!   Both tone placements are one spelling: "hóa" finds "hoá", "Thúy" finds "Thuý".
+//! - A word must begin a word of the record: "yen" does not find every Nguyễn,
+//!   "an" does not find Lan or Toàn. Codes are the exception: a record's word with
+//!   a digit in it (an invoice code, a reference) is searched anywhere inside, as
+//!   is a typed word with a digit ("0205" finds HP26E-0000205, "kmnp" 9V6GKMNP).
+//! - Thousands separators between digits are ignored: "150000" finds 150.000 đ.
 //! - Every word typed must be found: "mai 3a" is Mai in 3A.
+//! - Text in decomposed Unicode (base letter, then combining marks, as some
+//!   keyboards and files write it) is compared without marks rather than missed.
 
 use super::memo::fold_to_ascii;
 
@@ -27,20 +32,70 @@ struct Word {
     anywhere: bool,
 }
 
-/// The words of a text: runs of letters and digits; punctuation and spaces
-/// separate them ("HP26E-0000205" is two words, "3A" one).
+/// A combining mark (U+0300–U+036F): part of the letter before it.
+fn combining(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// The words of a text: runs of letters, digits and their combining marks;
+/// punctuation and spaces separate them ("HP26E-0000205" is two words, "3A" one).
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.split(|c: char| !(c.is_alphanumeric() || combining(c)))
         .filter(|w| !w.is_empty())
+}
+
+/// Lower case, thousands separators between digits dropped ("150.000" →
+/// "150000"), and the old tone placement moved to the new one at a word's end
+/// ("hóa" → "hoá", "thúy" → "thuý", "khỏe" → "khoẻ"), so both spellings meet.
+fn normalise(text: &str) -> String {
+    // (The text is lower-cased first.)
+    const OLD: [(&str, char); 3] = [("òóỏõọ", 'a'), ("òóỏõọ", 'e'), ("ùúủũụ", 'y')];
+    // The same tone on the second vowel, in the order of `OLD`'s marks.
+    const NEW: [(char, &str); 3] = [('a', "àáảãạ"), ('e', "èéẻẽẹ"), ('y', "ỳýỷỹỵ")];
+    let chars: Vec<char> = text.to_lowercase().chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let digit_around = |j: usize| chars.get(j).is_some_and(char::is_ascii_digit);
+        if (c == '.' || c == ',') && i > 0 && digit_around(i - 1) && digit_around(i + 1) {
+            i += 1;
+            continue;
+        }
+        let next = chars.get(i + 1).copied();
+        let word_ends = chars
+            .get(i + 2)
+            .is_none_or(|c| !(c.is_alphanumeric() || combining(*c)));
+        let moved = OLD.iter().find_map(|(marked, second)| {
+            let tone = marked.chars().position(|m| m == c)?;
+            (next == Some(*second) && word_ends).then_some(())?;
+            let (_, toned) = NEW.iter().find(|(v, _)| v == second)?;
+            let base = if "òóỏõọ".contains(c) { 'o' } else { 'u' };
+            Some((base, toned.chars().nth(tone)?))
+        });
+        match moved {
+            Some((base, toned)) => {
+                out.push(base);
+                out.push(toned);
+                i += 2;
+            }
+            None => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 impl Query {
     pub fn new(typed: &str) -> Query {
-        let lower = typed.to_lowercase();
+        let lower = normalise(typed);
         let words = words(&lower)
             .map(|w| {
                 let folded = fold_to_ascii(w);
-                let marked = folded != w;
+                // Decomposed marks: compared without them (see the module's note).
+                let marked = folded != w && !w.chars().any(combining);
                 Word {
                     anywhere: w.chars().any(|c| c.is_ascii_digit()),
                     text: if marked { w.to_string() } else { folded },
@@ -61,15 +116,26 @@ impl Query {
         if self.words.is_empty() {
             return true;
         }
-        let lower = record.to_lowercase();
+        let lower = normalise(record);
         let folded = fold_to_ascii(&lower);
+        // A record in decomposed marks is matched by its folded words only.
+        let decomposed = lower.chars().any(combining);
         self.words.iter().all(|w| {
-            let hay = if w.marked { &lower } else { &folded };
+            let hay = if w.marked && !decomposed {
+                &lower
+            } else {
+                &folded
+            };
+            let text = if w.marked && decomposed {
+                fold_to_ascii(&w.text)
+            } else {
+                w.text.clone()
+            };
             words(hay).any(|h| {
-                if w.anywhere {
-                    h.contains(&w.text)
+                if w.anywhere || h.chars().any(|c| c.is_ascii_digit()) {
+                    h.contains(&text)
                 } else {
-                    h.starts_with(&w.text)
+                    h.starts_with(&text)
                 }
             })
         })
@@ -119,7 +185,30 @@ mod tests {
         assert!(finds("9v6gk", "9V6GK95N"));
         assert!(finds("2201000", "2201000107"));
         assert!(finds("150.000", "Nộp 150.000 đ"));
+        assert!(finds("150000", "Nộp 150.000 đ"));
+        assert!(finds("150.000", "amount 150000"));
         assert!(!finds("0206", "HP26E-0000205"));
+        // Inside a code, letters are found anywhere too; never inside a name.
+        assert!(finds("kmnp", "9V6GKMNP"));
+        assert!(!finds("uyen", "Nguyễn Văn An"));
+    }
+
+    #[test]
+    fn both_tone_placements_and_decomposed_text_meet() {
+        assert!(finds("hủy hóa đơn", "Huỷ và lập lại biên lai; hoá đơn"));
+        assert!(finds("Thúy", "Nguyễn Thị Thuý"));
+        assert!(finds("Thuý", "Nguyễn Thị Thúy"));
+        assert!(finds("khỏe", "Sức khoẻ"));
+        // Not inside a word: "hoàn" keeps its mark where it is.
+        assert!(finds("hoàn", "Trần Hoàn"));
+        assert!(!finds("Thúy", "Nguyễn Thị Thủy"));
+        // "Yến" decomposed (Y, e, combining circumflex and acute, n).
+        let nfd = "Đặng Hải Ye\u{302}\u{301}n";
+        assert!(finds("Yến", nfd));
+        assert!(finds("yen", nfd));
+        assert!(!finds("Yến", "Nguyễn Đức Hiếu"));
+        assert!(finds("Ye\u{302}\u{301}n", "Đặng Hải Yến"));
+        assert!(!finds("Ye\u{302}\u{301}n", "Nguyễn Đức Hiếu"));
     }
 
     #[test]

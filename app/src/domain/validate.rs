@@ -185,6 +185,19 @@ impl FeeScope {
             || self.classes.iter().any(|c| c == class_name)
     }
 
+    /// Follows a class's new name; says whether the scope named the class.
+    pub fn rename_class(&mut self, from: &str, to: &str) -> bool {
+        let Some(i) = self.classes.iter().position(|c| c == from) else {
+            return false;
+        };
+        if self.classes.iter().any(|c| c == to) {
+            self.classes.remove(i);
+        } else {
+            self.classes[i] = to.to_string();
+        }
+        true
+    }
+
     /// As stored and shown: "3, 4A".
     pub fn text(&self) -> String {
         self.grades
@@ -226,6 +239,13 @@ mod grade_tests {
         assert_eq!(scope.text(), "3, 4A, Lá 1");
         assert!(super::FeeScope::parse("").unwrap().covers(9, "9A1"));
         assert_eq!(super::FeeScope::parse("13"), None);
+        let mut scope = super::FeeScope::parse("3, 4 A, Lá 1").unwrap();
+        assert!(scope.rename_class("4 A", "4A"));
+        assert_eq!(scope.text(), "3, 4A, Lá 1");
+        assert!(!scope.rename_class("5B", "5C"));
+        let mut both = super::FeeScope::parse("4A, 4 A").unwrap();
+        assert!(both.rename_class("4 A", "4A"));
+        assert_eq!(both.text(), "4A");
     }
 }
 

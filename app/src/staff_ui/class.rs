@@ -65,6 +65,7 @@ pub fn ClassSection(
     let managed = RwSignal::new(None::<Outcome>);
     // Whether the rename form is open: kept here too, so it stays open with its outcome.
     let manage_open = RwSignal::new(false);
+
     Effect::new(move |_| {
         if chosen.get_untracked().is_none() {
             if let Some(Ok(list)) = classes.get() {
@@ -76,7 +77,11 @@ pub fn ClassSection(
         <section class=CARD aria-labelledby="class-title">
             <h2 id="class-title" class=H2>{tr("Tình hình nộp của lớp", "Who has paid, by class")}</h2>
             <label for="class-pick" class="mt-2 block text-sm font-semibold">{tr("Chọn lớp", "Choose a class")}</label>
-            <select id="class-pick" class=INPUT on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+            <select id="class-pick" class=INPUT on:change=move |ev| {
+                // Another class: the last rename's outcome was about the one before.
+                managed.set(None);
+                chosen.set(event_target_value(&ev).parse().ok());
+            }>
                 {move || classes.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
                     let id = c.id;
                     view! { <option value=id.to_string() selected=move || chosen.get() == Some(id)>{c.name}</option> }
@@ -242,8 +247,12 @@ fn ManageClass(
             match rename_class(school_id, class_id, wanted.clone()).await {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!(
-                        "{} {wanted}.",
-                        tr("Đã đổi tên lớp thành", "The class is now called")
+                        "{} {wanted}. {}",
+                        tr("Đã đổi tên lớp thành", "The class is now called"),
+                        tr(
+                            "Hãy gửi lại đường dẫn lớp vào nhóm phụ huynh: đường dẫn cũ mang tên cũ.",
+                            "Send the class link to the parents' group again: the old one has the old name."
+                        )
                     ))));
                     changes.announce();
                 }
@@ -280,7 +289,7 @@ fn ManageClass(
             <form class="flex flex-wrap items-end gap-2" on:submit=rename>
                 <div class="min-w-0 grow">
                     <Field id=format!("class-name-{class_id}") label=tr("Tên lớp", "Class name") value=new_name
-                        hint=tr("Hoá đơn, thông báo và đường dẫn của lớp đi theo tên mới.", "The class's invoices, notices and links follow the new name.")/>
+                        hint=tr("Hoá đơn, thông báo và khoản thu riêng của lớp sẽ mang tên mới; đường dẫn lớp đã gửi cho phụ huynh cần gửi lại.", "The class's invoices, notices and class fees take the new name; class links already sent to parents must be sent again.")/>
                 </div>
                 <button type="submit" class=BUTTON_QUIET prop:disabled=move || pending.busy()>{tr("Lưu tên lớp", "Save the name")}</button>
                 <button type="button" class="min-h-11 px-2 text-red-800 underline" prop:disabled=move || pending.busy() on:click=remove>

@@ -2,7 +2,7 @@
 
 use super::tr;
 use super::widgets::*;
-use crate::api::invoices::{export_invoices, list_invoices, void_invoice};
+use crate::api::invoices::{export_invoices, list_invoices, void_invoice, MAX_LISTED};
 use crate::domain::invoice_status::PaymentState;
 use crate::domain::money::Vnd;
 use crate::paging::{page_rows, InvoiceOrder};
@@ -22,10 +22,12 @@ fn status_text(r: &InvoiceRow) -> &'static str {
 
 fn order_label(order: InvoiceOrder) -> &'static str {
     match order {
-        InvoiceOrder::ClassRegister => tr("Theo lớp, rồi tên", "By class, then name"),
-        InvoiceOrder::MostOwed => tr("Còn nợ nhiều nhất trước", "Most owed first"),
-        InvoiceOrder::DueFirst => tr("Hạn nộp sớm nhất trước", "Earliest due date first"),
-        InvoiceOrder::NewestPeriod => tr("Kỳ thu mới nhất trước", "Latest period first"),
+        InvoiceOrder::NewestThenRegister => tr(
+            "Kỳ mới nhất, rồi theo lớp và tên",
+            "Newest period, then class and name",
+        ),
+        InvoiceOrder::MostOwed => tr("Còn nợ nhiều nhất lên đầu", "Most owed first"),
+        InvoiceOrder::DueFirst => tr("Hạn nộp sớm nhất lên đầu", "Earliest due date first"),
     }
 }
 
@@ -130,17 +132,28 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                     </select>
                 </div>
             })}
-            {move || rows.get().map(|mut list| {
+            // The totals and the pager are drawn again for a new search only, so
+            // "Trang sau" keeps the keyboard's focus and is announced.
+            {move || rows.with(|list| list.as_ref().map(|list| {
                 let total: Vnd = list.iter().filter(|r| r.status.state != PaymentState::Voided).map(|r| r.total).sum();
                 let paid: Vnd = list.iter().map(|r| r.paid).sum();
                 let count = list.len();
-                order.get().sort(&mut list);
-                let shown = page_rows(list, page.get());
                 view! {
                     <p class="mt-3 font-semibold" data-testid="invoice-totals">
                         {format!("{count} {} · {} {} · {} {}", tr("hoá đơn", "invoices"), tr("phải nộp", "due"), total, tr("đã nộp", "paid"), paid)}
                     </p>
+                    {(count >= MAX_LISTED).then(|| view! {
+                        <p class="text-sm text-amber-900">{tr(
+                            "Danh sách chỉ có các hoá đơn mới nhất: hãy chọn kỳ thu hoặc lớp để thấy đủ (và số tổng đúng).",
+                            "Only the newest invoices are listed: choose a period or a class to see them all (and true totals).")}</p>
+                    })}
                     <Pages count page/>
+                }
+            }))}
+            {move || rows.get().map(|mut list| {
+                order.get().sort(&mut list);
+                let shown = page_rows(list, page.get());
+                view! {
                     // On a phone each invoice is a card: the student, then code, class and
                     // period, then the figures and state; nothing off-screen.
                     <div class="mt-2 max-h-[32rem] overflow-auto">

@@ -33,6 +33,24 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
             }
         });
     };
+    // The receipts the search words find, newest first.
+    let found = move || {
+        rows.get().map(|list| {
+            let query = Query::new(&filter.get());
+            list.into_iter()
+                .filter(|r| {
+                    query.matches_any(&[
+                        &r.label,
+                        &r.student,
+                        &r.payer,
+                        &r.invoice_code,
+                        &r.class_name,
+                        method_label(tr, &r.method),
+                    ])
+                })
+                .collect::<Vec<StaffReceiptRow>>()
+        })
+    };
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         page.set(0);
@@ -63,18 +81,19 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
                     <Field id="receipt-filter" label=tr("Tìm số biên lai, học sinh, người nộp, mã hoá đơn hoặc hình thức", "Find a receipt number, student, payer, invoice code or method") value=filter/>
                 </div>
             })}
-            {move || rows.get().map(|list| {
-                let query = Query::new(&filter.get());
-                let found: Vec<StaffReceiptRow> = list.into_iter().filter(|r| query.matches_any(
-                    &[&r.label, &r.student, &r.payer, &r.invoice_code, &r.class_name, method_label(tr, &r.method)])).collect();
+            // The count and the pager are drawn again for a new search only, so
+            // "Trang sau" keeps the keyboard's focus and is announced.
+            {move || found().map(|found| {
                 let count = found.len();
                 view! {
                     <p class="mt-3 font-semibold" data-testid="receipt-count">{format!("{count} {}", tr("biên lai", "receipts"))}</p>
                     <Pages count page/>
-                    <ul class="mt-2 max-h-[32rem] space-y-2 overflow-auto">
-                        {crate::paging::page_rows(found, page.get()).into_iter().map(|r| view! { <ReceiptRow school_id row=r outcome reload=load/> }).collect_view()}
-                    </ul>
                 }
+            })}
+            {move || found().map(|found| view! {
+                <ul class="mt-2 max-h-[32rem] space-y-2 overflow-auto">
+                    {crate::paging::page_rows(found, page.get()).into_iter().map(|r| view! { <ReceiptRow school_id row=r outcome reload=load/> }).collect_view()}
+                </ul>
             })}
         </section>
     }

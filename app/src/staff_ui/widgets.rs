@@ -12,7 +12,8 @@ pub const INPUT: &str =
 pub const BUTTON: &str = "min-h-11 rounded-lg bg-slate-800 px-4 text-base font-semibold text-white hover:bg-slate-700 \
     disabled:opacity-60 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-800";
 pub const BUTTON_QUIET: &str = "min-h-11 rounded-lg border border-slate-400 px-3 text-sm font-medium text-slate-800 \
-    hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-slate-800";
+    hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-slate-800 \
+    disabled:cursor-not-allowed disabled:border-slate-200 disabled:text-slate-500 disabled:hover:bg-transparent";
 /// A file picker whose button is a full-size touch target.
 pub const FILE_INPUT: &str =
     "mt-1 block min-h-11 w-full text-base file:mr-3 file:min-h-11 file:rounded-lg \
@@ -174,7 +175,7 @@ pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
 }
 
 /// Previous and next for a long list cut into pages (see [`crate::paging`]),
-/// with where the reader is: "Trang 2 / 5 · 101–200 trên 430".
+/// with where the reader is: "Trang 2 / 5 · 101–200 trong tổng số 430".
 #[component]
 pub fn Pages(count: usize, page: RwSignal<usize>) -> impl IntoView {
     use crate::paging::{clamp_page, page_count, PER_PAGE};
@@ -189,7 +190,7 @@ pub fn Pages(count: usize, page: RwSignal<usize>) -> impl IntoView {
                 <span class="order-first w-full text-sm text-gray-800 sm:order-none sm:w-auto" aria-live="polite">{move || {
                     let p = shown();
                     format!("{} {} / {pages} · {}–{} {} {count}", super::tr("Trang", "Page"), p + 1,
-                        p * PER_PAGE + 1, ((p + 1) * PER_PAGE).min(count), super::tr("trên", "of"))
+                        p * PER_PAGE + 1, ((p + 1) * PER_PAGE).min(count), super::tr("trong tổng số", "of"))
                 }}</span>
                 <button type="button" class=BUTTON_QUIET prop:disabled=move || { shown() + 1 >= pages }
                     on:click=move |_| page.set((shown() + 1).min(pages - 1))>{super::tr("Trang sau ›", "Next ›")}</button>
