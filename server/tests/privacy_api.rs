@@ -213,7 +213,8 @@ async fn every_staff_look_at_student_data_is_on_record() {
     let log: Vec<hocphi_app::staff::AuditRow> = app
         .staff("audit", json!({"school_id": 1}), Some(&accountant))
         .await
-        .answer()
-        .unwrap();
+        .answer::<hocphi_app::staff::AuditPage>()
+        .unwrap()
+        .rows;
     assert!(log.iter().all(|r| r.action != "view"));
 }

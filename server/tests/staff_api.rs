@@ -796,8 +796,9 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
     let log: Vec<hocphi_app::staff::AuditRow> = app
         .staff("audit", json!({"school_id": OWN_SCHOOL}), Some(&accountant))
         .await
-        .answer()
-        .unwrap();
+        .answer::<hocphi_app::staff::AuditPage>()
+        .unwrap()
+        .rows;
     let entities: Vec<&str> = log.iter().map(|r| r.entity.as_str()).collect();
     // Newest first: the office's confirmation of the account, then the accountant's changes.
     assert_eq!(

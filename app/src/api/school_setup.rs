@@ -458,9 +458,10 @@ pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<
 #[server(prefix = "/rpc", endpoint = "audit", input = Json)]
 pub async fn audit_log(
     school_id: Option<i64>,
-    text: String,
-    day: String,
-    before_id: Option<i64>,
+    // Words, a day and a page: left out by older callers, meaning the newest page.
+    #[server(default)] text: String,
+    #[server(default)] day: String,
+    #[server(default)] before_id: Option<i64>,
 ) -> Result<AuditPage, AppError> {
     use crate::server::auth::current_staff;
     use crate::server::state::app_state;
