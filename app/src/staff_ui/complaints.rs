@@ -52,7 +52,9 @@ pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
                     view! {
                     <div class="mt-2 overflow-x-auto">
                         <table class="w-full text-left text-sm">
-                            <thead class="border-b text-gray-600">
+                            // On a phone each complaint is a card: the child, the problem, then
+                            // its state and due time, then "Mở"; nothing off-screen.
+                            <thead class="hidden border-b text-gray-600 sm:table-header-group">
                                 <tr>
                                     <th class="py-2 pr-2">{tr("Học sinh", "Student")}</th>
                                     <th class="py-2 pr-2">{tr("Vấn đề", "Problem")}</th>
@@ -64,14 +66,20 @@ pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
                             <tbody>
                                 {rows.into_iter().map(|c| {
                                     let (vi, en) = c.kind.label();
-                                    let due_class = if c.overdue { "py-2 pr-2 font-semibold text-red-800" } else { "py-2 pr-2" };
+                                    let due_class = if c.overdue { "font-semibold text-red-800" } else { "" };
+                                    let due = format!("{}{}", Date::moment_label(c.due_at), if c.overdue { format!(" · {}", tr("quá hạn", "overdue")) } else { String::new() });
+                                    let open_button = move || view! { <button type="button" class=BUTTON_QUIET on:click=move |_| open.set(Some(c.id))>{tr("Mở", "Open")}</button> };
                                     view! {
                                         <tr class="border-b border-gray-100" data-testid="complaint-row">
-                                            <td class="py-2 pr-2">{format!("{} · {}", c.student, c.class_name)}<div class="text-xs text-gray-600">{c.subject.clone()}</div></td>
-                                            <td class="py-2 pr-2">{tr(vi, en)}</td>
-                                            <td class="py-2 pr-2">{status_label(c.status)}</td>
-                                            <td class=due_class>{Date::moment_label(c.due_at)}{c.overdue.then(|| format!(" · {}", tr("quá hạn", "overdue")))}</td>
-                                            <td class="py-2"><button type="button" class=BUTTON_QUIET on:click=move |_| open.set(Some(c.id))>{tr("Mở", "Open")}</button></td>
+                                            <td class="py-2 pr-2">{format!("{} · {}", c.student, c.class_name)}<div class="text-xs text-gray-600">{c.subject.clone()}</div>
+                                                <div class="sm:hidden">{tr(vi, en)}{format!(" · {}", status_label(c.status))}</div>
+                                                <div class=format!("sm:hidden {due_class}")>{format!("{} {due}", tr("Hạn trả lời:", "Answer due:"))}</div>
+                                                <div class="mt-1 sm:hidden">{open_button()}</div>
+                                            </td>
+                                            <td class="hidden py-2 pr-2 sm:table-cell">{tr(vi, en)}</td>
+                                            <td class="hidden py-2 pr-2 sm:table-cell">{status_label(c.status)}</td>
+                                            <td class=format!("hidden py-2 pr-2 sm:table-cell {due_class}")>{due.clone()}</td>
+                                            <td class="hidden py-2 sm:table-cell">{open_button()}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -201,9 +201,11 @@ pub fn Webhooks(school_id: i64) -> impl IntoView {
                 <h3 class="text-lg font-semibold text-gray-900">{tr("Nhật ký gửi (100 lần gần nhất)", "Delivery log (latest 100)")}</h3>
                 <button type="button" class=BUTTON_QUIET on:click=move |_| refresh()>{tr("Làm mới", "Refresh")}</button>
             </div>
-            <div class="mt-2 overflow-x-auto">
+            // On a phone each delivery is a card: when and what, then tries and
+            // outcome, then "Gửi lại"; the event id wraps instead of widening the page.
+            <div class="mt-2">
                 <table class="w-full text-left text-sm">
-                    <thead class="bg-gray-50 text-gray-900">
+                    <thead class="hidden bg-gray-50 text-gray-900 sm:table-header-group">
                         <tr>
                             <th scope="col" class="p-2">{tr("Lúc", "When")}</th>
                             <th scope="col" class="p-2">{tr("Sự kiện", "Event")}</th>
@@ -225,11 +227,18 @@ pub fn Webhooks(school_id: i64) -> impl IntoView {
                                 let again = d.delivered_at.is_none() && d.attempts > 0 || d.gave_up_at.is_some();
                                 view! {
                                     <tr data-testid="delivery-row">
-                                        <td class="whitespace-nowrap p-2">{Date::moment_label(d.created_at)}</td>
-                                        <td class="p-2"><span class="font-medium">{tr(vi, en)}</span><br/><span class="font-mono text-xs text-gray-700">{d.event_id.clone()}</span></td>
-                                        <td class="p-2">{d.attempts}</td>
-                                        <td class=format!("p-2 {tone}")>{state}</td>
-                                        <td class="p-2">{again.then(|| view! {
+                                        <td class="hidden whitespace-nowrap p-2 sm:table-cell">{Date::moment_label(d.created_at)}</td>
+                                        <td class="p-2">
+                                            <div class="text-gray-700 sm:hidden">{Date::moment_label(d.created_at)}</div>
+                                            <span class="font-medium">{tr(vi, en)}</span><br/><span class="font-mono text-xs break-all text-gray-700">{d.event_id.clone()}</span>
+                                            <div class=format!("sm:hidden {tone}")>{format!("{} {} · {state}", tr("Lần gửi:", "Tries:"), d.attempts)}</div>
+                                            <div class="mt-1 sm:hidden">{again.then(|| view! {
+                                                <button type="button" class=BUTTON_QUIET on:click=move |_| send_again(id)>{tr("Gửi lại", "Send again")}</button>
+                                            })}</div>
+                                        </td>
+                                        <td class="hidden p-2 sm:table-cell">{d.attempts}</td>
+                                        <td class=format!("hidden p-2 sm:table-cell {tone}")>{state}</td>
+                                        <td class="hidden p-2 sm:table-cell">{again.then(|| view! {
                                             <button type="button" class=format!("{BUTTON_QUIET} whitespace-nowrap") on:click=move |_| send_again(id)>{tr("Gửi lại", "Send again")}</button>
                                         })}</td>
                                     </tr>
