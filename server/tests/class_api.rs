@@ -12,24 +12,27 @@ use hocphi_server::demo::{self, DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
 use serde_json::{json, Value};
 use support::*;
 
-async fn class_3a(app: &TestApp, session: &str) -> i64 {
-    let classes: Vec<TeacherClass> = app
-        .staff("classes/mine", json!({"school_id": 1}), Some(session))
+async fn my_classes(app: &TestApp, session: &str) -> Vec<TeacherClass> {
+    app.staff("classes/mine", json!({"school_id": 1}), Some(session))
         .await
         .answer()
-        .unwrap();
-    classes.iter().find(|c| c.name == "3A").unwrap().id
+        .unwrap()
+}
+
+async fn class_named(app: &TestApp, session: &str, name: &str) -> i64 {
+    let classes = my_classes(app, session).await;
+    classes.iter().find(|c| c.name == name).unwrap().id
+}
+
+async fn class_3a(app: &TestApp, session: &str) -> i64 {
+    class_named(app, session, "3A").await
 }
 
 #[tokio::test]
 async fn the_teacher_sees_who_paid_in_their_class_only() {
     let app = start().await;
     let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
-    let classes: Vec<TeacherClass> = app
-        .staff("classes/mine", json!({"school_id": 1}), Some(&t))
-        .await
-        .answer()
-        .unwrap();
+    let classes = my_classes(&app, &t).await;
     assert_eq!(
         classes.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
         vec!["3A"]
@@ -57,11 +60,7 @@ async fn the_teacher_sees_who_paid_in_their_class_only() {
         .any(|r| r.status.is_some_and(|s| s.state == PaymentState::Paid)));
     // Another class of the same school is not theirs.
     let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
-    let all: Vec<TeacherClass> = app
-        .staff("classes/mine", json!({"school_id": 1}), Some(&a))
-        .await
-        .answer()
-        .unwrap();
+    let all = my_classes(&app, &a).await;
     assert_eq!(all.len(), 10);
     let other = all.iter().find(|c| c.name == "3B").unwrap().id;
     let r = app
@@ -397,11 +396,7 @@ async fn an_accountant_gives_a_teacher_a_class() {
         .await
         .answer::<Value>()
         .unwrap();
-    let classes: Vec<TeacherClass> = app
-        .staff("classes/mine", json!({"school_id": 1}), Some(&t))
-        .await
-        .answer()
-        .unwrap();
+    let classes = my_classes(&app, &t).await;
     assert_eq!(
         classes.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
         vec!["3A", "3B"]
@@ -437,11 +432,7 @@ async fn a_class_with_no_invoice_yet_shows_its_children() {
         )
         .await;
     saved.answer::<i64>().unwrap();
-    let classes: Vec<TeacherClass> = app
-        .staff("classes/mine", json!({"school_id": 1}), Some(&accountant))
-        .await
-        .answer()
-        .unwrap();
+    let classes = my_classes(&app, &accountant).await;
     let class = classes.iter().find(|c| c.name == "4E").unwrap().id;
     let view: ClassView = app
         .staff(
@@ -455,15 +446,6 @@ async fn a_class_with_no_invoice_yet_shows_its_children() {
     assert_eq!(view.rows.len(), 1);
     assert_eq!(view.rows[0].full_name, "Lò Văn Páo");
     assert!(view.rows[0].status.is_none(), "nothing billed yet");
-}
-
-async fn class_named(app: &TestApp, s: &str, name: &str) -> i64 {
-    let classes: Vec<TeacherClass> = app
-        .staff("classes/mine", json!({"school_id": 1}), Some(s))
-        .await
-        .answer()
-        .unwrap();
-    classes.iter().find(|c| c.name == name).unwrap().id
 }
 
 #[tokio::test]
@@ -563,11 +545,7 @@ async fn a_class_is_renamed_with_its_invoices_and_an_empty_one_removed() {
         .answer()
         .unwrap();
     let typo = |classes: &[TeacherClass]| classes.iter().find(|c| c.name == "4 E").map(|c| c.id);
-    let classes: Vec<TeacherClass> = app
-        .staff("classes/mine", json!({"school_id": 1}), Some(&s))
-        .await
-        .answer()
-        .unwrap();
+    let classes = my_classes(&app, &s).await;
     let typo_id = typo(&classes).unwrap();
     let remove_typo = || {
         app.staff(
@@ -591,11 +569,7 @@ async fn a_class_is_renamed_with_its_invoices_and_an_empty_one_removed() {
     .answer::<i64>()
     .unwrap();
     remove_typo().await.answer::<()>().unwrap();
-    let classes: Vec<TeacherClass> = app
-        .staff("classes/mine", json!({"school_id": 1}), Some(&s))
-        .await
-        .answer()
-        .unwrap();
+    let classes = my_classes(&app, &s).await;
     assert_eq!(typo(&classes), None);
     // A class without a grade in its name (a preschool's "Lá 1") is renamed too.
     rename("Lá 1").await.unwrap();

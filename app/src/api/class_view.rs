@@ -448,17 +448,15 @@ pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result
             fees_moved.push(fee_id);
         }
     }
-    crate::server::audit::by_staff(
-        &mut tx,
+    crate::server::audit::by_staff_and_commit(
+        tx,
         &state,
         &staff,
         crate::server::audit::Entry::at_school(school_id, "rename", "class", class_id)
             .before(serde_json::json!({"name": before}))
             .after(serde_json::json!({"name": name, "fees": fees_moved})),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Removes a class made by mistake: only one with no student in it and no
@@ -493,14 +491,12 @@ pub async fn remove_class(school_id: i64, class_id: i64) -> Result<(), AppError>
         .bind(class_id)
         .execute(&mut *tx)
         .await?;
-    crate::server::audit::by_staff(
-        &mut tx,
+    crate::server::audit::by_staff_and_commit(
+        tx,
         &state,
         &staff,
         crate::server::audit::Entry::at_school(school_id, "remove", "class", class_id)
             .before(serde_json::json!({"name": name})),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }

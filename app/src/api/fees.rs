@@ -753,17 +753,15 @@ pub async fn cancel_credit(school_id: i64, credit_id: i64, reason: String) -> Re
             .execute(&mut *tx)
             .await?;
     }
-    crate::server::audit::by_staff(
-        &mut tx,
+    crate::server::audit::by_staff_and_commit(
+        tx,
         &state,
         &staff,
         crate::server::audit::Entry::at_school(school_id, "cancel", "credit", student_id)
             .before(serde_json::json!({"credit": credit_id, "amount": amount, "remaining": remaining, "reason": why}))
             .after(serde_json::json!({"cancelled": remaining, "reason": reason})),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Ends a student's exemption (granted by mistake, or no longer due): invoices
@@ -799,8 +797,8 @@ pub async fn revoke_exemption(
         .bind(policy_id)
         .execute(&mut *tx)
         .await?;
-    crate::server::audit::by_staff(
-        &mut tx,
+    crate::server::audit::by_staff_and_commit(
+        tx,
         &state,
         &staff,
         crate::server::audit::Entry::at_school(
@@ -812,7 +810,5 @@ pub async fn revoke_exemption(
         .before(serde_json::json!({"policy_id": policy_id, "name": policy, "note": note}))
         .after(serde_json::json!({"reason": reason})),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }

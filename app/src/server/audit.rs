@@ -60,6 +60,19 @@ pub async fn by_staff(
     .await
 }
 
+/// Records what a staff member changed as the last step of its transaction,
+/// and commits both: the change and its line in the log land together or not at all.
+pub async fn by_staff_and_commit(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    state: &super::state::AppState,
+    staff: &Staff,
+    entry: Entry<'_>,
+) -> Result<(), AppError> {
+    by_staff(&mut tx, state, staff, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Records a change in the same transaction as the change itself.
 pub async fn record(
     conn: &mut sqlx::AnyConnection,
