@@ -70,6 +70,12 @@ async fn the_list_filters_totals_and_exports_to_xlsx() {
         .iter()
         .all(|r| begins(&r.student_name, "minh") && begins(&r.student_name, "an")));
     assert!(an.iter().any(|r| r.student_name == "Nguyễn Minh An"));
+    // A search longer than anyone types is refused before it is matched.
+    assert_eq!(
+        list(json!({"period": "", "class_name": "", "status": "", "search": "an ".repeat(40)}))
+            .await,
+        Err(AppError::InvalidInput(hocphi_app::error::Field::SearchText))
+    );
 
     let b64: String = app
         .staff("invoices/export", json!({"school_id": SCHOOL, "filter": {"period": "2026-11", "class_name": "3A", "status": "", "search": ""}}), Some(&s))

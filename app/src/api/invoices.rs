@@ -41,6 +41,10 @@ pub mod imp {
     ) -> Result<Vec<InvoiceRow>, AppError> {
         // Names are matched in Rust, by the search boxes' one rule
         // (domain::search: "nguyen" finds Nguyễn, "yen" does not).
+        // Bounded before it is split into words and matched against every row.
+        if filter.search.chars().count() > 100 {
+            return Err(AppError::InvalidInput(crate::error::Field::SearchText));
+        }
         let query = crate::domain::search::Query::new(&filter.search);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT i.code, s.code, s.full_name, c.name, i.period, i.total, \
