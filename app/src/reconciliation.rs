@@ -89,6 +89,57 @@ pub enum TransferFilter {
     All,
 }
 
+/// The order transfers are listed in; the newest first unless asked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransferOrder {
+    #[default]
+    Newest,
+    /// The oldest first: what has waited longest.
+    Oldest,
+    /// The largest amount first.
+    Largest,
+}
+
+impl TransferOrder {
+    pub const ALL: [TransferOrder; 3] = [
+        TransferOrder::Newest,
+        TransferOrder::Oldest,
+        TransferOrder::Largest,
+    ];
+
+    /// The value a `<select>` carries.
+    pub fn key(self) -> &'static str {
+        match self {
+            TransferOrder::Newest => "newest",
+            TransferOrder::Oldest => "oldest",
+            TransferOrder::Largest => "largest",
+        }
+    }
+
+    pub fn from_key(key: &str) -> TransferOrder {
+        Self::ALL
+            .into_iter()
+            .find(|o| o.key() == key)
+            .unwrap_or_default()
+    }
+
+    /// The SQL order: one of these fixed texts, never what a request carried.
+    pub fn sql(self) -> &'static str {
+        match self {
+            TransferOrder::Newest => "p.received_at DESC, p.id DESC",
+            TransferOrder::Oldest => "p.received_at, p.id",
+            TransferOrder::Largest => "p.amount DESC, p.received_at DESC, p.id DESC",
+        }
+    }
+}
+
+/// One page of transfers and how many there are in all (for the pager).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferPage {
+    pub rows: Vec<TransferRow>,
+    pub total: usize,
+}
+
 /// One bank transfer as the accountant reviews it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferRow {

@@ -75,7 +75,7 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await expect(page.getByText(/Đã ghi sao kê\. Giao dịch mới: 4/)).toBeVisible();
 
   // Among all recent transfers, one is found by its reference, its payer (without marks) or its amount.
-  await page.getByRole('button', { name: 'Tất cả giao dịch gần đây' }).click();
+  await page.getByRole('button', { name: 'Tất cả giao dịch', exact: true }).click();
   const search = page.getByLabel(/^Tìm theo nội dung, người chuyển/);
   await search.fill('fte2e0002');
   await page.getByRole('button', { name: 'Tìm giao dịch' }).click();

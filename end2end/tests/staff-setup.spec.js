@@ -83,6 +83,8 @@ for (const size of sizes) {
       await expect(page.getByTestId('account-number-read')).toHaveText('= 0451000012345');
       await page.getByLabel('Tên tài khoản (đúng như ngân hàng ghi)').fill(`Trường Tiểu học Cao Xanh`);
       await page.getByRole('button', { name: 'Lưu tài khoản' }).click();
+      // The save says which account it saved.
+      await expect(page.getByText('Đã lưu tài khoản Vietcombank · 0451000012345 (mặc định).')).toBeVisible();
       await expect(page.getByText('Vietcombank · 0451000012345').first()).toBeVisible();
       await expect(page.getByText('TRUONG TIEU HOC CAO XANH', { exact: true })).toBeVisible();
       // Not in any QR until the district office confirms it.
@@ -116,6 +118,7 @@ for (const size of sizes) {
         await page.getByLabel(m).check();
       }
       await page.getByRole('button', { name: 'Lưu phương thức' }).click();
+      await expect(page.getByText('Đã lưu 3 phương thức: VietQR, Website, Thẻ POS.')).toBeVisible();
       await expect(page.getByTestId('readiness-website')).toContainText('cần mã đơn vị tại cổng thanh toán');
       await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(1);
       // Another school's merchant code (the demo school's) is refused: it would take over that school's payments.
@@ -135,13 +138,19 @@ for (const size of sizes) {
       await expect(page.getByTestId('readiness-qr_transfer')).toContainText('cần tài khoản ngân hàng được Phòng GD&ĐT xác nhận');
       await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(1);
 
-      // A contact person for parents.
+      // A contact person for parents. Saving it keeps what was typed, not yet
+      // saved, in another form of the page (the page is not drawn again).
+      await page.getByLabel('Số tài khoản').fill('1903 0000 777');
       await page.getByRole('button', { name: 'Thêm người liên hệ' }).click();
       await page.getByLabel('Họ tên', { exact: true }).fill('Hà Thị Lan');
       await page.getByLabel('Vai trò').fill('Kế toán');
       await page.getByLabel('Điện thoại').fill('0904 555 666');
       await page.getByRole('button', { name: 'Lưu người liên hệ' }).click();
-      await expect(page.getByText('Đã lưu người liên hệ')).toBeVisible();
+      await expect(page.getByText('Đã lưu 1 người liên hệ')).toBeVisible();
+      // The warning follows the save: contacts are no longer missing.
+      await expect(page.getByText('Chưa có người liên hệ nào cho phụ huynh.')).toHaveCount(0);
+      await expect(page.getByLabel('Số tài khoản')).toHaveValue('1903 0000 777');
+      await page.getByLabel('Số tài khoản').fill('');
       // A second contact: each label names its own input.
       await page.getByRole('button', { name: 'Thêm người liên hệ' }).click();
       await expect(page.getByLabel('Họ tên', { exact: true })).toHaveCount(2);
@@ -150,6 +159,7 @@ for (const size of sizes) {
       await page.getByLabel('Điện thoại').nth(1).fill('0912 000 111');
       await expect(page.getByLabel('Họ tên', { exact: true }).first()).toHaveValue('Hà Thị Lan');
       await page.getByRole('button', { name: 'Lưu người liên hệ' }).click();
+      await expect(page.getByText('Đã lưu 2 người liên hệ')).toBeVisible();
       await expect(page.getByLabel('Họ tên', { exact: true }).nth(1)).toHaveValue('Vũ Văn Nam');
       // (The page reads the school again after a save: let it settle before the next form.)
       await page.waitForLoadState('networkidle');

@@ -11,7 +11,7 @@ use hocphi_app::domain::settlement::Outcome;
 use hocphi_app::domain::statement::LineProblem;
 use hocphi_app::domain::suggest::Reason;
 use hocphi_app::error::AppError;
-use hocphi_app::reconciliation::{StatementPreview, StatementResult, TransferRow};
+use hocphi_app::reconciliation::{StatementPreview, StatementResult, TransferPage, TransferRow};
 use hocphi_server::demo::{DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
 use serde_json::{json, Value};
 use support::*;
@@ -77,14 +77,76 @@ async fn payments(app: &TestApp) -> i64 {
 }
 
 async fn transfers(app: &TestApp, session: &str, filter: &str) -> Vec<TransferRow> {
-    app.staff(
-        "reconcile/transfers",
-        json!({"school_id": SCHOOL, "filter": filter}),
-        Some(session),
+    transfer_page(app, session, json!({"school_id": SCHOOL, "filter": filter}))
+        .await
+        .rows
+}
+
+async fn transfer_page(app: &TestApp, session: &str, ask: Value) -> TransferPage {
+    app.staff("reconcile/transfers", ask, Some(session))
+        .await
+        .answer()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn transfers_come_a_page_at_a_time_in_the_order_asked() {
+    let app = start().await;
+    let session = accountant(&app).await;
+    // 130 transfers no code settles, each of its own amount.
+    let lines: Vec<(String, i64, String)> = (0..130)
+        .map(|i| {
+            (
+                format!("PG{i:03}"),
+                10_000 + i * 1_000,
+                format!("chuyen tien lan {i}"),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, i64, &str)> = lines
+        .iter()
+        .map(|(r, a, m)| (r.as_str(), *a, m.as_str()))
+        .collect();
+    commit(&app, &session, &statement(&borrowed)).await.unwrap();
+    let ask = |page: u32, order: &str| json!({"school_id": SCHOOL, "filter": "NeedsReview", "search": "chuyen tien lan", "page": page, "order": order});
+    let first = transfer_page(&app, &session, ask(0, "Largest")).await;
+    assert_eq!(first.total, 130);
+    assert_eq!(first.rows.len(), 100);
+    assert_eq!(first.rows[0].reference, "PG129", "the largest first");
+    assert!(first.rows.windows(2).all(|w| w[0].amount >= w[1].amount));
+    let second = transfer_page(&app, &session, ask(1, "Largest")).await;
+    assert_eq!(second.rows.len(), 30);
+    assert_eq!(second.rows.last().unwrap().reference, "PG000");
+    let mut seen: Vec<_> = first
+        .rows
+        .iter()
+        .chain(&second.rows)
+        .map(|t| t.reference.clone())
+        .collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 130, "every transfer on exactly one page");
+    // A page past the end shows the last one, not nothing.
+    assert_eq!(
+        transfer_page(&app, &session, ask(7, "Largest")).await.rows,
+        second.rows
+    );
+    // Without an order: the newest first, as before.
+    let newest = transfer_page(
+        &app,
+        &session,
+        json!({"school_id": SCHOOL, "filter": "NeedsReview", "search": "chuyen tien lan"}),
     )
-    .await
-    .answer()
-    .unwrap()
+    .await;
+    assert!(newest
+        .rows
+        .windows(2)
+        .all(|w| w[0].received_at >= w[1].received_at));
+    let oldest = transfer_page(&app, &session, ask(0, "Oldest")).await;
+    assert!(oldest
+        .rows
+        .windows(2)
+        .all(|w| w[0].received_at <= w[1].received_at));
 }
 
 #[tokio::test]

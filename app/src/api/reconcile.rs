@@ -7,7 +7,7 @@ use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::reconciliation::{
     MappingChoice, Part, StatementPreview, StatementResult, StatementSetup, TransferFilter,
-    TransferRow,
+    TransferOrder, TransferPage,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -437,8 +437,9 @@ pub async fn commit_statement(
     Ok(result)
 }
 
-/// The school's bank transfers: those waiting for a decision, or all recent ones,
-/// with suggested invoices for those no code settled.
+/// The school's bank transfers, a page at a time: those waiting for a decision,
+/// or all of them, in the order asked; with suggested invoices for those no
+/// code settled.
 #[server(prefix = "/rpc", endpoint = "reconcile/transfers", input = Json)]
 pub async fn list_transfers(
     school_id: i64,
@@ -446,8 +447,13 @@ pub async fn list_transfers(
     // Words of the memo or payer, a bank reference, an invoice code, or an
     // amount in đồng; empty: everything.
     #[server(default)] search: String,
-) -> Result<Vec<TransferRow>, AppError> {
+    // From 0, pages of `paging::PER_PAGE`.
+    #[server(default)] page: u32,
+    #[server(default)] order: TransferOrder,
+) -> Result<TransferPage, AppError> {
     use crate::domain::settlement::Outcome;
+    use crate::paging::PER_PAGE;
+    use crate::reconciliation::TransferRow;
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     if search.chars().count() > 100 {
         return Err(AppError::InvalidInput(crate::error::Field::SearchText));
@@ -465,6 +471,31 @@ pub async fn list_transfers(
         .then(|| digits.parse().ok())
         .flatten()
     };
+    // A possible double payment refunded in full needs no decision any more.
+    const REFUNDED: &str =
+        "(SELECT COALESCE(CAST(SUM(r.amount) AS BIGINT), 0) FROM refund r WHERE r.payment_id = p.id)";
+    let matching = format!(
+        "FROM payment p WHERE p.school_id = $1 AND p.source = 'bank_transfer' \
+           AND ($2 = 'all' OR p.outcome = 'unmatched' OR (p.outcome = 'duplicate' AND {REFUNDED} < p.amount)) \
+           AND ($3 = '%%' OR LOWER(COALESCE(p.memo, '')) LIKE $3 OR LOWER(COALESCE(p.payer_name, '')) LIKE $3 \
+                OR LOWER(p.external_id) LIKE $3 OR p.amount = $4 \
+                OR EXISTS (SELECT 1 FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id \
+                           WHERE a.payment_id = p.id AND LOWER(i.code) LIKE $3))"
+    );
+    let filter_key = match filter {
+        TransferFilter::All => "all",
+        TransferFilter::NeedsReview => "review",
+    };
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {matching}"))
+        .bind(school_id)
+        .bind(filter_key)
+        .bind(&like)
+        .bind(amount.unwrap_or(-1))
+        .fetch_one(&state.db)
+        .await?;
+    let total = usize::try_from(total).unwrap_or(0);
+    // A page past the end shows the last one, as the other lists do.
+    let page = crate::paging::clamp_page(total, page as usize);
     type Row = (
         i64,
         String,
@@ -476,22 +507,14 @@ pub async fn list_transfers(
         String,
         i64,
     );
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT p.id, p.external_id, p.received_at, p.amount, p.memo, p.payer_name, p.outcome, p.arrived_via, \
-            (SELECT COALESCE(CAST(SUM(r.amount) AS BIGINT), 0) FROM refund r WHERE r.payment_id = p.id) \
-         FROM payment p WHERE p.school_id = $1 AND p.source = 'bank_transfer' \
-           AND ($2 = 'all' OR p.outcome IN ('unmatched', 'duplicate')) \
-           AND ($3 = '%%' OR LOWER(COALESCE(p.memo, '')) LIKE $3 OR LOWER(COALESCE(p.payer_name, '')) LIKE $3 \
-                OR LOWER(p.external_id) LIKE $3 OR p.amount = $4 \
-                OR EXISTS (SELECT 1 FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id \
-                           WHERE a.payment_id = p.id AND LOWER(i.code) LIKE $3)) \
-         ORDER BY p.received_at DESC, p.id DESC LIMIT 300",
-    )
+            {REFUNDED} {matching} ORDER BY {} LIMIT {PER_PAGE} OFFSET {}",
+        order.sql(),
+        page * PER_PAGE
+    ))
     .bind(school_id)
-    .bind(match filter {
-        TransferFilter::All => "all",
-        TransferFilter::NeedsReview => "review",
-    })
+    .bind(filter_key)
     .bind(&like)
     .bind(amount.unwrap_or(-1))
     .fetch_all(&state.db)
@@ -501,12 +524,6 @@ pub async fn list_transfers(
     for (id, external_id, at, amount, memo, payer, outcome, via, refunded) in rows {
         let outcome = Outcome::parse(&outcome).unwrap_or(Outcome::Unmatched);
         let (amount, refunded) = (Vnd::new(amount), Vnd::new(refunded));
-        if filter == TransferFilter::NeedsReview
-            && outcome == Outcome::Duplicate
-            && refunded >= amount
-        {
-            continue;
-        }
         let allocations: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT i.code, s.full_name, a.amount FROM payment_allocation a \
              JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
@@ -548,7 +565,7 @@ pub async fn list_transfers(
             last_review,
         });
     }
-    Ok(out)
+    Ok(TransferPage { rows: out, total })
 }
 
 /// Settles a transfer by hand: one invoice, or split across several; what is

@@ -24,6 +24,34 @@ pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
     let open = RwSignal::new(None::<i64>);
     let filter = RwSignal::new(String::new());
     let only_open = RwSignal::new(false);
+    // The server's order (open ones first, by the answer's due time), or the newest first.
+    let newest_first = RwSignal::new(false);
+    let page = RwSignal::new(0usize);
+    // A narrower filter starts on its first page.
+    Effect::new(move |_| {
+        filter.track();
+        page.set(0);
+    });
+    // The complaints the filter keeps, in the order asked.
+    let matching = Memo::new(move |_| {
+        list.get().map(|r| {
+            r.map(|rows| {
+                let query = Query::new(&filter.get());
+                let mut rows: Vec<_> = rows
+                    .into_iter()
+                    .filter(|c| {
+                        let (vi, en) = c.kind.label();
+                        (!only_open.get() || !c.status.is_closed())
+                            && query.matches_any(&[&c.student, &c.class_name, &c.subject, vi, en])
+                    })
+                    .collect();
+                if newest_first.get() {
+                    rows.sort_by_key(|c| std::cmp::Reverse((c.created_at, c.id)));
+                }
+                rows
+            })
+        })
+    });
     // Outlives the opened complaint, which is drawn again after an answer.
     let outcome = RwSignal::new(None::<Outcome>);
     view! {
@@ -34,21 +62,31 @@ pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
                     <Field id="complaint-filter" label=tr("Lọc theo học sinh, lớp hoặc nội dung", "Filter by student, class or text") value=filter/>
                 </div>
                 <label class="flex min-h-11 items-center gap-2">
-                    <input type="checkbox" class="h-5 w-5" prop:checked=move || only_open.get() on:change=move |ev| only_open.set(event_target_checked(&ev))/>
+                    <input type="checkbox" class="h-5 w-5" prop:checked=move || only_open.get() on:change=move |ev| { only_open.set(event_target_checked(&ev)); page.set(0); }/>
                     {tr("Chỉ khiếu nại chưa xong", "Open ones only")}
                 </label>
+                <div>
+                    <label for="complaint-order" class="block text-sm font-semibold">{tr("Sắp xếp", "Order")}</label>
+                    <select id="complaint-order" class=INPUT on:change=move |ev| { newest_first.set(event_target_value(&ev) == "newest"); page.set(0); }>
+                        <option value="due" selected=move || !newest_first.get()>{tr("Chưa xong trước, theo hạn trả lời", "Open first, by answer due")}</option>
+                        <option value="newest" selected=move || newest_first.get()>{tr("Mới gửi nhất trước", "Newest first")}</option>
+                    </select>
+                </div>
             </div>
-            {move || list.get().map(|r| match r {
+            // The pager is drawn again only when the count changes: it keeps the focus.
+            {move || {
+                let count = matching.with(|m| m.as_ref().and_then(|r| r.as_ref().ok()).map(Vec::len).unwrap_or(0));
+                view! { <Pages count page/> }
+            }}
+            {move || list.with(|r| r.as_ref().is_some_and(|r| r.as_ref().is_ok_and(Vec::is_empty))).then(|| view! {
+                <p class="mt-2 text-gray-700">{tr("Chưa có khiếu nại nào.", "No complaints.")}</p>
+            })}
+            {move || matching.get().map(|r| match r {
                 Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
-                Ok(rows) if rows.is_empty() => view! { <p class="mt-2 text-gray-700">{tr("Chưa có khiếu nại nào.", "No complaints.")}</p> }.into_any(),
+                Ok(rows) if rows.is_empty() && list.with(|r| r.as_ref().is_some_and(|r| r.as_ref().is_ok_and(Vec::is_empty))) => ().into_any(),
                 Ok(rows) => {
-                    let query = Query::new(&filter.get());
-                    let rows: Vec<_> = rows.into_iter().filter(|c| {
-                        let (vi, en) = c.kind.label();
-                        (!only_open.get() || !c.status.is_closed())
-                            && query.matches_any(&[&c.student, &c.class_name, &c.subject, vi, en])
-                    }).collect();
                     let rows_empty = rows.is_empty();
+                    let rows = crate::paging::page_rows(rows, page.get());
                     view! {
                     <div class="mt-2 overflow-x-auto">
                         <table class="w-full text-left text-sm">

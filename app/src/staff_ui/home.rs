@@ -339,7 +339,7 @@ pub fn ManagedStaff(title: &'static str) -> impl IntoView {
 }
 
 /// A method's short name, for the district's table.
-fn short_method(m: crate::staff::PaymentMethod) -> &'static str {
+pub(super) fn short_method(m: crate::staff::PaymentMethod) -> &'static str {
     use crate::staff::PaymentMethod::*;
     match m {
         QrTransfer => "VietQR",

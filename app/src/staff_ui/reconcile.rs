@@ -14,7 +14,9 @@ use crate::domain::money::Vnd;
 use crate::domain::settlement::Outcome as Settled;
 use crate::domain::statement::Mapping;
 use crate::domain::suggest::Reason;
-use crate::reconciliation::{MappingChoice, Part, StatementPreview, TransferFilter, TransferRow};
+use crate::reconciliation::{
+    MappingChoice, Part, StatementPreview, TransferFilter, TransferOrder, TransferRow,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -381,12 +383,24 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
 const FILTER: &str = "min-h-11 rounded-lg border border-slate-400 px-3 text-sm font-medium text-slate-800 hover:bg-slate-100 \
     aria-pressed:bg-slate-800 aria-pressed:text-white focus-visible:outline focus-visible:outline-2 focus-visible:outline-slate-800";
 
+fn transfer_order_label(order: TransferOrder) -> &'static str {
+    match order {
+        TransferOrder::Newest => tr("Mới nhất trước", "Newest first"),
+        TransferOrder::Oldest => tr("Chờ lâu nhất trước", "Waiting longest first"),
+        TransferOrder::Largest => tr("Số tiền lớn nhất trước", "Largest amount first"),
+    }
+}
+
 #[component]
 fn TransferQueue(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
     let show_all = RwSignal::new(false);
     // What is typed, and what was last searched for (on pressing "Tìm").
     let typed = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
+    let order = RwSignal::new(TransferOrder::default());
+    let page = RwSignal::new(0usize);
+    // Another filter, search or order starts on its first page.
+    let restart = move || page.set(0);
     let transfers = LocalResource::new(move || {
         changed.track();
         let filter = if show_all.get() {
@@ -394,40 +408,70 @@ fn TransferQueue(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
         } else {
             TransferFilter::NeedsReview
         };
-        list_transfers(school_id, filter, search.get())
+        list_transfers(
+            school_id,
+            filter,
+            search.get(),
+            page.get() as u32,
+            order.get(),
+        )
+    });
+    // The pager is drawn again only when the count changes, so "Trang sau"
+    // keeps the keyboard's focus while the next page loads.
+    let total = Memo::new(move |_| {
+        transfers
+            .get()
+            .and_then(Result::ok)
+            .map(|p| p.total)
+            .unwrap_or(0)
     });
     let outcome = RwSignal::new(None);
     let reload = move || changed.update(|n| *n += 1);
     view! {
         <h3 class="mt-6 text-lg font-bold">{tr("Giao dịch chờ xử lý", "Transfers to review")}</h3>
         <div class="mt-2 flex gap-2" role="group" aria-label=tr("Lọc giao dịch", "Filter transfers")>
-            <button type="button" class=FILTER aria-pressed=move || (!show_all.get()).to_string() on:click=move |_| show_all.set(false)>
+            <button type="button" class=FILTER aria-pressed=move || (!show_all.get()).to_string() on:click=move |_| { show_all.set(false); restart(); }>
                 {tr("Chờ xử lý", "To review")}
             </button>
-            <button type="button" class=FILTER aria-pressed=move || show_all.get().to_string() on:click=move |_| show_all.set(true)>
-                {tr("Tất cả giao dịch gần đây", "All recent transfers")}
+            <button type="button" class=FILTER aria-pressed=move || show_all.get().to_string() on:click=move |_| { show_all.set(true); restart(); }>
+                {tr("Tất cả giao dịch", "All transfers")}
             </button>
         </div>
         <form class="mt-2 flex flex-wrap items-end gap-2" role="search"
-            on:submit=move |ev| { ev.prevent_default(); search.set(typed.get_untracked()); }>
+            on:submit=move |ev| { ev.prevent_default(); search.set(typed.get_untracked()); restart(); }>
             <div class="min-w-0 grow">
                 <Field id="transfer-search" label=tr("Tìm theo nội dung, người chuyển, số tham chiếu, mã hoá đơn hoặc số tiền", "Search memo, payer, reference, invoice code or amount") value=typed/>
             </div>
             <button type="submit" class=BUTTON_QUIET>{tr("Tìm giao dịch", "Find transfers")}</button>
         </form>
+        <div class="mt-2 max-w-xs">
+            <label for="transfer-order" class="block text-sm font-semibold">{tr("Sắp xếp", "Order")}</label>
+            <select id="transfer-order" class=INPUT on:change=move |ev| {
+                order.set(TransferOrder::from_key(&event_target_value(&ev)));
+                restart();
+            }>
+                {TransferOrder::ALL.into_iter().map(|o| view! {
+                    <option value=o.key() selected=move || order.get() == o>{transfer_order_label(o)}</option>
+                }).collect_view()}
+            </select>
+        </div>
         <OutcomeNotice outcome/>
-        {move || transfers.get().and_then(Result::ok).filter(|l| l.len() >= 300).map(|_| view! {
-            <p class="mt-2 text-sm text-gray-700">{tr("Đang hiện 300 giao dịch mới nhất: hãy tìm để thấy giao dịch cũ hơn.", "Showing the latest 300 transfers: search to find older ones.")}</p>
-        })}
+        {move || view! { <Pages count=total.get() page/> }}
         {move || match transfers.get() {
             None => view! { <p class="mt-2">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
             Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! {
-                <p class="mt-2 text-gray-700" data-testid="queue-empty">{tr("Không có giao dịch nào chờ xử lý.", "Nothing waiting for review.")}</p>
+            Some(Ok(found)) if found.rows.is_empty() => view! {
+                <p class="mt-2 text-gray-700" data-testid="queue-empty">{
+                    if show_all.get_untracked() || !search.get_untracked().is_empty() {
+                        tr("Không có giao dịch nào khớp.", "No transfer matches.")
+                    } else {
+                        tr("Không có giao dịch nào chờ xử lý.", "Nothing waiting for review.")
+                    }
+                }</p>
             }.into_any(),
-            Some(Ok(list)) => view! {
+            Some(Ok(found)) => view! {
                 <ul class="mt-2 space-y-3" data-testid="transfer-queue">
-                    {list.into_iter().map(|t| view! { <TransferCard school_id transfer=t outcome reload/> }).collect_view()}
+                    {found.rows.into_iter().map(|t| view! { <TransferCard school_id transfer=t outcome reload/> }).collect_view()}
                 </ul>
             }.into_any(),
         }}

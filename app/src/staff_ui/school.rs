@@ -61,8 +61,8 @@ fn method_name(m: PaymentMethod) -> &'static str {
     }
 }
 
-/// What the last save did, shown at the bottom of the page; it outlives the
-/// sections, which are drawn again from the saved profile after each save.
+/// What the last save on the settings page did, shown at the bottom of the
+/// screen where it is seen whichever section was saved.
 #[derive(Clone, Copy)]
 struct Flash(RwSignal<Option<Outcome>>);
 
@@ -80,6 +80,16 @@ pub fn SchoolView(school_id: i64, me: Me, task: Signal<Option<Task>>) -> impl In
         task.track();
         load_school_profile(school_id)
     });
+    // The last profile read. A save reads it again and the sections that show
+    // it follow, but the page is not drawn again: what was typed, unsaved, in
+    // another form stays. A failed re-read keeps the last good one.
+    let live = Memo::new(
+        move |last: Option<&Option<SchoolProfile>>| match profile.get() {
+            Some(Ok(p)) => Some(p),
+            _ => last.cloned().flatten(),
+        },
+    );
+    let loaded = Memo::new(move |_| live.with(Option::is_some));
     let me_for_view = me.clone();
     let flashed = RwSignal::new(None);
     provide_context(Flash(flashed));
@@ -93,13 +103,16 @@ pub fn SchoolView(school_id: i64, me: Me, task: Signal<Option<Task>>) -> impl In
         <div class="fixed inset-x-0 bottom-2 z-10 mx-auto max-w-xl px-4">
             <OutcomeNotice outcome=flashed/>
         </div>
-        {move || match profile.get() {
-            None => view! { <p class="py-8">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
-            Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
-            Some(Ok(p)) => {
+        {move || {
+            if loaded.get() {
                 let me = me_for_view.clone();
-                // The profile is read again for each page, so the page follows it.
-                view! { <Workspace profile=p me task=task.get_untracked() refresh=move || profile.refetch()/> }.into_any()
+                // `loaded` turns true once and `live` never goes back to none.
+                let shown = Signal::derive(move || live.get().expect("the profile was read"));
+                return view! { <Workspace profile=shown me task=task.get() refresh=move || profile.refetch()/> }.into_any();
+            }
+            match profile.get() {
+                Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                _ => view! { <p class="py-8">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
             }
         }}
     }
@@ -108,17 +121,16 @@ pub fn SchoolView(school_id: i64, me: Me, task: Signal<Option<Task>>) -> impl In
 /// The school's name, the menu, and the page of the task at hand.
 #[component]
 fn Workspace(
-    profile: SchoolProfile,
+    profile: Signal<SchoolProfile>,
     me: Me,
     task: Option<Task>,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let id = profile.id;
+    let (id, name, has_accountant) =
+        profile.with_untracked(|p| (p.id, p.name.clone(), p.has_accountant));
     let nav_me = me.clone();
     let role = me.role;
-    let name = profile.name.clone();
     let current = task.unwrap_or(Task::Home);
-    let has_accountant = profile.has_accountant;
     // The office, at a school that has its own accountant: it reads.
     let office_reads = role == Role::DistrictOfficer && has_accountant;
     let page = {
@@ -129,7 +141,7 @@ fn Workspace(
             Some(t) if !Task::for_staff(me.role, has_accountant).contains(&t) => view! {
                 <p class="py-8 text-lg">{tr("Trang này dành cho kế toán của trường.", "This page is for the school's accountant.")}</p>
             }.into_any(),
-            Some(t) => view! { <TaskPage task=t profile=profile.clone() me refresh/> }.into_any(),
+            Some(t) => view! { <TaskPage task=t profile me refresh/> }.into_any(),
         }
     };
     view! {
@@ -153,24 +165,33 @@ fn Workspace(
 #[component]
 fn TaskPage(
     task: Task,
-    profile: SchoolProfile,
+    profile: Signal<SchoolProfile>,
     me: Me,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let id = profile.id;
+    let (id, slug, has_accountant) =
+        profile.with_untracked(|p| (p.id, p.slug.clone(), p.has_accountant));
     let accountant = me.role == Role::Accountant;
     // The office changes a school's settings only while it has no accountant.
-    let can_edit = !(me.role == Role::DistrictOfficer && profile.has_accountant);
+    let can_edit = !(me.role == Role::DistrictOfficer && has_accountant);
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    let methods_ready = crate::staff::cashless_ready_count(&profile.readiness)
-        >= crate::staff::REQUIRED_CASHLESS_METHODS;
-    let has_contacts = !profile.contacts.is_empty();
+    // What the school still lacks follows each save on the page.
+    let methods_ready = Signal::derive(move || {
+        profile.with(|p| {
+            crate::staff::cashless_ready_count(&p.readiness)
+                >= crate::staff::REQUIRED_CASHLESS_METHODS
+        })
+    });
+    let has_contacts = Signal::derive(move || profile.with(|p| !p.contacts.is_empty()));
+    // Forms start from what was saved when the page opened; after a save they
+    // already hold what was saved.
+    let saved = profile.get_untracked();
     let parents_link = view! {
         <div class="mt-3">
             <crate::ui::components::copy::CopyRow label=tr("Đường dẫn cho phụ huynh (gửi vào nhóm lớp)", "Parents' link (share in class groups)")
-                value=format!("{origin}/s/{}", profile.slug)/>
+                value=format!("{origin}/s/{slug}")/>
         </div>
     };
     match task {
@@ -200,12 +221,12 @@ fn TaskPage(
         Task::Reports => view! { <super::dashboard::SchoolFigures school_id=id can_submit=accountant/> }.into_any(),
         Task::School => view! {
             <SetupWarnings methods_ready has_contacts link=None/>
-            <Details profile=profile.clone() can_edit refresh/>
-            <Logo profile=profile.clone() can_edit refresh/>
-            <Accounts profile=profile.clone() can_edit refresh/>
-            <Methods school_id=id current=profile.methods.clone() readiness=profile.readiness.clone() can_edit refresh/>
-            <Contacts school_id=id current=profile.contacts.clone() can_edit refresh/>
-            {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=profile.gateway_merchant.clone() refresh/> })}
+            <Details profile=saved.clone() can_edit refresh/>
+            <Logo school_id=id slug has_logo=Signal::derive(move || profile.with(|p| p.has_logo)) can_edit refresh/>
+            <Accounts school_id=id accounts=Signal::derive(move || profile.with(|p| p.accounts.clone())) can_edit refresh/>
+            <Methods school_id=id current=saved.methods.clone() readiness=Signal::derive(move || profile.with(|p| p.readiness.clone())) can_edit refresh/>
+            <Contacts school_id=id current=saved.contacts.clone() can_edit refresh/>
+            {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=saved.gateway_merchant.clone() refresh/> })}
         }.into_any(),
         Task::Staff if accountant => view! {
             <InviteBox school_id=id role=Role::Teacher/>
@@ -245,7 +266,12 @@ fn Details(
             .await
             {
                 Ok(()) => {
-                    flash.done(tr("Đã lưu thông tin đơn vị.", "Details saved."));
+                    flash.done(format!(
+                        "{} {} · {}",
+                        tr("Đã lưu thông tin đơn vị:", "Details saved:"),
+                        legal_name.get_untracked(),
+                        address.get_untracked()
+                    ));
                     refresh();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -272,14 +298,18 @@ fn Details(
 
 #[component]
 fn Logo(
-    profile: SchoolProfile,
+    school_id: i64,
+    slug: String,
+    has_logo: Signal<bool>,
     can_edit: bool,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let flash = expect_context::<Flash>();
     let outcome = RwSignal::new(None);
     let input_ref = NodeRef::<leptos::html::Input>::new();
-    let id = profile.id;
+    let id = school_id;
+    // A new logo at the same address: the image is asked for again after a save.
+    let version = RwSignal::new(0u32);
     let upload = move |_| {
         let Some(input) = input_ref.get() else { return };
         let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(input);
@@ -290,6 +320,7 @@ fn Logo(
             match save_school_logo(id, b64).await {
                 Ok(()) => {
                     flash.done(tr("Đã lưu biểu trưng.", "Logo saved."));
+                    version.update(|v| *v += 1);
                     refresh();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -299,8 +330,12 @@ fn Logo(
     view! {
         <section class=CARD aria-labelledby="logo-title">
             <h2 id="logo-title" class=H2>{tr("Biểu trưng", "Logo")}</h2>
-            {if profile.has_logo {
-                view! { <img src=format!("/logo/{}", profile.slug) alt=tr("Biểu trưng của trường", "The school's logo") class="mt-2 h-20 w-20 object-contain"/> }.into_any()
+            {move || if has_logo.get() {
+                let src = match version.get() {
+                    0 => format!("/logo/{slug}"),
+                    v => format!("/logo/{slug}?v={v}"),
+                };
+                view! { <img src=src alt=tr("Biểu trưng của trường", "The school's logo") class="mt-2 h-20 w-20 object-contain"/> }.into_any()
             } else {
                 view! { <p class="text-sm text-gray-600">{tr("Chưa có biểu trưng.", "No logo yet.")}</p> }.into_any()
             }}
@@ -320,7 +355,8 @@ fn Logo(
 
 #[component]
 fn Accounts(
-    profile: SchoolProfile,
+    school_id: i64,
+    accounts: Signal<Vec<crate::staff::BeneficiaryAccount>>,
     can_edit: bool,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -330,11 +366,11 @@ fn Accounts(
     let name = RwSignal::new(String::new());
     // Deliberate: a new account replaces the one on every QR only when ticked
     // (the school's first account is the default anyway).
-    let make_default = RwSignal::new(profile.accounts.is_empty());
+    let make_default = RwSignal::new(accounts.with_untracked(Vec::is_empty));
     let bank_search = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
     let pending = OneAtATime::new();
-    let id = profile.id;
+    let id = school_id;
     let history = RwSignal::new(0u32);
     let changed = move || {
         history.update(|v| *v += 1);
@@ -343,17 +379,43 @@ fn Accounts(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         pending.run(async move {
-            let r = save_account(
-                id,
+            let (chosen_bin, typed_number, holder, as_default) = (
                 bin.get_untracked(),
                 number.get_untracked(),
                 name.get_untracked(),
                 make_default.get_untracked(),
+            );
+            let r = save_account(
+                id,
+                chosen_bin.clone(),
+                typed_number.clone(),
+                holder,
+                as_default,
             )
             .await;
             match r {
                 Ok(()) => {
-                    flash.done(tr("Đã lưu tài khoản.", "Account saved."));
+                    // Which account, as saved, and what happens next.
+                    let bank = banks::by_bin(&chosen_bin)
+                        .map(|b| b.short_name)
+                        .unwrap_or_default();
+                    let number = crate::domain::validate::account_number(&typed_number)
+                        .unwrap_or(typed_number);
+                    flash.done(format!(
+                        "{} {bank} · {number}{}. {}",
+                        tr("Đã lưu tài khoản", "Account saved:"),
+                        if as_default {
+                            tr(" (mặc định)", " (default)")
+                        } else {
+                            ""
+                        },
+                        tr(
+                            "Trạng thái xác nhận ở danh sách trên.",
+                            "Its confirmation is shown in the list above."
+                        )
+                    ));
+                    // The next account is another one: it becomes the default only when ticked.
+                    make_default.set(false);
                     changed();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -388,7 +450,7 @@ fn Accounts(
             <h2 id="accounts-title" class=H2>{tr("Tài khoản nhận tiền", "Receiving accounts")}</h2>
             <p class="text-sm text-gray-600">{tr("Mã QR trên hoá đơn dùng tài khoản mặc định, khi Phòng GD&ĐT đã xác nhận. Đổi tên tài khoản thì cần xác nhận lại.", "Invoice QR codes use the default account once the district office confirmed it. A changed account name needs confirming again.")}</p>
             <ul class="mt-2 divide-y divide-gray-100">
-                {profile.accounts.iter().map(|a| view! {
+                {move || accounts.get().into_iter().map(|a| view! {
                     <li class="py-2" data-testid="account-row">
                         <span class="font-semibold">{format!("{} · {}", a.bank_short_name, a.account_number)}</span>
                         <span class="ml-2 text-gray-700">{a.account_name.clone()}</span>
@@ -496,7 +558,7 @@ fn BankPicker(bin: RwSignal<String>, search: RwSignal<String>) -> impl IntoView 
 fn Methods(
     school_id: i64,
     current: Vec<PaymentMethod>,
-    readiness: Vec<crate::staff::MethodReadiness>,
+    readiness: Signal<Vec<crate::staff::MethodReadiness>>,
     can_edit: bool,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -505,9 +567,29 @@ fn Methods(
     let outcome = RwSignal::new(None);
     let save = move |_| {
         spawn_local(async move {
-            match set_methods(school_id, chosen.get_untracked()).await {
+            let methods = chosen.get_untracked();
+            match set_methods(school_id, methods.clone()).await {
                 Ok(()) => {
-                    flash.done(tr("Đã lưu các phương thức.", "Methods saved."));
+                    let names: Vec<_> = PaymentMethod::ALL
+                        .into_iter()
+                        .filter(|m| methods.contains(m))
+                        .map(super::home::short_method)
+                        .collect();
+                    flash.done(if names.is_empty() {
+                        tr(
+                            "Đã lưu: trường chưa nhận phương thức nào.",
+                            "Saved: the school accepts no method yet.",
+                        )
+                        .to_string()
+                    } else {
+                        format!(
+                            "{} {} {}: {}.",
+                            tr("Đã lưu", "Saved"),
+                            names.len(),
+                            tr("phương thức", "methods"),
+                            names.join(", ")
+                        )
+                    });
                     refresh();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -530,7 +612,7 @@ fn Methods(
                         <span>
                             {method_name(m)}
                             <br/>
-                            {readiness.iter().find(|r| r.method == m).map(readiness_text)}
+                            {move || readiness.with(|all| all.iter().find(|r| r.method == m).map(readiness_text))}
                         </span>
                     </label>
                 }).collect_view()}
@@ -656,12 +738,17 @@ fn Contacts(
                 zalo: Some(r.zalo.get_untracked()).filter(|z| !z.trim().is_empty()),
             })
             .collect();
+        let count = contacts.len();
         spawn_local(async move {
             match save_contacts(school_id, contacts).await {
                 Ok(()) => {
-                    flash.done(tr(
-                        "Đã lưu người liên hệ. Phụ huynh sẽ thấy trên trang của trường.",
-                        "Contacts saved. Parents see them on the school's pages.",
+                    flash.done(format!(
+                        "{} {count} {}",
+                        tr("Đã lưu", "Saved"),
+                        tr(
+                            "người liên hệ. Phụ huynh sẽ thấy trên trang của trường.",
+                            "contacts. Parents see them on the school's pages.",
+                        )
                     ));
                     refresh();
                 }

@@ -298,7 +298,11 @@ pub fn OfficePage(
 /// What needs the accountant today: transfers to match, complaints to answer,
 /// this month's collection, reports the office sent back, set-up still missing.
 #[component]
-pub fn Attention(school_id: i64, methods_ready: bool, has_contacts: bool) -> impl IntoView {
+pub fn Attention(
+    school_id: i64,
+    methods_ready: Signal<bool>,
+    has_contacts: Signal<bool>,
+) -> impl IntoView {
     // This month by the server's clock, as the list by class below.
     let figures =
         LocalResource::new(move || school_dashboard(school_id, String::new(), String::new()));
@@ -387,11 +391,14 @@ fn ClassesThisMonth(school_id: i64) -> impl IntoView {
 /// on the home (with a link to the settings) and on the settings page itself.
 #[component]
 pub fn SetupWarnings(
-    methods_ready: bool,
-    has_contacts: bool,
+    methods_ready: Signal<bool>,
+    has_contacts: Signal<bool>,
     link: Option<String>,
 ) -> impl IntoView {
-    (!methods_ready || !has_contacts).then(|| view! {
+    move || {
+        let (methods_ready, has_contacts) = (methods_ready.get(), has_contacts.get());
+        let link = link.clone();
+        (!methods_ready || !has_contacts).then(|| view! {
         <p role="alert" class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3 text-amber-950">
             {(!methods_ready).then(|| tr("Trường mới sẵn sàng dưới 3 trong 4 phương thức không dùng tiền mặt mà kế hoạch yêu cầu. ",
                 "This school is ready for fewer than 3 of the 4 cashless methods the plan requires. "))}
@@ -400,7 +407,8 @@ pub fn SetupWarnings(
                 <A href=href attr:class="font-semibold underline">{tr("Hoàn tất thông tin trường", "Complete the school's settings")}</A>
             })}
         </p>
-    })
+        })
+    }
 }
 
 /// One line of the attention list: a count that asks for action, or a calm
