@@ -320,6 +320,16 @@ test('a teacher sees the school read-only', async ({ page }) => {
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   expect(pages).toBe(7);
   await notices.screenshot({ path: 'test-results/screens/staff-09-notices.png' });
+
+  // The same class as one PDF file, downloaded from the class page: seven A4 sheets.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Tải PDF thông báo cả lớp' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('thong-bao-3A-2026-11.pdf');
+  const file = fs.readFileSync(await download.path());
+  expect(file.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  expect((file.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length).toBe(7);
 });
 
 test('an accountant adds a student by hand, moves them to another class and marks them as left', async ({ page }) => {

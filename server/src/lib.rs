@@ -8,6 +8,8 @@ pub mod db;
 pub mod demo;
 pub mod events;
 pub mod http;
+pub mod notice_pdf;
+mod pdf_font;
 pub mod receipt_pdf;
 pub mod signing;
 pub mod users;

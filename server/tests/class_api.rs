@@ -603,3 +603,114 @@ async fn a_class_is_renamed_with_its_invoices_and_an_empty_one_removed() {
         Err(AppError::Forbidden)
     );
 }
+
+async fn notices_pdf(app: &TestApp, path: &str, session: Option<&str>) -> Reply {
+    let mut req = axum::http::Request::get(path);
+    if let Some(s) = session {
+        req = req.header("cookie", format!("hocphi_session={s}"));
+    }
+    app.send(req.body(axum::body::Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn a_class_notices_are_one_pdf_two_to_a_sheet_for_those_who_may_see_the_class() {
+    let app = start().await;
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let class = class_3a(&app, &t).await;
+    let notices: Vec<hocphi_app::staff::PrintedNotice> = app
+        .staff(
+            "classes/notices",
+            json!({"class_id": class, "period": "2026-11", "student_id": null}),
+            Some(&t),
+        )
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(notices.len(), 14);
+    let path = format!("/staff/notices/{class}/2026-11/pdf");
+    // Not signed in, another school's class, a month that is no month: refused in words.
+    let r = notices_pdf(&app, &path, None).await;
+    assert_eq!(r.status, 401);
+    assert!(String::from_utf8_lossy(&r.body).contains("đăng nhập"));
+    let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let elsewhere = app
+        .count("SELECT MIN(id) FROM class WHERE school_id <> 1")
+        .await;
+    let r = notices_pdf(
+        &app,
+        &format!("/staff/notices/{elsewhere}/2026-11/pdf"),
+        Some(&a),
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    let r = notices_pdf(
+        &app,
+        &format!("/staff/notices/{class}/2026-13/pdf"),
+        Some(&t),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+
+    // The homeroom teacher gets the class: 14 notices on 7 A4 sheets.
+    let r = notices_pdf(&app, &path, Some(&t)).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers["content-type"], "application/pdf");
+    assert!(r.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("thong-bao-3A-2026-11.pdf"));
+    assert!(r.body.starts_with(b"%PDF-"));
+    let pages = r.body.windows(11).filter(|w| w == b"/Type /Page").count()
+        - r.body.windows(12).filter(|w| w == b"/Type /Pages").count();
+    assert_eq!(pages, 7);
+    // What is printed is what the print page shows (when poppler's pdftotext is here).
+    if let Some(text) = pdf_text(&r.body) {
+        let first = &notices[0];
+        for expected in [
+            first.detail.student_name.as_str(),
+            first.student_code.as_str(),
+            "Số tiền cần nộp",
+            "Người nộp tiền:",
+            "Đơn vị thụ hưởng:",
+            "Lý do nộp tiền:",
+            "Mã hoá đơn:",
+            "/tai-khoan/th-ha-long",
+        ] {
+            assert!(text.contains(expected), "{expected} missing from:\n{text}");
+        }
+        assert!(text.contains(&first.figures.compulsory_due.to_string()));
+        assert_eq!(text.matches("THÔNG BÁO CÁC KHOẢN THU").count(), 14);
+    }
+    // One child: one notice.
+    let one = notices_pdf(
+        &app,
+        &format!(
+            "{path}?student={}",
+            app.count("SELECT MIN(id) FROM student WHERE full_name = 'Nguyễn Minh An'")
+                .await
+        ),
+        Some(&t),
+    )
+    .await;
+    assert_eq!(one.status, 200);
+    if let Some(text) = pdf_text(&one.body) {
+        assert_eq!(text.matches("THÔNG BÁO CÁC KHOẢN THU").count(), 1);
+        assert!(text.contains("Nguyễn Minh An"));
+    }
+}
+
+/// The PDF's text by poppler's `pdftotext`, if the machine has it.
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let file = dir.path().join("notices.pdf");
+    std::fs::write(&file, pdf).ok()?;
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}

@@ -269,12 +269,26 @@ pub async fn print_notices(
     period: String,
     student_id: Option<i64>,
 ) -> Result<Vec<PrintedNotice>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    printed_notices(&state, &staff, class_id, &period, student_id).await
+}
+
+/// The notices of a class for a period, for the print page and the class's PDF
+/// (the server's `/staff/notices/…` address): the same figures on screen and on
+/// paper, for whoever may see the class.
+#[cfg(feature = "ssr")]
+pub async fn printed_notices(
+    state: &crate::server::state::AppState,
+    staff: &crate::server::auth::Staff,
+    class_id: i64,
+    period: &str,
+    student_id: Option<i64>,
+) -> Result<Vec<PrintedNotice>, AppError> {
     use crate::domain::invoice_code::InvoiceCode;
     use crate::domain::money::Vnd;
     use crate::domain::notice;
-    let state = crate::server::state::app_state()?;
-    let staff = crate::server::auth::current_staff(&state).await?;
-    imp::class_school(&state.db, &staff, class_id).await?;
+    imp::class_school(&state.db, staff, class_id).await?;
     // invoice id, student id, code, name, student code, school slug
     type Row = (i64, i64, String, String, String, String);
     let mut rows: Vec<Row> = sqlx::query_as(

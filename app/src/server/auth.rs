@@ -124,9 +124,17 @@ pub async fn staff_by_id(db: &Db, id: i64) -> Result<Option<Staff>, AppError> {
 
 /// Who is signed in, or `NotSignedIn`. A deactivated account's sessions stop here.
 pub async fn current_staff(state: &AppState) -> Result<Staff, AppError> {
-    let token = leptos::prelude::use_context::<SessionCookie>()
-        .and_then(|c| c.0)
-        .ok_or(AppError::NotSignedIn)?;
+    let session = leptos::prelude::use_context::<SessionCookie>().unwrap_or(SessionCookie(None));
+    staff_of_session(state, &session).await
+}
+
+/// Who a session cookie belongs to, for a handler outside the server functions
+/// (a download the browser asks for by address).
+pub async fn staff_of_session(
+    state: &AppState,
+    session: &SessionCookie,
+) -> Result<Staff, AppError> {
+    let token = session.0.clone().ok_or(AppError::NotSignedIn)?;
     let row: Option<StaffRowT> = sqlx::query_as(&format!(
         "SELECT {STAFF_COLUMNS} FROM staff_session ss JOIN staff s ON s.id = ss.staff_id \
          WHERE ss.token_hash = $1 AND ss.expires_at > $2 AND s.active = 1"

@@ -162,6 +162,11 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                             href=format!("/staff/print/{}/{}", class_id, v.period)>
                             {tr("In thông báo cả lớp (A4)", "Print the class's notices (A4)")}
                         </a>
+                        // The same notices as one PDF file: to send to a print shop or keep.
+                        <a class=format!("{BUTTON_QUIET} inline-flex items-center") download=""
+                            href=format!("/staff/notices/{}/{}/pdf", class_id, v.period)>
+                            {tr("Tải PDF thông báo cả lớp", "Download the class's notices (PDF)")}
+                        </a>
                         <button type="button" class=BUTTON_QUIET on:click=move |_| message.set(Some(reminder_text.clone()))>
                             {tr("Soạn tin nhắc nộp cho nhóm lớp", "Write a reminder for the class group")}
                         </button>

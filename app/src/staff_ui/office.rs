@@ -95,7 +95,7 @@ pub fn OfficePayments(school_id: i64) -> impl IntoView {
 #[component]
 pub fn GatewaySetup(
     school_id: i64,
-    current: Option<String>,
+    current: Signal<Option<String>>,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let origin = web_sys::window()
@@ -135,7 +135,7 @@ pub fn GatewaySetup(
             <p class="mt-1 text-sm text-gray-700">{tr(
                 "Mã đơn vị (vnp_TmnCode) và khoá bí mật do cổng thanh toán cấp. Địa chỉ IPN khai báo với cổng: /api/v1/vnpay/ipn trên máy chủ hocphi của trường.",
                 "The merchant code (vnp_TmnCode) and secret the gateway gave you. The IPN address to give the gateway: /api/v1/vnpay/ipn on your hocphi server.")}</p>
-            <p class="mt-2 font-semibold" data-testid="gateway-current">{match &current {
+            <p class="mt-2 font-semibold" data-testid="gateway-current">{move || match current.get() {
                 Some(tmn) => format!("{} {tmn} · {}", tr("Đang dùng mã đơn vị", "Using merchant code"), tr("khoá bí mật đã lưu (không hiển thị lại)", "secret saved (never shown again)")),
                 None => tr("Chưa khai báo cổng thanh toán.", "No gateway set up yet.").to_string(),
             }}</p>
@@ -146,7 +146,7 @@ pub fn GatewaySetup(
                 <div class="flex items-end"><button type="submit" class=BUTTON>{tr("Lưu cổng thanh toán", "Save the gateway")}</button></div>
             </form>
             <OutcomeNotice outcome/>
-            {current.is_some().then(|| view! { <OnlineOrders school_id/> })}
+            {move || current.with(Option::is_some).then(|| view! { <OnlineOrders school_id/> })}
         </section>
     }
 }

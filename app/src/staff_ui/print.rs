@@ -26,6 +26,7 @@ pub fn PrintPage() -> impl IntoView {
         .read_untracked()
         .get("student")
         .and_then(|v| v.parse().ok());
+    let period_for_pdf = period.clone();
     let notices = LocalResource::new(move || print_notices(class_id, period.clone(), student));
     let print = move |_| {
         if let Some(w) = web_sys::window() {
@@ -51,9 +52,15 @@ pub fn PrintPage() -> impl IntoView {
                 </button>
                 <span class="text-sm text-gray-700">
                     {if student.is_some() { tr("Khổ A5 ngang, một thông báo cho học sinh này.", "A5 landscape, one notice for this child.") }
-                     else { tr("Khổ A4, hai thông báo mỗi tờ (cắt theo đường kẻ). Chọn «Lưu dưới dạng PDF» để có một tệp PDF cho cả lớp.",
-                        "A4, two notices per sheet (cut along the line). Choose “Save as PDF” for one PDF of the whole class.") }}
+                     else { tr("Khổ A4, hai thông báo mỗi tờ (cắt theo đường kẻ).",
+                        "A4, two notices per sheet (cut along the line).") }}
                 </span>
+                {student.is_none().then(|| view! {
+                    <a class="inline-flex min-h-11 items-center rounded-lg border border-slate-400 px-4 font-semibold text-slate-800" download=""
+                        href=format!("/staff/notices/{class_id}/{period_for_pdf}/pdf")>
+                        {tr("Tải một tệp PDF cho cả lớp", "Download one PDF for the class")}
+                    </a>
+                })}
             </div>
             {move || notices.get().map(|r| match r {
                 Err(e) => view! { <p role="alert">{crate::i18n::staff_error_message(crate::ui::current_lang(), &e)}</p> }.into_any(),

@@ -226,7 +226,7 @@ fn TaskPage(
             <Accounts school_id=id accounts=Signal::derive(move || profile.with(|p| p.accounts.clone())) can_edit refresh/>
             <Methods school_id=id current=saved.methods.clone() readiness=Signal::derive(move || profile.with(|p| p.readiness.clone())) can_edit refresh/>
             <Contacts school_id=id current=saved.contacts.clone() can_edit refresh/>
-            {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=saved.gateway_merchant.clone() refresh/> })}
+            {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=Signal::derive(move || profile.with(|p| p.gateway_merchant.clone())) refresh/> })}
         }.into_any(),
         Task::Staff if accountant => view! {
             <InviteBox school_id=id role=Role::Teacher/>

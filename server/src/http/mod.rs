@@ -16,6 +16,7 @@ mod html;
 mod idempotency;
 mod invoices_api;
 mod logo;
+mod notices;
 pub mod operations;
 mod paging;
 mod payments_api;
@@ -73,6 +74,10 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         .route(
             &format!("{}/{{*fn_name}}", hocphi_app::api::RPC_PREFIX),
             post(rpc::handle),
+        )
+        .route(
+            "/staff/notices/{class_id}/{period}/pdf",
+            get(notices::class_pdf),
         )
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         // After the cross-site check: an image may be shown anywhere.

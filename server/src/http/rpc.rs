@@ -162,9 +162,8 @@ fn client_key(req: &Request<Body>, proxies: &super::TrustedProxies) -> String {
 }
 
 /// The staff session cookie's value, if the request carries one.
-pub fn session_cookie(req: &Request<Body>) -> SessionCookie {
-    let value = req
-        .headers()
+pub fn session_cookie(headers: &axum::http::HeaderMap) -> SessionCookie {
+    let value = headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -178,7 +177,7 @@ pub fn session_cookie(req: &Request<Body>) -> SessionCookie {
 
 pub async fn handle(State(rpc): State<RpcState>, req: Request<Body>) -> axum::response::Response {
     let client = ClientKey(client_key(&req, &rpc.options.trust_proxy));
-    let session = session_cookie(&req);
+    let session = session_cookie(req.headers());
     let app = rpc.app.clone();
     let response = leptos_axum::handle_server_fns_with_context(
         move || {

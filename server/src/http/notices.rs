@@ -1,0 +1,94 @@
+//! A class's paper notices as one PDF, for the staff who may see the class: the
+//! browser asks for it by address (a link with `download`), with the staff
+//! session's cookie, as it would any file.
+
+use super::rpc::{session_cookie, RpcState};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hocphi_app::domain::date::Month;
+use hocphi_app::error::AppError;
+use hocphi_app::i18n::{staff_error_message, Lang};
+
+#[derive(serde::Deserialize)]
+pub struct Only {
+    /// One child's notice instead of the class's.
+    student: Option<i64>,
+}
+
+pub async fn class_pdf(
+    State(rpc): State<RpcState>,
+    Path((class_id, period)): Path<(i64, String)>,
+    Query(only): Query<Only>,
+    headers: HeaderMap,
+) -> Response {
+    match notices(&rpc, class_id, &period, only.student, &headers).await {
+        Ok(response) => response,
+        Err(e) => {
+            let status =
+                StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            // The browser shows this in place of the file: words, not codes.
+            (
+                status,
+                [("content-type", "text/plain; charset=utf-8")],
+                staff_error_message(Lang::Vi, &e),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn notices(
+    rpc: &RpcState,
+    class_id: i64,
+    period: &str,
+    student: Option<i64>,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let state = &rpc.app;
+    let month = Month::parse(period)
+        .map_err(|_| AppError::InvalidInput(hocphi_app::error::Field::Period))?;
+    let staff = hocphi_app::server::auth::staff_of_session(state, &session_cookie(headers)).await?;
+    let notices =
+        hocphi_app::api::class_view::printed_notices(state, &staff, class_id, period, student)
+            .await?;
+    let class_name = notices
+        .first()
+        .map(|n| n.detail.class_name.clone())
+        .unwrap_or_default();
+    let registry_base = rpc.options.public_url.clone();
+    let period_label = month.label();
+    let file_class: String = hocphi_app::domain::memo::fold_to_ascii(&class_name)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    // Laying out and compressing a class's sheets is CPU work: off the async workers.
+    let rendered = hocphi_app::server::heavy::run(move || {
+        crate::notice_pdf::render(
+            &notices,
+            &crate::notice_pdf::Heading {
+                class_name: &class_name,
+                period_label: &period_label,
+            },
+            &registry_base,
+        )
+    })
+    .await
+    .map_err(|_| AppError::Busy)?;
+    let bytes = rendered.map_err(|e| {
+        tracing::error!("notice pdf: {e}");
+        AppError::Internal
+    })?;
+    Ok((
+        [
+            ("content-type", "application/pdf".to_string()),
+            (
+                "content-disposition",
+                format!("attachment; filename=\"thong-bao-{file_class}-{month}.pdf\""),
+            ),
+            ("cache-control", "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
