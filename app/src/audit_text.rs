@@ -196,10 +196,7 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
         .to_string(),
         (action @ ("match" | "not_fee" | "undo" | "refund" | "split"), "payment") => {
             let verb = match action {
-                "match" => t(
-                    "Ghép giao dịch vào hoá đơn",
-                    "Matched a transfer to an invoice",
-                ),
+                "match" => t("Gạch nợ giao dịch", "Matched transfer"),
                 "not_fee" => t(
                     "Đánh dấu giao dịch không phải tiền học",
                     "Marked a transfer as not a fee",
@@ -208,7 +205,16 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
                 "refund" => t("Ghi nhận đã trả lại tiền", "Recorded a refund"),
                 _ => t("Chia giao dịch cho nhiều hoá đơn", "Split a transfer"),
             };
-            format!("{verb} #{id}{}", because(t, &after, "detail"))
+            if action == "match" {
+                // What went where ("HP X: 780.000 đ; tiền dư: 220.000 đ"), not a reason.
+                // Older entries wrote the credit in English and amounts without "đ".
+                let detail = text(&after, "detail").replace("credit:", t("tiền dư:", "credit:"));
+                format!("{verb} #{id}: {}", detail.trim())
+                    .trim_end_matches([':', ' '])
+                    .to_string()
+            } else {
+                format!("{verb} #{id}{}", because(t, &after, "detail"))
+            }
         }
         ("import", "bank_statement") => format!(
             "{} {id}",
@@ -444,6 +450,29 @@ mod tests {
             before: None,
             after: Some(after.into()),
         }
+    }
+
+    #[test]
+    fn a_hand_match_says_what_went_where_in_vietnamese() {
+        let said = |detail: &str| {
+            sentence(
+                vi,
+                &row(
+                    "match",
+                    "payment",
+                    "430",
+                    None,
+                    &format!(r#"{{"detail":"{detail}"}}"#),
+                ),
+            )
+        };
+        assert_eq!(
+            said("HP 5XB8M8A4: 780.000 đ; tiền dư: 220.000 đ"),
+            "Gạch nợ giao dịch #430: HP 5XB8M8A4: 780.000 đ; tiền dư: 220.000 đ"
+        );
+        // Entries written before: the credit in English, no "lý do".
+        let old = said("HP 5XB8M8A4: 780.000; credit: 220.000");
+        assert!(!old.contains("credit") && !old.contains("lý do"), "{old}");
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub enum Field {
     ClassNotEmpty,
     /// A class that was billed (its invoices name it, voided ones too).
     ClassBilled,
+    /// A fee limited to a grade or class the school does not have.
+    NoSuchClassOrGrade,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -372,7 +372,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, PolicyName) => "Hãy nhập tên diện miễn giảm.",
         (Lang::Vi, Percent) => "Tỷ lệ miễn giảm từ 0 đến 100%.",
         (Lang::Vi, Grounds) => "Hãy ghi căn cứ miễn giảm (ví dụ số quyết định, số sổ hộ nghèo).",
-        (Lang::Vi, Period) => "Kỳ thu theo dạng năm-tháng, ví dụ 2026-11.",
+        (Lang::Vi, Period) => "Kỳ thu là một tháng, ví dụ 11/2026.",
         (Lang::Vi, DueDate) => "Hạn nộp theo dạng ngày/tháng/năm.",
         (Lang::Vi, Account) => "Hãy chọn tài khoản của trường mà sao kê này thuộc về.",
         (Lang::Vi, Mapping) => "Hãy chọn đủ các cột: ngày, số tiền ghi có, số tham chiếu, nội dung.",
@@ -393,6 +393,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, ClassTaken) => "Năm học này đã có lớp mang tên đó. Muốn gộp hai lớp, hãy chuyển học sinh sang lớp kia.",
         (Lang::Vi, ClassNotEmpty) => "Lớp còn học sinh nên chưa xoá được: hãy chuyển học sinh sang lớp khác trước, hoặc chỉ sửa tên lớp.",
         (Lang::Vi, ClassBilled) => "Lớp đã có hoá đơn (kể cả hoá đơn đã huỷ) nên được giữ lại để đối chiếu: chỉ sửa được tên lớp.",
+        (Lang::Vi, NoSuchClassOrGrade) => "Trường không có khối hoặc lớp này. Ghi khối bằng số, lớp bằng tên như ở trang Lớp và học sinh, ví dụ: 1, 2, 4A.",
         (Lang::Vi, UnknownStudent) => "Trường không có học sinh nào mang mã này. Hãy xem lại mã ở trang Lớp và học sinh.",
         (Lang::En, Username) => {
             "User name: 3 to 32 lower-case letters, digits, dots, dashes or underscores."
@@ -418,7 +419,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, PolicyName) => "Please name the exemption policy.",
         (Lang::En, Percent) => "A reduction is 0 to 100 %.",
         (Lang::En, Grounds) => "Please note the grounds (e.g. the decision or certificate number).",
-        (Lang::En, Period) => "The period as year-month, e.g. 2026-11.",
+        (Lang::En, Period) => "The period is a month, e.g. 11/2026.",
         (Lang::En, DueDate) => "The due date as day/month/year.",
         (Lang::En, Account) => "Please choose which of the school's accounts this statement is for.",
         (Lang::En, Mapping) => "Please choose every column: date, credit amount, reference, description.",
@@ -439,6 +440,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, ClassTaken) => "This school year already has a class of that name. To merge two classes, move the students across.",
         (Lang::En, ClassNotEmpty) => "The class still has students, so it cannot be removed yet: move them to another class first, or just rename it.",
         (Lang::En, ClassBilled) => "The class has been billed (voided invoices count too), so it is kept for the records: it can only be renamed.",
+        (Lang::En, NoSuchClassOrGrade) => "The school has no such grade or class. Write grades as numbers and classes by their names on the Classes and students page, e.g. 1, 2, 4A.",
         (Lang::En, UnknownStudent) => "No student of the school has this code. Check it on the Classes and students page.",
     }
 }

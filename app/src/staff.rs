@@ -352,8 +352,13 @@ pub struct RunPreview {
     /// Students who already have an invoice for this period (left alone).
     pub already_invoiced: usize,
     pub total: crate::domain::money::Vnd,
-    /// (student, class, total) for the first invoices the run would create.
-    pub sample: Vec<(String, String, crate::domain::money::Vnd)>,
+    /// (student, class, total) for every invoice the run would create, class by
+    /// class in grade order, each class in the register's order.
+    pub rows: Vec<(String, String, crate::domain::money::Vnd)>,
+    /// The due date is before today (the server's): the invoices would be
+    /// overdue as soon as they are issued.
+    #[serde(default)]
+    pub due_passed: bool,
 }
 
 /// A fee item as the accountant enters it (`id` None: a new one).

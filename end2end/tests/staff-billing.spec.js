@@ -49,19 +49,33 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Khoản được giảm').selectOption({ label: 'Tiền ăn bán trú' });
   await page.getByLabel('Tỷ lệ giảm (%)').fill('50');
   await page.getByRole('button', { name: 'Lưu diện miễn giảm' }).click();
-  await expect(page.getByText('Đã lưu diện miễn giảm.')).toBeVisible();
+  await expect(page.getByText('Đã lưu diện miễn giảm Hộ nghèo: giảm 50% Tiền ăn bán trú.')).toBeVisible();
   await page.getByLabel('Diện miễn giảm', { exact: true }).selectOption({ label: 'Hộ nghèo' });
   await page.getByLabel('Mã học sinh được miễn giảm').fill('2201000001');
   await page.getByLabel('Căn cứ').fill('Sổ hộ nghèo số 123/2026');
   await page.getByRole('button', { name: 'Ghi miễn giảm' }).click();
+  await expect(page.getByText('Đã ghi diện Hộ nghèo cho học sinh mã 2201000001 — căn cứ: Sổ hộ nghèo số 123/2026.')).toBeVisible();
   await expect(page.getByText('Nguyễn Minh An (3A): Sổ hộ nghèo số 123/2026')).toBeVisible();
 
   // December for class 3A: preview, then issue.
+  // A due date already past is said before anything is issued.
   await page.locator('#run-period').fill('2026-12');
-  await page.getByLabel('Hạn nộp', { exact: true }).fill('20/12/2026');
+  await page.getByLabel('Hạn nộp', { exact: true }).fill('25/11/2026');
   await page.getByLabel('Lớp hoặc khối').fill('3A');
   await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
+  await expect(page.getByTestId('due-passed')).toContainText('Hạn nộp 25/11/2026 đã qua');
+  await page.getByLabel('Hạn nộp', { exact: true }).fill('20/12/2026');
+  await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
   await expect(page.getByTestId('run-preview')).toContainText('hoá đơn mới 14');
+  await expect(page.getByTestId('due-passed')).toHaveCount(0);
+  // Every invoice the run makes is listed, in the register's order.
+  const planned = page.getByTestId('run-preview-rows').locator('tr');
+  await expect(planned).toHaveCount(14);
+  const names = await planned.locator('td:nth-child(2)').allInnerTexts();
+  const given = (n) => n.split(' ').pop();
+  for (let i = 1; i < names.length; i++) {
+    expect(given(names[i - 1]).localeCompare(given(names[i]), 'vi'), `${names[i - 1]} before ${names[i]}`).toBeLessThanOrEqual(0);
+  }
   await page.screenshot({ path: 'test-results/screens/staff-desktop-06-run.png', fullPage: true });
   await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();
   await expect(page.getByText(/Đã phát hành 14 hoá đơn/)).toBeVisible();
@@ -91,7 +105,13 @@ test('fees, an exemption and a month issued for a class reach the parent', async
 
   // The invoice list finds them, totals them and exports them to Excel.
   await openTask(page, 'Phiếu thu, thông báo');
-  await page.locator('#inv-period').fill('2026-12');
+  // The page opens on the list, newest first.
+  await expect(page.getByTestId('invoice-totals')).toContainText('hoá đơn');
+  // A period is typed as the lists show it (12/2026), or refused in words.
+  await page.locator('#inv-period').fill('13/2026');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(page.getByText('Kỳ thu là một tháng, ví dụ 11/2026.')).toBeVisible();
+  await page.locator('#inv-period').fill('12/2026');
   await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
   await expect(page.getByTestId('invoice-totals')).toContainText('14 hoá đơn');

@@ -102,8 +102,15 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0003"]')).toContainText('có thể nộp trùng');
   await section.screenshot({ path: 'test-results/screens/staff-desktop-09-review-queue.png' });
   await suggestion.getByRole('button', { name: 'Chọn hoá đơn này' }).click();
+  // The amount typed as accountants type it ("780k"), as in the fee form.
+  const amountField = card.getByLabel('Số tiền (đồng)');
+  const exact = Number(await amountField.inputValue());
+  expect(exact % 1000).toBe(0);
+  await amountField.fill(`${exact / 1000}k`);
+  await expect(card.getByTestId('split-left')).toHaveText('Đã chia hết số tiền chuyển khoản.');
   await card.getByRole('button', { name: 'Gạch nợ' }).click();
-  await expect(page.getByText('Đã gạch nợ giao dịch.')).toBeVisible();
+  // The save says what went where, with its figures.
+  await expect(page.getByText(new RegExp(`^Đã gạch nợ giao dịch FTE2E0004: ${(exact).toLocaleString('de-DE')} đ vào [A-Z0-9]{8}$`))).toBeVisible();
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]')).toHaveCount(0);
 
   // The hand match issued a signed receipt; a wrong payer name is fixed by cancelling

@@ -101,11 +101,21 @@ for (const size of sizes) {
       await expect(secondAccount).toBeVisible();
       await expect(secondAccount.getByTestId('default-badge')).toHaveCount(0);
       await expect(firstAccount.getByTestId('default-badge')).toBeVisible();
+      // Where every parent's money goes moves only after a second, explicit yes.
+      await page.getByLabel('Mã số thuế').fill('5700999999');
       await secondAccount.getByRole('button', { name: 'Dùng làm tài khoản mặc định' }).click();
+      await expect(secondAccount.getByTestId('confirm-default')).toContainText('Mã QR trên mọi hoá đơn từ nay sẽ chuyển tiền vào BIDV · 21510000123456');
+      await secondAccount.getByRole('button', { name: 'Thôi' }).click();
+      await expect(secondAccount.getByTestId('default-badge')).toHaveCount(0);
+      await secondAccount.getByRole('button', { name: 'Dùng làm tài khoản mặc định' }).click();
+      await secondAccount.getByRole('button', { name: 'Đổi tài khoản mặc định' }).click();
       await expect(page.getByText(/Tài khoản mặc định bây giờ là BIDV · 21510000123456/)).toBeVisible();
+      // What was typed, unsaved, in another form is still there.
+      await expect(page.getByLabel('Mã số thuế')).toHaveValue('5700999999');
       await expect(secondAccount.getByTestId('default-badge')).toBeVisible();
       await expect(firstAccount.getByTestId('default-badge')).toHaveCount(0);
       await firstAccount.getByRole('button', { name: 'Dùng làm tài khoản mặc định' }).click();
+      await firstAccount.getByRole('button', { name: 'Đổi tài khoản mặc định' }).click();
       await expect(firstAccount.getByTestId('default-badge')).toBeVisible();
       // Entered by mistake: withdrawn with a reason, it stays in the account's history.
       await secondAccount.getByLabel(/^Lý do/).fill('Nhập thử, không dùng');
@@ -326,7 +336,9 @@ test('a teacher sees the school read-only', async ({ page }) => {
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Tải PDF thông báo cả lớp' }).click(),
   ]);
-  expect(download.suggestedFilename()).toBe('thong-bao-3A-2026-11.pdf');
+  // Named for the class and the period on screen (the print link's).
+  const shownPeriod = (await page.getByRole('link', { name: 'In thông báo cả lớp (A4)' }).getAttribute('href')).split('/').pop();
+  expect(download.suggestedFilename()).toBe(`thong-bao-3A-${shownPeriod}.pdf`);
   const file = fs.readFileSync(await download.path());
   expect(file.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   expect((file.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length).toBe(7);

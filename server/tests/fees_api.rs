@@ -29,6 +29,17 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
         call("fees/save", bad).await.answer::<Value>(),
         Err(AppError::InvalidInput(Field::Grades))
     );
+    // A grade or class the school does not have (a primary school has no grade 9,
+    // no class "9Z"; "3b" is not how class 3B is named) would bill no one: refused.
+    for scope in ["9", "9Z", "3, 9Z", "3b"] {
+        let mut typo = fee.clone();
+        typo["fee"]["grades"] = json!(scope);
+        assert_eq!(
+            call("fees/save", typo).await.answer::<Value>(),
+            Err(AppError::InvalidInput(Field::NoSuchClassOrGrade)),
+            "{scope}"
+        );
+    }
     let fees: Vec<FeeItemRow> = call("fees/list", json!({"school_id": SCHOOL}))
         .await
         .answer()

@@ -91,9 +91,8 @@ pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<Cl
     .await?;
     crate::server::audit::viewed(&state, &staff, school_id, "class", class_id).await?;
     let period = match period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => {
-            Month::parse(p).map_err(|_| AppError::InvalidInput(crate::error::Field::Period))?
-        }
+        Some(p) => Month::parse_typed(p)
+            .map_err(|_| AppError::InvalidInput(crate::error::Field::Period))?,
         None => {
             // NULL for a class with no invoice yet (a class just imported).
             let (latest,): (Option<String>,) = sqlx::query_as(

@@ -81,9 +81,22 @@ pub mod imp {
         if !(0..=100_000_000).contains(&amount) {
             return Err(AppError::InvalidInput(Field::Amount));
         }
-        let grades_text = validate::FeeScope::parse(&grades)
-            .ok_or(AppError::InvalidInput(Field::Grades))?
-            .text();
+        let scope =
+            validate::FeeScope::parse(&grades).ok_or(AppError::InvalidInput(Field::Grades))?;
+        // Each grade and class named must be one the school has (this year or
+        // before): a typo would bill no one and say nothing.
+        let known: Vec<(String, i64)> =
+            sqlx::query_as("SELECT DISTINCT name, grade FROM class WHERE school_id = $1")
+                .bind(school_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let has_grade = |g: &i64| known.iter().any(|(_, grade)| grade == g);
+        // Exactly as the class is named: the invoice run matches names exactly.
+        let has_class = |c: &String| known.iter().any(|(name, _)| name == c);
+        if !scope.grades.iter().all(has_grade) || !scope.classes.iter().all(has_class) {
+            return Err(AppError::InvalidInput(Field::NoSuchClassOrGrade));
+        }
+        let grades_text = scope.text();
         // What the fee was, for the change log ("50.000 đ → 60.000 đ").
         let before: Option<(String, i64, String, i64)> = match id {
             Some(id) => sqlx::query_as(
@@ -186,6 +199,12 @@ pub mod imp {
         .bind(class)
         .fetch_all(db)
         .await?;
+        // Class by class in grade order, each in the register's (Vietnamese) order.
+        let mut students = students;
+        students.sort_by(|a, b| {
+            crate::domain::collate::class_cmp(&a.3, &b.3)
+                .then_with(|| crate::domain::collate::name_cmp(&a.1, &b.1))
+        });
         let items: Vec<FeeItemRow> = fee_items(db, school_id)
             .await?
             .into_iter()
@@ -272,9 +291,9 @@ pub mod imp {
                 new_invoices: planned.len(),
                 already_invoiced: already,
                 total: planned.iter().map(|p| p.computed.total).sum(),
-                sample: planned
+                due_passed: false,
+                rows: planned
                     .iter()
-                    .take(30)
                     .map(|p| {
                         (
                             p.student_name.clone(),
@@ -573,7 +592,7 @@ fn parse_run(
 ) -> Result<(crate::domain::date::Month, crate::domain::date::Date), AppError> {
     use crate::domain::date::{Date, Month};
     use crate::error::Field;
-    let month = Month::parse(period.trim()).map_err(|_| AppError::InvalidInput(Field::Period))?;
+    let month = Month::parse_typed(period).map_err(|_| AppError::InvalidInput(Field::Period))?;
     let due = Date::parse_dmy(due_on).map_err(|_| AppError::InvalidInput(Field::DueDate))?;
     Ok((month, due))
 }
@@ -587,8 +606,10 @@ pub async fn preview_invoice_run(
     scope: RunScope,
 ) -> Result<RunPreview, AppError> {
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    let (month, _) = parse_run(&period, &due_on)?;
-    Ok(imp::plan(&state, school_id, month, &scope).await?.preview)
+    let (month, due) = parse_run(&period, &due_on)?;
+    let mut preview = imp::plan(&state, school_id, month, &scope).await?.preview;
+    preview.due_passed = due < state.clock.today();
+    Ok(preview)
 }
 
 /// Issues the month's invoices for this scope, in one transaction. Running the

@@ -46,6 +46,7 @@ pub mod imp {
             return Err(AppError::InvalidInput(crate::error::Field::SearchText));
         }
         let query = crate::domain::search::Query::new(&filter.search);
+        let period = crate::api::period_filter(&filter.period)?;
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT i.code, s.code, s.full_name, c.name, i.period, i.total, \
                 (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), \
@@ -55,7 +56,7 @@ pub mod imp {
              ORDER BY i.period DESC, c.name, s.full_name LIMIT 20000",
         )
         .bind(school_id)
-        .bind(filter.period.trim())
+        .bind(&period)
         .bind(filter.class_name.trim())
         .fetch_all(db)
         .await?;

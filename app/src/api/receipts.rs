@@ -103,14 +103,15 @@ pub async fn verify_receipt(code: String, proof: String) -> Result<Verdict, AppE
     Ok(view.verdict(&proof))
 }
 
-/// The school's receipts of a period (`2026-11`; empty: the latest 500).
+/// The school's receipts of a period (`2026-11`, `11/2026`; empty: all of them,
+/// the newest first, up to 5,000).
 #[server(prefix = "/rpc", endpoint = "receipts/list", input = Json)]
 pub async fn list_receipts(
     school_id: i64,
     period: String,
 ) -> Result<Vec<StaffReceiptRow>, AppError> {
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    staff_rows(&state.db, school_id, period.trim()).await
+    staff_rows(&state.db, school_id, &crate::api::period_filter(&period)?).await
 }
 
 #[cfg(feature = "ssr")]
@@ -221,7 +222,7 @@ pub async fn replace_receipt(
 pub async fn export_receipts(school_id: i64, period: String) -> Result<String, AppError> {
     use base64::Engine;
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    let rows = staff_rows(&state.db, school_id, period.trim()).await?;
+    let rows = staff_rows(&state.db, school_id, &crate::api::period_filter(&period)?).await?;
     let bytes = crate::server::xlsx_export::receipt_list(&rows).map_err(|e| {
         tracing::error!("xlsx export: {e}");
         AppError::Internal

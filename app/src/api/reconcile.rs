@@ -625,7 +625,7 @@ pub async fn match_transfer(
         .execute(&mut *tx)
         .await
         .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
-        detail.push(format!("{}: {}", code.memo_form(), part.amount.grouped()));
+        detail.push(format!("{}: {}", code.memo_form(), part.amount));
     }
     let left = available - total;
     if let (true, Some(student_id)) = (left.is_positive(), first_student) {
@@ -637,7 +637,7 @@ pub async fn match_transfer(
             .bind(payment_id)
             .execute(&mut *tx)
             .await?;
-        detail.push(format!("credit: {}", left.grouped()));
+        detail.push(format!("tiền dư: {left}"));
     }
     let outcome = if left.is_positive() {
         Outcome::Overpaid

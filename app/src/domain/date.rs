@@ -200,6 +200,39 @@ impl Month {
         let d = Date::parse_iso(&format!("{s}-01"))?;
         Ok(Month::of(d))
     }
+
+    /// A month as a person types it: "2026-11" as the app writes it in forms,
+    /// or "11/2026" as every list shows it, "T11/2026", "tháng 11/2026",
+    /// "11-2026", "11.2026". The year has four digits.
+    pub fn parse_typed(s: &str) -> Result<Month, DateError> {
+        let s = s.trim();
+        if let Ok(m) = Month::parse(s) {
+            return Ok(m);
+        }
+        let lower = s.to_lowercase();
+        let rest = lower
+            .strip_prefix("tháng")
+            .or_else(|| lower.strip_prefix("thang"))
+            .or_else(|| lower.strip_prefix('t'))
+            .unwrap_or(&lower)
+            .trim();
+        let mut parts = rest
+            .split(|c: char| matches!(c, '/' | '-' | '.' | ' '))
+            .filter(|p| !p.is_empty());
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(month), Some(year), None)
+                if (1..=2).contains(&month.len())
+                    && year.len() == 4
+                    && month
+                        .bytes()
+                        .chain(year.bytes())
+                        .all(|b| b.is_ascii_digit()) =>
+            {
+                Month::parse(&format!("{year}-{month:0>2}"))
+            }
+            _ => Err(DateError::Unreadable),
+        }
+    }
     pub fn first_day(self) -> Date {
         Date {
             year: self.year,
@@ -250,6 +283,37 @@ impl From<Month> for String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_month_is_read_as_people_type_it() {
+        let nov = Month::parse("2026-11").unwrap();
+        for typed in [
+            "2026-11",
+            " 11/2026 ",
+            "11-2026",
+            "11.2026",
+            "T11/2026",
+            "t11/2026",
+            "Tháng 11/2026",
+            "thang 11 2026",
+            "tháng 11/2026",
+        ] {
+            assert_eq!(Month::parse_typed(typed), Ok(nov), "{typed}");
+        }
+        assert_eq!(Month::parse_typed("1/2027"), Month::parse("2027-01"));
+        for wrong in [
+            "13/2026",
+            "11/26",
+            "112026",
+            "2026/11/01",
+            "tháng",
+            "",
+            "11/2026/1",
+            "abc",
+        ] {
+            assert!(Month::parse_typed(wrong).is_err(), "{wrong}");
+        }
+    }
 
     #[test]
     fn moments_read_in_vietnam_time() {

@@ -254,6 +254,17 @@ fn Exemptions(
     let grant_code = RwSignal::new(String::new());
     let grant_note = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
+    // Each form says what it did under itself, where the eyes are.
+    let policy_outcome = RwSignal::new(None);
+    let fee_name = move |id: i64| {
+        fees.get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|f| f.id == id)
+            .map(|f| f.name)
+            .unwrap_or_default()
+    };
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let fee: i64 = fee_id.get_untracked().parse().unwrap_or(0);
@@ -264,34 +275,44 @@ fn Exemptions(
             .trim()
             .parse()
             .unwrap_or(255);
+        let policy = name.get_untracked();
         spawn_local(async move {
-            match save_policy(school_id, name.get_untracked(), vec![(fee, pct)]).await {
+            match save_policy(school_id, policy.clone(), vec![(fee, pct)]).await {
                 Ok(_) => {
-                    outcome.set(Some(Outcome::Done(
-                        tr("Đã lưu diện miễn giảm.", "Exemption policy saved.").into(),
-                    )));
+                    policy_outcome.set(Some(Outcome::Done(format!(
+                        "{} {}: {} {pct}% {}.",
+                        tr("Đã lưu diện miễn giảm", "Saved exemption policy"),
+                        policy.trim(),
+                        tr("giảm", "reduces"),
+                        fee_name(fee)
+                    ))));
                     policies.refetch();
                 }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+                Err(e) => policy_outcome.set(Some(Outcome::Failed(e))),
             }
         });
     };
     let grant = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let policy: i64 = grant_policy.get_untracked().parse().unwrap_or(0);
+        let policy_name = policies
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|l| l.into_iter().find(|p| p.id == policy))
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let (code, note) = (grant_code.get_untracked(), grant_note.get_untracked());
         spawn_local(async move {
-            match grant_exemption(
-                school_id,
-                policy,
-                grant_code.get_untracked(),
-                grant_note.get_untracked(),
-            )
-            .await
-            {
+            match grant_exemption(school_id, policy, code.clone(), note.clone()).await {
                 Ok(()) => {
-                    outcome.set(Some(Outcome::Done(
-                        tr("Đã ghi miễn giảm cho học sinh.", "Exemption granted.").into(),
-                    )));
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {policy_name} {} {} — {} {}.",
+                        tr("Đã ghi diện", "Granted"),
+                        tr("cho học sinh mã", "to student"),
+                        code.trim(),
+                        tr("căn cứ:", "grounds:"),
+                        note.trim()
+                    ))));
                     policies.refetch();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -324,15 +345,6 @@ fn Exemptions(
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
         });
-    };
-    let fee_name = move |id: i64| {
-        fees.get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .find(|f| f.id == id)
-            .map(|f| f.name)
-            .unwrap_or_default()
     };
     view! {
         <section class=CARD aria-labelledby="exemptions-title">
@@ -379,7 +391,8 @@ fn Exemptions(
                     <label for="policy-fee" class="block text-sm font-semibold">{tr("Khoản được giảm", "Fee reduced")}</label>
                     <select id="policy-fee" class=INPUT on:change=move |ev| fee_id.set(event_target_value(&ev))>
                         <option value="">{tr("Chọn khoản thu", "Choose a fee")}</option>
-                        {move || fees.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| {
+                        // Fees still collected only: a retired fee reduces nothing any more.
+                        {move || fees.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|f| f.active).map(|f| {
                             let value = f.id.to_string();
                             let chosen = value.clone();
                             view! { <option value=value prop:selected=move || fee_id.get() == chosen>{f.name}</option> }
@@ -389,6 +402,7 @@ fn Exemptions(
                 <Field id="policy-percent" label=tr("Tỷ lệ giảm (%)", "Reduction (%)") value=percent
                     hint=tr("Lưu với tên đã có: thay tỷ lệ của diện đó cho các hoá đơn phát hành từ nay.", "Saving under an existing name replaces its rate for invoices issued from now on.")/>
                 <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET>{tr("Lưu diện miễn giảm", "Save policy")}</button></div>
+                <div class="sm:col-span-3"><OutcomeNotice outcome=policy_outcome/></div>
             </form>
             <form class="mt-3 grid gap-3 sm:grid-cols-3" on:submit=grant>
                 <div>
@@ -509,6 +523,30 @@ fn Credits(school_id: i64) -> impl IntoView {
     }
 }
 
+/// Every invoice a run would create, a page at a time (a whole school is
+/// hundreds): class, child and amount.
+#[component]
+fn PreviewRows(rows: Vec<(String, String, crate::domain::money::Vnd)>) -> impl IntoView {
+    let page = RwSignal::new(0usize);
+    let count = rows.len();
+    let rows = StoredValue::new(rows);
+    view! {
+        <Pages count page/>
+        <table class="mt-2 w-full text-left text-sm">
+            <thead class="text-gray-600"><tr>
+                <th class="py-1 pr-2">{tr("Lớp", "Class")}</th>
+                <th class="py-1 pr-2">{tr("Học sinh", "Student")}</th>
+                <th class="py-1 text-right">{tr("Phải nộp", "Due")}</th>
+            </tr></thead>
+            <tbody data-testid="run-preview-rows">
+                {move || crate::paging::page_rows(rows.get_value(), page.get()).into_iter().map(|(n, c, t)| view! {
+                    <tr class="border-t border-gray-100"><td class="py-1 pr-2">{c}</td><td class="pr-2">{n}</td><td class="text-right whitespace-nowrap">{t.to_string()}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 #[component]
 fn InvoiceRun(school_id: i64) -> impl IntoView {
     let period = RwSignal::new(String::new());
@@ -573,7 +611,7 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
         <section class=CARD aria-labelledby="run-title">
             <h2 id="run-title" class=H2>{tr("Phát hành hoá đơn tháng", "Issue a month's invoices")}</h2>
             <form class="mt-2 grid gap-3 sm:grid-cols-4" on:submit=check>
-                <Field id="run-period" label=tr("Kỳ thu (năm-tháng)", "Period (year-month)") value=period hint="2026-12"/>
+                <Field id="run-period" label=tr("Kỳ thu (tháng/năm)", "Period (month/year)") value=period hint="12/2026"/>
                 <Field id="run-due" label=tr("Hạn nộp", "Due date") value=due hint=tr("ngày/tháng/năm", "day/month/year")/>
                 <div>
                     <label for="run-scope" class="block text-sm font-semibold">{tr("Phạm vi", "For")}</label>
@@ -595,9 +633,13 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
                     <p class="font-semibold">{format!("{} {} · {} {} · {} {} · {} {}", tr("Học sinh:", "Students:"), p.students,
                         tr("hoá đơn mới", "new invoices"), p.new_invoices, tr("đã có hoá đơn kỳ này", "already invoiced"), p.already_invoiced,
                         tr("tổng", "total"), p.total)}</p>
-                    <table class="mt-2 w-full text-left text-sm"><tbody>
-                        {p.sample.iter().map(|(n, c, t)| view! { <tr class="border-t border-gray-100"><td class="py-1 pr-2">{c.clone()}</td><td class="pr-2">{n.clone()}</td><td class="text-right">{t.to_string()}</td></tr> }).collect_view()}
-                    </tbody></table>
+                    {p.due_passed.then(|| view! {
+                        <p role="alert" class="mt-2 rounded-lg border border-amber-400 bg-amber-50 p-3 text-amber-950" data-testid="due-passed">{format!("{} {} {}",
+                            tr("Hạn nộp", "The due date"), due.get_untracked().trim(),
+                            tr("đã qua: các hoá đơn sẽ quá hạn ngay khi phát hành. Hãy sửa hạn nộp nếu nhầm.",
+                                "has passed: the invoices would be overdue as soon as issued. Correct the due date if it is a mistake."))}</p>
+                    })}
+                    <PreviewRows rows=p.rows.clone()/>
                     {(p.new_invoices > 0).then(|| view! {
                         <button type="button" class=format!("{BUTTON} mt-3") on:click=issue prop:disabled=move || busy.get()>
                             {format!("{} {} {}", tr("Phát hành", "Issue"), p.new_invoices, tr("hoá đơn", "invoices"))}

@@ -276,7 +276,7 @@ fn MonthlyChart(months: Vec<MonthPoint>) -> impl IntoView {
             <p class="text-sm"><Swatch k=0/>{tr("Tỷ lệ thu", "Collection rate")}
                 <span class="ml-3"><Swatch k=1/></span>{tr("Không tiền mặt (giá trị)", "Cashless (value)")}</p>
             <details class="mt-2 text-sm">
-                <summary class="cursor-pointer">{tr("Xem số liệu", "See the numbers")}</summary>
+                <summary class="flex min-h-11 cursor-pointer items-center">{tr("Xem số liệu", "See the numbers")}</summary>
                 <table class="mt-1 w-full"><tbody>
                     {months.iter().map(|m| view! {
                         <tr><td class="pr-3">{m.month.clone()}</td><td class="pr-3">{m.figures.collected.to_string()}</td>

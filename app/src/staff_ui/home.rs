@@ -192,7 +192,7 @@ fn PendingAccounts() -> impl IntoView {
                 }.into_any(),
             })}
             <OutcomeNotice outcome/>
-            <p class="mt-2 text-sm"><a class="text-slate-800 underline" href="/tai-khoan" rel="external">{tr("Xem danh sách công khai", "See the public registry")}</a></p>
+            <p class="mt-2 text-sm"><a class="inline-flex min-h-11 items-center text-slate-800 underline" href="/tai-khoan" rel="external">{tr("Xem danh sách công khai", "See the public registry")}</a></p>
         </section>
     }
 }

@@ -150,7 +150,7 @@ pub fn ImportStudents(school_id: i64) -> impl IntoView {
             <p class="mt-1 text-sm text-gray-700">
                 {tr("Tệp .xlsx hoặc .csv có các cột: Mã học sinh, Họ và tên, Ngày sinh (ngày/tháng/năm), Lớp, Khối (không bắt buộc). ",
                     "An .xlsx or .csv file with the columns: student code, full name, date of birth (day/month/year), class, grade (optional). ")}
-                <a href="/mau-danh-sach-hoc-sinh.csv" download="mau-danh-sach-hoc-sinh.csv" class="underline">{tr("Tải tệp mẫu", "Download the template")}</a>
+                <a href="/mau-danh-sach-hoc-sinh.csv" download="mau-danh-sach-hoc-sinh.csv" class="inline-flex min-h-11 items-center underline">{tr("Tải tệp mẫu", "Download the template")}</a>
             </p>
             <div class="mt-3 flex flex-wrap items-end gap-3">
                 <div>

@@ -50,11 +50,21 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
     let load = move || {
         spawn_local(async move {
             match list_invoices(school_id, filter()).await {
-                Ok(r) => rows.set(Some(r)),
+                Ok(r) => {
+                    // A search that worked clears the last one's error (not a save's message).
+                    outcome.update(|o| {
+                        if matches!(o, Some(Outcome::Failed(_))) {
+                            *o = None
+                        }
+                    });
+                    rows.set(Some(r))
+                }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
         });
     };
+    // The page opens on the list (newest first), not on an empty form.
+    load();
     let search_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         page.set(0);
@@ -100,7 +110,7 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
         <section class=CARD aria-labelledby="invoices-title">
             <h2 id="invoices-title" class=H2>{tr("Danh sách hoá đơn", "Invoices")}</h2>
             <form class="mt-2 grid gap-3 sm:grid-cols-4" on:submit=search_submit>
-                <Field id="inv-period" label=tr("Kỳ thu (năm-tháng)", "Period (year-month)") value=period/>
+                <Field id="inv-period" label=tr("Kỳ thu (tháng/năm, để trống: tất cả)", "Period (month/year; empty: all)") value=period hint="11/2026"/>
                 <Field id="inv-class" label=tr("Lớp (để trống: tất cả)", "Class (empty: all)") value=class_name/>
                 <div>
                     <label for="inv-status" class="block text-sm font-semibold">{tr("Trạng thái", "Status")}</label>

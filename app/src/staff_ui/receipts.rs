@@ -28,11 +28,21 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
     let load = move || {
         spawn_local(async move {
             match list_receipts(school_id, period.get_untracked()).await {
-                Ok(r) => rows.set(Some(r)),
+                Ok(r) => {
+                    // A search that worked clears the last one's error (not a save's message).
+                    outcome.update(|o| {
+                        if matches!(o, Some(Outcome::Failed(_))) {
+                            *o = None
+                        }
+                    });
+                    rows.set(Some(r))
+                }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
         });
     };
+    // The page opens on the list (newest first), not on an empty form.
+    load();
     // The receipts the search words find, newest first.
     let found = move || {
         rows.get().map(|list| {
@@ -71,7 +81,7 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
                 "Mỗi khoản đã gạch nợ có biên lai do nhà trường ký số. Biên lai sai được huỷ có lý do và lập lại; không xoá biên lai nào.",
                 "Every settled payment has a receipt the school signs. A wrong receipt is cancelled with a reason and replaced; none is ever deleted.")}</p>
             <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=search>
-                <Field id="receipt-period" label=tr("Kỳ thu của hoá đơn (năm-tháng, để trống: gần nhất)", "Invoice period (year-month; empty: latest)") value=period/>
+                <Field id="receipt-period" label=tr("Kỳ thu của hoá đơn (tháng/năm, để trống: tất cả)", "Invoice period (month/year; empty: all)") hint="11/2026" value=period/>
                 <button type="submit" class=BUTTON>{tr("Xem biên lai", "Show receipts")}</button>
                 <button type="button" class=BUTTON_QUIET on:click=export>{tr("Xuất biên lai ra Excel (.xlsx)", "Export receipts to Excel (.xlsx)")}</button>
             </form>
@@ -141,7 +151,7 @@ fn ReceiptRow(
     view! {
         <li class="rounded-lg border border-gray-200 p-2" data-testid="receipt-row" data-label=row.label.clone()>
             <div class="flex flex-wrap items-baseline justify-between gap-2">
-                <a class="font-mono font-semibold text-slate-900 underline" href=format!("/r/{}", row.code) target="_blank" rel="noopener">{row.label.clone()}</a>
+                <a class="inline-flex min-h-11 items-center font-mono font-semibold text-slate-900 underline" href=format!("/r/{}", row.code) target="_blank" rel="noopener">{row.label.clone()}</a>
                 <span class="font-semibold tabular-nums">{row.total.to_string()}</span>
             </div>
             <p class="text-sm">{format!("{} · {} · {} {} · {}", Date::moment_label(row.issued_at), row.student, tr("lớp", "class"), row.class_name, row.payer)}</p>

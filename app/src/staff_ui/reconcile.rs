@@ -73,9 +73,10 @@ fn reason_text(r: Reason) -> &'static str {
     }
 }
 
-/// Parses an amount typed by the accountant: digits, with or without dots.
+/// Reads an amount as the accountant types it, as the fee form does:
+/// "780000", "780.000", "780k".
 fn typed_amount(text: &str) -> Option<Vnd> {
-    crate::domain::statement::parse_amount(text).ok().flatten()
+    crate::domain::typed_amount::parse(text).ok()
 }
 
 #[component]
@@ -321,12 +322,19 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
         preview.count(Settled::Unmatched),
         tr("đã có", "already known"),
         preview.known(),
-        tr("bỏ qua (tiền ra, tổng)", "skipped (money out, totals)"),
+        tr(
+            "bỏ qua (tiền ra, dòng tổng cộng)",
+            "skipped (money out, total rows)"
+        ),
         preview.skipped,
     );
     view! {
         <div class="mt-3" data-testid="statement-preview">
-            <p class="font-semibold">{summary}</p>
+            // Nothing is recorded yet: say so before the outcomes, which read as done.
+            <p class="rounded-lg bg-sky-100 p-2 text-sky-950">{tr(
+                "Đây là bản xem trước: chưa ghi giao dịch nào. Kết quả dưới đây sẽ có khi bấm «Ghi các giao dịch mới».",
+                "This is a preview: nothing is recorded yet. The outcomes below happen when you press “Record the new transfers”.")}</p>
+            <p class="mt-2 font-semibold">{summary}</p>
             {(!preview.errors.is_empty()).then(|| view! {
                 <div role="alert" class="mt-2 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
                     <p class="font-semibold">{tr("Chưa ghi gì. Sao kê có dòng lỗi:", "Nothing was written. The statement has rows with errors:")}</p>
@@ -486,25 +494,27 @@ fn TransferCard(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let id = transfer.payment_id;
+    let reference = StoredValue::new(transfer.reference.clone());
     let unallocated = transfer.unallocated();
     let settled = !transfer.allocations.is_empty() || transfer.outcome == Settled::NotFee;
     // The split being prepared: (invoice code, amount typed).
     let parts = RwSignal::new(Vec::<(RwSignal<String>, RwSignal<String>)>::new());
     let add_part = move |code: String, amount: Vnd| {
-        parts.update(|p| {
-            p.push((
-                RwSignal::new(code),
-                RwSignal::new(amount.dong().to_string()),
-            ))
-        })
+        // An empty amount to type in, not a "0" to delete first.
+        let typed = if amount.is_positive() {
+            amount.dong().to_string()
+        } else {
+            String::new()
+        };
+        parts.update(|p| p.push((RwSignal::new(code), RwSignal::new(typed))))
     };
     let reason = RwSignal::new(String::new());
     let refund_amount = RwSignal::new(unallocated.dong().to_string());
     let refund_ref = RwSignal::new(String::new());
     let refund_date = RwSignal::new(String::new());
-    let done = move |r: Result<(), crate::error::AppError>, message: &'static str| match r {
+    let done = move |r: Result<(), crate::error::AppError>, message: String| match r {
         Ok(()) => {
-            outcome.set(Some(Outcome::Done(message.into())));
+            outcome.set(Some(Outcome::Done(message)));
             reload();
         }
         Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -527,10 +537,26 @@ fn TransferCard(
             return;
         };
         spawn_local(async move {
-            done(
-                match_transfer(school_id, id, list).await,
-                tr("Đã gạch nợ giao dịch.", "The transfer is settled."),
-            )
+            // What went where, with its figures; the rest is the child's credit.
+            let given: Vnd = list.iter().map(|p| p.amount).sum();
+            let mut message = format!(
+                "{} {}: {}",
+                tr("Đã gạch nợ giao dịch", "Settled transfer"),
+                reference.get_value(),
+                list.iter()
+                    .map(|p| format!("{} {} {}", p.amount, tr("vào", "to"), p.invoice_code))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let left = (unallocated - given).clamp_non_negative();
+            if left.is_positive() {
+                message.push_str(&format!(
+                    " · {left} {}",
+                    tr("ghi thành tiền dư", "kept as credit")
+                ));
+            }
+            let r = match_transfer(school_id, id, list).await;
+            done(r, message)
         });
     };
     let not_fee = move |_| {
@@ -540,7 +566,8 @@ fn TransferCard(
                 tr(
                     "Đã đánh dấu không phải khoản thu.",
                     "Marked as not a school fee.",
-                ),
+                )
+                .to_string(),
             )
         });
     };
@@ -551,7 +578,8 @@ fn TransferCard(
                 tr(
                     "Đã hoàn tác. Giao dịch trở lại hàng chờ.",
                     "Undone. The transfer is back in the queue.",
-                ),
+                )
+                .to_string(),
             )
         });
     };
@@ -572,7 +600,10 @@ fn TransferCard(
                     refund_date.get_untracked(),
                 )
                 .await,
-                tr("Đã ghi nhận hoàn tiền.", "The refund is recorded."),
+                format!(
+                    "{} {amount}.",
+                    tr("Đã ghi nhận hoàn tiền", "Refund recorded:")
+                ),
             )
         });
     };

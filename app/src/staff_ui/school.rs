@@ -371,6 +371,8 @@ fn Accounts(
     let outcome = RwSignal::new(None);
     let pending = OneAtATime::new();
     let id = school_id;
+    // The account whose "make it the default" waits for a second, explicit yes.
+    let confirming = RwSignal::new(None::<i64>);
     let history = RwSignal::new(0u32);
     let changed = move || {
         history.update(|v| *v += 1);
@@ -467,9 +469,31 @@ fn Accounts(
                         {(can_edit && a.suspended.is_none() && !a.is_default).then(|| {
                             let (bin, number, holder) = (a.bin.clone(), a.account_number.clone(), a.account_name.clone());
                             let label = format!("{} · {}", a.bank_short_name, a.account_number);
+                            let shown = label.clone();
+                            let account = a.id;
+                            // Where every parent's money goes: asked once more, in words, before it moves.
                             view! {
-                                <button type="button" class="min-h-11 px-1 text-sm underline" on:click=move |_| make_it_default(bin.clone(), number.clone(), holder.clone(), label.clone())>
-                                    {tr("Dùng làm tài khoản mặc định", "Make it the default")}</button>
+                                {move || if confirming.get() == Some(account) {
+                                    let (bin, number, holder, label) = (bin.clone(), number.clone(), holder.clone(), label.clone());
+                                    view! {
+                                        <div class="mt-1 rounded-lg border border-amber-400 bg-amber-50 p-2 text-sm text-amber-950" data-testid="confirm-default">
+                                            <p>{format!("{} {shown}. {}", tr("Mã QR trên mọi hoá đơn từ nay sẽ chuyển tiền vào", "From now on every invoice's QR pays into"),
+                                                tr("Đổi chứ?", "Change it?"))}</p>
+                                            <div class="mt-1 flex flex-wrap gap-2">
+                                                <button type="button" class=BUTTON on:click=move |_| {
+                                                    confirming.set(None);
+                                                    make_it_default(bin.clone(), number.clone(), holder.clone(), label.clone())
+                                                }>{tr("Đổi tài khoản mặc định", "Change the default account")}</button>
+                                                <button type="button" class=BUTTON_QUIET on:click=move |_| confirming.set(None)>{tr("Thôi", "Cancel")}</button>
+                                            </div>
+                                        </div>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <button type="button" class="min-h-11 px-1 text-sm underline" on:click=move |_| confirming.set(Some(account))>
+                                            {tr("Dùng làm tài khoản mặc định", "Make it the default")}</button>
+                                    }.into_any()
+                                }}
                             }
                         })}
                         {(can_edit && a.suspended.is_none()).then(|| view! {
