@@ -88,8 +88,15 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(page.getByLabel('Tên diện miễn giảm')).toHaveValue('Hộ nghèo');
   await expect(page.getByLabel('Tỷ lệ giảm (%)')).toHaveValue('50');
   await expect(page.getByLabel('Khoản được giảm').locator('option:checked')).toHaveText('Tiền ăn bán trú');
-  page.once('dialog', (d) => d.accept('Đã hết diện hộ nghèo'));
-  await policy.getByTestId('exempted-student').filter({ hasText: 'Nguyễn Minh An' }).getByRole('button', { name: 'Bỏ miễn giảm' }).click();
+  // The reason is asked right there (no browser prompt), and an empty one is refused in words.
+  const exempted = policy.getByTestId('exempted-student').filter({ hasText: 'Nguyễn Minh An' });
+  await exempted.getByRole('button', { name: 'Bỏ miễn giảm' }).click();
+  const why = exempted.getByLabel('Lý do bỏ miễn giảm của Nguyễn Minh An');
+  await expect(why).toBeFocused();
+  await exempted.getByTestId('reason-form').getByRole('button', { name: 'Bỏ miễn giảm' }).click();
+  await expect(exempted.getByRole('alert')).toHaveText('Hãy ghi lý do: nó được lưu vào nhật ký thay đổi.');
+  await why.fill('Đã hết diện hộ nghèo');
+  await why.press('Enter');
   await expect(page.getByText('Đã bỏ miễn giảm của Nguyễn Minh An.')).toBeVisible();
   await expect(policy.getByTestId('exempted-student')).toHaveCount(0);
   await page.getByLabel('Mã học sinh được trừ').fill('2201000168');
@@ -98,8 +105,9 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByRole('button', { name: 'Ghi khoản trừ' }).click();
   const credit = page.getByTestId('credit-row').filter({ hasText: 'Nghỉ ăn 3 ngày' });
   await expect(credit).toContainText('còn 45.000 đ');
-  page.once('dialog', (d) => d.accept('Nhập nhầm học sinh'));
   await credit.getByRole('button', { name: 'Huỷ khoản trừ' }).click();
+  await credit.getByLabel(/^Lý do huỷ khoản trừ 45\.000 đ của /).fill('Nhập nhầm học sinh');
+  await credit.getByTestId('reason-form').getByRole('button', { name: 'Huỷ khoản trừ' }).click();
   await expect(page.getByText(/^Đã huỷ khoản trừ 45\.000 đ của /)).toBeVisible();
   await expect(credit).toHaveCount(0);
 

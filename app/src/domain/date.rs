@@ -216,9 +216,7 @@ impl Month {
             .or_else(|| lower.strip_prefix('t'))
             .unwrap_or(&lower)
             .trim();
-        let mut parts = rest
-            .split(|c: char| matches!(c, '/' | '-' | '.' | ' '))
-            .filter(|p| !p.is_empty());
+        let mut parts = rest.split(['/', '-', '.', ' ']).filter(|p| !p.is_empty());
         match (parts.next(), parts.next(), parts.next()) {
             (Some(month), Some(year), None)
                 if (1..=2).contains(&month.len())

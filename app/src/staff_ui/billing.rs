@@ -319,16 +319,7 @@ fn Exemptions(
             }
         });
     };
-    let revoke = move |policy_id: i64, code: String, who: String| {
-        let ask = format!(
-            "{} {who}:",
-            tr("Lý do bỏ miễn giảm của", "Why end the exemption of")
-        );
-        let Some(reason) =
-            web_sys::window().and_then(|w| w.prompt_with_message(&ask).ok().flatten())
-        else {
-            return;
-        };
+    let revoke = move |policy_id: i64, code: String, who: String, reason: String| {
         spawn_local(async move {
             match revoke_exemption(school_id, policy_id, code, reason).await {
                 Ok(()) => {
@@ -375,8 +366,9 @@ fn Exemptions(
                                     view! {
                                         <li class="flex flex-wrap items-center gap-x-2" data-testid="exempted-student">
                                             <span>{format!("{} ({}): {}", s.full_name, s.class_name, s.note)}</span>
-                                            <button type="button" class="min-h-11 px-1 text-red-800 underline" on:click=move |_| revoke(policy_id, code.clone(), who.clone())>
-                                                {tr("Bỏ miễn giảm", "End exemption")}</button>
+                                            <ReasonButton label=tr("Bỏ miễn giảm", "End exemption")
+                                                ask=format!("{} {}", tr("Lý do bỏ miễn giảm của", "Why end the exemption of"), s.full_name)
+                                                on_reason=move |reason| revoke(policy_id, code.clone(), who.clone(), reason)/>
                                         </li>
                                     }
                                 }).collect_view()}
@@ -408,7 +400,11 @@ fn Exemptions(
                 <div>
                     <label for="grant-policy" class="block text-sm font-semibold">{tr("Diện miễn giảm", "Policy")}</label>
                     <select id="grant-policy" class=INPUT on:change=move |ev| grant_policy.set(event_target_value(&ev))>
-                        <option value="">{tr("Chọn diện", "Choose a policy")}</option>
+                        <option value="">{move || if policies.get().and_then(Result::ok).is_some_and(|l| l.is_empty()) {
+                            tr("Chưa có diện nào: tạo diện ở trên trước", "No policy yet: create one above first")
+                        } else {
+                            tr("Chọn diện", "Choose a policy")
+                        }}</option>
                         {move || policies.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
                     </select>
                 </div>
@@ -462,19 +458,7 @@ fn Credits(school_id: i64) -> impl IntoView {
             }
         });
     };
-    let cancel = move |row: CreditRow| {
-        let ask = format!(
-            "{} {} {} {}:",
-            tr("Lý do huỷ khoản trừ", "Why cancel the credit of"),
-            row.remaining,
-            tr("của", "for"),
-            row.student_name
-        );
-        let Some(reason) =
-            web_sys::window().and_then(|w| w.prompt_with_message(&ask).ok().flatten())
-        else {
-            return;
-        };
+    let cancel = move |row: CreditRow, reason: String| {
         spawn_local(async move {
             match cancel_credit(school_id, row.id, reason).await {
                 Ok(()) => {
@@ -503,6 +487,9 @@ fn Credits(school_id: i64) -> impl IntoView {
             </form>
             <OutcomeNotice outcome/>
             <h3 class="mt-3 font-semibold">{tr("Khoản trừ chưa dùng hết", "Credits not used up yet")}</h3>
+            {move || credits.get().and_then(Result::ok).is_some_and(|l| l.is_empty()).then(|| view! {
+                <p class="text-sm text-gray-700">{tr("Không có khoản trừ nào đang chờ.", "No credit is waiting.")}</p>
+            })}
             <ul class="divide-y divide-gray-100 text-sm" data-testid="credit-list">
                 {move || credits.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| {
                     let row = c.clone();
@@ -513,7 +500,9 @@ fn Credits(school_id: i64) -> impl IntoView {
                             {if c.from_payment {
                                 view! { <span class="text-gray-700">{tr("từ khoản nộp thừa: hoàn tiền ở trang Đối soát", "from an overpayment: refund it in reconciliation")}</span> }.into_any()
                             } else {
-                                view! { <button type="button" class="min-h-11 px-1 text-red-800 underline" on:click=move |_| cancel(row.clone())>{tr("Huỷ khoản trừ", "Cancel credit")}</button> }.into_any()
+                                view! { <ReasonButton label=tr("Huỷ khoản trừ", "Cancel credit")
+                                    ask=format!("{} {} {} {}", tr("Lý do huỷ khoản trừ", "Why cancel the credit of"), row.remaining, tr("của", "for"), row.student_name)
+                                    on_reason=move |reason| cancel(row.clone(), reason)/> }.into_any()
                             }}
                         </li>
                     }

@@ -82,13 +82,7 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
             }
         });
     };
-    let void = move |code: String| {
-        let ask = format!("{} {code}:", tr("Lý do huỷ hoá đơn", "Why void invoice"));
-        let Some(reason) =
-            web_sys::window().and_then(|w| w.prompt_with_message(&ask).ok().flatten())
-        else {
-            return;
-        };
+    let void = move |code: String, reason: String| {
         spawn_local(async move {
             match void_invoice(school_id, code.clone(), reason).await {
                 Ok(()) => {
@@ -181,7 +175,9 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                                     let state = format!("{}{}", status_text(&r), r.void_reason.clone().map(|why| format!(" ({why})")).unwrap_or_default());
                                     let void_button = move || (!voided).then(|| {
                                         let code = code.clone();
-                                        view! { <button type="button" class="min-h-11 px-2 underline" on:click=move |_| void(code.clone())>{tr("Huỷ", "Void")}</button> }
+                                        view! { <ReasonButton label=tr("Huỷ hoá đơn", "Void")
+                                            ask=format!("{} {code}", tr("Lý do huỷ hoá đơn", "Why void invoice"))
+                                            on_reason=move |reason| void(code.clone(), reason)/> }
                                     });
                                     view! {
                                         <tr class="border-t border-gray-100" class:text-gray-400=voided data-testid="invoice-row"

@@ -115,11 +115,18 @@ fn Header() -> impl IntoView {
     view! {
         <header class="bg-slate-800 text-white">
             <div class="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-3">
-                <A href="/staff/" attr:class="text-xl font-bold tracking-tight">{tr("hocphi · Nhà trường", "hocphi · Schools")}</A>
+                // The office supervises schools: its staff are not "the school".
+                <A href="/staff/" attr:class="inline-flex min-h-11 items-center text-xl font-bold tracking-tight">{move || {
+                    if me.get().flatten().is_some_and(|m| m.role == Role::DistrictOfficer) {
+                        tr("hocphi · Cơ quan quản lý", "hocphi · Supervising office")
+                    } else {
+                        tr("hocphi · Nhà trường", "hocphi · Schools")
+                    }
+                }}</A>
                 <div class="flex items-center gap-2">
                     {move || me.get().flatten().map(|m| view! {
                         <span class="hidden text-sm text-slate-200 sm:inline">{format!("{} · {}", m.display_name, role_name(m.role))}</span>
-                        <A href="/staff/password" attr:class="min-h-11 rounded-lg px-3 py-2 text-sm hover:bg-slate-700">{tr("Mật khẩu", "Password")}</A>
+                        <A href="/staff/password" attr:class="inline-flex min-h-11 items-center rounded-lg px-3 text-sm hover:bg-slate-700">{tr("Mật khẩu", "Password")}</A>
                         <button type="button" class="min-h-11 rounded-lg px-3 text-sm hover:bg-slate-700" on:click=out>
                             {tr("Đăng xuất", "Sign out")}
                         </button>

@@ -269,3 +269,71 @@ pub fn StageProgress(
         })
     }
 }
+
+/// An action that needs a reason (ending an exemption, cancelling a credit,
+/// voiding an invoice): the button opens a field for the reason right where it
+/// is, and the action runs once a reason is given. Not the browser's prompt:
+/// that one is unstyled, speaks the browser's language and is easily dismissed
+/// by a thumb on a phone.
+#[component]
+pub fn ReasonButton(
+    /// The button's words ("Bỏ miễn giảm").
+    label: &'static str,
+    /// What the field asks ("Lý do bỏ miễn giảm của Nguyễn Minh An").
+    ask: String,
+    /// Runs with the reason given (trimmed, not empty).
+    #[prop(into)]
+    on_reason: Callback<String>,
+) -> impl IntoView {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Each field its own id, so its label names it alone.
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let id = format!("reason-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    let open = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let missing = RwSignal::new(false);
+    let ask = StoredValue::new(ask);
+    // The field takes the focus when it opens (a keyboard user types at once).
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let (true, Some(input)) = (open.get(), input_ref.get()) {
+            let _ = input.focus();
+        }
+    });
+    let confirm = move || {
+        let given = reason.get_untracked().trim().to_string();
+        if given.is_empty() {
+            missing.set(true);
+            return;
+        }
+        open.set(false);
+        missing.set(false);
+        reason.set(String::new());
+        on_reason.run(given);
+    };
+    move || {
+        if !open.get() {
+            return view! {
+                <button type="button" class="min-h-11 px-1 text-red-800 underline" on:click=move |_| open.set(true)>{label}</button>
+            }
+            .into_any();
+        }
+        let id = id.clone();
+        view! {
+            <form class="mt-1 w-full rounded-lg border border-amber-400 bg-amber-50 p-2" data-testid="reason-form"
+                on:submit=move |ev| { ev.prevent_default(); confirm(); }>
+                <label for=id.clone() class="block text-sm font-semibold text-gray-900">{ask.get_value()}</label>
+                <input id=id node_ref=input_ref type="text" class=INPUT autocomplete="off" maxlength="200"
+                    prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                {move || missing.get().then(|| view! {
+                    <p role="alert" class="mt-1 text-sm font-semibold text-red-800">{super::tr("Hãy ghi lý do: nó được lưu vào nhật ký thay đổi.", "Give a reason: it goes into the change log.")}</p>
+                })}
+                <div class="mt-2 flex flex-wrap gap-2">
+                    <button type="submit" class=BUTTON>{label}</button>
+                    <button type="button" class=BUTTON_QUIET on:click=move |_| { open.set(false); missing.set(false); }>{super::tr("Thôi", "Cancel")}</button>
+                </div>
+            </form>
+        }
+        .into_any()
+    }
+}
