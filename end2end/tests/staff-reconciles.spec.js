@@ -136,6 +136,12 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await expect(page.getByTestId('receipt-row')).toHaveCount(1);
   await expect(page.getByTestId('receipt-row')).toContainText(`Thay thế ${label}`);
   await page.getByLabel(/^Tìm số biên lai/).fill('');
+  // In the order asked: the largest amount first.
+  await page.getByLabel('Sắp xếp').selectOption({ label: 'Số tiền lớn nhất trước' });
+  const totals = (await page.getByTestId('receipt-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.total))));
+  expect(totals.length).toBeGreaterThan(1);
+  expect(totals).toEqual([...totals].sort((a, b) => b - a));
+  await page.getByLabel('Sắp xếp').selectOption({ label: 'Mới nhất trước' });
   await page.locator('section[aria-labelledby="receipts-title"]').screenshot({ path: 'test-results/screens/staff-desktop-10-receipts.png' });
   // The cancelled receipt's own page says so, on screen and on paper.
   const oldHref = await page.locator(`[data-testid="receipt-row"][data-label="${label}"] a`).first().getAttribute('href');

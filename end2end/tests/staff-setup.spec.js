@@ -357,7 +357,13 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.getByLabel('Ngày sinh').fill('17/04/2018');
   await page.getByLabel('Lớp', { exact: true }).fill('2A');
   await page.getByRole('button', { name: 'Thêm', exact: true }).click();
-  await expect(page.getByText('Đã lưu học sinh.')).toBeVisible();
+  await expect(page.getByText('Đã lưu học sinh Phan Thị Yến (2201009998), lớp 2A.')).toBeVisible();
+  // The whole school by student code, then back to class by class.
+  await page.getByLabel('Sắp xếp').selectOption({ label: 'Theo mã học sinh' });
+  const codes = await page.locator('section[aria-labelledby="students-title"] tbody tr td:nth-child(2)').allInnerTexts();
+  expect(codes.length).toBeGreaterThan(10);
+  expect(codes).toEqual([...codes].sort());
+  await page.getByLabel('Sắp xếp').selectOption({ label: 'Theo lớp, như sổ điểm danh' });
   await page.getByLabel('Lọc theo lớp, tên hoặc mã').fill('Yến');
   const row = page.getByRole('row', { name: /Phan Thị Yến/ });
   await expect(row).toContainText('2A');
@@ -379,13 +385,13 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.getByLabel('Ngày sinh').fill('02/02/2016');
   await page.getByLabel('Lớp', { exact: true }).fill('5 C');
   await page.getByRole('button', { name: 'Thêm', exact: true }).click();
-  await expect(page.getByText('Đã lưu học sinh.')).toBeVisible();
+  await expect(page.getByText('Đã lưu học sinh Mai Văn Tùng (2201009997), lớp 5 C.')).toBeVisible();
   await page.getByLabel('Chọn lớp').selectOption({ label: '5 C' });
   const manage = page.getByTestId('manage-class');
   await manage.locator('summary').click();
   await manage.getByLabel('Tên lớp').fill('5C');
   await manage.getByRole('button', { name: 'Lưu tên lớp' }).click();
-  await expect(page.getByText('Đã đổi tên lớp thành 5C.')).toBeVisible();
+  await expect(page.getByText('Đã đổi tên lớp 5 C thành 5C.')).toBeVisible();
   await expect(page.getByLabel('Chọn lớp').locator('option:checked')).toHaveText('5C');
   // The form stays open beside what it did.
   await manage.getByRole('button', { name: 'Xoá lớp (chỉ khi lớp trống)' }).click();

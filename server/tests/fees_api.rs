@@ -273,3 +273,193 @@ async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
         .unwrap();
     assert_eq!(line.amount.dong(), -90_000);
 }
+
+#[tokio::test]
+async fn a_credit_typed_wrong_is_cancelled_and_an_exemption_ended_issued_invoices_kept() {
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let call = |endpoint: &'static str, args: Value| {
+        let s = s.clone();
+        let app = &app;
+        async move { app.staff(endpoint, args, Some(&s)).await }
+    };
+    let credits = || async {
+        call("credits/list", json!({"school_id": SCHOOL}))
+            .await
+            .answer::<Vec<hocphi_app::staff::CreditRow>>()
+            .unwrap()
+    };
+    let add = |amount: i64, reason: &'static str| {
+        call(
+            "credits/add",
+            json!({"school_id": SCHOOL, "student_code": demo::FEATURED_STUDENT_CODE, "amount": amount, "reason": reason}),
+        )
+    };
+    let cancel = |id: i64, reason: &'static str| {
+        call(
+            "credits/cancel",
+            json!({"school_id": SCHOOL, "credit_id": id, "reason": reason}),
+        )
+    };
+    // Typed for the wrong child, not used yet: removed, with a reason, once.
+    add(45_000, "Nhập nhầm").await.answer::<Value>().unwrap();
+    let wrong = credits()
+        .await
+        .into_iter()
+        .find(|c| c.reason == "Nhập nhầm")
+        .unwrap();
+    assert_eq!(
+        cancel(wrong.id, " ").await.answer::<Value>(),
+        Err(AppError::InvalidInput(Field::Reason))
+    );
+    cancel(wrong.id, "Nhầm học sinh")
+        .await
+        .answer::<Value>()
+        .unwrap();
+    assert!(credits().await.iter().all(|c| c.id != wrong.id));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM credit WHERE id = {}",
+            wrong.id
+        ))
+        .await,
+        0
+    );
+
+    // Larger than December's invoice: partly used by it, then cancelled. What it
+    // took off stays on the invoice; the rest is gone; a second click changes nothing.
+    add(5_000_000, "Nhập thừa số 0")
+        .await
+        .answer::<Value>()
+        .unwrap();
+    let big = credits()
+        .await
+        .into_iter()
+        .find(|c| c.reason == "Nhập thừa số 0")
+        .unwrap();
+    let dec = json!({"school_id": SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": {"Class": "3A"}});
+    call("invoice-runs/commit", dec)
+        .await
+        .answer::<RunPreview>()
+        .unwrap();
+    let used = credits()
+        .await
+        .into_iter()
+        .find(|c| c.id == big.id)
+        .unwrap();
+    assert!(
+        used.remaining.dong() > 0 && used.remaining < used.amount,
+        "{used:?}"
+    );
+    let taken = used.amount - used.remaining;
+    let access = app.featured_child().await;
+    let december = |overview: hocphi_app::model::ChildOverview| {
+        overview
+            .invoices
+            .into_iter()
+            .find(|i| i.period.to_string() == "2026-12")
+            .unwrap()
+    };
+    let before = december(app.overview(&access).await);
+    cancel(big.id, "Sai số tiền")
+        .await
+        .answer::<Value>()
+        .unwrap();
+    assert!(
+        credits().await.iter().all(|c| c.id != big.id),
+        "nothing left to take off"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT remaining FROM credit WHERE id = {}",
+            big.id
+        ))
+        .await,
+        0,
+        "kept, stopped at what it took"
+    );
+    let after = december(app.overview(&access).await);
+    assert_eq!(
+        after.total, before.total,
+        "the invoice keeps the {taken} it took off"
+    );
+    cancel(big.id, "Sai số tiền")
+        .await
+        .answer::<Value>()
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'cancel' AND entity = 'credit'")
+            .await,
+        2,
+        "each cancel in the change log once"
+    );
+
+    // An exemption granted by mistake is ended with a reason: invoices already
+    // issued are not touched; the next run has no reduction.
+    let fees: Vec<FeeItemRow> = call("fees/list", json!({"school_id": SCHOOL}))
+        .await
+        .answer()
+        .unwrap();
+    let meals = fees
+        .iter()
+        .find(|f| f.name == "Tiền ăn bán trú")
+        .unwrap()
+        .id;
+    let policy: i64 = call(
+        "exemptions/save",
+        json!({"school_id": SCHOOL, "name": "Hộ nghèo", "rates": [[meals, 50]]}),
+    )
+    .await
+    .answer()
+    .unwrap();
+    call("exemptions/grant", json!({"school_id": SCHOOL, "policy_id": policy, "student_code": demo::FEATURED_STUDENT_CODE, "note": "QĐ 12/2026"}))
+        .await
+        .answer::<Value>()
+        .unwrap();
+    let revoke = |reason: &'static str| {
+        call(
+            "exemptions/revoke",
+            json!({"school_id": SCHOOL, "policy_id": policy, "student_code": demo::FEATURED_STUDENT_CODE, "reason": reason}),
+        )
+    };
+    assert_eq!(
+        revoke("").await.answer::<Value>(),
+        Err(AppError::InvalidInput(Field::Reason))
+    );
+    revoke("Đã hết diện").await.answer::<Value>().unwrap();
+    let policies: Vec<PolicyRow> = call("exemptions/list", json!({"school_id": SCHOOL}))
+        .await
+        .answer()
+        .unwrap();
+    assert!(policies
+        .iter()
+        .find(|p| p.id == policy)
+        .unwrap()
+        .students
+        .is_empty());
+    revoke("Đã hết diện").await.answer::<Value>().unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'revoke' AND entity = 'student_exemption'").await,
+        1,
+        "a second click changes nothing"
+    );
+    let jan = json!({"school_id": SCHOOL, "period": "2027-01", "due_on": "20/01/2027", "scope": {"Class": "3A"}});
+    call("invoice-runs/commit", jan)
+        .await
+        .answer::<RunPreview>()
+        .unwrap();
+    let overview = app.overview(&access).await;
+    let january = overview
+        .invoices
+        .iter()
+        .find(|i| i.period.to_string() == "2027-01")
+        .unwrap();
+    let detail = app.invoice(&access, january.code.as_str()).await;
+    assert!(
+        detail
+            .lines
+            .iter()
+            .all(|l| !l.description.contains("Hộ nghèo")),
+        "no reduction after the exemption ended"
+    );
+}

@@ -245,6 +245,7 @@ fn ManageClass(
     let changes = super::workspace::Changes::here();
     let new_name = RwSignal::new(name.clone());
     let pending = OneAtATime::new();
+    let old_name = StoredValue::new(name.clone());
     let rename = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let wanted = new_name.get_untracked().trim().to_string();
@@ -252,8 +253,10 @@ fn ManageClass(
             match rename_class(school_id, class_id, wanted.clone()).await {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!(
-                        "{} {wanted}. {}",
-                        tr("Đã đổi tên lớp thành", "The class is now called"),
+                        "{} {} {} {wanted}. {}",
+                        tr("Đã đổi tên lớp", "Renamed class"),
+                        old_name.get_value(),
+                        tr("thành", "to"),
                         tr(
                             "Hãy gửi lại đường dẫn lớp vào nhóm phụ huynh: đường dẫn cũ mang tên cũ.",
                             "Send the class link to the parents' group again: the old one has the old name."

@@ -43,11 +43,19 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
     };
     // The page opens on the list (newest first), not on an empty form.
     load();
-    // The receipts the search words find, newest first.
+    // "newest" (the server's order), "oldest", or "largest" amount first.
+    let order = RwSignal::new("newest".to_string());
+    Effect::new(move |_| {
+        order.track();
+        page.set(0);
+    });
+    // The receipts the search words find, in the order asked (stable: ties keep
+    // the newest first).
     let found = move || {
         rows.get().map(|list| {
             let query = Query::new(&filter.get());
-            list.into_iter()
+            let mut list: Vec<StaffReceiptRow> = list
+                .into_iter()
                 .filter(|r| {
                     query.matches_any(&[
                         &r.label,
@@ -58,7 +66,13 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
                         method_label(tr, &r.method),
                     ])
                 })
-                .collect::<Vec<StaffReceiptRow>>()
+                .collect();
+            match order.get().as_str() {
+                "oldest" => list.reverse(),
+                "largest" => list.sort_by_key(|r| std::cmp::Reverse(r.total)),
+                _ => {}
+            }
+            list
         })
     };
     let search = move |ev: leptos::ev::SubmitEvent| {
@@ -87,8 +101,16 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
             </form>
             <OutcomeNotice outcome/>
             {move || rows.get().is_some().then(|| view! {
-                <div class="mt-3 max-w-md">
+                <div class="mt-3 grid max-w-2xl gap-3 sm:grid-cols-2">
                     <Field id="receipt-filter" label=tr("Tìm số biên lai, học sinh, người nộp, mã hoá đơn hoặc hình thức", "Find a receipt number, student, payer, invoice code or method") value=filter/>
+                    <div>
+                        <label for="receipt-order" class="block text-sm font-semibold">{tr("Sắp xếp", "Order")}</label>
+                        <select id="receipt-order" class=INPUT on:change=move |ev| order.set(event_target_value(&ev))>
+                            <option value="newest" selected=move || order.get() == "newest">{tr("Mới nhất trước", "Newest first")}</option>
+                            <option value="oldest" selected=move || order.get() == "oldest">{tr("Cũ nhất trước", "Oldest first")}</option>
+                            <option value="largest" selected=move || order.get() == "largest">{tr("Số tiền lớn nhất trước", "Largest amount first")}</option>
+                        </select>
+                    </div>
                 </div>
             })}
             // The count and the pager are drawn again for a new search only, so
@@ -149,7 +171,7 @@ fn ReceiptRow(
     };
     let live = row.cancelled.is_none();
     view! {
-        <li class="rounded-lg border border-gray-200 p-2" data-testid="receipt-row" data-label=row.label.clone()>
+        <li class="rounded-lg border border-gray-200 p-2" data-testid="receipt-row" data-label=row.label.clone() data-total=row.total.dong().to_string()>
             <div class="flex flex-wrap items-baseline justify-between gap-2">
                 <a class="inline-flex min-h-11 items-center font-mono font-semibold text-slate-900 underline" href=format!("/r/{}", row.code) target="_blank" rel="noopener">{row.label.clone()}</a>
                 <span class="font-semibold tabular-nums">{row.total.to_string()}</span>

@@ -890,12 +890,24 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
         list_students(school_id)
     });
     let filter = RwSignal::new(String::new());
+    // "class": the server's order, class by class as registers are; "name": the
+    // whole school by name (Vietnamese order); "code": by student code.
+    let order = RwSignal::new("class".to_string());
     let matching = Memo::new(move |_| {
         let query = crate::domain::search::Query::new(&filter.get());
         let all = list.get().and_then(Result::ok).unwrap_or_default();
-        all.into_iter()
+        let mut found = all
+            .into_iter()
             .filter(|s| query.matches_any(&[&s.class_name, &s.full_name, &s.code]))
-            .collect::<Vec<StudentRow>>()
+            .collect::<Vec<StudentRow>>();
+        match order.get().as_str() {
+            "name" => {
+                found.sort_by(|a, b| crate::domain::collate::name_cmp(&a.full_name, &b.full_name))
+            }
+            "code" => found.sort_by(|a, b| a.code.cmp(&b.code)),
+            _ => {}
+        }
+        found
     });
     let page = RwSignal::new(0usize);
     // A new page is read from its top.
@@ -906,9 +918,10 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
             el.set_scroll_top(0);
         }
     });
-    // Narrowing the filter starts again on its first page.
+    // Narrowing the filter or another order starts again on its first page.
     Effect::new(move |_| {
         filter.track();
+        order.track();
         page.set(0);
     });
     // The student being edited (None: a new one), and the form's fields.
@@ -953,9 +966,14 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
             match r {
                 Ok(_) => {
                     editing.set(None);
-                    outcome.set(Some(Outcome::Done(
-                        tr("Đã lưu học sinh.", "Student saved.").into(),
-                    )));
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {} ({}), {} {}.",
+                        tr("Đã lưu học sinh", "Saved student"),
+                        name.get_untracked().trim(),
+                        code.get_untracked().trim(),
+                        tr("lớp", "class"),
+                        class.get_untracked().trim()
+                    ))));
                     changes.announce();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -1060,7 +1078,17 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                 </form>
             })}
             <OutcomeNotice outcome/>
-            <Field id="student-filter" label=tr("Lọc theo lớp, tên hoặc mã", "Filter by class, name or code") value=filter/>
+            <div class="grid gap-3 sm:grid-cols-2">
+                <Field id="student-filter" label=tr("Lọc theo lớp, tên hoặc mã", "Filter by class, name or code") value=filter/>
+                <div>
+                    <label for="student-order" class="block text-sm font-semibold">{tr("Sắp xếp", "Order")}</label>
+                    <select id="student-order" class=INPUT on:change=move |ev| order.set(event_target_value(&ev))>
+                        <option value="class">{tr("Theo lớp, như sổ điểm danh", "By class, as registers")}</option>
+                        <option value="name">{tr("Theo tên cả trường", "By name, whole school")}</option>
+                        <option value="code">{tr("Theo mã học sinh", "By student code")}</option>
+                    </select>
+                </div>
+            </div>
             {move || view! { <Pages count=matching.with(Vec::len) page/> }}
             <div class="mt-2 max-h-[32rem] overflow-auto" node_ref=list_box>
                 <table class="w-full text-left text-sm">
