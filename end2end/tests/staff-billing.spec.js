@@ -123,6 +123,21 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
   await expect(page.getByTestId('invoice-totals')).toContainText('14 hoá đơn');
+  // An invoice opens in place: its lines (the reduction among them) add up to its total.
+  const an = page.getByTestId('invoice-row').filter({ hasText: 'Nguyễn Minh An' });
+  await an.getByRole('button', { name: 'Chi tiết' }).filter({ visible: true }).click();
+  const detail = page.getByTestId('invoice-detail');
+  await expect(detail).toContainText('Nguyễn Minh An · lớp 3A · hạn nộp 20/12/2026');
+  await expect(detail.getByTestId('invoice-line').filter({ hasText: 'Hộ nghèo' })).toHaveCount(1);
+  const digitsOf = async (loc) => Number((await loc.innerText()).replace(/[^0-9-]/g, ''));
+  let lineSum = 0;
+  for (const line of await detail.getByTestId('invoice-line').all()) {
+    if (await line.evaluate((e) => e.classList.contains('line-through'))) continue;
+    lineSum += await digitsOf(line.locator('td').last());
+  }
+  expect(lineSum).toBe(await digitsOf(detail.locator('tfoot td').last()));
+  await an.getByRole('button', { name: 'Ẩn chi tiết' }).filter({ visible: true }).click();
+  await expect(detail).toHaveCount(0);
   const [xlsx] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Xuất Excel (.xlsx)' }).click(),

@@ -170,3 +170,59 @@ async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
     assert!(reissued.total.dong() >= 0);
     app.assert_month_figures().await;
 }
+
+#[tokio::test]
+async fn an_invoice_opens_with_its_lines_payments_and_receipts_for_its_school_only() {
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let detail = |school: i64, code: &str| {
+        let s = s.clone();
+        let app = &app;
+        let code = code.to_string();
+        async move {
+            app.staff(
+                "invoices/detail",
+                json!({"school_id": school, "code": code}),
+                Some(&s),
+            )
+            .await
+            .answer::<hocphi_app::model::InvoiceDetail>()
+        }
+    };
+    // A paid invoice of the demo school: its lines add up to its total, its
+    // payment and its receipt are there.
+    let paid: String = sqlx::query_scalar(
+        "SELECT i.code FROM invoice i WHERE i.school_id = 1 AND EXISTS \
+         (SELECT 1 FROM receipt r WHERE r.invoice_id = i.id) ORDER BY i.id LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let d = detail(SCHOOL, &paid).await.unwrap();
+    let counted: i64 = d
+        .lines
+        .iter()
+        .filter(|l| !l.declined)
+        .map(|l| l.amount.dong())
+        .sum();
+    assert_eq!(counted, d.summary.total.dong());
+    assert!(!d.payments.is_empty() && !d.receipts.is_empty());
+    // Another school's invoice is not found from this one, nor a made-up code.
+    let elsewhere: String =
+        sqlx::query_scalar("SELECT code FROM invoice WHERE school_id <> 1 ORDER BY id LIMIT 1")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(detail(SCHOOL, &elsewhere).await, Err(AppError::NotFound));
+    assert_eq!(detail(SCHOOL, "ZZZZZZZZ").await, Err(AppError::NotFound));
+    // Nor from a school this accountant does not keep.
+    let other_school: i64 = sqlx::query_scalar("SELECT school_id FROM invoice WHERE code = $1")
+        .bind(&elsewhere)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        detail(other_school, &elsewhere).await,
+        Err(AppError::Forbidden)
+    );
+}

@@ -134,6 +134,36 @@ pub async fn list_invoices(
     Ok(rows)
 }
 
+/// One invoice as its family sees it, for the accountant answering a question
+/// about it: its lines (voluntary ones marked, declined ones apart), what was
+/// paid and when, and its receipts.
+#[server(prefix = "/rpc", endpoint = "invoices/detail", input = Json)]
+pub async fn invoice_detail(
+    school_id: i64,
+    code: String,
+) -> Result<crate::model::InvoiceDetail, AppError> {
+    use crate::domain::invoice_code::InvoiceCode;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let code = InvoiceCode::parse(code.trim()).map_err(|_| AppError::NotFound)?;
+    // Only an invoice of this school: another school's code is not found here.
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT student_id FROM invoice WHERE code = $1 AND school_id = $2")
+            .bind(code.as_str())
+            .bind(school_id)
+            .fetch_optional(&state.db)
+            .await?;
+    let (student_id,) = row.ok_or(AppError::NotFound)?;
+    let detail = crate::server::parent_queries::invoice_detail(
+        &state.db,
+        student_id,
+        &code,
+        state.clock.today(),
+    )
+    .await?;
+    crate::server::audit::viewed(&state, &staff, school_id, "invoice", student_id).await?;
+    Ok(detail)
+}
+
 /// The same list as an .xlsx file (base64), for the accountant to file or send upwards.
 #[server(prefix = "/rpc", endpoint = "invoices/export", input = Json)]
 pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<String, AppError> {

@@ -600,7 +600,7 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
         <section class=CARD aria-labelledby="run-title">
             <h2 id="run-title" class=H2>{tr("Phát hành hoá đơn tháng", "Issue a month's invoices")}</h2>
             <form class="mt-2 grid gap-3 sm:grid-cols-4" on:submit=check>
-                <Field id="run-period" label=tr("Kỳ thu (tháng/năm)", "Period (month/year)") value=period hint="12/2026"/>
+                <Field id="run-period" label=tr("Kỳ thu (tháng/năm)", "Period (month/year)") value=period hint=tr("Ví dụ: 12/2026", "E.g. 12/2026")/>
                 <Field id="run-due" label=tr("Hạn nộp", "Due date") value=due hint=tr("ngày/tháng/năm", "day/month/year")/>
                 <div>
                     <label for="run-scope" class="block text-sm font-semibold">{tr("Phạm vi", "For")}</label>

@@ -44,6 +44,8 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
         search: search.get_untracked(),
     };
     let rows = RwSignal::new(None::<Vec<InvoiceRow>>);
+    // The invoice whose lines, payments and receipts are shown under its row.
+    let opened = RwSignal::new(None::<String>);
     let order = RwSignal::new(InvoiceOrder::default());
     let page = RwSignal::new(0usize);
     let outcome = RwSignal::new(None);
@@ -104,7 +106,7 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
         <section class=CARD aria-labelledby="invoices-title">
             <h2 id="invoices-title" class=H2>{tr("Danh sách hoá đơn", "Invoices")}</h2>
             <form class="mt-2 grid gap-3 sm:grid-cols-4" on:submit=search_submit>
-                <Field id="inv-period" label=tr("Kỳ thu (tháng/năm, để trống: tất cả)", "Period (month/year; empty: all)") value=period hint="11/2026"/>
+                <Field id="inv-period" label=tr("Kỳ thu (tháng/năm, để trống: tất cả)", "Period (month/year; empty: all)") value=period hint=tr("Ví dụ: 11/2026", "E.g. 11/2026")/>
                 <Field id="inv-class" label=tr("Lớp (để trống: tất cả)", "Class (empty: all)") value=class_name/>
                 <div>
                     <label for="inv-status" class="block text-sm font-semibold">{tr("Trạng thái", "Status")}</label>
@@ -171,6 +173,20 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                             <tbody>
                                 {shown.into_iter().map(|r| {
                                     let code = r.code.clone();
+                                    let this = r.code.clone();
+                                    // Copy handles: both the phone's and the laptop's button use them.
+                                    let mine = StoredValue::new(r.code.clone());
+                                    let is_open = move || opened.with(|o| mine.with_value(|m| o.as_deref() == Some(m.as_str())));
+                                    // Read, then write: a signal is not read inside its own update.
+                                    let toggle = move |_| {
+                                        let next = if is_open() { None } else { Some(mine.get_value()) };
+                                        opened.set(next);
+                                    };
+                                    let details_button = move || view! {
+                                        <button type="button" class="min-h-11 px-1 underline" aria-expanded=move || is_open().to_string() on:click=toggle>
+                                            {move || if is_open() { tr("Ẩn chi tiết", "Hide details") } else { tr("Chi tiết", "Details") }}
+                                        </button>
+                                    };
                                     let voided = r.status.state == PaymentState::Voided;
                                     let state = format!("{}{}", status_text(&r), r.void_reason.clone().map(|why| format!(" ({why})")).unwrap_or_default());
                                     let void_button = move || (!voided).then(|| {
@@ -188,15 +204,18 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                                                 <div class="text-gray-700 sm:hidden"><span class="font-mono">{r.code.clone()}</span>
                                                     {format!(" · {} {} · {}", tr("lớp", "class"), r.class_name, r.period.label())}</div>
                                                 <div class="sm:hidden">{format!("{} / {} · {state}", r.paid, r.total)}</div>
-                                                <div class="-ml-2 sm:hidden">{void_button()}</div>
+                                                <div class="-ml-2 flex flex-wrap gap-x-2 sm:hidden">{details_button()}{void_button()}</div>
                                             </td>
                                             <td class="hidden pr-2 sm:table-cell">{r.class_name.clone()}</td>
                                             <td class="hidden pr-2 sm:table-cell">{r.period.label()}</td>
                                             <td class="hidden pr-2 text-right whitespace-nowrap sm:table-cell">{r.total.to_string()}</td>
                                             <td class="hidden pr-2 text-right whitespace-nowrap sm:table-cell">{r.paid.to_string()}</td>
                                             <td class="hidden pr-2 sm:table-cell">{state.clone()}</td>
-                                            <td class="hidden sm:table-cell">{void_button()}</td>
+                                            <td class="hidden whitespace-nowrap sm:table-cell">{details_button()}{void_button()}</td>
                                         </tr>
+                                        {move || is_open().then(|| view! {
+                                            <tr><td colspan="8" class="pb-3"><InvoicePanel school_id code=this.clone()/></td></tr>
+                                        })}
                                     }
                                 }).collect_view()}
                             </tbody>
@@ -205,5 +224,67 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// An invoice as its family sees it: each line (voluntary ones marked, declined
+/// ones struck through and not counted), the total, what was paid and when, and
+/// the receipts issued for it.
+#[component]
+fn InvoicePanel(school_id: i64, code: String) -> impl IntoView {
+    use crate::api::invoices::invoice_detail;
+    use crate::domain::receipt::method_label;
+    let detail = LocalResource::new(move || invoice_detail(school_id, code.clone()));
+    move || {
+        detail.get().map(|r| match r {
+            Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+            Ok(d) => view! {
+                <div class="rounded-lg border border-slate-300 bg-slate-50 p-3" data-testid="invoice-detail">
+                    <p class="font-semibold">{format!("{} · {} {} · {} {}", d.student_name, tr("lớp", "class"), d.class_name,
+                        tr("hạn nộp", "due"), d.summary.due_on.dmy())}</p>
+                    <table class="mt-1 w-full text-sm">
+                        <tbody>
+                            {d.lines.iter().map(|l| {
+                                let qty = (l.quantity > 1).then(|| format!(" ({} × {})", l.quantity, l.unit_amount)).unwrap_or_default();
+                                let mark = match (l.voluntary, l.declined) {
+                                    (true, true) => format!(" · {}", tr("tự nguyện, gia đình không tham gia", "voluntary, declined")),
+                                    (true, false) => format!(" · {}", tr("tự nguyện", "voluntary")),
+                                    _ => String::new(),
+                                };
+                                view! {
+                                    <tr class="border-t border-slate-200" class:line-through=l.declined class:text-gray-500=l.declined data-testid="invoice-line">
+                                        <td class="py-1 pr-2">{format!("{}{qty}{mark}", l.description)}</td>
+                                        <td class="py-1 text-right whitespace-nowrap">{l.amount.to_string()}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                        <tfoot>
+                            <tr class="border-t border-slate-400 font-semibold"><td class="py-1 pr-2">{tr("Tổng cộng", "Total")}</td>
+                                <td class="py-1 text-right whitespace-nowrap">{d.summary.total.to_string()}</td></tr>
+                        </tfoot>
+                    </table>
+                    {if d.payments.is_empty() {
+                        view! { <p class="mt-1 text-sm text-gray-700">{tr("Chưa có khoản nộp nào.", "No payment yet.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <p class="mt-2 text-sm font-semibold">{tr("Đã nộp", "Paid")}</p>
+                            <ul class="text-sm">
+                                {d.payments.iter().map(|p| view! {
+                                    <li>{format!("{} · {} · {}", p.received_on.dmy(), method_label(tr, &p.source), p.amount)}</li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    {(!d.receipts.is_empty()).then(|| view! {
+                        <p class="mt-2 text-sm">{tr("Biên lai: ", "Receipts: ")}
+                            {d.receipts.iter().map(|r| view! {
+                                <a class="mr-3 inline-flex min-h-11 items-center font-mono underline" href=format!("/r/{}", r.code) target="_blank" rel="noopener">{r.label.clone()}</a>
+                            }).collect_view()}
+                        </p>
+                    })}
+                </div>
+            }.into_any(),
+        })
     }
 }

@@ -95,7 +95,7 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
                 "Mỗi khoản đã gạch nợ có biên lai do nhà trường ký số. Biên lai sai được huỷ có lý do và lập lại; không xoá biên lai nào.",
                 "Every settled payment has a receipt the school signs. A wrong receipt is cancelled with a reason and replaced; none is ever deleted.")}</p>
             <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=search>
-                <Field id="receipt-period" label=tr("Kỳ thu của hoá đơn (tháng/năm, để trống: tất cả)", "Invoice period (month/year; empty: all)") hint="11/2026" value=period/>
+                <Field id="receipt-period" label=tr("Kỳ thu của hoá đơn (tháng/năm, để trống: tất cả)", "Invoice period (month/year; empty: all)") hint=tr("Ví dụ: 11/2026", "E.g. 11/2026") value=period/>
                 <button type="submit" class=BUTTON>{tr("Xem biên lai", "Show receipts")}</button>
                 <button type="button" class=BUTTON_QUIET on:click=export>{tr("Xuất biên lai ra Excel (.xlsx)", "Export receipts to Excel (.xlsx)")}</button>
             </form>
