@@ -522,6 +522,22 @@ async fn a_class_is_renamed_with_its_invoices_and_an_empty_one_removed() {
         "the class's invoices follow the new name"
     );
     assert!(view.rows.iter().any(|r| r.status.is_some()));
+    // The class link already sent to parents (with the old name) opens the class
+    // under its new name, with its fees.
+    let (status, body) = app
+        .call(
+            "class-notice",
+            &[("school", "th-ha-long"), ("class_name", "3A")],
+            "203.0.113.9",
+        )
+        .await;
+    assert!(status.is_success());
+    let notice: ClassNotice = postcard::from_bytes(&body).unwrap();
+    assert_eq!(notice.class_name, "3A1");
+    assert!(notice
+        .fees
+        .iter()
+        .any(|(name, _, _, _)| name == "Tham quan"));
     // A class with children is not removed.
     assert_eq!(
         app.staff(

@@ -237,24 +237,39 @@ pub async fn load_class_notice(
             .await?
             .ok_or(AppError::NotFound)?;
     let year = crate::api::students::current_year_id(&state, school_id).await?;
-    let (grade,): (i64,) = sqlx::query_as(
-        "SELECT grade FROM class WHERE school_id = $1 AND name = $2 AND school_year_id = $3",
+    // The class by its name this year, else the class that had this name before
+    // it was renamed (a link sent before the correction), under its new name.
+    let found: Option<(String, i64)> = sqlx::query_as(
+        "SELECT name, grade FROM class WHERE school_id = $1 AND name = $2 AND school_year_id = $3",
     )
     .bind(school_id)
     .bind(class_name.trim())
     .bind(year)
     .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    .await?;
+    let found = match found {
+        Some(class) => Some(class),
+        None => sqlx::query_as(
+            "SELECT c.name, c.grade FROM class_former_name f JOIN class c ON c.id = f.class_id \
+                 WHERE c.school_id = $1 AND c.school_year_id = $2 AND f.name = $3 \
+                 ORDER BY f.renamed_at DESC LIMIT 1",
+        )
+        .bind(school_id)
+        .bind(year)
+        .bind(class_name.trim())
+        .fetch_optional(&state.db)
+        .await?,
+    };
+    let (class_name, grade) = found.ok_or(AppError::NotFound)?;
     let fees = crate::api::fees::imp::fee_items(&state.db, school_id)
         .await?
         .into_iter()
-        .filter(|f| f.active && f.scope.covers(grade, class_name.trim()))
+        .filter(|f| f.active && f.scope.covers(grade, &class_name))
         .map(|f| (f.name, Vnd::new(f.amount.dong()), f.unit, f.mandatory))
         .collect();
     Ok(ClassNotice {
         school_name,
-        class_name: class_name.trim().to_string(),
+        class_name,
         fees,
     })
 }
@@ -436,6 +451,16 @@ pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result
         .bind(class_id)
         .execute(&mut *tx)
         .await?;
+    // The old name still leads to the class: links sent to parents carry it.
+    sqlx::query(
+        "INSERT INTO class_former_name (class_id, name, renamed_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (class_id, name) DO UPDATE SET renamed_at = excluded.renamed_at",
+    )
+    .bind(class_id)
+    .bind(&before)
+    .bind(state.clock.now())
+    .execute(&mut *tx)
+    .await?;
     // The API's change numbers: its readers see the children's new class name.
     sqlx::query("UPDATE enrolment SET class_id = class_id WHERE class_id = $1")
         .bind(class_id)
@@ -497,6 +522,10 @@ pub async fn remove_class(school_id: i64, class_id: i64) -> Result<(), AppError>
         return Err(AppError::InvalidInput(Field::ClassBilled));
     }
     sqlx::query("DELETE FROM class_teacher WHERE class_id = $1")
+        .bind(class_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM class_former_name WHERE class_id = $1")
         .bind(class_id)
         .execute(&mut *tx)
         .await?;

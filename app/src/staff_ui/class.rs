@@ -258,8 +258,8 @@ fn ManageClass(
                         old_name.get_value(),
                         tr("thành", "to"),
                         tr(
-                            "Hãy gửi lại đường dẫn lớp vào nhóm phụ huynh: đường dẫn cũ mang tên cũ.",
-                            "Send the class link to the parents' group again: the old one has the old name."
+                            "Đường dẫn lớp đã gửi cho phụ huynh vẫn mở được lớp, với tên mới.",
+                            "Class links already sent to parents still open the class, under its new name."
                         )
                     ))));
                     changes.announce();
