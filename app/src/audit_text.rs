@@ -247,7 +247,13 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
                 .map(|b| b.short_name.to_string())
                 .unwrap_or_else(|| text(account, "bin"));
             let default = if after.get("default").and_then(Value::as_bool) == Some(true) {
-                format!(", {}", t("dùng mặc định", "the default"))
+                format!(
+                    ", {}",
+                    t(
+                        "đặt làm tài khoản mặc định (mã QR dùng tài khoản này)",
+                        "made the default (QR codes use it)"
+                    )
+                )
             } else {
                 String::new()
             };
@@ -332,9 +338,12 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
                 "anonymise" => t("Ẩn danh học sinh", "Anonymised student"),
                 _ => t("Thay đổi học sinh", "Changed student"),
             };
-            let class = text(&after, "class");
+            let (was, class) = (text(&before, "class"), text(&after, "class"));
             let class = if class.is_empty() {
                 class
+            } else if !was.is_empty() && was != class {
+                // A move between classes says from where to where.
+                format!(" ({} {was} → {class})", t("lớp", "class"))
             } else {
                 format!(" ({} {class})", t("lớp", "class"))
             };
@@ -450,6 +459,29 @@ mod tests {
             before: None,
             after: Some(after.into()),
         }
+    }
+
+    #[test]
+    fn a_move_between_classes_says_from_where_to_where() {
+        let mut moved = row(
+            "update",
+            "student",
+            "7",
+            Some("Trần Minh Anh"),
+            r#"{"code":"2201000105","full_name":"Trần Minh Anh","class":"1C"}"#,
+        );
+        moved.before =
+            Some(r#"{"code":"2201000105","full_name":"Trần Minh Anh","class":"1A"}"#.into());
+        assert_eq!(
+            sentence(vi, &moved),
+            "Sửa thông tin học sinh Trần Minh Anh (lớp 1A → 1C)"
+        );
+        moved.before =
+            Some(r#"{"code":"2201000105","full_name":"Tran Minh Anh","class":"1C"}"#.into());
+        assert_eq!(
+            sentence(vi, &moved),
+            "Sửa thông tin học sinh Trần Minh Anh (lớp 1C)"
+        );
     }
 
     #[test]

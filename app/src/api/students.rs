@@ -550,12 +550,16 @@ pub async fn save_student(
     let year = imp::current_year(&state, school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let class_id = imp::ensure_class(&mut tx, school_id, year, &r.class_name, r.grade).await?;
-    let before: Option<(String, String, String)> = match student_id {
+    // What the student was, their class this year included: a move reads "3A → 3B".
+    let before: Option<(String, String, String, Option<String>)> = match student_id {
         Some(id) => sqlx::query_as(
-            "SELECT code, full_name, date_of_birth FROM student WHERE id = $1 AND school_id = $2",
+            "SELECT s.code, s.full_name, s.date_of_birth, (SELECT c.name FROM enrolment e \
+                JOIN class c ON c.id = e.class_id WHERE e.student_id = s.id AND e.school_year_id = $3) \
+             FROM student s WHERE s.id = $1 AND s.school_id = $2",
         )
         .bind(id)
         .bind(school_id)
+        .bind(year)
         .fetch_optional(&mut *tx)
         .await?,
         None => None,
@@ -608,7 +612,7 @@ pub async fn save_student(
         action: if student_id.is_some() { "update" } else { "create" },
         entity: "student",
         entity_id: Some(id.to_string()),
-        before: before.map(|(code, name, birth)| serde_json::json!({"code": code, "full_name": name, "date_of_birth": birth})),
+        before: before.map(|(code, name, birth, class)| serde_json::json!({"code": code, "full_name": name, "date_of_birth": birth, "class": class})),
         after: Some(serde_json::json!({"code": r.code, "full_name": r.full_name,
             "date_of_birth": r.birth_date.to_string(), "class": r.class_name})),
     })

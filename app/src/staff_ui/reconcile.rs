@@ -225,11 +225,13 @@ fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
             <div>
                 <label for="statement-bank" class="block text-sm font-semibold">{tr("Mẫu sao kê", "Statement layout")}</label>
                 <select id="statement-bank" class=INPUT on:change=move |ev| preset.set(event_target_value(&ev))>
-                    <option value="">{tr("Tự nhận diện (hoặc như lần trước)", "Recognise (or as last time)")}</option>
+                    <option value="">{tr("Tự nhận diện", "Recognise it")}</option>
                     {move || setup.get().and_then(Result::ok).map(|s| s.presets.into_iter().map(|(id, bank)| view! {
                         <option value=id>{bank}</option>
                     }).collect_view())}
                 </select>
+                <p class="mt-1 text-sm text-gray-600">{tr("Nhận ra mẫu sao kê của các ngân hàng thường gặp, hoặc dùng lại các cột đã chọn lần trước.",
+                    "Recognises the usual banks' layouts, or uses the columns chosen last time.")}</p>
             </div>
         </div>
         <div class="mt-3 flex flex-wrap items-end gap-3">
