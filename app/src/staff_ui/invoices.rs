@@ -245,7 +245,7 @@ fn InvoicePanel(school_id: i64, code: String) -> impl IntoView {
                     <table class="mt-1 w-full text-sm">
                         <tbody>
                             {d.lines.iter().map(|l| {
-                                let qty = (l.quantity > 1).then(|| format!(" ({} × {})", l.quantity, l.unit_amount)).unwrap_or_default();
+                                let qty = if l.quantity > 1 { format!(" ({} × {})", l.quantity, l.unit_amount) } else { String::new() };
                                 let mark = match (l.voluntary, l.declined) {
                                     (true, true) => format!(" · {}", tr("tự nguyện, gia đình không tham gia", "voluntary, declined")),
                                     (true, false) => format!(" · {}", tr("tự nguyện", "voluntary")),
