@@ -10,6 +10,17 @@ use support::*;
 
 const SCHOOL: i64 = 1;
 
+async fn fee_list(app: &TestApp, session: &str) -> Vec<FeeItemRow> {
+    app.staff("fees/list", json!({"school_id": SCHOOL}), Some(session))
+        .await
+        .answer()
+        .unwrap()
+}
+
+fn fee_named(fees: &[FeeItemRow], name: &str) -> i64 {
+    fees.iter().find(|f| f.name == name).unwrap().id
+}
+
 #[tokio::test]
 async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
     let app = start().await;
@@ -40,15 +51,8 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
             "{scope}"
         );
     }
-    let fees: Vec<FeeItemRow> = call("fees/list", json!({"school_id": SCHOOL}))
-        .await
-        .answer()
-        .unwrap();
-    let meals = fees
-        .iter()
-        .find(|f| f.name == "Tiền ăn bán trú")
-        .unwrap()
-        .id;
+    let fees = fee_list(&app, &s).await;
+    let meals = fee_named(&fees, "Tiền ăn bán trú");
     assert!(fees
         .iter()
         .any(|f| f.id == fund_id && f.scope.grades == vec![3]));
@@ -396,15 +400,8 @@ async fn a_credit_typed_wrong_is_cancelled_and_an_exemption_ended_issued_invoice
 
     // An exemption granted by mistake is ended with a reason: invoices already
     // issued are not touched; the next run has no reduction.
-    let fees: Vec<FeeItemRow> = call("fees/list", json!({"school_id": SCHOOL}))
-        .await
-        .answer()
-        .unwrap();
-    let meals = fees
-        .iter()
-        .find(|f| f.name == "Tiền ăn bán trú")
-        .unwrap()
-        .id;
+    let fees = fee_list(&app, &s).await;
+    let meals = fee_named(&fees, "Tiền ăn bán trú");
     let policy: i64 = call(
         "exemptions/save",
         json!({"school_id": SCHOOL, "name": "Hộ nghèo", "rates": [[meals, 50]]}),
