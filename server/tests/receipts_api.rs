@@ -365,3 +365,56 @@ async fn undoing_a_match_cancels_its_receipt_and_the_export_lists_both() {
         .iter()
         .any(|c| c.to_string().contains("Đã huỷ (Hoàn tác gạch nợ"))));
 }
+
+#[tokio::test]
+async fn a_receipt_lists_only_what_was_billed_and_paid_so_its_lines_add_up() {
+    let app = start().await;
+    let access = app.featured_child().await;
+    let o = app.overview(&access).await;
+    let invoice = &o.invoices[0];
+    let detail = app.invoice(&access, invoice.code.as_str()).await;
+    let club = detail
+        .lines
+        .iter()
+        .find(|l| l.voluntary)
+        .expect("a voluntary fee");
+    // The family declines the voluntary club, then pays what is left, in full.
+    let declined: hocphi_app::model::InvoiceDetail = app
+        .rpc(
+            "decline",
+            &[
+                ("token", access.token.as_str()),
+                ("code", invoice.code.as_str()),
+                ("position", &club.position.to_string()),
+                ("declined", "true"),
+            ],
+        )
+        .await
+        .unwrap();
+    pay(
+        &app,
+        "FT-DECLINED-1",
+        invoice.code.as_str(),
+        declined.summary.total.dong(),
+    )
+    .await;
+    let o: ChildOverview = app.rpc("child", &[("token", &access.token)]).await.unwrap();
+    let link = o
+        .receipts
+        .iter()
+        .find(|r| r.invoice_code == invoice.code.to_string())
+        .unwrap();
+    let c = receipt(&app, &link.code).await.unwrap().content;
+    assert_eq!(c.total, declined.summary.total.dong());
+    assert_eq!(
+        c.items.iter().map(|i| i.amount).sum::<i64>(),
+        c.total,
+        "{:?}",
+        c.items
+    );
+    assert!(
+        c.items.iter().all(|i| i.label != club.description),
+        "the declined club is not on the receipt: {:?}",
+        c.items
+    );
+}

@@ -188,8 +188,10 @@ pub async fn issue_for_payment(
     };
     let mut issued = Vec::new();
     for (invoice_id, student_id, student, class, code, period, total, part) in allocations {
+        // What was billed: a line the family declined is not (it is not in the total).
         let lines: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT description, amount FROM invoice_line WHERE invoice_id = $1 ORDER BY position",
+            "SELECT description, amount FROM invoice_line WHERE invoice_id = $1 AND declined = 0 \
+             ORDER BY position",
         )
         .bind(invoice_id)
         .fetch_all(&mut *conn)
@@ -197,17 +199,7 @@ pub async fn issue_for_payment(
         let period_label = crate::domain::date::Month::parse(&period)
             .map(|m| m.label())
             .unwrap_or_else(|_| period.clone());
-        let items = if part == total {
-            lines
-                .into_iter()
-                .map(|(label, amount)| Item { label, amount })
-                .collect()
-        } else {
-            vec![Item {
-                label: format!("Nộp một phần các khoản thu {period_label} (hoá đơn {code})"),
-                amount: part,
-            }]
-        };
+        let items = receipt_items(lines, part, total, &period_label, &code);
         let content = ReceiptContent {
             format: 1,
             receipt_type: RECEIPT_TYPE.into(),
@@ -407,4 +399,33 @@ pub async fn replace(
         .execute(&mut *conn)
         .await?;
     Ok(id)
+}
+
+/// A receipt's lines: the invoice's billed lines when this payment paid all of
+/// it, else one line for the part paid. Either way they add up to what was
+/// paid: should the billed lines not (an invoice changed after billing), the
+/// receipt says the one line rather than sign figures that do not add up.
+fn receipt_items(
+    lines: Vec<(String, i64)>,
+    part: i64,
+    total: i64,
+    period_label: &str,
+    code: &str,
+) -> Vec<Item> {
+    let billed: i64 = lines.iter().map(|(_, amount)| amount).sum();
+    if part == total && billed == part {
+        return lines
+            .into_iter()
+            .map(|(label, amount)| Item { label, amount })
+            .collect();
+    }
+    let what = if part == total {
+        "Nộp các khoản thu"
+    } else {
+        "Nộp một phần các khoản thu"
+    };
+    vec![Item {
+        label: format!("{what} {period_label} (hoá đơn {code})"),
+        amount: part,
+    }]
 }

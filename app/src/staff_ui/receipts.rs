@@ -92,7 +92,7 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
         <section class=CARD aria-labelledby="receipts-title">
             <h2 id="receipts-title" class=H2>{tr("Biên lai", "Receipts")}</h2>
             <p class="mt-1 text-sm text-gray-700">{tr(
-                "Mỗi khoản đã gạch nợ có biên lai do nhà trường ký số. Biên lai sai được huỷ có lý do và lập lại; không xoá biên lai nào.",
+                "Mỗi khoản đã gạch nợ có biên lai mang chữ ký điện tử của nhà trường (do hocphi tạo, không phải chữ ký số có chứng thư). Biên lai sai được huỷ có lý do và lập lại; không xoá biên lai nào.",
                 "Every settled payment has a receipt the school signs. A wrong receipt is cancelled with a reason and replaced; none is ever deleted.")}</p>
             <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=search>
                 <Field id="receipt-period" label=tr("Kỳ thu của hoá đơn (tháng/năm, để trống: tất cả)", "Invoice period (month/year; empty: all)") hint=tr("Ví dụ: 11/2026", "E.g. 11/2026") value=period/>

@@ -103,7 +103,7 @@ async fn preview_for(state: &AppState, path: &str) -> Option<Preview> {
             let (name, has_logo, slug) = school_of_receipt(state, code).await?;
             Some(Preview {
                 title: format!("Biên lai điện tử · {name}"),
-                description: "Biên lai có chữ ký số của nhà trường. Mở để xem và kiểm tra chữ ký.".into(),
+                description: "Biên lai có chữ ký điện tử của nhà trường. Mở để xem và kiểm tra chữ ký.".into(),
                 image: logo(has_logo, &slug),
             })
         }

@@ -38,7 +38,8 @@ mod geometry;
 use geometry::*;
 
 const CAPTION: &str = "Quét mã để kiểm tra chữ ký điện tử của nhà trường";
-const DISCLAIMER: &str = "Biên lai điện tử do nhà trường ký số trên hocphi; \
+const DISCLAIMER: &str = "Biên lai điện tử có chữ ký điện tử do hocphi tạo cho nhà trường \
+                          (không phải chữ ký số có chứng thư của tổ chức chứng thực); \
                           không phải hoá đơn điện tử đăng ký với cơ quan thuế.";
 
 /// How a payment method code is printed.

@@ -129,8 +129,8 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
             </dl>
             <div class="mt-4 flex items-center gap-3">
                 <div class="w-40 shrink-0" inner_html=qr data-testid="receipt-qr" data-link=link.clone()></div>
-                <p class="text-sm text-gray-700">{tr("Quét mã để kiểm tra chữ ký điện tử của nhà trường. Biên lai do nhà trường ký số trên hocphi; không phải hoá đơn điện tử đăng ký với cơ quan thuế.",
-                    "Scan to check the school's digital signature. A receipt signed by the school on hocphi; not a tax-registered e-invoice.")}</p>
+                <p class="text-sm text-gray-700">{tr("Quét mã để kiểm tra chữ ký điện tử của nhà trường. Chữ ký do hocphi tạo cho nhà trường, không phải chữ ký số có chứng thư của tổ chức chứng thực; biên lai không phải hoá đơn điện tử đăng ký với cơ quan thuế.",
+                    "Scan to check the school's electronic signature. hocphi makes it for the school; it is not a CA-certified digital signature, and the receipt is not a tax-registered e-invoice.")}</p>
             </div>
         </article>
         <div class="mt-4 flex flex-wrap gap-2 print:hidden">
@@ -141,7 +141,7 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
                 {tr("Tải PDF", "Download PDF")}
             </a>
             <ShareButton label=tr("Chia sẻ", "Share") title=tr("Biên lai điện tử", "Electronic receipt").to_string()
-                text=tr("Biên lai có chữ ký số của nhà trường, mở để kiểm tra:", "A receipt signed by the school; open it to check:").to_string()
+                text=tr("Biên lai có chữ ký điện tử của nhà trường, mở để kiểm tra:", "A receipt signed by the school; open it to check:").to_string()
                 url=link.clone()/>
         </div>
         <p class="mt-4 print:hidden">
