@@ -196,7 +196,7 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
         .to_string(),
         (action @ ("match" | "not_fee" | "undo" | "refund" | "split"), "payment") => {
             let verb = match action {
-                "match" => t("Gạch nợ giao dịch", "Matched transfer"),
+                "match" => t("Gạch nợ bằng giao dịch", "Matched transfer"),
                 "not_fee" => t(
                     "Đánh dấu giao dịch không phải tiền học",
                     "Marked a transfer as not a fee",
@@ -208,9 +208,11 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             if action == "match" {
                 // What went where ("HP X: 780.000 đ; tiền dư: 220.000 đ"), not a reason.
                 // Older entries wrote the credit in English and amounts without "đ".
-                let detail = text(&after, "detail").replace("credit:", t("tiền dư:", "credit:"));
-                format!("{verb} #{id}: {}", detail.trim())
-                    .trim_end_matches([':', ' '])
+                let detail = text(&after, "detail")
+                    .replace("credit:", t("tiền dư:", "credit:"))
+                    .replace("tiền dư:", t("tiền dư:", "credit:"));
+                format!("{verb} #{id} — {}", detail.trim())
+                    .trim_end_matches([':', ' ', '—'])
                     .to_string()
             } else {
                 format!("{verb} #{id}{}", because(t, &after, "detail"))
@@ -500,7 +502,7 @@ mod tests {
         };
         assert_eq!(
             said("HP 5XB8M8A4: 780.000 đ; tiền dư: 220.000 đ"),
-            "Gạch nợ giao dịch #430: HP 5XB8M8A4: 780.000 đ; tiền dư: 220.000 đ"
+            "Gạch nợ bằng giao dịch #430 — HP 5XB8M8A4: 780.000 đ; tiền dư: 220.000 đ"
         );
         // Entries written before: the credit in English, no "lý do".
         let old = said("HP 5XB8M8A4: 780.000; credit: 220.000");

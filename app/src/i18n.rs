@@ -372,7 +372,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, PolicyName) => "Hãy nhập tên diện miễn giảm.",
         (Lang::Vi, Percent) => "Tỷ lệ miễn giảm từ 0 đến 100%.",
         (Lang::Vi, Grounds) => "Hãy ghi căn cứ miễn giảm (ví dụ số quyết định, số sổ hộ nghèo).",
-        (Lang::Vi, Period) => "Kỳ thu là một tháng, ví dụ 11/2026.",
+        (Lang::Vi, Period) => "Kỳ thu ghi theo tháng/năm, ví dụ 11/2026.",
         (Lang::Vi, DueDate) => "Hạn nộp theo dạng ngày/tháng/năm.",
         (Lang::Vi, Account) => "Hãy chọn tài khoản của trường mà sao kê này thuộc về.",
         (Lang::Vi, Mapping) => "Hãy chọn đủ các cột: ngày, số tiền ghi có, số tham chiếu, nội dung.",

@@ -54,7 +54,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Mã học sinh được miễn giảm').fill('2201000001');
   await page.getByLabel('Căn cứ').fill('Sổ hộ nghèo số 123/2026');
   await page.getByRole('button', { name: 'Ghi miễn giảm' }).click();
-  await expect(page.getByText('Đã ghi diện Hộ nghèo cho học sinh mã 2201000001 — căn cứ: Sổ hộ nghèo số 123/2026.')).toBeVisible();
+  await expect(page.getByText('Đã áp dụng diện miễn giảm Hộ nghèo cho học sinh mã 2201000001 (căn cứ: Sổ hộ nghèo số 123/2026).')).toBeVisible();
   await expect(page.getByText('Nguyễn Minh An (3A): Sổ hộ nghèo số 123/2026')).toBeVisible();
 
   // December for class 3A: preview, then issue.
@@ -94,7 +94,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   const why = exempted.getByLabel('Lý do bỏ miễn giảm của Nguyễn Minh An');
   await expect(why).toBeFocused();
   await exempted.getByTestId('reason-form').getByRole('button', { name: 'Bỏ miễn giảm' }).click();
-  await expect(exempted.getByRole('alert')).toHaveText('Hãy ghi lý do: nó được lưu vào nhật ký thay đổi.');
+  await expect(exempted.getByRole('alert')).toHaveText('Hãy ghi lý do (lý do được lưu vào nhật ký thay đổi).');
   await why.fill('Đã hết diện hộ nghèo');
   await why.press('Enter');
   await expect(page.getByText('Đã bỏ miễn giảm của Nguyễn Minh An.')).toBeVisible();
@@ -118,7 +118,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   // A period is typed as the lists show it (12/2026), or refused in words.
   await page.locator('#inv-period').fill('13/2026');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
-  await expect(page.getByText('Kỳ thu là một tháng, ví dụ 11/2026.')).toBeVisible();
+  await expect(page.getByText('Kỳ thu ghi theo tháng/năm, ví dụ 11/2026.')).toBeVisible();
   await page.locator('#inv-period').fill('12/2026');
   await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();

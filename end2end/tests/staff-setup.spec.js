@@ -105,7 +105,7 @@ for (const size of sizes) {
       await page.getByLabel('Mã số thuế').fill('5700999999');
       await secondAccount.getByRole('button', { name: 'Dùng làm tài khoản mặc định' }).click();
       await expect(secondAccount.getByTestId('confirm-default')).toContainText('Mã QR trên mọi hoá đơn từ nay sẽ chuyển tiền vào BIDV · 21510000123456');
-      await secondAccount.getByRole('button', { name: 'Thôi' }).click();
+      await secondAccount.getByRole('button', { name: 'Không', exact: true }).click();
       await expect(secondAccount.getByTestId('default-badge')).toHaveCount(0);
       await secondAccount.getByRole('button', { name: 'Dùng làm tài khoản mặc định' }).click();
       await secondAccount.getByRole('button', { name: 'Đổi tài khoản mặc định' }).click();

@@ -26,9 +26,10 @@ const WIDTH: f32 = PAGE_W - 2.0 * MARGIN_X;
 const QR_SIDE: f32 = 44.0 * MM;
 const GUTTER: f32 = 5.0 * MM;
 const LEFT_W: f32 = WIDTH - QR_SIDE - GUTTER;
-/// Fee lines printed before the rest are summed into one.
-const MAX_COMPULSORY: usize = 6;
-const MAX_VOLUNTARY: usize = 2;
+/// Compulsory lines printed before the rest are summed into one (their sum
+/// kept); voluntary fees printed each with its box, the rest counted.
+const MAX_COMPULSORY: usize = 5;
+const MAX_VOLUNTARY: usize = 3;
 
 type Rgb = (f32, f32, f32);
 const INK: Rgb = (0.08, 0.08, 0.1);
@@ -164,7 +165,7 @@ impl Sheets {
             amount,
             INK,
         );
-        pen.y -= size * 1.35;
+        pen.y -= size * 1.3;
     }
 
     fn rule(pen: &mut Pen, x: f32, width: f32) {
@@ -234,8 +235,8 @@ impl Sheets {
                 &amount,
             );
         }
-        if s.paid.is_positive() {
-            let paid = (Vnd::ZERO - s.paid).to_string();
+        if f.paid_to_compulsory.is_positive() {
+            let paid = (Vnd::ZERO - f.paid_to_compulsory).to_string();
             self.row(&mut pen, Weight::Regular, 10.0, x, LEFT_W, "Đã nộp", &paid);
         }
         pen.y -= 1.0;
@@ -263,7 +264,10 @@ impl Sheets {
                 INK,
                 1,
             );
-            for line in shortened(&f.voluntary, MAX_VOLUNTARY, "khoản tự nguyện khác") {
+            // Each voluntary fee its own box: a family chooses them one by one, so
+            // they are never summed into one line. Past the room, the rest are named
+            // as a count to see on the phone or ask about.
+            for line in f.voluntary.iter().take(MAX_VOLUNTARY) {
                 // A box to tick, drawn: no font is needed for it.
                 let side = 8.5;
                 pen.page
@@ -282,16 +286,13 @@ impl Sheets {
                     &amount,
                 );
             }
-            self.lines(
-                &mut pen,
-                Weight::Regular,
-                8.5,
-                x,
-                LEFT_W,
-                "Muốn tham gia: đánh dấu ô và gửi lại giáo viên, hoặc chọn khi tra cứu.",
-                MUTED,
-                1,
-            );
+            let more = f.voluntary.len().saturating_sub(MAX_VOLUNTARY);
+            let how = if more > 0 {
+                format!("Còn {more} khoản tự nguyện khác: xem khi tra cứu trên điện thoại hoặc hỏi giáo viên. Muốn tham gia: đánh dấu ô và gửi lại giáo viên.")
+            } else {
+                "Muốn tham gia: đánh dấu ô và gửi lại giáo viên, hoặc chọn khi tra cứu.".to_string()
+            };
+            self.lines(&mut pen, Weight::Regular, 8.5, x, LEFT_W, &how, MUTED, 2);
         }
         let left_bottom = pen.y;
 
@@ -323,7 +324,7 @@ impl Sheets {
                     8.5,
                     qr_x,
                     QR_SIDE,
-                    "Quét để nộp số tiền cần nộp",
+                    "Quét mã để nộp số tiền trên",
                     MUTED,
                     2,
                 );
@@ -388,7 +389,7 @@ impl Sheets {
                 &value,
                 INK,
             );
-            pen.y -= 10.0 * 1.35;
+            pen.y -= 10.0 * 1.25;
         }
         pen.y -= 2.0;
         let registry = format!(
@@ -581,6 +582,7 @@ mod tests {
                     .map(|i| line(&format!("{long} {i}"), 100_000))
                     .collect(),
                 compulsory_due: Vnd::new(7_400_000),
+                paid_to_compulsory: Vnd::new(1_000_000),
             },
         }
     }

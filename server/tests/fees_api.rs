@@ -51,6 +51,23 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
             "{scope}"
         );
     }
+    // A fee that already names a class since removed can still be changed or retired.
+    sqlx::query("UPDATE fee_item SET grades = '3, 3Z' WHERE id = $1")
+        .bind(fund_id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let mut retire = fee.clone();
+    retire["fee"]["id"] = json!(fund_id);
+    retire["fee"]["grades"] = json!("3, 3Z");
+    retire["fee"]["active"] = json!(false);
+    assert_eq!(
+        call("fees/save", retire.clone()).await.answer::<i64>(),
+        Ok(fund_id)
+    );
+    retire["fee"]["grades"] = json!("3");
+    retire["fee"]["active"] = json!(true);
+    call("fees/save", retire).await.answer::<i64>().unwrap();
     let fees = fee_list(&app, &s).await;
     let meals = fee_named(&fees, "Tiền ăn bán trú");
     assert!(fees

@@ -302,7 +302,9 @@ pub async fn printed_notices(
     use crate::domain::invoice_code::InvoiceCode;
     use crate::domain::money::Vnd;
     use crate::domain::notice;
-    imp::class_school(&state.db, staff, class_id).await?;
+    let school_id = imp::class_school(&state.db, staff, class_id).await?;
+    // Children's names and codes leave on paper or as a file: recorded as seen.
+    crate::server::audit::viewed(state, staff, school_id, "class_notices", class_id).await?;
     // invoice id, student id, code, name, student code, school slug
     type Row = (i64, i64, String, String, String, String);
     let mut rows: Vec<Row> = sqlx::query_as(

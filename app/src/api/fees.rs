@@ -83,16 +83,37 @@ pub mod imp {
         }
         let scope =
             validate::FeeScope::parse(&grades).ok_or(AppError::InvalidInput(Field::Grades))?;
-        // Each grade and class named must be one the school has (this year or
-        // before): a typo would bill no one and say nothing.
+        // Each grade and class newly named must be one the school has (this year
+        // or before): a typo would bill no one and say nothing. What the fee
+        // already named stays allowed (a class since removed must not stop the
+        // fee being edited or retired), and a school with no class yet may set
+        // fees by grade before its first import.
         let known: Vec<(String, i64)> =
             sqlx::query_as("SELECT DISTINCT name, grade FROM class WHERE school_id = $1")
                 .bind(school_id)
                 .fetch_all(&mut *tx)
                 .await?;
-        let has_grade = |g: &i64| known.iter().any(|(_, grade)| grade == g);
+        let stored = match id {
+            Some(id) => {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT grades FROM fee_item WHERE id = $1 AND school_id = $2")
+                        .bind(id)
+                        .bind(school_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                row.and_then(|(g,)| validate::FeeScope::parse(&g))
+                    .unwrap_or_default()
+            }
+            None => validate::FeeScope::default(),
+        };
+        let has_grade = |g: &i64| {
+            known.is_empty()
+                || stored.grades.contains(g)
+                || known.iter().any(|(_, grade)| grade == g)
+        };
         // Exactly as the class is named: the invoice run matches names exactly.
-        let has_class = |c: &String| known.iter().any(|(name, _)| name == c);
+        let has_class =
+            |c: &String| stored.classes.contains(c) || known.iter().any(|(name, _)| name == c);
         if !scope.grades.iter().all(has_grade) || !scope.classes.iter().all(has_class) {
             return Err(AppError::InvalidInput(Field::NoSuchClassOrGrade));
         }

@@ -138,7 +138,7 @@ pub async fn list_invoices(
 /// about it: its lines (voluntary ones marked, declined ones apart), what was
 /// paid and when, and its receipts.
 #[server(prefix = "/rpc", endpoint = "invoices/detail", input = Json)]
-pub async fn invoice_detail(
+pub async fn staff_invoice_detail(
     school_id: i64,
     code: String,
 ) -> Result<crate::model::InvoiceDetail, AppError> {
@@ -160,7 +160,7 @@ pub async fn invoice_detail(
         state.clock.today(),
     )
     .await?;
-    crate::server::audit::viewed(&state, &staff, school_id, "invoice", student_id).await?;
+    crate::server::audit::viewed(&state, &staff, school_id, "invoice", code.as_str()).await?;
     Ok(detail)
 }
 

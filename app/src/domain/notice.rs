@@ -37,6 +37,10 @@ pub struct Figures {
     /// Compulsory lines' sum less what was already paid, never negative:
     /// the amount the paper's QR asks for.
     pub compulsory_due: Vnd,
+    /// What was paid, as far as it went to the compulsory part: the "already
+    /// paid" line printed under it (never more than the lines above it).
+    #[serde(default)]
+    pub paid_to_compulsory: Vnd,
 }
 
 /// Splits an invoice's lines into what must be paid and what may be chosen.
@@ -70,14 +74,26 @@ pub fn figures(lines: &[Line], paid: Vnd) -> Figures {
         }
     }
     let compulsory_total: Vnd = compulsory.iter().map(|l| l.amount).sum();
+    let paid_to_compulsory = paid.min(compulsory_total).clamp_non_negative();
+    // What was paid beyond the compulsory part went to voluntary fees, in order:
+    // a fee it covers is paid, not offered again; one it partly covers is
+    // offered for the rest.
+    let mut beyond = (paid - paid_to_compulsory).clamp_non_negative();
+    let voluntary = voluntary
+        .into_iter()
+        .map(|(_, mut l)| {
+            let covered = beyond.min(l.amount).clamp_non_negative();
+            beyond = beyond - covered;
+            l.amount = l.amount - covered;
+            l
+        })
+        .filter(|l| l.amount.is_positive())
+        .collect();
     Figures {
-        compulsory_due: (compulsory_total - paid).clamp_non_negative(),
+        compulsory_due: compulsory_total - paid_to_compulsory,
+        paid_to_compulsory,
         compulsory,
-        voluntary: voluntary
-            .into_iter()
-            .map(|(_, l)| l)
-            .filter(|l| l.amount.is_positive())
-            .collect(),
+        voluntary,
     }
 }
 
@@ -153,5 +169,29 @@ mod tests {
             Vnd::new(200_000)
         );
         assert_eq!(figures(&lines, Vnd::new(650_000)).compulsory_due, Vnd::ZERO);
+    }
+
+    #[test]
+    fn more_paid_than_the_compulsory_part_pays_voluntary_fees_not_a_negative_line() {
+        let lines = [
+            line(1, false, true, "Học phí", 500_000),
+            line(3, true, true, "Câu lạc bộ", 200_000),
+            line(4, true, true, "Bảo hiểm", 100_000),
+        ];
+        // 700.000 paid: the compulsory 500.000 and the club; insurance still offered.
+        let f = figures(&lines, Vnd::new(700_000));
+        assert_eq!(f.paid_to_compulsory, Vnd::new(500_000));
+        assert_eq!(f.compulsory_due, Vnd::ZERO);
+        assert_eq!(
+            f.voluntary,
+            vec![PrintedLine {
+                description: "Bảo hiểm".into(),
+                amount: Vnd::new(100_000)
+            }]
+        );
+        // 650.000: the club is paid for 150.000 of its 200.000, offered for the rest.
+        let f = figures(&lines, Vnd::new(650_000));
+        assert_eq!(f.voluntary[0].amount, Vnd::new(50_000));
+        assert_eq!(f.voluntary.len(), 2);
     }
 }

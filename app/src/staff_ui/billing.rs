@@ -276,15 +276,15 @@ fn Exemptions(
             .parse()
             .unwrap_or(255);
         let policy = name.get_untracked();
+        let reduced = fee_name(fee);
         spawn_local(async move {
             match save_policy(school_id, policy.clone(), vec![(fee, pct)]).await {
                 Ok(_) => {
                     policy_outcome.set(Some(Outcome::Done(format!(
-                        "{} {}: {} {pct}% {}.",
+                        "{} {}: {} {pct}% {reduced}.",
                         tr("Đã lưu diện miễn giảm", "Saved exemption policy"),
                         policy.trim(),
                         tr("giảm", "reduces"),
-                        fee_name(fee)
                     ))));
                     policies.refetch();
                 }
@@ -306,8 +306,8 @@ fn Exemptions(
             match grant_exemption(school_id, policy, code.clone(), note.clone()).await {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!(
-                        "{} {policy_name} {} {} — {} {}.",
-                        tr("Đã ghi diện", "Granted"),
+                        "{} {policy_name} {} {} ({} {}).",
+                        tr("Đã áp dụng diện miễn giảm", "Granted"),
                         tr("cho học sinh mã", "to student"),
                         code.trim(),
                         tr("căn cứ:", "grounds:"),

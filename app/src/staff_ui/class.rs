@@ -258,7 +258,7 @@ fn ManageClass(
                         old_name.get_value(),
                         tr("thành", "to"),
                         tr(
-                            "Đường dẫn lớp đã gửi cho phụ huynh vẫn mở được lớp, với tên mới.",
+                            "Đường dẫn lớp đã gửi cho phụ huynh vẫn dùng được và sẽ hiện tên lớp mới.",
                             "Class links already sent to parents still open the class, under its new name."
                         )
                     ))));

@@ -69,7 +69,7 @@ pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
                     <label for="complaint-order" class="block text-sm font-semibold">{tr("Sắp xếp", "Order")}</label>
                     <select id="complaint-order" class=INPUT on:change=move |ev| { newest_first.set(event_target_value(&ev) == "newest"); page.set(0); }>
                         <option value="due" selected=move || !newest_first.get()>{tr("Chưa xong trước, theo hạn trả lời", "Open first, by answer due")}</option>
-                        <option value="newest" selected=move || newest_first.get()>{tr("Mới gửi nhất trước", "Newest first")}</option>
+                        <option value="newest" selected=move || newest_first.get()>{tr("Mới nhất trước", "Newest first")}</option>
                     </select>
                 </div>
             </div>

@@ -232,9 +232,9 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
 /// the receipts issued for it.
 #[component]
 fn InvoicePanel(school_id: i64, code: String) -> impl IntoView {
-    use crate::api::invoices::invoice_detail;
+    use crate::api::invoices::staff_invoice_detail;
     use crate::domain::receipt::method_label;
-    let detail = LocalResource::new(move || invoice_detail(school_id, code.clone()));
+    let detail = LocalResource::new(move || staff_invoice_detail(school_id, code.clone()));
     move || {
         detail.get().map(|r| match r {
             Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),

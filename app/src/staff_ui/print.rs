@@ -139,8 +139,8 @@ fn Notice(notice: PrintedNotice, origin: String) -> impl IntoView {
                             {figures.compulsory.iter().map(|l| view! {
                                 <tr class="border-b border-gray-200"><td class="pr-2">{l.description.clone()}</td><td class="text-right whitespace-nowrap">{l.amount.to_string()}</td></tr>
                             }).collect_view()}
-                            {s.paid.is_positive().then(|| view! {
-                                <tr class="border-b border-gray-200"><td class="pr-2">{tr("Đã nộp", "Already paid")}</td><td class="text-right whitespace-nowrap">{(Vnd::ZERO - s.paid).to_string()}</td></tr>
+                            {figures.paid_to_compulsory.is_positive().then(|| view! {
+                                <tr class="border-b border-gray-200"><td class="pr-2">{tr("Đã nộp", "Already paid")}</td><td class="text-right whitespace-nowrap">{(Vnd::ZERO - figures.paid_to_compulsory).to_string()}</td></tr>
                             })}
                         </tbody>
                         <tfoot>
@@ -164,7 +164,7 @@ fn Notice(notice: PrintedNotice, origin: String) -> impl IntoView {
                 </div>
                 <div class="w-40 shrink-0 text-center">
                     {match payload {
-                        Some(svg) => view! { <div class="qr" inner_html=svg></div><p class="text-xs">{tr("Quét để nộp số tiền cần nộp", "Scan to pay the amount due")}</p> }.into_any(),
+                        Some(svg) => view! { <div class="qr" inner_html=svg></div><p class="text-xs">{tr("Quét mã để nộp số tiền trên", "Scan to pay the amount above")}</p> }.into_any(),
                         None if !due.is_positive() => view! { <p class="font-semibold text-green-800">{tr("Đã nộp đủ các khoản phải nộp.", "Compulsory fees are paid.")}</p> }.into_any(),
                         None => view! { <p class="font-semibold text-red-800">{tr("Tài khoản nhận tiền chưa được xác nhận: chưa in mã QR.", "The receiving account is not confirmed yet: no QR printed.")}</p> }.into_any(),
                     }}

@@ -396,7 +396,7 @@ const FILTER: &str = "min-h-11 rounded-lg border border-slate-400 px-3 text-sm f
 fn transfer_order_label(order: TransferOrder) -> &'static str {
     match order {
         TransferOrder::Newest => tr("Mới nhất trước", "Newest first"),
-        TransferOrder::Oldest => tr("Chờ lâu nhất trước", "Waiting longest first"),
+        TransferOrder::Oldest => tr("Cũ nhất trước", "Oldest first"),
         TransferOrder::Largest => tr("Số tiền lớn nhất trước", "Largest amount first"),
     }
 }

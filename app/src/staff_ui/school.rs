@@ -161,6 +161,15 @@ fn Workspace(
     }
 }
 
+/// One part of the profile, as a memo: drawn again only when that part changed,
+/// not after every save on the page.
+fn part<T: Clone + PartialEq + Send + Sync + 'static>(
+    profile: Signal<SchoolProfile>,
+    read: fn(&SchoolProfile) -> T,
+) -> Signal<T> {
+    Signal::from(Memo::new(move |_| profile.with(read)))
+}
+
 /// One task's sections.
 #[component]
 fn TaskPage(
@@ -177,14 +186,12 @@ fn TaskPage(
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    // What the school still lacks follows each save on the page.
-    let methods_ready = Signal::derive(move || {
-        profile.with(|p| {
-            crate::staff::cashless_ready_count(&p.readiness)
-                >= crate::staff::REQUIRED_CASHLESS_METHODS
-        })
+    // What the school still lacks follows each save on the page. Memos: a part
+    // is drawn again only when it changed, not after every save of the page.
+    let methods_ready: Signal<bool> = part(profile, |p| {
+        crate::staff::cashless_ready_count(&p.readiness) >= crate::staff::REQUIRED_CASHLESS_METHODS
     });
-    let has_contacts = Signal::derive(move || profile.with(|p| !p.contacts.is_empty()));
+    let has_contacts: Signal<bool> = part(profile, |p| !p.contacts.is_empty());
     // Forms start from what was saved when the page opened; after a save they
     // already hold what was saved.
     let saved = profile.get_untracked();
@@ -222,11 +229,11 @@ fn TaskPage(
         Task::School => view! {
             <SetupWarnings methods_ready has_contacts link=None/>
             <Details profile=saved.clone() can_edit refresh/>
-            <Logo school_id=id slug has_logo=Signal::derive(move || profile.with(|p| p.has_logo)) can_edit refresh/>
-            <Accounts school_id=id accounts=Signal::derive(move || profile.with(|p| p.accounts.clone())) can_edit refresh/>
-            <Methods school_id=id current=saved.methods.clone() readiness=Signal::derive(move || profile.with(|p| p.readiness.clone())) can_edit refresh/>
+            <Logo school_id=id slug has_logo=part(profile, |p| p.has_logo) can_edit refresh/>
+            <Accounts school_id=id accounts=part(profile, |p| p.accounts.clone()) can_edit refresh/>
+            <Methods school_id=id current=saved.methods.clone() readiness=part(profile, |p| p.readiness.clone()) can_edit refresh/>
             <Contacts school_id=id current=saved.contacts.clone() can_edit refresh/>
-            {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=Signal::derive(move || profile.with(|p| p.gateway_merchant.clone())) refresh/> })}
+            {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=part(profile, |p| p.gateway_merchant.clone()) refresh/> })}
         }.into_any(),
         Task::Staff if accountant => view! {
             <InviteBox school_id=id role=Role::Teacher/>
@@ -256,6 +263,8 @@ fn Details(
     let id = profile.id;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // Read before the request: the page may be gone when it answers.
+        let (name_now, address_now) = (legal_name.get_untracked(), address.get_untracked());
         spawn_local(async move {
             match save_school_details(
                 id,
@@ -267,10 +276,8 @@ fn Details(
             {
                 Ok(()) => {
                     flash.done(format!(
-                        "{} {} · {}",
+                        "{} {name_now} · {address_now}",
                         tr("Đã lưu thông tin đơn vị:", "Details saved:"),
-                        legal_name.get_untracked(),
-                        address.get_untracked()
                     ));
                     refresh();
                 }
@@ -412,8 +419,8 @@ fn Accounts(
                             ""
                         },
                         tr(
-                            "Trạng thái xác nhận ở danh sách trên.",
-                            "Its confirmation is shown in the list above."
+                            "Xem trạng thái xác nhận trong danh sách phía trên.",
+                            "See its confirmation in the list above."
                         )
                     ));
                     // The next account is another one: it becomes the default only when ticked.
@@ -478,13 +485,13 @@ fn Accounts(
                                     view! {
                                         <div class="mt-1 rounded-lg border border-amber-400 bg-amber-50 p-2 text-sm text-amber-950" data-testid="confirm-default">
                                             <p>{format!("{} {shown}. {}", tr("Mã QR trên mọi hoá đơn từ nay sẽ chuyển tiền vào", "From now on every invoice's QR pays into"),
-                                                tr("Đổi chứ?", "Change it?"))}</p>
+                                                tr("Bạn có chắc muốn đổi tài khoản mặc định?", "Change the default account?"))}</p>
                                             <div class="mt-1 flex flex-wrap gap-2">
                                                 <button type="button" class=BUTTON on:click=move |_| {
                                                     confirming.set(None);
                                                     make_it_default(bin.clone(), number.clone(), holder.clone(), label.clone())
                                                 }>{tr("Đổi tài khoản mặc định", "Change the default account")}</button>
-                                                <button type="button" class=BUTTON_QUIET on:click=move |_| confirming.set(None)>{tr("Thôi", "Cancel")}</button>
+                                                <button type="button" class=BUTTON_QUIET on:click=move |_| confirming.set(None)>{tr("Không", "No")}</button>
                                             </div>
                                         </div>
                                     }.into_any()
@@ -953,6 +960,15 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
         let Some(id) = editing.get_untracked() else {
             return;
         };
+        // Said from what was sent (read now: the page may be gone when the answer comes).
+        let saved_text = format!(
+            "{} {} ({}), {} {}.",
+            tr("Đã lưu học sinh", "Saved student"),
+            name.get_untracked().trim(),
+            code.get_untracked().trim(),
+            tr("lớp", "class"),
+            class.get_untracked().trim()
+        );
         spawn_local(async move {
             let r = save_student(
                 school_id,
@@ -966,14 +982,7 @@ fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
             match r {
                 Ok(_) => {
                     editing.set(None);
-                    outcome.set(Some(Outcome::Done(format!(
-                        "{} {} ({}), {} {}.",
-                        tr("Đã lưu học sinh", "Saved student"),
-                        name.get_untracked().trim(),
-                        code.get_untracked().trim(),
-                        tr("lớp", "class"),
-                        class.get_untracked().trim()
-                    ))));
+                    outcome.set(Some(Outcome::Done(saved_text)));
                     changes.announce();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),

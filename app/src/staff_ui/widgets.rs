@@ -326,11 +326,11 @@ pub fn ReasonButton(
                 <input id=id node_ref=input_ref type="text" class=INPUT autocomplete="off" maxlength="200"
                     prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
                 {move || missing.get().then(|| view! {
-                    <p role="alert" class="mt-1 text-sm font-semibold text-red-800">{super::tr("Hãy ghi lý do: nó được lưu vào nhật ký thay đổi.", "Give a reason: it goes into the change log.")}</p>
+                    <p role="alert" class="mt-1 text-sm font-semibold text-red-800">{super::tr("Hãy ghi lý do (lý do được lưu vào nhật ký thay đổi).", "Give a reason: it goes into the change log.")}</p>
                 })}
                 <div class="mt-2 flex flex-wrap gap-2">
                     <button type="submit" class=BUTTON>{label}</button>
-                    <button type="button" class=BUTTON_QUIET on:click=move |_| { open.set(false); missing.set(false); }>{super::tr("Thôi", "Cancel")}</button>
+                    <button type="button" class=BUTTON_QUIET on:click=move |_| { open.set(false); missing.set(false); }>{super::tr("Đóng", "Close")}</button>
                 </div>
             </form>
         }

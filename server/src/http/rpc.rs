@@ -83,6 +83,7 @@ pub fn register_server_fns() {
     register_explicit::<ListInvoices>();
     register_explicit::<ExportInvoices>();
     register_explicit::<VoidInvoice>();
+    register_explicit::<StaffInvoiceDetail>();
     register_explicit::<LoadClassView>();
     register_explicit::<CreateStudentLink>();
     register_explicit::<RevokeStudentLinks>();
