@@ -89,6 +89,8 @@ pub enum Field {
     ClassBilled,
     /// A fee limited to a grade or class the school does not have.
     NoSuchClassOrGrade,
+    /// Notices asked for a period the class has no invoice for.
+    NoInvoicesInPeriod,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

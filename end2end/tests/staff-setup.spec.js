@@ -334,7 +334,7 @@ test('a teacher sees the school read-only', async ({ page }) => {
   // The same class as one PDF file, downloaded from the class page: seven A4 sheets.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Tải PDF thông báo cả lớp' }).click(),
+    page.getByRole('button', { name: 'Tải PDF thông báo cả lớp' }).click(),
   ]);
   // Named for the class and the period on screen (the print link's).
   const shownPeriod = (await page.getByRole('link', { name: 'In thông báo cả lớp (A4)' }).getAttribute('href')).split('/').pop();

@@ -648,6 +648,24 @@ async fn a_class_notices_are_one_pdf_two_to_a_sheet_for_those_who_may_see_the_cl
     let r = notices_pdf(&app, &path, None).await;
     assert_eq!(r.status, 401);
     assert!(String::from_utf8_lossy(&r.body).contains("đăng nhập"));
+    // The app reads the refusal from a header, in its own language.
+    let named = |r: &Reply| {
+        let hex = r.headers["x-hocphi-error"].to_str().unwrap().to_string();
+        AppError::decode(&hocphi_app::domain::hex::decode(&hex).unwrap()).unwrap()
+    };
+    assert_eq!(named(&r), AppError::NotSignedIn);
+    // A period the class has no invoice for: said, not a blank sheet.
+    let r = notices_pdf(
+        &app,
+        &format!("/staff/notices/{class}/2027-05/pdf"),
+        Some(&t),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        named(&r),
+        AppError::InvalidInput(hocphi_app::error::Field::NoInvoicesInPeriod)
+    );
     let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
     let elsewhere = app
         .count("SELECT MIN(id) FROM class WHERE school_id <> 1")

@@ -49,6 +49,31 @@ async fn school_class_private_and_receipt_links_have_previews_without_personal_d
         class.contains("og:title\" content=\"Lớp 3A · Trường Tiểu học Hạ Long\""),
         "{class}"
     );
+    // Renamed, the class's old link still previews it, under its new name.
+    let s = app
+        .sign_in(
+            hocphi_server::demo::DEMO_ACCOUNTANT,
+            hocphi_server::demo::DEMO_PASSWORD,
+        )
+        .await
+        .unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM class WHERE school_id = 1 AND name = '3A'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    app.staff(
+        "classes/rename",
+        serde_json::json!({"school_id": 1, "class_id": id, "name": "3A1"}),
+        Some(&s),
+    )
+    .await
+    .answer::<serde_json::Value>()
+    .unwrap();
+    let renamed = page(&app, "/s/th-ha-long/3A").await;
+    assert!(
+        renamed.contains("og:title\" content=\"Lớp 3A1 · Trường Tiểu học Hạ Long\""),
+        "{renamed}"
+    );
 
     let private = page(&app, "/l/some-secret-token").await;
     assert!(private.contains("og:title\" content=\"Đường dẫn riêng của phụ huynh · hocphi\""));

@@ -412,7 +412,8 @@ pub async fn assign_teacher(
 /// Corrects a class's name (a typo such as "3 A" for "3A"): its invoices and
 /// notices follow, as they point at the class; fees limited to the class follow
 /// too; school software reading the API sees its children change. Links already
-/// sent name the old class and must be sent again (the UI says so). Refused
+/// sent keep working: the old name is kept as a way in (`class_former_name`),
+/// unless a class of the year takes that name later, which then wins. Refused
 /// when another class of the year already has the name.
 #[server(prefix = "/rpc", endpoint = "classes/rename", input = Json)]
 pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result<(), AppError> {

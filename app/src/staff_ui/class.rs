@@ -163,10 +163,9 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                             {tr("In thông báo cả lớp (A4)", "Print the class's notices (A4)")}
                         </a>
                         // The same notices as one PDF file: to send to a print shop or keep.
-                        <a class=format!("{BUTTON_QUIET} inline-flex items-center") download=""
-                            href=format!("/staff/notices/{}/{}/pdf", class_id, v.period)>
-                            {tr("Tải PDF thông báo cả lớp", "Download the class's notices (PDF)")}
-                        </a>
+                        <FileDownload href=format!("/staff/notices/{}/{}/pdf", class_id, v.period)
+                            label=tr("Tải PDF thông báo cả lớp", "Download the class's notices (PDF)")
+                            fallback_name=format!("thong-bao-{}.pdf", v.period)/>
                         <button type="button" class=BUTTON_QUIET on:click=move |_| message.set(Some(reminder_text.clone()))>
                             {tr("Soạn tin nhắc nộp cho nhóm lớp", "Write a reminder for the class group")}
                         </button>

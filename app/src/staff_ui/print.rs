@@ -56,10 +56,9 @@ pub fn PrintPage() -> impl IntoView {
                         "A4, two notices per sheet (cut along the line).") }}
                 </span>
                 {student.is_none().then(|| view! {
-                    <a class="inline-flex min-h-11 items-center rounded-lg border border-slate-400 px-4 font-semibold text-slate-800" download=""
-                        href=format!("/staff/notices/{class_id}/{period_for_pdf}/pdf")>
-                        {tr("Tải một tệp PDF cho cả lớp", "Download one PDF for the class")}
-                    </a>
+                    <super::widgets::FileDownload href=format!("/staff/notices/{class_id}/{period_for_pdf}/pdf")
+                        label=tr("Tải một tệp PDF cho cả lớp", "Download one PDF for the class")
+                        fallback_name=format!("thong-bao-{period_for_pdf}.pdf")/>
                 })}
             </div>
             {move || notices.get().map(|r| match r {

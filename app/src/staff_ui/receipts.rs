@@ -119,6 +119,12 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
                 let count = found.len();
                 view! {
                     <p class="mt-3 font-semibold" data-testid="receipt-count">{format!("{count} {}", tr("biên lai", "receipts"))}</p>
+                    // The server sends the newest 5,000: past that, a period narrows it.
+                    {rows.with_untracked(|r| r.as_ref().is_some_and(|r| r.len() >= 5_000)).then(|| view! {
+                        <p class="text-sm text-amber-900">{tr(
+                            "Danh sách chỉ có 5.000 biên lai mới nhất (cả khi sắp xếp hay xuất Excel): hãy chọn kỳ thu để thấy đủ.",
+                            "Only the newest 5,000 receipts are listed (also when sorted or exported): choose a period to see them all.")}</p>
+                    })}
                     <Pages count page/>
                 }
             })}

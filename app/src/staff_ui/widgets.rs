@@ -337,3 +337,93 @@ pub fn ReasonButton(
         .into_any()
     }
 }
+
+/// A file the server makes on request (a class's notices as one PDF): fetched
+/// with the staff's session, saved under the server's file name, and when the
+/// server refuses (signed out, no invoices for the period) its words are shown
+/// here instead of a broken download.
+#[component]
+pub fn FileDownload(
+    href: String,
+    label: &'static str,
+    /// The name to save under if the server gives none.
+    fallback_name: String,
+) -> impl IntoView {
+    let outcome = RwSignal::new(None::<Outcome>);
+    let busy = RwSignal::new(false);
+    let fetch = move |_| {
+        let (href, fallback_name) = (href.clone(), fallback_name.clone());
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let failed = fetch_and_save(&href, &fallback_name).await.err();
+            busy.set(false);
+            outcome.set(failed.map(Outcome::Failed));
+        });
+    };
+    view! {
+        <button type="button" class=format!("{BUTTON_QUIET} inline-flex items-center") prop:disabled=move || busy.get() on:click=fetch>
+            {move || if busy.get() { super::tr("Đang tạo tệp…", "Making the file…") } else { label }}
+        </button>
+        <OutcomeNotice outcome/>
+    }
+}
+
+/// The header a file's address names its refusal in: the error, encoded as the
+/// server functions encode theirs, in hex.
+pub const ERROR_HEADER: &str = "x-hocphi-error";
+
+async fn fetch_and_save(href: &str, fallback_name: &str) -> Result<(), AppError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or(AppError::Internal)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(href))
+        .await
+        .ok()
+        .and_then(|r| r.dyn_into().ok())
+        .ok_or_else(|| AppError::Network("fetch".into()))?;
+    if !response.ok() {
+        // The server names its refusal in a header (the body is words for a
+        // person who opened the address directly): said here in the app's language.
+        let named = response
+            .headers()
+            .get(ERROR_HEADER)
+            .ok()
+            .flatten()
+            .and_then(|h| crate::domain::hex::decode(&h))
+            .and_then(|bytes| AppError::decode(&bytes));
+        return Err(named.unwrap_or(match response.status() {
+            401 => AppError::NotSignedIn,
+            403 => AppError::Forbidden,
+            404 => AppError::NotFound,
+            _ => AppError::Internal,
+        }));
+    }
+    let name = response
+        .headers()
+        .get("content-disposition")
+        .ok()
+        .flatten()
+        .and_then(|d| {
+            d.split("filename=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| fallback_name.to_string());
+    let blob: web_sys::Blob = JsFuture::from(response.blob().map_err(|_| AppError::Internal)?)
+        .await
+        .ok()
+        .and_then(|b| b.dyn_into().ok())
+        .ok_or_else(|| AppError::Network("fetch".into()))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| AppError::Internal)?;
+    let link = window
+        .document()
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        .ok_or(AppError::Internal)?;
+    link.set_href(&url);
+    link.set_download(&name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -28,9 +28,16 @@ pub async fn class_pdf(
             let status =
                 StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             // The browser shows this in place of the file: words, not codes.
+            // The app reads the refusal from the header, in its own language.
             (
                 status,
-                [("content-type", "text/plain; charset=utf-8")],
+                [
+                    ("content-type", "text/plain; charset=utf-8".to_string()),
+                    (
+                        "x-hocphi-error",
+                        hocphi_app::domain::hex::encode(&e.encode()),
+                    ),
+                ],
                 staff_error_message(Lang::Vi, &e),
             )
                 .into_response()
@@ -52,6 +59,12 @@ async fn notices(
     let notices =
         hocphi_app::api::class_view::printed_notices(state, &staff, class_id, period, student)
             .await?;
+    // No invoice for the period: said, rather than a blank sheet.
+    if notices.is_empty() {
+        return Err(AppError::InvalidInput(
+            hocphi_app::error::Field::NoInvoicesInPeriod,
+        ));
+    }
     let class_name = notices
         .first()
         .map(|n| n.detail.class_name.clone())

@@ -46,14 +46,16 @@ async fn school_of_receipt(state: &AppState, code: &str) -> Option<(String, bool
     school(state, &slug).await
 }
 
-/// The class's name as the school has it, in any school year.
+/// The class's name as the school has it, in any school year; a name a class
+/// had before it was renamed gives its name now (a link sent before the rename).
 async fn class_of(state: &AppState, slug: &str, class: &str) -> Option<String> {
     if class.len() > 32 {
         return None;
     }
     sqlx::query_as::<_, (String,)>(
         "SELECT c.name FROM class c JOIN school sc ON sc.id = c.school_id \
-         WHERE sc.slug = $1 AND c.name = $2 LIMIT 1",
+         WHERE sc.slug = $1 AND (c.name = $2 OR c.id IN (SELECT class_id FROM class_former_name WHERE name = $2)) \
+         ORDER BY CASE WHEN c.name = $2 THEN 0 ELSE 1 END, c.id DESC LIMIT 1",
     )
     .bind(slug)
     .bind(class)
