@@ -248,3 +248,13 @@ test('the app can be installed: a Vietnamese manifest with its icons', async ({ 
     expect(r.headers()['content-type']).toBe(icon.type);
   }
 });
+
+test('a mistyped school address says so, at 360 px, instead of blaming the code', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/s/th-ha-longg');
+  await expect(page.getByTestId('unknown-school')).toContainText('Không tìm thấy trường ở địa chỉ này');
+  // The school's real address shows no such warning.
+  await page.goto('/s/th-ha-long');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByTestId('unknown-school')).toHaveCount(0);
+});

@@ -226,6 +226,11 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   expect(lines.reduce((a, b) => a + b, 0)).toBe(december);
   await p.screenshot({ path: 'test-results/screens/07-december-with-reduction.png', fullPage: true });
 
+  // The class link names what each amount is for: a meal fee per day, not once.
+  await p.goto('/s/th-ha-long/3A');
+  await expect(p.getByTestId('class-fee').filter({ hasText: 'Tiền ăn bán trú' })).toContainText('30.000 đ mỗi ngày ăn');
+  await expect(p.getByTestId('class-fee').filter({ hasText: 'Chăm sóc bán trú' })).toContainText('mỗi tháng');
+
   // …and November and December are paid with one QR.
   await p.goto('/');
   await p.getByRole('link', { name: 'Nộp nhiều khoản một lần' }).click();

@@ -44,6 +44,18 @@ impl Unit {
         .find(|u| u.as_str() == s)
     }
 
+    /// What one amount of this unit is for, after the amount ("30.000 đ mỗi ngày
+    /// ăn"): `t` picks the language (parents' and staff's apps share these words).
+    pub fn per(self, t: fn(&'static str, &'static str) -> &'static str) -> &'static str {
+        match self {
+            Unit::Month => t("mỗi tháng", "per month"),
+            Unit::Semester => t("mỗi học kỳ", "per semester"),
+            Unit::Year => t("mỗi năm học", "per school year"),
+            Unit::Once => t("một lần", "once"),
+            Unit::MealDay => t("mỗi ngày ăn", "per meal day"),
+        }
+    }
+
     /// Whether a fee of this unit is billed in `month` (for `Once`: if not billed before).
     pub fn billed_in(self, month: Month, billed_before: bool) -> bool {
         match self {

@@ -13,13 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 fn unit_name(u: Unit) -> &'static str {
-    match u {
-        Unit::Month => tr("mỗi tháng", "per month"),
-        Unit::Semester => tr("mỗi học kỳ", "per semester"),
-        Unit::Year => tr("mỗi năm học", "per school year"),
-        Unit::Once => tr("một lần", "once"),
-        Unit::MealDay => tr("mỗi ngày ăn", "per meal day"),
-    }
+    u.per(tr)
 }
 
 const UNITS: [Unit; 5] = [

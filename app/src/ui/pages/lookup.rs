@@ -61,10 +61,12 @@ fn ClassNoticeView(school: String, class: String) -> impl IntoView {
                 </h2>
                 <p class="text-sm text-gray-700">{n.school_name.clone()}</p>
                 <ul class="mt-2">
-                    {n.fees.into_iter().map(|(name, amount, _, mandatory)| view! {
-                        <li class="flex justify-between border-b border-gray-100 py-1">
+                    // Each amount with what it is for: a fee per meal day is billed
+                    // for every school day of the month, not once.
+                    {n.fees.into_iter().map(|(name, amount, unit, mandatory)| view! {
+                        <li class="flex flex-wrap justify-between gap-x-2 border-b border-gray-100 py-1" data-testid="class-fee">
                             <span>{name}{(!mandatory).then(|| format!(" ({})", texts().voluntary))}</span>
-                            <span class="font-semibold">{amount.to_string()}</span>
+                            <span><span class="font-semibold">{amount.to_string()}</span>{format!(" {}", unit.per(crate::ui::tr))}</span>
                         </li>
                     }).collect_view()}
                 </ul>
@@ -78,10 +80,19 @@ fn ClassNoticeView(school: String, class: String) -> impl IntoView {
 fn PresetSchoolContacts(slug: String) -> impl IntoView {
     let school = crate::ui::fetch::Fetch::new(move || load_school(slug.clone()));
     move || {
-        school
-            .get()
-            .and_then(Result::ok)
-            .map(|s| view! { <SchoolContacts contacts=s.contacts/> })
+        school.get().map(|r| match r {
+            Ok(s) => view! { <SchoolContacts contacts=s.contacts/> }.into_any(),
+            // A mistyped or outdated school address: said so, so that a parent
+            // does not blame the child's code or birth date.
+            Err(crate::error::AppError::NotFound) => view! {
+                <p role="alert" class="mt-4 rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950" data-testid="unknown-school">
+                    {crate::ui::tr(
+                        "Không tìm thấy trường ở địa chỉ này. Hãy mở lại đúng đường dẫn nhà trường đã gửi, hoặc chọn trường ở trang đầu.",
+                        "No school is at this address. Open the exact link the school sent, or choose the school on the first page.")}
+                </p>
+            }.into_any(),
+            Err(_) => ().into_any(),
+        })
     }
 }
 
