@@ -204,7 +204,7 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                                                 <div class="text-gray-700 sm:hidden"><span class="font-mono">{r.code.clone()}</span>
                                                     {format!(" · {} {} · {}", tr("lớp", "class"), r.class_name, r.period.label())}</div>
                                                 <div class="sm:hidden">{format!("{} / {} · {state}", r.paid, r.total)}</div>
-                                                <div class="-ml-2 flex flex-wrap gap-x-2 sm:hidden">{details_button()}{void_button()}</div>
+                                                <div class="flex flex-wrap gap-x-3 sm:hidden">{details_button()}{void_button()}</div>
                                             </td>
                                             <td class="hidden pr-2 sm:table-cell">{r.class_name.clone()}</td>
                                             <td class="hidden pr-2 sm:table-cell">{r.period.label()}</td>
@@ -245,7 +245,7 @@ fn InvoicePanel(school_id: i64, code: String) -> impl IntoView {
                     <table class="mt-1 w-full text-sm">
                         <tbody>
                             {d.lines.iter().map(|l| {
-                                let qty = if l.quantity > 1 { format!(" ({} × {})", l.quantity, l.unit_amount) } else { String::new() };
+                                // The description already says "21 ngày × 30.000 đ" where it counts.
                                 let mark = match (l.voluntary, l.declined) {
                                     (true, true) => format!(" · {}", tr("tự nguyện, gia đình không tham gia", "voluntary, declined")),
                                     (true, false) => format!(" · {}", tr("tự nguyện", "voluntary")),
@@ -253,7 +253,7 @@ fn InvoicePanel(school_id: i64, code: String) -> impl IntoView {
                                 };
                                 view! {
                                     <tr class="border-t border-slate-200" class:line-through=l.declined class:text-gray-500=l.declined data-testid="invoice-line">
-                                        <td class="py-1 pr-2">{format!("{}{qty}{mark}", l.description)}</td>
+                                        <td class="py-1 pr-2">{format!("{}{mark}", l.description)}</td>
                                         <td class="py-1 text-right whitespace-nowrap">{l.amount.to_string()}</td>
                                     </tr>
                                 }
