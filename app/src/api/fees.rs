@@ -93,19 +93,23 @@ pub mod imp {
                 .bind(school_id)
                 .fetch_all(&mut *tx)
                 .await?;
-        let stored = match id {
-            Some(id) => {
-                let row: Option<(String,)> =
-                    sqlx::query_as("SELECT grades FROM fee_item WHERE id = $1 AND school_id = $2")
-                        .bind(id)
-                        .bind(school_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                row.and_then(|(g,)| validate::FeeScope::parse(&g))
-                    .unwrap_or_default()
-            }
-            None => validate::FeeScope::default(),
+        // What the fee was: for the change log ("50.000 đ → 60.000 đ") and the
+        // grades and classes it already named.
+        let was: Option<(String, i64, String, i64, String)> = match id {
+            Some(id) => sqlx::query_as(
+                "SELECT name, amount, unit, active, grades FROM fee_item WHERE id = $1 AND school_id = $2",
+            )
+            .bind(id)
+            .bind(school_id)
+            .fetch_optional(&mut *tx)
+            .await?,
+            None => None,
         };
+        let stored = was
+            .as_ref()
+            .and_then(|w| validate::FeeScope::parse(&w.4))
+            .unwrap_or_default();
+        let before = was.map(|(name, amount, unit, active, _)| (name, amount, unit, active));
         let has_grade = |g: &i64| {
             known.is_empty()
                 || stored.grades.contains(g)
@@ -118,17 +122,6 @@ pub mod imp {
             return Err(AppError::InvalidInput(Field::NoSuchClassOrGrade));
         }
         let grades_text = scope.text();
-        // What the fee was, for the change log ("50.000 đ → 60.000 đ").
-        let before: Option<(String, i64, String, i64)> = match id {
-            Some(id) => sqlx::query_as(
-                "SELECT name, amount, unit, active FROM fee_item WHERE id = $1 AND school_id = $2",
-            )
-            .bind(id)
-            .bind(school_id)
-            .fetch_optional(&mut *tx)
-            .await?,
-            None => None,
-        };
         let saved: Option<(i64,)> = match id {
             Some(id) => sqlx::query_as(
                 "UPDATE fee_item SET name = $1, amount = $2, unit = $3, mandatory = $4, grades = $5, active = $6 \
