@@ -206,6 +206,11 @@ impl Month {
     /// "11-2026", "11.2026". The year has four digits.
     pub fn parse_typed(s: &str) -> Result<Month, DateError> {
         let s = s.trim();
+        // "tháng 11/2026" is the longest form: anything longer is no month, and
+        // is refused before it is copied.
+        if s.len() > 24 {
+            return Err(DateError::Unreadable);
+        }
         if let Ok(m) = Month::parse(s) {
             return Ok(m);
         }
