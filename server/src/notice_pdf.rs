@@ -109,13 +109,7 @@ impl Sheets {
             Weight::Regular => &mut self.regular,
             Weight::Bold => &mut self.bold,
         };
-        let encoded = font.encode(text);
-        page.set_fill_rgb(color.0, color.1, color.2);
-        page.begin_text();
-        page.set_font(font.resource, size);
-        page.next_line(x, baseline);
-        page.show(pdf_writer::Str(&encoded));
-        page.end_text();
+        font.show(page, size, x, baseline, text, color);
     }
 
     /// Wrapped lines in a column, moving the pen down.

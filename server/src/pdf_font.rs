@@ -169,6 +169,27 @@ impl Font {
         lines
     }
 
+    /// One line of this font's text at (x, baseline), in `rgb`, recording the
+    /// glyphs it uses for the subset.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn show(
+        &mut self,
+        page: &mut Content,
+        size: f32,
+        x: f32,
+        baseline: f32,
+        text: &str,
+        rgb: (f32, f32, f32),
+    ) {
+        let encoded = self.encode(text);
+        page.set_fill_rgb(rgb.0, rgb.1, rgb.2);
+        page.begin_text();
+        page.set_font(self.resource, size);
+        page.next_line(x, baseline);
+        page.show(Str(&encoded));
+        page.end_text();
+    }
+
     /// `ABCDEF+DejaVuSans`: the tag names this subset (PDF 9.6.4), from its glyphs.
     pub(crate) fn subset_name(&self) -> String {
         let mut hash: u32 = 2_166_136_261;

@@ -172,14 +172,7 @@ impl<'a> Doc<'a> {
             Weight::Regular => &mut self.regular,
             Weight::Bold => &mut self.bold,
         };
-        let encoded = font.encode(text);
-        let content = &mut self.current;
-        content.set_fill_rgb(color.0, color.1, color.2);
-        content.begin_text();
-        content.set_font(font.resource, size);
-        content.next_line(x, baseline);
-        content.show(Str(&encoded));
-        content.end_text();
+        font.show(&mut self.current, size, x, baseline, text, color);
     }
 
     /// One line placed in the box `[x, x + width]`.
