@@ -220,20 +220,24 @@ pub fn LinkBox(
 
 /// Saves a file the server sent as base64 (an export) through the browser.
 pub fn download(file_name: &str, mime: &str, base64: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
+    save_as(&format!("data:{mime};base64,{base64}"), file_name);
+}
+
+/// Has the browser save what `href` points at (a data: or blob: address) as
+/// `file_name`; false when there is no page to do it in.
+fn save_as(href: &str, file_name: &str) -> bool {
     use wasm_bindgen::JsCast;
-    let Some(link) = document
-        .create_element("a")
-        .ok()
+    let Some(link) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
         .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
     else {
-        return;
+        return false;
     };
-    link.set_href(&format!("data:{mime};base64,{base64}"));
+    link.set_href(href);
     link.set_download(file_name);
     link.click();
+    true
 }
 
 /// Where a file import is: reading the file, checking it, writing it.
@@ -416,14 +420,7 @@ async fn fetch_and_save(href: &str, fallback_name: &str) -> Result<(), AppError>
         .and_then(|b| b.dyn_into().ok())
         .ok_or_else(|| AppError::Network("fetch".into()))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| AppError::Internal)?;
-    let link = window
-        .document()
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-        .ok_or(AppError::Internal)?;
-    link.set_href(&url);
-    link.set_download(&name);
-    link.click();
+    let saved = save_as(&url, &name);
     let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
+    saved.then_some(()).ok_or(AppError::Internal)
 }
