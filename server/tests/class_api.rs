@@ -177,13 +177,7 @@ async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
 #[tokio::test]
 async fn a_class_link_shows_the_fees_and_no_name() {
     let app = start().await;
-    let (status, body) = app
-        .call(
-            "class-notice",
-            &[("school", "th-ha-long"), ("class_name", "3A")],
-            "203.0.113.9",
-        )
-        .await;
+    let (status, body) = class_notice(&app, "th-ha-long", "3A").await;
     assert!(status.is_success());
     // Postcard carries strings as raw UTF-8, so a name would show in the bytes.
     let text = String::from_utf8_lossy(&body).into_owned();
@@ -201,13 +195,7 @@ async fn a_class_link_shows_the_fees_and_no_name() {
         assert!(!text.contains(&name), "a class link reveals {name}");
     }
     assert!(!text.contains("2201"), "no student codes either");
-    let (status, _) = app
-        .call(
-            "class-notice",
-            &[("school", "th-ha-long"), ("class_name", "9Z")],
-            "203.0.113.9",
-        )
-        .await;
+    let (status, _) = class_notice(&app, "th-ha-long", "9Z").await;
     assert!(!status.is_success());
 }
 
@@ -327,14 +315,22 @@ async fn a_new_school_year_moves_classes_up_and_lets_the_last_grade_leave() {
 }
 
 /// Whether a school's class link resolves (the public class notice).
+/// A class link as a parent's browser asks for it (no session, its own address).
+async fn class_notice(
+    app: &TestApp,
+    school: &str,
+    class: &str,
+) -> (axum::http::StatusCode, Vec<u8>) {
+    app.call(
+        "class-notice",
+        &[("school", school), ("class_name", class)],
+        "203.0.113.9",
+    )
+    .await
+}
+
 async fn class_link_opens(app: &TestApp, school: &str, class: &str) -> bool {
-    let (status, _) = app
-        .call(
-            "class-notice",
-            &[("school", school), ("class_name", class)],
-            "203.0.113.9",
-        )
-        .await;
+    let (status, _) = class_notice(app, school, class).await;
     status.is_success()
 }
 
@@ -524,13 +520,7 @@ async fn a_class_is_renamed_with_its_invoices_and_an_empty_one_removed() {
     assert!(view.rows.iter().any(|r| r.status.is_some()));
     // The class link already sent to parents (with the old name) opens the class
     // under its new name, with its fees.
-    let (status, body) = app
-        .call(
-            "class-notice",
-            &[("school", "th-ha-long"), ("class_name", "3A")],
-            "203.0.113.9",
-        )
-        .await;
+    let (status, body) = class_notice(&app, "th-ha-long", "3A").await;
     assert!(status.is_success());
     let notice: ClassNotice = postcard::from_bytes(&body).unwrap();
     assert_eq!(notice.class_name, "3A1");
