@@ -53,8 +53,11 @@ async fn notices(
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
     let state = &rpc.app;
-    let month = Month::parse(period)
-        .map_err(|_| AppError::InvalidInput(hocphi_app::error::Field::Period))?;
+    // "2026-11": anything longer is refused before it is copied to be parsed.
+    let month = Some(period)
+        .filter(|p| p.len() == 7)
+        .and_then(|p| Month::parse(p).ok())
+        .ok_or(AppError::InvalidInput(hocphi_app::error::Field::Period))?;
     let staff = hocphi_app::server::auth::staff_of_session(state, &session_cookie(headers)).await?;
     let notices =
         hocphi_app::api::class_view::printed_notices(state, &staff, class_id, period, student)
