@@ -674,6 +674,17 @@ async fn a_class_notices_are_one_pdf_two_to_a_sheet_for_those_who_may_see_the_cl
     )
     .await;
     assert_eq!(r.status, 422);
+    let long = "2".repeat(5_000);
+    let r = notices_pdf(
+        &app,
+        &format!("/staff/notices/{class}/{long}/pdf"),
+        Some(&t),
+    )
+    .await;
+    assert_eq!(
+        r.status, 422,
+        "a long period is refused before it is parsed"
+    );
 
     // The homeroom teacher gets the class: 14 notices on 7 A4 sheets.
     let r = notices_pdf(&app, &path, Some(&t)).await;
