@@ -18,7 +18,7 @@ const { count, size, warnings } = await generateSW({
   globDirectory: dist,
   // The parent's app only: the receipt app is kept when first opened, the
   // staff's never touches a parent's phone.
-  globPatterns: ['index.html', 'quyen-rieng-tu.html', '*.{js,wasm,webmanifest,png,svg}', 'huong-dan/*.{html,css}'],
+  globPatterns: ['index.html', 'quyen-rieng-tu.html', 'khong-co-mang.html', '*.{js,wasm,webmanifest,png,svg}', 'huong-dan/*.{html,css}'],
   globIgnores: ['sw.js', 'og-image.png'],
   swDest: path.join(dist, 'sw.js'),
   maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
@@ -44,6 +44,8 @@ const { count, size, warnings } = await generateSW({
         cacheName: 'hocphi-receipt-pages',
         networkTimeoutSeconds: 5,
         expiration: { maxEntries: 200 },
+        // Offline and never kept: a page that says so, not the browser's error.
+        precacheFallback: { fallbackURL: '/khong-co-mang.html' },
       },
     },
     {

@@ -90,6 +90,19 @@ pub struct PaymentView {
     pub received_on: Date,
     pub amount: Vnd,
     pub source: String,
+    /// The sending account's holder as the bank reported it (none for cash or
+    /// the gateway): the payer of the payment template, once known.
+    #[serde(default)]
+    pub payer_name: Option<String>,
+}
+
+/// An online payment the gateway told the parent succeeded but has not yet
+/// confirmed to the school: the invoice page says so instead of asking again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingOnline {
+    pub amount: Vnd,
+    /// When the parent came back from the gateway (Unix seconds).
+    pub at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +136,23 @@ pub struct InvoiceDetail {
     /// an older version have none.)
     #[serde(default)]
     pub extra_transfers: Vec<ExtraTransfer>,
+    #[serde(default)]
+    pub pending_online: Option<PendingOnline>,
+    /// Where the school's official accounts are listed (`/tai-khoan/<slug>`).
+    #[serde(default)]
+    pub school_slug: String,
+}
+
+impl InvoiceDetail {
+    /// The payer of the payment template: the newest name a bank reported for
+    /// this invoice's payments.
+    pub fn payer_name(&self) -> Option<&str> {
+        self.payments
+            .iter()
+            .rev()
+            .find_map(|p| p.payer_name.as_deref())
+            .filter(|n| !n.trim().is_empty())
+    }
 }
 
 /// A transfer that named an invoice already paid in full (a family paying
@@ -208,6 +238,12 @@ pub struct GroupPayment {
     pub payee: Payee,
     /// (student, invoice title, amount) for each invoice covered.
     pub invoices: Vec<(String, String, Vnd)>,
+    /// The beneficiary of the payment template.
+    #[serde(default)]
+    pub school_legal_name: String,
+    /// Where the school's official accounts are listed (`/tai-khoan/<slug>`).
+    #[serde(default)]
+    pub school_slug: String,
 }
 
 /// An online payment as the parent's return page shows it.

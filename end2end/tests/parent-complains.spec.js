@@ -27,6 +27,10 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
   const url = new URL(page.url());
   expect(url.pathname).toBe('/khieu-nai/theo-doi');
   expect(url.hash).toMatch(/^#KN-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/);
+  // Chat apps' browsers hide the address: the code is on the page, large, to copy.
+  const tracking = page.getByTestId('tracking-code');
+  await expect(tracking).toContainText(url.hash.slice(1));
+  await expect(tracking.getByRole('button', { name: 'Sao chép Mã theo dõi' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/43-complaint-filed.png', fullPage: true });
 
   // The accountant answers.

@@ -131,6 +131,14 @@ test('offline, the installed app shows the children, invoices and a receipt it h
   await expect(verdict).toHaveAttribute('data-valid', 'true');
   await expect(verdict).toContainText('HỢP LỆ');
   await page.screenshot({ path: 'test-results/screens/31-offline-receipt.png', fullPage: true });
+
+  // A page that needs the network, never opened on this phone: it says so,
+  // instead of the browser's error page.
+  await page.goto('/khieu-nai');
+  const offlinePage = page.getByTestId('offline-page');
+  await expect(offlinePage.getByRole('heading', { name: 'Không có mạng' })).toBeVisible();
+  await expect(offlinePage.getByRole('link', { name: 'mở danh sách các con' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/32-offline-trust-page.png', fullPage: true });
   await context.setOffline(false);
 });
 

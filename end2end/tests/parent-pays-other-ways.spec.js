@@ -42,12 +42,12 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   // The address changes once the invoice page (its code may still be arriving) is shown.
   await expect(p1).toHaveURL(/\/con\/[0-9a-f]+\/[0-9A-Z]+$/);
   const invoice1 = p1.url();
-  await p1.getByRole('button', { name: 'Thanh toán trực tuyến' }).click();
+  await p1.getByRole('button', { name: 'Nộp trực tuyến' }).click();
   await expect(p1.getByText('CỔNG THANH TOÁN GIẢ LẬP')).toBeVisible();
   await p1.screenshot({ path: 'test-results/screens/14-gateway-simulator.png', fullPage: true });
   await p1.getByRole('button', { name: 'Thanh toán thành công' }).click();
   await expect(p1.getByTestId('online-result')).toHaveAttribute('data-state', 'paid');
-  await expect(p1.getByText('Thanh toán thành công')).toBeVisible();
+  await expect(p1.getByText('Nộp tiền thành công')).toBeVisible();
   await p1.screenshot({ path: 'test-results/screens/15-paid-online.png', fullPage: true });
   await p1.getByRole('link', { name: 'Về trang khoản thu' }).click();
   await expect(p1).toHaveURL(invoice1);
@@ -59,7 +59,7 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   const p2 = await ctx2.newPage();
   await p2.goto(links[1]);
   await p2.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
-  await p2.getByRole('radio', { name: /Mobile Money \(VNPTMoney\)/ }).click();
+  await p2.getByRole('radio', { name: 'Ví VNPTMoney' }).click();
   await expect(p2.getByText('0912345678').first()).toBeVisible();
   // The payment template names the account chosen, too.
   await expect(p2.locator('section[aria-labelledby="template-title"]')).toContainText('VNPTMoney · 0912345678');

@@ -50,7 +50,7 @@ test('a parent looks up a child, opens the invoice and pays by a VietQR that dec
 
   // The four fields of the payment-information template are shown.
   const template = page.locator('section[aria-labelledby="template-title"]');
-  for (const label of ['Người nộp tiền', 'Đơn vị thụ hưởng', 'Lý do nộp', 'Mã hoá đơn']) {
+  for (const label of ['Họ và tên người trả tiền', 'Họ và tên người thụ hưởng', 'Lý do thanh toán', 'Mã/số hóa đơn thanh toán']) {
     await expect(template.getByText(label)).toBeVisible();
   }
   const invoiceCode = (await template.locator('dd.font-mono').innerText()).trim();

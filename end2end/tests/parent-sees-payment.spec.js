@@ -10,9 +10,11 @@ test('an open invoice turns paid when the bank notifies', async ({ page }) => {
   await page.getByLabel('Ngày sinh của con').fill('12/03/2021');
   await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
   await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
-  await expect(page.getByText('Chưa nộp').first()).toBeVisible();
+  await expect(page.getByTestId('amount-due')).toContainText('Còn phải nộp');
   const code = (await page.locator('section[aria-labelledby="template-title"] dd.font-mono').innerText()).trim();
   const total = Number((await page.locator('tfoot td').first().innerText()).replace(/[^0-9]/g, ''));
+  // Before any payment the template's payer says whose name the bank will give.
+  await expect(page.getByTestId('template-payer')).toHaveText('Tên chủ tài khoản bạn dùng để chuyển (ngân hàng báo cho nhà trường)');
 
   // The school's bank notification service reports the transfer, signed.
   const secret = schoolSecret('mn-hoa-hong');
@@ -33,6 +35,9 @@ test('an open invoice turns paid when the bank notifies', async ({ page }) => {
   // No reload: the page notices by itself.
   await expect(page.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible({ timeout: 15_000 });
   await expect(page.locator('.qr')).toHaveCount(0);
+  // The payer the bank reported: in the template and the payment history.
+  await expect(page.getByTestId('template-payer')).toHaveText('NGUYEN VAN HUNG');
+  await expect(page.getByTestId('payments')).toContainText('NGUYEN VAN HUNG');
   await page.screenshot({ path: 'test-results/screens/09-paid-without-reload.png', fullPage: true });
 
   // The grandmother pays it again from her phone: the school holds the second

@@ -306,7 +306,7 @@ test('a teacher sees the school read-only', async ({ page }) => {
   // The student code the parent's lookup asks for, the four template fields, where to check the account.
   await expect(first.getByTestId('student-code')).toHaveText(/^[A-Z0-9]+$/);
   const template = first.getByTestId('template');
-  for (const label of ['Người nộp tiền:', 'Đơn vị thụ hưởng:', 'Lý do nộp tiền:', 'Mã hoá đơn:']) {
+  for (const label of ['Họ và tên người trả tiền:', 'Họ và tên người thụ hưởng:', 'Lý do thanh toán:', 'Mã/số hóa đơn thanh toán:']) {
     await expect(template.getByText(label)).toBeVisible();
   }
   await expect(first.getByTestId('registry-address')).toHaveText(/\/tai-khoan\/[a-z0-9-]+$/);

@@ -356,18 +356,24 @@ impl Sheets {
             ),
             None => d.school_legal_name.clone(),
         };
+        let t = &hocphi_app::i18n::VI;
         let fields = [
             (
-                "Người nộp tiền:",
+                format!("{}:", t.payer),
                 format!("Phụ huynh học sinh {}", d.student_name),
             ),
-            ("Đơn vị thụ hưởng:", beneficiary),
-            ("Lý do nộp tiền:", d.reason.clone()),
-            ("Mã hoá đơn:", s.code.to_string()),
-            ("Nội dung chuyển khoản:", d.memo.clone()),
+            (format!("{}:", t.beneficiary), beneficiary),
+            (format!("{}:", t.reason), d.reason.clone()),
+            (format!("{}:", t.invoice_code), s.code.to_string()),
+            ("Nội dung chuyển khoản:".to_string(), d.memo.clone()),
         ];
-        let label_w = self.regular.width("Nội dung chuyển khoản:", 10.0) + 5.0;
+        let label_w = fields
+            .iter()
+            .map(|(label, _)| self.regular.width(label, 10.0))
+            .fold(0.0, f32::max)
+            + 5.0;
         for (label, value) in fields {
+            let label = label.as_str();
             let baseline = pen.y - 10.0;
             self.text(pen.page, Weight::Regular, 10.0, x, baseline, label, MUTED);
             let value = self
@@ -565,6 +571,8 @@ mod tests {
                 contacts: vec![contact.clone(), contact.clone(), contact],
                 receipts: vec![],
                 extra_transfers: vec![],
+                pending_online: None,
+                school_slug: "thcs-thpt-nguyen-binh-khiem".into(),
             },
             student_code: "2201000001".into(),
             school_slug: "thcs-thpt-nguyen-binh-khiem-hong-gai".into(),

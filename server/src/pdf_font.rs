@@ -32,10 +32,6 @@ pub(crate) fn clean(text: &str) -> String {
         .to_string()
 }
 
-pub(crate) fn is_combining(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}')
-}
-
 pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
     let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
     // Writing into a Vec cannot fail.
@@ -118,45 +114,7 @@ impl Font {
     /// `max_lines` lines; what is cut is replaced by "…".
     pub(crate) fn wrap(&self, size: f32, text: &str, width: f32, max_lines: usize) -> Vec<String> {
         let fits = |s: &str| self.width(s, size) <= width;
-        let mut lines: Vec<String> = Vec::new();
-        let mut line = String::new();
-        for word in text.split(' ').filter(|w| !w.is_empty()) {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            if fits(&candidate) {
-                line = candidate;
-                continue;
-            }
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            if fits(word) {
-                line = word.to_string();
-                continue;
-            }
-            // Letter by letter, keeping combining marks with their letter.
-            let mut clusters: Vec<String> = Vec::new();
-            for c in word.chars() {
-                match clusters.last_mut() {
-                    Some(last) if is_combining(c) => last.push(c),
-                    _ => clusters.push(c.to_string()),
-                }
-            }
-            for cluster in clusters {
-                let candidate = format!("{line}{cluster}");
-                if !line.is_empty() && !fits(&candidate) {
-                    lines.push(std::mem::replace(&mut line, cluster));
-                } else {
-                    line = candidate;
-                }
-            }
-        }
-        if !line.is_empty() || lines.is_empty() {
-            lines.push(line);
-        }
+        let mut lines = hocphi_app::domain::wrap::wrap_words(text, fits);
         if lines.len() > max_lines {
             lines.truncate(max_lines);
             if let Some(last) = lines.last_mut() {

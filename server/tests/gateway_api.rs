@@ -175,6 +175,53 @@ async fn the_parent_gets_a_signed_link_and_the_ipn_settles_the_invoice_once() {
 }
 
 #[tokio::test]
+async fn a_success_the_school_was_not_told_of_guards_the_invoice_until_the_ipn_comes() {
+    let app = start().await;
+    let access = app.featured_child().await;
+    let (url, code, total) = start_payment(&app).await;
+    let txn = param(&url, "vnp_TxnRef");
+    let pending = |d: &hocphi_app::model::InvoiceDetail| d.pending_online.clone();
+
+    // An attempt the parent abandoned guards nothing.
+    assert_eq!(pending(&app.invoice(&access, &code).await), None);
+    // A cancelled return guards nothing either.
+    let (url2, _, _) = start_payment(&app).await;
+    let cancelled = callback(&param(&url2, "vnp_TxnRef"), total, "24", DEMO_GATEWAY.1);
+    let _: OnlinePaymentStatus = app
+        .rpc("pay-online/status", &[("query", &cancelled)])
+        .await
+        .unwrap();
+    assert_eq!(pending(&app.invoice(&access, &code).await), None);
+
+    // The gateway sends the parent back with success; its IPN has not come.
+    let good = callback(&txn, total, "00", DEMO_GATEWAY.1);
+    let status: OnlinePaymentStatus = app
+        .rpc("pay-online/status", &[("query", &good)])
+        .await
+        .unwrap();
+    assert_eq!(status.state, "pending");
+    let shown = pending(&app.invoice(&access, &code).await).expect("the invoice warns");
+    assert_eq!(shown.amount.dong(), total);
+    assert_eq!(
+        app.balance(&code).await,
+        total,
+        "nothing is recorded as paid"
+    );
+    // A forged return (not signed by the gateway) changes nothing.
+    let forged = callback(&param(&url2, "vnp_TxnRef"), total, "00", "not-the-secret");
+    assert!(app
+        .rpc::<OnlinePaymentStatus>("pay-online/status", &[("query", &forged)])
+        .await
+        .is_err());
+
+    // The IPN settles it: paid, and no longer pending.
+    assert_eq!(ipn(&app, &good).await.0, "00");
+    let after = app.invoice(&access, &code).await;
+    assert_eq!(pending(&after), None);
+    assert_eq!(after.balance.dong(), 0);
+}
+
+#[tokio::test]
 async fn two_hundred_concurrent_repeats_of_one_ipn_make_one_payment() {
     let app = std::sync::Arc::new(start().await);
     let (url, code, total) = start_payment(&app).await;

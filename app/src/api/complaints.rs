@@ -189,16 +189,9 @@ mod imp {
 
     /// The code as typed (any case, spaces, missing dashes) to its stored hash.
     pub fn tracking_hash(code: &str) -> Option<String> {
-        let plain: String = code
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        let body = plain.strip_prefix("KN")?;
-        if body.len() != 10 || !body.bytes().all(|b| ALPHABET.contains(&b)) {
-            return None;
-        }
-        Some(crate::server::auth::secret_hash(body))
+        use crate::domain::tracking_code::{body, tidy};
+        let tidy = tidy(code).ok()?;
+        Some(crate::server::auth::secret_hash(&body(&tidy)))
     }
 
     /// A photo sent as a `data:` address: its type and bytes, if it is an image.

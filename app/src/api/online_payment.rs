@@ -84,7 +84,7 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
 #[server(prefix = "/rpc", endpoint = "pay-online/status", output = leptos::server_fn::codec::Postcard)]
 pub async fn check_online_payment(query: String) -> Result<OnlinePaymentStatus, AppError> {
     let state = crate::server::state::app_state()?;
-    crate::server::gateway::order_status(&state.db, &state.vault, &query).await
+    crate::server::gateway::order_status(&state.db, &state.vault, &query, state.clock.now()).await
 }
 
 /// Sets the school's merchant code and secret at the gateway. The secret is

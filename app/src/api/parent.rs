@@ -353,6 +353,8 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
             code,
             total,
             school_name: first.school_name.clone(),
+            school_legal_name: first.school_legal_name.clone(),
+            school_slug: first.school_slug.clone(),
             payee,
             invoices: invoices
                 .iter()

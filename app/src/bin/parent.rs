@@ -15,6 +15,8 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::{path, Lazy};
 
 fn main() {
+    // Copies an older version kept are unreadable now: free their room.
+    hocphi_app::ui::offline::forget_earlier_version();
     mount_app(|| frame(parent_routes));
 }
 

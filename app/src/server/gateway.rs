@@ -241,6 +241,7 @@ pub async fn order_status(
     db: &Db,
     vault: &Vault,
     query: &str,
+    now: i64,
 ) -> Result<crate::model::OnlinePaymentStatus, AppError> {
     use crate::model::OnlinePaymentStatus as S;
     let params = vnpay::parse_query(query).map_err(|_| AppError::LinkInvalid)?;
@@ -253,14 +254,29 @@ pub async fn order_status(
         .await?
         .ok_or(AppError::LinkInvalid)?;
     let callback = vnpay::verify(query, &secret).map_err(|_| AppError::LinkInvalid)?;
-    let row: Option<(String, i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT code, amount, status, response_code FROM gateway_order WHERE txn_ref = $1 AND school_id = $2",
+    let row: Option<(i64, String, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, code, amount, status, response_code FROM gateway_order WHERE txn_ref = $1 AND school_id = $2",
     )
     .bind(&callback.txn_ref)
     .bind(school_id)
     .fetch_optional(db)
     .await?;
-    let (code, amount, status, response) = row.ok_or(AppError::NotFound)?;
+    let (id, code, amount, status, response) = row.ok_or(AppError::NotFound)?;
+    // The gateway told the parent it succeeded and its IPN has not come: kept on
+    // the order (signed, so not the parent's word), so the invoice page warns
+    // against paying again instead of offering the QR as if nothing happened.
+    // The IPN, when it comes, writes its own code over this one.
+    if status == "pending" && response.is_none() && callback.is_success() {
+        sqlx::query(
+            "UPDATE gateway_order SET response_code = $1, updated_at = $2 \
+             WHERE id = $3 AND status = 'pending' AND response_code IS NULL",
+        )
+        .bind(&callback.response_code)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    }
     Ok(S {
         invoice_code: code,
         amount: Vnd::new(amount),

@@ -158,8 +158,8 @@ pub async fn invoice_detail(
     .bind(invoice_id)
     .fetch_all(db)
     .await?;
-    let payments: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT p.received_at, a.amount, p.source FROM payment_allocation a \
+    let payments: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT p.received_at, a.amount, p.source, p.payer_name FROM payment_allocation a \
          JOIN payment p ON p.id = a.payment_id WHERE a.invoice_id = $1 ORDER BY p.received_at",
     )
     .bind(invoice_id)
@@ -208,6 +208,7 @@ pub async fn invoice_detail(
         balance: (summary.total - summary.paid).clamp_non_negative(),
         summary,
         school_name: header.school_name,
+        school_slug: header.school_slug,
         school_legal_name: header.school_legal_name,
         school_address: header.school_address,
         student_name: header.student_name,
@@ -241,16 +242,42 @@ pub async fn invoice_detail(
         .0 > 0,
         payments: payments
             .into_iter()
-            .map(|(at, amount, source)| PaymentView {
+            .map(|(at, amount, source, payer_name)| PaymentView {
                 received_on: Date::in_vietnam(at),
                 amount: Vnd::new(amount),
                 source,
+                payer_name,
             })
             .collect(),
         contacts: crate::api::school_setup::queries::contacts(db, header.school_id).await?,
         receipts: receipts_of(db, student_id, Some(invoice_id)).await?,
         extra_transfers: extra_transfers(db, header.school_id, code).await?,
+        pending_online: pending_online(db, header.school_id, code).await?,
     })
+}
+
+/// The newest online payment of this invoice that the gateway told the parent
+/// succeeded (its signed return) while its confirmation to the school is
+/// missing. An attempt the parent abandoned is not one: it never came back
+/// with success.
+async fn pending_online(
+    db: &Db,
+    school_id: i64,
+    code: &InvoiceCode,
+) -> Result<Option<crate::model::PendingOnline>, AppError> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT amount, updated_at FROM gateway_order \
+         WHERE school_id = $1 AND code = $2 AND status = 'pending' AND response_code = '00' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(school_id)
+    .bind(code.as_str())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(amount, at)| crate::model::PendingOnline {
+        amount: Vnd::new(amount),
+        at,
+    }))
 }
 
 /// The school's transfers flagged as paying an already-paid invoice whose memo

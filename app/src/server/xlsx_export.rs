@@ -166,7 +166,7 @@ pub fn figures_sheet(
         "Tiền mặt (đ)",
         "Chuyển khoản chờ đối soát",
         "Khiếu nại đang mở",
-        "Trung vị thời gian giải quyết (giờ)",
+        "Thời gian giải quyết thường gặp (giờ, trung vị)",
     ];
     for (col, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(head, col as u16, *h, &bold)?;

@@ -42,8 +42,8 @@ pub fn reminder(view: &ClassView, origin: &str) -> String {
         view.school_slug,
         view.class_name,
         tr(
-            "(chuyển khoản thẳng vào tài khoản của nhà trường, không mất phí). Xin cảm ơn!",
-            "(straight to the school's account, free of charge). Thank you!"
+            "(chuyển khoản thẳng vào tài khoản của nhà trường). Xin cảm ơn!",
+            "(straight to the school's account). Thank you!"
         )
     )
 }

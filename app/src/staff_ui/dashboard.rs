@@ -103,7 +103,7 @@ pub fn DistrictDashboard() -> impl IntoView {
                             <option value="name">{tr("Tên trường", "School name")}</option>
                             <option value="collection">{tr("Tỷ lệ thu (thấp trước)", "Collection rate (lowest first)")}</option>
                             <option value="cashless">{tr("Tỷ lệ không tiền mặt (thấp trước)", "Cashless share (lowest first)")}</option>
-                            <option value="complaints">{tr("Khiếu nại mở (nhiều trước)", "Open complaints (most first)")}</option>
+                            <option value="complaints">{tr("Khiếu nại chưa giải quyết (nhiều trước)", "Open complaints (most first)")}</option>
                         </select>
                     </div>
                     <button type="button" class=BUTTON_QUIET on:click=export>{tr("Xuất Excel (.xlsx)", "Export (.xlsx)")}</button>
@@ -159,8 +159,8 @@ fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
                     <th class=th>{tr("Tỷ lệ thu", "Rate")}</th>
                     <th class=th>{tr("Không tiền mặt (số lượng / giá trị)", "Cashless (count / value)")}</th>
                     <th class=th>{tr("Chờ đối soát", "Unmatched")}</th>
-                    <th class=th>{tr("Khiếu nại mở", "Open complaints")}</th>
-                    <th class=th>{tr("Trung vị xử lý", "Median to resolve")}</th>
+                    <th class=th>{tr("Khiếu nại chưa giải quyết", "Open complaints")}</th>
+                    <th class=th title=tr("Một nửa số khiếu nại được giải quyết nhanh hơn thời gian này", "Half the complaints were resolved faster than this")>{tr("Thời gian giải quyết thường gặp", "Median to resolve")}</th>
                 </tr>
             </thead>
             <tbody>
@@ -509,8 +509,8 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
                             <dt class="text-gray-700">{tr("Tỷ lệ thu", "Rate")}</dt><dd>{percent_label(f.collection_rate())}</dd>
                             <dt class="text-gray-700">{tr("Không tiền mặt (giá trị)", "Cashless (value)")}</dt><dd>{percent_label(f.cashless_share_by_value())}</dd>
                             <dt class="text-gray-700">{tr("Chờ đối soát", "Unmatched")}</dt><dd>{f.unmatched}</dd>
-                            <dt class="text-gray-700">{tr("Khiếu nại mở", "Open complaints")}</dt><dd>{f.complaints_open}</dd>
-                            <dt class="text-gray-700">{tr("Trung vị xử lý", "Median to resolve")}</dt><dd>{hours(f.median_resolve_secs())}</dd>
+                            <dt class="text-gray-700">{tr("Khiếu nại chưa giải quyết", "Open complaints")}</dt><dd>{f.complaints_open}</dd>
+                            <dt class="text-gray-700">{tr("Thời gian giải quyết thường gặp", "Median to resolve")}</dt><dd>{hours(f.median_resolve_secs())}</dd>
                         </dl>
                     }.into_any()
                 }

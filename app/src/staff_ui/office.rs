@@ -157,9 +157,15 @@ pub fn GatewaySetup(
 fn OnlineOrders(school_id: i64) -> impl IntoView {
     let orders =
         crate::ui::fetch::Fetch::new(move || crate::api::online_payment::online_orders(school_id));
-    let status_text = |status: &str| match status {
-        "paid" => tr("Đã thanh toán", "Paid"),
-        "failed" => tr("Không thành công", "Failed"),
+    let status_text = |status: &str, response: Option<&str>| match (status, response) {
+        ("paid", _) => tr("Đã thanh toán", "Paid"),
+        ("failed", _) => tr("Không thành công", "Failed"),
+        // The parent came back with the gateway's success; its confirmation to
+        // the school (IPN) is missing: the one to ask the gateway about.
+        (_, Some("00")) => tr(
+            "Cổng báo thành công cho phụ huynh, chưa gửi xác nhận cho trường",
+            "The gateway told the parent it succeeded; no confirmation to the school yet",
+        ),
         _ => tr("Đang chờ cổng xác nhận", "Waiting for the gateway"),
     };
     view! {
@@ -184,7 +190,7 @@ fn OnlineOrders(school_id: i64) -> impl IntoView {
                                 <span class="font-medium whitespace-nowrap">{o.amount.to_string()}</span>
                                 <span class="w-full text-sm text-gray-700">
                                     {crate::domain::date::Date::moment_label(o.created_at)} " · "
-                                    <span class="font-semibold">{status_text(&o.status)}</span>
+                                    <span class="font-semibold">{status_text(&o.status, o.response_code.as_deref())}</span>
                                     {(!detail.is_empty()).then(|| format!(" · {detail}"))}
                                 </span>
                             </li>

@@ -115,7 +115,9 @@ fn Notice(notice: PrintedNotice, origin: String) -> impl IntoView {
         None
     };
     let registry = format!("{origin}/tai-khoan/{school_slug}");
-    let field = |label: &'static str, value: String| {
+    let t = crate::ui::texts();
+    let label = |l: &str| format!("{l}: ");
+    let field = |label: String, value: String| {
         view! { <div><dt class="inline text-gray-600">{label}</dt><dd class="inline font-semibold">{value}</dd></div> }
     };
     view! {
@@ -170,19 +172,19 @@ fn Notice(notice: PrintedNotice, origin: String) -> impl IntoView {
                 </div>
             </div>
             <dl class="mt-1 grid gap-x-4 sm:grid-cols-2 print:grid-cols-2" data-testid="template">
-                {field(tr("Người nộp tiền: ", "Payer: "), format!("{} {}", tr("Phụ huynh học sinh", "Parent of"), detail.student_name))}
+                {field(label(t.payer), format!("{} {}", tr("Phụ huynh học sinh", "Parent of"), detail.student_name))}
                 {match &payee {
-                    Some(p) => field(tr("Đơn vị thụ hưởng: ", "Beneficiary: "), format!("{} — {} {}", p.account_name, p.bank_short_name, p.account_number)).into_any(),
-                    None => field(tr("Đơn vị thụ hưởng: ", "Beneficiary: "), detail.school_legal_name.clone()).into_any(),
+                    Some(p) => field(label(t.beneficiary), format!("{} — {} {}", p.account_name, p.bank_short_name, p.account_number)).into_any(),
+                    None => field(label(t.beneficiary), detail.school_legal_name.clone()).into_any(),
                 }}
-                {field(tr("Lý do nộp tiền: ", "Reason: "), detail.reason.clone())}
-                {field(tr("Mã hoá đơn: ", "Invoice code: "), s.code.to_string())}
-                {field(tr("Nội dung chuyển khoản: ", "Transfer memo: "), detail.memo.clone())}
+                {field(label(t.reason), detail.reason.clone())}
+                {field(label(t.invoice_code), s.code.to_string())}
+                {field(tr("Nội dung chuyển khoản: ", "Transfer memo: ").to_string(), detail.memo.clone())}
             </dl>
             <p class="mt-1 text-xs">
                 {tr("Chỉ chuyển vào tài khoản có trong danh sách công khai của trường: ", "Only pay into an account on the school's public list: ")}
                 <span class="font-mono font-semibold" data-testid="registry-address">{registry}</span>
-                {tr(". Không mất phí. Nhà trường không bao giờ hỏi mã OTP.", ". Free of charge. The school never asks for OTP codes.")}
+                {tr(". Nhà trường không bao giờ hỏi mã OTP.", ". The school never asks for OTP codes.")}
             </p>
             {(!detail.contacts.is_empty()).then(|| view! {
                 <p class="text-xs">{tr("Liên hệ: ", "Contacts: ")}{detail.contacts.iter().map(|c| format!("{} ({}) {}", c.name, c.role, c.phone)).collect::<Vec<_>>().join(" · ")}</p>

@@ -2,7 +2,7 @@
 
 pub(crate) mod components;
 pub(crate) mod fetch;
-pub(crate) mod offline;
+pub mod offline;
 mod split;
 pub use split::not_loaded;
 pub mod pages;

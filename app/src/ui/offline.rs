@@ -11,9 +11,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
-const PREFIX: &str = "hocphi.seen.v2.";
-/// Copies kept by an earlier version (JSON): dropped, the next visit keeps new ones.
-const PREFIX_V1: &str = "hocphi.seen.v1.";
+/// Raised whenever a kept type changes shape: postcard is not self-describing,
+/// so an older copy could read as wrong figures instead of failing.
+const PREFIX: &str = "hocphi.seen.v3.";
+/// Copies kept by earlier versions (v1 JSON; v2 before invoices carried the
+/// payer's name and a pending online payment): dropped, the next visit keeps new ones.
+const EARLIER_PREFIXES: [&str; 2] = ["hocphi.seen.v1.", "hocphi.seen.v2."];
 
 /// An answer, fresh from the server or the copy kept from an earlier visit.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,7 +81,9 @@ pub fn forget(key_prefix: &str) {
 
 /// Forgets the copies an earlier version kept, in a format this one does not read.
 pub fn forget_earlier_version() {
-    remove_starting_with(PREFIX_V1);
+    for prefix in EARLIER_PREFIXES {
+        remove_starting_with(prefix);
+    }
 }
 
 fn remove_starting_with(prefix: &str) {

@@ -16,6 +16,9 @@ pub fn CopyRow(
     label: &'static str,
     value: String,
     #[prop(optional)] shown: Option<String>,
+    /// A code to read out or copy by eye (a complaint's tracking code): larger, monospaced.
+    #[prop(optional)]
+    large: bool,
 ) -> impl IntoView {
     let state = RwSignal::new(Copied::Not);
     let to_copy = value.clone();
@@ -38,7 +41,11 @@ pub fn CopyRow(
         <div class="flex items-center justify-between gap-3 border-b border-gray-100 py-2 last:border-0">
             <div class="min-w-0">
                 <div class="text-sm text-gray-600">{label}</div>
-                <div class="break-words text-lg font-semibold text-gray-900 select-all">{shown}</div>
+                <div class=if large {
+                    "break-words font-mono text-2xl font-semibold tracking-wider text-gray-900 select-all"
+                } else {
+                    "break-words text-lg font-semibold text-gray-900 select-all"
+                }>{shown}</div>
                 <div class="text-sm" aria-live="polite">
                     {move || match state.get() {
                         Copied::Yes => Some(view! { <span class="text-green-700">{texts().copied}</span> }.into_any()),

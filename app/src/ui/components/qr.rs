@@ -16,26 +16,71 @@ fn build(payload: &str) -> Option<QrCode> {
     QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).ok()
 }
 
-/// The QR as a PNG `data:` address, quiet zone included.
-fn png_data_url(code: &QrCode) -> Option<String> {
+/// Width of the saved image when it carries a caption: room for a line of
+/// about 40 characters at a size a grandparent reads in the gallery.
+const CAPTION_WIDTH: usize = 640;
+const CAPTION_FONT_PX: f64 = 26.0;
+const CAPTION_LINE_PX: f64 = 36.0;
+const CAPTION_MARGIN_PX: f64 = 24.0;
+
+/// The QR as a PNG `data:` address, quiet zone included. With a caption (the
+/// school, class, month, amount, where to check the account), the text is
+/// drawn under the code: a bare code in a photo gallery looks like a scammer's.
+fn png_data_url(code: &QrCode, caption: &[String]) -> Option<String> {
     let width = code.width();
     let colors = code.to_colors();
     let side = (width + 2 * QUIET_ZONE) * PNG_SCALE;
     let document = web_sys::window()?.document()?;
     let canvas: web_sys::HtmlCanvasElement =
         document.create_element("canvas").ok()?.dyn_into().ok()?;
-    canvas.set_width(side as u32);
-    canvas.set_height(side as u32);
+    let canvas_width = if caption.is_empty() {
+        side
+    } else {
+        side.max(CAPTION_WIDTH)
+    };
+    // Measuring needs a context with the font set; the canvas is sized after.
     let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    let font = |bold: bool| {
+        format!(
+            "{}{CAPTION_FONT_PX}px sans-serif",
+            if bold { "bold " } else { "" }
+        )
+    };
+    let max_text = canvas_width as f64 - 2.0 * CAPTION_MARGIN_PX;
+    let mut lines: Vec<(bool, String)> = Vec::new();
+    for (i, text) in caption.iter().enumerate() {
+        // The first line (the school) in bold.
+        let bold = i == 0;
+        ctx.set_font(&font(bold));
+        let fits = |t: &str| ctx.measure_text(t).map(|m| m.width()).unwrap_or(0.0) <= max_text;
+        for line in crate::domain::wrap::wrap_words(text, fits) {
+            lines.push((bold, line));
+        }
+    }
+    let text_height = if lines.is_empty() {
+        0.0
+    } else {
+        lines.len() as f64 * CAPTION_LINE_PX + CAPTION_MARGIN_PX
+    };
+    canvas.set_width(canvas_width as u32);
+    canvas.set_height((side as f64 + text_height).ceil() as u32);
+    // Resizing resets the context's state.
     ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, side as f64, side as f64);
+    ctx.fill_rect(0.0, 0.0, canvas_width as f64, side as f64 + text_height);
     ctx.set_fill_style_str("#000000");
+    let left = (canvas_width - side) / 2;
     for (i, color) in colors.iter().enumerate() {
         if *color == Color::Dark {
-            let x = (i % width + QUIET_ZONE) * PNG_SCALE;
+            let x = left + (i % width + QUIET_ZONE) * PNG_SCALE;
             let y = (i / width + QUIET_ZONE) * PNG_SCALE;
             ctx.fill_rect(x as f64, y as f64, PNG_SCALE as f64, PNG_SCALE as f64);
         }
+    }
+    ctx.set_text_baseline("alphabetic");
+    for (i, (bold, line)) in lines.iter().enumerate() {
+        ctx.set_font(&font(*bold));
+        let baseline = side as f64 + (i as f64 + 1.0) * CAPTION_LINE_PX - 8.0;
+        let _ = ctx.fill_text(line, CAPTION_MARGIN_PX, baseline);
     }
     canvas.to_data_url_with_type("image/png").ok()
 }
@@ -81,8 +126,42 @@ pub fn svg_markup(payload: &str) -> Option<String> {
     )
 }
 
+/// What a saved QR image says under the code, weeks later in a photo gallery:
+/// whose code it is (the school), for what (`what`: a class and month, never a
+/// child's name), how much, to whom, and where to check the school's accounts.
+pub fn caption(
+    school: &str,
+    what: String,
+    amount: crate::domain::money::Vnd,
+    recipient: &str,
+    school_slug: &str,
+) -> Vec<String> {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    vec![
+        school.to_string(),
+        what,
+        format!("{}: {amount}", texts().amount),
+        format!("{}: {recipient}", crate::ui::tr("Người nhận", "Recipient")),
+        format!(
+            "{} {origin}/tai-khoan/{school_slug}",
+            crate::ui::tr(
+                "Kiểm tra tài khoản của trường tại",
+                "Check the school's account at"
+            )
+        ),
+    ]
+}
+
+/// A VietQR in the page, with a button saving it as an image. `caption` is drawn
+/// under the saved image's code (none on a printed page, where the paper says it).
 #[component]
-pub fn VietQrCode(payload: String, file_name: String) -> impl IntoView {
+pub fn VietQrCode(
+    payload: String,
+    file_name: String,
+    #[prop(optional)] caption: Vec<String>,
+) -> impl IntoView {
     let Some(code) = build(&payload) else {
         return view! { <p role="alert" class="text-red-800">{texts().err_internal}</p> }
             .into_any();
@@ -98,7 +177,7 @@ pub fn VietQrCode(payload: String, file_name: String) -> impl IntoView {
     // In a chat app's browser: the image itself, to long-press and save.
     let to_hold = RwSignal::new(None::<String>);
     let save = move |_| {
-        let Some(url) = png_data_url(&code) else {
+        let Some(url) = png_data_url(&code, &caption) else {
             return;
         };
         if in_app_browser() {

@@ -7,7 +7,9 @@ use crate::api::complaints::{
     ANSWER_WITHIN_DAYS,
 };
 use crate::domain::date::Date;
+use crate::domain::tracking_code::{tidy, TrackingCodeError};
 use crate::error::AppError;
+use crate::ui::components::copy::CopyRow;
 use crate::ui::components::notice::{ErrorNotice, Loading};
 use crate::ui::storage;
 use crate::ui::tr;
@@ -53,6 +55,32 @@ fn keep(entry: Filed) {
 
 fn track_href(code: &str) -> String {
     format!("/khieu-nai/theo-doi#{code}")
+}
+
+/// What is wrong with a typed tracking code, in words a parent can act on.
+fn code_problem(e: TrackingCodeError) -> String {
+    match e {
+        TrackingCodeError::Empty => tr(
+            "Hãy nhập mã theo dõi, dạng KN-XXXXX-XXXXX.",
+            "Type the tracking code, like KN-XXXXX-XXXXX.",
+        )
+        .to_string(),
+        TrackingCodeError::NotKn => tr(
+            "Mã theo dõi bắt đầu bằng KN, ví dụ KN-ABCDE-23456. Mã này có vẻ là mã khác (mã hoá đơn, mã giao dịch của ngân hàng).",
+            "A tracking code starts with KN, e.g. KN-ABCDE-23456. This looks like another code (an invoice's, the bank's reference).",
+        )
+        .to_string(),
+        TrackingCodeError::WrongLength { count } => tr(
+            "Sau KN, mã theo dõi có 10 chữ và số; mã này có {count}. Hãy xem lại mã.",
+            "After KN a tracking code has 10 letters and digits; this one has {count}. Check the code.",
+        )
+        .replace("{count}", &count.to_string()),
+        TrackingCodeError::BadCharacter(c) => tr(
+            "Mã theo dõi không có ký tự \"{c}\" (mã không dùng 0, O, 1, I, L). Hãy xem lại mã.",
+            "Tracking codes have no \"{c}\" (they use no 0, O, 1, I, L). Check the code.",
+        )
+        .replace("{c}", &c.to_string()),
+    }
 }
 
 /// The photo, shrunk to a JPEG `data:` address (a phone photo is several MB).
@@ -192,12 +220,16 @@ pub fn NewComplaintPage() -> impl IntoView {
 pub fn ComplaintsPage() -> impl IntoView {
     let list = filed();
     let code = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
     let open = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(w) = web_sys::window() {
-            let _ = w
-                .location()
-                .set_href(&track_href(code.get_untracked().trim()));
+        match tidy(&code.get_untracked()) {
+            Ok(code) => {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().set_href(&track_href(&code));
+                }
+            }
+            Err(e) => problem.set(Some(code_problem(e))),
         }
     };
     view! {
@@ -219,7 +251,9 @@ pub fn ComplaintsPage() -> impl IntoView {
             }}
             <form class="mt-6" on:submit=open>
                 <label for="tracking-code" class=LABEL>{tr("Mã theo dõi", "Tracking code")}</label>
-                <input id="tracking-code" class=INPUT placeholder="KN-XXXXX-XXXXX" autocapitalize="characters" on:input=move |ev| code.set(event_target_value(&ev))/>
+                <input id="tracking-code" class=INPUT placeholder="KN-XXXXX-XXXXX" autocapitalize="characters" autocomplete="off"
+                    aria-describedby="tracking-code-problem" on:input=move |ev| code.set(event_target_value(&ev))/>
+                <p id="tracking-code-problem" role="alert" class="mt-1 text-base text-red-800">{move || problem.get()}</p>
                 <button type="submit" class=format!("{BUTTON} mt-3")>{tr("Xem", "Open")}</button>
             </form>
         </section>
@@ -229,25 +263,72 @@ pub fn ComplaintsPage() -> impl IntoView {
 /// One complaint, by the code after `#`.
 #[component]
 pub fn TrackComplaintPage() -> impl IntoView {
-    let code = web_sys::window()
+    // Another code pasted into the address: read it as a fresh visit would.
+    let reread = window_event_listener(leptos::ev::hashchange, |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    on_cleanup(move || reread.remove());
+    // The address holds it percent-encoded ("kn22222%2022222" for a pasted space).
+    let typed = web_sys::window()
         .and_then(|w| w.location().hash().ok())
-        .map(|h| h.trim_start_matches('#').to_string())
+        .map(|h| {
+            js_sys::decode_uri_component(&h)
+                .ok()
+                .and_then(|d| d.as_string())
+                .unwrap_or(h)
+        })
         .unwrap_or_default();
+    // A code that cannot be one is said so here, without asking the server
+    // (nor counting against the parent's attempts).
+    let code = match tidy(&typed) {
+        Ok(code) => code,
+        Err(e) => {
+            return view! {
+                <section class="py-6">
+                    <h1 class="text-2xl font-bold text-gray-900">{tr("Khiếu nại", "Complaint")}</h1>
+                    <p role="alert" data-testid="tracking-problem" class="my-4 rounded-lg border border-red-300 bg-red-50 p-4 text-base text-red-900">{code_problem(e)}</p>
+                    <a class="inline-flex min-h-11 items-center text-teal-800 underline" href="/khieu-nai">{tr("Nhập lại mã", "Type the code again")}</a>
+                </section>
+            }
+            .into_any();
+        }
+    };
+    // The address shows the code as it is written (a pasted "kn22222 22222" too).
+    if typed.trim_start_matches('#') != code {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&track_href(&code)),
+            );
+        }
+    }
     let code_for_load = code.clone();
     let view_res = crate::ui::fetch::Fetch::new(move || track_complaint(code_for_load.clone()));
     view! {
         <section class="py-6">
             {move || match view_res.get() {
                 None => view! { <Loading/> }.into_any(),
+                Some(Err(AppError::NotFound)) => view! {
+                    <h1 class="text-2xl font-bold text-gray-900">{tr("Khiếu nại", "Complaint")}</h1>
+                    <p role="alert" data-testid="tracking-problem" class="my-4 rounded-lg border border-red-300 bg-red-50 p-4 text-base text-red-900">
+                        {tr("Không có khiếu nại nào mang mã {code}. Hãy xem lại mã; nếu mã đúng, hãy gọi nhà trường.",
+                            "No complaint has the code {code}. Check the code; if it is right, call the school.").replace("{code}", &code)}
+                    </p>
+                    <a class="inline-flex min-h-11 items-center text-teal-800 underline" href="/khieu-nai">{tr("Nhập lại mã", "Type the code again")}</a>
+                }.into_any(),
                 Some(Err(e)) => view! {
                     <h1 class="text-2xl font-bold text-gray-900">{tr("Khiếu nại", "Complaint")}</h1>
                     <ErrorNotice error=e/>
-                    <a class="text-teal-800 underline" href="/khieu-nai">{tr("Các khiếu nại của bạn", "Your complaints")}</a>
+                    <a class="inline-flex min-h-11 items-center text-teal-800 underline" href="/khieu-nai">{tr("Các khiếu nại của bạn", "Your complaints")}</a>
                 }.into_any(),
                 Some(Ok(v)) => view! { <Tracked view=v code=code.clone() on_reply=move || view_res.refetch()/> }.into_any(),
             }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -261,6 +342,7 @@ fn Tracked(
     let closed = view.status.is_closed();
     let reply = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
+    let shown_code = code.clone();
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let code = code.clone();
@@ -279,6 +361,14 @@ fn Tracked(
     view! {
         <h1 class="text-2xl font-bold text-gray-900">{tr(kind_vi, kind_en)}</h1>
         <p class="text-gray-700">{format!("{} · {}", view.school, view.subject)}</p>
+        // The code is the only way back to this page: shown large, to copy or
+        // photograph (the address hides it after '#', which chat apps cut off).
+        <div class="mt-3 rounded-xl bg-white px-4 py-2 ring-2 ring-teal-700" data-testid="tracking-code">
+            <CopyRow label=tr("Mã theo dõi", "Tracking code") value=shown_code large=true/>
+            <p class="pb-2 text-sm text-gray-700">{tr(
+                "Giữ mã này (sao chép hoặc chụp màn hình) để xem câu trả lời của nhà trường.",
+                "Keep this code (copy it or take a screenshot) to see the school's answer.")}</p>
+        </div>
         <p class="mt-2"><span class=format!("rounded px-2 py-1 font-semibold {badge}") data-testid="complaint-status">{tr(status_vi, status_en)}</span></p>
         <p class="mt-2 text-sm text-gray-700">{format!("{} {} · {} {}", tr("Gửi lúc", "Sent"), Date::moment_label(view.created_at),
             tr("hạn trả lời", "answer due"), Date::moment_label(view.due_at))}</p>

@@ -97,7 +97,7 @@ pub fn InvoicePage() -> impl IntoView {
 fn Invoice(
     detail: InvoiceDetail,
     token: String,
-    /// Bank or Mobile Money: kept when the invoice is fetched again after a payment.
+    /// Bank or wallet: kept when the invoice is fetched again after a payment.
     use_wallet: RwSignal<bool>,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -120,22 +120,56 @@ fn Invoice(
             }
         });
     };
+    // A payment the gateway told the parent succeeded, unconfirmed: the ways to
+    // pay stay hidden until the parent says they were not charged.
+    let pending = detail.pending_online.clone().filter(|_| open);
+    let pay_anyway = RwSignal::new(false);
+    let payer = detail
+        .payer_name()
+        .map(str::to_string)
+        .unwrap_or_else(|| texts().payer_value.to_string());
     view! {
-        <div class="mt-2 flex items-start justify-between gap-2">
-            <h1 class="text-2xl font-bold text-gray-900">{s.title.clone()}</h1>
-            <StatusBadge status=s.status/>
-        </div>
-        <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-base">
-            <dt class="text-gray-600">{texts().student}</dt><dd class="font-semibold">{detail.student_name.clone()}</dd>
-            <dt class="text-gray-600">{texts().class}</dt><dd>{detail.class_name.clone()}</dd>
-            <dt class="text-gray-600">{texts().school}</dt><dd>{detail.school_name.clone()}</dd>
-            <dt class="text-gray-600">{texts().period}</dt><dd>{s.period.label()}</dd>
-            <dt class="text-gray-600">{texts().due_on}</dt><dd>{s.due_on.dmy()}</dd>
-        </dl>
+        // One line for the title, the badge under it: on a 360 px phone a badge
+        // beside the title folds it into five lines and pushes the QR off screen.
+        <h1 class="mt-1 text-xl font-bold text-gray-900">{s.title.clone()}</h1>
+        <p class="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-base text-gray-800">
+            // An open invoice's status is the amount due, below.
+            {(!open).then(|| view! { <StatusBadge status=s.status/> })}
+            <span><span class="font-semibold">{detail.student_name.clone()}</span>
+                {format!(" · {} {}", texts().class, detail.class_name)}</span>
+        </p>
+        <p class="text-sm text-gray-700">{detail.school_name.clone()}</p>
+        // What is due, then at once how to pay it: the QR within the first screen.
+        {open.then(|| view! {
+            <p class="mt-2 flex flex-wrap items-baseline justify-between gap-x-3 rounded-xl bg-teal-50 px-4 py-2 ring-1 ring-teal-200" data-testid="amount-due">
+                <span class="text-base text-teal-950">{texts().balance}</span>
+                <span class="text-2xl font-bold text-teal-950 whitespace-nowrap">{detail.balance.to_string()}</span>
+                // "Còn phải nộp" says it is unpaid; only lateness needs saying.
+                <span class="w-full text-sm text-teal-900">
+                    {format!("{} {}", texts().due_on, s.due_on.dmy())}
+                    {s.status.overdue.then(|| view! { <span class="font-semibold text-red-800">{format!(" · {}", texts().overdue)}</span> })}
+                </span>
+            </p>
+        })}
+        {pending.map(|p| view! { <PendingOnlineNotice pending=p pay_anyway/> })}
+        {if open {
+            let (detail, token) = (detail.clone(), token_for_online.clone());
+            let code = s.code.to_string();
+            let ways = move || {
+                (detail.pending_online.is_none() || pay_anyway.get()).then(|| view! {
+                    <PayByQr detail=detail.clone() use_wallet/>
+                    {detail.online_payment.then(|| view! { <PayOnline token=token.clone() code=code.clone()/> })}
+                })
+            };
+            ways.into_any()
+        } else {
+            view! { <p class=format!("{CARD} text-lg font-semibold text-green-800")>{texts().fully_paid}</p> }.into_any()
+        }}
 
         {move || error.get().map(|e| view! { <crate::ui::components::notice::ErrorNotice error=e/> })}
         <section class=CARD aria-labelledby="lines-title">
             <h2 id="lines-title" class=H2>{texts().invoices}</h2>
+            <p class="text-sm text-gray-700">{format!("{} · {} {}", s.period.label(), texts().due_on, s.due_on.dmy())}</p>
             <table class="mt-2 w-full text-base">
                 <thead class="sr-only">
                     <tr><th scope="col">{texts().item}</th><th scope="col">{texts().amount}</th></tr>
@@ -173,28 +207,20 @@ fn Invoice(
                 </tfoot>
             </table>
         </section>
-
-        {if open {
-            view! {
-                {detail.online_payment.then(|| view! { <PayOnline token=token_for_online.clone() code=s.code.to_string()/> })}
-                <PayByQr detail=detail.clone() use_wallet/>
-            }.into_any()
-        } else {
-            view! { <p class=format!("{CARD} text-lg font-semibold text-green-800")>{texts().fully_paid}</p> }.into_any()
-        }}
         <ExtraTransfers transfers=detail.extra_transfers.clone()/>
 
-        <section class=CARD aria-labelledby="template-title">
+        // The plan's payment-information template, in its own words.
+        <section class=CARD aria-labelledby="template-title" data-testid="template">
             <h2 id="template-title" class=H2>{texts().payment_info}</h2>
             <dl class="mt-2 space-y-2 text-base">
-                <div><dt class="text-sm text-gray-600">{texts().payer}</dt><dd>{texts().payer_value}</dd></div>
+                <div><dt class="text-sm text-gray-600">{texts().payer}</dt><dd data-testid="template-payer">{payer}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().beneficiary}</dt>
                     <dd class="font-semibold">{detail.school_legal_name.clone()}</dd>
                     <dd class="text-sm text-gray-700">{move || {
-                        // The account the parent chose above: the bank's, or the Mobile Money one.
+                        // The account the parent chose above: the bank's, or the wallet's.
                         let payee = if use_wallet.get() { wallet_for_template.clone() } else { payee_for_template.clone() };
                         payee.map(|p| format!("{} · {} · {}", p.account_name, p.bank_short_name, p.account_number))
-                            .unwrap_or_else(|| tr("Chưa có tài khoản được Phòng GD&ĐT xác nhận", "No account confirmed by the district office yet").to_string())
+                            .unwrap_or_else(|| tr("Chưa có tài khoản được cơ quan quản lý xác nhận", "No account confirmed by the supervising office yet").to_string())
                     }}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().reason}</dt><dd>{detail.reason.clone()}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().invoice_code}</dt>
@@ -205,9 +231,13 @@ fn Invoice(
         {(!detail.payments.is_empty()).then(|| view! {
             <section class=CARD aria-labelledby="payments-title">
                 <h2 id="payments-title" class=H2>{texts().payments_received}</h2>
-                <ul class="mt-2">
+                <ul class="mt-2" data-testid="payments">
                     {detail.payments.iter().map(|p| view! {
-                        <li class="flex justify-between py-1"><span>{p.received_on.dmy()}</span><span class="font-medium whitespace-nowrap">{p.amount.to_string()}</span></li>
+                        <li class="flex justify-between gap-3 border-b border-gray-100 py-2 last:border-0">
+                            <span>{p.received_on.dmy()}
+                                {p.payer_name.clone().map(|n| view! { <span class="block text-sm text-gray-700">{n}</span> })}</span>
+                            <span class="font-medium whitespace-nowrap">{p.amount.to_string()}</span>
+                        </li>
                     }).collect_view()}
                 </ul>
             </section>
@@ -215,6 +245,35 @@ fn Invoice(
         <crate::ui::components::receipt_list::ReceiptList receipts=detail.receipts.clone()/>
         <SchoolContacts contacts=detail.contacts.clone()/>
         <FraudWarning/>
+    }
+}
+
+/// The gateway told the parent the online payment went through, and has not
+/// confirmed it to the school: paying again would pay twice, so the ways to pay
+/// wait behind a deliberate choice.
+#[component]
+fn PendingOnlineNotice(
+    pending: crate::model::PendingOnline,
+    pay_anyway: RwSignal<bool>,
+) -> impl IntoView {
+    let text = tr(
+        "Lúc {at}, cổng thanh toán báo bạn đã nộp trực tuyến {amount} cho khoản này, nhưng chưa gửi xác nhận cho nhà trường. Đừng nộp lại: trang này tự cập nhật khi có xác nhận. Nếu sau một ngày vẫn chưa có, hãy gọi kế toán (số điện thoại ở cuối trang).",
+        "At {at} the payment gateway told you that you paid {amount} online for this invoice, but it has not confirmed it to the school yet. Do not pay again: this page updates itself when the confirmation comes. If it has not come after a day, call the accountant (the number is at the end of the page).",
+    )
+    .replace("{at}", &crate::domain::date::Date::moment_label(pending.at))
+    .replace("{amount}", &pending.amount.to_string());
+    view! {
+        <section role="status" data-testid="pending-online"
+            class="mt-4 rounded-xl border-2 border-amber-500 bg-amber-50 p-4 text-amber-950">
+            <h2 class="text-xl font-bold">{tr("Đang chờ xác nhận khoản nộp trực tuyến", "Waiting for your online payment to be confirmed")}</h2>
+            <p class="mt-1 text-base">{text}</p>
+            {move || (!pay_anyway.get()).then(|| view! {
+                <button type="button" on:click=move |_| pay_anyway.set(true)
+                    class="mt-3 min-h-12 w-full rounded-lg border-2 border-amber-700 bg-white px-4 text-base font-semibold text-amber-950">
+                    {tr("Tài khoản của tôi không bị trừ tiền: hiện cách nộp", "My account was not charged: show how to pay")}
+                </button>
+            })}
+        </section>
     }
 }
 
@@ -287,64 +346,77 @@ fn PayOnline(token: String, code: String) -> impl IntoView {
     };
     view! {
         <section class=CARD aria-labelledby="online-title">
-            <h2 id="online-title" class=H2>{tr("Thanh toán trực tuyến", "Pay online")}</h2>
+            <h2 id="online-title" class=H2>{tr("Nộp trực tuyến", "Pay online")}</h2>
             <p class="mt-1 text-base text-gray-700">{tr(
                 "Qua cổng thanh toán của nhà trường: thẻ ATM, thẻ quốc tế hoặc ứng dụng ngân hàng.",
                 "Through the school's payment gateway: ATM card, international card or banking app.")}</p>
             <button type="button" class="mt-3 min-h-12 w-full rounded-lg bg-teal-800 px-4 text-lg font-semibold text-white disabled:opacity-60"
                 on:click=go prop:disabled=move || busy.get()>
-                {move || if busy.get() { tr("Đang chuyển sang cổng thanh toán…", "Going to the payment gateway…") } else { tr("Thanh toán trực tuyến", "Pay online") }}
+                {move || if busy.get() { tr("Đang chuyển sang cổng thanh toán…", "Going to the payment gateway…") } else { tr("Nộp trực tuyến", "Pay online") }}
             </button>
             {move || error.get().map(|e| view! { <p role="alert" class="mt-2 text-red-800">{texts().error_message(&e)}</p> })}
         </section>
     }
 }
 
-/// The QR for the school's bank account, or, if the parent chooses, its Mobile Money account.
+/// The QR for the school's bank account, or, if the parent chooses, its wallet's.
 #[component]
 fn PayByQr(detail: InvoiceDetail, use_wallet: RwSignal<bool>) -> impl IntoView {
     let wallet = detail.mobile_money.clone();
-    let choice = wallet.clone().map(|w| {
-        let option = move |on: bool, label: String| {
-            view! {
-                <button type="button" role="radio" aria-checked=move || (use_wallet.get() == on).to_string()
-                    class="min-h-11 flex-1 rounded-lg border-2 border-teal-800 px-3 text-base font-semibold text-teal-900 aria-checked:bg-teal-800 aria-checked:text-white"
-                    on:click=move |_| use_wallet.set(on)>
-                    {label}
-                </button>
-            }
+    move || {
+        let payee = if use_wallet.get() {
+            wallet.clone()
+        } else {
+            detail.payee.clone()
         };
-        view! {
-            <div class="mt-4" role="radiogroup" aria-label=tr("Trả vào tài khoản nào", "Pay into which account")>
-                <p class="text-sm font-semibold text-gray-700">{tr("Trả bằng", "Pay with")}</p>
-                <div class="mt-1 flex gap-2">
-                    {option(false, tr("Tài khoản ngân hàng", "Bank account").to_string())}
-                    {option(true, format!("Mobile Money ({})", w.bank_short_name))}
-                </div>
-            </div>
+        match payee {
+            Some(payee) => view! { <QrFor detail=detail.clone() payee use_wallet/> }.into_any(),
+            // Never a QR to an account the supervising office has not confirmed.
+            None => view! {
+                <p role="alert" class="mt-4 rounded-lg bg-amber-50 p-3 text-amber-950 ring-1 ring-amber-300" data-testid="no-official-account">
+                    {tr(
+                        "Tài khoản nhận tiền của nhà trường đang chờ cơ quan quản lý giáo dục xác nhận, nên chưa có mã QR. Xin đừng chuyển tiền theo số tài khoản nào gửi qua tin nhắn; hãy hỏi nhà trường.",
+                        "The school's receiving account awaits the supervising office's confirmation, so there is no QR yet. Do not pay into any account sent by message; ask the school.")}
+                </p>
+            }.into_any(),
         }
-    });
+    }
+}
+
+/// Bank or wallet, when the school has both: under the code, so the code keeps
+/// its place on the first screen (most parents pay from a bank).
+#[component]
+fn AccountChoice(wallet: crate::model::Payee, use_wallet: RwSignal<bool>) -> impl IntoView {
+    let option = move |on: bool, label: String| {
+        view! {
+            <button type="button" role="radio" aria-checked=move || (use_wallet.get() == on).to_string()
+                class="min-h-11 flex-1 rounded-lg border-2 border-teal-800 px-3 text-base font-semibold text-teal-900 aria-checked:bg-teal-800 aria-checked:text-white"
+                on:click=move |_| use_wallet.set(on)>
+                {label}
+            </button>
+        }
+    };
     view! {
-        {choice}
-        {move || {
-            let payee = if use_wallet.get() { wallet.clone() } else { detail.payee.clone() };
-            match payee {
-                Some(payee) => view! { <QrFor detail=detail.clone() payee/> }.into_any(),
-                // Never a QR to an account the district office has not confirmed.
-                None => view! {
-                    <p role="alert" class="mt-4 rounded-lg bg-amber-50 p-3 text-amber-950 ring-1 ring-amber-300" data-testid="no-official-account">
-                        {tr(
-                            "Tài khoản nhận tiền của nhà trường đang chờ Phòng GD&ĐT xác nhận, nên chưa có mã QR. Xin đừng chuyển tiền theo số tài khoản nào gửi qua tin nhắn; hãy hỏi nhà trường.",
-                            "The school's receiving account awaits the district office's confirmation, so there is no QR yet. Do not pay into any account sent by message; ask the school.")}
-                    </p>
-                }.into_any(),
-            }
-        }}
+        <div class="mt-3" role="radiogroup" aria-label=tr("Nộp vào tài khoản nào", "Pay into which account")>
+            <p class="text-sm font-semibold text-gray-700">{tr("Nộp bằng", "Pay with")}</p>
+            <div class="mt-1 flex gap-2">
+                {option(false, tr("Ngân hàng", "Bank").to_string())}
+                {option(true, format!("{} {}", tr("Ví", "Wallet"), wallet.bank_short_name))}
+            </div>
+        </div>
     }
 }
 
 #[component]
-fn QrFor(detail: InvoiceDetail, payee: crate::model::Payee) -> impl IntoView {
+fn QrFor(
+    detail: InvoiceDetail,
+    payee: crate::model::Payee,
+    use_wallet: RwSignal<bool>,
+) -> impl IntoView {
+    let choice = detail
+        .mobile_money
+        .clone()
+        .map(|wallet| view! { <AccountChoice wallet use_wallet/> });
     let code = detail.summary.code.clone();
     let qr = VietQr::transfer(
         &payee.bin,
@@ -355,23 +427,37 @@ fn QrFor(detail: InvoiceDetail, payee: crate::model::Payee) -> impl IntoView {
     );
     let payload = qr.encode();
     let amount_digits = detail.balance.dong().to_string();
+    let registry = format!("/tai-khoan/{}", detail.school_slug);
+    let caption = crate::ui::components::qr::caption(
+        &detail.school_name,
+        format!(
+            "{} {} · {}",
+            texts().class,
+            detail.class_name,
+            detail.summary.period.label()
+        ),
+        detail.balance,
+        &payee.account_name,
+        &detail.school_slug,
+    );
     view! {
-        <section class=CARD aria-labelledby="qr-title">
-            <h2 id="qr-title" class=H2>{texts().pay_by_qr}</h2>
-            <p class="mt-1 text-base text-gray-700">{texts().qr_steps}</p>
-            <div class="mt-4">
+        <section class="mt-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" aria-labelledby="qr-title" data-testid="pay-by-qr">
+            <h2 id="qr-title" class="text-lg font-bold text-gray-900">{texts().pay_by_qr}</h2>
+            <div class="mt-2">
                 {match payload {
-                    Ok(p) => view! { <VietQrCode payload=p file_name=format!("vietqr-{code}.png")/> }.into_any(),
+                    Ok(p) => view! { <VietQrCode payload=p file_name=format!("vietqr-{code}.png") caption/> }.into_any(),
                     Err(_) => view! { <p role="alert" class="text-red-800">{texts().err_internal}</p> }.into_any(),
                 }}
             </div>
+            {choice}
+            <p class="mt-3 text-base text-gray-700">{texts().qr_steps}</p>
             <p class="mt-4 rounded-lg bg-teal-50 p-3 text-base text-teal-950">
                 {texts().check_payee} " " <strong>{payee.account_name.clone()}</strong>". "
                 {texts().no_fee_note}
                 " "
-                <a href="/tai-khoan" rel="external" class="underline">{tr(
-                    "Tài khoản chính thức, đã được Phòng GD&ĐT xác nhận.",
-                    "An official account, confirmed by the district office.")}</a>
+                <a href=registry rel="external" class="underline">{tr(
+                    "Xem các tài khoản chính thức của trường, đã được cơ quan quản lý giáo dục xác nhận.",
+                    "See the school's official accounts, confirmed by the supervising office.")}</a>
             </p>
             <div class="mt-3">
                 <div class="border-b border-gray-100 py-2">

@@ -136,6 +136,7 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                                         <span class="text-sm text-gray-700">
                                             {format!("{} · {}", child.access.class_name, child.access.school_name)}
                                         </span>
+                                        <Owed child=child.clone()/>
                                     </A>
                                     <button
                                         type="button"
@@ -167,6 +168,46 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
             Some(false) => Some(view! { <p role="alert" class="mt-2 rounded-lg bg-red-50 p-3 text-base text-red-900">{texts().forget_phone_failed}</p> }.into_any()),
             None => None,
         }}
+    }
+}
+
+/// What a saved child still owes, on the list of children: the parent sees
+/// which child needs paying without opening each. The copy kept from the last
+/// visit stands in offline, as on the child's page.
+#[component]
+fn Owed(child: SavedChild) -> impl IntoView {
+    let token = child.access.token.clone();
+    let key = format!("child.{}.", child.id);
+    let overview = crate::ui::fetch::Fetch::new(move || {
+        crate::ui::offline::online_or_kept(
+            key.clone(),
+            crate::api::parent::load_child(token.clone()),
+        )
+    });
+    move || {
+        let seen = overview.get()?.ok()?;
+        let owed: crate::domain::money::Vnd = seen
+            .value
+            .invoices
+            .iter()
+            .filter(|i| i.status.is_open())
+            .map(|i| (i.total - i.paid).clamp_non_negative())
+            .sum();
+        Some(if owed.is_positive() {
+            view! {
+                <span class="text-base font-semibold text-red-800" data-testid="child-owed">
+                    {format!("{} {owed}", texts().balance)}
+                </span>
+            }
+            .into_any()
+        } else {
+            view! {
+                <span class="text-base font-semibold text-green-800" data-testid="child-owed">
+                    {crate::ui::tr("Đã nộp đủ", "All paid")}
+                </span>
+            }
+            .into_any()
+        })
     }
 }
 

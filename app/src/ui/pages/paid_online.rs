@@ -27,7 +27,7 @@ fn reason(code: &str) -> &'static str {
     match code {
         "24" => tr("Bạn đã huỷ giao dịch.", "You cancelled the payment."),
         "51" => tr("Tài khoản không đủ số dư.", "Insufficient balance."),
-        "11" => tr("Hết thời gian thanh toán.", "The payment timed out."),
+        "11" => tr("Hết thời gian nộp tiền.", "The payment timed out."),
         "65" => tr(
             "Vượt hạn mức giao dịch trong ngày.",
             "Over the daily limit.",
@@ -86,7 +86,7 @@ fn Result(status: OnlinePaymentStatus, gave_up: bool) -> impl IntoView {
     let (class, title, detail) = match status.state.as_str() {
         "paid" => (
             "border-green-700 bg-green-50 text-green-900",
-            tr("Thanh toán thành công", "Payment successful"),
+            tr("Nộp tiền thành công", "Payment successful"),
             tr(
                 "Nhà trường đã nhận tiền; biên lai có trong trang khoản thu của con.",
                 "The school has the money; the receipt is on your child's invoice page.",
@@ -94,7 +94,7 @@ fn Result(status: OnlinePaymentStatus, gave_up: bool) -> impl IntoView {
         ),
         "failed" => (
             "border-red-700 bg-red-50 text-red-900",
-            tr("Thanh toán không thành công", "Payment failed"),
+            tr("Nộp tiền không thành công", "Payment failed"),
             reason(&status.response_code),
         ),
         _ if gave_up => (
@@ -110,7 +110,7 @@ fn Result(status: OnlinePaymentStatus, gave_up: bool) -> impl IntoView {
                 "Waiting for the gateway to confirm…",
             ),
             tr(
-                "Thường chỉ mất vài giây. Đừng thanh toán lại.",
+                "Thường chỉ mất vài giây. Đừng nộp lại.",
                 "This usually takes a few seconds. Do not pay again.",
             ),
         ),
@@ -122,8 +122,8 @@ fn Result(status: OnlinePaymentStatus, gave_up: bool) -> impl IntoView {
             <p class="mt-1 text-lg">{format!("{} · {} {}", status.amount, tr("hoá đơn", "invoice"), status.invoice_code)}</p>
             <p class="mt-1">{detail}</p>
             {(status.state == "failed").then(|| view! {
-                <p class="mt-1">{tr("Bạn chưa bị trừ tiền. Có thể thử lại, hoặc nộp bằng mã QR trong trang khoản thu của con.",
-                    "You were not charged. Try again, or pay by the QR code on your child's invoice page.")}</p>
+                <p class="mt-1">{tr("Cổng thanh toán báo giao dịch không thành công, nên thường tài khoản của bạn không bị trừ tiền; nếu có, hãy báo kế toán nhà trường. Có thể thử lại, hoặc nộp bằng mã QR trong trang khoản thu của con.",
+                    "The gateway reports that the payment failed, so your account is usually not charged; if it was, tell the school's accountant. Try again, or pay by the QR code on your child's invoice page.")}</p>
             })}
         </section>
     }
