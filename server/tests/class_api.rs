@@ -705,10 +705,10 @@ async fn a_class_notices_are_one_pdf_two_to_a_sheet_for_those_who_may_see_the_cl
             first.detail.student_name.as_str(),
             first.student_code.as_str(),
             "Số tiền cần nộp",
-            "Người nộp tiền:",
-            "Đơn vị thụ hưởng:",
-            "Lý do nộp tiền:",
-            "Mã hoá đơn:",
+            "Họ và tên người trả tiền:",
+            "Họ và tên người thụ hưởng:",
+            "Lý do thanh toán:",
+            "Mã/số hóa đơn thanh toán:",
             "/tai-khoan/th-ha-long",
         ] {
             assert!(text.contains(expected), "{expected} missing from:\n{text}");
