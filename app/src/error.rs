@@ -91,6 +91,8 @@ pub enum Field {
     NoSuchClassOrGrade,
     /// Notices asked for a period the class has no invoice for.
     NoInvoicesInPeriod,
+    /// The receipt form and series a school registered: both, as registered, or neither.
+    ReceiptNumbering,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

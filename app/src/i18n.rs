@@ -319,7 +319,7 @@ pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
         (Lang::Vi, Message) => Some("Hãy viết nội dung (từ 5 đến 2.000 ký tự)."),
         (Lang::Vi, Photo) => Some("Ảnh phải là JPEG, PNG hoặc WebP, không quá 1 MB."),
         (Lang::Vi, TrackingCode) => {
-            Some("Mã theo dõi có dạng KN-XXXX-XXXX (chữ in hoa và chữ số).")
+            Some("Mã theo dõi có dạng KN-XXXXX-XXXXX (chữ in hoa và chữ số).")
         }
         (Lang::En, School) => Some("Please choose a school."),
         (Lang::En, StudentCode) => Some("Student code: 1 to 32 letters or digits."),
@@ -332,7 +332,7 @@ pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
         (Lang::En, Message) => Some("Please write the text (5 to 2,000 characters)."),
         (Lang::En, Photo) => Some("The photo must be a JPEG, PNG or WebP image of at most 1 MB."),
         (Lang::En, TrackingCode) => {
-            Some("A tracking code looks like KN-XXXX-XXXX (capital letters and digits).")
+            Some("A tracking code looks like KN-XXXXX-XXXXX (capital letters and digits).")
         }
         _ => None,
     }
@@ -393,6 +393,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, ClassTaken) => "Năm học này đã có lớp mang tên đó. Muốn gộp hai lớp, hãy chuyển học sinh sang lớp kia.",
         (Lang::Vi, ClassNotEmpty) => "Lớp còn học sinh nên chưa xoá được: hãy chuyển học sinh sang lớp khác trước, hoặc chỉ sửa tên lớp.",
         (Lang::Vi, ClassBilled) => "Lớp đã có hoá đơn (kể cả hoá đơn đã huỷ) nên được giữ lại để đối chiếu: chỉ sửa được tên lớp.",
+        (Lang::Vi, ReceiptNumbering) => "Mẫu số và ký hiệu biên lai: điền cả hai, đúng như đã đăng ký với cơ quan thuế (chữ, chữ số, dấu / - hoặc ., mỗi ô tối đa 20 ký tự), hoặc để trống cả hai.",
         (Lang::Vi, NoInvoicesInPeriod) => "Lớp chưa có hoá đơn nào cho kỳ này: hãy phát hành hoá đơn trước.",
         (Lang::Vi, NoSuchClassOrGrade) => "Trường không có khối hoặc lớp này. Ghi khối bằng số, lớp bằng tên như ở trang Lớp và học sinh, ví dụ: 1, 2, 4A.",
         (Lang::Vi, UnknownStudent) => "Trường không có học sinh nào mang mã này. Hãy xem lại mã ở trang Lớp và học sinh.",
@@ -441,6 +442,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, ClassTaken) => "This school year already has a class of that name. To merge two classes, move the students across.",
         (Lang::En, ClassNotEmpty) => "The class still has students, so it cannot be removed yet: move them to another class first, or just rename it.",
         (Lang::En, ClassBilled) => "The class has been billed (voided invoices count too), so it is kept for the records: it can only be renamed.",
+        (Lang::En, ReceiptNumbering) => "Receipt form and series: fill in both, exactly as registered with the tax office (letters, digits, / - or ., at most 20 characters each), or leave both empty.",
         (Lang::En, NoInvoicesInPeriod) => "The class has no invoice for this period yet: issue the invoices first.",
         (Lang::En, NoSuchClassOrGrade) => "The school has no such grade or class. Write grades as numbers and classes by their names on the Classes and students page, e.g. 1, 2, 4A.",
         (Lang::En, UnknownStudent) => "No student of the school has this code. Check it on the Classes and students page.",

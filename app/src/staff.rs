@@ -137,6 +137,12 @@ pub struct SchoolProfile {
     pub legal_name: String,
     pub address: String,
     pub tax_code: String,
+    /// The receipt form and series the school registered with the tax office
+    /// (both empty if none: receipts then carry hocphi's plain number).
+    #[serde(default)]
+    pub receipt_form_number: String,
+    #[serde(default)]
+    pub receipt_series: String,
     pub has_logo: bool,
     pub accounts: Vec<BeneficiaryAccount>,
     pub methods: Vec<PaymentMethod>,

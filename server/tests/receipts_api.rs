@@ -85,10 +85,7 @@ async fn a_settled_transfer_has_a_signed_receipt_the_parent_sees_and_anyone_can_
     let view = receipt(&app, &link.code).await.unwrap();
     let c = &view.content;
     assert_eq!(c.receipt_type, "Biên lai thu tiền");
-    assert_eq!(
-        (c.form_number.as_str(), c.series.as_str()),
-        ("01BLTT", "HP26E")
-    );
+    assert_eq!((c.form_number.as_str(), c.series.as_str()), ("", "2026"));
     assert_eq!(c.number.len(), 7);
     assert_eq!(c.student, "Nguyễn Minh An");
     assert_eq!(c.class, "3A");
@@ -165,7 +162,7 @@ async fn a_settled_transfer_has_a_signed_receipt_the_parent_sees_and_anyone_can_
 #[tokio::test]
 async fn numbers_have_no_gap_or_repeat_under_50_concurrent_settlements_and_restart_each_year() {
     let app = std::sync::Arc::new(start().await);
-    let before = numbers(&app, "HP26E").await;
+    let before = numbers(&app, "2026").await;
     assert_eq!(
         before,
         (1..=before.len() as i64).collect::<Vec<_>>(),
@@ -183,7 +180,7 @@ async fn numbers_have_no_gap_or_repeat_under_50_concurrent_settlements_and_resta
     for t in tasks {
         t.await.unwrap();
     }
-    let after = numbers(&app, "HP26E").await;
+    let after = numbers(&app, "2026").await;
     assert_eq!(after.len(), before.len() + 50);
     assert_eq!(
         after,
@@ -198,7 +195,7 @@ async fn numbers_have_no_gap_or_repeat_under_50_concurrent_settlements_and_resta
     );
     let next = app.unpaid_invoices(1).await;
     pay(&app, "FT-NEW-YEAR", &next[0].0, next[0].1).await;
-    assert_eq!(numbers(&app, "HP27E").await, vec![1]);
+    assert_eq!(numbers(&app, "2027").await, vec![1]);
 }
 
 #[tokio::test]
@@ -417,4 +414,78 @@ async fn a_receipt_lists_only_what_was_billed_and_paid_so_its_lines_add_up() {
         "the declined club is not on the receipt: {:?}",
         c.items
     );
+}
+
+#[tokio::test]
+async fn a_school_s_registered_form_and_series_are_printed_from_its_next_receipt_and_only_both() {
+    let app = start().await;
+    let session = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let details = |form: &str, series: &str| {
+        json!({"school_id": 1, "legal_name": "Trường Tiểu học Hạ Long, thành phố Hạ Long",
+            "address": "Hạ Long", "tax_code": "5700123456",
+            "receipt_form_number": form, "receipt_series": series})
+    };
+    // Half a registration is refused, and nothing changes.
+    let half = app
+        .staff("school/details", details("01BLP0-001", ""), Some(&session))
+        .await;
+    assert_eq!(
+        half.answer::<Value>(),
+        Err(AppError::InvalidInput(
+            hocphi_app::error::Field::ReceiptNumbering
+        ))
+    );
+    let (first_code, total, _) = app.unpaid_invoices(1).await.remove(0);
+    pay(&app, "FT-BEFORE-REG", &first_code, total).await;
+    assert!(numbers(&app, "AA/26E").await.is_empty());
+
+    // Both, typed in lower case: kept upper-cased, and the next receipt carries them.
+    app.staff(
+        "school/details",
+        details(" 01blp0-001", "aa/26e "),
+        Some(&session),
+    )
+    .await
+    .answer::<Value>()
+    .unwrap();
+    let (code, total, _) = app.unpaid_invoices(1).await.remove(0);
+    pay(&app, "FT-AFTER-REG", &code, total).await;
+    assert_eq!(
+        numbers(&app, "AA/26E").await,
+        vec![1],
+        "its own series starts at 1"
+    );
+    let (public_code,): (String,) = sqlx::query_as(
+        "SELECT r.public_code FROM receipt r JOIN invoice i ON i.id = r.invoice_id WHERE i.code = $1",
+    )
+    .bind(&code)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let c = receipt(&app, &public_code).await.unwrap().content;
+    assert_eq!(
+        (c.form_number.as_str(), c.series.as_str(), c.number.as_str()),
+        ("01BLP0-001", "AA/26E", "0000001")
+    );
+    assert_eq!(
+        c.numbering_line(|vi, _| vi),
+        "Mẫu số: 01BLP0-001 · Ký hiệu: AA/26E · Số: 0000001"
+    );
+
+    // Cleared again: back to hocphi's plain number, no form code.
+    app.staff("school/details", details("", ""), Some(&session))
+        .await
+        .answer::<Value>()
+        .unwrap();
+    let (code, total, _) = app.unpaid_invoices(1).await.remove(0);
+    pay(&app, "FT-AFTER-CLEAR", &code, total).await;
+    let (form, series): (String, String) = sqlx::query_as(
+        "SELECT r.content, r.series FROM receipt r JOIN invoice i ON i.id = r.invoice_id WHERE i.code = $1",
+    )
+    .bind(&code)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(series, "2026");
+    assert!(form.contains("\"form_number\":\"\""), "{form}");
 }

@@ -39,7 +39,8 @@ fn every_staff_call() -> Vec<(&'static str, Value)> {
         ("school/profile", json!({"school_id": OTHER_SCHOOL})),
         (
             "school/details",
-            json!({"school_id": OTHER_SCHOOL, "legal_name": "X", "address": "Y", "tax_code": "5700345678"}),
+            json!({"school_id": OTHER_SCHOOL, "legal_name": "X", "address": "Y", "tax_code": "5700345678",
+                "receipt_form_number": "", "receipt_series": ""}),
         ),
         (
             "school/account",

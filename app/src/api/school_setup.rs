@@ -54,10 +54,12 @@ pub mod queries {
             legal_name: String,
             address: String,
             tax_code: String,
+            receipt_form_number: Option<String>,
+            receipt_series: Option<String>,
             has_logo: i64,
         }
         let row: Row = sqlx::query_as(
-            "SELECT id, slug, name, legal_name, address, tax_code, \
+            "SELECT id, slug, name, legal_name, address, tax_code, receipt_form_number, receipt_series, \
              CASE WHEN logo IS NULL THEN 0 ELSE 1 END AS has_logo FROM school WHERE id = $1",
         )
         .bind(school_id)
@@ -71,6 +73,8 @@ pub mod queries {
             legal_name,
             address,
             tax_code,
+            receipt_form_number,
+            receipt_series,
             has_logo,
         } = row;
         #[allow(clippy::type_complexity)]
@@ -98,6 +102,8 @@ pub mod queries {
             legal_name,
             address,
             tax_code,
+            receipt_form_number: receipt_form_number.unwrap_or_default(),
+            receipt_series: receipt_series.unwrap_or_default(),
             has_logo: has_logo == 1,
             accounts: accounts
                 .into_iter()
@@ -219,20 +225,30 @@ pub async fn save_school_details(
     legal_name: String,
     address: String,
     tax_code: String,
+    receipt_form_number: String,
+    receipt_series: String,
 ) -> Result<(), AppError> {
     use crate::domain::validate;
     use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let numbering = validate::receipt_numbering(&receipt_form_number, &receipt_series)
+        .map_err(AppError::InvalidInput)?;
+    let (form, series) = numbering.unzip();
     let legal_name =
         validate::text(&legal_name, 200).ok_or(AppError::InvalidInput(Field::LegalName))?;
     let address = validate::text(&address, 200).ok_or(AppError::InvalidInput(Field::Address))?;
     let tax_code = validate::tax_code(&tax_code).ok_or(AppError::InvalidInput(Field::TaxCode))?;
     let before = queries::profile(&state.db, school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    sqlx::query("UPDATE school SET legal_name = $1, address = $2, tax_code = $3 WHERE id = $4")
+    sqlx::query(
+        "UPDATE school SET legal_name = $1, address = $2, tax_code = $3, receipt_form_number = $4, \
+         receipt_series = $5 WHERE id = $6",
+    )
         .bind(&legal_name)
         .bind(&address)
         .bind(&tax_code)
+        .bind(&form)
+        .bind(&series)
         .bind(school_id)
         .execute(&mut *tx)
         .await?;
@@ -241,8 +257,10 @@ pub async fn save_school_details(
         &state,
         &staff,
         crate::server::audit::Entry::at_school(school_id, "update", "school", school_id)
-            .before(serde_json::json!({"legal_name": before.legal_name, "address": before.address, "tax_code": before.tax_code}))
-            .after(serde_json::json!({"legal_name": legal_name, "address": address, "tax_code": tax_code})),
+            .before(serde_json::json!({"legal_name": before.legal_name, "address": before.address, "tax_code": before.tax_code,
+                "receipt_form_number": before.receipt_form_number, "receipt_series": before.receipt_series}))
+            .after(serde_json::json!({"legal_name": legal_name, "address": address, "tax_code": tax_code,
+                "receipt_form_number": form.unwrap_or_default(), "receipt_series": series.unwrap_or_default()})),
     )
     .await?;
     tx.commit().await?;

@@ -38,9 +38,10 @@ pub struct Item {
 pub struct ReceiptContent {
     pub format: u32,
     pub receipt_type: String,
-    /// Mẫu số.
+    /// Mẫu số: the form the school registered for its receipts, or empty
+    /// (then `series` is hocphi's own numbering, not a registration).
     pub form_number: String,
-    /// Ký hiệu, with the year's last two digits.
+    /// Ký hiệu: the school's registered series, or hocphi's (the year).
     pub series: String,
     /// 7 digits, restarting at 0000001 every 1 January.
     pub number: String,
@@ -69,9 +70,43 @@ pub struct ReceiptContent {
     pub replaces: Option<String>,
 }
 
+/// The form code hocphi printed on every receipt before a school could enter
+/// its own: it looked like a registration the school never made, so receipts
+/// carrying it are shown as hocphi-numbered.
+pub const LEGACY_INTERNAL_FORM: &str = "01BLTT";
+
 impl ReceiptContent {
     pub fn total(&self) -> Vnd {
         Vnd::new(self.total)
+    }
+
+    /// The form code and series the school registered, if this receipt carries them.
+    pub fn registered_numbering(&self) -> Option<(&str, &str)> {
+        (!self.form_number.trim().is_empty() && self.form_number != LEGACY_INTERNAL_FORM)
+            .then_some((self.form_number.as_str(), self.series.as_str()))
+    }
+
+    /// The numbering line under the title: form, series and number when the
+    /// school registered them; otherwise the plain number and whose it is.
+    pub fn numbering_line(&self, t: fn(&'static str, &'static str) -> &'static str) -> String {
+        match self.registered_numbering() {
+            Some((form, series)) => format!(
+                "{} {form} · {} {series} · {} {}",
+                t("Mẫu số:", "Form:"),
+                t("Ký hiệu:", "Series:"),
+                t("Số:", "No.:"),
+                self.number
+            ),
+            None => format!(
+                "{} {} {}",
+                t("Số biên lai:", "Receipt no.:"),
+                self.label(),
+                t(
+                    "(số của hocphi, không phải ký hiệu đăng ký với cơ quan thuế)",
+                    "(hocphi's numbering, not a series registered with the tax office)"
+                )
+            ),
+        }
     }
 
     /// `HP26E-0000001`: how people quote a receipt.
@@ -275,6 +310,34 @@ pub fn method_label(
 mod tests {
     use super::*;
     use ed25519_dalek::{Signer, SigningKey};
+
+    fn vi(a: &'static str, _: &'static str) -> &'static str {
+        a
+    }
+
+    #[test]
+    fn only_a_school_s_registered_form_and_series_are_printed_as_such() {
+        let mut c = sample();
+        // The code hocphi used to print on every receipt is not the school's.
+        assert_eq!(c.registered_numbering(), None);
+        assert_eq!(
+            c.numbering_line(vi),
+            "Số biên lai: HP26E-0000001 (số của hocphi, không phải ký hiệu đăng ký với cơ quan thuế)"
+        );
+        c.form_number = String::new();
+        c.series = "2026".into();
+        assert_eq!(c.registered_numbering(), None);
+        assert!(c
+            .numbering_line(vi)
+            .starts_with("Số biên lai: 2026-0000001 ("));
+        c.form_number = "01BLP0-001".into();
+        c.series = "AA/26E".into();
+        assert_eq!(c.registered_numbering(), Some(("01BLP0-001", "AA/26E")));
+        assert_eq!(
+            c.numbering_line(vi),
+            "Mẫu số: 01BLP0-001 · Ký hiệu: AA/26E · Số: 0000001"
+        );
+    }
 
     pub fn sample() -> ReceiptContent {
         ReceiptContent {

@@ -27,6 +27,30 @@ pub fn tax_code(s: &str) -> Option<String> {
     (digits(main, 10) && branch.is_none_or(|b| digits(b, 3))).then(|| s.to_string())
 }
 
+/// A school's registered receipt form (mẫu số) and series (ký hiệu), as typed:
+/// `Ok(None)` when both are empty (the school registered none), `Ok(Some)` when
+/// both are codes as tax offices write them, upper-cased; anything else refused.
+pub fn receipt_numbering(
+    form: &str,
+    series: &str,
+) -> Result<Option<(String, String)>, crate::error::Field> {
+    let code = |s: &str| {
+        let s = s.trim().to_uppercase();
+        (!s.is_empty()
+            && s.len() <= 20
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.')))
+        .then_some(s)
+    };
+    match (form.trim().is_empty(), series.trim().is_empty()) {
+        (true, true) => Ok(None),
+        _ => code(form)
+            .zip(code(series))
+            .map(Some)
+            .ok_or(crate::error::Field::ReceiptNumbering),
+    }
+}
+
 /// A school's public page address: `th-ha-long`.
 pub fn slug(s: &str) -> Option<String> {
     let s = s.trim().to_lowercase();
@@ -256,4 +280,39 @@ pub fn free_text(text: &str, min: usize, max: usize) -> Option<String> {
     (min..=max)
         .contains(&text.chars().count())
         .then(|| text.to_string())
+}
+
+#[cfg(test)]
+mod receipt_numbering_tests {
+    use super::receipt_numbering;
+
+    #[test]
+    fn both_or_neither_as_registered() {
+        assert_eq!(receipt_numbering(" ", ""), Ok(None));
+        assert_eq!(
+            receipt_numbering(" 01blp0-001 ", "aa/26e"),
+            Ok(Some(("01BLP0-001".into(), "AA/26E".into())))
+        );
+        // One without the other would print half a registration.
+        assert_eq!(
+            receipt_numbering("01BLP0-001", ""),
+            Err(crate::error::Field::ReceiptNumbering)
+        );
+        assert_eq!(
+            receipt_numbering("", "AA/26E"),
+            Err(crate::error::Field::ReceiptNumbering)
+        );
+        assert_eq!(
+            receipt_numbering("01 BLP", "AA/26E"),
+            Err(crate::error::Field::ReceiptNumbering)
+        );
+        assert_eq!(
+            receipt_numbering(&"9".repeat(21), "AA/26E"),
+            Err(crate::error::Field::ReceiptNumbering)
+        );
+        assert_eq!(
+            receipt_numbering("Mẫu", "AA"),
+            Err(crate::error::Field::ReceiptNumbering)
+        );
+    }
 }

@@ -13,12 +13,11 @@ use crate::error::AppError;
 use ed25519_dalek::{Signer, SigningKey};
 use sqlx::AnyConnection;
 
-/// The receipt form (mẫu số) hocphi prints until a school registers tax e-receipts.
-pub const FORM_NUMBER: &str = "01BLTT";
-
-/// The series (ký hiệu) for a year: `HP26E` (E: electronic).
+/// hocphi's own numbering for a year, when the school registered no series:
+/// `2026`, so receipts read `2026-0000001`, a plain number that imitates no
+/// registration (until December 2026 this was `HP26E` under a form `01BLTT`).
 pub fn series_for(year: i32) -> String {
-    format!("HP{:02}E", year.rem_euclid(100))
+    year.to_string()
 }
 
 fn unavailable(e: impl std::fmt::Display) -> AppError {
@@ -203,7 +202,8 @@ pub async fn issue_for_payment(
         let content = ReceiptContent {
             format: 1,
             receipt_type: RECEIPT_TYPE.into(),
-            form_number: FORM_NUMBER.into(),
+            // Both set by `sign_and_store`, from the school's registration.
+            form_number: String::new(),
             series: String::new(),
             number: String::new(),
             school: school.clone(),
@@ -251,7 +251,20 @@ async fn sign_and_store(
     now: i64,
 ) -> Result<i64, AppError> {
     let year = Date::in_vietnam(now).year();
-    let series = series_for(year);
+    // The school's registered form and series, if it entered both; otherwise
+    // hocphi's plain numbering and no form code at all.
+    let registered: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT receipt_form_number, receipt_series FROM school WHERE id = $1")
+            .bind(school_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (form_number, series) = match registered {
+        Some((Some(form), Some(series))) if !form.is_empty() && !series.is_empty() => {
+            (form, series)
+        }
+        _ => (String::new(), series_for(year)),
+    };
+    content.form_number = form_number;
     let (number,): (i64,) = sqlx::query_as(
         "INSERT INTO receipt_counter (school_id, series, year, last) VALUES ($1, $2, $3, 1) \
          ON CONFLICT (school_id, series, year) DO UPDATE SET last = receipt_counter.last + 1 RETURNING last",

@@ -259,24 +259,40 @@ fn Details(
     let legal_name = RwSignal::new(profile.legal_name.clone());
     let address = RwSignal::new(profile.address.clone());
     let tax_code = RwSignal::new(profile.tax_code.clone());
+    let receipt_form = RwSignal::new(profile.receipt_form_number.clone());
+    let receipt_series = RwSignal::new(profile.receipt_series.clone());
     let outcome = RwSignal::new(None);
     let id = profile.id;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // Read before the request: the page may be gone when it answers.
         let (name_now, address_now) = (legal_name.get_untracked(), address.get_untracked());
+        let (form_now, series_now) = (receipt_form.get_untracked(), receipt_series.get_untracked());
+        let numbering = if form_now.trim().is_empty() && series_now.trim().is_empty() {
+            tr("biên lai đánh số của hocphi", "receipts numbered by hocphi").to_string()
+        } else {
+            format!(
+                "{} {} · {} {}",
+                tr("biên lai mẫu số", "receipt form"),
+                form_now.trim().to_uppercase(),
+                tr("ký hiệu", "series"),
+                series_now.trim().to_uppercase()
+            )
+        };
         spawn_local(async move {
             match save_school_details(
                 id,
                 legal_name.get_untracked(),
                 address.get_untracked(),
                 tax_code.get_untracked(),
+                form_now,
+                series_now,
             )
             .await
             {
                 Ok(()) => {
                     flash.done(format!(
-                        "{} {name_now} · {address_now}",
+                        "{} {name_now} · {address_now} · {numbering}",
                         tr("Đã lưu thông tin đơn vị:", "Details saved:"),
                     ));
                     refresh();
@@ -292,6 +308,13 @@ fn Details(
                 <Field id="legal-name" label=tr("Tên đơn vị đầy đủ", "Full legal name") value=legal_name/>
                 <Field id="tax-code" label=tr("Mã số thuế", "Tax code") value=tax_code/>
                 <div class="sm:col-span-2"><Field id="address" label=tr("Địa chỉ", "Address") value=address/></div>
+                // Printed on receipts only when the school registered them: a
+                // code that looks like a registration must be one.
+                <Field id="receipt-form" label=tr("Mẫu số biên lai đã đăng ký (nếu có)", "Registered receipt form (if any)") value=receipt_form
+                    hint=tr("Đúng như thông báo phát hành biên lai với cơ quan thuế, ví dụ 01BLP0-001. Để trống nếu trường chưa đăng ký: biên lai chỉ mang số của hocphi.",
+                        "Exactly as in the school's notice to the tax office, e.g. 01BLP0-001. Leave empty if the school registered none: receipts then carry hocphi's number only.")/>
+                <Field id="receipt-series" label=tr("Ký hiệu biên lai đã đăng ký (nếu có)", "Registered receipt series (if any)") value=receipt_series
+                    hint=tr("Ví dụ AA/26E. Cần điền cùng mẫu số.", "E.g. AA/26E. Goes with the form.")/>
                 {can_edit.then(|| view! {
                     <div class="sm:col-span-2">
                         <OutcomeNotice outcome/>

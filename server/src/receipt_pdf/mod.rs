@@ -294,12 +294,7 @@ impl<'a> Doc<'a> {
         };
         self.paragraph(Weight::Bold, 16.0, &title, Align::Center, INK, 2);
         self.y -= 1.0;
-        let numbering = format!(
-            "Mẫu số: {}\u{2003}\u{2003}Ký hiệu: {}\u{2003}\u{2003}Số: {}",
-            clean(&c.form_number),
-            clean(&c.series),
-            clean(&c.number)
-        );
+        let numbering = clean(&c.numbering_line(|vi, _| vi));
         self.paragraph(Weight::Regular, 9.0, &numbering, Align::Center, INK, 2);
         self.y -= 8.0;
 
@@ -312,7 +307,7 @@ impl<'a> Doc<'a> {
             ("Người nộp tiền:", clean(&c.payer), Weight::Regular),
             ("Học sinh:", clean(&c.student), Weight::Bold),
             ("Lớp:", clean(&c.class), Weight::Regular),
-            ("Mã hoá đơn:", clean(&c.invoice_code), Weight::Regular),
+            ("Mã thanh toán:", clean(&c.invoice_code), Weight::Regular),
             ("Kỳ thu:", period_label(&c.period), Weight::Regular),
         ]);
         self.y -= 6.0;
@@ -845,9 +840,9 @@ mod tests {
                 "Trường Tiểu học Hạ Long",
                 "Mã số thuế (MST): 5700123456",
                 "BIÊN LAI THU TIỀN",
-                "Mẫu số: 01BLTT",
-                "Ký hiệu: HP26E",
-                "Số: 0000001",
+                // The form code hocphi once printed is not the school's: a plain number.
+                "Số biên lai: HP26E-0000001",
+                "không phải ký hiệu đăng ký với cơ quan thuế",
                 "Người nộp tiền:",
                 "Nguyễn Thị Ánh Dương",
                 "Trần Quốc Bảo Khánh",

@@ -100,14 +100,14 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
             <p class="text-sm font-semibold uppercase">{c.school.clone()}</p>
             <p class="text-sm">{format!("{} {}", tr("Mã số thuế:", "Tax code:"), c.school_tax_code)}</p>
             <h1 id="receipt-title" class="mt-3 text-center text-2xl font-bold uppercase">{c.receipt_type.clone()}</h1>
-            <p class="text-center text-sm">{format!("{} {} · {} {} · {} {}", tr("Mẫu số:", "Form:"), c.form_number, tr("Ký hiệu:", "Series:"), c.series, tr("Số:", "No.:"), c.number)}</p>
+            <p class="text-center text-sm" data-testid="receipt-numbering">{c.numbering_line(tr)}</p>
             {data.replaced_by.clone().map(|by| view! {
                 <p class="mt-2 text-center text-sm"><a class="text-teal-800 underline" href=format!("/r/{by}")>{tr("Xem biên lai thay thế", "See the replacement receipt")}</a></p>
             })}
             <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-base">
                 <dt class="text-gray-700">{tr("Người nộp tiền", "Paid by")}</dt><dd class="font-semibold">{c.payer.clone()}</dd>
                 <dt class="text-gray-700">{tr("Học sinh", "Student")}</dt><dd>{format!("{} · {} {}", c.student, tr("lớp", "class"), c.class)}</dd>
-                <dt class="text-gray-700">{tr("Mã hoá đơn", "Invoice")}</dt><dd class="font-mono">{format!("{} · {period}", c.invoice_code)}</dd>
+                <dt class="text-gray-700">{tr("Mã thanh toán", "Payment code")}</dt><dd class="font-mono">{format!("{} · {period}", c.invoice_code)}</dd>
             </dl>
             <table class="mt-3 w-full text-left text-base">
                 <thead><tr class="border-b border-gray-300 text-sm text-gray-700"><th class="py-1">{tr("Nội dung thu", "Item")}</th><th class="py-1 text-right">{tr("Số tiền", "Amount")}</th></tr></thead>
