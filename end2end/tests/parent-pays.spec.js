@@ -146,12 +146,16 @@ test('a family switches between two children at two schools, and can remove one'
 
   // A lent phone is forgotten: the list empties, and a copy of what it held opens nothing.
   const copy = stored;
+  // A complaint filed from this phone names the child: it is forgotten too.
+  await page.evaluate(() => localStorage.setItem('hocphi.complaints.v1',
+    JSON.stringify([{ code: 'KN-22222-22222', subject: 'Nguyễn Minh An · Hoá đơn X', at: 0 }])));
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Quên máy này' }).click();
   await expect(page.getByText('Đã quên máy này')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Các con của bạn' })).toHaveCount(0);
   expect(await page.evaluate(() => localStorage.getItem('hocphi.children.v2'))).not.toContain(
     Buffer.from(FEATURED.name).toString('hex'));
+  expect(await page.evaluate(() => localStorage.getItem('hocphi.complaints.v1'))).toBeNull();
   await page.screenshot({ path: 'test-results/screens/05b-forgotten.png', fullPage: true });
   await page.evaluate((v) => localStorage.setItem('hocphi.children.v2', v), copy);
   await page.goto('/');

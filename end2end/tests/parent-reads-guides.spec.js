@@ -148,20 +148,29 @@ test('the privacy notice tells a parent, in plain words, what is kept about thei
   await checkPage(page, '/quyen-rieng-tu.html');
   await expect(page.locator('h1')).toHaveText('Quyền riêng tư: dữ liệu của con bạn');
   const main = page.locator('main');
-  for (const fact of ['Nghị định 13/2023', '10 năm', '365 ngày', 'nhật ký', 'Xoá khỏi máy này',
-    'Báo sai sót, khiếu nại', '4 số cuối', 'Argon2', 'HTTPS', '/s/']) {
+  for (const fact of ['Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15', 'Nghị định 356/2025/NĐ-CP', '10 năm',
+    '365 ngày', 'nhật ký', 'Xoá khỏi máy này', 'Quên máy này', 'Báo sai sót, khiếu nại', '4 số cuối',
+    'Argon2', 'HTTPS', '/s/', 'UBND xã/phường hoặc Sở GD&ĐT', 'không phải ẩn danh hoàn toàn',
+    'trả lời trong 2 ngày làm việc', 'làm xong trong 10 ngày']) {
     await expect(main).toContainText(fact);
   }
-  for (const question of ['Nhà trường lưu gì về con bạn?', 'Để làm gì?', 'Ai được xem?',
-    'Lưu trong bao lâu?', 'Quyền của bạn', 'Trên điện thoại của bạn']) {
+  // The 2026 law replaced Decree 13/2023; the district office (Phòng GD&ĐT) no longer exists.
+  await expect(main).not.toContainText('13/2023');
+  await expect(main).not.toContainText('Phòng GD&ĐT');
+  for (const question of ['Ai chịu trách nhiệm?', 'Nhà trường lưu gì về con bạn?', 'Để làm gì?',
+    'Ai đồng ý cho trường dùng dữ liệu của con?', 'Ai được xem?', 'Trên điện thoại của bạn',
+    'Lưu bao lâu?', 'Có rủi ro gì?', 'Bạn có quyền gì và làm thế nào?']) {
     await expect(page.getByRole('heading', { name: question, exact: true })).toBeVisible();
   }
+  // The office sees children's names too: the page must not say otherwise.
+  await expect(page.locator('section[aria-labelledby="xem"]')).toContainText('danh sách học sinh');
   await expect(main.locator('a[href="/huong-dan/muc-luc.html"]').first()).toBeVisible();
   const english = page.locator('section[lang="en"]');
-  await expect(english).toContainText('Decree 13/2023');
+  await expect(english).toContainText('91/2025/QH15');
   await expect(english).toContainText('10 years');
   await expect(english).toContainText('365 days');
   await expect(english).toContainText('audit log');
+  await expect(english).toContainText('2 working days');
   await page.screenshot({ path: 'test-results/screens/46-privacy.png', fullPage: true });
   expect(await problems()).toEqual([]);
 });

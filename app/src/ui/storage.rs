@@ -149,8 +149,16 @@ pub async fn forget_this_device() -> Result<(), crate::error::AppError> {
         crate::ui::offline::forget(&format!("child.{}.", c.id));
     }
     store_children(&[]);
+    // The complaints this phone filed name the child: forgotten with the rest.
+    if let Some(s) = storage() {
+        let _ = s.remove_item(COMPLAINTS_KEY);
+    }
     Ok(())
 }
+
+/// Where the complaints this phone filed are listed (their tracking codes and
+/// what they were about, which names the child).
+pub const COMPLAINTS_KEY: &str = "hocphi.complaints.v1";
 
 fn new_id() -> String {
     let n = (js_sys::Math::random() * 4_294_967_296.0) as u64;

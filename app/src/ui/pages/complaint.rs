@@ -18,7 +18,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-const KEPT: &str = "hocphi.complaints.v1";
+const KEPT: &str = storage::COMPLAINTS_KEY;
 const INPUT: &str = "mt-1 block min-h-12 w-full rounded-lg border border-gray-400 bg-white px-3 text-lg text-gray-900";
 const LABEL: &str = "block text-base font-semibold text-gray-900";
 const BUTTON: &str = "min-h-12 w-full rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white disabled:opacity-60";
