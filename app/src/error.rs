@@ -93,6 +93,8 @@ pub enum Field {
     NoInvoicesInPeriod,
     /// The receipt form and series a school registered: both, as registered, or neither.
     ReceiptNumbering,
+    /// A reporting deadline: a day after the period ends, within a year.
+    ReportDue,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

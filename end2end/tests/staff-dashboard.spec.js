@@ -31,12 +31,12 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(page.getByTestId('school-figures')).toContainText('Tỷ lệ thu');
   await figures.getByLabel('Ghi chú kèm báo cáo').fill('Tháng 11: còn 4 lớp chưa nộp đủ.');
   await figures.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
-  await expect(page.getByText(/Đã nộp báo cáo cho Phòng GD&ĐT, kỳ 2026-11 → 2026-11: \d+ hoá đơn/)).toBeVisible();
+  await expect(page.getByText(/Đã nộp báo cáo cho Phòng GD&ĐT, tháng 11\/2026: \d+ hoá đơn/)).toBeVisible();
   // A second click asks before a second copy is made, and replaces the first when told to.
   await figures.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
   await expect(figures.getByRole('alert')).toContainText('Báo cáo kỳ này đã nộp lúc');
   await figures.getByRole('button', { name: 'Nộp lại, thay báo cáo đã nộp' }).click();
-  await expect(page.getByText(/Đã nộp lại, thay báo cáo cũ, kỳ 2026-11/)).toBeVisible();
+  await expect(page.getByText(/Đã nộp lại, thay báo cáo cũ, tháng 11\/2026/)).toBeVisible();
   await signOut(page);
 
   // The officer.
@@ -62,7 +62,7 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   ]);
   expect(file.suggestedFilename()).toBe('tong-hop-2026-11-2026-11.xlsx');
   const sheet = readSheet(fs.readFileSync(await file.path()));
-  expect(sheet.A1).toContain('kỳ 2026-11 đến 2026-11');
+  expect(sheet.A1).toContain('tháng 11/2026');
   expect(sheet.E3).toBe('Phải thu (đ)');
   const haLong = Object.keys(sheet).find((k) => k.startsWith('A') && sheet[k] === 'Trường Tiểu học Hạ Long');
   expect(haLong).toBeTruthy();
@@ -70,9 +70,26 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   const totalRow = Object.keys(sheet).find((k) => k.startsWith('A') && sheet[k] === 'Toàn phòng');
   expect(sheet[`E${totalRow.slice(1)}`]).toBeGreaterThanOrEqual(due);
 
+  // The office's reporting calendar: November, due 1 December (a deadline
+  // before the period ends is a typo). Each school's standing is read against
+  // it by the server's clock (26/11/2026), whatever range is shown above.
+  const calendar = page.getByTestId('report-calendar');
+  await calendar.getByLabel('Kỳ từ tháng').fill('11/2026');
+  await calendar.getByLabel('Hạn nộp').fill('20/11/2026');
+  await calendar.getByRole('button', { name: 'Lưu lịch' }).click();
+  await expect(calendar.getByRole('alert')).toContainText('sau ngày cuối của kỳ');
+  await calendar.getByLabel('Hạn nộp').fill('01/12/2026');
+  await calendar.getByRole('button', { name: 'Lưu lịch' }).click();
+  await expect(page.getByText('Đã lưu lịch báo cáo: tháng 11/2026 · hạn 01/12/2026')).toBeVisible();
+  await setPeriod(page.locator('section[aria-labelledby="dash-title"]'), '2026-09', '2026-11');
+  await expect(page.getByTestId('reports-period')).toHaveText('tháng 11/2026 · hạn 01/12/2026');
+
   // The schools' reports for the period.
   const report = page.getByTestId('report-row').filter({ hasText: 'Trường Tiểu học Hạ Long' });
   await expect(report).toContainText('đã nộp');
+  await expect(report.getByTestId('report-standing')).toHaveText('đã nộp đúng hạn');
+  await expect(page.getByTestId('report-row').filter({ hasText: 'Trường Mầm non Hoa Hồng' }).getByTestId('report-standing'))
+    .toHaveText('chưa nộp, còn hạn');
   await expect(report).toContainText('Tháng 11: còn 4 lớp chưa nộp đủ.');
   await expect(page.getByTestId('report-row').filter({ hasText: 'Trường Mầm non Hoa Hồng' })).toContainText('chưa nộp báo cáo');
   const [reportFile] = await Promise.all([
@@ -80,7 +97,7 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
     report.getByRole('button', { name: 'Tải báo cáo (.xlsx)' }).click(),
   ]);
   const frozen = readSheet(fs.readFileSync(await reportFile.path()));
-  expect(frozen.A1).toContain('Trường Tiểu học Hạ Long, kỳ 2026-11 đến 2026-11');
+  expect(frozen.A1).toContain('Trường Tiểu học Hạ Long, tháng 11/2026');
   expect(frozen.A3).toBe('Ghi chú: Tháng 11: còn 4 lớp chưa nộp đủ.');
   expect(frozen.A6).toBe('Trường Tiểu học Hạ Long');
   expect(frozen.E6).toBe(due);
@@ -101,9 +118,20 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await attention.getByRole('link', { name: /báo cáo bị Phòng GD&ĐT trả lại/ }).click();
   await expect(page.getByRole('heading', { name: 'Số liệu, báo cáo', level: 1 })).toBeVisible();
   await expect(page.locator('section[aria-labelledby="school-figures-title"]')).toContainText('Bổ sung số liệu tiền mặt giúp phòng.');
-  // Sent back, the report is submitted again without being asked.
+  // The sent-back report is said first, with the office's comment, and the
+  // office's calendar shows where the school stands.
   const again = page.locator('section[aria-labelledby="school-figures-title"]');
-  await setPeriod(again, '2026-11', '2026-11');
+  await expect(again.getByTestId('report-sent-back')).toContainText('Cơ quan quản lý đã gửi trả báo cáo tháng 11/2026');
+  await expect(again.getByTestId('report-sent-back')).toContainText('Bổ sung số liệu tiền mặt giúp phòng.');
+  const deadlines = again.getByTestId('school-deadlines');
+  await expect(deadlines).toContainText('tháng 11/2026 · hạn 01/12/2026');
+  await expect(deadlines.getByTestId('report-standing')).toHaveText('bị gửi trả, chờ nộp lại');
+  await page.screenshot({ path: 'test-results/screens/52-report-sent-back.png', fullPage: true });
+  // Sent back, the report is submitted again without being asked, for the calendar's period.
+  await setPeriod(again, '2026-09', '2026-09');
+  await deadlines.getByRole('button', { name: 'Chọn kỳ này' }).click();
   await again.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
-  await expect(page.getByText(/Đã nộp báo cáo cho Phòng GD&ĐT, kỳ 2026-11/)).toBeVisible();
+  await expect(page.getByText(/Đã nộp báo cáo cho Phòng GD&ĐT, tháng 11\/2026/)).toBeVisible();
+  await expect(deadlines.getByTestId('report-standing')).toHaveText('đã nộp đúng hạn');
+  await expect(again.getByTestId('report-sent-back')).toHaveCount(0);
 });

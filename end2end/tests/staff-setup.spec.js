@@ -117,6 +117,14 @@ for (const size of sizes) {
       await firstAccount.getByRole('button', { name: 'Dùng làm tài khoản mặc định' }).click();
       await firstAccount.getByRole('button', { name: 'Đổi tài khoản mặc định' }).click();
       await expect(firstAccount.getByTestId('default-badge')).toBeVisible();
+      // The receipt form and series the school registered: both, or the save says why not.
+      const details = page.locator('section[aria-labelledby="details-title"]');
+      await details.getByLabel('Mẫu số biên lai đã đăng ký (nếu có)').fill('01blp0-001');
+      await details.getByRole('button', { name: 'Lưu', exact: true }).click();
+      await expect(details.getByRole('alert')).toContainText('điền cả hai');
+      await details.getByLabel('Ký hiệu biên lai đã đăng ký (nếu có)').fill('aa/26e');
+      await details.getByRole('button', { name: 'Lưu', exact: true }).click();
+      await expect(page.getByText(/Đã lưu thông tin đơn vị: .* biên lai mẫu số 01BLP0-001 · ký hiệu AA\/26E/)).toBeVisible();
       // Entered by mistake: withdrawn with a reason, it stays in the account's history.
       await secondAccount.getByLabel(/^Lý do/).fill('Nhập thử, không dùng');
       await secondAccount.getByRole('button', { name: 'Từ chối' }).click();

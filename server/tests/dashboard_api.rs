@@ -276,3 +276,105 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
         .unwrap();
     assert_eq!(&bytes[..2], b"PK");
 }
+
+#[tokio::test]
+async fn the_office_sets_a_reporting_calendar_its_schools_read_and_no_other_office_sees() {
+    use hocphi_app::api::dashboard::ReportDeadline;
+    use hocphi_app::domain::date::Date;
+    use hocphi_app::error::{AppError, Field};
+    use hocphi_app::server::clock::Clock;
+    use hocphi_server::demo::{DEMO_ACCOUNTANT, DEMO_TEACHER};
+    type Calendar = (Date, Vec<ReportDeadline>);
+    let app = start().await;
+    let officer = app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.unwrap();
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let teacher = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    // Typed as accountants write months.
+    let set = |due: &str| json!({"from": "11/2026", "to": "11/2026", "due_on": due});
+
+    // A deadline inside the period, or typed wrong, is refused, and nothing is kept.
+    for bad in ["20/11/2026", "30/11/2026", "32/12/2026", "05/12/2028"] {
+        let r = app
+            .staff("reports/calendar/set", set(bad), Some(&officer))
+            .await;
+        assert_eq!(
+            r.answer::<ReportDeadline>(),
+            Err(AppError::InvalidInput(Field::ReportDue)),
+            "{bad}"
+        );
+    }
+    // Only the office sets it.
+    for session in [&accountant, &teacher] {
+        let r = app
+            .staff("reports/calendar/set", set("05/12/2026"), Some(session))
+            .await;
+        assert_eq!(r.answer::<ReportDeadline>(), Err(AppError::Forbidden));
+    }
+    let (_, empty): Calendar = app
+        .staff("reports/calendar", json!({}), Some(&accountant))
+        .await
+        .answer()
+        .unwrap();
+    assert!(empty.is_empty());
+
+    // Set, then moved: one period, its latest deadline, audited.
+    let first: ReportDeadline = app
+        .staff("reports/calendar/set", set("05/12/2026"), Some(&officer))
+        .await
+        .answer()
+        .unwrap();
+    let moved: ReportDeadline = app
+        .staff("reports/calendar/set", set("07/12/2026"), Some(&officer))
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(first.id, moved.id);
+    assert_eq!(
+        (moved.from.as_str(), moved.to.as_str()),
+        ("2026-11", "2026-11")
+    );
+    assert_eq!(moved.due_on, Date::new(2026, 12, 7).unwrap());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'report_deadline'")
+            .await,
+        2
+    );
+
+    // The school reads it, with today by the server's clock.
+    let (today, list): Calendar = app
+        .staff("reports/calendar", json!({}), Some(&accountant))
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(today, app.clock.today());
+    assert_eq!(list, vec![moved]);
+
+    // Another office sees none of it.
+    let (other,): (i64,) = sqlx::query_as(
+        "INSERT INTO district (name, province) VALUES ('UBND phường Cẩm Phả', 'Quảng Ninh') RETURNING id",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    hocphi_server::users::add(
+        &app.db,
+        hocphi_server::users::NewUser {
+            username: "ubnd.campha",
+            display_name: "Vũ Văn Nam",
+            password: DEMO_PASSWORD,
+            role: hocphi_app::staff::Role::DistrictOfficer,
+            district_id: other,
+            school_slug: None,
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    let stranger = app.sign_in("ubnd.campha", DEMO_PASSWORD).await.unwrap();
+    let (_, theirs): Calendar = app
+        .staff("reports/calendar", json!({}), Some(&stranger))
+        .await
+        .answer()
+        .unwrap();
+    assert!(theirs.is_empty());
+}

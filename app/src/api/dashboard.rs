@@ -155,6 +155,127 @@ pub struct ReportRow {
     pub figures: Figures,
 }
 
+/// A period the office asks its schools to report on, and the last day to submit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDeadline {
+    pub id: i64,
+    pub from: String,
+    pub to: String,
+    pub due_on: crate::domain::date::Date,
+}
+
+/// The reporting calendar of the staff member's office, newest period first,
+/// with today by the server's clock (standings are read against it, not
+/// against a computer's clock): the office sets it, its schools read it.
+#[server(prefix = "/rpc", endpoint = "reports/calendar", input = Json)]
+pub async fn report_calendar() -> Result<(crate::domain::date::Date, Vec<ReportDeadline>), AppError>
+{
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    Ok((
+        state.clock.today(),
+        calendar_of(&state.db, staff.district_id).await?,
+    ))
+}
+
+#[cfg(feature = "ssr")]
+async fn calendar_of(
+    db: &crate::server::state::Db,
+    district_id: i64,
+) -> Result<Vec<ReportDeadline>, AppError> {
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, period_from, period_to, due_on FROM report_deadline WHERE district_id = $1 \
+         ORDER BY period_to DESC, period_from DESC",
+    )
+    .bind(district_id)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(id, from, to, due_on)| {
+            Ok(ReportDeadline {
+                id,
+                from,
+                to,
+                due_on: crate::domain::date::Date::parse_iso(&due_on)
+                    .map_err(|_| AppError::Internal)?,
+            })
+        })
+        .collect()
+}
+
+/// The office sets (or moves) the deadline of a period, typed as people type
+/// it (`05/12/2026`). A deadline before the period ends is refused: a typo.
+#[server(prefix = "/rpc", endpoint = "reports/calendar/set", input = Json)]
+pub async fn set_report_deadline(
+    from: String,
+    to: String,
+    due_on: String,
+) -> Result<ReportDeadline, AppError> {
+    use crate::domain::date::{Date, Month};
+    use crate::error::Field;
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.require(crate::staff::Role::DistrictOfficer)?;
+    let typed = |s: &str| Month::parse_typed(s).or_else(|_| Month::parse(s.trim()));
+    let (f, t) = match (typed(&from), typed(&to)) {
+        (Ok(f), Ok(t)) if f <= t => (f, t),
+        _ => return Err(AppError::InvalidInput(Field::Period)),
+    };
+    let due = Date::parse_dmy(due_on.trim())
+        .or_else(|_| Date::parse_iso(due_on.trim()))
+        .map_err(|_| AppError::InvalidInput(Field::ReportDue))?;
+    let period_end = t.next().first_day().add_days(-1);
+    if due <= period_end || due > period_end.add_days(366) {
+        return Err(AppError::InvalidInput(Field::ReportDue));
+    }
+    let now = state.clock.now();
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let before: Option<(String,)> = sqlx::query_as(
+        "SELECT due_on FROM report_deadline WHERE district_id = $1 AND period_from = $2 AND period_to = $3",
+    )
+    .bind(staff.district_id)
+    .bind(f.to_string())
+    .bind(t.to_string())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO report_deadline (district_id, period_from, period_to, due_on, set_at, set_by) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (district_id, period_from, period_to) \
+         DO UPDATE SET due_on = excluded.due_on, set_at = excluded.set_at, set_by = excluded.set_by \
+         RETURNING id",
+    )
+    .bind(staff.district_id)
+    .bind(f.to_string())
+    .bind(t.to_string())
+    .bind(due.to_string())
+    .bind(now)
+    .bind(staff.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry {
+            school_id: None,
+            action: if before.is_some() { "update" } else { "create" },
+            entity: "report_deadline",
+            entity_id: Some(id.to_string()),
+            before: before.map(|(d,)| serde_json::json!({"from": f.to_string(), "to": t.to_string(), "due_on": d})),
+            after: Some(serde_json::json!({"from": f.to_string(), "to": t.to_string(), "due_on": due.to_string()})),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ReportDeadline {
+        id,
+        from: f.to_string(),
+        to: t.to_string(),
+        due_on: due,
+    })
+}
+
 #[cfg(feature = "ssr")]
 const REPORT_SQL: &str =
     "SELECT r.id, r.school_id, sc.name, r.period_from, r.period_to, r.note, r.submitted_at, \

@@ -263,6 +263,22 @@ impl Month {
     }
 }
 
+/// A reporting period as accountants write it: "tháng 11/2026", or
+/// "tháng 09/2026 – tháng 11/2026" (`t` picks the language). Periods travel
+/// as `2026-11`; this is for people, never for the machine.
+pub fn period_words(
+    from: &str,
+    to: &str,
+    t: fn(&'static str, &'static str) -> &'static str,
+) -> String {
+    let word = t("tháng", "month");
+    match (Month::parse(from), Month::parse(to)) {
+        (Ok(f), Ok(l)) if f == l => format!("{word} {}", f.label()),
+        (Ok(f), Ok(l)) => format!("{word} {} – {word} {}", f.label(), l.label()),
+        _ => format!("{from} – {to}"),
+    }
+}
+
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
@@ -286,6 +302,17 @@ impl From<Month> for String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_reporting_period_reads_as_accountants_write_it() {
+        let vi = |a: &'static str, _: &'static str| a;
+        assert_eq!(period_words("2026-11", "2026-11", vi), "tháng 11/2026");
+        assert_eq!(
+            period_words("2026-09", "2026-11", vi),
+            "tháng 09/2026 – tháng 11/2026"
+        );
+        assert_eq!(period_words("x", "2026-11", vi), "x – 2026-11");
+    }
 
     #[test]
     fn a_month_is_read_as_people_type_it() {

@@ -176,6 +176,55 @@ impl Figures {
     }
 }
 
+/// Where a school stands against a reporting deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Submitted by the deadline.
+    OnTime,
+    /// Submitted this many days after it.
+    Late { days: i64 },
+    /// The office sent it back: the school must submit again.
+    SentBack,
+    /// Not submitted, the deadline not passed.
+    Due,
+    /// Not submitted, the deadline passed this many days ago.
+    Overdue { days: i64 },
+}
+
+/// A school's standing for one period: its latest report, if any (the day it
+/// was submitted, and whether the office sent it back), against the deadline.
+pub fn standing(
+    latest: Option<(super::date::Date, bool)>,
+    due: super::date::Date,
+    today: super::date::Date,
+) -> Standing {
+    match latest {
+        Some((_, true)) => Standing::SentBack,
+        Some((on, false)) if on <= due => Standing::OnTime,
+        Some((on, false)) => Standing::Late {
+            days: on.to_days() - due.to_days(),
+        },
+        None if today <= due => Standing::Due,
+        None => Standing::Overdue {
+            days: today.to_days() - due.to_days(),
+        },
+    }
+}
+
+/// The deadline to look at first: the next one still to come, else the newest.
+/// `deadlines` are (index, due day) in any order.
+pub fn deadline_to_show(
+    deadlines: &[(usize, super::date::Date)],
+    today: super::date::Date,
+) -> Option<usize> {
+    deadlines
+        .iter()
+        .filter(|(_, due)| *due >= today)
+        .min_by_key(|(_, due)| *due)
+        .or_else(|| deadlines.iter().max_by_key(|(_, due)| *due))
+        .map(|(i, _)| *i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +281,45 @@ mod tests {
         assert_eq!(median(vec![]), None);
         assert_eq!(median(vec![10, 40]), Some(10));
         assert_eq!(median(vec![5, 1, 9]), Some(5));
+    }
+
+    #[test]
+    fn a_school_stands_against_the_deadline() {
+        use crate::domain::date::Date;
+        let d = |day: u8, month: u8| Date::new(2026, month, day).unwrap();
+        let due = d(5, 12);
+        assert_eq!(
+            standing(Some((d(3, 12), false)), due, d(10, 12)),
+            Standing::OnTime
+        );
+        assert_eq!(
+            standing(Some((d(5, 12), false)), due, d(10, 12)),
+            Standing::OnTime
+        );
+        assert_eq!(
+            standing(Some((d(8, 12), false)), due, d(10, 12)),
+            Standing::Late { days: 3 }
+        );
+        assert_eq!(
+            standing(Some((d(3, 12), true)), due, d(10, 12)),
+            Standing::SentBack
+        );
+        assert_eq!(standing(None, due, d(5, 12)), Standing::Due);
+        assert_eq!(standing(None, due, d(7, 12)), Standing::Overdue { days: 2 });
+    }
+
+    #[test]
+    fn the_next_deadline_is_shown_first_else_the_newest() {
+        use crate::domain::date::Date;
+        let d = |day: u8, month: u8| Date::new(2026, month, day).unwrap();
+        let list = [(0, d(5, 11)), (1, d(5, 12)), (2, d(5, 10))];
+        assert_eq!(deadline_to_show(&list, d(2, 12)), Some(1));
+        assert_eq!(deadline_to_show(&list, d(1, 11)), Some(0));
+        assert_eq!(
+            deadline_to_show(&list, d(6, 12)),
+            Some(1),
+            "all past: the newest"
+        );
+        assert_eq!(deadline_to_show(&[], d(6, 12)), None);
     }
 }

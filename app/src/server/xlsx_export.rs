@@ -237,8 +237,8 @@ pub fn dashboard(
     });
     figures_sheet(
         &[format!(
-            "Tình hình thu không dùng tiền mặt, kỳ {} đến {}",
-            d.from, d.to
+            "Tình hình thu không dùng tiền mặt, {}",
+            crate::domain::date::period_words(&d.from, &d.to, |vi, _| vi)
         )],
         &rows,
     )
@@ -250,8 +250,9 @@ pub fn school_report(
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut title = vec![
         format!(
-            "Báo cáo thu không dùng tiền mặt: {}, kỳ {} đến {}",
-            r.school, r.from, r.to
+            "Báo cáo thu không dùng tiền mặt: {}, {}",
+            r.school,
+            crate::domain::date::period_words(&r.from, &r.to, |vi, _| vi)
         ),
         format!(
             "Nộp lúc {} bởi {}",

@@ -52,7 +52,7 @@ pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
                 on:submit=move |ev| { ev.prevent_default(); load(false); }>
                 <div class="sm:col-span-2">
                     <Field id="audit-text" label=tr("Tìm theo người, việc hoặc hồ sơ", "Search by person, change or record") value=text
-                        hint=tr("Ví dụ: biên lai, HP26E-0000205, tên học sinh, tên kế toán.", "E.g. receipt, HP26E-0000205, a student's or colleague's name.")/>
+                        hint=tr("Ví dụ: biên lai, 2026-0000205, tên học sinh, tên kế toán.", "E.g. receipt, 2026-0000205, a student's or colleague's name.")/>
                 </div>
                 <Field id="audit-day" label=tr("Ngày", "Day") value=day kind="date"/>
                 <div class="flex gap-2 sm:col-span-3">

@@ -146,7 +146,7 @@ fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
     // table fits a laptop's width and unmatched transfers and complaints are
     // never behind a sideways scroll. On a phone each school is a card.
     view! {
-        <p class="mt-2 text-sm text-gray-700 print:block">{format!("{} {} → {}", tr("Kỳ", "Period"), d.from, d.to)}</p>
+        <p class="mt-2 text-sm text-gray-700 print:block">{format!("{} {}", tr("Kỳ", "Period"), crate::domain::date::period_words(&d.from, &d.to, tr))}</p>
         <table class="mt-2 w-full text-sm" data-testid="dashboard-table">
             <thead class="hidden border-b text-gray-700 sm:table-header-group">
                 <tr>
@@ -332,10 +332,34 @@ fn MethodsChart(d: Dashboard) -> impl IntoView {
     }
 }
 
-/// The schools' reports for the period: who submitted, who has not; send back.
+/// The schools' reports for a period of the office's calendar (or, without
+/// one, the range shown above): who submitted, on time or not, who has not;
+/// send back.
 #[component]
 fn Reports(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
-    let list = LocalResource::new(move || district_reports(from.get(), to.get()));
+    use super::report_calendar::{default_deadline, standing_of, CalendarEditor, StandingBadge};
+    let calendar = LocalResource::new(crate::api::dashboard::report_calendar);
+    let chosen = RwSignal::new(None::<crate::api::dashboard::ReportDeadline>);
+    // Today by the server's clock, as the calendar call tells it.
+    let today = RwSignal::new(None::<Date>);
+    // When the calendar first arrives, its next deadline (else its newest).
+    let defaulted = StoredValue::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok((day, list))) = calendar.get() {
+            today.set(Some(day));
+            if !defaulted.get_value() {
+                defaulted.set_value(true);
+                chosen.set(default_deadline(&list, day));
+            }
+        }
+    });
+    let list = LocalResource::new(move || {
+        let (f, t) = match chosen.get() {
+            Some(d) => (d.from, d.to),
+            None => (from.get(), to.get()),
+        };
+        district_reports(f, t)
+    });
     let outcome = RwSignal::new(None::<Outcome>);
     let comment = RwSignal::new(String::new());
     let send_back = move |id: i64| {
@@ -357,7 +381,12 @@ fn Reports(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
     };
     view! {
         <section class=CARD aria-labelledby="reports-title">
-            <h2 id="reports-title" class=H2>{tr("Báo cáo của các trường cho kỳ này", "Schools' reports for this period")}</h2>
+            <h2 id="reports-title" class=H2>{tr("Báo cáo của các trường", "Schools' reports")}</h2>
+            <CalendarEditor calendar chosen/>
+            <p class="mt-3 text-sm font-semibold text-gray-800" data-testid="reports-period">{move || match chosen.get() {
+                Some(d) => super::report_calendar::deadline_label(&d),
+                None => format!("{} {}", tr("Kỳ", "Period"), crate::domain::date::period_words(&from.get(), &to.get(), tr)),
+            }}</p>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
                 Ok(rows) => view! {
@@ -365,6 +394,7 @@ fn Reports(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
                         {rows.into_iter().map(|(_, name, report)| view! {
                             <li class="py-2" data-testid="report-row">
                                 <span class="font-semibold">{name}</span>
+                                {chosen.get_untracked().zip(today.get_untracked()).map(|(d, day)| view! { <StandingBadge standing=standing_of(report.as_ref(), d.due_on, day)/> })}
                                 {match report {
                                     None => view! { <span class="ml-2 font-semibold text-red-800">{tr("chưa nộp báo cáo", "no report yet")}</span> }.into_any(),
                                     Some(rep) => view! { <ReportLine rep on_return=send_back comment/> }.into_any(),
@@ -455,20 +485,19 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
                 Ok(rep) => {
                     let f = rep.figures;
                     outcome.set(Some(Outcome::Done(format!(
-                        "{} {} → {}: {} {}, {} {} / {}.",
+                        "{} {}: {} {}, {} {} / {}.",
                         if replace {
                             tr(
-                                "Đã nộp lại, thay báo cáo cũ, kỳ",
+                                "Đã nộp lại, thay báo cáo cũ,",
                                 "Submitted again, replacing the earlier one, for",
                             )
                         } else {
                             tr(
-                                "Đã nộp báo cáo cho Phòng GD&ĐT, kỳ",
+                                "Đã nộp báo cáo cho Phòng GD&ĐT,",
                                 "The report was submitted to the district office, for",
                             )
                         },
-                        rep.from,
-                        rep.to,
+                        crate::domain::date::period_words(&rep.from, &rep.to, tr),
                         f.invoices,
                         tr("hoá đơn", "invoices"),
                         tr("đã thu", "collected"),
@@ -496,6 +525,7 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
     view! {
         <section class=CARD aria-labelledby="school-figures-title">
             <h2 id="school-figures-title" class=H2>{tr("Số liệu thu và báo cáo", "Figures and reports")}</h2>
+            <super::report_calendar::SchoolDeadlines reports from to/>
             <PeriodPicker from to/>
             {move || figures.get().map(|r| match r {
                 Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
@@ -530,7 +560,7 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
             {move || reports.get().and_then(Result::ok).map(|rows| view! {
                 <ul class="mt-2 text-sm">
                     {rows.into_iter().take(6).map(|r| view! {
-                        <li class="py-1">{format!("{} → {} · {} · {}", r.from, r.to, Date::moment_label(r.submitted_at),
+                        <li class="py-1">{format!("{} · {} · {}", crate::domain::date::period_words(&r.from, &r.to, tr), Date::moment_label(r.submitted_at),
                             if r.returned { tr("Phòng đã gửi trả", "sent back by the office") } else { tr("đã nộp", "submitted") })}
                             {r.return_comment.clone().map(|c| view! { <span class="ml-1 text-amber-900">{format!("— {c}")}</span> })}
                             " " <ReportDownload id=r.id school=r.school.clone() from=r.from.clone()/>

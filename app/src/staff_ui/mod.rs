@@ -20,6 +20,7 @@ mod print;
 mod privacy;
 mod receipts;
 mod reconcile;
+mod report_calendar;
 mod school;
 mod webhooks;
 mod widgets;
