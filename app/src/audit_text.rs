@@ -311,10 +311,25 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             text(&before, "year")
         ),
         ("submit", "school_report") => format!(
-            "{} {} → {}",
-            t("Nộp báo cáo kỳ", "Submitted the report for"),
-            text(&after, "from"),
-            text(&after, "to")
+            "{} {}",
+            t("Nộp báo cáo", "Submitted the report for"),
+            crate::domain::date::period_words(&text(&after, "from"), &text(&after, "to"), t)
+        ),
+        (action @ ("create" | "update"), "report_deadline") => format!(
+            "{} {}: {} {}{}",
+            if action == "create" {
+                t("Đặt lịch báo cáo", "Set the reporting calendar")
+            } else {
+                t("Dời hạn báo cáo", "Moved the report deadline")
+            },
+            crate::domain::date::period_words(&text(&after, "from"), &text(&after, "to"), t),
+            t("hạn", "due"),
+            crate::domain::date::Date::parse_iso(&text(&after, "due_on"))
+                .map(|d| d.dmy())
+                .unwrap_or_default(),
+            crate::domain::date::Date::parse_iso(&text(&before, "due_on"))
+                .map(|d| format!(" ({} {})", t("trước là", "was"), d.dmy()))
+                .unwrap_or_default()
         ),
         ("return", "school_report") => format!(
             "{}{}",
@@ -483,6 +498,33 @@ mod tests {
         assert_eq!(
             sentence(vi, &moved),
             "Sửa thông tin học sinh Trần Minh Anh (lớp 1C)"
+        );
+    }
+
+    #[test]
+    fn the_reporting_calendar_reads_as_sentences() {
+        let mut moved = row(
+            "update",
+            "report_deadline",
+            "1",
+            None,
+            r#"{"from":"2026-11","to":"2026-11","due_on":"2026-12-07"}"#,
+        );
+        moved.before = Some(r#"{"from":"2026-11","to":"2026-11","due_on":"2026-12-05"}"#.into());
+        assert_eq!(
+            sentence(vi, &moved),
+            "Dời hạn báo cáo tháng 11/2026: hạn 07/12/2026 (trước là 05/12/2026)"
+        );
+        let submitted = row(
+            "submit",
+            "school_report",
+            "3",
+            None,
+            r#"{"from":"2026-09","to":"2026-11"}"#,
+        );
+        assert_eq!(
+            sentence(vi, &submitted),
+            "Nộp báo cáo tháng 09/2026 – tháng 11/2026"
         );
     }
 
