@@ -350,27 +350,7 @@ async fn the_office_sets_a_reporting_calendar_its_schools_read_and_no_other_offi
     assert_eq!(list, vec![moved]);
 
     // Another office sees none of it.
-    let (other,): (i64,) = sqlx::query_as(
-        "INSERT INTO district (name, province) VALUES ('UBND phường Cẩm Phả', 'Quảng Ninh') RETURNING id",
-    )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
-    hocphi_server::users::add(
-        &app.db,
-        hocphi_server::users::NewUser {
-            username: "ubnd.campha",
-            display_name: "Vũ Văn Nam",
-            password: DEMO_PASSWORD,
-            role: hocphi_app::staff::Role::DistrictOfficer,
-            district_id: other,
-            school_slug: None,
-        },
-        0,
-    )
-    .await
-    .unwrap();
-    let stranger = app.sign_in("ubnd.campha", DEMO_PASSWORD).await.unwrap();
+    let stranger = app.officer_elsewhere("ubnd.campha").await;
     let (_, theirs): Calendar = app
         .staff("reports/calendar", json!({}), Some(&stranger))
         .await

@@ -398,26 +398,7 @@ async fn an_accountant_gets_nothing_of_another_school() {
 #[tokio::test]
 async fn an_officer_of_another_district_sees_nothing_of_this_one() {
     let app = start().await;
-    let (other_district,): (i64,) =
-        sqlx::query_as("INSERT INTO district (name, province) VALUES ('Phòng GD&ĐT Cẩm Phả', 'Quảng Ninh') RETURNING id")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-    hocphi_server::users::add(
-        &app.db,
-        hocphi_server::users::NewUser {
-            username: "phonggd.campha",
-            display_name: "Vũ Văn Nam",
-            password: DEMO_PASSWORD,
-            role: Role::DistrictOfficer,
-            district_id: other_district,
-            school_slug: None,
-        },
-        0,
-    )
-    .await
-    .unwrap();
-    let officer = app.sign_in("phonggd.campha", DEMO_PASSWORD).await.unwrap();
+    let officer = app.officer_elsewhere("phonggd.campha").await;
     let schools: Vec<SchoolRow> = app
         .staff("staff/schools", json!({}), Some(&officer))
         .await

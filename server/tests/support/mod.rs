@@ -275,6 +275,34 @@ impl TestApp {
             .await
     }
 
+    /// An officer of a second office, which supervises none of the demo's
+    /// schools, signed in: the session cookie's value.
+    pub async fn officer_elsewhere(&self, username: &str) -> String {
+        let (office,): (i64,) = sqlx::query_as(
+            "INSERT INTO district (name, province) VALUES ('UBND phường Cẩm Phả', 'Quảng Ninh') RETURNING id",
+        )
+        .fetch_one(&self.db)
+        .await
+        .unwrap();
+        hocphi_server::users::add(
+            &self.db,
+            hocphi_server::users::NewUser {
+                username,
+                display_name: "Vũ Văn Nam",
+                password: hocphi_server::demo::DEMO_PASSWORD,
+                role: hocphi_app::staff::Role::DistrictOfficer,
+                district_id: office,
+                school_slug: None,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        self.sign_in(username, hocphi_server::demo::DEMO_PASSWORD)
+            .await
+            .unwrap()
+    }
+
     /// Signs in and returns the session cookie's value.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<String, AppError> {
         let reply = self
