@@ -83,6 +83,15 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(page.getByText('Đã lưu lịch báo cáo: tháng 11/2026 · hạn 01/12/2026')).toBeVisible();
   await setPeriod(page.locator('section[aria-labelledby="dash-title"]'), '2026-09', '2026-11');
   await expect(page.getByTestId('reports-period')).toHaveText('tháng 11/2026 · hạn 01/12/2026');
+  // Three months in the chart, each labelled with its year, and a headed table of its numbers.
+  const monthly = page.locator('section[aria-labelledby="monthly-title"]');
+  await expect(monthly.locator('svg text', { hasText: '11/2026' })).toHaveCount(1);
+  await expect(monthly.locator('svg text', { hasText: '09/2026' })).toHaveCount(1);
+  await monthly.getByText('Xem số liệu').click();
+  const numbers = monthly.getByTestId('monthly-numbers');
+  await expect(numbers.getByRole('columnheader', { name: 'Tỷ lệ thu' })).toBeVisible();
+  await expect(numbers.getByRole('rowheader', { name: '11/2026' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/53-dashboard-months.png', fullPage: true });
 
   // The schools' reports for the period.
   const report = page.getByTestId('report-row').filter({ hasText: 'Trường Tiểu học Hạ Long' });

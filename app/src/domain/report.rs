@@ -158,6 +158,12 @@ impl Figures {
         median(self.resolve_times.clone())
     }
 
+    /// The median time to resolve a complaint in whole hours, rounded to the
+    /// nearest: the one figure the screen and the .xlsx both show.
+    pub fn median_resolve_hours(&self) -> Option<i64> {
+        self.median_resolve_secs().map(|s| (s + 1800) / 3600)
+    }
+
     /// The sum of several schools' figures (the district's total).
     pub fn total<'a>(schools: impl IntoIterator<Item = &'a Figures>) -> Figures {
         let mut t = Figures::default();
@@ -268,6 +274,7 @@ mod tests {
         assert_eq!(f.cashless_share_by_count(), Some(6_667));
         assert_eq!(f.cashless_share_by_value(), Some(8_571));
         assert_eq!(f.median_resolve_secs(), Some(7_200));
+        assert_eq!(f.median_resolve_hours(), Some(2));
         let t = Figures::total([&f, &f]);
         assert_eq!(
             (t.invoices, t.due, t.collection_rate()),

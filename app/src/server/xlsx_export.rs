@@ -205,8 +205,8 @@ pub fn figures_sheet(
         }
         sheet.write_number(row, 14, f.unmatched as f64)?;
         sheet.write_number(row, 15, f.complaints_open as f64)?;
-        if let Some(secs) = f.median_resolve_secs() {
-            sheet.write_number(row, 16, (secs / 3600) as f64)?;
+        if let Some(hours) = f.median_resolve_hours() {
+            sheet.write_number(row, 16, hours as f64)?;
         }
     }
     sheet.autofit();

@@ -23,8 +23,8 @@ pub(super) fn this_month() -> String {
     format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
 }
 
-fn hours(secs: Option<i64>) -> String {
-    secs.map(|s| format!("{} {}", (s + 1800) / 3600, tr("giờ", "h")))
+fn hours(h: Option<i64>) -> String {
+    h.map(|h| format!("{h} {}", tr("giờ", "h")))
         .unwrap_or_else(|| "—".into())
 }
 
@@ -227,7 +227,7 @@ fn FigureCells(f: Figures) -> impl IntoView {
         <td class=money>{format!("{} / {}", percent_label(f.cashless_share_by_count()), percent_label(f.cashless_share_by_value()))}</td>
         <td class=cell>{f.unmatched}</td>
         <td class=cell>{f.complaints_open}</td>
-        <td class=money>{hours(f.median_resolve_secs())}</td>
+        <td class=money>{hours(f.median_resolve_hours())}</td>
     }
 }
 
@@ -246,18 +246,30 @@ fn MonthlyChart(months: Vec<MonthPoint>) -> impl IntoView {
     let slot = ((w - pad) / n).min(90);
     let bar = (slot / 3).max(4);
     let y = |bp: i64| h - pad - bp * (h - 2 * pad) / 10_000;
+    // A month's label with its year (a school year spans two); a month with
+    // nothing due or collected has no bar, not a bar of 0 %.
+    let label = |m: &MonthPoint| {
+        crate::domain::date::Month::parse(&m.month)
+            .map(|m| m.label())
+            .unwrap_or_else(|_| m.month.clone())
+    };
     let bars = months.iter().enumerate().map(|(i, m)| {
         let x = pad + i as i64 * slot + slot / 6;
-        let rate = m.figures.collection_rate().unwrap_or(0);
-        let cashless = m.figures.cashless_share_by_value().unwrap_or(0);
-        let (x2, label_y, label_x) = (x + bar, h - 10, x + bar);
-        let (rate_y, rate_h) = (y(rate), h - pad - y(rate));
-        let (cash_y, cash_h) = (y(cashless), h - pad - y(cashless));
+        let (x2, label_y, label_x, dash_y) = (x + bar, h - 10, x + bar, h - pad - 4);
+        let name = label(m);
+        let column = |x: i64, value: Option<i64>, k: usize| {
+            value.map(|v| {
+                let (top, height) = (y(v), h - pad - y(v));
+                view! { <rect x=x y=top width=bar height=height fill=COLORS[k]><title>{format!("{name} · {}", percent_label(Some(v)))}</title></rect> }
+            })
+        };
+        let empty = m.figures.collection_rate().is_none() && m.figures.cashless_share_by_value().is_none();
         view! {
             <g>
-                <rect x=x y=rate_y width=bar height=rate_h fill=COLORS[0]><title>{format!("{} · {}", m.month, percent_label(Some(rate)))}</title></rect>
-                <rect x=x2 y=cash_y width=bar height=cash_h fill=COLORS[1]><title>{format!("{} · {}", m.month, percent_label(Some(cashless)))}</title></rect>
-                <text x=label_x y=label_y font-size="11" text-anchor="middle" fill="#374151">{m.month[5..].to_string()}</text>
+                {column(x, m.figures.collection_rate(), 0)}
+                {column(x2, m.figures.cashless_share_by_value(), 1)}
+                {empty.then(|| view! { <text x=label_x y=dash_y font-size="10" text-anchor="middle" fill="#6b7280">"—"</text> })}
+                <text x=label_x y=label_y font-size="10" text-anchor="middle" fill="#374151">{name.clone()}</text>
             </g>
         }
     }).collect_view();
@@ -277,12 +289,20 @@ fn MonthlyChart(months: Vec<MonthPoint>) -> impl IntoView {
                 <span class="ml-3"><Swatch k=1/></span>{tr("Không tiền mặt (giá trị)", "Cashless (value)")}</p>
             <details class="mt-2 text-sm">
                 <summary class="flex min-h-11 cursor-pointer items-center">{tr("Xem số liệu", "See the numbers")}</summary>
-                <table class="mt-1 w-full"><tbody>
+                <table class="mt-1 w-full" data-testid="monthly-numbers">
+                    <thead><tr class="text-left text-gray-700">
+                        <th scope="col" class="pr-3">{tr("Tháng", "Month")}</th>
+                        <th scope="col" class="pr-3">{tr("Đã thu", "Collected")}</th>
+                        <th scope="col" class="pr-3">{tr("Tỷ lệ thu", "Collection rate")}</th>
+                        <th scope="col">{tr("Không tiền mặt (giá trị)", "Cashless (value)")}</th>
+                    </tr></thead>
+                    <tbody>
                     {months.iter().map(|m| view! {
-                        <tr><td class="pr-3">{m.month.clone()}</td><td class="pr-3">{m.figures.collected.to_string()}</td>
+                        <tr><th scope="row" class="pr-3 text-left font-normal">{label(m)}</th><td class="pr-3">{m.figures.collected.to_string()}</td>
                             <td class="pr-3">{percent_label(m.figures.collection_rate())}</td><td>{percent_label(m.figures.cashless_share_by_value())}</td></tr>
                     }).collect_view()}
-                </tbody></table>
+                    </tbody>
+                </table>
             </details>
         </section>
     }
@@ -540,7 +560,7 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
                             <dt class="text-gray-700">{tr("Không tiền mặt (giá trị)", "Cashless (value)")}</dt><dd>{percent_label(f.cashless_share_by_value())}</dd>
                             <dt class="text-gray-700">{tr("Chờ đối soát", "Unmatched")}</dt><dd>{f.unmatched}</dd>
                             <dt class="text-gray-700">{tr("Khiếu nại chưa giải quyết", "Open complaints")}</dt><dd>{f.complaints_open}</dd>
-                            <dt class="text-gray-700">{tr("Thời gian giải quyết thường gặp", "Median to resolve")}</dt><dd>{hours(f.median_resolve_secs())}</dd>
+                            <dt class="text-gray-700">{tr("Thời gian giải quyết thường gặp", "Median to resolve")}</dt><dd>{hours(f.median_resolve_hours())}</dd>
                         </dl>
                     }.into_any()
                 }
