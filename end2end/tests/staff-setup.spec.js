@@ -414,7 +414,7 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await openTask(page, 'Lớp và học sinh');
   await page.getByLabel('Lọc theo lớp, tên hoặc mã').fill('Yến');
 
-  // The family asks for their data, then for it to be erased (Decree 13/2023).
+  // The family asks for their data, then for it to be erased (Law 91/2025/QH15).
   const [file] = await Promise.all([
     page.waitForEvent('download'),
     row.getByRole('button', { name: 'Xuất dữ liệu' }).click(),

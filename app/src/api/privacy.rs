@@ -1,4 +1,4 @@
-//! Children's data on a parent's request (Decree 13/2023): the school exports
+//! Children's data on a parent's request (the Law on Personal Data Protection, 91/2025/QH15): the school exports
 //! everything hocphi holds about a student, or erases their personal data
 //! (keeping what accounting rules require), and sets how long after a student
 //! left their data is anonymised.

@@ -124,8 +124,8 @@ pub async fn by_staff_alone(
     .await
 }
 
-/// Records that a staff member looked at students' personal data (Decree
-/// 13/2023: every access is traceable). Kept apart from the change log's list.
+/// Records that a staff member looked at students' personal data (the Law on
+/// Personal Data Protection, 91/2025/QH15: every access is traceable). Kept apart from the change log's list.
 pub async fn viewed(
     state: &super::state::AppState,
     staff: &Staff,

@@ -1,4 +1,4 @@
-//! Children's personal data (Decree 13/2023): anonymising a student, on a
+//! Children's personal data (the Law on Personal Data Protection, 91/2025/QH15): anonymising a student, on a
 //! parent's request or when the school's period after they left has passed.
 //! What accounting rules require is kept as it is: invoices, payments (as the
 //! bank reported them) and signed receipts, which cannot be altered anyway.

@@ -40,8 +40,8 @@ pub fn Privacy(school_id: i64) -> impl IntoView {
         <section class=CARD aria-labelledby="privacy-title">
             <h2 id="privacy-title" class=H2>{tr("Dữ liệu cá nhân của học sinh", "Students' personal data")}</h2>
             <p class="text-sm text-gray-700">{tr(
-                "Theo Nghị định 13/2023: khi phụ huynh yêu cầu, dùng \"Xuất dữ liệu\" hoặc \"Xoá dữ liệu\" ở danh sách học sinh. Mỗi lần xem hay sửa dữ liệu học sinh đều được ghi nhật ký.",
-                "Decree 13/2023: on a parent's request, use \"Export data\" or \"Erase data\" in the student list. Every look at or change to students' data is logged.")}</p>
+                "Theo Luật Bảo vệ dữ liệu cá nhân (91/2025/QH15): khi phụ huynh yêu cầu, dùng \"Xuất dữ liệu\" hoặc \"Xoá dữ liệu\" ở danh sách học sinh. Mỗi lần xem hay sửa dữ liệu học sinh đều được ghi nhật ký.",
+                "Law on Personal Data Protection (91/2025/QH15): on a parent's request, use \"Export data\" or \"Erase data\" in the student list. Every look at or change to students' data is logged.")}</p>
             <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=save>
                 <div class="w-48">
                     <Field id="retention-days" label=tr("Ẩn danh sau khi nghỉ học (ngày)", "Anonymise after leaving (days)") value=days hint=tr("từ 30 đến 3650", "30 to 3650")/>
