@@ -293,7 +293,14 @@ async fn the_office_sets_a_reporting_calendar_its_schools_read_and_no_other_offi
     let set = |due: &str| json!({"from": "11/2026", "to": "11/2026", "due_on": due});
 
     // A deadline inside the period, or typed wrong, is refused, and nothing is kept.
-    for bad in ["20/11/2026", "30/11/2026", "32/12/2026", "05/12/2028"] {
+    let long = "05/12/2026 ".repeat(10_000);
+    for bad in [
+        "20/11/2026",
+        "30/11/2026",
+        "32/12/2026",
+        "05/12/2028",
+        &long,
+    ] {
         let r = app
             .staff("reports/calendar/set", set(bad), Some(&officer))
             .await;

@@ -216,11 +216,14 @@ pub async fn set_report_deadline(
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     staff.require(crate::staff::Role::DistrictOfficer)?;
-    let typed = |s: &str| Month::parse_typed(s).or_else(|_| Month::parse(s.trim()));
-    let (f, t) = match (typed(&from), typed(&to)) {
+    let (f, t) = match (Month::parse_typed(&from), Month::parse_typed(&to)) {
         (Ok(f), Ok(t)) if f <= t => (f, t),
         _ => return Err(AppError::InvalidInput(Field::Period)),
     };
+    // Bounded before it is split: "05/12/2026" and its typed variants are short.
+    if due_on.len() > 32 {
+        return Err(AppError::InvalidInput(Field::ReportDue));
+    }
     let due = Date::parse_dmy(due_on.trim())
         .or_else(|_| Date::parse_iso(due_on.trim()))
         .map_err(|_| AppError::InvalidInput(Field::ReportDue))?;

@@ -6,6 +6,9 @@ use crate::domain::invoice_code::ALPHABET;
 
 /// Characters after `KN`.
 pub const BODY_LEN: usize = 10;
+/// Longer than any way of typing a code (`#KN - ABCDE - 23456` with spaces):
+/// refused before it is copied, whatever the request carried.
+const MAX_TYPED: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TrackingCodeError {
@@ -22,6 +25,11 @@ pub enum TrackingCodeError {
 
 /// The code in its one written form, `KN-ABCDE-23456`.
 pub fn tidy(typed: &str) -> Result<String, TrackingCodeError> {
+    if typed.len() > MAX_TYPED {
+        return Err(TrackingCodeError::WrongLength {
+            count: typed.chars().filter(char::is_ascii_alphanumeric).count(),
+        });
+    }
     let plain: String = typed
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '_' | '.' | '\u{a0}' | '\t' | '#'))
@@ -81,6 +89,18 @@ mod tests {
         assert_eq!(
             tidy("KN-ABCDÉ-FGHJK"),
             Err(TrackingCodeError::BadCharacter('É'))
+        );
+        // Past 64 bytes nothing is copied: a megabyte, and even a real code
+        // drowned in spaces, is refused by its length alone.
+        let huge = format!("KN{}", "A".repeat(1_000_000));
+        assert!(matches!(
+            tidy(&huge),
+            Err(TrackingCodeError::WrongLength { .. })
+        ));
+        let padded = format!("KN-22222-22222{}", " ".repeat(60));
+        assert_eq!(
+            tidy(&padded),
+            Err(TrackingCodeError::WrongLength { count: 12 })
         );
     }
 }

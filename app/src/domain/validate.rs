@@ -34,10 +34,14 @@ pub fn receipt_numbering(
     form: &str,
     series: &str,
 ) -> Result<Option<(String, String)>, crate::error::Field> {
+    // Measured before it is copied (upper-cased): a code is at most 20 bytes.
     let code = |s: &str| {
-        let s = s.trim().to_uppercase();
-        (!s.is_empty()
-            && s.len() <= 20
+        let s = s.trim();
+        if s.is_empty() || s.len() > 20 {
+            return None;
+        }
+        let s = s.to_uppercase();
+        (s.len() <= 20
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.')))
         .then_some(s)
@@ -308,6 +312,10 @@ mod receipt_numbering_tests {
         );
         assert_eq!(
             receipt_numbering(&"9".repeat(21), "AA/26E"),
+            Err(crate::error::Field::ReceiptNumbering)
+        );
+        assert_eq!(
+            receipt_numbering("01BLP0-001", &"a".repeat(1_000_000)),
             Err(crate::error::Field::ReceiptNumbering)
         );
         assert_eq!(
