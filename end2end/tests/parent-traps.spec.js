@@ -131,7 +131,7 @@ test('paying together says when a child could not be loaded, names the bank and 
   const group = page.getByTestId('group-qr').first();
   // Taken to the new QR, which names its bank and carries the template.
   await expect(group).toBeInViewport();
-  await expect(group.getByTestId('group-bank')).toContainText('Vietcombank');
+  await expect(group.getByTestId('payee-bank')).toContainText('Vietcombank');
   const template = group.getByTestId('template');
   for (const label of ['Họ và tên người trả tiền', 'Họ và tên người thụ hưởng', 'Lý do thanh toán', 'Mã/số hóa đơn thanh toán']) {
     await expect(template.getByText(label, { exact: true })).toBeVisible();

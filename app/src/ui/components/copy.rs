@@ -65,3 +65,25 @@ pub fn CopyRow(
         </div>
     }
 }
+
+/// What a parent types into a banking app by hand instead of scanning: the
+/// bank by name, then the account, the holder, the amount and the memo, each to
+/// copy. One block for every QR (an invoice's, paying together).
+#[component]
+pub fn TransferDetails(
+    payee: crate::model::Payee,
+    amount: crate::domain::money::Vnd,
+    memo: String,
+) -> impl IntoView {
+    view! {
+        <div class="border-b border-gray-100 py-2" data-testid="payee-bank">
+            <div class="text-sm text-gray-600">{texts().bank}</div>
+            <div class="text-lg font-semibold">{payee.bank_short_name.clone()}</div>
+            <div class="text-sm text-gray-700">{payee.bank_name.clone()}</div>
+        </div>
+        <CopyRow label=texts().account_number value=payee.account_number.clone()/>
+        <CopyRow label=texts().account_name value=payee.account_name.clone()/>
+        <CopyRow label=texts().amount value=amount.dong().to_string() shown=amount.to_string()/>
+        <CopyRow label=texts().memo value=memo/>
+    }
+}

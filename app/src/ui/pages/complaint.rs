@@ -260,6 +260,16 @@ pub fn ComplaintsPage() -> impl IntoView {
     }
 }
 
+/// A tracking code that opens nothing, said in words, with the way back to type it again.
+#[component]
+fn CodeProblem(text: String) -> impl IntoView {
+    view! {
+        <h1 class="text-2xl font-bold text-gray-900">{tr("Khiếu nại", "Complaint")}</h1>
+        <p role="alert" data-testid="tracking-problem" class="my-4 rounded-lg border border-red-300 bg-red-50 p-4 text-base text-red-900">{text}</p>
+        <a class="inline-flex min-h-11 items-center text-teal-800 underline" href="/khieu-nai">{tr("Nhập lại mã", "Type the code again")}</a>
+    }
+}
+
 /// One complaint, by the code after `#`.
 #[component]
 pub fn TrackComplaintPage() -> impl IntoView {
@@ -286,11 +296,7 @@ pub fn TrackComplaintPage() -> impl IntoView {
         Ok(code) => code,
         Err(e) => {
             return view! {
-                <section class="py-6">
-                    <h1 class="text-2xl font-bold text-gray-900">{tr("Khiếu nại", "Complaint")}</h1>
-                    <p role="alert" data-testid="tracking-problem" class="my-4 rounded-lg border border-red-300 bg-red-50 p-4 text-base text-red-900">{code_problem(e)}</p>
-                    <a class="inline-flex min-h-11 items-center text-teal-800 underline" href="/khieu-nai">{tr("Nhập lại mã", "Type the code again")}</a>
-                </section>
+                <section class="py-6"><CodeProblem text=code_problem(e)/></section>
             }
             .into_any();
         }
@@ -312,12 +318,8 @@ pub fn TrackComplaintPage() -> impl IntoView {
             {move || match view_res.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(AppError::NotFound)) => view! {
-                    <h1 class="text-2xl font-bold text-gray-900">{tr("Khiếu nại", "Complaint")}</h1>
-                    <p role="alert" data-testid="tracking-problem" class="my-4 rounded-lg border border-red-300 bg-red-50 p-4 text-base text-red-900">
-                        {tr("Không có khiếu nại nào mang mã {code}. Hãy xem lại mã; nếu mã đúng, hãy gọi nhà trường.",
-                            "No complaint has the code {code}. Check the code; if it is right, call the school.").replace("{code}", &code)}
-                    </p>
-                    <a class="inline-flex min-h-11 items-center text-teal-800 underline" href="/khieu-nai">{tr("Nhập lại mã", "Type the code again")}</a>
+                    <CodeProblem text=tr("Không có khiếu nại nào mang mã {code}. Hãy xem lại mã; nếu mã đúng, hãy gọi nhà trường.",
+                        "No complaint has the code {code}. Check the code; if it is right, call the school.").replace("{code}", &code)/>
                 }.into_any(),
                 Some(Err(e)) => view! {
                     <h1 class="text-2xl font-bold text-gray-900">{tr("Khiếu nại", "Complaint")}</h1>

@@ -5,7 +5,7 @@ use crate::api::parent::{decline_line, load_invoice};
 use crate::domain::vietqr::VietQr;
 use crate::model::InvoiceDetail;
 use crate::ui::components::contacts::SchoolContacts;
-use crate::ui::components::copy::CopyRow;
+use crate::ui::components::copy::TransferDetails;
 use crate::ui::components::notice::{FraudWarning, Loading};
 use crate::ui::components::qr::VietQrCode;
 use crate::ui::components::status::StatusBadge;
@@ -426,7 +426,6 @@ fn QrFor(
         &detail.memo,
     );
     let payload = qr.encode();
-    let amount_digits = detail.balance.dong().to_string();
     let registry = format!("/tai-khoan/{}", detail.school_slug);
     let caption = crate::ui::components::qr::caption(
         &detail.school_name,
@@ -460,15 +459,7 @@ fn QrFor(
                     "See the school's official accounts, confirmed by the supervising office.")}</a>
             </p>
             <div class="mt-3">
-                <div class="border-b border-gray-100 py-2">
-                    <div class="text-sm text-gray-600">{texts().bank}</div>
-                    <div class="text-lg font-semibold">{payee.bank_short_name.clone()}</div>
-                    <div class="text-sm text-gray-700">{payee.bank_name.clone()}</div>
-                </div>
-                <CopyRow label=texts().account_number value=payee.account_number.clone()/>
-                <CopyRow label=texts().account_name value=payee.account_name.clone()/>
-                <CopyRow label=texts().amount value=amount_digits shown=detail.balance.to_string()/>
-                <CopyRow label=texts().memo value=detail.memo.clone()/>
+                <TransferDetails payee=payee.clone() amount=detail.balance memo=detail.memo.clone()/>
             </div>
         </section>
     }

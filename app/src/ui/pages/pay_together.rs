@@ -5,7 +5,7 @@ use crate::api::parent::{load_child, pay_together};
 use crate::domain::vietqr::VietQr;
 use crate::error::AppError;
 use crate::model::GroupPayment;
-use crate::ui::components::copy::CopyRow;
+use crate::ui::components::copy::TransferDetails;
 use crate::ui::components::notice::{ErrorNotice, FraudWarning, Loading};
 use crate::ui::components::qr::VietQrCode;
 use crate::ui::storage;
@@ -233,15 +233,7 @@ fn GroupQr(group: GroupPayment) -> impl IntoView {
                 <a href=registry rel="external" class="underline">{tr(
                     "Xem các tài khoản chính thức của trường.",
                     "See the school's official accounts.")}</a></p>
-            <div class="border-b border-gray-100 py-2" data-testid="group-bank">
-                <div class="text-sm text-gray-600">{texts().bank}</div>
-                <div class="text-lg font-semibold">{group.payee.bank_short_name.clone()}</div>
-                <div class="text-sm text-gray-700">{group.payee.bank_name.clone()}</div>
-            </div>
-            <CopyRow label=texts().account_number value=group.payee.account_number.clone()/>
-            <CopyRow label=texts().account_name value=group.payee.account_name.clone()/>
-            <CopyRow label=texts().amount value=group.total.dong().to_string() shown=group.total.to_string()/>
-            <CopyRow label=texts().memo value=group.memo.clone()/>
+            <TransferDetails payee=group.payee.clone() amount=group.total memo=group.memo.clone()/>
             <dl class="mt-3 space-y-2 text-base" data-testid="template">
                 <div><dt class="text-sm text-gray-600">{texts().payer}</dt><dd>{texts().payer_value}</dd></div>
                 <div><dt class="text-sm text-gray-600">{texts().beneficiary}</dt><dd class="font-semibold">{beneficiary}</dd></div>
