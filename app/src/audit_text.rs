@@ -315,6 +315,11 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             t("Nộp báo cáo", "Submitted the report for"),
             crate::domain::date::period_words(&text(&after, "from"), &text(&after, "to"), t)
         ),
+        ("remove", "report_deadline") => format!(
+            "{} {}",
+            t("Bỏ khỏi lịch báo cáo", "Took off the reporting calendar"),
+            crate::domain::date::period_words(&text(&before, "from"), &text(&before, "to"), t)
+        ),
         (action @ ("create" | "update"), "report_deadline") => format!(
             "{} {}: {} {}{}",
             if action == "create" {

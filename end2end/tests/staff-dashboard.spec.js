@@ -81,6 +81,15 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await calendar.getByLabel('Hạn nộp').fill('01/12/2026');
   await calendar.getByRole('button', { name: 'Lưu lịch' }).click();
   await expect(page.getByText('Đã lưu lịch báo cáo: tháng 11/2026 · hạn 01/12/2026')).toBeVisible();
+  // A period typed by mistake comes off the calendar again.
+  await calendar.getByLabel('Kỳ từ tháng').fill('10/2026');
+  await calendar.getByLabel('Hạn nộp').fill('05/11/2026');
+  await calendar.getByRole('button', { name: 'Lưu lịch' }).click();
+  await expect(page.getByText('Đã lưu lịch báo cáo: tháng 10/2026 · hạn 05/11/2026')).toBeVisible();
+  await calendar.getByRole('button', { name: 'Bỏ kỳ đang chọn khỏi lịch' }).click();
+  await expect(page.getByText('Đã bỏ khỏi lịch báo cáo: tháng 10/2026 · hạn 05/11/2026')).toBeVisible();
+  await expect(calendar.getByRole('button', { name: /tháng 10\/2026/ })).toHaveCount(0);
+  await calendar.getByRole('button', { name: 'tháng 11/2026 · hạn 01/12/2026' }).click();
   await setPeriod(page.locator('section[aria-labelledby="dash-title"]'), '2026-09', '2026-11');
   await expect(page.getByTestId('reports-period')).toHaveText('tháng 11/2026 · hạn 01/12/2026');
   // Three months in the chart, each labelled with its year, and a headed table of its numbers.
@@ -135,6 +144,9 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   const deadlines = again.getByTestId('school-deadlines');
   await expect(deadlines).toContainText('tháng 11/2026 · hạn 01/12/2026');
   await expect(deadlines.getByTestId('report-standing')).toHaveText('bị gửi trả, chờ nộp lại');
+  // The figures open on the period still to report, not on this month.
+  await expect(again.getByLabel('Từ tháng')).toHaveValue('2026-11');
+  await expect(again.getByLabel('Đến tháng')).toHaveValue('2026-11');
   await page.screenshot({ path: 'test-results/screens/52-report-sent-back.png', fullPage: true });
   // Sent back, the report is submitted again without being asked, for the calendar's period.
   await setPeriod(again, '2026-09', '2026-09');

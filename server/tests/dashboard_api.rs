@@ -364,4 +364,32 @@ async fn the_office_sets_a_reporting_calendar_its_schools_read_and_no_other_offi
         .answer()
         .unwrap();
     assert!(theirs.is_empty());
+
+    // A period set by mistake comes off the calendar: not by another office,
+    // nor by the school; by its own office, audited.
+    let remove = json!({"id": list[0].id});
+    for (session, refused) in [
+        (&stranger, AppError::NotFound),
+        (&accountant, AppError::Forbidden),
+    ] {
+        let r = app
+            .staff("reports/calendar/remove", remove.clone(), Some(session))
+            .await;
+        assert_eq!(r.answer::<serde_json::Value>(), Err(refused));
+    }
+    app.staff("reports/calendar/remove", remove.clone(), Some(&officer))
+        .await
+        .answer::<serde_json::Value>()
+        .unwrap();
+    let (_, after): Calendar = app
+        .staff("reports/calendar", json!({}), Some(&accountant))
+        .await
+        .answer()
+        .unwrap();
+    assert!(after.is_empty());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'report_deadline'")
+            .await,
+        3
+    );
 }

@@ -279,6 +279,45 @@ pub async fn set_report_deadline(
     })
 }
 
+/// The office takes a period off its calendar (set by mistake): reports already
+/// submitted for it stay; only the deadline goes, audited.
+#[server(prefix = "/rpc", endpoint = "reports/calendar/remove", input = Json)]
+pub async fn remove_report_deadline(id: i64) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let staff = crate::server::auth::current_staff(&state).await?;
+    staff.require(crate::staff::Role::DistrictOfficer)?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    // Another office's deadline is as unknown as one that never was.
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT period_from, period_to, due_on FROM report_deadline WHERE id = $1 AND district_id = $2",
+    )
+    .bind(id)
+    .bind(staff.district_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (from, to, due_on) = row.ok_or(AppError::NotFound)?;
+    sqlx::query("DELETE FROM report_deadline WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    crate::server::audit::by_staff(
+        &mut tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry {
+            school_id: None,
+            action: "remove",
+            entity: "report_deadline",
+            entity_id: Some(id.to_string()),
+            before: Some(serde_json::json!({"from": from, "to": to, "due_on": due_on})),
+            after: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 const REPORT_SQL: &str =
     "SELECT r.id, r.school_id, sc.name, r.period_from, r.period_to, r.note, r.submitted_at, \

@@ -5,7 +5,9 @@
 
 use super::tr;
 use super::widgets::*;
-use crate::api::dashboard::{report_calendar, set_report_deadline, ReportDeadline, ReportRow};
+use crate::api::dashboard::{
+    remove_report_deadline, report_calendar, set_report_deadline, ReportDeadline, ReportRow,
+};
 use crate::domain::date::{period_words, Date};
 use crate::domain::report::{deadline_to_show, standing, Standing};
 use leptos::prelude::*;
@@ -143,6 +145,28 @@ pub fn CalendarEditor(
                     }.into_any()
                 }
             })}
+            // A period set by mistake comes off the calendar (its reports stay).
+            {move || chosen.get().map(|d| {
+                let label = deadline_label(&d);
+                let remove = move |_| {
+                    let (id, label) = (d.id, label.clone());
+                    pending.run(async move {
+                        match remove_report_deadline(id).await {
+                            Ok(()) => {
+                                outcome.set(Some(Outcome::Done(format!("{} {label}", tr("Đã bỏ khỏi lịch báo cáo:", "Taken off the calendar:")))));
+                                chosen.set(None);
+                                calendar.refetch();
+                            }
+                            Err(e) => outcome.set(Some(Outcome::Failed(e))),
+                        }
+                    });
+                };
+                view! {
+                    <button type="button" class=format!("{BUTTON_QUIET} mt-2") prop:disabled=move || pending.busy() on:click=remove>
+                        {tr("Bỏ kỳ đang chọn khỏi lịch", "Take the chosen period off the calendar")}
+                    </button>
+                }
+            })}
             <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=save>
                 <div><Field id="deadline-from" label=tr("Kỳ từ tháng", "Period from") value=from hint=tr("Ví dụ 11/2026", "E.g. 11/2026")/></div>
                 <div><Field id="deadline-to" label=tr("Đến tháng (nếu nhiều tháng)", "To (if several months)") value=to/></div>
@@ -171,6 +195,32 @@ pub fn SchoolDeadlines(
             .and_then(Result::ok)
             .and_then(|rows| rows.into_iter().find(|r| r.from == f && r.to == t))
     };
+    // Opened for the first time, the figures show the period still to report
+    // (sent back, due or overdue, the earliest deadline first), not this month.
+    let picked = StoredValue::new(false);
+    Effect::new(move |_| {
+        let (Some(Ok((today, list))), Some(Ok(rows))) = (calendar.get(), reports.get()) else {
+            return;
+        };
+        if picked.get_value() {
+            return;
+        }
+        picked.set_value(true);
+        let to_report = list
+            .iter()
+            .filter(|d| {
+                let report = rows.iter().find(|r| r.from == d.from && r.to == d.to);
+                !matches!(
+                    standing_of(report, d.due_on, today),
+                    Standing::OnTime | Standing::Late { .. }
+                )
+            })
+            .min_by_key(|d| d.due_on);
+        if let Some(d) = to_report {
+            from.set(d.from.clone());
+            to.set(d.to.clone());
+        }
+    });
     let sent_back = move || {
         reports.get().and_then(Result::ok).and_then(|rows| {
             // A period's newest report decides: sent back and not submitted again.

@@ -38,11 +38,13 @@ pub fn CopyRow(
     };
     let shown = shown.unwrap_or(value);
     view! {
-        <div class="flex items-center justify-between gap-3 border-b border-gray-100 py-2 last:border-0">
+        // A large code stays on one line (read out to the school, it must not
+        // break at its dash); the button goes under it if the phone is narrow.
+        <div class="flex items-center justify-between gap-3 border-b border-gray-100 py-2 last:border-0" class:flex-wrap=large>
             <div class="min-w-0">
                 <div class="text-sm text-gray-600">{label}</div>
                 <div class=if large {
-                    "break-words font-mono text-2xl font-semibold tracking-wider text-gray-900 select-all"
+                    "whitespace-nowrap font-mono text-2xl font-semibold tracking-wide text-gray-900 select-all"
                 } else {
                     "break-words text-lg font-semibold text-gray-900 select-all"
                 }>{shown}</div>
