@@ -415,6 +415,26 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             t("Thêm trường", "Added school"),
             text(&after, "legal_name")
         ),
+        ("create", "office") => format!(
+            "{} {}",
+            t("Thêm cơ quan quản lý", "Added supervising office"),
+            text(&after, "name")
+        ),
+        ("rename", "office") => format!(
+            "{} {} → {}",
+            t("Đổi tên cơ quan quản lý", "Renamed supervising office"),
+            text(&before, "name"),
+            text(&after, "name")
+        ),
+        ("move", "school") => format!(
+            "{} {} → {}",
+            t(
+                "Chuyển trường sang cơ quan quản lý khác",
+                "Moved the school to another office"
+            ),
+            text(&before, "office"),
+            text(&after, "office")
+        ),
         (purpose, "one_time_link") => format!(
             "{} ({purpose})",
             t("Tạo đường dẫn dùng một lần", "Created a one-time link")
@@ -455,7 +475,9 @@ fn role(t: Tr, code: &str) -> &'static str {
     match code {
         "accountant" => t("kế toán", "accountant"),
         "teacher" => t("giáo viên", "teacher"),
-        "district_officer" => t("cán bộ quản lý", "officer"),
+        // Rows written before offices replaced districts (migration 0027) keep the old
+        // name: the log is append-only.
+        "officer" | "district_officer" => t("cán bộ quản lý", "officer"),
         _ => "",
     }
 }

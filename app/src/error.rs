@@ -95,6 +95,9 @@ pub enum Field {
     ReceiptNumbering,
     /// A reporting deadline: a day after the period ends, within a year.
     ReportDue,
+    /// A school level this office does not supervise (THPT: the Department;
+    /// the others: their commune/ward), or not a level at all.
+    SchoolLevel,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 pub struct SchoolSummary {
     pub slug: String,
     pub name: String,
-    pub district: String,
+    /// Its supervising office ("UBND phường Hồng Gai").
+    pub office: String,
 }
 
 /// A school as any parent may see it: its name and whom to call.
@@ -120,7 +121,7 @@ pub struct InvoiceDetail {
     pub reason: String,
     /// The transfer memo (VietQR 62.08): the invoice code, plain ASCII, ≤ 25 characters.
     pub memo: String,
-    /// The school's bank account, if the district office confirmed one: no QR
+    /// The school's bank account, if its supervising office confirmed one: no QR
     /// is ever drawn from an account the registry does not list.
     pub payee: Option<Payee>,
     /// The school's Mobile Money (wallet) account, if it has one: the parent may pay there instead.

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// Phòng GD&ĐT: every school of the district.
-    DistrictOfficer,
+    /// A supervising office's officer: a commune/ward's schools, or (the
+    /// Department) every school of the province.
+    Officer,
     /// Kế toán: one school, its money and its data.
     Accountant,
     /// Giáo viên chủ nhiệm: their classes, read-only on money.
@@ -16,7 +17,7 @@ pub enum Role {
 impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
-            Role::DistrictOfficer => "district_officer",
+            Role::Officer => "officer",
             Role::Accountant => "accountant",
             Role::Teacher => "teacher",
         }
@@ -24,7 +25,7 @@ impl Role {
 
     pub fn parse(s: &str) -> Option<Role> {
         match s {
-            "district_officer" => Some(Role::DistrictOfficer),
+            "officer" => Some(Role::Officer),
             "accountant" => Some(Role::Accountant),
             "teacher" => Some(Role::Teacher),
             _ => None,
@@ -35,7 +36,7 @@ impl Role {
     pub fn may_manage(self, other: Role) -> bool {
         matches!(
             (self, other),
-            (Role::DistrictOfficer, Role::Accountant) | (Role::Accountant, Role::Teacher)
+            (Role::Officer, Role::Accountant) | (Role::Accountant, Role::Teacher)
         )
     }
 }
@@ -47,7 +48,8 @@ pub struct Me {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub district_name: String,
+    pub office_name: String,
+    pub office_level: crate::domain::office::OfficeLevel,
     pub school_id: Option<i64>,
     pub school_name: Option<String>,
 }
@@ -90,7 +92,7 @@ impl PaymentMethod {
     }
 }
 
-/// The district's plan asks every school to be ready for at least 3 of the 4
+/// The plan (Đề án 06) asks every school to be ready for at least 3 of the 4
 /// cashless methods.
 pub const REQUIRED_CASHLESS_METHODS: usize = 3;
 
@@ -114,7 +116,7 @@ pub struct BeneficiaryAccount {
     pub account_number: String,
     pub account_name: String,
     pub is_default: bool,
-    /// When the district office confirmed it, and who: until then no QR shows it.
+    /// When the supervising office confirmed it, and who: until then no QR shows it.
     pub confirmed: Option<Confirmation>,
     /// Taken off every QR by the school or its office, with why (`at`, `by`
     /// as in a confirmation); saving the account again asks for a new confirmation.
@@ -122,7 +124,7 @@ pub struct BeneficiaryAccount {
     pub suspended: Option<(Confirmation, String)>,
 }
 
-/// The district office's confirmation of an official account.
+/// The supervising office's confirmation of an official account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Confirmation {
     pub at: i64,
@@ -187,6 +189,8 @@ pub struct SchoolRow {
     pub id: i64,
     pub slug: String,
     pub name: String,
+    /// The office that supervises it directly (a Department's list names each school's ward).
+    pub office: String,
     pub cashless_methods: usize,
     /// The cashless methods ready at this school (accepted and set up).
     pub ready_methods: Vec<PaymentMethod>,
@@ -247,8 +251,8 @@ mod tests {
         assert!(!cashless_ready(&[QrTransfer, Cash, CardPos]));
         assert!(cashless_ready(&[QrTransfer, Website, CardPos]));
         assert!(!Role::Accountant.may_manage(Role::Accountant));
-        assert!(Role::DistrictOfficer.may_manage(Role::Accountant));
-        assert!(!Role::DistrictOfficer.may_manage(Role::Teacher));
+        assert!(Role::Officer.may_manage(Role::Accountant));
+        assert!(!Role::Officer.may_manage(Role::Teacher));
     }
 }
 

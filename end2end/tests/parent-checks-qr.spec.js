@@ -1,7 +1,7 @@
 // A parent checks a QR someone sent them before paying: a fraudster's QR to a
 // personal account is flagged, a photo of the school's official QR is
 // recognised, a picture without a QR is named; the public registry lists the
-// accounts the district office confirmed.
+// accounts the school's supervising office confirmed.
 const { test, expect } = require('@playwright/test');
 const path = require('path');
 const { decodePng, parseVietQr } = require('../lib/qr');
@@ -31,7 +31,8 @@ test('a fake QR is flagged, the official one recognised, and the registry lists 
   await page.getByTestId('qr-file').setInputFiles(fixture('qr-official-photo.png'));
   await expect(verdict).toHaveAttribute('data-official', 'true');
   await expect(verdict).toContainText('Tài khoản chính thức của Trường Tiểu học Hạ Long');
-  await expect(verdict).toContainText('Phòng GD&ĐT thành phố Hạ Long');
+  // Named by the office that confirmed it: the school's ward since July 2025.
+  await expect(verdict).toContainText('Đã được UBND phường Hồng Gai xác nhận ngày');
   await expect(verdict).toContainText('1.250.000');
   await page.screenshot({ path: 'test-results/screens/42-qr-check-official.png', fullPage: true });
 

@@ -66,12 +66,18 @@ async function checkPage(page, path) {
   expect(levels[0]).toBe(1);
   for (let i = 1; i < levels.length; i++) expect(levels[i]).toBeLessThanOrEqual(levels[i - 1] + 1);
 
-  // Vietnamese first, then a short English version.
-  const english = page.locator('section[lang="en"]');
+  // Vietnamese first, then a short English version, folded: a Vietnamese reader
+  // sees only the word "English"; one tap opens it.
+  const english = page.locator('details[lang="en"]');
   await expect(english).toHaveCount(1);
   await expect(english.getByRole('heading', { name: 'English' })).toBeVisible();
   const [h1Box, enBox] = [await page.locator('h1').boundingBox(), await english.boundingBox()];
   expect(enBox.y).toBeGreaterThan(h1Box.y);
+  const englishText = english.locator('p, li').first();
+  await expect(englishText).toBeHidden();
+  await english.locator('summary').click();
+  await expect(englishText).toBeVisible();
+  expect((await english.locator('summary').boundingBox()).height).toBeGreaterThanOrEqual(44);
 
   // Every picture is small and named in Vietnamese.
   const pictures = await page.$$eval('main svg[role="img"]', (svgs) => svgs.map((s) => ({
@@ -122,7 +128,8 @@ test('the fraud guide states the rules a parent must remember', async ({ page })
   await page.setViewportSize({ width: 360, height: 780 });
   await page.goto('/huong-dan/nhan-biet-lua-dao.html');
   const main = page.locator('main');
-  for (const rule of ['OTP', 'mật khẩu', 'số thẻ', 'Zalo', 'Phòng GD&ĐT', '/kiem-tra-qr', '/s/']) {
+  for (const rule of ['OTP', 'mật khẩu', 'số thẻ', 'Zalo', 'cơ quan quản lý', '/kiem-tra-qr', '/s/']) {
+    await expect(main).not.toContainText('Phòng GD&ĐT');
     await expect(main).toContainText(rule);
   }
   await expect(page.getByRole('link', { name: 'Mở trang Kiểm tra mã QR' })).toHaveAttribute('href', '/kiem-tra-qr');
@@ -133,7 +140,7 @@ test('the fraud guide states the rules a parent must remember', async ({ page })
   await expect(lost).toContainText('phong toả');
   await expect(lost).toContainText('công an');
   await expect(lost).toContainText('nhà trường');
-  const english = page.locator('section[lang="en"]');
+  const english = page.locator('details[lang="en"]');
   await expect(english).toContainText('OTP');
   await expect(english).toContainText('freeze');
   await page.screenshot({ path: 'test-results/screens/40-guide-fraud.png', fullPage: true });
@@ -165,7 +172,7 @@ test('the privacy notice tells a parent, in plain words, what is kept about thei
   // The office sees children's names too: the page must not say otherwise.
   await expect(page.locator('section[aria-labelledby="xem"]')).toContainText('danh sách học sinh');
   await expect(main.locator('a[href="/huong-dan/muc-luc.html"]').first()).toBeVisible();
-  const english = page.locator('section[lang="en"]');
+  const english = page.locator('details[lang="en"]');
   await expect(english).toContainText('91/2025/QH15');
   await expect(english).toContainText('10 years');
   await expect(english).toContainText('365 days');

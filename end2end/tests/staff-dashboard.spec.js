@@ -1,5 +1,5 @@
-// The district office sees every school: the accountant submits the month's
-// report; the officer opens the dashboard, filters to one school, downloads the
+// The school reports to its ward, and the province's Department sees every school:
+// the accountant submits the month's report; the Department's officer opens the dashboard, filters to one school, downloads the
 // .xlsx (read back here) and sees the school's submitted report.
 const { test, expect } = require('@playwright/test');
 const fs = require('fs');
@@ -15,9 +15,11 @@ async function signIn(page, user) {
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
 }
 
+// Months are typed as accountants write them (11/2026); the field shows them so.
 async function setPeriod(scope, from, to) {
   await scope.getByLabel('Từ tháng').fill(from);
   await scope.getByLabel('Đến tháng').fill(to);
+  await expect(scope.getByLabel('Đến tháng')).toHaveValue(to);
 }
 
 test('the officer filters the dashboard, downloads the .xlsx and sees a submitted report', async ({ page }) => {
@@ -27,26 +29,32 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await signIn(page, 'ketoan.thhl');
   await openTask(page, 'Số liệu, báo cáo');
   const figures = page.locator('section[aria-labelledby="school-figures-title"]');
-  await setPeriod(figures, '2026-11', '2026-11');
+  await setPeriod(figures, '11/2026', '11/2026');
   await expect(page.getByTestId('school-figures')).toContainText('Tỷ lệ thu');
   await figures.getByLabel('Ghi chú kèm báo cáo').fill('Tháng 11: còn 4 lớp chưa nộp đủ.');
-  await figures.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
-  await expect(page.getByText(/Đã nộp báo cáo cho Phòng GD&ĐT, tháng 11\/2026: \d+ hoá đơn/)).toBeVisible();
+  await figures.getByRole('button', { name: 'Nộp báo cáo kỳ này cho UBND phường Hồng Gai' }).click();
+  await expect(page.getByText(/Đã nộp báo cáo cho UBND phường Hồng Gai, tháng 11\/2026: \d+ hoá đơn/)).toBeVisible();
   // A second click asks before a second copy is made, and replaces the first when told to.
-  await figures.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
+  await figures.getByRole('button', { name: 'Nộp báo cáo kỳ này cho UBND phường Hồng Gai' }).click();
   await expect(figures.getByRole('alert')).toContainText('Báo cáo kỳ này đã nộp lúc');
   await figures.getByRole('button', { name: 'Nộp lại, thay báo cáo đã nộp' }).click();
   await expect(page.getByText(/Đã nộp lại, thay báo cáo cũ, tháng 11\/2026/)).toBeVisible();
   await signOut(page);
 
-  // The officer.
-  await signIn(page, 'phonggd');
+  // The Department's officer: every school of the province, each with the office it reports to.
+  await signIn(page, 'sogd');
+  await expect(page.getByText('Sở GD&ĐT Quảng Ninh · Trần Quốc Bảo · Cán bộ quản lý giáo dục')).toBeVisible();
+  await expect(page.getByRole('row', { name: /Trường THPT Hòn Gai/ }).getByTestId('school-office')).toHaveText('Sở GD&ĐT Quảng Ninh');
+  await expect(page.getByRole('row', { name: /Trường THCS Bãi Cháy/ }).getByTestId('school-office')).toHaveText('UBND phường Bãi Cháy');
+  await expect(page.getByRole('row', { name: /Trường Tiểu học Hạ Long/ }).getByTestId('school-office')).toHaveText('UBND phường Hồng Gai');
+  // The Department adds only upper-secondary schools; the wards add the others.
+  await expect(page.getByLabel('Cấp học').locator('option')).toHaveText(['Trung học phổ thông']);
   await page.getByRole('link', { name: 'Bảng theo dõi thu không dùng tiền mặt' }).click();
-  await setPeriod(page.locator('section[aria-labelledby="dash-title"]'), '2026-11', '2026-11');
+  await setPeriod(page.locator('section[aria-labelledby="dash-title"]'), '11/2026', '11/2026');
   await expect(page.getByTestId('dashboard-row').first()).toBeVisible();
   const all = await page.getByTestId('dashboard-row').count();
-  expect(all).toBeGreaterThanOrEqual(3);
-  await expect(page.getByTestId('dashboard-total')).toContainText('Toàn phòng');
+  expect(all).toBe(4);
+  await expect(page.getByTestId('dashboard-total')).toContainText('Tất cả các trường');
   await page.screenshot({ path: 'test-results/screens/50-dashboard.png', fullPage: true });
 
   await page.getByLabel('Lọc trường').fill('ha long');
@@ -62,13 +70,38 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   ]);
   expect(file.suggestedFilename()).toBe('tong-hop-2026-11-2026-11.xlsx');
   const sheet = readSheet(fs.readFileSync(await file.path()));
-  expect(sheet.A1).toContain('tháng 11/2026');
-  expect(sheet.E3).toBe('Phải thu (đ)');
+  // Headed as an office's report: who, what, which period, when; signed below the table.
+  expect(sheet.A1).toBe('SỞ GD&ĐT QUẢNG NINH');
+  expect(sheet.A2).toBe('BÁO CÁO TÌNH HÌNH THU KHÔNG DÙNG TIỀN MẶT');
+  expect(sheet.A3).toBe('Kỳ báo cáo: tháng 11/2026');
+  expect(sheet.A4).toMatch(/^Ngày lập: \d{2}\/\d{2}\/\d{4}$/);
+  expect(sheet.E6).toBe('Phải thu (đ)');
+  const cellWith = (text) => Object.keys(sheet).find((k) => sheet[k] === text);
+  expect(cellWith('NGƯỜI LẬP BIỂU')).toBeTruthy();
+  expect(cellWith('THỦ TRƯỞNG ĐƠN VỊ')).toBeTruthy();
+  expect(Number(cellWith('NGƯỜI LẬP BIỂU').replace(/[A-Z]/g, ''))).toBeGreaterThan(Number(cellWith('Tất cả các trường').replace(/[A-Z]/g, '')));
   const haLong = Object.keys(sheet).find((k) => k.startsWith('A') && sheet[k] === 'Trường Tiểu học Hạ Long');
   expect(haLong).toBeTruthy();
   expect(sheet[`E${haLong.slice(1)}`]).toBe(due);
-  const totalRow = Object.keys(sheet).find((k) => k.startsWith('A') && sheet[k] === 'Toàn phòng');
+  const totalRow = Object.keys(sheet).find((k) => k.startsWith('A') && sheet[k] === 'Tất cả các trường');
   expect(sheet[`E${totalRow.slice(1)}`]).toBeGreaterThanOrEqual(due);
+
+  // On paper: headed with the office, the period and the day, signed at the end,
+  // the working panels left out, on as few A4 pages as four schools need.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('print-heading')).toContainText('SỞ GD&ĐT QUẢNG NINH');
+  await expect(page.getByTestId('print-heading')).toContainText('BÁO CÁO TÌNH HÌNH THU KHÔNG DÙNG TIỀN MẶT');
+  await expect(page.getByTestId('print-heading')).toContainText(/Kỳ báo cáo: tháng 11\/2026 · ngày lập: \d{2}\/\d{2}\/\d{4}/);
+  await expect(page.getByTestId('print-signatures')).toContainText('NGƯỜI LẬP BIỂU');
+  await expect(page.getByTestId('print-signatures')).toContainText('THỦ TRƯỞNG ĐƠN VỊ');
+  await expect(page.getByTestId('report-calendar')).toBeHidden();
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  fs.writeFileSync('test-results/screens/52-dashboard-print.pdf', pdf);
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g) || []).length;
+  expect(pages).toBeGreaterThan(0);
+  expect(pages).toBeLessThanOrEqual(2);
+  await page.emulateMedia({ media: 'screen' });
+  await expect(page.getByTestId('print-heading')).toBeHidden();
 
   // The office's reporting calendar: November, due 1 December (a deadline
   // before the period ends is a typo). Each school's standing is read against
@@ -90,7 +123,7 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(page.getByText('Đã bỏ khỏi lịch báo cáo: tháng 10/2026 · hạn 05/11/2026')).toBeVisible();
   await expect(calendar.getByRole('button', { name: /tháng 10\/2026/ })).toHaveCount(0);
   await calendar.getByRole('button', { name: 'tháng 11/2026 · hạn 01/12/2026' }).click();
-  await setPeriod(page.locator('section[aria-labelledby="dash-title"]'), '2026-09', '2026-11');
+  await setPeriod(page.locator('section[aria-labelledby="dash-title"]'), '9/2026', '11/2026');
   await expect(page.getByTestId('reports-period')).toHaveText('tháng 11/2026 · hạn 01/12/2026');
   // Three months in the chart, each labelled with its year, and a headed table of its numbers.
   const monthly = page.locator('section[aria-labelledby="monthly-title"]');
@@ -115,10 +148,17 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
     report.getByRole('button', { name: 'Tải báo cáo (.xlsx)' }).click(),
   ]);
   const frozen = readSheet(fs.readFileSync(await reportFile.path()));
-  expect(frozen.A1).toContain('Trường Tiểu học Hạ Long, tháng 11/2026');
-  expect(frozen.A3).toBe('Ghi chú: Tháng 11: còn 4 lớp chưa nộp đủ.');
-  expect(frozen.A6).toBe('Trường Tiểu học Hạ Long');
-  expect(frozen.E6).toBe(due);
+  expect(frozen.A1).toBe('TRƯỜNG TIỂU HỌC HẠ LONG');
+  expect(frozen.A3).toBe('Kỳ báo cáo: tháng 11/2026');
+  expect(frozen.A4).toBe('Kính gửi: UBND phường Hồng Gai');
+  expect(frozen.A5).toMatch(/^Nộp lúc .* bởi Lê Thị Hồng$/);
+  expect(frozen.A6).toBe('Ghi chú: Tháng 11: còn 4 lớp chưa nộp đủ.');
+  expect(frozen.A9).toBe('Trường Tiểu học Hạ Long');
+  expect(frozen.E9).toBe(due);
+  // Signed by the person who made it and the head of the school.
+  const frozenCell = (text) => Object.keys(frozen).find((k) => frozen[k] === text);
+  expect(frozenCell('HIỆU TRƯỞNG')).toBeTruthy();
+  expect(frozenCell('Lê Thị Hồng')).toBeTruthy();
   await report.getByLabel('Ý kiến khi gửi trả').fill('Bổ sung số liệu tiền mặt giúp phòng.');
   await report.getByRole('button', { name: 'Gửi trả' }).click();
   await expect(page.getByText('Đã gửi trả báo cáo cho trường.')).toBeVisible();
@@ -133,7 +173,7 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(classes.first()).toContainText(/^Lớp 1\w · \d+\/\d+ đã nộp đủ/);
   await expect(classes.filter({ hasText: 'Lớp 3A' })).toContainText(/\d+\/14 đã nộp đủ/);
   const attention = page.getByTestId('attention');
-  await attention.getByRole('link', { name: /báo cáo bị Phòng GD&ĐT trả lại/ }).click();
+  await attention.getByRole('link', { name: /báo cáo bị cơ quan quản lý gửi trả/ }).click();
   await expect(page.getByRole('heading', { name: 'Số liệu, báo cáo', level: 1 })).toBeVisible();
   await expect(page.locator('section[aria-labelledby="school-figures-title"]')).toContainText('Bổ sung số liệu tiền mặt giúp phòng.');
   // The sent-back report is said first, with the office's comment, and the
@@ -145,14 +185,14 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(deadlines).toContainText('tháng 11/2026 · hạn 01/12/2026');
   await expect(deadlines.getByTestId('report-standing')).toHaveText('bị gửi trả, chờ nộp lại');
   // The figures open on the period still to report, not on this month.
-  await expect(again.getByLabel('Từ tháng')).toHaveValue('2026-11');
-  await expect(again.getByLabel('Đến tháng')).toHaveValue('2026-11');
+  await expect(again.getByLabel('Từ tháng')).toHaveValue('11/2026');
+  await expect(again.getByLabel('Đến tháng')).toHaveValue('11/2026');
   await page.screenshot({ path: 'test-results/screens/52-report-sent-back.png', fullPage: true });
   // Sent back, the report is submitted again without being asked, for the calendar's period.
-  await setPeriod(again, '2026-09', '2026-09');
+  await setPeriod(again, '09/2026', '09/2026');
   await deadlines.getByRole('button', { name: 'Chọn kỳ này' }).click();
-  await again.getByRole('button', { name: 'Nộp báo cáo kỳ này cho Phòng GD&ĐT' }).click();
-  await expect(page.getByText(/Đã nộp báo cáo cho Phòng GD&ĐT, tháng 11\/2026/)).toBeVisible();
+  await again.getByRole('button', { name: 'Nộp báo cáo kỳ này cho UBND phường Hồng Gai' }).click();
+  await expect(page.getByText(/Đã nộp báo cáo cho UBND phường Hồng Gai, tháng 11\/2026/)).toBeVisible();
   await expect(deadlines.getByTestId('report-standing')).toHaveText('đã nộp đúng hạn');
   await expect(again.getByTestId('report-sent-back')).toHaveCount(0);
 });

@@ -113,7 +113,7 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
 
   // The office.
   await signOut(page);
-  await signIn(page, 'phonggd');
+  await signIn(page, 'sogd');
   for (const name of await pages(page)) {
     await visit(page, name);
     const problems = await misfits(page);

@@ -1,4 +1,4 @@
-// The district office creates a school and its accountant; the accountant sets the
+// A ward's office creates a school and its accountant; the accountant sets the
 // school up and imports the class lists; parents then see the school's contacts.
 const { test, expect } = require('@playwright/test');
 const path = require('path');
@@ -27,12 +27,19 @@ for (const size of sizes) {
 
       // The officer signs in.
       await page.goto('/staff/');
-      await page.getByLabel('Tên đăng nhập').fill('phonggd');
+      await page.getByLabel('Tên đăng nhập').fill('ubnd.honggai');
       await page.getByLabel('Mật khẩu').fill(PASSWORD);
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
       await expect(page.getByRole('heading', { name: 'Các trường', exact: true })).toBeVisible();
-      // The demo lower-secondary school is flagged: fewer than 3 cashless methods, no contact.
-      await expect(page.getByRole('row', { name: /Trường THCS Bãi Cháy/ })).toContainText('chưa đủ 3');
+      // The ward sees its own schools only: not another ward's, not the Department's THPT.
+      await expect(page.getByText('UBND phường Hồng Gai · Phạm Thu Trang · Cán bộ quản lý giáo dục')).toBeVisible();
+      await expect(page.getByRole('row', { name: /Trường Tiểu học Hạ Long/ })).toBeVisible();
+      await expect(page.getByRole('row', { name: /Trường Mầm non Hoa Hồng/ })).toBeVisible();
+      await expect(page.getByRole('row', { name: /Trường THCS Bãi Cháy/ })).toHaveCount(0);
+      await expect(page.getByRole('row', { name: /Trường THPT Hòn Gai/ })).toHaveCount(0);
+      // A ward adds preschools, primary and lower-secondary schools, not THPTs.
+      await expect(page.getByLabel('Cấp học').locator('option')).toHaveText(['Mầm non', 'Tiểu học', 'Trung học cơ sở']);
+      await page.getByLabel('Cấp học').selectOption({ label: 'Tiểu học' });
       await shot('01-officer');
 
       // …creates a school…
@@ -40,9 +47,11 @@ for (const size of sizes) {
       await page.getByLabel('Địa chỉ trang cho phụ huynh').fill(slug);
       await page.getByLabel('Tên đơn vị đầy đủ').fill(`${schoolName}, thành phố Hạ Long`);
       await page.getByLabel('Mã số thuế').fill('5700999888');
-      await page.getByLabel('Địa chỉ', { exact: true }).fill('Phường Cao Xanh, Hạ Long, Quảng Ninh');
+      await page.getByLabel('Địa chỉ', { exact: true }).fill('Phường Cao Xanh, tỉnh Quảng Ninh');
       await page.getByRole('button', { name: 'Thêm trường', exact: true }).click();
       await expect(page.getByRole('status')).toContainText(`Đã tạo trường ${schoolName}`);
+      // A new school is flagged: fewer than 3 cashless methods, no contact.
+      await expect(page.getByRole('row', { name: new RegExp(schoolName) })).toContainText('chưa đủ 3');
 
       // …and invites its accountant with a one-time link.
       await page.getByRole('link', { name: schoolName }).click();
@@ -87,8 +96,8 @@ for (const size of sizes) {
       await expect(page.getByText('Đã lưu tài khoản Vietcombank · 0451000012345 (mặc định).')).toBeVisible();
       await expect(page.getByText('Vietcombank · 0451000012345').first()).toBeVisible();
       await expect(page.getByText('TRUONG TIEU HOC CAO XANH', { exact: true })).toBeVisible();
-      // Not in any QR until the district office confirms it.
-      await expect(page.getByTestId('account-status')).toContainText('Chờ Phòng GD&ĐT xác nhận');
+      // Not in any QR until the ward's office confirms it.
+      await expect(page.getByTestId('account-status')).toContainText('Chờ cơ quan quản lý xác nhận');
       // A second account is not the default unless chosen, and the default moves only on purpose.
       await page.getByLabel('Tìm ngân hàng').fill('bidv');
       await page.getByLabel('Ngân hàng', { exact: true }).selectOption('970418');
@@ -152,8 +161,8 @@ for (const size of sizes) {
       await expect(page.getByTestId('readiness-website')).toContainText('sẵn sàng');
       await expect(page.getByTestId('gateway-current')).toContainText(merchant);
       await expect(page.getByTestId('gateway-current')).not.toContainText('a-secret-from-the-gateway');
-      // The QR method waits for the district office to confirm the bank account.
-      await expect(page.getByTestId('readiness-qr_transfer')).toContainText('cần tài khoản ngân hàng được Phòng GD&ĐT xác nhận');
+      // The QR method waits for the office to confirm the bank account.
+      await expect(page.getByTestId('readiness-qr_transfer')).toContainText('cần tài khoản ngân hàng được cơ quan quản lý xác nhận');
       await expect(page.getByText('dưới 3 trong 4 phương thức')).toHaveCount(1);
 
       // A contact person for parents. Saving it keeps what was typed, not yet
@@ -246,13 +255,13 @@ for (const size of sizes) {
       await p.screenshot({ path: `test-results/screens/staff-${size.name}-05-parent.png`, fullPage: true });
       await parent.close();
 
-      // The district office confirms the account; the public registry lists it.
+      // The ward's office confirms the account; the public registry lists it.
       await signOut(page);
-      await page.getByLabel('Tên đăng nhập').fill('phonggd');
+      await page.getByLabel('Tên đăng nhập').fill('ubnd.honggai');
       await page.getByLabel('Mật khẩu').fill(PASSWORD);
       await page.getByRole('button', { name: 'Đăng nhập' }).click();
       // The office's home counts the accounts awaiting it, and leads to them.
-      await page.getByTestId('office-attention').getByRole('link', { name: /tài khoản nhận tiền chờ Phòng xác nhận/ }).click();
+      await page.getByTestId('office-attention').getByRole('link', { name: /tài khoản nhận tiền chờ xác nhận/ }).click();
       await expect(page.getByRole('heading', { name: 'Tài khoản chờ xác nhận', level: 1 })).toBeVisible();
       const pending = page.getByTestId('pending-account').filter({ hasText: schoolName });
       await expect(pending).toContainText('Vietcombank · 0451000012345 · TRUONG TIEU HOC CAO XANH');
@@ -273,6 +282,9 @@ for (const size of sizes) {
       await page.goto(`/tai-khoan/${slug}`);
       await expect(page.getByTestId('registry-school')).toContainText(schoolName);
       await expect(page.getByTestId('registry-school')).toContainText('Vietcombank · 0451000012345');
+      // The registry names the school's office and which office confirmed the account.
+      await expect(page.getByTestId('registry-school')).toContainText('Cơ quan quản lý: UBND phường Hồng Gai');
+      await expect(page.getByTestId('registry-school')).toContainText('UBND phường Hồng Gai xác nhận ngày');
     });
   });
 }

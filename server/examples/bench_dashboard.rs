@@ -1,14 +1,14 @@
-//! Benchmark, run by hand (not a test): the district dashboard for a province.
+//! Benchmark, run by hand (not a test): the office dashboard for a province.
 //!
 //! `scripts/bench-dashboard.sh`, or
 //! `cargo run --release -p hocphi-server --example bench_dashboard`.
 //!
 //! 1. Seeds a fresh SQLite database (the server's own `db::connect`: migrations,
-//!    WAL, synchronous FULL) with one district of 200 schools, 300,000 students,
+//!    WAL, synchronous FULL) with one Department of 200 schools, 300,000 students,
 //!    a school year of monthly invoices (3.6 million), and payments for 85 % of
 //!    them by every method (cash too), with their allocations; some transfers
 //!    unmatched and some complaints. Generated in SQL. Timed, not the benchmark.
-//! 2. Times `report_queries::school_figures` (what the district dashboard
+//! 2. Times `report_queries::school_figures` (what the office dashboard
 //!    runs: every school's readiness, contacts and sums) for all 200 schools
 //!    over one month and over the whole year, three runs each, and prints
 //!    the times and peak memory (VmHWM). Checks the totals against the numbers
@@ -35,10 +35,10 @@ async fn main() -> Res<()> {
     let started = Instant::now();
     let script = format!(
         "BEGIN;
-         INSERT INTO district (id, name, province) VALUES (1, 'Sở GD&ĐT (bench)', 'Quảng Ninh');
+         INSERT INTO office (id, name, province, level) VALUES (1, 'Sở GD&ĐT (bench)', 'Quảng Ninh', 'department');
          INSERT INTO school_year (id, label, starts_on, ends_on) VALUES (1, '2025-2026', '2025-09-01', '2026-08-31');
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {SCHOOLS})
-           INSERT INTO school (id, district_id, slug, name, legal_name, address, tax_code, level)
+           INSERT INTO school (id, office_id, slug, name, legal_name, address, tax_code, level)
            SELECT i, 1, 'school-' || i, 'Trường ' || i, 'Trường ' || i, 'Quảng Ninh', '57' || i, 'primary' FROM n;
          INSERT INTO class (id, school_id, school_year_id, name, grade) SELECT id, id, 1, '1A', 1 FROM school;
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {STUDENTS})

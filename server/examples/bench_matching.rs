@@ -129,8 +129,8 @@ async fn seed(
     rng: &mut Rng,
 ) -> Res<(i64, Account, Vec<Seeded>)> {
     let mut tx = db.begin().await?;
-    let (district_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO district (name, province) VALUES ('Phòng GD&ĐT thành phố Hạ Long', 'Quảng Ninh') RETURNING id",
+    let (office_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO office (name, province, level) VALUES ('Sở GD&ĐT Quảng Ninh', 'Quảng Ninh', 'department') RETURNING id",
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -140,11 +140,11 @@ async fn seed(
     .fetch_one(&mut *tx)
     .await?;
     let (school_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO school (district_id, slug, name, legal_name, address, tax_code, level) \
+        "INSERT INTO school (office_id, slug, name, legal_name, address, tax_code, level) \
          VALUES ($1, 'th-bench', 'Trường Tiểu học Hạ Long', 'Trường Tiểu học Hạ Long, thành phố Hạ Long', \
          'Số 12 đường Lê Thánh Tông, Hạ Long, Quảng Ninh', '5700123456', 'primary') RETURNING id",
     )
-    .bind(district_id)
+    .bind(office_id)
     .fetch_one(&mut *tx)
     .await?;
     // The receipt signing key is made with the school, as create_school does.

@@ -1,5 +1,6 @@
-//! Demo data that looks real: one district of Quảng Ninh with a primary, a
-//! lower-secondary and a preschool, ~300 students with Vietnamese names, fee items
+//! Demo data that looks real: Quảng Ninh as it is since July 2025: the province's
+//! Department of Education, two wards (Hồng Gai: a primary and a preschool; Bãi
+//! Cháy: a lower-secondary) and an upper-secondary school the Department supervises, ~300 students with Vietnamese names, fee items
 //! and invoices for last month and this month, some paid, some not.
 //!
 //! Deterministic: a fixed random seed and the injected clock give the same data
@@ -26,7 +27,10 @@ pub const DEMO_PASSWORD: &str = "hocphi-demo-2026";
 pub const DEMO_WALLET: (&str, &str) = ("971011", "0912345678");
 /// The featured school's merchant code and secret at the gateway simulator.
 pub const DEMO_GATEWAY: (&str, &str) = ("HOCPHI01", "demo-gateway-secret-not-for-production");
-pub const DEMO_OFFICER: &str = "phonggd";
+/// The Department of Education's officer: every school of the province.
+pub const DEMO_OFFICER: &str = "sogd";
+/// The ward of Hồng Gai's officer: its primary school and preschool only.
+pub const DEMO_WARD_OFFICER: &str = "ubnd.honggai";
 pub const DEMO_ACCOUNTANT: &str = "ketoan.thhl";
 pub const DEMO_TEACHER: &str = "gv.3a";
 
@@ -96,7 +100,16 @@ struct Fee {
     mandatory: bool,
 }
 
+/// Which demo office supervises a school (two tiers since 1 July 2025).
+#[derive(Clone, Copy, PartialEq)]
+enum DemoOffice {
+    Department,
+    HongGai,
+    BaiChay,
+}
+
 struct SchoolPlan {
+    office: DemoOffice,
     slug: &'static str,
     name: &'static str,
     legal_name: &'static str,
@@ -123,10 +136,11 @@ struct SchoolPlan {
 
 const SCHOOLS: &[SchoolPlan] = &[
     SchoolPlan {
+        office: DemoOffice::HongGai,
         slug: "th-ha-long",
         name: "Trường Tiểu học Hạ Long",
         legal_name: "Trường Tiểu học Hạ Long, thành phố Hạ Long",
-        address: "Số 12 đường Lê Thánh Tông, phường Hồng Gai, Hạ Long, Quảng Ninh",
+        address: "Số 12 đường Lê Thánh Tông, phường Hồng Gai, tỉnh Quảng Ninh",
         tax_code: "5700123456",
         level: "primary",
         bin: "970436",
@@ -172,10 +186,11 @@ const SCHOOLS: &[SchoolPlan] = &[
         ],
     },
     SchoolPlan {
+        office: DemoOffice::BaiChay,
         slug: "thcs-bai-chay",
         name: "Trường THCS Bãi Cháy",
         legal_name: "Trường Trung học cơ sở Bãi Cháy",
-        address: "Số 5 đường Hạ Long, phường Bãi Cháy, Hạ Long, Quảng Ninh",
+        address: "Số 5 đường Hạ Long, phường Bãi Cháy, tỉnh Quảng Ninh",
         tax_code: "5700234567",
         level: "lower_secondary",
         bin: "970415",
@@ -217,10 +232,11 @@ const SCHOOLS: &[SchoolPlan] = &[
         contacts: &[],
     },
     SchoolPlan {
+        office: DemoOffice::HongGai,
         slug: "mn-hoa-hong",
         name: "Trường Mầm non Hoa Hồng",
         legal_name: "Trường Mầm non Hoa Hồng, thành phố Hạ Long",
-        address: "Tổ 3, khu 2, phường Cao Xanh, Hạ Long, Quảng Ninh",
+        address: "Tổ 3, khu 2, phường Hồng Gai, tỉnh Quảng Ninh",
         tax_code: "5700345678",
         level: "preschool",
         bin: "970405",
@@ -255,6 +271,44 @@ const SCHOOLS: &[SchoolPlan] = &[
             "0904111222",
             Some("0904111222"),
         )],
+    },
+    // Last, so the schools above keep the same random draws (and the same data).
+    SchoolPlan {
+        office: DemoOffice::Department,
+        slug: "thpt-hon-gai",
+        name: "Trường THPT Hòn Gai",
+        legal_name: "Trường Trung học phổ thông Hòn Gai",
+        address: "Số 2 đường Nguyễn Văn Cừ, phường Hồng Gai, tỉnh Quảng Ninh",
+        tax_code: "5700456789",
+        level: "upper_secondary",
+        bin: "970418",
+        account: "2150123456789",
+        account_name: "TRUONG THPT HON GAI",
+        classes: &[("10A1", 10, 12), ("11A1", 11, 12), ("12A1", 12, 12)],
+        age_at_grade_start: 15,
+        // Public upper-secondary tuition is waived from 2025–2026: services only.
+        fees: &[
+            Fee {
+                name: "Nước uống",
+                amount: 15_000,
+                unit: "month",
+                mandatory: true,
+            },
+            Fee {
+                name: "Gửi xe đạp",
+                amount: 30_000,
+                unit: "month",
+                mandatory: false,
+            },
+            Fee {
+                name: "Câu lạc bộ Tiếng Anh",
+                amount: 150_000,
+                unit: "month",
+                mandatory: false,
+            },
+        ],
+        methods: &["qr_transfer", "website", "mobile_money", "cash"],
+        contacts: &[("Vũ Thị Ngọc", "Kế toán", "0936222333", Some("0936222333"))],
     },
 ];
 
@@ -308,11 +362,23 @@ pub async fn seed(
     let mut payment_no = 0u32;
 
     let mut tx = db.begin().await?;
-    let (district_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO district (name, province) VALUES ('Phòng GD&ĐT thành phố Hạ Long', 'Quảng Ninh') RETURNING id",
+    let (department,): (i64,) = sqlx::query_as(
+        "INSERT INTO office (name, province, level) VALUES ('Sở GD&ĐT Quảng Ninh', 'Quảng Ninh', 'department') RETURNING id",
     )
     .fetch_one(&mut *tx)
     .await?;
+    let mut ward = async |name: &str| -> Result<i64, sqlx::Error> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO office (name, province, level, parent_id) VALUES ($1, 'Quảng Ninh', 'commune', $2) RETURNING id",
+        )
+        .bind(name)
+        .bind(department)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(id)
+    };
+    let hong_gai = ward("UBND phường Hồng Gai").await?;
+    let bai_chay = ward("UBND phường Bãi Cháy").await?;
     let (year_id,): (i64,) = sqlx::query_as(
         "INSERT INTO school_year (label, starts_on, ends_on) VALUES ($1, $2, $3) RETURNING id",
     )
@@ -324,10 +390,14 @@ pub async fn seed(
 
     for (school_no, plan) in SCHOOLS.iter().enumerate() {
         let (school_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO school (district_id, slug, name, legal_name, address, tax_code, level) \
+            "INSERT INTO school (office_id, slug, name, legal_name, address, tax_code, level) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(district_id)
+        .bind(match plan.office {
+            DemoOffice::Department => department,
+            DemoOffice::HongGai => hong_gai,
+            DemoOffice::BaiChay => bai_chay,
+        })
         .bind(plan.slug)
         .bind(plan.name)
         .bind(plan.legal_name)
@@ -599,34 +669,49 @@ pub async fn seed(
         }
     }
     tx.commit().await?;
-    Ok(seed_staff(db, district_id, now).await?)
+    Ok(seed_staff(db, department, hong_gai, now).await?)
 }
 
-async fn seed_staff(db: &Db, district_id: i64, now: i64) -> Result<(), sqlx::Error> {
+async fn seed_staff(db: &Db, department: i64, hong_gai: i64, now: i64) -> Result<(), sqlx::Error> {
     use crate::users::{add, NewUser, UserError};
     use hocphi_app::staff::Role;
     let accounts = [
-        (DEMO_OFFICER, "Trần Quốc Bảo", Role::DistrictOfficer, None),
+        (
+            DEMO_OFFICER,
+            "Trần Quốc Bảo",
+            Role::Officer,
+            None,
+            Some(department),
+        ),
+        (
+            DEMO_WARD_OFFICER,
+            "Phạm Thu Trang",
+            Role::Officer,
+            None,
+            Some(hong_gai),
+        ),
         (
             DEMO_ACCOUNTANT,
             "Lê Thị Hồng",
             Role::Accountant,
             Some(FEATURED_SCHOOL),
+            None,
         ),
         (
             DEMO_TEACHER,
             "Đỗ Thị Mai",
             Role::Teacher,
             Some(FEATURED_SCHOOL),
+            None,
         ),
     ];
-    for (username, display_name, role, school_slug) in accounts {
+    for (username, display_name, role, school_slug, office_id) in accounts {
         let user = NewUser {
             username,
             display_name,
             password: DEMO_PASSWORD,
             role,
-            district_id,
+            office_id,
             school_slug,
         };
         match add(db, user, now).await {
@@ -643,10 +728,14 @@ async fn seed_staff(db: &Db, district_id: i64, now: i64) -> Result<(), sqlx::Err
     .bind(DEMO_TEACHER)
     .execute(db)
     .await?;
-    // The district office confirmed the demo schools' accounts a month ago.
+    // The schools' offices confirmed the demo accounts a month ago: each ward its
+    // own schools' (Bãi Cháy has no demo officer: the Department did it), the
+    // Department its THPT's.
     sqlx::query(
-        "UPDATE beneficiary_account SET confirmed_at = $1, \
-         confirmed_by = (SELECT id FROM staff WHERE username = $2)",
+        "UPDATE beneficiary_account SET confirmed_at = $1, confirmed_by = COALESCE( \
+            (SELECT s.id FROM staff s JOIN school sc ON sc.office_id = s.office_id \
+             WHERE s.role = 'officer' AND sc.id = beneficiary_account.school_id), \
+            (SELECT id FROM staff WHERE username = $2))",
     )
     .bind(now - 30 * 86_400)
     .bind(DEMO_OFFICER)

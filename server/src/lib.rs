@@ -9,6 +9,7 @@ pub mod demo;
 pub mod events;
 pub mod http;
 pub mod notice_pdf;
+pub mod offices;
 mod pdf_font;
 pub mod receipt_pdf;
 pub mod signing;

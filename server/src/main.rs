@@ -104,10 +104,16 @@ struct MasterKeyArgs {
 enum Command {
     /// Run the web server (the default).
     Serve,
-    /// Create a district (a new deployment starts here, then `user add`).
-    District {
+    /// Supervising offices: the province's Department of Education and its communes/wards (a new
+    /// deployment starts here, then `user add`).
+    Office {
         #[command(subcommand)]
-        action: DistrictAction,
+        action: OfficeAction,
+    },
+    /// Move a school to the office that supervises it.
+    School {
+        #[command(subcommand)]
+        action: SchoolAction,
     },
     /// Copy the live SQLite database to a new file, consistently, while hocphi runs.
     Backup {
@@ -165,7 +171,7 @@ enum Command {
         #[command(flatten)]
         master: MasterKeyArgs,
     },
-    /// Manage staff accounts (the first district officer is made here).
+    /// Manage staff accounts (an office's first officer is made here).
     User {
         #[command(subcommand)]
         action: UserAction,
@@ -178,14 +184,49 @@ enum Command {
 }
 
 #[derive(Subcommand)]
-enum DistrictAction {
-    /// Create a district and print its id.
+enum OfficeAction {
+    /// Create an office and print its id: a Department (with --province), or a commune/ward under
+    /// its Department (with --parent).
     Add {
-        /// e.g. "Phòng GD&ĐT thành phố Hạ Long"
+        /// As the office calls itself, e.g. "Sở GD&ĐT Quảng Ninh" or "UBND phường Hồng Gai".
         #[arg(long)]
         name: String,
+        /// The province, for a Department.
         #[arg(long)]
-        province: String,
+        province: Option<String>,
+        /// The Department's id, for a commune or ward.
+        #[arg(long)]
+        parent: Option<i64>,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// List every office with its id, level and number of schools.
+    List {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// Correct an office's name (a former district keeps its old name until renamed).
+    Rename {
+        #[arg(long)]
+        id: i64,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SchoolAction {
+    /// Move a school to another office of the level its own level says (THPT: the Department;
+    /// preschool, primary, lower-secondary: a commune or ward). Its staff follow.
+    Move {
+        /// The school's page address (slug).
+        #[arg(long)]
+        school: String,
+        /// The office's id (see `office list`).
+        #[arg(long)]
+        office: i64,
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
     },
@@ -203,9 +244,10 @@ enum UserAction {
         name: String,
         #[arg(long, value_enum)]
         role: RoleArg,
-        /// The district's id (1 in the demo).
-        #[arg(long, default_value_t = 1)]
-        district: i64,
+        /// The office's id, for an officer (see `office list`). For a school's staff the
+        /// school's office is used; if given, it must supervise the school.
+        #[arg(long)]
+        office: Option<i64>,
         /// The school's page address (slug), for accountants and teachers.
         #[arg(long)]
         school: Option<String>,
@@ -217,7 +259,7 @@ enum UserAction {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum RoleArg {
-    DistrictOfficer,
+    Officer,
     Accountant,
     Teacher,
 }
@@ -276,7 +318,8 @@ fn main() -> ExitCode {
             };
             report(result.map_err(Into::into))
         }
-        Some(Command::District { action }) => report(district_command(action)),
+        Some(Command::Office { action }) => report(office_command(action)),
+        Some(Command::School { action }) => report(school_command(action)),
         Some(Command::User { action }) => report(user_command(action)),
         Some(Command::BankSecret {
             school,
@@ -390,15 +433,16 @@ fn api_key(
         let pool = db::connect(&url).await?;
         let school_id = school_id(&pool, &school).await?;
         let staff: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT s.id, s.district_id FROM staff s JOIN school sc ON sc.district_id = s.district_id \
-             WHERE s.username = $1 AND sc.id = $2 AND s.active = 1 AND (s.school_id IS NULL OR s.school_id = $2) \
-             AND s.role <> 'teacher'",
+            "SELECT s.id, s.office_id FROM staff s \
+             WHERE s.username = $1 AND s.active = 1 AND s.role <> 'teacher' \
+               AND (s.school_id = $2 OR (s.school_id IS NULL AND EXISTS ( \
+                    SELECT 1 FROM office_school os WHERE os.office_id = s.office_id AND os.school_id = $2)))",
         )
         .bind(by.to_lowercase())
         .bind(school_id)
         .fetch_optional(&pool)
         .await?;
-        let (staff_id, district_id) = staff.ok_or_else(|| format!("{by} may not make keys for {school}"))?;
+        let (staff_id, office_id) = staff.ok_or_else(|| format!("{by} may not make keys for {school}"))?;
         let now = SystemClock.now();
         let mut tx = pool.begin().await?;
         let (id, secret, prefix) =
@@ -409,7 +453,7 @@ fn api_key(
             &mut tx,
             now,
             None,
-            district_id,
+            office_id,
             hocphi_app::server::audit::Entry::at_school(school_id, "create", "api_key", id)
                 .after(serde_json::json!({"name": name, "can_write": write, "prefix": prefix, "by": by, "via": "command line"})),
         )
@@ -441,28 +485,71 @@ fn rotate_receipt_key(
     })
 }
 
-fn district_command(action: DistrictAction) -> Result<String, Box<dyn std::error::Error>> {
-    let DistrictAction::Add {
-        name,
-        province,
+fn with_database<T>(
+    database_url: Option<String>,
+    work: impl AsyncFnOnce(&hocphi_app::server::state::Db) -> Result<T, Box<dyn std::error::Error>>,
+) -> Result<T, Box<dyn std::error::Error>> {
+    let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let pool = db::connect(&url).await?;
+        work(&pool).await
+    })
+}
+
+fn office_command(action: OfficeAction) -> Result<String, Box<dyn std::error::Error>> {
+    use hocphi_server::offices;
+    let now = SystemClock.now();
+    match action {
+        OfficeAction::Add {
+            name,
+            province,
+            parent,
+            database_url,
+        } => with_database(database_url, async |pool| {
+            let id = offices::add(pool, &name, province.as_deref(), parent, now).await?;
+            Ok(format!("created office {} (id {id})", name.trim()))
+        }),
+        OfficeAction::List { database_url } => with_database(database_url, async |pool| {
+            let rows = offices::list(pool).await?;
+            Ok(rows
+                .iter()
+                .map(|o| {
+                    let under = o
+                        .parent_id
+                        .map(|p| format!(" under {p}"))
+                        .unwrap_or_default();
+                    format!(
+                        "{}\t{}{under}\t{}\t{}\t{} schools",
+                        o.id,
+                        o.level.as_str(),
+                        o.name,
+                        o.province,
+                        o.schools
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"))
+        }),
+        OfficeAction::Rename {
+            id,
+            name,
+            database_url,
+        } => with_database(database_url, async |pool| {
+            offices::rename(pool, id, &name, now).await?;
+            Ok(format!("office {id} is now {}", name.trim()))
+        }),
+    }
+}
+
+fn school_command(action: SchoolAction) -> Result<String, Box<dyn std::error::Error>> {
+    let SchoolAction::Move {
+        school,
+        office,
         database_url,
     } = action;
-    let name = name.trim();
-    let province = province.trim();
-    if name.is_empty() || province.is_empty() {
-        return Err("give the district's name and province".into());
-    }
-    let url = database_url.unwrap_or_else(|| hocphi_server::config::DEMO_DATABASE.to_string());
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async {
-        let pool = db::connect(&url).await?;
-        let (id,): (i64,) =
-            sqlx::query_as("INSERT INTO district (name, province) VALUES ($1, $2) RETURNING id")
-                .bind(name)
-                .bind(province)
-                .fetch_one(&pool)
-                .await?;
-        Ok(format!("created district {name} (id {id})"))
+    with_database(database_url, async |pool| {
+        hocphi_server::offices::move_school(pool, &school, office, SystemClock.now()).await?;
+        Ok(format!("{school} is now supervised by office {office}"))
     })
 }
 
@@ -471,7 +558,7 @@ fn user_command(action: UserAction) -> Result<String, Box<dyn std::error::Error>
         username,
         name,
         role,
-        district,
+        office,
         school,
         database_url,
     } = action;
@@ -485,7 +572,7 @@ fn user_command(action: UserAction) -> Result<String, Box<dyn std::error::Error>
         }
     };
     let role = match role {
-        RoleArg::DistrictOfficer => hocphi_app::staff::Role::DistrictOfficer,
+        RoleArg::Officer => hocphi_app::staff::Role::Officer,
         RoleArg::Accountant => hocphi_app::staff::Role::Accountant,
         RoleArg::Teacher => hocphi_app::staff::Role::Teacher,
     };
@@ -498,7 +585,7 @@ fn user_command(action: UserAction) -> Result<String, Box<dyn std::error::Error>
             display_name: &name,
             password: &password,
             role,
-            district_id: district,
+            office_id: office,
             school_slug: school.as_deref(),
         };
         let id = hocphi_server::users::add(&pool, user, SystemClock.now()).await?;

@@ -1,4 +1,4 @@
-//! Creating staff accounts outside the web app: the first district officer (from
+//! Creating staff accounts outside the web app: an office's first officer (from
 //! the command line) and the demo accounts.
 
 use hocphi_app::domain::validate;
@@ -17,13 +17,15 @@ pub enum UserError {
     WeakPassword,
     #[error("the display name must not be empty")]
     BadName,
-    #[error("no district with id {0}")]
-    NoDistrict(i64),
-    #[error("no school '{0}' in that district")]
+    #[error("no office with id {0} (see `hocphi office list`)")]
+    NoOffice(i64),
+    #[error("an officer belongs to an office: give --office")]
+    OfficeNeeded,
+    #[error("no school '{0}' under that office")]
     NoSchool(String),
     #[error("{0:?} accounts belong to a school: give --school")]
     SchoolNeeded(Role),
-    #[error("district officers belong to no school: leave out --school")]
+    #[error("officers belong to no school: leave out --school")]
     NoSchoolForOfficer,
     #[error("the user name '{0}' is taken")]
     Taken(String),
@@ -36,7 +38,9 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     pub password: &'a str,
     pub role: Role,
-    pub district_id: i64,
+    /// An officer's office; for a school's staff, optional (the school's office is
+    /// used), and if given the school must be one it supervises.
+    pub office_id: Option<i64>,
     pub school_slug: Option<&'a str>,
 }
 
@@ -46,34 +50,41 @@ pub async fn add(db: &Db, user: NewUser<'_>, now: i64) -> Result<i64, UserError>
         return Err(UserError::WeakPassword);
     }
     let display_name = validate::text(user.display_name, 80).ok_or(UserError::BadName)?;
-    let district: Option<(i64,)> = sqlx::query_as("SELECT id FROM district WHERE id = $1")
-        .bind(user.district_id)
-        .fetch_optional(db)
-        .await?;
-    district.ok_or(UserError::NoDistrict(user.district_id))?;
-    let school_id = match (user.role, user.school_slug) {
-        (Role::DistrictOfficer, None) => None,
-        (Role::DistrictOfficer, Some(_)) => return Err(UserError::NoSchoolForOfficer),
+    if let Some(office_id) = user.office_id {
+        let office: Option<(i64,)> = sqlx::query_as("SELECT id FROM office WHERE id = $1")
+            .bind(office_id)
+            .fetch_optional(db)
+            .await?;
+        office.ok_or(UserError::NoOffice(office_id))?;
+    }
+    let (office_id, school_id) = match (user.role, user.school_slug) {
+        (Role::Officer, None) => (user.office_id.ok_or(UserError::OfficeNeeded)?, None),
+        (Role::Officer, Some(_)) => return Err(UserError::NoSchoolForOfficer),
         (role, None) => return Err(UserError::SchoolNeeded(role)),
         (_, Some(slug)) => {
-            let row: Option<(i64,)> =
-                sqlx::query_as("SELECT id FROM school WHERE slug = $1 AND district_id = $2")
-                    .bind(slug)
-                    .bind(user.district_id)
-                    .fetch_optional(db)
-                    .await?;
-            Some(row.ok_or_else(|| UserError::NoSchool(slug.to_string()))?.0)
+            // The school's own office; a given --office must supervise it.
+            let row: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT sc.id, sc.office_id FROM school sc WHERE sc.slug = $1 \
+                 AND ($2 IS NULL OR sc.id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $2))",
+            )
+            .bind(slug)
+            .bind(user.office_id)
+            .fetch_optional(db)
+            .await?;
+            let (school_id, office_id) =
+                row.ok_or_else(|| UserError::NoSchool(slug.to_string()))?;
+            (office_id, Some(school_id))
         }
     };
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "INSERT INTO staff (username, display_name, password_hash, role, district_id, school_id, created_at) \
+        "INSERT INTO staff (username, display_name, password_hash, role, office_id, school_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(&username)
     .bind(&display_name)
     .bind(hash_password(user.password))
     .bind(user.role.as_str())
-    .bind(user.district_id)
+    .bind(office_id)
     .bind(school_id)
     .bind(now)
     .fetch_one(db)

@@ -51,8 +51,8 @@ async fn a_second_school_cannot_take_a_merchant_code() {
         .unwrap();
     let hash = hocphi_app::server::auth::hash_password(DEMO_PASSWORD);
     sqlx::query(
-        "INSERT INTO staff (username, display_name, password_hash, role, district_id, school_id, created_at) \
-         SELECT 'ketoan.mnhh', 'Kế toán MN Hoa Hồng', $1, 'accountant', district_id, id, 0 FROM school WHERE id = $2",
+        "INSERT INTO staff (username, display_name, password_hash, role, office_id, school_id, created_at) \
+         SELECT 'ketoan.mnhh', 'Kế toán MN Hoa Hồng', $1, 'accountant', office_id, id, 0 FROM school WHERE id = $2",
     )
     .bind(&hash)
     .bind(school_b)
@@ -363,11 +363,6 @@ async fn an_own_school_id_does_not_reach_another_schools_records() {
             .fetch_one(&app.db)
             .await
             .unwrap();
-    let (district_id,): (i64,) = sqlx::query_as("SELECT district_id FROM school WHERE id = $1")
-        .bind(other)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
     let now = hocphi_app::server::clock::Clock::now(&*app.clock);
     let teacher = hocphi_server::users::add(
         &app.db,
@@ -376,7 +371,8 @@ async fn an_own_school_id_does_not_reach_another_schools_records() {
             display_name: "Giáo viên Hoa Hồng",
             password: DEMO_PASSWORD,
             role: hocphi_app::staff::Role::Teacher,
-            district_id,
+            // The school's own office.
+            office_id: None,
             school_slug: Some(hocphi_server::demo::SIBLING_SCHOOL),
         },
         now,

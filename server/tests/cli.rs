@@ -157,7 +157,7 @@ fn an_operator_database_is_never_seeded_with_demo_data() {
 }
 
 #[test]
-fn a_new_deployment_starts_with_a_district_and_its_first_officer() {
+fn a_new_deployment_starts_with_its_offices_and_a_first_officer() {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(dir.path());
     let run = |args: &[&str], password: Option<&str>| {
@@ -176,12 +176,13 @@ fn a_new_deployment_starts_with_a_district_and_its_first_officer() {
             String::from_utf8_lossy(&out.stderr).to_string(),
         )
     };
+    // The province's Department first, then a ward under it.
     let (code, out, _) = run(
         &[
-            "district",
+            "office",
             "add",
             "--name",
-            "Phòng GD&ĐT Cẩm Phả",
+            "Sở GD&ĐT Quảng Ninh",
             "--province",
             "Quảng Ninh",
         ],
@@ -189,17 +190,68 @@ fn a_new_deployment_starts_with_a_district_and_its_first_officer() {
     );
     assert_eq!(code, Some(0));
     assert!(out.contains("(id 1)"), "{out}");
+    let (code, _, err) = run(&["office", "add", "--name", "UBND phường Cẩm Phả"], None);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--province") && err.contains("--parent"),
+        "{err}"
+    );
+    let (code, out, _) = run(
+        &[
+            "office",
+            "add",
+            "--name",
+            "UBND phường Cẩm Phả",
+            "--parent",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("(id 2)"), "{out}");
+    let (code, _, err) = run(
+        &["office", "add", "--name", "UBND xã X", "--parent", "2"],
+        None,
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("not a Department"), "{err}");
+    let (code, out, _) = run(
+        &[
+            "office",
+            "rename",
+            "--id",
+            "2",
+            "--name",
+            "UBND phường Cửa Ông",
+        ],
+        None,
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out, _) = run(&["office", "list"], None);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("1\tdepartment\tSở GD&ĐT Quảng Ninh"), "{out}");
+    assert!(
+        out.contains("2\tcommune under 1\tUBND phường Cửa Ông"),
+        "{out}"
+    );
+    let (code, _, err) = run(
+        &["school", "move", "--school", "khong-co", "--office", "2"],
+        None,
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no school"), "{err}");
+
     let officer = [
         "user",
         "add",
         "--username",
-        "phonggd.cp",
+        "ubnd.cuaong",
         "--name",
         "Vũ Văn Nam",
         "--role",
-        "district-officer",
-        "--district",
-        "1",
+        "officer",
+        "--office",
+        "2",
     ];
     let (code, _, err) = run(&officer, Some("short"));
     assert_eq!(code, Some(2));
@@ -209,6 +261,9 @@ fn a_new_deployment_starts_with_a_district_and_its_first_officer() {
     let (code, _, err) = run(&officer, Some("a long enough password"));
     assert_eq!(code, Some(2));
     assert!(err.contains("taken"), "{err}");
+    let (code, _, err) = run(&officer[..8], Some("a long enough password"));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--office"), "{err}");
     let accountant = [
         "user",
         "add",
@@ -218,8 +273,6 @@ fn a_new_deployment_starts_with_a_district_and_its_first_officer() {
         "Ai Đó",
         "--role",
         "accountant",
-        "--district",
-        "1",
     ];
     let (code, _, err) = run(&accountant, Some("a long enough password"));
     assert_eq!(code, Some(2));

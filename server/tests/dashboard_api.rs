@@ -19,10 +19,10 @@ async fn exec(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
-/// A small school in the demo's district; returns its id.
+/// A small school in the demo's province; returns its id.
 async fn seed(app: &TestApp) -> i64 {
-    let school = exec(app, "INSERT INTO school (district_id, slug, name, legal_name, address, tax_code, level) \
-        VALUES (1, 'th-so-lieu', 'Trường Tiểu học Số Liệu', 'Trường Tiểu học Số Liệu', 'Hạ Long', '5700000001', 'primary')").await;
+    let school = exec(app, "INSERT INTO school (office_id, slug, name, legal_name, address, tax_code, level) \
+        VALUES ((SELECT id FROM office WHERE name = 'UBND phường Hồng Gai'), 'th-so-lieu', 'Trường Tiểu học Số Liệu', 'Trường Tiểu học Số Liệu', 'Hạ Long', '5700000001', 'primary')").await;
     let year: i64 =
         sqlx::query_as::<_, (i64,)>("SELECT id FROM school_year ORDER BY starts_on DESC LIMIT 1")
             .fetch_one(&app.db)
@@ -145,17 +145,17 @@ async fn every_figure_matches_the_hand_computed_answer() {
         (2, 1_800_000, 1_300_000)
     );
 
-    // The district: this school among the demo's, and a total that adds up.
+    // The office: this school among the demo's, and a total that adds up.
     let d: Dashboard = app
         .staff(
-            "dashboard/district",
+            "dashboard/office",
             json!({"from": "2026-10", "to": "2026-11"}),
             Some(&officer),
         )
         .await
         .answer()
         .unwrap();
-    assert_eq!(d.schools.len(), 4);
+    assert_eq!(d.schools.len(), 5, "the demo's four and this one");
     let sum: i64 = d.schools.iter().map(|s| s.figures.due.dong()).sum();
     assert_eq!(d.total.due.dong(), sum);
     assert!(d
@@ -164,7 +164,7 @@ async fn every_figure_matches_the_hand_computed_answer() {
         .any(|x| x.id == school && x.figures == s.figures));
     let bad = app
         .staff(
-            "dashboard/district",
+            "dashboard/office",
             json!({"from": "2026-12", "to": "2026-10"}),
             Some(&officer),
         )
@@ -216,11 +216,11 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
         .await;
     assert_eq!(reply.status, axum::http::StatusCode::CREATED);
     let officers_view: Vec<(i64, String, Option<ReportRow>)> = app
-        .staff("reports/district", period.clone(), Some(&officer))
+        .staff("reports/office", period.clone(), Some(&officer))
         .await
         .answer()
         .unwrap();
-    assert_eq!(officers_view.len(), 3);
+    assert_eq!(officers_view.len(), 4, "every school of the province");
     let with: Vec<_> = officers_view
         .iter()
         .filter(|(_, _, r)| r.is_some())

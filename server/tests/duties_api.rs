@@ -24,12 +24,12 @@ async fn account_id(app: &TestApp, school_id: i64, number: &str) -> i64 {
     .0
 }
 
-/// A second officer of the same district, for the four-eyes cases.
+/// A second officer of the same office, for the four-eyes cases.
 async fn second_officer(app: &TestApp) -> String {
     let hash = hocphi_app::server::auth::hash_password(DEMO_PASSWORD);
     sqlx::query(
-        "INSERT INTO staff (username, display_name, password_hash, role, district_id, created_at) \
-         SELECT 'phonggd.hai', 'Cán bộ thứ hai', $1, 'district_officer', district_id, 0 FROM staff WHERE username = $2",
+        "INSERT INTO staff (username, display_name, password_hash, role, office_id, created_at) \
+         SELECT 'phonggd.hai', 'Cán bộ thứ hai', $1, 'officer', office_id, 0 FROM staff WHERE username = $2",
     )
     .bind(&hash)
     .bind(DEMO_OFFICER)

@@ -197,7 +197,7 @@ async fn readiness_says_what_each_method_needs_and_when_it_last_worked() {
     assert_eq!(of(PaymentMethod::CardPos).last_payment_at, None);
     assert_eq!(hocphi_app::staff::cashless_ready_count(&p.readiness), 4);
 
-    // The district sees the same count.
+    // The office sees the same count.
     let officer = app
         .sign_in(hocphi_server::demo::DEMO_OFFICER, DEMO_PASSWORD)
         .await

@@ -251,7 +251,7 @@ async fn cross_site_calls_are_refused_before_anything_runs() {
 }
 
 #[tokio::test]
-async fn demo_data_is_deterministic_and_looks_like_a_district() {
+async fn demo_data_is_deterministic_and_looks_like_a_province_with_two_tiers() {
     let a = start().await;
     let b = start().await;
     let codes = |app: &TestApp| {
@@ -268,12 +268,36 @@ async fn demo_data_is_deterministic_and_looks_like_a_district() {
         .fetch_one(&a.db)
         .await
         .unwrap();
-    assert!((280..=320).contains(&students), "{students}");
+    assert!((320..=360).contains(&students), "{students}");
     let (schools,): (i64,) = sqlx::query_as("SELECT COUNT(DISTINCT level) FROM school")
         .fetch_one(&a.db)
         .await
         .unwrap();
-    assert_eq!(schools, 3);
+    assert_eq!(schools, 4);
+    // Two wards under the Department; the THPT belongs to the Department itself.
+    let offices: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT sc.slug, o.level, p.name FROM school sc JOIN office o ON o.id = sc.office_id \
+         LEFT JOIN office p ON p.id = o.parent_id ORDER BY sc.slug",
+    )
+    .fetch_all(&a.db)
+    .await
+    .unwrap();
+    for (slug, level, parent) in &offices {
+        if slug.starts_with("thpt-") {
+            assert_eq!(
+                (level.as_str(), parent.as_deref()),
+                ("department", None),
+                "{slug}"
+            );
+        } else {
+            assert_eq!(
+                (level.as_str(), parent.as_deref()),
+                ("commune", Some("Sở GD&ĐT Quảng Ninh")),
+                "{slug}"
+            );
+        }
+    }
+    assert_eq!(offices.len(), 4);
     // Some of this month's invoices are paid, some partly, some not at all.
     let states: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT i.total, COALESCE((SELECT CAST(SUM(amount) AS BIGINT) FROM payment_allocation p WHERE p.invoice_id = i.id), 0) \

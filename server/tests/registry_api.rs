@@ -1,4 +1,4 @@
-//! The registry of official accounts: only accounts the district office
+//! The registry of official accounts: only accounts the supervising office
 //! confirmed are listed, pass the QR check, or appear in a parent's QR.
 
 mod support;
@@ -25,19 +25,20 @@ async fn check(
 #[tokio::test]
 async fn the_check_says_official_only_for_confirmed_accounts() {
     let app = start().await;
-    // The demo school's account, confirmed by its district office.
+    // The demo school's account, confirmed by its ward (two tiers since July 2025).
     match check(&app, "970436", "1023456789", "203.0.113.7")
         .await
         .unwrap()
     {
         AccountCheck::Official {
             school,
-            district,
+            office,
             account,
             ..
         } => {
             assert_eq!(school, "Trường Tiểu học Hạ Long");
-            assert_eq!(district, "Phòng GD&ĐT thành phố Hạ Long");
+            assert_eq!(office, "UBND phường Hồng Gai");
+            assert_eq!(account.confirmed_by_office, "UBND phường Hồng Gai");
             assert_eq!(account.account_name, "TRUONG TIEU HOC HA LONG");
         }
         other => panic!("{other:?}"),

@@ -396,7 +396,7 @@ async fn an_accountant_gets_nothing_of_another_school() {
 }
 
 #[tokio::test]
-async fn an_officer_of_another_district_sees_nothing_of_this_one() {
+async fn an_officer_of_another_ward_sees_nothing_of_this_one() {
     let app = start().await;
     let officer = app.officer_elsewhere("phonggd.campha").await;
     let schools: Vec<SchoolRow> = app
@@ -432,7 +432,11 @@ async fn an_officer_of_another_district_sees_nothing_of_this_one() {
 #[tokio::test]
 async fn an_officer_creates_a_school_and_invites_its_accountant_once() {
     let app = start().await;
-    let officer = app.sign_in(DEMO_OFFICER, DEMO_PASSWORD).await.unwrap();
+    // A ward's officer: primary schools belong to their ward.
+    let officer = app
+        .sign_in(demo::DEMO_WARD_OFFICER, DEMO_PASSWORD)
+        .await
+        .unwrap();
     let bad = app
         .staff(
             "staff/create-school",
@@ -722,7 +726,7 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
     assert_eq!(default.account_name, "TRUONG TIEU HOC HA LONG");
     assert_eq!(profile.accounts.iter().filter(|a| a.is_default).count(), 1);
 
-    // Until the district office confirms the new account, parents' QR codes keep
+    // Until the supervising office confirms the new account, parents' QR codes keep
     // paying into the confirmed one; the registry does not list it.
     assert!(default.confirmed.is_none());
     let access = app.featured_child().await;
@@ -735,7 +739,7 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
         .await
         .unwrap();
     assert_eq!(payee(&detail).bank_short_name, "Vietcombank");
-    // The accountant cannot confirm it; the district office does.
+    // The accountant cannot confirm it; the supervising office does.
     let confirm = json!({"account_id": default.id});
     let refused = app
         .staff("registry/confirm", confirm.clone(), Some(&accountant))

@@ -18,7 +18,7 @@ mod imp {
     use crate::staff::Role;
 
     /// The class's school, if this staff member may see the class: its homeroom
-    /// teacher, or the school's accountant or district officer.
+    /// teacher, or the school's accountant or an officer supervising it.
     pub async fn class_school(db: &Db, staff: &Staff, class_id: i64) -> Result<i64, AppError> {
         let row: Option<(i64,)> = sqlx::query_as("SELECT school_id FROM class WHERE id = $1")
             .bind(class_id)

@@ -316,7 +316,7 @@ mod imp {
         let found: Option<(i64, i64, i64)> = match tracking_hash(code) {
             Some(hash) => {
                 sqlx::query_as(
-                    "SELECT c.id, c.school_id, sc.district_id FROM complaint c JOIN school sc ON sc.id = c.school_id \
+                    "SELECT c.id, c.school_id, sc.office_id FROM complaint c JOIN school sc ON sc.id = c.school_id \
                      WHERE c.tracking_hash = $1",
                 )
                 .bind(hash)
@@ -362,8 +362,8 @@ pub async fn file_complaint(
         return Err(AppError::InvalidInput(Field::Reference));
     }
     let photo = imp::photo(&photo)?;
-    let (school_id, district_id): (i64, i64) = sqlx::query_as(
-        "SELECT st.school_id, sc.district_id FROM student st JOIN school sc ON sc.id = st.school_id WHERE st.id = $1",
+    let (school_id, office_id): (i64, i64) = sqlx::query_as(
+        "SELECT st.school_id, sc.office_id FROM student st JOIN school sc ON sc.id = st.school_id WHERE st.id = $1",
     )
     .bind(student_id)
     .fetch_one(&state.db)
@@ -442,7 +442,7 @@ pub async fn file_complaint(
         &mut tx,
         now,
         None,
-        district_id,
+        office_id,
         Entry::at_school(school_id, "file", "complaint", id).after(serde_json::json!({
             "kind": kind.as_str(), "invoice_id": invoice_id, "receipt": receipt,
             "bank_reference": bank_reference, "photo": photo.is_some(),
@@ -495,7 +495,7 @@ pub async fn track_complaint(code: String) -> Result<ComplaintView, AppError> {
 pub async fn reply_to_complaint(code: String, body: String) -> Result<(), AppError> {
     use crate::server::audit::{record, Entry};
     let state = crate::server::state::app_state()?;
-    let (id, school_id, district_id) = imp::by_code(&state, &code).await?;
+    let (id, school_id, office_id) = imp::by_code(&state, &code).await?;
     let body = imp::message_text(&body)?;
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
@@ -504,7 +504,7 @@ pub async fn reply_to_complaint(code: String, body: String) -> Result<(), AppErr
         &mut tx,
         now,
         None,
-        district_id,
+        office_id,
         Entry::at_school(school_id, "reply", "complaint", id),
     )
     .await?;

@@ -1,5 +1,5 @@
-//! The district office's dashboard and a school's own: for a period of months,
-//! each school's readiness and figures, and the district's total.
+//! The supervising office's dashboard and a school's own: for a period of months,
+//! each school's readiness and figures, and the office's total.
 
 use crate::domain::report::Figures;
 use crate::error::AppError;
@@ -25,6 +25,10 @@ pub struct Dashboard {
     pub to: String,
     pub schools: Vec<SchoolFigures>,
     pub total: Figures,
+    /// The office whose schools these are, and the day the figures were read
+    /// (the server's clock): what a printed or exported copy is headed with.
+    pub office: String,
+    pub read_on: crate::domain::date::Date,
 }
 
 #[cfg(feature = "ssr")]
@@ -44,32 +48,33 @@ pub(crate) fn period(
     Ok((from, to))
 }
 
-/// Every school of the officer's district, for the months `from..=to` (`YYYY-MM`).
-#[server(prefix = "/rpc", endpoint = "dashboard/district", input = Json)]
-pub async fn district_dashboard(from: String, to: String) -> Result<Dashboard, AppError> {
+/// Every school the officer's office supervises, for the months `from..=to` (`YYYY-MM`).
+#[server(prefix = "/rpc", endpoint = "dashboard/office", input = Json)]
+pub async fn office_dashboard(from: String, to: String) -> Result<Dashboard, AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    staff.require(crate::staff::Role::DistrictOfficer)?;
+    staff.require(crate::staff::Role::Officer)?;
     let (f, t) = period(&from, &to)?;
-    let ids: Vec<(i64,)> =
-        sqlx::query_as("SELECT id FROM school WHERE district_id = $1 ORDER BY name")
-            .bind(staff.district_id)
-            .fetch_all(&state.db)
-            .await?;
-    let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+    let ids = crate::server::auth::supervised_schools(&state.db, staff.office_id).await?;
     let mut schools = crate::server::report_queries::school_figures(&state.db, &ids, f, t).await?;
     // Vietnamese alphabetical order, on screen and in the export.
     schools.sort_by(|a, b| crate::domain::collate::text_cmp(&a.name, &b.name));
     let total = Figures::total(schools.iter().map(|s| &s.figures));
+    let (office,): (String,) = sqlx::query_as("SELECT name FROM office WHERE id = $1")
+        .bind(staff.office_id)
+        .fetch_one(&state.db)
+        .await?;
     Ok(Dashboard {
         from,
         to,
         schools,
         total,
+        office,
+        read_on: state.clock.today(),
     })
 }
 
-/// One school's figures, for its accountant (and its district office).
+/// One school's figures, for its accountant (and its supervising offices).
 /// `from` and `to` both empty: this month, by the server's clock (a phone's
 /// clock may be wrong).
 #[server(prefix = "/rpc", endpoint = "dashboard/school", input = Json)]
@@ -91,27 +96,21 @@ pub async fn school_dashboard(
         .ok_or(AppError::NotFound)
 }
 
-/// The district's total for one month of a series (for the charts).
+/// The office's total for one month of a series (for the charts).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthPoint {
     pub month: String,
     pub figures: Figures,
 }
 
-/// The district's totals month by month, `from..=to`.
+/// The office's totals month by month, `from..=to`.
 #[server(prefix = "/rpc", endpoint = "dashboard/months", input = Json)]
-pub async fn district_months(from: String, to: String) -> Result<Vec<MonthPoint>, AppError> {
+pub async fn office_months(from: String, to: String) -> Result<Vec<MonthPoint>, AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    staff.require(crate::staff::Role::DistrictOfficer)?;
+    staff.require(crate::staff::Role::Officer)?;
     let (mut m, t) = period(&from, &to)?;
-    let ids: Vec<i64> = sqlx::query_as::<_, (i64,)>("SELECT id FROM school WHERE district_id = $1")
-        .bind(staff.district_id)
-        .fetch_all(&state.db)
-        .await?
-        .into_iter()
-        .map(|(id,)| id)
-        .collect();
+    let ids = crate::server::auth::supervised_schools(&state.db, staff.office_id).await?;
     let mut out = Vec::new();
     for _ in 0..36 {
         let by_school = crate::server::report_queries::figures(&state.db, &ids, m, m).await?;
@@ -131,7 +130,7 @@ pub async fn district_months(from: String, to: String) -> Result<Vec<MonthPoint>
 #[server(prefix = "/rpc", endpoint = "dashboard/export", input = Json)]
 pub async fn export_dashboard(from: String, to: String) -> Result<String, AppError> {
     use base64::Engine;
-    let dashboard = district_dashboard(from, to).await?;
+    let dashboard = office_dashboard(from, to).await?;
     let bytes = crate::server::xlsx_export::dashboard(&dashboard).map_err(|e| {
         tracing::error!("xlsx export: {e}");
         AppError::Internal
@@ -139,12 +138,14 @@ pub async fn export_dashboard(from: String, to: String) -> Result<String, AppErr
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
-/// A school's report to the district office: a frozen copy of the figures.
+/// A school's report to its supervising office: a frozen copy of the figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportRow {
     pub id: i64,
     pub school_id: i64,
     pub school: String,
+    /// The office it is sent to: the school's own supervising office.
+    pub office: String,
     pub from: String,
     pub to: String,
     pub note: String,
@@ -172,24 +173,38 @@ pub async fn report_calendar() -> Result<(crate::domain::date::Date, Vec<ReportD
 {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    Ok((
-        state.clock.today(),
-        calendar_of(&state.db, staff.district_id).await?,
-    ))
+    Ok((state.clock.today(), calendar_of(&state.db, &staff).await?))
 }
 
 #[cfg(feature = "ssr")]
 async fn calendar_of(
     db: &crate::server::state::Db,
-    district_id: i64,
+    staff: &crate::server::auth::Staff,
 ) -> Result<Vec<ReportDeadline>, AppError> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, period_from, period_to, due_on FROM report_deadline WHERE district_id = $1 \
-         ORDER BY period_to DESC, period_from DESC",
-    )
-    .bind(district_id)
-    .fetch_all(db)
-    .await?;
+    // An officer sees (and edits) their own office's calendar. A school reads the
+    // calendars of every office above it (its commune and the Department): for a
+    // period both set, the earlier day is the one to meet (ISO dates sort as text).
+    let rows: Vec<(i64, String, String, String)> = match staff.school_id {
+        None => {
+            sqlx::query_as(
+                "SELECT id, period_from, period_to, due_on FROM report_deadline WHERE office_id = $1 \
+                 ORDER BY period_to DESC, period_from DESC",
+            )
+            .bind(staff.office_id)
+            .fetch_all(db)
+            .await?
+        }
+        Some(school_id) => {
+            sqlx::query_as(
+                "SELECT MIN(id), period_from, period_to, MIN(due_on) FROM report_deadline \
+                 WHERE office_id IN (SELECT os.office_id FROM office_school os WHERE os.school_id = $1) \
+                 GROUP BY period_from, period_to ORDER BY period_to DESC, period_from DESC",
+            )
+            .bind(school_id)
+            .fetch_all(db)
+            .await?
+        }
+    };
     rows.into_iter()
         .map(|(id, from, to, due_on)| {
             Ok(ReportDeadline {
@@ -215,7 +230,7 @@ pub async fn set_report_deadline(
     use crate::error::Field;
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    staff.require(crate::staff::Role::DistrictOfficer)?;
+    staff.require(crate::staff::Role::Officer)?;
     let (f, t) = match (Month::parse_typed(&from), Month::parse_typed(&to)) {
         (Ok(f), Ok(t)) if f <= t => (f, t),
         _ => return Err(AppError::InvalidInput(Field::Period)),
@@ -234,21 +249,21 @@ pub async fn set_report_deadline(
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let before: Option<(String,)> = sqlx::query_as(
-        "SELECT due_on FROM report_deadline WHERE district_id = $1 AND period_from = $2 AND period_to = $3",
+        "SELECT due_on FROM report_deadline WHERE office_id = $1 AND period_from = $2 AND period_to = $3",
     )
-    .bind(staff.district_id)
+    .bind(staff.office_id)
     .bind(f.to_string())
     .bind(t.to_string())
     .fetch_optional(&mut *tx)
     .await?;
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO report_deadline (district_id, period_from, period_to, due_on, set_at, set_by) \
+        "INSERT INTO report_deadline (office_id, period_from, period_to, due_on, set_at, set_by) \
          VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (district_id, period_from, period_to) \
+         ON CONFLICT (office_id, period_from, period_to) \
          DO UPDATE SET due_on = excluded.due_on, set_at = excluded.set_at, set_by = excluded.set_by \
          RETURNING id",
     )
-    .bind(staff.district_id)
+    .bind(staff.office_id)
     .bind(f.to_string())
     .bind(t.to_string())
     .bind(due.to_string())
@@ -285,14 +300,14 @@ pub async fn set_report_deadline(
 pub async fn remove_report_deadline(id: i64) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    staff.require(crate::staff::Role::DistrictOfficer)?;
+    staff.require(crate::staff::Role::Officer)?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     // Another office's deadline is as unknown as one that never was.
     let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT period_from, period_to, due_on FROM report_deadline WHERE id = $1 AND district_id = $2",
+        "SELECT period_from, period_to, due_on FROM report_deadline WHERE id = $1 AND office_id = $2",
     )
     .bind(id)
-    .bind(staff.district_id)
+    .bind(staff.office_id)
     .fetch_optional(&mut *tx)
     .await?;
     let (from, to, due_on) = row.ok_or(AppError::NotFound)?;
@@ -320,7 +335,7 @@ pub async fn remove_report_deadline(id: i64) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 const REPORT_SQL: &str =
-    "SELECT r.id, r.school_id, sc.name, r.period_from, r.period_to, r.note, r.submitted_at, \
+    "SELECT r.id, r.school_id, sc.name, (SELECT o.name FROM office o WHERE o.id = sc.office_id), r.period_from, r.period_to, r.note, r.submitted_at, \
     st.display_name, r.status, r.return_comment, r.figures_json FROM school_report r \
     JOIN school sc ON sc.id = r.school_id JOIN staff st ON st.id = r.submitted_by";
 
@@ -328,6 +343,7 @@ const REPORT_SQL: &str =
 type ReportT = (
     i64,
     i64,
+    String,
     String,
     String,
     String,
@@ -345,6 +361,7 @@ fn report_row(r: ReportT) -> ReportRow {
         id,
         school_id,
         school,
+        office,
         from,
         to,
         note,
@@ -358,6 +375,7 @@ fn report_row(r: ReportT) -> ReportRow {
         id,
         school_id,
         school,
+        office,
         from,
         to,
         note,
@@ -449,25 +467,29 @@ pub async fn school_reports(school_id: i64) -> Result<Vec<ReportRow>, AppError> 
     Ok(rows.into_iter().map(report_row).collect())
 }
 
-/// For the office: every school of the district with its latest report for exactly this period, if any.
-#[server(prefix = "/rpc", endpoint = "reports/district", input = Json)]
-pub async fn district_reports(
+/// For the office: every school it supervises with its latest report for exactly this period, if any.
+#[server(prefix = "/rpc", endpoint = "reports/office", input = Json)]
+pub async fn office_reports(
     from: String,
     to: String,
 ) -> Result<Vec<(i64, String, Option<ReportRow>)>, AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    staff.require(crate::staff::Role::DistrictOfficer)?;
+    staff.require(crate::staff::Role::Officer)?;
     let (f, t) = period(&from, &to)?;
     let schools: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM school WHERE district_id = $1 ORDER BY name")
-            .bind(staff.district_id)
+        sqlx::query_as(
+            "SELECT id, name FROM school \
+             WHERE id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1) ORDER BY name",
+        )
+            .bind(staff.office_id)
             .fetch_all(&state.db)
             .await?;
     let rows: Vec<ReportT> = sqlx::query_as(&format!(
-        "{REPORT_SQL} WHERE sc.district_id = $1 AND r.period_from = $2 AND r.period_to = $3 ORDER BY r.id"
+        "{REPORT_SQL} WHERE sc.id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1) \
+         AND r.period_from = $2 AND r.period_to = $3 ORDER BY r.id"
     ))
-    .bind(staff.district_id)
+    .bind(staff.office_id)
     .bind(f.to_string())
     .bind(t.to_string())
     .fetch_all(&state.db)
@@ -487,7 +509,7 @@ pub async fn district_reports(
 pub async fn return_report(report_id: i64, comment: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    staff.require(crate::staff::Role::DistrictOfficer)?;
+    staff.require(crate::staff::Role::Officer)?;
     let comment = crate::domain::validate::free_text(&comment, 5, 2000)
         .ok_or(AppError::InvalidInput(crate::error::Field::Message))?;
     let (school_id,): (i64,) = sqlx::query_as("SELECT school_id FROM school_report WHERE id = $1")

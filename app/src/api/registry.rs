@@ -1,5 +1,5 @@
 //! The registry of official accounts: every school's receiving accounts (bank and
-//! Mobile Money), confirmed one by one by the district office, published for all
+//! Mobile Money), confirmed one by one by the school's supervising office, published for all
 //! to see, and the check a parent runs on any VietQR before paying.
 
 use crate::error::AppError;
@@ -17,8 +17,9 @@ pub struct OfficialAccount {
     pub account_name: String,
     /// A Mobile Money wallet rather than a bank account.
     pub wallet: bool,
-    /// When the district office confirmed it (Unix seconds).
+    /// When it was confirmed (Unix seconds), and by which office.
     pub confirmed_at: i64,
+    pub confirmed_by_office: String,
 }
 
 /// A school and its official accounts.
@@ -26,7 +27,8 @@ pub struct OfficialAccount {
 pub struct OfficialSchool {
     pub slug: String,
     pub name: String,
-    pub district: String,
+    /// The school's supervising office ("UBND phường Hồng Gai").
+    pub office: String,
     pub accounts: Vec<OfficialAccount>,
 }
 
@@ -35,18 +37,18 @@ pub struct OfficialSchool {
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountCheck {
-    /// An official account of this school, confirmed by its district office.
+    /// An official account of this school, and the office that confirmed it.
     Official {
         school: String,
         slug: String,
-        district: String,
+        office: String,
         account: OfficialAccount,
     },
     /// No school's official account: a personal account, or a stranger's.
     NotOfficial,
 }
 
-/// An account waiting for the district office's confirmation.
+/// An account waiting for the supervising office's confirmation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingAccount {
     pub id: i64,
@@ -75,10 +77,17 @@ mod imp {
     use crate::domain::banks::{self, BankKind};
     use crate::server::state::Db;
 
-    type Row = (String, String, String, String, String, String, i64);
+    /// School slug, name, office; the account; when and by which office it was confirmed.
+    type Row = (String, String, String, String, String, String, i64, String);
 
     fn account(
-        (bin, account_number, account_name, confirmed_at): (String, String, String, i64),
+        (bin, account_number, account_name, confirmed_at, confirmed_by_office): (
+            String,
+            String,
+            String,
+            i64,
+            String,
+        ),
     ) -> OfficialAccount {
         let bank = banks::by_bin(&bin);
         OfficialAccount {
@@ -91,15 +100,18 @@ mod imp {
             account_number,
             account_name,
             confirmed_at,
+            confirmed_by_office,
         }
     }
 
     /// Confirmed accounts, by school, optionally for one school.
     pub async fn registry(db: &Db, slug: Option<&str>) -> Result<Vec<OfficialSchool>, AppError> {
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT sc.slug, sc.name, d.name, a.bin, a.account_number, a.account_name, a.confirmed_at \
+            "SELECT sc.slug, sc.name, d.name, a.bin, a.account_number, a.account_name, a.confirmed_at, \
+                    COALESCE(co.name, d.name) \
              FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
-             JOIN district d ON d.id = sc.district_id \
+             JOIN office d ON d.id = sc.office_id \
+             LEFT JOIN staff cs ON cs.id = a.confirmed_by LEFT JOIN office co ON co.id = cs.office_id \
              WHERE a.confirmed_at IS NOT NULL AND ($1 IS NULL OR sc.slug = $1) \
              ORDER BY d.name, sc.name, a.is_default DESC, a.id",
         )
@@ -107,17 +119,17 @@ mod imp {
         .fetch_all(db)
         .await?;
         let mut schools: Vec<OfficialSchool> = Vec::new();
-        for (slug, name, district, bin, number, holder, at) in rows {
+        for (slug, name, office, bin, number, holder, at, by) in rows {
             if schools.last().map(|s| &s.slug) != Some(&slug) {
                 schools.push(OfficialSchool {
                     slug,
                     name,
-                    district,
+                    office,
                     accounts: Vec::new(),
                 });
             }
             if let Some(school) = schools.last_mut() {
-                school.accounts.push(account((bin, number, holder, at)));
+                school.accounts.push(account((bin, number, holder, at, by)));
             }
         }
         Ok(schools)
@@ -131,9 +143,11 @@ mod imp {
             .filter(|c| !matches!(c, ' ' | '-' | '.'))
             .collect();
         let row: Option<Row> = sqlx::query_as(
-            "SELECT sc.slug, sc.name, d.name, a.bin, a.account_number, a.account_name, a.confirmed_at \
+            "SELECT sc.slug, sc.name, d.name, a.bin, a.account_number, a.account_name, a.confirmed_at, \
+                    COALESCE(co.name, d.name) \
              FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
-             JOIN district d ON d.id = sc.district_id \
+             JOIN office d ON d.id = sc.office_id \
+             LEFT JOIN staff cs ON cs.id = a.confirmed_by LEFT JOIN office co ON co.id = cs.office_id \
              WHERE a.confirmed_at IS NOT NULL AND a.bin = $1 AND upper(a.account_number) = upper($2) \
              ORDER BY a.id LIMIT 1",
         )
@@ -142,11 +156,11 @@ mod imp {
         .fetch_optional(db)
         .await?;
         Ok(match row {
-            Some((slug, school, district, bin, number, holder, at)) => AccountCheck::Official {
+            Some((slug, school, office, bin, number, holder, at, by)) => AccountCheck::Official {
                 school,
                 slug,
-                district,
-                account: account((bin, number, holder, at)),
+                office,
+                account: account((bin, number, holder, at, by)),
             },
             None => AccountCheck::NotOfficial,
         })
@@ -186,18 +200,19 @@ pub async fn check_account(bin: String, account_number: String) -> Result<Accoun
     imp::check(&state.db, &bin, &account_number).await
 }
 
-/// Accounts of the officer's district that wait for confirmation.
+/// Accounts of the schools the officer's office supervises that wait for confirmation.
 #[server(prefix = "/rpc", endpoint = "registry/pending", input = leptos::server_fn::codec::Json)]
 pub async fn pending_accounts() -> Result<Vec<PendingAccount>, AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    staff.require(crate::staff::Role::DistrictOfficer)?;
+    staff.require(crate::staff::Role::Officer)?;
     let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
         "SELECT a.id, sc.name, a.bin, a.account_number, a.account_name \
          FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
-         WHERE a.confirmed_at IS NULL AND a.suspended_at IS NULL AND sc.district_id = $1 ORDER BY sc.name, a.id",
+         WHERE a.confirmed_at IS NULL AND a.suspended_at IS NULL \
+           AND sc.id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1) ORDER BY sc.name, a.id",
     )
-    .bind(staff.district_id)
+    .bind(staff.office_id)
     .fetch_all(&state.db)
     .await?;
     Ok(rows
@@ -216,13 +231,13 @@ pub async fn pending_accounts() -> Result<Vec<PendingAccount>, AppError> {
         .collect())
 }
 
-/// The district office confirms an account as its school's official one: from
+/// A supervising office confirms an account as its school's official one: from
 /// now on parents' QR codes may pay into it, and the registry lists it.
 #[server(prefix = "/rpc", endpoint = "registry/confirm", input = leptos::server_fn::codec::Json)]
 pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    staff.require(crate::staff::Role::DistrictOfficer)?;
+    staff.require(crate::staff::Role::Officer)?;
     #[allow(clippy::type_complexity)]
     let (school_id, bin, number, holder, added_by, suspended_at): (
         i64,
@@ -239,7 +254,7 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
     .fetch_optional(&state.db)
     .await?
     .ok_or(AppError::NotFound)?;
-    // Only the school's own district office.
+    // Only an office that supervises the school (its commune, or the Department).
     staff.check_read(&state.db, school_id).await?;
     // Four eyes: the person who added (or renamed) the account cannot be the
     // one who makes it official; a suspended one must be saved again first.
@@ -280,7 +295,7 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
 }
 
 /// May this person speak for the school on its accounts: its accountant, or
-/// its district office. Teachers never.
+/// its supervising office. Teachers never.
 #[cfg(feature = "ssr")]
 async fn account_guardian(
     state: &crate::server::state::AppState,
@@ -290,7 +305,7 @@ async fn account_guardian(
     use crate::staff::Role;
     match staff.role {
         Role::Accountant if staff.school_id == Some(school_id) => Ok(()),
-        Role::DistrictOfficer => staff.check_read(&state.db, school_id).await,
+        Role::Officer => staff.check_read(&state.db, school_id).await,
         _ => Err(AppError::Forbidden),
     }
 }
@@ -368,7 +383,7 @@ pub async fn account_history(school_id: i64) -> Result<Vec<crate::staff::AuditRo
     let (rows, _) = crate::server::audit::read(
         &state.db,
         crate::server::audit::Filter {
-            district_id: staff.district_id,
+            office_id: staff.office_id,
             school_id: Some(school_id),
             entity: Some("beneficiary_account"),
             text: String::new(),

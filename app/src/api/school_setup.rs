@@ -167,7 +167,7 @@ pub mod queries {
         use crate::domain::banks::BankKind;
         let declared = methods(db, school_id).await?;
         let bins: Vec<(String,)> =
-            // Only accounts the district office confirmed: no QR uses any other.
+            // Only accounts the supervising office confirmed: no QR uses any other.
             sqlx::query_as("SELECT bin FROM beneficiary_account WHERE school_id = $1 AND confirmed_at IS NOT NULL")
                 .bind(school_id)
                 .fetch_all(db)
@@ -470,7 +470,7 @@ pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<
 }
 
 /// The change log, as sentences: a school's (for its accountant, or an officer)
-/// or the whole district's (officers, `school_id` = None), newest first, 100 at
+/// or everything under the officer's office (`school_id` = None), newest first, 100 at
 /// a time. `text` finds words in the sentence, the person, the school or the
 /// record; `day` (YYYY-MM-DD) keeps one day; `before_id` reads the next page.
 #[server(prefix = "/rpc", endpoint = "audit", input = Json)]
@@ -490,7 +490,7 @@ pub async fn audit_log(
         (Role::Teacher, _) => return Err(AppError::Forbidden),
         (Role::Accountant, None) => return Err(AppError::Forbidden),
         (_, Some(id)) => staff.check_read(&state.db, id).await?,
-        (Role::DistrictOfficer, None) => {}
+        (Role::Officer, None) => {}
     }
     if text.chars().count() > 100 {
         return Err(AppError::InvalidInput(crate::error::Field::SearchText));
@@ -505,7 +505,7 @@ pub async fn audit_log(
     let (rows, next_before) = crate::server::audit::read(
         &state.db,
         crate::server::audit::Filter {
-            district_id: staff.district_id,
+            office_id: staff.office_id,
             school_id,
             entity: None,
             text,

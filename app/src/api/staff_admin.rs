@@ -1,4 +1,4 @@
-//! The district office's and the accountants' management of schools and staff:
+//! The supervising office's and the accountants' management of schools and staff:
 //! create a school, invite its accountant, accountants invite teachers, superiors
 //! reset passwords and deactivate people who leave.
 
@@ -13,24 +13,25 @@ pub async fn schools_overview() -> Result<Vec<SchoolRow>, AppError> {
     use crate::server::state::app_state;
     let state = app_state()?;
     let staff = current_staff(&state).await?;
-    let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT sc.id, sc.slug, sc.name, \
-            (SELECT COUNT(*) FROM school_method m WHERE m.school_id = sc.id AND m.method <> 'cash'), \
+    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT sc.id, sc.slug, sc.name, (SELECT o.name FROM office o WHERE o.id = sc.office_id), \
             (SELECT COUNT(*) FROM school_contact c WHERE c.school_id = sc.id), \
             (SELECT COUNT(*) FROM staff s WHERE s.school_id = sc.id AND s.role = 'accountant' AND s.active = 1) \
-         FROM school sc WHERE sc.district_id = $1 AND ($2 IS NULL OR sc.id = $2) ORDER BY sc.name",
+         FROM school sc WHERE sc.id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1) \
+           AND ($2 IS NULL OR sc.id = $2) ORDER BY sc.name",
     )
-    .bind(staff.district_id)
-    .bind(if staff.role == Role::DistrictOfficer { None } else { staff.school_id })
+    .bind(staff.office_id)
+    .bind(if staff.role == Role::Officer { None } else { staff.school_id })
     .fetch_all(&state.db)
     .await?;
     let mut out = Vec::new();
-    for (id, slug, name, _declared, contacts, accountants) in rows {
+    for (id, slug, name, office, contacts, accountants) in rows {
         let readiness = crate::api::school_setup::queries::readiness(&state.db, id).await?;
         out.push(SchoolRow {
             id,
             slug,
             name,
+            office,
             // Ready: accepted and set up, as the school's own page shows.
             cashless_methods: crate::staff::cashless_ready_count(&readiness),
             ready_methods: readiness
@@ -62,28 +63,32 @@ pub async fn create_school(
     use crate::server::state::app_state;
     let state = app_state()?;
     let staff = current_staff(&state).await?;
-    staff.require(Role::DistrictOfficer)?;
+    staff.require(Role::Officer)?;
     let name = validate::text(&name, 120).ok_or(AppError::InvalidInput(Field::SchoolName))?;
     let legal_name =
         validate::text(&legal_name, 200).ok_or(AppError::InvalidInput(Field::LegalName))?;
     let slug = validate::slug(&slug).ok_or(AppError::InvalidInput(Field::Slug))?;
     let address = validate::text(&address, 200).ok_or(AppError::InvalidInput(Field::Address))?;
     let tax_code = validate::tax_code(&tax_code).ok_or(AppError::InvalidInput(Field::TaxCode))?;
-    if !["preschool", "primary", "lower_secondary", "upper_secondary"].contains(&level.as_str()) {
-        return Err(AppError::InvalidInput(Field::SchoolName));
-    }
+    // A school belongs to the office its level says (two tiers since July 2025):
+    // a commune cannot take a THPT, nor the Department a primary school.
+    let office_level = crate::server::auth::office_level(&state.db, staff.office_id).await?;
+    let level = crate::domain::office::SchoolLevel::parse(&level)
+        .filter(|l| l.supervised_by() == office_level)
+        .ok_or(AppError::InvalidInput(Field::SchoolLevel))?
+        .as_str();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "INSERT INTO school (district_id, slug, name, legal_name, address, tax_code, level) \
+        "INSERT INTO school (office_id, slug, name, legal_name, address, tax_code, level) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(staff.district_id)
+    .bind(staff.office_id)
     .bind(&slug)
     .bind(&name)
     .bind(&legal_name)
     .bind(&address)
     .bind(&tax_code)
-    .bind(&level)
+    .bind(level)
     .fetch_one(&mut *tx)
     .await;
     let id = match inserted {
@@ -98,7 +103,7 @@ pub async fn create_school(
         &mut tx,
         &state,
         Some(&staff),
-        staff.district_id,
+        staff.office_id,
         Entry {
             school_id: Some(id),
             action: "create",
@@ -116,7 +121,8 @@ pub async fn create_school(
     Ok(id)
 }
 
-/// Staff the caller manages: officers see the district's accountants, accountants
+/// Staff the caller manages: officers see the accountants of the schools they
+/// supervise, accountants
 /// their school's teachers.
 #[server(prefix = "/rpc", endpoint = "staff/list", input = Json)]
 pub async fn staff_list() -> Result<Vec<StaffRow>, AppError> {
@@ -127,11 +133,12 @@ pub async fn staff_list() -> Result<Vec<StaffRow>, AppError> {
     let rows: Vec<(i64, String, String, String, Option<String>, i64)> = sqlx::query_as(
         "SELECT s.id, s.username, s.display_name, s.role, sc.name, s.active FROM staff s \
          LEFT JOIN school sc ON sc.id = s.school_id \
-         WHERE s.district_id = $1 AND (($2 = 'district_officer' AND s.role = 'accountant') \
-                                   OR ($2 = 'accountant' AND s.role = 'teacher' AND s.school_id = $3)) \
+         WHERE (($2 = 'officer' AND s.role = 'accountant' \
+                 AND s.school_id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1)) \
+             OR ($2 = 'accountant' AND s.role = 'teacher' AND s.school_id = $3)) \
          ORDER BY sc.name, s.display_name",
     )
-    .bind(staff.district_id)
+    .bind(staff.office_id)
     .bind(staff.role.as_str())
     .bind(staff.school_id)
     .fetch_all(&state.db)
@@ -178,13 +185,13 @@ async fn issue_link(
         .await?;
     }
     sqlx::query(
-        "INSERT INTO one_time_link (token_hash, purpose, role, district_id, school_id, staff_id, created_by, created_at, expires_at) \
+        "INSERT INTO one_time_link (token_hash, purpose, role, office_id, school_id, staff_id, created_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(secret_hash(&secret))
     .bind(purpose)
     .bind(role.map(Role::as_str))
-    .bind(by.district_id)
+    .bind(by.office_id)
     .bind(school_id)
     .bind(staff_id)
     .bind(by.id)
@@ -192,7 +199,7 @@ async fn issue_link(
     .bind(now + LINK_TTL_SECS)
     .execute(&mut *tx)
     .await?;
-    audit(&mut tx, state, Some(by), by.district_id, Entry {
+    audit(&mut tx, state, Some(by), by.office_id, Entry {
         school_id,
         action: purpose,
         entity: "one_time_link",
@@ -213,8 +220,8 @@ async fn issue_link(
     })
 }
 
-/// An invitation link for a new accountant (by an officer, for a school of the
-/// district) or a new teacher (by an accountant, for their school).
+/// An invitation link for a new accountant (by an officer, for a school their
+/// office supervises) or a new teacher (by an accountant, for their school).
 #[server(prefix = "/rpc", endpoint = "staff/invite", input = Json)]
 pub async fn invite(role: Role, school_id: i64) -> Result<OneTimeLink, AppError> {
     use crate::server::auth::current_staff;
@@ -239,15 +246,16 @@ async fn managed_staff(
     let target = crate::server::auth::staff_by_id(&state.db, staff_id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let same_place = match by.role {
-        Role::DistrictOfficer => target.district_id == by.district_id,
-        _ => target.school_id.is_some() && target.school_id == by.school_id,
-    };
-    if by.role.may_manage(target.role) && same_place {
-        Ok(target)
-    } else {
-        Err(AppError::Forbidden)
+    if !by.role.may_manage(target.role) {
+        return Err(AppError::Forbidden);
     }
+    match (by.role, target.school_id) {
+        // An officer manages the accountants of the schools their office supervises.
+        (Role::Officer, Some(school_id)) => by.check_read(&state.db, school_id).await?,
+        (_, Some(school_id)) if by.school_id == Some(school_id) => {}
+        _ => return Err(AppError::Forbidden),
+    }
+    Ok(target)
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/reset-link", input = Json)]
@@ -294,7 +302,7 @@ pub async fn deactivate(staff_id: i64) -> Result<(), AppError> {
         &mut tx,
         &state,
         Some(&staff),
-        staff.district_id,
+        staff.office_id,
         Entry {
             school_id: target.school_id,
             action: "deactivate",

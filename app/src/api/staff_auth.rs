@@ -28,10 +28,10 @@ pub(crate) mod imp {
     }
 
     pub async fn me(state: &AppState, staff: &Staff) -> Result<Me, AppError> {
-        let (district_name, school_name): (String, Option<String>) = sqlx::query_as(
-            "SELECT d.name, (SELECT sc.name FROM school sc WHERE sc.id = $2) FROM district d WHERE d.id = $1",
+        let (office_name, level, school_name): (String, String, Option<String>) = sqlx::query_as(
+            "SELECT o.name, o.level, (SELECT sc.name FROM school sc WHERE sc.id = $2) FROM office o WHERE o.id = $1",
         )
-        .bind(staff.district_id)
+        .bind(staff.office_id)
         .bind(staff.school_id)
         .fetch_one(&state.db)
         .await?;
@@ -40,7 +40,9 @@ pub(crate) mod imp {
             username: staff.username.clone(),
             display_name: staff.display_name.clone(),
             role: staff.role,
-            district_name,
+            office_name,
+            office_level: crate::domain::office::OfficeLevel::parse(&level)
+                .ok_or(AppError::Internal)?,
             school_id: staff.school_id,
             school_name,
         })
@@ -87,7 +89,7 @@ pub(crate) mod imp {
             before: None,
             after: None,
         };
-        audit(conn, state, Some(staff), staff.district_id, entry).await
+        audit(conn, state, Some(staff), staff.office_id, entry).await
     }
 
     pub fn check_new_password(password: &str) -> Result<(), AppError> {
@@ -102,7 +104,7 @@ pub(crate) mod imp {
     pub struct LinkRow {
         pub purpose: String,
         pub role: Option<String>,
-        pub district_id: Option<i64>,
+        pub office_id: Option<i64>,
         pub school_id: Option<i64>,
         pub staff_id: Option<i64>,
         pub created_by: i64,
@@ -113,7 +115,7 @@ pub(crate) mod imp {
         let row: Option<LinkRow> = sqlx::query_as(
             // A link is as good as the person who made it: an invitation or
             // reset link from someone since deactivated opens nothing.
-            "SELECT l.purpose, l.role, l.district_id, l.school_id, l.staff_id, l.created_by FROM one_time_link l \
+            "SELECT l.purpose, l.role, l.office_id, l.school_id, l.staff_id, l.created_by FROM one_time_link l \
              JOIN staff by_whom ON by_whom.id = l.created_by AND by_whom.active = 1 \
              WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2",
         )
@@ -163,10 +165,10 @@ pub(crate) mod imp {
         conn: &mut sqlx::AnyConnection,
         state: &AppState,
         who: Option<&Staff>,
-        district_id: i64,
+        office_id: i64,
         entry: Entry<'_>,
     ) -> Result<(), AppError> {
-        audit::record(conn, state.clock.now(), who, district_id, entry).await
+        audit::record(conn, state.clock.now(), who, office_id, entry).await
     }
 
     pub fn role_of(s: &str) -> Result<Role, AppError> {
@@ -281,11 +283,11 @@ pub async fn load_link(token: String) -> Result<LinkInfo, AppError> {
     let state = app_state()?;
     let link = live_link(&state, &token).await?;
     let (place, username): (String, Option<String>) = sqlx::query_as(
-        "SELECT COALESCE((SELECT name FROM school WHERE id = $1), (SELECT name FROM district WHERE id = $2), ''), \
+        "SELECT COALESCE((SELECT name FROM school WHERE id = $1), (SELECT name FROM office WHERE id = $2), ''), \
                 (SELECT username FROM staff WHERE id = $3)",
     )
     .bind(link.school_id)
-    .bind(link.district_id)
+    .bind(link.office_id)
     .bind(link.staff_id)
     .fetch_one(&state.db)
     .await?;
@@ -320,7 +322,11 @@ pub async fn accept_invite(
         validate::text(&display_name, 80).ok_or(AppError::InvalidInput(Field::DisplayName))?;
     check_new_password(&password)?;
     let role = role_of(link.role.as_deref().unwrap_or(""))?;
-    let district_id = link.district_id.ok_or(AppError::Internal)?;
+    // A school's staff belong to the school's office, whoever invited them.
+    let office_id = match link.school_id {
+        Some(school_id) => office_of_school(&state.db, school_id).await?,
+        None => link.office_id.ok_or(AppError::Internal)?,
+    };
     let now = state.clock.now();
     let inviter = staff_by_id(&state.db, link.created_by).await?;
 
@@ -329,14 +335,14 @@ pub async fn accept_invite(
         return Err(AppError::LinkInvalid);
     }
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "INSERT INTO staff (username, display_name, password_hash, role, district_id, school_id, created_at) \
+        "INSERT INTO staff (username, display_name, password_hash, role, office_id, school_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(&username)
     .bind(&display_name)
     .bind(hash_password_pooled(&password).await?)
     .bind(role.as_str())
-    .bind(district_id)
+    .bind(office_id)
     .bind(link.school_id)
     .bind(now)
     .fetch_one(&mut *tx)
@@ -346,7 +352,7 @@ pub async fn accept_invite(
         Err(e) if crate::server::is_unique_violation(&e) => return Err(AppError::UsernameTaken),
         Err(e) => return Err(e.into()),
     };
-    audit(&mut tx, &state, inviter.as_ref(), district_id, Entry {
+    audit(&mut tx, &state, inviter.as_ref(), office_id, Entry {
         school_id: link.school_id,
         action: "accept_invite",
         entity: "staff",

@@ -404,7 +404,7 @@ pub async fn commit_student_import(
             &mut tx,
             now,
             Some(&staff),
-            staff.district_id,
+            staff.office_id,
             Entry {
                 school_id: Some(school_id),
                 action: "import_add",
@@ -441,7 +441,7 @@ pub async fn commit_student_import(
             &mut tx,
             now,
             Some(&staff),
-            staff.district_id,
+            staff.office_id,
             Entry {
                 school_id: Some(school_id),
                 action: "import_change",
@@ -607,7 +607,7 @@ pub async fn save_student(
         }
     };
     imp::enrol(&mut tx, id, class_id, year).await?;
-    crate::server::audit::record(&mut tx, state.clock.now(), Some(&staff), staff.district_id, crate::server::audit::Entry {
+    crate::server::audit::record(&mut tx, state.clock.now(), Some(&staff), staff.office_id, crate::server::audit::Entry {
         school_id: Some(school_id),
         action: if student_id.is_some() { "update" } else { "create" },
         entity: "student",

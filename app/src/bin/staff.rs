@@ -1,4 +1,4 @@
-//! The staff's entry point (school accountants, teachers, the district office),
+//! The staff's entry point (school accountants, teachers, the supervising offices),
 //! built separately so that a parent's phone never downloads it.
 
 fn main() {

@@ -12,6 +12,7 @@ pub mod invoice_status;
 pub mod memo;
 pub mod money;
 pub mod notice;
+pub mod office;
 pub mod pos_settlement;
 pub mod qr_check;
 pub mod qr_image;

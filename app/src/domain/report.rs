@@ -1,4 +1,4 @@
-//! The figures a school reports and the district office reads: what was due and
+//! The figures a school reports and its supervising office reads: what was due and
 //! collected in a period, the collection rate, the cashless share by count and
 //! by value, the split by method, and how fast complaints were resolved. Pure:
 //! sums in, figures out; rates are whole basis points (1/100 of a percent), so
@@ -164,7 +164,7 @@ impl Figures {
         self.median_resolve_secs().map(|s| (s + 1800) / 3600)
     }
 
-    /// The sum of several schools' figures (the district's total).
+    /// The sum of several schools' figures (an office's total).
     pub fn total<'a>(schools: impl IntoIterator<Item = &'a Figures>) -> Figures {
         let mut t = Figures::default();
         for f in schools {

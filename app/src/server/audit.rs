@@ -43,21 +43,14 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// Records what a signed-in staff member changed, now, in their district.
+/// Records what a signed-in staff member changed, now, under their office.
 pub async fn by_staff(
     conn: &mut sqlx::AnyConnection,
     state: &super::state::AppState,
     staff: &Staff,
     entry: Entry<'_>,
 ) -> Result<(), AppError> {
-    record(
-        conn,
-        state.clock.now(),
-        Some(staff),
-        staff.district_id,
-        entry,
-    )
-    .await
+    record(conn, state.clock.now(), Some(staff), staff.office_id, entry).await
 }
 
 /// Records what a staff member changed as the last step of its transaction,
@@ -78,16 +71,16 @@ pub async fn record(
     conn: &mut sqlx::AnyConnection,
     at: i64,
     who: Option<&Staff>,
-    district_id: i64,
+    office_id: i64,
     entry: Entry<'_>,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO audit_log (at, staff_id, district_id, school_id, action, entity, entity_id, before_json, after_json) \
+        "INSERT INTO audit_log (at, staff_id, office_id, school_id, action, entity, entity_id, before_json, after_json) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(at)
     .bind(who.map(|s| s.id))
-    .bind(district_id)
+    .bind(office_id)
     .bind(entry.school_id)
     .bind(entry.action)
     .bind(entry.entity)
@@ -118,7 +111,7 @@ pub async fn by_staff_alone(
         &mut conn,
         state.clock.now(),
         Some(staff),
-        staff.district_id,
+        staff.office_id,
         entry,
     )
     .await
@@ -143,8 +136,9 @@ pub async fn viewed(
 
 /// Which part of the change log to read.
 pub struct Filter {
-    pub district_id: i64,
-    /// One school's changes, or (None) the whole district's.
+    pub office_id: i64,
+    /// One school's changes (scope checked by the caller), or (None) everything
+    /// under the office: its own, its communes' (a Department) and its schools'.
     pub school_id: Option<i64>,
     /// One kind of record only.
     pub entity: Option<&'static str>,
@@ -187,11 +181,14 @@ pub async fn read(
             "SELECT a.id, a.at, s.display_name AS who, sc.name AS school, a.action, a.entity, a.entity_id, \
                     CAST(NULL AS TEXT) AS subject, a.before_json AS before, a.after_json AS after \
              FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id LEFT JOIN school sc ON sc.id = a.school_id \
-             WHERE a.district_id = $1 AND ($2 IS NULL OR a.school_id = $2) AND ($3 IS NULL OR a.entity = $3) \
+             WHERE (a.school_id = $2 OR ($2 IS NULL AND ( \
+                     a.office_id IN (SELECT o.id FROM office o WHERE o.id = $1 OR o.parent_id = $1) \
+                     OR a.school_id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1)))) \
+               AND ($3 IS NULL OR a.entity = $3) \
                AND a.action <> 'view' AND a.id < $4 AND a.at >= $5 AND a.at < $6 \
              ORDER BY a.id DESC LIMIT $7",
         )
-        .bind(f.district_id)
+        .bind(f.office_id)
         .bind(f.school_id)
         .bind(f.entity)
         .bind(cursor)

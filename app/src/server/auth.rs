@@ -87,7 +87,7 @@ pub struct Staff {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub district_id: i64,
+    pub office_id: i64,
     pub school_id: Option<i64>,
     /// An officer doing the work of a school that has no active accountant:
     /// every change is recorded as such (see `check_write`).
@@ -97,20 +97,20 @@ pub struct Staff {
 type StaffRowT = (i64, String, String, String, i64, Option<i64>);
 
 fn staff_from(row: StaffRowT) -> Result<Staff, AppError> {
-    let (id, username, display_name, role, district_id, school_id) = row;
+    let (id, username, display_name, role, office_id, school_id) = row;
     Ok(Staff {
         acting_for_school: false,
         id,
         username,
         display_name,
         role: Role::parse(&role).ok_or(AppError::Internal)?,
-        district_id,
+        office_id,
         school_id,
     })
 }
 
 pub const STAFF_COLUMNS: &str =
-    "s.id, s.username, s.display_name, s.role, s.district_id, s.school_id";
+    "s.id, s.username, s.display_name, s.role, s.office_id, s.school_id";
 
 pub async fn staff_by_id(db: &Db, id: i64) -> Result<Option<Staff>, AppError> {
     let row: Option<StaffRowT> = sqlx::query_as(&format!(
@@ -172,7 +172,7 @@ pub async fn school_writer(school_id: i64) -> Result<(AppState, Staff), AppError
     let state = super::state::app_state()?;
     let mut staff = current_staff(&state).await?;
     staff.check_write(&state.db, school_id).await?;
-    staff.acting_for_school = staff.role == Role::DistrictOfficer;
+    staff.acting_for_school = staff.role == Role::Officer;
     Ok((state, staff))
 }
 
@@ -196,21 +196,54 @@ pub async fn school_office_reader(school_id: i64) -> Result<(AppState, Staff), A
     Ok((state, staff))
 }
 
+/// The office that supervises a school directly (its commune, or the Department for a THPT).
+pub async fn office_of_school(db: &Db, school_id: i64) -> Result<i64, AppError> {
+    let (office_id,): (i64,) = sqlx::query_as("SELECT office_id FROM school WHERE id = $1")
+        .bind(school_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(office_id)
+}
+
+/// An office's level: what it supervises.
+pub async fn office_level(
+    db: &Db,
+    office_id: i64,
+) -> Result<crate::domain::office::OfficeLevel, AppError> {
+    let (level,): (String,) = sqlx::query_as("SELECT level FROM office WHERE id = $1")
+        .bind(office_id)
+        .fetch_one(db)
+        .await?;
+    crate::domain::office::OfficeLevel::parse(&level).ok_or(AppError::Internal)
+}
+
+/// The schools an office supervises: its own, and for a Department also its communes'.
+pub async fn supervised_schools(db: &Db, office_id: i64) -> Result<Vec<i64>, AppError> {
+    let ids: Vec<(i64,)> = sqlx::query_as(
+        "SELECT school_id FROM office_school WHERE office_id = $1 ORDER BY school_id",
+    )
+    .bind(office_id)
+    .fetch_all(db)
+    .await?;
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
 impl Staff {
-    /// May this person read this school's data? Officers: any school of their
-    /// district; accountants and teachers: their own school.
+    /// May this person read this school's data? Officers: any school their office
+    /// supervises (a Department: also its communes' schools, `office_school`);
+    /// accountants and teachers: their own school.
     pub async fn check_read(&self, db: &Db, school_id: i64) -> Result<(), AppError> {
         match self.role {
-            Role::DistrictOfficer => {
-                let district: Option<(i64,)> =
-                    sqlx::query_as("SELECT district_id FROM school WHERE id = $1")
-                        .bind(school_id)
-                        .fetch_optional(db)
-                        .await?;
-                match district {
-                    Some((d,)) if d == self.district_id => Ok(()),
-                    _ => Err(AppError::Forbidden),
-                }
+            Role::Officer => {
+                let seen: Option<(i64,)> = sqlx::query_as(
+                    "SELECT school_id FROM office_school WHERE school_id = $1 AND office_id = $2",
+                )
+                .bind(school_id)
+                .bind(self.office_id)
+                .fetch_optional(db)
+                .await?;
+                seen.map(|_| ()).ok_or(AppError::Forbidden)
             }
             Role::Accountant | Role::Teacher if self.school_id == Some(school_id) => Ok(()),
             _ => Err(AppError::Forbidden),
@@ -226,7 +259,7 @@ impl Staff {
         match self.role {
             Role::Teacher => Err(AppError::Forbidden),
             Role::Accountant => self.check_read(db, school_id).await,
-            Role::DistrictOfficer => {
+            Role::Officer => {
                 self.check_read(db, school_id).await?;
                 let (accountants,): (i64,) = sqlx::query_as(
                     "SELECT COUNT(*) FROM staff WHERE school_id = $1 AND role = 'accountant' AND active = 1",

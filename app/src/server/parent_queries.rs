@@ -165,7 +165,7 @@ pub async fn invoice_detail(
     .bind(invoice_id)
     .fetch_all(db)
     .await?;
-    // The school's receiving accounts the district office confirmed, default
+    // The school's receiving accounts its supervising office confirmed, default
     // first: a bank account for the QR transfer, and a wallet's for Mobile Money.
     let accounts: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT bin, account_number, account_name FROM beneficiary_account \
@@ -370,16 +370,12 @@ pub async fn receipts_of(
 
 pub async fn list_schools(db: &Db) -> Result<Vec<SchoolSummary>, AppError> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT sc.slug, sc.name, d.name FROM school sc JOIN district d ON d.id = sc.district_id ORDER BY sc.name",
+        "SELECT sc.slug, sc.name, d.name FROM school sc JOIN office d ON d.id = sc.office_id ORDER BY sc.name",
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(slug, name, district)| SchoolSummary {
-            slug,
-            name,
-            district,
-        })
+        .map(|(slug, name, office)| SchoolSummary { slug, name, office })
         .collect())
 }

@@ -85,21 +85,21 @@ pub async fn sweep(db: &Db, now: i64, today: &str) -> Result<u64, AppError> {
         }
     };
     let due: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT st.id, st.school_id, sc.district_id FROM student st JOIN school sc ON sc.id = st.school_id \
+        "SELECT st.id, st.school_id, sc.office_id FROM student st JOIN school sc ON sc.id = st.school_id \
          WHERE st.erased_at IS NULL AND st.left_on IS NOT NULL AND st.left_on <= {cutoff}"
     ))
     .bind(today)
     .fetch_all(db)
     .await?;
     let mut count = 0;
-    for (student_id, school_id, district_id) in due {
+    for (student_id, school_id, office_id) in due {
         let mut tx = db.begin().await?;
         if anonymise(&mut tx, student_id, now).await? {
             crate::server::audit::record(
                 &mut tx,
                 now,
                 None,
-                district_id,
+                office_id,
                 crate::server::audit::Entry::at_school(
                     school_id,
                     "anonymise",

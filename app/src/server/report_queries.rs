@@ -1,4 +1,4 @@
-//! The sums behind the district's and schools' figures, one grouped query per
+//! The sums behind an office's and its schools' figures, one grouped query per
 //! kind of sum (never a query per school), for the months `from..=to`. Money
 //! due and paid comes from `month_figure`, which triggers keep on every write;
 //! `direct` computes the same from the invoices themselves, to check it.

@@ -1,5 +1,6 @@
 //! Spreadsheets the staff download (.xlsx, Vietnamese headers, formatted numbers).
 
+use crate::domain::date::period_words;
 use crate::domain::invoice_status::PaymentState;
 use crate::domain::money::Vnd;
 use crate::staff::InvoiceRow;
@@ -130,10 +131,27 @@ pub struct FiguresRow<'a> {
     pub total: bool,
 }
 
+/// What a figures sheet is headed and signed with, as a report sent upwards is in
+/// Vietnam: the unit that makes it, the title, the period and other lines, and the
+/// two signatures under the table (who made it, the head of the unit).
+pub struct Heading {
+    /// "Sở GD&ĐT Quảng Ninh", "Trường Tiểu học Hạ Long": written in capitals.
+    pub unit: String,
+    /// Under the title: "Kỳ báo cáo: tháng 11/2026", "Ngày lập: 05/12/2026", …
+    pub lines: Vec<String>,
+    /// The head of the unit's title ("Thủ trưởng đơn vị", "Hiệu trưởng").
+    pub head: &'static str,
+    /// Who made it, when known (a submitted report: who submitted it).
+    pub made_by: Option<String>,
+}
+
+pub const REPORT_TITLE: &str = "BÁO CÁO TÌNH HÌNH THU KHÔNG DÙNG TIỀN MẶT";
+
 /// A sheet of figures with Vietnamese headers: money as whole đồng, rates as
-/// percentages; `title` lines above the table (the period, a note).
+/// percentages; headed and signed as `heading` says; laid out to print on one A4
+/// sheet across.
 pub fn figures_sheet(
-    title: &[String],
+    heading: &Heading,
     rows: &[FiguresRow<'_>],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use crate::domain::report::Channel;
@@ -141,14 +159,15 @@ pub fn figures_sheet(
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Tong hop")?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9); // A4
+    sheet.set_print_fit_to_pages(1, 0);
     let bold = Format::new().set_bold();
+    let italic = Format::new().set_italic();
     let money = Format::new().set_num_format("#,##0");
     let rate = Format::new().set_num_format("0.0%");
     let money_bold = Format::new().set_num_format("#,##0").set_bold();
-    for (i, line) in title.iter().enumerate() {
-        sheet.write_string_with_format(i as u32, 0, line, &bold)?;
-    }
-    let head = title.len() as u32 + 1;
+    let head = heading.lines.len() as u32 + 3;
     let headers = [
         "Trường",
         "Phương thức không tiền mặt sẵn sàng (/4)",
@@ -209,11 +228,41 @@ pub fn figures_sheet(
             sheet.write_number(row, 16, hours as f64)?;
         }
     }
+    // Columns fit the table; the heading and signatures, written after, do not widen them.
     sheet.autofit();
+    for (i, line) in std::iter::once(heading.unit.to_uppercase())
+        .chain(std::iter::once(REPORT_TITLE.to_string()))
+        .chain(heading.lines.iter().cloned())
+        .enumerate()
+    {
+        let format = if i < 2 { &bold } else { &italic };
+        sheet.write_string_with_format(i as u32, 0, line, format)?;
+    }
+    let signed = head + rows.len() as u32 + 2;
+    for (col, role, how, name) in [
+        (
+            0,
+            "NGƯỜI LẬP BIỂU",
+            "(Ký, ghi rõ họ tên)",
+            heading.made_by.clone(),
+        ),
+        (
+            6,
+            heading.head,
+            "(Ký, ghi rõ họ tên, đóng dấu)",
+            None::<String>,
+        ),
+    ] {
+        sheet.write_string_with_format(signed, col, role.to_uppercase(), &bold)?;
+        sheet.write_string_with_format(signed + 1, col, how, &italic)?;
+        if let Some(name) = name {
+            sheet.write_string_with_format(signed + 5, col, name, &bold)?;
+        }
+    }
     book.save_to_buffer()
 }
 
-/// The district dashboard: one row per school and the district's total.
+/// The office's dashboard: one row per school and the total of all of them.
 pub fn dashboard(
     d: &crate::api::dashboard::Dashboard,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
@@ -229,17 +278,22 @@ pub fn dashboard(
         })
         .collect();
     rows.push(FiguresRow {
-        name: "Toàn phòng",
+        name: "Tất cả các trường",
         ready: None,
         contacts: None,
         figures: &d.total,
         total: true,
     });
     figures_sheet(
-        &[format!(
-            "Tình hình thu không dùng tiền mặt, {}",
-            crate::domain::date::period_words(&d.from, &d.to, |vi, _| vi)
-        )],
+        &Heading {
+            unit: d.office.clone(),
+            lines: vec![
+                format!("Kỳ báo cáo: {}", period_words(&d.from, &d.to, |vi, _| vi)),
+                format!("Ngày lập: {}", d.read_on.dmy()),
+            ],
+            head: "Thủ trưởng đơn vị",
+            made_by: None,
+        },
         &rows,
     )
 }
@@ -248,12 +302,9 @@ pub fn dashboard(
 pub fn school_report(
     r: &crate::api::dashboard::ReportRow,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut title = vec![
-        format!(
-            "Báo cáo thu không dùng tiền mặt: {}, {}",
-            r.school,
-            crate::domain::date::period_words(&r.from, &r.to, |vi, _| vi)
-        ),
+    let mut lines = vec![
+        format!("Kỳ báo cáo: {}", period_words(&r.from, &r.to, |vi, _| vi)),
+        format!("Kính gửi: {}", r.office),
         format!(
             "Nộp lúc {} bởi {}",
             crate::domain::date::Date::moment_label(r.submitted_at),
@@ -261,10 +312,15 @@ pub fn school_report(
         ),
     ];
     if !r.note.is_empty() {
-        title.push(format!("Ghi chú: {}", r.note));
+        lines.push(format!("Ghi chú: {}", r.note));
     }
     figures_sheet(
-        &title,
+        &Heading {
+            unit: r.school.clone(),
+            lines,
+            head: "Hiệu trưởng",
+            made_by: Some(r.submitted_by.clone()),
+        },
         &[FiguresRow {
             name: &r.school,
             ready: None,

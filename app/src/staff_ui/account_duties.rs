@@ -43,7 +43,7 @@ pub fn SuspendAccount(
     view! {
         <form class="mt-2 flex flex-wrap items-end gap-2" on:submit=submit data-testid="suspend-account">
             <div class="grow">
-                <Input id=format!("suspend-reason-{account_id}") label=tr("Lý do (cả trường và Phòng đều xem được)", "Reason (the school and the office both see it)") value=reason/>
+                <Input id=format!("suspend-reason-{account_id}") label=tr("Lý do (cả trường và cơ quan quản lý đều xem được)", "Reason (the school and the office both see it)") value=reason/>
             </div>
             <button type="submit" class=BUTTON_QUIET disabled=move || busy.busy()>{verb}</button>
             <div class="w-full"><OutcomeNotice outcome/></div>
@@ -70,7 +70,7 @@ pub fn AccountHistory(school_id: i64, version: RwSignal<u32>) -> impl IntoView {
                             <li class="py-2">
                                 <div>{crate::audit_text::sentence(tr, &row)}</div>
                                 <div class="text-gray-700">{format!("{} · {}", crate::domain::date::Date::moment_label(row.at), crate::audit_text::actor(&row).unwrap_or_default())}
-                                    {crate::audit_text::by_office_for_school(&row).then(|| tr(" (Phòng làm thay vì trường chưa có kế toán)", " (the office, for a school with no accountant)"))}</div>
+                                    {crate::audit_text::by_office_for_school(&row).then(|| tr(" (cơ quan quản lý làm thay vì trường chưa có kế toán)", " (the office, for a school with no accountant)"))}</div>
                             </li>
                         }).collect_view()}
                     </ul>

@@ -43,7 +43,7 @@ pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
         });
     };
     load(false);
-    let district_wide = school_id.is_none();
+    let office_wide = school_id.is_none();
     view! {
         <section class=CARD aria-labelledby="audit-title">
             // The page's title already says it: named for screen readers only.
@@ -65,14 +65,14 @@ pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
             <ul class="mt-3 divide-y divide-gray-100" data-testid="audit-list">
                 {move || rows.get().into_iter().map(|r| {
                     let who = actor(&r).unwrap_or_else(|| tr("Hệ thống", "The system").to_string());
-                    let school = r.school.clone().filter(|_| district_wide);
+                    let school = r.school.clone().filter(|_| office_wide);
                     view! {
                         <li class="py-2">
                             <div class="text-gray-900">{sentence(tr, &r)}</div>
                             <div class="text-sm text-gray-700">
                                 {format!("{} · {}", Date::moment_label(r.at), who)}
                                 {school.map(|s| format!(" · {s}"))}
-                                {by_office_for_school(&r).then(|| tr(" · Phòng làm thay vì trường chưa có kế toán", " · the office, for a school with no accountant"))}
+                                {by_office_for_school(&r).then(|| tr(" · cơ quan quản lý làm thay vì trường chưa có kế toán", " · the office, for a school with no accountant"))}
                             </div>
                         </li>
                     }
@@ -90,6 +90,6 @@ pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
 }
 
 #[component]
-pub fn DistrictAudit() -> impl IntoView {
+pub fn OfficeAudit() -> impl IntoView {
     view! { <super::workspace::OfficePage current=super::workspace::OfficeTask::Log><AuditList school_id=None/></super::workspace::OfficePage> }
 }

@@ -1,5 +1,5 @@
-//! The district office's dashboard: every school's readiness and figures for a
-//! period, sortable and filterable, the district's total, charts (drawn as SVG,
+//! The supervising office's dashboard: every school's readiness and figures for a
+//! period, sortable and filterable, the total of all its schools, charts (drawn as SVG,
 //! numbers alongside), the .xlsx export and a print layout; and the schools'
 //! reports, submitted or not, which the office can send back. The school's own
 //! figures and its reports live on the school's page (`SchoolFigures`).
@@ -7,7 +7,7 @@
 use super::tr;
 use super::widgets::*;
 use crate::api::dashboard::{
-    district_dashboard, district_months, district_reports, export_dashboard, return_report,
+    export_dashboard, office_dashboard, office_months, office_reports, return_report,
     school_dashboard, school_reports, submit_report, Dashboard, MonthPoint, ReportRow,
 };
 use crate::domain::date::Date;
@@ -38,14 +38,45 @@ fn channel_label(c: Channel) -> &'static str {
 fn PeriodPicker(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
     view! {
         <div class="flex flex-wrap gap-3">
-            <div>
-                <label for="period-from" class="block text-sm font-semibold">{tr("Từ tháng", "From")}</label>
-                <input id="period-from" type="month" class=INPUT prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev))/>
-            </div>
-            <div>
-                <label for="period-to" class="block text-sm font-semibold">{tr("Đến tháng", "To")}</label>
-                <input id="period-to" type="month" class=INPUT prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev))/>
-            </div>
+            <MonthField id="period-from" label=tr("Từ tháng", "From") value=from/>
+            <MonthField id="period-to" label=tr("Đến tháng", "To") value=to/>
+        </div>
+    }
+}
+
+/// A month typed as accountants write it ("11/2026", "T11/2026", "2026-11") and
+/// shown so; the signal keeps the form the server reads ("2026-11"). A browser's
+/// month picker would show "November 2026" on a phone set to English.
+#[component]
+fn MonthField(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+    use crate::domain::date::Month;
+    let wrong = RwSignal::new(false);
+    let hint = format!("{id}-hint");
+    let shown = move || {
+        let v = value.get();
+        Month::parse(&v).map(|m| m.label()).unwrap_or(v)
+    };
+    // Each keystroke that makes a month takes it; leaving a field that holds no
+    // month says so, and the figures stay those of the last month typed right.
+    let take = move |text: String| match Month::parse_typed(&text) {
+        Ok(m) => {
+            wrong.set(false);
+            value.set(m.to_string());
+            true
+        }
+        Err(_) => false,
+    };
+    view! {
+        <div>
+            <label for=id class="block text-sm font-semibold">{label}</label>
+            <input id=id class=format!("{INPUT} w-32") inputmode="numeric" autocomplete="off" placeholder="11/2026"
+                aria-describedby=hint.clone() aria-invalid=move || wrong.get().to_string()
+                prop:value=shown
+                on:input=move |ev| { take(event_target_value(&ev)); }
+                on:change=move |ev| { if !take(event_target_value(&ev)) { wrong.set(true); } }/>
+            <p id=hint class=move || if wrong.get() { "mt-1 text-sm font-semibold text-red-800" } else { "sr-only" }>
+                {tr("Tháng viết như 11/2026", "A month such as 11/2026")}
+            </p>
         </div>
     }
 }
@@ -59,13 +90,13 @@ enum SortBy {
 }
 
 #[component]
-pub fn DistrictDashboard() -> impl IntoView {
+pub fn OfficeDashboard() -> impl IntoView {
     let from = RwSignal::new(this_month());
     let to = RwSignal::new(this_month());
     let filter = RwSignal::new(String::new());
     let sort = RwSignal::new(SortBy::Name);
-    let data = LocalResource::new(move || district_dashboard(from.get(), to.get()));
-    let months = LocalResource::new(move || district_months(from.get(), to.get()));
+    let data = LocalResource::new(move || office_dashboard(from.get(), to.get()));
+    let months = LocalResource::new(move || office_months(from.get(), to.get()));
     let outcome = RwSignal::new(None::<Outcome>);
     let export = move |_| {
         spawn_local(async move {
@@ -86,7 +117,7 @@ pub fn DistrictDashboard() -> impl IntoView {
     view! {
         <super::workspace::OfficePage current=super::workspace::OfficeTask::Dashboard own_title=true>
         <div class="page-landscape">
-        <h1 class="mt-6 text-2xl font-bold">{tr("Theo dõi thu không dùng tiền mặt", "Cashless collection across schools")}</h1>
+        <h1 class="mt-6 text-2xl font-bold print:hidden">{tr("Theo dõi thu không dùng tiền mặt", "Cashless collection across schools")}</h1>
         <section class=format!("{CARD} print:shadow-none print:ring-0") aria-labelledby="dash-title">
             <h2 id="dash-title" class="sr-only">{tr("Bảng tổng hợp", "Summary")}</h2>
             <div class="flex flex-wrap items-end justify-between gap-3 print:hidden">
@@ -118,7 +149,18 @@ pub fn DistrictDashboard() -> impl IntoView {
         </section>
         {move || months.get().and_then(Result::ok).map(|m| view! { <MonthlyChart months=m/> })}
         {move || data.get().and_then(Result::ok).map(|d| view! { <MethodsChart d/> })}
-        <Reports from to/>
+        // Signed at the end of what prints; the reports panel is a working tool, not part of the paper.
+        <div class="mt-8 hidden break-inside-avoid grid-cols-2 pb-20 text-center print:grid" data-testid="print-signatures">
+            <div>
+                <p class="font-bold">{tr("NGƯỜI LẬP BIỂU", "PREPARED BY")}</p>
+                <p class="italic">{tr("(Ký, ghi rõ họ tên)", "(signature and full name)")}</p>
+            </div>
+            <div>
+                <p class="font-bold">{tr("THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF THE OFFICE")}</p>
+                <p class="italic">{tr("(Ký, ghi rõ họ tên, đóng dấu)", "(signature, full name and seal)")}</p>
+            </div>
+        </div>
+        <div class="print:hidden"><Reports from to/></div>
         </div>
         </super::workspace::OfficePage>
     }
@@ -146,7 +188,14 @@ fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
     // table fits a laptop's width and unmatched transfers and complaints are
     // never behind a sideways scroll. On a phone each school is a card.
     view! {
-        <p class="mt-2 text-sm text-gray-700 print:block">{format!("{} {}", tr("Kỳ", "Period"), crate::domain::date::period_words(&d.from, &d.to, tr))}</p>
+        // On paper: headed as a report sent upwards (the office, the title, the
+        // period, the day) and signed under the table; on screen the page says it.
+        <div class="hidden text-center print:block" data-testid="print-heading">
+            <p class="font-bold">{d.office.to_uppercase()}</p>
+            <p class="mt-1 text-base font-bold">{tr("BÁO CÁO TÌNH HÌNH THU KHÔNG DÙNG TIỀN MẶT", "CASHLESS FEE COLLECTION REPORT")}</p>
+            <p class="italic">{format!("{} {} · {} {}", tr("Kỳ báo cáo:", "Period:"), crate::domain::date::period_words(&d.from, &d.to, tr), tr("ngày lập:", "made on"), d.read_on.dmy())}</p>
+        </div>
+        <p class="mt-2 text-sm text-gray-700 print:hidden">{format!("{} {}", tr("Kỳ", "Period"), crate::domain::date::period_words(&d.from, &d.to, tr))}</p>
         <table class="mt-2 w-full text-sm" data-testid="dashboard-table">
             <thead class="hidden border-b text-gray-700 sm:table-header-group">
                 <tr>
@@ -192,7 +241,7 @@ fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
             </tbody>
             <tfoot class="border-t-2 font-bold">
                 <tr data-testid="dashboard-total">
-                    <td class="px-2 py-2">{tr("Toàn phòng", "District")}
+                    <td class="px-2 py-2">{tr("Tất cả các trường", "All schools")}
                         <div class="font-normal sm:hidden"><PhoneFigures f=d.total.clone()/></div></td>
                     <td class="hidden sm:table-cell"></td><td class="hidden sm:table-cell"></td>
                     <FigureCells f=d.total/>
@@ -378,7 +427,7 @@ fn Reports(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
             Some(d) => (d.from, d.to),
             None => (from.get(), to.get()),
         };
-        district_reports(f, t)
+        office_reports(f, t)
     });
     let outcome = RwSignal::new(None::<Outcome>);
     let comment = RwSignal::new(String::new());
@@ -444,7 +493,7 @@ fn ReportLine(
         <div class="text-sm text-gray-700">{format!("{}: {} · {}: {} · {}", tr("Phải thu", "Due"), rep.figures.due, tr("Đã thu", "Collected"), rep.figures.collected,
             percent_label(rep.figures.collection_rate()))}</div>
         {(!rep.note.is_empty()).then(|| view! { <div class="text-sm italic">{format!("“{}”", rep.note)}</div> })}
-        {rep.return_comment.clone().map(|c| view! { <div class="text-sm text-amber-900">{format!("{} {c}", tr("Ý kiến của phòng:", "Office's comment:"))}</div> })}
+        {rep.return_comment.clone().map(|c| view! { <div class="text-sm text-amber-900">{format!("{} {c}", tr("Ý kiến của cơ quan quản lý:", "The office's comment:"))}</div> })}
         <ReportDownload id school=rep.school.clone() from=rep.from.clone()/>
         {(!rep.returned).then(|| view! {
             <div class="mt-1 flex flex-wrap items-end gap-2 print:hidden">
@@ -490,6 +539,8 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
     let note = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Outcome>);
     let pending = OneAtATime::new();
+    // Read here, not after an await: the session lives in the component's context.
+    let office = StoredValue::new(super::my_office());
     // Submitting a period already reported asks first: the answer offers to replace it.
     let send = move |replace: bool| {
         pending.run(async move {
@@ -511,10 +562,13 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
                                 "Đã nộp lại, thay báo cáo cũ,",
                                 "Submitted again, replacing the earlier one, for",
                             )
+                            .to_string()
                         } else {
-                            tr(
-                                "Đã nộp báo cáo cho Phòng GD&ĐT,",
-                                "The report was submitted to the district office, for",
+                            format!(
+                                "{} {}{}",
+                                tr("Đã nộp báo cáo cho", "The report was submitted to"),
+                                office.get_value(),
+                                tr(",", ", for"),
                             )
                         },
                         crate::domain::date::period_words(&rep.from, &rep.to, tr),
@@ -568,7 +622,7 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
             {can_submit.then(|| view! {
                 <form class="mt-3 space-y-2" on:submit=submit>
                     <Field id="report-note" label=tr("Ghi chú kèm báo cáo", "Note with the report") value=note/>
-                    <button type="submit" class=BUTTON prop:disabled=move || pending.busy()>{tr("Nộp báo cáo kỳ này cho Phòng GD&ĐT", "Submit this period's report to the office")}</button>
+                    <button type="submit" class=BUTTON prop:disabled=move || pending.busy()>{format!("{} {}", tr("Nộp báo cáo kỳ này cho", "Submit this period's report to"), office.get_value())}</button>
                 </form>
             })}
             <OutcomeNotice outcome/>
@@ -581,7 +635,7 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
                 <ul class="mt-2 text-sm">
                     {rows.into_iter().take(6).map(|r| view! {
                         <li class="py-1">{format!("{} · {} · {}", crate::domain::date::period_words(&r.from, &r.to, tr), Date::moment_label(r.submitted_at),
-                            if r.returned { tr("Phòng đã gửi trả", "sent back by the office") } else { tr("đã nộp", "submitted") })}
+                            if r.returned { tr("đã bị gửi trả", "sent back") } else { tr("đã nộp", "submitted") })}
                             {r.return_comment.clone().map(|c| view! { <span class="ml-1 text-amber-900">{format!("— {c}")}</span> })}
                             " " <ReportDownload id=r.id school=r.school.clone() from=r.from.clone()/>
                         </li>

@@ -7,6 +7,7 @@ use crate::api::staff_admin::{
     create_school, deactivate, reset_link, schools_overview, staff_list,
 };
 use crate::api::staff_auth::sign_in;
+use crate::domain::office::{OfficeLevel, SchoolLevel};
 use crate::domain::validate::slug_from_name;
 use crate::staff::{Me, OneTimeLink, Role, StaffRow, REQUIRED_CASHLESS_METHODS};
 use leptos::prelude::*;
@@ -21,7 +22,7 @@ pub fn Home() -> impl IntoView {
         None => view! { <p class="py-8 text-center text-gray-600">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
         Some(None) => view! { <SignIn/> }.into_any(),
         Some(Some(m)) => match (m.role, m.school_id) {
-            (Role::DistrictOfficer, _) => view! { <OfficerHome me=m/> }.into_any(),
+            (Role::Officer, _) => view! { <OfficerHome me=m/> }.into_any(),
             (_, Some(id)) => view! { <super::school::SchoolView school_id=id me=m task=Signal::stored(Some(super::workspace::Task::Home))/> }.into_any(),
             (_, None) => view! { <p>{tr("Tài khoản chưa gắn với trường nào.", "This account has no school.")}</p> }.into_any(),
         },
@@ -51,7 +52,7 @@ fn SignIn() -> impl IntoView {
     view! {
         <section class="mx-auto mt-8 max-w-md">
             <h1 class="text-2xl font-bold">{tr("Đăng nhập", "Sign in")}</h1>
-            <p class="mt-1 text-gray-700">{tr("Dành cho kế toán, giáo viên và Phòng GD&ĐT.", "For accountants, teachers and the district office.")}</p>
+            <p class="mt-1 text-gray-700">{tr("Dành cho kế toán, giáo viên và cơ quan quản lý giáo dục (UBND xã/phường, Sở GD&ĐT).", "For accountants, teachers and education offices (communes and wards, the Department).")}</p>
             <form class=format!("{CARD} space-y-4") on:submit=submit>
                 <Field id="username" label=tr("Tên đăng nhập", "User name") value=username autocomplete="username"/>
                 <Field id="password" label=tr("Mật khẩu", "Password") value=password kind="password" autocomplete="current-password"/>
@@ -60,8 +61,8 @@ fn SignIn() -> impl IntoView {
                     {tr("Đăng nhập", "Sign in")}
                 </button>
                 <p class="text-sm text-gray-600">
-                    {tr("Quên mật khẩu? Hãy nhờ Phòng GD&ĐT (với kế toán) hoặc kế toán của trường (với giáo viên) tạo đường dẫn đặt lại.",
-                        "Forgot your password? Ask the district office (accountants) or your school's accountant (teachers) for a reset link.")}
+                    {tr("Quên mật khẩu? Hãy nhờ cơ quan quản lý của trường (với kế toán) hoặc kế toán của trường (với giáo viên) tạo đường dẫn đặt lại.",
+                        "Forgot your password? Ask your school's supervising office (accountants) or your school's accountant (teachers) for a reset link.")}
                 </p>
             </form>
         </section>
@@ -71,14 +72,16 @@ fn SignIn() -> impl IntoView {
 #[component]
 fn OfficerHome(me: Me) -> impl IntoView {
     let schools = LocalResource::new(schools_overview);
+    // A Department's list names each school's own office (its ward, or the Department).
+    let department = me.office_level == OfficeLevel::Department;
     let pending = LocalResource::new(crate::api::registry::pending_accounts);
     view! {
         <OfficePage current=OfficeTask::Schools>
-        <p class="text-gray-700">{format!("{} · {} · {}", me.district_name, me.display_name, role_name(me.role))}</p>
+        <p class="text-gray-700">{format!("{} · {} · {}", me.office_name, me.display_name, role_name(me.role))}</p>
         {move || pending.get().and_then(Result::ok).filter(|l| !l.is_empty()).map(|l| view! {
             <p class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3 text-amber-950" data-testid="office-attention">
                 <A href=OfficeTask::Accounts.href() attr:class="font-semibold underline">
-                    {format!("{} {}", l.len(), tr("tài khoản nhận tiền chờ Phòng xác nhận", "receiving accounts await the office's confirmation"))}
+                    {format!("{} {}", l.len(), tr("tài khoản nhận tiền chờ xác nhận", "receiving accounts await your confirmation"))}
                 </A>
             </p>
         })}
@@ -107,6 +110,7 @@ fn OfficerHome(me: Me) -> impl IntoView {
                                     <td class="py-2 pr-2">
                                         <A href=format!("/staff/school/{}", s.id) attr:class="font-semibold text-slate-900 underline">{s.name.clone()}</A>
                                         <div class="text-xs text-gray-600">{format!("/s/{}", s.slug)}</div>
+                                        {department.then(|| view! { <div class="text-xs text-gray-700" data-testid="school-office">{s.office.clone()}</div> })}
                                     </td>
                                     <td class=methods_class>
                                         {format!("{}/4", s.cashless_methods)}
@@ -124,7 +128,7 @@ fn OfficerHome(me: Me) -> impl IntoView {
                 </table>
             </div>
         </section>
-        <CreateSchool on_created=move || schools.refetch()/>
+        <CreateSchool office_level=me.office_level on_created=move || schools.refetch()/>
         </OfficePage>
     }
 }
@@ -198,13 +202,38 @@ fn PendingAccounts() -> impl IntoView {
 }
 
 #[component]
-fn CreateSchool(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn CreateSchool(
+    office_level: OfficeLevel,
+    on_created: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    // Only the levels this office supervises: a ward makes preschools, primary and
+    // lower-secondary schools; the Department makes THPTs.
+    let levels: Vec<SchoolLevel> = SchoolLevel::ALL
+        .into_iter()
+        .filter(|l| l.supervised_by() == office_level)
+        .collect();
+    let others = match office_level {
+        OfficeLevel::Department => tr(
+            "Trường mầm non, tiểu học, trung học cơ sở do UBND xã/phường nơi trường đặt trụ sở tạo.",
+            "Preschools, primary and lower-secondary schools are added by their commune or ward.",
+        ),
+        OfficeLevel::Commune => tr(
+            "Trường trung học phổ thông do Sở GD&ĐT tạo.",
+            "Upper-secondary schools are added by the Department of Education.",
+        ),
+    };
     let name = RwSignal::new(String::new());
     let slug = RwSignal::new(String::new());
     let legal_name = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
     let tax_code = RwSignal::new(String::new());
-    let level = RwSignal::new("primary".to_string());
+    let level = RwSignal::new(
+        levels
+            .first()
+            .map(|l| l.as_str())
+            .unwrap_or_default()
+            .to_string(),
+    );
     let outcome = RwSignal::new(None);
     // The page address follows the name until someone edits it.
     Effect::new(move |_| {
@@ -248,12 +277,13 @@ fn CreateSchool(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl In
                 <Field id="school-address" label=tr("Địa chỉ", "Address") value=address/>
                 <div>
                     <label for="school-level" class="block text-sm font-semibold">{tr("Cấp học", "Level")}</label>
-                    <select id="school-level" class=INPUT on:change=move |ev| level.set(event_target_value(&ev)) prop:value=move || level.get()>
-                        <option value="preschool">{tr("Mầm non", "Preschool")}</option>
-                        <option value="primary">{tr("Tiểu học", "Primary")}</option>
-                        <option value="lower_secondary">{tr("Trung học cơ sở", "Lower secondary")}</option>
-                        <option value="upper_secondary">{tr("Trung học phổ thông", "Upper secondary")}</option>
+                    <select id="school-level" class=INPUT aria-describedby="school-level-hint" on:change=move |ev| level.set(event_target_value(&ev)) prop:value=move || level.get()>
+                        {levels.into_iter().map(|l| {
+                            let (vi, en) = l.words();
+                            view! { <option value=l.as_str()>{tr(vi, en)}</option> }
+                        }).collect_view()}
                     </select>
+                    <p id="school-level-hint" class="mt-1 text-xs text-gray-700">{others}</p>
                 </div>
                 <div class="sm:col-span-2">
                     <OutcomeNotice outcome/>
@@ -338,7 +368,7 @@ pub fn ManagedStaff(title: &'static str) -> impl IntoView {
     }
 }
 
-/// A method's short name, for the district's table.
+/// A method's short name, for the office's table.
 pub(super) fn short_method(m: crate::staff::PaymentMethod) -> &'static str {
     use crate::staff::PaymentMethod::*;
     match m {

@@ -1,4 +1,4 @@
-//! The staff's app: sign-in, the district office's schools and accountants, and
+//! The staff's app: sign-in, the supervising office's schools and accountants, and
 //! each school's workspace, one page per task (`workspace`): classes and their
 //! import, fees and billing, invoices, reconciliation, receipts, complaints,
 //! reports, the school's setup, staff, connections and the change log.
@@ -51,9 +51,21 @@ pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// The signed-in person's office ("UBND phường Hồng Gai", "Sở GD&ĐT Quảng Ninh"):
+/// for a school's staff, the office they report to. Named rather than "the office"
+/// since July 2025, when the district office every school knew ended.
+pub fn my_office() -> String {
+    session()
+        .0
+        .get_untracked()
+        .flatten()
+        .map(|m| m.office_name)
+        .unwrap_or_else(|| tr("cơ quan quản lý", "the supervising office").to_string())
+}
+
 pub fn role_name(role: Role) -> &'static str {
     match role {
-        Role::DistrictOfficer => tr("Cán bộ Phòng GD&ĐT", "District officer"),
+        Role::Officer => tr("Cán bộ quản lý giáo dục", "Education officer"),
         Role::Accountant => tr("Kế toán", "Accountant"),
         Role::Teacher => tr("Giáo viên chủ nhiệm", "Homeroom teacher"),
     }
@@ -82,8 +94,8 @@ fn StaffApp() -> impl IntoView {
                             <Route path=path!("/password") view=links::ChangePassword/>
                             <Route path=path!("/school/:id") view=school::SchoolPage/>
                             <Route path=path!("/school/:id/:task") view=school::SchoolPage/>
-                            <Route path=path!("/audit") view=change_log::DistrictAudit/>
-                            <Route path=path!("/dashboard") view=dashboard::DistrictDashboard/>
+                            <Route path=path!("/audit") view=change_log::OfficeAudit/>
+                            <Route path=path!("/dashboard") view=dashboard::OfficeDashboard/>
                             <Route path=path!("/accounts") view=home::OfficeAccounts/>
                             <Route path=path!("/accountants") view=home::OfficeAccountants/>
                             <Route path=path!("/print/:class/:period") view=print::PrintPage/>
@@ -118,7 +130,7 @@ fn Header() -> impl IntoView {
             <div class="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-2 px-4 py-3">
                 // The office supervises schools: its staff are not "the school".
                 <A href="/staff/" attr:class="inline-flex min-h-11 items-center text-xl font-bold tracking-tight">{move || {
-                    if me.get().flatten().is_some_and(|m| m.role == Role::DistrictOfficer) {
+                    if me.get().flatten().is_some_and(|m| m.role == Role::Officer) {
                         tr("hocphi · Cơ quan quản lý", "hocphi · Supervising office")
                     } else {
                         tr("hocphi · Nhà trường", "hocphi · Schools")

@@ -132,7 +132,7 @@ fn Workspace(
     let role = me.role;
     let current = task.unwrap_or(Task::Home);
     // The office, at a school that has its own accountant: it reads.
-    let office_reads = role == Role::DistrictOfficer && has_accountant;
+    let office_reads = role == Role::Officer && has_accountant;
     let page = {
         let me = me.clone();
         match task {
@@ -152,7 +152,7 @@ fn Workspace(
                 <h1 class="text-2xl font-bold">{current.label_for(role)}</h1>
                 {office_reads.then(|| view! {
                     <p class="mt-2 rounded-lg bg-sky-100 p-3 text-sky-900" data-testid="office-reads">{tr(
-                        "Trường đã có kế toán: Phòng xem số liệu, tài khoản và nhật ký; các thay đổi do kế toán của trường thực hiện.",
+                        "Trường đã có kế toán: cơ quan quản lý xem số liệu, tài khoản và nhật ký; các thay đổi do kế toán của trường thực hiện.",
                         "The school has its own accountant: the office reads figures, accounts and the log; the accountant makes the changes.")}</p>
                 })}
                 {page}
@@ -182,7 +182,7 @@ fn TaskPage(
         profile.with_untracked(|p| (p.id, p.slug.clone(), p.has_accountant));
     let accountant = me.role == Role::Accountant;
     // The office changes a school's settings only while it has no accountant.
-    let can_edit = !(me.role == Role::DistrictOfficer && has_accountant);
+    let can_edit = !(me.role == Role::Officer && has_accountant);
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
@@ -480,7 +480,7 @@ fn Accounts(
     view! {
         <section class=CARD aria-labelledby="accounts-title">
             <h2 id="accounts-title" class=H2>{tr("Tài khoản nhận tiền", "Receiving accounts")}</h2>
-            <p class="text-sm text-gray-600">{tr("Mã QR trên hoá đơn dùng tài khoản mặc định, khi Phòng GD&ĐT đã xác nhận. Đổi tên tài khoản thì cần xác nhận lại.", "Invoice QR codes use the default account once the district office confirmed it. A changed account name needs confirming again.")}</p>
+            <p class="text-sm text-gray-600">{tr("Mã QR trên hoá đơn dùng tài khoản mặc định, khi cơ quan quản lý đã xác nhận. Đổi tên tài khoản thì cần xác nhận lại.", "Invoice QR codes use the default account once the supervising office confirmed it. A changed account name needs confirming again.")}</p>
             <ul class="mt-2 divide-y divide-gray-100">
                 {move || accounts.get().into_iter().map(|a| view! {
                     <li class="py-2" data-testid="account-row">
@@ -491,9 +491,9 @@ fn Accounts(
                             {match (&a.suspended, &a.confirmed) {
                                 (Some((s, why)), _) => view! { <span class="font-semibold text-red-800">{format!("{} {} · {}: {why}. {}", tr("Đã tạm ngưng", "Suspended"),
                                     crate::domain::date::Date::moment_label(s.at), s.by, tr("Không dùng cho mã QR; lưu lại tài khoản để xin xác nhận lại.", "Not used in QR codes; save the account again to ask for a new confirmation."))}</span> }.into_any(),
-                                (None, Some(c)) => view! { <span class="text-green-800">{format!("✓ {} {} · {}", tr("Phòng GD&ĐT đã xác nhận", "Confirmed by the district office"),
+                                (None, Some(c)) => view! { <span class="text-green-800">{format!("✓ {} {} · {}", tr("Cơ quan quản lý đã xác nhận", "Confirmed by the supervising office"),
                                     crate::domain::date::Date::moment_label(c.at), c.by)}</span> }.into_any(),
-                                (None, None) => view! { <span class="font-semibold text-amber-800">{tr("Chờ Phòng GD&ĐT xác nhận: chưa dùng cho mã QR", "Awaiting the district office's confirmation: not used in QR codes yet")}</span> }.into_any(),
+                                (None, None) => view! { <span class="font-semibold text-amber-800">{tr("Chờ cơ quan quản lý xác nhận: chưa dùng cho mã QR", "Awaiting the supervising office's confirmation: not used in QR codes yet")}</span> }.into_any(),
                             }}
                         </div>
                         {(can_edit && a.suspended.is_none() && !a.is_default).then(|| {
@@ -692,12 +692,12 @@ fn readiness_text(r: &crate::staff::MethodReadiness) -> impl IntoView {
             false,
             match r.method {
                 PaymentMethod::QrTransfer => tr(
-                    "cần tài khoản ngân hàng được Phòng GD&ĐT xác nhận",
-                    "needs a bank account confirmed by the district office",
+                    "cần tài khoản ngân hàng được cơ quan quản lý xác nhận",
+                    "needs a bank account confirmed by the supervising office",
                 ),
                 PaymentMethod::MobileMoney => tr(
-                    "cần tài khoản ví (Mobile Money) được Phòng GD&ĐT xác nhận",
-                    "needs a wallet (Mobile Money) account confirmed by the district office",
+                    "cần tài khoản ví điện tử được cơ quan quản lý xác nhận",
+                    "needs an e-wallet account confirmed by the supervising office",
                 ),
                 PaymentMethod::Website => tr(
                     "cần mã đơn vị tại cổng thanh toán",

@@ -132,7 +132,7 @@ impl Task {
             Role::Teacher => &[Task::Home, Task::Students],
             Role::Accountant => &Task::ALL,
             // API keys and webhooks are the school's own software.
-            Role::DistrictOfficer => &Task::ALL[..12],
+            Role::Officer => &Task::ALL[..12],
         }
     }
 
@@ -140,7 +140,7 @@ impl Task {
     /// only while it has no accountant; once it has one, the office reads.
     pub fn for_staff(role: Role, school_has_accountant: bool) -> &'static [Task] {
         match role {
-            Role::DistrictOfficer if school_has_accountant => &[
+            Role::Officer if school_has_accountant => &[
                 Task::Home,
                 Task::Reports,
                 Task::School,
@@ -344,7 +344,7 @@ pub fn Attention(
                             </li>
                             {move || (returned() > 0).then(|| view! {
                                 <Item href=Task::Reports.href(school_id) count=returned() as i64
-                                    urgent=tr("báo cáo bị Phòng GD&ĐT trả lại: xem cần sửa gì", "reports sent back by the office: see what to fix")
+                                    urgent=tr("báo cáo bị cơ quan quản lý gửi trả: xem cần sửa gì", "reports sent back by the office: see what to fix")
                                     calm=""/>
                             })}
                         </ul>
@@ -449,10 +449,10 @@ mod tests {
     #[test]
     fn a_teacher_has_only_the_class_pages() {
         assert_eq!(Task::for_role(Role::Teacher), &[Task::Home, Task::Students]);
-        assert!(!Task::for_role(Role::DistrictOfficer).contains(&Task::Connections));
-        assert!(Task::for_role(Role::DistrictOfficer).contains(&Task::Log));
+        assert!(!Task::for_role(Role::Officer).contains(&Task::Connections));
+        assert!(Task::for_role(Role::Officer).contains(&Task::Log));
         // A school with its own accountant: the office reads, it does not bill or match.
-        let reads = Task::for_staff(Role::DistrictOfficer, true);
+        let reads = Task::for_staff(Role::Officer, true);
         assert!(
             reads.contains(&Task::Reports)
                 && !reads.contains(&Task::Fees)

@@ -12,7 +12,7 @@ pub struct Caller {
     pub key_id: i64,
     pub key_prefix: String,
     pub school_id: i64,
-    pub district_id: i64,
+    pub office_id: i64,
     pub can_write: bool,
 }
 
@@ -55,14 +55,14 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Respo
             )
         })?;
     let found: Option<(i64, String, i64, i64, String)> = sqlx::query_as(
-        "SELECT k.id, k.prefix, k.school_id, sc.district_id, k.scope FROM api_key k JOIN school sc ON sc.id = k.school_id \
+        "SELECT k.id, k.prefix, k.school_id, sc.office_id, k.scope FROM api_key k JOIN school sc ON sc.id = k.school_id \
          WHERE k.secret_hash = $1 AND k.revoked_at IS NULL",
     )
     .bind(hocphi_app::api::api_keys::key_hash(bearer))
     .fetch_optional(&state.db)
     .await
     .map_err(|_| unavailable())?;
-    let (key_id, key_prefix, school_id, district_id, scope) = found.ok_or_else(|| {
+    let (key_id, key_prefix, school_id, office_id, scope) = found.ok_or_else(|| {
         problem(
             StatusCode::UNAUTHORIZED,
             "bad-key",
@@ -96,7 +96,7 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Respo
         key_id,
         key_prefix,
         school_id,
-        district_id,
+        office_id,
         can_write: scope == "read_write",
     })
 }
@@ -120,7 +120,7 @@ impl Caller {
             tx,
             now,
             None,
-            self.district_id,
+            self.office_id,
             hocphi_app::server::audit::Entry::at_school(self.school_id, action, entity, entity_id)
                 .after(after),
         )

@@ -197,7 +197,7 @@ pub async fn open_graph(State(rpc): State<RpcState>, mut req: Request, next: Nex
 /// A page with its preview tags, brotli at the highest quality like the
 /// precompressed files (35 KB of HTML: 8.3 KB, against 9.8 KB gzipped). That
 /// takes tens of milliseconds of a core, so it runs on the heavy-work pool, and
-/// each distinct page is compressed once: there are as many as a district has
+/// each distinct page is compressed once: there are as many as a province has
 /// schools and classes (made-up paths share their school's page), and they
 /// change only when a school or the app does.
 async fn brotli_once(html: Vec<u8>) -> Option<Vec<u8>> {

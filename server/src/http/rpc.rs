@@ -131,13 +131,13 @@ pub fn register_server_fns() {
     register_explicit::<EraseStudent>();
     register_explicit::<RetentionDays>();
     register_explicit::<SetRetentionDays>();
-    register_explicit::<DistrictDashboard>();
+    register_explicit::<OfficeDashboard>();
     register_explicit::<SchoolDashboard>();
-    register_explicit::<DistrictMonths>();
+    register_explicit::<OfficeMonths>();
     register_explicit::<ExportDashboard>();
     register_explicit::<SubmitReport>();
     register_explicit::<SchoolReports>();
-    register_explicit::<DistrictReports>();
+    register_explicit::<OfficeReports>();
     register_explicit::<ReturnReport>();
     register_explicit::<ExportReport>();
     register_explicit::<ListApiKeys>();

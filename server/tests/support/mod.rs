@@ -275,23 +275,26 @@ impl TestApp {
             .await
     }
 
-    /// An officer of a second office, which supervises none of the demo's
-    /// schools, signed in: the session cookie's value.
+    /// An officer of a sibling ward under the demo's Department, which
+    /// supervises none of the demo's schools, signed in: the session cookie's value.
     pub async fn officer_elsewhere(&self, username: &str) -> String {
-        let (office,): (i64,) = sqlx::query_as(
-            "INSERT INTO district (name, province) VALUES ('UBND phường Cẩm Phả', 'Quảng Ninh') RETURNING id",
-        )
-        .fetch_one(&self.db)
-        .await
-        .unwrap();
+        let (department,): (i64,) =
+            sqlx::query_as("SELECT id FROM office WHERE level = 'department'")
+                .fetch_one(&self.db)
+                .await
+                .unwrap();
+        let office =
+            hocphi_server::offices::add(&self.db, "UBND phường Cẩm Phả", None, Some(department), 0)
+                .await
+                .unwrap();
         hocphi_server::users::add(
             &self.db,
             hocphi_server::users::NewUser {
                 username,
                 display_name: "Vũ Văn Nam",
                 password: hocphi_server::demo::DEMO_PASSWORD,
-                role: hocphi_app::staff::Role::DistrictOfficer,
-                district_id: office,
+                role: hocphi_app::staff::Role::Officer,
+                office_id: Some(office),
                 school_slug: None,
             },
             0,

@@ -1,6 +1,6 @@
 //! "Kiểm tra mã QR": a parent photographs a QR (or picks a screenshot) that
 //! someone sent them, and learns whether it pays an official school account
-//! confirmed by the district office, or must not be paid. Any conformant VietQR
+//! confirmed by the school's supervising office, or must not be paid. Any conformant VietQR
 //! is read, whoever made it. The picture never leaves the phone: only the bank
 //! and account number are asked about.
 
@@ -112,8 +112,8 @@ pub fn CheckQrPage() -> impl IntoView {
         <section class="py-6" aria-labelledby="check-title">
             <h1 id="check-title" class="text-2xl font-bold text-gray-900">{tr("Kiểm tra mã QR trước khi chuyển tiền", "Check a QR code before you pay")}</h1>
             <p class="mt-1 text-base text-gray-700">{tr(
-                "Ai đó gửi cho bạn mã QR để nộp tiền cho nhà trường? Chụp mã hoặc chọn ảnh chụp màn hình: hocphi cho biết mã có trả vào tài khoản chính thức của trường, đã được Phòng GD&ĐT xác nhận, hay không. Ảnh không rời khỏi điện thoại của bạn.",
-                "Someone sent you a QR code to pay the school? Photograph it or pick the screenshot: hocphi tells you whether it pays into a school's official account, confirmed by the district office. The picture never leaves your phone.")}</p>
+                "Ai đó gửi cho bạn mã QR để nộp tiền cho nhà trường? Chụp mã hoặc chọn ảnh chụp màn hình: hocphi cho biết mã có trả vào tài khoản chính thức của trường, đã được cơ quan quản lý giáo dục xác nhận, hay không. Ảnh không rời khỏi điện thoại của bạn.",
+                "Someone sent you a QR code to pay the school? Photograph it or pick the screenshot: hocphi tells you whether it pays into a school's official account, confirmed by its education authority. The picture never leaves your phone.")}</p>
             <div class="mt-4 space-y-3">
                 <label class=format!("{button} bg-teal-700 text-white")>
                     {tr("Chụp ảnh mã QR", "Photograph the QR")}
@@ -132,10 +132,10 @@ pub fn CheckQrPage() -> impl IntoView {
                     Step::Unreadable(e) => Some(unreadable(e).into_any()),
                     Step::NotVietQr(other) => Some(not_vietqr(other).into_any()),
                     Step::Failed(e) => Some(view! { <ErrorNotice error=e/> }.into_any()),
-                    Step::Checked(qr, AccountCheck::Official { school, slug, district, account }) => Some(view! {
+                    Step::Checked(qr, AccountCheck::Official { school, slug, office: _, account }) => Some(view! {
                         <div role="status" data-testid="qr-verdict" data-official="true" class="rounded-xl border-2 border-green-700 bg-green-50 p-4">
                             <p class="text-xl font-bold text-green-900">{format!("✓ {} {school}", tr("Tài khoản chính thức của", "An official account of"))}</p>
-                            <p class="mt-1 text-sm text-gray-800">{format!("{} {district} {} {}", tr("Đã được", "Confirmed by"), tr("xác nhận ngày", "on"), Date::moment_label(account.confirmed_at))}</p>
+                            <p class="mt-1 text-sm text-gray-800">{format!("{} {} {} {}", tr("Đã được", "Confirmed by"), account.confirmed_by_office, tr("xác nhận ngày", "on"), Date::moment_label(account.confirmed_at))}</p>
                             <QrDetails qr=qr bank=account.bank_short_name holder=Some(account.account_name)/>
                             <p class="mt-2 text-base">{tr("Khi chuyển, vẫn kiểm tra tên người nhận trong ứng dụng ngân hàng đúng như trên.", "When you pay, still check that your banking app shows the same beneficiary name.")}</p>
                             <a class="mt-2 inline-flex min-h-11 items-center text-teal-800 underline" href=format!("/tai-khoan/{slug}")>{tr("Xem các tài khoản chính thức của trường", "See the school's official accounts")}</a>

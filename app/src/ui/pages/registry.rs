@@ -1,5 +1,5 @@
 //! The public registry of official accounts: every school's receiving accounts
-//! that its district office confirmed, with when. The one list a parent can
+//! that its supervising office (commune/ward or Department of Education) confirmed, with when. The one list a parent can
 //! trust when a message claims the school "changed its account".
 
 use crate::api::registry::{official_accounts, OfficialSchool};
@@ -19,8 +19,8 @@ pub fn RegistryPage() -> impl IntoView {
         <section class="py-6" aria-labelledby="registry-title">
             <h1 id="registry-title" class="text-2xl font-bold text-gray-900">{tr("Tài khoản chính thức của nhà trường", "Schools' official accounts")}</h1>
             <p class="mt-1 text-base text-gray-700">{tr(
-                "Chỉ nộp tiền vào các tài khoản dưới đây. Mỗi tài khoản đã được Phòng GD&ĐT xác nhận. Nhà trường không bao giờ đổi tài khoản qua tin nhắn.",
-                "Only pay into the accounts below. Each one was confirmed by the district office. Schools never change their account by message.")}</p>
+                "Chỉ nộp tiền vào các tài khoản dưới đây. Mỗi tài khoản đã được cơ quan quản lý giáo dục (UBND xã/phường hoặc Sở GD&ĐT) xác nhận. Nhà trường không bao giờ đổi tài khoản qua tin nhắn.",
+                "Only pay into the accounts below. Each one was confirmed by the school's education authority (its commune or ward, or the Department of Education). Schools never change their account by message.")}</p>
             {(!one).then(|| view! {
                 <div class="mt-4">
                     <label for="registry-filter" class="block text-base font-semibold text-gray-900">{tr("Tìm trường", "Find a school")}</label>
@@ -56,7 +56,7 @@ fn SchoolAccounts(school: OfficialSchool) -> impl IntoView {
     view! {
         <article class="mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" data-testid="registry-school">
             <h2 class="text-xl font-bold text-gray-900">{school.name.clone()}</h2>
-            <p class="text-sm text-gray-700">{school.district.clone()}</p>
+            <p class="text-sm text-gray-700">{format!("{} {}", tr("Cơ quan quản lý:", "Supervised by"), school.office)}</p>
             <ul class="mt-2 divide-y divide-gray-100">
                 {school.accounts.into_iter().map(|a| view! {
                     <li class="py-2">
@@ -64,7 +64,7 @@ fn SchoolAccounts(school: OfficialSchool) -> impl IntoView {
                         <div>{a.account_name.clone()}</div>
                         <div class="text-sm text-gray-700">
                             {if a.wallet { tr("Ví điện tử / Mobile Money", "Mobile Money wallet") } else { tr("Tài khoản ngân hàng", "Bank account") }}
-                            {format!(" · {} {}", tr("xác nhận ngày", "confirmed on"), Date::moment_label(a.confirmed_at))}
+                            {format!(" · {} {} {}", a.confirmed_by_office, tr("xác nhận ngày", "confirmed on"), Date::moment_label(a.confirmed_at))}
                         </div>
                     </li>
                 }).collect_view()}
