@@ -174,6 +174,33 @@ pub enum AppError {
     /// again with `replace` to replace it, so no second copy appears by mistake.
     #[error("this period's report was already submitted")]
     ReportAlreadySubmitted { submitted_at: i64 },
+    /// A digital-signature certificate file that cannot be used, and why.
+    #[error("the certificate file was refused: {0:?}")]
+    Certificate(CertificateProblem),
+}
+
+/// Why a school's certificate file (.p12/.pfx) cannot sign, as the staff are told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertificateProblem {
+    /// Larger than a certificate file can be (64 KiB).
+    TooLarge,
+    /// Not a PKCS#12 file, or damaged.
+    Unreadable,
+    WrongPassword,
+    /// Exported without its private key.
+    NoPrivateKey,
+    /// A key without its certificate, or a key of another certificate.
+    NoCertificate,
+    /// Neither RSA (2048 bits or more) nor ECDSA P-256.
+    UnsupportedKey,
+    /// Valid only from this Unix time.
+    NotYetValid {
+        not_before: i64,
+    },
+    /// Expired at this Unix time.
+    Expired {
+        not_after: i64,
+    },
 }
 
 impl AppError {
@@ -190,7 +217,8 @@ impl AppError {
             | AppError::File(_)
             | AppError::ImportRejected
             | AppError::AllocationTooLarge
-            | AppError::RefundTooLarge => 422,
+            | AppError::RefundTooLarge
+            | AppError::Certificate(_) => 422,
             AppError::AccessExpired | AppError::NotSignedIn | AppError::BadCredentials => 401,
             AppError::CrossSite | AppError::Forbidden => 403,
             AppError::LinkInvalid => 410,

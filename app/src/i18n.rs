@@ -229,10 +229,27 @@ pub fn staff_error_message(lang: Lang, error: &AppError) -> String {
             pick(lang, ". Nếu muốn thay bằng số liệu hiện tại, hãy bấm \"Nộp lại, thay báo cáo đã nộp\".",
                 ". To replace it with today's figures, press \"Submit again, replacing it\"."),
         ),
+        AppError::Certificate(problem) => certificate_problem(lang, *problem),
         AppError::InvalidInput(field) if public_field_problem(lang, *field).is_none() => {
             field_problem(lang, *field).into()
         }
         _ => lang.texts().error_message(error),
+    }
+}
+
+/// Why a certificate file cannot sign, and what to do about it.
+fn certificate_problem(lang: Lang, problem: crate::error::CertificateProblem) -> String {
+    use crate::error::CertificateProblem::*;
+    let day = |unix: i64| crate::domain::date::Date::in_vietnam(unix).dmy();
+    match problem {
+        TooLarge => pick(lang, "Tệp quá lớn để là tệp chứng thư số (tối đa 64 KB). Hãy chọn đúng tệp .p12 hoặc .pfx.", "The file is too large for a certificate file (at most 64 KB). Choose the .p12 or .pfx file."),
+        Unreadable => pick(lang, "Đây không phải tệp chứng thư số .p12/.pfx, hoặc tệp bị hỏng.", "This is not a .p12/.pfx certificate file, or it is damaged."),
+        WrongPassword => pick(lang, "Sai mật khẩu của tệp chứng thư số.", "Wrong password for the certificate file."),
+        NoPrivateKey => pick(lang, "Tệp không có khoá bí mật đi kèm chứng thư. Hãy xuất lại chứng thư kèm khoá bí mật (.p12/.pfx), hoặc hỏi nhà cung cấp chữ ký số.", "The file has no private key with the certificate. Export the certificate with its private key (.p12/.pfx), or ask the signature provider."),
+        NoCertificate => pick(lang, "Khoá bí mật trong tệp không đi kèm đúng chứng thư của nó.", "The private key in the file does not come with its own certificate."),
+        UnsupportedKey => pick(lang, "Loại khoá chưa được hỗ trợ: cần chứng thư RSA (từ 2048 bit) hoặc ECDSA P-256.", "This key type is not supported: an RSA (2048 bits or more) or ECDSA P-256 certificate is needed."),
+        NotYetValid { not_before } => format!("{} {}.", pick(lang, "Chứng thư số chỉ có hiệu lực từ ngày", "The certificate is valid only from"), day(not_before)),
+        Expired { not_after } => format!("{} {}. {}", pick(lang, "Chứng thư số đã hết hạn ngày", "The certificate expired on"), day(not_after), pick(lang, "Hãy gia hạn với nhà cung cấp chữ ký số.", "Renew it with the signature provider.")),
     }
 }
 

@@ -563,3 +563,18 @@ pub struct CreditRow {
     /// reconciliation, not cancelled by hand.
     pub from_payment: bool,
 }
+
+/// The school's digital-signature certificate in use (chữ ký số), as its staff see it:
+/// whose, issued by which certification authority, valid when, added by whom.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningCertificate {
+    pub owner: String,
+    pub organization: Option<String>,
+    pub issuer: String,
+    pub serial_hex: String,
+    /// Validity, Unix seconds.
+    pub not_before: i64,
+    pub not_after: i64,
+    pub added_at: i64,
+    pub added_by: String,
+}

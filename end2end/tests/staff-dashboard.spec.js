@@ -159,6 +159,17 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   const frozenCell = (text) => Object.keys(frozen).find((k) => frozen[k] === text);
   expect(frozenCell('HIỆU TRƯỞNG')).toBeTruthy();
   expect(frozenCell('Lê Thị Hồng')).toBeTruthy();
+  // The same report as a PDF headed and signed for paper.
+  const [reportPdf] = await Promise.all([
+    page.waitForEvent('download'),
+    report.getByRole('button', { name: 'Tải báo cáo (PDF)' }).click(),
+  ]);
+  const pdfPath = 'test-results/screens/52-report.pdf';
+  fs.copyFileSync(await reportPdf.path(), pdfPath);
+  const pdfText = require('child_process').execFileSync('pdftotext', ['-layout', pdfPath, '-']).toString();
+  for (const words of ['TRƯỜNG TIỂU HỌC HẠ LONG', 'Kính gửi: UBND phường Hồng Gai', 'Kỳ báo cáo: tháng 11/2026', 'HIỆU TRƯỞNG', 'Lê Thị Hồng']) {
+    expect(pdfText).toContain(words);
+  }
   await report.getByLabel('Ý kiến khi gửi trả').fill('Bổ sung số liệu tiền mặt giúp phòng.');
   await report.getByRole('button', { name: 'Gửi trả' }).click();
   await expect(page.getByText('Đã gửi trả báo cáo cho trường.')).toBeVisible();

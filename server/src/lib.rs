@@ -12,6 +12,7 @@ pub mod notice_pdf;
 pub mod offices;
 mod pdf_font;
 pub mod receipt_pdf;
+pub mod report_pdf;
 pub mod signing;
 pub mod users;
 pub mod vietqr_cli;

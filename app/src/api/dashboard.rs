@@ -540,19 +540,30 @@ pub async fn return_report(report_id: i64, comment: String) -> Result<(), AppErr
     Ok(())
 }
 
+/// One submitted report, for the school or an office that supervises it.
+#[cfg(feature = "ssr")]
+pub async fn report_for(
+    db: &crate::server::state::Db,
+    staff: &crate::server::auth::Staff,
+    report_id: i64,
+) -> Result<ReportRow, AppError> {
+    let row: ReportT = sqlx::query_as(&format!("{REPORT_SQL} WHERE r.id = $1"))
+        .bind(report_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let report = report_row(row);
+    staff.check_read(db, report.school_id).await?;
+    Ok(report)
+}
+
 /// One submitted report as an .xlsx file (base64), for the school or its office.
 #[server(prefix = "/rpc", endpoint = "reports/export", input = Json)]
 pub async fn export_report(report_id: i64) -> Result<String, AppError> {
     use base64::Engine;
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    let row: ReportT = sqlx::query_as(&format!("{REPORT_SQL} WHERE r.id = $1"))
-        .bind(report_id)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let report = report_row(row);
-    staff.check_read(&state.db, report.school_id).await?;
+    let report = report_for(&state.db, &staff, report_id).await?;
     let bytes = crate::server::xlsx_export::school_report(&report).map_err(|e| {
         tracing::error!("xlsx export: {e}");
         AppError::Internal

@@ -16,6 +16,7 @@ pub mod reconcile;
 pub mod registry;
 pub mod school_setup;
 pub mod school_year;
+pub mod signing_certificate;
 pub mod staff_admin;
 pub mod staff_auth;
 pub mod students;

@@ -9,6 +9,7 @@ pub mod database;
 pub mod gateway;
 pub mod heavy;
 pub mod limiter;
+pub mod pades;
 pub mod parent_queries;
 pub mod privacy;
 pub mod receipts;

@@ -526,7 +526,17 @@ fn ReportDownload(id: i64, school: String, from: String) -> impl IntoView {
             }
         });
     };
-    view! { <button type="button" class="min-h-11 text-sm underline print:hidden" on:click=get>{tr("Tải báo cáo (.xlsx)", "Download (.xlsx)")}</button> }
+    let pdf_name = format!(
+        "bao-cao-{}-{from}.pdf",
+        crate::domain::validate::slug_from_name(&school)
+    );
+    view! {
+        <span class="inline-flex flex-wrap items-center gap-2 print:hidden">
+            <button type="button" class="min-h-11 text-sm underline" on:click=get>{tr("Tải báo cáo (.xlsx)", "Download (.xlsx)")}</button>
+            // Headed and signed for paper; digitally signed when the school has its certificate.
+            <FileDownload href=format!("/staff/reports/{id}/pdf") label=tr("Tải báo cáo (PDF)", "Download (PDF)") fallback_name=pdf_name/>
+        </span>
+    }
 }
 
 /// A school's own figures and its reports to the office (on the school's page).

@@ -6,6 +6,7 @@
 mod account_duties;
 mod api_keys;
 mod billing;
+mod certificate;
 mod change_log;
 mod class;
 mod complaints;

@@ -230,6 +230,7 @@ fn TaskPage(
             <SetupWarnings methods_ready has_contacts link=None/>
             <Details profile=saved.clone() can_edit refresh/>
             <Logo school_id=id slug has_logo=part(profile, |p| p.has_logo) can_edit refresh/>
+            <super::certificate::Certificate school_id=id can_edit/>
             <Accounts school_id=id accounts=part(profile, |p| p.accounts.clone()) can_edit refresh/>
             <Methods school_id=id current=saved.methods.clone() readiness=part(profile, |p| p.readiness.clone()) can_edit refresh/>
             <Contacts school_id=id current=saved.contacts.clone() can_edit refresh/>

@@ -23,6 +23,7 @@ mod payments_api;
 mod preview;
 mod problem;
 mod receipts;
+mod report_file;
 mod rpc;
 mod security;
 mod static_files;
@@ -78,6 +79,10 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         .route(
             "/staff/notices/{class_id}/{period}/pdf",
             get(notices::class_pdf),
+        )
+        .route(
+            "/staff/reports/{report_id}/pdf",
+            get(report_file::report_pdf),
         )
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         // After the cross-site check: an image may be shown anywhere.

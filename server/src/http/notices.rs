@@ -24,25 +24,26 @@ pub async fn class_pdf(
 ) -> Response {
     match notices(&rpc, class_id, &period, only.student, &headers).await {
         Ok(response) => response,
-        Err(e) => {
-            let status =
-                StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            // The browser shows this in place of the file: words, not codes.
-            // The app reads the refusal from the header, in its own language.
-            (
-                status,
-                [
-                    ("content-type", "text/plain; charset=utf-8".to_string()),
-                    (
-                        "x-hocphi-error",
-                        hocphi_app::domain::hex::encode(&e.encode()),
-                    ),
-                ],
-                staff_error_message(Lang::Vi, &e),
-            )
-                .into_response()
-        }
+        Err(e) => refusal(&e),
     }
+}
+
+/// A staff file refused: the browser shows this in place of the file (words, not
+/// codes); the app reads the refusal from the header, in its own language.
+pub(super) fn refusal(e: &AppError) -> Response {
+    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [
+            ("content-type", "text/plain; charset=utf-8".to_string()),
+            (
+                "x-hocphi-error",
+                hocphi_app::domain::hex::encode(&e.encode()),
+            ),
+        ],
+        staff_error_message(Lang::Vi, e),
+    )
+        .into_response()
 }
 
 async fn notices(

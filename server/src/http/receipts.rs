@@ -90,8 +90,8 @@ pub async fn keys(State(rpc): State<RpcState>, Path(slug): Path<String>) -> Resp
 pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Response {
     use axum::response::IntoResponse;
     let state = &rpc.app;
-    let view = match hocphi_app::api::receipts::imp::view(&state.db, &code).await {
-        Ok((_, _, view)) => view,
+    let (school_id, view) = match hocphi_app::api::receipts::imp::view(&state.db, &code).await {
+        Ok((_, school_id, view)) => (school_id, view),
         Err(hocphi_app::error::AppError::NotFound) => {
             return problem(
                 StatusCode::NOT_FOUND,
@@ -109,16 +109,39 @@ pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Respo
         view.proof
     );
     let label = view.content.label();
+    // The school's own certificate, if it has one valid today: the PDF then also carries a
+    // PAdES signature (chữ ký số) made with it, beside the platform's Ed25519 link.
+    let now = state.clock.now();
+    let signer =
+        match hocphi_app::api::signing_certificate::imp::signer(state, school_id, now).await {
+            Ok(signer) => signer,
+            Err(_) => return problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again"),
+        };
+    let reason = format!("Biên lai {label}");
     let rendered = hocphi_app::server::heavy::run(move || {
         let cancelled = view
             .cancellation
             .as_ref()
             .map(|(at, reason, _)| (*at, reason.as_str()));
-        crate::receipt_pdf::render(&crate::receipt_pdf::PdfReceipt {
+        let holder = signer.as_ref().map(|s| s.info().owner.clone());
+        let pdf = crate::receipt_pdf::render(&crate::receipt_pdf::PdfReceipt {
             content: &view.content,
             cancelled,
             verify_url: &url,
+            digitally_signed_by: holder.as_deref(),
         })
+        .map_err(|e| e.to_string())?;
+        match &signer {
+            Some(signer) => hocphi_app::server::pades::sign_pdf(
+                &pdf,
+                signer,
+                now,
+                &reason,
+                &view.content.school,
+            )
+            .map_err(|e| e.to_string()),
+            None => Ok(pdf),
+        }
     })
     .await;
     let Ok(rendered) = rendered else {

@@ -21,6 +21,7 @@ use hocphi_app::api::reconcile::*;
 use hocphi_app::api::registry::*;
 use hocphi_app::api::school_setup::*;
 use hocphi_app::api::school_year::*;
+use hocphi_app::api::signing_certificate::*;
 use hocphi_app::api::staff_admin::*;
 use hocphi_app::api::staff_auth::*;
 use hocphi_app::api::students::*;
@@ -68,6 +69,9 @@ pub fn register_server_fns() {
     register_explicit::<SaveContacts>();
     register_explicit::<AuditLog>();
     register_explicit::<SaveSchoolLogo>();
+    register_explicit::<LoadCertificate>();
+    register_explicit::<SaveCertificate>();
+    register_explicit::<RetireCertificate>();
     register_explicit::<ListFees>();
     register_explicit::<SaveFee>();
     register_explicit::<ListPolicies>();

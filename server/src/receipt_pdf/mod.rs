@@ -22,6 +22,9 @@ pub struct PdfReceipt<'a> {
     pub cancelled: Option<(i64, &'a str)>,
     /// The verification link printed as a QR code and as text.
     pub verify_url: &'a str,
+    /// The holder of the school's certificate (chữ ký số) the PDF will be signed with
+    /// (PAdES, after rendering), if the school has one: the note then says so.
+    pub digitally_signed_by: Option<&'a str>,
 }
 
 pub use crate::pdf_font::PdfError as ReceiptPdfError;
@@ -41,6 +44,15 @@ const CAPTION: &str = "Quét mã để kiểm tra chữ ký điện tử của n
 const DISCLAIMER: &str = "Biên lai điện tử có chữ ký điện tử do hocphi tạo cho nhà trường \
                           (không phải chữ ký số có chứng thư của tổ chức chứng thực); \
                           không phải hoá đơn điện tử đăng ký với cơ quan thuế.";
+
+/// The note of a PDF the school signs with its own certificate as well.
+fn signed_note(holder: &str) -> String {
+    format!(
+        "Biên lai điện tử có chữ ký điện tử do hocphi tạo cho nhà trường, và tệp PDF này có chữ ký số \
+         của {holder} (chứng thư số của tổ chức chứng thực; xem trong phần mềm đọc PDF); \
+         không phải hoá đơn điện tử đăng ký với cơ quan thuế."
+    )
+}
 
 /// How a payment method code is printed.
 /// The receipt's method in Vietnamese (the PDF is Vietnamese).
@@ -512,7 +524,11 @@ impl<'a> Doc<'a> {
         let text_w = WIDTH - QR_SIDE - GAP;
         let caption = self.wrap(Weight::Bold, 8.5, CAPTION, text_w, 3);
         let link = self.wrap(Weight::Regular, 7.0, url, text_w, 8);
-        let note = self.wrap(Weight::Regular, 7.0, DISCLAIMER, text_w, 5);
+        let note_text = match self.receipt.digitally_signed_by {
+            Some(holder) => signed_note(holder),
+            None => DISCLAIMER.to_string(),
+        };
+        let note = self.wrap(Weight::Regular, 7.0, &note_text, text_w, 6);
         let text_h = caption.len() as f32 * 11.0
             + 4.0
             + link.len() as f32 * 9.0
@@ -824,6 +840,7 @@ mod tests {
             content: &content,
             cancelled: None,
             verify_url: VERIFY_URL,
+            digitally_signed_by: None,
         };
         let pdf = render(&receipt).expect("render");
         println!("receipt PDF: {} bytes", pdf.len());
@@ -885,6 +902,7 @@ mod tests {
                 "Nhập nhầm số tiền, phụ huynh đã được hoàn lại",
             )),
             verify_url: VERIFY_URL,
+            digitally_signed_by: None,
         };
         let pdf = render(&receipt).expect("render");
         println!("cancelled receipt PDF: {} bytes", pdf.len());
@@ -936,6 +954,7 @@ mod tests {
             content: &content,
             cancelled: None,
             verify_url: VERIFY_URL,
+            digitally_signed_by: None,
         };
         let pdf = render(&receipt).expect("render");
         println!("long receipt PDF: {} bytes", pdf.len());
@@ -977,6 +996,7 @@ mod tests {
             content: &content,
             cancelled: None,
             verify_url: VERIFY_URL,
+            digitally_signed_by: None,
         };
         let doc = Doc::new(&receipt).expect("doc");
         let text = "Nguyễn Thị Ánh Dương ".repeat(10);

@@ -2,6 +2,8 @@
 //! called the way the browser calls it.
 #![allow(dead_code)]
 
+pub mod certificates;
+
 use axum::body::Body;
 use axum::http::{header::CONTENT_TYPE, HeaderMap, Request, StatusCode};
 use axum::Router;

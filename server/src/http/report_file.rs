@@ -1,0 +1,70 @@
+//! A school's submitted report as a PDF, for the school and the offices that supervise it:
+//! asked for by address with the staff session's cookie, like a class's notices. Signed with the
+//! school's own certificate (PAdES) when it has one valid today.
+
+use super::notices::refusal;
+use super::rpc::{session_cookie, RpcState};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use hocphi_app::error::AppError;
+
+pub async fn report_pdf(
+    State(rpc): State<RpcState>,
+    Path(report_id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    match report(&rpc, report_id, &headers).await {
+        Ok(response) => response,
+        Err(e) => refusal(&e),
+    }
+}
+
+async fn report(rpc: &RpcState, report_id: i64, headers: &HeaderMap) -> Result<Response, AppError> {
+    let state = &rpc.app;
+    let staff = hocphi_app::server::auth::staff_of_session(state, &session_cookie(headers)).await?;
+    let report = hocphi_app::api::dashboard::report_for(&state.db, &staff, report_id).await?;
+    let now = state.clock.now();
+    let signer =
+        hocphi_app::api::signing_certificate::imp::signer(state, report.school_id, now).await?;
+    let file = format!(
+        "bao-cao-{}-{}.pdf",
+        report.school_id,
+        report.from.replace('-', "")
+    );
+    // Laying out, compressing and signing are CPU work: off the async workers.
+    let rendered = hocphi_app::server::heavy::run(move || {
+        let holder = signer.as_ref().map(|s| s.info().owner.clone());
+        let pdf =
+            crate::report_pdf::render(&report, holder.as_deref()).map_err(|e| e.to_string())?;
+        match &signer {
+            Some(signer) => hocphi_app::server::pades::sign_pdf(
+                &pdf,
+                signer,
+                now,
+                "Báo cáo thu không dùng tiền mặt",
+                &report.school,
+            )
+            .map_err(|e| e.to_string()),
+            None => Ok(pdf),
+        }
+    })
+    .await
+    .map_err(|_| AppError::Busy)?;
+    let bytes = rendered.map_err(|e| {
+        tracing::error!("report pdf: {e}");
+        AppError::Internal
+    })?;
+    Ok((
+        [
+            ("content-type", "application/pdf".to_string()),
+            (
+                "content-disposition",
+                format!("attachment; filename=\"{file}\""),
+            ),
+            ("cache-control", "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
