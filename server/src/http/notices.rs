@@ -28,6 +28,23 @@ pub async fn class_pdf(
     }
 }
 
+/// A PDF as the server sends it: shown (`inline`) or saved (`attachment`) under
+/// `file`, never kept by a cache (receipts and reports name people).
+pub(super) fn pdf_file(disposition: &str, file: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            ("content-type", "application/pdf".to_string()),
+            (
+                "content-disposition",
+                format!("{disposition}; filename=\"{file}\""),
+            ),
+            ("cache-control", "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A staff file refused: the browser shows this in place of the file (words, not
 /// codes); the app reads the refusal from the header, in its own language.
 pub(super) fn refusal(e: &AppError) -> Response {
@@ -96,16 +113,9 @@ async fn notices(
         tracing::error!("notice pdf: {e}");
         AppError::Internal
     })?;
-    Ok((
-        [
-            ("content-type", "application/pdf".to_string()),
-            (
-                "content-disposition",
-                format!("attachment; filename=\"thong-bao-{file_class}-{month}.pdf\""),
-            ),
-            ("cache-control", "private, no-store".to_string()),
-        ],
+    Ok(pdf_file(
+        "attachment",
+        &format!("thong-bao-{file_class}-{month}.pdf"),
         bytes,
-    )
-        .into_response())
+    ))
 }

@@ -88,7 +88,6 @@ pub async fn keys(State(rpc): State<RpcState>, Path(slug): Path<String>) -> Resp
 
 /// The receipt as a PDF (A5, embedded font), by the code in its link.
 pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Response {
-    use axum::response::IntoResponse;
     let state = &rpc.app;
     let (school_id, view) = match hocphi_app::api::receipts::imp::view(&state.db, &code).await {
         Ok((_, school_id, view)) => (school_id, view),
@@ -131,17 +130,16 @@ pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Respo
             digitally_signed_by: holder.as_deref(),
         })
         .map_err(|e| e.to_string())?;
-        match &signer {
-            Some(signer) => hocphi_app::server::pades::sign_pdf(
-                &pdf,
-                signer,
-                now,
-                &reason,
-                &view.content.school,
-            )
-            .map_err(|e| e.to_string()),
-            None => Ok(pdf),
-        }
+        hocphi_app::server::pades::signed_if_any(
+            pdf,
+            signer
+                .as_ref()
+                .map(|s| s as &dyn hocphi_app::server::pades::Signer),
+            now,
+            &reason,
+            &view.content.school,
+        )
+        .map_err(|e| e.to_string())
     })
     .await;
     let Ok(rendered) = rendered else {
@@ -152,18 +150,7 @@ pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Respo
         );
     };
     match rendered {
-        Ok(bytes) => (
-            [
-                ("content-type", "application/pdf".to_string()),
-                (
-                    "content-disposition",
-                    format!("inline; filename=\"bien-lai-{label}.pdf\""),
-                ),
-                ("cache-control", "private, no-store".to_string()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => super::notices::pdf_file("inline", &format!("bien-lai-{label}.pdf"), bytes),
         Err(e) => {
             tracing::error!("receipt pdf: {e}");
             problem(

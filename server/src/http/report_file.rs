@@ -6,7 +6,7 @@ use super::notices::refusal;
 use super::rpc::{session_cookie, RpcState};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use hocphi_app::error::AppError;
 
 pub async fn report_pdf(
@@ -37,17 +37,16 @@ async fn report(rpc: &RpcState, report_id: i64, headers: &HeaderMap) -> Result<R
         let holder = signer.as_ref().map(|s| s.info().owner.clone());
         let pdf =
             crate::report_pdf::render(&report, holder.as_deref()).map_err(|e| e.to_string())?;
-        match &signer {
-            Some(signer) => hocphi_app::server::pades::sign_pdf(
-                &pdf,
-                signer,
-                now,
-                "Báo cáo thu không dùng tiền mặt",
-                &report.school,
-            )
-            .map_err(|e| e.to_string()),
-            None => Ok(pdf),
-        }
+        hocphi_app::server::pades::signed_if_any(
+            pdf,
+            signer
+                .as_ref()
+                .map(|s| s as &dyn hocphi_app::server::pades::Signer),
+            now,
+            "Báo cáo thu không dùng tiền mặt",
+            &report.school,
+        )
+        .map_err(|e| e.to_string())
     })
     .await
     .map_err(|_| AppError::Busy)?;
@@ -55,16 +54,5 @@ async fn report(rpc: &RpcState, report_id: i64, headers: &HeaderMap) -> Result<R
         tracing::error!("report pdf: {e}");
         AppError::Internal
     })?;
-    Ok((
-        [
-            ("content-type", "application/pdf".to_string()),
-            (
-                "content-disposition",
-                format!("attachment; filename=\"{file}\""),
-            ),
-            ("cache-control", "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::notices::pdf_file("attachment", &file, bytes))
 }

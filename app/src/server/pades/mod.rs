@@ -59,6 +59,21 @@ pub enum PadesError {
     BadTime,
 }
 
+/// A school's PDF as it leaves the server: signed by the school's certificate when it has
+/// one (`signer`), as rendered otherwise.
+pub fn signed_if_any(
+    pdf: Vec<u8>,
+    signer: Option<&dyn Signer>,
+    signing_time_unix: i64,
+    reason: &str,
+    location: &str,
+) -> Result<Vec<u8>, PadesError> {
+    match signer {
+        Some(signer) => sign_pdf(&pdf, signer, signing_time_unix, reason, location),
+        None => Ok(pdf),
+    }
+}
+
 /// Signs `pdf` as `signer` at `signing_time_unix` (seconds; written as the
 /// signature's /M, and the certificate must be valid then), with a reason and a
 /// location shown by PDF readers. Returns the signed PDF: the original bytes
