@@ -201,6 +201,8 @@ pub enum CertificateProblem {
     Expired {
         not_after: i64,
     },
+    /// Issued by itself, not by a certification authority.
+    SelfSigned,
 }
 
 impl AppError {

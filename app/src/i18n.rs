@@ -249,6 +249,7 @@ fn certificate_problem(lang: Lang, problem: crate::error::CertificateProblem) ->
         NoCertificate => pick(lang, "Khoá bí mật trong tệp không đi kèm đúng chứng thư của nó.", "The private key in the file does not come with its own certificate."),
         UnsupportedKey => pick(lang, "Loại khoá chưa được hỗ trợ: cần chứng thư RSA (từ 2048 bit) hoặc ECDSA P-256.", "This key type is not supported: an RSA (2048 bits or more) or ECDSA P-256 certificate is needed."),
         NotYetValid { not_before } => format!("{} {}.", pick(lang, "Chứng thư số chỉ có hiệu lực từ ngày", "The certificate is valid only from"), day(not_before)),
+        SelfSigned => pick(lang, "Chứng thư này tự ký (không do tổ chức cung cấp dịch vụ chứng thực chữ ký số cấp), nên không phải chữ ký số của nhà trường. Hãy dùng chứng thư do nhà cung cấp chữ ký số cấp.", "This certificate is self-signed (not issued by a certification authority), so it is not the school's digital signature. Use the certificate a signature provider issued."),
         Expired { not_after } => format!("{} {}. {}", pick(lang, "Chứng thư số đã hết hạn ngày", "The certificate expired on"), day(not_after), pick(lang, "Hãy gia hạn với nhà cung cấp chữ ký số.", "Renew it with the signature provider.")),
     }
 }

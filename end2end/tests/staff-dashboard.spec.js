@@ -18,7 +18,9 @@ async function signIn(page, user) {
 // Months are typed as accountants write them (11/2026); the field shows them so.
 async function setPeriod(scope, from, to) {
   await scope.getByLabel('Từ tháng').fill(from);
+  await scope.getByLabel('Từ tháng').press('Tab');
   await scope.getByLabel('Đến tháng').fill(to);
+  await scope.getByLabel('Đến tháng').press('Tab');
   await expect(scope.getByLabel('Đến tháng')).toHaveValue(to);
 }
 
@@ -50,7 +52,14 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   // The Department adds only upper-secondary schools; the wards add the others.
   await expect(page.getByLabel('Cấp học').locator('option')).toHaveText(['Trung học phổ thông']);
   await page.getByRole('link', { name: 'Bảng theo dõi thu không dùng tiền mặt' }).click();
-  await setPeriod(page.locator('section[aria-labelledby="dash-title"]'), '11/2026', '11/2026');
+  // A month that is no month is said so, in the field's own words.
+  const dash = page.locator('section[aria-labelledby="dash-title"]');
+  await dash.getByLabel('Từ tháng').fill('13/2026');
+  await dash.getByLabel('Từ tháng').press('Tab');
+  await expect(dash.getByText('Tháng viết như 11/2026')).toBeVisible();
+  await expect(dash.getByLabel('Từ tháng')).toHaveAttribute('aria-invalid', 'true');
+  await setPeriod(dash, '11/2026', '11/2026');
+  await expect(dash.getByLabel('Từ tháng')).toHaveAttribute('aria-invalid', 'false');
   await expect(page.getByTestId('dashboard-row').first()).toBeVisible();
   const all = await page.getByTestId('dashboard-row').count();
   expect(all).toBe(4);

@@ -112,8 +112,11 @@ impl Page {
 }
 
 /// The report; `digitally_signed_by` names the holder of the school's certificate the route
-/// will sign it with, if any.
-pub fn render(r: &ReportRow, digitally_signed_by: Option<&str>) -> Result<Vec<u8>, PdfError> {
+/// will sign it with, and its issuer, if any.
+pub fn render(
+    r: &ReportRow,
+    digitally_signed_by: Option<(&str, &str)>,
+) -> Result<Vec<u8>, PdfError> {
     let mut p = Page {
         regular: Font::new("DejaVuSans", b"F1", REGULAR_TTF)?,
         bold: Font::new("DejaVuSans-Bold", b"F2", BOLD_TTF)?,
@@ -242,7 +245,7 @@ pub fn render(r: &ReportRow, digitally_signed_by: Option<&str>) -> Result<Vec<u8
         MUTED,
     );
     let note = match digitally_signed_by {
-        Some(holder) => format!("Tệp PDF này có chữ ký số của {holder} (chứng thư số của tổ chức chứng thực; xem trong phần mềm đọc PDF)."),
+        Some((holder, issuer)) => format!("Tệp PDF này có chữ ký số của {holder} bằng chứng thư do {issuer} cấp (xem trong phần mềm đọc PDF)."),
         None => "Bản in từ hocphi; ký tên, đóng dấu trên bản giấy.".to_string(),
     };
     p.para(Weight::Regular, 9.5, MARGIN, WIDTH, &note, false, MUTED);

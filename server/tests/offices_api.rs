@@ -198,15 +198,43 @@ async fn a_moved_school_leaves_the_old_wards_sight_and_its_staff_follow() {
         move_school(&app.db, "khong-co", bai_chay, 0).await,
         Err(OfficeError::NoSchool(_))
     ));
-    move_school(&app.db, "th-ha-long", bai_chay, 0)
-        .await
-        .unwrap();
-    assert_eq!(slugs(&app, &ward).await, ["mn-hoa-hong"]);
-    // The school's accountant now reports to Bãi Cháy.
+    // A change at the school while Hồng Gai supervised it: in Hồng Gai's change log now…
+    let school = school_id(&app, "th-ha-long").await;
     let accountant = app
         .sign_in(hocphi_server::demo::DEMO_ACCOUNTANT, DEMO_PASSWORD)
         .await
         .unwrap();
+    app.staff(
+        "school/details",
+        json!({"school_id": school, "legal_name": "Trường Tiểu học Hạ Long (sửa)", "address": "phường Hồng Gai, tỉnh Quảng Ninh",
+            "tax_code": "5700123456", "receipt_form_number": "", "receipt_series": ""}),
+        Some(&accountant),
+    )
+    .await
+    .answer::<Value>()
+    .unwrap();
+    let office_log = |session: String| {
+        let app = &app;
+        async move {
+            let page: hocphi_app::staff::AuditPage = app
+                .staff("audit", json!({"school_id": null}), Some(&session))
+                .await
+                .answer()
+                .unwrap();
+            page.rows
+                .iter()
+                .filter(|r| r.school.as_deref() == Some("Trường Tiểu học Hạ Long"))
+                .count()
+        }
+    };
+    assert!(office_log(ward.clone()).await > 0);
+    move_school(&app.db, "th-ha-long", bai_chay, 0)
+        .await
+        .unwrap();
+    assert_eq!(slugs(&app, &ward).await, ["mn-hoa-hong"]);
+    // …and gone from it once the school moved: its history went with it, to Bãi Cháy.
+    assert_eq!(office_log(ward.clone()).await, 0);
+    // The school's accountant now reports to Bãi Cháy.
     let me: Me = app
         .staff("staff/me", json!({}), Some(&accountant))
         .await

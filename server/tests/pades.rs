@@ -506,3 +506,61 @@ fn base64_lines(der: &[u8]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// DER for tests: a tag and its content, short or long length form.
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    match content.len() {
+        n @ 0..=0x7f => out.push(n as u8),
+        n => {
+            let bytes = (n as u32).to_be_bytes();
+            let skip = bytes.iter().take_while(|b| **b == 0).count();
+            out.push(0x80 | (4 - skip) as u8);
+            out.extend_from_slice(&bytes[skip..]);
+        }
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+#[test]
+fn a_file_asking_for_endless_key_derivation_is_refused_before_any() {
+    use hocphi_app::server::pades::{largest_iteration_count, MAX_ITERATIONS};
+    // A real file names its counts, within the cap.
+    let ca = test_ca();
+    let key = rsa_key();
+    let real = pkcs12(&key, &[&leaf(&ca, &key, 2025, 2030), &ca.der], PASSWORD);
+    let n = largest_iteration_count(&real).expect("a PKCS#12 names its iteration counts");
+    assert!((1..=MAX_ITERATIONS).contains(&n), "{n}");
+    // A PFX whose authenticated safe (inside an OCTET STRING) asks PBKDF2 for 2^40 rounds.
+    let params = der(
+        0x30,
+        &[
+            der(0x04, b"salt-salt").as_slice(),
+            &der(0x02, &[0x01, 0, 0, 0, 0, 0]),
+        ]
+        .concat(),
+    );
+    let bag = der(0x30, &der(0x30, &params));
+    let safe = der(
+        0x30,
+        &[
+            der(
+                0x06,
+                &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01],
+            )
+            .as_slice(),
+            &der(0xa0, &der(0x04, &bag)),
+        ]
+        .concat(),
+    );
+    let pfx = der(0x30, &[der(0x02, &[3]).as_slice(), &safe].concat());
+    assert_eq!(largest_iteration_count(&pfx), Some(1 << 40));
+    let started = std::time::Instant::now();
+    match Pkcs12Signer::open(&pfx, PASSWORD) {
+        Err(CertificateError::Unreadable(why)) => assert!(why.contains("iterations"), "{why}"),
+        Err(other) => panic!("{other}"),
+        Ok(_) => panic!("opened"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}

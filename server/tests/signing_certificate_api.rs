@@ -107,6 +107,14 @@ async fn a_schools_certificate_signs_its_receipt_pdfs() {
             .answer::<SigningCertificate>(),
         Err(AppError::Certificate(CertificateProblem::Unreadable))
     );
+    // A certificate that vouches for itself is not a CA's: refused, in words.
+    let self_signed = pkcs12(&ca.key.serialize_der(), &[&ca.der], FILE_PASSWORD);
+    assert_eq!(
+        save(&self_signed, FILE_PASSWORD, &accountant)
+            .await
+            .answer::<SigningCertificate>(),
+        Err(AppError::Certificate(CertificateProblem::SelfSigned))
+    );
     // A teacher, and another ward's officer, may not.
     let teacher = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
     assert_eq!(
@@ -185,6 +193,8 @@ async fn a_schools_certificate_signs_its_receipt_pdfs() {
         }
     };
     assert_eq!(fetch(elsewhere.clone()).await.status, StatusCode::FORBIDDEN);
+    // Figures are not the teachers' to read, on screen or as a file.
+    assert_eq!(fetch(teacher.clone()).await.status, StatusCode::FORBIDDEN);
     let reply = fetch(accountant.clone()).await;
     assert_eq!(reply.status, StatusCode::OK);
     let (signed, out) = check(&reply.body);

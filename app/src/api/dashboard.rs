@@ -553,6 +553,11 @@ pub async fn report_for(
         .await?
         .ok_or(AppError::NotFound)?;
     let report = report_row(row);
+    // Figures are for the school's accountant and its offices, never its teachers
+    // (as `school_office_reader` keeps them from the school's figures).
+    if staff.role == crate::staff::Role::Teacher {
+        return Err(AppError::Forbidden);
+    }
     staff.check_read(db, report.school_id).await?;
     Ok(report)
 }

@@ -115,21 +115,25 @@ pub mod imp {
             return Ok(None);
         };
         let vault = state.vault.clone();
-        crate::server::heavy::run(move || {
+        // A file that no longer opens (another master key, a library change) is logged and the
+        // PDF goes out with the platform's signature only: parents still get their receipt.
+        let opened = crate::server::heavy::run(move || {
             let p12 = vault
                 .open(&sealed_p12, &context(school_id, "p12"))
-                .map_err(|_| AppError::Internal)?;
+                .map_err(|e| e.to_string())?;
             let password = vault
                 .open(&sealed_password, &context(school_id, "password"))
-                .map_err(|_| AppError::Internal)?;
-            let password = String::from_utf8(password).map_err(|_| AppError::Internal)?;
-            Pkcs12Signer::open(&p12, &password).map(Some).map_err(|e| {
-                tracing::error!("school {school_id}'s sealed certificate no longer opens: {e}");
-                AppError::Internal
-            })
+                .map_err(|e| e.to_string())?;
+            let password = String::from_utf8(password).map_err(|e| e.to_string())?;
+            Pkcs12Signer::open(&p12, &password).map_err(|e| e.to_string())
         })
         .await
-        .map_err(|_| AppError::Busy)?
+        .map_err(|_| AppError::Busy)?;
+        Ok(opened
+            .map_err(|e| {
+                tracing::error!("school {school_id}'s sealed certificate does not open: {e}")
+            })
+            .ok())
     }
 
     /// Checks a certificate file and seals it in place of the school's current one.
@@ -149,6 +153,13 @@ pub mod imp {
             let info = signer.info().clone();
             info.check_valid_at(now)
                 .map_err(|e| AppError::Certificate(problem(&e)))?;
+            // A chữ ký số is a CA's certificate: one that vouches for itself is not.
+            // (Whether the CA is licensed in Vietnam is not checked here; the page says so.)
+            if info.self_signed {
+                return Err(AppError::Certificate(
+                    crate::error::CertificateProblem::SelfSigned,
+                ));
+            }
             Ok::<_, AppError>((
                 info,
                 vault.seal(&p12, &context(school_id, "p12")),

@@ -138,7 +138,8 @@ pub async fn viewed(
 pub struct Filter {
     pub office_id: i64,
     /// One school's changes (scope checked by the caller), or (None) everything
-    /// under the office: its own, its communes' (a Department) and its schools'.
+    /// under the office: its own and its communes' office-wide rows, and the rows of the
+    /// schools it supervises now (a school's history goes with the school when it moves).
     pub school_id: Option<i64>,
     /// One kind of record only.
     pub entity: Option<&'static str>,
@@ -182,7 +183,7 @@ pub async fn read(
                     CAST(NULL AS TEXT) AS subject, a.before_json AS before, a.after_json AS after \
              FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id LEFT JOIN school sc ON sc.id = a.school_id \
              WHERE (a.school_id = $2 OR ($2 IS NULL AND ( \
-                     a.office_id IN (SELECT o.id FROM office o WHERE o.id = $1 OR o.parent_id = $1) \
+                     (a.school_id IS NULL AND a.office_id IN (SELECT o.id FROM office o WHERE o.id = $1 OR o.parent_id = $1)) \
                      OR a.school_id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1)))) \
                AND ($3 IS NULL OR a.entity = $3) \
                AND a.action <> 'view' AND a.id < $4 AND a.at >= $5 AND a.at < $6 \

@@ -56,15 +56,15 @@ fn MonthField(id: &'static str, label: &'static str, value: RwSignal<String>) ->
         let v = value.get();
         Month::parse(&v).map(|m| m.label()).unwrap_or(v)
     };
-    // Each keystroke that makes a month takes it; leaving a field that holds no
-    // month says so, and the figures stay those of the last month typed right.
+    // Taken when the field is left (or Enter pressed), not on each keystroke, so
+    // the text is never rewritten under the cursor; a field that holds no month
+    // says so, and the figures stay those of the last month typed right.
     let take = move |text: String| match Month::parse_typed(&text) {
         Ok(m) => {
             wrong.set(false);
             value.set(m.to_string());
-            true
         }
-        Err(_) => false,
+        Err(_) => wrong.set(true),
     };
     view! {
         <div>
@@ -72,8 +72,7 @@ fn MonthField(id: &'static str, label: &'static str, value: RwSignal<String>) ->
             <input id=id class=format!("{INPUT} w-32") inputmode="numeric" autocomplete="off" placeholder="11/2026"
                 aria-describedby=hint.clone() aria-invalid=move || wrong.get().to_string()
                 prop:value=shown
-                on:input=move |ev| { take(event_target_value(&ev)); }
-                on:change=move |ev| { if !take(event_target_value(&ev)) { wrong.set(true); } }/>
+                on:change=move |ev| take(event_target_value(&ev))/>
             <p id=hint class=move || if wrong.get() { "mt-1 text-sm font-semibold text-red-800" } else { "sr-only" }>
                 {tr("Tháng viết như 11/2026", "A month such as 11/2026")}
             </p>

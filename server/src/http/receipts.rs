@@ -122,12 +122,14 @@ pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Respo
             .cancellation
             .as_ref()
             .map(|(at, reason, _)| (*at, reason.as_str()));
-        let holder = signer.as_ref().map(|s| s.info().owner.clone());
+        let holder = signer
+            .as_ref()
+            .map(|s| (s.info().owner.clone(), s.info().issuer.clone()));
         let pdf = crate::receipt_pdf::render(&crate::receipt_pdf::PdfReceipt {
             content: &view.content,
             cancelled,
             verify_url: &url,
-            digitally_signed_by: holder.as_deref(),
+            digitally_signed_by: holder.as_ref().map(|(h, i)| (h.as_str(), i.as_str())),
         })
         .map_err(|e| e.to_string())?;
         hocphi_app::server::pades::signed_if_any(

@@ -34,9 +34,14 @@ async fn report(rpc: &RpcState, report_id: i64, headers: &HeaderMap) -> Result<R
     );
     // Laying out, compressing and signing are CPU work: off the async workers.
     let rendered = hocphi_app::server::heavy::run(move || {
-        let holder = signer.as_ref().map(|s| s.info().owner.clone());
-        let pdf =
-            crate::report_pdf::render(&report, holder.as_deref()).map_err(|e| e.to_string())?;
+        let holder = signer
+            .as_ref()
+            .map(|s| (s.info().owner.clone(), s.info().issuer.clone()));
+        let pdf = crate::report_pdf::render(
+            &report,
+            holder.as_ref().map(|(h, i)| (h.as_str(), i.as_str())),
+        )
+        .map_err(|e| e.to_string())?;
         hocphi_app::server::pades::signed_if_any(
             pdf,
             signer

@@ -23,8 +23,9 @@ pub struct PdfReceipt<'a> {
     /// The verification link printed as a QR code and as text.
     pub verify_url: &'a str,
     /// The holder of the school's certificate (chữ ký số) the PDF will be signed with
-    /// (PAdES, after rendering), if the school has one: the note then says so.
-    pub digitally_signed_by: Option<&'a str>,
+    /// (PAdES, after rendering) and who issued it, if the school has one: the note
+    /// then says so.
+    pub digitally_signed_by: Option<(&'a str, &'a str)>,
 }
 
 pub use crate::pdf_font::PdfError as ReceiptPdfError;
@@ -46,10 +47,10 @@ const DISCLAIMER: &str = "Biên lai điện tử có chữ ký điện tử do h
                           không phải hoá đơn điện tử đăng ký với cơ quan thuế.";
 
 /// The note of a PDF the school signs with its own certificate as well.
-fn signed_note(holder: &str) -> String {
+fn signed_note(holder: &str, issuer: &str) -> String {
     format!(
         "Biên lai điện tử có chữ ký điện tử do hocphi tạo cho nhà trường, và tệp PDF này có chữ ký số \
-         của {holder} (chứng thư số của tổ chức chứng thực; xem trong phần mềm đọc PDF); \
+         của {holder} bằng chứng thư do {issuer} cấp (xem trong phần mềm đọc PDF); \
          không phải hoá đơn điện tử đăng ký với cơ quan thuế."
     )
 }
@@ -525,7 +526,7 @@ impl<'a> Doc<'a> {
         let caption = self.wrap(Weight::Bold, 8.5, CAPTION, text_w, 3);
         let link = self.wrap(Weight::Regular, 7.0, url, text_w, 8);
         let note_text = match self.receipt.digitally_signed_by {
-            Some(holder) => signed_note(holder),
+            Some((holder, issuer)) => signed_note(holder, issuer),
             None => DISCLAIMER.to_string(),
         };
         let note = self.wrap(Weight::Regular, 7.0, &note_text, text_w, 6);

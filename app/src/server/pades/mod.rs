@@ -23,8 +23,8 @@ mod update;
 use sha2::{Digest, Sha256};
 
 pub use signer::{
-    CertificateError, CertificateInfo, Pkcs12Signer, SignatureAlgorithm, SignatureValue, Signer,
-    SignerError, MAX_PKCS12_BYTES,
+    largest_iteration_count, CertificateError, CertificateInfo, Pkcs12Signer, SignatureAlgorithm,
+    SignatureValue, Signer, SignerError, MAX_ITERATIONS, MAX_PKCS12_BYTES,
 };
 
 /// PDFs larger than this are refused (receipts and notices are tens of KB).

@@ -22,6 +22,11 @@ use super::unix_to_utc;
 pub const MAX_PKCS12_BYTES: usize = 64 * 1024;
 /// RSA keys shorter than this are refused (NIST and Vietnamese CAs issue 2048+).
 const MIN_RSA_BITS: usize = 2048;
+/// Larger keys are refused before any arithmetic on them (an uploaded file decides the size).
+const MAX_RSA_BITS: usize = 4096;
+/// Key-derivation and MAC iteration counts a file may ask for. Real files use 2,000–600,000;
+/// a file asking for billions would hold a worker for hours (p12-keystore 0.2 sets no cap).
+pub const MAX_ITERATIONS: u64 = 1_000_000;
 
 /// The algorithm a signature was made with (the digest is always SHA-256).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +101,9 @@ pub struct CertificateInfo {
     /// Validity, Unix seconds.
     pub not_before: i64,
     pub not_after: i64,
+    /// Issued by itself (issuer and subject the same name): made by whoever holds the key,
+    /// not by a certification authority.
+    pub self_signed: bool,
 }
 
 impl CertificateInfo {
@@ -125,6 +133,72 @@ pub(super) fn parse_certificate(der: &[u8]) -> Result<Certificate, CertificateEr
     Certificate::from_der(der).map_err(|e| CertificateError::BadCertificate(e.to_string()))
 }
 
+/// The largest iteration count a PKCS#12 file asks for, read without a password: every INTEGER
+/// that follows an OCTET STRING in one SEQUENCE (PBKDF2 and PKCS#12 PBE parameters are salt then
+/// count; MacData is digest, salt, count), looking inside OCTET STRINGs that hold DER (the
+/// authenticated safe). Depth and input are bounded; what does not parse is skipped, and the
+/// parser that follows reports it. `None`: no count found.
+pub fn largest_iteration_count(der: &[u8]) -> Option<u64> {
+    fn element(buf: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        let (&tag, rest) = buf.split_first()?;
+        if tag & 0x1f == 0x1f {
+            return None; // high tag numbers: not in PKCS#12's structure
+        }
+        let (&first, rest) = rest.split_first()?;
+        let (len, rest) = if first < 0x80 {
+            (first as usize, rest)
+        } else {
+            let n = (first & 0x7f) as usize;
+            if n == 0 || n > 4 || rest.len() < n {
+                return None;
+            }
+            let len = rest[..n]
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | *b as usize);
+            (len, &rest[n..])
+        };
+        (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
+    }
+    fn children(mut buf: &[u8]) -> Option<Vec<(u8, &[u8])>> {
+        let mut out = Vec::new();
+        while !buf.is_empty() {
+            let (tag, content, rest) = element(buf)?;
+            out.push((tag, content));
+            buf = rest;
+        }
+        Some(out)
+    }
+    fn walk(buf: &[u8], depth: usize, largest: &mut Option<u64>) {
+        if depth > 24 {
+            return;
+        }
+        let Some(items) = children(buf) else { return };
+        for (i, &(tag, content)) in items.iter().enumerate() {
+            if tag == 0x02 && i > 0 && items[i - 1].0 == 0x04 {
+                // An unsigned count; more than 8 bytes is more than any cap.
+                let digits: &[u8] = match content {
+                    [0, rest @ ..] => rest,
+                    all => all,
+                };
+                let n = if digits.len() > 8 {
+                    u64::MAX
+                } else {
+                    digits.iter().fold(0u64, |acc, b| (acc << 8) | *b as u64)
+                };
+                *largest = Some(largest.map_or(n, |m| m.max(n)));
+            }
+            // Constructed values, and OCTET STRINGs that hold a SEQUENCE (the authenticated
+            // safe); not salts or ciphertext, whose random bytes are not structure.
+            if tag & 0x20 != 0 || (tag == 0x04 && content.first() == Some(&0x30)) {
+                walk(content, depth + 1, largest);
+            }
+        }
+    }
+    let mut largest = None;
+    walk(der, 0, &mut largest);
+    largest
+}
+
 pub(super) fn describe(cert: &Certificate) -> CertificateInfo {
     let tbs = &cert.tbs_certificate;
     let subject_cn = name_attribute(&tbs.subject, &COMMON_NAME);
@@ -146,6 +220,7 @@ pub(super) fn describe(cert: &Certificate) -> CertificateInfo {
         serial_hex: serial.iter().map(|b| format!("{b:02X}")).collect(),
         not_before: unix_seconds(tbs.validity.not_before),
         not_after: unix_seconds(tbs.validity.not_after),
+        self_signed: tbs.issuer == tbs.subject,
     }
 }
 
@@ -281,6 +356,14 @@ impl Pkcs12Signer {
             Ok(_) => return Err(CertificateError::Unreadable("not a DER SEQUENCE".into())),
             Err(e) => return Err(CertificateError::Unreadable(e.to_string())),
         }
+        // The work the file asks for is bounded before any of it is done.
+        if let Some(n) = largest_iteration_count(p12_bytes) {
+            if n > MAX_ITERATIONS {
+                return Err(CertificateError::Unreadable(format!(
+                    "asks for {n} key-derivation iterations (at most {MAX_ITERATIONS})"
+                )));
+            }
+        }
         let store = p12_keystore::KeyStore::from_pkcs12(p12_bytes, password).map_err(|e| {
             use p12_keystore::error::Error;
             match e {
@@ -337,6 +420,13 @@ fn read_key(pkcs8: &[u8]) -> Result<Key, CertificateError> {
         .map_err(|e| CertificateError::Unreadable(format!("private key: {e}")))?;
     let algorithm = info.algorithm.oid;
     if algorithm == RSA_ENCRYPTION {
+        // The modulus measured as bytes before the key is built (which computes with it).
+        let raw = rsa::pkcs1::RsaPrivateKey::try_from(info.private_key)
+            .map_err(|e| CertificateError::UnsupportedKey(format!("RSA key not readable ({e})")))?;
+        let bits = raw.modulus.as_bytes().len() * 8;
+        if bits > MAX_RSA_BITS {
+            return Err(CertificateError::UnsupportedKey(format!("RSA {bits} bits")));
+        }
         let key = RsaPrivateKey::from_pkcs8_der(pkcs8)
             .map_err(|e| CertificateError::UnsupportedKey(format!("RSA key not readable ({e})")))?;
         let bits = key.n().bits();
