@@ -90,14 +90,16 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await page.locator('#inv-status').selectOption('open');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
   await expect(page.getByTestId('invoice-totals')).toBeVisible();
-  const rows = page.locator('section[aria-labelledby="invoices-title"] tbody tr').filter({ hasNotText: 'Nguyễn Minh An' });
-  const found = [];
-  for (let i = 0; i < await rows.count() && found.length < 2; i++) {
-    const cells = rows.nth(i).locator('td');
-    if (digits(await cells.nth(5).innerText()) === 0) {
-      found.push({ code: (await cells.nth(0).innerText()).trim(), total: digits(await cells.nth(4).innerText()) });
-    }
-  }
+  // The list first shows every invoice, then the open ones: wait for the filtered list,
+  // then read each row's cells in one go, so a code is never paired with another row's
+  // amount while the list is redrawn (a slow machine once caught it between the two).
+  const listed = page.locator('section[aria-labelledby="invoices-title"] tbody tr');
+  await expect(listed.filter({ hasText: 'đã nộp đủ' })).toHaveCount(0);
+  const table = await listed.evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.innerText)));
+  const found = table
+    .filter((cells) => !cells[1].includes('Nguyễn Minh An') && digits(cells[5]) === 0)
+    .slice(0, 2)
+    .map((cells) => ({ code: cells[0].trim(), total: digits(cells[4]) }));
   expect(found.length).toBe(2);
   const [third, fourth] = found;
   await openTask(page, 'Thu tại trường');

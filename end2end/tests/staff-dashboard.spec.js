@@ -56,7 +56,8 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   const dash = page.locator('section[aria-labelledby="dash-title"]');
   await dash.getByLabel('Từ tháng').fill('13/2026');
   await dash.getByLabel('Từ tháng').press('Tab');
-  await expect(dash.getByText('Tháng viết như 11/2026')).toBeVisible();
+  await expect(dash.locator('#period-from-hint')).toBeVisible();
+  await expect(dash.locator('#period-from-hint')).toHaveText('Tháng viết như 11/2026');
   await expect(dash.getByLabel('Từ tháng')).toHaveAttribute('aria-invalid', 'true');
   await setPeriod(dash, '11/2026', '11/2026');
   await expect(dash.getByLabel('Từ tháng')).toHaveAttribute('aria-invalid', 'false');

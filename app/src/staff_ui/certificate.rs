@@ -70,8 +70,8 @@ pub fn Certificate(school_id: i64, can_edit: bool) -> impl IntoView {
         <section class=CARD aria-labelledby="certificate-title" data-testid="certificate">
             <h2 id="certificate-title" class=H2>{tr("Chữ ký số của nhà trường", "The school's digital signature")}</h2>
             <p class="mt-1 text-sm text-gray-700">{tr(
-                "Chứng thư số do tổ chức cung cấp dịch vụ chứng thực chữ ký số cấp cho nhà trường (tệp .p12 hoặc .pfx). Khi có, tệp PDF biên lai và báo cáo được ký số bằng chứng thư này, bên cạnh đường dẫn kiểm tra của hocphi.",
-                "A certificate a licensed certification authority issued to the school (.p12 or .pfx file). With it, receipt and report PDFs are digitally signed with it, beside hocphi's verification link.")}</p>
+                "Chứng thư số do tổ chức cung cấp dịch vụ chứng thực chữ ký số cấp cho nhà trường (tệp .p12 hoặc .pfx). Khi có, tệp PDF biên lai và báo cáo được ký số bằng chứng thư này, bên cạnh đường dẫn kiểm tra của hocphi. hocphi kiểm tra mật khẩu, khoá và thời hạn; không kiểm tra tổ chức cấp có được cấp phép hay không.",
+                "A certificate a licensed certification authority issued to the school (.p12 or .pfx file). With it, receipt and report PDFs are digitally signed with it, beside hocphi's verification link. hocphi checks the password, the key and the dates, not whether the authority is licensed.")}</p>
             {move || current.get().map(|r| match r {
                 Ok(Some(c)) => view! { <Holder c/> }.into_any(),
                 Ok(None) => view! { <p class="mt-2 text-sm font-semibold text-gray-800">{tr("Chưa có chứng thư số: biên lai chỉ có chữ ký điện tử của hocphi.", "No certificate yet: receipts carry hocphi's electronic signature only.")}</p> }.into_any(),
