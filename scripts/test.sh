@@ -7,8 +7,9 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOCPHI_ROOT"
 "$HOCPHI_ROOT/scripts/setup-build.sh"
-# poppler-utils: the receipt PDF tests read the text back (pdftotext) and render it (pdftoppm).
-apt_install chromium fonts-dejavu-core poppler-utils
+# poppler-utils: the receipt PDF tests read the text back (pdftotext), render it (pdftoppm) and check
+# its signature (pdfsig); openssl: the signature tests open .p12 files openssl wrote.
+apt_install chromium fonts-dejavu-core poppler-utils openssl
 
 say "Checking formatting and lints"
 cargo fmt --all --check

@@ -97,15 +97,9 @@ pub async fn add(
     .bind(parent)
     .fetch_one(&mut *tx)
     .await?;
-    audit::record(&mut tx, now, None, id, Entry {
-        school_id: None,
-        action: "create",
-        entity: "office",
-        entity_id: Some(id.to_string()),
-        before: None,
-        after: Some(serde_json::json!({"name": name, "level": level.as_str(), "province": province, "parent_id": parent, "via": "command line"})),
-    })
-    .await?;
+    let entry = Entry::at_office("create", "office", id).after(serde_json::json!({"name": name,
+        "level": level.as_str(), "province": province, "parent_id": parent, "via": "command line"}));
+    audit::record(&mut tx, now, None, id, entry).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -125,14 +119,9 @@ pub async fn rename(db: &Db, id: i64, name: &str, now: i64) -> Result<(), Office
         now,
         None,
         id,
-        Entry {
-            school_id: None,
-            action: "rename",
-            entity: "office",
-            entity_id: Some(id.to_string()),
-            before: Some(serde_json::json!({"name": old})),
-            after: Some(serde_json::json!({"name": name, "via": "command line"})),
-        },
+        Entry::at_office("rename", "office", id)
+            .before(serde_json::json!({"name": old}))
+            .after(serde_json::json!({"name": name, "via": "command line"})),
     )
     .await?;
     tx.commit().await?;

@@ -271,20 +271,17 @@ pub async fn set_report_deadline(
     .bind(staff.id)
     .fetch_one(&mut *tx)
     .await?;
-    crate::server::audit::by_staff(
-        &mut tx,
-        &state,
-        &staff,
-        crate::server::audit::Entry {
-            school_id: None,
-            action: if before.is_some() { "update" } else { "create" },
-            entity: "report_deadline",
-            entity_id: Some(id.to_string()),
-            before: before.map(|(d,)| serde_json::json!({"from": f.to_string(), "to": t.to_string(), "due_on": d})),
-            after: Some(serde_json::json!({"from": f.to_string(), "to": t.to_string(), "due_on": due.to_string()})),
-        },
+    let period = |due_on: String| serde_json::json!({"from": f.to_string(), "to": t.to_string(), "due_on": due_on});
+    let mut entry = crate::server::audit::Entry::at_office(
+        if before.is_some() { "update" } else { "create" },
+        "report_deadline",
+        id,
     )
-    .await?;
+    .after(period(due.to_string()));
+    if let Some((was,)) = before {
+        entry = entry.before(period(was));
+    }
+    crate::server::audit::by_staff(&mut tx, &state, &staff, entry).await?;
     tx.commit().await?;
     Ok(ReportDeadline {
         id,
@@ -319,14 +316,8 @@ pub async fn remove_report_deadline(id: i64) -> Result<(), AppError> {
         &mut tx,
         &state,
         &staff,
-        crate::server::audit::Entry {
-            school_id: None,
-            action: "remove",
-            entity: "report_deadline",
-            entity_id: Some(id.to_string()),
-            before: Some(serde_json::json!({"from": from, "to": to, "due_on": due_on})),
-            after: None,
-        },
+        crate::server::audit::Entry::at_office("remove", "report_deadline", id)
+            .before(serde_json::json!({"from": from, "to": to, "due_on": due_on})),
     )
     .await?;
     tx.commit().await?;

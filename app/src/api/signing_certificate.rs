@@ -20,6 +20,7 @@ pub mod imp {
     use super::*;
     use crate::server::pades::{CertificateError, Pkcs12Signer};
     use crate::server::state::AppState;
+    use std::sync::Arc;
 
     fn context(school_id: i64, what: &str) -> String {
         format!("signing-certificate:{what}:{school_id}")
@@ -95,29 +96,42 @@ pub mod imp {
         ))
     }
 
-    /// The signer of the school's certificate in use, opened now (CPU work: the file's
-    /// key derivation), if there is one valid at `now`. A certificate that expired since
-    /// it was added signs nothing: the PDF then carries the platform's signature only.
+    /// Opened certificates, by their row: a file is opened (its key derivation, up to a
+    /// second of CPU) once per process, not once per download of a public receipt link.
+    /// A new certificate is a new row; a retired one is never asked for again.
+    fn opened() -> &'static std::sync::Mutex<std::collections::HashMap<i64, Arc<Pkcs12Signer>>> {
+        static OPENED: std::sync::OnceLock<
+            std::sync::Mutex<std::collections::HashMap<i64, Arc<Pkcs12Signer>>>,
+        > = std::sync::OnceLock::new();
+        OPENED.get_or_init(Default::default)
+    }
+
+    /// The signer of the school's certificate in use, if there is one valid at `now`. A
+    /// certificate that expired since it was added signs nothing: the PDF then carries the
+    /// platform's signature only.
     pub async fn signer(
         state: &AppState,
         school_id: i64,
         now: i64,
-    ) -> Result<Option<Pkcs12Signer>, AppError> {
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT sealed_p12, sealed_password FROM signing_certificate \
+    ) -> Result<Option<Arc<Pkcs12Signer>>, AppError> {
+        let row: Option<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, sealed_p12, sealed_password FROM signing_certificate \
              WHERE school_id = $1 AND retired_at IS NULL AND not_before <= $2 AND not_after >= $2",
         )
         .bind(school_id)
         .bind(now)
         .fetch_optional(&state.db)
         .await?;
-        let Some((sealed_p12, sealed_password)) = row else {
+        let Some((id, sealed_p12, sealed_password)) = row else {
             return Ok(None);
         };
+        if let Some(signer) = opened().lock().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(Some(signer));
+        }
         let vault = state.vault.clone();
         // A file that no longer opens (another master key, a library change) is logged and the
         // PDF goes out with the platform's signature only: parents still get their receipt.
-        let opened = crate::server::heavy::run(move || {
+        let opened_now = crate::server::heavy::run(move || {
             let p12 = vault
                 .open(&sealed_p12, &context(school_id, "p12"))
                 .map_err(|e| e.to_string())?;
@@ -129,11 +143,53 @@ pub mod imp {
         })
         .await
         .map_err(|_| AppError::Busy)?;
-        Ok(opened
-            .map_err(|e| {
-                tracing::error!("school {school_id}'s sealed certificate does not open: {e}")
-            })
-            .ok())
+        let signer = match opened_now {
+            Ok(signer) => Arc::new(signer),
+            Err(e) => {
+                tracing::error!("school {school_id}'s sealed certificate does not open: {e}");
+                return Ok(None);
+            }
+        };
+        if let Ok(mut m) = opened().lock() {
+            m.insert(id, signer.clone());
+        }
+        Ok(Some(signer))
+    }
+
+    /// A school's PDF as it leaves the server: `render` lays it out, told whose certificate
+    /// will sign it (holder, issuer) if the school has one valid now, and it is then signed
+    /// with it (PAdES). Laying out, compressing and signing run off the async workers.
+    pub async fn school_pdf<E: std::fmt::Display>(
+        state: &AppState,
+        school_id: i64,
+        reason: String,
+        location: String,
+        render: impl FnOnce(Option<(&str, &str)>) -> Result<Vec<u8>, E> + Send + 'static,
+    ) -> Result<Vec<u8>, AppError> {
+        let now = state.clock.now();
+        let signer = signer(state, school_id, now).await?;
+        let made = crate::server::heavy::run(move || {
+            let holder = signer
+                .as_ref()
+                .map(|s| (s.info().owner.as_str(), s.info().issuer.as_str()));
+            let pdf = render(holder).map_err(|e| e.to_string())?;
+            crate::server::pades::signed_if_any(
+                pdf,
+                signer
+                    .as_deref()
+                    .map(|s| s as &dyn crate::server::pades::Signer),
+                now,
+                &reason,
+                &location,
+            )
+            .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|_| AppError::Busy)?;
+        made.map_err(|e| {
+            tracing::error!("school {school_id}'s PDF: {e}");
+            AppError::Internal
+        })
     }
 
     /// Checks a certificate file and seals it in place of the school's current one.

@@ -32,6 +32,18 @@ impl<'a> Entry<'a> {
         }
     }
 
+    /// A change of the office's own (its calendar, the office itself): no school.
+    pub fn at_office(action: &'a str, entity: &'a str, entity_id: impl ToString) -> Self {
+        Entry {
+            school_id: None,
+            action,
+            entity,
+            entity_id: Some(entity_id.to_string()),
+            before: None,
+            after: None,
+        }
+    }
+
     pub fn before(mut self, value: Value) -> Self {
         self.before = Some(value);
         self

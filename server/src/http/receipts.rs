@@ -108,51 +108,35 @@ pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Respo
         view.proof
     );
     let label = view.content.label();
-    // The school's own certificate, if it has one valid today: the PDF then also carries a
-    // PAdES signature (chữ ký số) made with it, beside the platform's Ed25519 link.
-    let now = state.clock.now();
-    let signer =
-        match hocphi_app::api::signing_certificate::imp::signer(state, school_id, now).await {
-            Ok(signer) => signer,
-            Err(_) => return problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again"),
-        };
-    let reason = format!("Biên lai {label}");
-    let rendered = hocphi_app::server::heavy::run(move || {
-        let cancelled = view
-            .cancellation
-            .as_ref()
-            .map(|(at, reason, _)| (*at, reason.as_str()));
-        let holder = signer
-            .as_ref()
-            .map(|s| (s.info().owner.clone(), s.info().issuer.clone()));
-        let pdf = crate::receipt_pdf::render(&crate::receipt_pdf::PdfReceipt {
-            content: &view.content,
-            cancelled,
-            verify_url: &url,
-            digitally_signed_by: holder.as_ref().map(|(h, i)| (h.as_str(), i.as_str())),
-        })
-        .map_err(|e| e.to_string())?;
-        hocphi_app::server::pades::signed_if_any(
-            pdf,
-            signer
+    // Signed with the school's own certificate too (chữ ký số, PAdES), if it has one valid
+    // today, beside the platform's Ed25519 link.
+    let location = view.content.school.clone();
+    let rendered = hocphi_app::api::signing_certificate::imp::school_pdf(
+        state,
+        school_id,
+        format!("Biên lai {label}"),
+        location,
+        move |signed_by| {
+            let cancelled = view
+                .cancellation
                 .as_ref()
-                .map(|s| s as &dyn hocphi_app::server::pades::Signer),
-            now,
-            &reason,
-            &view.content.school,
-        )
-        .map_err(|e| e.to_string())
-    })
+                .map(|(at, reason, _)| (*at, reason.as_str()));
+            crate::receipt_pdf::render(&crate::receipt_pdf::PdfReceipt {
+                content: &view.content,
+                cancelled,
+                verify_url: &url,
+                digitally_signed_by: signed_by,
+            })
+        },
+    )
     .await;
-    let Ok(rendered) = rendered else {
-        return problem(
+    match rendered {
+        Ok(bytes) => super::notices::pdf_file("inline", &format!("bien-lai-{label}.pdf"), bytes),
+        Err(hocphi_app::error::AppError::Busy) => problem(
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",
             "the server is busy; try again in a minute",
-        );
-    };
-    match rendered {
-        Ok(bytes) => super::notices::pdf_file("inline", &format!("bien-lai-{label}.pdf"), bytes),
+        ),
         Err(e) => {
             tracing::error!("receipt pdf: {e}");
             problem(
