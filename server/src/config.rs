@@ -1,6 +1,7 @@
 //! Configuration from the environment (and the command line, which overrides it).
 //! With nothing set, hocphi runs the demo: a local SQLite file seeded with demo data.
 
+use crate::secret::Secret;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -10,8 +11,8 @@ pub const DEMO_DATABASE: &str = "sqlite://hocphi-demo.db";
 #[derive(Clone)]
 pub struct Config {
     pub addr: SocketAddr,
-    /// `None`: the demo database.
-    pub database_url: Option<String>,
+    /// `None`: the demo database. A secret: a PostgreSQL URL holds a password.
+    pub database_url: Option<Secret>,
     /// The built web app (Trunk's `dist/`).
     pub dist: PathBuf,
     /// A pinned "now" (`2026-11-26T09:00:00+07:00`), for demos and tests.
@@ -32,7 +33,12 @@ pub struct Config {
     /// Requests a minute one API key may make.
     pub api_requests_per_minute: u32,
     /// Lets a remote Prometheus read `/metrics`.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<Secret>,
+    /// The master key (base64url, 32 bytes) sealing secrets in the database; `None`:
+    /// the key in `master_key_file`, made there on the server's first start.
+    pub master_key: Option<Secret>,
+    /// Where the master key is kept when not given directly.
+    pub master_key_file: PathBuf,
     /// Events may go to this machine's own addresses.
     pub webhooks_to_loopback: bool,
     /// Seconds of draining between SIGTERM and closing the listener.
@@ -81,44 +87,6 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-/// Why a configuration file was refused.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigFileError {
-    #[error("cannot read {0}: {1}")]
-    Unreadable(String, String),
-    #[error("line {0}: expected NAME=value")]
-    NotASetting(usize),
-    #[error("line {0}: {1} is not a hocphi setting (HOCPHI_…, DATABASE_URL or RUST_LOG)")]
-    UnknownName(usize, String),
-}
-
-/// Reads a configuration file: `NAME=value` lines (the environment variables'
-/// names, as in a systemd `EnvironmentFile`), `#` comments, optional quotes.
-pub fn parse_file(text: &str) -> Result<Vec<(String, String)>, ConfigFileError> {
-    let mut settings = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (name, value) = line
-            .split_once('=')
-            .ok_or(ConfigFileError::NotASetting(i + 1))?;
-        let name = name.trim().trim_start_matches("export ").trim();
-        if !(name.starts_with("HOCPHI_") || name == "DATABASE_URL" || name == "RUST_LOG") {
-            return Err(ConfigFileError::UnknownName(i + 1, name.to_string()));
-        }
-        let value = value.trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-            .unwrap_or(value);
-        settings.push((name.to_string(), value.to_string()));
-    }
-    Ok(settings)
-}
-
 impl Config {
     pub fn is_demo(&self) -> bool {
         self.database_url.is_none() || self.demo
@@ -132,8 +100,21 @@ impl Config {
         }
     }
 
+    /// The database's URL, password included: for connecting, never for printing
+    /// (see [`redact_url`]).
     pub fn database_url(&self) -> &str {
-        self.database_url.as_deref().unwrap_or(DEMO_DATABASE)
+        self.database_url
+            .as_ref()
+            .map_or(DEMO_DATABASE, Secret::expose)
+    }
+
+    /// The master key, from the setting or its file, made on the first start.
+    pub fn vault(&self) -> Result<hocphi_app::server::vault::Vault, Box<dyn std::error::Error>> {
+        master_key(
+            self.master_key.as_ref(),
+            &self.master_key_file,
+            MissingKey::Create,
+        )
     }
 }
 
@@ -150,16 +131,18 @@ pub enum MissingKey {
 /// 32 bytes), or the file `HOCPHI_MASTER_KEY_FILE` (default `hocphi-master.key` in
 /// the working directory), made with owner-only permissions on first start.
 pub fn master_key(
-    key: Option<String>,
+    key: Option<&Secret>,
     file: &std::path::Path,
     missing: MissingKey,
 ) -> Result<hocphi_app::server::vault::Vault, Box<dyn std::error::Error>> {
     use hocphi_app::server::vault::Vault;
-    if let Some(text) = key {
-        return Ok(Vault::from_text(&text)?);
+    if let Some(key) = key {
+        return Ok(Vault::from_text(key.expose())?);
     }
-    match std::fs::read_to_string(file) {
-        Ok(text) => Ok(Vault::from_text(&text).map_err(|e| format!("{}: {e}", file.display()))?),
+    match std::fs::read_to_string(file).map(Secret::from) {
+        Ok(text) => {
+            Ok(Vault::from_text(text.expose()).map_err(|e| format!("{}: {e}", file.display()))?)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing == MissingKey::Refuse => {
             Err(format!(
                 "no master key at {}: run this where hocphi runs (its working directory), \
@@ -169,7 +152,7 @@ pub fn master_key(
             .into())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let text = Vault::generate();
+            let text = Secret::from(Vault::generate());
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]
@@ -177,13 +160,13 @@ pub fn master_key(
             use std::io::Write;
             options
                 .open(file)
-                .and_then(|mut f| f.write_all(text.as_bytes()))
+                .and_then(|mut f| f.write_all(text.expose().as_bytes()))
                 .map_err(|e| format!("cannot create the master key {}: {e}", file.display()))?;
             tracing::warn!(
                 "created a new master key in {}: back it up apart from the database",
                 file.display()
             );
-            Ok(Vault::from_text(&text)?)
+            Ok(Vault::from_text(text.expose())?)
         }
         Err(e) => Err(format!("cannot read the master key {}: {e}", file.display()).into()),
     }
@@ -207,33 +190,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_config_file_is_environment_lines_and_says_which_line_is_wrong() {
-        let text = "# hocphi\nHOCPHI_ADDR=0.0.0.0:3000\nexport DATABASE_URL=\"sqlite:///var/lib/hocphi/hocphi.db\"\n\nHOCPHI_PUBLIC_URL='https://hocphi.pgd.edu.vn'\n";
-        assert_eq!(
-            parse_file(text).unwrap(),
-            vec![
-                ("HOCPHI_ADDR".into(), "0.0.0.0:3000".into()),
-                (
-                    "DATABASE_URL".into(),
-                    "sqlite:///var/lib/hocphi/hocphi.db".into()
-                ),
-                (
-                    "HOCPHI_PUBLIC_URL".into(),
-                    "https://hocphi.pgd.edu.vn".into()
-                ),
-            ]
-        );
-        assert_eq!(
-            parse_file("HOCPHI_ADDR=1\nPATH=/bin"),
-            Err(ConfigFileError::UnknownName(2, "PATH".into()))
-        );
-        assert_eq!(
-            parse_file("just words"),
-            Err(ConfigFileError::NotASetting(1))
-        );
-    }
-
-    #[test]
     fn secrets_never_reach_the_printed_configuration() {
         let config = Config {
             addr: "127.0.0.1:3000".parse().unwrap(),
@@ -248,14 +204,17 @@ mod tests {
             public_url: None,
             api_requests_per_minute: 300,
             metrics_token: Some("tok-123456".into()),
+            master_key: Some("master-key-K3y".into()),
+            master_key_file: "hocphi-master.key".into(),
             webhooks_to_loopback: false,
             drain_seconds: 5,
         };
+        for printed in [format!("{config:?}"), format!("{config:#?}")] {
+            for secret in ["s3cret-pw", "tok-123456", "master-key-K3y"] {
+                assert!(!printed.contains(secret), "{secret} in {printed}");
+            }
+        }
         let printed = format!("{config:?}");
-        assert!(
-            !printed.contains("s3cret-pw") && !printed.contains("tok-123456"),
-            "{printed}"
-        );
         assert!(
             printed.contains("postgres://hocphi:***@db.internal/hocphi"),
             "{printed}"

@@ -6,12 +6,13 @@
 //! to check the school's account. A long list of fees is shortened to a line
 //! "N other fees" carrying their sum, so a notice's lines always add up.
 
-use crate::pdf_font::{clean, deflate, draw_qr, Font, PdfError, BOLD_TTF, REGULAR_TTF};
+use crate::pdf_document::{self, Document};
+use crate::pdf_font::{clean, draw_qr, hline, Fonts, PdfError, Weight};
 use hocphi_app::domain::money::Vnd;
 use hocphi_app::domain::notice::PrintedLine;
 use hocphi_app::domain::vietqr::VietQr;
 use hocphi_app::staff::PrintedNotice;
-use pdf_writer::{Content, Filter, Finish, Pdf, Rect, Ref, TextStr};
+use pdf_writer::Content;
 use qrcode::{EcLevel, QrCode};
 
 // Geometry in PDF points: layout needs them as floats; no money passes here.
@@ -52,8 +53,7 @@ pub fn render(
     registry_base: &str,
 ) -> Result<Vec<u8>, PdfError> {
     let mut sheets = Sheets {
-        regular: Font::new("DejaVuSans", b"F1", REGULAR_TTF)?,
-        bold: Font::new("DejaVuSans-Bold", b"F2", BOLD_TTF)?,
+        fonts: Fonts::new()?,
         pages: Vec::new(),
     };
     for pair in notices.chunks(2) {
@@ -68,15 +68,8 @@ pub fn render(
     sheets.finish(heading)
 }
 
-#[derive(Clone, Copy)]
-enum Weight {
-    Regular,
-    Bold,
-}
-
 struct Sheets {
-    regular: Font,
-    bold: Font,
+    fonts: Fonts,
     pages: Vec<Content>,
 }
 
@@ -87,31 +80,6 @@ struct Pen<'p> {
 }
 
 impl Sheets {
-    fn font(&self, weight: Weight) -> &Font {
-        match weight {
-            Weight::Regular => &self.regular,
-            Weight::Bold => &self.bold,
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn text(
-        &mut self,
-        page: &mut Content,
-        weight: Weight,
-        size: f32,
-        x: f32,
-        baseline: f32,
-        text: &str,
-        color: Rgb,
-    ) {
-        let font = match weight {
-            Weight::Regular => &mut self.regular,
-            Weight::Bold => &mut self.bold,
-        };
-        font.show(page, size, x, baseline, text, color);
-    }
-
     /// Wrapped lines in a column, moving the pen down.
     #[allow(clippy::too_many_arguments)]
     fn lines(
@@ -125,8 +93,12 @@ impl Sheets {
         color: Rgb,
         max_lines: usize,
     ) {
-        for line in self.font(weight).wrap(size, &clean(text), width, max_lines) {
-            self.text(pen.page, weight, size, x, pen.y - size, &line, color);
+        for line in self
+            .fonts
+            .wrap(weight, size, &clean(text), width, max_lines)
+        {
+            self.fonts
+                .show(pen.page, weight, size, x, pen.y - size, &line, color);
             pen.y -= size * 1.3;
         }
     }
@@ -143,14 +115,15 @@ impl Sheets {
         label: &str,
         amount: &str,
     ) {
-        let amount_w = self.font(weight).width(amount, size);
+        let amount_w = self.fonts.width(weight, size, amount);
         let label = self
-            .font(weight)
-            .wrap(size, &clean(label), width - amount_w - 6.0, 1)
+            .fonts
+            .wrap(weight, size, &clean(label), width - amount_w - 6.0, 1)
             .remove(0);
         let baseline = pen.y - size;
-        self.text(pen.page, weight, size, x, baseline, &label, INK);
-        self.text(
+        self.fonts
+            .show(pen.page, weight, size, x, baseline, &label, INK);
+        self.fonts.show(
             pen.page,
             weight,
             size,
@@ -163,12 +136,7 @@ impl Sheets {
     }
 
     fn rule(pen: &mut Pen, x: f32, width: f32) {
-        pen.page
-            .set_stroke_rgb(RULE.0, RULE.1, RULE.2)
-            .set_line_width(0.5)
-            .move_to(x, pen.y)
-            .line_to(x + width, pen.y)
-            .stroke();
+        hline(pen.page, x, pen.y, width, 0.5, RULE);
     }
 
     fn notice(
@@ -369,18 +337,19 @@ impl Sheets {
         ];
         let label_w = fields
             .iter()
-            .map(|(label, _)| self.regular.width(label, 10.0))
+            .map(|(label, _)| self.fonts.width(Weight::Regular, 10.0, label))
             .fold(0.0, f32::max)
             + 5.0;
         for (label, value) in fields {
             let label = label.as_str();
             let baseline = pen.y - 10.0;
-            self.text(pen.page, Weight::Regular, 10.0, x, baseline, label, MUTED);
+            self.fonts
+                .show(pen.page, Weight::Regular, 10.0, x, baseline, label, MUTED);
             let value = self
-                .bold
-                .wrap(10.0, &clean(&value), WIDTH - label_w, 1)
+                .fonts
+                .wrap(Weight::Bold, 10.0, &clean(&value), WIDTH - label_w, 1)
                 .remove(0);
-            self.text(
+            self.fonts.show(
                 pen.page,
                 Weight::Bold,
                 10.0,
@@ -424,48 +393,13 @@ impl Sheets {
     }
 
     fn finish(self, heading: &Heading) -> Result<Vec<u8>, PdfError> {
-        let mut pdf = Pdf::new();
-        let mut next = Ref::new(1);
-        let catalog_ref = next.bump();
-        let tree_ref = next.bump();
-        let info_ref = next.bump();
-        let count = self.pages.len().max(1);
-        let page_refs: Vec<(Ref, Ref)> = (0..count).map(|_| (next.bump(), next.bump())).collect();
-        let regular_ref = self.regular.write(&mut pdf, &mut next)?;
-        let bold_ref = self.bold.write(&mut pdf, &mut next)?;
-        pdf.catalog(catalog_ref).pages(tree_ref);
-        pdf.pages(tree_ref)
-            .kids(page_refs.iter().map(|(page, _)| *page))
-            .count(count as i32);
         let title = format!(
             "Thông báo các khoản thu — Lớp {} — Tháng {}",
             clean(heading.class_name),
             heading.period_label
         );
-        pdf.document_info(info_ref)
-            .title(TextStr(&title))
-            .producer(TextStr("hocphi"));
-        // An empty class still gets a (blank) page: a PDF has at least one.
-        let mut pages = self.pages;
-        if pages.is_empty() {
-            pages.push(Content::new());
-        }
-        for (content, (page_ref, content_ref)) in pages.into_iter().zip(&page_refs) {
-            let mut page = pdf.page(*page_ref);
-            page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H))
-                .parent(tree_ref)
-                .contents(*content_ref);
-            let mut resources = page.resources();
-            resources
-                .fonts()
-                .pair(self.regular.resource, regular_ref)
-                .pair(self.bold.resource, bold_ref);
-            resources.finish();
-            page.finish();
-            pdf.stream(*content_ref, &deflate(&content.finish()))
-                .filter(Filter::FlateDecode);
-        }
-        Ok(pdf.finish())
+        let document = Document::titled(&title, (PAGE_W, PAGE_H));
+        pdf_document::write(&document, &self.fonts, self.pages)
     }
 }
 
@@ -592,8 +526,7 @@ mod tests {
     #[test]
     fn the_longest_notice_stays_inside_its_half_sheet() {
         let mut sheets = Sheets {
-            regular: Font::new("DejaVuSans", b"F1", REGULAR_TTF).unwrap(),
-            bold: Font::new("DejaVuSans-Bold", b"F2", BOLD_TTF).unwrap(),
+            fonts: Fonts::new().unwrap(),
             pages: Vec::new(),
         };
         let mut page = Content::new();

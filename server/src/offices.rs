@@ -45,6 +45,25 @@ pub struct OfficeRow {
     pub schools: i64,
 }
 
+impl std::fmt::Display for OfficeRow {
+    /// `id  level[ under parent]  name  province  N schools`, tab-separated.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let under = self
+            .parent_id
+            .map(|p| format!(" under {p}"))
+            .unwrap_or_default();
+        write!(
+            f,
+            "{}\t{}{under}\t{}\t{}\t{} schools",
+            self.id,
+            self.level.as_str(),
+            self.name,
+            self.province,
+            self.schools
+        )
+    }
+}
+
 fn name_ok(name: &str) -> Result<String, OfficeError> {
     validate::text(name, 120).ok_or(OfficeError::BadName)
 }

@@ -248,6 +248,92 @@ impl Font {
     }
 }
 
+/// Which of the two embedded weights a text is set in.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Weight {
+    Regular,
+    Bold,
+}
+
+/// The two weights every hocphi PDF embeds, DejaVu Sans and DejaVu Sans Bold,
+/// under the resource names F1 and F2.
+pub(crate) struct Fonts {
+    pub(crate) regular: Font,
+    pub(crate) bold: Font,
+}
+
+impl Fonts {
+    pub(crate) fn new() -> Result<Fonts, PdfError> {
+        Ok(Fonts {
+            regular: Font::new("DejaVuSans", b"F1", REGULAR_TTF)?,
+            bold: Font::new("DejaVuSans-Bold", b"F2", BOLD_TTF)?,
+        })
+    }
+
+    pub(crate) fn get(&self, weight: Weight) -> &Font {
+        match weight {
+            Weight::Regular => &self.regular,
+            Weight::Bold => &self.bold,
+        }
+    }
+
+    fn get_mut(&mut self, weight: Weight) -> &mut Font {
+        match weight {
+            Weight::Regular => &mut self.regular,
+            Weight::Bold => &mut self.bold,
+        }
+    }
+
+    pub(crate) fn width(&self, weight: Weight, size: f32, text: &str) -> f32 {
+        self.get(weight).width(text, size)
+    }
+
+    /// See [`Font::wrap`].
+    pub(crate) fn wrap(
+        &self,
+        weight: Weight,
+        size: f32,
+        text: &str,
+        width: f32,
+        max_lines: usize,
+    ) -> Vec<String> {
+        self.get(weight).wrap(size, text, width, max_lines)
+    }
+
+    /// See [`Font::show`].
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn show(
+        &mut self,
+        page: &mut Content,
+        weight: Weight,
+        size: f32,
+        x: f32,
+        baseline: f32,
+        text: &str,
+        rgb: (f32, f32, f32),
+    ) {
+        self.get_mut(weight)
+            .show(page, size, x, baseline, text, rgb);
+    }
+}
+
+/// A horizontal line from (x, y), `width` long, `line_width` thick.
+pub(crate) fn hline(
+    content: &mut Content,
+    x: f32,
+    y: f32,
+    width: f32,
+    line_width: f32,
+    rgb: (f32, f32, f32),
+) {
+    content
+        .set_stroke_rgb(rgb.0, rgb.1, rgb.2)
+        .set_line_width(line_width)
+        .move_to(x, y)
+        .line_to(x + width, y)
+        .stroke();
+}
+
 /// A QR code's dark modules as filled squares, merged along rows, in a square
 /// of `side` points whose lower left corner is (x, y), `quiet` modules of
 /// margin included.

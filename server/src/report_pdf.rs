@@ -4,11 +4,12 @@
 //! When the school has its own certificate the route signs the PDF (PAdES) after rendering, and
 //! the page says whose signature it carries.
 
-use crate::pdf_font::{clean, deflate, Font, PdfError, BOLD_TTF, REGULAR_TTF};
+use crate::pdf_document::{self, Document};
+use crate::pdf_font::{clean, hline, Fonts, PdfError, Weight};
 use hocphi_app::api::dashboard::ReportRow;
 use hocphi_app::domain::date::{period_words, Date};
 use hocphi_app::domain::report::{percent_label, Channel};
-use pdf_writer::{Content, Filter, Finish, Pdf, Rect, Ref, TextStr};
+use pdf_writer::Content;
 
 // Geometry in PDF points: layout needs floats; amounts arrive as text.
 const MM: f32 = 72.0 / 25.4;
@@ -54,27 +55,13 @@ pub fn rows(r: &ReportRow) -> Vec<(String, String)> {
     out
 }
 
-#[derive(Clone, Copy)]
-enum Weight {
-    Regular,
-    Bold,
-}
-
 struct Page {
-    regular: Font,
-    bold: Font,
+    fonts: Fonts,
     content: Content,
     y: f32,
 }
 
 impl Page {
-    fn font(&mut self, weight: Weight) -> &mut Font {
-        match weight {
-            Weight::Regular => &mut self.regular,
-            Weight::Bold => &mut self.bold,
-        }
-    }
-
     /// Text within [x, x + width], aligned left or centred, wrapped; moves the pen down.
     #[allow(clippy::too_many_arguments)]
     fn para(
@@ -87,27 +74,19 @@ impl Page {
         centre: bool,
         color: (f32, f32, f32),
     ) {
-        let lines = self.font(weight).wrap(size, &clean(text), width, 4);
+        let lines = self.fonts.wrap(weight, size, &clean(text), width, 4);
         for line in lines {
-            let w = self.font(weight).width(&line, size);
+            let w = self.fonts.width(weight, size, &line);
             let at = if centre { x + (width - w) / 2.0 } else { x };
             let y = self.y - size;
-            let font = match weight {
-                Weight::Regular => &mut self.regular,
-                Weight::Bold => &mut self.bold,
-            };
-            font.show(&mut self.content, size, at, y, &line, color);
+            self.fonts
+                .show(&mut self.content, weight, size, at, y, &line, color);
             self.y -= size * 1.35;
         }
     }
 
     fn rule(&mut self) {
-        self.content
-            .set_stroke_rgb(RULE.0, RULE.1, RULE.2)
-            .set_line_width(0.5)
-            .move_to(MARGIN, self.y)
-            .line_to(MARGIN + WIDTH, self.y)
-            .stroke();
+        hline(&mut self.content, MARGIN, self.y, WIDTH, 0.5, RULE);
     }
 }
 
@@ -118,8 +97,7 @@ pub fn render(
     digitally_signed_by: Option<(&str, &str)>,
 ) -> Result<Vec<u8>, PdfError> {
     let mut p = Page {
-        regular: Font::new("DejaVuSans", b"F1", REGULAR_TTF)?,
-        bold: Font::new("DejaVuSans-Bold", b"F2", BOLD_TTF)?,
+        fonts: Fonts::new()?,
         content: Content::new(),
         y: PAGE_H - MARGIN,
     };
@@ -205,11 +183,20 @@ pub fn render(
     for (label, value) in rows(r) {
         let size = 10.5;
         let baseline = p.y - size;
-        let value_w = p.bold.width(&value, size);
-        p.regular
-            .show(&mut p.content, size, MARGIN, baseline, &clean(&label), INK);
-        p.bold.show(
+        let value_w = p.fonts.width(Weight::Bold, size, &value);
+        let label = clean(&label);
+        p.fonts.show(
             &mut p.content,
+            Weight::Regular,
+            size,
+            MARGIN,
+            baseline,
+            &label,
+            INK,
+        );
+        p.fonts.show(
+            &mut p.content,
+            Weight::Bold,
             size,
             MARGIN + WIDTH - value_w,
             baseline,
@@ -295,37 +282,11 @@ pub fn render(
 }
 
 fn finish(p: Page, r: &ReportRow) -> Result<Vec<u8>, PdfError> {
-    let mut pdf = Pdf::new();
-    let mut next = Ref::new(1);
-    let catalog_ref = next.bump();
-    let tree_ref = next.bump();
-    let info_ref = next.bump();
-    let page_ref = next.bump();
-    let content_ref = next.bump();
-    let regular_ref = p.regular.write(&mut pdf, &mut next)?;
-    let bold_ref = p.bold.write(&mut pdf, &mut next)?;
-    pdf.catalog(catalog_ref).pages(tree_ref);
-    pdf.pages(tree_ref).kids([page_ref]).count(1);
     let title = format!(
         "Báo cáo thu không dùng tiền mặt — {} — {}",
         clean(&r.school),
         period_words(&r.from, &r.to, |vi, _| vi)
     );
-    pdf.document_info(info_ref)
-        .title(TextStr(&title))
-        .producer(TextStr("hocphi"));
-    let mut page = pdf.page(page_ref);
-    page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H))
-        .parent(tree_ref)
-        .contents(content_ref);
-    let mut resources = page.resources();
-    resources
-        .fonts()
-        .pair(p.regular.resource, regular_ref)
-        .pair(p.bold.resource, bold_ref);
-    resources.finish();
-    page.finish();
-    pdf.stream(content_ref, &deflate(&p.content.finish()))
-        .filter(Filter::FlateDecode);
-    Ok(pdf.finish())
+    let document = Document::titled(&title, (PAGE_W, PAGE_H));
+    pdf_document::write(&document, &p.fonts, vec![p.content])
 }

@@ -44,6 +44,20 @@ pub struct NewUser<'a> {
     pub school_slug: Option<&'a str>,
 }
 
+/// The new account's password for `user add`: `HOCPHI_PASSWORD`, or else the
+/// first line of standard input (asked for on standard error).
+pub fn password_from_env_or_stdin(username: &str) -> std::io::Result<String> {
+    match std::env::var("HOCPHI_PASSWORD") {
+        Ok(p) => Ok(p),
+        Err(_) => {
+            eprint!("Password for {username}: ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            Ok(line.trim_end_matches(['\r', '\n']).to_string())
+        }
+    }
+}
+
 pub async fn add(db: &Db, user: NewUser<'_>, now: i64) -> Result<i64, UserError> {
     let username = validate::username(user.username).ok_or(UserError::BadUsername)?;
     if !validate::password_ok(user.password) {

@@ -279,3 +279,68 @@ fn a_new_deployment_starts_with_its_offices_and_a_first_officer() {
     assert!(err.contains("--school"), "{err}");
     assert!(!dir.path().join("hocphi-demo.db").exists());
 }
+
+#[test]
+fn a_settings_file_is_read_and_the_environment_wins_over_it() {
+    let (dir, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (in_file, in_env) = (fresh_database(dir.path()), fresh_database(other.path()));
+    let file = dir.path().join("hocphi.env");
+    // As docs/deploy.md writes it: comments, also after a value.
+    std::fs::write(
+        &file,
+        format!("# hocphi\nexport DATABASE_URL='{in_file}'   # the database\nHOCPHI_ADDR=127.0.0.1:3000\n"),
+    )
+    .unwrap();
+    let run = |args: &[&str], database_url: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hocphi"));
+        cmd.args(args)
+            .env_remove("HOCPHI_CONFIG")
+            .current_dir(dir.path());
+        match database_url {
+            Some(url) => cmd.env("DATABASE_URL", url),
+            None => cmd.env_remove("DATABASE_URL"),
+        };
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let config = file.to_str().unwrap();
+    let add = [
+        "--config",
+        config,
+        "office",
+        "add",
+        "--name",
+        "Sở GD&ĐT Quảng Ninh",
+        "--province",
+        "Quảng Ninh",
+    ];
+    let (code, out, err) = run(&add, None);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let with_equals = format!("--config={config}");
+    let (code, out, _) = run(&[&with_equals, "office", "list"], None);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("Sở GD&ĐT Quảng Ninh"), "{out}");
+    // DATABASE_URL in the environment wins over the file's.
+    let (code, out, _) = run(&["--config", config, "office", "list"], Some(&in_env));
+    assert_eq!(code, Some(0));
+    assert!(!out.contains("Quảng Ninh"), "{out}");
+
+    // A file that is not settings: the line is named, not repeated.
+    std::fs::write(
+        &file,
+        "HOCPHI_ADDR=127.0.0.1:3000\nDATABASE_URL='postgres://u:pw-9@h/db\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["--config", config, "office", "list"], None);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("line 2: expected NAME=value"), "{err}");
+    assert!(!err.contains("pw-9"), "{err}");
+    std::fs::write(&file, "PATH=/bin\n").unwrap();
+    let (code, _, err) = run(&["--config", config, "office", "list"], None);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("PATH is not a hocphi setting"), "{err}");
+}

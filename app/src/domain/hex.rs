@@ -1,28 +1,16 @@
 //! Bytes as lower-case hexadecimal text: stored secrets' hashes, key ids,
-//! signatures, and the parent's copies kept in `localStorage`.
+//! signatures, and the parent's copies kept in `localStorage`. The `hex` crate's,
+//! behind the names the rest of the app already calls.
 
 /// Two lower-case hex digits per byte.
 pub fn encode(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes
-        .iter()
-        .flat_map(|b| [DIGITS[(b >> 4) as usize], DIGITS[(b & 15) as usize]])
-        .map(char::from)
-        .collect()
+    ::hex::encode(bytes)
 }
 
 /// The bytes of an even number of hex digits (either case); `None` for
 /// anything else, a sign or a space included.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
-    let digits = text.as_bytes();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    let value = |d: u8| char::from(d).to_digit(16).map(|v| v as u8);
-    digits
-        .chunks(2)
-        .map(|pair| Some(value(pair[0])? << 4 | value(pair[1])?))
-        .collect()
+    ::hex::decode(text).ok()
 }
 
 #[cfg(test)]

@@ -10,20 +10,22 @@
 //! Form encoding is where implementations drift apart. This module writes what the
 //! WHATWG `application/x-www-form-urlencoded` serializer writes (the one Node's
 //! `URLSearchParams` and the npm `vnpay` package use, and what Java's `URLEncoder`
-//! writes): ASCII letters, digits and `*-._` stay, space becomes `+`, every other
-//! byte of the UTF-8 text becomes `%XX` with upper-case hex. PHP's `urlencode`
-//! differs on `*` and .NET's on `!*()`, so [`sanitize_order_info`] keeps the order
-//! text to letters, digits, space and `-:`, where every encoder agrees.
+//! writes; here the `form_urlencoded` crate's, the `url` crate's own): ASCII
+//! letters, digits and `*-._` stay, space becomes `+`, every other byte of the
+//! UTF-8 text becomes `%XX` with upper-case hex. PHP's `urlencode` differs on `*`
+//! and .NET's on `!*()`, so [`sanitize_order_info`] keeps the order text to
+//! letters, digits, space and `-:`, where every encoder agrees.
 //!
-//! HMAC-SHA512 is written here over `sha2::Sha512` (the `hmac` crate is a server-only
-//! dependency), so the module is pure and compiles for the browser as well.
+//! HMAC-SHA512 is the `hmac` and `sha2` crates'; all of it is pure Rust, so the
+//! module still compiles for the browser as well.
 //!
 //! Nothing here does I/O or reads a clock: the caller passes the times.
 
 use super::date::{Date, VIETNAM_OFFSET_SECS};
 use super::memo::fold_to_ascii;
 use super::money::Vnd;
-use sha2::{Digest, Sha512};
+use hmac::{Hmac, Mac};
+use sha2::Sha512;
 use std::fmt;
 
 /// The API version this module speaks.
@@ -215,62 +217,31 @@ pub fn parse_time(text: &str) -> Result<i64, VnpayError> {
 /// Form-style URL encoding (WHATWG `application/x-www-form-urlencoded`): ASCII
 /// letters, digits and `*-._` stay, space becomes `+`, every other UTF-8 byte `%XX`.
 pub fn form_encode(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 15) as usize] as char);
-            }
-        }
-    }
-    out
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// Undoes form encoding: `+` is a space, `%XX` a byte (either case); the bytes
-/// must be UTF-8. A `%` not followed by two hex digits is an error.
+/// must be UTF-8. A `%` not followed by two hex digits is an error (a lenient
+/// decoder would keep it as text, and two readers could then disagree on a
+/// signed value).
 pub fn form_decode(text: &str) -> Result<String, VnpayError> {
     let bad = || VnpayError::BadEncoding(text.to_string());
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hi = bytes
-                    .get(i + 1)
-                    .copied()
-                    .and_then(hex_value)
-                    .ok_or_else(bad)?;
-                let lo = bytes
-                    .get(i + 2)
-                    .copied()
-                    .and_then(hex_value)
-                    .ok_or_else(bad)?;
-                out.push(hi << 4 | lo);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
+    let whole_escapes = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|pair| pair.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !whole_escapes {
+        return Err(bad());
     }
-    String::from_utf8(out).map_err(|_| bad())
+    // A literal `+` arrives as `%2B`, so every `+` left is a space.
+    let spaced = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map(|decoded| decoded.into_owned())
+        .map_err(|_| bad())
 }
 
 /// Whether a parameter takes part in the signature.
@@ -284,49 +255,29 @@ pub fn canonical_data(params: &[(String, String)]) -> String {
     let mut signed: Vec<&(String, String)> =
         params.iter().filter(|(k, v)| is_signed(k, v)).collect();
     signed.sort_by(|a, b| a.0.cmp(&b.0));
-    signed
-        .iter()
-        .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(signed)
+        .finish()
 }
 
-const SHA512_BLOCK: usize = 128;
+/// HMAC-SHA512 (RFC 2104), ready to take the message.
+fn mac(key: &[u8]) -> Hmac<Sha512> {
+    Hmac::<Sha512>::new_from_slice(key).expect("HMAC takes a key of any length")
+}
 
-/// HMAC-SHA512 (RFC 2104) over `sha2::Sha512`.
+/// HMAC-SHA512 (RFC 2104) of `message` under `key`.
 pub fn hmac_sha512(key: &[u8], message: &[u8]) -> [u8; 64] {
-    let mut block = [0u8; SHA512_BLOCK];
-    if key.len() > SHA512_BLOCK {
-        block[..64].copy_from_slice(&Sha512::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|k| k ^ byte);
-    let inner = Sha512::new()
-        .chain_update(pad(0x36))
+    mac(key)
         .chain_update(message)
-        .finalize();
-    Sha512::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
         .finalize()
+        .into_bytes()
         .into()
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 15) as usize] as char);
-    }
-    out
 }
 
 /// `vnp_SecureHash` for these parameters: lower-case hex HMAC-SHA512 of
 /// [`canonical_data`]. Parameters that are not signed are skipped.
 pub fn sign(params: &[(String, String)], secret: &str) -> String {
-    to_hex(&hmac_sha512(
+    hex::encode(hmac_sha512(
         secret.as_bytes(),
         canonical_data(params).as_bytes(),
     ))
@@ -457,15 +408,10 @@ pub fn parse_query(query: &str) -> Result<Vec<(String, String)>, VnpayError> {
     Ok(params)
 }
 
-fn decode_hash(hex: &str) -> Option<[u8; 64]> {
-    let bytes = hex.as_bytes();
-    if bytes.len() != 128 {
-        return None;
-    }
+/// The 64 bytes of a `vnp_SecureHash`: exactly 128 hex digits, either case.
+fn decode_hash(text: &str) -> Option<[u8; 64]> {
     let mut out = [0u8; 64];
-    for (i, pair) in bytes.chunks(2).enumerate() {
-        out[i] = hex_value(pair[0])? << 4 | hex_value(pair[1])?;
-    }
+    hex::decode_to_slice(text, &mut out).ok()?;
     Some(out)
 }
 
@@ -482,14 +428,11 @@ pub fn verify_signature(query: &str, secret: &str) -> Result<Vec<(String, String
         .ok_or(VnpayError::MissingHash)?;
     let received =
         decode_hash(received).ok_or_else(|| VnpayError::BadHashFormat(received.to_string()))?;
-    let expected = hmac_sha512(secret.as_bytes(), canonical_data(&params).as_bytes());
-    let diff = expected
-        .iter()
-        .zip(received.iter())
-        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
-    if diff != 0 {
-        return Err(VnpayError::InvalidSignature);
-    }
+    // `verify_slice` compares in constant time.
+    mac(secret.as_bytes())
+        .chain_update(canonical_data(&params).as_bytes())
+        .verify_slice(&received)
+        .map_err(|_| VnpayError::InvalidSignature)?;
     let mut signed: Vec<(String, String)> = params
         .into_iter()
         .filter(|(k, v)| is_signed(k, v))
@@ -626,16 +569,14 @@ impl IpnReply {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::Digest;
 
     const SECRET: &str = "SECRETKEYSECRETKEYSECRETKEY12345";
     // 2026-09-05 08:15:30 in Vietnam = 01:15:30 UTC.
     const CREATED: i64 = 1_788_570_930;
 
-    fn from_hex(hex: &str) -> Vec<u8> {
-        (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect()
+    fn from_hex(text: &str) -> Vec<u8> {
+        hex::decode(text).unwrap()
     }
 
     fn request() -> PayRequest {
@@ -798,7 +739,7 @@ mod tests {
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
         assert_eq!(
             hash,
-            to_hex(&hmac_sha512(SECRET.as_bytes(), data.as_bytes()))
+            hex::encode(hmac_sha512(SECRET.as_bytes(), data.as_bytes()))
         );
         // Sorted by key, the signature last.
         let keys: Vec<String> = parse_query(query)

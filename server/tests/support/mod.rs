@@ -1,5 +1,6 @@
 //! The test harness: the real HTTP application on a fresh, seeded demo database,
-//! called the way the browser calls it.
+//! built by the server's own start-up (`startup::build`), called the way the
+//! browser calls it.
 #![allow(dead_code)]
 
 pub mod certificates;
@@ -10,10 +11,10 @@ use axum::Router;
 use hocphi_app::error::AppError;
 use hocphi_app::model::{ChildAccess, ChildOverview, InvoiceDetail};
 use hocphi_app::server::clock::{parse_instant, FixedClock};
-use hocphi_app::server::limiter::FailureLimiter;
 use hocphi_app::server::state::{AppState, Db};
 use hocphi_app::server::vault::Vault;
-use hocphi_server::{db, demo, http};
+use hocphi_server::config::Config;
+use hocphi_server::{demo, http, startup};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -68,43 +69,38 @@ impl Reply {
 pub async fn start_with(dist: &Path, trust_proxy: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = database_url(dir.path()).await;
-    let pool = db::connect(&url).await.unwrap();
-    let now = parse_instant("2026-11-26T09:00:00+07:00").unwrap();
-    let vault = Arc::new(Vault::from_text(&Vault::generate()).unwrap());
-    demo::seed(&pool, &vault, now).await.unwrap();
-    let clock = Arc::new(FixedClock::at(now));
-    let state = AppState {
-        tokens: Arc::new(db::token_key(&pool, &vault).await.unwrap()),
-        db: pool.clone(),
-        clock: clock.clone(),
-        lookups: Arc::new(FailureLimiter::new(pool.clone())),
-        vault: vault.clone(),
-        gateway: hocphi_app::server::state::Gateway::Simulator,
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: Some(url.into()),
+        dist: dist.to_path_buf(),
+        now: Some(parse_instant("2026-11-26T09:00:00+07:00").unwrap()),
+        // The tests play a proxy on this machine that names each client.
+        trust_proxy: if trust_proxy {
+            "127.0.0.1".parse().unwrap()
+        } else {
+            http::TrustedProxies::none()
+        },
+        gateway_url: None,
+        gateway_simulator: false,
+        // Seeded with the demo data, with the gateway simulator.
+        demo: true,
+        db_connections: None,
+        public_url: Some(PUBLIC_URL.into()),
+        api_requests_per_minute: 300,
+        metrics_token: Some(METRICS_TOKEN.into()),
+        master_key: Some(Vault::generate().into()),
+        master_key_file: dir.path().join("hocphi-master.key"),
         webhooks_to_loopback: true,
+        drain_seconds: 0,
     };
-    let operations = http::operations::Operations::new();
+    let app = startup::build(config).await.unwrap();
     TestApp {
-        vault,
-        operations: operations.clone(),
-        state: state.clone(),
-        router: http::router(
-            state,
-            dist,
-            http::HttpOptions {
-                // The tests play a proxy on this machine that names each client.
-                trust_proxy: if trust_proxy {
-                    "127.0.0.1".parse().unwrap()
-                } else {
-                    http::TrustedProxies::none()
-                },
-                public_url: PUBLIC_URL.into(),
-                api_requests_per_minute: 300,
-                operations: operations.clone(),
-                metrics_token: Some(METRICS_TOKEN.into()),
-            },
-        ),
-        clock,
-        db: pool,
+        vault: app.state.vault.clone(),
+        operations: app.operations,
+        db: app.state.db.clone(),
+        state: app.state,
+        router: app.router,
+        clock: app.pinned_clock.expect("the clock is pinned"),
         _dir: dir,
     }
 }

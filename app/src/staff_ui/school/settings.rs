@@ -1,257 +1,20 @@
-//! A school's page for its staff: profile, bank accounts, payment methods,
-//! contacts, teachers, students and the change log. Teachers see it read-only.
+//! The school's settings page: its details and logo, the bank accounts its
+//! QR codes pay into, the payment methods it accepts and the contact people
+//! parents see.
 
-use super::home::ManagedStaff;
-use super::widgets::*;
-use super::workspace::{Attention, Changes, SetupWarnings, Task, TaskNav};
-use super::{session, tr, Session};
+use super::shared::Flash;
 use crate::api::school_setup::{
-    load_school_profile, save_account, save_contacts, save_school_details, save_school_logo,
-    set_methods,
+    save_account, save_contacts, save_school_details, save_school_logo, set_methods,
 };
-use crate::api::staff_admin::invite;
-use crate::api::students::{list_students, mark_student_left, save_student};
 use crate::domain::banks;
-use crate::staff::{cashless_ready, Contact, Me, PaymentMethod, Role, SchoolProfile, StudentRow};
+use crate::staff::{cashless_ready, Contact, PaymentMethod, SchoolProfile};
+use crate::staff_ui::tr;
+use crate::staff_ui::widgets::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 
 #[component]
-pub fn SchoolPage() -> impl IntoView {
-    let Session(me) = session();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
-    // The page under the school: `None` for an address that names no task.
-    let task = Memo::new(move |_| match params.read().get("task") {
-        None => Some(Task::Home),
-        Some(slug) => Task::from_slug(&slug),
-    });
-    move || match me.get() {
-        None => view! { <p class="py-8">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
-        Some(None) => view! { <super::home::Home/> }.into_any(),
-        Some(Some(m)) => {
-            view! { <SchoolView school_id=id.get() me=m task=task.into()/> }.into_any()
-        }
-    }
-}
-
-fn method_name(m: PaymentMethod) -> &'static str {
-    match m {
-        PaymentMethod::QrTransfer => tr(
-            "Chuyển khoản bằng mã QR (VietQR)",
-            "QR bank transfer (VietQR)",
-        ),
-        PaymentMethod::Website => tr(
-            "Thanh toán qua website (cổng thanh toán)",
-            "Website payment (gateway)",
-        ),
-        PaymentMethod::MobileMoney => tr("Mobile Money / ví điện tử", "Mobile Money / e-wallet"),
-        PaymentMethod::CardPos => tr("Thẻ qua máy POS", "Card at a POS terminal"),
-        PaymentMethod::Cash => tr(
-            "Tiền mặt (không tính là không dùng tiền mặt)",
-            "Cash (not counted as cashless)",
-        ),
-    }
-}
-
-/// What the last save on the settings page did, shown at the bottom of the
-/// screen where it is seen whichever section was saved.
-#[derive(Clone, Copy)]
-struct Flash(RwSignal<Option<Outcome>>);
-
-impl Flash {
-    fn done(self, message: impl Into<String>) {
-        self.0.set(Some(Outcome::Done(message.into())));
-    }
-}
-
-#[component]
-pub fn SchoolView(school_id: i64, me: Me, task: Signal<Option<Task>>) -> impl IntoView {
-    // Read again on every page: a payment at the office changes the methods'
-    // readiness that the settings page shows.
-    let profile = LocalResource::new(move || {
-        task.track();
-        load_school_profile(school_id)
-    });
-    // The last profile read. A save reads it again and the sections that show
-    // it follow, but the page is not drawn again: what was typed, unsaved, in
-    // another form stays. A failed re-read keeps the last good one.
-    let live = Memo::new(
-        move |last: Option<&Option<SchoolProfile>>| match profile.get() {
-            Some(Ok(p)) => Some(p),
-            _ => last.cloned().flatten(),
-        },
-    );
-    let loaded = Memo::new(move |_| live.with(Option::is_some));
-    let me_for_view = me.clone();
-    let flashed = RwSignal::new(None);
-    provide_context(Flash(flashed));
-    Changes::provide();
-    // What the last save did belongs to its page: another page starts clean.
-    Effect::new(move |_| {
-        task.track();
-        flashed.set(None);
-    });
-    view! {
-        <div class="fixed inset-x-0 bottom-2 z-10 mx-auto max-w-xl px-4">
-            <OutcomeNotice outcome=flashed/>
-        </div>
-        {move || {
-            if loaded.get() {
-                let me = me_for_view.clone();
-                // `loaded` turns true once and `live` never goes back to none.
-                let shown = Signal::derive(move || live.get().expect("the profile was read"));
-                return view! { <Workspace profile=shown me task=task.get() refresh=move || profile.refetch()/> }.into_any();
-            }
-            match profile.get() {
-                Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
-                _ => view! { <p class="py-8">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
-            }
-        }}
-    }
-}
-
-/// The school's name, the menu, and the page of the task at hand.
-#[component]
-fn Workspace(
-    profile: Signal<SchoolProfile>,
-    me: Me,
-    task: Option<Task>,
-    refresh: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let (id, name, has_accountant) =
-        profile.with_untracked(|p| (p.id, p.name.clone(), p.has_accountant));
-    let nav_me = me.clone();
-    let role = me.role;
-    let current = task.unwrap_or(Task::Home);
-    // The office, at a school that has its own accountant: it reads.
-    let office_reads = role == Role::Officer && has_accountant;
-    let page = {
-        let me = me.clone();
-        match task {
-            // The menu stays, so a mistyped or outdated address still leads somewhere.
-            None => view! { <p class="py-8 text-lg">{tr("Không tìm thấy trang này.", "Page not found.")}</p> }.into_any(),
-            Some(t) if !Task::for_staff(me.role, has_accountant).contains(&t) => view! {
-                <p class="py-8 text-lg">{tr("Trang này dành cho kế toán của trường.", "This page is for the school's accountant.")}</p>
-            }.into_any(),
-            Some(t) => view! { <TaskPage task=t profile me refresh/> }.into_any(),
-        }
-    };
-    view! {
-        <div class="lg:flex lg:gap-6">
-            <TaskNav school_id=id me=nav_me current school_has_accountant=has_accountant/>
-            <div class="min-w-0 flex-1">
-                <p class="mt-4 text-sm text-gray-700 lg:mt-6" data-testid="school-name">{name}</p>
-                <h1 class="text-2xl font-bold">{current.label_for(role)}</h1>
-                {office_reads.then(|| view! {
-                    <p class="mt-2 rounded-lg bg-sky-100 p-3 text-sky-900" data-testid="office-reads">{tr(
-                        "Trường đã có kế toán: cơ quan quản lý xem số liệu, tài khoản và nhật ký; các thay đổi do kế toán của trường thực hiện.",
-                        "The school has its own accountant: the office reads figures, accounts and the log; the accountant makes the changes.")}</p>
-                })}
-                {page}
-            </div>
-        </div>
-    }
-}
-
-/// One part of the profile, as a memo: drawn again only when that part changed,
-/// not after every save on the page.
-fn part<T: Clone + PartialEq + Send + Sync + 'static>(
-    profile: Signal<SchoolProfile>,
-    read: fn(&SchoolProfile) -> T,
-) -> Signal<T> {
-    Signal::from(Memo::new(move |_| profile.with(read)))
-}
-
-/// One task's sections.
-#[component]
-fn TaskPage(
-    task: Task,
-    profile: Signal<SchoolProfile>,
-    me: Me,
-    refresh: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let (id, slug, has_accountant) =
-        profile.with_untracked(|p| (p.id, p.slug.clone(), p.has_accountant));
-    let accountant = me.role == Role::Accountant;
-    // The office changes a school's settings only while it has no accountant.
-    let can_edit = !(me.role == Role::Officer && has_accountant);
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    // What the school still lacks follows each save on the page. Memos: a part
-    // is drawn again only when it changed, not after every save of the page.
-    let methods_ready: Signal<bool> = part(profile, |p| {
-        crate::staff::cashless_ready_count(&p.readiness) >= crate::staff::REQUIRED_CASHLESS_METHODS
-    });
-    let has_contacts: Signal<bool> = part(profile, |p| !p.contacts.is_empty());
-    // Forms start from what was saved when the page opened; after a save they
-    // already hold what was saved.
-    let saved = profile.get_untracked();
-    let parents_link = view! {
-        <div class="mt-3">
-            <crate::ui::components::copy::CopyRow label=tr("Đường dẫn cho phụ huynh (gửi vào nhóm lớp)", "Parents' link (share in class groups)")
-                value=format!("{origin}/s/{slug}")/>
-        </div>
-    };
-    match task {
-        // A teacher's home is their class.
-        Task::Home if me.role == Role::Teacher => view! {
-            {parents_link}
-            <super::class::ClassSection school_id=id/>
-        }.into_any(),
-        Task::Home => view! {
-            <Attention school_id=id methods_ready has_contacts/>
-            {parents_link}
-        }.into_any(),
-        Task::Students if me.role == Role::Teacher => view! { <Students school_id=id can_edit=false/> }.into_any(),
-        Task::Students => view! {
-            <super::class::ClassSection school_id=id manage=can_edit/>
-            <super::import::ImportStudents school_id=id/>
-            <Students school_id=id can_edit=true/>
-            <super::new_year::NewYear school_id=id/>
-            <super::privacy::Privacy school_id=id/>
-        }.into_any(),
-        Task::Fees => view! { <super::billing::Billing school_id=id/> }.into_any(),
-        Task::Invoices => view! { <super::invoices::InvoiceList school_id=id/> }.into_any(),
-        Task::Reconcile => view! { <super::reconcile::Reconcile school_id=id/> }.into_any(),
-        Task::Office => view! { <super::office::OfficePayments school_id=id/> }.into_any(),
-        Task::Receipts => view! { <super::receipts::Receipts school_id=id/> }.into_any(),
-        Task::Complaints => view! { <super::complaints::Complaints school_id=id can_edit=true/> }.into_any(),
-        Task::Reports => view! { <super::dashboard::SchoolFigures school_id=id can_submit=accountant/> }.into_any(),
-        Task::School => view! {
-            <SetupWarnings methods_ready has_contacts link=None/>
-            <Details profile=saved.clone() can_edit refresh/>
-            <Logo school_id=id slug has_logo=part(profile, |p| p.has_logo) can_edit refresh/>
-            <super::certificate::Certificate school_id=id can_edit/>
-            <Accounts school_id=id accounts=part(profile, |p| p.accounts.clone()) can_edit refresh/>
-            <Methods school_id=id current=saved.methods.clone() readiness=part(profile, |p| p.readiness.clone()) can_edit refresh/>
-            <Contacts school_id=id current=saved.contacts.clone() can_edit refresh/>
-            {can_edit.then(|| view! { <super::office::GatewaySetup school_id=id current=part(profile, |p| p.gateway_merchant.clone()) refresh/> })}
-        }.into_any(),
-        Task::Staff if accountant => view! {
-            <InviteBox school_id=id role=Role::Teacher/>
-            <ManagedStaff title=tr("Giáo viên", "Teachers")/>
-            <AssignTeacher school_id=id/>
-        }.into_any(),
-        Task::Staff => view! { <InviteBox school_id=id role=Role::Accountant/> }.into_any(),
-        Task::Connections => view! {
-            <super::api_keys::ApiKeys school_id=id/>
-            <super::webhooks::Webhooks school_id=id/>
-        }.into_any(),
-        Task::Log => view! { <super::change_log::AuditList school_id=Some(id)/> }.into_any(),
-    }
-}
-
-#[component]
-fn Details(
+pub(super) fn Details(
     profile: SchoolProfile,
     can_edit: bool,
     refresh: impl Fn() + Copy + Send + Sync + 'static,
@@ -328,7 +91,7 @@ fn Details(
 }
 
 #[component]
-fn Logo(
+pub(super) fn Logo(
     school_id: i64,
     slug: String,
     has_logo: Signal<bool>,
@@ -345,7 +108,7 @@ fn Logo(
         let Some(input) = input_ref.get() else { return };
         let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(input);
         spawn_local(async move {
-            let Some(b64) = super::import::read_file(&input).await else {
+            let Some(b64) = crate::staff_ui::import::read_file(&input).await else {
                 return;
             };
             match save_school_logo(id, b64).await {
@@ -385,7 +148,7 @@ fn Logo(
 }
 
 #[component]
-fn Accounts(
+pub(super) fn Accounts(
     school_id: i64,
     accounts: Signal<Vec<crate::staff::BeneficiaryAccount>>,
     can_edit: bool,
@@ -528,7 +291,7 @@ fn Accounts(
                             }
                         })}
                         {(can_edit && a.suspended.is_none()).then(|| view! {
-                            <super::account_duties::SuspendAccount
+                            <crate::staff_ui::account_duties::SuspendAccount
                                 account_id=a.id
                                 label=format!("{} · {}", a.bank_short_name, a.account_number)
                                 pending=a.confirmed.is_none()
@@ -537,7 +300,7 @@ fn Accounts(
                     </li>
                 }).collect_view()}
             </ul>
-            <super::account_duties::AccountHistory school_id=id version=history/>
+            <crate::staff_ui::account_duties::AccountHistory school_id=id version=history/>
             {can_edit.then(|| view! {
                 <form class="mt-3 grid gap-3 sm:grid-cols-2" on:submit=submit>
                     <BankPicker bin search=bank_search/>
@@ -610,7 +373,7 @@ fn BankPicker(bin: RwSignal<String>, search: RwSignal<String>) -> impl IntoView 
 }
 
 #[component]
-fn Methods(
+pub(super) fn Methods(
     school_id: i64,
     current: Vec<PaymentMethod>,
     readiness: Signal<Vec<crate::staff::MethodReadiness>>,
@@ -628,7 +391,7 @@ fn Methods(
                     let names: Vec<_> = PaymentMethod::ALL
                         .into_iter()
                         .filter(|m| methods.contains(m))
-                        .map(super::home::short_method)
+                        .map(crate::staff_ui::home::short_method)
                         .collect();
                     flash.done(if names.is_empty() {
                         tr(
@@ -681,6 +444,25 @@ fn Methods(
                 <button type="button" class=format!("{BUTTON} mt-2") on:click=save>{tr("Lưu phương thức", "Save methods")}</button>
             })}
         </section>
+    }
+}
+
+fn method_name(m: PaymentMethod) -> &'static str {
+    match m {
+        PaymentMethod::QrTransfer => tr(
+            "Chuyển khoản bằng mã QR (VietQR)",
+            "QR bank transfer (VietQR)",
+        ),
+        PaymentMethod::Website => tr(
+            "Thanh toán qua website (cổng thanh toán)",
+            "Website payment (gateway)",
+        ),
+        PaymentMethod::MobileMoney => tr("Mobile Money / ví điện tử", "Mobile Money / e-wallet"),
+        PaymentMethod::CardPos => tr("Thẻ qua máy POS", "Card at a POS terminal"),
+        PaymentMethod::Cash => tr(
+            "Tiền mặt (không tính là không dùng tiền mặt)",
+            "Cash (not counted as cashless)",
+        ),
     }
 }
 
@@ -751,7 +533,7 @@ impl ContactRow {
 }
 
 #[component]
-fn Contacts(
+pub(super) fn Contacts(
     school_id: i64,
     current: Vec<Contact>,
     can_edit: bool,
@@ -837,341 +619,6 @@ fn Contacts(
                 </div>
                 <OutcomeNotice outcome/>
             })}
-        </section>
-    }
-}
-
-/// The accountant gives a teacher their homeroom class.
-#[component]
-fn AssignTeacher(school_id: i64) -> impl IntoView {
-    let teachers = LocalResource::new(crate::api::staff_admin::staff_list);
-    let teacher = RwSignal::new(String::new());
-    let class = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let staff_id: i64 = teacher.get_untracked().parse().unwrap_or(0);
-        spawn_local(async move {
-            match crate::api::class_view::assign_teacher(school_id, staff_id, class.get_untracked())
-                .await
-            {
-                Ok(()) => outcome.set(Some(Outcome::Done(format!(
-                    "{} {}",
-                    tr("Đã giao lớp", "Class assigned:"),
-                    class.get_untracked()
-                )))),
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
-            }
-        });
-    };
-    view! {
-        <section class=CARD aria-labelledby="assign-title">
-            <h2 id="assign-title" class=H2>{tr("Giao lớp chủ nhiệm", "Homeroom classes")}</h2>
-            <form class="mt-2 grid gap-3 sm:grid-cols-3" on:submit=submit>
-                <div>
-                    <label for="assign-teacher" class="block text-sm font-semibold">{tr("Giáo viên", "Teacher")}</label>
-                    <select id="assign-teacher" class=INPUT on:change=move |ev| teacher.set(event_target_value(&ev))>
-                        <option value="">{tr("Chọn giáo viên", "Choose a teacher")}</option>
-                        {move || teachers.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|t| t.active)
-                            .map(|t| view! { <option value=t.id.to_string()>{t.display_name}</option> }).collect_view()}
-                    </select>
-                </div>
-                <Field id="assign-class" label=tr("Lớp chủ nhiệm", "Class") value=class/>
-                <div class="self-end"><button type="submit" class=BUTTON_QUIET>{tr("Giao lớp", "Assign")}</button></div>
-            </form>
-            <OutcomeNotice outcome/>
-        </section>
-    }
-}
-
-#[component]
-fn InviteBox(school_id: i64, role: Role) -> impl IntoView {
-    let link = RwSignal::new(None);
-    let outcome = RwSignal::new(None);
-    let make = move |_| {
-        spawn_local(async move {
-            match invite(role, school_id).await {
-                Ok(l) => link.set(Some(l)),
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
-            }
-        });
-    };
-    let label = match role {
-        Role::Accountant => tr("Mời kế toán của trường", "Invite the school's accountant"),
-        _ => tr("Mời giáo viên", "Invite a teacher"),
-    };
-    view! {
-        <section class=CARD>
-            <h2 class=H2>{label}</h2>
-            <button type="button" class=format!("{BUTTON} mt-2") on:click=make>{tr("Tạo đường dẫn mời", "Create an invitation link")}</button>
-            {move || link.get().map(|l| view! {
-                <LinkBox link=l note=tr("Gửi đường dẫn này cho người được mời (ví dụ qua Zalo). Dùng được một lần, trong 3 ngày.",
-                    "Send this link to the person invited (e.g. by Zalo). It works once, for 3 days.")/>
-            })}
-            <OutcomeNotice outcome/>
-        </section>
-    }
-}
-
-#[component]
-fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
-    let changes = Changes::here();
-    let list = LocalResource::new(move || {
-        changes.track();
-        list_students(school_id)
-    });
-    let filter = RwSignal::new(String::new());
-    // "class": the server's order, class by class as registers are; "name": the
-    // whole school by name (Vietnamese order); "code": by student code.
-    let order = RwSignal::new("class".to_string());
-    let matching = Memo::new(move |_| {
-        let query = crate::domain::search::Query::new(&filter.get());
-        let all = list.get().and_then(Result::ok).unwrap_or_default();
-        let mut found = all
-            .into_iter()
-            .filter(|s| query.matches_any(&[&s.class_name, &s.full_name, &s.code]))
-            .collect::<Vec<StudentRow>>();
-        match order.get().as_str() {
-            "name" => {
-                found.sort_by(|a, b| crate::domain::collate::name_cmp(&a.full_name, &b.full_name))
-            }
-            "code" => found.sort_by(|a, b| a.code.cmp(&b.code)),
-            _ => {}
-        }
-        found
-    });
-    let page = RwSignal::new(0usize);
-    // A new page is read from its top.
-    let list_box = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        page.track();
-        if let Some(el) = list_box.get_untracked() {
-            el.set_scroll_top(0);
-        }
-    });
-    // Narrowing the filter or another order starts again on its first page.
-    Effect::new(move |_| {
-        filter.track();
-        order.track();
-        page.set(0);
-    });
-    // The student being edited (None: a new one), and the form's fields.
-    let editing = RwSignal::new(None::<Option<i64>>);
-    let code = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let birth = RwSignal::new(String::new());
-    let class = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None);
-    let open_form = move |row: Option<StudentRow>| {
-        outcome.set(None);
-        match &row {
-            Some(r) => {
-                code.set(r.code.clone());
-                name.set(r.full_name.clone());
-                birth.set(r.birth_date.dmy());
-                class.set(r.class_name.clone());
-            }
-            None => {
-                for f in [code, name, birth, class] {
-                    f.set(String::new());
-                }
-            }
-        }
-        editing.set(Some(row.map(|r| r.id)));
-    };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(id) = editing.get_untracked() else {
-            return;
-        };
-        // Said from what was sent (read now: the page may be gone when the answer comes).
-        let saved_text = format!(
-            "{} {} ({}), {} {}.",
-            tr("Đã lưu học sinh", "Saved student"),
-            name.get_untracked().trim(),
-            code.get_untracked().trim(),
-            tr("lớp", "class"),
-            class.get_untracked().trim()
-        );
-        spawn_local(async move {
-            let r = save_student(
-                school_id,
-                id,
-                code.get_untracked(),
-                name.get_untracked(),
-                birth.get_untracked(),
-                class.get_untracked(),
-            )
-            .await;
-            match r {
-                Ok(_) => {
-                    editing.set(None);
-                    outcome.set(Some(Outcome::Done(saved_text)));
-                    changes.announce();
-                }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
-            }
-        });
-    };
-    // Children's data on a parent's request: their copy, or erasure (with the reason).
-    let erasing = RwSignal::new(None::<StudentRow>);
-    let erase_reason = RwSignal::new(String::new());
-    let export = move |row: StudentRow| {
-        spawn_local(async move {
-            match crate::api::privacy::export_student(school_id, row.id).await {
-                Ok(json) => {
-                    use base64::Engine;
-                    download(
-                        &format!("du-lieu-hoc-sinh-{}.json", row.code),
-                        "application/json",
-                        &base64::engine::general_purpose::STANDARD.encode(json.as_bytes()),
-                    );
-                    outcome.set(Some(Outcome::Done(format!(
-                        "{} {}",
-                        tr("Đã xuất dữ liệu của", "Exported the data of"),
-                        row.full_name
-                    ))));
-                }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
-            }
-        });
-    };
-    let erase = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(row) = erasing.get_untracked() else {
-            return;
-        };
-        spawn_local(async move {
-            match crate::api::privacy::erase_student(
-                school_id,
-                row.id,
-                erase_reason.get_untracked(),
-            )
-            .await
-            {
-                Ok(()) => {
-                    erasing.set(None);
-                    outcome.set(Some(Outcome::Done(tr(
-                        "Đã xoá dữ liệu cá nhân của học sinh. Hoá đơn, khoản nộp và biên lai được giữ theo quy định kế toán.",
-                        "The student's personal data was erased. Invoices, payments and receipts are kept, as accounting rules require.").into())));
-                    changes.announce();
-                }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
-            }
-        });
-    };
-    let toggle_left = move |row: StudentRow| {
-        spawn_local(async move {
-            match mark_student_left(school_id, row.id, !row.left).await {
-                Ok(()) => {
-                    outcome.set(Some(Outcome::Done(
-                        if row.left {
-                            tr("Đã ghi nhận học sinh học lại.", "Marked as back.")
-                        } else {
-                            tr("Đã ghi nhận học sinh nghỉ học.", "Marked as left.")
-                        }
-                        .into(),
-                    )));
-                    changes.announce();
-                }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
-            }
-        });
-    };
-    view! {
-        <section class=CARD aria-labelledby="students-title">
-            <div class="flex flex-wrap items-center justify-between gap-2">
-                <h2 id="students-title" class=H2>{tr("Học sinh", "Students")}</h2>
-                {can_edit.then(|| view! {
-                    <button type="button" class=BUTTON_QUIET on:click=move |_| open_form(None)>{tr("Thêm học sinh", "Add a student")}</button>
-                })}
-            </div>
-            {move || editing.get().map(|id| view! {
-                <form class="mt-3 grid gap-3 rounded-lg border border-slate-300 p-3 sm:grid-cols-4" on:submit=submit>
-                    <Field id="student-code" label=tr("Mã học sinh", "Student code") value=code/>
-                    <Field id="student-name" label=tr("Họ và tên", "Full name") value=name/>
-                    <Field id="student-birth" label=tr("Ngày sinh", "Date of birth") value=birth hint=tr("ngày/tháng/năm", "day/month/year")/>
-                    <Field id="student-class" label=tr("Lớp", "Class") value=class/>
-                    <div class="flex gap-2 sm:col-span-4">
-                        <button type="submit" class=BUTTON>{if id.is_some() { tr("Lưu thay đổi", "Save changes") } else { tr("Thêm", "Add") }}</button>
-                        <button type="button" class=BUTTON_QUIET on:click=move |_| editing.set(None)>{tr("Huỷ", "Cancel")}</button>
-                    </div>
-                </form>
-            })}
-            {move || erasing.get().map(|row| view! {
-                <form class="mt-3 space-y-2 rounded-lg border-2 border-red-300 bg-red-50 p-3" on:submit=erase data-testid="erase-form">
-                    <p class="font-semibold text-red-900">{format!("{} {} ({})", tr("Xoá dữ liệu cá nhân của", "Erase the personal data of"), row.full_name, row.code)}</p>
-                    <p class="text-sm">{tr("Họ tên, ngày sinh, căn cứ miễn giảm, nội dung khiếu nại sẽ bị xoá và không khôi phục được. Hoá đơn, khoản nộp và biên lai có chữ ký được giữ theo quy định kế toán.",
-                        "Name, date of birth, exemption grounds and complaint texts are erased for good. Invoices, payments and signed receipts are kept, as accounting rules require.")}</p>
-                    <Field id="erase-reason" label=tr("Lý do (ví dụ: đơn yêu cầu của phụ huynh ngày…)", "Reason (e.g. the parent's written request of…)") value=erase_reason/>
-                    <div class="flex gap-2">
-                        <button type="submit" class="min-h-11 rounded-lg bg-red-800 px-4 font-semibold text-white">{tr("Xoá vĩnh viễn", "Erase for good")}</button>
-                        <button type="button" class=BUTTON_QUIET on:click=move |_| erasing.set(None)>{tr("Huỷ", "Cancel")}</button>
-                    </div>
-                </form>
-            })}
-            <OutcomeNotice outcome/>
-            <div class="grid gap-3 sm:grid-cols-2">
-                <Field id="student-filter" label=tr("Lọc theo lớp, tên hoặc mã", "Filter by class, name or code") value=filter/>
-                <div>
-                    <label for="student-order" class="block text-sm font-semibold">{tr("Sắp xếp", "Order")}</label>
-                    <select id="student-order" class=INPUT on:change=move |ev| order.set(event_target_value(&ev))>
-                        <option value="class">{tr("Theo lớp, như sổ điểm danh", "By class, as registers")}</option>
-                        <option value="name">{tr("Theo tên cả trường", "By name, whole school")}</option>
-                        <option value="code">{tr("Theo mã học sinh", "By student code")}</option>
-                    </select>
-                </div>
-            </div>
-            {move || view! { <Pages count=matching.with(Vec::len) page/> }}
-            <div class="mt-2 max-h-[32rem] overflow-auto" node_ref=list_box>
-                <table class="w-full text-left text-sm">
-                    // On a phone each student is a card: name, then class, code and
-                    // birth date, then the actions, each a full-size button.
-                    <thead class="sticky top-0 hidden bg-white text-gray-600 sm:table-header-group">
-                        <tr><th class="py-1 pr-2">{tr("Lớp", "Class")}</th><th class="pr-2">{tr("Mã", "Code")}</th>
-                            <th class="pr-2">{tr("Họ và tên", "Name")}</th><th class="pr-2">{tr("Ngày sinh", "Born")}</th><th></th></tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            let actions = move |s: StudentRow| {
-                                let (edit_row, left_row, export_row, erase_row) = (s.clone(), s.clone(), s.clone(), s.clone());
-                                can_edit.then(|| view! {
-                                    <button type="button" class="min-h-11 px-2 underline" on:click=move |_| open_form(Some(edit_row.clone()))>
-                                        {tr("Sửa", "Edit")}
-                                    </button>
-                                    <button type="button" class="min-h-11 px-2 underline" on:click=move |_| toggle_left(left_row.clone())>
-                                        {if s.left { tr("Học lại", "Back") } else { tr("Nghỉ học", "Left") }}
-                                    </button>
-                                    <button type="button" class="min-h-11 px-2 underline" on:click=move |_| export(export_row.clone())>
-                                        {tr("Xuất dữ liệu", "Export data")}
-                                    </button>
-                                    <button type="button" class="min-h-11 px-2 text-red-800 underline" on:click=move |_| { erase_reason.set(String::new()); erasing.set(Some(erase_row.clone())) }>
-                                        {tr("Xoá dữ liệu", "Erase data")}
-                                    </button>
-                                })
-                            };
-                            let rows = crate::paging::page_rows(matching.get(), page.get()).into_iter().map(|s| {
-                                let row_class = if s.left { "border-t border-gray-100 text-gray-500" } else { "border-t border-gray-100" };
-                                view! {
-                                    <tr class=row_class>
-                                        <td class="hidden py-1 pr-2 sm:table-cell">{s.class_name.clone()}</td>
-                                        <td class="hidden pr-2 sm:table-cell">{s.code.clone()}</td>
-                                        <td class="py-2 pr-2 sm:py-1">
-                                            <span class="font-semibold sm:font-normal">{s.full_name.clone()}</span>
-                                            {s.left.then(|| format!(" ({})", tr("đã nghỉ", "left")))}
-                                            <div class="text-gray-700 sm:hidden">{format!("{} · {} · {}", s.class_name, s.code, s.birth_date.dmy())}</div>
-                                            <div class="-ml-2 flex flex-wrap sm:hidden">{actions(s.clone())}</div>
-                                        </td>
-                                        <td class="hidden pr-2 sm:table-cell">{s.birth_date.dmy()}</td>
-                                        <td class="hidden whitespace-nowrap sm:table-cell">{actions(s.clone())}</td>
-                                    </tr>
-                                }
-                            }).collect_view();
-                            rows
-                        }}
-                    </tbody>
-                </table>
-            </div>
         </section>
     }
 }
