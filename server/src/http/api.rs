@@ -64,12 +64,53 @@ struct ApiDoc;
 #[allow(dead_code)]
 pub struct Problem {
     /// `https://hocphi.example/problems/<kind>`: unsigned, bad-timestamp, stale, unknown-school,
-    /// bad-signature, bad-key, malformed, invalid, unknown-account, unavailable.
+    /// bad-signature, no-key, bad-key, read-only-key, rate-limited, no-idempotency-key,
+    /// idempotency-key-reused, malformed, invalid, invalid-rows, not-found, unknown-account,
+    /// too-large, unavailable (nothing was changed: send it again), internal.
     #[schema(rename = "type")]
     kind: String,
     title: String,
     status: u16,
     detail: String,
+    /// This request's id (also the `x-request-id` header): quote it to support,
+    /// it names the request in the server's log.
+    request_id: String,
+}
+
+/// The refusals any endpoint taking the school's key may answer.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum KeyRefusals {
+    #[response(
+        status = 401,
+        description = "No key, or a revoked or unknown one.",
+        content_type = "application/problem+json"
+    )]
+    NoKey(Problem),
+    #[response(
+        status = 429,
+        description = "Too many requests with this key.",
+        content_type = "application/problem+json"
+    )]
+    RateLimited(Problem),
+}
+
+/// The refusals a POST adds: it writes, and only once.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum WriteRefusals {
+    #[response(
+        status = 400,
+        description = "No Idempotency-Key.",
+        content_type = "application/problem+json"
+    )]
+    NoIdempotencyKey(Problem),
+    #[response(
+        status = 403,
+        description = "A read-only key.",
+        content_type = "application/problem+json"
+    )]
+    ReadOnlyKey(Problem),
 }
 
 /// What recording a notification did.

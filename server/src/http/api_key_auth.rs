@@ -1,10 +1,9 @@
 //! Who is calling the REST API: the school's key (`Authorization: Bearer hp_…`),
 //! refused when unknown or revoked, counted against its rate limit.
 
-use super::problem::problem;
+use super::problem::ApiError;
 use super::rpc::RpcState;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use hocphi_app::server::limiter::Limit;
 
 /// The caller, as its key says.
@@ -18,11 +17,11 @@ pub struct Caller {
 
 impl Caller {
     /// Refuses a read-only key.
-    pub fn writer(self) -> Result<Caller, Response> {
+    pub fn writer(self) -> Result<Caller, ApiError> {
         if self.can_write {
             Ok(self)
         } else {
-            Err(problem(
+            Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "read-only-key",
                 "This key may read, not write.",
@@ -31,24 +30,15 @@ impl Caller {
     }
 }
 
-/// "Try again shortly": the database did not answer.
-pub fn unavailable() -> Response {
-    problem(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "unavailable",
-        "Nothing was changed; try again shortly.",
-    )
-}
-
 /// Finds the key, refuses revoked and unknown ones, counts the request.
-pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Response> {
+pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let state = &rpc.app;
     let bearer = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| {
-            problem(
+            ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "no-key",
                 "Send the school's API key: Authorization: Bearer hp_…",
@@ -60,10 +50,9 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Respo
     )
     .bind(hocphi_app::api::api_keys::key_hash(bearer))
     .fetch_optional(&state.db)
-    .await
-    .map_err(|_| unavailable())?;
+    .await?;
     let (key_id, key_prefix, school_id, office_id, scope) = found.ok_or_else(|| {
-        problem(
+        ApiError::new(
             StatusCode::UNAUTHORIZED,
             "bad-key",
             "This key is unknown or was revoked.",
@@ -77,21 +66,26 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, Respo
     }];
     // Every request counts.
     if let Err(wait) = state.lookups.attempt(&[(&counter, &per_key)], now).await {
-        let mut r = problem(
+        return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",
-            &format!("Too many requests with this key; retry in {wait} s."),
-        );
-        if let Ok(v) = wait.to_string().parse() {
-            r.headers_mut().insert("retry-after", v);
-        }
-        return Err(r);
+            format!("Too many requests with this key; retry in {wait} s."),
+        )
+        .retry_after(wait));
     }
-    let _ = sqlx::query("UPDATE api_key SET last_used_at = $1 WHERE id = $2")
+    // Only a hint for the accountant ("last used"): a failure here must not
+    // refuse the request, but it is a database fault worth seeing.
+    if let Err(e) = sqlx::query("UPDATE api_key SET last_used_at = $1 WHERE id = $2")
         .bind(now)
         .bind(key_id)
         .execute(&state.db)
-        .await;
+        .await
+    {
+        tracing::warn!(
+            request_id = super::request_id::current().as_deref().unwrap_or("-"),
+            "api key last use not recorded: {e}"
+        );
+    }
     Ok(Caller {
         key_id,
         key_prefix,
@@ -128,16 +122,15 @@ impl Caller {
     }
 }
 
-/// A list endpoint's start: its query read (or a problem document) and the caller.
+/// A list endpoint's start: the caller, then its query read.
 pub async fn reader<Q>(
     rpc: &RpcState,
     headers: &HeaderMap,
     query: Result<axum::extract::Query<Q>, axum::extract::rejection::QueryRejection>,
-) -> Result<(Q, Caller), Response> {
+) -> Result<(Q, Caller), ApiError> {
     let who = caller(rpc, headers).await?;
     let q = query.map(|axum::extract::Query(q)| q).map_err(|_| {
-        problem(
-            StatusCode::BAD_REQUEST,
+        ApiError::bad_request(
             "malformed",
             "`updated_since` and `limit` are whole numbers; `after` is a `next` value; `period` is YYYY-MM.",
         )
@@ -152,7 +145,7 @@ pub async fn poster(
     path: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(Caller, super::idempotency::Fresh), Response> {
+) -> Result<(Caller, super::idempotency::Fresh), ApiError> {
     let who = caller(rpc, headers).await?.writer()?;
     let fresh = super::idempotency::begin(&rpc.app, &who, path, headers, body).await?;
     Ok((who, fresh))

@@ -1,16 +1,15 @@
 //! `/api/v1/fee-items` and `/api/v1/invoice-runs`: the school's fee catalogue,
 //! and issuing a month's invoices, for its management software.
 
-use super::api_key_auth::{caller, poster, unavailable, Caller};
+use super::api_key_auth::{caller, poster, Caller};
 use super::idempotency;
-use super::problem::{json, problem};
+use super::problem::{json, ApiError};
 use super::rpc::RpcState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hocphi_app::domain::billing::Unit;
-use hocphi_app::error::AppError;
 use hocphi_app::staff::{FeeInput, RunScope};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -62,23 +61,6 @@ fn yes() -> bool {
     true
 }
 
-/// An application error as a problem document the caller can act on.
-pub fn app_problem(e: &AppError) -> Response {
-    match e {
-        AppError::InvalidInput(field) => problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            hocphi_app::i18n::field_problem(hocphi_app::i18n::Lang::En, *field),
-        ),
-        AppError::NotFound => problem(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            "Not found at this school.",
-        ),
-        _ => unavailable(),
-    }
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/fee-items",
@@ -86,19 +68,13 @@ pub fn app_problem(e: &AppError) -> Response {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The school's fee items.", body = FeeList),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
     )
 )]
-pub async fn list(State(rpc): State<RpcState>, headers: HeaderMap) -> Response {
+pub async fn list(State(rpc): State<RpcState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let who = match caller(&rpc, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let Ok(rows) = hocphi_app::api::fees::imp::fee_items(&state.db, who.school_id).await else {
-        return unavailable();
-    };
+    let who = caller(&rpc, &headers).await?;
+    let rows = hocphi_app::api::fees::imp::fee_items(&state.db, who.school_id).await?;
     let items = rows
         .into_iter()
         .map(|f| ApiFee {
@@ -111,42 +87,39 @@ pub async fn list(State(rpc): State<RpcState>, headers: HeaderMap) -> Response {
             active: f.active,
         })
         .collect();
-    json(
+    Ok(json(
         StatusCode::OK,
         serde_json::to_value(FeeList { items }).unwrap_or_default(),
-    )
+    ))
 }
 
 /// Writes a fee item (new when `id` is None) with its audit and idempotency
 /// records in one transaction.
-async fn save(rpc: &RpcState, headers: &HeaderMap, body: &[u8], id: Option<i64>) -> Response {
+async fn save(
+    rpc: &RpcState,
+    headers: &HeaderMap,
+    body: &[u8],
+    id: Option<i64>,
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let who: Caller = match caller(rpc, headers).await.and_then(|c| c.writer()) {
-        Ok(c) => c,
-        Err(r) => return r,
+    let who: Caller = caller(rpc, headers).await?.writer()?;
+    // A change by id is idempotent by itself; only a creation needs the key.
+    let fresh = match id {
+        None => Some(idempotency::begin(state, &who, "/api/v1/fee-items", headers, body).await?),
+        Some(_) => None,
     };
-    let fresh = if id.is_none() {
-        match idempotency::begin(state, &who, "/api/v1/fee-items", headers, body).await {
-            Ok(f) => Some(f),
-            Err(r) => return r,
-        }
-    } else {
-        None
-    };
-    let Ok(input) = serde_json::from_slice::<FeeIn>(body) else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+    let input = serde_json::from_slice::<FeeIn>(body).map_err(|_| {
+        ApiError::unprocessable(
             "malformed",
             "The body must be {\"name\", \"amount\", \"unit\"} with optional \"mandatory\", \"grades\", \"active\".",
-        );
-    };
-    let Some(unit) = Unit::parse(input.unit.trim()) else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    })?;
+    let unit = Unit::parse(input.unit.trim()).ok_or_else(|| {
+        ApiError::unprocessable(
             "invalid",
             "`unit` is month, semester, year, once or meal_day.",
-        );
-    };
+        )
+    })?;
     let now = state.clock.now();
     let fee = FeeInput {
         id,
@@ -157,36 +130,29 @@ async fn save(rpc: &RpcState, headers: &HeaderMap, body: &[u8], id: Option<i64>)
         grades: input.grades,
         active: input.active,
     };
-    let outcome = async {
-        let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
-        let (fee_id, entry) = hocphi_app::api::fees::imp::save(&mut tx, who.school_id, fee).await?;
-        let after = entry.after.clone().unwrap_or_default();
-        who.audit(
-            &mut tx,
-            now,
-            &format!("api_{}", entry.action),
-            "fee_item",
-            fee_id,
-            after,
-        )
-        .await?;
-        let result = serde_json::json!({"id": fee_id});
-        let status = if id.is_some() {
-            StatusCode::OK
-        } else {
-            StatusCode::CREATED
-        };
-        if let Some(fresh) = &fresh {
-            fresh.store(&mut tx, status, &result, now).await?;
-        }
-        tx.commit().await?;
-        Ok::<_, AppError>((status, result))
+    let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
+    let (fee_id, entry) = hocphi_app::api::fees::imp::save(&mut tx, who.school_id, fee).await?;
+    let after = entry.after.clone().unwrap_or_default();
+    who.audit(
+        &mut tx,
+        now,
+        &format!("api_{}", entry.action),
+        "fee_item",
+        fee_id,
+        after,
+    )
+    .await?;
+    let result = serde_json::json!({"id": fee_id});
+    let status = if id.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    if let Some(fresh) = &fresh {
+        fresh.store(&mut tx, status, &result, now).await?;
     }
-    .await;
-    match outcome {
-        Ok((status, result)) => json(status, result),
-        Err(e) => app_problem(&e),
-    }
+    tx.commit().await?;
+    Ok(json(status, result))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -203,14 +169,16 @@ pub struct Created {
     security(("api_key" = [])),
     responses(
         (status = 201, description = "Created. It applies to invoices issued from now on.", body = Created),
-        (status = 400, description = "No Idempotency-Key.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid (named in `detail`), or an Idempotency-Key reused with another body.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
+        super::api::WriteRefusals,
     )
 )]
-pub async fn create(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn create(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     save(&rpc, &headers, &body, None).await
 }
 
@@ -223,11 +191,10 @@ pub async fn create(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
     security(("api_key" = [])),
     responses(
         (status = 200, description = "Changed. Invoices already issued never change.", body = Created),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such fee item at this school.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is not valid (named in `detail`).", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
     )
 )]
 pub async fn update(
@@ -235,7 +202,7 @@ pub async fn update(
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, ApiError> {
     // Any id that is not one of this school's (not even a number) is simply not found.
     let id = id.parse::<i64>().unwrap_or(-1);
     save(&rpc, &headers, &body, Some(id)).await
@@ -279,80 +246,69 @@ pub struct RunResult {
     security(("api_key" = [])),
     responses(
         (status = 201, description = "Issued, in one transaction. Running a period again creates invoices only for students who have none.", body = RunResult),
-        (status = 400, description = "No Idempotency-Key.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A malformed period or date, or an Idempotency-Key reused with another body.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
+        super::api::WriteRefusals,
     )
 )]
-pub async fn run(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn run(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     use hocphi_app::domain::date::{Date, Month};
     let state = &rpc.app;
-    let (who, fresh) = match poster(&rpc, "/api/v1/invoice-runs", &headers, &body).await {
-        Ok(started) => started,
-        Err(r) => return r,
-    };
-    let Ok(input) = serde_json::from_slice::<RunIn>(&body) else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+    let (who, fresh) = poster(&rpc, "/api/v1/invoice-runs", &headers, &body).await?;
+    let input = serde_json::from_slice::<RunIn>(&body).map_err(|_| {
+        ApiError::unprocessable(
             "malformed",
             "The body must be {\"period\": \"YYYY-MM\", \"due_on\": \"YYYY-MM-DD\"} with an optional \"grade\" or \"class\".",
-        );
-    };
+        )
+    })?;
     let (Ok(month), Ok(due)) = (
         Month::parse(input.period.trim()),
         Date::parse_iso(input.due_on.trim()),
     ) else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return Err(ApiError::unprocessable(
             "invalid",
             "`period` is YYYY-MM and `due_on` YYYY-MM-DD.",
-        );
+        ));
     };
     let scope = match (input.grade, input.class) {
         (None, None) => RunScope::School,
         (Some(g), None) if (1..=12).contains(&g) => RunScope::Grade(g),
         (None, Some(c)) if !c.trim().is_empty() => RunScope::Class(c),
         _ => {
-            return problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
+            return Err(ApiError::unprocessable(
                 "invalid",
                 "Give a grade from 1 to 12, or a class, or neither.",
-            )
+            ))
         }
     };
     let now = state.clock.now();
-    let outcome = async {
-        let plan = hocphi_app::api::fees::imp::plan(state, who.school_id, month, &scope).await?;
-        let p = plan.preview.clone();
-        let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
-        hocphi_app::api::fees::imp::write(&mut tx, now, who.school_id, month, due, plan).await?;
-        let result = serde_json::to_value(RunResult {
-            students: p.students,
-            new_invoices: p.new_invoices,
-            already_invoiced: p.already_invoiced,
-            total: p.total.dong(),
-        })
-        .unwrap_or_default();
-        who.audit(
-            &mut tx,
-            now,
-            "api_issue",
-            "invoice_run",
-            month,
-            result.clone(),
-        )
+    let plan = hocphi_app::api::fees::imp::plan(state, who.school_id, month, &scope).await?;
+    let p = plan.preview.clone();
+    let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
+    hocphi_app::api::fees::imp::write(&mut tx, now, who.school_id, month, due, plan).await?;
+    let result = serde_json::to_value(RunResult {
+        students: p.students,
+        new_invoices: p.new_invoices,
+        already_invoiced: p.already_invoiced,
+        total: p.total.dong(),
+    })
+    .unwrap_or_default();
+    who.audit(
+        &mut tx,
+        now,
+        "api_issue",
+        "invoice_run",
+        month,
+        result.clone(),
+    )
+    .await?;
+    fresh
+        .store(&mut tx, StatusCode::CREATED, &result, now)
         .await?;
-        fresh
-            .store(&mut tx, StatusCode::CREATED, &result, now)
-            .await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(result)
-    }
-    .await;
-    match outcome {
-        Ok(result) => json(StatusCode::CREATED, result),
-        Err(e) => app_problem(&e),
-    }
+    tx.commit().await?;
+    Ok(json(StatusCode::CREATED, result))
 }

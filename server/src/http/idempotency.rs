@@ -3,10 +3,10 @@
 //! answer and sends again gets it back and nothing is written twice; the same
 //! key with another body is refused.
 
-use super::api_key_auth::{unavailable, Caller};
-use super::problem::problem;
+use super::api_key_auth::Caller;
+use super::problem::ApiError;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use hocphi_app::server::state::AppState;
 
 /// A POST that may go ahead: its key and body hash, to be stored with the answer.
@@ -24,15 +24,14 @@ pub async fn begin(
     path: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Fresh, Response> {
+) -> Result<Fresh, ApiError> {
     let Some(key) = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 200)
     else {
-        return Err(problem(
-            StatusCode::BAD_REQUEST,
+        return Err(ApiError::bad_request(
             "no-idempotency-key",
             "Send an Idempotency-Key header (1 to 200 characters) with every POST.",
         ));
@@ -49,23 +48,23 @@ pub async fn begin(
     .bind(who.key_id)
     .bind(key)
     .fetch_optional(&state.db)
-    .await
-    .map_err(|_| unavailable())?;
+    .await?;
     match seen {
         Some((hash, status, response)) if hash == request_hash => {
             let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
-            Err((
-                status,
-                [
-                    ("content-type", "application/json"),
-                    ("idempotent-replayed", "true"),
-                ],
-                response,
-            )
-                .into_response())
+            Err(ApiError::answered(
+                (
+                    status,
+                    [
+                        ("content-type", "application/json"),
+                        ("idempotent-replayed", "true"),
+                    ],
+                    response,
+                )
+                    .into_response(),
+            ))
         }
-        Some(_) => Err(problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        Some(_) => Err(ApiError::unprocessable(
             "idempotency-key-reused",
             "This Idempotency-Key was used with another body.",
         )),

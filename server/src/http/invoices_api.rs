@@ -2,9 +2,9 @@
 //! change time (a sync fetches what changed since its last run), or one by code
 //! with its lines and payments.
 
-use super::api_key_auth::{caller, reader, unavailable};
+use super::api_key_auth::{caller, reader};
 use super::paging::{paged, Window};
-use super::problem::{json, problem};
+use super::problem::{json, ApiError};
 use super::rpc::RpcState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -116,30 +116,24 @@ fn api_invoice(row: InvoiceRow, today: Date) -> ApiInvoice {
     responses(
         (status = 200, description = "A page of the school's invoices, oldest change first, with what was paid.", body = InvoicePage),
         (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
     )
 )]
 pub async fn list(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
     query: Result<Query<InvoiceQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let (q, who) = match reader(&rpc, &headers, query).await {
-        Ok(started) => started,
-        Err(r) => return r,
-    };
-    let window = match Window::parse(q.updated_since, q.after.as_deref(), q.limit) {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
+    let (q, who) = reader(&rpc, &headers, query).await?;
+    let window = Window::parse(q.updated_since, q.after.as_deref(), q.limit)?;
     let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
-        Some(p) => match hocphi_app::domain::date::Month::parse(p) {
-            Ok(m) => Some(m.to_string()),
-            Err(_) => return problem(StatusCode::BAD_REQUEST, "malformed", "`period` is YYYY-MM."),
-        },
+        Some(p) => Some(
+            hocphi_app::domain::date::Month::parse(p)
+                .map_err(|_| ApiError::bad_request("malformed", "`period` is YYYY-MM."))?
+                .to_string(),
+        ),
     };
     let student = q
         .student_code
@@ -147,7 +141,7 @@ pub async fn list(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .map(hocphi_app::domain::student_import::normalize_code);
-    let rows: Result<Vec<InvoiceRow>, _> = sqlx::query_as(&format!(
+    let rows: Vec<InvoiceRow> = sqlx::query_as(&format!(
         "{INVOICE_COLUMNS} WHERE i.school_id = $1 AND {} AND ($4 IS NULL OR i.period = $4) \
          AND ($5 IS NULL OR s.code = $5) ORDER BY i.change_no LIMIT $6",
         Window::condition("i", 2, 3)
@@ -159,10 +153,7 @@ pub async fn list(
     .bind(student)
     .bind(window.limit + 1)
     .fetch_all(&state.db)
-    .await;
-    let Ok(rows) = rows else {
-        return unavailable();
-    };
+    .await?;
     let page = paged(rows, window, |r| r.10);
     let today = state.clock.today();
     let items = page
@@ -170,7 +161,7 @@ pub async fn list(
         .into_iter()
         .map(|r| api_invoice(r, today))
         .collect();
-    json(
+    Ok(json(
         StatusCode::OK,
         serde_json::to_value(InvoicePage {
             items,
@@ -178,7 +169,7 @@ pub async fn list(
             has_more: page.has_more,
         })
         .unwrap_or_default(),
-    )
+    ))
 }
 
 /// One line of an invoice.
@@ -226,77 +217,71 @@ pub struct InvoiceDetail {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The invoice with its lines and the payments towards it.", body = InvoiceDetail),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No invoice with this code at the key's school.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
     )
 )]
 pub async fn one(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let who = match caller(&rpc, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let detail = async {
-        let row: Option<InvoiceRow> = sqlx::query_as(&format!(
-            "{INVOICE_COLUMNS} WHERE i.school_id = $1 AND i.code = $2"
-        ))
-        .bind(who.school_id)
-        .bind(code.trim().to_ascii_uppercase())
-        .fetch_optional(&state.db)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let id = row.0;
-        let lines: Vec<(String, i64, i64, i64, String, i64)> = sqlx::query_as(
-            "SELECT description, quantity, unit_amount, amount, kind, declined FROM invoice_line WHERE invoice_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&state.db)
-        .await?;
-        let payments: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT p.id, p.method, p.external_id, a.amount, p.received_at FROM payment_allocation a \
-             JOIN payment p ON p.id = a.payment_id WHERE a.invoice_id = $1 ORDER BY p.received_at, p.id",
-        )
-        .bind(id)
-        .fetch_all(&state.db)
-        .await?;
-        Ok::<_, sqlx::Error>(Some(InvoiceDetail {
-            invoice: api_invoice(row, state.clock.today()),
-            lines: lines
-                .into_iter()
-                .map(|(description, quantity, unit_amount, amount, kind, declined)| ApiLine {
+    let who = caller(&rpc, &headers).await?;
+    let row: Option<InvoiceRow> = sqlx::query_as(&format!(
+        "{INVOICE_COLUMNS} WHERE i.school_id = $1 AND i.code = $2"
+    ))
+    .bind(who.school_id)
+    .bind(code.trim().to_ascii_uppercase())
+    .fetch_optional(&state.db)
+    .await?;
+    let row = row.ok_or_else(|| {
+        ApiError::not_found("not-found", "No invoice with this code at this school.")
+    })?;
+    let id = row.0;
+    let lines: Vec<(String, i64, i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT description, quantity, unit_amount, amount, kind, declined FROM invoice_line WHERE invoice_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?;
+    let payments: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT p.id, p.method, p.external_id, a.amount, p.received_at FROM payment_allocation a \
+         JOIN payment p ON p.id = a.payment_id WHERE a.invoice_id = $1 ORDER BY p.received_at, p.id",
+    )
+    .bind(id)
+    .fetch_all(&state.db)
+    .await?;
+    let detail = InvoiceDetail {
+        invoice: api_invoice(row, state.clock.today()),
+        lines: lines
+            .into_iter()
+            .map(
+                |(description, quantity, unit_amount, amount, kind, declined)| ApiLine {
                     description,
                     quantity,
                     unit_amount,
                     amount,
                     kind,
                     declined: declined != 0,
-                })
-                .collect(),
-            payments: payments
-                .into_iter()
-                .map(|(payment_id, method, reference, amount, received_at)| ApiAllocation {
+                },
+            )
+            .collect(),
+        payments: payments
+            .into_iter()
+            .map(
+                |(payment_id, method, reference, amount, received_at)| ApiAllocation {
                     payment_id,
                     method,
                     reference: hocphi_app::server::bank::reference_of(&reference).to_string(),
                     amount,
                     received_at,
-                })
-                .collect(),
-        }))
-    }
-    .await;
-    match detail {
-        Ok(Some(d)) => json(StatusCode::OK, serde_json::to_value(d).unwrap_or_default()),
-        Ok(None) => problem(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            "No invoice with this code at this school.",
-        ),
-        Err(_) => unavailable(),
-    }
+                },
+            )
+            .collect(),
+    };
+    Ok(json(
+        StatusCode::OK,
+        serde_json::to_value(detail).unwrap_or_default(),
+    ))
 }

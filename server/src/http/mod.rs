@@ -24,6 +24,7 @@ mod preview;
 mod problem;
 mod receipts;
 mod report_file;
+mod request_id;
 mod rpc;
 mod security;
 mod static_files;
@@ -136,6 +137,9 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         ))
         // Before anything reads a body: bounded, or 413.
         .layer(axum::middleware::from_fn(body_limit::bounded))
-        // Outermost: every request is counted and timed, whatever answered it.
+        // Every request is counted and timed, whatever answered it.
         .layer(axum::middleware::from_fn_with_state(ops, operations::track))
+        // Outermost: the request's id and span hold for everything inside,
+        // the request line and any problem document included.
+        .layer(axum::middleware::from_fn(request_id::assign))
 }

@@ -49,6 +49,13 @@ pub(super) fn pdf_file(disposition: &str, file: &str, bytes: Vec<u8>) -> Respons
 /// codes); the app reads the refusal from the header, in its own language.
 pub(super) fn refusal(e: &AppError) -> Response {
     let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_server_error() {
+        tracing::error!(
+            request_id = super::request_id::current().as_deref().unwrap_or("-"),
+            status = status.as_u16(),
+            "staff file failed: {e}"
+        );
+    }
     (
         status,
         [

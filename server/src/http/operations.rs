@@ -181,11 +181,22 @@ pub async fn readyz(State(rpc): State<RpcState>) -> Response {
         .await;
     match db {
         Ok((n,)) if n > 0 => "ready\n".into_response(),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the database does not answer\n",
-        )
-            .into_response(),
+        outcome => {
+            // Not ready through no fault of the caller: worth an operator's look.
+            tracing::error!(
+                request_id = super::request_id::current().as_deref().unwrap_or("-"),
+                "not ready: {}",
+                match outcome {
+                    Err(e) => format!("database error: {e}"),
+                    Ok(_) => "the database has no migrations".into(),
+                }
+            );
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database does not answer\n",
+            )
+                .into_response()
+        }
     }
 }
 
@@ -229,7 +240,13 @@ pub async fn metrics(State(rpc): State<RpcState>, request: Request) -> Response 
     rpc.options.operations.write(&mut out);
     match business(&rpc.app.db).await {
         Ok(text) => out.push_str(&text),
-        Err(_) => out.push_str("# the database did not answer: business figures left out\n"),
+        Err(e) => {
+            tracing::error!(
+                request_id = super::request_id::current().as_deref().unwrap_or("-"),
+                "metrics: business figures left out: {e}"
+            );
+            out.push_str("# the database did not answer: business figures left out\n")
+        }
     }
     (
         [("content-type", "text/plain; version=0.0.4; charset=utf-8")],

@@ -3,9 +3,7 @@
 //! `next` of its last page and asks for what came `after` it: no change is ever
 //! missed, whatever the clock did; a record changed again shows up again.
 
-use super::problem::problem;
-use axum::http::StatusCode;
-use axum::response::Response;
+use super::problem::ApiError;
 
 /// Where a page starts and how long it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,14 +21,13 @@ impl Window {
         updated_since: Option<i64>,
         after: Option<&str>,
         limit: Option<i64>,
-    ) -> Result<Window, Response> {
+    ) -> Result<Window, ApiError> {
         let limit = limit.unwrap_or(200).clamp(1, 1000);
         let since = updated_since.unwrap_or(0).clamp(0, i64::MAX / 2);
         let after = match after.map(str::trim).filter(|a| !a.is_empty()) {
             None => 0,
             Some(a) => a.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-                problem(
-                    StatusCode::BAD_REQUEST,
+                ApiError::bad_request(
                     "malformed",
                     "`after` must be the `next` value of a previous page.",
                 )

@@ -1,9 +1,9 @@
 //! `/api/v1/payments` and `/api/v1/receipts`: money that arrived, what it paid,
 //! and the signed receipts, by change time.
 
-use super::api_key_auth::{reader, unavailable};
+use super::api_key_auth::reader;
 use super::paging::{paged, Window};
-use super::problem::json;
+use super::problem::{json, ApiError};
 use super::rpc::RpcState;
 use super::students_api::ChangesQuery;
 use axum::extract::{Query, State};
@@ -62,77 +62,64 @@ pub struct PaymentPage {
     responses(
         (status = 200, description = "A page of the school's payments, oldest change first.", body = PaymentPage),
         (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
     )
 )]
 pub async fn payments(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let (q, who) = match reader(&rpc, &headers, query).await {
-        Ok(started) => started,
-        Err(r) => return r,
-    };
-    let window = match q.window() {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
-    let page = async {
-        let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
-            "SELECT p.id, p.method, p.external_id, p.amount, p.received_at, p.outcome, p.updated_at, p.change_no FROM payment p \
-             WHERE p.school_id = $1 AND {} ORDER BY p.change_no LIMIT $4",
-            Window::condition("p", 2, 3)
-        ))
-        .bind(who.school_id)
-        .bind(window.since)
-        .bind(window.after)
-        .bind(window.limit + 1)
+    let (q, who) = reader(&rpc, &headers, query).await?;
+    let window = q.window()?;
+    let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
+        "SELECT p.id, p.method, p.external_id, p.amount, p.received_at, p.outcome, p.updated_at, p.change_no FROM payment p \
+         WHERE p.school_id = $1 AND {} ORDER BY p.change_no LIMIT $4",
+        Window::condition("p", 2, 3)
+    ))
+    .bind(who.school_id)
+    .bind(window.since)
+    .bind(window.after)
+    .bind(window.limit + 1)
+    .fetch_all(&state.db)
+    .await?;
+    let page = paged(rows, window, |r| r.7);
+    let mut items = Vec::with_capacity(page.items.len());
+    for (id, method, reference, amount, received_at, outcome, updated_at, _) in page.items {
+        let invoices: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT i.code, a.amount FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id \
+             WHERE a.payment_id = $1 ORDER BY i.code",
+        )
+        .bind(id)
         .fetch_all(&state.db)
         .await?;
-        let page = paged(rows, window, |r| r.7);
-        let mut items = Vec::with_capacity(page.items.len());
-        for (id, method, reference, amount, received_at, outcome, updated_at, _) in page.items {
-            let invoices: Vec<(String, i64)> = sqlx::query_as(
-                "SELECT i.code, a.amount FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id \
-                 WHERE a.payment_id = $1 ORDER BY i.code",
-            )
-            .bind(id)
-            .fetch_all(&state.db)
-            .await?;
-            items.push(ApiPayment {
-                id,
-                method,
-                reference: hocphi_app::server::bank::reference_of(&reference).to_string(),
-                amount,
-                received_at,
-                outcome,
-                invoices: invoices
-                    .into_iter()
-                    .map(|(invoice_code, amount)| PaidInvoice {
-                        invoice_code,
-                        amount,
-                    })
-                    .collect(),
-                updated_at,
-            });
-        }
-        Ok::<_, sqlx::Error>(PaymentPage {
-            items,
-            next: page.next,
-            has_more: page.has_more,
-        })
+        items.push(ApiPayment {
+            id,
+            method,
+            reference: hocphi_app::server::bank::reference_of(&reference).to_string(),
+            amount,
+            received_at,
+            outcome,
+            invoices: invoices
+                .into_iter()
+                .map(|(invoice_code, amount)| PaidInvoice {
+                    invoice_code,
+                    amount,
+                })
+                .collect(),
+            updated_at,
+        });
     }
-    .await;
-    match page {
-        Ok(page) => json(
-            StatusCode::OK,
-            serde_json::to_value(page).unwrap_or_default(),
-        ),
-        Err(_) => unavailable(),
-    }
+    let page = PaymentPage {
+        items,
+        next: page.next,
+        has_more: page.has_more,
+    };
+    Ok(json(
+        StatusCode::OK,
+        serde_json::to_value(page).unwrap_or_default(),
+    ))
 }
 
 /// A signed receipt.
@@ -209,25 +196,18 @@ pub struct ReceiptPage {
     responses(
         (status = 200, description = "A page of the school's receipts, oldest change first, with their signatures.", body = ReceiptPage),
         (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
     )
 )]
 pub async fn receipts(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let (q, who) = match reader(&rpc, &headers, query).await {
-        Ok(started) => started,
-        Err(r) => return r,
-    };
-    let window = match q.window() {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
-    let rows: Result<Vec<ReceiptRow>, _> = sqlx::query_as(&format!(
+    let (q, who) = reader(&rpc, &headers, query).await?;
+    let window = q.window()?;
+    let rows: Vec<ReceiptRow> = sqlx::query_as(&format!(
         "SELECT r.id, r.public_code, r.series, r.year, r.number, i.code AS invoice_code, r.payment_id, r.total, r.issued_at, \
             r.cancelled_at, r.cancel_reason, (SELECT n.public_code FROM receipt n WHERE n.id = r.replaced_by) AS replaced_by, \
             r.content, r.digest, r.signature, r.key_id, r.updated_at, r.change_no \
@@ -240,10 +220,7 @@ pub async fn receipts(
     .bind(window.after)
     .bind(window.limit + 1)
     .fetch_all(&state.db)
-    .await;
-    let Ok(rows) = rows else {
-        return unavailable();
-    };
+    .await?;
     let page = paged(rows, window, |r| r.change_no);
     let base = rpc.options.public_url.trim_end_matches('/');
     let items = page
@@ -278,7 +255,7 @@ pub async fn receipts(
             updated_at: r.updated_at,
         })
         .collect();
-    json(
+    Ok(json(
         StatusCode::OK,
         serde_json::to_value(ReceiptPage {
             items,
@@ -286,5 +263,5 @@ pub async fn receipts(
             has_more: page.has_more,
         })
         .unwrap_or_default(),
-    )
+    ))
 }

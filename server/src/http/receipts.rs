@@ -1,11 +1,12 @@
 //! Public receipt endpoints: a school's published signing keys (anyone can check
 //! a receipt with them, with any Ed25519 library).
 
-use super::problem::{json, problem};
+use super::problem::{json, ApiError};
 use super::rpc::RpcState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use hocphi_app::error::AppError;
 use utoipa::ToSchema;
 
 /// One published key.
@@ -44,62 +45,46 @@ pub struct ReceiptKeys {
         (status = 404, description = "No such school.", body = super::api::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn keys(State(rpc): State<RpcState>, Path(slug): Path<String>) -> Response {
+pub async fn keys(
+    State(rpc): State<RpcState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let found = async {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
-            .bind(&slug)
-            .fetch_optional(&state.db)
-            .await?;
-        let Some((id,)) = row else {
-            return Ok::<_, sqlx::Error>(None);
-        };
-        let mut conn = state.db.acquire().await?;
-        Ok(Some(
-            hocphi_app::server::receipts::published_keys(&mut conn, id)
-                .await
-                .unwrap_or_default(),
-        ))
-    }
-    .await;
-    match found {
-        Ok(Some(keys)) => json(
-            StatusCode::OK,
-            serde_json::json!({
-                "school": slug,
-                "algorithm": "Ed25519",
-                "signed_message": "hocphi-receipt-v1:<32-byte SHA-256 of the receipt's canonical JSON>",
-                "keys": keys.iter().map(|(id, public, created, retired)| serde_json::json!({
-                    "key_id": id, "public_key": public, "created_at": created, "retired_at": retired,
-                })).collect::<Vec<_>>(),
-            }),
-        ),
-        Ok(None) => problem(
-            StatusCode::NOT_FOUND,
-            "unknown-school",
-            "no school by that name",
-        ),
-        Err(e) => {
-            tracing::error!("receipt keys: {e}");
-            problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again")
-        }
-    }
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
+        .bind(&slug)
+        .fetch_optional(&state.db)
+        .await?;
+    let (id,) =
+        row.ok_or_else(|| ApiError::not_found("unknown-school", "no school by that name"))?;
+    let mut conn = state.db.acquire().await?;
+    let keys = hocphi_app::server::receipts::published_keys(&mut conn, id)
+        .await
+        .unwrap_or_default();
+    Ok(json(
+        StatusCode::OK,
+        serde_json::json!({
+            "school": slug,
+            "algorithm": "Ed25519",
+            "signed_message": "hocphi-receipt-v1:<32-byte SHA-256 of the receipt's canonical JSON>",
+            "keys": keys.iter().map(|(id, public, created, retired)| serde_json::json!({
+                "key_id": id, "public_key": public, "created_at": created, "retired_at": retired,
+            })).collect::<Vec<_>>(),
+        }),
+    ))
 }
 
 /// The receipt as a PDF (A5, embedded font), by the code in its link.
-pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Response {
+pub async fn pdf(
+    State(rpc): State<RpcState>,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let (school_id, view) = match hocphi_app::api::receipts::imp::view(&state.db, &code).await {
-        Ok((_, school_id, view)) => (school_id, view),
-        Err(hocphi_app::error::AppError::NotFound) => {
-            return problem(
-                StatusCode::NOT_FOUND,
-                "unknown-receipt",
-                "no receipt by that code",
-            )
-        }
-        Err(_) => return problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "try again"),
-    };
+    let (_, school_id, view) = hocphi_app::api::receipts::imp::view(&state.db, &code)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => ApiError::not_found("unknown-receipt", "no receipt by that code"),
+            other => other.into(),
+        })?;
     // The link printed in the PDF names the configured public address, never
     // the request's Host header, which the caller writes.
     let url = format!(
@@ -129,21 +114,23 @@ pub async fn pdf(State(rpc): State<RpcState>, Path(code): Path<String>) -> Respo
             })
         },
     )
-    .await;
-    match rendered {
-        Ok(bytes) => super::notices::pdf_file("inline", &format!("bien-lai-{label}.pdf"), bytes),
-        Err(hocphi_app::error::AppError::Busy) => problem(
+    .await
+    .map_err(|e| match e {
+        AppError::Busy => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",
             "the server is busy; try again in a minute",
         ),
-        Err(e) => {
-            tracing::error!("receipt pdf: {e}");
-            problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "pdf-failed",
-                "the PDF could not be made",
-            )
-        }
-    }
+        e => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "pdf-failed",
+            "the PDF could not be made",
+        )
+        .cause(format!("receipt pdf: {e}")),
+    })?;
+    Ok(super::notices::pdf_file(
+        "inline",
+        &format!("bien-lai-{label}.pdf"),
+        rendered,
+    ))
 }

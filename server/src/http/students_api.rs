@@ -2,9 +2,9 @@
 //! with the school's API key: list what changed since a time, page by page;
 //! one student by code; bulk upsert by student code, all or nothing.
 
-use super::api_key_auth::{caller, poster, reader, unavailable};
+use super::api_key_auth::{caller, poster, reader};
 use super::paging::{paged, Window};
-use super::problem::{json, problem};
+use super::problem::{json, ApiError};
 use super::rpc::RpcState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -55,7 +55,7 @@ pub struct ChangesQuery {
 }
 
 impl ChangesQuery {
-    pub fn window(&self) -> Result<Window, Response> {
+    pub fn window(&self) -> Result<Window, ApiError> {
         Window::parse(self.updated_since, self.after.as_deref(), self.limit)
     }
 }
@@ -96,28 +96,19 @@ fn api_student(row: StudentRow) -> ApiStudent {
     responses(
         (status = 200, description = "A page of students, oldest change first.", body = StudentPage),
         (status = 400, description = "A malformed query.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
     )
 )]
 pub async fn list(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
     query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let (q, who) = match reader(&rpc, &headers, query).await {
-        Ok(started) => started,
-        Err(r) => return r,
-    };
-    let window = match q.window() {
-        Ok(w) => w,
-        Err(r) => return r,
-    };
-    let Ok(year) = hocphi_app::api::students::current_year_id(state, who.school_id).await else {
-        return unavailable();
-    };
-    let rows: Result<Vec<StudentRow>, _> = sqlx::query_as(&format!(
+    let (q, who) = reader(&rpc, &headers, query).await?;
+    let window = q.window()?;
+    let year = hocphi_app::api::students::current_year_id(state, who.school_id).await?;
+    let rows: Vec<StudentRow> = sqlx::query_as(&format!(
         "{STUDENT_COLUMNS} WHERE s.school_id = $1 AND s.erased_at IS NULL AND {} \
          ORDER BY s.change_no LIMIT $5",
         Window::condition("s", 3, 4)
@@ -128,13 +119,10 @@ pub async fn list(
     .bind(window.after)
     .bind(window.limit + 1)
     .fetch_all(&state.db)
-    .await;
-    let Ok(rows) = rows else {
-        return unavailable();
-    };
+    .await?;
     let page = paged(rows, window, |r| r.7);
     let items = page.items.into_iter().map(api_student).collect();
-    json(
+    Ok(json(
         StatusCode::OK,
         serde_json::to_value(StudentPage {
             items,
@@ -142,7 +130,7 @@ pub async fn list(
             has_more: page.has_more,
         })
         .unwrap_or_default(),
-    )
+    ))
 }
 
 #[utoipa::path(
@@ -153,44 +141,33 @@ pub async fn list(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The student.", body = ApiStudent),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No student with this code at the key's school.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
     )
 )]
 pub async fn one(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let who = match caller(&rpc, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let Ok(year) = hocphi_app::api::students::current_year_id(state, who.school_id).await else {
-        return unavailable();
-    };
-    let row: Result<Option<StudentRow>, _> = sqlx::query_as(&format!(
+    let who = caller(&rpc, &headers).await?;
+    let year = hocphi_app::api::students::current_year_id(state, who.school_id).await?;
+    let row: Option<StudentRow> = sqlx::query_as(&format!(
         "{STUDENT_COLUMNS} WHERE s.school_id = $1 AND s.erased_at IS NULL AND s.code = $3"
     ))
     .bind(who.school_id)
     .bind(year)
     .bind(student_import::normalize_code(&code))
     .fetch_optional(&state.db)
-    .await;
-    match row {
-        Ok(Some(row)) => json(
-            StatusCode::OK,
-            serde_json::to_value(api_student(row)).unwrap_or_default(),
-        ),
-        Ok(None) => problem(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            "No student with this code at this school.",
-        ),
-        Err(_) => unavailable(),
-    }
+    .await?;
+    let row = row.ok_or_else(|| {
+        ApiError::not_found("not-found", "No student with this code at this school.")
+    })?;
+    Ok(json(
+        StatusCode::OK,
+        serde_json::to_value(api_student(row)).unwrap_or_default(),
+    ))
 }
 
 /// One student to add or update, by code.
@@ -233,28 +210,29 @@ pub struct UpsertResult {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "Written, all of it.", body = UpsertResult),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Rows with problems (each named, by its index from 1); nothing was written. Or an Idempotency-Key reused with another body.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 400, description = "No Idempotency-Key.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
+        super::api::WriteRefusals,
     )
 )]
-pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn upsert(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let (who, fresh) = match poster(&rpc, "/api/v1/students", &headers, &body).await {
-        Ok(started) => started,
-        Err(r) => return r,
-    };
-    let Ok(input) = serde_json::from_slice::<UpsertBody>(&body) else {
-        return problem(StatusCode::UNPROCESSABLE_ENTITY, "malformed", "The body must be {\"students\": [{\"code\", \"full_name\", \"date_of_birth\", \"class\"}]}.");
-    };
+    let (who, fresh) = poster(&rpc, "/api/v1/students", &headers, &body).await?;
+    let input = serde_json::from_slice::<UpsertBody>(&body).map_err(|_| {
+        ApiError::unprocessable(
+            "malformed",
+            "The body must be {\"students\": [{\"code\", \"full_name\", \"date_of_birth\", \"class\"}]}.",
+        )
+    })?;
     if input.students.is_empty() || input.students.len() > MAX_BATCH {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return Err(ApiError::unprocessable(
             "invalid",
-            &format!("Send 1 to {MAX_BATCH} students per request."),
-        );
+            format!("Send 1 to {MAX_BATCH} students per request."),
+        ));
     }
     // The same checks as a spreadsheet import: one header row, then the students.
     let mut sheet = vec![["Mã học sinh", "Họ và tên", "Ngày sinh", "Lớp"]
@@ -271,16 +249,8 @@ pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
             Cell::Text(s.class.clone()),
         ]
     }));
-    let (records, errors) = match student_import::parse(&sheet, state.clock.today()) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            return problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                &format!("{e:?}"),
-            )
-        }
-    };
+    let (records, errors) = student_import::parse(&sheet, state.clock.today())
+        .map_err(|e| ApiError::unprocessable("invalid", format!("{e:?}")))?;
     if !errors.is_empty() {
         // Spreadsheet rows count the header as row 1: the API counts students from 1.
         let detail = errors
@@ -289,38 +259,29 @@ pub async fn upsert(State(rpc): State<RpcState>, headers: HeaderMap, body: Bytes
             .map(|e| format!("student {}: {:?}", e.row - 1, e.problem))
             .collect::<Vec<_>>()
             .join("; ");
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return Err(ApiError::unprocessable(
             "invalid-rows",
-            &format!("Nothing was written. {detail}"),
-        );
+            format!("Nothing was written. {detail}"),
+        ));
     }
     let now = state.clock.now();
-    let outcome = async {
-        let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
-        let (created, updated, unchanged) =
-            hocphi_app::api::students::upsert_records(&mut tx, state, who.school_id, &records)
-                .await?;
-        let result =
-            serde_json::json!({"created": created, "updated": updated, "unchanged": unchanged});
-        who.audit(
-            &mut tx,
-            now,
-            "api_upsert",
-            "student",
-            records.len(),
-            result.clone(),
-        )
-        .await?;
-        fresh.store(&mut tx, StatusCode::OK, &result, now).await?;
-        tx.commit().await?;
-        Ok::<_, hocphi_app::error::AppError>(result)
-    }
-    .await;
-    match outcome {
-        Ok(result) => json(StatusCode::OK, result),
-        Err(_) => unavailable(),
-    }
+    let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
+    let (created, updated, unchanged) =
+        hocphi_app::api::students::upsert_records(&mut tx, state, who.school_id, &records).await?;
+    let result =
+        serde_json::json!({"created": created, "updated": updated, "unchanged": unchanged});
+    who.audit(
+        &mut tx,
+        now,
+        "api_upsert",
+        "student",
+        records.len(),
+        result.clone(),
+    )
+    .await?;
+    fresh.store(&mut tx, StatusCode::OK, &result, now).await?;
+    tx.commit().await?;
+    Ok(json(StatusCode::OK, result))
 }
 
 /// A class this school year.
@@ -344,20 +305,17 @@ pub struct ClassList {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The school's classes this school year (made by upserting students into them).", body = ClassList),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
     )
 )]
-pub async fn classes(State(rpc): State<RpcState>, headers: HeaderMap) -> Response {
+pub async fn classes(
+    State(rpc): State<RpcState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let who = match caller(&rpc, &headers).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let Ok(year) = hocphi_app::api::students::current_year_id(state, who.school_id).await else {
-        return unavailable();
-    };
-    let rows: Result<Vec<(String, i64, i64)>, _> = sqlx::query_as(
+    let who = caller(&rpc, &headers).await?;
+    let year = hocphi_app::api::students::current_year_id(state, who.school_id).await?;
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT c.name, c.grade, (SELECT COUNT(*) FROM enrolment e JOIN student s ON s.id = e.student_id \
             WHERE e.class_id = c.id AND s.left_on IS NULL AND s.erased_at IS NULL) \
          FROM class c WHERE c.school_id = $1 AND c.school_year_id = $2 ORDER BY c.grade, c.name",
@@ -365,10 +323,7 @@ pub async fn classes(State(rpc): State<RpcState>, headers: HeaderMap) -> Respons
     .bind(who.school_id)
     .bind(year)
     .fetch_all(&state.db)
-    .await;
-    let Ok(rows) = rows else {
-        return unavailable();
-    };
+    .await?;
     let items = rows
         .into_iter()
         .map(|(name, grade, students)| ApiClass {
@@ -377,10 +332,10 @@ pub async fn classes(State(rpc): State<RpcState>, headers: HeaderMap) -> Respons
             students,
         })
         .collect();
-    json(
+    Ok(json(
         StatusCode::OK,
         serde_json::to_value(ClassList { items }).unwrap_or_default(),
-    )
+    ))
 }
 
 /// A class to make before its students arrive.
@@ -411,23 +366,18 @@ pub struct ClassMade {
     security(("api_key" = [])),
     responses(
         (status = 201, description = "The class exists this school year (made now, or before).", body = ClassMade),
-        (status = 400, description = "No Idempotency-Key.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No key, or a revoked or unknown one.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A read-only key.", body = super::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "No usable name or grade, or an Idempotency-Key reused with another body.", body = super::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests with this key.", body = super::api::Problem, content_type = "application/problem+json"),
+        super::api::KeyRefusals,
+        super::api::WriteRefusals,
     )
 )]
 pub async fn create_class(
     State(rpc): State<RpcState>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let (who, fresh) = match poster(&rpc, "/api/v1/classes", &headers, &body).await {
-        Ok(started) => started,
-        Err(r) => return r,
-    };
+    let (who, fresh) = poster(&rpc, "/api/v1/classes", &headers, &body).await?;
     let input = serde_json::from_slice::<ClassIn>(&body).ok();
     let name = input
         .as_ref()
@@ -437,48 +387,37 @@ pub async fn create_class(
         None => name.as_deref().and_then(student_import::grade_from_class),
     });
     let (Some(name), Some(grade)) = (name, grade) else {
-        return problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        return Err(ApiError::unprocessable(
             "invalid",
             "Send {\"name\": \"3A\"} (1 to 20 characters), with \"grade\" 0 to 12 when the name does not start with it.",
-        );
+        ));
     };
-    let Ok(year) = hocphi_app::api::students::current_year_id(state, who.school_id).await else {
-        return unavailable();
-    };
+    let year = hocphi_app::api::students::current_year_id(state, who.school_id).await?;
     let now = state.clock.now();
-    let outcome = async {
-        let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
-        let existed: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
-        )
-        .bind(who.school_id)
-        .bind(year)
-        .bind(&name)
-        .fetch_optional(&mut *tx)
+    let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
+    let existed: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
+    )
+    .bind(who.school_id)
+    .bind(year)
+    .bind(&name)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = hocphi_app::api::students::ensure_class_in(&mut tx, who.school_id, year, &name, grade)
         .await?;
-        let id =
-            hocphi_app::api::students::ensure_class_in(&mut tx, who.school_id, year, &name, grade)
-                .await?;
-        let result = serde_json::to_value(ClassMade {
-            name: name.clone(),
-            grade,
-            created: existed.is_none(),
-        })
-        .unwrap_or_default();
-        if existed.is_none() {
-            who.audit(&mut tx, now, "api_create", "class", id, result.clone())
-                .await?;
-        }
-        fresh
-            .store(&mut tx, StatusCode::CREATED, &result, now)
+    let result = serde_json::to_value(ClassMade {
+        name: name.clone(),
+        grade,
+        created: existed.is_none(),
+    })
+    .unwrap_or_default();
+    if existed.is_none() {
+        who.audit(&mut tx, now, "api_create", "class", id, result.clone())
             .await?;
-        tx.commit().await?;
-        Ok::<_, hocphi_app::error::AppError>(result)
     }
-    .await;
-    match outcome {
-        Ok(result) => json(StatusCode::CREATED, result),
-        Err(_) => unavailable(),
-    }
+    fresh
+        .store(&mut tx, StatusCode::CREATED, &result, now)
+        .await?;
+    tx.commit().await?;
+    Ok(json(StatusCode::CREATED, result))
 }
