@@ -633,36 +633,33 @@ pub async fn seed(
                             ),
                             rng.pick(PARENT_GIVEN)
                         );
-                        let (payment_id,): (i64,) = sqlx::query_as(
-                            "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, \
-                                account, bank_bin, arrived_via, outcome) \
-                             VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6, $7, $8, 'demo', $9) RETURNING id",
-                        )
-                        .bind(school_id)
-                        .bind(hocphi_app::server::bank::external_id(plan.bin, plan.account, &format!("DEMO-FT{payment_no:08}")))
-                        .bind(paid)
-                        .bind(at.min(now))
-                        .bind(payer)
-                        .bind(format!("IBFT {}", code.memo_form()))
-                        .bind(plan.account)
-                        .bind(plan.bin)
-                        .bind(if paid < total { "partly_paid" } else { "matched" })
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        sqlx::query("INSERT INTO payment_allocation (payment_id, invoice_id, amount) VALUES ($1, $2, $3)")
-                            .bind(payment_id)
-                            .bind(invoice_id)
-                            .bind(paid)
-                            .execute(&mut *tx)
-                            .await?;
-                        hocphi_app::server::receipts::issue_for_payment(
-                            &mut tx,
-                            vault,
-                            payment_id,
-                            None,
-                            at.min(now),
-                        )
-                        .await?;
+                        use hocphi_app::server::ledger::{self, Incoming, NewPayment, Source};
+                        // Through the ledger, as a real transfer would be.
+                        let incoming = Incoming {
+                            payment: NewPayment {
+                                source: Source::BankTransfer,
+                                external_id: hocphi_app::server::bank::external_id(
+                                    plan.bin,
+                                    plan.account,
+                                    &format!("DEMO-FT{payment_no:08}"),
+                                ),
+                                amount: hocphi_app::domain::money::Vnd::new(paid),
+                                received_at: at.min(now),
+                                payer_name: Some(payer),
+                                memo: Some(format!("IBFT {}", code.memo_form())),
+                                method: "bank_transfer",
+                                arrived_via: "demo",
+                                account: Some((plan.bin.to_string(), plan.account.to_string())),
+                                card: None,
+                                recorded_by: None,
+                            },
+                            codes: vec![code.clone()],
+                            credit_reason: String::new(),
+                            collector: None,
+                        };
+                        ledger::record(&mut tx, vault, school_id, &[incoming], at.min(now))
+                            .await
+                            .map_err(|e| sqlx::Error::Protocol(format!("demo payment: {e:?}")))?;
                     }
                 }
             }

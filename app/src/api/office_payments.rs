@@ -48,14 +48,14 @@ mod imp {
     use crate::error::{AppError, Field};
     use crate::server::audit::{by_staff, Entry};
     use crate::server::auth::Staff;
-    use crate::server::bank;
+    use crate::server::ledger::{self, Books, Card, Incoming, NewPayment, Recorded, Source};
     use crate::server::state::AppState;
     use crate::staff::{OfficePayment, PosLine, PosPreview};
     use sqlx::AnyConnection;
 
     /// What recording did: the payment, and whether it is new (false: this card
     /// approval was recorded before, and nothing changed).
-    pub type Recorded = (i64, bool);
+    pub type Done = (i64, bool);
 
     pub async fn record(
         conn: &mut AnyConnection,
@@ -64,7 +64,7 @@ mod imp {
         school_id: i64,
         payment: &OfficePayment,
         at: i64,
-    ) -> Result<Recorded, AppError> {
+    ) -> Result<Done, AppError> {
         let code = InvoiceCode::parse(&payment.invoice_code)
             .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
         if !payment.amount.is_positive() || payment.amount.dong() > 1_000_000_000_000 {
@@ -98,41 +98,23 @@ mod imp {
             _ => return Err(AppError::InvalidInput(Field::Role)),
         };
         let card = method == "card";
-        let inserted: Option<(i64,)> = sqlx::query_as(
-            "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, outcome, method, \
-                card_terminal, card_approval, card_last4, recorded_by, arrived_via) \
-             VALUES ($1, 'office', $2, $3, $4, $5, $6, 'unmatched', $7, $8, $9, $10, $11, 'office') \
-             ON CONFLICT (source, external_id) DO NOTHING RETURNING id",
+        let known: Option<(i64, Option<String>, i64)> = sqlx::query_as(
+            "SELECT id, memo, amount FROM payment WHERE source = 'office' AND external_id = $1",
         )
-        .bind(school_id)
         .bind(&external_id)
-        .bind(payment.amount.dong())
-        .bind(at)
-        .bind((!payer.is_empty()).then_some(&payer))
-        .bind(code.memo_form())
-        .bind(method)
-        .bind(card.then_some(&terminal))
-        .bind(card.then_some(&approval))
-        .bind(card.then_some(&payment.card_last4))
-        .bind(staff.id)
         .fetch_optional(&mut *conn)
         .await?;
-        let Some((payment_id,)) = inserted else {
+        if let Some((existing, memo, amount)) = known {
             // The same slip again changes nothing; the same approval code on another
             // invoice or amount is a typing mistake to show, not to swallow.
-            let (existing, memo, amount): (i64, Option<String>, i64) = sqlx::query_as(
-                "SELECT id, memo, amount FROM payment WHERE source = 'office' AND external_id = $1",
-            )
-            .bind(&external_id)
-            .fetch_one(&mut *conn)
-            .await?;
             if memo.as_deref() != Some(code.memo_form().as_str()) || amount != payment.amount.dong()
             {
                 return Err(AppError::CardApprovalUsed);
             }
             return Ok((existing, false));
-        };
-        let open = bank::open_invoices(conn, school_id, std::slice::from_ref(&code)).await?;
+        }
+        let books = Books::load(conn, school_id, &[code.as_str().to_string()]).await?;
+        let open = books.open_for(std::slice::from_ref(&code));
         if open.is_empty() {
             return Err(AppError::InvalidInput(Field::InvoiceCode));
         }
@@ -146,23 +128,42 @@ mod imp {
         if payment.amount > due {
             return Err(AppError::AllocationTooLarge);
         }
-        let outcome = bank::apply(
-            conn,
+        let incoming = Incoming {
+            payment: NewPayment {
+                source: Source::Office,
+                external_id,
+                amount: payment.amount,
+                received_at: at,
+                payer_name: (!payer.is_empty()).then(|| payer.clone()),
+                memo: Some(code.memo_form()),
+                method,
+                arrived_via: "office",
+                account: None,
+                card: card.then(|| Card {
+                    terminal: terminal.clone(),
+                    approval: approval.clone(),
+                    last4: payment.card_last4.clone(),
+                }),
+                recorded_by: Some(staff.id),
+            },
+            codes: vec![code.clone()],
+            credit_reason: format!("nộp thừa ({})", if card { "thẻ" } else { "tiền mặt" }),
+            collector: Some(staff.display_name.clone()),
+        };
+        let Recorded {
             payment_id,
-            payment.amount,
-            &open,
-            &format!("nộp thừa ({})", if card { "thẻ" } else { "tiền mặt" }),
-            at,
-        )
-        .await?;
-        crate::server::receipts::issue_for_payment(
+            outcome,
+            ..
+        } = ledger::record(
             conn,
             &state.vault,
-            payment_id,
-            Some(&staff.display_name),
+            school_id,
+            &[incoming],
             state.clock.now(),
         )
-        .await?;
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
         by_staff(
             conn,
             state,
@@ -179,7 +180,7 @@ mod imp {
     /// The public codes of what was issued (or, for a repeat, of what exists).
     pub async fn receipt_codes(
         conn: &mut AnyConnection,
-        recorded: &Recorded,
+        recorded: &Done,
     ) -> Result<Vec<String>, AppError> {
         let (payment_id, _) = recorded;
         let codes: Vec<(String,)> = sqlx::query_as(

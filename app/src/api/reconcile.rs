@@ -20,7 +20,8 @@ mod imp {
     use crate::domain::suggest::{suggest, Candidate};
     use crate::error::{AppError, Field};
     use crate::reconciliation::{MappingChoice, PreviewLine, StatementPreview, Suggestion};
-    use crate::server::bank::{self, Account, BankTransaction, Channel};
+    use crate::server::bank::Account;
+    use crate::server::ledger::by_hand::Transfer;
     use crate::server::state::{AppState, Db};
     use base64::Engine;
     use sqlx::AnyConnection;
@@ -97,79 +98,17 @@ mod imp {
         ))
     }
 
-    /// Records every line in the caller's transaction; the outcomes are what the
-    /// preview shows (rolled back) and what the commit keeps.
-    pub async fn record_lines(
-        conn: &mut AnyConnection,
-        vault: &crate::server::vault::Vault,
-        school_id: i64,
-        account: &Account,
-        lines: &[Line],
-        now: i64,
-    ) -> Result<Vec<PreviewLine>, AppError> {
-        let mut out = Vec::with_capacity(lines.len());
-        for line in lines {
-            let tx = BankTransaction {
-                transaction_id: line.reference.clone(),
-                account_number: account.account_number.clone(),
-                amount: line.amount.dong(),
-                received_at: line.at,
-                memo: line.memo.clone(),
-                payer_name: line.payer.clone(),
-            };
-            let recorded = bank::record_in(
-                conn,
-                vault,
-                school_id,
-                account,
-                &tx,
-                Channel::Statement,
-                now,
-            )
-            .await?;
-            out.push(PreviewLine {
-                row: line.row,
-                reference: line.reference.clone(),
-                amount: line.amount,
-                at: line.at,
-                memo: line.memo.clone(),
-                outcome: recorded.outcome,
-                known: !recorded.new,
-            });
+    /// The preview's line: what recording it does (or did).
+    pub fn shown(line: &Line, outcome: Outcome, new: bool) -> PreviewLine {
+        PreviewLine {
+            row: line.row,
+            reference: line.reference.clone(),
+            amount: line.amount,
+            at: line.at,
+            memo: line.memo.clone(),
+            outcome,
+            known: !new,
         }
-        Ok(out)
-    }
-
-    /// A transfer of this school, with what is allocated and refunded.
-    pub struct Transfer {
-        pub amount: Vnd,
-        pub outcome: Outcome,
-        pub allocated: Vnd,
-        pub refunded: Vnd,
-    }
-
-    pub async fn transfer(
-        conn: &mut AnyConnection,
-        school_id: i64,
-        payment_id: i64,
-    ) -> Result<Transfer, AppError> {
-        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT p.amount, p.outcome, \
-                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.payment_id = p.id), \
-                (SELECT COALESCE(CAST(SUM(r.amount) AS BIGINT), 0) FROM refund r WHERE r.payment_id = p.id) \
-             FROM payment p WHERE p.id = $1 AND p.school_id = $2",
-        )
-        .bind(payment_id)
-        .bind(school_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let (amount, outcome, allocated, refunded) = row.ok_or(AppError::NotFound)?;
-        Ok(Transfer {
-            amount: Vnd::new(amount),
-            outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Unmatched),
-            allocated: Vnd::new(allocated),
-            refunded: Vnd::new(refunded),
-        })
     }
 
     /// The school's open invoices, as suggestion candidates (with their period).
@@ -234,7 +173,7 @@ mod imp {
         pub state: AppState,
         pub staff: crate::server::auth::Staff,
         pub reason: String,
-        pub tx: sqlx::Transaction<'static, sqlx::Any>,
+        pub tx: crate::server::database::WriteTx,
         pub transfer: Transfer,
     }
 
@@ -245,7 +184,8 @@ mod imp {
         let reason = crate::domain::validate::text(reason, 300)
             .ok_or(AppError::InvalidInput(Field::Reason))?;
         let mut tx = crate::server::database::begin_write(&state.db).await?;
-        let transfer = self::transfer(&mut tx, school_id, payment_id).await?;
+        let transfer =
+            crate::server::ledger::by_hand::transfer(&mut tx, school_id, payment_id).await?;
         Ok(Started {
             state,
             staff,
@@ -264,22 +204,14 @@ mod imp {
         pub before: serde_json::Value,
     }
 
-    /// Ends a hand decision: the transfer's new outcome (if it changes), the note in
-    /// its history and the audit log, and the commit.
+    /// Ends a hand decision (the ledger has changed the books): the note in its
+    /// history and the audit log, and the commit.
     pub async fn conclude(
-        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        mut tx: crate::server::database::WriteTx,
         state: &AppState,
         staff: &crate::server::auth::Staff,
-        outcome: Option<Outcome>,
         decision: Decision<'_>,
     ) -> Result<(), AppError> {
-        if let Some(outcome) = outcome {
-            sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
-                .bind(outcome.as_str())
-                .bind(decision.payment_id)
-                .execute(&mut *tx)
-                .await?;
-        }
         note(&mut tx, state, staff, decision).await?;
         tx.commit().await?;
         Ok(())
@@ -351,7 +283,9 @@ pub async fn load_statement_setup(school_id: i64) -> Result<StatementSetup, AppE
     })
 }
 
-/// What importing this statement would do, line by line; nothing is written.
+/// What importing this statement would do, line by line; nothing is written,
+/// and no write lock is taken: the ledger plans with reads only, each line
+/// seeing what the lines before it settle, exactly as recording does.
 #[server(prefix = "/rpc", endpoint = "reconcile/statement-preview", input = Json)]
 pub async fn preview_statement(
     school_id: i64,
@@ -362,24 +296,25 @@ pub async fn preview_statement(
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let account = imp::account(&state.db, school_id, account_id).await?;
     let (mut preview, lines) = imp::read(&state, school_id, &content_base64, &mapping).await?;
-    // The real recording, rolled back: the outcomes shown are exactly what the
-    // commit will do, rows of the same file included.
-    let mut tx = crate::server::database::begin_write(&state.db).await?;
-    preview.lines = imp::record_lines(
-        &mut tx,
-        &state.vault,
-        school_id,
-        &account,
-        &lines,
-        state.clock.now(),
-    )
-    .await?;
-    tx.rollback().await?;
+    let incoming: Vec<_> = lines
+        .iter()
+        .map(|l| crate::server::bank::statement_line(&account, l))
+        .collect();
+    let mut conn = state.db.acquire().await?;
+    let planned = crate::server::ledger::plan(&mut conn, school_id, &incoming).await?;
+    preview.lines = lines
+        .iter()
+        .zip(&planned)
+        .map(|(line, p)| imp::shown(line, p.outcome(), p.is_new()))
+        .collect();
     Ok(preview)
 }
 
-/// Records every line of the statement in one transaction, or nothing if any
-/// row is wrong; lines already known (notified or imported before) change nothing.
+/// Records every line of the statement, or nothing if any row is wrong; lines
+/// already known (notified or imported before) change nothing. The lines go in
+/// turns of `ledger::TURN`, each its own transaction, so bank notifications keep
+/// being answered during a long import; a file cut short by a stop is finished
+/// by importing it again (every line is keyed by the bank's reference).
 #[server(prefix = "/rpc", endpoint = "reconcile/statement-commit", input = Json)]
 pub async fn commit_statement(
     school_id: i64,
@@ -399,8 +334,19 @@ pub async fn commit_statement(
         return Err(AppError::ImportRejected);
     }
     let now = state.clock.now();
-    let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let done = imp::record_lines(&mut tx, &state.vault, school_id, &account, &lines, now).await?;
+    let incoming: Vec<_> = lines
+        .iter()
+        .map(|l| crate::server::bank::statement_line(&account, l))
+        .collect();
+    let (done, mut tx) = crate::server::ledger::record_in_turns(
+        &state.db,
+        &state.vault,
+        school_id,
+        &incoming,
+        crate::server::ledger::TURN,
+        now,
+    )
+    .await?;
     sqlx::query(
         "INSERT INTO statement_mapping (school_id, mapping, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (school_id) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
@@ -410,10 +356,10 @@ pub async fn commit_statement(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let fresh = |o: Outcome| done.iter().filter(|l| !l.known && l.outcome == o).count();
+    let fresh = |o: Outcome| done.iter().filter(|l| l.new && l.outcome == o).count();
     let result = StatementResult {
-        recorded: done.iter().filter(|l| !l.known).count(),
-        known: done.iter().filter(|l| l.known).count(),
+        recorded: done.iter().filter(|l| l.new).count(),
+        known: done.iter().filter(|l| !l.new).count(),
         matched: fresh(Outcome::Matched),
         partly_paid: fresh(Outcome::PartlyPaid),
         overpaid: fresh(Outcome::Overpaid),
@@ -576,81 +522,24 @@ pub async fn match_transfer(
     payment_id: i64,
     parts: Vec<Part>,
 ) -> Result<(), AppError> {
-    use crate::domain::invoice_code::InvoiceCode;
-    use crate::domain::settlement::Outcome;
     use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     if parts.is_empty() || parts.len() > 20 || parts.iter().any(|p| !p.amount.is_positive()) {
         return Err(AppError::InvalidInput(Field::PositiveAmount));
     }
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
-    if transfer.allocated.is_positive() {
-        return Err(AppError::PaymentAlreadySettled);
-    }
-    let available = transfer.amount - transfer.refunded;
-    let total: Vnd = parts.iter().map(|p| p.amount).sum();
-    if total > available {
-        return Err(AppError::AllocationTooLarge);
-    }
-    let mut first_student = None;
-    let mut still_due = false;
-    let mut detail = Vec::new();
-    for part in &parts {
-        let code = InvoiceCode::parse(&part.invoice_code)
-            .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
-        let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT i.id, i.student_id, i.total, \
-                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
-             FROM invoice i WHERE i.school_id = $1 AND i.code = $2 AND i.voided_at IS NULL",
-        )
-        .bind(school_id)
-        .bind(code.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (invoice_id, student_id, total, paid) =
-            row.ok_or(AppError::InvalidInput(Field::InvoiceCode))?;
-        let balance = Vnd::new(total - paid);
-        if part.amount > balance {
-            return Err(AppError::AllocationTooLarge);
-        }
-        still_due |= part.amount < balance;
-        first_student.get_or_insert(student_id);
-        sqlx::query(
-            "INSERT INTO payment_allocation (payment_id, invoice_id, amount) VALUES ($1, $2, $3)",
-        )
-        .bind(payment_id)
-        .bind(invoice_id)
-        .bind(part.amount.dong())
-        .execute(&mut *tx)
-        .await
-        .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
-        detail.push(format!("{}: {}", code.memo_form(), part.amount));
-    }
-    let left = available - total;
-    if let (true, Some(student_id)) = (left.is_positive(), first_student) {
-        sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at, payment_id) VALUES ($1, $2, $2, $3, $4, $5)")
-            .bind(student_id)
-            .bind(left.dong())
-            .bind("nộp thừa (gạch nợ thủ công)")
-            .bind(state.clock.now())
-            .bind(payment_id)
-            .execute(&mut *tx)
-            .await?;
-        detail.push(format!("tiền dư: {left}"));
-    }
-    let outcome = if left.is_positive() {
-        Outcome::Overpaid
-    } else if still_due {
-        Outcome::PartlyPaid
-    } else {
-        Outcome::Matched
-    };
-    crate::server::receipts::issue_for_payment(
+    let before = crate::server::ledger::by_hand::transfer(&mut tx, school_id, payment_id).await?;
+    let parts: Vec<(String, Vnd)> = parts
+        .into_iter()
+        .map(|p| (p.invoice_code, p.amount))
+        .collect();
+    let matched = crate::server::ledger::by_hand::match_by_hand(
         &mut tx,
         &state.vault,
+        school_id,
         payment_id,
-        Some(&staff.display_name),
+        &parts,
+        &staff.display_name,
         state.clock.now(),
     )
     .await?;
@@ -658,13 +547,12 @@ pub async fn match_transfer(
         tx,
         &state,
         &staff,
-        Some(outcome),
         imp::Decision {
             school_id,
             payment_id,
             action: "match",
-            detail: &detail.join("; "),
-            before: serde_json::json!({ "outcome": transfer.outcome.as_str() }),
+            detail: &matched.detail.join("; "),
+            before: serde_json::json!({ "outcome": before.outcome.as_str() }),
         },
     )
     .await
@@ -677,22 +565,18 @@ pub async fn mark_transfer_not_fee(
     payment_id: i64,
     reason: String,
 ) -> Result<(), AppError> {
-    use crate::domain::settlement::Outcome;
     let imp::Started {
         state,
         staff,
         reason,
-        tx,
+        mut tx,
         transfer,
     } = imp::start(school_id, payment_id, &reason).await?;
-    if transfer.allocated.is_positive() {
-        return Err(AppError::PaymentAlreadySettled);
-    }
+    crate::server::ledger::by_hand::mark_not_fee(&mut tx, school_id, payment_id).await?;
     imp::conclude(
         tx,
         &state,
         &staff,
-        Some(Outcome::NotFee),
         imp::Decision {
             school_id,
             payment_id,
@@ -712,65 +596,33 @@ pub async fn undo_transfer(
     payment_id: i64,
     reason: String,
 ) -> Result<(), AppError> {
-    use crate::domain::settlement::Outcome;
     let imp::Started {
         state,
         staff,
         reason,
         mut tx,
-        transfer,
+        transfer: _,
     } = imp::start(school_id, payment_id, &reason).await?;
-    let credits: Vec<(i64, i64, i64)> =
-        sqlx::query_as("SELECT id, amount, remaining FROM credit WHERE payment_id = $1")
-            .bind(payment_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    // A refund made from the credit also reduced `remaining`; only use on an invoice counts.
-    let (credit_amount, credit_left): (i64, i64) = credits
-        .iter()
-        .fold((0, 0), |(a, r), (_, amount, remaining)| {
-            (a + amount, r + remaining)
-        });
-    if credit_amount - credit_left > transfer.refunded.dong().min(credit_amount) {
-        return Err(AppError::CreditAlreadyUsed);
-    }
-    let allocations: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT i.code, a.amount FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id WHERE a.payment_id = $1",
-    )
-    .bind(payment_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    // Its receipts stay, cancelled with the reason: nothing is deleted.
-    crate::server::receipts::cancel_for_payment(
+    let undone = crate::server::ledger::by_hand::undo(
         &mut tx,
         &state.vault,
+        school_id,
         payment_id,
-        &format!("Hoàn tác gạch nợ: {reason}"),
-        Some(staff.id),
+        &reason,
+        staff.id,
         state.clock.now(),
     )
     .await?;
-    sqlx::query("DELETE FROM payment_allocation WHERE payment_id = $1")
-        .bind(payment_id)
-        .execute(&mut *tx)
-        .await?;
-    for (id, _, _) in &credits {
-        sqlx::query("DELETE FROM credit WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
     imp::conclude(
         tx,
         &state,
         &staff,
-        Some(Outcome::Unmatched),
         imp::Decision {
             school_id,
             payment_id,
             action: "undo",
             detail: &reason,
-            before: serde_json::json!({ "outcome": transfer.outcome.as_str(), "allocations": allocations, "credit": credit_amount }),
+            before: serde_json::json!({ "outcome": undone.before.outcome.as_str(), "allocations": undone.allocations, "credit": undone.credit }),
         },
     )
     .await
@@ -799,42 +651,21 @@ pub async fn refund_transfer(
         return Err(AppError::InvalidInput(Field::PositiveAmount));
     }
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let transfer = imp::transfer(&mut tx, school_id, payment_id).await?;
-    let credit: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, amount, remaining FROM credit WHERE payment_id = $1 ORDER BY id LIMIT 1",
+    let transfer = crate::server::ledger::by_hand::refund(
+        &mut tx,
+        school_id,
+        payment_id,
+        amount,
+        &reference,
+        &day.to_string(),
+        staff.id,
+        state.clock.now(),
     )
-    .bind(payment_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    // Credit already taken off a later invoice was spent on fees: not refundable.
-    let spent = credit.map(|(_, a, r)| a - r).unwrap_or(0);
-    let refundable = transfer.amount - transfer.allocated - transfer.refunded - Vnd::new(spent);
-    if amount > refundable {
-        return Err(AppError::RefundTooLarge);
-    }
-    if let Some((credit_id, _, remaining)) = credit {
-        sqlx::query("UPDATE credit SET remaining = $1 WHERE id = $2")
-            .bind((remaining - amount.dong()).max(0))
-            .bind(credit_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query(
-        "INSERT INTO refund (payment_id, amount, reference, refunded_on, staff_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(payment_id)
-    .bind(amount.dong())
-    .bind(&reference)
-    .bind(day.to_string())
-    .bind(staff.id)
-    .bind(state.clock.now())
-    .execute(&mut *tx)
     .await?;
     imp::conclude(
         tx,
         &state,
         &staff,
-        None,
         imp::Decision {
             school_id,
             payment_id,

@@ -87,16 +87,68 @@ pub fn settle(amount: Vnd, balances: &[(i64, Vnd)]) -> Settlement {
             left = left - take;
         }
     }
-    let outcome = match amount.cmp(&due) {
-        std::cmp::Ordering::Less => Outcome::PartlyPaid,
-        std::cmp::Ordering::Equal => Outcome::Matched,
-        std::cmp::Ordering::Greater => Outcome::Overpaid,
-    };
+    let allocated = amount - left;
     Settlement {
         allocations,
         credit: left,
-        outcome,
+        outcome: outcome_of(due, allocated, left),
     }
+}
+
+/// The one rule that names what a settlement did, whoever chose the
+/// allocations (a code in a memo, or the accountant's hand): money left over
+/// makes it overpaid; otherwise it is partly paid while the invoices it touched
+/// still have something due, and matched when they have nothing.
+pub fn outcome_of(due: Vnd, allocated: Vnd, credit: Vnd) -> Outcome {
+    if credit.is_positive() {
+        Outcome::Overpaid
+    } else if allocated < due {
+        Outcome::PartlyPaid
+    } else {
+        Outcome::Matched
+    }
+}
+
+/// Why the accountant's split cannot be recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandProblem {
+    /// A part is not positive, or names an invoice twice.
+    BadPart,
+    /// More than the invoice still has due, or more than the transfer holds.
+    TooLarge,
+}
+
+/// The accountant's own split of `available` over invoices: (invoice id, what
+/// is still due on it, what to put on it). What is not put on an invoice is a
+/// credit.
+pub fn settle_by_hand(
+    available: Vnd,
+    parts: &[(i64, Vnd, Vnd)],
+) -> Result<Settlement, HandProblem> {
+    let mut seen = std::collections::HashSet::new();
+    if parts
+        .iter()
+        .any(|(invoice, _, amount)| !amount.is_positive() || !seen.insert(*invoice))
+    {
+        return Err(HandProblem::BadPart);
+    }
+    if parts.iter().any(|(_, balance, amount)| amount > balance) {
+        return Err(HandProblem::TooLarge);
+    }
+    let allocated: Vnd = parts.iter().map(|(_, _, amount)| *amount).sum();
+    if allocated > available {
+        return Err(HandProblem::TooLarge);
+    }
+    let due: Vnd = parts.iter().map(|(_, balance, _)| *balance).sum();
+    let credit = available - allocated;
+    Ok(Settlement {
+        allocations: parts
+            .iter()
+            .map(|(invoice, _, amount)| (*invoice, *amount))
+            .collect(),
+        credit,
+        outcome: outcome_of(due, allocated, credit),
+    })
 }
 
 #[cfg(test)]
@@ -131,7 +183,47 @@ mod tests {
         assert_eq!(group.outcome, Outcome::Matched);
     }
 
+    #[test]
+    fn a_split_by_hand_follows_the_same_rule() {
+        let both = settle_by_hand(v(1_000), &[(1, v(600), v(600)), (2, v(400), v(400))]).unwrap();
+        assert_eq!((both.outcome, both.credit), (Outcome::Matched, Vnd::ZERO));
+        let short = settle_by_hand(v(500), &[(1, v(600), v(500))]).unwrap();
+        assert_eq!(short.outcome, Outcome::PartlyPaid);
+        let over = settle_by_hand(v(900), &[(1, v(600), v(300))]).unwrap();
+        assert_eq!((over.outcome, over.credit), (Outcome::Overpaid, v(600)));
+        assert_eq!(
+            settle_by_hand(v(900), &[(1, v(600), v(700))]),
+            Err(HandProblem::TooLarge)
+        );
+        assert_eq!(
+            settle_by_hand(v(500), &[(1, v(600), v(300)), (2, v(600), v(300))]),
+            Err(HandProblem::TooLarge)
+        );
+        assert_eq!(
+            settle_by_hand(v(900), &[(1, v(600), v(100)), (1, v(600), v(100))]),
+            Err(HandProblem::BadPart)
+        );
+    }
+
     proptest! {
+        /// Paying what the code names, or splitting the same by hand over the
+        /// same invoices, names the settlement alike.
+        #[test]
+        fn by_code_and_by_hand_agree(amount in 1i64..5_000_000, balances in proptest::collection::vec(1i64..3_000_000, 1..5)) {
+            let list: Vec<(i64, Vnd)> = balances.iter().enumerate().map(|(i, b)| (i as i64, v(*b))).collect();
+            let auto = settle(v(amount), &list);
+            let parts: Vec<(i64, Vnd, Vnd)> = auto.allocations.iter().map(|(id, a)| (*id, list[*id as usize].1, *a)).collect();
+            // By hand, the invoices the code filled up are the ones chosen.
+            let due_chosen: Vnd = parts.iter().map(|p| p.1).sum();
+            let due_all: Vnd = list.iter().map(|p| p.1).sum();
+            let by_hand = settle_by_hand(v(amount), &parts).unwrap();
+            prop_assert_eq!(by_hand.credit, auto.credit);
+            if due_chosen == due_all {
+                prop_assert_eq!(by_hand.outcome, auto.outcome);
+            }
+        }
+
+
         #[test]
         fn nothing_is_lost_or_over_allocated(amount in 1i64..10_000_000, balances in proptest::collection::vec(0i64..3_000_000, 1..5)) {
             let list: Vec<(i64, Vnd)> = balances.iter().enumerate().map(|(i, b)| (i as i64, v(*b))).collect();

@@ -68,7 +68,7 @@ pub async fn by_staff(
 /// Records what a staff member changed as the last step of its transaction,
 /// and commits both: the change and its line in the log land together or not at all.
 pub async fn by_staff_and_commit(
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    mut tx: super::database::WriteTx,
     state: &super::state::AppState,
     staff: &Staff,
     entry: Entry<'_>,

@@ -9,9 +9,7 @@
 use super::state::Db;
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
-use crate::domain::settlement::{settle, Outcome, Settlement};
 use crate::error::AppError;
-use sqlx::AnyConnection;
 
 /// A transfer into a school's account, as a bank (or its notification service) reports it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -120,30 +118,7 @@ pub fn reference_of(key: &str) -> &str {
     rest
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_hold_the_account_and_read_back_as_the_reference() {
-        let a = external_id("970436", "1023456789", " ft26330:12 ");
-        let b = external_id("970436", "9999999999", "FT26330:12");
-        assert_ne!(a, b, "the same reference at two schools' accounts");
-        assert_eq!(reference_of(&a), "FT26330:12");
-        assert_eq!(reference_of("POS:7:T1:A2"), "T1:A2");
-        assert_eq!(reference_of("VNPAY:HOCPHI01:ORDER9"), "HOCPHI01:ORDER9");
-        assert_eq!(reference_of("plain"), "plain");
-    }
-}
-
-/// What recording did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Recorded {
-    pub payment_id: i64,
-    pub outcome: Outcome,
-    /// False when the transaction was already known: nothing changed.
-    pub new: bool,
-}
+pub use super::ledger::Recorded;
 
 /// Records the transfer and settles what its memo names, in its own transaction.
 pub async fn record(
@@ -155,172 +130,70 @@ pub async fn record(
     channel: Channel,
     now: i64,
 ) -> Result<Recorded, AppError> {
+    // Notifications for the same invoices take turns: on SQLite the write
+    // transaction takes the database's write lock at once, so concurrent
+    // notifications queue instead of failing to upgrade a read.
     let mut tx = super::database::begin_write(db).await?;
-    let recorded = record_in(&mut tx, vault, school_id, account, tx_in, channel, now).await?;
+    let incoming = incoming(account, tx_in, channel);
+    let recorded = super::ledger::record(&mut tx, vault, school_id, &[incoming], now)
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
     tx.commit().await?;
     Ok(recorded)
 }
 
-/// Records the transfer, settles it and issues its receipts inside the caller's transaction (a statement import
-/// commits or rolls back all its rows together). A repeat changes nothing and
-/// reports the first outcome.
-pub async fn record_in(
-    conn: &mut AnyConnection,
-    vault: &super::vault::Vault,
-    school_id: i64,
+/// A line of the school's bank statement, as the ledger records it.
+pub fn statement_line(
+    account: &Account,
+    line: &crate::domain::statement::Line,
+) -> super::ledger::Incoming {
+    let tx = BankTransaction {
+        transaction_id: line.reference.clone(),
+        account_number: account.account_number.clone(),
+        amount: line.amount.dong(),
+        received_at: line.at,
+        memo: line.memo.clone(),
+        payer_name: line.payer.clone(),
+    };
+    incoming(account, &tx, Channel::Statement)
+}
+
+/// A transfer as the ledger records it: keyed by the receiving account and the
+/// bank's reference, settling the codes its memo carries.
+pub fn incoming(
     account: &Account,
     tx_in: &BankTransaction,
     channel: Channel,
-    now: i64,
-) -> Result<Recorded, AppError> {
-    let key = external_id(&account.bin, &account.account_number, &tx_in.transaction_id);
-    // Notifications for the same invoices take turns: the caller's transaction
-    // began with `database::begin_write`, and on SQLite this first write takes
-    // the database's write lock at once, so concurrent notifications queue
-    // instead of failing to upgrade a read.
-    let inserted: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, account, bank_bin, arrived_via, outcome, method) \
-         VALUES ($1, 'bank_transfer', $2, $3, $4, $5, $6, $7, $8, $9, 'unmatched', $10) \
-         ON CONFLICT (source, external_id) DO NOTHING RETURNING id",
-    )
-    .bind(school_id)
-    .bind(&key)
-    .bind(tx_in.amount)
-    .bind(tx_in.received_at)
-    .bind(&tx_in.payer_name)
-    .bind(&tx_in.memo)
-    .bind(&account.account_number)
-    .bind(&account.bin)
-    .bind(channel.as_str())
-    .bind(account.method())
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((payment_id,)) = inserted else {
-        let (payment_id, outcome): (i64, String) = sqlx::query_as(
-            "SELECT id, outcome FROM payment WHERE source = 'bank_transfer' AND external_id = $1",
-        )
-        .bind(&key)
-        .fetch_one(&mut *conn)
-        .await?;
-        return Ok(Recorded {
-            payment_id,
-            outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Unmatched),
-            new: false,
-        });
-    };
+) -> super::ledger::Incoming {
+    use super::ledger::{Incoming, NewPayment, Source};
     let marked = InvoiceCode::find_in_memo(&tx_in.memo);
-    let open = if marked.is_empty() {
-        // No `HP` mark: a code typed bare counts only where it is one of this
-        // school's invoices (`find_bare_in_memo` says why that is safe).
-        let bare = InvoiceCode::find_bare_in_memo(&tx_in.memo);
-        open_invoices(conn, school_id, &bare).await?
+    // No `HP` mark: a code typed bare counts only where it is one of this
+    // school's invoices (`find_bare_in_memo` says why that is safe); the
+    // ledger only finds this school's.
+    let codes = if marked.is_empty() {
+        InvoiceCode::find_bare_in_memo(&tx_in.memo)
     } else {
-        open_invoices(conn, school_id, &marked).await?
+        marked
     };
-    let outcome = apply(
-        conn,
-        payment_id,
-        Vnd::new(tx_in.amount),
-        &open,
-        &format!("nộp thừa (giao dịch {})", tx_in.transaction_id),
-        now,
-    )
-    .await?;
-    // The receipt is part of the settlement: issued, numbered and signed in the
-    // same transaction, or not at all.
-    super::receipts::issue_for_payment(conn, vault, payment_id, None, now).await?;
-    Ok(Recorded {
-        payment_id,
-        outcome,
-        new: true,
-    })
-}
-
-/// An invoice a payment can settle, with what is still due on it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OpenInvoice {
-    pub invoice_id: i64,
-    pub student_id: i64,
-    pub balance: Vnd,
-}
-
-/// The live invoices that invoice or payment-group codes name, oldest period first.
-pub async fn open_invoices(
-    conn: &mut AnyConnection,
-    school_id: i64,
-    codes: &[InvoiceCode],
-) -> Result<Vec<OpenInvoice>, AppError> {
-    let mut open: Vec<OpenInvoice> = Vec::new();
-    for code in codes {
-        let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT i.id, i.student_id, i.total, \
-                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
-             FROM invoice i WHERE i.school_id = $1 AND i.voided_at IS NULL AND (i.code = $2 OR i.id IN \
-                (SELECT gi.invoice_id FROM payment_group_invoice gi JOIN payment_group g ON g.id = gi.group_id WHERE g.code = $2)) \
-             ORDER BY i.period, i.id",
-        )
-        .bind(school_id)
-        .bind(code.as_str())
-        .fetch_all(&mut *conn)
-        .await?;
-        for (invoice_id, student_id, total, paid) in rows {
-            if !open.iter().any(|o| o.invoice_id == invoice_id) {
-                open.push(OpenInvoice {
-                    invoice_id,
-                    student_id,
-                    balance: Vnd::new(total - paid),
-                });
-            }
-        }
+    Incoming {
+        payment: NewPayment {
+            source: Source::BankTransfer,
+            external_id: external_id(&account.bin, &account.account_number, &tx_in.transaction_id),
+            amount: Vnd::new(tx_in.amount),
+            received_at: tx_in.received_at,
+            payer_name: tx_in.payer_name.clone(),
+            memo: Some(tx_in.memo.clone()),
+            method: account.method(),
+            arrived_via: channel.as_str(),
+            account: Some((account.bin.clone(), account.account_number.clone())),
+            card: None,
+            recorded_by: None,
+        },
+        codes,
+        credit_reason: format!("nộp thừa (giao dịch {})", tx_in.transaction_id),
+        collector: None,
     }
-    Ok(open)
-}
-
-/// Allocates a payment over the invoices in order, turns any excess into a
-/// credit for the last invoice's student, and stores the outcome.
-pub async fn apply(
-    conn: &mut AnyConnection,
-    payment_id: i64,
-    amount: Vnd,
-    open: &[OpenInvoice],
-    credit_reason: &str,
-    now: i64,
-) -> Result<Outcome, AppError> {
-    let balances: Vec<(i64, Vnd)> = open.iter().map(|o| (o.invoice_id, o.balance)).collect();
-    let Settlement {
-        allocations,
-        credit,
-        outcome,
-    } = settle(amount, &balances);
-    for (invoice_id, amount) in &allocations {
-        sqlx::query(
-            "INSERT INTO payment_allocation (payment_id, invoice_id, amount) VALUES ($1, $2, $3)",
-        )
-        .bind(payment_id)
-        .bind(invoice_id)
-        .bind(amount.dong())
-        .execute(&mut *conn)
-        .await?;
-    }
-    if let (true, Some(last)) = (
-        credit.is_positive() && outcome != Outcome::Duplicate,
-        open.last(),
-    ) {
-        sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at, payment_id) VALUES ($1, $2, $2, $3, $4, $5)")
-            .bind(last.student_id)
-            .bind(credit.dong())
-            .bind(credit_reason)
-            .bind(now)
-            .bind(payment_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")
-        .bind(outcome.as_str())
-        .bind(payment_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(outcome)
 }
 
 /// The school's secret for signing notifications (and SePay's API key), made on
@@ -375,4 +248,20 @@ pub async fn open_secret(
         .execute(db)
         .await?;
     Ok(stored.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_hold_the_account_and_read_back_as_the_reference() {
+        let a = external_id("970436", "1023456789", " ft26330:12 ");
+        let b = external_id("970436", "9999999999", "FT26330:12");
+        assert_ne!(a, b, "the same reference at two schools' accounts");
+        assert_eq!(reference_of(&a), "FT26330:12");
+        assert_eq!(reference_of("POS:7:T1:A2"), "T1:A2");
+        assert_eq!(reference_of("VNPAY:HOCPHI01:ORDER9"), "HOCPHI01:ORDER9");
+        assert_eq!(reference_of("plain"), "plain");
+    }
 }

@@ -72,7 +72,8 @@ fn options(url: &str, max: u32, durability: Durability) -> Result<AnyPoolOptions
                     };
                     conn.execute(
                         format!(
-                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous}"
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous}; \
+                             PRAGMA cache_size = -{CACHE_KIB}"
                         )
                         .as_str(),
                     )
@@ -91,9 +92,16 @@ fn options(url: &str, max: u32, durability: Durability) -> Result<AnyPoolOptions
 /// transactions run one at a time across every hocphi process, as SQLite's
 /// writers do, and what one read is still true when it writes; the lock is
 /// released at commit or rollback. Reads outside them run in parallel.
-pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    match Engine::of(db) {
-        Engine::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
+///
+/// Within one process the writers also take turns in arrival order (a fair
+/// async lock, held until commit or rollback): SQLite's busy handler polls with
+/// growing sleeps, so a bank notification waiting behind a long statement import
+/// would keep missing the moment between two of its batches. With the turn it
+/// goes next, within one batch's time.
+pub async fn begin_write(db: &Db) -> Result<WriteTx, sqlx::Error> {
+    let turn = write_turn(db).lock_owned().await;
+    let tx = match Engine::of(db) {
+        Engine::Sqlite => db.begin_with("BEGIN IMMEDIATE").await?,
         Engine::Postgres => {
             let mut tx = db.begin().await?;
             // Selected through a subquery: the lock function returns `void`,
@@ -102,9 +110,53 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any
                 .bind(WRITE_LOCK)
                 .execute(&mut *tx)
                 .await?;
-            Ok(tx)
+            tx
         }
+    };
+    Ok(WriteTx { tx, _turn: turn })
+}
+
+/// A write transaction from [`begin_write`], holding this process's write turn
+/// until it ends. It reads as the connection (`&mut *tx`), as a transaction does.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
     }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// The write turn of this process for one database (tests run several).
+fn write_turn(db: &Db) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static TURNS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    let url = db.connect_options().database_url.to_string();
+    let mut turns = TURNS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    turns.entry(url).or_default().clone()
 }
 
 /// Makes this transaction wait for any other holding one of `names`, until it
@@ -153,6 +205,12 @@ pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<St
         .map_or(server_url, |(base, _)| base);
     Ok(format!("{base}/{name}"))
 }
+
+/// SQLite's page cache per connection, in KiB (its default is 2 MiB): a
+/// statement import touches the indexes of a few hundred thousand rows, and
+/// with the default most of its time went to reading pages back from the OS.
+/// Allocated as used, so an idle connection costs little.
+const CACHE_KIB: u32 = 32 * 1024;
 
 /// The advisory lock key of [`begin_write`] ("hocphi" in ASCII).
 const WRITE_LOCK: i64 = 0x686f_6370_6869;

@@ -2,7 +2,6 @@
 //! settles them. The IPN is what counts: it may come many times, late, or before
 //! the parent's browser returns, and it settles an order exactly once.
 
-use super::receipts;
 use super::state::Db;
 use super::vault::Vault;
 use crate::domain::invoice_code::InvoiceCode;
@@ -182,44 +181,38 @@ async fn settle(
     tmn: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let (payment_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO payment (school_id, source, external_id, amount, received_at, memo, outcome, method, arrived_via) \
-         VALUES ($1, 'gateway', $2, $3, $4, $5, 'unmatched', 'gateway', 'gateway') RETURNING id",
-    )
-    .bind(school_id)
-    .bind(format!("VNPAY:{tmn}:{}", callback.txn_ref))
-    .bind(callback.amount.dong())
-    .bind(callback.paid_at().unwrap_or(now))
-    .bind(format!(
-        "VNPay {} {}",
-        callback.txn_ref,
-        callback.transaction_no.clone().unwrap_or_default()
-    ))
-    .fetch_one(&mut *conn)
-    .await?;
-    let codes: Vec<InvoiceCode> = InvoiceCode::parse(code).into_iter().collect();
-    let open = super::bank::open_invoices(conn, school_id, &codes).await?;
-    super::bank::apply(
-        conn,
-        payment_id,
-        callback.amount,
-        &open,
-        &format!("nộp thừa (VNPay {})", callback.txn_ref),
-        now,
-    )
-    .await?;
+    use super::ledger::{Incoming, NewPayment, Source};
     let (school,): (String,) = sqlx::query_as("SELECT name FROM school WHERE id = $1")
         .bind(school_id)
         .fetch_one(&mut *conn)
         .await?;
-    receipts::issue_for_payment(
-        conn,
-        vault,
-        payment_id,
-        Some(&format!("{school} (cổng thanh toán, mã đơn vị {tmn})")),
-        now,
-    )
-    .await?;
+    let incoming = Incoming {
+        payment: NewPayment {
+            source: Source::Gateway,
+            external_id: format!("VNPAY:{tmn}:{}", callback.txn_ref),
+            amount: callback.amount,
+            received_at: callback.paid_at().unwrap_or(now),
+            payer_name: None,
+            memo: Some(format!(
+                "VNPay {} {}",
+                callback.txn_ref,
+                callback.transaction_no.clone().unwrap_or_default()
+            )),
+            method: "gateway",
+            arrived_via: "gateway",
+            account: None,
+            card: None,
+            recorded_by: None,
+        },
+        codes: InvoiceCode::parse(code).into_iter().collect(),
+        credit_reason: format!("nộp thừa (VNPay {})", callback.txn_ref),
+        collector: Some(format!("{school} (cổng thanh toán, mã đơn vị {tmn})")),
+    };
+    let recorded = super::ledger::record(conn, vault, school_id, &[incoming], now)
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
+    let payment_id = recorded.payment_id;
     sqlx::query("UPDATE gateway_order SET payment_id = $1 WHERE id = $2")
         .bind(payment_id)
         .bind(order_id)

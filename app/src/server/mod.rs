@@ -4,10 +4,12 @@
 pub mod audit;
 pub mod auth;
 pub mod bank;
+pub mod bulk;
 pub mod clock;
 pub mod database;
 pub mod gateway;
 pub mod heavy;
+pub mod ledger;
 pub mod limiter;
 pub mod pades;
 pub mod parent_queries;

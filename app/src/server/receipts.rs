@@ -119,18 +119,24 @@ pub fn key_list(keys: &[PublishedKey]) -> Vec<(String, [u8; 32])> {
         .collect()
 }
 
-/// Issues a receipt for every invoice a payment settles that has none yet.
-/// `collector`: who took the money (the school's account for a transfer, a
-/// person for cash or a hand match).
-pub async fn issue_for_payment(
+/// Issues a receipt for every invoice each payment settles that has none yet,
+/// in the order given (numbers follow it). `collector`: who took the money
+/// (`None`: the school's account, for a transfer; a person for cash or a hand
+/// match). Returns the receipts' ids, or none past [`IDS_UP_TO`] receipts.
+/// A whole statement's receipts take a handful of round trips: the
+/// payments, allocations and billed lines are read in lists, the numbers
+/// reserved as one block per school, and the rows written many at a time.
+pub async fn issue_for_payments(
     conn: &mut AnyConnection,
     vault: &Vault,
-    payment_id: i64,
-    collector: Option<&str>,
+    payments: &[(i64, Option<String>)],
     now: i64,
 ) -> Result<Vec<i64>, AppError> {
-    // payment: school, method, reference, payer, received_at, bank account
+    use super::bulk::{Marks, CHUNK};
+    use std::collections::HashMap;
+    // payment: id, school, method, reference, payer, received_at, bank account, bin
     type PaymentRow = (
+        i64,
         i64,
         String,
         String,
@@ -139,169 +145,331 @@ pub async fn issue_for_payment(
         Option<String>,
         Option<String>,
     );
-    let (school_id, method, external_id, payer, received_at, account, bin): PaymentRow =
-        sqlx::query_as(
-            "SELECT school_id, method, external_id, payer_name, received_at, account, bank_bin FROM payment WHERE id = $1",
-        )
-        .bind(payment_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let (school, tax_code, slug): (String, String, String) = sqlx::query_as(
-        "SELECT COALESCE(NULLIF(legal_name, ''), name), tax_code, slug FROM school WHERE id = $1",
-    )
-    .bind(school_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    // invoice, student, name, class, code, period, invoice total, this payment's part
-    type Allocation = (i64, i64, String, Option<String>, String, String, i64, i64);
-    let allocations: Vec<Allocation> = sqlx::query_as(
-        "SELECT i.id, s.id, s.full_name, c.name, i.code, i.period, i.total, a.amount \
-         FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
-         LEFT JOIN class c ON c.id = i.class_id \
-         WHERE a.payment_id = $1 AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.payment_id = a.payment_id \
-            AND r.invoice_id = a.invoice_id AND r.cancelled_at IS NULL) ORDER BY i.period, i.id",
-    )
-    .bind(payment_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let collector = match collector {
-        Some(name) => name.to_string(),
-        None => {
-            let bank = bin
-                .as_deref()
-                .and_then(crate::domain::banks::by_bin)
-                .map(|b| b.short_name.to_string())
-                .unwrap_or_default();
-            format!(
-                "{school} (tài khoản {bank} {})",
-                account.unwrap_or_default()
-            )
-            .replace("  ", " ")
-        }
-    };
-    // Cash has no bank reference (its key is random): say what it was instead.
-    let reference = if method == "cash" {
-        "Tiền mặt tại văn phòng nhà trường".to_string()
-    } else {
-        crate::server::bank::reference_of(&external_id).to_string()
-    };
-    let mut issued = Vec::new();
-    for (invoice_id, student_id, student, class, code, period, total, part) in allocations {
-        // What was billed: a line the family declined is not (it is not in the total).
-        let lines: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT description, amount FROM invoice_line WHERE invoice_id = $1 AND declined = 0 \
-             ORDER BY position",
-        )
-        .bind(invoice_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let period_label = crate::domain::date::Month::parse(&period)
-            .map(|m| m.label())
-            .unwrap_or_else(|_| period.clone());
-        let items = receipt_items(lines, part, total, &period_label, &code);
-        let content = ReceiptContent {
-            format: 1,
-            receipt_type: RECEIPT_TYPE.into(),
-            // Both set by `sign_and_store`, from the school's registration.
-            form_number: String::new(),
-            series: String::new(),
-            number: String::new(),
-            school: school.clone(),
-            school_tax_code: tax_code.clone(),
-            school_slug: slug.clone(),
-            payer: payer
-                .clone()
-                .filter(|p| !p.trim().is_empty())
-                .unwrap_or_else(|| format!("Phụ huynh học sinh {student}")),
-            student,
-            class: class.unwrap_or_default(),
-            invoice_code: code,
-            period,
-            items,
-            total: part,
-            total_in_words: crate::domain::words::vnd_in_words(Vnd::new(part))
-                .map_err(unavailable)?,
-            method: method.clone(),
-            reference: reference.clone(),
-            paid_at: received_at,
-            issued_at: now,
-            collector: collector.clone(),
-            replaces: None,
-        };
-        issued.push(
-            sign_and_store(
-                conn, vault, school_id, payment_id, invoice_id, student_id, content, now,
-            )
-            .await?,
+    // payment, invoice, student, name, class, code, period, invoice total, this payment's part
+    type Allocation = (
+        i64,
+        i64,
+        i64,
+        String,
+        Option<String>,
+        String,
+        String,
+        i64,
+        i64,
+    );
+    let ids: Vec<i64> = payments.iter().map(|(id, _)| *id).collect();
+    let mut rows: HashMap<i64, PaymentRow> = HashMap::new();
+    let mut allocations: HashMap<i64, Vec<Allocation>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT id, school_id, method, external_id, payer_name, received_at, account, bank_bin \
+             FROM payment WHERE id IN ({})",
+            Marks::of(conn).list(1, chunk.len())
         );
+        let mut query = sqlx::query_as::<_, PaymentRow>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        rows.extend(
+            query
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|r| (r.0, r)),
+        );
+        let sql = format!(
+            "SELECT a.payment_id, i.id, s.id, s.full_name, c.name, i.code, i.period, i.total, a.amount \
+             FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
+             LEFT JOIN class c ON c.id = i.class_id \
+             WHERE a.payment_id IN ({}) AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.payment_id = a.payment_id \
+                AND r.invoice_id = a.invoice_id AND r.cancelled_at IS NULL) ORDER BY a.payment_id, i.period, i.id",
+            Marks::of(conn).list(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, Allocation>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            allocations.entry(row.0).or_default().push(row);
+        }
     }
-    Ok(issued)
+    // What was billed: a line the family declined is not (it is not in the total).
+    let invoices: Vec<i64> = allocations.values().flatten().map(|a| a.1).collect();
+    let mut billed: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
+    for chunk in invoices.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT invoice_id, description, amount FROM invoice_line WHERE invoice_id IN ({}) AND declined = 0 \
+             ORDER BY invoice_id, position",
+            Marks::of(conn).list(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for (invoice, description, amount) in query.fetch_all(&mut *conn).await? {
+            billed
+                .entry(invoice)
+                .or_default()
+                .push((description, amount));
+        }
+    }
+    // school: legal name, tax code, address
+    let mut schools: HashMap<i64, (String, String, String)> = HashMap::new();
+    let mut drafts = Vec::new();
+    for (payment_id, collector) in payments {
+        let Some((_, school_id, method, external_id, payer, received_at, account, bin)) =
+            rows.get(payment_id)
+        else {
+            return Err(AppError::NotFound);
+        };
+        if !schools.contains_key(school_id) {
+            let school: (String, String, String) = sqlx::query_as(
+                "SELECT COALESCE(NULLIF(legal_name, ''), name), tax_code, slug FROM school WHERE id = $1",
+            )
+            .bind(school_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            schools.insert(*school_id, school);
+        }
+        let (school, tax_code, slug) = &schools[school_id];
+        let collector = match collector {
+            Some(name) => name.clone(),
+            None => {
+                let bank = bin
+                    .as_deref()
+                    .and_then(crate::domain::banks::by_bin)
+                    .map(|b| b.short_name.to_string())
+                    .unwrap_or_default();
+                format!(
+                    "{school} (tài khoản {bank} {})",
+                    account.clone().unwrap_or_default()
+                )
+                .replace("  ", " ")
+            }
+        };
+        // Cash has no bank reference (its key is random): say what it was instead.
+        let reference = if method == "cash" {
+            "Tiền mặt tại văn phòng nhà trường".to_string()
+        } else {
+            crate::server::bank::reference_of(external_id).to_string()
+        };
+        for (_, invoice_id, student_id, student, class, code, period, total, part) in
+            allocations.remove(payment_id).unwrap_or_default()
+        {
+            let period_label = crate::domain::date::Month::parse(&period)
+                .map(|m| m.label())
+                .unwrap_or_else(|_| period.clone());
+            let lines = billed.get(&invoice_id).cloned().unwrap_or_default();
+            let items = receipt_items(lines, part, total, &period_label, &code);
+            let content = ReceiptContent {
+                format: 1,
+                receipt_type: RECEIPT_TYPE.into(),
+                // All three set by `sign_and_store`, from the school's registration.
+                form_number: String::new(),
+                series: String::new(),
+                number: String::new(),
+                school: school.clone(),
+                school_tax_code: tax_code.clone(),
+                school_slug: slug.clone(),
+                payer: payer
+                    .clone()
+                    .filter(|p| !p.trim().is_empty())
+                    .unwrap_or_else(|| format!("Phụ huynh học sinh {student}")),
+                student,
+                class: class.unwrap_or_default(),
+                invoice_code: code,
+                period,
+                items,
+                total: part,
+                total_in_words: crate::domain::words::vnd_in_words(Vnd::new(part))
+                    .map_err(unavailable)?,
+                method: method.clone(),
+                reference: reference.clone(),
+                paid_at: *received_at,
+                issued_at: now,
+                collector: collector.clone(),
+                replaces: None,
+            };
+            drafts.push(Draft {
+                school_id: *school_id,
+                payment_id: *payment_id,
+                invoice_id,
+                student_id,
+                content,
+            });
+        }
+    }
+    sign_and_store(conn, vault, drafts, now).await
 }
 
-/// Numbers, signs and stores a receipt; returns its id.
-#[allow(clippy::too_many_arguments)]
-async fn sign_and_store(
-    conn: &mut AnyConnection,
-    vault: &Vault,
+/// A receipt before it is numbered and signed.
+struct Draft {
     school_id: i64,
     payment_id: i64,
     invoice_id: i64,
     student_id: i64,
-    mut content: ReceiptContent,
+    content: ReceiptContent,
+}
+
+/// A numbered receipt, signed: what its row stores.
+struct Signed {
+    draft: Draft,
+    year: i32,
+    number: i64,
+    canonical: String,
+    digest: [u8; 32],
+    signature: [u8; 64],
+    key_id: String,
+}
+
+/// Receipts whose ids [`store`] returns; past this many it returns none.
+pub const IDS_UP_TO: usize = 16;
+
+/// Receipts signed on the async worker below this many; above it, on the heavy pool.
+const SIGN_INLINE: usize = 16;
+
+/// Numbers, signs and stores receipts, in order; returns their ids.
+async fn sign_and_store(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    drafts: Vec<Draft>,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<Vec<i64>, AppError> {
+    use std::collections::HashMap;
     let year = Date::in_vietnam(now).year();
-    // The school's registered form and series, if it entered both; otherwise
-    // hocphi's plain numbering and no form code at all.
-    let registered: Option<(Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT receipt_form_number, receipt_series FROM school WHERE id = $1")
-            .bind(school_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (form_number, series) = match registered {
-        Some((Some(form), Some(series))) if !form.is_empty() && !series.is_empty() => {
-            (form, series)
+    let mut per_school: Vec<(i64, usize)> = Vec::new();
+    for d in &drafts {
+        match per_school.iter_mut().find(|(s, _)| *s == d.school_id) {
+            Some((_, n)) => *n += 1,
+            None => per_school.push((d.school_id, 1)),
         }
-        _ => (String::new(), series_for(year)),
+    }
+    // Per school: form, series, the first number of its block, the key.
+    let mut numbering: HashMap<i64, (String, String, i64, String, SigningKey)> = HashMap::new();
+    for (school_id, count) in per_school {
+        // The school's registered form and series, if it entered both; otherwise
+        // hocphi's plain numbering and no form code at all.
+        let registered: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT receipt_form_number, receipt_series FROM school WHERE id = $1")
+                .bind(school_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let (form_number, series) = match registered {
+            Some((Some(form), Some(series))) if !form.is_empty() && !series.is_empty() => {
+                (form, series)
+            }
+            _ => (String::new(), series_for(year)),
+        };
+        // The whole block at once: numbers never skip or repeat, since the
+        // counter moves in this transaction.
+        let count = count as i64;
+        let (last,): (i64,) = sqlx::query_as(
+            "INSERT INTO receipt_counter (school_id, series, year, last) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (school_id, series, year) DO UPDATE SET last = receipt_counter.last + $4 RETURNING last",
+        )
+        .bind(school_id)
+        .bind(&series)
+        .bind(year)
+        .bind(count)
+        .fetch_one(&mut *conn)
+        .await?;
+        let (key_id, key) = current_key(conn, vault, school_id, now).await?;
+        numbering.insert(
+            school_id,
+            (form_number, series, last - count + 1, key_id, key),
+        );
+    }
+    let mut work = Vec::with_capacity(drafts.len());
+    for mut draft in drafts {
+        let (form, series, next, key_id, key) = numbering
+            .get_mut(&draft.school_id)
+            .ok_or(AppError::Internal)?;
+        draft.content.form_number = form.clone();
+        draft.content.series = series.clone();
+        draft.content.number = format!("{:07}", *next);
+        work.push((draft, *next, key_id.clone(), key.clone()));
+        *next += 1;
+    }
+    let many = work.len() > SIGN_INLINE;
+    let sign = move || -> Vec<Signed> {
+        work.into_iter()
+            .map(|(draft, number, key_id, key)| {
+                let canonical = canonical_bytes(&draft.content);
+                let digest = digest(&canonical);
+                let signature = key.sign(&signed_message(&digest)).to_bytes();
+                Signed {
+                    draft,
+                    year,
+                    number,
+                    canonical: String::from_utf8(canonical).expect("JSON is UTF-8"),
+                    digest,
+                    signature,
+                    key_id,
+                }
+            })
+            .collect()
     };
-    content.form_number = form_number;
-    let (number,): (i64,) = sqlx::query_as(
-        "INSERT INTO receipt_counter (school_id, series, year, last) VALUES ($1, $2, $3, 1) \
-         ON CONFLICT (school_id, series, year) DO UPDATE SET last = receipt_counter.last + 1 RETURNING last",
-    )
-    .bind(school_id)
-    .bind(&series)
-    .bind(year)
-    .fetch_one(&mut *conn)
-    .await?;
-    content.series = series.clone();
-    content.number = format!("{number:07}");
-    let (key_id, key) = current_key(conn, vault, school_id, now).await?;
-    let canonical = canonical_bytes(&content);
-    let digest = digest(&canonical);
-    let signature = key.sign(&signed_message(&digest)).to_bytes();
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO receipt (public_code, school_id, payment_id, invoice_id, student_id, series, year, number, total, \
-            issued_at, content, digest, signature, key_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-    )
-    .bind(super::auth::random_secret())
-    .bind(school_id)
-    .bind(payment_id)
-    .bind(invoice_id)
-    .bind(student_id)
-    .bind(&series)
-    .bind(year)
-    .bind(number)
-    .bind(content.total)
-    .bind(now)
-    .bind(String::from_utf8(canonical).expect("JSON is UTF-8"))
-    .bind(b64(&digest))
-    .bind(b64(&signature))
-    .bind(&key_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
+    // Serialising and signing thousands of receipts is CPU work: off the async workers.
+    let signed = if many {
+        super::heavy::run(sign).await?
+    } else {
+        sign()
+    };
+    store(conn, signed, now).await
+}
+
+/// Writes signed receipts, many rows a statement; returns their ids in order
+/// when there are at most [`IDS_UP_TO`] (a replacement needs its id; a
+/// statement's thousands would only cost a row sent back each).
+async fn store(
+    conn: &mut AnyConnection,
+    signed: Vec<Signed>,
+    now: i64,
+) -> Result<Vec<i64>, AppError> {
+    use super::bulk::{Marks, CHUNK};
+    use sqlx::Row;
+    let want_ids = signed.len() <= IDS_UP_TO;
+    let mut ids = Vec::new();
+    for chunk in signed.chunks(CHUNK) {
+        let codes: Vec<String> = chunk.iter().map(|_| super::auth::random_secret()).collect();
+        let sql = format!(
+            "INSERT INTO receipt (public_code, school_id, payment_id, invoice_id, student_id, series, year, number, total, \
+                issued_at, content, digest, signature, key_id) VALUES {}{}",
+            Marks::of(conn).value_rows(chunk.len(), 14),
+            if want_ids { " RETURNING id, public_code" } else { "" }
+        );
+        let mut query = sqlx::query(&sql);
+        for (s, code) in chunk.iter().zip(&codes) {
+            query = query
+                .bind(code)
+                .bind(s.draft.school_id)
+                .bind(s.draft.payment_id)
+                .bind(s.draft.invoice_id)
+                .bind(s.draft.student_id)
+                .bind(&s.draft.content.series)
+                .bind(s.year)
+                .bind(s.number)
+                .bind(s.draft.content.total)
+                .bind(now)
+                .bind(&s.canonical)
+                .bind(b64(&s.digest))
+                .bind(b64(&s.signature))
+                .bind(&s.key_id);
+        }
+        if !want_ids {
+            query.execute(&mut *conn).await?;
+            continue;
+        }
+        // The order RETURNING gives rows in is not promised: matched by code.
+        let mut back = std::collections::HashMap::new();
+        for row in query.fetch_all(&mut *conn).await? {
+            back.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
+        }
+        for code in &codes {
+            ids.push(*back.get(code).ok_or(AppError::Internal)?);
+        }
+    }
+    Ok(ids)
 }
 
 /// A stored receipt's proof (what its link carries).
@@ -402,10 +570,17 @@ pub async fn replace(
     if let Some(payer) = payer.map(str::trim).filter(|p| !p.is_empty()) {
         fresh.payer = payer.to_string();
     }
-    let id = sign_and_store(
-        conn, vault, school_id, payment_id, invoice_id, student_id, fresh, now,
-    )
-    .await?;
+    let draft = Draft {
+        school_id,
+        payment_id,
+        invoice_id,
+        student_id,
+        content: fresh,
+    };
+    let id = sign_and_store(conn, vault, vec![draft], now)
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
     sqlx::query("UPDATE receipt SET replaced_by = $1 WHERE id = $2")
         .bind(id)
         .bind(receipt_id)

@@ -1,0 +1,366 @@
+//! Recording payments: planned first with reads only (what a statement's
+//! preview shows, without the write lock), then written in a few multi-row
+//! statements inside the caller's write transaction.
+
+use super::books::Books;
+use super::{NewPayment, Source};
+use crate::domain::invoice_code::InvoiceCode;
+use crate::domain::money::Vnd;
+use crate::domain::settlement::{settle, Outcome, Settlement};
+use crate::error::AppError;
+use crate::server::bulk::{Marks, CHUNK};
+use crate::server::database::WriteTx;
+use crate::server::state::Db;
+use crate::server::vault::Vault;
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+
+/// A payment to record and what it pays.
+#[derive(Clone, Debug)]
+pub struct Incoming {
+    pub payment: NewPayment,
+    /// The invoice or payment-group codes it pays, in the order to settle them.
+    pub codes: Vec<InvoiceCode>,
+    /// Why its excess is kept as a credit: "nộp thừa (giao dịch FT…)".
+    pub credit_reason: String,
+    /// Who took the money, on its receipts; `None`: the school's account.
+    pub collector: Option<String>,
+}
+
+/// What recording did to one payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub payment_id: i64,
+    pub outcome: Outcome,
+    /// False when the payment was already known: nothing changed.
+    pub new: bool,
+}
+
+/// What recording one payment of a batch would do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Planned {
+    /// Recorded before: nothing changes, and this was its outcome.
+    Known { payment_id: i64, outcome: Outcome },
+    /// The same key as an earlier payment of this batch: nothing more changes.
+    Repeat { of: usize, outcome: Outcome },
+    /// New: how it settles, and which student a credit goes to.
+    New {
+        settlement: Settlement,
+        credit_to: Option<i64>,
+    },
+}
+
+impl Planned {
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Planned::Known { outcome, .. } | Planned::Repeat { outcome, .. } => *outcome,
+            Planned::New { settlement, .. } => settlement.outcome,
+        }
+    }
+
+    pub fn is_new(&self) -> bool {
+        matches!(self, Planned::New { .. })
+    }
+}
+
+/// What recording `batch` would do, in order, each payment seeing what the
+/// ones before it settled. Reads only.
+pub async fn plan(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    batch: &[Incoming],
+) -> Result<Vec<Planned>, AppError> {
+    let known = known(conn, batch).await?;
+    let codes: Vec<String> = batch
+        .iter()
+        .filter(|i| !known.contains_key(&key(&i.payment)))
+        .flat_map(|i| i.codes.iter().map(|c| c.as_str().to_string()))
+        .collect();
+    let mut books = Books::load(conn, school_id, &codes).await?;
+    let mut first: HashMap<(Source, &str), usize> = HashMap::new();
+    let mut planned: Vec<Planned> = Vec::with_capacity(batch.len());
+    for (index, incoming) in batch.iter().enumerate() {
+        let p = &incoming.payment;
+        if let Some((payment_id, outcome)) = known.get(&key(p)) {
+            planned.push(Planned::Known {
+                payment_id: *payment_id,
+                outcome: *outcome,
+            });
+            continue;
+        }
+        if let Some(&of) = first.get(&(p.source, p.external_id.as_str())) {
+            let outcome = planned[of].outcome();
+            planned.push(Planned::Repeat { of, outcome });
+            continue;
+        }
+        first.insert((p.source, p.external_id.as_str()), index);
+        let open = books.open_for(&incoming.codes);
+        let balances: Vec<(i64, Vnd)> = open.iter().map(|o| (o.invoice_id, o.balance)).collect();
+        let settlement = settle(p.amount, &balances);
+        books.take(&settlement);
+        // The excess of a payment for invoices already paid stays with the
+        // transfer for review (a possible double payment), not as a credit.
+        let credit_to = open
+            .last()
+            .filter(|_| settlement.credit.is_positive() && settlement.outcome != Outcome::Duplicate)
+            .map(|o| o.student_id);
+        planned.push(Planned::New {
+            settlement,
+            credit_to,
+        });
+    }
+    Ok(planned)
+}
+
+/// Records `batch` in the caller's write transaction (`database::begin_write`):
+/// each new payment once, its allocations, credit and receipts. A payment
+/// known already changes nothing and reports its first outcome.
+pub async fn record(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    school_id: i64,
+    batch: &[Incoming],
+    now: i64,
+) -> Result<Vec<Recorded>, AppError> {
+    let planned = plan(conn, school_id, batch).await?;
+    let new: Vec<usize> = (0..batch.len()).filter(|&i| planned[i].is_new()).collect();
+    let ids = insert_payments(conn, school_id, batch, &planned, &new).await?;
+    let mut allocations: Vec<(i64, i64, Vnd)> = Vec::new();
+    let mut credits: Vec<(i64, i64, Vnd, &str)> = Vec::new();
+    for &i in &new {
+        if let Planned::New {
+            settlement,
+            credit_to,
+        } = &planned[i]
+        {
+            let payment_id = ids[&i];
+            allocations.extend(
+                settlement
+                    .allocations
+                    .iter()
+                    .map(|(invoice, amount)| (payment_id, *invoice, *amount)),
+            );
+            if let Some(student) = credit_to {
+                credits.push((
+                    payment_id,
+                    *student,
+                    settlement.credit,
+                    &batch[i].credit_reason,
+                ));
+            }
+        }
+    }
+    write_allocations(conn, &allocations).await?;
+    write_credits(conn, &credits, now).await?;
+    // The receipts are part of the settlement: issued, numbered and signed in
+    // the same transaction, or not at all.
+    let issue: Vec<(i64, Option<String>)> = new
+        .iter()
+        .map(|i| (ids[i], batch[*i].collector.clone()))
+        .collect();
+    crate::server::receipts::issue_for_payments(conn, vault, &issue, now).await?;
+    let mut recorded: Vec<Recorded> = Vec::with_capacity(batch.len());
+    for (i, p) in planned.iter().enumerate() {
+        recorded.push(match p {
+            Planned::Known {
+                payment_id,
+                outcome,
+            } => Recorded {
+                payment_id: *payment_id,
+                outcome: *outcome,
+                new: false,
+            },
+            Planned::Repeat { of, outcome } => Recorded {
+                payment_id: recorded[*of].payment_id,
+                outcome: *outcome,
+                new: false,
+            },
+            Planned::New { settlement, .. } => Recorded {
+                payment_id: ids[&i],
+                outcome: settlement.outcome,
+                new: true,
+            },
+        });
+    }
+    Ok(recorded)
+}
+
+/// Payments per write transaction in [`record_in_turns`]: a notification
+/// arriving during a 100,000-line import waits for one turn, not the file.
+pub const TURN: usize = 500;
+
+/// Records a long batch (a statement, a day of card settlements) in turns of
+/// `turn` payments, each its own write transaction, so a notification arriving
+/// meanwhile waits for one turn, not the whole file. Every payment is keyed, so
+/// a batch cut short (the server stopped) is finished by sending it again:
+/// what was recorded is known and changes nothing. The last turn's transaction
+/// is returned open, for the caller's audit line and settings to land with the
+/// last payments when it commits.
+pub async fn record_in_turns(
+    db: &Db,
+    vault: &Vault,
+    school_id: i64,
+    batch: &[Incoming],
+    turn: usize,
+    now: i64,
+) -> Result<(Vec<Recorded>, WriteTx), AppError> {
+    let mut recorded = Vec::with_capacity(batch.len());
+    let mut parts = batch.chunks(turn.max(1)).peekable();
+    loop {
+        let mut tx = crate::server::database::begin_write(db).await?;
+        let part = parts.next().unwrap_or(&[]);
+        recorded.extend(record(&mut tx, vault, school_id, part, now).await?);
+        if parts.peek().is_none() {
+            return Ok((recorded, tx));
+        }
+        tx.commit().await?;
+    }
+}
+
+fn key(p: &NewPayment) -> (Source, String) {
+    (p.source, p.external_id.clone())
+}
+
+/// The payments of `batch` recorded before: key → (id, outcome).
+async fn known(
+    conn: &mut AnyConnection,
+    batch: &[Incoming],
+) -> Result<HashMap<(Source, String), (i64, Outcome)>, AppError> {
+    let mut found = HashMap::new();
+    for source in [Source::BankTransfer, Source::Gateway, Source::Office] {
+        let keys: Vec<&str> = batch
+            .iter()
+            .filter(|i| i.payment.source == source)
+            .map(|i| i.payment.external_id.as_str())
+            .collect();
+        for chunk in keys.chunks(CHUNK) {
+            let marks = Marks::of(conn);
+            let sql = format!(
+                "SELECT external_id, id, outcome FROM payment WHERE source = {} AND external_id IN ({})",
+                marks.one(1),
+                marks.list(2, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (String, i64, String)>(&sql).bind(source.as_str());
+            for k in chunk {
+                query = query.bind(*k);
+            }
+            for (external_id, id, outcome) in query.fetch_all(&mut *conn).await? {
+                let outcome = Outcome::parse(&outcome).unwrap_or(Outcome::Unmatched);
+                found.insert((source, external_id), (id, outcome));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Inserts the new payments with their outcome; index in `batch` → id.
+async fn insert_payments(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    batch: &[Incoming],
+    planned: &[Planned],
+    new: &[usize],
+) -> Result<HashMap<usize, i64>, AppError> {
+    let mut ids = HashMap::with_capacity(new.len());
+    for chunk in new.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO payment (school_id, source, external_id, amount, received_at, payer_name, memo, account, \
+                bank_bin, arrived_via, outcome, method, card_terminal, card_approval, card_last4, recorded_by) \
+             VALUES {} ON CONFLICT (source, external_id) DO NOTHING RETURNING id, source, external_id",
+            Marks::of(conn).value_rows(chunk.len(), 16)
+        );
+        let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql);
+        for &i in chunk {
+            let p = &batch[i].payment;
+            let (bin, number) = match &p.account {
+                Some((bin, number)) => (Some(bin.as_str()), Some(number.as_str())),
+                None => (None, None),
+            };
+            let card = p.card.as_ref();
+            query = query
+                .bind(school_id)
+                .bind(p.source.as_str())
+                .bind(p.external_id.as_str())
+                .bind(p.amount.dong())
+                .bind(p.received_at)
+                .bind(p.payer_name.as_deref())
+                .bind(p.memo.as_deref())
+                .bind(number)
+                .bind(bin)
+                .bind(p.arrived_via)
+                .bind(planned[i].outcome().as_str())
+                .bind(p.method)
+                .bind(card.map(|c| c.terminal.as_str()))
+                .bind(card.map(|c| c.approval.as_str()))
+                .bind(card.map(|c| c.last4.as_str()))
+                .bind(p.recorded_by);
+        }
+        let back: HashMap<(String, String), i64> = query
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|(id, source, external_id)| ((source, external_id), id))
+            .collect();
+        for &i in chunk {
+            let p = &batch[i].payment;
+            // Only another writer outside the write turn could have taken the
+            // key since it was planned: refuse rather than settle it twice.
+            let id = back
+                .get(&(p.source.as_str().to_string(), p.external_id.clone()))
+                .ok_or_else(|| {
+                    tracing::error!(
+                        "payment {} was recorded by another writer while this batch was planned",
+                        p.external_id
+                    );
+                    AppError::Internal
+                })?;
+            ids.insert(i, *id);
+        }
+    }
+    Ok(ids)
+}
+
+/// (payment, invoice, amount), many rows a statement.
+pub(super) async fn write_allocations(
+    conn: &mut AnyConnection,
+    allocations: &[(i64, i64, Vnd)],
+) -> Result<(), AppError> {
+    for chunk in allocations.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO payment_allocation (payment_id, invoice_id, amount) VALUES {}",
+            Marks::of(conn).value_rows(chunk.len(), 3)
+        );
+        let mut query = sqlx::query(&sql);
+        for (payment, invoice, amount) in chunk {
+            query = query.bind(*payment).bind(*invoice).bind(amount.dong());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// (payment, student, amount, reason): what a payment left over, kept for the family.
+pub(super) async fn write_credits(
+    conn: &mut AnyConnection,
+    credits: &[(i64, i64, Vnd, &str)],
+    now: i64,
+) -> Result<(), AppError> {
+    for chunk in credits.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO credit (payment_id, student_id, amount, remaining, reason, created_at) VALUES {}",
+            Marks::of(conn).value_rows(chunk.len(), 6)
+        );
+        let mut query = sqlx::query(&sql);
+        for (payment, student, amount, reason) in chunk {
+            query = query
+                .bind(*payment)
+                .bind(*student)
+                .bind(amount.dong())
+                .bind(amount.dong())
+                .bind(*reason)
+                .bind(now);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,369 @@
+//! The ledger's books stay right whatever happens to them: random sequences
+//! of payments (a notification, a statement's batch, cash at the desk), hand
+//! matches and splits, undos, refunds and voided invoices, with the books
+//! checked after every step.
+
+mod support;
+
+use hocphi_app::domain::invoice_code::InvoiceCode;
+use hocphi_app::domain::money::Vnd;
+use hocphi_app::server::bank::{self, BankTransaction, Channel};
+use hocphi_app::server::database::begin_write;
+use hocphi_app::server::ledger::{self, by_hand, Incoming, NewPayment, Source};
+use hocphi_server::demo::{DEMO_ACCOUNTANT, DEMO_PASSWORD};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use support::*;
+
+const SCHOOL: i64 = 1;
+
+/// One step of a sequence. Indexes pick among what exists when it runs.
+#[derive(Clone, Debug)]
+enum Step {
+    /// A transfer naming one or two invoices; `kind`: 0 exact, 1 short, 2 over.
+    Notify {
+        invoices: Vec<usize>,
+        kind: u8,
+    },
+    /// Two lines of a statement recorded in one batch: the second may repeat
+    /// the first's reference, or pay the same invoice again.
+    Statement {
+        a: usize,
+        b: usize,
+        repeat: bool,
+        same: bool,
+    },
+    /// Cash at the desk: at most what is due.
+    Cash {
+        invoice: usize,
+    },
+    /// A transfer without a code, then split by hand over one or two invoices.
+    ByHand {
+        invoices: Vec<usize>,
+        keep: u8,
+    },
+    Undo {
+        payment: usize,
+    },
+    Refund {
+        payment: usize,
+    },
+    Void {
+        invoice: usize,
+    },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let pick = 0usize..1000;
+    prop_oneof![
+        3 => (proptest::collection::vec(pick.clone(), 1..3), 0u8..3)
+            .prop_map(|(invoices, kind)| Step::Notify { invoices, kind }),
+        2 => (pick.clone(), pick.clone(), any::<bool>(), any::<bool>())
+            .prop_map(|(a, b, repeat, same)| Step::Statement { a, b, repeat, same }),
+        1 => pick.clone().prop_map(|invoice| Step::Cash { invoice }),
+        2 => (proptest::collection::vec(pick.clone(), 1..3), 0u8..3)
+            .prop_map(|(invoices, keep)| Step::ByHand { invoices, keep }),
+        2 => pick.clone().prop_map(|payment| Step::Undo { payment }),
+        1 => pick.clone().prop_map(|payment| Step::Refund { payment }),
+        1 => pick.prop_map(|invoice| Step::Void { invoice }),
+    ]
+}
+
+/// Live invoices of the school with something due: (code, balance).
+async fn open(app: &TestApp) -> Vec<(String, i64)> {
+    sqlx::query_as(
+        "SELECT i.code, i.total - (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
+         FROM invoice i WHERE i.school_id = $1 AND i.voided_at IS NULL ORDER BY i.id",
+    )
+    .bind(SCHOOL)
+    .fetch_all(&app.db)
+    .await
+    .unwrap()
+    .into_iter()
+    .filter(|(_, due): &(String, i64)| *due > 0)
+    .collect()
+}
+
+async fn payments(app: &TestApp) -> Vec<i64> {
+    sqlx::query_as::<_, (i64,)>("SELECT id FROM payment WHERE school_id = $1 ORDER BY id")
+        .bind(SCHOOL)
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.0)
+        .collect()
+}
+
+fn transfer(reference: &str, amount: i64, memo: String) -> BankTransaction {
+    BankTransaction {
+        transaction_id: reference.into(),
+        account_number: String::new(),
+        amount,
+        received_at: 1_795_600_000,
+        memo,
+        payer_name: None,
+    }
+}
+
+async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
+    let account = default_account(app)
+        .await
+        .expect("the demo school's account");
+    let staff = app.staff_id(DEMO_ACCOUNTANT).await;
+    let now = app.state.clock.now();
+    let open = open(app).await;
+    let paid = payments(app).await;
+    let reference = format!("PROP{n:04}");
+    match step {
+        Step::Notify { invoices, kind } if !open.is_empty() => {
+            let chosen: Vec<&(String, i64)> =
+                invoices.iter().map(|i| &open[i % open.len()]).collect();
+            let due: i64 = chosen.iter().map(|c| c.1).sum();
+            let amount = match kind {
+                0 => due,
+                1 => (due / 2).max(1),
+                _ => due + 50_000,
+            };
+            let memo = chosen
+                .iter()
+                .map(|c| format!("HP {}", c.0))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let tx = transfer(&reference, amount, memo);
+            bank::record(
+                &app.db,
+                &app.vault,
+                SCHOOL,
+                &account,
+                &tx,
+                Channel::Notification,
+                now,
+            )
+            .await
+            .unwrap();
+        }
+        Step::Statement { a, b, repeat, same } if !open.is_empty() => {
+            let first = &open[a % open.len()];
+            let second = &open[if *same { *a } else { *b } % open.len()];
+            let lines = [
+                transfer(&reference, first.1, format!("HP {}", first.0)),
+                transfer(
+                    &if *repeat {
+                        reference.clone()
+                    } else {
+                        format!("{reference}B")
+                    },
+                    second.1,
+                    format!("IBFT HP {}", second.0),
+                ),
+            ];
+            let batch: Vec<Incoming> = lines
+                .iter()
+                .map(|l| bank::incoming(&account, l, Channel::Statement))
+                .collect();
+            let mut tx = begin_write(&app.db).await.unwrap();
+            let done = ledger::record(&mut tx, &app.vault, SCHOOL, &batch, now)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(done[1].new, !repeat, "a repeated reference changes nothing");
+        }
+        Step::Cash { invoice } if !open.is_empty() => {
+            let (code, due) = &open[invoice % open.len()];
+            let incoming = Incoming {
+                payment: NewPayment {
+                    source: Source::Office,
+                    external_id: format!("CASH:{reference}"),
+                    amount: Vnd::new(*due),
+                    received_at: now,
+                    payer_name: None,
+                    memo: None,
+                    method: "cash",
+                    arrived_via: "office",
+                    account: None,
+                    card: None,
+                    recorded_by: None,
+                },
+                codes: vec![InvoiceCode::parse(code).unwrap()],
+                credit_reason: "nộp thừa (tiền mặt)".into(),
+                collector: Some("Kế toán".into()),
+            };
+            let mut tx = begin_write(&app.db).await.unwrap();
+            ledger::record(&mut tx, &app.vault, SCHOOL, &[incoming], now)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        Step::ByHand { invoices, keep } if !open.is_empty() => {
+            let mut chosen: Vec<&(String, i64)> =
+                invoices.iter().map(|i| &open[i % open.len()]).collect();
+            chosen.dedup_by_key(|c| c.0.clone());
+            let parts: Vec<(String, Vnd)> = chosen
+                .iter()
+                .map(|(code, due)| {
+                    (
+                        code.clone(),
+                        Vnd::new(if *keep == 1 { (due / 2).max(1) } else { *due }),
+                    )
+                })
+                .collect();
+            let total: i64 = parts.iter().map(|p| p.1.dong()).sum();
+            let amount = if *keep == 2 { total + 30_000 } else { total };
+            let tx_in = transfer(&reference, amount, "chuyen tien hoc phi".into());
+            let recorded = bank::record(
+                &app.db,
+                &app.vault,
+                SCHOOL,
+                &account,
+                &tx_in,
+                Channel::Notification,
+                now,
+            )
+            .await
+            .unwrap();
+            let mut tx = begin_write(&app.db).await.unwrap();
+            let result = by_hand::match_by_hand(
+                &mut tx,
+                &app.vault,
+                SCHOOL,
+                recorded.payment_id,
+                &parts,
+                "Kế toán",
+                now,
+            )
+            .await;
+            match result {
+                Ok(_) => tx.commit().await.unwrap(),
+                // Two parts naming one invoice group can still be refused; nothing is kept.
+                Err(e) => {
+                    tx.rollback().await.unwrap();
+                    eprintln!("by hand refused: {e:?}");
+                }
+            }
+        }
+        Step::Undo { payment } if !paid.is_empty() => {
+            let id = paid[payment % paid.len()];
+            let mut tx = begin_write(&app.db).await.unwrap();
+            match by_hand::undo(&mut tx, &app.vault, SCHOOL, id, "thử", staff, now).await {
+                Ok(_) => tx.commit().await.unwrap(),
+                Err(_) => tx.rollback().await.unwrap(),
+            }
+        }
+        Step::Refund { payment } if !paid.is_empty() => {
+            let id = paid[payment % paid.len()];
+            let mut tx = begin_write(&app.db).await.unwrap();
+            match by_hand::refund(
+                &mut tx,
+                SCHOOL,
+                id,
+                Vnd::new(10_000),
+                "HT1",
+                "2026-11-25",
+                staff,
+                now,
+            )
+            .await
+            {
+                Ok(_) => tx.commit().await.unwrap(),
+                Err(_) => tx.rollback().await.unwrap(),
+            }
+        }
+        Step::Void { invoice } if !open.is_empty() => {
+            let (code, _) = &open[invoice % open.len()];
+            let reply = app
+                .staff(
+                    "invoices/void",
+                    json!({"school_id": SCHOOL, "code": code, "reason": "Lập nhầm"}),
+                    Some(session),
+                )
+                .await;
+            reply.answer::<Value>().unwrap();
+        }
+        _ => {}
+    }
+}
+
+async fn default_account(app: &TestApp) -> Option<bank::Account> {
+    let (number,): (String,) = sqlx::query_as(
+        "SELECT account_number FROM beneficiary_account WHERE school_id = $1 ORDER BY is_default DESC, id LIMIT 1",
+    )
+    .bind(SCHOOL)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    bank::account_for(&app.db, SCHOOL, &number).await.unwrap()
+}
+
+/// Every invariant of the books, over the whole database.
+async fn check_books(app: &TestApp, after: &Step) {
+    let broken = |what: &'static str| move |n: i64| assert_eq!(n, 0, "{what}, after {after:?}");
+    // Nothing allocates more than was paid (less refunds), or more than was due.
+    broken("a payment allocated more than it holds")(
+        app.count(
+            "SELECT COUNT(*) FROM payment p WHERE \
+               (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.payment_id = p.id) \
+             + (SELECT COALESCE(SUM(c.amount), 0) FROM credit c WHERE c.payment_id = p.id) > p.amount",
+        )
+        .await,
+    );
+    broken("an invoice holds more than its total")(
+        app.count(
+            "SELECT COUNT(*) FROM invoice i WHERE i.voided_at IS NULL AND \
+               (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) > i.total",
+        )
+        .await,
+    );
+    // The outcome says what the books hold.
+    broken("an outcome disagrees with the allocations")(
+        app.count(
+            "SELECT COUNT(*) FROM payment p WHERE \
+               (p.outcome IN ('matched', 'partly_paid') AND (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.payment_id = p.id) <> p.amount) \
+            OR (p.outcome = 'overpaid' AND (SELECT COALESCE(SUM(a.amount), 0) FROM payment_allocation a WHERE a.payment_id = p.id) \
+                 + (SELECT COALESCE(SUM(c.amount), 0) FROM credit c WHERE c.payment_id = p.id) <> p.amount) \
+            OR (p.outcome IN ('unmatched', 'duplicate', 'not_fee') AND EXISTS (SELECT 1 FROM payment_allocation a WHERE a.payment_id = p.id))",
+        )
+        .await,
+    );
+    // Receipts match allocations: one live receipt per allocation, for its amount, and none without one.
+    broken("an allocation without exactly one live receipt for its amount")(
+        app.count(
+            "SELECT COUNT(*) FROM payment_allocation a WHERE (SELECT COUNT(*) FROM receipt r WHERE r.payment_id = a.payment_id \
+               AND r.invoice_id = a.invoice_id AND r.cancelled_at IS NULL AND r.total = a.amount) <> 1",
+        )
+        .await,
+    );
+    broken("a live receipt with no allocation")(
+        app.count(
+            "SELECT COUNT(*) FROM receipt r WHERE r.cancelled_at IS NULL AND NOT EXISTS \
+               (SELECT 1 FROM payment_allocation a WHERE a.payment_id = r.payment_id AND a.invoice_id = r.invoice_id)",
+        )
+        .await,
+    );
+    // Receipt numbers never skip or repeat within a series and year.
+    broken("receipt numbers skip or repeat")(
+        app.count(
+            "SELECT COUNT(*) FROM (SELECT school_id, series, year FROM receipt GROUP BY school_id, series, year \
+               HAVING COUNT(*) <> COUNT(DISTINCT number) OR MAX(number) <> COUNT(*)) AS gaps",
+        )
+        .await,
+    );
+    app.assert_month_figures().await;
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, max_shrink_iters: 20, ..ProptestConfig::default() })]
+    #[test]
+    fn the_books_hold_after_every_step(steps in proptest::collection::vec(step(), 10..30)) {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        rt.block_on(async {
+            let app = start().await;
+            let session = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+            check_books(&app, &Step::Cash { invoice: 0 }).await;
+            for (n, step) in steps.iter().enumerate() {
+                run(&app, &session, n, step).await;
+                check_books(&app, step).await;
+            }
+        });
+    }
+}
