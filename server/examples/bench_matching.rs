@@ -13,7 +13,7 @@
 //!    money-out lines and a totals row.
 //! 3. Times the preview (`ledger::plan`: reads only, no write lock) and what
 //!    committing does: base64 → `spreadsheet::read` → `statement::detect` +
-//!    `statement::read` → `ledger::record_in_turns` (payments, allocations,
+//!    `statement::read` → `ledger::record` in turns of `ledger::TURN` lines (payments, allocations,
 //!    credits and signed receipts, many rows a statement, `ledger::TURN` lines a
 //!    transaction) → commit. Meanwhile a task sends bank notifications for
 //!    other invoices and prints how long each took to be answered. Prints lines
@@ -785,8 +785,17 @@ async fn main() -> Res<()> {
     };
 
     let t_record_start = Instant::now();
-    let (recorded, mut tx) =
-        ledger::record_in_turns(&db, &vault, school_id, &incoming, ledger::TURN, now).await?;
+    // As commit_statement does: turns of ledger::TURN lines, each its own
+    // transaction (its audit line left out here).
+    let mut recorded = Vec::with_capacity(incoming.len());
+    let parts: Vec<&[Incoming]> = incoming.chunks(ledger::TURN).collect();
+    for part in &parts[..parts.len() - 1] {
+        let mut tx = hocphi_app::server::database::begin_write(&db).await?;
+        recorded.extend(ledger::record(&mut tx, &vault, school_id, part, now).await?);
+        tx.commit().await?;
+    }
+    let mut tx = hocphi_app::server::database::begin_write(&db).await?;
+    recorded.extend(ledger::record(&mut tx, &vault, school_id, parts[parts.len() - 1], now).await?);
     let outcomes: Vec<Outcome> = recorded
         .iter()
         .enumerate()
@@ -825,7 +834,7 @@ async fn main() -> Res<()> {
         per_second(planned.len(), t_preview)
     );
     println!(
-        "matching + recording (ledger::record_in_turns, {} lines a transaction): {} (of which the last commit {})",
+        "matching + recording (ledger::record, {} lines a transaction): {} (of which the last commit {})",
         ledger::TURN,
         secs(t_record),
         secs(t_record - t_recorded)

@@ -212,6 +212,16 @@ async fn settle(
         .await?
         .pop()
         .ok_or(AppError::Internal)?;
+    // The order moved from pending only now, so its payment cannot exist yet:
+    // one that does is not this order's to claim. Nothing is kept; the order
+    // stays pending for the gateway's next attempt.
+    if !recorded.new {
+        tracing::error!(
+            "gateway payment {} already recorded; order {order_id} left pending",
+            callback.txn_ref
+        );
+        return Err(AppError::Internal);
+    }
     let payment_id = recorded.payment_id;
     sqlx::query("UPDATE gateway_order SET payment_id = $1 WHERE id = $2")
         .bind(payment_id)

@@ -194,7 +194,9 @@ pub async fn issue_for_payments(
         }
     }
     // What was billed: a line the family declined is not (it is not in the total).
-    let invoices: Vec<i64> = allocations.values().flatten().map(|a| a.1).collect();
+    let mut invoices: Vec<i64> = allocations.values().flatten().map(|a| a.1).collect();
+    invoices.sort_unstable();
+    invoices.dedup();
     let mut billed: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
     for chunk in invoices.chunks(CHUNK) {
         let sql = format!(
@@ -325,7 +327,7 @@ struct Signed {
 /// Receipts whose ids [`store`] returns; past this many it returns none.
 pub const IDS_UP_TO: usize = 16;
 
-/// Receipts signed on the async worker below this many; above it, on the heavy pool.
+/// Receipts signed on the async worker below this many; above it, on a blocking thread.
 const SIGN_INLINE: usize = 16;
 
 /// Numbers, signs and stores receipts, in order; returns their ids.
@@ -409,9 +411,15 @@ async fn sign_and_store(
             })
             .collect()
     };
-    // Serialising and signing thousands of receipts is CPU work: off the async workers.
+    // Serialising and signing hundreds of receipts is CPU work: off the async
+    // workers, but not through the shared heavy pool, whose queue (PDFs,
+    // spreadsheets, Argon2) this would wait in while holding the write turn,
+    // and whose "busy" would abort an import midway. It is a few milliseconds.
     let signed = if many {
-        super::heavy::run(sign).await?
+        match tokio::task::spawn_blocking(sign).await {
+            Ok(signed) => signed,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     } else {
         sign()
     };

@@ -18,7 +18,7 @@ pub mod by_hand;
 pub mod record;
 
 pub use books::{Books, OpenInvoice};
-pub use record::{plan, record, record_in_turns, Incoming, Planned, Recorded, TURN};
+pub use record::{plan, record, Incoming, Planned, Recorded, TURN};
 
 use crate::domain::money::Vnd;
 

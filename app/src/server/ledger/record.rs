@@ -9,8 +9,6 @@ use crate::domain::money::Vnd;
 use crate::domain::settlement::{settle, Outcome, Settlement};
 use crate::error::AppError;
 use crate::server::bulk::{Marks, CHUNK};
-use crate::server::database::WriteTx;
-use crate::server::state::Db;
 use crate::server::vault::Vault;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -70,7 +68,7 @@ pub async fn plan(
     school_id: i64,
     batch: &[Incoming],
 ) -> Result<Vec<Planned>, AppError> {
-    let known = known(conn, batch).await?;
+    let known = known(conn, school_id, batch).await?;
     let codes: Vec<String> = batch
         .iter()
         .filter(|i| !known.contains_key(&key(&i.payment)))
@@ -185,37 +183,9 @@ pub async fn record(
     Ok(recorded)
 }
 
-/// Payments per write transaction in [`record_in_turns`]: a notification
-/// arriving during a 100,000-line import waits for one turn, not the file.
+/// Statement lines per write transaction: a notification arriving during a
+/// 100,000-line import waits for one turn (about 100 ms), not the file.
 pub const TURN: usize = 500;
-
-/// Records a long batch (a statement, a day of card settlements) in turns of
-/// `turn` payments, each its own write transaction, so a notification arriving
-/// meanwhile waits for one turn, not the whole file. Every payment is keyed, so
-/// a batch cut short (the server stopped) is finished by sending it again:
-/// what was recorded is known and changes nothing. The last turn's transaction
-/// is returned open, for the caller's audit line and settings to land with the
-/// last payments when it commits.
-pub async fn record_in_turns(
-    db: &Db,
-    vault: &Vault,
-    school_id: i64,
-    batch: &[Incoming],
-    turn: usize,
-    now: i64,
-) -> Result<(Vec<Recorded>, WriteTx), AppError> {
-    let mut recorded = Vec::with_capacity(batch.len());
-    let mut parts = batch.chunks(turn.max(1)).peekable();
-    loop {
-        let mut tx = crate::server::database::begin_write(db).await?;
-        let part = parts.next().unwrap_or(&[]);
-        recorded.extend(record(&mut tx, vault, school_id, part, now).await?);
-        if parts.peek().is_none() {
-            return Ok((recorded, tx));
-        }
-        tx.commit().await?;
-    }
-}
 
 fn key(p: &NewPayment) -> (Source, String) {
     (p.source, p.external_id.clone())
@@ -224,6 +194,7 @@ fn key(p: &NewPayment) -> (Source, String) {
 /// The payments of `batch` recorded before: key → (id, outcome).
 async fn known(
     conn: &mut AnyConnection,
+    school_id: i64,
     batch: &[Incoming],
 ) -> Result<HashMap<(Source, String), (i64, Outcome)>, AppError> {
     let mut found = HashMap::new();
@@ -236,11 +207,17 @@ async fn known(
         for chunk in keys.chunks(CHUNK) {
             let marks = Marks::of(conn);
             let sql = format!(
-                "SELECT external_id, id, outcome FROM payment WHERE source = {} AND external_id IN ({})",
+                "SELECT external_id, id, outcome FROM payment WHERE school_id = {} AND source = {} AND external_id IN ({})",
                 marks.one(1),
-                marks.list(2, chunk.len())
+                marks.one(2),
+                marks.list(3, chunk.len())
             );
-            let mut query = sqlx::query_as::<_, (String, i64, String)>(&sql).bind(source.as_str());
+            // Only this school's payments: a key another school holds (the same
+            // account registered twice) is refused at the insert, not reported
+            // to this school as its own.
+            let mut query = sqlx::query_as::<_, (String, i64, String)>(&sql)
+                .bind(school_id)
+                .bind(source.as_str());
             for k in chunk {
                 query = query.bind(*k);
             }
@@ -303,13 +280,14 @@ async fn insert_payments(
             .collect();
         for &i in chunk {
             let p = &batch[i].payment;
-            // Only another writer outside the write turn could have taken the
-            // key since it was planned: refuse rather than settle it twice.
+            // The key is taken by another school's payment (the same account
+            // registered by two schools), or by a writer outside the write
+            // turn since it was planned: refuse rather than settle it twice.
             let id = back
                 .get(&(p.source.as_str().to_string(), p.external_id.clone()))
                 .ok_or_else(|| {
                     tracing::error!(
-                        "payment {} was recorded by another writer while this batch was planned",
+                        "payment {} of school {school_id} was recorded elsewhere; nothing recorded",
                         p.external_id
                     );
                     AppError::Internal

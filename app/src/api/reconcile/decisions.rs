@@ -1,0 +1,265 @@
+//! The accountant's decisions on a transfer, each with who and why in its
+//! history and the audit log: match or split by hand, not a school fee, undo,
+//! refund.
+
+use crate::domain::money::Vnd;
+use crate::error::AppError;
+use crate::reconciliation::Part;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+mod imp {
+    use crate::error::{AppError, Field};
+    use crate::server::ledger::by_hand::Transfer;
+    use crate::server::state::AppState;
+    use sqlx::AnyConnection;
+
+    /// What every hand decision with a reason starts from.
+    pub struct Started {
+        pub state: AppState,
+        pub staff: crate::server::auth::Staff,
+        pub reason: String,
+        pub tx: crate::server::database::WriteTx,
+        pub transfer: Transfer,
+    }
+
+    /// Checks the caller and the reason, and opens the transaction (taking the
+    /// write lock first, so two decisions on one transfer queue, not collide).
+    pub async fn start(school_id: i64, payment_id: i64, reason: &str) -> Result<Started, AppError> {
+        let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+        let reason = crate::domain::validate::text(reason, 300)
+            .ok_or(AppError::InvalidInput(Field::Reason))?;
+        let mut tx = crate::server::database::begin_write(&state.db).await?;
+        let transfer =
+            crate::server::ledger::by_hand::transfer(&mut tx, school_id, payment_id).await?;
+        Ok(Started {
+            state,
+            staff,
+            reason,
+            tx,
+            transfer,
+        })
+    }
+
+    /// A hand decision on a transfer, with what it replaced.
+    pub struct Decision<'a> {
+        pub school_id: i64,
+        pub payment_id: i64,
+        pub action: &'a str,
+        pub detail: &'a str,
+        pub before: serde_json::Value,
+    }
+
+    /// Ends a hand decision (the ledger has changed the books): the note in its
+    /// history and the audit log, and the commit.
+    pub async fn conclude(
+        mut tx: crate::server::database::WriteTx,
+        state: &AppState,
+        staff: &crate::server::auth::Staff,
+        decision: Decision<'_>,
+    ) -> Result<(), AppError> {
+        note(&mut tx, state, staff, decision).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Notes a hand decision in the transfer's history and the audit log.
+    pub async fn note(
+        conn: &mut AnyConnection,
+        state: &AppState,
+        staff: &crate::server::auth::Staff,
+        decision: Decision<'_>,
+    ) -> Result<(), AppError> {
+        use crate::server::audit::{by_staff, Entry};
+        let Decision {
+            school_id,
+            payment_id,
+            action,
+            detail,
+            before,
+        } = decision;
+        sqlx::query(
+            "INSERT INTO payment_review (payment_id, action, detail, staff_id, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(payment_id)
+        .bind(action)
+        .bind(detail)
+        .bind(staff.id)
+        .bind(state.clock.now())
+        .execute(&mut *conn)
+        .await?;
+        by_staff(
+            conn,
+            state,
+            staff,
+            Entry::at_school(school_id, action, "payment", payment_id)
+                .before(before)
+                .after(serde_json::json!({ "detail": detail })),
+        )
+        .await
+    }
+}
+
+/// Settles a transfer by hand: one invoice, or split across several; what is
+/// left over becomes a credit for the first invoice's student.
+#[server(prefix = "/rpc", endpoint = "reconcile/match", input = Json)]
+pub async fn match_transfer(
+    school_id: i64,
+    payment_id: i64,
+    parts: Vec<Part>,
+) -> Result<(), AppError> {
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    if parts.is_empty() || parts.len() > 20 || parts.iter().any(|p| !p.amount.is_positive()) {
+        return Err(AppError::InvalidInput(Field::PositiveAmount));
+    }
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let before = crate::server::ledger::by_hand::transfer(&mut tx, school_id, payment_id).await?;
+    let parts: Vec<(String, Vnd)> = parts
+        .into_iter()
+        .map(|p| (p.invoice_code, p.amount))
+        .collect();
+    let matched = crate::server::ledger::by_hand::match_by_hand(
+        &mut tx,
+        &state.vault,
+        school_id,
+        payment_id,
+        &parts,
+        &staff.display_name,
+        state.clock.now(),
+    )
+    .await?;
+    imp::conclude(
+        tx,
+        &state,
+        &staff,
+        imp::Decision {
+            school_id,
+            payment_id,
+            action: "match",
+            detail: &matched.detail.join("; "),
+            before: serde_json::json!({ "outcome": before.outcome.as_str() }),
+        },
+    )
+    .await
+}
+
+/// Marks a transfer as not a school fee (a grant, a staff transfer…), with why.
+#[server(prefix = "/rpc", endpoint = "reconcile/not-fee", input = Json)]
+pub async fn mark_transfer_not_fee(
+    school_id: i64,
+    payment_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    let imp::Started {
+        state,
+        staff,
+        reason,
+        mut tx,
+        transfer,
+    } = imp::start(school_id, payment_id, &reason).await?;
+    crate::server::ledger::by_hand::mark_not_fee(&mut tx, school_id, payment_id).await?;
+    imp::conclude(
+        tx,
+        &state,
+        &staff,
+        imp::Decision {
+            school_id,
+            payment_id,
+            action: "not_fee",
+            detail: &reason,
+            before: serde_json::json!({ "outcome": transfer.outcome.as_str() }),
+        },
+    )
+    .await
+}
+
+/// Takes back a match (automatic or by hand) or a "not a fee", with why: the
+/// transfer returns to the queue and its invoices are due again.
+#[server(prefix = "/rpc", endpoint = "reconcile/undo", input = Json)]
+pub async fn undo_transfer(
+    school_id: i64,
+    payment_id: i64,
+    reason: String,
+) -> Result<(), AppError> {
+    let imp::Started {
+        state,
+        staff,
+        reason,
+        mut tx,
+        transfer: _,
+    } = imp::start(school_id, payment_id, &reason).await?;
+    let undone = crate::server::ledger::by_hand::undo(
+        &mut tx,
+        &state.vault,
+        school_id,
+        payment_id,
+        &reason,
+        staff.id,
+        state.clock.now(),
+    )
+    .await?;
+    imp::conclude(
+        tx,
+        &state,
+        &staff,
+        imp::Decision {
+            school_id,
+            payment_id,
+            action: "undo",
+            detail: &reason,
+            before: serde_json::json!({ "outcome": undone.before.outcome.as_str(), "allocations": undone.allocations, "credit": undone.credit }),
+        },
+    )
+    .await
+}
+
+/// Records money sent back to the family (a double payment, an overpayment):
+/// at most what the transfer did not settle.
+#[server(prefix = "/rpc", endpoint = "reconcile/refund", input = Json)]
+pub async fn refund_transfer(
+    school_id: i64,
+    payment_id: i64,
+    amount: Vnd,
+    reference: String,
+    refunded_on: String,
+) -> Result<(), AppError> {
+    use crate::domain::date::Date;
+    use crate::error::Field;
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let reference = crate::domain::validate::text(&reference, 100)
+        .ok_or(AppError::InvalidInput(Field::Reference))?;
+    let day = Date::parse_dmy(&refunded_on)
+        .ok()
+        .filter(|d| *d <= state.clock.today())
+        .ok_or(AppError::InvalidInput(Field::RefundDate))?;
+    if !amount.is_positive() {
+        return Err(AppError::InvalidInput(Field::PositiveAmount));
+    }
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let transfer = crate::server::ledger::by_hand::refund(
+        &mut tx,
+        school_id,
+        payment_id,
+        amount,
+        &reference,
+        &day.to_string(),
+        staff.id,
+        state.clock.now(),
+    )
+    .await?;
+    imp::conclude(
+        tx,
+        &state,
+        &staff,
+        imp::Decision {
+            school_id,
+            payment_id,
+            action: "refund",
+            detail: &format!("{} ({reference}, {})", amount.grouped(), day.dmy()),
+            before: serde_json::json!({ "refunded": transfer.refunded.dong() }),
+        },
+    )
+    .await
+}
