@@ -756,7 +756,7 @@ async fn main() -> Res<()> {
                 let transaction = BankTransaction {
                     transaction_id: format!("NOTIFY{n:04}"),
                     account_number: account.account_number.clone(),
-                    amount: total,
+                    amount: hocphi_app::domain::money::Vnd::new(total),
                     received_at: now,
                     memo: format!("IBFT {}", code.memo_form()),
                     payer_name: None,

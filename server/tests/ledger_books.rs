@@ -106,7 +106,7 @@ fn transfer(reference: &str, amount: i64, memo: String) -> BankTransaction {
     BankTransaction {
         transaction_id: reference.into(),
         account_number: String::new(),
-        amount,
+        amount: Vnd::new(amount),
         received_at: 1_795_600_000,
         memo,
         payer_name: None,

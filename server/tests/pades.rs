@@ -38,9 +38,9 @@ fn receipt_pdf() -> Vec<u8> {
         period: "2026-11".into(),
         items: vec![Item {
             label: "Tiền ăn bán trú tháng 11/2026".into(),
-            amount: 700_000,
+            amount: hocphi_app::domain::money::Vnd::new(700_000),
         }],
-        total: 700_000,
+        total: hocphi_app::domain::money::Vnd::new(700_000),
         total_in_words: "Bảy trăm nghìn đồng".into(),
         method: "bank_transfer".into(),
         reference: "FT26330123456".into(),

@@ -418,19 +418,7 @@ pub mod imp {
                 .await?;
             }
             for (credit_id, used) in &p.computed.credits_used {
-                sqlx::query("UPDATE credit SET remaining = remaining - $1 WHERE id = $2 AND remaining >= $1")
-                    .bind(used.dong())
-                    .bind(credit_id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "INSERT INTO credit_use (credit_id, invoice_id, amount) VALUES ($1, $2, $3)",
-                )
-                .bind(credit_id)
-                .bind(invoice_id)
-                .bind(used.dong())
-                .execute(&mut *tx)
-                .await?;
+                crate::server::ledger::credit::spend(tx, *credit_id, invoice_id, *used).await?;
             }
         }
         Ok(run.planned.len())
@@ -672,13 +660,14 @@ pub async fn add_credit(
     let student_id = imp::student_by_code(&state.db, school_id, &student_code).await?;
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at) VALUES ($1, $2, $2, $3, $4)")
-        .bind(student_id)
-        .bind(amount)
-        .bind(&reason)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    crate::server::ledger::credit::keep(
+        &mut tx,
+        student_id,
+        crate::domain::money::Vnd::new(amount),
+        &reason,
+        now,
+    )
+    .await?;
     crate::server::audit::by_staff(
         &mut tx,
         &state,
@@ -777,17 +766,7 @@ pub async fn cancel_credit(school_id: i64, credit_id: i64, reason: String) -> Re
         // Already used up or cancelled (a second click): nothing to do.
         return Ok(());
     }
-    if remaining == amount {
-        sqlx::query("DELETE FROM credit WHERE id = $1")
-            .bind(credit_id)
-            .execute(&mut *tx)
-            .await?;
-    } else {
-        sqlx::query("UPDATE credit SET remaining = 0 WHERE id = $1")
-            .bind(credit_id)
-            .execute(&mut *tx)
-            .await?;
-    }
+    crate::server::ledger::credit::withdraw(&mut tx, credit_id, remaining == amount).await?;
     crate::server::audit::by_staff_and_commit(
         tx,
         &state,

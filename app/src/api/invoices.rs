@@ -205,13 +205,14 @@ pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Resul
         .execute(&mut *tx)
         .await?;
     if paid > 0 {
-        sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at) VALUES ($1, $2, $2, $3, $4)")
-            .bind(student_id)
-            .bind(paid)
-            .bind(format!("đã nộp cho hoá đơn {} (đã huỷ)", code.trim()))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        crate::server::ledger::credit::keep(
+            &mut tx,
+            student_id,
+            crate::domain::money::Vnd::new(paid),
+            &format!("đã nộp cho hoá đơn {} (đã huỷ)", code.trim()),
+            now,
+        )
+        .await?;
     }
     crate::server::audit::by_staff(
         &mut tx,

@@ -120,7 +120,6 @@ async fn staff_rows(
     school_id: i64,
     period: &str,
 ) -> Result<Vec<StaffReceiptRow>, AppError> {
-    use crate::domain::money::Vnd;
     use crate::domain::receipt::ReceiptContent;
     type Row = (
         String,
@@ -154,7 +153,7 @@ async fn staff_rows(
                     class_name: c.class,
                     invoice_code: c.invoice_code,
                     period: c.period,
-                    total: Vnd::new(c.total),
+                    total: c.total,
                     method: c.method,
                     reference: c.reference,
                     replaces: c.replaces,

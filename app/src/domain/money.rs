@@ -130,3 +130,39 @@ mod tests {
         }
     }
 }
+
+/// Money reads and writes as a whole number of đồng in both databases
+/// (`BIGINT`), so rows and parameters carry `Vnd` rather than a bare `i64`.
+#[cfg(feature = "ssr")]
+mod database {
+    use super::Vnd;
+    use sqlx::any::{Any, AnyTypeInfo, AnyValueRef};
+    use sqlx::encode::IsNull;
+    use sqlx::error::BoxDynError;
+    use sqlx::{Database, Decode, Encode, Type};
+
+    impl Type<Any> for Vnd {
+        fn type_info() -> AnyTypeInfo {
+            <i64 as Type<Any>>::type_info()
+        }
+
+        fn compatible(ty: &AnyTypeInfo) -> bool {
+            <i64 as Type<Any>>::compatible(ty)
+        }
+    }
+
+    impl<'q> Encode<'q, Any> for Vnd {
+        fn encode_by_ref(
+            &self,
+            buf: &mut <Any as Database>::ArgumentBuffer<'q>,
+        ) -> Result<IsNull, BoxDynError> {
+            <i64 as Encode<'q, Any>>::encode_by_ref(&self.0, buf)
+        }
+    }
+
+    impl<'r> Decode<'r, Any> for Vnd {
+        fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+            Ok(Vnd(<i64 as Decode<'r, Any>>::decode(value)?))
+        }
+    }
+}

@@ -29,8 +29,7 @@ pub const CANCEL_CONTEXT: &[u8] = b"hocphi-receipt-cancel-v1:";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     pub label: String,
-    /// Whole đồng.
-    pub amount: i64,
+    pub amount: super::money::Vnd,
 }
 
 /// Everything a receipt says, and nothing else: this is what is signed.
@@ -56,7 +55,7 @@ pub struct ReceiptContent {
     /// The invoice's period, `2026-11`.
     pub period: String,
     pub items: Vec<Item>,
-    pub total: i64,
+    pub total: super::money::Vnd,
     pub total_in_words: String,
     /// bank_transfer, gateway, mobile_money, card, cash.
     pub method: String,
@@ -77,7 +76,7 @@ pub const LEGACY_INTERNAL_FORM: &str = "01BLTT";
 
 impl ReceiptContent {
     pub fn total(&self) -> Vnd {
-        Vnd::new(self.total)
+        self.total
     }
 
     /// The form code and series the school registered, if this receipt carries them.
@@ -357,14 +356,14 @@ mod tests {
             items: vec![
                 Item {
                     label: "Tiền ăn bán trú".into(),
-                    amount: 700_000,
+                    amount: crate::domain::money::Vnd::new(700_000),
                 },
                 Item {
                     label: "Nước uống \"tinh khiết\"".into(),
-                    amount: 280_000,
+                    amount: crate::domain::money::Vnd::new(280_000),
                 },
             ],
-            total: 980_000,
+            total: crate::domain::money::Vnd::new(980_000),
             total_in_words: "Chín trăm tám mươi nghìn đồng".into(),
             method: "bank_transfer".into(),
             reference: "FT26330123456".into(),

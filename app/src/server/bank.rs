@@ -21,8 +21,8 @@ pub struct BankTransaction {
     #[schema(example = "1023456789")]
     pub account_number: String,
     /// Whole đồng, positive.
-    #[schema(example = 980000, minimum = 1)]
-    pub amount: i64,
+    #[schema(value_type = i64, example = 980000, minimum = 1)]
+    pub amount: Vnd,
     /// When the bank booked it, Unix seconds.
     #[schema(example = 1795654800)]
     pub received_at: i64,
@@ -151,7 +151,7 @@ pub fn statement_line(
     let tx = BankTransaction {
         transaction_id: line.reference.clone(),
         account_number: account.account_number.clone(),
-        amount: line.amount.dong(),
+        amount: line.amount,
         received_at: line.at,
         memo: line.memo.clone(),
         payer_name: line.payer.clone(),
@@ -180,7 +180,7 @@ pub fn incoming(
         payment: NewPayment {
             source: Source::BankTransfer,
             external_id: external_id(&account.bin, &account.account_number, &tx_in.transaction_id),
-            amount: Vnd::new(tx_in.amount),
+            amount: tx_in.amount,
             received_at: tx_in.received_at,
             payer_name: tx_in.payer_name.clone(),
             memo: Some(tx_in.memo.clone()),

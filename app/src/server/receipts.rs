@@ -154,8 +154,8 @@ pub async fn issue_for_payments(
         Option<String>,
         String,
         String,
-        i64,
-        i64,
+        Vnd,
+        Vnd,
     );
     let ids: Vec<i64> = payments.iter().map(|(id, _)| *id).collect();
     let mut rows: HashMap<i64, PaymentRow> = HashMap::new();
@@ -197,14 +197,14 @@ pub async fn issue_for_payments(
     let mut invoices: Vec<i64> = allocations.values().flatten().map(|a| a.1).collect();
     invoices.sort_unstable();
     invoices.dedup();
-    let mut billed: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
+    let mut billed: HashMap<i64, Vec<(String, Vnd)>> = HashMap::new();
     for chunk in invoices.chunks(CHUNK) {
         let sql = format!(
             "SELECT invoice_id, description, amount FROM invoice_line WHERE invoice_id IN ({}) AND declined = 0 \
              ORDER BY invoice_id, position",
             Marks::of(conn).list(1, chunk.len())
         );
-        let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+        let mut query = sqlx::query_as::<_, (i64, String, Vnd)>(&sql);
         for id in chunk {
             query = query.bind(*id);
         }
@@ -283,8 +283,7 @@ pub async fn issue_for_payments(
                 period,
                 items,
                 total: part,
-                total_in_words: crate::domain::words::vnd_in_words(Vnd::new(part))
-                    .map_err(unavailable)?,
+                total_in_words: crate::domain::words::vnd_in_words(part).map_err(unavailable)?,
                 method: method.clone(),
                 reference: reference.clone(),
                 paid_at: *received_at,
@@ -602,13 +601,13 @@ pub async fn replace(
 /// paid: should the billed lines not (an invoice changed after billing), the
 /// receipt says the one line rather than sign figures that do not add up.
 fn receipt_items(
-    lines: Vec<(String, i64)>,
-    part: i64,
-    total: i64,
+    lines: Vec<(String, Vnd)>,
+    part: Vnd,
+    total: Vnd,
     period_label: &str,
     code: &str,
 ) -> Vec<Item> {
-    let billed: i64 = lines.iter().map(|(_, amount)| amount).sum();
+    let billed: Vnd = lines.iter().map(|(_, amount)| *amount).sum();
     if part == total && billed == part {
         return lines
             .into_iter()

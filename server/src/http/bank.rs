@@ -97,7 +97,10 @@ async fn accept(
     tx: &BankTransaction,
     channel: Channel,
 ) -> Result<bank::Recorded, Response> {
-    if tx.amount <= 0 || tx.transaction_id.trim().is_empty() || tx.transaction_id.len() > 100 {
+    if !tx.amount.is_positive()
+        || tx.transaction_id.trim().is_empty()
+        || tx.transaction_id.len() > 100
+    {
         return Err(problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
@@ -311,7 +314,7 @@ pub async fn sepay(
     let tx = BankTransaction {
         transaction_id,
         account_number: hook.account_number,
-        amount: hook.transfer_amount,
+        amount: hocphi_app::domain::money::Vnd::new(hook.transfer_amount),
         received_at,
         memo: hook.content.or(hook.description).unwrap_or_default(),
         payer_name: None,

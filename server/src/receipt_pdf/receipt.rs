@@ -7,7 +7,6 @@ use super::layout::{Align, Doc};
 use super::{PdfReceipt, ReceiptPdfError};
 use crate::pdf_font::{clean, draw_qr, Weight};
 use hocphi_app::domain::date::{Date, Month};
-use hocphi_app::domain::money::Vnd;
 use hocphi_app::domain::receipt::ReceiptContent;
 use pdf_writer::Rect;
 use qrcode::{EcLevel, QrCode};
@@ -228,7 +227,7 @@ fn items_table(doc: &mut Doc, c: &ReceiptContent) {
             let y = baseline - j as f32 * LEADING;
             doc.text(regular, SIZE, LEFT + NO_W + PAD, y, line, INK);
         }
-        let amount = Vnd::new(item.amount).to_string();
+        let amount = item.amount.to_string();
         let size = doc.fit(regular, SIZE, &amount, AMOUNT_W - 2.0 * PAD);
         let x = LEFT + NO_W + label_w;
         doc.line_in(

@@ -29,14 +29,14 @@ fn sample() -> ReceiptContent {
         items: vec![
             Item {
                 label: "Tiền ăn bán trú tháng 11/2026".into(),
-                amount: 700_000,
+                amount: hocphi_app::domain::money::Vnd::new(700_000),
             },
             Item {
                 label: "Nước uống, vệ sinh, điều hoà — học kỳ I".into(),
-                amount: 280_000,
+                amount: hocphi_app::domain::money::Vnd::new(280_000),
             },
         ],
-        total: 980_000,
+        total: hocphi_app::domain::money::Vnd::new(980_000),
         total_in_words: "Chín trăm tám mươi nghìn đồng".into(),
         method: "bank_transfer".into(),
         reference: "FT26330123456".into(),
@@ -237,10 +237,10 @@ fn long_lists_and_names_continue_on_a_second_page() {
                 "Khoản thu số {i}: hoạt động ngoại khoá, câu lạc bộ năng khiếu, \
                  đồng phục và tài liệu học tập bổ trợ"
             ),
-            amount: 1_250_000,
+            amount: hocphi_app::domain::money::Vnd::new(1_250_000),
         })
         .collect();
-    content.total = 24 * 1_250_000;
+    content.total = hocphi_app::domain::money::Vnd::new(24 * 1_250_000);
     content.total_in_words = "Ba mươi triệu đồng".into();
     let pdf = render_checked(&unsigned(&content, None), "receipt-pdf-long");
     let pages = count(&pdf, b"/MediaBox");

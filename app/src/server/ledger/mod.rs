@@ -12,9 +12,11 @@
 //! - [`books`]: the open invoices a batch names, read once.
 //! - [`record`]: planning (reads only: what a preview shows) and recording.
 //! - [`by_hand`]: the accountant's decisions on a recorded transfer.
+//! - [`credit`]: credits kept, spent on new invoices, or withdrawn.
 
 pub mod books;
 pub mod by_hand;
+pub mod credit;
 pub mod record;
 
 pub use books::{Books, OpenInvoice};

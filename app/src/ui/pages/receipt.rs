@@ -4,7 +4,6 @@
 
 use crate::api::receipts::{verify_receipt, view_receipt};
 use crate::domain::date::Date;
-use crate::domain::money::Vnd;
 use crate::domain::receipt::Verdict;
 use crate::model::ReceiptView;
 use crate::ui::components::notice::Loading;
@@ -113,7 +112,7 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
                 <thead><tr class="border-b border-gray-300 text-sm text-gray-700"><th class="py-1">{tr("Nội dung thu", "Item")}</th><th class="py-1 text-right">{tr("Số tiền", "Amount")}</th></tr></thead>
                 <tbody>
                     {c.items.iter().map(|i| view! {
-                        <tr class="border-b border-gray-100"><td class="py-1 pr-2">{i.label.clone()}</td><td class="py-1 text-right whitespace-nowrap">{Vnd::new(i.amount).to_string()}</td></tr>
+                        <tr class="border-b border-gray-100"><td class="py-1 pr-2">{i.label.clone()}</td><td class="py-1 text-right whitespace-nowrap">{i.amount.to_string()}</td></tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot><tr><td class="py-1 font-bold">{tr("Tổng cộng", "Total")}</td><td class="py-1 text-right text-lg font-bold whitespace-nowrap" data-testid="receipt-total">{c.total().to_string()}</td></tr></tfoot>
