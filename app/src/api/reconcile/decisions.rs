@@ -11,7 +11,6 @@ use leptos::server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 mod imp {
     use crate::error::{AppError, Field};
-    use crate::server::ledger::by_hand::Transfer;
     use crate::server::state::AppState;
     use sqlx::AnyConnection;
 
@@ -21,24 +20,20 @@ mod imp {
         pub staff: crate::server::auth::Staff,
         pub reason: String,
         pub tx: crate::server::database::WriteTx,
-        pub transfer: Transfer,
     }
 
     /// Checks the caller and the reason, and opens the transaction (taking the
     /// write lock first, so two decisions on one transfer queue, not collide).
-    pub async fn start(school_id: i64, payment_id: i64, reason: &str) -> Result<Started, AppError> {
+    pub async fn start(school_id: i64, reason: &str) -> Result<Started, AppError> {
         let (state, staff) = crate::server::auth::school_writer(school_id).await?;
         let reason = crate::domain::validate::text(reason, 300)
             .ok_or(AppError::InvalidInput(Field::Reason))?;
-        let mut tx = crate::server::database::begin_write(&state.db).await?;
-        let transfer =
-            crate::server::ledger::by_hand::transfer(&mut tx, school_id, payment_id).await?;
+        let tx = crate::server::database::begin_write(&state.db).await?;
         Ok(Started {
             state,
             staff,
             reason,
             tx,
-            transfer,
         })
     }
 
@@ -115,7 +110,6 @@ pub async fn match_transfer(
         return Err(AppError::InvalidInput(Field::PositiveAmount));
     }
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let before = crate::server::ledger::by_hand::transfer(&mut tx, school_id, payment_id).await?;
     let parts: Vec<(String, Vnd)> = parts
         .into_iter()
         .map(|p| (p.invoice_code, p.amount))
@@ -139,7 +133,7 @@ pub async fn match_transfer(
             payment_id,
             action: "match",
             detail: &matched.detail.join("; "),
-            before: serde_json::json!({ "outcome": before.outcome.as_str() }),
+            before: serde_json::json!({ "outcome": matched.before.outcome.as_str() }),
         },
     )
     .await
@@ -157,9 +151,9 @@ pub async fn mark_transfer_not_fee(
         staff,
         reason,
         mut tx,
-        transfer,
-    } = imp::start(school_id, payment_id, &reason).await?;
-    crate::server::ledger::by_hand::mark_not_fee(&mut tx, school_id, payment_id).await?;
+    } = imp::start(school_id, &reason).await?;
+    let transfer =
+        crate::server::ledger::by_hand::mark_not_fee(&mut tx, school_id, payment_id).await?;
     imp::conclude(
         tx,
         &state,
@@ -188,8 +182,7 @@ pub async fn undo_transfer(
         staff,
         reason,
         mut tx,
-        transfer: _,
-    } = imp::start(school_id, payment_id, &reason).await?;
+    } = imp::start(school_id, &reason).await?;
     let undone = crate::server::ledger::by_hand::undo(
         &mut tx,
         &state.vault,

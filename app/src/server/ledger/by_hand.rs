@@ -46,6 +46,8 @@ pub async fn transfer(
 
 /// What a hand match did: its outcome, and the lines for the transfer's history.
 pub struct Matched {
+    /// The transfer as it was.
+    pub before: Transfer,
     pub outcome: Outcome,
     pub detail: Vec<String>,
 }
@@ -129,12 +131,14 @@ pub async fn match_by_hand(
     )
     .await?;
     Ok(Matched {
+        before: transfer,
         outcome: settlement.outcome,
         detail,
     })
 }
 
-/// Marks a transfer nothing settled as not a school fee (a grant, a staff transfer…).
+/// Marks a transfer nothing settled as not a school fee (a grant, a staff
+/// transfer…); returns it as it was.
 pub async fn mark_not_fee(
     conn: &mut AnyConnection,
     school_id: i64,
