@@ -376,8 +376,8 @@ pub struct RunPreview {
 pub struct FeeInput {
     pub id: Option<i64>,
     pub name: String,
-    /// Whole đồng.
-    pub amount: i64,
+    /// Whole đồng (a plain number on the wire).
+    pub amount: crate::domain::money::Vnd,
     pub unit: crate::domain::billing::Unit,
     pub mandatory: bool,
     /// "1, 2, 4A": the grades and classes it applies to; empty for the whole school.

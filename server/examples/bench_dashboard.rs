@@ -8,7 +8,7 @@
 //!    a school year of monthly invoices (3.6 million), and payments for 85 % of
 //!    them by every method (cash too), with their allocations; some transfers
 //!    unmatched and some complaints. Generated in SQL. Timed, not the benchmark.
-//! 2. Times `report_queries::school_figures` (what the office dashboard
+//! 2. Times `reports::school_figures` (what the office dashboard
 //!    runs: every school's readiness, contacts and sums) for all 200 schools
 //!    over one month and over the whole year, three runs each, and prints
 //!    the times and peak memory (VmHWM). Checks the totals against the numbers
@@ -16,7 +16,7 @@
 
 use hocphi_app::domain::date::Month;
 use hocphi_app::domain::report::Figures;
-use hocphi_app::server::report_queries::school_figures;
+use hocphi_app::server::reports::school_figures;
 use hocphi_server::db;
 use std::time::Instant;
 

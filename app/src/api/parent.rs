@@ -127,7 +127,7 @@ pub async fn load_school(slug: String) -> Result<SchoolPublic, AppError> {
         slug,
         name,
         has_logo: has_logo == 1,
-        contacts: crate::api::school_setup::queries::contacts(&state.db, id).await?,
+        contacts: crate::server::schools::contacts(&state.db, id).await?,
     })
 }
 
@@ -248,7 +248,7 @@ pub async fn load_child(token: String) -> Result<ChildOverview, AppError> {
         school_name: header.school_name,
         school_slug: header.school_slug,
         invoices,
-        contacts: crate::api::school_setup::queries::contacts(&state.db, header.school_id).await?,
+        contacts: crate::server::schools::contacts(&state.db, header.school_id).await?,
         receipts: q::receipts_of(&state.db, student_id, None).await?,
     })
 }
@@ -314,7 +314,7 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
         let mut tx = crate::server::database::begin_write(&state.db).await?;
         // Group codes share the invoice codes' namespace, so a memo names one thing.
         let (group_id, code) = loop {
-            let code = crate::api::fees::imp::fresh_code(&mut tx).await?;
+            let code = crate::server::fees::fresh_code(&mut tx).await?;
             // A clash is skipped, not raised: PostgreSQL would abort the whole
             // transaction at a failed statement.
             let inserted: Option<(i64,)> = sqlx::query_as(

@@ -26,7 +26,7 @@ pub async fn schools_overview() -> Result<Vec<SchoolRow>, AppError> {
     .await?;
     let mut out = Vec::new();
     for (id, slug, name, office, contacts, accountants) in rows {
-        let readiness = crate::api::school_setup::queries::readiness(&state.db, id).await?;
+        let readiness = crate::server::schools::readiness(&state.db, id).await?;
         out.push(SchoolRow {
             id,
             slug,

@@ -249,7 +249,7 @@ pub async fn invoice_detail(
                 payer_name,
             })
             .collect(),
-        contacts: crate::api::school_setup::queries::contacts(db, header.school_id).await?,
+        contacts: crate::server::schools::contacts(db, header.school_id).await?,
         receipts: receipts_of(db, student_id, Some(invoice_id)).await?,
         extra_transfers: extra_transfers(db, header.school_id, code).await?,
         pending_online: pending_online(db, header.school_id, code).await?,

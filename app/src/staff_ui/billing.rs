@@ -82,7 +82,7 @@ fn FeeCatalogue(
         let fee = FeeInput {
             id,
             name: name.get_untracked(),
-            amount: value.dong(),
+            amount: value,
             unit: Unit::parse(&unit.get_untracked()).unwrap_or(Unit::Month),
             mandatory: mandatory.get_untracked(),
             grades: grades.get_untracked(),
@@ -113,7 +113,7 @@ fn FeeCatalogue(
         let fee = FeeInput {
             id: Some(f.id),
             name: f.name,
-            amount: f.amount.dong(),
+            amount: f.amount,
             unit: f.unit,
             mandatory: f.mandatory,
             grades: f.scope.text(),
@@ -211,7 +211,7 @@ fn saved_fee_message(verb: &str, fee: &FeeInput) -> String {
     format!(
         "{verb} {}: {} {}, {scope}{}.",
         fee.name.trim(),
-        crate::domain::money::Vnd::new(fee.amount),
+        fee.amount,
         unit_name(fee.unit),
         if fee.mandatory {
             ""

@@ -74,7 +74,7 @@ fn yes() -> bool {
 pub async fn list(State(rpc): State<RpcState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let state = &rpc.app;
     let who = caller(&rpc, &headers).await?;
-    let rows = hocphi_app::api::fees::imp::fee_items(&state.db, who.school_id).await?;
+    let rows = hocphi_app::server::fees::list_fees(&state.db, who.school_id).await?;
     let items = rows
         .into_iter()
         .map(|f| ApiFee {
@@ -124,14 +124,14 @@ async fn save(
     let fee = FeeInput {
         id,
         name: input.name,
-        amount: input.amount,
+        amount: hocphi_app::domain::money::Vnd::new(input.amount),
         unit,
         mandatory: input.mandatory,
         grades: input.grades,
         active: input.active,
     };
     let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
-    let (fee_id, entry) = hocphi_app::api::fees::imp::save(&mut tx, who.school_id, fee).await?;
+    let (fee_id, entry) = hocphi_app::server::fees::save_fee(&mut tx, who.school_id, &fee).await?;
     let after = entry.after.clone().unwrap_or_default();
     who.audit(
         &mut tx,
@@ -282,14 +282,14 @@ pub async fn run(
             return Err(ApiError::unprocessable(
                 "invalid",
                 "Give a grade from 1 to 12, or a class, or neither.",
-            ))
+            ));
         }
     };
     let now = state.clock.now();
-    let plan = hocphi_app::api::fees::imp::plan(state, who.school_id, month, &scope).await?;
+    let plan = hocphi_app::server::fees::run::plan(state, who.school_id, month, &scope).await?;
     let p = plan.preview.clone();
     let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
-    hocphi_app::api::fees::imp::write(&mut tx, now, who.school_id, month, due, plan).await?;
+    hocphi_app::server::fees::run::write(&mut tx, now, who.school_id, month, due, plan).await?;
     let result = serde_json::to_value(RunResult {
         students: p.students,
         new_invoices: p.new_invoices,

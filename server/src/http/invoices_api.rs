@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hocphi_app::domain::date::Date;
 use hocphi_app::domain::invoice_status::InvoiceStatus;
-use hocphi_app::domain::money::Vnd;
+use hocphi_app::server::invoices::{self, InvoiceChange};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -62,48 +62,23 @@ pub struct InvoiceQuery {
     limit: Option<i64>,
 }
 
-type InvoiceRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-    Option<i64>,
-    i64,
-    i64,
-);
-
-const INVOICE_COLUMNS: &str = "SELECT i.id, i.code, s.code, i.period, i.title, i.total, \
-    (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), i.due_on, i.voided_at, i.updated_at, i.change_no \
-    FROM invoice i JOIN student s ON s.id = i.student_id";
-
-fn api_invoice(row: InvoiceRow, today: Date) -> ApiInvoice {
-    let (_, code, student_code, period, title, total, paid, due_on, voided, updated_at, _) = row;
-    let due = Date::parse_iso(&due_on).unwrap_or(today);
-    let status = InvoiceStatus::derive(
-        Vnd::new(total),
-        Vnd::new(paid),
-        due,
-        today,
-        voided.is_some(),
-    );
+fn api_invoice(row: InvoiceChange, today: Date) -> ApiInvoice {
+    let due = Date::parse_iso(&row.due_on).unwrap_or(today);
+    let status = InvoiceStatus::derive(row.total, row.paid, due, today, row.voided_at.is_some());
     ApiInvoice {
         status: serde_json::to_value(status.state)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
         overdue: status.overdue,
-        code,
-        student_code,
-        period,
-        title,
-        total,
-        paid,
-        due_on,
-        updated_at,
+        code: row.code,
+        student_code: row.student_code,
+        period: row.period,
+        title: row.title,
+        total: row.total.dong(),
+        paid: row.paid.dong(),
+        due_on: row.due_on,
+        updated_at: row.updated_at,
     }
 }
 
@@ -141,20 +116,17 @@ pub async fn list(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .map(hocphi_app::domain::student_import::normalize_code);
-    let rows: Vec<InvoiceRow> = sqlx::query_as(&format!(
-        "{INVOICE_COLUMNS} WHERE i.school_id = $1 AND {} AND ($4 IS NULL OR i.period = $4) \
-         AND ($5 IS NULL OR s.code = $5) ORDER BY i.change_no LIMIT $6",
-        Window::condition("i", 2, 3)
-    ))
-    .bind(who.school_id)
-    .bind(window.since)
-    .bind(window.after)
-    .bind(period)
-    .bind(student)
-    .bind(window.limit + 1)
-    .fetch_all(&state.db)
+    let rows = invoices::changes(
+        &state.db,
+        who.school_id,
+        window.since,
+        window.after,
+        window.limit + 1,
+        period,
+        student,
+    )
     .await?;
-    let page = paged(rows, window, |r| r.10);
+    let page = paged(rows, window, |r| r.change_no);
     let today = state.clock.today();
     let items = page
         .items
@@ -228,56 +200,35 @@ pub async fn one(
 ) -> Result<Response, ApiError> {
     let state = &rpc.app;
     let who = caller(&rpc, &headers).await?;
-    let row: Option<InvoiceRow> = sqlx::query_as(&format!(
-        "{INVOICE_COLUMNS} WHERE i.school_id = $1 AND i.code = $2"
-    ))
-    .bind(who.school_id)
-    .bind(code.trim().to_ascii_uppercase())
-    .fetch_optional(&state.db)
-    .await?;
+    let row =
+        invoices::by_code(&state.db, who.school_id, &code.trim().to_ascii_uppercase()).await?;
     let row = row.ok_or_else(|| {
         ApiError::not_found("not-found", "No invoice with this code at this school.")
     })?;
-    let id = row.0;
-    let lines: Vec<(String, i64, i64, i64, String, i64)> = sqlx::query_as(
-        "SELECT description, quantity, unit_amount, amount, kind, declined FROM invoice_line WHERE invoice_id = $1 ORDER BY position",
-    )
-    .bind(id)
-    .fetch_all(&state.db)
-    .await?;
-    let payments: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT p.id, p.method, p.external_id, a.amount, p.received_at FROM payment_allocation a \
-         JOIN payment p ON p.id = a.payment_id WHERE a.invoice_id = $1 ORDER BY p.received_at, p.id",
-    )
-    .bind(id)
-    .fetch_all(&state.db)
-    .await?;
+    let lines = invoices::lines(&state.db, row.id).await?;
+    let payments = invoices::allocations(&state.db, row.id).await?;
     let detail = InvoiceDetail {
         invoice: api_invoice(row, state.clock.today()),
         lines: lines
             .into_iter()
-            .map(
-                |(description, quantity, unit_amount, amount, kind, declined)| ApiLine {
-                    description,
-                    quantity,
-                    unit_amount,
-                    amount,
-                    kind,
-                    declined: declined != 0,
-                },
-            )
+            .map(|l| ApiLine {
+                description: l.description,
+                quantity: l.quantity,
+                unit_amount: l.unit_amount.dong(),
+                amount: l.amount.dong(),
+                kind: l.kind,
+                declined: l.declined != 0,
+            })
             .collect(),
         payments: payments
             .into_iter()
-            .map(
-                |(payment_id, method, reference, amount, received_at)| ApiAllocation {
-                    payment_id,
-                    method,
-                    reference: hocphi_app::server::bank::reference_of(&reference).to_string(),
-                    amount,
-                    received_at,
-                },
-            )
+            .map(|p| ApiAllocation {
+                payment_id: p.payment_id,
+                method: p.method,
+                reference: hocphi_app::server::bank::reference_of(&p.external_id).to_string(),
+                amount: p.amount.dong(),
+                received_at: p.received_at,
+            })
             .collect(),
     };
     Ok(json(

@@ -85,7 +85,7 @@ async fn notices(
         .ok_or(AppError::InvalidInput(hocphi_app::error::Field::Period))?;
     let staff = hocphi_app::server::auth::staff_of_session(state, &session_cookie(headers)).await?;
     let notices =
-        hocphi_app::api::class_view::printed_notices(state, &staff, class_id, period, student)
+        hocphi_app::server::classes::printed_notices(state, &staff, class_id, period, student)
             .await?;
     // No invoice for the period: said, rather than a blank sheet.
     if notices.is_empty() {

@@ -23,7 +23,7 @@ pub async fn report_pdf(
 async fn report(rpc: &RpcState, report_id: i64, headers: &HeaderMap) -> Result<Response, AppError> {
     let state = &rpc.app;
     let staff = hocphi_app::server::auth::staff_of_session(state, &session_cookie(headers)).await?;
-    let report = hocphi_app::api::dashboard::report_for(&state.db, &staff, report_id).await?;
+    let report = hocphi_app::server::reports::report_for(&state.db, &staff, report_id).await?;
     let file = format!(
         "bao-cao-{}-{}.pdf",
         report.school_id,

@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hocphi_app::domain::student_import::{self, Cell};
+use hocphi_app::server::students::{self, StudentChange};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -60,30 +61,14 @@ impl ChangesQuery {
     }
 }
 
-type StudentRow = (
-    i64,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-    i64,
-);
-
-const STUDENT_COLUMNS: &str = "SELECT s.id, s.code, s.full_name, s.date_of_birth, \
-    (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id WHERE e.student_id = s.id AND e.school_year_id = $2), \
-    s.left_on, s.updated_at, s.change_no FROM student s";
-
-fn api_student(row: StudentRow) -> ApiStudent {
-    let (_, code, full_name, date_of_birth, class, left_on, updated_at, _) = row;
+fn api_student(row: StudentChange) -> ApiStudent {
     ApiStudent {
-        code,
-        full_name,
-        date_of_birth,
-        class,
-        left_on,
-        updated_at,
+        code: row.code,
+        full_name: row.full_name,
+        date_of_birth: row.date_of_birth,
+        class: row.class_name,
+        left_on: row.left_on,
+        updated_at: row.updated_at,
     }
 }
 
@@ -107,20 +92,17 @@ pub async fn list(
     let state = &rpc.app;
     let (q, who) = reader(&rpc, &headers, query).await?;
     let window = q.window()?;
-    let year = hocphi_app::api::students::current_year_id(state, who.school_id).await?;
-    let rows: Vec<StudentRow> = sqlx::query_as(&format!(
-        "{STUDENT_COLUMNS} WHERE s.school_id = $1 AND s.erased_at IS NULL AND {} \
-         ORDER BY s.change_no LIMIT $5",
-        Window::condition("s", 3, 4)
-    ))
-    .bind(who.school_id)
-    .bind(year)
-    .bind(window.since)
-    .bind(window.after)
-    .bind(window.limit + 1)
-    .fetch_all(&state.db)
+    let year = students::current_year(state, who.school_id).await?;
+    let rows = students::changes(
+        &state.db,
+        who.school_id,
+        year,
+        window.since,
+        window.after,
+        window.limit + 1,
+    )
     .await?;
-    let page = paged(rows, window, |r| r.7);
+    let page = paged(rows, window, |r| r.change_no);
     let items = page.items.into_iter().map(api_student).collect();
     Ok(json(
         StatusCode::OK,
@@ -152,15 +134,8 @@ pub async fn one(
 ) -> Result<Response, ApiError> {
     let state = &rpc.app;
     let who = caller(&rpc, &headers).await?;
-    let year = hocphi_app::api::students::current_year_id(state, who.school_id).await?;
-    let row: Option<StudentRow> = sqlx::query_as(&format!(
-        "{STUDENT_COLUMNS} WHERE s.school_id = $1 AND s.erased_at IS NULL AND s.code = $3"
-    ))
-    .bind(who.school_id)
-    .bind(year)
-    .bind(student_import::normalize_code(&code))
-    .fetch_optional(&state.db)
-    .await?;
+    let year = students::current_year(state, who.school_id).await?;
+    let row = students::by_code(&state.db, who.school_id, year, &code).await?;
     let row = row.ok_or_else(|| {
         ApiError::not_found("not-found", "No student with this code at this school.")
     })?;
@@ -267,7 +242,7 @@ pub async fn upsert(
     let now = state.clock.now();
     let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
     let (created, updated, unchanged) =
-        hocphi_app::api::students::upsert_records(&mut tx, state, who.school_id, &records).await?;
+        students::upsert_records(&mut tx, state, who.school_id, &records).await?;
     let result =
         serde_json::json!({"created": created, "updated": updated, "unchanged": unchanged});
     who.audit(
@@ -314,22 +289,14 @@ pub async fn classes(
 ) -> Result<Response, ApiError> {
     let state = &rpc.app;
     let who = caller(&rpc, &headers).await?;
-    let year = hocphi_app::api::students::current_year_id(state, who.school_id).await?;
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT c.name, c.grade, (SELECT COUNT(*) FROM enrolment e JOIN student s ON s.id = e.student_id \
-            WHERE e.class_id = c.id AND s.left_on IS NULL AND s.erased_at IS NULL) \
-         FROM class c WHERE c.school_id = $1 AND c.school_year_id = $2 ORDER BY c.grade, c.name",
-    )
-    .bind(who.school_id)
-    .bind(year)
-    .fetch_all(&state.db)
-    .await?;
-    let items = rows
+    let year = students::current_year(state, who.school_id).await?;
+    let items = students::classes(&state.db, who.school_id, year)
+        .await?
         .into_iter()
-        .map(|(name, grade, students)| ApiClass {
-            name,
-            grade,
-            students,
+        .map(|c| ApiClass {
+            name: c.name,
+            grade: c.grade,
+            students: c.students,
         })
         .collect();
     Ok(json(
@@ -392,19 +359,11 @@ pub async fn create_class(
             "Send {\"name\": \"3A\"} (1 to 20 characters), with \"grade\" 0 to 12 when the name does not start with it.",
         ));
     };
-    let year = hocphi_app::api::students::current_year_id(state, who.school_id).await?;
+    let year = students::current_year(state, who.school_id).await?;
     let now = state.clock.now();
     let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
-    let existed: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
-    )
-    .bind(who.school_id)
-    .bind(year)
-    .bind(&name)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let id = hocphi_app::api::students::ensure_class_in(&mut tx, who.school_id, year, &name, grade)
-        .await?;
+    let existed = students::class_id(&mut tx, who.school_id, year, &name).await?;
+    let id = students::ensure_class(&mut tx, who.school_id, year, &name, grade).await?;
     let result = serde_json::to_value(ClassMade {
         name: name.clone(),
         grade,

@@ -395,12 +395,8 @@ impl TestApp {
     /// The monthly sums the triggers keep equal the sums computed from the
     /// invoices themselves, whatever the test did before.
     pub async fn assert_month_figures(&self) {
-        let kept = hocphi_app::server::report_queries::kept(&self.db)
-            .await
-            .unwrap();
-        let direct = hocphi_app::server::report_queries::direct(&self.db)
-            .await
-            .unwrap();
+        let kept = hocphi_app::server::reports::kept(&self.db).await.unwrap();
+        let direct = hocphi_app::server::reports::direct(&self.db).await.unwrap();
         assert_eq!(kept, direct, "month_figure drifted from the invoices");
     }
 
