@@ -15,7 +15,7 @@ pub const STUDENT_LINK_TTL_SECS: i64 = 30 * 24 * 3600;
 pub async fn my_classes(school_id: i64) -> Result<Vec<TeacherClass>, AppError> {
     use crate::staff::Role;
     let (state, staff) = crate::server::auth::school_reader(school_id).await?;
-    let year = crate::api::students::current_year_id(&state, school_id).await?;
+    let year = crate::server::students::current_year(&state, school_id).await?;
     let teacher = (staff.role == Role::Teacher).then_some(staff.id);
     crate::server::classes::year_classes(&state.db, school_id, year, teacher).await
 }
@@ -37,7 +37,7 @@ pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<Cl
             .await?
             .unwrap_or_else(|| Month::of(state.clock.today())),
     };
-    let year = crate::api::students::current_year_id(&state, header.school_id).await?;
+    let year = crate::server::students::current_year(&state, header.school_id).await?;
     let (due_on, rows) =
         classes::register(&state.db, class_id, period, year, state.clock.today()).await?;
     Ok(ClassView {
@@ -86,7 +86,7 @@ pub async fn revoke_student_links(student_id: i64) -> Result<u64, AppError> {
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let revoked = classes::revoke_student_links(&mut tx, student_id, now).await?;
     // The phones that opened a link keep a token for the child: those end too.
-    crate::api::parent::imp::end_child_access(&mut tx, student_id, now).await?;
+    crate::server::parent::end_child_access(&mut tx, student_id, now).await?;
     tx.commit().await?;
     Ok(revoked)
 }
@@ -101,7 +101,7 @@ pub async fn redeem_student_link(secret: String) -> Result<ChildAccess, AppError
         crate::server::classes::linked_student(&state.db, &secret_hash(secret.trim()), now)
             .await?
             .ok_or(AppError::LinkInvalid)?;
-    crate::api::parent::access_for(&state, student_id, now).await
+    crate::server::parent::access_for(&state, student_id, now).await
 }
 
 /// What a class link shows anyone: the class's fees, no personal data.
@@ -116,7 +116,7 @@ pub async fn load_class_notice(
     let (school_id, school_name) = classes::school_by_slug(&state.db, school.trim())
         .await?
         .ok_or(AppError::NotFound)?;
-    let year = crate::api::students::current_year_id(&state, school_id).await?;
+    let year = crate::server::students::current_year(&state, school_id).await?;
     // The class by its name this year, else the class that had this name before
     // it was renamed (a link sent before the correction), under its new name.
     let (class_name, grade) = classes::class_by_name(&state.db, school_id, year, class_name.trim())
@@ -169,7 +169,7 @@ pub async fn assign_teacher(
     if teacher.role != Role::Teacher || teacher.school_id != Some(school_id) {
         return Err(AppError::Forbidden);
     }
-    let year = crate::api::students::current_year_id(&state, school_id).await?;
+    let year = crate::server::students::current_year(&state, school_id).await?;
     let class_id = classes::class_id_by_name(&state.db, school_id, year, class_name.trim())
         .await?
         .ok_or(AppError::InvalidInput(crate::error::Field::ClassName))?;

@@ -187,7 +187,7 @@ pub async fn file_complaint(
     use crate::server::complaints;
     let state = crate::server::state::app_state()?;
     let now = state.clock.now();
-    let student_id = crate::api::parent::imp::child_of(&state, &token).await?;
+    let student_id = crate::server::parent::child_of(&state, &token).await?;
     let description = complaints::message_text(&description)?;
     let bank_reference = bank_reference.trim().to_string();
     if bank_reference.len() > 64 {

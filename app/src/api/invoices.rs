@@ -37,13 +37,9 @@ pub async fn staff_invoice_detail(
     let code = InvoiceCode::parse(code.trim()).map_err(|_| AppError::NotFound)?;
     // Only an invoice of this school: another school's code is not found here.
     let student_id = crate::server::invoices::student_of(&state.db, school_id, &code).await?;
-    let detail = crate::server::parent_queries::invoice_detail(
-        &state.db,
-        student_id,
-        &code,
-        state.clock.today(),
-    )
-    .await?;
+    let detail =
+        crate::server::parent::invoice_detail(&state.db, student_id, &code, state.clock.today())
+            .await?;
     crate::server::audit::viewed(&state, &staff, school_id, "invoice", code.as_str()).await?;
     Ok(detail)
 }

@@ -18,8 +18,10 @@ pub async fn record_office_payment(
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let now = state.clock.now();
-    let recorded = imp::record(&mut tx, &state, &staff, school_id, &payment, now).await?;
-    let codes = imp::receipt_codes(&mut tx, &recorded).await?;
+    let recorded =
+        crate::server::office_payments::record(&mut tx, &state, &staff, school_id, &payment, now)
+            .await?;
+    let codes = crate::server::office_payments::receipt_codes(&mut tx, &recorded).await?;
     tx.commit().await?;
     Ok(codes)
 }
@@ -30,7 +32,7 @@ pub async fn preview_pos_settlement(
     school_id: i64,
     content_base64: String,
 ) -> Result<PosPreview, AppError> {
-    imp::import_file(school_id, &content_base64, false).await
+    import_file(school_id, &content_base64, false).await
 }
 
 /// Records every card payment of a POS settlement file, or none if a line is wrong.
@@ -39,255 +41,28 @@ pub async fn commit_pos_settlement(
     school_id: i64,
     content_base64: String,
 ) -> Result<PosPreview, AppError> {
-    imp::import_file(school_id, &content_base64, true).await
+    import_file(school_id, &content_base64, true).await
 }
 
+/// Records a POS file's lines in one transaction: kept when `commit` and no
+/// line is wrong, rolled back otherwise (the preview is the same run).
 #[cfg(feature = "ssr")]
-mod imp {
-    use crate::domain::invoice_code::InvoiceCode;
-    use crate::error::{AppError, Field};
-    use crate::server::audit::{by_staff, Entry};
-    use crate::server::auth::Staff;
-    use crate::server::ledger::{self, Books, Card, Incoming, NewPayment, Recorded, Source};
-    use crate::server::state::AppState;
-    use crate::staff::{OfficePayment, PosLine, PosPreview};
-    use sqlx::AnyConnection;
-
-    /// What recording did: the payment, and whether it is new (false: this card
-    /// approval was recorded before, and nothing changed).
-    pub type Done = (i64, bool);
-
-    pub async fn record(
-        conn: &mut AnyConnection,
-        state: &AppState,
-        staff: &Staff,
-        school_id: i64,
-        payment: &OfficePayment,
-        at: i64,
-    ) -> Result<Done, AppError> {
-        let code = InvoiceCode::parse(&payment.invoice_code)
-            .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
-        if !payment.amount.is_positive() || payment.amount.dong() > 1_000_000_000_000 {
-            return Err(AppError::InvalidInput(Field::PositiveAmount));
-        }
-        let payer = payment.payer.trim().to_string();
-        if payer.chars().count() > 100 {
-            return Err(AppError::InvalidInput(Field::DisplayName));
-        }
-        let terminal = payment.terminal.trim().to_uppercase();
-        let approval = payment.approval_code.trim().to_uppercase();
-        let (method, external_id) = match payment.method.as_str() {
-            "card" => {
-                let ok = |t: &str, max: usize| {
-                    !t.is_empty() && t.len() <= max && t.chars().all(|c| c.is_ascii_alphanumeric())
-                };
-                if !ok(&terminal, 16) || !ok(&approval, 12) {
-                    return Err(AppError::InvalidInput(Field::Terminal));
-                }
-                if payment.card_last4.len() != 4
-                    || !payment.card_last4.chars().all(|c| c.is_ascii_digit())
-                {
-                    return Err(AppError::InvalidInput(Field::CardLast4));
-                }
-                ("card", format!("POS:{school_id}:{terminal}:{approval}"))
-            }
-            "cash" => (
-                "cash",
-                format!("CASH:{}", crate::server::auth::random_secret()),
-            ),
-            _ => return Err(AppError::InvalidInput(Field::Role)),
-        };
-        let card = method == "card";
-        let known: Option<(i64, Option<String>, i64)> = sqlx::query_as(
-            "SELECT id, memo, amount FROM payment WHERE source = 'office' AND external_id = $1",
-        )
-        .bind(&external_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some((existing, memo, amount)) = known {
-            // The same slip again changes nothing; the same approval code on another
-            // invoice or amount is a typing mistake to show, not to swallow.
-            if memo.as_deref() != Some(code.memo_form().as_str()) || amount != payment.amount.dong()
-            {
-                return Err(AppError::CardApprovalUsed);
-            }
-            return Ok((existing, false));
-        }
-        let books = Books::load(conn, school_id, &[code.as_str().to_string()]).await?;
-        let open = books.open_for(std::slice::from_ref(&code));
-        if open.is_empty() {
-            return Err(AppError::InvalidInput(Field::InvoiceCode));
-        }
-        // Money taken at the desk for an invoice already paid would be a double payment.
-        if !open.iter().any(|o| o.balance.is_positive()) {
-            return Err(AppError::InvoiceAlreadyPaid);
-        }
-        // At the desk the change is handed back: never take more than is due.
-        let due: crate::domain::money::Vnd =
-            open.iter().map(|o| o.balance.clamp_non_negative()).sum();
-        if payment.amount > due {
-            return Err(AppError::AllocationTooLarge);
-        }
-        let incoming = Incoming {
-            payment: NewPayment {
-                source: Source::Office,
-                external_id,
-                amount: payment.amount,
-                received_at: at,
-                payer_name: (!payer.is_empty()).then(|| payer.clone()),
-                memo: Some(code.memo_form()),
-                method,
-                arrived_via: "office",
-                account: None,
-                card: card.then(|| Card {
-                    terminal: terminal.clone(),
-                    approval: approval.clone(),
-                    last4: payment.card_last4.clone(),
-                }),
-                recorded_by: Some(staff.id),
-            },
-            codes: vec![code.clone()],
-            credit_reason: format!("nộp thừa ({})", if card { "thẻ" } else { "tiền mặt" }),
-            collector: Some(staff.display_name.clone()),
-        };
-        let Recorded {
-            payment_id,
-            outcome,
-            ..
-        } = ledger::record(
-            conn,
-            &state.vault,
-            school_id,
-            &[incoming],
-            state.clock.now(),
-        )
-        .await?
-        .pop()
-        .ok_or(AppError::Internal)?;
-        by_staff(
-            conn,
-            state,
-            staff,
-            Entry::at_school(school_id, "record", "payment", payment_id).after(serde_json::json!({
-                "method": method, "invoice": code.as_str(), "amount": payment.amount.dong(),
-                "outcome": outcome.as_str(), "terminal": card.then_some(&terminal),
-            })),
-        )
-        .await?;
-        Ok((payment_id, true))
+async fn import_file(
+    school_id: i64,
+    content_base64: &str,
+    commit: bool,
+) -> Result<PosPreview, AppError> {
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let preview =
+        crate::server::office_payments::import(&mut tx, &state, &staff, school_id, content_base64)
+            .await?;
+    if !commit {
+        tx.rollback().await?;
+    } else if preview.lines.is_empty() || !preview.errors.is_empty() {
+        return Err(AppError::ImportRejected);
+    } else {
+        tx.commit().await?;
     }
-
-    /// The public codes of what was issued (or, for a repeat, of what exists).
-    pub async fn receipt_codes(
-        conn: &mut AnyConnection,
-        recorded: &Done,
-    ) -> Result<Vec<String>, AppError> {
-        let (payment_id, _) = recorded;
-        let codes: Vec<(String,)> = sqlx::query_as(
-            "SELECT public_code FROM receipt WHERE payment_id = $1 AND cancelled_at IS NULL ORDER BY id",
-        )
-        .bind(payment_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        Ok(codes.into_iter().map(|c| c.0).collect())
-    }
-
-    /// Records a POS file's lines in one transaction: kept when `commit` and no
-    /// line is wrong, rolled back otherwise (the preview is the same run).
-    pub async fn import_file(
-        school_id: i64,
-        content_base64: &str,
-        commit: bool,
-    ) -> Result<PosPreview, AppError> {
-        let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-        let mut tx = crate::server::database::begin_write(&state.db).await?;
-        let preview = import(&mut tx, &state, &staff, school_id, content_base64).await?;
-        if !commit {
-            tx.rollback().await?;
-        } else if preview.lines.is_empty() || !preview.errors.is_empty() {
-            return Err(AppError::ImportRejected);
-        } else {
-            tx.commit().await?;
-        }
-        Ok(preview)
-    }
-
-    /// Reads a POS settlement file and records each line in the caller's
-    /// transaction; a line that cannot be recorded becomes a row error.
-    pub async fn import(
-        conn: &mut AnyConnection,
-        state: &AppState,
-        staff: &Staff,
-        school_id: i64,
-        content_base64: &str,
-    ) -> Result<PosPreview, AppError> {
-        use base64::Engine;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(content_base64.trim())
-            .map_err(|_| AppError::ImportRejected)?;
-        let grid = crate::server::heavy::run(move || crate::server::spreadsheet::read(&bytes))
-            .await?
-            .map_err(AppError::File)?;
-        let read = crate::domain::pos_settlement::read(&grid)
-            .ok_or(AppError::InvalidInput(Field::Mapping))?;
-        let mut preview = PosPreview {
-            lines: vec![],
-            errors: read
-                .errors
-                .iter()
-                .map(|e| {
-                    let (vi, en) = e.problem.describe();
-                    (e.row, vi, en)
-                })
-                .collect(),
-        };
-        for line in read.lines {
-            let payment = OfficePayment {
-                invoice_code: line.invoice_code.to_string(),
-                amount: line.amount,
-                method: "card".into(),
-                terminal: line.terminal.clone(),
-                approval_code: line.approval.clone(),
-                card_last4: line.last4.clone(),
-                payer: String::new(),
-            };
-            match record(conn, state, staff, school_id, &payment, line.at).await {
-                Ok(recorded) => preview.lines.push(PosLine {
-                    row: line.row,
-                    terminal: line.terminal,
-                    approval: line.approval,
-                    last4: line.last4,
-                    amount: line.amount,
-                    invoice_code: line.invoice_code.to_string(),
-                    known: !recorded.1,
-                }),
-                Err(AppError::InvoiceAlreadyPaid) => preview.errors.push((
-                    line.row,
-                    format!("hoá đơn {} đã nộp đủ", line.invoice_code),
-                    format!("invoice {} is already paid", line.invoice_code),
-                )),
-                Err(AppError::CardApprovalUsed) => preview.errors.push((
-                    line.row,
-                    format!("mã chuẩn chi {} đã ghi cho khoản nộp khác", line.approval),
-                    format!("approval {} is recorded for another payment", line.approval),
-                )),
-                Err(AppError::AllocationTooLarge) => preview.errors.push((
-                    line.row,
-                    format!(
-                        "số tiền lớn hơn số còn nợ của hoá đơn {}",
-                        line.invoice_code
-                    ),
-                    format!("more than invoice {} still owes", line.invoice_code),
-                )),
-                Err(AppError::InvalidInput(_)) => preview.errors.push((
-                    line.row,
-                    format!("không có hoá đơn {} ở trường này", line.invoice_code),
-                    format!("no invoice {} at this school", line.invoice_code),
-                )),
-                Err(e) => return Err(e),
-            }
-        }
-        preview.errors.sort_by_key(|e| e.0);
-        Ok(preview)
-    }
+    Ok(preview)
 }

@@ -1,6 +1,7 @@
 //! Paying online: the parent asks for a signed gateway link for what an invoice
 //! still owes, comes back to a page that shows the result (the gateway's IPN
-//! settles it), and the accountant sets the school's merchant account.
+//! settles it), and the accountant sets the school's merchant account. The
+//! queries and writes are in `server::online_payment` and `server::gateway`.
 
 use crate::error::AppError;
 use crate::model::OnlinePaymentStatus;
@@ -15,15 +16,11 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
     use crate::error::Field;
     use crate::server::state::{app_state, client_key};
     let state = app_state()?;
-    let student_id = crate::api::parent::imp::child_of(&state, &token).await?;
+    let student_id = crate::server::parent::child_of(&state, &token).await?;
     let code = InvoiceCode::parse(&code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
-    let detail = crate::server::parent_queries::invoice_detail(
-        &state.db,
-        student_id,
-        &code,
-        state.clock.today(),
-    )
-    .await?;
+    let detail =
+        crate::server::parent::invoice_detail(&state.db, student_id, &code, state.clock.today())
+            .await?;
     if !detail.balance.is_positive() {
         return Err(AppError::InvoiceAlreadyPaid);
     }
@@ -34,10 +31,7 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
     {
         return Err(AppError::InvalidInput(Field::School));
     }
-    let (school_id,): (i64,) = sqlx::query_as("SELECT school_id FROM invoice WHERE code = $1")
-        .bind(code.as_str())
-        .fetch_one(&state.db)
-        .await?;
+    let school_id = crate::server::online_payment::invoice_school(&state.db, &code).await?;
     let (tmn, secret) =
         crate::server::gateway::merchant_of_school(&state.db, &state.vault, school_id)
             .await?
@@ -111,24 +105,14 @@ pub async fn save_gateway(
         &crate::server::gateway::seal_context(school_id),
     );
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    sqlx::query(
-        "INSERT INTO gateway_config (school_id, provider, tmn_code, sealed_secret, updated_at) VALUES ($1, 'vnpay', $2, $3, $4) \
-         ON CONFLICT (school_id) DO UPDATE SET tmn_code = excluded.tmn_code, sealed_secret = excluded.sealed_secret, \
-            updated_at = excluded.updated_at, confirmed_at = NULL",
+    crate::server::online_payment::save_merchant(
+        &mut tx,
+        school_id,
+        &tmn,
+        &sealed,
+        state.clock.now(),
     )
-    .bind(school_id)
-    .bind(&tmn)
-    .bind(sealed)
-    .bind(state.clock.now())
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| {
-        if crate::server::is_unique_violation(&e) {
-            AppError::InvalidInput(Field::MerchantCodeTaken)
-        } else {
-            e.into()
-        }
-    })?;
+    .await?;
     by_staff(
         &mut tx,
         &state,
@@ -145,29 +129,6 @@ pub async fn save_gateway(
 /// accountant and the school's readers.
 #[server(prefix = "/rpc", endpoint = "school/gateway/orders", input = leptos::server_fn::codec::Json)]
 pub async fn online_orders(school_id: i64) -> Result<Vec<crate::staff::OnlineOrderRow>, AppError> {
-    use crate::domain::money::Vnd;
     let (state, _staff) = crate::server::auth::school_office_reader(school_id).await?;
-    type Row = (i64, String, i64, String, Option<String>, Option<String>);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT created_at, code, amount, status, response_code, transaction_no FROM gateway_order \
-         WHERE school_id = $1 ORDER BY created_at DESC, id DESC LIMIT 30",
-    )
-    .bind(school_id)
-    .fetch_all(&state.db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(created_at, code, amount, status, response_code, transaction_no)| {
-                crate::staff::OnlineOrderRow {
-                    created_at,
-                    code,
-                    amount: Vnd::new(amount),
-                    status,
-                    response_code,
-                    transaction_no,
-                }
-            },
-        )
-        .collect())
+    crate::server::online_payment::recent_orders(&state.db, school_id).await
 }

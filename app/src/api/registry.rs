@@ -72,109 +72,13 @@ const CHECKS_PER_CLIENT: &[crate::server::limiter::Limit] = &[
 ];
 
 #[cfg(feature = "ssr")]
-mod imp {
-    use super::*;
-    use crate::domain::banks::{self, BankKind};
-    use crate::server::state::Db;
-
-    /// School slug, name, office; the account; when and by which office it was confirmed.
-    type Row = (String, String, String, String, String, String, i64, String);
-
-    fn account(
-        (bin, account_number, account_name, confirmed_at, confirmed_by_office): (
-            String,
-            String,
-            String,
-            i64,
-            String,
-        ),
-    ) -> OfficialAccount {
-        let bank = banks::by_bin(&bin);
-        OfficialAccount {
-            bank_short_name: bank
-                .map(|b| b.short_name.to_string())
-                .unwrap_or_else(|| bin.clone()),
-            bank_name: bank.map(|b| b.name.to_string()).unwrap_or_default(),
-            wallet: bank.map(|b| b.kind) == Some(BankKind::Wallet),
-            bin,
-            account_number,
-            account_name,
-            confirmed_at,
-            confirmed_by_office,
-        }
-    }
-
-    /// Confirmed accounts, by school, optionally for one school.
-    pub async fn registry(db: &Db, slug: Option<&str>) -> Result<Vec<OfficialSchool>, AppError> {
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT sc.slug, sc.name, d.name, a.bin, a.account_number, a.account_name, a.confirmed_at, \
-                    COALESCE(co.name, d.name) \
-             FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
-             JOIN office d ON d.id = sc.office_id \
-             LEFT JOIN staff cs ON cs.id = a.confirmed_by LEFT JOIN office co ON co.id = cs.office_id \
-             WHERE a.confirmed_at IS NOT NULL AND ($1 IS NULL OR sc.slug = $1) \
-             ORDER BY d.name, sc.name, a.is_default DESC, a.id",
-        )
-        .bind(slug)
-        .fetch_all(db)
-        .await?;
-        let mut schools: Vec<OfficialSchool> = Vec::new();
-        for (slug, name, office, bin, number, holder, at, by) in rows {
-            if schools.last().map(|s| &s.slug) != Some(&slug) {
-                schools.push(OfficialSchool {
-                    slug,
-                    name,
-                    office,
-                    accounts: Vec::new(),
-                });
-            }
-            if let Some(school) = schools.last_mut() {
-                school.accounts.push(account((bin, number, holder, at, by)));
-            }
-        }
-        Ok(schools)
-    }
-
-    /// The registry's answer for one account (account numbers compared without
-    /// spaces or dashes, as banking apps show them either way).
-    pub async fn check(db: &Db, bin: &str, account_number: &str) -> Result<AccountCheck, AppError> {
-        let number: String = account_number
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.'))
-            .collect();
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT sc.slug, sc.name, d.name, a.bin, a.account_number, a.account_name, a.confirmed_at, \
-                    COALESCE(co.name, d.name) \
-             FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
-             JOIN office d ON d.id = sc.office_id \
-             LEFT JOIN staff cs ON cs.id = a.confirmed_by LEFT JOIN office co ON co.id = cs.office_id \
-             WHERE a.confirmed_at IS NOT NULL AND a.bin = $1 AND upper(a.account_number) = upper($2) \
-             ORDER BY a.id LIMIT 1",
-        )
-        .bind(bin)
-        .bind(&number)
-        .fetch_optional(db)
-        .await?;
-        Ok(match row {
-            Some((slug, school, office, bin, number, holder, at, by)) => AccountCheck::Official {
-                school,
-                slug,
-                office,
-                account: account((bin, number, holder, at, by)),
-            },
-            None => AccountCheck::NotOfficial,
-        })
-    }
-}
-
-#[cfg(feature = "ssr")]
-pub use imp::registry;
+pub use crate::server::registry::registry;
 
 /// Every school's official accounts (or one school's, by its slug): public.
 #[server(prefix = "/rpc", endpoint = "registry")]
 pub async fn official_accounts(school: Option<String>) -> Result<Vec<OfficialSchool>, AppError> {
     let state = crate::server::state::app_state()?;
-    imp::registry(&state.db, school.as_deref().filter(|s| !s.is_empty())).await
+    crate::server::registry::registry(&state.db, school.as_deref().filter(|s| !s.is_empty())).await
 }
 
 /// Whether the account a QR pays into is an official school account: public,
@@ -197,7 +101,7 @@ pub async fn check_account(bin: String, account_number: String) -> Result<Accoun
     if account_number.is_empty() || account_number.len() > 19 {
         return Err(AppError::InvalidInput(Field::AccountNumber));
     }
-    imp::check(&state.db, &bin, &account_number).await
+    crate::server::registry::check(&state.db, &bin, &account_number).await
 }
 
 /// Accounts of the schools the officer's office supervises that wait for confirmation.
@@ -206,29 +110,7 @@ pub async fn pending_accounts() -> Result<Vec<PendingAccount>, AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     staff.require(crate::staff::Role::Officer)?;
-    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT a.id, sc.name, a.bin, a.account_number, a.account_name \
-         FROM beneficiary_account a JOIN school sc ON sc.id = a.school_id \
-         WHERE a.confirmed_at IS NULL AND a.suspended_at IS NULL \
-           AND sc.id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1) ORDER BY sc.name, a.id",
-    )
-    .bind(staff.office_id)
-    .fetch_all(&state.db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, school, bin, account_number, account_name)| PendingAccount {
-                id,
-                school,
-                bank_short_name: crate::domain::banks::by_bin(&bin)
-                    .map(|b| b.short_name.to_string())
-                    .unwrap_or(bin),
-                account_number,
-                account_name,
-            },
-        )
-        .collect())
+    crate::server::registry::pending(&state.db, staff.office_id).await
 }
 
 /// A supervising office confirms an account as its school's official one: from
@@ -238,42 +120,23 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     staff.require(crate::staff::Role::Officer)?;
-    #[allow(clippy::type_complexity)]
-    let (school_id, bin, number, holder, added_by, suspended_at): (
-        i64,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<i64>,
-    ) = sqlx::query_as(
-        "SELECT school_id, bin, account_number, account_name, added_by, suspended_at \
-         FROM beneficiary_account WHERE id = $1",
-    )
-    .bind(account_id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let account = crate::server::registry::account(&state.db, account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let school_id = account.school_id;
     // Only an office that supervises the school (its commune, or the Department).
     staff.check_read(&state.db, school_id).await?;
     // Four eyes: the person who added (or renamed) the account cannot be the
     // one who makes it official; a suspended one must be saved again first.
-    if added_by == Some(staff.id) {
+    if account.added_by == Some(staff.id) {
         return Err(AppError::SecondPersonNeeded);
     }
-    if suspended_at.is_some() {
+    if account.suspended_at.is_some() {
         return Err(AppError::NotFound);
     }
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    sqlx::query(
-        "UPDATE beneficiary_account SET confirmed_at = $1, confirmed_by = $2 WHERE id = $3 AND confirmed_at IS NULL",
-    )
-    .bind(now)
-    .bind(staff.id)
-    .bind(account_id)
-    .execute(&mut *tx)
-    .await?;
+    crate::server::registry::confirm(&mut tx, account_id, staff.id, now).await?;
     crate::server::audit::by_staff(
         &mut tx,
         &state,
@@ -284,7 +147,10 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
             "beneficiary_account",
             account_id,
         )
-        .after(serde_json::json!({"bin": bin, "account_number": number, "account_name": holder})),
+        .after(
+            serde_json::json!({"bin": account.bin, "account_number": account.account_number,
+            "account_name": account.account_name}),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -318,38 +184,19 @@ pub async fn suspend_account(account_id: i64, reason: String) -> Result<(), AppE
     use crate::error::Field;
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    #[allow(clippy::type_complexity)]
-    let (school_id, bin, number, holder, confirmed_at): (
-        i64,
-        String,
-        String,
-        String,
-        Option<i64>,
-    ) = sqlx::query_as(
-        "SELECT school_id, bin, account_number, account_name, confirmed_at \
-             FROM beneficiary_account WHERE id = $1 AND suspended_at IS NULL",
-    )
-    .bind(account_id)
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let found = crate::server::registry::unsuspended_account(&state.db, account_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (school_id, confirmed_at) = (found.school_id, found.confirmed_at);
     account_guardian(&state, &staff, school_id).await?;
     let reason = crate::domain::validate::text(&reason, 500)
         .filter(|r| r.chars().count() >= 5)
         .ok_or(AppError::InvalidInput(Field::Reason))?;
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    sqlx::query(
-        "UPDATE beneficiary_account SET suspended_at = $1, suspended_by = $2, suspend_reason = $3, \
-         confirmed_at = NULL, confirmed_by = NULL, is_default = 0 WHERE id = $4",
-    )
-    .bind(now)
-    .bind(staff.id)
-    .bind(&reason)
-    .bind(account_id)
-    .execute(&mut *tx)
-    .await?;
-    let account = serde_json::json!({"bin": bin, "account_number": number, "account_name": holder});
+    crate::server::registry::suspend(&mut tx, account_id, staff.id, &reason, now).await?;
+    let account = serde_json::json!({"bin": found.bin, "account_number": found.account_number,
+        "account_name": found.account_name});
     crate::server::audit::by_staff(
         &mut tx,
         &state,

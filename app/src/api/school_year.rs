@@ -10,7 +10,7 @@ use leptos::server_fn::codec::Json;
 #[server(prefix = "/rpc", endpoint = "school-year/next", input = Json)]
 pub async fn start_next_year(school_id: i64, commit: bool) -> Result<NewYearPlan, AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let current = crate::api::students::current_year_id(&state, school_id).await?;
+    let current = crate::server::students::current_year(&state, school_id).await?;
     let next =
         crate::server::school_year::plan_next(&state.db, school_id, current, state.clock.today())
             .await?;
@@ -22,7 +22,7 @@ pub async fn start_next_year(school_id: i64, commit: bool) -> Result<NewYearPlan
     let year_id =
         crate::server::school_year::ensure_year(&mut tx, &plan.label, next.next_start).await?;
     for m in &next.moves {
-        let class_id = crate::api::students::ensure_class_in(
+        let class_id = crate::server::students::ensure_class(
             &mut tx,
             school_id,
             year_id,
@@ -31,7 +31,7 @@ pub async fn start_next_year(school_id: i64, commit: bool) -> Result<NewYearPlan
         )
         .await?;
         for student_id in &m.students {
-            crate::api::students::enrol_in(&mut tx, *student_id, class_id, year_id).await?;
+            crate::server::students::enrol(&mut tx, *student_id, class_id, year_id).await?;
         }
     }
     crate::server::audit::by_staff(

@@ -13,37 +13,12 @@ pub async fn schools_overview() -> Result<Vec<SchoolRow>, AppError> {
     use crate::server::state::app_state;
     let state = app_state()?;
     let staff = current_staff(&state).await?;
-    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT sc.id, sc.slug, sc.name, (SELECT o.name FROM office o WHERE o.id = sc.office_id), \
-            (SELECT COUNT(*) FROM school_contact c WHERE c.school_id = sc.id), \
-            (SELECT COUNT(*) FROM staff s WHERE s.school_id = sc.id AND s.role = 'accountant' AND s.active = 1) \
-         FROM school sc WHERE sc.id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1) \
-           AND ($2 IS NULL OR sc.id = $2) ORDER BY sc.name",
-    )
-    .bind(staff.office_id)
-    .bind(if staff.role == Role::Officer { None } else { staff.school_id })
-    .fetch_all(&state.db)
-    .await?;
-    let mut out = Vec::new();
-    for (id, slug, name, office, contacts, accountants) in rows {
-        let readiness = crate::server::schools::readiness(&state.db, id).await?;
-        out.push(SchoolRow {
-            id,
-            slug,
-            name,
-            office,
-            // Ready: accepted and set up, as the school's own page shows.
-            cashless_methods: crate::staff::cashless_ready_count(&readiness),
-            ready_methods: readiness
-                .iter()
-                .filter(|r| r.method.is_cashless() && r.ready())
-                .map(|r| r.method)
-                .collect(),
-            contacts: contacts as usize,
-            accountants: accountants as usize,
-        });
-    }
-    Ok(out)
+    let school_id = if staff.role == Role::Officer {
+        None
+    } else {
+        staff.school_id
+    };
+    crate::server::staff::schools_overview(&state.db, staff.office_id, school_id).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/create-school", input = Json)]
@@ -55,11 +30,11 @@ pub async fn create_school(
     tax_code: String,
     level: String,
 ) -> Result<i64, AppError> {
-    use crate::api::staff_auth::imp::audit;
     use crate::domain::validate;
     use crate::error::Field;
     use crate::server::audit::Entry;
     use crate::server::auth::current_staff;
+    use crate::server::staff::{audit, insert_school, NewSchool};
     use crate::server::state::app_state;
     let state = app_state()?;
     let staff = current_staff(&state).await?;
@@ -78,24 +53,19 @@ pub async fn create_school(
         .ok_or(AppError::InvalidInput(Field::SchoolLevel))?
         .as_str();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "INSERT INTO school (office_id, slug, name, legal_name, address, tax_code, level) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    let id = insert_school(
+        &mut tx,
+        &NewSchool {
+            office_id: staff.office_id,
+            slug: &slug,
+            name: &name,
+            legal_name: &legal_name,
+            address: &address,
+            tax_code: &tax_code,
+            level,
+        },
     )
-    .bind(staff.office_id)
-    .bind(&slug)
-    .bind(&name)
-    .bind(&legal_name)
-    .bind(&address)
-    .bind(&tax_code)
-    .bind(level)
-    .fetch_one(&mut *tx)
-    .await;
-    let id = match inserted {
-        Ok((id,)) => id,
-        Err(e) if crate::server::is_unique_violation(&e) => return Err(AppError::SlugTaken),
-        Err(e) => return Err(e.into()),
-    };
+    .await?;
     // The school's receipt signing key is made with the school, so its public
     // key is published before the first receipt.
     crate::server::receipts::current_key(&mut tx, &state.vault, id, state.clock.now()).await?;
@@ -130,32 +100,7 @@ pub async fn staff_list() -> Result<Vec<StaffRow>, AppError> {
     use crate::server::state::app_state;
     let state = app_state()?;
     let staff = current_staff(&state).await?;
-    let rows: Vec<(i64, String, String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT s.id, s.username, s.display_name, s.role, sc.name, s.active FROM staff s \
-         LEFT JOIN school sc ON sc.id = s.school_id \
-         WHERE (($2 = 'officer' AND s.role = 'accountant' \
-                 AND s.school_id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1)) \
-             OR ($2 = 'accountant' AND s.role = 'teacher' AND s.school_id = $3)) \
-         ORDER BY sc.name, s.display_name",
-    )
-    .bind(staff.office_id)
-    .bind(staff.role.as_str())
-    .bind(staff.school_id)
-    .fetch_all(&state.db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, username, display_name, role, school_name, active)| {
-            Some(StaffRow {
-                id,
-                username,
-                display_name,
-                role: Role::parse(&role)?,
-                school_name,
-                active: active == 1,
-            })
-        })
-        .collect())
+    crate::server::staff::managed_by(&state.db, &staff).await
 }
 
 #[cfg(feature = "ssr")]
@@ -167,37 +112,26 @@ async fn issue_link(
     school_id: Option<i64>,
     staff_id: Option<i64>,
 ) -> Result<OneTimeLink, AppError> {
-    use crate::api::staff_auth::imp::audit;
     use crate::server::audit::Entry;
     use crate::server::auth::{random_secret, secret_hash, LINK_TTL_SECS};
+    use crate::server::staff::{audit, insert_link, NewLink};
     let secret = random_secret();
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    if let (Some(target), "reset") = (staff_id, purpose) {
-        // The newest reset link is the only one: an older one, maybe sent to
-        // the wrong person, ends now.
-        sqlx::query(
-            "UPDATE one_time_link SET used_at = $1 WHERE purpose = 'reset' AND staff_id = $2 AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(target)
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query(
-        "INSERT INTO one_time_link (token_hash, purpose, role, office_id, school_id, staff_id, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    insert_link(
+        &mut tx,
+        &NewLink {
+            token_hash: secret_hash(&secret),
+            purpose,
+            role,
+            office_id: by.office_id,
+            school_id,
+            staff_id,
+            created_by: by.id,
+            created_at: now,
+            expires_at: now + LINK_TTL_SECS,
+        },
     )
-    .bind(secret_hash(&secret))
-    .bind(purpose)
-    .bind(role.map(Role::as_str))
-    .bind(by.office_id)
-    .bind(school_id)
-    .bind(staff_id)
-    .bind(by.id)
-    .bind(now)
-    .bind(now + LINK_TTL_SECS)
-    .execute(&mut *tx)
     .await?;
     audit(&mut tx, state, Some(by), by.office_id, Entry {
         school_id,
@@ -280,24 +214,15 @@ pub async fn reset_link(staff_id: i64) -> Result<OneTimeLink, AppError> {
 /// no longer sign in. Their name stays in the audit log.
 #[server(prefix = "/rpc", endpoint = "staff/deactivate", input = Json)]
 pub async fn deactivate(staff_id: i64) -> Result<(), AppError> {
-    use crate::api::staff_auth::imp::audit;
     use crate::server::audit::Entry;
     use crate::server::auth::current_staff;
+    use crate::server::staff::audit;
     use crate::server::state::app_state;
     let state = app_state()?;
     let staff = current_staff(&state).await?;
     let target = managed_staff(&state, &staff, staff_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    sqlx::query("UPDATE staff SET active = 0 WHERE id = $1")
-        .bind(target.id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM staff_session WHERE staff_id = $1")
-        .bind(target.id)
-        .execute(&mut *tx)
-        .await?;
-    // Invitations they handed out, and reset links for them, end with them.
-    crate::api::staff_auth::imp::void_links(&mut tx, target.id, state.clock.now()).await?;
+    crate::server::staff::deactivate(&mut tx, target.id, state.clock.now()).await?;
     audit(
         &mut tx,
         &state,

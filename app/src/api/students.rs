@@ -6,38 +6,6 @@ use crate::staff::{ImportPreview, ImportResult, StudentRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// The school year the school is in (see `server::students::current_year`).
-#[cfg(feature = "ssr")]
-pub async fn current_year_id(
-    state: &crate::server::state::AppState,
-    school_id: i64,
-) -> Result<i64, AppError> {
-    crate::server::students::current_year(state, school_id).await
-}
-
-/// A class of this name in that school year, created if new (shared with the new-year move).
-#[cfg(feature = "ssr")]
-pub async fn ensure_class_in(
-    conn: &mut sqlx::AnyConnection,
-    school_id: i64,
-    year: i64,
-    name: &str,
-    grade: i64,
-) -> Result<i64, AppError> {
-    crate::server::students::ensure_class(conn, school_id, year, name, grade).await
-}
-
-/// Puts a student in a class for that school year.
-#[cfg(feature = "ssr")]
-pub async fn enrol_in(
-    conn: &mut sqlx::AnyConnection,
-    student_id: i64,
-    class_id: i64,
-    year: i64,
-) -> Result<(), AppError> {
-    crate::server::students::enrol(conn, student_id, class_id, year).await
-}
-
 /// What importing this file would add, change and leave alone, and every bad row.
 #[server(prefix = "/rpc", endpoint = "students/import-preview", input = Json)]
 pub async fn preview_student_import(

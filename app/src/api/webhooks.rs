@@ -55,16 +55,7 @@ pub fn secret_context(school_id: i64, url: &str) -> String {
 #[server(prefix = "/rpc", endpoint = "webhooks/list", input = Json)]
 pub async fn list_webhooks(school_id: i64) -> Result<Vec<WebhookRow>, AppError> {
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    Ok(sqlx::query_as(
-        "SELECT w.id, w.url, w.created_at, w.disabled_at, \
-            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.delivered_at IS NOT NULL) AS delivered, \
-            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.delivered_at IS NULL AND d.gave_up_at IS NULL) AS pending, \
-            (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.gave_up_at IS NOT NULL) AS failed \
-         FROM webhook w WHERE w.school_id = $1 ORDER BY w.id DESC",
-    )
-    .bind(school_id)
-    .fetch_all(&state.db)
-    .await?)
+    crate::server::webhooks::list(&state.db, school_id).await
 }
 
 #[server(prefix = "/rpc", endpoint = "webhooks/create", input = Json)]
@@ -82,15 +73,18 @@ pub async fn create_webhook(school_id: i64, url: String) -> Result<NewWebhook, A
     let secret = format!("whsec_{}", crate::server::auth::random_secret());
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO webhook (school_id, url, sealed_secret, created_at, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    let id = crate::server::webhooks::insert(
+        &mut tx,
+        crate::server::webhooks::NewWebhook {
+            school_id,
+            url: &url,
+            sealed_secret: state
+                .vault
+                .seal(secret.as_bytes(), &secret_context(school_id, &url)),
+            created_at: now,
+            created_by: staff.id,
+        },
     )
-    .bind(school_id)
-    .bind(&url)
-    .bind(state.vault.seal(secret.as_bytes(), &secret_context(school_id, &url)))
-    .bind(now)
-    .bind(staff.id)
-    .fetch_one(&mut *tx)
     .await?;
     crate::server::audit::by_staff(
         &mut tx,
@@ -111,24 +105,9 @@ pub async fn disable_webhook(school_id: i64, id: i64) -> Result<(), AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let done = sqlx::query(
-        "UPDATE webhook SET disabled_at = $1 WHERE id = $2 AND school_id = $3 AND disabled_at IS NULL",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(school_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !crate::server::webhooks::disable(&mut tx, school_id, id, now).await? {
         return Err(AppError::NotFound);
     }
-    sqlx::query(
-        "UPDATE event_delivery SET gave_up_at = $1 WHERE webhook_id = $2 AND delivered_at IS NULL AND gave_up_at IS NULL",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
     crate::server::audit::by_staff(
         &mut tx,
         &state,
@@ -144,15 +123,7 @@ pub async fn disable_webhook(school_id: i64, id: i64) -> Result<(), AppError> {
 #[server(prefix = "/rpc", endpoint = "webhooks/deliveries", input = Json)]
 pub async fn list_deliveries(school_id: i64) -> Result<Vec<DeliveryRow>, AppError> {
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    Ok(sqlx::query_as(
-        "SELECT d.id, e.event_id, e.kind, e.created_at, d.attempts, d.last_attempt_at, d.last_status, d.last_error, \
-            d.next_attempt_at, d.delivered_at, d.gave_up_at \
-         FROM event_delivery d JOIN api_event e ON e.id = d.event_id JOIN webhook w ON w.id = d.webhook_id \
-         WHERE w.school_id = $1 ORDER BY d.id DESC LIMIT 100",
-    )
-    .bind(school_id)
-    .fetch_all(&state.db)
-    .await?)
+    crate::server::webhooks::deliveries(&state.db, school_id).await
 }
 
 /// Sends a delivery again now (one that gave up, or one the receiver lost):
@@ -161,15 +132,7 @@ pub async fn list_deliveries(school_id: i64) -> Result<Vec<DeliveryRow>, AppErro
 pub async fn redeliver(school_id: i64, delivery_id: i64) -> Result<(), AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let done = sqlx::query(
-        "UPDATE event_delivery SET next_attempt_at = 0, gave_up_at = NULL, delivered_at = NULL, attempts = 0 \
-         WHERE id = $1 AND webhook_id IN (SELECT id FROM webhook WHERE school_id = $2 AND disabled_at IS NULL)",
-    )
-    .bind(delivery_id)
-    .bind(school_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !crate::server::webhooks::redeliver(&mut tx, school_id, delivery_id).await? {
         return Err(AppError::NotFound);
     }
     crate::server::audit::by_staff(

@@ -94,18 +94,25 @@ pub struct Staff {
     pub acting_for_school: bool,
 }
 
-type StaffRowT = (i64, String, String, String, i64, Option<i64>);
+#[derive(sqlx::FromRow)]
+struct StaffRecord {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    office_id: i64,
+    school_id: Option<i64>,
+}
 
-fn staff_from(row: StaffRowT) -> Result<Staff, AppError> {
-    let (id, username, display_name, role, office_id, school_id) = row;
+fn staff_from(row: StaffRecord) -> Result<Staff, AppError> {
     Ok(Staff {
         acting_for_school: false,
-        id,
-        username,
-        display_name,
-        role: Role::parse(&role).ok_or(AppError::Internal)?,
-        office_id,
-        school_id,
+        id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        role: Role::parse(&row.role).ok_or(AppError::Internal)?,
+        office_id: row.office_id,
+        school_id: row.school_id,
     })
 }
 
@@ -113,7 +120,7 @@ pub const STAFF_COLUMNS: &str =
     "s.id, s.username, s.display_name, s.role, s.office_id, s.school_id";
 
 pub async fn staff_by_id(db: &Db, id: i64) -> Result<Option<Staff>, AppError> {
-    let row: Option<StaffRowT> = sqlx::query_as(&format!(
+    let row: Option<StaffRecord> = sqlx::query_as(&format!(
         "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1"
     ))
     .bind(id)
@@ -135,7 +142,7 @@ pub async fn staff_of_session(
     session: &SessionCookie,
 ) -> Result<Staff, AppError> {
     let token = session.0.clone().ok_or(AppError::NotSignedIn)?;
-    let row: Option<StaffRowT> = sqlx::query_as(&format!(
+    let row: Option<StaffRecord> = sqlx::query_as(&format!(
         "SELECT {STAFF_COLUMNS} FROM staff_session ss JOIN staff s ON s.id = ss.staff_id \
          WHERE ss.token_hash = $1 AND ss.expires_at > $2 AND s.active = 1"
     ))

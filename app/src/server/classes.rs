@@ -302,8 +302,7 @@ pub async fn printed_notices(
     for row in rows {
         let code = InvoiceCode::parse(&row.code).map_err(|_| AppError::Internal)?;
         let detail =
-            crate::server::parent_queries::invoice_detail(&state.db, row.student_id, &code, today)
-                .await?;
+            crate::server::parent::invoice_detail(&state.db, row.student_id, &code, today).await?;
         let lines: Vec<NoticeLine> = sqlx::query_as(
             "SELECT l.fee_item_id, CASE WHEN f.mandatory = 0 THEN 1 ELSE 0 END AS voluntary, \
                 CASE WHEN l.kind = 'fee' THEN 1 ELSE 0 END AS is_fee, l.description, l.amount, l.declined \

@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): state, persistence and security helpers used
 //! by the server functions. Never compiled into the browser bundle.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod bank;
@@ -15,18 +16,28 @@ pub mod heavy;
 pub mod invoices;
 pub mod ledger;
 pub mod limiter;
+pub mod office_payments;
+pub mod online_payment;
+pub mod operations;
 pub mod pades;
-pub mod parent_queries;
+pub mod parent;
+pub mod payments;
 pub mod privacy;
+pub mod receipt_view;
 pub mod receipts;
+pub mod reconcile;
+pub mod registry;
 pub mod reports;
 pub mod school_year;
 pub mod schools;
+pub mod signing_certificate;
 pub mod spreadsheet;
+pub mod staff;
 pub mod state;
 pub mod students;
 pub mod token;
 pub mod vault;
+pub mod webhooks;
 pub mod xlsx_export;
 
 /// Whether a failed write broke a UNIQUE constraint (a taken user name, code or

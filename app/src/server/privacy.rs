@@ -2,6 +2,9 @@
 //! parent's request or when the school's period after they left has passed.
 //! What accounting rules require is kept as it is: invoices, payments (as the
 //! bank reported them) and signed receipts, which cannot be altered anyway.
+//! Also the parent's copy of everything about a student (the export) and the
+//! school's period before anonymising; the server functions in `api::privacy`
+//! check who asks and write the audit lines.
 
 use crate::error::AppError;
 use crate::server::database::Engine;
@@ -74,6 +77,14 @@ pub async fn anonymise(
     Ok(true)
 }
 
+/// A student due for anonymising, with where the audit line goes.
+#[derive(sqlx::FromRow)]
+struct DueRecord {
+    student_id: i64,
+    school_id: i64,
+    office_id: i64,
+}
+
 /// Anonymises every student who left longer ago than their school's period.
 /// Runs daily (and at start); returns how many were anonymised.
 pub async fn sweep(db: &Db, now: i64, today: &str) -> Result<u64, AppError> {
@@ -84,15 +95,20 @@ pub async fn sweep(db: &Db, now: i64, today: &str) -> Result<u64, AppError> {
             "to_char(CAST($1 AS date) - CAST(sc.anonymise_after_days AS integer), 'YYYY-MM-DD')"
         }
     };
-    let due: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT st.id, st.school_id, sc.office_id FROM student st JOIN school sc ON sc.id = st.school_id \
+    let due: Vec<DueRecord> = sqlx::query_as(&format!(
+        "SELECT st.id AS student_id, st.school_id, sc.office_id FROM student st JOIN school sc ON sc.id = st.school_id \
          WHERE st.erased_at IS NULL AND st.left_on IS NOT NULL AND st.left_on <= {cutoff}"
     ))
     .bind(today)
     .fetch_all(db)
     .await?;
     let mut count = 0;
-    for (student_id, school_id, office_id) in due {
+    for DueRecord {
+        student_id,
+        school_id,
+        office_id,
+    } in due
+    {
         let mut tx = db.begin().await?;
         if anonymise(&mut tx, student_id, now).await? {
             crate::server::audit::record(
@@ -120,4 +136,163 @@ pub async fn sweep(db: &Db, now: i64, today: &str) -> Result<u64, AppError> {
         .execute(db)
         .await?;
     Ok(count)
+}
+
+/// Whether this student is the school's.
+pub async fn student_exists(db: &Db, school_id: i64, student_id: i64) -> Result<bool, AppError> {
+    let found: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM student WHERE id = $1 AND school_id = $2")
+            .bind(student_id)
+            .bind(school_id)
+            .fetch_one(db)
+            .await?;
+    Ok(found != 0)
+}
+
+#[derive(sqlx::FromRow)]
+struct StudentRecord {
+    code: String,
+    full_name: String,
+    date_of_birth: String,
+    left_on: Option<String>,
+    erased_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct InvoiceRecord {
+    code: String,
+    period: String,
+    title: String,
+    total: i64,
+    voided_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PaymentRecord {
+    invoice: String,
+    amount: i64,
+    received_at: i64,
+    method: String,
+    payer_name: Option<String>,
+    memo: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReceiptRecord {
+    public_code: String,
+    content: String,
+    issued_at: i64,
+    cancelled_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ComplaintRecord {
+    id: i64,
+    kind: String,
+    status: String,
+    description: String,
+    created_at: i64,
+}
+
+/// Everything hocphi holds about one of the school's students, as a readable
+/// JSON document (the parent's copy); `NotFound` if it is not the school's.
+pub async fn export(
+    db: &Db,
+    school_id: i64,
+    student_id: i64,
+) -> Result<serde_json::Value, AppError> {
+    use serde_json::json;
+    let student: Option<StudentRecord> = sqlx::query_as(
+        "SELECT code, full_name, date_of_birth, left_on, erased_at FROM student WHERE id = $1 AND school_id = $2",
+    )
+    .bind(student_id)
+    .bind(school_id)
+    .fetch_optional(db)
+    .await?;
+    let student = student.ok_or(AppError::NotFound)?;
+    let classes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT y.label, c.name FROM enrolment e JOIN class c ON c.id = e.class_id \
+         JOIN school_year y ON y.id = e.school_year_id WHERE e.student_id = $1 ORDER BY y.label",
+    )
+    .bind(student_id)
+    .fetch_all(db)
+    .await?;
+    let invoices: Vec<InvoiceRecord> = sqlx::query_as(
+        "SELECT code, period, title, total, voided_at FROM invoice WHERE student_id = $1 ORDER BY period, id",
+    )
+    .bind(student_id)
+    .fetch_all(db)
+    .await?;
+    let payments: Vec<PaymentRecord> = sqlx::query_as(
+        "SELECT i.code AS invoice, a.amount, p.received_at, p.method, p.payer_name, p.memo FROM payment_allocation a \
+         JOIN payment p ON p.id = a.payment_id JOIN invoice i ON i.id = a.invoice_id \
+         WHERE i.student_id = $1 ORDER BY p.received_at",
+    )
+    .bind(student_id)
+    .fetch_all(db)
+    .await?;
+    let receipts: Vec<ReceiptRecord> = sqlx::query_as(
+        "SELECT public_code, content, issued_at, cancelled_at FROM receipt WHERE student_id = $1 ORDER BY issued_at",
+    )
+    .bind(student_id)
+    .fetch_all(db)
+    .await?;
+    let complaints: Vec<ComplaintRecord> = sqlx::query_as(
+        "SELECT id, kind, status, description, created_at FROM complaint WHERE student_id = $1 ORDER BY created_at",
+    )
+    .bind(student_id)
+    .fetch_all(db)
+    .await?;
+    let exemptions: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.name, e.note FROM student_exemption e JOIN exemption_policy p ON p.id = e.policy_id WHERE e.student_id = $1",
+    )
+    .bind(student_id)
+    .fetch_all(db)
+    .await?;
+    Ok(json!({
+        "generated_by": "hocphi",
+        "student": {"code": student.code, "full_name": student.full_name, "date_of_birth": student.date_of_birth,
+            "left_on": student.left_on, "erased_at": student.erased_at},
+        "classes": classes.iter().map(|(y, c)| json!({"school_year": y, "class": c})).collect::<Vec<_>>(),
+        "exemptions": exemptions.iter().map(|(p, n)| json!({"policy": p, "note": n})).collect::<Vec<_>>(),
+        "invoices": invoices.iter().map(|i| json!({"code": i.code, "period": i.period, "title": i.title,
+            "total_dong": i.total, "voided_at": i.voided_at})).collect::<Vec<_>>(),
+        "payments": payments.iter().map(|p| json!({"invoice": p.invoice, "amount_dong": p.amount,
+            "received_at": p.received_at, "method": p.method, "payer_name": p.payer_name, "memo": p.memo}))
+            .collect::<Vec<_>>(),
+        "receipts": receipts.iter().map(|r| json!({"code": r.public_code, "issued_at": r.issued_at,
+            "cancelled_at": r.cancelled_at,
+            "content": serde_json::from_str::<serde_json::Value>(&r.content).unwrap_or_default()}))
+            .collect::<Vec<_>>(),
+        "complaints": complaints.iter().map(|c| json!({"id": c.id, "kind": c.kind, "status": c.status,
+            "description": c.description, "created_at": c.created_at})).collect::<Vec<_>>(),
+    }))
+}
+
+/// How many days after a student left their data is anonymised, at this school.
+pub async fn retention_days(db: &Db, school_id: i64) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT anonymise_after_days FROM school WHERE id = $1")
+            .bind(school_id)
+            .fetch_one(db)
+            .await?,
+    )
+}
+
+/// Sets the school's period, in the caller's transaction; returns the one it replaced.
+pub async fn set_retention_days(
+    conn: &mut sqlx::AnyConnection,
+    school_id: i64,
+    days: i64,
+) -> Result<i64, AppError> {
+    let before: i64 = sqlx::query_scalar("SELECT anonymise_after_days FROM school WHERE id = $1")
+        .bind(school_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE school SET anonymise_after_days = $1 WHERE id = $2")
+        .bind(days)
+        .bind(school_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(before)
 }

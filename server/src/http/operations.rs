@@ -176,11 +176,8 @@ pub async fn readyz(State(rpc): State<RpcState>) -> Response {
     if rpc.options.operations.draining.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response();
     }
-    let db: Result<(i64,), _> = sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations")
-        .fetch_one(&rpc.app.db)
-        .await;
-    match db {
-        Ok((n,)) if n > 0 => "ready\n".into_response(),
+    match hocphi_app::server::operations::migrations_applied(&rpc.app.db).await {
+        Ok(n) if n > 0 => "ready\n".into_response(),
         outcome => {
             // Not ready through no fault of the caller: worth an operator's look.
             tracing::error!(
@@ -257,38 +254,26 @@ pub async fn metrics(State(rpc): State<RpcState>, request: Request) -> Response 
 
 /// Figures read from the database, the same whichever process is scraped.
 async fn business(db: &hocphi_app::server::state::Db) -> Result<String, sqlx::Error> {
+    let figures = hocphi_app::server::operations::business(db).await?;
     let mut out = String::new();
-    let payments: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT method, outcome, COUNT(*) FROM payment GROUP BY method, outcome ORDER BY method, outcome",
-    )
-    .fetch_all(db)
-    .await?;
     out.push_str("# HELP hocphi_payments_total Payments recorded, by method and how they matched invoices (matched, partly_paid, overpaid, duplicate, unmatched, not_fee).\n# TYPE hocphi_payments_total counter\n");
-    for (method, outcome, n) in payments {
+    for p in &figures.payments {
         let _ = writeln!(
             out,
-            "hocphi_payments_total{{method=\"{}\",outcome=\"{}\"}} {n}",
-            label(&method),
-            label(&outcome)
+            "hocphi_payments_total{{method=\"{}\",outcome=\"{}\"}} {}",
+            label(&p.method),
+            label(&p.outcome),
+            p.count
         );
     }
-    let (receipts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM receipt")
-        .fetch_one(db)
-        .await?;
-    let (unmatched,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM payment WHERE outcome IN ('unmatched', 'duplicate')")
-            .fetch_one(db)
-            .await?;
-    let (pending, failed): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(CAST(SUM(CASE WHEN delivered_at IS NULL AND gave_up_at IS NULL THEN 1 ELSE 0 END) AS BIGINT), 0), \
-                COALESCE(CAST(SUM(CASE WHEN gave_up_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT), 0) FROM event_delivery",
-    )
-    .fetch_one(db)
-    .await?;
-    let (complaints,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM complaint WHERE status IN ('received', 'in_review')")
-            .fetch_one(db)
-            .await?;
+    let hocphi_app::server::operations::Business {
+        receipts,
+        review_queue: unmatched,
+        deliveries_pending: pending,
+        deliveries_given_up: failed,
+        complaints_open: complaints,
+        ..
+    } = figures;
     let _ = write!(
         out,
         "# HELP hocphi_receipts_total Receipts signed.\n# TYPE hocphi_receipts_total counter\nhocphi_receipts_total {receipts}\n\

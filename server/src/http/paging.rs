@@ -39,12 +39,6 @@ impl Window {
             limit,
         })
     }
-
-    /// The SQL condition on `table`'s change, with `since` bound at `$since` and
-    /// `after` at `$after`.
-    pub fn condition(table: &str, since: usize, after: usize) -> String {
-        format!("{table}.updated_at >= ${since} AND {table}.change_no > ${after}")
-    }
 }
 
 /// A page of what changed.

@@ -2,13 +2,14 @@
 //! and the signed receipts, by change time.
 
 use super::api_key_auth::reader;
-use super::paging::{paged, Window};
+use super::paging::paged;
 use super::problem::{json, ApiError};
 use super::rpc::RpcState;
 use super::students_api::ChangesQuery;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use hocphi_app::server::payments;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -41,9 +42,6 @@ pub struct ApiPayment {
     updated_at: i64,
 }
 
-/// id, method, reference, amount, received_at, outcome, updated_at, change_no
-type PaymentRow = (i64, String, String, i64, i64, String, i64, i64);
-
 #[derive(Serialize, ToSchema)]
 pub struct PaymentPage {
     items: Vec<ApiPayment>,
@@ -73,42 +71,33 @@ pub async fn payments(
     let state = &rpc.app;
     let (q, who) = reader(&rpc, &headers, query).await?;
     let window = q.window()?;
-    let rows: Vec<PaymentRow> = sqlx::query_as(&format!(
-        "SELECT p.id, p.method, p.external_id, p.amount, p.received_at, p.outcome, p.updated_at, p.change_no FROM payment p \
-         WHERE p.school_id = $1 AND {} ORDER BY p.change_no LIMIT $4",
-        Window::condition("p", 2, 3)
-    ))
-    .bind(who.school_id)
-    .bind(window.since)
-    .bind(window.after)
-    .bind(window.limit + 1)
-    .fetch_all(&state.db)
+    let rows = payments::changes(
+        &state.db,
+        who.school_id,
+        window.since,
+        window.after,
+        window.limit + 1,
+    )
     .await?;
-    let page = paged(rows, window, |r| r.7);
+    let page = paged(rows, window, |r| r.change_no);
     let mut items = Vec::with_capacity(page.items.len());
-    for (id, method, reference, amount, received_at, outcome, updated_at, _) in page.items {
-        let invoices: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT i.code, a.amount FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id \
-             WHERE a.payment_id = $1 ORDER BY i.code",
-        )
-        .bind(id)
-        .fetch_all(&state.db)
-        .await?;
+    for p in page.items {
+        let invoices = payments::paid_invoices(&state.db, p.id).await?;
         items.push(ApiPayment {
-            id,
-            method,
-            reference: hocphi_app::server::bank::reference_of(&reference).to_string(),
-            amount,
-            received_at,
-            outcome,
+            id: p.id,
+            method: p.method,
+            reference: hocphi_app::server::bank::reference_of(&p.external_id).to_string(),
+            amount: p.amount.dong(),
+            received_at: p.received_at,
+            outcome: p.outcome,
             invoices: invoices
                 .into_iter()
                 .map(|(invoice_code, amount)| PaidInvoice {
                     invoice_code,
-                    amount,
+                    amount: amount.dong(),
                 })
                 .collect(),
-            updated_at,
+            updated_at: p.updated_at,
         });
     }
     let page = PaymentPage {
@@ -157,27 +146,6 @@ pub struct ApiReceipt {
     updated_at: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct ReceiptRow {
-    public_code: String,
-    series: String,
-    year: i64,
-    number: i64,
-    invoice_code: String,
-    payment_id: i64,
-    total: i64,
-    issued_at: i64,
-    cancelled_at: Option<i64>,
-    cancel_reason: Option<String>,
-    replaced_by: Option<String>,
-    content: String,
-    digest: String,
-    signature: String,
-    key_id: String,
-    updated_at: i64,
-    change_no: i64,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct ReceiptPage {
     items: Vec<ApiReceipt>,
@@ -207,19 +175,13 @@ pub async fn receipts(
     let state = &rpc.app;
     let (q, who) = reader(&rpc, &headers, query).await?;
     let window = q.window()?;
-    let rows: Vec<ReceiptRow> = sqlx::query_as(&format!(
-        "SELECT r.id, r.public_code, r.series, r.year, r.number, i.code AS invoice_code, r.payment_id, r.total, r.issued_at, \
-            r.cancelled_at, r.cancel_reason, (SELECT n.public_code FROM receipt n WHERE n.id = r.replaced_by) AS replaced_by, \
-            r.content, r.digest, r.signature, r.key_id, r.updated_at, r.change_no \
-         FROM receipt r JOIN invoice i ON i.id = r.invoice_id \
-         WHERE r.school_id = $1 AND {} ORDER BY r.change_no LIMIT $4",
-        Window::condition("r", 2, 3)
-    ))
-    .bind(who.school_id)
-    .bind(window.since)
-    .bind(window.after)
-    .bind(window.limit + 1)
-    .fetch_all(&state.db)
+    let rows = payments::receipt_changes(
+        &state.db,
+        who.school_id,
+        window.since,
+        window.after,
+        window.limit + 1,
+    )
     .await?;
     let page = paged(rows, window, |r| r.change_no);
     let base = rpc.options.public_url.trim_end_matches('/');
@@ -237,7 +199,7 @@ pub async fn receipts(
             number: r.number,
             invoice_code: r.invoice_code,
             payment_id: r.payment_id,
-            total: r.total,
+            total: r.total.dong(),
             issued_at: r.issued_at,
             status: if r.cancelled_at.is_some() {
                 "cancelled"

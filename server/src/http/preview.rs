@@ -10,6 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::Response;
+use hocphi_app::server::registry;
 use hocphi_app::server::state::AppState;
 
 /// The picture when a school has no logo: hocphi's mark (scripts/make-icons.py).
@@ -22,27 +23,20 @@ struct Preview {
     image: Option<String>,
 }
 
+/// The school's name, whether it has a logo, and its slug.
 async fn school(state: &AppState, slug: &str) -> Option<(String, bool, String)> {
-    sqlx::query_as::<_, (String, Option<String>, String)>(
-        "SELECT name, logo_type, slug FROM school WHERE slug = $1",
-    )
-    .bind(slug)
-    .fetch_optional(&state.db)
-    .await
-    .ok()
-    .flatten()
-    .map(|(name, logo, slug)| (name, logo.is_some(), slug))
+    registry::public_school(&state.db, slug)
+        .await
+        .ok()
+        .flatten()
+        .map(|s| (s.name, s.logo_type.is_some(), s.slug))
 }
 
 async fn school_of_receipt(state: &AppState, code: &str) -> Option<(String, bool, String)> {
-    let (slug,): (String,) = sqlx::query_as(
-        "SELECT sc.slug FROM receipt r JOIN school sc ON sc.id = r.school_id WHERE r.public_code = $1",
-    )
-    .bind(code)
-    .fetch_optional(&state.db)
-    .await
-    .ok()
-    .flatten()?;
+    let slug = registry::slug_of_receipt(&state.db, code)
+        .await
+        .ok()
+        .flatten()?;
     school(state, &slug).await
 }
 
@@ -52,18 +46,10 @@ async fn class_of(state: &AppState, slug: &str, class: &str) -> Option<String> {
     if class.len() > 32 {
         return None;
     }
-    sqlx::query_as::<_, (String,)>(
-        "SELECT c.name FROM class c JOIN school sc ON sc.id = c.school_id \
-         WHERE sc.slug = $1 AND (c.name = $2 OR c.id IN (SELECT class_id FROM class_former_name WHERE name = $2)) \
-         ORDER BY CASE WHEN c.name = $2 THEN 0 ELSE 1 END, c.id DESC LIMIT 1",
-    )
-    .bind(slug)
-    .bind(class)
-    .fetch_optional(&state.db)
-    .await
-    .ok()
-    .flatten()
-    .map(|(name,)| name)
+    registry::class_name(&state.db, slug, class)
+        .await
+        .ok()
+        .flatten()
 }
 
 async fn preview_for(state: &AppState, path: &str) -> Option<Preview> {

@@ -50,12 +50,9 @@ pub async fn keys(
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
-        .bind(&slug)
-        .fetch_optional(&state.db)
-        .await?;
-    let (id,) =
-        row.ok_or_else(|| ApiError::not_found("unknown-school", "no school by that name"))?;
+    let id = hocphi_app::server::receipt_view::school_by_slug(&state.db, &slug)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown-school", "no school by that name"))?;
     let mut conn = state.db.acquire().await?;
     let keys = hocphi_app::server::receipts::published_keys(&mut conn, id)
         .await
@@ -79,12 +76,13 @@ pub async fn pdf(
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
     let state = &rpc.app;
-    let (_, school_id, view) = hocphi_app::api::receipts::imp::view(&state.db, &code)
+    let found = hocphi_app::server::receipt_view::by_code(&state.db, &code)
         .await
         .map_err(|e| match e {
             AppError::NotFound => ApiError::not_found("unknown-receipt", "no receipt by that code"),
             other => other.into(),
         })?;
+    let (school_id, view) = (found.school_id, found.view);
     // The link printed in the PDF names the configured public address, never
     // the request's Host header, which the caller writes.
     let url = format!(
@@ -96,7 +94,7 @@ pub async fn pdf(
     // Signed with the school's own certificate too (chữ ký số, PAdES), if it has one valid
     // today, beside the platform's Ed25519 link.
     let location = view.content.school.clone();
-    let rendered = hocphi_app::api::signing_certificate::imp::school_pdf(
+    let rendered = hocphi_app::server::signing_certificate::school_pdf(
         state,
         school_id,
         format!("Biên lai {label}"),

@@ -30,7 +30,7 @@ async fn report(rpc: &RpcState, report_id: i64, headers: &HeaderMap) -> Result<R
         report.from.replace('-', "")
     );
     let (school_id, location) = (report.school_id, report.school.clone());
-    let bytes = hocphi_app::api::signing_certificate::imp::school_pdf(
+    let bytes = hocphi_app::server::signing_certificate::school_pdf(
         state,
         school_id,
         "Báo cáo thu không dùng tiền mặt".into(),

@@ -8,92 +8,78 @@ use crate::reconciliation::Part;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+/// What every hand decision with a reason starts from.
 #[cfg(feature = "ssr")]
-mod imp {
-    use crate::error::{AppError, Field};
-    use crate::server::state::AppState;
-    use sqlx::AnyConnection;
+struct Started {
+    state: crate::server::state::AppState,
+    staff: crate::server::auth::Staff,
+    reason: String,
+    tx: crate::server::database::WriteTx,
+}
 
-    /// What every hand decision with a reason starts from.
-    pub struct Started {
-        pub state: AppState,
-        pub staff: crate::server::auth::Staff,
-        pub reason: String,
-        pub tx: crate::server::database::WriteTx,
-    }
+/// Checks the caller and the reason, and opens the transaction (taking the
+/// write lock first, so two decisions on one transfer queue, not collide).
+#[cfg(feature = "ssr")]
+async fn start(school_id: i64, reason: &str) -> Result<Started, AppError> {
+    let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    let reason = crate::domain::validate::text(reason, 300)
+        .ok_or(AppError::InvalidInput(crate::error::Field::Reason))?;
+    let tx = crate::server::database::begin_write(&state.db).await?;
+    Ok(Started {
+        state,
+        staff,
+        reason,
+        tx,
+    })
+}
 
-    /// Checks the caller and the reason, and opens the transaction (taking the
-    /// write lock first, so two decisions on one transfer queue, not collide).
-    pub async fn start(school_id: i64, reason: &str) -> Result<Started, AppError> {
-        let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-        let reason = crate::domain::validate::text(reason, 300)
-            .ok_or(AppError::InvalidInput(Field::Reason))?;
-        let tx = crate::server::database::begin_write(&state.db).await?;
-        Ok(Started {
-            state,
-            staff,
-            reason,
-            tx,
-        })
-    }
+/// A hand decision on a transfer, with what it replaced.
+#[cfg(feature = "ssr")]
+struct Decision<'a> {
+    school_id: i64,
+    payment_id: i64,
+    action: &'a str,
+    detail: &'a str,
+    before: serde_json::Value,
+}
 
-    /// A hand decision on a transfer, with what it replaced.
-    pub struct Decision<'a> {
-        pub school_id: i64,
-        pub payment_id: i64,
-        pub action: &'a str,
-        pub detail: &'a str,
-        pub before: serde_json::Value,
-    }
-
-    /// Ends a hand decision (the ledger has changed the books): the note in its
-    /// history and the audit log, and the commit.
-    pub async fn conclude(
-        mut tx: crate::server::database::WriteTx,
-        state: &AppState,
-        staff: &crate::server::auth::Staff,
-        decision: Decision<'_>,
-    ) -> Result<(), AppError> {
-        note(&mut tx, state, staff, decision).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Notes a hand decision in the transfer's history and the audit log.
-    pub async fn note(
-        conn: &mut AnyConnection,
-        state: &AppState,
-        staff: &crate::server::auth::Staff,
-        decision: Decision<'_>,
-    ) -> Result<(), AppError> {
-        use crate::server::audit::{by_staff, Entry};
-        let Decision {
-            school_id,
-            payment_id,
-            action,
-            detail,
-            before,
-        } = decision;
-        sqlx::query(
-            "INSERT INTO payment_review (payment_id, action, detail, staff_id, at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(payment_id)
-        .bind(action)
-        .bind(detail)
-        .bind(staff.id)
-        .bind(state.clock.now())
-        .execute(&mut *conn)
-        .await?;
-        by_staff(
-            conn,
-            state,
-            staff,
-            Entry::at_school(school_id, action, "payment", payment_id)
-                .before(before)
-                .after(serde_json::json!({ "detail": detail })),
-        )
-        .await
-    }
+/// Ends a hand decision (the ledger has changed the books): the note in the
+/// transfer's history, the audit line, and the commit.
+#[cfg(feature = "ssr")]
+async fn conclude(
+    mut tx: crate::server::database::WriteTx,
+    state: &crate::server::state::AppState,
+    staff: &crate::server::auth::Staff,
+    decision: Decision<'_>,
+) -> Result<(), AppError> {
+    use crate::server::audit::{by_staff, Entry};
+    let Decision {
+        school_id,
+        payment_id,
+        action,
+        detail,
+        before,
+    } = decision;
+    crate::server::reconcile::note_review(
+        &mut tx,
+        payment_id,
+        action,
+        detail,
+        staff.id,
+        state.clock.now(),
+    )
+    .await?;
+    by_staff(
+        &mut tx,
+        state,
+        staff,
+        Entry::at_school(school_id, action, "payment", payment_id)
+            .before(before)
+            .after(serde_json::json!({ "detail": detail })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Settles a transfer by hand: one invoice, or split across several; what is
@@ -124,11 +110,11 @@ pub async fn match_transfer(
         state.clock.now(),
     )
     .await?;
-    imp::conclude(
+    conclude(
         tx,
         &state,
         &staff,
-        imp::Decision {
+        Decision {
             school_id,
             payment_id,
             action: "match",
@@ -146,19 +132,19 @@ pub async fn mark_transfer_not_fee(
     payment_id: i64,
     reason: String,
 ) -> Result<(), AppError> {
-    let imp::Started {
+    let Started {
         state,
         staff,
         reason,
         mut tx,
-    } = imp::start(school_id, &reason).await?;
+    } = start(school_id, &reason).await?;
     let transfer =
         crate::server::ledger::by_hand::mark_not_fee(&mut tx, school_id, payment_id).await?;
-    imp::conclude(
+    conclude(
         tx,
         &state,
         &staff,
-        imp::Decision {
+        Decision {
             school_id,
             payment_id,
             action: "not_fee",
@@ -177,12 +163,12 @@ pub async fn undo_transfer(
     payment_id: i64,
     reason: String,
 ) -> Result<(), AppError> {
-    let imp::Started {
+    let Started {
         state,
         staff,
         reason,
         mut tx,
-    } = imp::start(school_id, &reason).await?;
+    } = start(school_id, &reason).await?;
     let undone = crate::server::ledger::by_hand::undo(
         &mut tx,
         &state.vault,
@@ -193,11 +179,11 @@ pub async fn undo_transfer(
         state.clock.now(),
     )
     .await?;
-    imp::conclude(
+    conclude(
         tx,
         &state,
         &staff,
-        imp::Decision {
+        Decision {
             school_id,
             payment_id,
             action: "undo",
@@ -242,11 +228,11 @@ pub async fn refund_transfer(
         state.clock.now(),
     )
     .await?;
-    imp::conclude(
+    conclude(
         tx,
         &state,
         &staff,
-        imp::Decision {
+        Decision {
             school_id,
             payment_id,
             action: "refund",

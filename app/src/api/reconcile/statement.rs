@@ -7,141 +7,20 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-mod imp {
-    use crate::domain::settlement::Outcome;
-    use crate::domain::statement::{self, Line, Mapping};
-    use crate::error::{AppError, Field};
-    use crate::reconciliation::{MappingChoice, PreviewLine, StatementPreview, StatementResult};
-    use crate::server::bank::Account;
-    use crate::server::state::{AppState, Db};
-    use base64::Engine;
-
-    pub async fn account(db: &Db, school_id: i64, account_id: i64) -> Result<Account, AppError> {
-        let row: Option<(i64, String, String)> = sqlx::query_as(
-            "SELECT id, bin, account_number FROM beneficiary_account WHERE id = $1 AND school_id = $2",
-        )
-        .bind(account_id)
-        .bind(school_id)
-        .fetch_optional(db)
-        .await?;
-        let (id, bin, account_number) = row.ok_or(AppError::InvalidInput(Field::Account))?;
-        Ok(Account {
-            id,
-            bin,
-            account_number,
-        })
-    }
-
-    pub async fn saved_mapping(db: &Db, school_id: i64) -> Result<Option<Mapping>, AppError> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT mapping FROM statement_mapping WHERE school_id = $1")
-                .bind(school_id)
-                .fetch_optional(db)
-                .await?;
-        Ok(row.and_then(|(json,)| serde_json::from_str(&json).ok()))
-    }
-
-    /// The statement's lines under the chosen columns, or the preview that says
-    /// why there are none (columns not found, or errors).
-    pub async fn read(
-        state: &AppState,
-        school_id: i64,
-        content_base64: &str,
-        choice: &MappingChoice,
-    ) -> Result<(StatementPreview, Vec<Line>), AppError> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(content_base64.trim())
-            .map_err(|_| AppError::ImportRejected)?;
-        let grid = crate::server::heavy::run(move || crate::server::spreadsheet::read(&bytes))
-            .await?
-            .map_err(AppError::File)?;
-        let saved = saved_mapping(&state.db, school_id).await?;
-        let candidates: Vec<Mapping> = match choice {
-            MappingChoice::Custom(m) => vec![m.clone()],
-            MappingChoice::Preset(id) => statement::preset(id)
-                .map(|p| vec![p.mapping()])
-                .ok_or(AppError::InvalidInput(Field::Mapping))?,
-            MappingChoice::Auto => saved.into_iter().chain(statement::detect(&grid)).collect(),
-        };
-        for mapping in candidates {
-            match statement::read(&grid, &mapping) {
-                Ok(read) => {
-                    let preview = StatementPreview {
-                        headings: statement::headings(&grid, &mapping),
-                        mapping: Some(mapping),
-                        lines: vec![],
-                        errors: read.errors,
-                        skipped: read.skipped,
-                    };
-                    return Ok((preview, read.lines));
-                }
-                Err(statement::StatementProblem::ColumnsNotFound) => continue,
-                Err(_) => return Err(AppError::ImportRejected),
-            }
-        }
-        Ok((
-            StatementPreview {
-                headings: statement::headings(&grid, &Mapping::default()),
-                ..StatementPreview::default()
-            },
-            vec![],
-        ))
-    }
-
-    /// What recording some lines did, counted.
-    pub fn summary(done: &[crate::server::ledger::Recorded]) -> StatementResult {
-        let fresh = |o: Outcome| done.iter().filter(|l| l.new && l.outcome == o).count();
-        StatementResult {
-            recorded: done.iter().filter(|l| l.new).count(),
-            known: done.iter().filter(|l| !l.new).count(),
-            matched: fresh(Outcome::Matched),
-            partly_paid: fresh(Outcome::PartlyPaid),
-            overpaid: fresh(Outcome::Overpaid),
-            duplicate: fresh(Outcome::Duplicate),
-            unmatched: fresh(Outcome::Unmatched),
-        }
-    }
-
-    /// The preview's line: what recording it does (or did).
-    pub fn shown(line: &Line, outcome: Outcome, new: bool) -> PreviewLine {
-        PreviewLine {
-            row: line.row,
-            reference: line.reference.clone(),
-            amount: line.amount,
-            at: line.at,
-            memo: line.memo.clone(),
-            outcome,
-            known: !new,
-        }
-    }
-}
+use crate::server::reconcile;
 
 /// The school's accounts, the bank presets and the mapping used last time.
 #[server(prefix = "/rpc", endpoint = "reconcile/setup", input = Json)]
 pub async fn load_statement_setup(school_id: i64) -> Result<StatementSetup, AppError> {
-    use crate::domain::{banks, statement::PRESETS};
+    use crate::domain::statement::PRESETS;
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, bin, account_number FROM beneficiary_account WHERE school_id = $1 ORDER BY is_default DESC, id",
-    )
-    .bind(school_id)
-    .fetch_all(&state.db)
-    .await?;
     Ok(StatementSetup {
-        accounts: rows
-            .into_iter()
-            .map(|(id, bin, number)| {
-                let bank = banks::by_bin(&bin)
-                    .map(|b| b.short_name.to_string())
-                    .unwrap_or(bin);
-                (id, format!("{bank} · {number}"))
-            })
-            .collect(),
+        accounts: reconcile::statement_accounts(&state.db, school_id).await?,
         presets: PRESETS
             .iter()
             .map(|p| (p.id.to_string(), p.bank.to_string()))
             .collect(),
-        saved: imp::saved_mapping(&state.db, school_id).await?,
+        saved: reconcile::saved_mapping(&state.db, school_id).await?,
     })
 }
 
@@ -156,8 +35,9 @@ pub async fn preview_statement(
     mapping: MappingChoice,
 ) -> Result<StatementPreview, AppError> {
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
-    let account = imp::account(&state.db, school_id, account_id).await?;
-    let (mut preview, lines) = imp::read(&state, school_id, &content_base64, &mapping).await?;
+    let account = reconcile::account(&state.db, school_id, account_id).await?;
+    let (mut preview, lines) =
+        reconcile::read(&state, school_id, &content_base64, &mapping).await?;
     let incoming: Vec<_> = lines
         .iter()
         .map(|l| crate::server::bank::statement_line(&account, l))
@@ -167,7 +47,7 @@ pub async fn preview_statement(
     preview.lines = lines
         .iter()
         .zip(&planned)
-        .map(|(line, p)| imp::shown(line, p.outcome(), p.is_new()))
+        .map(|(line, p)| reconcile::shown(line, p.outcome(), p.is_new()))
         .collect();
     Ok(preview)
 }
@@ -187,8 +67,8 @@ pub async fn commit_statement(
 ) -> Result<StatementResult, AppError> {
     use crate::server::audit::{by_staff, Entry};
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let account = imp::account(&state.db, school_id, account_id).await?;
-    let (preview, lines) = imp::read(&state, school_id, &content_base64, &mapping).await?;
+    let account = reconcile::account(&state.db, school_id, account_id).await?;
+    let (preview, lines) = reconcile::read(&state, school_id, &content_base64, &mapping).await?;
     let Some(used) = preview.mapping.clone() else {
         return Err(AppError::InvalidInput(crate::error::Field::Mapping));
     };
@@ -214,7 +94,7 @@ pub async fn commit_statement(
         let recorded =
             crate::server::ledger::record(&mut tx, &state.vault, school_id, part, now).await?;
         let mut after =
-            serde_json::to_value(imp::summary(&recorded)).map_err(|_| AppError::Internal)?;
+            serde_json::to_value(reconcile::summary(&recorded)).map_err(|_| AppError::Internal)?;
         if count > 1 {
             after["part"] = serde_json::json!(format!("{}/{count}", n + 1));
         }
@@ -245,5 +125,5 @@ pub async fn commit_statement(
         tx.commit().await?;
         done.extend(recorded);
     }
-    Ok(imp::summary(&done))
+    Ok(reconcile::summary(&done))
 }

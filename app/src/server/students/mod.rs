@@ -141,7 +141,7 @@ pub async fn update_from_record(
     r: &StudentRecord,
     now: i64,
 ) -> Result<(), AppError> {
-    crate::api::parent::imp::end_child_access_if_changed(
+    crate::server::parent::end_child_access_if_changed(
         &mut *conn,
         student_id,
         &r.code,
@@ -316,7 +316,7 @@ pub async fn save_student(
             if before.is_none() {
                 return Err(AppError::NotFound);
             }
-            crate::api::parent::imp::end_child_access_if_changed(
+            crate::server::parent::end_child_access_if_changed(
                 &mut *tx,
                 id,
                 &r.code,
