@@ -183,10 +183,6 @@ pub async fn record(
     Ok(recorded)
 }
 
-/// Statement lines per write transaction: a notification arriving during a
-/// 100,000-line import waits for one turn (about 100 ms), not the file.
-pub const TURN: usize = 500;
-
 fn key(p: &NewPayment) -> (Source, String) {
     (p.source, p.external_id.clone())
 }
