@@ -177,6 +177,11 @@ pub enum AppError {
     /// A digital-signature certificate file that cannot be used, and why.
     #[error("the certificate file was refused: {0:?}")]
     Certificate(CertificateProblem),
+    /// A long import failed on the server after recording its first `recorded`
+    /// of `lines` lines (whole write turns, each logged). Importing the same
+    /// file again finishes it: recorded lines are known and change nothing.
+    #[error("the import stopped after {recorded} of {lines} lines")]
+    ImportCutShort { recorded: u64, lines: u64 },
 }
 
 /// Why a school's certificate file (.p12/.pfx) cannot sign, as the staff are told.
@@ -232,7 +237,7 @@ impl AppError {
             | AppError::InvoiceAlreadyPaid
             | AppError::SecondPersonNeeded
             | AppError::ReportAlreadySubmitted { .. } => 409,
-            AppError::Internal => 500,
+            AppError::Internal | AppError::ImportCutShort { .. } => 500,
             AppError::Network(_) => 502,
         }
     }

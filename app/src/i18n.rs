@@ -230,6 +230,16 @@ pub fn staff_error_message(lang: Lang, error: &AppError) -> String {
                 ". To replace it with today's figures, press \"Submit again, replacing it\"."),
         ),
         AppError::Certificate(problem) => certificate_problem(lang, *problem),
+        AppError::ImportCutShort { recorded, lines } => match lang {
+            Lang::Vi => format!(
+                "Máy chủ gặp lỗi khi mới ghi được {recorded}/{lines} dòng của sao kê. Các dòng đã ghi vẫn được giữ. \
+                 Hãy nhập lại đúng tệp này để ghi nốt: dòng đã ghi sẽ không bị tính hai lần."
+            ),
+            Lang::En => format!(
+                "The server failed after recording {recorded} of the statement's {lines} lines. The lines recorded are kept. \
+                 Import the same file again to finish it: lines already recorded are not counted twice."
+            ),
+        },
         AppError::InvalidInput(field) if public_field_problem(lang, *field).is_none() => {
             field_problem(lang, *field).into()
         }

@@ -13,9 +13,9 @@
 //!    money-out lines and a totals row.
 //! 3. Times the preview (`ledger::plan`: reads only, no write lock) and what
 //!    committing does: base64 → `spreadsheet::read` → `statement::detect` +
-//!    `statement::read` → `ledger::record` in turns of `ledger::TURN` lines (payments, allocations,
-//!    credits and signed receipts, many rows a statement, `ledger::TURN` lines a
-//!    transaction) → commit. Meanwhile a task sends bank notifications for
+//!    `statement::read` → `ledger::record_turn` (payments, allocations, credits
+//!    and signed receipts, many rows a statement, in write turns that end early
+//!    when a notification waits) → commit. Meanwhile a task sends bank notifications for
 //!    other invoices and prints how long each took to be answered. Prints lines
 //!    per second and peak memory (VmHWM), and checks every line's outcome (the
 //!    preview's and the commit's) against what was generated, so a fast but
@@ -785,17 +785,21 @@ async fn main() -> Res<()> {
     };
 
     let t_record_start = Instant::now();
-    // As commit_statement does: turns of ledger::TURN lines, each its own
-    // transaction (its audit line left out here).
+    // As commit_statement does: write turns (`ledger::record_turn`), each its
+    // own transaction (its audit line left out here); the last one also saves
+    // the mapping.
     let mut recorded = Vec::with_capacity(incoming.len());
-    let parts: Vec<&[Incoming]> = incoming.chunks(ledger::TURN).collect();
-    for part in &parts[..parts.len() - 1] {
-        let mut tx = hocphi_app::server::database::begin_write(&db).await?;
-        recorded.extend(ledger::record(&mut tx, &vault, school_id, part, now).await?);
-        tx.commit().await?;
-    }
-    let mut tx = hocphi_app::server::database::begin_write(&db).await?;
-    recorded.extend(ledger::record(&mut tx, &vault, school_id, parts[parts.len() - 1], now).await?);
+    let mut turns = 0;
+    let mut tx = loop {
+        let turn =
+            ledger::record_turn(&db, &vault, school_id, &incoming, recorded.len(), now).await?;
+        turns += 1;
+        recorded.extend(turn.recorded);
+        if turn.lines.end == incoming.len() {
+            break turn.tx;
+        }
+        turn.tx.commit().await?;
+    };
     let outcomes: Vec<Outcome> = recorded
         .iter()
         .enumerate()
@@ -834,8 +838,7 @@ async fn main() -> Res<()> {
         per_second(planned.len(), t_preview)
     );
     println!(
-        "matching + recording (ledger::record, {} lines a transaction): {} (of which the last commit {})",
-        ledger::TURN,
+        "matching + recording (ledger::record_turn, {turns} transactions): {} (of which the last commit {})",
         secs(t_record),
         secs(t_record - t_recorded)
     );

@@ -659,3 +659,132 @@ async fn an_xlsx_statement_keeps_times_reads_numbers_and_skips_money_out() {
         .unwrap();
     assert_eq!(auto.lines, p.lines);
 }
+
+/// Bank notifications arriving during a long statement import are recorded
+/// between the import's batches, not after the whole file: the import sees a
+/// writer waiting (`WriteTx::others_waiting`) and ends its write turn early.
+#[tokio::test]
+async fn notifications_during_a_long_import_go_in_between_its_batches() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = start().await;
+    let session = accountant(&app).await;
+    // Lines with no code: each is recorded as unmatched, no receipt, so the
+    // import is long without needing thousands of invoices.
+    const LINES: usize = 4 * hocphi_app::server::ledger::turns::BATCH;
+    let lines: Vec<(String, i64, String)> = (0..LINES)
+        .map(|n| (format!("BULK{n:05}"), 100_000, format!("chuyen tien {n}")))
+        .collect();
+    let borrowed: Vec<(&str, i64, &str)> = lines
+        .iter()
+        .map(|(r, a, m)| (r.as_str(), *a, m.as_str()))
+        .collect();
+    let csv = statement(&borrowed);
+    let finished = AtomicBool::new(false);
+    let import = async {
+        let done = commit(&app, &session, &csv).await;
+        finished.store(true, Ordering::SeqCst);
+        done
+    };
+    // One notification after another until the import ends: those that
+    // arrive while it records must not wait for the whole file.
+    let notifications = async {
+        let mut n = 0;
+        while !finished.load(Ordering::SeqCst) && n < 200 {
+            let sent = app
+                .notify(&json!({"transaction_id": format!("FT42{n:03}"), "account_number": SCHOOL_ACCOUNT,
+                    "amount": 50_000, "received_at": 1_795_000_000, "memo": "chuyen khoan"}))
+                .await;
+            assert!(sent.status.is_success(), "{}", sent.status);
+            n += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    let (done, ()) = tokio::join!(import, notifications);
+    assert_eq!(done.unwrap().recorded, LINES);
+    let between = app
+        .count(
+            "SELECT COUNT(*) FROM payment WHERE external_id LIKE '%:FT42%' \
+             AND id > (SELECT MIN(id) FROM payment WHERE external_id LIKE '%:BULK%') \
+             AND id < (SELECT MAX(id) FROM payment WHERE external_id LIKE '%:BULK%')",
+        )
+        .await;
+    assert!(
+        between > 0,
+        "no notification was recorded while the import ran: they waited for the whole file"
+    );
+    // Every turn has its audit line.
+    let turns = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE entity = 'bank_statement'")
+        .await;
+    assert!(turns >= 2, "the import ended a turn for a notification");
+}
+
+/// A statement longer than one write turn that fails midway keeps the turns it
+/// committed (each logged), tells the accountant how far it got, and importing
+/// the same file again finishes it without counting a line twice.
+#[tokio::test]
+async fn an_import_that_fails_midway_says_how_far_it_got_and_importing_again_finishes_it() {
+    use hocphi_app::server::database::Engine;
+    use hocphi_app::server::ledger::turns::{BATCH, TURN_MAX};
+    let app = start().await;
+    let session = accountant(&app).await;
+    let lines_count = TURN_MAX + BATCH;
+    let lines: Vec<(String, i64, String)> = (0..lines_count)
+        .map(|n| (format!("CUT{n:05}"), 100_000, format!("chuyen tien {n}")))
+        .collect();
+    let borrowed: Vec<(&str, i64, &str)> = lines
+        .iter()
+        .map(|(r, a, m)| (r.as_str(), *a, m.as_str()))
+        .collect();
+    let csv = statement(&borrowed);
+    // The database refuses one line of the second turn, as a full disk would.
+    let failing = format!("%:CUT{:05}", TURN_MAX + 10);
+    let sqlite = Engine::of(&app.db) == Engine::Sqlite;
+    let setup: Vec<String> = if sqlite {
+        vec![format!(
+            "CREATE TRIGGER fail_line BEFORE INSERT ON payment WHEN NEW.external_id LIKE '{failing}' \
+             BEGIN SELECT RAISE(ABORT, 'injected'); END"
+        )]
+    } else {
+        vec![
+            format!(
+                "CREATE FUNCTION fail_line() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.external_id LIKE '{failing}' THEN RAISE EXCEPTION 'injected'; END IF; \
+                 RETURN NEW; END $$ LANGUAGE plpgsql"
+            ),
+            "CREATE TRIGGER fail_line BEFORE INSERT ON payment FOR EACH ROW EXECUTE FUNCTION fail_line()"
+                .to_string(),
+        ]
+    };
+    for sql in &setup {
+        sqlx::query(sql).execute(&app.db).await.unwrap();
+    }
+    let failed = commit(&app, &session, &csv).await;
+    assert_eq!(
+        failed.unwrap_err(),
+        AppError::ImportCutShort {
+            recorded: TURN_MAX as u64,
+            lines: lines_count as u64
+        }
+    );
+    let recorded = "SELECT COUNT(*) FROM payment WHERE external_id LIKE '%:CUT%'";
+    assert_eq!(
+        app.count(recorded).await,
+        TURN_MAX as i64,
+        "the first turn is kept"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'bank_statement'")
+            .await,
+        1,
+        "and logged"
+    );
+    sqlx::query("DROP TRIGGER fail_line ON payment")
+        .execute(&app.db)
+        .await
+        .or(sqlx::query("DROP TRIGGER fail_line").execute(&app.db).await)
+        .unwrap();
+    let finished = commit(&app, &session, &csv).await.unwrap();
+    assert_eq!((finished.recorded, finished.known), (BATCH, TURN_MAX));
+    assert_eq!(app.count(recorded).await, lines_count as i64);
+}

@@ -205,18 +205,29 @@ pub async fn school_secret(
     school_id: i64,
     now: i64,
 ) -> Result<String, AppError> {
-    let fresh = super::auth::random_secret();
-    sqlx::query("INSERT INTO bank_secret (school_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (school_id) DO NOTHING")
-        .bind(school_id)
-        .bind(vault.seal(fresh.as_bytes(), &secret_context(school_id)))
-        .bind(now)
-        .execute(db)
-        .await?;
-    let (stored,): (String,) =
-        sqlx::query_as("SELECT secret FROM bank_secret WHERE school_id = $1")
+    // Read first: a secret that exists needs no write (which would wait for the
+    // write lock behind a long import).
+    let existing: Option<String> =
+        sqlx::query_scalar("SELECT secret FROM bank_secret WHERE school_id = $1")
             .bind(school_id)
-            .fetch_one(db)
+            .fetch_optional(db)
             .await?;
+    let stored = match existing {
+        Some(stored) => stored,
+        None => {
+            let fresh = super::auth::random_secret();
+            sqlx::query("INSERT INTO bank_secret (school_id, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (school_id) DO NOTHING")
+                .bind(school_id)
+                .bind(vault.seal(fresh.as_bytes(), &secret_context(school_id)))
+                .bind(now)
+                .execute(db)
+                .await?;
+            sqlx::query_scalar("SELECT secret FROM bank_secret WHERE school_id = $1")
+                .bind(school_id)
+                .fetch_one(db)
+                .await?
+        }
+    };
     open_secret(db, vault, school_id, &stored).await
 }
 

@@ -99,8 +99,15 @@ fn options(url: &str, max: u32, durability: Durability) -> Result<AnyPoolOptions
 /// would keep missing the moment between two of its batches. With the turn it
 /// goes next, within one batch's time.
 pub async fn begin_write(db: &Db) -> Result<WriteTx, sqlx::Error> {
-    let turn = write_turn(db).lock_owned().await;
-    let tx = match Engine::of(db) {
+    let turn = write_turn(db);
+    let engine = Engine::of(db);
+    let held = {
+        // Counted while it waits, so that a long writer sees it and ends its
+        // transaction early (`WriteTx::others_waiting`).
+        let _waiting = Waiting::on(&turn);
+        turn.lock.clone().lock_owned().await
+    };
+    let tx = match engine {
         Engine::Sqlite => db.begin_with("BEGIN IMMEDIATE").await?,
         Engine::Postgres => {
             let mut tx = db.begin().await?;
@@ -113,14 +120,21 @@ pub async fn begin_write(db: &Db) -> Result<WriteTx, sqlx::Error> {
             tx
         }
     };
-    Ok(WriteTx { tx, _turn: turn })
+    Ok(WriteTx {
+        tx,
+        engine,
+        turn,
+        _held: held,
+    })
 }
 
 /// A write transaction from [`begin_write`], holding this process's write turn
 /// until it ends. It reads as the connection (`&mut *tx`), as a transaction does.
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    engine: Engine,
+    turn: std::sync::Arc<WriteTurn>,
+    _held: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl WriteTx {
@@ -130,6 +144,31 @@ impl WriteTx {
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         self.tx.rollback().await
+    }
+
+    /// Whether another writer waits for this transaction to end: one of this
+    /// process, or (PostgreSQL) of another process sharing the database. A long
+    /// writer (a statement import) asks between its batches and commits early,
+    /// so a bank notification waits for one batch, not for the whole file.
+    pub async fn others_waiting(&mut self) -> Result<bool, sqlx::Error> {
+        if self.turn.waiting.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            return Ok(true);
+        }
+        match self.engine {
+            // One process writes a SQLite file.
+            Engine::Sqlite => Ok(false),
+            Engine::Postgres => {
+                let waiting: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+                     AND CAST(classid AS BIGINT) = $1 AND CAST(objid AS BIGINT) = $2 AND objsubid = 1",
+                )
+                .bind(WRITE_LOCK >> 32)
+                .bind(WRITE_LOCK & 0xffff_ffff)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(waiting > 0)
+            }
+        }
     }
 }
 
@@ -146,11 +185,38 @@ impl std::ops::DerefMut for WriteTx {
     }
 }
 
+/// This process's write turn on one database, and how many wait for it.
+#[derive(Default)]
+struct WriteTurn {
+    lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+/// One writer counted as waiting until it holds the turn (or gives up: the
+/// count also falls when its future is dropped).
+struct Waiting<'a>(&'a WriteTurn);
+
+impl<'a> Waiting<'a> {
+    fn on(turn: &'a WriteTurn) -> Waiting<'a> {
+        turn.waiting
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Waiting(turn)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0
+            .waiting
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// The write turn of this process for one database (tests run several).
-fn write_turn(db: &Db) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+fn write_turn(db: &Db) -> std::sync::Arc<WriteTurn> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
-    static TURNS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    static TURNS: OnceLock<Mutex<HashMap<String, Arc<WriteTurn>>>> = OnceLock::new();
     let url = db.connect_options().database_url.to_string();
     let mut turns = TURNS
         .get_or_init(Default::default)

@@ -133,40 +133,15 @@ pub async fn issue_for_payments(
     now: i64,
 ) -> Result<Vec<i64>, AppError> {
     use super::bulk::{Marks, CHUNK};
-    use std::collections::HashMap;
-    // payment: id, school, method, reference, payer, received_at, bank account, bin
-    type PaymentRow = (
-        i64,
-        i64,
-        String,
-        String,
-        Option<String>,
-        i64,
-        Option<String>,
-        Option<String>,
-    );
-    // payment, invoice, student, name, class, code, period, invoice total, this payment's part
-    type Allocation = (
-        i64,
-        i64,
-        i64,
-        String,
-        Option<String>,
-        String,
-        String,
-        Vnd,
-        Vnd,
-    );
     let ids: Vec<i64> = payments.iter().map(|(id, _)| *id).collect();
-    let mut rows: HashMap<i64, PaymentRow> = HashMap::new();
-    let mut allocations: HashMap<i64, Vec<Allocation>> = HashMap::new();
+    let mut rows: std::collections::HashMap<i64, Paid> = std::collections::HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
             "SELECT id, school_id, method, external_id, payer_name, received_at, account, bank_bin \
              FROM payment WHERE id IN ({})",
             Marks::of(conn).list(1, chunk.len())
         );
-        let mut query = sqlx::query_as::<_, PaymentRow>(&sql);
+        let mut query = sqlx::query_as::<_, Paid>(&sql);
         for id in chunk {
             query = query.bind(*id);
         }
@@ -175,94 +150,135 @@ pub async fn issue_for_payments(
                 .fetch_all(&mut *conn)
                 .await?
                 .into_iter()
-                .map(|r| (r.0, r)),
+                .map(|r| (r.id, r)),
         );
+    }
+    let mut paid = Vec::with_capacity(payments.len());
+    for (id, collector) in payments {
+        let row = rows.remove(id).ok_or(AppError::NotFound)?;
+        paid.push((row, collector.clone()));
+    }
+    issue_for_paid(conn, vault, paid, now).await
+}
+
+/// A recorded payment, as its receipts describe it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Paid {
+    pub id: i64,
+    pub school_id: i64,
+    pub method: String,
+    /// The payment's key: for a transfer, "bin:account:reference".
+    pub external_id: String,
+    pub payer_name: Option<String>,
+    pub received_at: i64,
+    pub account: Option<String>,
+    pub bank_bin: Option<String>,
+}
+
+/// One part of a payment put against an invoice that has no receipt for it
+/// yet, with what the receipt shows of the invoice.
+#[derive(sqlx::FromRow)]
+struct Part {
+    payment_id: i64,
+    invoice_id: i64,
+    student_id: i64,
+    student: String,
+    class: Option<String>,
+    code: String,
+    period: String,
+    total: Vnd,
+    amount: Vnd,
+    /// What was billed, as JSON `[[description, amount], …]` in the invoice's
+    /// order: a line the family declined is not (it is not in the total).
+    billed: Option<String>,
+}
+
+/// Issues receipts for payments the caller already holds (the ledger has just
+/// recorded them): only their allocations and invoices are read.
+pub async fn issue_for_paid(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    payments: Vec<(Paid, Option<String>)>,
+    now: i64,
+) -> Result<Vec<i64>, AppError> {
+    use super::bulk::{Marks, CHUNK};
+    use std::collections::HashMap;
+    let ids: Vec<i64> = payments.iter().map(|(p, _)| p.id).collect();
+    // The billed lines come with each part, aggregated by the database: one
+    // row a receipt instead of one a line.
+    let billed = if conn.backend_name() == "SQLite" {
+        "(SELECT json_group_array(json_array(l.description, l.amount) ORDER BY l.position) \
+           FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0)"
+    } else {
+        "(SELECT CAST(json_agg(json_build_array(l.description, l.amount) ORDER BY l.position) AS TEXT) \
+           FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0)"
+    };
+    let mut parts: HashMap<i64, Vec<Part>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
         let sql = format!(
-            "SELECT a.payment_id, i.id, s.id, s.full_name, c.name, i.code, i.period, i.total, a.amount \
+            "SELECT a.payment_id, i.id AS invoice_id, s.id AS student_id, s.full_name AS student, c.name AS class, \
+                i.code, i.period, i.total, a.amount, {billed} AS billed \
              FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
              LEFT JOIN class c ON c.id = i.class_id \
              WHERE a.payment_id IN ({}) AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.payment_id = a.payment_id \
                 AND r.invoice_id = a.invoice_id AND r.cancelled_at IS NULL) ORDER BY a.payment_id, i.period, i.id",
             Marks::of(conn).list(1, chunk.len())
         );
-        let mut query = sqlx::query_as::<_, Allocation>(&sql);
+        let mut query = sqlx::query_as::<_, Part>(&sql);
         for id in chunk {
             query = query.bind(*id);
         }
-        for row in query.fetch_all(&mut *conn).await? {
-            allocations.entry(row.0).or_default().push(row);
-        }
-    }
-    // What was billed: a line the family declined is not (it is not in the total).
-    let mut invoices: Vec<i64> = allocations.values().flatten().map(|a| a.1).collect();
-    invoices.sort_unstable();
-    invoices.dedup();
-    let mut billed: HashMap<i64, Vec<(String, Vnd)>> = HashMap::new();
-    for chunk in invoices.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT invoice_id, description, amount FROM invoice_line WHERE invoice_id IN ({}) AND declined = 0 \
-             ORDER BY invoice_id, position",
-            Marks::of(conn).list(1, chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, (i64, String, Vnd)>(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for (invoice, description, amount) in query.fetch_all(&mut *conn).await? {
-            billed
-                .entry(invoice)
-                .or_default()
-                .push((description, amount));
+        for part in query.fetch_all(&mut *conn).await? {
+            parts.entry(part.payment_id).or_default().push(part);
         }
     }
     // school: legal name, tax code, address
     let mut schools: HashMap<i64, (String, String, String)> = HashMap::new();
     let mut drafts = Vec::new();
-    for (payment_id, collector) in payments {
-        let Some((_, school_id, method, external_id, payer, received_at, account, bin)) =
-            rows.get(payment_id)
-        else {
-            return Err(AppError::NotFound);
-        };
-        if !schools.contains_key(school_id) {
-            let school: (String, String, String) = sqlx::query_as(
-                "SELECT COALESCE(NULLIF(legal_name, ''), name), tax_code, slug FROM school WHERE id = $1",
-            )
-            .bind(school_id)
-            .fetch_one(&mut *conn)
-            .await?;
-            schools.insert(*school_id, school);
+    for (paid, collector) in payments {
+        let school_id = paid.school_id;
+        if let std::collections::hash_map::Entry::Vacant(unread) = schools.entry(school_id) {
+            unread.insert(
+                sqlx::query_as(
+                    "SELECT COALESCE(NULLIF(legal_name, ''), name), tax_code, slug FROM school WHERE id = $1",
+                )
+                .bind(school_id)
+                .fetch_one(&mut *conn)
+                .await?,
+            );
         }
-        let (school, tax_code, slug) = &schools[school_id];
+        let (school, tax_code, slug) = &schools[&school_id];
         let collector = match collector {
-            Some(name) => name.clone(),
+            Some(name) => name,
             None => {
-                let bank = bin
+                let bank = paid
+                    .bank_bin
                     .as_deref()
                     .and_then(crate::domain::banks::by_bin)
                     .map(|b| b.short_name.to_string())
                     .unwrap_or_default();
                 format!(
                     "{school} (tài khoản {bank} {})",
-                    account.clone().unwrap_or_default()
+                    paid.account.clone().unwrap_or_default()
                 )
                 .replace("  ", " ")
             }
         };
         // Cash has no bank reference (its key is random): say what it was instead.
-        let reference = if method == "cash" {
+        let reference = if paid.method == "cash" {
             "Tiền mặt tại văn phòng nhà trường".to_string()
         } else {
-            crate::server::bank::reference_of(external_id).to_string()
+            crate::server::bank::reference_of(&paid.external_id).to_string()
         };
-        for (_, invoice_id, student_id, student, class, code, period, total, part) in
-            allocations.remove(payment_id).unwrap_or_default()
-        {
-            let period_label = crate::domain::date::Month::parse(&period)
+        for part in parts.remove(&paid.id).unwrap_or_default() {
+            let period_label = crate::domain::date::Month::parse(&part.period)
                 .map(|m| m.label())
-                .unwrap_or_else(|_| period.clone());
-            let lines = billed.get(&invoice_id).cloned().unwrap_or_default();
-            let items = receipt_items(lines, part, total, &period_label, &code);
+                .unwrap_or_else(|_| part.period.clone());
+            let lines: Vec<(String, Vnd)> = match &part.billed {
+                Some(json) => serde_json::from_str(json).map_err(unavailable)?,
+                None => Vec::new(),
+            };
+            let items = receipt_items(lines, part.amount, part.total, &period_label, &part.code);
             let content = ReceiptContent {
                 format: 1,
                 receipt_type: RECEIPT_TYPE.into(),
@@ -273,29 +289,31 @@ pub async fn issue_for_payments(
                 school: school.clone(),
                 school_tax_code: tax_code.clone(),
                 school_slug: slug.clone(),
-                payer: payer
+                payer: paid
+                    .payer_name
                     .clone()
                     .filter(|p| !p.trim().is_empty())
-                    .unwrap_or_else(|| format!("Phụ huynh học sinh {student}")),
-                student,
-                class: class.unwrap_or_default(),
-                invoice_code: code,
-                period,
+                    .unwrap_or_else(|| format!("Phụ huynh học sinh {}", part.student)),
+                student: part.student,
+                class: part.class.unwrap_or_default(),
+                invoice_code: part.code,
+                period: part.period,
                 items,
-                total: part,
-                total_in_words: crate::domain::words::vnd_in_words(part).map_err(unavailable)?,
-                method: method.clone(),
+                total: part.amount,
+                total_in_words: crate::domain::words::vnd_in_words(part.amount)
+                    .map_err(unavailable)?,
+                method: paid.method.clone(),
                 reference: reference.clone(),
-                paid_at: *received_at,
+                paid_at: paid.received_at,
                 issued_at: now,
                 collector: collector.clone(),
                 replaces: None,
             };
             drafts.push(Draft {
-                school_id: *school_id,
-                payment_id: *payment_id,
-                invoice_id,
-                student_id,
+                school_id,
+                payment_id: paid.id,
+                invoice_id: part.invoice_id,
+                student_id: part.student_id,
                 content,
             });
         }
@@ -392,7 +410,7 @@ async fn sign_and_store(
         *next += 1;
     }
     let many = work.len() > SIGN_INLINE;
-    let sign = move || -> Vec<Signed> {
+    let sign_all = move |work: Vec<(Draft, i64, String, SigningKey)>| -> Vec<Signed> {
         work.into_iter()
             .map(|(draft, number, key_id, key)| {
                 let canonical = canonical_bytes(&draft.content);
@@ -409,6 +427,35 @@ async fn sign_and_store(
                 }
             })
             .collect()
+    };
+    // A statement's hundreds of receipts are signed on every core, in order.
+    let sign = move || -> Vec<Signed> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let share = work.len().div_ceil(cores.clamp(1, 4));
+        if work.len() < 2 * SIGN_INLINE || share == 0 {
+            return sign_all(work);
+        }
+        let mut rest = work;
+        let mut shares = Vec::new();
+        while rest.len() > share {
+            let tail = rest.split_off(share);
+            shares.push(rest);
+            rest = tail;
+        }
+        shares.push(rest);
+        std::thread::scope(|scope| {
+            let running: Vec<_> = shares
+                .into_iter()
+                .map(|share| scope.spawn(move || sign_all(share)))
+                .collect();
+            running
+                .into_iter()
+                .flat_map(|signing| match signing.join() {
+                    Ok(signed) => signed,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
     };
     // Serialising and signing hundreds of receipts is CPU work: off the async
     // workers, but not through the shared heavy pool, whose queue (PDFs,

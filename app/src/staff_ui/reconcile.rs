@@ -204,7 +204,13 @@ fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                         done.known,
                     ))));
                 }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+                Err(e) => {
+                    // Part of the file was recorded: the list shows it now.
+                    if matches!(e, crate::error::AppError::ImportCutShort { .. }) {
+                        changed.update(|n| *n += 1);
+                    }
+                    outcome.set(Some(Outcome::Failed(e)));
+                }
             }
         });
     };

@@ -155,6 +155,7 @@ fn kind_of(e: &AppError) -> &'static str {
         AppError::Network(_) => "upstream",
         AppError::ReportAlreadySubmitted { .. } => "report-already-submitted",
         AppError::Certificate(_) => "certificate-refused",
+        AppError::ImportCutShort { .. } => "import-cut-short",
     }
 }
 

@@ -54,7 +54,7 @@ pub async fn preview_statement(
 
 /// Records every line of the statement, or none if any row is wrong; lines
 /// already known (notified or imported before) change nothing. The lines go in
-/// turns of `ledger::TURN` (500), each its own transaction with its audit line,
+/// write turns (`ledger::turns`), each its own transaction with its audit line,
 /// so bank notifications keep being answered during a long import. A file cut
 /// short (an error, a stop) keeps its whole turns; importing it again finishes
 /// it, since every line is keyed by the bank's reference.
@@ -80,23 +80,50 @@ pub async fn commit_statement(
         .iter()
         .map(|l| crate::server::bank::statement_line(&account, l))
         .collect();
-    // In turns, each its own transaction with its own line in the audit log,
-    // so what a turn recorded is never without its "who": a file cut short (an
-    // error, the server stopping) leaves whole turns recorded and logged, and
-    // importing it again finishes it (recorded lines are known and change nothing).
-    let parts: Vec<&[crate::server::ledger::Incoming]> =
-        incoming.chunks(crate::server::ledger::TURN).collect();
-    let count = parts.len().max(1);
+    // In write turns, each its own transaction with its own line in the audit
+    // log, so what a turn recorded is never without its "who"; a turn ends
+    // early when a notification waits (`ledger::turns`).
     let mut done = Vec::with_capacity(incoming.len());
-    for n in 0..count {
-        let part = parts.get(n).copied().unwrap_or(&[]);
-        let mut tx = crate::server::database::begin_write(&state.db).await?;
-        let recorded =
-            crate::server::ledger::record(&mut tx, &state.vault, school_id, part, now).await?;
+    // What to tell the accountant when a turn fails after others committed:
+    // how far the file got, and that importing it again finishes it.
+    let cut_short = |e: AppError, done: usize| {
+        if done == 0 {
+            return e;
+        }
+        tracing::error!(
+            "statement import of school {school_id} stopped after {done} of {} lines: {e}",
+            incoming.len()
+        );
+        AppError::ImportCutShort {
+            recorded: done as u64,
+            lines: incoming.len() as u64,
+        }
+    };
+    loop {
+        let crate::server::ledger::Turn {
+            mut tx,
+            lines,
+            recorded,
+        } = crate::server::ledger::record_turn(
+            &state.db,
+            &state.vault,
+            school_id,
+            &incoming,
+            done.len(),
+            now,
+        )
+        .await
+        .map_err(|e| cut_short(e, done.len()))?;
         let mut after =
             serde_json::to_value(reconcile::summary(&recorded)).map_err(|_| AppError::Internal)?;
-        if count > 1 {
-            after["part"] = serde_json::json!(format!("{}/{count}", n + 1));
+        let last = lines.end == incoming.len();
+        if lines.len() < incoming.len() {
+            after["lines"] = serde_json::json!(format!(
+                "{}–{}/{}",
+                lines.start + 1,
+                lines.end,
+                incoming.len()
+            ));
         }
         by_staff(
             &mut tx,
@@ -110,8 +137,9 @@ pub async fn commit_statement(
             )
             .after(after),
         )
-        .await?;
-        if n + 1 == count {
+        .await
+        .map_err(|e| cut_short(e, done.len()))?;
+        if last {
             sqlx::query(
                 "INSERT INTO statement_mapping (school_id, mapping, updated_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (school_id) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
@@ -120,10 +148,16 @@ pub async fn commit_statement(
             .bind(serde_json::to_string(&used).map_err(|_| AppError::Internal)?)
             .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| cut_short(e.into(), done.len()))?;
         }
-        tx.commit().await?;
+        tx.commit()
+            .await
+            .map_err(|e| cut_short(e.into(), done.len()))?;
         done.extend(recorded);
+        if last {
+            break;
+        }
     }
     Ok(reconcile::summary(&done))
 }

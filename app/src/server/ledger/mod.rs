@@ -11,6 +11,8 @@
 //!
 //! - [`books`]: the open invoices a batch names, read once.
 //! - [`record`]: planning (reads only: what a preview shows) and recording.
+//! - [`turns`]: a long batch (a statement) in write turns that make way for
+//!   a waiting notification.
 //! - [`by_hand`]: the accountant's decisions on a recorded transfer.
 //! - [`credit`]: credits kept, spent on new invoices, or withdrawn.
 
@@ -18,9 +20,11 @@ pub mod books;
 pub mod by_hand;
 pub mod credit;
 pub mod record;
+pub mod turns;
 
 pub use books::{Books, OpenInvoice};
-pub use record::{plan, record, Incoming, Planned, Recorded, TURN};
+pub use record::{plan, record, Incoming, Planned, Recorded};
+pub use turns::{record_turn, Turn};
 
 use crate::domain::money::Vnd;
 

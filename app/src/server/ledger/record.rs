@@ -9,6 +9,7 @@ use crate::domain::money::Vnd;
 use crate::domain::settlement::{settle, Outcome, Settlement};
 use crate::error::AppError;
 use crate::server::bulk::{Marks, CHUNK};
+use crate::server::receipts::Paid;
 use crate::server::vault::Vault;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -152,11 +153,24 @@ pub async fn record(
     write_credits(conn, &credits, now).await?;
     // The receipts are part of the settlement: issued, numbered and signed in
     // the same transaction, or not at all.
-    let issue: Vec<(i64, Option<String>)> = new
+    let issue: Vec<(Paid, Option<String>)> = new
         .iter()
-        .map(|i| (ids[i], batch[*i].collector.clone()))
+        .map(|i| {
+            let p = &batch[*i].payment;
+            let paid = Paid {
+                id: ids[i],
+                school_id,
+                method: p.method.to_string(),
+                external_id: p.external_id.clone(),
+                payer_name: p.payer_name.clone(),
+                received_at: p.received_at,
+                account: p.account.as_ref().map(|(_, number)| number.clone()),
+                bank_bin: p.account.as_ref().map(|(bin, _)| bin.clone()),
+            };
+            (paid, batch[*i].collector.clone())
+        })
         .collect();
-    crate::server::receipts::issue_for_payments(conn, vault, &issue, now).await?;
+    crate::server::receipts::issue_for_paid(conn, vault, issue, now).await?;
     let mut recorded: Vec<Recorded> = Vec::with_capacity(batch.len());
     for (i, p) in planned.iter().enumerate() {
         recorded.push(match p {
@@ -182,10 +196,6 @@ pub async fn record(
     }
     Ok(recorded)
 }
-
-/// Statement lines per write transaction: a notification arriving during a
-/// 100,000-line import waits for one turn (about 100 ms), not the file.
-pub const TURN: usize = 500;
 
 fn key(p: &NewPayment) -> (Source, String) {
     (p.source, p.external_id.clone())
