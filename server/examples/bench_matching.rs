@@ -25,6 +25,7 @@
 
 use base64::Engine;
 use hocphi_app::domain::date::{Date, VIETNAM_OFFSET_SECS};
+use hocphi_app::domain::ids::SchoolId;
 use hocphi_app::domain::invoice_code::{InvoiceCode, ALPHABET};
 use hocphi_app::domain::memo::fold_to_ascii;
 use hocphi_app::domain::settlement::Outcome;
@@ -156,7 +157,7 @@ async fn seed(
     .await?;
     // The receipt signing key is made with the school, as create_school does.
     let issued = Date::new(2026, 11, 1).expect("date").to_days() * 86_400 + 3600;
-    receipts::current_key(&mut tx, vault, school_id, issued).await?;
+    receipts::current_key(&mut tx, vault, SchoolId(school_id), issued).await?;
     let (account_id,): (i64,) = sqlx::query_as(
         "INSERT INTO beneficiary_account (school_id, bin, account_number, account_name, is_default) \
          VALUES ($1, $2, $3, 'TRUONG TIEU HOC HA LONG', 1) RETURNING id",
@@ -735,7 +736,7 @@ async fn main() -> Res<()> {
     // The preview: the ledger plans every line with reads only, no write lock.
     let t_preview_start = Instant::now();
     let mut conn = db.acquire().await?;
-    let planned = ledger::plan(&mut conn, school_id, &incoming).await?;
+    let planned = ledger::plan(&mut conn, SchoolId(school_id), &incoming).await?;
     drop(conn);
     let t_preview = t_preview_start.elapsed();
 
@@ -765,7 +766,7 @@ async fn main() -> Res<()> {
                 let recorded = bank::record(
                     &db,
                     &vault,
-                    school_id,
+                    SchoolId(school_id),
                     &account,
                     &transaction,
                     Channel::Notification,
@@ -791,8 +792,15 @@ async fn main() -> Res<()> {
     let mut recorded = Vec::with_capacity(incoming.len());
     let mut turns = 0;
     let mut tx = loop {
-        let turn =
-            ledger::record_turn(&db, &vault, school_id, &incoming, recorded.len(), now).await?;
+        let turn = ledger::record_turn(
+            &db,
+            &vault,
+            SchoolId(school_id),
+            &incoming,
+            recorded.len(),
+            now,
+        )
+        .await?;
         turns += 1;
         recorded.extend(turn.recorded);
         if turn.lines.end == incoming.len() {
@@ -1000,7 +1008,7 @@ async fn main() -> Res<()> {
         .flatten()
         .map(|c| c.as_str().to_string())
         .collect();
-    let books = ledger::Books::load(&mut conn, school_id, &all_codes).await?;
+    let books = ledger::Books::load(&mut conn, SchoolId(school_id), &all_codes).await?;
     let t_open = started.elapsed();
     let open_found: usize = found.iter().map(|codes| books.open_for(codes).len()).sum();
     println!(

@@ -379,7 +379,7 @@ fn vietqr(action: VietqrAction) -> Result<String, Error> {
         } => vietqr_cli::encode(vietqr_cli::EncodeArgs {
             bin,
             account,
-            amount,
+            amount: amount.map(hocphi_app::domain::money::Vnd::new),
             bill,
             purpose,
             card,

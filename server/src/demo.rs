@@ -95,7 +95,7 @@ fn full_name(rng: &mut Rng) -> String {
 
 struct Fee {
     name: &'static str,
-    amount: i64,
+    amount: Vnd,
     unit: &'static str,
     mandatory: bool,
 }
@@ -162,19 +162,19 @@ const SCHOOLS: &[SchoolPlan] = &[
         fees: &[
             Fee {
                 name: "Tiền ăn bán trú",
-                amount: 30_000,
+                amount: Vnd::new(30_000),
                 unit: "meal_day",
                 mandatory: true,
             },
             Fee {
                 name: "Chăm sóc bán trú",
-                amount: 150_000,
+                amount: Vnd::new(150_000),
                 unit: "month",
                 mandatory: true,
             },
             Fee {
                 name: "Câu lạc bộ Tiếng Anh",
-                amount: 200_000,
+                amount: Vnd::new(200_000),
                 unit: "month",
                 mandatory: false,
             },
@@ -210,19 +210,19 @@ const SCHOOLS: &[SchoolPlan] = &[
         fees: &[
             Fee {
                 name: "Tiền ăn bán trú",
-                amount: 32_000,
+                amount: Vnd::new(32_000),
                 unit: "meal_day",
                 mandatory: false,
             },
             Fee {
                 name: "Nước uống",
-                amount: 15_000,
+                amount: Vnd::new(15_000),
                 unit: "month",
                 mandatory: true,
             },
             Fee {
                 name: "Câu lạc bộ Bóng đá",
-                amount: 150_000,
+                amount: Vnd::new(150_000),
                 unit: "month",
                 mandatory: false,
             },
@@ -247,19 +247,19 @@ const SCHOOLS: &[SchoolPlan] = &[
         fees: &[
             Fee {
                 name: "Tiền ăn",
-                amount: 35_000,
+                amount: Vnd::new(35_000),
                 unit: "meal_day",
                 mandatory: true,
             },
             Fee {
                 name: "Chăm sóc bán trú",
-                amount: 200_000,
+                amount: Vnd::new(200_000),
                 unit: "month",
                 mandatory: true,
             },
             Fee {
                 name: "Năng khiếu Múa",
-                amount: 120_000,
+                amount: Vnd::new(120_000),
                 unit: "month",
                 mandatory: false,
             },
@@ -290,19 +290,19 @@ const SCHOOLS: &[SchoolPlan] = &[
         fees: &[
             Fee {
                 name: "Nước uống",
-                amount: 15_000,
+                amount: Vnd::new(15_000),
                 unit: "month",
                 mandatory: true,
             },
             Fee {
                 name: "Gửi xe đạp",
-                amount: 30_000,
+                amount: Vnd::new(30_000),
                 unit: "month",
                 mandatory: false,
             },
             Fee {
                 name: "Câu lạc bộ Tiếng Anh",
-                amount: 150_000,
+                amount: Vnd::new(150_000),
                 unit: "month",
                 mandatory: false,
             },
@@ -548,12 +548,7 @@ pub async fn seed(
                             1
                         };
                         let description = if fee.unit == "meal_day" {
-                            format!(
-                                "{} ({} ngày × {})",
-                                fee.name,
-                                quantity,
-                                Vnd::new(fee.amount)
-                            )
+                            format!("{} ({} ngày × {})", fee.name, quantity, fee.amount)
                         } else {
                             format!("{} tháng {}", fee.name, month.label())
                         };
@@ -562,7 +557,7 @@ pub async fn seed(
                     if lines.is_empty() {
                         continue;
                     }
-                    let total: i64 = lines.iter().map(|l| l.2 * l.3).sum();
+                    let total: Vnd = lines.iter().map(|l| l.3.times(l.2)).sum();
                     let code = loop {
                         let candidate = InvoiceCode::from_number(rng.next());
                         if used_codes.insert(candidate.clone()) {
@@ -600,7 +595,7 @@ pub async fn seed(
                         .bind(description)
                         .bind(quantity)
                         .bind(unit)
-                        .bind(quantity * unit)
+                        .bind(unit.times(quantity))
                         .execute(&mut *tx)
                         .await?;
                     }
@@ -612,15 +607,16 @@ pub async fn seed(
                             if roll < 92 {
                                 total
                             } else {
-                                0
+                                Vnd::ZERO
                             }
                         }
-                        (true, true) => 0,
+                        (true, true) => Vnd::ZERO,
                         (true, false) if roll < 40 => total,
-                        (true, false) if roll < 50 => (total / 2) / 1000 * 1000,
-                        (true, false) => 0,
+                        // Half, down to the thousand đồng.
+                        (true, false) if roll < 50 => Vnd::new(total.dong() / 2 / 1000 * 1000),
+                        (true, false) => Vnd::ZERO,
                     };
-                    if paid > 0 {
+                    if paid.is_positive() {
                         payment_no += 1;
                         let days_open = (today.to_days() - issued.to_days()).max(1);
                         let day = issued.to_days() + rng.below(days_open.min(28) as usize) as i64;
@@ -643,8 +639,8 @@ pub async fn seed(
                                     plan.account,
                                     &format!("DEMO-FT{payment_no:08}"),
                                 ),
-                                amount: hocphi_app::domain::money::Vnd::new(paid),
-                                received_at: at.min(now),
+                                amount: paid,
+                                received_at: hocphi_app::domain::time::UnixTime(at.min(now)),
                                 payer_name: Some(payer),
                                 memo: Some(format!("IBFT {}", code.memo_form())),
                                 method: "bank_transfer",
@@ -657,9 +653,15 @@ pub async fn seed(
                             credit_reason: String::new(),
                             collector: None,
                         };
-                        ledger::record(&mut tx, vault, school_id, &[incoming], at.min(now))
-                            .await
-                            .map_err(|e| sqlx::Error::Protocol(format!("demo payment: {e:?}")))?;
+                        ledger::record(
+                            &mut tx,
+                            vault,
+                            hocphi_app::domain::ids::SchoolId(school_id),
+                            &[incoming],
+                            at.min(now),
+                        )
+                        .await
+                        .map_err(|e| sqlx::Error::Protocol(format!("demo payment: {e:?}")))?;
                     }
                 }
             }

@@ -369,6 +369,7 @@ mod tests {
 /// these types, refusing unknown fields, so the document and the triggers
 /// that write the payloads cannot drift apart.
 pub mod schema {
+    use hocphi_app::domain::money::Vnd;
     use serde::Deserialize;
     use utoipa::ToSchema;
 
@@ -412,7 +413,8 @@ pub mod schema {
         /// `YYYY-MM`.
         pub period: String,
         /// Whole đồng.
-        pub total: i64,
+        #[schema(value_type = i64)]
+        pub total: Vnd,
         /// Issued only.
         #[serde(default)]
         pub title: Option<String>,
@@ -433,10 +435,13 @@ pub mod schema {
         pub invoice_code: String,
         pub student_code: String,
         /// Whole đồng put towards (or taken back from) this invoice.
-        pub amount: i64,
-        pub invoice_total: i64,
+        #[schema(value_type = i64)]
+        pub amount: Vnd,
+        #[schema(value_type = i64)]
+        pub invoice_total: Vnd,
         /// Whole đồng paid on the invoice after this event.
-        pub invoice_paid: i64,
+        #[schema(value_type = i64)]
+        pub invoice_paid: Vnd,
         pub payment: PaymentRef,
     }
 
@@ -450,7 +455,8 @@ pub mod schema {
         /// The bank's or gateway's transaction reference.
         pub reference: String,
         /// Whole đồng of the whole payment.
-        pub amount: i64,
+        #[schema(value_type = i64)]
+        pub amount: Vnd,
         /// Unix seconds.
         pub received_at: i64,
     }
@@ -469,7 +475,8 @@ pub mod schema {
         #[serde(default)]
         pub payment_id: Option<i64>,
         #[serde(default)]
-        pub total: Option<i64>,
+        #[schema(value_type = Option<i64>)]
+        pub total: Option<Vnd>,
         #[serde(default)]
         pub issued_at: Option<i64>,
         #[serde(default)]

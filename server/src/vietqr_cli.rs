@@ -8,7 +8,7 @@ use hocphi_app::domain::vietqr::{Initiation, Service, VietQr};
 pub struct EncodeArgs {
     pub bin: String,
     pub account: String,
-    pub amount: Option<i64>,
+    pub amount: Option<Vnd>,
     pub bill: Option<String>,
     pub purpose: Option<String>,
     pub card: bool,
@@ -28,7 +28,7 @@ pub fn encode(args: EncodeArgs) -> Result<String, String> {
         } else {
             Service::ToAccount
         },
-        amount: args.amount.map(Vnd::new),
+        amount: args.amount,
         bill_number: args.bill,
         purpose: args.purpose,
     };
@@ -54,7 +54,7 @@ mod tests {
         let payload = encode(EncodeArgs {
             bin: "970436".into(),
             account: "1023456789".into(),
-            amount: Some(733_710),
+            amount: Some(Vnd::new(733_710)),
             bill: Some("K7Q2M9XA".into()),
             purpose: Some("HP K7Q2M9XA T11 2026".into()),
             card: false,

@@ -5,8 +5,10 @@
 
 mod support;
 
+use hocphi_app::domain::ids::{PaymentId, SchoolId, StaffId};
 use hocphi_app::domain::invoice_code::InvoiceCode;
 use hocphi_app::domain::money::Vnd;
+use hocphi_app::domain::time::UnixTime;
 use hocphi_app::server::bank::{self, BankTransaction, Channel};
 use hocphi_app::server::database::begin_write;
 use hocphi_app::server::ledger::{self, by_hand, Incoming, NewPayment, Source};
@@ -15,7 +17,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use support::*;
 
-const SCHOOL: i64 = 1;
+const SCHOOL: SchoolId = SchoolId(1);
 
 /// One step of a sequence. Indexes pick among what exists when it runs.
 #[derive(Clone, Debug)]
@@ -206,7 +208,7 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
                     source: Source::Office,
                     external_id: format!("CASH:{reference}"),
                     amount: Vnd::new(*due),
-                    received_at: now,
+                    received_at: UnixTime(now),
                     payer_name: None,
                     memo: None,
                     method: "cash",
@@ -271,9 +273,17 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
             let id = paid[payment % paid.len()];
             let mut tx = begin_write(&app.db).await.unwrap();
             // No credit here is ever spent on another invoice, so every undo is taken.
-            by_hand::undo(&mut tx, &app.vault, SCHOOL, id, "thử", staff, now)
-                .await
-                .unwrap();
+            by_hand::undo(
+                &mut tx,
+                &app.vault,
+                SCHOOL,
+                PaymentId(id),
+                "thử",
+                StaffId(staff),
+                now,
+            )
+            .await
+            .unwrap();
             tx.commit().await.unwrap();
         }
         Step::Refund { payment } if !paid.is_empty() => {
@@ -282,11 +292,11 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
             match by_hand::refund(
                 &mut tx,
                 SCHOOL,
-                id,
+                PaymentId(id),
                 Vnd::new(10_000),
                 "HT1",
                 "2026-11-25",
-                staff,
+                StaffId(staff),
                 now,
             )
             .await
@@ -322,7 +332,9 @@ async fn default_account(app: &TestApp) -> Option<bank::Account> {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    bank::account_for(&app.db, SCHOOL, &number).await.unwrap()
+    bank::account_for(&app.db, SCHOOL.get(), &number)
+        .await
+        .unwrap()
 }
 
 /// Every invariant of the books, over the whole database.

@@ -209,9 +209,14 @@ async fn a_rotated_key_still_verifies_old_receipts() {
     .await
     .unwrap();
     let mut conn = app.db.acquire().await.unwrap();
-    let new_key = hocphi_app::server::receipts::rotate(&mut conn, &app.vault, 1, app.clock.now())
-        .await
-        .unwrap();
+    let new_key = hocphi_app::server::receipts::rotate(
+        &mut conn,
+        &app.vault,
+        hocphi_app::domain::ids::SchoolId(1),
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
     drop(conn);
     assert!(!old_proof.starts_with(&new_key));
     assert!(server_verdict(&app, &old_code, &old_proof).await.is_valid());

@@ -669,8 +669,10 @@ async fn notifications_during_a_long_import_go_in_between_its_batches() {
     let app = start().await;
     let session = accountant(&app).await;
     // Lines with no code: each is recorded as unmatched, no receipt, so the
-    // import is long without needing thousands of invoices.
-    const LINES: usize = 4 * hocphi_app::server::ledger::turns::BATCH;
+    // import is long without needing thousands of invoices. One whole turn of
+    // ten batches: a notification has nine chances to get in between, even on
+    // a loaded machine where getting to the write lock is slow.
+    const LINES: usize = hocphi_app::server::ledger::turns::TURN_MAX;
     let lines: Vec<(String, i64, String)> = (0..LINES)
         .map(|n| (format!("BULK{n:05}"), 100_000, format!("chuyen tien {n}")))
         .collect();
@@ -689,14 +691,14 @@ async fn notifications_during_a_long_import_go_in_between_its_batches() {
     // arrive while it records must not wait for the whole file.
     let notifications = async {
         let mut n = 0;
-        while !finished.load(Ordering::SeqCst) && n < 200 {
+        while !finished.load(Ordering::SeqCst) && n < 1000 {
             let sent = app
                 .notify(&json!({"transaction_id": format!("FT42{n:03}"), "account_number": SCHOOL_ACCOUNT,
                     "amount": 50_000, "received_at": 1_795_000_000, "memo": "chuyen khoan"}))
                 .await;
             assert!(sent.status.is_success(), "{}", sent.status);
             n += 1;
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
     };
     let (done, ()) = tokio::join!(import, notifications);

@@ -163,12 +163,12 @@ pub async fn commit_invoice_run(
 pub async fn add_credit(
     school_id: i64,
     student_code: String,
-    amount: i64,
+    amount: crate::domain::money::Vnd,
     reason: String,
 ) -> Result<(), AppError> {
     use crate::error::Field;
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    if !(1..=100_000_000).contains(&amount) {
+    if !(1..=100_000_000).contains(&amount.dong()) {
         return Err(AppError::InvalidInput(Field::PositiveAmount));
     }
     let reason =
@@ -179,8 +179,8 @@ pub async fn add_credit(
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::ledger::credit::keep(
         &mut tx,
-        student_id,
-        crate::domain::money::Vnd::new(amount),
+        crate::domain::ids::StudentId(student_id),
+        amount,
         &reason,
         now,
     )

@@ -82,14 +82,14 @@ pub async fn replace_receipt(
     let fresh = crate::server::receipts::replace(
         &mut tx,
         &state.vault,
-        id,
+        crate::domain::ids::ReceiptId(id),
         &reason,
         (!payer.is_empty()).then_some(payer),
-        staff.id,
+        crate::domain::ids::StaffId(staff.id),
         state.clock.now(),
     )
     .await?;
-    let numbered = crate::server::receipt_view::numbered(&mut tx, fresh).await?;
+    let numbered = crate::server::receipt_view::numbered(&mut tx, fresh.get()).await?;
     by_staff(
         &mut tx,
         &state,

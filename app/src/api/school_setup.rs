@@ -166,20 +166,6 @@ pub async fn save_contacts(school_id: i64, contacts: Vec<Contact>) -> Result<(),
 /// The largest logo accepted: a logo is shown small, and parents pay for the bytes.
 pub const MAX_LOGO_BYTES: usize = 200 * 1024;
 
-/// The image type of a logo, by its first bytes: PNG, JPEG or WebP only (an SVG
-/// could carry script).
-pub fn logo_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
-}
-
 /// Sets the school's logo (shown on its parent pages); an empty upload removes it.
 #[server(prefix = "/rpc", endpoint = "school/logo", input = Json)]
 pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<(), AppError> {
@@ -195,7 +181,10 @@ pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<
         if bytes.len() > MAX_LOGO_BYTES {
             return Err(AppError::InvalidInput(Field::Logo));
         }
-        Some(logo_type(&bytes).ok_or(AppError::InvalidInput(Field::Logo))?)
+        Some(
+            crate::domain::validate::image_type(&bytes)
+                .ok_or(AppError::InvalidInput(Field::Logo))?,
+        )
     };
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::schools::set_logo(&mut tx, school_id, kind.map(|k| (k, bytes.as_slice())))

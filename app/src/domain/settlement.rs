@@ -1,6 +1,7 @@
 //! What a payment does to the invoices its code names: pure arithmetic, so every
 //! case (exact, short, over, already paid) is tested without a database.
 
+use super::ids::InvoiceId;
 use super::money::Vnd;
 use serde::{Deserialize, Serialize};
 
@@ -56,13 +57,13 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settlement {
     /// (invoice id, amount) in the order given.
-    pub allocations: Vec<(i64, Vnd)>,
+    pub allocations: Vec<(InvoiceId, Vnd)>,
     pub credit: Vnd,
     pub outcome: Outcome,
 }
 
 /// Spreads `amount` over invoices' open balances in order; the rest is a credit.
-pub fn settle(amount: Vnd, balances: &[(i64, Vnd)]) -> Settlement {
+pub fn settle(amount: Vnd, balances: &[(InvoiceId, Vnd)]) -> Settlement {
     if balances.is_empty() {
         return Settlement {
             allocations: vec![],
@@ -123,7 +124,7 @@ pub enum HandProblem {
 /// credit.
 pub fn settle_by_hand(
     available: Vnd,
-    parts: &[(i64, Vnd, Vnd)],
+    parts: &[(InvoiceId, Vnd, Vnd)],
 ) -> Result<Settlement, HandProblem> {
     let mut seen = std::collections::HashSet::new();
     if parts
@@ -160,47 +161,50 @@ mod tests {
         Vnd::new(n)
     }
 
+    const A: InvoiceId = InvoiceId(1);
+    const B: InvoiceId = InvoiceId(2);
+
     #[test]
     fn every_case() {
         assert_eq!(
-            settle(v(980_000), &[(1, v(980_000))]).outcome,
+            settle(v(980_000), &[(A, v(980_000))]).outcome,
             Outcome::Matched
         );
-        let short = settle(v(500_000), &[(1, v(980_000))]);
+        let short = settle(v(500_000), &[(A, v(980_000))]);
         assert_eq!(
             (short.outcome, short.allocations.clone(), short.credit),
-            (Outcome::PartlyPaid, vec![(1, v(500_000))], Vnd::ZERO)
+            (Outcome::PartlyPaid, vec![(A, v(500_000))], Vnd::ZERO)
         );
-        let over = settle(v(1_000_000), &[(1, v(980_000))]);
+        let over = settle(v(1_000_000), &[(A, v(980_000))]);
         assert_eq!((over.outcome, over.credit), (Outcome::Overpaid, v(20_000)));
         assert_eq!(
-            settle(v(980_000), &[(1, Vnd::ZERO)]).outcome,
+            settle(v(980_000), &[(A, Vnd::ZERO)]).outcome,
             Outcome::Duplicate
         );
         assert_eq!(settle(v(980_000), &[]).outcome, Outcome::Unmatched);
-        let group = settle(v(1_725_000), &[(1, v(745_000)), (2, v(980_000))]);
-        assert_eq!(group.allocations, vec![(1, v(745_000)), (2, v(980_000))]);
+        let group = settle(v(1_725_000), &[(A, v(745_000)), (B, v(980_000))]);
+        assert_eq!(group.allocations, vec![(A, v(745_000)), (B, v(980_000))]);
         assert_eq!(group.outcome, Outcome::Matched);
     }
 
     #[test]
     fn a_split_by_hand_follows_the_same_rule() {
-        let both = settle_by_hand(v(1_000), &[(1, v(600), v(600)), (2, v(400), v(400))]).unwrap();
+        let both = settle_by_hand(v(1_000), &[(A, v(600), v(600)), (B, v(400), v(400))]).unwrap();
         assert_eq!((both.outcome, both.credit), (Outcome::Matched, Vnd::ZERO));
-        let short = settle_by_hand(v(500), &[(1, v(600), v(500))]).unwrap();
+        let short = settle_by_hand(v(500), &[(A, v(600), v(500))]).unwrap();
         assert_eq!(short.outcome, Outcome::PartlyPaid);
-        let over = settle_by_hand(v(900), &[(1, v(600), v(300))]).unwrap();
+        let over = settle_by_hand(v(900), &[(A, v(600), v(300))]).unwrap();
         assert_eq!((over.outcome, over.credit), (Outcome::Overpaid, v(600)));
         assert_eq!(
-            settle_by_hand(v(900), &[(1, v(600), v(700))]),
+            settle_by_hand(v(900), &[(A, v(600), v(700))]),
             Err(HandProblem::TooLarge)
         );
         assert_eq!(
-            settle_by_hand(v(500), &[(1, v(600), v(300)), (2, v(600), v(300))]),
+            settle_by_hand(v(500), &[(A, v(600), v(300)), (B, v(600), v(300))]),
             Err(HandProblem::TooLarge)
         );
         assert_eq!(
-            settle_by_hand(v(900), &[(1, v(600), v(100)), (1, v(600), v(100))]),
+            settle_by_hand(v(900), &[(A, v(600), v(100)), (A, v(600), v(100))]),
             Err(HandProblem::BadPart)
         );
     }
@@ -210,9 +214,9 @@ mod tests {
         /// same invoices, names the settlement alike.
         #[test]
         fn by_code_and_by_hand_agree(amount in 1i64..5_000_000, balances in proptest::collection::vec(1i64..3_000_000, 1..5)) {
-            let list: Vec<(i64, Vnd)> = balances.iter().enumerate().map(|(i, b)| (i as i64, v(*b))).collect();
+            let list: Vec<(InvoiceId, Vnd)> = balances.iter().enumerate().map(|(i, b)| (InvoiceId(i as i64), v(*b))).collect();
             let auto = settle(v(amount), &list);
-            let parts: Vec<(i64, Vnd, Vnd)> = auto.allocations.iter().map(|(id, a)| (*id, list[*id as usize].1, *a)).collect();
+            let parts: Vec<(InvoiceId, Vnd, Vnd)> = auto.allocations.iter().map(|(id, a)| (*id, list[id.get() as usize].1, *a)).collect();
             // By hand, the invoices the code filled up are the ones chosen.
             let due_chosen: Vnd = parts.iter().map(|p| p.1).sum();
             let due_all: Vnd = list.iter().map(|p| p.1).sum();
@@ -226,14 +230,14 @@ mod tests {
 
         #[test]
         fn nothing_is_lost_or_over_allocated(amount in 1i64..10_000_000, balances in proptest::collection::vec(0i64..3_000_000, 1..5)) {
-            let list: Vec<(i64, Vnd)> = balances.iter().enumerate().map(|(i, b)| (i as i64, v(*b))).collect();
+            let list: Vec<(InvoiceId, Vnd)> = balances.iter().enumerate().map(|(i, b)| (InvoiceId(i as i64), v(*b))).collect();
             let s = settle(v(amount), &list);
             if s.outcome != Outcome::Duplicate {
                 let allocated: Vnd = s.allocations.iter().map(|(_, a)| *a).sum();
                 prop_assert_eq!(allocated + s.credit, v(amount));
             }
             for (id, a) in &s.allocations {
-                prop_assert!(*a <= list[*id as usize].1 && a.is_positive());
+                prop_assert!(*a <= list[id.get() as usize].1 && a.is_positive());
             }
         }
     }

@@ -55,6 +55,20 @@ pub fn receipt_numbering(
     }
 }
 
+/// The image type of an uploaded picture (a school's logo, a complaint's
+/// photo), by its first bytes: PNG, JPEG or WebP only (an SVG could carry script).
+pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
 /// A school's public page address: `th-ha-long`.
 pub fn slug(s: &str) -> Option<String> {
     let s = s.trim().to_lowercase();

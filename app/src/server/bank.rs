@@ -7,6 +7,7 @@
 //! unique at its bank, not across the schools that bank serves.
 
 use super::state::Db;
+use crate::domain::ids::SchoolId;
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::error::AppError;
@@ -124,7 +125,7 @@ pub use super::ledger::Recorded;
 pub async fn record(
     db: &Db,
     vault: &super::vault::Vault,
-    school_id: i64,
+    school_id: SchoolId,
     account: &Account,
     tx_in: &BankTransaction,
     channel: Channel,
@@ -181,7 +182,7 @@ pub fn incoming(
             source: Source::BankTransfer,
             external_id: external_id(&account.bin, &account.account_number, &tx_in.transaction_id),
             amount: tx_in.amount,
-            received_at: tx_in.received_at,
+            received_at: crate::domain::time::UnixTime(tx_in.received_at),
             payer_name: tx_in.payer_name.clone(),
             memo: Some(tx_in.memo.clone()),
             method: account.method(),

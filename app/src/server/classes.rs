@@ -105,9 +105,9 @@ struct RegisterRecord {
     student_id: i64,
     code: String,
     full_name: String,
-    total: Option<i64>,
+    total: Option<Vnd>,
     due_on: Option<String>,
-    paid: Option<i64>,
+    paid: Option<Vnd>,
 }
 
 /// The class register for a month, in the register's order: each child still
@@ -141,10 +141,7 @@ pub async fn register(
         .map(|r| {
             let due = r.due_on.and_then(|d| Date::parse_iso(&d).ok());
             due_on = due_on.or(due);
-            let (total, paid) = (
-                Vnd::new(r.total.unwrap_or(0)),
-                Vnd::new(r.paid.unwrap_or(0)),
-            );
+            let (total, paid) = (r.total.unwrap_or_default(), r.paid.unwrap_or_default());
             let status = due.map(|d| InvoiceStatus::derive(total, paid, d, today, false));
             ClassViewRow {
                 student_id: r.student_id,

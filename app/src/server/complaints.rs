@@ -50,7 +50,7 @@ pub fn photo(data_url: &str) -> Result<Option<(&'static str, Vec<u8>)>, AppError
     }
     // The bytes decide what it is, not what the browser claimed (as for logos).
     let kind =
-        crate::api::school_setup::logo_type(&bytes).ok_or(AppError::InvalidInput(Field::Photo))?;
+        crate::domain::validate::image_type(&bytes).ok_or(AppError::InvalidInput(Field::Photo))?;
     Ok(Some((kind, bytes)))
 }
 

@@ -4,6 +4,7 @@
 
 use super::state::Db;
 use super::vault::Vault;
+use crate::domain::ids::SchoolId;
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::vnpay::{self, Callback, IpnReply};
@@ -162,7 +163,14 @@ async fn confirm_inner(
     }
     if callback.is_success() {
         settle(
-            &mut tx, vault, school_id, order_id, &code, &callback, &tmn, now,
+            &mut tx,
+            vault,
+            SchoolId(school_id),
+            order_id,
+            &code,
+            &callback,
+            &tmn,
+            now,
         )
         .await?;
     }
@@ -174,7 +182,7 @@ async fn confirm_inner(
 async fn settle(
     conn: &mut AnyConnection,
     vault: &Vault,
-    school_id: i64,
+    school_id: SchoolId,
     order_id: i64,
     code: &str,
     callback: &Callback,
@@ -191,7 +199,7 @@ async fn settle(
             source: Source::Gateway,
             external_id: format!("VNPAY:{tmn}:{}", callback.txn_ref),
             amount: callback.amount,
-            received_at: callback.paid_at().unwrap_or(now),
+            received_at: crate::domain::time::UnixTime(callback.paid_at().unwrap_or(now)),
             payer_name: None,
             memo: Some(format!(
                 "VNPay {} {}",

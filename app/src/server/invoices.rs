@@ -175,7 +175,7 @@ pub async fn void(
     if invoice.paid.is_positive() {
         crate::server::ledger::credit::keep(
             tx,
-            invoice.student_id,
+            crate::domain::ids::StudentId(invoice.student_id),
             invoice.paid,
             &format!("đã nộp cho hoá đơn {code} (đã huỷ)"),
             now,

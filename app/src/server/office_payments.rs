@@ -4,6 +4,7 @@
 //! which settles the invoice and issues its receipt like a transfer. The server
 //! functions in `api::office_payments` check who asks and hold the transaction.
 
+use crate::domain::ids::{PaymentId, SchoolId, StaffId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::error::{AppError, Field};
@@ -16,12 +17,12 @@ use sqlx::AnyConnection;
 
 /// What recording did: the payment, and whether it is new (false: this card
 /// approval was recorded before, and nothing changed).
-pub type Done = (i64, bool);
+pub type Done = (PaymentId, bool);
 
 /// A payment taken at the desk before, by its key (terminal and approval code).
 #[derive(sqlx::FromRow)]
 struct KnownRecord {
-    id: i64,
+    id: PaymentId,
     memo: Option<String>,
     amount: Vnd,
 }
@@ -33,7 +34,7 @@ pub async fn record(
     conn: &mut AnyConnection,
     state: &AppState,
     staff: &Staff,
-    school_id: i64,
+    school_id: SchoolId,
     payment: &OfficePayment,
     at: i64,
 ) -> Result<Done, AppError> {
@@ -105,7 +106,7 @@ pub async fn record(
             source: Source::Office,
             external_id,
             amount: payment.amount,
-            received_at: at,
+            received_at: crate::domain::time::UnixTime(at),
             payer_name: (!payer.is_empty()).then(|| payer.clone()),
             memo: Some(code.memo_form()),
             method,
@@ -116,7 +117,7 @@ pub async fn record(
                 approval: approval.clone(),
                 last4: payment.card_last4.clone(),
             }),
-            recorded_by: Some(staff.id),
+            recorded_by: Some(StaffId(staff.id)),
         },
         codes: vec![code.clone()],
         credit_reason: format!("nộp thừa ({})", if card { "thẻ" } else { "tiền mặt" }),
@@ -140,10 +141,12 @@ pub async fn record(
         conn,
         state,
         staff,
-        Entry::at_school(school_id, "record", "payment", payment_id).after(serde_json::json!({
-            "method": method, "invoice": code.as_str(), "amount": payment.amount.dong(),
-            "outcome": outcome.as_str(), "terminal": card.then_some(&terminal),
-        })),
+        Entry::at_school(school_id.get(), "record", "payment", payment_id).after(
+            serde_json::json!({
+                "method": method, "invoice": code.as_str(), "amount": payment.amount.dong(),
+                "outcome": outcome.as_str(), "terminal": card.then_some(&terminal),
+            }),
+        ),
     )
     .await?;
     Ok((payment_id, true))
@@ -169,16 +172,10 @@ pub async fn import(
     conn: &mut AnyConnection,
     state: &AppState,
     staff: &Staff,
-    school_id: i64,
+    school_id: SchoolId,
     content_base64: &str,
 ) -> Result<PosPreview, AppError> {
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(content_base64.trim())
-        .map_err(|_| AppError::ImportRejected)?;
-    let grid = crate::server::heavy::run(move || crate::server::spreadsheet::read(&bytes))
-        .await?
-        .map_err(AppError::File)?;
+    let grid = crate::server::spreadsheet::read_upload(content_base64).await?;
     let read =
         crate::domain::pos_settlement::read(&grid).ok_or(AppError::InvalidInput(Field::Mapping))?;
     let mut preview = PosPreview {

@@ -6,6 +6,7 @@
 //! school's period before anonymising; the server functions in `api::privacy`
 //! check who asks and write the audit lines.
 
+use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::server::database::Engine;
 use crate::server::state::Db;
@@ -163,14 +164,14 @@ struct InvoiceRecord {
     code: String,
     period: String,
     title: String,
-    total: i64,
+    total: Vnd,
     voided_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
 struct PaymentRecord {
     invoice: String,
-    amount: i64,
+    amount: Vnd,
     received_at: i64,
     method: String,
     payer_name: Option<String>,

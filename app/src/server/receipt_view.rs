@@ -53,7 +53,7 @@ pub async fn by_code(db: &Db, code: &str) -> Result<FoundReceipt, AppError> {
         AppError::Internal
     })?;
     let mut conn = db.acquire().await?;
-    let keys = published_keys(&mut conn, r.school_id).await?;
+    let keys = published_keys(&mut conn, crate::domain::ids::SchoolId(r.school_id)).await?;
     Ok(FoundReceipt {
         id: r.id,
         school_id: r.school_id,

@@ -4,11 +4,13 @@
 
 use super::vault::Vault;
 use crate::domain::date::Date;
+use crate::domain::ids::{InvoiceId, PaymentId, ReceiptId, SchoolId, StaffId, StudentId};
 use crate::domain::money::Vnd;
 use crate::domain::receipt::{
     self, b64, cancel_message, canonical_bytes, digest, key_id, signed_message, Item, Proof,
     ReceiptContent, RECEIPT_TYPE,
 };
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use ed25519_dalek::{Signer, SigningKey};
 use sqlx::AnyConnection;
@@ -29,7 +31,7 @@ fn unavailable(e: impl std::fmt::Display) -> AppError {
 pub async fn current_key(
     conn: &mut AnyConnection,
     vault: &Vault,
-    school_id: i64,
+    school_id: SchoolId,
     now: i64,
 ) -> Result<(String, SigningKey), AppError> {
     let row: Option<(String, String)> = sqlx::query_as(
@@ -56,7 +58,7 @@ fn unseal(vault: &Vault, id: &str, sealed: &str) -> Result<SigningKey, AppError>
 async fn new_key(
     conn: &mut AnyConnection,
     vault: &Vault,
-    school_id: i64,
+    school_id: SchoolId,
     now: i64,
 ) -> Result<(String, SigningKey), AppError> {
     let mut secret = [0u8; 32];
@@ -82,7 +84,7 @@ async fn new_key(
 pub async fn rotate(
     conn: &mut AnyConnection,
     vault: &Vault,
-    school_id: i64,
+    school_id: SchoolId,
     now: i64,
 ) -> Result<String, AppError> {
     sqlx::query(
@@ -100,7 +102,7 @@ pub type PublishedKey = (String, String, i64, Option<i64>);
 
 pub async fn published_keys(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
 ) -> Result<Vec<PublishedKey>, AppError> {
     Ok(sqlx::query_as(
         "SELECT key_id, public_key, created_at, retired_at FROM signing_key WHERE school_id = $1 ORDER BY created_at, id",
@@ -129,12 +131,12 @@ pub fn key_list(keys: &[PublishedKey]) -> Vec<(String, [u8; 32])> {
 pub async fn issue_for_payments(
     conn: &mut AnyConnection,
     vault: &Vault,
-    payments: &[(i64, Option<String>)],
+    payments: &[(PaymentId, Option<String>)],
     now: i64,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<ReceiptId>, AppError> {
     use super::bulk::{Marks, CHUNK};
-    let ids: Vec<i64> = payments.iter().map(|(id, _)| *id).collect();
-    let mut rows: std::collections::HashMap<i64, Paid> = std::collections::HashMap::new();
+    let ids: Vec<PaymentId> = payments.iter().map(|(id, _)| *id).collect();
+    let mut rows: std::collections::HashMap<PaymentId, Paid> = std::collections::HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
             "SELECT id, school_id, method, external_id, payer_name, received_at, account, bank_bin \
@@ -164,13 +166,13 @@ pub async fn issue_for_payments(
 /// A recorded payment, as its receipts describe it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Paid {
-    pub id: i64,
-    pub school_id: i64,
+    pub id: PaymentId,
+    pub school_id: SchoolId,
     pub method: String,
     /// The payment's key: for a transfer, "bin:account:reference".
     pub external_id: String,
     pub payer_name: Option<String>,
-    pub received_at: i64,
+    pub received_at: UnixTime,
     pub account: Option<String>,
     pub bank_bin: Option<String>,
 }
@@ -179,9 +181,9 @@ pub struct Paid {
 /// yet, with what the receipt shows of the invoice.
 #[derive(sqlx::FromRow)]
 struct Part {
-    payment_id: i64,
-    invoice_id: i64,
-    student_id: i64,
+    payment_id: PaymentId,
+    invoice_id: InvoiceId,
+    student_id: StudentId,
     student: String,
     class: Option<String>,
     code: String,
@@ -200,10 +202,10 @@ pub async fn issue_for_paid(
     vault: &Vault,
     payments: Vec<(Paid, Option<String>)>,
     now: i64,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<ReceiptId>, AppError> {
     use super::bulk::{Marks, CHUNK};
     use std::collections::HashMap;
-    let ids: Vec<i64> = payments.iter().map(|(p, _)| p.id).collect();
+    let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
     // The billed lines come with each part, aggregated by the database: one
     // row a receipt instead of one a line.
     let billed = if conn.backend_name() == "SQLite" {
@@ -213,7 +215,7 @@ pub async fn issue_for_paid(
         "(SELECT CAST(json_agg(json_build_array(l.description, l.amount) ORDER BY l.position) AS TEXT) \
            FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0)"
     };
-    let mut parts: HashMap<i64, Vec<Part>> = HashMap::new();
+    let mut parts: HashMap<PaymentId, Vec<Part>> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
             "SELECT a.payment_id, i.id AS invoice_id, s.id AS student_id, s.full_name AS student, c.name AS class, \
@@ -233,7 +235,7 @@ pub async fn issue_for_paid(
         }
     }
     // school: legal name, tax code, address
-    let mut schools: HashMap<i64, (String, String, String)> = HashMap::new();
+    let mut schools: HashMap<SchoolId, (String, String, String)> = HashMap::new();
     let mut drafts = Vec::new();
     for (paid, collector) in payments {
         let school_id = paid.school_id;
@@ -304,7 +306,7 @@ pub async fn issue_for_paid(
                     .map_err(unavailable)?,
                 method: paid.method.clone(),
                 reference: reference.clone(),
-                paid_at: paid.received_at,
+                paid_at: paid.received_at.seconds(),
                 issued_at: now,
                 collector: collector.clone(),
                 replaces: None,
@@ -323,10 +325,10 @@ pub async fn issue_for_paid(
 
 /// A receipt before it is numbered and signed.
 struct Draft {
-    school_id: i64,
-    payment_id: i64,
-    invoice_id: i64,
-    student_id: i64,
+    school_id: SchoolId,
+    payment_id: PaymentId,
+    invoice_id: InvoiceId,
+    student_id: StudentId,
     content: ReceiptContent,
 }
 
@@ -353,10 +355,10 @@ async fn sign_and_store(
     vault: &Vault,
     drafts: Vec<Draft>,
     now: i64,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<ReceiptId>, AppError> {
     use std::collections::HashMap;
     let year = Date::in_vietnam(now).year();
-    let mut per_school: Vec<(i64, usize)> = Vec::new();
+    let mut per_school: Vec<(SchoolId, usize)> = Vec::new();
     for d in &drafts {
         match per_school.iter_mut().find(|(s, _)| *s == d.school_id) {
             Some((_, n)) => *n += 1,
@@ -364,7 +366,8 @@ async fn sign_and_store(
         }
     }
     // Per school: form, series, the first number of its block, the key.
-    let mut numbering: HashMap<i64, (String, String, i64, String, SigningKey)> = HashMap::new();
+    let mut numbering: HashMap<SchoolId, (String, String, i64, String, SigningKey)> =
+        HashMap::new();
     for (school_id, count) in per_school {
         // The school's registered form and series, if it entered both; otherwise
         // hocphi's plain numbering and no form code at all.
@@ -479,7 +482,7 @@ async fn store(
     conn: &mut AnyConnection,
     signed: Vec<Signed>,
     now: i64,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<ReceiptId>, AppError> {
     use super::bulk::{Marks, CHUNK};
     use sqlx::Row;
     let want_ids = signed.len() <= IDS_UP_TO;
@@ -517,7 +520,10 @@ async fn store(
         // The order RETURNING gives rows in is not promised: matched by code.
         let mut back = std::collections::HashMap::new();
         for row in query.fetch_all(&mut *conn).await? {
-            back.insert(row.try_get::<String, _>(1)?, row.try_get::<i64, _>(0)?);
+            back.insert(
+                row.try_get::<String, _>(1)?,
+                row.try_get::<ReceiptId, _>(0)?,
+            );
         }
         for code in &codes {
             ids.push(*back.get(code).ok_or(AppError::Internal)?);
@@ -540,9 +546,9 @@ pub fn proof_of(key_id: &str, digest_b64: &str, signature_b64: &str) -> Option<P
 pub async fn cancel(
     conn: &mut AnyConnection,
     vault: &Vault,
-    receipt_id: i64,
+    receipt_id: ReceiptId,
     reason: &str,
-    staff_id: Option<i64>,
+    staff_id: Option<StaffId>,
     now: i64,
 ) -> Result<bool, AppError> {
     let row: Option<(String, String, Option<i64>, String)> = sqlx::query_as(
@@ -578,12 +584,12 @@ pub async fn cancel(
 pub async fn cancel_for_payment(
     conn: &mut AnyConnection,
     vault: &Vault,
-    payment_id: i64,
+    payment_id: PaymentId,
     reason: &str,
-    staff_id: Option<i64>,
+    staff_id: Option<StaffId>,
     now: i64,
 ) -> Result<usize, AppError> {
-    let ids: Vec<(i64,)> =
+    let ids: Vec<(ReceiptId,)> =
         sqlx::query_as("SELECT id FROM receipt WHERE payment_id = $1 AND cancelled_at IS NULL")
             .bind(payment_id)
             .fetch_all(&mut *conn)
@@ -599,13 +605,13 @@ pub async fn cancel_for_payment(
 pub async fn replace(
     conn: &mut AnyConnection,
     vault: &Vault,
-    receipt_id: i64,
+    receipt_id: ReceiptId,
     reason: &str,
     payer: Option<&str>,
-    staff_id: i64,
+    staff_id: StaffId,
     now: i64,
-) -> Result<i64, AppError> {
-    let row: Option<(i64, i64, i64, i64, String, Option<i64>)> = sqlx::query_as(
+) -> Result<ReceiptId, AppError> {
+    let row: Option<(SchoolId, PaymentId, InvoiceId, StudentId, String, Option<i64>)> = sqlx::query_as(
         "SELECT school_id, payment_id, invoice_id, student_id, content, cancelled_at FROM receipt WHERE id = $1",
     )
     .bind(receipt_id)

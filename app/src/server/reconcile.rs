@@ -26,8 +26,8 @@ struct CandidateRecord {
     student_name: String,
     class_name: Option<String>,
     period: String,
-    total: i64,
-    paid: i64,
+    total: Vnd,
+    paid: Vnd,
 }
 
 /// The school's open invoices, as suggestion candidates (with their period).
@@ -52,7 +52,7 @@ pub async fn candidates(db: &Db, school_id: i64) -> Result<Vec<(Candidate, Strin
                     student_code: r.student_code,
                     student_name: r.student_name,
                     class_name: r.class_name.unwrap_or_default(),
-                    balance: Vnd::new(r.total - r.paid),
+                    balance: r.total - r.paid,
                 },
                 r.period,
             )
@@ -130,14 +130,14 @@ pub async fn transfers(
     // Memos and payer names arrive from banks without marks: search without them.
     let words = crate::domain::memo::fold_to_ascii(search.trim()).to_lowercase();
     let like = format!("%{}%", words.replace(['%', '_'], ""));
-    let amount: Option<i64> = {
+    let amount: Option<Vnd> = {
         let digits: String = words.chars().filter(char::is_ascii_digit).collect();
         // "100.000", "100,000 đ" (folded: "d"), "100000".
         (!digits.is_empty()
             && words
                 .chars()
                 .all(|c| c.is_ascii_digit() || ".,d ".contains(c)))
-        .then(|| digits.parse().ok())
+        .then(|| digits.parse().ok().map(Vnd::new))
         .flatten()
     };
     // A possible double payment refunded in full needs no decision any more.
@@ -159,7 +159,7 @@ pub async fn transfers(
         .bind(school_id)
         .bind(filter_key)
         .bind(&like)
-        .bind(amount.unwrap_or(-1))
+        .bind(amount.unwrap_or(Vnd::new(-1)))
         .fetch_one(db)
         .await?;
     let total = usize::try_from(total).unwrap_or(0);
@@ -174,7 +174,7 @@ pub async fn transfers(
     .bind(school_id)
     .bind(filter_key)
     .bind(&like)
-    .bind(amount.unwrap_or(-1))
+    .bind(amount.unwrap_or(Vnd::new(-1)))
     .fetch_all(db)
     .await?;
     let open_invoices = candidates(db, school_id).await?;
@@ -313,13 +313,7 @@ pub async fn read(
     content_base64: &str,
     choice: &MappingChoice,
 ) -> Result<(StatementPreview, Vec<Line>), AppError> {
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(content_base64.trim())
-        .map_err(|_| AppError::ImportRejected)?;
-    let grid = crate::server::heavy::run(move || crate::server::spreadsheet::read(&bytes))
-        .await?
-        .map_err(AppError::File)?;
+    let grid = crate::server::spreadsheet::read_upload(content_base64).await?;
     let saved = saved_mapping(&state.db, school_id).await?;
     let candidates: Vec<Mapping> = match choice {
         MappingChoice::Custom(m) => vec![m.clone()],

@@ -234,9 +234,9 @@ pub struct MonthFigure {
     pub period: String,
     pub method: String,
     pub invoices: i64,
-    pub due: i64,
+    pub due: Vnd,
     pub payments: i64,
-    pub paid: i64,
+    pub paid: Vnd,
 }
 
 /// The same sums as `month_figure` holds, computed from invoices, allocations

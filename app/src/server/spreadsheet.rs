@@ -237,6 +237,19 @@ fn read_csv(bytes: &[u8], limits: Limits) -> Result<Vec<Vec<Cell>>, FileProblem>
     Ok(grid.rows)
 }
 
+/// An uploaded file (base64, as the staff app sends it) read off the async
+/// workers: its first sheet, within [`LIMITS`]. A body that is not base64 is
+/// refused as an import with errors.
+pub async fn read_upload(content_base64: &str) -> Result<Vec<Vec<Cell>>, crate::error::AppError> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content_base64.trim())
+        .map_err(|_| crate::error::AppError::ImportRejected)?;
+    super::heavy::run(move || read(&bytes))
+        .await?
+        .map_err(crate::error::AppError::File)
+}
+
 /// The file's first sheet as rows of cells, within [`LIMITS`].
 pub fn read(bytes: &[u8]) -> Result<Vec<Vec<Cell>>, FileProblem> {
     read_within(bytes, LIMITS)

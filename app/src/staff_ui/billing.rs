@@ -424,13 +424,7 @@ fn Credits(school_id: i64) -> impl IntoView {
         let Some(value) = amount.take() else { return };
         pending.run(async move {
             let student = code.get_untracked();
-            let r = add_credit(
-                school_id,
-                student.clone(),
-                value.dong(),
-                reason.get_untracked(),
-            )
-            .await;
+            let r = add_credit(school_id, student.clone(), value, reason.get_untracked()).await;
             match r {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!(

@@ -120,7 +120,7 @@ async fn accept(
     let recorded = bank::record(
         &state.db,
         &state.vault,
-        school_id,
+        hocphi_app::domain::ids::SchoolId(school_id),
         &account,
         tx,
         channel,
@@ -229,7 +229,8 @@ pub struct SepayWebhook {
     description: Option<String>,
     /// `in` or `out`.
     transfer_type: String,
-    transfer_amount: i64,
+    #[schema(value_type = i64)]
+    transfer_amount: hocphi_app::domain::money::Vnd,
     #[serde(default)]
     reference_code: Option<String>,
 }
@@ -314,7 +315,7 @@ pub async fn sepay(
     let tx = BankTransaction {
         transaction_id,
         account_number: hook.account_number,
-        amount: hocphi_app::domain::money::Vnd::new(hook.transfer_amount),
+        amount: hook.transfer_amount,
         received_at,
         memo: hook.content.or(hook.description).unwrap_or_default(),
         payer_name: None,

@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hocphi_app::domain::billing::Unit;
+use hocphi_app::domain::money::Vnd;
 use hocphi_app::staff::{FeeInput, RunScope};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,7 +21,8 @@ pub struct ApiFee {
     id: i64,
     name: String,
     /// Whole đồng per unit.
-    amount: i64,
+    #[schema(value_type = i64)]
+    amount: Vnd,
     /// `month`, `semester`, `year`, `once` or `meal_day` (per school day in the month).
     unit: String,
     /// False: a voluntary fee parents may decline.
@@ -42,8 +44,8 @@ pub struct FeeIn {
     #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     name: String,
     /// Whole đồng per unit, 0 to 100,000,000.
-    #[schema(minimum = 0, maximum = 100_000_000)]
-    amount: i64,
+    #[schema(value_type = i64, minimum = 0, maximum = 100_000_000)]
+    amount: Vnd,
     /// `month`, `semester`, `year`, `once` or `meal_day`.
     #[schema(pattern = "^(month|semester|year|once|meal_day)$")]
     unit: String,
@@ -80,7 +82,7 @@ pub async fn list(State(rpc): State<RpcState>, headers: HeaderMap) -> Result<Res
         .map(|f| ApiFee {
             id: f.id,
             name: f.name,
-            amount: f.amount.dong(),
+            amount: f.amount,
             unit: f.unit.as_str().into(),
             mandatory: f.mandatory,
             grades: f.scope.text(),
@@ -124,7 +126,7 @@ async fn save(
     let fee = FeeInput {
         id,
         name: input.name,
-        amount: hocphi_app::domain::money::Vnd::new(input.amount),
+        amount: input.amount,
         unit,
         mandatory: input.mandatory,
         grades: input.grades,
@@ -234,7 +236,8 @@ pub struct RunResult {
     /// Students who already had an invoice for the period (left alone).
     already_invoiced: usize,
     /// Whole đồng invoiced by this run.
-    total: i64,
+    #[schema(value_type = i64)]
+    total: Vnd,
 }
 
 #[utoipa::path(
@@ -294,7 +297,7 @@ pub async fn run(
         students: p.students,
         new_invoices: p.new_invoices,
         already_invoiced: p.already_invoiced,
-        total: p.total.dong(),
+        total: p.total,
     })
     .unwrap_or_default();
     who.audit(

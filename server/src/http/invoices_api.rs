@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hocphi_app::domain::date::Date;
 use hocphi_app::domain::invoice_status::InvoiceStatus;
+use hocphi_app::domain::money::Vnd;
 use hocphi_app::server::invoices::{self, InvoiceChange};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -25,9 +26,11 @@ pub struct ApiInvoice {
     period: String,
     title: String,
     /// Whole đồng.
-    total: i64,
+    #[schema(value_type = i64)]
+    total: Vnd,
     /// Whole đồng paid towards it so far.
-    paid: i64,
+    #[schema(value_type = i64)]
+    paid: Vnd,
     /// `YYYY-MM-DD`.
     due_on: String,
     /// `unpaid`, `partly_paid`, `paid` or `voided`.
@@ -75,8 +78,8 @@ fn api_invoice(row: InvoiceChange, today: Date) -> ApiInvoice {
         student_code: row.student_code,
         period: row.period,
         title: row.title,
-        total: row.total.dong(),
-        paid: row.paid.dong(),
+        total: row.total,
+        paid: row.paid,
         due_on: row.due_on,
         updated_at: row.updated_at,
     }
@@ -150,9 +153,11 @@ pub struct ApiLine {
     description: String,
     quantity: i64,
     /// Whole đồng.
-    unit_amount: i64,
+    #[schema(value_type = i64)]
+    unit_amount: Vnd,
     /// Whole đồng; negative for reductions and credits.
-    amount: i64,
+    #[schema(value_type = i64)]
+    amount: Vnd,
     /// `fee`, `reduction` or `credit`.
     kind: String,
     /// A voluntary fee the parent declined: shown, not in the total.
@@ -168,7 +173,8 @@ pub struct ApiAllocation {
     /// The bank's or gateway's transaction reference.
     reference: String,
     /// Whole đồng put towards this invoice.
-    amount: i64,
+    #[schema(value_type = i64)]
+    amount: Vnd,
     /// Unix seconds.
     received_at: i64,
 }
@@ -214,8 +220,8 @@ pub async fn one(
             .map(|l| ApiLine {
                 description: l.description,
                 quantity: l.quantity,
-                unit_amount: l.unit_amount.dong(),
-                amount: l.amount.dong(),
+                unit_amount: l.unit_amount,
+                amount: l.amount,
                 kind: l.kind,
                 declined: l.declined != 0,
             })
@@ -226,7 +232,7 @@ pub async fn one(
                 payment_id: p.payment_id,
                 method: p.method,
                 reference: hocphi_app::server::bank::reference_of(&p.external_id).to_string(),
-                amount: p.amount.dong(),
+                amount: p.amount,
                 received_at: p.received_at,
             })
             .collect(),

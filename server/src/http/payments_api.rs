@@ -9,6 +9,7 @@ use super::students_api::ChangesQuery;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use hocphi_app::domain::money::Vnd;
 use hocphi_app::server::payments;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -18,7 +19,8 @@ use utoipa::ToSchema;
 pub struct PaidInvoice {
     invoice_code: String,
     /// Whole đồng.
-    amount: i64,
+    #[schema(value_type = i64)]
+    amount: Vnd,
 }
 
 /// Money that arrived for the school.
@@ -30,7 +32,8 @@ pub struct ApiPayment {
     /// The bank's or gateway's transaction reference (receipt number for cash).
     reference: String,
     /// Whole đồng.
-    amount: i64,
+    #[schema(value_type = i64)]
+    amount: Vnd,
     /// Unix seconds.
     received_at: i64,
     /// How it settled: `matched`, `partly_paid`, `overpaid`, `duplicate`, `unmatched` (waiting for the
@@ -87,14 +90,14 @@ pub async fn payments(
             id: p.id,
             method: p.method,
             reference: hocphi_app::server::bank::reference_of(&p.external_id).to_string(),
-            amount: p.amount.dong(),
+            amount: p.amount,
             received_at: p.received_at,
             outcome: p.outcome,
             invoices: invoices
                 .into_iter()
                 .map(|(invoice_code, amount)| PaidInvoice {
                     invoice_code,
-                    amount: amount.dong(),
+                    amount,
                 })
                 .collect(),
             updated_at: p.updated_at,
@@ -123,7 +126,8 @@ pub struct ApiReceipt {
     invoice_code: String,
     payment_id: i64,
     /// Whole đồng.
-    total: i64,
+    #[schema(value_type = i64)]
+    total: Vnd,
     /// Unix seconds.
     issued_at: i64,
     /// `issued` or `cancelled`.
@@ -199,7 +203,7 @@ pub async fn receipts(
             number: r.number,
             invoice_code: r.invoice_code,
             payment_id: r.payment_id,
-            total: r.total.dong(),
+            total: r.total,
             issued_at: r.issued_at,
             status: if r.cancelled_at.is_some() {
                 "cancelled"

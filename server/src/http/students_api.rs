@@ -362,7 +362,8 @@ pub async fn create_class(
     let year = students::current_year(state, who.school_id).await?;
     let now = state.clock.now();
     let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
-    let existed = students::class_id(&mut tx, who.school_id, year, &name).await?;
+    let existed =
+        hocphi_app::server::classes::class_id_by_name(&mut *tx, who.school_id, year, &name).await?;
     let id = students::ensure_class(&mut tx, who.school_id, year, &name, grade).await?;
     let result = serde_json::to_value(ClassMade {
         name: name.clone(),

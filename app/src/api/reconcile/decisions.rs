@@ -2,6 +2,8 @@
 //! history and the audit log: match or split by hand, not a school fee, undo,
 //! refund.
 
+#[cfg(feature = "ssr")]
+use crate::domain::ids::{PaymentId, SchoolId, StaffId};
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::reconciliation::Part;
@@ -103,8 +105,8 @@ pub async fn match_transfer(
     let matched = crate::server::ledger::by_hand::match_by_hand(
         &mut tx,
         &state.vault,
-        school_id,
-        payment_id,
+        SchoolId(school_id),
+        PaymentId(payment_id),
         &parts,
         &staff.display_name,
         state.clock.now(),
@@ -138,8 +140,12 @@ pub async fn mark_transfer_not_fee(
         reason,
         mut tx,
     } = start(school_id, &reason).await?;
-    let transfer =
-        crate::server::ledger::by_hand::mark_not_fee(&mut tx, school_id, payment_id).await?;
+    let transfer = crate::server::ledger::by_hand::mark_not_fee(
+        &mut tx,
+        SchoolId(school_id),
+        PaymentId(payment_id),
+    )
+    .await?;
     conclude(
         tx,
         &state,
@@ -172,10 +178,10 @@ pub async fn undo_transfer(
     let undone = crate::server::ledger::by_hand::undo(
         &mut tx,
         &state.vault,
-        school_id,
-        payment_id,
+        SchoolId(school_id),
+        PaymentId(payment_id),
         &reason,
-        staff.id,
+        StaffId(staff.id),
         state.clock.now(),
     )
     .await?;
@@ -219,12 +225,12 @@ pub async fn refund_transfer(
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let transfer = crate::server::ledger::by_hand::refund(
         &mut tx,
-        school_id,
-        payment_id,
+        SchoolId(school_id),
+        PaymentId(payment_id),
         amount,
         &reference,
         &day.to_string(),
-        staff.id,
+        StaffId(staff.id),
         state.clock.now(),
     )
     .await?;

@@ -43,7 +43,12 @@ pub async fn preview_statement(
         .map(|l| crate::server::bank::statement_line(&account, l))
         .collect();
     let mut conn = state.db.acquire().await?;
-    let planned = crate::server::ledger::plan(&mut conn, school_id, &incoming).await?;
+    let planned = crate::server::ledger::plan(
+        &mut conn,
+        crate::domain::ids::SchoolId(school_id),
+        &incoming,
+    )
+    .await?;
     preview.lines = lines
         .iter()
         .zip(&planned)
@@ -107,7 +112,7 @@ pub async fn commit_statement(
         } = crate::server::ledger::record_turn(
             &state.db,
             &state.vault,
-            school_id,
+            crate::domain::ids::SchoolId(school_id),
             &incoming,
             done.len(),
             now,

@@ -293,7 +293,13 @@ pub async fn write(
             .await?;
         }
         for (credit_id, used) in &p.computed.credits_used {
-            crate::server::ledger::credit::spend(tx, *credit_id, invoice_id, *used).await?;
+            crate::server::ledger::credit::spend(
+                tx,
+                *credit_id,
+                crate::domain::ids::InvoiceId(invoice_id),
+                *used,
+            )
+            .await?;
         }
     }
     Ok(run.planned.len())

@@ -2,6 +2,7 @@
 //! in memory as the batch settles them: a statement's 100,000 lines look their
 //! invoices up in a few hundred queries, not one each.
 
+use crate::domain::ids::{InvoiceId, SchoolId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::settlement::Settlement;
@@ -13,8 +14,8 @@ use std::collections::HashMap;
 /// An invoice a payment can settle, with what is still due on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenInvoice {
-    pub invoice_id: i64,
-    pub student_id: i64,
+    pub invoice_id: InvoiceId,
+    pub student_id: StudentId,
     pub balance: Vnd,
 }
 
@@ -22,9 +23,9 @@ pub struct OpenInvoice {
 #[derive(Debug, Default)]
 pub struct Books {
     /// Invoice and payment-group codes → their invoices, oldest period first.
-    by_code: HashMap<String, Vec<i64>>,
+    by_code: HashMap<String, Vec<InvoiceId>>,
     /// Invoice → (student, still due).
-    invoices: HashMap<i64, (i64, Vnd)>,
+    invoices: HashMap<InvoiceId, (StudentId, Vnd)>,
 }
 
 impl Books {
@@ -32,7 +33,7 @@ impl Books {
     /// payment-group codes), with what is still due on each.
     pub async fn load(
         conn: &mut AnyConnection,
-        school_id: i64,
+        school_id: SchoolId,
         codes: &[String],
     ) -> Result<Books, AppError> {
         let mut books = Books::default();
@@ -40,7 +41,7 @@ impl Books {
         wanted.sort();
         wanted.dedup();
         // code, invoice, student, period, total, paid
-        type Row = (String, i64, i64, String, i64, i64);
+        type Row = (String, InvoiceId, StudentId, String, Vnd, Vnd);
         const PAID: &str = "(SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id)";
         let mut rows: Vec<Row> = Vec::new();
         let marks = Marks::of(conn);
@@ -65,11 +66,9 @@ impl Books {
                 rows.extend(query.fetch_all(&mut *conn).await?);
             }
         }
-        let mut named: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+        let mut named: HashMap<String, Vec<(String, InvoiceId)>> = HashMap::new();
         for (code, invoice, student, period, total, paid) in rows {
-            books
-                .invoices
-                .insert(invoice, (student, Vnd::new(total - paid)));
+            books.invoices.insert(invoice, (student, total - paid));
             named.entry(code).or_default().push((period, invoice));
         }
         for (code, mut invoices) in named {

@@ -3,6 +3,7 @@
 //! caller's write transaction; the caller notes who decided and why.
 
 use super::record::{write_allocations, write_credits};
+use crate::domain::ids::{InvoiceId, PaymentId, SchoolId, StaffId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::settlement::{settle_by_hand, HandProblem, Outcome};
@@ -22,10 +23,10 @@ pub struct Transfer {
 /// The transfer `payment_id` of this school, or `NotFound`.
 pub async fn transfer(
     conn: &mut AnyConnection,
-    school_id: i64,
-    payment_id: i64,
+    school_id: SchoolId,
+    payment_id: PaymentId,
 ) -> Result<Transfer, AppError> {
-    let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+    let row: Option<(Vnd, String, Vnd, Vnd)> = sqlx::query_as(
         "SELECT p.amount, p.outcome, \
             (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.payment_id = p.id), \
             (SELECT COALESCE(CAST(SUM(r.amount) AS BIGINT), 0) FROM refund r WHERE r.payment_id = p.id) \
@@ -37,10 +38,10 @@ pub async fn transfer(
     .await?;
     let (amount, outcome, allocated, refunded) = row.ok_or(AppError::NotFound)?;
     Ok(Transfer {
-        amount: Vnd::new(amount),
+        amount,
         outcome: Outcome::parse(&outcome).unwrap_or(Outcome::Unmatched),
-        allocated: Vnd::new(allocated),
-        refunded: Vnd::new(refunded),
+        allocated,
+        refunded,
     })
 }
 
@@ -58,8 +59,8 @@ pub struct Matched {
 pub async fn match_by_hand(
     conn: &mut AnyConnection,
     vault: &Vault,
-    school_id: i64,
-    payment_id: i64,
+    school_id: SchoolId,
+    payment_id: PaymentId,
     parts: &[(String, Vnd)],
     collector: &str,
     now: i64,
@@ -78,7 +79,7 @@ pub async fn match_by_hand(
     for (code, amount) in parts {
         let code =
             InvoiceCode::parse(code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
-        let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+        let row: Option<(InvoiceId, StudentId, Vnd, Vnd)> = sqlx::query_as(
             "SELECT i.id, i.student_id, i.total, \
                 (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
              FROM invoice i WHERE i.school_id = $1 AND i.code = $2 AND i.voided_at IS NULL",
@@ -89,14 +90,14 @@ pub async fn match_by_hand(
         .await?;
         let (invoice_id, student_id, total, paid) =
             row.ok_or(AppError::InvalidInput(Field::InvoiceCode))?;
-        chosen.push((invoice_id, Vnd::new(total - paid), *amount));
+        chosen.push((invoice_id, total - paid, *amount));
         named.push((student_id, code.memo_form()));
     }
     let settlement = settle_by_hand(available, &chosen).map_err(|p| match p {
         HandProblem::BadPart => AppError::InvalidInput(Field::InvoiceCode),
         HandProblem::TooLarge => AppError::AllocationTooLarge,
     })?;
-    let allocations: Vec<(i64, i64, Vnd)> = settlement
+    let allocations: Vec<(PaymentId, InvoiceId, Vnd)> = settlement
         .allocations
         .iter()
         .map(|(invoice, amount)| (payment_id, *invoice, *amount))
@@ -141,8 +142,8 @@ pub async fn match_by_hand(
 /// transfer…); returns it as it was.
 pub async fn mark_not_fee(
     conn: &mut AnyConnection,
-    school_id: i64,
-    payment_id: i64,
+    school_id: SchoolId,
+    payment_id: PaymentId,
 ) -> Result<Transfer, AppError> {
     let transfer = transfer(conn, school_id, payment_id).await?;
     if transfer.allocated.is_positive() {
@@ -156,8 +157,8 @@ pub async fn mark_not_fee(
 pub struct Undone {
     pub before: Transfer,
     /// (invoice code, amount) that were allocated.
-    pub allocations: Vec<(String, i64)>,
-    pub credit: i64,
+    pub allocations: Vec<(String, Vnd)>,
+    pub credit: Vnd,
 }
 
 /// Takes back a match (automatic or by hand) or a "not a fee": its receipts are
@@ -167,28 +168,28 @@ pub struct Undone {
 pub async fn undo(
     conn: &mut AnyConnection,
     vault: &Vault,
-    school_id: i64,
-    payment_id: i64,
+    school_id: SchoolId,
+    payment_id: PaymentId,
     reason: &str,
-    staff_id: i64,
+    staff_id: StaffId,
     now: i64,
 ) -> Result<Undone, AppError> {
     let before = transfer(conn, school_id, payment_id).await?;
-    let credits: Vec<(i64, i64, i64)> =
+    let credits: Vec<(i64, Vnd, Vnd)> =
         sqlx::query_as("SELECT id, amount, remaining FROM credit WHERE payment_id = $1")
             .bind(payment_id)
             .fetch_all(&mut *conn)
             .await?;
     // A refund made from the credit also reduced `remaining`; only use on an invoice counts.
-    let (credit, credit_left): (i64, i64) = credits
+    let (credit, credit_left): (Vnd, Vnd) = credits
         .iter()
-        .fold((0, 0), |(a, r), (_, amount, remaining)| {
-            (a + amount, r + remaining)
+        .fold((Vnd::ZERO, Vnd::ZERO), |(a, r), (_, amount, remaining)| {
+            (a + *amount, r + *remaining)
         });
-    if credit - credit_left > before.refunded.dong().min(credit) {
+    if credit - credit_left > before.refunded.min(credit) {
         return Err(AppError::CreditAlreadyUsed);
     }
-    let allocations: Vec<(String, i64)> = sqlx::query_as(
+    let allocations: Vec<(String, Vnd)> = sqlx::query_as(
         "SELECT i.code, a.amount FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id WHERE a.payment_id = $1",
     )
     .bind(payment_id)
@@ -224,30 +225,30 @@ pub async fn undo(
 #[allow(clippy::too_many_arguments)]
 pub async fn refund(
     conn: &mut AnyConnection,
-    school_id: i64,
-    payment_id: i64,
+    school_id: SchoolId,
+    payment_id: PaymentId,
     amount: Vnd,
     reference: &str,
     refunded_on: &str,
-    staff_id: i64,
+    staff_id: StaffId,
     now: i64,
 ) -> Result<Transfer, AppError> {
     let before = transfer(conn, school_id, payment_id).await?;
-    let credit: Option<(i64, i64, i64)> = sqlx::query_as(
+    let credit: Option<(i64, Vnd, Vnd)> = sqlx::query_as(
         "SELECT id, amount, remaining FROM credit WHERE payment_id = $1 ORDER BY id LIMIT 1",
     )
     .bind(payment_id)
     .fetch_optional(&mut *conn)
     .await?;
     // Credit already taken off a later invoice was spent on fees: not refundable.
-    let spent = credit.map(|(_, a, r)| a - r).unwrap_or(0);
-    let refundable = before.amount - before.allocated - before.refunded - Vnd::new(spent);
+    let spent = credit.map(|(_, a, r)| a - r).unwrap_or(Vnd::ZERO);
+    let refundable = before.amount - before.allocated - before.refunded - spent;
     if amount > refundable {
         return Err(AppError::RefundTooLarge);
     }
     if let Some((credit_id, _, remaining)) = credit {
         sqlx::query("UPDATE credit SET remaining = $1 WHERE id = $2")
-            .bind((remaining - amount.dong()).max(0))
+            .bind((remaining - amount).max(Vnd::ZERO))
             .bind(credit_id)
             .execute(&mut *conn)
             .await?;
@@ -268,7 +269,7 @@ pub async fn refund(
 
 async fn set_outcome(
     conn: &mut AnyConnection,
-    payment_id: i64,
+    payment_id: PaymentId,
     outcome: Outcome,
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE payment SET outcome = $1 WHERE id = $2")

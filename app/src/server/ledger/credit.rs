@@ -4,6 +4,7 @@
 //! are billed; withdrawn when given by mistake. Every change to a credit row is
 //! written here.
 
+use crate::domain::ids::{InvoiceId, StudentId};
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use sqlx::AnyConnection;
@@ -12,7 +13,7 @@ use sqlx::AnyConnection;
 /// to a payment: those go with the payment, in `record`).
 pub async fn keep(
     conn: &mut AnyConnection,
-    student_id: i64,
+    student_id: StudentId,
     amount: Vnd,
     reason: &str,
     now: i64,
@@ -32,7 +33,7 @@ pub async fn keep(
 pub async fn spend(
     conn: &mut AnyConnection,
     credit_id: i64,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     used: Vnd,
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE credit SET remaining = remaining - $1 WHERE id = $2 AND remaining >= $1")

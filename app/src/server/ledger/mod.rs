@@ -26,7 +26,9 @@ pub use books::{Books, OpenInvoice};
 pub use record::{plan, record, Incoming, Planned, Recorded};
 pub use turns::{record_turn, Turn};
 
+use crate::domain::ids::StaffId;
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 
 /// Where a payment came from: with its key, what makes it the same payment
 /// when it arrives twice.
@@ -66,7 +68,7 @@ pub struct NewPayment {
     /// account, the gateway's order, the card's approval, a random key for cash.
     pub external_id: String,
     pub amount: Vnd,
-    pub received_at: i64,
+    pub received_at: UnixTime,
     pub payer_name: Option<String>,
     pub memo: Option<String>,
     /// bank_transfer, mobile_money, gateway, card, cash.
@@ -77,5 +79,5 @@ pub struct NewPayment {
     pub account: Option<(String, String)>,
     pub card: Option<Card>,
     /// The staff member who entered it at the desk.
-    pub recorded_by: Option<i64>,
+    pub recorded_by: Option<StaffId>,
 }

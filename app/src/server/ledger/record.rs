@@ -4,6 +4,7 @@
 
 use super::books::Books;
 use super::{NewPayment, Source};
+use crate::domain::ids::{InvoiceId, PaymentId, SchoolId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::settlement::{settle, Outcome, Settlement};
@@ -29,7 +30,7 @@ pub struct Incoming {
 /// What recording did to one payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Recorded {
-    pub payment_id: i64,
+    pub payment_id: PaymentId,
     pub outcome: Outcome,
     /// False when the payment was already known: nothing changed.
     pub new: bool,
@@ -39,13 +40,16 @@ pub struct Recorded {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Planned {
     /// Recorded before: nothing changes, and this was its outcome.
-    Known { payment_id: i64, outcome: Outcome },
+    Known {
+        payment_id: PaymentId,
+        outcome: Outcome,
+    },
     /// The same key as an earlier payment of this batch: nothing more changes.
     Repeat { of: usize, outcome: Outcome },
     /// New: how it settles, and which student a credit goes to.
     New {
         settlement: Settlement,
-        credit_to: Option<i64>,
+        credit_to: Option<StudentId>,
     },
 }
 
@@ -66,7 +70,7 @@ impl Planned {
 /// ones before it settled. Reads only.
 pub async fn plan(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     batch: &[Incoming],
 ) -> Result<Vec<Planned>, AppError> {
     let known = known(conn, school_id, batch).await?;
@@ -94,7 +98,8 @@ pub async fn plan(
         }
         first.insert((p.source, p.external_id.as_str()), index);
         let open = books.open_for(&incoming.codes);
-        let balances: Vec<(i64, Vnd)> = open.iter().map(|o| (o.invoice_id, o.balance)).collect();
+        let balances: Vec<(InvoiceId, Vnd)> =
+            open.iter().map(|o| (o.invoice_id, o.balance)).collect();
         let settlement = settle(p.amount, &balances);
         books.take(&settlement);
         // The excess of a payment for invoices already paid stays with the
@@ -117,15 +122,15 @@ pub async fn plan(
 pub async fn record(
     conn: &mut AnyConnection,
     vault: &Vault,
-    school_id: i64,
+    school_id: SchoolId,
     batch: &[Incoming],
     now: i64,
 ) -> Result<Vec<Recorded>, AppError> {
     let planned = plan(conn, school_id, batch).await?;
     let new: Vec<usize> = (0..batch.len()).filter(|&i| planned[i].is_new()).collect();
     let ids = insert_payments(conn, school_id, batch, &planned, &new).await?;
-    let mut allocations: Vec<(i64, i64, Vnd)> = Vec::new();
-    let mut credits: Vec<(i64, i64, Vnd, &str)> = Vec::new();
+    let mut allocations: Vec<(PaymentId, InvoiceId, Vnd)> = Vec::new();
+    let mut credits: Vec<(PaymentId, StudentId, Vnd, &str)> = Vec::new();
     for &i in &new {
         if let Planned::New {
             settlement,
@@ -204,9 +209,9 @@ fn key(p: &NewPayment) -> (Source, String) {
 /// The payments of `batch` recorded before: key → (id, outcome).
 async fn known(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     batch: &[Incoming],
-) -> Result<HashMap<(Source, String), (i64, Outcome)>, AppError> {
+) -> Result<HashMap<(Source, String), (PaymentId, Outcome)>, AppError> {
     let mut found = HashMap::new();
     for source in [Source::BankTransfer, Source::Gateway, Source::Office] {
         let keys: Vec<&str> = batch
@@ -225,7 +230,7 @@ async fn known(
             // Only this school's payments: a key another school holds (the same
             // account registered twice) is refused at the insert, not reported
             // to this school as its own.
-            let mut query = sqlx::query_as::<_, (String, i64, String)>(&sql)
+            let mut query = sqlx::query_as::<_, (String, PaymentId, String)>(&sql)
                 .bind(school_id)
                 .bind(source.as_str());
             for k in chunk {
@@ -243,11 +248,11 @@ async fn known(
 /// Inserts the new payments with their outcome; index in `batch` → id.
 async fn insert_payments(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     batch: &[Incoming],
     planned: &[Planned],
     new: &[usize],
-) -> Result<HashMap<usize, i64>, AppError> {
+) -> Result<HashMap<usize, PaymentId>, AppError> {
     let mut ids = HashMap::with_capacity(new.len());
     for chunk in new.chunks(CHUNK) {
         let sql = format!(
@@ -256,7 +261,7 @@ async fn insert_payments(
              VALUES {} ON CONFLICT (source, external_id) DO NOTHING RETURNING id, source, external_id",
             Marks::of(conn).value_rows(chunk.len(), 16)
         );
-        let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql);
+        let mut query = sqlx::query_as::<_, (PaymentId, String, String)>(&sql);
         for &i in chunk {
             let p = &batch[i].payment;
             let (bin, number) = match &p.account {
@@ -282,7 +287,7 @@ async fn insert_payments(
                 .bind(card.map(|c| c.last4.as_str()))
                 .bind(p.recorded_by);
         }
-        let back: HashMap<(String, String), i64> = query
+        let back: HashMap<(String, String), PaymentId> = query
             .fetch_all(&mut *conn)
             .await?
             .into_iter()
@@ -311,7 +316,7 @@ async fn insert_payments(
 /// (payment, invoice, amount), many rows a statement.
 pub(super) async fn write_allocations(
     conn: &mut AnyConnection,
-    allocations: &[(i64, i64, Vnd)],
+    allocations: &[(PaymentId, InvoiceId, Vnd)],
 ) -> Result<(), AppError> {
     for chunk in allocations.chunks(CHUNK) {
         let sql = format!(
@@ -330,7 +335,7 @@ pub(super) async fn write_allocations(
 /// (payment, student, amount, reason): what a payment left over, kept for the family.
 pub(super) async fn write_credits(
     conn: &mut AnyConnection,
-    credits: &[(i64, i64, Vnd, &str)],
+    credits: &[(PaymentId, StudentId, Vnd, &str)],
     now: i64,
 ) -> Result<(), AppError> {
     for chunk in credits.chunks(CHUNK) {

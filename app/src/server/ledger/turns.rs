@@ -10,6 +10,7 @@
 //! keyed and a recorded line changes nothing.
 
 use super::record::{record, Incoming, Recorded};
+use crate::domain::ids::SchoolId;
 use crate::error::AppError;
 use crate::server::database::{begin_write, WriteTx};
 use crate::server::state::Db;
@@ -38,7 +39,7 @@ pub struct Turn {
 pub async fn record_turn(
     db: &Db,
     vault: &Vault,
-    school_id: i64,
+    school_id: SchoolId,
     batch: &[Incoming],
     from: usize,
     now: i64,

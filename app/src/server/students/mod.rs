@@ -98,23 +98,6 @@ pub async fn ensure_class(
     Ok(id)
 }
 
-/// The class of this name in this school year, if there is one.
-pub async fn class_id(
-    conn: &mut sqlx::AnyConnection,
-    school_id: i64,
-    year: i64,
-    name: &str,
-) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM class WHERE school_id = $1 AND school_year_id = $2 AND name = $3",
-    )
-    .bind(school_id)
-    .bind(year)
-    .bind(name)
-    .fetch_optional(&mut *conn)
-    .await?)
-}
-
 /// Adds a student (the caller tells a taken code from other failures).
 pub async fn insert_student(
     conn: &mut sqlx::AnyConnection,
