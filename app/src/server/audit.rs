@@ -118,6 +118,7 @@ pub async fn by_staff_alone(
     staff: &Staff,
     entry: Entry<'_>,
 ) -> Result<(), AppError> {
+    let _turn = super::database::single_write_turn(&state.db).await;
     let mut conn = state.db.acquire().await?;
     record(
         &mut conn,

@@ -159,6 +159,7 @@ pub async fn staff_of_session(
 pub async fn start_session(state: &AppState, staff_id: i64) -> Result<String, AppError> {
     let secret = random_secret();
     let now = state.clock.now();
+    let _turn = super::database::single_write_turn(&state.db).await;
     sqlx::query("DELETE FROM staff_session WHERE expires_at <= $1")
         .bind(now)
         .execute(&state.db)

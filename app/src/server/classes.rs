@@ -165,6 +165,7 @@ pub async fn add_student_link(
     created_at: i64,
     expires_at: i64,
 ) -> Result<(), AppError> {
+    let _turn = crate::server::database::single_write_turn(db).await;
     sqlx::query(
         "INSERT INTO student_link (token_hash, student_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )

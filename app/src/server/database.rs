@@ -128,6 +128,22 @@ pub async fn begin_write(db: &Db) -> Result<WriteTx, sqlx::Error> {
     })
 }
 
+/// This process's write turn for one statement written outside [`begin_write`]
+/// (a sign-in's session, a look logged in the audit, a link made): on SQLite
+/// it waits its turn like a transaction does, counted, so that a long import
+/// makes way for it instead of leaving it to SQLite's busy handler, which
+/// polls and would rarely hit the moment between two turns. Hold the guard
+/// until the statement is done. PostgreSQL needs none (no database-wide lock).
+/// Never call it while holding a [`WriteTx`] of the same database.
+pub async fn single_write_turn(db: &Db) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+    if Engine::of(db) != Engine::Sqlite {
+        return None;
+    }
+    let turn = write_turn(db);
+    let _waiting = Waiting::on(&turn);
+    Some(turn.lock.clone().lock_owned().await)
+}
+
 /// A write transaction from [`begin_write`], holding this process's write turn
 /// until it ends. It reads as the connection (`&mut *tx`), as a transaction does.
 pub struct WriteTx {

@@ -78,6 +78,7 @@ pub async fn create_order(
     now: i64,
 ) -> Result<String, AppError> {
     let txn_ref = new_txn_ref();
+    let _turn = super::database::single_write_turn(db).await;
     sqlx::query(
         "INSERT INTO gateway_order (school_id, txn_ref, code, amount, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
     )

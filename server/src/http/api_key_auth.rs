@@ -75,6 +75,7 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, ApiEr
     }
     // Only a hint for the accountant ("last used"): a failure here must not
     // refuse the request, but it is a database fault worth seeing.
+    let turn = hocphi_app::server::database::single_write_turn(&state.db).await;
     if let Err(e) = sqlx::query("UPDATE api_key SET last_used_at = $1 WHERE id = $2")
         .bind(now)
         .bind(key_id)
@@ -86,6 +87,8 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, ApiEr
             "api key last use not recorded: {e}"
         );
     }
+    // Released before the handler runs, which may take the write turn itself.
+    drop(turn);
     Ok(Caller {
         key_id,
         key_prefix,
