@@ -257,3 +257,167 @@ pub struct OnlinePaymentStatus {
     /// The gateway's response code (`00` success, `24` cancelled, `51` insufficient balance…).
     pub response_code: String,
 }
+
+// --- Complaints: filed by a parent, answered by the school (`api::complaints`).
+
+/// Days the school has to answer.
+pub const ANSWER_WITHIN_DAYS: i64 = 7;
+/// Largest photo of a transfer slip, after the phone has shrunk it.
+pub const MAX_PHOTO_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintKind {
+    PaidNotShown,
+    WrongAmount,
+    PaidTwice,
+    WrongChild,
+    Other,
+}
+
+impl ComplaintKind {
+    pub const ALL: [ComplaintKind; 5] = [
+        ComplaintKind::PaidNotShown,
+        ComplaintKind::WrongAmount,
+        ComplaintKind::PaidTwice,
+        ComplaintKind::WrongChild,
+        ComplaintKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComplaintKind::PaidNotShown => "paid_not_shown",
+            ComplaintKind::WrongAmount => "wrong_amount",
+            ComplaintKind::PaidTwice => "paid_twice",
+            ComplaintKind::WrongChild => "wrong_child",
+            ComplaintKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// (Vietnamese, English)
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            ComplaintKind::PaidNotShown => (
+                "Đã nộp nhưng chưa thấy ghi nhận",
+                "Paid but not shown as paid",
+            ),
+            ComplaintKind::WrongAmount => ("Số tiền không đúng", "Wrong amount"),
+            ComplaintKind::PaidTwice => ("Nộp hai lần", "Paid twice"),
+            ComplaintKind::WrongChild => ("Nộp nhầm cho học sinh khác", "Paid for the wrong child"),
+            ComplaintKind::Other => ("Khác", "Other"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintStatus {
+    Received,
+    InReview,
+    Resolved,
+    Rejected,
+}
+
+impl ComplaintStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComplaintStatus::Received => "received",
+            ComplaintStatus::InReview => "in_review",
+            ComplaintStatus::Resolved => "resolved",
+            ComplaintStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            ComplaintStatus::Received,
+            ComplaintStatus::InReview,
+            ComplaintStatus::Resolved,
+            ComplaintStatus::Rejected,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, ComplaintStatus::Resolved | ComplaintStatus::Rejected)
+    }
+
+    /// (Vietnamese, English)
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            ComplaintStatus::Received => ("Đã tiếp nhận", "Received"),
+            ComplaintStatus::InReview => ("Đang xem xét", "In review"),
+            ComplaintStatus::Resolved => ("Đã giải quyết", "Resolved"),
+            ComplaintStatus::Rejected => ("Không chấp nhận", "Rejected"),
+        }
+    }
+}
+
+/// What the parent gets back when filing: the code to follow it, shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiledComplaint {
+    pub tracking_code: String,
+    pub due_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintMessage {
+    pub from_school: bool,
+    pub body: String,
+    /// The status this message set, if any.
+    pub status: Option<ComplaintStatus>,
+    pub at: i64,
+}
+
+/// A complaint as its parent sees it (by its tracking code).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintView {
+    pub kind: ComplaintKind,
+    pub status: ComplaintStatus,
+    pub school: String,
+    /// The invoice's title or the receipt's number.
+    pub subject: String,
+    pub bank_reference: Option<String>,
+    pub created_at: i64,
+    pub due_at: i64,
+    pub messages: Vec<ComplaintMessage>,
+}
+
+/// A complaint in the school's queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintRow {
+    pub id: i64,
+    pub kind: ComplaintKind,
+    pub status: ComplaintStatus,
+    pub student: String,
+    pub class_name: String,
+    pub subject: String,
+    pub bank_reference: Option<String>,
+    pub created_at: i64,
+    pub due_at: i64,
+    pub overdue: bool,
+}
+
+/// A transfer the school received whose bank reference matches the complaint's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchingTransfer {
+    pub reference: String,
+    pub amount: crate::domain::money::Vnd,
+    pub received_at: i64,
+    pub status: String,
+}
+
+/// A complaint as the accountant handles it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintDetail {
+    pub row: ComplaintRow,
+    pub messages: Vec<ComplaintMessage>,
+    /// The transfer slip, as a `data:` address.
+    pub photo: Option<String>,
+    pub transfers: Vec<MatchingTransfer>,
+}

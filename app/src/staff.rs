@@ -578,3 +578,194 @@ pub struct SigningCertificate {
     pub added_at: i64,
     pub added_by: String,
 }
+
+// --- The offices' and schools' dashboards and monthly reports (`api::dashboard`).
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolFigures {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    /// Cashless methods declared and configured (the plan asks for 3 of 4).
+    pub cashless_ready: usize,
+    /// Contact people named for parents.
+    pub contacts: i64,
+    pub figures: crate::domain::report::Figures,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub from: String,
+    pub to: String,
+    pub schools: Vec<SchoolFigures>,
+    pub total: crate::domain::report::Figures,
+    /// The office whose schools these are, and the day the figures were read
+    /// (the server's clock): what a printed or exported copy is headed with.
+    pub office: String,
+    pub read_on: crate::domain::date::Date,
+}
+
+/// The office's total for one month of a series (for the charts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthPoint {
+    pub month: String,
+    pub figures: crate::domain::report::Figures,
+}
+
+/// A school's report to its supervising office: a frozen copy of the figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRow {
+    pub id: i64,
+    pub school_id: i64,
+    pub school: String,
+    /// The office it is sent to: the school's own supervising office.
+    pub office: String,
+    pub from: String,
+    pub to: String,
+    pub note: String,
+    pub submitted_at: i64,
+    pub submitted_by: String,
+    pub returned: bool,
+    pub return_comment: Option<String>,
+    pub figures: crate::domain::report::Figures,
+}
+
+/// A period the office asks its schools to report on, and the last day to submit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDeadline {
+    pub id: i64,
+    pub from: String,
+    pub to: String,
+    pub due_on: crate::domain::date::Date,
+}
+
+/// A class's collection for one month: how many invoices, how many paid in
+/// full, collected of due.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassFigures {
+    pub class_name: String,
+    pub invoices: i64,
+    pub paid_in_full: i64,
+    pub collected: crate::domain::money::Vnd,
+    pub due: crate::domain::money::Vnd,
+}
+
+// --- The registry of official accounts (`api::registry`).
+
+/// One confirmed receiving account, as the public registry shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficialAccount {
+    pub bin: String,
+    pub bank_short_name: String,
+    pub bank_name: String,
+    pub account_number: String,
+    pub account_name: String,
+    /// A Mobile Money wallet rather than a bank account.
+    pub wallet: bool,
+    /// When it was confirmed (Unix seconds), and by which office.
+    pub confirmed_at: i64,
+    pub confirmed_by_office: String,
+}
+
+/// A school and its official accounts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficialSchool {
+    pub slug: String,
+    pub name: String,
+    /// The school's supervising office ("UBND phường Hồng Gai").
+    pub office: String,
+    pub accounts: Vec<OfficialAccount>,
+}
+
+/// What the registry says about an account a QR pays into. (Returned once per
+/// check, never stored in bulk: its size does not matter.)
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountCheck {
+    /// An official account of this school, and the office that confirmed it.
+    Official {
+        school: String,
+        slug: String,
+        office: String,
+        account: OfficialAccount,
+    },
+    /// No school's official account: a personal account, or a stranger's.
+    NotOfficial,
+}
+
+/// An account waiting for the supervising office's confirmation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingAccount {
+    pub id: i64,
+    pub school: String,
+    pub bank_short_name: String,
+    pub account_number: String,
+    pub account_name: String,
+}
+
+// --- Webhooks for the school's software (`api::webhooks`).
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct WebhookRow {
+    pub id: i64,
+    pub url: String,
+    pub created_at: i64,
+    pub disabled_at: Option<i64>,
+    pub delivered: i64,
+    /// Waiting for their first try or a retry.
+    pub pending: i64,
+    /// Given up after every retry.
+    pub failed: i64,
+}
+
+/// A new address: the only time its signing secret is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewWebhook {
+    pub id: i64,
+    pub secret: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub event_id: String,
+    pub kind: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub last_attempt_at: Option<i64>,
+    /// The receiver's HTTP status, if it answered.
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub next_attempt_at: i64,
+    pub delivered_at: Option<i64>,
+    pub gave_up_at: Option<i64>,
+}
+
+// --- API keys for the school's software (`api::api_keys`).
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    /// Read-only, or read and write.
+    pub can_write: bool,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A new key: the only time its secret is shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub id: i64,
+    pub secret: String,
+}
+
+// --- The invoice list (`api::invoices`).
+
+/// The most invoices one list answers with (the newest): beyond it, the
+/// screen asks for a period or a class.
+pub const MAX_LISTED: usize = 5000;

@@ -2,28 +2,9 @@
 //! accountant, shown once, stored as a hash, revoked at any time.
 
 use crate::error::AppError;
+pub use crate::staff::{ApiKeyRow, NewApiKey};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiKeyRow {
-    pub id: i64,
-    pub name: String,
-    /// Read-only, or read and write.
-    pub can_write: bool,
-    pub prefix: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-}
-
-/// A new key: the only time its secret is shown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewApiKey {
-    pub id: i64,
-    pub secret: String,
-}
 
 // Kept here too for the REST API's key check and the command-line tools.
 #[cfg(feature = "ssr")]

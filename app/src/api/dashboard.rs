@@ -1,35 +1,12 @@
 //! The supervising office's dashboard and a school's own: for a period of months,
 //! each school's readiness and figures, and the office's total.
 
-use crate::domain::report::Figures;
 use crate::error::AppError;
+pub use crate::staff::{
+    ClassFigures, Dashboard, MonthPoint, ReportDeadline, ReportRow, SchoolFigures,
+};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SchoolFigures {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-    /// Cashless methods declared and configured (the plan asks for 3 of 4).
-    pub cashless_ready: usize,
-    /// Contact people named for parents.
-    pub contacts: i64,
-    pub figures: Figures,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Dashboard {
-    pub from: String,
-    pub to: String,
-    pub schools: Vec<SchoolFigures>,
-    pub total: Figures,
-    /// The office whose schools these are, and the day the figures were read
-    /// (the server's clock): what a printed or exported copy is headed with.
-    pub office: String,
-    pub read_on: crate::domain::date::Date,
-}
 
 /// Every school the officer's office supervises, for the months `from..=to` (`YYYY-MM`).
 #[server(prefix = "/rpc", endpoint = "dashboard/office", input = Json)]
@@ -43,7 +20,7 @@ pub async fn office_dashboard(from: String, to: String) -> Result<Dashboard, App
     let mut schools = reports::school_figures(&state.db, &ids, f, t).await?;
     // Vietnamese alphabetical order, on screen and in the export.
     schools.sort_by(|a, b| crate::domain::collate::text_cmp(&a.name, &b.name));
-    let total = Figures::total(schools.iter().map(|s| &s.figures));
+    let total = crate::domain::report::Figures::total(schools.iter().map(|s| &s.figures));
     let office = reports::office_name(&state.db, staff.office_id).await?;
     Ok(Dashboard {
         from,
@@ -78,13 +55,6 @@ pub async fn school_dashboard(
         .ok_or(AppError::NotFound)
 }
 
-/// The office's total for one month of a series (for the charts).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MonthPoint {
-    pub month: String,
-    pub figures: Figures,
-}
-
 /// The office's totals month by month, `from..=to`.
 #[server(prefix = "/rpc", endpoint = "dashboard/months", input = Json)]
 pub async fn office_months(from: String, to: String) -> Result<Vec<MonthPoint>, AppError> {
@@ -99,7 +69,7 @@ pub async fn office_months(from: String, to: String) -> Result<Vec<MonthPoint>, 
         let by_school = reports::figures(&state.db, &ids, m, m).await?;
         out.push(MonthPoint {
             month: m.to_string(),
-            figures: Figures::total(by_school.values()),
+            figures: crate::domain::report::Figures::total(by_school.values()),
         });
         if m >= t {
             break;
@@ -119,33 +89,6 @@ pub async fn export_dashboard(from: String, to: String) -> Result<String, AppErr
         AppError::Internal
     })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
-}
-
-/// A school's report to its supervising office: a frozen copy of the figures.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportRow {
-    pub id: i64,
-    pub school_id: i64,
-    pub school: String,
-    /// The office it is sent to: the school's own supervising office.
-    pub office: String,
-    pub from: String,
-    pub to: String,
-    pub note: String,
-    pub submitted_at: i64,
-    pub submitted_by: String,
-    pub returned: bool,
-    pub return_comment: Option<String>,
-    pub figures: Figures,
-}
-
-/// A period the office asks its schools to report on, and the last day to submit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportDeadline {
-    pub id: i64,
-    pub from: String,
-    pub to: String,
-    pub due_on: crate::domain::date::Date,
 }
 
 /// The reporting calendar of the staff member's office, newest period first,
@@ -360,17 +303,6 @@ pub async fn export_report(report_id: i64) -> Result<String, AppError> {
         AppError::Internal
     })?;
     Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
-}
-
-/// A class's collection for one month: how many invoices, how many paid in
-/// full, collected of due.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClassFigures {
-    pub class_name: String,
-    pub invoices: i64,
-    pub paid_in_full: i64,
-    pub collected: crate::domain::money::Vnd,
-    pub due: crate::domain::money::Vnd,
 }
 
 /// A month's collection class by class (grade order), for the accountant's

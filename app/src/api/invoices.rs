@@ -7,9 +7,7 @@ use crate::staff::{InvoiceFilter, InvoiceRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// The most invoices one list answers with (the newest): beyond it, the
-/// screen asks for a period or a class.
-pub const MAX_LISTED: usize = 5000;
+pub use crate::staff::MAX_LISTED;
 
 #[server(prefix = "/rpc", endpoint = "invoices/list", input = Json)]
 pub async fn list_invoices(

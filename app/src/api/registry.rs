@@ -4,59 +4,8 @@
 
 use crate::error::AppError;
 use crate::staff::Confirmation;
+pub use crate::staff::{AccountCheck, OfficialAccount, OfficialSchool, PendingAccount};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// One confirmed receiving account, as the public registry shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OfficialAccount {
-    pub bin: String,
-    pub bank_short_name: String,
-    pub bank_name: String,
-    pub account_number: String,
-    pub account_name: String,
-    /// A Mobile Money wallet rather than a bank account.
-    pub wallet: bool,
-    /// When it was confirmed (Unix seconds), and by which office.
-    pub confirmed_at: i64,
-    pub confirmed_by_office: String,
-}
-
-/// A school and its official accounts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OfficialSchool {
-    pub slug: String,
-    pub name: String,
-    /// The school's supervising office ("UBND phường Hồng Gai").
-    pub office: String,
-    pub accounts: Vec<OfficialAccount>,
-}
-
-/// What the registry says about an account a QR pays into. (Returned once per
-/// check, never stored in bulk: its size does not matter.)
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AccountCheck {
-    /// An official account of this school, and the office that confirmed it.
-    Official {
-        school: String,
-        slug: String,
-        office: String,
-        account: OfficialAccount,
-    },
-    /// No school's official account: a personal account, or a stranger's.
-    NotOfficial,
-}
-
-/// An account waiting for the supervising office's confirmation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingAccount {
-    pub id: i64,
-    pub school: String,
-    pub bank_short_name: String,
-    pub account_number: String,
-    pub account_name: String,
-}
 
 /// Checks of a QR per client address: enough for a family, not for a crawler.
 #[cfg(feature = "ssr")]

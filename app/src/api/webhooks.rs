@@ -3,47 +3,9 @@
 //! secret shown once, and the log of every delivery.
 
 use crate::error::AppError;
+pub use crate::staff::{DeliveryRow, NewWebhook, WebhookRow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct WebhookRow {
-    pub id: i64,
-    pub url: String,
-    pub created_at: i64,
-    pub disabled_at: Option<i64>,
-    pub delivered: i64,
-    /// Waiting for their first try or a retry.
-    pub pending: i64,
-    /// Given up after every retry.
-    pub failed: i64,
-}
-
-/// A new address: the only time its signing secret is shown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewWebhook {
-    pub id: i64,
-    pub secret: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct DeliveryRow {
-    pub id: i64,
-    pub event_id: String,
-    pub kind: String,
-    pub created_at: i64,
-    pub attempts: i64,
-    pub last_attempt_at: Option<i64>,
-    /// The receiver's HTTP status, if it answered.
-    pub last_status: Option<i64>,
-    pub last_error: Option<String>,
-    pub next_attempt_at: i64,
-    pub delivered_at: Option<i64>,
-    pub gave_up_at: Option<i64>,
-}
 
 /// The vault context of a webhook's secret: a sealed secret moved to another
 /// row does not open.

@@ -4,9 +4,9 @@
 //! REST API's key check (`server/src/http/api_key_auth.rs`) hashes with
 //! [`key_hash`].
 
-use crate::api::api_keys::ApiKeyRow;
 use crate::error::AppError;
 use crate::server::state::Db;
+use crate::staff::ApiKeyRow;
 use sqlx::AnyConnection;
 
 /// The stored form of a key's secret.

@@ -3,13 +3,13 @@
 //! conversation (`complaint_message`). The server functions in
 //! `api::complaints` check who asks and write the audit lines.
 
-use crate::api::complaints::{
-    ComplaintKind, ComplaintMessage, ComplaintRow, ComplaintStatus, ComplaintView,
-    MatchingTransfer, MAX_PHOTO_BYTES,
-};
 use crate::domain::invoice_code::ALPHABET;
 use crate::domain::money::Vnd;
 use crate::error::AppError;
+use crate::model::{
+    ComplaintKind, ComplaintMessage, ComplaintRow, ComplaintStatus, ComplaintView,
+    MatchingTransfer, MAX_PHOTO_BYTES,
+};
 use crate::server::state::{AppState, Db};
 use sqlx::AnyConnection;
 

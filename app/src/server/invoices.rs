@@ -115,7 +115,7 @@ pub async fn list_invoices(
             .then_with(|| class_cmp(&a.class_name, &b.class_name))
             .then_with(|| name_cmp(&a.student_name, &b.student_name))
     });
-    out.truncate(crate::api::invoices::MAX_LISTED);
+    out.truncate(crate::staff::MAX_LISTED);
     Ok(out)
 }
 

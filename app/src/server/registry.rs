@@ -5,10 +5,10 @@
 //! school: its public name and logo. The server functions in `api::registry`
 //! check who asks and write the audit lines.
 
-use crate::api::registry::{AccountCheck, OfficialAccount, OfficialSchool, PendingAccount};
 use crate::domain::banks::{self, BankKind};
 use crate::error::AppError;
 use crate::server::state::Db;
+use crate::staff::{AccountCheck, OfficialAccount, OfficialSchool, PendingAccount};
 use sqlx::AnyConnection;
 
 /// The registry's columns: school slug, name, office; the account; when and by

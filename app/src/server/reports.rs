@@ -7,13 +7,13 @@
 //! which triggers keep on every write; `direct` computes the same from the
 //! invoices themselves, to check it.
 
-use crate::api::dashboard::{ClassFigures, ReportDeadline, ReportRow, SchoolFigures};
 use crate::domain::date::{Date, Month};
 use crate::domain::money::Vnd;
 use crate::domain::report::{Channel, Figures, Flow};
 use crate::error::AppError;
 use crate::server::auth::Staff;
 use crate::server::state::Db;
+use crate::staff::{ClassFigures, ReportDeadline, ReportRow, SchoolFigures};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 

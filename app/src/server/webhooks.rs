@@ -3,9 +3,9 @@
 //! them. The server functions in `api::webhooks` check who asks and write the
 //! audit lines; the delivery worker (`server/src/events.rs`) sends them.
 
-use crate::api::webhooks::{DeliveryRow, WebhookRow};
 use crate::error::AppError;
 use crate::server::state::Db;
+use crate::staff::{DeliveryRow, WebhookRow};
 use sqlx::AnyConnection;
 
 /// The school's addresses, newest first, with their deliveries counted.

@@ -263,9 +263,7 @@ pub fn figures_sheet(
 }
 
 /// The office's dashboard: one row per school and the total of all of them.
-pub fn dashboard(
-    d: &crate::api::dashboard::Dashboard,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub fn dashboard(d: &crate::staff::Dashboard) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut rows: Vec<FiguresRow<'_>> = d
         .schools
         .iter()
@@ -299,9 +297,7 @@ pub fn dashboard(
 }
 
 /// A school's submitted report: its frozen figures, who submitted it, when, and the note.
-pub fn school_report(
-    r: &crate::api::dashboard::ReportRow,
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub fn school_report(r: &crate::staff::ReportRow) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut lines = vec![
         format!("Kỳ báo cáo: {}", period_words(&r.from, &r.to, |vi, _| vi)),
         format!("Kính gửi: {}", r.office),
