@@ -734,6 +734,60 @@ async fn notifications_during_a_long_import_go_in_between_its_batches() {
     assert!(turns >= 2, "the import ended a turn for a notification");
 }
 
+/// A write outside a transaction (here the audit line of a staff member
+/// looking at the student list) also makes a long import end its turn: it
+/// waits for the write turn, counted, instead of polling SQLite's lock until
+/// the whole file is recorded.
+#[tokio::test]
+async fn a_logged_look_during_a_long_import_does_not_wait_for_the_whole_file() {
+    use hocphi_app::server::database::Engine;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = start().await;
+    if Engine::of(&app.db) != Engine::Sqlite {
+        // PostgreSQL locks rows, not the database: such a write never waits
+        // for the import, and the import has no reason to end its turn.
+        return;
+    }
+    let session = accountant(&app).await;
+    let csv = uncoded_statement("LOOK", hocphi_app::server::ledger::turns::TURN_MAX);
+    let finished = AtomicBool::new(false);
+    let import = async {
+        let done = commit(&app, &session, &csv).await;
+        finished.store(true, Ordering::SeqCst);
+        done
+    };
+    let looks = async {
+        let mut n = 0;
+        while !finished.load(Ordering::SeqCst) && n < 1000 {
+            let listed = app
+                .staff(
+                    "students/list",
+                    json!({"school_id": SCHOOL}),
+                    Some(&session),
+                )
+                .await;
+            assert!(listed.status.is_success(), "{}", listed.status);
+            n += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    };
+    let (done, ()) = tokio::join!(import, looks);
+    assert!(done.is_ok());
+    // The import's turns each end with their audit line: a look logged
+    // between two of them got in while the file was being recorded.
+    let between = app
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'view' AND entity = 'students' \
+             AND id > (SELECT MIN(id) FROM audit_log WHERE entity = 'bank_statement') \
+             AND id < (SELECT MAX(id) FROM audit_log WHERE entity = 'bank_statement')",
+        )
+        .await;
+    assert!(
+        between > 0,
+        "no look was logged while the import ran: they waited for the whole file"
+    );
+}
+
 /// A statement longer than one write turn that fails midway keeps the turns it
 /// committed (each logged), tells the accountant how far it got, and importing
 /// the same file again finishes it without counting a line twice.
