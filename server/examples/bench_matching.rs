@@ -816,15 +816,7 @@ async fn main() -> Res<()> {
             r.outcome
         })
         .collect();
-    sqlx::query(
-        "INSERT INTO statement_mapping (school_id, mapping, updated_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (school_id) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
-    )
-    .bind(school_id)
-    .bind(serde_json::to_string(&mapping)?)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    hocphi_app::server::reconcile::save_mapping(&mut tx, school_id, &mapping, now).await?;
     let t_recorded = t_record_start.elapsed();
     tx.commit().await?;
     let t_record = t_record_start.elapsed();

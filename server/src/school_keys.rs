@@ -62,7 +62,7 @@ pub async fn api_key(db: &Db, key: NewApiKey<'_>, now: i64) -> Result<String, Er
         staff.ok_or_else(|| format!("{by} may not make keys for {school}"))?;
     let mut tx = db.begin().await?;
     let (id, secret, prefix) =
-        hocphi_app::api::api_keys::insert_key(&mut tx, school_id, staff_id, name, write, now)
+        hocphi_app::server::api_keys::insert_key(&mut tx, school_id, staff_id, name, write, now)
             .await
             .map_err(|e| e.to_string())?;
     hocphi_app::server::audit::record(

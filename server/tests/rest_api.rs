@@ -28,7 +28,7 @@ async fn key(app: &TestApp, session: &str, can_write: bool) -> NewApiKey {
 async fn other_school_key(app: &TestApp) -> String {
     let mut conn = app.db.acquire().await.unwrap();
     let (_, secret, _) =
-        hocphi_app::api::api_keys::insert_key(&mut conn, 2, 1, "Phần mềm khác", true, 0)
+        hocphi_app::server::api_keys::insert_key(&mut conn, 2, 1, "Phần mềm khác", true, 0)
             .await
             .unwrap();
     secret

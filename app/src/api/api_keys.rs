@@ -6,10 +6,6 @@ pub use crate::staff::{ApiKeyRow, NewApiKey};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-// Kept here too for the REST API's key check and the command-line tools.
-#[cfg(feature = "ssr")]
-pub use crate::server::api_keys::{insert_key, key_hash};
-
 #[server(prefix = "/rpc", endpoint = "api-keys/list", input = Json)]
 pub async fn list_api_keys(school_id: i64) -> Result<Vec<ApiKeyRow>, AppError> {
     let (state, _) = crate::server::auth::school_writer(school_id).await?;

@@ -25,17 +25,3 @@ pub mod webhooks;
 /// Server functions live under this prefix; the REST API for integrations lives
 /// under `/api/v1`.
 pub const RPC_PREFIX: &str = "/rpc";
-
-/// A period filter as typed ("11/2026", "2026-11"…) in the form the database
-/// holds ("2026-11"); empty stays empty (no filter). A typed period that is no
-/// month is refused in words rather than finding nothing.
-#[cfg(feature = "ssr")]
-pub(crate) fn period_filter(typed: &str) -> Result<String, crate::error::AppError> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return Ok(String::new());
-    }
-    crate::domain::date::Month::parse_typed(typed)
-        .map(|m| m.to_string())
-        .map_err(|_| crate::error::AppError::InvalidInput(crate::error::Field::Period))
-}

@@ -50,7 +50,7 @@ pub async fn list_receipts(
     crate::server::receipt_view::school_receipts(
         &state.db,
         school_id,
-        &crate::api::period_filter(&period)?,
+        &crate::server::period_filter(&period)?,
     )
     .await
 }
@@ -111,7 +111,7 @@ pub async fn export_receipts(school_id: i64, period: String) -> Result<String, A
     let rows = crate::server::receipt_view::school_receipts(
         &state.db,
         school_id,
-        &crate::api::period_filter(&period)?,
+        &crate::server::period_filter(&period)?,
     )
     .await?;
     let bytes = crate::server::xlsx_export::receipt_list(&rows).map_err(|e| {

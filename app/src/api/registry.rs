@@ -20,9 +20,6 @@ const CHECKS_PER_CLIENT: &[crate::server::limiter::Limit] = &[
     },
 ];
 
-#[cfg(feature = "ssr")]
-pub use crate::server::registry::registry;
-
 /// Every school's official accounts (or one school's, by its slug): public.
 #[server(prefix = "/rpc", endpoint = "registry")]
 pub async fn official_accounts(school: Option<String>) -> Result<Vec<OfficialSchool>, AppError> {

@@ -27,18 +27,6 @@ struct InvoiceListed {
     void_reason: Option<String>,
 }
 
-/// The list's period filter: empty for every period, else the month typed
-/// ("9/2025", "2025-09") as stored.
-fn period_filter(typed: &str) -> Result<String, AppError> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return Ok(String::new());
-    }
-    Month::parse_typed(typed)
-        .map(|m| m.to_string())
-        .map_err(|_| AppError::InvalidInput(Field::Period))
-}
-
 /// The school's invoices matching the filter: newest period first, classes by
 /// grade, each in register order; at most `api::invoices::MAX_LISTED`.
 pub async fn list_invoices(
@@ -54,7 +42,7 @@ pub async fn list_invoices(
         return Err(AppError::InvalidInput(Field::SearchText));
     }
     let query = crate::domain::search::Query::new(&filter.search);
-    let period = period_filter(&filter.period)?;
+    let period = super::period_filter(&filter.period)?;
     let rows: Vec<InvoiceListed> = sqlx::query_as(
         "SELECT i.code AS code, s.code AS student_code, s.full_name AS student_name, c.name AS class_name, \
             i.period AS period, i.total AS total, \

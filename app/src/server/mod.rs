@@ -46,3 +46,16 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error()
         .is_some_and(|d| d.is_unique_violation())
 }
+
+/// A period filter as typed ("11/2026", "2026-11"…) in the form the database
+/// holds ("2026-11"); empty stays empty (no filter). A typed period that is no
+/// month is refused in words rather than finding nothing.
+pub fn period_filter(typed: &str) -> Result<String, crate::error::AppError> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(String::new());
+    }
+    crate::domain::date::Month::parse_typed(typed)
+        .map(|m| m.to_string())
+        .map_err(|_| crate::error::AppError::InvalidInput(crate::error::Field::Period))
+}

@@ -305,6 +305,25 @@ pub async fn saved_mapping(db: &Db, school_id: i64) -> Result<Option<Mapping>, A
     Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
 }
 
+/// Keeps the column mapping an import used, for the school's next one.
+pub async fn save_mapping(
+    conn: &mut AnyConnection,
+    school_id: i64,
+    mapping: &Mapping,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO statement_mapping (school_id, mapping, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (school_id) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
+    )
+    .bind(school_id)
+    .bind(serde_json::to_string(mapping).map_err(|_| AppError::Internal)?)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// The statement's lines under the chosen columns, or the preview that says
 /// why there are none (columns not found, or errors).
 pub async fn read(

@@ -48,7 +48,7 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, ApiEr
         "SELECT k.id, k.prefix, k.school_id, sc.office_id, k.scope FROM api_key k JOIN school sc ON sc.id = k.school_id \
          WHERE k.secret_hash = $1 AND k.revoked_at IS NULL",
     )
-    .bind(hocphi_app::api::api_keys::key_hash(bearer))
+    .bind(hocphi_app::server::api_keys::key_hash(bearer))
     .fetch_optional(&state.db)
     .await?;
     let (key_id, key_prefix, school_id, office_id, scope) = found.ok_or_else(|| {

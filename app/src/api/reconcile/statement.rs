@@ -105,60 +105,52 @@ pub async fn commit_statement(
         }
     };
     loop {
-        let crate::server::ledger::Turn {
-            mut tx,
-            lines,
-            recorded,
-        } = crate::server::ledger::record_turn(
-            &state.db,
-            &state.vault,
-            crate::domain::ids::SchoolId(school_id),
-            &incoming,
-            done.len(),
-            now,
-        )
-        .await
-        .map_err(|e| cut_short(e, done.len()))?;
-        let mut after =
-            serde_json::to_value(reconcile::summary(&recorded)).map_err(|_| AppError::Internal)?;
-        let last = lines.end == incoming.len();
-        if lines.len() < incoming.len() {
-            after["lines"] = serde_json::json!(format!(
-                "{}–{}/{}",
-                lines.start + 1,
-                lines.end,
-                incoming.len()
-            ));
-        }
-        by_staff(
-            &mut tx,
-            &state,
-            &staff,
-            Entry::at_school(
-                school_id,
-                "import",
-                "bank_statement",
-                &account.account_number,
+        let from = done.len();
+        let turn = async {
+            let crate::server::ledger::Turn {
+                mut tx,
+                lines,
+                recorded,
+            } = crate::server::ledger::record_turn(
+                &state.db,
+                &state.vault,
+                crate::domain::ids::SchoolId(school_id),
+                &incoming,
+                from,
+                now,
             )
-            .after(after),
-        )
-        .await
-        .map_err(|e| cut_short(e, done.len()))?;
-        if last {
-            sqlx::query(
-                "INSERT INTO statement_mapping (school_id, mapping, updated_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (school_id) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
+            .await?;
+            let mut after = serde_json::to_value(reconcile::summary(&recorded))
+                .map_err(|_| AppError::Internal)?;
+            let last = lines.end == incoming.len();
+            if lines.len() < incoming.len() {
+                after["lines"] = serde_json::json!(format!(
+                    "{}–{}/{}",
+                    lines.start + 1,
+                    lines.end,
+                    incoming.len()
+                ));
+            }
+            by_staff(
+                &mut tx,
+                &state,
+                &staff,
+                Entry::at_school(
+                    school_id,
+                    "import",
+                    "bank_statement",
+                    &account.account_number,
+                )
+                .after(after),
             )
-            .bind(school_id)
-            .bind(serde_json::to_string(&used).map_err(|_| AppError::Internal)?)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| cut_short(e.into(), done.len()))?;
-        }
-        tx.commit()
-            .await
-            .map_err(|e| cut_short(e.into(), done.len()))?;
+            .await?;
+            if last {
+                reconcile::save_mapping(&mut tx, school_id, &used, now).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, AppError>((recorded, last))
+        };
+        let (recorded, last) = turn.await.map_err(|e| cut_short(e, from))?;
         done.extend(recorded);
         if last {
             break;
