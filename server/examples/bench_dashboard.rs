@@ -80,7 +80,10 @@ async fn main() -> Res<()> {
         "seeded {SCHOOLS} schools, {STUDENTS} students, {invoices} invoices, {payments} payments in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let ids: Vec<i64> = (1..=SCHOOLS).collect();
+    let ids: Vec<hocphi_app::domain::ids::SchoolId> = (1..=SCHOOLS)
+        .map(hocphi_app::domain::ids::SchoolId)
+        .collect();
+
     for (label, from, to) in [
         ("one month (2026-11)", "2026-11", "2026-11"),
         ("the whole year", "2026-01", "2026-12"),

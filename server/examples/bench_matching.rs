@@ -770,7 +770,7 @@ async fn main() -> Res<()> {
                     &account,
                     &transaction,
                     Channel::Notification,
-                    now,
+                    hocphi_app::domain::time::UnixTime(now),
                 )
                 .await
                 .expect("notification recorded");
@@ -816,7 +816,13 @@ async fn main() -> Res<()> {
             r.outcome
         })
         .collect();
-    hocphi_app::server::reconcile::save_mapping(&mut tx, school_id, &mapping, now).await?;
+    hocphi_app::server::reconcile::save_mapping(
+        &mut tx,
+        SchoolId(school_id),
+        &mapping,
+        hocphi_app::domain::time::UnixTime(now),
+    )
+    .await?;
     let t_recorded = t_record_start.elapsed();
     tx.commit().await?;
     let t_record = t_record_start.elapsed();

@@ -2,7 +2,9 @@
 //! communes/wards, a name corrected, and a school moved to the office its level says. (The web
 //! app reads offices; setting them up is the operator's job, as with the first officer.)
 
+use hocphi_app::domain::ids::SchoolId;
 use hocphi_app::domain::office::{OfficeLevel, SchoolLevel};
+use hocphi_app::domain::time::UnixTime;
 use hocphi_app::domain::validate;
 use hocphi_app::server::audit::{self, Entry};
 use hocphi_app::server::state::Db;
@@ -118,7 +120,7 @@ pub async fn add(
     .await?;
     let entry = Entry::at_office("create", "office", id).after(serde_json::json!({"name": name,
         "level": level.as_str(), "province": province, "parent_id": parent, "via": "command line"}));
-    audit::record(&mut tx, now, None, id, entry).await?;
+    audit::record(&mut tx, UnixTime(now), None, id, entry).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -135,7 +137,7 @@ pub async fn rename(db: &Db, id: i64, name: &str, now: i64) -> Result<(), Office
         .await?;
     audit::record(
         &mut tx,
-        now,
+        UnixTime(now),
         None,
         id,
         Entry::at_office("rename", "office", id)
@@ -175,7 +177,7 @@ pub async fn list(db: &Db) -> Result<Vec<OfficeRow>, OfficeError> {
 /// (THPT: a Department; the others: a commune or ward). Its staff follow; its reports, receipts and
 /// change log stay with the school.
 pub async fn move_school(db: &Db, slug: &str, office_id: i64, now: i64) -> Result<(), OfficeError> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
+    let row: Option<(SchoolId, String, String)> = sqlx::query_as(
         "SELECT sc.id, sc.level, o.name FROM school sc JOIN office o ON o.id = sc.office_id WHERE sc.slug = $1",
     )
     .bind(slug)
@@ -209,7 +211,7 @@ pub async fn move_school(db: &Db, slug: &str, office_id: i64, now: i64) -> Resul
         .await?;
     audit::record(
         &mut tx,
-        now,
+        UnixTime(now),
         None,
         office_id,
         Entry::at_school(school_id, "move", "school", school_id)

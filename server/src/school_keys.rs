@@ -2,14 +2,16 @@
 //! notifications (`bank-secret`), an API key for its software (`api-key`) and its
 //! receipt signing key (`receipt-key`).
 
+use hocphi_app::domain::ids::{SchoolId, StaffId};
+use hocphi_app::domain::time::UnixTime;
 use hocphi_app::server::state::Db;
 use hocphi_app::server::vault::Vault;
 
 type Error = Box<dyn std::error::Error>;
 
 /// A school's id by its slug, for the commands that act on one school.
-pub async fn school_id(db: &Db, slug: &str) -> Result<i64, Error> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
+pub async fn school_id(db: &Db, slug: &str) -> Result<SchoolId, Error> {
+    let row: Option<(SchoolId,)> = sqlx::query_as("SELECT id FROM school WHERE slug = $1")
         .bind(slug)
         .fetch_optional(db)
         .await?;
@@ -21,7 +23,7 @@ pub async fn bank_secret(db: &Db, vault: &Vault, school: &str, now: i64) -> Resu
     // The wrong key (another directory's file) stops here, before it seals anything.
     crate::db::token_key(db, vault).await?;
     let id = school_id(db, school).await?;
-    let secret = hocphi_app::server::bank::school_secret(db, vault, id, now)
+    let secret = hocphi_app::server::bank::school_secret(db, vault, id, UnixTime(now))
         .await
         .map_err(|e| e.to_string())?;
     Ok(secret)
@@ -48,7 +50,7 @@ pub async fn api_key(db: &Db, key: NewApiKey<'_>, now: i64) -> Result<String, Er
         write,
     } = key;
     let school_id = school_id(db, school).await?;
-    let staff: Option<(i64, i64)> = sqlx::query_as(
+    let staff: Option<(StaffId, i64)> = sqlx::query_as(
         "SELECT s.id, s.office_id FROM staff s \
          WHERE s.username = $1 AND s.active = 1 AND s.role <> 'teacher' \
            AND (s.school_id = $2 OR (s.school_id IS NULL AND EXISTS ( \
@@ -61,13 +63,19 @@ pub async fn api_key(db: &Db, key: NewApiKey<'_>, now: i64) -> Result<String, Er
     let (staff_id, office_id) =
         staff.ok_or_else(|| format!("{by} may not make keys for {school}"))?;
     let mut tx = db.begin().await?;
-    let (id, secret, prefix) =
-        hocphi_app::server::api_keys::insert_key(&mut tx, school_id, staff_id, name, write, now)
-            .await
-            .map_err(|e| e.to_string())?;
+    let (id, secret, prefix) = hocphi_app::server::api_keys::insert_key(
+        &mut tx,
+        school_id,
+        staff_id,
+        name,
+        write,
+        UnixTime(now),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     hocphi_app::server::audit::record(
         &mut tx,
-        now,
+        UnixTime(now),
         None,
         office_id,
         hocphi_app::server::audit::Entry::at_school(school_id, "create", "api_key", id).after(
@@ -92,14 +100,9 @@ pub async fn rotate_receipt_key(
     crate::db::token_key(db, vault).await?;
     let id = school_id(db, school).await?;
     let mut tx = db.begin().await?;
-    let key_id = hocphi_app::server::receipts::rotate(
-        &mut tx,
-        vault,
-        hocphi_app::domain::ids::SchoolId(id),
-        now,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let key_id = hocphi_app::server::receipts::rotate(&mut tx, vault, id, now)
+        .await
+        .map_err(|e| e.to_string())?;
     tx.commit().await?;
     Ok(key_id.to_string())
 }

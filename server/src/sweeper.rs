@@ -13,7 +13,7 @@ pub async fn run(state: AppState) {
     loop {
         daily.tick().await;
         let today = clock.today().to_string();
-        match hocphi_app::server::privacy::sweep(&db, clock.now(), &today).await {
+        match hocphi_app::server::privacy::sweep(&db, clock.now_time(), &today).await {
             Ok(0) => {}
             Ok(n) => tracing::info!("anonymised {n} students who left"),
             Err(e) => tracing::warn!("anonymising students who left: {e}"),

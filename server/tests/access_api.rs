@@ -329,9 +329,13 @@ async fn a_forgotten_phone_opens_nothing() {
         2
     );
     let now = hocphi_app::server::clock::Clock::now(&*app.clock);
-    hocphi_app::server::privacy::sweep(&app.db, now + 181 * 24 * 3600, "2027-06-01")
-        .await
-        .unwrap();
+    hocphi_app::server::privacy::sweep(
+        &app.db,
+        hocphi_app::domain::time::UnixTime(now + 181 * 24 * 3600),
+        "2027-06-01",
+    )
+    .await
+    .unwrap();
     assert_eq!(
         app.count("SELECT COUNT(*) FROM child_token_revoked").await,
         0

@@ -258,9 +258,14 @@ async fn the_same_notifications_sent_three_times_at_once_are_recorded_once() {
 
 /// A notification for `slug`, signed with that school's secret.
 async fn notify_school(app: &TestApp, school_id: i64, slug: &str, body: &Value) -> Reply {
-    let secret = hocphi_app::server::bank::school_secret(&app.db, &app.vault, school_id, 0)
-        .await
-        .unwrap();
+    let secret = hocphi_app::server::bank::school_secret(
+        &app.db,
+        &app.vault,
+        hocphi_app::domain::ids::SchoolId(school_id),
+        hocphi_app::domain::time::UnixTime(0),
+    )
+    .await
+    .unwrap();
     let now = app.clock.now();
     let body = serde_json::to_vec(body).unwrap();
     let req = Request::post("/api/v1/bank-notifications")

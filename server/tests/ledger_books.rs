@@ -147,7 +147,7 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
                 &account,
                 &tx,
                 Channel::Notification,
-                now,
+                UnixTime(now),
             )
             .await
             .unwrap();
@@ -250,7 +250,7 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
                 &account,
                 &tx_in,
                 Channel::Notification,
-                now,
+                UnixTime(now),
             )
             .await
             .unwrap();
@@ -332,9 +332,7 @@ async fn default_account(app: &TestApp) -> Option<bank::Account> {
     .fetch_one(&app.db)
     .await
     .unwrap();
-    bank::account_for(&app.db, SCHOOL.get(), &number)
-        .await
-        .unwrap()
+    bank::account_for(&app.db, SCHOOL, &number).await.unwrap()
 }
 
 /// Every invariant of the books, over the whole database.

@@ -156,7 +156,7 @@ async fn students_who_left_are_anonymised_after_the_schools_period() {
         .execute(&app.db)
         .await
         .unwrap();
-    let now = 1_795_000_000;
+    let now = hocphi_app::domain::time::UnixTime(1_795_000_000);
     assert_eq!(
         hocphi_app::server::privacy::sweep(&app.db, now, "2026-11-27")
             .await

@@ -27,10 +27,16 @@ async fn key(app: &TestApp, session: &str, can_write: bool) -> NewApiKey {
 /// A key of the demo's second school (it has no accountant: made directly).
 async fn other_school_key(app: &TestApp) -> String {
     let mut conn = app.db.acquire().await.unwrap();
-    let (_, secret, _) =
-        hocphi_app::server::api_keys::insert_key(&mut conn, 2, 1, "Phần mềm khác", true, 0)
-            .await
-            .unwrap();
+    let (_, secret, _) = hocphi_app::server::api_keys::insert_key(
+        &mut conn,
+        hocphi_app::domain::ids::SchoolId(2),
+        hocphi_app::domain::ids::StaffId(1),
+        "Phần mềm khác",
+        true,
+        hocphi_app::domain::time::UnixTime(0),
+    )
+    .await
+    .unwrap();
     secret
 }
 

@@ -8,6 +8,7 @@ use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/rpc", endpoint = "api-keys/list", input = Json)]
 pub async fn list_api_keys(school_id: i64) -> Result<Vec<ApiKeyRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     crate::server::api_keys::list(&state.db, school_id).await
 }
@@ -18,10 +19,11 @@ pub async fn create_api_key(
     name: String,
     can_write: bool,
 ) -> Result<NewApiKey, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let name = crate::domain::validate::free_text(&name, 2, 80)
         .ok_or(AppError::InvalidInput(crate::error::Field::DisplayName))?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (id, secret, prefix) =
         crate::server::api_keys::insert_key(&mut tx, school_id, staff.id, &name, can_write, now)
@@ -40,9 +42,10 @@ pub async fn create_api_key(
 
 #[server(prefix = "/rpc", endpoint = "api-keys/revoke", input = Json)]
 pub async fn revoke_api_key(school_id: i64, id: i64) -> Result<(), AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    if !crate::server::api_keys::revoke(&mut tx, school_id, id, state.clock.now()).await? {
+    if !crate::server::api_keys::revoke(&mut tx, school_id, id, state.clock.now_time()).await? {
         return Err(AppError::NotFound);
     }
     crate::server::audit::by_staff(

@@ -14,6 +14,7 @@ pub const STUDENT_LINK_TTL_SECS: i64 = 30 * 24 * 3600;
 #[server(prefix = "/rpc", endpoint = "classes/mine", input = Json)]
 pub async fn my_classes(school_id: i64) -> Result<Vec<TeacherClass>, AppError> {
     use crate::staff::Role;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_reader(school_id).await?;
     let year = crate::server::students::current_year(&state, school_id).await?;
     let teacher = (staff.role == Role::Teacher).then_some(staff.id);
@@ -53,25 +54,28 @@ pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<Cl
 /// days or until revoked. Only its hash is stored.
 #[server(prefix = "/rpc", endpoint = "classes/student-link", input = Json)]
 pub async fn create_student_link(student_id: i64) -> Result<OneTimeLink, AppError> {
+    use crate::domain::time::UnixTime;
     use crate::server::auth::{random_secret, secret_hash};
     use crate::server::classes;
+    let student_id = crate::domain::ids::StudentId(student_id);
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     classes::student_class(&state.db, &staff, student_id).await?;
     let secret = random_secret();
-    let now = state.clock.now();
+    let now = state.clock.now_time();
+    let expires_at = UnixTime(now.seconds() + STUDENT_LINK_TTL_SECS);
     classes::add_student_link(
         &state.db,
         &secret_hash(&secret),
         student_id,
         staff.id,
         now,
-        now + STUDENT_LINK_TTL_SECS,
+        expires_at,
     )
     .await?;
     Ok(OneTimeLink {
         path: format!("/l/{secret}"),
-        expires_at: now + STUDENT_LINK_TTL_SECS,
+        expires_at: expires_at.seconds(),
     })
 }
 
@@ -79,10 +83,11 @@ pub async fn create_student_link(student_id: i64) -> Result<OneTimeLink, AppErro
 #[server(prefix = "/rpc", endpoint = "classes/revoke-links", input = Json)]
 pub async fn revoke_student_links(student_id: i64) -> Result<u64, AppError> {
     use crate::server::classes;
+    let student_id = crate::domain::ids::StudentId(student_id);
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     classes::student_class(&state.db, &staff, student_id).await?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let revoked = classes::revoke_student_links(&mut tx, student_id, now).await?;
     // The phones that opened a link keep a token for the child: those end too.
@@ -96,7 +101,7 @@ pub async fn revoke_student_links(student_id: i64) -> Result<u64, AppError> {
 pub async fn redeem_student_link(secret: String) -> Result<ChildAccess, AppError> {
     use crate::server::auth::secret_hash;
     let state = crate::server::state::app_state()?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let student_id =
         crate::server::classes::linked_student(&state.db, &secret_hash(secret.trim()), now)
             .await?
@@ -146,6 +151,7 @@ pub async fn print_notices(
 ) -> Result<Vec<PrintedNotice>, AppError> {
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
+    let student_id = student_id.map(crate::domain::ids::StudentId);
     crate::server::classes::printed_notices(&state, &staff, class_id, &period, student_id).await
 }
 
@@ -157,8 +163,10 @@ pub async fn assign_teacher(
     staff_id: i64,
     class_name: String,
 ) -> Result<(), AppError> {
+    use crate::domain::ids::{SchoolId, StaffId};
     use crate::server::classes;
     use crate::staff::Role;
+    let (school_id, staff_id) = (SchoolId(school_id), StaffId(staff_id));
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     staff.require(Role::Accountant)?;
@@ -197,6 +205,7 @@ pub async fn assign_teacher(
 pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result<(), AppError> {
     use crate::error::Field;
     use crate::server::classes;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let name = name.trim().to_string();
     if name.is_empty() || name.chars().count() > 20 {
@@ -224,7 +233,7 @@ pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result
         &before,
         &name,
         grade,
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await?;
     crate::server::audit::by_staff_and_commit(
@@ -245,6 +254,7 @@ pub async fn rename_class(school_id: i64, class_id: i64, name: String) -> Result
 pub async fn remove_class(school_id: i64, class_id: i64) -> Result<(), AppError> {
     use crate::error::Field;
     use crate::server::classes;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let class = classes::class_use(&mut tx, school_id, class_id)

@@ -23,11 +23,12 @@ pub async fn file_complaint(
     description: String,
     photo: String,
 ) -> Result<FiledComplaint, AppError> {
+    use crate::domain::time::UnixTime;
     use crate::error::Field;
     use crate::server::audit::{record, Entry};
     use crate::server::complaints;
     let state = crate::server::state::app_state()?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let student_id = crate::server::parent::child_of(&state, &token).await?;
     let description = complaints::message_text(&description)?;
     let bank_reference = bank_reference.trim().to_string();
@@ -37,7 +38,7 @@ pub async fn file_complaint(
     let photo = complaints::photo(&photo)?;
     let (school_id, office_id) = complaints::school_of_student(&state.db, student_id).await?;
     // The invoice or receipt must be this child's.
-    let invoice_id: Option<i64> = if invoice.is_empty() {
+    let invoice_id = if invoice.is_empty() {
         None
     } else {
         let code = crate::domain::invoice_code::InvoiceCode::parse(&invoice)
@@ -51,7 +52,8 @@ pub async fn file_complaint(
         return Err(AppError::NotFound);
     }
     // A few a day per child: enough for any real problem.
-    let today = complaints::filed_since(&state.db, student_id, now - 86_400).await?;
+    let today =
+        complaints::filed_since(&state.db, student_id, UnixTime(now.seconds() - 86_400)).await?;
     if today >= 5 {
         return Err(AppError::TooManyAttempts {
             retry_after_secs: 86_400,
@@ -59,7 +61,7 @@ pub async fn file_complaint(
     }
     let code = complaints::new_tracking_code();
     let hash = complaints::tracking_hash(&code).ok_or(AppError::Internal)?;
-    let due_at = now + ANSWER_WITHIN_DAYS * 86_400;
+    let due_at = now.seconds() + ANSWER_WITHIN_DAYS * 86_400;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let id = complaints::insert(
         &mut tx,
@@ -74,7 +76,7 @@ pub async fn file_complaint(
             description: &description,
             photo: photo.as_ref().map(|(t, b)| (*t, b.as_slice())),
             created_at: now,
-            due_at,
+            due_at: UnixTime(due_at),
         },
     )
     .await?;
@@ -122,7 +124,7 @@ pub async fn reply_to_complaint(code: String, body: String) -> Result<(), AppErr
     let state = crate::server::state::app_state()?;
     let tracked = complaints::by_code(&state, &code).await?;
     let body = complaints::message_text(&body)?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     complaints::add_message(&mut tx, tracked.id, None, &body, None, now).await?;
     record(
@@ -140,8 +142,9 @@ pub async fn reply_to_complaint(code: String, body: String) -> Result<(), AppErr
 /// A school's complaints, open ones first, by due date.
 #[server(prefix = "/rpc", endpoint = "complaint/list", input = Json)]
 pub async fn school_complaints(school_id: i64) -> Result<Vec<ComplaintRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
-    crate::server::complaints::school_queue(&state.db, school_id, state.clock.now()).await
+    crate::server::complaints::school_queue(&state.db, school_id, state.clock.now_time()).await
 }
 
 /// One complaint with its photo, its conversation and the school's transfers
@@ -150,8 +153,9 @@ pub async fn school_complaints(school_id: i64) -> Result<Vec<ComplaintRow>, AppE
 #[server(prefix = "/rpc", endpoint = "complaint/detail", input = Json)]
 pub async fn open_complaint(school_id: i64, id: i64) -> Result<ComplaintDetail, AppError> {
     use crate::server::complaints;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_office_reader(school_id).await?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let row = complaints::school_complaint(&state.db, school_id, id, now)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -180,9 +184,11 @@ pub async fn answer_complaint(
     status: ComplaintStatus,
 ) -> Result<(), AppError> {
     use crate::server::complaints;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let body = complaints::message_text(&body)?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
+
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let before = complaints::status_of(&mut tx, school_id, id)
         .await?

@@ -42,6 +42,7 @@ pub async fn school_dashboard(
     to: String,
 ) -> Result<SchoolFigures, AppError> {
     use crate::server::reports;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
     let (f, t) = if from.trim().is_empty() && to.trim().is_empty() {
         let month = crate::domain::date::Month::of(state.clock.today());
@@ -133,7 +134,7 @@ pub async fn set_report_deadline(
     if due <= period_end || due > period_end.add_days(366) {
         return Err(AppError::InvalidInput(Field::ReportDue));
     }
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let before = reports::deadline_due(&mut tx, staff.office_id, f, t).await?;
     let id = reports::save_deadline(&mut tx, staff.office_id, f, t, due, now, staff.id).await?;
@@ -197,6 +198,7 @@ pub async fn submit_report(
     #[server(default)] replace: bool,
 ) -> Result<ReportRow, AppError> {
     use crate::server::reports;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     staff.require(crate::staff::Role::Accountant)?;
     let (f, t) = reports::period(&from, &to)?;
@@ -213,7 +215,7 @@ pub async fn submit_report(
         .remove(&school_id)
         .unwrap_or_default();
     let json = serde_json::to_string(&figures).map_err(|_| AppError::Internal)?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let id = reports::insert_report(
         &mut tx,
@@ -246,6 +248,7 @@ pub async fn submit_report(
 /// A school's reports, newest first.
 #[server(prefix = "/rpc", endpoint = "reports/school", input = Json)]
 pub async fn school_reports(school_id: i64) -> Result<Vec<ReportRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
     crate::server::reports::school_reports(&state.db, school_id).await
 }
@@ -278,7 +281,14 @@ pub async fn return_report(report_id: i64, comment: String) -> Result<(), AppErr
         .ok_or(AppError::NotFound)?;
     staff.check_read(&state.db, school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    reports::mark_returned(&mut tx, report_id, state.clock.now(), staff.id, &comment).await?;
+    reports::mark_returned(
+        &mut tx,
+        report_id,
+        state.clock.now_time(),
+        staff.id,
+        &comment,
+    )
+    .await?;
     crate::server::audit::by_staff(
         &mut tx,
         &state,
@@ -312,6 +322,7 @@ pub async fn class_collection(
     school_id: i64,
     period: String,
 ) -> Result<Vec<ClassFigures>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
     // Empty: the current month by the server's clock (a phone's may be wrong).
     let month = match period.trim() {

@@ -8,6 +8,7 @@ use leptos::server_fn::codec::Json;
 
 #[server(prefix = "/rpc", endpoint = "fees/list", input = Json)]
 pub async fn list_fees(school_id: i64) -> Result<Vec<FeeItemRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_reader(school_id).await?;
     crate::server::fees::list_fees(&state.db, school_id).await
 }
@@ -16,6 +17,7 @@ pub async fn list_fees(school_id: i64) -> Result<Vec<FeeItemRow>, AppError> {
 /// from now on; issued invoices never change.
 #[server(prefix = "/rpc", endpoint = "fees/save", input = Json)]
 pub async fn save_fee(school_id: i64, fee: FeeInput) -> Result<i64, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (fee_id, entry) = crate::server::fees::save_fee(&mut tx, school_id, &fee).await?;
@@ -26,6 +28,7 @@ pub async fn save_fee(school_id: i64, fee: FeeInput) -> Result<i64, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "exemptions/list", input = Json)]
 pub async fn list_policies(school_id: i64) -> Result<Vec<PolicyRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let year = crate::server::students::current_year(&state, school_id).await?;
     crate::server::fees::exemptions::list_policies(&state.db, school_id, year).await
@@ -41,6 +44,7 @@ pub async fn save_policy(
 ) -> Result<i64, AppError> {
     use crate::domain::validate;
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let name = validate::text(&name, 120).ok_or(AppError::InvalidInput(Field::PolicyName))?;
     if rates.iter().any(|(_, p)| *p > 100) {
@@ -75,6 +79,7 @@ pub async fn grant_exemption(
 ) -> Result<(), AppError> {
     use crate::domain::validate;
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let note = validate::text(&note, 300).ok_or(AppError::InvalidInput(Field::Grounds))?;
     let student_id =
@@ -86,7 +91,7 @@ pub async fn grant_exemption(
         student_id,
         policy_id,
         &note,
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await?;
     crate::server::audit::by_staff(
@@ -121,6 +126,7 @@ pub async fn preview_invoice_run(
     due_on: String,
     scope: RunScope,
 ) -> Result<RunPreview, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let (month, due) = parse_run(&period, &due_on)?;
     let mut preview = crate::server::fees::run::plan(&state, school_id, month, &scope)
@@ -139,6 +145,7 @@ pub async fn commit_invoice_run(
     due_on: String,
     scope: RunScope,
 ) -> Result<RunPreview, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let (month, due) = parse_run(&period, &due_on)?;
     let run = crate::server::fees::run::plan(&state, school_id, month, &scope).await?;
@@ -167,6 +174,7 @@ pub async fn add_credit(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     if !(1..=100_000_000).contains(&amount.dong()) {
         return Err(AppError::InvalidInput(Field::PositiveAmount));
@@ -177,14 +185,8 @@ pub async fn add_credit(
         crate::server::fees::student_by_code(&state.db, school_id, &student_code).await?;
     let now = state.clock.now();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    crate::server::ledger::credit::keep(
-        &mut tx,
-        crate::domain::ids::StudentId(student_id),
-        amount,
-        &reason,
-        now,
-    )
-    .await?;
+    crate::server::ledger::credit::keep(&mut tx, student_id, amount, &reason, now).await?;
+
     crate::server::audit::by_staff(
         &mut tx,
         &state,
@@ -201,6 +203,7 @@ pub async fn add_credit(
 /// left of how much, and why.
 #[server(prefix = "/rpc", endpoint = "credits/list", input = Json)]
 pub async fn list_credits(school_id: i64) -> Result<Vec<CreditRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let year = crate::server::students::current_year(&state, school_id).await?;
     crate::server::fees::credits::list_credits(&state.db, school_id, year).await
@@ -213,6 +216,7 @@ pub async fn list_credits(school_id: i64) -> Result<Vec<CreditRow>, AppError> {
 #[server(prefix = "/rpc", endpoint = "credits/cancel", input = Json)]
 pub async fn cancel_credit(school_id: i64, credit_id: i64, reason: String) -> Result<(), AppError> {
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reason =
         crate::domain::validate::text(&reason, 200).ok_or(AppError::InvalidInput(Field::Reason))?;
@@ -246,6 +250,7 @@ pub async fn revoke_exemption(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reason =
         crate::domain::validate::text(&reason, 300).ok_or(AppError::InvalidInput(Field::Reason))?;

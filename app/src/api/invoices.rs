@@ -14,6 +14,7 @@ pub async fn list_invoices(
     school_id: i64,
     filter: InvoiceFilter,
 ) -> Result<Vec<InvoiceRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let rows =
         crate::server::invoices::list_invoices(&state.db, school_id, &filter, state.clock.today())
@@ -31,6 +32,7 @@ pub async fn staff_invoice_detail(
     code: String,
 ) -> Result<crate::model::InvoiceDetail, AppError> {
     use crate::domain::invoice_code::InvoiceCode;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let code = InvoiceCode::parse(code.trim()).map_err(|_| AppError::NotFound)?;
     // Only an invoice of this school: another school's code is not found here.
@@ -46,6 +48,7 @@ pub async fn staff_invoice_detail(
 #[server(prefix = "/rpc", endpoint = "invoices/export", input = Json)]
 pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<String, AppError> {
     use base64::Engine;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let rows =
         crate::server::invoices::list_invoices(&state.db, school_id, &filter, state.clock.today())
@@ -63,11 +66,12 @@ pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<St
 #[server(prefix = "/rpc", endpoint = "invoices/void", input = Json)]
 pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Result<(), AppError> {
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reason =
         crate::domain::validate::text(&reason, 300).ok_or(AppError::InvalidInput(Field::Reason))?;
     let invoice = crate::server::invoices::open_invoice(&state.db, school_id, code.trim()).await?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::invoices::void(&mut tx, &invoice, code.trim(), &reason, now).await?;
     crate::server::audit::by_staff(

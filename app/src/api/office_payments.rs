@@ -15,18 +15,13 @@ pub async fn record_office_payment(
     school_id: i64,
     payment: OfficePayment,
 ) -> Result<Vec<String>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let now = state.clock.now();
-    let recorded = crate::server::office_payments::record(
-        &mut tx,
-        &state,
-        &staff,
-        crate::domain::ids::SchoolId(school_id),
-        &payment,
-        now,
-    )
-    .await?;
+    let now = state.clock.now_time();
+    let recorded =
+        crate::server::office_payments::record(&mut tx, &state, &staff, school_id, &payment, now)
+            .await?;
     let codes = crate::server::office_payments::receipt_codes(&mut tx, &recorded).await?;
     tx.commit().await?;
     Ok(codes)
@@ -58,16 +53,12 @@ async fn import_file(
     content_base64: &str,
     commit: bool,
 ) -> Result<PosPreview, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let preview = crate::server::office_payments::import(
-        &mut tx,
-        &state,
-        &staff,
-        crate::domain::ids::SchoolId(school_id),
-        content_base64,
-    )
-    .await?;
+    let preview =
+        crate::server::office_payments::import(&mut tx, &state, &staff, school_id, content_base64)
+            .await?;
     if !commit {
         tx.rollback().await?;
     } else if preview.lines.is_empty() || !preview.errors.is_empty() {

@@ -36,7 +36,7 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
         crate::server::gateway::merchant_of_school(&state.db, &state.vault, school_id)
             .await?
             .ok_or(AppError::NotFound)?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let txn_ref =
         crate::server::gateway::create_order(&state.db, school_id, &code, detail.balance, now)
             .await?;
@@ -63,8 +63,8 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
         } else {
             "127.0.0.1".into()
         },
-        create_date: now,
-        expire_date: Some(now + 15 * 60),
+        create_date: now.seconds(),
+        expire_date: Some(now.seconds() + 15 * 60),
         bank_code: None,
     };
     payment_url(&base, &request, &secret).map_err(|e| {
@@ -78,7 +78,8 @@ pub async fn pay_online(token: String, code: String, origin: String) -> Result<S
 #[server(prefix = "/rpc", endpoint = "pay-online/status", output = leptos::server_fn::codec::Postcard)]
 pub async fn check_online_payment(query: String) -> Result<OnlinePaymentStatus, AppError> {
     let state = crate::server::state::app_state()?;
-    crate::server::gateway::order_status(&state.db, &state.vault, &query, state.clock.now()).await
+    crate::server::gateway::order_status(&state.db, &state.vault, &query, state.clock.now_time())
+        .await
 }
 
 /// Sets the school's merchant code and secret at the gateway. The secret is
@@ -91,6 +92,7 @@ pub async fn save_gateway(
 ) -> Result<(), AppError> {
     use crate::error::Field;
     use crate::server::audit::{by_staff, Entry};
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let tmn = tmn_code.trim().to_uppercase();
     if tmn.len() != 8 || !tmn.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -110,7 +112,7 @@ pub async fn save_gateway(
         school_id,
         &tmn,
         &sealed,
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await?;
     by_staff(
@@ -129,6 +131,7 @@ pub async fn save_gateway(
 /// accountant and the school's readers.
 #[server(prefix = "/rpc", endpoint = "school/gateway/orders", input = leptos::server_fn::codec::Json)]
 pub async fn online_orders(school_id: i64) -> Result<Vec<crate::staff::OnlineOrderRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _staff) = crate::server::auth::school_office_reader(school_id).await?;
     crate::server::online_payment::recent_orders(&state.db, school_id).await
 }

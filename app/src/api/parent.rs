@@ -63,7 +63,7 @@ pub async fn lookup_student(
         _ => return Err(AppError::NoMatch),
     };
     state.lookups.forget(attempt).await;
-    parent::access_for(&state, student_id, now).await
+    parent::access_for(&state, student_id, crate::domain::time::UnixTime(now)).await
 }
 
 /// "Forget this phone": ends the access tokens this device holds (the page
@@ -143,19 +143,20 @@ pub async fn load_invoice(token: String, code: String) -> Result<InvoiceDetail, 
     output = leptos::server_fn::codec::Postcard
 )]
 pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayment>, AppError> {
+    use crate::domain::ids::{InvoiceId, SchoolId};
     use crate::domain::money::Vnd;
     use crate::error::Field;
     use crate::server::parent;
     let state = crate::server::state::app_state()?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let today = state.clock.today();
     if items.is_empty() || items.len() > 50 {
         return Err(AppError::InvalidInput(Field::InvoiceCode));
     }
     // (school id) → [(invoice id, student, invoice)]
     let mut by_school: std::collections::BTreeMap<
-        i64,
-        Vec<(i64, String, crate::model::InvoiceDetail)>,
+        SchoolId,
+        Vec<(InvoiceId, String, crate::model::InvoiceDetail)>,
     > = Default::default();
     for (token, code) in &items {
         let student_id = parent::child_of(&state, token).await?;
@@ -177,7 +178,8 @@ pub async fn pay_together(items: Vec<(String, String)>) -> Result<Vec<GroupPayme
     let mut out = Vec::new();
     for (school_id, invoices) in by_school {
         let total: Vnd = invoices.iter().map(|(_, _, d)| d.balance).sum();
-        let amounts: Vec<(i64, Vnd)> = invoices.iter().map(|(id, _, d)| (*id, d.balance)).collect();
+        let amounts: Vec<(InvoiceId, Vnd)> =
+            invoices.iter().map(|(id, _, d)| (*id, d.balance)).collect();
         let mut tx = crate::server::database::begin_write(&state.db).await?;
         let code = parent::add_payment_group(&mut tx, school_id, total, &amounts, now).await?;
         tx.commit().await?;

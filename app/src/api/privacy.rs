@@ -13,6 +13,8 @@ pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 30..=3650;
 /// Everything about one student, as a readable JSON document (the parent's copy).
 #[server(prefix = "/rpc", endpoint = "privacy/export", input = Json)]
 pub async fn export_student(school_id: i64, student_id: i64) -> Result<String, AppError> {
+    use crate::domain::ids::{SchoolId, StudentId};
+    let (school_id, student_id) = (SchoolId(school_id), StudentId(student_id));
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let document = crate::server::privacy::export(&state.db, school_id, student_id).await?;
     crate::server::audit::by_staff_alone(
@@ -33,13 +35,15 @@ pub async fn erase_student(
     student_id: i64,
     reason: String,
 ) -> Result<(), AppError> {
+    use crate::domain::ids::{SchoolId, StudentId};
+    let (school_id, student_id) = (SchoolId(school_id), StudentId(student_id));
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reason = crate::domain::validate::free_text(&reason, 5, 500)
         .ok_or(AppError::InvalidInput(crate::error::Field::Reason))?;
     if !crate::server::privacy::student_exists(&state.db, school_id, student_id).await? {
         return Err(AppError::NotFound);
     }
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::privacy::anonymise(&mut tx, student_id, now).await?;
     crate::server::audit::by_staff(
@@ -57,12 +61,14 @@ pub async fn erase_student(
 /// How many days after a student left their data is anonymised, at this school.
 #[server(prefix = "/rpc", endpoint = "privacy/retention", input = Json)]
 pub async fn retention_days(school_id: i64) -> Result<i64, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_office_reader(school_id).await?;
     crate::server::privacy::retention_days(&state.db, school_id).await
 }
 
 #[server(prefix = "/rpc", endpoint = "privacy/set-retention", input = Json)]
 pub async fn set_retention_days(school_id: i64, days: i64) -> Result<(), AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     if !RETENTION_DAYS.contains(&days) {
         return Err(AppError::InvalidInput(crate::error::Field::Period));

@@ -46,6 +46,7 @@ pub async fn list_receipts(
     school_id: i64,
     period: String,
 ) -> Result<Vec<StaffReceiptRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     crate::server::receipt_view::school_receipts(
         &state.db,
@@ -66,6 +67,7 @@ pub async fn replace_receipt(
 ) -> Result<String, AppError> {
     use crate::error::Field;
     use crate::server::audit::{by_staff, Entry};
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reason =
         crate::domain::validate::text(&reason, 300).ok_or(AppError::InvalidInput(Field::Reason))?;
@@ -82,14 +84,14 @@ pub async fn replace_receipt(
     let fresh = crate::server::receipts::replace(
         &mut tx,
         &state.vault,
-        crate::domain::ids::ReceiptId(id),
+        id,
         &reason,
         (!payer.is_empty()).then_some(payer),
-        crate::domain::ids::StaffId(staff.id),
+        staff.id,
         state.clock.now(),
     )
     .await?;
-    let numbered = crate::server::receipt_view::numbered(&mut tx, fresh.get()).await?;
+    let numbered = crate::server::receipt_view::numbered(&mut tx, fresh).await?;
     by_staff(
         &mut tx,
         &state,
@@ -107,6 +109,7 @@ pub async fn replace_receipt(
 #[server(prefix = "/rpc", endpoint = "receipts/export", input = Json)]
 pub async fn export_receipts(school_id: i64, period: String) -> Result<String, AppError> {
     use base64::Engine;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let rows = crate::server::receipt_view::school_receipts(
         &state.db,

@@ -80,7 +80,7 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
     if account.suspended_at.is_some() {
         return Err(AppError::NotFound);
     }
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::registry::confirm(&mut tx, account_id, staff.id, now).await?;
     crate::server::audit::by_staff(
@@ -101,7 +101,7 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
     .await?;
     tx.commit().await?;
     Ok(Confirmation {
-        at: now,
+        at: now.seconds(),
         by: staff.display_name.clone(),
     })
 }
@@ -112,7 +112,7 @@ pub async fn confirm_account(account_id: i64) -> Result<Confirmation, AppError> 
 async fn account_guardian(
     state: &crate::server::state::AppState,
     staff: &crate::server::auth::Staff,
-    school_id: i64,
+    school_id: crate::domain::ids::SchoolId,
 ) -> Result<(), AppError> {
     use crate::staff::Role;
     match staff.role {
@@ -138,7 +138,7 @@ pub async fn suspend_account(account_id: i64, reason: String) -> Result<(), AppE
     let reason = crate::domain::validate::text(&reason, 500)
         .filter(|r| r.chars().count() >= 5)
         .ok_or(AppError::InvalidInput(Field::Reason))?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::registry::suspend(&mut tx, account_id, staff.id, &reason, now).await?;
     let account = serde_json::json!({"bin": found.bin, "account_number": found.account_number,
@@ -170,6 +170,7 @@ pub async fn suspend_account(account_id: i64, reason: String) -> Result<(), AppE
 /// after. The school and its office read the same list.
 #[server(prefix = "/rpc", endpoint = "registry/history", input = leptos::server_fn::codec::Json)]
 pub async fn account_history(school_id: i64) -> Result<Vec<crate::staff::AuditRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
     account_guardian(&state, &staff, school_id).await?;

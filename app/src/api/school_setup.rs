@@ -10,6 +10,7 @@ use leptos::server_fn::codec::Json;
 pub async fn load_school_profile(school_id: i64) -> Result<SchoolProfile, AppError> {
     use crate::server::auth::current_staff;
     use crate::server::state::app_state;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let state = app_state()?;
     let staff = current_staff(&state).await?;
     staff.check_read(&state.db, school_id).await?;
@@ -27,6 +28,7 @@ pub async fn save_school_details(
 ) -> Result<(), AppError> {
     use crate::domain::validate;
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let numbering = validate::receipt_numbering(&receipt_form_number, &receipt_series)
         .map_err(AppError::InvalidInput)?;
@@ -76,6 +78,7 @@ pub async fn save_account(
     use crate::domain::{banks, validate};
     use crate::error::Field;
     use crate::server::schools;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let bank = banks::by_bin(bin.trim()).ok_or(AppError::InvalidInput(Field::Bank))?;
     let number = validate::account_number(&account_number)
@@ -112,6 +115,7 @@ pub async fn save_account(
 
 #[server(prefix = "/rpc", endpoint = "school/methods", input = Json)]
 pub async fn set_methods(school_id: i64, methods: Vec<PaymentMethod>) -> Result<(), AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let before = crate::server::schools::methods(&state.db, school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
@@ -134,6 +138,7 @@ pub async fn set_methods(school_id: i64, methods: Vec<PaymentMethod>) -> Result<
 pub async fn save_contacts(school_id: i64, contacts: Vec<Contact>) -> Result<(), AppError> {
     use crate::domain::validate;
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut clean = Vec::new();
     for c in contacts {
@@ -171,6 +176,7 @@ pub const MAX_LOGO_BYTES: usize = 200 * 1024;
 pub async fn save_school_logo(school_id: i64, content_base64: String) -> Result<(), AppError> {
     use crate::error::Field;
     use base64::Engine;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(content_base64.trim())
@@ -217,6 +223,7 @@ pub async fn audit_log(
     use crate::server::auth::current_staff;
     use crate::server::state::app_state;
     use crate::staff::Role;
+    let school_id = school_id.map(crate::domain::ids::SchoolId);
     let state = app_state()?;
     let staff = current_staff(&state).await?;
     match (staff.role, school_id) {

@@ -9,6 +9,8 @@ use leptos::server_fn::codec::Json;
 /// Previews (`commit` false) or starts the school year after the current one.
 #[server(prefix = "/rpc", endpoint = "school-year/next", input = Json)]
 pub async fn start_next_year(school_id: i64, commit: bool) -> Result<NewYearPlan, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
+
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let current = crate::server::students::current_year(&state, school_id).await?;
     let next =

@@ -19,6 +19,7 @@ const MAX_PASSWORD_CHARS: usize = 200;
 /// The school's certificate in use, if any (anyone of the school, and its offices).
 #[server(prefix = "/rpc", endpoint = "school/certificate", input = Json)]
 pub async fn load_certificate(school_id: i64) -> Result<Option<SigningCertificate>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_reader(school_id).await?;
     crate::server::signing_certificate::current(&state.db, school_id).await
 }
@@ -33,6 +34,7 @@ pub async fn save_certificate(
 ) -> Result<SigningCertificate, AppError> {
     use crate::error::CertificateProblem;
     use base64::Engine;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     if p12_base64.len() > MAX_BASE64_CHARS {
         return Err(AppError::Certificate(CertificateProblem::TooLarge));
@@ -43,7 +45,7 @@ pub async fn save_certificate(
     let p12 = base64::engine::general_purpose::STANDARD
         .decode(p12_base64.trim())
         .map_err(|_| AppError::Certificate(CertificateProblem::Unreadable))?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let certificate = crate::server::signing_certificate::check_and_seal(
         &state.vault,
         school_id,
@@ -84,10 +86,11 @@ pub async fn save_certificate(
 #[server(prefix = "/rpc", endpoint = "school/certificate/retire", input = Json)]
 pub async fn retire_certificate(school_id: i64, reason: String) -> Result<(), AppError> {
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reason =
         crate::domain::validate::text(&reason, 300).ok_or(AppError::InvalidInput(Field::Reason))?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (id, owner) =
         crate::server::signing_certificate::retire(&mut tx, school_id, staff.id, &reason, now)

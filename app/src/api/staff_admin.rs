@@ -68,13 +68,7 @@ pub async fn create_school(
     .await?;
     // The school's receipt signing key is made with the school, so its public
     // key is published before the first receipt.
-    crate::server::receipts::current_key(
-        &mut tx,
-        &state.vault,
-        crate::domain::ids::SchoolId(id),
-        state.clock.now(),
-    )
-    .await?;
+    crate::server::receipts::current_key(&mut tx, &state.vault, id, state.clock.now()).await?;
     audit(
         &mut tx,
         &state,
@@ -94,7 +88,7 @@ pub async fn create_school(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(id.get())
 }
 
 /// Staff the caller manages: officers see the accountants of the schools they
@@ -115,14 +109,16 @@ async fn issue_link(
     by: &crate::server::auth::Staff,
     purpose: &str,
     role: Option<Role>,
-    school_id: Option<i64>,
-    staff_id: Option<i64>,
+    school_id: Option<crate::domain::ids::SchoolId>,
+    staff_id: Option<crate::domain::ids::StaffId>,
 ) -> Result<OneTimeLink, AppError> {
+    use crate::domain::time::UnixTime;
     use crate::server::audit::Entry;
     use crate::server::auth::{random_secret, secret_hash, LINK_TTL_SECS};
     use crate::server::staff::{audit, insert_link, NewLink};
     let secret = random_secret();
-    let now = state.clock.now();
+    let now = state.clock.now_time();
+    let expires_at = now.seconds() + LINK_TTL_SECS;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     insert_link(
         &mut tx,
@@ -135,18 +131,26 @@ async fn issue_link(
             staff_id,
             created_by: by.id,
             created_at: now,
-            expires_at: now + LINK_TTL_SECS,
+            expires_at: UnixTime(expires_at),
         },
     )
     .await?;
-    audit(&mut tx, state, Some(by), by.office_id, Entry {
-        school_id,
-        action: purpose,
-        entity: "one_time_link",
-        entity_id: staff_id.map(|s| s.to_string()),
-        before: None,
-        after: Some(serde_json::json!({"role": role.map(Role::as_str), "expires_at": now + LINK_TTL_SECS})),
-    })
+    audit(
+        &mut tx,
+        state,
+        Some(by),
+        by.office_id,
+        Entry {
+            school_id,
+            action: purpose,
+            entity: "one_time_link",
+            entity_id: staff_id.map(|s| s.to_string()),
+            before: None,
+            after: Some(
+                serde_json::json!({"role": role.map(Role::as_str), "expires_at": expires_at}),
+            ),
+        },
+    )
     .await?;
     tx.commit().await?;
     let kind = if purpose == "invite" {
@@ -156,7 +160,7 @@ async fn issue_link(
     };
     Ok(OneTimeLink {
         path: format!("/staff/{kind}/{secret}"),
-        expires_at: now + LINK_TTL_SECS,
+        expires_at,
     })
 }
 
@@ -166,6 +170,7 @@ async fn issue_link(
 pub async fn invite(role: Role, school_id: i64) -> Result<OneTimeLink, AppError> {
     use crate::server::auth::current_staff;
     use crate::server::state::app_state;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let state = app_state()?;
     let staff = current_staff(&state).await?;
     if !staff.role.may_manage(role) {
@@ -181,7 +186,7 @@ pub async fn invite(role: Role, school_id: i64) -> Result<OneTimeLink, AppError>
 async fn managed_staff(
     state: &crate::server::state::AppState,
     by: &crate::server::auth::Staff,
-    staff_id: i64,
+    staff_id: crate::domain::ids::StaffId,
 ) -> Result<crate::server::auth::Staff, AppError> {
     let target = crate::server::auth::staff_by_id(&state.db, staff_id)
         .await?
@@ -204,7 +209,7 @@ pub async fn reset_link(staff_id: i64) -> Result<OneTimeLink, AppError> {
     use crate::server::state::app_state;
     let state = app_state()?;
     let staff = current_staff(&state).await?;
-    let target = managed_staff(&state, &staff, staff_id).await?;
+    let target = managed_staff(&state, &staff, crate::domain::ids::StaffId(staff_id)).await?;
     issue_link(
         &state,
         &staff,
@@ -226,9 +231,9 @@ pub async fn deactivate(staff_id: i64) -> Result<(), AppError> {
     use crate::server::state::app_state;
     let state = app_state()?;
     let staff = current_staff(&state).await?;
-    let target = managed_staff(&state, &staff, staff_id).await?;
+    let target = managed_staff(&state, &staff, crate::domain::ids::StaffId(staff_id)).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    crate::server::staff::deactivate(&mut tx, target.id, state.clock.now()).await?;
+    crate::server::staff::deactivate(&mut tx, target.id, state.clock.now_time()).await?;
     audit(
         &mut tx,
         &state,

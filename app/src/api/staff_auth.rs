@@ -20,7 +20,7 @@ fn set_cookie(value: &str, max_age: i64) {
 #[cfg(feature = "ssr")]
 async fn open_session(
     state: &crate::server::state::AppState,
-    staff_id: i64,
+    staff_id: crate::domain::ids::StaffId,
 ) -> Result<Me, AppError> {
     use crate::server::auth::{staff_by_id, start_session, SESSION_TTL_SECS};
     let secret = start_session(state, staff_id).await?;
@@ -168,7 +168,7 @@ pub async fn accept_invite(
         Some(school_id) => office_of_school(&state.db, school_id).await?,
         None => link.office_id.ok_or(AppError::Internal)?,
     };
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let inviter = staff_by_id(&state.db, link.created_by).await?;
 
     let mut tx = crate::server::database::begin_write(&state.db).await?;
@@ -216,7 +216,7 @@ pub async fn use_reset_link(token: String, password: String) -> Result<(), AppEr
     let staff = staff_by_id(&state.db, staff_id)
         .await?
         .ok_or(AppError::LinkInvalid)?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     if !consume_link(&mut tx, &token, now).await? {
         return Err(AppError::LinkInvalid);

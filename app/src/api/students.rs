@@ -12,6 +12,7 @@ pub async fn preview_student_import(
     school_id: i64,
     content_base64: String,
 ) -> Result<ImportPreview, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     Ok(
         crate::server::students::import::plan(&state, school_id, &content_base64)
@@ -28,13 +29,14 @@ pub async fn commit_student_import(
     content_base64: String,
 ) -> Result<ImportResult, AppError> {
     use crate::server::students::{current_year, import};
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let plan = import::plan(&state, school_id, &content_base64).await?;
     if plan.preview.file_problem.is_some() || !plan.preview.errors.is_empty() {
         return Err(AppError::ImportRejected);
     }
     let year = current_year(&state, school_id).await?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let entries = import::write_import(&mut tx, &state, school_id, year, &plan, now).await?;
     for entry in entries {
@@ -52,6 +54,7 @@ pub async fn commit_student_import(
 /// sees their own classes (read-only).
 #[server(prefix = "/rpc", endpoint = "students/list", input = Json)]
 pub async fn list_students(school_id: i64) -> Result<Vec<StudentRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_reader(school_id).await?;
     let year = crate::server::students::current_year(&state, school_id).await?;
     // Homeroom teachers see their own classes only.
@@ -73,6 +76,8 @@ pub async fn save_student(
     birth_date: String,
     class_name: String,
 ) -> Result<i64, AppError> {
+    use crate::domain::ids::{SchoolId, StudentId};
+    let school_id = SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let r = crate::server::students::record_from_form(
         code,
@@ -85,23 +90,23 @@ pub async fn save_student(
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let (id, entry) = crate::server::students::save_student(
         &mut tx,
-        state.clock.now(),
+        state.clock.now_time(),
         school_id,
         year,
-        student_id,
+        student_id.map(StudentId),
         &r,
     )
     .await?;
     crate::server::audit::record(
         &mut tx,
-        state.clock.now(),
+        state.clock.now_time(),
         Some(&staff),
         staff.office_id,
         entry,
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(id.get())
 }
 
 /// Marks a student as having left the school (or back, with `left` false).
@@ -111,7 +116,10 @@ pub async fn mark_student_left(
     student_id: i64,
     left: bool,
 ) -> Result<(), AppError> {
+    use crate::domain::ids::{SchoolId, StudentId};
+    let (school_id, student_id) = (SchoolId(school_id), StudentId(student_id));
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+
     let today = state.clock.today().to_string();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::students::set_left(

@@ -16,6 +16,7 @@ pub fn secret_context(school_id: i64, url: &str) -> String {
 
 #[server(prefix = "/rpc", endpoint = "webhooks/list", input = Json)]
 pub async fn list_webhooks(school_id: i64) -> Result<Vec<WebhookRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     crate::server::webhooks::list(&state.db, school_id).await
 }
@@ -24,6 +25,7 @@ pub async fn list_webhooks(school_id: i64) -> Result<Vec<WebhookRow>, AppError> 
 pub async fn create_webhook(school_id: i64, url: String) -> Result<NewWebhook, AppError> {
     use crate::domain::webhook::{check_address, AddressProblem};
     use crate::error::Field;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let url = url.trim().to_string();
     check_address(&url, state.webhooks_to_loopback).map_err(|p| {
@@ -33,7 +35,7 @@ pub async fn create_webhook(school_id: i64, url: String) -> Result<NewWebhook, A
         })
     })?;
     let secret = format!("whsec_{}", crate::server::auth::random_secret());
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let id = crate::server::webhooks::insert(
         &mut tx,
@@ -42,7 +44,7 @@ pub async fn create_webhook(school_id: i64, url: String) -> Result<NewWebhook, A
             url: &url,
             sealed_secret: state
                 .vault
-                .seal(secret.as_bytes(), &secret_context(school_id, &url)),
+                .seal(secret.as_bytes(), &secret_context(school_id.get(), &url)),
             created_at: now,
             created_by: staff.id,
         },
@@ -64,8 +66,9 @@ pub async fn create_webhook(school_id: i64, url: String) -> Result<NewWebhook, A
 /// its queue (given up), so turning it off is immediate.
 #[server(prefix = "/rpc", endpoint = "webhooks/disable", input = Json)]
 pub async fn disable_webhook(school_id: i64, id: i64) -> Result<(), AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     if !crate::server::webhooks::disable(&mut tx, school_id, id, now).await? {
         return Err(AppError::NotFound);
@@ -84,6 +87,7 @@ pub async fn disable_webhook(school_id: i64, id: i64) -> Result<(), AppError> {
 /// The latest deliveries to the school's addresses, newest first.
 #[server(prefix = "/rpc", endpoint = "webhooks/deliveries", input = Json)]
 pub async fn list_deliveries(school_id: i64) -> Result<Vec<DeliveryRow>, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     crate::server::webhooks::deliveries(&state.db, school_id).await
 }
@@ -92,6 +96,7 @@ pub async fn list_deliveries(school_id: i64) -> Result<Vec<DeliveryRow>, AppErro
 /// same event id, so a receiver that had it ignores it.
 #[server(prefix = "/rpc", endpoint = "webhooks/redeliver", input = Json)]
 pub async fn redeliver(school_id: i64, delivery_id: i64) -> Result<(), AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     if !crate::server::webhooks::redeliver(&mut tx, school_id, delivery_id).await? {

@@ -4,6 +4,8 @@
 //! REST API's key check (`server/src/http/api_key_auth.rs`) hashes with
 //! [`key_hash`].
 
+use crate::domain::ids::{SchoolId, StaffId};
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::state::Db;
 use crate::staff::ApiKeyRow;
@@ -18,11 +20,11 @@ pub fn key_hash(secret: &str) -> String {
 /// exists only in the answer; the database keeps its hash.
 pub async fn insert_key(
     conn: &mut AnyConnection,
-    school_id: i64,
-    created_by: i64,
+    school_id: SchoolId,
+    created_by: StaffId,
     name: &str,
     can_write: bool,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(i64, String, String), AppError> {
     let secret = format!("hp_{}", crate::server::auth::random_secret());
     let prefix: String = secret.chars().take(10).collect();
@@ -54,7 +56,7 @@ struct KeyRecord {
 }
 
 /// The school's keys, newest first.
-pub async fn list(db: &Db, school_id: i64) -> Result<Vec<ApiKeyRow>, AppError> {
+pub async fn list(db: &Db, school_id: SchoolId) -> Result<Vec<ApiKeyRow>, AppError> {
     let rows: Vec<KeyRecord> = sqlx::query_as(
         "SELECT id, name, scope, prefix, created_at, last_used_at, revoked_at FROM api_key WHERE school_id = $1 ORDER BY id DESC",
     )
@@ -78,9 +80,9 @@ pub async fn list(db: &Db, school_id: i64) -> Result<Vec<ApiKeyRow>, AppError> {
 /// Revokes a key of the school; `false` if there is no such key still valid.
 pub async fn revoke(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     id: i64,
-    now: i64,
+    now: UnixTime,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE api_key SET revoked_at = $1 WHERE id = $2 AND school_id = $3 AND revoked_at IS NULL",

@@ -2,11 +2,13 @@
 //! refuses updates and deletes (database triggers), so the log only grows.
 
 use super::auth::Staff;
+use crate::domain::ids::SchoolId;
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use serde_json::Value;
 
 pub struct Entry<'a> {
-    pub school_id: Option<i64>,
+    pub school_id: Option<SchoolId>,
     pub action: &'a str,
     pub entity: &'a str,
     pub entity_id: Option<String>,
@@ -17,7 +19,7 @@ pub struct Entry<'a> {
 impl<'a> Entry<'a> {
     /// A change at a school: `entity` number `entity_id` had `action` done to it.
     pub fn at_school(
-        school_id: i64,
+        school_id: SchoolId,
         action: &'a str,
         entity: &'a str,
         entity_id: impl ToString,
@@ -62,7 +64,14 @@ pub async fn by_staff(
     staff: &Staff,
     entry: Entry<'_>,
 ) -> Result<(), AppError> {
-    record(conn, state.clock.now(), Some(staff), staff.office_id, entry).await
+    record(
+        conn,
+        state.clock.now_time(),
+        Some(staff),
+        staff.office_id,
+        entry,
+    )
+    .await
 }
 
 /// Records what a staff member changed as the last step of its transaction,
@@ -81,7 +90,7 @@ pub async fn by_staff_and_commit(
 /// Records a change in the same transaction as the change itself.
 pub async fn record(
     conn: &mut sqlx::AnyConnection,
-    at: i64,
+    at: UnixTime,
     who: Option<&Staff>,
     office_id: i64,
     entry: Entry<'_>,
@@ -122,7 +131,7 @@ pub async fn by_staff_alone(
     let mut conn = state.db.acquire().await?;
     record(
         &mut conn,
-        state.clock.now(),
+        state.clock.now_time(),
         Some(staff),
         staff.office_id,
         entry,
@@ -135,7 +144,7 @@ pub async fn by_staff_alone(
 pub async fn viewed(
     state: &super::state::AppState,
     staff: &Staff,
-    school_id: i64,
+    school_id: SchoolId,
     entity: &str,
     entity_id: impl ToString,
 ) -> Result<(), AppError> {
@@ -153,7 +162,7 @@ pub struct Filter {
     /// One school's changes (scope checked by the caller), or (None) everything
     /// under the office: its own and its communes' office-wide rows, and the rows of the
     /// schools it supervises now (a school's history goes with the school when it moves).
-    pub school_id: Option<i64>,
+    pub school_id: Option<SchoolId>,
     /// One kind of record only.
     pub entity: Option<&'static str>,
     /// Words to find in the sentence, the person, the school or the record

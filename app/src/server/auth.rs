@@ -3,6 +3,7 @@
 //! staff server function starts with.
 
 use super::state::{AppState, Db};
+use crate::domain::ids::{SchoolId, StaffId};
 use crate::error::AppError;
 use crate::staff::Role;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -83,12 +84,12 @@ pub fn session_cookie_header(value: &str, max_age: i64) -> String {
 /// The signed-in staff member behind a request.
 #[derive(Clone, Debug)]
 pub struct Staff {
-    pub id: i64,
+    pub id: StaffId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
     pub office_id: i64,
-    pub school_id: Option<i64>,
+    pub school_id: Option<SchoolId>,
     /// An officer doing the work of a school that has no active accountant:
     /// every change is recorded as such (see `check_write`).
     pub acting_for_school: bool,
@@ -96,12 +97,12 @@ pub struct Staff {
 
 #[derive(sqlx::FromRow)]
 struct StaffRecord {
-    id: i64,
+    id: StaffId,
     username: String,
     display_name: String,
     role: String,
     office_id: i64,
-    school_id: Option<i64>,
+    school_id: Option<SchoolId>,
 }
 
 fn staff_from(row: StaffRecord) -> Result<Staff, AppError> {
@@ -119,7 +120,7 @@ fn staff_from(row: StaffRecord) -> Result<Staff, AppError> {
 pub const STAFF_COLUMNS: &str =
     "s.id, s.username, s.display_name, s.role, s.office_id, s.school_id";
 
-pub async fn staff_by_id(db: &Db, id: i64) -> Result<Option<Staff>, AppError> {
+pub async fn staff_by_id(db: &Db, id: StaffId) -> Result<Option<Staff>, AppError> {
     let row: Option<StaffRecord> = sqlx::query_as(&format!(
         "SELECT {STAFF_COLUMNS} FROM staff s WHERE s.id = $1"
     ))
@@ -156,7 +157,7 @@ pub async fn staff_of_session(
 }
 
 /// Starts a session and returns the cookie's secret.
-pub async fn start_session(state: &AppState, staff_id: i64) -> Result<String, AppError> {
+pub async fn start_session(state: &AppState, staff_id: StaffId) -> Result<String, AppError> {
     let secret = random_secret();
     let now = state.clock.now();
     let _turn = super::database::single_write_turn(&state.db).await;
@@ -176,7 +177,7 @@ pub async fn start_session(state: &AppState, staff_id: i64) -> Result<String, Ap
 
 /// The application state and the signed-in staff member, if they may change
 /// this school's data (every state-changing staff function starts here).
-pub async fn school_writer(school_id: i64) -> Result<(AppState, Staff), AppError> {
+pub async fn school_writer(school_id: SchoolId) -> Result<(AppState, Staff), AppError> {
     let state = super::state::app_state()?;
     let mut staff = current_staff(&state).await?;
     staff.check_write(&state.db, school_id).await?;
@@ -185,7 +186,7 @@ pub async fn school_writer(school_id: i64) -> Result<(AppState, Staff), AppError
 }
 
 /// The same for reading a school's data (teachers included).
-pub async fn school_reader(school_id: i64) -> Result<(AppState, Staff), AppError> {
+pub async fn school_reader(school_id: SchoolId) -> Result<(AppState, Staff), AppError> {
     let state = super::state::app_state()?;
     let staff = current_staff(&state).await?;
     staff.check_read(&state.db, school_id).await?;
@@ -196,7 +197,7 @@ pub async fn school_reader(school_id: i64) -> Result<(AppState, Staff), AppError
 /// (with parents' bank details), online orders, the school's figures and
 /// reports. A teacher's screens show none of it, and neither does the server:
 /// teachers read their own classes only (`api::class_view`).
-pub async fn school_office_reader(school_id: i64) -> Result<(AppState, Staff), AppError> {
+pub async fn school_office_reader(school_id: SchoolId) -> Result<(AppState, Staff), AppError> {
     let (state, staff) = school_reader(school_id).await?;
     if staff.role == Role::Teacher {
         return Err(AppError::Forbidden);
@@ -205,7 +206,7 @@ pub async fn school_office_reader(school_id: i64) -> Result<(AppState, Staff), A
 }
 
 /// The office that supervises a school directly (its commune, or the Department for a THPT).
-pub async fn office_of_school(db: &Db, school_id: i64) -> Result<i64, AppError> {
+pub async fn office_of_school(db: &Db, school_id: SchoolId) -> Result<i64, AppError> {
     let (office_id,): (i64,) = sqlx::query_as("SELECT office_id FROM school WHERE id = $1")
         .bind(school_id)
         .fetch_optional(db)
@@ -227,8 +228,8 @@ pub async fn office_level(
 }
 
 /// The schools an office supervises: its own, and for a Department also its communes'.
-pub async fn supervised_schools(db: &Db, office_id: i64) -> Result<Vec<i64>, AppError> {
-    let ids: Vec<(i64,)> = sqlx::query_as(
+pub async fn supervised_schools(db: &Db, office_id: i64) -> Result<Vec<SchoolId>, AppError> {
+    let ids: Vec<(SchoolId,)> = sqlx::query_as(
         "SELECT school_id FROM office_school WHERE office_id = $1 ORDER BY school_id",
     )
     .bind(office_id)
@@ -241,7 +242,7 @@ impl Staff {
     /// May this person read this school's data? Officers: any school their office
     /// supervises (a Department: also its communes' schools, `office_school`);
     /// accountants and teachers: their own school.
-    pub async fn check_read(&self, db: &Db, school_id: i64) -> Result<(), AppError> {
+    pub async fn check_read(&self, db: &Db, school_id: SchoolId) -> Result<(), AppError> {
         match self.role {
             Role::Officer => {
                 let seen: Option<(i64,)> = sqlx::query_as(
@@ -263,7 +264,7 @@ impl Staff {
     /// office supervises: an officer does the accountant's work only for a
     /// school with no active accountant (a new school, or one whose accountant
     /// left), and each such change is recorded as done for the school.
-    pub async fn check_write(&self, db: &Db, school_id: i64) -> Result<(), AppError> {
+    pub async fn check_write(&self, db: &Db, school_id: SchoolId) -> Result<(), AppError> {
         match self.role {
             Role::Teacher => Err(AppError::Forbidden),
             Role::Accountant => self.check_read(db, school_id).await,

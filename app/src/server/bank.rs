@@ -10,6 +10,7 @@ use super::state::Db;
 use crate::domain::ids::SchoolId;
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 
 /// A transfer into a school's account, as a bank (or its notification service) reports it.
@@ -74,7 +75,7 @@ impl Account {
 /// services sometimes space or pad the number; digits and letters are compared.
 pub async fn account_for(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     account_number: &str,
 ) -> Result<Option<Account>, AppError> {
     let wanted: String = account_number
@@ -129,14 +130,14 @@ pub async fn record(
     account: &Account,
     tx_in: &BankTransaction,
     channel: Channel,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Recorded, AppError> {
     // Notifications for the same invoices take turns: on SQLite the write
     // transaction takes the database's write lock at once, so concurrent
     // notifications queue instead of failing to upgrade a read.
     let mut tx = super::database::begin_write(db).await?;
     let incoming = incoming(account, tx_in, channel);
-    let recorded = super::ledger::record(&mut tx, vault, school_id, &[incoming], now)
+    let recorded = super::ledger::record(&mut tx, vault, school_id, &[incoming], now.seconds())
         .await?
         .pop()
         .ok_or(AppError::Internal)?;
@@ -182,7 +183,7 @@ pub fn incoming(
             source: Source::BankTransfer,
             external_id: external_id(&account.bin, &account.account_number, &tx_in.transaction_id),
             amount: tx_in.amount,
-            received_at: crate::domain::time::UnixTime(tx_in.received_at),
+            received_at: UnixTime(tx_in.received_at),
             payer_name: tx_in.payer_name.clone(),
             memo: Some(tx_in.memo.clone()),
             method: account.method(),
@@ -203,8 +204,8 @@ pub fn incoming(
 pub async fn school_secret(
     db: &Db,
     vault: &super::vault::Vault,
-    school_id: i64,
-    now: i64,
+    school_id: SchoolId,
+    now: UnixTime,
 ) -> Result<String, AppError> {
     // Read first: a secret that exists needs no write (which would wait for the
     // write lock behind a long import).
@@ -232,7 +233,7 @@ pub async fn school_secret(
     open_secret(db, vault, school_id, &stored).await
 }
 
-fn secret_context(school_id: i64) -> String {
+fn secret_context(school_id: SchoolId) -> String {
     format!("bank_secret:{school_id}")
 }
 
@@ -241,7 +242,7 @@ fn secret_context(school_id: i64) -> String {
 pub async fn open_secret(
     db: &Db,
     vault: &super::vault::Vault,
-    school_id: i64,
+    school_id: SchoolId,
     stored: &str,
 ) -> Result<String, AppError> {
     if stored.starts_with("v1.") {

@@ -6,7 +6,9 @@
 //! write the audit lines.
 
 use crate::domain::date::{Date, Month};
+use crate::domain::ids::{InvoiceId, SchoolId, StaffId, StudentId};
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::auth::Staff;
 use crate::server::state::{AppState, Db};
@@ -15,11 +17,12 @@ use sqlx::AnyConnection;
 
 /// The class's school, if this staff member may see the class: its homeroom
 /// teacher, or the school's accountant or an officer supervising it.
-pub async fn class_school(db: &Db, staff: &Staff, class_id: i64) -> Result<i64, AppError> {
-    let school_id: Option<i64> = sqlx::query_scalar("SELECT school_id FROM class WHERE id = $1")
-        .bind(class_id)
-        .fetch_optional(db)
-        .await?;
+pub async fn class_school(db: &Db, staff: &Staff, class_id: i64) -> Result<SchoolId, AppError> {
+    let school_id: Option<SchoolId> =
+        sqlx::query_scalar("SELECT school_id FROM class WHERE id = $1")
+            .bind(class_id)
+            .fetch_optional(db)
+            .await?;
     let school_id = school_id.ok_or(AppError::Forbidden)?;
     staff.check_read(db, school_id).await?;
     if staff.role == Role::Teacher {
@@ -35,7 +38,7 @@ pub async fn class_school(db: &Db, staff: &Staff, class_id: i64) -> Result<i64, 
 }
 
 /// The current class of a student, checked the same way.
-pub async fn student_class(db: &Db, staff: &Staff, student_id: i64) -> Result<i64, AppError> {
+pub async fn student_class(db: &Db, staff: &Staff, student_id: StudentId) -> Result<i64, AppError> {
     let class_id: Option<i64> = sqlx::query_scalar(
         "SELECT e.class_id FROM enrolment e WHERE e.student_id = $1 ORDER BY e.school_year_id DESC LIMIT 1",
     )
@@ -51,9 +54,9 @@ pub async fn student_class(db: &Db, staff: &Staff, student_id: i64) -> Result<i6
 /// to the ones that teacher is the homeroom teacher of.
 pub async fn year_classes(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     year: i64,
-    teacher: Option<i64>,
+    teacher: Option<StaffId>,
 ) -> Result<Vec<TeacherClass>, AppError> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT c.id, c.name FROM class c WHERE c.school_id = $1 AND c.school_year_id = $2 \
@@ -75,7 +78,7 @@ pub async fn year_classes(
 pub struct ClassHeader {
     pub class_name: String,
     pub school_slug: String,
-    pub school_id: i64,
+    pub school_id: SchoolId,
 }
 
 pub async fn header(db: &Db, class_id: i64) -> Result<ClassHeader, AppError> {
@@ -102,7 +105,7 @@ pub async fn latest_period(db: &Db, class_id: i64) -> Result<Option<Month>, AppE
 
 #[derive(sqlx::FromRow)]
 struct RegisterRecord {
-    student_id: i64,
+    student_id: StudentId,
     code: String,
     full_name: String,
     total: Option<Vnd>,
@@ -144,7 +147,7 @@ pub async fn register(
             let (total, paid) = (r.total.unwrap_or_default(), r.paid.unwrap_or_default());
             let status = due.map(|d| InvoiceStatus::derive(total, paid, d, today, false));
             ClassViewRow {
-                student_id: r.student_id,
+                student_id: r.student_id.get(),
                 code: r.code,
                 full_name: r.full_name,
                 total,
@@ -160,10 +163,10 @@ pub async fn register(
 pub async fn add_student_link(
     db: &Db,
     token_hash: &str,
-    student_id: i64,
-    created_by: i64,
-    created_at: i64,
-    expires_at: i64,
+    student_id: StudentId,
+    created_by: StaffId,
+    created_at: UnixTime,
+    expires_at: UnixTime,
 ) -> Result<(), AppError> {
     let _turn = crate::server::database::single_write_turn(db).await;
     sqlx::query(
@@ -182,8 +185,8 @@ pub async fn add_student_link(
 /// Ends every live link of a student: how many.
 pub async fn revoke_student_links(
     conn: &mut AnyConnection,
-    student_id: i64,
-    now: i64,
+    student_id: StudentId,
+    now: UnixTime,
 ) -> Result<u64, AppError> {
     let done = sqlx::query(
         "UPDATE student_link SET revoked_at = $1 WHERE student_id = $2 AND revoked_at IS NULL",
@@ -196,7 +199,11 @@ pub async fn revoke_student_links(
 }
 
 /// The student a live link (by its hash) opens.
-pub async fn linked_student(db: &Db, token_hash: &str, now: i64) -> Result<Option<i64>, AppError> {
+pub async fn linked_student(
+    db: &Db,
+    token_hash: &str,
+    now: UnixTime,
+) -> Result<Option<StudentId>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT student_id FROM student_link WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
     )
@@ -207,7 +214,7 @@ pub async fn linked_student(db: &Db, token_hash: &str, now: i64) -> Result<Optio
 }
 
 /// A school's id and name by its slug.
-pub async fn school_by_slug(db: &Db, slug: &str) -> Result<Option<(i64, String)>, AppError> {
+pub async fn school_by_slug(db: &Db, slug: &str) -> Result<Option<(SchoolId, String)>, AppError> {
     Ok(
         sqlx::query_as("SELECT id, name FROM school WHERE slug = $1")
             .bind(slug)
@@ -221,7 +228,7 @@ pub async fn school_by_slug(db: &Db, slug: &str) -> Result<Option<(i64, String)>
 /// the correction), under its new name.
 pub async fn class_by_name(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     year: i64,
     name: &str,
 ) -> Result<Option<(String, i64)>, AppError> {
@@ -250,8 +257,8 @@ pub async fn class_by_name(
 
 #[derive(sqlx::FromRow)]
 struct NoticeRecord {
-    invoice_id: i64,
-    student_id: i64,
+    invoice_id: InvoiceId,
+    student_id: StudentId,
     code: String,
     full_name: String,
     student_code: String,
@@ -276,7 +283,7 @@ pub async fn printed_notices(
     staff: &Staff,
     class_id: i64,
     period: &str,
-    student_id: Option<i64>,
+    student_id: Option<StudentId>,
 ) -> Result<Vec<PrintedNotice>, AppError> {
     use crate::domain::invoice_code::InvoiceCode;
     use crate::domain::notice;
@@ -335,7 +342,7 @@ pub async fn printed_notices(
 /// or in the caller's transaction (`&mut *tx`).
 pub async fn class_id_by_name<'e>(
     conn: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    school_id: i64,
+    school_id: SchoolId,
     year: i64,
     name: &str,
 ) -> Result<Option<i64>, AppError> {
@@ -353,7 +360,7 @@ pub async fn class_id_by_name<'e>(
 pub async fn add_class_teacher(
     conn: &mut AnyConnection,
     class_id: i64,
-    staff_id: i64,
+    staff_id: StaffId,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO class_teacher (class_id, staff_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -376,7 +383,7 @@ pub struct ClassRecord {
 /// One of a school's classes.
 pub async fn school_class(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     class_id: i64,
 ) -> Result<Option<ClassRecord>, AppError> {
     Ok(sqlx::query_as(
@@ -393,12 +400,12 @@ pub async fn school_class(
 /// limited to the class by name follow it. The fees that moved.
 pub async fn rename(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     class_id: i64,
     before: &str,
     name: &str,
     grade: i64,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Vec<i64>, AppError> {
     sqlx::query("UPDATE class SET name = $1, grade = $2 WHERE id = $3")
         .bind(name)
@@ -454,7 +461,8 @@ pub struct ClassUse {
 
 pub async fn class_use(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
+
     class_id: i64,
 ) -> Result<Option<ClassUse>, AppError> {
     Ok(sqlx::query_as(

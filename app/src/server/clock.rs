@@ -2,12 +2,18 @@
 //! "now" (due dates, overdue status and token expiry all depend on it).
 
 use crate::domain::date::Date;
+use crate::domain::time::UnixTime;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub trait Clock: Send + Sync {
     /// Seconds since the Unix epoch.
     fn now(&self) -> i64;
+
+    /// The same moment, typed: what the area modules take.
+    fn now_time(&self) -> UnixTime {
+        UnixTime(self.now())
+    }
 
     /// Today's date in Vietnam.
     fn today(&self) -> Date {

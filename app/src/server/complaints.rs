@@ -3,8 +3,10 @@
 //! conversation (`complaint_message`). The server functions in
 //! `api::complaints` check who asks and write the audit lines.
 
+use crate::domain::ids::{InvoiceId, SchoolId, StaffId, StudentId};
 use crate::domain::invoice_code::ALPHABET;
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::model::{
     ComplaintKind, ComplaintMessage, ComplaintRow, ComplaintStatus, ComplaintView,
@@ -65,10 +67,10 @@ pub fn message_text(text: &str) -> Result<String, AppError> {
 pub async fn add_message(
     conn: &mut AnyConnection,
     complaint_id: i64,
-    staff_id: Option<i64>,
+    staff_id: Option<StaffId>,
     body: &str,
     status: Option<ComplaintStatus>,
-    at: i64,
+    at: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO complaint_message (complaint_id, author, staff_id, body, status, at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -132,7 +134,7 @@ struct RowRecord {
 
 impl RowRecord {
     /// The queue's row, overdue when still open past its due time at `now`.
-    fn at(self, now: i64) -> ComplaintRow {
+    fn at(self, now: UnixTime) -> ComplaintRow {
         let status = ComplaintStatus::parse(&self.status).unwrap_or(ComplaintStatus::Received);
         ComplaintRow {
             id: self.id,
@@ -144,7 +146,7 @@ impl RowRecord {
             bank_reference: self.bank_reference,
             created_at: self.created_at,
             due_at: self.due_at,
-            overdue: !status.is_closed() && now > self.due_at,
+            overdue: !status.is_closed() && now.seconds() > self.due_at,
         }
     }
 }
@@ -153,7 +155,7 @@ impl RowRecord {
 #[derive(sqlx::FromRow)]
 pub struct Tracked {
     pub id: i64,
-    pub school_id: i64,
+    pub school_id: SchoolId,
     pub office_id: i64,
 }
 
@@ -190,7 +192,10 @@ pub async fn by_code(state: &AppState, code: &str) -> Result<Tracked, AppError> 
 }
 
 /// A student's school and the office supervising it.
-pub async fn school_of_student(db: &Db, student_id: i64) -> Result<(i64, i64), AppError> {
+pub async fn school_of_student(
+    db: &Db,
+    student_id: StudentId,
+) -> Result<(SchoolId, i64), AppError> {
     Ok(sqlx::query_as(
         "SELECT st.school_id, sc.office_id FROM student st JOIN school sc ON sc.id = st.school_id WHERE st.id = $1",
     )
@@ -200,7 +205,11 @@ pub async fn school_of_student(db: &Db, student_id: i64) -> Result<(i64, i64), A
 }
 
 /// The id of the invoice with this code, if it is this student's.
-pub async fn child_invoice(db: &Db, code: &str, student_id: i64) -> Result<Option<i64>, AppError> {
+pub async fn child_invoice(
+    db: &Db,
+    code: &str,
+    student_id: StudentId,
+) -> Result<Option<InvoiceId>, AppError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM invoice WHERE code = $1 AND student_id = $2")
             .bind(code)
@@ -211,7 +220,11 @@ pub async fn child_invoice(db: &Db, code: &str, student_id: i64) -> Result<Optio
 }
 
 /// Whether the receipt with this public code is this student's.
-pub async fn is_child_receipt(db: &Db, receipt: &str, student_id: i64) -> Result<bool, AppError> {
+pub async fn is_child_receipt(
+    db: &Db,
+    receipt: &str,
+    student_id: StudentId,
+) -> Result<bool, AppError> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM receipt WHERE public_code = $1 AND student_id = $2",
     )
@@ -223,7 +236,7 @@ pub async fn is_child_receipt(db: &Db, receipt: &str, student_id: i64) -> Result
 }
 
 /// How many complaints were filed for a student after `since`.
-pub async fn filed_since(db: &Db, student_id: i64, since: i64) -> Result<i64, AppError> {
+pub async fn filed_since(db: &Db, student_id: StudentId, since: UnixTime) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM complaint WHERE student_id = $1 AND created_at > $2",
     )
@@ -235,9 +248,9 @@ pub async fn filed_since(db: &Db, student_id: i64, since: i64) -> Result<i64, Ap
 
 /// A complaint as a parent files it.
 pub struct NewComplaint<'a> {
-    pub school_id: i64,
-    pub student_id: i64,
-    pub invoice_id: Option<i64>,
+    pub school_id: SchoolId,
+    pub student_id: StudentId,
+    pub invoice_id: Option<InvoiceId>,
     /// Empty: about an invoice, not a receipt.
     pub receipt: &'a str,
     pub tracking_hash: &'a str,
@@ -246,8 +259,8 @@ pub struct NewComplaint<'a> {
     pub bank_reference: &'a str,
     pub description: &'a str,
     pub photo: Option<(&'static str, &'a [u8])>,
-    pub created_at: i64,
-    pub due_at: i64,
+    pub created_at: UnixTime,
+    pub due_at: UnixTime,
 }
 
 /// Stores a new complaint: its id.
@@ -308,8 +321,8 @@ pub async fn parent_view(db: &Db, id: i64) -> Result<ComplaintView, AppError> {
 /// A school's complaints, open ones first, by due date.
 pub async fn school_queue(
     db: &Db,
-    school_id: i64,
-    now: i64,
+    school_id: SchoolId,
+    now: UnixTime,
 ) -> Result<Vec<ComplaintRow>, AppError> {
     let rows: Vec<RowRecord> = sqlx::query_as(&format!(
         "{ROW_SQL} WHERE c.school_id = $1 ORDER BY CASE WHEN c.status IN ('resolved', 'rejected') THEN 1 ELSE 0 END, c.due_at, c.id"
@@ -323,9 +336,9 @@ pub async fn school_queue(
 /// One of a school's complaints as its queue shows it.
 pub async fn school_complaint(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     id: i64,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Option<ComplaintRow>, AppError> {
     let row: Option<RowRecord> =
         sqlx::query_as(&format!("{ROW_SQL} WHERE c.id = $1 AND c.school_id = $2"))
@@ -363,7 +376,7 @@ struct TransferRecord {
 /// The school's latest transfers (10 at most) whose bank reference ends with `reference`.
 pub async fn matching_transfers(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     reference: &str,
 ) -> Result<Vec<MatchingTransfer>, AppError> {
     let rows: Vec<TransferRecord> = sqlx::query_as(
@@ -388,7 +401,7 @@ pub async fn matching_transfers(
 /// The stored status of one of a school's complaints.
 pub async fn status_of(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     id: i64,
 ) -> Result<Option<String>, AppError> {
     Ok(
@@ -405,7 +418,7 @@ pub async fn set_status(
     conn: &mut AnyConnection,
     id: i64,
     status: ComplaintStatus,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE complaint SET status = $1, closed_at = CASE WHEN $1 IN ('resolved', 'rejected') THEN $2 END WHERE id = $3",

@@ -7,12 +7,13 @@ use super::vault::Vault;
 use crate::domain::ids::SchoolId;
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::domain::vnpay::{self, Callback, IpnReply};
 use crate::error::AppError;
 use sqlx::AnyConnection;
 
 /// The context a gateway secret is sealed under.
-pub fn seal_context(school_id: i64) -> String {
+pub fn seal_context(school_id: SchoolId) -> String {
     format!("gateway:{school_id}")
 }
 
@@ -20,7 +21,7 @@ pub fn seal_context(school_id: i64) -> String {
 pub async fn merchant_of_school(
     db: &Db,
     vault: &Vault,
-    school_id: i64,
+    school_id: SchoolId,
 ) -> Result<Option<(String, String)>, AppError> {
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT tmn_code, sealed_secret FROM gateway_config WHERE school_id = $1")
@@ -36,8 +37,8 @@ pub async fn merchant_by_code(
     db: &Db,
     vault: &Vault,
     tmn_code: &str,
-) -> Result<Option<(i64, String)>, AppError> {
-    let row: Option<(i64, String)> =
+) -> Result<Option<(SchoolId, String)>, AppError> {
+    let row: Option<(SchoolId, String)> =
         sqlx::query_as("SELECT school_id, sealed_secret FROM gateway_config WHERE tmn_code = $1")
             .bind(tmn_code)
             .fetch_optional(db)
@@ -46,7 +47,7 @@ pub async fn merchant_by_code(
         .transpose()
 }
 
-fn unseal(vault: &Vault, school_id: i64, sealed: &str) -> Result<String, AppError> {
+fn unseal(vault: &Vault, school_id: SchoolId, sealed: &str) -> Result<String, AppError> {
     vault
         .open(sealed, &seal_context(school_id))
         .ok()
@@ -72,10 +73,10 @@ pub fn new_txn_ref() -> String {
 /// Records an order for what an invoice (or payment group) still owes.
 pub async fn create_order(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     code: &InvoiceCode,
     amount: Vnd,
-    now: i64,
+    now: UnixTime,
 ) -> Result<String, AppError> {
     let txn_ref = new_txn_ref();
     let _turn = super::database::single_write_turn(db).await;
@@ -93,7 +94,7 @@ pub async fn create_order(
 }
 
 /// Handles an IPN query: verifies it, then settles its order once.
-pub async fn confirm(db: &Db, vault: &Vault, query: &str, now: i64) -> IpnReply {
+pub async fn confirm(db: &Db, vault: &Vault, query: &str, now: UnixTime) -> IpnReply {
     match confirm_inner(db, vault, query, now).await {
         Ok(reply) => reply,
         Err(e) => {
@@ -107,7 +108,7 @@ async fn confirm_inner(
     db: &Db,
     vault: &Vault,
     query: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<IpnReply, AppError> {
     // The merchant code says whose secret signed it; nothing else is believed
     // before the signature is checked.
@@ -164,14 +165,7 @@ async fn confirm_inner(
     }
     if callback.is_success() {
         settle(
-            &mut tx,
-            vault,
-            SchoolId(school_id),
-            order_id,
-            &code,
-            &callback,
-            &tmn,
-            now,
+            &mut tx, vault, school_id, order_id, &code, &callback, &tmn, now,
         )
         .await?;
     }
@@ -188,7 +182,7 @@ async fn settle(
     code: &str,
     callback: &Callback,
     tmn: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     use super::ledger::{Incoming, NewPayment, Source};
     let (school,): (String,) = sqlx::query_as("SELECT name FROM school WHERE id = $1")
@@ -200,7 +194,7 @@ async fn settle(
             source: Source::Gateway,
             external_id: format!("VNPAY:{tmn}:{}", callback.txn_ref),
             amount: callback.amount,
-            received_at: crate::domain::time::UnixTime(callback.paid_at().unwrap_or(now)),
+            received_at: callback.paid_at().map_or(now, UnixTime),
             payer_name: None,
             memo: Some(format!(
                 "VNPay {} {}",
@@ -217,7 +211,7 @@ async fn settle(
         credit_reason: format!("nộp thừa (VNPay {})", callback.txn_ref),
         collector: Some(format!("{school} (cổng thanh toán, mã đơn vị {tmn})")),
     };
-    let recorded = super::ledger::record(conn, vault, school_id, &[incoming], now)
+    let recorded = super::ledger::record(conn, vault, school_id, &[incoming], now.seconds())
         .await?
         .pop()
         .ok_or(AppError::Internal)?;
@@ -253,7 +247,7 @@ pub async fn order_status(
     db: &Db,
     vault: &Vault,
     query: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<crate::model::OnlinePaymentStatus, AppError> {
     use crate::model::OnlinePaymentStatus as S;
     let params = vnpay::parse_query(query).map_err(|_| AppError::LinkInvalid)?;

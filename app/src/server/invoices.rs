@@ -5,9 +5,11 @@
 //! Issuing invoices is the fee area's invoice run (`server::fees::run`).
 
 use crate::domain::date::{Date, Month};
+use crate::domain::ids::{InvoiceId, PaymentId, SchoolId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::invoice_status::{InvoiceStatus, PaymentState};
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::error::{AppError, Field};
 use crate::server::state::Db;
 use crate::staff::{InvoiceFilter, InvoiceRow};
@@ -31,7 +33,7 @@ struct InvoiceListed {
 /// grade, each in register order; at most `api::invoices::MAX_LISTED`.
 pub async fn list_invoices(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     filter: &InvoiceFilter,
     today: Date,
 ) -> Result<Vec<InvoiceRow>, AppError> {
@@ -109,8 +111,12 @@ pub async fn list_invoices(
 
 /// The student an invoice of this school is for (another school's code is not
 /// found).
-pub async fn student_of(db: &Db, school_id: i64, code: &InvoiceCode) -> Result<i64, AppError> {
-    let student_id: Option<i64> =
+pub async fn student_of(
+    db: &Db,
+    school_id: SchoolId,
+    code: &InvoiceCode,
+) -> Result<StudentId, AppError> {
+    let student_id: Option<StudentId> =
         sqlx::query_scalar("SELECT student_id FROM invoice WHERE code = $1 AND school_id = $2")
             .bind(code.as_str())
             .bind(school_id)
@@ -122,14 +128,18 @@ pub async fn student_of(db: &Db, school_id: i64, code: &InvoiceCode) -> Result<i
 /// An invoice of this school not voided yet, with what was paid on it.
 #[derive(sqlx::FromRow)]
 pub struct OpenInvoice {
-    id: i64,
-    student_id: i64,
+    id: InvoiceId,
+    student_id: StudentId,
     pub paid: Vnd,
     pub period: String,
 }
 
 /// The invoice of this code at this school, if it is not voided yet (else not found).
-pub async fn open_invoice(db: &Db, school_id: i64, code: &str) -> Result<OpenInvoice, AppError> {
+pub async fn open_invoice(
+    db: &Db,
+    school_id: SchoolId,
+    code: &str,
+) -> Result<OpenInvoice, AppError> {
     let row: Option<OpenInvoice> = sqlx::query_as(
         "SELECT i.id AS id, i.student_id AS student_id, \
             (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
@@ -152,7 +162,7 @@ pub async fn void(
     invoice: &OpenInvoice,
     code: &str,
     reason: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE invoice SET voided_at = $1, void_reason = $2 WHERE id = $3")
         .bind(now)
@@ -163,10 +173,10 @@ pub async fn void(
     if invoice.paid.is_positive() {
         crate::server::ledger::credit::keep(
             tx,
-            crate::domain::ids::StudentId(invoice.student_id),
+            invoice.student_id,
             invoice.paid,
             &format!("đã nộp cho hoá đơn {code} (đã huỷ)"),
-            now,
+            now.seconds(),
         )
         .await?;
     }
@@ -176,7 +186,7 @@ pub async fn void(
 /// An invoice as the REST API reads it, with its change number.
 #[derive(sqlx::FromRow)]
 pub struct InvoiceChange {
-    pub id: i64,
+    pub id: InvoiceId,
     pub code: String,
     pub student_code: String,
     pub period: String,
@@ -200,7 +210,7 @@ const INVOICE_COLUMNS: &str = "SELECT i.id AS id, i.code AS code, s.code AS stud
 /// (`YYYY-MM`) or one student (by code); at most `limit` rows.
 pub async fn changes(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     since: i64,
     after: i64,
     limit: i64,
@@ -224,7 +234,7 @@ pub async fn changes(
 /// The school's invoice of this code (as stored: upper case).
 pub async fn by_code(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     code: &str,
 ) -> Result<Option<InvoiceChange>, AppError> {
     Ok(sqlx::query_as(&format!(
@@ -249,7 +259,7 @@ pub struct InvoiceLine {
 }
 
 /// The invoice's lines in order.
-pub async fn lines(db: &Db, invoice_id: i64) -> Result<Vec<InvoiceLine>, AppError> {
+pub async fn lines(db: &Db, invoice_id: InvoiceId) -> Result<Vec<InvoiceLine>, AppError> {
     Ok(sqlx::query_as(
         "SELECT description, quantity, unit_amount, amount, kind, declined FROM invoice_line WHERE invoice_id = $1 ORDER BY position",
     )
@@ -261,7 +271,7 @@ pub async fn lines(db: &Db, invoice_id: i64) -> Result<Vec<InvoiceLine>, AppErro
 /// What one payment put towards an invoice.
 #[derive(sqlx::FromRow)]
 pub struct Allocation {
-    pub payment_id: i64,
+    pub payment_id: PaymentId,
     pub method: String,
     /// The payment's stored external id (see `server::bank::reference_of`).
     pub external_id: String,
@@ -270,7 +280,7 @@ pub struct Allocation {
 }
 
 /// The payments towards the invoice, oldest first.
-pub async fn allocations(db: &Db, invoice_id: i64) -> Result<Vec<Allocation>, AppError> {
+pub async fn allocations(db: &Db, invoice_id: InvoiceId) -> Result<Vec<Allocation>, AppError> {
     Ok(sqlx::query_as(
         "SELECT p.id AS payment_id, p.method AS method, p.external_id AS external_id, a.amount AS amount, \
             p.received_at AS received_at FROM payment_allocation a \

@@ -4,9 +4,10 @@
 //! which settles the invoice and issues its receipt like a transfer. The server
 //! functions in `api::office_payments` check who asks and hold the transaction.
 
-use crate::domain::ids::{PaymentId, SchoolId, StaffId};
+use crate::domain::ids::{PaymentId, SchoolId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::error::{AppError, Field};
 use crate::server::audit::{by_staff, Entry};
 use crate::server::auth::Staff;
@@ -36,7 +37,7 @@ pub async fn record(
     staff: &Staff,
     school_id: SchoolId,
     payment: &OfficePayment,
-    at: i64,
+    at: UnixTime,
 ) -> Result<Done, AppError> {
     let code = InvoiceCode::parse(&payment.invoice_code)
         .map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
@@ -106,7 +107,7 @@ pub async fn record(
             source: Source::Office,
             external_id,
             amount: payment.amount,
-            received_at: crate::domain::time::UnixTime(at),
+            received_at: at,
             payer_name: (!payer.is_empty()).then(|| payer.clone()),
             memo: Some(code.memo_form()),
             method,
@@ -117,7 +118,7 @@ pub async fn record(
                 approval: approval.clone(),
                 last4: payment.card_last4.clone(),
             }),
-            recorded_by: Some(StaffId(staff.id)),
+            recorded_by: Some(staff.id),
         },
         codes: vec![code.clone()],
         credit_reason: format!("nộp thừa ({})", if card { "thẻ" } else { "tiền mặt" }),
@@ -141,12 +142,10 @@ pub async fn record(
         conn,
         state,
         staff,
-        Entry::at_school(school_id.get(), "record", "payment", payment_id).after(
-            serde_json::json!({
-                "method": method, "invoice": code.as_str(), "amount": payment.amount.dong(),
-                "outcome": outcome.as_str(), "terminal": card.then_some(&terminal),
-            }),
-        ),
+        Entry::at_school(school_id, "record", "payment", payment_id).after(serde_json::json!({
+            "method": method, "invoice": code.as_str(), "amount": payment.amount.dong(),
+            "outcome": outcome.as_str(), "terminal": card.then_some(&terminal),
+        })),
     )
     .await?;
     Ok((payment_id, true))
@@ -199,7 +198,7 @@ pub async fn import(
             card_last4: line.last4.clone(),
             payer: String::new(),
         };
-        match record(conn, state, staff, school_id, &payment, line.at).await {
+        match record(conn, state, staff, school_id, &payment, UnixTime(line.at)).await {
             Ok(recorded) => preview.lines.push(PosLine {
                 row: line.row,
                 terminal: line.terminal,

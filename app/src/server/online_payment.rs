@@ -4,6 +4,7 @@
 //! `server::gateway`. The server functions of `api::online_payment` are thin
 //! layers over both.
 
+use crate::domain::ids::SchoolId;
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::error::{AppError, Field};
@@ -12,7 +13,7 @@ use crate::staff::OnlineOrderRow;
 use sqlx::AnyConnection;
 
 /// The school an invoice belongs to.
-pub async fn invoice_school(db: &Db, code: &InvoiceCode) -> Result<i64, AppError> {
+pub async fn invoice_school(db: &Db, code: &InvoiceCode) -> Result<SchoolId, AppError> {
     Ok(
         sqlx::query_scalar("SELECT school_id FROM invoice WHERE code = $1")
             .bind(code.as_str())
@@ -26,10 +27,10 @@ pub async fn invoice_school(db: &Db, code: &InvoiceCode) -> Result<i64, AppError
 /// A merchant code another school has is refused.
 pub async fn save_merchant(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     tmn_code: &str,
     sealed_secret: &str,
-    now: i64,
+    now: crate::domain::time::UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO gateway_config (school_id, provider, tmn_code, sealed_secret, updated_at) VALUES ($1, 'vnpay', $2, $3, $4) \
@@ -63,7 +64,7 @@ struct OrderRow {
 }
 
 /// The school's last 30 attempts to pay online, newest first.
-pub async fn recent_orders(db: &Db, school_id: i64) -> Result<Vec<OnlineOrderRow>, AppError> {
+pub async fn recent_orders(db: &Db, school_id: SchoolId) -> Result<Vec<OnlineOrderRow>, AppError> {
     let rows: Vec<OrderRow> = sqlx::query_as(
         "SELECT created_at, code, amount, status, response_code, transaction_no FROM gateway_order \
          WHERE school_id = $1 ORDER BY created_at DESC, id DESC LIMIT 30",

@@ -3,6 +3,7 @@
 //! each payment put towards which invoice. Reads only; payments are recorded
 //! by `server::ledger`, receipts issued by `server::receipts`.
 
+use crate::domain::ids::{PaymentId, SchoolId};
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::server::state::Db;
@@ -10,7 +11,7 @@ use crate::server::state::Db;
 /// A payment as the REST API lists it.
 #[derive(sqlx::FromRow)]
 pub struct PaymentChange {
-    pub id: i64,
+    pub id: PaymentId,
     pub method: String,
     /// The stored external id (see `server::bank::reference_of`).
     pub external_id: String,
@@ -25,7 +26,7 @@ pub struct PaymentChange {
 /// above `after`, oldest change first, at most `limit`.
 pub async fn changes(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     since: i64,
     after: i64,
     limit: i64,
@@ -43,7 +44,7 @@ pub async fn changes(
 }
 
 /// What a payment put towards each invoice: (invoice code, amount), by code.
-pub async fn paid_invoices(db: &Db, payment_id: i64) -> Result<Vec<(String, Vnd)>, AppError> {
+pub async fn paid_invoices(db: &Db, payment_id: PaymentId) -> Result<Vec<(String, Vnd)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT i.code, a.amount FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id \
          WHERE a.payment_id = $1 ORDER BY i.code",
@@ -61,7 +62,7 @@ pub struct ReceiptChange {
     pub year: i64,
     pub number: i64,
     pub invoice_code: String,
-    pub payment_id: i64,
+    pub payment_id: PaymentId,
     pub total: Vnd,
     pub issued_at: i64,
     pub cancelled_at: Option<i64>,
@@ -80,7 +81,7 @@ pub struct ReceiptChange {
 /// above `after`, oldest change first, at most `limit`.
 pub async fn receipt_changes(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     since: i64,
     after: i64,
     limit: i64,

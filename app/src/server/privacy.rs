@@ -6,7 +6,9 @@
 //! school's period before anonymising; the server functions in `api::privacy`
 //! check who asks and write the audit lines.
 
+use crate::domain::ids::{SchoolId, StudentId};
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::database::Engine;
 use crate::server::state::Db;
@@ -17,10 +19,10 @@ use crate::server::state::Db;
 /// software.
 pub async fn anonymise(
     conn: &mut sqlx::AnyConnection,
-    student_id: i64,
-    now: i64,
+    student_id: StudentId,
+    now: UnixTime,
 ) -> Result<bool, AppError> {
-    let before: Option<(String, i64)> =
+    let before: Option<(String, SchoolId)> =
         sqlx::query_as("SELECT code, school_id FROM student WHERE id = $1 AND erased_at IS NULL")
             .bind(student_id)
             .fetch_optional(&mut *conn)
@@ -81,14 +83,14 @@ pub async fn anonymise(
 /// A student due for anonymising, with where the audit line goes.
 #[derive(sqlx::FromRow)]
 struct DueRecord {
-    student_id: i64,
-    school_id: i64,
+    student_id: StudentId,
+    school_id: SchoolId,
     office_id: i64,
 }
 
 /// Anonymises every student who left longer ago than their school's period.
 /// Runs daily (and at start); returns how many were anonymised.
-pub async fn sweep(db: &Db, now: i64, today: &str) -> Result<u64, AppError> {
+pub async fn sweep(db: &Db, now: UnixTime, today: &str) -> Result<u64, AppError> {
     // Dates are ISO text on both engines; each does its own day arithmetic.
     let cutoff = match Engine::of(db) {
         Engine::Sqlite => "date($1, '-' || sc.anonymise_after_days || ' days')",
@@ -140,7 +142,11 @@ pub async fn sweep(db: &Db, now: i64, today: &str) -> Result<u64, AppError> {
 }
 
 /// Whether this student is the school's.
-pub async fn student_exists(db: &Db, school_id: i64, student_id: i64) -> Result<bool, AppError> {
+pub async fn student_exists(
+    db: &Db,
+    school_id: SchoolId,
+    student_id: StudentId,
+) -> Result<bool, AppError> {
     let found: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM student WHERE id = $1 AND school_id = $2")
             .bind(student_id)
@@ -199,8 +205,8 @@ struct ComplaintRecord {
 /// JSON document (the parent's copy); `NotFound` if it is not the school's.
 pub async fn export(
     db: &Db,
-    school_id: i64,
-    student_id: i64,
+    school_id: SchoolId,
+    student_id: StudentId,
 ) -> Result<serde_json::Value, AppError> {
     use serde_json::json;
     let student: Option<StudentRecord> = sqlx::query_as(
@@ -271,7 +277,7 @@ pub async fn export(
 }
 
 /// How many days after a student left their data is anonymised, at this school.
-pub async fn retention_days(db: &Db, school_id: i64) -> Result<i64, AppError> {
+pub async fn retention_days(db: &Db, school_id: SchoolId) -> Result<i64, AppError> {
     Ok(
         sqlx::query_scalar("SELECT anonymise_after_days FROM school WHERE id = $1")
             .bind(school_id)
@@ -283,7 +289,7 @@ pub async fn retention_days(db: &Db, school_id: i64) -> Result<i64, AppError> {
 /// Sets the school's period, in the caller's transaction; returns the one it replaced.
 pub async fn set_retention_days(
     conn: &mut sqlx::AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     days: i64,
 ) -> Result<i64, AppError> {
     let before: i64 = sqlx::query_scalar("SELECT anonymise_after_days FROM school WHERE id = $1")

@@ -5,6 +5,7 @@
 //! functions of `api::receipts` and the receipt endpoints (`/r/<code>.pdf`,
 //! `/api/v1/schools/<slug>/receipt-keys`) are thin layers over it.
 
+use crate::domain::ids::{ReceiptId, SchoolId};
 use crate::domain::receipt::ReceiptContent;
 use crate::error::AppError;
 use crate::model::ReceiptView;
@@ -15,15 +16,15 @@ use sqlx::AnyConnection;
 
 /// A receipt found by its public code.
 pub struct FoundReceipt {
-    pub id: i64,
-    pub school_id: i64,
+    pub id: ReceiptId,
+    pub school_id: SchoolId,
     pub view: ReceiptView,
 }
 
 #[derive(sqlx::FromRow)]
 struct ReceiptRecord {
-    id: i64,
-    school_id: i64,
+    id: ReceiptId,
+    school_id: SchoolId,
     content: String,
     key_id: String,
     digest: String,
@@ -53,7 +54,7 @@ pub async fn by_code(db: &Db, code: &str) -> Result<FoundReceipt, AppError> {
         AppError::Internal
     })?;
     let mut conn = db.acquire().await?;
-    let keys = published_keys(&mut conn, crate::domain::ids::SchoolId(r.school_id)).await?;
+    let keys = published_keys(&mut conn, r.school_id).await?;
     Ok(FoundReceipt {
         id: r.id,
         school_id: r.school_id,
@@ -89,7 +90,7 @@ struct ListedReceipt {
 /// read is left out.
 pub async fn school_receipts(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     period: &str,
 ) -> Result<Vec<StaffReceiptRow>, AppError> {
     let rows: Vec<ListedReceipt> = sqlx::query_as(
@@ -144,7 +145,10 @@ struct NumberRow {
 }
 
 /// The public code and number of a receipt, by its id.
-pub async fn numbered(conn: &mut AnyConnection, receipt_id: i64) -> Result<Numbered, AppError> {
+pub async fn numbered(
+    conn: &mut AnyConnection,
+    receipt_id: ReceiptId,
+) -> Result<Numbered, AppError> {
     let row: NumberRow =
         sqlx::query_as("SELECT public_code, series, number FROM receipt WHERE id = $1")
             .bind(receipt_id)
@@ -157,7 +161,7 @@ pub async fn numbered(conn: &mut AnyConnection, receipt_id: i64) -> Result<Numbe
 }
 
 /// The id of the school at this address (slug), whose keys are asked for.
-pub async fn school_by_slug(db: &Db, slug: &str) -> Result<Option<i64>, AppError> {
+pub async fn school_by_slug(db: &Db, slug: &str) -> Result<Option<SchoolId>, AppError> {
     Ok(sqlx::query_scalar("SELECT id FROM school WHERE slug = $1")
         .bind(slug)
         .fetch_optional(db)

@@ -6,10 +6,12 @@
 //! money itself is recorded and moved by `server::ledger`; the server
 //! functions in `api::reconcile` check who asks and write the audit lines.
 
+use crate::domain::ids::{PaymentId, SchoolId, StaffId};
 use crate::domain::money::Vnd;
 use crate::domain::settlement::Outcome;
 use crate::domain::statement::{self, Line, Mapping};
 use crate::domain::suggest::{suggest, Candidate};
+use crate::domain::time::UnixTime;
 use crate::error::{AppError, Field};
 use crate::reconciliation::{
     MappingChoice, PreviewLine, StatementPreview, StatementResult, Suggestion, TransferFilter,
@@ -31,7 +33,10 @@ struct CandidateRecord {
 }
 
 /// The school's open invoices, as suggestion candidates (with their period).
-pub async fn candidates(db: &Db, school_id: i64) -> Result<Vec<(Candidate, String)>, AppError> {
+pub async fn candidates(
+    db: &Db,
+    school_id: SchoolId,
+) -> Result<Vec<(Candidate, String)>, AppError> {
     let rows: Vec<CandidateRecord> = sqlx::query_as(
         "SELECT i.code AS invoice_code, s.code AS student_code, s.full_name AS student_name, c.name AS class_name, \
             i.period, i.total, \
@@ -87,7 +92,7 @@ pub fn suggestions(
 
 #[derive(sqlx::FromRow)]
 struct TransferRecord {
-    id: i64,
+    id: PaymentId,
     external_id: String,
     received_at: i64,
     amount: Vnd,
@@ -120,7 +125,7 @@ struct ReviewRecord {
 /// code settled.
 pub async fn transfers(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     filter: TransferFilter,
     search: &str,
     page: u32,
@@ -210,7 +215,7 @@ pub async fn transfers(
             vec![]
         };
         out.push(TransferRow {
-            payment_id: row.id,
+            payment_id: row.id.get(),
             reference: crate::server::bank::reference_of(&row.external_id).to_string(),
             received_at: row.received_at,
             amount: row.amount,
@@ -233,11 +238,11 @@ pub async fn transfers(
 /// Notes a hand decision in the transfer's history (`payment_review`).
 pub async fn note_review(
     conn: &mut AnyConnection,
-    payment_id: i64,
+    payment_id: PaymentId,
     action: &str,
     detail: &str,
-    staff_id: i64,
-    at: i64,
+    staff_id: StaffId,
+    at: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO payment_review (payment_id, action, detail, staff_id, at) VALUES ($1, $2, $3, $4, $5)",
@@ -260,7 +265,10 @@ struct AccountRecord {
 }
 
 /// The school's receiving accounts, default first: (id, "bank · number").
-pub async fn statement_accounts(db: &Db, school_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+pub async fn statement_accounts(
+    db: &Db,
+    school_id: SchoolId,
+) -> Result<Vec<(i64, String)>, AppError> {
     let rows: Vec<AccountRecord> = sqlx::query_as(
         "SELECT id, bin, account_number FROM beneficiary_account WHERE school_id = $1 ORDER BY is_default DESC, id",
     )
@@ -279,7 +287,7 @@ pub async fn statement_accounts(db: &Db, school_id: i64) -> Result<Vec<(i64, Str
 }
 
 /// One of the school's receiving accounts, the statement is of.
-pub async fn account(db: &Db, school_id: i64, account_id: i64) -> Result<Account, AppError> {
+pub async fn account(db: &Db, school_id: SchoolId, account_id: i64) -> Result<Account, AppError> {
     let row: Option<AccountRecord> = sqlx::query_as(
         "SELECT id, bin, account_number FROM beneficiary_account WHERE id = $1 AND school_id = $2",
     )
@@ -296,7 +304,7 @@ pub async fn account(db: &Db, school_id: i64, account_id: i64) -> Result<Account
 }
 
 /// The column mapping the school's last import used, if any.
-pub async fn saved_mapping(db: &Db, school_id: i64) -> Result<Option<Mapping>, AppError> {
+pub async fn saved_mapping(db: &Db, school_id: SchoolId) -> Result<Option<Mapping>, AppError> {
     let json: Option<String> =
         sqlx::query_scalar("SELECT mapping FROM statement_mapping WHERE school_id = $1")
             .bind(school_id)
@@ -308,9 +316,9 @@ pub async fn saved_mapping(db: &Db, school_id: i64) -> Result<Option<Mapping>, A
 /// Keeps the column mapping an import used, for the school's next one.
 pub async fn save_mapping(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     mapping: &Mapping,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO statement_mapping (school_id, mapping, updated_at) VALUES ($1, $2, $3) \
@@ -328,7 +336,7 @@ pub async fn save_mapping(
 /// why there are none (columns not found, or errors).
 pub async fn read(
     state: &AppState,
-    school_id: i64,
+    school_id: SchoolId,
     content_base64: &str,
     choice: &MappingChoice,
 ) -> Result<(StatementPreview, Vec<Line>), AppError> {

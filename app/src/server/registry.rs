@@ -6,6 +6,8 @@
 //! check who asks and write the audit lines.
 
 use crate::domain::banks::{self, BankKind};
+use crate::domain::ids::{SchoolId, StaffId};
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::state::Db;
 use crate::staff::{AccountCheck, OfficialAccount, OfficialSchool, PendingAccount};
@@ -144,12 +146,12 @@ pub async fn pending(db: &Db, office_id: i64) -> Result<Vec<PendingAccount>, App
 /// A receiving account as confirming or suspending it sees it.
 #[derive(sqlx::FromRow)]
 pub struct AccountRecord {
-    pub school_id: i64,
+    pub school_id: SchoolId,
     pub bin: String,
     pub account_number: String,
     pub account_name: String,
     /// Who added (or last renamed) it.
-    pub added_by: Option<i64>,
+    pub added_by: Option<StaffId>,
     pub confirmed_at: Option<i64>,
     pub suspended_at: Option<i64>,
 }
@@ -183,8 +185,8 @@ pub async fn unsuspended_account(
 pub async fn confirm(
     conn: &mut AnyConnection,
     account_id: i64,
-    staff_id: i64,
-    now: i64,
+    staff_id: StaffId,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE beneficiary_account SET confirmed_at = $1, confirmed_by = $2 WHERE id = $3 AND confirmed_at IS NULL",
@@ -201,9 +203,9 @@ pub async fn confirm(
 pub async fn suspend(
     conn: &mut AnyConnection,
     account_id: i64,
-    staff_id: i64,
+    staff_id: StaffId,
     reason: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE beneficiary_account SET suspended_at = $1, suspended_by = $2, suspend_reason = $3, \

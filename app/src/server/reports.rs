@@ -8,8 +8,10 @@
 //! invoices themselves, to check it.
 
 use crate::domain::date::{Date, Month};
+use crate::domain::ids::{SchoolId, StaffId};
 use crate::domain::money::Vnd;
 use crate::domain::report::{Channel, Figures, Flow};
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::auth::Staff;
 use crate::server::state::Db;
@@ -38,7 +40,7 @@ fn month_start(m: Month) -> i64 {
 /// One school's sums for one payment method (`method` empty: the invoices).
 #[derive(sqlx::FromRow)]
 struct MethodSum {
-    school_id: i64,
+    school_id: SchoolId,
     method: String,
     invoices: i64,
     due: Vnd,
@@ -49,11 +51,11 @@ struct MethodSum {
 /// Figures per school of `schools` (ids), for the months `from..=to`.
 pub async fn figures(
     db: &Db,
-    schools: &[i64],
+    schools: &[SchoolId],
     from: Month,
     to: Month,
-) -> Result<BTreeMap<i64, Figures>, AppError> {
-    let mut out: BTreeMap<i64, Figures> =
+) -> Result<BTreeMap<SchoolId, Figures>, AppError> {
+    let mut out: BTreeMap<SchoolId, Figures> =
         schools.iter().map(|id| (*id, Figures::default())).collect();
     if schools.is_empty() {
         return Ok(out);
@@ -62,7 +64,7 @@ pub async fn figures(
     // whatever the number of schools.
     let ids = schools
         .iter()
-        .map(i64::to_string)
+        .map(SchoolId::to_string)
         .collect::<Vec<_>>()
         .join(",");
     let (from_s, to_s) = (from.to_string(), to.to_string());
@@ -97,7 +99,7 @@ pub async fn figures(
     }
 
     // Waiting now, whatever the period: transfers to match by hand, open complaints.
-    let unmatched: Vec<(i64, i64)> = sqlx::query_as(&format!(
+    let unmatched: Vec<(SchoolId, i64)> = sqlx::query_as(&format!(
         "SELECT school_id, COUNT(*) FROM payment WHERE school_id IN ({ids}) AND outcome = 'unmatched' GROUP BY school_id"
     ))
     .fetch_all(db)
@@ -107,7 +109,7 @@ pub async fn figures(
             f.unmatched = n;
         }
     }
-    let open: Vec<(i64, i64)> = sqlx::query_as(&format!(
+    let open: Vec<(SchoolId, i64)> = sqlx::query_as(&format!(
         "SELECT school_id, COUNT(*) FROM complaint WHERE school_id IN ({ids}) \
          AND status NOT IN ('resolved', 'rejected') GROUP BY school_id"
     ))
@@ -118,7 +120,7 @@ pub async fn figures(
             f.complaints_open = n;
         }
     }
-    let closed: Vec<(i64, i64)> = sqlx::query_as(&format!(
+    let closed: Vec<(SchoolId, i64)> = sqlx::query_as(&format!(
         "SELECT school_id, closed_at - created_at FROM complaint WHERE school_id IN ({ids}) \
          AND closed_at >= $1 AND closed_at < $2 ORDER BY closed_at, id"
     ))
@@ -136,7 +138,7 @@ pub async fn figures(
 
 #[derive(sqlx::FromRow)]
 struct SchoolName {
-    id: i64,
+    id: SchoolId,
     slug: String,
     name: String,
 }
@@ -145,7 +147,7 @@ struct SchoolName {
 /// handful of queries whatever the number of schools.
 pub async fn school_figures(
     db: &Db,
-    ids: &[i64],
+    ids: &[SchoolId],
     from: Month,
     to: Month,
 ) -> Result<Vec<SchoolFigures>, AppError> {
@@ -154,8 +156,12 @@ pub async fn school_figures(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let names: BTreeMap<i64, (String, String)> = sqlx::query_as::<_, SchoolName>(&format!(
+    let list = ids
+        .iter()
+        .map(SchoolId::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let names: BTreeMap<SchoolId, (String, String)> = sqlx::query_as::<_, SchoolName>(&format!(
         "SELECT id, slug, name FROM school WHERE id IN ({list})"
     ))
     .fetch_all(db)
@@ -163,7 +169,7 @@ pub async fn school_figures(
     .into_iter()
     .map(|s| (s.id, (s.slug, s.name)))
     .collect();
-    let contacts: BTreeMap<i64, i64> = sqlx::query_as(&format!(
+    let contacts: BTreeMap<SchoolId, i64> = sqlx::query_as(&format!(
         "SELECT school_id, COUNT(*) FROM school_contact WHERE school_id IN ({list}) GROUP BY school_id"
     ))
     .fetch_all(db)
@@ -172,17 +178,17 @@ pub async fn school_figures(
     .collect();
     // Ready: declared, and configured (a confirmed account of the right kind, or the gateway's
     // merchant code), as the school's own page counts it.
-    let declared: Vec<(i64, String)> = sqlx::query_as(&format!(
+    let declared: Vec<(SchoolId, String)> = sqlx::query_as(&format!(
         "SELECT school_id, method FROM school_method WHERE school_id IN ({list})"
     ))
     .fetch_all(db)
     .await?;
-    let bins: Vec<(i64, String)> = sqlx::query_as(&format!(
+    let bins: Vec<(SchoolId, String)> = sqlx::query_as(&format!(
         "SELECT school_id, bin FROM beneficiary_account WHERE school_id IN ({list}) AND confirmed_at IS NOT NULL"
     ))
     .fetch_all(db)
     .await?;
-    let gateways: Vec<i64> = sqlx::query_scalar(&format!(
+    let gateways: Vec<SchoolId> = sqlx::query_scalar(&format!(
         "SELECT school_id FROM gateway_config WHERE school_id IN ({list})"
     ))
     .fetch_all(db)
@@ -215,7 +221,7 @@ pub async fn school_figures(
             .count();
         let (slug, name) = names.get(id).cloned().unwrap_or_default();
         out.push(SchoolFigures {
-            id: *id,
+            id: id.get(),
             slug,
             name,
             cashless_ready: ready,
@@ -230,7 +236,7 @@ pub async fn school_figures(
 /// the invoices), as `month_figure` keeps it or as `direct` computes it.
 #[derive(Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct MonthFigure {
-    pub school_id: i64,
+    pub school_id: SchoolId,
     pub period: String,
     pub method: String,
     pub invoices: i64,
@@ -289,7 +295,7 @@ struct DeadlineRecord {
 pub async fn calendar(
     db: &Db,
     office_id: i64,
-    school_id: Option<i64>,
+    school_id: Option<SchoolId>,
 ) -> Result<Vec<ReportDeadline>, AppError> {
     // An officer sees (and edits) their own office's calendar. A school reads the
     // calendars of every office above it (its commune and the Department): for a
@@ -351,8 +357,8 @@ pub async fn save_deadline(
     from: Month,
     to: Month,
     due: Date,
-    now: i64,
-    by: i64,
+    now: UnixTime,
+    by: StaffId,
 ) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO report_deadline (office_id, period_from, period_to, due_on, set_at, set_by) \
@@ -412,7 +418,7 @@ const REPORT_SQL: &str = "SELECT r.id, r.school_id, sc.name AS school, \
 #[derive(sqlx::FromRow)]
 struct ReportRecord {
     id: i64,
-    school_id: i64,
+    school_id: SchoolId,
     school: String,
     office: String,
     period_from: String,
@@ -429,7 +435,7 @@ impl From<ReportRecord> for ReportRow {
     fn from(r: ReportRecord) -> Self {
         ReportRow {
             id: r.id,
-            school_id: r.school_id,
+            school_id: r.school_id.get(),
             school: r.school,
             office: r.office,
             from: r.period_from,
@@ -457,7 +463,7 @@ pub async fn report(db: &Db, report_id: i64) -> Result<Option<ReportRow>, AppErr
 /// office sent that report back.
 pub async fn last_submission(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     from: Month,
     to: Month,
 ) -> Result<Option<(i64, Option<i64>)>, AppError> {
@@ -474,13 +480,13 @@ pub async fn last_submission(
 
 /// What a school submits: the figures frozen as JSON, and its note.
 pub struct NewReport<'a> {
-    pub school_id: i64,
+    pub school_id: SchoolId,
     pub from: Month,
     pub to: Month,
     pub figures_json: &'a str,
     pub note: &'a str,
-    pub at: i64,
-    pub by: i64,
+    pub at: UnixTime,
+    pub by: StaffId,
 }
 
 /// Stores a submitted report: its id.
@@ -501,7 +507,7 @@ pub async fn insert_report(conn: &mut AnyConnection, r: &NewReport<'_>) -> Resul
 }
 
 /// A school's reports, newest first.
-pub async fn school_reports(db: &Db, school_id: i64) -> Result<Vec<ReportRow>, AppError> {
+pub async fn school_reports(db: &Db, school_id: SchoolId) -> Result<Vec<ReportRow>, AppError> {
     let rows: Vec<ReportRecord> = sqlx::query_as(&format!(
         "{REPORT_SQL} WHERE r.school_id = $1 ORDER BY r.id DESC"
     ))
@@ -519,7 +525,7 @@ pub async fn office_reports(
     from: Month,
     to: Month,
 ) -> Result<Vec<(i64, String, Option<ReportRow>)>, AppError> {
-    let schools: Vec<(i64, String)> = sqlx::query_as(
+    let schools: Vec<(SchoolId, String)> = sqlx::query_as(
         "SELECT id, name FROM school \
          WHERE id IN (SELECT os.school_id FROM office_school os WHERE os.office_id = $1) ORDER BY name",
     )
@@ -541,12 +547,12 @@ pub async fn office_reports(
     }
     Ok(schools
         .into_iter()
-        .map(|(id, name)| (id, name, latest.remove(&id)))
+        .map(|(id, name)| (id.get(), name, latest.remove(&id.get())))
         .collect())
 }
 
 /// The school a report is from.
-pub async fn report_school(db: &Db, report_id: i64) -> Result<Option<i64>, AppError> {
+pub async fn report_school(db: &Db, report_id: i64) -> Result<Option<SchoolId>, AppError> {
     Ok(
         sqlx::query_scalar("SELECT school_id FROM school_report WHERE id = $1")
             .bind(report_id)
@@ -559,8 +565,8 @@ pub async fn report_school(db: &Db, report_id: i64) -> Result<Option<i64>, AppEr
 pub async fn mark_returned(
     conn: &mut AnyConnection,
     report_id: i64,
-    at: i64,
-    by: i64,
+    at: UnixTime,
+    by: StaffId,
     comment: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -583,7 +589,7 @@ pub async fn report_for(db: &Db, staff: &Staff, report_id: i64) -> Result<Report
     if staff.role == crate::staff::Role::Teacher {
         return Err(AppError::Forbidden);
     }
-    staff.check_read(db, report.school_id).await?;
+    staff.check_read(db, SchoolId(report.school_id)).await?;
     Ok(report)
 }
 
@@ -601,7 +607,8 @@ struct ClassSum {
 /// A month's collection class by class, in grade order.
 pub async fn class_collection(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
+
     month: Month,
 ) -> Result<Vec<ClassFigures>, AppError> {
     let rows: Vec<ClassSum> = sqlx::query_as(

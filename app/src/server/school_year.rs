@@ -3,6 +3,7 @@
 //! `api::school_year` checks who asks, enrols the students and writes the audit line.
 
 use crate::domain::date::Date;
+use crate::domain::ids::{SchoolId, StudentId};
 use crate::error::AppError;
 use crate::server::state::Db;
 use crate::staff::NewYearPlan;
@@ -26,7 +27,7 @@ struct ClassRecord {
 pub struct Move {
     pub class_name: String,
     pub grade: i64,
-    pub students: Vec<i64>,
+    pub students: Vec<StudentId>,
 }
 
 /// What starting the school year after `current` would do.
@@ -47,7 +48,7 @@ pub struct NextYear {
 /// plan then says so, so that a second click does not prepare the year after it too.
 pub async fn plan_next(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     current: i64,
     today: Date,
 ) -> Result<NextYear, AppError> {
@@ -104,7 +105,7 @@ pub async fn plan_next(
     };
     let mut moves = Vec::new();
     for class in &classes {
-        let students: Vec<i64> = sqlx::query_scalar(
+        let students: Vec<StudentId> = sqlx::query_scalar(
             "SELECT e.student_id FROM enrolment e JOIN student s ON s.id = e.student_id \
              WHERE e.class_id = $1 AND s.left_on IS NULL",
         )

@@ -5,6 +5,7 @@
 //! audit lines; the parent pages and the office's lists read from here too.
 
 use crate::domain::banks;
+use crate::domain::ids::{SchoolId, StaffId};
 use crate::error::AppError;
 use crate::server::state::Db;
 use crate::staff::{
@@ -21,7 +22,7 @@ struct ContactRecord {
 }
 
 /// The people parents can call, in the school's order.
-pub async fn contacts(db: &Db, school_id: i64) -> Result<Vec<Contact>, AppError> {
+pub async fn contacts(db: &Db, school_id: SchoolId) -> Result<Vec<Contact>, AppError> {
     let rows: Vec<ContactRecord> = sqlx::query_as(
         "SELECT name, role, phone, zalo FROM school_contact WHERE school_id = $1 ORDER BY position, id",
     )
@@ -40,7 +41,7 @@ pub async fn contacts(db: &Db, school_id: i64) -> Result<Vec<Contact>, AppError>
 }
 
 /// The payment methods the school declared, in `PaymentMethod::ALL`'s order.
-pub async fn methods(db: &Db, school_id: i64) -> Result<Vec<PaymentMethod>, AppError> {
+pub async fn methods(db: &Db, school_id: SchoolId) -> Result<Vec<PaymentMethod>, AppError> {
     let rows: Vec<String> =
         sqlx::query_scalar("SELECT method FROM school_method WHERE school_id = $1")
             .bind(school_id)
@@ -56,7 +57,7 @@ pub async fn methods(db: &Db, school_id: i64) -> Result<Vec<PaymentMethod>, AppE
 
 #[derive(sqlx::FromRow)]
 struct SchoolRecord {
-    id: i64,
+    id: SchoolId,
     slug: String,
     name: String,
     legal_name: String,
@@ -110,7 +111,7 @@ impl From<AccountRecord> for BeneficiaryAccount {
 }
 
 /// The school's whole profile, as its settings page shows it.
-pub async fn profile(db: &Db, school_id: i64) -> Result<SchoolProfile, AppError> {
+pub async fn profile(db: &Db, school_id: SchoolId) -> Result<SchoolProfile, AppError> {
     let school: SchoolRecord = sqlx::query_as(
         "SELECT id, slug, name, legal_name, address, tax_code, receipt_form_number, receipt_series, \
          CASE WHEN logo IS NULL THEN 0 ELSE 1 END AS has_logo FROM school WHERE id = $1",
@@ -137,7 +138,7 @@ pub async fn profile(db: &Db, school_id: i64) -> Result<SchoolProfile, AppError>
     .await?;
     Ok(SchoolProfile {
         has_accountant: accountants > 0,
-        id: school.id,
+        id: school.id.get(),
         slug: school.slug,
         name: school.name,
         legal_name: school.legal_name,
@@ -160,7 +161,7 @@ pub async fn profile(db: &Db, school_id: i64) -> Result<SchoolProfile, AppError>
 }
 
 /// Each payment method's readiness at a school (see `MethodReadiness`).
-pub async fn readiness(db: &Db, school_id: i64) -> Result<Vec<MethodReadiness>, AppError> {
+pub async fn readiness(db: &Db, school_id: SchoolId) -> Result<Vec<MethodReadiness>, AppError> {
     use crate::domain::banks::BankKind;
     let declared = methods(db, school_id).await?;
     // Only accounts the supervising office confirmed: no QR uses any other.
@@ -217,7 +218,7 @@ pub struct Details<'a> {
 
 pub async fn save_details(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     d: &Details<'_>,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -236,7 +237,7 @@ pub async fn save_details(
 }
 
 /// How many beneficiary accounts the school has.
-pub async fn account_count(conn: &mut AnyConnection, school_id: i64) -> Result<i64, AppError> {
+pub async fn account_count(conn: &mut AnyConnection, school_id: SchoolId) -> Result<i64, AppError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM beneficiary_account WHERE school_id = $1")
             .bind(school_id)
@@ -252,13 +253,13 @@ pub struct NewAccount<'a> {
     pub account_name: &'a str,
     /// The school's default from now on (the others lose it).
     pub make_default: bool,
-    pub added_by: i64,
+    pub added_by: StaffId,
 }
 
 /// Adds a beneficiary account, or replaces the one with the same bank and number.
 pub async fn save_account(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     a: &NewAccount<'_>,
 ) -> Result<(), AppError> {
     if a.make_default {
@@ -296,7 +297,7 @@ pub async fn save_account(
 /// Replaces the payment methods the school declares.
 pub async fn replace_methods(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     methods: &[PaymentMethod],
 ) -> Result<(), AppError> {
     sqlx::query("DELETE FROM school_method WHERE school_id = $1")
@@ -318,7 +319,7 @@ pub async fn replace_methods(
 /// Replaces the school's contact list (the order given is the order parents see).
 pub async fn replace_contacts(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     contacts: &[Contact],
 ) -> Result<(), AppError> {
     sqlx::query("DELETE FROM school_contact WHERE school_id = $1")
@@ -344,7 +345,7 @@ pub async fn replace_contacts(
 /// Sets the school's logo and its image type, or (None) removes it.
 pub async fn set_logo(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     logo: Option<(&str, &[u8])>,
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE school SET logo = $1, logo_type = $2 WHERE id = $3")

@@ -4,6 +4,8 @@
 //! functions of `api::signing_certificate` check who asks and write the audit
 //! lines; the receipt and report PDFs are made by [`school_pdf`].
 
+use crate::domain::ids::{SchoolId, StaffId};
+use crate::domain::time::UnixTime;
 use crate::error::{AppError, CertificateProblem};
 use crate::server::pades::{CertificateError, CertificateInfo, Pkcs12Signer};
 use crate::server::state::{AppState, Db};
@@ -12,7 +14,7 @@ use crate::staff::SigningCertificate;
 use sqlx::AnyConnection;
 use std::sync::Arc;
 
-fn context(school_id: i64, what: &str) -> String {
+fn context(school_id: SchoolId, what: &str) -> String {
     format!("signing-certificate:{what}:{school_id}")
 }
 
@@ -50,7 +52,7 @@ struct CurrentRow {
 }
 
 /// The school's certificate in use, if any.
-pub async fn current(db: &Db, school_id: i64) -> Result<Option<SigningCertificate>, AppError> {
+pub async fn current(db: &Db, school_id: SchoolId) -> Result<Option<SigningCertificate>, AppError> {
     let row: Option<CurrentRow> = sqlx::query_as(
         "SELECT c.owner AS owner, c.organization AS organization, c.issuer AS issuer, \
             c.serial_hex AS serial_hex, c.not_before AS not_before, c.not_after AS not_after, \
@@ -95,8 +97,8 @@ struct SealedRow {
 /// platform's signature only.
 pub async fn signer(
     state: &AppState,
-    school_id: i64,
-    now: i64,
+    school_id: SchoolId,
+    now: UnixTime,
 ) -> Result<Option<Arc<Pkcs12Signer>>, AppError> {
     let row: Option<SealedRow> = sqlx::query_as(
         "SELECT id, sealed_p12, sealed_password FROM signing_certificate \
@@ -150,12 +152,12 @@ pub async fn signer(
 /// with it (PAdES). Laying out, compressing and signing run off the async workers.
 pub async fn school_pdf<E: std::fmt::Display>(
     state: &AppState,
-    school_id: i64,
+    school_id: SchoolId,
     reason: String,
     location: String,
     render: impl FnOnce(Option<(&str, &str)>) -> Result<Vec<u8>, E> + Send + 'static,
 ) -> Result<Vec<u8>, AppError> {
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let signer = signer(state, school_id, now).await?;
     let made = crate::server::heavy::run(move || {
         let holder = signer
@@ -167,7 +169,7 @@ pub async fn school_pdf<E: std::fmt::Display>(
             signer
                 .as_deref()
                 .map(|s| s as &dyn crate::server::pades::Signer),
-            now,
+            now.seconds(),
             &reason,
             &location,
         )
@@ -193,17 +195,17 @@ pub struct SealedCertificate {
 /// runs its key derivation: off the async workers.
 pub async fn check_and_seal(
     vault: &Arc<Vault>,
-    school_id: i64,
+    school_id: SchoolId,
     p12: Vec<u8>,
     password: String,
-    now: i64,
+    now: UnixTime,
 ) -> Result<SealedCertificate, AppError> {
     let vault = vault.clone();
     crate::server::heavy::run(move || {
         let signer =
             Pkcs12Signer::open(&p12, &password).map_err(|e| AppError::Certificate(problem(&e)))?;
         let info = signer.info().clone();
-        info.check_valid_at(now)
+        info.check_valid_at(now.seconds())
             .map_err(|e| AppError::Certificate(problem(&e)))?;
         // A chữ ký số is a CA's certificate: one that vouches for itself is not.
         // (Whether the CA is licensed in Vietnam is not checked here; the page says so.)
@@ -224,10 +226,10 @@ pub async fn check_and_seal(
 /// replaced): the new record's id.
 pub async fn replace_current(
     conn: &mut AnyConnection,
-    school_id: i64,
-    staff_id: i64,
+    school_id: SchoolId,
+    staff_id: StaffId,
     certificate: &SealedCertificate,
-    now: i64,
+    now: UnixTime,
 ) -> Result<i64, AppError> {
     sqlx::query(
         "UPDATE signing_certificate SET retired_at = $1, retired_by = $2, retire_reason = 'replaced' \
@@ -262,10 +264,10 @@ pub async fn replace_current(
 /// Retires the school's certificate in use with why: its id and holder, if it had one.
 pub async fn retire(
     conn: &mut AnyConnection,
-    school_id: i64,
-    staff_id: i64,
+    school_id: SchoolId,
+    staff_id: StaffId,
     reason: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Option<(i64, String)>, AppError> {
     Ok(sqlx::query_as(
         "UPDATE signing_certificate SET retired_at = $1, retired_by = $2, retire_reason = $3 \

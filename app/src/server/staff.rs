@@ -6,6 +6,8 @@
 //! `api::staff_auth` and `api::staff_admin` check who asks and write most
 //! audit lines.
 
+use crate::domain::ids::{SchoolId, StaffId};
+use crate::domain::time::UnixTime;
 use crate::error::{AppError, Field};
 use crate::server::audit::{self, Entry};
 use crate::server::auth::{hash_password_pooled, secret_hash, Staff};
@@ -31,14 +33,14 @@ pub async fn me(db: &Db, staff: &Staff) -> Result<Me, AppError> {
     .fetch_one(db)
     .await?;
     Ok(Me {
-        id: staff.id,
+        id: staff.id.get(),
         username: staff.username.clone(),
         display_name: staff.display_name.clone(),
         role: staff.role,
         office_name: place.office_name,
         office_level: crate::domain::office::OfficeLevel::parse(&place.level)
             .ok_or(AppError::Internal)?,
-        school_id: staff.school_id,
+        school_id: staff.school_id.map(SchoolId::get),
         school_name: place.school_name,
     })
 }
@@ -46,7 +48,7 @@ pub async fn me(db: &Db, staff: &Staff) -> Result<Me, AppError> {
 /// An account as signing in sees it.
 #[derive(sqlx::FromRow)]
 pub struct SignInRecord {
-    pub id: i64,
+    pub id: StaffId,
     pub password_hash: String,
     /// 1: active; 0: deactivated.
     pub active: i64,
@@ -63,7 +65,7 @@ pub async fn by_username(db: &Db, username: &str) -> Result<Option<SignInRecord>
 }
 
 /// The stored password hash of an account.
-pub async fn password_hash(db: &Db, staff_id: i64) -> Result<String, AppError> {
+pub async fn password_hash(db: &Db, staff_id: StaffId) -> Result<String, AppError> {
     Ok(
         sqlx::query_scalar("SELECT password_hash FROM staff WHERE id = $1")
             .bind(staff_id)
@@ -112,7 +114,7 @@ pub async fn set_password(
         .await?;
     // A new password ends every link for the account and every link it
     // made: a password changed because it leaked leaves nothing behind.
-    void_links(&mut *conn, staff.id, state.clock.now()).await?;
+    void_links(&mut *conn, staff.id, state.clock.now_time()).await?;
     let entry = Entry {
         school_id: staff.school_id,
         action,
@@ -133,7 +135,7 @@ pub async fn audit(
     office_id: i64,
     entry: Entry<'_>,
 ) -> Result<(), AppError> {
-    audit::record(conn, state.clock.now(), who, office_id, entry).await
+    audit::record(conn, state.clock.now_time(), who, office_id, entry).await
 }
 
 pub fn role_of(s: &str) -> Result<Role, AppError> {
@@ -145,9 +147,9 @@ pub struct LinkRow {
     pub purpose: String,
     pub role: Option<String>,
     pub office_id: Option<i64>,
-    pub school_id: Option<i64>,
-    pub staff_id: Option<i64>,
-    pub created_by: i64,
+    pub school_id: Option<SchoolId>,
+    pub staff_id: Option<StaffId>,
+    pub created_by: StaffId,
 }
 
 /// A link that exists, is unused and has not expired.
@@ -182,7 +184,11 @@ pub async fn link_place(db: &Db, link: &LinkRow) -> Result<(String, Option<Strin
 
 /// Ends the unused one-time links for this account (reset links) and the ones
 /// it made (invitations, others' reset links).
-pub async fn void_links(conn: &mut AnyConnection, staff_id: i64, now: i64) -> Result<(), AppError> {
+pub async fn void_links(
+    conn: &mut AnyConnection,
+    staff_id: StaffId,
+    now: UnixTime,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE one_time_link SET used_at = $1 \
          WHERE used_at IS NULL AND (staff_id = $2 OR created_by = $2)",
@@ -199,7 +205,7 @@ pub async fn void_links(conn: &mut AnyConnection, staff_id: i64, now: i64) -> Re
 pub async fn consume_link(
     conn: &mut AnyConnection,
     token: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE one_time_link SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
@@ -218,13 +224,16 @@ pub struct NewStaff<'a> {
     pub password_hash: String,
     pub role: Role,
     pub office_id: i64,
-    pub school_id: Option<i64>,
-    pub created_at: i64,
+    pub school_id: Option<SchoolId>,
+    pub created_at: UnixTime,
 }
 
 /// Adds an account; `UsernameTaken` if the name is someone's already.
-pub async fn insert_staff(conn: &mut AnyConnection, new: NewStaff<'_>) -> Result<i64, AppError> {
-    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+pub async fn insert_staff(
+    conn: &mut AnyConnection,
+    new: NewStaff<'_>,
+) -> Result<StaffId, AppError> {
+    let inserted: Result<StaffId, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO staff (username, display_name, password_hash, role, office_id, school_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -246,7 +255,7 @@ pub async fn insert_staff(conn: &mut AnyConnection, new: NewStaff<'_>) -> Result
 
 #[derive(sqlx::FromRow)]
 struct SchoolRecord {
-    id: i64,
+    id: SchoolId,
     slug: String,
     name: String,
     office: String,
@@ -259,7 +268,7 @@ struct SchoolRecord {
 pub async fn schools_overview(
     db: &Db,
     office_id: i64,
-    school_id: Option<i64>,
+    school_id: Option<SchoolId>,
 ) -> Result<Vec<SchoolRow>, AppError> {
     let rows: Vec<SchoolRecord> = sqlx::query_as(
         "SELECT sc.id, sc.slug, sc.name, (SELECT o.name FROM office o WHERE o.id = sc.office_id) AS office, \
@@ -276,7 +285,7 @@ pub async fn schools_overview(
     for row in rows {
         let readiness = crate::server::schools::readiness(db, row.id).await?;
         out.push(SchoolRow {
-            id: row.id,
+            id: row.id.get(),
             slug: row.slug,
             name: row.name,
             office: row.office,
@@ -306,8 +315,11 @@ pub struct NewSchool<'a> {
 }
 
 /// Adds a school; `SlugTaken` if its address is another school's.
-pub async fn insert_school(conn: &mut AnyConnection, new: &NewSchool<'_>) -> Result<i64, AppError> {
-    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+pub async fn insert_school(
+    conn: &mut AnyConnection,
+    new: &NewSchool<'_>,
+) -> Result<SchoolId, AppError> {
+    let inserted: Result<SchoolId, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO school (office_id, slug, name, legal_name, address, tax_code, level) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -329,7 +341,7 @@ pub async fn insert_school(conn: &mut AnyConnection, new: &NewSchool<'_>) -> Res
 
 #[derive(sqlx::FromRow)]
 struct StaffRecord {
-    id: i64,
+    id: StaffId,
     username: String,
     display_name: String,
     role: String,
@@ -357,7 +369,7 @@ pub async fn managed_by(db: &Db, by: &Staff) -> Result<Vec<StaffRow>, AppError> 
         .into_iter()
         .filter_map(|r| {
             Some(StaffRow {
-                id: r.id,
+                id: r.id.get(),
                 username: r.username,
                 display_name: r.display_name,
                 role: Role::parse(&r.role)?,
@@ -374,11 +386,11 @@ pub struct NewLink<'a> {
     pub purpose: &'a str,
     pub role: Option<Role>,
     pub office_id: i64,
-    pub school_id: Option<i64>,
-    pub staff_id: Option<i64>,
-    pub created_by: i64,
-    pub created_at: i64,
-    pub expires_at: i64,
+    pub school_id: Option<SchoolId>,
+    pub staff_id: Option<StaffId>,
+    pub created_by: StaffId,
+    pub created_at: UnixTime,
+    pub expires_at: UnixTime,
 }
 
 /// Stores a one-time link. A reset link is the only one for its account: an
@@ -413,7 +425,11 @@ pub async fn insert_link(conn: &mut AnyConnection, link: &NewLink<'_>) -> Result
 
 /// Deactivates an account: it can no longer sign in, its sessions end, and the
 /// links for it or made by it end too.
-pub async fn deactivate(conn: &mut AnyConnection, staff_id: i64, now: i64) -> Result<(), AppError> {
+pub async fn deactivate(
+    conn: &mut AnyConnection,
+    staff_id: StaffId,
+    now: UnixTime,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE staff SET active = 0 WHERE id = $1")
         .bind(staff_id)
         .execute(&mut *conn)

@@ -3,13 +3,15 @@
 //! them. The server functions in `api::webhooks` check who asks and write the
 //! audit lines; the delivery worker (`server/src/events.rs`) sends them.
 
+use crate::domain::ids::{SchoolId, StaffId};
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::state::Db;
 use crate::staff::{DeliveryRow, WebhookRow};
 use sqlx::AnyConnection;
 
 /// The school's addresses, newest first, with their deliveries counted.
-pub async fn list(db: &Db, school_id: i64) -> Result<Vec<WebhookRow>, AppError> {
+pub async fn list(db: &Db, school_id: SchoolId) -> Result<Vec<WebhookRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT w.id, w.url, w.created_at, w.disabled_at, \
             (SELECT COUNT(*) FROM event_delivery d WHERE d.webhook_id = w.id AND d.delivered_at IS NOT NULL) AS delivered, \
@@ -24,11 +26,11 @@ pub async fn list(db: &Db, school_id: i64) -> Result<Vec<WebhookRow>, AppError> 
 
 /// A new address, with its secret sealed by the vault.
 pub struct NewWebhook<'a> {
-    pub school_id: i64,
+    pub school_id: SchoolId,
     pub url: &'a str,
     pub sealed_secret: String,
-    pub created_at: i64,
-    pub created_by: i64,
+    pub created_at: UnixTime,
+    pub created_by: StaffId,
 }
 
 /// Adds an address; returns its id.
@@ -49,9 +51,9 @@ pub async fn insert(conn: &mut AnyConnection, new: NewWebhook<'_>) -> Result<i64
 /// the school has no such address still on.
 pub async fn disable(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     id: i64,
-    now: i64,
+    now: UnixTime,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(
         "UPDATE webhook SET disabled_at = $1 WHERE id = $2 AND school_id = $3 AND disabled_at IS NULL",
@@ -75,7 +77,7 @@ pub async fn disable(
 }
 
 /// The latest 100 deliveries to the school's addresses, newest first.
-pub async fn deliveries(db: &Db, school_id: i64) -> Result<Vec<DeliveryRow>, AppError> {
+pub async fn deliveries(db: &Db, school_id: SchoolId) -> Result<Vec<DeliveryRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT d.id, e.event_id, e.kind, e.created_at, d.attempts, d.last_attempt_at, d.last_status, d.last_error, \
             d.next_attempt_at, d.delivered_at, d.gave_up_at \
@@ -91,7 +93,7 @@ pub async fn deliveries(db: &Db, school_id: i64) -> Result<Vec<DeliveryRow>, App
 /// it is not to one of the school's addresses still on.
 pub async fn redeliver(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     delivery_id: i64,
 ) -> Result<bool, AppError> {
     let done = sqlx::query(

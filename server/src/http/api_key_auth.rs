@@ -4,13 +4,15 @@
 use super::problem::ApiError;
 use super::rpc::RpcState;
 use axum::http::{HeaderMap, StatusCode};
+use hocphi_app::domain::ids::SchoolId;
+use hocphi_app::domain::time::UnixTime;
 use hocphi_app::server::limiter::Limit;
 
 /// The caller, as its key says.
 pub struct Caller {
     pub key_id: i64,
     pub key_prefix: String,
-    pub school_id: i64,
+    pub school_id: SchoolId,
     pub office_id: i64,
     pub can_write: bool,
 }
@@ -44,7 +46,7 @@ pub async fn caller(rpc: &RpcState, headers: &HeaderMap) -> Result<Caller, ApiEr
                 "Send the school's API key: Authorization: Bearer hp_…",
             )
         })?;
-    let found: Option<(i64, String, i64, i64, String)> = sqlx::query_as(
+    let found: Option<(i64, String, SchoolId, i64, String)> = sqlx::query_as(
         "SELECT k.id, k.prefix, k.school_id, sc.office_id, k.scope FROM api_key k JOIN school sc ON sc.id = k.school_id \
          WHERE k.secret_hash = $1 AND k.revoked_at IS NULL",
     )
@@ -115,7 +117,7 @@ impl Caller {
         }
         hocphi_app::server::audit::record(
             tx,
-            now,
+            UnixTime(now),
             None,
             self.office_id,
             hocphi_app::server::audit::Entry::at_school(self.school_id, action, entity, entity_id)

@@ -18,6 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hmac::Mac;
+use hocphi_app::domain::ids::SchoolId;
 use hocphi_app::domain::statement::parse_moment;
 use hocphi_app::server::bank::{self, BankTransaction, Channel};
 use hocphi_app::server::state::AppState;
@@ -55,8 +56,8 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 
 /// The school by its slug, with its notification secret; an unknown school (or
 /// one without a secret) is refused as unauthenticated.
-async fn school_with_secret(state: &AppState, slug: &str) -> Result<(i64, String), Response> {
-    let row: Option<(i64, Option<String>)> = sqlx::query_as(
+async fn school_with_secret(state: &AppState, slug: &str) -> Result<(SchoolId, String), Response> {
+    let row: Option<(SchoolId, Option<String>)> = sqlx::query_as(
         "SELECT sc.id, b.secret FROM school sc LEFT JOIN bank_secret b ON b.school_id = sc.id WHERE sc.slug = $1",
     )
     .bind(slug)
@@ -93,7 +94,7 @@ fn reply(recorded: &bank::Recorded, mut body: serde_json::Value) -> Response {
 /// Checks what every channel must hold, then records the transfer.
 async fn accept(
     state: &AppState,
-    school_id: i64,
+    school_id: SchoolId,
     tx: &BankTransaction,
     channel: Channel,
 ) -> Result<bank::Recorded, Response> {
@@ -120,11 +121,11 @@ async fn accept(
     let recorded = bank::record(
         &state.db,
         &state.vault,
-        hocphi_app::domain::ids::SchoolId(school_id),
+        school_id,
         &account,
         tx,
         channel,
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await
     .map_err(unavailable)?;

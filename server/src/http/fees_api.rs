@@ -292,7 +292,15 @@ pub async fn run(
     let plan = hocphi_app::server::fees::run::plan(state, who.school_id, month, &scope).await?;
     let p = plan.preview.clone();
     let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
-    hocphi_app::server::fees::run::write(&mut tx, now, who.school_id, month, due, plan).await?;
+    hocphi_app::server::fees::run::write(
+        &mut tx,
+        hocphi_app::domain::time::UnixTime(now),
+        who.school_id,
+        month,
+        due,
+        plan,
+    )
+    .await?;
     let result = serde_json::to_value(RunResult {
         students: p.students,
         new_invoices: p.new_invoices,

@@ -36,7 +36,7 @@ pub async fn ipn(State(rpc): State<RpcState>, RawQuery(query): RawQuery) -> Resp
         &state.db,
         &state.vault,
         query.as_deref().unwrap_or(""),
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await;
     (
@@ -183,7 +183,8 @@ pub async fn pay(State(rpc): State<RpcState>, Form(form): Form<SimulatedPayment>
     .collect();
     let signed = vnpay::signed_query(&result, &secret);
     let call = |state: hocphi_app::server::state::AppState, signed: String| async move {
-        let reply = gateway::confirm(&state.db, &state.vault, &signed, state.clock.now()).await;
+        let reply =
+            gateway::confirm(&state.db, &state.vault, &signed, state.clock.now_time()).await;
         tracing::info!("simulated IPN answered {}", reply.code());
         reply
     };

@@ -229,7 +229,7 @@ pub async fn one(
         payments: payments
             .into_iter()
             .map(|p| ApiAllocation {
-                payment_id: p.payment_id,
+                payment_id: p.payment_id.get(),
                 method: p.method,
                 reference: hocphi_app::server::bank::reference_of(&p.external_id).to_string(),
                 amount: p.amount,

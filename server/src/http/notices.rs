@@ -84,9 +84,14 @@ async fn notices(
         .and_then(|p| Month::parse(p).ok())
         .ok_or(AppError::InvalidInput(hocphi_app::error::Field::Period))?;
     let staff = hocphi_app::server::auth::staff_of_session(state, &session_cookie(headers)).await?;
-    let notices =
-        hocphi_app::server::classes::printed_notices(state, &staff, class_id, period, student)
-            .await?;
+    let notices = hocphi_app::server::classes::printed_notices(
+        state,
+        &staff,
+        class_id,
+        period,
+        student.map(hocphi_app::domain::ids::StudentId),
+    )
+    .await?;
     // No invoice for the period: said, rather than a blank sheet.
     if notices.is_empty() {
         return Err(AppError::InvalidInput(

@@ -87,7 +87,7 @@ pub async fn payments(
     for p in page.items {
         let invoices = payments::paid_invoices(&state.db, p.id).await?;
         items.push(ApiPayment {
-            id: p.id,
+            id: p.id.get(),
             method: p.method,
             reference: hocphi_app::server::bank::reference_of(&p.external_id).to_string(),
             amount: p.amount,
@@ -202,7 +202,7 @@ pub async fn receipts(
             year: r.year,
             number: r.number,
             invoice_code: r.invoice_code,
-            payment_id: r.payment_id,
+            payment_id: r.payment_id.get(),
             total: r.total,
             issued_at: r.issued_at,
             status: if r.cancelled_at.is_some() {

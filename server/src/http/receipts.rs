@@ -54,12 +54,10 @@ pub async fn keys(
         .await?
         .ok_or_else(|| ApiError::not_found("unknown-school", "no school by that name"))?;
     let mut conn = state.db.acquire().await?;
-    let keys = hocphi_app::server::receipts::published_keys(
-        &mut conn,
-        hocphi_app::domain::ids::SchoolId(id),
-    )
-    .await
-    .unwrap_or_default();
+    let keys = hocphi_app::server::receipts::published_keys(&mut conn, id)
+        .await
+        .unwrap_or_default();
+
     Ok(json(
         StatusCode::OK,
         serde_json::json!({

@@ -29,7 +29,11 @@ async fn report(rpc: &RpcState, report_id: i64, headers: &HeaderMap) -> Result<R
         report.school_id,
         report.from.replace('-', "")
     );
-    let (school_id, location) = (report.school_id, report.school.clone());
+    let (school_id, location) = (
+        hocphi_app::domain::ids::SchoolId(report.school_id),
+        report.school.clone(),
+    );
+
     let bytes = hocphi_app::server::signing_certificate::school_pdf(
         state,
         school_id,

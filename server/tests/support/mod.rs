@@ -344,9 +344,14 @@ pub fn sign_notification(secret: &str, ts: i64, body: &[u8]) -> String {
 impl TestApp {
     /// The demo school's notification secret (also its SePay API key).
     pub async fn bank_secret(&self) -> String {
-        hocphi_app::server::bank::school_secret(&self.db, &self.vault, 1, 0)
-            .await
-            .unwrap()
+        hocphi_app::server::bank::school_secret(
+            &self.db,
+            &self.vault,
+            hocphi_app::domain::ids::SchoolId(1),
+            hocphi_app::domain::time::UnixTime(0),
+        )
+        .await
+        .unwrap()
     }
 
     /// Sends a correctly signed notification for the demo school, now.

@@ -3,7 +3,7 @@
 //! refund.
 
 #[cfg(feature = "ssr")]
-use crate::domain::ids::{PaymentId, SchoolId, StaffId};
+use crate::domain::ids::{PaymentId, SchoolId};
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::reconciliation::Part;
@@ -22,7 +22,7 @@ struct Started {
 /// Checks the caller and the reason, and opens the transaction (taking the
 /// write lock first, so two decisions on one transfer queue, not collide).
 #[cfg(feature = "ssr")]
-async fn start(school_id: i64, reason: &str) -> Result<Started, AppError> {
+async fn start(school_id: SchoolId, reason: &str) -> Result<Started, AppError> {
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reason = crate::domain::validate::text(reason, 300)
         .ok_or(AppError::InvalidInput(crate::error::Field::Reason))?;
@@ -38,8 +38,8 @@ async fn start(school_id: i64, reason: &str) -> Result<Started, AppError> {
 /// A hand decision on a transfer, with what it replaced.
 #[cfg(feature = "ssr")]
 struct Decision<'a> {
-    school_id: i64,
-    payment_id: i64,
+    school_id: SchoolId,
+    payment_id: PaymentId,
     action: &'a str,
     detail: &'a str,
     before: serde_json::Value,
@@ -68,7 +68,7 @@ async fn conclude(
         action,
         detail,
         staff.id,
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await?;
     by_staff(
@@ -93,6 +93,7 @@ pub async fn match_transfer(
     parts: Vec<Part>,
 ) -> Result<(), AppError> {
     use crate::error::Field;
+    let (school_id, payment_id) = (SchoolId(school_id), PaymentId(payment_id));
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     if parts.is_empty() || parts.len() > 20 || parts.iter().any(|p| !p.amount.is_positive()) {
         return Err(AppError::InvalidInput(Field::PositiveAmount));
@@ -105,8 +106,8 @@ pub async fn match_transfer(
     let matched = crate::server::ledger::by_hand::match_by_hand(
         &mut tx,
         &state.vault,
-        SchoolId(school_id),
-        PaymentId(payment_id),
+        school_id,
+        payment_id,
         &parts,
         &staff.display_name,
         state.clock.now(),
@@ -134,18 +135,15 @@ pub async fn mark_transfer_not_fee(
     payment_id: i64,
     reason: String,
 ) -> Result<(), AppError> {
+    let (school_id, payment_id) = (SchoolId(school_id), PaymentId(payment_id));
     let Started {
         state,
         staff,
         reason,
         mut tx,
     } = start(school_id, &reason).await?;
-    let transfer = crate::server::ledger::by_hand::mark_not_fee(
-        &mut tx,
-        SchoolId(school_id),
-        PaymentId(payment_id),
-    )
-    .await?;
+    let transfer =
+        crate::server::ledger::by_hand::mark_not_fee(&mut tx, school_id, payment_id).await?;
     conclude(
         tx,
         &state,
@@ -169,6 +167,7 @@ pub async fn undo_transfer(
     payment_id: i64,
     reason: String,
 ) -> Result<(), AppError> {
+    let (school_id, payment_id) = (SchoolId(school_id), PaymentId(payment_id));
     let Started {
         state,
         staff,
@@ -178,10 +177,10 @@ pub async fn undo_transfer(
     let undone = crate::server::ledger::by_hand::undo(
         &mut tx,
         &state.vault,
-        SchoolId(school_id),
-        PaymentId(payment_id),
+        school_id,
+        payment_id,
         &reason,
-        StaffId(staff.id),
+        staff.id,
         state.clock.now(),
     )
     .await?;
@@ -212,6 +211,7 @@ pub async fn refund_transfer(
 ) -> Result<(), AppError> {
     use crate::domain::date::Date;
     use crate::error::Field;
+    let (school_id, payment_id) = (SchoolId(school_id), PaymentId(payment_id));
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let reference = crate::domain::validate::text(&reference, 100)
         .ok_or(AppError::InvalidInput(Field::Reference))?;
@@ -225,12 +225,12 @@ pub async fn refund_transfer(
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let transfer = crate::server::ledger::by_hand::refund(
         &mut tx,
-        SchoolId(school_id),
-        PaymentId(payment_id),
+        school_id,
+        payment_id,
         amount,
         &reference,
         &day.to_string(),
-        StaffId(staff.id),
+        staff.id,
         state.clock.now(),
     )
     .await?;

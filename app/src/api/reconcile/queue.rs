@@ -20,6 +20,7 @@ pub async fn list_transfers(
     #[server(default)] page: u32,
     #[server(default)] order: TransferOrder,
 ) -> Result<TransferPage, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     if search.chars().count() > 100 {
         return Err(AppError::InvalidInput(crate::error::Field::SearchText));

@@ -13,6 +13,7 @@ use crate::server::reconcile;
 #[server(prefix = "/rpc", endpoint = "reconcile/setup", input = Json)]
 pub async fn load_statement_setup(school_id: i64) -> Result<StatementSetup, AppError> {
     use crate::domain::statement::PRESETS;
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     Ok(StatementSetup {
         accounts: reconcile::statement_accounts(&state.db, school_id).await?,
@@ -34,6 +35,7 @@ pub async fn preview_statement(
     content_base64: String,
     mapping: MappingChoice,
 ) -> Result<StatementPreview, AppError> {
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, _) = crate::server::auth::school_writer(school_id).await?;
     let account = reconcile::account(&state.db, school_id, account_id).await?;
     let (mut preview, lines) =
@@ -43,12 +45,7 @@ pub async fn preview_statement(
         .map(|l| crate::server::bank::statement_line(&account, l))
         .collect();
     let mut conn = state.db.acquire().await?;
-    let planned = crate::server::ledger::plan(
-        &mut conn,
-        crate::domain::ids::SchoolId(school_id),
-        &incoming,
-    )
-    .await?;
+    let planned = crate::server::ledger::plan(&mut conn, school_id, &incoming).await?;
     preview.lines = lines
         .iter()
         .zip(&planned)
@@ -71,6 +68,7 @@ pub async fn commit_statement(
     mapping: MappingChoice,
 ) -> Result<StatementResult, AppError> {
     use crate::server::audit::{by_staff, Entry};
+    let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let account = reconcile::account(&state.db, school_id, account_id).await?;
     let (preview, lines) = reconcile::read(&state, school_id, &content_base64, &mapping).await?;
@@ -80,7 +78,7 @@ pub async fn commit_statement(
     if !preview.errors.is_empty() {
         return Err(AppError::ImportRejected);
     }
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let incoming: Vec<_> = lines
         .iter()
         .map(|l| crate::server::bank::statement_line(&account, l))
@@ -114,10 +112,10 @@ pub async fn commit_statement(
             } = crate::server::ledger::record_turn(
                 &state.db,
                 &state.vault,
-                crate::domain::ids::SchoolId(school_id),
+                school_id,
                 &incoming,
                 from,
-                now,
+                now.seconds(),
             )
             .await?;
             let mut after = serde_json::to_value(reconcile::summary(&recorded))

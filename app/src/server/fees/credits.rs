@@ -3,6 +3,7 @@
 //! by mistake. Keeping and spending credits is the ledger's
 //! (`server::ledger::credit`).
 
+use crate::domain::ids::{SchoolId, StudentId};
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::server::state::Db;
@@ -41,7 +42,11 @@ impl From<CreditListed> for CreditRow {
 
 /// The school's credits still to take off, newest first (at most 500), with
 /// each student's class in school year `year`.
-pub async fn list_credits(db: &Db, school_id: i64, year: i64) -> Result<Vec<CreditRow>, AppError> {
+pub async fn list_credits(
+    db: &Db,
+    school_id: SchoolId,
+    year: i64,
+) -> Result<Vec<CreditRow>, AppError> {
     let rows: Vec<CreditListed> = sqlx::query_as(
         "SELECT cr.id AS id, s.code AS student_code, s.full_name AS student_name, \
             (SELECT c.name FROM enrolment e JOIN class c ON c.id = e.class_id \
@@ -61,11 +66,11 @@ pub async fn list_credits(db: &Db, school_id: i64, year: i64) -> Result<Vec<Cred
 /// A credit of this school, as it was before being taken back.
 #[derive(sqlx::FromRow)]
 pub struct Withdrawn {
-    pub student_id: i64,
+    pub student_id: StudentId,
     pub amount: Vnd,
     pub remaining: Vnd,
     pub reason: String,
-    payment_id: Option<i64>,
+    payment_id: Option<crate::domain::ids::PaymentId>,
 }
 
 /// Takes back a credit entered by mistake, in the caller's transaction: one not
@@ -75,7 +80,7 @@ pub struct Withdrawn {
 /// forbidden here (it is refunded or undone in reconciliation).
 pub async fn withdraw(
     tx: &mut sqlx::AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     credit_id: i64,
 ) -> Result<Option<Withdrawn>, AppError> {
     let row: Option<Withdrawn> = sqlx::query_as(

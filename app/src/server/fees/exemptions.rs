@@ -2,6 +2,8 @@
 //! the meals), granted to students with their grounds, and taken off by the
 //! invoice run.
 
+use crate::domain::ids::{SchoolId, StudentId};
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::state::Db;
 use crate::staff::{ExemptedStudent, PolicyRow};
@@ -28,7 +30,11 @@ impl From<ExemptedStored> for ExemptedStudent {
 
 /// The school's policies by name, each with its rates and the students holding
 /// it (their class in school year `year`).
-pub async fn list_policies(db: &Db, school_id: i64, year: i64) -> Result<Vec<PolicyRow>, AppError> {
+pub async fn list_policies(
+    db: &Db,
+    school_id: SchoolId,
+    year: i64,
+) -> Result<Vec<PolicyRow>, AppError> {
     let policies: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM exemption_policy WHERE school_id = $1 ORDER BY name")
             .bind(school_id)
@@ -67,7 +73,7 @@ pub async fn list_policies(db: &Db, school_id: i64, year: i64) -> Result<Vec<Pol
 /// ones it had); returns its id.
 pub async fn save_policy(
     tx: &mut sqlx::AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     name: &str,
     rates: &[(i64, u8)],
 ) -> Result<i64, AppError> {
@@ -100,7 +106,7 @@ pub async fn save_policy(
 }
 
 /// Not found unless the policy is one of this school's.
-pub async fn check_policy(db: &Db, school_id: i64, policy_id: i64) -> Result<(), AppError> {
+pub async fn check_policy(db: &Db, school_id: SchoolId, policy_id: i64) -> Result<(), AppError> {
     let policy: Option<i64> =
         sqlx::query_scalar("SELECT id FROM exemption_policy WHERE id = $1 AND school_id = $2")
             .bind(policy_id)
@@ -113,10 +119,10 @@ pub async fn check_policy(db: &Db, school_id: i64, policy_id: i64) -> Result<(),
 /// Grants the student the policy with its grounds (a second grant replaces the grounds).
 pub async fn grant(
     tx: &mut sqlx::AnyConnection,
-    student_id: i64,
+    student_id: StudentId,
     policy_id: i64,
     note: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO student_exemption (student_id, policy_id, note, granted_at) VALUES ($1, $2, $3, $4) \
@@ -136,8 +142,8 @@ pub async fn grant(
 /// ended: nothing done).
 pub async fn revoke(
     tx: &mut sqlx::AnyConnection,
-    school_id: i64,
-    student_id: i64,
+    school_id: SchoolId,
+    student_id: StudentId,
     policy_id: i64,
 ) -> Result<Option<(String, String)>, AppError> {
     let before: Option<(String, String)> = sqlx::query_as(

@@ -12,6 +12,7 @@ pub mod run;
 pub use run::fresh_code;
 
 use crate::domain::billing::Unit;
+use crate::domain::ids::{SchoolId, StudentId};
 use crate::domain::money::Vnd;
 use crate::domain::validate::{self, FeeScope};
 use crate::error::{AppError, Field};
@@ -47,7 +48,7 @@ impl FeeItemStored {
 }
 
 /// The school's fee items, in the order they were made.
-pub async fn list_fees(db: &Db, school_id: i64) -> Result<Vec<FeeItemRow>, AppError> {
+pub async fn list_fees(db: &Db, school_id: SchoolId) -> Result<Vec<FeeItemRow>, AppError> {
     let rows: Vec<FeeItemStored> = sqlx::query_as(
         "SELECT id, name, amount, unit, mandatory, grades, active FROM fee_item WHERE school_id = $1 ORDER BY id",
     )
@@ -61,8 +62,12 @@ pub async fn list_fees(db: &Db, school_id: i64) -> Result<Vec<FeeItemRow>, AppEr
 }
 
 /// A student of this school by their code, as staff type it.
-pub async fn student_by_code(db: &Db, school_id: i64, code: &str) -> Result<i64, AppError> {
-    let id: Option<i64> =
+pub async fn student_by_code(
+    db: &Db,
+    school_id: SchoolId,
+    code: &str,
+) -> Result<StudentId, AppError> {
+    let id: Option<StudentId> =
         sqlx::query_scalar("SELECT id FROM student WHERE school_id = $1 AND code = $2")
             .bind(school_id)
             .bind(crate::domain::student_import::normalize_code(code))
@@ -86,7 +91,7 @@ struct FeeBefore {
 /// transaction; returns its id and the audit entry to record.
 pub async fn save_fee(
     tx: &mut sqlx::AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     fee: &FeeInput,
 ) -> Result<(i64, Entry<'static>), AppError> {
     let FeeInput {

@@ -5,8 +5,10 @@
 use super::list_fees;
 use crate::domain::billing::{self, Credit, Fee, Reduction};
 use crate::domain::date::{Date, Month};
+use crate::domain::ids::{InvoiceId, SchoolId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::state::AppState;
 use crate::staff::{FeeItemRow, RunPreview, RunScope};
@@ -23,7 +25,7 @@ pub fn school_days(month: Month) -> i64 {
 /// invoices (not voided) they already have for the period.
 #[derive(sqlx::FromRow)]
 struct RunStudent {
-    student_id: i64,
+    student_id: StudentId,
     student_name: String,
     class_id: i64,
     class_name: String,
@@ -48,7 +50,7 @@ struct OpenCredit {
 }
 
 struct Planned {
-    student_id: i64,
+    student_id: StudentId,
     student_name: String,
     class_id: i64,
     class_name: String,
@@ -64,7 +66,7 @@ pub struct Run {
 /// The invoices a run would create (students already invoiced for the period are left alone).
 pub async fn plan(
     state: &AppState,
-    school_id: i64,
+    school_id: SchoolId,
     month: Month,
     scope: &RunScope,
 ) -> Result<Run, AppError> {
@@ -218,13 +220,21 @@ pub async fn fresh_code(conn: &mut sqlx::AnyConnection) -> Result<InvoiceCode, A
 /// Writes the run in one transaction; returns how many invoices it created.
 pub async fn commit(
     state: &AppState,
-    school_id: i64,
+    school_id: SchoolId,
     month: Month,
     due_on: Date,
     run: Run,
 ) -> Result<usize, AppError> {
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let created = write(&mut tx, state.clock.now(), school_id, month, due_on, run).await?;
+    let created = write(
+        &mut tx,
+        state.clock.now_time(),
+        school_id,
+        month,
+        due_on,
+        run,
+    )
+    .await?;
     tx.commit().await?;
     Ok(created)
 }
@@ -233,8 +243,8 @@ pub async fn commit(
 /// idempotency record in the same one).
 pub async fn write(
     tx: &mut sqlx::AnyConnection,
-    now: i64,
-    school_id: i64,
+    now: UnixTime,
+    school_id: SchoolId,
     month: Month,
     due_on: Date,
     run: Run,
@@ -244,7 +254,7 @@ pub async fn write(
         // A clash is skipped, not raised: PostgreSQL would abort the whole
         // transaction at a failed statement.
         let invoice_id = loop {
-            let inserted: Option<i64> = sqlx::query_scalar(
+            let inserted: Option<InvoiceId> = sqlx::query_scalar(
                 "INSERT INTO invoice (code, school_id, student_id, class_id, period, title, total, due_on, issued_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id",
             )
@@ -293,13 +303,7 @@ pub async fn write(
             .await?;
         }
         for (credit_id, used) in &p.computed.credits_used {
-            crate::server::ledger::credit::spend(
-                tx,
-                *credit_id,
-                crate::domain::ids::InvoiceId(invoice_id),
-                *used,
-            )
-            .await?;
+            crate::server::ledger::credit::spend(tx, *credit_id, invoice_id, *used).await?;
         }
     }
     Ok(run.planned.len())

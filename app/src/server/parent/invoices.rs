@@ -7,9 +7,11 @@
 use super::student_header;
 use crate::domain::banks;
 use crate::domain::date::{Date, Month};
+use crate::domain::ids::{InvoiceId, SchoolId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::invoice_status::InvoiceStatus;
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::model::{
     ExtraTransfer, InvoiceDetail, InvoiceLineView, InvoiceSummary, Payee, PaymentView,
@@ -20,7 +22,7 @@ use sqlx::AnyConnection;
 
 #[derive(sqlx::FromRow)]
 struct InvoiceRow {
-    id: i64,
+    id: InvoiceId,
     code: String,
     title: String,
     period: String,
@@ -35,7 +37,7 @@ const INVOICE_COLUMNS: &str = "i.id AS id, i.code AS code, i.title AS title, i.p
      CASE WHEN i.voided_at IS NULL THEN 0 ELSE 1 END AS voided, \
      COALESCE((SELECT CAST(SUM(a.amount) AS BIGINT) FROM payment_allocation a WHERE a.invoice_id = i.id), 0) AS paid";
 
-fn summary_of(row: InvoiceRow, today: Date) -> Result<(i64, InvoiceSummary), AppError> {
+fn summary_of(row: InvoiceRow, today: Date) -> Result<(InvoiceId, InvoiceSummary), AppError> {
     let id = row.id;
     let corrupt = |what: &str| {
         tracing::error!("invoice {id}: unreadable {what}");
@@ -60,7 +62,7 @@ fn summary_of(row: InvoiceRow, today: Date) -> Result<(i64, InvoiceSummary), App
 /// A child's invoices, the newest period first.
 pub async fn invoices_of(
     db: &Db,
-    student_id: i64,
+    student_id: StudentId,
     today: Date,
 ) -> Result<Vec<InvoiceSummary>, AppError> {
     let rows: Vec<InvoiceRow> = sqlx::query_as(&format!(
@@ -124,7 +126,7 @@ impl AccountRow {
 /// answering them, and the printed notice) sees it.
 pub async fn invoice_detail(
     db: &Db,
-    student_id: i64,
+    student_id: StudentId,
     code: &InvoiceCode,
     today: Date,
 ) -> Result<InvoiceDetail, AppError> {
@@ -239,7 +241,7 @@ pub async fn invoice_detail(
 /// with success.
 async fn pending_online(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     code: &InvoiceCode,
 ) -> Result<Option<PendingOnline>, AppError> {
     let row: Option<(Vnd, i64)> = sqlx::query_as(
@@ -268,7 +270,7 @@ struct DuplicateRow {
 /// memos are read here rather than searched in SQL.
 async fn extra_transfers(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     code: &InvoiceCode,
 ) -> Result<Vec<ExtraTransfer>, AppError> {
     let rows: Vec<DuplicateRow> = sqlx::query_as(
@@ -312,8 +314,8 @@ struct ReceiptRow {
 /// A child's receipts (of one invoice, or all), newest first.
 pub async fn receipts_of(
     db: &Db,
-    student_id: i64,
-    invoice_id: Option<i64>,
+    student_id: StudentId,
+    invoice_id: Option<InvoiceId>,
 ) -> Result<Vec<ReceiptLink>, AppError> {
     let rows: Vec<ReceiptRow> = sqlx::query_as(
         "SELECT r.public_code AS public_code, r.series AS series, r.number AS number, r.total AS total, \
@@ -323,7 +325,7 @@ pub async fn receipts_of(
          WHERE r.student_id = $1 AND ($2 = 0 OR r.invoice_id = $2) ORDER BY r.issued_at DESC, r.id DESC",
     )
     .bind(student_id)
-    .bind(invoice_id.unwrap_or(0))
+    .bind(invoice_id.map_or(0, InvoiceId::get))
     .fetch_all(db)
     .await?;
     Ok(rows
@@ -344,14 +346,14 @@ pub async fn receipts_of(
 /// An invoice of the child that is not voided, as declining a line sees it.
 #[derive(sqlx::FromRow)]
 pub struct DeclinableInvoice {
-    pub invoice_id: i64,
+    pub invoice_id: InvoiceId,
     /// How many payments were allocated to it: a paid-into invoice stays as issued.
     pub payments: i64,
 }
 
 pub async fn declinable_invoice(
     db: &Db,
-    student_id: i64,
+    student_id: StudentId,
     code: &InvoiceCode,
 ) -> Result<Option<DeclinableInvoice>, AppError> {
     Ok(sqlx::query_as(
@@ -373,7 +375,7 @@ pub struct FeeLine {
 
 pub async fn fee_line(
     db: &Db,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     position: i64,
 ) -> Result<Option<FeeLine>, AppError> {
     let row: Option<(i64, Option<i64>)> = sqlx::query_as(
@@ -394,7 +396,7 @@ pub async fn fee_line(
 /// lines stay, marked, and the invoice's total follows (never below zero).
 pub async fn decline_line(
     conn: &mut AnyConnection,
-    invoice_id: i64,
+    invoice_id: InvoiceId,
     fee_item_id: Option<i64>,
     declined: bool,
 ) -> Result<(), AppError> {
@@ -420,7 +422,10 @@ pub async fn decline_line(
 }
 
 /// An invoice's id and school, by its code.
-pub async fn invoice_school(db: &Db, code: &InvoiceCode) -> Result<(i64, i64), AppError> {
+pub async fn invoice_school(
+    db: &Db,
+    code: &InvoiceCode,
+) -> Result<(InvoiceId, SchoolId), AppError> {
     Ok(
         sqlx::query_as("SELECT id, school_id FROM invoice WHERE code = $1")
             .bind(code.as_str())
@@ -434,10 +439,10 @@ pub async fn invoice_school(db: &Db, code: &InvoiceCode) -> Result<(i64, i64), A
 /// namespace, so a memo names one thing.
 pub async fn add_payment_group(
     conn: &mut AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     total: Vnd,
-    invoices: &[(i64, Vnd)],
-    now: i64,
+    invoices: &[(InvoiceId, Vnd)],
+    now: UnixTime,
 ) -> Result<InvoiceCode, AppError> {
     let (group_id, code) = loop {
         let code = crate::server::fees::fresh_code(&mut *conn).await?;

@@ -15,7 +15,9 @@ pub use invoices::{
 };
 
 use crate::domain::date::Date;
+use crate::domain::ids::{SchoolId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
+use crate::domain::time::UnixTime;
 use crate::error::{AppError, Field};
 use crate::model::{ChildAccess, SchoolPublic, SchoolSummary};
 use crate::server::state::{AppState, Db};
@@ -40,11 +42,12 @@ struct Revocation {
 /// The child a device's access token stands for, if it is still valid: ours,
 /// unexpired, and issued after the school last ended the child's access
 /// (links revoked, birth date or code corrected).
-pub async fn child_of(state: &AppState, token: &str) -> Result<i64, AppError> {
+pub async fn child_of(state: &AppState, token: &str) -> Result<StudentId, AppError> {
     let (student_id, expires_at) = state
         .tokens
         .verify_with_expiry(token, state.clock.now())
         .ok_or(AppError::AccessExpired)?;
+    let student_id = StudentId(student_id);
     let issued_at = expires_at - ACCESS_TTL_SECS;
     let revocation: Revocation = sqlx::query_as(
         "SELECT (SELECT revoked_before FROM child_access_revoked WHERE student_id = $1) AS revoked_before, \
@@ -71,10 +74,10 @@ pub fn token_digest(token: &str) -> String {
 /// code that parents look the child up with (called before the update).
 pub async fn end_child_access_if_changed(
     conn: &mut AnyConnection,
-    student_id: i64,
+    student_id: StudentId,
     code: &str,
     date_of_birth: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO child_access_revoked (student_id, revoked_before) \
@@ -94,8 +97,8 @@ pub async fn end_child_access_if_changed(
 /// look the child up again (with the details as they are now).
 pub async fn end_child_access(
     conn: &mut AnyConnection,
-    student_id: i64,
-    now: i64,
+    student_id: StudentId,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO child_access_revoked (student_id, revoked_before) VALUES ($1, $2) \
@@ -154,7 +157,7 @@ pub async fn list_schools(db: &Db) -> Result<Vec<SchoolSummary>, AppError> {
 
 #[derive(sqlx::FromRow)]
 struct SchoolPage {
-    id: i64,
+    id: SchoolId,
     slug: String,
     name: String,
     has_logo: i64,
@@ -181,7 +184,7 @@ pub async fn school_public(db: &Db, slug: &str) -> Result<SchoolPublic, AppError
 /// A student found by school and code, with the date of birth to check.
 #[derive(sqlx::FromRow)]
 pub struct StudentMatch {
-    pub student_id: i64,
+    pub student_id: StudentId,
     pub date_of_birth: String,
 }
 
@@ -204,7 +207,7 @@ pub async fn find_student(
 pub struct StudentHeader {
     pub student_name: String,
     pub class_name: String,
-    pub school_id: i64,
+    pub school_id: SchoolId,
     pub school_name: String,
     pub school_slug: String,
     pub school_legal_name: String,
@@ -215,7 +218,7 @@ pub struct StudentHeader {
 struct HeaderRow {
     student_name: String,
     class_name: Option<String>,
-    school_id: i64,
+    school_id: SchoolId,
     school_name: String,
     school_slug: String,
     school_legal_name: String,
@@ -226,7 +229,7 @@ struct HeaderRow {
 /// contains `today`, else the latest (a year prepared in advance is not current yet).
 pub async fn student_header(
     db: &Db,
-    student_id: i64,
+    student_id: StudentId,
     today: Date,
 ) -> Result<StudentHeader, AppError> {
     let row: Option<HeaderRow> = sqlx::query_as(
@@ -258,12 +261,15 @@ pub async fn student_header(
 /// What a device keeps for a child it may see: a signed, expiring token and names.
 pub async fn access_for(
     state: &AppState,
-    student_id: i64,
-    now: i64,
+    student_id: StudentId,
+    now: UnixTime,
 ) -> Result<ChildAccess, AppError> {
     let header = student_header(&state.db, student_id, state.clock.today()).await?;
     Ok(ChildAccess {
-        token: state.tokens.issue(student_id, now + ACCESS_TTL_SECS),
+        token: state
+            .tokens
+            .issue(student_id.get(), now.seconds() + ACCESS_TTL_SECS),
+
         school_slug: header.school_slug,
         school_name: header.school_name,
         student_name: header.student_name,

@@ -3,7 +3,9 @@
 //! student code ([`upsert_records`]).
 
 use super::{current_year, enrol, ensure_class, existing, insert_student, update_from_record};
+use crate::domain::ids::{SchoolId, StudentId};
 use crate::domain::student_import::{self, StudentRecord};
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::audit::Entry;
 use crate::server::state::AppState;
@@ -23,14 +25,14 @@ pub fn decode(content_base64: &str) -> Result<Vec<u8>, student_import::FileProbl
 pub struct Plan {
     pub preview: ImportPreview,
     pub added: Vec<StudentRecord>,
-    pub changed: Vec<(StudentRecord, i64)>,
+    pub changed: Vec<(StudentRecord, StudentId)>,
 }
 
 /// Reads the file (base64) and compares its rows with the register of the
 /// school year the school is in.
 pub async fn plan(
     state: &AppState,
-    school_id: i64,
+    school_id: SchoolId,
     content_base64: &str,
 ) -> Result<Plan, AppError> {
     let empty = |problem| ImportPreview {
@@ -142,10 +144,10 @@ pub async fn plan(
 pub async fn write_import(
     tx: &mut sqlx::AnyConnection,
     state: &AppState,
-    school_id: i64,
+    school_id: SchoolId,
     year: i64,
     plan: &Plan,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Vec<Entry<'static>>, AppError> {
     let mut class_ids = HashMap::new();
     for r in plan.added.iter().chain(plan.changed.iter().map(|(r, _)| r)) {
@@ -197,7 +199,7 @@ pub async fn write_import(
 pub async fn upsert_records(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
-    school_id: i64,
+    school_id: SchoolId,
     records: &[StudentRecord],
 ) -> Result<(usize, usize, usize), AppError> {
     let year = current_year(state, school_id).await?;
@@ -227,7 +229,8 @@ pub async fn upsert_records(
                 unchanged += 1
             }
             Some(e) => {
-                update_from_record(&mut *conn, e.id, r, state.clock.now()).await?;
+                update_from_record(&mut *conn, e.id, r, state.clock.now_time()).await?;
+
                 enrol(&mut *conn, e.id, class_id, year).await?;
                 updated += 1;
             }

@@ -11,7 +11,9 @@ pub mod import;
 pub use import::upsert_records;
 
 use crate::domain::date::Date;
+use crate::domain::ids::{SchoolId, StaffId, StudentId};
 use crate::domain::student_import::{self, Cell, StudentRecord};
+use crate::domain::time::UnixTime;
 use crate::error::{AppError, Field};
 use crate::server::audit::Entry;
 use crate::server::state::{AppState, Db};
@@ -23,7 +25,7 @@ use std::collections::HashMap;
 /// school preparing 2027-2028 in July moves its own lists, not every
 /// school's into a year where they have no classes. A school with no
 /// classes yet takes the year covering today (else the latest).
-pub async fn current_year(state: &AppState, school_id: i64) -> Result<i64, AppError> {
+pub async fn current_year(state: &AppState, school_id: SchoolId) -> Result<i64, AppError> {
     let today = state.clock.today().to_string();
     let year: Option<i64> = sqlx::query_scalar(
         "SELECT y.id FROM school_year y \
@@ -41,7 +43,7 @@ pub async fn current_year(state: &AppState, school_id: i64) -> Result<i64, AppEr
 /// A student already in the register, as an import compares rows with it.
 #[derive(sqlx::FromRow)]
 pub struct Existing {
-    pub id: i64,
+    pub id: StudentId,
     pub code: String,
     pub full_name: String,
     /// `YYYY-MM-DD`, as stored.
@@ -53,7 +55,7 @@ pub struct Existing {
 /// The school's students by code, with their class in school year `year_id`.
 pub async fn existing(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     year_id: i64,
 ) -> Result<HashMap<String, Existing>, AppError> {
     let rows: Vec<Existing> = sqlx::query_as(
@@ -72,7 +74,7 @@ pub async fn existing(
 /// The class of this name in this school year, created if it is new.
 pub async fn ensure_class(
     conn: &mut sqlx::AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     year: i64,
     name: &str,
     grade: i64,
@@ -101,9 +103,9 @@ pub async fn ensure_class(
 /// Adds a student (the caller tells a taken code from other failures).
 pub async fn insert_student(
     conn: &mut sqlx::AnyConnection,
-    school_id: i64,
+    school_id: SchoolId,
     r: &StudentRecord,
-) -> Result<i64, sqlx::Error> {
+) -> Result<StudentId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO student (school_id, code, full_name, date_of_birth) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -120,9 +122,9 @@ pub async fn insert_student(
 /// had by the old one.
 pub async fn update_from_record(
     conn: &mut sqlx::AnyConnection,
-    student_id: i64,
+    student_id: StudentId,
     r: &StudentRecord,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     crate::server::parent::end_child_access_if_changed(
         &mut *conn,
@@ -144,7 +146,7 @@ pub async fn update_from_record(
 /// Puts a student in a class for the school year (moving them if enrolled already).
 pub async fn enrol(
     conn: &mut sqlx::AnyConnection,
-    student_id: i64,
+    student_id: StudentId,
     class_id: i64,
     year: i64,
 ) -> Result<(), AppError> {
@@ -170,7 +172,7 @@ pub fn parse_birth(text: &str) -> Result<Date, AppError> {
 /// A student of the register as stored.
 #[derive(sqlx::FromRow)]
 struct Registered {
-    id: i64,
+    id: StudentId,
     code: String,
     full_name: String,
     date_of_birth: String,
@@ -183,9 +185,9 @@ struct Registered {
 /// order); only the classes of homeroom teacher `teacher` when given.
 pub async fn list_students(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     year: i64,
-    teacher: Option<i64>,
+    teacher: Option<StaffId>,
 ) -> Result<Vec<StudentRow>, AppError> {
     let rows: Vec<Registered> = sqlx::query_as(
         "SELECT s.id AS id, s.code AS code, s.full_name AS full_name, s.date_of_birth AS date_of_birth, \
@@ -204,7 +206,7 @@ pub async fn list_students(
         .into_iter()
         .filter_map(|r| {
             Some(StudentRow {
-                id: r.id,
+                id: r.id.get(),
                 code: r.code,
                 full_name: r.full_name,
                 birth_date: Date::parse_iso(&r.date_of_birth).ok()?,
@@ -272,12 +274,12 @@ struct StudentBefore {
 /// student has is an invalid student code.
 pub async fn save_student(
     tx: &mut sqlx::AnyConnection,
-    now: i64,
-    school_id: i64,
+    now: UnixTime,
+    school_id: SchoolId,
     year: i64,
-    student_id: Option<i64>,
+    student_id: Option<StudentId>,
     r: &StudentRecord,
-) -> Result<(i64, Entry<'static>), AppError> {
+) -> Result<(StudentId, Entry<'static>), AppError> {
     let class_id = ensure_class(&mut *tx, school_id, year, &r.class_name, r.grade).await?;
     // What the student was, their class this year included: a move reads "3A → 3B".
     let before: Option<StudentBefore> = match student_id {
@@ -357,8 +359,8 @@ pub async fn save_student(
 /// found when no such student.
 pub async fn set_left(
     tx: &mut sqlx::AnyConnection,
-    school_id: i64,
-    student_id: i64,
+    school_id: SchoolId,
+    student_id: StudentId,
     left_on: Option<&str>,
 ) -> Result<(), AppError> {
     let done = sqlx::query("UPDATE student SET left_on = $1 WHERE id = $2 AND school_id = $3")
@@ -376,7 +378,7 @@ pub async fn set_left(
 /// A student as the REST API reads them, with their change number.
 #[derive(sqlx::FromRow)]
 pub struct StudentChange {
-    pub id: i64,
+    pub id: StudentId,
     pub code: String,
     pub full_name: String,
     /// `YYYY-MM-DD`.
@@ -399,7 +401,7 @@ const STUDENT_COLUMNS: &str = "SELECT s.id AS id, s.code AS code, s.full_name AS
 /// `limit` rows; their class in school year `year`.
 pub async fn changes(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     year: i64,
     since: i64,
     after: i64,
@@ -421,7 +423,7 @@ pub async fn changes(
 /// The school's student of this code (as typed: normalized here), unless erased.
 pub async fn by_code(
     db: &Db,
-    school_id: i64,
+    school_id: SchoolId,
     year: i64,
     code: &str,
 ) -> Result<Option<StudentChange>, AppError> {
@@ -445,7 +447,7 @@ pub struct ClassCount {
 
 /// The school's classes in school year `year`, by grade and name, with their
 /// students who have not left (erased ones not counted).
-pub async fn classes(db: &Db, school_id: i64, year: i64) -> Result<Vec<ClassCount>, AppError> {
+pub async fn classes(db: &Db, school_id: SchoolId, year: i64) -> Result<Vec<ClassCount>, AppError> {
     Ok(sqlx::query_as(
         "SELECT c.name AS name, c.grade AS grade, (SELECT COUNT(*) FROM enrolment e JOIN student s ON s.id = e.student_id \
             WHERE e.class_id = c.id AND s.left_on IS NULL AND s.erased_at IS NULL) AS students \
