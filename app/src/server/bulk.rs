@@ -52,6 +52,38 @@ impl Marks {
     }
 }
 
+/// The aggregate that sends a query's rows back as one JSON array of arrays
+/// (`[[a, b, …], …]`, in `order`), to read with [`json_rows`]. SQLite's driver
+/// hands each result row from its thread to the async task, a wake-up a row:
+/// a 500-row read costs several milliseconds that way and a fraction of one as
+/// a single row. Integers stay exact (both engines write them as JSON numbers).
+pub fn as_json_rows(conn: &AnyConnection, columns: &str, order: &str) -> String {
+    let order = if order.is_empty() {
+        String::new()
+    } else {
+        format!(" ORDER BY {order}")
+    };
+    if conn.backend_name() == "SQLite" {
+        format!("json_group_array(json_array({columns}){order})")
+    } else {
+        format!("CAST(json_agg(json_build_array({columns}){order}) AS TEXT)")
+    }
+}
+
+/// The rows of an [`as_json_rows`] column (PostgreSQL's aggregate is NULL
+/// over no rows, SQLite's `[]`).
+pub fn json_rows<T: serde::de::DeserializeOwned>(
+    column: Option<String>,
+) -> Result<Vec<T>, crate::error::AppError> {
+    match column {
+        None => Ok(Vec::new()),
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            tracing::error!("rows read back as JSON do not parse: {e}");
+            crate::error::AppError::Internal
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -178,8 +178,9 @@ pub struct Paid {
 }
 
 /// One part of a payment put against an invoice that has no receipt for it
-/// yet, with what the receipt shows of the invoice.
-#[derive(sqlx::FromRow)]
+/// yet, with what the receipt shows of the invoice (read as a JSON array, in
+/// this order).
+#[derive(serde::Deserialize)]
 struct Part {
     payment_id: PaymentId,
     invoice_id: InvoiceId,
@@ -190,9 +191,9 @@ struct Part {
     period: String,
     total: Vnd,
     amount: Vnd,
-    /// What was billed, as JSON `[[description, amount], …]` in the invoice's
-    /// order: a line the family declined is not (it is not in the total).
-    billed: Option<String>,
+    /// What was billed, `[[description, amount], …]` in the invoice's order:
+    /// a line the family declined is not (it is not in the total).
+    billed: Option<Vec<(String, Vnd)>>,
 }
 
 /// Issues receipts for payments the caller already holds (the ledger has just
@@ -203,34 +204,37 @@ pub async fn issue_for_paid(
     payments: Vec<(Paid, Option<String>)>,
     now: i64,
 ) -> Result<Vec<ReceiptId>, AppError> {
-    use super::bulk::{Marks, CHUNK};
+    use super::bulk::{as_json_rows, json_rows, Marks, CHUNK};
     use std::collections::HashMap;
     let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
-    // The billed lines come with each part, aggregated by the database: one
-    // row a receipt instead of one a line.
+    // The billed lines come with each part, aggregated by the database, and
+    // the parts come back as one JSON row a chunk.
     let billed = if conn.backend_name() == "SQLite" {
-        "(SELECT json_group_array(json_array(l.description, l.amount) ORDER BY l.position) \
-           FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0)"
+        "json((SELECT json_group_array(json_array(l.description, l.amount) ORDER BY l.position) \
+           FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0))"
     } else {
-        "(SELECT CAST(json_agg(json_build_array(l.description, l.amount) ORDER BY l.position) AS TEXT) \
+        "(SELECT json_agg(json_build_array(l.description, l.amount) ORDER BY l.position) \
            FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0)"
     };
+    let columns = format!(
+        "a.payment_id, i.id, s.id, s.full_name, c.name, i.code, i.period, i.total, a.amount, {billed}"
+    );
+    let rows = as_json_rows(conn, &columns, "a.payment_id, i.period, i.id");
     let mut parts: HashMap<PaymentId, Vec<Part>> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
-            "SELECT a.payment_id, i.id AS invoice_id, s.id AS student_id, s.full_name AS student, c.name AS class, \
-                i.code, i.period, i.total, a.amount, {billed} AS billed \
+            "SELECT {rows} \
              FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
              LEFT JOIN class c ON c.id = i.class_id \
              WHERE a.payment_id IN ({}) AND NOT EXISTS (SELECT 1 FROM receipt r WHERE r.payment_id = a.payment_id \
-                AND r.invoice_id = a.invoice_id AND r.cancelled_at IS NULL) ORDER BY a.payment_id, i.period, i.id",
+                AND r.invoice_id = a.invoice_id AND r.cancelled_at IS NULL)",
             Marks::of(conn).list(1, chunk.len())
         );
-        let mut query = sqlx::query_as::<_, Part>(&sql);
+        let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
         for id in chunk {
             query = query.bind(*id);
         }
-        for part in query.fetch_all(&mut *conn).await? {
+        for part in json_rows::<Part>(query.fetch_one(&mut *conn).await?)? {
             parts.entry(part.payment_id).or_default().push(part);
         }
     }
@@ -276,10 +280,7 @@ pub async fn issue_for_paid(
             let period_label = crate::domain::date::Month::parse(&part.period)
                 .map(|m| m.label())
                 .unwrap_or_else(|_| part.period.clone());
-            let lines: Vec<(String, Vnd)> = match &part.billed {
-                Some(json) => serde_json::from_str(json).map_err(unavailable)?,
-                None => Vec::new(),
-            };
+            let lines: Vec<(String, Vnd)> = part.billed.unwrap_or_default();
             let items = receipt_items(lines, part.amount, part.total, &period_label, &part.code);
             let content = ReceiptContent {
                 format: 1,

@@ -7,7 +7,7 @@ use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::settlement::Settlement;
 use crate::error::AppError;
-use crate::server::bulk::{Marks, CHUNK};
+use crate::server::bulk::{as_json_rows, json_rows, Marks, CHUNK};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 
@@ -48,22 +48,23 @@ impl Books {
         let school = marks.one(1);
         for chunk in wanted.chunks(CHUNK) {
             let codes = marks.list(2, chunk.len());
-            for sql in [
-                format!(
-                    "SELECT i.code, i.id, i.student_id, i.period, i.total, {PAID} FROM invoice i \
-                     WHERE i.school_id = {school} AND i.voided_at IS NULL AND i.code IN ({codes})"
-                ),
-                format!(
-                    "SELECT g.code, i.id, i.student_id, i.period, i.total, {PAID} FROM payment_group g \
-                     JOIN payment_group_invoice gi ON gi.group_id = g.id JOIN invoice i ON i.id = gi.invoice_id \
-                     WHERE i.school_id = {school} AND i.voided_at IS NULL AND g.code IN ({codes})"
+            for (code, from) in [
+                ("i.code", "invoice i"),
+                (
+                    "g.code",
+                    "payment_group g JOIN payment_group_invoice gi ON gi.group_id = g.id \
+                     JOIN invoice i ON i.id = gi.invoice_id",
                 ),
             ] {
-                let mut query = sqlx::query_as::<_, Row>(&sql).bind(school_id);
+                let sql = format!(
+                    "SELECT {} FROM {from} WHERE i.school_id = {school} AND i.voided_at IS NULL AND {code} IN ({codes})",
+                    as_json_rows(conn, &format!("{code}, i.id, i.student_id, i.period, i.total, {PAID}"), "")
+                );
+                let mut query = sqlx::query_scalar::<_, Option<String>>(&sql).bind(school_id);
                 for code in chunk {
                     query = query.bind(code.as_str());
                 }
-                rows.extend(query.fetch_all(&mut *conn).await?);
+                rows.extend(json_rows::<Row>(query.fetch_one(&mut *conn).await?)?);
             }
         }
         let mut named: HashMap<String, Vec<(String, InvoiceId)>> = HashMap::new();

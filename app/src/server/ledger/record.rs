@@ -154,7 +154,7 @@ pub async fn record(
             }
         }
     }
-    write_allocations(conn, &allocations).await?;
+    write_allocations(conn, &allocations, Payments::New).await?;
     write_credits(conn, &credits, now).await?;
     // The receipts are part of the settlement: issued, numbered and signed in
     // the same transaction, or not at all.
@@ -221,22 +221,26 @@ async fn known(
             .collect();
         for chunk in keys.chunks(CHUNK) {
             let marks = Marks::of(conn);
+            // By the key's own index: with the school in the WHERE clause
+            // SQLite's planner walks the school's payments instead (every one
+            // of them, for each batch of a statement).
             let sql = format!(
-                "SELECT external_id, id, outcome FROM payment WHERE school_id = {} AND source = {} AND external_id IN ({})",
+                "SELECT external_id, id, outcome, school_id FROM payment WHERE source = {} AND external_id IN ({})",
                 marks.one(1),
-                marks.one(2),
-                marks.list(3, chunk.len())
+                marks.list(2, chunk.len())
             );
-            // Only this school's payments: a key another school holds (the same
-            // account registered twice) is refused at the insert, not reported
-            // to this school as its own.
-            let mut query = sqlx::query_as::<_, (String, PaymentId, String)>(&sql)
-                .bind(school_id)
+            let mut query = sqlx::query_as::<_, (String, PaymentId, String, SchoolId)>(&sql)
                 .bind(source.as_str());
             for k in chunk {
                 query = query.bind(*k);
             }
-            for (external_id, id, outcome) in query.fetch_all(&mut *conn).await? {
+            for (external_id, id, outcome, owner) in query.fetch_all(&mut *conn).await? {
+                // Only this school's payments: a key another school holds (the
+                // same account registered twice) is refused at the insert, not
+                // reported to this school as its own.
+                if owner != school_id {
+                    continue;
+                }
                 let outcome = Outcome::parse(&outcome).unwrap_or(Outcome::Unmatched);
                 found.insert((source, external_id), (id, outcome));
             }
@@ -313,10 +317,23 @@ async fn insert_payments(
     Ok(ids)
 }
 
-/// (payment, invoice, amount), many rows a statement.
+/// Whether the payments of allocations being written were inserted in the
+/// same transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Payments {
+    /// Just inserted, so already numbered as changed by this transaction.
+    New,
+    /// Recorded before (a match by hand): numbered as changed again.
+    Earlier,
+}
+
+/// (payment, invoice, amount), many rows a statement. The invoices (and
+/// earlier payments) they change are numbered as changed here, a statement
+/// for each batch, where a trigger used to do it with three statements a row.
 pub(super) async fn write_allocations(
     conn: &mut AnyConnection,
     allocations: &[(PaymentId, InvoiceId, Vnd)],
+    payments: Payments,
 ) -> Result<(), AppError> {
     for chunk in allocations.chunks(CHUNK) {
         let sql = format!(
@@ -326,6 +343,48 @@ pub(super) async fn write_allocations(
         let mut query = sqlx::query(&sql);
         for (payment, invoice, amount) in chunk {
             query = query.bind(*payment).bind(*invoice).bind(amount.dong());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    let invoices: Vec<i64> = allocations.iter().map(|(_, i, _)| i.0).collect();
+    touch(conn, "invoice", invoices).await?;
+    if payments == Payments::Earlier {
+        let payments: Vec<i64> = allocations.iter().map(|(p, _, _)| p.0).collect();
+        touch(conn, "payment", payments).await?;
+    }
+    Ok(())
+}
+
+/// Numbers the change of the `table` rows `ids` (invoice or payment): each
+/// gets the time and its own next change number, as the touch triggers give a
+/// row that changed (REST readers page through changes by number, so no two
+/// rows may share one).
+async fn touch(conn: &mut AnyConnection, table: &str, mut ids: Vec<i64>) -> Result<(), AppError> {
+    ids.sort_unstable();
+    ids.dedup();
+    let now = if conn.backend_name() == "SQLite" {
+        "CAST(strftime('%s', 'now') AS INTEGER)"
+    } else {
+        "epoch_now()"
+    };
+    for chunk in ids.chunks(CHUNK) {
+        let count = chunk.len() as i64;
+        let last: i64 =
+            sqlx::query_scalar("UPDATE change_counter SET n = n + $1 WHERE id = 1 RETURNING n")
+                .bind(count)
+                .fetch_one(&mut *conn)
+                .await?;
+        let marks = Marks::of(conn);
+        let sql = format!(
+            "UPDATE {table} SET updated_at = {now}, change_no = {first} + r.rn \
+             FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM {table} WHERE id IN ({ids})) AS r \
+             WHERE {table}.id = r.id",
+            first = marks.one(1),
+            ids = marks.list(2, chunk.len()),
+        );
+        let mut query = sqlx::query(&sql).bind(last - count);
+        for id in chunk {
+            query = query.bind(*id);
         }
         query.execute(&mut *conn).await?;
     }
