@@ -30,6 +30,7 @@ use hocphi_app::domain::invoice_code::{InvoiceCode, ALPHABET};
 use hocphi_app::domain::memo::fold_to_ascii;
 use hocphi_app::domain::settlement::Outcome;
 use hocphi_app::domain::statement;
+use hocphi_app::domain::time::UnixTime;
 use hocphi_app::server::bank::{self, Account, BankTransaction, Channel};
 use hocphi_app::server::ledger::{self, Incoming};
 use hocphi_app::server::vault::Vault;
@@ -157,7 +158,7 @@ async fn seed(
     .await?;
     // The receipt signing key is made with the school, as create_school does.
     let issued = Date::new(2026, 11, 1).expect("date").to_days() * 86_400 + 3600;
-    receipts::current_key(&mut tx, vault, SchoolId(school_id), issued).await?;
+    receipts::current_key(&mut tx, vault, SchoolId(school_id), UnixTime(issued)).await?;
     let (account_id,): (i64,) = sqlx::query_as(
         "INSERT INTO beneficiary_account (school_id, bin, account_number, account_name, is_default) \
          VALUES ($1, $2, $3, 'TRUONG TIEU HOC HA LONG', 1) RETURNING id",
@@ -770,7 +771,7 @@ async fn main() -> Res<()> {
                     &account,
                     &transaction,
                     Channel::Notification,
-                    hocphi_app::domain::time::UnixTime(now),
+                    UnixTime(now),
                 )
                 .await
                 .expect("notification recorded");
@@ -798,7 +799,7 @@ async fn main() -> Res<()> {
             SchoolId(school_id),
             &incoming,
             recorded.len(),
-            now,
+            UnixTime(now),
         )
         .await?;
         turns += 1;
@@ -820,7 +821,7 @@ async fn main() -> Res<()> {
         &mut tx,
         SchoolId(school_id),
         &mapping,
-        hocphi_app::domain::time::UnixTime(now),
+        UnixTime(now),
     )
     .await?;
     let t_recorded = t_record_start.elapsed();

@@ -658,7 +658,7 @@ pub async fn seed(
                             vault,
                             hocphi_app::domain::ids::SchoolId(school_id),
                             &[incoming],
-                            at.min(now),
+                            hocphi_app::domain::time::UnixTime(at.min(now)),
                         )
                         .await
                         .map_err(|e| sqlx::Error::Protocol(format!("demo payment: {e:?}")))?;

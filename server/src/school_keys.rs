@@ -100,9 +100,14 @@ pub async fn rotate_receipt_key(
     crate::db::token_key(db, vault).await?;
     let id = school_id(db, school).await?;
     let mut tx = db.begin().await?;
-    let key_id = hocphi_app::server::receipts::rotate(&mut tx, vault, id, now)
-        .await
-        .map_err(|e| e.to_string())?;
+    let key_id = hocphi_app::server::receipts::rotate(
+        &mut tx,
+        vault,
+        id,
+        hocphi_app::domain::time::UnixTime(now),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     tx.commit().await?;
     Ok(key_id.to_string())
 }

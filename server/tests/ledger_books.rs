@@ -8,7 +8,6 @@ mod support;
 use hocphi_app::domain::ids::{PaymentId, SchoolId, StaffId};
 use hocphi_app::domain::invoice_code::InvoiceCode;
 use hocphi_app::domain::money::Vnd;
-use hocphi_app::domain::time::UnixTime;
 use hocphi_app::server::bank::{self, BankTransaction, Channel};
 use hocphi_app::server::database::begin_write;
 use hocphi_app::server::ledger::{self, by_hand, Incoming, NewPayment, Source};
@@ -120,7 +119,7 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
         .await
         .expect("the demo school's account");
     let staff = app.staff_id(DEMO_ACCOUNTANT).await;
-    let now = app.state.clock.now();
+    let now = app.state.clock.now_time();
     let open = open(app).await;
     let paid = payments(app).await;
     let reference = format!("PROP{n:04}");
@@ -147,7 +146,7 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
                 &account,
                 &tx,
                 Channel::Notification,
-                UnixTime(now),
+                now,
             )
             .await
             .unwrap();
@@ -208,7 +207,7 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
                     source: Source::Office,
                     external_id: format!("CASH:{reference}"),
                     amount: Vnd::new(*due),
-                    received_at: UnixTime(now),
+                    received_at: now,
                     payer_name: None,
                     memo: None,
                     method: "cash",
@@ -250,7 +249,7 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
                 &account,
                 &tx_in,
                 Channel::Notification,
-                UnixTime(now),
+                now,
             )
             .await
             .unwrap();

@@ -213,7 +213,7 @@ async fn a_rotated_key_still_verifies_old_receipts() {
         &mut conn,
         &app.vault,
         hocphi_app::domain::ids::SchoolId(1),
-        app.clock.now(),
+        app.clock.now_time(),
     )
     .await
     .unwrap();

@@ -183,7 +183,7 @@ pub async fn add_credit(
         crate::domain::validate::text(&reason, 200).ok_or(AppError::InvalidInput(Field::Reason))?;
     let student_id =
         crate::server::fees::student_by_code(&state.db, school_id, &student_code).await?;
-    let now = state.clock.now();
+    let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::ledger::credit::keep(&mut tx, student_id, amount, &reason, now).await?;
 

@@ -88,7 +88,7 @@ pub async fn replace_receipt(
         &reason,
         (!payer.is_empty()).then_some(payer),
         staff.id,
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await?;
     let numbered = crate::server::receipt_view::numbered(&mut tx, fresh).await?;

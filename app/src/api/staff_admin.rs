@@ -68,7 +68,7 @@ pub async fn create_school(
     .await?;
     // The school's receipt signing key is made with the school, so its public
     // key is published before the first receipt.
-    crate::server::receipts::current_key(&mut tx, &state.vault, id, state.clock.now()).await?;
+    crate::server::receipts::current_key(&mut tx, &state.vault, id, state.clock.now_time()).await?;
     audit(
         &mut tx,
         &state,

@@ -137,7 +137,7 @@ pub async fn record(
     // notifications queue instead of failing to upgrade a read.
     let mut tx = super::database::begin_write(db).await?;
     let incoming = incoming(account, tx_in, channel);
-    let recorded = super::ledger::record(&mut tx, vault, school_id, &[incoming], now.seconds())
+    let recorded = super::ledger::record(&mut tx, vault, school_id, &[incoming], now)
         .await?
         .pop()
         .ok_or(AppError::Internal)?;

@@ -211,7 +211,7 @@ async fn settle(
         credit_reason: format!("nộp thừa (VNPay {})", callback.txn_ref),
         collector: Some(format!("{school} (cổng thanh toán, mã đơn vị {tmn})")),
     };
-    let recorded = super::ledger::record(conn, vault, school_id, &[incoming], now.seconds())
+    let recorded = super::ledger::record(conn, vault, school_id, &[incoming], now)
         .await?
         .pop()
         .ok_or(AppError::Internal)?;

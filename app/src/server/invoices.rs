@@ -176,7 +176,7 @@ pub async fn void(
             invoice.student_id,
             invoice.paid,
             &format!("đã nộp cho hoá đơn {code} (đã huỷ)"),
-            now.seconds(),
+            now,
         )
         .await?;
     }

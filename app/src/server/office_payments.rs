@@ -133,7 +133,7 @@ pub async fn record(
         &state.vault,
         school_id,
         &[incoming],
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await?
     .pop()

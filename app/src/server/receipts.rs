@@ -3,7 +3,6 @@
 //! the same transaction, so numbers never skip or repeat.
 
 use super::vault::Vault;
-use crate::domain::date::Date;
 use crate::domain::ids::{InvoiceId, PaymentId, ReceiptId, SchoolId, StaffId, StudentId};
 use crate::domain::money::Vnd;
 use crate::domain::receipt::{
@@ -32,7 +31,7 @@ pub async fn current_key(
     conn: &mut AnyConnection,
     vault: &Vault,
     school_id: SchoolId,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(String, SigningKey), AppError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT key_id, sealed_private_key FROM signing_key WHERE school_id = $1 AND retired_at IS NULL",
@@ -59,7 +58,7 @@ async fn new_key(
     conn: &mut AnyConnection,
     vault: &Vault,
     school_id: SchoolId,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(String, SigningKey), AppError> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(unavailable)?;
@@ -85,7 +84,7 @@ pub async fn rotate(
     conn: &mut AnyConnection,
     vault: &Vault,
     school_id: SchoolId,
-    now: i64,
+    now: UnixTime,
 ) -> Result<String, AppError> {
     sqlx::query(
         "UPDATE signing_key SET retired_at = $1 WHERE school_id = $2 AND retired_at IS NULL",
@@ -132,7 +131,7 @@ pub async fn issue_for_payments(
     conn: &mut AnyConnection,
     vault: &Vault,
     payments: &[(PaymentId, Option<String>)],
-    now: i64,
+    now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
     use super::bulk::{Marks, CHUNK};
     let ids: Vec<PaymentId> = payments.iter().map(|(id, _)| *id).collect();
@@ -202,7 +201,7 @@ pub async fn issue_for_paid(
     conn: &mut AnyConnection,
     vault: &Vault,
     payments: Vec<(Paid, Option<String>)>,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
     use super::bulk::{as_json_rows, json_rows, Marks, CHUNK};
     use std::collections::HashMap;
@@ -308,7 +307,7 @@ pub async fn issue_for_paid(
                 method: paid.method.clone(),
                 reference: reference.clone(),
                 paid_at: paid.received_at.seconds(),
-                issued_at: now,
+                issued_at: now.seconds(),
                 collector: collector.clone(),
                 replaces: None,
             };
@@ -355,10 +354,10 @@ async fn sign_and_store(
     conn: &mut AnyConnection,
     vault: &Vault,
     drafts: Vec<Draft>,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
     use std::collections::HashMap;
-    let year = Date::in_vietnam(now).year();
+    let year = now.date_in_vietnam().year();
     let mut per_school: Vec<(SchoolId, usize)> = Vec::new();
     for d in &drafts {
         match per_school.iter_mut().find(|(s, _)| *s == d.school_id) {
@@ -482,7 +481,7 @@ async fn sign_and_store(
 async fn store(
     conn: &mut AnyConnection,
     signed: Vec<Signed>,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
     use super::bulk::{Marks, CHUNK};
     use sqlx::Row;
@@ -550,7 +549,7 @@ pub async fn cancel(
     receipt_id: ReceiptId,
     reason: &str,
     staff_id: Option<StaffId>,
-    now: i64,
+    now: UnixTime,
 ) -> Result<bool, AppError> {
     let row: Option<(String, String, Option<i64>, String)> = sqlx::query_as(
         "SELECT r.key_id, r.digest, r.cancelled_at, k.sealed_private_key FROM receipt r \
@@ -567,7 +566,9 @@ pub async fn cancel(
     let digest: [u8; 32] = receipt::from_b64(&digest_b64)
         .and_then(|d| d.try_into().ok())
         .ok_or(AppError::Internal)?;
-    let signature = key.sign(&cancel_message(&digest, now, reason)).to_bytes();
+    let signature = key
+        .sign(&cancel_message(&digest, now.seconds(), reason))
+        .to_bytes();
     sqlx::query(
         "UPDATE receipt SET cancelled_at = $1, cancel_reason = $2, cancel_signature = $3, cancelled_by = $4 WHERE id = $5",
     )
@@ -588,7 +589,7 @@ pub async fn cancel_for_payment(
     payment_id: PaymentId,
     reason: &str,
     staff_id: Option<StaffId>,
-    now: i64,
+    now: UnixTime,
 ) -> Result<usize, AppError> {
     let ids: Vec<(ReceiptId,)> =
         sqlx::query_as("SELECT id FROM receipt WHERE payment_id = $1 AND cancelled_at IS NULL")
@@ -610,7 +611,7 @@ pub async fn replace(
     reason: &str,
     payer: Option<&str>,
     staff_id: StaffId,
-    now: i64,
+    now: UnixTime,
 ) -> Result<ReceiptId, AppError> {
     let row: Option<(SchoolId, PaymentId, InvoiceId, StudentId, String, Option<i64>)> = sqlx::query_as(
         "SELECT school_id, payment_id, invoice_id, student_id, content, cancelled_at FROM receipt WHERE id = $1",
@@ -627,7 +628,7 @@ pub async fn replace(
     cancel(conn, vault, receipt_id, reason, Some(staff_id), now).await?;
     let mut fresh = old.clone();
     fresh.replaces = Some(old.label());
-    fresh.issued_at = now;
+    fresh.issued_at = now.seconds();
     if let Some(payer) = payer.map(str::trim).filter(|p| !p.is_empty()) {
         fresh.payer = payer.to_string();
     }

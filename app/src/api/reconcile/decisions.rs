@@ -110,7 +110,7 @@ pub async fn match_transfer(
         payment_id,
         &parts,
         &staff.display_name,
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await?;
     conclude(
@@ -181,7 +181,7 @@ pub async fn undo_transfer(
         payment_id,
         &reason,
         staff.id,
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await?;
     conclude(
@@ -231,7 +231,7 @@ pub async fn refund_transfer(
         &reference,
         &day.to_string(),
         staff.id,
-        state.clock.now(),
+        state.clock.now_time(),
     )
     .await?;
     conclude(

@@ -115,7 +115,7 @@ pub async fn commit_statement(
                 school_id,
                 &incoming,
                 from,
-                now.seconds(),
+                now,
             )
             .await?;
             let mut after = serde_json::to_value(reconcile::summary(&recorded))

@@ -7,6 +7,7 @@ use crate::domain::ids::{InvoiceId, PaymentId, SchoolId, StaffId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::settlement::{settle_by_hand, HandProblem, Outcome};
+use crate::domain::time::UnixTime;
 use crate::error::{AppError, Field};
 use crate::server::vault::Vault;
 use sqlx::AnyConnection;
@@ -63,7 +64,7 @@ pub async fn match_by_hand(
     payment_id: PaymentId,
     parts: &[(String, Vnd)],
     collector: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Matched, AppError> {
     let transfer = transfer(conn, school_id, payment_id).await?;
     if transfer.allocated.is_positive() {
@@ -172,7 +173,7 @@ pub async fn undo(
     payment_id: PaymentId,
     reason: &str,
     staff_id: StaffId,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Undone, AppError> {
     let before = transfer(conn, school_id, payment_id).await?;
     let credits: Vec<(i64, Vnd, Vnd)> =
@@ -231,7 +232,7 @@ pub async fn refund(
     reference: &str,
     refunded_on: &str,
     staff_id: StaffId,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Transfer, AppError> {
     let before = transfer(conn, school_id, payment_id).await?;
     let credit: Option<(i64, Vnd, Vnd)> = sqlx::query_as(

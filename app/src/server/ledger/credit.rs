@@ -6,6 +6,7 @@
 
 use crate::domain::ids::{InvoiceId, StudentId};
 use crate::domain::money::Vnd;
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use sqlx::AnyConnection;
 
@@ -16,7 +17,7 @@ pub async fn keep(
     student_id: StudentId,
     amount: Vnd,
     reason: &str,
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     sqlx::query("INSERT INTO credit (student_id, amount, remaining, reason, created_at) VALUES ($1, $2, $2, $3, $4)")
         .bind(student_id)

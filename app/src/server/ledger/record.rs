@@ -8,6 +8,7 @@ use crate::domain::ids::{InvoiceId, PaymentId, SchoolId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::settlement::{settle, Outcome, Settlement};
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::bulk::{Marks, CHUNK};
 use crate::server::receipts::Paid;
@@ -124,7 +125,7 @@ pub async fn record(
     vault: &Vault,
     school_id: SchoolId,
     batch: &[Incoming],
-    now: i64,
+    now: UnixTime,
 ) -> Result<Vec<Recorded>, AppError> {
     let planned = plan(conn, school_id, batch).await?;
     let new: Vec<usize> = (0..batch.len()).filter(|&i| planned[i].is_new()).collect();
@@ -395,7 +396,7 @@ async fn touch(conn: &mut AnyConnection, table: &str, mut ids: Vec<i64>) -> Resu
 pub(super) async fn write_credits(
     conn: &mut AnyConnection,
     credits: &[(PaymentId, StudentId, Vnd, &str)],
-    now: i64,
+    now: UnixTime,
 ) -> Result<(), AppError> {
     for chunk in credits.chunks(CHUNK) {
         let sql = format!(

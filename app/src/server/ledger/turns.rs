@@ -11,6 +11,7 @@
 
 use super::record::{record, Incoming, Recorded};
 use crate::domain::ids::SchoolId;
+use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::database::{begin_write, WriteTx};
 use crate::server::state::Db;
@@ -42,7 +43,7 @@ pub async fn record_turn(
     school_id: SchoolId,
     batch: &[Incoming],
     from: usize,
-    now: i64,
+    now: UnixTime,
 ) -> Result<Turn, AppError> {
     let mut tx = begin_write(db).await?;
     let end = batch.len().min(from.saturating_add(TURN_MAX));
