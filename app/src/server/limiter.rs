@@ -70,11 +70,37 @@ pub struct Attempt {
     rows: Vec<i64>,
 }
 
+/// Attempts counted in one transaction at most: a burst of lookups shares a
+/// commit instead of queueing for one each.
+const BATCH: usize = 256;
+
 /// Counts failures in the database (table `rate_failure`), so every hocphi
 /// process sharing it sees the same counts.
+///
+/// Each process counts through one task that takes whatever attempts are
+/// waiting, up to [`BATCH`], and counts them together in one write
+/// transaction, in arrival order: the check and the count stay one
+/// transaction, so parallel attempts (from this process or another) still
+/// cannot slip through together, but a thousand lookups a second pay for a
+/// few dozen commits, not a thousand.
 #[derive(Clone)]
 pub struct FailureLimiter {
     db: super::state::Db,
+    queue: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<Job>>>,
+}
+
+/// An attempt's keys (as stored) and the limits each is held to.
+type Keys = Vec<(String, Vec<Limit>)>;
+
+/// Work for the counting task.
+enum Job {
+    Attempt {
+        keys: Keys,
+        now: i64,
+        answer: tokio::sync::oneshot::Sender<Result<Attempt, u64>>,
+    },
+    /// Rows of attempts that turned out fine.
+    Forget(Vec<i64>),
 }
 
 impl FailureLimiter {
@@ -84,17 +110,29 @@ impl FailureLimiter {
     /// and a parent's lookup does not wait on the disk twice.
     pub fn new(db: super::state::Db) -> FailureLimiter {
         let url = db.connect_options().database_url.to_string();
+        let queue = Default::default();
         if super::database::Engine::of(&db) != super::database::Engine::Sqlite
             || url.contains("memory")
         {
             // PostgreSQL has no such setting per connection worth a second pool;
             // an in-memory database is only reachable through its own pool.
-            return FailureLimiter { db };
+            return FailureLimiter { db, queue };
         }
         match super::database::pool_lazy(&url, 4, super::database::Durability::Relaxed) {
-            Ok(counts) => FailureLimiter { db: counts },
-            Err(_) => FailureLimiter { db },
+            Ok(counts) => FailureLimiter { db: counts, queue },
+            Err(_) => FailureLimiter { db, queue },
         }
+    }
+
+    /// The counting task's queue, started on first use (inside the runtime).
+    fn queue(&self) -> &tokio::sync::mpsc::Sender<Job> {
+        self.queue.get_or_init(|| {
+            // Bounded: a flood waits here, in memory a few hundred bytes each,
+            // rather than piling up without end.
+            let (send, receive) = tokio::sync::mpsc::channel(4 * BATCH);
+            tokio::spawn(count(self.db.clone(), receive));
+            send
+        })
     }
 
     /// Counts an attempt against each key before it is made, and refuses it
@@ -104,91 +142,30 @@ impl FailureLimiter {
     /// that turns out fine is taken back with [`FailureLimiter::forget`]. If the
     /// database cannot say, the attempt waits a little (fail closed).
     pub async fn attempt(&self, keys: &[(&str, &[Limit])], now: i64) -> Result<Attempt, u64> {
-        match self.try_attempt(keys, now).await {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                tracing::warn!("rate limit: {e}");
-                Err(30)
-            }
-        }
-    }
-
-    async fn try_attempt(
-        &self,
-        keys: &[(&str, &[Limit])],
-        now: i64,
-    ) -> Result<Result<Attempt, u64>, sqlx::Error> {
-        let mut tx = self.db.begin().await?;
-        // Parallel attempts on one key take turns (see the INSERT below for SQLite).
-        let names: Vec<String> = keys.iter().map(|(key, _)| stored_key(key)).collect();
-        super::database::lock_names(&mut tx, super::database::Engine::of(&self.db), &names).await?;
-        let mut rows = Vec::new();
-        let mut wait = 0i64;
-        for (key, limits) in keys {
-            let key = stored_key(key);
-            let keep = limits
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job = Job::Attempt {
+            keys: keys
                 .iter()
-                .map(|l| l.window_secs)
-                .max()
-                .unwrap_or(LONGEST_WINDOW);
-            // Writing first takes SQLite's write lock: the counts below see
-            // every attempt committed before, and none can start meanwhile.
-            let (row,): (i64,) = sqlx::query_as(
-                "INSERT INTO rate_failure (key, at) VALUES ($1, $2) RETURNING rowid",
-            )
-            .bind(&key)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            rows.push(row);
-            sqlx::query("DELETE FROM rate_failure WHERE key = $1 AND at <= $2")
-                .bind(&key)
-                .bind(now - keep)
-                .execute(&mut *tx)
-                .await?;
-            for limit in *limits {
-                // With this attempt counted, the one that frees the key again
-                // when it leaves the window: the (max + 1)-th most recent.
-                let freeing: Option<(i64,)> = sqlx::query_as(
-                    "SELECT at FROM rate_failure WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT 1 OFFSET $3",
-                )
-                .bind(&key)
-                .bind(now - limit.window_secs)
-                .bind(limit.max_failures as i64)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some((at,)) = freeing {
-                    wait = wait.max(at + limit.window_secs - now);
-                }
-            }
+                .map(|(key, limits)| (stored_key(key), limits.to_vec()))
+                .collect(),
+            now,
+            answer,
+        };
+        if self.queue().send(job).await.is_err() {
+            tracing::warn!("rate limit: the counting task has stopped");
+            return Err(30);
         }
-        if wait > 0 {
-            // A refused attempt is not counted: waiting it out frees the key.
-            tx.rollback().await?;
-            return Ok(Err(wait.max(1) as u64));
-        }
-        tx.commit().await?;
-        Ok(Ok(Attempt { rows }))
+        answered.await.unwrap_or(Err(30))
     }
 
     /// Takes back an attempt that turned out fine (the right date of birth, the
-    /// right password): only failures count.
+    /// right password): only failures count. The rows go with the next batch.
     pub async fn forget(&self, attempt: Attempt) {
-        // One statement: one commit, however many keys the attempt counted on.
-        let rows = attempt
-            .rows
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        if rows.is_empty() {
+        if attempt.rows.is_empty() {
             return;
         }
-        if let Err(e) = sqlx::query(&format!("DELETE FROM rate_failure WHERE rowid IN ({rows})"))
-            .execute(&self.db)
-            .await
-        {
-            tracing::warn!("rate limit: {e}");
+        if self.queue().send(Job::Forget(attempt.rows)).await.is_err() {
+            tracing::warn!("rate limit: the counting task has stopped");
         }
     }
 
@@ -200,6 +177,170 @@ impl FailureLimiter {
             .await?
             .rows_affected())
     }
+}
+
+/// The counting task: batches of waiting jobs, one transaction each.
+async fn count(db: super::state::Db, mut queue: tokio::sync::mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(BATCH);
+    while queue.recv_many(&mut jobs, BATCH).await > 0 {
+        let mut forget = Vec::new();
+        let mut attempts = Vec::new();
+        for job in jobs.drain(..) {
+            match job {
+                Job::Forget(rows) => forget.extend(rows),
+                Job::Attempt { keys, now, answer } => attempts.push((keys, now, answer)),
+            }
+        }
+        let asked: Vec<(&Keys, i64)> = attempts
+            .iter()
+            .map(|(keys, now, _)| (keys, *now))
+            .collect();
+        let decided = match count_batch(&db, &forget, &asked).await {
+            Ok(decided) => decided,
+            Err(e) => {
+                tracing::warn!("rate limit: {e}");
+                // Fail closed: every attempt of the batch waits a little.
+                asked.iter().map(|_| Err(30)).collect()
+            }
+        };
+        for ((_, _, answer), decision) in attempts.into_iter().zip(decided) {
+            // The asker may have gone (its request ended): nothing to tell.
+            let _ = answer.send(decision);
+        }
+    }
+}
+
+/// In one write transaction: drops the forgotten rows, then decides each
+/// attempt in order against the counts so far (the batch's earlier attempts
+/// included) and records the ones allowed. A refused attempt is not counted:
+/// waiting it out frees the key.
+async fn count_batch(
+    db: &super::state::Db,
+    forget: &[i64],
+    attempts: &[(&Keys, i64)],
+) -> Result<Vec<Result<Attempt, u64>>, sqlx::Error> {
+    use super::bulk::{as_json_rows, json_rows, Marks, CHUNK};
+    use super::database::Engine;
+    use std::collections::HashMap;
+    let engine = Engine::of(db);
+    let mut tx = match engine {
+        // The write lock first: the counts read below are then the last word
+        // until this commits, in every process.
+        Engine::Sqlite => db.begin_with("BEGIN IMMEDIATE").await?,
+        Engine::Postgres => db.begin().await?,
+    };
+    let mut keys: Vec<&str> = attempts
+        .iter()
+        .flat_map(|(keys, _)| keys.iter().map(|(key, _)| key.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let names: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    super::database::lock_names(&mut tx, engine, &names).await?;
+    let marks = Marks::of(&tx);
+    for chunk in forget.chunks(CHUNK) {
+        let sql = format!(
+            "DELETE FROM rate_failure WHERE rowid IN ({})",
+            marks.list(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = query.bind(*row);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    // Every failure of these keys within the longest window, in one row back.
+    let oldest = attempts.iter().map(|(_, now)| *now).min().unwrap_or(0) - LONGEST_WINDOW;
+    let mut seen: HashMap<String, Vec<i64>> = HashMap::new();
+    for chunk in keys.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT {} FROM rate_failure WHERE at > {} AND key IN ({})",
+            as_json_rows(&tx, "key, at", ""),
+            marks.one(1),
+            marks.list(2, chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<_, Option<String>>(&sql).bind(oldest);
+        for key in chunk {
+            query = query.bind(*key);
+        }
+        let rows: Vec<(String, i64)> = json_rows(query.fetch_one(&mut *tx).await?)
+            .map_err(|_| sqlx::Error::Protocol("rate_failure rows as JSON".into()))?;
+        for (key, at) in rows {
+            seen.entry(key).or_default().push(at);
+        }
+    }
+    let mut decided = Vec::with_capacity(attempts.len());
+    let mut counted: Vec<(&str, i64)> = Vec::new();
+    for (keys, now) in attempts {
+        let wait = keys
+            .iter()
+            .map(|(key, limits)| {
+                let times = seen.get(key.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                wait_with(times, limits, *now)
+            })
+            .max()
+            .unwrap_or(0);
+        if wait > 0 {
+            decided.push(Err(wait.max(1) as u64));
+            continue;
+        }
+        for (key, _) in keys.iter() {
+            seen.entry(key.clone()).or_default().push(*now);
+            counted.push((key.as_str(), *now));
+        }
+        decided.push(Ok(Attempt { rows: Vec::new() }));
+    }
+    // The allowed attempts' rows, handed back to their attempts by (key,
+    // time): rows alike are interchangeable, whatever order they come in.
+    let mut rows: HashMap<(String, i64), Vec<i64>> = HashMap::new();
+    for chunk in counted.chunks(CHUNK) {
+        let sql = format!(
+            "INSERT INTO rate_failure (key, at) VALUES {} RETURNING rowid, key, at",
+            marks.value_rows(chunk.len(), 2)
+        );
+        let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+        for (key, at) in chunk {
+            query = query.bind(*key).bind(*at);
+        }
+        for (row, key, at) in query.fetch_all(&mut *tx).await? {
+            rows.entry((key, at)).or_default().push(row);
+        }
+    }
+    for ((keys, now), decision) in attempts.iter().zip(decided.iter_mut()) {
+        if let Ok(attempt) = decision {
+            for (key, _) in keys.iter() {
+                let row = rows
+                    .get_mut(&(key.clone(), *now))
+                    .and_then(Vec::pop)
+                    .ok_or_else(|| sqlx::Error::Protocol("a counted attempt has no row".into()))?;
+                attempt.rows.push(row);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(decided)
+}
+
+/// How long an attempt at `now` must wait, with it counted on top of a key's
+/// failures `times`: for each limit it has used up, until the failure that
+/// frees the key (the (max + 1)-th most recent, this attempt included) leaves
+/// the window; 0 when it may go ahead.
+fn wait_with(times: &[i64], limits: &[Limit], now: i64) -> i64 {
+    let mut wait = 0;
+    for limit in limits {
+        let mut within: Vec<i64> = times
+            .iter()
+            .copied()
+            .filter(|at| *at > now - limit.window_secs)
+            .chain(std::iter::once(now))
+            .collect();
+        if within.len() > limit.max_failures {
+            within.sort_unstable_by(|a, b| b.cmp(a));
+            let freeing = within[limit.max_failures];
+            wait = wait.max(freeing + limit.window_secs - now);
+        }
+    }
+    wait
 }
 
 #[cfg(test)]
