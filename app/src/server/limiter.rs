@@ -86,21 +86,19 @@ const BATCH: usize = 256;
 #[derive(Clone)]
 pub struct FailureLimiter {
     db: super::state::Db,
-    queue: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<Job>>>,
+    /// The counting task's queue; a new task is started when there is none
+    /// or it has stopped (a panic, or the runtime that ran it ended).
+    queue: std::sync::Arc<std::sync::Mutex<Option<tokio::sync::mpsc::Sender<Job>>>>,
 }
 
 /// An attempt's keys (as stored) and the limits each is held to.
 type Keys = Vec<(String, Vec<Limit>)>;
 
 /// Work for the counting task.
-enum Job {
-    Attempt {
-        keys: Keys,
-        now: i64,
-        answer: tokio::sync::oneshot::Sender<Result<Attempt, u64>>,
-    },
-    /// Rows of attempts that turned out fine.
-    Forget(Vec<i64>),
+struct Job {
+    keys: Keys,
+    now: i64,
+    answer: tokio::sync::oneshot::Sender<Result<Attempt, u64>>,
 }
 
 impl FailureLimiter {
@@ -125,14 +123,19 @@ impl FailureLimiter {
     }
 
     /// The counting task's queue, started on first use (inside the runtime).
-    fn queue(&self) -> &tokio::sync::mpsc::Sender<Job> {
-        self.queue.get_or_init(|| {
-            // Bounded: a flood waits here, in memory a few hundred bytes each,
-            // rather than piling up without end.
-            let (send, receive) = tokio::sync::mpsc::channel(4 * BATCH);
-            tokio::spawn(count(self.db.clone(), receive));
-            send
-        })
+    fn queue(&self) -> tokio::sync::mpsc::Sender<Job> {
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        match &*queue {
+            Some(send) if !send.is_closed() => send.clone(),
+            _ => {
+                // Bounded: a flood waits here, in memory a few hundred bytes
+                // each, rather than piling up without end.
+                let (send, receive) = tokio::sync::mpsc::channel(4 * BATCH);
+                tokio::spawn(count(self.db.clone(), receive));
+                *queue = Some(send.clone());
+                send
+            }
+        }
     }
 
     /// Counts an attempt against each key before it is made, and refuses it
@@ -143,7 +146,7 @@ impl FailureLimiter {
     /// database cannot say, the attempt waits a little (fail closed).
     pub async fn attempt(&self, keys: &[(&str, &[Limit])], now: i64) -> Result<Attempt, u64> {
         let (answer, answered) = tokio::sync::oneshot::channel();
-        let job = Job::Attempt {
+        let job = Job {
             keys: keys
                 .iter()
                 .map(|(key, limits)| (stored_key(key), limits.to_vec()))
@@ -159,13 +162,24 @@ impl FailureLimiter {
     }
 
     /// Takes back an attempt that turned out fine (the right date of birth, the
-    /// right password): only failures count. The rows go with the next batch.
+    /// right password): only failures count.
     pub async fn forget(&self, attempt: Attempt) {
-        if attempt.rows.is_empty() {
+        // One statement: one commit, however many keys the attempt counted on.
+        let rows = attempt
+            .rows
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        if rows.is_empty() {
             return;
         }
-        if self.queue().send(Job::Forget(attempt.rows)).await.is_err() {
-            tracing::warn!("rate limit: the counting task has stopped");
+        let _turn = super::database::single_write_turn(&self.db).await;
+        if let Err(e) = sqlx::query(&format!("DELETE FROM rate_failure WHERE rowid IN ({rows})"))
+            .execute(&self.db)
+            .await
+        {
+            tracing::warn!("rate limit: {e}");
         }
     }
 
@@ -179,23 +193,12 @@ impl FailureLimiter {
     }
 }
 
-/// The counting task: batches of waiting jobs, one transaction each.
+/// The counting task: batches of waiting attempts, one transaction each.
 async fn count(db: super::state::Db, mut queue: tokio::sync::mpsc::Receiver<Job>) {
-    let mut jobs = Vec::with_capacity(BATCH);
+    let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut jobs, BATCH).await > 0 {
-        let mut forget = Vec::new();
-        let mut attempts = Vec::new();
-        for job in jobs.drain(..) {
-            match job {
-                Job::Forget(rows) => forget.extend(rows),
-                Job::Attempt { keys, now, answer } => attempts.push((keys, now, answer)),
-            }
-        }
-        let asked: Vec<(&Keys, i64)> = attempts
-            .iter()
-            .map(|(keys, now, _)| (keys, *now))
-            .collect();
-        let decided = match count_batch(&db, &forget, &asked).await {
+        let asked: Vec<(&Keys, i64)> = jobs.iter().map(|j| (&j.keys, j.now)).collect();
+        let decided = match count_batch(&db, &asked).await {
             Ok(decided) => decided,
             Err(e) => {
                 tracing::warn!("rate limit: {e}");
@@ -203,64 +206,84 @@ async fn count(db: super::state::Db, mut queue: tokio::sync::mpsc::Receiver<Job>
                 asked.iter().map(|_| Err(30)).collect()
             }
         };
-        for ((_, _, answer), decision) in attempts.into_iter().zip(decided) {
+        for (job, decision) in jobs.drain(..).zip(decided) {
             // The asker may have gone (its request ended): nothing to tell.
-            let _ = answer.send(decision);
+            let _ = job.answer.send(decision);
         }
     }
 }
 
-/// In one write transaction: drops the forgotten rows, then decides each
-/// attempt in order against the counts so far (the batch's earlier attempts
-/// included) and records the ones allowed. A refused attempt is not counted:
-/// waiting it out frees the key.
+/// The longest window a key is counted over: older failures no longer count.
+fn keep(limits: &[Limit]) -> i64 {
+    limits
+        .iter()
+        .map(|l| l.window_secs)
+        .max()
+        .unwrap_or(LONGEST_WINDOW)
+}
+
+/// In one write transaction: decides each attempt in order against the
+/// counts so far (the batch's earlier attempts included) and records the ones
+/// allowed. A refused attempt is not counted: waiting it out frees the key.
 async fn count_batch(
     db: &super::state::Db,
-    forget: &[i64],
     attempts: &[(&Keys, i64)],
 ) -> Result<Vec<Result<Attempt, u64>>, sqlx::Error> {
     use super::bulk::{as_json_rows, json_rows, Marks, CHUNK};
     use super::database::Engine;
     use std::collections::HashMap;
     let engine = Engine::of(db);
+    // On SQLite, this process's writers take turns (a long import makes way).
+    let _turn = super::database::single_write_turn(db).await;
     let mut tx = match engine {
         // The write lock first: the counts read below are then the last word
         // until this commits, in every process.
         Engine::Sqlite => db.begin_with("BEGIN IMMEDIATE").await?,
         Engine::Postgres => db.begin().await?,
     };
-    let mut keys: Vec<&str> = attempts
-        .iter()
-        .flat_map(|(keys, _)| keys.iter().map(|(key, _)| key.as_str()))
-        .collect();
+    // Each key once, with the time before which its failures no longer count
+    // (its longest window before the batch's earliest attempt).
+    let mut since: HashMap<&str, i64> = HashMap::new();
+    for (keys, now) in attempts {
+        for (key, limits) in keys.iter() {
+            let from = now - keep(limits);
+            since
+                .entry(key.as_str())
+                .and_modify(|s| *s = (*s).min(from))
+                .or_insert(from);
+        }
+    }
+    let mut keys: Vec<(&str, i64)> = since.into_iter().collect();
     keys.sort_unstable();
-    keys.dedup();
-    let names: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    let names: Vec<String> = keys.iter().map(|(k, _)| k.to_string()).collect();
     super::database::lock_names(&mut tx, engine, &names).await?;
     let marks = Marks::of(&tx);
-    for chunk in forget.chunks(CHUNK) {
+    // Forget what no longer counts, then read what does, in one row back.
+    let mut seen: HashMap<String, Vec<i64>> = HashMap::new();
+    for chunk in keys.chunks(CHUNK / 2) {
+        let pairs = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "(key = {} AND at <= {})",
+                    marks.one(2 * i + 1),
+                    marks.one(2 * i + 2)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let delete = format!("DELETE FROM rate_failure WHERE {pairs}");
+        let mut expired = sqlx::query(&delete);
+        for (key, from) in chunk {
+            expired = expired.bind(*key).bind(*from);
+        }
+        expired.execute(&mut *tx).await?;
         let sql = format!(
-            "DELETE FROM rate_failure WHERE rowid IN ({})",
+            "SELECT {} FROM rate_failure WHERE key IN ({})",
+            as_json_rows(&tx, "key, at", ""),
             marks.list(1, chunk.len())
         );
-        let mut query = sqlx::query(&sql);
-        for row in chunk {
-            query = query.bind(*row);
-        }
-        query.execute(&mut *tx).await?;
-    }
-    // Every failure of these keys within the longest window, in one row back.
-    let oldest = attempts.iter().map(|(_, now)| *now).min().unwrap_or(0) - LONGEST_WINDOW;
-    let mut seen: HashMap<String, Vec<i64>> = HashMap::new();
-    for chunk in keys.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT {} FROM rate_failure WHERE at > {} AND key IN ({})",
-            as_json_rows(&tx, "key, at", ""),
-            marks.one(1),
-            marks.list(2, chunk.len())
-        );
-        let mut query = sqlx::query_scalar::<_, Option<String>>(&sql).bind(oldest);
-        for key in chunk {
+        let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
+        for (key, _) in chunk {
             query = query.bind(*key);
         }
         let rows: Vec<(String, i64)> = json_rows(query.fetch_one(&mut *tx).await?)
@@ -391,6 +414,32 @@ mod tests {
         // A day later the sweep forgets them all: the 10 failures, and the
         // attempt on the other code (kept: it was never forgotten).
         assert_eq!(l.sweep(100 + 24 * 3600 + 6_000).await.unwrap(), 11);
+    }
+
+    #[tokio::test]
+    async fn failures_that_no_longer_count_are_trimmed_as_the_key_is_used() {
+        // An API key's requests are all counted (never forgotten), hundreds a
+        // minute: its rows must not pile up until the daily sweep.
+        let l = limiter().await;
+        let per_minute: &[Limit] = &[Limit {
+            max_failures: 300,
+            window_secs: 60,
+        }];
+        for i in 0..10 {
+            let _counted = l
+                .attempt(&[("api:k", per_minute)], 1_000 + i)
+                .await
+                .unwrap();
+        }
+        let _counted = l
+            .attempt(&[("api:k", per_minute)], 1_000 + 120)
+            .await
+            .unwrap();
+        let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM rate_failure")
+            .fetch_one(&l.db)
+            .await
+            .unwrap();
+        assert_eq!(rows, 1, "only the attempt within the window is kept");
     }
 
     #[tokio::test]
