@@ -115,29 +115,10 @@ pub async fn load_class_notice(
     school: String,
     class_name: String,
 ) -> Result<ClassNotice, AppError> {
-    use crate::domain::money::Vnd;
-    use crate::server::classes;
     let state = crate::server::state::app_state()?;
-    let (school_id, school_name) = classes::school_by_slug(&state.db, school.trim())
+    crate::server::classes::class_notice(&state, &school, &class_name)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let year = crate::server::students::current_year(&state, school_id).await?;
-    // The class by its name this year, else the class that had this name before
-    // it was renamed (a link sent before the correction), under its new name.
-    let (class_name, grade) = classes::class_by_name(&state.db, school_id, year, class_name.trim())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let fees = crate::server::fees::list_fees(&state.db, school_id)
-        .await?
-        .into_iter()
-        .filter(|f| f.active && f.scope.covers(grade, &class_name))
-        .map(|f| (f.name, Vnd::new(f.amount.dong()), f.unit, f.mandatory))
-        .collect();
-    Ok(ClassNotice {
-        school_name,
-        class_name,
-        fees,
-    })
+        .ok_or(AppError::NotFound)
 }
 
 /// The printed notices of a class for a period (for families without a

@@ -213,6 +213,37 @@ pub async fn linked_student(
     .await?)
 }
 
+/// What a class link shows anyone (`/s/<school>/<class>`): the class's
+/// fees, no personal data. The class by its name this year, else the class
+/// that had this name before it was renamed (a link sent before the
+/// correction), under its new name. `None`: no such school or class.
+pub async fn class_notice(
+    state: &AppState,
+    slug: &str,
+    class_name: &str,
+) -> Result<Option<crate::model::ClassNotice>, AppError> {
+    let Some((school_id, school_name)) = school_by_slug(&state.db, slug.trim()).await? else {
+        return Ok(None);
+    };
+    let year = crate::server::students::current_year(state, school_id).await?;
+    let Some((class_name, grade)) =
+        class_by_name(&state.db, school_id, year, class_name.trim()).await?
+    else {
+        return Ok(None);
+    };
+    let fees = crate::server::fees::list_fees(&state.db, school_id)
+        .await?
+        .into_iter()
+        .filter(|f| f.active && f.scope.covers(grade, &class_name))
+        .map(|f| (f.name, Vnd::new(f.amount.dong()), f.unit, f.mandatory))
+        .collect();
+    Ok(Some(crate::model::ClassNotice {
+        school_name,
+        class_name,
+        fees,
+    }))
+}
+
 /// A school's id and name by its slug.
 pub async fn school_by_slug(db: &Db, slug: &str) -> Result<Option<(SchoolId, String)>, AppError> {
     Ok(

@@ -6,6 +6,7 @@ pub mod offline;
 mod split;
 pub use split::not_loaded;
 pub mod pages;
+mod shell;
 mod storage;
 
 /// The language this device chose (shared with the staff app).
@@ -138,6 +139,8 @@ pub fn mount_app<V: IntoView + 'static>(app: impl FnOnce() -> V + 'static) {
                 .and_then(|w| w.document())
                 .expect("a document");
             let root = document.get_element_by_id("app").expect("#app in the page");
+            // What the parent typed on the shell is kept for the app's fields.
+            shell::take_from(&root);
             root.set_inner_html("");
             let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
             leptos::mount::mount_to(root, app).forget();

@@ -27,6 +27,7 @@ mod report_file;
 mod request_id;
 mod rpc;
 mod security;
+mod shell;
 mod static_files;
 mod students_api;
 
@@ -118,11 +119,8 @@ pub fn router(state: AppState, dist: &Path, options: HttpOptions) -> Router {
         .route("/metrics", get(operations::metrics))
         .with_state(rpc_state.clone())
         .fallback(move |req: axum::extract::Request| site.clone().serve(req))
-        // Link previews for chat apps, on the app's HTML shell.
-        .layer(axum::middleware::from_fn_with_state(
-            rpc_state,
-            preview::open_graph,
-        ))
+        // The parent's shell filled in for the link opened, and link previews.
+        .layer(axum::middleware::from_fn_with_state(rpc_state, shell::page))
         .layer(axum::middleware::from_fn_with_state(csp, security::headers))
         // A bug must cost one request a 500, never the connection without an answer.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(

@@ -4,12 +4,6 @@
 //! else personal (the private and receipt links name only the school).
 
 use super::html::escape;
-use super::rpc::RpcState;
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{header, Method};
-use axum::middleware::Next;
-use axum::response::Response;
 use hocphi_app::server::registry;
 use hocphi_app::server::state::AppState;
 
@@ -53,7 +47,8 @@ async fn class_of(state: &AppState, slug: &str, class: &str) -> Option<String> {
 }
 
 async fn preview_for(state: &AppState, path: &str) -> Option<Preview> {
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let parts = super::shell::segments(path);
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     let logo = |has: bool, slug: &str| has.then(|| format!("/logo/{slug}"));
     match parts.as_slice() {
         ["s", slug] => {
@@ -99,38 +94,12 @@ async fn preview_for(state: &AppState, path: &str) -> Option<Preview> {
     }
 }
 
-/// Adds the preview's tags (and title) to the app's HTML shell for those links.
-pub async fn open_graph(State(rpc): State<RpcState>, mut req: Request, next: Next) -> Response {
-    if req.method() != Method::GET {
-        return next.run(req).await;
-    }
-    let path = req.uri().path().to_string();
-    let Some(preview) = preview_for(&rpc.app, &path).await else {
-        return next.run(req).await;
-    };
-    // Crawlers want absolute image addresses: the configured public address,
-    // never the Host header, which the caller writes (and which would make a new
-    // page for every made-up host).
-    let base = rpc.options.public_url.trim_end_matches('/').to_string();
-    // The shell is precompressed; ask for it plain, to add the tags, and
-    // compress the result again for those who accept it (parents on slow 4G).
-    let accept = req
-        .headers_mut()
-        .remove(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok().map(str::to_owned))
-        .unwrap_or_default();
-    let response = next.run(req).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !is_html {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
-        return Response::from_parts(parts, Body::empty());
+/// The preview's tags, and its title in place of the shell's, for the page
+/// at `path`; `base`: the configured public address (crawlers want absolute
+/// image addresses: never the Host header, which the caller writes).
+pub async fn apply(state: &AppState, path: &str, base: &str, html: String) -> String {
+    let Some(preview) = preview_for(state, path).await else {
+        return html;
     };
     let image = preview.image.as_deref().unwrap_or(DEFAULT_IMAGE);
     let tags = format!(
@@ -139,91 +108,16 @@ pub async fn open_graph(State(rpc): State<RpcState>, mut req: Request, next: Nex
          <meta name=\"twitter:card\" content=\"summary\"><meta property=\"og:image\" content=\"{image}\">",
         title = escape(&preview.title),
         description = escape(&preview.description),
-        image = escape(&format!("{base}{image}")),
+        image = escape(&format!("{}{image}", base.trim_end_matches('/'))),
     );
-    let html = String::from_utf8_lossy(&bytes);
-    let html = match (html.find("<title>"), html.find("</title>")) {
+    match (html.find("<title>"), html.find("</title>")) {
         (Some(start), Some(end)) if start < end => format!(
             "{}<title>{}</title>{}",
             &html[..start],
             escape(&preview.title),
             &html[end + "</title>".len()..]
         ),
-        _ => html.into_owned(),
+        _ => html,
     }
-    .replacen("</head>", &format!("{tags}</head>"), 1);
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.remove(header::CONTENT_ENCODING);
-    parts.headers.insert(
-        header::VARY,
-        header::HeaderValue::from_static("accept-encoding"),
-    );
-    let compressed = if accept.contains("br") {
-        brotli_once(html.as_bytes().to_vec())
-            .await
-            .map(|b| (b, "br"))
-    } else if accept.contains("gzip") {
-        gzip(html.as_bytes()).map(|gz| (gz, "gzip"))
-    } else {
-        None
-    };
-    let (body, encoding) = match compressed {
-        Some((bytes, encoding)) => (bytes, Some(encoding)),
-        None => (html.into_bytes(), None),
-    };
-    if let Some(encoding) = encoding {
-        parts.headers.insert(
-            header::CONTENT_ENCODING,
-            header::HeaderValue::from_static(encoding),
-        );
-    }
-    Response::from_parts(parts, Body::from(body))
-}
-
-/// A page with its preview tags, brotli at the highest quality like the
-/// precompressed files (35 KB of HTML: 8.3 KB, against 9.8 KB gzipped). That
-/// takes tens of milliseconds of a core, so it runs on the heavy-work pool, and
-/// each distinct page is compressed once: there are as many as a province has
-/// schools and classes (made-up paths share their school's page), and they
-/// change only when a school or the app does.
-async fn brotli_once(html: Vec<u8>) -> Option<Vec<u8>> {
-    use sha2::{Digest, Sha256};
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    /// Beyond this many pages the cache starts again (a bound, not a policy).
-    const MOST: usize = 20_000;
-    type Made = Mutex<HashMap<[u8; 32], Arc<[u8]>>>;
-    static MADE: OnceLock<Made> = OnceLock::new();
-    let made = MADE.get_or_init(Default::default);
-    let key: [u8; 32] = Sha256::digest(&html).into();
-    if let Some(hit) = made.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return Some(hit.to_vec());
-    }
-    let out = hocphi_app::server::heavy::run(move || {
-        let mut out = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            lgwin: 22,
-            ..Default::default()
-        };
-        brotli::BrotliCompress(&mut &html[..], &mut out, &params).ok()?;
-        Some(out)
-    })
-    .await
-    .ok()??;
-    if let Ok(mut m) = made.lock() {
-        if m.len() >= MOST {
-            m.clear();
-        }
-        m.insert(key, out.as_slice().into());
-    }
-    Some(out)
-}
-
-/// Gzip at a fast level, for the rare browser without brotli.
-fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    encoder.write_all(bytes).ok()?;
-    encoder.finish().ok()
+    .replacen("</head>", &format!("{tags}</head>"), 1)
 }

@@ -5,6 +5,7 @@ use crate::api::parent::{list_schools, load_school, lookup_student};
 use crate::domain::date::Date;
 use crate::error::{AppError, Field};
 use crate::i18n::Texts;
+use crate::model::SchoolSummary;
 use crate::ui::components::contacts::SchoolContacts;
 use crate::ui::components::notice::{ErrorNotice, FraudWarning};
 use crate::ui::storage::{self, SavedChild};
@@ -215,24 +216,37 @@ fn Owed(child: SavedChild) -> impl IntoView {
 fn LookupForm(preset_school: Option<String>) -> impl IntoView {
     let navigate = use_navigate();
     let is_preset = preset_school.is_some();
+    // The list the server put in the shell, when it did: no second request.
+    let shell_schools: Vec<SchoolSummary> = crate::ui::shell::schools()
+        .into_iter()
+        .map(|(slug, name)| SchoolSummary {
+            slug,
+            name,
+            office: String::new(),
+        })
+        .collect();
     let schools = crate::ui::fetch::Fetch::new(move || {
         let preset = is_preset;
+        let known = shell_schools.clone();
         async move {
             if preset {
                 Ok(vec![])
+            } else if !known.is_empty() {
+                Ok(known)
             } else {
                 list_schools().await
             }
         }
     });
-    let school = RwSignal::new(preset_school.clone().unwrap_or_default());
-    let code = RwSignal::new(String::new());
-    let birth = RwSignal::new(String::new());
+    // What was typed on the shell before the app took over.
+    let typed = |id| crate::ui::shell::value(id).unwrap_or_default();
+    let school = RwSignal::new(preset_school.clone().unwrap_or_else(|| typed("school")));
+    let code = RwSignal::new(typed("student-code"));
+    let birth = RwSignal::new(typed("birth-date"));
     let error = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move || {
         if pending.get_untracked() {
             return;
         }
@@ -270,13 +284,36 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
             }
         });
     };
+    let submit = {
+        let send = send.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            send();
+        }
+    };
+    // "Tra cứu" pressed on the shell: sent now, as if pressed here.
+    if crate::ui::shell::take_pending() {
+        send();
+    }
+    // The caret back where the parent left it on the shell, once drawn.
+    request_animation_frame(crate::ui::shell::restore_focus);
 
     // On a school's link: its name and logo (the list of schools is not needed).
     let preset = crate::ui::fetch::Fetch::new({
         let slug = preset_school.clone().unwrap_or_default();
         move || load_school(slug.clone())
     });
-    let school_name = move || preset.get().and_then(Result::ok).map(|s| s.name);
+    // The shell's copy of the name stands in while the app asks for it.
+    let shell_name = preset_school
+        .as_deref()
+        .and_then(crate::ui::shell::school_name);
+    let school_name = move || {
+        preset
+            .get()
+            .and_then(Result::ok)
+            .map(|s| s.name)
+            .or_else(|| shell_name.clone())
+    };
     let logo = move || {
         preset
             .get()
@@ -311,7 +348,9 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
                             <option value="">{texts().choose_school}</option>
                             {move || schools.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|s| {
                                 let label = s.name.clone();
-                                view! { <option value=s.slug>{label}</option> }
+                                // Chosen on the shell before the list was drawn.
+                                let chosen = s.slug == school.get_untracked();
+                                view! { <option value=s.slug selected=chosen>{label}</option> }
                             }).collect_view()}
                         </select>
                     </div>

@@ -1,0 +1,41 @@
+// The lookup shell's glue, inlined into the parent's HTML shell (Trunk) so it
+// runs before the wasm arrives. On the lookup page (`/`, a school's link) a
+// press of "Tra cứu" before the app has taken over is held (never sent as a
+// plain form, which would put a child's code and birth date in an address),
+// and the app sends it when it takes over (app/src/ui/shell.rs reads
+// `data-pending`). Every other page of the app paints the same shell while its
+// wasm arrives: there the form stays disabled, as it is not that page's.
+(() => {
+  const path = location.pathname;
+  const lookup = path === '/' || path.startsWith('/s/');
+  document.addEventListener('DOMContentLoaded', () => {
+    const form = document.getElementById('lookup-shell');
+    if (form && !lookup) {
+      for (const control of form.querySelectorAll('input, select, button')) control.disabled = true;
+    }
+  });
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    if (!form || form.id !== 'lookup-shell') return;
+    event.preventDefault();
+    if (!lookup || form.dataset.pending) return;
+    form.dataset.pending = '1';
+    const button = form.querySelector('button[type=submit]');
+    if (!button) return;
+    button.textContent = 'Đang tra cứu…';
+    button.setAttribute('aria-disabled', 'true');
+    // Still the shell half a minute later: the app's files are not coming
+    // (no signal, or a very old browser). Say so rather than spin for ever.
+    setTimeout(() => {
+      if (!form.isConnected) return;
+      delete form.dataset.pending;
+      button.textContent = 'Tra cứu';
+      button.removeAttribute('aria-disabled');
+      const note = document.createElement('p');
+      note.setAttribute('role', 'alert');
+      note.className = 'rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950';
+      note.textContent = 'Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi bấm Tra cứu lại.';
+      button.before(note);
+    }, 30000);
+  });
+})();

@@ -1,0 +1,144 @@
+//! What a parent did on the HTML shell (`app/index.html`) before the app took
+//! over: what was typed, which field had the caret, whether "Tra cứu" was
+//! pressed (`shell.js` holds the press), and the schools the server filled in.
+//! Read once, just before the app replaces the shell, so that nothing typed on
+//! a slow connection is lost and the press is sent.
+
+use std::cell::RefCell;
+use wasm_bindgen::{JsCast, JsValue};
+
+#[derive(Default)]
+struct Taken {
+    /// Field id → what it held.
+    values: Vec<(String, String)>,
+    /// The shell's list of schools as the server filled it: (slug, name).
+    schools: Vec<(String, String)>,
+    /// On a school's link, the school's (slug, name) the server wrote.
+    school: Option<(String, String)>,
+    /// The field that had the caret, and where in it.
+    focus: Option<(String, Option<u32>, Option<u32>)>,
+    pending: bool,
+}
+
+thread_local! {
+    static TAKEN: RefCell<Taken> = RefCell::default();
+}
+
+fn get(target: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn text(target: &JsValue, name: &str) -> Option<String> {
+    get(target, name).as_string()
+}
+
+/// Reads the shell inside `root` before it is replaced, when the app opens
+/// on the lookup page (`/` or a school's link; the other pages' shells keep
+/// the form disabled: see `app/shell.js`).
+pub fn take_from(root: &web_sys::Element) {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    if path != "/" && !path.starts_with("/s/") {
+        return;
+    }
+    let mut taken = Taken::default();
+    for id in ["school", "student-code", "birth-date"] {
+        let Ok(Some(field)) = root.query_selector(&format!("#{id}")) else {
+            continue;
+        };
+        if let Some(value) = text(&field, "value").filter(|v| !v.is_empty()) {
+            taken.values.push((id.to_string(), value));
+        }
+        if id == "school" {
+            let options = js_sys::Array::from(&get(&field, "options"));
+            taken.schools = options
+                .iter()
+                .filter_map(|o| Some((text(&o, "value")?, text(&o, "text")?)))
+                .filter(|(slug, _)| !slug.is_empty())
+                .collect();
+        }
+    }
+    if let Some(active) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .filter(|a| root.contains(Some(a)) && !a.id().is_empty())
+    {
+        let at = |name| get(&active, name).as_f64().map(|n| n as u32);
+        taken.focus = Some((active.id(), at("selectionStart"), at("selectionEnd")));
+    }
+    taken.school = root
+        .query_selector("[data-shell-school]")
+        .ok()
+        .flatten()
+        .and_then(|block| {
+            Some((
+                block.get_attribute("data-shell-slug")?,
+                block.get_attribute("data-shell-school")?,
+            ))
+        });
+    taken.pending = root
+        .query_selector("#lookup-shell")
+        .ok()
+        .flatten()
+        .and_then(|form| form.get_attribute("data-pending"))
+        .is_some();
+    TAKEN.with(|t| *t.borrow_mut() = taken);
+}
+
+/// What the shell's field `id` held, if anything; once (a later lookup form,
+/// for another child, starts empty).
+pub fn value(id: &str) -> Option<String> {
+    TAKEN.with(|t| {
+        let values = &mut t.borrow_mut().values;
+        let at = values.iter().position(|(field, _)| field == id)?;
+        Some(values.remove(at).1)
+    })
+}
+
+/// The schools the server put in the shell's list (none on a school's link,
+/// or when it could not); once.
+pub fn schools() -> Vec<(String, String)> {
+    TAKEN.with(|t| std::mem::take(&mut t.borrow_mut().schools))
+}
+
+/// The name the shell showed for the school of `slug`'s link, if it did.
+pub fn school_name(slug: &str) -> Option<String> {
+    TAKEN.with(|t| {
+        let mut taken = t.borrow_mut();
+        match &taken.school {
+            Some((shown, _)) if shown == slug => taken.school.take().map(|(_, name)| name),
+            _ => None,
+        }
+    })
+}
+
+/// Whether "Tra cứu" was pressed on the shell; true once.
+pub fn take_pending() -> bool {
+    TAKEN.with(|t| std::mem::take(&mut t.borrow_mut().pending))
+}
+
+/// Puts the caret back where it was on the shell, in the app's field of the
+/// same id, once that field is drawn (the page's code may arrive after the
+/// app's first render).
+pub fn restore_focus() {
+    let focus = TAKEN.with(|t| t.borrow().focus.clone());
+    let Some((id, start, end)) = focus else {
+        return;
+    };
+    let Some(field) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&id))
+    else {
+        return;
+    };
+    TAKEN.with(|t| t.borrow_mut().focus = None);
+    if let Ok(field) = field.dyn_into::<web_sys::HtmlElement>() {
+        let _ = field.focus();
+        if let (Ok(input), Some(start), Some(end)) =
+            (field.dyn_into::<web_sys::HtmlInputElement>(), start, end)
+        {
+            let _ = input.set_selection_range(start, end);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+// On slow data the app's wasm arrives seconds after the page paints. The lookup
+// form painted with the page must work meanwhile: the server fills in what it
+// knows, what a parent types is kept when the app takes over, and a press of
+// "Tra cứu" is sent as soon as it has.
+const { test, expect } = require('@playwright/test');
+
+const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017', name: 'Nguyễn Minh An' };
+
+/** Holds every wasm file until `release()`: the page as a slow phone sees it. */
+async function holdTheApp(page) {
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(/\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
+/** The app has taken over when its language button works (the shell's cannot). */
+async function appTookOver(page) {
+  await expect(page.getByRole('button', { name: 'English' })).toBeEnabled();
+}
+
+test('a parent fills in and presses the form before the app arrives, and is answered when it does', async ({ page }) => {
+  const release = await holdTheApp(page);
+  await page.goto('/');
+  // The schools came with the page.
+  await page.getByLabel('Trường').selectOption(FEATURED.school);
+  await page.getByLabel('Mã học sinh').fill(FEATURED.code);
+  await page.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Đang tra cứu…' })).toBeVisible();
+  // Nothing went out as a plain form: no code or date of birth in the address.
+  expect(page.url()).not.toContain(FEATURED.code);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: 'test-results/screens/00-shell-pressed-360.png', fullPage: true });
+  release();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+});
+
+test('what a parent was typing when the app took over stays, with the caret where it was', async ({ page }) => {
+  const release = await holdTheApp(page);
+  await page.goto(`/s/${FEATURED.school}`);
+  // On the school's link the server wrote the school's name into the page.
+  await expect(page.getByText('Trường Tiểu học Hạ Long')).toBeVisible();
+  await page.getByLabel('Mã học sinh').fill(FEATURED.code);
+  await page.getByLabel('Ngày sinh của con').click();
+  await page.keyboard.type('05/09/');
+  release();
+  await appTookOver(page);
+  await page.keyboard.type('2017');
+  await expect(page.getByLabel('Mã học sinh')).toHaveValue(FEATURED.code);
+  await expect(page.getByLabel('Ngày sinh của con')).toHaveValue(FEATURED.birth);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+});
+
+test("a class link shows the class's fees before the app arrives", async ({ page }) => {
+  const release = await holdTheApp(page);
+  await page.goto(`/s/${FEATURED.school}/3A`);
+  const fees = page.getByTestId('class-fee');
+  await expect(fees.first()).toBeVisible();
+  const before = await fees.count();
+  expect(before).toBeGreaterThan(0);
+  await expect(page.getByRole('heading', { name: /Các khoản thu của lớp · Lớp 3A/ })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/00-class-link-before-app.png', fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: 'test-results/screens/00-class-link-before-app-laptop.png', fullPage: true });
+  release();
+  await appTookOver(page);
+  // The app draws the same list.
+  await expect(fees).toHaveCount(before);
+});

@@ -1,0 +1,121 @@
+//! The parent's HTML shell is filled in by the server for the link opened, so
+//! that a parent on slow data can use the form before the app's wasm arrives:
+//! the schools to choose from, a school's name on its link, a class's fees on
+//! a class link; never anything personal.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use support::*;
+
+/// The shell as the web build ships it (its markers included).
+fn shell() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../app/index.html")).unwrap()
+}
+
+async fn get(app: &TestApp, path: &str, accept: &str) -> Reply {
+    let reply = app
+        .send(
+            Request::get(path)
+                .header("accept-encoding", accept)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{path}");
+    reply
+}
+
+async fn page(app: &TestApp, path: &str) -> String {
+    String::from_utf8(get(app, path, "").await.body).unwrap()
+}
+
+#[tokio::test]
+async fn the_shell_carries_the_schools_the_schools_name_and_the_classs_fees() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), shell()).unwrap();
+    let app = start_with(dist.path(), true).await;
+
+    let home = page(&app, "/").await;
+    assert!(
+        home.contains("<option value=\"th-ha-long\">Trường Tiểu học Hạ Long</option>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<option value=\"mn-hoa-hong\">"),
+        "every school"
+    );
+    assert!(home.contains("id=\"school\" name=\"school\""));
+    assert!(!home.contains("<!--school-->"), "markers are replaced");
+
+    let school = page(&app, "/s/th-ha-long").await;
+    assert!(
+        school.contains("data-shell-school=\"Trường Tiểu học Hạ Long\""),
+        "{school}"
+    );
+    assert!(!school.contains("<select"), "no list on a school's link");
+    assert!(!school.contains("class-fee"), "no class named");
+
+    let class = page(&app, "/s/th-ha-long/3A").await;
+    assert!(class.contains("Các khoản thu của lớp · Lớp 3A"), "{class}");
+    let fees = class.matches("data-testid=\"class-fee\"").count();
+    assert!(fees > 0, "{class}");
+    // The fees are the class's own, as the app shows them.
+    let notice = app
+        .rpc::<hocphi_app::model::ClassNotice>(
+            "class-notice",
+            &[("school", "th-ha-long"), ("class_name", "3A")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fees, notice.fees.len());
+    for (name, amount, _, _) in &notice.fees {
+        assert!(class.contains(name.as_str()), "{name}");
+        assert!(class.contains(&amount.to_string()), "{amount}");
+    }
+    // Nothing personal: no child of the class is named.
+    let (student,): (String,) = sqlx::query_as(
+        "SELECT s.full_name FROM student s JOIN enrolment e ON e.student_id = s.id JOIN class c ON c.id = e.class_id \
+         WHERE c.name = '3A' LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(!class.contains(&student), "{student}");
+
+    // A class named with Vietnamese letters and a space, as a link carries it.
+    let kindergarten = page(&app, "/s/mn-hoa-hong/M%E1%BA%A7m%201").await;
+    assert!(
+        kindergarten.contains("Các khoản thu của lớp · Lớp Mầm 1"),
+        "{kindergarten}"
+    );
+
+    // A school or class the database does not know leaves the shell as it was
+    // (the app says so); a made-up class gets the school's page.
+    let unknown = page(&app, "/s/khong-co-truong-nay").await;
+    assert!(unknown.contains("<select"), "{unknown}");
+    assert!(!unknown.contains("data-shell-school"));
+    let made_up = page(&app, "/s/th-ha-long/9Z").await;
+    assert!(made_up.contains("data-shell-school"));
+    assert!(!made_up.contains("class-fee"));
+
+    // Names are written as text, never as markup.
+    sqlx::query("UPDATE school SET name = 'Trường <b>Thử</b> & \"Con\"' WHERE slug = 'th-ha-long'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let escaped = page(&app, "/s/th-ha-long").await;
+    assert!(
+        escaped.contains("Trường &lt;b&gt;Thử&lt;/b&gt; &amp; &quot;Con&quot;"),
+        "{escaped}"
+    );
+    assert!(!escaped.contains("<b>Thử</b>"));
+
+    // Phones on slow data get it compressed.
+    let br = get(&app, "/", "gzip, deflate, br").await;
+    assert_eq!(br.headers.get("content-encoding").unwrap(), "br");
+    let mut plain = Vec::new();
+    brotli::BrotliDecompress(&mut &br.body[..], &mut plain).unwrap();
+    assert_eq!(String::from_utf8(plain).unwrap(), page(&app, "/").await);
+}
