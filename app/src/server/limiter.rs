@@ -95,10 +95,14 @@ pub struct FailureLimiter {
 type Keys = Vec<(String, Vec<Limit>)>;
 
 /// Work for the counting task.
-struct Job {
-    keys: Keys,
-    now: i64,
-    answer: tokio::sync::oneshot::Sender<Result<Attempt, u64>>,
+enum Job {
+    Attempt {
+        keys: Keys,
+        now: i64,
+        answer: tokio::sync::oneshot::Sender<Result<Attempt, u64>>,
+    },
+    /// Rows of attempts that turned out fine.
+    Forget(Vec<i64>),
 }
 
 impl FailureLimiter {
@@ -146,7 +150,7 @@ impl FailureLimiter {
     /// database cannot say, the attempt waits a little (fail closed).
     pub async fn attempt(&self, keys: &[(&str, &[Limit])], now: i64) -> Result<Attempt, u64> {
         let (answer, answered) = tokio::sync::oneshot::channel();
-        let job = Job {
+        let job = Job::Attempt {
             keys: keys
                 .iter()
                 .map(|(key, limits)| (stored_key(key), limits.to_vec()))
@@ -162,24 +166,15 @@ impl FailureLimiter {
     }
 
     /// Takes back an attempt that turned out fine (the right date of birth, the
-    /// right password): only failures count.
+    /// right password): only failures count. The rows go with the next batch,
+    /// so a busy minute's successes cost a few commits, not one each; should
+    /// that batch fail, they stay counted until they leave their window.
     pub async fn forget(&self, attempt: Attempt) {
-        // One statement: one commit, however many keys the attempt counted on.
-        let rows = attempt
-            .rows
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        if rows.is_empty() {
+        if attempt.rows.is_empty() {
             return;
         }
-        let _turn = super::database::single_write_turn(&self.db).await;
-        if let Err(e) = sqlx::query(&format!("DELETE FROM rate_failure WHERE rowid IN ({rows})"))
-            .execute(&self.db)
-            .await
-        {
-            tracing::warn!("rate limit: {e}");
+        if self.queue().send(Job::Forget(attempt.rows)).await.is_err() {
+            tracing::warn!("rate limit: the counting task has stopped");
         }
     }
 
@@ -197,8 +192,16 @@ impl FailureLimiter {
 async fn count(db: super::state::Db, mut queue: tokio::sync::mpsc::Receiver<Job>) {
     let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut jobs, BATCH).await > 0 {
-        let asked: Vec<(&Keys, i64)> = jobs.iter().map(|j| (&j.keys, j.now)).collect();
-        let decided = match count_batch(&db, &asked).await {
+        let mut forget = Vec::new();
+        let mut attempts = Vec::new();
+        for job in jobs.drain(..) {
+            match job {
+                Job::Forget(rows) => forget.extend(rows),
+                Job::Attempt { keys, now, answer } => attempts.push((keys, now, answer)),
+            }
+        }
+        let asked: Vec<(&Keys, i64)> = attempts.iter().map(|(keys, now, _)| (keys, *now)).collect();
+        let decided = match count_batch(&db, &forget, &asked).await {
             Ok(decided) => decided,
             Err(e) => {
                 tracing::warn!("rate limit: {e}");
@@ -206,9 +209,9 @@ async fn count(db: super::state::Db, mut queue: tokio::sync::mpsc::Receiver<Job>
                 asked.iter().map(|_| Err(30)).collect()
             }
         };
-        for (job, decision) in jobs.drain(..).zip(decided) {
+        for ((_, _, answer), decision) in attempts.into_iter().zip(decided) {
             // The asker may have gone (its request ended): nothing to tell.
-            let _ = job.answer.send(decision);
+            let _ = answer.send(decision);
         }
     }
 }
@@ -222,11 +225,13 @@ fn keep(limits: &[Limit]) -> i64 {
         .unwrap_or(LONGEST_WINDOW)
 }
 
-/// In one write transaction: decides each attempt in order against the
-/// counts so far (the batch's earlier attempts included) and records the ones
-/// allowed. A refused attempt is not counted: waiting it out frees the key.
+/// In one write transaction: drops the forgotten rows, then decides each
+/// attempt in order against the counts so far (the batch's earlier attempts
+/// included) and records the ones allowed. A refused attempt is not counted:
+/// waiting it out frees the key.
 async fn count_batch(
     db: &super::state::Db,
+    forget: &[i64],
     attempts: &[(&Keys, i64)],
 ) -> Result<Vec<Result<Attempt, u64>>, sqlx::Error> {
     use super::bulk::{as_json_rows, json_rows, Marks, CHUNK};
@@ -258,6 +263,17 @@ async fn count_batch(
     let names: Vec<String> = keys.iter().map(|(k, _)| k.to_string()).collect();
     super::database::lock_names(&mut tx, engine, &names).await?;
     let marks = Marks::of(&tx);
+    for chunk in forget.chunks(CHUNK) {
+        let sql = format!(
+            "DELETE FROM rate_failure WHERE rowid IN ({})",
+            marks.list(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            query = query.bind(*row);
+        }
+        query.execute(&mut *tx).await?;
+    }
     // Forget what no longer counts, then read what does, in one row back.
     let mut seen: HashMap<String, Vec<i64>> = HashMap::new();
     for chunk in keys.chunks(CHUNK / 2) {
