@@ -19,8 +19,10 @@ use crate::server::vault::Vault;
 use std::ops::Range;
 
 /// Lines recorded between two looks at whether another writer waits: about
-/// 60 ms of work on a 2-core machine, which is what a notification waits.
-pub const BATCH: usize = 500;
+/// 30 ms of work on a 2-core machine, which is what a notification waits at
+/// most for its turn. (At 500, about 60 ms: notifications arriving one after
+/// another each waited a whole batch, 70 ms, close to the 100 ms promised.)
+pub const BATCH: usize = 250;
 
 /// The most lines one transaction records, waiting writers or not, so that a
 /// commit (and its audit line) comes every few seconds at most.
