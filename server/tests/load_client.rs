@@ -14,14 +14,6 @@ use std::time::Duration;
 
 const NOW: &str = "2026-11-26T09:00:00+07:00";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// What a `hocphi` subcommand prints, run on the test's database.
 fn subcommand(dir: &std::path::Path, url: &str, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_hocphi"))
@@ -39,7 +31,7 @@ fn subcommand(dir: &std::path::Path, url: &str, args: &[&str]) -> String {
 async fn the_load_client_reads_every_answer_of_a_running_server() {
     let dir = tempfile::tempdir().unwrap();
     let url = support::database_url(dir.path()).await;
-    let port = free_port();
+    let port = support::free_port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_hocphi"))
         .current_dir(dir.path())
         .env("DATABASE_URL", &url)

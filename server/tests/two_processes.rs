@@ -48,14 +48,6 @@ async fn ready(client: &reqwest::Client, port: u16) {
     panic!("hocphi on {port} never became ready");
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Sends one notification; true when the server answered (any 2xx).
 async fn notify(
     client: &reqwest::Client,
@@ -94,7 +86,7 @@ async fn two_processes_one_database_no_payment_lost_or_doubled() {
         .unwrap();
     // SQLite in WAL mode, or PostgreSQL when the suite runs on it.
     let url = support::database_url(dir.path()).await;
-    let (a, b) = (free_port(), free_port());
+    let (a, b) = (support::free_port(), support::free_port());
     // The first seeds the demo database; the second finds it seeded.
     let mut first = spawn(dir.path(), &url, a);
     ready(&client, a).await;

@@ -328,6 +328,15 @@ impl TestApp {
 /// The demo school's (th-ha-long, id 1) receiving account.
 pub const SCHOOL_ACCOUNT: &str = "1023456789";
 
+/// A port nobody listens on now, for a `hocphi` process a test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// hex(HMAC-SHA256(secret, "<ts>.<body>")): how a bank signs a notification.
 pub fn sign_notification(secret: &str, ts: i64, body: &[u8]) -> String {
     use hmac::{Hmac, Mac};
