@@ -1,13 +1,16 @@
 // Lighthouse (npm `lighthouse`, mobile preset: a mid-range phone on slow 4G,
 // simulated) on the parent's lookup page and invoice page, in Debian's Chromium.
-// Prints the scores and the figures the budget is about. A benchmark, not a test.
-// Usage: node scripts/lighthouse.mjs http://127.0.0.1:3930  (scripts/lighthouse.sh starts hocphi)
+// Prints the scores and the figures the budget is about, for each of three runs
+// and their median. A benchmark, not a test.
+// Usage: node lighthouse.mjs http://127.0.0.1:3930 [runs]  (scripts/lighthouse.sh starts hocphi)
 import puppeteer from 'puppeteer-core';
 import { startFlow } from 'lighthouse';
 
 const base = process.argv[2] || 'http://127.0.0.1:3930';
+const runs = Number(process.argv[3] || 3);
 const child = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017' };
 
+async function once() {
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
   headless: true,
@@ -37,8 +40,15 @@ await flow.navigate(`${base}${invoice}`, {
 
 const result = await flow.createFlowResult();
 await browser.close();
+return result;
+}
+
+const results = [];
+for (let i = 0; i < runs; i++) results.push(await once());
+const result = results[results.length - 1];
 
 const ms = (a) => `${Math.round(a.numericValue)} ms`;
+console.log(`The last of ${runs} runs in detail:`);
 console.log('page       perf  a11y  best   LCP       TBT      CLS    transfer');
 for (const step of result.steps) {
   const { categories: c, audits: a } = step.lhr;
@@ -57,4 +67,18 @@ for (const step of result.steps) {
       && c[k].auditRefs.some((r) => r.id === x.id && r.weight > 0));
     for (const f of failing) console.log(`  ${k}: ${f.id} (${f.displayValue || f.score})`);
   }
+}
+
+// Each run's figures, then the median of each (the figure in the middle).
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const name of result.steps.map((s) => s.name)) {
+  const rows = results.map((r) => r.steps.find((s) => s.name === name).lhr);
+  const perf = rows.map((l) => Math.round(l.categories.performance.score * 100));
+  const lcp = rows.map((l) => l.audits['largest-contentful-paint'].numericValue);
+  const tbt = rows.map((l) => l.audits['total-blocking-time'].numericValue);
+  const kb = rows.map((l) => l.audits['total-byte-weight'].numericValue / 1024);
+  console.log(`${name}: performance ${perf.join(', ')} (median ${median(perf)}); `
+    + `LCP ${lcp.map((x) => Math.round(x)).join(', ')} ms (median ${Math.round(median(lcp))}); `
+    + `TBT ${tbt.map((x) => Math.round(x)).join(', ')} ms (median ${Math.round(median(tbt))}); `
+    + `${Math.round(median(kb))} KB`);
 }
