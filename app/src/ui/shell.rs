@@ -13,8 +13,10 @@ struct Taken {
     values: Vec<(String, String)>,
     /// The shell's list of schools as the server filled it: (slug, name).
     schools: Vec<(String, String)>,
-    /// On a school's link, the school's (slug, name) the server wrote.
-    school: Option<(String, String)>,
+    /// On a school's link, the school's (slug, name, has a logo) the server wrote.
+    school: Option<(String, String, bool)>,
+    /// On a class link, the class's fees as the server drew them.
+    class_fees: Option<String>,
     /// The field that had the caret, and where in it.
     focus: Option<(String, Option<u32>, Option<u32>)>,
     pending: bool,
@@ -72,11 +74,18 @@ pub fn take_from(root: &web_sys::Element) {
         .ok()
         .flatten()
         .and_then(|block| {
+            let logo = block.query_selector("img").ok().flatten().is_some();
             Some((
                 block.get_attribute("data-shell-slug")?,
                 block.get_attribute("data-shell-school")?,
+                logo,
             ))
         });
+    taken.class_fees = root
+        .query_selector("section[aria-labelledby=\"class-fees-title\"]")
+        .ok()
+        .flatten()
+        .map(|section| section.outer_html());
     taken.pending = root
         .query_selector("#lookup-shell")
         .ok()
@@ -102,15 +111,24 @@ pub fn schools() -> Vec<(String, String)> {
     TAKEN.with(|t| std::mem::take(&mut t.borrow_mut().schools))
 }
 
-/// The name the shell showed for the school of `slug`'s link, if it did.
-pub fn school_name(slug: &str) -> Option<String> {
+/// The name the shell showed for the school of `slug`'s link, and whether
+/// with its logo, if it did; once.
+pub fn school(slug: &str) -> Option<(String, bool)> {
     TAKEN.with(|t| {
         let mut taken = t.borrow_mut();
         match &taken.school {
-            Some((shown, _)) if shown == slug => taken.school.take().map(|(_, name)| name),
+            Some((shown, _, _)) if shown == slug => {
+                taken.school.take().map(|(_, name, logo)| (name, logo))
+            }
             _ => None,
         }
     })
+}
+
+/// The class's fees as the server drew them on a class link (markup the
+/// server escaped, from this site); once.
+pub fn class_fees() -> Option<String> {
+    TAKEN.with(|t| t.borrow_mut().class_fees.take())
 }
 
 /// Whether "Tra cứu" was pressed on the shell; true once.

@@ -54,8 +54,18 @@ pub fn LookupPage() -> impl IntoView {
 fn ClassNoticeView(school: String, class: String) -> impl IntoView {
     let notice =
         crate::ui::fetch::Fetch::new(move || load_class_notice(school.clone(), class.clone()));
+    // What the server drew in the shell stays until the app has its own copy.
+    let drawn = crate::ui::shell::class_fees();
     move || {
-        notice.get().and_then(Result::ok).map(|n| view! {
+        let notice = match notice.get() {
+            None => {
+                return drawn
+                    .clone()
+                    .map(|html| view! { <div inner_html=html></div> }.into_any())
+            }
+            Some(answer) => answer.ok(),
+        };
+        notice.map(|n| view! {
             <section class="mt-6 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" aria-labelledby="class-fees-title">
                 <h2 id="class-fees-title" class="text-xl font-bold text-gray-900">
                     {format!("{} · {} {}", texts().class_fees_title, texts().class, n.class_name)}
@@ -72,7 +82,7 @@ fn ClassNoticeView(school: String, class: String) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
-        })
+        }.into_any())
     }
 }
 
@@ -303,10 +313,12 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
         let slug = preset_school.clone().unwrap_or_default();
         move || load_school(slug.clone())
     });
-    // The shell's copy of the name stands in while the app asks for it.
-    let shell_name = preset_school
-        .as_deref()
-        .and_then(crate::ui::shell::school_name);
+    // The shell's copy of the name and logo stands in while the app asks for them.
+    let slug = preset_school.clone().unwrap_or_default();
+    let (shell_name, shell_logo) = match crate::ui::shell::school(&slug) {
+        Some((name, logo)) => (Some(name), logo),
+        None => (None, false),
+    };
     let school_name = move || {
         preset
             .get()
@@ -315,11 +327,12 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
             .or_else(|| shell_name.clone())
     };
     let logo = move || {
-        preset
-            .get()
-            .and_then(Result::ok)
-            .filter(|s| s.has_logo)
-            .map(|s| view! { <img src=format!("/logo/{}", s.slug) alt="" class="h-14 w-14 rounded object-contain"/> })
+        let has_logo = match preset.get() {
+            Some(Ok(s)) => s.has_logo,
+            Some(Err(_)) => false,
+            None => shell_logo,
+        };
+        has_logo.then(|| view! { <img src=format!("/logo/{slug}") alt="" class="h-14 w-14 rounded object-contain"/> })
     };
 
     view! {
