@@ -167,8 +167,8 @@ impl FailureLimiter {
 
     /// Takes back an attempt that turned out fine (the right date of birth, the
     /// right password): only failures count. The rows go with the next batch,
-    /// so a busy minute's successes cost a few commits, not one each; should
-    /// that batch fail, they stay counted until they leave their window.
+    /// so a busy minute's successes cost a few commits, not one each (and
+    /// with the one after, should that batch fail).
     pub async fn forget(&self, attempt: Attempt) {
         if attempt.rows.is_empty() {
             return;
@@ -191,8 +191,10 @@ impl FailureLimiter {
 /// The counting task: batches of waiting attempts, one transaction each.
 async fn count(db: super::state::Db, mut queue: tokio::sync::mpsc::Receiver<Job>) {
     let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
+    // Rows to forget that a failed batch could not: tried again with the next.
+    let mut carried: Vec<i64> = Vec::new();
     while queue.recv_many(&mut jobs, BATCH).await > 0 {
-        let mut forget = Vec::new();
+        let mut forget = std::mem::take(&mut carried);
         let mut attempts = Vec::new();
         for job in jobs.drain(..) {
             match job {
@@ -205,7 +207,10 @@ async fn count(db: super::state::Db, mut queue: tokio::sync::mpsc::Receiver<Job>
             Ok(decided) => decided,
             Err(e) => {
                 tracing::warn!("rate limit: {e}");
-                // Fail closed: every attempt of the batch waits a little.
+                // Successes stay forgiven (bounded: a database down for long
+                // keeps the newest), and every attempt of the batch waits a
+                // little (fail closed).
+                carried = forget.split_off(forget.len().saturating_sub(16 * BATCH));
                 asked.iter().map(|_| Err(30)).collect()
             }
         };
