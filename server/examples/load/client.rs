@@ -3,8 +3,6 @@
 //! (`server/tests/load_client.rs`): what one parent, one phone and one bank
 //! send, and the figures of a scenario run by many at once.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,15 +11,11 @@ pub const SCHOOL: &str = "th-ha-long";
 const STUDENT: &str = "2201000001";
 const BIRTH: &str = "05/09/2017";
 
+/// How a bank signs a notification: the server's own scheme.
 fn sign(secret: &str, ts: i64, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
-    mac.update(format!("{ts}.").as_bytes());
-    mac.update(body);
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    use hmac::Mac;
+    let mac = hocphi_server::signing::timestamped_mac(secret.as_bytes(), &ts.to_string(), body);
+    hocphi_app::domain::hex::encode(&mac.finalize().into_bytes())
 }
 
 #[derive(Clone, Copy)]

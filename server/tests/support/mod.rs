@@ -338,6 +338,8 @@ pub fn free_port() -> u16 {
 }
 
 /// hex(HMAC-SHA256(secret, "<ts>.<body>")): how a bank signs a notification.
+/// Written apart from `hocphi_server::signing` on purpose: a test signing
+/// with the server's own code would not notice that code going wrong.
 pub fn sign_notification(secret: &str, ts: i64, body: &[u8]) -> String {
     use hmac::{Hmac, Mac};
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
