@@ -20,6 +20,8 @@
     event.preventDefault();
     if (!lookup || form.dataset.pending) return;
     form.dataset.pending = '1';
+    // Pressed again after the note below: the note has been read.
+    document.getElementById('shell-slow')?.remove();
     const button = form.querySelector('button[type=submit]');
     if (!button) return;
     button.textContent = 'Đang tra cứu…';
@@ -32,6 +34,7 @@
       button.textContent = 'Tra cứu';
       button.removeAttribute('aria-disabled');
       const note = document.createElement('p');
+      note.id = 'shell-slow';
       note.setAttribute('role', 'alert');
       note.className = 'rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950';
       note.textContent = 'Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi bấm Tra cứu lại.';
