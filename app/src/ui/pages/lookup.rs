@@ -305,7 +305,12 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
     if crate::ui::shell::take_pending() {
         send();
     }
-    // The caret back where the parent left it on the shell, once drawn.
+    // The caret back where the parent left it on the shell, as soon as this
+    // form is in the page: the router draws it in a microtask after the shell
+    // is removed, and a key pressed before the caret is back would be lost
+    // (the next frame is too late for a parent typing on). The frame after is
+    // for a form drawn later still.
+    queue_microtask(crate::ui::shell::restore_focus);
     request_animation_frame(crate::ui::shell::restore_focus);
 
     // On a school's link: its name and logo (the list of schools is not needed).
