@@ -6,6 +6,7 @@ pub mod offline;
 mod split;
 pub use split::not_loaded;
 pub mod pages;
+mod rpc;
 mod shell;
 mod storage;
 

@@ -133,7 +133,10 @@ pub fn remove_child(id: &str) {
     crate::ui::offline::forget(&format!("child.{id}."));
     if let Some(token) = token {
         leptos::task::spawn_local(async move {
-            let _ = crate::api::parent::forget_device(vec![token]).await;
+            let _ = crate::ui::rpc::call(crate::api::parent::ForgetDevice {
+                tokens: vec![token],
+            })
+            .await;
         });
     }
 }
@@ -144,7 +147,7 @@ pub fn remove_child(id: &str) {
 pub async fn forget_this_device() -> Result<(), crate::error::AppError> {
     let list = children();
     let tokens = list.iter().map(|c| c.access.token.clone()).collect();
-    crate::api::parent::forget_device(tokens).await?;
+    crate::ui::rpc::call(crate::api::parent::ForgetDevice { tokens }).await?;
     for c in &list {
         crate::ui::offline::forget(&format!("child.{}.", c.id));
     }

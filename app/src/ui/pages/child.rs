@@ -1,12 +1,13 @@
 //! One child's invoices, newest first.
 
-use crate::api::parent::load_child;
+use crate::api::parent::LoadChild;
 use crate::error::AppError;
 use crate::model::{ChildOverview, InvoiceSummary};
 use crate::ui::components::contacts::SchoolContacts;
 use crate::ui::components::notice::{ErrorNotice, Loading};
 use crate::ui::components::status::StatusBadge;
 use crate::ui::offline::{online_or_kept, KeptNotice};
+use crate::ui::rpc::call;
 use crate::ui::storage;
 use crate::ui::texts;
 use leptos::prelude::*;
@@ -40,7 +41,12 @@ pub fn ChildPage() -> impl IntoView {
     let token = child.access.token.clone();
     let key = format!("child.{}.", child.id);
     let overview = crate::ui::fetch::Fetch::new(move || {
-        online_or_kept(key.clone(), load_child(token.clone()))
+        online_or_kept(
+            key.clone(),
+            call(LoadChild {
+                token: token.clone(),
+            }),
+        )
     });
     let child_id = child.id.clone();
     view! {

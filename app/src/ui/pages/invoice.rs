@@ -1,7 +1,8 @@
 //! One invoice: what is due and why, the four fields of the payment-information
 //! template, and the VietQR with everything a banking app needs.
 
-use crate::api::parent::{decline_line, load_invoice};
+use crate::api::online_payment::PayOnline;
+use crate::api::parent::{DeclineLine, LoadInvoice};
 use crate::domain::vietqr::VietQr;
 use crate::model::InvoiceDetail;
 use crate::ui::components::contacts::SchoolContacts;
@@ -11,6 +12,7 @@ use crate::ui::components::qr::VietQrCode;
 use crate::ui::components::status::StatusBadge;
 use crate::ui::offline::{online_or_kept, KeptNotice, Seen};
 use crate::ui::pages::child::{saved_child_param, LookUpAgain};
+use crate::ui::rpc::call;
 use crate::ui::texts;
 use crate::ui::tr;
 use leptos::prelude::*;
@@ -38,7 +40,13 @@ pub fn InvoicePage() -> impl IntoView {
     let key = format!("child.{}.{code}", child.id);
     let complain = format!("/khieu-nai/moi?con={}&hd={code}", child.id);
     let invoice = crate::ui::fetch::Fetch::new(move || {
-        online_or_kept(key.clone(), load_invoice(token.clone(), code.clone()))
+        online_or_kept(
+            key.clone(),
+            call(LoadInvoice {
+                token: token.clone(),
+                code: code.clone(),
+            }),
+        )
     });
     // While the page is open and something is still due, ask every few seconds
     // whether a payment landed; redraw only when the status changed.
@@ -52,7 +60,7 @@ pub fn InvoicePage() -> impl IntoView {
             }
             let (token, code) = (poll_token.clone(), poll_code.clone());
             leptos::task::spawn_local(async move {
-                if let Ok(now) = load_invoice(token, code).await {
+                if let Ok(now) = call(LoadInvoice { token, code }).await {
                     if now.summary.status != shown.summary.status
                         || now.summary.paid != shown.summary.paid
                     {
@@ -114,7 +122,14 @@ fn Invoice(
     let decline = move |position: i64, declined: bool| {
         let (token, code) = (token.clone(), invoice_code.clone());
         leptos::task::spawn_local(async move {
-            match decline_line(token, code, position, declined).await {
+            match call(DeclineLine {
+                token,
+                code,
+                position,
+                declined,
+            })
+            .await
+            {
                 Ok(_) => on_change(),
                 Err(e) => error.set(Some(e)),
             }
@@ -324,7 +339,13 @@ fn PayOnline(token: String, code: String) -> impl IntoView {
             .unwrap_or_default();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match crate::api::online_payment::pay_online(token, code, origin).await {
+            match call(PayOnline {
+                token,
+                code,
+                origin,
+            })
+            .await
+            {
                 Ok(url) => {
                     if let Some(w) = web_sys::window() {
                         // The return page links back to this invoice.

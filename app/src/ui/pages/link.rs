@@ -1,7 +1,8 @@
 //! `/l/<secret>`: a per-student link from the teacher opens the child at once.
 
-use crate::api::class_view::redeem_student_link;
+use crate::api::class_view::RedeemStudentLink;
 use crate::ui::components::notice::{ErrorNotice, Loading};
+use crate::ui::rpc::call;
 use crate::ui::storage;
 use crate::ui::texts;
 use leptos::prelude::*;
@@ -16,7 +17,11 @@ pub fn StudentLinkPage() -> impl IntoView {
         .get("secret")
         .unwrap_or_default();
     let navigate = use_navigate();
-    let result = crate::ui::fetch::Fetch::new(move || redeem_student_link(secret.clone()));
+    let result = crate::ui::fetch::Fetch::new(move || {
+        call(RedeemStudentLink {
+            secret: secret.clone(),
+        })
+    });
     Effect::new(move |_| {
         if let Some(Ok(access)) = result.get() {
             let saved = storage::save_child(access);

@@ -1,13 +1,14 @@
 //! The start page: the children this device remembers, and the lookup form.
 
-use crate::api::class_view::load_class_notice;
-use crate::api::parent::{list_schools, load_school, lookup_student};
+use crate::api::class_view::LoadClassNotice;
+use crate::api::parent::{ListSchools, LoadChild, LoadSchool, LookupStudent};
 use crate::domain::date::Date;
 use crate::error::{AppError, Field};
 use crate::i18n::Texts;
 use crate::model::SchoolSummary;
 use crate::ui::components::contacts::SchoolContacts;
 use crate::ui::components::notice::{ErrorNotice, FraudWarning};
+use crate::ui::rpc::call;
 use crate::ui::storage::{self, SavedChild};
 use crate::ui::texts;
 use leptos::prelude::*;
@@ -52,8 +53,12 @@ pub fn LookupPage() -> impl IntoView {
 /// On a class link: the class's fees, with no one's name.
 #[component]
 fn ClassNoticeView(school: String, class: String) -> impl IntoView {
-    let notice =
-        crate::ui::fetch::Fetch::new(move || load_class_notice(school.clone(), class.clone()));
+    let notice = crate::ui::fetch::Fetch::new(move || {
+        call(LoadClassNotice {
+            school: school.clone(),
+            class_name: class.clone(),
+        })
+    });
     // What the server drew in the shell stays until the app has its own copy.
     let drawn = crate::ui::shell::class_fees();
     move || {
@@ -89,7 +94,7 @@ fn ClassNoticeView(school: String, class: String) -> impl IntoView {
 /// On a school's own link, the people to call sit right under the form.
 #[component]
 fn PresetSchoolContacts(slug: String) -> impl IntoView {
-    let school = crate::ui::fetch::Fetch::new(move || load_school(slug.clone()));
+    let school = crate::ui::fetch::Fetch::new(move || call(LoadSchool { slug: slug.clone() }));
     move || {
         school.get().map(|r| match r {
             Ok(s) => view! { <SchoolContacts contacts=s.contacts/> }.into_any(),
@@ -192,7 +197,9 @@ fn Owed(child: SavedChild) -> impl IntoView {
     let overview = crate::ui::fetch::Fetch::new(move || {
         crate::ui::offline::online_or_kept(
             key.clone(),
-            crate::api::parent::load_child(token.clone()),
+            call(LoadChild {
+                token: token.clone(),
+            }),
         )
     });
     move || {
@@ -244,7 +251,7 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
             } else if !known.is_empty() {
                 Ok(known)
             } else {
-                list_schools().await
+                call(ListSchools {}).await
             }
         }
     });
@@ -278,11 +285,11 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
         pending.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            let result = lookup_student(
-                school.get_untracked(),
-                code.get_untracked(),
-                birth.get_untracked(),
-            )
+            let result = call(LookupStudent {
+                school: school.get_untracked(),
+                student_code: code.get_untracked(),
+                birth_date: birth.get_untracked(),
+            })
             .await;
             pending.set(false);
             match result {
@@ -316,7 +323,7 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
     // On a school's link: its name and logo (the list of schools is not needed).
     let preset = crate::ui::fetch::Fetch::new({
         let slug = preset_school.clone().unwrap_or_default();
-        move || load_school(slug.clone())
+        move || call(LoadSchool { slug: slug.clone() })
     });
     // The shell's copy of the name and logo stands in while the app asks for them.
     let slug = preset_school.clone().unwrap_or_default();

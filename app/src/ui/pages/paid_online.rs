@@ -2,9 +2,10 @@
 //! it (the gateway's server-to-server confirmation decides, and may come a
 //! little later: the page waits for it).
 
-use crate::api::online_payment::check_online_payment;
+use crate::api::online_payment::CheckOnlinePayment;
 use crate::model::OnlinePaymentStatus;
 use crate::ui::components::notice::Loading;
+use crate::ui::rpc::call;
 use crate::ui::{texts, tr};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -45,7 +46,11 @@ pub fn PaidOnlinePage() -> impl IntoView {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let status = crate::ui::fetch::Fetch::new(move || check_online_payment(query.clone()));
+    let status = crate::ui::fetch::Fetch::new(move || {
+        call(CheckOnlinePayment {
+            query: query.clone(),
+        })
+    });
     // The confirmation may arrive after the parent: ask again for a minute.
     let tries = StoredValue::new(0u32);
     let gave_up = RwSignal::new(false);

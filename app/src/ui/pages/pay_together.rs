@@ -1,13 +1,14 @@
 //! Paying several invoices with one transfer: every open invoice of every child
 //! this device knows, one QR per school.
 
-use crate::api::parent::{load_child, pay_together};
+use crate::api::parent::{LoadChild, PayTogether};
 use crate::domain::vietqr::VietQr;
 use crate::error::AppError;
 use crate::model::GroupPayment;
 use crate::ui::components::copy::TransferDetails;
 use crate::ui::components::notice::{ErrorNotice, FraudWarning, Loading};
 use crate::ui::components::qr::VietQrCode;
+use crate::ui::rpc::call;
 use crate::ui::storage;
 use crate::ui::{texts, tr};
 use leptos::prelude::*;
@@ -40,7 +41,11 @@ pub fn PayTogetherPage() -> impl IntoView {
     let loaded = crate::ui::fetch::Fetch::new(|| async {
         let mut out = Loaded::default();
         for child in storage::children() {
-            match load_child(child.access.token.clone()).await {
+            match call(LoadChild {
+                token: child.access.token.clone(),
+            })
+            .await
+            {
                 Ok(o) => {
                     for inv in o.invoices.into_iter().filter(|i| i.status.is_open()) {
                         out.open.push(Open {
@@ -80,7 +85,7 @@ pub fn PayTogetherPage() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let outcome = pay_together(items).await;
+            let outcome = call(PayTogether { items }).await;
             busy.set(false);
             match outcome {
                 Ok(g) => {
