@@ -204,7 +204,42 @@ async fn a_statement_is_previewed_then_committed_once() {
     );
     assert!(p.can_commit());
 
+    let numbered = app.count("SELECT n FROM change_counter").await;
     let done = commit(&app, &session, &csv).await.unwrap();
+    // Every payment, receipt and invoice the commit wrote has its own change
+    // number, after every earlier one: school software paging by number sees
+    // each change once.
+    let changed = "SELECT change_no FROM payment UNION ALL SELECT change_no FROM receipt \
+                   UNION ALL SELECT change_no FROM invoice";
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM payment WHERE change_no > {numbered}"
+        ))
+        .await,
+        5
+    );
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM receipt WHERE change_no > {numbered}")).await,
+        app.count(&format!(
+            "SELECT COUNT(*) FROM receipt WHERE payment_id IN (SELECT id FROM payment WHERE change_no > {numbered})"
+        ))
+        .await
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM ({changed}) c WHERE change_no > {numbered}"
+        ))
+        .await,
+        app.count(&format!(
+            "SELECT COUNT(DISTINCT change_no) FROM ({changed}) c WHERE change_no > {numbered}"
+        ))
+        .await,
+    );
+    assert!(
+        app.count(&format!("SELECT MAX(change_no) FROM ({changed}) c"))
+            .await
+            <= app.count("SELECT n FROM change_counter").await
+    );
     assert_eq!(
         (
             done.recorded,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod bank;
 pub mod bulk;
+pub mod change_numbers;
 pub mod classes;
 pub mod clock;
 pub mod complaints;
