@@ -4,8 +4,9 @@
 # three times, and prints performance, accessibility and best-practices scores,
 # LCP, TBT, CLS and the bytes transferred, with the medians; then a first visit
 # on slow 3G with a 4× slower CPU (scripts/slow-phone.mjs): first paint, when
-# the form takes typing, when the app has taken over. A benchmark for the
-# notes, not part of the test suite.
+# the form takes typing, when the app has taken over; and the invoice page's
+# long main-thread tasks on that CPU (scripts/long-tasks.mjs). A benchmark for
+# the notes, not part of the test suite.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOCPHI_ROOT"
@@ -33,3 +34,5 @@ say "Lighthouse, mobile preset"
 CHROME_PATH=/usr/bin/chromium node "$tools/lighthouse.mjs" "http://127.0.0.1:$port" 3
 say "Slow 3G, CPU 4× slower, a first visit"
 CHROME_PATH=/usr/bin/chromium node scripts/slow-phone.mjs "http://127.0.0.1:$port" 3
+say "The invoice page's main-thread tasks, CPU 4× slower"
+CHROME_PATH=/usr/bin/chromium node scripts/long-tasks.mjs "http://127.0.0.1:$port" 3

@@ -162,22 +162,32 @@ pub fn VietQrCode(
     file_name: String,
     #[prop(optional)] caption: Vec<String>,
 ) -> impl IntoView {
-    let Some(code) = build(&payload) else {
-        return view! { <p role="alert" class="text-red-800">{texts().err_internal}</p> }
-            .into_any();
-    };
-    let svg_markup = code
-        .render::<svg::Color>()
-        .min_dimensions(264, 264)
-        .quiet_zone(true)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build();
+    // Encoded and drawn in a task of its own, once the page around it is on
+    // screen: on a slow phone, the code and the page in one task made a task
+    // long enough to hold up the first tap. The square keeps its place meanwhile.
+    let drawn = RwSignal::new(None::<Option<String>>);
+    {
+        let payload = payload.clone();
+        set_timeout(
+            move || {
+                let svg = build(&payload).map(|code| {
+                    code.render::<svg::Color>()
+                        .min_dimensions(264, 264)
+                        .quiet_zone(true)
+                        .dark_color(svg::Color("#000000"))
+                        .light_color(svg::Color("#ffffff"))
+                        .build()
+                });
+                let _ = drawn.try_set(Some(svg));
+            },
+            std::time::Duration::ZERO,
+        );
+    }
     let saved = RwSignal::new(false);
     // In a chat app's browser: the image itself, to long-press and save.
     let to_hold = RwSignal::new(None::<String>);
     let save = move |_| {
-        let Some(url) = png_data_url(&code, &caption) else {
+        let Some(url) = build(&payload).and_then(|code| png_data_url(&code, &caption)) else {
             return;
         };
         if in_app_browser() {
@@ -188,11 +198,14 @@ pub fn VietQrCode(
     };
     view! {
         <figure class="flex flex-col items-center">
+            {move || (drawn.get() == Some(None)).then(|| view! {
+                <p role="alert" class="text-red-800">{texts().err_internal}</p>
+            })}
             <div
-                class="qr w-full max-w-72 rounded-lg bg-white p-1 ring-1 ring-gray-200"
+                class="qr aspect-square w-full max-w-72 rounded-lg bg-white p-1 ring-1 ring-gray-200"
                 role="img"
                 aria-label=texts().qr_alt
-                inner_html=svg_markup
+                inner_html=move || drawn.get().flatten().unwrap_or_default()
             ></div>
             <button
                 type="button"
@@ -214,5 +227,4 @@ pub fn VietQrCode(
             })}
         </figure>
     }
-    .into_any()
 }

@@ -136,13 +136,15 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
             });
         }
     };
+    // Plain closures rather than `<Show>` and a keyed `<For>`: a family has a
+    // few children, and the two components cost the first download some 4 KB.
+    let any = Memo::new(move |_| !children.read().is_empty());
     view! {
-        <Show when=move || !children.read().is_empty()>
+        {move || any.get().then(|| view! {
             <section class="mt-6" aria-labelledby="children-title">
                 <h2 id="children-title" class="text-xl font-bold text-gray-900">{texts().your_children}</h2>
                 <ul class="mt-2 space-y-2">
-                    <For each=move || children.get() key=|c| c.id.clone() let:child>
-                        {
+                    {move || children.get().into_iter().map(|child| {
                             let id = child.id.clone();
                             let name = child.access.student_name.clone();
                             view! {
@@ -165,8 +167,7 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                                     </button>
                                 </li>
                             }
-                        }
-                    </For>
+                    }).collect_view()}
                 </ul>
                 <A href="/nop-gop" attr:class="mt-3 inline-flex min-h-12 items-center rounded-lg border-2 border-teal-700 px-4 text-base font-semibold text-teal-800">
                     {texts().pay_together_link}
@@ -178,7 +179,7 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                     </button>
                 </div>
             </section>
-        </Show>
+        })}
         {move || match forgotten.get() {
             Some(true) => Some(view! { <p role="status" class="mt-2 rounded-lg bg-green-50 p-3 text-base text-green-900">{texts().forget_phone_done}</p> }.into_any()),
             Some(false) => Some(view! { <p role="alert" class="mt-2 rounded-lg bg-red-50 p-3 text-base text-red-900">{texts().forget_phone_failed}</p> }.into_any()),
