@@ -63,6 +63,8 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await expect(p2.getByText('0912345678').first()).toBeVisible();
   // The payment template names the account chosen, too.
   await expect(p2.locator('section[aria-labelledby="template-title"]')).toContainText('VNPTMoney · 0912345678');
+  // The QR is drawn in a task of its own, just after the page.
+  await expect(p2.locator('.qr svg').first()).toBeVisible();
   const qr = parseVietQr(decodePng(await p2.locator('.qr').first().screenshot()));
   expect(qr.consumer.bankBin).toBe('971011');
   expect(qr.consumer.bankNumber).toBe('0912345678');

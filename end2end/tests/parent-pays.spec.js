@@ -100,6 +100,7 @@ test('a parent looks up a child, opens the invoice and pays by a VietQR that dec
   await club.getByLabel('Đăng ký khoản tự nguyện này (bỏ chọn nếu không tham gia)').uncheck();
   await expect(page.locator('tfoot td').first()).toHaveText(`${(total - clubAmount).toLocaleString('de-DE')} đ`);
   await expect(club.locator('td').last()).toHaveClass(/line-through/);
+  await expect(page.locator('.qr svg')).toBeVisible();
   const lowered = parseVietQr(decodePng(await page.locator('.qr').screenshot()));
   expect(Number(lowered.amount)).toBe(total - clubAmount);
   await page.screenshot({ path: 'test-results/screens/03b-voluntary-declined.png', fullPage: true });

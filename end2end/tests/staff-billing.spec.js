@@ -240,6 +240,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await p.getByRole('button', { name: 'Tạo mã QR nộp chung' }).click();
   const group = p.getByTestId('group-qr');
   await expect(group).toHaveCount(1);
+  await expect(group.locator('.qr svg')).toBeVisible();
   const qr = parseVietQr(decodePng(await group.locator('.qr').screenshot()));
   expect(Number(qr.amount)).toBe(amounts.reduce((a, b) => a + b, 0));
   expect(qr.consumer.bankBin).toBe('970436');

@@ -183,6 +183,8 @@ pub fn VietQrCode(
             std::time::Duration::ZERO,
         );
     }
+    // The payload could not be encoded: a message in place of the code and its button.
+    let failed = move || drawn.get() == Some(None);
     let saved = RwSignal::new(false);
     // In a chat app's browser: the image itself, to long-press and save.
     let to_hold = RwSignal::new(None::<String>);
@@ -198,17 +200,19 @@ pub fn VietQrCode(
     };
     view! {
         <figure class="flex flex-col items-center">
-            {move || (drawn.get() == Some(None)).then(|| view! {
+            {move || failed().then(|| view! {
                 <p role="alert" class="text-red-800">{texts().err_internal}</p>
             })}
             <div
                 class="qr aspect-square w-full max-w-72 rounded-lg bg-white p-1 ring-1 ring-gray-200"
+                hidden=failed
                 role="img"
                 aria-label=texts().qr_alt
                 inner_html=move || drawn.get().flatten().unwrap_or_default()
             ></div>
             <button
                 type="button"
+                hidden=failed
                 class="mt-3 min-h-12 w-full max-w-72 rounded-lg bg-teal-700 px-4 text-base font-semibold text-white hover:bg-teal-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700"
                 on:click=save
             >

@@ -136,15 +136,23 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
             });
         }
     };
-    // Plain closures rather than `<Show>` and a keyed `<For>`: a family has a
-    // few children, and the two components cost the first download some 4 KB.
+    // Plain closures rather than `<Show>` and a keyed `<For>` (the two cost the
+    // first download some 4 KB). On this page the list only shrinks (a child
+    // removed, the phone forgotten), so each row is drawn once and taken away
+    // when its child is: the others keep their owed figures, not asked again.
     let any = Memo::new(move |_| !children.read().is_empty());
     view! {
         {move || any.get().then(|| view! {
             <section class="mt-6" aria-labelledby="children-title">
                 <h2 id="children-title" class="text-xl font-bold text-gray-900">{texts().your_children}</h2>
                 <ul class="mt-2 space-y-2">
-                    {move || children.get().into_iter().map(|child| {
+                    {children.get_untracked().into_iter().map(|child| {
+                            let kept = {
+                                let id = child.id.clone();
+                                Memo::new(move |_| children.read().iter().any(|c| c.id == id))
+                            };
+                            move || kept.get().then(|| {
+                            let child = child.clone();
                             let id = child.id.clone();
                             let name = child.access.student_name.clone();
                             view! {
@@ -167,6 +175,7 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                                     </button>
                                 </li>
                             }
+                            })
                     }).collect_view()}
                 </ul>
                 <A href="/nop-gop" attr:class="mt-3 inline-flex min-h-12 items-center rounded-lg border-2 border-teal-700 px-4 text-base font-semibold text-teal-800">
