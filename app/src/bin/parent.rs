@@ -9,44 +9,66 @@
 //! scripts/split-wasm.mjs cuts may hold one.
 
 use hocphi_app::split_page;
-use hocphi_app::ui::{frame, mount_app, not_found, pages};
+use hocphi_app::ui::router::{Page, Route};
+use hocphi_app::ui::{frame, mount_app, pages};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Routes};
-use leptos_router::{path, Lazy};
 
 fn main() {
     // Copies an older version kept are unreadable now: free their room.
     hocphi_app::ui::offline::forget_earlier_version();
-    mount_app(|| frame(parent_routes));
+    mount_app(|| frame(&PARENT_ROUTES));
 }
 
 /// The parent's journey: look up, see what is due, pay.
-fn parent_routes() -> AnyView {
-    view! {
-        <Routes fallback=not_found>
-            <Route path=path!("/") view=pages::lookup::LookupPage/>
-            <Route path=path!("/s/:school") view=pages::lookup::LookupPage/>
-            <Route path=path!("/s/:school/:class") view=pages::lookup::LookupPage/>
-            <Route path=path!("/l/:secret") view={Lazy::<LinkRoute>::new()}/>
-            <Route path=path!("/nop-gop") view={Lazy::<PayTogetherRoute>::new()}/>
-            <Route path=path!("/con/:child") view={Lazy::<ChildRoute>::new()}/>
-            <Route path=path!("/con/:child/:code") view={Lazy::<InvoiceRoute>::new()}/>
-            <Route path=path!("/thanh-toan") view={Lazy::<PaidOnlineRoute>::new()}/>
-        </Routes>
-    }
-    .into_any()
+static PARENT_ROUTES: [Route; 8] = [
+    Route {
+        path: "/",
+        page: Page::Now(lookup),
+    },
+    Route {
+        path: "/s/:school",
+        page: Page::Now(lookup),
+    },
+    Route {
+        path: "/s/:school/:class",
+        page: Page::Now(lookup),
+    },
+    Route {
+        path: "/l/:secret",
+        page: Page::Later(link_route),
+    },
+    Route {
+        path: "/nop-gop",
+        page: Page::Later(pay_together_route),
+    },
+    Route {
+        path: "/con/:child",
+        page: Page::Later(child_route),
+    },
+    Route {
+        path: "/con/:child/:code",
+        page: Page::Later(invoice_route),
+    },
+    Route {
+        path: "/thanh-toan",
+        page: Page::Later(paid_online_route),
+    },
+];
+
+fn lookup() -> AnyView {
+    view! { <pages::lookup::LookupPage/> }.into_any()
 }
 
-split_page!(ChildRoute, child_page, pages::child::ChildPage);
-split_page!(InvoiceRoute, invoice_page, pages::invoice::InvoicePage);
+split_page!(child_route, child_page, pages::child::ChildPage);
+split_page!(invoice_route, invoice_page, pages::invoice::InvoicePage);
 split_page!(
-    PayTogetherRoute,
+    pay_together_route,
     pay_together_page,
     pages::pay_together::PayTogetherPage
 );
 split_page!(
-    PaidOnlineRoute,
+    paid_online_route,
     paid_online_page,
     pages::paid_online::PaidOnlinePage
 );
-split_page!(LinkRoute, link_page, pages::link::StudentLinkPage);
+split_page!(link_route, link_page, pages::link::StudentLinkPage);

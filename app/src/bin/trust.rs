@@ -4,43 +4,54 @@
 //! QR reader, which is not small.
 
 use hocphi_app::split_page;
-use hocphi_app::ui::{frame, mount_app, not_found, pages};
-use leptos::prelude::*;
-use leptos_router::components::{Route, Routes};
-use leptos_router::{path, Lazy};
+use hocphi_app::ui::router::{Page, Route};
+use hocphi_app::ui::{frame, mount_app, pages};
 
 fn main() {
-    mount_app(|| frame(trust_routes));
+    mount_app(|| frame(&TRUST_ROUTES));
 }
 
-fn trust_routes() -> AnyView {
-    view! {
-        <Routes fallback=not_found>
-            <Route path=path!("/kiem-tra-qr") view={Lazy::<CheckQrRoute>::new()}/>
-            <Route path=path!("/tai-khoan") view={Lazy::<RegistryRoute>::new()}/>
-            <Route path=path!("/tai-khoan/:school") view={Lazy::<RegistryRoute>::new()}/>
-            <Route path=path!("/khieu-nai") view={Lazy::<ComplaintsRoute>::new()}/>
-            <Route path=path!("/khieu-nai/moi") view={Lazy::<NewComplaintRoute>::new()}/>
-            <Route path=path!("/khieu-nai/theo-doi") view={Lazy::<TrackComplaintRoute>::new()}/>
-        </Routes>
-    }
-    .into_any()
-}
+static TRUST_ROUTES: [Route; 6] = [
+    Route {
+        path: "/kiem-tra-qr",
+        page: Page::Later(check_qr_route),
+    },
+    Route {
+        path: "/tai-khoan",
+        page: Page::Later(registry_route),
+    },
+    Route {
+        path: "/tai-khoan/:school",
+        page: Page::Later(registry_route),
+    },
+    Route {
+        path: "/khieu-nai",
+        page: Page::Later(complaints_route),
+    },
+    Route {
+        path: "/khieu-nai/moi",
+        page: Page::Later(new_complaint_route),
+    },
+    Route {
+        path: "/khieu-nai/theo-doi",
+        page: Page::Later(track_complaint_route),
+    },
+];
 
-split_page!(CheckQrRoute, check_qr_page, pages::check_qr::CheckQrPage);
-split_page!(RegistryRoute, registry_page, pages::registry::RegistryPage);
+split_page!(check_qr_route, check_qr_page, pages::check_qr::CheckQrPage);
+split_page!(registry_route, registry_page, pages::registry::RegistryPage);
 split_page!(
-    ComplaintsRoute,
+    complaints_route,
     complaints_page,
     pages::complaint::ComplaintsPage
 );
 split_page!(
-    NewComplaintRoute,
+    new_complaint_route,
     new_complaint_page,
     pages::complaint::NewComplaintPage
 );
 split_page!(
-    TrackComplaintRoute,
+    track_complaint_route,
     track_complaint_page,
     pages::complaint::TrackComplaintPage
 );

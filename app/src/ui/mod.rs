@@ -6,6 +6,7 @@ pub mod offline;
 mod split;
 pub use split::not_loaded;
 pub mod pages;
+pub mod router;
 mod rpc;
 mod shell;
 mod storage;
@@ -17,8 +18,6 @@ pub fn storage_lang() -> Lang {
 
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 /// The language signal, shared through context.
 #[derive(Clone, Copy)]
@@ -56,32 +55,35 @@ pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
     }
 }
 
-/// The frame every parent page shares: header, language, router. `routes` names
+/// The frame every parent page shares: header, language, router. `routes` are
 /// the pages of one entry point; each entry links only its own (the parent's
 /// journey is in `bin/parent.rs`).
-pub fn frame(routes: fn() -> AnyView) -> impl IntoView {
+pub fn frame(routes: &'static [router::Route]) -> impl IntoView {
     let lang = RwSignal::new(storage::lang());
     storage::set_lang(lang.get_untracked());
     provide_context(Language(lang));
-    // While a page's code is still downloading (its wasm chunk, on slow mobile
-    // data), the tap visibly did something.
-    let routing = RwSignal::new(false);
+    router::start(routes);
     view! {
-        <Router set_is_routing=routing>
-            {move || {
-                lang.track();
-                view! {
-                    <Header/>
-                    {move || routing.get().then(|| view! {
-                        <p role="status" data-testid="page-loading" class="fixed inset-x-0 top-0 z-50 mx-auto w-max rounded-b-lg bg-amber-300 px-4 py-1 text-base font-medium text-amber-950">
-                            {texts().loading}
-                        </p>
-                    })}
-                    <main class="mx-auto max-w-xl px-4 pb-16">{routes()}</main>
-                }
-            }}
-        </Router>
+        {move || {
+            lang.track();
+            view! {
+                <Header/>
+                // While a page's code is still downloading (its wasm chunk, on
+                // slow mobile data), the tap visibly did something.
+                {move || router::routing().then(|| view! {
+                    <p role="status" data-testid="page-loading" class="fixed inset-x-0 top-0 z-50 mx-auto w-max rounded-b-lg bg-amber-300 px-4 py-1 text-base font-medium text-amber-950">
+                        {texts().loading}
+                    </p>
+                })}
+                <main class="mx-auto max-w-xl px-4 pb-16">{router::view(not_found_page)}</main>
+            }
+        }}
     }
+}
+
+/// [`not_found`] as a router's fallback.
+fn not_found_page() -> AnyView {
+    not_found().into_any()
 }
 
 pub fn not_found() -> impl IntoView {
@@ -90,13 +92,13 @@ pub fn not_found() -> impl IntoView {
 
 /// A receipt by its link: its own small entry point, so that the signature
 /// checking code is downloaded by those who open a receipt, not by every visit.
-fn receipt_routes() -> AnyView {
-    view! {
-        <Routes fallback=not_found>
-            <Route path=path!("/r/:code") view=pages::receipt::ReceiptPage/>
-        </Routes>
-    }
-    .into_any()
+static RECEIPT_ROUTES: [router::Route; 1] = [router::Route {
+    path: "/r/:code",
+    page: router::Page::Now(receipt_page),
+}];
+
+fn receipt_page() -> AnyView {
+    view! { <pages::receipt::ReceiptPage/> }.into_any()
 }
 
 #[component]
@@ -126,7 +128,7 @@ fn Header() -> impl IntoView {
 
 /// Starts the receipt app (`/r/<code>`).
 pub fn mount_receipt() {
-    mount_app(|| frame(receipt_routes));
+    mount_app(|| frame(&RECEIPT_ROUTES));
 }
 
 /// Mounts an app into `#app`, replacing the static shell painted while its wasm

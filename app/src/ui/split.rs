@@ -5,28 +5,23 @@ use crate::ui::tr;
 use leptos::prelude::*;
 
 /// A route whose page is a split point, declared in an entry point's binary:
-/// `split_page!(ChildRoute, child_page, pages::child::ChildPage)`. A split point
+/// `split_page!(child_route, child_page, pages::child::ChildPage)`. A split point
 /// is linked into every binary that holds it, so it must not live in the
 /// library. If the chunk cannot be fetched (mobile data dropped), the page says
 /// so and offers to try again, instead of the whole app stopping.
 #[macro_export]
 macro_rules! split_page {
     ($route:ident, $chunk:ident, $page:path) => {
-        struct $route;
-
-        impl ::leptos_router::LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            async fn view(_this: Self) -> ::leptos::prelude::AnyView {
+        /// The page, fetched in its own chunk (`ui::router::Page::Later`).
+        fn $route() -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = ::leptos::prelude::AnyView>>> {
+            Box::pin(async {
                 use ::leptos::prelude::*;
                 #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
                 fn page() -> Result<AnyView, ::leptos::wasm_split::SplitLoaderError> {
                     Ok(view! { <$page/> }.into_any())
                 }
                 page().await.unwrap_or_else(|_| $crate::ui::not_loaded())
-            }
+            })
         }
     };
 }

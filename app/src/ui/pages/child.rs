@@ -11,13 +11,11 @@ use crate::ui::rpc::call;
 use crate::ui::storage;
 use crate::ui::texts;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 /// The child a page is about, from the device's list; `None` if this device never
 /// looked them up (e.g. a link copied from another phone).
 pub fn saved_child_param() -> Option<storage::SavedChild> {
-    let id = use_params_map().read_untracked().get("child")?;
+    let id = crate::ui::router::param("child")?;
     storage::child(&id)
 }
 
@@ -26,9 +24,9 @@ pub fn saved_child_param() -> Option<storage::SavedChild> {
 pub fn LookUpAgain(error: AppError) -> impl IntoView {
     view! {
         <ErrorNotice error/>
-        <A href="/" attr:class="inline-flex min-h-12 items-center rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white">
+        <a href="/" class="inline-flex min-h-12 items-center rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white">
             {texts().lookup_title}
-        </A>
+        </a>
     }
 }
 
@@ -51,9 +49,9 @@ pub fn ChildPage() -> impl IntoView {
     let child_id = child.id.clone();
     view! {
         <div class="py-4">
-            <A href="/" attr:class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
+            <a href="/" class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
                 "← " {texts().back}
-            </A>
+            </a>
             {move || match overview.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
@@ -89,7 +87,7 @@ fn InvoiceCard(invoice: InvoiceSummary, child_id: String) -> impl IntoView {
     let balance = (invoice.total - invoice.paid).clamp_non_negative();
     view! {
         <li>
-            <A href=href attr:class="block rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200 hover:ring-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700">
+            <a href=href class="block rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200 hover:ring-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700">
                 <div class="flex items-start justify-between gap-2">
                     <span class="text-lg font-semibold text-gray-900">{invoice.title.clone()}</span>
                     <StatusBadge status=invoice.status/>
@@ -103,7 +101,7 @@ fn InvoiceCard(invoice: InvoiceSummary, child_id: String) -> impl IntoView {
                         })}
                     </span>
                 </div>
-            </A>
+            </a>
         </li>
     }
 }

@@ -15,7 +15,6 @@ use crate::ui::storage;
 use crate::ui::tr;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 const KEPT: &str = storage::COMPLAINTS_KEY;
@@ -98,8 +97,7 @@ async fn shrink(file: web_sys::File) -> Option<String> {
 /// problem, the bank reference, what happened, and an optional photo.
 #[component]
 pub fn NewComplaintPage() -> impl IntoView {
-    let query = use_query_map();
-    let q = |k: &str| query.read_untracked().get(k).unwrap_or_default();
+    let q = |k: &str| crate::ui::router::query(k).unwrap_or_default();
     let (invoice, receipt) = (q("hd"), q("bl"));
     let children = storage::children();
     let child = RwSignal::new(

@@ -16,8 +16,6 @@ use crate::ui::rpc::call;
 use crate::ui::texts;
 use crate::ui::tr;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 /// How often an open invoice page checks for a payment.
 const POLL_SECS: u64 = 4;
@@ -30,10 +28,7 @@ pub fn InvoicePage() -> impl IntoView {
     let Some(child) = saved_child_param() else {
         return view! { <div class="py-6"><LookUpAgain error=crate::error::AppError::AccessExpired/></div> }.into_any();
     };
-    let code = use_params_map()
-        .read_untracked()
-        .get("code")
-        .unwrap_or_default();
+    let code = crate::ui::router::param("code").unwrap_or_default();
     let token = child.access.token.clone();
     let token_for_view = token.clone();
     let (poll_token, poll_code) = (token.clone(), code.clone());
@@ -79,9 +74,9 @@ pub fn InvoicePage() -> impl IntoView {
     let use_wallet = RwSignal::new(false);
     view! {
         <div class="py-4">
-            <A href=back attr:class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
+            <a href=back class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
                 "← " {texts().back}
-            </A>
+            </a>
             {move || match invoice.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),

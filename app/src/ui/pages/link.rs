@@ -6,17 +6,11 @@ use crate::ui::rpc::call;
 use crate::ui::storage;
 use crate::ui::texts;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
-use leptos_router::NavigateOptions;
 
 #[component]
 pub fn StudentLinkPage() -> impl IntoView {
-    let secret = use_params_map()
-        .read_untracked()
-        .get("secret")
-        .unwrap_or_default();
-    let navigate = use_navigate();
+    let secret = crate::ui::router::param("secret").unwrap_or_default();
+    let navigate = crate::ui::router::use_navigate();
     let result = crate::ui::fetch::Fetch::new(move || {
         call(RedeemStudentLink {
             secret: secret.clone(),
@@ -25,13 +19,7 @@ pub fn StudentLinkPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(access)) = result.get() {
             let saved = storage::save_child(access);
-            navigate(
-                &format!("/con/{}", saved.id),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            navigate(&format!("/con/{}", saved.id), true);
         }
     });
     move || {
@@ -39,7 +27,7 @@ pub fn StudentLinkPage() -> impl IntoView {
         Some(Err(e)) => view! {
             <div class="py-6">
                 <ErrorNotice error=e/>
-                <A href="/" attr:class="inline-flex min-h-12 items-center rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white">{texts().lookup_title}</A>
+                <a href="/" class="inline-flex min-h-12 items-center rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white">{texts().lookup_title}</a>
             </div>
         }
         .into_any(),

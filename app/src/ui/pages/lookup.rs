@@ -13,8 +13,6 @@ use crate::ui::storage::{self, SavedChild};
 use crate::ui::texts;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
 
 const INPUT: &str = "mt-1 block min-h-12 w-full rounded-lg border border-gray-400 bg-white px-3 text-lg text-gray-900 \
     focus:border-teal-700 focus:outline-none focus:ring-2 focus:ring-teal-600";
@@ -26,11 +24,17 @@ const LABEL: &str = "block text-base font-semibold text-gray-900";
 
 #[component]
 pub fn LookupPage() -> impl IntoView {
-    let params = use_params_map();
-    let preset_school = move || params.read().get("school");
+    // Another path draws the page again: its params are fixed here.
+    let preset_school = crate::ui::router::param("school");
+    let class = crate::ui::router::param("class");
     let children = RwSignal::new(storage::children());
-
-    let class = move || params.read().get("class");
+    let notice = match (preset_school.clone(), class) {
+        (Some(school), Some(class)) => Some(view! { <ClassNoticeView school class/> }),
+        _ => None,
+    };
+    let contacts = preset_school
+        .clone()
+        .map(|slug| view! { <PresetSchoolContacts slug/> });
     view! {
         <SavedChildren children/>
         // Laid out exactly as the HTML shell (app/index.html) painted it before the
@@ -38,14 +42,11 @@ pub fn LookupPage() -> impl IntoView {
         <section class="mt-6" aria-labelledby="lookup-title">
             <h1 id="lookup-title" class="text-2xl font-bold text-gray-900">{texts().lookup_title}</h1>
             <p class="mt-1 text-base text-gray-700">{texts().lookup_intro}</p>
-            {move || view! { <LookupForm preset_school=preset_school()/> }}
+            <LookupForm preset_school/>
         </section>
         // Below the form: fetched after it is drawn, it must not push the form down.
-        {move || match (preset_school(), class()) {
-            (Some(school), Some(class)) => Some(view! { <ClassNoticeView school class/> }),
-            _ => None,
-        }}
-        {move || preset_school().map(|slug| view! { <PresetSchoolContacts slug/> })}
+        {notice}
+        {contacts}
         <FraudWarning/>
     }
 }
@@ -157,13 +158,13 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                             let name = child.access.student_name.clone();
                             view! {
                                 <li class="flex items-stretch gap-2">
-                                    <A href=format!("/con/{}", child.id) attr:class="flex min-h-14 flex-1 flex-col justify-center rounded-lg border border-gray-300 bg-white px-4 py-2 hover:border-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700">
+                                    <a href=format!("/con/{}", child.id) class="flex min-h-14 flex-1 flex-col justify-center rounded-lg border border-gray-300 bg-white px-4 py-2 hover:border-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700">
                                         <span class="text-lg font-semibold text-teal-900">{child.access.student_name.clone()}</span>
                                         <span class="text-sm text-gray-700">
                                             {format!("{} · {}", child.access.class_name, child.access.school_name)}
                                         </span>
                                         <Owed child=child.clone()/>
-                                    </A>
+                                    </a>
                                     <button
                                         type="button"
                                         class="min-h-14 min-w-12 rounded-lg border border-gray-300 px-3 text-gray-700 hover:bg-gray-100"
@@ -178,9 +179,9 @@ fn SavedChildren(children: RwSignal<Vec<SavedChild>>) -> impl IntoView {
                             })
                     }).collect_view()}
                 </ul>
-                <A href="/nop-gop" attr:class="mt-3 inline-flex min-h-12 items-center rounded-lg border-2 border-teal-700 px-4 text-base font-semibold text-teal-800">
+                <a href="/nop-gop" class="mt-3 inline-flex min-h-12 items-center rounded-lg border-2 border-teal-700 px-4 text-base font-semibold text-teal-800">
                     {texts().pay_together_link}
-                </A>
+                </a>
                 <div class="mt-3">
                     <button type="button" on:click=forget_phone
                         class="min-h-12 rounded-lg px-2 text-base text-gray-700 underline hover:bg-gray-100">
@@ -241,7 +242,7 @@ fn Owed(child: SavedChild) -> impl IntoView {
 
 #[component]
 fn LookupForm(preset_school: Option<String>) -> impl IntoView {
-    let navigate = use_navigate();
+    let navigate = crate::ui::router::use_navigate();
     let is_preset = preset_school.is_some();
     // The list the server put in the shell, when it did: no second request.
     let shell_schools: Vec<SchoolSummary> = crate::ui::shell::schools()
@@ -305,7 +306,7 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
             match result {
                 Ok(access) => {
                     let saved = storage::save_child(access);
-                    navigate(&format!("/con/{}", saved.id), Default::default());
+                    navigate(&format!("/con/{}", saved.id), false);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -367,7 +368,7 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
                         <div class="mt-1 flex h-14 items-center justify-between gap-2">
                             {logo}
                             <span class="line-clamp-2 min-w-0 flex-1 text-lg leading-tight font-semibold text-teal-900">{move || school_name().unwrap_or_default()}</span>
-                            <A href="/" attr:class="text-base text-teal-800 underline">{texts().change_school}</A>
+                            <a href="/" class="text-base text-teal-800 underline">{texts().change_school}</a>
                         </div>
                     </div>
                 }.into_any(),

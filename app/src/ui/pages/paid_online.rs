@@ -8,7 +8,6 @@ use crate::ui::components::notice::Loading;
 use crate::ui::rpc::call;
 use crate::ui::{texts, tr};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Where the invoice page that started the payment is, kept for the way back.
 pub const RETURN_KEY: &str = "hocphi.pay.return";
@@ -77,11 +76,11 @@ pub fn PaidOnlinePage() -> impl IntoView {
                 Some(Ok(s)) => view! { <Result status=s gave_up=gave_up.get()/> }.into_any(),
             }}
             {invoice_page().map(|href| view! {
-                <A href=href attr:class="mt-4 flex min-h-12 items-center justify-center rounded-lg bg-teal-800 px-4 text-lg font-semibold text-white">
+                <a href=href class="mt-4 flex min-h-12 items-center justify-center rounded-lg bg-teal-800 px-4 text-lg font-semibold text-white">
                     {tr("Về trang khoản thu", "Back to the invoice")}
-                </A>
+                </a>
             })}
-            <A href="/" attr:class="mt-4 inline-flex min-h-11 items-center text-teal-800 underline">{tr("Về danh sách các con", "Back to my children")}</A>
+            <a href="/" class="mt-4 inline-flex min-h-11 items-center text-teal-800 underline">{tr("Về danh sách các con", "Back to my children")}</a>
         </div>
     }
 }

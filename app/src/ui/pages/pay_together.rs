@@ -13,7 +13,6 @@ use crate::ui::storage;
 use crate::ui::{texts, tr};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 
 /// An open invoice offered for paying together.
 #[derive(Clone, PartialEq)]
@@ -103,7 +102,7 @@ pub fn PayTogetherPage() -> impl IntoView {
     };
     view! {
         <div class="py-4">
-            <A href="/" attr:class="inline-flex min-h-11 items-center text-base text-teal-800 underline">"← " {texts().back}</A>
+            <a href="/" class="inline-flex min-h-11 items-center text-base text-teal-800 underline">"← " {texts().back}</a>
             <h1 class="mt-2 text-2xl font-bold text-gray-900">{texts().pay_together_title}</h1>
             <p class="text-base text-gray-700">{texts().pay_together_intro}</p>
             {move || match loaded.get() {

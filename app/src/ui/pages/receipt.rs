@@ -11,7 +11,6 @@ use crate::ui::components::qr::svg_markup;
 use crate::ui::components::share::ShareButton;
 use crate::ui::offline::{online_or_kept, KeptNotice, Seen};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::ui::tr;
 
@@ -22,10 +21,7 @@ pub fn verification_link(origin: &str, code: &str, proof: &str) -> String {
 
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
-    let code = use_params_map()
-        .read_untracked()
-        .get("code")
-        .unwrap_or_default();
+    let code = crate::ui::router::param("code").unwrap_or_default();
     let location = web_sys::window().map(|w| w.location());
     let fragment = location
         .as_ref()

@@ -7,11 +7,10 @@ use crate::domain::date::Date;
 use crate::ui::components::notice::{ErrorNotice, Loading};
 use crate::ui::tr;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn RegistryPage() -> impl IntoView {
-    let school = use_params_map().read_untracked().get("school");
+    let school = crate::ui::router::param("school");
     let one = school.is_some();
     let list = crate::ui::fetch::Fetch::new(move || official_accounts(school.clone()));
     let filter = RwSignal::new(String::new());

@@ -1,0 +1,251 @@
+//! The parent's, receipt and trust apps' router: a table of paths, each a page
+//! drawn now or fetched in its own wasm chunk (`split_page!`). It replaces
+//! leptos_router in these apps, whose generic machinery (nested routes,
+//! transitions, typed paths) cost the parent's first download some 30 KB of
+//! brotli-compressed wasm for a handful of flat paths. The staff app keeps
+//! leptos_router.
+//!
+//! A click on a link to a path of this app's table is handled here (the page
+//! changes without a reload); any other link (another app of the site, a file)
+//! is left to the browser. Back and forward work through `popstate`.
+
+use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
+use leptos::task::spawn_local;
+use std::future::Future;
+use std::pin::Pin;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::JsCast;
+
+/// How a route's page is drawn.
+#[derive(Clone, Copy)]
+pub enum Page {
+    /// In the first chunk.
+    Now(fn() -> AnyView),
+    /// In a chunk of its own, fetched when first opened.
+    Later(fn() -> Pin<Box<dyn Future<Output = AnyView>>>),
+}
+
+/// A path pattern (`/con/:child/:code`; `:name` takes one segment) and its page.
+#[derive(Clone, Copy)]
+pub struct Route {
+    pub path: &'static str,
+    pub page: Page,
+}
+
+/// The current path, whether a page's chunk is being fetched, and how many
+/// pages have been drawn.
+#[derive(Clone, Copy)]
+struct Router {
+    path: RwSignal<String>,
+    routing: RwSignal<bool>,
+    table: StoredValue<&'static [Route]>,
+    drawn: StoredValue<u64>,
+}
+
+/// The segments a route's `:name`s took, for the page drawn.
+#[derive(Clone)]
+struct Params(Vec<(&'static str, String)>);
+
+/// The values of `pattern`'s `:name`s in `path`, if `path` matches it.
+fn matches(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+    let mut pattern_parts = pattern.split('/').filter(|s| !s.is_empty());
+    let mut path_parts = path.split('/').filter(|s| !s.is_empty());
+    let mut params = Vec::new();
+    loop {
+        match (pattern_parts.next(), path_parts.next()) {
+            (None, None) => return Some(params),
+            (Some(p), Some(s)) => {
+                if let Some(name) = p.strip_prefix(':') {
+                    let value = percent_encoding::percent_decode_str(s)
+                        .decode_utf8()
+                        .ok()?
+                        .into_owned();
+                    params.push((name, value));
+                } else if p != s {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn find(table: &'static [Route], path: &str) -> Option<(Route, Vec<(&'static str, String)>)> {
+    table
+        .iter()
+        .find_map(|route| matches(route.path, path).map(|params| (*route, params)))
+}
+
+fn pathname() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// The value of the current page's `:name` segment.
+pub fn param(name: &str) -> Option<String> {
+    use_context::<Params>()?
+        .0
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
+/// The value of `key` in the address's query string (`?hd=…`).
+pub fn query(key: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Whether a page's chunk is being fetched (the frame says "Đang tải…").
+pub fn routing() -> bool {
+    use_context::<Router>().is_some_and(|r| r.routing.get())
+}
+
+/// A way to go to another path, taken where the app's context is (a
+/// component's body) for use later (after an answer arrives): `navigate(to,
+/// replace)` goes to `to`, in place of the current entry of the history if
+/// `replace`. Another app's path is loaded by the browser.
+pub fn use_navigate() -> impl Fn(&str, bool) + Clone {
+    let router = use_context::<Router>();
+    move |to: &str, replace: bool| match router {
+        Some(router) if find(router.table.get_value(), path_of(to)).is_some() => {
+            go(router, to, replace)
+        }
+        _ => {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href(to);
+            }
+        }
+    }
+}
+
+fn go(router: Router, to: &str, replace: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let _ = if replace {
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to))
+        } else {
+            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to))
+        };
+    }
+    router.path.set(path_of(to).to_string());
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+fn path_of(to: &str) -> &str {
+    to.split(['?', '#']).next().unwrap_or(to)
+}
+
+/// Starts routing over `table` for the app being mounted: follows the links to
+/// its paths and the history. Once per app, before [`view`].
+pub fn start(table: &'static [Route]) {
+    let router = Router {
+        path: RwSignal::new(pathname()),
+        routing: RwSignal::new(false),
+        table: StoredValue::new(table),
+        drawn: StoredValue::new(0),
+    };
+    provide_context(router);
+    listen(router);
+}
+
+/// The page of the current path (`fallback` when no route matches).
+pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
+    let router = expect_context::<Router>();
+    move || {
+        let path = router.path.get();
+        // Each drawing numbered: a chunk that arrives for a page already left
+        // is not drawn.
+        let this = router.drawn.get_value() + 1;
+        router.drawn.set_value(this);
+        let Some((route, params)) = find(router.table.get_value(), &path) else {
+            router.routing.set(false);
+            return fallback();
+        };
+        provide_context(Params(params));
+        match route.page {
+            Page::Now(page) => {
+                router.routing.set(false);
+                page()
+            }
+            Page::Later(load) => {
+                let ready = RwSignal::new(false);
+                let view = StoredValue::new_local(None::<AnyView>);
+                router.routing.set(true);
+                // The page is made as its chunk arrives: under this drawing's
+                // owner, so that it has the app's context and its route's params.
+                let loading = ScopedFuture::new_untracked(load());
+                spawn_local(async move {
+                    let page = loading.await;
+                    // (`try_`: the drawing's owner is gone if the page was left.)
+                    if router.drawn.try_get_value() == Some(this) {
+                        let _ = view.try_set_value(Some(page));
+                        let _ = ready.try_set(true);
+                        router.routing.set(false);
+                    }
+                });
+                (move || {
+                    ready.track();
+                    view.try_update_value(Option::take).flatten()
+                })
+                .into_any()
+            }
+        }
+    }
+}
+
+/// Handles clicks on links to this app's paths, and the back and forward buttons.
+fn listen(router: Router) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.meta_key()
+            || ev.ctrl_key()
+            || ev.shift_key()
+            || ev.alt_key()
+        {
+            return;
+        }
+        let Some(link) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+            .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        else {
+            return;
+        };
+        let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+        if Some(link.origin()) != origin
+            || !link.target().is_empty()
+            || link.has_attribute("download")
+            || link
+                .get_attribute("rel")
+                .is_some_and(|r| r.contains("external"))
+            || find(router.table.get_value(), &link.pathname()).is_none()
+        {
+            return;
+        }
+        ev.prevent_default();
+        go(
+            router,
+            &format!("{}{}", link.pathname(), link.search()),
+            false,
+        );
+    });
+    let _ = document.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
+    click.forget();
+    let pop = Closure::<dyn Fn(web_sys::Event)>::new(move |_| router.path.set(pathname()));
+    if let Some(window) = web_sys::window() {
+        let _ = window.add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
+    }
+    pop.forget();
+}

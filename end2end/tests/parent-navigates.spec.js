@@ -1,0 +1,50 @@
+// The parent's app moves between its own pages without reloading (links, back
+// and forward), and leaves other parts of the site to the browser.
+const { test, expect } = require('@playwright/test');
+
+const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017', name: 'Nguyễn Minh An' };
+
+test("links, back and forward move between the parent's pages without reloading", async ({ page }) => {
+  await page.goto(`/s/${FEATURED.school}`);
+  // A mark on the window: gone if the page is ever loaded again.
+  await page.evaluate(() => { window.__sameApp = true; });
+  await page.getByLabel('Mã học sinh').fill(FEATURED.code);
+  await page.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  const child = page.url();
+  expect(child).toMatch(/\/con\/[0-9a-f]+$/);
+
+  await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await expect(page.getByTestId('amount-due')).toBeVisible();
+  const invoice = page.url();
+  expect(invoice).toMatch(/\/con\/[0-9a-f]+\/[A-Z0-9]+$/);
+
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  expect(page.url()).toBe(child);
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeVisible();
+  expect(page.url()).toMatch(new RegExp(`/s/${FEATURED.school}$`));
+  await page.goForward();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  await page.getByRole('link', { name: '← Quay lại' }).click();
+  await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeVisible();
+  // The lookup page lists the child now, and its link opens the child's page.
+  await page.getByRole('link', { name: new RegExp(FEATURED.name) }).click();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  expect(await page.evaluate(() => window.__sameApp)).toBe(true);
+
+  // Another part of the site (the QR checker, its own app) is loaded by the browser.
+  await page.goto('/');
+  await page.evaluate(() => { window.__sameApp = true; });
+  await page.getByRole('link', { name: 'Kiểm tra một mã QR' }).click();
+  await expect(page).toHaveURL(/\/kiem-tra-qr$/);
+  await expect(page.getByRole('heading', { name: /Kiểm tra/ }).first()).toBeVisible();
+  expect(await page.evaluate(() => window.__sameApp)).toBeUndefined();
+});
+
+test('an address that is not a page of the app says so', async ({ page }) => {
+  await page.goto('/con');
+  await expect(page.getByText(/Không tìm thấy trang|Page not found/)).toBeVisible();
+});
