@@ -48,3 +48,31 @@ test('an address that is not a page of the app says so', async ({ page }) => {
   await page.goto('/con');
   await expect(page.getByText(/Không tìm thấy trang|Page not found/)).toBeVisible();
 });
+
+test('a page left before its code arrives is not drawn, and asks the server nothing', async ({ page }) => {
+  await page.goto(`/s/${FEATURED.school}`);
+  await page.getByLabel('Mã học sinh').fill(FEATURED.code);
+  await page.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  // The invoice page's code is slow to come (slow mobile data).
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(/split_invoice_page-[^/]*\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
+  await expect(page.getByTestId('page-loading')).toBeVisible();
+  // The parent changes their mind before it arrives.
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  const asked = [];
+  page.on('request', (r) => { if (r.url().includes('/rpc/invoice')) asked.push(r.url()); });
+  release();
+  await page.waitForTimeout(1500);
+  expect(asked).toEqual([]);
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  await expect(page.getByTestId('amount-due')).toHaveCount(0);
+  await expect(page.getByTestId('page-loading')).toHaveCount(0);
+});

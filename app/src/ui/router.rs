@@ -14,16 +14,24 @@ use leptos::reactive::computed::ScopedFuture;
 use leptos::task::spawn_local;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
+
+/// Whether a page being fetched is still the one to draw.
+pub type Wanted = Rc<dyn Fn() -> bool>;
+
+/// A page on its way: `None` if it was no longer wanted when its code arrived.
+pub type Fetching = Pin<Box<dyn Future<Output = Option<AnyView>>>>;
 
 /// How a route's page is drawn.
 #[derive(Clone, Copy)]
 pub enum Page {
     /// In the first chunk.
     Now(fn() -> AnyView),
-    /// In a chunk of its own, fetched when first opened.
-    Later(fn() -> Pin<Box<dyn Future<Output = AnyView>>>),
+    /// In a chunk of its own, fetched when first opened; made only if still
+    /// wanted when its code arrives (`None` otherwise: the parent moved on).
+    Later(fn(Wanted) -> Fetching),
 }
 
 /// A path pattern (`/con/:child/:code`; `:name` takes one segment) and its page.
@@ -127,6 +135,16 @@ fn go(router: Router, to: &str, replace: bool) {
     let Some(window) = web_sys::window() else {
         return;
     };
+    let here = window
+        .location()
+        .href()
+        .ok()
+        .zip(window.location().origin().ok())
+        .map(|(href, origin)| href.trim_start_matches(&origin).to_string());
+    if here.as_deref() == Some(to) {
+        // A link to the page shown: nothing to do (no second history entry).
+        return;
+    }
     if let Ok(history) = window.history() {
         let _ = if replace {
             history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to))
@@ -180,11 +198,13 @@ pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
                 router.routing.set(true);
                 // The page is made as its chunk arrives: under this drawing's
                 // owner, so that it has the app's context and its route's params.
-                let loading = ScopedFuture::new_untracked(load());
+                let current = move || router.drawn.try_get_value() == Some(this);
+                let loading = ScopedFuture::new_untracked(load(Rc::new(current)));
                 spawn_local(async move {
                     let page = loading.await;
-                    // (`try_`: the drawing's owner is gone if the page was left.)
-                    if router.drawn.try_get_value() == Some(this) {
+                    // (`try_`: `view` and `ready` are gone with this drawing if
+                    // the page was left meanwhile.)
+                    if let Some(page) = page.filter(|_| current()) {
                         let _ = view.try_set_value(Some(page));
                         let _ = ready.try_set(true);
                         router.routing.set(false);
@@ -237,13 +257,19 @@ fn listen(router: Router) {
         ev.prevent_default();
         go(
             router,
-            &format!("{}{}", link.pathname(), link.search()),
+            &format!("{}{}{}", link.pathname(), link.search(), link.hash()),
             false,
         );
     });
     let _ = document.add_event_listener_with_callback("click", click.as_ref().unchecked_ref());
     click.forget();
-    let pop = Closure::<dyn Fn(web_sys::Event)>::new(move |_| router.path.set(pathname()));
+    // (Also fired by a change of the `#` part alone: the page stays.)
+    let pop = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+        let path = pathname();
+        if router.path.get_untracked() != path {
+            router.path.set(path);
+        }
+    });
     if let Some(window) = web_sys::window() {
         let _ = window.add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
     }

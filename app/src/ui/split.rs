@@ -12,15 +12,22 @@ use leptos::prelude::*;
 #[macro_export]
 macro_rules! split_page {
     ($route:ident, $chunk:ident, $page:path) => {
-        /// The page, fetched in its own chunk (`ui::router::Page::Later`).
-        fn $route() -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = ::leptos::prelude::AnyView>>> {
-            Box::pin(async {
+        /// The page, fetched in its own chunk (`ui::router::Page::Later`): made
+        /// only if it is still `wanted` once its code has arrived.
+        fn $route(wanted: $crate::ui::router::Wanted) -> $crate::ui::router::Fetching {
+            Box::pin(async move {
                 use ::leptos::prelude::*;
-                #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+                #[::leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch))]
                 fn page() -> Result<AnyView, ::leptos::wasm_split::SplitLoaderError> {
                     Ok(view! { <$page/> }.into_any())
                 }
-                page().await.unwrap_or_else(|_| $crate::ui::not_loaded())
+                if fetch().await.is_err() {
+                    return Some($crate::ui::not_loaded());
+                }
+                if !wanted() {
+                    return None;
+                }
+                Some(page().await.unwrap_or_else(|_| $crate::ui::not_loaded()))
             })
         }
     };
