@@ -19,6 +19,7 @@ pub mod qr_check;
 pub mod qr_image;
 pub mod receipt;
 pub mod report;
+pub mod route_path;
 pub mod school_year;
 pub mod search;
 pub mod settlement;

@@ -9,6 +9,7 @@
 //! changes without a reload); any other link (another app of the site, a file)
 //! is left to the browser. Back and forward work through `popstate`.
 
+use crate::domain::route_path;
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
 use leptos::task::spawn_local;
@@ -55,34 +56,10 @@ struct Router {
 #[derive(Clone)]
 struct Params(Vec<(&'static str, String)>);
 
-/// The values of `pattern`'s `:name`s in `path`, if `path` matches it.
-fn matches(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
-    let mut pattern_parts = pattern.split('/').filter(|s| !s.is_empty());
-    let mut path_parts = path.split('/').filter(|s| !s.is_empty());
-    let mut params = Vec::new();
-    loop {
-        match (pattern_parts.next(), path_parts.next()) {
-            (None, None) => return Some(params),
-            (Some(p), Some(s)) => {
-                if let Some(name) = p.strip_prefix(':') {
-                    let value = percent_encoding::percent_decode_str(s)
-                        .decode_utf8()
-                        .ok()?
-                        .into_owned();
-                    params.push((name, value));
-                } else if p != s {
-                    return None;
-                }
-            }
-            _ => return None,
-        }
-    }
-}
-
 fn find(table: &'static [Route], path: &str) -> Option<(Route, Vec<(&'static str, String)>)> {
     table
         .iter()
-        .find_map(|route| matches(route.path, path).map(|params| (*route, params)))
+        .find_map(|route| route_path::matches(route.path, path).map(|params| (*route, params)))
 }
 
 fn pathname() -> String {
