@@ -4,6 +4,9 @@
 # and recording times, lines per second and peak memory, then checks every
 # line's outcome against what was generated. Release build; numbers depend on
 # the machine and on what else it is doing, so note both with the figures.
+# To profile only the recording (not the seeding), with the built example:
+#   mkfifo /tmp/perf.ctl; HOCPHI_PERF_CTL=/tmp/perf.ctl perf record -D -1 \
+#     --control fifo:/tmp/perf.ctl ~/.cache/hocphi/target/release/examples/bench_matching
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOCPHI_ROOT"

@@ -1,6 +1,7 @@
 // Checks a built dist/ the way a browser and a year-long cache would meet it:
-//   - every integrity attribute in every app's index.html matches the bytes of
-//     the file it names (a mismatch leaves the app on "Đang tải…" for everyone);
+//   - every integrity attribute in every app's index.html, and every address and
+//     hash in its start script, matches the bytes of the file it names (a
+//     mismatch leaves the app on "Đang tải…" for everyone);
 //   - every file an index.html names exists;
 //   - every precompressed copy (.br, .gz) decodes to its file, byte for byte
 //     (the server sends those copies);
@@ -25,9 +26,14 @@ for (const index of files.filter((f) => path.basename(f) === 'index.html')) {
   pages += 1;
   const html = fs.readFileSync(index, 'utf8');
   const base = path.dirname(index);
-  for (const tag of html.match(/<[^>]+integrity="[^"]*"[^>]*>/g) || []) {
-    const href = tag.match(/(?:href|src)="([^"]+)"/)?.[1];
-    const integrity = tag.match(/integrity="([^"]+)"/)[1];
+  // Integrity in attributes, and in the start script split-wasm.mjs writes
+  // (an address, then its hash, as two quoted strings).
+  const pairs = [
+    ...(html.match(/<[^>]+integrity="[^"]*"[^>]*>/g) || []).map((tag) => [tag, tag.match(/(?:href|src)="([^"]+)"/)?.[1], tag.match(/integrity="([^"]+)"/)[1]]),
+    ...[...html.matchAll(/'(\/[^']+)', '(sha(?:256|384|512)-[^']+)'/g)].map(([tag, href, integrity]) => [tag, href, integrity]),
+  ];
+  if (!pairs.some(([, href]) => /\.wasm$/.test(href || ''))) problems.push(`${index}: no integrity for its wasm`);
+  for (const [tag, href, integrity] of pairs) {
     if (!href) { problems.push(`${index}: integrity without an address: ${tag}`); continue; }
     const file = path.join(base, path.basename(href));
     if (!fs.existsSync(file)) { problems.push(`${index}: names ${href}, which is not in dist`); continue; }

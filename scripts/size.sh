@@ -17,8 +17,11 @@ measure() {
   while read -r ref; do
     ref="${ref#/}"
     [ -f "$ref" ] && files+=("$ref")
-  done < <(grep -oE '<(script|img)[^>]* src="[^"]+"|<link[^>]* rel="(icon|manifest|stylesheet|preload|modulepreload)"[^>]*>' "$page" \
-             | grep -oE '(src|href)="[^"]+"' | sed -E 's/^(src|href)="//; s/"$//' | sort -u)
+  done < <({ grep -oE '<(script|img)[^>]* src="[^"]+"|<link[^>]* rel="(icon|manifest|stylesheet|preload|modulepreload)"[^>]*>' "$page" \
+             | grep -oE '(src|href)="[^"]+"' | sed -E 's/^(src|href)="//; s/"$//' | sort -u
+           # The app's glue and wasm, which its start script loads after the
+           # first paint (scripts/split-wasm.mjs writes their addresses in it).
+           grep -oE "'/[^']*hocphi-[a-z]+-[0-9a-f]+(_bg\.wasm|\.js)'" "$page" | tr -d "'" | sort -u; })
   # The JS modules those scripts import (the parent's chunk loader).
   local js
   for js in "${files[@]}"; do

@@ -77,3 +77,25 @@ test("a class link shows the class's fees before the app arrives", async ({ page
   // The app draws the same list.
   await expect(fees).toHaveCount(before);
 });
+
+test('the app asks the server only for what the page shows: a school once on its link, nothing on the first page', async ({ page }) => {
+  // The app's own requests to the server (postcard calls under /rpc/).
+  const asked = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/rpc/')) asked.push(path);
+  });
+  await page.goto(`/s/${FEATURED.school}`);
+  await appTookOver(page);
+  // The name and logo by the form and the contacts below it come from one answer.
+  await expect(page.getByRole('heading', { name: 'Cần giúp đỡ? Liên hệ nhà trường' })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(asked).toEqual(['/rpc/school']);
+
+  asked.length = 0;
+  await page.goto('/');
+  await appTookOver(page);
+  await page.waitForLoadState('networkidle');
+  // The schools to choose from came with the page.
+  expect(asked).toEqual([]);
+});

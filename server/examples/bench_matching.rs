@@ -786,6 +786,7 @@ async fn main() -> Res<()> {
         })
     };
 
+    perf_control("enable");
     let t_record_start = Instant::now();
     // As commit_statement does: write turns (`ledger::record_turn`), each its
     // own transaction (its audit line left out here); the last one also saves
@@ -827,6 +828,7 @@ async fn main() -> Res<()> {
     let t_recorded = t_record_start.elapsed();
     tx.commit().await?;
     let t_record = t_record_start.elapsed();
+    perf_control("disable");
     let latencies = notifier.await?;
     let t_total = t_start.elapsed();
     let (hwm_end, rss_end) = memory_kib();
@@ -1034,4 +1036,15 @@ async fn main() -> Res<()> {
         secs(t_record.saturating_sub(t_find + t_open))
     );
     Ok(())
+}
+
+/// Profiling only the recording: with `HOCPHI_PERF_CTL` naming the control
+/// fifo of `perf record --control fifo:… -D -1`, the profile covers exactly
+/// the timed part, not the seeding (see `scripts/bench-matching.sh`).
+fn perf_control(command: &str) {
+    if let Ok(fifo) = std::env::var("HOCPHI_PERF_CTL") {
+        if let Err(e) = std::fs::write(&fifo, format!("{command}\n")) {
+            eprintln!("perf control {fifo}: {e}");
+        }
+    }
 }

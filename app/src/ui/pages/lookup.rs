@@ -5,7 +5,7 @@ use crate::api::parent::{ListSchools, LoadChild, LoadSchool, LookupStudent};
 use crate::domain::date::Date;
 use crate::error::{AppError, Field};
 use crate::i18n::Texts;
-use crate::model::SchoolSummary;
+use crate::model::{SchoolPublic, SchoolSummary};
 use crate::ui::components::contacts::SchoolContacts;
 use crate::ui::components::notice::{ErrorNotice, FraudWarning};
 use crate::ui::rpc::call;
@@ -32,9 +32,12 @@ pub fn LookupPage() -> impl IntoView {
         (Some(school), Some(class)) => Some(view! { <ClassNoticeView school class/> }),
         _ => None,
     };
-    let contacts = preset_school
-        .clone()
-        .map(|slug| view! { <PresetSchoolContacts slug/> });
+    // On a school's own link: its name, logo and contacts, asked for once
+    // (the form shows the name and logo, the contacts sit below it).
+    let school = preset_school.clone().map(|slug| {
+        crate::ui::fetch::Fetch::new(move || call(LoadSchool { slug: slug.clone() }))
+    });
+    let contacts = school.map(|school| view! { <PresetSchoolContacts school/> });
     view! {
         <SavedChildren children/>
         // Laid out exactly as the HTML shell (app/index.html) painted it before the
@@ -42,7 +45,7 @@ pub fn LookupPage() -> impl IntoView {
         <section class="mt-6" aria-labelledby="lookup-title">
             <h1 id="lookup-title" class="text-2xl font-bold text-gray-900">{texts().lookup_title}</h1>
             <p class="mt-1 text-base text-gray-700">{texts().lookup_intro}</p>
-            <LookupForm preset_school/>
+            <LookupForm preset_school described=school/>
         </section>
         // Below the form: fetched after it is drawn, it must not push the form down.
         {notice}
@@ -94,8 +97,7 @@ fn ClassNoticeView(school: String, class: String) -> impl IntoView {
 
 /// On a school's own link, the people to call sit right under the form.
 #[component]
-fn PresetSchoolContacts(slug: String) -> impl IntoView {
-    let school = crate::ui::fetch::Fetch::new(move || call(LoadSchool { slug: slug.clone() }));
+fn PresetSchoolContacts(school: PresetSchool) -> impl IntoView {
     move || {
         school.get().map(|r| match r {
             Ok(s) => view! { <SchoolContacts contacts=s.contacts/> }.into_any(),
@@ -240,8 +242,11 @@ fn Owed(child: SavedChild) -> impl IntoView {
     }
 }
 
+/// The school a school's own link names, as the server describes it.
+type PresetSchool = crate::ui::fetch::Fetch<Result<SchoolPublic, AppError>>;
+
 #[component]
-fn LookupForm(preset_school: Option<String>) -> impl IntoView {
+fn LookupForm(preset_school: Option<String>, described: Option<PresetSchool>) -> impl IntoView {
     let navigate = crate::ui::router::use_navigate();
     let is_preset = preset_school.is_some();
     // The list the server put in the shell, when it did: no second request.
@@ -332,10 +337,7 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
     request_animation_frame(crate::ui::shell::restore_focus);
 
     // On a school's link: its name and logo (the list of schools is not needed).
-    let preset = crate::ui::fetch::Fetch::new({
-        let slug = preset_school.clone().unwrap_or_default();
-        move || call(LoadSchool { slug: slug.clone() })
-    });
+    let preset = move || described.and_then(|school| school.get());
     // The shell's copy of the name and logo stands in while the app asks for them.
     let slug = preset_school.clone().unwrap_or_default();
     let (shell_name, shell_logo) = match crate::ui::shell::school(&slug) {
@@ -343,14 +345,13 @@ fn LookupForm(preset_school: Option<String>) -> impl IntoView {
         None => (None, false),
     };
     let school_name = move || {
-        preset
-            .get()
+        preset()
             .and_then(Result::ok)
             .map(|s| s.name)
             .or_else(|| shell_name.clone())
     };
     let logo = move || {
-        let has_logo = match preset.get() {
+        let has_logo = match preset() {
             Some(Ok(s)) => s.has_logo,
             Some(Err(_)) => false,
             None => shell_logo,
