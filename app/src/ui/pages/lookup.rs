@@ -34,9 +34,9 @@ pub fn LookupPage() -> impl IntoView {
     };
     // On a school's own link: its name, logo and contacts, asked for once
     // (the form shows the name and logo, the contacts sit below it).
-    let school = preset_school.clone().map(|slug| {
-        crate::ui::fetch::Fetch::new(move || call(LoadSchool { slug: slug.clone() }))
-    });
+    let school = preset_school
+        .clone()
+        .map(|slug| crate::ui::fetch::Fetch::new(move || call(LoadSchool { slug: slug.clone() })));
     let contacts = school.map(|school| view! { <PresetSchoolContacts school/> });
     view! {
         <SavedChildren children/>
