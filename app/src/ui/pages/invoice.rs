@@ -72,6 +72,10 @@ pub fn InvoicePage() -> impl IntoView {
     let back = format!("/con/{}", child.id);
 
     let use_wallet = RwSignal::new(false);
+    // The page's first drawing puts what is due and the QR on screen in one
+    // task and the details in the next, so that neither holds a slow phone's
+    // main thread past 50 ms; a drawing after a payment shows all at once.
+    let details_now = RwSignal::new(false);
     view! {
         <div class="py-4">
             <a href=back class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
@@ -82,7 +86,7 @@ pub fn InvoicePage() -> impl IntoView {
                 Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
                 Some(Ok(Seen { value: detail, kept_at })) => view! {
                     <KeptNotice kept_at/>
-                    <Invoice detail token=token_for_view.clone() use_wallet on_change=move || invoice.refetch()/>
+                    <Invoice detail token=token_for_view.clone() use_wallet details_now on_change=move || invoice.refetch()/>
                 }.into_any(),
             }}
             // The trust app (another entry point): a plain link.
@@ -102,8 +106,13 @@ fn Invoice(
     token: String,
     /// Bank or wallet: kept when the invoice is fetched again after a payment.
     use_wallet: RwSignal<bool>,
+    /// False until the page's first drawing has shown the first screen.
+    details_now: RwSignal<bool>,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    if !details_now.get_untracked() {
+        set_timeout(move || details_now.set(true), std::time::Duration::ZERO);
+    }
     let s = detail.summary.clone();
     let open = s.status.is_open() && detail.balance.is_positive();
     // Voluntary fees can be declined until something is paid.
@@ -111,9 +120,6 @@ fn Invoice(
     let error = RwSignal::new(None::<crate::error::AppError>);
     let invoice_code = s.code.to_string();
     let token_for_online = token.clone();
-    // Which account the parent pays into: shared by the QR and the payment template.
-    let wallet_for_template = detail.mobile_money.clone();
-    let payee_for_template = detail.payee.clone();
     let decline = move |position: i64, declined: bool| {
         let (token, code) = (token.clone(), invoice_code.clone());
         leptos::task::spawn_local(async move {
@@ -177,6 +183,26 @@ fn Invoice(
         }}
 
         {move || error.get().map(|e| view! { <crate::ui::components::notice::ErrorNotice error=e/> })}
+        {move || details_now.get().then(|| view! {
+            <InvoiceDetails detail=detail.clone() payer=payer.clone() can_decline use_wallet decline=decline.clone()/>
+        })}
+    }
+}
+
+/// Below the first screen: the invoice's lines (a voluntary fee declined here),
+/// the payment-information template, payments and receipts, whom to call.
+#[component]
+fn InvoiceDetails(
+    detail: InvoiceDetail,
+    payer: String,
+    can_decline: bool,
+    use_wallet: RwSignal<bool>,
+    decline: impl Fn(i64, bool) + Clone + 'static,
+) -> impl IntoView {
+    let s = detail.summary.clone();
+    let wallet_for_template = detail.mobile_money.clone();
+    let payee_for_template = detail.payee.clone();
+    view! {
         <section class=CARD aria-labelledby="lines-title">
             <h2 id="lines-title" class=H2>{texts().invoices}</h2>
             <p class="text-sm text-gray-700">{format!("{} · {} {}", s.period.label(), texts().due_on, s.due_on.dmy())}</p>
