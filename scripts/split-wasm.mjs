@@ -121,19 +121,24 @@ function renameInPage(jsName, wasmName) {
   const sri = (file) => `sha384-${hash(fs.readFileSync(path.join(stage, file)), 'sha384').digest('base64')}`;
   const script = `<script type="module">
 // The app, once the shell has painted (scripts/split-wasm.mjs); a page not
-// shown never paints, so it waits a second at most.
+// shown never paints, so it waits a second at most (and not at all where the
+// browser cannot tell).
 await new Promise((go) => {
-  const paints = new PerformanceObserver((list) => {
-    if (list.getEntriesByName('first-contentful-paint').length) { paints.disconnect(); go(); }
-  });
-  paints.observe({ type: 'paint', buffered: true });
   setTimeout(go, 1000);
+  try {
+    const paints = new PerformanceObserver((list) => {
+      if (list.getEntriesByName('first-contentful-paint').length) { paints.disconnect(); go(); }
+    });
+    paints.observe({ type: 'paint', buffered: true });
+  } catch { go(); }
 });
 const app = ['${base}${jsName}', '${sri(jsName)}', '${base}${wasmName}', '${sri(wasmName)}'];
+// Both asked for at once, each checked against its hash.
+const wasmFile = fetch(app[2], { integrity: app[3] });
 const glue = Object.assign(document.createElement('link'), { rel: 'modulepreload', href: app[0], integrity: app[1], crossOrigin: 'anonymous' });
 document.head.append(glue);
 const bindings = await import(app[0]);
-const wasm = await bindings.default({ module_or_path: fetch(app[2], { integrity: app[3] }) });
+const wasm = await bindings.default({ module_or_path: wasmFile });
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 </script>`;

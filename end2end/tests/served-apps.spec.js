@@ -63,3 +63,33 @@ for (const [app, page] of APPS) {
     }
   });
 }
+
+// The browser checks those hashes: an app whose glue or wasm is not the bytes
+// its page names does not start (the shell stays, its form works as before).
+// Each change keeps the file valid (a comment, an empty custom section), so
+// only the integrity check can stop it.
+const CHANGED = [
+  ['wasm', /\/hocphi-parent-[0-9a-f]+_bg\.wasm$/, (body) => Buffer.concat([body, Buffer.from([0, 2, 1, 0x61])])],
+  ['glue', /\/hocphi-parent-[0-9a-f]+\.js$/, (body) => Buffer.concat([body, Buffer.from('\n// changed\n')])],
+];
+for (const [what, pattern, change] of CHANGED) {
+  test(`a parent's app whose ${what} was changed on the way does not start`, async ({ page }) => {
+    await page.route(pattern, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({
+        status: 200,
+        headers: { 'content-type': response.headers()['content-type'] },
+        body: change(await response.body()),
+      });
+    });
+    const errors = [];
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto('/');
+    await expect.poll(() => errors.join('\n'), { timeout: 10000 }).toMatch(/integrity/i);
+    await page.waitForTimeout(500);
+    // The shell's language button stays disabled: the app never took over.
+    await expect(page.getByRole('button', { name: 'English' })).toBeDisabled();
+    await expect(page.getByLabel('Mã học sinh')).toBeEditable();
+  });
+}

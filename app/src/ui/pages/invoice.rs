@@ -111,7 +111,15 @@ fn Invoice(
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     if !details_now.get_untracked() {
-        set_timeout(move || details_now.set(true), std::time::Duration::ZERO);
+        // Once: a refetch before the timeout fires makes another of these.
+        set_timeout(
+            move || {
+                if details_now.try_get_untracked() == Some(false) {
+                    details_now.set(true);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     }
     let s = detail.summary.clone();
     let open = s.status.is_open() && detail.balance.is_positive();
