@@ -112,6 +112,26 @@ for (const file of files.filter((f) => f.endsWith('.js'))) {
   }
 }
 
+// The parent's first visit (issue 24): its page, and the glue, loader and
+// main wasm its start script loads, as the server sends them (brotli). A budget,
+// not the target (90 KB): it stops a change that grows the first download
+// unnoticed, such as wasm-split-cli leaving a chunk's data in the main module.
+const FIRST_VISIT_BUDGET_KB = 112;
+{
+  const page = path.join(dist, 'index.html');
+  const html = fs.readFileSync(page, 'utf8');
+  const first = new Set(['index.html']);
+  for (const [, href] of html.matchAll(/'\/([^'\/]+\.(?:js|wasm))', 'sha(?:256|384|512)-/g)) first.add(href);
+  for (const file of [...first].filter((f) => f.endsWith('.js'))) {
+    for (const [, ref] of fs.readFileSync(path.join(dist, file), 'utf8').matchAll(/from\s*"\.\/([^"]+\.js)"/g)) first.add(ref);
+  }
+  const bytes = [...first].reduce((sum, f) => sum + fs.statSync(path.join(dist, `${f}.br`)).size, 0);
+  const kb = Math.ceil(bytes / 1024);
+  if (![...first].some((f) => f.endsWith('.wasm'))) problems.push('the parent\'s page loads no wasm from its start script');
+  else if (kb > FIRST_VISIT_BUDGET_KB) problems.push(`the parent's first visit is ${kb} KB brotli, over its budget of ${FIRST_VISIT_BUDGET_KB} KB (${[...first].join(', ')}; scripts/size.sh)`);
+  else console.log(`check-dist: the parent's first visit is ${kb} KB brotli (budget ${FIRST_VISIT_BUDGET_KB} KB)`);
+}
+
 if (problems.length) {
   console.error(`check-dist: ${problems.length} problem(s) in ${dist}:\n  ${problems.join('\n  ')}`);
   process.exit(1);

@@ -19,7 +19,7 @@
 // names their files by a hash of cargo's raw wasm, which holds a marker derived
 // from the path the crate was built at (`wasm_split_macros::version_stamp!`),
 // so a clone at another path gave the same bytes other names.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -179,7 +179,17 @@ try {
   // crate was built at (`wasm_split_macros::version_stamp!`). wasm-bindgen writes
   // the name it is given into the wasm's import module, so Trunk's name made a
   // clone at another path, or another CARGO_HOME, build a different main module.
-  run('wasm-split-cli', [raw, split, '--out-name', bin]);
+  // wasm-split-cli moves each chunk's constant data into the chunk, unless the
+  // regrouped data would not fit the original segment (alignment padding): then
+  // it warns and leaves the whole segment in the main module, some 9 KB brotli
+  // more on every first visit (seen when a change removed Rust's float
+  // formatting tables). Said loudly here; check-dist.mjs holds the budget.
+  const cut = spawnSync('wasm-split-cli', [raw, split, '--out-name', bin], { encoding: 'utf8' });
+  if (cut.status !== 0) throw new Error(`split-wasm: wasm-split-cli failed: ${cut.stderr}${cut.stdout}`);
+  const said = `${cut.stdout}${cut.stderr}`;
+  if (/Overlong segment/.test(said)) {
+    console.warn(`split-wasm: ${bin}: wasm-split-cli left a data segment in the main module, which grows the first download: ${said.trim()}`);
+  }
   run('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
     '--out-name', bin, '--out-dir', work, path.join(split, `${bin}.wasm`)]);
 
