@@ -203,9 +203,68 @@ pub async fn issue_for_paid(
     payments: Vec<(Paid, Option<String>)>,
     now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
-    use super::bulk::{as_json_rows, json_rows, Marks, CHUNK};
+    start_issue_for_paid(conn, vault, payments, now)
+        .await?
+        .store(conn, now)
+        .await
+}
+
+/// [`issue_for_paid`] in two steps, so that the caller can write something
+/// else in the same transaction while the receipts are drafted and signed: this
+/// reads the parts and takes the numbers (in the transaction), and starts the
+/// drafting and signing (off the async workers when there are many);
+/// [`Signing::store`] then waits for them and stores them.
+pub async fn start_issue_for_paid(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    payments: Vec<(Paid, Option<String>)>,
+    now: UnixTime,
+) -> Result<Signing, AppError> {
     use std::collections::HashMap;
     let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
+    let mut parts = unreceipted_parts(conn, &ids).await?;
+    // school: legal name, tax code, address
+    let mut schools: HashMap<SchoolId, (String, String, String)> = HashMap::new();
+    let mut counts: Vec<(SchoolId, usize)> = Vec::new();
+    for (paid, _) in &payments {
+        let school_id = paid.school_id;
+        if let std::collections::hash_map::Entry::Vacant(unread) = schools.entry(school_id) {
+            unread.insert(
+                sqlx::query_as(
+                    "SELECT COALESCE(NULLIF(legal_name, ''), name), tax_code, slug FROM school WHERE id = $1",
+                )
+                .bind(school_id)
+                .fetch_one(&mut *conn)
+                .await?,
+            );
+        }
+        let n = parts.get(&paid.id).map_or(0, Vec::len);
+        match counts.iter_mut().find(|(s, _)| *s == school_id) {
+            Some((_, count)) => *count += n,
+            None => counts.push((school_id, n)),
+        }
+    }
+    let receipts: usize = counts.iter().map(|(_, n)| n).sum();
+    let numbering = reserve_numbers(conn, vault, &counts, now).await?;
+    Ok(Signing::start(receipts, move || {
+        let mut drafts = Vec::with_capacity(receipts);
+        for (paid, collector) in payments {
+            let (school, tax_code, slug) = &schools[&paid.school_id];
+            let own = parts.remove(&paid.id).unwrap_or_default();
+            drafts.extend(drafts_for(
+                &paid, collector, own, school, tax_code, slug, now,
+            )?);
+        }
+        number_and_sign(drafts, numbering, now)
+    }))
+}
+
+/// The parts of these payments (by invoice) that have no receipt yet.
+async fn unreceipted_parts(
+    conn: &mut AnyConnection,
+    ids: &[PaymentId],
+) -> Result<std::collections::HashMap<PaymentId, Vec<Part>>, AppError> {
+    use super::bulk::{as_json_rows, json_rows, Marks, CHUNK};
     // The billed lines come with each part, aggregated by the database, and
     // the parts come back as one JSON row a chunk.
     let billed = if conn.backend_name() == "SQLite" {
@@ -219,7 +278,7 @@ pub async fn issue_for_paid(
         "a.payment_id, i.id, s.id, s.full_name, c.name, i.code, i.period, i.total, a.amount, {billed}"
     );
     let rows = as_json_rows(conn, &columns, "a.payment_id, i.period, i.id");
-    let mut parts: HashMap<PaymentId, Vec<Part>> = HashMap::new();
+    let mut parts: std::collections::HashMap<PaymentId, Vec<Part>> = Default::default();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
             "SELECT {rows} \
@@ -237,90 +296,86 @@ pub async fn issue_for_paid(
             parts.entry(part.payment_id).or_default().push(part);
         }
     }
-    // school: legal name, tax code, address
-    let mut schools: HashMap<SchoolId, (String, String, String)> = HashMap::new();
-    let mut drafts = Vec::new();
-    for (paid, collector) in payments {
-        let school_id = paid.school_id;
-        if let std::collections::hash_map::Entry::Vacant(unread) = schools.entry(school_id) {
-            unread.insert(
-                sqlx::query_as(
-                    "SELECT COALESCE(NULLIF(legal_name, ''), name), tax_code, slug FROM school WHERE id = $1",
-                )
-                .bind(school_id)
-                .fetch_one(&mut *conn)
-                .await?,
-            );
+    Ok(parts)
+}
+
+/// One payment's receipts, one for each part, before they are numbered.
+fn drafts_for(
+    paid: &Paid,
+    collector: Option<String>,
+    parts: Vec<Part>,
+    school: &str,
+    tax_code: &str,
+    slug: &str,
+    now: UnixTime,
+) -> Result<Vec<Draft>, AppError> {
+    let collector = match collector {
+        Some(name) => name,
+        None => {
+            let bank = paid
+                .bank_bin
+                .as_deref()
+                .and_then(crate::domain::banks::by_bin)
+                .map(|b| b.short_name.to_string())
+                .unwrap_or_default();
+            format!(
+                "{school} (tài khoản {bank} {})",
+                paid.account.clone().unwrap_or_default()
+            )
+            .replace("  ", " ")
         }
-        let (school, tax_code, slug) = &schools[&school_id];
-        let collector = match collector {
-            Some(name) => name,
-            None => {
-                let bank = paid
-                    .bank_bin
-                    .as_deref()
-                    .and_then(crate::domain::banks::by_bin)
-                    .map(|b| b.short_name.to_string())
-                    .unwrap_or_default();
-                format!(
-                    "{school} (tài khoản {bank} {})",
-                    paid.account.clone().unwrap_or_default()
-                )
-                .replace("  ", " ")
-            }
+    };
+    // Cash has no bank reference (its key is random): say what it was instead.
+    let reference = if paid.method == "cash" {
+        "Tiền mặt tại văn phòng nhà trường".to_string()
+    } else {
+        crate::server::bank::reference_of(&paid.external_id).to_string()
+    };
+    let mut drafts = Vec::with_capacity(parts.len());
+    for part in parts {
+        let period_label = crate::domain::date::Month::parse(&part.period)
+            .map(|m| m.label())
+            .unwrap_or_else(|_| part.period.clone());
+        let lines: Vec<(String, Vnd)> = part.billed.unwrap_or_default();
+        let items = receipt_items(lines, part.amount, part.total, &period_label, &part.code);
+        let content = ReceiptContent {
+            format: 1,
+            receipt_type: RECEIPT_TYPE.into(),
+            // All three set by `number_and_sign`, from the school's registration.
+            form_number: String::new(),
+            series: String::new(),
+            number: String::new(),
+            school: school.to_string(),
+            school_tax_code: tax_code.to_string(),
+            school_slug: slug.to_string(),
+            payer: paid
+                .payer_name
+                .clone()
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or_else(|| format!("Phụ huynh học sinh {}", part.student)),
+            student: part.student,
+            class: part.class.unwrap_or_default(),
+            invoice_code: part.code,
+            period: part.period,
+            items,
+            total: part.amount,
+            total_in_words: crate::domain::words::vnd_in_words(part.amount).map_err(unavailable)?,
+            method: paid.method.clone(),
+            reference: reference.clone(),
+            paid_at: paid.received_at.seconds(),
+            issued_at: now.seconds(),
+            collector: collector.clone(),
+            replaces: None,
         };
-        // Cash has no bank reference (its key is random): say what it was instead.
-        let reference = if paid.method == "cash" {
-            "Tiền mặt tại văn phòng nhà trường".to_string()
-        } else {
-            crate::server::bank::reference_of(&paid.external_id).to_string()
-        };
-        for part in parts.remove(&paid.id).unwrap_or_default() {
-            let period_label = crate::domain::date::Month::parse(&part.period)
-                .map(|m| m.label())
-                .unwrap_or_else(|_| part.period.clone());
-            let lines: Vec<(String, Vnd)> = part.billed.unwrap_or_default();
-            let items = receipt_items(lines, part.amount, part.total, &period_label, &part.code);
-            let content = ReceiptContent {
-                format: 1,
-                receipt_type: RECEIPT_TYPE.into(),
-                // All three set by `sign_and_store`, from the school's registration.
-                form_number: String::new(),
-                series: String::new(),
-                number: String::new(),
-                school: school.clone(),
-                school_tax_code: tax_code.clone(),
-                school_slug: slug.clone(),
-                payer: paid
-                    .payer_name
-                    .clone()
-                    .filter(|p| !p.trim().is_empty())
-                    .unwrap_or_else(|| format!("Phụ huynh học sinh {}", part.student)),
-                student: part.student,
-                class: part.class.unwrap_or_default(),
-                invoice_code: part.code,
-                period: part.period,
-                items,
-                total: part.amount,
-                total_in_words: crate::domain::words::vnd_in_words(part.amount)
-                    .map_err(unavailable)?,
-                method: paid.method.clone(),
-                reference: reference.clone(),
-                paid_at: paid.received_at.seconds(),
-                issued_at: now.seconds(),
-                collector: collector.clone(),
-                replaces: None,
-            };
-            drafts.push(Draft {
-                school_id,
-                payment_id: paid.id,
-                invoice_id: part.invoice_id,
-                student_id: part.student_id,
-                content,
-            });
-        }
+        drafts.push(Draft {
+            school_id: paid.school_id,
+            payment_id: paid.id,
+            invoice_id: part.invoice_id,
+            student_id: part.student_id,
+            content,
+        });
     }
-    sign_and_store(conn, vault, drafts, now).await
+    Ok(drafts)
 }
 
 /// A receipt before it is numbered and signed.
@@ -356,19 +411,44 @@ async fn sign_and_store(
     drafts: Vec<Draft>,
     now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
-    use std::collections::HashMap;
-    let year = now.date_in_vietnam().year();
-    let mut per_school: Vec<(SchoolId, usize)> = Vec::new();
+    let mut counts: Vec<(SchoolId, usize)> = Vec::new();
     for d in &drafts {
-        match per_school.iter_mut().find(|(s, _)| *s == d.school_id) {
+        match counts.iter_mut().find(|(s, _)| *s == d.school_id) {
             Some((_, n)) => *n += 1,
-            None => per_school.push((d.school_id, 1)),
+            None => counts.push((d.school_id, 1)),
         }
     }
-    // Per school: form, series, the first number of its block, the key.
-    let mut numbering: HashMap<SchoolId, (String, String, i64, String, SigningKey)> =
-        HashMap::new();
-    for (school_id, count) in per_school {
+    let numbering = reserve_numbers(conn, vault, &counts, now).await?;
+    Signing::start(drafts.len(), move || {
+        number_and_sign(drafts, numbering, now)
+    })
+    .store(conn, now)
+    .await
+}
+
+/// A school's block of receipt numbers, taken in the transaction: its form
+/// and series, the next number of the block, and the key that signs.
+struct Numbering {
+    form_number: String,
+    series: String,
+    next: i64,
+    key_id: String,
+    key: SigningKey,
+}
+
+/// Takes a block of `count` numbers for each school, and its signing key.
+async fn reserve_numbers(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    counts: &[(SchoolId, usize)],
+    now: UnixTime,
+) -> Result<std::collections::HashMap<SchoolId, Numbering>, AppError> {
+    let year = now.date_in_vietnam().year();
+    let mut numbering = std::collections::HashMap::new();
+    for &(school_id, count) in counts {
+        if count == 0 {
+            continue;
+        }
         // The school's registered form and series, if it entered both; otherwise
         // hocphi's plain numbering and no form code at all.
         let registered: Option<(Option<String>, Option<String>)> =
@@ -398,21 +478,82 @@ async fn sign_and_store(
         let (key_id, key) = current_key(conn, vault, school_id, now).await?;
         numbering.insert(
             school_id,
-            (form_number, series, last - count + 1, key_id, key),
+            Numbering {
+                form_number,
+                series,
+                next: last - count + 1,
+                key_id,
+                key,
+            },
         );
     }
+    Ok(numbering)
+}
+
+/// Receipts being drafted and signed, already numbered in the transaction:
+/// on a blocking thread when there are many, so the caller's transaction can
+/// go on writing meanwhile. [`Signing::store`] finishes them.
+pub struct Signing(Progress);
+
+enum Progress {
+    Ready(Result<Vec<Signed>, AppError>),
+    Running(tokio::task::JoinHandle<Result<Vec<Signed>, AppError>>),
+}
+
+impl Signing {
+    fn start(
+        count: usize,
+        job: impl FnOnce() -> Result<Vec<Signed>, AppError> + Send + 'static,
+    ) -> Signing {
+        // Serialising and signing hundreds of receipts is CPU work: off the
+        // async workers, but not through the shared heavy pool, whose queue
+        // (PDFs, spreadsheets, Argon2) this would wait in while holding the
+        // write turn, and whose "busy" would abort an import midway.
+        if count > SIGN_INLINE {
+            Signing(Progress::Running(tokio::task::spawn_blocking(job)))
+        } else {
+            Signing(Progress::Ready(job()))
+        }
+    }
+
+    /// Waits for the signatures and stores the receipts, in order; returns
+    /// their ids when there are at most [`IDS_UP_TO`].
+    pub async fn store(
+        self,
+        conn: &mut AnyConnection,
+        now: UnixTime,
+    ) -> Result<Vec<ReceiptId>, AppError> {
+        let signed = match self.0 {
+            Progress::Ready(signed) => signed?,
+            Progress::Running(running) => match running.await {
+                Ok(signed) => signed?,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            },
+        };
+        store(conn, signed, now).await
+    }
+}
+
+/// Numbers drafts from their schools' blocks, in order, and signs them (a
+/// statement's hundreds on every core).
+fn number_and_sign(
+    drafts: Vec<Draft>,
+    mut numbering: std::collections::HashMap<SchoolId, Numbering>,
+    now: UnixTime,
+) -> Result<Vec<Signed>, AppError> {
+    let year = now.date_in_vietnam().year();
     let mut work = Vec::with_capacity(drafts.len());
     for mut draft in drafts {
-        let (form, series, next, key_id, key) = numbering
+        // Every draft's school had its block taken for its count.
+        let n = numbering
             .get_mut(&draft.school_id)
             .ok_or(AppError::Internal)?;
-        draft.content.form_number = form.clone();
-        draft.content.series = series.clone();
-        draft.content.number = format!("{:07}", *next);
-        work.push((draft, *next, key_id.clone(), key.clone()));
-        *next += 1;
+        draft.content.form_number = n.form_number.clone();
+        draft.content.series = n.series.clone();
+        draft.content.number = format!("{:07}", n.next);
+        work.push((draft, n.next, n.key_id.clone(), n.key.clone()));
+        n.next += 1;
     }
-    let many = work.len() > SIGN_INLINE;
     let sign_all = move |work: Vec<(Draft, i64, String, SigningKey)>| -> Vec<Signed> {
         work.into_iter()
             .map(|(draft, number, key_id, key)| {
@@ -431,48 +572,32 @@ async fn sign_and_store(
             })
             .collect()
     };
-    // A statement's hundreds of receipts are signed on every core, in order.
-    let sign = move || -> Vec<Signed> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let share = work.len().div_ceil(cores.clamp(1, 4));
-        if work.len() < 2 * SIGN_INLINE || share == 0 {
-            return sign_all(work);
-        }
-        let mut rest = work;
-        let mut shares = Vec::new();
-        while rest.len() > share {
-            let tail = rest.split_off(share);
-            shares.push(rest);
-            rest = tail;
-        }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let share = work.len().div_ceil(cores.clamp(1, 4));
+    if work.len() < 2 * SIGN_INLINE || share == 0 {
+        return Ok(sign_all(work));
+    }
+    let mut rest = work;
+    let mut shares = Vec::new();
+    while rest.len() > share {
+        let tail = rest.split_off(share);
         shares.push(rest);
-        std::thread::scope(|scope| {
-            let running: Vec<_> = shares
-                .into_iter()
-                .map(|share| scope.spawn(move || sign_all(share)))
-                .collect();
-            running
-                .into_iter()
-                .flat_map(|signing| match signing.join() {
-                    Ok(signed) => signed,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
-        })
-    };
-    // Serialising and signing hundreds of receipts is CPU work: off the async
-    // workers, but not through the shared heavy pool, whose queue (PDFs,
-    // spreadsheets, Argon2) this would wait in while holding the write turn,
-    // and whose "busy" would abort an import midway. It is a few milliseconds.
-    let signed = if many {
-        match tokio::task::spawn_blocking(sign).await {
-            Ok(signed) => signed,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        }
-    } else {
-        sign()
-    };
-    store(conn, signed, now).await
+        rest = tail;
+    }
+    shares.push(rest);
+    Ok(std::thread::scope(|scope| {
+        let running: Vec<_> = shares
+            .into_iter()
+            .map(|share| scope.spawn(move || sign_all(share)))
+            .collect();
+        running
+            .into_iter()
+            .flat_map(|signing| match signing.join() {
+                Ok(signed) => signed,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    }))
 }
 
 /// Writes signed receipts, many rows a statement; returns their ids in order

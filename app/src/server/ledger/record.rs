@@ -156,10 +156,10 @@ pub async fn record(
             }
         }
     }
-    write_allocations(conn, &allocations, Payments::New).await?;
-    write_credits(conn, &credits, now).await?;
+    insert_allocations(conn, &allocations).await?;
     // The receipts are part of the settlement: issued, numbered and signed in
-    // the same transaction, or not at all.
+    // the same transaction, or not at all. They are drafted and signed on
+    // another thread while the invoices and credits are written.
     let issue: Vec<(Paid, Option<String>)> = new
         .iter()
         .map(|i| {
@@ -177,7 +177,10 @@ pub async fn record(
             (paid, batch[*i].collector.clone())
         })
         .collect();
-    crate::server::receipts::issue_for_paid(conn, vault, issue, now).await?;
+    let signing = crate::server::receipts::start_issue_for_paid(conn, vault, issue, now).await?;
+    touch_allocated(conn, &allocations, Payments::New).await?;
+    write_credits(conn, &credits, now).await?;
+    signing.store(conn, now).await?;
     let mut recorded: Vec<Recorded> = Vec::with_capacity(batch.len());
     for (i, p) in planned.iter().enumerate() {
         recorded.push(match p {
@@ -343,6 +346,15 @@ pub(super) async fn write_allocations(
     allocations: &[(PaymentId, InvoiceId, Vnd)],
     payments: Payments,
 ) -> Result<(), AppError> {
+    insert_allocations(conn, allocations).await?;
+    touch_allocated(conn, allocations, payments).await
+}
+
+/// Inserts allocations (their trigger adds them to the month figures).
+async fn insert_allocations(
+    conn: &mut AnyConnection,
+    allocations: &[(PaymentId, InvoiceId, Vnd)],
+) -> Result<(), AppError> {
     for chunk in allocations.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO payment_allocation (payment_id, invoice_id, amount) VALUES {}",
@@ -354,6 +366,16 @@ pub(super) async fn write_allocations(
         }
         query.execute(&mut *conn).await?;
     }
+    Ok(())
+}
+
+/// Numbers as changed the invoices allocations went to, and (for a match by
+/// hand) their payments.
+async fn touch_allocated(
+    conn: &mut AnyConnection,
+    allocations: &[(PaymentId, InvoiceId, Vnd)],
+    payments: Payments,
+) -> Result<(), AppError> {
     let invoices: Vec<i64> = allocations.iter().map(|(_, i, _)| i.0).collect();
     touch(conn, "invoice", invoices).await?;
     if payments == Payments::Earlier {
