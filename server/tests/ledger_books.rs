@@ -8,9 +8,11 @@ mod support;
 use hocphi_app::domain::ids::{PaymentId, SchoolId, StaffId};
 use hocphi_app::domain::invoice_code::InvoiceCode;
 use hocphi_app::domain::money::Vnd;
+use hocphi_app::domain::time::UnixTime;
 use hocphi_app::server::bank::{self, BankTransaction, Channel};
 use hocphi_app::server::database::begin_write;
 use hocphi_app::server::ledger::{self, by_hand, Incoming, NewPayment, Source};
+use hocphi_app::server::receipts;
 use hocphi_server::demo::{DEMO_ACCOUNTANT, DEMO_PASSWORD};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -425,4 +427,55 @@ proptest! {
             }
         });
     }
+}
+
+/// Receipts are numbered from the parts actually drafted: a payment named
+/// twice gets its receipts once, and the series takes no number it does not use.
+#[tokio::test]
+async fn a_payment_named_twice_gets_its_receipt_once_and_no_number_is_skipped() {
+    let app = start().await;
+    let (code, due) = open(&app)
+        .await
+        .into_iter()
+        .next()
+        .expect("an open invoice");
+    // A transfer put against the invoice without its receipt (as a match by
+    // hand leaves it before the receipts are issued).
+    let (payment,): (i64,) = sqlx::query_as(
+        "INSERT INTO payment (school_id, source, external_id, amount, received_at, outcome, method) \
+         VALUES ($1, 'bank_transfer', 'TWICE:1', $2, 1790000000, 'matched', 'bank_transfer') RETURNING id",
+    )
+    .bind(SCHOOL)
+    .bind(due)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO payment_allocation (payment_id, invoice_id, amount) \
+         SELECT $1, id, $2 FROM invoice WHERE code = $3",
+    )
+    .bind(payment)
+    .bind(due)
+    .bind(&code)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let paid = receipts::Paid {
+        id: PaymentId(payment),
+        school_id: SCHOOL,
+        method: "bank_transfer".into(),
+        external_id: "TWICE:1".into(),
+        payer_name: None,
+        received_at: UnixTime(1_790_000_000),
+        account: None,
+        bank_bin: None,
+    };
+    let twice = vec![(paid.clone(), None), (paid, None)];
+    let mut tx = begin_write(&app.db).await.unwrap();
+    let issued = receipts::issue_for_paid(&mut tx, &app.vault, twice, UnixTime(1_790_000_100))
+        .await
+        .expect("issued");
+    tx.commit().await.unwrap();
+    assert_eq!(issued.len(), 1, "one receipt for the one part");
+    check_books(&app, &Step::Cash { invoice: 0 }).await;
 }

@@ -13,6 +13,7 @@ use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use ed25519_dalek::{Signer, SigningKey};
 use sqlx::AnyConnection;
+use std::collections::HashMap;
 
 /// hocphi's own numbering for a year, when the school registered no series:
 /// `2026`, so receipts read `2026-0000001`, a plain number that imitates no
@@ -135,7 +136,7 @@ pub async fn issue_for_payments(
 ) -> Result<Vec<ReceiptId>, AppError> {
     use super::bulk::{Marks, CHUNK};
     let ids: Vec<PaymentId> = payments.iter().map(|(id, _)| *id).collect();
-    let mut rows: std::collections::HashMap<PaymentId, Paid> = std::collections::HashMap::new();
+    let mut rows: HashMap<PaymentId, Paid> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
             "SELECT id, school_id, method, external_id, payer_name, received_at, account, bank_bin \
@@ -220,12 +221,10 @@ pub async fn start_issue_for_paid(
     payments: Vec<(Paid, Option<String>)>,
     now: UnixTime,
 ) -> Result<Signing, AppError> {
-    use std::collections::HashMap;
     let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
     let mut parts = unreceipted_parts(conn, &ids).await?;
-    // school: legal name, tax code, address
+    // school: name, tax code, slug
     let mut schools: HashMap<SchoolId, (String, String, String)> = HashMap::new();
-    let mut counts: Vec<(SchoolId, usize)> = Vec::new();
     for (paid, _) in &payments {
         let school_id = paid.school_id;
         if let std::collections::hash_map::Entry::Vacant(unread) = schools.entry(school_id) {
@@ -238,32 +237,53 @@ pub async fn start_issue_for_paid(
                 .await?,
             );
         }
-        let n = parts.get(&paid.id).map_or(0, Vec::len);
-        match counts.iter_mut().find(|(s, _)| *s == school_id) {
-            Some((_, count)) => *count += n,
-            None => counts.push((school_id, n)),
-        }
     }
-    let receipts: usize = counts.iter().map(|(_, n)| n).sum();
-    let numbering = reserve_numbers(conn, vault, &counts, now).await?;
-    Ok(Signing::start(receipts, move || {
+    // Each payment's parts once, in the payments' order (a payment named twice
+    // gets its receipts once): exactly the drafts the job below makes, so the
+    // numbers taken are the numbers used.
+    let mut counts = Counts::default();
+    let mut own: Vec<(Paid, Option<String>, Vec<Part>)> = Vec::with_capacity(payments.len());
+    for (paid, collector) in payments {
+        let mine = parts.remove(&paid.id).unwrap_or_default();
+        counts.add(paid.school_id, mine.len());
+        own.push((paid, collector, mine));
+    }
+    let numbering = reserve_numbers(conn, vault, &counts.0, now).await?;
+    let receipts = counts.total();
+    Signing::start(receipts, move || {
         let mut drafts = Vec::with_capacity(receipts);
-        for (paid, collector) in payments {
+        for (paid, collector, mine) in own {
             let (school, tax_code, slug) = &schools[&paid.school_id];
-            let own = parts.remove(&paid.id).unwrap_or_default();
             drafts.extend(drafts_for(
-                &paid, collector, own, school, tax_code, slug, now,
+                &paid, collector, mine, school, tax_code, slug, now,
             )?);
         }
         number_and_sign(drafts, numbering, now)
-    }))
+    })
+}
+
+/// Receipts to number, per school, in the order the schools came.
+#[derive(Default)]
+struct Counts(Vec<(SchoolId, usize)>);
+
+impl Counts {
+    fn add(&mut self, school_id: SchoolId, n: usize) {
+        match self.0.iter_mut().find(|(s, _)| *s == school_id) {
+            Some((_, count)) => *count += n,
+            None => self.0.push((school_id, n)),
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
 }
 
 /// The parts of these payments (by invoice) that have no receipt yet.
 async fn unreceipted_parts(
     conn: &mut AnyConnection,
     ids: &[PaymentId],
-) -> Result<std::collections::HashMap<PaymentId, Vec<Part>>, AppError> {
+) -> Result<HashMap<PaymentId, Vec<Part>>, AppError> {
     use super::bulk::{as_json_rows, json_rows, Marks, CHUNK};
     // The billed lines come with each part, aggregated by the database, and
     // the parts come back as one JSON row a chunk.
@@ -278,7 +298,7 @@ async fn unreceipted_parts(
         "a.payment_id, i.id, s.id, s.full_name, c.name, i.code, i.period, i.total, a.amount, {billed}"
     );
     let rows = as_json_rows(conn, &columns, "a.payment_id, i.period, i.id");
-    let mut parts: std::collections::HashMap<PaymentId, Vec<Part>> = Default::default();
+    let mut parts: HashMap<PaymentId, Vec<Part>> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
             "SELECT {rows} \
@@ -401,7 +421,8 @@ struct Signed {
 /// Receipts whose ids [`store`] returns; past this many it returns none.
 pub const IDS_UP_TO: usize = 16;
 
-/// Receipts signed on the async worker below this many; above it, on a blocking thread.
+/// Receipts drafted and signed on the async worker up to this many; more, on
+/// a blocking thread.
 const SIGN_INLINE: usize = 16;
 
 /// Numbers, signs and stores receipts, in order; returns their ids.
@@ -411,17 +432,14 @@ async fn sign_and_store(
     drafts: Vec<Draft>,
     now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
-    let mut counts: Vec<(SchoolId, usize)> = Vec::new();
+    let mut counts = Counts::default();
     for d in &drafts {
-        match counts.iter_mut().find(|(s, _)| *s == d.school_id) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((d.school_id, 1)),
-        }
+        counts.add(d.school_id, 1);
     }
-    let numbering = reserve_numbers(conn, vault, &counts, now).await?;
+    let numbering = reserve_numbers(conn, vault, &counts.0, now).await?;
     Signing::start(drafts.len(), move || {
         number_and_sign(drafts, numbering, now)
-    })
+    })?
     .store(conn, now)
     .await
 }
@@ -432,6 +450,8 @@ struct Numbering {
     form_number: String,
     series: String,
     next: i64,
+    /// One past the block's last number.
+    end: i64,
     key_id: String,
     key: SigningKey,
 }
@@ -442,9 +462,9 @@ async fn reserve_numbers(
     vault: &Vault,
     counts: &[(SchoolId, usize)],
     now: UnixTime,
-) -> Result<std::collections::HashMap<SchoolId, Numbering>, AppError> {
+) -> Result<HashMap<SchoolId, Numbering>, AppError> {
     let year = now.date_in_vietnam().year();
-    let mut numbering = std::collections::HashMap::new();
+    let mut numbering = HashMap::new();
     for &(school_id, count) in counts {
         if count == 0 {
             continue;
@@ -482,6 +502,7 @@ async fn reserve_numbers(
                 form_number,
                 series,
                 next: last - count + 1,
+                end: last + 1,
                 key_id,
                 key,
             },
@@ -493,10 +514,11 @@ async fn reserve_numbers(
 /// Receipts being drafted and signed, already numbered in the transaction:
 /// on a blocking thread when there are many, so the caller's transaction can
 /// go on writing meanwhile. [`Signing::store`] finishes them.
+#[must_use = "their numbers are taken: store the receipts in the same transaction"]
 pub struct Signing(Progress);
 
 enum Progress {
-    Ready(Result<Vec<Signed>, AppError>),
+    Done(Vec<Signed>),
     Running(tokio::task::JoinHandle<Result<Vec<Signed>, AppError>>),
 }
 
@@ -504,16 +526,16 @@ impl Signing {
     fn start(
         count: usize,
         job: impl FnOnce() -> Result<Vec<Signed>, AppError> + Send + 'static,
-    ) -> Signing {
+    ) -> Result<Signing, AppError> {
         // Serialising and signing hundreds of receipts is CPU work: off the
         // async workers, but not through the shared heavy pool, whose queue
         // (PDFs, spreadsheets, Argon2) this would wait in while holding the
         // write turn, and whose "busy" would abort an import midway.
-        if count > SIGN_INLINE {
-            Signing(Progress::Running(tokio::task::spawn_blocking(job)))
+        Ok(Signing(if count > SIGN_INLINE {
+            Progress::Running(tokio::task::spawn_blocking(job))
         } else {
-            Signing(Progress::Ready(job()))
-        }
+            Progress::Done(job()?)
+        }))
     }
 
     /// Waits for the signatures and stores the receipts, in order; returns
@@ -524,7 +546,7 @@ impl Signing {
         now: UnixTime,
     ) -> Result<Vec<ReceiptId>, AppError> {
         let signed = match self.0 {
-            Progress::Ready(signed) => signed?,
+            Progress::Done(signed) => signed,
             Progress::Running(running) => match running.await {
                 Ok(signed) => signed?,
                 Err(e) => std::panic::resume_unwind(e.into_panic()),
@@ -538,7 +560,7 @@ impl Signing {
 /// statement's hundreds on every core).
 fn number_and_sign(
     drafts: Vec<Draft>,
-    mut numbering: std::collections::HashMap<SchoolId, Numbering>,
+    mut numbering: HashMap<SchoolId, Numbering>,
     now: UnixTime,
 ) -> Result<Vec<Signed>, AppError> {
     let year = now.date_in_vietnam().year();
@@ -553,6 +575,11 @@ fn number_and_sign(
         draft.content.number = format!("{:07}", n.next);
         work.push((draft, n.next, n.key_id.clone(), n.key.clone()));
         n.next += 1;
+    }
+    // Numbers taken and not used would be a gap in the series: refuse.
+    if numbering.values().any(|n| n.next != n.end) {
+        tracing::error!("receipts: a block of numbers was not used exactly");
+        return Err(AppError::Internal);
     }
     let sign_all = move |work: Vec<(Draft, i64, String, SigningKey)>| -> Vec<Signed> {
         work.into_iter()
@@ -648,7 +675,7 @@ async fn store(
             continue;
         }
         // The order RETURNING gives rows in is not promised: matched by code.
-        let mut back = std::collections::HashMap::new();
+        let mut back = HashMap::new();
         for row in query.fetch_all(&mut *conn).await? {
             back.insert(
                 row.try_get::<String, _>(1)?,

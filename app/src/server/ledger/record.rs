@@ -158,8 +158,9 @@ pub async fn record(
     }
     insert_allocations(conn, &allocations).await?;
     // The receipts are part of the settlement: issued, numbered and signed in
-    // the same transaction, or not at all. They are drafted and signed on
-    // another thread while the invoices and credits are written.
+    // the same transaction, or not at all. Many (a statement's batch) are
+    // drafted and signed on another thread while the invoices and credits
+    // are written.
     let issue: Vec<(Paid, Option<String>)> = new
         .iter()
         .map(|i| {
@@ -350,7 +351,8 @@ pub(super) async fn write_allocations(
     touch_allocated(conn, allocations, payments).await
 }
 
-/// Inserts allocations (their trigger adds them to the month figures).
+/// Inserts allocations (their trigger adds them to the month figures). The
+/// caller numbers their invoices as changed too ([`touch_allocated`]).
 async fn insert_allocations(
     conn: &mut AnyConnection,
     allocations: &[(PaymentId, InvoiceId, Vnd)],
