@@ -57,10 +57,10 @@ chunks_of() {
   (cd "$dir" && node -e '
     const fs = require("fs");
     const loader = fs.readFileSync(fs.readdirSync(".").find((f) => /^__wasm_split-.*\.js$/.test(f)), "utf8");
-    const file = (v) => loader.match(new RegExp(`const ${v} = makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"`))[1];
+    const file = (v) => loader.match(new RegExp(`const ${v} = makeLoad\\(\\(\\) => \\{\\s*const src = (?:inTask\\(\\(\\) => )?fetch\\(new URL\\("\\./([^"]+)"`))[1];
     const out = new Set();
     for (const page of process.argv.slice(1)) {
-      const m = loader.match(new RegExp(`export const __wasm_split_load_${page}_page = wrapAsyncCb\\(makeLoad\\(\\(\\) => \\{\\s*const src = fetch\\(new URL\\("\\./([^"]+)"[\\s\\S]*?, \\[([^\\]]*)\\]\\)\\)`));
+      const m = loader.match(new RegExp(`export const __wasm_split_load_${page}_page = wrapAsyncCb\\(makeLoad\\(\\(\\) => \\{\\s*const src = (?:inTask\\(\\(\\) => )?fetch\\(new URL\\("\\./([^"]+)"[\\s\\S]*?, \\[([^\\]]*)\\]\\)\\)`));
       if (!m) throw new Error(`no split point for ${page}`);
       out.add(m[1]);
       for (const dep of m[2].split(",").map((d) => d.trim()).filter(Boolean)) out.add(file(dep));
