@@ -14,9 +14,14 @@ use hocphi_app::ui::{frame, mount_app, pages};
 use leptos::prelude::*;
 
 fn main() {
-    // Copies an older version kept are unreadable now: free their room.
-    hocphi_app::ui::offline::forget_earlier_version();
     mount_app(|| frame(&PARENT_ROUTES));
+    // Copies an older version kept are unreadable now: their room is freed once
+    // the page is up (housekeeping, so not in the start's own task; it reads
+    // every key of the storage). Nothing reads those keys meanwhile.
+    set_timeout(
+        hocphi_app::ui::offline::forget_earlier_version,
+        std::time::Duration::from_secs(3),
+    );
 }
 
 /// The parent's journey: look up, see what is due, pay.

@@ -63,19 +63,29 @@ pub fn frame(routes: &'static [router::Route]) -> impl IntoView {
     storage::set_lang(lang.get_untracked());
     provide_context(Language(lang));
     router::start(routes);
+    // The app's header a task after its page: the shell's, drawn alike, stays
+    // until then (`mount_app`), so the first task holds a slow phone's main
+    // thread for the page alone.
+    let header_now = RwSignal::new(false);
+    set_timeout(move || header_now.set(true), std::time::Duration::ZERO);
     view! {
         {move || {
             lang.track();
             view! {
-                <Header/>
+                {move || header_now.get().then(|| {
+                    shell::drop_header();
+                    view! { <Header/> }
+                })}
+                <main class="mx-auto max-w-xl px-4 pb-16">{router::view(not_found_page)}</main>
                 // While a page's code is still downloading (its wasm chunk, on
-                // slow mobile data), the tap visibly did something.
+                // slow mobile data), the tap visibly did something. Fixed at the
+                // top, so drawn after the page: a page opened from its link has
+                // set `routing` by then, and the badge is not drawn twice.
                 {move || router::routing().then(|| view! {
                     <p role="status" data-testid="page-loading" class="fixed inset-x-0 top-0 z-50 mx-auto w-max rounded-b-lg bg-amber-300 px-4 py-1 text-base font-medium text-amber-950">
                         {texts().loading}
                     </p>
                 })}
-                <main class="mx-auto max-w-xl px-4 pb-16">{router::view(not_found_page)}</main>
             }
         }}
     }
@@ -135,18 +145,25 @@ pub fn mount_receipt() {
 /// downloaded (shared by every entry point). The shell is given one frame to
 /// paint first: on a fast connection the wasm can arrive before the first paint,
 /// and the page would otherwise wait for the app's own render to show anything.
+/// The mount runs in a task after that frame (a timeout set from the frame's
+/// callback), not inside it, so that the browser's style and layout of the new
+/// page come in a task of their own: on a phone 4× slower than this machine the
+/// mount and that frame's work together passed 60 ms.
 pub fn mount_app<V: IntoView + 'static>(app: impl FnOnce() -> V + 'static) {
     request_animation_frame(move || {
-        request_animation_frame(move || {
-            let document = web_sys::window()
-                .and_then(|w| w.document())
-                .expect("a document");
-            let root = document.get_element_by_id("app").expect("#app in the page");
-            // What the parent typed on the shell is kept for the app's fields.
-            shell::take_from(&root);
-            root.set_inner_html("");
-            let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
-            leptos::mount::mount_to(root, app).forget();
-        })
+        set_timeout(
+            move || {
+                let document = web_sys::window()
+                    .and_then(|w| w.document())
+                    .expect("a document");
+                let root = document.get_element_by_id("app").expect("#app in the page");
+                // What the parent typed on the shell is kept for the app's fields.
+                shell::take_from(&root);
+                shell::clear_but_header(&root);
+                let root: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(root);
+                leptos::mount::mount_to(root, app).forget();
+            },
+            std::time::Duration::ZERO,
+        )
     });
 }

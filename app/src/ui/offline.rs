@@ -76,21 +76,21 @@ where
 
 /// Forgets every copy whose key starts with `key_prefix` (a child removed from the device).
 pub fn forget(key_prefix: &str) {
-    remove_starting_with(&format!("{PREFIX}{key_prefix}"));
+    remove_starting_with(&[&format!("{PREFIX}{key_prefix}")]);
 }
 
 /// Forgets the copies an earlier version kept, in a format this one does not read.
 pub fn forget_earlier_version() {
-    for prefix in EARLIER_PREFIXES {
-        remove_starting_with(prefix);
-    }
+    remove_starting_with(&EARLIER_PREFIXES);
 }
 
-fn remove_starting_with(prefix: &str) {
+/// Removes every key that starts with one of `prefixes`, in one pass over the
+/// storage's keys (each key read is a call out of the wasm).
+fn remove_starting_with(prefixes: &[&str]) {
     let Some(s) = storage() else { return };
     let keys: Vec<String> = (0..s.length().unwrap_or(0))
         .filter_map(|i| s.key(i).ok().flatten())
-        .filter(|k| k.starts_with(prefix))
+        .filter(|k| prefixes.iter().any(|p| k.starts_with(p)))
         .collect();
     for k in keys {
         let _ = s.remove_item(&k);

@@ -178,6 +178,9 @@ pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
                 let current = move || router.drawn.try_get_value() == Some(this);
                 let loading = ScopedFuture::new_untracked(load(Rc::new(current)));
                 spawn_local(async move {
+                    // Its code is asked for in a task after the one drawing this:
+                    // on a slow phone, the two together made one long task.
+                    next_task().await;
                     let page = loading.await;
                     // (`try_`: `view` and `ready` are gone with this drawing if
                     // the page was left meanwhile.)
@@ -195,6 +198,17 @@ pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
             }
         }
     }
+}
+
+/// Resolves in a later task (a zero timeout), letting the browser run what
+/// waits, and draw, first.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Handles clicks on links to this app's paths, and the back and forward buttons.

@@ -160,3 +160,30 @@ pub fn restore_focus() {
         }
     }
 }
+
+/// Empties `root` for the app, all but the shell's header (`data-shell`), which
+/// stays until the app's own replaces it a task later ([`drop_header`]): the two
+/// are drawn alike, so the swap is not seen, and the app's first task on a slow
+/// phone draws the page alone.
+pub fn clear_but_header(root: &web_sys::Element) {
+    // The header comes first: what follows it goes, text and comments too.
+    while let Some(last) = root.last_child() {
+        if last
+            .dyn_ref::<web_sys::Element>()
+            .is_some_and(|e| e.has_attribute("data-shell"))
+        {
+            break;
+        }
+        let _ = root.remove_child(&last);
+    }
+}
+
+/// Removes the shell's header, as the app draws its own in its place.
+pub fn drop_header() {
+    if let Some(header) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("#app > header[data-shell]").ok().flatten())
+    {
+        header.remove();
+    }
+}

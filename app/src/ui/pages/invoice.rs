@@ -22,6 +22,11 @@ const POLL_SECS: u64 = 4;
 
 const CARD: &str = "mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200";
 const H2: &str = "text-xl font-bold text-gray-900";
+/// The details below the first screen are laid out only as they come near it
+/// (`content-visibility: auto`; still in the page for find, screen readers and
+/// print): laying out the whole invoice at once was a 60 ms task on a slow phone.
+/// The height is a guess until a section was first drawn, then its own.
+const LATER: &str = "[content-visibility:auto] [contain-intrinsic-size:auto_320px]";
 
 #[component]
 pub fn InvoicePage() -> impl IntoView {
@@ -211,7 +216,7 @@ fn InvoiceDetails(
     let wallet_for_template = detail.mobile_money.clone();
     let payee_for_template = detail.payee.clone();
     view! {
-        <section class=CARD aria-labelledby="lines-title">
+        <section class=format!("{CARD} {LATER}") aria-labelledby="lines-title">
             <h2 id="lines-title" class=H2>{texts().invoices}</h2>
             <p class="text-sm text-gray-700">{format!("{} · {} {}", s.period.label(), texts().due_on, s.due_on.dmy())}</p>
             <table class="mt-2 w-full text-base">
@@ -254,7 +259,7 @@ fn InvoiceDetails(
         <ExtraTransfers transfers=detail.extra_transfers.clone()/>
 
         // The plan's payment-information template, in its own words.
-        <section class=CARD aria-labelledby="template-title" data-testid="template">
+        <section class=format!("{CARD} {LATER}") aria-labelledby="template-title" data-testid="template">
             <h2 id="template-title" class=H2>{texts().payment_info}</h2>
             <dl class="mt-2 space-y-2 text-base">
                 <div><dt class="text-sm text-gray-600">{texts().payer}</dt><dd data-testid="template-payer">{payer}</dd></div>
@@ -273,7 +278,7 @@ fn InvoiceDetails(
         </section>
 
         {(!detail.payments.is_empty()).then(|| view! {
-            <section class=CARD aria-labelledby="payments-title">
+            <section class=format!("{CARD} {LATER}") aria-labelledby="payments-title">
                 <h2 id="payments-title" class=H2>{texts().payments_received}</h2>
                 <ul class="mt-2" data-testid="payments">
                     {detail.payments.iter().map(|p| view! {
@@ -286,9 +291,11 @@ fn InvoiceDetails(
                 </ul>
             </section>
         })}
-        <crate::ui::components::receipt_list::ReceiptList receipts=detail.receipts.clone()/>
-        <SchoolContacts contacts=detail.contacts.clone()/>
-        <FraudWarning/>
+        <div class=LATER>
+            <crate::ui::components::receipt_list::ReceiptList receipts=detail.receipts.clone()/>
+            <SchoolContacts contacts=detail.contacts.clone()/>
+            <FraudWarning/>
+        </div>
     }
 }
 
