@@ -32,16 +32,17 @@ async function once() {
   let bytes = 0;
   cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
   // Timed in the page, from navigation start: the first paint, the moment the
-  // code field is there and enabled, and the app's takeover (its language
-  // button works; the shell's is disabled).
+  // code field is there and enabled, and the app's takeover (its page has
+  // replaced the shell's form; its header, with a language button that works,
+  // follows a task later).
   await page.addInitScript(() => {
     window.__marks = {};
     const look = () => {
       const now = performance.now();
       const field = document.getElementById('student-code');
       if (field && !field.disabled && window.__marks.usable === undefined) window.__marks.usable = now;
-      const english = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'English');
-      if (english && !english.disabled && window.__marks.app === undefined) window.__marks.app = now;
+      const app = field && !document.getElementById('lookup-shell');
+      if (app && window.__marks.app === undefined) window.__marks.app = now;
       if (window.__marks.app === undefined) requestAnimationFrame(look);
     };
     requestAnimationFrame(look);

@@ -22,11 +22,6 @@ const POLL_SECS: u64 = 4;
 
 const CARD: &str = "mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200";
 const H2: &str = "text-xl font-bold text-gray-900";
-/// The details below the first screen are laid out only as they come near it
-/// (`content-visibility: auto`; still in the page for find, screen readers and
-/// print): laying out the whole invoice at once was a 60 ms task on a slow phone.
-/// The height is a guess until a section was first drawn, then its own.
-const LATER: &str = "[content-visibility:auto] [contain-intrinsic-size:auto_320px]";
 
 #[component]
 pub fn InvoicePage() -> impl IntoView {
@@ -77,10 +72,14 @@ pub fn InvoicePage() -> impl IntoView {
     let back = format!("/con/{}", child.id);
 
     let use_wallet = RwSignal::new(false);
-    // The page's first drawing puts what is due and the QR on screen in one
-    // task and the details in the next, so that neither holds a slow phone's
-    // main thread past 50 ms; a drawing after a payment shows all at once.
-    let details_now = RwSignal::new(false);
+    // The page's first drawing comes in tasks, so that none holds a slow phone's
+    // main thread past 50 ms: what is due, then the ways to pay (the QR square),
+    // then the QR itself (`VietQrCode`), then the details. A drawing after a
+    // payment shows all at once.
+    let stages = Stages {
+        ways: RwSignal::new(false),
+        details: RwSignal::new(false),
+    };
     view! {
         <div class="py-4">
             <a href=back class="inline-flex min-h-11 items-center text-base text-teal-800 underline">
@@ -91,7 +90,7 @@ pub fn InvoicePage() -> impl IntoView {
                 Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
                 Some(Ok(Seen { value: detail, kept_at })) => view! {
                     <KeptNotice kept_at/>
-                    <Invoice detail token=token_for_view.clone() use_wallet details_now on_change=move || invoice.refetch()/>
+                    <Invoice detail token=token_for_view.clone() use_wallet stages on_change=move || invoice.refetch()/>
                 }.into_any(),
             }}
             // The trust app (another entry point): a plain link.
@@ -105,27 +104,49 @@ pub fn InvoicePage() -> impl IntoView {
     .into_any()
 }
 
+/// Which parts of the invoice the page's first drawing has reached: each is
+/// drawn in a task after the one before (see `InvoicePage`).
+#[derive(Clone, Copy)]
+struct Stages {
+    /// The ways to pay, with the QR's square.
+    ways: RwSignal<bool>,
+    /// The details below the first screen.
+    details: RwSignal<bool>,
+}
+
+/// Sets `stage` in a later task, unless it is set by then (a refetch before
+/// the timeout fires asks again).
+fn reach_later(stage: RwSignal<bool>) {
+    set_timeout(
+        move || {
+            if stage.try_get_untracked() == Some(false) {
+                stage.set(true);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 #[component]
 fn Invoice(
     detail: InvoiceDetail,
     token: String,
     /// Bank or wallet: kept when the invoice is fetched again after a payment.
     use_wallet: RwSignal<bool>,
-    /// False until the page's first drawing has shown the first screen.
-    details_now: RwSignal<bool>,
+    stages: Stages,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    if !details_now.get_untracked() {
-        // Once: a refetch before the timeout fires makes another of these.
-        set_timeout(
-            move || {
-                if details_now.try_get_untracked() == Some(false) {
-                    details_now.set(true);
-                }
-            },
-            std::time::Duration::ZERO,
-        );
+    if !stages.ways.get_untracked() {
+        reach_later(stages.ways);
     }
+    // The details once the ways to pay are drawn: asked for after that drawing
+    // (effects run once it is done), so the QR's own task, asked for while it
+    // was drawn, comes first.
+    Effect::new(move |_| {
+        if stages.ways.get() && !stages.details.get_untracked() {
+            reach_later(stages.details);
+        }
+    });
     let s = detail.summary.clone();
     let open = s.status.is_open() && detail.balance.is_positive();
     // Voluntary fees can be declined until something is paid.
@@ -185,7 +206,7 @@ fn Invoice(
             let (detail, token) = (detail.clone(), token_for_online.clone());
             let code = s.code.to_string();
             let ways = move || {
-                (detail.pending_online.is_none() || pay_anyway.get()).then(|| view! {
+                (stages.ways.get() && (detail.pending_online.is_none() || pay_anyway.get())).then(|| view! {
                     <PayByQr detail=detail.clone() use_wallet/>
                     {detail.online_payment.then(|| view! { <PayOnline token=token.clone() code=code.clone()/> })}
                 })
@@ -196,7 +217,7 @@ fn Invoice(
         }}
 
         {move || error.get().map(|e| view! { <crate::ui::components::notice::ErrorNotice error=e/> })}
-        {move || details_now.get().then(|| view! {
+        {move || stages.details.get().then(|| view! {
             <InvoiceDetails detail=detail.clone() payer=payer.clone() can_decline use_wallet decline=decline.clone()/>
         })}
     }
@@ -216,7 +237,7 @@ fn InvoiceDetails(
     let wallet_for_template = detail.mobile_money.clone();
     let payee_for_template = detail.payee.clone();
     view! {
-        <section class=format!("{CARD} {LATER}") aria-labelledby="lines-title">
+        <section class=CARD aria-labelledby="lines-title">
             <h2 id="lines-title" class=H2>{texts().invoices}</h2>
             <p class="text-sm text-gray-700">{format!("{} · {} {}", s.period.label(), texts().due_on, s.due_on.dmy())}</p>
             <table class="mt-2 w-full text-base">
@@ -259,7 +280,7 @@ fn InvoiceDetails(
         <ExtraTransfers transfers=detail.extra_transfers.clone()/>
 
         // The plan's payment-information template, in its own words.
-        <section class=format!("{CARD} {LATER}") aria-labelledby="template-title" data-testid="template">
+        <section class=CARD aria-labelledby="template-title" data-testid="template">
             <h2 id="template-title" class=H2>{texts().payment_info}</h2>
             <dl class="mt-2 space-y-2 text-base">
                 <div><dt class="text-sm text-gray-600">{texts().payer}</dt><dd data-testid="template-payer">{payer}</dd></div>
@@ -278,7 +299,7 @@ fn InvoiceDetails(
         </section>
 
         {(!detail.payments.is_empty()).then(|| view! {
-            <section class=format!("{CARD} {LATER}") aria-labelledby="payments-title">
+            <section class=CARD aria-labelledby="payments-title">
                 <h2 id="payments-title" class=H2>{texts().payments_received}</h2>
                 <ul class="mt-2" data-testid="payments">
                     {detail.payments.iter().map(|p| view! {
@@ -291,11 +312,9 @@ fn InvoiceDetails(
                 </ul>
             </section>
         })}
-        <div class=LATER>
-            <crate::ui::components::receipt_list::ReceiptList receipts=detail.receipts.clone()/>
-            <SchoolContacts contacts=detail.contacts.clone()/>
-            <FraudWarning/>
-        </div>
+        <crate::ui::components::receipt_list::ReceiptList receipts=detail.receipts.clone()/>
+        <SchoolContacts contacts=detail.contacts.clone()/>
+        <FraudWarning/>
     }
 }
 
