@@ -194,7 +194,10 @@ function fetchesInTasks(loader, expected) {
 let turn = Promise.resolve();
 const nextTask = () => new Promise((go) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = go;
+    channel.port1.onmessage = () => {
+        channel.port1.close();
+        go();
+    };
     channel.port2.postMessage(0);
 });
 function inTask(start) {
@@ -203,9 +206,9 @@ function inTask(start) {
     return mine.then(start);
 }
 `;
-  const imports = loader.indexOf('\n\n');
-  if (!loader.startsWith('import ') || imports < 0) throw new Error('split-wasm: the loader does not begin with its import');
-  return `${loader.slice(0, imports + 1)}${helper}${loader.slice(imports + 1)}`
+  const imports = loader.match(/^import [^\n]*;\n/);
+  if (!imports) throw new Error('split-wasm: the loader does not begin with its import');
+  return `${imports[0]}${helper}${loader.slice(imports[0].length)}`
     .replace(start, (_, url) => `const src = inTask(() => fetch(${url}));`);
 }
 

@@ -63,19 +63,29 @@ pub fn frame(routes: &'static [router::Route]) -> impl IntoView {
     storage::set_lang(lang.get_untracked());
     provide_context(Language(lang));
     router::start(routes);
-    // The app's header a task after its page: the shell's, drawn alike, stays
-    // until then (`mount_app`), so the first task holds a slow phone's main
-    // thread for the page alone.
-    let header_now = RwSignal::new(false);
-    set_timeout(move || header_now.set(true), std::time::Duration::ZERO);
+    // The app's header comes a task after the mount while the shell's can stand
+    // in for it (`mount_app` keeps it): drawn alike, in Vietnamese, with the
+    // same language button (disabled). The mount's task then holds a slow
+    // phone's main thread for the page alone. Otherwise (English chosen, or a
+    // shell without it) the app's header is drawn at once.
+    let stand_in = matches!(lang.get_untracked(), Lang::Vi) && shell::header_alike();
+    let header_now = RwSignal::new(!stand_in);
+    if stand_in {
+        set_timeout(
+            move || {
+                shell::drop_header();
+                header_now.set(true);
+            },
+            std::time::Duration::ZERO,
+        );
+    } else {
+        shell::drop_header();
+    }
     view! {
         {move || {
             lang.track();
             view! {
-                {move || header_now.get().then(|| {
-                    shell::drop_header();
-                    view! { <Header/> }
-                })}
+                {move || header_now.get().then(|| view! { <Header/> })}
                 <main class="mx-auto max-w-xl px-4 pb-16">{router::view(not_found_page)}</main>
                 // While a page's code is still downloading (its wasm chunk, on
                 // slow mobile data), the tap visibly did something. Fixed at the

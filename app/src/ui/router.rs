@@ -50,6 +50,8 @@ struct Router {
     routing: RwSignal<bool>,
     table: StoredValue<&'static [Route]>,
     drawn: StoredValue<u64>,
+    /// The later pages whose code was asked for already (by their fetching fn).
+    fetched: StoredValue<Vec<usize>>,
 }
 
 /// The segments a route's `:name`s took, for the page drawn.
@@ -145,6 +147,7 @@ pub fn start(table: &'static [Route]) {
         routing: RwSignal::new(false),
         table: StoredValue::new(table),
         drawn: StoredValue::new(0),
+        fetched: StoredValue::new(Vec::new()),
     };
     provide_context(router);
     listen(router);
@@ -177,10 +180,28 @@ pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
                 // owner, so that it has the app's context and its route's params.
                 let current = move || router.drawn.try_get_value() == Some(this);
                 let loading = ScopedFuture::new_untracked(load(Rc::new(current)));
+                // The first time, its code is asked for in a task after the
+                // one drawing this: on a slow phone the two together made one
+                // long task. Once fetched, the page is made at once, before the
+                // next paint (no frame with an empty page and the badge).
+                let key = load as usize;
+                let first = router
+                    .fetched
+                    .try_update_value(|f| {
+                        let first = !f.contains(&key);
+                        if first {
+                            f.push(key);
+                        }
+                        first
+                    })
+                    .unwrap_or(false);
                 spawn_local(async move {
-                    // Its code is asked for in a task after the one drawing this:
-                    // on a slow phone, the two together made one long task.
-                    next_task().await;
+                    if first {
+                        next_task().await;
+                        if !current() {
+                            return;
+                        }
+                    }
                     let page = loading.await;
                     // (`try_`: `view` and `ready` are gone with this drawing if
                     // the page was left meanwhile.)

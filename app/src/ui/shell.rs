@@ -162,9 +162,9 @@ pub fn restore_focus() {
 }
 
 /// Empties `root` for the app, all but the shell's header (`data-shell`), which
-/// stays until the app's own replaces it a task later ([`drop_header`]): the two
-/// are drawn alike, so the swap is not seen, and the app's first task on a slow
-/// phone draws the page alone.
+/// may stand in for the app's own until a task later (`ui::frame`,
+/// [`drop_header`]): the two are drawn alike, so the swap is not seen, and the
+/// app's first task on a slow phone draws the page alone.
 pub fn clear_but_header(root: &web_sys::Element) {
     // The header comes first: what follows it goes, text and comments too.
     while let Some(last) = root.last_child() {
@@ -176,6 +176,19 @@ pub fn clear_but_header(root: &web_sys::Element) {
         }
         let _ = root.remove_child(&last);
     }
+}
+
+/// Whether the shell's header is there and drawn as the app's is (with the
+/// language button, disabled until the app's replaces it).
+pub fn header_alike() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("#app > header[data-shell] button")
+                .ok()
+                .flatten()
+        })
+        .is_some()
 }
 
 /// Removes the shell's header, as the app draws its own in its place.

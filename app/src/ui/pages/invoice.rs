@@ -139,9 +139,10 @@ fn Invoice(
     if !stages.ways.get_untracked() {
         reach_later(stages.ways);
     }
-    // The details once the ways to pay are drawn: asked for after that drawing
-    // (effects run once it is done), so the QR's own task, asked for while it
-    // was drawn, comes first.
+    // The details once the ways to pay are drawn, so that the QR's own task,
+    // asked for while they are drawn, comes first: this effect first runs after
+    // the view is built, so it subscribes to `ways` after the ways' drawing does,
+    // and a signal's subscribers run in the order they subscribed.
     Effect::new(move |_| {
         if stages.ways.get() && !stages.details.get_untracked() {
             reach_later(stages.details);
