@@ -223,21 +223,6 @@ pub async fn start_issue_for_paid(
 ) -> Result<Signing, AppError> {
     let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
     let mut parts = unreceipted_parts(conn, &ids).await?;
-    // school: name, tax code, slug
-    let mut schools: HashMap<SchoolId, (String, String, String)> = HashMap::new();
-    for (paid, _) in &payments {
-        let school_id = paid.school_id;
-        if let std::collections::hash_map::Entry::Vacant(unread) = schools.entry(school_id) {
-            unread.insert(
-                sqlx::query_as(
-                    "SELECT COALESCE(NULLIF(legal_name, ''), name), tax_code, slug FROM school WHERE id = $1",
-                )
-                .bind(school_id)
-                .fetch_one(&mut *conn)
-                .await?,
-            );
-        }
-    }
     // Each payment's parts once, in the payments' order (a payment named twice
     // gets its receipts once): exactly the drafts the job below makes, so the
     // numbers taken are the numbers used.
@@ -253,9 +238,20 @@ pub async fn start_issue_for_paid(
     Signing::start(receipts, move || {
         let mut drafts = Vec::with_capacity(receipts);
         for (paid, collector, mine) in own {
-            let (school, tax_code, slug) = &schools[&paid.school_id];
+            if mine.is_empty() {
+                continue;
+            }
+            // A school with parts to draft has its block, and its issuer with it.
+            let Issuer {
+                name,
+                tax_code,
+                slug,
+            } = &numbering
+                .get(&paid.school_id)
+                .ok_or(AppError::Internal)?
+                .issuer;
             drafts.extend(drafts_for(
-                &paid, collector, mine, school, tax_code, slug, now,
+                &paid, collector, mine, name, tax_code, slug, now,
             )?);
         }
         number_and_sign(drafts, numbering, now)
@@ -444,9 +440,19 @@ async fn sign_and_store(
     .await
 }
 
-/// A school's block of receipt numbers, taken in the transaction: its form
-/// and series, the next number of the block, and the key that signs.
+/// The school as its receipts name it.
+struct Issuer {
+    /// Its legal name, or its name when it has none.
+    name: String,
+    tax_code: String,
+    slug: String,
+}
+
+/// A school's block of receipt numbers, taken in the transaction: the school
+/// as its receipts name it, its form and series, the next number of the block,
+/// and the key that signs.
 struct Numbering {
+    issuer: Issuer,
     form_number: String,
     series: String,
     next: i64,
@@ -469,17 +475,24 @@ async fn reserve_numbers(
         if count == 0 {
             continue;
         }
-        // The school's registered form and series, if it entered both; otherwise
-        // hocphi's plain numbering and no form code at all.
-        let registered: Option<(Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT receipt_form_number, receipt_series FROM school WHERE id = $1")
-                .bind(school_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let (form_number, series) = match registered {
-            Some((Some(form), Some(series))) if !form.is_empty() && !series.is_empty() => {
-                (form, series)
-            }
+        // The school, one read: its name as receipts give it, and its registered
+        // form and series if it entered both (otherwise hocphi's plain numbering
+        // and no form code at all).
+        let (name, tax_code, slug, form, registered_series): (
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        ) = sqlx::query_as(
+            "SELECT COALESCE(NULLIF(legal_name, ''), name), tax_code, slug, receipt_form_number, receipt_series \
+             FROM school WHERE id = $1",
+        )
+        .bind(school_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let (form_number, series) = match (form, registered_series) {
+            (Some(form), Some(series)) if !form.is_empty() && !series.is_empty() => (form, series),
             _ => (String::new(), series_for(year)),
         };
         // The whole block at once: numbers never skip or repeat, since the
@@ -499,6 +512,11 @@ async fn reserve_numbers(
         numbering.insert(
             school_id,
             Numbering {
+                issuer: Issuer {
+                    name,
+                    tax_code,
+                    slug,
+                },
                 form_number,
                 series,
                 next: last - count + 1,
