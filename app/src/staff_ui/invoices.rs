@@ -49,9 +49,10 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
     let order = RwSignal::new(InvoiceOrder::default());
     let page = RwSignal::new(0usize);
     let outcome = RwSignal::new(None);
+    let latest = Latest::new();
     let load = move || {
-        spawn_local(async move {
-            match list_invoices(school_id, filter()).await {
+        latest.run(list_invoices(school_id, filter()), move |answer| {
+            match answer {
                 Ok(r) => {
                     // A search that worked clears the last one's error (not a save's message).
                     outcome.update(|o| {

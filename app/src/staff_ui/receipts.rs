@@ -25,21 +25,25 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
         page.set(0);
     });
     let outcome = RwSignal::new(None);
+    let latest = Latest::new();
     let load = move || {
-        spawn_local(async move {
-            match list_receipts(school_id, period.get_untracked()).await {
-                Ok(r) => {
-                    // A search that worked clears the last one's error (not a save's message).
-                    outcome.update(|o| {
-                        if matches!(o, Some(Outcome::Failed(_))) {
-                            *o = None
-                        }
-                    });
-                    rows.set(Some(r))
+        latest.run(
+            list_receipts(school_id, period.get_untracked()),
+            move |answer| {
+                match answer {
+                    Ok(r) => {
+                        // A search that worked clears the last one's error (not a save's message).
+                        outcome.update(|o| {
+                            if matches!(o, Some(Outcome::Failed(_))) {
+                                *o = None
+                            }
+                        });
+                        rows.set(Some(r))
+                    }
+                    Err(e) => outcome.set(Some(Outcome::Failed(e))),
                 }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
-            }
-        });
+            },
+        );
     };
     // The page opens on the list (newest first), not on an empty form.
     load();

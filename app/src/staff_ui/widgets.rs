@@ -50,6 +50,36 @@ impl OneAtATime {
     }
 }
 
+/// Searches where the last one asked wins. A list opens with everything and is
+/// searched at once; the first, larger answer may arrive after the search's and
+/// must not replace it (a slow connection caught it showing every invoice under
+/// the filter "not fully paid").
+#[derive(Clone, Copy)]
+pub struct Latest(StoredValue<u64>);
+
+impl Latest {
+    pub fn new() -> Self {
+        Latest(StoredValue::new(0))
+    }
+
+    /// Starts `ask`, and hands its answer to `show` unless another was asked since.
+    pub fn run<T: 'static>(
+        self,
+        ask: impl std::future::Future<Output = T> + 'static,
+        show: impl FnOnce(T) + 'static,
+    ) {
+        let ticket = self.0.get_value() + 1;
+        self.0.set_value(ticket);
+        leptos::task::spawn_local(async move {
+            let answer = ask.await;
+            // A page left meanwhile has no counter: nothing to show the answer in.
+            if self.0.try_get_value() == Some(ticket) {
+                show(answer);
+            }
+        });
+    }
+}
+
 /// A labelled input bound to a signal.
 #[component]
 pub fn Field(
