@@ -3,17 +3,19 @@
 // press of "Tra cứu" before the app has taken over is held (never sent as a
 // plain form, which would put a child's code and birth date in an address),
 // and the app sends it when it takes over (app/src/ui/shell.rs reads
-// `data-pending`). Every other page of the app paints the same shell while its
-// wasm arrives: there the form stays disabled, as it is not that page's.
+// `data-pending`). Every other page of the app paints "opening" instead of the
+// form (style/input.css), marked here before the body is parsed.
 (() => {
   const path = location.pathname;
   const lookup = path === '/' || path.startsWith('/s/');
-  document.addEventListener('DOMContentLoaded', () => {
-    const form = document.getElementById('lookup-shell');
-    if (form && !lookup) {
-      for (const control of form.querySelectorAll('input, select, button')) control.disabled = true;
-    }
-  });
+  if (!lookup) {
+    document.documentElement.dataset.shellPage = 'other';
+    // Still the shell half a minute later: the app's files are not coming.
+    setTimeout(() => {
+      const status = document.querySelector('#shell-opening [role=status]');
+      if (status) status.textContent = 'Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi tải lại trang.';
+    }, 30000);
+  }
   document.addEventListener('submit', (event) => {
     const form = event.target;
     if (!form || form.id !== 'lookup-shell') return;

@@ -100,3 +100,22 @@ test('the app asks the server only for what the page shows: a school once on its
   // The schools to choose from came with the page.
   expect(asked).toEqual([]);
 });
+
+test("another page of the app (a private link, a child's page) says it is opening, not a lookup form that is not its own", async ({ page }) => {
+  const release = await holdTheApp(page);
+  await page.setViewportSize({ width: 360, height: 740 });
+  // The lookup page shows its form, and no "opening".
+  await page.goto('/');
+  await expect(page.getByLabel('Mã học sinh')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeHidden();
+  // A teacher's private link, opened on slow data.
+  await page.goto('/l/tok_not_a_real_link_0000000000');
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText('Trên mạng chậm, việc này có thể mất vài giây.');
+  await expect(page.getByLabel('Mã học sinh')).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeHidden();
+  await page.screenshot({ path: 'test-results/screens/00-opening-before-app-360.png', fullPage: true });
+  release();
+  await appTookOver(page);
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
+});
