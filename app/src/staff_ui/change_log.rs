@@ -8,7 +8,6 @@ use crate::audit_text::{actor, by_office_for_school, sentence};
 use crate::domain::date::Date;
 use crate::staff::AuditRow;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
@@ -18,29 +17,35 @@ pub fn AuditList(school_id: Option<i64>) -> impl IntoView {
     let next: RwSignal<Option<i64>> = RwSignal::new(None);
     let outcome = RwSignal::new(None::<Outcome>);
     let loading = RwSignal::new(false);
-    // `more`: the next page of the same search, added below.
+    let latest = Latest::new();
+    // `more`: the next page of the same search, added below (once at a time).
+    // A new search ("Xem tất cả" during a search, too) replaces whatever is on
+    // its way: only the last one asked is shown.
     let load = move |more: bool| {
-        if loading.get_untracked() {
+        if more && loading.get_untracked() {
             return;
         }
         loading.set(true);
         let before = if more { next.get_untracked() } else { None };
         let (t, d) = (text.get_untracked(), day.get_untracked());
-        spawn_local(async move {
-            match audit_log(school_id, t, d, before).await {
-                Ok(page) => {
-                    outcome.set(None);
-                    if more {
-                        rows.update(|r| r.extend(page.rows));
-                    } else {
-                        rows.set(page.rows);
+        latest.run(
+            move || audit_log(school_id, t, d, before),
+            move |answer| {
+                match answer {
+                    Ok(page) => {
+                        outcome.set(None);
+                        if more {
+                            rows.update(|r| r.extend(page.rows));
+                        } else {
+                            rows.set(page.rows);
+                        }
+                        next.set(page.next_before);
                     }
-                    next.set(page.next_before);
+                    Err(e) => outcome.set(Some(Outcome::Failed(e))),
                 }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
-            }
-            loading.set(false);
-        });
+                loading.set(false);
+            },
+        );
     };
     load(false);
     let office_wide = school_id.is_none();

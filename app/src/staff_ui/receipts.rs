@@ -28,7 +28,7 @@ pub fn Receipts(school_id: i64) -> impl IntoView {
     let latest = Latest::new();
     let load = move || {
         latest.run(
-            list_receipts(school_id, period.get_untracked()),
+            move || list_receipts(school_id, period.get_untracked()),
             move |answer| {
                 match answer {
                     Ok(r) => {

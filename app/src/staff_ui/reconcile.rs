@@ -168,6 +168,11 @@ fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
         });
     };
     let remap = move |_| {
+        // One preview at a time: a second, answered late, would show other
+        // columns' outcomes than the ones "Ghi sao kê" then records.
+        if stage.get_untracked() != Stage::Idle {
+            return;
+        }
         use_custom.set(true);
         run_preview();
     };
@@ -255,7 +260,7 @@ fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
             let can_commit = p.can_commit();
             let new_lines = p.lines.iter().filter(|l| !l.known).count();
             view! {
-                {p.mapping.is_none().then(|| view! { <MapColumns headings=p.headings.clone() custom remap/> })}
+                {p.mapping.is_none().then(|| view! { <MapColumns headings=p.headings.clone() custom remap busy=Signal::derive(move || stage.get() != Stage::Idle)/> })}
                 <StatementPreviewView preview=p.clone()/>
                 {can_commit.then(|| view! {
                     <button type="button" class=format!("{BUTTON} mt-3") on:click=commit prop:disabled=move || stage.get() != Stage::Idle>
@@ -272,6 +277,8 @@ fn MapColumns(
     headings: Vec<String>,
     custom: [RwSignal<String>; 5],
     remap: impl Fn(leptos::ev::MouseEvent) + 'static,
+    /// A preview or a commit is on its way.
+    busy: Signal<bool>,
 ) -> impl IntoView {
     let fields = [
         ("map-date", tr("Cột ngày giao dịch", "Date column")),
@@ -307,7 +314,7 @@ fn MapColumns(
                     }
                 }).collect_view()}
             </div>
-            <button type="button" class=format!("{BUTTON_QUIET} mt-3") on:click=remap>{tr("Kiểm tra lại với các cột này", "Check again with these columns")}</button>
+            <button type="button" class=format!("{BUTTON_QUIET} mt-3") on:click=remap prop:disabled=move || busy.get()>{tr("Kiểm tra lại với các cột này", "Check again with these columns")}</button>
         </div>
     }
 }

@@ -62,17 +62,24 @@ impl Latest {
         Latest(StoredValue::new(0))
     }
 
-    /// Starts `ask`, and hands its answer to `show` unless another was asked since.
-    pub fn run<T: 'static>(
+    /// Asks (`ask` makes the request), and hands the answer to `show` unless
+    /// another was asked since. Nothing is asked once the page is left (a
+    /// reload after a void may come after the accountant moved on): the
+    /// page's signals are gone with it.
+    pub fn run<T: 'static, F: std::future::Future<Output = T> + 'static>(
         self,
-        ask: impl std::future::Future<Output = T> + 'static,
+        ask: impl FnOnce() -> F,
         show: impl FnOnce(T) + 'static,
     ) {
-        let ticket = self.0.get_value() + 1;
-        self.0.set_value(ticket);
+        let Some(ticket) = self.0.try_update_value(|n| {
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
+        let answer = ask();
         leptos::task::spawn_local(async move {
-            let answer = ask.await;
-            // A page left meanwhile has no counter: nothing to show the answer in.
+            let answer = answer.await;
             if self.0.try_get_value() == Some(ticket) {
                 show(answer);
             }
