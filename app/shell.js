@@ -10,6 +10,8 @@
   const lookup = path === '/' || path.startsWith('/s/');
   if (!lookup) {
     document.documentElement.dataset.shellPage = 'other';
+    // Not the lookup's title (the server may have given the link its own).
+    if (document.title.endsWith('Tra cứu khoản thu')) document.title = 'hocphi';
     // Still the shell half a minute later: the app's files are not coming.
     setTimeout(() => {
       const status = document.querySelector('#shell-opening [role=status]');

@@ -101,20 +101,37 @@ test('the app asks the server only for what the page shows: a school once on its
   expect(asked).toEqual([]);
 });
 
-test("another page of the app (a private link, a child's page) says it is opening, not a lookup form that is not its own", async ({ page }) => {
+test('the lookup page shows its form before the app arrives, and no "opening"', async ({ page }) => {
   const release = await holdTheApp(page);
-  await page.setViewportSize({ width: 360, height: 740 });
-  // The lookup page shows its form, and no "opening".
   await page.goto('/');
   await expect(page.getByLabel('Mã học sinh')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeHidden();
-  // A teacher's private link, opened on slow data.
+  await expect(page).toHaveTitle('hocphi · Tra cứu khoản thu');
+  release();
+  await appTookOver(page);
+});
+
+test("a teacher's private link opened on slow data says the page is opening, not a lookup form that is not its own", async ({ page }) => {
+  const release = await holdTheApp(page);
+  await page.setViewportSize({ width: 360, height: 740 });
   await page.goto('/l/tok_not_a_real_link_0000000000');
   await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
-  await expect(page.getByRole('status')).toHaveText('Trên mạng chậm, việc này có thể mất vài giây.');
+  await expect(page.getByRole('status')).toHaveText('Khi mạng chậm, việc này có thể mất vài giây.');
   await expect(page.getByLabel('Mã học sinh')).toBeHidden();
   await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeHidden();
+  await expect(page).toHaveTitle('Đường dẫn riêng của phụ huynh · hocphi');
   await page.screenshot({ path: 'test-results/screens/00-opening-before-app-360.png', fullPage: true });
+  release();
+  await appTookOver(page);
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
+});
+
+test("a child's page opened on slow data (from the home screen) says it is opening, under a neutral title", async ({ page }) => {
+  const release = await holdTheApp(page);
+  await page.goto('/con/0a1b2c3d');
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
+  await expect(page.getByLabel('Mã học sinh')).toBeHidden();
+  await expect(page).toHaveTitle('hocphi');
   release();
   await appTookOver(page);
   await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);

@@ -35,8 +35,8 @@ fn text(target: &JsValue, name: &str) -> Option<String> {
 }
 
 /// Reads the shell inside `root` before it is replaced, when the app opens
-/// on the lookup page (`/` or a school's link; the other pages' shells keep
-/// the form disabled: see `app/shell.js`).
+/// on the lookup page (`/` or a school's link; the other pages' shells show
+/// "Đang mở trang…" instead of the form: see `app/shell.js`).
 pub fn take_from(root: &web_sys::Element) {
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
