@@ -379,19 +379,41 @@ async fn touch_allocated(
     payments: Payments,
 ) -> Result<(), AppError> {
     let invoices: Vec<i64> = allocations.iter().map(|(_, i, _)| i.0).collect();
-    touch(conn, "invoice", invoices).await?;
+    touch(conn, Touched::Invoice, invoices).await?;
     if payments == Payments::Earlier {
         let payments: Vec<i64> = allocations.iter().map(|(p, _, _)| p.0).collect();
-        touch(conn, "payment", payments).await?;
+        touch(conn, Touched::Payment, payments).await?;
     }
     Ok(())
+}
+
+/// The tables whose rows the ledger numbers as changed itself (their names go
+/// into the SQL, so only these two).
+#[derive(Clone, Copy, Debug)]
+enum Touched {
+    Invoice,
+    Payment,
+}
+
+impl Touched {
+    fn table(self) -> &'static str {
+        match self {
+            Touched::Invoice => "invoice",
+            Touched::Payment => "payment",
+        }
+    }
 }
 
 /// Numbers the change of the `table` rows `ids` (invoice or payment): each
 /// gets the time and its own next change number, as the touch triggers give a
 /// row that changed (REST readers page through changes by number, so no two
 /// rows may share one).
-async fn touch(conn: &mut AnyConnection, table: &str, mut ids: Vec<i64>) -> Result<(), AppError> {
+async fn touch(
+    conn: &mut AnyConnection,
+    table: Touched,
+    mut ids: Vec<i64>,
+) -> Result<(), AppError> {
+    let table = table.table();
     ids.sort_unstable();
     ids.dedup();
     for chunk in ids.chunks(CHUNK) {
