@@ -53,21 +53,8 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
     let load = move || {
         latest.run(
             move || list_invoices(school_id, filter()),
-            move |answer| {
-                match answer {
-                    Ok(r) => {
-                        // A search that worked clears the last one's error (not a save's message).
-                        outcome.update(|o| {
-                            if matches!(o, Some(Outcome::Failed(_))) {
-                                *o = None
-                            }
-                        });
-                        rows.set(Some(r))
-                    }
-                    Err(e) => outcome.set(Some(Outcome::Failed(e))),
-                }
-            },
-        );
+            show_list(rows, outcome),
+        )
     };
     // The page opens on the list (newest first), not on an empty form.
     load();

@@ -193,6 +193,25 @@ pub enum Outcome {
     Failed(AppError),
 }
 
+/// What a list's search shows of its answer: the rows, or what went wrong. A
+/// search that worked clears the last one's error (not a save's message).
+pub fn show_list<T: Send + Sync + 'static>(
+    rows: RwSignal<Option<Vec<T>>>,
+    outcome: RwSignal<Option<Outcome>>,
+) -> impl FnOnce(Result<Vec<T>, AppError>) {
+    move |answer| match answer {
+        Ok(list) => {
+            outcome.update(|o| {
+                if matches!(o, Some(Outcome::Failed(_))) {
+                    *o = None
+                }
+            });
+            rows.set(Some(list))
+        }
+        Err(e) => outcome.set(Some(Outcome::Failed(e))),
+    }
+}
+
 #[component]
 pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
     move || {
