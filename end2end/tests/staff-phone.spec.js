@@ -10,6 +10,20 @@ const { signIn, signOut } = require('../lib/staff');
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
+// A picture of the whole page, for a person to look at (the checks are
+// `misfits`). Chromium's full-page capture has hung once in CI for a minute on
+// a page that was already drawn (a known Chromium problem, not the page's): then
+// the screen alone is kept rather than failing what the test checks.
+async function picture(page, file) {
+  const where = `test-results/screens/${file}`;
+  try {
+    await page.screenshot({ path: where, fullPage: true, timeout: 15_000 });
+  } catch (e) {
+    console.warn(`full-page screenshot ${file} failed (${e.message.split('\n')[0]}); the screen alone instead`);
+    await page.screenshot({ path: where, timeout: 15_000 });
+  }
+}
+
 // What does not fit, in words (empty: everything fits).
 async function misfits(page) {
   return page.evaluate(() => {
@@ -63,7 +77,7 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
     await visit(page, name);
     const problems = await misfits(page);
     if (problems.length) found[name] = problems;
-    await page.screenshot({ path: `test-results/screens/phone-${name.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`, fullPage: true });
+    await picture(page, `phone-${name.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`);
   }
 
   // With their lists filled: the school's invoices, a page at a time, and a
@@ -72,7 +86,7 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
   await expect(page.getByTestId('invoice-row').first()).toBeVisible();
   await expect(page.getByTestId('pages')).toContainText('Trang 1 / ');
-  await page.screenshot({ path: 'test-results/screens/phone-invoice-list.png', fullPage: true });
+  await picture(page, 'phone-invoice-list.png');
   const invoice = page.getByTestId('invoice-row').first();
   await expect(invoice.getByText(/\d[\d.]* đ \/ \d[\d.]* đ/)).toBeVisible();
   found['invoice list'] = await misfits(page);
@@ -95,7 +109,7 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
   const memo = line.getByText(/NGUYEN VAN HUNG/).first();
   expect((await memo.boundingBox()).width).toBeGreaterThan(250);
   found['statement preview'] = await misfits(page);
-  await page.screenshot({ path: 'test-results/screens/phone-statement-preview.png', fullPage: true });
+  await picture(page, 'phone-statement-preview.png');
 
   // The homeroom teacher's class: every child's actions on screen.
   await signOut(page);
@@ -109,7 +123,7 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
     expect(box.x + box.width).toBeLessThanOrEqual(360);
   }
   found['class'] = await misfits(page);
-  await page.screenshot({ path: 'test-results/screens/phone-class.png', fullPage: true });
+  await picture(page, 'phone-class.png');
 
   // The office.
   await signOut(page);
@@ -118,7 +132,7 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
     await visit(page, name);
     const problems = await misfits(page);
     if (problems.length) found[`office: ${name}`] = problems;
-    await page.screenshot({ path: `test-results/screens/phone-office-${name.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`, fullPage: true });
+    await picture(page, `phone-office-${name.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`);
   }
 
   for (const key of Object.keys(found)) if (!found[key].length) delete found[key];
