@@ -13,9 +13,18 @@
     // Not the lookup's title (the server may have given the link its own).
     if (document.title.endsWith('Tra cứu khoản thu')) document.title = 'hocphi';
     // Still the shell half a minute later: the app's files are not coming.
+    // Say so, with the one thing to do as a button (a chat app's browser often
+    // hides its own reload).
     setTimeout(() => {
       const status = document.querySelector('#shell-opening [role=status]');
-      if (status) status.textContent = 'Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi tải lại trang.';
+      if (!status) return;
+      status.textContent = 'Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi tải lại trang.';
+      const again = document.createElement('button');
+      again.type = 'button';
+      again.className = 'mt-3 min-h-12 rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white';
+      again.textContent = 'Tải lại trang';
+      again.addEventListener('click', () => location.reload());
+      status.after(again);
     }, 30000);
   }
   document.addEventListener('submit', (event) => {

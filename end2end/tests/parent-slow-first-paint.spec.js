@@ -121,6 +121,8 @@ test("a teacher's private link opened on slow data says the page is opening, not
   await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeHidden();
   await expect(page).toHaveTitle('Đường dẫn riêng của phụ huynh · hocphi');
   await page.screenshot({ path: 'test-results/screens/00-opening-before-app-360.png', fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: 'test-results/screens/00-opening-before-app-laptop.png', fullPage: true });
   release();
   await appTookOver(page);
   await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
@@ -135,4 +137,25 @@ test("a child's page opened on slow data (from the home screen) says it is openi
   release();
   await appTookOver(page);
   await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
+});
+
+test("when the app's files do not come, the opening page says so after half a minute and offers to reload", async ({ page }) => {
+  await page.clock.install();
+  await holdTheApp(page);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/con/0a1b2c3d');
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Tải lại trang' })).toHaveCount(0);
+  await page.clock.fastForward(31_000);
+  await expect(page.getByRole('status')).toHaveText('Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi tải lại trang.');
+  const again = page.getByRole('button', { name: 'Tải lại trang' });
+  await expect(again).toBeVisible();
+  expect((await again.boundingBox()).height).toBeGreaterThanOrEqual(44);
+  await page.screenshot({ path: 'test-results/screens/00-opening-not-coming-360.png', fullPage: true });
+  // The button loads the page again (and the wait starts over).
+  const reloaded = page.waitForEvent('load');
+  await again.click();
+  await reloaded;
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Tải lại trang' })).toHaveCount(0);
 });
