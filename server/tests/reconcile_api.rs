@@ -892,3 +892,58 @@ async fn an_import_that_fails_midway_says_how_far_it_got_and_importing_again_fin
     );
     assert_eq!(app.count(counted).await, lines_count as i64);
 }
+
+/// A statement of several batches, each issuing receipts: a batch's receipts
+/// are stored while the next batch is written (signing overlaps the
+/// database's work). Every part paid still gets exactly one receipt of its
+/// own amount, and the school's numbers run on without a gap or a repeat.
+#[tokio::test]
+async fn a_statement_of_several_batches_gets_every_receipt_numbered_without_gaps() {
+    use hocphi_app::server::ledger::turns::BATCH;
+    let app = start().await;
+    let session = accountant(&app).await;
+    let open = app.unpaid_invoices(200).await;
+    // Small parts of the open invoices, several each, until the file spans
+    // two batches and a bit of a third.
+    let lines: Vec<(String, i64, String)> = (0..2 * BATCH + 10)
+        .map(|n| {
+            let (code, _, _) = &open[n % open.len()];
+            (format!("MANY{n:05}"), 1_000, format!("HP {code} lan {n}"))
+        })
+        .collect();
+    let borrowed: Vec<(&str, i64, &str)> = lines
+        .iter()
+        .map(|(r, a, m)| (r.as_str(), *a, m.as_str()))
+        .collect();
+    let before = app.count("SELECT COUNT(*) FROM receipt").await;
+    let done = commit(&app, &session, &statement(&borrowed)).await.unwrap();
+    assert_eq!(done.recorded, lines.len());
+    let many = "FROM payment p WHERE p.external_id LIKE '%:MANY%'";
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) {many} AND (SELECT COUNT(*) FROM receipt r WHERE r.payment_id = p.id) = 1 \
+             AND (SELECT r.total FROM receipt r WHERE r.payment_id = p.id) = p.amount"
+        ))
+        .await,
+        lines.len() as i64,
+        "one receipt of its amount for every part paid"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM receipt").await - before,
+        lines.len() as i64
+    );
+    let numbers: Vec<(i64,)> = sqlx::query_as(
+        "SELECT number FROM receipt WHERE school_id = 1 AND year = (SELECT MAX(year) FROM receipt) \
+         AND series = (SELECT series FROM receipt WHERE id = (SELECT MAX(id) FROM receipt)) ORDER BY number",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let numbers: Vec<i64> = numbers.into_iter().map(|(n,)| n).collect();
+    assert_eq!(
+        numbers,
+        (1..=numbers.len() as i64).collect::<Vec<_>>(),
+        "the series runs 1..n"
+    );
+    app.assert_month_figures().await;
+}

@@ -12,7 +12,7 @@ use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::bulk::{Marks, CHUNK};
 use crate::server::change_numbers;
-use crate::server::receipts::Paid;
+use crate::server::receipts::{Paid, Signing};
 use crate::server::vault::Vault;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -128,6 +128,29 @@ pub async fn record(
     batch: &[Incoming],
     now: UnixTime,
 ) -> Result<Vec<Recorded>, AppError> {
+    let Pending { recorded, receipts } =
+        record_unsigned(conn, vault, school_id, batch, now).await?;
+    receipts.store(conn, now).await?;
+    Ok(recorded)
+}
+
+/// A batch recorded but for its receipts, which are being signed: store them
+/// ([`Signing::store`]) in the same transaction before it commits.
+#[must_use = "the batch's receipts are numbered: store them in the same transaction"]
+pub struct Pending {
+    pub recorded: Vec<Recorded>,
+    pub receipts: Signing,
+}
+
+/// [`record`] but for storing the receipts, so that a long batch can write
+/// its next part while this part's receipts are signed on another core.
+pub async fn record_unsigned(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    school_id: SchoolId,
+    batch: &[Incoming],
+    now: UnixTime,
+) -> Result<Pending, AppError> {
     let planned = plan(conn, school_id, batch).await?;
     let new: Vec<usize> = (0..batch.len()).filter(|&i| planned[i].is_new()).collect();
     let ids = insert_payments(conn, school_id, batch, &planned, &new).await?;
@@ -181,7 +204,6 @@ pub async fn record(
     let signing = crate::server::receipts::start_issue_for_paid(conn, vault, issue, now).await?;
     touch_allocated(conn, &allocations, Payments::New).await?;
     write_credits(conn, &credits, now).await?;
-    signing.store(conn, now).await?;
     let mut recorded: Vec<Recorded> = Vec::with_capacity(batch.len());
     for (i, p) in planned.iter().enumerate() {
         recorded.push(match p {
@@ -205,7 +227,10 @@ pub async fn record(
             },
         });
     }
-    Ok(recorded)
+    Ok(Pending {
+        recorded,
+        receipts: signing,
+    })
 }
 
 fn key(p: &NewPayment) -> (Source, String) {

@@ -9,11 +9,12 @@
 //! keeps its whole turns; importing it again finishes it, since every line is
 //! keyed and a recorded line changes nothing.
 
-use super::record::{record, Incoming, Recorded};
+use super::record::{record_unsigned, Incoming, Recorded};
 use crate::domain::ids::SchoolId;
 use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::database::{begin_write, WriteTx};
+use crate::server::receipts::Signing;
 use crate::server::state::Db;
 use crate::server::vault::Vault;
 use std::ops::Range;
@@ -51,13 +52,24 @@ pub async fn record_turn(
     let end = batch.len().min(from.saturating_add(TURN_MAX));
     let mut at = from.min(end);
     let mut recorded = Vec::with_capacity(end - at);
+    // A batch's receipts are stored after the next batch is written: signing
+    // them (a core's work) then overlaps the database's, instead of the
+    // writer waiting for the signatures each batch.
+    let mut signing: Option<Signing> = None;
     while at < end {
         let part = &batch[at..end.min(at + BATCH)];
-        recorded.extend(record(&mut tx, vault, school_id, part, now).await?);
+        let pending = record_unsigned(&mut tx, vault, school_id, part, now).await?;
+        recorded.extend(pending.recorded);
+        if let Some(earlier) = signing.replace(pending.receipts) {
+            earlier.store(&mut tx, now).await?;
+        }
         at += part.len();
         if at < end && tx.others_waiting().await? {
             break;
         }
+    }
+    if let Some(last) = signing {
+        last.store(&mut tx, now).await?;
     }
     Ok(Turn {
         tx,
