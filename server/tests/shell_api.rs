@@ -119,3 +119,30 @@ async fn the_shell_carries_the_schools_the_schools_name_and_the_classs_fees() {
     brotli::BrotliDecompress(&mut &br.body[..], &mut plain).unwrap();
     assert_eq!(String::from_utf8(plain).unwrap(), page(&app, "/").await);
 }
+
+/// The QR checker's address typed with a slash at the end (from a poster, or
+/// as a chat app writes it) opens the checker, not the parent app's "page not
+/// found"; the staff's `/staff/` keeps its slash.
+#[tokio::test]
+async fn a_trust_page_typed_with_a_trailing_slash_is_sent_to_the_page() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), shell()).unwrap();
+    let app = start_with(dist.path(), true).await;
+    for (typed, page) in [
+        ("/kiem-tra-qr/", "/kiem-tra-qr"),
+        ("/kiem-tra-qr/?from=poster", "/kiem-tra-qr?from=poster"),
+        ("/tai-khoan/th-ha-long/", "/tai-khoan/th-ha-long"),
+    ] {
+        let reply = app
+            .send(Request::get(typed).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(reply.status, StatusCode::PERMANENT_REDIRECT, "{typed}");
+        assert_eq!(reply.headers["location"], page, "{typed}");
+    }
+    for kept in ["/staff/", "/kiem-tra-qr"] {
+        let reply = app
+            .send(Request::get(kept).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{kept}");
+    }
+}

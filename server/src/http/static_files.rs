@@ -55,6 +55,24 @@ struct Inner {
 /// The staff app's client routes live under this prefix.
 const STAFF_PREFIX: &str = "/staff";
 
+/// The trust app's pages (the registry, the QR checker, complaints).
+fn is_trust_page(path: &str) -> bool {
+    path == "/kiem-tra-qr"
+        || path == "/tai-khoan"
+        || path.starts_with("/tai-khoan/")
+        || path == "/khieu-nai"
+        || path.starts_with("/khieu-nai/")
+}
+
+/// `/kiem-tra-qr/` (typed from a poster, or a chat app's link) is the page
+/// `/kiem-tra-qr`: the path to send the browser to, for the trust app's pages,
+/// whose router knows them without the slash. Never a path starting `//`,
+/// which a browser reads as another site.
+fn without_trailing_slash(path: &str) -> Option<&str> {
+    let page = path.trim_end_matches('/');
+    (page.len() < path.len() && is_trust_page(page) && !page.starts_with("//")).then_some(page)
+}
+
 /// Trunk names built files `name-<16 hex digits>.ext`: such a file never changes.
 fn is_content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
@@ -120,18 +138,20 @@ impl Site {
             .to_string();
         let last = path.rsplit('/').next().unwrap_or("");
         let is_staff = path == STAFF_PREFIX || path.starts_with("/staff/");
+        if let Some(to) = without_trailing_slash(&path) {
+            let query = req
+                .uri()
+                .query()
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default();
+            return axum::response::Redirect::permanent(&format!("{to}{query}")).into_response();
+        }
         if path == "/" || path.ends_with("/index.html") || !last.contains('.') {
             let page = if is_staff {
                 &self.0.staff
             } else if path.starts_with("/r/") || path.starts_with("/receipt/") {
                 &self.0.receipt
-            } else if path == "/kiem-tra-qr"
-                || path == "/tai-khoan"
-                || path.starts_with("/tai-khoan/")
-                || path == "/khieu-nai"
-                || path.starts_with("/khieu-nai/")
-                || path.starts_with("/trust/")
-            {
+            } else if is_trust_page(&path) || path.starts_with("/trust/") {
                 &self.0.trust
             } else {
                 &self.0.parent
@@ -164,6 +184,29 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trust_page_with_a_trailing_slash_is_sent_to_the_page() {
+        assert_eq!(
+            without_trailing_slash("/kiem-tra-qr/"),
+            Some("/kiem-tra-qr")
+        );
+        assert_eq!(without_trailing_slash("/tai-khoan//"), Some("/tai-khoan"));
+        assert_eq!(
+            without_trailing_slash("/tai-khoan/th-ha-long/"),
+            Some("/tai-khoan/th-ha-long")
+        );
+        assert_eq!(
+            without_trailing_slash("/khieu-nai/moi/"),
+            Some("/khieu-nai/moi")
+        );
+        assert_eq!(without_trailing_slash("/kiem-tra-qr"), None);
+        // Other paths keep theirs: the staff app's home is `/staff/`.
+        assert_eq!(without_trailing_slash("/staff/"), None);
+        assert_eq!(without_trailing_slash("/"), None);
+        assert_eq!(without_trailing_slash("/trust/"), None);
+        assert_eq!(without_trailing_slash("//evil.example/"), None);
+    }
 
     #[test]
     fn recognises_trunk_hashed_names() {
