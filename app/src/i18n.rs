@@ -41,6 +41,10 @@ pub struct Texts {
     pub tagline: &'static str,
     pub switch_language: &'static str,
     pub loading: &'static str,
+    /// A page opened from its link while its code downloads (as the shell says
+    /// before the app: `app/index.html`).
+    pub opening: &'static str,
+    pub opening_slow: &'static str,
     pub back: &'static str,
     // Lookup
     pub lookup_title: &'static str,
@@ -487,6 +491,8 @@ pub static VI: Texts = Texts {
     tagline: "Nộp các khoản thu của nhà trường không dùng tiền mặt",
     switch_language: "English",
     loading: "Đang tải…",
+    opening: "Đang mở trang…",
+    opening_slow: "Khi mạng chậm, việc này có thể mất vài giây.",
     back: "Quay lại",
     lookup_title: "Tra cứu khoản thu",
     lookup_intro: "Nhập mã học sinh và ngày sinh của con để xem các khoản cần nộp.",
@@ -581,6 +587,8 @@ pub static EN: Texts = Texts {
     tagline: "Pay school fees without cash",
     switch_language: "Tiếng Việt",
     loading: "Loading…",
+    opening: "Opening the page…",
+    opening_slow: "On a slow connection this can take a few seconds.",
     back: "Back",
     lookup_title: "Look up fees",
     lookup_intro: "Enter your child's student code and date of birth to see what is due.",

@@ -159,3 +159,28 @@ test("when the app's files do not come, the opening page says so after half a mi
   await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Tải lại trang' })).toHaveCount(0);
 });
+
+test("a child's page opened from its link keeps saying it is opening while its own code arrives: one wording for one wait", async ({ page }) => {
+  // The app comes at once; the child page's own chunk comes slowly.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(/\/split_child_page-[^/]*\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/con/0a1b2c3d');
+  await appTookOver(page);
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText('Khi mạng chậm, việc này có thể mất vài giây.');
+  // Not the small "Đang tải…" of a tap inside the app as well.
+  await expect(page.getByTestId('page-loading')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screens/00-opening-app-chunk-360.png', fullPage: true });
+  // In English when the parent chose it.
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Opening the page…' })).toBeVisible();
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  release();
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Opening the page…' })).toHaveCount(0);
+});

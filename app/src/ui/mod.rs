@@ -90,7 +90,8 @@ pub fn frame(routes: &'static [router::Route]) -> impl IntoView {
                 // While a page's code is still downloading (its wasm chunk, on
                 // slow mobile data), the tap visibly did something. Fixed at the
                 // top, so drawn after the page: a page opened from its link has
-                // set `routing` by then, and the badge is not drawn twice.
+                // set `routing` by then, and the badge is not drawn twice. (The
+                // page the app opened on says "Đang mở trang…" instead.)
                 {move || router::routing().then(|| view! {
                     <p role="status" data-testid="page-loading" class="fixed inset-x-0 top-0 z-50 mx-auto w-max rounded-b-lg bg-amber-300 px-4 py-1 text-base font-medium text-amber-950">
                         {texts().loading}

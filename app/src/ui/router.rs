@@ -50,6 +50,9 @@ struct Router {
     routing: RwSignal<bool>,
     table: StoredValue<&'static [Route]>,
     drawn: StoredValue<u64>,
+    /// Whether a page has been shown yet: until then, a page whose code is on
+    /// its way says "Đang mở trang…" (the app has only just opened).
+    shown: StoredValue<bool>,
     /// The later pages whose code was asked for already (by their fetching fn).
     fetched: StoredValue<Vec<usize>>,
 }
@@ -87,9 +90,11 @@ pub fn query(key: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// Whether a page's chunk is being fetched (the frame says "Đang tải…").
+/// Whether a page's chunk is being fetched after another page was drawn (the
+/// frame says "Đang tải…"). The page the app opened on says "Đang mở trang…"
+/// in its place instead, as the shell did.
 pub fn routing() -> bool {
-    use_context::<Router>().is_some_and(|r| r.routing.get())
+    use_context::<Router>().is_some_and(|r| r.routing.get() && r.shown.get_value())
 }
 
 /// A way to go to another path, taken where the app's context is (a
@@ -147,6 +152,7 @@ pub fn start(table: &'static [Route]) {
         routing: RwSignal::new(false),
         table: StoredValue::new(table),
         drawn: StoredValue::new(0),
+        shown: StoredValue::new(false),
         fetched: StoredValue::new(Vec::new()),
     };
     provide_context(router);
@@ -164,17 +170,20 @@ pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
         router.drawn.set_value(this);
         let Some((route, params)) = find(router.table.get_value(), &path) else {
             router.routing.set(false);
+            router.shown.set_value(true);
             return fallback();
         };
         provide_context(Params(params));
         match route.page {
             Page::Now(page) => {
                 router.routing.set(false);
+                router.shown.set_value(true);
                 page()
             }
             Page::Later(load) => {
                 let ready = RwSignal::new(false);
                 let view = StoredValue::new_local(None::<AnyView>);
+                let opening = !router.shown.get_value();
                 router.routing.set(true);
                 // The page is made as its chunk arrives: under this drawing's
                 // owner, so that it has the app's context and its route's params.
@@ -208,12 +217,15 @@ pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
                     if let Some(page) = page.filter(|_| current()) {
                         let _ = view.try_set_value(Some(page));
                         let _ = ready.try_set(true);
+                        router.shown.set_value(true);
                         router.routing.set(false);
                     }
                 });
                 (move || {
                     ready.track();
-                    view.try_update_value(Option::take).flatten()
+                    view.try_update_value(Option::take)
+                        .flatten()
+                        .or_else(|| opening.then(super::components::notice::opening))
                 })
                 .into_any()
             }

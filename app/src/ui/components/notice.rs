@@ -17,6 +17,19 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="py-8 text-center text-gray-600" aria-live="polite">{texts().loading}</p> }
 }
 
+/// A page opened from its link whose code is still downloading: what the
+/// shell said before the app came (`app/index.html`), in the same words and
+/// place, so that one wait reads as one.
+pub fn opening() -> AnyView {
+    view! {
+        <section class="mt-6" aria-labelledby="opening-title">
+            <h1 class="text-2xl font-bold text-gray-900" id="opening-title">{texts().opening}</h1>
+            <p class="mt-1 text-base text-gray-700" role="status">{texts().opening_slow}</p>
+        </section>
+    }
+    .into_any()
+}
+
 /// How to recognise the school's real account, on every page that asks for money.
 #[component]
 pub fn FraudWarning() -> impl IntoView {
