@@ -45,6 +45,8 @@ pub struct Texts {
     /// before the app: `app/index.html`).
     pub opening: &'static str,
     pub opening_slow: &'static str,
+    pub opening_late: &'static str,
+    pub reload_page: &'static str,
     pub back: &'static str,
     // Lookup
     pub lookup_title: &'static str,
@@ -493,6 +495,8 @@ pub static VI: Texts = Texts {
     loading: "Đang tải…",
     opening: "Đang mở trang…",
     opening_slow: "Khi mạng chậm, việc này có thể mất vài giây.",
+    opening_late: "Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi tải lại trang.",
+    reload_page: "Tải lại trang",
     back: "Quay lại",
     lookup_title: "Tra cứu khoản thu",
     lookup_intro: "Nhập mã học sinh và ngày sinh của con để xem các khoản cần nộp.",
@@ -589,6 +593,8 @@ pub static EN: Texts = Texts {
     loading: "Loading…",
     opening: "Opening the page…",
     opening_slow: "On a slow connection this can take a few seconds.",
+    opening_late: "The page has not finished loading. Check your connection, then reload the page.",
+    reload_page: "Reload the page",
     back: "Back",
     lookup_title: "Look up fees",
     lookup_intro: "Enter your child's student code and date of birth to see what is due.",

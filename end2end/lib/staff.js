@@ -24,4 +24,22 @@ async function openTask(page, name) {
   await expect(page.getByRole('heading', { level: 1, name, exact: true })).toBeVisible();
 }
 
-module.exports = { PASSWORD, signIn, signOut, openTask };
+/**
+ * A private link (`/l/…`) the homeroom teacher of 3A makes for a family with
+ * November unpaid, other than the child named `except`.
+ */
+async function familyLink(browser, except) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto('/staff/');
+  await signIn(page, 'gv.3a');
+  const classView = page.locator('section[aria-labelledby="class-title"]');
+  const unpaid = classView.getByRole('row').filter({ hasText: 'chưa nộp' }).filter({ hasNotText: except });
+  await unpaid.last().getByRole('button', { name: 'Đường dẫn riêng' }).click();
+  const link = (await page.getByText(/\/l\//).last().innerText()).trim();
+  await signOut(page);
+  await ctx.close();
+  return link;
+}
+
+module.exports = { PASSWORD, signIn, signOut, openTask, familyLink };

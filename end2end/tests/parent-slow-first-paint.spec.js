@@ -3,6 +3,7 @@
 // knows, what a parent types is kept when the app takes over, and a press of
 // "Tra cứu" is sent as soon as it has.
 const { test, expect } = require('@playwright/test');
+const { familyLink } = require('../lib/staff');
 
 const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017', name: 'Nguyễn Minh An' };
 
@@ -20,6 +21,21 @@ async function holdTheApp(page) {
 /** The app has taken over when its language button works (the shell's cannot). */
 async function appTookOver(page) {
   await expect(page.getByRole('button', { name: 'English' })).toBeEnabled();
+}
+
+/**
+ * Half a minute on: the opening page says the page is not coming and offers a
+ * reload button big enough for a thumb; a screenshot for a person to look at.
+ * Returns the button.
+ */
+async function expectReloadOffer(page, screenshot) {
+  await page.clock.fastForward(31_000);
+  await expect(page.getByRole('status')).toHaveText('Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi tải lại trang.');
+  const again = page.getByRole('button', { name: 'Tải lại trang' });
+  await expect(again).toBeVisible();
+  expect((await again.boundingBox()).height).toBeGreaterThanOrEqual(44);
+  await page.screenshot({ path: `test-results/screens/${screenshot}`, fullPage: true });
+  return again;
 }
 
 test('a parent fills in and presses the form before the app arrives, and is answered when it does', async ({ page }) => {
@@ -146,12 +162,7 @@ test("when the app's files do not come, the opening page says so after half a mi
   await page.goto('/con/0a1b2c3d');
   await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Tải lại trang' })).toHaveCount(0);
-  await page.clock.fastForward(31_000);
-  await expect(page.getByRole('status')).toHaveText('Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi tải lại trang.');
-  const again = page.getByRole('button', { name: 'Tải lại trang' });
-  await expect(again).toBeVisible();
-  expect((await again.boundingBox()).height).toBeGreaterThanOrEqual(44);
-  await page.screenshot({ path: 'test-results/screens/00-opening-not-coming-360.png', fullPage: true });
+  const again = await expectReloadOffer(page, '00-opening-not-coming-360.png');
   // The button loads the page again (and the wait starts over).
   const reloaded = page.waitForEvent('load');
   await again.click();
@@ -183,4 +194,35 @@ test("a child's page opened from its link keeps saying it is opening while its o
   release();
   await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Opening the page…' })).toHaveCount(0);
+});
+
+test("a teacher's private link says it is opening until the child's page is drawn, never a second wording", async ({ browser }) => {
+  const link = await familyLink(browser, FEATURED.name);
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  // The link is redeemed at once; the child's page's code comes slowly.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(/\/split_child_page-[^/]*\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(link);
+  await expect(page).toHaveURL(/\/con\/[0-9a-f]+$/);
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
+  await expect(page.getByTestId('page-loading')).toHaveCount(0);
+  await expect(page.getByText('Đang tải…')).toHaveCount(0);
+  release();
+  await expect(page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
+  await page.close();
+});
+
+test("a page whose own code stalls says so after half a minute and offers to reload", async ({ page }) => {
+  await page.clock.install();
+  await page.route(/\/split_child_page-[^/]*\.wasm$/, () => {});
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/con/0a1b2c3d');
+  await appTookOver(page);
+  await expect(page.getByRole('status')).toHaveText('Khi mạng chậm, việc này có thể mất vài giây.');
+  await expectReloadOffer(page, '00-opening-app-late-360.png');
 });

@@ -6,7 +6,7 @@
 const { test, expect } = require('@playwright/test');
 const { PNG } = require('pngjs');
 const { decodePng, parseVietQr } = require('../lib/qr');
-const { signIn, signOut } = require('../lib/staff');
+const { familyLink: staffFamilyLink } = require('../lib/staff');
 
 // No service worker: the tests intercept the app's requests, which a worker would make instead.
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'vi-VN', deviceScaleFactor: 2, serviceWorkers: 'block' };
@@ -16,19 +16,7 @@ const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017'
 const dong = (text) => Number(text.replace(/[^0-9]/g, ''));
 
 /** A private link the homeroom teacher of 3A makes for a family with November unpaid. */
-async function familyLink(browser) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await ctx.newPage();
-  await page.goto('/staff/');
-  await signIn(page, 'gv.3a');
-  const classView = page.locator('section[aria-labelledby="class-title"]');
-  const unpaid = classView.getByRole('row').filter({ hasText: 'chưa nộp' }).filter({ hasNotText: FEATURED.name });
-  await unpaid.last().getByRole('button', { name: 'Đường dẫn riêng' }).click();
-  const link = (await page.getByText(/\/l\//).last().innerText()).trim();
-  await signOut(page);
-  await ctx.close();
-  return link;
-}
+const familyLink = (browser) => staffFamilyLink(browser, FEATURED.name);
 
 test('the QR is on the first screen, its saved image says whose it is, and a late online confirmation is not paid twice', async ({ browser }) => {
   const link = await familyLink(browser);

@@ -115,6 +115,21 @@ pub fn use_navigate() -> impl Fn(&str, bool) + Clone {
     }
 }
 
+/// A way on from a page that is only a passage while the app opens (a
+/// teacher's link, redeemed on the way to the child's page): `pass_on(to)`
+/// goes to `to` in place of it, and `to`, while its code is on its way, still
+/// says "Đang mở trang…" rather than a second wording for the same wait.
+pub fn use_pass_on() -> impl Fn(&str) + Clone {
+    let router = use_context::<Router>();
+    let navigate = use_navigate();
+    move |to: &str| {
+        if let Some(router) = router {
+            router.shown.set_value(false);
+        }
+        navigate(to, true);
+    }
+}
+
 fn go(router: Router, to: &str, replace: bool) {
     let Some(window) = web_sys::window() else {
         return;

@@ -1,7 +1,7 @@
 //! `/l/<secret>`: a per-student link from the teacher opens the child at once.
 
 use crate::api::class_view::RedeemStudentLink;
-use crate::ui::components::notice::{ErrorNotice, Loading};
+use crate::ui::components::notice::{opening, ErrorNotice};
 use crate::ui::rpc::call;
 use crate::ui::storage;
 use crate::ui::texts;
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn StudentLinkPage() -> impl IntoView {
     let secret = crate::ui::router::param("secret").unwrap_or_default();
-    let navigate = crate::ui::router::use_navigate();
+    let pass_on = crate::ui::router::use_pass_on();
     let result = crate::ui::fetch::Fetch::new(move || {
         call(RedeemStudentLink {
             secret: secret.clone(),
@@ -19,7 +19,7 @@ pub fn StudentLinkPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(access)) = result.get() {
             let saved = storage::save_child(access);
-            navigate(&format!("/con/{}", saved.id), true);
+            pass_on(&format!("/con/{}", saved.id));
         }
     });
     move || {
@@ -31,7 +31,8 @@ pub fn StudentLinkPage() -> impl IntoView {
             </div>
         }
         .into_any(),
-        _ => view! { <Loading/> }.into_any(),
+        // Still opening: the child's page comes next, in place of this one.
+        _ => opening(),
     }
     }
 }
