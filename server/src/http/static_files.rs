@@ -66,11 +66,11 @@ fn is_trust_page(path: &str) -> bool {
 
 /// `/kiem-tra-qr/` (typed from a poster, or a chat app's link) is the page
 /// `/kiem-tra-qr`: the path to send the browser to, for the trust app's pages,
-/// whose router knows them without the slash. Never a path starting `//`,
-/// which a browser reads as another site.
+/// whose router knows them without the slash. (Always one of their own
+/// prefixes, so never `//…`, which a browser would read as another site.)
 fn without_trailing_slash(path: &str) -> Option<&str> {
     let page = path.trim_end_matches('/');
-    (page.len() < path.len() && is_trust_page(page) && !page.starts_with("//")).then_some(page)
+    (page.len() < path.len() && is_trust_page(page)).then_some(page)
 }
 
 /// Trunk names built files `name-<16 hex digits>.ext`: such a file never changes.
