@@ -21,9 +21,10 @@ use std::ops::Range;
 
 /// Lines recorded between two looks at whether another writer waits: about
 /// 30 ms of work on a 2-core machine, which is about what a notification waits
-/// for its turn (plus storing the last batch's receipts, and now and then a
-/// commit that copies the write-ahead log into the database). (At 500, about 60 ms: notifications arriving one after
-/// another each waited a whole batch, 70 ms, close to the 100 ms promised.)
+/// for its turn, plus storing the last batch's receipts and, now and then, a
+/// commit that copies the write-ahead log into the database. (At 500, about
+/// 60 ms: notifications arriving one after another each waited a whole batch,
+/// 70 ms, close to the 100 ms promised.)
 pub const BATCH: usize = 250;
 
 /// The most lines one transaction records, waiting writers or not, so that a

@@ -20,6 +20,7 @@ pub fn Loading() -> impl IntoView {
 /// A page opened from its link whose code is still downloading: what the
 /// shell said before the app came (`app/index.html`), in the same words and
 /// place, so that one wait reads as one.
+///
 /// Half a minute after the page was opened (the shell's wait counts), it
 /// says, as the shell would, that the page is not coming, with a button to
 /// reload: a chunk whose download stalled would otherwise leave "a few
@@ -46,6 +47,9 @@ pub fn opening() -> AnyView {
         },
         std::time::Duration::from_millis(left),
     );
+    // Not shared with `split::not_loaded`'s: one function used by both the
+    // first module and the chunks made wasm-split move about 11 KB of the
+    // chunks' code into the first visit.
     let reload = |_| {
         if let Some(w) = web_sys::window() {
             let _ = w.location().reload();
