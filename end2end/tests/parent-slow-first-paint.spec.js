@@ -187,6 +187,8 @@ test("a child's page opened from its link keeps saying it is opening while its o
   // Not the small "Đang tải…" of a tap inside the app as well.
   await expect(page.getByTestId('page-loading')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screens/00-opening-app-chunk-360.png', fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: 'test-results/screens/00-opening-app-chunk-laptop.png', fullPage: true });
   // In English when the parent chose it.
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Opening the page…' })).toBeVisible();

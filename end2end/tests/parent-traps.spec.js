@@ -6,7 +6,7 @@
 const { test, expect } = require('@playwright/test');
 const { PNG } = require('pngjs');
 const { decodePng, parseVietQr } = require('../lib/qr');
-const { familyLink: staffFamilyLink } = require('../lib/staff');
+const { familyLink } = require('../lib/staff');
 
 // No service worker: the tests intercept the app's requests, which a worker would make instead.
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'vi-VN', deviceScaleFactor: 2, serviceWorkers: 'block' };
@@ -15,11 +15,8 @@ const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017'
 /** "1.250.000 đ" → 1250000 */
 const dong = (text) => Number(text.replace(/[^0-9]/g, ''));
 
-/** A private link the homeroom teacher of 3A makes for a family with November unpaid. */
-const familyLink = (browser) => staffFamilyLink(browser, FEATURED.name);
-
 test('the QR is on the first screen, its saved image says whose it is, and a late online confirmation is not paid twice', async ({ browser }) => {
-  const link = await familyLink(browser);
+  const link = await familyLink(browser, FEATURED.name);
   const ctx = await browser.newContext(PHONE);
   const page = await ctx.newPage();
   await page.goto(link);
