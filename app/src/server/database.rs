@@ -70,10 +70,15 @@ fn options(url: &str, max: u32, durability: Durability) -> Result<AnyPoolOptions
                         Durability::Full => "FULL",
                         Durability::Relaxed => "NORMAL",
                     };
+                    // temp_store: a statement that changes many rows inside a
+                    // transaction first copies each page it changes, so that it
+                    // alone can be undone; on disk that was 1.5 GB of writes to
+                    // temporary files over a 100,000-line statement import.
                     conn.execute(
                         format!(
                             "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous}; \
-                             PRAGMA cache_size = -{CACHE_KIB}; PRAGMA wal_autocheckpoint = {WAL_PAGES}"
+                             PRAGMA cache_size = -{CACHE_KIB}; PRAGMA wal_autocheckpoint = {WAL_PAGES}; \
+                             PRAGMA temp_store = MEMORY; PRAGMA mmap_size = {MMAP_BYTES}"
                         )
                         .as_str(),
                     )
@@ -293,6 +298,15 @@ pub async fn create_postgres_database(server_url: &str, name: &str) -> Result<St
 /// with the default most of its time went to reading pages back from the OS.
 /// Allocated as used, so an idle connection costs little.
 const CACHE_KIB: u32 = 32 * 1024;
+
+/// How much of the database file SQLite reads through a memory map instead of
+/// a read call per page (its default is none). Another connection's commit
+/// empties a connection's page cache, so during a statement import every bank
+/// notification sent the importer back to reading its pages one call at a time:
+/// 1.5 GB read that way over a 100,000-line import, 0.6 GB with the map (the
+/// write-ahead log is still read by calls). Address space only: the pages are
+/// the OS's file cache, shared by every connection.
+const MMAP_BYTES: u64 = 1 << 30;
 
 /// The write-ahead log's size, in pages, at which a committing writer copies it
 /// into the database itself (SQLite's default is 1,000). A 100,000-line statement
