@@ -538,6 +538,11 @@ async fn what_changed_since_then_payments_and_signed_receipts() {
         .execute(&app.db)
         .await
         .unwrap();
+    // What was paid on an invoice changes it too (its allocations' time).
+    sqlx::query("UPDATE payment_allocation SET updated_at = 5")
+        .execute(&app.db)
+        .await
+        .unwrap();
     let (code, total, _) = app.unpaid_invoices(1).await.remove(0);
     let r = app
         .notify(&json!({"transaction_id": "FT26331999001", "account_number": "1023456789", "amount": total,

@@ -11,6 +11,7 @@ use crate::domain::invoice_status::{InvoiceStatus, PaymentState};
 use crate::domain::money::Vnd;
 use crate::domain::time::UnixTime;
 use crate::error::{AppError, Field};
+use crate::server::bulk::{Marks, CHUNK};
 use crate::server::state::Db;
 use crate::staff::{InvoiceFilter, InvoiceRow};
 
@@ -195,19 +196,48 @@ pub struct InvoiceChange {
     pub paid: Vnd,
     pub due_on: String,
     pub voided_at: Option<i64>,
+    /// Its last change: its own (issued, voided, its total changed) or a
+    /// payment put towards it, whichever came later.
     pub updated_at: i64,
+    /// The number of that change.
     pub change_no: i64,
 }
 
+/// An invoice changes by itself (issued, voided, its total changed: the
+/// invoice's own number and time) and by each payment put towards it (the
+/// allocation's, `ledger::record`): its last change is the later of the two.
 const INVOICE_COLUMNS: &str = "SELECT i.id AS id, i.code AS code, s.code AS student_code, i.period AS period, \
     i.title AS title, i.total AS total, \
     (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) AS paid, \
-    i.due_on AS due_on, i.voided_at AS voided_at, i.updated_at AS updated_at, i.change_no AS change_no \
+    i.due_on AS due_on, i.voided_at AS voided_at, \
+    COALESCE((SELECT MAX(a.updated_at) FROM payment_allocation a WHERE a.invoice_id = i.id AND a.updated_at > i.updated_at), \
+        i.updated_at) AS updated_at, \
+    COALESCE((SELECT MAX(a.change_no) FROM payment_allocation a WHERE a.invoice_id = i.id AND a.change_no > i.change_no), \
+        i.change_no) AS change_no \
     FROM invoice i JOIN student s ON s.id = i.student_id";
 
-/// A page of the school's invoices by change number: changed at or after
-/// `since`, with a change number above `after`, optionally of one period
-/// (`YYYY-MM`) or one student (by code); at most `limit` rows.
+/// A page of the school's invoices in the order of their last change.
+pub struct InvoiceChanges {
+    pub invoices: Vec<InvoiceChange>,
+    /// Where the next page starts: every invoice whose last change has a
+    /// number up to this one was listed (none: nothing changed after `after`).
+    pub covered: Option<i64>,
+    /// More changes came after it.
+    pub more: bool,
+}
+
+/// Windows of changes one page reads at most, to fill itself when most of
+/// the changes it passes belong to invoices changed again later (a first sync
+/// of a school whose invoices are mostly paid); then the page is shorter and
+/// says that more wait.
+const WINDOWS: usize = 20;
+
+/// A page of the school's invoices by change number, at most `limit`: those
+/// whose last change has a number above `after`, in that order, in their
+/// state now; only changes at or after `since`, optionally of one period
+/// (`YYYY-MM`) or one student (by code). An invoice changed again later is
+/// listed with that later change, so a sync that reads every page lists each
+/// invoice once, and again only when it changed again.
 pub async fn changes(
     db: &Db,
     school_id: SchoolId,
@@ -216,19 +246,106 @@ pub async fn changes(
     limit: i64,
     period: Option<String>,
     student_code: Option<String>,
-) -> Result<Vec<InvoiceChange>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "{INVOICE_COLUMNS} WHERE i.school_id = $1 AND i.updated_at >= $2 AND i.change_no > $3 \
-         AND ($4 IS NULL OR i.period = $4) AND ($5 IS NULL OR s.code = $5) ORDER BY i.change_no LIMIT $6"
+) -> Result<InvoiceChanges, AppError> {
+    let limit = limit.max(1) as usize;
+    let mut page = InvoiceChanges {
+        invoices: Vec::new(),
+        covered: None,
+        more: true,
+    };
+    for _ in 0..WINDOWS {
+        if page.invoices.len() >= limit || !page.more {
+            break;
+        }
+        let from = page.covered.unwrap_or(after);
+        let next = window(db, school_id, since, from, limit, &period, &student_code).await?;
+        page.invoices.extend(next.invoices);
+        page.covered = next.covered.or(page.covered);
+        page.more = next.more;
+    }
+    if page.invoices.len() > limit {
+        page.invoices.truncate(limit);
+        page.covered = page.invoices.last().map(|row| row.change_no);
+        page.more = true;
+    }
+    Ok(page)
+}
+
+/// The invoices whose last change is one of the next `limit` changes after
+/// `after` (a page may list fewer than `limit`, even none).
+async fn window(
+    db: &Db,
+    school_id: SchoolId,
+    since: i64,
+    after: i64,
+    limit: usize,
+    period: &Option<String>,
+    student_code: &Option<String>,
+) -> Result<InvoiceChanges, AppError> {
+    // Each side walks its own (school, change number) index and stops after
+    // `limit + 1` rows; the window is the first `limit` of the two merged.
+    let filters = "($4 IS NULL OR i.period = $4) AND ($5 IS NULL OR s.code = $5)";
+    let events: Vec<(InvoiceId, i64)> = sqlx::query_as(&format!(
+        "SELECT invoice_id, change_no FROM ( \
+           SELECT * FROM (SELECT i.id AS invoice_id, i.change_no AS change_no \
+             FROM invoice i JOIN student s ON s.id = i.student_id \
+             WHERE i.school_id = $1 AND i.updated_at >= $2 AND i.change_no > $3 AND {filters} \
+             ORDER BY i.change_no LIMIT $6) AS own \
+           UNION ALL \
+           SELECT * FROM (SELECT a.invoice_id AS invoice_id, a.change_no AS change_no \
+             FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
+             WHERE a.school_id = $1 AND a.updated_at >= $2 AND a.change_no > $3 AND {filters} \
+             ORDER BY a.change_no LIMIT $6) AS paid \
+         ) AS e ORDER BY change_no LIMIT $6"
     ))
     .bind(school_id)
     .bind(since)
     .bind(after)
-    .bind(period)
-    .bind(student_code)
-    .bind(limit)
+    .bind(period.as_deref())
+    .bind(student_code.as_deref())
+    .bind(limit as i64 + 1)
     .fetch_all(db)
-    .await?)
+    .await?;
+    let more = events.len() > limit;
+    let events = &events[..events.len().min(limit)];
+    let Some(&(_, covered)) = events.last() else {
+        return Ok(InvoiceChanges {
+            invoices: Vec::new(),
+            covered: None,
+            more,
+        });
+    };
+    let mut ids: Vec<InvoiceId> = events.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable_by_key(|id| id.0);
+    ids.dedup();
+    let mut invoices = Vec::with_capacity(ids.len());
+    let mut conn = db.acquire().await?;
+    for chunk in ids.chunks(CHUNK) {
+        let marks = Marks::of(&conn);
+        let sql = format!(
+            "{INVOICE_COLUMNS} WHERE i.school_id = {} AND i.id IN ({})",
+            marks.one(1),
+            marks.list(2, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, InvoiceChange>(&sql).bind(school_id);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        invoices.extend(
+            query
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                // Changed again after this window: listed with that change.
+                .filter(|row| row.change_no <= covered),
+        );
+    }
+    invoices.sort_unstable_by_key(|row| row.change_no);
+    Ok(InvoiceChanges {
+        invoices,
+        covered: Some(covered),
+        more,
+    })
 }
 
 /// The school's invoice of this code (as stored: upper case).

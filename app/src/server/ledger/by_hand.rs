@@ -2,7 +2,7 @@
 //! not a school fee, undo, and a refund. Each changes the books here, in the
 //! caller's write transaction; the caller notes who decided and why.
 
-use super::record::{write_allocations, write_credits, Payments};
+use super::record::{allocate_earlier, write_credits};
 use crate::domain::ids::{InvoiceId, PaymentId, SchoolId, StaffId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
@@ -103,7 +103,7 @@ pub async fn match_by_hand(
         .iter()
         .map(|(invoice, amount)| (payment_id, *invoice, *amount))
         .collect();
-    write_allocations(conn, &allocations, Payments::Earlier).await?;
+    allocate_earlier(conn, school_id, &allocations).await?;
     let mut detail: Vec<String> = named
         .iter()
         .zip(&chosen)

@@ -179,7 +179,7 @@ pub async fn record_unsigned(
             }
         }
     }
-    insert_allocations(conn, &allocations).await?;
+    insert_allocations(conn, school_id, &allocations).await?;
     // The receipts are part of the settlement: issued, numbered and signed in
     // the same transaction, or not at all. Many (a statement's batch) are
     // drafted and signed on another thread while the invoices and credits
@@ -203,7 +203,6 @@ pub async fn record_unsigned(
         })
         .collect();
     let signing = crate::server::receipts::start_issue_for_paid(conn, vault, issue, now).await?;
-    touch_allocated(conn, &allocations, Payments::New).await?;
     write_credits(conn, &credits, now).await?;
     let mut recorded: Vec<Recorded> = Vec::with_capacity(batch.len());
     for (i, p) in planned.iter().enumerate() {
@@ -355,100 +354,63 @@ async fn insert_payments(
     Ok(ids)
 }
 
-/// Whether the payments of allocations being written were inserted in the
-/// same transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Payments {
-    /// Just inserted, so already numbered as changed by this transaction.
-    New,
-    /// Recorded before (a match by hand): numbered as changed again.
-    Earlier,
-}
-
-/// (payment, invoice, amount), many rows a statement. The invoices (and
-/// earlier payments) they change are numbered as changed here, a statement
-/// for each batch, where a trigger used to do it with three statements a row.
-pub(super) async fn write_allocations(
+/// Puts a payment recorded earlier (a match by hand) against invoices:
+/// (payment, invoice, amount) rows, each numbered as a change of its invoice
+/// ([`insert_allocations`]), and the payment numbered as changed again.
+pub(super) async fn allocate_earlier(
     conn: &mut AnyConnection,
+    school_id: SchoolId,
     allocations: &[(PaymentId, InvoiceId, Vnd)],
-    payments: Payments,
 ) -> Result<(), AppError> {
-    insert_allocations(conn, allocations).await?;
-    touch_allocated(conn, allocations, payments).await
+    insert_allocations(conn, school_id, allocations).await?;
+    let payments: Vec<i64> = allocations.iter().map(|(p, _, _)| p.0).collect();
+    touch_payments(conn, payments).await
 }
 
-/// Inserts allocations (their trigger adds them to the month figures). The
-/// caller numbers their invoices as changed too ([`touch_allocated`]).
+/// Inserts allocations (their trigger adds them to the month figures), each
+/// with its own change number and time: a change of what its invoice shows as
+/// paid, which the REST list of invoices reads from here (`invoices::changes`)
+/// rather than from the invoice's row, so that a statement appends rows
+/// instead of rewriting invoices all over the table.
 async fn insert_allocations(
     conn: &mut AnyConnection,
+    school_id: SchoolId,
     allocations: &[(PaymentId, InvoiceId, Vnd)],
 ) -> Result<(), AppError> {
     for chunk in allocations.chunks(CHUNK) {
+        let taken = change_numbers::take(conn, chunk.len()).await?;
         let sql = format!(
-            "INSERT INTO payment_allocation (payment_id, invoice_id, amount) VALUES {}",
-            Marks::of(conn).value_rows(chunk.len(), 3)
+            "INSERT INTO payment_allocation (payment_id, invoice_id, amount, school_id, change_no, updated_at) VALUES {}",
+            Marks::of(conn).value_rows(chunk.len(), 6)
         );
         let mut query = sqlx::query(&sql);
-        for (payment, invoice, amount) in chunk {
-            query = query.bind(*payment).bind(*invoice).bind(amount.dong());
+        for (k, (payment, invoice, amount)) in chunk.iter().enumerate() {
+            query = query
+                .bind(*payment)
+                .bind(*invoice)
+                .bind(amount.dong())
+                .bind(school_id)
+                .bind(taken.first + k as i64)
+                .bind(taken.now);
         }
         query.execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-/// Numbers as changed the invoices allocations went to, and (for a match by
-/// hand) their payments.
-async fn touch_allocated(
-    conn: &mut AnyConnection,
-    allocations: &[(PaymentId, InvoiceId, Vnd)],
-    payments: Payments,
-) -> Result<(), AppError> {
-    let invoices: Vec<i64> = allocations.iter().map(|(_, i, _)| i.0).collect();
-    touch(conn, Touched::Invoice, invoices).await?;
-    if payments == Payments::Earlier {
-        let payments: Vec<i64> = allocations.iter().map(|(p, _, _)| p.0).collect();
-        touch(conn, Touched::Payment, payments).await?;
-    }
-    Ok(())
-}
-
-/// The tables whose rows the ledger numbers as changed itself (their names go
-/// into the SQL, so only these two).
-#[derive(Clone, Copy, Debug)]
-enum Touched {
-    Invoice,
-    Payment,
-}
-
-impl Touched {
-    fn table(self) -> &'static str {
-        match self {
-            Touched::Invoice => "invoice",
-            Touched::Payment => "payment",
-        }
-    }
-}
-
-/// Numbers the change of the `table` rows `ids` (invoice or payment): each
-/// gets the time and its own next change number, as the touch triggers give a
-/// row that changed (REST readers page through changes by number, so no two
-/// rows may share one).
-async fn touch(
-    conn: &mut AnyConnection,
-    table: Touched,
-    mut ids: Vec<i64>,
-) -> Result<(), AppError> {
-    let table = table.table();
+/// Numbers the change of the payments `ids`: each gets the time and its own
+/// next change number, as the touch triggers give a row that changed (REST
+/// readers page through changes by number, so no two rows may share one).
+async fn touch_payments(conn: &mut AnyConnection, mut ids: Vec<i64>) -> Result<(), AppError> {
     ids.sort_unstable();
     ids.dedup();
     for chunk in ids.chunks(CHUNK) {
         let taken = change_numbers::take(conn, chunk.len()).await?;
         let marks = Marks::of(conn);
         let sql = format!(
-            "UPDATE {table} SET updated_at = {now}, change_no = {first} + r.rn - 1 \
-             FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM {table} WHERE id IN ({ids})) AS r \
-             WHERE {table}.id = r.id",
+            "UPDATE payment SET updated_at = {now}, change_no = {first} + r.rn - 1 \
+             FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM payment WHERE id IN ({ids})) AS r \
+             WHERE payment.id = r.id",
             now = marks.one(1),
             first = marks.one(2),
             ids = marks.list(3, chunk.len()),
