@@ -57,7 +57,7 @@ async fn main() -> Res<()> {
                   CASE id % 10 WHEN 0 THEN 'cash' WHEN 1 THEN 'gateway' WHEN 2 THEN 'mobile_money' WHEN 3 THEN 'card'
                        ELSE 'bank_transfer' END
            FROM invoice WHERE id % 100 < 85;
-         INSERT INTO payment_allocation (payment_id, invoice_id, amount) SELECT id, id, amount FROM payment;
+         INSERT INTO payment_allocation (payment_id, invoice_id, amount, school_id) SELECT id, id, amount, school_id FROM payment;
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
            INSERT INTO payment (school_id, source, external_id, amount, received_at, outcome, method)
            SELECT 1 + i % {SCHOOLS}, 'bank_transfer', 'U:' || i, 500000, 1790000000, 'unmatched', 'bank_transfer' FROM n;

@@ -206,11 +206,11 @@ async fn a_statement_is_previewed_then_committed_once() {
 
     let numbered = app.count("SELECT n FROM change_counter").await;
     let done = commit(&app, &session, &csv).await.unwrap();
-    // Every payment, receipt and invoice the commit wrote has its own change
-    // number, after every earlier one: school software paging by number sees
-    // each change once.
+    // Every payment, receipt and allocation the commit wrote (and any invoice
+    // changed) has its own change number, after every earlier one: school
+    // software paging by number sees each change once.
     let changed = "SELECT change_no FROM payment UNION ALL SELECT change_no FROM receipt \
-                   UNION ALL SELECT change_no FROM invoice";
+                   UNION ALL SELECT change_no FROM invoice UNION ALL SELECT change_no FROM payment_allocation";
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM payment WHERE change_no > {numbered}"

@@ -769,3 +769,145 @@ async fn a_sync_never_misses_a_change_made_while_it_pages() {
     assert!(tail_items.is_empty(), "{tail}");
     assert_eq!(tail["next"].as_str().unwrap(), cursor);
 }
+
+/// The cursor at the end of the school's invoice list.
+async fn end_of_invoices(app: &TestApp, key: &str, query: &str) -> String {
+    let mut cursor = "0".to_string();
+    loop {
+        let page = body(
+            &call(
+                app,
+                "GET",
+                &format!("/api/v1/invoices?limit=1000&after={cursor}{query}"),
+                key,
+                None,
+                None,
+            )
+            .await,
+        );
+        cursor = page["next"].as_str().unwrap().to_string();
+        if page["has_more"] != true {
+            return cursor;
+        }
+    }
+}
+
+/// Invoice codes listed after `cursor`, with the query's filters.
+async fn invoices_after(app: &TestApp, key: &str, cursor: &str, query: &str) -> Vec<String> {
+    let page = body(
+        &call(
+            app,
+            "GET",
+            &format!("/api/v1/invoices?after={cursor}{query}"),
+            key,
+            None,
+            None,
+        )
+        .await,
+    );
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A payment lists its invoice again without rewriting the invoice (its
+/// allocation's change number), within the period and student filters; a
+/// later change of the invoice's own lists it again. Every full page of a
+/// sync is full, and a sync lists each invoice once.
+#[tokio::test]
+async fn an_invoice_is_listed_at_its_last_change_its_own_or_a_payment() {
+    let app = start().await;
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let ro = key(&app, &accountant, false).await.secret;
+    let mut cursor = "0".to_string();
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let page = body(
+            &call(
+                &app,
+                "GET",
+                &format!("/api/v1/invoices?limit=7&after={cursor}"),
+                &ro,
+                None,
+                None,
+            )
+            .await,
+        );
+        let items = page["items"].as_array().unwrap();
+        if page["has_more"] == true {
+            assert_eq!(items.len(), 7, "a page that says more wait is full");
+        }
+        for i in items {
+            assert!(
+                seen.insert(i["code"].as_str().unwrap().to_string()),
+                "{i}: twice"
+            );
+        }
+        cursor = page["next"].as_str().unwrap().to_string();
+        if page["has_more"] != true {
+            break;
+        }
+    }
+    assert_eq!(
+        seen.len() as i64,
+        app.count("SELECT COUNT(*) FROM invoice WHERE school_id = 1")
+            .await
+    );
+
+    let (code, total, _) = app.unpaid_invoices(1).await.remove(0);
+    let (period, student): (String, String) = sqlx::query_as(
+        "SELECT i.period, s.code FROM invoice i JOIN student s ON s.id = i.student_id WHERE i.code = $1",
+    )
+    .bind(&code)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let own_before: (i64,) = sqlx::query_as("SELECT change_no FROM invoice WHERE code = $1")
+        .bind(&code)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let end = end_of_invoices(&app, &ro, "").await;
+    let r = app
+        .notify(
+            &json!({"transaction_id": "FT-LAST-1", "account_number": "1023456789", "amount": total,
+            "received_at": 1_795_000_000, "memo": format!("HP {code}")}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(invoices_after(&app, &ro, &end, "").await, [code.as_str()]);
+    assert_eq!(
+        invoices_after(&app, &ro, &end, &format!("&period={period}")).await,
+        [code.as_str()]
+    );
+    assert_eq!(
+        invoices_after(&app, &ro, &end, &format!("&student_code={student}")).await,
+        [code.as_str()]
+    );
+    assert!(invoices_after(&app, &ro, &end, "&period=2020-01")
+        .await
+        .is_empty());
+    let own_after: (i64,) = sqlx::query_as("SELECT change_no FROM invoice WHERE code = $1")
+        .bind(&code)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        own_before, own_after,
+        "the payment left the invoice's row alone"
+    );
+
+    // Its own change after the payment (voided) lists it again, once.
+    let end = end_of_invoices(&app, &ro, "").await;
+    sqlx::query(
+        "UPDATE invoice SET voided_at = 1795000001, void_reason = 'lập nhầm' WHERE code = $1",
+    )
+    .bind(&code)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(invoices_after(&app, &ro, &end, "").await, [code]);
+}

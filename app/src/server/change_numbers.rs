@@ -1,9 +1,11 @@
 //! The database-wide change counter (migration 0019): every change of a
 //! student, invoice, payment or receipt gets a number larger than any before
-//! it, which school software pages through (`since`). Triggers number a row
-//! that changes; the ledger takes a batch's numbers here in one statement
-//! instead, for the rows it writes by the hundred (a trigger costs two more
-//! writes a row: the counter's and the row's own).
+//! it, which school software pages through (`since`); a payment put towards an
+//! invoice is a change of that invoice, numbered in its allocation row
+//! (migration 0032). Triggers number a row that changes; the ledger takes a
+//! batch's numbers here in one statement instead, for the rows it writes by
+//! the hundred (a trigger costs two more writes a row: the counter's and the
+//! row's own).
 //!
 //! Numbers are taken inside a write transaction (`database::begin_write`),
 //! which runs alone on either engine, so they are committed in order.

@@ -11,7 +11,6 @@ use crate::domain::invoice_status::{InvoiceStatus, PaymentState};
 use crate::domain::money::Vnd;
 use crate::domain::time::UnixTime;
 use crate::error::{AppError, Field};
-use crate::server::bulk::{Marks, CHUNK};
 use crate::server::state::Db;
 use crate::staff::{InvoiceFilter, InvoiceRow};
 
@@ -216,28 +215,12 @@ const INVOICE_COLUMNS: &str = "SELECT i.id AS id, i.code AS code, s.code AS stud
         i.change_no) AS change_no \
     FROM invoice i JOIN student s ON s.id = i.student_id";
 
-/// A page of the school's invoices in the order of their last change.
-pub struct InvoiceChanges {
-    pub invoices: Vec<InvoiceChange>,
-    /// Where the next page starts: every invoice whose last change has a
-    /// number up to this one was listed (none: nothing changed after `after`).
-    pub covered: Option<i64>,
-    /// More changes came after it.
-    pub more: bool,
-}
-
-/// Windows of changes one page reads at most, to fill itself when most of
-/// the changes it passes belong to invoices changed again later (a first sync
-/// of a school whose invoices are mostly paid); then the page is shorter and
-/// says that more wait.
-const WINDOWS: usize = 20;
-
-/// A page of the school's invoices by change number, at most `limit`: those
-/// whose last change has a number above `after`, in that order, in their
-/// state now; only changes at or after `since`, optionally of one period
-/// (`YYYY-MM`) or one student (by code). An invoice changed again later is
-/// listed with that later change, so a sync that reads every page lists each
-/// invoice once, and again only when it changed again.
+/// A page of the school's invoices by their last change: changed at or after
+/// `since`, with a change number above `after`, optionally of one period
+/// (`YYYY-MM`) or one student (by code); at most `limit` rows. An invoice's
+/// last change is its own (the invoice's number) or the last payment put
+/// towards it (that allocation's number), so a sync that reads every page
+/// lists each invoice once, and again only when it changed again.
 pub async fn changes(
     db: &Db,
     school_id: SchoolId,
@@ -246,106 +229,33 @@ pub async fn changes(
     limit: i64,
     period: Option<String>,
     student_code: Option<String>,
-) -> Result<InvoiceChanges, AppError> {
-    let limit = limit.max(1) as usize;
-    let mut page = InvoiceChanges {
-        invoices: Vec::new(),
-        covered: None,
-        more: true,
-    };
-    for _ in 0..WINDOWS {
-        if page.invoices.len() >= limit || !page.more {
-            break;
-        }
-        let from = page.covered.unwrap_or(after);
-        let next = window(db, school_id, since, from, limit, &period, &student_code).await?;
-        page.invoices.extend(next.invoices);
-        page.covered = next.covered.or(page.covered);
-        page.more = next.more;
-    }
-    if page.invoices.len() > limit {
-        page.invoices.truncate(limit);
-        page.covered = page.invoices.last().map(|row| row.change_no);
-        page.more = true;
-    }
-    Ok(page)
-}
-
-/// The invoices whose last change is one of the next `limit` changes after
-/// `after` (a page may list fewer than `limit`, even none).
-async fn window(
-    db: &Db,
-    school_id: SchoolId,
-    since: i64,
-    after: i64,
-    limit: usize,
-    period: &Option<String>,
-    student_code: &Option<String>,
-) -> Result<InvoiceChanges, AppError> {
-    // Each side walks its own (school, change number) index and stops after
-    // `limit + 1` rows; the window is the first `limit` of the two merged.
+) -> Result<Vec<InvoiceChange>, AppError> {
+    // Each side walks its own (school, change number) index, passing the
+    // changes that are not their invoice's last, and stops after `limit`.
     let filters = "($4 IS NULL OR i.period = $4) AND ($5 IS NULL OR s.code = $5)";
-    let events: Vec<(InvoiceId, i64)> = sqlx::query_as(&format!(
-        "SELECT invoice_id, change_no FROM ( \
-           SELECT * FROM (SELECT i.id AS invoice_id, i.change_no AS change_no \
+    Ok(sqlx::query_as(&format!(
+        "{INVOICE_COLUMNS} JOIN ( \
+           SELECT * FROM (SELECT i.id AS invoice_id, i.change_no AS last_change \
              FROM invoice i JOIN student s ON s.id = i.student_id \
              WHERE i.school_id = $1 AND i.updated_at >= $2 AND i.change_no > $3 AND {filters} \
+               AND NOT EXISTS (SELECT 1 FROM payment_allocation x WHERE x.invoice_id = i.id AND x.change_no > i.change_no) \
              ORDER BY i.change_no LIMIT $6) AS own \
            UNION ALL \
-           SELECT * FROM (SELECT a.invoice_id AS invoice_id, a.change_no AS change_no \
+           SELECT * FROM (SELECT a.invoice_id AS invoice_id, a.change_no AS last_change \
              FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
-             WHERE a.school_id = $1 AND a.updated_at >= $2 AND a.change_no > $3 AND {filters} \
+             WHERE a.school_id = $1 AND a.updated_at >= $2 AND a.change_no > $3 AND a.change_no > i.change_no AND {filters} \
+               AND NOT EXISTS (SELECT 1 FROM payment_allocation x WHERE x.invoice_id = a.invoice_id AND x.change_no > a.change_no) \
              ORDER BY a.change_no LIMIT $6) AS paid \
-         ) AS e ORDER BY change_no LIMIT $6"
+         ) AS e ON e.invoice_id = i.id ORDER BY e.last_change LIMIT $6"
     ))
     .bind(school_id)
     .bind(since)
     .bind(after)
-    .bind(period.as_deref())
-    .bind(student_code.as_deref())
-    .bind(limit as i64 + 1)
+    .bind(period)
+    .bind(student_code)
+    .bind(limit)
     .fetch_all(db)
-    .await?;
-    let more = events.len() > limit;
-    let events = &events[..events.len().min(limit)];
-    let Some(&(_, covered)) = events.last() else {
-        return Ok(InvoiceChanges {
-            invoices: Vec::new(),
-            covered: None,
-            more,
-        });
-    };
-    let mut ids: Vec<InvoiceId> = events.iter().map(|(id, _)| *id).collect();
-    ids.sort_unstable_by_key(|id| id.0);
-    ids.dedup();
-    let mut invoices = Vec::with_capacity(ids.len());
-    let mut conn = db.acquire().await?;
-    for chunk in ids.chunks(CHUNK) {
-        let marks = Marks::of(&conn);
-        let sql = format!(
-            "{INVOICE_COLUMNS} WHERE i.school_id = {} AND i.id IN ({})",
-            marks.one(1),
-            marks.list(2, chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, InvoiceChange>(&sql).bind(school_id);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        invoices.extend(
-            query
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                // Changed again after this window: listed with that change.
-                .filter(|row| row.change_no <= covered),
-        );
-    }
-    invoices.sort_unstable_by_key(|row| row.change_no);
-    Ok(InvoiceChanges {
-        invoices,
-        covered: Some(covered),
-        more,
-    })
+    .await?)
 }
 
 /// The school's invoice of this code (as stored: upper case).

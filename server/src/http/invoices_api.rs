@@ -3,7 +3,7 @@
 //! with its lines and payments.
 
 use super::api_key_auth::{caller, reader};
-use super::paging::{Paged, Window};
+use super::paging::{paged, Window};
 use super::problem::{json, ApiError};
 use super::rpc::RpcState;
 use axum::extract::{Path, Query, State};
@@ -47,8 +47,7 @@ pub struct InvoicePage {
     items: Vec<ApiInvoice>,
     /// Where to resume: pass as `after` (now, while `has_more`, or at the next sync).
     next: String,
-    /// More changes are waiting: ask again with `after=next`. A page may hold
-    /// fewer than `limit` invoices, even none, while more wait.
+    /// More changes are waiting: ask again with `after=next`.
     has_more: bool,
 }
 
@@ -121,24 +120,17 @@ pub async fn list(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .map(hocphi_app::domain::student_import::normalize_code);
-    let changed = invoices::changes(
+    let rows = invoices::changes(
         &state.db,
         who.school_id,
         window.since,
         window.after,
-        window.limit,
+        window.limit + 1,
         period,
         student,
     )
     .await?;
-    // Not `paged`: a page of `limit` changes may list fewer invoices (those
-    // changed again later are listed then), so it says itself where it ended
-    // and whether more wait.
-    let page = Paged {
-        next: changed.covered.unwrap_or(window.after).to_string(),
-        items: changed.invoices,
-        has_more: changed.more,
-    };
+    let page = paged(rows, window, |r| r.change_no);
     let today = state.clock.today();
     let items = page
         .items

@@ -182,8 +182,8 @@ pub async fn record_unsigned(
     insert_allocations(conn, school_id, &allocations).await?;
     // The receipts are part of the settlement: issued, numbered and signed in
     // the same transaction, or not at all. Many (a statement's batch) are
-    // drafted and signed on another thread while the invoices and credits
-    // are written, and in a statement while its next batch is written too
+    // drafted and signed on another thread while the credits are written,
+    // and in a statement while its next batch is written too
     // (`turns`: the caller stores them, before the commit).
     let issue: Vec<(Paid, Option<String>)> = new
         .iter()
