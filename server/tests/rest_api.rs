@@ -736,55 +736,33 @@ async fn a_sync_never_misses_a_change_made_while_it_pages() {
         .expect("the paid invoice again");
     assert_eq!(again["status"], "paid");
     // Resuming from the very end gives nothing until the next change.
-    let mut cursor = "0".to_string();
-    loop {
-        let page = body(
-            &call(
-                &app,
-                "GET",
-                &format!("/api/v1/invoices?limit=1000&after={cursor}"),
-                &ro,
-                None,
-                None,
-            )
-            .await,
-        );
-        cursor = page["next"].as_str().unwrap().to_string();
-        if page["has_more"] != true {
-            break;
-        }
-    }
-    let tail = body(
-        &call(
-            &app,
-            "GET",
-            &format!("/api/v1/invoices?after={cursor}"),
-            &ro,
-            None,
-            None,
-        )
-        .await,
-    );
+    let cursor = end_of_invoices(&app, &ro).await;
+    let tail = invoice_page(&app, &ro, &format!("after={cursor}")).await;
     let tail_items = tail["items"].as_array().unwrap();
     assert!(tail_items.is_empty(), "{tail}");
     assert_eq!(tail["next"].as_str().unwrap(), cursor);
 }
 
+/// A page of the invoice list (`query`: its parameters).
+async fn invoice_page(app: &TestApp, key: &str, query: &str) -> Value {
+    body(
+        &call(
+            app,
+            "GET",
+            &format!("/api/v1/invoices?{query}"),
+            key,
+            None,
+            None,
+        )
+        .await,
+    )
+}
+
 /// The cursor at the end of the school's invoice list.
-async fn end_of_invoices(app: &TestApp, key: &str, query: &str) -> String {
+async fn end_of_invoices(app: &TestApp, key: &str) -> String {
     let mut cursor = "0".to_string();
     loop {
-        let page = body(
-            &call(
-                app,
-                "GET",
-                &format!("/api/v1/invoices?limit=1000&after={cursor}{query}"),
-                key,
-                None,
-                None,
-            )
-            .await,
-        );
+        let page = invoice_page(app, key, &format!("limit=1000&after={cursor}")).await;
         cursor = page["next"].as_str().unwrap().to_string();
         if page["has_more"] != true {
             return cursor;
@@ -794,17 +772,7 @@ async fn end_of_invoices(app: &TestApp, key: &str, query: &str) -> String {
 
 /// Invoice codes listed after `cursor`, with the query's filters.
 async fn invoices_after(app: &TestApp, key: &str, cursor: &str, query: &str) -> Vec<String> {
-    let page = body(
-        &call(
-            app,
-            "GET",
-            &format!("/api/v1/invoices?after={cursor}{query}"),
-            key,
-            None,
-            None,
-        )
-        .await,
-    );
+    let page = invoice_page(app, key, &format!("after={cursor}{query}")).await;
     page["items"]
         .as_array()
         .unwrap()
@@ -825,17 +793,7 @@ async fn an_invoice_is_listed_at_its_last_change_its_own_or_a_payment() {
     let mut cursor = "0".to_string();
     let mut seen = std::collections::HashSet::new();
     loop {
-        let page = body(
-            &call(
-                &app,
-                "GET",
-                &format!("/api/v1/invoices?limit=7&after={cursor}"),
-                &ro,
-                None,
-                None,
-            )
-            .await,
-        );
+        let page = invoice_page(&app, &ro, &format!("limit=7&after={cursor}")).await;
         let items = page["items"].as_array().unwrap();
         if page["has_more"] == true {
             assert_eq!(items.len(), 7, "a page that says more wait is full");
@@ -870,7 +828,7 @@ async fn an_invoice_is_listed_at_its_last_change_its_own_or_a_payment() {
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let end = end_of_invoices(&app, &ro, "").await;
+    let end = end_of_invoices(&app, &ro).await;
     let r = app
         .notify(
             &json!({"transaction_id": "FT-LAST-1", "account_number": "1023456789", "amount": total,
@@ -901,7 +859,7 @@ async fn an_invoice_is_listed_at_its_last_change_its_own_or_a_payment() {
     );
 
     // Its own change after the payment (voided) lists it again, once.
-    let end = end_of_invoices(&app, &ro, "").await;
+    let end = end_of_invoices(&app, &ro).await;
     sqlx::query(
         "UPDATE invoice SET voided_at = 1795000001, void_reason = 'lập nhầm' WHERE code = $1",
     )
