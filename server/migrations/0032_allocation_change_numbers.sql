@@ -13,3 +13,7 @@ ALTER TABLE payment_allocation ADD COLUMN change_no BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE payment_allocation ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
 UPDATE payment_allocation SET school_id = (SELECT school_id FROM invoice WHERE invoice.id = payment_allocation.invoice_id);
 CREATE INDEX payment_allocation_school_change ON payment_allocation (school_id, change_no);
+-- The list asks, for each invoice it passes, whether a later allocation
+-- exists: answered from the index alone when it holds the change number.
+DROP INDEX payment_allocation_invoice;
+CREATE INDEX payment_allocation_invoice ON payment_allocation (invoice_id, change_no);
