@@ -69,6 +69,18 @@ pub fn random_secret() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// `count` secrets as [`random_secret`] makes them, 32 bytes each, from one
+/// request to the operating system's random source (a statement's receipts
+/// need hundreds).
+pub fn random_secrets(count: usize) -> Vec<String> {
+    let mut bytes = vec![0u8; 32 * count];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    bytes
+        .chunks(32)
+        .map(|b| URL_SAFE_NO_PAD.encode(b))
+        .collect()
+}
+
 /// Secrets are stored only as their SHA-256.
 pub fn secret_hash(secret: &str) -> String {
     crate::domain::hex::encode(&Sha256::digest(secret.as_bytes()))
@@ -307,6 +319,10 @@ mod tests {
         assert!(!verify_password("x", "not a hash"));
         let a = random_secret();
         assert_ne!(a, random_secret());
+        let many = random_secrets(3);
+        assert_eq!(many.len(), 3);
+        assert!(many.iter().all(|s| s.len() == a.len()));
+        assert!(many[0] != many[1] && many[1] != many[2] && many[0] != many[2]);
         assert_eq!(secret_hash(&a).len(), 64);
         let cookie = session_cookie_header("abc", 60);
         for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
