@@ -7,6 +7,10 @@
 # To profile only the recording (not the seeding), with the built example:
 #   mkfifo /tmp/perf.ctl; HOCPHI_PERF_CTL=/tmp/perf.ctl perf record -D -1 \
 #     --control fifo:/tmp/perf.ctl ~/.cache/hocphi/target/release/examples/bench_matching
+# BENCH_SQL_LOG=1 writes every SQL statement with its time to stderr (slower); then
+#   scripts/sql-gaps.py that.log   prints, per statement, its time and
+# the time before it that no statement took (Rust work, waits, commits).
+# BENCH_NO_NOTIFY=1 records without the bank notifications sent meanwhile.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$HOCPHI_ROOT"

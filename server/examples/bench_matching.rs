@@ -652,6 +652,15 @@ fn per_second(count: usize, d: Duration) -> String {
 
 #[tokio::main]
 async fn main() -> Res<()> {
+    // Each SQL statement with its time, as JSON lines on stderr, for
+    // scripts/sql-gaps.py: where recording spends its time between statements.
+    if std::env::var_os("BENCH_SQL_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter("sqlx::query=debug")
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let mut rng = Rng(20_261_126);
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
@@ -746,7 +755,12 @@ async fn main() -> Res<()> {
     let in_statement: HashSet<usize> = generated.iter().flat_map(|g| g.invoices.clone()).collect();
     let spare: Vec<(InvoiceCode, i64)> = (0..invoices.len())
         .filter(|i| !in_statement.contains(i))
-        .take(NOTIFICATIONS)
+        // Without them (BENCH_NO_NOTIFY): what the notifications' turns cost.
+        .take(if std::env::var_os("BENCH_NO_NOTIFY").is_some() {
+            0
+        } else {
+            NOTIFICATIONS
+        })
         .map(|i| (invoices[i].code.clone(), invoices[i].total))
         .collect();
     let notifier = {
