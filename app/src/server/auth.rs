@@ -64,19 +64,18 @@ pub fn dummy_hash() -> &'static str {
 
 /// 32 random bytes, URL-safe: session cookies and one-time links.
 pub fn random_secret() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system's random source");
-    URL_SAFE_NO_PAD.encode(bytes)
+    random_secrets(1).remove(0)
 }
 
 /// `count` secrets as [`random_secret`] makes them, 32 bytes each, from one
 /// request to the operating system's random source (a statement's receipts
 /// need hundreds).
 pub fn random_secrets(count: usize) -> Vec<String> {
-    let mut bytes = vec![0u8; 32 * count];
+    const BYTES: usize = 32;
+    let mut bytes = vec![0u8; BYTES * count];
     getrandom::fill(&mut bytes).expect("the operating system's random source");
     bytes
-        .chunks(32)
+        .chunks(BYTES)
         .map(|b| URL_SAFE_NO_PAD.encode(b))
         .collect()
 }
