@@ -235,23 +235,25 @@ pub async fn changes(
     // invoices' side also stops where the payments' side's `limit`th change
     // is: past it nothing can be on this page, and a school whose old months
     // are paid would otherwise have each page pass all those invoices again.
+    // The payments' side is read once (`paid`, referenced twice: both engines
+    // then keep its rows rather than run it again).
     let filters = "($4 IS NULL OR i.period = $4) AND ($5 IS NULL OR s.code = $5)";
-    let paid = format!(
-        "FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
-         WHERE a.school_id = $1 AND a.updated_at >= $2 AND a.change_no > $3 AND a.change_no > i.change_no AND {filters} \
-           AND NOT EXISTS (SELECT 1 FROM payment_allocation x WHERE x.invoice_id = a.invoice_id AND x.change_no > a.change_no) \
-         ORDER BY a.change_no"
-    );
     Ok(sqlx::query_as(&format!(
-        "{INVOICE_COLUMNS} JOIN ( \
+        "WITH paid AS ( \
+           SELECT a.invoice_id AS invoice_id, a.change_no AS last_change \
+           FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id JOIN student s ON s.id = i.student_id \
+           WHERE a.school_id = $1 AND a.updated_at >= $2 AND a.change_no > $3 AND a.change_no > i.change_no AND {filters} \
+             AND NOT EXISTS (SELECT 1 FROM payment_allocation x WHERE x.invoice_id = a.invoice_id AND x.change_no > a.change_no) \
+           ORDER BY a.change_no LIMIT $6) \
+         {INVOICE_COLUMNS} JOIN ( \
            SELECT * FROM (SELECT i.id AS invoice_id, i.change_no AS last_change \
              FROM invoice i JOIN student s ON s.id = i.student_id \
              WHERE i.school_id = $1 AND i.updated_at >= $2 AND i.change_no > $3 AND {filters} \
                AND NOT EXISTS (SELECT 1 FROM payment_allocation x WHERE x.invoice_id = i.id AND x.change_no > i.change_no) \
-               AND i.change_no < COALESCE((SELECT a.change_no {paid} LIMIT 1 OFFSET $7), {NO_END}) \
+               AND i.change_no < COALESCE((SELECT last_change FROM paid ORDER BY last_change LIMIT 1 OFFSET $7), {NO_END}) \
              ORDER BY i.change_no LIMIT $6) AS own \
            UNION ALL \
-           SELECT * FROM (SELECT a.invoice_id AS invoice_id, a.change_no AS last_change {paid} LIMIT $6) AS paid \
+           SELECT invoice_id, last_change FROM paid \
          ) AS e ON e.invoice_id = i.id WHERE i.school_id = $1 ORDER BY e.last_change LIMIT $6"
     ))
     .bind(school_id)
