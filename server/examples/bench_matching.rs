@@ -638,6 +638,69 @@ fn memory_kib() -> (u64, u64) {
     (field("VmHWM:"), field("VmRSS:"))
 }
 
+/// CPU time of the whole process (threads that ended included), in clock
+/// ticks of 1/100 s, and of each live thread by name: (ns run, ns waited for
+/// a core while runnable), from /proc.
+fn cpu_ticks() -> (u64, HashMap<String, (u64, u64)>) {
+    // Fields after the ")" that ends the name: state is the 1st, utime the 12th.
+    fn ticks(stat: &str) -> Option<(String, u64)> {
+        let open = stat.find('(')?;
+        let close = stat.rfind(')')?;
+        let name = stat[open + 1..close].to_string();
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let user: u64 = fields.get(11)?.parse().ok()?;
+        let system: u64 = fields.get(12)?.parse().ok()?;
+        Some((name, user + system))
+    }
+    let total = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| ticks(&s))
+        .map_or(0, |(_, t)| t);
+    let mut threads: HashMap<String, (u64, u64)> = HashMap::new();
+    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+        for task in tasks.flatten() {
+            let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            // schedstat: ns on a core, ns runnable but waiting for one, slices.
+            let sched = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+            let mut fields = sched
+                .split_whitespace()
+                .map(|f| f.parse::<u64>().unwrap_or(0));
+            let (run, wait) = (fields.next().unwrap_or(0), fields.next().unwrap_or(0));
+            let entry = threads.entry(name.trim().to_string()).or_default();
+            entry.0 += run;
+            entry.1 += wait;
+        }
+    }
+    (total, threads)
+}
+
+/// "name 1.23 s (waited 0.40 s for a core), …": what each thread name used
+/// between two [`cpu_ticks`].
+fn cpu_by_thread(
+    before: &HashMap<String, (u64, u64)>,
+    after: &HashMap<String, (u64, u64)>,
+) -> String {
+    let mut used: Vec<(u64, u64, &String)> = after
+        .iter()
+        .map(|(name, (run, wait))| {
+            let (run0, wait0) = before.get(name).copied().unwrap_or((0, 0));
+            (run.saturating_sub(run0), wait.saturating_sub(wait0), name)
+        })
+        .filter(|(run, _, _)| *run > 10_000_000)
+        .collect();
+    used.sort_by(|a, b| b.cmp(a));
+    used.iter()
+        .map(|(run, wait, name)| {
+            format!(
+                "{name} {:.2} s (waited {:.2} s for a core)",
+                *run as f64 / 1e9,
+                *wait as f64 / 1e9
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
@@ -801,6 +864,7 @@ async fn main() -> Res<()> {
     };
 
     perf_control("enable");
+    let (cpu_start, threads_start) = cpu_ticks();
     let t_record_start = Instant::now();
     // As commit_statement does: write turns (`ledger::record_turn`), each its
     // own transaction (its audit line left out here); the last one also saves
@@ -842,6 +906,7 @@ async fn main() -> Res<()> {
     let t_recorded = t_record_start.elapsed();
     tx.commit().await?;
     let t_record = t_record_start.elapsed();
+    let (cpu_end, threads_end) = cpu_ticks();
     perf_control("disable");
     let latencies = notifier.await?;
     let t_total = t_start.elapsed();
@@ -864,6 +929,12 @@ async fn main() -> Res<()> {
         "matching + recording (ledger::record_turn, {turns} transactions): {} (of which the last commit {})",
         secs(t_record),
         secs(t_record - t_recorded)
+    );
+    // Two cores: CPU near twice the time means the recording waits for a core.
+    println!(
+        "CPU while recording: {:.2} s of the process ({}; threads that ended are in the process's figure only)",
+        cpu_end.saturating_sub(cpu_start) as f64 / 100.0,
+        cpu_by_thread(&threads_start, &threads_end)
     );
     println!(
         "total (parse + record; the preview is a separate request): {}",
