@@ -44,8 +44,13 @@ pub fn all() -> impl Iterator<Item = Bank> {
     DIRECTORY.lines().filter_map(parse_row)
 }
 
+/// The bank or wallet with this BIN. Only the row's first column is compared:
+/// a statement's receipts look their bank up once a payment.
 pub fn by_bin(bin: &str) -> Option<Bank> {
-    all().find(|b| b.bin == bin)
+    DIRECTORY
+        .lines()
+        .find(|line| line.split('\t').next() == Some(bin))
+        .and_then(parse_row)
 }
 
 /// The picker's groups, in the order shown: schools nearly always bank with
@@ -173,6 +178,17 @@ mod tests {
         );
         // Every directory entry but the two duplicates is offered.
         assert_eq!(names.len(), super::all().count() - NOT_IN_PICKER.len());
+    }
+
+    #[test]
+    fn every_bank_is_found_by_its_bin_and_no_other_text_is() {
+        for bank in all() {
+            assert_eq!(by_bin(bank.bin), Some(bank));
+        }
+        // A short name, a prefix of a BIN, an empty string: no row.
+        for not_a_bin in ["Vietcombank", "97043", "", "970436\tVietcombank"] {
+            assert_eq!(by_bin(not_a_bin), None, "{not_a_bin:?}");
+        }
     }
 
     #[test]
