@@ -35,7 +35,7 @@ pub(super) struct Signed {
 }
 
 /// Receipts drafted and signed on the async worker up to this many; more, on
-/// a thread of their own.
+/// a blocking thread.
 const SIGN_INLINE: usize = 16;
 
 /// Numbers, signs and stores receipts, in order; returns their ids.
@@ -58,14 +58,14 @@ pub(super) async fn sign_and_store(
 }
 
 /// Receipts being drafted and signed, already numbered in the transaction:
-/// on a thread of their own when there are many, so the caller's transaction can
+/// on a blocking thread when there are many, so the caller's transaction can
 /// go on writing meanwhile. [`Signing::store`] finishes them.
 #[must_use = "their numbers are taken: store the receipts in the same transaction"]
 pub struct Signing(Progress);
 
 enum Progress {
     Done(Vec<Signed>),
-    Running(tokio::sync::oneshot::Receiver<std::thread::Result<Result<Vec<Signed>, AppError>>>),
+    Running(tokio::task::JoinHandle<Result<Vec<Signed>, AppError>>),
 }
 
 impl Signing {
@@ -73,31 +73,15 @@ impl Signing {
         count: usize,
         job: impl FnOnce() -> Result<Vec<Signed>, AppError> + Send + 'static,
     ) -> Result<Signing, AppError> {
-        if count <= SIGN_INLINE {
-            return Ok(Signing(Progress::Done(job()?)));
-        }
         // Serialising and signing hundreds of receipts is CPU work: off the
         // async workers, but not through the shared heavy pool, whose queue
         // (PDFs, spreadsheets, Argon2) this would wait in while holding the
-        // write turn, and whose "busy" would abort an import midway. On a
-        // thread of its own at the lowest priority: the write turn's own work
-        // (the database's thread and the task feeding it) is what everything
-        // waits for, and on two cores those two waited for a core 1.6-2.0 s of
-        // a 100,000-line statement's recording while the signing held one
-        // (1.0-1.2 s at this priority); the signing has the time the next
-        // batch takes to write, on whichever core that leaves idle.
-        let (done, running) = tokio::sync::oneshot::channel();
-        std::thread::Builder::new()
-            .name("hocphi-sign".into())
-            .spawn(move || {
-                lowest_priority();
-                let _ = done.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
-            })
-            .map_err(|e| {
-                tracing::error!("receipts: no thread to sign on: {e}");
-                AppError::Busy
-            })?;
-        Ok(Signing(Progress::Running(running)))
+        // write turn, and whose "busy" would abort an import midway.
+        Ok(Signing(if count > SIGN_INLINE {
+            Progress::Running(tokio::task::spawn_blocking(job))
+        } else {
+            Progress::Done(job()?)
+        }))
     }
 
     /// Waits for the signatures and stores the receipts, in order; returns
@@ -110,26 +94,11 @@ impl Signing {
         let signed = match self.0 {
             Progress::Done(signed) => signed,
             Progress::Running(running) => match running.await {
-                Ok(Ok(signed)) => signed?,
-                Ok(Err(panic)) => std::panic::resume_unwind(panic),
-                // The thread ended without answering (a panic is sent as one).
-                Err(_) => return Err(AppError::Internal),
+                Ok(signed) => signed?,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
             },
         };
         store(conn, signed, now).await
-    }
-}
-
-/// The calling thread (one made for the job, never a pool's: an unprivileged
-/// process cannot raise it back) gives its core up to any thread that wakes
-/// wanting one, and gets a small share while every core is wanted (nice 19,
-/// not SCHED_IDLE: a busy server slows an import's signing, never stops it);
-/// the threads it starts inherit it.
-fn lowest_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority only reads its arguments; the id is this thread's.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 19);
     }
 }
 
@@ -202,24 +171,4 @@ pub(super) fn number_and_sign(
             })
             .collect()
     }))
-}
-
-#[cfg(all(test, target_os = "linux"))]
-mod tests {
-    #[test]
-    fn a_signing_thread_and_the_threads_it_starts_yield_their_cores() {
-        fn nice() -> i32 {
-            // SAFETY: getpriority only reads its arguments; the id is this thread's.
-            unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
-        }
-        let (own, started) = std::thread::spawn(|| {
-            super::lowest_priority();
-            (nice(), std::thread::spawn(nice).join().unwrap())
-        })
-        .join()
-        .unwrap();
-        assert_eq!((own, started), (19, 19));
-        // The caller's own thread is left as it was.
-        assert_ne!(nice(), 19);
-    }
 }
