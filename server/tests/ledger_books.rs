@@ -116,6 +116,31 @@ fn transfer(reference: &str, amount: i64, memo: String) -> BankTransaction {
     }
 }
 
+/// Cash taken at the desk for the invoices of `codes`, in that order.
+fn cash(key: &str, amount: i64, codes: &[&str], now: UnixTime) -> Incoming {
+    Incoming {
+        payment: NewPayment {
+            source: Source::Office,
+            external_id: key.into(),
+            amount: Vnd::new(amount),
+            received_at: now,
+            payer_name: None,
+            memo: None,
+            method: "cash",
+            arrived_via: "office",
+            account: None,
+            card: None,
+            recorded_by: None,
+        },
+        codes: codes
+            .iter()
+            .map(|c| InvoiceCode::parse(c).unwrap())
+            .collect(),
+        credit_reason: "nộp thừa (tiền mặt)".into(),
+        collector: Some("Kế toán".into()),
+    }
+}
+
 async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
     let account = default_account(app)
         .await
@@ -204,24 +229,7 @@ async fn run(app: &TestApp, session: &str, n: usize, step: &Step) {
         }
         Step::Cash { invoice } if !open.is_empty() => {
             let (code, due) = &open[invoice % open.len()];
-            let incoming = Incoming {
-                payment: NewPayment {
-                    source: Source::Office,
-                    external_id: format!("CASH:{reference}"),
-                    amount: Vnd::new(*due),
-                    received_at: now,
-                    payer_name: None,
-                    memo: None,
-                    method: "cash",
-                    arrived_via: "office",
-                    account: None,
-                    card: None,
-                    recorded_by: None,
-                },
-                codes: vec![InvoiceCode::parse(code).unwrap()],
-                credit_reason: "nộp thừa (tiền mặt)".into(),
-                collector: Some("Kế toán".into()),
-            };
+            let incoming = cash(&format!("CASH:{reference}"), *due, &[code], now);
             let mut tx = begin_write(&app.db).await.unwrap();
             ledger::record(&mut tx, &app.vault, SCHOOL, &[incoming], now)
                 .await
@@ -477,5 +485,80 @@ async fn a_payment_named_twice_gets_its_receipt_once_and_no_number_is_skipped() 
         .expect("issued");
     tx.commit().await.unwrap();
     assert_eq!(issued.len(), 1, "one receipt for the one part");
+    check_books(&app, &Step::Cash { invoice: 0 }).await;
+}
+
+/// A payment's receipts are numbered in the order of the months they pay,
+/// whatever order the payment named its invoices in (as when the receipts
+/// were drafted from the allocations read back).
+#[tokio::test]
+async fn a_payments_receipts_follow_the_months_not_the_order_it_named_them() {
+    let app = start().await;
+    let by_month: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT i.code, i.period, i.total FROM invoice i WHERE i.school_id = $1 AND i.voided_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id) ORDER BY i.period, i.id",
+    )
+    .bind(SCHOOL)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let older = by_month.first().expect("an unpaid invoice");
+    let newer = by_month
+        .iter()
+        .rev()
+        .find(|i| i.1 > older.1)
+        .expect("an unpaid invoice of a later month");
+    let now = app.state.clock.now_time();
+    // The later month first.
+    let incoming = cash("CASH:MONTHS", older.2 + newer.2, &[&newer.0, &older.0], now);
+    let mut tx = begin_write(&app.db).await.unwrap();
+    ledger::record(&mut tx, &app.vault, SCHOOL, &[incoming], now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let numbered: Vec<(String,)> = sqlx::query_as(
+        "SELECT i.code FROM receipt r JOIN invoice i ON i.id = r.invoice_id JOIN payment p ON p.id = r.payment_id \
+         WHERE p.external_id = 'CASH:MONTHS' ORDER BY r.number",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        numbered,
+        [(older.0.clone(),), (newer.0.clone(),)],
+        "receipts by number"
+    );
+    // Each invoice paid in full: its receipt lists what it billed, line by line.
+    for (code, _, _) in [older, newer] {
+        let (content,): (String,) = sqlx::query_as(
+            "SELECT r.content FROM receipt r JOIN invoice i ON i.id = r.invoice_id WHERE i.code = $1",
+        )
+        .bind(code)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        let content: Value = serde_json::from_str(&content).unwrap();
+        let items: Vec<(String, i64)> = content["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["label"].as_str().unwrap().to_string(),
+                    i["amount"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        let billed: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT l.description, l.amount FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id \
+             WHERE i.code = $1 AND l.declined = 0 ORDER BY l.position",
+        )
+        .bind(code)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+        assert!(!billed.is_empty());
+        assert_eq!(items, billed, "receipt of {code}");
+    }
     check_books(&app, &Step::Cash { invoice: 0 }).await;
 }

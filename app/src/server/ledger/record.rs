@@ -12,7 +12,7 @@ use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::bulk::{Marks, CHUNK};
 use crate::server::change_numbers;
-use crate::server::receipts::{Paid, Signing};
+use crate::server::receipts::{NewlyPaid, Paid, Signing};
 use crate::server::vault::Vault;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -185,10 +185,14 @@ pub async fn record_unsigned(
     // drafted and signed on another thread while the credits are written,
     // and in a statement while its next batch is written too
     // (`turns`: the caller stores them, before the commit).
-    let issue: Vec<(Paid, Option<String>)> = new
+    let issue: Vec<NewlyPaid> = new
         .iter()
         .map(|i| {
             let p = &batch[*i].payment;
+            let allocated = match &planned[*i] {
+                Planned::New { settlement, .. } => settlement.allocations.clone(),
+                _ => Vec::new(),
+            };
             let paid = Paid {
                 id: ids[i],
                 school_id,
@@ -199,10 +203,14 @@ pub async fn record_unsigned(
                 account: p.account.as_ref().map(|(_, number)| number.clone()),
                 bank_bin: p.account.as_ref().map(|(bin, _)| bin.clone()),
             };
-            (paid, batch[*i].collector.clone())
+            NewlyPaid {
+                paid,
+                collector: batch[*i].collector.clone(),
+                allocated,
+            }
         })
         .collect();
-    let signing = crate::server::receipts::start_issue_for_paid(conn, vault, issue, now).await?;
+    let signing = crate::server::receipts::start_issue_for_new(conn, vault, issue, now).await?;
     write_credits(conn, &credits, now).await?;
     let mut recorded: Vec<Recorded> = Vec::with_capacity(batch.len());
     for (i, p) in planned.iter().enumerate() {

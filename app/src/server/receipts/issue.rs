@@ -70,22 +70,21 @@ pub struct Paid {
 }
 
 /// One part of a payment put against an invoice that has no receipt for it
-/// yet, with what the receipt shows of the invoice (read as a JSON array, in
-/// this order).
+/// yet, with what the receipt shows of the invoice (read as a JSON array
+/// `[payment, amount, [invoice…]]`).
 #[derive(serde::Deserialize)]
 struct Part {
     payment_id: PaymentId,
-    invoice_id: InvoiceId,
-    student_id: StudentId,
-    student: String,
-    class: Option<String>,
-    code: String,
-    period: String,
-    total: Vnd,
     amount: Vnd,
-    /// What was billed, `[[description, amount], …]` in the invoice's order:
-    /// a line the family declined is not (it is not in the total).
-    billed: Option<Vec<(String, Vnd)>>,
+    invoice: ForReceipt,
+}
+
+/// A payment recorded in this transaction: who took it, and what it put
+/// against which invoice (as the ledger settled it).
+pub struct NewlyPaid {
+    pub paid: Paid,
+    pub collector: Option<String>,
+    pub allocated: Vec<(InvoiceId, Vnd)>,
 }
 
 /// Issues receipts for payments the caller already holds (the ledger has just
@@ -114,7 +113,63 @@ pub async fn start_issue_for_paid(
     now: UnixTime,
 ) -> Result<Signing, AppError> {
     let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
-    let mut parts = unreceipted_parts(conn, &ids).await?;
+    let parts = unreceipted_parts(conn, &ids).await?;
+    start_issue(conn, vault, payments, parts, now).await
+}
+
+/// [`start_issue_for_paid`] for payments recorded in this transaction, with
+/// what each put against which invoice (the ledger holds it): none can have a
+/// receipt yet, so only their invoices are read, not the allocations just
+/// written nor the receipts.
+pub async fn start_issue_for_new(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    payments: Vec<NewlyPaid>,
+    now: UnixTime,
+) -> Result<Signing, AppError> {
+    let mut ids: Vec<InvoiceId> = payments
+        .iter()
+        .flat_map(|p| p.allocated.iter().map(|(invoice, _)| *invoice))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let invoices = invoices_for_receipts(conn, &ids).await?;
+    let mut parts: HashMap<PaymentId, Vec<Part>> = HashMap::new();
+    let mut paid = Vec::with_capacity(payments.len());
+    for NewlyPaid {
+        paid: payment,
+        collector,
+        allocated,
+    } in payments
+    {
+        let mut own = Vec::with_capacity(allocated.len());
+        for (invoice_id, amount) in allocated {
+            let invoice = invoices.get(&invoice_id).ok_or(AppError::Internal)?;
+            own.push(Part {
+                payment_id: payment.id,
+                amount,
+                invoice: invoice.clone(),
+            });
+        }
+        // As `unreceipted_parts` orders them: the numbers follow the months.
+        own.sort_by(|a, b| {
+            (&a.invoice.period, a.invoice.invoice_id)
+                .cmp(&(&b.invoice.period, b.invoice.invoice_id))
+        });
+        parts.insert(payment.id, own);
+        paid.push((payment, collector));
+    }
+    start_issue(conn, vault, paid, parts, now).await
+}
+
+/// Numbers the parts' receipts and starts drafting and signing them.
+async fn start_issue(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    payments: Vec<(Paid, Option<String>)>,
+    mut parts: HashMap<PaymentId, Vec<Part>>,
+    now: UnixTime,
+) -> Result<Signing, AppError> {
     // Each payment's parts once, in the payments' order (a payment named twice
     // gets its receipts once): exactly the drafts the job below makes, so the
     // numbers taken are the numbers used.
@@ -158,15 +213,14 @@ async fn unreceipted_parts(
     use crate::server::bulk::{as_json_rows, json_rows, Marks, CHUNK};
     // The billed lines come with each part, aggregated by the database, and
     // the parts come back as one JSON row a chunk.
-    let billed = if conn.backend_name() == "SQLite" {
-        "json((SELECT json_group_array(json_array(l.description, l.amount) ORDER BY l.position) \
-           FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0))"
+    let invoice = if conn.backend_name() == "SQLite" {
+        "json_array"
     } else {
-        "(SELECT json_agg(json_build_array(l.description, l.amount) ORDER BY l.position) \
-           FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0)"
+        "json_build_array"
     };
     let columns = format!(
-        "a.payment_id, i.id, s.id, s.full_name, c.name, i.code, i.period, i.total, a.amount, {billed}"
+        "a.payment_id, a.amount, {invoice}({})",
+        for_receipt_columns(conn)
     );
     let rows = as_json_rows(conn, &columns, "a.payment_id, i.period, i.id");
     let mut parts: HashMap<PaymentId, Vec<Part>> = HashMap::new();
@@ -188,6 +242,59 @@ async fn unreceipted_parts(
         }
     }
     Ok(parts)
+}
+
+/// What a receipt shows of an invoice (read as a JSON array, in this order:
+/// [`for_receipt_columns`]).
+#[derive(Clone, serde::Deserialize)]
+struct ForReceipt {
+    invoice_id: InvoiceId,
+    student_id: StudentId,
+    student: String,
+    class: Option<String>,
+    code: String,
+    period: String,
+    total: Vnd,
+    billed: Option<Vec<(String, Vnd)>>,
+}
+
+/// What receipts show of these invoices, by id.
+async fn invoices_for_receipts(
+    conn: &mut AnyConnection,
+    ids: &[InvoiceId],
+) -> Result<HashMap<InvoiceId, ForReceipt>, AppError> {
+    use crate::server::bulk::{as_json_rows, json_rows, Marks, CHUNK};
+    let rows = as_json_rows(conn, &for_receipt_columns(conn), "");
+    let mut invoices = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT {rows} FROM invoice i JOIN student s ON s.id = i.student_id LEFT JOIN class c ON c.id = i.class_id \
+             WHERE i.id IN ({})",
+            Marks::of(conn).list(1, chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<_, Option<String>>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for invoice in json_rows::<ForReceipt>(query.fetch_one(&mut *conn).await?)? {
+            invoices.insert(invoice.invoice_id, invoice);
+        }
+    }
+    Ok(invoices)
+}
+
+/// [`ForReceipt`]'s columns, of `invoice i JOIN student s LEFT JOIN class c`.
+/// The billed lines: `[[description, amount], …]` in the invoice's order, a
+/// line the family declined left out (it is not in the total).
+fn for_receipt_columns(conn: &AnyConnection) -> String {
+    let billed = if conn.backend_name() == "SQLite" {
+        "json((SELECT json_group_array(json_array(l.description, l.amount) ORDER BY l.position) \
+           FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0))"
+    } else {
+        "(SELECT json_agg(json_build_array(l.description, l.amount) ORDER BY l.position) \
+           FROM invoice_line l WHERE l.invoice_id = i.id AND l.declined = 0)"
+    };
+    format!("i.id, s.id, s.full_name, c.name, i.code, i.period, i.total, {billed}")
 }
 
 /// One payment's receipts, one for each part, before they are numbered.
@@ -223,12 +330,15 @@ fn drafts_for(
         crate::server::bank::reference_of(&paid.external_id).to_string()
     };
     let mut drafts = Vec::with_capacity(parts.len());
-    for part in parts {
-        let period_label = crate::domain::date::Month::parse(&part.period)
+    for Part {
+        amount, invoice, ..
+    } in parts
+    {
+        let period_label = crate::domain::date::Month::parse(&invoice.period)
             .map(|m| m.label())
-            .unwrap_or_else(|_| part.period.clone());
-        let lines: Vec<(String, Vnd)> = part.billed.unwrap_or_default();
-        let items = receipt_items(lines, part.amount, part.total, &period_label, &part.code);
+            .unwrap_or_else(|_| invoice.period.clone());
+        let lines: Vec<(String, Vnd)> = invoice.billed.unwrap_or_default();
+        let items = receipt_items(lines, amount, invoice.total, &period_label, &invoice.code);
         let content = ReceiptContent {
             format: 1,
             receipt_type: RECEIPT_TYPE.into(),
@@ -243,14 +353,14 @@ fn drafts_for(
                 .payer_name
                 .clone()
                 .filter(|p| !p.trim().is_empty())
-                .unwrap_or_else(|| format!("Phụ huynh học sinh {}", part.student)),
-            student: part.student,
-            class: part.class.unwrap_or_default(),
-            invoice_code: part.code,
-            period: part.period,
+                .unwrap_or_else(|| format!("Phụ huynh học sinh {}", invoice.student)),
+            student: invoice.student,
+            class: invoice.class.unwrap_or_default(),
+            invoice_code: invoice.code,
+            period: invoice.period,
             items,
-            total: part.amount,
-            total_in_words: crate::domain::words::vnd_in_words(part.amount).map_err(unavailable)?,
+            total: amount,
+            total_in_words: crate::domain::words::vnd_in_words(amount).map_err(unavailable)?,
             method: paid.method.clone(),
             reference: reference.clone(),
             paid_at: paid.received_at.seconds(),
@@ -261,8 +371,8 @@ fn drafts_for(
         drafts.push(Draft {
             school_id: paid.school_id,
             payment_id: paid.id,
-            invoice_id: part.invoice_id,
-            student_id: part.student_id,
+            invoice_id: invoice.invoice_id,
+            student_id: invoice.student_id,
             content,
         });
     }
