@@ -17,9 +17,10 @@ use std::collections::HashMap;
 /// in the order given (numbers follow it). `collector`: who took the money
 /// (`None`: the school's account, for a transfer; a person for cash or a hand
 /// match). Returns the receipts' ids, or none past [`IDS_UP_TO`](super::IDS_UP_TO) receipts.
-/// A whole statement's receipts take a handful of round trips: the
-/// payments, allocations and billed lines are read in lists, the numbers
-/// reserved as one block per school, and the rows written many at a time.
+/// (A match by hand, today.) Many payments would take a handful of round
+/// trips: the payments, allocations and billed lines are read in lists, the
+/// numbers reserved as one block per school, and the rows written many at a
+/// time. A statement's payments, new, go through [`start_issue_for_new`].
 pub async fn issue_for_payments(
     conn: &mut AnyConnection,
     vault: &Vault,
@@ -87,8 +88,8 @@ pub struct NewlyPaid {
     pub allocated: Vec<(InvoiceId, Vnd)>,
 }
 
-/// Issues receipts for payments the caller already holds (the ledger has just
-/// recorded them): only their allocations and invoices are read.
+/// Issues receipts for payments recorded earlier that the caller holds: their
+/// parts without a live receipt are read back (allocations, invoices, receipts).
 pub async fn issue_for_paid(
     conn: &mut AnyConnection,
     vault: &Vault,
@@ -101,12 +102,11 @@ pub async fn issue_for_paid(
         .await
 }
 
-/// [`issue_for_paid`] in two steps, so that the caller can write something
-/// else in the same transaction while the receipts are drafted and signed: this
-/// reads the parts and takes the numbers (in the transaction), and starts the
-/// drafting and signing (off the async workers when there are many);
-/// [`Signing::store`] then waits for them and stores them.
-pub async fn start_issue_for_paid(
+/// [`issue_for_paid`] but for storing: reads the parts and takes the numbers
+/// (in the transaction), and starts the drafting and signing (off the async
+/// workers when there are many); [`Signing::store`] then waits for them and
+/// stores them.
+async fn start_issue_for_paid(
     conn: &mut AnyConnection,
     vault: &Vault,
     payments: Vec<(Paid, Option<String>)>,
@@ -117,10 +117,13 @@ pub async fn start_issue_for_paid(
     start_issue(conn, vault, payments, parts, now).await
 }
 
-/// [`start_issue_for_paid`] for payments recorded in this transaction, with
-/// what each put against which invoice (the ledger holds it): none can have a
-/// receipt yet, so only their invoices are read, not the allocations just
-/// written nor the receipts.
+/// Receipts for payments recorded in this transaction, with what each put
+/// against which invoice (the ledger holds it): none can have a receipt yet,
+/// so only their invoices are read, not the allocations just written nor the
+/// receipts. In two steps, so that the ledger can write its next batch while
+/// the receipts are drafted and signed: this takes the numbers (in the
+/// transaction) and starts the drafting and signing; [`Signing::store`] then
+/// waits for them and stores them.
 pub async fn start_issue_for_new(
     conn: &mut AnyConnection,
     vault: &Vault,
