@@ -85,10 +85,21 @@ pub fn as_json_rows(conn: &AnyConnection, columns: &str, order: &str) -> String 
     } else {
         format!(" ORDER BY {order}")
     };
+    let row = json_array(conn, columns);
     if conn.backend_name() == "SQLite" {
-        format!("json_group_array(json_array({columns}){order})")
+        format!("json_group_array({row}{order})")
     } else {
-        format!("CAST(json_agg(json_build_array({columns}){order}) AS TEXT)")
+        format!("CAST(json_agg({row}{order}) AS TEXT)")
+    }
+}
+
+/// One JSON array of `columns`, as a value inside another (SQLite's
+/// `json_array`, PostgreSQL's `json_build_array`).
+pub fn json_array(conn: &AnyConnection, columns: &str) -> String {
+    if conn.backend_name() == "SQLite" {
+        format!("json_array({columns})")
+    } else {
+        format!("json_build_array({columns})")
     }
 }
 

@@ -17,10 +17,10 @@ use std::collections::HashMap;
 /// in the order given (numbers follow it). `collector`: who took the money
 /// (`None`: the school's account, for a transfer; a person for cash or a hand
 /// match). Returns the receipts' ids, or none past [`IDS_UP_TO`](super::IDS_UP_TO) receipts.
-/// (A match by hand, today.) Many payments would take a handful of round
-/// trips: the payments, allocations and billed lines are read in lists, the
-/// numbers reserved as one block per school, and the rows written many at a
-/// time. A statement's payments, new, go through [`start_issue_for_new`].
+/// A match by hand comes here with its one payment; many would take a handful
+/// of round trips: the payments, allocations and billed lines are read in
+/// lists, the numbers reserved as one block per school, and the rows written
+/// many at a time. A statement's new payments go through [`start_issue_for_new`].
 pub async fn issue_for_payments(
     conn: &mut AnyConnection,
     vault: &Vault,
@@ -96,25 +96,12 @@ pub async fn issue_for_paid(
     payments: Vec<(Paid, Option<String>)>,
     now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
-    start_issue_for_paid(conn, vault, payments, now)
+    let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
+    let parts = unreceipted_parts(conn, &ids).await?;
+    start_issue(conn, vault, payments, parts, now)
         .await?
         .store(conn, now)
         .await
-}
-
-/// [`issue_for_paid`] but for storing: reads the parts and takes the numbers
-/// (in the transaction), and starts the drafting and signing (off the async
-/// workers when there are many); [`Signing::store`] then waits for them and
-/// stores them.
-async fn start_issue_for_paid(
-    conn: &mut AnyConnection,
-    vault: &Vault,
-    payments: Vec<(Paid, Option<String>)>,
-    now: UnixTime,
-) -> Result<Signing, AppError> {
-    let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
-    let parts = unreceipted_parts(conn, &ids).await?;
-    start_issue(conn, vault, payments, parts, now).await
 }
 
 /// Receipts for payments recorded in this transaction, with what each put
@@ -213,17 +200,12 @@ async fn unreceipted_parts(
     conn: &mut AnyConnection,
     ids: &[PaymentId],
 ) -> Result<HashMap<PaymentId, Vec<Part>>, AppError> {
-    use crate::server::bulk::{as_json_rows, json_rows, Marks, CHUNK};
+    use crate::server::bulk::{as_json_rows, json_array, json_rows, Marks, CHUNK};
     // The billed lines come with each part, aggregated by the database, and
     // the parts come back as one JSON row a chunk.
-    let invoice = if conn.backend_name() == "SQLite" {
-        "json_array"
-    } else {
-        "json_build_array"
-    };
     let columns = format!(
-        "a.payment_id, a.amount, {invoice}({})",
-        for_receipt_columns(conn)
+        "a.payment_id, a.amount, {}",
+        json_array(conn, &for_receipt_columns(conn))
     );
     let rows = as_json_rows(conn, &columns, "a.payment_id, i.period, i.id");
     let mut parts: HashMap<PaymentId, Vec<Part>> = HashMap::new();
