@@ -22,6 +22,11 @@ process.env.HOCPHI_E2E_DATABASE_URL = postgres || `sqlite://${path.join(workDir,
 module.exports = defineConfig({
   testDir: './tests',
   timeout: 60_000,
+  // The server under test is a debug build sharing two cores with Chromium:
+  // CI once waited more than the default 5 s for a parent's lookup to draw
+  // the child's page (stop 39; locally it takes about a second). A wrong
+  // page still fails, after 10 s; retries would hide a real race, so none.
+  expect: { timeout: 10_000 },
   retries: 0,
   workers: 1,
   reporter: [['list']],
