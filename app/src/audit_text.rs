@@ -102,6 +102,10 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             let active = |v: &Value| v.get("active").and_then(Value::as_bool);
             let verb = match (action, active(&before), active(&after)) {
                 ("create", _, _) => t("Thêm khoản thu", "Added fee"),
+                // A correction of a fee already retired: still retired, corrected.
+                (_, Some(false), Some(false)) => {
+                    t("Sửa khoản thu (đã ngừng thu)", "Changed retired fee")
+                }
                 (_, _, Some(false)) => t("Ngừng thu khoản", "Retired fee"),
                 (_, Some(false), Some(true)) => t("Thu lại khoản", "Restored fee"),
                 _ => t("Sửa khoản thu", "Changed fee"),
@@ -148,11 +152,17 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             because(t, &after, "reason")
         ),
         ("issue", "invoice_run") => format!(
-            "{} {}: {} {}, {} {}",
+            "{} {}{}: {} {}, {} {}",
             t("Lập hoá đơn tháng", "Billed month"),
             crate::domain::date::Month::parse(&id)
                 .map(|m| m.label())
                 .unwrap_or_else(|_| id.clone()),
+            // The scope as the run was asked for (a row without one reads as before).
+            after
+                .get("scope")
+                .and_then(|s| serde_json::from_value::<crate::staff::RunScope>(s.clone()).ok())
+                .map(|s| format!(" ({})", s.label(t)))
+                .unwrap_or_default(),
             text(&after, "invoices"),
             t("hoá đơn", "invoices"),
             t("tổng", "total"),
@@ -503,6 +513,61 @@ mod tests {
             before: None,
             after: Some(after.into()),
         }
+    }
+
+    #[test]
+    fn a_retired_fee_corrected_reads_as_a_correction_not_a_second_retirement() {
+        let mut corrected = row(
+            "update",
+            "fee_item",
+            "3",
+            None,
+            r#"{"name":"Quỹ lớp","amount":60000,"unit":"month","mandatory":true,"active":false}"#,
+        );
+        corrected.before =
+            Some(r#"{"name":"Quỹ lớp","amount":50000,"unit":"month","active":false}"#.into());
+        assert_eq!(
+            sentence(vi, &corrected),
+            "Sửa khoản thu (đã ngừng thu) «Quỹ lớp»: 50.000 đ/tháng → 60.000 đ/tháng"
+        );
+        corrected.before =
+            Some(r#"{"name":"Quỹ lớp","amount":60000,"unit":"month","active":true}"#.into());
+        assert_eq!(
+            sentence(vi, &corrected),
+            "Ngừng thu khoản «Quỹ lớp»: 60.000 đ/tháng"
+        );
+    }
+
+    #[test]
+    fn a_month_billed_names_the_class_grade_or_school_it_covered() {
+        let billed = |scope: &str| {
+            sentence(
+                vi,
+                &row(
+                    "issue",
+                    "invoice_run",
+                    "2026-12",
+                    None,
+                    &format!(r#"{{"scope":{scope},"invoices":14,"total":15050000}}"#),
+                ),
+            )
+        };
+        assert_eq!(
+            billed(r#"{"Class":"3A"}"#),
+            "Lập hoá đơn tháng 12/2026 (lớp 3A): 14 hoá đơn, tổng 15.050.000 đ"
+        );
+        assert_eq!(
+            billed(r#"{"Grade":4}"#),
+            "Lập hoá đơn tháng 12/2026 (khối 4): 14 hoá đơn, tổng 15.050.000 đ"
+        );
+        assert_eq!(
+            billed(r#""School""#),
+            "Lập hoá đơn tháng 12/2026 (cả trường): 14 hoá đơn, tổng 15.050.000 đ"
+        );
+        assert_eq!(
+            billed("null"),
+            "Lập hoá đơn tháng 12/2026: 14 hoá đơn, tổng 15.050.000 đ"
+        );
     }
 
     #[test]

@@ -98,6 +98,10 @@ pub enum Field {
     /// A school level this office does not supervise (THPT: the Department;
     /// the others: their commune/ward), or not a level at all.
     SchoolLevel,
+    /// A fee of the same name already billed to some of the same students
+    /// (they would pay it twice on one invoice). Last: the parent's app
+    /// decodes variants by position.
+    FeeNameTaken,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

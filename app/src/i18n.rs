@@ -189,6 +189,19 @@ pub fn staff_error_message(lang: Lang, error: &AppError) -> String {
         AppError::NotSignedIn => pick(lang, "Bạn cần đăng nhập để tiếp tục.", "Please sign in to continue."),
         AppError::Forbidden => pick(lang, "Tài khoản của bạn không có quyền làm việc này.", "Your account is not allowed to do this."),
         AppError::BadCredentials => pick(lang, "Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
+        // Staff sign-ins: the parents' wording ("…or call the school") would
+        // send an accountant to themselves. A superior makes a reset link.
+        AppError::TooManyAttempts { retry_after_secs } => {
+            let minutes = retry_after_secs.div_ceil(60).max(1);
+            match lang {
+                Lang::Vi => format!(
+                    "Đã nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút. Nếu quên mật khẩu, hãy nhờ cấp trên hoặc người quản lý tạo đường dẫn đặt lại mật khẩu."
+                ),
+                Lang::En => format!(
+                    "Too many wrong attempts. Try again in {minutes} minutes. If you forgot the password, ask your superior or administrator for a reset link."
+                ),
+            }
+        }
         AppError::UsernameTaken => pick(lang, "Tên đăng nhập này đã có người dùng. Hãy chọn tên khác.", "This user name is taken. Please choose another."),
         AppError::SlugTaken => pick(lang, "Địa chỉ trang này đã thuộc về trường khác.", "This page address belongs to another school."),
         AppError::ImportRejected => pick(lang, "Tệp còn dòng lỗi nên chưa ghi gì. Hãy sửa các dòng được liệt kê rồi tải lại.", "The file still has rows with errors, so nothing was written. Fix the rows listed and upload again."),
@@ -343,7 +356,7 @@ pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
         (Lang::Vi, School) => Some("Hãy chọn trường."),
         (Lang::Vi, StudentCode) => Some("Mã học sinh: 1 đến 32 chữ cái hoặc chữ số."),
         (Lang::Vi, BirthDate) => Some("Ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/2018."),
-        (Lang::Vi, InvoiceCode) => Some("Mã hoá đơn không đúng."),
+        (Lang::Vi, InvoiceCode) => Some("Mã hoá đơn không đúng. Mã gồm 8 chữ và số in trên hoá đơn, ví dụ 7K2M9QXP; hãy chép lại đúng từ hoá đơn."),
         (Lang::Vi, Bank) => Some("Hãy chọn ngân hàng trong danh sách."),
         (Lang::Vi, AccountNumber) => {
             Some("Số tài khoản chỉ gồm chữ số, từ 6 đến 19 số, đúng như trên sổ hoặc ứng dụng ngân hàng.")
@@ -358,7 +371,7 @@ pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
         (Lang::En, School) => Some("Please choose a school."),
         (Lang::En, StudentCode) => Some("Student code: 1 to 32 letters or digits."),
         (Lang::En, BirthDate) => Some("Date of birth as day/month/year, e.g. 05/09/2018."),
-        (Lang::En, InvoiceCode) => Some("This invoice code is not valid."),
+        (Lang::En, InvoiceCode) => Some("This invoice code is not valid. A code is the 8 letters and digits printed on the invoice, e.g. 7K2M9QXP; copy it exactly from the invoice."),
         (Lang::En, Bank) => Some("Please choose a bank from the list."),
         (Lang::En, AccountNumber) => Some("An account number is 6 to 19 digits only, exactly as the bank shows it."),
         (Lang::En, ClassName) => Some("Please enter the class name."),
@@ -407,7 +420,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, Percent) => "Tỷ lệ miễn giảm từ 0 đến 100%.",
         (Lang::Vi, Grounds) => "Hãy ghi căn cứ miễn giảm (ví dụ số quyết định, số sổ hộ nghèo).",
         (Lang::Vi, Period) => "Kỳ thu ghi theo tháng/năm, ví dụ 11/2026.",
-        (Lang::Vi, DueDate) => "Hạn nộp theo dạng ngày/tháng/năm.",
+        (Lang::Vi, DueDate) => "Hạn nộp phải là một ngày có thật, viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026.",
         (Lang::Vi, Account) => "Hãy chọn tài khoản của trường mà sao kê này thuộc về.",
         (Lang::Vi, Mapping) => "Hãy chọn đủ các cột: ngày, số tiền ghi có, số tham chiếu, nội dung.",
         (Lang::Vi, Reason) => "Hãy ghi lý do (ví dụ: nhầm học sinh, sai tên người nộp).",
@@ -428,6 +441,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, ClassNotEmpty) => "Lớp còn học sinh nên chưa xoá được: hãy chuyển học sinh sang lớp khác trước, hoặc chỉ sửa tên lớp.",
         (Lang::Vi, ClassBilled) => "Lớp đã có hoá đơn (kể cả hoá đơn đã huỷ) nên được giữ lại để đối chiếu: chỉ sửa được tên lớp.",
         (Lang::Vi, SchoolLevel) => "Trường trung học phổ thông do Sở GD&ĐT quản lý; trường mầm non, tiểu học, trung học cơ sở do UBND xã/phường quản lý. Cơ quan quản lý trường đó tạo trường.",
+        (Lang::Vi, FeeNameTaken) => "Đã có khoản thu cùng tên đang thu của một số học sinh này: họ sẽ phải nộp hai lần. Hãy sửa khoản đã có, ngừng thu nó, hoặc đặt tên khác (ví dụ: Nước uống học kỳ 2).",
         (Lang::Vi, ReportDue) => "Hạn nộp báo cáo theo dạng ngày/tháng/năm, sau ngày cuối của kỳ và trong vòng một năm, ví dụ 05/12/2026.",
         (Lang::Vi, ReceiptNumbering) => "Mẫu số và ký hiệu biên lai: điền cả hai, đúng như đã đăng ký với cơ quan thuế (chữ, chữ số, dấu / - hoặc ., mỗi ô tối đa 20 ký tự), hoặc để trống cả hai.",
         (Lang::Vi, NoInvoicesInPeriod) => "Lớp chưa có hoá đơn nào cho kỳ này: hãy phát hành hoá đơn trước.",
@@ -458,7 +472,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Percent) => "A reduction is 0 to 100 %.",
         (Lang::En, Grounds) => "Please note the grounds (e.g. the decision or certificate number).",
         (Lang::En, Period) => "The period is a month, e.g. 11/2026.",
-        (Lang::En, DueDate) => "The due date as day/month/year.",
+        (Lang::En, DueDate) => "The due date must be a real day, written day/month/year, e.g. 30/11/2026.",
         (Lang::En, Account) => "Please choose which of the school's accounts this statement is for.",
         (Lang::En, Mapping) => "Please choose every column: date, credit amount, reference, description.",
         (Lang::En, Reason) => "Please give the reason (e.g. the wrong student, the payer's name misspelt).",
@@ -479,6 +493,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, ClassNotEmpty) => "The class still has students, so it cannot be removed yet: move them to another class first, or just rename it.",
         (Lang::En, ClassBilled) => "The class has been billed (voided invoices count too), so it is kept for the records: it can only be renamed.",
         (Lang::En, SchoolLevel) => "Upper-secondary schools belong to the Department of Education; preschools, primary and lower-secondary schools to their commune or ward. The school's own office creates it.",
+        (Lang::En, FeeNameTaken) => "A fee of that name is already billed to some of these students: they would pay it twice. Correct the existing fee, stop billing it, or choose another name (e.g. Drinking water, term 2).",
         (Lang::En, ReportDue) => "The report deadline as day/month/year, after the period's last day and within a year, e.g. 05/12/2026.",
         (Lang::En, ReceiptNumbering) => "Receipt form and series: fill in both, exactly as registered with the tax office (letters, digits, / - or ., at most 20 characters each), or leave both empty.",
         (Lang::En, NoInvoicesInPeriod) => "The class has no invoice for this period yet: issue the invoices first.",
@@ -513,10 +528,10 @@ pub static VI: Texts = Texts {
     your_children: "Các con của bạn",
     remove_child: "Xoá khỏi máy này",
     confirm_remove: "Xoá con khỏi danh sách trên máy này? Bạn có thể tra cứu lại sau.",
-    forget_phone: "Quên máy này",
+    forget_phone: "Xoá hết dữ liệu trên máy này",
     confirm_forget_phone: "Xoá mọi con khỏi máy này và huỷ quyền xem của máy này? Nên làm khi máy được cho mượn, dùng chung hoặc bán. Bạn có thể tra cứu lại trên máy của mình.",
-    forget_phone_failed: "Chưa quên được máy này vì không kết nối được. Hãy bật mạng rồi bấm lại.",
-    forget_phone_done: "Đã quên máy này: danh sách các con và quyền xem trên máy này đã được xoá.",
+    forget_phone_failed: "Chưa xoá được vì không kết nối được. Hãy bật mạng rồi bấm lại.",
+    forget_phone_done: "Đã xoá hết dữ liệu trên máy này: danh sách các con và quyền xem của máy.",
     add_child: "Thêm con khác",
     invoices: "Các khoản thu",
     no_invoices: "Chưa có khoản thu nào.",
@@ -573,7 +588,7 @@ pub static VI: Texts = Texts {
     err_missing_school: "Hãy chọn trường của con.",
     err_missing_code: "Hãy nhập mã học sinh.",
     err_bad_birth_date: "Hãy nhập ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/2018.",
-    err_bad_invoice_code: "Mã hoá đơn không đúng.",
+    err_bad_invoice_code: "Mã hoá đơn không đúng. Mã gồm 8 chữ và số in trên hoá đơn, ví dụ 7K2M9QXP; hãy chép lại đúng từ hoá đơn.",
     err_access_expired: "Phiên xem đã hết hạn. Hãy tra cứu lại bằng mã học sinh và ngày sinh.",
     err_not_found: "Không tìm thấy khoản thu này.",
     err_cross_site: "Yêu cầu bị từ chối vì không đến từ trang hocphi.",
@@ -661,7 +676,7 @@ pub static EN: Texts = Texts {
     pay_together_link: "Pay several fees at once",
     nothing_to_pay: "Nothing left to pay.",
     make_group_qr: "Make one QR code",
-    class_fees_title: "The class's fees",
+    class_fees_title: "Fees of class",
     voluntary: "voluntary",
     take_voluntary: "Take this voluntary item (untick to decline)",
     contacts_intro: "These people guide parents through paying and answer questions.",
@@ -671,7 +686,7 @@ pub static EN: Texts = Texts {
     err_missing_school: "Please choose your child's school.",
     err_missing_code: "Please enter the student code.",
     err_bad_birth_date: "Please enter the date of birth as day/month/year, e.g. 05/09/2018.",
-    err_bad_invoice_code: "This invoice code is not valid.",
+    err_bad_invoice_code: "This invoice code is not valid. A code is the 8 letters and digits printed on the invoice, e.g. 7K2M9QXP; copy it exactly from the invoice.",
     err_access_expired: "Your access has expired. Please look your child up again.",
     err_not_found: "This fee was not found.",
     err_cross_site: "Request refused: it did not come from the hocphi site.",
@@ -694,6 +709,13 @@ mod tests {
         };
         assert!(VI.error_message(&e).contains("2 phút"));
         assert!(EN.error_message(&e).contains("2 minutes"));
+        // Staff are not sent to "the school" (they are the school): to a reset link.
+        let staff = staff_error_message(Lang::Vi, &e);
+        assert!(
+            staff.contains("2 phút") && staff.contains("đặt lại mật khẩu"),
+            "{staff}"
+        );
+        assert!(!staff.contains("liên hệ nhà trường"), "{staff}");
     }
 
     #[test]

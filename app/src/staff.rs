@@ -52,6 +52,9 @@ pub struct Me {
     pub office_level: crate::domain::office::OfficeLevel,
     pub school_id: Option<i64>,
     pub school_name: Option<String>,
+    /// Today by the server's clock: the month screens open on (a computer's
+    /// clock, or its time zone, may be wrong).
+    pub today: crate::domain::date::Date,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -353,6 +356,18 @@ pub enum RunScope {
     School,
     Grade(i64),
     Class(String),
+}
+
+impl RunScope {
+    /// "lớp 3A", "khối 3", "cả trường": what a run covered, in its message
+    /// and in the change log.
+    pub fn label(&self, tr: crate::audit_text::Tr) -> String {
+        match self {
+            RunScope::School => tr("cả trường", "whole school").to_string(),
+            RunScope::Grade(g) => format!("{} {g}", tr("khối", "grade")),
+            RunScope::Class(c) => format!("{} {}", tr("lớp", "class"), c.trim()),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

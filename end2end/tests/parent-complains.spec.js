@@ -52,8 +52,11 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
   await expect(detail.getByRole('img', { name: 'Ảnh biên nhận chuyển khoản' })).toBeVisible();
   await accountant.getByLabel('Trả lời phụ huynh').fill('Nhà trường đã tìm thấy khoản chuyển và ghép vào hoá đơn. Cảm ơn anh/chị.');
   await accountant.getByLabel('Trạng thái khiếu nại').selectOption('resolved');
-  await accountant.getByRole('button', { name: 'Gửi trả lời' }).click();
+  // A double click sends one answer, and the box empties once it is sent.
+  await accountant.getByRole('button', { name: 'Gửi trả lời' }).dblclick();
   await expect(accountant.getByText('Đã trả lời, trạng thái: Đã giải quyết')).toBeVisible();
+  await expect(detail.getByText('Nhà trường đã tìm thấy khoản chuyển')).toHaveCount(1);
+  await expect(accountant.getByLabel('Trả lời phụ huynh')).toHaveValue('');
   // The list finds a complaint by words without marks, and hides the finished ones on request.
   const rows = accountant.getByTestId('complaint-row');
   await accountant.getByLabel('Lọc theo học sinh, lớp hoặc nội dung').fill('chua thay ghi nhan');
@@ -73,5 +76,6 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
   await page.getByRole('link', { name: /KN-/ }).first().click();
   await expect(page.getByTestId('complaint-status')).toHaveText('Đã giải quyết');
   await expect(page.getByTestId('complaint-messages')).toContainText('Nhà trường đã tìm thấy khoản chuyển');
+  await expect(page.getByTestId('complaint-messages').getByText('Nhà trường đã tìm thấy khoản chuyển')).toHaveCount(1);
   await page.screenshot({ path: 'test-results/screens/45-complaint-resolved.png', fullPage: true });
 });

@@ -49,6 +49,16 @@ test('an address that is not a page of the app says so', async ({ page }) => {
   await expect(page.getByText(/Không tìm thấy trang|Page not found/)).toBeVisible();
 });
 
+test('a child\'s or invoice\'s link forwarded to another phone says where it opens, not that something expired', async ({ page }) => {
+  for (const path of ['/con/c0ffee', '/con/c0ffee/AB12CD34']) {
+    await page.goto(path);
+    await expect(page.getByTestId('not-on-this-phone')).toContainText('Trang này chỉ mở được trên điện thoại đã tra cứu học sinh.');
+    await expect(page.getByText('Phiên xem đã hết hạn')).toHaveCount(0);
+  }
+  await page.getByRole('link', { name: 'Tra cứu khoản thu' }).click();
+  await expect(page.getByLabel('Mã học sinh')).toBeVisible();
+});
+
 test('a page left before its code arrives is not drawn, and asks the server nothing', async ({ page }) => {
   await page.goto(`/s/${FEATURED.school}`);
   await page.getByLabel('Mã học sinh').fill(FEATURED.code);

@@ -104,6 +104,11 @@ test('a parent looks up a child, opens the invoice and pays by a VietQR that dec
   const lowered = parseVietQr(decodePng(await page.locator('.qr').screenshot()));
   expect(Number(lowered.amount)).toBe(total - clubAmount);
   await page.screenshot({ path: 'test-results/screens/03b-voluntary-declined.png', fullPage: true });
+
+  // Whoever has never paid by QR finds the steps beside it.
+  await page.getByTestId('qr-guide').click();
+  await expect(page).toHaveURL(/\/huong-dan\/nop-bang-qr\.html$/);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 });
 
 test('a wrong date of birth gets the one neutral message, and so does an unknown code', async ({ page }) => {
@@ -151,8 +156,8 @@ test('a family switches between two children at two schools, and can remove one'
   await page.evaluate(() => localStorage.setItem('hocphi.complaints.v1',
     JSON.stringify([{ code: 'KN-22222-22222', subject: 'Nguyễn Minh An · Hoá đơn X', at: 0 }])));
   page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: 'Quên máy này' }).click();
-  await expect(page.getByText('Đã quên máy này')).toBeVisible();
+  await page.getByRole('button', { name: 'Xoá hết dữ liệu trên máy này' }).click();
+  await expect(page.getByText('Đã xoá hết dữ liệu trên máy này')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Các con của bạn' })).toHaveCount(0);
   expect(await page.evaluate(() => localStorage.getItem('hocphi.children.v2'))).not.toContain(
     Buffer.from(FEATURED.name).toString('hex'));
@@ -275,6 +280,8 @@ test('a mistyped school address says so, at 360 px, instead of blaming the code'
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto('/s/th-ha-longg');
   await expect(page.getByTestId('unknown-school')).toContainText('Không tìm thấy trường ở địa chỉ này');
+  // …in the form too, where the school's name would be, not only under it.
+  await expect(page.getByTestId('preset-school')).toHaveText('Không tìm thấy trường ở địa chỉ này');
   // The school's real address shows no such warning.
   await page.goto('/s/th-ha-long');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -156,7 +156,7 @@ test('the privacy notice tells a parent, in plain words, what is kept about thei
   await expect(page.locator('h1')).toHaveText('Quyền riêng tư: dữ liệu của con bạn');
   const main = page.locator('main');
   for (const fact of ['Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15', 'Nghị định 356/2025/NĐ-CP', '10 năm',
-    '365 ngày', 'nhật ký', 'Xoá khỏi máy này', 'Quên máy này', 'Báo sai sót, khiếu nại', '4 số cuối',
+    '365 ngày', 'nhật ký', 'Xoá khỏi máy này', 'Xoá hết dữ liệu trên máy này', 'Báo sai sót, khiếu nại', '4 số cuối',
     'Argon2', 'HTTPS', '/s/', 'UBND xã/phường hoặc Sở GD&ĐT', 'không phải ẩn danh hoàn toàn',
     'trả lời trong 2 ngày làm việc', 'làm xong trong 10 ngày']) {
     await expect(main).toContainText(fact);

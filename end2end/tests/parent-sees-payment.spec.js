@@ -78,6 +78,14 @@ test('the parent opens the signed receipt, scans its QR, and a tampered link fai
   await expect(page.getByText('Biên lai thu tiền')).toBeVisible();
   await expect(page.getByText(/Bằng chữ: .+ đồng/)).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/11-receipt.png', fullPage: true });
+  // On a 360 px phone the QR's note reads under the QR, not in a column a word wide.
+  await page.setViewportSize({ width: 360, height: 740 });
+  const qrBox = await page.getByTestId('receipt-qr').boundingBox();
+  const noteBox = await page.getByTestId('receipt-qr-note').boundingBox();
+  expect(noteBox.y).toBeGreaterThanOrEqual(qrBox.y + qrBox.height);
+  expect(noteBox.width).toBeGreaterThan(250);
+  await page.screenshot({ path: 'test-results/screens/11-receipt-360.png', fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
 
   // The PDF download, rendered to an image where poppler is installed (CI installs it).
   const [pdf] = await Promise.all([

@@ -84,7 +84,7 @@ test("a class link shows the class's fees before the app arrives", async ({ page
   await expect(fees.first()).toBeVisible();
   const before = await fees.count();
   expect(before).toBeGreaterThan(0);
-  await expect(page.getByRole('heading', { name: /Các khoản thu của lớp · Lớp 3A/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /Các khoản thu của lớp 3A/ })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/00-class-link-before-app.png', fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: 'test-results/screens/00-class-link-before-app-laptop.png', fullPage: true });

@@ -29,20 +29,34 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(fees.getByRole('listitem').filter({ hasText: 'Quỹ lớp' })).toHaveCount(1);
   await expect(fees.getByRole('listitem').filter({ hasText: 'Quỹ lớp' })).toContainText('50.000 đ mỗi tháng');
   await expect(page.getByLabel('Số tiền (đồng)')).toHaveValue('');
-  // A typo is corrected in place (for invoices issued from now on)…
+  // A typo is corrected in place (for invoices issued from now on), and a fee
+  // can stop being billed: stopped while its correction is open, saving the
+  // correction keeps it stopped…
   const fund = fees.getByTestId('fee-row').filter({ hasText: 'Quỹ lớp' });
   await fund.getByRole('button', { name: 'Sửa' }).click();
   await expect(page.getByLabel('Số tiền (đồng)')).toHaveValue('50.000');
+  await fund.getByRole('button', { name: 'Ngừng thu' }).click();
+  await expect(page.getByText('Đã ngừng thu khoản Quỹ lớp: 50.000 đ mỗi tháng, áp dụng: 3. Các hoá đơn đã lập vẫn giữ khoản này.')).toBeVisible();
+  await expect(fund).toContainText('(đã ngừng thu)');
   await page.getByLabel('Số tiền (đồng)').fill('60.000');
   await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
   await expect(page.getByText('Đã sửa khoản thu Quỹ lớp: 60.000 đ mỗi tháng, áp dụng: 3.')).toBeVisible();
   await expect(fund).toContainText('60.000 đ mỗi tháng');
-  await expect(fees.getByTestId('fee-row').filter({ hasText: 'Quỹ lớp' })).toHaveCount(1);
-  // …and a fee can stop being billed, and come back.
-  await fund.getByRole('button', { name: 'Ngừng thu' }).click();
   await expect(fund).toContainText('(đã ngừng thu)');
+  await expect(fees.getByTestId('fee-row').filter({ hasText: 'Quỹ lớp' })).toHaveCount(1);
+  // …and it comes back.
   await fund.getByRole('button', { name: 'Thu lại' }).click();
   await expect(fund).not.toContainText('(đã ngừng thu)');
+  // The same fee again for the same grade would bill it twice: refused, however it is spelt.
+  await page.getByLabel('Tên khoản thu').fill('quỹ  lớp');
+  await page.getByLabel('Số tiền (đồng)').fill('20000');
+  await page.getByLabel('Khối hoặc lớp áp dụng').fill('3');
+  await page.getByRole('button', { name: 'Thêm khoản thu' }).click();
+  await expect(page.getByText('Đã có khoản thu cùng tên đang thu của một số học sinh này')).toBeVisible();
+  await expect(fees.getByTestId('fee-row').filter({ hasText: /quỹ lớp/i })).toHaveCount(1);
+  await page.getByLabel('Tên khoản thu').fill('');
+  await page.getByLabel('Số tiền (đồng)').fill('');
+  await page.getByLabel('Khối hoặc lớp áp dụng').fill('');
 
   // Half the meals for poor households, granted to one child with its grounds.
   await page.getByLabel('Tên diện miễn giảm').fill('Hộ nghèo');
@@ -61,6 +75,11 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   // A due date already past is said before anything is issued.
   await page.locator('#run-period').fill('2026-12');
   await page.getByLabel('Hạn nộp', { exact: true }).fill('25/11/2026');
+  // A class the school does not have is named as the problem, not previewed as "0 students".
+  await page.getByLabel('Lớp hoặc khối').fill('3X');
+  await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
+  await expect(page.getByText('Trường không có khối hoặc lớp này.')).toBeVisible();
+  await expect(page.getByTestId('run-preview')).toHaveCount(0);
   await page.getByLabel('Lớp hoặc khối').fill('3A');
   await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
   await expect(page.getByTestId('due-passed')).toContainText('Hạn nộp 25/11/2026 đã qua');
@@ -77,8 +96,15 @@ test('fees, an exemption and a month issued for a class reach the parent', async
     expect(given(names[i - 1]).localeCompare(given(names[i]), 'vi'), `${names[i - 1]} before ${names[i]}`).toBeLessThanOrEqual(0);
   }
   await page.screenshot({ path: 'test-results/screens/staff-desktop-06-run.png', fullPage: true });
+  await expect(page.getByTestId('run-preview')).toContainText('lớp 3A · kỳ 12/2026');
+  // A field changed after the preview: the preview (and its button) goes, so
+  // what is issued is always what was previewed.
+  await page.getByLabel('Lớp hoặc khối').fill('4A');
+  await expect(page.getByTestId('run-preview')).toHaveCount(0);
+  await page.getByLabel('Lớp hoặc khối').fill('3A');
+  await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
   await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();
-  await expect(page.getByText(/Đã phát hành 14 hoá đơn/)).toBeVisible();
+  await expect(page.getByText(/^Đã phát hành 14 hoá đơn · lớp 3A · kỳ 12\/2026 · tổng [0-9.]+ đ$/)).toBeVisible();
 
   // Mistakes are corrected, not permanent: a policy's rate is filled back in to change it,
   // an exemption granted by mistake is ended with a reason (December keeps its reduction),
@@ -172,15 +198,15 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await openTask(page, 'Nhật ký thay đổi');
   const log = page.getByTestId('audit-list');
   await expect(log.getByRole('listitem').first()).toContainText('Huỷ khoản trừ 45.000 đ');
-  await expect(log.getByRole('listitem').filter({ hasText: 'Lập hoá đơn tháng 12/2026: 14 hoá đơn' })).toHaveCount(1);
+  await expect(log.getByRole('listitem').filter({ hasText: 'Lập hoá đơn tháng 12/2026 (lớp 3A): 14 hoá đơn' })).toHaveCount(1);
   await expect(log).not.toContainText('{');
   await page.getByLabel('Tìm theo người, việc hoặc hồ sơ').fill('quy lop');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
-  // Newest first: added, corrected, retired, restored, each with its figures.
+  // Newest first: restored, corrected while retired, retired, added, each with its figures.
   await expect(log.getByRole('listitem').locator('div:first-child')).toHaveText([
     'Thu lại khoản «Quỹ lớp»: 60.000 đ/tháng',
-    'Ngừng thu khoản «Quỹ lớp»: 60.000 đ/tháng',
-    'Sửa khoản thu «Quỹ lớp»: 50.000 đ/tháng → 60.000 đ/tháng',
+    'Sửa khoản thu (đã ngừng thu) «Quỹ lớp»: 50.000 đ/tháng → 60.000 đ/tháng',
+    'Ngừng thu khoản «Quỹ lớp»: 50.000 đ/tháng',
     'Thêm khoản thu «Quỹ lớp»: 50.000 đ/tháng',
   ]);
   await expect(log.getByRole('listitem').first()).toContainText('Lê Thị Hồng');
@@ -237,8 +263,25 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   const choices = p.locator('input[type=checkbox]');
   await expect(choices).toHaveCount(2);
   const amounts = (await p.locator('li label span.whitespace-nowrap').allInnerTexts()).map((t) => Number(t.replace(/[^0-9]/g, '')));
+  const dong = (n) => `${n.toLocaleString('de-DE')} đ`;
+  // The ticked fees' total is shown before any QR is made…
+  await expect(p.getByTestId('chosen-total')).toContainText(dong(amounts[0] + amounts[1]));
   await p.getByRole('button', { name: 'Tạo mã QR nộp chung' }).click();
   const group = p.getByTestId('group-qr');
+  await expect(group).toHaveCount(1);
+  // …and a QR made for one choice goes when the choice changes: unticked, a
+  // month would otherwise still be paid for by the QR on screen.
+  await choices.nth(1).uncheck();
+  await expect(group).toHaveCount(0);
+  await expect(p.getByTestId('chosen-total')).toContainText(dong(amounts[0]));
+  await choices.nth(0).uncheck();
+  await p.getByRole('button', { name: 'Tạo mã QR nộp chung' }).click();
+  await expect(p.getByTestId('nothing-chosen')).toHaveText('Hãy đánh dấu ít nhất một khoản cần nộp.');
+  await expect(group).toHaveCount(0);
+  await choices.nth(0).check();
+  await choices.nth(1).check();
+  await expect(p.getByTestId('nothing-chosen')).toHaveCount(0);
+  await p.getByRole('button', { name: 'Tạo mã QR nộp chung' }).click();
   await expect(group).toHaveCount(1);
   await expect(group.locator('.qr svg')).toBeVisible();
   const qr = parseVietQr(decodePng(await group.locator('.qr').screenshot()));

@@ -122,6 +122,14 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width).toBeLessThanOrEqual(360);
   }
+  // A private link is made under the whole list: the teacher is taken to it.
+  await child.getByRole('button', { name: 'Đường dẫn riêng' }).click();
+  await expect(page.getByTestId('private-link')).toBeInViewport();
+  await expect(page.getByTestId('private-link')).toContainText('Đường dẫn riêng cho em');
+  // The reminder reads across the phone, not in a bold column beside its button.
+  await page.getByRole('button', { name: 'Soạn tin nhắc nộp cho nhóm lớp' }).click();
+  const reminder = page.getByText(/Kính gửi quý phụ huynh lớp/);
+  expect((await reminder.boundingBox()).width).toBeGreaterThan(250);
   found['class'] = await misfits(page);
   await picture(page, 'phone-class.png');
 

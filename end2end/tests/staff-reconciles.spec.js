@@ -108,9 +108,11 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   expect(exact % 1000).toBe(0);
   await amountField.fill(`${exact / 1000}k`);
   await expect(card.getByTestId('split-left')).toHaveText('Đã chia hết số tiền chuyển khoản.');
-  await card.getByRole('button', { name: 'Gạch nợ' }).click();
+  // A double click settles once and says so, not "already settled" over it.
+  await card.getByRole('button', { name: 'Gạch nợ' }).dblclick();
   // The save says what went where, with its figures.
   await expect(page.getByText(new RegExp(`^Đã gạch nợ giao dịch FTE2E0004: ${(exact).toLocaleString('de-DE')} đ vào [A-Z0-9]{8}$`))).toBeVisible();
+  await expect(page.getByText('Giao dịch này đã được gạch nợ')).toHaveCount(0);
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]')).toHaveCount(0);
 
   // The hand match issued a signed receipt; a wrong payer name is fixed by cancelling
@@ -124,8 +126,9 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await row.getByRole('button', { name: 'Huỷ và lập lại…' }).click();
   await row.getByLabel('Lý do huỷ').fill('Sai tên người nộp');
   await row.getByLabel('Người nộp tiền (sửa nếu sai)').fill('NGUYỄN VĂN HÙNG');
-  await row.getByRole('button', { name: 'Huỷ biên lai này và lập lại' }).click();
-  await expect(page.getByText('Đã huỷ biên lai và lập biên lai thay thế.')).toBeVisible();
+  await row.getByRole('button', { name: 'Huỷ biên lai này và lập lại' }).dblclick();
+  await expect(page.getByText(`Đã huỷ biên lai ${label} và lập biên lai thay thế (xem trong danh sách).`)).toBeVisible();
+  await expect(page.getByTestId('receipt-row').filter({ hasText: `Thay thế ${label}` })).toHaveCount(1);
   await expect(page.locator(`[data-testid="receipt-row"][data-label="${label}"]`)).toContainText('Sai tên người nộp');
   await expect(page.getByTestId('receipt-row').filter({ hasText: `Thay thế ${label}` })).toContainText('NGUYỄN VĂN HÙNG');
   // The search finds a receipt by its number (or a name without marks), and each says how it was paid.

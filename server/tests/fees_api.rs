@@ -253,6 +253,98 @@ async fn runs_need_a_period_a_due_date_and_an_accountant() {
         .answer()
         .unwrap();
     assert_eq!(p.new_invoices, 140, "every student of the primary school");
+    // A class or grade the school does not have is named as the problem, not
+    // previewed as "0 students, 0 đ"; a class typed in lower case is the class.
+    let scoped = |scope: Value| json!({"school_id": SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": scope});
+    for scope in [json!({"Class": "3X"}), json!({"Grade": 9})] {
+        for endpoint in ["invoice-runs/preview", "invoice-runs/commit"] {
+            assert_eq!(
+                app.staff(endpoint, scoped(scope.clone()), Some(&s))
+                    .await
+                    .answer::<Value>(),
+                Err(AppError::InvalidInput(Field::NoSuchClassOrGrade)),
+                "{endpoint} {scope}"
+            );
+        }
+    }
+    let lower: RunPreview = app
+        .staff(
+            "invoice-runs/commit",
+            scoped(json!({"Class": " 3a "})),
+            Some(&s),
+        )
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!((lower.students, lower.new_invoices), (14, 14));
+    // The change log names the class as the school names it.
+    let logged: (String,) = sqlx::query_as(
+        "SELECT after_json FROM audit_log WHERE action = 'issue' AND entity = 'invoice_run' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(
+        logged.0.contains(r#""scope":{"Class":"3A"}"#),
+        "{}",
+        logged.0
+    );
+}
+
+/// The same fee twice for one child would be two lines of it on one invoice:
+/// refused while both are billed, however the name is spelt; allowed for
+/// other students, or once the first one is no longer billed.
+#[tokio::test]
+async fn a_fee_billed_twice_to_the_same_students_is_refused() {
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let save = |name: &str, grades: &str, id: Option<i64>, active: bool| {
+        json!({"school_id": SCHOOL, "fee": {"id": id, "name": name, "amount": 20_000, "unit": "month",
+            "mandatory": true, "grades": grades, "active": active}})
+    };
+    let call = |args: Value| {
+        let s = s.clone();
+        let app = &app;
+        async move { app.staff("fees/save", args, Some(&s)).await.answer::<i64>() }
+    };
+    let water = call(save("Nước uống", "3", None, true)).await.unwrap();
+    for (name, grades) in [
+        ("Nước uống", "3"),
+        ("nước  UỐNG", "3"),
+        ("Nước uống", "3A"),
+        ("Nước uống", ""),
+        ("Nước uống", "2, 3"),
+    ] {
+        assert_eq!(
+            call(save(name, grades, None, true)).await,
+            Err(AppError::InvalidInput(Field::FeeNameTaken)),
+            "{name} for {grades:?}"
+        );
+    }
+    // Other students: another grade, or a class of another grade.
+    let grade_4 = call(save("Nước uống", "4", None, true)).await.unwrap();
+    call(save("Nước uống", "5A", None, true)).await.unwrap();
+    // A correction of the fee itself is not a second fee.
+    assert_eq!(
+        call(save("Nước uống", "3", Some(water), true)).await,
+        Ok(water)
+    );
+    // Moving grade 4's onto grade 3 would make two.
+    assert_eq!(
+        call(save("Nước uống", "3, 4", Some(grade_4), true)).await,
+        Err(AppError::InvalidInput(Field::FeeNameTaken))
+    );
+    // Once the first is no longer billed, the name is free for its students;
+    // billing it again then would make two, and is refused.
+    call(save("Nước uống", "3", Some(water), false))
+        .await
+        .unwrap();
+    let replacement = call(save("Nước uống", "3", None, true)).await.unwrap();
+    assert_ne!(replacement, water);
+    assert_eq!(
+        call(save("Nước uống", "3", Some(water), true)).await,
+        Err(AppError::InvalidInput(Field::FeeNameTaken))
+    );
 }
 
 #[tokio::test]

@@ -149,7 +149,7 @@ pub async fn commit_invoice_run(
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let (month, due) = parse_run(&period, &due_on)?;
     let run = crate::server::fees::run::plan(&state, school_id, month, &scope).await?;
-    let preview = run.preview.clone();
+    let (preview, scope) = (run.preview.clone(), run.scope.clone());
     crate::server::fees::run::commit(&state, school_id, month, due, run).await?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::audit::by_staff(

@@ -28,7 +28,7 @@ async fn open_session(
     let staff = staff_by_id(&state.db, staff_id)
         .await?
         .ok_or(AppError::Internal)?;
-    crate::server::staff::me(&state.db, &staff).await
+    crate::server::staff::me(&state.db, &staff, state.clock.today()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/sign-in", input = Json)]
@@ -90,7 +90,9 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
     use crate::server::state::app_state;
     let state = app_state()?;
     match current_staff(&state).await {
-        Ok(staff) => Ok(Some(crate::server::staff::me(&state.db, &staff).await?)),
+        Ok(staff) => Ok(Some(
+            crate::server::staff::me(&state.db, &staff, state.clock.today()).await?,
+        )),
         Err(AppError::NotSignedIn) => Ok(None),
         Err(e) => Err(e),
     }

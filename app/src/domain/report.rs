@@ -77,16 +77,17 @@ pub fn share(part: i64, whole: i64) -> Option<i64> {
     (whole > 0).then(|| (part * 10_000 + whole / 2) / whole)
 }
 
-/// "87,5 %" (Vietnamese decimal comma), from basis points.
+/// "87,5 %" (Vietnamese decimal comma), from basis points. The space is a
+/// no-break one: "(47,1" at a line's end and "%)" alone on the next read badly.
 pub fn percent_label(basis_points: Option<i64>) -> String {
     match basis_points {
         None => "—".into(),
         Some(bp) => {
             let tenths = (bp + 5) / 10;
             if tenths % 10 == 0 {
-                format!("{} %", tenths / 10)
+                format!("{}\u{a0}%", tenths / 10)
             } else {
-                format!("{},{} %", tenths / 10, tenths % 10)
+                format!("{},{}\u{a0}%", tenths / 10, tenths % 10)
             }
         }
     }
@@ -247,8 +248,8 @@ mod tests {
         assert_eq!(share(1, 3), Some(3_333));
         assert_eq!(share(2, 3), Some(6_667));
         assert_eq!(share(0, 0), None);
-        assert_eq!(percent_label(share(7, 8)), "87,5 %");
-        assert_eq!(percent_label(share(1, 1)), "100 %");
+        assert_eq!(percent_label(share(7, 8)), "87,5\u{a0}%");
+        assert_eq!(percent_label(share(1, 1)), "100\u{a0}%");
         assert_eq!(percent_label(None), "—");
     }
 

@@ -221,6 +221,21 @@ impl FeeScope {
         self.grades.is_empty() && self.classes.is_empty()
     }
 
+    /// Whether some student could be billed under both scopes: the whole
+    /// school meets everything, a grade meets its own classes (`grade_of`
+    /// names a class's grade, when known).
+    pub fn overlaps(&self, other: &FeeScope, grade_of: impl Fn(&str) -> Option<i64>) -> bool {
+        let class_in = |class: &String, scope: &FeeScope| {
+            scope.classes.contains(class)
+                || grade_of(class).is_some_and(|g| scope.grades.contains(&g))
+        };
+        self.is_whole_school()
+            || other.is_whole_school()
+            || self.grades.iter().any(|g| other.grades.contains(g))
+            || self.classes.iter().any(|c| class_in(c, other))
+            || other.classes.iter().any(|c| class_in(c, self))
+    }
+
     pub fn covers(&self, grade: i64, class_name: &str) -> bool {
         self.is_whole_school()
             || self.grades.contains(&grade)
@@ -288,6 +303,29 @@ mod grade_tests {
         let mut both = super::FeeScope::parse("4A, 4 A").unwrap();
         assert!(both.rename_class("4 A", "4A"));
         assert_eq!(both.text(), "4A");
+    }
+
+    #[test]
+    fn scopes_overlap_when_some_student_is_in_both() {
+        let scope = |s: &str| super::FeeScope::parse(s).unwrap();
+        // Classes are named after their grade here; an unknown class has none.
+        let grade_of = |c: &str| c[..1].parse::<i64>().ok();
+        assert!(
+            scope("").overlaps(&scope("3"), grade_of),
+            "the whole school meets a grade"
+        );
+        assert!(scope("3").overlaps(&scope(""), grade_of));
+        assert!(scope("3, 4").overlaps(&scope("4"), grade_of));
+        assert!(scope("4A").overlaps(&scope("4A, 5B"), grade_of));
+        assert!(
+            scope("4A").overlaps(&scope("4"), grade_of),
+            "a class meets its grade"
+        );
+        assert!(scope("4").overlaps(&scope("4A"), grade_of));
+        assert!(!scope("3").overlaps(&scope("4"), grade_of));
+        assert!(!scope("4A").overlaps(&scope("4B"), grade_of));
+        assert!(!scope("4A").overlaps(&scope("3"), grade_of));
+        assert!(!scope("Lá 1").overlaps(&scope("3"), grade_of));
     }
 }
 

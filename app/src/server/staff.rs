@@ -23,7 +23,7 @@ struct PlaceRecord {
 }
 
 /// Who the signed-in staff member is, with their office and school.
-pub async fn me(db: &Db, staff: &Staff) -> Result<Me, AppError> {
+pub async fn me(db: &Db, staff: &Staff, today: crate::domain::date::Date) -> Result<Me, AppError> {
     let place: PlaceRecord = sqlx::query_as(
         "SELECT o.name AS office_name, o.level, (SELECT sc.name FROM school sc WHERE sc.id = $2) AS school_name \
          FROM office o WHERE o.id = $1",
@@ -42,6 +42,7 @@ pub async fn me(db: &Db, staff: &Staff) -> Result<Me, AppError> {
             .ok_or(AppError::Internal)?,
         school_id: staff.school_id.map(SchoolId::get),
         school_name: place.school_name,
+        today,
     })
 }
 

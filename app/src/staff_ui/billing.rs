@@ -61,13 +61,18 @@ fn FeeCatalogue(
         unit.set("month".into());
         mandatory.set(true);
     };
-    let save = move |fee: FeeInput, verb: &'static str| {
+    // `from_form`: the form's own save, which empties it; a row's "Ngừng thu"
+    // or "Thu lại" leaves what is being typed in the form alone.
+    let save = move |fee: FeeInput, verb: &'static str, note: &'static str, from_form: bool| {
         pending.run(async move {
             match save_fee(school_id, fee.clone()).await {
                 Ok(_) => {
-                    outcome.set(Some(Outcome::Done(saved_fee_message(verb, &fee))));
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{}{note}",
+                        saved_fee_message(verb, &fee)
+                    ))));
                     fees.refetch();
-                    if fee.active {
+                    if from_form {
                         reset();
                     }
                 }
@@ -79,6 +84,17 @@ fn FeeCatalogue(
         ev.prevent_default();
         let Some(value) = amount.take() else { return };
         let id = editing.get_untracked();
+        // A correction keeps the fee billed or not as it is now: "Ngừng thu"
+        // pressed while its form was open must not be undone by saving it.
+        let active = id
+            .and_then(|id| {
+                fees.get_untracked()?
+                    .ok()?
+                    .into_iter()
+                    .find(|f| f.id == id)
+                    .map(|f| f.active)
+            })
+            .unwrap_or(true);
         let fee = FeeInput {
             id,
             name: name.get_untracked(),
@@ -86,14 +102,14 @@ fn FeeCatalogue(
             unit: Unit::parse(&unit.get_untracked()).unwrap_or(Unit::Month),
             mandatory: mandatory.get_untracked(),
             grades: grades.get_untracked(),
-            active: true,
+            active,
         };
         let verb = if id.is_some() {
             tr("Đã sửa khoản thu", "Fee corrected:")
         } else {
             tr("Đã thêm khoản thu", "Fee added:")
         };
-        save(fee, verb);
+        save(fee, verb, "", true);
     };
     let edit = move |f: FeeItemRow| {
         editing.set(Some(f.id));
@@ -119,15 +135,18 @@ fn FeeCatalogue(
             grades: f.scope.text(),
             active: !f.active,
         };
-        let verb = if fee.active {
-            tr("Đã thu lại khoản", "Billing again:")
+        let (verb, note) = if fee.active {
+            (tr("Đã thu lại khoản", "Billing again:"), "")
         } else {
-            tr(
-                "Đã ngừng thu khoản (các phiếu đã lập không đổi)",
-                "Stopped billing (issued invoices keep it):",
+            (
+                tr("Đã ngừng thu khoản", "Stopped billing:"),
+                tr(
+                    " Các hoá đơn đã lập vẫn giữ khoản này.",
+                    " Invoices already issued keep it.",
+                ),
             )
         };
-        save(fee, verb);
+        save(fee, verb, note, false);
     };
     view! {
         <section class=CARD aria-labelledby="fees-title">
@@ -524,47 +543,88 @@ fn PreviewRows(rows: Vec<(String, String, crate::domain::money::Vnd)>) -> impl I
     }
 }
 
+/// What a run's preview was asked for, kept with its answer.
+#[derive(Clone, Debug, PartialEq)]
+struct RunRequest {
+    period: String,
+    due: String,
+    scope: RunScope,
+}
+
+impl RunRequest {
+    /// "12/2026" however it was typed ("2026-12", "12/2026").
+    fn period_label(&self) -> String {
+        crate::domain::date::Month::parse_typed(&self.period)
+            .map(|m| m.label())
+            .unwrap_or_else(|_| self.period.trim().to_string())
+    }
+}
+
 #[component]
 fn InvoiceRun(school_id: i64) -> impl IntoView {
     let period = RwSignal::new(String::new());
     let due = RwSignal::new(String::new());
     let scope_kind = RwSignal::new("class".to_string());
     let scope_value = RwSignal::new(String::new());
-    let preview = RwSignal::new(None::<RunPreview>);
+    // The preview and the request it answered: "Phát hành" issues exactly
+    // what was previewed, never what the fields say after an edit.
+    let preview = RwSignal::new(None::<(RunPreview, RunRequest)>);
     let outcome = RwSignal::new(None);
     let busy = RwSignal::new(false);
-    let scope = move || match scope_kind.get_untracked().as_str() {
-        "school" => RunScope::School,
-        "grade" => RunScope::Grade(scope_value.get_untracked().trim().parse().unwrap_or(-1)),
-        _ => RunScope::Class(scope_value.get_untracked()),
+    // A field edited after the preview: the preview no longer describes the
+    // form, so it goes (its button with it) until previewed again.
+    Effect::new(move |first: Option<()>| {
+        period.track();
+        due.track();
+        scope_kind.track();
+        scope_value.track();
+        if first.is_some() {
+            preview.set(None);
+        }
+    });
+    let request = move || RunRequest {
+        period: period.get_untracked(),
+        due: due.get_untracked(),
+        scope: match scope_kind.get_untracked().as_str() {
+            "school" => RunScope::School,
+            "grade" => RunScope::Grade(scope_value.get_untracked().trim().parse().unwrap_or(-1)),
+            _ => RunScope::Class(scope_value.get_untracked()),
+        },
     };
     let check = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
         outcome.set(None);
+        let asked = request();
         spawn_local(async move {
             let r = preview_invoice_run(
                 school_id,
-                period.get_untracked(),
-                due.get_untracked(),
-                scope(),
+                asked.period.clone(),
+                asked.due.clone(),
+                asked.scope.clone(),
             )
             .await;
             busy.set(false);
             match r {
-                Ok(p) => preview.set(Some(p)),
+                Ok(p) => preview.set(Some((p, asked))),
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
         });
     };
     let issue = move |_| {
+        let Some((_, asked)) = preview.get_untracked() else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
         busy.set(true);
         spawn_local(async move {
             let r = commit_invoice_run(
                 school_id,
-                period.get_untracked(),
-                due.get_untracked(),
-                scope(),
+                asked.period.clone(),
+                asked.due.clone(),
+                asked.scope.clone(),
             )
             .await;
             busy.set(false);
@@ -572,10 +632,13 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
                 Ok(p) => {
                     preview.set(None);
                     outcome.set(Some(Outcome::Done(format!(
-                        "{} {} {} · {} {}",
+                        "{} {} {} · {} · {} {} · {} {}",
                         tr("Đã phát hành", "Issued"),
                         p.new_invoices,
                         tr("hoá đơn", "invoices"),
+                        asked.scope.label(tr),
+                        tr("kỳ", "period"),
+                        asked.period_label(),
                         tr("tổng", "total"),
                         p.total
                     ))));
@@ -605,14 +668,15 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
             </form>
             {move || busy.get().then(|| view! { <progress class="mt-2 w-full" aria-label=tr("Đang tính…", "Working…")></progress> })}
             <OutcomeNotice outcome/>
-            {move || preview.get().map(|p| view! {
+            {move || preview.get().map(|(p, asked)| view! {
                 <div class="mt-3" data-testid="run-preview">
+                    <p class="text-sm text-gray-700">{format!("{} · {} {}", asked.scope.label(tr), tr("kỳ", "period"), asked.period_label())}</p>
                     <p class="font-semibold">{format!("{} {} · {} {} · {} {} · {} {}", tr("Học sinh:", "Students:"), p.students,
                         tr("hoá đơn mới", "new invoices"), p.new_invoices, tr("đã có hoá đơn kỳ này", "already invoiced"), p.already_invoiced,
                         tr("tổng", "total"), p.total)}</p>
                     {p.due_passed.then(|| view! {
                         <p role="alert" class="mt-2 rounded-lg border border-amber-400 bg-amber-50 p-3 text-amber-950" data-testid="due-passed">{format!("{} {} {}",
-                            tr("Hạn nộp", "The due date"), due.get_untracked().trim(),
+                            tr("Hạn nộp", "The due date"), asked.due.trim(),
                             tr("đã qua: các hoá đơn sẽ quá hạn ngay khi phát hành. Hãy sửa hạn nộp nếu nhầm.",
                                 "has passed: the invoices would be overdue as soon as issued. Correct the due date if it is a mistake."))}</p>
                     })}

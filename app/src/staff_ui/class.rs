@@ -112,10 +112,28 @@ fn ClassTable(class_id: i64) -> impl IntoView {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
+    let link_origin = origin.clone();
     let make_link = move |student_id: i64, name: String| {
         spawn_local(async move {
             match create_student_link(student_id).await {
-                Ok(l) => link.set(Some((name, l))),
+                Ok(l) => {
+                    link.set(Some((name, l)));
+                    // The box is drawn under the whole list: on a phone the
+                    // teacher would see nothing happen. Take them to it.
+                    request_animation_frame(|| {
+                        if let Some(el) = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|d| d.get_element_by_id("private-link"))
+                        {
+                            el.scroll_into_view();
+                            if let Ok(el) =
+                                wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
+                            {
+                                let _ = el.focus();
+                            }
+                        }
+                    });
+                }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
         });
@@ -213,14 +231,24 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                 }.into_any()
             }
         })}
-        {move || link.get().map(|(name, l)| view! {
-            <LinkBox link=l label=tr("Đường dẫn riêng của gia đình", "The family's private link") note=tr("Đường dẫn riêng mở thẳng các khoản thu của em này trên điện thoại phụ huynh, trong 30 ngày. Chỉ gửi riêng cho gia đình, không đăng vào nhóm lớp.",
-                "This private link opens this child's fees on the parent's phone, for 30 days. Send it to the family only, never to the class group.")/>
-            <p class="text-sm text-gray-600">{name}</p>
+        {move || link.get().map(|(name, l)| {
+            let url = format!("{link_origin}{}", l.path);
+            view! {
+                <div id="private-link" tabindex="-1" class="mt-3 scroll-mt-4 focus:outline-none" data-testid="private-link">
+                    <h3 class="font-semibold">{format!("{} {name}", tr("Đường dẫn riêng cho em", "Private link for"))}</h3>
+                    <LinkBox link=l label=tr("Đường dẫn riêng của gia đình", "The family's private link") note=tr("Đường dẫn riêng mở thẳng các khoản thu của em này trên điện thoại phụ huynh, trong 30 ngày. Chỉ gửi riêng cho gia đình, không đăng vào nhóm lớp.",
+                        "This private link opens this child's fees on the parent's phone, for 30 days. Send it to the family only, never to the class group.")/>
+                    // Shared as it is: no child's name in what a chat app previews.
+                    <div class="mt-2">
+                        <crate::ui::components::share::ShareButton label=tr("Gửi cho gia đình…", "Send to the family…") title=tr("Các khoản thu của con", "Your child's fees").to_string()
+                            text=tr("Đường dẫn riêng xem các khoản thu của con (chỉ dành cho gia đình):", "A private link to your child's fees (for the family only):").to_string() url class=BUTTON_QUIET/>
+                    </div>
+                </div>
+            }
         })}
         {move || message.get().map(|m| view! {
             <div class="mt-3 rounded-lg border border-slate-300 p-3">
-                <crate::ui::components::copy::CopyRow label=tr("Tin nhắc nộp (không nêu tên học sinh)", "Reminder (names no child)") value=m.clone()/>
+                <crate::ui::components::copy::CopyRow label=tr("Tin nhắc nộp (không nêu tên học sinh)", "Reminder (names no child)") value=m.clone() prose=true/>
                 <div class="mt-2">
                     <crate::ui::components::share::ShareButton label=tr("Chia sẻ…", "Share…") title=tr("Nhắc nộp khoản thu", "Payment reminder").to_string() text=m class=BUTTON_QUIET/>
                 </div>
@@ -296,7 +324,7 @@ fn ManageClass(
             <form class="flex flex-wrap items-end gap-2" on:submit=rename>
                 <div class="min-w-0 grow">
                     <Field id=format!("class-name-{class_id}") label=tr("Tên lớp", "Class name") value=new_name
-                        hint=tr("Hoá đơn, thông báo và khoản thu riêng của lớp sẽ mang tên mới; đường dẫn lớp đã gửi cho phụ huynh cần gửi lại.", "The class's invoices, notices and class fees take the new name; class links already sent to parents must be sent again.")/>
+                        hint=tr("Hoá đơn, thông báo và khoản thu riêng của lớp sẽ mang tên mới; đường dẫn lớp đã gửi cho phụ huynh vẫn mở được lớp.", "The class's invoices, notices and class fees take the new name; class links already sent to parents still open the class.")/>
                 </div>
                 <button type="submit" class=BUTTON_QUIET prop:disabled=move || pending.busy()>{tr("Lưu tên lớp", "Save the name")}</button>
                 <button type="button" class="min-h-11 px-2 text-red-800 underline" prop:disabled=move || pending.busy() on:click=remove>

@@ -11,7 +11,6 @@ use crate::api::complaints::{
 use crate::domain::date::Date;
 use crate::domain::search::Query;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 fn status_label(s: ComplaintStatus) -> &'static str {
     let (vi, en) = s.label();
@@ -163,12 +162,16 @@ fn Opened(
     let id = d.row.id;
     let answer = RwSignal::new(String::new());
     let status = RwSignal::new(ComplaintStatus::InReview);
+    // One answer at a time: a double click must not send it twice.
+    let sending = OneAtATime::new();
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (body, st) = (answer.get_untracked(), status.get_untracked());
-        spawn_local(async move {
+        sending.run(async move {
             match answer_complaint(school_id, id, body, st).await {
                 Ok(()) => {
+                    // Sent: the box empties, so that nothing invites a second send.
+                    answer.set(String::new());
                     outcome.set(Some(Outcome::Done(format!(
                         "{} {}",
                         tr("Đã trả lời, trạng thái:", "Answered, status:"),
@@ -210,7 +213,7 @@ fn Opened(
             {can_edit.then(|| view! {
                 <form class="mt-3 space-y-2" on:submit=send>
                     <label for="complaint-answer" class="block text-sm font-semibold">{tr("Trả lời phụ huynh", "Answer the parent")}</label>
-                    <textarea id="complaint-answer" rows="3" class="block w-full rounded-lg border border-gray-400 p-2" on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                    <textarea id="complaint-answer" rows="3" class="block w-full rounded-lg border border-gray-400 p-2" prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
                     <label for="complaint-status" class="block text-sm font-semibold">{tr("Trạng thái khiếu nại", "Complaint status")}</label>
                     <select id="complaint-status" class=INPUT on:change=move |ev| {
                         if let Some(s) = ComplaintStatus::parse(&event_target_value(&ev)) { status.set(s) }
@@ -219,7 +222,7 @@ fn Opened(
                             <option value=s.as_str() selected=s == ComplaintStatus::InReview>{status_label(s)}</option>
                         }).collect_view()}
                     </select>
-                    <button type="submit" class=BUTTON>{tr("Gửi trả lời", "Send answer")}</button>
+                    <button type="submit" class=BUTTON prop:disabled=move || sending.busy()>{tr("Gửi trả lời", "Send answer")}</button>
                 </form>
             })}
         </article>

@@ -18,9 +18,18 @@ use leptos::task::spawn_local;
 
 const COLORS: [&str; 5] = ["#0f766e", "#1d4ed8", "#7c3aed", "#b45309", "#6b7280"];
 
+/// This month by the server's clock (as the home page's figures), the
+/// computer's only before the session is known.
 pub(super) fn this_month() -> String {
-    let d = js_sys::Date::new_0();
-    format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
+    let server = super::session()
+        .0
+        .get_untracked()
+        .flatten()
+        .map(|me| crate::domain::date::Month::of(me.today).to_string());
+    server.unwrap_or_else(|| {
+        let d = js_sys::Date::new_0();
+        format!("{:04}-{:02}", d.get_full_year(), d.get_month() + 1)
+    })
 }
 
 fn hours(h: Option<i64>) -> String {

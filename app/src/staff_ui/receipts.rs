@@ -140,10 +140,15 @@ fn ReceiptRow(
     let payer = RwSignal::new(row.payer.clone());
     let code = row.code.clone();
     let label = row.label.clone();
+    let old_label = row.label.clone();
     let key = move |name: &str| format!("{name}-{label}");
+    // One replacement at a time: a double click would otherwise be answered
+    // "already cancelled" over the first one's confirmation.
+    let replacing = OneAtATime::new();
     let replace = move |_| {
         let code = code.clone();
-        spawn_local(async move {
+        let old_label = old_label.clone();
+        replacing.run(async move {
             match replace_receipt(
                 school_id,
                 code,
@@ -153,13 +158,14 @@ fn ReceiptRow(
             .await
             {
                 Ok(_) => {
-                    outcome.set(Some(Outcome::Done(
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {old_label} {}",
+                        tr("Đã huỷ biên lai", "Cancelled receipt"),
                         tr(
-                            "Đã huỷ biên lai và lập biên lai thay thế.",
-                            "The receipt is cancelled and replaced.",
+                            "và lập biên lai thay thế (xem trong danh sách).",
+                            "and issued its replacement (see the list).",
                         )
-                        .into(),
-                    )));
+                    ))));
                     reload();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -189,7 +195,7 @@ fn ReceiptRow(
                         <Input id=key("replace-reason") label=tr("Lý do huỷ", "Reason") value=reason/>
                         <Input id=key("replace-payer") label=tr("Người nộp tiền (sửa nếu sai)", "Payer (correct if wrong)") value=payer/>
                     </div>
-                    <button type="button" class=format!("{BUTTON} mt-2") on:click=replace.clone()>{tr("Huỷ biên lai này và lập lại", "Cancel this receipt and replace it")}</button>
+                    <button type="button" class=format!("{BUTTON} mt-2") on:click=replace.clone() prop:disabled=move || replacing.busy()>{tr("Huỷ biên lai này và lập lại", "Cancel this receipt and replace it")}</button>
                 })}
             })}
         </li>

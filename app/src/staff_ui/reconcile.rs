@@ -527,6 +527,10 @@ fn TransferCard(
     let refund_amount = RwSignal::new(unallocated.dong().to_string());
     let refund_ref = RwSignal::new(String::new());
     let refund_date = RwSignal::new(String::new());
+    // One action at a time on a transfer: a double click on "Gạch nợ" must
+    // not send a second match, which the server refuses as already matched
+    // and which would hide the first one's confirmation behind that error.
+    let working = OneAtATime::new();
     let done = move |r: Result<(), crate::error::AppError>, message: String| match r {
         Ok(()) => {
             outcome.set(Some(Outcome::Done(message)));
@@ -551,7 +555,7 @@ fn TransferCard(
             ))));
             return;
         };
-        spawn_local(async move {
+        working.run(async move {
             // What went where, with its figures; the rest is the child's credit.
             let given: Vnd = list.iter().map(|p| p.amount).sum();
             let mut message = format!(
@@ -575,7 +579,7 @@ fn TransferCard(
         });
     };
     let not_fee = move |_| {
-        spawn_local(async move {
+        working.run(async move {
             done(
                 mark_transfer_not_fee(school_id, id, reason.get_untracked()).await,
                 tr(
@@ -587,7 +591,7 @@ fn TransferCard(
         });
     };
     let undo = move |_| {
-        spawn_local(async move {
+        working.run(async move {
             done(
                 undo_transfer(school_id, id, reason.get_untracked()).await,
                 tr(
@@ -605,7 +609,7 @@ fn TransferCard(
             ))));
             return;
         };
-        spawn_local(async move {
+        working.run(async move {
             done(
                 refund_transfer(
                     school_id,
@@ -702,7 +706,7 @@ fn TransferCard(
                             {tr("Thêm hoá đơn (chia giao dịch)", "Add an invoice (split)")}
                         </button>
                         {move || (!parts.get().is_empty()).then(|| view! {
-                            <button type="button" class=BUTTON on:click=submit_match>{tr("Gạch nợ", "Settle")}</button>
+                            <button type="button" class=BUTTON on:click=submit_match prop:disabled=move || working.busy()>{tr("Gạch nợ", "Settle")}</button>
                         })}
                     </div>
                 </div>
@@ -713,10 +717,10 @@ fn TransferCard(
                     <Input id=key("reason") label=tr("Lý do", "Reason") value=reason/>
                     <div class="mt-2 flex flex-wrap gap-2">
                         {(!settled).then(|| view! {
-                            <button type="button" class=BUTTON_QUIET on:click=not_fee>{tr("Không phải khoản thu", "Not a school fee")}</button>
+                            <button type="button" class=BUTTON_QUIET on:click=not_fee prop:disabled=move || working.busy()>{tr("Không phải khoản thu", "Not a school fee")}</button>
                         })}
                         {settled.then(|| view! {
-                            <button type="button" class=BUTTON_QUIET on:click=undo>{tr("Hoàn tác", "Undo")}</button>
+                            <button type="button" class=BUTTON_QUIET on:click=undo prop:disabled=move || working.busy()>{tr("Hoàn tác", "Undo")}</button>
                         })}
                     </div>
                 </div>
@@ -726,7 +730,7 @@ fn TransferCard(
                         <Input id=key("refund-ref") label=tr("Số tham chiếu chuyển hoàn", "Refund reference") value=refund_ref/>
                         <Input id=key("refund-date") label=tr("Ngày hoàn (ngày/tháng/năm)", "Refund date (dd/mm/yyyy)") value=refund_date/>
                     </div>
-                    <button type="button" class=format!("{BUTTON_QUIET} mt-2") on:click=refund>{tr("Ghi nhận đã hoàn tiền", "Record the refund")}</button>
+                    <button type="button" class=format!("{BUTTON_QUIET} mt-2") on:click=refund prop:disabled=move || working.busy()>{tr("Ghi nhận đã hoàn tiền", "Record the refund")}</button>
                 })}
             </details>
         </li>

@@ -186,7 +186,7 @@ fn school_name(school: &hocphi_app::server::registry::PublicSchool) -> String {
         "<div data-shell-school=\"{name}\" data-shell-slug=\"{slug}\"><div class=\"{LABEL}\">{label}</div>\
          <div class=\"mt-1 flex h-14 items-center justify-between gap-2\">{logo}\
          <span class=\"line-clamp-2 min-w-0 flex-1 text-lg leading-tight font-semibold text-teal-900\">{name}</span>\
-         <a href=\"/\" rel=\"external\" class=\"text-base text-teal-800 underline\">{change}</a></div></div>",
+         <a href=\"/\" rel=\"external\" class=\"inline-flex min-h-11 items-center text-base text-teal-800 underline\">{change}</a></div></div>",
         name = escape(&school.name),
         slug = escape(&school.slug),
         label = VI.school,
@@ -215,10 +215,9 @@ fn class_fees(notice: &hocphi_app::model::ClassNotice) -> String {
         .collect();
     format!(
         "<section class=\"mt-6 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200\" aria-labelledby=\"class-fees-title\">\
-         <h2 id=\"class-fees-title\" class=\"text-xl font-bold text-gray-900\">{title} · {class} {class_name}</h2>\
+         <h2 id=\"class-fees-title\" class=\"text-xl font-bold text-gray-900\">{title} {class_name}</h2>\
          <p class=\"text-sm text-gray-700\">{school}</p><ul class=\"mt-2\">{items}</ul></section>",
         title = VI.class_fees_title,
-        class = VI.class,
         class_name = escape(&notice.class_name),
         school = escape(&notice.school_name),
     )

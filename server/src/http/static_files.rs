@@ -73,6 +73,13 @@ fn without_trailing_slash(path: &str) -> Option<&str> {
     (page.len() < path.len() && is_trust_page(page)).then_some(page)
 }
 
+/// Where a folder's address leads: the guides' folder (`/huong-dan`, as a
+/// parent types it or a school writes it on a notice) to its list of
+/// guides, instead of the app's "page not found".
+fn folder_index(path: &str) -> Option<&'static str> {
+    (path.trim_end_matches('/') == "/huong-dan").then_some("/huong-dan/muc-luc.html")
+}
+
 /// Trunk names built files `name-<16 hex digits>.ext`: such a file never changes.
 fn is_content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
@@ -138,6 +145,9 @@ impl Site {
             .to_string();
         let last = path.rsplit('/').next().unwrap_or("");
         let is_staff = path == STAFF_PREFIX || path.starts_with("/staff/");
+        if let Some(to) = folder_index(&path) {
+            return axum::response::Redirect::permanent(to).into_response();
+        }
         if let Some(to) = without_trailing_slash(&path) {
             let query = req
                 .uri()

@@ -87,6 +87,15 @@ struct FeeBefore {
     grades: String,
 }
 
+/// A fee's name as a person would compare two: case and spacing aside
+/// ("Nước uống" and "nước  uống" are one fee).
+fn normalise_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Validates and writes a fee item (new when `id` is None) in the caller's
 /// transaction; returns its id and the audit entry to record.
 pub async fn save_fee(
@@ -128,6 +137,11 @@ pub async fn save_fee(
         .await?,
         None => None,
     };
+    // Another school's fee (or none) is not found, before anything is said
+    // about what was sent: its name or scope must not be checked against ours.
+    if id.is_some() && before.is_none() {
+        return Err(AppError::NotFound);
+    }
     let stored = before
         .as_ref()
         .and_then(|b| FeeScope::parse(&b.grades))
@@ -140,6 +154,31 @@ pub async fn save_fee(
         |c: &String| stored.classes.contains(c) || known.iter().any(|(name, _)| name == c);
     if !scope.grades.iter().all(has_grade) || !scope.classes.iter().all(has_class) {
         return Err(AppError::InvalidInput(Field::NoSuchClassOrGrade));
+    }
+    // The same fee twice for one child is a double charge on one invoice
+    // (two "Nước uống" lines): refused while both would be billed.
+    if active {
+        let others: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT id, name, grades FROM fee_item WHERE school_id = $1 AND active = 1",
+        )
+        .bind(school_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let grade_of = |class: &str| {
+            known
+                .iter()
+                .find(|(name, _)| name == class)
+                .map(|(_, g)| *g)
+        };
+        let same_name = |other: &str| normalise_name(other) == normalise_name(&name);
+        let taken = others.iter().any(|(other_id, other_name, other_grades)| {
+            Some(*other_id) != id
+                && same_name(other_name)
+                && FeeScope::parse(other_grades).is_some_and(|o| scope.overlaps(&o, grade_of))
+        });
+        if taken {
+            return Err(AppError::InvalidInput(Field::FeeNameTaken));
+        }
     }
     let grades_text = scope.text();
     let saved: Option<i64> = match id {

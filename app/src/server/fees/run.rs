@@ -9,7 +9,7 @@ use crate::domain::ids::{InvoiceId, SchoolId, StudentId};
 use crate::domain::invoice_code::InvoiceCode;
 use crate::domain::money::Vnd;
 use crate::domain::time::UnixTime;
-use crate::error::AppError;
+use crate::error::{AppError, Field};
 use crate::server::state::AppState;
 use crate::staff::{FeeItemRow, RunPreview, RunScope};
 
@@ -60,7 +60,40 @@ struct Planned {
 /// A planned run: its preview, and the invoices to write.
 pub struct Run {
     pub preview: RunPreview,
+    /// The scope as the school names it (a class typed "3a" is 3A).
+    pub scope: RunScope,
     planned: Vec<Planned>,
+}
+
+/// The class a run names, as the school named it ("3a" is 3A), after checking
+/// that the class or grade exists this year: a typo would otherwise preview
+/// "0 students, 0 đ" and leave the accountant guessing why.
+async fn scope_class(
+    db: &crate::server::state::Db,
+    school_id: SchoolId,
+    year: i64,
+    grade: Option<i64>,
+    class: Option<String>,
+) -> Result<Option<String>, AppError> {
+    if grade.is_none() && class.is_none() {
+        return Ok(None);
+    }
+    // Class names are ASCII ("4A", "10A1"): SQL's upper() folds them on both engines.
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM class WHERE school_id = $1 AND school_year_id = $2 \
+         AND ($3 IS NULL OR grade = $3) AND ($4 IS NULL OR upper(name) = upper($4)) \
+         ORDER BY name LIMIT 1",
+    )
+    .bind(school_id)
+    .bind(year)
+    .bind(grade)
+    .bind(class.clone())
+    .fetch_optional(db)
+    .await?;
+    match found {
+        None => Err(AppError::InvalidInput(Field::NoSuchClassOrGrade)),
+        Some(name) => Ok(class.map(|_| name)),
+    }
 }
 
 /// The invoices a run would create (students already invoiced for the period are left alone).
@@ -76,6 +109,11 @@ pub async fn plan(
         RunScope::School => (None, None),
         RunScope::Grade(g) => (Some(*g), None),
         RunScope::Class(c) => (None, Some(c.trim().to_string())),
+    };
+    let class = scope_class(db, school_id, year, grade, class).await?;
+    let scope = match &class {
+        Some(name) => RunScope::Class(name.clone()),
+        None => scope.clone(),
     };
     let mut students: Vec<RunStudent> = sqlx::query_as(
         "SELECT s.id AS student_id, s.full_name AS student_name, c.id AS class_id, c.name AS class_name, \
@@ -177,6 +215,7 @@ pub async fn plan(
         });
     }
     Ok(Run {
+        scope,
         preview: RunPreview {
             students: students.len(),
             new_invoices: planned.len(),

@@ -19,6 +19,11 @@ pub fn CopyRow(
     /// A code to read out or copy by eye (a complaint's tracking code): larger, monospaced.
     #[prop(optional)]
     large: bool,
+    /// A message of several sentences (a reminder for a class group): read
+    /// across the whole width in ordinary type, its button under it, not
+    /// squeezed beside it in bold.
+    #[prop(optional)]
+    prose: bool,
 ) -> impl IntoView {
     let state = RwSignal::new(Copied::Not);
     let to_copy = value.clone();
@@ -40,11 +45,13 @@ pub fn CopyRow(
     view! {
         // A large code stays on one line (read out to the school, it must not
         // break at its dash); the button goes under it if the phone is narrow.
-        <div class="flex items-center justify-between gap-3 border-b border-gray-100 py-2 last:border-0" class:flex-wrap=large>
-            <div class="min-w-0">
+        <div class="flex items-center justify-between gap-3 border-b border-gray-100 py-2 last:border-0" class:flex-wrap={large || prose}>
+            <div class="min-w-0" class:basis-full=prose>
                 <div class="text-sm text-gray-600">{label}</div>
                 <div class=if large {
                     "whitespace-nowrap font-mono text-2xl font-semibold tracking-wide text-gray-900 select-all"
+                } else if prose {
+                    "whitespace-pre-line text-base text-gray-900 select-all"
                 } else {
                     "break-words text-lg font-semibold text-gray-900 select-all"
                 }>{shown}</div>

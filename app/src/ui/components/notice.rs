@@ -78,9 +78,9 @@ pub fn FraudWarning() -> impl IntoView {
         <p class="mt-6 rounded-lg bg-amber-50 p-4 text-sm text-amber-950 ring-1 ring-amber-200">
             "⚠ " {texts().fraud_warning} " "
             // Other entry points: plain links the router leaves to the browser.
-            <a href="/kiem-tra-qr" rel="external" class="font-semibold underline">{crate::ui::tr("Kiểm tra một mã QR", "Check a QR code")}</a>
+            <a href="/kiem-tra-qr" rel="external" class="inline-flex min-h-11 items-center font-semibold underline">{crate::ui::tr("Kiểm tra một mã QR", "Check a QR code")}</a>
             " · "
-            <a href="/huong-dan/nhan-biet-lua-dao.html" rel="external" class="font-semibold underline">{crate::ui::tr("Cách nhận biết lừa đảo", "How to spot fraud")}</a>
+            <a href="/huong-dan/nhan-biet-lua-dao.html" rel="external" class="inline-flex min-h-11 items-center font-semibold underline">{crate::ui::tr("Cách nhận biết lừa đảo", "How to spot fraud")}</a>
         </p>
     }
 }

@@ -17,10 +17,14 @@ pub fn ReceiptList(receipts: Vec<ReceiptLink>) -> impl IntoView {
                     {receipts.into_iter().map(|r| view! {
                         <li>
                             <a href=format!("/r/{}#{}", r.code, r.proof) rel="external" class="flex min-h-11 items-center justify-between gap-2 py-2 text-teal-800 underline" data-testid="receipt-link">
-                                <span>{format!("{} · {}", r.label, Date::moment_label(r.issued_at))}
+                                // The number and the time on their own lines, the amount
+                                // whole: on a small phone "1.010.000 / đ" split in two.
+                                <span class="min-w-0">
+                                    <span class="block font-mono">{r.label.clone()}</span>
+                                    <span class="block text-sm text-gray-700 no-underline">{Date::moment_label(r.issued_at)}</span>
                                     {r.cancelled.then(|| view! { <span class="ml-2 rounded bg-red-100 px-1 text-sm text-red-900 no-underline">{tr("đã huỷ", "cancelled")}</span> })}
                                 </span>
-                                <span class="font-semibold">{r.total.to_string()}</span>
+                                <span class="font-semibold whitespace-nowrap">{r.total.to_string()}</span>
                             </a>
                         </li>
                     }).collect_view()}

@@ -30,11 +30,29 @@ pub fn LookUpAgain(error: AppError) -> impl IntoView {
     }
 }
 
+/// A child's or invoice's page opened on a phone that never looked the child
+/// up (a link forwarded in a chat): nothing has expired, the page is simply
+/// not this phone's to show. Says so, and how to see it here.
+#[component]
+pub fn NotOnThisPhone() -> impl IntoView {
+    view! {
+        <div class="py-6">
+            <p role="alert" class="rounded-lg border border-amber-400 bg-amber-50 p-4 text-base text-amber-950" data-testid="not-on-this-phone">
+                {crate::ui::tr(
+                    "Trang này chỉ mở được trên điện thoại đã tra cứu học sinh. Để xem trên máy này, hãy tra cứu bằng mã học sinh và ngày sinh của con.",
+                    "This page opens only on the phone that looked the child up. To see it on this phone, look the child up with the student code and date of birth.")}
+            </p>
+            <a href="/" class="mt-4 inline-flex min-h-12 items-center rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white">
+                {texts().lookup_title}
+            </a>
+        </div>
+    }
+}
+
 #[component]
 pub fn ChildPage() -> impl IntoView {
     let Some(child) = saved_child_param() else {
-        return view! { <div class="py-6"><LookUpAgain error=AppError::AccessExpired/></div> }
-            .into_any();
+        return view! { <NotOnThisPhone/> }.into_any();
     };
     let token = child.access.token.clone();
     let key = format!("child.{}.", child.id);
@@ -88,7 +106,7 @@ fn InvoiceCard(invoice: InvoiceSummary, child_id: String) -> impl IntoView {
     view! {
         <li>
             <a href=href class="block rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200 hover:ring-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700">
-                <div class="flex items-start justify-between gap-2">
+                <div class="flex flex-wrap items-start justify-between gap-2">
                     <span class="text-lg font-semibold text-gray-900">{invoice.title.clone()}</span>
                     <StatusBadge status=invoice.status/>
                 </div>

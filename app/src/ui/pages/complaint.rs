@@ -240,8 +240,9 @@ pub fn ComplaintsPage() -> impl IntoView {
                     <ul class="mt-2 divide-y divide-gray-100 rounded-xl bg-white px-4 ring-1 ring-gray-200">
                         {list.into_iter().map(|f| view! {
                             // A full load: the page reads its code from the address once.
-                            <li><a class="flex min-h-12 items-center justify-between gap-2 py-2 text-teal-800 underline" href=track_href(&f.code) rel="external">
-                                <span>{f.subject.clone()}</span><span class="font-mono">{f.code.clone()}</span>
+                            <li><a class="flex min-h-12 flex-wrap items-center justify-between gap-x-2 py-2 text-teal-800 underline" href=track_href(&f.code) rel="external">
+                                // The code whole (it is read out to the school), under the subject if need be.
+                                <span>{f.subject.clone()}</span><span class="font-mono whitespace-nowrap">{f.code.clone()}</span>
                             </a></li>
                         }).collect_view()}
                     </ul>

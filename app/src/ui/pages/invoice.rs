@@ -26,7 +26,7 @@ const H2: &str = "text-xl font-bold text-gray-900";
 #[component]
 pub fn InvoicePage() -> impl IntoView {
     let Some(child) = saved_child_param() else {
-        return view! { <div class="py-6"><LookUpAgain error=crate::error::AppError::AccessExpired/></div> }.into_any();
+        return view! { <super::child::NotOnThisPhone/> }.into_any();
     };
     let code = crate::ui::router::param("code").unwrap_or_default();
     let token = child.access.token.clone();
@@ -250,12 +250,12 @@ fn InvoiceDetails(
                         let (position, declined) = (l.position, l.declined);
                         let decline = decline.clone();
                         view! {
-                            <tr class="border-b border-gray-100" class:text-gray-400=declined>
+                            <tr class="border-b border-gray-100" class:text-gray-600=declined>
                                 <td class="py-2 pr-2">
                                     <span class:line-through=declined>{l.description.clone()}</span>
                                     {(l.voluntary && can_decline).then(|| view! {
                                         <label class="mt-1 flex min-h-11 items-center gap-2 text-sm text-gray-800">
-                                            <input type="checkbox" class="h-5 w-5" prop:checked=!declined
+                                            <input type="checkbox" class="h-6 w-6 shrink-0" prop:checked=!declined
                                                 on:change=move |ev| decline(position, !event_target_checked(&ev))/>
                                             {texts().take_voluntary}
                                         </label>
@@ -527,6 +527,12 @@ fn QrFor(
             </div>
             {choice}
             <p class="mt-3 text-base text-gray-700">{texts().qr_steps}</p>
+            // Step by step with pictures, for whoever has not paid by QR before.
+            <p class="mt-1">
+                <a href="/huong-dan/nop-bang-qr.html" rel="external" class="inline-flex min-h-11 items-center text-base text-teal-800 underline" data-testid="qr-guide">
+                    {tr("Chưa quen quét mã? Xem hướng dẫn từng bước", "Never scanned a payment QR? See the steps")}
+                </a>
+            </p>
             <p class="mt-4 rounded-lg bg-teal-50 p-3 text-base text-teal-950">
                 {texts().check_payee} " " <strong>{payee.account_name.clone()}</strong>". "
                 {texts().no_fee_note}

@@ -77,7 +77,7 @@ fn ClassNoticeView(school: String, class: String) -> impl IntoView {
         notice.map(|n| view! {
             <section class="mt-6 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" aria-labelledby="class-fees-title">
                 <h2 id="class-fees-title" class="text-xl font-bold text-gray-900">
-                    {format!("{} · {} {}", texts().class_fees_title, texts().class, n.class_name)}
+                    {format!("{} {}", texts().class_fees_title, n.class_name)}
                 </h2>
                 <p class="text-sm text-gray-700">{n.school_name.clone()}</p>
                 <ul class="mt-2">
@@ -368,8 +368,17 @@ fn LookupForm(preset_school: Option<String>, described: Option<PresetSchool>) ->
                         // As tall as the shell's school list.
                         <div class="mt-1 flex h-14 items-center justify-between gap-2">
                             {logo}
-                            <span class="line-clamp-2 min-w-0 flex-1 text-lg leading-tight font-semibold text-teal-900">{move || school_name().unwrap_or_default()}</span>
-                            <a href="/" class="text-base text-teal-800 underline">{texts().change_school}</a>
+                            <span class="line-clamp-2 min-w-0 flex-1 text-lg leading-tight font-semibold text-teal-900" data-testid="preset-school">{move || {
+                                // A mistyped address: said where the school's name would be,
+                                // not only under the form (the whole reason is below it).
+                                let unknown = matches!(preset(), Some(Err(AppError::NotFound)));
+                                school_name().unwrap_or_else(|| if unknown {
+                                    crate::ui::tr("Không tìm thấy trường ở địa chỉ này", "No school at this address").to_string()
+                                } else {
+                                    String::new()
+                                })
+                            }}</span>
+                            <a href="/" class="inline-flex min-h-11 items-center text-base text-teal-800 underline">{texts().change_school}</a>
                         </div>
                     </div>
                 }.into_any(),

@@ -2,6 +2,7 @@
 //! this device knows, one QR per school.
 
 use crate::api::parent::{LoadChild, PayTogether};
+use crate::domain::money::Vnd;
 use crate::domain::vietqr::VietQr;
 use crate::error::AppError;
 use crate::model::GroupPayment;
@@ -65,6 +66,15 @@ pub fn PayTogetherPage() -> impl IntoView {
     });
     let groups = RwSignal::new(None::<Vec<GroupPayment>>);
     let error = RwSignal::new(None::<AppError>);
+    // "Make the QR" pressed with every box unticked.
+    let nothing_chosen = RwSignal::new(false);
+    // A box ticked or unticked: the codes made for the old choice no longer
+    // match it (a parent would pay for a child just taken off), so they go.
+    let choice_changed = move || {
+        groups.set(None);
+        error.set(None);
+        nothing_chosen.set(false);
+    };
     // One press makes one set of codes: a second press while the first is on
     // its way does nothing.
     let busy = RwSignal::new(false);
@@ -81,8 +91,12 @@ pub fn PayTogetherPage() -> impl IntoView {
             .filter(|o| o.chosen.get_untracked())
             .map(|o| (o.token, o.code))
             .collect();
-        busy.set(true);
         error.set(None);
+        if items.is_empty() {
+            nothing_chosen.set(true);
+            return;
+        }
+        busy.set(true);
         spawn_local(async move {
             let outcome = call(PayTogether { items }).await;
             busy.set(false);
@@ -112,7 +126,7 @@ pub fn PayTogetherPage() -> impl IntoView {
                     {if l.open.is_empty() {
                         (l.failed.is_empty()).then(|| view! { <p class="mt-4 text-lg" data-testid="nothing-to-pay">{texts().nothing_to_pay}</p> }).into_any()
                     } else {
-                        view! { <Choose open=l.open.clone()/>
+                        view! { <Choose open=l.open.clone() on_change=choice_changed/>
                             <button type="button" on:click=make prop:disabled=move || busy.get()
                                 class="mt-4 min-h-12 w-full rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white hover:bg-teal-800 disabled:opacity-60">
                                 {move || if busy.get() { tr("Đang tạo mã QR…", "Making the QR code…") } else { texts().make_group_qr }}
@@ -122,6 +136,11 @@ pub fn PayTogetherPage() -> impl IntoView {
                 }.into_any(),
             }}
             {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            {move || nothing_chosen.get().then(|| view! {
+                <p role="alert" class="mt-4 rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950" data-testid="nothing-chosen">
+                    {tr("Hãy đánh dấu ít nhất một khoản cần nộp.", "Tick at least one fee to pay.")}
+                </p>
+            })}
             <div node_ref=results class="scroll-mt-4">
                 {move || groups.get().map(|gs| gs.into_iter().map(|g| view! { <GroupQr group=g/> }).collect_view())}
             </div>
@@ -161,16 +180,27 @@ fn Failed(
 }
 
 #[component]
-fn Choose(open: Vec<Open>) -> impl IntoView {
+fn Choose(open: Vec<Open>, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let chosen: Vec<(RwSignal<bool>, Vnd)> = open.iter().map(|o| (o.chosen, o.balance)).collect();
+    let total = move || -> Vnd {
+        chosen
+            .iter()
+            .filter(|(c, _)| c.get())
+            .map(|(_, balance)| *balance)
+            .sum()
+    };
     view! {
         <ul class="mt-4 space-y-2">
             {open.into_iter().map(|o| view! {
                 <li>
                     <label class="flex min-h-14 items-center gap-3 rounded-lg bg-white p-3 ring-1 ring-gray-200">
-                        <input type="checkbox" class="h-6 w-6" prop:checked=move || o.chosen.get()
-                            on:change=move |ev| o.chosen.set(event_target_checked(&ev))/>
-                        <span class="flex-1">
-                            <span class="block font-semibold">{format!("{} · {}", o.student, o.title)}</span>
+                        <input type="checkbox" class="h-6 w-6 shrink-0" prop:checked=move || o.chosen.get()
+                            on:change=move |ev| { o.chosen.set(event_target_checked(&ev)); on_change(); }/>
+                        // The child's name on its own line: beside the amount on a
+                        // small phone, name and period together wrapped word by word.
+                        <span class="min-w-0 flex-1">
+                            <span class="block font-semibold">{o.student.clone()}</span>
+                            <span class="block">{o.title.clone()}</span>
                             <span class="block text-sm text-gray-700">{o.school.clone()}</span>
                         </span>
                         <span class="font-semibold whitespace-nowrap">{o.balance.to_string()}</span>
@@ -178,6 +208,10 @@ fn Choose(open: Vec<Open>) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+        <p class="mt-3 flex justify-between text-lg font-semibold" data-testid="chosen-total">
+            <span>{tr("Tổng các khoản đã chọn", "Total of the ticked fees")}</span>
+            <span class="whitespace-nowrap">{move || total().to_string()}</span>
+        </p>
     }
 }
 

@@ -122,9 +122,11 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
                 <dt class="text-gray-700">{tr("Người thu tiền", "Collected by")}</dt><dd>{c.collector.clone()}</dd>
                 {c.replaces.clone().map(|old| view! { <dt class="text-gray-700">{tr("Thay thế biên lai", "Replaces")}</dt><dd>{old}</dd> })}
             </dl>
-            <div class="mt-4 flex items-center gap-3">
+            // Side by side where the note has room to read; under the QR on a
+            // narrow phone, not squeezed into a column a word wide.
+            <div class="mt-4 flex flex-wrap items-center gap-3">
                 <div class="w-40 shrink-0" inner_html=qr data-testid="receipt-qr" data-link=link.clone()></div>
-                <p class="text-sm text-gray-700">{tr("Quét mã để kiểm tra chữ ký điện tử của nhà trường. Chữ ký do hocphi tạo cho nhà trường, không phải chữ ký số có chứng thư của tổ chức chứng thực; biên lai không phải hoá đơn điện tử đăng ký với cơ quan thuế.",
+                <p class="min-w-48 flex-1 text-sm text-gray-700" data-testid="receipt-qr-note">{tr("Quét mã để kiểm tra chữ ký điện tử của nhà trường. Chữ ký do hocphi tạo cho nhà trường, không phải chữ ký số có chứng thư của tổ chức chứng thực; biên lai không phải hoá đơn điện tử đăng ký với cơ quan thuế.",
                     "Scan to check the school's electronic signature. hocphi makes it for the school; it is not a CA-certified digital signature, and the receipt is not a tax-registered e-invoice.")}</p>
             </div>
         </article>
