@@ -419,6 +419,20 @@ pub struct ClassView {
     pub period: crate::domain::date::Month,
     pub due_on: Option<crate::domain::date::Date>,
     pub rows: Vec<ClassViewRow>,
+    /// Every month the class's children have invoices for, newest first,
+    /// with what is still owed in each: a month issued early must not hide
+    /// the one before it that is still unpaid.
+    #[serde(default)]
+    pub periods: Vec<PeriodOwing>,
+}
+
+/// A month of a class's invoices and what its children still owe for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodOwing {
+    pub period: crate::domain::date::Month,
+    /// Children whose invoice for the month is not fully paid.
+    pub unpaid: u32,
+    pub outstanding: crate::domain::money::Vnd,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -68,7 +68,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Mã học sinh được miễn giảm').fill('2201000001');
   await page.getByLabel('Căn cứ').fill('Sổ hộ nghèo số 123/2026');
   await page.getByRole('button', { name: 'Ghi miễn giảm' }).click();
-  await expect(page.getByText('Đã áp dụng diện miễn giảm Hộ nghèo cho học sinh mã 2201000001 (căn cứ: Sổ hộ nghèo số 123/2026).')).toBeVisible();
+  await expect(page.getByText('Đã áp dụng diện miễn giảm Hộ nghèo cho học sinh mã 2201000001 (căn cứ: Sổ hộ nghèo số 123/2026). Miễn giảm tính vào các hoá đơn lập từ nay; hoá đơn đã lập giữ nguyên số tiền.')).toBeVisible();
   await expect(page.getByText('Nguyễn Minh An (3A): Sổ hộ nghèo số 123/2026')).toBeVisible();
 
   // December for class 3A: preview, then issue.
@@ -226,6 +226,14 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Tên đăng nhập').fill('gv.3a');
   await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByTestId('class-summary')).toContainText('Kỳ 12/2026');
+  // December issued early does not hide November, still owed: said, and one press away.
+  const owedBefore = page.getByTestId('other-periods-owed');
+  await expect(owedBefore).toContainText(/Kỳ 11\/2026: \d+ em chưa nộp đủ · [\d.]+ đ/);
+  await owedBefore.getByRole('button', { name: /Kỳ 11\/2026/ }).click();
+  await expect(page.getByTestId('class-summary')).toContainText('Kỳ 11/2026');
+  await expect(page.locator('#class-period')).toHaveValue('2026-11');
+  await page.locator('#class-period').selectOption('2026-12');
   await expect(page.getByTestId('class-summary')).toContainText('Kỳ 12/2026');
   const row = page.locator('section[aria-labelledby="class-title"]').getByRole('row', { name: /Nguyễn Minh An/ });
   await expect(row).toContainText('chưa nộp');

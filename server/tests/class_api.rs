@@ -58,6 +58,42 @@ async fn the_teacher_sees_who_paid_in_their_class_only() {
         .rows
         .iter()
         .any(|r| r.status.is_some_and(|s| s.state == PaymentState::Paid)));
+    // Every month billed is listed, newest first, each with what is still owed,
+    // counted as the register counts it.
+    let months: Vec<String> = view.periods.iter().map(|p| p.period.to_string()).collect();
+    assert_eq!(months.first().map(String::as_str), Some("2026-11"));
+    assert!(months.windows(2).all(|w| w[0] > w[1]), "{months:?}");
+    let register = |v: &ClassView| {
+        let open: Vec<_> = v
+            .rows
+            .iter()
+            .filter(|r| r.status.is_some() && r.paid < r.total)
+            .collect();
+        (
+            open.len() as u32,
+            open.iter()
+                .map(|r| r.total - r.paid)
+                .sum::<hocphi_app::domain::money::Vnd>(),
+        )
+    };
+    let november = &view.periods[0];
+    assert_eq!((november.unpaid, november.outstanding), register(&view));
+    assert!(november.unpaid > 0);
+    // An earlier month asked for by name: its own register, the same list of months.
+    let earlier = view.periods.last().unwrap().period.to_string();
+    let then: ClassView = app
+        .staff(
+            "classes/view",
+            json!({"class_id": classes[0].id, "period": earlier}),
+            Some(&t),
+        )
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(then.period.to_string(), earlier);
+    assert_eq!(then.periods, view.periods);
+    let last = view.periods.last().unwrap();
+    assert_eq!((last.unpaid, last.outstanding), register(&then));
     // Another class of the same school is not theirs.
     let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
     let all = my_classes(&app, &a).await;

@@ -41,12 +41,14 @@ pub async fn load_class_view(class_id: i64, period: Option<String>) -> Result<Cl
     let year = crate::server::students::current_year(&state, header.school_id).await?;
     let (due_on, rows) =
         classes::register(&state.db, class_id, period, year, state.clock.today()).await?;
+    let periods = classes::periods_owing(&state.db, class_id, year).await?;
     Ok(ClassView {
         class_name: header.class_name,
         school_slug: header.school_slug,
         period,
         due_on,
         rows,
+        periods,
     })
 }
 

@@ -104,6 +104,48 @@ pub async fn latest_period(db: &Db, class_id: i64) -> Result<Option<Month>, AppE
 }
 
 #[derive(sqlx::FromRow)]
+struct PeriodRecord {
+    period: String,
+    unpaid: i64,
+    outstanding: Vnd,
+}
+
+/// The months the class's children (at school, in the class this year) have
+/// live invoices for, newest first, with how many are not fully paid and
+/// what they still owe: counted as the register counts them.
+pub async fn periods_owing(
+    db: &Db,
+    class_id: i64,
+    year: i64,
+) -> Result<Vec<crate::staff::PeriodOwing>, AppError> {
+    let rows: Vec<PeriodRecord> = sqlx::query_as(
+        "SELECT period, \
+            CAST(SUM(CASE WHEN total > paid THEN 1 ELSE 0 END) AS BIGINT) AS unpaid, \
+            CAST(SUM(CASE WHEN total > paid THEN total - paid ELSE 0 END) AS BIGINT) AS outstanding \
+         FROM (SELECT i.period, i.total, \
+                 (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) AS paid \
+               FROM enrolment e JOIN student s ON s.id = e.student_id \
+               JOIN invoice i ON i.student_id = s.id AND i.voided_at IS NULL \
+               WHERE e.class_id = $1 AND e.school_year_id = $2 AND s.left_on IS NULL) owed \
+         GROUP BY period ORDER BY period DESC",
+    )
+    .bind(class_id)
+    .bind(year)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(crate::staff::PeriodOwing {
+                period: Month::parse(&r.period).ok()?,
+                unpaid: u32::try_from(r.unpaid).unwrap_or(u32::MAX),
+                outstanding: r.outstanding,
+            })
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
 struct RegisterRecord {
     student_id: StudentId,
     code: String,

@@ -319,12 +319,18 @@ fn Exemptions(
             match grant_exemption(school_id, policy, code.clone(), note.clone()).await {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!(
-                        "{} {policy_name} {} {} ({} {}).",
+                        "{} {policy_name} {} {} ({} {}). {}",
                         tr("Đã áp dụng diện miễn giảm", "Granted"),
                         tr("cho học sinh mã", "to student"),
                         code.trim(),
                         tr("căn cứ:", "grounds:"),
-                        note.trim()
+                        note.trim(),
+                        // Issued invoices never change: the accountant must not
+                        // expect this month's to drop by itself.
+                        tr(
+                            "Miễn giảm tính vào các hoá đơn lập từ nay; hoá đơn đã lập giữ nguyên số tiền.",
+                            "It applies to invoices issued from now on; invoices already issued keep their amounts."
+                        )
                     ))));
                     policies.refetch();
                 }

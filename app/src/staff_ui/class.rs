@@ -101,9 +101,11 @@ pub fn ClassSection(
 #[component]
 fn ClassTable(class_id: i64) -> impl IntoView {
     let changes = super::workspace::Changes::here();
+    // None: the latest month the class was billed for.
+    let chosen_period = RwSignal::new(None::<String>);
     let view_res = LocalResource::new(move || {
         changes.track();
-        load_class_view(class_id, None)
+        load_class_view(class_id, chosen_period.get())
     });
     let filter = RwSignal::new("all".to_string());
     let link = RwSignal::new(None::<(String, OneTimeLink)>);
@@ -165,7 +167,48 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                 let reminder_text = reminder(&v, &origin);
                 let rows = v.rows.clone();
                 let period = v.period;
+                // Other months still owed: said above the list, one press away.
+                let owed_elsewhere: Vec<_> = v.periods.iter().filter(|p| p.period != period && p.unpaid > 0).cloned().collect();
+                let periods = v.periods.clone();
                 view! {
+                    {(!owed_elsewhere.is_empty()).then(|| view! {
+                        <div role="status" class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3 text-amber-950" data-testid="other-periods-owed">
+                            <p class="font-semibold">{tr("Các kỳ khác còn nợ:", "Other months still owed:")}</p>
+                            <ul class="mt-1 space-y-1">
+                                {owed_elsewhere.into_iter().map(|p| {
+                                    let month = p.period.to_string();
+                                    view! {
+                                        <li>
+                                            <button type="button" class="inline-flex min-h-11 items-center text-left underline"
+                                                on:click=move |_| chosen_period.set(Some(month.clone()))>
+                                                {format!("{} {}: {} {} · {}", tr("Kỳ", "Period"), p.period.label(), p.unpaid,
+                                                    tr("em chưa nộp đủ", "not fully paid"), p.outstanding)}
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    })}
+                    {(periods.len() > 1).then(|| view! {
+                        <div class="mt-3">
+                            <label for="class-period" class="block text-sm font-semibold">{tr("Kỳ thu", "Period")}</label>
+                            <select id="class-period" class=INPUT on:change=move |ev| chosen_period.set(Some(event_target_value(&ev)))>
+                                {periods.into_iter().map(|p| {
+                                    let owed = if p.unpaid > 0 {
+                                        format!("{} {}", p.unpaid, tr("em chưa nộp đủ", "not fully paid"))
+                                    } else {
+                                        tr("đã nộp đủ", "all paid").to_string()
+                                    };
+                                    view! {
+                                        <option value=p.period.to_string() selected=p.period == period>
+                                            {format!("{} · {owed}", p.period.label())}
+                                        </option>
+                                    }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    })}
                     <p class="mt-3 font-semibold" data-testid="class-summary">{summary}</p>
                     <div class="mt-2 flex flex-wrap items-end gap-3">
                         <div>

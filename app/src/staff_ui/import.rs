@@ -219,6 +219,12 @@ fn PreviewTable(preview: ImportPreview) -> impl IntoView {
                 </div>
             })}
             <table class="mt-2 w-full text-left text-sm">
+                // Each column named: a bare row number read as part of a code.
+                <thead class="text-gray-600"><tr>
+                    <th class="py-1 pr-2">{tr("Việc", "Action")}</th><th class="pr-2">{tr("Dòng", "Row")}</th>
+                    <th class="pr-2">{tr("Mã học sinh", "Student code")}</th><th class="pr-2">{tr("Họ và tên", "Name")}</th>
+                    <th>{tr("Lớp / thay đổi", "Class / change")}</th>
+                </tr></thead>
                 <tbody>
                     {preview.added.iter().take(20).map(|c| view! {
                         <tr class="border-t border-gray-100"><td class="py-1 pr-2 text-green-800">{tr("Thêm", "Add")}</td>

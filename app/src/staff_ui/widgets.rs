@@ -269,7 +269,7 @@ pub fn LinkBox(
     view! {
         <div class="mt-3 rounded-lg border border-slate-300 bg-slate-50 p-3">
             <p class="text-sm text-gray-700">{note}</p>
-            <crate::ui::components::copy::CopyRow label=label.unwrap_or(super::tr("Đường dẫn dùng một lần", "One-time link")) value=url/>
+            <crate::ui::components::copy::CopyRow label=label.unwrap_or(super::tr("Đường dẫn dùng một lần", "One-time link")) value=url prose=true/>
         </div>
     }
 }

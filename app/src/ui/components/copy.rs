@@ -19,9 +19,9 @@ pub fn CopyRow(
     /// A code to read out or copy by eye (a complaint's tracking code): larger, monospaced.
     #[prop(optional)]
     large: bool,
-    /// A message of several sentences (a reminder for a class group): read
-    /// across the whole width in ordinary type, its button under it, not
-    /// squeezed beside it in bold.
+    /// A message of several sentences (a reminder for a class group) or a long
+    /// link: read across the whole width in ordinary type, its button under
+    /// it, not squeezed beside it in bold.
     #[prop(optional)]
     prose: bool,
 ) -> impl IntoView {
@@ -51,7 +51,8 @@ pub fn CopyRow(
                 <div class=if large {
                     "whitespace-nowrap font-mono text-2xl font-semibold tracking-wide text-gray-900 select-all"
                 } else if prose {
-                    "whitespace-pre-line text-base text-gray-900 select-all"
+                    // A link inside breaks anywhere rather than leave the phone's width.
+                    "whitespace-pre-line wrap-anywhere text-base text-gray-900 select-all"
                 } else {
                     "break-words text-lg font-semibold text-gray-900 select-all"
                 }>{shown}</div>
