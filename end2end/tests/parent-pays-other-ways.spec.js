@@ -86,7 +86,7 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
 
   // The accountant takes a card at the office for a third family's invoice.
   await signIn(page, 'ketoan.thhl');
-  await openTask(page, 'Phiếu thu, thông báo');
+  await openTask(page, 'Hoá đơn, thông báo');
   await page.locator('#inv-period').fill('2026-11');
   await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
   await page.locator('#inv-status').selectOption('open');
@@ -128,7 +128,7 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await office.screenshot({ path: 'test-results/screens/staff-desktop-11-card-payment.png' });
 
   // All three show paid in the accountant's list, and the school is ready for 4 of 4.
-  await openTask(page, 'Phiếu thu, thông báo');
+  await openTask(page, 'Hoá đơn, thông báo');
   await page.locator('#inv-period').fill('2026-11');
   await page.getByLabel('Lớp (để trống: tất cả)').fill('3A');
   await page.locator('#inv-status').selectOption('paid');

@@ -123,6 +123,10 @@ test('a wrong date of birth gets the one neutral message, and so does an unknown
 
   await lookUp(page, { ...FEATURED, birth: '31/02/2017' });
   await expect(page.getByRole('alert')).toHaveText(/ngày\/tháng\/năm/);
+  // A two-digit year is told what is missing, and that the digits may be typed together.
+  await lookUp(page, { ...FEATURED, birth: '05/09/17' });
+  await expect(page.getByRole('alert')).toContainText('năm đủ 4 chữ số');
+  await expect(page.getByRole('alert')).toContainText('05092018');
 });
 
 test('a family switches between two children at two schools, and can remove one', async ({ page }) => {

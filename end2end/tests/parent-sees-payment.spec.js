@@ -136,4 +136,8 @@ test('the parent opens the signed receipt, scans its QR, and a tampered link fai
   await expect(page.getByTestId('browser-verdict')).toContainText('KHÔNG HỢP LỆ');
   await expect(page.getByTestId('server-verdict')).toHaveAttribute('data-valid', 'false');
   await page.screenshot({ path: 'test-results/screens/12-receipt-tampered.png', fullPage: true });
+  // A way back to the children's fees, for an installed app without a back button.
+  await page.getByTestId('to-fees').click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { name: 'Các con của bạn' })).toBeVisible();
 });

@@ -10,7 +10,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
   await page.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await openTask(page, 'Khoản thu, lập phiếu');
+  await openTask(page, 'Khoản thu, lập hoá đơn');
 
   // A class fund for grade 3. The amount is read back as typed before anything is
   // saved: an unclear one is refused with the reason and saves nothing.
@@ -138,7 +138,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(credit).toHaveCount(0);
 
   // The invoice list finds them, totals them and exports them to Excel.
-  await openTask(page, 'Phiếu thu, thông báo');
+  await openTask(page, 'Hoá đơn, thông báo');
   // The page opens on the list, newest first.
   await expect(page.getByTestId('invoice-totals')).toContainText('hoá đơn');
   // A period is typed as the lists show it (12/2026), or refused in words.

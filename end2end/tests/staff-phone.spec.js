@@ -82,7 +82,7 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
 
   // With their lists filled: the school's invoices, a page at a time, and a
   // statement's preview whose memos are long.
-  await visit(page, 'Phiếu thu, thông báo');
+  await visit(page, 'Hoá đơn, thông báo');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
   await expect(page.getByTestId('invoice-row').first()).toBeVisible();
   await expect(page.getByTestId('pages')).toContainText('Trang 1 / ');

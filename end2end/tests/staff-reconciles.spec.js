@@ -29,7 +29,7 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
 
   // Two unpaid November invoices of another class, from the invoice list.
-  await openTask(page, 'Phiếu thu, thông báo');
+  await openTask(page, 'Hoá đơn, thông báo');
   await page.locator('#inv-period').fill('2026-11');
   await page.getByLabel('Lớp (để trống: tất cả)').fill('4A');
   await page.locator('#inv-status').selectOption('open');

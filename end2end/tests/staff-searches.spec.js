@@ -28,7 +28,7 @@ test.beforeEach(async ({ page }) => {
 
 test('a search of the invoices is not replaced by the full list arriving late', async ({ page }) => {
   const late = await delayFirst(page, '**/rpc/invoices/list', 2_000);
-  await openTask(page, 'Phiếu thu, thông báo');
+  await openTask(page, 'Hoá đơn, thông báo');
   await page.locator('#inv-period').fill('2026-11');
   await page.locator('#inv-status').selectOption('paid');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();

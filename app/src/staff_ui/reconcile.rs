@@ -702,8 +702,13 @@ fn TransferCard(
                         }
                     })}
                     <div class="mt-2 flex flex-wrap gap-2">
+                        // The first invoice is typed in; more split the transfer.
                         <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(String::new(), Vnd::ZERO)>
-                            {tr("Thêm hoá đơn (chia giao dịch)", "Add an invoice (split)")}
+                            {move || if parts.get().is_empty() {
+                                tr("Gạch vào một hoá đơn (nhập mã)", "Settle an invoice (type its code)")
+                            } else {
+                                tr("Thêm hoá đơn (chia giao dịch)", "Add an invoice (split)")
+                            }}
                         </button>
                         {move || (!parts.get().is_empty()).then(|| view! {
                             <button type="button" class=BUTTON on:click=submit_match prop:disabled=move || working.busy()>{tr("Gạch nợ", "Settle")}</button>

@@ -104,8 +104,9 @@ impl Task {
         match self {
             Task::Home => tr("Việc cần làm", "To do"),
             Task::Students => tr("Lớp và học sinh", "Classes and students"),
-            Task::Fees => tr("Khoản thu, lập phiếu", "Fees and billing"),
-            Task::Invoices => tr("Phiếu thu, thông báo", "Invoices and notices"),
+            // "Phiếu thu" is a receipt voucher to an accountant: these are invoices.
+            Task::Fees => tr("Khoản thu, lập hoá đơn", "Fees and billing"),
+            Task::Invoices => tr("Hoá đơn, thông báo", "Invoices and notices"),
             Task::Reconcile => tr("Đối soát ngân hàng", "Bank reconciliation"),
             Task::Office => tr("Thu tại trường", "Payments at the office"),
             Task::Receipts => tr("Biên lai", "Receipts"),

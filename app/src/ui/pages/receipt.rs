@@ -38,6 +38,11 @@ pub fn ReceiptPage() -> impl IntoView {
     });
     view! {
         <div class="py-4">
+            // The installed app has no back button on some phones: the way
+            // back to the children's fees (the first page lists them).
+            <a href="/" rel="external" class="inline-flex min-h-11 items-center text-base text-teal-800 underline print:hidden" data-testid="to-fees">
+                {tr("← Trang khoản thu của con", "← Your children's fees")}
+            </a>
             {move || match receipt.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(_)) => view! {
@@ -170,8 +175,9 @@ fn VerdictBox(verdict: Verdict, cancellation: Option<(i64, String, String)>) -> 
             <p class=if valid { "text-2xl font-bold text-green-800" } else { "text-2xl font-bold text-red-800" }>{title}</p>
             <p class="text-sm text-gray-700">{tr("Kiểm tra ngay trên điện thoại này:", "Checked on this phone:")}</p>
             <ul class="mt-1 text-base">
-                {check(verdict.key_known, "Khoá ký là khoá công khai của nhà trường", "The signing key is one of the school's published keys")}
-                {check(verdict.signature_valid, "Chữ ký điện tử đúng", "The digital signature is correct")}
+                {check(verdict.key_known, "Được ký bằng khoá nhà trường đã công bố", "Signed with a key the school has published")}
+                // "Electronic", as on the receipt: hocphi's key is not a CA-certified digital signature.
+                {check(verdict.signature_valid, "Chữ ký điện tử đúng", "The electronic signature is correct")}
                 {check(verdict.content_matches == Some(true), "Nội dung biên lai không bị sửa", "The receipt's content is unchanged")}
                 {if verdict.cancelled {
                     check(false, "Nhà trường đã huỷ biên lai này", "The school cancelled this receipt")
