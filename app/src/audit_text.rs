@@ -516,29 +516,6 @@ mod tests {
     }
 
     #[test]
-    fn a_retired_fee_corrected_reads_as_a_correction_not_a_second_retirement() {
-        let mut corrected = row(
-            "update",
-            "fee_item",
-            "3",
-            None,
-            r#"{"name":"Quỹ lớp","amount":60000,"unit":"month","mandatory":true,"active":false}"#,
-        );
-        corrected.before =
-            Some(r#"{"name":"Quỹ lớp","amount":50000,"unit":"month","active":false}"#.into());
-        assert_eq!(
-            sentence(vi, &corrected),
-            "Sửa khoản thu (đã ngừng thu) «Quỹ lớp»: 50.000 đ/tháng → 60.000 đ/tháng"
-        );
-        corrected.before =
-            Some(r#"{"name":"Quỹ lớp","amount":60000,"unit":"month","active":true}"#.into());
-        assert_eq!(
-            sentence(vi, &corrected),
-            "Ngừng thu khoản «Quỹ lớp»: 60.000 đ/tháng"
-        );
-    }
-
-    #[test]
     fn a_month_billed_names_the_class_grade_or_school_it_covered() {
         let billed = |scope: &str| {
             sentence(
@@ -725,6 +702,17 @@ mod tests {
         assert_eq!(
             sentence(vi, &changed),
             "Thu lại khoản «Quỹ lớp»: 60.000 đ/tháng"
+        );
+        // A fee already retired, corrected: still retired, and read as a correction.
+        changed.after = Some(
+            r#"{"name":"Quỹ lớp","amount":60000,"unit":"month","mandatory":true,"active":false}"#
+                .into(),
+        );
+        changed.before =
+            Some(r#"{"name":"Quỹ lớp","amount":50000,"unit":"month","active":false}"#.into());
+        assert_eq!(
+            sentence(vi, &changed),
+            "Sửa khoản thu (đã ngừng thu) «Quỹ lớp»: 50.000 đ/tháng → 60.000 đ/tháng"
         );
         assert_eq!(
             texts[2],

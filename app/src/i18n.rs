@@ -198,7 +198,8 @@ pub fn staff_error_message(lang: Lang, error: &AppError) -> String {
                     "Đã nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút. Nếu quên mật khẩu, hãy nhờ cấp trên hoặc người quản lý tạo đường dẫn đặt lại mật khẩu."
                 ),
                 Lang::En => format!(
-                    "Too many wrong attempts. Try again in {minutes} minutes. If you forgot the password, ask your superior or administrator for a reset link."
+                    "Too many wrong attempts. Try again in {minutes} minute{}. If you forgot the password, ask your superior or administrator for a reset link.",
+                    if minutes == 1 { "" } else { "s" }
                 ),
             }
         }
@@ -356,7 +357,7 @@ pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
         (Lang::Vi, School) => Some("Hãy chọn trường."),
         (Lang::Vi, StudentCode) => Some("Mã học sinh: 1 đến 32 chữ cái hoặc chữ số."),
         (Lang::Vi, BirthDate) => Some("Ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/2018."),
-        (Lang::Vi, InvoiceCode) => Some("Mã hoá đơn không đúng. Mã gồm 8 chữ và số in trên hoá đơn, ví dụ 7K2M9QXP; hãy chép lại đúng từ hoá đơn."),
+        (Lang::Vi, InvoiceCode) => Some("Mã hoá đơn không đúng. Mã gồm 8 ký tự, cả chữ và số, in trên hoá đơn, ví dụ 7K2M9QXP; hãy chép lại đúng từ hoá đơn."),
         (Lang::Vi, Bank) => Some("Hãy chọn ngân hàng trong danh sách."),
         (Lang::Vi, AccountNumber) => {
             Some("Số tài khoản chỉ gồm chữ số, từ 6 đến 19 số, đúng như trên sổ hoặc ứng dụng ngân hàng.")
@@ -417,7 +418,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, Amount) => "Số tiền là số đồng nguyên, từ 0 trở lên.",
         (Lang::Vi, Grades) => "Khối áp dụng: các số từ 0 đến 12, cách nhau bằng dấu phẩy; để trống nếu áp dụng cả trường.",
         (Lang::Vi, PolicyName) => "Hãy nhập tên diện miễn giảm.",
-        (Lang::Vi, Percent) => "Tỷ lệ miễn giảm là số nguyên từ 0 đến 100, không có phần lẻ (ví dụ 50 cho giảm một nửa).",
+        (Lang::Vi, Percent) => "Tỷ lệ miễn giảm là số nguyên từ 0 đến 100 (ví dụ: 50 là giảm một nửa).",
         (Lang::Vi, Grounds) => "Hãy ghi căn cứ miễn giảm (ví dụ số quyết định, số sổ hộ nghèo).",
         (Lang::Vi, Period) => "Kỳ thu ghi theo tháng/năm, ví dụ 11/2026.",
         (Lang::Vi, DueDate) => "Hạn nộp phải là một ngày có thật, viết theo dạng ngày/tháng/năm, ví dụ 30/11/2026.",
@@ -441,7 +442,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::Vi, ClassNotEmpty) => "Lớp còn học sinh nên chưa xoá được: hãy chuyển học sinh sang lớp khác trước, hoặc chỉ sửa tên lớp.",
         (Lang::Vi, ClassBilled) => "Lớp đã có hoá đơn (kể cả hoá đơn đã huỷ) nên được giữ lại để đối chiếu: chỉ sửa được tên lớp.",
         (Lang::Vi, SchoolLevel) => "Trường trung học phổ thông do Sở GD&ĐT quản lý; trường mầm non, tiểu học, trung học cơ sở do UBND xã/phường quản lý. Cơ quan quản lý trường đó tạo trường.",
-        (Lang::Vi, FeeNameTaken) => "Đã có khoản thu cùng tên đang thu của một số học sinh này: họ sẽ phải nộp hai lần. Hãy sửa khoản đã có, ngừng thu nó, hoặc đặt tên khác (ví dụ: Nước uống học kỳ 2).",
+        (Lang::Vi, FeeNameTaken) => "Đã có khoản thu cùng tên đang thu của một số học sinh trong phạm vi này: phụ huynh sẽ phải nộp hai lần. Hãy sửa khoản đã có, hoặc ngừng thu khoản đó trước.",
         (Lang::Vi, ReportDue) => "Hạn nộp báo cáo theo dạng ngày/tháng/năm, sau ngày cuối của kỳ và trong vòng một năm, ví dụ 05/12/2026.",
         (Lang::Vi, ReceiptNumbering) => "Mẫu số và ký hiệu biên lai: điền cả hai, đúng như đã đăng ký với cơ quan thuế (chữ, chữ số, dấu / - hoặc ., mỗi ô tối đa 20 ký tự), hoặc để trống cả hai.",
         (Lang::Vi, NoInvoicesInPeriod) => "Lớp chưa có hoá đơn nào cho kỳ này: hãy phát hành hoá đơn trước.",
@@ -493,7 +494,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
         (Lang::En, ClassNotEmpty) => "The class still has students, so it cannot be removed yet: move them to another class first, or just rename it.",
         (Lang::En, ClassBilled) => "The class has been billed (voided invoices count too), so it is kept for the records: it can only be renamed.",
         (Lang::En, SchoolLevel) => "Upper-secondary schools belong to the Department of Education; preschools, primary and lower-secondary schools to their commune or ward. The school's own office creates it.",
-        (Lang::En, FeeNameTaken) => "A fee of that name is already billed to some of these students: they would pay it twice. Correct the existing fee, stop billing it, or choose another name (e.g. Drinking water, term 2).",
+        (Lang::En, FeeNameTaken) => "A fee of that name is already billed to some of these students: their families would pay it twice. Correct the existing fee, or stop billing it first.",
         (Lang::En, ReportDue) => "The report deadline as day/month/year, after the period's last day and within a year, e.g. 05/12/2026.",
         (Lang::En, ReceiptNumbering) => "Receipt form and series: fill in both, exactly as registered with the tax office (letters, digits, / - or ., at most 20 characters each), or leave both empty.",
         (Lang::En, NoInvoicesInPeriod) => "The class has no invoice for this period yet: issue the invoices first.",
@@ -588,7 +589,7 @@ pub static VI: Texts = Texts {
     err_missing_school: "Hãy chọn trường của con.",
     err_missing_code: "Hãy nhập mã học sinh.",
     err_bad_birth_date: "Hãy nhập ngày sinh theo dạng ngày/tháng/năm, năm đủ 4 chữ số, ví dụ 05/09/2018 (hoặc gõ liền 05092018).",
-    err_bad_invoice_code: "Mã hoá đơn không đúng. Mã gồm 8 chữ và số in trên hoá đơn, ví dụ 7K2M9QXP; hãy chép lại đúng từ hoá đơn.",
+    err_bad_invoice_code: "Mã hoá đơn không đúng. Mã gồm 8 ký tự, cả chữ và số, in trên hoá đơn, ví dụ 7K2M9QXP; hãy chép lại đúng từ hoá đơn.",
     err_access_expired: "Phiên xem đã hết hạn. Hãy tra cứu lại bằng mã học sinh và ngày sinh.",
     err_not_found: "Không tìm thấy khoản thu này.",
     err_cross_site: "Yêu cầu bị từ chối vì không đến từ trang hocphi.",

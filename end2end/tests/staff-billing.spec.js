@@ -52,7 +52,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Số tiền (đồng)').fill('20000');
   await page.getByLabel('Khối hoặc lớp áp dụng').fill('3');
   await page.getByRole('button', { name: 'Thêm khoản thu' }).click();
-  await expect(page.getByText('Đã có khoản thu cùng tên đang thu của một số học sinh này')).toBeVisible();
+  await expect(page.getByText('Đã có khoản thu cùng tên đang thu của một số học sinh trong phạm vi này')).toBeVisible();
   await expect(fees.getByTestId('fee-row').filter({ hasText: /quỹ lớp/i })).toHaveCount(1);
   await page.getByLabel('Tên khoản thu').fill('');
   await page.getByLabel('Số tiền (đồng)').fill('');
@@ -68,21 +68,23 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Mã học sinh được miễn giảm').fill('2201000001');
   await page.getByLabel('Căn cứ').fill('Sổ hộ nghèo số 123/2026');
   await page.getByRole('button', { name: 'Ghi miễn giảm' }).click();
-  await expect(page.getByText('Đã áp dụng diện miễn giảm Hộ nghèo cho học sinh mã 2201000001 (căn cứ: Sổ hộ nghèo số 123/2026). Miễn giảm tính vào các hoá đơn lập từ nay; hoá đơn đã lập giữ nguyên số tiền.')).toBeVisible();
+  await expect(page.getByText('Đã áp dụng diện miễn giảm Hộ nghèo cho học sinh mã 2201000001 (căn cứ: Sổ hộ nghèo số 123/2026). Miễn giảm được áp dụng cho các hoá đơn lập từ nay; các hoá đơn đã lập giữ nguyên số tiền.')).toBeVisible();
   await expect(page.getByText('Nguyễn Minh An (3A): Sổ hộ nghèo số 123/2026')).toBeVisible();
 
   // December for class 3A: preview, then issue.
   // A due date already past is said before anything is issued.
   await page.locator('#run-period').fill('2026-12');
   await page.getByLabel('Hạn nộp', { exact: true }).fill('25/11/2026');
-  // A class the school does not have is named as the problem, not previewed as "0 students".
+  await page.getByLabel('Lớp hoặc khối').fill('3A');
+  await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
+  await expect(page.getByTestId('due-passed')).toContainText('Hạn nộp 25/11/2026 đã qua');
+  // A class the school does not have is named as the problem, not previewed as
+  // "0 students"; the preview of the class before it goes.
   await page.getByLabel('Lớp hoặc khối').fill('3X');
   await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
   await expect(page.getByText('Trường không có khối hoặc lớp này.')).toBeVisible();
   await expect(page.getByTestId('run-preview')).toHaveCount(0);
   await page.getByLabel('Lớp hoặc khối').fill('3A');
-  await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
-  await expect(page.getByTestId('due-passed')).toContainText('Hạn nộp 25/11/2026 đã qua');
   await page.getByLabel('Hạn nộp', { exact: true }).fill('20/12/2026');
   await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
   await expect(page.getByTestId('run-preview')).toContainText('hoá đơn mới 14');
@@ -96,7 +98,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
     expect(given(names[i - 1]).localeCompare(given(names[i]), 'vi'), `${names[i - 1]} before ${names[i]}`).toBeLessThanOrEqual(0);
   }
   await page.screenshot({ path: 'test-results/screens/staff-desktop-06-run.png', fullPage: true });
-  await expect(page.getByTestId('run-preview')).toContainText('lớp 3A · kỳ 12/2026');
+  await expect(page.getByTestId('run-preview')).toContainText('lớp 3A · kỳ 12/2026 · hạn nộp 20/12/2026');
   // A field changed after the preview: the preview (and its button) goes, so
   // what is issued is always what was previewed.
   await page.getByLabel('Lớp hoặc khối').fill('4A');

@@ -345,6 +345,25 @@ async fn a_fee_billed_twice_to_the_same_students_is_refused() {
         call(save("Nước uống", "3", Some(water), true)).await,
         Err(AppError::InvalidInput(Field::FeeNameTaken))
     );
+    // Two such fees saved before this rule: each can still have its amount
+    // corrected (the rule speaks when the name, the students or the billing changes).
+    sqlx::query("UPDATE fee_item SET active = 1 WHERE id = $1")
+        .bind(water)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let mut corrected = save("Nước uống", "3", Some(water), true);
+    corrected["fee"]["amount"] = json!(25_000);
+    assert_eq!(call(corrected).await, Ok(water));
+    // Another school's fee is not found, whatever its name.
+    let foreign: (i64,) = sqlx::query_as("SELECT MIN(id) FROM fee_item WHERE school_id = 2")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        call(save("Nước uống", "3", Some(foreign.0), true)).await,
+        Err(AppError::NotFound)
+    );
 }
 
 #[tokio::test]

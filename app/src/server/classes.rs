@@ -110,9 +110,10 @@ struct PeriodRecord {
     outstanding: Vnd,
 }
 
-/// The months the class's children (at school, in the class this year) have
-/// live invoices for, newest first, with how many are not fully paid and
-/// what they still owe: counted as the register counts them.
+/// The months of this school year the class's children (at school, in the
+/// class this year) have live invoices for, newest first, with how many are
+/// not fully paid and what they still owe: counted as the register counts
+/// them. Last year's months belong to last year's classes and teachers.
 pub async fn periods_owing(
     db: &Db,
     class_id: i64,
@@ -126,6 +127,7 @@ pub async fn periods_owing(
                  (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) AS paid \
                FROM enrolment e JOIN student s ON s.id = e.student_id \
                JOIN invoice i ON i.student_id = s.id AND i.voided_at IS NULL \
+               JOIN class billed ON billed.id = i.class_id AND billed.school_year_id = $2 \
                WHERE e.class_id = $1 AND e.school_year_id = $2 AND s.left_on IS NULL) owed \
          GROUP BY period ORDER BY period DESC",
     )

@@ -50,11 +50,16 @@ fn FeeCatalogue(
     let mandatory = RwSignal::new(true);
     // The fee being corrected, if any: the form saves over it.
     let editing = RwSignal::new(None::<i64>);
+    // Whether the fee being corrected is billed now: set when its form opens
+    // and when its row is stopped or restored meanwhile (before the list has
+    // come back, a save must not read the old state from it).
+    let editing_active = RwSignal::new(None::<bool>);
     let outcome = RwSignal::new(None);
     // One save at a time: a double click must not add the fee twice.
     let pending = OneAtATime::new();
     let reset = move || {
         editing.set(None);
+        editing_active.set(None);
         name.set(String::new());
         amount.clear();
         grades.set(String::new());
@@ -88,11 +93,13 @@ fn FeeCatalogue(
         // pressed while its form was open must not be undone by saving it.
         let active = id
             .and_then(|id| {
-                fees.get_untracked()?
-                    .ok()?
-                    .into_iter()
-                    .find(|f| f.id == id)
-                    .map(|f| f.active)
+                editing_active.get_untracked().or_else(|| {
+                    fees.get_untracked()?
+                        .ok()?
+                        .into_iter()
+                        .find(|f| f.id == id)
+                        .map(|f| f.active)
+                })
             })
             .unwrap_or(true);
         let fee = FeeInput {
@@ -113,6 +120,7 @@ fn FeeCatalogue(
     };
     let edit = move |f: FeeItemRow| {
         editing.set(Some(f.id));
+        editing_active.set(Some(f.active));
         name.set(f.name);
         amount.text.set(f.amount.grouped());
         unit.set(f.unit.as_str().into());
@@ -126,6 +134,9 @@ fn FeeCatalogue(
         focus("fee-name");
     };
     let toggle = move |f: FeeItemRow| {
+        if editing.get_untracked() == Some(f.id) {
+            editing_active.set(Some(!f.active));
+        }
         let fee = FeeInput {
             id: Some(f.id),
             name: f.name,
@@ -328,7 +339,7 @@ fn Exemptions(
                         // Issued invoices never change: the accountant must not
                         // expect this month's to drop by itself.
                         tr(
-                            "Miễn giảm tính vào các hoá đơn lập từ nay; hoá đơn đã lập giữ nguyên số tiền.",
+                            "Miễn giảm được áp dụng cho các hoá đơn lập từ nay; các hoá đơn đã lập giữ nguyên số tiền.",
                             "It applies to invoices issued from now on; invoices already issued keep their amounts."
                         )
                     ))));
@@ -611,6 +622,11 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
             )
             .await;
             busy.set(false);
+            // A field edited while the preview was on its way: this answer
+            // describes a form that is gone.
+            if request() != asked {
+                return;
+            }
             match r {
                 Ok(p) => preview.set(Some((p, asked))),
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -676,7 +692,8 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
             <OutcomeNotice outcome/>
             {move || preview.get().map(|(p, asked)| view! {
                 <div class="mt-3" data-testid="run-preview">
-                    <p class="text-sm text-gray-700">{format!("{} · {} {}", asked.scope.label(tr), tr("kỳ", "period"), asked.period_label())}</p>
+                    <p class="text-sm text-gray-700">{format!("{} · {} {} · {} {}", asked.scope.label(tr), tr("kỳ", "period"), asked.period_label(),
+                        tr("hạn nộp", "due"), asked.due.trim())}</p>
                     <p class="font-semibold">{format!("{} {} · {} {} · {} {} · {} {}", tr("Học sinh:", "Students:"), p.students,
                         tr("hoá đơn mới", "new invoices"), p.new_invoices, tr("đã có hoá đơn kỳ này", "already invoiced"), p.already_invoiced,
                         tr("tổng", "total"), p.total)}</p>

@@ -169,7 +169,19 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                 let period = v.period;
                 // Other months still owed: said above the list, one press away.
                 let owed_elsewhere: Vec<_> = v.periods.iter().filter(|p| p.period != period && p.unpaid > 0).cloned().collect();
-                let periods = v.periods.clone();
+                // Each month with what is owed; the month shown is always one
+                // of them (a class not billed yet this year shows this month).
+                let mut periods: Vec<(crate::domain::date::Month, String)> = v.periods.iter().map(|p| {
+                    let owed = if p.unpaid > 0 {
+                        format!("{} {}", p.unpaid, tr("em chưa nộp đủ", "not fully paid"))
+                    } else {
+                        tr("đã nộp đủ", "all paid").to_string()
+                    };
+                    (p.period, owed)
+                }).collect();
+                if !periods.iter().any(|(p, _)| *p == period) {
+                    periods.insert(0, (period, tr("chưa lập hoá đơn", "not billed yet").to_string()));
+                }
                 view! {
                     {(!owed_elsewhere.is_empty()).then(|| view! {
                         <div role="status" class="mt-3 rounded-lg border border-amber-400 bg-amber-50 p-3 text-amber-950" data-testid="other-periods-owed">
@@ -194,17 +206,10 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                         <div class="mt-3">
                             <label for="class-period" class="block text-sm font-semibold">{tr("Kỳ thu", "Period")}</label>
                             <select id="class-period" class=INPUT on:change=move |ev| chosen_period.set(Some(event_target_value(&ev)))>
-                                {periods.into_iter().map(|p| {
-                                    let owed = if p.unpaid > 0 {
-                                        format!("{} {}", p.unpaid, tr("em chưa nộp đủ", "not fully paid"))
-                                    } else {
-                                        tr("đã nộp đủ", "all paid").to_string()
-                                    };
-                                    view! {
-                                        <option value=p.period.to_string() selected=p.period == period>
-                                            {format!("{} · {owed}", p.period.label())}
-                                        </option>
-                                    }
+                                {periods.into_iter().map(|(p, owed)| view! {
+                                    <option value=p.to_string() selected=p == period>
+                                        {format!("{} · {owed}", p.label())}
+                                    </option>
                                 }).collect_view()}
                             </select>
                         </div>

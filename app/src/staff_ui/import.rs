@@ -221,7 +221,7 @@ fn PreviewTable(preview: ImportPreview) -> impl IntoView {
             <table class="mt-2 w-full text-left text-sm">
                 // Each column named: a bare row number read as part of a code.
                 <thead class="text-gray-600"><tr>
-                    <th class="py-1 pr-2">{tr("Việc", "Action")}</th><th class="pr-2">{tr("Dòng", "Row")}</th>
+                    <th class="py-1 pr-2">{tr("Thao tác", "Action")}</th><th class="pr-2">{tr("Dòng", "Row")}</th>
                     <th class="pr-2">{tr("Mã học sinh", "Student code")}</th><th class="pr-2">{tr("Họ và tên", "Name")}</th>
                     <th>{tr("Lớp / thay đổi", "Class / change")}</th>
                 </tr></thead>

@@ -156,8 +156,15 @@ pub async fn save_fee(
         return Err(AppError::InvalidInput(Field::NoSuchClassOrGrade));
     }
     // The same fee twice for one child is a double charge on one invoice
-    // (two "Nước uống" lines): refused while both would be billed.
-    if active {
+    // (two "Nước uống" lines): refused while both would be billed. Checked
+    // when the name, the students or the billing changes, so that two such
+    // fees saved before this rule can still have their amounts corrected.
+    let unchanged = before.as_ref().is_some_and(|b| {
+        normalise_name(&b.name) == normalise_name(&name)
+            && FeeScope::parse(&b.grades).is_some_and(|g| g.text() == scope.text())
+            && (b.active == 1) == active
+    });
+    if active && !unchanged {
         let others: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT id, name, grades FROM fee_item WHERE school_id = $1 AND active = 1",
         )

@@ -65,9 +65,11 @@ pub struct Run {
     planned: Vec<Planned>,
 }
 
-/// The class a run names, as the school named it ("3a" is 3A), after checking
-/// that the class or grade exists this year: a typo would otherwise preview
-/// "0 students, 0 đ" and leave the accountant guessing why.
+/// The class a run names, as the school named it ("3a" is 3A, "mầm 1" is
+/// Mầm 1), after checking that the class or grade exists this year: a typo
+/// would otherwise preview "0 students, 0 đ" and leave the accountant
+/// guessing why. Names are compared here, not in SQL, whose upper() folds
+/// only ASCII on SQLite.
 async fn scope_class(
     db: &crate::server::state::Db,
     school_id: SchoolId,
@@ -78,21 +80,21 @@ async fn scope_class(
     if grade.is_none() && class.is_none() {
         return Ok(None);
     }
-    // Class names are ASCII ("4A", "10A1"): SQL's upper() folds them on both engines.
-    let found: Option<String> = sqlx::query_scalar(
-        "SELECT name FROM class WHERE school_id = $1 AND school_year_id = $2 \
-         AND ($3 IS NULL OR grade = $3) AND ($4 IS NULL OR upper(name) = upper($4)) \
-         ORDER BY name LIMIT 1",
+    let classes: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT name, grade FROM class WHERE school_id = $1 AND school_year_id = $2 ORDER BY name",
     )
     .bind(school_id)
     .bind(year)
-    .bind(grade)
-    .bind(class.clone())
-    .fetch_optional(db)
+    .fetch_all(db)
     .await?;
+    let typed = class.as_deref().map(str::to_lowercase);
+    let found = classes.into_iter().find(|(name, g)| {
+        grade.is_none_or(|wanted| wanted == *g)
+            && typed.as_ref().is_none_or(|t| name.to_lowercase() == *t)
+    });
     match found {
         None => Err(AppError::InvalidInput(Field::NoSuchClassOrGrade)),
-        Some(name) => Ok(class.map(|_| name)),
+        Some((name, _)) => Ok(class.map(|_| name)),
     }
 }
 

@@ -70,7 +70,11 @@ pub fn PayTogetherPage() -> impl IntoView {
     let nothing_chosen = RwSignal::new(false);
     // A box ticked or unticked: the codes made for the old choice no longer
     // match it (a parent would pay for a child just taken off), so they go.
+    // Which choice the codes on their way were made for: an answer for an
+    // earlier choice (a box ticked while the QR was being made) is dropped.
+    let choice = RwSignal::new(0u32);
     let choice_changed = move || {
+        choice.update(|n| *n += 1);
         groups.set(None);
         error.set(None);
         nothing_chosen.set(false);
@@ -97,9 +101,13 @@ pub fn PayTogetherPage() -> impl IntoView {
             return;
         }
         busy.set(true);
+        let made_for = choice.get_untracked();
         spawn_local(async move {
             let outcome = call(PayTogether { items }).await;
             busy.set(false);
+            if choice.get_untracked() != made_for {
+                return;
+            }
             match outcome {
                 Ok(g) => {
                     groups.set(Some(g));
