@@ -91,17 +91,7 @@ fn FeeCatalogue(
         let id = editing.get_untracked();
         // A correction keeps the fee billed or not as it is now: "Ngừng thu"
         // pressed while its form was open must not be undone by saving it.
-        let active = id
-            .and_then(|id| {
-                editing_active.get_untracked().or_else(|| {
-                    fees.get_untracked()?
-                        .ok()?
-                        .into_iter()
-                        .find(|f| f.id == id)
-                        .map(|f| f.active)
-                })
-            })
-            .unwrap_or(true);
+        let active = id.is_none() || editing_active.get_untracked().unwrap_or(true);
         let fee = FeeInput {
             id,
             name: name.get_untracked(),
@@ -249,20 +239,6 @@ fn saved_fee_message(verb: &str, fee: &FeeInput) -> String {
             tr(", tự nguyện", ", voluntary")
         },
     )
-}
-
-/// Moves the keyboard (and the screen) to a field, e.g. the form a row's
-/// "Edit" filled in.
-fn focus(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-        el.scroll_into_view();
-    }
 }
 
 #[component]

@@ -122,19 +122,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                     link.set(Some((name, l)));
                     // The box is drawn under the whole list: on a phone the
                     // teacher would see nothing happen. Take them to it.
-                    request_animation_frame(|| {
-                        if let Some(el) = web_sys::window()
-                            .and_then(|w| w.document())
-                            .and_then(|d| d.get_element_by_id("private-link"))
-                        {
-                            el.scroll_into_view();
-                            if let Ok(el) =
-                                wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
-                            {
-                                let _ = el.focus();
-                            }
-                        }
-                    });
+                    request_animation_frame(|| focus("private-link"));
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }

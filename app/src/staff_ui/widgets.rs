@@ -480,3 +480,17 @@ async fn fetch_and_save(href: &str, fallback_name: &str) -> Result<(), AppError>
     let _ = web_sys::Url::revoke_object_url(&url);
     saved.then_some(()).ok_or(AppError::Internal)
 }
+
+/// Moves the keyboard (and the screen) to a field, e.g. the form a row's
+/// "Edit" filled in.
+pub fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+        el.scroll_into_view();
+    }
+}
