@@ -27,6 +27,20 @@
       status.after(again);
     }, 30000);
   }
+  // A finger still on the shell's "Tra cứu" as the app takes over would be no
+  // press at all: the browser makes no click of a press that began on a button
+  // that has gone. Lifted on the app's button, drawn in the same place, it is
+  // the press; lifted elsewhere, none, as on any button.
+  let held = null;
+  document.addEventListener('pointerdown', (event) => {
+    held = lookup && event.button === 0 ? event.target.closest?.('#lookup-shell button[type=submit]') : null;
+  }, true);
+  document.addEventListener('pointercancel', () => (held = null), true);
+  document.addEventListener('pointerup', (event) => {
+    const pressed = held;
+    held = null;
+    if (pressed && !pressed.isConnected) event.target.closest?.('#app form button[type=submit]')?.click();
+  }, true);
   document.addEventListener('submit', (event) => {
     const form = event.target;
     if (!form || form.id !== 'lookup-shell') return;

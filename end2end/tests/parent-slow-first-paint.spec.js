@@ -77,6 +77,35 @@ test('what a parent was typing when the app took over stays, with the caret wher
   await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
 });
 
+// A grandparent's press lasts a while: begun on the shell's button, it may end
+// on the app's, drawn in its place. The browser makes no click of that; the
+// app takes the release on its button as the press, and one elsewhere as none.
+for (const where of ['on the button', 'beside it']) {
+  test(`a press held while the app takes over, released ${where}`, async ({ page }) => {
+    const release = await holdTheApp(page);
+    await page.goto(`/s/${FEATURED.school}`);
+    await page.getByLabel('Mã học sinh').fill(FEATURED.code);
+    await page.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
+    const box = await page.getByRole('button', { name: 'Tra cứu', exact: true }).boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    release();
+    await appTookOver(page);
+    if (where === 'beside it') await page.mouse.move(box.x + box.width / 2, box.y - 40);
+    await page.mouse.up();
+    if (where === 'on the button') {
+      await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+    } else {
+      // Nothing was sent: the form waits, as filled in, for a press.
+      await page.waitForTimeout(500);
+      await expect(page.getByRole('heading', { name: FEATURED.name })).toHaveCount(0);
+      await expect(page.getByLabel('Ngày sinh của con')).toHaveValue(FEATURED.birth);
+      await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+      await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+    }
+  });
+}
+
 test("a class link shows the class's fees before the app arrives", async ({ page }) => {
   const release = await holdTheApp(page);
   await page.goto(`/s/${FEATURED.school}/3A`);

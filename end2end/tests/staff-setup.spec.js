@@ -248,6 +248,8 @@ for (const size of sizes) {
       await p.getByLabel('Mã học sinh').fill('2204000003');
       await p.getByLabel('Ngày sinh của con').fill('01/07/2018');
       await p.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+      // (Should this fail, the page's own words are in the report.)
+      await expect(p.locator('#app')).toContainText('Đặng Minh Khôi');
       await expect(p.getByRole('heading', { name: 'Đặng Minh Khôi' })).toBeVisible();
       const contacts = p.locator('section[aria-labelledby="contacts-title"]');
       await expect(contacts).toContainText('Hà Thị Lan');
