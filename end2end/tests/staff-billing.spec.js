@@ -239,7 +239,8 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(page.getByTestId('class-summary')).toContainText('Kỳ 12/2026');
   const row = page.locator('section[aria-labelledby="class-title"]').getByRole('row', { name: /Nguyễn Minh An/ });
   await expect(row).toContainText('chưa nộp');
-  await row.getByRole('button', { name: 'Đường dẫn riêng' }).click();
+  // A double click makes one link, the one shown.
+  await row.getByRole('button', { name: 'Đường dẫn riêng' }).dblclick();
   const link = (await page.getByText(/\/l\//).innerText()).trim();
   expect(link).toMatch(/\/l\/[A-Za-z0-9_-]{43}$/);
   await page.getByRole('button', { name: 'Soạn tin nhắc nộp cho nhóm lớp' }).click();
@@ -299,5 +300,20 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   expect(qr.consumer.bankBin).toBe('970436');
   expect(qr.additionalData.purpose).toContain(`HP ${qr.additionalData.billNumber}`);
   await p.screenshot({ path: 'test-results/screens/08-pay-together.png', fullPage: true });
+
+  // The teacher revokes the link: the one link made, and it leaves the screen
+  // (a dead link is not there to be sent); the parent's phone keeps what it saw.
+  await row.getByRole('button', { name: 'Thu hồi' }).click();
+  await expect(page.getByText('Đã thu hồi 1 đường dẫn riêng của em Nguyễn Minh An')).toBeVisible();
+  await expect(page.getByTestId('private-link')).toHaveCount(0);
+  const other = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const q = await other.newPage();
+  await q.goto(link);
+  await expect(q.getByRole('alert')).toBeVisible();
+  await expect(q.getByRole('link', { name: 'Tra cứu khoản thu' })).toBeVisible();
+  await expect(q.getByRole('heading', { name: 'Nguyễn Minh An' })).toHaveCount(0);
+  await other.close();
+  await row.getByRole('button', { name: 'Thu hồi' }).click();
+  await expect(page.getByText('Không có đường dẫn riêng nào đang mở của em Nguyễn Minh An')).toBeVisible();
   await parent.close();
 });

@@ -11,7 +11,6 @@ use crate::domain::invoice_status::PaymentState;
 use crate::domain::money::Vnd;
 use crate::staff::{ClassView, OneTimeLink};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 fn state_name(s: Option<crate::domain::invoice_status::InvoiceStatus>) -> &'static str {
     match s.map(|s| s.state) {
@@ -108,18 +107,20 @@ fn ClassTable(class_id: i64) -> impl IntoView {
         load_class_view(class_id, chosen_period.get())
     });
     let filter = RwSignal::new("all".to_string());
-    let link = RwSignal::new(None::<(String, OneTimeLink)>);
+    let link = RwSignal::new(None::<(i64, String, OneTimeLink)>);
     let message = RwSignal::new(None::<String>);
     let outcome = RwSignal::new(None);
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     let link_origin = origin.clone();
+    // One request at a time: a double click made two live links, one never shown.
+    let busy = OneAtATime::new();
     let make_link = move |student_id: i64, name: String| {
-        spawn_local(async move {
+        busy.run(async move {
             match create_student_link(student_id).await {
                 Ok(l) => {
-                    link.set(Some((name, l)));
+                    link.set(Some((student_id, name, l)));
                     // The box is drawn under the whole list: on a phone the
                     // teacher would see nothing happen. Take them to it.
                     request_animation_frame(|| focus("private-link"));
@@ -129,15 +130,36 @@ fn ClassTable(class_id: i64) -> impl IntoView {
         });
     };
     let revoke = move |student_id: i64, name: String| {
-        spawn_local(async move {
+        busy.run(async move {
             match revoke_student_links(student_id).await {
-                Ok(n) => outcome.set(Some(Outcome::Done(format!(
-                    "{} {n} {} {name}",
-                    tr("Đã thu hồi", "Revoked"),
-                    tr("đường dẫn của", "links of")
-                )))),
+                Ok(n) => {
+                    // The link on screen, if it was this child's, opens nothing
+                    // now: not left there to be sent.
+                    if link
+                        .with_untracked(|l| l.as_ref().is_some_and(|(id, _, _)| *id == student_id))
+                    {
+                        link.set(None);
+                    }
+                    outcome.set(Some(Outcome::Done(if n == 0 {
+                        format!(
+                            "{} {name}",
+                            tr(
+                                "Không có đường dẫn riêng nào đang mở của em",
+                                "No private link is open for"
+                            )
+                        )
+                    } else {
+                        format!(
+                            "{} {n} {} {name}",
+                            tr("Đã thu hồi", "Revoked"),
+                            tr("đường dẫn riêng của em", "private links of")
+                        )
+                    })));
+                }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
+            // Said under the whole list: on a phone, taken to it.
+            request_animation_frame(|| focus("class-outcome"));
         });
     };
     view! {
@@ -244,8 +266,8 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                 let actions = move || {
                                     let (n1, n2) = (name.clone(), name.clone());
                                     view! {
-                                        <button type="button" class="min-h-11 px-2 underline" on:click=move |_| make_link(id, n1.clone())>{tr("Đường dẫn riêng", "Private link")}</button>
-                                        <button type="button" class="min-h-11 px-2 underline" on:click=move |_| revoke(id, n2.clone())>{tr("Thu hồi", "Revoke")}</button>
+                                        <button type="button" class="min-h-11 px-2 underline" prop:disabled=move || busy.busy() on:click=move |_| make_link(id, n1.clone())>{tr("Đường dẫn riêng", "Private link")}</button>
+                                        <button type="button" class="min-h-11 px-2 underline" prop:disabled=move || busy.busy() on:click=move |_| revoke(id, n2.clone())>{tr("Thu hồi", "Revoke")}</button>
                                         <a class="inline-flex min-h-11 items-center px-2 underline" target="_blank" href=format!("/staff/print/{class_id}/{period}?student={id}")>{tr("In (A5)", "Print (A5)")}</a>
                                     }
                                 };
@@ -267,7 +289,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                 }.into_any()
             }
         })}
-        {move || link.get().map(|(name, l)| {
+        {move || link.get().map(|(_, name, l)| {
             let url = format!("{link_origin}{}", l.path);
             view! {
                 <div id="private-link" tabindex="-1" class="mt-3 scroll-mt-4 focus:outline-none" data-testid="private-link">
@@ -290,7 +312,9 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                 </div>
             </div>
         })}
-        <OutcomeNotice outcome/>
+        <div id="class-outcome" tabindex="-1" class="scroll-mt-4 focus:outline-none">
+            <OutcomeNotice outcome/>
+        </div>
     }
 }
 
