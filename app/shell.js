@@ -8,10 +8,19 @@
 (() => {
   const path = location.pathname;
   const lookup = path === '/' || path.startsWith('/s/');
-  if (!lookup) {
+  // A family that has looked a child up before finds its children above the
+  // form once the app is up: a form painted alone would move down under a
+  // finger as the list appears. Their first page paints "opening" instead (a
+  // class link keeps its fees, drawn by the server).
+  let returning = false;
+  try {
+    const saved = localStorage.getItem('hocphi.children.v2');
+    returning = /^\/(s\/[^/]+\/?)?$/.test(path) && !!saved && saved !== '00';
+  } catch {}
+  if (!lookup || returning) {
     document.documentElement.dataset.shellPage = 'other';
     // Not the lookup's title (the server may have given the link its own).
-    if (document.title.endsWith('Tra cứu khoản thu')) document.title = 'hocphi';
+    if (!lookup && document.title.endsWith('Tra cứu khoản thu')) document.title = 'hocphi';
     // Still the shell half a minute later: the app's files are not coming.
     // Say so, with the one thing to do as a button (a chat app's browser often
     // hides its own reload).

@@ -99,9 +99,11 @@ pub enum Field {
     /// the others: their commune/ward), or not a level at all.
     SchoolLevel,
     /// A fee of the same name already billed to some of the same students
-    /// (they would pay it twice on one invoice). Last: the parent's app
-    /// decodes variants by position.
+    /// (they would pay it twice on one invoice).
     FeeNameTaken,
+    /// Another student of the school has this code. Last: the parent's app
+    /// decodes variants by position.
+    StudentCodeTaken,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -410,6 +410,8 @@ pub struct ClassViewRow {
     pub paid: crate::domain::money::Vnd,
     /// None: no invoice for the period.
     pub status: Option<crate::domain::invoice_status::InvoiceStatus>,
+    /// Marked as having left school: listed for the month's invoice only.
+    pub has_left: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

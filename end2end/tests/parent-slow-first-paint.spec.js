@@ -106,6 +106,32 @@ for (const where of ['on the button', 'beside it']) {
   });
 }
 
+test('a family that has looked a child up before sees its page opening, not a form that would move under a finger', async ({ browser }) => {
+  // A lookup on this phone the day before (its saved list, carried into a
+  // fresh context: no service worker there to serve the app past the hold).
+  const before = await browser.newPage();
+  await before.goto(`/s/${FEATURED.school}`);
+  await before.getByLabel('Mã học sinh').fill(FEATURED.code);
+  await before.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
+  await before.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await expect(before.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  const saved = await before.evaluate(() => localStorage.getItem('hocphi.children.v2'));
+  await before.context().close();
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await context.addInitScript((list) => localStorage.setItem('hocphi.children.v2', list), saved);
+  const page = await context.newPage();
+  const release = await holdTheApp(page);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Tra cứu', exact: true })).toBeHidden();
+  release();
+  // The children first, the form below them, all drawn at once.
+  await expect(page.getByRole('link', { name: new RegExp(FEATURED.name) })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Tra cứu', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
+  await context.close();
+});
+
 test("a class link shows the class's fees before the app arrives", async ({ page }) => {
   const release = await holdTheApp(page);
   await page.goto(`/s/${FEATURED.school}/3A`);

@@ -52,8 +52,13 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   // The Department adds only upper-secondary schools; the wards add the others.
   await expect(page.getByLabel('Cấp học').locator('option')).toHaveText(['Trung học phổ thông']);
   await page.getByRole('link', { name: 'Bảng theo dõi thu không dùng tiền mặt' }).click();
-  // A month that is no month is said so, in the field's own words.
   const dash = page.locator('section[aria-labelledby="dash-title"]');
+  // Opened by its address (a reload), it starts on the server's month (the
+  // demo's November), not the computer's.
+  await page.reload();
+  await expect(dash.getByLabel('Từ tháng')).toHaveValue('11/2026');
+  await expect(dash.getByLabel('Đến tháng')).toHaveValue('11/2026');
+  // A month that is no month is said so, in the field's own words.
   await dash.getByLabel('Từ tháng').fill('13/2026');
   await dash.getByLabel('Từ tháng').press('Tab');
   await expect(dash.locator('#period-from-hint')).toBeVisible();

@@ -378,8 +378,20 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.getByLabel('Họ và tên').fill('Phan Thị Yến');
   await page.getByLabel('Ngày sinh').fill('17/04/2018');
   await page.getByLabel('Lớp', { exact: true }).fill('2A');
-  await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+  // A double click adds once, and says so (not that the code is taken).
+  await page.getByRole('button', { name: 'Thêm', exact: true }).dblclick();
   await expect(page.getByText('Đã lưu học sinh Phan Thị Yến (2201009998), lớp 2A.')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByText('Đã lưu học sinh Phan Thị Yến (2201009998), lớp 2A.')).toBeVisible();
+  // Another child under a code the school has already: said so, nothing saved.
+  await page.getByRole('button', { name: 'Thêm học sinh' }).click();
+  await page.getByLabel('Mã học sinh', { exact: true }).fill('2201009998');
+  await page.getByLabel('Họ và tên').fill('Phan Văn Yên');
+  await page.getByLabel('Ngày sinh').fill('02/03/2018');
+  await page.getByLabel('Lớp', { exact: true }).fill('2A');
+  await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText('Trường đã có học sinh mang mã này.');
+  await page.getByRole('button', { name: 'Huỷ', exact: true }).click();
   // The whole school by student code, then back to class by class.
   await page.getByLabel('Sắp xếp').selectOption({ label: 'Theo mã học sinh' });
   const codes = await page.locator('section[aria-labelledby="students-title"] tbody tr td:nth-child(2)').allInnerTexts();

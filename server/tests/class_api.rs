@@ -124,6 +124,68 @@ async fn the_teacher_sees_who_paid_in_their_class_only() {
 }
 
 #[tokio::test]
+async fn a_child_who_left_owing_stays_on_the_register_for_that_month() {
+    let app = start().await;
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let class = class_3a(&app, &t).await;
+    let view = |period: Option<&'static str>| {
+        let (app, t) = (&app, &t);
+        async move {
+            app.staff(
+                "classes/view",
+                json!({"class_id": class, "period": period}),
+                Some(t),
+            )
+            .await
+            .answer::<ClassView>()
+            .unwrap()
+        }
+    };
+    let before = view(None).await;
+    let an = before
+        .rows
+        .iter()
+        .find(|r| r.full_name == "Nguyễn Minh An")
+        .unwrap();
+    assert!(an.paid < an.total, "the demo's An owes for November");
+    assert!(!an.has_left);
+    let an_id = an.student_id;
+    let left = |left: bool| {
+        let (app, a) = (&app, &a);
+        async move {
+            app.staff(
+                "students/left",
+                json!({"school_id": 1, "student_id": an_id, "left": left}),
+                Some(a),
+            )
+            .await
+            .answer::<Value>()
+            .unwrap();
+        }
+    };
+    left(true).await;
+    // Still listed, marked, and the month still counts what An owes: as the
+    // school's figures do.
+    let after = view(None).await;
+    assert_eq!(after.rows.len(), before.rows.len());
+    let an = after.rows.iter().find(|r| r.student_id == an_id).unwrap();
+    assert!(an.has_left);
+    assert_eq!(after.periods, before.periods);
+    assert_eq!(
+        after.rows.iter().filter(|r| r.has_left).count(),
+        1,
+        "only An has left"
+    );
+    // A month An has no invoice for lists An no more.
+    let december = view(Some("2026-12")).await;
+    assert!(december.rows.iter().all(|r| r.student_id != an_id));
+    assert_eq!(december.rows.len(), before.rows.len() - 1);
+    left(false).await;
+    assert!(!view(None).await.rows.iter().any(|r| r.has_left));
+}
+
+#[tokio::test]
 async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
     let app = start().await;
     let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();

@@ -277,7 +277,7 @@ async fn a_student_is_added_moved_and_marked_as_left_by_hand() {
             .await
             .answer::<i64>(),
         Err(AppError::InvalidInput(
-            hocphi_app::error::Field::StudentCode
+            hocphi_app::error::Field::StudentCodeTaken
         )),
         "the code is taken"
     );

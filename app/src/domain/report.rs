@@ -72,9 +72,17 @@ impl std::ops::AddAssign for Flow {
 }
 
 /// A share in basis points (10 000 = 100 %), rounded half up; `None` when
-/// there is nothing to share.
+/// there is nothing to share. Some but not all is never rounded to all or
+/// nothing: "100 %" cashless with a cash payment in it would hide that payment.
 pub fn share(part: i64, whole: i64) -> Option<i64> {
-    (whole > 0).then(|| (part * 10_000 + whole / 2) / whole)
+    (whole > 0).then(|| {
+        let bp = (part * 10_000 + whole / 2) / whole;
+        if part > 0 && part < whole {
+            bp.clamp(1, 9_999)
+        } else {
+            bp
+        }
+    })
 }
 
 /// "87,5 %" (Vietnamese decimal comma), from basis points. The space is a
@@ -83,7 +91,13 @@ pub fn percent_label(basis_points: Option<i64>) -> String {
     match basis_points {
         None => "—".into(),
         Some(bp) => {
+            // Some but not all stays off "0 %" and "100 %", as in `share`.
             let tenths = (bp + 5) / 10;
+            let tenths = if bp > 0 && bp < 10_000 {
+                tenths.clamp(1, 999)
+            } else {
+                tenths
+            };
             if tenths % 10 == 0 {
                 format!("{}\u{a0}%", tenths / 10)
             } else {
@@ -251,6 +265,19 @@ mod tests {
         assert_eq!(percent_label(share(7, 8)), "87,5\u{a0}%");
         assert_eq!(percent_label(share(1, 1)), "100\u{a0}%");
         assert_eq!(percent_label(None), "—");
+    }
+
+    #[test]
+    fn some_but_not_all_is_never_shown_as_all_or_nothing() {
+        // One cash payment among 2,500: 99,96 % cashless, not 100 %.
+        assert_eq!(share(2_499, 2_500), Some(9_996));
+        assert_eq!(percent_label(share(2_499, 2_500)), "99,9\u{a0}%");
+        assert_eq!(share(99_999, 100_000), Some(9_999));
+        assert_eq!(percent_label(share(99_999, 100_000)), "99,9\u{a0}%");
+        assert_eq!(share(1, 100_000), Some(1));
+        assert_eq!(percent_label(share(1, 100_000)), "0,1\u{a0}%");
+        assert_eq!(percent_label(share(0, 5)), "0\u{a0}%");
+        assert_eq!(percent_label(share(5, 5)), "100\u{a0}%");
     }
 
     #[test]

@@ -110,10 +110,11 @@ struct PeriodRecord {
     outstanding: Vnd,
 }
 
-/// The months of this school year the class's children (at school, in the
-/// class this year) have live invoices for, newest first, with how many are
-/// not fully paid and what they still owe: counted as the register counts
-/// them. Last year's months belong to last year's classes and teachers.
+/// The months of this school year the class's children (in the class this
+/// year; those who left too, whose invoices the register lists) have live
+/// invoices for, newest first, with how many are not fully paid and what they
+/// still owe: counted as the register counts them, and as the school's
+/// figures do. Last year's months belong to last year's classes and teachers.
 pub async fn periods_owing(
     db: &Db,
     class_id: i64,
@@ -128,7 +129,7 @@ pub async fn periods_owing(
                FROM enrolment e JOIN student s ON s.id = e.student_id \
                JOIN invoice i ON i.student_id = s.id AND i.voided_at IS NULL \
                JOIN class billed ON billed.id = i.class_id AND billed.school_year_id = $2 \
-               WHERE e.class_id = $1 AND e.school_year_id = $2 AND s.left_on IS NULL) owed \
+               WHERE e.class_id = $1 AND e.school_year_id = $2) owed \
          GROUP BY period ORDER BY period DESC",
     )
     .bind(class_id)
@@ -155,10 +156,14 @@ struct RegisterRecord {
     total: Option<Vnd>,
     due_on: Option<String>,
     paid: Option<Vnd>,
+    /// 1 if marked as having left (a number on both engines).
+    has_left: i64,
 }
 
 /// The class register for a month, in the register's order: each child still
-/// at school in that year, with their invoice's total and what is paid, and
+/// at school in that year, and each who left but has a live invoice for the
+/// month (what they owe is still owed: the school's figures count it, and the
+/// teacher should see it), with their invoice's total and what is paid, and
 /// the due day of the first invoice found.
 pub async fn register(
     db: &Db,
@@ -170,10 +175,12 @@ pub async fn register(
     use crate::domain::invoice_status::InvoiceStatus;
     let mut rows: Vec<RegisterRecord> = sqlx::query_as(
         "SELECT s.id AS student_id, s.code, s.full_name, i.total, i.due_on, \
-            (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) AS paid \
+            (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) AS paid, \
+            CAST(CASE WHEN s.left_on IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_left \
          FROM enrolment e JOIN student s ON s.id = e.student_id \
          LEFT JOIN invoice i ON i.student_id = s.id AND i.period = $2 AND i.voided_at IS NULL \
-         WHERE e.class_id = $1 AND e.school_year_id = $3 AND s.left_on IS NULL ORDER BY s.full_name",
+         WHERE e.class_id = $1 AND e.school_year_id = $3 AND (s.left_on IS NULL OR i.id IS NOT NULL) \
+         ORDER BY s.full_name",
     )
     .bind(class_id)
     .bind(period.to_string())
@@ -197,6 +204,7 @@ pub async fn register(
                 total,
                 paid,
                 status,
+                has_left: r.has_left != 0,
             }
         })
         .collect();

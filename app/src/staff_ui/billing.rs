@@ -256,6 +256,8 @@ fn Exemptions(
     let outcome = RwSignal::new(None);
     // Each form says what it did under itself, where the eyes are.
     let policy_outcome = RwSignal::new(None);
+    // One request at a time: a double click logged every grant twice.
+    let pending = OneAtATime::new();
     let fee_name = move |id: i64| {
         fees.get()
             .and_then(Result::ok)
@@ -277,7 +279,7 @@ fn Exemptions(
             .unwrap_or(255);
         let policy = name.get_untracked();
         let reduced = fee_name(fee);
-        spawn_local(async move {
+        pending.run(async move {
             match save_policy(school_id, policy.clone(), vec![(fee, pct)]).await {
                 Ok(_) => {
                     policy_outcome.set(Some(Outcome::Done(format!(
@@ -302,7 +304,7 @@ fn Exemptions(
             .map(|p| p.name)
             .unwrap_or_default();
         let (code, note) = (grant_code.get_untracked(), grant_note.get_untracked());
-        spawn_local(async move {
+        pending.run(async move {
             match grant_exemption(school_id, policy, code.clone(), note.clone()).await {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!(
@@ -326,7 +328,7 @@ fn Exemptions(
         });
     };
     let revoke = move |policy_id: i64, code: String, who: String, reason: String| {
-        spawn_local(async move {
+        pending.run(async move {
             match revoke_exemption(school_id, policy_id, code, reason).await {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!(
@@ -399,7 +401,7 @@ fn Exemptions(
                 </div>
                 <Field id="policy-percent" label=tr("Tỷ lệ giảm (%)", "Reduction (%)") value=percent
                     hint=tr("Lưu với tên đã có: thay tỷ lệ của diện đó cho các hoá đơn phát hành từ nay.", "Saving under an existing name replaces its rate for invoices issued from now on.")/>
-                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET>{tr("Lưu diện miễn giảm", "Save policy")}</button></div>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET prop:disabled=move || pending.busy()>{tr("Lưu diện miễn giảm", "Save policy")}</button></div>
                 <div class="sm:col-span-3"><OutcomeNotice outcome=policy_outcome/></div>
             </form>
             <form class="mt-3 grid gap-3 sm:grid-cols-3" on:submit=grant>
@@ -416,7 +418,7 @@ fn Exemptions(
                 </div>
                 <Field id="grant-code" label=tr("Mã học sinh được miễn giảm", "Student code") value=grant_code/>
                 <Field id="grant-note" label=tr("Căn cứ", "Grounds") value=grant_note hint=tr("Số quyết định, số sổ hộ nghèo…", "Decision or certificate number…")/>
-                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET>{tr("Ghi miễn giảm", "Grant")}</button></div>
+                <div class="sm:col-span-3"><button type="submit" class=BUTTON_QUIET prop:disabled=move || pending.busy()>{tr("Ghi miễn giảm", "Grant")}</button></div>
             </form>
             <OutcomeNotice outcome/>
         </section>

@@ -275,6 +275,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                     <tr class="border-t border-gray-100">
                                         <td class="py-2 pr-2 sm:py-1">
                                             <span class="font-semibold sm:font-normal">{r.full_name.clone()}</span>
+                                            {r.has_left.then(|| view! { <span class="text-gray-700" data-testid="has-left">{format!(" ({})", tr("đã nghỉ học", "has left"))}</span> })}
                                             <div class="text-gray-700 sm:hidden">{format!("{state} · {amounts}")}</div>
                                             <div class="-ml-2 flex flex-wrap sm:hidden">{actions()}</div>
                                         </td>

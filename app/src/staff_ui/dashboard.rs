@@ -32,6 +32,28 @@ pub(super) fn this_month() -> String {
     })
 }
 
+/// A period's two months, both this month: by the server's clock once the
+/// session is known. A page opened by its address (a reload) is drawn before
+/// the session arrives, with the computer's month; the server's replaces it
+/// then, unless a month has been chosen meanwhile.
+fn this_month_period() -> (RwSignal<String>, RwSignal<String>) {
+    let first = this_month();
+    let from = RwSignal::new(first.clone());
+    let to = RwSignal::new(first.clone());
+    let me = super::session().0;
+    Effect::new(move |_| {
+        let Some(Some(me)) = me.get() else {
+            return;
+        };
+        let server = crate::domain::date::Month::of(me.today).to_string();
+        if server != first && from.get_untracked() == first && to.get_untracked() == first {
+            from.set(server.clone());
+            to.set(server);
+        }
+    });
+    (from, to)
+}
+
 fn hours(h: Option<i64>) -> String {
     h.map(|h| format!("{h} {}", tr("giờ", "h")))
         .unwrap_or_else(|| "—".into())
@@ -99,8 +121,7 @@ enum SortBy {
 
 #[component]
 pub fn OfficeDashboard() -> impl IntoView {
-    let from = RwSignal::new(this_month());
-    let to = RwSignal::new(this_month());
+    let (from, to) = this_month_period();
     let filter = RwSignal::new(String::new());
     let sort = RwSignal::new(SortBy::Name);
     let data = LocalResource::new(move || office_dashboard(from.get(), to.get()));
@@ -550,8 +571,7 @@ fn ReportDownload(id: i64, school: String, from: String) -> impl IntoView {
 /// A school's own figures and its reports to the office (on the school's page).
 #[component]
 pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
-    let from = RwSignal::new(this_month());
-    let to = RwSignal::new(this_month());
+    let (from, to) = this_month_period();
     let figures = LocalResource::new(move || school_dashboard(school_id, from.get(), to.get()));
     let reports = LocalResource::new(move || school_reports(school_id));
     let note = RwSignal::new(String::new());

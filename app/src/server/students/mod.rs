@@ -320,7 +320,7 @@ pub async fn save_student(
             .await;
             if let Err(e) = updated {
                 return Err(if crate::server::is_unique_violation(&e) {
-                    AppError::InvalidInput(Field::StudentCode)
+                    AppError::InvalidInput(Field::StudentCodeTaken)
                 } else {
                     e.into()
                 });
@@ -330,7 +330,7 @@ pub async fn save_student(
         None => match insert_student(&mut *tx, school_id, r).await {
             Ok(id) => id,
             Err(e) if crate::server::is_unique_violation(&e) => {
-                return Err(AppError::InvalidInput(Field::StudentCode));
+                return Err(AppError::InvalidInput(Field::StudentCodeTaken));
             }
             Err(e) => return Err(e.into()),
         },

@@ -59,6 +59,9 @@ pub(super) fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
     let birth = RwSignal::new(String::new());
     let class = RwSignal::new(String::new());
     let outcome = RwSignal::new(None);
+    // One save at a time: a double click added the student, then told the
+    // accountant the code was taken (by the student just added).
+    let saving = OneAtATime::new();
     let open_form = move |row: Option<StudentRow>| {
         outcome.set(None);
         match &row {
@@ -90,7 +93,7 @@ pub(super) fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
             tr("lớp", "class"),
             class.get_untracked().trim()
         );
-        spawn_local(async move {
+        saving.run(async move {
             let r = save_student(
                 school_id,
                 id,
@@ -190,7 +193,7 @@ pub(super) fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
                     <Field id="student-birth" label=tr("Ngày sinh", "Date of birth") value=birth hint=tr("ngày/tháng/năm", "day/month/year")/>
                     <Field id="student-class" label=tr("Lớp", "Class") value=class/>
                     <div class="flex gap-2 sm:col-span-4">
-                        <button type="submit" class=BUTTON>{if id.is_some() { tr("Lưu thay đổi", "Save changes") } else { tr("Thêm", "Add") }}</button>
+                        <button type="submit" class=BUTTON prop:disabled=move || saving.busy()>{if id.is_some() { tr("Lưu thay đổi", "Save changes") } else { tr("Thêm", "Add") }}</button>
                         <button type="button" class=BUTTON_QUIET on:click=move |_| editing.set(None)>{tr("Huỷ", "Cancel")}</button>
                     </div>
                 </form>
