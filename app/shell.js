@@ -48,7 +48,9 @@
   document.addEventListener('pointerup', (event) => {
     const pressed = held;
     held = null;
-    if (pressed && !pressed.isConnected) event.target.closest?.('#app form button[type=submit]')?.click();
+    // By where the finger is, not the event's target: a touch whose element
+    // has gone is sent to the document.
+    if (pressed && !pressed.isConnected) document.elementFromPoint(event.clientX, event.clientY)?.closest('#app form button[type=submit]')?.click();
   }, true);
   document.addEventListener('submit', (event) => {
     const form = event.target;

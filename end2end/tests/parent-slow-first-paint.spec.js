@@ -106,6 +106,26 @@ for (const where of ['on the button', 'beside it']) {
   });
 }
 
+test('a finger on the button while the app takes over is one press when lifted', async ({ page }) => {
+  // Real touch events: Chromium makes a tap of them on the app's button (by
+  // where the finger is), and shell.js clicks it too; one lookup goes.
+  const lookups = [];
+  page.on('request', (r) => { if (r.url().endsWith('/rpc/lookup')) lookups.push(r); });
+  const release = await holdTheApp(page);
+  await page.goto(`/s/${FEATURED.school}`);
+  await page.getByLabel('Mã học sinh').fill(FEATURED.code);
+  await page.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
+  const box = await page.getByRole('button', { name: 'Tra cứu', exact: true }).boundingBox();
+  const finger = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [finger] });
+  release();
+  await appTookOver(page);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  expect(lookups).toHaveLength(1);
+});
+
 test('a family that has looked a child up before sees its page opening, not a form that would move under a finger', async ({ browser }) => {
   // A lookup on this phone the day before (its saved list, carried into a
   // fresh context: no service worker there to serve the app past the hold).

@@ -308,6 +308,8 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   // The teacher revokes another child's link (An's would end the phones' access
   // the later tests use): one link for a double click, taken off the screen
   // once revoked (a dead link is not there to be sent), and opening nothing.
+  // Revoking ends every phone's access to that child up to the server's pinned
+  // time: no later test may look up this child (3A's first other unpaid child).
   const otherRow = page.locator('section[aria-labelledby="class-title"]').getByRole('row')
     .filter({ hasText: 'chưa nộp' }).filter({ hasNotText: 'Nguyễn Minh An' }).first();
   const otherName = (await otherRow.locator('td span').first().innerText()).trim();

@@ -241,7 +241,8 @@ pub async fn revoke_student_links(
     now: UnixTime,
 ) -> Result<u64, AppError> {
     let done = sqlx::query(
-        "UPDATE student_link SET revoked_at = $1 WHERE student_id = $2 AND revoked_at IS NULL",
+        "UPDATE student_link SET revoked_at = $1 \
+         WHERE student_id = $2 AND revoked_at IS NULL AND expires_at > $1",
     )
     .bind(now)
     .bind(student_id)

@@ -256,7 +256,9 @@ fn Exemptions(
     let outcome = RwSignal::new(None);
     // Each form says what it did under itself, where the eyes are.
     let policy_outcome = RwSignal::new(None);
-    // One request at a time: a double click logged every grant twice.
+    // One save or grant at a time: a double click logged every grant twice.
+    // (Ending an exemption asks for a reason first, so it cannot be doubled,
+    // and must not be dropped while a grant is on its way.)
     let pending = OneAtATime::new();
     let fee_name = move |id: i64| {
         fees.get()
@@ -328,7 +330,7 @@ fn Exemptions(
         });
     };
     let revoke = move |policy_id: i64, code: String, who: String, reason: String| {
-        pending.run(async move {
+        spawn_local(async move {
             match revoke_exemption(school_id, policy_id, code, reason).await {
                 Ok(()) => {
                     outcome.set(Some(Outcome::Done(format!(

@@ -152,7 +152,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                         format!(
                             "{} {n} {} {name}",
                             tr("Đã thu hồi", "Revoked"),
-                            tr("đường dẫn riêng của em", "private links of")
+                            tr("đường dẫn riêng của em", "private link(s) of")
                         )
                     })));
                 }

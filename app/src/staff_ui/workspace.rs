@@ -8,7 +8,7 @@
 use super::tr;
 use super::widgets::*;
 use crate::api::dashboard::{school_dashboard, school_reports};
-use crate::domain::report::percent_label;
+use crate::domain::report::{percent_label, share};
 use crate::staff::{Me, Role};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -370,8 +370,7 @@ fn ClassesThisMonth(school_id: i64) -> impl IntoView {
                 <h3 class="mt-4 font-semibold">{tr("Tháng này theo lớp", "This month by class")}</h3>
                 <ul class="mt-1 grid gap-x-4 text-sm sm:grid-cols-2" data-testid="class-collection">
                     {list.into_iter().map(|c| {
-                        let rate = percent_label(
-                            (c.due.is_positive()).then(|| c.collected.dong() * 10_000 / c.due.dong()));
+                        let rate = percent_label(share(c.collected.dong(), c.due.dong()));
                         let behind = c.paid_in_full < c.invoices;
                         // The figures go under the class on a phone, beside it on a laptop.
                         view! {
