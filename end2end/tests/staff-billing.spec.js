@@ -317,7 +317,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(page.getByTestId('private-link')).toContainText(otherName);
   const otherLink = (await page.getByTestId('private-link').getByText(/\/l\//).innerText()).trim();
   await otherRow.getByRole('button', { name: 'Thu hồi' }).click();
-  await expect(page.getByText(`Đã thu hồi 1 đường dẫn riêng của em ${otherName}`)).toBeVisible();
+  await expect(page.getByText(`Đã thu hồi 1 đường dẫn riêng của em ${otherName}. Điện thoại nào đang xem khoản thu của em sẽ phải tra cứu lại bằng mã học sinh và ngày sinh.`)).toBeVisible();
   await expect(page.getByTestId('private-link')).toHaveCount(0);
   const elsewhere = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const q = await elsewhere.newPage();

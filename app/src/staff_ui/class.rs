@@ -140,9 +140,9 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                     {
                         link.set(None);
                     }
-                    outcome.set(Some(Outcome::Done(if n == 0 {
+                    let links = if n == 0 {
                         format!(
-                            "{} {name}",
+                            "{} {name}.",
                             tr(
                                 "Không có đường dẫn riêng nào đang mở của em",
                                 "No private link is open for"
@@ -150,11 +150,21 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                         )
                     } else {
                         format!(
-                            "{} {n} {} {name}",
+                            "{} {n} {} {name}.",
                             tr("Đã thu hồi", "Revoked"),
                             tr("đường dẫn riêng của em", "private link(s) of")
                         )
-                    })));
+                    };
+                    // The server ends every phone's view of the child too (it
+                    // cannot tell a link's phone from a lookup's): said, so the
+                    // teacher can warn the family.
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{links} {}",
+                        tr(
+                            "Điện thoại nào đang xem khoản thu của em sẽ phải tra cứu lại bằng mã học sinh và ngày sinh.",
+                            "Any phone viewing this child's fees must look the child up again with the student code and date of birth."
+                        )
+                    ))));
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
