@@ -8,18 +8,11 @@ const fs = require('fs');
 const path = require('path');
 const { decodePng, parseVietQr } = require('../lib/qr');
 const { startServer, root } = require('../lib/server');
+const { lookUp } = require('../lib/parent');
 
 const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017', name: 'Nguyễn Minh An' };
 const ZALO_UA = 'Mozilla/5.0 (Linux; Android 12; SM-A125F) AppleWebKit/537.36 (KHTML, like Gecko) '
   + 'Chrome/120.0.0.0 Mobile Safari/537.36 Zalo android/12100539 ZaloTheme/light ZaloLanguage/vi';
-
-async function lookUp(page, child, base = '') {
-  await page.goto(`${base}/s/${child.school}`);
-  await page.getByLabel('Mã học sinh').fill(child.code);
-  await page.getByLabel('Ngày sinh của con').fill(child.birth);
-  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
-  await expect(page.getByRole('heading', { name: child.name })).toBeVisible();
-}
 
 async function controlledByServiceWorker(page) {
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null,

@@ -4,6 +4,7 @@
 // "Tra cứu" is sent as soon as it has.
 const { test, expect } = require('@playwright/test');
 const { familyLink } = require('../lib/staff');
+const { lookUp } = require('../lib/parent');
 
 const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017', name: 'Nguyễn Minh An' };
 
@@ -130,11 +131,7 @@ test('a family that has looked a child up before sees its page opening, not a fo
   // A lookup on this phone the day before (its saved list, carried into a
   // fresh context: no service worker there to serve the app past the hold).
   const before = await browser.newPage();
-  await before.goto(`/s/${FEATURED.school}`);
-  await before.getByLabel('Mã học sinh').fill(FEATURED.code);
-  await before.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
-  await before.getByRole('button', { name: 'Tra cứu', exact: true }).click();
-  await expect(before.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  await lookUp(before, FEATURED);
   const saved = await before.evaluate(() => localStorage.getItem('hocphi.children.v2'));
   await before.context().close();
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });

@@ -7,6 +7,7 @@ const { test, expect } = require('@playwright/test');
 const { PNG } = require('pngjs');
 const { decodePng, parseVietQr } = require('../lib/qr');
 const { familyLink } = require('../lib/staff');
+const { lookUp } = require('../lib/parent');
 
 // No service worker: the tests intercept the app's requests, which a worker would make instead.
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'vi-VN', deviceScaleFactor: 2, serviceWorkers: 'block' };
@@ -88,11 +89,7 @@ test('the QR is on the first screen, its saved image says whose it is, and a lat
 test('paying together says when a child could not be loaded, names the bank and the template, and shows the new QR', async ({ browser }) => {
   const ctx = await browser.newContext(PHONE);
   const page = await ctx.newPage();
-  await page.goto(`/s/${FEATURED.school}`);
-  await page.getByLabel('Mã học sinh').fill(FEATURED.code);
-  await page.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
-  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
-  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
+  await lookUp(page, FEATURED);
 
   // The list of children says what each still owes (or that all is paid).
   await page.goto('/');
