@@ -449,6 +449,22 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
             "{} ({purpose})",
             t("Tạo đường dẫn dùng một lần", "Created a one-time link")
         ),
+        ("create", "student_link") => format!(
+            "{} {subject}",
+            t(
+                "Tạo đường dẫn riêng cho gia đình học sinh",
+                "Created a private family link for"
+            )
+        ),
+        ("revoke", "student_link") => format!(
+            "{} {subject} ({} {})",
+            t(
+                "Thu hồi đường dẫn riêng và quyền xem trên các điện thoại của học sinh",
+                "Revoked the private links and every phone's access of"
+            ),
+            text(&after, "links"),
+            t("đường dẫn còn hạn", "live links")
+        ),
         ("create", "api_key") => format!(
             "{} {}",
             t("Tạo khoá API", "Created API key"),

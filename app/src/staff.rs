@@ -412,6 +412,9 @@ pub struct ClassViewRow {
     pub status: Option<crate::domain::invoice_status::InvoiceStatus>,
     /// Marked as having left school: listed for the month's invoice only.
     pub has_left: bool,
+    /// Their personal data was anonymised: no family can be reached (no
+    /// private link, no printed notice).
+    pub erased: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use hocphi_app::domain::invoice_status::PaymentState;
 use hocphi_app::error::AppError;
 use hocphi_app::model::{ChildAccess, ChildOverview, ClassNotice, GroupPayment};
 use hocphi_app::staff::{ClassView, OneTimeLink, TeacherClass};
-use hocphi_server::demo::{self, DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
+use hocphi_server::demo::{self, DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER, DEMO_WARD_OFFICER};
 use serde_json::{json, Value};
 use support::*;
 
@@ -186,6 +186,121 @@ async fn a_child_who_left_owing_stays_on_the_register_for_that_month() {
 }
 
 #[tokio::test]
+async fn a_child_whose_data_was_anonymised_gets_no_link_and_no_notice() {
+    let app = start().await;
+    let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
+    let a = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let class = class_3a(&app, &t).await;
+    let view = || {
+        let (app, t) = (&app, &t);
+        async move {
+            app.staff(
+                "classes/view",
+                json!({"class_id": class, "period": "2026-11"}),
+                Some(t),
+            )
+            .await
+            .answer::<ClassView>()
+            .unwrap()
+        }
+    };
+    let notices = || {
+        let (app, t) = (&app, &t);
+        async move {
+            app.staff(
+                "classes/notices",
+                json!({"class_id": class, "period": "2026-11", "student_id": null}),
+                Some(t),
+            )
+            .await
+            .answer::<Vec<hocphi_app::staff::PrintedNotice>>()
+            .unwrap()
+            .len()
+        }
+    };
+    let before = view().await;
+    assert!(before.rows.iter().all(|r| !r.erased));
+    let notices_before = notices().await;
+    // A phone that looked the child up before keeps its token.
+    let kept = app.featured_child().await;
+    let november = app.overview(&kept).await.invoices[0]
+        .code
+        .as_str()
+        .to_string();
+    let club = app
+        .invoice(&kept, &november)
+        .await
+        .lines
+        .into_iter()
+        .find(|l| l.voluntary)
+        .expect("a voluntary line");
+    let an = before
+        .rows
+        .iter()
+        .find(|r| r.full_name == "Nguyễn Minh An")
+        .unwrap()
+        .student_id;
+    app.staff(
+        "privacy/erase",
+        json!({"school_id": 1, "student_id": an, "reason": "Gia đình yêu cầu xoá dữ liệu"}),
+        Some(&a),
+    )
+    .await
+    .answer::<Value>()
+    .unwrap();
+    // Still on the register (the month's invoice is still the school's), marked.
+    let after = view().await;
+    let row = after.rows.iter().find(|r| r.student_id == an).unwrap();
+    assert!(row.erased);
+    assert_eq!(after.rows.iter().filter(|r| r.erased).count(), 1);
+    // No family to send a link or hand a notice to.
+    let r = app
+        .staff("classes/student-link", json!({"student_id": an}), Some(&t))
+        .await;
+    assert_eq!(r.answer::<Value>(), Err(AppError::NotFound));
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM student_link WHERE student_id = $1")
+        .bind(an)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(live, 0);
+    assert_eq!(notices().await, notices_before - 1);
+    // The kept token writes nothing more against the child: no fee declined,
+    // no complaint (a description, a photo) filed.
+    let total = || async {
+        sqlx::query_scalar::<_, i64>("SELECT total FROM invoice WHERE code = $1")
+            .bind(&november)
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    let total_before = total().await;
+    let declined = app
+        .rpc::<Value>(
+            "decline",
+            &[
+                ("token", &kept.token),
+                ("code", &november),
+                ("position", &club.position.to_string()),
+                ("declined", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(declined, Err(AppError::AccessExpired));
+    assert_eq!(total().await, total_before);
+    let filed = app
+        .staff(
+            "complaint/file",
+            json!({"token": kept.token, "invoice": november, "receipt": "", "kind": "paid_not_shown",
+                "bank_reference": "", "description": "Đã chuyển khoản hôm qua", "photo": ""}),
+            None,
+        )
+        .await;
+    assert_eq!(filed.answer::<Value>(), Err(AppError::AccessExpired));
+    assert_eq!(app.count("SELECT COUNT(*) FROM complaint").await, 0);
+}
+
+#[tokio::test]
 async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
     let app = start().await;
     let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
@@ -275,6 +390,30 @@ async fn a_per_student_link_opens_one_child_until_revoked_or_expired() {
         .staff("classes/student-link", json!({"student_id": an}), None)
         .await;
     assert_eq!(r.answer::<Value>(), Err(AppError::NotSignedIn));
+    // The supervising office reads the school but hands out or ends no
+    // family's access while the school has its accountant.
+    let ward = app.sign_in(DEMO_WARD_OFFICER, DEMO_PASSWORD).await.unwrap();
+    for endpoint in ["classes/student-link", "classes/revoke-links"] {
+        let r = app
+            .staff(endpoint, json!({"student_id": an}), Some(&ward))
+            .await;
+        assert_eq!(r.answer::<Value>(), Err(AppError::Forbidden), "{endpoint}");
+    }
+    // Each link handed out and each revocation is in the school's log.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'student_link' AND action = 'create'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'student_link' AND action = 'revoke'"
+        )
+        .await,
+        1
+    );
 }
 
 #[tokio::test]

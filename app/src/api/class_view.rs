@@ -62,17 +62,26 @@ pub async fn create_student_link(student_id: i64) -> Result<OneTimeLink, AppErro
     let student_id = crate::domain::ids::StudentId(student_id);
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    classes::student_class(&state.db, &staff, student_id).await?;
+    let school_id = classes::family_access_school(&state.db, &staff, student_id).await?;
     let secret = random_secret();
     let now = state.clock.now_time();
     let expires_at = UnixTime(now.seconds() + STUDENT_LINK_TTL_SECS);
+    let mut tx = crate::server::database::begin_write(&state.db).await?;
     classes::add_student_link(
-        &state.db,
+        &mut tx,
         &secret_hash(&secret),
         student_id,
         staff.id,
         now,
         expires_at,
+    )
+    .await?;
+    // Who handed out access to a child, and when (never the link itself).
+    crate::server::audit::by_staff_and_commit(
+        tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "create", "student_link", student_id),
     )
     .await?;
     Ok(OneTimeLink {
@@ -88,13 +97,20 @@ pub async fn revoke_student_links(student_id: i64) -> Result<u64, AppError> {
     let student_id = crate::domain::ids::StudentId(student_id);
     let state = crate::server::state::app_state()?;
     let staff = crate::server::auth::current_staff(&state).await?;
-    classes::student_class(&state.db, &staff, student_id).await?;
+    let school_id = classes::family_access_school(&state.db, &staff, student_id).await?;
     let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     let revoked = classes::revoke_student_links(&mut tx, student_id, now).await?;
     // The phones that opened a link keep a token for the child: those end too.
     crate::server::parent::end_child_access(&mut tx, student_id, now).await?;
-    tx.commit().await?;
+    crate::server::audit::by_staff_and_commit(
+        tx,
+        &state,
+        &staff,
+        crate::server::audit::Entry::at_school(school_id, "revoke", "student_link", student_id)
+            .after(serde_json::json!({ "links": revoked })),
+    )
+    .await?;
     Ok(revoked)
 }
 

@@ -260,7 +260,7 @@ pub async fn read(
 /// recorded under the student's id.
 fn kind(entity: &str) -> &str {
     match entity {
-        "student_exemption" | "credit" => "student",
+        "student_exemption" | "credit" | "student_link" => "student",
         other => other,
     }
 }

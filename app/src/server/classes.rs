@@ -37,8 +37,15 @@ pub async fn class_school(db: &Db, staff: &Staff, class_id: i64) -> Result<Schoo
     Ok(school_id)
 }
 
-/// The current class of a student, checked the same way.
-pub async fn student_class(db: &Db, staff: &Staff, student_id: StudentId) -> Result<i64, AppError> {
+/// The school of a student whose family's access (private links) this staff
+/// member may hand out or end: the homeroom teacher of the child's current
+/// class, the school's accountant, or a supervising officer only where the
+/// school has no accountant (it is a change, as `check_write` has it).
+pub async fn family_access_school(
+    db: &Db,
+    staff: &Staff,
+    student_id: StudentId,
+) -> Result<SchoolId, AppError> {
     let class_id: Option<i64> = sqlx::query_scalar(
         "SELECT e.class_id FROM enrolment e WHERE e.student_id = $1 ORDER BY e.school_year_id DESC LIMIT 1",
     )
@@ -46,8 +53,11 @@ pub async fn student_class(db: &Db, staff: &Staff, student_id: StudentId) -> Res
     .fetch_optional(db)
     .await?;
     let class_id = class_id.ok_or(AppError::Forbidden)?;
-    class_school(db, staff, class_id).await?;
-    Ok(class_id)
+    let school_id = class_school(db, staff, class_id).await?;
+    if staff.role == Role::Officer {
+        staff.check_write(db, school_id).await?;
+    }
+    Ok(school_id)
 }
 
 /// A school's classes in a school year, in grade order; `teacher` narrows them
@@ -158,6 +168,8 @@ struct RegisterRecord {
     paid: Option<Vnd>,
     /// 1 if marked as having left (a number on both engines).
     has_left: i64,
+    /// 1 if their personal data was anonymised.
+    erased: i64,
 }
 
 /// The class register for a month, in the register's order: each child still
@@ -176,7 +188,8 @@ pub async fn register(
     let mut rows: Vec<RegisterRecord> = sqlx::query_as(
         "SELECT s.id AS student_id, s.code, s.full_name, i.total, i.due_on, \
             (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) AS paid, \
-            CAST(CASE WHEN s.left_on IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_left \
+            CAST(CASE WHEN s.left_on IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_left, \
+            CAST(CASE WHEN s.erased_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS erased \
          FROM enrolment e JOIN student s ON s.id = e.student_id \
          LEFT JOIN invoice i ON i.student_id = s.id AND i.period = $2 AND i.voided_at IS NULL \
          WHERE e.class_id = $1 AND e.school_year_id = $3 AND (s.left_on IS NULL OR i.id IS NOT NULL) \
@@ -205,32 +218,37 @@ pub async fn register(
                 paid,
                 status,
                 has_left: r.has_left != 0,
+                erased: r.erased != 0,
             }
         })
         .collect();
     Ok((due_on, rows))
 }
 
-/// Stores a per-student link by its hash.
+/// Stores a per-student link by its hash. A student whose data was
+/// anonymised gets none (`NotFound`): the link would open nothing.
 pub async fn add_student_link(
-    db: &Db,
+    conn: &mut AnyConnection,
     token_hash: &str,
     student_id: StudentId,
     created_by: StaffId,
     created_at: UnixTime,
     expires_at: UnixTime,
 ) -> Result<(), AppError> {
-    let _turn = crate::server::database::single_write_turn(db).await;
-    sqlx::query(
-        "INSERT INTO student_link (token_hash, student_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    let added = sqlx::query(
+        "INSERT INTO student_link (token_hash, student_id, created_by, created_at, expires_at) \
+         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM student WHERE id = $2 AND erased_at IS NULL)",
     )
     .bind(token_hash)
     .bind(student_id)
     .bind(created_by)
     .bind(created_at)
     .bind(expires_at)
-    .execute(db)
+    .execute(conn)
     .await?;
+    if added.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
     Ok(())
 }
 
@@ -373,11 +391,13 @@ pub async fn printed_notices(
     use crate::domain::notice;
     let school_id = class_school(&state.db, staff, class_id).await?;
     // Children's names and codes leave on paper or as a file: recorded as seen.
+    // A child whose data was anonymised has no family to hand a notice to.
     crate::server::audit::viewed(state, staff, school_id, "class_notices", class_id).await?;
     let mut rows: Vec<NoticeRecord> = sqlx::query_as(
         "SELECT i.id AS invoice_id, i.student_id, i.code, s.full_name, s.code AS student_code, sc.slug AS school_slug \
          FROM invoice i JOIN student s ON s.id = i.student_id JOIN school sc ON sc.id = i.school_id \
-         WHERE i.class_id = $1 AND i.period = $2 AND i.voided_at IS NULL AND ($3 IS NULL OR i.student_id = $3)",
+         WHERE i.class_id = $1 AND i.period = $2 AND i.voided_at IS NULL AND ($3 IS NULL OR i.student_id = $3) \
+           AND s.erased_at IS NULL",
     )
     .bind(class_id)
     .bind(period.trim())

@@ -14,8 +14,8 @@ use crate::server::database::Engine;
 use crate::server::state::Db;
 
 /// Replaces a student's personal data with a placeholder, in the caller's
-/// transaction: name, code, date of birth, exemption grounds, family links,
-/// complaint texts and photos, and the code in events kept for the school's
+/// transaction: name, code, date of birth, exemption grounds, family links
+/// and phones' access, complaint texts and photos, and the code in events kept for the school's
 /// software.
 pub async fn anonymise(
     conn: &mut sqlx::AnyConnection,
@@ -64,6 +64,9 @@ pub async fn anonymise(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    // And every phone's access: a kept token could still decline a fee or
+    // file a complaint (a name, a photo) against the child.
+    crate::server::parent::end_child_access(conn, student_id, now).await?;
     sqlx::query(
         "UPDATE complaint SET description = '[đã xoá]', photo = NULL, photo_type = NULL WHERE student_id = $1",
     )

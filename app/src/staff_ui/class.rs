@@ -273,13 +273,14 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                 let state = format!("{}{}", state_name(r.status),
                                     if r.status.is_some_and(|s| s.overdue) { format!(" · {}", tr("quá hạn", "overdue")) } else { String::new() });
                                 let amounts = format!("{} / {}", r.paid, r.total);
+                                let erased = r.erased;
                                 let actions = move || {
                                     let (n1, n2) = (name.clone(), name.clone());
-                                    view! {
+                                    (!erased).then(|| view! {
                                         <button type="button" class="min-h-11 px-2 underline" prop:disabled=move || busy.busy() on:click=move |_| make_link(id, n1.clone())>{tr("Đường dẫn riêng", "Private link")}</button>
                                         <button type="button" class="min-h-11 px-2 underline" prop:disabled=move || busy.busy() on:click=move |_| revoke(id, n2.clone())>{tr("Thu hồi", "Revoke")}</button>
                                         <a class="inline-flex min-h-11 items-center px-2 underline" target="_blank" href=format!("/staff/print/{class_id}/{period}?student={id}")>{tr("In (A5)", "Print (A5)")}</a>
-                                    }
+                                    })
                                 };
                                 view! {
                                     <tr class="border-t border-gray-100">

@@ -37,11 +37,14 @@ pub fn invoice_code(code: &str) -> Result<InvoiceCode, AppError> {
 struct Revocation {
     revoked_before: Option<i64>,
     forgotten: i64,
+    /// 1 if the student is there with their data (not anonymised).
+    present: i64,
 }
 
 /// The child a device's access token stands for, if it is still valid: ours,
-/// unexpired, and issued after the school last ended the child's access
-/// (links revoked, birth date or code corrected).
+/// unexpired, issued after the school last ended the child's access (links
+/// revoked, birth date or code corrected), for a child whose data is still
+/// there (an anonymised child's family may write nothing more against it).
 pub async fn child_of(state: &AppState, token: &str) -> Result<StudentId, AppError> {
     let (student_id, expires_at) = state
         .tokens
@@ -51,14 +54,15 @@ pub async fn child_of(state: &AppState, token: &str) -> Result<StudentId, AppErr
     let issued_at = expires_at - ACCESS_TTL_SECS;
     let revocation: Revocation = sqlx::query_as(
         "SELECT (SELECT revoked_before FROM child_access_revoked WHERE student_id = $1) AS revoked_before, \
-         (SELECT COUNT(*) FROM child_token_revoked WHERE token_digest = $2) AS forgotten",
+         (SELECT COUNT(*) FROM child_token_revoked WHERE token_digest = $2) AS forgotten, \
+         (SELECT COUNT(*) FROM student WHERE id = $1 AND erased_at IS NULL) AS present",
     )
     .bind(student_id)
     .bind(token_digest(token))
     .fetch_one(&state.db)
     .await?;
     match revocation.revoked_before {
-        _ if revocation.forgotten > 0 => Err(AppError::AccessExpired),
+        _ if revocation.forgotten > 0 || revocation.present == 0 => Err(AppError::AccessExpired),
         Some(before) if issued_at <= before => Err(AppError::AccessExpired),
         _ => Ok(student_id),
     }
