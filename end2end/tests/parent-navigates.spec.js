@@ -6,6 +6,10 @@ const FEATURED = { school: 'th-ha-long', code: '2201000001', birth: '05/09/2017'
 
 test("links, back and forward move between the parent's pages without reloading", async ({ page }) => {
   await page.goto(`/s/${FEATURED.school}`);
+  // Each page has its own title (tabs, history, a screen reader's first words),
+  // never the child's name; the school's link keeps the one naming the school.
+  const schoolTitle = 'Trường Tiểu học Hạ Long · Tra cứu và nộp khoản thu';
+  await expect(page).toHaveTitle(schoolTitle);
   // A mark on the window: gone if the page is ever loaded again.
   await page.evaluate(() => { window.__sameApp = true; });
   await page.getByLabel('Mã học sinh').fill(FEATURED.code);
@@ -14,11 +18,13 @@ test("links, back and forward move between the parent's pages without reloading"
   await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
   const child = page.url();
   expect(child).toMatch(/\/con\/[0-9a-f]+$/);
+  await expect(page).toHaveTitle('hocphi · Khoản thu của con');
 
   await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
   await expect(page.getByTestId('amount-due')).toBeVisible();
   const invoice = page.url();
   expect(invoice).toMatch(/\/con\/[0-9a-f]+\/[A-Z0-9]+$/);
+  await expect(page).toHaveTitle('hocphi · Nộp khoản thu');
 
   await page.goBack();
   await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
@@ -26,6 +32,7 @@ test("links, back and forward move between the parent's pages without reloading"
   await page.goBack();
   await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeVisible();
   expect(page.url()).toMatch(new RegExp(`/s/${FEATURED.school}$`));
+  await expect(page).toHaveTitle(schoolTitle);
   await page.goForward();
   await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
   await page.getByRole('link', { name: '← Quay lại' }).click();
@@ -42,6 +49,7 @@ test("links, back and forward move between the parent's pages without reloading"
   await expect(page).toHaveURL(/\/kiem-tra-qr$/);
   await expect(page.getByRole('heading', { name: /Kiểm tra/ }).first()).toBeVisible();
   expect(await page.evaluate(() => window.__sameApp)).toBeUndefined();
+  await expect(page).toHaveTitle('hocphi · Kiểm tra mã QR');
 });
 
 test('an address that is not a page of the app says so', async ({ page }) => {

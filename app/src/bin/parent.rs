@@ -28,34 +28,42 @@ fn main() {
 static PARENT_ROUTES: [Route; 8] = [
     Route {
         path: "/",
+        title: ("Tra cứu khoản thu", "Look up fees"),
         page: Page::Now(lookup),
     },
     Route {
         path: "/s/:school",
+        title: ("Tra cứu khoản thu", "Look up fees"),
         page: Page::Now(lookup),
     },
     Route {
         path: "/s/:school/:class",
+        title: ("Tra cứu khoản thu", "Look up fees"),
         page: Page::Now(lookup),
     },
     Route {
         path: "/l/:secret",
+        title: ("Mở khoản thu của con", "Opening your child's fees"),
         page: Page::Later(link_route),
     },
     Route {
         path: "/nop-gop",
+        title: ("Nộp nhiều khoản một lần", "Pay several at once"),
         page: Page::Later(pay_together_route),
     },
     Route {
         path: "/con/:child",
+        title: ("Khoản thu của con", "Your child's fees"),
         page: Page::Later(child_route),
     },
     Route {
         path: "/con/:child/:code",
+        title: ("Nộp khoản thu", "Pay a fee"),
         page: Page::Later(invoice_route),
     },
     Route {
         path: "/thanh-toan",
+        title: ("Kết quả thanh toán", "Payment result"),
         page: Page::Later(paid_online_route),
     },
 ];

@@ -14,26 +14,32 @@ fn main() {
 static TRUST_ROUTES: [Route; 6] = [
     Route {
         path: "/kiem-tra-qr",
+        title: ("Kiểm tra mã QR", "Check a QR code"),
         page: Page::Later(check_qr_route),
     },
     Route {
         path: "/tai-khoan",
+        title: ("Tài khoản chính thức", "Official accounts"),
         page: Page::Later(registry_route),
     },
     Route {
         path: "/tai-khoan/:school",
+        title: ("Tài khoản chính thức", "Official accounts"),
         page: Page::Later(registry_route),
     },
     Route {
         path: "/khieu-nai",
+        title: ("Khiếu nại của bạn", "Your complaints"),
         page: Page::Later(complaints_route),
     },
     Route {
         path: "/khieu-nai/moi",
+        title: ("Báo sai sót, khiếu nại", "Report a problem"),
         page: Page::Later(new_complaint_route),
     },
     Route {
         path: "/khieu-nai/theo-doi",
+        title: ("Theo dõi khiếu nại", "Follow a complaint"),
         page: Page::Later(track_complaint_route),
     },
 ];

@@ -115,6 +115,7 @@ pub fn not_found() -> impl IntoView {
 /// checking code is downloaded by those who open a receipt, not by every visit.
 static RECEIPT_ROUTES: [router::Route; 1] = [router::Route {
     path: "/r/:code",
+    title: ("Biên lai điện tử", "Electronic receipt"),
     page: router::Page::Now(receipt_page),
 }];
 

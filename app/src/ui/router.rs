@@ -39,6 +39,9 @@ pub enum Page {
 #[derive(Clone, Copy)]
 pub struct Route {
     pub path: &'static str,
+    /// The page's name in the browser's tab, history and app switcher,
+    /// (Vietnamese, English): never a child's name, which those keep.
+    pub title: (&'static str, &'static str),
     pub page: Page,
 }
 
@@ -55,6 +58,10 @@ struct Router {
     shown: StoredValue<bool>,
     /// The later pages whose code was asked for already (by their fetching fn).
     fetched: StoredValue<Vec<usize>>,
+    /// The path the app opened on and the title the server named it with (a
+    /// school's, class's or receipt's link names the school; the pages'
+    /// own titles start "hocphi · "): kept on that path.
+    opened: StoredValue<(String, String)>,
 }
 
 /// The segments a route's `:name`s took, for the page drawn.
@@ -169,6 +176,12 @@ pub fn start(table: &'static [Route]) {
         drawn: StoredValue::new(0),
         shown: StoredValue::new(false),
         fetched: StoredValue::new(Vec::new()),
+        opened: StoredValue::new((
+            pathname(),
+            document_title()
+                .filter(|t| !t.starts_with("hocphi · "))
+                .unwrap_or_default(),
+        )),
     };
     provide_context(router);
     listen(router);
@@ -189,6 +202,7 @@ pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
             return fallback();
         };
         provide_context(Params(params));
+        set_title(router, &path, route.title);
         match route.page {
             Page::Now(page) => {
                 router.routing.set(false);
@@ -246,6 +260,23 @@ pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
             }
         }
     }
+}
+
+/// Names the page in the browser (a screen reader says it first, and one
+/// title for every page made the tabs and the history alike): the route's,
+/// or on the path the app opened on, the server's.
+fn set_title(router: Router, path: &str, (vi, en): (&'static str, &'static str)) {
+    let title = router
+        .opened
+        .with_value(|(first, title)| (first == path && !title.is_empty()).then(|| title.clone()))
+        .unwrap_or_else(|| format!("hocphi · {}", super::tr(vi, en)));
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&title);
+    }
+}
+
+fn document_title() -> Option<String> {
+    Some(web_sys::window()?.document()?.title())
 }
 
 /// Resolves in a later task (a zero timeout), letting the browser run what
