@@ -150,14 +150,25 @@ pub async fn commit_invoice_run(
     let (month, due) = parse_run(&period, &due_on)?;
     let run = crate::server::fees::run::plan(&state, school_id, month, &scope).await?;
     let (preview, scope) = (run.preview.clone(), run.scope.clone());
-    crate::server::fees::run::commit(&state, school_id, month, due, run).await?;
+    // The invoices and their "who" in one transaction: never one without the
+    // other. The log counts what was written (a second press writes none).
     let mut tx = crate::server::database::begin_write(&state.db).await?;
+    let created = crate::server::fees::run::write(
+        &mut tx,
+        state.clock.now_time(),
+        school_id,
+        month,
+        due,
+        run,
+    )
+    .await?;
     crate::server::audit::by_staff(
         &mut tx,
         &state,
         &staff,
-        crate::server::audit::Entry::at_school(school_id, "issue", "invoice_run", month)
-            .after(serde_json::json!({"scope": scope, "invoices": preview.new_invoices, "total": preview.total})),
+        crate::server::audit::Entry::at_school(school_id, "issue", "invoice_run", month).after(
+            serde_json::json!({"scope": scope, "invoices": created, "total": preview.total}),
+        ),
     )
     .await?;
     tx.commit().await?;

@@ -258,28 +258,6 @@ pub async fn fresh_code(conn: &mut sqlx::AnyConnection) -> Result<InvoiceCode, A
     }
 }
 
-/// Writes the run in one transaction; returns how many invoices it created.
-pub async fn commit(
-    state: &AppState,
-    school_id: SchoolId,
-    month: Month,
-    due_on: Date,
-    run: Run,
-) -> Result<usize, AppError> {
-    let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let created = write(
-        &mut tx,
-        state.clock.now_time(),
-        school_id,
-        month,
-        due_on,
-        run,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(created)
-}
-
 /// Writes the run in the caller's transaction (the REST API keeps its
 /// idempotency record in the same one).
 pub async fn write(
