@@ -460,13 +460,70 @@ async fn two_children_at_two_schools_pay_with_one_code_per_school() {
         .map(|c| (an.token.clone(), c.clone()))
         .collect();
     items.extend(chau_open.iter().map(|c| (chau.token.clone(), c.clone())));
-    let reply = app.postcard("pay-together", &PayTogether { items }).await;
+    let reply = app
+        .postcard(
+            "pay-together",
+            &PayTogether {
+                items: items.clone(),
+            },
+        )
+        .await;
     let groups: Vec<GroupPayment> = reply.answer().unwrap();
     assert_eq!(groups.len(), 2, "one per school");
     for g in &groups {
         assert_eq!(g.total, g.invoices.iter().map(|(_, _, a)| *a).sum());
         assert!(g.memo.contains(g.code.as_str()) && g.memo.len() <= 25);
     }
+    // Asked again (a reload, a second tap), the same codes: no second QR
+    // for the same money, nor a pile of groups.
+    let codes = |groups: &[GroupPayment]| {
+        let mut codes: Vec<String> = groups.iter().map(|g| g.code.to_string()).collect();
+        codes.sort();
+        codes
+    };
+    let again: Vec<GroupPayment> = app
+        .postcard(
+            "pay-together",
+            &PayTogether {
+                items: items.clone(),
+            },
+        )
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(codes(&again), codes(&groups));
+    assert_eq!(app.count("SELECT COUNT(*) FROM payment_group").await, 2);
+    // Once an amount changed (a voluntary fee declined), that school's group
+    // is a new one; the other school's is given again.
+    let november = an_open.last().unwrap().clone();
+    let club = app
+        .invoice(&an, &november)
+        .await
+        .lines
+        .into_iter()
+        .find(|l| l.voluntary)
+        .expect("a voluntary line");
+    app.rpc::<hocphi_app::model::InvoiceDetail>(
+        "decline",
+        &[
+            ("token", &an.token),
+            ("code", &november),
+            ("position", &club.position.to_string()),
+            ("declined", "true"),
+        ],
+    )
+    .await
+    .unwrap();
+    let changed: Vec<GroupPayment> = app
+        .postcard("pay-together", &PayTogether { items })
+        .await
+        .answer()
+        .unwrap();
+    let (kept, new): (Vec<_>, Vec<_>) = codes(&changed)
+        .into_iter()
+        .partition(|c| codes(&groups).contains(c));
+    assert_eq!((kept.len(), new.len()), (1, 1));
+    assert_eq!(app.count("SELECT COUNT(*) FROM payment_group").await, 3);
     // A token cannot pay (or see) another family's invoice.
     let stranger = vec![(an.token.clone(), chau_open[0].clone())];
     let r = app

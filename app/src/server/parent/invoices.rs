@@ -436,7 +436,10 @@ pub async fn invoice_school(
 
 /// A payment group: one code for several open invoices of a school, each with
 /// the amount it is to receive. Its code is taken from the invoice codes'
-/// namespace, so a memo names one thing.
+/// namespace, so a memo names one thing. A group with exactly these invoices
+/// and amounts is given again, not made anew: a parent who reloads or taps
+/// again gets the QR they may have paid already, not a second code for the
+/// same money (a second transfer would then be a double payment).
 pub async fn add_payment_group(
     conn: &mut AnyConnection,
     school_id: SchoolId,
@@ -444,6 +447,9 @@ pub async fn add_payment_group(
     invoices: &[(InvoiceId, Vnd)],
     now: UnixTime,
 ) -> Result<InvoiceCode, AppError> {
+    if let Some(code) = same_payment_group(conn, school_id, total, invoices).await? {
+        return Ok(code);
+    }
     let (group_id, code) = loop {
         let code = crate::server::fees::fresh_code(&mut *conn).await?;
         // A clash is skipped, not raised: PostgreSQL would abort the whole
@@ -473,4 +479,44 @@ pub async fn add_payment_group(
         .await?;
     }
     Ok(code)
+}
+
+/// The school's latest payment group of exactly these invoices, each for
+/// the same amount (the balances have not changed since it was made).
+async fn same_payment_group(
+    conn: &mut AnyConnection,
+    school_id: SchoolId,
+    total: Vnd,
+    invoices: &[(InvoiceId, Vnd)],
+) -> Result<Option<InvoiceCode>, AppError> {
+    if invoices.is_empty() {
+        return Ok(None);
+    }
+    let each: Vec<String> = (0..invoices.len())
+        .map(|k| {
+            format!(
+                "(gi.invoice_id = ${} AND gi.amount = ${})",
+                4 + 2 * k,
+                5 + 2 * k
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT g.code FROM payment_group g WHERE g.school_id = $1 AND g.total = $2 \
+           AND (SELECT COUNT(*) FROM payment_group_invoice gi WHERE gi.group_id = g.id) = $3 \
+           AND (SELECT COUNT(*) FROM payment_group_invoice gi WHERE gi.group_id = g.id AND ({})) = $3 \
+         ORDER BY g.id DESC LIMIT 1",
+        each.join(" OR ")
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql)
+        .bind(school_id)
+        .bind(total.dong())
+        .bind(invoices.len() as i64);
+    for (invoice_id, amount) in invoices {
+        query = query.bind(*invoice_id).bind(amount.dong());
+    }
+    Ok(query
+        .fetch_optional(&mut *conn)
+        .await?
+        .and_then(|code| InvoiceCode::parse(&code).ok()))
 }
