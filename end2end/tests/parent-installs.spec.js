@@ -116,6 +116,12 @@ test('offline, the installed app shows the children, invoices and a receipt it h
   await expect(page.getByTestId('kept-notice')).toBeVisible();
   await expect(page.locator('.qr svg')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/30-offline-invoice.png', fullPage: true });
+  // An invoice never opened with a connection: the phone says it has no copy
+  // (not "look the child up again", which cannot work offline).
+  await page.goBack();
+  await page.getByRole('link', { name: /Các khoản thu tháng 10\/2026/ }).click();
+  await expect(page.getByTestId('not-kept')).toContainText('Máy chưa lưu khoản này');
+  await expect(page.getByRole('link', { name: 'Tra cứu khoản thu' })).toHaveCount(0);
 
   // The receipt: its app and its copy come from the phone, the signature is checked here.
   await page.goto(receiptPath);

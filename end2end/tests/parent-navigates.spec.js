@@ -55,6 +55,16 @@ test("links, back and forward move between the parent's pages without reloading"
 test('an address that is not a page of the app says so', async ({ page }) => {
   await page.goto('/con');
   await expect(page.getByText(/Không tìm thấy trang|Page not found/)).toBeVisible();
+  // And the way on: no dead end. The QR checker and complaints have it too.
+  await page.getByRole('link', { name: '← Trang khoản thu của con' }).click();
+  await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeVisible();
+  for (const path of ['/kiem-tra-qr', '/khieu-nai', '/khieu-nai/moi', '/tai-khoan/th-ha-long']) {
+    await page.goto(path);
+    await expect(page.getByTestId('to-fees'), path).toBeVisible();
+  }
+  await page.getByTestId('to-fees').click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeVisible();
 });
 
 test('a child\'s or invoice\'s link forwarded to another phone says where it opens, not that something expired', async ({ page }) => {

@@ -238,6 +238,21 @@ test('English is one tap away and stays chosen', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeVisible();
+  await expect(page).toHaveTitle('hocphi · Tra cứu khoản thu');
+  // What was typed stays through a change of language, both ways.
+  await page.goto(`/s/${FEATURED.school}`);
+  await page.getByLabel('Mã học sinh').fill(FEATURED.code);
+  await page.getByLabel('Ngày sinh của con').fill(FEATURED.birth);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Look up fees' })).toBeVisible();
+  await expect(page).toHaveTitle(/Tra cứu và nộp khoản thu|Look up fees/);
+  await expect(page.locator('#student-code')).toHaveValue(FEATURED.code);
+  await expect(page.locator('#birth-date')).toHaveValue(FEATURED.birth);
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await expect(page.getByLabel('Mã học sinh')).toHaveValue(FEATURED.code);
+  await expect(page.getByLabel('Ngày sinh của con')).toHaveValue(FEATURED.birth);
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
 });
 
 test('the page fits a 360 px wide phone without sideways scrolling', async ({ page }) => {

@@ -85,6 +85,19 @@ test('the parent opens the signed receipt, scans its QR, and a tampered link fai
   expect(noteBox.y).toBeGreaterThanOrEqual(qrBox.y + qrBox.height);
   expect(noteBox.width).toBeGreaterThan(250);
   await page.screenshot({ path: 'test-results/screens/11-receipt-360.png', fullPage: true });
+  // A complaint about it names the receipt by its printed number, not the
+  // link's long code, and fits the phone.
+  const numbering = await page.getByTestId('receipt-numbering').innerText();
+  const receiptUrl = page.url();
+  await page.getByRole('link', { name: 'Báo sai sót, khiếu nại về biên lai này' }).click();
+  const subject = page.locator('section[aria-labelledby="complaint-title"] p.font-semibold');
+  await expect(subject).toHaveText(/^Biên lai [^ ]+$/);
+  const shown = (await subject.innerText()).replace('Biên lai ', '');
+  expect(shown.length).toBeLessThan(20);
+  expect(numbering.replace(/\s+/g, '')).toContain(shown.split('-').pop());
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await page.screenshot({ path: 'test-results/screens/11-receipt-complaint-360.png', fullPage: true });
+  await page.goto(receiptUrl);
   await page.setViewportSize({ width: 390, height: 844 });
 
   // The PDF download, rendered to an image where poppler is installed (CI installs it).
@@ -140,4 +153,22 @@ test('the parent opens the signed receipt, scans its QR, and a tampered link fai
   await page.getByTestId('to-fees').click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('heading', { name: 'Các con của bạn' })).toBeVisible();
+});
+
+test("a partly paid invoice's card shows what is still to pay in big figures, the total and what was paid under it", async ({ page }) => {
+  // The demo's Hoàng Hữu Huy paid half of November's 980.000 đ.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/s/th-ha-long');
+  await page.getByLabel('Mã học sinh').fill('2201000103');
+  await page.getByLabel('Ngày sinh của con').fill('01/10/2019');
+  await page.getByRole('button', { name: 'Tra cứu', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Hoàng Hữu Huy' })).toBeVisible();
+  const card = page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ });
+  const amount = card.getByTestId('card-amount');
+  await expect(amount.locator('.text-2xl')).toHaveText('490.000 đ');
+  await expect(amount).toContainText('Còn phải nộp');
+  await expect(card.getByTestId('card-paid')).toHaveText('Tổng cộng 980.000 đ · Đã nộp 490.000 đ');
+  // A month not paid at all shows its total, as before.
+  await expect(page.getByRole('link', { name: /Các khoản thu tháng 10\/2026/ }).getByTestId('card-amount')).toHaveText('1.010.000 đ');
+  await page.screenshot({ path: 'test-results/screens/part-paid-card-360.png', fullPage: true });
 });

@@ -45,7 +45,7 @@ for (const size of sizes) {
       // …creates a school…
       await page.getByLabel('Tên trường').fill(schoolName);
       await page.getByLabel('Địa chỉ trang cho phụ huynh').fill(slug);
-      await page.getByLabel('Tên đơn vị đầy đủ').fill(`${schoolName}, thành phố Hạ Long`);
+      await page.getByLabel('Tên đơn vị đầy đủ').fill(`${schoolName}, phường Bãi Cháy`);
       await page.getByLabel('Mã số thuế').fill('5700999888');
       await page.getByLabel('Địa chỉ', { exact: true }).fill('Phường Cao Xanh, tỉnh Quảng Ninh');
       await page.getByRole('button', { name: 'Thêm trường', exact: true }).click();

@@ -427,8 +427,8 @@ async fn a_school_s_registered_form_and_series_are_printed_from_its_next_receipt
     let app = start().await;
     let session = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
     let details = |form: &str, series: &str| {
-        json!({"school_id": 1, "legal_name": "Trường Tiểu học Hạ Long, thành phố Hạ Long",
-            "address": "Hạ Long", "tax_code": "5700123456",
+        json!({"school_id": 1, "legal_name": "Trường Tiểu học Hạ Long, phường Hồng Gai",
+            "address": "phường Hồng Gai, tỉnh Quảng Ninh", "tax_code": "5700123456",
             "receipt_form_number": form, "receipt_series": series})
     };
     // Half a registration is refused, and nothing changes.

@@ -28,6 +28,7 @@ impl Language {
     pub fn toggle(self) {
         let next = self.0.get_untracked().other();
         storage::set_lang(next);
+        shell::keep_typed();
         self.0.set(next);
     }
 }
@@ -108,7 +109,10 @@ fn not_found_page() -> AnyView {
 }
 
 pub fn not_found() -> impl IntoView {
-    view! { <p class="py-8 text-lg">{texts().page_not_found}</p> }
+    view! {
+        <p class="py-8 text-lg">{texts().page_not_found}</p>
+        <components::to_fees::ToFees/>
+    }
 }
 
 /// A receipt by its link: its own small entry point, so that the signature

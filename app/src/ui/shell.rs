@@ -45,7 +45,7 @@ pub fn take_from(root: &web_sys::Element) {
         return;
     }
     let mut taken = Taken::default();
-    for id in ["school", "student-code", "birth-date"] {
+    for id in FIELDS {
         let Ok(Some(field)) = root.query_selector(&format!("#{id}")) else {
             continue;
         };
@@ -93,6 +93,29 @@ pub fn take_from(root: &web_sys::Element) {
         .and_then(|form| form.get_attribute("data-pending"))
         .is_some();
     TAKEN.with(|t| *t.borrow_mut() = taken);
+}
+
+/// The lookup form's fields, on the shell and in the app alike.
+const FIELDS: [&str; 3] = ["school", "student-code", "birth-date"];
+
+/// Keeps what the lookup form's fields hold for the form drawn next, as the
+/// shell's are: a change of language draws every page anew, and a
+/// grandparent's half-typed code and date went with it.
+pub fn keep_typed() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let kept: Vec<(String, String)> = FIELDS
+        .iter()
+        .filter_map(|id| {
+            let field = document.get_element_by_id(id)?;
+            Some((
+                id.to_string(),
+                text(&field, "value").filter(|v| !v.is_empty())?,
+            ))
+        })
+        .collect();
+    TAKEN.with(|t| t.borrow_mut().values = kept);
 }
 
 /// What the shell's field `id` held, if anything; once (a later lookup form,

@@ -226,7 +226,7 @@ fn a_cancelled_replacing_receipt_says_so() {
 fn long_lists_and_names_continue_on_a_second_page() {
     let mut content = sample();
     content.school = "Trường Trung học cơ sở và Trung học phổ thông Nguyễn Bỉnh Khiêm \
-                      — Cơ sở 2, phường Hồng Hải, thành phố Hạ Long"
+                      — Cơ sở 2, phường Hồng Hải, tỉnh Quảng Ninh"
         .into();
     content.payer = "Nguyễn Thị Ánh Dương (mẹ), thay mặt gia đình ông bà ngoại \
                      Phạm Văn Thưởng và Đỗ Thị Xuân"

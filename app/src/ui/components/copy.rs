@@ -39,6 +39,14 @@ pub fn CopyRow(
                 None => false,
             };
             state.set(if ok { Copied::Yes } else { Copied::Failed });
+            // Said for a while, then taken back: the clipboard holds one value,
+            // and "Đã sao chép" left under every row copied in turn said four.
+            set_timeout(
+                move || {
+                    let _ = state.try_set(Copied::Not);
+                },
+                std::time::Duration::from_secs(4),
+            );
         });
     };
     let shown = shown.unwrap_or(value);

@@ -6,3 +6,4 @@ pub mod qr;
 pub mod receipt_list;
 pub mod share;
 pub mod status;
+pub mod to_fees;

@@ -110,6 +110,7 @@ pub fn CheckQrPage() -> impl IntoView {
     let button = "flex min-h-12 w-full cursor-pointer items-center justify-center rounded-lg px-4 text-lg font-semibold focus-within:outline focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-teal-700";
     view! {
         <section class="py-6" aria-labelledby="check-title">
+            <crate::ui::components::to_fees::ToFees/>
             <h1 id="check-title" class="text-2xl font-bold text-gray-900">{tr("Kiểm tra mã QR trước khi chuyển tiền", "Check a QR code before you pay")}</h1>
             <p class="mt-1 text-base text-gray-700">{tr(
                 "Ai đó gửi cho bạn mã QR để nộp tiền cho nhà trường? Chụp mã hoặc chọn ảnh chụp màn hình: hocphi cho biết mã có trả vào tài khoản chính thức của trường, đã được cơ quan quản lý giáo dục xác nhận, hay không. Ảnh không rời khỏi điện thoại của bạn.",

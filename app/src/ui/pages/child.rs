@@ -103,6 +103,10 @@ fn Overview(overview: ChildOverview, child_id: String) -> impl IntoView {
 fn InvoiceCard(invoice: InvoiceSummary, child_id: String) -> impl IntoView {
     let href = format!("/con/{child_id}/{}", invoice.code);
     let balance = (invoice.total - invoice.paid).clamp_non_negative();
+    // Partly paid: the big figure is what is still to pay, the one to transfer
+    // (a grandparent transferred the total, shown big, again), named; the
+    // total and what was paid under it.
+    let part_paid = invoice.status.is_open() && invoice.paid.is_positive();
     view! {
         <li>
             <a href=href class="block rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200 hover:ring-teal-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700">
@@ -112,13 +116,18 @@ fn InvoiceCard(invoice: InvoiceSummary, child_id: String) -> impl IntoView {
                 </div>
                 <div class="mt-2 flex items-end justify-between">
                     <span class="text-sm text-gray-700">{texts().due_on} " " {invoice.due_on.dmy()}</span>
-                    <span class="text-right">
-                        <span class="block text-2xl font-bold whitespace-nowrap text-gray-900">{invoice.total.to_string()}</span>
-                        {(invoice.status.is_open() && invoice.paid.is_positive()).then(|| view! {
-                            <span class="block text-sm whitespace-nowrap text-gray-700">{texts().balance} ": " {balance.to_string()}</span>
-                        })}
+                    <span class="text-right" data-testid="card-amount">
+                        {part_paid.then(|| view! { <span class="block text-sm text-gray-700">{texts().balance}</span> })}
+                        <span class="block text-2xl font-bold whitespace-nowrap text-gray-900">{if part_paid { balance } else { invoice.total }.to_string()}</span>
                     </span>
                 </div>
+                {part_paid.then(|| view! {
+                    <p class="mt-1 text-right text-sm text-gray-700" data-testid="card-paid">
+                        <span class="whitespace-nowrap">{format!("{} {}", texts().total, invoice.total)}</span>
+                        " · "
+                        <span class="whitespace-nowrap">{format!("{} {}", texts().paid, invoice.paid)}</span>
+                    </p>
+                })}
             </a>
         </li>
     }

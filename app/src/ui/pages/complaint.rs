@@ -115,7 +115,15 @@ pub fn NewComplaintPage() -> impl IntoView {
     let subject = if !invoice.is_empty() {
         format!("{} {invoice}", tr("Hoá đơn", "Invoice"))
     } else if !receipt.is_empty() {
-        format!("{} {receipt}", tr("Biên lai", "Receipt"))
+        // By its printed number, never the link's long code (a capability,
+        // and too long for a phone's line).
+        format!(
+            "{} {}",
+            tr("Biên lai", "Receipt"),
+            q("so").chars().take(24).collect::<String>()
+        )
+        .trim_end()
+        .to_string()
     } else {
         String::new()
     };
@@ -164,10 +172,11 @@ pub fn NewComplaintPage() -> impl IntoView {
     };
     view! {
         <section class="py-6" aria-labelledby="complaint-title">
+            <crate::ui::components::to_fees::ToFees/>
             <h1 id="complaint-title" class="text-2xl font-bold text-gray-900">{tr("Báo sai sót, khiếu nại", "Report a problem")}</h1>
             <p class="mt-1 text-base text-gray-700">{format!("{} {ANSWER_WITHIN_DAYS} {}",
                 tr("Nhà trường trả lời trong", "The school answers within"), tr("ngày. Bạn nhận một mã để theo dõi.", "days. You get a code to follow it."))}</p>
-            {(!subject.is_empty()).then(|| view! { <p class="mt-2 font-semibold">{subject.clone()}</p> })}
+            {(!subject.is_empty()).then(|| view! { <p class="mt-2 font-semibold break-words">{subject.clone()}</p> })}
             <form class="mt-4 space-y-5 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" on:submit=submit>
                 {(children.len() > 1 || child.get_untracked().is_empty()).then(|| view! {
                     <div>
@@ -184,7 +193,7 @@ pub fn NewComplaintPage() -> impl IntoView {
                         let (vi, en) = k.label();
                         view! {
                             <label class="mt-1 flex min-h-11 items-center gap-3 text-lg">
-                                <input type="radio" name="kind" class="h-5 w-5" prop:checked=move || kind.get() == k on:change=move |_| kind.set(k)/>
+                                <input type="radio" name="kind" class="h-5 w-5 shrink-0" prop:checked=move || kind.get() == k on:change=move |_| kind.set(k)/>
                                 {tr(vi, en)}
                             </label>
                         }
@@ -200,8 +209,13 @@ pub fn NewComplaintPage() -> impl IntoView {
                     <textarea id="complaint-text" rows="4" class="mt-1 block w-full rounded-lg border border-gray-400 bg-white p-3 text-lg" on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 </div>
                 <div>
-                    <label for="complaint-photo" class=LABEL>{tr("Ảnh biên nhận chuyển khoản (không bắt buộc)", "Photo of the transfer slip (optional)")}</label>
-                    <input id="complaint-photo" type="file" accept="image/*" class="mt-1 block w-full text-base" on:change=on_photo/>
+                    <span id="complaint-photo-label" class=LABEL>{tr("Ảnh biên nhận chuyển khoản (không bắt buộc)", "Photo of the transfer slip (optional)")}</span>
+                    // A button as wide as the form in the page's language, not
+                    // the browser's small "Choose File" in the phone's.
+                    <label class="mt-1 flex min-h-12 w-full cursor-pointer items-center justify-center rounded-lg border-2 border-teal-700 px-4 text-lg font-semibold text-teal-900 focus-within:outline focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-teal-700">
+                        {move || if photo.get().is_some() { tr("Chọn ảnh khác", "Pick another photo") } else { tr("Chụp hoặc chọn ảnh", "Take or pick a photo") }}
+                        <input id="complaint-photo" type="file" accept="image/*" class="sr-only" aria-labelledby="complaint-photo-label" on:change=on_photo/>
+                    </label>
                     {move || photo.get().map(|_| view! { <p class="mt-1 text-sm text-green-800">{tr("Đã đính kèm ảnh.", "Photo attached.")}</p> })}
                 </div>
                 {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
@@ -232,6 +246,7 @@ pub fn ComplaintsPage() -> impl IntoView {
     };
     view! {
         <section class="py-6" aria-labelledby="complaints-title">
+            <crate::ui::components::to_fees::ToFees/>
             <h1 id="complaints-title" class="text-2xl font-bold text-gray-900">{tr("Khiếu nại của bạn", "Your complaints")}</h1>
             {if list.is_empty() {
                 view! { <p class="mt-2 text-gray-700">{tr("Máy này chưa gửi khiếu nại nào.", "This phone has not sent any complaint.")}</p> }.into_any()
@@ -295,7 +310,7 @@ pub fn TrackComplaintPage() -> impl IntoView {
         Ok(code) => code,
         Err(e) => {
             return view! {
-                <section class="py-6"><CodeProblem text=code_problem(e)/></section>
+                <section class="py-6"><crate::ui::components::to_fees::ToFees/><CodeProblem text=code_problem(e)/></section>
             }
             .into_any();
         }
@@ -314,6 +329,7 @@ pub fn TrackComplaintPage() -> impl IntoView {
     let view_res = crate::ui::fetch::Fetch::new(move || track_complaint(code_for_load.clone()));
     view! {
         <section class="py-6">
+            <crate::ui::components::to_fees::ToFees/>
             {move || match view_res.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(AppError::NotFound)) => view! {

@@ -87,6 +87,17 @@ pub fn InvoicePage() -> impl IntoView {
             </a>
             {move || match invoice.get() {
                 None => view! { <Loading/> }.into_any(),
+                // No connection and no copy on this phone (an invoice never
+                // opened with a connection): say so, not "look the child up".
+                Some(Err(crate::error::AppError::Network(_))) => view! {
+                    <p role="alert" class="mt-4 rounded-lg border border-amber-400 bg-amber-50 p-4 text-base text-amber-950" data-testid="not-kept">
+                        {tr("Máy chưa lưu khoản này: khoản này chưa được mở lần nào khi có mạng. Khi có mạng, hãy mở lại; sau đó xem được cả khi mất mạng.",
+                            "This phone has not kept this invoice: it was never opened with a connection. Open it again when online; after that it opens offline too.")}
+                    </p>
+                    <button type="button" class="mt-3 min-h-12 rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white" on:click=move |_| invoice.refetch()>
+                        {tr("Thử lại", "Try again")}
+                    </button>
+                }.into_any(),
                 Some(Err(e)) => view! { <LookUpAgain error=e/> }.into_any(),
                 Some(Ok(Seen { value: detail, kept_at })) => view! {
                     <KeptNotice kept_at/>

@@ -38,11 +38,7 @@ pub fn ReceiptPage() -> impl IntoView {
     });
     view! {
         <div class="py-4">
-            // The installed app has no back button on some phones: the way
-            // back to the children's fees (the first page lists them).
-            <a href="/" rel="external" class="inline-flex min-h-11 items-center text-base text-teal-800 underline print:hidden" data-testid="to-fees">
-                {tr("← Trang khoản thu của con", "← Your children's fees")}
-            </a>
+            <crate::ui::components::to_fees::ToFees/>
             {move || match receipt.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(_)) => view! {
@@ -147,7 +143,9 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
                 url=link.clone()/>
         </div>
         <p class="mt-4 print:hidden">
-            <a href=format!("/khieu-nai/moi?bl={code}") class="inline-flex min-h-11 items-center text-teal-800 underline">
+            // The link's code identifies the receipt to the server; its number
+            // (printed on it) is what the complaint page shows the parent.
+            <a href=format!("/khieu-nai/moi?bl={code}&so={}", form_urlencoded::byte_serialize(c.label().as_bytes()).collect::<String>()) class="inline-flex min-h-11 items-center text-teal-800 underline">
                 {tr("Báo sai sót, khiếu nại về biên lai này", "Report a problem with this receipt")}
             </a>
         </p>

@@ -16,6 +16,7 @@ pub fn RegistryPage() -> impl IntoView {
     let filter = RwSignal::new(String::new());
     view! {
         <section class="py-6" aria-labelledby="registry-title">
+            <crate::ui::components::to_fees::ToFees/>
             <h1 id="registry-title" class="text-2xl font-bold text-gray-900">{tr("Tài khoản chính thức của nhà trường", "Schools' official accounts")}</h1>
             <p class="mt-1 text-base text-gray-700">{tr(
                 "Chỉ nộp tiền vào các tài khoản dưới đây. Mỗi tài khoản đã được cơ quan quản lý giáo dục (UBND xã/phường hoặc Sở GD&ĐT) xác nhận. Nhà trường không bao giờ đổi tài khoản qua tin nhắn.",
