@@ -404,6 +404,49 @@ async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
         .find(|l| l.description.contains("3 ngày nghỉ ốm"))
         .unwrap();
     assert_eq!(line.amount.dong(), -90_000);
+
+    // December's invoice voided (billed wrong): the deduction is given back,
+    // and the invoice billed again takes it off once more.
+    let credits = || async {
+        app.staff("credits/list", json!({"school_id": SCHOOL}), Some(&s))
+            .await
+            .answer::<Vec<hocphi_app::staff::CreditRow>>()
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.reason == "3 ngày nghỉ ốm tháng 11")
+            .map(|c| c.remaining.dong())
+            .collect::<Vec<_>>()
+    };
+    // (The list shows credits with something left.)
+    assert_eq!(credits().await, Vec::<i64>::new());
+    app.staff(
+        "invoices/void",
+        json!({"school_id": SCHOOL, "code": december.code.as_str(), "reason": "Lập nhầm tiền ăn"}),
+        Some(&s),
+    )
+    .await
+    .answer::<Value>()
+    .unwrap();
+    assert_eq!(credits().await, vec![90_000]);
+    let dec = json!({"school_id": SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": {"Class": "3A"}});
+    app.staff("invoice-runs/commit", dec, Some(&s))
+        .await
+        .answer::<RunPreview>()
+        .unwrap();
+    let again = app
+        .overview(&access)
+        .await
+        .invoices
+        .into_iter()
+        .find(|i| i.period.to_string() == "2026-12")
+        .unwrap();
+    assert_ne!(again.code, december.code);
+    let detail = app.invoice(&access, again.code.as_str()).await;
+    assert!(detail
+        .lines
+        .iter()
+        .any(|l| l.description.contains("3 ngày nghỉ ốm") && l.amount.dong() == -90_000));
+    assert_eq!(credits().await, Vec::<i64>::new());
 }
 
 #[tokio::test]

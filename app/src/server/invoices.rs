@@ -156,14 +156,15 @@ pub async fn open_invoice(
 
 /// Voids the invoice with its reason, in the caller's transaction; what was
 /// paid on it becomes a credit (through the ledger), taken off the invoice
-/// reissued for the period.
+/// reissued for the period, and the credits it had taken off are given back
+/// (returned: how much).
 pub async fn void(
     tx: &mut sqlx::AnyConnection,
     invoice: &OpenInvoice,
     code: &str,
     reason: &str,
     now: UnixTime,
-) -> Result<(), AppError> {
+) -> Result<Vnd, AppError> {
     sqlx::query("UPDATE invoice SET voided_at = $1, void_reason = $2 WHERE id = $3")
         .bind(now)
         .bind(reason)
@@ -180,7 +181,7 @@ pub async fn void(
         )
         .await?;
     }
-    Ok(())
+    crate::server::ledger::credit::give_back(tx, invoice.id).await
 }
 
 /// An invoice as the REST API reads it, with its change number.

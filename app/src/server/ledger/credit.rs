@@ -1,7 +1,8 @@
 //! Credits: money a family is owed towards later invoices. Kept from a
 //! payment's excess (by `record` and `by_hand`), from an invoice voided after
 //! it was paid, or given by the accountant; taken off new invoices when they
-//! are billed; withdrawn when given by mistake. Every change to a credit row is
+//! are billed, and given back when such an invoice is voided; withdrawn when
+//! given by mistake. Every change to a credit row is
 //! written here.
 
 use crate::domain::ids::{InvoiceId, StudentId};
@@ -49,6 +50,35 @@ pub async fn spend(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Gives back what an invoice being voided took off credits: each credit's
+/// use by it is undone and its amount is available again, for the invoice
+/// billed in its place (a deduction for days absent was lost with a voided
+/// invoice). Returns how much came back.
+pub async fn give_back(conn: &mut AnyConnection, invoice_id: InvoiceId) -> Result<Vnd, AppError> {
+    let returned: Option<Vnd> = sqlx::query_scalar(
+        "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_use WHERE invoice_id = $1",
+    )
+    .bind(invoice_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let Some(returned) = returned.filter(|r| r.is_positive()) else {
+        return Ok(Vnd::ZERO);
+    };
+    sqlx::query(
+        "UPDATE credit SET remaining = remaining + \
+            (SELECT COALESCE(CAST(SUM(u.amount) AS BIGINT), 0) FROM credit_use u WHERE u.credit_id = credit.id AND u.invoice_id = $1) \
+         WHERE id IN (SELECT credit_id FROM credit_use WHERE invoice_id = $1)",
+    )
+    .bind(invoice_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM credit_use WHERE invoice_id = $1")
+        .bind(invoice_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(returned)
 }
 
 /// Withdraws what is left of a credit given by mistake: removed when none of
