@@ -95,7 +95,7 @@ async fn the_list_filters_totals_and_exports_to_xlsx() {
     assert_eq!(rows[0][5], "Phải nộp (đ)");
     assert_eq!(rows.len(), 14 + 2, "header, 14 invoices, totals");
     let total: i64 = nov_3a.iter().map(|r| r.total.dong()).sum();
-    assert_eq!(rows[15][4], "Tổng cộng");
+    assert_eq!(rows[15][4], "Tổng (không tính hoá đơn đã huỷ)");
     assert_eq!(rows[15][5], total.to_string());
 
     let t = app.sign_in(DEMO_TEACHER, DEMO_PASSWORD).await.unwrap();
@@ -169,6 +169,31 @@ async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
     assert_eq!(used + remaining, victim.paid.dong(), "nothing paid is lost");
     assert!(reissued.total.dong() >= 0);
     app.assert_month_figures().await;
+
+    // The spreadsheet lists the voided invoice, marked, and leaves it out of
+    // its totals, as the screen does.
+    let b64: String = app
+        .staff("invoices/export", json!({"school_id": SCHOOL, "filter": {"period": "2026-10", "class_name": "3A", "status": "", "search": victim.student_code}}), Some(&s))
+        .await
+        .answer()
+        .unwrap();
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    let sheet: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(sheet.len(), 4, "header, two invoices, totals");
+    assert!(sheet
+        .iter()
+        .any(|r| r[0] == victim.code && r[8] == "Đã huỷ"));
+    assert_eq!(sheet[3][5], reissued.total.dong().to_string());
+    assert_eq!(sheet[3][6], reissued.paid.dong().to_string());
 }
 
 #[tokio::test]

@@ -367,6 +367,13 @@ async fn undoing_a_match_cancels_its_receipt_and_the_export_lists_both() {
     assert!(sheet.rows().any(|r| r
         .iter()
         .any(|c| c.to_string().contains("Đã huỷ (Hoàn tác gạch nợ"))));
+    // The month and the way of paying in words, as on the receipt.
+    let undone = sheet
+        .rows()
+        .find(|r| r.iter().any(|c| *c == "FT-UNDO"))
+        .unwrap();
+    assert_eq!(undone[6].to_string(), "11/2026");
+    assert_eq!(undone[8].to_string(), "Chuyển khoản ngân hàng");
 }
 
 #[tokio::test]

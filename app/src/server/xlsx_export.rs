@@ -54,10 +54,16 @@ pub fn invoice_list(rows: &[InvoiceRow]) -> Result<Vec<u8>, rust_xlsxwriter::Xls
         sheet.write_string(row, 7, r.due_on.dmy())?;
         sheet.write_string(row, 8, state)?;
     }
+    // As the screen's figures: a voided invoice is listed (and marked), not
+    // counted (what was paid on it is a credit, counted where it is used).
     let last = rows.len() as u32 + 1;
-    sheet.write_string_with_format(last, 4, "Tổng cộng", &bold)?;
-    sheet.write_number_with_format(last, 5, amount(rows.iter().map(|r| r.total).sum()), &money)?;
-    sheet.write_number_with_format(last, 6, amount(rows.iter().map(|r| r.paid).sum()), &money)?;
+    let live = || {
+        rows.iter()
+            .filter(|r| r.status.state != PaymentState::Voided)
+    };
+    sheet.write_string_with_format(last, 4, "Tổng (không tính hoá đơn đã huỷ)", &bold)?;
+    sheet.write_number_with_format(last, 5, amount(live().map(|r| r.total).sum()), &money)?;
+    sheet.write_number_with_format(last, 6, amount(live().map(|r| r.paid).sum()), &money)?;
     sheet.autofit();
     book.save_to_buffer()
 }
@@ -103,9 +109,18 @@ pub fn receipt_list(
         sheet.write_string(row, 3, &r.student)?;
         sheet.write_string(row, 4, &r.class_name)?;
         sheet.write_string(row, 5, &r.invoice_code)?;
-        sheet.write_string(row, 6, &r.period)?;
+        // "11/2026" and "Chuyển khoản ngân hàng", as on the receipt, not the
+        // database's "2026-11" and "bank_transfer".
+        let period = crate::domain::date::Month::parse(&r.period)
+            .map(|m| m.label())
+            .unwrap_or_else(|_| r.period.clone());
+        sheet.write_string(row, 6, period)?;
         sheet.write_number_with_format(row, 7, amount(r.total), &money)?;
-        sheet.write_string(row, 8, &r.method)?;
+        sheet.write_string(
+            row,
+            8,
+            crate::domain::receipt::method_label(|vi, _| vi, &r.method),
+        )?;
         sheet.write_string(row, 9, &r.reference)?;
         sheet.write_string(row, 10, state)?;
         sheet.write_string(row, 11, r.replaces.clone().unwrap_or_default())?;
