@@ -216,6 +216,16 @@ async fn ten_thousand_rows_import_in_one_go_and_a_change_is_seen_as_one() {
     let p = app.preview(&s, changed.as_bytes()).await.unwrap();
     assert_eq!((p.added.len(), p.changed.len(), p.unchanged), (0, 1, 9_999));
     assert_eq!(p.changed[0].fields, vec!["name".to_string()]);
+
+    // The same list typed with "1a" and "2 B": the school's classes, no change.
+    let cased = csv.replace(",1A\n", ",1a\n").replace(",2B\n", ",2 B\n");
+    assert_ne!(cased, csv);
+    let p = app.preview(&s, cased.as_bytes()).await.unwrap();
+    assert_eq!(
+        (p.added.len(), p.changed.len(), p.unchanged),
+        (0, 0, 10_000)
+    );
+    assert!(p.new_classes.is_empty(), "{:?}", p.new_classes);
 }
 
 #[tokio::test]
@@ -281,12 +291,16 @@ async fn a_student_is_added_moved_and_marked_as_left_by_hand() {
         )),
         "the code is taken"
     );
+    // Typed "2 b": the school's 2B, not a new class.
+    let classes = || app.count("SELECT COUNT(*) FROM class");
+    let before = classes().await;
     let moved: i64 = app
-        .staff("students/save", add("2B", Some(id)), Some(&s))
+        .staff("students/save", add(" 2 b", Some(id)), Some(&s))
         .await
         .answer()
         .unwrap();
     assert_eq!(moved, id);
+    assert_eq!(classes().await, before);
     let r = app
         .staff(
             "students/left",

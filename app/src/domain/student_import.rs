@@ -161,6 +161,25 @@ fn age_on(birth: Date, today: Date) -> i64 {
     age
 }
 
+/// A class name as the school already writes it when it is one of `known`
+/// but for case and spaces ("4b", "4 B" → "4B": a typo made a second class,
+/// which invoices, links and reports then split), else as typed with its
+/// spaces tidied ("Lá  1" → "Lá 1"; a preschool's names keep their case).
+pub fn as_known_class(typed: &str, known: &[String]) -> String {
+    let key = |name: &str| -> String {
+        name.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = key(typed);
+    known
+        .iter()
+        .find(|k| key(k) == wanted)
+        .cloned()
+        .unwrap_or_else(|| typed.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// The grade from a class name when there is no grade column: "3A" → 3, "10A1" → 10.
 pub fn grade_from_class(class: &str) -> Option<i64> {
     let digits: String = class.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -315,6 +334,17 @@ pub fn parse(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_class_typed_with_another_case_or_spaces_is_the_school_s() {
+        let known = vec!["4B".to_string(), "Lá 1".to_string()];
+        assert_eq!(as_known_class("4b", &known), "4B");
+        assert_eq!(as_known_class(" 4 B ", &known), "4B");
+        assert_eq!(as_known_class("lá1", &known), "Lá 1");
+        assert_eq!(as_known_class("4C", &known), "4C");
+        assert_eq!(as_known_class("Chồi  2", &known), "Chồi 2");
+    }
+
     use super::*;
 
     fn today() -> Date {

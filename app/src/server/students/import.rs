@@ -73,6 +73,11 @@ pub async fn plan(
             .bind(year)
             .fetch_all(&state.db)
             .await?;
+    // A class typed as the school writes it but for case and spaces is that class.
+    let mut records = records;
+    for r in &mut records {
+        r.class_name = crate::domain::student_import::as_known_class(&r.class_name, &classes);
+    }
     let mut new_classes: Vec<String> = records
         .iter()
         .map(|r| r.class_name.clone())

@@ -71,7 +71,9 @@ pub async fn existing(
     Ok(rows.into_iter().map(|e| (e.code.clone(), e)).collect())
 }
 
-/// The class of this name in this school year, created if it is new.
+/// The class of this name in this school year, created if it is new; a name
+/// the school writes but for case and spaces is that class
+/// (`student_import::as_known_class`), on every path that places a student.
 pub async fn ensure_class(
     conn: &mut sqlx::AnyConnection,
     school_id: SchoolId,
@@ -79,6 +81,14 @@ pub async fn ensure_class(
     name: &str,
     grade: i64,
 ) -> Result<i64, AppError> {
+    let known: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM class WHERE school_id = $1 AND school_year_id = $2")
+            .bind(school_id)
+            .bind(year)
+            .fetch_all(&mut *conn)
+            .await?;
+    let name = crate::domain::student_import::as_known_class(name, &known);
+    let name = name.as_str();
     sqlx::query(
         "INSERT INTO class (school_id, school_year_id, name, grade) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (school_id, school_year_id, name) DO NOTHING",
