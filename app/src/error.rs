@@ -101,9 +101,11 @@ pub enum Field {
     /// A fee of the same name already billed to some of the same students
     /// (they would pay it twice on one invoice).
     FeeNameTaken,
-    /// Another student of the school has this code. Last: the parent's app
-    /// decodes variants by position.
+    /// Another student of the school has this code.
     StudentCodeTaken,
+    /// No exemption policy chosen (or none of this school's). Last: the
+    /// parent's app decodes variants by position.
+    Policy,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -41,7 +41,7 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
   await accountant.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
   await accountant.getByRole('button', { name: 'Đăng nhập' }).click();
   // The home counts the complaints awaiting an answer, and leads to them.
-  await accountant.getByTestId('attention').getByRole('link', { name: /khiếu nại của phụ huynh chưa được trả lời/ }).click();
+  await accountant.getByTestId('attention').getByRole('link', { name: /khiếu nại của phụ huynh chưa giải quyết xong/ }).click();
   await expect(accountant.getByRole('heading', { name: 'Khiếu nại', level: 1 })).toBeVisible();
   const row = accountant.getByTestId('complaint-row').first();
   await expect(row).toContainText('Đã nộp nhưng chưa thấy ghi nhận');

@@ -251,6 +251,16 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   const reminder = await page.getByText(/Kính gửi quý phụ huynh lớp 3A/).innerText();
   expect(reminder).toContain('/s/th-ha-long/3A');
   expect(reminder).not.toContain('Nguyễn');
+  expect(reminder).toMatch(/có hạn nộp \d\d\/12\/2026/);
+  // November's due date (20/11) has passed by the server's clock (26/11): said so.
+  await page.locator('#class-period').selectOption('2026-11');
+  await expect(page.getByTestId('class-summary')).toContainText('Kỳ 11/2026');
+  await page.getByRole('button', { name: 'Soạn tin nhắc nộp cho nhóm lớp' }).click();
+  await expect(page.getByText(/Kính gửi quý phụ huynh lớp 3A: các khoản thu tháng 11\/2026/)).toContainText('đã quá hạn nộp, hạn là ngày 20/11/2026');
+  await page.locator('#class-period').selectOption('2026-12');
+  await expect(page.getByTestId('class-summary')).toContainText('Kỳ 12/2026');
+  // November's reminder went with November.
+  await expect(page.getByText(/Kính gửi quý phụ huynh lớp 3A/)).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screens/staff-desktop-07-class.png', fullPage: true });
 
   // The parent opens the link on a phone: December shows the reduction and adds up…

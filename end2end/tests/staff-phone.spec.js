@@ -130,6 +130,8 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
   await page.getByRole('button', { name: 'Soạn tin nhắc nộp cho nhóm lớp' }).click();
   const reminder = page.getByText(/Kính gửi quý phụ huynh lớp/);
   expect((await reminder.boundingBox()).width).toBeGreaterThan(250);
+  // It is drawn under the whole list: the teacher is taken to it.
+  await expect(reminder).toBeInViewport();
   found['class'] = await misfits(page);
   await picture(page, 'phone-class.png');
 

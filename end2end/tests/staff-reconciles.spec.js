@@ -101,6 +101,11 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   // The paid-twice transfer is flagged too.
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0003"]')).toContainText('có thể nộp trùng');
   await section.screenshot({ path: 'test-results/screens/staff-desktop-09-review-queue.png' });
+  // A double click on the suggestion is one part; a part chosen by mistake comes off.
+  await suggestion.getByRole('button', { name: 'Chọn hoá đơn này' }).dblclick();
+  await expect(card.getByLabel('Mã hoá đơn')).toHaveCount(1);
+  await card.getByTestId('remove-part').click();
+  await expect(card.getByLabel('Mã hoá đơn')).toHaveCount(0);
   await suggestion.getByRole('button', { name: 'Chọn hoá đơn này' }).click();
   // The amount typed as accountants type it ("780k"), as in the fee form.
   const amountField = card.getByLabel('Số tiền (đồng)');

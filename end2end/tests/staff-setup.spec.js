@@ -134,6 +134,8 @@ for (const size of sizes) {
       await details.getByLabel('Ký hiệu biên lai đã đăng ký (nếu có)').fill('aa/26e');
       await details.getByRole('button', { name: 'Lưu', exact: true }).click();
       await expect(page.getByText(/Đã lưu thông tin đơn vị: .* biên lai mẫu số 01BLP0-001 · ký hiệu AA\/26E/)).toBeVisible();
+      // The first attempt's error is not left under the saved message.
+      await expect(details.getByText('điền cả hai')).toHaveCount(0);
       // Entered by mistake: withdrawn with a reason, it stays in the account's history.
       await secondAccount.getByLabel(/^Lý do/).fill('Nhập thử, không dùng');
       await secondAccount.getByRole('button', { name: 'Từ chối' }).click();

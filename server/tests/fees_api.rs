@@ -102,6 +102,14 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
             .answer::<Value>(),
         Err(AppError::InvalidInput(Field::Grounds))
     );
+    // No policy chosen (the form's first choice left blank): asked for, not
+    // "fee not found".
+    assert_eq!(
+        call("exemptions/grant", json!({"school_id": SCHOOL, "policy_id": 0, "student_code": demo::FEATURED_STUDENT_CODE, "note": "QĐ 1"}))
+            .await
+            .answer::<Value>(),
+        Err(AppError::InvalidInput(Field::Policy))
+    );
     call("exemptions/grant", json!({"school_id": SCHOOL, "policy_id": policy, "student_code": demo::FEATURED_STUDENT_CODE,
         "note": "Sổ hộ nghèo số 123/2026"})).await.answer::<Value>().unwrap();
     let policies: Vec<PolicyRow> = call("exemptions/list", json!({"school_id": SCHOOL}))

@@ -81,10 +81,11 @@ pub async fn grant_exemption(
     use crate::error::Field;
     let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
-    let note = validate::text(&note, 300).ok_or(AppError::InvalidInput(Field::Grounds))?;
+    // In the form's order: the policy, the student, the grounds.
+    crate::server::fees::exemptions::check_policy(&state.db, school_id, policy_id).await?;
     let student_id =
         crate::server::fees::student_by_code(&state.db, school_id, &student_code).await?;
-    crate::server::fees::exemptions::check_policy(&state.db, school_id, policy_id).await?;
+    let note = validate::text(&note, 300).ok_or(AppError::InvalidInput(Field::Grounds))?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     crate::server::fees::exemptions::grant(
         &mut tx,

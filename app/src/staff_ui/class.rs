@@ -23,16 +23,32 @@ fn state_name(s: Option<crate::domain::invoice_status::InvoiceStatus>) -> &'stat
 }
 
 /// The reminder a teacher posts in the class group: the class link, the due date,
-/// and no child's name.
-pub fn reminder(view: &ClassView, origin: &str) -> String {
+/// and no child's name. A date passed (`today`, the server's) is said to be
+/// passed, not "due on" a day gone.
+pub fn reminder(
+    view: &ClassView,
+    origin: &str,
+    today: Option<crate::domain::date::Date>,
+) -> String {
     let due = view.due_on.map(|d| d.dmy()).unwrap_or_default();
+    let passed = view
+        .due_on
+        .zip(today)
+        .is_some_and(|(due, today)| due < today);
     format!(
         "{} {}: {} {} {} {}. {} {origin}/s/{}/{} {}",
         tr("Kính gửi quý phụ huynh lớp", "Dear parents of class"),
         view.class_name,
         tr("các khoản thu tháng", "the fees for"),
         view.period.label(),
-        tr("có hạn nộp", "are due on"),
+        if passed {
+            tr(
+                "đã quá hạn nộp, hạn là ngày",
+                "are overdue: they were due on",
+            )
+        } else {
+            tr("có hạn nộp", "are due on")
+        },
         due,
         tr(
             "Phụ huynh chưa nộp xin tra cứu và nộp bằng mã QR tại",
@@ -120,6 +136,8 @@ fn ClassTable(class_id: i64) -> impl IntoView {
         busy.run(async move {
             match create_student_link(student_id).await {
                 Ok(l) => {
+                    // An earlier revocation's message is not about this link.
+                    outcome.set(None);
                     link.set(Some((student_id, name, l)));
                     // The box is drawn under the whole list: on a phone the
                     // teacher would see nothing happen. Take them to it.
@@ -184,7 +202,8 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                     tr("đã nộp đủ", "paid"), count(PaymentState::Paid),
                     tr("một phần", "partly"), count(PaymentState::PartlyPaid),
                     tr("đã thu", "collected"), paid, total);
-                let reminder_text = reminder(&v, &origin);
+                let today = super::session().0.get_untracked().flatten().map(|me| me.today);
+                let reminder_text = reminder(&v, &origin, today);
                 let rows = v.rows.clone();
                 let period = v.period;
                 // Other months still owed: said above the list, one press away.
@@ -212,7 +231,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                     view! {
                                         <li>
                                             <button type="button" class="inline-flex min-h-11 items-center text-left underline"
-                                                on:click=move |_| chosen_period.set(Some(month.clone()))>
+                                                on:click=move |_| { message.set(None); chosen_period.set(Some(month.clone())) }>
                                                 {format!("{} {}: {} {} · {}", tr("Kỳ", "Period"), p.period.label(), p.unpaid,
                                                     tr("em chưa nộp đủ", "not fully paid"), p.outstanding)}
                                             </button>
@@ -225,7 +244,11 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                     {(periods.len() > 1).then(|| view! {
                         <div class="mt-3">
                             <label for="class-period" class="block text-sm font-semibold">{tr("Kỳ thu", "Period")}</label>
-                            <select id="class-period" class=INPUT on:change=move |ev| chosen_period.set(Some(event_target_value(&ev)))>
+                            <select id="class-period" class=INPUT on:change=move |ev| {
+                                // A reminder written for another month goes with it.
+                                message.set(None);
+                                chosen_period.set(Some(event_target_value(&ev)))
+                            }>
                                 {periods.into_iter().map(|(p, owed)| view! {
                                     <option value=p.to_string() selected=p == period>
                                         {format!("{} · {owed}", p.label())}
@@ -252,7 +275,11 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                         <FileDownload href=format!("/staff/notices/{}/{}/pdf", class_id, v.period)
                             label=tr("Tải PDF thông báo cả lớp", "Download the class's notices (PDF)")
                             fallback_name=format!("thong-bao-{}.pdf", v.period)/>
-                        <button type="button" class=BUTTON_QUIET on:click=move |_| message.set(Some(reminder_text.clone()))>
+                        <button type="button" class=BUTTON_QUIET on:click=move |_| {
+                            message.set(Some(reminder_text.clone()));
+                            // Drawn under the whole list: on a phone, take the teacher to it.
+                            request_animation_frame(|| focus("class-reminder"));
+                        }>
                             {tr("Soạn tin nhắc nộp cho nhóm lớp", "Write a reminder for the class group")}
                         </button>
                     </div>
@@ -317,7 +344,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
             }
         })}
         {move || message.get().map(|m| view! {
-            <div class="mt-3 rounded-lg border border-slate-300 p-3">
+            <div id="class-reminder" tabindex="-1" class="mt-3 scroll-mt-4 rounded-lg border border-slate-300 p-3 focus:outline-none">
                 <crate::ui::components::copy::CopyRow label=tr("Tin nhắc nộp (không nêu tên học sinh)", "Reminder (names no child)") value=m.clone() prose=true/>
                 <div class="mt-2">
                     <crate::ui::components::share::ShareButton label=tr("Chia sẻ…", "Share…") title=tr("Nhắc nộp khoản thu", "Payment reminder").to_string() text=m class=BUTTON_QUIET/>

@@ -514,7 +514,26 @@ fn TransferCard(
     let settled = !transfer.allocations.is_empty() || transfer.outcome == Settled::NotFee;
     // The split being prepared: (invoice code, amount typed).
     let parts = RwSignal::new(Vec::<(RwSignal<String>, RwSignal<String>)>::new());
-    let add_part = move |code: String, amount: Vnd| {
+    let add_part = move |code: String, most: Option<Vnd>| {
+        // A suggestion chosen twice (a double click) is one part, not two
+        // that together exceed the transfer.
+        let chosen = |p: &Vec<(RwSignal<String>, RwSignal<String>)>| {
+            !code.is_empty()
+                && p.iter()
+                    .any(|(c, _)| c.get_untracked().trim().eq_ignore_ascii_case(code.trim()))
+        };
+        if parts.with_untracked(chosen) {
+            return;
+        }
+        // What is left of the transfer (at most what the invoice owes), not
+        // an empty field the server then refuses as no amount.
+        let given: Vnd = parts.with_untracked(|p| {
+            p.iter()
+                .filter_map(|(_, a)| typed_amount(&a.get_untracked()))
+                .sum()
+        });
+        let left = (unallocated - given).clamp_non_negative();
+        let amount = most.map_or(left, |most| most.min(left));
         // An empty amount to type in, not a "0" to delete first.
         let typed = if amount.is_positive() {
             amount.dong().to_string()
@@ -671,7 +690,7 @@ fn TransferCard(
                                     {format!(" · {} · {} {} · {}", s.invoice_code, tr("còn nợ", "due"), s.balance, s.period)}
                                     <br/><span class="text-gray-700">{reasons}</span>
                                 </span>
-                                <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(code.clone(), take)>
+                                <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(code.clone(), Some(take))>
                                     {tr("Chọn hoá đơn này", "Use this invoice")}
                                 </button>
                             </li>
@@ -686,6 +705,11 @@ fn TransferCard(
                             <Input id=format!("part-code-{id}-{i}") label=tr("Mã hoá đơn", "Invoice code") value=code/>
                             <Input id=format!("part-amount-{id}-{i}") label=tr("Số tiền (đồng)", "Amount (đồng)") value=amount/>
                         </div>
+                        // A part chosen by mistake comes off again.
+                        <button type="button" class="min-h-11 px-2 text-sm underline" data-testid="remove-part"
+                            on:click=move |_| parts.update(|p| { if i < p.len() { p.remove(i); } })>
+                            {tr("Bỏ hoá đơn này", "Remove this invoice")}
+                        </button>
                     }).collect_view()}
                     {move || (!parts.get().is_empty()).then(|| {
                         let given: Vnd = parts.get().iter().filter_map(|(_, a)| typed_amount(&a.get())).sum();
@@ -703,7 +727,7 @@ fn TransferCard(
                     })}
                     <div class="mt-2 flex flex-wrap gap-2">
                         // The first invoice is typed in; more split the transfer.
-                        <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(String::new(), Vnd::ZERO)>
+                        <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(String::new(), None)>
                             {move || if parts.get().is_empty() {
                                 tr("Gạch vào một hoá đơn (nhập mã)", "Settle an invoice (type its code)")
                             } else {

@@ -329,7 +329,7 @@ pub fn Attention(
                                 urgent=tr("giao dịch ngân hàng chưa khớp với phiếu thu nào: hãy đối soát", "bank transfers match no invoice: reconcile them")
                                 calm=tr("Không có giao dịch nào chờ đối soát.", "No transfer waits to be matched.")/>
                             <Item href=Task::Complaints.href(school_id) count=f.complaints_open
-                                urgent=tr("khiếu nại của phụ huynh chưa được trả lời", "parents' complaints await an answer")
+                                urgent=tr("khiếu nại của phụ huynh chưa giải quyết xong", "parents' complaints are not resolved yet")
                                 calm=tr("Không có khiếu nại nào đang mở.", "No open complaint.")/>
                             <li class="rounded-lg border border-gray-200 p-3">
                                 <A href=Task::Invoices.href(school_id) attr:class="block min-h-11">

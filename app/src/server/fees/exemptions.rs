@@ -113,7 +113,10 @@ pub async fn check_policy(db: &Db, school_id: SchoolId, policy_id: i64) -> Resul
             .bind(school_id)
             .fetch_optional(db)
             .await?;
-    policy.map(|_| ()).ok_or(AppError::NotFound)
+    // None chosen, or not this school's: ask for one (not "fee not found").
+    policy
+        .map(|_| ())
+        .ok_or(AppError::InvalidInput(crate::error::Field::Policy))
 }
 
 /// Grants the student the policy with its grounds (a second grant replaces the grounds).

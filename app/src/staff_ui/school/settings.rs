@@ -55,6 +55,8 @@ pub(super) fn Details(
             .await
             {
                 Ok(()) => {
+                    // An earlier attempt's error is not left under the saved message.
+                    outcome.set(None);
                     flash.done(format!(
                         "{} {name_now} · {address_now} · {numbering}",
                         tr("Đã lưu thông tin đơn vị:", "Details saved:"),
@@ -113,6 +115,7 @@ pub(super) fn Logo(
             };
             match save_school_logo(id, b64).await {
                 Ok(()) => {
+                    outcome.set(None);
                     flash.done(tr("Đã lưu biểu trưng.", "Logo saved."));
                     version.update(|v| *v += 1);
                     refresh();
@@ -191,6 +194,7 @@ pub(super) fn Accounts(
             .await;
             match r {
                 Ok(()) => {
+                    outcome.set(None);
                     // Which account, as saved, and what happens next.
                     let bank = banks::by_bin(&chosen_bin)
                         .map(|b| b.short_name)
@@ -224,6 +228,7 @@ pub(super) fn Accounts(
         pending.run(async move {
             match save_account(id, bin, number, holder, true).await {
                 Ok(()) => {
+                    outcome.set(None);
                     flash.done(format!(
                         "{} {label}. {}",
                         tr(
@@ -388,6 +393,7 @@ pub(super) fn Methods(
             let methods = chosen.get_untracked();
             match set_methods(school_id, methods.clone()).await {
                 Ok(()) => {
+                    outcome.set(None);
                     let names: Vec<_> = PaymentMethod::ALL
                         .into_iter()
                         .filter(|m| methods.contains(m))
@@ -579,6 +585,7 @@ pub(super) fn Contacts(
         spawn_local(async move {
             match save_contacts(school_id, contacts).await {
                 Ok(()) => {
+                    outcome.set(None);
                     flash.done(format!(
                         "{} {count} {}",
                         tr("Đã lưu", "Saved"),
