@@ -459,8 +459,8 @@ pub fn sentence(t: Tr, row: &AuditRow) -> String {
         ("revoke", "student_link") => format!(
             "{} {subject} ({} {})",
             t(
-                "Thu hồi đường dẫn riêng và quyền xem trên các điện thoại của học sinh",
-                "Revoked the private links and every phone's access of"
+                "Thu hồi đường dẫn riêng và quyền xem của các điện thoại đã mở: học sinh",
+                "Revoked the private links and access from every phone for"
             ),
             text(&after, "links"),
             t("đường dẫn còn hạn", "live links")

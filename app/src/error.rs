@@ -103,9 +103,12 @@ pub enum Field {
     FeeNameTaken,
     /// Another student of the school has this code.
     StudentCodeTaken,
-    /// No exemption policy chosen (or none of this school's). Last: the
-    /// parent's app decodes variants by position.
+    /// No exemption policy chosen (or none of this school's).
     Policy,
+    /// What an invoice run would issue is not what its preview showed (a fee
+    /// or a student changed since). Last: the parent's app decodes variants
+    /// by position.
+    PreviewChanged,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

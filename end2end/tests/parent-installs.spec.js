@@ -120,7 +120,7 @@ test('offline, the installed app shows the children, invoices and a receipt it h
   // (not "look the child up again", which cannot work offline).
   await page.goBack();
   await page.getByRole('link', { name: /Các khoản thu tháng 10\/2026/ }).click();
-  await expect(page.getByTestId('not-kept')).toContainText('Máy chưa lưu khoản này');
+  await expect(page.getByTestId('not-kept')).toContainText('máy chưa lưu bản nào để xem khi mất mạng');
   await expect(page.getByRole('link', { name: 'Tra cứu khoản thu' })).toHaveCount(0);
 
   // The receipt: its app and its copy come from the phone, the signature is checked here.

@@ -106,6 +106,19 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(page.getByTestId('run-preview')).toHaveCount(0);
   await page.getByLabel('Lớp hoặc khối').fill('3A');
   await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
+  // A fee changed after the preview (another tab, a colleague): nothing is
+  // issued from the preview on screen, and the accountant is asked to look again.
+  const listed = await page.request.post('/rpc/fees/list', { data: { school_id: 1 } });
+  const fundRow = (await listed.json()).find((f) => f.name === 'Quỹ lớp');
+  const save = (amount) => page.request.post('/rpc/fees/save', {
+    data: { school_id: 1, fee: { id: fundRow.id, name: 'Quỹ lớp', amount, unit: 'month', mandatory: true, grades: '3', active: true } },
+  });
+  expect((await save(fundRow.amount + 5000)).ok()).toBe(true);
+  await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();
+  await expect(page.getByText('đã thay đổi từ lúc xem trước, nên chưa phát hành hoá đơn nào')).toBeVisible();
+  await expect(page.getByTestId('run-preview')).toHaveCount(0);
+  expect((await save(fundRow.amount)).ok()).toBe(true);
+  await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
   await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();
   await expect(page.getByText(/^Đã phát hành 14 hoá đơn · lớp 3A · kỳ 12\/2026 · tổng [0-9.]+ đ$/)).toBeVisible();
 
@@ -208,8 +221,11 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(log.getByRole('listitem').filter({ hasText: /Cho miễn giảm học sinh.*Sổ hộ nghèo số 123\/2026/ })).toHaveCount(1);
   await page.getByLabel('Tìm theo người, việc hoặc hồ sơ').fill('quy lop');
   await page.getByRole('button', { name: 'Tìm', exact: true }).click();
-  // Newest first: restored, corrected while retired, retired, added, each with its figures.
+  // Newest first: changed back, changed after the preview, restored, corrected
+  // while retired, retired, added, each with its figures.
   await expect(log.getByRole('listitem').locator('div:first-child')).toHaveText([
+    'Sửa khoản thu «Quỹ lớp»: 65.000 đ/tháng → 60.000 đ/tháng',
+    'Sửa khoản thu «Quỹ lớp»: 60.000 đ/tháng → 65.000 đ/tháng',
     'Thu lại khoản «Quỹ lớp»: 60.000 đ/tháng',
     'Sửa khoản thu (đã ngừng thu) «Quỹ lớp»: 50.000 đ/tháng → 60.000 đ/tháng',
     'Ngừng thu khoản «Quỹ lớp»: 50.000 đ/tháng',
@@ -256,7 +272,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.locator('#class-period').selectOption('2026-11');
   await expect(page.getByTestId('class-summary')).toContainText('Kỳ 11/2026');
   await page.getByRole('button', { name: 'Soạn tin nhắc nộp cho nhóm lớp' }).click();
-  await expect(page.getByText(/Kính gửi quý phụ huynh lớp 3A: các khoản thu tháng 11\/2026/)).toContainText('đã quá hạn nộp, hạn là ngày 20/11/2026');
+  await expect(page.getByText(/Kính gửi quý phụ huynh lớp 3A: các khoản thu tháng 11\/2026/)).toContainText('đã quá hạn nộp (hạn nộp ngày 20/11/2026)');
   await page.locator('#class-period').selectOption('2026-12');
   await expect(page.getByTestId('class-summary')).toContainText('Kỳ 12/2026');
   // November's reminder went with November.

@@ -288,6 +288,16 @@ async fn a_child_whose_data_was_anonymised_gets_no_link_and_no_notice() {
         .await;
     assert_eq!(declined, Err(AppError::AccessExpired));
     assert_eq!(total().await, total_before);
+    // Each guard holds alone: anonymising ended every phone's access…
+    let revoked = format!("SELECT COUNT(*) FROM child_access_revoked WHERE student_id = {an}");
+    assert_eq!(app.count(&revoked).await, 1);
+    // …and without that, the child's data being gone refuses the token
+    // (the complaint below).
+    sqlx::query("DELETE FROM child_access_revoked WHERE student_id = $1")
+        .bind(an)
+        .execute(&app.db)
+        .await
+        .unwrap();
     let filed = app
         .staff(
             "complaint/file",

@@ -17,6 +17,13 @@ async fn fee_list(app: &TestApp, session: &str) -> Vec<FeeItemRow> {
         .unwrap()
 }
 
+/// The fee form `fee` as a correction of fee `id`.
+fn fee_with_id(fee: &Value, id: i64) -> Value {
+    let mut fee = fee.clone();
+    fee["fee"]["id"] = json!(id);
+    fee
+}
+
 fn fee_named(fees: &[FeeItemRow], name: &str) -> i64 {
     fees.iter().find(|f| f.name == name).unwrap().id
 }
@@ -141,11 +148,32 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
         .await
         .unwrap();
     assert_eq!(before, after_preview, "a preview writes nothing");
-    let done: RunPreview = call("invoice-runs/commit", dec.clone())
+    // A fee changed after the preview: the run the accountant checked is not
+    // the one that would be issued, so nothing is, and the preview is asked for.
+    let mut dearer = fee_with_id(&fee, fund_id);
+    dearer["fee"]["amount"] = json!(55_000);
+    call("fees/save", dearer).await.answer::<i64>().unwrap();
+    let mut seen = dec.clone();
+    seen["previewed"] = json!(p.total.dong());
+    assert_eq!(
+        call("invoice-runs/commit", seen).await.answer::<Value>(),
+        Err(AppError::InvalidInput(Field::PreviewChanged))
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM invoice").await, before.0);
+    call("fees/save", fee_with_id(&fee, fund_id))
+        .await
+        .answer::<i64>()
+        .unwrap();
+    let mut seen = dec.clone();
+    seen["previewed"] = json!(p.total.dong());
+    let done: RunPreview = call("invoice-runs/commit", seen.clone())
         .await
         .answer()
         .unwrap();
     assert_eq!(done.new_invoices, 14);
+    // Sent again (its answer lost): nothing new, and not "changed".
+    let resent: RunPreview = call("invoice-runs/commit", seen).await.answer().unwrap();
+    assert_eq!(resent.new_invoices, 0);
     assert_eq!(done.total, p.total);
     let again: RunPreview = call("invoice-runs/commit", dec.clone())
         .await
@@ -455,6 +483,73 @@ async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
         .iter()
         .any(|l| l.description.contains("3 ngày nghỉ ốm") && l.amount.dong() == -90_000));
     assert_eq!(credits().await, Vec::<i64>::new());
+}
+
+#[tokio::test]
+async fn a_credit_withdrawn_gets_nothing_back_when_its_invoice_is_voided() {
+    let app = start().await;
+    let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let call = |endpoint: &'static str, args: Value| {
+        let s = s.clone();
+        let app = &app;
+        async move { app.staff(endpoint, args, Some(&s)).await }
+    };
+    call("credits/add", json!({"school_id": SCHOOL, "student_code": demo::FEATURED_STUDENT_CODE, "amount": 5_000_000, "reason": "Nhập thừa số 0"}))
+        .await
+        .answer::<Value>()
+        .unwrap();
+    let credit_id = app
+        .count("SELECT id FROM credit WHERE reason = 'Nhập thừa số 0'")
+        .await;
+    let dec = json!({"school_id": SCHOOL, "period": "2026-12", "due_on": "20/12/2026", "scope": {"Class": "3A"}});
+    call("invoice-runs/commit", dec.clone())
+        .await
+        .answer::<RunPreview>()
+        .unwrap();
+    // Partly used by December, then withdrawn as a mistake.
+    call(
+        "credits/cancel",
+        json!({"school_id": SCHOOL, "credit_id": credit_id, "reason": "Sai số tiền"}),
+    )
+    .await
+    .answer::<Value>()
+    .unwrap();
+    let access = app.featured_child().await;
+    let december = app
+        .overview(&access)
+        .await
+        .invoices
+        .into_iter()
+        .find(|i| i.period.to_string() == "2026-12")
+        .unwrap();
+    call(
+        "invoices/void",
+        json!({"school_id": SCHOOL, "code": december.code.as_str(), "reason": "Lập lại"}),
+    )
+    .await
+    .answer::<Value>()
+    .unwrap();
+    // Nothing of the withdrawn credit came back, and the month billed again
+    // takes none of it off.
+    let left = format!("SELECT remaining FROM credit WHERE id = {credit_id}");
+    assert_eq!(app.count(&left).await, 0);
+    call("invoice-runs/commit", dec)
+        .await
+        .answer::<RunPreview>()
+        .unwrap();
+    let again = app
+        .overview(&access)
+        .await
+        .invoices
+        .into_iter()
+        .find(|i| i.period.to_string() == "2026-12")
+        .unwrap();
+    let detail = app.invoice(&access, again.code.as_str()).await;
+    assert!(detail
+        .lines
+        .iter()
+        .all(|l| !l.description.contains("Nhập thừa số 0")));
+    app.assert_month_figures().await;
 }
 
 #[tokio::test]

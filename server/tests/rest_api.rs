@@ -394,6 +394,20 @@ async fn writes_need_a_read_write_key_and_are_idempotent() {
     )
     .await;
     assert_eq!(body(&again)["created"], false);
+    // Typed "5e": the school's 5E, which existed.
+    let cased = call(
+        &app,
+        "POST",
+        "/api/v1/classes",
+        &rw.secret,
+        Some("class-6A-c"),
+        Some(&json!({"name": "5e"})),
+    )
+    .await;
+    assert_eq!(
+        body(&cased),
+        json!({"name": "5E", "grade": 5, "created": false})
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM class WHERE school_id = 1 AND name = '5E'")
             .await,

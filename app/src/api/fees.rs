@@ -138,18 +138,30 @@ pub async fn preview_invoice_run(
 }
 
 /// Issues the month's invoices for this scope, in one transaction. Running the
-/// same period again creates nothing new.
+/// same period again creates nothing new. `previewed`: the total the
+/// accountant saw in the preview; if what would be issued now totals
+/// otherwise (a fee or a student changed since), nothing is issued and the
+/// preview is asked for again, rather than invoices no one has checked. (A
+/// change that keeps the total, one child for another at the same fees,
+/// passes.)
 #[server(prefix = "/rpc", endpoint = "invoice-runs/commit", input = Json)]
 pub async fn commit_invoice_run(
     school_id: i64,
     period: String,
     due_on: String,
     scope: RunScope,
+    previewed: Option<crate::domain::money::Vnd>,
 ) -> Result<RunPreview, AppError> {
     let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let (month, due) = parse_run(&period, &due_on)?;
     let run = crate::server::fees::run::plan(&state, school_id, month, &scope).await?;
+    // Nothing new to issue (the run went already, its answer lost, or from
+    // another tab) is not a change: it answers as a second run does.
+    let changed = previewed.is_some_and(|seen| seen != run.preview.total);
+    if changed && run.preview.new_invoices > 0 {
+        return Err(AppError::InvalidInput(crate::error::Field::PreviewChanged));
+    }
     let (preview, scope) = (run.preview.clone(), run.scope.clone());
     // The invoices and their "who" in one transaction: never one without the
     // other. The log counts what was written (a second press writes none).
@@ -233,7 +245,9 @@ pub async fn cancel_credit(school_id: i64, credit_id: i64, reason: String) -> Re
     let reason =
         crate::domain::validate::text(&reason, 200).ok_or(AppError::InvalidInput(Field::Reason))?;
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let Some(was) = crate::server::fees::credits::withdraw(&mut tx, school_id, credit_id).await?
+    let now = state.clock.now_time();
+    let Some(was) =
+        crate::server::fees::credits::withdraw(&mut tx, school_id, credit_id, now).await?
     else {
         // Already used up or cancelled (a second click): nothing to do.
         return Ok(());

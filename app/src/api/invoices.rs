@@ -73,7 +73,7 @@ pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Resul
     let invoice = crate::server::invoices::open_invoice(&state.db, school_id, code.trim()).await?;
     let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
-    let credits_back =
+    let voided =
         crate::server::invoices::void(&mut tx, &invoice, code.trim(), &reason, now).await?;
     crate::server::audit::by_staff(
         &mut tx,
@@ -81,7 +81,7 @@ pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Resul
         &staff,
         crate::server::audit::Entry::at_school(school_id, "void", "invoice", code.trim())
             .before(serde_json::json!({"period": invoice.period, "paid": invoice.paid}))
-            .after(serde_json::json!({"voided": true, "reason": reason, "credit": invoice.paid, "credits_back": credits_back})),
+            .after(serde_json::json!({"voided": true, "reason": reason, "credit": voided.paid, "credits_back": voided.credits_back})),
     )
     .await?;
     tx.commit().await?;

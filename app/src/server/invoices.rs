@@ -157,31 +157,55 @@ pub async fn open_invoice(
 /// Voids the invoice with its reason, in the caller's transaction; what was
 /// paid on it becomes a credit (through the ledger), taken off the invoice
 /// reissued for the period, and the credits it had taken off are given back
-/// (returned: how much).
+/// ([`Voided`] says how much of each).
 pub async fn void(
     tx: &mut sqlx::AnyConnection,
     invoice: &OpenInvoice,
     code: &str,
     reason: &str,
     now: UnixTime,
-) -> Result<Vnd, AppError> {
-    sqlx::query("UPDATE invoice SET voided_at = $1, void_reason = $2 WHERE id = $3")
-        .bind(now)
-        .bind(reason)
-        .bind(invoice.id)
-        .execute(&mut *tx)
-        .await?;
-    if invoice.paid.is_positive() {
+) -> Result<Voided, AppError> {
+    // Once: a second request (two tabs, a retry) finds it voided already,
+    // and credits nothing twice.
+    let done = sqlx::query(
+        "UPDATE invoice SET voided_at = $1, void_reason = $2 WHERE id = $3 AND voided_at IS NULL",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(invoice.id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    // What is paid as of this transaction (a transfer recorded since the
+    // caller read the invoice counts), not as the caller read it.
+    let paid: Vnd = sqlx::query_scalar(
+        "SELECT COALESCE(CAST(SUM(amount) AS BIGINT), 0) FROM payment_allocation WHERE invoice_id = $1",
+    )
+    .bind(invoice.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if paid.is_positive() {
         crate::server::ledger::credit::keep(
             tx,
             invoice.student_id,
-            invoice.paid,
+            paid,
             &format!("đã nộp cho hoá đơn {code} (đã huỷ)"),
             now,
         )
         .await?;
     }
-    crate::server::ledger::credit::give_back(tx, invoice.id).await
+    let credits_back = crate::server::ledger::credit::give_back(tx, invoice.id).await?;
+    Ok(Voided { paid, credits_back })
+}
+
+/// What voiding an invoice did with its money.
+pub struct Voided {
+    /// Paid on it, now a credit for the family.
+    pub paid: Vnd,
+    /// Given back to the credits it had taken off.
+    pub credits_back: Vnd,
 }
 
 /// An invoice as the REST API reads it, with its change number.

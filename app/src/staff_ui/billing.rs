@@ -614,7 +614,7 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
         });
     };
     let issue = move |_| {
-        let Some((_, asked)) = preview.get_untracked() else {
+        let Some((seen, asked)) = preview.get_untracked() else {
             return;
         };
         if busy.get_untracked() {
@@ -627,10 +627,18 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
                 asked.period.clone(),
                 asked.due.clone(),
                 asked.scope.clone(),
+                Some(seen.total),
             )
             .await;
             busy.set(false);
             match r {
+                // The preview on screen no longer says what would be issued.
+                Err(
+                    e @ crate::error::AppError::InvalidInput(crate::error::Field::PreviewChanged),
+                ) => {
+                    preview.set(None);
+                    outcome.set(Some(Outcome::Failed(e)));
+                }
                 Ok(p) => {
                     preview.set(None);
                     outcome.set(Some(Outcome::Done(format!(

@@ -35,21 +35,23 @@ pub fn reminder(
         .due_on
         .zip(today)
         .is_some_and(|(due, today)| due < today);
+    let when = if passed {
+        format!(
+            "{} {due})",
+            tr(
+                "đã quá hạn nộp (hạn nộp ngày",
+                "are overdue (they were due on"
+            )
+        )
+    } else {
+        format!("{} {due}", tr("có hạn nộp", "are due on"))
+    };
     format!(
-        "{} {}: {} {} {} {}. {} {origin}/s/{}/{} {}",
+        "{} {}: {} {} {when}. {} {origin}/s/{}/{} {}",
         tr("Kính gửi quý phụ huynh lớp", "Dear parents of class"),
         view.class_name,
         tr("các khoản thu tháng", "the fees for"),
         view.period.label(),
-        if passed {
-            tr(
-                "đã quá hạn nộp, hạn là ngày",
-                "are overdue: they were due on",
-            )
-        } else {
-            tr("có hạn nộp", "are due on")
-        },
-        due,
         tr(
             "Phụ huynh chưa nộp xin tra cứu và nộp bằng mã QR tại",
             "If you have not paid yet, please look up and pay by QR at"

@@ -707,6 +707,7 @@ fn TransferCard(
                         </div>
                         // A part chosen by mistake comes off again.
                         <button type="button" class="min-h-11 px-2 text-sm underline" data-testid="remove-part"
+                            attr:aria-label=move || format!("{} {}", tr("Bỏ hoá đơn", "Remove invoice"), code.get())
                             on:click=move |_| parts.update(|p| { if i < p.len() { p.remove(i); } })>
                             {tr("Bỏ hoá đơn này", "Remove this invoice")}
                         </button>

@@ -197,6 +197,7 @@ pub fn view(fallback: fn() -> AnyView) -> impl IntoView {
         let this = router.drawn.get_value() + 1;
         router.drawn.set_value(this);
         let Some((route, params)) = find(router.table.get_value(), &path) else {
+            set_title(router, &path, ("Không tìm thấy trang", "Page not found"));
             router.routing.set(false);
             router.shown.set_value(true);
             return fallback();

@@ -362,6 +362,8 @@ pub async fn create_class(
     let year = students::current_year(state, who.school_id).await?;
     let now = state.clock.now();
     let mut tx = hocphi_app::server::database::begin_write(&state.db).await?;
+    // "4b" when the school has 4B is 4B, which existed.
+    let name = students::known_class(&mut tx, who.school_id, year, &name).await?;
     let existed =
         hocphi_app::server::classes::class_id_by_name(&mut *tx, who.school_id, year, &name).await?;
     let id = students::ensure_class(&mut tx, who.school_id, year, &name, grade).await?;

@@ -82,6 +82,7 @@ pub async fn withdraw(
     tx: &mut sqlx::AnyConnection,
     school_id: SchoolId,
     credit_id: i64,
+    now: crate::domain::time::UnixTime,
 ) -> Result<Option<Withdrawn>, AppError> {
     let row: Option<Withdrawn> = sqlx::query_as(
         "SELECT cr.student_id AS student_id, cr.amount AS amount, cr.remaining AS remaining, \
@@ -99,7 +100,7 @@ pub async fn withdraw(
     if credit.remaining == Vnd::ZERO {
         return Ok(None);
     }
-    crate::server::ledger::credit::withdraw(tx, credit_id, credit.remaining == credit.amount)
+    crate::server::ledger::credit::withdraw(tx, credit_id, credit.remaining == credit.amount, now)
         .await?;
     Ok(Some(credit))
 }

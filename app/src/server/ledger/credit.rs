@@ -31,18 +31,26 @@ pub async fn keep(
 }
 
 /// Takes `used` of a credit off an invoice being billed. The guard on
-/// `remaining` keeps a credit from being spent twice by two runs at once.
+/// `remaining` keeps a credit from being spent twice by two runs at once: the
+/// second is refused (its use would not be recorded against anything, and
+/// voiding its invoice would give back money never taken).
 pub async fn spend(
     conn: &mut AnyConnection,
     credit_id: i64,
     invoice_id: InvoiceId,
     used: Vnd,
 ) -> Result<(), AppError> {
-    sqlx::query("UPDATE credit SET remaining = remaining - $1 WHERE id = $2 AND remaining >= $1")
-        .bind(used)
-        .bind(credit_id)
-        .execute(&mut *conn)
-        .await?;
+    let taken = sqlx::query(
+        "UPDATE credit SET remaining = remaining - $1 WHERE id = $2 AND remaining >= $1",
+    )
+    .bind(used)
+    .bind(credit_id)
+    .execute(&mut *conn)
+    .await?;
+    if taken.rows_affected() != 1 {
+        tracing::error!("credit {credit_id} had less left than a run planned to take");
+        return Err(AppError::Internal);
+    }
     sqlx::query("INSERT INTO credit_use (credit_id, invoice_id, amount) VALUES ($1, $2, $3)")
         .bind(credit_id)
         .bind(invoice_id)
@@ -55,10 +63,12 @@ pub async fn spend(
 /// Gives back what an invoice being voided took off credits: each credit's
 /// use by it is undone and its amount is available again, for the invoice
 /// billed in its place (a deduction for days absent was lost with a voided
-/// invoice). Returns how much came back.
+/// invoice); a credit withdrawn since gets nothing back. Returns how much
+/// came back.
 pub async fn give_back(conn: &mut AnyConnection, invoice_id: InvoiceId) -> Result<Vnd, AppError> {
     let returned: Option<Vnd> = sqlx::query_scalar(
-        "SELECT CAST(SUM(amount) AS BIGINT) FROM credit_use WHERE invoice_id = $1",
+        "SELECT CAST(SUM(u.amount) AS BIGINT) FROM credit_use u JOIN credit c ON c.id = u.credit_id \
+         WHERE u.invoice_id = $1 AND c.withdrawn_at IS NULL",
     )
     .bind(invoice_id)
     .fetch_one(&mut *conn)
@@ -69,15 +79,19 @@ pub async fn give_back(conn: &mut AnyConnection, invoice_id: InvoiceId) -> Resul
     sqlx::query(
         "UPDATE credit SET remaining = remaining + \
             (SELECT COALESCE(CAST(SUM(u.amount) AS BIGINT), 0) FROM credit_use u WHERE u.credit_id = credit.id AND u.invoice_id = $1) \
-         WHERE id IN (SELECT credit_id FROM credit_use WHERE invoice_id = $1)",
+         WHERE id IN (SELECT credit_id FROM credit_use WHERE invoice_id = $1) AND withdrawn_at IS NULL",
     )
     .bind(invoice_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM credit_use WHERE invoice_id = $1")
-        .bind(invoice_id)
-        .execute(&mut *conn)
-        .await?;
+    // Only the uses given back are undone: a withdrawn credit's stay used.
+    sqlx::query(
+        "DELETE FROM credit_use WHERE invoice_id = $1 \
+         AND credit_id IN (SELECT id FROM credit WHERE withdrawn_at IS NULL)",
+    )
+    .bind(invoice_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(returned)
 }
 
@@ -87,12 +101,15 @@ pub async fn withdraw(
     conn: &mut AnyConnection,
     credit_id: i64,
     unused: bool,
+    now: UnixTime,
 ) -> Result<(), AppError> {
-    let sql = if unused {
-        "DELETE FROM credit WHERE id = $1"
+    let query = if unused {
+        sqlx::query("DELETE FROM credit WHERE id = $1").bind(credit_id)
     } else {
-        "UPDATE credit SET remaining = 0 WHERE id = $1"
+        sqlx::query("UPDATE credit SET remaining = 0, withdrawn_at = $2 WHERE id = $1")
+            .bind(credit_id)
+            .bind(now)
     };
-    sqlx::query(sql).bind(credit_id).execute(&mut *conn).await?;
+    query.execute(&mut *conn).await?;
     Ok(())
 }

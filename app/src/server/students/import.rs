@@ -212,6 +212,11 @@ pub async fn upsert_records(
     let mut classes = HashMap::new();
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     for r in records {
+        // "4b" for the school's 4B is no change (nor a new class).
+        let r = &StudentRecord {
+            class_name: super::known_class(&mut *conn, school_id, year, &r.class_name).await?,
+            ..r.clone()
+        };
         let class_id = match classes.get(&r.class_name) {
             Some(id) => *id,
             None => {

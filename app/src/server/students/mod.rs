@@ -71,9 +71,26 @@ pub async fn existing(
     Ok(rows.into_iter().map(|e| (e.code.clone(), e)).collect())
 }
 
-/// The class of this name in this school year, created if it is new; a name
-/// the school writes but for case and spaces is that class
-/// (`student_import::as_known_class`), on every path that places a student.
+/// The name a class typed as `typed` has at the school this year: one the
+/// school writes but for case and spaces is that class
+/// (`student_import::as_known_class`).
+pub async fn known_class(
+    conn: &mut sqlx::AnyConnection,
+    school_id: SchoolId,
+    year: i64,
+    typed: &str,
+) -> Result<String, AppError> {
+    let known: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM class WHERE school_id = $1 AND school_year_id = $2")
+            .bind(school_id)
+            .bind(year)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(crate::domain::student_import::as_known_class(typed, &known))
+}
+
+/// The class of this name in this school year ([`known_class`]), created if
+/// it is new, on every path that places a student.
 pub async fn ensure_class(
     conn: &mut sqlx::AnyConnection,
     school_id: SchoolId,
@@ -81,13 +98,7 @@ pub async fn ensure_class(
     name: &str,
     grade: i64,
 ) -> Result<i64, AppError> {
-    let known: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM class WHERE school_id = $1 AND school_year_id = $2")
-            .bind(school_id)
-            .bind(year)
-            .fetch_all(&mut *conn)
-            .await?;
-    let name = crate::domain::student_import::as_known_class(name, &known);
+    let name = known_class(&mut *conn, school_id, year, name).await?;
     let name = name.as_str();
     sqlx::query(
         "INSERT INTO class (school_id, school_year_id, name, grade) VALUES ($1, $2, $3, $4) \
@@ -290,6 +301,11 @@ pub async fn save_student(
     student_id: Option<StudentId>,
     r: &StudentRecord,
 ) -> Result<(StudentId, Entry<'static>), AppError> {
+    // The class as the school writes it, in the log too ("2B", not " 2 b").
+    let r = &StudentRecord {
+        class_name: known_class(&mut *tx, school_id, year, &r.class_name).await?,
+        ..r.clone()
+    };
     let class_id = ensure_class(&mut *tx, school_id, year, &r.class_name, r.grade).await?;
     // What the student was, their class this year included: a move reads "3A → 3B".
     let before: Option<StudentBefore> = match student_id {

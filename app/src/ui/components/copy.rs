@@ -26,9 +26,14 @@ pub fn CopyRow(
     prose: bool,
 ) -> impl IntoView {
     let state = RwSignal::new(Copied::Not);
+    // Which copy the "copied" message is for: a later one's is not cut short
+    // by an earlier one's timer.
+    let copies = StoredValue::new(0u32);
     let to_copy = value.clone();
     let copy = move |_| {
         let text = to_copy.clone();
+        copies.update_value(|n| *n += 1);
+        let this = copies.get_value();
         spawn_local(async move {
             let ok = match web_sys::window().map(|w| w.navigator().clipboard()) {
                 Some(clipboard) => {
@@ -41,12 +46,17 @@ pub fn CopyRow(
             state.set(if ok { Copied::Yes } else { Copied::Failed });
             // Said for a while, then taken back: the clipboard holds one value,
             // and "Đã sao chép" left under every row copied in turn said four.
-            set_timeout(
-                move || {
-                    let _ = state.try_set(Copied::Not);
-                },
-                std::time::Duration::from_secs(4),
-            );
+            // A failure stays: the value must still be typed by hand.
+            if ok {
+                set_timeout(
+                    move || {
+                        if copies.try_get_value() == Some(this) {
+                            let _ = state.try_set(Copied::Not);
+                        }
+                    },
+                    std::time::Duration::from_secs(4),
+                );
+            }
         });
     };
     let shown = shown.unwrap_or(value);

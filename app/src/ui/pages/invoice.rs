@@ -91,8 +91,8 @@ pub fn InvoicePage() -> impl IntoView {
                 // opened with a connection): say so, not "look the child up".
                 Some(Err(crate::error::AppError::Network(_))) => view! {
                     <p role="alert" class="mt-4 rounded-lg border border-amber-400 bg-amber-50 p-4 text-base text-amber-950" data-testid="not-kept">
-                        {tr("Máy chưa lưu khoản này: khoản này chưa được mở lần nào khi có mạng. Khi có mạng, hãy mở lại; sau đó xem được cả khi mất mạng.",
-                            "This phone has not kept this invoice: it was never opened with a connection. Open it again when online; after that it opens offline too.")}
+                        {tr("Chưa tải được khoản này, và máy chưa lưu bản nào để xem khi mất mạng (khoản này chưa được mở khi có mạng). Hãy kiểm tra mạng rồi bấm “Thử lại”; sau khi mở được một lần, khoản này xem được cả khi mất mạng.",
+                            "This invoice could not be loaded, and this phone has no copy to show offline (it was not opened with a connection). Check the connection and press “Try again”; once opened, it shows offline too.")}
                     </p>
                     <button type="button" class="mt-3 min-h-12 rounded-lg bg-teal-700 px-4 text-lg font-semibold text-white" on:click=move |_| invoice.refetch()>
                         {tr("Thử lại", "Try again")}
