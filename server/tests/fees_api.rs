@@ -3,6 +3,7 @@
 mod support;
 
 use hocphi_app::error::{AppError, Field};
+use hocphi_app::model::{ChildAccess, InvoiceSummary};
 use hocphi_app::staff::{FeeItemRow, PolicyRow, RunPreview};
 use hocphi_server::demo::{self, DEMO_ACCOUNTANT, DEMO_PASSWORD, DEMO_TEACHER};
 use serde_json::{json, Value};
@@ -15,6 +16,16 @@ async fn fee_list(app: &TestApp, session: &str) -> Vec<FeeItemRow> {
         .await
         .answer()
         .unwrap()
+}
+
+/// The child's December invoice, as the parent's app lists it.
+async fn december_of(app: &TestApp, access: &ChildAccess) -> InvoiceSummary {
+    app.overview(access)
+        .await
+        .invoices
+        .into_iter()
+        .find(|i| i.period.to_string() == "2026-12")
+        .expect("a December invoice")
 }
 
 /// The fee form `fee` as a correction of fee `id`.
@@ -192,12 +203,7 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
 
     // The parent sees December with the reduction as its own line, and the total adds up.
     let access = app.featured_child().await;
-    let overview = app.overview(&access).await;
-    let december = overview
-        .invoices
-        .iter()
-        .find(|i| i.period.to_string() == "2026-12")
-        .unwrap();
+    let december = december_of(&app, &access).await;
     let detail = app.invoice(&access, december.code.as_str()).await;
     let descriptions: Vec<&str> = detail
         .lines
@@ -427,12 +433,7 @@ async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
         .answer::<RunPreview>()
         .unwrap();
     let access = app.featured_child().await;
-    let overview = app.overview(&access).await;
-    let december = overview
-        .invoices
-        .iter()
-        .find(|i| i.period.to_string() == "2026-12")
-        .unwrap();
+    let december = december_of(&app, &access).await;
     let detail = app.invoice(&access, december.code.as_str()).await;
     let line = detail
         .lines
@@ -469,13 +470,7 @@ async fn a_credit_for_absent_meal_days_comes_off_the_next_invoice() {
         .await
         .answer::<RunPreview>()
         .unwrap();
-    let again = app
-        .overview(&access)
-        .await
-        .invoices
-        .into_iter()
-        .find(|i| i.period.to_string() == "2026-12")
-        .unwrap();
+    let again = december_of(&app, &access).await;
     assert_ne!(again.code, december.code);
     let detail = app.invoice(&access, again.code.as_str()).await;
     assert!(detail
@@ -515,13 +510,7 @@ async fn a_credit_withdrawn_gets_nothing_back_when_its_invoice_is_voided() {
     .answer::<Value>()
     .unwrap();
     let access = app.featured_child().await;
-    let december = app
-        .overview(&access)
-        .await
-        .invoices
-        .into_iter()
-        .find(|i| i.period.to_string() == "2026-12")
-        .unwrap();
+    let december = december_of(&app, &access).await;
     call(
         "invoices/void",
         json!({"school_id": SCHOOL, "code": december.code.as_str(), "reason": "Lập lại"}),
@@ -537,13 +526,7 @@ async fn a_credit_withdrawn_gets_nothing_back_when_its_invoice_is_voided() {
         .await
         .answer::<RunPreview>()
         .unwrap();
-    let again = app
-        .overview(&access)
-        .await
-        .invoices
-        .into_iter()
-        .find(|i| i.period.to_string() == "2026-12")
-        .unwrap();
+    let again = december_of(&app, &access).await;
     let detail = app.invoice(&access, again.code.as_str()).await;
     assert!(detail
         .lines
@@ -631,14 +614,7 @@ async fn a_credit_typed_wrong_is_cancelled_and_an_exemption_ended_issued_invoice
     );
     let taken = used.amount - used.remaining;
     let access = app.featured_child().await;
-    let december = |overview: hocphi_app::model::ChildOverview| {
-        overview
-            .invoices
-            .into_iter()
-            .find(|i| i.period.to_string() == "2026-12")
-            .unwrap()
-    };
-    let before = december(app.overview(&access).await);
+    let before = december_of(&app, &access).await;
     cancel(big.id, "Sai số tiền")
         .await
         .answer::<Value>()
@@ -656,7 +632,7 @@ async fn a_credit_typed_wrong_is_cancelled_and_an_exemption_ended_issued_invoice
         0,
         "kept, stopped at what it took"
     );
-    let after = december(app.overview(&access).await);
+    let after = december_of(&app, &access).await;
     assert_eq!(
         after.total, before.total,
         "the invoice keeps the {taken} it took off"

@@ -10,10 +10,23 @@ use support::*;
 
 const SCHOOL: i64 = 1;
 
-#[tokio::test]
-async fn the_list_filters_totals_and_exports_to_xlsx() {
+/// The first sheet of an exported workbook (base64), as text cells.
+fn sheet_rows(b64: &str) -> Vec<Vec<String>> {
     use base64::Engine;
     use calamine::Reader;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_list_filters_totals_and_exports_to_xlsx() {
     let app = start().await;
     let s = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
     let list = |filter: Value| {
@@ -82,15 +95,7 @@ async fn the_list_filters_totals_and_exports_to_xlsx() {
         .await
         .answer()
         .unwrap();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(b64)
-        .unwrap();
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    let range = book.worksheet_range_at(0).unwrap().unwrap();
-    let rows: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+    let rows = sheet_rows(&b64);
     assert_eq!(rows[0][0], "Mã hoá đơn");
     assert_eq!(rows[0][5], "Phải nộp (đ)");
     assert_eq!(rows.len(), 14 + 2, "header, 14 invoices, totals");
@@ -177,17 +182,7 @@ async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
         .await
         .answer()
         .unwrap();
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(b64)
-        .unwrap();
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    use calamine::Reader;
-    let range = book.worksheet_range_at(0).unwrap().unwrap();
-    let sheet: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+    let sheet = sheet_rows(&b64);
     assert_eq!(sheet.len(), 4, "header, two invoices, totals");
     assert!(sheet
         .iter()
