@@ -67,12 +67,7 @@ pub async fn plan(
     };
     let year = current_year(state, school_id).await?;
     let known = existing(&state.db, school_id, year).await?;
-    let classes: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM class WHERE school_id = $1 AND school_year_id = $2")
-            .bind(school_id)
-            .bind(year)
-            .fetch_all(&state.db)
-            .await?;
+    let classes = super::class_names(&state.db, school_id, year).await?;
     // A class typed as the school writes it but for case and spaces is that class.
     let mut records = records;
     for r in &mut records {
@@ -210,11 +205,14 @@ pub async fn upsert_records(
     let year = current_year(state, school_id).await?;
     let known = existing(&state.db, school_id, year).await?;
     let mut classes = HashMap::new();
+    // Read once for the whole batch (not a query a row); a class made on the
+    // way joins them.
+    let mut names = super::class_names(&mut *conn, school_id, year).await?;
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     for r in records {
         // "4b" for the school's 4B is no change (nor a new class).
         let r = &StudentRecord {
-            class_name: super::known_class(&mut *conn, school_id, year, &r.class_name).await?,
+            class_name: crate::domain::student_import::as_known_class(&r.class_name, &names),
             ..r.clone()
         };
         let class_id = match classes.get(&r.class_name) {
@@ -222,6 +220,9 @@ pub async fn upsert_records(
             None => {
                 let id = ensure_class(&mut *conn, school_id, year, &r.class_name, r.grade).await?;
                 classes.insert(r.class_name.clone(), id);
+                if !names.contains(&r.class_name) {
+                    names.push(r.class_name.clone());
+                }
                 id
             }
         };

@@ -71,6 +71,21 @@ pub async fn existing(
     Ok(rows.into_iter().map(|e| (e.code.clone(), e)).collect())
 }
 
+/// The names of the school's classes in school year `year`.
+pub async fn class_names<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    school_id: SchoolId,
+    year: i64,
+) -> Result<Vec<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT name FROM class WHERE school_id = $1 AND school_year_id = $2")
+            .bind(school_id)
+            .bind(year)
+            .fetch_all(db)
+            .await?,
+    )
+}
+
 /// The name a class typed as `typed` has at the school this year: one the
 /// school writes but for case and spaces is that class
 /// (`student_import::as_known_class`).
@@ -80,12 +95,7 @@ pub async fn known_class(
     year: i64,
     typed: &str,
 ) -> Result<String, AppError> {
-    let known: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM class WHERE school_id = $1 AND school_year_id = $2")
-            .bind(school_id)
-            .bind(year)
-            .fetch_all(&mut *conn)
-            .await?;
+    let known = class_names(&mut *conn, school_id, year).await?;
     Ok(crate::domain::student_import::as_known_class(typed, &known))
 }
 
