@@ -261,6 +261,14 @@ impl Month {
     pub fn label(self) -> String {
         format!("{:02}/{}", self.month, self.year)
     }
+
+    /// A stored period ("2026-11") as invoices label it ("11/2026"); text
+    /// that is no month, as it is.
+    pub fn label_of(text: &str) -> String {
+        Month::parse(text)
+            .map(Month::label)
+            .unwrap_or_else(|_| text.to_string())
+    }
 }
 
 /// A reporting period as accountants write it: "tháng 11/2026", or

@@ -111,9 +111,7 @@ pub fn receipt_list(
         sheet.write_string(row, 5, &r.invoice_code)?;
         // "11/2026" and "Chuyển khoản ngân hàng", as on the receipt, not the
         // database's "2026-11" and "bank_transfer".
-        let period = crate::domain::date::Month::parse(&r.period)
-            .map(|m| m.label())
-            .unwrap_or_else(|_| r.period.clone());
+        let period = crate::domain::date::Month::label_of(&r.period);
         sheet.write_string(row, 6, period)?;
         sheet.write_number_with_format(row, 7, amount(r.total), &money)?;
         sheet.write_string(

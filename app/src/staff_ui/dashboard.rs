@@ -85,7 +85,7 @@ fn MonthField(id: &'static str, label: &'static str, value: RwSignal<String>) ->
     let hint = format!("{id}-hint");
     let shown = move || {
         let v = value.get();
-        Month::parse(&v).map(|m| m.label()).unwrap_or(v)
+        Month::label_of(&v)
     };
     // Taken when the field is left (or Enter pressed), not on each keystroke, so
     // the text is never rewritten under the cursor; a field that holds no month

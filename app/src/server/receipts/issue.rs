@@ -319,9 +319,7 @@ fn drafts_for(
         amount, invoice, ..
     } in parts
     {
-        let period_label = crate::domain::date::Month::parse(&invoice.period)
-            .map(|m| m.label())
-            .unwrap_or_else(|_| invoice.period.clone());
+        let period_label = crate::domain::date::Month::label_of(&invoice.period);
         let lines: Vec<(String, Vnd)> = invoice.billed.unwrap_or_default();
         let items = receipt_items(lines, amount, invoice.total, &period_label, &invoice.code);
         let content = ReceiptContent {

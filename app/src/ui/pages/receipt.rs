@@ -71,9 +71,7 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
     let c = data.content.clone();
     let link = verification_link(&origin, &code, &data.proof);
     let qr = svg_markup(&link).unwrap_or_default();
-    let period = crate::domain::date::Month::parse(&c.period)
-        .map(|m| m.label())
-        .unwrap_or_else(|_| c.period.clone());
+    let period = crate::domain::date::Month::label_of(&c.period);
     view! {
         <VerdictBox verdict=verdict.clone() cancellation=data.cancellation.clone()/>
         <p class="mt-2 text-sm text-gray-700 print:hidden" data-testid="server-verdict"
