@@ -14,8 +14,9 @@
 //! 3. Times the preview (`ledger::plan`: reads only, no write lock) and what
 //!    committing does: base64 → `spreadsheet::read` → `statement::detect` +
 //!    `statement::read` → `ledger::record_turn` (payments, allocations, credits
-//!    and signed receipts, many rows a statement, in write turns that end early
-//!    when a notification waits) → commit. Meanwhile a task sends bank notifications for
+//!    and the receipts owed, many rows a statement, in write turns that end early
+//!    when a notification waits) → commit, then the owed receipts signed and
+//!    stored (`ledger::owed::issue_owed`). Meanwhile a task sends bank notifications for
 //!    other invoices and prints how long each took to be answered. Prints lines
 //!    per second and peak memory (VmHWM), and checks every line's outcome (the
 //!    preview's and the commit's) against what was generated, so a fast but
@@ -45,7 +46,7 @@ const STUDENTS: usize = 100_000;
 const LINES: usize = 100_000;
 const STUDENTS_PER_CLASS: usize = 40;
 /// Bank notifications sent while the statement is recorded, and how often.
-const NOTIFICATIONS: usize = 40;
+const NOTIFICATIONS: usize = 200;
 const NOTIFY_EVERY_MS: u64 = 50;
 /// Money-out lines (bank fees) in the statement: read and skipped.
 const DEBIT_LINES: usize = 30;
@@ -826,12 +827,16 @@ async fn main() -> Res<()> {
         })
         .map(|i| (invoices[i].code.clone(), invoices[i].total))
         .collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let notifier = {
-        let (db, vault, account) = (db.clone(), vault.clone(), account.clone());
+        let (db, vault, account, stop) = (db.clone(), vault.clone(), account.clone(), stop.clone());
         tokio::spawn(async move {
             let mut latencies = Vec::new();
             for (n, (code, total)) in spare.into_iter().enumerate() {
                 tokio::time::sleep(Duration::from_millis(NOTIFY_EVERY_MS)).await;
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
                 let transaction = BankTransaction {
                     transaction_id: format!("NOTIFY{n:04}"),
                     account_number: account.account_number.clone(),
@@ -852,7 +857,7 @@ async fn main() -> Res<()> {
                 )
                 .await
                 .expect("notification recorded");
-                latencies.push(sent.elapsed());
+                latencies.push((sent, sent.elapsed()));
                 assert_eq!(
                     recorded.outcome,
                     Outcome::Matched,
@@ -874,7 +879,6 @@ async fn main() -> Res<()> {
     let mut tx = loop {
         let turn = ledger::record_turn(
             &db,
-            &vault,
             SchoolId(school_id),
             &incoming,
             recorded.len(),
@@ -906,10 +910,34 @@ async fn main() -> Res<()> {
     let t_recorded = t_record_start.elapsed();
     tx.commit().await?;
     let t_record = t_record_start.elapsed();
+    let recorded_at = Instant::now();
+    let t_total = t_start.elapsed();
     let (cpu_end, threads_end) = cpu_ticks();
     perf_control("disable");
-    let latencies = notifier.await?;
-    let t_total = t_start.elapsed();
+    // What the import does next (`commit_statement`): the receipts the turns
+    // owe, issued in write turns of their own, notifications still arriving.
+    let owed_before = ledger::owed::owed_count(&db).await?;
+    let clock = hocphi_app::server::clock::FixedClock::at(now);
+    let issued = ledger::owed::issue_owed(&db, &vault, &clock).await?;
+    let t_receipts = recorded_at.elapsed();
+    let (cpu_receipts, threads_receipts) = cpu_ticks();
+    assert_eq!(
+        issued as i64, owed_before,
+        "every owed payment's receipts issued"
+    );
+    assert_eq!(ledger::owed::owed_count(&db).await?, 0, "nothing left owed");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let sent = notifier.await?;
+    let latencies: Vec<Duration> = sent
+        .iter()
+        .filter(|(at, _)| *at < recorded_at)
+        .map(|(_, took)| *took)
+        .collect();
+    let during_receipts: Vec<Duration> = sent
+        .iter()
+        .filter(|(at, _)| *at >= recorded_at)
+        .map(|(_, took)| *took)
+        .collect();
     let (hwm_end, rss_end) = memory_kib();
 
     println!("parse (base64, CSV → grid): {}", secs(t_grid));
@@ -940,18 +968,31 @@ async fn main() -> Res<()> {
         "total (parse + record; the preview is a separate request): {}",
         secs(t_total)
     );
-    let mut sorted = latencies.clone();
-    sorted.sort();
+    println!(
+        "then the receipts of the {owed_before} payments that settled something (ledger::owed::issue_owed): {} \
+         ({:.0} payments/s); CPU {:.2} s ({})",
+        secs(t_receipts),
+        owed_before as f64 / t_receipts.as_secs_f64(),
+        cpu_receipts.saturating_sub(cpu_end) as f64 / 100.0,
+        cpu_by_thread(&threads_end, &threads_receipts)
+    );
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-    if sorted.is_empty() {
-        println!("no notification was sent during the import (it ended first)");
-    } else {
-        println!(
-            "{} bank notifications sent during the import, every {NOTIFY_EVERY_MS} ms: median {}, max {}",
-            sorted.len(),
-            ms(sorted[sorted.len() / 2]),
-            ms(*sorted.last().expect("one"))
-        );
+    for (what, list) in [
+        ("the import", &latencies),
+        ("its receipts", &during_receipts),
+    ] {
+        let mut sorted = list.clone();
+        sorted.sort();
+        if sorted.is_empty() {
+            println!("no notification was sent during {what}");
+        } else {
+            println!(
+                "{} bank notifications sent during {what}, every {NOTIFY_EVERY_MS} ms: median {}, max {}",
+                sorted.len(),
+                ms(sorted[sorted.len() / 2]),
+                ms(*sorted.last().expect("one"))
+            );
+        }
     }
     let planned_outcomes: Vec<Outcome> = planned.iter().map(|p| p.outcome()).collect();
     println!(
@@ -1028,15 +1069,20 @@ async fn main() -> Res<()> {
         .filter(|(_, o)| **o == Outcome::Overpaid)
         .map(|(g, _)| g.amount - g.invoices.iter().map(|&i| invoices[i].total).sum::<i64>())
         .sum();
-    let (payments, allocated, credit, receipts): (i64, i64, i64, i64) = sqlx::query_as(
+    let (payments, allocated, credit, receipts, parts): (i64, i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM payment), \
             (SELECT COALESCE(CAST(SUM(amount) AS BIGINT), 0) FROM payment_allocation), \
             (SELECT COALESCE(CAST(SUM(amount) AS BIGINT), 0) FROM credit), \
-            (SELECT COUNT(*) FROM receipt)",
+            (SELECT COUNT(*) FROM receipt), \
+            (SELECT COUNT(*) FROM payment_allocation)",
     )
     .fetch_one(&db)
     .await?;
-    let notified = latencies.len() as i64;
+    assert_eq!(
+        receipts, parts,
+        "one receipt for each part of a payment put against an invoice"
+    );
+    let notified = sent.len() as i64;
     assert_eq!(
         payments,
         LINES as i64 + notified,
@@ -1044,7 +1090,7 @@ async fn main() -> Res<()> {
     );
     let notified_total: i64 = (0..invoices.len())
         .filter(|i| !in_statement.contains(i))
-        .take(latencies.len())
+        .take(sent.len())
         .map(|i| invoices[i].total)
         .sum();
     assert_eq!(
@@ -1114,7 +1160,7 @@ async fn main() -> Res<()> {
     );
     println!(
         "so of {} matching + recording: ~{} finding codes, ~{} looking invoices up, ~{} the rest \
-         (writing payments, allocations, credits and outcomes, signing and storing receipts, committing)",
+         (writing payments, allocations, credits, outcomes and receipts owed, committing)",
         secs(t_record),
         secs(t_find),
         secs(t_open),

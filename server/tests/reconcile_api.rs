@@ -893,10 +893,11 @@ async fn an_import_that_fails_midway_says_how_far_it_got_and_importing_again_fin
     assert_eq!(app.count(counted).await, lines_count as i64);
 }
 
-/// A statement of several batches, each issuing receipts: a batch's receipts
-/// are stored while the next batch is written (signing overlaps the
-/// database's work). Every part paid still gets exactly one receipt of its
-/// own amount, and the school's numbers run on without a gap or a repeat.
+/// A statement of several batches: its receipts, owed by its turns, are
+/// issued before the import answers, in batches, each stored while the next
+/// is read and numbered (signing overlaps the database's work). Every part
+/// paid gets exactly one receipt of its own amount, and the school's numbers
+/// run on without a gap or a repeat.
 #[tokio::test]
 async fn a_statement_of_several_batches_gets_every_receipt_numbered_without_gaps() {
     use hocphi_app::server::ledger::turns::BATCH;
@@ -944,6 +945,62 @@ async fn a_statement_of_several_batches_gets_every_receipt_numbered_without_gaps
         numbers,
         (1..=numbers.len() as i64).collect::<Vec<_>>(),
         "the series runs 1..n"
+    );
+    app.assert_month_figures().await;
+}
+
+/// A statement longer than a school's month answers once its payments are
+/// recorded; its receipts follow in the background, every one, numbered
+/// without a gap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_statements_receipts_follow_its_answer() {
+    use hocphi_app::api::reconcile::RECEIPTS_BEFORE_ANSWER;
+    use hocphi_app::server::ledger::owed;
+    let app = start().await;
+    let session = accountant(&app).await;
+    let open = app.unpaid_invoices(200).await;
+    let lines: Vec<(String, i64, String)> = (0..RECEIPTS_BEFORE_ANSWER + 1)
+        .map(|n| {
+            let (code, _, _) = &open[n % open.len()];
+            (format!("LONG{n:05}"), 1_000, format!("HP {code}"))
+        })
+        .collect();
+    let borrowed: Vec<(&str, i64, &str)> = lines
+        .iter()
+        .map(|(r, a, m)| (r.as_str(), *a, m.as_str()))
+        .collect();
+    let before = app.count("SELECT COUNT(*) FROM receipt").await;
+    let done = commit(&app, &session, &statement(&borrowed)).await.unwrap();
+    assert_eq!(done.recorded, lines.len());
+    let mut left = -1;
+    for _ in 0..600 {
+        left = owed::owed_count(&app.db).await.unwrap();
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(left, 0, "every owed receipt issued");
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM payment p WHERE p.external_id LIKE '%:LONG%' \
+             AND (SELECT COUNT(*) FROM receipt r WHERE r.payment_id = p.id AND r.total = p.amount) = 1"
+        )
+        .await,
+        lines.len() as i64,
+        "one receipt of its amount for every part paid"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM receipt").await - before,
+        lines.len() as i64
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM (SELECT school_id, series, year FROM receipt GROUP BY school_id, series, year \
+             HAVING COUNT(*) <> COUNT(DISTINCT number) OR MAX(number) <> COUNT(*)) AS gaps"
+        )
+        .await,
+        0
     );
     app.assert_month_figures().await;
 }

@@ -224,3 +224,133 @@ async fn two_processes_one_database_no_payment_lost_or_doubled() {
     let _ = first.wait();
     let _ = second.wait();
 }
+
+/// A statement's receipts are issued after its turns commit (`ledger::owed`).
+/// A stop in between (here: the turns recorded with no process to issue
+/// them) loses neither the payments nor their receipts: the next start issues
+/// every one, numbered without a gap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn receipts_a_stop_left_owed_are_issued_at_the_next_start() {
+    use hocphi_app::domain::ids::SchoolId;
+    use hocphi_app::domain::money::Vnd;
+    use hocphi_app::server::bank::{self, BankTransaction, Channel};
+    use hocphi_app::server::ledger;
+    let dir = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    let url = support::database_url(dir.path()).await;
+    let port = support::free_port();
+    // The first start seeds the demo school; then it stops.
+    let mut first = spawn(dir.path(), &url, port);
+    ready(&client, port).await;
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let db = database::pool(&url, 4, database::Durability::Full)
+        .await
+        .unwrap();
+    let school = SchoolId(1);
+    let (number,): (String,) = sqlx::query_as(
+        "SELECT account_number FROM beneficiary_account WHERE school_id = 1 ORDER BY is_default DESC, id LIMIT 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let account = bank::account_for(&db, school, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    let open: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT i.code, i.total FROM invoice i WHERE i.school_id = 1 AND i.voided_at IS NULL AND i.total > 0 \
+         AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id) ORDER BY i.id LIMIT 300",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    assert!(open.len() >= 20, "open invoices to pay");
+    let ts = hocphi_app::server::clock::parse_instant(NOW).unwrap();
+    // 600 lines (batches of 250: the receipts of one are stored while the
+    // next is signed), each paying 1,000 đ of an invoice.
+    const LINES: usize = 600;
+    let lines: Vec<ledger::Incoming> = (0..LINES)
+        .map(|i| {
+            let (code, _) = &open[i % open.len()];
+            let t = BankTransaction {
+                transaction_id: format!("FTOWED{i:04}"),
+                account_number: String::new(),
+                amount: Vnd::new(1_000),
+                received_at: ts - 3600,
+                memo: format!("HP {code}"),
+                payer_name: None,
+            };
+            bank::incoming(&account, &t, Channel::Statement)
+        })
+        .collect();
+    let receipts_before = count(&db, "SELECT COUNT(*) FROM receipt").await;
+    let mut recorded = 0;
+    while recorded < lines.len() {
+        let turn = ledger::record_turn(
+            &db,
+            school,
+            &lines,
+            recorded,
+            hocphi_app::domain::time::UnixTime(ts),
+        )
+        .await
+        .unwrap();
+        turn.tx.commit().await.unwrap();
+        recorded = turn.lines.end;
+    }
+    // The money is in the books; the receipts are owed, none issued.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id \
+                    WHERE p.external_id LIKE '%FTOWED%'"
+        )
+        .await,
+        LINES as i64
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM receipt_owed").await,
+        LINES as i64
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM receipt").await,
+        receipts_before
+    );
+
+    let mut second = spawn(dir.path(), &url, port);
+    ready(&client, port).await;
+    let mut owed = -1;
+    for _ in 0..200 {
+        owed = count(&db, "SELECT COUNT(*) FROM receipt_owed").await;
+        if owed == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+    assert_eq!(owed, 0, "the start issued what was owed");
+    // One live receipt for each part, for its amount, and the series without a gap.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id \
+                    WHERE p.external_id LIKE '%FTOWED%' AND (SELECT COUNT(*) FROM receipt r \
+                      WHERE r.payment_id = a.payment_id AND r.invoice_id = a.invoice_id \
+                      AND r.cancelled_at IS NULL AND r.total = a.amount) <> 1"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM receipt").await - receipts_before,
+        LINES as i64
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM (SELECT school_id, series, year FROM receipt GROUP BY school_id, series, year \
+                    HAVING COUNT(*) <> COUNT(DISTINCT number) OR MAX(number) <> COUNT(*)) AS gaps").await,
+        0
+    );
+}

@@ -109,15 +109,8 @@ pub async fn commit_statement(
                 mut tx,
                 lines,
                 recorded,
-            } = crate::server::ledger::record_turn(
-                &state.db,
-                &state.vault,
-                school_id,
-                &incoming,
-                from,
-                now,
-            )
-            .await?;
+            } = crate::server::ledger::record_turn(&state.db, school_id, &incoming, from, now)
+                .await?;
             let mut after = serde_json::to_value(reconcile::summary(&recorded))
                 .map_err(|_| AppError::Internal)?;
             let last = lines.end == incoming.len();
@@ -154,5 +147,20 @@ pub async fn commit_statement(
             break;
         }
     }
+    // The turns owe the new payments' receipts (`ledger::owed`). A school's
+    // month of transfers has them issued before the answer, so the receipts
+    // list the accountant opens next is complete; a province's file answers
+    // at once, and its receipts follow within seconds.
+    use crate::server::ledger::owed;
+    if incoming.len() <= RECEIPTS_BEFORE_ANSWER {
+        owed::report(owed::issue_owed(&state.db, &state.vault, state.clock.as_ref()).await);
+    } else {
+        owed::issue_owed_later(state.db.clone(), state.vault.clone(), state.clock.clone());
+    }
     Ok(reconcile::summary(&done))
 }
+
+/// Statements up to this many lines have their receipts issued before the
+/// import answers: under a second's signing on a small machine.
+#[cfg(feature = "ssr")]
+pub const RECEIPTS_BEFORE_ANSWER: usize = 5_000;

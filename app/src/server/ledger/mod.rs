@@ -1,9 +1,10 @@
 //! The ledger: the only code that records money. It stores a payment once (by
 //! its channel's key), decides which invoices it settles and how (one rule,
 //! `domain::settlement`), allocates it, keeps any excess as a credit, and issues
-//! the receipts, in the caller's transaction. Every channel comes here: a bank
-//! notification, SePay, a statement, the gateway, a card slip or cash at the
-//! desk, and the accountant's hand (match, split, undo, refund, not a fee).
+//! the receipts, in the caller's transaction (a statement's just after it:
+//! `owed`). Every channel comes here: a bank notification, SePay, a statement,
+//! the gateway, a card slip or cash at the desk, and the accountant's hand
+//! (match, split, undo, refund, not a fee).
 //!
 //! It works on batches: a statement's lines, or one notification as a batch of
 //! one, take the same path, so the rule and the books cannot drift between a
@@ -13,12 +14,14 @@
 //! - [`record`]: planning (reads only: what a preview shows) and recording.
 //! - [`turns`]: a long batch (a statement) in write turns that make way for
 //!   a waiting notification.
+//! - [`owed`]: the receipts a statement's turns owe, issued after them.
 //! - [`by_hand`]: the accountant's decisions on a recorded transfer.
 //! - [`credit`]: credits kept, spent on new invoices, or withdrawn.
 
 pub mod books;
 pub mod by_hand;
 pub mod credit;
+pub mod owed;
 pub mod record;
 pub mod turns;
 

@@ -12,7 +12,7 @@ use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::bulk::{Marks, CHUNK};
 use crate::server::change_numbers;
-use crate::server::receipts::{NewlyPaid, Paid, Signing};
+use crate::server::receipts::{NewlyPaid, Paid};
 use crate::server::vault::Vault;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -128,29 +128,51 @@ pub async fn record(
     batch: &[Incoming],
     now: UnixTime,
 ) -> Result<Vec<Recorded>, AppError> {
-    let Pending { recorded, receipts } =
-        record_unsigned(conn, vault, school_id, batch, now).await?;
-    receipts.store(conn, now).await?;
+    let Written { recorded, paid } = write(conn, school_id, batch, now).await?;
+    // The receipts are part of the settlement: issued, numbered and signed in
+    // the same transaction, or not at all.
+    crate::server::receipts::start_issue_for_new(conn, vault, paid, now)
+        .await?
+        .store(conn, now)
+        .await?;
     Ok(recorded)
 }
 
-/// A batch recorded but for its receipts, which are being signed: store them
-/// ([`Signing::store`]) in the same transaction before it commits.
-#[must_use = "the batch's receipts are numbered: store them in the same transaction"]
-pub struct Pending {
-    pub recorded: Vec<Recorded>,
-    pub receipts: Signing,
-}
-
-/// [`record`] but for storing the receipts, so that a long batch can write
-/// its next part while this part's receipts are signed on another core.
-pub async fn record_unsigned(
+/// [`record`] for a long batch (a statement's): the new payments' receipts
+/// are owed ([`super::owed`]), written down in this transaction and issued
+/// after it, so that what the payments settle is recorded, and seen, without
+/// waiting for a signature each.
+pub async fn record_owing(
     conn: &mut AnyConnection,
-    vault: &Vault,
     school_id: SchoolId,
     batch: &[Incoming],
     now: UnixTime,
-) -> Result<Pending, AppError> {
+) -> Result<Vec<Recorded>, AppError> {
+    let Written { recorded, paid } = write(conn, school_id, batch, now).await?;
+    // A payment that settled nothing (unmatched, for now) has no receipt to owe.
+    let owed: Vec<(PaymentId, Option<String>)> = paid
+        .into_iter()
+        .filter(|p| !p.allocated.is_empty())
+        .map(|p| (p.paid.id, p.collector))
+        .collect();
+    super::owed::owe(conn, &owed).await?;
+    Ok(recorded)
+}
+
+/// A batch written but for its receipts: what it did, and the new payments
+/// with what each settled.
+struct Written {
+    recorded: Vec<Recorded>,
+    paid: Vec<NewlyPaid>,
+}
+
+/// Writes `batch`'s new payments, their allocations and credits.
+async fn write(
+    conn: &mut AnyConnection,
+    school_id: SchoolId,
+    batch: &[Incoming],
+    now: UnixTime,
+) -> Result<Written, AppError> {
     let planned = plan(conn, school_id, batch).await?;
     let new: Vec<usize> = (0..batch.len()).filter(|&i| planned[i].is_new()).collect();
     let ids = insert_payments(conn, school_id, batch, &planned, &new).await?;
@@ -180,12 +202,8 @@ pub async fn record_unsigned(
         }
     }
     insert_allocations(conn, school_id, &allocations).await?;
-    // The receipts are part of the settlement: issued, numbered and signed in
-    // the same transaction, or not at all. Many (a statement's batch) are
-    // drafted and signed on another thread while the credits are written,
-    // and in a statement while its next batch is written too
-    // (`turns`: the caller stores them, before the commit).
-    let issue: Vec<NewlyPaid> = new
+    write_credits(conn, &credits, now).await?;
+    let paid: Vec<NewlyPaid> = new
         .iter()
         .map(|i| {
             let p = &batch[*i].payment;
@@ -210,8 +228,6 @@ pub async fn record_unsigned(
             }
         })
         .collect();
-    let signing = crate::server::receipts::start_issue_for_new(conn, vault, issue, now).await?;
-    write_credits(conn, &credits, now).await?;
     let mut recorded: Vec<Recorded> = Vec::with_capacity(batch.len());
     for (i, p) in planned.iter().enumerate() {
         recorded.push(match p {
@@ -235,10 +251,7 @@ pub async fn record_unsigned(
             },
         });
     }
-    Ok(Pending {
-        recorded,
-        receipts: signing,
-    })
+    Ok(Written { recorded, paid })
 }
 
 fn key(p: &NewPayment) -> (Source, String) {

@@ -9,22 +9,18 @@
 //! keeps its whole turns; importing it again finishes it, since every line is
 //! keyed and a recorded line changes nothing.
 
-use super::record::{record_unsigned, Incoming, Recorded};
+use super::record::{record_owing, Incoming, Recorded};
 use crate::domain::ids::SchoolId;
 use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::database::{begin_write, WriteTx};
-use crate::server::receipts::Signing;
 use crate::server::state::Db;
-use crate::server::vault::Vault;
 use std::ops::Range;
 
 /// Lines recorded between two looks at whether another writer waits: about
-/// 30 ms of work on a 2-core machine, which is about what a notification waits
-/// for its turn, plus storing the last batch's receipts and, now and then, a
-/// commit that copies the write-ahead log into the database. (At 500, about
-/// 60 ms: notifications arriving one after another each waited a whole batch,
-/// 70 ms, close to the 100 ms promised.)
+/// 20 ms of work on a 2-core machine, which is about what a notification waits
+/// for its turn, plus now and then a commit that copies the write-ahead log
+/// into the database.
 pub const BATCH: usize = 250;
 
 /// The most lines one transaction records, waiting writers or not, so that a
@@ -41,10 +37,10 @@ pub struct Turn {
 
 /// Takes the write turn and records `batch[from..]` until it ends, another
 /// writer waits, or [`TURN_MAX`] lines are recorded. An empty rest is an empty
-/// turn (the caller still logs and commits it).
+/// turn (the caller still logs and commits it). The receipts are owed
+/// ([`record_owing`]): issue them after the commit ([`super::owed::issue_owed`]).
 pub async fn record_turn(
     db: &Db,
-    vault: &Vault,
     school_id: SchoolId,
     batch: &[Incoming],
     from: usize,
@@ -54,24 +50,13 @@ pub async fn record_turn(
     let end = batch.len().min(from.saturating_add(TURN_MAX));
     let mut at = from.min(end);
     let mut recorded = Vec::with_capacity(end - at);
-    // A batch's receipts are stored after the next batch is written: signing
-    // them (a core's work) then overlaps the database's, instead of the
-    // writer waiting for the signatures each batch.
-    let mut signing: Option<Signing> = None;
     while at < end {
         let part = &batch[at..end.min(at + BATCH)];
-        let pending = record_unsigned(&mut tx, vault, school_id, part, now).await?;
-        recorded.extend(pending.recorded);
-        if let Some(earlier) = signing.replace(pending.receipts) {
-            earlier.store(&mut tx, now).await?;
-        }
+        recorded.extend(record_owing(&mut tx, school_id, part, now).await?);
         at += part.len();
         if at < end && tx.others_waiting().await? {
             break;
         }
-    }
-    if let Some(last) = signing {
-        last.store(&mut tx, now).await?;
     }
     Ok(Turn {
         tx,

@@ -20,13 +20,29 @@ use std::collections::HashMap;
 /// A match by hand comes here with its one payment; many would take a handful
 /// of round trips: the payments, allocations and billed lines are read in
 /// lists, the numbers reserved as one block per school, and the rows written
-/// many at a time. A statement's new payments go through [`start_issue_for_new`].
+/// many at a time. A single payment just recorded goes through [`start_issue_for_new`].
 pub async fn issue_for_payments(
     conn: &mut AnyConnection,
     vault: &Vault,
     payments: &[(PaymentId, Option<String>)],
     now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
+    start_issue_for_payments(conn, vault, payments, now)
+        .await?
+        .store(conn, now)
+        .await
+}
+
+/// [`issue_for_payments`] in two steps, as [`start_issue_for_new`]: the
+/// numbers are taken now, and the receipts stored by [`Signing::store`], so
+/// that the ledger's owed receipts (`ledger::owed`) read their next batch
+/// while this one is signed.
+pub async fn start_issue_for_payments(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    payments: &[(PaymentId, Option<String>)],
+    now: UnixTime,
+) -> Result<Signing, AppError> {
     use crate::server::bulk::{Marks, CHUNK};
     let ids: Vec<PaymentId> = payments.iter().map(|(id, _)| *id).collect();
     let mut rows: HashMap<PaymentId, Paid> = HashMap::new();
@@ -53,7 +69,7 @@ pub async fn issue_for_payments(
         let row = rows.remove(id).ok_or(AppError::NotFound)?;
         paid.push((row, collector.clone()));
     }
-    issue_for_paid(conn, vault, paid, now).await
+    start_issue_for_paid(conn, vault, paid, now).await
 }
 
 /// A recorded payment, as its receipts describe it.
@@ -96,12 +112,23 @@ pub async fn issue_for_paid(
     payments: Vec<(Paid, Option<String>)>,
     now: UnixTime,
 ) -> Result<Vec<ReceiptId>, AppError> {
-    let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
-    let parts = unreceipted_parts(conn, &ids).await?;
-    start_issue(conn, vault, payments, parts, now)
+    start_issue_for_paid(conn, vault, payments, now)
         .await?
         .store(conn, now)
         .await
+}
+
+/// Numbers the receipts of these payments' parts that have none and starts
+/// signing them.
+async fn start_issue_for_paid(
+    conn: &mut AnyConnection,
+    vault: &Vault,
+    payments: Vec<(Paid, Option<String>)>,
+    now: UnixTime,
+) -> Result<Signing, AppError> {
+    let ids: Vec<PaymentId> = payments.iter().map(|(p, _)| p.id).collect();
+    let parts = unreceipted_parts(conn, &ids).await?;
+    start_issue(conn, vault, payments, parts, now).await
 }
 
 /// Receipts for payments recorded in this transaction, with what each put

@@ -16,7 +16,10 @@ mod sign;
 mod store;
 
 pub use cancel::{cancel, cancel_for_payment, replace};
-pub use issue::{issue_for_paid, issue_for_payments, start_issue_for_new, NewlyPaid, Paid};
+pub use issue::{
+    issue_for_paid, issue_for_payments, start_issue_for_new, start_issue_for_payments, NewlyPaid,
+    Paid,
+};
 pub use keys::{current_key, key_list, published_keys, rotate, PublishedKey};
 pub use numbering::series_for;
 pub use sign::Signing;
