@@ -79,6 +79,10 @@ pub struct StatementResult {
     pub overpaid: usize,
     pub duplicate: usize,
     pub unmatched: usize,
+    /// New transfers whose receipts were still being issued when the import
+    /// answered (a long file's, issued just after it; or, should issuing them
+    /// have failed, at the next try): none for a school's usual statement.
+    pub receipts_pending: usize,
 }
 
 /// Which transfers to list.

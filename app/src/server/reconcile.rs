@@ -385,6 +385,7 @@ pub fn summary(done: &[crate::server::ledger::Recorded]) -> StatementResult {
         overpaid: fresh(Outcome::Overpaid),
         duplicate: fresh(Outcome::Duplicate),
         unmatched: fresh(Outcome::Unmatched),
+        receipts_pending: 0,
     }
 }
 

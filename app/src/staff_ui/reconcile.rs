@@ -188,26 +188,28 @@ fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                 Ok(done) => {
                     preview.set(None);
                     changed.update(|n| *n += 1);
-                    outcome.set(Some(Outcome::Done(format!(
-                        "{} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
-                        tr(
-                            "Đã ghi sao kê. Giao dịch mới:",
-                            "Statement recorded. New transfers:"
-                        ),
-                        done.recorded,
-                        tr("gạch nợ đủ", "settled"),
-                        done.matched,
-                        tr("một phần", "partly"),
-                        done.partly_paid,
-                        tr("nộp thừa", "overpaid"),
-                        done.overpaid,
-                        tr("có thể trùng", "possible duplicates"),
-                        done.duplicate,
-                        tr("chờ xử lý", "to review"),
-                        done.unmatched,
-                        tr("đã có từ trước", "already known"),
-                        done.known,
-                    ))));
+                    outcome.set(Some(Outcome::Done(
+                        format!(
+                            "{} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
+                            tr(
+                                "Đã ghi sao kê. Giao dịch mới:",
+                                "Statement recorded. New transfers:"
+                            ),
+                            done.recorded,
+                            tr("gạch nợ đủ", "settled"),
+                            done.matched,
+                            tr("một phần", "partly"),
+                            done.partly_paid,
+                            tr("nộp thừa", "overpaid"),
+                            done.overpaid,
+                            tr("có thể trùng", "possible duplicates"),
+                            done.duplicate,
+                            tr("chờ xử lý", "to review"),
+                            done.unmatched,
+                            tr("đã có từ trước", "already known"),
+                            done.known,
+                        ) + &receipts_to_follow(done.receipts_pending),
+                    )));
                 }
                 Err(e) => {
                     // Part of the file was recorded: the list shows it now.
@@ -765,4 +767,19 @@ fn TransferCard(
             </details>
         </li>
     }
+}
+
+/// What the import's answer adds when some receipts were still being issued.
+fn receipts_to_follow(pending: usize) -> String {
+    if pending == 0 {
+        return String::new();
+    }
+    format!(
+        " {} {pending} {}",
+        tr("Biên lai của", "Receipts for"),
+        tr(
+            "giao dịch đang được phát hành, sẽ có trong danh sách biên lai khi xong.",
+            "transfers are being issued and will be in the receipts list when done."
+        )
+    )
 }

@@ -152,12 +152,21 @@ pub async fn commit_statement(
     // list the accountant opens next is complete; a province's file answers
     // at once, and its receipts follow within seconds.
     use crate::server::ledger::owed;
+    let mut summary = reconcile::summary(&done);
+    // What the turns owed: each new transfer that settled something.
+    let owed_here = summary.matched + summary.partly_paid + summary.overpaid;
     if incoming.len() <= RECEIPTS_BEFORE_ANSWER {
-        owed::report(owed::issue_owed(&state.db, &state.vault, state.clock.as_ref()).await);
+        let issued = owed::issue_owed(&state.db, &state.vault, state.clock.as_ref()).await;
+        if issued.is_err() {
+            summary.receipts_pending = owed_here;
+            owed::issue_owed_later(state.db.clone(), state.vault.clone(), state.clock.clone());
+        }
+        owed::report(issued);
     } else {
+        summary.receipts_pending = owed_here;
         owed::issue_owed_later(state.db.clone(), state.vault.clone(), state.clock.clone());
     }
-    Ok(reconcile::summary(&done))
+    Ok(summary)
 }
 
 /// Statements up to this many lines have their receipts issued before the
