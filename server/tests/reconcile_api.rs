@@ -52,6 +52,11 @@ fn uncoded_statement(prefix: &str, count: usize) -> String {
             )
         })
         .collect();
+    statement_of(&lines)
+}
+
+/// [`statement`] of owned lines.
+fn statement_of(lines: &[(String, i64, String)]) -> String {
     let borrowed: Vec<(&str, i64, &str)> = lines
         .iter()
         .map(|(r, a, m)| (r.as_str(), *a, m.as_str()))
@@ -123,11 +128,7 @@ async fn transfers_come_a_page_at_a_time_in_the_order_asked() {
             )
         })
         .collect();
-    let borrowed: Vec<(&str, i64, &str)> = lines
-        .iter()
-        .map(|(r, a, m)| (r.as_str(), *a, m.as_str()))
-        .collect();
-    commit(&app, &session, &statement(&borrowed)).await.unwrap();
+    commit(&app, &session, &statement_of(&lines)).await.unwrap();
     let ask = |page: u32, order: &str| json!({"school_id": SCHOOL, "filter": "NeedsReview", "search": "chuyen tien lan", "page": page, "order": order});
     let first = transfer_page(&app, &session, ask(0, "Largest")).await;
     assert_eq!(first.total, 130);
@@ -912,20 +913,7 @@ async fn a_statement_of_several_batches_gets_every_receipt_numbered_without_gaps
         .unwrap();
     assert_eq!(done.recorded, lines);
     assert_eq!(done.receipts_pending, 0, "issued before the answer");
-    let many = "FROM payment p WHERE p.external_id LIKE '%:MANY%'";
-    assert_eq!(
-        app.count(&format!(
-            "SELECT COUNT(*) {many} AND (SELECT COUNT(*) FROM receipt r WHERE r.payment_id = p.id) = 1 \
-             AND (SELECT r.total FROM receipt r WHERE r.payment_id = p.id) = p.amount"
-        ))
-        .await,
-        lines as i64,
-        "one receipt of its amount for every part paid"
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM receipt").await - before,
-        lines as i64
-    );
+    one_receipt_each(&app, "MANY", lines, before).await;
     let numbers: Vec<(i64,)> = sqlx::query_as(
         "SELECT number FROM receipt WHERE school_id = 1 AND year = (SELECT MAX(year) FROM receipt) \
          AND series = (SELECT series FROM receipt WHERE id = (SELECT MAX(id) FROM receipt)) ORDER BY number",
@@ -970,19 +958,7 @@ async fn a_long_statements_receipts_follow_its_answer() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(left, 0, "every owed receipt issued");
-    assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM payment p WHERE p.external_id LIKE '%:LONG%' \
-             AND (SELECT COUNT(*) FROM receipt r WHERE r.payment_id = p.id AND r.total = p.amount) = 1"
-        )
-        .await,
-        lines as i64,
-        "one receipt of its amount for every part paid"
-    );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM receipt").await - before,
-        lines as i64
-    );
+    one_receipt_each(&app, "LONG", lines, before).await;
     assert_eq!(app.count(RECEIPT_NUMBER_GAPS).await, 0);
     app.assert_month_figures().await;
 }
@@ -1001,9 +977,25 @@ async fn small_parts(app: &TestApp, prefix: &str, lines: usize) -> String {
             )
         })
         .collect();
-    let borrowed: Vec<(&str, i64, &str)> = lines
-        .iter()
-        .map(|(r, a, m)| (r.as_str(), *a, m.as_str()))
-        .collect();
-    statement(&borrowed)
+    statement_of(&lines)
+}
+
+/// Every one of the `lines` payments referenced `<prefix>…` has exactly one
+/// receipt, of its amount, and they are all the receipts issued since there
+/// were `before`.
+async fn one_receipt_each(app: &TestApp, prefix: &str, lines: usize, before: i64) {
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM payment p WHERE p.external_id LIKE '%:{prefix}%' \
+             AND (SELECT COUNT(*) FROM receipt r WHERE r.payment_id = p.id) = 1 \
+             AND (SELECT r.total FROM receipt r WHERE r.payment_id = p.id) = p.amount"
+        ))
+        .await,
+        lines as i64,
+        "one receipt of its amount for every part paid"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM receipt").await - before,
+        lines as i64
+    );
 }

@@ -69,6 +69,17 @@ async fn notify(
         .is_ok_and(|r| r.status().is_success())
 }
 
+/// Up to `limit` of the demo school's invoices nothing has paid: (code, total).
+async fn unpaid(db: &Db, limit: i64) -> Vec<(String, i64)> {
+    sqlx::query_as(&format!(
+        "SELECT i.code, i.total FROM invoice i WHERE i.school_id = 1 AND i.voided_at IS NULL AND i.total > 0 \
+         AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id) ORDER BY i.id LIMIT {limit}"
+    ))
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
 async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_as::<_, (i64,)>(sql)
         .fetch_one(db)
@@ -108,13 +119,7 @@ async fn two_processes_one_database_no_payment_lost_or_doubled() {
     let db = database::pool(&url, 4, database::Durability::Full)
         .await
         .unwrap();
-    let invoices: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT i.code, i.total FROM invoice i WHERE i.school_id = 1 AND i.voided_at IS NULL AND i.total > 0 \
-         AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id) ORDER BY i.id LIMIT 80",
-    )
-    .fetch_all(&db)
-    .await
-    .unwrap();
+    let invoices = unpaid(&db, 80).await;
     assert_eq!(invoices.len(), 80);
     let payments_before = count(&db, "SELECT COUNT(*) FROM payment").await;
 
@@ -258,13 +263,7 @@ async fn receipts_a_stop_left_owed_are_issued_at_the_next_start() {
         .await
         .unwrap()
         .unwrap();
-    let open: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT i.code, i.total FROM invoice i WHERE i.school_id = 1 AND i.voided_at IS NULL AND i.total > 0 \
-         AND NOT EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id) ORDER BY i.id LIMIT 300",
-    )
-    .fetch_all(&db)
-    .await
-    .unwrap();
+    let open = unpaid(&db, 300).await;
     assert!(open.len() >= 20, "open invoices to pay");
     let ts = hocphi_app::server::clock::parse_instant(NOW).unwrap();
     // 600 lines (batches of 250: the receipts of one are stored while the
