@@ -5,6 +5,11 @@
 -- payments themselves (and what they settle) do not wait for the signing.
 CREATE TABLE receipt_owed (
     payment_id  INTEGER PRIMARY KEY REFERENCES payment(id),
+    -- The payment's school: each school's owed receipts are issued apart, so
+    -- that one school's trouble (a signing key that cannot be opened) holds
+    -- up no other.
+    school_id   INTEGER NOT NULL REFERENCES school(id),
     -- Who took the money, as its receipts name it (none: the school's account).
     collector   TEXT
 );
+CREATE INDEX receipt_owed_school ON receipt_owed(school_id, payment_id);

@@ -75,6 +75,7 @@ async fn health_readiness_and_metrics() {
     assert!(body.contains(&format!("hocphi_receipts_total {receipts}")));
     assert!(body.contains("hocphi_event_queue_deliveries 0"));
     assert!(body.contains("hocphi_complaints_open "));
+    assert!(body.contains("hocphi_receipts_owed_payments 0"));
     // Every sample line is `name{labels} value` or `name value`.
     for line in body.lines().filter(|l| !l.starts_with('#')) {
         let value = line.rsplit(' ').next().unwrap();

@@ -999,3 +999,32 @@ async fn one_receipt_each(app: &TestApp, prefix: &str, lines: usize, before: i64
         lines as i64
     );
 }
+
+/// A school's import waits for its own receipts only, not for what another
+/// file (another school's long statement) still owes.
+#[tokio::test]
+async fn an_import_issues_its_own_receipts_not_anothers() {
+    let app = start().await;
+    let session = accountant(&app).await;
+    // Another file's payment, still owed (as a long statement's are for a
+    // few seconds).
+    sqlx::query(
+        "INSERT INTO receipt_owed (payment_id, school_id) \
+         SELECT MIN(id), MIN(school_id) FROM payment WHERE school_id = 2",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM receipt_owed").await, 1);
+    let before = app.count("SELECT COUNT(*) FROM receipt").await;
+    let done = commit(&app, &session, &small_parts(&app, "OWN", 3).await)
+        .await
+        .unwrap();
+    assert_eq!(done.receipts_pending, 0);
+    one_receipt_each(&app, "OWN", 3, before).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM receipt_owed").await,
+        1,
+        "the other file's left to its own issuing"
+    );
+}

@@ -73,6 +73,15 @@ pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Resul
     let invoice = crate::server::invoices::open_invoice(&state.db, school_id, code.trim()).await?;
     let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
+    // A statement's receipts still owed for what was paid on it come before
+    // the void, as they would have had they been issued with the payments.
+    crate::server::ledger::owed::issue_owed_of(
+        &mut tx,
+        &state.vault,
+        crate::server::ledger::owed::Of::Invoice(invoice.id()),
+        now,
+    )
+    .await?;
     let voided =
         crate::server::invoices::void(&mut tx, &invoice, code.trim(), &reason, now).await?;
     crate::server::audit::by_staff(

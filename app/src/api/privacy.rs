@@ -45,6 +45,15 @@ pub async fn erase_student(
     }
     let now = state.clock.now_time();
     let mut tx = crate::server::database::begin_write(&state.db).await?;
+    // A statement's receipts still owed for this child are issued first: a
+    // receipt shows the name it was paid under.
+    crate::server::ledger::owed::issue_owed_of(
+        &mut tx,
+        &state.vault,
+        crate::server::ledger::owed::Of::Student(student_id),
+        now,
+    )
+    .await?;
     crate::server::privacy::anonymise(&mut tx, student_id, now).await?;
     crate::server::audit::by_staff(
         &mut tx,

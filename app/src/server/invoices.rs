@@ -134,6 +134,12 @@ pub struct OpenInvoice {
     pub period: String,
 }
 
+impl OpenInvoice {
+    pub fn id(&self) -> InvoiceId {
+        self.id
+    }
+}
+
 /// The invoice of this code at this school, if it is not voided yet (else not found).
 pub async fn open_invoice(
     db: &Db,

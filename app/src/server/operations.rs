@@ -32,6 +32,8 @@ pub struct Business {
     pub deliveries_given_up: i64,
     /// Complaints not yet answered.
     pub complaints_open: i64,
+    /// Payments of a statement whose receipts are still to be issued.
+    pub receipts_owed: i64,
 }
 
 pub async fn business(db: &Db) -> Result<Business, sqlx::Error> {
@@ -59,6 +61,9 @@ pub async fn business(db: &Db) -> Result<Business, sqlx::Error> {
     )
     .fetch_one(db)
     .await?;
+    let receipts_owed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM receipt_owed")
+        .fetch_one(db)
+        .await?;
     Ok(Business {
         payments,
         receipts,
@@ -66,5 +71,6 @@ pub async fn business(db: &Db) -> Result<Business, sqlx::Error> {
         deliveries_pending,
         deliveries_given_up,
         complaints_open,
+        receipts_owed,
     })
 }

@@ -91,7 +91,9 @@ struct DueRecord {
     office_id: i64,
 }
 
-/// Anonymises every student who left longer ago than their school's period.
+/// Anonymises every student who left longer ago than their school's period,
+/// but for one with a statement's receipts still owed (a receipt shows the
+/// name it was paid under): the next day's sweep, after they are issued.
 /// Runs daily (and at start); returns how many were anonymised.
 pub async fn sweep(db: &Db, now: UnixTime, today: &str) -> Result<u64, AppError> {
     // Dates are ISO text on both engines; each does its own day arithmetic.
@@ -103,7 +105,9 @@ pub async fn sweep(db: &Db, now: UnixTime, today: &str) -> Result<u64, AppError>
     };
     let due: Vec<DueRecord> = sqlx::query_as(&format!(
         "SELECT st.id AS student_id, st.school_id, sc.office_id FROM student st JOIN school sc ON sc.id = st.school_id \
-         WHERE st.erased_at IS NULL AND st.left_on IS NOT NULL AND st.left_on <= {cutoff}"
+         WHERE st.erased_at IS NULL AND st.left_on IS NOT NULL AND st.left_on <= {cutoff} \
+         AND NOT EXISTS (SELECT 1 FROM receipt_owed o JOIN payment_allocation a ON a.payment_id = o.payment_id \
+           JOIN invoice i ON i.id = a.invoice_id WHERE i.student_id = st.id)"
     ))
     .bind(today)
     .fetch_all(db)

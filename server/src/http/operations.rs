@@ -272,6 +272,7 @@ async fn business(db: &hocphi_app::server::state::Db) -> Result<String, sqlx::Er
         deliveries_pending: pending,
         deliveries_given_up: failed,
         complaints_open: complaints,
+        receipts_owed: owed,
         ..
     } = figures;
     let _ = write!(
@@ -280,7 +281,8 @@ async fn business(db: &hocphi_app::server::state::Db) -> Result<String, sqlx::Er
          # HELP hocphi_review_queue_payments Payments waiting for an accountant (unmatched or possibly paid twice).\n# TYPE hocphi_review_queue_payments gauge\nhocphi_review_queue_payments {unmatched}\n\
          # HELP hocphi_event_queue_deliveries Event deliveries waiting for their first try or a retry.\n# TYPE hocphi_event_queue_deliveries gauge\nhocphi_event_queue_deliveries {pending}\n\
          # HELP hocphi_event_deliveries_given_up_total Event deliveries given up after every retry.\n# TYPE hocphi_event_deliveries_given_up_total counter\nhocphi_event_deliveries_given_up_total {failed}\n\
-         # HELP hocphi_complaints_open Complaints not yet answered.\n# TYPE hocphi_complaints_open gauge\nhocphi_complaints_open {complaints}\n"
+         # HELP hocphi_complaints_open Complaints not yet answered.\n# TYPE hocphi_complaints_open gauge\nhocphi_complaints_open {complaints}\n\
+         # HELP hocphi_receipts_owed_payments Payments of a statement whose receipts are still to be issued (seconds after an import; more means issuing fails: see the log).\n# TYPE hocphi_receipts_owed_payments gauge\nhocphi_receipts_owed_payments {owed}\n"
     );
     Ok(out)
 }

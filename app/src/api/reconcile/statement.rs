@@ -68,6 +68,7 @@ pub async fn commit_statement(
     mapping: MappingChoice,
 ) -> Result<StatementResult, AppError> {
     use crate::server::audit::{by_staff, Entry};
+    use crate::server::ledger::owed;
     let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
     let account = reconcile::account(&state.db, school_id, account_id).await?;
@@ -141,7 +142,19 @@ pub async fn commit_statement(
             tx.commit().await?;
             Ok::<_, AppError>((recorded, last))
         };
-        let (recorded, last) = turn.await.map_err(|e| cut_short(e, from))?;
+        let (recorded, last) = match turn.await {
+            Ok(turn) => turn,
+            Err(e) => {
+                // What the committed turns owe is issued all the same.
+                owed::issue_owed_later(
+                    state.db.clone(),
+                    state.vault.clone(),
+                    state.clock.clone(),
+                    Some(owed_by(&done)),
+                );
+                return Err(cut_short(e, from));
+            }
+        };
         done.extend(recorded);
         if last {
             break;
@@ -150,26 +163,59 @@ pub async fn commit_statement(
     // The turns owe the new payments' receipts (`ledger::owed`). A school's
     // month of transfers has them issued before the answer, so the receipts
     // list the accountant opens next is complete; a province's file answers
-    // at once, and its receipts follow within seconds.
-    use crate::server::ledger::owed;
+    // at once, and its receipts follow within seconds. Either way only this
+    // file's, and in a task of their own, which a closed tab does not stop.
     let mut summary = reconcile::summary(&done);
-    // What the turns owed: each new transfer that settled something.
-    let owed_here = summary.matched + summary.partly_paid + summary.overpaid;
+    let owed = owed_by(&done);
+    let (db, vault, clock) = (state.db.clone(), state.vault.clone(), state.clock.clone());
     if incoming.len() <= RECEIPTS_BEFORE_ANSWER {
-        let issued = owed::issue_owed(&state.db, &state.vault, state.clock.as_ref()).await;
+        let ids = owed.clone();
+        let issuing =
+            tokio::spawn(
+                async move { owed::issue_owed_for(&db, &vault, clock.as_ref(), &ids).await },
+            );
+        let issued = issuing.await.unwrap_or_else(|e| {
+            tracing::error!("issuing a statement's receipts: {e}");
+            Err(AppError::Internal)
+        });
         if issued.is_err() {
-            summary.receipts_pending = owed_here;
-            owed::issue_owed_later(state.db.clone(), state.vault.clone(), state.clock.clone());
+            summary.receipts_pending = owed::owed_among(&state.db, &owed)
+                .await
+                .unwrap_or(owed.len());
+            owed::issue_owed_later(
+                state.db.clone(),
+                state.vault.clone(),
+                state.clock.clone(),
+                Some(owed),
+            );
         }
         owed::report(issued);
     } else {
-        summary.receipts_pending = owed_here;
-        owed::issue_owed_later(state.db.clone(), state.vault.clone(), state.clock.clone());
+        summary.receipts_pending = owed.len();
+        owed::issue_owed_later(db, vault, clock, Some(owed));
     }
     Ok(summary)
 }
 
+/// The payments these lines recorded that owe receipts: the new ones that
+/// settled something (a possible double payment or an unmatched transfer
+/// settles nothing, for now).
+#[cfg(feature = "ssr")]
+fn owed_by(done: &[crate::server::ledger::Recorded]) -> Vec<crate::domain::ids::PaymentId> {
+    use crate::domain::settlement::Outcome;
+    done.iter()
+        .filter(|r| {
+            r.new
+                && matches!(
+                    r.outcome,
+                    Outcome::Matched | Outcome::PartlyPaid | Outcome::Overpaid
+                )
+        })
+        .map(|r| r.payment_id)
+        .collect()
+}
+
 /// Statements up to this many lines have their receipts issued before the
-/// import answers: under a second's signing on a small machine.
+/// import answers: under a second's work on a small machine.
 #[cfg(feature = "ssr")]
 pub const RECEIPTS_BEFORE_ANSWER: usize = 5_000;

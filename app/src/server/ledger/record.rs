@@ -155,7 +155,7 @@ pub async fn record_owing(
         .filter(|p| !p.allocated.is_empty())
         .map(|p| (p.paid.id, p.collector))
         .collect();
-    super::owed::owe(conn, &owed).await?;
+    super::owed::owe(conn, school_id, &owed).await?;
     Ok(recorded)
 }
 
