@@ -146,12 +146,7 @@ pub async fn commit_statement(
             Ok(turn) => turn,
             Err(e) => {
                 // What the committed turns owe is issued all the same.
-                owed::issue_owed_later(
-                    state.db.clone(),
-                    state.vault.clone(),
-                    state.clock.clone(),
-                    Some(owed_by(&done)),
-                );
+                owed::issue_later_for(&state, &done);
                 return Err(cut_short(e, from));
             }
         };
@@ -160,59 +155,12 @@ pub async fn commit_statement(
             break;
         }
     }
-    // The turns owe the new payments' receipts (`ledger::owed`). A school's
-    // month of transfers has them issued before the answer, so the receipts
-    // list the accountant opens next is complete; a province's file answers
-    // at once, and its receipts follow within seconds. Either way only this
-    // file's, and in a task of their own, which a closed tab does not stop.
+    // The turns owe the new payments' receipts (`ledger::owed`): this file's
+    // are issued before the answer, or for a long file just after it.
     let mut summary = reconcile::summary(&done);
-    let owed = owed_by(&done);
-    let (db, vault, clock) = (state.db.clone(), state.vault.clone(), state.clock.clone());
-    if incoming.len() <= RECEIPTS_BEFORE_ANSWER {
-        let ids = owed.clone();
-        let issuing =
-            tokio::spawn(
-                async move { owed::issue_owed_for(&db, &vault, clock.as_ref(), &ids).await },
-            );
-        let issued = issuing.await.unwrap_or_else(|e| {
-            tracing::error!("issuing a statement's receipts: {e}");
-            Err(AppError::Internal)
-        });
-        if issued.is_err() {
-            summary.receipts_pending = owed::owed_among(&state.db, &owed)
-                .await
-                .unwrap_or(owed.len());
-            owed::issue_owed_later(
-                state.db.clone(),
-                state.vault.clone(),
-                state.clock.clone(),
-                Some(owed),
-            );
-        }
-        owed::report(issued);
-    } else {
-        summary.receipts_pending = owed.len();
-        owed::issue_owed_later(db, vault, clock, Some(owed));
-    }
+    summary.receipts_pending =
+        owed::issue_for_statement(&state, &done, incoming.len() <= RECEIPTS_BEFORE_ANSWER).await;
     Ok(summary)
-}
-
-/// The payments these lines recorded that owe receipts: the new ones that
-/// settled something (a possible double payment or an unmatched transfer
-/// settles nothing, for now).
-#[cfg(feature = "ssr")]
-fn owed_by(done: &[crate::server::ledger::Recorded]) -> Vec<crate::domain::ids::PaymentId> {
-    use crate::domain::settlement::Outcome;
-    done.iter()
-        .filter(|r| {
-            r.new
-                && matches!(
-                    r.outcome,
-                    Outcome::Matched | Outcome::PartlyPaid | Outcome::Overpaid
-                )
-        })
-        .map(|r| r.payment_id)
-        .collect()
 }
 
 /// Statements up to this many lines have their receipts issued before the

@@ -13,17 +13,18 @@
 //! invoice, erasing its child) issues them first, in its own transaction
 //! ([`issue_owed_of`]).
 
+use super::record::Recorded;
 use crate::domain::ids::{InvoiceId, PaymentId, SchoolId, StudentId};
+use crate::domain::settlement::Outcome;
 use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::bulk::{Marks, CHUNK};
 use crate::server::clock::Clock;
 use crate::server::database::begin_write;
 use crate::server::receipts::{start_issue_for_payments, Signing};
-use crate::server::state::Db;
+use crate::server::state::{AppState, Db};
 use crate::server::vault::Vault;
 use sqlx::AnyConnection;
-use std::sync::Arc;
 
 /// Payments whose receipts one batch issues: as many as a statement's turn
 /// records between two looks at a waiting writer, and for the same reason.
@@ -274,22 +275,71 @@ pub async fn issue_owed_of(
     Ok(())
 }
 
-/// Issues these payments' owed receipts (a statement's; `None`: every
-/// school's) in the background. A failure (the database away for a moment)
-/// is logged and tried again a few times, over half a minute; after that the
-/// rows stay for the next start or daily sweep.
-pub fn issue_owed_later(
-    db: Db,
-    vault: Arc<Vault>,
-    clock: Arc<dyn Clock>,
-    payments: Option<Vec<PaymentId>>,
-) {
+/// Issues the receipts a statement's recorded lines owe (its new payments
+/// that settled something), in a task of its own, which a closed tab does not
+/// stop: awaited when `wait` (a school's month of transfers, so the receipts
+/// list the accountant opens next is complete), else left to run (a
+/// province's file answers at once). Returns how many payments' receipts are
+/// still being issued when it returns.
+pub async fn issue_for_statement(state: &AppState, done: &[Recorded], wait: bool) -> usize {
+    let owed = owed_by(done);
+    if !wait {
+        let pending = owed.len();
+        issue_later(state, owed);
+        return pending;
+    }
+    let (db, vault, clock, ids) = (
+        state.db.clone(),
+        state.vault.clone(),
+        state.clock.clone(),
+        owed.clone(),
+    );
+    let issuing =
+        tokio::spawn(async move { issue_owed_for(&db, &vault, clock.as_ref(), &ids).await });
+    let issued = issuing.await.unwrap_or_else(|e| {
+        tracing::error!("issuing a statement's receipts: {e}");
+        Err(AppError::Internal)
+    });
+    let failed = issued.is_err();
+    report(issued);
+    if !failed {
+        return 0;
+    }
+    let pending = owed_among(&state.db, &owed).await.unwrap_or(owed.len());
+    issue_later(state, owed);
+    pending
+}
+
+/// Issues the receipts these recorded lines owe in the background: what a
+/// statement cut short by an error recorded in its committed turns.
+pub fn issue_later_for(state: &AppState, done: &[Recorded]) {
+    issue_later(state, owed_by(done));
+}
+
+/// The payments recorded lines owe receipts for: the new ones that settled
+/// something (a possible double payment or an unmatched transfer settles
+/// nothing, for now), as [`super::record::record_owing`] wrote them down.
+fn owed_by(done: &[Recorded]) -> Vec<PaymentId> {
+    done.iter()
+        .filter(|r| {
+            r.new
+                && matches!(
+                    r.outcome,
+                    Outcome::Matched | Outcome::PartlyPaid | Outcome::Overpaid
+                )
+        })
+        .map(|r| r.payment_id)
+        .collect()
+}
+
+/// Issues these payments' owed receipts in the background. A failure (the
+/// database away for a moment) is logged and tried again a few times, over
+/// half a minute; after that the rows stay for the next start or daily sweep.
+fn issue_later(state: &AppState, payments: Vec<PaymentId>) {
+    let (db, vault, clock) = (state.db.clone(), state.vault.clone(), state.clock.clone());
     tokio::spawn(async move {
         for wait in [1, 2, 4, 8, 16, 0] {
-            let done = match &payments {
-                Some(ids) => issue_owed_for(&db, &vault, clock.as_ref(), ids).await,
-                None => issue_owed(&db, &vault, clock.as_ref()).await,
-            };
+            let done = issue_owed_for(&db, &vault, clock.as_ref(), &payments).await;
             let failed = done.is_err();
             report(done);
             if !failed || wait == 0 {
