@@ -52,6 +52,14 @@ impl Outcome {
     pub fn needs_review(self) -> bool {
         matches!(self, Outcome::Unmatched | Outcome::Duplicate)
     }
+
+    /// Money was put against invoices (so receipts are owed for it).
+    pub fn settles(self) -> bool {
+        matches!(
+            self,
+            Outcome::Matched | Outcome::PartlyPaid | Outcome::Overpaid
+        )
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -227,6 +235,15 @@ mod tests {
             }
         }
 
+
+        /// What `settles` says is what `settle` does: something allocated.
+        #[test]
+        fn settles_means_something_allocated(amount in 1i64..10_000_000, balances in proptest::collection::vec(prop_oneof![Just(0i64), 1i64..3_000_000], 0..5)) {
+            // Zero balances often: invoices paid already (a possible double payment).
+            let list: Vec<(InvoiceId, Vnd)> = balances.iter().enumerate().map(|(i, b)| (InvoiceId(i as i64), v(*b))).collect();
+            let s = settle(v(amount), &list);
+            prop_assert_eq!(s.outcome.settles(), !s.allocations.is_empty());
+        }
 
         #[test]
         fn nothing_is_lost_or_over_allocated(amount in 1i64..10_000_000, balances in proptest::collection::vec(0i64..3_000_000, 1..5)) {

@@ -15,7 +15,6 @@
 
 use super::record::Recorded;
 use crate::domain::ids::{InvoiceId, PaymentId, SchoolId, StudentId};
-use crate::domain::settlement::Outcome;
 use crate::domain::time::UnixTime;
 use crate::error::AppError;
 use crate::server::bulk::{Marks, CHUNK};
@@ -321,13 +320,7 @@ pub fn issue_later_for(state: &AppState, done: &[Recorded]) {
 /// nothing, for now), as [`super::record::record_owing`] wrote them down.
 fn owed_by(done: &[Recorded]) -> Vec<PaymentId> {
     done.iter()
-        .filter(|r| {
-            r.new
-                && matches!(
-                    r.outcome,
-                    Outcome::Matched | Outcome::PartlyPaid | Outcome::Overpaid
-                )
-        })
+        .filter(|r| r.new && r.outcome.settles())
         .map(|r| r.payment_id)
         .collect()
 }
