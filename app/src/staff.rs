@@ -803,3 +803,12 @@ pub struct NewApiKey {
 /// The most invoices one list answers with (the newest): beyond it, the
 /// screen asks for a period or a class.
 pub const MAX_LISTED: usize = 5000;
+
+/// What voiding an invoice did with its money.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidDone {
+    /// Paid on it: now a credit, taken off the invoice reissued for the period.
+    pub paid: crate::domain::money::Vnd,
+    /// Given back to the credits it had taken off.
+    pub credits_back: crate::domain::money::Vnd,
+}

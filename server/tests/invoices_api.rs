@@ -132,10 +132,13 @@ async fn a_voided_invoice_keeps_its_payments_as_a_credit_for_the_reissue() {
             .answer::<Value>(),
         Err(AppError::InvalidInput(Field::Reason))
     );
-    app.staff("invoices/void", void("Sai số ngày ăn"), Some(&s))
+    let done: Value = app
+        .staff("invoices/void", void("Sai số ngày ăn"), Some(&s))
         .await
-        .answer::<Value>()
+        .answer()
         .unwrap();
+    // The answer says what moved: all it had paid, no credit it had used.
+    assert_eq!(done, json!({"paid": victim.paid.dong(), "credits_back": 0}));
     assert_eq!(
         app.staff("invoices/void", void("again"), Some(&s))
             .await

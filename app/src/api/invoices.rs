@@ -64,7 +64,11 @@ pub async fn export_invoices(school_id: i64, filter: InvoiceFilter) -> Result<St
 /// Voids an invoice, with the reason. What was paid on it becomes a credit, taken
 /// off the invoice reissued for the same period (by running the period again).
 #[server(prefix = "/rpc", endpoint = "invoices/void", input = Json)]
-pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Result<(), AppError> {
+pub async fn void_invoice(
+    school_id: i64,
+    code: String,
+    reason: String,
+) -> Result<crate::staff::VoidDone, AppError> {
     use crate::error::Field;
     let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
@@ -94,5 +98,8 @@ pub async fn void_invoice(school_id: i64, code: String, reason: String) -> Resul
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(crate::staff::VoidDone {
+        paid: voided.paid,
+        credits_back: voided.credits_back,
+    })
 }

@@ -78,15 +78,8 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
     let void = move |code: String, reason: String| {
         spawn_local(async move {
             match void_invoice(school_id, code.clone(), reason).await {
-                Ok(()) => {
-                    outcome.set(Some(Outcome::Done(format!(
-                        "{} {code}. {}",
-                        tr("Đã huỷ hoá đơn", "Voided invoice"),
-                        tr(
-                            "Số đã nộp được chuyển thành khoản trừ cho hoá đơn phát hành lại.",
-                            "What was paid becomes a credit for the reissued invoice."
-                        )
-                    ))));
+                Ok(done) => {
+                    outcome.set(Some(Outcome::Done(voided_message(&code, done))));
                     load();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
@@ -278,4 +271,31 @@ fn InvoicePanel(school_id: i64, code: String) -> impl IntoView {
             }.into_any(),
         })
     }
+}
+
+/// What voiding an invoice did, with its figures: only what happened (an
+/// unpaid invoice's void moves no money).
+fn voided_message(code: &str, done: crate::staff::VoidDone) -> String {
+    let mut text = format!("{} {code}.", tr("Đã huỷ hoá đơn", "Voided invoice"));
+    if done.paid.is_positive() {
+        text += &format!(
+            " {} {}",
+            done.paid,
+            tr(
+                "đã nộp được giữ làm tiền dư, trừ vào hoá đơn phát hành lại.",
+                "paid on it is kept as a credit, taken off the reissued invoice."
+            )
+        );
+    }
+    if done.credits_back.is_positive() {
+        text += &format!(
+            " {} {}",
+            done.credits_back,
+            tr(
+                "tiền dư đã dùng cho hoá đơn này được hoàn lại.",
+                "of credit used on this invoice is given back."
+            )
+        );
+    }
+    text
 }
