@@ -98,6 +98,8 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   const suggestion = card.getByTestId('suggestion').first();
   await expect(suggestion).toContainText('Nguyễn Minh An');
   await expect(suggestion).toContainText('đúng số tiền còn nợ');
+  // The month as invoices write it, not as it is stored ("2026-11").
+  await expect(suggestion).toContainText('kỳ 11/2026');
   // The paid-twice transfer is flagged too.
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0003"]')).toContainText('có thể nộp trùng');
   await section.screenshot({ path: 'test-results/screens/staff-desktop-09-review-queue.png' });

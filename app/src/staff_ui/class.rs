@@ -234,8 +234,8 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                         <li>
                                             <button type="button" class="inline-flex min-h-11 items-center text-left underline"
                                                 on:click=move |_| { message.set(None); chosen_period.set(Some(month.clone())) }>
-                                                {format!("{} {}: {} {} · {}", tr("Kỳ", "Period"), p.period.label(), p.unpaid,
-                                                    tr("em chưa nộp đủ", "not fully paid"), p.outstanding)}
+                                                {format!("{} {}: {} {} · {} {}", tr("Kỳ", "Period"), p.period.label(), p.unpaid,
+                                                    tr("em chưa nộp đủ", "not fully paid"), tr("còn nợ", "owed"), p.outstanding)}
                                             </button>
                                         </li>
                                     }

@@ -9,7 +9,7 @@ use crate::api::reconcile::{
     commit_statement, list_transfers, load_statement_setup, mark_transfer_not_fee, match_transfer,
     preview_statement, refund_transfer, undo_transfer,
 };
-use crate::domain::date::Date;
+use crate::domain::date::{Date, Month};
 use crate::domain::money::Vnd;
 use crate::domain::settlement::Outcome as Settled;
 use crate::domain::statement::Mapping;
@@ -689,7 +689,7 @@ fn TransferCard(
                             <li class="flex flex-wrap items-center justify-between gap-2 rounded bg-slate-50 p-2" data-testid="suggestion">
                                 <span class="text-sm">
                                     <span class="font-semibold">{format!("{} · {} {}", s.student_name, tr("lớp", "class"), s.class_name)}</span>
-                                    {format!(" · {} · {} {} · {}", s.invoice_code, tr("còn nợ", "due"), s.balance, s.period)}
+                                    {format!(" · {} · {} {} · {} {}", s.invoice_code, tr("còn nợ", "due"), s.balance, tr("kỳ", "period"), Month::label_of(&s.period))}
                                     <br/><span class="text-gray-700">{reasons}</span>
                                 </span>
                                 <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(code.clone(), Some(take))>
