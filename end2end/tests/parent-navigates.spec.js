@@ -53,7 +53,9 @@ test("links, back and forward move between the parent's pages without reloading"
 });
 
 test('an address that is not a page of the app says so', async ({ page }) => {
-  await page.goto('/con');
+  // Answered 404 (a link preview or a monitor knows the address is dead), with the app saying so.
+  const answer = await page.goto('/con');
+  expect(answer.status()).toBe(404);
   await expect(page.getByText(/Không tìm thấy trang|Page not found/)).toBeVisible();
   // And the way on: no dead end. The QR checker and complaints have it too.
   await page.getByRole('link', { name: '← Trang khoản thu của con' }).click();

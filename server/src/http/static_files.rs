@@ -64,6 +64,21 @@ fn is_trust_page(path: &str) -> bool {
         || path.starts_with("/khieu-nai/")
 }
 
+/// Whether `path` is a page of the parent's app: the paths of `PARENT_ROUTES`
+/// in `app/src/bin/parent.rs` (a test holds the two together). Any other path
+/// gets the app with 404, which shows "Không tìm thấy trang" and the way on: a
+/// crawler, a link preview or a monitor then knows the address is dead.
+fn is_parent_page(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let page = |s: &&str| !s.is_empty();
+    match parts.as_slice() {
+        [""] | ["index.html"] | ["nop-gop"] | ["thanh-toan"] => true,
+        ["s", a] | ["l", a] | ["con", a] => page(a),
+        ["s", a, b] | ["con", a, b] => page(a) && page(b),
+        _ => false,
+    }
+}
+
 /// `/kiem-tra-qr/` (typed from a poster, or a chat app's link) is the page
 /// `/kiem-tra-qr`: the path to send the browser to, for the trust app's pages,
 /// whose router knows them without the slash. (Always one of their own
@@ -163,8 +178,12 @@ impl Site {
                 &self.0.receipt
             } else if is_trust_page(&path) || path.starts_with("/trust/") {
                 &self.0.trust
-            } else {
+            } else if is_parent_page(&path) {
                 &self.0.parent
+            } else {
+                let mut response = self.serve_index(&self.0.parent, &accept);
+                *response.status_mut() = StatusCode::NOT_FOUND;
+                return response;
             };
             return self.serve_index(page, &accept);
         }
@@ -216,6 +235,41 @@ mod tests {
         assert_eq!(without_trailing_slash("/"), None);
         assert_eq!(without_trailing_slash("/trust/"), None);
         assert_eq!(without_trailing_slash("//evil.example/"), None);
+    }
+
+    #[test]
+    fn the_parents_pages_are_the_parent_routes_and_no_others() {
+        // Every path of the parent's route table, its `:params` filled in.
+        let routes = include_str!("../../../app/src/bin/parent.rs");
+        let paths: Vec<String> = routes
+            .split("path: \"")
+            .skip(1)
+            .map(|rest| {
+                let pattern = &rest[..rest.find('"').unwrap()];
+                pattern
+                    .split('/')
+                    .map(|s| if s.starts_with(':') { "x1" } else { s })
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        assert_eq!(paths.len(), 8, "{paths:?}");
+        for path in &paths {
+            assert!(is_parent_page(path), "{path}");
+        }
+        for path in [
+            "/con",
+            "/con/",
+            "/con/a/b/c",
+            "/s",
+            "/s/",
+            "/s//lop",
+            "/khong-co",
+            "/nop-gop/x",
+            "/favicon",
+        ] {
+            assert!(!is_parent_page(path), "{path}");
+        }
     }
 
     #[test]
