@@ -91,6 +91,17 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
   await expect(invoice.getByText(/\d[\d.]* đ \/ \d[\d.]* đ/)).toBeVisible();
   found['invoice list'] = await misfits(page);
 
+  // A form's error drawn under its button is brought on screen: here a grant
+  // with no policy chosen (refused, nothing saved), pressed at the screen's foot.
+  await visit(page, 'Khoản thu, lập hoá đơn');
+  const grant = page.getByRole('button', { name: 'Ghi miễn giảm' });
+  await grant.evaluate((button) => button.scrollIntoView({ block: 'end' }));
+  const alerts = page.getByRole('alert');
+  const before = await alerts.count();
+  await grant.click();
+  await expect(alerts).toHaveCount(before + 1);
+  await expect(alerts.last()).toBeInViewport();
+
   await visit(page, 'Đối soát ngân hàng');
   const csv = [
     'STT,Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Mô tả',

@@ -214,14 +214,23 @@ pub fn show_list<T: Send + Sync + 'static>(
 
 #[component]
 pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
+    // Each message is brought into view as it appears: a row voided far down
+    // a long list, or a form's error under its button on a phone, must say what
+    // happened where the accountant is looking, not above or below the screen.
+    let shown = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if let Some(el) = shown.get() {
+            bring_into_view(&el);
+        }
+    });
     move || {
         outcome.get().map(|o| match o {
             Outcome::Done(msg) => view! {
-                <p role="status" class="mt-3 rounded-lg border border-green-300 bg-green-50 p-3 text-green-900">{msg}</p>
+                <p node_ref=shown role="status" class="mt-3 rounded-lg border border-green-300 bg-green-50 p-3 text-green-900">{msg}</p>
             }
             .into_any(),
             Outcome::Failed(e) => view! {
-                <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
+                <p node_ref=shown role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
                     {crate::i18n::staff_error_message(crate::ui::current_lang(), &e)}
                 </p>
             }
@@ -479,6 +488,19 @@ async fn fetch_and_save(href: &str, fallback_name: &str) -> Result<(), AppError>
     let saved = save_as(&url, &name);
     let _ = web_sys::Url::revoke_object_url(&url);
     saved.then_some(()).ok_or(AppError::Internal)
+}
+
+/// Scrolls the page just enough to show `el`, and not at all when it is in
+/// view (`scrollIntoView({block: "nearest"})`).
+pub fn bring_into_view(el: &web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+    if let Ok(scroll) = js_sys::Reflect::get(el, &"scrollIntoView".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = scroll.call1(el, &options);
+    }
 }
 
 /// Moves the keyboard (and the screen) to a field, e.g. the form a row's
