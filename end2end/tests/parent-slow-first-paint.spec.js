@@ -189,14 +189,26 @@ test('the app asks the server only for what the page shows: a school once on its
   expect(asked).toEqual([]);
 });
 
+/** What can be tapped on the page and is less than 44 px tall, in words. */
+async function shortTargets(page) {
+  return page.$$eval('a, button, select, input', (all) => all
+    .filter((e) => e.offsetParent && e.getBoundingClientRect().right > 0)
+    .map((e) => ({ text: (e.textContent || e.id).trim().slice(0, 40), h: Math.round(e.getBoundingClientRect().height) }))
+    .filter((e) => e.h < 44));
+}
+
 test('the lookup page shows its form before the app arrives, and no "opening"', async ({ page }) => {
   const release = await holdTheApp(page);
+  await page.setViewportSize({ width: 360, height: 740 });
   await page.goto('/');
   await expect(page.getByLabel('Mã học sinh')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeHidden();
   await expect(page).toHaveTitle('hocphi · Tra cứu khoản thu');
+  // Every link and field a thumb's size, the shell's and the app's alike.
+  expect(await shortTargets(page), 'shorter than 44 px in the shell').toEqual([]);
   release();
   await appTookOver(page);
+  expect(await shortTargets(page), 'shorter than 44 px in the app').toEqual([]);
 });
 
 test("a teacher's private link opened on slow data says the page is opening, not a lookup form that is not its own", async ({ page }) => {

@@ -413,7 +413,7 @@ fn LookupForm(preset_school: Option<String>, described: Option<PresetSchool>) ->
                 {move || if pending.get() { texts().looking_up } else { texts().lookup_button }}
             </button>
             <p class="text-sm text-gray-600">{texts().privacy_note} " "
-                <a href="/quyen-rieng-tu.html" rel="external" class="underline">{crate::ui::tr("Nhà trường dùng dữ liệu thế nào?", "How the school uses data")}</a>
+                <a href="/quyen-rieng-tu.html" rel="external" class="inline-flex min-h-11 items-center underline">{crate::ui::tr("Nhà trường dùng dữ liệu thế nào?", "How the school uses data")}</a>
             </p>
         </form>
     }
