@@ -79,10 +79,27 @@ pub struct StatementResult {
     pub overpaid: usize,
     pub duplicate: usize,
     pub unmatched: usize,
+    /// The money of the new transfers, of those that may be duplicates, and
+    /// of those waiting for the accountant: the figures to hold against the
+    /// bank's statement.
+    pub recorded_amount: Vnd,
+    pub duplicate_amount: Vnd,
+    pub unmatched_amount: Vnd,
     /// New transfers whose receipts were still being issued when the import
     /// answered (a long file's, issued just after it; or, should issuing them
     /// have failed, at the next try): none for a school's usual statement.
     pub receipts_pending: usize,
+}
+
+/// What settling a transfer by hand did, for the accountant's message: each
+/// part with the child it paid for, and the credit left and whose it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchDone {
+    /// (invoice code, the child's name, amount), in the order given.
+    pub parts: Vec<(String, String, Vnd)>,
+    pub credit: Vnd,
+    /// The child the credit is kept for (the first part's), when there is one.
+    pub credit_to: Option<String>,
 }
 
 /// Which transfers to list.

@@ -72,7 +72,10 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   const section = page.locator('section[aria-labelledby="reconcile-title"]');
   await section.screenshot({ path: 'test-results/screens/staff-desktop-08-statement-preview.png' });
   await page.getByRole('button', { name: 'Ghi các giao dịch mới (4)' }).click();
-  await expect(page.getByText(/Đã ghi sao kê\. Giao dịch mới: 4/)).toBeVisible();
+  // What it recorded, with the money to hold against the bank's statement; no row of zeros.
+  const dong = (n) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} đ`;
+  await expect(page.getByText(`Đã ghi sao kê. Giao dịch mới: 4, tổng ${dong(2 * a.total + 100_000 + featuredTotal)}`
+    + ` · gạch nợ đủ 1 · một phần 1 · có thể trùng 1 (${dong(a.total)}) · chờ xử lý 1 (${dong(featuredTotal)}).`)).toBeVisible();
 
   // Among all recent transfers, one is found by its reference, its payer (without marks) or its amount.
   await page.getByRole('button', { name: 'Tất cả giao dịch', exact: true }).click();
@@ -118,7 +121,7 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   // A double click settles once and says so, not "already settled" over it.
   await card.getByRole('button', { name: 'Gạch nợ' }).dblclick();
   // The save says what went where, with its figures.
-  await expect(page.getByText(new RegExp(`^Đã gạch nợ giao dịch FTE2E0004: ${(exact).toLocaleString('de-DE')} đ vào [A-Z0-9]{8}$`))).toBeVisible();
+  await expect(page.getByText(new RegExp(`^Đã gạch nợ giao dịch FTE2E0004: ${(exact).toLocaleString('de-DE')} đ vào [A-Z0-9]{8} \\(Nguyễn Minh An\\)$`))).toBeVisible();
   await expect(page.getByText('Giao dịch này đã được gạch nợ')).toHaveCount(0);
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]')).toHaveCount(0);
 

@@ -253,6 +253,15 @@ async fn a_statement_is_previewed_then_committed_once() {
         ),
         (5, 0, 1, 1, 1, 1, 1)
     );
+    // With its money, to hold against the bank's statement.
+    assert_eq!(
+        (
+            done.recorded_amount.dong(),
+            done.duplicate_amount.dong(),
+            done.unmatched_amount.dong()
+        ),
+        (a.1 + 100_000 + c.1 + 50_000 + a.1 + 320_000, a.1, 320_000)
+    );
     assert_eq!(payments(&app).await, before + 5);
     assert_eq!(app.balance(&a.0).await, 0);
     assert_eq!(app.balance(&b.0).await, b.1 - 100_000);
@@ -269,6 +278,7 @@ async fn a_statement_is_previewed_then_committed_once() {
     assert!(!again.can_commit());
     let twice = commit(&app, &session, &csv).await.unwrap();
     assert_eq!((twice.recorded, twice.known), (0, 5));
+    assert_eq!(twice.recorded_amount.dong(), 0, "nothing new, no money");
     assert_eq!(payments(&app).await, before + 5);
     // The mapping is kept for next time, and the import is in the audit log.
     assert_eq!(
@@ -553,14 +563,18 @@ async fn the_accountant_matches_splits_marks_undoes_and_refunds_by_hand() {
         .await,
         Err(AppError::AllocationTooLarge)
     );
-    // One invoice, the rest a credit.
-    call(
+    // One invoice, the rest a credit: the answer names the child it is kept for.
+    let matched = call(
         "reconcile/match",
         json!({"school_id": SCHOOL, "payment_id": first.payment_id,
         "parts": [{"invoice_code": a.0, "amount": a.1}]}),
     )
     .await
     .unwrap();
+    assert_eq!(
+        matched,
+        json!({"parts": [[a.0, a.2, a.1]], "credit": b.1, "credit_to": a.2})
+    );
     let all = transfers(&app, &session, "All").await;
     let settled = all.iter().find(|t| t.reference == "NOCODE1").unwrap();
     assert_eq!(settled.outcome, Outcome::Overpaid);

@@ -376,15 +376,19 @@ pub async fn read(
 
 /// What recording some lines did, counted.
 pub fn summary(done: &[crate::server::ledger::Recorded]) -> StatementResult {
-    let fresh = |o: Outcome| done.iter().filter(|l| l.new && l.outcome == o).count();
+    let new = || done.iter().filter(|l| l.new);
+    let fresh = |o: Outcome| new().filter(move |l| l.outcome == o);
     StatementResult {
-        recorded: done.iter().filter(|l| l.new).count(),
+        recorded: new().count(),
         known: done.iter().filter(|l| !l.new).count(),
-        matched: fresh(Outcome::Matched),
-        partly_paid: fresh(Outcome::PartlyPaid),
-        overpaid: fresh(Outcome::Overpaid),
-        duplicate: fresh(Outcome::Duplicate),
-        unmatched: fresh(Outcome::Unmatched),
+        matched: fresh(Outcome::Matched).count(),
+        partly_paid: fresh(Outcome::PartlyPaid).count(),
+        overpaid: fresh(Outcome::Overpaid).count(),
+        duplicate: fresh(Outcome::Duplicate).count(),
+        unmatched: fresh(Outcome::Unmatched).count(),
+        recorded_amount: new().map(|l| l.amount).sum(),
+        duplicate_amount: fresh(Outcome::Duplicate).map(|l| l.amount).sum(),
+        unmatched_amount: fresh(Outcome::Unmatched).map(|l| l.amount).sum(),
         receipts_pending: 0,
     }
 }

@@ -188,28 +188,7 @@ fn StatementImport(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
                 Ok(done) => {
                     preview.set(None);
                     changed.update(|n| *n += 1);
-                    outcome.set(Some(Outcome::Done(
-                        format!(
-                            "{} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
-                            tr(
-                                "Đã ghi sao kê. Giao dịch mới:",
-                                "Statement recorded. New transfers:"
-                            ),
-                            done.recorded,
-                            tr("gạch nợ đủ", "settled"),
-                            done.matched,
-                            tr("một phần", "partly"),
-                            done.partly_paid,
-                            tr("nộp thừa", "overpaid"),
-                            done.overpaid,
-                            tr("có thể trùng", "possible duplicates"),
-                            done.duplicate,
-                            tr("chờ xử lý", "to review"),
-                            done.unmatched,
-                            tr("đã có từ trước", "already known"),
-                            done.known,
-                        ) + &receipts_to_follow(done.receipts_pending),
-                    )));
+                    outcome.set(Some(Outcome::Done(recorded_message(&done))));
                 }
                 Err(e) => {
                     // Part of the file was recorded: the list shows it now.
@@ -577,26 +556,12 @@ fn TransferCard(
             return;
         };
         working.run(async move {
-            // What went where, with its figures; the rest is the child's credit.
-            let given: Vnd = list.iter().map(|p| p.amount).sum();
-            let mut message = format!(
-                "{} {}: {}",
-                tr("Đã gạch nợ giao dịch", "Settled transfer"),
-                reference.get_value(),
-                list.iter()
-                    .map(|p| format!("{} {} {}", p.amount, tr("vào", "to"), p.invoice_code))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let left = (unallocated - given).clamp_non_negative();
-            if left.is_positive() {
-                message.push_str(&format!(
-                    " · {left} {}",
-                    tr("ghi thành tiền dư", "kept as credit")
-                ));
-            }
             let r = match_transfer(school_id, id, list).await;
-            done(r, message)
+            let message = r
+                .as_ref()
+                .map(|m| matched_message(&reference.get_value(), m))
+                .unwrap_or_default();
+            done(r.map(|_| ()), message)
         });
     };
     let not_fee = move |_| {
@@ -770,6 +735,73 @@ fn TransferCard(
 }
 
 /// What the import's answer adds when some receipts were still being issued.
+/// What a hand match did, as the server did it: what went to which invoice,
+/// for which child, and the credit left and whose it is now.
+fn matched_message(reference: &str, done: &crate::reconciliation::MatchDone) -> String {
+    let mut message = format!(
+        "{} {reference}: {}",
+        tr("Đã gạch nợ giao dịch", "Settled transfer"),
+        done.parts
+            .iter()
+            .map(|(code, name, amount)| format!("{amount} {} {code} ({name})", tr("vào", "to")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if done.credit.is_positive() {
+        message.push_str(&format!(
+            " · {} {}",
+            done.credit,
+            tr("ghi thành tiền dư", "kept as credit")
+        ));
+        if let Some(child) = &done.credit_to {
+            message.push_str(&format!(" {} {child}", tr("của", "for")));
+        }
+    }
+    message
+}
+
+/// What an import did, with its money: the new transfers and their total to
+/// hold against the bank's statement, then only the outcomes that happened (a
+/// row of zeros is noise on a phone), what may be a duplicate and what waits
+/// for the accountant with their sums, and what was known already.
+fn recorded_message(done: &crate::reconciliation::StatementResult) -> String {
+    let mut parts = vec![format!(
+        "{} {}, {} {}",
+        tr(
+            "Đã ghi sao kê. Giao dịch mới:",
+            "Statement recorded. New transfers:"
+        ),
+        done.recorded,
+        tr("tổng", "total"),
+        done.recorded_amount
+    )];
+    let counted = [
+        (done.matched, tr("gạch nợ đủ", "settled"), None),
+        (done.partly_paid, tr("một phần", "partly"), None),
+        (done.overpaid, tr("nộp thừa", "overpaid"), None),
+        (
+            done.duplicate,
+            tr("có thể trùng", "possible duplicates"),
+            Some(done.duplicate_amount),
+        ),
+        (
+            done.unmatched,
+            tr("chờ xử lý", "to review"),
+            Some(done.unmatched_amount),
+        ),
+        (done.known, tr("đã có từ trước", "already known"), None),
+    ];
+    for (count, what, amount) in counted {
+        if count > 0 {
+            parts.push(match amount {
+                Some(amount) => format!("{what} {count} ({amount})"),
+                None => format!("{what} {count}"),
+            });
+        }
+    }
+    parts.join(" · ") + "." + &receipts_to_follow(done.receipts_pending)
+}
+
 fn receipts_to_follow(pending: usize) -> String {
     if pending == 0 {
         return String::new();

@@ -91,7 +91,7 @@ pub async fn match_transfer(
     school_id: i64,
     payment_id: i64,
     parts: Vec<Part>,
-) -> Result<(), AppError> {
+) -> Result<crate::reconciliation::MatchDone, AppError> {
     use crate::error::Field;
     let (school_id, payment_id) = (SchoolId(school_id), PaymentId(payment_id));
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
@@ -125,7 +125,12 @@ pub async fn match_transfer(
             before: serde_json::json!({ "outcome": matched.before.outcome.as_str() }),
         },
     )
-    .await
+    .await?;
+    Ok(crate::reconciliation::MatchDone {
+        parts: matched.parts,
+        credit: matched.credit,
+        credit_to: matched.credit_to,
+    })
 }
 
 /// Marks a transfer as not a school fee (a grant, a staff transfer…), with why.

@@ -52,6 +52,11 @@ pub struct Matched {
     pub before: Transfer,
     pub outcome: Outcome,
     pub detail: Vec<String>,
+    /// (invoice code, the child's name, amount) of each part, as given.
+    pub parts: Vec<(String, String, Vnd)>,
+    /// What was left over, kept for the first part's child (`credit_to`).
+    pub credit: Vnd,
+    pub credit_to: Option<String>,
 }
 
 /// Settles a transfer nothing settled yet by the accountant's split: (invoice
@@ -80,19 +85,26 @@ pub async fn match_by_hand(
     for (code, amount) in parts {
         let code =
             InvoiceCode::parse(code).map_err(|_| AppError::InvalidInput(Field::InvoiceCode))?;
-        let row: Option<(InvoiceId, StudentId, Vnd, Vnd)> = sqlx::query_as(
+        let row: Option<(InvoiceId, StudentId, Vnd, Vnd, String)> = sqlx::query_as(
             "SELECT i.id, i.student_id, i.total, \
-                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id) \
-             FROM invoice i WHERE i.school_id = $1 AND i.code = $2 AND i.voided_at IS NULL",
+                (SELECT COALESCE(CAST(SUM(a.amount) AS BIGINT), 0) FROM payment_allocation a WHERE a.invoice_id = i.id), \
+                s.full_name \
+             FROM invoice i JOIN student s ON s.id = i.student_id \
+             WHERE i.school_id = $1 AND i.code = $2 AND i.voided_at IS NULL",
         )
         .bind(school_id)
         .bind(code.as_str())
         .fetch_optional(&mut *conn)
         .await?;
-        let (invoice_id, student_id, total, paid) =
+        let (invoice_id, student_id, total, paid, name) =
             row.ok_or(AppError::InvalidInput(Field::InvoiceCode))?;
         chosen.push((invoice_id, total - paid, *amount));
-        named.push((student_id, code.memo_form()));
+        named.push((
+            student_id,
+            code.memo_form(),
+            code.as_str().to_string(),
+            name,
+        ));
     }
     let settlement = settle_by_hand(available, &chosen).map_err(|p| match p {
         HandProblem::BadPart => AppError::InvalidInput(Field::InvoiceCode),
@@ -107,10 +119,10 @@ pub async fn match_by_hand(
     let mut detail: Vec<String> = named
         .iter()
         .zip(&chosen)
-        .map(|((_, memo), (_, _, amount))| format!("{memo}: {amount}"))
+        .map(|((_, memo, _, _), (_, _, amount))| format!("{memo}: {amount}"))
         .collect();
     if settlement.credit.is_positive() {
-        let student = named.first().map(|(s, _)| *s).ok_or(AppError::Internal)?;
+        let student = named.first().map(|(s, ..)| *s).ok_or(AppError::Internal)?;
         write_credits(
             conn,
             &[(
@@ -132,10 +144,22 @@ pub async fn match_by_hand(
         now,
     )
     .await?;
+    let credit_to = settlement
+        .credit
+        .is_positive()
+        .then(|| named.first().map(|(.., name)| name.clone()))
+        .flatten();
     Ok(Matched {
         before: transfer,
         outcome: settlement.outcome,
         detail,
+        parts: named
+            .into_iter()
+            .zip(&chosen)
+            .map(|((_, _, code, name), (_, _, amount))| (code, name, *amount))
+            .collect(),
+        credit: settlement.credit,
+        credit_to,
     })
 }
 

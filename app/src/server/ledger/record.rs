@@ -34,6 +34,8 @@ pub struct Incoming {
 pub struct Recorded {
     pub payment_id: PaymentId,
     pub outcome: Outcome,
+    /// The payment's amount.
+    pub amount: Vnd,
     /// False when the payment was already known: nothing changed.
     pub new: bool,
 }
@@ -237,16 +239,19 @@ async fn write(
             } => Recorded {
                 payment_id: *payment_id,
                 outcome: *outcome,
+                amount: batch[i].payment.amount,
                 new: false,
             },
             Planned::Repeat { of, outcome } => Recorded {
                 payment_id: recorded[*of].payment_id,
                 outcome: *outcome,
+                amount: batch[i].payment.amount,
                 new: false,
             },
             Planned::New { settlement, .. } => Recorded {
                 payment_id: ids[&i],
                 outcome: settlement.outcome,
+                amount: batch[i].payment.amount,
                 new: true,
             },
         });
