@@ -64,19 +64,29 @@ fn is_trust_page(path: &str) -> bool {
         || path.starts_with("/khieu-nai/")
 }
 
-/// Whether `path` is a page of the parent's app: the paths of `PARENT_ROUTES`
-/// in `app/src/bin/parent.rs` (a test holds the two together). Any other path
-/// gets the app with 404, which shows "Không tìm thấy trang" and the way on: a
-/// crawler, a link preview or a monitor then knows the address is dead.
+/// The paths of the parent's app: `PARENT_ROUTES` in `app/src/bin/parent.rs`
+/// (a test holds the two together).
+const PARENT_PATHS: [&str; 8] = [
+    "/",
+    "/s/:school",
+    "/s/:school/:class",
+    "/l/:secret",
+    "/nop-gop",
+    "/con/:child",
+    "/con/:child/:code",
+    "/thanh-toan",
+];
+
+/// Whether `path` is a page of the parent's app, matched as its router
+/// matches it (`route_path`: a trailing or doubled `/` skipped, a segment
+/// that is not UTF-8 matching nothing). Any other path gets the app with 404,
+/// which shows "Không tìm thấy trang" and the way on: a crawler, a link
+/// preview or a monitor then knows the address is dead.
 fn is_parent_page(path: &str) -> bool {
-    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let page = |s: &&str| !s.is_empty();
-    match parts.as_slice() {
-        [""] | ["index.html"] | ["nop-gop"] | ["thanh-toan"] => true,
-        ["s", a] | ["l", a] | ["con", a] => page(a),
-        ["s", a, b] | ["con", a, b] => page(a) && page(b),
-        _ => false,
-    }
+    path == "/index.html"
+        || PARENT_PATHS
+            .iter()
+            .any(|pattern| hocphi_app::domain::route_path::matches(pattern, path).is_some())
 }
 
 /// `/kiem-tra-qr/` (typed from a poster, or a chat app's link) is the page
@@ -238,35 +248,36 @@ mod tests {
     }
 
     #[test]
-    fn the_parents_pages_are_the_parent_routes_and_no_others() {
-        // Every path of the parent's route table, its `:params` filled in.
+    fn the_parents_pages_are_its_routers() {
+        // The same patterns as the parent's route table, in its order.
         let routes = include_str!("../../../app/src/bin/parent.rs");
-        let paths: Vec<String> = routes
+        let patterns: Vec<&str> = routes
             .split("path: \"")
             .skip(1)
-            .map(|rest| {
-                let pattern = &rest[..rest.find('"').unwrap()];
-                pattern
-                    .split('/')
-                    .map(|s| if s.starts_with(':') { "x1" } else { s })
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
+            .map(|rest| &rest[..rest.find('"').unwrap()])
             .collect();
-        assert_eq!(paths.len(), 8, "{paths:?}");
-        for path in &paths {
+        assert_eq!(patterns, PARENT_PATHS);
+        // Matched as the router matches them.
+        for path in [
+            "/",
+            "/index.html",
+            "/s/th-ha-long",
+            "/s/th-ha-long/",
+            "/s/th-ha-long/3A",
+            "/s//th-ha-long",
+            "/con/a0e4538e/Z6DENJ8H/",
+            "/nop-gop/",
+            "/s/tr%C6%B0%E1%BB%9Dng",
+        ] {
             assert!(is_parent_page(path), "{path}");
         }
         for path in [
             "/con",
-            "/con/",
             "/con/a/b/c",
             "/s",
-            "/s/",
-            "/s//lop",
             "/khong-co",
             "/nop-gop/x",
-            "/favicon",
+            "/con/%FF",
         ] {
             assert!(!is_parent_page(path), "{path}");
         }
