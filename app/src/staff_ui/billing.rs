@@ -411,7 +411,7 @@ fn Exemptions(
                     <label for="grant-policy" class="block text-sm font-semibold">{tr("Diện miễn giảm", "Policy")}</label>
                     <select id="grant-policy" class=INPUT on:change=move |ev| grant_policy.set(event_target_value(&ev))>
                         <option value="">{move || if policies.get().and_then(Result::ok).is_some_and(|l| l.is_empty()) {
-                            tr("Chưa có diện: tạo ở trên", "No policy yet: create one above")
+                            tr("Chưa có diện nào, tạo ở trên", "No policy yet: create one above")
                         } else {
                             tr("Chọn diện", "Choose a policy")
                         }}</option>

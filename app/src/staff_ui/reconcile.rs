@@ -734,7 +734,6 @@ fn TransferCard(
     }
 }
 
-/// What the import's answer adds when some receipts were still being issued.
 /// What a hand match did, as the server did it: what went to which invoice,
 /// for which child, and the credit left and whose it is now.
 fn matched_message(reference: &str, done: &crate::reconciliation::MatchDone) -> String {
@@ -802,6 +801,7 @@ fn recorded_message(done: &crate::reconciliation::StatementResult) -> String {
     parts.join(" · ") + "." + &receipts_to_follow(done.receipts_pending)
 }
 
+/// What the import's answer adds when some receipts were still being issued.
 fn receipts_to_follow(pending: usize) -> String {
     if pending == 0 {
         return String::new();

@@ -214,13 +214,17 @@ pub fn show_list<T: Send + Sync + 'static>(
 
 #[component]
 pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
-    // Each message is brought into view as it appears: a row voided far down
-    // a long list, or a form's error under its button on a phone, must say what
-    // happened where the accountant is looking, not above or below the screen.
+    // A message answering what the person just did is brought into view as
+    // it appears: a row voided far down a long list, or a form's error under
+    // its button on a phone, must say what happened where the accountant is
+    // looking. A message on its own (a list that could not load as the page
+    // opened) leaves the page where it is.
     let shown = NodeRef::<leptos::html::P>::new();
     Effect::new(move |_| {
         if let Some(el) = shown.get() {
-            bring_into_view(&el);
+            if just_acted() {
+                bring_into_view(&el);
+            }
         }
     });
     move || {
@@ -488,6 +492,18 @@ async fn fetch_and_save(href: &str, fallback_name: &str) -> Result<(), AppError>
     let saved = save_as(&url, &name);
     let _ = web_sys::Url::revoke_object_url(&url);
     saved.then_some(()).ok_or(AppError::Internal)
+}
+
+/// Whether the person has just pressed or typed something: the browser's
+/// transient user activation (`navigator.userActivation.isActive`, a few
+/// seconds). False where a browser cannot tell.
+fn just_acted() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"userActivation".into()).ok())
+        .filter(|a| a.is_object())
+        .and_then(|a| js_sys::Reflect::get(&a, &"isActive".into()).ok())
+        .and_then(|active| active.as_bool())
+        .unwrap_or(false)
 }
 
 /// Scrolls the page just enough to show `el`, and not at all when it is in
