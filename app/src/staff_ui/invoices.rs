@@ -277,25 +277,26 @@ fn InvoicePanel(school_id: i64, code: String) -> impl IntoView {
 /// unpaid invoice's void moves no money).
 fn voided_message(code: &str, done: crate::staff::VoidDone) -> String {
     let mut text = format!("{} {code}.", tr("Đã huỷ hoá đơn", "Voided invoice"));
-    if done.paid.is_positive() {
-        text += &format!(
-            " {} {}",
+    let moved = [
+        (
             done.paid,
             tr(
                 "đã nộp được giữ làm tiền dư, trừ vào hoá đơn phát hành lại.",
-                "paid on it is kept as a credit, taken off the reissued invoice."
-            )
-        );
-    }
-    if done.credits_back.is_positive() {
-        text += &format!(
-            " {} {}",
+                "paid on it is kept as a credit, taken off the reissued invoice.",
+            ),
+        ),
+        (
             done.credits_back,
             tr(
                 "tiền dư đã dùng cho hoá đơn này được hoàn lại.",
-                "of credit used on this invoice is given back."
-            )
-        );
+                "of credit used on this invoice is given back.",
+            ),
+        ),
+    ];
+    for (amount, what) in moved {
+        if amount.is_positive() {
+            text += &format!(" {amount} {what}");
+        }
     }
     text
 }
