@@ -69,6 +69,22 @@ test('an address that is not a page of the app says so', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeVisible();
 });
 
+test("a class link cut short, or of a class the school does not have, says so and still looks the child up", async ({ page }) => {
+  // "Mầm 1" posted as text: a chat app's link stops at the space.
+  await page.goto('/s/mn-hoa-hong/M%E1%BA%A7m');
+  const note = page.getByTestId('unknown-class');
+  await expect(note).toHaveText('Không tìm thấy lớp “Mầm” ở trường này. Bạn vẫn tra cứu được bằng mã học sinh và ngày sinh.');
+  await expect(page.getByRole('button', { name: 'Tra cứu', exact: true })).toBeVisible();
+  // The whole link opens the class.
+  await page.goto('/s/mn-hoa-hong/M%E1%BA%A7m%201');
+  await expect(page.getByRole('heading', { name: 'Các khoản thu của lớp Mầm 1' })).toBeVisible();
+  await expect(note).toHaveCount(0);
+  // A school that is not there is said once, not the class too.
+  await page.goto('/s/khong-co-truong-nay/3A');
+  await expect(page.getByTestId('unknown-school')).toBeVisible();
+  await expect(note).toHaveCount(0);
+});
+
 test('a child\'s or invoice\'s link forwarded to another phone says where it opens, not that something expired', async ({ page }) => {
   for (const path of ['/con/c0ffee', '/con/c0ffee/AB12CD34']) {
     await page.goto(path);

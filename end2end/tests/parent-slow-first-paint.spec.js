@@ -166,6 +166,35 @@ test("a class link shows the class's fees before the app arrives", async ({ page
   await expect(fees).toHaveCount(before);
 });
 
+test("a school's link shows whom to call before the app arrives, and the warning below stays put when it does", async ({ page }) => {
+  const release = await holdTheApp(page);
+  // The app's answer about the school comes a while after the app: meanwhile
+  // it shows what the server drew.
+  let answer;
+  const answering = new Promise((resolve) => (answer = resolve));
+  await page.route('**/rpc/school*', async (route) => {
+    await answering;
+    await route.continue();
+  });
+  await page.goto(`/s/${FEATURED.school}`);
+  const contacts = page.locator('section[aria-labelledby="contacts-title"]');
+  await expect(contacts).toContainText('Lê Thị Hồng');
+  await expect(contacts.getByRole('link', { name: 'Gọi 0912345678' })).toHaveAttribute('href', 'tel:0912345678');
+  const warning = page.getByRole('link', { name: 'Kiểm tra một mã QR' });
+  const before = await warning.boundingBox();
+  release();
+  await appTookOver(page);
+  await expect(contacts).toContainText('Lê Thị Hồng');
+  expect(await warning.boundingBox()).toEqual(before);
+  // The app's own copy, from its answer, in the same place.
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/rpc/school');
+  answer();
+  await answered;
+  await expect(contacts).toHaveCount(1);
+  await expect(contacts).toContainText('Lê Thị Hồng');
+  expect(await warning.boundingBox()).toEqual(before);
+});
+
 test('the app asks the server only for what the page shows: a school once on its link, nothing on the first page', async ({ page }) => {
   // The app's own requests to the server (postcard calls under /rpc/).
   const asked = [];

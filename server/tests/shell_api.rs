@@ -120,6 +120,70 @@ async fn the_shell_carries_the_schools_the_schools_name_and_the_classs_fees() {
     assert_eq!(String::from_utf8(plain).unwrap(), page(&app, "/").await);
 }
 
+/// A school's link carries the people the school names for parents, drawn as
+/// the app draws them: painted with the page, they do not push the fraud
+/// warning below them down when the app arrives.
+#[tokio::test]
+async fn a_schools_link_carries_whom_to_call() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), shell()).unwrap();
+    let app = start_with(dist.path(), true).await;
+
+    let school = page(&app, "/s/th-ha-long").await;
+    let public = app
+        .rpc::<hocphi_app::model::SchoolPublic>("school", &[("slug", "th-ha-long")])
+        .await
+        .unwrap();
+    assert!(!public.contacts.is_empty());
+    assert!(
+        school.contains("Cần giúp đỡ? Liên hệ nhà trường"),
+        "{school}"
+    );
+    for c in &public.contacts {
+        assert!(school.contains(&c.name), "{}", c.name);
+        assert!(
+            school.contains(&format!("href=\"tel:{0}\"", c.phone))
+                && school.contains(&format!("Gọi {}", c.phone)),
+            "{}",
+            c.phone
+        );
+    }
+    // Below the form and any class's fees, above the warning, as in the app.
+    let at = |what: &str| school.find(what).unwrap_or_else(|| panic!("{what}"));
+    assert!(at("id=\"lookup-shell\"") < at("contacts-title"));
+    assert!(at("contacts-title") < at("Kiểm tra một mã QR"));
+    let class = page(&app, "/s/th-ha-long/3A").await;
+    assert!(class.find("class-fees-title").unwrap() < class.find("contacts-title").unwrap());
+
+    // The first page names no school, so no one to call; nor does a school
+    // that has named no one.
+    assert!(!page(&app, "/").await.contains("contacts-title"));
+    sqlx::query("DELETE FROM school_contact WHERE school_id = (SELECT id FROM school WHERE slug = 'mn-hoa-hong')")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(!page(&app, "/s/mn-hoa-hong")
+        .await
+        .contains("contacts-title"));
+
+    // What the school typed is written as text, never as markup or a link of
+    // its own making.
+    sqlx::query(
+        "UPDATE school_contact SET name = 'Cô <script>x</script>', zalo = '0912\"onclick=\"x' \
+         WHERE school_id = (SELECT id FROM school WHERE slug = 'th-ha-long')",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let escaped = page(&app, "/s/th-ha-long").await;
+    assert!(
+        escaped.contains("Cô &lt;script&gt;x&lt;/script&gt;"),
+        "{escaped}"
+    );
+    assert!(!escaped.contains("<script>x"));
+    assert!(escaped.contains("https://zalo.me/0912&quot;onclick=&quot;x\""));
+}
+
 /// The QR checker's address typed with a slash at the end (from a poster, or
 /// as a chat app writes it) opens the checker, not the parent app's "page not
 /// found"; the staff's `/staff/` keeps its slash.

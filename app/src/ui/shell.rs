@@ -17,6 +17,8 @@ struct Taken {
     school: Option<(String, String, bool)>,
     /// On a class link, the class's fees as the server drew them.
     class_fees: Option<String>,
+    /// On a school's link, its contact people as the server drew them.
+    contacts: Option<String>,
     /// The field that had the caret, and where in it.
     focus: Option<(String, Option<u32>, Option<u32>)>,
     pending: bool,
@@ -81,11 +83,14 @@ pub fn take_from(root: &web_sys::Element) {
                 logo,
             ))
         });
-    taken.class_fees = root
-        .query_selector("section[aria-labelledby=\"class-fees-title\"]")
-        .ok()
-        .flatten()
-        .map(|section| section.outer_html());
+    let drawn = |title: &str| {
+        root.query_selector(&format!("section[aria-labelledby=\"{title}\"]"))
+            .ok()
+            .flatten()
+            .map(|section| section.outer_html())
+    };
+    taken.class_fees = drawn("class-fees-title");
+    taken.contacts = drawn("contacts-title");
     taken.pending = root
         .query_selector("#lookup-shell")
         .ok()
@@ -152,6 +157,12 @@ pub fn school(slug: &str) -> Option<(String, bool)> {
 /// server escaped, from this site); once.
 pub fn class_fees() -> Option<String> {
     TAKEN.with(|t| t.borrow_mut().class_fees.take())
+}
+
+/// The school's contact people as the server drew them on its link (markup
+/// the server escaped, from this site); once.
+pub fn contacts() -> Option<String> {
+    TAKEN.with(|t| t.borrow_mut().contacts.take())
 }
 
 /// Whether "Tra cứu" was pressed on the shell; true once.

@@ -2,11 +2,14 @@
 //! run no JavaScript, and a parent on slow data waits seconds for the app's
 //! wasm: so what the server knows is written into the shell itself, painted
 //! with its first bytes. The list of schools on `/`; on a school's link
-//! (`/s/<school>`) its name and logo in place of the list; on a class link
-//! (`/s/<school>/<class>`) also the class's fees; and the link previews' tags
-//! (`preview.rs`). The markup copies what the app draws
-//! (`app/src/ui/pages/lookup.rs`), so nothing moves when the app takes over.
-//! Nothing personal is ever written here: schools, classes and fees only.
+//! (`/s/<school>`) its name and logo in place of the list, and below the form
+//! the people it names for parents to call (drawn later, they pushed the fraud
+//! warning under a parent's thumb); on a class link (`/s/<school>/<class>`)
+//! also the class's fees; and the link previews' tags (`preview.rs`). The
+//! markup copies what the app draws (`app/src/ui/pages/lookup.rs`,
+//! `components/contacts.rs`), so nothing moves when the app takes over.
+//! Nothing of a family is ever written here: schools, their published
+//! contacts, classes and fees only.
 
 use super::html::escape;
 use super::preview;
@@ -112,14 +115,12 @@ async fn fill(state: &AppState, path: &str, html: String) -> String {
             Err(_) => html,
         },
         ["s", slug, rest @ ..] => {
-            let school = hocphi_app::server::registry::public_school(&state.db, slug)
-                .await
-                .ok()
-                .flatten();
-            let Some(school) = school else {
+            let Ok(school) = hocphi_app::server::parent::school_public(&state.db, slug).await
+            else {
                 return html;
             };
             let html = put(&html, "school", &school_name(&school));
+            let html = put(&html, "contacts", &contacts(&school.contacts));
             let notice = match rest {
                 [class] => hocphi_app::server::classes::class_notice(state, slug, class)
                     .await
@@ -173,8 +174,8 @@ fn school_list(schools: &[hocphi_app::model::SchoolSummary]) -> String {
 
 /// As `LookupForm` draws a school's link: its logo and name, and a way back
 /// to the list.
-fn school_name(school: &hocphi_app::server::registry::PublicSchool) -> String {
-    let logo = if school.logo_type.is_some() {
+fn school_name(school: &hocphi_app::model::SchoolPublic) -> String {
+    let logo = if school.has_logo {
         format!(
             "<img src=\"/logo/{}\" alt=\"\" class=\"h-14 w-14 rounded object-contain\">",
             escape(&school.slug)
@@ -191,6 +192,50 @@ fn school_name(school: &hocphi_app::server::registry::PublicSchool) -> String {
         slug = escape(&school.slug),
         label = VI.school,
         change = VI.change_school,
+    )
+}
+
+/// As `SchoolContacts` draws the school's contact people: nothing when it
+/// names none.
+fn contacts(contacts: &[hocphi_app::staff::Contact]) -> String {
+    if contacts.is_empty() {
+        return String::new();
+    }
+    let people: String = contacts
+        .iter()
+        .map(|c| {
+            let role = if c.role.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", escape(&c.role))
+            };
+            let zalo = c
+                .zalo
+                .as_deref()
+                .map(|z| {
+                    format!(
+                        "<a href=\"https://zalo.me/{}\" rel=\"noopener noreferrer\" target=\"_blank\" \
+                         class=\"inline-flex min-h-11 items-center rounded-lg border border-sky-700 px-3 font-semibold text-sky-800\">Zalo</a>",
+                        escape(z)
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "<li><div class=\"font-semibold\">{name}<span class=\"font-normal text-gray-700\">{role}</span></div>\
+                 <div class=\"mt-1 flex flex-wrap gap-2\"><a href=\"tel:{phone}\" \
+                 class=\"inline-flex min-h-11 items-center rounded-lg border border-teal-700 px-3 font-semibold text-teal-800\">{call} {phone}</a>{zalo}</div></li>",
+                name = escape(&c.name),
+                phone = escape(&c.phone),
+                call = VI.call,
+            )
+        })
+        .collect();
+    format!(
+        "<section class=\"mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200\" aria-labelledby=\"contacts-title\">\
+         <h2 id=\"contacts-title\" class=\"text-xl font-bold text-gray-900\">{title}</h2>\
+         <p class=\"text-sm text-gray-700\">{intro}</p><ul class=\"mt-2 space-y-3\">{people}</ul></section>",
+        title = VI.contacts_title,
+        intro = VI.contacts_intro,
     )
 }
 

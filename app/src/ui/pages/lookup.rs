@@ -28,15 +28,17 @@ pub fn LookupPage() -> impl IntoView {
     let preset_school = crate::ui::router::param("school");
     let class = crate::ui::router::param("class");
     let children = RwSignal::new(storage::children());
-    let notice = match (preset_school.clone(), class) {
-        (Some(school), Some(class)) => Some(view! { <ClassNoticeView school class/> }),
-        _ => None,
-    };
     // On a school's own link: its name, logo and contacts, asked for once
     // (the form shows the name and logo, the contacts sit below it).
     let school = preset_school
         .clone()
         .map(|slug| crate::ui::fetch::Fetch::new(move || call(LoadSchool { slug: slug.clone() })));
+    let notice = match (preset_school.clone(), class, school) {
+        (Some(slug), Some(class), Some(found)) => {
+            Some(view! { <ClassNoticeView school=slug class found/> })
+        }
+        _ => None,
+    };
     let contacts = school.map(|school| view! { <PresetSchoolContacts school/> });
     view! {
         <SavedChildren children/>
@@ -54,9 +56,11 @@ pub fn LookupPage() -> impl IntoView {
     }
 }
 
-/// On a class link: the class's fees, with no one's name.
+/// On a class link: the class's fees, with no one's name; or, when the school
+/// (`found`) has no such class, that it has not.
 #[component]
-fn ClassNoticeView(school: String, class: String) -> impl IntoView {
+fn ClassNoticeView(school: String, class: String, found: PresetSchool) -> impl IntoView {
+    let asked = class.clone();
     let notice = crate::ui::fetch::Fetch::new(move || {
         call(LoadClassNotice {
             school: school.clone(),
@@ -71,6 +75,18 @@ fn ClassNoticeView(school: String, class: String) -> impl IntoView {
                 return drawn
                     .clone()
                     .map(|html| view! { <div inner_html=html></div> }.into_any())
+            }
+            // A link cut short in a chat message, or of a class since
+            // removed: said so (the form still finds the child), unless the
+            // school itself is unknown, which is said below.
+            Some(Err(AppError::NotFound)) => {
+                return matches!(found.get(), Some(Ok(_))).then(|| view! {
+                    <p role="status" class="mt-6 rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950" data-testid="unknown-class">
+                        {format!("{} “{asked}” {}", crate::ui::tr("Không tìm thấy lớp", "There is no class"), crate::ui::tr(
+                            "ở trường này. Bạn vẫn tra cứu được bằng mã học sinh và ngày sinh.",
+                            "at this school. You can still look up by student code and date of birth."))}
+                    </p>
+                }.into_any());
             }
             Some(answer) => answer.ok(),
         };
@@ -98,8 +114,16 @@ fn ClassNoticeView(school: String, class: String) -> impl IntoView {
 /// On a school's own link, the people to call sit right under the form.
 #[component]
 fn PresetSchoolContacts(school: PresetSchool) -> impl IntoView {
+    // What the server drew in the shell stays until the app has its own copy:
+    // drawn later, it would push the fraud warning under a parent's thumb.
+    let drawn = crate::ui::shell::contacts();
     move || {
-        school.get().map(|r| match r {
+        let Some(answer) = school.get() else {
+            return drawn
+                .clone()
+                .map(|html| view! { <div inner_html=html></div> }.into_any());
+        };
+        Some(match answer {
             Ok(s) => view! { <SchoolContacts contacts=s.contacts/> }.into_any(),
             // A mistyped or outdated school address: said so, so that a parent
             // does not blame the child's code or birth date.
