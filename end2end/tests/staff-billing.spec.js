@@ -188,6 +188,29 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   const bytes = require('fs').readFileSync(await xlsx.path());
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
 
+  // An invoice issued by mistake is voided with its reason: the count goes
+  // with the sum due, and the voided one is counted apart.
+  await page.locator('#inv-period').fill('11/2026');
+  await page.getByLabel('Lớp (để trống: tất cả)').fill('5A');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  const totals = page.getByTestId('invoice-totals');
+  await expect(totals).toContainText('14 hoá đơn');
+  await expect(totals).not.toContainText('đã huỷ');
+  const dueOf = async () => Number((await totals.innerText()).match(/phải nộp ([\d.]+) đ/)[1].replace(/\./g, ''));
+  const dueBefore = await dueOf();
+  // One nobody has paid anything on (November's are overdue by now).
+  const unpaid = page.getByTestId('invoice-row').filter({ hasText: 'quá hạn' })
+    .filter({ has: page.locator('td', { hasText: /^0 đ$/ }) }).first();
+  const voidedCode = (await unpaid.locator('td').first().innerText()).trim();
+  const voidedTotal = Number(await unpaid.getAttribute('data-owed'));
+  await unpaid.getByRole('button', { name: 'Huỷ hoá đơn' }).filter({ visible: true }).click();
+  await page.getByLabel(`Lý do huỷ hoá đơn ${voidedCode}`).fill('Phát hành nhầm');
+  await page.getByTestId('reason-form').getByRole('button', { name: 'Huỷ hoá đơn' }).click();
+  await expect(page.getByText(`Đã huỷ hoá đơn ${voidedCode}.`)).toBeVisible();
+  await expect(totals).toContainText('13 hoá đơn');
+  await expect(totals).toContainText('· 1 hoá đơn đã huỷ (không tính)');
+  expect(await dueOf()).toBe(dueBefore - voidedTotal);
+
   // The whole school's invoices come a page at a time, and in the order asked for.
   await page.locator('#inv-period').fill('');
   await page.getByLabel('Lớp (để trống: tất cả)').fill('');
@@ -213,7 +236,8 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   // (marks optional) and by day.
   await openTask(page, 'Nhật ký thay đổi');
   const log = page.getByTestId('audit-list');
-  await expect(log.getByRole('listitem').first()).toContainText('Huỷ khoản trừ 45.000 đ');
+  await expect(log.getByRole('listitem').first()).toContainText(`Huỷ hoá đơn ${voidedCode} — lý do: Phát hành nhầm`);
+  await expect(log.getByRole('listitem').nth(1)).toContainText('Huỷ khoản trừ 45.000 đ');
   await expect(log.getByRole('listitem').filter({ hasText: 'Lập hoá đơn tháng 12/2026 (lớp 3A): 14 hoá đơn' })).toHaveCount(1);
   await expect(log).not.toContainText('{');
   await page.getByLabel('Tìm theo người, việc hoặc hồ sơ').fill('mien giam');

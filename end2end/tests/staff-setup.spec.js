@@ -424,6 +424,16 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.getByRole('button', { name: 'Thêm', exact: true }).click();
   await expect(page.getByText('Đã lưu học sinh Mai Văn Tùng (2201009997), lớp 5 C.')).toBeVisible();
   await page.getByLabel('Chọn lớp').selectOption({ label: '5 C' });
+  // The class's link in the reminder for the chat group opens that class, the
+  // space and all (a chat app ends a link at a space).
+  await page.getByRole('button', { name: 'Soạn tin nhắc nộp cho nhóm lớp' }).click();
+  const reminder = await page.getByText(/Kính gửi quý phụ huynh lớp 5 C/).innerText();
+  const classLink = reminder.match(/https?:\/\/\S+/)[0];
+  expect(classLink).toMatch(/\/s\/th-ha-long\/5%20C$/);
+  const parent = await page.context().newPage();
+  await parent.goto(classLink);
+  await expect(parent.getByRole('heading', { name: 'Các khoản thu của lớp 5 C' })).toBeVisible();
+  await parent.close();
   const manage = page.getByTestId('manage-class');
   await manage.locator('summary').click();
   await manage.getByLabel('Tên lớp').fill('5C');

@@ -29,9 +29,51 @@ pub fn matches(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, S
     }
 }
 
+/// The path of a class's link (`/s/<school>/<class>`), each name one
+/// segment: a class named "6/1" or "Mầm 1" is written `6%2F1`, `M%E1%BA%A7m%201`,
+/// so that the link a teacher posts in a chat group opens that class (a slash
+/// would make two segments, and a chat app ends a link at a space).
+pub fn class_path(school: &str, class: &str) -> String {
+    format!("/s/{}/{}", segment(school), segment(class))
+}
+
+/// `text` as one path segment: all but RFC 3986's unreserved characters
+/// percent-encoded.
+fn segment(text: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    const RESERVED: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(text, RESERVED).to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{class_path, matches};
+
+    #[test]
+    fn a_class_path_opens_that_class() {
+        assert_eq!(class_path("th-ha-long", "3A"), "/s/th-ha-long/3A");
+        for class in ["6/1", "Mầm 1", "Lá 2 (bán trú)", "5?A#1", "100%"] {
+            let path = class_path("mn-hoa-hong", class);
+            assert!(!path.contains(' '), "{path}");
+            assert_eq!(path.matches('/').count(), 3, "{path}");
+            assert_eq!(
+                matches("/s/:school/:class", &path),
+                Some(vec![
+                    ("school", "mn-hoa-hong".into()),
+                    ("class", class.into())
+                ]),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            class_path("mn-hoa-hong", "Mầm 1"),
+            "/s/mn-hoa-hong/M%E1%BA%A7m%201"
+        );
+    }
 
     #[test]
     fn fixed_segments_match_exactly() {

@@ -47,7 +47,7 @@ pub fn reminder(
         format!("{} {due}", tr("có hạn nộp", "are due on"))
     };
     format!(
-        "{} {}: {} {} {when}. {} {origin}/s/{}/{} {}",
+        "{} {}: {} {} {when}. {} {origin}{} {}",
         tr("Kính gửi quý phụ huynh lớp", "Dear parents of class"),
         view.class_name,
         tr("các khoản thu tháng", "the fees for"),
@@ -56,8 +56,7 @@ pub fn reminder(
             "Phụ huynh chưa nộp xin tra cứu và nộp bằng mã QR tại",
             "If you have not paid yet, please look up and pay by QR at"
         ),
-        view.school_slug,
-        view.class_name,
+        crate::domain::route_path::class_path(&view.school_slug, &view.class_name),
         tr(
             "(chuyển khoản thẳng vào tài khoản của nhà trường). Xin cảm ơn!",
             "(straight to the school's account). Thank you!"

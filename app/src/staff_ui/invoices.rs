@@ -125,12 +125,22 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
             // The totals and the pager are drawn again for a new search only, so
             // "Trang sau" keeps the keyboard's focus and is announced.
             {move || rows.with(|list| list.as_ref().map(|list| {
-                let total: Vnd = list.iter().filter(|r| r.status.state != PaymentState::Voided).map(|r| r.total).sum();
+                let live = || list.iter().filter(|r| r.status.state != PaymentState::Voided);
+                let total: Vnd = live().map(|r| r.total).sum();
                 let paid: Vnd = list.iter().map(|r| r.paid).sum();
                 let count = list.len();
+                // The count goes with the sum due: a voided invoice is in
+                // neither, and is counted apart.
+                let live_count = live().count();
+                let voided = count - live_count;
+                let voided = if voided > 0 {
+                    format!(" · {voided} {}", tr("hoá đơn đã huỷ (không tính)", "voided (not counted)"))
+                } else {
+                    String::new()
+                };
                 view! {
                     <p class="mt-3 font-semibold" data-testid="invoice-totals">
-                        {format!("{count} {} · {} {} · {} {}", tr("hoá đơn", "invoices"), tr("phải nộp", "due"), total, tr("đã nộp", "paid"), paid)}
+                        {format!("{live_count} {} · {} {} · {} {}{voided}", tr("hoá đơn", "invoices"), tr("phải nộp", "due"), total, tr("đã nộp", "paid"), paid)}
                     </p>
                     {(count >= MAX_LISTED).then(|| view! {
                         <p class="text-sm text-amber-900">{tr(
