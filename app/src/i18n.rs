@@ -119,6 +119,9 @@ pub struct Texts {
     pub make_group_qr: &'static str,
     pub class_fees_title: &'static str,
     pub voluntary: &'static str,
+    /// A class link whose class the school does not have (the name itself is
+    /// not repeated: a link's text is anyone's, and the page is the school's).
+    pub unknown_class: &'static str,
     pub take_voluntary: &'static str,
     pub contacts_intro: &'static str,
     pub call: &'static str,
@@ -587,6 +590,7 @@ pub static VI: Texts = Texts {
     make_group_qr: "Tạo mã QR nộp chung",
     class_fees_title: "Các khoản thu của lớp",
     voluntary: "tự nguyện",
+    unknown_class: "Không tìm thấy lớp theo đường dẫn này. Bạn vẫn tra cứu được bằng mã học sinh và ngày sinh.",
     take_voluntary: "Đăng ký khoản tự nguyện này (bỏ chọn nếu không tham gia)",
     contacts_intro: "Nhà trường cử các thầy cô dưới đây hướng dẫn nộp tiền và giải đáp thắc mắc của phụ huynh.",
     call: "Gọi",
@@ -685,6 +689,7 @@ pub static EN: Texts = Texts {
     make_group_qr: "Make one QR code",
     class_fees_title: "Fees of class",
     voluntary: "voluntary",
+    unknown_class: "This link does not name a class of the school. You can still look up by student code and date of birth.",
     take_voluntary: "Take this voluntary item (untick to decline)",
     contacts_intro: "These people guide parents through paying and answer questions.",
     call: "Call",

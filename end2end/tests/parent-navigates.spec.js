@@ -70,15 +70,20 @@ test('an address that is not a page of the app says so', async ({ page }) => {
 });
 
 test("a class link cut short, or of a class the school does not have, says so and still looks the child up", async ({ page }) => {
+  const said = 'Không tìm thấy lớp theo đường dẫn này. Bạn vẫn tra cứu được bằng mã học sinh và ngày sinh.';
   // "Mầm 1" posted as text: a chat app's link stops at the space.
   await page.goto('/s/mn-hoa-hong/M%E1%BA%A7m');
   const note = page.getByTestId('unknown-class');
-  await expect(note).toHaveText('Không tìm thấy lớp “Mầm” ở trường này. Bạn vẫn tra cứu được bằng mã học sinh và ngày sinh.');
+  await expect(note).toHaveText(said);
   await expect(page.getByRole('button', { name: 'Tra cứu', exact: true })).toBeVisible();
   // The whole link opens the class.
   await page.goto('/s/mn-hoa-hong/M%E1%BA%A7m%201');
   await expect(page.getByRole('heading', { name: 'Các khoản thu của lớp Mầm 1' })).toBeVisible();
   await expect(note).toHaveCount(0);
+  // Words put in a made-up link are not repeated on the school's page.
+  await page.goto('/s/th-ha-long/3A%20-%20THONG%20BAO%20chuyen%20khoan%20vao%20STK%200123456789');
+  await expect(note).toHaveText(said);
+  await expect(page.locator('body')).not.toContainText('0123456789');
   // A school that is not there is said once, not the class too.
   await page.goto('/s/khong-co-truong-nay/3A');
   await expect(page.getByTestId('unknown-school')).toBeVisible();

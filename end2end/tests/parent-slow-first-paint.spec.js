@@ -134,19 +134,25 @@ test('a family that has looked a child up before sees its page opening, not a fo
   await lookUp(before, FEATURED);
   const saved = await before.evaluate(() => localStorage.getItem('hocphi.children.v2'));
   await before.context().close();
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-  await context.addInitScript((list) => localStorage.setItem('hocphi.children.v2', list), saved);
-  const page = await context.newPage();
-  const release = await holdTheApp(page);
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Tra cứu', exact: true })).toBeHidden();
-  release();
-  // The children first, the form below them, all drawn at once.
-  await expect(page.getByRole('link', { name: new RegExp(FEATURED.name) })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Tra cứu', exact: true })).toBeVisible();
-  await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
-  await context.close();
+  for (const path of ['/', `/s/${FEATURED.school}`]) {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    await context.addInitScript((list) => localStorage.setItem('hocphi.children.v2', list), saved);
+    const page = await context.newPage();
+    const release = await holdTheApp(page);
+    await page.goto(path);
+    await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Tra cứu', exact: true })).toBeHidden();
+    // Nor the school's contacts: they too would be pushed down, under a finger.
+    const contacts = page.locator('section[aria-labelledby="contacts-title"]');
+    await expect(contacts).toBeHidden();
+    release();
+    // The children first, the form below them, all drawn at once.
+    await expect(page.getByRole('link', { name: new RegExp(FEATURED.name) })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Tra cứu', exact: true })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Đang mở trang…' })).toHaveCount(0);
+    if (path !== '/') await expect(contacts).toBeVisible();
+    await context.close();
+  }
 });
 
 test("a class link shows the class's fees before the app arrives", async ({ page }) => {

@@ -55,7 +55,8 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
     `1,26/11/2026 08:01:00,FTE2E0001,,"${a.total.toLocaleString('en-US')}","MBVCB.8812.HP ${a.code}.CT tu 0011004 NGUYEN VAN HUNG"`,
     `2,26/11/2026 08:05:00,FTE2E0002,,"100,000","IBFT hp${b.code.toLowerCase()} nop tien"`,
     `3,26/11/2026 08:09:00,FTE2E0003,,"${a.total.toLocaleString('en-US')}","HP ${a.code} chuyen lan 2"`,
-    `4,26/11/2026 08:12:00,FTE2E0004,,"${featuredTotal.toLocaleString('en-US')}","nop hoc phi cho con Nguyen Minh An lop 3A"`,
+    // Some banks give the day alone.
+    `4,26/11/2026,FTE2E0004,,"${featuredTotal.toLocaleString('en-US')}","nop hoc phi cho con Nguyen Minh An lop 3A"`,
     '5,26/11/2026 16:00:00,FTE2E0005,"11,000",,Phi quan ly tai khoan',
     ',Tổng cộng,,"11,000",,',
   ].join('\n');
@@ -98,6 +99,9 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   // The transfer without a code waits in the queue, with the child's invoice suggested.
   const card = page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]');
   await expect(card).toContainText('chưa tìm thấy hoá đơn');
+  // A day without its time is shown as the day, not as midnight.
+  await expect(card).toContainText('26/11/2026 · Số tham chiếu FTE2E0004');
+  await expect(card).not.toContainText('00:00');
   const suggestion = card.getByTestId('suggestion').first();
   await expect(suggestion).toContainText('Nguyễn Minh An');
   await expect(suggestion).toContainText('đúng số tiền còn nợ');

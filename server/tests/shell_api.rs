@@ -99,6 +99,27 @@ async fn the_shell_carries_the_schools_the_schools_name_and_the_classs_fees() {
     let made_up = page(&app, "/s/th-ha-long/9Z").await;
     assert!(made_up.contains("data-shell-school"));
     assert!(!made_up.contains("class-fee"));
+    // That the school has no such class is said with the page, as the app
+    // says it, without repeating the link's words (anyone's to write).
+    assert!(
+        made_up.contains(&format!(
+            "data-testid=\"unknown-class\">{}</p>",
+            hocphi_app::i18n::VI.unknown_class
+        )),
+        "{made_up}"
+    );
+    let planted = page(&app, "/s/th-ha-long/STK%200123456789%20Vietcombank").await;
+    assert!(planted.contains("unknown-class"));
+    assert!(!planted.contains("0123456789"), "{planted}");
+    assert!(!page(&app, "/s/th-ha-long").await.contains("unknown-class"));
+    assert!(!page(&app, "/s/khong-co-truong-nay/3A")
+        .await
+        .contains("unknown-class"));
+    // A class name with a dot ("6.1", typed by hand or in a link sent before
+    // names were encoded) is the page, not a file that is not there.
+    assert!(page(&app, "/s/th-ha-long/6.1")
+        .await
+        .contains("unknown-class"));
 
     // Names are written as text, never as markup.
     sqlx::query("UPDATE school SET name = 'Trường <b>Thử</b> & \"Con\"' WHERE slug = 'th-ha-long'")

@@ -140,6 +140,17 @@ impl Date {
         )
     }
 
+    /// A bank transfer's moment: its day alone when it is midnight to the
+    /// second, which is how a statement without times is read (the bank gave
+    /// the day only; "26/11/2026 00:00" would claim a time nobody knows).
+    pub fn transfer_moment_label(unix_secs: i64) -> String {
+        if (unix_secs + VIETNAM_OFFSET_SECS).rem_euclid(86_400) == 0 {
+            Date::in_vietnam(unix_secs).dmy()
+        } else {
+            Date::moment_label(unix_secs)
+        }
+    }
+
     pub fn add_days(self, days: i64) -> Date {
         Date::from_days(self.to_days() + days)
     }
@@ -361,6 +372,21 @@ mod tests {
         assert_eq!(
             Date::moment_label(base + 17 * 3600 + 1800),
             "27/11/2026 00:30"
+        );
+    }
+
+    #[test]
+    fn a_transfer_without_its_time_shows_its_day() {
+        // Midnight in Vietnam is 17:00 UTC the day before.
+        let midnight = Date::new(2026, 11, 26).unwrap().to_days() * 86_400 - 7 * 3600;
+        assert_eq!(Date::transfer_moment_label(midnight), "26/11/2026");
+        assert_eq!(
+            Date::transfer_moment_label(midnight + 60),
+            "26/11/2026 00:01"
+        );
+        assert_eq!(
+            Date::transfer_moment_label(midnight + 1),
+            "26/11/2026 00:00"
         );
     }
 

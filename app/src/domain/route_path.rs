@@ -37,15 +37,12 @@ pub fn class_path(school: &str, class: &str) -> String {
     format!("/s/{}/{}", segment(school), segment(class))
 }
 
-/// `text` as one path segment: all but RFC 3986's unreserved characters
-/// percent-encoded.
+/// `text` as one path segment: all but letters, digits, `-` and `_`
+/// percent-encoded; a dot too, as a last segment with a dot reads as a file's
+/// name ("6.1", "10.A1" are common class names), and "." or ".." as a step up.
 fn segment(text: &str) -> String {
     use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    const RESERVED: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
+    const RESERVED: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
     utf8_percent_encode(text, RESERVED).to_string()
 }
 
@@ -56,9 +53,17 @@ mod tests {
     #[test]
     fn a_class_path_opens_that_class() {
         assert_eq!(class_path("th-ha-long", "3A"), "/s/th-ha-long/3A");
-        for class in ["6/1", "Mầm 1", "Lá 2 (bán trú)", "5?A#1", "100%"] {
+        for class in [
+            "6/1",
+            "Mầm 1",
+            "Lá 2 (bán trú)",
+            "5?A#1",
+            "100%",
+            "6.1",
+            "10.A1",
+        ] {
             let path = class_path("mn-hoa-hong", class);
-            assert!(!path.contains(' '), "{path}");
+            assert!(!path.contains(' ') && !path.contains('.'), "{path}");
             assert_eq!(path.matches('/').count(), 3, "{path}");
             assert_eq!(
                 matches("/s/:school/:class", &path),

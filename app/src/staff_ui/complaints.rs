@@ -204,7 +204,7 @@ fn Opened(
                     view! { <p class="text-sm text-gray-700">{tr("Không thấy giao dịch nào: kiểm tra sao kê, hoặc đối chiếu trong mục Đối soát.", "None found: check the statement, or look in Reconciliation.")}</p> }.into_any()
                 } else {
                     view! { <ul class="text-sm">{d.transfers.into_iter().map(|t| view! {
-                        <li data-testid="complaint-transfer">{format!("{} · {} · {} · {}", t.reference, t.amount, Date::moment_label(t.received_at), t.status)}</li>
+                        <li data-testid="complaint-transfer">{format!("{} · {} · {} · {}", t.reference, t.amount, Date::transfer_moment_label(t.received_at), t.status)}</li>
                     }).collect_view()}</ul> }.into_any()
                 }}
                 <p class="text-sm text-gray-700">{tr("Ghép khoản nộp vào hoá đơn hoặc ghi nhận hoàn tiền trong mục Đối soát, rồi trả lời phụ huynh ở đây.",

@@ -127,10 +127,11 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
             {move || rows.with(|list| list.as_ref().map(|list| {
                 let live = || list.iter().filter(|r| r.status.state != PaymentState::Voided);
                 let total: Vnd = live().map(|r| r.total).sum();
-                let paid: Vnd = list.iter().map(|r| r.paid).sum();
+                let paid: Vnd = live().map(|r| r.paid).sum();
                 let count = list.len();
-                // The count goes with the sum due: a voided invoice is in
-                // neither, and is counted apart.
+                // The count goes with the sums: a voided invoice is in none
+                // (what was paid on it is the family's credit now, counted
+                // where it is used), and is counted apart.
                 let live_count = live().count();
                 let voided = count - live_count;
                 let voided = if voided > 0 {

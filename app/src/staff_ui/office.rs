@@ -270,7 +270,8 @@ fn PosImport(school_id: i64) -> impl IntoView {
             let ok = p.errors.is_empty() && new > 0;
             view! {
                 <div class="mt-2" data-testid="pos-preview">
-                    <p class="font-semibold">{format!("{} {} · {} {} · {} {}", tr("Giao dịch mới:", "New:"), new,
+                    <p class="font-semibold">// Each figure stays on its label's line (a phone broke "mới:" from its number).
+                        {format!("{}\u{a0}{} · {}\u{a0}{} · {}\u{a0}{}", tr("Giao dịch mới:", "New:"), new,
                         tr("đã có:", "known:"), p.lines.len() - new, tr("dòng lỗi:", "rows with errors:"), p.errors.len())}</p>
                     {(!p.errors.is_empty()).then(|| view! {
                         <ul role="alert" class="mt-1 list-disc rounded-lg border border-red-300 bg-red-50 p-3 pl-8 text-sm text-red-900">

@@ -620,7 +620,7 @@ fn TransferCard(
                 <Badge outcome=transfer.outcome/>
             </div>
             <p class="text-sm text-gray-700">
-                {format!("{} · {} {}", Date::moment_label(transfer.received_at), tr("Số tham chiếu", "Ref."), transfer.reference)}
+                {format!("{} · {} {}", Date::transfer_moment_label(transfer.received_at), tr("Số tham chiếu", "Ref."), transfer.reference)}
                 {transfer.payer.clone().map(|p| format!(" · {p}"))}
             </p>
             <p class="mt-1 break-all"><span class="font-semibold">{tr("Nội dung: ", "Memo: ")}</span>{transfer.memo.clone()}</p>

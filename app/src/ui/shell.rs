@@ -15,7 +15,8 @@ struct Taken {
     schools: Vec<(String, String)>,
     /// On a school's link, the school's (slug, name, has a logo) the server wrote.
     school: Option<(String, String, bool)>,
-    /// On a class link, the class's fees as the server drew them.
+    /// On a class link, the class's fees (or that it has no such class) as
+    /// the server drew them.
     class_fees: Option<String>,
     /// On a school's link, its contact people as the server drew them.
     contacts: Option<String>,
@@ -83,14 +84,17 @@ pub fn take_from(root: &web_sys::Element) {
                 logo,
             ))
         });
-    let drawn = |title: &str| {
-        root.query_selector(&format!("section[aria-labelledby=\"{title}\"]"))
-            .ok()
-            .flatten()
-            .map(|section| section.outer_html())
+    let drawn = |selector: &str| {
+        root.query_selector(selector).ok().flatten().map(|block| {
+            // Shown by the app on any page it draws (the shell hides it on a
+            // returning family's "opening" page, as the form would push it down).
+            let _ = block.remove_attribute("data-shell-lookup");
+            block.outer_html()
+        })
     };
-    taken.class_fees = drawn("class-fees-title");
-    taken.contacts = drawn("contacts-title");
+    taken.class_fees =
+        drawn("section[aria-labelledby=\"class-fees-title\"], [data-testid=\"unknown-class\"]");
+    taken.contacts = drawn("section[aria-labelledby=\"contacts-title\"]");
     taken.pending = root
         .query_selector("#lookup-shell")
         .ok()

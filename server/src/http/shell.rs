@@ -128,9 +128,19 @@ async fn fill(state: &AppState, path: &str, html: String) -> String {
                     .flatten(),
                 _ => None,
             };
-            match notice {
-                Some(notice) => put(&html, "after-lookup", &class_fees(&notice)),
-                None => html,
+            match (notice, rest) {
+                (Some(notice), _) => put(&html, "after-lookup", &class_fees(&notice)),
+                // As `ClassNoticeView` says it: the school has no such class.
+                (None, [_]) => put(
+                    &html,
+                    "after-lookup",
+                    &format!(
+                        "<p role=\"status\" class=\"mt-6 rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950\" \
+                         data-testid=\"unknown-class\">{}</p>",
+                        VI.unknown_class
+                    ),
+                ),
+                (None, _) => html,
             }
         }
         _ => html,
@@ -231,7 +241,7 @@ fn contacts(contacts: &[hocphi_app::staff::Contact]) -> String {
         })
         .collect();
     format!(
-        "<section class=\"mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200\" aria-labelledby=\"contacts-title\">\
+        "<section class=\"mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200\" aria-labelledby=\"contacts-title\" data-shell-lookup>\
          <h2 id=\"contacts-title\" class=\"text-xl font-bold text-gray-900\">{title}</h2>\
          <p class=\"text-sm text-gray-700\">{intro}</p><ul class=\"mt-2 space-y-3\">{people}</ul></section>",
         title = VI.contacts_title,

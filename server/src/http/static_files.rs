@@ -181,7 +181,13 @@ impl Site {
                 .unwrap_or_default();
             return axum::response::Redirect::permanent(&format!("{to}{query}")).into_response();
         }
-        if path == "/" || path.ends_with("/index.html") || !last.contains('.') {
+        // A parent's page is one even with a dot in its last segment: a class
+        // link typed by hand or sent before class names were encoded ("/s/…/6.1").
+        if path == "/"
+            || path.ends_with("/index.html")
+            || !last.contains('.')
+            || is_parent_page(&path)
+        {
             let page = if is_staff {
                 &self.0.staff
             } else if path.starts_with("/r/") || path.starts_with("/receipt/") {

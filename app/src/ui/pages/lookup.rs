@@ -60,35 +60,34 @@ pub fn LookupPage() -> impl IntoView {
 /// (`found`) has no such class, that it has not.
 #[component]
 fn ClassNoticeView(school: String, class: String, found: PresetSchool) -> impl IntoView {
-    let asked = class.clone();
     let notice = crate::ui::fetch::Fetch::new(move || {
         call(LoadClassNotice {
             school: school.clone(),
             class_name: class.clone(),
         })
     });
-    // What the server drew in the shell stays until the app has its own copy.
+    // What the server drew in the shell (the fees, or that there is no such
+    // class) stays until the app has its own copy.
     let drawn = crate::ui::shell::class_fees();
     move || {
-        let notice = match notice.get() {
-            None => {
+        let notice = match (notice.get(), found.get().map(|school| school.is_ok())) {
+            // A link cut short in a chat message, or of a class since removed:
+            // said so (the form still finds the child), unless the school
+            // itself is unknown, which is said below; the server's copy while
+            // that is not known yet.
+            (Some(Err(AppError::NotFound)), Some(true)) => {
+                return Some(view! {
+                    <p role="status" class="mt-6 rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950" data-testid="unknown-class">
+                        {texts().unknown_class}
+                    </p>
+                }.into_any());
+            }
+            (None, _) | (Some(Err(AppError::NotFound)), None) => {
                 return drawn
                     .clone()
                     .map(|html| view! { <div inner_html=html></div> }.into_any())
             }
-            // A link cut short in a chat message, or of a class since
-            // removed: said so (the form still finds the child), unless the
-            // school itself is unknown, which is said below.
-            Some(Err(AppError::NotFound)) => {
-                return matches!(found.get(), Some(Ok(_))).then(|| view! {
-                    <p role="status" class="mt-6 rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950" data-testid="unknown-class">
-                        {format!("{} “{asked}” {}", crate::ui::tr("Không tìm thấy lớp", "There is no class"), crate::ui::tr(
-                            "ở trường này. Bạn vẫn tra cứu được bằng mã học sinh và ngày sinh.",
-                            "at this school. You can still look up by student code and date of birth."))}
-                    </p>
-                }.into_any());
-            }
-            Some(answer) => answer.ok(),
+            (Some(answer), _) => answer.ok(),
         };
         notice.map(|n| view! {
             <section class="mt-6 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" aria-labelledby="class-fees-title">
