@@ -370,6 +370,11 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(page.getByTestId('private-link')).toContainText(otherName);
   const otherLink = (await page.getByTestId('private-link').getByText(/\/l\//).innerText()).trim();
   // "Thu hồi" beside "Đường dẫn riêng" is named in full for a screen reader.
+  // Asked first, with what it does.
+  page.once('dialog', (d) => {
+    expect(d.message()).toBe(`Thu hồi mọi đường dẫn đã gửi cho phụ huynh em ${otherName}? Điện thoại nào đang xem khoản thu của em sẽ phải tra cứu lại bằng mã học sinh và ngày sinh.`);
+    d.accept();
+  });
   await otherRow.getByRole('button', { name: `Thu hồi mọi đường dẫn đã gửi cho phụ huynh em ${otherName}`, exact: true }).click();
   await expect(page.getByText(`Đã thu hồi 1 đường dẫn riêng của em ${otherName}. Điện thoại nào đang xem khoản thu của em sẽ phải tra cứu lại bằng mã học sinh và ngày sinh.`)).toBeVisible();
   await expect(page.getByTestId('private-link')).toHaveCount(0);
@@ -380,6 +385,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(q.getByRole('link', { name: 'Tra cứu khoản thu' })).toBeVisible();
   await expect(q.getByRole('heading', { name: otherName })).toHaveCount(0);
   await elsewhere.close();
+  page.once('dialog', (d) => d.accept());
   await otherRow.getByRole('button', { name: 'Thu hồi' }).click();
   await expect(page.getByText(`Không có đường dẫn riêng nào đang mở của em ${otherName}`)).toBeVisible();
   await parent.close();

@@ -113,8 +113,11 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   // A double click on the suggestion is one part; a part chosen by mistake comes off.
   await suggestion.getByRole('button', { name: 'Chọn hoá đơn này' }).dblclick();
   await expect(card.getByLabel('Mã hoá đơn')).toHaveCount(1);
+  // The chosen suggestion says so.
+  await expect(suggestion.getByRole('button', { name: 'Đã chọn ✓' })).toHaveAttribute('aria-pressed', 'true');
   await card.getByTestId('remove-part').click();
   await expect(card.getByLabel('Mã hoá đơn')).toHaveCount(0);
+  await expect(suggestion.getByRole('button', { name: 'Chọn hoá đơn này' })).toHaveAttribute('aria-pressed', 'false');
   await suggestion.getByRole('button', { name: 'Chọn hoá đơn này' }).click();
   // The amount typed as accountants type it ("780k"), as in the fee form.
   const amountField = card.getByLabel('Số tiền (đồng)');

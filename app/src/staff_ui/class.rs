@@ -149,6 +149,21 @@ fn ClassTable(class_id: i64) -> impl IntoView {
         });
     };
     let revoke = move |student_id: i64, name: String| {
+        // Beside "Đường dẫn riêng", one tap from it: asked first, with what it does.
+        let ask = format!(
+            "{} {name}? {}",
+            tr("Thu hồi mọi đường dẫn đã gửi cho phụ huynh em", "Revoke every link sent to the family of"),
+            tr(
+                "Điện thoại nào đang xem khoản thu của em sẽ phải tra cứu lại bằng mã học sinh và ngày sinh.",
+                "Any phone viewing the child's fees will have to look up again by student code and date of birth."
+            )
+        );
+        if !web_sys::window()
+            .and_then(|w| w.confirm_with_message(&ask).ok())
+            .unwrap_or(false)
+        {
+            return;
+        }
         busy.run(async move {
             match revoke_student_links(student_id).await {
                 Ok(n) => {

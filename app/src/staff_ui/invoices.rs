@@ -191,7 +191,7 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                                             on_reason=move |reason| void(code.clone(), reason)/> }
                                     });
                                     view! {
-                                        <tr class="border-t border-gray-100" class:text-gray-400=voided data-testid="invoice-row"
+                                        <tr class="border-t border-gray-100" class:text-gray-600=voided data-testid="invoice-row"
                                             data-owed=if voided { 0 } else { (r.total - r.paid).clamp_non_negative().dong() }>
                                             <td class="hidden py-1 pr-2 font-mono sm:table-cell">{r.code.clone()}</td>
                                             <td class="py-2 pr-2 sm:py-1">
@@ -203,8 +203,8 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                                             </td>
                                             <td class="hidden pr-2 sm:table-cell">{r.class_name.clone()}</td>
                                             <td class="hidden pr-2 sm:table-cell">{r.period.label()}</td>
-                                            <td class="hidden pr-2 text-right whitespace-nowrap sm:table-cell">{r.total.to_string()}</td>
-                                            <td class="hidden pr-2 text-right whitespace-nowrap sm:table-cell">{r.paid.to_string()}</td>
+                                            <td class="hidden pr-2 text-right whitespace-nowrap sm:table-cell" class:line-through=voided>{r.total.to_string()}</td>
+                                            <td class="hidden pr-2 text-right whitespace-nowrap sm:table-cell" class:line-through=voided>{r.paid.to_string()}</td>
                                             <td class="hidden pr-2 sm:table-cell">{state.clone()}</td>
                                             <td class="hidden whitespace-nowrap sm:table-cell">{details_button()}{void_button()}</td>
                                         </tr>

@@ -372,7 +372,7 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
                                 </td>
                                 <td class="hidden pr-2 sm:table-cell">{l.reference.clone()}</td>
                                 <td class="hidden pr-2 text-right tabular-nums sm:table-cell">{l.amount.to_string()}</td>
-                                <td class="hidden pr-2 break-all sm:table-cell">{l.memo.clone()}</td>
+                                <td class="hidden pr-2 wrap-anywhere sm:table-cell">{l.memo.clone()}</td>
                                 <td class="hidden sm:table-cell">{result()}</td>
                             </tr>
                         }
@@ -521,7 +521,15 @@ fn TransferCard(
         } else {
             String::new()
         };
-        parts.update(|p| p.push((RwSignal::new(code), RwSignal::new(typed))))
+        let at = parts.with_untracked(Vec::len);
+        parts.update(|p| p.push((RwSignal::new(code), RwSignal::new(typed))));
+        // The part is drawn under the suggestions, off a phone's screen: shown,
+        // or the tap seems to have done nothing.
+        request_animation_frame(move || {
+            if let Some(field) = document().get_element_by_id(&format!("part-amount-{id}-{at}")) {
+                bring_into_view(&field);
+            }
+        });
     };
     let reason = RwSignal::new(String::new());
     let refund_amount = RwSignal::new(unallocated.dong().to_string());
@@ -623,7 +631,7 @@ fn TransferCard(
                 {format!("{} · {} {}", Date::transfer_moment_label(transfer.received_at), tr("Số tham chiếu", "Ref."), transfer.reference)}
                 {transfer.payer.clone().map(|p| format!(" · {p}"))}
             </p>
-            <p class="mt-1 break-all"><span class="font-semibold">{tr("Nội dung: ", "Memo: ")}</span>{transfer.memo.clone()}</p>
+            <p class="mt-1 wrap-anywhere"><span class="font-semibold">{tr("Nội dung: ", "Memo: ")}</span>{transfer.memo.clone()}</p>
             {(!transfer.allocations.is_empty()).then(|| view! {
                 <ul class="mt-1 text-sm">
                     {transfer.allocations.iter().map(|(code, name, amount)| view! {
@@ -657,9 +665,18 @@ fn TransferCard(
                                     {format!(" · {} · {} {} · {} {}", s.invoice_code, tr("còn nợ", "due"), s.balance, tr("kỳ", "period"), Month::label_of(&s.period))}
                                     <br/><span class="text-gray-700">{reasons}</span>
                                 </span>
-                                <button type="button" class=BUTTON_QUIET on:click=move |_| add_part(code.clone(), Some(take))>
-                                    {tr("Chọn hoá đơn này", "Use this invoice")}
-                                </button>
+                                {
+                                    let mine = code.clone();
+                                    // Chosen, it says so (a second tap adds nothing).
+                                    let chosen = Memo::new(move |_| parts.with(|p| p.iter().any(|(c, _)| c.get().trim().eq_ignore_ascii_case(mine.trim()))));
+                                    let chosen = move || chosen.get();
+                                    view! {
+                                        <button type="button" class=BUTTON_QUIET aria-pressed=move || chosen().to_string()
+                                            on:click=move |_| add_part(code.clone(), Some(take))>
+                                            {move || if chosen() { tr("Đã chọn ✓", "Chosen ✓") } else { tr("Chọn hoá đơn này", "Use this invoice") }}
+                                        </button>
+                                    }
+                                }
                             </li>
                         }
                     }).collect_view()}
