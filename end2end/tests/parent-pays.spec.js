@@ -78,6 +78,15 @@ test('a parent looks up a child, opens the invoice and pays by a VietQR that dec
   expect(parsed.additionalData.purpose).not.toMatch(/Nguy|Minh|An\b/);
   await expect(page.getByText('Vietcombank', { exact: true })).toBeVisible();
   await expect(page.getByText('TRUONG TIEU HOC HA LONG').first()).toBeVisible();
+  // Copying the account's holder says so on the button, which stays where the finger is.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  const copyHolder = page.getByRole('button', { name: 'Sao chép Tên tài khoản' });
+  await copyHolder.scrollIntoViewIfNeeded();
+  const before = await copyHolder.boundingBox();
+  await copyHolder.click();
+  await expect(copyHolder).toHaveText('Đã sao chép');
+  expect(await copyHolder.boundingBox()).toEqual(before);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('TRUONG TIEU HOC HA LONG');
   // The school's contact people are on the invoice page.
   const contacts = page.locator('section[aria-labelledby="contacts-title"]');
   await expect(contacts).toContainText('Lê Thị Hồng');

@@ -74,9 +74,9 @@ pub fn CopyRow(
                 } else {
                     "break-words text-lg font-semibold text-gray-900 select-all"
                 }>{shown}</div>
-                // "Copied" is said on the button itself, which neither moves nor
-                // grows (a line added here pushed the button down under the
-                // finger); a failure, rare, has its own line.
+                // "Copied" is said on the button itself, wide enough for either
+                // word, so nothing moves (a line added here pushed the button
+                // down under the finger); a failure, rare, has its own line.
                 <div class="text-sm" aria-live="polite">
                     {move || match state.get() {
                         Copied::Yes => Some(view! { <span class="sr-only">{texts().copied}</span> }.into_any()),
@@ -87,7 +87,7 @@ pub fn CopyRow(
             </div>
             <button
                 type="button"
-                class="min-h-11 min-w-28 shrink-0 rounded-lg border border-teal-700 px-3 text-sm font-semibold text-teal-800 hover:bg-teal-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700"
+                class="min-h-11 min-w-34 shrink-0 rounded-lg border border-teal-700 px-3 text-sm font-semibold text-teal-800 hover:bg-teal-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700"
                 on:click=copy
                 aria-label=format!("{} {}", texts().copy, label)
             >
