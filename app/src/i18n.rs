@@ -573,7 +573,7 @@ pub static VI: Texts = Texts {
     account_name: "Tên tài khoản",
     memo: "Nội dung chuyển khoản",
     copy: "Sao chép",
-    copied: "Đã sao chép",
+    copied: "Đã chép",
     copy_failed: "Không sao chép được, hãy chọn và sao chép bằng tay",
     save_qr: "Lưu ảnh QR",
     qr_saved: "Đã lưu ảnh QR. Mở ứng dụng ngân hàng và chọn ảnh từ thư viện.",

@@ -84,7 +84,7 @@ test('a parent looks up a child, opens the invoice and pays by a VietQR that dec
   await copyHolder.scrollIntoViewIfNeeded();
   const before = await copyHolder.boundingBox();
   await copyHolder.click();
-  await expect(copyHolder).toHaveText('Đã sao chép');
+  await expect(copyHolder).toHaveText('Đã chép');
   expect(await copyHolder.boundingBox()).toEqual(before);
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('TRUONG TIEU HOC HA LONG');
   // The school's contact people are on the invoice page.

@@ -45,7 +45,7 @@ pub fn CopyRow(
             };
             state.set(if ok { Copied::Yes } else { Copied::Failed });
             // Said for a while, then taken back: the clipboard holds one value,
-            // and "Đã sao chép" left under every row copied in turn said four.
+            // and "Đã chép" left on every row copied in turn said four.
             // A failure stays: the value must still be typed by hand.
             if ok {
                 set_timeout(
@@ -74,9 +74,11 @@ pub fn CopyRow(
                 } else {
                     "break-words text-lg font-semibold text-gray-900 select-all"
                 }>{shown}</div>
-                // "Copied" is said on the button itself, wide enough for either
-                // word, so nothing moves (a line added here pushed the button
-                // down under the finger); a failure, rare, has its own line.
+                // "Copied" is said on the button itself, in a word no wider than
+                // "Sao chép" and at a width that holds both, so nothing moves (a
+                // line added here pushed the button down under the finger, and a
+                // wider button wrapped the value beside it); a failure, rare,
+                // has its own line.
                 <div class="text-sm" aria-live="polite">
                     {move || match state.get() {
                         Copied::Yes => Some(view! { <span class="sr-only">{texts().copied}</span> }.into_any()),
@@ -87,7 +89,7 @@ pub fn CopyRow(
             </div>
             <button
                 type="button"
-                class="min-h-11 min-w-34 shrink-0 rounded-lg border border-teal-700 px-3 text-sm font-semibold text-teal-800 hover:bg-teal-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700"
+                class="min-h-11 min-w-30 shrink-0 rounded-lg border border-teal-700 px-3 text-sm font-semibold text-teal-800 hover:bg-teal-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700"
                 on:click=copy
                 aria-label=format!("{} {}", texts().copy, label)
             >
