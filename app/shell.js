@@ -40,17 +40,29 @@
   // press at all: the browser makes no click of a press that began on a button
   // that has gone. Lifted on the app's button, drawn in the same place, it is
   // the press; lifted elsewhere, none, as on any button.
+  // A link pressed on the shell (the fraud warning's "Kiểm tra một mã QR", a
+  // contact's call) is followed the same way: a click whose press began on an
+  // element that has gone reaches no link.
   let held = null;
   document.addEventListener('pointerdown', (event) => {
-    held = lookup && event.button === 0 ? event.target.closest?.('#lookup-shell button[type=submit]') : null;
+    held = event.button === 0
+      ? (lookup && event.target.closest?.('#lookup-shell button[type=submit]')) || event.target.closest?.('#app a[href]') || null
+      : null;
   }, true);
   document.addEventListener('pointercancel', () => (held = null), true);
   document.addEventListener('pointerup', (event) => {
     const pressed = held;
     held = null;
+    if (!pressed || pressed.isConnected) return;
     // By where the finger is, not the event's target: a touch whose element
     // has gone is sent to the document.
-    if (pressed && !pressed.isConnected) document.elementFromPoint(event.clientX, event.clientY)?.closest('#app form button[type=submit]')?.click();
+    const under = document.elementFromPoint(event.clientX, event.clientY);
+    if (pressed.matches('a[href]')) {
+      const link = under?.closest('#app a[href]');
+      if (link && link.href === pressed.href) link.click();
+    } else {
+      under?.closest('#app form button[type=submit]')?.click();
+    }
   }, true);
   document.addEventListener('submit', (event) => {
     const form = event.target;

@@ -107,6 +107,20 @@ for (const where of ['on the button', 'beside it']) {
   });
 }
 
+test("a press on the fraud warning's link while the app takes over follows the link when lifted", async ({ page }) => {
+  const release = await holdTheApp(page);
+  await page.goto(`/s/${FEATURED.school}`);
+  const link = page.getByRole('link', { name: 'Kiểm tra một mã QR' });
+  await link.scrollIntoViewIfNeeded();
+  const box = await link.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  release();
+  await appTookOver(page);
+  await page.mouse.up();
+  await expect(page.getByRole('heading', { name: 'Kiểm tra mã QR trước khi chuyển tiền' })).toBeVisible();
+});
+
 test('a finger on the button while the app takes over is one press when lifted', async ({ page }) => {
   // Real touch events: Chromium makes a tap of them on the app's button (by
   // where the finger is), and shell.js clicks it too; one lookup goes.

@@ -121,26 +121,24 @@ async fn fill(state: &AppState, path: &str, html: String) -> String {
             };
             let html = put(&html, "school", &school_name(&school));
             let html = put(&html, "contacts", &contacts(&school.contacts));
-            let notice = match rest {
-                [class] => hocphi_app::server::classes::class_notice(state, slug, class)
-                    .await
-                    .ok()
-                    .flatten(),
-                _ => None,
-            };
-            match (notice, rest) {
-                (Some(notice), _) => put(&html, "after-lookup", &class_fees(&notice)),
-                // As `ClassNoticeView` says it: the school has no such class.
-                (None, [_]) => put(
-                    &html,
-                    "after-lookup",
-                    &format!(
-                        "<p role=\"status\" class=\"mt-6 rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950\" \
-                         data-testid=\"unknown-class\">{}</p>",
-                        VI.unknown_class
+            match rest {
+                [class] => match hocphi_app::server::classes::class_notice(state, slug, class).await {
+                    Ok(Some(notice)) => put(&html, "after-lookup", &class_fees(&notice)),
+                    // As `ClassNoticeView` says it: the school has no such
+                    // class. Not on a failed query: the app asks again and
+                    // says what is true.
+                    Ok(None) => put(
+                        &html,
+                        "after-lookup",
+                        &format!(
+                            "<p role=\"status\" class=\"mt-6 rounded-lg border border-amber-400 bg-amber-50 p-3 text-base text-amber-950\" \
+                             data-testid=\"unknown-class\">{}</p>",
+                            VI.unknown_class
+                        ),
                     ),
-                ),
-                (None, _) => html,
+                    Err(_) => html,
+                },
+                _ => html,
             }
         }
         _ => html,
