@@ -371,11 +371,13 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   const otherLink = (await page.getByTestId('private-link').getByText(/\/l\//).innerText()).trim();
   // "Thu hồi" beside "Đường dẫn riêng" is named in full for a screen reader.
   // Asked first, with what it does.
+  let asked = null;
   page.once('dialog', (d) => {
-    expect(d.message()).toBe(`Thu hồi mọi đường dẫn đã gửi cho phụ huynh em ${otherName}? Điện thoại nào đang xem khoản thu của em sẽ phải tra cứu lại bằng mã học sinh và ngày sinh.`);
+    asked = d.message();
     d.accept();
   });
   await otherRow.getByRole('button', { name: `Thu hồi mọi đường dẫn đã gửi cho phụ huynh em ${otherName}`, exact: true }).click();
+  await expect.poll(() => asked).toBe(`Thu hồi mọi đường dẫn đã gửi cho phụ huynh em ${otherName}? Điện thoại nào đang xem khoản thu của em sẽ phải tra cứu lại bằng mã học sinh và ngày sinh.`);
   await expect(page.getByText(`Đã thu hồi 1 đường dẫn riêng của em ${otherName}. Điện thoại nào đang xem khoản thu của em sẽ phải tra cứu lại bằng mã học sinh và ngày sinh.`)).toBeVisible();
   await expect(page.getByTestId('private-link')).toHaveCount(0);
   const elsewhere = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
