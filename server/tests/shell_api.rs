@@ -14,6 +14,15 @@ fn shell() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../app/index.html")).unwrap()
 }
 
+/// The app serving the shell from a web build of its own (kept while the app
+/// runs).
+async fn serving_the_shell() -> (tempfile::TempDir, TestApp) {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), shell()).unwrap();
+    let app = start_with(dist.path(), true).await;
+    (dist, app)
+}
+
 async fn get(app: &TestApp, path: &str, accept: &str) -> Reply {
     let reply = app
         .send(
@@ -33,9 +42,7 @@ async fn page(app: &TestApp, path: &str) -> String {
 
 #[tokio::test]
 async fn the_shell_carries_the_schools_the_schools_name_and_the_classs_fees() {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(dist.path().join("index.html"), shell()).unwrap();
-    let app = start_with(dist.path(), true).await;
+    let (_dist, app) = serving_the_shell().await;
 
     let home = page(&app, "/").await;
     assert!(
@@ -146,9 +153,7 @@ async fn the_shell_carries_the_schools_the_schools_name_and_the_classs_fees() {
 /// warning below them down when the app arrives.
 #[tokio::test]
 async fn a_schools_link_carries_whom_to_call() {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(dist.path().join("index.html"), shell()).unwrap();
-    let app = start_with(dist.path(), true).await;
+    let (_dist, app) = serving_the_shell().await;
 
     let school = page(&app, "/s/th-ha-long").await;
     let public = app
@@ -210,9 +215,7 @@ async fn a_schools_link_carries_whom_to_call() {
 /// found"; the staff's `/staff/` keeps its slash.
 #[tokio::test]
 async fn a_trust_page_typed_with_a_trailing_slash_is_sent_to_the_page() {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(dist.path().join("index.html"), shell()).unwrap();
-    let app = start_with(dist.path(), true).await;
+    let (_dist, app) = serving_the_shell().await;
     for (typed, page) in [
         ("/kiem-tra-qr/", "/kiem-tra-qr"),
         ("/kiem-tra-qr/?from=poster", "/kiem-tra-qr?from=poster"),
