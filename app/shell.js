@@ -57,12 +57,24 @@
     // By where the finger is, not the event's target: a touch whose element
     // has gone is sent to the document.
     const under = document.elementFromPoint(event.clientX, event.clientY);
+    let target;
     if (pressed.matches('a[href]')) {
       const link = under?.closest('#app a[href]');
-      if (link && link.href === pressed.href) link.click();
+      if (link && link.href === pressed.href) target = link;
     } else {
-      under?.closest('#app form button[type=submit]')?.click();
+      target = under?.closest('#app form button[type=submit]');
     }
+    if (!target) return;
+    // A touch may also be clicked by the browser where the finger was lifted,
+    // just after this: then that click is the press, and ours would be a
+    // second one (a second tab for a Zalo link, a second lookup).
+    let clicked = false;
+    const seen = (e) => { if (target.contains(e.target)) clicked = true; };
+    document.addEventListener('click', seen, true);
+    setTimeout(() => {
+      document.removeEventListener('click', seen, true);
+      if (!clicked && target.isConnected) target.click();
+    }, 100);
   }, true);
   document.addEventListener('submit', (event) => {
     const form = event.target;

@@ -106,9 +106,11 @@ pub enum Field {
     /// No exemption policy chosen (or none of this school's).
     Policy,
     /// What an invoice run would issue is not what its preview showed (a fee
-    /// or a student changed since). Last: the parent's app decodes variants
-    /// by position.
+    /// or a student changed since).
     PreviewChanged,
+    /// More contact people than a school's page shows (`staff::MAX_CONTACTS`).
+    /// New variants go last: the parent's app decodes them by position.
+    TooManyContacts,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -103,6 +103,10 @@ pub fn cashless_ready(methods: &[PaymentMethod]) -> bool {
     methods.iter().filter(|m| m.is_cashless()).count() >= REQUIRED_CASHLESS_METHODS
 }
 
+/// The most contact people a school's page lists: whom to call, not a staff
+/// list (every school link draws them all).
+pub const MAX_CONTACTS: usize = 10;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     pub name: String,

@@ -141,6 +141,32 @@ test('a finger on the button while the app takes over is one press when lifted',
   expect(lookups).toHaveLength(1);
 });
 
+test("a finger on a contact's Zalo link while the app takes over opens it once", async ({ page }) => {
+  // Chromium may click the app's link where the finger is lifted, and shell.js
+  // follows a press begun on the shell's link: one of them, not both (two tabs).
+  const opened = [];
+  page.context().on('page', (p) => opened.push(p));
+  await page.context().route('https://zalo.me/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Zalo</title>' }));
+  const release = await holdTheApp(page);
+  await page.goto(`/s/${FEATURED.school}`);
+  const zalo = page.getByRole('link', { name: 'Zalo' });
+  await zalo.scrollIntoViewIfNeeded();
+  const box = await zalo.boundingBox();
+  const finger = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [finger] });
+  release();
+  await appTookOver(page);
+  // The app draws the link where the finger is.
+  await expect.poll(() => zalo.boundingBox()).toEqual(box);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await expect.poll(() => opened.length).toBe(1);
+  // Time for a second tab, had one been opened.
+  await page.waitForTimeout(700);
+  expect(opened).toHaveLength(1);
+  expect(opened[0].url()).toBe('https://zalo.me/0912345678');
+});
+
 test('a family that has looked a child up before sees its page opening, not a form that would move under a finger', async ({ browser }) => {
   // A lookup on this phone the day before (its saved list, carried into a
   // fresh context: no service worker there to serve the app past the hold).

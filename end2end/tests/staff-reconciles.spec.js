@@ -67,14 +67,23 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await page.locator('#statement-file').setInputFiles(file);
   await page.getByRole('button', { name: 'Kiểm tra sao kê' }).click();
   const preview = page.getByTestId('statement-preview');
-  await expect(preview).toContainText('Dòng tiền vào: 4');
-  await expect(preview).toContainText('gạch nợ đủ 1 · một phần 1 · nộp thừa 0 · có thể trùng 1 · chờ xử lý 1');
+  const dong = (n) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} đ`;
+  // The money in, to hold against the bank's "Tổng ghi có" before writing; what
+  // writing would do, said as still to come.
+  await expect(preview.getByTestId('preview-total'))
+    .toHaveText(`Dòng tiền vào: 4 · tổng ${dong(2 * a.total + 100_000 + featuredTotal)}`);
+  await expect(preview.getByTestId('preview-outcomes'))
+    .toContainText('Khi ghi: gạch nợ đủ 1 · một phần 1 · nộp thừa 0 · có thể trùng 1 · chờ xử lý 1');
+  // Each line with its day and time as the bank gave them (the day alone for line 4).
+  const previewLines = preview.getByTestId('preview-line');
+  await expect(previewLines.nth(0)).toContainText('26/11/2026 08:01');
+  await expect(previewLines.nth(3)).toContainText('26/11/2026');
+  await expect(previewLines.nth(3)).not.toContainText('00:00');
   await expect(preview.locator('[data-outcome="duplicate"]:visible')).toHaveCount(1);
   const section = page.locator('section[aria-labelledby="reconcile-title"]');
   await section.screenshot({ path: 'test-results/screens/staff-desktop-08-statement-preview.png' });
   await page.getByRole('button', { name: 'Ghi các giao dịch mới (4)' }).click();
   // What it recorded, with the money to hold against the bank's statement; no row of zeros.
-  const dong = (n) => `${String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} đ`;
   await expect(page.getByText(`Đã ghi sao kê. Giao dịch mới: 4, tổng ${dong(2 * a.total + 100_000 + featuredTotal)}`
     + ` · gạch nợ đủ 1 · một phần 1 · có thể trùng 1 (${dong(a.total)}) · chờ xử lý 1 (${dong(featuredTotal)}).`)).toBeVisible();
 
@@ -123,7 +132,15 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   const amountField = card.getByLabel('Số tiền (đồng)');
   const exact = Number(await amountField.inputValue());
   expect(exact % 1000).toBe(0);
+  // An emptied amount is said under its own field, which gets the cursor; nothing is sent.
+  await amountField.fill('');
+  await card.getByRole('button', { name: 'Gạch nợ' }).click();
+  await expect(card.getByTestId('amount-read')).toHaveText('Hãy nhập số tiền.');
+  await expect(amountField).toBeFocused();
+  await expect(card).toContainText('chưa tìm thấy hoá đơn');
   await amountField.fill(`${exact / 1000}k`);
+  // The field reads the amount back as it will be recorded.
+  await expect(card.getByTestId('amount-read')).toHaveText(`= ${exact.toLocaleString('de-DE')} đ`);
   await expect(card.getByTestId('split-left')).toHaveText('Đã chia hết số tiền chuyển khoản.');
   // A double click settles once and says so, not "already settled" over it.
   await card.getByRole('button', { name: 'Gạch nợ' }).dblclick();
@@ -131,6 +148,16 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await expect(page.getByText(new RegExp(`^Đã gạch nợ giao dịch FTE2E0004: ${(exact).toLocaleString('de-DE')} đ vào [A-Z0-9]{8} \\(Nguyễn Minh An\\)$`))).toBeVisible();
   await expect(page.getByText('Giao dịch này đã được gạch nợ')).toHaveCount(0);
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]')).toHaveCount(0);
+
+  // Back on the invoice list, the search is as it was left, and read again:
+  // invoice A, settled by its transfer, is no longer among the unpaid.
+  await openTask(page, 'Hoá đơn, thông báo');
+  await expect(page.locator('#inv-period')).toHaveValue('2026-11');
+  await expect(page.getByLabel('Lớp (để trống: tất cả)')).toHaveValue('4A');
+  await expect(page.locator('#inv-status')).toHaveValue('open');
+  await expect(page.getByTestId('invoice-totals')).toBeVisible();
+  await expect(rows.filter({ hasText: b.code })).toHaveCount(1);
+  await expect(rows.filter({ hasText: a.code })).toHaveCount(0);
 
   // The hand match issued a signed receipt; a wrong payer name is fixed by cancelling
   // it with a reason and issuing a replacement (the old one stays, cancelled).

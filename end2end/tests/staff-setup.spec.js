@@ -190,6 +190,15 @@ for (const size of sizes) {
       await page.getByRole('button', { name: 'Lưu người liên hệ' }).click();
       await expect(page.getByText('Đã lưu 2 người liên hệ')).toBeVisible();
       await expect(page.getByLabel('Họ tên', { exact: true }).nth(1)).toHaveValue('Vũ Văn Nam');
+      // Whom to call, not a staff list: at most ten rows, as the server takes.
+      const add = page.getByRole('button', { name: 'Thêm người liên hệ' });
+      await expect(add).toHaveAccessibleDescription('Tối đa 10 người: phụ huynh cần biết gọi ai trước.');
+      for (let n = 3; n <= 10; n++) await add.click();
+      await expect(page.getByLabel('Họ tên', { exact: true })).toHaveCount(10);
+      await expect(add).toBeDisabled();
+      for (let n = 10; n > 2; n--) await page.getByRole('button', { name: 'Bỏ người này' }).last().click();
+      await expect(page.getByLabel('Họ tên', { exact: true })).toHaveCount(2);
+      await expect(add).toBeEnabled();
       // (The page reads the school again after a save: let it settle before the next form.)
       await page.waitForLoadState('networkidle');
 

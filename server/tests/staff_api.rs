@@ -701,6 +701,28 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
         .await,
         Err(AppError::InvalidInput(Field::Phone))
     );
+    // Whom to call, not a staff list: every school link draws them all.
+    let many: Vec<Value> = (0..=hocphi_app::staff::MAX_CONTACTS)
+        .map(
+            |i| json!({"name": format!("Cô {i}"), "role": "", "phone": "0912345678", "zalo": null}),
+        )
+        .collect();
+    assert_eq!(
+        call(
+            "school/contacts",
+            json!({"school_id": OWN_SCHOOL, "contacts": many[1..]})
+        )
+        .await,
+        Ok(Value::Null)
+    );
+    assert_eq!(
+        call(
+            "school/contacts",
+            json!({"school_id": OWN_SCHOOL, "contacts": many})
+        )
+        .await,
+        Err(AppError::InvalidInput(Field::TooManyContacts))
+    );
     call(
         "school/contacts",
         json!({"school_id": OWN_SCHOOL, "contacts": [{"name": "Cô Lê Thị Hồng", "role": "Kế toán",
@@ -786,11 +808,13 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
         .unwrap()
         .rows;
     let entities: Vec<&str> = log.iter().map(|r| r.entity.as_str()).collect();
-    // Newest first: the office's confirmation of the account, then the accountant's changes.
+    // Newest first: the office's confirmation of the account, then the accountant's changes
+    // (the contacts twice: ten, then the one).
     assert_eq!(
         entities,
         vec![
             "beneficiary_account",
+            "contacts",
             "contacts",
             "payment_methods",
             "beneficiary_account"
@@ -800,7 +824,8 @@ async fn the_accountant_sets_up_the_school_and_parents_see_the_contacts() {
         (log[0].action.as_str(), log[0].who.as_deref()),
         ("confirm", Some("Trần Quốc Bảo"))
     );
-    assert!(log[1].before.as_deref().unwrap().contains("Lê Thị Hồng"));
+    assert!(log[1].before.as_deref().unwrap().contains("Cô 9"));
+    assert!(log[2].before.as_deref().unwrap().contains("Lê Thị Hồng"));
     assert_eq!(log[1].who.as_deref(), Some("Lê Thị Hồng"));
     assert!(sqlx::query("UPDATE audit_log SET action = 'x'")
         .execute(&app.db)

@@ -140,6 +140,9 @@ pub async fn save_contacts(school_id: i64, contacts: Vec<Contact>) -> Result<(),
     use crate::error::Field;
     let school_id = crate::domain::ids::SchoolId(school_id);
     let (state, staff) = crate::server::auth::school_writer(school_id).await?;
+    if contacts.len() > crate::staff::MAX_CONTACTS {
+        return Err(AppError::InvalidInput(Field::TooManyContacts));
+    }
     let mut clean = Vec::new();
     for c in contacts {
         clean.push(Contact {

@@ -23,7 +23,7 @@ fn status_text(r: &InvoiceRow) -> &'static str {
 fn order_label(order: InvoiceOrder) -> &'static str {
     match order {
         InvoiceOrder::NewestThenRegister => tr(
-            "Kỳ mới nhất, rồi theo lớp và tên",
+            "Kỳ mới nhất, rồi lớp, tên",
             "Newest period, then class and name",
         ),
         InvoiceOrder::MostOwed => tr("Còn nợ nhiều nhất lên đầu", "Most owed first"),
@@ -31,12 +31,51 @@ fn order_label(order: InvoiceOrder) -> &'static str {
     }
 }
 
+/// The invoice list's search, kept by the school's page: an accountant who
+/// goes to reconcile a transfer and comes back finds the list as she left it
+/// (and read again, so the match shows), not an empty form.
+#[derive(Clone, Copy)]
+pub struct InvoiceSearch {
+    period: RwSignal<String>,
+    class_name: RwSignal<String>,
+    status: RwSignal<String>,
+    search: RwSignal<String>,
+    order: RwSignal<InvoiceOrder>,
+    page: RwSignal<usize>,
+}
+
+impl InvoiceSearch {
+    fn new() -> Self {
+        InvoiceSearch {
+            period: RwSignal::new(String::new()),
+            class_name: RwSignal::new(String::new()),
+            status: RwSignal::new(String::new()),
+            search: RwSignal::new(String::new()),
+            order: RwSignal::new(InvoiceOrder::default()),
+            page: RwSignal::new(0),
+        }
+    }
+
+    /// For one school's page, before its tasks are drawn.
+    pub fn provide() {
+        provide_context(InvoiceSearch::new());
+    }
+
+    fn here() -> Self {
+        use_context::<InvoiceSearch>().unwrap_or_else(InvoiceSearch::new)
+    }
+}
+
 #[component]
 pub fn InvoiceList(school_id: i64) -> impl IntoView {
-    let period = RwSignal::new(String::new());
-    let class_name = RwSignal::new(String::new());
-    let status = RwSignal::new(String::new());
-    let search = RwSignal::new(String::new());
+    let InvoiceSearch {
+        period,
+        class_name,
+        status,
+        search,
+        order,
+        page,
+    } = InvoiceSearch::here();
     let filter = move || InvoiceFilter {
         period: period.get_untracked(),
         class_name: class_name.get_untracked(),
@@ -46,8 +85,6 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
     let rows = RwSignal::new(None::<Vec<InvoiceRow>>);
     // The invoice whose lines, payments and receipts are shown under its row.
     let opened = RwSignal::new(None::<String>);
-    let order = RwSignal::new(InvoiceOrder::default());
-    let page = RwSignal::new(0usize);
     let outcome = RwSignal::new(None);
     let latest = Latest::new();
     let load = move || {
@@ -56,7 +93,8 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
             show_list(rows, outcome),
         )
     };
-    // The page opens on the list (newest first), not on an empty form.
+    // The page opens on the list (newest first, or as last searched), not on
+    // an empty form.
     load();
     let search_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -95,11 +133,15 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                 <div>
                     <label for="inv-status" class="block text-sm font-semibold">{tr("Trạng thái", "Status")}</label>
                     <select id="inv-status" class=INPUT on:change=move |ev| status.set(event_target_value(&ev))>
-                        <option value="">{tr("Tất cả", "All")}</option>
-                        <option value="open">{tr("Chưa nộp đủ", "Not fully paid")}</option>
-                        <option value="overdue">{tr("Quá hạn", "Overdue")}</option>
-                        <option value="paid">{tr("Đã nộp đủ", "Paid")}</option>
-                        <option value="voided">{tr("Đã huỷ", "Voided")}</option>
+                        {[
+                            ("", tr("Tất cả", "All")),
+                            ("open", tr("Chưa nộp đủ", "Not fully paid")),
+                            ("overdue", tr("Quá hạn", "Overdue")),
+                            ("paid", tr("Đã nộp đủ", "Paid")),
+                            ("voided", tr("Đã huỷ", "Voided")),
+                        ].into_iter().map(|(key, label)| view! {
+                            <option value=key selected=move || status.with(|s| s == key)>{label}</option>
+                        }).collect_view()}
                     </select>
                 </div>
                 <Field id="inv-search" label=tr("Tên, mã học sinh hoặc mã hoá đơn", "Name, student code or invoice code") value=search/>
@@ -110,7 +152,8 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
             </form>
             <OutcomeNotice outcome/>
             {move || rows.get().is_some().then(|| view! {
-                <div class="mt-3 max-w-xs">
+                // Full width on a phone: the longest order's name was cut at 360 px.
+                <div class="mt-3 sm:max-w-sm">
                     <label for="inv-order" class="block text-sm font-semibold">{tr("Sắp xếp", "Order")}</label>
                     <select id="inv-order" class=INPUT on:change=move |ev| {
                         order.set(InvoiceOrder::from_key(&event_target_value(&ev)));
@@ -198,7 +241,12 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
                                                 <span class="font-semibold sm:font-normal">{r.student_name.clone()}</span>
                                                 <div class="text-gray-700 sm:hidden"><span class="font-mono">{r.code.clone()}</span>
                                                     {format!(" · {} {} · {}", tr("lớp", "class"), r.class_name, r.period.label())}</div>
-                                                <div class="sm:hidden">{format!("{} / {} · {state}", r.paid, r.total)}</div>
+                                                // Each figure named, in the laptop's column order.
+                                                <div class="sm:hidden" data-testid="invoice-figures">
+                                                    {tr("Phải nộp", "Due")}" "<span class="whitespace-nowrap" class:line-through=voided>{r.total.to_string()}</span>
+                                                    {format!(" · {} ", tr("đã nộp", "paid"))}<span class="whitespace-nowrap" class:line-through=voided>{r.paid.to_string()}</span>
+                                                    {format!(" · {state}")}
+                                                </div>
                                                 <div class="flex flex-wrap gap-x-3 sm:hidden">{details_button()}{void_button()}</div>
                                             </td>
                                             <td class="hidden pr-2 sm:table-cell">{r.class_name.clone()}</td>

@@ -300,12 +300,24 @@ fn MapColumns(
     }
 }
 
+/// How many of a statement's lines the preview lists (the summary counts all).
+const PREVIEW_LINES: usize = 100;
+
 #[component]
 fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
-    let summary = format!(
-        "{} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
+    // The money in, every line of it (new and already known): the figure to hold
+    // against the bank's own "Tổng ghi có" before anything is written.
+    let money_in: Vnd = preview.lines.iter().map(|l| l.amount).sum();
+    let lines_total = format!(
+        "{} {} · {} {money_in}",
         tr("Dòng tiền vào:", "Money-in lines:"),
         preview.lines.len(),
+        tr("tổng", "total"),
+    );
+    // What writing would do: said in the future, as nothing is done yet.
+    let summary = format!(
+        "{} {} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
+        tr("Khi ghi:", "When recorded:"),
         tr("gạch nợ đủ", "settled"),
         preview.count(Settled::Matched),
         tr("một phần", "partly"),
@@ -324,13 +336,24 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
         ),
         preview.skipped,
     );
+    let shown = preview.lines.len().min(PREVIEW_LINES);
+    let only_some = (preview.lines.len() > shown).then(|| {
+        format!(
+            "{} {shown} {} {} {}",
+            tr("Dưới đây là", "Below are the first"),
+            tr("dòng đầu trong", "lines of"),
+            preview.lines.len(),
+            tr("dòng tiền vào.", "money-in lines."),
+        )
+    });
     view! {
         <div class="mt-3" data-testid="statement-preview">
             // Nothing is recorded yet: say so before the outcomes, which read as done.
             <p class="rounded-lg bg-sky-100 p-2 text-sky-950">{tr(
                 "Đây là bản xem trước: chưa ghi giao dịch nào. Kết quả dưới đây sẽ có khi bấm «Ghi các giao dịch mới».",
                 "This is a preview: nothing is recorded yet. The outcomes below happen when you press “Record the new transfers”.")}</p>
-            <p class="mt-2 font-semibold">{summary}</p>
+            <p class="mt-2 font-semibold" data-testid="preview-total">{lines_total}</p>
+            <p class="font-semibold" data-testid="preview-outcomes">{summary}</p>
             {(!preview.errors.is_empty()).then(|| view! {
                 <div role="alert" class="mt-2 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
                     <p class="font-semibold">{tr("Chưa ghi gì. Sao kê có dòng lỗi:", "Nothing was written. The statement has rows with errors:")}</p>
@@ -348,13 +371,15 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
             <table class="mt-2 w-full text-left text-sm">
                 <thead class="hidden sm:table-header-group"><tr class="text-gray-700">
                     <th class="pr-2">{tr("Dòng", "Row")}</th>
+                    <th class="pr-2">{tr("Ngày giao dịch", "Date")}</th>
                     <th class="pr-2">{tr("Số tham chiếu", "Reference")}</th>
                     <th class="pr-2 text-right">{tr("Số tiền", "Amount")}</th>
                     <th class="pr-2">{tr("Nội dung", "Description")}</th>
                     <th>{tr("Kết quả", "Result")}</th>
                 </tr></thead>
                 <tbody>
-                    {preview.lines.iter().take(100).map(|l| {
+                    {preview.lines.iter().take(PREVIEW_LINES).map(|l| {
+                        let moment = Date::transfer_moment_label(l.at);
                         let result = move || if l.known {
                             view! { <span class="text-sm text-gray-700">{tr("đã có từ trước", "already known")}</span> }.into_any()
                         } else {
@@ -367,11 +392,12 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
                                         {result()}<span class="font-semibold tabular-nums">{l.amount.to_string()}</span>
                                     </div>
                                     <span class="text-gray-700 sm:hidden">{tr("Dòng ", "Row ")}</span>{l.row}
-                                    <span class="text-gray-700 sm:hidden">{format!(" · {}", l.reference)}</span>
+                                    <span class="text-gray-700 sm:hidden">{format!(" · {moment} · {}", l.reference)}</span>
                                     <div class="break-words sm:hidden">{l.memo.clone()}</div>
                                 </td>
+                                <td class="hidden pr-2 tabular-nums sm:table-cell">{moment.clone()}</td>
                                 <td class="hidden pr-2 sm:table-cell">{l.reference.clone()}</td>
-                                <td class="hidden pr-2 text-right tabular-nums sm:table-cell">{l.amount.to_string()}</td>
+                                <td class="hidden pr-2 text-right tabular-nums whitespace-nowrap sm:table-cell">{l.amount.to_string()}</td>
                                 <td class="hidden pr-2 wrap-anywhere sm:table-cell">{l.memo.clone()}</td>
                                 <td class="hidden sm:table-cell">{result()}</td>
                             </tr>
@@ -379,6 +405,7 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            {only_some.map(|text| view! { <p class="mt-2 text-sm text-gray-700">{text}</p> })}
         </div>
     }
 }
@@ -494,11 +521,11 @@ fn TransferCard(
     let unallocated = transfer.unallocated();
     let settled = !transfer.allocations.is_empty() || transfer.outcome == Settled::NotFee;
     // The split being prepared: (invoice code, amount typed).
-    let parts = RwSignal::new(Vec::<(RwSignal<String>, RwSignal<String>)>::new());
+    let parts = RwSignal::new(Vec::<(RwSignal<String>, AmountInput)>::new());
     let add_part = move |code: String, most: Option<Vnd>| {
         // A suggestion chosen twice (a double click) is one part, not two
         // that together exceed the transfer.
-        let chosen = |p: &Vec<(RwSignal<String>, RwSignal<String>)>| {
+        let chosen = |p: &Vec<(RwSignal<String>, AmountInput)>| {
             !code.is_empty()
                 && p.iter()
                     .any(|(c, _)| c.get_untracked().trim().eq_ignore_ascii_case(code.trim()))
@@ -510,7 +537,7 @@ fn TransferCard(
         // an empty field the server then refuses as no amount.
         let given: Vnd = parts.with_untracked(|p| {
             p.iter()
-                .filter_map(|(_, a)| typed_amount(&a.get_untracked()))
+                .filter_map(|(_, a)| typed_amount(&a.text.get_untracked()))
                 .sum()
         });
         let left = (unallocated - given).clamp_non_negative();
@@ -522,7 +549,7 @@ fn TransferCard(
             String::new()
         };
         let at = parts.with_untracked(Vec::len);
-        parts.update(|p| p.push((RwSignal::new(code), RwSignal::new(typed))));
+        parts.update(|p| p.push((RwSignal::new(code), AmountInput::with_text(typed))));
         // The part is drawn under the suggestions, off a phone's screen: shown,
         // or the tap seems to have done nothing.
         request_animation_frame(move || {
@@ -547,22 +574,35 @@ fn TransferCard(
         Err(e) => outcome.set(Some(Outcome::Failed(e))),
     };
     let submit_match = move |_| {
-        let list: Option<Vec<Part>> = parts
+        // Every part's amount is read, so each field that cannot be read says
+        // so under itself; the first of them gets the cursor.
+        let read: Vec<(String, Option<Vnd>)> = parts
             .get_untracked()
             .iter()
-            .map(|(code, amount)| {
+            .map(|(code, amount)| (code.get_untracked().trim().to_string(), amount.take()))
+            .collect();
+        if let Some(bad) = read.iter().position(|(_, amount)| amount.is_none()) {
+            outcome.set(None);
+            if let Some(field) = document().get_element_by_id(&format!("part-amount-{id}-{bad}")) {
+                bring_into_view(&field);
+                if let Ok(field) = field.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = field.focus();
+                }
+            }
+            return;
+        }
+        let list: Vec<Part> = read
+            .into_iter()
+            .filter_map(|(invoice_code, amount)| {
                 Some(Part {
-                    invoice_code: code.get_untracked().trim().to_string(),
-                    amount: typed_amount(&amount.get_untracked())?,
+                    invoice_code,
+                    amount: amount?,
                 })
             })
             .collect();
-        let Some(list) = list.filter(|l| !l.is_empty()) else {
-            outcome.set(Some(Outcome::Failed(crate::error::AppError::InvalidInput(
-                crate::error::Field::PositiveAmount,
-            ))));
+        if list.is_empty() {
             return;
-        };
+        }
         working.run(async move {
             let r = match_transfer(school_id, id, list).await;
             let message = r
@@ -687,7 +727,7 @@ fn TransferCard(
                     {move || parts.get().into_iter().enumerate().map(|(i, (code, amount))| view! {
                         <div class="mt-2 grid grid-cols-2 gap-2">
                             <Input id=format!("part-code-{id}-{i}") label=tr("Mã hoá đơn", "Invoice code") value=code/>
-                            <Input id=format!("part-amount-{id}-{i}") label=tr("Số tiền (đồng)", "Amount (đồng)") value=amount/>
+                            <AmountField id=format!("part-amount-{id}-{i}") label=tr("Số tiền (đồng)", "Amount (đồng)") input=amount/>
                         </div>
                         // A part chosen by mistake comes off again.
                         <button type="button" class="min-h-11 px-2 text-sm underline" data-testid="remove-part"
@@ -697,7 +737,7 @@ fn TransferCard(
                         </button>
                     }).collect_view()}
                     {move || (!parts.get().is_empty()).then(|| {
-                        let given: Vnd = parts.get().iter().filter_map(|(_, a)| typed_amount(&a.get())).sum();
+                        let given: Vnd = parts.get().iter().filter_map(|(_, a)| a.current()).sum();
                         let left = (unallocated - given).clamp_non_negative();
                         view! {
                             <p class="mt-2 text-sm" class:font-semibold=left.is_positive() data-testid="split-left">

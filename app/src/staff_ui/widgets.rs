@@ -139,6 +139,18 @@ impl AmountInput {
         typed_amount::parse(&self.text.get_untracked()).ok()
     }
 
+    /// A field that starts with this text (a suggested amount).
+    pub fn with_text(text: String) -> Self {
+        let input = AmountInput::new();
+        input.text.set(text);
+        input
+    }
+
+    /// The amount as typed so far, if it reads (a running total, not a save).
+    pub fn current(self) -> Option<Vnd> {
+        typed_amount::parse(&self.text.get()).ok()
+    }
+
     pub fn clear(self) {
         self.text.set(String::new());
         self.tried.set(false);
@@ -149,25 +161,31 @@ impl AmountInput {
 /// read back beneath the field before anything is saved: "= 150.000 đ", or why
 /// it cannot be read. Typing "15k" once saved a fee of 15 đ.
 #[component]
-pub fn AmountField(id: &'static str, label: &'static str, input: AmountInput) -> impl IntoView {
+pub fn AmountField(
+    #[prop(into)] id: String,
+    label: &'static str,
+    input: AmountInput,
+) -> impl IntoView {
     let read_id = format!("{id}-read");
+    let reading_id = read_id.clone();
     let reading = move || {
         let text = input.text.get();
         if text.trim().is_empty() && !input.tried.get() {
             return None;
         }
+        let id = reading_id.clone();
         Some(match typed_amount::parse(&text) {
-            Ok(v) => view! { <p id=format!("{id}-read") class="mt-1 text-sm font-semibold text-gray-900" data-testid="amount-read">{format!("= {v}")}</p> }.into_any(),
+            Ok(v) => view! { <p id=id class="mt-1 text-sm font-semibold text-gray-900" data-testid="amount-read">{format!("= {v}")}</p> }.into_any(),
             Err(e) => {
                 let (vi, en) = e.message();
-                view! { <p id=format!("{id}-read") class="mt-1 text-sm font-semibold text-red-800" data-testid="amount-read">{super::tr(vi, en)}</p> }.into_any()
+                view! { <p id=id class="mt-1 text-sm font-semibold text-red-800" data-testid="amount-read">{super::tr(vi, en)}</p> }.into_any()
             }
         })
     };
     view! {
         <div>
-            <label for=id class="block text-sm font-semibold text-gray-900">{label}</label>
-            <input id=id name=id type="text" class=INPUT autocomplete="off" aria-describedby=read_id
+            <label for=id.clone() class="block text-sm font-semibold text-gray-900">{label}</label>
+            <input id=id.clone() name=id type="text" class=INPUT autocomplete="off" aria-describedby=read_id
                 prop:value=move || input.text.get() on:input=move |ev| input.text.set(event_target_value(&ev))/>
             <div aria-live="polite">{reading}</div>
         </div>

@@ -570,6 +570,9 @@ pub(super) fn Contacts(
             ))
         });
     };
+    // At most MAX_CONTACTS, as the server keeps: no more rows than a save
+    // would take. (Outside `view!`: there a `>=` in an attribute ends the tag.)
+    let full = move || rows.with(Vec::len) >= crate::staff::MAX_CONTACTS;
     let save = move |_| {
         let contacts: Vec<Contact> = rows
             .get_untracked()
@@ -621,9 +624,14 @@ pub(super) fn Contacts(
             </For>
             {can_edit.then(|| view! {
                 <div class="mt-3 flex gap-2">
-                    <button type="button" class=BUTTON_QUIET on:click=add>{tr("Thêm người liên hệ", "Add a contact")}</button>
+                    <button type="button" class=BUTTON_QUIET on:click=add prop:disabled=full aria-describedby="contacts-most">
+                        {tr("Thêm người liên hệ", "Add a contact")}
+                    </button>
                     <button type="button" class=BUTTON on:click=save>{tr("Lưu người liên hệ", "Save contacts")}</button>
                 </div>
+                <p id="contacts-most" class="mt-1 text-sm text-gray-700">{tr(
+                    "Tối đa 10 người: phụ huynh cần biết gọi ai trước.",
+                    "At most 10: parents need to know whom to call first.")}</p>
                 <OutcomeNotice outcome/>
             })}
         </section>
