@@ -48,6 +48,9 @@ pub struct Me {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The office the account belongs to (an officer's own office; a school's
+    /// supervising one).
+    pub office_id: i64,
     pub office_name: String,
     pub office_level: crate::domain::office::OfficeLevel,
     pub school_id: Option<i64>,
@@ -656,7 +659,9 @@ pub struct ReportRow {
     pub id: i64,
     pub school_id: i64,
     pub school: String,
-    /// The office it is sent to: the school's own supervising office.
+    /// The office it is sent to: the school's own supervising office, the
+    /// only one that may send it back.
+    pub office_id: i64,
     pub office: String,
     pub from: String,
     pub to: String,

@@ -33,6 +33,28 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
   await expect(tracking.getByRole('button', { name: 'Sao chép Mã theo dõi' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/43-complaint-filed.png', fullPage: true });
 
+  // The ward's office, which supervises the school, reads it (it does not answer:
+  // the school has its own accountant), and finds its way back to its schools.
+  const ward = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const officer = await ward.newPage();
+  await officer.goto('/staff/');
+  await officer.getByLabel('Tên đăng nhập').fill('ubnd.honggai');
+  await officer.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
+  await officer.getByRole('button', { name: 'Đăng nhập' }).click();
+  await officer.getByRole('link', { name: 'Trường Tiểu học Hạ Long' }).first().click();
+  const attention = officer.getByTestId('attention');
+  // This month's figures are the office's to read, not a link to the accountant's invoices.
+  await expect(attention).toContainText('Tháng này');
+  await expect(attention.getByRole('link', { name: /Tháng này/ })).toHaveCount(0);
+  await attention.getByRole('link', { name: /khiếu nại của phụ huynh chưa giải quyết xong/ }).click();
+  await expect(officer.getByRole('heading', { name: 'Khiếu nại', level: 1 })).toBeVisible();
+  await officer.getByTestId('complaint-row').first().getByRole('button', { name: 'Mở' }).click();
+  await expect(officer.getByTestId('complaint-detail')).toContainText('FT26330999888');
+  await expect(officer.getByLabel('Trả lời phụ huynh')).toHaveCount(0);
+  await officer.getByRole('link', { name: '← Các trường' }).click();
+  await expect(officer.getByRole('link', { name: 'Trường Tiểu học Hạ Long' }).first()).toBeVisible();
+  await ward.close();
+
   // The accountant answers.
   const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const accountant = await office.newPage();

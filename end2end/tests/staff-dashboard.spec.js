@@ -185,6 +185,17 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   for (const words of ['TRƯỜNG TIỂU HỌC HẠ LONG', 'Kính gửi: UBND phường Hồng Gai', 'Kỳ báo cáo: tháng 11/2026', 'HIỆU TRƯỞNG', 'Lê Thị Hồng']) {
     expect(pdfText).toContain(words);
   }
+  // Sent to the ward, it is the ward's to send back, not the Department's.
+  await expect(report).toContainText('Gửi cho UBND phường Hồng Gai');
+  await expect(report.getByRole('button', { name: 'Gửi trả' })).toHaveCount(0);
+
+  // The ward's officer sends it back.
+  await signOut(page);
+  await signIn(page, 'ubnd.honggai');
+  await page.getByRole('link', { name: 'Bảng theo dõi thu không dùng tiền mặt' }).click();
+  await expect(dash.getByLabel('Từ tháng')).toHaveValue('11/2026');
+  await expect(report).toContainText('đã nộp');
+  await expect(report).not.toContainText('Gửi cho');
   await report.getByLabel('Ý kiến khi gửi trả').fill('Bổ sung số liệu tiền mặt giúp phòng.');
   await report.getByRole('button', { name: 'Gửi trả' }).click();
   await expect(page.getByText('Đã gửi trả báo cáo cho trường.')).toBeVisible();

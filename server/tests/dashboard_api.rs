@@ -239,11 +239,29 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
         refused.answer::<()>(),
         Err(hocphi_app::error::AppError::Forbidden)
     );
+    // The Department reads the ward's school's report but does not send it
+    // back: that is the ward's, to whom it was sent.
+    assert_eq!(with[0].2.as_ref().unwrap().office, "UBND phường Hồng Gai");
+    let overruled = app
+        .staff(
+            "reports/return",
+            json!({"report_id": submitted.id, "comment": "Sở yêu cầu bổ sung"}),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(
+        overruled.answer::<()>(),
+        Err(hocphi_app::error::AppError::Forbidden)
+    );
+    let ward = app
+        .sign_in(hocphi_server::demo::DEMO_WARD_OFFICER, DEMO_PASSWORD)
+        .await
+        .unwrap();
     let back = app
         .staff(
             "reports/return",
             json!({"report_id": submitted.id, "comment": "Thiếu số liệu tiền mặt"}),
-            Some(&officer),
+            Some(&ward),
         )
         .await;
     assert_eq!(back.status, axum::http::StatusCode::OK);

@@ -276,10 +276,15 @@ pub async fn return_report(report_id: i64, comment: String) -> Result<(), AppErr
     staff.require(crate::staff::Role::Officer)?;
     let comment = crate::domain::validate::free_text(&comment, 5, 2000)
         .ok_or(AppError::InvalidInput(crate::error::Field::Message))?;
-    let school_id = reports::report_school(&state.db, report_id)
+    let (school_id, addressee) = reports::report_school(&state.db, report_id)
         .await?
         .ok_or(AppError::NotFound)?;
     staff.check_read(&state.db, school_id).await?;
+    // Only the office the report was sent to sends it back: the Department
+    // reads a ward's schools, but does not overrule the ward on their reports.
+    if staff.office_id != addressee {
+        return Err(AppError::Forbidden);
+    }
     let mut tx = crate::server::database::begin_write(&state.db).await?;
     reports::mark_returned(
         &mut tx,

@@ -411,7 +411,7 @@ pub async fn delete_deadline(conn: &mut AnyConnection, id: i64) -> Result<(), Ap
 // ---- Submitted reports ----
 
 const REPORT_SQL: &str = "SELECT r.id, r.school_id, sc.name AS school, \
-    (SELECT o.name FROM office o WHERE o.id = sc.office_id) AS office, r.period_from, r.period_to, r.note, \
+    sc.office_id, (SELECT o.name FROM office o WHERE o.id = sc.office_id) AS office, r.period_from, r.period_to, r.note, \
     r.submitted_at, st.display_name AS submitted_by, r.status, r.return_comment, r.figures_json FROM school_report r \
     JOIN school sc ON sc.id = r.school_id JOIN staff st ON st.id = r.submitted_by";
 
@@ -420,6 +420,7 @@ struct ReportRecord {
     id: i64,
     school_id: SchoolId,
     school: String,
+    office_id: i64,
     office: String,
     period_from: String,
     period_to: String,
@@ -437,6 +438,7 @@ impl From<ReportRecord> for ReportRow {
             id: r.id,
             school_id: r.school_id.get(),
             school: r.school,
+            office_id: r.office_id,
             office: r.office,
             from: r.period_from,
             to: r.period_to,
@@ -551,14 +553,16 @@ pub async fn office_reports(
         .collect())
 }
 
-/// The school a report is from.
-pub async fn report_school(db: &Db, report_id: i64) -> Result<Option<SchoolId>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT school_id FROM school_report WHERE id = $1")
-            .bind(report_id)
-            .fetch_optional(db)
-            .await?,
+/// The school a report is from, and the office it was sent to (the school's
+/// own supervising office).
+pub async fn report_school(db: &Db, report_id: i64) -> Result<Option<(SchoolId, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT r.school_id, sc.office_id FROM school_report r JOIN school sc ON sc.id = r.school_id \
+         WHERE r.id = $1",
     )
+    .bind(report_id)
+    .fetch_optional(db)
+    .await?)
 }
 
 /// The office sends a report back with a comment.

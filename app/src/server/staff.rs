@@ -37,6 +37,7 @@ pub async fn me(db: &Db, staff: &Staff, today: crate::domain::date::Date) -> Res
         username: staff.username.clone(),
         display_name: staff.display_name.clone(),
         role: staff.role,
+        office_id: staff.office_id,
         office_name: place.office_name,
         office_level: crate::domain::office::OfficeLevel::parse(&place.level)
             .ok_or(AppError::Internal)?,

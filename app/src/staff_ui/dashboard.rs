@@ -514,6 +514,13 @@ fn ReportLine(
     comment: RwSignal<String>,
 ) -> impl IntoView {
     let id = rep.id;
+    // Sent to this office: it alone may send it back (the Department sees a
+    // ward's schools' reports, addressed to the ward).
+    let mine = super::session()
+        .0
+        .get_untracked()
+        .flatten()
+        .is_some_and(|me| me.office_id == rep.office_id);
     view! {
         <span class=if rep.returned { "ml-2 text-amber-800" } else { "ml-2 text-green-800" }>
             {if rep.returned { tr("đã gửi trả", "sent back") } else { tr("đã nộp", "submitted") }}
@@ -524,7 +531,10 @@ fn ReportLine(
         {(!rep.note.is_empty()).then(|| view! { <div class="text-sm italic">{format!("“{}”", rep.note)}</div> })}
         {rep.return_comment.clone().map(|c| view! { <div class="text-sm text-amber-900">{format!("{} {c}", tr("Ý kiến của cơ quan quản lý:", "The office's comment:"))}</div> })}
         <ReportDownload id school=rep.school.clone() from=rep.from.clone()/>
-        {(!rep.returned).then(|| view! {
+        {(!mine).then(|| view! {
+            <div class="text-sm text-gray-700">{format!("{} {}", tr("Gửi cho", "Sent to"), rep.office)}</div>
+        })}
+        {(mine && !rep.returned).then(|| view! {
             <div class="mt-1 flex flex-wrap items-end gap-2 print:hidden">
                 <div class="flex-1">
                     <label for=format!("return-{id}") class="block text-sm">{tr("Ý kiến khi gửi trả", "Comment when sending back")}</label>

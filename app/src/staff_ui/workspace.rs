@@ -141,8 +141,11 @@ impl Task {
     /// only while it has no accountant; once it has one, the office reads.
     pub fn for_staff(role: Role, school_has_accountant: bool) -> &'static [Task] {
         match role {
+            // Read-only: the school's own people do its work, the office
+            // watches it, parents' complaints included.
             Role::Officer if school_has_accountant => &[
                 Task::Home,
+                Task::Complaints,
                 Task::Reports,
                 Task::School,
                 Task::Staff,
@@ -298,12 +301,16 @@ pub fn OfficePage(
 
 /// What needs the accountant today: transfers to match, complaints to answer,
 /// this month's collection, reports the office sent back, set-up still missing.
+/// Each leads to its page if the viewer has that page (`tasks`): an office
+/// sees the counts, not a link to a page that is not its own.
 #[component]
 pub fn Attention(
     school_id: i64,
+    tasks: &'static [Task],
     methods_ready: Signal<bool>,
     has_contacts: Signal<bool>,
 ) -> impl IntoView {
+    let link = move |task: Task| tasks.contains(&task).then(|| task.href(school_id));
     // This month by the server's clock, as the list by class below.
     let figures =
         LocalResource::new(move || school_dashboard(school_id, String::new(), String::new()));
@@ -325,14 +332,14 @@ pub fn Attention(
                     let outstanding = (f.due - f.collected).clamp_non_negative();
                     view! {
                         <ul class="mt-3 grid gap-3 sm:grid-cols-2" data-testid="attention">
-                            <Item href=Task::Reconcile.href(school_id) count=f.unmatched
+                            <Item href=link(Task::Reconcile) count=f.unmatched
                                 urgent=tr("giao dịch ngân hàng chưa khớp với phiếu thu nào: hãy đối soát", "bank transfers match no invoice: reconcile them")
                                 calm=tr("Không có giao dịch nào chờ đối soát.", "No transfer waits to be matched.")/>
-                            <Item href=Task::Complaints.href(school_id) count=f.complaints_open
+                            <Item href=link(Task::Complaints) count=f.complaints_open
                                 urgent=tr("khiếu nại của phụ huynh chưa giải quyết xong", "parents' complaints are not resolved yet")
                                 calm=tr("Không có khiếu nại nào đang mở.", "No open complaint.")/>
                             <li class="rounded-lg border border-gray-200 p-3">
-                                <A href=Task::Invoices.href(school_id) attr:class="block min-h-11">
+                                <MaybeLink href=link(Task::Invoices) class="block min-h-11">
                                     <span class="block text-sm text-gray-700">{tr("Tháng này", "This month")}</span>
                                     <span class="block text-lg font-semibold">
                                         {format!("{} {} / {}", tr("Đã thu", "Collected"), f.collected, f.due)}
@@ -341,10 +348,10 @@ pub fn Attention(
                                     <span class="block text-sm text-gray-700">
                                         {format!("{} {}", tr("Còn phải thu:", "Still due:"), outstanding)}
                                     </span>
-                                </A>
+                                </MaybeLink>
                             </li>
                             {move || (returned() > 0).then(|| view! {
-                                <Item href=Task::Reports.href(school_id) count=returned() as i64
+                                <Item href=link(Task::Reports) count=returned() as i64
                                     urgent=tr("báo cáo bị cơ quan quản lý gửi trả: xem cần sửa gì", "reports sent back by the office: see what to fix")
                                     calm=""/>
                             })}
@@ -353,7 +360,7 @@ pub fn Attention(
                 }
             })}
             <ClassesThisMonth school_id/>
-            <SetupWarnings methods_ready has_contacts link=Some(Task::School.href(school_id))/>
+            <SetupWarnings methods_ready has_contacts link=link(Task::School)/>
         </section>
     }
 }
@@ -414,19 +421,33 @@ pub fn SetupWarnings(
 /// One line of the attention list: a count that asks for action, or a calm
 /// sentence when there is nothing to do.
 #[component]
-fn Item(href: String, count: i64, urgent: &'static str, calm: &'static str) -> impl IntoView {
+fn Item(
+    href: Option<String>,
+    count: i64,
+    urgent: &'static str,
+    calm: &'static str,
+) -> impl IntoView {
     if count == 0 {
         view! { <li class="rounded-lg border border-gray-200 p-3 text-green-800">{calm}</li> }
             .into_any()
     } else {
         view! {
             <li class="rounded-lg border border-amber-400 bg-amber-50 p-3">
-                <A href=href attr:class="block min-h-11 text-amber-950">
+                <MaybeLink href class="block min-h-11 text-amber-950">
                     <span class="text-2xl font-bold">{count}</span>" "{urgent}
-                </A>
+                </MaybeLink>
             </li>
         }
         .into_any()
+    }
+}
+
+/// A link to a page the viewer has, or the same words without one.
+#[component]
+fn MaybeLink(href: Option<String>, class: &'static str, children: Children) -> impl IntoView {
+    match href {
+        Some(href) => view! { <A href=href attr:class=class>{children()}</A> }.into_any(),
+        None => view! { <div class=class>{children()}</div> }.into_any(),
     }
 }
 

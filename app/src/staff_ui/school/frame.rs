@@ -40,12 +40,18 @@ pub(super) fn Workspace(
         <div class="lg:flex lg:gap-6">
             <TaskNav school_id=id me=nav_me current school_has_accountant=has_accountant/>
             <div class="min-w-0 flex-1">
+                // An office came here from its list of schools: the way back to it.
+                {(role == Role::Officer).then(|| view! {
+                    <a href=crate::staff_ui::workspace::OfficeTask::Schools.href() class="mt-2 inline-flex min-h-11 items-center font-semibold text-slate-800 underline print:hidden">
+                        {tr("← Các trường", "← Schools")}
+                    </a>
+                })}
                 <p class="mt-4 text-sm text-gray-700 lg:mt-6" data-testid="school-name">{name}</p>
                 <h1 class="text-2xl font-bold">{current.label_for(role)}</h1>
                 {office_reads.then(|| view! {
                     <p class="mt-2 rounded-lg bg-sky-100 p-3 text-sky-900" data-testid="office-reads">{tr(
-                        "Trường đã có kế toán: cơ quan quản lý xem số liệu, tài khoản và nhật ký; các thay đổi do kế toán của trường thực hiện.",
-                        "The school has its own accountant: the office reads figures, accounts and the log; the accountant makes the changes.")}</p>
+                        "Trường đã có kế toán: cơ quan quản lý xem số liệu, khiếu nại, tài khoản và nhật ký; các thay đổi do kế toán của trường thực hiện.",
+                        "The school has its own accountant: the office reads figures, complaints, accounts and the log; the accountant makes the changes.")}</p>
                 })}
                 {page}
             </div>
@@ -91,7 +97,7 @@ fn TaskPage(
             <crate::staff_ui::class::ClassSection school_id=id/>
         }.into_any(),
         Task::Home => view! {
-            <Attention school_id=id methods_ready has_contacts/>
+            <Attention school_id=id tasks=Task::for_staff(me.role, has_accountant) methods_ready has_contacts/>
             {parents_link}
         }.into_any(),
         Task::Students if me.role == Role::Teacher => view! { <Students school_id=id can_edit=false/> }.into_any(),
@@ -107,7 +113,7 @@ fn TaskPage(
         Task::Reconcile => view! { <crate::staff_ui::reconcile::Reconcile school_id=id/> }.into_any(),
         Task::Office => view! { <crate::staff_ui::office::OfficePayments school_id=id/> }.into_any(),
         Task::Receipts => view! { <crate::staff_ui::receipts::Receipts school_id=id/> }.into_any(),
-        Task::Complaints => view! { <crate::staff_ui::complaints::Complaints school_id=id can_edit=true/> }.into_any(),
+        Task::Complaints => view! { <crate::staff_ui::complaints::Complaints school_id=id can_edit/> }.into_any(),
         Task::Reports => view! { <crate::staff_ui::dashboard::SchoolFigures school_id=id can_submit=accountant/> }.into_any(),
         Task::School => view! {
             <SetupWarnings methods_ready has_contacts link=None/>
