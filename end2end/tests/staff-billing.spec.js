@@ -281,6 +281,10 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(owedBefore).toContainText(/Kỳ 11\/2026: \d+ em chưa nộp đủ · còn nợ [\d.]+ đ/);
   await owedBefore.getByRole('button', { name: /Kỳ 11\/2026/ }).click();
   await expect(page.getByTestId('class-summary')).toContainText('Kỳ 11/2026');
+  // Every child of the class (14, all billed) is counted: paid, partly, not yet.
+  const [, paidFull, partly, none] = (await page.getByTestId('class-summary').innerText())
+    .match(/đã nộp đủ (\d+) · một phần (\d+) · chưa nộp (\d+)/).map(Number);
+  expect(paidFull + partly + none).toBe(14);
   await expect(page.locator('#class-period')).toHaveValue('2026-11');
   await page.locator('#class-period').selectOption('2026-12');
   await expect(page.getByTestId('class-summary')).toContainText('Kỳ 12/2026');

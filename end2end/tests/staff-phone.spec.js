@@ -160,3 +160,19 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
   for (const key of Object.keys(found)) if (!found[key].length) delete found[key];
   expect(found).toEqual({});
 });
+
+test("when the staff app's files do not come, the page says so after half a minute and offers to reload", async ({ page }) => {
+  await page.clock.install();
+  // The app's files never arrive (no signal; a page left open across an update).
+  await page.route(/\.wasm$/, () => {});
+  await page.goto('/staff/');
+  await expect(page.getByText('Đang tải…')).toBeVisible();
+  await page.clock.fastForward(31_000);
+  await expect(page.getByRole('alert')).toHaveText('Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi tải lại trang.');
+  const again = page.getByRole('button', { name: 'Tải lại trang' });
+  expect((await again.boundingBox()).height).toBeGreaterThanOrEqual(44);
+  const reloaded = page.waitForEvent('load');
+  await again.click();
+  await reloaded;
+  await expect(page.getByText('Đang tải…')).toBeVisible();
+});

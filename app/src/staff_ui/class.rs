@@ -213,10 +213,12 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                 let total: Vnd = v.rows.iter().map(|r| r.total).sum();
                 let paid: Vnd = v.rows.iter().map(|r| r.paid).sum();
                 let count = |s: PaymentState| v.rows.iter().filter(|r| r.status.map(|x| x.state) == Some(s)).count();
-                let summary = format!("{} {} · {} {} · {} {} · {} {} / {}",
+                // Every child with an invoice is in one of the three counts.
+                let summary = format!("{} {} · {} {} · {} {} · {} {} · {} {} / {}",
                     tr("Kỳ", "Period"), v.period.label(),
                     tr("đã nộp đủ", "paid"), count(PaymentState::Paid),
                     tr("một phần", "partly"), count(PaymentState::PartlyPaid),
+                    tr("chưa nộp", "unpaid"), count(PaymentState::Unpaid),
                     tr("đã thu", "collected"), paid, total);
                 let today = super::session().0.get_untracked().flatten().map(|me| me.today);
                 let reminder_text = reminder(&v, &origin, today);

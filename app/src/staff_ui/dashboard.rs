@@ -172,6 +172,13 @@ pub fn OfficeDashboard() -> impl IntoView {
             </div>
             <OutcomeNotice outcome/>
             {move || data.get().map(|r| match r {
+                // Months are "YYYY-MM": as text they sort as time. Said as it is,
+                // not as a badly written month.
+                Err(_) if from.with(|f| to.with(|t| !t.is_empty() && f > t)) => view! {
+                    <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900" data-testid="period-reversed">{tr(
+                        "Tháng bắt đầu ở sau tháng kết thúc: hãy chọn “Từ tháng” trước “Đến tháng”.",
+                        "The first month is after the last: choose a “From” month before the “To” month.")}</p>
+                }.into_any(),
                 Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
                 Ok(d) => view! { <DashboardTable d filter=filter.get() sort=sort.get()/> }.into_any(),
             })}
@@ -198,11 +205,28 @@ pub fn OfficeDashboard() -> impl IntoView {
 #[component]
 fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
     let query = crate::domain::search::Query::new(&filter);
+    let all = d.schools.len();
     let mut schools: Vec<_> = d
         .schools
         .into_iter()
         .filter(|s| query.matches(&s.name))
         .collect();
+    // The foot adds up the rows above it: with a filter, the schools shown.
+    let (total_label, total) = if schools.len() == all {
+        (tr("Tất cả các trường", "All schools").to_string(), d.total)
+    } else {
+        (
+            format!(
+                "{} ({}/{all})",
+                tr("Các trường đã lọc", "Schools shown"),
+                schools.len()
+            ),
+            crate::domain::report::Figures::total(schools.iter().map(|s| &s.figures)),
+        )
+    };
+    let none = schools.is_empty().then(|| {
+        view! { <p class="mt-2 text-gray-700" data-testid="dashboard-none">{tr("Không có trường nào khớp bộ lọc.", "No school matches the filter.")}</p> }
+    });
     match sort {
         SortBy::Name => schools.sort_by(|a, b| crate::domain::collate::text_cmp(&a.name, &b.name)),
         SortBy::Collection => schools.sort_by_key(|s| s.figures.collection_rate().unwrap_or(-1)),
@@ -270,13 +294,14 @@ fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
             </tbody>
             <tfoot class="border-t-2 font-bold">
                 <tr data-testid="dashboard-total">
-                    <td class="px-2 py-2">{tr("Tất cả các trường", "All schools")}
-                        <div class="font-normal sm:hidden"><PhoneFigures f=d.total.clone()/></div></td>
+                    <td class="px-2 py-2">{total_label}
+                        <div class="font-normal sm:hidden"><PhoneFigures f=total.clone()/></div></td>
                     <td class="hidden sm:table-cell"></td><td class="hidden sm:table-cell"></td>
-                    <FigureCells f=d.total/>
+                    <FigureCells f=total/>
                 </tr>
             </tfoot>
         </table>
+        {none}
     }
 }
 
@@ -425,7 +450,32 @@ fn MethodsChart(d: Dashboard) -> impl IntoView {
             <p class="text-sm">
                 {Channel::ALL.into_iter().enumerate().map(|(k, c)| view! { <span class="mr-3"><Swatch k/>{channel_label(c)}</span> }).collect_view()}
             </p>
-            <p class="text-sm text-gray-700">{tr("Số liệu chi tiết ở bảng tổng hợp phía trên.", "The numbers are in the summary table above.")}</p>
+            // The figures themselves, readable on a phone and on paper (the
+            // bars' own titles show only under a mouse).
+            // On a phone each school lists its methods under its name.
+            <table class="mt-3 w-full text-sm tabular-nums" data-testid="methods-numbers">
+                <thead class="hidden sm:table-header-group"><tr class="text-left text-gray-700">
+                    <th scope="col" class="pr-3">{tr("Trường", "School")}</th>
+                    {Channel::ALL.into_iter().map(|c| view! { <th scope="col" class="pr-3 text-right">{channel_label(c)}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {d.schools.iter().map(|s| view! {
+                        <tr class="border-t border-gray-100">
+                            <th scope="row" class="py-1 pr-3 text-left font-normal">
+                                <span class="font-semibold sm:font-normal">{s.name.clone()}</span>
+                                <ul class="sm:hidden">
+                                    {Channel::ALL.into_iter().map(|c| view! {
+                                        <li>{format!("{}: {}", channel_label(c), s.figures.channel(c).amount)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            </th>
+                            {Channel::ALL.into_iter().map(|c| view! {
+                                <td class="hidden pr-3 text-right whitespace-nowrap sm:table-cell">{s.figures.channel(c).amount.to_string()}</td>
+                            }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
         </section>
     }
 }
@@ -489,15 +539,20 @@ fn Reports(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
                 Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
                 Ok(rows) => view! {
                     <ul class="mt-2 divide-y divide-gray-100">
-                        {rows.into_iter().map(|(_, name, report)| view! {
-                            <li class="py-2" data-testid="report-row">
-                                <span class="font-semibold">{name}</span>
-                                {chosen.get_untracked().zip(today.get_untracked()).map(|(d, day)| view! { <StandingBadge standing=standing_of(report.as_ref(), d.due_on, day)/> })}
-                                {match report {
-                                    None => view! { <span class="ml-2 font-semibold text-red-800">{tr("chưa nộp báo cáo", "no report yet")}</span> }.into_any(),
-                                    Some(rep) => view! { <ReportLine rep on_return=send_back comment/> }.into_any(),
-                                }}
-                            </li>
+                        {rows.into_iter().map(|(_, name, report)| {
+                            let badge = chosen.get_untracked().zip(today.get_untracked()).map(|(d, day)| view! { <StandingBadge standing=standing_of(report.as_ref(), d.due_on, day)/> });
+                            // With a deadline its badge says "not submitted"; without, this does.
+                            let missing = (badge.is_none() && report.is_none()).then(|| view! {
+                                <span class="ml-2 font-semibold text-red-800">{tr("chưa nộp báo cáo", "no report yet")}</span>
+                            });
+                            view! {
+                                <li class="py-2" data-testid="report-row">
+                                    <span class="font-semibold">{name}</span>
+                                    {badge}
+                                    {missing}
+                                    {report.map(|rep| view! { <ReportLine rep on_return=send_back comment/> })}
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 }.into_any(),
