@@ -3,8 +3,18 @@
 // finds it in the queue, answers and resolves it; the parent sees the answer.
 const { test, expect } = require('@playwright/test');
 const path = require('path');
+const { signIn } = require('../lib/staff');
 
 const SLIP = path.join(__dirname, '..', '..', 'fixtures', 'qr-personal-account.png');
+
+/** A staff member signed in on a laptop of their own: [context, page]. */
+async function staffAtLaptop(browser, username) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto('/staff/');
+  await signIn(page, username);
+  return [context, page];
+}
 
 test('a complaint from an invoice is answered and resolved, and the parent sees the answer', async ({ page, browser }) => {
   await page.goto('/s/th-ha-long');
@@ -35,12 +45,7 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
 
   // The ward's office, which supervises the school, reads it (it does not answer:
   // the school has its own accountant), and finds its way back to its schools.
-  const ward = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const officer = await ward.newPage();
-  await officer.goto('/staff/');
-  await officer.getByLabel('Tên đăng nhập').fill('ubnd.honggai');
-  await officer.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
-  await officer.getByRole('button', { name: 'Đăng nhập' }).click();
+  const [ward, officer] = await staffAtLaptop(browser, 'ubnd.honggai');
   await officer.getByRole('link', { name: 'Trường Tiểu học Hạ Long' }).first().click();
   const attention = officer.getByTestId('attention');
   // This month's figures are the office's to read, not a link to the accountant's invoices.
@@ -56,12 +61,7 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
   await ward.close();
 
   // The accountant answers.
-  const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const accountant = await office.newPage();
-  await accountant.goto('/staff/');
-  await accountant.getByLabel('Tên đăng nhập').fill('ketoan.thhl');
-  await accountant.getByLabel('Mật khẩu').fill('hocphi-demo-2026');
-  await accountant.getByRole('button', { name: 'Đăng nhập' }).click();
+  const [office, accountant] = await staffAtLaptop(browser, 'ketoan.thhl');
   // The home counts the complaints awaiting an answer, and leads to them.
   await accountant.getByTestId('attention').getByRole('link', { name: /khiếu nại của phụ huynh chưa giải quyết xong/ }).click();
   await expect(accountant.getByRole('heading', { name: 'Khiếu nại', level: 1 })).toBeVisible();
