@@ -65,16 +65,22 @@
       target = under?.closest('#app form button[type=submit]');
     }
     if (!target) return;
+    // A mouse's press begun on an element that has gone gets no click: this is it.
+    if (event.pointerType !== 'touch') {
+      target.click();
+      return;
+    }
     // A touch may also be clicked by the browser where the finger was lifted,
     // just after this: then that click is the press, and ours would be a
-    // second one (a second tab for a Zalo link, a second lookup).
+    // second one (a second tab for a Zalo link, a second lookup). Input is
+    // handled before timers, so the browser's click, if any, comes first.
     let clicked = false;
     const seen = (e) => { if (target.contains(e.target)) clicked = true; };
     document.addEventListener('click', seen, true);
     setTimeout(() => {
       document.removeEventListener('click', seen, true);
       if (!clicked && target.isConnected) target.click();
-    }, 100);
+    }, 300);
   }, true);
   document.addEventListener('submit', (event) => {
     const form = event.target;

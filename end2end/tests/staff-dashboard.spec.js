@@ -66,7 +66,7 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(dash.getByLabel('Từ tháng')).toHaveAttribute('aria-invalid', 'true');
   // A range the wrong way round is said to be so.
   await setPeriod(dash, '12/2026', '10/2026');
-  await expect(dash.getByTestId('period-reversed')).toContainText('Tháng bắt đầu ở sau tháng kết thúc');
+  await expect(dash.getByTestId('period-reversed')).toContainText('“Từ tháng” đang sau “Đến tháng”.');
   await setPeriod(dash, '11/2026', '11/2026');
   await expect(dash.getByLabel('Từ tháng')).toHaveAttribute('aria-invalid', 'false');
   await expect(page.getByTestId('dashboard-row').first()).toBeVisible();
@@ -83,7 +83,7 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   expect(due).toBeGreaterThan(0);
   // The foot adds up the rows shown, and says so.
   const foot = page.getByTestId('dashboard-total');
-  await expect(foot).toContainText('Các trường đã lọc (1/4)');
+  await expect(foot).toContainText('Các trường khớp bộ lọc (1/4)');
   expect(Number((await foot.getByTestId('due').innerText()).replace(/[^0-9]/g, ''))).toBe(due);
   await page.getByLabel('Lọc trường').fill('zzz');
   await expect(page.getByTestId('dashboard-none')).toHaveText('Không có trường nào khớp bộ lọc.');

@@ -168,7 +168,7 @@ test("when the staff app's files do not come, the page says so after half a minu
   await page.goto('/staff/');
   await expect(page.getByText('Đang tải…')).toBeVisible();
   await page.clock.fastForward(31_000);
-  await expect(page.getByRole('alert')).toHaveText('Trang chưa tải xong. Hãy kiểm tra kết nối mạng rồi tải lại trang.');
+  await expect(page.getByRole('alert')).toHaveText('Trang tải lâu hơn thường lệ. Hãy kiểm tra kết nối mạng; nếu trang vẫn không mở, bấm Tải lại trang.');
   const again = page.getByRole('button', { name: 'Tải lại trang' });
   expect((await again.boundingBox()).height).toBeGreaterThanOrEqual(44);
   const reloaded = page.waitForEvent('load');

@@ -71,9 +71,11 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   // The money in, to hold against the bank's "Tổng ghi có" before writing; what
   // writing would do, said as still to come.
   await expect(preview.getByTestId('preview-total'))
-    .toHaveText(`Dòng tiền vào: 4 · tổng ${dong(2 * a.total + 100_000 + featuredTotal)}`);
+    .toHaveText(`Dòng tiền vào: 4 · tổng ${dong(2 * a.total + 100_000 + featuredTotal)} · đã có từ trước 0 · bỏ qua (tiền ra, dòng tổng cộng) 2`);
   await expect(preview.getByTestId('preview-outcomes'))
-    .toContainText('Khi ghi: gạch nợ đủ 1 · một phần 1 · nộp thừa 0 · có thể trùng 1 · chờ xử lý 1');
+    .toHaveText('Sau khi ghi: gạch nợ đủ 1 · một phần 1 · nộp thừa 0 · có thể trùng 1 · chờ xử lý 1');
+  // Each line says what recording will do, not what was done.
+  await expect(preview.locator('[data-outcome="matched"]:visible')).toHaveText('sẽ gạch nợ đủ');
   // Each line with its day and time as the bank gave them (the day alone for line 4).
   const previewLines = preview.getByTestId('preview-line');
   await expect(previewLines.nth(0)).toContainText('26/11/2026 08:01');
@@ -149,8 +151,10 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await expect(page.getByText('Giao dịch này đã được gạch nợ')).toHaveCount(0);
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]')).toHaveCount(0);
 
-  // Back on the invoice list, the search is as it was left, and read again:
-  // invoice A, settled by its transfer, is no longer among the unpaid.
+  // Back on the invoice list, by way of the home (another route of the school's
+  // pages), the search is as it was left, and read again: invoice A, settled by
+  // its transfer, is no longer among the unpaid.
+  await openTask(page, 'Việc cần làm');
   await openTask(page, 'Hoá đơn, thông báo');
   await expect(page.locator('#inv-period')).toHaveValue('2026-11');
   await expect(page.getByLabel('Lớp (để trống: tất cả)')).toHaveValue('4A');

@@ -201,14 +201,24 @@ fn Opened(
             <div class="mt-2">
                 <p class="font-semibold">{tr("Giao dịch của trường có mã này", "The school's transfers with this reference")}</p>
                 {if d.transfers.is_empty() {
-                    view! { <p class="text-sm text-gray-700">{tr("Không thấy giao dịch nào: kiểm tra sao kê, hoặc đối chiếu trong mục Đối soát.", "None found: check the statement, or look in Reconciliation.")}</p> }.into_any()
+                    view! { <p class="text-sm text-gray-700">{if can_edit {
+                        tr("Không thấy giao dịch nào: kiểm tra sao kê, hoặc đối chiếu trong mục Đối soát.", "None found: check the statement, or look in Reconciliation.")
+                    } else {
+                        tr("Không thấy giao dịch nào.", "None found.")
+                    }}</p> }.into_any()
                 } else {
                     view! { <ul class="text-sm">{d.transfers.into_iter().map(|t| view! {
                         <li data-testid="complaint-transfer">{format!("{} · {} · {} · {}", t.reference, t.amount, Date::transfer_moment_label(t.received_at), t.status)}</li>
                     }).collect_view()}</ul> }.into_any()
                 }}
-                <p class="text-sm text-gray-700">{tr("Ghép khoản nộp vào hoá đơn hoặc ghi nhận hoàn tiền trong mục Đối soát, rồi trả lời phụ huynh ở đây.",
-                    "Match the transfer to the invoice or record a refund in Reconciliation, then answer the parent here.")}</p>
+                // The office reads; the school's accountant does the work.
+                <p class="text-sm text-gray-700">{if can_edit {
+                    tr("Ghép khoản nộp vào hoá đơn hoặc ghi nhận hoàn tiền trong mục Đối soát, rồi trả lời phụ huynh ở đây.",
+                        "Match the transfer to the invoice or record a refund in Reconciliation, then answer the parent here.")
+                } else {
+                    tr("Kế toán của trường xử lý và trả lời phụ huynh về khiếu nại này.",
+                        "The school's accountant handles this complaint and answers the parent.")
+                }}</p>
             </div>
             {can_edit.then(|| view! {
                 <form class="mt-3 space-y-2" on:submit=send>

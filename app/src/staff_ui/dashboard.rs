@@ -176,8 +176,8 @@ pub fn OfficeDashboard() -> impl IntoView {
                 // not as a badly written month.
                 Err(_) if from.with(|f| to.with(|t| !t.is_empty() && f > t)) => view! {
                     <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900" data-testid="period-reversed">{tr(
-                        "Tháng bắt đầu ở sau tháng kết thúc: hãy chọn “Từ tháng” trước “Đến tháng”.",
-                        "The first month is after the last: choose a “From” month before the “To” month.")}</p>
+                        "“Từ tháng” đang sau “Đến tháng”. Hãy chọn “Từ tháng” sớm hơn hoặc bằng “Đến tháng”.",
+                        "“From” is after “To”. Choose a “From” month no later than the “To” month.")}</p>
                 }.into_any(),
                 Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
                 Ok(d) => view! { <DashboardTable d filter=filter.get() sort=sort.get()/> }.into_any(),
@@ -218,13 +218,13 @@ fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
         (
             format!(
                 "{} ({}/{all})",
-                tr("Các trường đã lọc", "Schools shown"),
+                tr("Các trường khớp bộ lọc", "Schools matching the filter"),
                 schools.len()
             ),
             crate::domain::report::Figures::total(schools.iter().map(|s| &s.figures)),
         )
     };
-    let none = schools.is_empty().then(|| {
+    let none = (schools.is_empty() && all > 0).then(|| {
         view! { <p class="mt-2 text-gray-700" data-testid="dashboard-none">{tr("Không có trường nào khớp bộ lọc.", "No school matches the filter.")}</p> }
     });
     match sort {
@@ -465,7 +465,7 @@ fn MethodsChart(d: Dashboard) -> impl IntoView {
                                 <span class="font-semibold sm:font-normal">{s.name.clone()}</span>
                                 <ul class="sm:hidden">
                                     {Channel::ALL.into_iter().map(|c| view! {
-                                        <li>{format!("{}: {}", channel_label(c), s.figures.channel(c).amount)}</li>
+                                        <li>{format!("{}: ", channel_label(c))}<span class="whitespace-nowrap">{s.figures.channel(c).amount.to_string()}</span></li>
                                     }).collect_view()}
                                 </ul>
                             </th>

@@ -31,9 +31,10 @@ fn order_label(order: InvoiceOrder) -> &'static str {
     }
 }
 
-/// The invoice list's search, kept by the school's page: an accountant who
-/// goes to reconcile a transfer and comes back finds the list as she left it
-/// (and read again, so the match shows), not an empty form.
+/// The invoice list's search, one per school, kept for the whole visit: an
+/// accountant who goes to reconcile a transfer (or home, or anywhere) and comes
+/// back finds the list as she left it (read again, so the match shows), not an
+/// empty form. Signing out reloads the app, so nothing passes to the next person.
 #[derive(Clone, Copy)]
 pub struct InvoiceSearch {
     period: RwSignal<String>,
@@ -56,13 +57,40 @@ impl InvoiceSearch {
         }
     }
 
-    /// For one school's page, before its tasks are drawn.
-    pub fn provide() {
-        provide_context(InvoiceSearch::new());
+    /// The school's, made the first time under the app's owner: a school's
+    /// pages are built anew on some moves (its home and a task are two routes),
+    /// and signals made there would go with them.
+    fn for_school(school_id: i64) -> Self {
+        let Some(all) = use_context::<InvoiceSearches>() else {
+            return InvoiceSearch::new();
+        };
+        if let Some(kept) = all.kept.with_value(|k| k.get(&school_id).copied()) {
+            return kept;
+        }
+        let made = all.owner.with(InvoiceSearch::new);
+        all.kept.update_value(|k| {
+            k.insert(school_id, made);
+        });
+        made
     }
+}
 
-    fn here() -> Self {
-        use_context::<InvoiceSearch>().unwrap_or_else(InvoiceSearch::new)
+/// Every school's [`InvoiceSearch`], held by the staff app itself.
+#[derive(Clone)]
+pub struct InvoiceSearches {
+    owner: Owner,
+    kept: StoredValue<std::collections::HashMap<i64, InvoiceSearch>>,
+}
+
+impl InvoiceSearches {
+    /// In the staff app's root, which lasts as long as the page.
+    pub fn provide() {
+        if let Some(owner) = Owner::current() {
+            provide_context(InvoiceSearches {
+                owner,
+                kept: StoredValue::new(Default::default()),
+            });
+        }
     }
 }
 
@@ -75,7 +103,7 @@ pub fn InvoiceList(school_id: i64) -> impl IntoView {
         search,
         order,
         page,
-    } = InvoiceSearch::here();
+    } = InvoiceSearch::for_school(school_id);
     let filter = move || InvoiceFilter {
         period: period.get_untracked(),
         class_name: class_name.get_untracked(),

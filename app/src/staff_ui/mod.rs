@@ -78,6 +78,7 @@ fn StaffApp() -> impl IntoView {
     provide_context(Language(lang));
     let me = RwSignal::new(None::<Option<Me>>);
     provide_context(Session(me));
+    invoices::InvoiceSearches::provide();
     spawn_local(async move {
         me.set(Some(whoami().await.unwrap_or(None)));
     });

@@ -32,6 +32,19 @@ pub fn outcome_text(o: Settled) -> &'static str {
     }
 }
 
+/// The same, in a statement's preview: what recording will do, not what was done.
+fn outcome_to_come(o: Settled) -> &'static str {
+    match o {
+        Settled::Matched => tr("sẽ gạch nợ đủ", "will settle in full"),
+        Settled::PartlyPaid => tr("sẽ ghi nộp một phần", "will record a part payment"),
+        Settled::Overpaid => tr(
+            "sẽ ghi nộp thừa (thành tiền dư)",
+            "will record an overpayment (credit)",
+        ),
+        other => outcome_text(other),
+    }
+}
+
 fn outcome_class(o: Settled) -> &'static str {
     match o {
         Settled::Matched => "bg-green-100 text-green-900",
@@ -42,11 +55,21 @@ fn outcome_class(o: Settled) -> &'static str {
 }
 
 #[component]
-fn Badge(outcome: Settled) -> impl IntoView {
+fn Badge(
+    outcome: Settled,
+    /// In a preview: said as what recording will do.
+    #[prop(optional)]
+    to_come: bool,
+) -> impl IntoView {
+    let text = if to_come {
+        outcome_to_come(outcome)
+    } else {
+        outcome_text(outcome)
+    };
     view! {
         <span class=format!("inline-block rounded px-2 py-0.5 text-sm font-semibold {}", outcome_class(outcome))
             data-outcome=outcome.as_str()>
-            {outcome_text(outcome)}
+            {text}
         </span>
     }
 }
@@ -308,16 +331,25 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
     // The money in, every line of it (new and already known): the figure to hold
     // against the bank's own "Tổng ghi có" before anything is written.
     let money_in: Vnd = preview.lines.iter().map(|l| l.amount).sum();
+    // (The amount kept on one line with its "đ".)
     let lines_total = format!(
-        "{} {} · {} {money_in}",
+        "{} {} · {} {} · {} {} · {} {}",
         tr("Dòng tiền vào:", "Money-in lines:"),
         preview.lines.len(),
         tr("tổng", "total"),
+        money_in.to_string().replace(' ', "\u{a0}"),
+        tr("đã có từ trước", "already known"),
+        preview.known(),
+        tr(
+            "bỏ qua (tiền ra, dòng tổng cộng)",
+            "skipped (money out, total rows)"
+        ),
+        preview.skipped,
     );
     // What writing would do: said in the future, as nothing is done yet.
     let summary = format!(
-        "{} {} {} · {} {} · {} {} · {} {} · {} {} · {} {} · {} {}",
-        tr("Khi ghi:", "When recorded:"),
+        "{} {} {} · {} {} · {} {} · {} {} · {} {}",
+        tr("Sau khi ghi:", "Once recorded:"),
         tr("gạch nợ đủ", "settled"),
         preview.count(Settled::Matched),
         tr("một phần", "partly"),
@@ -328,13 +360,6 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
         preview.count(Settled::Duplicate),
         tr("chờ xử lý", "to review"),
         preview.count(Settled::Unmatched),
-        tr("đã có", "already known"),
-        preview.known(),
-        tr(
-            "bỏ qua (tiền ra, dòng tổng cộng)",
-            "skipped (money out, total rows)"
-        ),
-        preview.skipped,
     );
     let shown = preview.lines.len().min(PREVIEW_LINES);
     let only_some = (preview.lines.len() > shown).then(|| {
@@ -383,7 +408,7 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
                         let result = move || if l.known {
                             view! { <span class="text-sm text-gray-700">{tr("đã có từ trước", "already known")}</span> }.into_any()
                         } else {
-                            view! { <Badge outcome=l.outcome/> }.into_any()
+                            view! { <Badge outcome=l.outcome to_come=true/> }.into_any()
                         };
                         view! {
                             <tr class="border-t border-gray-100 align-top" data-testid="preview-line">

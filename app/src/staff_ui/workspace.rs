@@ -311,6 +311,9 @@ pub fn Attention(
     has_contacts: Signal<bool>,
 ) -> impl IntoView {
     let link = move |task: Task| tasks.contains(&task).then(|| task.href(school_id));
+    // An office at a school with its own accountant: it watches, and may be the
+    // office that sent a report back; the counts say so, not "do this".
+    let watches = !tasks.contains(&Task::Reconcile);
     // This month by the server's clock, as the list by class below.
     let figures =
         LocalResource::new(move || school_dashboard(school_id, String::new(), String::new()));
@@ -333,7 +336,11 @@ pub fn Attention(
                     view! {
                         <ul class="mt-3 grid gap-3 sm:grid-cols-2" data-testid="attention">
                             <Item href=link(Task::Reconcile) count=f.unmatched
-                                urgent=tr("giao dịch ngân hàng chưa khớp với phiếu thu nào: hãy đối soát", "bank transfers match no invoice: reconcile them")
+                                urgent={if !watches {
+                                    tr("giao dịch ngân hàng chưa khớp với phiếu thu nào: hãy đối soát", "bank transfers match no invoice: reconcile them")
+                                } else {
+                                    tr("giao dịch ngân hàng chưa khớp với phiếu thu nào, chờ kế toán của trường đối soát", "bank transfers match no invoice, awaiting the school's accountant")
+                                }}
                                 calm=tr("Không có giao dịch nào chờ đối soát.", "No transfer waits to be matched.")/>
                             <Item href=link(Task::Complaints) count=f.complaints_open
                                 urgent=tr("khiếu nại của phụ huynh chưa giải quyết xong", "parents' complaints are not resolved yet")
@@ -352,7 +359,11 @@ pub fn Attention(
                             </li>
                             {move || (returned() > 0).then(|| view! {
                                 <Item href=link(Task::Reports) count=returned() as i64
-                                    urgent=tr("báo cáo bị cơ quan quản lý gửi trả: xem cần sửa gì", "reports sent back by the office: see what to fix")
+                                    urgent={if watches {
+                                        tr("báo cáo đã bị gửi trả, chờ trường nộp lại", "reports sent back, awaiting the school's resubmission")
+                                    } else {
+                                        tr("báo cáo bị cơ quan quản lý gửi trả: xem cần sửa gì", "reports sent back by the office: see what to fix")
+                                    }}
                                     calm=""/>
                             })}
                         </ul>

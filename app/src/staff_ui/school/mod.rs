@@ -66,7 +66,6 @@ pub fn SchoolView(school_id: i64, me: Me, task: Signal<Option<Task>>) -> impl In
     let flashed = RwSignal::new(None);
     provide_context(Flash(flashed));
     Changes::provide();
-    crate::staff_ui::invoices::InvoiceSearch::provide();
     // What the last save did belongs to its page: another page starts clean.
     Effect::new(move |_| {
         task.track();

@@ -629,9 +629,9 @@ pub(super) fn Contacts(
                     </button>
                     <button type="button" class=BUTTON on:click=save>{tr("Lưu người liên hệ", "Save contacts")}</button>
                 </div>
-                <p id="contacts-most" class="mt-1 text-sm text-gray-700">{tr(
-                    "Tối đa 10 người: phụ huynh cần biết gọi ai trước.",
-                    "At most 10: parents need to know whom to call first.")}</p>
+                <p id="contacts-most" class="mt-1 text-sm text-gray-700">{format!("{} {} {}",
+                    tr("Tối đa", "At most"), crate::staff::MAX_CONTACTS,
+                    tr("người: phụ huynh cần biết gọi ai trước.", "people: parents need to know whom to call first."))}</p>
                 <OutcomeNotice outcome/>
             })}
         </section>
