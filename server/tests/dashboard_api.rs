@@ -227,14 +227,21 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
         .collect();
     assert_eq!(with.len(), 1, "one school submitted, two have not");
     assert_eq!(with[0].2.as_ref().unwrap().figures, submitted.figures);
+    // Sends the report back as this person, with this comment.
+    let send_back = |who, comment: &'static str| {
+        let app = &app;
+        let report = submitted.id;
+        async move {
+            app.staff(
+                "reports/return",
+                json!({"report_id": report, "comment": comment}),
+                Some(who),
+            )
+            .await
+        }
+    };
     // The officer cannot submit; the accountant cannot send back.
-    let refused = app
-        .staff(
-            "reports/return",
-            json!({"report_id": submitted.id, "comment": "Thiếu số liệu tiền mặt"}),
-            Some(&accountant),
-        )
-        .await;
+    let refused = send_back(&accountant, "Thiếu số liệu tiền mặt").await;
     assert_eq!(
         refused.answer::<()>(),
         Err(hocphi_app::error::AppError::Forbidden)
@@ -242,13 +249,7 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
     // The Department reads the ward's school's report but does not send it
     // back: that is the ward's, to whom it was sent.
     assert_eq!(with[0].2.as_ref().unwrap().office, "UBND phường Hồng Gai");
-    let overruled = app
-        .staff(
-            "reports/return",
-            json!({"report_id": submitted.id, "comment": "Sở yêu cầu bổ sung"}),
-            Some(&officer),
-        )
-        .await;
+    let overruled = send_back(&officer, "Sở yêu cầu bổ sung").await;
     assert_eq!(
         overruled.answer::<()>(),
         Err(hocphi_app::error::AppError::Forbidden)
@@ -257,13 +258,7 @@ async fn a_school_submits_its_report_frozen_and_the_office_sends_it_back() {
         .sign_in(hocphi_server::demo::DEMO_WARD_OFFICER, DEMO_PASSWORD)
         .await
         .unwrap();
-    let back = app
-        .staff(
-            "reports/return",
-            json!({"report_id": submitted.id, "comment": "Thiếu số liệu tiền mặt"}),
-            Some(&ward),
-        )
-        .await;
+    let back = send_back(&ward, "Thiếu số liệu tiền mặt").await;
     assert_eq!(back.status, axum::http::StatusCode::OK);
     let school_view: Vec<ReportRow> = app
         .staff("reports/school", json!({"school_id": 1}), Some(&accountant))
