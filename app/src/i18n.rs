@@ -733,6 +733,16 @@ mod tests {
     }
 
     #[test]
+    fn the_contacts_limit_said_is_the_one_kept() {
+        // The texts are static: the number is written out, so held to the constant here.
+        let most = format!(" {} ", crate::staff::MAX_CONTACTS);
+        for lang in [Lang::Vi, Lang::En] {
+            let said = field_problem(lang, Field::TooManyContacts);
+            assert!(said.contains(&most), "{said}");
+        }
+    }
+
+    #[test]
     fn staff_screens_say_every_error_and_parents_screens_the_public_ones() {
         let percent = AppError::InvalidInput(Field::Percent);
         assert_eq!(

@@ -680,6 +680,10 @@ pub struct ReportDeadline {
     pub from: String,
     pub to: String,
     pub due_on: crate::domain::date::Date,
+    /// The office that set the day, on a school's calendar: a ward's school
+    /// also answers to the Department, and meets whichever day comes first,
+    /// so it is told whose day that is. None on an office's own calendar.
+    pub set_by: Option<String>,
 }
 
 /// A class's collection for one month: how many invoices, how many paid in

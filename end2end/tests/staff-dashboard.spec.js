@@ -249,3 +249,28 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(deadlines.getByTestId('report-standing')).toHaveText('đã nộp đúng hạn');
   await expect(again.getByTestId('report-sent-back')).toHaveCount(0);
 });
+
+test('the dashboard keeps its period in the address: a reload, Back, or a link sent on shows the same months', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, 'sogd');
+  await page.getByRole('link', { name: 'Bảng theo dõi thu không dùng tiền mặt' }).click();
+  const dash = page.locator('section[aria-labelledby="dash-title"]');
+  await setPeriod(dash, '9/2026', '11/2026');
+  await expect(page).toHaveURL(/\/staff\/dashboard\?tu=2026-09&den=2026-11$/);
+  const monthly = page.locator('section[aria-labelledby="monthly-title"]');
+  await expect(monthly.locator('svg text', { hasText: '09/2026' })).toHaveCount(1);
+  await page.reload();
+  await expect(dash.getByLabel('Từ tháng')).toHaveValue('09/2026');
+  await expect(dash.getByLabel('Đến tháng')).toHaveValue('11/2026');
+  await expect(monthly.locator('svg text', { hasText: '09/2026' })).toHaveCount(1);
+  // Away to the schools' list and Back: the same months.
+  await page.getByRole('navigation', { name: 'Công việc' }).getByRole('link', { name: 'Các trường', exact: true }).click();
+  await expect(page).not.toHaveURL(/dashboard/);
+  await page.goBack();
+  await expect(dash.getByLabel('Từ tháng')).toHaveValue('09/2026');
+  await expect(dash.getByLabel('Đến tháng')).toHaveValue('11/2026');
+  // A made-up address is not a period: this month instead.
+  await page.goto('/staff/dashboard?tu=2026-13&den=x');
+  await expect(dash.getByLabel('Từ tháng')).toHaveValue('11/2026');
+  await expect(dash.getByLabel('Đến tháng')).toHaveValue('11/2026');
+});

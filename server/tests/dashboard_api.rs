@@ -367,7 +367,61 @@ async fn the_office_sets_a_reporting_calendar_its_schools_read_and_no_other_offi
         .answer()
         .unwrap();
     assert_eq!(today, app.clock.today());
-    assert_eq!(list, vec![moved]);
+    // Told whose day it is: the school also answers to its ward.
+    let department = Some("Sở GD&ĐT Quảng Ninh".to_string());
+    assert_eq!(
+        list,
+        vec![ReportDeadline {
+            set_by: department.clone(),
+            ..moved.clone()
+        }]
+    );
+    assert_eq!(moved.set_by, None);
+
+    // The ward sets an earlier day for the same period: that is the one the
+    // school meets, named as the ward's; a later one changes nothing.
+    let ward = app
+        .sign_in(hocphi_server::demo::DEMO_WARD_OFFICER, DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let school_sees = || async {
+        let (_, list): Calendar = app
+            .staff("reports/calendar", json!({}), Some(&accountant))
+            .await
+            .answer()
+            .unwrap();
+        list.into_iter()
+            .map(|d| (d.due_on.dmy(), d.set_by))
+            .collect::<Vec<_>>()
+    };
+    let ward_day: ReportDeadline = app
+        .staff("reports/calendar/set", set("03/12/2026"), Some(&ward))
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(
+        school_sees().await,
+        vec![(
+            "03/12/2026".to_string(),
+            Some("UBND phường Hồng Gai".to_string())
+        )]
+    );
+    app.staff("reports/calendar/set", set("09/12/2026"), Some(&ward))
+        .await
+        .answer::<ReportDeadline>()
+        .unwrap();
+    assert_eq!(
+        school_sees().await,
+        vec![("07/12/2026".to_string(), department)]
+    );
+    app.staff(
+        "reports/calendar/remove",
+        json!({"id": ward_day.id}),
+        Some(&ward),
+    )
+    .await
+    .answer::<serde_json::Value>()
+    .unwrap();
 
     // Another office sees none of it.
     let stranger = app.officer_elsewhere("ubnd.campha").await;
@@ -403,6 +457,6 @@ async fn the_office_sets_a_reporting_calendar_its_schools_read_and_no_other_offi
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE entity = 'report_deadline'")
             .await,
-        3
+        6
     );
 }

@@ -155,6 +155,7 @@ pub async fn set_report_deadline(
         from: f.to_string(),
         to: t.to_string(),
         due_on: due,
+        set_by: None,
     })
 }
 

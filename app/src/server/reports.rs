@@ -288,6 +288,7 @@ struct DeadlineRecord {
     period_from: String,
     period_to: String,
     due_on: String,
+    office: String,
 }
 
 /// The reporting calendar, newest period first: an office's own (a staff
@@ -299,12 +300,15 @@ pub async fn calendar(
 ) -> Result<Vec<ReportDeadline>, AppError> {
     // An officer sees (and edits) their own office's calendar. A school reads the
     // calendars of every office above it (its commune and the Department): for a
-    // period both set, the earlier day is the one to meet (ISO dates sort as text).
+    // period both set, the earlier day is the one to meet, and the school is told
+    // which office set it (ISO dates sort as text; on the same day, the first
+    // office by id, as before).
     let rows: Vec<DeadlineRecord> = match school_id {
         None => {
             sqlx::query_as(
-                "SELECT id, period_from, period_to, due_on FROM report_deadline WHERE office_id = $1 \
-                 ORDER BY period_to DESC, period_from DESC",
+                "SELECT d.id, d.period_from, d.period_to, d.due_on, o.name AS office FROM report_deadline d \
+                 JOIN office o ON o.id = d.office_id WHERE d.office_id = $1 \
+                 ORDER BY d.period_to DESC, d.period_from DESC",
             )
             .bind(office_id)
             .fetch_all(db)
@@ -312,25 +316,34 @@ pub async fn calendar(
         }
         Some(school_id) => {
             sqlx::query_as(
-                "SELECT MIN(id) AS id, period_from, period_to, MIN(due_on) AS due_on FROM report_deadline \
-                 WHERE office_id IN (SELECT os.office_id FROM office_school os WHERE os.school_id = $1) \
-                 GROUP BY period_from, period_to ORDER BY period_to DESC, period_from DESC",
+                "SELECT d.id, d.period_from, d.period_to, d.due_on, o.name AS office FROM report_deadline d \
+                 JOIN office o ON o.id = d.office_id \
+                 WHERE d.office_id IN (SELECT os.office_id FROM office_school os WHERE os.school_id = $1) \
+                 ORDER BY d.period_to DESC, d.period_from DESC, d.due_on, d.id",
             )
             .bind(school_id)
             .fetch_all(db)
             .await?
         }
     };
-    rows.into_iter()
-        .map(|r| {
-            Ok(ReportDeadline {
-                id: r.id,
-                from: r.period_from,
-                to: r.period_to,
-                due_on: Date::parse_iso(&r.due_on).map_err(|_| AppError::Internal)?,
-            })
-        })
-        .collect()
+    let mut out: Vec<ReportDeadline> = Vec::with_capacity(rows.len());
+    for r in rows {
+        // Rows of one period are next to each other, the earliest day first.
+        if out
+            .last()
+            .is_some_and(|d| d.from == r.period_from && d.to == r.period_to)
+        {
+            continue;
+        }
+        out.push(ReportDeadline {
+            id: r.id,
+            due_on: Date::parse_iso(&r.due_on).map_err(|_| AppError::Internal)?,
+            from: r.period_from,
+            to: r.period_to,
+            set_by: school_id.is_some().then_some(r.office),
+        });
+    }
+    Ok(out)
 }
 
 /// The day an office set for a period, if it set one.

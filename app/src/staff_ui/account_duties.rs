@@ -62,7 +62,7 @@ pub fn AccountHistory(school_id: i64, version: RwSignal<u32>) -> impl IntoView {
         <details class="mt-3" data-testid="account-history">
             <summary class="min-h-11 cursor-pointer py-2 font-semibold text-slate-800">{tr("Lịch sử thay đổi tài khoản nhận tiền", "History of the receiving accounts")}</summary>
             {move || rows.get().map(|r| match r {
-                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Err(e) => view! { <LoadFailed error=e retry=move || rows.refetch()/> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="text-sm text-gray-700">{tr("Chưa có thay đổi nào.", "No changes yet.")}</p> }.into_any(),
                 Ok(list) => view! {
                     <ul class="divide-y divide-gray-100 text-sm">

@@ -75,7 +75,7 @@ pub fn Certificate(school_id: i64, can_edit: bool) -> impl IntoView {
             {move || current.get().map(|r| match r {
                 Ok(Some(c)) => view! { <Holder c/> }.into_any(),
                 Ok(None) => view! { <p class="mt-2 text-sm font-semibold text-gray-800">{tr("Chưa có chứng thư số: biên lai chỉ có chữ ký điện tử của hocphi.", "No certificate yet: receipts carry hocphi's electronic signature only.")}</p> }.into_any(),
-                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Err(e) => view! { <LoadFailed error=e retry=move || current.refetch()/> }.into_any(),
             })}
             {can_edit.then(|| view! {
                 <form class="mt-3 grid gap-3 sm:grid-cols-2" on:submit=upload>

@@ -208,7 +208,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
     };
     view! {
         {move || view_res.get().map(|r| match r {
-            Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+            Err(e) => view! { <LoadFailed error=e retry=move || view_res.refetch()/> }.into_any(),
             Ok(v) => {
                 let total: Vnd = v.rows.iter().map(|r| r.total).sum();
                 let paid: Vnd = v.rows.iter().map(|r| r.paid).sum();

@@ -81,7 +81,7 @@ pub fn Complaints(school_id: i64, can_edit: bool) -> impl IntoView {
                 <p class="mt-2 text-gray-700">{tr("Chưa có khiếu nại nào.", "No complaints.")}</p>
             })}
             {move || matching.get().map(|r| match r {
-                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Err(e) => view! { <LoadFailed error=e retry=move || list.refetch()/> }.into_any(),
                 Ok(rows) if rows.is_empty() && list.with(|r| r.as_ref().is_some_and(|r| r.as_ref().is_ok_and(Vec::is_empty))) => ().into_any(),
                 Ok(rows) => {
                     let rows_empty = rows.is_empty();
@@ -144,7 +144,7 @@ fn Complaint(
     let detail = LocalResource::new(move || open_complaint(school_id, id));
     view! {
         {move || detail.get().map(|r| match r {
-            Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+            Err(e) => view! { <LoadFailed error=e retry=move || detail.refetch()/> }.into_any(),
             Ok(d) => view! { <Opened school_id d can_edit outcome on_change=move || { detail.refetch(); on_change(); }/> }.into_any(),
         })}
     }

@@ -32,26 +32,76 @@ pub(super) fn this_month() -> String {
     })
 }
 
-/// A period's two months, both this month: by the server's clock once the
-/// session is known. A page opened by its address (a reload) is drawn before
-/// the session arrives, with the computer's month; the server's replaces it
-/// then, unless a month has been chosen meanwhile.
+/// A period's two months: those in the address (`?tu=2026-09&den=2026-11`),
+/// else both this month, by the server's clock once the session is known. A
+/// page opened by its address (a reload) is drawn before the session arrives,
+/// with the computer's month; the server's replaces it then, unless a month
+/// has been chosen meanwhile. Every change is written back to the address, so
+/// a reload keeps the period and an officer can send it as a link.
 fn this_month_period() -> (RwSignal<String>, RwSignal<String>) {
     let first = this_month();
-    let from = RwSignal::new(first.clone());
-    let to = RwSignal::new(first.clone());
+    let asked = address_period();
+    let (from, to) = match &asked {
+        Some((f, t)) => (RwSignal::new(f.clone()), RwSignal::new(t.clone())),
+        None => (RwSignal::new(first.clone()), RwSignal::new(first.clone())),
+    };
     let me = super::session().0;
     Effect::new(move |_| {
         let Some(Some(me)) = me.get() else {
             return;
         };
         let server = crate::domain::date::Month::of(me.today).to_string();
-        if server != first && from.get_untracked() == first && to.get_untracked() == first {
+        if asked.is_none()
+            && server != first
+            && from.get_untracked() == first
+            && to.get_untracked() == first
+        {
             from.set(server.clone());
             to.set(server);
         }
     });
+    Effect::new(move |drawn: Option<()>| {
+        let (f, t) = (from.get(), to.get());
+        // Not at first: an address without a period stays as it was opened.
+        if drawn.is_some() {
+            write_address_period(&f, &t);
+        }
+    });
     (from, to)
+}
+
+const FROM_KEY: &str = "tu";
+const TO_KEY: &str = "den";
+
+/// The two months of the address's query, when both are months ("2026-09").
+fn address_period() -> Option<(String, String)> {
+    use crate::domain::date::Month;
+    let search = web_sys::window()?.location().search().ok()?;
+    let value = |key: &str| {
+        search.trim_start_matches('?').split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == key)
+                .then(|| Month::parse(v).ok())
+                .flatten()
+                .map(|m| m.to_string())
+        })
+    };
+    Some((value(FROM_KEY)?, value(TO_KEY)?))
+}
+
+/// The period into the address, in place (no new history entry per keystroke
+/// of a month typed): the router does not draw the page again for it.
+fn write_address_period(from: &str, to: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(path) = window.location().pathname() else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let to_url = format!("{path}?{FROM_KEY}={from}&{TO_KEY}={to}");
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&to_url));
+    }
 }
 
 fn hours(h: Option<i64>) -> String {
@@ -179,7 +229,7 @@ pub fn OfficeDashboard() -> impl IntoView {
                         "“Từ tháng” đang sau “Đến tháng”. Hãy chọn “Từ tháng” sớm hơn hoặc bằng “Đến tháng”.",
                         "“From” is after “To”. Choose a “From” month no later than the “To” month.")}</p>
                 }.into_any(),
-                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Err(e) => view! { <LoadFailed error=e retry=move || data.refetch()/> }.into_any(),
                 Ok(d) => view! { <DashboardTable d filter=filter.get() sort=sort.get()/> }.into_any(),
             })}
         </section>
@@ -340,6 +390,14 @@ fn Swatch(k: usize) -> impl IntoView {
     view! { <svg class="mr-1 inline h-3 w-3" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill=COLORS[k]/></svg> }
 }
 
+/// Narrower than Tailwind's `sm` (640 px), where the charts are not drawn.
+fn narrow_screen() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 640.0)
+}
+
 /// Collection rate and cashless share (by value) month by month: paired bars.
 #[component]
 fn MonthlyChart(months: Vec<MonthPoint>) -> impl IntoView {
@@ -381,16 +439,18 @@ fn MonthlyChart(months: Vec<MonthPoint>) -> impl IntoView {
     view! {
         <section class=CARD aria-labelledby="monthly-title">
             <h2 id="monthly-title" class=H2>{tr("Theo tháng: tỷ lệ thu và tỷ lệ không tiền mặt", "By month: collection rate and cashless share")}</h2>
-            <svg viewBox=format!("0 0 {w} {h}") class="mt-2 w-full" role="img" aria-labelledby="monthly-title">
+            // Not on a phone: 640 units drawn in 300 px make 5 px labels. The
+            // figures are opened there instead.
+            <svg viewBox=format!("0 0 {w} {h}") class="mt-2 hidden w-full sm:block" role="img" aria-labelledby="monthly-title">
                 <line x1=pad y1=full x2=w y2=full stroke="#e5e7eb"/>
                 <line x1=pad y1=half x2=w y2=half stroke="#e5e7eb"/>
                 <text x="0" y=full_label font-size="11" fill="#374151">"100%"</text>
                 <text x="0" y=half_label font-size="11" fill="#374151">"50%"</text>
                 {bars}
             </svg>
-            <p class="text-sm"><Swatch k=0/>{tr("Tỷ lệ thu", "Collection rate")}
+            <p class="hidden text-sm sm:block"><Swatch k=0/>{tr("Tỷ lệ thu", "Collection rate")}
                 <span class="ml-3"><Swatch k=1/></span>{tr("Không tiền mặt (giá trị)", "Cashless (value)")}</p>
-            <details class="mt-2 text-sm">
+            <details class="mt-2 text-sm" open=narrow_screen()>
                 <summary class="flex min-h-11 cursor-pointer items-center">{tr("Xem số liệu", "See the numbers")}</summary>
                 <table class="mt-1 w-full" data-testid="monthly-numbers">
                     <thead><tr class="text-left text-gray-700">
@@ -446,8 +506,9 @@ fn MethodsChart(d: Dashboard) -> impl IntoView {
     view! {
         <section class=CARD aria-labelledby="methods-title">
             <h2 id="methods-title" class=H2>{tr("Số tiền đã thu theo phương thức, từng trường", "Money collected by method, per school")}</h2>
-            <svg viewBox=format!("0 0 {view_w} {h}") class="mt-2 w-full" role="img" aria-labelledby="methods-title">{rows}</svg>
-            <p class="text-sm">
+            // Not on a phone (labels of 5 px): the figures below say it all there.
+            <svg viewBox=format!("0 0 {view_w} {h}") class="mt-2 hidden w-full sm:block" role="img" aria-labelledby="methods-title">{rows}</svg>
+            <p class="hidden text-sm sm:block">
                 {Channel::ALL.into_iter().enumerate().map(|(k, c)| view! { <span class="mr-3"><Swatch k/>{channel_label(c)}</span> }).collect_view()}
             </p>
             // The figures themselves, readable on a phone and on paper (the
@@ -536,7 +597,7 @@ fn Reports(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
                 None => format!("{} {}", tr("Kỳ", "Period"), crate::domain::date::period_words(&from.get(), &to.get(), tr)),
             }}</p>
             {move || list.get().map(|r| match r {
-                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Err(e) => view! { <LoadFailed error=e retry=move || list.refetch()/> }.into_any(),
                 Ok(rows) => view! {
                     <ul class="mt-2 divide-y divide-gray-100">
                         {rows.into_iter().map(|(_, name, report)| {
@@ -705,7 +766,7 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
             <super::report_calendar::SchoolDeadlines reports from to/>
             <PeriodPicker from to/>
             {move || figures.get().map(|r| match r {
-                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Err(e) => view! { <LoadFailed error=e retry=move || figures.refetch()/> }.into_any(),
                 Ok(s) => {
                     let f = s.figures;
                     view! {

@@ -174,7 +174,7 @@ fn PendingAccounts() -> impl IntoView {
                 "Chỉ xác nhận sau khi đối chiếu với văn bản của nhà trường (tên và số tài khoản đúng như ngân hàng ghi). Tài khoản đã xác nhận được công bố công khai và dùng cho mã QR.",
                 "Confirm only after checking the school's written notice (name and number exactly as the bank holds them). Confirmed accounts are published and used in QR codes.")}</p>
             {move || pending.get().map(|r| match r {
-                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Err(e) => view! { <LoadFailed error=e retry=move || pending.refetch()/> }.into_any(),
                 Ok(list) if list.is_empty() => view! { <p class="mt-2 text-green-800">{tr("Không có tài khoản nào chờ xác nhận.", "No account awaits confirmation.")}</p> }.into_any(),
                 Ok(list) => view! {
                     <ul class="mt-2 divide-y divide-gray-100">

@@ -308,7 +308,7 @@ fn InvoicePanel(school_id: i64, code: String) -> impl IntoView {
     let detail = LocalResource::new(move || staff_invoice_detail(school_id, code.clone()));
     move || {
         detail.get().map(|r| match r {
-            Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+            Err(e) => view! { <LoadFailed error=e retry=move || detail.refetch()/> }.into_any(),
             Ok(d) => view! {
                 <div class="rounded-lg border border-slate-300 bg-slate-50 p-3" data-testid="invoice-detail">
                     <p class="font-semibold">{format!("{} · {} {} · {} {}", d.student_name, tr("lớp", "class"), d.class_name,

@@ -54,7 +54,7 @@ pub fn AcceptInvite() -> impl IntoView {
             <h1 class="text-2xl font-bold">{tr("Nhận lời mời", "Accept your invitation")}</h1>
             {move || match info.get() {
                 None => view! { <p>{tr("Đang tải…", "Loading…")}</p> }.into_any(),
-                Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Some(Err(e)) => view! { <LoadFailed error=e retry=move || info.refetch()/> }.into_any(),
                 Some(Ok(i)) => view! {
                     <p class="mt-1 text-gray-700">
                         {format!("{} {} · {}", tr("Bạn được mời làm", "You are invited as"), i.role.map(role_name).unwrap_or_default(), i.place)}

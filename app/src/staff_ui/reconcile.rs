@@ -515,7 +515,7 @@ fn TransferQueue(school_id: i64, changed: RwSignal<u32>) -> impl IntoView {
         {move || view! { <Pages count=total.get() page/> }}
         {move || match transfers.get() {
             None => view! { <p class="mt-2">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
-            Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+            Some(Err(e)) => view! { <LoadFailed error=e retry=move || transfers.refetch()/> }.into_any(),
             Some(Ok(found)) if found.rows.is_empty() => view! {
                 <p class="mt-2 text-gray-700" data-testid="queue-empty">{
                     if show_all.get_untracked() || !search.get_untracked().is_empty() {

@@ -14,8 +14,13 @@ use leptos::prelude::*;
 
 /// "tháng 11/2026 · hạn 05/12/2026"
 pub fn deadline_label(d: &ReportDeadline) -> String {
+    let by = d
+        .set_by
+        .as_ref()
+        .map(|office| format!(" ({} {office})", tr("do", "set by")))
+        .unwrap_or_default();
     format!(
-        "{} · {} {}",
+        "{} · {} {}{by}",
         period_words(&d.from, &d.to, tr),
         tr("hạn", "due"),
         d.due_on.dmy()

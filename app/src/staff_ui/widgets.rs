@@ -261,6 +261,19 @@ pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
     }
 }
 
+/// What a page or list could not load, with "Thử lại" beside it. On a phone
+/// that lost its signal for a moment, the message said "thử lại" and the only
+/// way to do so was to reload the whole app (losing the period or class chosen).
+#[component]
+pub fn LoadFailed(error: AppError, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <div role="alert" class="mt-3 flex flex-wrap items-center gap-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900" data-testid="load-failed">
+            <p class="min-w-0 flex-1">{crate::i18n::staff_error_message(crate::ui::current_lang(), &error)}</p>
+            <button type="button" class=BUTTON_QUIET on:click=move |_| retry()>{super::tr("Thử lại", "Try again")}</button>
+        </div>
+    }
+}
+
 /// Previous and next for a long list cut into pages (see [`crate::paging`]),
 /// with where the reader is: "Trang 2 / 5 · 101–200 trong tổng số 430".
 #[component]

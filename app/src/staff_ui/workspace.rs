@@ -329,7 +329,7 @@ pub fn Attention(
         <section class=CARD aria-labelledby="attention-title">
             <h2 id="attention-title" class=H2>{tr("Việc cần làm hôm nay", "What needs doing today")}</h2>
             {move || figures.get().map(|r| match r {
-                Err(e) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Err(e) => view! { <LoadFailed error=e retry=move || figures.refetch()/> }.into_any(),
                 Ok(s) => {
                     let f = s.figures;
                     let outstanding = (f.due - f.collected).clamp_non_negative();

@@ -83,7 +83,7 @@ pub fn SchoolView(school_id: i64, me: Me, task: Signal<Option<Task>>) -> impl In
                 return view! { <Workspace profile=shown me task=task.get() refresh=move || profile.refetch()/> }.into_any();
             }
             match profile.get() {
-                Some(Err(e)) => view! { <OutcomeNotice outcome=RwSignal::new(Some(Outcome::Failed(e)))/> }.into_any(),
+                Some(Err(e)) => view! { <LoadFailed error=e retry=move || profile.refetch()/> }.into_any(),
                 _ => view! { <p class="py-8">{tr("Đang tải…", "Loading…")}</p> }.into_any(),
             }
         }}
