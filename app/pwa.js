@@ -12,6 +12,18 @@
   const ios = /iPhone|iPad|iPod/.test(ua);
   const installed = matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
 
+  // The page's foot is kept clear of the bottom notices: the page can scroll
+  // past them (an install offer covered the invoice's complaint link).
+  const clearFoot = () => {
+    const tallest = [...document.querySelectorAll('[data-bottom-notice]')]
+      .reduce((most, box) => Math.max(most, box.offsetHeight), 0);
+    document.body.style.paddingBottom = tallest ? `${tallest}px` : '';
+  };
+  const removeNotice = (id) => {
+    document.getElementById(id)?.remove();
+    clearFoot();
+  };
+
   // One notice per purpose, fixed at the bottom, above everything, readable.
   const notice = (id, text, action, onAction, tone) => {
     let box = document.getElementById(id);
@@ -25,6 +37,7 @@
         document.body.prepend(box);
       } else {
         box.className = 'fixed inset-x-0 bottom-0 z-50 mx-auto flex max-w-xl items-center gap-3 rounded-t-xl bg-teal-900 px-4 py-3 text-base text-white shadow-lg';
+        box.dataset.bottomNotice = '';
         document.body.appendChild(box);
       }
     }
@@ -46,15 +59,16 @@
     close.className = 'min-h-11 min-w-11 rounded-lg text-xl';
     close.setAttribute('aria-label', t('Đóng', 'Close'));
     close.textContent = '×';
-    close.addEventListener('click', () => box.remove());
+    close.addEventListener('click', () => removeNotice(id));
     box.appendChild(close);
+    clearFoot();
     return box;
   };
 
   // Offline: say so, and that what is shown was kept on this phone.
   const offline = () => {
     if (navigator.onLine) {
-      document.getElementById('hocphi-offline')?.remove();
+      removeNotice('hocphi-offline');
     } else {
       notice('hocphi-offline', t('Không có mạng. Đang hiện những gì đã lưu trên máy này.',
         'No network. Showing what this phone kept.'), null, null, 'warn');
@@ -75,11 +89,11 @@
     const later = () => localStorage.setItem('hocphi.install.dismissed', '1');
     let box = null;
     if (prompt) {
-      box = notice('hocphi-install', t('Cài hocphi vào điện thoại để mở nhanh và xem biên lai cả khi không có mạng.',
-        'Install hocphi on this phone: it opens fast and shows receipts even offline.'), t('Cài đặt', 'Install'), async () => {
+      box = notice('hocphi-install', t('Cài hocphi vào máy này để mở nhanh và xem biên lai cả khi không có mạng.',
+        'Install hocphi on this device: it opens fast and shows receipts even offline.'), t('Cài đặt', 'Install'), async () => {
         const p = prompt;
         prompt = null;
-        document.getElementById('hocphi-install')?.remove();
+        removeNotice('hocphi-install');
         p.prompt();
         await p.userChoice.catch(() => null);
         later();

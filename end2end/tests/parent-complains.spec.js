@@ -42,6 +42,18 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
   await expect(tracking).toContainText(url.hash.slice(1));
   await expect(tracking.getByRole('button', { name: 'Sao chép Mã theo dõi' })).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/43-complaint-filed.png', fullPage: true });
+  // The parent adds a line: a double tap sends it once, and the box empties
+  // (it sent two, and kept the text there to send a third).
+  const messages = page.getByTestId('complaint-messages').getByRole('listitem');
+  await expect(messages).toHaveCount(1);
+  await page.getByLabel('Bổ sung thông tin').fill('Tôi chuyển từ tài khoản của bà ngoại.');
+  await page.getByRole('button', { name: 'Gửi', exact: true }).dblclick();
+  await expect(messages).toHaveCount(2);
+  await expect(page.getByLabel('Bổ sung thông tin')).toHaveValue('');
+  await page.waitForTimeout(1000);
+  await page.reload();
+  await expect(messages).toHaveCount(2);
+  await expect(messages.nth(1)).toContainText('Tôi chuyển từ tài khoản của bà ngoại.');
 
   // The ward's office, which supervises the school, reads it (it does not answer:
   // the school has its own accountant), and finds its way back to its schools.

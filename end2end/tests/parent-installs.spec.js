@@ -129,6 +129,10 @@ test('offline, the installed app shows the children, invoices and a receipt it h
   const verdict = page.getByTestId('browser-verdict');
   await expect(verdict).toHaveAttribute('data-valid', 'true');
   await expect(verdict).toContainText('HỢP LỆ');
+  // Offline, the phone cannot know whether the school cancelled it since: it
+  // says "not as of" its copy, not "not cancelled".
+  await expect(verdict.getByTestId('not-cancelled-as-of')).toContainText(/chưa huỷ biên lai này, tính đến lúc lưu \d\d\/\d\d\/\d{4}/);
+  await expect(verdict).not.toContainText('Nhà trường không huỷ biên lai này');
   await page.screenshot({ path: 'test-results/screens/31-offline-receipt.png', fullPage: true });
 
   // A page that needs the network, never opened on this phone: it says so,
@@ -185,7 +189,13 @@ test.describe('in Zalo\'s built-in browser', () => {
 
     await lookUp(page, FEATURED);
     await expect(page.locator('#hocphi-install')).toContainText('Mở bằng trình duyệt');
+    // The page's foot is kept clear of the notice: the page scrolls past it
+    // (it covered the invoice's complaint link).
+    const noticeHeight = (await page.locator('#hocphi-install').boundingBox()).height;
+    const foot = () => page.evaluate(() => parseFloat(getComputedStyle(document.body).paddingBottom));
+    expect(await foot()).toBeGreaterThanOrEqual(noticeHeight - 1);
     await page.locator('#hocphi-install').getByRole('button', { name: 'Đóng' }).click();
+    expect(await foot()).toBe(0);
 
     await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
     await page.getByRole('button', { name: /Lưu ảnh QR/ }).click();

@@ -60,7 +60,7 @@ function canonical(value) {
   return JSON.stringify(value);
 }
 
-test('the parent opens the signed receipt, scans its QR, and a tampered link fails', async ({ page }) => {
+test('the parent opens the signed receipt, scans its QR, and a tampered link fails', async ({ page, browser }) => {
   const { decodePng } = require('../lib/qr');
   await page.goto('/s/mn-hoa-hong');
   await page.getByLabel('Mã học sinh').fill('2203000001');
@@ -99,6 +99,18 @@ test('the parent opens the signed receipt, scans its QR, and a tampered link fai
   await page.screenshot({ path: 'test-results/screens/11-receipt-complaint-360.png', fullPage: true });
   await page.goto(receiptUrl);
   await page.setViewportSize({ width: 390, height: 844 });
+  // The other parent, sent the receipt's link, has looked up no child on their
+  // phone: told so before typing anything (it said the session had expired
+  // after the whole form was filled).
+  const otherPhone = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const otherPage = await otherPhone.newPage();
+  await otherPage.goto(receiptUrl);
+  await otherPage.getByRole('link', { name: 'Báo sai sót, khiếu nại về biên lai này' }).click();
+  await expect(otherPage.getByTestId('complaint-needs-child')).toContainText('trước hết hãy tra cứu con trên điện thoại này');
+  await expect(otherPage.getByRole('button', { name: 'Gửi khiếu nại' })).toBeHidden();
+  await otherPage.getByTestId('complaint-needs-child').getByRole('link', { name: 'Tra cứu con' }).click();
+  await expect(otherPage.getByLabel('Mã học sinh')).toBeVisible();
+  await otherPhone.close();
 
   // The PDF download, rendered to an image where poppler is installed (CI installs it).
   const [pdf] = await Promise.all([

@@ -278,7 +278,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await expect(page.getByTestId('class-summary')).toContainText('Kỳ 12/2026');
   // December issued early does not hide November, still owed: said, and one press away.
   const owedBefore = page.getByTestId('other-periods-owed');
-  await expect(owedBefore).toContainText(/Kỳ 11\/2026: \d+ em chưa nộp đủ · còn nợ [\d.]+ đ/);
+  await expect(owedBefore).toContainText(/Kỳ 11\/2026: \d+ em chưa nộp đủ · còn nợ [\d.]+\sđ/);
   await owedBefore.getByRole('button', { name: /Kỳ 11\/2026/ }).click();
   await expect(page.getByTestId('class-summary')).toContainText('Kỳ 11/2026');
   // Every child of the class (14, all billed) is counted: paid, partly, not yet.

@@ -67,6 +67,10 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   // A range the wrong way round is said to be so.
   await setPeriod(dash, '12/2026', '10/2026');
   await expect(dash.getByTestId('period-reversed')).toContainText('“Từ tháng” đang sau “Đến tháng”.');
+  // Nothing to export then: no second message, in the server's generic words.
+  await dash.getByRole('button', { name: 'Xuất Excel (.xlsx)' }).click();
+  await page.waitForTimeout(500);
+  await expect(page.getByText(/Kỳ thu ghi theo/)).toHaveCount(0);
   await setPeriod(dash, '11/2026', '11/2026');
   await expect(dash.getByLabel('Từ tháng')).toHaveAttribute('aria-invalid', 'false');
   await expect(page.getByTestId('dashboard-row').first()).toBeVisible();
@@ -242,6 +246,9 @@ test('the officer filters the dashboard, downloads the .xlsx and sees a submitte
   await expect(again.getByLabel('Đến tháng')).toHaveValue('11/2026');
   await page.screenshot({ path: 'test-results/screens/52-report-sent-back.png', fullPage: true });
   // Sent back, the report is submitted again without being asked, for the calendar's period.
+  // The school's own figures say a reversed range as the office's page does.
+  await setPeriod(again, '12/2026', '10/2026');
+  await expect(again.getByTestId('period-reversed')).toContainText('“Từ tháng” đang sau “Đến tháng”.');
   await setPeriod(again, '09/2026', '09/2026');
   await deadlines.getByRole('button', { name: 'Chọn kỳ này' }).click();
   await again.getByRole('button', { name: 'Nộp báo cáo kỳ này cho UBND phường Hồng Gai' }).click();

@@ -156,6 +156,13 @@ test('every page of the accountant, the teacher and the office fits a 360 px pho
     if (problems.length) found[`office: ${name}`] = problems;
     await picture(page, `phone-office-${name.replace(/[^\p{L}\p{N}]+/gu, '-')}.png`);
   }
+  // Inside a school, the way back to the office's list comes before the
+  // school's row of tabs, not under it.
+  await page.goto('/staff/');
+  await page.getByRole('link', { name: 'Trường Tiểu học Hạ Long' }).first().click();
+  const back = await page.getByTestId('back-to-schools').boundingBox();
+  const tabs = await page.getByRole('navigation', { name: 'Công việc' }).boundingBox();
+  expect(back.y + back.height).toBeLessThanOrEqual(tabs.y);
   // The dashboard's charts are not drawn on a phone (a 640-unit chart in 300 px
   // has 5 px labels): their figures are there, the months' already open.
   await page.goto('/staff/dashboard');

@@ -103,9 +103,25 @@ test('a statement settles invoices and an unmatched transfer is resolved by hand
   await search.fill('100.000 đ');
   await page.getByRole('button', { name: 'Tìm giao dịch' }).click();
   await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0002"]')).toBeVisible();
+  // A match undone says which transfer, its money, and that its receipt went with it.
+  const partly = page.locator('[data-testid="transfer"][data-reference="FTE2E0002"]');
+  await partly.getByText('Xử lý khác').click();
+  await partly.getByLabel('Lý do').fill('Nhầm hoá đơn');
+  await partly.getByRole('button', { name: 'Hoàn tác' }).click();
+  await expect(page.getByText('Đã hoàn tác giao dịch FTE2E0002 (100.000 đ) — trở lại hàng chờ. Biên lai đã cấp cho giao dịch này đã được huỷ.')).toBeVisible();
   await search.fill('');
   await page.getByRole('button', { name: 'Tìm giao dịch' }).click();
   await page.getByRole('button', { name: 'Chờ xử lý', exact: true }).click();
+  // Back in the queue, it is marked as no school fee, said with its figures.
+  const back = page.locator('[data-testid="transfer"][data-reference="FTE2E0002"]');
+  // With why it came back (and the queue drawn whole before pressing in it).
+  await expect(back).toContainText('hoàn tác: Nhầm hoá đơn');
+  await expect(page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]')).toBeVisible();
+  await back.getByText('Xử lý khác').click();
+  await back.getByLabel('Lý do').fill('Tiền lãi ngân hàng');
+  await back.getByRole('button', { name: 'Không phải khoản thu' }).click();
+  await expect(page.getByText('Đã đánh dấu giao dịch FTE2E0002 (100.000 đ) là không phải khoản thu.')).toBeVisible();
+  await expect(back).toHaveCount(0);
 
   // The transfer without a code waits in the queue, with the child's invoice suggested.
   const card = page.locator('[data-testid="transfer"][data-reference="FTE2E0004"]');

@@ -420,8 +420,16 @@ test('an accountant adds a student by hand, moves them to another class and mark
   await page.getByLabel('Lớp', { exact: true }).fill('2B');
   await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
   await expect(row).toContainText('2B');
+  // Asked first, by name: a tap beside the name is easy to make by mistake.
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await row.getByRole('button', { name: 'Nghỉ học' }).click();
+  await expect.poll(() => asked).toContain('Ghi nhận em Phan Thị Yến (2B)');
+  await expect(row).not.toContainText('(đã nghỉ)');
+  page.once('dialog', (d) => d.accept());
   await row.getByRole('button', { name: 'Nghỉ học' }).click();
   await expect(row).toContainText('(đã nghỉ)');
+  await expect(page.getByText('Đã ghi nhận em Phan Thị Yến (2B) nghỉ học. Hoá đơn còn nợ vẫn giữ nguyên.')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/staff-desktop-05-students.png', fullPage: true });
 
   // A class typed with a typo: renamed (the picker follows), and not removed while a child is in it.

@@ -142,6 +142,52 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
 }
 
 #[tokio::test]
+async fn a_complaint_about_a_receipt_names_it_by_its_number_never_its_link_code() {
+    let app = start().await;
+    let access = app.featured_child().await;
+    let o = app.overview(&access).await;
+    let invoice = o.invoices[0].code.as_str().to_string();
+    let (code, series, number): (String, String, i64) = sqlx::query_as(
+        "SELECT r.public_code, r.series, r.number FROM receipt r JOIN invoice i ON i.id = r.invoice_id \
+         WHERE i.student_id = (SELECT student_id FROM invoice WHERE code = $1) ORDER BY r.id LIMIT 1",
+    )
+    .bind(&invoice)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let filed: FiledComplaint = app
+        .staff(
+            "complaint/file",
+            json!({"token": access.token, "invoice": "", "receipt": code, "kind": "other",
+            "bank_reference": "", "description": "Biên lai ghi sai tên người nộp.", "photo": ""}),
+            None,
+        )
+        .await
+        .answer()
+        .unwrap();
+    let label = format!("Biên lai {series}-{number:07}");
+    let seen: ComplaintView = app
+        .staff(
+            "complaint/track",
+            json!({"code": filed.tracking_code}),
+            None,
+        )
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(seen.subject, label);
+    let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
+    let rows: Vec<ComplaintRow> = app
+        .staff("complaint/list", json!({"school_id": 1}), Some(&accountant))
+        .await
+        .answer()
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].subject, label);
+    assert!(!rows[0].subject.contains(&code));
+}
+
+#[tokio::test]
 async fn guessing_tracking_codes_reveals_nothing_and_is_stopped() {
     let app = start().await;
     let mut answers = Vec::new();

@@ -270,6 +270,18 @@ async fn a_cancelled_receipt_verifies_as_cancelled_and_its_replacement_as_valid(
     assert_eq!(new_view.content.replaces, Some(old.content.label()));
     assert!(new_view.verdict(&new_view.proof).is_valid());
     assert_ne!(new_view.content.number, old.content.number);
+    // The school's list names the replacement by its number, on both databases.
+    let rows: Vec<hocphi_app::staff::StaffReceiptRow> = app
+        .staff(
+            "receipts/list",
+            json!({"school_id": 1, "period": ""}),
+            Some(&session),
+        )
+        .await
+        .answer()
+        .unwrap();
+    let listed = rows.iter().find(|r| r.code == code).unwrap();
+    assert_eq!(listed.replaced_by, Some(new_view.content.label()));
 
     // Cancelling again is refused; nothing is ever deleted or rewritten.
     let again = app

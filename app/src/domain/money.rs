@@ -62,6 +62,15 @@ pub fn grouped_digits(n: u64) -> String {
     out
 }
 
+impl Vnd {
+    /// `1.250.000 đ` with a no-break space, for a line of a screen that may
+    /// wrap: a phone broke "3.720.000" from its "đ". Display keeps the plain
+    /// space, for texts that leave the screen (files, messages, gateways).
+    pub fn unbroken(self) -> String {
+        format!("{}\u{a0}đ", self.grouped())
+    }
+}
+
 /// `1.250.000 đ`, as Vietnamese invoices and banking apps write it.
 impl fmt::Display for Vnd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -103,6 +112,7 @@ mod tests {
     #[test]
     fn formats_the_vietnamese_way() {
         assert_eq!(Vnd::new(0).to_string(), "0 đ");
+        assert_eq!(Vnd::new(3_720_000).unbroken(), "3.720.000\u{a0}đ");
         assert_eq!(Vnd::new(999).to_string(), "999 đ");
         assert_eq!(Vnd::new(1_000).to_string(), "1.000 đ");
         assert_eq!(Vnd::new(1_250_000).to_string(), "1.250.000 đ");

@@ -114,6 +114,12 @@ impl ReceiptContent {
     }
 }
 
+/// A receipt's label from its stored series and number (`HP26E-0000001`),
+/// as the signed content writes it ([`ReceiptContent::label`]).
+pub fn label_of(series: &str, number: i64) -> String {
+    format!("{series}-{number:07}")
+}
+
 /// JSON with sorted keys and no whitespace (see the module documentation).
 pub fn canonical_json(value: &Value) -> String {
     let mut out = String::new();

@@ -311,7 +311,10 @@ async fn name_subjects(
                 q = q.bind(*id);
             }
             for (id, series, number) in q.fetch_all(db).await? {
-                names.insert((entity, id), format!("{series}-{number:07}"));
+                names.insert(
+                    (entity, id),
+                    crate::domain::receipt::label_of(&series, number),
+                );
             }
         } else {
             let mut q = sqlx::query_as::<_, (i64, String, String)>(&sql);

@@ -116,8 +116,34 @@ pub async fn messages(db: &Db, complaint_id: i64) -> Result<Vec<ComplaintMessage
 /// The queue's columns, for one complaint or a school's.
 const ROW_SQL: &str = "SELECT c.id, c.kind, c.status, st.full_name AS student, \
     COALESCE((SELECT cl.name FROM enrolment e JOIN class cl ON cl.id = e.class_id WHERE e.student_id = st.id ORDER BY e.school_year_id DESC LIMIT 1), '') AS class_name, \
-    COALESCE(i.title, 'Biên lai ' || c.receipt_code, '') AS subject, c.bank_reference, c.created_at, c.due_at \
-    FROM complaint c JOIN student st ON st.id = c.student_id LEFT JOIN invoice i ON i.id = c.invoice_id";
+    i.title AS invoice_title, rc.series AS receipt_series, rc.number AS receipt_number, c.bank_reference, c.created_at, c.due_at \
+    FROM complaint c JOIN student st ON st.id = c.student_id LEFT JOIN invoice i ON i.id = c.invoice_id \
+    LEFT JOIN receipt rc ON rc.public_code = c.receipt_code AND rc.school_id = c.school_id";
+
+/// What a complaint is about: its invoice's title, or its receipt by number.
+/// Never the receipt's link code: that is a capability (whoever has it opens
+/// the receipt), and 43 characters no one can read out on the phone.
+#[derive(sqlx::FromRow)]
+struct Subject {
+    invoice_title: Option<String>,
+    receipt_series: Option<String>,
+    receipt_number: Option<i64>,
+}
+
+impl Subject {
+    fn text(self) -> String {
+        match (self.invoice_title, self.receipt_series, self.receipt_number) {
+            (Some(title), _, _) => title,
+            (None, Some(series), Some(number)) => {
+                format!(
+                    "Biên lai {}",
+                    crate::domain::receipt::label_of(&series, number)
+                )
+            }
+            _ => String::new(),
+        }
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct RowRecord {
@@ -126,7 +152,8 @@ struct RowRecord {
     status: String,
     student: String,
     class_name: String,
-    subject: String,
+    #[sqlx(flatten)]
+    subject: Subject,
     bank_reference: Option<String>,
     created_at: i64,
     due_at: i64,
@@ -142,7 +169,7 @@ impl RowRecord {
             status,
             student: self.student,
             class_name: self.class_name,
-            subject: self.subject,
+            subject: self.subject.text(),
             bank_reference: self.bank_reference,
             created_at: self.created_at,
             due_at: self.due_at,
@@ -290,7 +317,8 @@ struct ViewRecord {
     kind: String,
     status: String,
     school: String,
-    subject: String,
+    #[sqlx(flatten)]
+    subject: Subject,
     bank_reference: Option<String>,
     created_at: i64,
     due_at: i64,
@@ -299,9 +327,10 @@ struct ViewRecord {
 /// A complaint as its parent sees it, with the conversation.
 pub async fn parent_view(db: &Db, id: i64) -> Result<ComplaintView, AppError> {
     let r: ViewRecord = sqlx::query_as(
-        "SELECT c.kind, c.status, sc.name AS school, COALESCE(i.title, 'Biên lai ' || c.receipt_code, '') AS subject, \
-         c.bank_reference, c.created_at, c.due_at FROM complaint c JOIN school sc ON sc.id = c.school_id \
-         LEFT JOIN invoice i ON i.id = c.invoice_id WHERE c.id = $1",
+        "SELECT c.kind, c.status, sc.name AS school, i.title AS invoice_title, rc.series AS receipt_series, \
+         rc.number AS receipt_number, c.bank_reference, c.created_at, c.due_at FROM complaint c JOIN school sc ON sc.id = c.school_id \
+         LEFT JOIN invoice i ON i.id = c.invoice_id \
+         LEFT JOIN receipt rc ON rc.public_code = c.receipt_code AND rc.school_id = c.school_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_one(db)
@@ -310,7 +339,7 @@ pub async fn parent_view(db: &Db, id: i64) -> Result<ComplaintView, AppError> {
         kind: ComplaintKind::parse(&r.kind).unwrap_or(ComplaintKind::Other),
         status: ComplaintStatus::parse(&r.status).unwrap_or(ComplaintStatus::Received),
         school: r.school,
-        subject: r.subject,
+        subject: r.subject.text(),
         bank_reference: r.bank_reference,
         created_at: r.created_at,
         due_at: r.due_at,

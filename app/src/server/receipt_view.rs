@@ -81,8 +81,9 @@ struct ListedReceipt {
     issued_at: i64,
     cancelled_at: Option<i64>,
     cancel_reason: Option<String>,
-    /// The number (`series-0000001`) of the receipt that replaced it.
-    replaced_by: Option<String>,
+    /// The series and number of the receipt that replaced it.
+    replaced_series: Option<String>,
+    replaced_number: Option<i64>,
 }
 
 /// The school's receipts of a period as stored (`2026-11`; empty: all of
@@ -96,8 +97,8 @@ pub async fn school_receipts(
     let rows: Vec<ListedReceipt> = sqlx::query_as(
         "SELECT r.public_code AS public_code, r.content AS content, r.issued_at AS issued_at, \
             r.cancelled_at AS cancelled_at, r.cancel_reason AS cancel_reason, \
-            (SELECT n.series || '-' || substr('0000000' || n.number, -7) FROM receipt n WHERE n.id = r.replaced_by) AS replaced_by \
-         FROM receipt r JOIN invoice i ON i.id = r.invoice_id \
+            n.series AS replaced_series, n.number AS replaced_number \
+         FROM receipt r JOIN invoice i ON i.id = r.invoice_id LEFT JOIN receipt n ON n.id = r.replaced_by \
          WHERE r.school_id = $1 AND ($2 = '' OR i.period = $2) ORDER BY r.year DESC, r.number DESC LIMIT 5000",
     )
     .bind(school_id)
@@ -124,7 +125,11 @@ pub async fn school_receipts(
                 cancelled: r
                     .cancelled_at
                     .map(|at| (at, r.cancel_reason.unwrap_or_default())),
-                replaced_by: r.replaced_by,
+                // Padded in Rust: SQLite's substr(…, -7) has no twin in PostgreSQL.
+                replaced_by: r
+                    .replaced_series
+                    .zip(r.replaced_number)
+                    .map(|(series, number)| crate::domain::receipt::label_of(&series, number)),
             })
         })
         .collect())
@@ -156,7 +161,7 @@ pub async fn numbered(
             .await?;
     Ok(Numbered {
         code: row.public_code,
-        label: format!("{}-{:07}", row.series, row.number),
+        label: crate::domain::receipt::label_of(&row.series, row.number),
     })
 }
 

@@ -429,7 +429,12 @@ fn Exemptions(
 
 #[component]
 fn Credits(school_id: i64) -> impl IntoView {
-    let credits = LocalResource::new(move || list_credits(school_id));
+    // Read again after invoices are issued: they use credits up.
+    let changes = super::workspace::Changes::here();
+    let credits = LocalResource::new(move || {
+        changes.track();
+        list_credits(school_id)
+    });
     let code = RwSignal::new(String::new());
     let amount = AmountInput::new();
     let reason = RwSignal::new(String::new());
@@ -613,6 +618,7 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
             }
         });
     };
+    let changes = super::workspace::Changes::here();
     let issue = move |_| {
         let Some((seen, asked)) = preview.get_untracked() else {
             return;
@@ -641,6 +647,8 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
                 }
                 Ok(p) => {
                     preview.set(None);
+                    // The credits they used up, the lists that count them.
+                    changes.announce();
                     outcome.set(Some(Outcome::Done(format!(
                         "{} {} {} · {} · {} {} · {} {}",
                         tr("Đã phát hành", "Issued"),

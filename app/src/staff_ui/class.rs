@@ -219,7 +219,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                     tr("đã nộp đủ", "paid"), count(PaymentState::Paid),
                     tr("một phần", "partly"), count(PaymentState::PartlyPaid),
                     tr("chưa nộp", "unpaid"), count(PaymentState::Unpaid),
-                    tr("đã thu", "collected"), paid, total);
+                    tr("đã thu", "collected"), paid.unbroken(), total.unbroken());
                 let today = super::session().0.get_untracked().flatten().map(|me| me.today);
                 let reminder_text = reminder(&v, &origin, today);
                 let rows = v.rows.clone();
@@ -251,7 +251,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                             <button type="button" class="inline-flex min-h-11 items-center text-left underline"
                                                 on:click=move |_| { message.set(None); chosen_period.set(Some(month.clone())) }>
                                                 {format!("{} {}: {} {} · {} {}", tr("Kỳ", "Period"), p.period.label(), p.unpaid,
-                                                    tr("em chưa nộp đủ", "not fully paid"), tr("còn nợ", "owed"), p.outstanding)}
+                                                    tr("em chưa nộp đủ", "not fully paid"), tr("còn nợ", "owed"), p.outstanding.unbroken())}
                                             </button>
                                         </li>
                                     }
@@ -317,7 +317,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                                 let (id, name) = (r.student_id, r.full_name.clone());
                                 let state = format!("{}{}", state_name(r.status),
                                     if r.status.is_some_and(|s| s.overdue) { format!(" · {}", tr("quá hạn", "overdue")) } else { String::new() });
-                                let amounts = format!("{} / {}", r.paid, r.total);
+                                let amounts = format!("{} / {}", r.paid.unbroken(), r.total.unbroken());
                                 let erased = r.erased;
                                 let actions = move || {
                                     let (n1, n2) = (name.clone(), name.clone());

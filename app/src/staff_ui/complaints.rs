@@ -208,7 +208,9 @@ fn Opened(
                     }}</p> }.into_any()
                 } else {
                     view! { <ul class="text-sm">{d.transfers.into_iter().map(|t| view! {
-                        <li data-testid="complaint-transfer">{format!("{} · {} · {} · {}", t.reference, t.amount, Date::transfer_moment_label(t.received_at), t.status)}</li>
+                        <li data-testid="complaint-transfer">{format!("{} · {} · {} · {}", t.reference, t.amount, Date::transfer_moment_label(t.received_at),
+                            // In words, as the reconciliation page says it ("overpaid" was shown as stored).
+                            crate::domain::settlement::Outcome::parse(&t.status).map(super::reconcile::outcome_text).unwrap_or(t.status.as_str()))}</li>
                     }).collect_view()}</ul> }.into_any()
                 }}
                 // The office reads; the school's accountant does the work.

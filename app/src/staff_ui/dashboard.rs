@@ -178,6 +178,10 @@ pub fn OfficeDashboard() -> impl IntoView {
     let months = LocalResource::new(move || office_months(from.get(), to.get()));
     let outcome = RwSignal::new(None::<Outcome>);
     let export = move |_| {
+        // Nothing to export: the table says why, once.
+        if reversed(from, to) {
+            return;
+        }
         spawn_local(async move {
             match export_dashboard(from.get_untracked(), to.get_untracked()).await {
                 Ok(b64) => download(
@@ -222,13 +226,7 @@ pub fn OfficeDashboard() -> impl IntoView {
             </div>
             <OutcomeNotice outcome/>
             {move || data.get().map(|r| match r {
-                // Months are "YYYY-MM": as text they sort as time. Said as it is,
-                // not as a badly written month.
-                Err(_) if from.with(|f| to.with(|t| !t.is_empty() && f > t)) => view! {
-                    <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900" data-testid="period-reversed">{tr(
-                        "“Từ tháng” đang sau “Đến tháng”. Hãy chọn “Từ tháng” sớm hơn hoặc bằng “Đến tháng”.",
-                        "“From” is after “To”. Choose a “From” month no later than the “To” month.")}</p>
-                }.into_any(),
+                Err(_) if reversed(from, to) => view! { <PeriodReversed/> }.into_any(),
                 Err(e) => view! { <LoadFailed error=e retry=move || data.refetch()/> }.into_any(),
                 Ok(d) => view! { <DashboardTable d filter=filter.get() sort=sort.get()/> }.into_any(),
             })}
@@ -361,7 +359,7 @@ fn DashboardTable(d: Dashboard, filter: String, sort: SortBy) -> impl IntoView {
 fn PhoneFigures(f: Figures) -> impl IntoView {
     let waiting = f.unmatched > 0 || f.complaints_open > 0;
     view! {
-        <div>{format!("{} {} · {} / {}", tr("Thu", "Collected"), percent_label(f.collection_rate()), f.collected, f.due)}</div>
+        <div>{format!("{} {} · {} / {}", tr("Thu", "Collected"), percent_label(f.collection_rate()), f.collected.unbroken(), f.due.unbroken())}</div>
         <div>{format!("{} {}", tr("Không tiền mặt (giá trị):", "Cashless (value):"), percent_label(f.cashless_share_by_value()))}</div>
         <div class:font-semibold=waiting>
             {format!("{} {} · {} {}", tr("Chờ đối soát", "Unmatched"), f.unmatched, tr("khiếu nại mở", "open complaints"), f.complaints_open)}</div>
@@ -388,6 +386,22 @@ fn FigureCells(f: Figures) -> impl IntoView {
 #[component]
 fn Swatch(k: usize) -> impl IntoView {
     view! { <svg class="mr-1 inline h-3 w-3" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill=COLORS[k]/></svg> }
+}
+
+/// A range whose first month is after its last. Months are "YYYY-MM": as
+/// text they sort as time.
+fn reversed(from: RwSignal<String>, to: RwSignal<String>) -> bool {
+    from.with(|f| to.with(|t| !t.is_empty() && f > t))
+}
+
+/// Said as it is, not as a badly written month (the server's refusal).
+#[component]
+fn PeriodReversed() -> impl IntoView {
+    view! {
+        <p role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900" data-testid="period-reversed">{tr(
+            "“Từ tháng” đang sau “Đến tháng”. Hãy chọn “Từ tháng” sớm hơn hoặc bằng “Đến tháng”.",
+            "“From” is after “To”. Choose a “From” month no later than the “To” month.")}</p>
+    }
 }
 
 /// Narrower than Tailwind's `sm` (640 px), where the charts are not drawn.
@@ -597,6 +611,9 @@ fn Reports(from: RwSignal<String>, to: RwSignal<String>) -> impl IntoView {
                 None => format!("{} {}", tr("Kỳ", "Period"), crate::domain::date::period_words(&from.get(), &to.get(), tr)),
             }}</p>
             {move || list.get().map(|r| match r {
+                // The range above is the period only without a deadline chosen:
+                // the same words as above it, not the server's generic refusal.
+                Err(_) if chosen.with(Option::is_none) && reversed(from, to) => view! { <PeriodReversed/> }.into_any(),
                 Err(e) => view! { <LoadFailed error=e retry=move || list.refetch()/> }.into_any(),
                 Ok(rows) => view! {
                     <ul class="mt-2 divide-y divide-gray-100">
@@ -766,6 +783,7 @@ pub fn SchoolFigures(school_id: i64, can_submit: bool) -> impl IntoView {
             <super::report_calendar::SchoolDeadlines reports from to/>
             <PeriodPicker from to/>
             {move || figures.get().map(|r| match r {
+                Err(_) if reversed(from, to) => view! { <PeriodReversed/> }.into_any(),
                 Err(e) => view! { <LoadFailed error=e retry=move || figures.refetch()/> }.into_any(),
                 Ok(s) => {
                     let f = s.figures;

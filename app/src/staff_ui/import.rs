@@ -96,7 +96,8 @@ pub fn ImportStudents(school_id: i64) -> impl IntoView {
         spawn_local(async move {
             let Some(b64) = read_file(&input).await else {
                 stage.set(Stage::Idle);
-                outcome.set(Some(Outcome::Done(
+                // Said as a refusal (it showed in the green of a success).
+                outcome.set(Some(Outcome::Refused(
                     tr("Hãy chọn một tệp.", "Please choose a file.").into(),
                 )));
                 return;

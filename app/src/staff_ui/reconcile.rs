@@ -337,7 +337,7 @@ fn StatementPreviewView(preview: StatementPreview) -> impl IntoView {
         tr("Dòng tiền vào:", "Money-in lines:"),
         preview.lines.len(),
         tr("tổng", "total"),
-        money_in.to_string().replace(' ', "\u{a0}"),
+        money_in.unbroken(),
         tr("đã có từ trước", "already known"),
         preview.known(),
         tr(
@@ -543,8 +543,10 @@ fn TransferCard(
 ) -> impl IntoView {
     let id = transfer.payment_id;
     let reference = StoredValue::new(transfer.reference.clone());
+    let transfer_amount = transfer.amount;
     let unallocated = transfer.unallocated();
-    let settled = !transfer.allocations.is_empty() || transfer.outcome == Settled::NotFee;
+    let settled_by_match = !transfer.allocations.is_empty();
+    let settled = settled_by_match || transfer.outcome == Settled::NotFee;
     // The split being prepared: (invoice code, amount typed).
     let parts = RwSignal::new(Vec::<(RwSignal<String>, AmountInput)>::new());
     let add_part = move |code: String, most: Option<Vnd>| {
@@ -639,25 +641,40 @@ fn TransferCard(
     };
     let not_fee = move |_| {
         working.run(async move {
+            // Which transfer and how much: said, as every save is.
             done(
                 mark_transfer_not_fee(school_id, id, reason.get_untracked()).await,
-                tr(
-                    "Đã đánh dấu không phải khoản thu.",
-                    "Marked as not a school fee.",
-                )
-                .to_string(),
+                format!(
+                    "{} {} ({}) {}",
+                    tr("Đã đánh dấu giao dịch", "Marked transfer"),
+                    reference.get_value(),
+                    transfer_amount.unbroken(),
+                    tr("là không phải khoản thu.", "as not a school fee."),
+                ),
             )
         });
     };
     let undo = move |_| {
         working.run(async move {
+            // The receipts the match issued are cancelled with it: said, as
+            // the family opening one will see it cancelled.
+            let receipts = if settled_by_match {
+                tr(
+                    " Biên lai đã cấp cho giao dịch này đã được huỷ.",
+                    " The receipts issued for it were cancelled.",
+                )
+            } else {
+                ""
+            };
             done(
                 undo_transfer(school_id, id, reason.get_untracked()).await,
-                tr(
-                    "Đã hoàn tác. Giao dịch trở lại hàng chờ.",
-                    "Undone. The transfer is back in the queue.",
-                )
-                .to_string(),
+                format!(
+                    "{} {} ({}) {}{receipts}",
+                    tr("Đã hoàn tác giao dịch", "Undid transfer"),
+                    reference.get_value(),
+                    transfer_amount.unbroken(),
+                    tr("— trở lại hàng chờ.", "— back in the queue."),
+                ),
             )
         });
     };

@@ -209,6 +209,8 @@ pub fn Input(id: String, label: &'static str, value: RwSignal<String>) -> impl I
 pub enum Outcome {
     Done(String),
     Failed(AppError),
+    /// Refused on the page itself, before anything was sent ("Hãy chọn một tệp.").
+    Refused(String),
 }
 
 /// What a list's search shows of its answer: the rows, or what went wrong. A
@@ -255,6 +257,10 @@ pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
                 <p node_ref=shown role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">
                     {crate::i18n::staff_error_message(crate::ui::current_lang(), &e)}
                 </p>
+            }
+            .into_any(),
+            Outcome::Refused(msg) => view! {
+                <p node_ref=shown role="alert" class="mt-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900">{msg}</p>
             }
             .into_any(),
         })

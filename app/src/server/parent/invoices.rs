@@ -332,7 +332,7 @@ pub async fn receipts_of(
         .into_iter()
         .map(|r| ReceiptLink {
             code: r.public_code,
-            label: format!("{}-{:07}", r.series, r.number),
+            label: crate::domain::receipt::label_of(&r.series, r.number),
             total: r.total,
             issued_at: r.issued_at,
             invoice_code: r.invoice_code,

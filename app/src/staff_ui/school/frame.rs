@@ -37,15 +37,17 @@ pub(super) fn Workspace(
         }
     };
     view! {
+        // An office came here from its list of schools: the way back to it,
+        // above the school's tasks (on a phone they are a row of tabs, and the
+        // way back sat under them, where one looks for the page's content).
+        {(role == Role::Officer).then(|| view! {
+            <a href=crate::staff_ui::workspace::OfficeTask::Schools.href() class="mt-2 inline-flex min-h-11 items-center font-semibold text-slate-800 underline print:hidden" data-testid="back-to-schools">
+                {tr("← Các trường", "← Schools")}
+            </a>
+        })}
         <div class="lg:flex lg:gap-6">
             <TaskNav school_id=id me=nav_me current school_has_accountant=has_accountant/>
             <div class="min-w-0 flex-1">
-                // An office came here from its list of schools: the way back to it.
-                {(role == Role::Officer).then(|| view! {
-                    <a href=crate::staff_ui::workspace::OfficeTask::Schools.href() class="mt-2 inline-flex min-h-11 items-center font-semibold text-slate-800 underline print:hidden">
-                        {tr("← Các trường", "← Schools")}
-                    </a>
-                })}
                 <p class="mt-4 text-sm text-gray-700 lg:mt-6" data-testid="school-name">{name}</p>
                 <h1 class="text-2xl font-bold">{current.label_for(role)}</h1>
                 {office_reads.then(|| view! {

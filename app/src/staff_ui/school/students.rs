@@ -161,17 +161,42 @@ pub(super) fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
         });
     };
     let toggle_left = move |row: StudentRow| {
+        // Asked first, with what it does: one tap beside the name did it.
+        if !row.left {
+            let ask = format!(
+                "{} {} ({})? {}",
+                tr("Ghi nhận em", "Mark"),
+                row.full_name,
+                row.class_name,
+                tr(
+                    "nghỉ học: em không có trong các lần lập hoá đơn sau; hoá đơn còn nợ vẫn giữ nguyên.",
+                    "as having left: no further invoices; invoices still owed stay as they are."
+                )
+            );
+            if !web_sys::window()
+                .and_then(|w| w.confirm_with_message(&ask).ok())
+                .unwrap_or(false)
+            {
+                return;
+            }
+        }
         spawn_local(async move {
             match mark_student_left(school_id, row.id, !row.left).await {
                 Ok(()) => {
-                    outcome.set(Some(Outcome::Done(
+                    outcome.set(Some(Outcome::Done(format!(
+                        "{} {} ({}) {}",
+                        tr("Đã ghi nhận em", "Marked"),
+                        row.full_name,
+                        row.class_name,
                         if row.left {
-                            tr("Đã ghi nhận học sinh học lại.", "Marked as back.")
+                            tr("học lại.", "as back at school.")
                         } else {
-                            tr("Đã ghi nhận học sinh nghỉ học.", "Marked as left.")
+                            tr(
+                                "nghỉ học. Hoá đơn còn nợ vẫn giữ nguyên.",
+                                "as having left. Invoices still owed stay as they are.",
+                            )
                         }
-                        .into(),
-                    )));
+                    ))));
                     changes.announce();
                 }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),

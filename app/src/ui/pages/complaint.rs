@@ -134,8 +134,19 @@ pub fn NewComplaintPage() -> impl IntoView {
             spawn_local(async move { photo.set(shrink(file).await) });
         }
     };
+    // The form sent with no child chosen: said beside the choice, not as an
+    // expired session (there was none).
+    let unchosen = RwSignal::new(false);
+    let child_select = NodeRef::<leptos::html::Select>::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if child.with_untracked(String::is_empty) {
+            unchosen.set(true);
+            if let Some(select) = child_select.get_untracked() {
+                let _ = select.focus();
+            }
+            return;
+        }
         let Some(saved) = storage::child(&child.get_untracked()) else {
             error.set(Some(AppError::AccessExpired));
             return;
@@ -177,14 +188,28 @@ pub fn NewComplaintPage() -> impl IntoView {
             <p class="mt-1 text-base text-gray-700">{format!("{} {ANSWER_WITHIN_DAYS} {}",
                 tr("Nhà trường trả lời trong", "The school answers within"), tr("ngày. Bạn nhận một mã để theo dõi.", "days. You get a code to follow it."))}</p>
             {(!subject.is_empty()).then(|| view! { <p class="mt-2 font-semibold break-words">{subject.clone()}</p> })}
-            <form class="mt-4 space-y-5 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" on:submit=submit>
+            // A complaint is filed for a child this phone has looked up (the
+            // school must know whose it is). Without one, said before anything
+            // is typed, with the way to do it.
+            {children.is_empty().then(|| view! {
+                <div class="mt-4 rounded-xl border-2 border-amber-500 bg-amber-50 p-4 text-lg text-amber-950" data-testid="complaint-needs-child">
+                    <p>{tr("Để gửi khiếu nại, trước hết hãy tra cứu con trên điện thoại này bằng mã học sinh và ngày sinh, rồi mở lại biên lai hoặc khoản thu và bấm báo sai sót.",
+                        "To send a complaint, first look up your child on this phone with the student code and date of birth, then open the receipt or invoice again and report the problem.")}</p>
+                    <a href="/" class="mt-3 inline-flex min-h-12 items-center rounded-lg bg-teal-800 px-4 font-semibold text-white">{tr("Tra cứu con", "Look up your child")}</a>
+                </div>
+            })}
+            <form class="mt-4 space-y-5 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200" on:submit=submit class:hidden=children.is_empty()>
                 {(children.len() > 1 || child.get_untracked().is_empty()).then(|| view! {
                     <div>
                         <label for="complaint-child" class=LABEL>{tr("Cho con nào", "For which child")}</label>
-                        <select id="complaint-child" class=INPUT on:change=move |ev| child.set(event_target_value(&ev)) prop:value=move || child.get()>
+                        <select id="complaint-child" node_ref=child_select class=INPUT aria-describedby="complaint-child-hint" aria-invalid=move || unchosen.get().to_string()
+                            on:change=move |ev| { unchosen.set(false); child.set(event_target_value(&ev)) } prop:value=move || child.get()>
                             <option value="">{tr("Chọn", "Choose")}</option>
                             {children.iter().map(|c| view! { <option value=c.id.clone()>{format!("{} · {}", c.access.student_name, c.access.school_name)}</option> }).collect_view()}
                         </select>
+                        <p id="complaint-child-hint" class=move || if unchosen.get() { "mt-1 font-semibold text-red-800" } else { "hidden" }>
+                            {tr("Hãy chọn con mà khiếu nại này nói về.", "Choose the child this complaint is about.")}
+                        </p>
                     </div>
                 })}
                 <fieldset>
@@ -359,13 +384,26 @@ fn Tracked(
     let closed = view.status.is_closed();
     let reply = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
+    // One message per press: a double tap sent it twice, and the school read it twice.
+    let sending = RwSignal::new(false);
     let shown_code = code.clone();
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
         let code = code.clone();
         spawn_local(async move {
-            match reply_to_complaint(code, reply.get_untracked()).await {
-                Ok(()) => on_reply(),
+            let result = reply_to_complaint(code, reply.get_untracked()).await;
+            sending.set(false);
+            match result {
+                Ok(()) => {
+                    // Sent: the box is emptied, not left inviting a second send.
+                    error.set(None);
+                    reply.set(String::new());
+                    on_reply()
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -407,9 +445,11 @@ fn Tracked(
         {(!closed).then(|| view! {
             <form class="mt-4" on:submit=send>
                 <label for="complaint-reply" class=LABEL>{tr("Bổ sung thông tin", "Add information")}</label>
-                <textarea id="complaint-reply" rows="3" class="mt-1 block w-full rounded-lg border border-gray-400 bg-white p-3 text-lg" on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
+                <textarea id="complaint-reply" rows="3" class="mt-1 block w-full rounded-lg border border-gray-400 bg-white p-3 text-lg" prop:value=move || reply.get() on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
                 {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
-                <button type="submit" class=format!("{BUTTON} mt-2")>{tr("Gửi", "Send")}</button>
+                <button type="submit" class=format!("{BUTTON} mt-2") prop:disabled=move || sending.get()>
+                    {move || if sending.get() { tr("Đang gửi…", "Sending…") } else { tr("Gửi", "Send") }}
+                </button>
             </form>
         })}
         <p class="mt-6"><a class="inline-flex min-h-11 items-center text-teal-800 underline" href="/khieu-nai">{tr("Các khiếu nại của bạn", "Your complaints")}</a></p>

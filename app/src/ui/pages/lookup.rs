@@ -250,7 +250,7 @@ fn Owed(child: SavedChild) -> impl IntoView {
         Some(if owed.is_positive() {
             view! {
                 <span class="text-base font-semibold text-red-800" data-testid="child-owed">
-                    {format!("{} {owed}", texts().balance)}
+                    {format!("{} {}", texts().balance, owed.unbroken())}
                 </span>
             }
             .into_any()

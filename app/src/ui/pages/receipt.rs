@@ -43,9 +43,10 @@ pub fn ReceiptPage() -> impl IntoView {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(_)) => view! {
                     <div role="alert" class="mt-4 rounded-xl border-2 border-red-700 bg-red-50 p-4" data-testid="browser-verdict" data-valid="false">
-                        <p class="text-2xl font-bold text-red-800">{tr("KHÔNG HỢP LỆ", "NOT VALID")}</p>
-                        <p class="mt-1">{tr("Không tìm thấy biên lai này. Hãy kiểm tra lại đường dẫn hoặc hỏi nhà trường.",
-                            "This receipt was not found. Check the link or ask the school.")}</p>
+                        // Not called forged: a link cut short by a chat app finds nothing too.
+                        <p class="text-2xl font-bold text-red-800">{tr("KHÔNG TÌM THẤY BIÊN LAI", "RECEIPT NOT FOUND")}</p>
+                        <p class="mt-1">{tr("Đường dẫn có thể bị cắt mất một phần khi gửi qua tin nhắn: hãy mở lại đường dẫn đầy đủ, hoặc hỏi nhà trường. Chưa tìm thấy thì chưa dùng làm bằng chứng đã nộp được.",
+                            "The link may have been cut short in a message: open the whole link again, or ask the school. Until it is found, it is no proof of payment.")}</p>
                     </div>
                 }.into_any(),
                 Some(Ok(Seen { value: view_data, kept_at })) => {
@@ -53,7 +54,7 @@ pub fn ReceiptPage() -> impl IntoView {
                     let proof = if fragment.is_empty() { view_data.proof.clone() } else { fragment.clone() };
                     view! {
                         <KeptNotice kept_at/>
-                        <Receipt data=view_data code=code.clone() proof origin=origin.clone()/>
+                        <Receipt data=view_data code=code.clone() proof origin=origin.clone() kept_at/>
                     }.into_any()
                 }
             }}
@@ -62,7 +63,13 @@ pub fn ReceiptPage() -> impl IntoView {
 }
 
 #[component]
-fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> impl IntoView {
+fn Receipt(
+    data: ReceiptView,
+    code: String,
+    proof: String,
+    origin: String,
+    kept_at: Option<u64>,
+) -> impl IntoView {
     let verdict = data.verdict(&proof);
     let server = crate::ui::fetch::Fetch::new({
         let (code, proof) = (code.clone(), proof.clone());
@@ -73,15 +80,15 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
     let qr = svg_markup(&link).unwrap_or_default();
     let period = crate::domain::date::Month::label_of(&c.period);
     view! {
-        <VerdictBox verdict=verdict.clone() cancellation=data.cancellation.clone()/>
+        <VerdictBox verdict=verdict.clone() cancellation=data.cancellation.clone() kept_at/>
         <p class="mt-2 text-sm text-gray-700 print:hidden" data-testid="server-verdict"
             data-valid=move || server.get().and_then(Result::ok).map(|v| v.is_valid().to_string()).unwrap_or_default()>
             {move || match server.get() {
                 None => tr("Đang hỏi máy chủ của hocphi…", "Asking hocphi's server…").to_string(),
                 Some(Ok(v)) => format!("{} {}", tr("Máy chủ của hocphi cũng kiểm tra:", "hocphi's server checked too:"),
                     if v.is_valid() { tr("HỢP LỆ", "VALID") } else { tr("KHÔNG HỢP LỆ", "NOT VALID") }),
-                Some(Err(_)) => tr("Không hỏi được máy chủ (đang ngoại tuyến?). Kết quả trên do điện thoại tự kiểm tra.",
-                    "Could not reach the server (offline?). The result above was checked on this phone.").to_string(),
+                Some(Err(_)) => tr("Không hỏi được máy chủ (có thể máy đang mất mạng). Kết quả trên do máy này tự kiểm tra.",
+                    "Could not reach the server (no network?). The result above was checked on this device.").to_string(),
             }}
         </p>
         <article class="receipt mt-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-gray-200 print:shadow-none print:ring-0" aria-labelledby="receipt-title">
@@ -143,15 +150,34 @@ fn Receipt(data: ReceiptView, code: String, proof: String, origin: String) -> im
         <p class="mt-4 print:hidden">
             // The link's code identifies the receipt to the server; its number
             // (printed on it) is what the complaint page shows the parent.
-            <a href=format!("/khieu-nai/moi?bl={code}&so={}", form_urlencoded::byte_serialize(c.label().as_bytes()).collect::<String>()) class="inline-flex min-h-11 items-center text-teal-800 underline">
+            <a href=complaint_href(&code, &c) class="inline-flex min-h-11 items-center text-teal-800 underline">
                 {tr("Báo sai sót, khiếu nại về biên lai này", "Report a problem with this receipt")}
             </a>
         </p>
     }
 }
 
+/// The complaint form for this receipt, with its child chosen when this
+/// phone keeps that child (same school, same name): a grandparent with two
+/// grandchildren is not asked which one the receipt was for.
+fn complaint_href(code: &str, c: &crate::domain::receipt::ReceiptContent) -> String {
+    let number = form_urlencoded::byte_serialize(c.label().as_bytes()).collect::<String>();
+    let child = crate::ui::storage::children()
+        .into_iter()
+        .find(|s| s.access.school_slug == c.school_slug && s.access.student_name == c.student)
+        .map(|s| format!("&con={}", s.id))
+        .unwrap_or_default();
+    format!("/khieu-nai/moi?bl={code}&so={number}{child}")
+}
+
 #[component]
-fn VerdictBox(verdict: Verdict, cancellation: Option<(i64, String, String)>) -> impl IntoView {
+fn VerdictBox(
+    verdict: Verdict,
+    cancellation: Option<(i64, String, String)>,
+    /// A copy kept on the phone (offline): whether the school has cancelled it
+    /// since is unknown, so only "not as of" the copy's day is said.
+    kept_at: Option<u64>,
+) -> impl IntoView {
     let valid = verdict.is_valid();
     let check = |ok: bool, vi: &'static str, en: &'static str| {
         view! { <li>{if ok { "✓ " } else { "✗ " }}{tr(vi, en)}</li> }
@@ -176,9 +202,12 @@ fn VerdictBox(verdict: Verdict, cancellation: Option<(i64, String, String)>) -> 
                 {check(verdict.signature_valid, "Chữ ký điện tử đúng", "The electronic signature is correct")}
                 {check(verdict.content_matches == Some(true), "Nội dung biên lai không bị sửa", "The receipt's content is unchanged")}
                 {if verdict.cancelled {
-                    check(false, "Nhà trường đã huỷ biên lai này", "The school cancelled this receipt")
+                    check(false, "Nhà trường đã huỷ biên lai này", "The school cancelled this receipt").into_any()
+                } else if let Some(at) = kept_at {
+                    let as_of = Date::moment_label((at / 1000) as i64);
+                    view! { <li data-testid="not-cancelled-as-of">{format!("✓ {} {as_of}", tr("Nhà trường chưa huỷ biên lai này, tính đến lúc lưu", "Not cancelled by the school as of"))}</li> }.into_any()
                 } else {
-                    check(true, "Nhà trường không huỷ biên lai này", "The school has not cancelled it")
+                    check(true, "Nhà trường không huỷ biên lai này", "The school has not cancelled it").into_any()
                 }}
             </ul>
             {cancellation.filter(|_| verdict.cancelled).map(|(at, reason, _)| view! {
