@@ -111,6 +111,9 @@ pub enum Field {
     /// More contact people than a school's page shows (`staff::MAX_CONTACTS`).
     /// New variants go last: the parent's app decodes them by position.
     TooManyContacts,
+    /// A date of birth written well that no child can have: a day the
+    /// calendar has not (31/02) or one still to come.
+    BirthDateImpossible,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -372,6 +372,7 @@ pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
         (Lang::Vi, TrackingCode) => {
             Some("Mã theo dõi có dạng KN-XXXXX-XXXXX (chữ in hoa và chữ số).")
         }
+        (Lang::Vi, BirthDateImpossible) => Some("Ngày sinh này không đúng: không có ngày này trên lịch, hoặc ngày chưa tới. Hãy xem lại ngày, tháng, năm sinh của con."),
         (Lang::En, School) => Some("Please choose a school."),
         (Lang::En, StudentCode) => Some("Student code: 1 to 32 letters or digits."),
         (Lang::En, BirthDate) => Some("Date of birth as day/month/year, e.g. 05/09/2018."),
@@ -385,6 +386,7 @@ pub fn public_field_problem(lang: Lang, field: Field) -> Option<&'static str> {
         (Lang::En, TrackingCode) => {
             Some("A tracking code looks like KN-XXXXX-XXXXX (capital letters and digits).")
         }
+        (Lang::En, BirthDateImpossible) => Some("That date of birth cannot be right: the day does not exist, or has not come yet. Check the day, month and year."),
         _ => None,
     }
 }
@@ -396,7 +398,7 @@ pub fn field_problem(lang: Lang, field: Field) -> &'static str {
     }
     use Field::*;
     match (lang, field) {
-        (_, School | StudentCode | BirthDate | InvoiceCode | Message | Photo | Reference | Bank | AccountNumber | ClassName | TrackingCode) => unreachable!("public_field_problem answers these"),
+        (_, School | StudentCode | BirthDate | BirthDateImpossible | InvoiceCode | Message | Photo | Reference | Bank | AccountNumber | ClassName | TrackingCode) => unreachable!("public_field_problem answers these"),
         (Lang::Vi, Username) => {
             "Tên đăng nhập: 3 đến 32 chữ cái thường, chữ số, dấu chấm, gạch ngang hoặc gạch dưới."
         }

@@ -110,6 +110,14 @@ test('a complaint from an invoice is answered and resolved, and the parent sees 
   await accountant.screenshot({ path: 'test-results/screens/44-complaint-answered.png', fullPage: true });
   await office.close();
 
+  // The parent's page, left open, shows the answer when the parent comes back
+  // to it (it showed only after a reload).
+  await expect(page.getByTestId('complaint-status')).toHaveText('Đã tiếp nhận');
+  await page.bringToFront();
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect(page.getByTestId('complaint-status')).toHaveText('Đã giải quyết');
+  await expect(page.getByTestId('complaint-messages')).toContainText('Nhà trường đã tìm thấy khoản chuyển');
+
   // The parent, from the list of complaints this phone sent.
   await page.goto('/khieu-nai');
   await page.getByRole('link', { name: /KN-/ }).first().click();

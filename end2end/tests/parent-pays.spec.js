@@ -130,8 +130,12 @@ test('a wrong date of birth gets the one neutral message, and so does an unknown
   await lookUp(page, { ...FEATURED, code: '2201999999' });
   await expect(page.getByRole('alert')).toHaveText(wrongDate);
 
+  // A day the calendar has not, or one still to come, is said to be so (it was
+  // told to write the date as day/month/year, as it was written).
   await lookUp(page, { ...FEATURED, birth: '31/02/2017' });
-  await expect(page.getByRole('alert')).toHaveText(/ngày\/tháng\/năm/);
+  await expect(page.getByRole('alert')).toHaveText('Ngày sinh này không đúng: không có ngày này trên lịch, hoặc ngày chưa tới. Hãy xem lại ngày, tháng, năm sinh của con.');
+  await lookUp(page, { ...FEATURED, birth: '05/09/2030' });
+  await expect(page.getByRole('alert')).toContainText('ngày chưa tới');
   // A two-digit year is told what is missing, and that the digits may be typed together.
   await lookUp(page, { ...FEATURED, birth: '05/09/17' });
   await expect(page.getByRole('alert')).toContainText('năm đủ 4 chữ số');

@@ -438,3 +438,44 @@ async fn a_memo_with_the_bare_invoice_code_settles_it() {
     let o: ChildOverview = app.rpc("child", &[("token", &token)]).await.unwrap();
     assert_eq!(o.invoices[0].status.state, PaymentState::Paid);
 }
+
+#[tokio::test]
+async fn one_transfer_for_two_children_settles_both_invoices_it_names() {
+    let app = start().await;
+    let open: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT code, total FROM invoice WHERE school_id = 1 AND voided_at IS NULL AND period = '2026-11' \
+         AND total > 0 AND id NOT IN (SELECT invoice_id FROM payment_allocation) ORDER BY id LIMIT 2",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let [(first, first_total), (second, second_total)] = &open[..] else {
+        panic!("two open invoices: {open:?}")
+    };
+    // Written as families write it: the mark once, the codes after it.
+    let memo = format!("HP {first} {second} hoc phi 2 chau");
+    let reply = app
+        .notify(
+            &json!({"transaction_id": "FT-TWO-1", "account_number": SCHOOL_ACCOUNT,
+            "amount": first_total + second_total, "received_at": app.clock.now(), "memo": memo}),
+        )
+        .await;
+    let reply: Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(reply["outcome"], "matched", "{reply}");
+    for (code, total) in [(first, first_total), (second, second_total)] {
+        let paid: (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(a.amount), 0) AS BIGINT) FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id WHERE i.code = $1",
+        )
+        .bind(code)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        assert_eq!(paid.0, *total, "{code}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM credit WHERE amount > 0")
+            .await,
+        0,
+        "nothing left over as a credit"
+    );
+}

@@ -94,8 +94,19 @@ async fn wrong_pairs_get_one_neutral_answer() {
             .await,
         Err(AppError::NoMatch)
     );
+    // A day no child can have is said as such (31/02, or after today), not
+    // as a badly written date; a badly written one as that.
+    for impossible in ["31/02/2017", "05/09/2030"] {
+        assert_eq!(
+            app.lookup("th-ha-long", "2201000001", impossible).await,
+            Err(AppError::InvalidInput(
+                hocphi_app::error::Field::BirthDateImpossible
+            )),
+            "{impossible}"
+        );
+    }
     assert_eq!(
-        app.lookup("th-ha-long", "2201000001", "31/02/2017").await,
+        app.lookup("th-ha-long", "2201000001", "5/9/17").await,
         Err(AppError::InvalidInput(hocphi_app::error::Field::BirthDate))
     );
     assert_eq!(

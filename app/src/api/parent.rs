@@ -27,7 +27,7 @@ pub async fn lookup_student(
     student_code: String,
     birth_date: String,
 ) -> Result<ChildAccess, AppError> {
-    use crate::domain::date::Date;
+    use crate::domain::date::{BirthDateError, Date};
     use crate::domain::student_import::normalize_code;
     use crate::error::Field;
     use crate::server::limiter::{PER_CLIENT, PER_STUDENT_CODE};
@@ -42,11 +42,23 @@ pub async fn lookup_student(
     if code.is_empty() || code.len() > 32 {
         return Err(AppError::InvalidInput(Field::StudentCode));
     }
-    let birth_date = Date::parse_dmy(&birth_date)
-        .or_else(|_| Date::parse_iso(birth_date.trim()))
-        .map_err(|_| AppError::InvalidInput(Field::BirthDate))?;
-
+    // Checked before any attempt is counted: a typo in a grandparent's date
+    // is said as such, and costs no try against the lookup's limits.
     let now = state.clock.now();
+    let birth_date = match Date::parse_birth_date(&birth_date, Date::in_vietnam(now)) {
+        Ok(d) => d,
+        Err(BirthDateError::Impossible) => {
+            return Err(AppError::InvalidInput(Field::BirthDateImpossible))
+        }
+        Err(BirthDateError::Unreadable) => match Date::parse_iso(birth_date.trim()) {
+            Ok(d) if d > Date::in_vietnam(now) => {
+                return Err(AppError::InvalidInput(Field::BirthDateImpossible))
+            }
+            Ok(d) => d,
+            Err(_) => return Err(AppError::InvalidInput(Field::BirthDate)),
+        },
+    };
+
     let client = format!("client:{}", client_key());
     let code_key = format!("code:{school}:{code}");
     let attempt = state

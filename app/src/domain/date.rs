@@ -17,6 +17,13 @@ pub struct Date {
     day: u8,
 }
 
+/// Why a typed date of birth is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BirthDateError {
+    Unreadable,
+    Impossible,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
     #[error("write the date as day/month/year, e.g. 05/09/2018")]
@@ -92,6 +99,18 @@ impl Date {
         }
         let num = |t: &str| t.parse::<u32>().map_err(|_| DateError::Unreadable);
         Date::new(num(y)? as i32, num(m)? as u8, num(d)? as u8)
+    }
+
+    /// A date of birth as a parent types it, checked against today: a day
+    /// the calendar has not, or one after today, is `Impossible` (said as
+    /// such, not as a badly written date, and never sent as a guess).
+    pub fn parse_birth_date(s: &str, today: Date) -> Result<Date, BirthDateError> {
+        match Date::parse_dmy(s) {
+            Ok(d) if d > today => Err(BirthDateError::Impossible),
+            Ok(d) => Ok(d),
+            Err(DateError::NoSuchDay) => Err(BirthDateError::Impossible),
+            Err(_) => Err(BirthDateError::Unreadable),
+        }
     }
 
     /// `05/09/2018`.
@@ -320,6 +339,36 @@ impl From<Month> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_birth_date_no_child_can_have_is_impossible_not_unreadable() {
+        let today = Date::new(2026, 11, 26).unwrap();
+        let check = |s: &str| Date::parse_birth_date(s, today);
+        assert_eq!(check("05/09/2017"), Ok(Date::new(2017, 9, 5).unwrap()));
+        assert_eq!(check("29/02/2016"), Ok(Date::new(2016, 2, 29).unwrap()));
+        assert_eq!(check("26/11/2026"), Ok(today));
+        for impossible in [
+            "31/02/2017",
+            "29/02/2017",
+            "00/05/2017",
+            "05/13/2017",
+            "27/11/2026",
+            "05/09/2030",
+        ] {
+            assert_eq!(
+                check(impossible),
+                Err(BirthDateError::Impossible),
+                "{impossible}"
+            );
+        }
+        for unreadable in ["", "5/9/17", "hôm qua", "05/09"] {
+            assert_eq!(
+                check(unreadable),
+                Err(BirthDateError::Unreadable),
+                "{unreadable}"
+            );
+        }
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -127,6 +127,21 @@ impl InvoiceCode {
         found
     }
 
+    /// Every code a memo carries: those marked `HP` first, then any typed bare
+    /// (each a candidate only; see [`InvoiceCode::find_bare_in_memo`]). The one
+    /// reading of memos for matching, suggestions and a parent's page. A family
+    /// paying for two children writes "HP EQTHAK72 TQ2YCUBV": the second code,
+    /// unmarked, was left out, and its money went to the first child as a credit.
+    pub fn codes_in_memo(memo: &str) -> Vec<InvoiceCode> {
+        let mut codes = InvoiceCode::find_in_memo(memo);
+        for bare in InvoiceCode::find_bare_in_memo(memo) {
+            if !codes.contains(&bare) {
+                codes.push(bare);
+            }
+        }
+        codes
+    }
+
     /// Codes a parent typed without the `HP` mark: a word of 8 characters, or two
     /// neighbouring words that make 8 together (a code split by one space), in any
     /// case. These are only candidates: one word in 31 made of the code's letters

@@ -84,13 +84,10 @@ fn marked_words(text: &str) -> Vec<String> {
 /// The invoice codes a memo carries, marked with `HP` or bare.
 fn codes_in(memo: &str) -> Vec<String> {
     use super::invoice_code::InvoiceCode;
-    let mut codes: Vec<String> = InvoiceCode::find_in_memo(memo)
+    InvoiceCode::codes_in_memo(memo)
         .into_iter()
-        .chain(InvoiceCode::find_bare_in_memo(memo))
         .map(|c| c.as_str().to_string())
-        .collect();
-    codes.dedup();
-    codes
+        .collect()
 }
 
 /// Why this candidate fits the transfer (empty: it does not).

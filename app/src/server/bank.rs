@@ -169,15 +169,9 @@ pub fn incoming(
     channel: Channel,
 ) -> super::ledger::Incoming {
     use super::ledger::{Incoming, NewPayment, Source};
-    let marked = InvoiceCode::find_in_memo(&tx_in.memo);
-    // No `HP` mark: a code typed bare counts only where it is one of this
-    // school's invoices (`find_bare_in_memo` says why that is safe); the
-    // ledger only finds this school's.
-    let codes = if marked.is_empty() {
-        InvoiceCode::find_bare_in_memo(&tx_in.memo)
-    } else {
-        marked
-    };
+    // A code typed bare counts only where it is one of this school's invoices
+    // (`find_bare_in_memo` says why that is safe); the ledger only finds this school's.
+    let codes = InvoiceCode::codes_in_memo(&tx_in.memo);
     Incoming {
         payment: NewPayment {
             source: Source::BankTransfer,

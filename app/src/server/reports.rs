@@ -301,8 +301,8 @@ pub async fn calendar(
     // An officer sees (and edits) their own office's calendar. A school reads the
     // calendars of every office above it (its commune and the Department): for a
     // period both set, the earlier day is the one to meet, and the school is told
-    // which office set it (ISO dates sort as text; on the same day, the first
-    // office by id, as before).
+    // which office set it (ISO dates sort as text; on the same day, the
+    // deadline entered first).
     let rows: Vec<DeadlineRecord> = match school_id {
         None => {
             sqlx::query_as(

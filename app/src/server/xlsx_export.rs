@@ -200,8 +200,19 @@ pub fn figures_sheet(
         "Khiếu nại đang mở",
         "Thời gian giải quyết thường gặp (giờ, trung vị)",
     ];
+    // A school's submitted report freezes its figures only: its readiness and
+    // contacts are left out rather than shown as empty columns.
+    let readiness = rows
+        .iter()
+        .any(|r| r.ready.is_some() || r.contacts.is_some());
+    let skip: u16 = if readiness { 0 } else { 2 };
+    // Column n of the full table, where it lands in this one.
+    let at = |n: u16| if n >= 3 { n - skip } else { n };
     for (col, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(head, col as u16, *h, &bold)?;
+        if !readiness && (1..=2).contains(&col) {
+            continue;
+        }
+        sheet.write_string_with_format(head, at(col as u16), *h, &bold)?;
     }
     for (i, r) in rows.iter().enumerate() {
         let row = head + 1 + i as u32;
@@ -218,9 +229,9 @@ pub fn figures_sheet(
         if let Some(c) = r.contacts {
             sheet.write_number(row, 2, c as f64)?;
         }
-        sheet.write_number(row, 3, f.invoices as f64)?;
-        sheet.write_number_with_format(row, 4, amount(f.due), m)?;
-        sheet.write_number_with_format(row, 5, amount(f.collected), m)?;
+        sheet.write_number(row, at(3), f.invoices as f64)?;
+        sheet.write_number_with_format(row, at(4), amount(f.due), m)?;
+        sheet.write_number_with_format(row, at(5), amount(f.collected), m)?;
         // Basis points to a fraction Excel shows as a percentage (a ratio, not money).
         let pct = |bp: Option<i64>| bp.map(|b| b as f64 / 10_000.0);
         for (col, v) in [
@@ -229,16 +240,21 @@ pub fn figures_sheet(
             (8, pct(f.cashless_share_by_value())),
         ] {
             if let Some(v) = v {
-                sheet.write_number_with_format(row, col, v, &rate)?;
+                sheet.write_number_with_format(row, at(col), v, &rate)?;
             }
         }
         for (i, c) in Channel::ALL.into_iter().enumerate() {
-            sheet.write_number_with_format(row, 9 + i as u16, amount(f.channel(c).amount), m)?;
+            sheet.write_number_with_format(
+                row,
+                at(9 + i as u16),
+                amount(f.channel(c).amount),
+                m,
+            )?;
         }
-        sheet.write_number(row, 14, f.unmatched as f64)?;
-        sheet.write_number(row, 15, f.complaints_open as f64)?;
+        sheet.write_number(row, at(14), f.unmatched as f64)?;
+        sheet.write_number(row, at(15), f.complaints_open as f64)?;
         if let Some(hours) = f.median_resolve_hours() {
-            sheet.write_number(row, 16, hours as f64)?;
+            sheet.write_number(row, at(16), hours as f64)?;
         }
     }
     // Columns fit the table; the heading and signatures, written after, do not widen them.

@@ -17,7 +17,9 @@ pub fn deadline_label(d: &ReportDeadline) -> String {
     let by = d
         .set_by
         .as_ref()
-        .map(|office| format!(" ({} {office})", tr("do", "set by")))
+        .map(|office| {
+            format!(" ({} {office} {})", tr("do", "set by"), tr("đặt", "")).replace(" )", ")")
+        })
         .unwrap_or_default();
     format!(
         "{} · {} {}{by}",

@@ -272,10 +272,17 @@ pub fn OutcomeNotice(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
 /// way to do so was to reload the whole app (losing the period or class chosen).
 #[component]
 pub fn LoadFailed(error: AppError, retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    // Only where asking again may help: not for a page one may not see.
+    let may_pass = matches!(
+        error,
+        AppError::Network(_) | AppError::Internal | AppError::Busy
+    );
     view! {
         <div role="alert" class="mt-3 flex flex-wrap items-center gap-3 rounded-lg border border-red-300 bg-red-50 p-3 text-red-900" data-testid="load-failed">
             <p class="min-w-0 flex-1">{crate::i18n::staff_error_message(crate::ui::current_lang(), &error)}</p>
-            <button type="button" class=BUTTON_QUIET on:click=move |_| retry()>{super::tr("Thử lại", "Try again")}</button>
+            {may_pass.then(|| view! {
+                <button type="button" class=BUTTON_QUIET on:click=move |_| retry()>{super::tr("Thử lại", "Try again")}</button>
+            })}
         </div>
     }
 }

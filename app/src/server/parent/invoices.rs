@@ -286,7 +286,7 @@ async fn extra_transfers(
         .filter(|r| {
             r.memo
                 .as_deref()
-                .is_some_and(|m| InvoiceCode::find_in_memo(m).contains(code))
+                .is_some_and(|m| InvoiceCode::codes_in_memo(m).contains(code))
         })
         .map(|r| ExtraTransfer {
             received_on: Date::in_vietnam(r.received_at),

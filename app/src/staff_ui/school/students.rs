@@ -164,13 +164,14 @@ pub(super) fn Students(school_id: i64, can_edit: bool) -> impl IntoView {
         // Asked first, with what it does: one tap beside the name did it.
         if !row.left {
             let ask = format!(
-                "{} {} ({})? {}",
+                "{} {} ({}) {} {}",
                 tr("Ghi nhận em", "Mark"),
                 row.full_name,
                 row.class_name,
+                tr("nghỉ học?", "as having left?"),
                 tr(
-                    "nghỉ học: em không có trong các lần lập hoá đơn sau; hoá đơn còn nợ vẫn giữ nguyên.",
-                    "as having left: no further invoices; invoices still owed stay as they are."
+                    "Em sẽ không có trong các lần lập hoá đơn sau; hoá đơn còn nợ vẫn giữ nguyên.",
+                    "No further invoices will include them; invoices still owed stay as they are."
                 )
             );
             if !web_sys::window()

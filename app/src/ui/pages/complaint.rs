@@ -208,7 +208,7 @@ pub fn NewComplaintPage() -> impl IntoView {
                             {children.iter().map(|c| view! { <option value=c.id.clone()>{format!("{} · {}", c.access.student_name, c.access.school_name)}</option> }).collect_view()}
                         </select>
                         <p id="complaint-child-hint" class=move || if unchosen.get() { "mt-1 font-semibold text-red-800" } else { "hidden" }>
-                            {tr("Hãy chọn con mà khiếu nại này nói về.", "Choose the child this complaint is about.")}
+                            {tr("Khiếu nại này cho con nào? Hãy chọn.", "Which child is this complaint for? Please choose.")}
                         </p>
                     </div>
                 })}
@@ -352,6 +352,22 @@ pub fn TrackComplaintPage() -> impl IntoView {
     }
     let code_for_load = code.clone();
     let view_res = crate::ui::fetch::Fetch::new(move || track_complaint(code_for_load.clone()));
+    // The school answers while the page stays open: read again when the parent
+    // comes back to it (the answer showed only after a reload). Not while a
+    // reply is being typed: the page drawn again would lose it.
+    let back = window_event_listener(leptos::ev::focus, move |_| {
+        let typing = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("complaint-reply"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(e).ok())
+            .is_some_and(|t| !t.value().trim().is_empty());
+        // Offline, a failed read would replace the complaint on screen.
+        let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
+        if online && !typing {
+            view_res.refetch();
+        }
+    });
+    on_cleanup(move || back.remove());
     view! {
         <section class="py-6">
             <crate::ui::components::to_fees::ToFees/>

@@ -2,7 +2,7 @@
 
 use crate::api::class_view::LoadClassNotice;
 use crate::api::parent::{ListSchools, LoadChild, LoadSchool, LookupStudent};
-use crate::domain::date::Date;
+use crate::domain::date::{BirthDateError, Date};
 use crate::error::{AppError, Field};
 use crate::i18n::Texts;
 use crate::model::{SchoolPublic, SchoolSummary};
@@ -311,8 +311,11 @@ fn LookupForm(preset_school: Option<String>, described: Option<PresetSchool>) ->
             Some(Field::School)
         } else if code.get_untracked().trim().is_empty() {
             Some(Field::StudentCode)
-        } else if Date::parse_dmy(&birth.get_untracked()).is_err() {
-            Some(Field::BirthDate)
+        } else if let Err(e) = Date::parse_birth_date(&birth.get_untracked(), device_today()) {
+            Some(match e {
+                BirthDateError::Impossible => Field::BirthDateImpossible,
+                BirthDateError::Unreadable => Field::BirthDate,
+            })
         } else {
             None
         };
@@ -473,4 +476,18 @@ fn TextField(
             <p id=hint_id class="mt-1 text-sm text-gray-600">{hint(texts())}</p>
         </div>
     }
+}
+
+/// Today by this phone's clock, a day ahead: a phone a few hours behind the
+/// school's day must not refuse a child born today (the server checks by its own).
+fn device_today() -> Date {
+    let now = js_sys::Date::new_0();
+    Date::new(
+        now.get_full_year() as i32,
+        now.get_month() as u8 + 1,
+        now.get_date() as u8,
+    )
+    .map(|d| d.add_days(1))
+    // A clock outside the calendar's years: no date is refused as to come.
+    .unwrap_or_else(|_| Date::new(2999, 12, 31).expect("a real day"))
 }

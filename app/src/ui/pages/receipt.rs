@@ -5,6 +5,7 @@
 use crate::api::receipts::{verify_receipt, view_receipt};
 use crate::domain::date::Date;
 use crate::domain::receipt::Verdict;
+use crate::error::AppError;
 use crate::model::ReceiptView;
 use crate::ui::components::notice::Loading;
 use crate::ui::components::qr::svg_markup;
@@ -41,6 +42,15 @@ pub fn ReceiptPage() -> impl IntoView {
             <crate::ui::components::to_fees::ToFees/>
             {move || match receipt.get() {
                 None => view! { <Loading/> }.into_any(),
+                // No network and no copy kept: said as that, not as a cut link.
+                Some(Err(AppError::Network(_))) => view! {
+                    <p role="alert" class="mt-4 rounded-xl border-2 border-amber-500 bg-amber-50 p-4 text-amber-950">{tr(
+                        "Không có mạng, và máy này chưa lưu biên lai này. Hãy mở lại khi có mạng.",
+                        "No network, and this device has not kept this receipt. Open it again when online.")}</p>
+                }.into_any(),
+                Some(Err(e)) if !matches!(e, AppError::NotFound | AppError::LinkInvalid) => view! {
+                    <crate::ui::components::notice::ErrorNotice error=e/>
+                }.into_any(),
                 Some(Err(_)) => view! {
                     <div role="alert" class="mt-4 rounded-xl border-2 border-red-700 bg-red-50 p-4" data-testid="browser-verdict" data-valid="false">
                         // Not called forged: a link cut short by a chat app finds nothing too.
