@@ -12,6 +12,22 @@ use support::*;
 /// A 1×1 PNG, as a phone would send a (tiny) photo.
 const PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 
+/// A complaint as its parent follows it, by its tracking code.
+async fn track(app: &TestApp, code: &str) -> ComplaintView {
+    app.staff("complaint/track", json!({"code": code}), None)
+        .await
+        .answer()
+        .unwrap()
+}
+
+/// School 1's complaints, as its accountant's queue lists them.
+async fn queue(app: &TestApp, session: &str) -> Vec<ComplaintRow> {
+    app.staff("complaint/list", json!({"school_id": 1}), Some(session))
+        .await
+        .answer()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() {
     let app = start().await;
@@ -85,11 +101,7 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
 
     // The accountant's queue, the detail (audited), the answer.
     let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
-    let rows: Vec<ComplaintRow> = app
-        .staff("complaint/list", json!({"school_id": 1}), Some(&accountant))
-        .await
-        .answer()
-        .unwrap();
+    let rows = queue(&app, &accountant).await;
     assert_eq!(rows.len(), 1);
     assert!(!rows[0].overdue);
     assert_eq!(rows[0].bank_reference.as_deref(), Some("FT26330123456"));
@@ -115,15 +127,7 @@ async fn a_parent_files_a_complaint_the_school_answers_and_the_parent_sees_it() 
         .staff("complaint/answer", json!({"school_id": 1, "id": rows[0].id, "body": "Nhà trường đã ghép khoản nộp vào hoá đơn. Xin lỗi vì sự chậm trễ.", "status": "resolved"}), Some(&accountant))
         .await;
     assert_eq!(answered.status, axum::http::StatusCode::OK);
-    let seen: ComplaintView = app
-        .staff(
-            "complaint/track",
-            json!({"code": filed.tracking_code}),
-            None,
-        )
-        .await
-        .answer()
-        .unwrap();
+    let seen = track(&app, &filed.tracking_code).await;
     assert_eq!(seen.status, ComplaintStatus::Resolved);
     assert!(seen.messages.last().unwrap().from_school);
     assert_eq!(
@@ -166,22 +170,10 @@ async fn a_complaint_about_a_receipt_names_it_by_its_number_never_its_link_code(
         .answer()
         .unwrap();
     let label = format!("Biên lai {series}-{number:07}");
-    let seen: ComplaintView = app
-        .staff(
-            "complaint/track",
-            json!({"code": filed.tracking_code}),
-            None,
-        )
-        .await
-        .answer()
-        .unwrap();
+    let seen = track(&app, &filed.tracking_code).await;
     assert_eq!(seen.subject, label);
     let accountant = app.sign_in(DEMO_ACCOUNTANT, DEMO_PASSWORD).await.unwrap();
-    let rows: Vec<ComplaintRow> = app
-        .staff("complaint/list", json!({"school_id": 1}), Some(&accountant))
-        .await
-        .answer()
-        .unwrap();
+    let rows = queue(&app, &accountant).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].subject, label);
     assert!(!rows[0].subject.contains(&code));

@@ -56,6 +56,18 @@ async fn numbers(app: &TestApp, series: &str) -> Vec<i64> {
     .collect()
 }
 
+/// School 1's receipts, all periods, as its accountant's list shows them.
+async fn school_receipts(app: &TestApp, session: &str) -> Vec<hocphi_app::staff::StaffReceiptRow> {
+    app.staff(
+        "receipts/list",
+        json!({"school_id": 1, "period": ""}),
+        Some(session),
+    )
+    .await
+    .answer()
+    .unwrap()
+}
+
 #[tokio::test]
 async fn a_settled_transfer_has_a_signed_receipt_the_parent_sees_and_anyone_can_check() {
     let app = start().await;
@@ -271,15 +283,7 @@ async fn a_cancelled_receipt_verifies_as_cancelled_and_its_replacement_as_valid(
     assert!(new_view.verdict(&new_view.proof).is_valid());
     assert_ne!(new_view.content.number, old.content.number);
     // The school's list names the replacement by its number, on both databases.
-    let rows: Vec<hocphi_app::staff::StaffReceiptRow> = app
-        .staff(
-            "receipts/list",
-            json!({"school_id": 1, "period": ""}),
-            Some(&session),
-        )
-        .await
-        .answer()
-        .unwrap();
+    let rows = school_receipts(&app, &session).await;
     let listed = rows.iter().find(|r| r.code == code).unwrap();
     assert_eq!(listed.replaced_by, Some(new_view.content.label()));
 
@@ -339,15 +343,7 @@ async fn undoing_a_match_cancels_its_receipt_and_the_export_lists_both() {
     assert!(cancelled.is_some());
     assert_eq!(reason.as_deref(), Some("Hoàn tác gạch nợ: nhầm hoá đơn"));
 
-    let rows: Vec<hocphi_app::staff::StaffReceiptRow> = app
-        .staff(
-            "receipts/list",
-            json!({"school_id": 1, "period": ""}),
-            Some(&session),
-        )
-        .await
-        .answer()
-        .unwrap();
+    let rows = school_receipts(&app, &session).await;
     assert!(rows
         .iter()
         .any(|r| r.reference == "FT-UNDO" && r.cancelled.is_some()));
