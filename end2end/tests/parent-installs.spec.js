@@ -110,7 +110,7 @@ test('offline, the installed app shows the children, invoices and a receipt it h
   await page.goto('/');
   await expect(page.locator('#hocphi-offline')).toContainText('Không có mạng');
   await page.getByRole('link', { name: new RegExp(FEATURED.name) }).first().click();
-  await expect(page.getByTestId('kept-notice')).toContainText(/cập nhật lúc \d\d\/\d\d\/\d{4} \d\d:\d\d/);
+  await expect(page.getByTestId('kept-notice')).toContainText(/^Đang xem bản đã lưu trên máy này, cập nhật lúc \d\d\/\d\d\/\d{4} \d\d:\d\d/);
   await expect(page.getByRole('heading', { name: FEATURED.name })).toBeVisible();
   await page.getByRole('link', { name: /Các khoản thu tháng 11\/2026/ }).click();
   await expect(page.getByTestId('kept-notice')).toBeVisible();

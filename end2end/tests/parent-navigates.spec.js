@@ -58,7 +58,8 @@ test('an address that is not a page of the app says so', async ({ page }) => {
   expect(answer.status()).toBe(404);
   await expect(page.getByText(/Không tìm thấy trang|Page not found/)).toBeVisible();
   // And the way on: no dead end. The QR checker and complaints have it too.
-  await page.getByRole('link', { name: '← Trang khoản thu của con' }).click();
+  // A phone that has looked up no child is offered the lookup, by that name.
+  await page.getByRole('link', { name: '← Tra cứu khoản thu của con' }).click();
   await expect(page.getByRole('heading', { name: 'Tra cứu khoản thu' })).toBeVisible();
   for (const path of ['/kiem-tra-qr', '/khieu-nai', '/khieu-nai/moi', '/tai-khoan/th-ha-long']) {
     await page.goto(path);

@@ -53,6 +53,8 @@ test('online through the gateway, by Mobile Money, and by card at the office: al
   await expect(p1).toHaveURL(invoice1);
   await expect(p1.getByText('Khoản này đã được nộp đủ. Cảm ơn bạn!')).toBeVisible();
   await expect(p1.getByTestId('receipt-link')).toHaveCount(1);
+  // Each receipt names the month it paid.
+  await expect(p1.getByTestId('receipt-period')).toHaveText(/^Kỳ \d\d\/\d{4} · \d\d\/\d\d\/\d{4} \d\d:\d\d$/);
 
   // Family 2 chooses Mobile Money: the QR names the school's wallet account.
   const ctx2 = await phone();

@@ -69,7 +69,7 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByLabel('Căn cứ').fill('Sổ hộ nghèo số 123/2026');
   // A double click grants once (the log below has one line for it).
   await page.getByRole('button', { name: 'Ghi miễn giảm' }).dblclick();
-  await expect(page.getByText('Đã áp dụng diện miễn giảm Hộ nghèo cho học sinh mã 2201000001 (căn cứ: Sổ hộ nghèo số 123/2026). Miễn giảm được áp dụng cho các hoá đơn lập từ nay; các hoá đơn đã lập giữ nguyên số tiền.')).toBeVisible();
+  await expect(page.getByText('Đã áp dụng diện miễn giảm Hộ nghèo cho em Nguyễn Minh An, mã 2201000001 (căn cứ: Sổ hộ nghèo số 123/2026). Miễn giảm được áp dụng cho các hoá đơn lập từ nay; các hoá đơn đã lập giữ nguyên số tiền.')).toBeVisible();
   await expect(page.getByText('Nguyễn Minh An (3A): Sổ hộ nghèo số 123/2026')).toBeVisible();
 
   // December for class 3A: preview, then issue.
@@ -121,6 +121,10 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
   await page.getByRole('button', { name: 'Phát hành 14 hoá đơn' }).click();
   await expect(page.getByText(/^Đã phát hành 14 hoá đơn · lớp 3A · kỳ 12\/2026 · tổng [0-9.]+ đ$/)).toBeVisible();
+  // The same month again: nothing new, said in words (it showed "tổng 0 đ" over an empty table).
+  await page.locator('section[aria-labelledby="run-title"]').getByRole('button', { name: 'Xem trước' }).click();
+  await expect(page.getByTestId('run-nothing-new')).toHaveText('Không có hoá đơn mới để phát hành: 14 học sinh trong phạm vi này đã có hoá đơn kỳ này (xem ở mục Hoá đơn, thông báo).');
+  await expect(page.getByTestId('run-preview-rows')).toHaveCount(0);
 
   // Mistakes are corrected, not permanent: a policy's rate is filled back in to change it,
   // an exemption granted by mistake is ended with a reason (December keeps its reduction),
@@ -297,6 +301,8 @@ test('fees, an exemption and a month issued for a class reach the parent', async
   await page.getByRole('button', { name: 'Soạn tin nhắc nộp cho nhóm lớp' }).click();
   const reminder = await page.getByText(/Kính gửi quý phụ huynh lớp 3A/).innerText();
   expect(reminder).toContain('/s/th-ha-long/3A');
+  // The teacher's link for the class group is the class's own, as the reminder's.
+  await expect(page.getByTestId('class-link')).toContainText('/s/th-ha-long/3A');
   expect(reminder).not.toContain('Nguyễn');
   expect(reminder).toMatch(/có hạn nộp \d\d\/12\/2026/);
   // November's due date (20/11) has passed by the server's clock (26/11): said so.

@@ -128,8 +128,10 @@ async fn an_accountant_sets_fees_and_an_exemption_and_issues_a_month_once() {
             .answer::<Value>(),
         Err(AppError::InvalidInput(Field::Policy))
     );
-    call("exemptions/grant", json!({"school_id": SCHOOL, "policy_id": policy, "student_code": demo::FEATURED_STUDENT_CODE,
+    // Said back by name: a code typed wrong shows as another child.
+    let granted = call("exemptions/grant", json!({"school_id": SCHOOL, "policy_id": policy, "student_code": demo::FEATURED_STUDENT_CODE,
         "note": "Sổ hộ nghèo số 123/2026"})).await.answer::<Value>().unwrap();
+    assert_eq!(granted, json!("Nguyễn Minh An"));
     let policies: Vec<PolicyRow> = call("exemptions/list", json!({"school_id": SCHOOL}))
         .await
         .answer()

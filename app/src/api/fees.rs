@@ -76,7 +76,7 @@ pub async fn grant_exemption(
     policy_id: i64,
     student_code: String,
     note: String,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     use crate::domain::validate;
     use crate::error::Field;
     let school_id = crate::domain::ids::SchoolId(school_id);
@@ -104,7 +104,12 @@ pub async fn grant_exemption(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    // Whom it was for, by name: the save says so (a code alone hides a typo).
+    let name: String = sqlx::query_scalar("SELECT full_name FROM student WHERE id = $1")
+        .bind(student_id)
+        .fetch_one(&state.db)
+        .await?;
+    Ok(name)
 }
 
 #[cfg(feature = "ssr")]

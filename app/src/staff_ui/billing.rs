@@ -308,11 +308,12 @@ fn Exemptions(
         let (code, note) = (grant_code.get_untracked(), grant_note.get_untracked());
         pending.run(async move {
             match grant_exemption(school_id, policy, code.clone(), note.clone()).await {
-                Ok(()) => {
+                Ok(name) => {
                     outcome.set(Some(Outcome::Done(format!(
-                        "{} {policy_name} {} {} ({} {}). {}",
+                        "{} {policy_name} {} {name}, {} {} ({} {}). {}",
                         tr("Đã áp dụng diện miễn giảm", "Granted"),
-                        tr("cho học sinh mã", "to student"),
+                        tr("cho em", "to"),
+                        tr("mã", "code"),
                         code.trim(),
                         tr("căn cứ:", "grounds:"),
                         note.trim(),
@@ -699,7 +700,17 @@ fn InvoiceRun(school_id: i64) -> impl IntoView {
                             tr("đã qua: các hoá đơn sẽ quá hạn ngay khi phát hành. Hãy sửa hạn nộp nếu nhầm.",
                                 "has passed: the invoices would be overdue as soon as issued. Correct the due date if it is a mistake."))}</p>
                     })}
-                    <PreviewRows rows=p.rows.clone()/>
+                    // Nothing new to issue: said in words, not as an empty table.
+                    {if p.new_invoices == 0 {
+                        view! {
+                            <p role="status" class="mt-2 rounded-lg border border-slate-300 bg-slate-50 p-3" data-testid="run-nothing-new">{format!("{} {} {}",
+                                tr("Không có hoá đơn mới để phát hành:", "Nothing new to issue:"), p.already_invoiced,
+                                tr("học sinh trong phạm vi này đã có hoá đơn kỳ này (xem ở mục Hoá đơn, thông báo).",
+                                    "students in this scope already have this period's invoice (see Invoices)."))}</p>
+                        }.into_any()
+                    } else {
+                        view! { <PreviewRows rows=p.rows.clone()/> }.into_any()
+                    }}
                     {(p.new_invoices > 0).then(|| view! {
                         <button type="button" class=format!("{BUTTON} mt-3") on:click=issue prop:disabled=move || busy.get()>
                             {format!("{} {} {}", tr("Phát hành", "Issue"), p.new_invoices, tr("hoá đơn", "invoices"))}

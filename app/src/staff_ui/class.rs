@@ -222,6 +222,7 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                     tr("đã thu", "collected"), paid.unbroken(), total.unbroken());
                 let today = super::session().0.get_untracked().flatten().map(|me| me.today);
                 let reminder_text = reminder(&v, &origin, today);
+                let class_link = format!("{origin}{}", crate::domain::route_path::class_path(&v.school_slug, &v.class_name));
                 let rows = v.rows.clone();
                 let period = v.period;
                 // Other months still owed: said above the list, one press away.
@@ -275,6 +276,12 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                             </select>
                         </div>
                     })}
+                    // The link the reminder carries, to post on its own: it opens
+                    // the lookup with this class's fees.
+                    <div class="mt-3" data-testid="class-link">
+                        <crate::ui::components::copy::CopyRow label=tr("Đường dẫn của lớp cho phụ huynh (gửi vào nhóm lớp)", "The class's link for parents (share in the class group)")
+                            value=class_link/>
+                    </div>
                     <p class="mt-3 font-semibold" data-testid="class-summary">{summary}</p>
                     <div class="mt-2 flex flex-wrap items-end gap-3">
                         <div>

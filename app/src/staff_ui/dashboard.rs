@@ -475,7 +475,7 @@ fn MonthlyChart(months: Vec<MonthPoint>) -> impl IntoView {
                     </tr></thead>
                     <tbody>
                     {months.iter().map(|m| view! {
-                        <tr><th scope="row" class="pr-3 text-left font-normal">{label(m)}</th><td class="pr-3">{m.figures.collected.to_string()}</td>
+                        <tr><th scope="row" class="pr-3 text-left font-normal">{label(m)}</th><td class="pr-3 whitespace-nowrap">{m.figures.collected.to_string()}</td>
                             <td class="pr-3">{percent_label(m.figures.collection_rate())}</td><td>{percent_label(m.figures.cashless_share_by_value())}</td></tr>
                     }).collect_view()}
                     </tbody>

@@ -49,7 +49,7 @@ pub fn Privacy(school_id: i64) -> impl IntoView {
                 <button type="submit" class=BUTTON>{tr("Lưu", "Save")}</button>
             </form>
             <OutcomeNotice outcome/>
-            <p class="mt-2 text-sm"><a class="underline" href="/quyen-rieng-tu.html" rel="external">{tr("Thông báo về dữ liệu cá nhân cho phụ huynh", "The privacy notice for parents")}</a></p>
+            <p class="mt-2 text-sm"><a class="inline-flex min-h-11 items-center underline" href="/quyen-rieng-tu.html" rel="external">{tr("Thông báo về dữ liệu cá nhân cho phụ huynh", "The privacy notice for parents")}</a></p>
         </section>
     }
 }

@@ -103,8 +103,10 @@ pub fn KeptNotice(kept_at: Option<u64>) -> impl IntoView {
     kept_at.map(|at| {
         view! {
             <p role="status" data-testid="kept-notice" class="mt-3 rounded-lg bg-amber-50 p-3 text-amber-950 ring-1 ring-amber-200">
-                {format!("{} {}.", tr("Không có mạng: đây là bản đã lưu trên máy này, cập nhật lúc",
-                    "No network: this is the copy kept on this phone, last updated"), crate::domain::date::Date::moment_label((at / 1000) as i64))}
+                // Not "no network" again (the banner above says it when so), and not
+                // claimed when the server, not the network, failed.
+                {format!("{} {}.", tr("Đang xem bản đã lưu trên máy này, cập nhật lúc",
+                    "Showing the copy kept on this device, last updated"), crate::domain::date::Date::moment_label((at / 1000) as i64))}
             </p>
         }
     })

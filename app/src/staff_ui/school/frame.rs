@@ -88,14 +88,15 @@ fn TaskPage(
     let saved = profile.get_untracked();
     let parents_link = view! {
         <div class="mt-3">
-            <crate::ui::components::copy::CopyRow label=tr("Đường dẫn cho phụ huynh (gửi vào nhóm lớp)", "Parents' link (share in class groups)")
+            <crate::ui::components::copy::CopyRow label=tr("Đường dẫn của trường cho phụ huynh", "The school's link for parents")
                 value=format!("{origin}/s/{slug}")/>
         </div>
     };
     match task {
         // A teacher's home is their class.
+        // The class's own link is in the class section: the school's one,
+        // labelled for the class group, sent parents to choose a class again.
         Task::Home if me.role == Role::Teacher => view! {
-            {parents_link}
             <crate::staff_ui::class::ClassSection school_id=id/>
         }.into_any(),
         Task::Home => view! {

@@ -24,6 +24,11 @@ pub fn CopyRow(
     /// it, not squeezed beside it in bold.
     #[prop(optional)]
     prose: bool,
+    /// A transfer's memo, typed by hand into a banking app: kept on one line
+    /// ("HP RKH4BGM6 / 1 khoan" over three lines beside the button was
+    /// misread), its button under it when the phone is narrow.
+    #[prop(optional)]
+    one_line: bool,
 ) -> impl IntoView {
     let state = RwSignal::new(Copied::Not);
     // Which copy the "copied" message is for: a later one's is not cut short
@@ -63,11 +68,13 @@ pub fn CopyRow(
     view! {
         // A large code stays on one line (read out to the school, it must not
         // break at its dash); the button goes under it if the phone is narrow.
-        <div class="flex items-center justify-between gap-3 border-b border-gray-100 py-2 last:border-0" class:flex-wrap={large || prose}>
+        <div class="flex items-center justify-between gap-3 border-b border-gray-100 py-2 last:border-0" class:flex-wrap={large || prose || one_line}>
             <div class="min-w-0" class:basis-full=prose>
                 <div class="text-sm text-gray-600">{label}</div>
                 <div class=if large {
                     "whitespace-nowrap font-mono text-2xl font-semibold tracking-wide text-gray-900 select-all"
+                } else if one_line {
+                    "whitespace-nowrap text-lg font-semibold text-gray-900 select-all"
                 } else if prose {
                     // A link inside breaks anywhere rather than leave the phone's width.
                     "whitespace-pre-line wrap-anywhere text-base text-gray-900 select-all"
@@ -117,6 +124,6 @@ pub fn TransferDetails(
         <CopyRow label=texts().account_number value=payee.account_number.clone()/>
         <CopyRow label=texts().account_name value=payee.account_name.clone()/>
         <CopyRow label=texts().amount value=amount.dong().to_string() shown=amount.to_string()/>
-        <CopyRow label=texts().memo value=memo/>
+        <CopyRow label=texts().memo value=memo one_line=true/>
     }
 }

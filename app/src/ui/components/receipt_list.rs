@@ -21,7 +21,10 @@ pub fn ReceiptList(receipts: Vec<ReceiptLink>) -> impl IntoView {
                                 // whole: on a small phone "1.010.000 / đ" split in two.
                                 <span class="min-w-0">
                                     <span class="block font-mono">{r.label.clone()}</span>
-                                    <span class="block text-sm text-gray-700 no-underline">{Date::moment_label(r.issued_at)}</span>
+                                    // Which month it paid: a receipt listed under an unpaid
+                                    // month's card read as that month's.
+                                    <span class="block text-sm text-gray-700 no-underline" data-testid="receipt-period">{format!("{} {} · {}",
+                                        tr("Kỳ", "Period"), crate::domain::date::Month::label_of(&r.period), Date::moment_label(r.issued_at))}</span>
                                     {r.cancelled.then(|| view! { <span class="ml-2 rounded bg-red-100 px-1 text-sm text-red-900 no-underline">{tr("đã huỷ", "cancelled")}</span> })}
                                 </span>
                                 <span class="font-semibold whitespace-nowrap">{r.total.to_string()}</span>
