@@ -279,8 +279,10 @@ fn ClassTable(class_id: i64) -> impl IntoView {
                     // The link the reminder carries, to post on its own: it opens
                     // the lookup with this class's fees.
                     <div class="mt-3" data-testid="class-link">
+                        // Across the card, its button under it: a link beside the button
+                        // broke every few characters on a phone.
                         <crate::ui::components::copy::CopyRow label=tr("Đường dẫn của lớp cho phụ huynh (gửi vào nhóm lớp)", "The class's link for parents (share in the class group)")
-                            value=class_link/>
+                            value=class_link prose=true/>
                     </div>
                     <p class="mt-3 font-semibold" data-testid="class-summary">{summary}</p>
                     <div class="mt-2 flex flex-wrap items-end gap-3">

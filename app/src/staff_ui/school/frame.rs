@@ -89,7 +89,7 @@ fn TaskPage(
     let parents_link = view! {
         <div class="mt-3">
             <crate::ui::components::copy::CopyRow label=tr("Đường dẫn của trường cho phụ huynh", "The school's link for parents")
-                value=format!("{origin}/s/{slug}")/>
+                value=format!("{origin}/s/{slug}") prose=true/>
         </div>
     };
     match task {
